@@ -1,0 +1,87 @@
+# Cunzhi build. `make` builds, `make run` starts a demo server, `make check` installs
+# what is missing and runs every test, `make bench` runs the benchmarks.
+
+CC      ?= cc
+PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat
+SAN     ?=
+BUILD   ?= build$(if $(SAN),-san,)
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+           -Wformat=2 -Wvla -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ifneq ($(SAN),)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+SRC      := $(sort $(wildcard src/util/*.c src/db/*.c src/domain/*.c src/http/*.c))
+OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
+MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+PORT     ?= 8080
+DATA     ?= data
+
+.PHONY: all run check test unit api api-pg ui-test bench deps clean san-check
+all: $(BUILD)/cunzhi ui
+
+$(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/migrations.c: $(MIGR) $(BUILD)/tools/embed
+	$(BUILD)/tools/embed $(MIGR) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/migrations.o: $(BUILD)/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ) $(LDLIBS) -lcmocka
+
+# The web UI is built when ui/ exists and its sources changed.
+UI_SRC := $(shell find ui/src ui/index.html ui/admin ui/package.json ui/vite.config.* -type f 2>/dev/null)
+ui: $(if $(wildcard ui/package.json),ui/dist/.built,)
+ui/dist/.built: $(UI_SRC)
+	bash scripts/deps.sh
+	cd ui && npm run build
+	touch $@
+
+run: all
+	bash scripts/run.sh $(BUILD)/cunzhi $(DATA) $(PORT)
+
+deps:
+	bash scripts/deps.sh
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+api: $(BUILD)/cunzhi
+	CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) node --test --test-concurrency=1 tests/api/
+
+api-pg: $(BUILD)/cunzhi
+	bash scripts/with-postgres.sh env CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) node --test --test-concurrency=1 tests/api/
+
+test: unit api api-pg
+
+# Everything, from a fresh machine: dependencies, build, tests on both engines,
+# then the same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+check:
+	bash scripts/deps.sh
+	$(MAKE) all
+	$(MAKE) test
+	$(MAKE) SAN=1 unit api
+
+bench: $(BUILD)/cunzhi
+	bash bench/run.sh $(BUILD)/cunzhi
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,93 @@
+/* Chunked bump allocator. */
+#include <stdarg.h>
+
+#include "util/arena.h"
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];
+};
+
+struct arena {
+	struct chunk *head;
+	size_t total, max;
+};
+
+struct arena *arena_new(size_t max)
+{
+	struct arena *a = calloc(1, sizeof(*a));
+	if (a)
+		a->max = max;
+	return a;
+}
+
+void arena_free(struct arena *a)
+{
+	if (!a)
+		return;
+	struct chunk *c = a->head;
+	while (c) {
+		struct chunk *n = c->next;
+		free(c);
+		c = n;
+	}
+	free(a);
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	if (size == 0)
+		size = 16;
+	struct chunk *c = a->head;
+	if (!c || c->size - c->used < size) {
+		size_t csize = size > 8192 ? size : 8192;
+		if (a->total + csize > a->max)
+			return NULL;
+		c = malloc(sizeof(*c) + csize);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->size = csize;
+		c->next = a->head;
+		a->head = c;
+		a->total += csize;
+	}
+	void *p = c->data + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *p = arena_alloc(a, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

@@ -1,0 +1,17 @@
+/* Request-scoped memory (like nginx pools): many small allocations, one free. An arena
+ * has a cap; an allocation past it returns NULL. */
+#ifndef UTIL_ARENA_H
+#define UTIL_ARENA_H
+
+#include "util/common.h"
+
+struct arena;
+
+struct arena *arena_new(size_t max);
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t size);   /* zeroed, 16-byte aligned */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

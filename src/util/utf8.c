@@ -1,0 +1,85 @@
+/* UTF-8 helpers. */
+#include "util/utf8.h"
+
+bool utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		uint32_t cp;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+size_t utf8_count(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+bool utf8_has_controls(const char *s, bool multiline)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == 0x7F)
+			return true;
+		if (c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
+			return true;
+	}
+	return false;
+}
+
+void utf8_prefix(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t i = 0, count = 0;
+	if (cap == 0)
+		return;
+	while (s[i]) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			if (count == n)
+				break;
+			count++;
+		}
+		i++;
+	}
+	/* back off to a character boundary if the buffer is too small */
+	if (i >= cap) {
+		i = cap - 1;
+		while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i--;
+	}
+	memcpy(dst, s, i);
+	dst[i] = 0;
+}

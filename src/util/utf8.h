@@ -1,0 +1,16 @@
+/* UTF-8 validation and counting. Text limits in Cunzhi count code points. */
+#ifndef UTIL_UTF8_H
+#define UTIL_UTF8_H
+
+#include "util/common.h"
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool utf8_valid(const char *s, size_t len);
+/* Number of code points in a valid, NUL-terminated string. */
+size_t utf8_count(const char *s);
+/* True when s has control characters other than tab/newline (or any when !multiline). */
+bool utf8_has_controls(const char *s, bool multiline);
+/* Copies the first n code points of s into the arena-free buffer dst of size cap. */
+void utf8_prefix(char *dst, size_t cap, const char *s, size_t n);
+
+#endif
