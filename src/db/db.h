@@ -1,0 +1,65 @@
+/* The database port: one small API over two engines, SQLite (embedded default) and
+ * PostgreSQL (libpq). SQL is written once with '?' placeholders; the PostgreSQL backend
+ * numbers them. Inserts that need the new id use "RETURNING id" (both engines).
+ * A connection belongs to one thread at a time. */
+#ifndef DB_DB_H
+#define DB_DB_H
+
+#include <stdarg.h>
+
+#include "util/common.h"
+
+enum db_engine { DB_SQLITE, DB_POSTGRES };
+
+enum {
+	DB_OK = 0,
+	DB_ROW = 1,          /* db_step: a row is ready */
+	DB_DONE = 2,         /* db_step: no more rows */
+	DB_ERROR = -1,
+	DB_CONSTRAINT = -2,  /* unique or foreign-key violation */
+	DB_BUSY = -3,        /* lock timeout or serialization failure: retry the transaction */
+};
+
+struct db;
+struct db_stmt;
+
+/* url: "postgres://…", "postgresql://…" or a libpq "host=…" string selects PostgreSQL;
+ * anything else is a SQLite file path (an optional "sqlite:" prefix is removed). */
+int db_open(const char *url, struct db **out, char *err, size_t errlen);
+void db_close(struct db *db);
+enum db_engine db_engine(const struct db *db);
+const char *db_errmsg(const struct db *db);
+
+/* Runs a script of statements without parameters (migrations, pragmas). */
+int db_exec(struct db *db, const char *sql);
+
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+int db_bind_int(struct db_stmt *st, int idx, int64_t v);     /* idx from 1 */
+int db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
+int db_bind_null(struct db_stmt *st, int idx);
+int db_step(struct db_stmt *st);
+int db_reset(struct db_stmt *st);   /* ready to bind and run again */
+int db_columns(struct db_stmt *st);
+bool db_col_null(struct db_stmt *st, int col);              /* col from 0 */
+int64_t db_col_int(struct db_stmt *st, int col);
+const char *db_col_text(struct db_stmt *st, int col);       /* "" for NULL; valid until next step */
+void db_finalize(struct db_stmt *st);
+
+/* Write transactions. SQLite takes the write lock at begin (BEGIN IMMEDIATE), so
+ * conflicting writers wait for the busy timeout instead of failing mid-way. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+bool db_in_tx(const struct db *db);
+
+/* Conveniences. types is a string of bind kinds, one per argument: 'i' int64_t,
+ * 't' const char * (NULL binds NULL), 'n' no argument, binds NULL. */
+struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+struct db_stmt *db_vquery(struct db *db, const char *sql, const char *types, va_list ap);
+/* Runs a statement to completion; returns DB_OK or an error code. */
+int db_run(struct db *db, const char *sql, const char *types, ...);
+/* Runs a statement that returns one integer (e.g. "… RETURNING id", "SELECT count(*)").
+ * Returns DB_OK, DB_DONE when no row came back, or an error code. */
+int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
+
+#endif

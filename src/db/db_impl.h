@@ -1,0 +1,45 @@
+/* Internal interface between db.c and its two engine backends. */
+#ifndef DB_IMPL_H
+#define DB_IMPL_H
+
+#include "db/db.h"
+
+#define DB_MAX_PARAMS 64
+
+struct db_ops {
+	int (*exec)(struct db *db, const char *sql);
+	struct db_stmt *(*prepare)(struct db *db, const char *sql);
+	int (*bind_int)(struct db_stmt *st, int idx, int64_t v);
+	int (*bind_text)(struct db_stmt *st, int idx, const char *s);
+	int (*bind_null)(struct db_stmt *st, int idx);
+	int (*step)(struct db_stmt *st);
+	int (*reset)(struct db_stmt *st);
+	int (*columns)(struct db_stmt *st);
+	bool (*col_null)(struct db_stmt *st, int col);
+	int64_t (*col_int)(struct db_stmt *st, int col);
+	const char *(*col_text)(struct db_stmt *st, int col);
+	void (*finalize)(struct db_stmt *st);
+	void (*close)(struct db *db);
+	const char *begin_sql;
+};
+
+struct db {
+	enum db_engine engine;
+	const struct db_ops *ops;
+	void *handle;
+	int tx;
+	char err[512];
+};
+
+struct db_stmt {
+	struct db *db;
+	void *handle;
+};
+
+extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
+
+int db_sqlite_open(const char *path, struct db *db);
+int db_pg_open(const char *conninfo, struct db *db);
+
+#endif

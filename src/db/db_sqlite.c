@@ -1,0 +1,132 @@
+/* SQLite backend: WAL, synchronous=FULL, foreign keys, busy timeout. */
+#include <sqlite3.h>
+
+#include "db/db_impl.h"
+
+static int map_rc(struct db *db, int rc)
+{
+	if (rc == SQLITE_OK)
+		return DB_OK;
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	snprintf(db->err, sizeof(db->err), "%s", sqlite3_errmsg(db->handle));
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return DB_BUSY;
+	default: return DB_ERROR;
+	}
+}
+
+int db_sqlite_open(const char *path, struct db *db)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					   SQLITE_OPEN_NOMUTEX, NULL);
+	db->handle = h;
+	if (rc != SQLITE_OK) {
+		snprintf(db->err, sizeof(db->err), "%s: %s", path, h ? sqlite3_errmsg(h) : "cannot open");
+		return DB_ERROR;
+	}
+	sqlite3_busy_timeout(h, 10000);
+	return db_sqlite_ops.exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				      "PRAGMA foreign_keys=ON;");
+}
+
+static int lite_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->handle, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		int r = map_rc(db, rc);
+		if (msg)
+			snprintf(db->err, sizeof(db->err), "%s", msg);
+		sqlite3_free(msg);
+		return r;
+	}
+	return DB_OK;
+}
+
+static struct db_stmt *lite_prepare(struct db *db, const char *sql)
+{
+	sqlite3_stmt *h;
+	if (sqlite3_prepare_v2(db->handle, sql, -1, &h, NULL) != SQLITE_OK) {
+		snprintf(db->err, sizeof(db->err), "%s in: %.200s", sqlite3_errmsg(db->handle), sql);
+		return NULL;
+	}
+	struct db_stmt *st = calloc(1, sizeof(*st));
+	if (!st) {
+		sqlite3_finalize(h);
+		return NULL;
+	}
+	st->db = db;
+	st->handle = h;
+	return st;
+}
+
+static int lite_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	return map_rc(st->db, sqlite3_bind_int64(st->handle, i, v));
+}
+
+static int lite_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return map_rc(st->db, sqlite3_bind_null(st->handle, i));
+	return map_rc(st->db, sqlite3_bind_text(st->handle, i, s, -1, SQLITE_TRANSIENT));
+}
+
+static int lite_bind_null(struct db_stmt *st, int i)
+{
+	return map_rc(st->db, sqlite3_bind_null(st->handle, i));
+}
+
+static int lite_step(struct db_stmt *st) { return map_rc(st->db, sqlite3_step(st->handle)); }
+
+static int lite_reset(struct db_stmt *st)
+{
+	sqlite3_reset(st->handle);
+	return map_rc(st->db, sqlite3_clear_bindings(st->handle));
+}
+
+static int lite_columns(struct db_stmt *st) { return sqlite3_column_count(st->handle); }
+
+static bool lite_col_null(struct db_stmt *st, int c)
+{
+	return sqlite3_column_type(st->handle, c) == SQLITE_NULL;
+}
+
+static int64_t lite_col_int(struct db_stmt *st, int c) { return sqlite3_column_int64(st->handle, c); }
+
+static const char *lite_col_text(struct db_stmt *st, int c)
+{
+	const unsigned char *t = sqlite3_column_text(st->handle, c);
+	return t ? (const char *)t : "";
+}
+
+static void lite_finalize(struct db_stmt *st)
+{
+	sqlite3_finalize(st->handle);
+	free(st);
+}
+
+static void lite_close(struct db *db) { sqlite3_close_v2(db->handle); }
+
+const struct db_ops db_sqlite_ops = {
+	.exec = lite_exec,
+	.prepare = lite_prepare,
+	.bind_int = lite_bind_int,
+	.bind_text = lite_bind_text,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.reset = lite_reset,
+	.columns = lite_columns,
+	.col_null = lite_col_null,
+	.col_int = lite_col_int,
+	.col_text = lite_col_text,
+	.finalize = lite_finalize,
+	.close = lite_close,
+	.begin_sql = "BEGIN IMMEDIATE",
+};

@@ -1,0 +1,44 @@
+/* Roles, permissions and scope. A role is granted on an org unit and covers its
+ * subtree (a unit whose path starts with the grant's path). Every domain call checks
+ * here; the UI only hides what the server would refuse anyway. */
+#ifndef DOMAIN_ACCESS_H
+#define DOMAIN_ACCESS_H
+
+#include "domain/ctx.h"
+
+enum perm {
+	P_REGISTER_READ = 1 << 0,   /* households and residents (masked ID numbers) */
+	P_REGISTER_WRITE = 1 << 1,  /* create, update, move, import */
+	P_PII_READ = 1 << 2,        /* unmasked ID-card numbers */
+	P_ORG_WRITE = 1 << 3,       /* create and rename org units */
+	P_USER_ADMIN = 1 << 4,      /* accounts and role grants */
+	P_ACCESS_ISSUE = 1 << 5,    /* activation codes, resetting a villager's access */
+	P_AUDIT_READ = 1 << 6,
+};
+
+struct role_def {
+	const char *name;        /* as stored and sent: "cadre" */
+	const char *label;       /* 村两委 */
+	unsigned perms;
+	const char *unit_kinds;  /* where it may be granted: "village,group" */
+};
+
+const struct role_def *access_role(const char *name);
+/* All roles, ended by a zeroed entry. */
+const struct role_def *access_roles(void);
+/* True when a role may be granted on a unit of this kind. */
+bool access_role_fits(const struct role_def *r, const char *unit_kind);
+
+/* True when some grant of the actor has perm and covers the unit with this path.
+ * The command line (ctx->system) may do everything. */
+bool access_can(const struct ctx *c, enum perm p, const char *unit_path);
+/* Registers: the villager reads their own household; others need P_REGISTER_READ on
+ * the household's village (village_path). */
+bool access_can_read_household(const struct ctx *c, const char *village_path, int64_t household_id);
+/* The paths under which the actor holds perm, for list queries; returns the count
+ * (0 = nothing in scope). The system context gets "/". */
+int access_scopes(const struct ctx *c, enum perm p, const char **paths, int max);
+/* True when the actor holds any role that may change things (not only an inspector). */
+bool access_has_role(const struct ctx *c, const char *role);
+
+#endif

@@ -1,0 +1,83 @@
+/* The context every domain call runs in: the database connection, request memory,
+ * the keys, the actor and the clock; and the one result type. A domain function
+ * returns R_OK (0) or another result, with the message and field errors in ctx->err.
+ * The HTTP layer maps results to status codes in one place. */
+#ifndef DOMAIN_CTX_H
+#define DOMAIN_CTX_H
+
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/crypto.h"
+
+enum result {
+	R_OK = 0,
+	R_INVALID,          /* bad input: see err.fields */
+	R_UNAUTHENTICATED,  /* no or expired session */
+	R_FORBIDDEN,        /* role or scope does not allow it */
+	R_NOT_FOUND,
+	R_CONFLICT,         /* duplicate, or state does not allow it */
+	R_TOO_MANY,         /* throttled: see err.retry_after */
+	R_TOO_LARGE,
+	R_INTERNAL,
+};
+
+#define CTX_MAX_FIELDS 32
+#define CTX_MAX_GRANTS 32
+
+struct field_error {
+	char field[48];
+	char message[160];
+};
+
+struct err {
+	enum result code;
+	char message[256];
+	int nfields;
+	struct field_error fields[CTX_MAX_FIELDS];
+	int64_t retry_after;  /* seconds, for R_TOO_MANY */
+};
+
+struct grant {
+	char role[24];
+	int64_t unit_id;
+	char unit_kind[12];
+	char path[160];     /* the unit's path: covers units whose path starts with it */
+};
+
+struct actor {
+	int64_t user_id;
+	char name[64];
+	char phone[24];
+	int64_t resident_id;   /* 0 when the user is not a registered resident */
+	int64_t household_id;  /* the resident's household, or 0 */
+	int ngrants;
+	struct grant grants[CTX_MAX_GRANTS];
+};
+
+struct ctx {
+	struct db *db;
+	struct arena *arena;
+	const struct keys *keys;
+	const struct actor *actor;  /* NULL for anonymous requests and the command line */
+	int64_t now;                /* the clock; tests move it */
+	const char *remote;         /* client address, for throttling */
+	bool system;                /* command-line maintenance: no actor, all allowed */
+	struct err err;
+};
+
+/* Sets the result and message; returns the code so callers can `return ctx_fail(…)`. */
+int ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Adds a field error (code becomes R_INVALID); returns R_INVALID. */
+int ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* R_INVALID when any field error was added, else R_OK. */
+int ctx_check_fields(struct ctx *c);
+/* Maps a database error to a result (constraint → conflict, else internal). */
+int ctx_db_fail(struct ctx *c, int dbrc, const char *what);
+/* Begins a write transaction, mapping failures. */
+int ctx_begin(struct ctx *c);
+/* Commits when rc is R_OK, else rolls back; returns the final result. */
+int ctx_end(struct ctx *c, int rc);
+
+#endif
