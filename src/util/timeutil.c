@@ -89,15 +89,19 @@ void time_format_iso(int64_t t, char out[26])
 {
 	struct civil c;
 	time_to_cn(t, &c);
-	snprintf(out, 26, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", c.year % 10000, c.month, c.day,
-		 c.hour, c.min, c.sec);
+	char tmp[80]; /* wide enough for any int, so the compiler sees no truncation */
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d+08:00", c.year % 10000, c.month,
+		 c.day, c.hour, c.min, c.sec);
+	str_copy(out, 26, tmp);
 }
 
 void time_format_date(int64_t t, char out[11])
 {
 	struct civil c;
 	time_to_cn(t, &c);
-	snprintf(out, 11, "%04d-%02d-%02d", c.year % 10000, c.month, c.day);
+	char tmp[40];
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", c.year % 10000, c.month, c.day);
+	str_copy(out, 11, tmp);
 }
 
 int time_age(int64_t birth_days, int64_t t)
