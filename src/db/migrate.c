@@ -1,7 +1,6 @@
 /* Migration runner. */
 #include "db/migrate.h"
 #include "util/buf.h"
-#include "util/num.h"
 #include "util/timeutil.h"
 
 static int expand(struct db *db, const char *sql, struct buf *out)
@@ -52,8 +51,11 @@ int migrate_apply(struct db *db, int *applied, char *err, size_t errlen)
 		goto fail;
 	int current = migrate_version(db);
 	for (int i = 0; migrations[i].name; i++) {
-		int64_t v;
-		if (num_parse_i64n(migrations[i].name, 3, 1, 999, &v) != 0) {
+		const char *nm = migrations[i].name;
+		int64_t v = 0;
+		for (int d = 0; d < 3 && nm[d] >= '0' && nm[d] <= '9'; d++)
+			v = v * 10 + (nm[d] - '0');
+		if (v == 0 || strlen(nm) < 5 || nm[3] != '_') {
 			snprintf(err, errlen, "bad migration name %s", migrations[i].name);
 			rc = DB_ERROR;
 			goto fail_quiet;

@@ -42,9 +42,9 @@ static int throttled(struct ctx *c, const char *phone_key, const char *addr_key)
 	if (wait2 > wait)
 		wait = wait2;
 	if (!wait)
-		return R_OK;
+		return RC_OK;
 	c->err.retry_after = wait;
-	return ctx_fail(c, R_TOO_MANY, "尝试次数过多，请 %lld 分钟后再试", (long long)((wait + 59) / 60));
+	return ctx_fail(c, RC_TOO_MANY, "尝试次数过多，请 %lld 分钟后再试", (long long)((wait + 59) / 60));
 }
 
 /* ---- sessions ---- */
@@ -58,7 +58,7 @@ static int start_session(struct ctx *c, int64_t user_id, struct session *out)
 	out->expires_at = c->now + ACCOUNT_SESSION_TTL;
 	int rc = db_run(c->db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
 			       "VALUES (?, ?, ?, ?)", "tiii", hash, user_id, c->now, out->expires_at);
-	return rc == DB_OK ? R_OK : ctx_db_fail(c, rc, "登录");
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "登录");
 }
 
 static char *key_for(struct ctx *c, const char *kind, const char *v)
@@ -73,7 +73,7 @@ int account_login(struct ctx *c, const char *phone, const char *password, struct
 	if (!password || !password[0])
 		ctx_field(c, "password", "请输入密码");
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	char *pkey = key_for(c, "phone", phone), *akey = c->remote ? key_for(c, "addr", c->remote) : NULL;
 	int rc = throttled(c, pkey, akey);
 	if (rc)
@@ -93,19 +93,19 @@ int account_login(struct ctx *c, const char *phone, const char *password, struct
 	db_finalize(st);
 	bool ok = hash[0] && crypto_password_verify(hash, password);
 	if (!ok || strcmp(status, "active")) {
-		if ((rc = ctx_begin(c)) == R_OK) {
+		if ((rc = ctx_begin(c)) == RC_OK) {
 			record_failure(c, pkey, ACCOUNT_FAIL_PHONE);
 			if (akey)
 				record_failure(c, akey, ACCOUNT_FAIL_ADDR);
-			ctx_end(c, R_OK);
+			ctx_end(c, RC_OK);
 		}
 		if (ok && !strcmp(status, "pending"))
-			return ctx_fail(c, R_UNAUTHENTICATED, "账号尚未激活，请用村里发的激活码激活");
+			return ctx_fail(c, RC_UNAUTHENTICATED, "账号尚未激活，请用村里发的激活码激活");
 		if (ok && !strcmp(status, "disabled"))
-			return ctx_fail(c, R_UNAUTHENTICATED, "账号已停用，请联系村干部");
+			return ctx_fail(c, RC_UNAUTHENTICATED, "账号已停用，请联系村干部");
 		if (!hash[0] && !strcmp(status, "pending"))
-			return ctx_fail(c, R_UNAUTHENTICATED, "账号尚未激活，请用村里发的激活码激活");
-		return ctx_fail(c, R_UNAUTHENTICATED, "手机号或密码不对");
+			return ctx_fail(c, RC_UNAUTHENTICATED, "账号尚未激活，请用村里发的激活码激活");
+		return ctx_fail(c, RC_UNAUTHENTICATED, "手机号或密码不对");
 	}
 	if ((rc = ctx_begin(c)))
 		return rc;
@@ -118,7 +118,7 @@ int account_logout(struct ctx *c, const char *token)
 	char hash[CRYPTO_HASH_HEX];
 	crypto_hash_hex(token, strlen(token), hash);
 	int rc = db_run(c->db, "DELETE FROM sessions WHERE token_hash = ?", "t", hash);
-	return rc == DB_OK ? R_OK : ctx_db_fail(c, rc, "退出");
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "退出");
 }
 
 static int load_grants(struct ctx *c, int64_t user_id, struct grant *g, int max, int *n)
@@ -137,14 +137,14 @@ static int load_grants(struct ctx *c, int64_t user_id, struct grant *g, int max,
 		str_copy(x->path, sizeof(x->path), db_col_text(st, 3));
 	}
 	db_finalize(st);
-	return R_OK;
+	return RC_OK;
 }
 
 int account_authenticate(struct ctx *c, const char *token, struct actor *a)
 {
 	char hash[CRYPTO_HASH_HEX];
 	if (!token || strlen(token) != CRYPTO_TOKEN_HEX - 1)
-		return ctx_fail(c, R_UNAUTHENTICATED, "请先登录");
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	crypto_hash_hex(token, strlen(token), hash);
 	struct db_stmt *st = db_query(c->db,
 		"SELECT u.id, u.name, u.phone, COALESCE(u.resident_id, 0), COALESCE(r.household_id, 0) "
@@ -164,7 +164,7 @@ int account_authenticate(struct ctx *c, const char *token, struct actor *a)
 	}
 	db_finalize(st);
 	if (rc != DB_ROW)
-		return ctx_fail(c, R_UNAUTHENTICATED, "登录已过期，请重新登录");
+		return ctx_fail(c, RC_UNAUTHENTICATED, "登录已过期，请重新登录");
 	return load_grants(c, a->user_id, a->grants, CTX_MAX_GRANTS, &a->ngrants);
 }
 
@@ -194,10 +194,10 @@ static int set_password(struct ctx *c, int64_t user_id, const char *pw)
 {
 	char hash[CRYPTO_PWHASH_MAX];
 	if (crypto_password_hash(pw, hash))
-		return ctx_fail(c, R_INTERNAL, "密码处理失败");
+		return ctx_fail(c, RC_INTERNAL, "密码处理失败");
 	int rc = db_run(c->db, "UPDATE users SET password_hash = ?, status = 'active', updated_at = ? "
 			       "WHERE id = ?", "tii", hash, c->now, user_id);
-	return rc == DB_OK ? R_OK : ctx_db_fail(c, rc, "设置密码");
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "设置密码");
 }
 
 /* The audit chain of a user: their first grant's unit, their household's village, or 0. */
@@ -219,7 +219,7 @@ static int audit_user(struct ctx *c, int64_t user_id, const char *action, const 
 {
 	int64_t unit = user_chain(c, user_id);
 	if (!unit)
-		return R_OK; /* no org yet: nothing to chain to */
+		return RC_OK; /* no org yet: nothing to chain to */
 	struct buf after;
 	audit_snap_begin(&after);
 	audit_snap_str(&after, "detail", detail);
@@ -232,12 +232,12 @@ static int audit_user(struct ctx *c, int64_t user_id, const char *action, const 
 int account_change_password(struct ctx *c, const char *old_pw, const char *new_pw)
 {
 	if (!c->actor)
-		return ctx_fail(c, R_UNAUTHENTICATED, "请先登录");
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	if (!old_pw || !old_pw[0])
 		ctx_field(c, "old_password", "请输入原密码");
 	account_check_password(c, "new_password", new_pw);
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	char *pkey = key_for(c, "phone", c->actor->phone);
 	int rc = throttled(c, pkey, NULL);
 	if (rc)
@@ -249,9 +249,9 @@ int account_change_password(struct ctx *c, const char *old_pw, const char *new_p
 		str_copy(hash, sizeof(hash), db_col_text(st, 0));
 	db_finalize(st);
 	if (!hash[0] || !crypto_password_verify(hash, old_pw)) {
-		if (ctx_begin(c) == R_OK) {
+		if (ctx_begin(c) == RC_OK) {
 			record_failure(c, pkey, ACCOUNT_FAIL_PHONE);
-			ctx_end(c, R_OK);
+			ctx_end(c, RC_OK);
 		}
 		return ctx_field(c, "old_password", "原密码不对");
 	}
@@ -278,7 +278,7 @@ int account_issue_activation(struct ctx *c, int64_t resident_id, char code[ACCOU
 	if ((rc = org_get(c, h.village_id, &v)))
 		return rc;
 	if (!access_can(c, P_ACCESS_ISSUE, v.path))
-		return ctx_fail(c, R_FORBIDDEN, "无权为该村民发放激活码");
+		return ctx_fail(c, RC_FORBIDDEN, "无权为该村民发放激活码");
 	if (!r.phone[0] || r.phone[0] != '1')
 		return ctx_field(c, "phone", "该村民没有登记手机号，请先补充手机号");
 
@@ -295,7 +295,7 @@ int account_issue_activation(struct ctx *c, int64_t resident_id, char code[ACCOU
 						  "updated_at) VALUES (?, ?, 'pending', ?, ?, ?) RETURNING id",
 				  "ttiii", r.phone, r.name, resident_id, c->now, c->now);
 		if (dbrc == DB_CONSTRAINT)
-			return ctx_end(c, ctx_fail(c, R_CONFLICT, "手机号 %s 已被其他账号使用", r.phone));
+			return ctx_end(c, ctx_fail(c, RC_CONFLICT, "手机号 %s 已被其他账号使用", r.phone));
 		if (dbrc == DB_OK)
 			dbrc = db_run(c->db, "INSERT INTO role_grants (user_id, role, unit_id, created_at) "
 					     "VALUES (?, 'villager', ?, ?)", "iii", *user_id, v.id, c->now);
@@ -327,7 +327,7 @@ int account_activate(struct ctx *c, const char *phone, const char *code, const c
 		ctx_field(c, "code", "激活码是 %d 位数字", ACCOUNT_CODE_LEN);
 	account_check_password(c, "password", password);
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	char *pkey = key_for(c, "phone", phone), *akey = c->remote ? key_for(c, "addr", c->remote) : NULL;
 	int rc = throttled(c, pkey, akey);
 	if (rc)
@@ -350,7 +350,7 @@ int account_activate(struct ctx *c, const char *phone, const char *code, const c
 		record_failure(c, pkey, ACCOUNT_FAIL_PHONE);
 		if (akey)
 			record_failure(c, akey, ACCOUNT_FAIL_ADDR);
-		ctx_end(c, R_OK);
+		ctx_end(c, RC_OK);
 		return ctx_field(c, "code", "激活码不对、已用过或已过期，请找村干部重新发放");
 	}
 	/* single use: the conditional update decides between two racing activations */
@@ -375,8 +375,8 @@ int account_user_find_phone(struct ctx *c, const char *phone, int64_t *id)
 {
 	int rc = db_get_int(c->db, id, "SELECT id FROM users WHERE phone = ?", "t", phone);
 	if (rc == DB_DONE)
-		return ctx_fail(c, R_NOT_FOUND, "没有这个手机号的账号");
-	return rc == DB_OK ? R_OK : ctx_db_fail(c, rc, "查找账号");
+		return ctx_fail(c, RC_NOT_FOUND, "没有这个手机号的账号");
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "查找账号");
 }
 
 int account_user_add(struct ctx *c, const char *phone, const char *name, const char *password,
@@ -388,15 +388,15 @@ int account_user_add(struct ctx *c, const char *phone, const char *name, const c
 		ctx_field(c, "name", "姓名不能为空，最多 20 个字");
 	account_check_password(c, "password", password);
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	if (!c->system) {
 		const char *scopes[CTX_MAX_GRANTS];
 		if (!access_scopes(c, P_USER_ADMIN, scopes, CTX_MAX_GRANTS))
-			return ctx_fail(c, R_FORBIDDEN, "无权新建账号");
+			return ctx_fail(c, RC_FORBIDDEN, "无权新建账号");
 	}
 	char hash[CRYPTO_PWHASH_MAX];
 	if (crypto_password_hash(password, hash))
-		return ctx_fail(c, R_INTERNAL, "密码处理失败");
+		return ctx_fail(c, RC_INTERNAL, "密码处理失败");
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
@@ -416,16 +416,16 @@ static int grant_change(struct ctx *c, int64_t user_id, const char *role, int64_
 	if (!r)
 		ctx_field(c, "role", "没有这个角色");
 	struct org_unit u;
-	if (org_get(c, unit_id, &u) != R_OK) {
-		c->err.code = R_OK;
+	if (org_get(c, unit_id, &u) != RC_OK) {
+		c->err.code = RC_OK;
 		ctx_field(c, "unit_id", "单位不存在");
 	} else if (r && !access_role_fits(r, u.kind)) {
 		ctx_field(c, "unit_id", "%s 不能授予在这一级单位上", r->label);
 	}
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	if (!access_can(c, P_USER_ADMIN, u.path))
-		return ctx_fail(c, R_FORBIDDEN, "无权在该单位授予或撤销角色");
+		return ctx_fail(c, RC_FORBIDDEN, "无权在该单位授予或撤销角色");
 	struct user_info ui;
 	int rc = account_user_get(c, user_id, &ui);
 	if (rc)
@@ -496,14 +496,14 @@ int account_user_get(struct ctx *c, int64_t id, struct user_info *out)
 		read_user(st, out);
 	db_finalize(st);
 	if (rc != DB_ROW)
-		return ctx_fail(c, R_NOT_FOUND, "账号不存在");
+		return ctx_fail(c, RC_NOT_FOUND, "账号不存在");
 	if ((rc = load_grants(c, id, out->grants, CTX_MAX_GRANTS, &out->ngrants)))
 		return rc;
 	if (!user_visible(c, out) && out->ngrants > 0)
-		return ctx_fail(c, R_NOT_FOUND, "账号不存在");
+		return ctx_fail(c, RC_NOT_FOUND, "账号不存在");
 	if (!c->system && out->ngrants == 0 && !(c->actor && access_scopes(c, P_USER_ADMIN, (const char *[CTX_MAX_GRANTS]){0}, CTX_MAX_GRANTS)))
-		return ctx_fail(c, R_NOT_FOUND, "账号不存在");
-	return R_OK;
+		return ctx_fail(c, RC_NOT_FOUND, "账号不存在");
+	return RC_OK;
 }
 
 int account_user_list(struct ctx *c, int64_t unit_id, int limit, int offset, struct user_info **out,
@@ -514,7 +514,7 @@ int account_user_list(struct ctx *c, int64_t unit_id, int limit, int offset, str
 	if (rc)
 		return rc;
 	if (!access_can(c, P_USER_ADMIN, u.path) && !access_can(c, P_ACCESS_ISSUE, u.path))
-		return ctx_fail(c, R_FORBIDDEN, "无权查看该单位的账号");
+		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位的账号");
 	bool villagers_only = !access_can(c, P_USER_ADMIN, u.path);
 	char *like = arena_printf(c->arena, "%s%%", u.path);
 	const char *where = villagers_only
@@ -536,5 +536,5 @@ int account_user_list(struct ctx *c, int64_t unit_id, int limit, int offset, str
 	db_finalize(st);
 	for (int i = 0; *out && i < *n; i++)
 		load_grants(c, (*out)[i].id, (*out)[i].grants, CTX_MAX_GRANTS, &(*out)[i].ngrants);
-	return R_OK;
+	return RC_OK;
 }

@@ -34,7 +34,7 @@ struct user_info {
 
 int account_login(struct ctx *c, const char *phone, const char *password, struct session *out);
 int account_logout(struct ctx *c, const char *token);
-/* Loads the actor of a live session; R_UNAUTHENTICATED when absent or expired. */
+/* Loads the actor of a live session; RC_UNAUTHENTICATED when absent or expired. */
 int account_authenticate(struct ctx *c, const char *token, struct actor *out);
 int account_change_password(struct ctx *c, const char *old_password, const char *new_password);
 

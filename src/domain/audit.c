@@ -85,7 +85,7 @@ int audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_
 			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			    "iiiitittttt", unit_id, seq, actor, c->now, object_type, object_id, action,
 			    before, after, prev, hash);
-	return rc == DB_OK ? R_OK : ctx_db_fail(c, rc, "审计日志");
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
 }
 
 int audit_verify(struct ctx *c, struct audit_report *r)
@@ -134,7 +134,7 @@ int audit_verify(struct ctx *c, struct audit_report *r)
 	if (rc != DB_DONE)
 		return ctx_db_fail(c, rc, "审计校验");
 	if (r->broken)
-		return R_OK;
+		return RC_OK;
 	/* the head must match the last entry, or the tail was cut off */
 	st = db_query(c->db, "SELECT h.unit_id, h.seq, h.hash, "
 			     "(SELECT hash FROM audit_log l WHERE l.unit_id = h.unit_id AND l.seq = h.seq) "
@@ -153,7 +153,7 @@ int audit_verify(struct ctx *c, struct audit_report *r)
 		}
 	}
 	db_finalize(st);
-	return R_OK;
+	return RC_OK;
 }
 
 int audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **out, int *n,
@@ -164,7 +164,7 @@ int audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **
 	if (rc)
 		return rc;
 	if (!access_can(c, P_AUDIT_READ, u.path))
-		return ctx_fail(c, R_FORBIDDEN, "无权查看该单位的审计日志");
+		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位的审计日志");
 	const char *where =
 		"FROM audit_log a JOIN org_units o ON o.id = a.unit_id LEFT JOIN users us ON us.id = a.actor_id "
 		"WHERE o.path LIKE ? AND (? = '' OR a.object_type = ?) AND (? = 0 OR a.object_id = ?) "
@@ -203,5 +203,5 @@ int audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **
 		e->hash = arena_strdup(c->arena, db_col_text(st, 12));
 	}
 	db_finalize(st);
-	return R_OK;
+	return RC_OK;
 }

@@ -29,7 +29,7 @@ struct audit_report {
 	char reason[160];
 };
 
-/* Recomputes every chain. R_OK with report->broken telling the outcome. */
+/* Recomputes every chain. RC_OK with report->broken telling the outcome. */
 int audit_verify(struct ctx *c, struct audit_report *report);
 
 struct audit_entry {

@@ -1,6 +1,6 @@
 /* The context every domain call runs in: the database connection, request memory,
  * the keys, the actor and the clock; and the one result type. A domain function
- * returns R_OK (0) or another result, with the message and field errors in ctx->err.
+ * returns RC_OK (0) or another result, with the message and field errors in ctx->err.
  * The HTTP layer maps results to status codes in one place. */
 #ifndef DOMAIN_CTX_H
 #define DOMAIN_CTX_H
@@ -10,15 +10,15 @@
 #include "util/crypto.h"
 
 enum result {
-	R_OK = 0,
-	R_INVALID,          /* bad input: see err.fields */
-	R_UNAUTHENTICATED,  /* no or expired session */
-	R_FORBIDDEN,        /* role or scope does not allow it */
-	R_NOT_FOUND,
-	R_CONFLICT,         /* duplicate, or state does not allow it */
-	R_TOO_MANY,         /* throttled: see err.retry_after */
-	R_TOO_LARGE,
-	R_INTERNAL,
+	RC_OK = 0,
+	RC_INVALID,          /* bad input: see err.fields */
+	RC_UNAUTHENTICATED,  /* no or expired session */
+	RC_FORBIDDEN,        /* role or scope does not allow it */
+	RC_NOT_FOUND,
+	RC_CONFLICT,         /* duplicate, or state does not allow it */
+	RC_TOO_MANY,         /* throttled: see err.retry_after */
+	RC_TOO_LARGE,
+	RC_INTERNAL,
 };
 
 #define CTX_MAX_FIELDS 32
@@ -34,7 +34,7 @@ struct err {
 	char message[256];
 	int nfields;
 	struct field_error fields[CTX_MAX_FIELDS];
-	int64_t retry_after;  /* seconds, for R_TOO_MANY */
+	int64_t retry_after;  /* seconds, for RC_TOO_MANY */
 };
 
 struct grant {
@@ -68,16 +68,16 @@ struct ctx {
 /* Sets the result and message; returns the code so callers can `return ctx_fail(…)`. */
 int ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Adds a field error (code becomes R_INVALID); returns R_INVALID. */
+/* Adds a field error (code becomes RC_INVALID); returns RC_INVALID. */
 int ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* R_INVALID when any field error was added, else R_OK. */
+/* RC_INVALID when any field error was added, else RC_OK. */
 int ctx_check_fields(struct ctx *c);
 /* Maps a database error to a result (constraint → conflict, else internal). */
 int ctx_db_fail(struct ctx *c, int dbrc, const char *what);
 /* Begins a write transaction, mapping failures. */
 int ctx_begin(struct ctx *c);
-/* Commits when rc is R_OK, else rolls back; returns the final result. */
+/* Commits when rc is RC_OK, else rolls back; returns the final result. */
 int ctx_end(struct ctx *c, int rc);
 
 #endif

@@ -63,7 +63,7 @@ int demo_scale_parse(const char *s, enum demo_scale *out);
 bool demo_exists(struct ctx *c);
 
 /* Creates the demo data set. Needs a system context (the command line); refuses with
- * R_CONFLICT when a county exists already. The org units and accounts are created
+ * RC_CONFLICT when a county exists already. The org units and accounts are created
  * through org_create / account_* (one transaction each), the households and residents
  * in one transaction; every change is in the audit log. When it fails half-way the
  * database is left with a partial demo: start again from an empty database. */

@@ -39,9 +39,9 @@ static int get_where(struct ctx *c, const char *sql, const char *types, const vo
 		read_unit(st, out);
 	db_finalize(st);
 	if (rc == DB_ROW)
-		return R_OK;
+		return RC_OK;
 	if (rc == DB_DONE)
-		return ctx_fail(c, R_NOT_FOUND, "单位不存在");
+		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
 	return ctx_db_fail(c, rc, "读取单位");
 }
 
@@ -93,19 +93,19 @@ int org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 			}
 	check_name(c, "name", in->name);
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 
 	struct org_unit parent = {0};
 	if (k == 0) {
 		if (in->parent_id)
 			return ctx_field(c, "parent_id", "区县没有上级单位");
 		if (!c->system)
-			return ctx_fail(c, R_FORBIDDEN, "只有系统初始化可以创建区县");
+			return ctx_fail(c, RC_FORBIDDEN, "只有系统初始化可以创建区县");
 	} else {
 		if (!in->parent_id)
 			return ctx_field(c, "parent_id", "必须指定上级单位");
 		int rc = org_get(c, in->parent_id, &parent);
-		if (rc == R_NOT_FOUND)
+		if (rc == RC_NOT_FOUND)
 			return ctx_field(c, "parent_id", "上级单位不存在");
 		if (rc)
 			return rc;
@@ -114,7 +114,7 @@ int org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 					 in->kind);
 		if (!access_can(c, P_ORG_WRITE, parent.path) ||
 		    (k != 3 && !access_can(c, P_USER_ADMIN, parent.path)))
-			return ctx_fail(c, R_FORBIDDEN, "无权在该单位下建立下级");
+			return ctx_fail(c, RC_FORBIDDEN, "无权在该单位下建立下级");
 	}
 
 	int rc = ctx_begin(c);
@@ -144,15 +144,15 @@ int org_rename(struct ctx *c, int64_t id, const char *name)
 {
 	check_name(c, "name", name);
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	struct org_unit u;
 	int rc = org_get(c, id, &u);
 	if (rc)
 		return rc;
 	if (!access_can(c, P_ORG_WRITE, u.path))
-		return ctx_fail(c, R_FORBIDDEN, "无权修改该单位");
+		return ctx_fail(c, RC_FORBIDDEN, "无权修改该单位");
 	if (!strcmp(u.name, name))
-		return R_OK;
+		return RC_OK;
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int dbrc = db_run(c->db, "UPDATE org_units SET name = ? WHERE id = ?", "ti", name, id);
@@ -192,7 +192,7 @@ int org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
 			return rc;
 	}
 	if (!scope_touches(c, parent.path))
-		return ctx_fail(c, R_FORBIDDEN, "无权查看该单位");
+		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位");
 	const char *sql =
 		"SELECT " UNIT_COLS ", (SELECT count(*) FROM households h JOIN org_units v ON v.id = h.village_id "
 		"WHERE v.path LIKE org_units.path || '%') FROM org_units "
@@ -219,5 +219,5 @@ int org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
 			(*n)++;
 	}
 	db_finalize(st);
-	return rc == DB_DONE || rc == DB_ROW ? R_OK : ctx_db_fail(c, rc, "读取单位");
+	return rc == DB_DONE || rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取单位");
 }

@@ -110,9 +110,9 @@ int people_seal_idcard(struct ctx *c, const char *idcard, char *enc, size_t encl
 		       char hash[CRYPTO_HASH_HEX])
 {
 	if (crypto_seal_hex(c->keys->pii, idcard, enc, enclen))
-		return ctx_fail(c, R_INTERNAL, "加密失败");
+		return ctx_fail(c, RC_INTERNAL, "加密失败");
 	crypto_keyed_hash_hex(c->keys->lookup, idcard, hash);
-	return R_OK;
+	return RC_OK;
 }
 
 /* ---- reading ---- */
@@ -160,8 +160,8 @@ static int load_household(struct ctx *c, int64_t id, struct household *h, char v
 		read_household(st, h, vpath, 160);
 	db_finalize(st);
 	if (rc == DB_DONE)
-		return ctx_fail(c, R_NOT_FOUND, "户不存在");
-	return rc == DB_ROW ? R_OK : ctx_db_fail(c, rc, "读取户");
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取户");
 }
 
 int people_household_get(struct ctx *c, int64_t id, struct household *out)
@@ -171,8 +171,8 @@ int people_household_get(struct ctx *c, int64_t id, struct household *out)
 	if (rc)
 		return rc;
 	if (!access_can_read_household(c, vpath, id))
-		return ctx_fail(c, R_NOT_FOUND, "户不存在");
-	return R_OK;
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	return RC_OK;
 }
 
 int people_household_list(struct ctx *c, const struct household_query *q, struct household **out,
@@ -189,7 +189,7 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 		if (rc)
 			return rc;
 		if (!access_can(c, P_REGISTER_READ, u.path))
-			return ctx_fail(c, R_FORBIDDEN, "无权查看该单位的户籍");
+			return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位的户籍");
 		str_copy(unit_path, sizeof(unit_path), u.path);
 		scopes[0] = unit_path;
 		nscopes = 1;
@@ -202,7 +202,7 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 		if (!q->unit_id && c->actor && c->actor->household_id && access_has_role(c, "villager"))
 			own_only = true;
 		else
-			return ctx_fail(c, R_FORBIDDEN, "无权查看户籍");
+			return ctx_fail(c, RC_FORBIDDEN, "无权查看户籍");
 	}
 
 	struct buf where;
@@ -230,10 +230,10 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 	}
 	if (where.failed) {
 		buf_release(&where);
-		return ctx_fail(c, R_INTERNAL, "查询过长");
+		return ctx_fail(c, RC_INTERNAL, "查询过长");
 	}
-	int rc = R_OK;
-	for (int pass = 0; pass < 2 && rc == R_OK; pass++) {
+	int rc = RC_OK;
+	for (int pass = 0; pass < 2 && rc == RC_OK; pass++) {
 		char *sql = pass == 0
 			? arena_printf(c->arena, "SELECT count(*) " HH_FROM "%s", where.ptr)
 			: arena_printf(c->arena, "SELECT " HH_COLS HH_FROM "%s ORDER BY v.code, h.number "
@@ -304,7 +304,7 @@ int people_household_residents(struct ctx *c, int64_t household_id, struct resid
 	if (rc)
 		return rc;
 	if (!access_can_read_household(c, vpath, household_id))
-		return ctx_fail(c, R_NOT_FOUND, "户不存在");
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	bool full = access_can(c, P_PII_READ, vpath);
 	struct db_stmt *st = db_query(c->db, "SELECT " RES_COLS RES_FROM "WHERE r.household_id = ? "
 					     "ORDER BY CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, r.birth_date, r.id",
@@ -317,7 +317,7 @@ int people_household_residents(struct ctx *c, int64_t household_id, struct resid
 	while (*out && *n < cap && db_step(st) == DB_ROW)
 		read_resident(c, st, &(*out)[(*n)++], full);
 	db_finalize(st);
-	return R_OK;
+	return RC_OK;
 }
 
 static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct household *h,
@@ -331,7 +331,7 @@ static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct h
 		read_resident(c, st, r, false);
 	db_finalize(st);
 	if (rc == DB_DONE)
-		return ctx_fail(c, R_NOT_FOUND, "村民不存在");
+		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	if (rc != DB_ROW)
 		return ctx_db_fail(c, rc, "读取成员");
 	return load_household(c, r->household_id, h, vpath);
@@ -343,9 +343,9 @@ int people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 	char vpath[160];
 	int rc = load_resident(c, id, out, &h, vpath);
 	if (rc)
-		return rc == R_NOT_FOUND ? ctx_fail(c, R_NOT_FOUND, "村民不存在") : rc;
+		return rc == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "村民不存在") : rc;
 	if (!access_can_read_household(c, vpath, h.id))
-		return ctx_fail(c, R_NOT_FOUND, "村民不存在");
+		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	if (access_can(c, P_PII_READ, vpath)) {
 		struct db_stmt *st = db_query(c->db, "SELECT idcard_enc FROM residents WHERE id = ?", "i", id);
 		if (st && db_step(st) == DB_ROW &&
@@ -353,7 +353,7 @@ int people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 			out->idcard_full = true;
 		db_finalize(st);
 	}
-	return R_OK;
+	return RC_OK;
 }
 
 int people_resident_find_idcard(struct ctx *c, const char *idcard, int64_t *id)
@@ -364,7 +364,7 @@ int people_resident_find_idcard(struct ctx *c, const char *idcard, int64_t *id)
 	crypto_keyed_hash_hex(c->keys->lookup, norm, hash);
 	int rc = db_get_int(c->db, id, "SELECT id FROM residents WHERE idcard_hash = ?", "t", hash);
 	if (rc == DB_DONE)
-		return ctx_fail(c, R_NOT_FOUND, "没有这个身份证号的村民");
+		return ctx_fail(c, RC_NOT_FOUND, "没有这个身份证号的村民");
 	if (rc != DB_OK)
 		return ctx_db_fail(c, rc, "查找村民");
 	struct resident r;
@@ -389,13 +389,13 @@ static void household_snap(struct buf *b, const struct household_input *in)
 static int check_group(struct ctx *c, int64_t village_id, int64_t group_id)
 {
 	if (!group_id)
-		return R_OK;
+		return RC_OK;
 	struct org_unit g;
-	if (org_get(c, group_id, &g) != R_OK || strcmp(g.kind, "group") || g.parent_id != village_id) {
-		c->err.code = R_OK;
+	if (org_get(c, group_id, &g) != RC_OK || strcmp(g.kind, "group") || g.parent_id != village_id) {
+		c->err.code = RC_OK;
 		return ctx_field(c, "group_id", "村民小组不存在或不属于该村");
 	}
-	return R_OK;
+	return RC_OK;
 }
 
 int people_insert_household(struct ctx *c, int64_t village_id, const struct household_input *in,
@@ -424,22 +424,22 @@ int people_insert_household(struct ctx *c, int64_t village_id, const struct hous
 static int writable_village(struct ctx *c, int64_t village_id, struct org_unit *v)
 {
 	int rc = org_get(c, village_id, v);
-	if (rc == R_NOT_FOUND || (rc == R_OK && strcmp(v->kind, "village"))) {
-		c->err.code = R_OK;
+	if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v->kind, "village"))) {
+		c->err.code = RC_OK;
 		return ctx_field(c, "village_id", "村不存在");
 	}
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, v->path))
-		return ctx_fail(c, R_FORBIDDEN, "无权修改%s的户籍", v->name);
-	return R_OK;
+		return ctx_fail(c, RC_FORBIDDEN, "无权修改%s的户籍", v->name);
+	return RC_OK;
 }
 
 int people_household_create(struct ctx *c, const struct household_input *in, int64_t *id)
 {
 	people_check_household(c, in);
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	struct org_unit v;
 	int rc = writable_village(c, in->village_id, &v);
 	if (!rc)
@@ -459,8 +459,8 @@ int people_household_update(struct ctx *c, int64_t id, const struct household_in
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, vpath))
-		return access_can_read_household(c, vpath, id) ? ctx_fail(c, R_FORBIDDEN, "无权修改该户")
-							       : ctx_fail(c, R_NOT_FOUND, "户不存在");
+		return access_can_read_household(c, vpath, id) ? ctx_fail(c, RC_FORBIDDEN, "无权修改该户")
+							       : ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	struct household_input merged = {
 		.village_id = h.village_id,
 		.group_id = in->group_id >= 0 ? in->group_id : h.group_id,
@@ -472,7 +472,7 @@ int people_household_update(struct ctx *c, int64_t id, const struct household_in
 	};
 	people_check_household(c, &merged);
 	if (ctx_check_fields(c) || (rc = check_group(c, h.village_id, merged.group_id)))
-		return R_INVALID;
+		return RC_INVALID;
 	struct household_input old = {.group_id = h.group_id, .number = h.number, .address = h.address,
 				      .has_coords = h.has_coords, .lat_e6 = h.lat_e6, .lng_e6 = h.lng_e6};
 	struct buf before, after;
@@ -481,9 +481,9 @@ int people_household_update(struct ctx *c, int64_t id, const struct household_in
 	if (!strcmp(before.ptr, after.ptr)) {
 		buf_release(&before);
 		buf_release(&after);
-		return R_OK;
+		return RC_OK;
 	}
-	if ((rc = ctx_begin(c)) == R_OK) {
+	if ((rc = ctx_begin(c)) == RC_OK) {
 		int dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), number = ?, "
 					 "address = ?, lat_e6 = NULLIF(CAST(? AS BIGINT), 0), "
 					 "lng_e6 = NULLIF(CAST(? AS BIGINT), 0), updated_at = ? WHERE id = ?",
@@ -551,17 +551,17 @@ static int writable_household(struct ctx *c, int64_t household_id, struct househ
 {
 	char vpath[160];
 	int rc = load_household(c, household_id, h, vpath);
-	if (rc == R_NOT_FOUND) {
-		c->err.code = R_OK;
+	if (rc == RC_NOT_FOUND) {
+		c->err.code = RC_OK;
 		return ctx_field(c, "household_id", "户不存在");
 	}
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, vpath))
 		return access_can_read_household(c, vpath, household_id)
-			? ctx_fail(c, R_FORBIDDEN, "无权修改该户成员")
+			? ctx_fail(c, RC_FORBIDDEN, "无权修改该户成员")
 			: ctx_field(c, "household_id", "户不存在");
-	return R_OK;
+	return RC_OK;
 }
 
 int people_resident_create(struct ctx *c, const struct resident_input *in, int64_t *id)
@@ -571,7 +571,7 @@ int people_resident_create(struct ctx *c, const struct resident_input *in, int64
 	if (!in->household_id)
 		ctx_field(c, "household_id", "必须指定户");
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	struct household h;
 	int rc = writable_household(c, in->household_id, &h);
 	if (rc)
@@ -590,8 +590,8 @@ int people_resident_update(struct ctx *c, int64_t id, const struct resident_inpu
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, vpath))
-		return access_can_read_household(c, vpath, h.id) ? ctx_fail(c, R_FORBIDDEN, "无权修改该村民")
-								 : ctx_fail(c, R_NOT_FOUND, "村民不存在");
+		return access_can_read_household(c, vpath, h.id) ? ctx_fail(c, RC_FORBIDDEN, "无权修改该村民")
+								 : ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	/* the current full number, for merging and comparing */
 	char current[IDCARD_LEN + 1] = "";
 	struct db_stmt *st = db_query(c->db, "SELECT idcard_enc FROM residents WHERE id = ?", "i", id);
@@ -611,7 +611,7 @@ int people_resident_update(struct ctx *c, int64_t id, const struct resident_inpu
 	char idcard[IDCARD_LEN + 1];
 	people_check_resident(c, &m, idcard);
 	if (ctx_check_fields(c))
-		return R_INVALID;
+		return RC_INVALID;
 	struct household target = h;
 	if (m.household_id != r.household_id && (rc = writable_household(c, m.household_id, &target)))
 		return rc;
@@ -630,11 +630,11 @@ int people_resident_update(struct ctx *c, int64_t id, const struct resident_inpu
 	if (!strcmp(before.ptr, after.ptr) && !strcmp(current, idcard)) {
 		buf_release(&before);
 		buf_release(&after);
-		return R_OK;
+		return RC_OK;
 	}
 	char enc[256], hash[CRYPTO_HASH_HEX];
-	if ((rc = people_seal_idcard(c, idcard, enc, sizeof(enc), hash)) == R_OK &&
-	    (rc = ctx_begin(c)) == R_OK) {
+	if ((rc = people_seal_idcard(c, idcard, enc, sizeof(enc), hash)) == RC_OK &&
+	    (rc = ctx_begin(c)) == RC_OK) {
 		int dbrc = db_run(c->db, "UPDATE residents SET household_id = ?, name = ?, gender = ?, "
 					 "birth_date = ?, idcard_enc = ?, idcard_hash = ?, idcard_mask = ?, "
 					 "phone = ?, relation = ?, party_member = ?, updated_at = ? WHERE id = ?",
@@ -649,7 +649,7 @@ int people_resident_update(struct ctx *c, int64_t id, const struct resident_inpu
 			rc = audit_record(c, h.village_id, "resident", id,
 					  m.household_id != r.household_id ? "move" : "update", before.ptr,
 					  after.ptr);
-		if (rc == R_OK && target.village_id != h.village_id)
+		if (rc == RC_OK && target.village_id != h.village_id)
 			rc = audit_record(c, target.village_id, "resident", id, "move_in", before.ptr,
 					  after.ptr);
 		rc = ctx_end(c, rc);

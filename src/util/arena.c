@@ -37,13 +37,16 @@ void arena_free(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+	/* refuse before rounding up, so huge sizes cannot wrap around to small ones */
+	if (size > a->max || size > SIZE_MAX - sizeof(struct chunk) - 16)
+		return NULL;
 	size = (size + 15) & ~(size_t)15;
 	if (size == 0)
 		size = 16;
 	struct chunk *c = a->head;
 	if (!c || c->size - c->used < size) {
 		size_t csize = size > 8192 ? size : 8192;
-		if (a->total + csize > a->max)
+		if (csize > a->max - a->total)
 			return NULL;
 		c = malloc(sizeof(*c) + csize);
 		if (!c)
@@ -62,6 +65,8 @@ void *arena_alloc(struct arena *a, size_t size)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
+	if (n == SIZE_MAX) /* n + 1 would wrap to 0 */
+		return NULL;
 	char *p = arena_alloc(a, n + 1);
 	if (p) {
 		memcpy(p, s, n);

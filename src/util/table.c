@@ -424,7 +424,7 @@ static bool format_number(const char *s, size_t len, char *out, size_t outlen)
 			if (!seen_point)
 				point++;
 			if (nd < sizeof(dig))
-				dig[nd++] = c; /* later digits cannot change 15-digit rounding much */
+				dig[nd++] = c; /* digits past these cannot change rounding to 15 */
 		} else {
 			break;
 		}

@@ -1,0 +1,36 @@
+/* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
+#include "domain/account.h"
+#include "domain/jobs.h"
+
+static int count_then(struct ctx *c, int64_t *n, const char *count_sql, const char *delete_sql,
+		      int64_t before)
+{
+	if (db_get_int(c->db, n, count_sql, "i", before) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "定时任务");
+	if (*n && db_run(c->db, delete_sql, "i", before) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "定时任务");
+	return RC_OK;
+}
+
+int jobs_run_report(struct ctx *c, struct jobs_report *out)
+{
+	memset(out, 0, sizeof(*out));
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	rc = count_then(c, &out->sessions_expired, "SELECT count(*) FROM sessions WHERE expires_at <= ?",
+			"DELETE FROM sessions WHERE expires_at <= ?", c->now);
+	/* a lock lasts one window from its last failure, so two windows old is always stale */
+	if (!rc)
+		rc = count_then(c, &out->failures_cleared,
+				"SELECT count(*) FROM login_failures WHERE window_start < ?",
+				"DELETE FROM login_failures WHERE window_start < ?",
+				c->now - 2 * ACCOUNT_FAIL_WINDOW);
+	return ctx_end(c, rc);
+}
+
+int jobs_run(struct ctx *c)
+{
+	struct jobs_report r;
+	return jobs_run_report(c, &r);
+}

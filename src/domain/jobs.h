@@ -1,0 +1,16 @@
+/* Scheduled jobs: idempotent maintenance run by the server's scheduler thread every
+ * half minute and once by `cunzhi tick`. Later modules add their jobs here. */
+#ifndef DOMAIN_JOBS_H
+#define DOMAIN_JOBS_H
+
+#include "domain/ctx.h"
+
+struct jobs_report {
+	int64_t sessions_expired;
+	int64_t failures_cleared;
+};
+
+int jobs_run(struct ctx *c);
+int jobs_run_report(struct ctx *c, struct jobs_report *out);
+
+#endif

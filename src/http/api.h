@@ -1,0 +1,62 @@
+/* The route table and every handler. Adding an endpoint is one row in routes.c plus
+ * one handler in the api_<module>.c of its module (and its entry in docs/openapi.yaml). */
+#ifndef HTTP_API_H
+#define HTTP_API_H
+
+#include "http/req.h"
+
+enum route_flags {
+	RF_PUBLIC = 1 << 0,   /* no login needed */
+	RF_JSON = 1 << 1,     /* takes a JSON object body (up to REQ_JSON_MAX) */
+	RF_UPLOAD = 1 << 2,   /* takes raw bytes (up to REQ_UPLOAD_MAX) */
+	RF_TEST = 1 << 3,     /* exists only when the server runs with --test-clock */
+};
+
+struct route {
+	const char *method;
+	const char *path;     /* ulfius pattern: /api/v1/households/:id */
+	int (*handler)(struct req *r);
+	unsigned flags;
+};
+
+extern const struct route routes[];
+
+/* api_session.c */
+json_t *api_grants_json(struct ctx *c, const struct grant *g, int n);
+int api_session_create(struct req *r);
+int api_session_delete(struct req *r);
+int api_session_get(struct req *r);
+int api_password_change(struct req *r);
+int api_activation_use(struct req *r);
+/* api_org.c */
+int api_units_list(struct req *r);
+int api_unit_get(struct req *r);
+int api_unit_create(struct req *r);
+int api_unit_update(struct req *r);
+int api_roles_list(struct req *r);
+/* api_people.c */
+int api_households_list(struct req *r);
+int api_household_get(struct req *r);
+int api_household_create(struct req *r);
+int api_household_update(struct req *r);
+int api_resident_get(struct req *r);
+int api_resident_create(struct req *r);
+int api_resident_update(struct req *r);
+int api_resident_activation(struct req *r);
+/* api_import.c */
+int api_import_households(struct req *r);
+int api_import_template(struct req *r);
+/* api_users.c */
+int api_users_list(struct req *r);
+int api_user_get(struct req *r);
+int api_user_create(struct req *r);
+int api_user_grant(struct req *r);
+int api_user_revoke(struct req *r);
+/* api_audit.c */
+int api_audit_list(struct req *r);
+int api_audit_verify(struct req *r);
+/* server.c */
+int api_health(struct req *r);
+int api_test_clock(struct req *r);
+
+#endif

@@ -1,0 +1,206 @@
+/* Request helpers: strict JSON body checks, parameters, replies. */
+#include "http/req.h"
+#include "util/num.h"
+#include "util/timeutil.h"
+#include "util/utf8.h"
+
+static const char *type_label(enum jtype t)
+{
+	switch (t) {
+	case J_STRING: return "文本";
+	case J_INT: return "整数";
+	case J_BOOL: return "true 或 false";
+	case J_NUMBER: return "数字";
+	}
+	return "";
+}
+
+int req_check_body(struct req *r, const struct jfield *spec)
+{
+	struct ctx *c = &r->ctx;
+	if (!r->body)
+		return ctx_fail(c, RC_INVALID, "请求体应为 JSON 对象");
+	const char *key;
+	json_t *v;
+	json_object_foreach(r->body, key, v) {
+		bool known = false;
+		for (const struct jfield *f = spec; f->name && !known; f++)
+			known = !strcmp(f->name, key);
+		if (!known)
+			ctx_field(c, key, "未知字段");
+	}
+	for (const struct jfield *f = spec; f->name; f++) {
+		v = json_object_get(r->body, f->name);
+		if (!v || json_is_null(v)) {
+			if (f->required)
+				ctx_field(c, f->name, "必填");
+			continue;
+		}
+		bool ok = (f->type == J_STRING && json_is_string(v)) ||
+			  (f->type == J_INT && json_is_integer(v)) ||
+			  (f->type == J_BOOL && json_is_boolean(v)) ||
+			  (f->type == J_NUMBER && json_is_number(v));
+		if (!ok) {
+			ctx_field(c, f->name, "应为%s", type_label(f->type));
+			continue;
+		}
+		if (f->type == J_STRING) {
+			const char *s = json_string_value(v);
+			size_t n = utf8_count(s);
+			if (strlen(s) != json_string_length(v))
+				ctx_field(c, f->name, "不能含空字符");
+			else if ((int64_t)n < f->min)
+				ctx_field(c, f->name, f->min == 1 ? "不能为空" : "至少 %lld 个字", (long long)f->min);
+			else if (f->max && (int64_t)n > f->max)
+				ctx_field(c, f->name, "最多 %lld 个字", (long long)f->max);
+		} else if (f->type == J_INT) {
+			json_int_t i = json_integer_value(v);
+			if (i < f->min || i > f->max)
+				ctx_field(c, f->name, "应在 %lld 到 %lld 之间", (long long)f->min, (long long)f->max);
+		} else if (f->type == J_NUMBER) {
+			double d = json_number_value(v);
+			if (d < (double)f->min || d > (double)f->max)
+				ctx_field(c, f->name, "应在 %lld 到 %lld 之间", (long long)f->min, (long long)f->max);
+		}
+	}
+	return ctx_check_fields(c);
+}
+
+const char *req_str(struct req *r, const char *name)
+{
+	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int64_t req_int(struct req *r, const char *name, int64_t def)
+{
+	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
+}
+
+bool req_has(struct req *r, const char *name)
+{
+	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
+	return v && !json_is_null(v);
+}
+
+bool req_bool(struct req *r, const char *name, bool def)
+{
+	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
+	return json_is_boolean(v) ? json_is_true(v) : def;
+}
+
+double req_number(struct req *r, const char *name, double def)
+{
+	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
+	return json_is_number(v) ? json_number_value(v) : def;
+}
+
+int req_path_id(struct req *r, const char *name, int64_t *id)
+{
+	const char *s = u_map_get(r->u->map_url, name);
+	if (!s || num_parse_i64(s, 1, INT64_MAX / 2, id))
+		return ctx_fail(&r->ctx, RC_NOT_FOUND, "没有这条记录");
+	return RC_OK;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	const char *s = u_map_get(r->u->map_url, name);
+	return s && s[0] ? s : NULL;
+}
+
+int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out)
+{
+	const char *s = req_query(r, name);
+	if (!s) {
+		*out = def;
+		return RC_OK;
+	}
+	if (num_parse_i64(s, min, max, out))
+		return ctx_field(&r->ctx, name, "应为 %lld 到 %lld 之间的整数", (long long)min, (long long)max);
+	return RC_OK;
+}
+
+int req_page(struct req *r, int *limit, int *offset)
+{
+	int64_t l, o;
+	req_query_int(r, "limit", 1, INT32_MAX, REQ_PAGE_DEFAULT, &l);
+	req_query_int(r, "offset", 0, 100000000, 0, &o);
+	if (ctx_check_fields(&r->ctx))
+		return RC_INVALID;
+	*limit = l > REQ_PAGE_MAX ? REQ_PAGE_MAX : (int)l;
+	*offset = (int)o;
+	return RC_OK;
+}
+
+void req_reply_page(struct req *r, json_t *items, int64_t total, int limit, int offset)
+{
+	json_decref(r->out);
+	r->out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "limit",
+			   limit, "offset", offset);
+}
+
+void req_reply_bytes(struct req *r, int status, const char *type, const char *filename,
+		     const void *data, size_t len)
+{
+	ulfius_set_binary_body_response(r->resp, (unsigned int)status, data, len);
+	u_map_put(r->resp->map_header, "Content-Type", type);
+	if (filename) {
+		char disp[256];
+		snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
+		u_map_put(r->resp->map_header, "Content-Disposition", disp);
+	}
+	r->replied = true;
+}
+
+int req_status_for(enum result code)
+{
+	switch (code) {
+	case RC_OK: return 200;
+	case RC_INVALID: return 400;
+	case RC_UNAUTHENTICATED: return 401;
+	case RC_FORBIDDEN: return 403;
+	case RC_NOT_FOUND: return 404;
+	case RC_CONFLICT: return 409;
+	case RC_TOO_MANY: return 429;
+	case RC_TOO_LARGE: return 413;
+	case RC_INTERNAL: return 500;
+	}
+	return 500;
+}
+
+const char *req_code_for(enum result code)
+{
+	switch (code) {
+	case RC_OK: return "ok";
+	case RC_INVALID: return "invalid";
+	case RC_UNAUTHENTICATED: return "unauthenticated";
+	case RC_FORBIDDEN: return "forbidden";
+	case RC_NOT_FOUND: return "not_found";
+	case RC_CONFLICT: return "conflict";
+	case RC_TOO_MANY: return "too_many_requests";
+	case RC_TOO_LARGE: return "too_large";
+	case RC_INTERNAL: return "internal";
+	}
+	return "internal";
+}
+
+void req_security_headers(struct _u_response *resp)
+{
+	u_map_put(resp->map_header, "X-Content-Type-Options", "nosniff");
+	u_map_put(resp->map_header, "X-Frame-Options", "DENY");
+	u_map_put(resp->map_header, "Referrer-Policy", "same-origin");
+	u_map_put(resp->map_header, "Content-Security-Policy",
+		  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+		  "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+}
+
+json_t *json_time(int64_t t)
+{
+	char s[26];
+	if (!t)
+		return json_null();
+	time_format_iso(t, s);
+	return json_string(s);
+}

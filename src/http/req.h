@@ -1,0 +1,76 @@
+/* One HTTP request as handlers see it: the domain context (with arena, db connection,
+ * actor and clock), the parsed and checked JSON body, and the reply being built.
+ * Handlers return a result (domain/ctx.h); RC_OK sends req->out (or what a reply_*
+ * call set), anything else sends the error envelope
+ * {"error":{"code","message","fields"}} with the status mapped in one place. */
+#ifndef HTTP_REQ_H
+#define HTTP_REQ_H
+
+#include <jansson.h>
+#include <ulfius.h>
+
+#include "domain/ctx.h"
+
+#define REQ_JSON_MAX (1 << 20)        /* JSON bodies */
+#define REQ_UPLOAD_MAX (16 << 20)     /* file uploads (imports) */
+#define REQ_PAGE_MAX 200
+#define REQ_PAGE_DEFAULT 50
+
+enum jtype { J_STRING, J_INT, J_BOOL, J_NUMBER };
+
+/* One field of a JSON body: name, type, required, and bounds (characters for strings,
+ * value for numbers). */
+struct jfield {
+	const char *name;
+	enum jtype type;
+	bool required;
+	int64_t min, max;
+};
+
+struct req {
+	const struct _u_request *u;
+	struct _u_response *resp;
+	struct ctx ctx;
+	struct actor actor;
+	char request_id[17];
+	char remote[64];
+	json_t *body;          /* the parsed object, when the route takes JSON */
+	json_t *out;           /* reply body (owned) */
+	int status;            /* reply status on success, default 200 */
+	bool replied;          /* a reply_* call already set the response */
+	const char *token;     /* the session token presented, if any */
+};
+
+/* Checks body against spec: every field error at once (missing, unknown, wrong type,
+ * out of range). Returns RC_OK or RC_INVALID. */
+int req_check_body(struct req *r, const struct jfield *spec);
+/* Getters for checked bodies: NULL/absent gives the default. */
+const char *req_str(struct req *r, const char *name);
+int64_t req_int(struct req *r, const char *name, int64_t def);
+bool req_has(struct req *r, const char *name);
+bool req_bool(struct req *r, const char *name, bool def);
+double req_number(struct req *r, const char *name, double def);
+
+/* The :id style path parameter as a positive id; RC_NOT_FOUND when malformed. */
+int req_path_id(struct req *r, const char *name, int64_t *id);
+/* A query parameter as an integer within bounds (def when absent); RC_INVALID when bad. */
+int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
+const char *req_query(struct req *r, const char *name);
+/* limit and offset (limit capped at REQ_PAGE_MAX). */
+int req_page(struct req *r, int *limit, int *offset);
+/* A page reply: {"items": items, "total": n, "limit", "offset"}. Takes items. */
+void req_reply_page(struct req *r, json_t *items, int64_t total, int limit, int offset);
+
+/* Sends bytes with a content type and optional download file name. */
+void req_reply_bytes(struct req *r, int status, const char *type, const char *filename,
+		     const void *data, size_t len);
+/* Status and reply for a result code. */
+int req_status_for(enum result code);
+const char *req_code_for(enum result code);
+/* Sets the standard security headers on a response. */
+void req_security_headers(struct _u_response *resp);
+
+/* Times and helpers for JSON replies. */
+json_t *json_time(int64_t t);
+
+#endif

@@ -1,0 +1,333 @@
+/* Server setup, the request trampoline shared by every route, and shutdown. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domain/account.h"
+#include "domain/jobs.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/utf8.h"
+
+#define SESSION_COOKIE "cz_session"
+
+static struct server_config *cfg;
+static atomic_int in_flight;
+static _Atomic int64_t clock_offset;
+static pthread_key_t db_key;
+
+static void close_db(void *p) { db_close(p); }
+
+/* The calling worker thread's connection, opened on first use. */
+static struct db *thread_db(void)
+{
+	struct db *db = pthread_getspecific(db_key);
+	if (db)
+		return db;
+	char err[512];
+	if (db_open(cfg->db_url, &db, err, sizeof(err)) != DB_OK) {
+		log_msg(LOG_ERROR, "cannot open database", "error", err, NULL);
+		return NULL;
+	}
+	pthread_setspecific(db_key, db);
+	return db;
+}
+
+static int64_t server_now(void)
+{
+	return time_now() + atomic_load(&clock_offset);
+}
+
+static void remote_text(const struct _u_request *u, char *out, size_t n)
+{
+	out[0] = 0;
+	const struct sockaddr *sa = u->client_address;
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static const char *session_token(const struct _u_request *u)
+{
+	const char *auth = u_map_get_case(u->map_header, "Authorization");
+	if (auth && !strncasecmp(auth, "Bearer ", 7))
+		return auth + 7;
+	return u_map_get(u->map_cookie, SESSION_COOKIE);
+}
+
+static void send_error(struct req *r, int status, const char *code, const char *message)
+{
+	json_t *fields = json_object();
+	for (int i = 0; i < r->ctx.err.nfields; i++)
+		json_object_set_new(fields, r->ctx.err.fields[i].field, json_string(r->ctx.err.fields[i].message));
+	json_t *body = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", code, "message", message,
+				 "fields", fields);
+	ulfius_set_json_body_response(r->resp, (unsigned int)status, body);
+	json_decref(body);
+	if (r->ctx.err.code == RC_TOO_MANY && r->ctx.err.retry_after > 0) {
+		char s[24];
+		snprintf(s, sizeof(s), "%lld", (long long)r->ctx.err.retry_after);
+		u_map_put(r->resp->map_header, "Retry-After", s);
+	}
+}
+
+/* Checks the body's presence, size and form before the handler sees it. Returns 0 or
+ * the HTTP status of the refusal (with its reply set). */
+static int check_body(struct req *r, const struct route *rt)
+{
+	const struct _u_request *u = r->u;
+	bool has_body_method = !strcmp(u->http_verb, "POST") || !strcmp(u->http_verb, "PUT") ||
+			       !strcmp(u->http_verb, "PATCH") || !strcmp(u->http_verb, "DELETE");
+	const char *cl = u_map_get_case(u->map_header, "Content-Length");
+	const char *te = u_map_get_case(u->map_header, "Transfer-Encoding");
+	size_t max = (rt->flags & RF_UPLOAD) ? REQ_UPLOAD_MAX : REQ_JSON_MAX;
+	bool wants = rt->flags & (RF_JSON | RF_UPLOAD);
+	if (wants && has_body_method && !cl && !(te && strcasestr(te, "chunked"))) {
+		send_error(r, 411, "length_required", "请求需要 Content-Length");
+		return 411;
+	}
+	if ((cl && strtoull(cl, NULL, 10) > max) || u->binary_body_length > max) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "请求体过大，最多 %zu KB", max / 1024);
+		send_error(r, 413, "too_large", msg);
+		return 413;
+	}
+	if (!(rt->flags & RF_JSON))
+		return 0;
+	if (!strcmp(u->http_verb, "DELETE") && u->binary_body_length == 0)
+		return 0; /* a DELETE may carry its parameters in the body or not at all */
+	if (!utf8_valid(u->binary_body, u->binary_body_length)) {
+		send_error(r, 400, "invalid_utf8", "请求体不是有效的 UTF-8 文本");
+		return 400;
+	}
+	json_error_t jerr;
+	r->body = json_loadb(u->binary_body, u->binary_body_length, JSON_REJECT_DUPLICATES, &jerr);
+	if (!r->body || !json_is_object(r->body)) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "请求体应为 JSON 对象（%s）", r->body ? "不是对象" : jerr.text);
+		send_error(r, 400, "bad_json", msg);
+		return 400;
+	}
+	return 0;
+}
+
+static int trampoline(const struct _u_request *u, struct _u_response *resp, void *data)
+{
+	const struct route *rt = data;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	atomic_fetch_add(&in_flight, 1);
+
+	struct req r = {.u = u, .resp = resp, .status = 200};
+	char tok[CRYPTO_TOKEN_HEX];
+	crypto_random_token(tok);
+	str_copy(r.request_id, sizeof(r.request_id), tok);
+	remote_text(u, r.remote, sizeof(r.remote));
+	req_security_headers(resp);
+	u_map_put(resp->map_header, "X-Request-Id", r.request_id);
+	u_map_put(resp->map_header, "Cache-Control", "no-store");
+
+	r.ctx.keys = cfg->keys;
+	r.ctx.now = server_now();
+	r.ctx.remote = r.remote;
+	int status = check_body(&r, rt);
+	if (status)
+		goto done;
+	r.ctx.db = thread_db();
+	r.ctx.arena = arena_new(64u << 20);
+	if (!r.ctx.db || !r.ctx.arena) {
+		send_error(&r, 503, "unavailable", "服务暂不可用，请稍后重试");
+		status = 503;
+		goto done;
+	}
+	r.token = session_token(u);
+	int rc = RC_OK;
+	if (r.token && r.token[0]) {
+		rc = account_authenticate(&r.ctx, r.token, &r.actor);
+		if (rc == RC_OK)
+			r.ctx.actor = &r.actor;
+		else if (rt->flags & RF_PUBLIC) {
+			memset(&r.ctx.err, 0, sizeof(r.ctx.err));
+			rc = RC_OK;
+		}
+	} else if (!(rt->flags & RF_PUBLIC)) {
+		rc = ctx_fail(&r.ctx, RC_UNAUTHENTICATED, "请先登录");
+	}
+	if (rc == RC_OK)
+		rc = rt->handler(&r);
+	if (db_in_tx(r.ctx.db)) {
+		log_msg(LOG_ERROR, "transaction left open", "path", u->url_path, NULL);
+		db_rollback(r.ctx.db);
+	}
+	if (rc != RC_OK) {
+		status = req_status_for(rc);
+		send_error(&r, status, req_code_for(rc), r.ctx.err.message[0] ? r.ctx.err.message : "请求失败");
+	} else if (r.replied) {
+		status = (int)resp->status;
+	} else {
+		status = r.status;
+		/* 10 significant digits keep coordinates at their stored microdegrees */
+		char *text = r.out ? json_dumps(r.out, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+		ulfius_set_binary_body_response(resp, (unsigned int)status, text ? text : "{}",
+						text ? strlen(text) : 2);
+		u_map_put(resp->map_header, "Content-Type", "application/json");
+		free(text);
+	}
+done:
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_access(r.request_id, u->http_verb, u->url_path, status,
+		   (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, r.remote,
+		   r.actor.user_id);
+	json_decref(r.body);
+	json_decref(r.out);
+	arena_free(r.ctx.arena);
+	atomic_fetch_sub(&in_flight, 1);
+	return U_CALLBACK_COMPLETE;
+}
+
+/* Everything no route matched: unknown API paths get the JSON envelope, the rest is
+ * the web UI. */
+static int fallback(const struct _u_request *u, struct _u_response *resp, void *data)
+{
+	atomic_fetch_add(&in_flight, 1);
+	req_security_headers(resp);
+	int status;
+	if (!strncmp(u->url_path, "/api/", 5)) {
+		json_t *body = json_pack("{s:{s:s, s:s, s:{}}}", "error", "code", "not_found", "message",
+					 "没有这个接口", "fields");
+		ulfius_set_json_body_response(resp, 404, body);
+		json_decref(body);
+		status = 404;
+	} else {
+		status = static_serve(cfg->ui_dir, u, resp);
+	}
+	log_access("-", u->http_verb, u->url_path, status, 0, "", 0);
+	atomic_fetch_sub(&in_flight, 1);
+	return U_CALLBACK_COMPLETE;
+}
+
+int api_health(struct req *r)
+{
+	int64_t one = 0;
+	if (db_get_int(r->ctx.db, &one, "SELECT 1", "") != DB_OK)
+		return ctx_fail(&r->ctx, RC_INTERNAL, "数据库不可用");
+	r->out = json_pack("{s:s, s:s}", "status", "ok", "engine",
+			   db_engine(r->ctx.db) == DB_POSTGRES ? "postgres" : "sqlite");
+	return RC_OK;
+}
+
+int api_test_clock(struct req *r)
+{
+	static const struct jfield spec[] = {
+		{"advance", J_INT, true, 0, 400LL * 86400},
+		{0},
+	};
+	if (!cfg->test_clock)
+		return ctx_fail(&r->ctx, RC_NOT_FOUND, "没有这个接口");
+	if (req_check_body(r, spec))
+		return RC_INVALID;
+	int64_t now = atomic_fetch_add(&clock_offset, req_int(r, "advance", 0)) + req_int(r, "advance", 0);
+	r->out = json_pack("{s:o}", "now", json_time(time_now() + now));
+	return RC_OK;
+}
+
+static volatile sig_atomic_t stopping;
+
+static void *scheduler(void *arg)
+{
+	(void)arg;
+	struct db *db = NULL;
+	char err[512];
+	while (!stopping) {
+		if (!db && db_open(cfg->db_url, &db, err, sizeof(err)) != DB_OK)
+			db = NULL;
+		if (db) {
+			struct ctx c = {.db = db, .keys = cfg->keys, .now = server_now(), .system = true};
+			c.arena = arena_new(16u << 20);
+			jobs_run(&c);
+			arena_free(c.arena);
+		}
+		for (int i = 0; i < 30 && !stopping; i++)
+			sleep(1);
+	}
+	db_close(db);
+	return NULL;
+}
+
+int server_run(struct server_config *config)
+{
+	cfg = config;
+	atomic_store(&clock_offset, config->clock_offset);
+	pthread_key_create(&db_key, close_db);
+
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+	if (inet_pton(AF_INET, cfg->address, &addr.sin_addr) != 1) {
+		fprintf(stderr, "cunzhi: bad listen address %s\n", cfg->address);
+		return 2;
+	}
+	struct _u_instance inst;
+	if (ulfius_init_instance(&inst, (unsigned)cfg->port, &addr, NULL) != U_OK) {
+		fprintf(stderr, "cunzhi: cannot initialise the HTTP server\n");
+		return 1;
+	}
+	inst.max_post_body_size = REQ_UPLOAD_MAX + 1;
+	for (const struct route *rt = routes; rt->method; rt++) {
+		if ((rt->flags & RF_TEST) && !cfg->test_clock)
+			continue;
+		ulfius_add_endpoint_by_val(&inst, rt->method, rt->path, NULL, 0, trampoline, (void *)rt);
+	}
+	ulfius_set_default_endpoint(&inst, fallback, NULL);
+
+	/* Block the stop signals in every thread; the main thread waits for them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_OptionItem ops[] = {
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
+		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+		{MHD_OPTION_SOCK_ADDR, 0, &addr},
+		{MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
+		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, 1000, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+								    MHD_USE_ITC | MHD_USE_ERROR_LOG,
+						    ops) != U_OK) {
+		fprintf(stderr, "cunzhi: cannot listen on %s:%d (in use?)\n", cfg->address, cfg->port);
+		ulfius_clean_instance(&inst);
+		return 1;
+	}
+	pthread_t sched;
+	pthread_create(&sched, NULL, scheduler, NULL);
+	char port[12];
+	snprintf(port, sizeof(port), "%d", cfg->port);
+	log_msg(LOG_INFO, "listening", "address", cfg->address, "port", port, NULL);
+
+	int sig;
+	sigwait(&set, &sig);
+	log_msg(LOG_INFO, "stopping: finishing requests in flight", NULL);
+	stopping = 1;
+	MHD_quiesce_daemon(inst.mhd_daemon);
+	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++)
+		usleep(100 * 1000);
+	ulfius_stop_framework(&inst);
+	ulfius_clean_instance(&inst);
+	pthread_join(sched, NULL);
+	log_msg(LOG_INFO, "stopped", NULL);
+	return 0;
+}

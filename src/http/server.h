@@ -1,0 +1,28 @@
+/* The HTTP server: libmicrohttpd (epoll, internal thread pool) with ulfius routing,
+ * one database connection per worker thread, a scheduler thread, graceful shutdown on
+ * SIGTERM/SIGINT that lets requests in flight finish. */
+#ifndef HTTP_SERVER_H
+#define HTTP_SERVER_H
+
+#include "util/crypto.h"
+
+struct server_config {
+	const char *address;   /* listen address, "127.0.0.1" */
+	int port;
+	const char *db_url;
+	const char *ui_dir;    /* built web UI, may not exist */
+	const struct keys *keys;
+	int threads;
+	bool test_clock;       /* enables POST /api/v1/test/clock */
+	int64_t clock_offset;  /* seconds added to the real clock */
+};
+
+/* Runs until SIGTERM or SIGINT; returns 0 after a clean shutdown. */
+int server_run(struct server_config *cfg);
+
+/* Static files from the UI directory (static.c). Returns the HTTP status sent. */
+struct _u_request;
+struct _u_response;
+int static_serve(const char *ui_dir, const struct _u_request *req, struct _u_response *resp);
+
+#endif

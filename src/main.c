@@ -1,0 +1,509 @@
+/* cunzhi: the command table. `cunzhi help` lists the commands; `cunzhi CMD --help`
+ * describes one. Exit codes: 0 success, 1 failure, 2 usage error, 3 verification
+ * found a problem. */
+#include <errno.h>
+#include <getopt.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db/migrate.h"
+#include "domain/account.h"
+#include "domain/audit.h"
+#include "domain/demo.h"
+#include "domain/jobs.h"
+#include "domain/org.h"
+#include "domain/roster.h"
+#include "http/server.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/num.h"
+#include "util/timeutil.h"
+
+#define EXIT_USAGE 2
+#define EXIT_VERIFY 3
+
+/* Options shared by every command. */
+struct opts {
+	const char *data;
+	const char *db;
+	const char *listen;
+	const char *ui;
+	const char *scale;
+	const char *village;
+	const char *phone, *name, *password, *role, *unit;
+	int threads;
+	bool test_clock;
+	int64_t clock_offset;
+	char db_buf[1024];
+	char key_path[1024];
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct opts *o, int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+static int cmd_help(struct opts *o, int argc, char **argv);
+
+/* ---- shared set-up ---- */
+
+static void resolve_paths(struct opts *o)
+{
+	snprintf(o->key_path, sizeof(o->key_path), "%s/keys", o->data);
+	if (!o->db) {
+		snprintf(o->db_buf, sizeof(o->db_buf), "%s/cunzhi.db", o->data);
+		o->db = o->db_buf;
+	}
+}
+
+static int ensure_data_dir(struct opts *o)
+{
+	if (mkdir(o->data, 0700) && errno != EEXIST) {
+		fprintf(stderr, "cunzhi: cannot create data directory %s: %s\n", o->data, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* Opens the database and applies missing migrations. */
+static int open_db(struct opts *o, struct db **db)
+{
+	char err[512];
+	if (db_open(o->db, db, err, sizeof(err)) != DB_OK) {
+		fprintf(stderr, "cunzhi: cannot open database: %s\n", err);
+		return 1;
+	}
+	int applied;
+	if (migrate_apply(*db, &applied, err, sizeof(err)) != DB_OK) {
+		fprintf(stderr, "cunzhi: %s\n", err);
+		db_close(*db);
+		return 1;
+	}
+	if (applied)
+		fprintf(stderr, "cunzhi: applied %d migration(s), schema version %d\n", applied,
+			migrate_version(*db));
+	return 0;
+}
+
+/* Loads the key file; creates it when create is set and it does not exist yet. */
+static int load_keys(struct opts *o, struct keys *k, bool create)
+{
+	if (create && access(o->key_path, F_OK) != 0) {
+		if (crypto_keys_create(o->key_path)) {
+			fprintf(stderr, "cunzhi: cannot create key file %s: %s\n", o->key_path, strerror(errno));
+			return 1;
+		}
+		fprintf(stderr, "cunzhi: created key file %s (back it up: without it ID numbers cannot be read)\n",
+			o->key_path);
+	}
+	if (crypto_keys_load(o->key_path, k)) {
+		fprintf(stderr, "cunzhi: cannot read key file %s (run `cunzhi init` first)\n", o->key_path);
+		return 1;
+	}
+	return 0;
+}
+
+/* A system context for maintenance commands. */
+static int setup(struct opts *o, struct db **db, struct keys *k, struct ctx *c, bool create)
+{
+	resolve_paths(o);
+	if (create && ensure_data_dir(o))
+		return 1;
+	if (load_keys(o, k, create) || open_db(o, db))
+		return 1;
+	memset(c, 0, sizeof(*c));
+	c->db = *db;
+	c->keys = k;
+	c->system = true;
+	c->now = time_now() + o->clock_offset;
+	c->arena = arena_new(512u << 20);
+	return 0;
+}
+
+static void teardown(struct db *db, struct ctx *c)
+{
+	arena_free(c->arena);
+	db_close(db);
+}
+
+static int report(struct ctx *c, int rc)
+{
+	if (rc == RC_OK)
+		return 0;
+	fprintf(stderr, "cunzhi: %s\n", c->err.message);
+	for (int i = 0; i < c->err.nfields; i++)
+		fprintf(stderr, "  %s: %s\n", c->err.fields[i].field, c->err.fields[i].message);
+	return 1;
+}
+
+/* ---- commands ---- */
+
+static int cmd_init(struct opts *o, int argc, char **argv)
+{
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	if (setup(o, &db, &k, &c, true))
+		return 1;
+	printf("initialised: data %s, database %s, schema version %d\n", o->data, o->db, migrate_version(db));
+	teardown(db, &c);
+	return 0;
+}
+
+static void print_logins(const struct demo_logins *l)
+{
+	for (int i = 0; i < l->n; i++)
+		printf("  %-10s %-16s %s  %s / %s\n", l->logins[i].role_label, l->logins[i].unit_name,
+		       l->logins[i].name, l->logins[i].phone, l->logins[i].password);
+}
+
+static int cmd_demo(struct opts *o, int argc, char **argv)
+{
+	enum demo_scale scale;
+	if (demo_scale_parse(o->scale ? o->scale : "county", &scale)) {
+		fprintf(stderr, "cunzhi demo: --scale is village or county\n");
+		return EXIT_USAGE;
+	}
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	if (setup(o, &db, &k, &c, true))
+		return 1;
+	int rc = 0;
+	if (demo_exists(&c)) {
+		printf("demo: the database already has a county; nothing created\n");
+	} else {
+		struct demo_logins l;
+		memset(&l, 0, sizeof(l));
+		int64_t t0 = time_now();
+		rc = report(&c, demo_create(&c, scale, &l));
+		if (!rc) {
+			printf("demo: created %lld units, %lld households, %lld residents in %llds\n",
+			       (long long)l.units, (long long)l.households, (long long)l.residents,
+			       (long long)(time_now() - t0));
+			printf("logins (phone / password):\n");
+			print_logins(&l);
+		}
+	}
+	teardown(db, &c);
+	return rc;
+}
+
+static int cmd_serve(struct opts *o, int argc, char **argv)
+{
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	if (setup(o, &db, &k, &c, true))
+		return 1;
+	teardown(db, &c);
+	char host[64] = "127.0.0.1";
+	int64_t port = 8080;
+	const char *colon = strrchr(o->listen, ':');
+	if (colon) {
+		if ((size_t)(colon - o->listen) >= sizeof(host) ||
+		    num_parse_i64(colon + 1, 1, 65535, &port)) {
+			fprintf(stderr, "cunzhi serve: --listen is ADDRESS:PORT\n");
+			return EXIT_USAGE;
+		}
+		if (colon > o->listen) {
+			memcpy(host, o->listen, (size_t)(colon - o->listen));
+			host[colon - o->listen] = 0;
+		}
+	} else if (num_parse_i64(o->listen, 1, 65535, &port)) {
+		fprintf(stderr, "cunzhi serve: --listen is ADDRESS:PORT\n");
+		return EXIT_USAGE;
+	}
+	struct server_config cfg = {
+		.address = host,
+		.port = (int)port,
+		.db_url = o->db,
+		.ui_dir = o->ui,
+		.keys = &k,
+		.threads = o->threads,
+		.test_clock = o->test_clock,
+		.clock_offset = o->clock_offset,
+	};
+	return server_run(&cfg);
+}
+
+static int read_whole(const char *path, struct buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "cunzhi: cannot open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(b, chunk, n)) {
+			fprintf(stderr, "cunzhi: %s is too large\n", path);
+			fclose(f);
+			return 1;
+		}
+	fclose(f);
+	return 0;
+}
+
+static int cmd_import(struct opts *o, int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[0], "households") || !o->village) {
+		fprintf(stderr, "usage: cunzhi import households FILE --village CODE\n");
+		return EXIT_USAGE;
+	}
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	struct buf file;
+	buf_init(&file, 64u << 20);
+	if (read_whole(argv[1], &file))
+		return 1;
+	if (setup(o, &db, &k, &c, false)) {
+		buf_release(&file);
+		return 1;
+	}
+	struct org_unit v;
+	int rc = report(&c, org_get_by_code(&c, o->village, &v));
+	if (!rc) {
+		struct roster_result res;
+		memset(&res, 0, sizeof(res));
+		int r = roster_import(&c, v.id, file.ptr, file.len, &res);
+		if (r == RC_OK) {
+			printf("imported %d rows into %s: households %d new, %d changed; residents %d new, "
+			       "%d changed; %d unchanged\n", res.rows, v.name, res.households_created,
+			       res.households_updated, res.residents_created, res.residents_updated, res.unchanged);
+		} else if (res.nerrors) {
+			fprintf(stderr, "导入失败，共 %d 处错误，未导入任何数据：\n", res.errors_total);
+			for (int i = 0; i < res.nerrors; i++)
+				fprintf(stderr, "  第 %d 行 %s：%s\n", res.errors[i].row, res.errors[i].column,
+					res.errors[i].message);
+			rc = 1;
+		} else {
+			rc = report(&c, r);
+		}
+	}
+	buf_release(&file);
+	teardown(db, &c);
+	return rc;
+}
+
+static int cmd_user(struct opts *o, int argc, char **argv)
+{
+	if (argc < 1 || (strcmp(argv[0], "add") && strcmp(argv[0], "grant") && strcmp(argv[0], "revoke"))) {
+		fprintf(stderr, "usage: cunzhi user add|grant|revoke --phone P [--name N --password P] "
+				"[--role R --unit CODE]\n");
+		return EXIT_USAGE;
+	}
+	if (!o->phone) {
+		fprintf(stderr, "cunzhi user: --phone is required\n");
+		return EXIT_USAGE;
+	}
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	if (setup(o, &db, &k, &c, false))
+		return 1;
+	int rc;
+	int64_t id = 0;
+	if (!strcmp(argv[0], "add")) {
+		const char *pw = o->password ? o->password : getenv("CUNZHI_PASSWORD");
+		rc = report(&c, account_user_add(&c, o->phone, o->name, pw, &id));
+		if (!rc)
+			printf("user %lld created: %s\n", (long long)id, o->phone);
+	} else {
+		struct org_unit u;
+		rc = report(&c, account_user_find_phone(&c, o->phone, &id));
+		if (!rc && (!o->role || !o->unit)) {
+			fprintf(stderr, "cunzhi user %s: --role and --unit are required\n", argv[0]);
+			rc = EXIT_USAGE;
+		}
+		if (!rc)
+			rc = report(&c, org_get_by_code(&c, o->unit, &u));
+		if (!rc)
+			rc = report(&c, !strcmp(argv[0], "grant") ? account_grant(&c, id, o->role, u.id)
+								  : account_revoke(&c, id, o->role, u.id));
+		if (!rc)
+			printf("%s: %s %s on %s\n", argv[0], o->phone, o->role, u.name);
+	}
+	teardown(db, &c);
+	return rc;
+}
+
+static int cmd_verify(struct opts *o, int argc, char **argv)
+{
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	if (setup(o, &db, &k, &c, false))
+		return 1;
+	struct audit_report rep;
+	int rc = report(&c, audit_verify(&c, &rep));
+	if (!rc) {
+		if (rep.broken) {
+			struct org_unit u;
+			printf("audit: BROKEN in chain of unit %lld (%s) at entry %lld: %s\n",
+			       (long long)rep.unit_id, org_get(&c, rep.unit_id, &u) ? "?" : u.name,
+			       (long long)rep.seq, rep.reason);
+			rc = EXIT_VERIFY;
+		} else {
+			printf("audit: ok, %lld chains, %lld entries\n", (long long)rep.chains, (long long)rep.entries);
+		}
+	}
+	teardown(db, &c);
+	return rc;
+}
+
+static int cmd_backup(struct opts *o, int argc, char **argv)
+{
+	if (argc < 1) {
+		fprintf(stderr, "usage: cunzhi backup FILE\n");
+		return EXIT_USAGE;
+	}
+	resolve_paths(o);
+	if (strstr(o->db, "postgres") == o->db || strstr(o->db, "host=")) {
+		fprintf(stderr, "cunzhi backup: the database is PostgreSQL; use its own tools, e.g.\n"
+				"  pg_dump --format=custom --file=%s '%s'\n"
+				"and keep a copy of the key file %s with it.\n", argv[0], o->db, o->key_path);
+		return 1;
+	}
+	sqlite3 *src = NULL, *dst = NULL;
+	int rc = 1;
+	if (sqlite3_open_v2(o->db, &src, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_open(argv[0], &dst) == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+		if (b) {
+			int s;
+			while ((s = sqlite3_backup_step(b, 256)) == SQLITE_OK || s == SQLITE_BUSY || s == SQLITE_LOCKED)
+				sqlite3_sleep(10);
+			rc = sqlite3_backup_finish(b) == SQLITE_OK && s == SQLITE_DONE ? 0 : 1;
+		}
+	}
+	if (rc)
+		fprintf(stderr, "cunzhi backup: %s\n", dst ? sqlite3_errmsg(dst) : "cannot open");
+	else
+		printf("backup written to %s (keep a copy of the key file %s with it)\n", argv[0], o->key_path);
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	return rc;
+}
+
+static int cmd_tick(struct opts *o, int argc, char **argv)
+{
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	if (setup(o, &db, &k, &c, false))
+		return 1;
+	struct jobs_report r;
+	int rc = report(&c, jobs_run_report(&c, &r));
+	if (!rc)
+		printf("tick: %lld expired sessions removed, %lld stale login counters cleared\n",
+		       (long long)r.sessions_expired, (long long)r.failures_cleared);
+	teardown(db, &c);
+	return rc;
+}
+
+static const struct command commands[] = {
+	{"serve", cmd_serve, "serve [--listen ADDR:PORT] [--data DIR] [--db URL] [--ui DIR] [--threads N]",
+	 "Start the HTTP server (creates the data directory, key file and schema if missing)."},
+	{"init", cmd_init, "init [--data DIR] [--db URL]",
+	 "Create the data directory and key file, and apply database migrations."},
+	{"demo", cmd_demo, "demo [--scale village|county] [--data DIR] [--db URL]",
+	 "Create the deterministic demo county (once) and print one login per role."},
+	{"import", cmd_import, "import households FILE --village CODE [--data DIR] [--db URL]",
+	 "Import a village roster (CSV or XLSX); nothing is imported if any row has an error."},
+	{"user", cmd_user, "user add --phone P --name N [--password P | env CUNZHI_PASSWORD]\n"
+			   "       cunzhi user grant|revoke --phone P --role ROLE --unit CODE",
+	 "Create accounts and grant or revoke roles on org units."},
+	{"verify", cmd_verify, "verify [--data DIR] [--db URL]",
+	 "Check every audit hash chain; exit 3 and name the first broken link if one is broken."},
+	{"backup", cmd_backup, "backup FILE [--data DIR]",
+	 "Write a consistent copy of the SQLite database while the server runs."},
+	{"tick", cmd_tick, "tick [--data DIR] [--db URL]", "Run the scheduled jobs once."},
+	{"help", cmd_help, "help", "List the commands."},
+	{0, 0, 0, 0},
+};
+
+static int cmd_help(struct opts *o, int argc, char **argv)
+{
+	printf("村治 Cunzhi: village governance platform\n\nusage: cunzhi COMMAND [options]\n\n");
+	for (const struct command *c = commands; c->name; c++)
+		printf("  %-8s %s\n", c->name, c->help);
+	printf("\nCommon options: --data DIR (default ./data), --db URL (default DIR/cunzhi.db;\n"
+	       "postgres://… or host=… for PostgreSQL). `cunzhi COMMAND --help` for details.\n"
+	       "Exit codes: 0 success, 1 failure, 2 usage error, 3 verification found a problem.\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (crypto_init()) {
+		fprintf(stderr, "cunzhi: cannot initialise libsodium\n");
+		return 1;
+	}
+	if (argc < 2)
+		return cmd_help(NULL, 0, NULL), EXIT_USAGE;
+	const struct command *cmd = NULL;
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			cmd = c;
+	if (!cmd) {
+		fprintf(stderr, "cunzhi: unknown command '%s' (see `cunzhi help`)\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	struct opts o = {.data = getenv("CUNZHI_DATA") ? getenv("CUNZHI_DATA") : "data",
+			 .db = getenv("CUNZHI_DB"), .listen = "127.0.0.1:8080", .ui = "ui/dist", .threads = 8};
+	static const struct option longopts[] = {
+		{"data", required_argument, 0, 'd'},   {"db", required_argument, 0, 'b'},
+		{"listen", required_argument, 0, 'l'}, {"ui", required_argument, 0, 'u'},
+		{"threads", required_argument, 0, 't'}, {"scale", required_argument, 0, 's'},
+		{"village", required_argument, 0, 'v'}, {"phone", required_argument, 0, 'p'},
+		{"name", required_argument, 0, 'n'},   {"password", required_argument, 0, 'w'},
+		{"role", required_argument, 0, 'r'},   {"unit", required_argument, 0, 'U'},
+		{"test-clock", no_argument, 0, 'T'},   {"clock-offset", required_argument, 0, 'C'},
+		{"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
+	};
+	int ch;
+	int64_t v;
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': o.data = optarg; break;
+		case 'b': o.db = optarg; break;
+		case 'l': o.listen = optarg; break;
+		case 'u': o.ui = optarg; break;
+		case 's': o.scale = optarg; break;
+		case 'v': o.village = optarg; break;
+		case 'p': o.phone = optarg; break;
+		case 'n': o.name = optarg; break;
+		case 'w': o.password = optarg; break;
+		case 'r': o.role = optarg; break;
+		case 'U': o.unit = optarg; break;
+		case 'T': o.test_clock = true; break;
+		case 't':
+			if (num_parse_i64(optarg, 1, 256, &v)) {
+				fprintf(stderr, "cunzhi: --threads is 1 to 256\n");
+				return EXIT_USAGE;
+			}
+			o.threads = (int)v;
+			break;
+		case 'C':
+			if (num_parse_i64(optarg, -100LL * 365 * 86400, 100LL * 365 * 86400, &o.clock_offset)) {
+				fprintf(stderr, "cunzhi: --clock-offset is seconds\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			printf("usage: cunzhi %s\n\n%s\n", cmd->usage, cmd->help);
+			return 0;
+		default:
+			fprintf(stderr, "usage: cunzhi %s\n", cmd->usage);
+			return EXIT_USAGE;
+		}
+	}
+	return cmd->run(&o, argc - optind, argv + optind);
+}
