@@ -474,11 +474,15 @@ static void read_user(struct db_stmt *st, struct user_info *u)
 #define USER_COLS "u.id, u.phone, u.name, u.status, COALESCE(u.resident_id, 0), COALESCE(r.household_id, 0), u.created_at "
 #define USER_FROM "FROM users u LEFT JOIN residents r ON r.id = u.resident_id "
 
-/* A user is visible to an admin whose scope covers one of the user's grants. */
+/* A user is visible to themself, to an admin whose scope covers one of the user's
+ * grants, and (while they hold no role yet) to any account administrator. */
 static bool user_visible(const struct ctx *c, const struct user_info *u)
 {
 	if (c->system || (c->actor && c->actor->user_id == u->id))
 		return true;
+	const char *scopes[CTX_MAX_GRANTS];
+	if (u->ngrants == 0)
+		return access_scopes(c, P_USER_ADMIN, scopes, CTX_MAX_GRANTS) > 0;
 	for (int i = 0; i < u->ngrants; i++)
 		if (access_can(c, P_USER_ADMIN, u->grants[i].path) ||
 		    (!strcmp(u->grants[i].role, "villager") && access_can(c, P_ACCESS_ISSUE, u->grants[i].path)))
@@ -499,11 +503,7 @@ int account_user_get(struct ctx *c, int64_t id, struct user_info *out)
 		return ctx_fail(c, RC_NOT_FOUND, "账号不存在");
 	if ((rc = load_grants(c, id, out->grants, CTX_MAX_GRANTS, &out->ngrants)))
 		return rc;
-	if (!user_visible(c, out) && out->ngrants > 0)
-		return ctx_fail(c, RC_NOT_FOUND, "账号不存在");
-	if (!c->system && out->ngrants == 0 && !(c->actor && access_scopes(c, P_USER_ADMIN, (const char *[CTX_MAX_GRANTS]){0}, CTX_MAX_GRANTS)))
-		return ctx_fail(c, RC_NOT_FOUND, "账号不存在");
-	return RC_OK;
+	return user_visible(c, out) ? RC_OK : ctx_fail(c, RC_NOT_FOUND, "账号不存在");
 }
 
 int account_user_list(struct ctx *c, int64_t unit_id, int limit, int offset, struct user_info **out,

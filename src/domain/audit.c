@@ -167,8 +167,9 @@ int audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **
 		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位的审计日志");
 	const char *where =
 		"FROM audit_log a JOIN org_units o ON o.id = a.unit_id LEFT JOIN users us ON us.id = a.actor_id "
-		"WHERE o.path LIKE ? AND (? = '' OR a.object_type = ?) AND (? = 0 OR a.object_id = ?) "
-		"AND (? = 0 OR a.at >= ?) AND (? = 0 OR a.at < ?)";
+		"WHERE o.path LIKE ? AND (CAST(? AS TEXT) = '' OR a.object_type = ?) "
+		"AND (CAST(? AS BIGINT) = 0 OR a.object_id = ?) "
+		"AND (CAST(? AS BIGINT) = 0 OR a.at >= ?) AND (CAST(? AS BIGINT) = 0 OR a.at < ?)";
 	char *like = arena_printf(c->arena, "%s%%", u.path);
 	const char *type = q->object_type ? q->object_type : "";
 	char *sql = arena_printf(c->arena, "SELECT count(*) %s", where);
