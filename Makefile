@@ -7,7 +7,7 @@ SAN     ?=
 BUILD   ?= build$(if $(SAN),-san,)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-           -Wformat=2 -Wvla -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+           -Wformat=2 -Wno-format-truncation -Wvla -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifneq ($(SAN),)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -31,7 +31,8 @@ $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
 
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/migrations.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -45,7 +46,8 @@ $(BUILD)/migrations.o: $(BUILD)/migrations.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ) $(LDLIBS) -lcmocka
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ) $(LDLIBS) -lcmocka
 
 # The web UI is built when ui/ exists and its sources changed.
 UI_SRC := $(shell find ui/src ui/index.html ui/admin ui/package.json ui/vite.config.* -type f 2>/dev/null)
