@@ -658,3 +658,66 @@ int people_resident_update(struct ctx *c, int64_t id, const struct resident_inpu
 	buf_release(&after);
 	return rc;
 }
+
+/* ---- changes inside the caller's transaction (the roster import) ---- */
+
+int people_apply_household(struct ctx *c, int64_t village_id, int64_t id,
+			   const struct household_input *old, const struct household_input *in,
+			   bool *changed)
+{
+	*changed = false;
+	struct buf before, after;
+	household_snap(&before, old);
+	household_snap(&after, in);
+	int rc = RC_OK;
+	if (!strcmp(before.ptr ? before.ptr : "", after.ptr ? after.ptr : ""))
+		goto cleanup;
+	int dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), number = ?, "
+				 "address = ?, lat_e6 = NULLIF(CAST(? AS BIGINT), 0), "
+				 "lng_e6 = NULLIF(CAST(? AS BIGINT), 0), updated_at = ? WHERE id = ?",
+			  "ittiiii", in->group_id, in->number, in->address ? in->address : "",
+			  in->has_coords ? in->lat_e6 : 0, in->has_coords ? in->lng_e6 : 0, c->now, id);
+	if (dbrc == DB_CONSTRAINT)
+		rc = ctx_field(c, "number", "本村已有户号 %s", in->number);
+	else if (dbrc != DB_OK)
+		rc = ctx_db_fail(c, dbrc, "修改户");
+	else
+		rc = audit_record(c, village_id, "household", id,
+				  in->group_id != old->group_id ? "move" : "update", before.ptr, after.ptr);
+	*changed = rc == RC_OK;
+cleanup:
+	buf_release(&before);
+	buf_release(&after);
+	return rc;
+}
+
+int people_apply_resident(struct ctx *c, int64_t village_id, int64_t id,
+			  const struct resident_input *old, const char *mask,
+			  const struct resident_input *in, bool *changed)
+{
+	*changed = false;
+	struct resident_input m = *in;
+	m.gender = old->gender;
+	m.birth_date = old->birth_date;
+	struct buf before, after;
+	resident_snap(&before, old, mask);
+	resident_snap(&after, &m, mask);
+	int rc = RC_OK;
+	if (!strcmp(before.ptr ? before.ptr : "", after.ptr ? after.ptr : ""))
+		goto cleanup;
+	int dbrc = db_run(c->db, "UPDATE residents SET household_id = ?, name = ?, phone = ?, relation = ?, "
+				 "party_member = ?, updated_at = ? WHERE id = ?",
+			  "itttiii", m.household_id, m.name, m.phone && m.phone[0] ? m.phone : NULL,
+			  m.relation, (int64_t)m.party_member, c->now, id);
+	if (dbrc != DB_OK)
+		rc = ctx_db_fail(c, dbrc, "修改村民");
+	else
+		rc = audit_record(c, village_id, "resident", id,
+				  m.household_id != old->household_id ? "move" : "update", before.ptr,
+				  after.ptr);
+	*changed = rc == RC_OK;
+cleanup:
+	buf_release(&before);
+	buf_release(&after);
+	return rc;
+}

@@ -98,6 +98,19 @@ int people_insert_household(struct ctx *c, int64_t village_id, const struct hous
 			    int64_t *id);
 int people_insert_resident(struct ctx *c, int64_t village_id, const struct resident_input *in,
 			   const char *idcard, int64_t *id);
+/* Changes of an existing household or resident inside the caller's transaction (no
+ * access checks): the UPDATE and its audit entry, with before/after snapshots from
+ * old (the stored state) and in (the whole new state). Nothing is written, and
+ * *changed stays false, when the snapshots do not differ. A household keeps the
+ * coordinates given in in; a different group is audited as "move". A resident's ID
+ * number, gender and birth date stay (mask is the stored masked number); a different
+ * household_id is audited as "move" (same village: the caller checks). */
+int people_apply_household(struct ctx *c, int64_t village_id, int64_t id,
+			   const struct household_input *old, const struct household_input *in,
+			   bool *changed);
+int people_apply_resident(struct ctx *c, int64_t village_id, int64_t id,
+			  const struct resident_input *old, const char *mask,
+			  const struct resident_input *in, bool *changed);
 /* Sealed form and lookup hash of a normalised ID number. */
 int people_seal_idcard(struct ctx *c, const char *idcard, char *enc, size_t enclen,
 		       char hash[CRYPTO_HASH_HEX]);

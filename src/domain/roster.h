@@ -16,6 +16,9 @@ struct roster_error {
 	char message[160];
 };
 
+/* Counts: rows is the data rows read; a moved resident counts as updated; unchanged
+ * counts residents (rows) that needed no change. A blank 村民小组, 住址 or 联系电话 keeps
+ * what is registered; a blank 政治面貌 is 群众; a column left out keeps it all. */
 struct roster_result {
 	int rows;
 	int households_created, households_updated;
@@ -31,6 +34,11 @@ extern const char *const roster_columns[];
  * RC_INVALID with out->errors when any row fails (nothing changed). */
 int roster_import(struct ctx *c, int64_t village_id, const char *data, size_t len,
 		  struct roster_result *out);
+
+/* The same checks and lookups without writing anything (a dry run): RC_OK with the
+ * counts an import would give now, or RC_INVALID with out->errors. */
+int roster_check(struct ctx *c, int64_t village_id, const char *data, size_t len,
+		 struct roster_result *out);
 
 /* A template file to fill in: format "xlsx" or "csv". *data is malloc'ed. */
 int roster_template(struct ctx *c, const char *format, char **data, size_t *len);

@@ -105,8 +105,7 @@ static void household_input(struct req *r, struct household_input *in)
 
 int api_household_create(struct req *r)
 {
-	if (req_check_body(r, household_spec))
-		return RC_INVALID;
+	req_check_body(r, household_spec); /* its errors are reported with the ones below */
 	struct household_input in;
 	household_input(r, &in);
 	if (!req_has(r, "village_id"))
@@ -185,8 +184,7 @@ int api_resident_get(struct req *r)
 
 int api_resident_create(struct req *r)
 {
-	if (req_check_body(r, resident_spec))
-		return RC_INVALID;
+	req_check_body(r, resident_spec); /* its errors are reported with the ones below */
 	static const char *const required[] = {"household_id", "name", "idcard", "relation"};
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
 		if (!req_has(r, required[i]))

@@ -200,6 +200,10 @@ static int fallback(const struct _u_request *u, struct _u_response *resp, void *
 {
 	atomic_fetch_add(&in_flight, 1);
 	req_security_headers(resp);
+	char rid[CRYPTO_TOKEN_HEX];
+	crypto_random_token(rid);
+	rid[16] = 0;
+	u_map_put(resp->map_header, "X-Request-Id", rid);
 	int status;
 	if (!strncmp(u->url_path, "/api/", 5)) {
 		json_t *body = json_pack("{s:{s:s, s:s, s:{}}}", "error", "code", "not_found", "message",
@@ -210,7 +214,7 @@ static int fallback(const struct _u_request *u, struct _u_response *resp, void *
 	} else {
 		status = static_serve(cfg->ui_dir, u, resp);
 	}
-	log_access("-", u->http_verb, u->url_path, status, 0, "", 0);
+	log_access(rid, u->http_verb, u->url_path, status, 0, "", 0);
 	atomic_fetch_sub(&in_flight, 1);
 	return U_CALLBACK_COMPLETE;
 }
@@ -283,7 +287,7 @@ int server_run(struct server_config *config)
 	for (const struct route *rt = routes; rt->method; rt++) {
 		if ((rt->flags & RF_TEST) && !cfg->test_clock)
 			continue;
-		ulfius_add_endpoint_by_val(&inst, rt->method, rt->path, NULL, 0, trampoline, (void *)rt);
+		ulfius_add_endpoint_by_val(&inst, rt->method, NULL, rt->path, 0, trampoline, (void *)rt);
 	}
 	ulfius_set_default_endpoint(&inst, fallback, NULL);
 

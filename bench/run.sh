@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# Cunzhi benchmark (make bench): bash bench/run.sh build/cunzhi
+#
+# In one run, on a fresh demo county (about 10,000 households):
+#   reads   wrk, 2 threads, 32 connections, BENCH_SECONDS (10) each:
+#           a static file of the web UI (2 KB), a household page with its members
+#           (GET /api/v1/households/ID) and a list page of 50 households
+#           (GET /api/v1/households?unit_id=VILLAGE&limit=50); requests/s and p99,
+#           headline: each read as a ratio to the static file.
+#   writes  a domain write, PATCH /api/v1/households/ID alternating the address, one
+#           request after another on one connection for BENCH_WRITE_SECONDS (10),
+#           against raw SQLite single-row INSERT transactions (WAL, synchronous=FULL)
+#           on the same disk (bench/sqlite_baseline.c); headline: the ratio.
+#
+# Needs wrk (Debian package wrk), cc and the SQLite headers; installs nothing.
+# Environment: BENCH_SECONDS, BENCH_WRITE_SECONDS, BENCH_PORT, BENCH_DIR (where the
+# scratch data directory goes; default beside BIN, i.e. on the build disk),
+# BENCH_KEEP=1 keeps it, BENCH_OUT (results file; default BIN's dir/bench-results.md).
+set -euo pipefail
+
+if [ $# -lt 1 ]; then
+  echo "usage: bash bench/run.sh BIN" >&2
+  exit 2
+fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+DUR=${BENCH_SECONDS:-10}
+WDUR=${BENCH_WRITE_SECONDS:-10}
+THREADS=2
+CONNS=32
+OUT=${BENCH_OUT:-$(dirname "$BIN")/bench-results.md}
+
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=("wrk (apt-get install wrk)")
+command -v cc >/dev/null 2>&1 || missing+=("cc (apt-get install build-essential)")
+[ -x "$BIN" ] || missing+=("$BIN (run make first)")
+if [ ${#missing[@]} -gt 0 ]; then
+  printf 'bench: missing: %s\n' "${missing[@]}" >&2
+  echo "bench: scripts/deps.sh installs the packages" >&2
+  exit 1
+fi
+
+# The server must use its own SQLite database in the scratch directory.
+unset CUNZHI_DB CUNZHI_DATA
+
+WORK=$(mktemp -d "${BENCH_DIR:-$(dirname "$BIN")}/bench.XXXXXX")
+DATA=$WORK/data
+SERVER_PID=
+cleanup() {
+  local rc=$?
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "${BENCH_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
+    echo "bench: scratch files kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+# ---- the SQLite baseline program ----
+sqlite_flags=$(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
+# shellcheck disable=SC2086
+if ! cc -O2 -o "$WORK/sqlite_baseline" "$here/sqlite_baseline.c" $sqlite_flags 2>"$WORK/cc.log"; then
+  cat "$WORK/cc.log" >&2
+  log "cannot compile bench/sqlite_baseline.c (apt-get install libsqlite3-dev)"
+  exit 1
+fi
+
+# ---- a fresh demo county and a 2 KB static page ----
+log "creating the demo county in $DATA"
+"$BIN" demo --scale county --data "$DATA" >"$WORK/demo.log" 2>&1 || {
+  cat "$WORK/demo.log" >&2
+  exit 1
+}
+mkdir -p "$DATA/ui"
+{
+  printf '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>村治 bench</title></head><body>\n'
+  for i in $(seq 1 20); do
+    printf '<p>第 %02d 行：村务公开、积分公示、清单制事项，静态文件基准页面。</p>\n' "$i"
+  done
+  printf '</body></html>\n'
+} >"$DATA/ui/index.html"
+static_bytes=$(wc -c <"$DATA/ui/index.html")
+
+# ---- the server ----
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+PORT=${BENCH_PORT:-}
+if [ -z "$PORT" ]; then
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 20000))
+    if port_free "$p"; then PORT=$p; break; fi
+  done
+fi
+[ -n "$PORT" ] || { log "no free port found; set BENCH_PORT"; exit 1; }
+
+"$BIN" serve --data "$DATA" --listen "127.0.0.1:$PORT" --ui "$DATA/ui" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+# A minimal HTTP client on bash's /dev/tcp (no curl needed): http METHOD PATH [BODY]
+# sets HTTP_STATUS and HTTP_BODY.
+TOKEN=
+http() {
+  local method=$1 path=$2 body=${3-} req resp
+  req="$method $path HTTP/1.1"$'\r\n'"Host: 127.0.0.1:$PORT"$'\r\n'"Connection: close"$'\r\n'
+  [ -z "$TOKEN" ] || req+="Authorization: Bearer $TOKEN"$'\r\n'
+  if [ -n "$body" ]; then
+    req+="Content-Type: application/json"$'\r\n'"Content-Length: $(printf '%s' "$body" | LC_ALL=C wc -c)"$'\r\n'
+  fi
+  resp=$(
+    exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
+    printf '%s\r\n%s' "$req" "$body" >&3
+    cat <&3
+  ) || return 1
+  HTTP_STATUS=$(printf '%s' "${resp%%$'\r'*}" | awk '{print $2}')
+  HTTP_BODY=${resp#*$'\r\n\r\n'}
+}
+
+for _ in $(seq 1 100); do
+  if http GET /healthz 2>/dev/null && [ "$HTTP_STATUS" = 200 ]; then break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; log "the server did not start"; exit 1; }
+  sleep 0.1
+done
+[ "${HTTP_STATUS:-}" = 200 ] || { log "the server does not answer /healthz"; exit 1; }
+
+# ---- log in as the village cadre, find the village and a large household ----
+http POST /api/v1/session '{"phone":"13900000003","password":"Cunzhi2026!"}'
+[ "$HTTP_STATUS" = 201 ] || { log "login failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
+TOKEN=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+[ -n "$TOKEN" ] || { log "no token in $HTTP_BODY"; exit 1; }
+http GET /api/v1/session
+VILLAGE=$(printf '%s' "$HTTP_BODY" | grep -o '"unit_id":[0-9]*' | head -1 | cut -d: -f2)
+[ -n "$VILLAGE" ] || { log "no village in $HTTP_BODY"; exit 1; }
+LIST_PATH="/api/v1/households?unit_id=$VILLAGE&limit=50"
+http GET "$LIST_PATH"
+[ "$HTTP_STATUS" = 200 ] || { log "list failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
+village_households=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+read -r MEMBERS HOUSEHOLD < <(printf '%s' "$HTTP_BODY" | sed 's/},{/}\n{/g' |
+  sed -n 's/.*"id":\([0-9]*\),"village_id".*"residents":\([0-9]*\).*/\2 \1/p' | sort -rn | head -1)
+[ -n "${HOUSEHOLD:-}" ] || { log "no household found in village $VILLAGE"; exit 1; }
+HH_PATH="/api/v1/households/$HOUSEHOLD"
+http GET "$HH_PATH"
+[ "$HTTP_STATUS" = 200 ] || { log "household page failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
+hh_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
+http GET "$LIST_PATH"
+list_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
+log "village $VILLAGE ($village_households households), household $HOUSEHOLD ($MEMBERS members), port $PORT"
+
+# ---- wrk ----
+# Latency as printed by wrk (us, ms, s, m) to milliseconds.
+to_ms() {
+  awk '{ v = $1; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+         f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1;
+         printf "%.2f", v * f }'
+}
+RPS=
+P99=
+# wrk_run NAME DURATION WRK-ARGS... : sets RPS and P99 (ms); fails on non-2xx replies.
+wrk_run() {
+  local name=$1 d=$2 out
+  shift 2
+  out=$(wrk --latency -d"${d}s" "$@")
+  printf '%s\n' "$out" >"$WORK/wrk-$name.txt"
+  RPS=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
+  P99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}' | to_ms)
+  local bad
+  bad=$(printf '%s\n' "$out" | awk '/Non-2xx or 3xx responses:/ {print $NF}')
+  if [ -n "$bad" ] && [ "$bad" != 0 ]; then
+    printf '%s\n' "$out" >&2
+    log "$name: $bad replies were not 2xx; the numbers would be meaningless"
+    exit 1
+  fi
+  [ -n "$RPS" ] || { printf '%s\n' "$out" >&2; log "$name: no result from wrk"; exit 1; }
+}
+
+base="http://127.0.0.1:$PORT"
+auth=(-H "Authorization: Bearer $TOKEN")
+log "warming up"
+wrk_run warm 1 -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$LIST_PATH"
+wrk_run warm 1 -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$HH_PATH"
+
+log "static file, ${DUR} s"
+wrk_run static "$DUR" -t"$THREADS" -c"$CONNS" "$base/index.html"
+static_rps=$RPS static_p99=$P99
+log "household page, ${DUR} s"
+wrk_run household "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$HH_PATH"
+hh_rps=$RPS hh_p99=$P99
+log "list page, ${DUR} s"
+wrk_run list "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$LIST_PATH"
+list_rps=$RPS list_p99=$P99
+
+# The durable write: one connection, one PATCH after another, alternating addresses
+# so every request changes the row (and appends to the audit chain).
+cat >"$WORK/patch.lua" <<'LUA'
+local token
+local n = 0
+function init(args)
+  token = args[1]
+end
+function request()
+  n = n + 1
+  local body = string.format('{"address":"青山村基准路 %d 号"}', n % 2 + 1)
+  return wrk.format("PATCH", nil, {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+  }, body)
+end
+LUA
+log "household PATCH, 1 connection, ${WDUR} s"
+wrk_run write "$WDUR" -t1 -c1 -s "$WORK/patch.lua" "$base$HH_PATH" -- "$TOKEN"
+write_rps=$RPS write_p99=$P99
+http GET "$HH_PATH"
+grep -q '青山村基准路' <<<"$HTTP_BODY" || { log "the PATCH did not change the household"; exit 1; }
+
+# Stop the server before the baseline, so the disk is the baseline's alone.
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || true
+SERVER_PID=
+
+log "raw SQLite single-row transactions, ${WDUR} s"
+baseline=$("$WORK/sqlite_baseline" "$DATA/baseline.db" "$WDUR")
+sqlite_tps=$(printf '%s\n' "$baseline" | awk '{for (i = 2; i <= NF; i++) if ($i == "tx/s") print $(i-1)}')
+sqlite_version=$(printf '%s\n' "$baseline" | awk '{sub(/:$/, "", $2); print $2}')
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
+r_hh=$(ratio "$hh_rps" "$static_rps")
+r_list=$(ratio "$list_rps" "$static_rps")
+r_write=$(ratio "$write_rps" "$sqlite_tps")
+
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+fs=$(stat -f -c %T "$DATA" 2>/dev/null || echo "?")
+commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+{
+  echo "### $(date '+%Y-%m-%d %H:%M %Z') — commit $commit"
+  echo
+  echo "Machine: ${cpu:-unknown CPU}, $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM," \
+       "Linux $(uname -r), data on $fs; SQLite $sqlite_version; server defaults (8 worker threads)."
+  echo "Demo county; village $VILLAGE has $village_households households; household $HOUSEHOLD has $MEMBERS members."
+  echo
+  echo "| measurement | requests/s | p99 ms | ratio |"
+  echo "|---|---:|---:|---:|"
+  printf '| static file /index.html (%s B), %dt/%dc | %.0f | %s | 1 |\n' "$static_bytes" "$THREADS" "$CONNS" "$static_rps" "$static_p99"
+  printf '| household page GET /api/v1/households/ID (%s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$hh_bytes" "$THREADS" "$CONNS" "$hh_rps" "$hh_p99" "$r_hh"
+  printf '| list page GET /api/v1/households?unit_id&limit=50 (%s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$list_bytes" "$THREADS" "$CONNS" "$list_rps" "$list_p99" "$r_list"
+  printf '| durable write PATCH /api/v1/households/ID, 1 connection | %.0f | %s | **%s** of SQLite |\n' "$write_rps" "$write_p99" "$r_write"
+  printf '| raw SQLite single-row INSERT transaction (WAL, synchronous=FULL) | %.0f | | 1 |\n' "$sqlite_tps"
+} | tee "$OUT"
+log "results written to $OUT"

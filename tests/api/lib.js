@@ -1,0 +1,283 @@
+// Shared helpers for the end-to-end API tests: start the real binary on a fresh data
+// directory (and, when CUNZHI_PG is set, a fresh PostgreSQL database), log in, call
+// the API, stop the server. No npm packages: node 20's fetch, net and child_process.
+'use strict';
+
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const BIN = process.env.CUNZHI_BIN || path.resolve(__dirname, '../../build/cunzhi');
+const PASSWORD = 'Cunzhi2026!';
+
+// The demo logins (village scale); the villager is read from the demo's output.
+const PHONES = {
+  county_admin: '13900000001',
+  town_official: '13900000002',
+  cadre: '13900000003',
+  clerk: '13900000004',
+  grid_worker: '13900000005',
+  assessor: '13900000006',
+  handler: '13900000007',
+  inspector: '13900000008',
+};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function psqlBin() {
+  const r = spawnSync('sh', ['-c', 'command -v psql || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1'], { encoding: 'utf8' });
+  const p = (r.stdout || '').trim().split('\n').pop();
+  return p || 'psql';
+}
+
+// A fresh PostgreSQL database for one server: returns its libpq connection string, or
+// undefined when the suite runs on SQLite.
+function freshPgDb() {
+  if (!process.env.CUNZHI_PG) return undefined;
+  const admin = process.env.CUNZHI_PG_ADMIN;
+  if (!admin) throw new Error('CUNZHI_PG is set but CUNZHI_PG_ADMIN is not');
+  const name = 'cz_' + crypto.randomBytes(6).toString('hex');
+  execFileSync(psqlBin(), ['-q', '-v', 'ON_ERROR_STOP=1', admin, '-c', `CREATE DATABASE ${name}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const base = process.env.CUNZHI_PG;
+  if (/dbname=\S+/.test(base)) return base.replace(/dbname=\S+/, `dbname=${name}`);
+  if (/^postgres(ql)?:\/\//.test(base)) {
+    const u = new URL(base);
+    u.pathname = '/' + name;
+    return u.toString();
+  }
+  return `${base} dbname=${name}`;
+}
+
+function dbArgs(db) {
+  return db ? ['--db', db] : [];
+}
+
+// Runs a cunzhi command to completion: {code, stdout, stderr}.
+function runCli(args, opts = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: opts.timeout || 120000, env: process.env });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+class Server {
+  constructor({ data, db }) {
+    this.data = data;
+    this.db = db;
+    this.proc = null;
+    this.log = '';
+    this.tokens = new Map();
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  // Starts `cunzhi serve` on a free port and waits for /healthz.
+  async start() {
+    this.port = await freePort();
+    this.log = '';
+    const args = ['serve', '--data', this.data, ...dbArgs(this.db), '--listen', `127.0.0.1:${this.port}`,
+      '--test-clock', '--ui', path.join(this.data, 'ui')];
+    const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = proc;
+    this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+    const keep = (d) => {
+      this.log += d.toString();
+      if (this.log.length > 200000) this.log = this.log.slice(-100000);
+    };
+    proc.stdout.on('data', keep);
+    proc.stderr.on('data', keep);
+    let exitedEarly = null;
+    this.exited.then((e) => { exitedEarly = e; });
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline) {
+      if (exitedEarly) throw new Error(`cunzhi serve exited (${JSON.stringify(exitedEarly)}):\n${this.log}`);
+      try {
+        const res = await fetch(this.url + '/healthz');
+        if (res.status === 200) {
+          this.engine = (await res.json()).engine;
+          return this;
+        }
+      } catch { /* not up yet */ }
+      await sleep(50);
+    }
+    throw new Error(`cunzhi serve did not answer /healthz:\n${this.log}`);
+  }
+
+  // SIGTERM and wait for the exit: {code, signal}.
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
+    this.proc.kill('SIGTERM');
+    const t = setTimeout(() => this.proc.kill('SIGKILL'), 40000);
+    const r = await this.exited;
+    clearTimeout(t);
+    return r;
+  }
+
+  async kill9() {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
+    this.proc.kill('SIGKILL');
+    return this.exited;
+  }
+
+  async restart() {
+    await this.stop();
+    this.tokens.clear();
+    return this.start();
+  }
+
+  // Removes the data directory (the PostgreSQL database lives in a throwaway cluster).
+  async close() {
+    await this.stop();
+    fs.rmSync(this.data, { recursive: true, force: true });
+  }
+
+  cli(args, opts) {
+    return runCli([...args, '--data', this.data, ...dbArgs(this.db)], opts);
+  }
+
+  // One request. body: an object (sent as JSON), or a Buffer/string sent as is (raw).
+  // Returns {status, json, text, headers}.
+  async api(method, p, { token, body, raw, headers = {}, cookie } = {}) {
+    const h = { ...headers };
+    if (token) h.authorization = `Bearer ${token}`;
+    if (cookie) h.cookie = cookie;
+    let payload;
+    if (raw !== undefined) {
+      payload = raw;
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
+    }
+    const res = await fetch(this.url + p, { method, headers: h, body: payload });
+    const buf = Buffer.from(await res.arrayBuffer());
+    const text = buf.toString('utf8');
+    let json;
+    if ((res.headers.get('content-type') || '').includes('json')) {
+      try { json = JSON.parse(text); } catch { json = undefined; }
+    }
+    return { status: res.status, json, text, body: buf, headers: res.headers };
+  }
+
+  // Logs in and returns the token (cached per phone unless fresh is set).
+  async login(phone, password = PASSWORD, { fresh = false } = {}) {
+    if (!fresh && this.tokens.has(phone)) return this.tokens.get(phone);
+    const r = await this.api('POST', '/api/v1/session', { body: { phone, password } });
+    if (r.status !== 201) throw new Error(`login ${phone}: ${r.status} ${r.text}`);
+    this.tokens.set(phone, r.json.token);
+    return r.json.token;
+  }
+
+  as(role) {
+    return this.login(role === 'villager' ? this.villager.phone : PHONES[role]);
+  }
+
+  async advance(seconds) {
+    const r = await this.api('POST', '/api/v1/test/clock', { body: { advance: seconds } });
+    if (r.status !== 200) throw new Error(`clock: ${r.status} ${r.text}`);
+    return r.json;
+  }
+}
+
+// Creates a fresh data directory (and database), loads the village-scale demo, and
+// starts the server. Options: demo (default true).
+async function startServer({ demo = true } = {}) {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-api-'));
+  const db = freshPgDb();
+  const s = new Server({ data, db });
+  if (demo) {
+    const r = runCli(['demo', '--scale', 'village', '--data', data, ...dbArgs(db)]);
+    if (r.code !== 0) throw new Error(`cunzhi demo failed (${r.code}): ${r.stdout}\n${r.stderr}`);
+    s.demoOutput = r.stdout;
+    const lines = r.stdout.trim().split('\n');
+    const last = lines[lines.length - 1];
+    const m = /村民.*?(\d{11})\s*\/\s*(\S+)\s*$/.exec(last);
+    if (!m) throw new Error(`no villager login in the demo output: ${last}`);
+    s.villager = { phone: m[1], password: m[2] };
+  }
+  await s.start();
+  return s;
+}
+
+// ---- ID-card numbers (GB 11643) ----
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+function idCheckChar(first17) {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11];
+}
+
+// A valid 18-digit number: region (6 digits), birth date YYYYMMDD, sequence 0–999
+// (odd = male, even = female).
+function makeIdcard(birth = '19800101', seq = 1, region = '510923') {
+  const s17 = region + birth + String(seq).padStart(3, '0');
+  return s17 + idCheckChar(s17);
+}
+
+// The same number with a wrong check digit.
+function badCheckDigit(id) {
+  const right = id[17];
+  const wrong = ID_CHECK.split('').find((c) => c !== right);
+  return id.slice(0, 17) + wrong;
+}
+
+function maskIdcard(id) {
+  return id.slice(0, 6) + '********' + id.slice(14);
+}
+
+// Raw HTTP over a socket, for requests fetch will not send (no Content-Length, …).
+// Returns {status, headers (lower-case keys), body (string)}.
+function rawRequest(port, text, { timeout = 10000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error('raw request timed out')); }, timeout);
+    sock.on('connect', () => sock.write(text));
+    sock.on('data', (d) => {
+      chunks.push(d);
+      const all = Buffer.concat(chunks).toString('latin1');
+      const end = all.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const m = /\r\ncontent-length:\s*(\d+)/i.exec(all.slice(0, end + 2));
+      if (m && Buffer.concat(chunks).length >= end + 4 + Number(m[1])) sock.end();
+    });
+    sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      const all = Buffer.concat(chunks);
+      const s = all.toString('latin1');
+      const end = s.indexOf('\r\n\r\n');
+      const head = s.slice(0, end < 0 ? s.length : end).split('\r\n');
+      const status = Number((/^HTTP\/\d\.\d (\d{3})/.exec(head[0]) || [])[1]);
+      const headers = {};
+      for (const line of head.slice(1)) {
+        const i = line.indexOf(':');
+        if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      resolve({ status, headers, body: end < 0 ? '' : all.subarray(end + 4).toString('utf8') });
+    });
+  });
+}
+
+module.exports = {
+  BIN, PASSWORD, PHONES, sleep, startServer, Server, runCli, freshPgDb, makeIdcard, badCheckDigit,
+  maskIdcard, idCheckChar, rawRequest,
+};
