@@ -175,6 +175,23 @@ int people_household_get(struct ctx *c, int64_t id, struct household *out)
 	return RC_OK;
 }
 
+/* "%text%" with the LIKE wildcards in text escaped by a backslash. */
+static const char *like_pattern(struct ctx *c, const char *text)
+{
+	struct buf b;
+	buf_init(&b, 1024);
+	buf_addc(&b, '%');
+	for (const char *p = text; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_addc(&b, '\\');
+		buf_addc(&b, *p);
+	}
+	buf_addc(&b, '%');
+	const char *out = b.failed ? "%" : arena_strdup(c->arena, b.ptr);
+	buf_release(&b);
+	return out;
+}
+
 int people_household_list(struct ctx *c, const struct household_query *q, struct household **out,
 			  int *n, int64_t *total)
 {
@@ -212,7 +229,10 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 	} else {
 		buf_adds(&where, "WHERE (");
 		for (int i = 0; i < nscopes; i++)
-			buf_adds(&where, i ? " OR (g.path LIKE ? OR v.path LIKE ?)" : "(g.path LIKE ? OR v.path LIKE ?)");
+			/* org_units is small: resolve the scope to unit ids, then use the indexes */
+			buf_adds(&where, i ? " OR " : "");
+			buf_adds(&where, "(h.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "
+					 "h.group_id IN (SELECT id FROM org_units WHERE path LIKE ?))");
 		buf_adds(&where, ")");
 	}
 	/* search: an exact ID number, or a part of the number, address, a name or phone */
@@ -223,9 +243,10 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 			crypto_keyed_hash_hex(c->keys->lookup, idc, idhash);
 			buf_adds(&where, " AND h.id IN (SELECT household_id FROM residents WHERE idcard_hash = ?)");
 		} else {
-			like = arena_printf(c->arena, "%%%s%%", q->q);
-			buf_adds(&where, " AND (h.number LIKE ? OR h.address LIKE ? OR h.id IN "
-					 "(SELECT household_id FROM residents WHERE name LIKE ? OR phone LIKE ?))");
+			like = like_pattern(c, q->q);
+			buf_adds(&where, " AND (h.number LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\' "
+					 "OR h.id IN (SELECT household_id FROM residents WHERE name LIKE ? ESCAPE '\\' "
+					 "OR phone LIKE ? ESCAPE '\\'))");
 		}
 	}
 	if (where.failed) {
@@ -466,13 +487,15 @@ int people_household_update(struct ctx *c, int64_t id, const struct household_in
 		.group_id = in->group_id >= 0 ? in->group_id : h.group_id,
 		.number = in->number ? in->number : h.number,
 		.address = in->address ? in->address : h.address,
-		.has_coords = in->has_coords || h.has_coords,
+		.has_coords = in->clear_coords ? false : in->has_coords || h.has_coords,
 		.lat_e6 = in->has_coords ? in->lat_e6 : h.lat_e6,
 		.lng_e6 = in->has_coords ? in->lng_e6 : h.lng_e6,
 	};
 	people_check_household(c, &merged);
-	if (ctx_check_fields(c) || (rc = check_group(c, h.village_id, merged.group_id)))
+	if (ctx_check_fields(c))
 		return RC_INVALID;
+	if ((rc = check_group(c, h.village_id, merged.group_id)))
+		return rc;
 	struct household_input old = {.group_id = h.group_id, .number = h.number, .address = h.address,
 				      .has_coords = h.has_coords, .lat_e6 = h.lat_e6, .lng_e6 = h.lng_e6};
 	struct buf before, after;

@@ -46,6 +46,7 @@ struct household_input {
 	const char *number;
 	const char *address;     /* NULL = "" */
 	bool has_coords;
+	bool clear_coords;       /* update only: remove the coordinates */
 	int64_t lat_e6, lng_e6;
 };
 

@@ -4,6 +4,7 @@
 #include "domain/account.h"
 #include "domain/people.h"
 #include "http/api.h"
+#include "util/utf8.h"
 
 static json_t *household_json(const struct household *h)
 {
@@ -39,7 +40,7 @@ int api_households_list(struct req *r)
 	if (rc)
 		return rc;
 	const char *q = req_query(r, "q");
-	if (q && strlen(q) > 80)
+	if (q && utf8_count(q) > 80)
 		return ctx_field(&r->ctx, "q", "搜索词过长");
 	struct household_query hq = {.unit_id = unit, .q = q, .limit = limit, .offset = offset};
 	struct household *hs;
@@ -99,6 +100,8 @@ static void household_input(struct req *r, struct household_input *in)
 	if (req_has(r, "lat") != req_has(r, "lng"))
 		ctx_field(&r->ctx, req_has(r, "lat") ? "lng" : "lat", "经纬度要一起填写");
 	in->has_coords = req_has(r, "lat") && req_has(r, "lng");
+	in->clear_coords = json_is_null(json_object_get(r->body, "lat")) &&
+			   json_is_null(json_object_get(r->body, "lng"));
 	in->lat_e6 = (int64_t)llround(req_number(r, "lat", 0) * 1e6);
 	in->lng_e6 = (int64_t)llround(req_number(r, "lng", 0) * 1e6);
 }

@@ -74,6 +74,15 @@ function runCli(args, opts = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Servers still running when the test process exits are killed, so a crashed test
+// file leaves nothing behind.
+const live = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try { p.kill('SIGKILL'); } catch { /* gone */ }
+  }
+});
+
 class Server {
   constructor({ data, db }) {
     this.data = data;
@@ -95,7 +104,11 @@ class Server {
       '--test-clock', '--ui', path.join(this.data, 'ui')];
     const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
-    this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+    live.add(proc);
+    this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => {
+      live.delete(proc);
+      resolve({ code, signal });
+    }));
     const keep = (d) => {
       this.log += d.toString();
       if (this.log.length > 200000) this.log = this.log.slice(-100000);
@@ -142,8 +155,13 @@ class Server {
   }
 
   // Removes the data directory (the PostgreSQL database lives in a throwaway cluster).
+  // With CUNZHI_TEST_LOG=1 the server's error lines are printed first.
   async close() {
     await this.stop();
+    if (process.env.CUNZHI_TEST_LOG) {
+      const errors = this.log.split('\n').filter((l) => /"level":"(error|warn)"|cunzhi:/.test(l));
+      if (errors.length) process.stderr.write(`--- server log (${this.data}) ---\n${errors.join('\n')}\n`);
+    }
     fs.rmSync(this.data, { recursive: true, force: true });
   }
 
