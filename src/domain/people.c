@@ -228,11 +228,12 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 		buf_addf(&where, "WHERE h.id = %lld", (long long)c->actor->household_id);
 	} else {
 		buf_adds(&where, "WHERE (");
-		for (int i = 0; i < nscopes; i++)
-			/* org_units is small: resolve the scope to unit ids, then use the indexes */
+		/* org_units is small: resolve the scope to unit ids, then use the indexes */
+		for (int i = 0; i < nscopes; i++) {
 			buf_adds(&where, i ? " OR " : "");
 			buf_adds(&where, "(h.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "
 					 "h.group_id IN (SELECT id FROM org_units WHERE path LIKE ?))");
+		}
 		buf_adds(&where, ")");
 	}
 	/* search: an exact ID number, or a part of the number, address, a name or phone */
