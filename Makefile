@@ -23,7 +23,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PORT     ?= 8080
 DATA     ?= data
 
-.PHONY: all run check test unit api api-pg ui-test bench deps clean san-check
+.PHONY: all run check test unit openapi api api-pg bench deps clean ui
 all: $(BUILD)/cunzhi ui
 
 $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
@@ -72,7 +72,10 @@ api: $(BUILD)/cunzhi
 api-pg: $(BUILD)/cunzhi
 	bash scripts/with-postgres.sh env CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) node --test --test-concurrency=1 tests/api/
 
-test: unit api api-pg
+openapi:
+	cd tests/openapi && node --test
+
+test: unit openapi api api-pg
 
 # Everything, from a fresh machine: dependencies, build, tests on both engines,
 # then the same suite under AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -9,7 +9,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libsodium-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   libcmocka-dev
-  zbar-tools
+  zbar-tools wrk
 )
 
 missing=()
@@ -33,7 +33,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Node packages used by the test suite and the web UI, from their lock files.
-for dir in tests/api ui; do
+for dir in tests/api tests/openapi ui; do
   if [ -f "$dir/package-lock.json" ]; then
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
       echo "deps: npm ci in $dir"
