@@ -5,15 +5,17 @@
 
 static const struct role_def roles[] = {
 	{"villager", "村民", 0, "village"},
-	{"grid_worker", "网格员", P_REGISTER_READ, "village,group"},
-	{"grid_leader", "网格长", P_REGISTER_READ, "village,group"},
-	{"assessor", "评议小组", P_REGISTER_READ, "village,group"},
+	{"grid_worker", "网格员", P_REGISTER_READ | P_POINTS_CLAIM, "village,group"},
+	{"grid_leader", "网格长", P_REGISTER_READ | P_POINTS_CLAIM, "village,group"},
+	{"assessor", "评议小组", P_REGISTER_READ | P_POINTS_REVIEW, "village,group"},
 	{"cadre", "村两委", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
-				   P_ACCESS_ISSUE | P_AUDIT_READ, "village"},
+				   P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_REVIEW | P_POINTS_ADMIN |
+				   P_POINTS_CLAIM, "village"},
 	{"clerk", "超市管理员", 0, "village,town"},
 	{"town_official", "乡镇干部", P_REGISTER_READ | P_AUDIT_READ, "town"},
 	{"county_admin", "区县管理员", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
-					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ, "county"},
+					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE,
+	 "county"},
 	{"handler", "部门办理人", 0, "county,town"},
 	{"inspector", "纪检监督", READ_ONLY, "county,town,village"},
 	{0, 0, 0, 0},

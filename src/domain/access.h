@@ -14,6 +14,11 @@ enum perm {
 	P_USER_ADMIN = 1 << 4,      /* accounts and role grants */
 	P_ACCESS_ISSUE = 1 << 5,    /* activation codes, resetting a villager's access */
 	P_AUDIT_READ = 1 << 6,
+	P_POINTS_REVIEW = 1 << 7,   /* review claims, decide objections */
+	P_POINTS_ADMIN = 1 << 8,    /* rule catalog, awards and deductions, activities,
+				       settings, corrections, publishing rankings */
+	P_POINTS_CLAIM = 1 << 9,    /* claim on behalf of households in scope (grid workers) */
+	P_POINTS_TEMPLATE = 1 << 10, /* county and town rule templates */
 };
 
 struct role_def {
