@@ -118,6 +118,7 @@ static int setup(struct opts *o, struct db **db, struct keys *k, struct ctx *c, 
 	c->db = *db;
 	c->keys = k;
 	c->system = true;
+	c->data_dir = o->data;
 	c->now = time_now() + o->clock_offset;
 	c->arena = arena_new(512u << 20);
 	return 0;
@@ -221,6 +222,7 @@ static int cmd_serve(struct opts *o, int argc, char **argv)
 		.address = host,
 		.port = (int)port,
 		.db_url = o->db,
+		.data_dir = o->data,
 		.ui_dir = o->ui,
 		.keys = &k,
 		.threads = o->threads,

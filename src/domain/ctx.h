@@ -61,6 +61,7 @@ struct ctx {
 	const struct actor *actor;  /* NULL for anonymous requests and the command line */
 	int64_t now;                /* the clock; tests move it */
 	const char *remote;         /* client address, for throttling */
+	const char *data_dir;       /* where uploaded files live (DATA/files/…) */
 	bool system;                /* command-line maintenance: no actor, all allowed */
 	struct err err;
 };

@@ -55,6 +55,16 @@ int api_user_revoke(struct req *r);
 /* api_audit.c */
 int api_audit_list(struct req *r);
 int api_audit_verify(struct req *r);
+/* api_rules.c */
+
+/* api_claims.c */
+
+/* api_publicity.c, api_ledger.c */
+
+/* api_activities.c */
+
+/* api_rankings.c */
+
 /* server.c */
 int api_health(struct req *r);
 int api_test_clock(struct req *r);

@@ -36,6 +36,16 @@ const struct route routes[] = {
 	{"GET", "/api/v1/audit", api_audit_list, 0},
 	{"GET", "/api/v1/audit/verify", api_audit_verify, 0},
 
+	/* points: rule catalog (api_rules.c) */
+
+	/* points: files and claims, review, awards (api_claims.c) */
+
+	/* points: 公示, objections, ledger, settings (api_publicity.c, api_ledger.c) */
+
+	/* points: activities and QR codes (api_activities.c) */
+
+	/* points: rankings, posters, exports, statistics (api_rankings.c) */
+
 	{"POST", "/api/v1/test/clock", api_test_clock, RF_PUBLIC | RF_JSON | RF_TEST},
 	{0, 0, 0, 0},
 };

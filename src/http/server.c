@@ -137,6 +137,7 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 	u_map_put(resp->map_header, "Cache-Control", "no-store");
 
 	r.ctx.keys = cfg->keys;
+	r.ctx.data_dir = cfg->data_dir;
 	r.ctx.now = server_now();
 	r.ctx.remote = r.remote;
 	int status = check_body(&r, rt);
@@ -255,7 +256,8 @@ static void *scheduler(void *arg)
 		if (!db && db_open(cfg->db_url, &db, err, sizeof(err)) != DB_OK)
 			db = NULL;
 		if (db) {
-			struct ctx c = {.db = db, .keys = cfg->keys, .now = server_now(), .system = true};
+			struct ctx c = {.db = db, .keys = cfg->keys, .now = server_now(), .system = true,
+					.data_dir = cfg->data_dir};
 			c.arena = arena_new(16u << 20);
 			jobs_run(&c);
 			arena_free(c.arena);

@@ -10,6 +10,7 @@ struct server_config {
 	const char *address;   /* listen address, "127.0.0.1" */
 	int port;
 	const char *db_url;
+	const char *data_dir;
 	const char *ui_dir;    /* built web UI, may not exist */
 	const struct keys *keys;
 	int threads;
