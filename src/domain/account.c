@@ -156,6 +156,7 @@ int account_authenticate(struct ctx *c, const char *token, struct actor *a)
 	int rc = db_step(st);
 	memset(a, 0, sizeof(*a));
 	if (rc == DB_ROW) {
+		str_copy(a->session_hash, sizeof(a->session_hash), hash);
 		a->user_id = db_col_int(st, 0);
 		str_copy(a->name, sizeof(a->name), db_col_text(st, 1));
 		str_copy(a->phone, sizeof(a->phone), db_col_text(st, 2));
@@ -259,6 +260,9 @@ int account_change_password(struct ctx *c, const char *old_pw, const char *new_p
 		return rc;
 	rc = set_password(c, c->actor->user_id, new_pw);
 	/* other sessions end; this one stays */
+	if (!rc && db_run(c->db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", "it",
+			  c->actor->user_id, c->actor->session_hash) != DB_OK)
+		rc = ctx_db_fail(c, DB_ERROR, "修改密码");
 	if (!rc)
 		rc = audit_user(c, c->actor->user_id, "password_change", "");
 	return ctx_end(c, rc);
@@ -432,11 +436,14 @@ static int grant_change(struct ctx *c, int64_t user_id, const char *role, int64_
 		return rc;
 	if ((rc = ctx_begin(c)))
 		return rc;
-	int dbrc = add ? db_run(c->db, "INSERT INTO role_grants (user_id, role, unit_id, created_at) "
-				       "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, role, unit_id) DO NOTHING",
-				"itii", user_id, role, unit_id, c->now)
-		       : db_run(c->db, "DELETE FROM role_grants WHERE user_id = ? AND role = ? AND unit_id = ?",
-				"iti", user_id, role, unit_id);
+	int64_t changed;
+	int dbrc = add ? db_get_int(c->db, &changed, "INSERT INTO role_grants (user_id, role, unit_id, created_at) "
+						 "VALUES (?, ?, ?, ?) ON CONFLICT (user_id, role, unit_id) DO NOTHING RETURNING id",
+				    "itii", user_id, role, unit_id, c->now)
+		       : db_get_int(c->db, &changed, "DELETE FROM role_grants WHERE user_id = ? AND role = ? "
+						 "AND unit_id = ? RETURNING id", "iti", user_id, role, unit_id);
+	if (dbrc == DB_DONE)
+		return ctx_end(c, RC_OK); /* already so: nothing to record */
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "授权"));
 	struct buf after;

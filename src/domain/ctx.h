@@ -50,6 +50,7 @@ struct actor {
 	char phone[24];
 	int64_t resident_id;   /* 0 when the user is not a registered resident */
 	int64_t household_id;  /* the resident's household, or 0 */
+	char session_hash[65]; /* the session this request came with */
 	int ngrants;
 	struct grant grants[CTX_MAX_GRANTS];
 };

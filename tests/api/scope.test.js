@@ -297,7 +297,7 @@ test('the county admin grants and revokes roles; a cadre cannot', async () => {
   assert.equal(audit.items.find((e) => e.action === 'grant').after.role, 'grid_worker');
 });
 
-test('granting a role the user already holds writes no audit entry', { todo: 'server bug: a no-op grant (ON CONFLICT DO NOTHING) is still audited as "grant"' }, async () => {
+test('granting a role the user already holds writes no audit entry', async () => {
   const u = await must(await s.api('POST', '/api/v1/users', { token: admin, body: { phone: '13711117777', name: '周评议', password: 'Assess-pass-2026' } }), 201);
   for (let i = 0; i < 2; i++) await must(await s.api('POST', `/api/v1/users/${u.id}/grants`, { token: admin, body: { role: 'assessor', unit_id: A.village } }), 200);
   const audit = await must(await s.api('GET', `/api/v1/audit?unit_id=${A.village}&object_type=user&object_id=${u.id}`, { token: admin }), 200);

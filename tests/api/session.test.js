@@ -151,7 +151,7 @@ test('sessions expire after their lifetime', async () => {
 });
 
 // account.c says "other sessions end; this one stays" but only the password is updated.
-test('a password change ends the other sessions of the account', { todo: 'server bug: account_change_password keeps other sessions alive' }, async () => {
+test('a password change ends the other sessions of the account', async () => {
   const phone = PHONES.clerk;
   const stay = await s.login(phone, PASSWORD, { fresh: true });
   const other = await s.login(phone, PASSWORD, { fresh: true });
