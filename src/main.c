@@ -12,6 +12,7 @@
 #include "domain/audit.h"
 #include "domain/demo.h"
 #include "domain/jobs.h"
+#include "domain/ledger.h"
 #include "domain/org.h"
 #include "domain/roster.h"
 #include "http/server.h"
@@ -354,6 +355,18 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 		} else {
 			printf("audit: ok, %lld chains, %lld entries\n", (long long)rep.chains, (long long)rep.entries);
 		}
+		struct ledger_report lr;
+		int lrc = report(&c, ledger_verify(&c, &lr));
+		if (lrc) {
+			rc = lrc;
+		} else if (lr.broken) {
+			printf("ledger: BROKEN in village %lld at entry %lld (household %lld): %s\n",
+			       (long long)lr.village_id, (long long)lr.seq, (long long)lr.household_id, lr.reason);
+			rc = EXIT_VERIFY;
+		} else {
+			printf("ledger: ok, %lld chains, %lld entries, %lld households' balances match\n",
+			       (long long)lr.chains, (long long)lr.entries, (long long)lr.households);
+		}
 	}
 	teardown(db, &c);
 	return rc;
@@ -403,8 +416,10 @@ static int cmd_tick(struct opts *o, int argc, char **argv)
 	struct jobs_report r;
 	int rc = report(&c, jobs_run_report(&c, &r));
 	if (!rc)
-		printf("tick: %lld expired sessions removed, %lld stale login counters cleared\n",
-		       (long long)r.sessions_expired, (long long)r.failures_cleared);
+		printf("tick: %lld expired sessions removed, %lld stale login counters cleared, "
+		       "%lld 公示 entries credited, %lld yearly reset entries\n",
+		       (long long)r.sessions_expired, (long long)r.failures_cleared, (long long)r.credited,
+		       (long long)r.reset_entries);
 	teardown(db, &c);
 	return rc;
 }
@@ -422,7 +437,7 @@ static const struct command commands[] = {
 			   "       cunzhi user grant|revoke --phone P --role ROLE --unit CODE",
 	 "Create accounts and grant or revoke roles on org units."},
 	{"verify", cmd_verify, "verify [--data DIR] [--db URL]",
-	 "Check every audit hash chain; exit 3 and name the first broken link if one is broken."},
+	 "Check every audit and ledger hash chain and every balance; exit 3 and name the first problem."},
 	{"backup", cmd_backup, "backup FILE [--data DIR]",
 	 "Write a consistent copy of the SQLite database while the server runs."},
 	{"tick", cmd_tick, "tick [--data DIR] [--db URL]", "Run the scheduled jobs once."},

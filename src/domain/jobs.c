@@ -1,6 +1,8 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
 #include "domain/account.h"
 #include "domain/jobs.h"
+#include "domain/ledger.h"
+#include "domain/publicity.h"
 
 static int count_then(struct ctx *c, int64_t *n, const char *count_sql, const char *delete_sql,
 		      int64_t before)
@@ -26,7 +28,11 @@ int jobs_run_report(struct ctx *c, struct jobs_report *out)
 				"SELECT count(*) FROM login_failures WHERE window_start < ?",
 				"DELETE FROM login_failures WHERE window_start < ?",
 				c->now - 2 * ACCOUNT_FAIL_WINDOW);
-	return ctx_end(c, rc);
+	if ((rc = ctx_end(c, rc)))
+		return rc;
+	if ((rc = publicity_credit_due(c, &out->credited)))
+		return rc;
+	return ledger_reset_due(c, &out->reset_entries);
 }
 
 int jobs_run(struct ctx *c)

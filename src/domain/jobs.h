@@ -8,6 +8,8 @@
 struct jobs_report {
 	int64_t sessions_expired;
 	int64_t failures_cleared;
+	int64_t credited;        /* 公示 entries credited to the ledger */
+	int64_t reset_entries;   /* yearly reset entries written */
 };
 
 int jobs_run(struct ctx *c);
