@@ -60,6 +60,14 @@ int api_audit_verify(struct req *r);
 /* api_claims.c */
 
 /* api_publicity.c, api_ledger.c */
+int api_public_publicity(struct req *r);
+int api_objection_create(struct req *r);
+int api_objections_list(struct req *r);
+int api_points_settings_get(struct req *r);
+int api_points_settings_put(struct req *r);
+int api_household_ledger(struct req *r);
+int api_village_ledger(struct req *r);
+int api_ledger_correct(struct req *r);
 
 /* api_activities.c */
 

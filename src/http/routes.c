@@ -41,6 +41,14 @@ const struct route routes[] = {
 	/* points: files and claims, review, awards (api_claims.c) */
 
 	/* points: 公示, objections, ledger, settings (api_publicity.c, api_ledger.c) */
+	{"GET", "/api/v1/public/villages/:id/publicity", api_public_publicity, RF_PUBLIC},
+	{"POST", "/api/v1/publicity/:id/objections", api_objection_create, RF_JSON},
+	{"GET", "/api/v1/objections", api_objections_list, 0},
+	{"GET", "/api/v1/villages/:id/points-settings", api_points_settings_get, 0},
+	{"PUT", "/api/v1/villages/:id/points-settings", api_points_settings_put, RF_JSON},
+	{"GET", "/api/v1/households/:id/ledger", api_household_ledger, 0},
+	{"GET", "/api/v1/villages/:id/ledger", api_village_ledger, 0},
+	{"POST", "/api/v1/ledger/:id/correction", api_ledger_correct, RF_JSON},
 
 	/* points: activities and QR codes (api_activities.c) */
 
