@@ -155,11 +155,25 @@ static int cmd_init(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* Prints s padded to a terminal width (CJK characters take two columns). */
+static void print_padded(const char *s, int width)
+{
+	int w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			w += *p < 0x80 ? 1 : 2;
+	printf("%s%*s", s, width > w ? width - w : 0, "");
+}
+
 static void print_logins(const struct demo_logins *l)
 {
-	for (int i = 0; i < l->n; i++)
-		printf("  %-10s %-16s %s  %s / %s\n", l->logins[i].role_label, l->logins[i].unit_name,
-		       l->logins[i].name, l->logins[i].phone, l->logins[i].password);
+	for (int i = 0; i < l->n; i++) {
+		printf("  ");
+		print_padded(l->logins[i].role_label, 12);
+		print_padded(l->logins[i].unit_name, 10);
+		print_padded(l->logins[i].name, 8);
+		printf("%s / %s\n", l->logins[i].phone, l->logins[i].password);
+	}
 }
 
 static int cmd_demo(struct opts *o, int argc, char **argv)
