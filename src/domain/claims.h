@@ -16,7 +16,8 @@
 #define AWARD_BATCH_MAX 500
 
 /* Inside the caller's transaction: inserts an approved record (source "award",
- * "deduction" or "activity") and posts it to 公示; no access check. */
+ * "deduction" or "activity") and posts it to 公示; no access check. The actor
+ * (c->actor, required) is its author, and for awards and deductions its reviewer. */
 int claims_insert_approved(struct ctx *c, int64_t village_id, int64_t household_id,
 			   int64_t resident_id, const char *source, const struct point_rule *rule,
 			   const char *occurred_on, const char *description, int64_t activity_id,

@@ -3,6 +3,7 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/demo.h"
+#include "domain/rules.h"
 #include "util/timeutil.h"
 
 /* ---- the generator ---- */
@@ -682,6 +683,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 			rc = make_unit(c, out, v->id, "group", gcode, group_names[k], &v->groups[k]);
 		}
 	}
+	/* the points rule catalog: the county template, adopted by every village */
+	if (!rc)
+		rc = rules_seed_demo(c, county_id);
 	if (rc)
 		goto cleanup;
 	if (county) {

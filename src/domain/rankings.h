@@ -20,7 +20,7 @@
  * (midnight Asia/Shanghai of the first day, and of the first day after). */
 struct ranking_period {
 	char text[RANKING_PERIOD_MAX + 1];
-	char label[40];         /* 2026年11月, 2026年第四季度, 2026年 */
+	char label[40];         /* 2026年11月, 2026年第四季度, 2026年度 */
 	int64_t start, end;
 };
 
@@ -56,7 +56,6 @@ struct ranking {
 	int nblack;
 	int64_t computed_at;      /* live: now; published: the publication time */
 	int64_t published_at, published_by;   /* 0 for a live ranking */
-	const char *published_by_name;
 	int64_t ledger_count;     /* the village's ledger chain head when computed */
 	char ledger_hash[65];
 	int64_t published_id;     /* live: the snapshot of this unit and period, if any */
@@ -85,8 +84,7 @@ int rankings_get(struct ctx *c, int64_t id, struct ranking *out);
 struct ranking_summary {
 	int64_t id, unit_id;
 	const char *unit_name, *unit_kind, *period, *period_label;
-	int64_t published_at;
-	int nred, nblack;
+	int64_t period_start, period_end, published_at;
 };
 
 /* The published rankings of a village and its groups, newest period first; no login

@@ -57,7 +57,7 @@ extern const char *const rules_meeting_types_county[];
 const char *const *rules_meeting_types(const char *unit_kind);
 /* The labels of claim_by and cap_period values: "self" → 村民自报 …; "" when unknown. */
 const char *rules_claim_by_label(const char *claim_by);
-const char *rules_period_label(const char *period);   /* "month" → 本月 */
+const char *rules_period_label(const char *period);   /* "month" → 月, "quarter" → 季度 */
 
 /* The bounds of the period ("month", "quarter", "year") that contains date
  * (YYYY-MM-DD): from is its first day, to the first day of the next period, so that a

@@ -56,8 +56,20 @@ int api_user_revoke(struct req *r);
 int api_audit_list(struct req *r);
 int api_audit_verify(struct req *r);
 /* api_rules.c */
+int api_rule_categories(struct req *r);
+int api_unit_rules_list(struct req *r);
+int api_unit_rule_versions_list(struct req *r);
+int api_unit_rule_version_create(struct req *r);
+int api_rule_get(struct req *r);
 
 /* api_claims.c */
+int api_file_upload(struct req *r);
+int api_claims_list(struct req *r);
+int api_claims_create(struct req *r);
+int api_claim_get(struct req *r);
+int api_claim_photo(struct req *r);
+int api_claim_review(struct req *r);
+int api_awards_create(struct req *r);
 
 /* api_publicity.c, api_ledger.c */
 int api_public_publicity(struct req *r);
@@ -70,8 +82,30 @@ int api_village_ledger(struct req *r);
 int api_ledger_correct(struct req *r);
 
 /* api_activities.c */
+int api_activity_create(struct req *r);
+int api_activities_list(struct req *r);
+int api_activity_get(struct req *r);
+int api_activity_signup(struct req *r);
+int api_activity_cancel(struct req *r);
+int api_activity_code(struct req *r);
+int api_activity_code_svg(struct req *r);
+int api_activity_code_png(struct req *r);
+int api_activity_checkin_token(struct req *r);
+int api_activity_checkin_household(struct req *r);
+int api_household_code(struct req *r);
+int api_household_code_svg(struct req *r);
+int api_household_code_png(struct req *r);
 
 /* api_rankings.c */
+int api_rankings_live(struct req *r);
+int api_rankings_publish(struct req *r);
+int api_public_village_rankings(struct req *r);
+int api_public_ranking_get(struct req *r);
+int api_public_ranking_poster(struct req *r);
+int api_public_ranking_export(struct req *r);
+int api_household_ledger_export(struct req *r);
+int api_village_ledger_export(struct req *r);
+int api_stats_points(struct req *r);
 
 /* server.c */
 int api_health(struct req *r);

@@ -37,8 +37,20 @@ const struct route routes[] = {
 	{"GET", "/api/v1/audit/verify", api_audit_verify, 0},
 
 	/* points: rule catalog (api_rules.c) */
+	{"GET", "/api/v1/rule-categories", api_rule_categories, 0},
+	{"GET", "/api/v1/units/:id/rules", api_unit_rules_list, 0},
+	{"GET", "/api/v1/units/:id/rule-versions", api_unit_rule_versions_list, 0},
+	{"POST", "/api/v1/units/:id/rule-versions", api_unit_rule_version_create, RF_JSON},
+	{"GET", "/api/v1/rules/:id", api_rule_get, 0},
 
 	/* points: files and claims, review, awards (api_claims.c) */
+	{"POST", "/api/v1/files", api_file_upload, RF_UPLOAD},
+	{"GET", "/api/v1/claims", api_claims_list, 0},
+	{"POST", "/api/v1/claims", api_claims_create, RF_JSON},
+	{"GET", "/api/v1/claims/:id", api_claim_get, 0},
+	{"GET", "/api/v1/claims/:id/photos/:n", api_claim_photo, 0},
+	{"POST", "/api/v1/claims/:id/review", api_claim_review, RF_JSON},
+	{"POST", "/api/v1/awards", api_awards_create, RF_JSON},
 
 	/* points: 公示, objections, ledger, settings (api_publicity.c, api_ledger.c) */
 	{"GET", "/api/v1/public/villages/:id/publicity", api_public_publicity, RF_PUBLIC},
@@ -51,8 +63,30 @@ const struct route routes[] = {
 	{"POST", "/api/v1/ledger/:id/correction", api_ledger_correct, RF_JSON},
 
 	/* points: activities and QR codes (api_activities.c) */
+	{"POST", "/api/v1/activities", api_activity_create, RF_JSON},
+	{"GET", "/api/v1/activities", api_activities_list, 0},
+	{"POST", "/api/v1/activities/checkin", api_activity_checkin_token, RF_JSON},
+	{"GET", "/api/v1/activities/:id", api_activity_get, 0},
+	{"POST", "/api/v1/activities/:id/signup", api_activity_signup, RF_JSON},
+	{"DELETE", "/api/v1/activities/:id/signup", api_activity_cancel, 0},
+	{"GET", "/api/v1/activities/:id/checkin-code", api_activity_code, 0},
+	{"GET", "/api/v1/activities/:id/checkin-code.svg", api_activity_code_svg, 0},
+	{"GET", "/api/v1/activities/:id/checkin-code.png", api_activity_code_png, 0},
+	{"POST", "/api/v1/activities/:id/checkin", api_activity_checkin_household, RF_JSON},
+	{"GET", "/api/v1/households/:id/code", api_household_code, 0},
+	{"GET", "/api/v1/households/:id/code.svg", api_household_code_svg, 0},
+	{"GET", "/api/v1/households/:id/code.png", api_household_code_png, 0},
 
 	/* points: rankings, posters, exports, statistics (api_rankings.c) */
+	{"GET", "/api/v1/rankings", api_rankings_live, 0},
+	{"POST", "/api/v1/rankings", api_rankings_publish, RF_JSON},
+	{"GET", "/api/v1/public/villages/:id/rankings", api_public_village_rankings, RF_PUBLIC},
+	{"GET", "/api/v1/public/rankings/:id", api_public_ranking_get, RF_PUBLIC},
+	{"GET", "/api/v1/public/rankings/:id/poster", api_public_ranking_poster, RF_PUBLIC},
+	{"GET", "/api/v1/public/rankings/:id/export.xlsx", api_public_ranking_export, RF_PUBLIC},
+	{"GET", "/api/v1/households/:id/ledger/export.xlsx", api_household_ledger_export, 0},
+	{"GET", "/api/v1/villages/:id/ledger/export.xlsx", api_village_ledger_export, 0},
+	{"GET", "/api/v1/stats/points", api_stats_points, 0},
 
 	{"POST", "/api/v1/test/clock", api_test_clock, RF_PUBLIC | RF_JSON | RF_TEST},
 	{0, 0, 0, 0},

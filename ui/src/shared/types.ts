@@ -1,0 +1,397 @@
+// The shapes of the API's replies that the apps use (see docs/openapi.yaml).
+
+export interface Grant {
+  role: string;
+  role_label: string;
+  unit_id: number;
+  unit_name: string;
+  unit_kind: string;
+}
+
+export interface SessionInfo {
+  user_id: number;
+  name: string;
+  phone: string;
+  resident_id: number;
+  household_id: number;
+  grants: Grant[];
+}
+
+export interface Unit {
+  id: number;
+  parent_id: number | null;
+  kind: 'county' | 'town' | 'village' | 'group' | string;
+  code: string;
+  name: string;
+  households: number;
+}
+
+export interface Household {
+  id: number;
+  village_id: number;
+  village_name: string;
+  group_id: number | null;
+  group_name: string | null;
+  number: string;
+  address: string;
+  residents: number;
+  head_name: string;
+  created_at: string;
+  updated_at: string;
+  lat: number | null;
+  lng: number | null;
+  members?: Resident[];
+}
+
+export interface Resident {
+  id: number;
+  household_id: number;
+  name: string;
+  gender: number;
+  birth_date: string;
+  age: number;
+  idcard: string;
+  idcard_full: boolean;
+  phone: string;
+  relation: string;
+  party_member: number;
+  party_label: string;
+  user_id: number | null;
+  account_status: string;
+}
+
+export interface Activation {
+  code: string;
+  expires_at: string;
+  user_id: number;
+  phone: string;
+  name: string;
+}
+
+export interface User {
+  id: number;
+  phone: string;
+  name: string;
+  status: string;
+  resident_id: number | null;
+  household_id: number | null;
+  grants: Grant[];
+}
+
+export interface RoleDef {
+  role: string;
+  label: string;
+  unit_kinds: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  unit_id: number;
+  unit_name: string;
+  seq: number;
+  actor_id: number;
+  actor_name: string;
+  at: string;
+  object_type: string;
+  object_id: number;
+  action: string;
+  before: unknown;
+  after: unknown;
+  hash: string;
+}
+
+export interface AuditVerify {
+  ok: boolean;
+  chains: number;
+  entries: number;
+  broken?: { unit_id: number; unit_name: string; seq: number; reason: string };
+}
+
+export interface ImportResult {
+  imported: boolean;
+  dry_run: boolean;
+  rows: number;
+  households_created: number;
+  households_updated: number;
+  residents_created: number;
+  residents_updated: number;
+  unchanged: number;
+}
+
+export interface Rule {
+  id: number;
+  unit_id: number;
+  template_id: number | null;
+  category: string;
+  name: string;
+  points: number;
+  photo_required: boolean;
+  claim_by: 'self' | 'grid' | 'cadre' | string;
+  claim_by_label: string;
+  cap_count: number;
+  cap_period: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  added_version_id: number;
+  added_version_no: number;
+  retired_version_id: number | null;
+  retired_version_no: number | null;
+  in_force: boolean;
+}
+
+export interface RuleCategories {
+  items: { name: string; deduction: boolean }[];
+  meeting_types: Record<string, string[]>;
+  claim_by: { value: string; label: string }[];
+  cap_periods: { value: string; label: string }[];
+}
+
+export interface RuleVersion {
+  id: number;
+  unit_id: number;
+  version_no: number;
+  meeting_type: string;
+  meeting_date: string;
+  note: string;
+  created_by: number | null;
+  created_by_name: string;
+  created_at: string;
+  added: { id: number; name: string; points: number }[];
+  retired: { id: number; name: string; points: number }[];
+}
+
+export interface ClaimPhoto {
+  n: number;
+  mime: string;
+  size: number;
+  url: string;
+}
+
+export interface ClaimObjection {
+  id: number;
+  publicity_id: number;
+  objector_name: string;
+  reason: string;
+  status: string;
+  decision_reason: string;
+  decided_by_name: string | null;
+  created_at: string | null;
+  decided_at: string | null;
+}
+
+export interface Claim {
+  id: number;
+  village_id: number;
+  household_id: number;
+  household_number: string;
+  resident_id: number | null;
+  resident_name: string | null;
+  source: string;
+  rule_id: number;
+  rule_name: string;
+  category: string;
+  points: number;
+  occurred_on: string;
+  description: string;
+  status: 'pending' | 'approved' | 'rejected' | 'credited' | 'cancelled' | string;
+  review_reason: string;
+  reviewer_name: string | null;
+  reviewed_at: string | null;
+  created_by: number;
+  author_name: string;
+  batch_id: string | null;
+  activity_id: number | null;
+  created_at: string;
+  updated_at: string;
+  photos: number;
+  publicity: { id: number; status: string; starts_at: string; ends_at: string } | null;
+  can_review: boolean;
+  photo_list?: ClaimPhoto[];
+  objections?: ClaimObjection[];
+}
+
+export interface LedgerEntry {
+  id: number;
+  seq: number;
+  household_id: number;
+  household_number: string;
+  resident_id: number | null;
+  resident_name: string;
+  source: string;
+  rule_name: string;
+  category: string;
+  spendable: number;
+  honour: number;
+  note: string;
+  claim_id: number | null;
+  ref_id: number | null;
+  at: string;
+  actor_name: string;
+}
+
+export interface Balances {
+  spendable: number;
+  honour: number;
+}
+
+export interface PublicityItem {
+  id: number;
+  name: string;
+  household_number: string;
+  source: string;
+  rule_name: string;
+  category: string;
+  points: number;
+  occurred_on: string;
+  description: string;
+  starts_at: string;
+  ends_at: string;
+  objections: number;
+}
+
+export interface PublicityPage {
+  village: { id: number; name: string };
+  items: PublicityItem[];
+  ledger: { entries: number; head: string };
+}
+
+export interface Objection {
+  id: number;
+  publicity_id: number;
+  claim_id: number;
+  objector_name: string;
+  reason: string;
+  status: string;
+  decision_reason: string;
+  rule_name: string;
+  name: string;
+  points: number;
+  created_at: string;
+  decided_at: string | null;
+}
+
+export interface RankingRow {
+  rank: number;
+  household_id: number;
+  household_number: string;
+  name: string;
+  points: number;
+}
+
+export interface BlackRow {
+  household_id: number;
+  household_number: string;
+  name: string;
+  deductions: number;
+  points: number;
+}
+
+export interface Ranking {
+  id: number | null;
+  village_id: number;
+  village_name: string;
+  unit_id: number;
+  unit_name: string;
+  unit_kind: string;
+  period: string;
+  period_label: string;
+  period_start: string;
+  period_end: string;
+  red_list_size: number;
+  households: number;
+  ledger_count: number;
+  ledger_hash: string;
+  computed_at: string;
+  published_at: string | null;
+  published_id: number | null;
+  rows: RankingRow[];
+  red_list: RankingRow[];
+  black_list: BlackRow[];
+  mine?: RankingRow | null;
+}
+
+export interface RankingSummary {
+  id: number;
+  unit_id: number;
+  unit_name: string;
+  unit_kind: string;
+  period: string;
+  period_label: string;
+  period_start: string;
+  period_end: string;
+  published_at: string;
+}
+
+export interface StatsCategory {
+  category: string;
+  issued: number;
+  deducted: number;
+  credited: number;
+  credited_points: number;
+}
+
+export interface StatsUnit {
+  id: number;
+  parent_id: number;
+  kind: string;
+  name: string;
+  households: number;
+  participating: number;
+  participation: number;
+}
+
+export interface PointsStats {
+  unit_id: number;
+  unit_kind: string;
+  unit_name: string;
+  period: string;
+  period_label: string;
+  issued: number;
+  deducted: number;
+  credited: number;
+  credited_points: number;
+  spent: number;
+  corrections: number;
+  corrected_points: number;
+  households: number;
+  participating: number;
+  participation: number;
+  categories: StatsCategory[];
+  units: StatsUnit[];
+}
+
+export interface HouseholdCode {
+  household_id: number;
+  code: string;
+  expires_at: string;
+}
+
+export interface Activity {
+  id: number;
+  village_id: number;
+  village_name: string;
+  rule_id: number;
+  rule_name: string;
+  category: string;
+  points: number;
+  title: string;
+  place: string;
+  starts_at: string;
+  ends_at: string;
+  capacity: number;
+  signups: number;
+  checked_in: number;
+  places_left: number;
+  created_by_name: string;
+  created_at: string;
+  checkin_opens_at: string;
+  checkin_closes_at: string;
+  checkin_open: boolean;
+  status: 'upcoming' | 'ongoing' | 'ended' | string;
+  can_manage: boolean;
+  mine: { signed_up: boolean; checked_in: boolean; resident_id: number | null; claim_id: number | null } | null;
+  signup_list?: {
+    household_id: number; household_number: string; head_name: string; resident_id: number | null;
+    resident_name: string; signed_at: string; checked_in_at: string | null; claim_id: number | null;
+  }[];
+}

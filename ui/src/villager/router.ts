@@ -1,0 +1,44 @@
+// Routes of the villager app; pages load on demand so the first load stays small.
+import { createRouter, createWebHistory } from 'vue-router';
+import { loadSession, session } from '@/shared/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;   // reachable without logging in
+    tab?: string;       // the tab bar item to highlight
+    title?: string;     // i18n key of the page title
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  scrollBehavior: () => ({ top: 0 }),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    { path: '/activate', name: 'activate', component: () => import('./views/ActivateView.vue'), meta: { public: true } },
+    { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { tab: 'home' } },
+    { path: '/earn', name: 'earn', component: () => import('./views/EarnView.vue'), meta: { tab: 'earn', title: 'earn.title' } },
+    { path: '/claim', name: 'claim', component: () => import('./views/ClaimFormView.vue'), meta: { tab: 'earn', title: 'claim.title' } },
+    { path: '/claims', name: 'claims', component: () => import('./views/ClaimsView.vue'), meta: { tab: 'me', title: 'claims.title' } },
+    { path: '/claims/:id', name: 'claim-detail', component: () => import('./views/ClaimDetailView.vue'), meta: { tab: 'me', title: 'claims.detail' } },
+    { path: '/ledger', name: 'ledger', component: () => import('./views/LedgerView.vue'), meta: { tab: 'me', title: 'ledger.title' } },
+    { path: '/publicity', name: 'publicity', component: () => import('./views/PublicityView.vue'), meta: { tab: 'publicity', title: 'publicity.title' } },
+    { path: '/rankings', name: 'rankings', component: () => import('./views/RankingsView.vue'), meta: { tab: 'home', title: 'rankings.title' } },
+    { path: '/activities', name: 'activities', component: () => import('./views/ActivitiesView.vue'), meta: { tab: 'earn', title: 'activities.title' } },
+    { path: '/me', name: 'me', component: () => import('./views/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadSession();
+    } catch {
+      /* offline: the page shows its own error */
+    }
+  }
+  if (!to.meta.public && !session.info) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+  if ((to.name === 'login' || to.name === 'activate') && session.info) return { name: 'home' };
+  return true;
+});

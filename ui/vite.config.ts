@@ -1,0 +1,79 @@
+// Vite build of the two web apps served by cunzhi from ui/dist: the villager app
+// (index.html → /) and the admin console (admin/index.html → /admin/). Hashed assets
+// land in /assets/ (cached immutable by the server). No CDN, no inline scripts: the
+// server's CSP allows scripts from 'self' only.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import Components from 'unplugin-vue-components/vite';
+import { VantResolver } from '@vant/auto-import-resolver';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+
+// Vant's icon font is embedded in its CSS as a data: URL with a fallback on a CDN;
+// the server's CSP allows fonts from 'self' only. This writes the font out as a file
+// so that it is built into /assets/ like everything else, and drops the CDN fallback.
+function vantIconFontAsFile(): Plugin {
+  const fontRe = /url\(data:font\/woff2;charset=utf-8;base64,([A-Za-z0-9+/=]+)\) format\("woff2"\)(,url\([^)]*\) format\("woff"\))?/;
+  return {
+    name: 'cunzhi-vant-icon-font',
+    enforce: 'pre',
+    transform(code, id) {
+      const path = id.split('?')[0];
+      if (!/[\\/]vant[\\/]es[\\/]icon[\\/]index\.css$/.test(path)) return null;
+      const m = fontRe.exec(code);
+      if (!m) return null;
+      const dir = resolve(__dirname, 'node_modules/.cunzhi');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'vant-icon.woff2');
+      writeFileSync(file, Buffer.from(m[1], 'base64'));
+      const rel = relative(dirname(path), file).split('\\').join('/');
+      return { code: code.replace(m[0], `url("${rel}") format("woff2")`), map: null };
+    },
+  };
+}
+
+export default defineConfig({
+  base: '/',
+  plugins: [
+    vantIconFontAsFile(),
+    vue(),
+    // Vant and Element Plus components (and their CSS) imported on demand.
+    Components({
+      dts: false,
+      resolvers: [VantResolver(), ElementPlusResolver({ importStyle: 'css' })],
+    }),
+  ],
+  define: {
+    __VUE_OPTIONS_API__: 'true',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'false',
+    __VUE_I18N_LEGACY_API__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+    __INTLIFY_JIT_COMPILATION__: 'true',
+    __INTLIFY_DROP_MESSAGE_COMPILER__: 'false',
+  },
+  resolve: {
+    alias: { '@': resolve(__dirname, 'src') },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    target: 'es2019',
+    cssCodeSplit: true,
+    chunkSizeWarningLimit: 1200,
+    // no inline data: URLs for scripts; small images may be inlined (img-src allows data:)
+    assetsInlineLimit: 4096,
+    rollupOptions: {
+      input: {
+        villager: resolve(__dirname, 'index.html'),
+        admin: resolve(__dirname, 'admin/index.html'),
+      },
+    },
+  },
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080' },
+  },
+});
