@@ -867,6 +867,9 @@ static const char poster_style[] =
 	".qr svg{display:block;width:34mm;height:34mm;margin:0 auto 1mm}"
 	".url{font-family:monospace;font-size:7pt;word-break:break-all;max-width:60mm}"
 	".noprint{text-align:center;font-size:10pt;color:#555;margin:4mm 0 0}"
+	"@media screen and (max-width:820px){.sheet{width:auto;min-height:0;margin:0;padding:5mm;"
+	"box-shadow:none}h1{font-size:20pt}.sub{font-size:10pt}h2{font-size:13pt}table{font-size:11pt}"
+	".foot{flex-direction:column;align-items:center}}"
 	"@media print{html{background:#fff}.sheet{width:auto;min-height:0;margin:0;padding:0;"
 	"box-shadow:none}.noprint{display:none}}";
 

@@ -31,9 +31,11 @@ int rules_get(struct ctx *c, int64_t id, struct point_rule *out);
 
 /* Checks that the rule may be used for a record of this household on this date by
  * this kind of author ("self" a villager, "grid" a grid worker, "cadre"): the rule is
- * the village's and in force, valid on that date, the author may claim it, and the cap
- * (non-rejected records of the rule for the household in the period containing the
- * date) is not reached. Adds a clear error (field "rule_id" or "occurred_on"). */
+ * the village's and in force, valid on that date, the author may claim it ("grid" may
+ * also use self rules, "cadre" all), and the cap (records of the rule for the
+ * household, neither rejected nor cancelled, whose occurred_on is in the same month,
+ * quarter or year as the date) is not reached. Adds a clear error (field "rule_id" or
+ * "occurred_on"), e.g. 本户本月已申报 3 次「参加志愿劳动」，达到上限. */
 int rules_check_use(struct ctx *c, const struct point_rule *r, int64_t village_id,
 		    int64_t household_id, const char *occurred_on, const char *by);
 
@@ -118,7 +120,9 @@ struct rule_version_input {
  * (copies of template rules with the adjustments, template_id set), and writes the
  * audit log. Needs P_POINTS_ADMIN on a village or P_POINTS_TEMPLATE on a town or county.
  * Field errors name the item: "add[2].points", "retire[0]", "adopt[1].template_id". A
- * unit's rules in force have distinct names. */
+ * unit's rules in force have distinct names, and a village adopts a template at most
+ * once at a time (retire the copy in the same version to adopt it anew). Retiring a
+ * template leaves the copies villages adopted in force. */
 int rules_version_create(struct ctx *c, const struct rule_version_input *in, int64_t *version_id);
 
 struct rule_change {

@@ -297,5 +297,5 @@ function rawRequest(port, text, { timeout = 10000 } = {}) {
 
 module.exports = {
   BIN, PASSWORD, PHONES, sleep, startServer, Server, runCli, freshPgDb, makeIdcard, badCheckDigit,
-  maskIdcard, idCheckChar, rawRequest,
+  maskIdcard, idCheckChar, rawRequest, psqlBin,
 };

@@ -8,7 +8,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
-const { startServer, makeIdcard } = require('./lib');
+const { startServer, makeIdcard, PHONES, PASSWORD } = require('./lib');
 
 const DAY = 86400;
 
@@ -59,10 +59,24 @@ function png(r, g, b) {
   ]);
 }
 
+// Sessions last 7 days of server time: log everyone in again now and then.
+const logins = {};        // name → {phone, password}
+let sinceLogin = 0;
+async function relogin() {
+  villager = await s.login(logins.villager.phone, logins.villager.password, { fresh: true });
+  assessor = await s.login(logins.assessor.phone, logins.assessor.password, { fresh: true });
+  cadre = await s.login(logins.cadre.phone, logins.cadre.password, { fresh: true });
+  neighbour = await s.login(logins.neighbour.phone, logins.neighbour.password, { fresh: true });
+  outsider = await s.login(logins.outsider.phone, logins.outsider.password, { fresh: true });
+  sinceLogin = 0;
+}
+
 // Moves the clock (0 = just run the jobs); returns {now, credited, reset_entries}.
 async function clock(advance) {
   const r = await s.api('POST', '/api/v1/test/clock', { body: { advance } });
   assert.equal(r.status, 200, r.text);
+  sinceLogin += advance;
+  if (sinceLogin > 5 * DAY) await relogin();
   assert.equal(typeof r.json.credited, 'number');
   assert.equal(typeof r.json.reset_entries, 'number');
   return r.json;
@@ -79,7 +93,8 @@ async function publicPage() {
 }
 
 async function ledger(householdId, query = '', token = cadre) {
-  const r = await s.api('GET', `/api/v1/households/${householdId}/ledger?limit=200${query}`, { token });
+  const q = /(^|&)limit=/.test(query) ? query.replace(/^&/, '') : `limit=200${query}`;
+  const r = await s.api('GET', `/api/v1/households/${householdId}/ledger?${q}`, { token });
   assert.equal(r.status, 200, r.text);
   return r.json;
 }
@@ -108,7 +123,7 @@ async function activate(resident, issuer) {
   assert.equal(code.status, 201, code.text);
   const act = await s.api('POST', '/api/v1/activation', { body: { phone: resident.phone, code: code.json.code, password: 'Neighbour-pass-01' } });
   assert.equal(act.status, 201, act.text);
-  return act.json.token;
+  return { phone: resident.phone, password: 'Neighbour-pass-01' };
 }
 
 before(async () => {
@@ -148,7 +163,7 @@ before(async () => {
   }
   assert.equal(hh.length, 4);
   assert.ok(candidate, 'a resident with a phone and no account');
-  neighbour = await activate(candidate, cadre);
+  logins.neighbour = await activate(candidate, cadre);
 
   // a villager of another village
   const admin = await s.as('county_admin');
@@ -163,7 +178,11 @@ before(async () => {
     body: { household_id: h2.json.id, name: '赵大山', idcard: makeIdcard('19700505', 13, '510923'), relation: '户主', phone: '13812349001' },
   });
   assert.equal(r.status, 201, r.text);
-  outsider = await activate(r.json, admin);
+  logins.outsider = await activate(r.json, admin);
+  logins.villager = s.villager;
+  logins.assessor = { phone: PHONES.assessor, password: PASSWORD };
+  logins.cadre = { phone: PHONES.cadre, password: PASSWORD };
+  await relogin();
 });
 after(async () => { if (s) await s.close(); });
 
@@ -428,6 +447,47 @@ test('a deduction reduces both balances after 公示', async () => {
   assert.equal(e.honour, pts);
 });
 
+// An ISO time in China Standard Time, as the API writes them.
+function iso8(ms) {
+  return new Date(ms + 8 * 3600e3).toISOString().slice(0, 19) + '+08:00';
+}
+
+test('an activity check-in is an approved record that passes 公示 and is credited', async () => {
+  const before0 = await ledger(me.household_id);
+  const now = Date.parse((await clock(0)).now);
+  const rule = rules['参加村集体公益活动'];
+  assert.ok(rule);
+  const a = await s.api('POST', '/api/v1/activities', {
+    token: cadre,
+    body: { village_id: villageId, rule_id: rule.id, title: '清理河道', place: '村口', starts_at: iso8(now + 60e3), ends_at: iso8(now + 2 * 3600e3), capacity: 10 },
+  });
+  assert.equal(a.status, 201, a.text);
+  const su = await s.api('POST', `/api/v1/activities/${a.json.id}/signup`, { token: villager, body: { resident_id: member.id } });
+  assert.equal(su.status, 201, su.text);
+  const code = await s.api('GET', `/api/v1/activities/${a.json.id}/checkin-code`, { token: cadre });
+  assert.equal(code.status, 200, code.text);
+  const ci = await s.api('POST', '/api/v1/activities/checkin', { token: villager, body: { token: code.json.token } });
+  assert.equal(ci.status, 201, ci.text);
+  assert.equal(ci.json.household_id, me.household_id);
+  const c = await claim(ci.json.claim_id, villager);
+  assert.equal(c.source, 'activity');
+  assert.equal(c.status, 'approved');
+  assert.equal(c.points, rule.points);
+  const item = (await publicPage()).items.find((x) => x.id === c.publicity.id);
+  assert.ok(item);
+  assert.equal(item.source, 'activity');
+  assert.equal(item.name, mask(member.name));
+
+  await clock(3 * DAY + 1);
+  const l = await ledger(me.household_id);
+  assert.equal(l.balances.spendable, before0.balances.spendable + rule.points);
+  assert.equal(l.balances.honour, before0.balances.honour + rule.points);
+  const e = l.items.filter((x) => x.claim_id === ci.json.claim_id);
+  assert.equal(e.length, 1);
+  assert.equal(e[0].source, 'activity');
+  assert.equal(e[0].resident_id, member.id);
+});
+
 test('points settings: validation, cadre only; a 0-day period credits at the next job run', async () => {
   const path = `/api/v1/villages/${villageId}/points-settings`;
   const g = await s.api('GET', path, { token: villager });
@@ -438,9 +498,14 @@ test('points settings: validation, cadre only; a 0-day period credits at the nex
   assert.equal(denied.status, 403, denied.text);
   const assess = await s.api('PUT', path, { token: assessor, body: { publicity_days: 0, red_list_size: 10 } });
   assert.equal(assess.status, 403, assess.text);
-  const bad = await s.api('PUT', path, { token: cadre, body: { publicity_days: 31, red_list_size: 0, reset_month_day: '02-30' } });
+  const bad = await s.api('PUT', path, { token: cadre, body: { publicity_days: 31, red_list_size: 0 } });
   assert.equal(bad.status, 400, bad.text);
-  for (const f of ['publicity_days', 'red_list_size', 'reset_month_day']) assert.ok(bad.json.error.fields[f], f);
+  for (const f of ['publicity_days', 'red_list_size']) assert.ok(bad.json.error.fields[f], f);
+  for (const day of ['02-30', '13-01', '1-1', '0101', 'ab-cd']) {
+    const r = await s.api('PUT', path, { token: cadre, body: { publicity_days: 3, red_list_size: 10, reset_month_day: day } });
+    assert.equal(r.status, 400, `${day}: ${r.text}`);
+    assert.ok(r.json.error.fields.reset_month_day, day);
+  }
   const missing = await s.api('PUT', path, { token: cadre, body: { publicity_days: 1 } });
   assert.equal(missing.status, 400, missing.text);
   assert.ok(missing.json.error.fields.red_list_size);
@@ -553,7 +618,7 @@ test('yearly reset on the village date: spendable to 0, honour kept, once a year
   const before0 = new Map();
   for (const h of households) before0.set(h, await ledger(h));
   const withBalance = households.filter((h) => before0.get(h).balances.spendable !== 0);
-  assert.ok(withBalance.length >= 3, 'households with a spendable balance');
+  assert.ok(withBalance.length >= 2, 'households with a spendable balance');
 
   const put = await s.api('PUT', path, { token: cadre, body: { publicity_days: 3, red_list_size: 10, reset_month_day: mmdd } });
   assert.equal(put.status, 200, put.text);

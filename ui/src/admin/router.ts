@@ -1,0 +1,47 @@
+// Routes of the admin console (under /admin/); pages load on demand.
+import { createRouter, createWebHistory } from 'vue-router';
+import { loadSession, session } from '@/shared/session';
+import { initScope, scope } from './scope';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    title?: string;
+    village?: boolean;   // works on the scope's village
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory('/admin/'),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.title' } },
+    { path: '/', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { title: 'nav.overview' } },
+    { path: '/households', name: 'households', component: () => import('./views/HouseholdsView.vue'), meta: { title: 'nav.households' } },
+    { path: '/households/:id', name: 'household', component: () => import('./views/HouseholdView.vue'), meta: { title: 'nav.household' } },
+    { path: '/import', name: 'import', component: () => import('./views/ImportView.vue'), meta: { title: 'nav.import', village: true } },
+    { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: 'nav.users' } },
+    { path: '/review', name: 'review', component: () => import('./views/ReviewView.vue'), meta: { title: 'nav.review' } },
+    { path: '/awards', name: 'awards', component: () => import('./views/AwardsView.vue'), meta: { title: 'nav.awards', village: true } },
+    { path: '/rules', name: 'rules', component: () => import('./views/RulesView.vue'), meta: { title: 'nav.rules', village: true } },
+    { path: '/publicity', name: 'publicity', component: () => import('./views/PublicityView.vue'), meta: { title: 'nav.publicity', village: true } },
+    { path: '/activities', name: 'activities', component: () => import('./views/ActivitiesView.vue'), meta: { title: 'nav.activities', village: true } },
+    { path: '/rankings', name: 'rankings', component: () => import('./views/RankingsView.vue'), meta: { title: 'nav.rankings', village: true } },
+    { path: '/ledger', name: 'ledger', component: () => import('./views/LedgerView.vue'), meta: { title: 'nav.ledger', village: true } },
+    { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: 'nav.audit' } },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadSession();
+    } catch {
+      /* offline: pages show their own errors */
+    }
+  }
+  if (!to.meta.public && !session.info) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+  if (session.info && !scope.grantKey) await initScope();
+  if (to.name === 'login' && session.info) return { name: 'overview' };
+  return true;
+});
