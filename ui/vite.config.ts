@@ -4,11 +4,14 @@
 // server's CSP allows scripts from 'self' only.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import { VantResolver } from '@vant/auto-import-resolver';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 // Vant's icon font is embedded in its CSS as a data: URL with a fallback on a CDN;
 // the server's CSP allows fonts from 'self' only. This writes the font out as a file
@@ -23,7 +26,7 @@ function vantIconFontAsFile(): Plugin {
       if (!/[\\/]vant[\\/]es[\\/]icon[\\/]index\.css$/.test(path)) return null;
       const m = fontRe.exec(code);
       if (!m) return null;
-      const dir = resolve(__dirname, 'node_modules/.cunzhi');
+      const dir = resolve(here, 'node_modules/.cunzhi');
       mkdirSync(dir, { recursive: true });
       const file = join(dir, 'vant-icon.woff2');
       writeFileSync(file, Buffer.from(m[1], 'base64'));
@@ -55,7 +58,7 @@ export default defineConfig({
     __INTLIFY_DROP_MESSAGE_COMPILER__: 'false',
   },
   resolve: {
-    alias: { '@': resolve(__dirname, 'src') },
+    alias: { '@': resolve(here, 'src') },
   },
   build: {
     outDir: 'dist',
@@ -68,8 +71,8 @@ export default defineConfig({
     assetsInlineLimit: 4096,
     rollupOptions: {
       input: {
-        villager: resolve(__dirname, 'index.html'),
-        admin: resolve(__dirname, 'admin/index.html'),
+        villager: resolve(here, 'index.html'),
+        admin: resolve(here, 'admin/index.html'),
       },
     },
   },

@@ -215,7 +215,10 @@ int ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t 
 	if (rc)
 		return rc;
 	int64_t done = 0;
-	if (db_get_int(c->db, &done, "SELECT count(*) FROM ledger WHERE source = 'correction' AND ref_id = ?",
+	/* the household's balances row, locked first, serialises corrections of its entries */
+	if (db_run(c->db, "UPDATE balances SET updated_at = updated_at WHERE household_id = ?", "i",
+		   in.household_id) != DB_OK ||
+	    db_get_int(c->db, &done, "SELECT count(*) FROM ledger WHERE source = 'correction' AND ref_id = ?",
 		       "i", entry_id) != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "更正台账"));
 	if (done)

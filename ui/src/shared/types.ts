@@ -1,4 +1,5 @@
 // The shapes of the API's replies that the apps use (see docs/openapi.yaml).
+export type { Page } from './api';
 
 export interface Grant {
   role: string;

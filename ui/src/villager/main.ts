@@ -4,14 +4,14 @@ import 'vant/es/toast/style';
 import 'vant/es/dialog/style';
 import App from './App.vue';
 import { router } from './router';
-import { makeI18n } from '@/shared/i18n';
+import { makeI18n, translate } from '@/shared/i18n';
 import { onUnauthorized, setNetworkMessage } from '@/shared/api';
 import { session } from '@/shared/session';
 import messages from '@/locales/zh-CN/villager';
 import './style.css';
 
 const i18n = makeI18n(messages);
-setNetworkMessage(i18n.global.t('common.network'));
+setNetworkMessage(translate(i18n, 'common.network'));
 onUnauthorized(() => {
   session.info = null;
   const cur = router.currentRoute.value;
