@@ -23,7 +23,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PORT     ?= 8080
 DATA     ?= data
 
-.PHONY: all run check test unit openapi api api-pg bench deps clean ui
+.PHONY: all run check test unit openapi api api-pg bench deps clean ui ui-test
 all: $(BUILD)/cunzhi ui
 
 $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
@@ -50,7 +50,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(OBJ)
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ) $(LDLIBS) -lcmocka
 
 # The web UI is built when ui/ exists and its sources changed.
-UI_SRC := $(shell find ui/src ui/index.html ui/admin ui/package.json ui/vite.config.* -type f 2>/dev/null)
+UI_SRC := $(shell find ui/src ui/index.html ui/admin ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.* -type f 2>/dev/null)
 ui: $(if $(wildcard ui/package.json),ui/dist/.built,)
 ui/dist/.built: $(UI_SRC)
 	bash scripts/deps.sh
@@ -75,7 +75,13 @@ api-pg: $(BUILD)/cunzhi
 openapi:
 	cd tests/openapi && node --test
 
-test: unit openapi api api-pg
+# Browser tests of the web UI: Debian's chromium driven by playwright-core against the
+# real server on a fresh demo village (screenshots land in tests/ui/screenshots/).
+ui-test: $(BUILD)/cunzhi ui
+	bash scripts/deps.sh
+	CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) node --test --test-concurrency=1 tests/ui/
+
+test: unit openapi api api-pg ui-test
 
 # Everything, from a fresh machine: dependencies, build, tests on both engines,
 # then the same suite under AddressSanitizer and UndefinedBehaviorSanitizer.

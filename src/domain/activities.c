@@ -6,7 +6,6 @@
 #include "domain/org.h"
 #include "domain/rules.h"
 #include "util/timeutil.h"
-#include "util/utf8.h"
 
 /* ---- reading ---- */
 
@@ -126,8 +125,7 @@ int activities_list(struct ctx *c, int64_t village_id, int limit, int offset, st
 	struct org_unit v;
 	int rc = org_get(c, village_id, &v);
 	if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v.kind, "village"))) {
-		c->err.code = RC_OK;
-		c->err.message[0] = 0;
+		ctx_clear(c);
 		return ctx_field(c, "village_id", "村不存在");
 	}
 	if (rc)
@@ -199,30 +197,10 @@ int activities_signups(struct ctx *c, int64_t id, struct activity_signup **out, 
 
 /* ---- creating ---- */
 
-static void check_text(struct ctx *c, const char *field, const char *v, size_t max, bool required,
-		       const char *label)
-{
-	if (!v || !v[0]) {
-		if (required)
-			ctx_field(c, field, "%s不能为空", label);
-	} else if (utf8_count(v) > max) {
-		ctx_field(c, field, "%s最多 %zu 个字", label, max);
-	} else if (utf8_has_controls(v, false)) {
-		ctx_field(c, field, "%s不能含控制字符", label);
-	}
-}
-
-/* Clears a lookup failure so that it can be reported as a field error instead. */
-static void clear_err(struct ctx *c)
-{
-	c->err.code = RC_OK;
-	c->err.message[0] = 0;
-}
-
 int activities_create(struct ctx *c, const struct activity_input *in, int64_t *id)
 {
-	check_text(c, "title", in->title, ACTIVITY_TITLE_MAX, true, "活动名称");
-	check_text(c, "place", in->place, ACTIVITY_PLACE_MAX, false, "地点");
+	ctx_check_text(c, "title", in->title, ACTIVITY_TITLE_MAX, CTX_TEXT_REQUIRED, "活动名称");
+	ctx_check_text(c, "place", in->place, ACTIVITY_PLACE_MAX, CTX_TEXT_OPTIONAL, "地点");
 	if (in->capacity < 1 || in->capacity > ACTIVITY_CAPACITY_MAX)
 		ctx_field(c, "capacity", "名额应在 1 到 %d 之间", ACTIVITY_CAPACITY_MAX);
 	if (in->starts_at <= 0)
@@ -244,7 +222,7 @@ int activities_create(struct ctx *c, const struct activity_input *in, int64_t *i
 	if (rc == RC_OK && !strcmp(v.kind, "village")) {
 		village_ok = true;
 	} else if (rc == RC_OK || rc == RC_NOT_FOUND) {
-		clear_err(c);
+		ctx_clear(c);
 		ctx_field(c, "village_id", "村不存在");
 	} else {
 		return rc;
@@ -255,7 +233,7 @@ int activities_create(struct ctx *c, const struct activity_input *in, int64_t *i
 	struct point_rule rule;
 	rc = rules_get(c, in->rule_id, &rule);
 	if (rc == RC_NOT_FOUND) {
-		clear_err(c);
+		ctx_clear(c);
 		ctx_field(c, "rule_id", "积分事项不存在");
 	} else if (rc) {
 		return rc;
@@ -589,7 +567,7 @@ int activities_checkin_token(struct ctx *c, const char *token, int64_t *activity
 	if ((rc = load_activity(c, *activity_id, &a, vpath))) {
 		if (rc != RC_NOT_FOUND)
 			return rc;
-		clear_err(c);
+		ctx_clear(c);
 		return ctx_field(c, "token", "二维码对应的活动不存在");
 	}
 	if (!is_villager_of(c, a.village_id))

@@ -7,7 +7,6 @@
 #include "domain/org.h"
 #include "domain/publicity.h"
 #include "util/timeutil.h"
-#include "util/utf8.h"
 
 static const char *const statuses[] = {"pending", "approved", "rejected", "credited", "cancelled", NULL};
 
@@ -113,19 +112,6 @@ static bool check_date(struct ctx *c, const char *field, const char *d)
 	return true;
 }
 
-static void check_text(struct ctx *c, const char *field, const char *v, size_t max, bool required,
-		       const char *label)
-{
-	if (!v || !v[0]) {
-		if (required)
-			ctx_field(c, field, "%s不能为空", label);
-	} else if (utf8_count(v) > max) {
-		ctx_field(c, field, "%s最多 %zu 个字", label, max);
-	} else if (utf8_has_controls(v, true)) {
-		ctx_field(c, field, "%s不能含控制字符", label);
-	}
-}
-
 /* The resident must be a member of the household. */
 static void check_resident(struct ctx *c, int64_t resident_id, int64_t household_id)
 {
@@ -142,8 +128,7 @@ static int get_rule(struct ctx *c, int64_t rule_id, struct point_rule *r)
 		return ctx_field(c, "rule_id", "请选择积分事项");
 	int rc = rules_get(c, rule_id, r);
 	if (rc == RC_NOT_FOUND) {
-		c->err.code = RC_OK;
-		c->err.message[0] = 0;
+		ctx_clear(c);
 		return ctx_field(c, "rule_id", "积分事项不存在");
 	}
 	return rc;
@@ -276,7 +261,7 @@ int claims_create(struct ctx *c, const struct claim_input *in, int64_t *id)
 	else
 		check_resident(c, in->resident_id, hid);
 	bool date_ok = check_date(c, "occurred_on", in->occurred_on);
-	check_text(c, "description", in->description, CLAIM_DESCRIPTION_MAX, false, "说明");
+	ctx_check_text(c, "description", in->description, CLAIM_DESCRIPTION_MAX, CTX_TEXT_MULTILINE, "说明");
 	check_photos(c, in);
 	if (have_rule && rule.photo_required && in->nphotos == 0)
 		ctx_field(c, "photos", "该事项需要上传照片作为证明");
@@ -658,7 +643,7 @@ int claims_review(struct ctx *c, int64_t id, bool approve, const char *reason)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "该申报已处理（%s），不能再审核", status_label(cl.status)));
 	if (!approve && (!reason || !reason[0]))
 		ctx_field(c, "reason", "驳回时必须填写理由");
-	check_text(c, "reason", reason, CLAIM_REASON_MAX, false, "理由");
+	ctx_check_text(c, "reason", reason, CLAIM_REASON_MAX, CTX_TEXT_MULTILINE, "理由");
 	if ((rc = ctx_check_fields(c)))
 		return ctx_end(c, rc);
 
@@ -734,7 +719,7 @@ int claims_award(struct ctx *c, const struct award_input *in, struct award_resul
 		ctx_field(c, "household_ids", "请选择 1 到 %d 户", AWARD_BATCH_MAX);
 	if (in->resident_id && nh != 1)
 		ctx_field(c, "resident_id", "只给一户加扣分时才能指定家庭成员");
-	check_text(c, "note", in->note, CLAIM_REASON_MAX, true, "说明");
+	ctx_check_text(c, "note", in->note, CLAIM_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "说明");
 	bool date_ok = check_date(c, "occurred_on", in->occurred_on);
 	if ((rc = ctx_check_fields(c)))
 		return rc;
@@ -755,8 +740,7 @@ int claims_award(struct ctx *c, const struct award_input *in, struct award_resul
 		struct hh h;
 		int lrc = load_hh(c, sorted[i], &h);
 		if (lrc == RC_NOT_FOUND || (!lrc && h.village_id != v.id)) {
-			c->err.code = RC_OK;
-			c->err.message[0] = 0;
+			ctx_clear(c);
 			rc = ctx_field(c, "household_ids", "户 %lld 不存在或不属于%s", (long long)sorted[i], v.name);
 		} else {
 			rc = lrc ? lrc : lock_hh(c, sorted[i]);

@@ -1,8 +1,9 @@
-/* Results and transactions for domain calls. */
+/* Results, field checks and transactions for domain calls. */
 #include <stdarg.h>
 
 #include "domain/ctx.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 int ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
 {
@@ -36,6 +37,25 @@ int ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
 int ctx_check_fields(struct ctx *c)
 {
 	return c->err.nfields ? RC_INVALID : RC_OK;
+}
+
+void ctx_clear(struct ctx *c)
+{
+	c->err.code = RC_OK;
+	c->err.message[0] = 0;
+}
+
+void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t max, int flags,
+		    const char *label)
+{
+	if (!value || !value[0]) {
+		if (flags & CTX_TEXT_REQUIRED)
+			ctx_field(c, field, "%s不能为空", label);
+	} else if (utf8_count(value) > max) {
+		ctx_field(c, field, "%s最多 %zu 个字", label, max);
+	} else if (utf8_has_controls(value, flags & CTX_TEXT_MULTILINE)) {
+		ctx_field(c, field, "%s不能含控制字符", label);
+	}
 }
 
 int ctx_db_fail(struct ctx *c, int dbrc, const char *what)

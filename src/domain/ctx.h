@@ -1,7 +1,8 @@
 /* The context every domain call runs in: the database connection, request memory,
- * the keys, the actor and the clock; and the one result type. A domain function
- * returns RC_OK (0) or another result, with the message and field errors in ctx->err.
- * The HTTP layer maps results to status codes in one place. */
+ * the keys, the actor and the clock; the one result type; and the checks of text
+ * fields every module makes. A domain function returns RC_OK (0) or another result,
+ * with the message and field errors in ctx->err. The HTTP layer maps results to status
+ * codes in one place. */
 #ifndef DOMAIN_CTX_H
 #define DOMAIN_CTX_H
 
@@ -75,6 +76,21 @@ int ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* RC_INVALID when any field error was added, else RC_OK. */
 int ctx_check_fields(struct ctx *c);
+/* Forgets a failure (code and message), so that a failed lookup can be reported as a
+ * field error instead; field errors added before are kept. */
+void ctx_clear(struct ctx *c);
+
+/* Flags of ctx_check_text. */
+enum {
+	CTX_TEXT_OPTIONAL = 0,
+	CTX_TEXT_REQUIRED = 1 << 0,   /* NULL or "" is an error */
+	CTX_TEXT_MULTILINE = 1 << 1,  /* tabs and line breaks are allowed */
+};
+/* Checks a text field and adds at most one field error, with label naming the field
+ * in the message: "<label>不能为空" (only with CTX_TEXT_REQUIRED), "<label>最多 <max>
+ * 个字" when it has more than max characters (code points), "<label>不能含控制字符". */
+void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t max, int flags,
+		    const char *label);
 /* Maps a database error to a result (constraint → conflict, else internal). */
 int ctx_db_fail(struct ctx *c, int dbrc, const char *what);
 /* Begins a write transaction, mapping failures. */

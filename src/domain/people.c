@@ -4,7 +4,6 @@
 #include "domain/org.h"
 #include "domain/people.h"
 #include "util/timeutil.h"
-#include "util/utf8.h"
 
 const char *const people_relations[] = {"户主", "配偶", "子", "女", "儿媳", "女婿", "孙子", "孙女",
 					 "父亲", "母亲", "兄弟姐妹", "其他", NULL};
@@ -30,23 +29,10 @@ bool people_phone_valid(const char *p)
 	return true;
 }
 
-static void check_text(struct ctx *c, const char *field, const char *v, size_t max, bool required,
-		       const char *label)
-{
-	if (!v || !v[0]) {
-		if (required)
-			ctx_field(c, field, "%s不能为空", label);
-	} else if (utf8_count(v) > max) {
-		ctx_field(c, field, "%s最多 %zu 个字", label, max);
-	} else if (utf8_has_controls(v, false)) {
-		ctx_field(c, field, "%s不能含控制字符", label);
-	}
-}
-
 void people_check_household(struct ctx *c, const struct household_input *in)
 {
-	check_text(c, "number", in->number, PEOPLE_NUMBER_MAX, true, "户号");
-	check_text(c, "address", in->address, PEOPLE_ADDRESS_MAX, false, "住址");
+	ctx_check_text(c, "number", in->number, PEOPLE_NUMBER_MAX, CTX_TEXT_REQUIRED, "户号");
+	ctx_check_text(c, "address", in->address, PEOPLE_ADDRESS_MAX, CTX_TEXT_OPTIONAL, "住址");
 	if (in->has_coords) {
 		if (in->lat_e6 < 3000000 || in->lat_e6 > 54000000)
 			ctx_field(c, "lat", "纬度应在中国境内（3 到 54 度之间）");
@@ -66,7 +52,7 @@ static bool name_valid(const char *s)
 
 void people_check_resident(struct ctx *c, const struct resident_input *in, char idcard[IDCARD_LEN + 1])
 {
-	check_text(c, "name", in->name, PEOPLE_NAME_MAX, true, "姓名");
+	ctx_check_text(c, "name", in->name, PEOPLE_NAME_MAX, CTX_TEXT_REQUIRED, "姓名");
 	if (in->name && in->name[0] && !name_valid(in->name))
 		ctx_field(c, "name", "姓名只能含汉字、字母和间隔号");
 	idcard[0] = 0;

@@ -5,7 +5,6 @@
 #include "domain/org.h"
 #include "domain/rules.h"
 #include "util/timeutil.h"
-#include "util/utf8.h"
 
 const char *const rules_categories[] = {
 	"思想政治", "生产生活", "家庭教育", "集体活动", "人居环境", "平安建设", "移风易俗",
@@ -337,10 +336,8 @@ static void check_rule(struct ctx *c, const char *prefix, const struct rule_inpu
 
 	if (empty(r->name))
 		ctx_field(c, fname(c, prefix, "name"), "必填");
-	else if (utf8_count(r->name) > RULE_NAME_MAX)
-		ctx_field(c, fname(c, prefix, "name"), "最多 %d 个字", RULE_NAME_MAX);
-	else if (utf8_has_controls(r->name, false))
-		ctx_field(c, fname(c, prefix, "name"), "不能含控制字符");
+	else
+		ctx_check_text(c, fname(c, prefix, "name"), r->name, RULE_NAME_MAX, CTX_TEXT_OPTIONAL, "");
 
 	if (r->points == 0)
 		ctx_field(c, fname(c, prefix, "points"), "分值不能为 0");
@@ -491,10 +488,7 @@ static void check_version_input(struct ctx *c, const struct org_unit *u,
 		ctx_field(c, "meeting_date", "应为 YYYY-MM-DD 格式的日期");
 	else if (days > today)
 		ctx_field(c, "meeting_date", "会议日期不能晚于今天");
-	if (in->note && utf8_count(in->note) > RULE_NOTE_MAX)
-		ctx_field(c, "note", "最多 %d 个字", RULE_NOTE_MAX);
-	else if (in->note && utf8_has_controls(in->note, true))
-		ctx_field(c, "note", "不能含控制字符");
+	ctx_check_text(c, "note", in->note, RULE_NOTE_MAX, CTX_TEXT_MULTILINE, "");
 
 	int total = in->nadd + in->nretire + in->nadopt;
 	if (total == 0)

@@ -343,14 +343,36 @@ async function opCorrection(concurrent = false) {
   count(concurrent ? 'concurrent corrections' : 'correction');
 }
 
-async function opSettings() {
-  const days = pick([0, 1, 3, 3]);
-  const r = await s.api('PUT', `/api/v1/villages/${villageId}/points-settings`, {
-    token: staff.cadre.token, body: { publicity_days: days, red_list_size: 10 },
-  });
+async function putSettings(days, reset) {
+  const body = { publicity_days: days, red_list_size: 10 };
+  if (reset) body.reset_month_day = reset;
+  const r = await s.api('PUT', `/api/v1/villages/${villageId}/points-settings`, { token: staff.cadre.token, body });
   assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.reset_month_day, reset || null);
   publicityDays = days;
+}
+
+async function opSettings() {
+  await putSettings(pick([0, 1, 3, 3]), resetDay);
   count('settings');
+}
+
+// The yearly reset, run by several ticks at once while entries fall due: the first
+// time it sets the reset day to today, later it moves the clock on a year.
+let resetDay = null;
+async function opYearlyReset() {
+  let advance = 0;
+  if (!resetDay) {
+    resetDay = day(estNow()).slice(5);
+    await putSettings(publicityDays, resetDay);
+  } else {
+    advance = 366 * DAY;
+  }
+  const ts = await Promise.all([clock(advance), clock(0), clock(0), clock(0)]);
+  const written = ts.reduce((a, t) => a + t.reset_entries, 0);
+  assert.ok(written <= households.length + 300, JSON.stringify(ts));
+  await maybeRelogin();
+  count('yearly reset');
 }
 
 const OPERATIONS = [
@@ -370,6 +392,7 @@ const OPERATIONS = [
   [4, () => opCorrection(false)],
   [2, () => opCorrection(true)],
   [2, opSettings],
+  [2, opYearlyReset],
 ];
 const WEIGHT = OPERATIONS.reduce((a, [w]) => a + w, 0);
 function nextOp() {
@@ -514,6 +537,14 @@ test(`a seeded random sequence of ${OPS} operations keeps every invariant (seed 
     assert.equal(e.honour, -orig.honour);
   }
   assert.equal(byRef.size, corrections.size);
+  // at most one reset entry per household and year
+  const resets = new Set();
+  for (const e of ledger.filter((x) => x.source === 'reset')) {
+    const k = `${e.household_id} ${e.note}`;
+    assert.ok(!resets.has(k), `two resets: ${k}`);
+    resets.add(k);
+    assert.equal(e.honour, 0);
+  }
   // the chain head on the public page
   const pub = await s.api('GET', `/api/v1/public/villages/${villageId}/publicity`);
   assert.equal(pub.json.ledger.entries, ledger.length);

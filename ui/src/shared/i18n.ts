@@ -4,8 +4,10 @@ import { createI18n, type I18n } from 'vue-i18n';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Messages = Record<string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AppI18n = I18n<any, any, any, string, false>;
 
-export function makeI18n(zhCN: Messages): I18n<Messages, object, object, string, false> {
+export function makeI18n(zhCN: Messages): AppI18n {
   let saved: string | null = null;
   try {
     saved = localStorage.getItem('cz.locale');
@@ -21,11 +23,11 @@ export function makeI18n(zhCN: Messages): I18n<Messages, object, object, string,
     missingWarn: false,
     fallbackWarn: false,
   };
-  return createI18n(options) as I18n<Messages, object, object, string, false>;
+  return createI18n(options) as AppI18n;
 }
 
 // t() outside components (for messages set up before mounting).
-export function translate(i18n: I18n<Messages, object, object, string, false>, key: string): string {
+export function translate(i18n: AppI18n, key: string): string {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (i18n.global as any).t(key) as string;
 }

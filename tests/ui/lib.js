@@ -1,0 +1,295 @@
+// Shared helpers for the browser tests: start the real cunzhi binary on a fresh demo
+// village serving the built UI (ui/dist), drive Debian's chromium with playwright-core
+// (never a downloaded browser), call the API directly for set-up, save screenshots
+// and run axe-core on a page. The tests build nothing: `make ui-test` builds first.
+'use strict';
+
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
+const assert = require('node:assert/strict');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = process.env.CUNZHI_BIN || path.join(ROOT, 'build/cunzhi');
+const UI_DIST = process.env.CUNZHI_UI || path.join(ROOT, 'ui/dist');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, 'screenshots');
+const PASSWORD = 'Cunzhi2026!';
+const PHONES = {
+  county_admin: '13900000001',
+  town_official: '13900000002',
+  cadre: '13900000003',
+  clerk: '13900000004',
+  grid_worker: '13900000005',
+  assessor: '13900000006',
+  inspector: '13900000008',
+};
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 768 };
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const live = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try { p.kill('SIGKILL'); } catch { /* gone */ }
+  }
+});
+
+// A cunzhi server on a fresh data directory with the village-scale demo, its test
+// clock on, serving ui/dist.
+class Server {
+  constructor(data) {
+    this.data = data;
+    this.log = '';
+    this.tokens = new Map();
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    if (!fs.existsSync(path.join(UI_DIST, 'index.html'))) {
+      throw new Error(`${UI_DIST}/index.html is missing: build the UI first (make, or make ui-test)`);
+    }
+    this.port = await freePort();
+    const proc = spawn(BIN, ['serve', '--data', this.data, '--listen', `127.0.0.1:${this.port}`, '--test-clock', '--ui', UI_DIST],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = proc;
+    live.add(proc);
+    this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); }));
+    const keep = (d) => {
+      this.log += d.toString();
+      if (this.log.length > 200000) this.log = this.log.slice(-100000);
+    };
+    proc.stdout.on('data', keep);
+    proc.stderr.on('data', keep);
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null) throw new Error(`cunzhi serve exited:\n${this.log}`);
+      try {
+        const r = await fetch(this.url + '/healthz');
+        if (r.status === 200) return this;
+      } catch { /* not up yet */ }
+      await sleep(50);
+    }
+    throw new Error(`cunzhi serve did not answer /healthz:\n${this.log}`);
+  }
+
+  async close() {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
+      this.proc.kill('SIGTERM');
+      const t = setTimeout(() => this.proc.kill('SIGKILL'), 20000);
+      await this.exited;
+      clearTimeout(t);
+    }
+    fs.rmSync(this.data, { recursive: true, force: true });
+  }
+
+  // One API call: body is sent as JSON, raw as is. Returns {status, json}.
+  async api(method, p, { token, body, raw, type } = {}) {
+    const headers = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    let payload;
+    if (raw !== undefined) {
+      payload = raw;
+      headers['content-type'] = type || 'application/octet-stream';
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(this.url + p, { method, headers, body: payload });
+    const text = await res.text();
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    return { status: res.status, json, text };
+  }
+
+  async must(method, p, opts, status = 200) {
+    const r = await this.api(method, p, opts);
+    if (r.status !== status) throw new Error(`${method} ${p}: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  async login(phone, password = PASSWORD) {
+    if (this.tokens.has(phone)) return this.tokens.get(phone);
+    const r = await this.must('POST', '/api/v1/session', { body: { phone, password } }, 201);
+    this.tokens.set(phone, r.token);
+    return r.token;
+  }
+
+  as(role) {
+    return this.login(role === 'villager' ? this.villager.phone : PHONES[role]);
+  }
+
+  advance(seconds) {
+    return this.must('POST', '/api/v1/test/clock', { body: { advance: seconds } });
+  }
+}
+
+async function startServer() {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-ui-'));
+  const r = spawnSync(BIN, ['demo', '--scale', 'village', '--data', data], { encoding: 'utf8', timeout: 120000 });
+  if (r.status !== 0) throw new Error(`cunzhi demo failed (${r.status}): ${r.stdout}\n${r.stderr}`);
+  const s = new Server(data);
+  const lines = r.stdout.trim().split('\n');
+  const m = /村民.*?(\d{11})\s*\/\s*(\S+)\s*$/.exec(lines[lines.length - 1]);
+  if (!m) throw new Error(`no villager login in the demo output: ${lines[lines.length - 1]}`);
+  s.villager = { phone: m[1], password: m[2] };
+  await s.start();
+  return s;
+}
+
+// ---- the browser ----
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--lang=zh-CN'];
+
+// Debian's chromium, headless, with a fresh temporary profile (playwright creates one
+// per launch and removes it on close).
+async function launch() {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium fonts-noto-cjk`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+// A browser context (its own cookies) for a phone or a desktop, with every page's
+// console errors, uncaught exceptions and CSP violations collected in ctx.problems.
+async function newContext(browser, kind, baseURL) {
+  const opts = kind === 'phone'
+    ? { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+    : { viewport: DESKTOP, deviceScaleFactor: 1 };
+  const ctx = await browser.newContext({ ...opts, baseURL, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  ctx.problems = [];
+  ctx.on('page', (p) => watchPage(ctx, p));
+  return ctx;
+}
+
+function watchPage(ctx, page) {
+  page.on('pageerror', (e) => ctx.problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    const text = m.text();
+    if (/Content Security Policy|Refused to/.test(text)) ctx.problems.push(`CSP: ${text}`);
+    else if (m.type() === 'error' && !/status of (400|401|403|404|409|422|429)/.test(text)) ctx.problems.push(`console: ${text}`);
+  });
+}
+
+async function newPage(ctx) {
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  return page;
+}
+
+// Fails when a page logged an error, threw, or broke the CSP.
+function assertNoProblems(ctx) {
+  assert.deepEqual(ctx.problems, [], 'browser problems');
+}
+
+fs.mkdirSync(SHOTS, { recursive: true });
+
+async function shot(page, name, { fullPage = false } = {}) {
+  await page.evaluate(() => document.fonts && document.fonts.ready);
+  await sleep(150);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+}
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Runs axe-core on the page (injected through the DevTools protocol, so the page's CSP
+// need not allow it) and fails on serious or critical violations.
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(0, 3).join(' ')) }));
+  });
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const other = res.filter((v) => !bad.includes(v));
+  if (other.length && process.env.CUNZHI_AXE_VERBOSE) {
+    process.stderr.write(`axe (${label}) minor: ${other.map((v) => `${v.id}/${v.impact}`).join(', ')}\n`);
+  }
+  assert.deepEqual(bad, [], `axe-core: serious or critical violations on ${label}`);
+  return res;
+}
+
+// ---- test data ----
+
+// A small valid PNG (w×h, one colour) made here, so the test needs no image files.
+function makePng(w = 64, h = 48, rgb = [200, 22, 29]) {
+  const crcTable = [];
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable[n] = c >>> 0;
+  }
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) {
+      const stripe = ((x >> 3) + (y >> 3)) % 2 === 0;
+      row[1 + x * 3] = stripe ? rgb[0] : 255;
+      row[2 + x * 3] = stripe ? rgb[1] : 255;
+      row[3 + x * 3] = stripe ? rgb[2] : 255;
+    }
+    rows.push(row);
+  }
+  const idat = zlib.deflateSync(Buffer.concat(rows));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// Logs in through the villager app's login page.
+async function villagerLogin(page, phone, password = PASSWORD) {
+  await page.goto('/login');
+  await page.fill('input[name=phone]', phone);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+// Logs in through the console's login page.
+async function adminLogin(page, phone, password = PASSWORD) {
+  await page.goto('/admin/login');
+  await page.fill('#login-phone', phone);
+  await page.fill('#login-password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/admin/login'));
+}
+
+module.exports = {
+  ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, startServer, launch, newContext, newPage,
+  assertNoProblems, shot, axe, makePng, villagerLogin, adminLogin,
+};
