@@ -19,6 +19,8 @@ OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
 MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# linked into every unit test: the database fixture
+UNIT_LIB := tests/unit/testdb.c
 
 PORT     ?= 8080
 DATA     ?= data
@@ -44,10 +46,10 @@ $(BUILD)/migrations.c: $(MIGR) $(BUILD)/tools/embed
 $(BUILD)/migrations.o: $(BUILD)/migrations.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIB) tests/unit/testdb.h $(OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ) $(LDLIBS) -lcmocka
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_LIB) $(OBJ) $(LDLIBS) -lcmocka
 
 # The web UI is built when ui/ exists and its sources changed.
 UI_SRC := $(shell find ui/src ui/index.html ui/admin ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.* -type f 2>/dev/null)

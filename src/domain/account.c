@@ -35,16 +35,38 @@ static void clear_failures(struct ctx *c, const char *key)
 	db_run(c->db, "DELETE FROM login_failures WHERE key = ?", "t", key);
 }
 
-static int throttled(struct ctx *c, const char *phone_key, const char *addr_key)
+static char *key_for(struct ctx *c, const char *kind, const char *v)
 {
-	int64_t wait = locked_for(c, phone_key);
-	int64_t wait2 = addr_key ? locked_for(c, addr_key) : 0;
+	return arena_printf(c->arena, "%s:%s", kind, v ? v : "");
+}
+
+/* The keys an attempt (login, activation, password change) is throttled by: the phone,
+ * and the client's address when it counts (else NULL). */
+struct attempt {
+	const char *phone_key, *addr_key;
+};
+
+/* Makes the keys of an attempt; RC_TOO_MANY while either is locked. */
+static int attempt_start(struct ctx *c, const char *phone, bool by_addr, struct attempt *a)
+{
+	a->phone_key = key_for(c, "phone", phone);
+	a->addr_key = by_addr && c->remote ? key_for(c, "addr", c->remote) : NULL;
+	int64_t wait = locked_for(c, a->phone_key);
+	int64_t wait2 = a->addr_key ? locked_for(c, a->addr_key) : 0;
 	if (wait2 > wait)
 		wait = wait2;
 	if (!wait)
 		return RC_OK;
 	c->err.retry_after = wait;
 	return ctx_fail(c, RC_TOO_MANY, "尝试次数过多，请 %lld 分钟后再试", (long long)((wait + 59) / 60));
+}
+
+/* Counts a failed attempt against its keys. */
+static void attempt_failed(struct ctx *c, const struct attempt *a)
+{
+	record_failure(c, a->phone_key, ACCOUNT_FAIL_PHONE);
+	if (a->addr_key)
+		record_failure(c, a->addr_key, ACCOUNT_FAIL_ADDR);
 }
 
 /* ---- sessions ---- */
@@ -61,11 +83,6 @@ static int start_session(struct ctx *c, int64_t user_id, struct session *out)
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "登录");
 }
 
-static char *key_for(struct ctx *c, const char *kind, const char *v)
-{
-	return arena_printf(c->arena, "%s:%s", kind, v ? v : "");
-}
-
 int account_login(struct ctx *c, const char *phone, const char *password, struct session *out)
 {
 	if (!phone || !phone[0])
@@ -74,8 +91,8 @@ int account_login(struct ctx *c, const char *phone, const char *password, struct
 		ctx_field(c, "password", "请输入密码");
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	char *pkey = key_for(c, "phone", phone), *akey = c->remote ? key_for(c, "addr", c->remote) : NULL;
-	int rc = throttled(c, pkey, akey);
+	struct attempt at;
+	int rc = attempt_start(c, phone, true, &at);
 	if (rc)
 		return rc;
 
@@ -94,9 +111,7 @@ int account_login(struct ctx *c, const char *phone, const char *password, struct
 	bool ok = hash[0] && crypto_password_verify(hash, password);
 	if (!ok || strcmp(status, "active")) {
 		if ((rc = ctx_begin(c)) == RC_OK) {
-			record_failure(c, pkey, ACCOUNT_FAIL_PHONE);
-			if (akey)
-				record_failure(c, akey, ACCOUNT_FAIL_ADDR);
+			attempt_failed(c, &at);
 			ctx_end(c, RC_OK);
 		}
 		if (ok && !strcmp(status, "pending"))
@@ -109,7 +124,7 @@ int account_login(struct ctx *c, const char *phone, const char *password, struct
 	}
 	if ((rc = ctx_begin(c)))
 		return rc;
-	clear_failures(c, pkey);
+	clear_failures(c, at.phone_key);
 	return ctx_end(c, start_session(c, user_id, out));
 }
 
@@ -239,8 +254,8 @@ int account_change_password(struct ctx *c, const char *old_pw, const char *new_p
 	account_check_password(c, "new_password", new_pw);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	char *pkey = key_for(c, "phone", c->actor->phone);
-	int rc = throttled(c, pkey, NULL);
+	struct attempt at;
+	int rc = attempt_start(c, c->actor->phone, false, &at);
 	if (rc)
 		return rc;
 	char hash[CRYPTO_PWHASH_MAX] = "";
@@ -251,7 +266,7 @@ int account_change_password(struct ctx *c, const char *old_pw, const char *new_p
 	db_finalize(st);
 	if (!hash[0] || !crypto_password_verify(hash, old_pw)) {
 		if (ctx_begin(c) == RC_OK) {
-			record_failure(c, pkey, ACCOUNT_FAIL_PHONE);
+			attempt_failed(c, &at);
 			ctx_end(c, RC_OK);
 		}
 		return ctx_field(c, "old_password", "原密码不对");
@@ -332,8 +347,8 @@ int account_activate(struct ctx *c, const char *phone, const char *code, const c
 	account_check_password(c, "password", password);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	char *pkey = key_for(c, "phone", phone), *akey = c->remote ? key_for(c, "addr", c->remote) : NULL;
-	int rc = throttled(c, pkey, akey);
+	struct attempt at;
+	int rc = attempt_start(c, phone, true, &at);
 	if (rc)
 		return rc;
 	char hash[CRYPTO_HASH_HEX];
@@ -351,9 +366,7 @@ int account_activate(struct ctx *c, const char *phone, const char *code, const c
 	}
 	db_finalize(st);
 	if (!code_id) {
-		record_failure(c, pkey, ACCOUNT_FAIL_PHONE);
-		if (akey)
-			record_failure(c, akey, ACCOUNT_FAIL_ADDR);
+		attempt_failed(c, &at);
 		ctx_end(c, RC_OK);
 		return ctx_field(c, "code", "激活码不对、已用过或已过期，请找村干部重新发放");
 	}
@@ -369,7 +382,7 @@ int account_activate(struct ctx *c, const char *phone, const char *code, const c
 	if (!rc)
 		rc = start_session(c, user_id, out);
 	if (!rc) {
-		clear_failures(c, pkey);
+		clear_failures(c, at.phone_key);
 		rc = audit_user(c, user_id, "activate", "");
 	}
 	return ctx_end(c, rc);

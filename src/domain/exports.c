@@ -77,22 +77,11 @@ static int xlsx_finish(struct ctx *c, struct xlsx *x, struct export_file *out)
 		rc = ctx_fail(c, RC_INTERNAL, "导出失败");
 		goto cleanup;
 	}
-	FILE *f = fopen(x->path, "rb");
-	if (!f) {
-		rc = ctx_fail(c, RC_INTERNAL, "导出失败");
-		goto cleanup;
-	}
 	struct buf b;
 	buf_init(&b, XLSX_MAX);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	bool bad = ferror(f) || b.failed;
-	fclose(f);
-	if (bad) {
+	if (buf_add_file(&b, x->path)) {
+		rc = ctx_fail(c, RC_INTERNAL, b.failed ? "导出失败：文件过大" : "导出失败");
 		buf_release(&b);
-		rc = ctx_fail(c, RC_INTERNAL, "导出失败：文件过大");
 		goto cleanup;
 	}
 	out->data = buf_detach(&b, &out->len);

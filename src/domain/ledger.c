@@ -27,6 +27,20 @@ static void entry_hash(int64_t village, int64_t seq, const struct ledger_input *
 	buf_release(&b);
 }
 
+void ledger_draft_read(struct ledger_draft *d, struct db_stmt *st)
+{
+	d->in.village_id = db_col_int(st, 0);
+	d->in.household_id = db_col_int(st, 1);
+	d->in.resident_id = db_col_int(st, 2);
+	str_copy(d->source, sizeof(d->source), db_col_text(st, 3));
+	d->in.source = d->source;
+	d->in.rule_id = db_col_int(st, 4);
+	str_copy(d->rule_name, sizeof(d->rule_name), db_col_text(st, 5));
+	d->in.rule_name = d->rule_name;
+	str_copy(d->category, sizeof(d->category), db_col_text(st, 6));
+	d->in.category = d->category;
+}
+
 int ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id)
 {
 	/* balances first: the row lock orders concurrent changes of one household */
@@ -183,23 +197,18 @@ int ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t 
 {
 	if (!reason || !reason[0])
 		return ctx_field(c, "reason", "请填写更正原因");
-	struct ledger_input in = {.source = "correction", .ref_id = entry_id, .note = reason};
-	char source[16] = "", rule_name[256] = "", category[64] = "", path[160] = "";
+	struct ledger_draft d = {.in = {.ref_id = entry_id, .note = reason}};
+	struct ledger_input *in = &d.in;
+	char path[160] = "";
 	struct db_stmt *st = db_query(c->db,
 		"SELECT l.village_id, l.household_id, COALESCE(l.resident_id, 0), l.source, "
 		"COALESCE(l.rule_id, 0), l.rule_name, l.category, l.spendable, l.honour, v.path "
 		"FROM ledger l JOIN org_units v ON v.id = l.village_id WHERE l.id = ?", "i", entry_id);
 	int found = st && db_step(st) == DB_ROW;
 	if (found) {
-		in.village_id = db_col_int(st, 0);
-		in.household_id = db_col_int(st, 1);
-		in.resident_id = db_col_int(st, 2);
-		str_copy(source, sizeof(source), db_col_text(st, 3));
-		in.rule_id = db_col_int(st, 4);
-		str_copy(rule_name, sizeof(rule_name), db_col_text(st, 5));
-		str_copy(category, sizeof(category), db_col_text(st, 6));
-		in.spendable = -db_col_int(st, 7);
-		in.honour = -db_col_int(st, 8);
+		ledger_draft_read(&d, st);
+		in->spendable = -db_col_int(st, 7);
+		in->honour = -db_col_int(st, 8);
 		str_copy(path, sizeof(path), db_col_text(st, 9));
 	}
 	db_finalize(st);
@@ -207,32 +216,31 @@ int ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t 
 		return ctx_fail(c, RC_NOT_FOUND, "台账记录不存在");
 	if (!access_can(c, P_POINTS_ADMIN, path))
 		return ctx_fail(c, RC_FORBIDDEN, "只有本村村两委可以更正台账");
-	if (!strcmp(source, "correction") || !strcmp(source, "reset"))
+	if (!strcmp(d.source, "correction") || !strcmp(d.source, "reset"))
 		return ctx_fail(c, RC_CONFLICT, "更正和清零记录不能再更正");
-	in.rule_name = rule_name;
-	in.category = category;
+	in->source = "correction";
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
 	int64_t done = 0;
 	/* the household's balances row, locked first, serialises corrections of its entries */
 	if (db_run(c->db, "UPDATE balances SET updated_at = updated_at WHERE household_id = ?", "i",
-		   in.household_id) != DB_OK ||
+		   in->household_id) != DB_OK ||
 	    db_get_int(c->db, &done, "SELECT count(*) FROM ledger WHERE source = 'correction' AND ref_id = ?",
 		       "i", entry_id) != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "更正台账"));
 	if (done)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "这条记录已经更正过"));
-	rc = ledger_append(c, &in, new_id);
+	rc = ledger_append(c, in, new_id);
 	if (!rc) {
 		struct buf after;
 		audit_snap_begin(&after);
 		audit_snap_int(&after, "corrected_entry", entry_id);
-		audit_snap_int(&after, "spendable", in.spendable);
-		audit_snap_int(&after, "honour", in.honour);
+		audit_snap_int(&after, "spendable", in->spendable);
+		audit_snap_int(&after, "honour", in->honour);
 		audit_snap_str(&after, "reason", reason);
 		audit_snap_end(&after);
-		rc = audit_record(c, in.village_id, "ledger", *new_id, "correct", "{}", after.ptr);
+		rc = audit_record(c, in->village_id, "ledger", *new_id, "correct", "{}", after.ptr);
 		buf_release(&after);
 	}
 	return ctx_end(c, rc);

@@ -18,6 +18,18 @@ struct ledger_input {
 	const char *note;
 };
 
+/* An entry being made from a stored record (a claim credited, an entry corrected): the
+ * input, and room for the text it points to. */
+struct ledger_draft {
+	struct ledger_input in;
+	char source[16], rule_name[256], category[64];
+};
+
+/* Fills d->in from a row whose first seven columns are village_id, household_id,
+ * resident_id (0 for none), source, rule_id, rule_name and category; in.source,
+ * in.rule_name and in.category point into d. The other fields are left as they are. */
+void ledger_draft_read(struct ledger_draft *d, struct db_stmt *st);
+
 /* Appends one entry inside the caller's transaction and updates the household's
  * balances. A second credit of the same claim fails with RC_CONFLICT. A change that
  * would make the spendable balance negative fails with RC_CONFLICT (积分不足). */

@@ -112,30 +112,20 @@ static int credit_one(struct ctx *c, int64_t publicity_id, bool *credited)
 		return ctx_end(c, RC_OK);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "公示入账"));
-	struct ledger_input in = {.claim_id = claim_id, .note = ""};
-	char source[16] = "", rule_name[256] = "", category[64] = "";
+	struct ledger_draft d = {.in = {.claim_id = claim_id, .note = ""}};
 	struct db_stmt *st = db_query(c->db, "SELECT village_id, household_id, COALESCE(resident_id, 0), source, "
 					     "rule_id, rule_name, category, points FROM claims WHERE id = ? "
 					     "AND status = 'approved'", "i", claim_id);
 	bool found = st && db_step(st) == DB_ROW;
 	if (found) {
-		in.village_id = db_col_int(st, 0);
-		in.household_id = db_col_int(st, 1);
-		in.resident_id = db_col_int(st, 2);
-		str_copy(source, sizeof(source), db_col_text(st, 3));
-		in.rule_id = db_col_int(st, 4);
-		str_copy(rule_name, sizeof(rule_name), db_col_text(st, 5));
-		str_copy(category, sizeof(category), db_col_text(st, 6));
-		in.spendable = in.honour = db_col_int(st, 7);
+		ledger_draft_read(&d, st);
+		d.in.spendable = d.in.honour = db_col_int(st, 7);
 	}
 	db_finalize(st);
 	if (!found)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "公示 %lld 的记录不是已通过状态", (long long)publicity_id));
-	in.source = source;
-	in.rule_name = rule_name;
-	in.category = category;
 	int64_t entry;
-	rc = ledger_append(c, &in, &entry);
+	rc = ledger_append(c, &d.in, &entry);
 	if (!rc && db_run(c->db, "UPDATE claims SET status = 'credited', updated_at = ? WHERE id = ?", "ii",
 			  c->now, claim_id) != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "公示入账");
@@ -144,9 +134,9 @@ static int credit_one(struct ctx *c, int64_t publicity_id, bool *credited)
 		audit_snap_begin(&after);
 		audit_snap_int(&after, "publicity_id", publicity_id);
 		audit_snap_int(&after, "ledger_entry", entry);
-		audit_snap_int(&after, "points", in.honour);
+		audit_snap_int(&after, "points", d.in.honour);
 		audit_snap_end(&after);
-		rc = audit_record(c, in.village_id, "claim", claim_id, "credit", "{}", after.ptr);
+		rc = audit_record(c, d.in.village_id, "claim", claim_id, "credit", "{}", after.ptr);
 		buf_release(&after);
 	}
 	*credited = rc == RC_OK;

@@ -77,6 +77,15 @@ int rankings_parse_period(const char *text, struct ranking_period *out)
 	return 0;
 }
 
+int rankings_check_period(struct ctx *c, const char *text, struct ranking_period *out)
+{
+	if (!text || !text[0])
+		return ctx_field(c, "period", "必填：月份 2026-11、季度 2026-Q4 或年度 2026");
+	if (rankings_parse_period(text, out))
+		return ctx_field(c, "period", "期间格式应为月份 2026-11、季度 2026-Q4 或年度 2026");
+	return RC_OK;
+}
+
 /* ---------------------------------------------------------------- units and scope */
 
 /* True when a grant of the actor lies inside the unit or the unit inside the grant. */
@@ -96,11 +105,17 @@ static bool scope_touches(const struct ctx *c, const char *path)
 	return false;
 }
 
-/* The unit (a village or group) and its village. Field errors name unit_id. */
-static int load_unit(struct ctx *c, int64_t unit_id, struct org_unit *unit, struct org_unit *village)
+/* Checks the unit and period a ranking is asked for (every field error at once), then
+ * loads the unit (a village or group) and its village. Field errors name unit_id and
+ * period. */
+static int load_request(struct ctx *c, int64_t unit_id, const char *period, struct ranking_period *p,
+			struct org_unit *unit, struct org_unit *village)
 {
 	if (unit_id <= 0)
-		return ctx_field(c, "unit_id", "必填：村或村民小组的编号");
+		ctx_field(c, "unit_id", "必填：村或村民小组的编号");
+	rankings_check_period(c, period, p);
+	if (ctx_check_fields(c))
+		return RC_INVALID;
 	int rc = org_get(c, unit_id, unit);
 	if (rc == RC_NOT_FOUND) {
 		memset(&c->err, 0, sizeof(c->err));
@@ -115,15 +130,6 @@ static int load_unit(struct ctx *c, int64_t unit_id, struct org_unit *unit, stru
 	if (strcmp(unit->kind, "group"))
 		return ctx_field(c, "unit_id", "排行榜按村或村民小组统计，请选择村或村民小组");
 	return org_get(c, unit->parent_id, village);
-}
-
-static int check_period(struct ctx *c, const char *text, struct ranking_period *p)
-{
-	if (!text || !text[0])
-		return ctx_field(c, "period", "必填：月份 2026-11、季度 2026-Q4 或年度 2026");
-	if (rankings_parse_period(text, p))
-		return ctx_field(c, "period", "期间格式应为月份 2026-11、季度 2026-Q4 或年度 2026");
-	return RC_OK;
 }
 
 /* ---------------------------------------------------------------- computing */
@@ -199,6 +205,17 @@ static const char *masked(struct ctx *c, const char *name)
 	return arena_strdup(c->arena, out);
 }
 
+/* Reads the columns both lists start with: the household's id, number and head's name
+ * (masked); false when memory ran out. */
+static bool read_household(struct ctx *c, struct db_stmt *st, int64_t *id, const char **number,
+			   const char **name)
+{
+	*id = db_col_int(st, 0);
+	*number = arena_strdup(c->arena, db_col_text(st, 1));
+	*name = masked(c, db_col_text(st, 2));
+	return *number && *name;
+}
+
 /* Ranks sorted rows (ties share a rank) and counts the red list. */
 static void assign_ranks(struct ranking *r)
 {
@@ -252,11 +269,8 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 			return ctx_fail(c, RC_INTERNAL, "统计排行榜：户数过多或内存不足");
 		}
 		struct ranking_row *w = &out->rows[out->nrows++];
-		w->household_id = db_col_int(st, 0);
-		w->household_number = arena_strdup(c->arena, db_col_text(st, 1));
-		w->name = masked(c, db_col_text(st, 2));
 		w->points = db_col_int(st, 3);
-		if (!w->household_number || !w->name) {
+		if (!read_household(c, st, &w->household_id, &w->household_number, &w->name)) {
 			db_finalize(st);
 			return ctx_fail(c, RC_INTERNAL, "内存不足");
 		}
@@ -285,12 +299,9 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 			return ctx_fail(c, RC_INTERNAL, "统计黑榜：内存不足");
 		}
 		struct black_row *b = &out->black[out->nblack++];
-		b->household_id = db_col_int(st, 0);
-		b->household_number = arena_strdup(c->arena, db_col_text(st, 1));
-		b->name = masked(c, db_col_text(st, 2));
 		b->deductions = db_col_int(st, 3);
 		b->points = db_col_int(st, 4);
-		if (!b->household_number || !b->name) {
+		if (!read_household(c, st, &b->household_id, &b->household_number, &b->name)) {
 			db_finalize(st);
 			return ctx_fail(c, RC_INTERNAL, "内存不足");
 		}
@@ -326,12 +337,7 @@ int rankings_live(struct ctx *c, int64_t unit_id, const char *period, struct ran
 	memset(out, 0, sizeof(*out));
 	struct ranking_period p;
 	struct org_unit unit, village;
-	if (unit_id <= 0)
-		ctx_field(c, "unit_id", "必填：村或村民小组的编号");
-	check_period(c, period, &p);
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	int rc = load_unit(c, unit_id, &unit, &village);
+	int rc = load_request(c, unit_id, period, &p, &unit, &village);
 	if (rc)
 		return rc;
 	if (!scope_touches(c, village.path))
@@ -672,12 +678,7 @@ int rankings_publish(struct ctx *c, int64_t unit_id, const char *period, int64_t
 	*id = 0;
 	struct ranking_period p;
 	struct org_unit unit, village;
-	if (unit_id <= 0)
-		ctx_field(c, "unit_id", "必填：村或村民小组的编号");
-	check_period(c, period, &p);
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	int rc = load_unit(c, unit_id, &unit, &village);
+	int rc = load_request(c, unit_id, period, &p, &unit, &village);
 	if (rc)
 		return rc;
 	if (!access_can(c, P_POINTS_ADMIN, village.path))
@@ -873,6 +874,17 @@ static const char poster_style[] =
 	"@media print{html{background:#fff}.sheet{width:auto;min-height:0;margin:0;padding:0;"
 	"box-shadow:none}.noprint{display:none}}";
 
+/* The poster's title: the village (and group), the period. */
+static void poster_title(struct buf *b, const struct ranking *r)
+{
+	html_text(b, r->village_name);
+	if (!strcmp(r->unit_kind, "group"))
+		html_text(b, r->unit_name);
+	buf_adds(b, " ");
+	html_text(b, r->period.label);
+	buf_adds(b, " 红黑榜");
+}
+
 /* The SVG element of a QR code of text, without any XML prolog; false when it failed. */
 static bool qr_inline(const char *text, struct buf *out)
 {
@@ -892,7 +904,6 @@ int rankings_poster_html(struct ctx *c, int64_t id, const char *url, struct buf 
 	int rc = rankings_get(c, id, &r);
 	if (rc)
 		return rc;
-	bool group = !strcmp(r.unit_kind, "group");
 	char from[11], to[11], published[40];
 	time_format_date(r.period.start, from);
 	time_format_date(r.period.end - 1, to);
@@ -901,22 +912,14 @@ int rankings_poster_html(struct ctx *c, int64_t id, const char *url, struct buf 
 	struct buf *b = out;
 	buf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-	html_text(b, r.village_name);
-	if (group)
-		html_text(b, r.unit_name);
-	buf_adds(b, " ");
-	html_text(b, r.period.label);
-	buf_adds(b, " 红黑榜</title><style>");
+	poster_title(b, &r);
+	buf_adds(b, "</title><style>");
 	buf_adds(b, poster_style);
 	buf_adds(b, "</style></head>\n<body><main class=\"sheet\">\n<h1>");
+	poster_title(b, &r);
+	buf_adds(b, "</h1>\n<p class=\"sub\">");
 	html_text(b, r.village_name);
-	if (group)
-		html_text(b, r.unit_name);
-	buf_adds(b, " ");
-	html_text(b, r.period.label);
-	buf_adds(b, " 红黑榜</h1>\n<p class=\"sub\">");
-	html_text(b, r.village_name);
-	if (group) {
+	if (!strcmp(r.unit_kind, "group")) {
 		buf_adds(b, " · ");
 		html_text(b, r.unit_name);
 	}

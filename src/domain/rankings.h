@@ -26,6 +26,9 @@ struct ranking_period {
 
 /* Parses "YYYY-MM", "YYYY-Qn" or "YYYY" (years 2000..2199); -1 when malformed. */
 int rankings_parse_period(const char *text, struct ranking_period *out);
+/* The same for a request's field "period": adds the field error when text is missing or
+ * malformed and returns RC_INVALID, else RC_OK. */
+int rankings_check_period(struct ctx *c, const char *text, struct ranking_period *out);
 
 struct ranking_row {
 	int rank;                 /* ties share a rank: 1, 1, 3 */

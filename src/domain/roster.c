@@ -1045,18 +1045,9 @@ static int template_csv(struct ctx *c, char **data, size_t *len)
 
 static int read_file(const char *path, char **data, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
 	struct buf b;
 	buf_init(&b, 16u << 20);
-	char chunk[16384];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	bool bad = ferror(f) || b.failed;
-	fclose(f);
-	if (bad) {
+	if (buf_add_file(&b, path)) {
 		buf_release(&b);
 		return -1;
 	}

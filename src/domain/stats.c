@@ -192,10 +192,7 @@ int stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stat
 	memset(out, 0, sizeof(*out));
 	if (unit_id <= 0)
 		ctx_field(c, "unit_id", "必填：村、乡镇或区县的编号");
-	if (!period || !period[0])
-		ctx_field(c, "period", "必填：月份 2026-11、季度 2026-Q4 或年度 2026");
-	else if (rankings_parse_period(period, &out->period))
-		ctx_field(c, "period", "期间格式应为月份 2026-11、季度 2026-Q4 或年度 2026");
+	rankings_check_period(c, period, &out->period);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
 	struct org_unit u;

@@ -206,25 +206,34 @@ int api_activity_cancel(struct req *r)
 	return activity_reply(r, id);
 }
 
-int api_activity_code(struct req *r)
+/* The domain call that issues the signed code of an activity or a household. */
+typedef int (*code_issuer)(struct ctx *c, int64_t id, char token[QRTOKEN_MAX], int64_t *expires);
+
+/* Issues the code of the path's id and replies {id_key, code_key, expires_at}. */
+static int code_reply(struct req *r, code_issuer issue, const char *id_key, const char *code_key)
 {
 	int64_t id, expires;
-	char token[QRTOKEN_MAX];
+	char code[QRTOKEN_MAX];
 	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = activities_checkin_code(&r->ctx, id, token, &expires)))
+	if (rc || (rc = issue(&r->ctx, id, code, &expires)))
 		return rc;
-	r->out = json_pack("{s:I, s:s, s:o}", "activity_id", (json_int_t)id, "token", token, "expires_at",
+	r->out = json_pack("{s:I, s:s, s:o}", id_key, (json_int_t)id, code_key, code, "expires_at",
 			   json_time(expires));
 	return RC_OK;
 }
 
-/* Replies with the QR code of text as SVG or PNG, never cached. */
-static int qr_reply(struct req *r, const char *text, bool png)
+/* Issues the code of the path's id and replies with its QR code as SVG or PNG, never
+ * cached. */
+static int code_image(struct req *r, code_issuer issue, bool png)
 {
+	int64_t id, expires;
+	char code[QRTOKEN_MAX];
+	int rc = req_path_id(r, "id", &id);
+	if (rc || (rc = issue(&r->ctx, id, code, &expires)))
+		return rc;
 	struct buf b;
 	buf_init(&b, QR_IMAGE_MAX);
-	int rc = png ? qr_png(text, QR_MODULE, &b) : qr_svg(text, QR_MODULE, &b);
-	if (rc) {
+	if (png ? qr_png(code, QR_MODULE, &b) : qr_svg(code, QR_MODULE, &b)) {
 		buf_release(&b);
 		return ctx_fail(&r->ctx, RC_INTERNAL, "生成二维码失败");
 	}
@@ -234,24 +243,34 @@ static int qr_reply(struct req *r, const char *text, bool png)
 	return RC_OK;
 }
 
-static int activity_code_image(struct req *r, bool png)
+int api_activity_code(struct req *r)
 {
-	int64_t id, expires;
-	char token[QRTOKEN_MAX];
-	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = activities_checkin_code(&r->ctx, id, token, &expires)))
-		return rc;
-	return qr_reply(r, token, png);
+	return code_reply(r, activities_checkin_code, "activity_id", "token");
 }
 
 int api_activity_code_svg(struct req *r)
 {
-	return activity_code_image(r, false);
+	return code_image(r, activities_checkin_code, false);
 }
 
 int api_activity_code_png(struct req *r)
 {
-	return activity_code_image(r, true);
+	return code_image(r, activities_checkin_code, true);
+}
+
+int api_household_code(struct req *r)
+{
+	return code_reply(r, hhcode_issue, "household_id", "code");
+}
+
+int api_household_code_svg(struct req *r)
+{
+	return code_image(r, hhcode_issue, false);
+}
+
+int api_household_code_png(struct req *r)
+{
+	return code_image(r, hhcode_issue, true);
 }
 
 static int checkin_reply(struct req *r, int64_t activity_id, int64_t household_id, int64_t claim_id)
@@ -297,36 +316,4 @@ int api_activity_checkin_household(struct req *r)
 					       req_int(r, "resident_id", 0), &household, &claim)))
 		return rc;
 	return checkin_reply(r, id, household, claim);
-}
-
-int api_household_code(struct req *r)
-{
-	int64_t id, expires;
-	char code[QRTOKEN_MAX];
-	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = hhcode_issue(&r->ctx, id, code, &expires)))
-		return rc;
-	r->out = json_pack("{s:I, s:s, s:o}", "household_id", (json_int_t)id, "code", code, "expires_at",
-			   json_time(expires));
-	return RC_OK;
-}
-
-static int household_code_image(struct req *r, bool png)
-{
-	int64_t id, expires;
-	char code[QRTOKEN_MAX];
-	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = hhcode_issue(&r->ctx, id, code, &expires)))
-		return rc;
-	return qr_reply(r, code, png);
-}
-
-int api_household_code_svg(struct req *r)
-{
-	return household_code_image(r, false);
-}
-
-int api_household_code_png(struct req *r)
-{
-	return household_code_image(r, true);
 }

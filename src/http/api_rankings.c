@@ -212,25 +212,27 @@ int api_public_ranking_export(struct req *r)
 	return reply_xlsx(r, export_ranking(&r->ctx, id, &f), &f);
 }
 
-int api_household_ledger_export(struct req *r)
+/* The ledger of the path's id (a household or a village) from the query's from to its
+ * to, as XLSX. */
+static int ledger_xlsx(struct req *r, int (*export)(struct ctx *c, int64_t id, const char *from,
+						    const char *to, struct export_file *out))
 {
 	int64_t id;
 	int rc = req_path_id(r, "id", &id);
 	if (rc)
 		return rc;
 	struct export_file f;
-	return reply_xlsx(r, export_household_ledger(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f),
-			  &f);
+	return reply_xlsx(r, export(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f), &f);
+}
+
+int api_household_ledger_export(struct req *r)
+{
+	return ledger_xlsx(r, export_household_ledger);
 }
 
 int api_village_ledger_export(struct req *r)
 {
-	int64_t id;
-	int rc = req_path_id(r, "id", &id);
-	if (rc)
-		return rc;
-	struct export_file f;
-	return reply_xlsx(r, export_village_ledger(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f), &f);
+	return ledger_xlsx(r, export_village_ledger);
 }
 
 static json_t *rate(int64_t part, int64_t whole)

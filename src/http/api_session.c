@@ -11,10 +11,14 @@ static void set_cookie(struct req *r, const char *token, int64_t max_age)
 						(unsigned)max_age, NULL, "/", 0, 1, U_COOKIE_SAME_SITE_LAX);
 }
 
-static json_t *session_json(struct req *r, const struct session *s)
+/* A new session: its cookie, and 201 with the token, the user and the expiry. */
+static int session_reply(struct req *r, const struct session *s)
 {
-	return json_pack("{s:s, s:I, s:o}", "token", s->token, "user_id", (json_int_t)s->user_id,
-			 "expires_at", json_time(s->expires_at));
+	set_cookie(r, s->token, ACCOUNT_SESSION_TTL);
+	r->status = 201;
+	r->out = json_pack("{s:s, s:I, s:o}", "token", s->token, "user_id", (json_int_t)s->user_id,
+			   "expires_at", json_time(s->expires_at));
+	return RC_OK;
 }
 
 int api_session_create(struct req *r)
@@ -28,12 +32,7 @@ int api_session_create(struct req *r)
 		return RC_INVALID;
 	struct session s;
 	int rc = account_login(&r->ctx, req_str(r, "phone"), req_str(r, "password"), &s);
-	if (rc)
-		return rc;
-	set_cookie(r, s.token, ACCOUNT_SESSION_TTL);
-	r->status = 201;
-	r->out = session_json(r, &s);
-	return RC_OK;
+	return rc ? rc : session_reply(r, &s);
 }
 
 int api_session_delete(struct req *r)
@@ -99,10 +98,5 @@ int api_activation_use(struct req *r)
 		return RC_INVALID;
 	struct session s;
 	int rc = account_activate(&r->ctx, req_str(r, "phone"), req_str(r, "code"), req_str(r, "password"), &s);
-	if (rc)
-		return rc;
-	set_cookie(r, s.token, ACCOUNT_SESSION_TTL);
-	r->status = 201;
-	r->out = session_json(r, &s);
-	return RC_OK;
+	return rc ? rc : session_reply(r, &s);
 }

@@ -22,6 +22,9 @@ int buf_addc(struct buf *b, char c);
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included. */
 int buf_add_json_string(struct buf *b, const char *s);
+/* Appends the whole content of the file at path; -1 when it cannot be opened or read
+ * (errno tells) or the cap would be exceeded (b->failed). */
+int buf_add_file(struct buf *b, const char *path);
 /* Takes the content (caller frees) and leaves the buffer empty. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -508,7 +508,7 @@ test(`a seeded random sequence of ${OPS} operations keeps every invariant (seed 
     credited.set(e.claim_id, e);
   }
   const approved = [...claims.values()].filter((c) => c.status === 'approved');
-  assert.ok(approved.length > 10, `${approved.length} approved records`);
+  if (OPS >= 100) assert.ok(approved.length > 10, `only ${approved.length} approved records`);
   for (const c of claims.values()) {
     const e = credited.get(c.id);
     if (c.status === 'approved') {

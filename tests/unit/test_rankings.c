@@ -9,13 +9,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <unistd.h>
-
-#include "db/migrate.h"
 #include "domain/ledger.h"
-#include "domain/org.h"
 #include "domain/rankings.h"
 #include "domain/stats.h"
+#include "testdb.h"
 #include "util/timeutil.h"
 
 static int64_t cn(int y, int m, int d)
@@ -50,9 +47,7 @@ static void period_parsing(void **state)
 }
 
 struct fixture {
-	char path[64];
-	struct db *db;
-	struct ctx c;
+	struct testdb t;
 	struct actor cadre;
 	int64_t county, town, village, village2, group;
 	int64_t hh[8];
@@ -60,30 +55,17 @@ struct fixture {
 
 static void reset(struct fixture *f)
 {
-	memset(&f->c.err, 0, sizeof(f->c.err));
+	testdb_reset(&f->t);
 }
 
-static int64_t unit(struct fixture *f, int64_t parent, const char *kind, const char *code, const char *name)
-{
-	struct org_input in = {.parent_id = parent, .kind = kind, .code = code, .name = name};
-	int64_t id = 0;
-	reset(f);
-	assert_int_equal(org_create(&f->c, &in, &id), RC_OK);
-	return id;
-}
-
+/* A household with its head (none when head is NULL). */
 static int64_t household(struct fixture *f, int64_t village, int64_t group, const char *number, const char *head)
 {
-	int64_t id;
-	assert_int_equal(db_get_int(f->db, &id,
-				    "INSERT INTO households (village_id, group_id, number, created_at, updated_at) "
-				    "VALUES (?, NULLIF(CAST(? AS BIGINT), 0), ?, 0, 0) RETURNING id",
-				    "iit", village, group, number),
-			 DB_OK);
+	int64_t id = testdb_household(&f->t, village, group, number);
 	if (head) {
 		char hash[32];
 		snprintf(hash, sizeof(hash), "h%lld", (long long)id);
-		assert_int_equal(db_run(f->db,
+		assert_int_equal(db_run(f->t.db,
 					"INSERT INTO residents (household_id, name, gender, birth_date, idcard_enc, "
 					"idcard_hash, idcard_mask, relation, created_at, updated_at) "
 					"VALUES (?, ?, 1, '1970-01-01', '', ?, '', '户主', 0, 0)",
@@ -97,16 +79,16 @@ static int64_t household(struct fixture *f, int64_t village, int64_t group, cons
 static int64_t entry(struct fixture *f, int64_t village, int64_t hh, const char *source, const char *category,
 		     int64_t points, int64_t at)
 {
-	int64_t save = f->c.now, id = 0;
-	f->c.now = at;
+	int64_t save = f->t.c.now, id = 0;
+	f->t.c.now = at;
 	struct ledger_input in = {.village_id = village, .household_id = hh, .source = source,
 				  .rule_name = "事项", .category = category, .spendable = points,
 				  .honour = strcmp(source, "redemption") ? points : 0, .note = ""};
 	reset(f);
-	assert_int_equal(db_begin(f->db), DB_OK);
-	assert_int_equal(ledger_append(&f->c, &in, &id), RC_OK);
-	assert_int_equal(db_commit(f->db), DB_OK);
-	f->c.now = save;
+	assert_int_equal(db_begin(f->t.db), DB_OK);
+	assert_int_equal(ledger_append(&f->t.c, &in, &id), RC_OK);
+	assert_int_equal(db_commit(f->t.db), DB_OK);
+	f->t.c.now = save;
 	return id;
 }
 
@@ -114,36 +96,21 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	snprintf(f->path, sizeof(f->path), "/tmp/cunzhi-test-rankings-XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	char err[256];
-	assert_int_equal(db_open(f->path, &f->db, err, sizeof(err)), DB_OK);
-	int applied;
-	assert_int_equal(migrate_apply(f->db, &applied, err, sizeof(err)), DB_OK);
-	f->c.db = f->db;
-	f->c.system = true;
-	f->c.arena = arena_new(64u << 20);
-	f->c.now = cn(2026, 11, 23) + 10 * 3600;
-	f->county = unit(f, 0, "county", "C1", "青川县");
-	f->town = unit(f, f->county, "town", "T1", "河口镇");
-	f->village = unit(f, f->town, "village", "V1", "青山村");
-	f->village2 = unit(f, f->town, "village", "V2", "柳溪村");
-	f->group = unit(f, f->village, "group", "V1G1", "第一组");
+	struct testdb *t = &f->t;
+	testdb_open(t, "rankings", cn(2026, 11, 23) + 10 * 3600);
+	f->county = testdb_unit(t, 0, "county", "C1", "青川县");
+	f->town = testdb_unit(t, f->county, "town", "T1", "河口镇");
+	f->village = testdb_unit(t, f->town, "village", "V1", "青山村");
+	f->village2 = testdb_unit(t, f->town, "village", "V2", "柳溪村");
+	f->group = testdb_unit(t, f->village, "group", "V1G1", "第一组");
 	/* numbers that sort differently as text and as numbers, and text to escape */
 	static const char *const numbers[] = {"9", "10", "2", "1", "3", "<b>&\"x\\", "7"};
 	static const char *const heads[] = {"张三丰", "李四", "王五", "欧阳小明", NULL, "赵\"六\\", "钱七"};
 	for (int i = 0; i < 7; i++)
 		f->hh[i] = household(f, f->village, i < 3 ? f->group : 0, numbers[i], heads[i]);
 	f->hh[7] = household(f, f->village2, 0, "0001", "孙八");
-	int64_t user;
-	assert_int_equal(db_get_int(f->db, &user,
-				    "INSERT INTO users (phone, name, status, created_at, updated_at) "
-				    "VALUES ('13800000000', '李国华', 'active', 0, 0) RETURNING id", ""),
-			 DB_OK);
-	f->cadre.user_id = user;
-	f->c.actor = &f->cadre;   /* the system context decides; the actor names the publisher */
+	f->cadre.user_id = testdb_user(t, "13800000000", "李国华");
+	f->t.c.actor = &f->cadre;   /* the system context decides; the actor names the publisher */
 
 	int64_t in = cn(2026, 11, 5), before = cn(2026, 10, 31) + 86399, after = cn(2026, 12, 1);
 	entry(f, f->village, f->hh[0], "award", "平安建设", 20, in);      /* "9": 20 */
@@ -160,7 +127,7 @@ static int setup(void **state)
 	entry(f, f->village2, f->hh[7], "award", "平安建设", 10, in);     /* another village */
 	int64_t fix;
 	reset(f);
-	assert_int_equal(ledger_correct(&f->c, wrong, "误扣", &fix), RC_OK);   /* at now, 11-23 */
+	assert_int_equal(ledger_correct(&f->t.c, wrong, "误扣", &fix), RC_OK);   /* at now, 11-23 */
 	*state = f;
 	return 0;
 }
@@ -168,14 +135,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	arena_free(f->c.arena);
-	db_close(f->db);
-	char side[80];
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }
@@ -193,7 +153,7 @@ static void live_ranking(void **state)
 	struct fixture *f = *state;
 	struct ranking r;
 	reset(f);
-	assert_int_equal(rankings_live(&f->c, f->village, "2026-11", &r), RC_OK);
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2026-11", &r), RC_OK);
 	assert_int_equal(r.nrows, 7);
 	/* "1": 25; then "2", "9", "10" tied at 20, in number order (not text order) */
 	static const char *const order[] = {"1", "2", "9", "10"};
@@ -226,15 +186,15 @@ static void live_ranking(void **state)
 	assert_int_equal(r.ledger_count, 12);
 
 	/* a red list of 2 keeps the three tied at rank 2 */
-	assert_int_equal(db_run(f->db, "INSERT INTO village_settings (village_id, red_list_size, updated_at) "
+	assert_int_equal(db_run(f->t.db, "INSERT INTO village_settings (village_id, red_list_size, updated_at) "
 				       "VALUES (?, 2, 0)", "i", f->village), DB_OK);
 	reset(f);
-	assert_int_equal(rankings_live(&f->c, f->village, "2026-11", &r), RC_OK);
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2026-11", &r), RC_OK);
 	assert_int_equal(r.red_list_size, 2);
 	assert_int_equal(r.nred, 4);
 	/* a group ranks its own households only */
 	reset(f);
-	assert_int_equal(rankings_live(&f->c, f->group, "2026-Q4", &r), RC_OK);
+	assert_int_equal(rankings_live(&f->t.c, f->group, "2026-Q4", &r), RC_OK);
 	assert_int_equal(r.nrows, 3);
 	assert_string_equal(r.unit_kind, "group");
 	assert_int_equal(r.village_id, f->village);
@@ -242,16 +202,16 @@ static void live_ranking(void **state)
 	assert_string_equal(r.rows[2].household_number, "10");
 	/* the year holds the entries of October and December too */
 	reset(f);
-	assert_int_equal(rankings_live(&f->c, f->village, "2026", &r), RC_OK);
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2026", &r), RC_OK);
 	assert_int_equal(r.rows[0].points, 100);
 	assert_string_equal(r.rows[0].household_number, "7");
 	/* bad input names the field */
 	reset(f);
-	assert_int_equal(rankings_live(&f->c, f->town, "2026-11", &r), RC_INVALID);
-	assert_string_equal(f->c.err.fields[0].field, "unit_id");
+	assert_int_equal(rankings_live(&f->t.c, f->town, "2026-11", &r), RC_INVALID);
+	assert_string_equal(f->t.c.err.fields[0].field, "unit_id");
 	reset(f);
-	assert_int_equal(rankings_live(&f->c, 0, "2026-13", &r), RC_INVALID);
-	assert_int_equal(f->c.err.nfields, 2);
+	assert_int_equal(rankings_live(&f->t.c, 0, "2026-13", &r), RC_INVALID);
+	assert_int_equal(f->t.c.err.nfields, 2);
 }
 
 static void publish_and_read_back(void **state)
@@ -259,20 +219,20 @@ static void publish_and_read_back(void **state)
 	struct fixture *f = *state;
 	int64_t id;
 	reset(f);
-	assert_int_equal(rankings_publish(&f->c, f->village, "2026-11", &id), RC_CONFLICT);  /* not over */
-	f->c.now = cn(2026, 12, 2);
+	assert_int_equal(rankings_publish(&f->t.c, f->village, "2026-11", &id), RC_CONFLICT);  /* not over */
+	f->t.c.now = cn(2026, 12, 2);
 	struct ranking live, pub;
 	reset(f);
-	assert_int_equal(rankings_live(&f->c, f->village, "2026-11", &live), RC_OK);
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2026-11", &live), RC_OK);
 	reset(f);
-	assert_int_equal(rankings_publish(&f->c, f->village, "2026-11", &id), RC_OK);
+	assert_int_equal(rankings_publish(&f->t.c, f->village, "2026-11", &id), RC_OK);
 	reset(f);
 	int64_t again;
-	assert_int_equal(rankings_publish(&f->c, f->village, "2026-11", &again), RC_CONFLICT);
+	assert_int_equal(rankings_publish(&f->t.c, f->village, "2026-11", &again), RC_CONFLICT);
 	assert_int_equal(again, 0);
-	assert_non_null(strstr(f->c.err.message, "不能重复发布"));
+	assert_non_null(strstr(f->t.c.err.message, "不能重复发布"));
 	reset(f);
-	assert_int_equal(rankings_get(&f->c, id, &pub), RC_OK);
+	assert_int_equal(rankings_get(&f->t.c, id, &pub), RC_OK);
 	assert_int_equal(pub.id, id);
 	assert_int_equal(pub.published_by, f->cadre.user_id);
 	assert_string_equal(pub.village_name, "青山村");
@@ -291,23 +251,23 @@ static void publish_and_read_back(void **state)
 	}
 	/* a group of the village publishes its own */
 	reset(f);
-	assert_int_equal(rankings_publish(&f->c, f->group, "2026-11", &id), RC_OK);
+	assert_int_equal(rankings_publish(&f->t.c, f->group, "2026-11", &id), RC_OK);
 	struct ranking_summary *list;
 	int n;
 	int64_t total;
 	reset(f);
-	assert_int_equal(rankings_published_list(&f->c, f->village, 50, 0, &list, &n, &total), RC_OK);
+	assert_int_equal(rankings_published_list(&f->t.c, f->village, 50, 0, &list, &n, &total), RC_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(list[0].unit_kind, "village");
 	assert_string_equal(list[1].unit_kind, "group");
 	reset(f);
-	assert_int_equal(rankings_published_list(&f->c, f->group, 50, 0, &list, &n, &total), RC_NOT_FOUND);
+	assert_int_equal(rankings_published_list(&f->t.c, f->group, 50, 0, &list, &n, &total), RC_NOT_FOUND);
 
 	/* the poster escapes text and carries the QR code */
 	struct buf html;
 	buf_init(&html, 1u << 20);
 	reset(f);
-	assert_int_equal(rankings_poster_html(&f->c, pub.id, "http://example.cn/p?a=1&b=2", &html), RC_OK);
+	assert_int_equal(rankings_poster_html(&f->t.c, pub.id, "http://example.cn/p?a=1&b=2", &html), RC_OK);
 	assert_non_null(strstr(html.ptr, "<h1>青山村 2026年11月 红黑榜</h1>"));
 	assert_non_null(strstr(html.ptr, "&lt;b&gt;&amp;&quot;x\\"));
 	assert_null(strstr(html.ptr, "<b>&"));
@@ -316,7 +276,7 @@ static void publish_and_read_back(void **state)
 	assert_null(strstr(html.ptr, "<?xml"));
 	buf_reset(&html);
 	reset(f);
-	assert_int_equal(rankings_poster_html(&f->c, pub.id, NULL, &html), RC_OK);
+	assert_int_equal(rankings_poster_html(&f->t.c, pub.id, NULL, &html), RC_OK);
 	assert_null(strstr(html.ptr, "<svg"));
 	buf_release(&html);
 }
@@ -326,7 +286,7 @@ static void points_stats(void **state)
 	struct fixture *f = *state;
 	struct stats_points s;
 	reset(f);
-	assert_int_equal(stats_points(&f->c, f->village, "2026-11", &s), RC_OK);
+	assert_int_equal(stats_points(&f->t.c, f->village, "2026-11", &s), RC_OK);
 	/* issued: 20 + 5 + 15 + 20 + 30 + 3; deducted: 5 + 10 */
 	assert_int_equal(s.issued, 93);
 	assert_int_equal(s.deducted, 15);
@@ -348,7 +308,7 @@ static void points_stats(void **state)
 	assert_int_equal(s.categories[3].deducted, 15);
 
 	reset(f);
-	assert_int_equal(stats_points(&f->c, f->county, "2026-Q4", &s), RC_OK);
+	assert_int_equal(stats_points(&f->t.c, f->county, "2026-Q4", &s), RC_OK);
 	assert_int_equal(s.issued, 93 + 10 + 100);
 	assert_int_equal(s.households, 8);
 	assert_int_equal(s.participating, 7);
@@ -361,8 +321,8 @@ static void points_stats(void **state)
 	assert_int_equal(s.units[2].participating, 1);
 
 	reset(f);
-	assert_int_equal(stats_points(&f->c, f->group, "2026-11", &s), RC_INVALID);
-	assert_string_equal(f->c.err.fields[0].field, "unit_id");
+	assert_int_equal(stats_points(&f->t.c, f->group, "2026-11", &s), RC_INVALID);
+	assert_string_equal(f->t.c.err.fields[0].field, "unit_id");
 }
 
 int main(void)

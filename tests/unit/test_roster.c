@@ -12,59 +12,31 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#include "db/migrate.h"
-#include "domain/org.h"
 #include "domain/people.h"
 #include "domain/roster.h"
+#include "testdb.h"
 #include "util/buf.h"
 #include "util/table.h"
 #include "util/timeutil.h"
 
 struct fixture {
-	char path[64];
-	struct db *db;
-	struct keys keys;
-	struct ctx c;
+	struct testdb t;
 	int64_t village, village2, group1, group2;
 };
-
-static int64_t unit(struct fixture *f, int64_t parent, const char *kind, const char *code, const char *name)
-{
-	struct org_input in = {.parent_id = parent, .kind = kind, .code = code, .name = name};
-	int64_t id = 0;
-	memset(&f->c.err, 0, sizeof(f->c.err));
-	assert_int_equal(org_create(&f->c, &in, &id), RC_OK);
-	return id;
-}
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	snprintf(f->path, sizeof(f->path), "/tmp/cunzhi-test-roster-XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	char err[256];
-	assert_int_equal(db_open(f->path, &f->db, err, sizeof(err)), DB_OK);
-	int applied;
-	assert_int_equal(migrate_apply(f->db, &applied, err, sizeof(err)), DB_OK);
-	assert_int_equal(crypto_init(), 0);
-	memset(f->keys.pii, 0x11, sizeof(f->keys.pii));
-	memset(f->keys.lookup, 0x22, sizeof(f->keys.lookup));
-	memset(f->keys.sign, 0x33, sizeof(f->keys.sign));
-	f->c.db = f->db;
-	f->c.keys = &f->keys;
-	f->c.system = true;
-	f->c.arena = arena_new(256u << 20);
-	f->c.now = time_cn_midnight(time_days_from_civil(2026, 3, 1)) + 10 * 3600;
-	int64_t county = unit(f, 0, "county", "C1", "犍为县");
-	int64_t town = unit(f, county, "town", "T1", "河口镇");
-	f->village = unit(f, town, "village", "V1", "青山村");
-	f->village2 = unit(f, town, "village", "V2", "柳溪村");
-	f->group1 = unit(f, f->village, "group", "V1G1", "第一组");
-	f->group2 = unit(f, f->village, "group", "V1G2", "第二组");
-	unit(f, f->village2, "group", "V2G1", "第一组");
+	struct testdb *t = &f->t;
+	testdb_open(t, "roster", time_cn_midnight(time_days_from_civil(2026, 3, 1)) + 10 * 3600);
+	int64_t county = testdb_unit(t, 0, "county", "C1", "犍为县");
+	int64_t town = testdb_unit(t, county, "town", "T1", "河口镇");
+	f->village = testdb_unit(t, town, "village", "V1", "青山村");
+	f->village2 = testdb_unit(t, town, "village", "V2", "柳溪村");
+	f->group1 = testdb_unit(t, f->village, "group", "V1G1", "第一组");
+	f->group2 = testdb_unit(t, f->village, "group", "V1G2", "第二组");
+	testdb_unit(t, f->village2, "group", "V2G1", "第一组");
 	*state = f;
 	return 0;
 }
@@ -72,14 +44,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	arena_free(f->c.arena);
-	db_close(f->db);
-	char side[80];
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }
@@ -87,7 +52,7 @@ static int teardown(void **state)
 static int64_t count(struct fixture *f, const char *sql)
 {
 	int64_t n = -1;
-	assert_int_equal(db_get_int(f->db, &n, sql, ""), DB_OK);
+	assert_int_equal(db_get_int(f->t.db, &n, sql, ""), DB_OK);
 	return n;
 }
 
@@ -98,8 +63,8 @@ static int64_t count(struct fixture *f, const char *sql)
 static int import_into(struct fixture *f, int64_t village, const char *data, size_t len,
 		       struct roster_result *res)
 {
-	memset(&f->c.err, 0, sizeof(f->c.err));
-	return roster_import(&f->c, village, data, len, res);
+	memset(&f->t.c.err, 0, sizeof(f->t.c.err));
+	return roster_import(&f->t.c, village, data, len, res);
 }
 
 static int import_csv(struct fixture *f, const char *csv, struct roster_result *res)
@@ -251,7 +216,7 @@ static void three_bad_rows(void **state)
 	assert_int_equal(r.errors[2].row, 7);
 	assert_string_equal(r.errors[2].column, "身份证号");
 	assert_non_null(strstr(r.errors[2].message, "第 3 行"));
-	assert_non_null(strstr(f->c.err.message, "3 处错误"));
+	assert_non_null(strstr(f->t.c.err.message, "3 处错误"));
 	assert_counts(&r, 0, 0, 0, 0, 0);
 	assert_int_equal(HOUSEHOLDS(f), 0);
 	assert_int_equal(RESIDENTS(f), 0);
@@ -282,8 +247,8 @@ static void header_errors(void **state)
 	assert_int_equal(rc, RC_INVALID);
 	assert_true(has_error(&r, 1, "", "没有村民"));
 
-	memset(&f->c.err, 0, sizeof(f->c.err));
-	rc = roster_import(&f->c, f->village, "", 0, &r);
+	memset(&f->t.c.err, 0, sizeof(f->t.c.err));
+	rc = roster_import(&f->t.c, f->village, "", 0, &r);
 	assert_int_equal(rc, RC_INVALID);
 	assert_int_equal(r.nerrors, 0);
 
@@ -391,8 +356,8 @@ static void dry_run(void **state)
 	struct roster_result r;
 	small_roster(csv, sizeof(csv), "13800138000", "一号");
 	int64_t audit = AUDIT(f);
-	memset(&f->c.err, 0, sizeof(f->c.err));
-	assert_int_equal(roster_check(&f->c, f->village, csv, strlen(csv), &r), RC_OK);
+	memset(&f->t.c.err, 0, sizeof(f->t.c.err));
+	assert_int_equal(roster_check(&f->t.c, f->village, csv, strlen(csv), &r), RC_OK);
 	assert_counts(&r, 2, 0, 5, 0, 0);
 	assert_int_equal(RESIDENTS(f), 0);
 	assert_int_equal(AUDIT(f), audit);
@@ -469,8 +434,8 @@ static void template(void **state)
 	size_t len;
 	struct table t;
 	char err[256];
-	memset(&f->c.err, 0, sizeof(f->c.err));
-	assert_int_equal(roster_template(&f->c, "xlsx", &data, &len), RC_OK);
+	memset(&f->t.c.err, 0, sizeof(f->t.c.err));
+	assert_int_equal(roster_template(&f->t.c, "xlsx", &data, &len), RC_OK);
 	assert_true(len > 1000);
 	assert_memory_equal(data, "PK\3\4", 4);
 	assert_int_equal(table_read(data, len, &t, err, sizeof(err)), 0);
@@ -488,13 +453,13 @@ static void template(void **state)
 	assert_true(has_error(&r, 3, "身份证号", "示例"));
 	free(data);
 
-	assert_int_equal(roster_template(&f->c, "csv", &data, &len), RC_OK);
+	assert_int_equal(roster_template(&f->t.c, "csv", &data, &len), RC_OK);
 	assert_memory_equal(data, "\xEF\xBB\xBF户号,", strlen("\xEF\xBB\xBF户号,"));
 	assert_int_equal(table_read(data, len, &t, err, sizeof(err)), 0);
 	assert_int_equal(t.nrows, 3);
 	table_release(&t);
 	free(data);
-	assert_int_equal(roster_template(&f->c, "pdf", &data, &len), RC_INVALID);
+	assert_int_equal(roster_template(&f->t.c, "pdf", &data, &len), RC_INVALID);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -542,9 +507,9 @@ static void ten_thousand(void **state)
 	assert_counts(&r, 0, 0, 0, 0, n);
 	assert_int_equal(AUDIT(f), audit);
 
-	memset(&f->c.err, 0, sizeof(f->c.err));
+	memset(&f->t.c.err, 0, sizeof(f->t.c.err));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = roster_check(&f->c, f->village, b.ptr, b.len, &r);
+	rc = roster_check(&f->t.c, f->village, b.ptr, b.len, &r);
 	double check = seconds_since(&t0);
 	assert_int_equal(rc, RC_OK);
 	print_message("10,000 rows: import %.2f s, re-import %.2f s, dry run %.2f s\n", first, again, check);

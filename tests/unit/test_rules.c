@@ -8,11 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <unistd.h>
-
-#include "db/migrate.h"
-#include "domain/org.h"
 #include "domain/rules.h"
+#include "testdb.h"
 #include "util/timeutil.h"
 
 static void bounds(const char *period, const char *date, const char *from, const char *to)
@@ -41,55 +38,28 @@ static void period_bounds(void **state)
 }
 
 struct fixture {
-	char path[64];
-	struct db *db;
-	struct ctx c;
+	struct testdb t;
 	int64_t county, town, village, village2, group, household, user;
 };
 
 static void reset(struct fixture *f)
 {
-	memset(&f->c.err, 0, sizeof(f->c.err));
-}
-
-static int64_t unit(struct fixture *f, int64_t parent, const char *kind, const char *code, const char *name)
-{
-	struct org_input in = {.parent_id = parent, .kind = kind, .code = code, .name = name};
-	int64_t id = 0;
-	reset(f);
-	assert_int_equal(org_create(&f->c, &in, &id), RC_OK);
-	return id;
+	testdb_reset(&f->t);
 }
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	snprintf(f->path, sizeof(f->path), "/tmp/cunzhi-test-rules-XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	char err[256];
-	assert_int_equal(db_open(f->path, &f->db, err, sizeof(err)), DB_OK);
-	int applied;
-	assert_int_equal(migrate_apply(f->db, &applied, err, sizeof(err)), DB_OK);
-	f->c.db = f->db;
-	f->c.system = true;
-	f->c.arena = arena_new(64u << 20);
-	f->c.now = time_cn_midnight(time_days_from_civil(2026, 11, 23)) + 10 * 3600;
-	f->county = unit(f, 0, "county", "C1", "青川县");
-	f->town = unit(f, f->county, "town", "T1", "河口镇");
-	f->village = unit(f, f->town, "village", "V1", "青山村");
-	f->village2 = unit(f, f->town, "village", "V2", "柳溪村");
-	f->group = unit(f, f->village, "group", "V1G1", "第一组");
-	assert_int_equal(db_get_int(f->db, &f->household,
-				    "INSERT INTO households (village_id, group_id, number, created_at, updated_at) "
-				    "VALUES (?, ?, '0001', 0, 0) RETURNING id", "ii", f->village, f->group),
-			 DB_OK);
-	assert_int_equal(db_get_int(f->db, &f->user,
-				    "INSERT INTO users (phone, name, status, created_at, updated_at) "
-				    "VALUES ('13800000000', '李琳', 'active', 0, 0) RETURNING id", ""),
-			 DB_OK);
+	struct testdb *t = &f->t;
+	testdb_open(t, "rules", time_cn_midnight(time_days_from_civil(2026, 11, 23)) + 10 * 3600);
+	f->county = testdb_unit(t, 0, "county", "C1", "青川县");
+	f->town = testdb_unit(t, f->county, "town", "T1", "河口镇");
+	f->village = testdb_unit(t, f->town, "village", "V1", "青山村");
+	f->village2 = testdb_unit(t, f->town, "village", "V2", "柳溪村");
+	f->group = testdb_unit(t, f->village, "group", "V1G1", "第一组");
+	f->household = testdb_household(t, f->village, f->group, "0001");
+	f->user = testdb_user(t, "13800000000", "李琳");
 	*state = f;
 	return 0;
 }
@@ -97,14 +67,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	arena_free(f->c.arena);
-	db_close(f->db);
-	char side[80];
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }
@@ -112,7 +75,7 @@ static int teardown(void **state)
 static int64_t rule_named(struct fixture *f, int64_t unit_id, const char *name)
 {
 	int64_t id = 0;
-	assert_int_equal(db_get_int(f->db, &id, "SELECT id FROM point_rules WHERE unit_id = ? AND name = ? "
+	assert_int_equal(db_get_int(f->t.db, &id, "SELECT id FROM point_rules WHERE unit_id = ? AND name = ? "
 						"AND retired_version IS NULL", "it", unit_id, name),
 			 DB_OK);
 	return id;
@@ -120,7 +83,7 @@ static int64_t rule_named(struct fixture *f, int64_t unit_id, const char *name)
 
 static void claim(struct fixture *f, const struct point_rule *r, const char *date, const char *status)
 {
-	assert_int_equal(db_run(f->db,
+	assert_int_equal(db_run(f->t.db,
 				"INSERT INTO claims (village_id, household_id, source, rule_id, rule_name, category, "
 				"points, occurred_on, created_by, status, created_at, updated_at) "
 				"VALUES (?, ?, 'claim', ?, ?, ?, ?, ?, ?, ?, 0, 0)",
@@ -132,14 +95,14 @@ static void claim(struct fixture *f, const struct point_rule *r, const char *dat
 static int use(struct fixture *f, const struct point_rule *r, const char *date, const char *by)
 {
 	reset(f);
-	return rules_check_use(&f->c, r, f->village, f->household, date, by);
+	return rules_check_use(&f->t.c, r, f->village, f->household, date, by);
 }
 
 static const char *field_message(struct fixture *f, const char *field)
 {
-	for (int i = 0; i < f->c.err.nfields; i++)
-		if (!strcmp(f->c.err.fields[i].field, field))
-			return f->c.err.fields[i].message;
+	for (int i = 0; i < f->t.c.err.nfields; i++)
+		if (!strcmp(f->t.c.err.fields[i].field, field))
+			return f->t.c.err.fields[i].message;
 	return NULL;
 }
 
@@ -147,13 +110,13 @@ static void caps_and_checks(void **state)
 {
 	struct fixture *f = *state;
 	reset(f);
-	assert_int_equal(rules_seed_demo(&f->c, f->county), RC_OK);
+	assert_int_equal(rules_seed_demo(&f->t.c, f->county), RC_OK);
 	struct point_rule labour, patrol, straw, tpl;
 	reset(f);
-	assert_int_equal(rules_get(&f->c, rule_named(f, f->village, "参加志愿劳动"), &labour), RC_OK);
-	assert_int_equal(rules_get(&f->c, rule_named(f, f->village, "参加村民大会"), &patrol), RC_OK);
-	assert_int_equal(rules_get(&f->c, rule_named(f, f->village, "焚烧秸秆"), &straw), RC_OK);
-	assert_int_equal(rules_get(&f->c, rule_named(f, f->county, "参加志愿劳动"), &tpl), RC_OK);
+	assert_int_equal(rules_get(&f->t.c, rule_named(f, f->village, "参加志愿劳动"), &labour), RC_OK);
+	assert_int_equal(rules_get(&f->t.c, rule_named(f, f->village, "参加村民大会"), &patrol), RC_OK);
+	assert_int_equal(rules_get(&f->t.c, rule_named(f, f->village, "焚烧秸秆"), &straw), RC_OK);
+	assert_int_equal(rules_get(&f->t.c, rule_named(f, f->county, "参加志愿劳动"), &tpl), RC_OK);
 	assert_int_equal(labour.template_id, tpl.id);
 	assert_int_equal(labour.cap_count, 3);
 	assert_string_equal(labour.cap_period, "month");
@@ -163,7 +126,7 @@ static void caps_and_checks(void **state)
 	assert_int_equal(use(f, &tpl, "2026-03-10", "self"), RC_INVALID);
 	assert_non_null(field_message(f, "rule_id"));
 	reset(f);
-	assert_int_equal(rules_check_use(&f->c, &labour, f->village2, f->household, "2026-03-10", "self"),
+	assert_int_equal(rules_check_use(&f->t.c, &labour, f->village2, f->household, "2026-03-10", "self"),
 			 RC_INVALID);
 
 	/* who may claim */
@@ -215,9 +178,9 @@ static void caps_and_checks(void **state)
 					.meeting_date = "2026-11-01", .nretire = 1, .retire = &labour.id};
 	int64_t v;
 	reset(f);
-	assert_int_equal(rules_version_create(&f->c, &in, &v), RC_OK);
+	assert_int_equal(rules_version_create(&f->t.c, &in, &v), RC_OK);
 	reset(f);
-	assert_int_equal(rules_get(&f->c, labour.id, &labour), RC_OK);
+	assert_int_equal(rules_get(&f->t.c, labour.id, &labour), RC_OK);
 	assert_int_equal(labour.retired_version, v);
 	assert_int_equal(labour.retired_version_no, 2);
 	assert_int_equal(use(f, &labour, "2026-05-05", "self"), RC_INVALID);
@@ -227,7 +190,7 @@ static void version_checks(void **state)
 {
 	struct fixture *f = *state;
 	reset(f);
-	assert_int_equal(rules_seed_demo(&f->c, f->county), RC_OK);
+	assert_int_equal(rules_seed_demo(&f->t.c, f->county), RC_OK);
 	int64_t tpl = rule_named(f, f->county, "门前三包");
 	int64_t mine = rule_named(f, f->village, "门前三包");
 	int64_t v;
@@ -247,7 +210,7 @@ static void version_checks(void **state)
 		.nadd = 3, .add = add, .nretire = 3, .retire = retire, .nadopt = 2, .adopt = adopt,
 	};
 	reset(f);
-	assert_int_equal(rules_version_create(&f->c, &in, &v), RC_INVALID);
+	assert_int_equal(rules_version_create(&f->t.c, &in, &v), RC_INVALID);
 	static const char *const expect[] = {
 		"meeting_type", "meeting_date", "add[0].points", "add[0].claim_by", "add[1].category",
 		"add[1].name", "add[1].points", "add[1].claim_by", "add[1].cap_period", "add[1].valid_to",
@@ -257,11 +220,11 @@ static void version_checks(void **state)
 		assert_non_null(field_message(f, expect[i]));
 	/* retiring 门前三包 frees its template for adoption, so adopt[0] is fine */
 	assert_null(field_message(f, "adopt[0].template_id"));
-	assert_int_equal(f->c.err.nfields, (int)ARRAY_SIZE(expect));
+	assert_int_equal(f->t.c.err.nfields, (int)ARRAY_SIZE(expect));
 
 	/* nothing changed */
 	int64_t versions = 0;
-	assert_int_equal(db_get_int(f->db, &versions, "SELECT count(*) FROM rule_versions", ""), DB_OK);
+	assert_int_equal(db_get_int(f->t.db, &versions, "SELECT count(*) FROM rule_versions", ""), DB_OK);
 	assert_int_equal(versions, 3);
 
 	/* adopting what is in force already; adopting in a town; no change at all */
@@ -269,21 +232,21 @@ static void version_checks(void **state)
 	struct rule_version_input in2 = {.unit_id = f->village, .meeting_type = "村民会议",
 					 .meeting_date = "2026-11-23", .nadopt = 1, .adopt = &again};
 	reset(f);
-	assert_int_equal(rules_version_create(&f->c, &in2, &v), RC_INVALID);
+	assert_int_equal(rules_version_create(&f->t.c, &in2, &v), RC_INVALID);
 	assert_non_null(field_message(f, "adopt[0].template_id"));
 	in2.unit_id = f->town;
 	in2.meeting_type = "乡镇党委会议";
 	reset(f);
-	assert_int_equal(rules_version_create(&f->c, &in2, &v), RC_INVALID);
+	assert_int_equal(rules_version_create(&f->t.c, &in2, &v), RC_INVALID);
 	assert_non_null(field_message(f, "adopt"));
 	struct rule_version_input none = {.unit_id = f->village, .meeting_type = "村民会议",
 					  .meeting_date = "2026-11-23"};
 	reset(f);
-	assert_int_equal(rules_version_create(&f->c, &none, &v), RC_INVALID);
+	assert_int_equal(rules_version_create(&f->t.c, &none, &v), RC_INVALID);
 	assert_non_null(field_message(f, "add"));
 	none.unit_id = f->group;
 	reset(f);
-	assert_int_equal(rules_version_create(&f->c, &none, &v), RC_NOT_FOUND);
+	assert_int_equal(rules_version_create(&f->t.c, &none, &v), RC_NOT_FOUND);
 
 	/* retire and re-adopt with adjustments in one version */
 	struct rule_adopt adjust = {.template_id = tpl, .set_points = true, .points = 4,
@@ -292,10 +255,10 @@ static void version_checks(void **state)
 					 .meeting_date = "2026-11-23", .note = "门前三包改为 4 分，不限次数",
 					 .nretire = 1, .retire = &mine, .nadopt = 1, .adopt = &adjust};
 	reset(f);
-	assert_int_equal(rules_version_create(&f->c, &in3, &v), RC_OK);
+	assert_int_equal(rules_version_create(&f->t.c, &in3, &v), RC_OK);
 	struct point_rule r;
 	reset(f);
-	assert_int_equal(rules_get(&f->c, rule_named(f, f->village, "门前三包"), &r), RC_OK);
+	assert_int_equal(rules_get(&f->t.c, rule_named(f, f->village, "门前三包"), &r), RC_OK);
 	assert_int_equal(r.points, 4);
 	assert_int_equal(r.cap_count, 0);
 	assert_string_equal(r.cap_period, "");
@@ -303,7 +266,7 @@ static void version_checks(void **state)
 	assert_int_equal(r.added_version_no, 2);
 	struct rule_version rv;
 	reset(f);
-	assert_int_equal(rules_version_get(&f->c, v, &rv), RC_OK);
+	assert_int_equal(rules_version_get(&f->t.c, v, &rv), RC_OK);
 	assert_int_equal(rv.version_no, 2);
 	assert_int_equal(rv.nadded, 1);
 	assert_int_equal(rv.nretired, 1);
@@ -316,13 +279,13 @@ static void demo_catalog(void **state)
 {
 	struct fixture *f = *state;
 	reset(f);
-	assert_int_equal(rules_seed_demo(&f->c, f->county), RC_OK);
+	assert_int_equal(rules_seed_demo(&f->t.c, f->county), RC_OK);
 	struct point_rule *rules;
 	int n;
 	int64_t total;
 	struct rule_query q = {.unit_id = f->county, .limit = 200};
 	reset(f);
-	assert_int_equal(rules_list(&f->c, &q, &rules, &n, &total), RC_OK);
+	assert_int_equal(rules_list(&f->t.c, &q, &rules, &n, &total), RC_OK);
 	assert_true(n >= 40);
 	assert_int_equal(n, total);
 	for (const char *const *cat = rules_categories; *cat; cat++) {
@@ -338,12 +301,12 @@ static void demo_catalog(void **state)
 			assert_string_equal(rules[i].claim_by, "cadre");
 	}
 	int64_t villages = 0;
-	assert_int_equal(db_get_int(f->db, &villages, "SELECT count(DISTINCT unit_id) FROM rule_versions "
+	assert_int_equal(db_get_int(f->t.db, &villages, "SELECT count(DISTINCT unit_id) FROM rule_versions "
 						      "WHERE meeting_type = '村民代表会议'", ""), DB_OK);
 	assert_int_equal(villages, 2);
 	q.unit_id = f->village2;
 	reset(f);
-	assert_int_equal(rules_list(&f->c, &q, &rules, &n, &total), RC_OK);
+	assert_int_equal(rules_list(&f->t.c, &q, &rules, &n, &total), RC_OK);
 	assert_int_equal(total, n);
 	assert_true(n >= 40);
 	for (int i = 0; i < n; i++)

@@ -135,7 +135,9 @@ export default {
   },
   rankings: {
     title: '红黑榜',
+    kind: '统计周期',
     period: '选择时段',
+    which: '榜单',
     monthLabel: '{y}年{m}月',
     quarterLabel: '{y}年第{q}季度',
     yearLabel: '{y}年',
