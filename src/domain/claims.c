@@ -87,15 +87,6 @@ static bool can_review(const struct ctx *c, const char *hpath, int64_t household
 
 /* ---- validation ---- */
 
-static int64_t today_days(const struct ctx *c)
-{
-	char s[11];
-	int64_t days = 0;
-	time_format_date(c->now, s);
-	time_parse_date(s, &days);
-	return days;
-}
-
 /* Adds a field error unless d is a date within the last CLAIM_MAX_AGE_DAYS days. */
 static bool check_date(struct ctx *c, const char *field, const char *d)
 {
@@ -104,7 +95,7 @@ static bool check_date(struct ctx *c, const char *field, const char *d)
 		return ctx_field(c, field, "请填写日期"), false;
 	if (time_parse_date(d, &days))
 		return ctx_field(c, field, "日期应为 YYYY-MM-DD"), false;
-	int64_t today = today_days(c);
+	int64_t today = time_cn_days(c->now);
 	if (days > today)
 		return ctx_field(c, field, "日期不能晚于今天"), false;
 	if (days < today - CLAIM_MAX_AGE_DAYS)

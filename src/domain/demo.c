@@ -648,7 +648,7 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 	/* ages count to 2026-01-01, or to today when the clock is earlier */
 	struct gen g = {.c = c, .out = out};
 	g.ref_days = time_days_from_civil(2026, 1, 1);
-	int64_t today = (c->now + TIME_CN_OFFSET) / 86400;
+	int64_t today = time_cn_days(c->now);
 	if (today - 1 < g.ref_days)
 		g.ref_days = today - 1;
 	g.min_days = time_days_from_civil(1900, 1, 1);

@@ -481,7 +481,7 @@ static void check_version_input(struct ctx *c, const struct org_unit *u,
 		ctx_field(c, "meeting_type", "应为 %s 之一", b.ptr ? b.ptr : "");
 		buf_release(&b);
 	}
-	int64_t days, today = (c->now + TIME_CN_OFFSET) / 86400;
+	int64_t days, today = time_cn_days(c->now);
 	if (empty(in->meeting_date))
 		ctx_field(c, "meeting_date", "必填");
 	else if (time_parse_date(in->meeting_date, &days))
@@ -837,7 +837,7 @@ static const struct rule_input demo_rules[] = {
 /* The date given, or today when the clock is earlier (a meeting is never in the future). */
 static void demo_date(struct ctx *c, int y, int m, int d, char out[11])
 {
-	int64_t days = time_days_from_civil(y, m, d), today = (c->now + TIME_CN_OFFSET) / 86400;
+	int64_t days = time_days_from_civil(y, m, d), today = time_cn_days(c->now);
 	if (days > today)
 		days = today;
 	time_civil_from_days(days, &y, &m, &d);

@@ -74,11 +74,16 @@ int64_t time_cn_midnight(int64_t days)
 	return days * 86400 - TIME_CN_OFFSET;
 }
 
-void time_to_cn(int64_t t, struct civil *c)
+int64_t time_cn_days(int64_t t)
 {
 	int64_t local = t + TIME_CN_OFFSET;
-	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-	int64_t rem = local - days * 86400;
+	return local >= 0 ? local / 86400 : (local - 86399) / 86400;
+}
+
+void time_to_cn(int64_t t, struct civil *c)
+{
+	int64_t days = time_cn_days(t);
+	int64_t rem = t + TIME_CN_OFFSET - days * 86400;
 	time_civil_from_days(days, &c->year, &c->month, &c->day);
 	c->hour = (int)(rem / 3600);
 	c->min = (int)(rem % 3600 / 60);

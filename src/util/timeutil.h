@@ -21,6 +21,8 @@ bool time_date_valid(const char *s);
 int time_parse_date(const char *s, int64_t *days);
 /* The UTC instant of midnight Asia/Shanghai on that date. */
 int64_t time_cn_midnight(int64_t days);
+/* The Asia/Shanghai date of the instant t, as days since epoch (the inverse). */
+int64_t time_cn_days(int64_t t);
 /* Civil time in Asia/Shanghai of a UTC instant. */
 void time_to_cn(int64_t t, struct civil *c);
 /* "2026-11-23T18:56:31+08:00" into out[26]. */

@@ -41,7 +41,7 @@ test('a deduction asks for confirmation before it is sent', async () => {
   await page.keyboard.type('0003');
   await pickOption(page, '0003');
   await page.keyboard.press('Escape');
-  await page.locator('[data-test=award-note] textarea').fill('11 月 20 日在田边焚烧秸秆，经网格员拍照核实');
+  await page.locator('textarea[data-test=award-note]').fill('11 月 20 日在田边焚烧秸秆，经网格员拍照核实');
   await L.shot(page, 'admin-deduction-form');
   await L.axe(page, 'awards form');
 

@@ -97,7 +97,7 @@ test('claim with a photo → approve in the console → 公示 ends → the vill
   await vp.goto('/publicity');
   await vp.locator('[data-test=publicity-item]', { hasText: '参加志愿劳动' }).waitFor();
   await vp.goto('/');
-  assert.equal(await vp.locator('[data-test=spendable]').innerText(), '0');
+  await vp.locator('[data-test=spendable]').filter({ hasText: /^0$/ }).waitFor();
 
   // the 公示 period (3 days by default) passes; the scheduler credits the entry
   await s.advance(3 * 86400 + 1);

@@ -88,7 +88,7 @@ test('an import with errors shows them by row; the fixed file checks and imports
 
   // the households are in the register
   await page.goto('/admin/households');
-  await page.locator('[data-test=household-search] input').fill('U000');
+  await page.locator('input[data-test=household-search]').fill('U000');
   await page.keyboard.press('Enter');
   await page.locator('[data-test=households-table] .el-table__row', { hasText: 'U0002' }).waitFor();
   assert.equal(await page.locator('[data-test=households-table] .el-table__row').count(), 2);

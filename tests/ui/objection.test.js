@@ -40,7 +40,7 @@ test('a neighbour objects during 公示 and the reviewer rejects the claim', asy
 
   // the cadre opens household 0002 and issues an activation code: a printable slip
   await cp.goto('/admin/households');
-  await cp.locator('[data-test=household-search] input').fill('0002');
+  await cp.locator('input[data-test=household-search]').fill('0002');
   await cp.keyboard.press('Enter');
   await cp.locator('[data-test=households-table] .el-table__row', { hasText: '0002' }).first().click();
   await cp.waitForURL(/\/admin\/households\/\d+/);
@@ -97,7 +97,7 @@ test('a neighbour objects during 公示 and the reviewer rejects the claim', asy
   await detail.getByText('那天我在家').waitFor();
   await L.shot(cp, 'admin-review-objection');
   await cp.keyboard.press('r');
-  const reason = cp.locator('[data-test=reject-reason] input');
+  const reason = cp.locator('input[data-test=reject-reason]');
   await reason.waitFor();
   assert.equal(await reason.evaluate((el) => el === document.activeElement), true, 'R puts the cursor in the reason');
   await cp.keyboard.press('Enter'); // an empty reason is refused

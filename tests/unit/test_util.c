@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/idcard.h"
@@ -370,6 +372,10 @@ static void test_time_shanghai(void **state)
 	assert_string_equal(date, "2024-01-01");
 	time_format_iso(1704124800, iso);
 	assert_string_equal(iso, "2024-01-02T00:00:00+08:00");
+	assert_int_equal(time_cn_days(1704124799), time_days_from_civil(2024, 1, 1));
+	assert_int_equal(time_cn_days(1704124800), time_days_from_civil(2024, 1, 2));
+	assert_int_equal(time_cn_days(time_cn_midnight(-3)), -3);
+	assert_int_equal(time_cn_days(time_cn_midnight(-3) - 1), -4);
 	time_format_date(1704124800, date);
 	assert_string_equal(date, "2024-01-02");
 	/* UTC midnight is 08:00 the same day */
@@ -500,6 +506,29 @@ static void test_buf_cap(void **state)
 	buf_release(&b);
 }
 
+static void test_buf_file(void **state)
+{
+	char path[] = "/tmp/cunzhi-test-buf-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "hello\n", 6), 6);
+	close(fd);
+	struct buf b;
+	buf_init(&b, 16);
+	assert_int_equal(buf_adds(&b, ">"), 0);
+	assert_int_equal(buf_add_file(&b, path), 0);
+	assert_string_equal(b.ptr, ">hello\n");
+	assert_int_equal(buf_add_file(&b, path), 0);
+	assert_int_equal(buf_add_file(&b, path), -1);   /* past the cap */
+	assert_true(b.failed);
+	buf_release(&b);
+	unlink(path);
+	buf_init(&b, 16);
+	assert_int_equal(buf_add_file(&b, path), -1);   /* gone */
+	assert_false(b.failed);
+	buf_release(&b);
+}
+
 static void test_buf_json(void **state)
 {
 	struct buf b;
@@ -602,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_time_shanghai),
 		cmocka_unit_test(test_time_age),
 		cmocka_unit_test(test_buf_cap),
+		cmocka_unit_test(test_buf_file),
 		cmocka_unit_test(test_buf_json),
 		cmocka_unit_test(test_str_copy),
 		cmocka_unit_test(test_arena),

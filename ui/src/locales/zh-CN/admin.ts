@@ -6,6 +6,7 @@ export default {
   common: {
     ...common.common,
     actions: '操作',
+    details: '详情',
   },
   nav: {
     menu: '功能菜单',
