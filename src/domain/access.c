@@ -104,3 +104,19 @@ int access_scopes(const struct ctx *c, enum perm p, const char **paths, int max)
 	}
 	return n;
 }
+
+bool access_touches(const struct ctx *c, const char *unit_path)
+{
+	if (c->system)
+		return true;
+	if (!c->actor || !unit_path)
+		return false;
+	size_t pl = strlen(unit_path);
+	for (int i = 0; i < c->actor->ngrants; i++) {
+		const char *g = c->actor->grants[i].path;
+		size_t gl = strlen(g);
+		if (gl && !strncmp(g, unit_path, gl < pl ? gl : pl))
+			return true;
+	}
+	return false;
+}

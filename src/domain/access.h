@@ -43,6 +43,10 @@ bool access_can_read_household(const struct ctx *c, const char *village_path, in
 /* The paths under which the actor holds perm, for list queries; returns the count
  * (0 = nothing in scope). The system context gets "/". */
 int access_scopes(const struct ctx *c, enum perm p, const char **paths, int max);
+/* True when some grant of the actor lies inside the unit, or the unit inside it: the
+ * actor has business there (a villager in their village, a cadre in the town). Used for
+ * reading what is not personal: unit names, the rule catalog, settings. */
+bool access_touches(const struct ctx *c, const char *unit_path);
 /* True when the actor holds any role that may change things (not only an inspector). */
 bool access_has_role(const struct ctx *c, const char *role);
 

@@ -41,12 +41,26 @@ void ledger_draft_read(struct ledger_draft *d, struct db_stmt *st)
 	d->in.category = d->category;
 }
 
+/* Takes the village chain's row lock (creating the head on first use). Every writer
+ * of the ledger locks the head before any household's balances, so two writers can
+ * never wait for each other in opposite order. */
+static int lock_head(struct ctx *c, int64_t village_id)
+{
+	int rc = db_run(c->db, "INSERT INTO ledger_heads (village_id, seq, hash) VALUES (?, 0, ?) "
+			       "ON CONFLICT (village_id) DO NOTHING", "it", village_id, GENESIS);
+	if (rc == DB_OK)
+		rc = db_run(c->db, "UPDATE ledger_heads SET seq = seq WHERE village_id = ?", "i", village_id);
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "积分台账");
+}
+
 int ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id)
 {
-	/* balances first: the row lock orders concurrent changes of one household */
-	int rc = db_run(c->db, "INSERT INTO balances (household_id, spendable, honour, updated_at) "
-			       "VALUES (?, 0, 0, ?) ON CONFLICT (household_id) DO NOTHING",
-			"ii", in->household_id, c->now);
+	int rc = lock_head(c, in->village_id);
+	if (rc)
+		return rc;
+	rc = db_run(c->db, "INSERT INTO balances (household_id, spendable, honour, updated_at) "
+			   "VALUES (?, 0, 0, ?) ON CONFLICT (household_id) DO NOTHING",
+		    "ii", in->household_id, c->now);
 	if (rc != DB_OK)
 		return ctx_db_fail(c, rc, "积分余额");
 	bool guard = !strcmp(in->source, "redemption");
@@ -62,12 +76,8 @@ int ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_i
 	if (rc != DB_OK)
 		return ctx_db_fail(c, rc, "积分余额");
 
-	rc = db_run(c->db, "INSERT INTO ledger_heads (village_id, seq, hash) VALUES (?, 0, ?) "
-			   "ON CONFLICT (village_id) DO NOTHING", "it", in->village_id, GENESIS);
-	struct db_stmt *st = rc == DB_OK
-		? db_query(c->db, "UPDATE ledger_heads SET seq = seq + 1 WHERE village_id = ? RETURNING seq, hash",
-			   "i", in->village_id)
-		: NULL;
+	struct db_stmt *st = db_query(c->db, "UPDATE ledger_heads SET seq = seq + 1 WHERE village_id = ? "
+					     "RETURNING seq, hash", "i", in->village_id);
 	if (!st || db_step(st) != DB_ROW) {
 		db_finalize(st);
 		return ctx_db_fail(c, DB_ERROR, "积分台账");
@@ -223,10 +233,10 @@ int ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t 
 	if (rc)
 		return rc;
 	int64_t done = 0;
-	/* the household's balances row, locked first, serialises corrections of its entries */
-	if (db_run(c->db, "UPDATE balances SET updated_at = updated_at WHERE household_id = ?", "i",
-		   in->household_id) != DB_OK ||
-	    db_get_int(c->db, &done, "SELECT count(*) FROM ledger WHERE source = 'correction' AND ref_id = ?",
+	/* the village chain's lock, taken first, serialises corrections of its entries */
+	if ((rc = lock_head(c, in->village_id)))
+		return ctx_end(c, rc);
+	if (db_get_int(c->db, &done, "SELECT count(*) FROM ledger WHERE source = 'correction' AND ref_id = ?",
 		       "i", entry_id) != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "更正台账"));
 	if (done)
@@ -277,6 +287,9 @@ static int reset_village(struct ctx *c, int64_t village_id, int year, int64_t *e
 		return ctx_end(c, RC_OK);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "积分清零"));
+	/* hold the chain while reading the balances, so no credit slips in between */
+	if ((rc = lock_head(c, village_id)))
+		return ctx_end(c, rc);
 	struct db_stmt *st = db_query(c->db, "SELECT b.household_id, b.spendable FROM balances b "
 					     "JOIN households h ON h.id = b.household_id "
 					     "WHERE h.village_id = ? AND b.spendable <> 0 ORDER BY b.household_id",

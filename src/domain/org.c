@@ -167,22 +167,6 @@ int org_rename(struct ctx *c, int64_t id, const char *name)
 	return ctx_end(c, rc);
 }
 
-static bool scope_touches(const struct ctx *c, const char *path)
-{
-	if (c->system)
-		return true;
-	if (!c->actor)
-		return false;
-	for (int i = 0; i < c->actor->ngrants; i++) {
-		const char *g = c->actor->grants[i].path;
-		size_t gl = strlen(g), pl = strlen(path);
-		/* the grant is inside this unit, or this unit is inside the grant */
-		if (!strncmp(g, path, gl < pl ? gl : pl))
-			return true;
-	}
-	return false;
-}
-
 int org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
 {
 	struct org_unit parent = {.path = "/"};
@@ -191,7 +175,7 @@ int org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
 		if (rc)
 			return rc;
 	}
-	if (!scope_touches(c, parent.path))
+	if (!access_touches(c, parent.path))
 		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位");
 	const char *sql =
 		"SELECT " UNIT_COLS ", (SELECT count(*) FROM households h JOIN org_units v ON v.id = h.village_id "
@@ -215,7 +199,7 @@ int org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
 		struct org_unit *u = &(*out)[*n];
 		read_unit(st, u);
 		u->households = db_col_int(st, 6);
-		if (scope_touches(c, u->path))
+		if (access_touches(c, u->path))
 			(*n)++;
 	}
 	db_finalize(st);

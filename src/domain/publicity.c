@@ -25,6 +25,17 @@ int publicity_settings_get(struct ctx *c, int64_t village_id, struct village_set
 	return RC_OK;
 }
 
+int publicity_settings_read(struct ctx *c, int64_t village_id, struct village_settings *out)
+{
+	struct org_unit v;
+	int rc = org_get(c, village_id, &v);
+	if (rc)
+		return rc;
+	if (strcmp(v.kind, "village") || !access_touches(c, v.path))
+		return ctx_fail(c, RC_NOT_FOUND, "村不存在");
+	return publicity_settings_get(c, village_id, out);
+}
+
 static bool month_day_valid(const char *s)
 {
 	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

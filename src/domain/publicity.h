@@ -20,6 +20,8 @@ struct village_settings {
 
 /* Settings of a village (defaults when never set); no access check. */
 int publicity_settings_get(struct ctx *c, int64_t village_id, struct village_settings *out);
+/* The same for a reader: the village must exist and the actor have business there. */
+int publicity_settings_read(struct ctx *c, int64_t village_id, struct village_settings *out);
 /* Changes them (cadre of the village). */
 int publicity_settings_set(struct ctx *c, const struct village_settings *in);
 

@@ -174,22 +174,16 @@ bool rules_can_read(const struct ctx *c, const char *unit_path, const char *unit
 		return true;
 	if (!c->actor || !unit_path || !unit_kind)
 		return false;
-	bool village = !strcmp(unit_kind, "village");
-	if (!village && strcmp(unit_kind, "town") && strcmp(unit_kind, "county"))
+	if (!strcmp(unit_kind, "village"))
+		return access_touches(c, unit_path);
+	if (strcmp(unit_kind, "town") && strcmp(unit_kind, "county"))
 		return false;
-	size_t pl = strlen(unit_path), cl = county_prefix(unit_path);
+	/* templates: any role in the same county */
+	size_t cl = county_prefix(unit_path);
 	for (int i = 0; i < c->actor->ngrants; i++) {
 		const char *g = c->actor->grants[i].path;
-		size_t gl = strlen(g);
-		if (!gl)
-			continue;
-		if (village) {
-			/* the grant is inside the village, or the village inside the grant */
-			if (!strncmp(g, unit_path, gl < pl ? gl : pl))
-				return true;
-		} else if (cl && gl >= cl && !strncmp(g, unit_path, cl)) {
-			return true;   /* any role in the same county */
-		}
+		if (cl && strlen(g) >= cl && !strncmp(g, unit_path, cl))
+			return true;
 	}
 	return false;
 }

@@ -86,7 +86,7 @@ int api_points_settings_get(struct req *r)
 	int64_t id;
 	struct village_settings s;
 	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = publicity_settings_get(&r->ctx, id, &s)))
+	if (rc || (rc = publicity_settings_read(&r->ctx, id, &s)))
 		return rc;
 	r->out = settings_json(&s);
 	return RC_OK;
@@ -102,8 +102,9 @@ int api_points_settings_put(struct req *r)
 	};
 	int64_t id;
 	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = req_check_body(r, spec)))
+	if (rc)
 		return rc;
+	req_check_body(r, spec); /* reported together with the domain's checks below */
 	struct village_settings s = {.village_id = id,
 				     .publicity_days = (int)req_int(r, "publicity_days", 3),
 				     .red_list_size = (int)req_int(r, "red_list_size", 10)};
