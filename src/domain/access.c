@@ -10,8 +10,8 @@ static const struct role_def roles[] = {
 	{"assessor", "评议小组", P_REGISTER_READ | P_POINTS_REVIEW, "village,group"},
 	{"cadre", "村两委", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
 				   P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_REVIEW | P_POINTS_ADMIN |
-				   P_POINTS_CLAIM, "village"},
-	{"clerk", "超市管理员", 0, "village,town"},
+				   P_POINTS_CLAIM | P_SHOP_ADMIN | P_SHOP_COUNTER, "village"},
+	{"clerk", "超市管理员", P_SHOP_COUNTER | P_SHOP_ADMIN, "village,town"},
 	{"town_official", "乡镇干部", P_REGISTER_READ | P_AUDIT_READ, "town"},
 	{"county_admin", "区县管理员", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
 					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE,

@@ -19,6 +19,8 @@ enum perm {
 				       settings, corrections, publishing rankings */
 	P_POINTS_CLAIM = 1 << 9,    /* claim on behalf of households in scope (grid workers) */
 	P_POINTS_TEMPLATE = 1 << 10, /* county and town rule templates */
+	P_SHOP_ADMIN = 1 << 11,     /* shops, goods, windows, stock-in and adjustments, cards, reports */
+	P_SHOP_COUNTER = 1 << 12,   /* redemption and returns at the counter */
 };
 
 struct role_def {

@@ -107,6 +107,10 @@ int api_household_ledger_export(struct req *r);
 int api_village_ledger_export(struct req *r);
 int api_stats_points(struct req *r);
 
+/* api_shop.c */
+
+/* api_counter.c */
+
 /* server.c */
 int api_health(struct req *r);
 int api_test_clock(struct req *r);

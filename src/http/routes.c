@@ -88,6 +88,10 @@ const struct route routes[] = {
 	{"GET", "/api/v1/villages/:id/ledger/export.xlsx", api_village_ledger_export, 0},
 	{"GET", "/api/v1/stats/points", api_stats_points, 0},
 
+	/* shop: shops, goods, stock, reports (api_shop.c) */
+
+	/* shop: cards, redemption, returns, pre-orders (api_counter.c) */
+
 	{"POST", "/api/v1/test/clock", api_test_clock, RF_PUBLIC | RF_JSON | RF_TEST},
 	{0, 0, 0, 0},
 };
