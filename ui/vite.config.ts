@@ -63,6 +63,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // dist/.vite/manifest.json: which files each page and route loads (tests/ui/bundle-size.js)
+    manifest: true,
     assetsDir: 'assets',
     target: 'es2019',
     cssCodeSplit: true,

@@ -110,6 +110,22 @@ int api_stats_points(struct req *r);
 /* api_shop.c */
 
 /* api_counter.c */
+int api_card_issue(struct req *r);
+int api_cards_list(struct req *r);
+int api_card_get(struct req *r);
+int api_card_revoke(struct req *r);
+int api_card_qr_png(struct req *r);
+int api_card_qr_svg(struct req *r);
+int api_counter_lookup(struct req *r);
+int api_counter_redeem(struct req *r);
+int api_counter_return(struct req *r);
+int api_receipt_get(struct req *r);
+int api_household_receipts(struct req *r);
+int api_preorder_create(struct req *r);
+int api_preorders_list(struct req *r);
+int api_preorder_get(struct req *r);
+int api_preorder_collect(struct req *r);
+int api_preorder_cancel(struct req *r);
 
 /* server.c */
 int api_health(struct req *r);

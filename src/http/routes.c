@@ -91,6 +91,22 @@ const struct route routes[] = {
 	/* shop: shops, goods, stock, reports (api_shop.c) */
 
 	/* shop: cards, redemption, returns, pre-orders (api_counter.c) */
+	{"POST", "/api/v1/households/:id/cards", api_card_issue, RF_JSON},
+	{"GET", "/api/v1/households/:id/cards", api_cards_list, 0},
+	{"GET", "/api/v1/cards/:id", api_card_get, 0},
+	{"POST", "/api/v1/cards/:id/revoke", api_card_revoke, 0},
+	{"GET", "/api/v1/cards/:id/qr.png", api_card_qr_png, 0},
+	{"GET", "/api/v1/cards/:id/qr.svg", api_card_qr_svg, 0},
+	{"POST", "/api/v1/counter/lookup", api_counter_lookup, RF_JSON},
+	{"POST", "/api/v1/counter/redeem", api_counter_redeem, RF_JSON},
+	{"POST", "/api/v1/counter/returns", api_counter_return, RF_JSON},
+	{"GET", "/api/v1/receipts/:id", api_receipt_get, 0},
+	{"GET", "/api/v1/households/:id/receipts", api_household_receipts, 0},
+	{"POST", "/api/v1/preorders", api_preorder_create, RF_JSON},
+	{"GET", "/api/v1/preorders", api_preorders_list, 0},
+	{"GET", "/api/v1/preorders/:id", api_preorder_get, 0},
+	{"POST", "/api/v1/preorders/:id/collect", api_preorder_collect, RF_JSON},
+	{"POST", "/api/v1/preorders/:id/cancel", api_preorder_cancel, 0},
 
 	{"POST", "/api/v1/test/clock", api_test_clock, RF_PUBLIC | RF_JSON | RF_TEST},
 	{0, 0, 0, 0},

@@ -139,8 +139,7 @@ test('the console pages of a village cadre', async () => {
   // the ranking of the current month shows the credited awards
   await page.goto('/admin/rankings');
   const month = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
-  const periodSelect = page.getByRole('combobox', { name: '时段' });
-  await periodSelect.click();
+  await page.getByRole('combobox', { name: '时段' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
   await pickOption(page, month);
   await page.locator('.el-table__row').first().waitFor();
   await L.shot(page, 'admin-rankings-live');

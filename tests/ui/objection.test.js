@@ -109,7 +109,7 @@ test('a neighbour objects during 公示 and the reviewer rejects the claim', asy
   // the console lists the objection as upheld
   await cp.goto('/admin/publicity');
   await cp.getByRole('tab', { name: '异议' }).click();
-  await cp.locator('[data-test=objections-table]').getByText('异议成立').waitFor();
+  await cp.locator('[data-test=objections-table]').getByText('异议成立', { exact: true }).waitFor();
   await L.shot(cp, 'admin-publicity-objections');
   await L.axe(cp, 'admin publicity');
 
@@ -117,7 +117,7 @@ test('a neighbour objects during 公示 and the reviewer rejects the claim', asy
   await np.goto('/publicity');
   await np.getByRole('tab', { name: '我的异议' }).click();
   const mine = np.locator('[data-test=my-objection]').first();
-  await mine.getByText('异议成立').waitFor();
+  await mine.getByText('异议成立', { exact: true }).waitFor();
   assert.match(await mine.innerText(), /经核实当天未打扫/);
   await L.shot(np, 'villager-my-objections');
 

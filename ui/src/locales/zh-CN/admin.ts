@@ -300,6 +300,7 @@ export default {
   rankings: {
     unit: '范围',
     publish: '发布',
+    notEnded: '本期未结束，期满后才能发布',
     publishConfirm: '发布 {unit} {period} 的红黑榜？发布后榜单冻结，不再随台账更正而变化。',
     published: '已发布',
     alreadyPublished: '（已发布）',

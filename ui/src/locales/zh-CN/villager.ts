@@ -44,7 +44,7 @@ export default {
     ledgerLink: '积分明细',
     spendable: '可兑换积分',
     honour: '累计积分',
-    rank: '本月村内排名',
+    rank: '本月排名',
     codeTitle: '我家的户码',
     codeAlt: '户码二维码',
     codeHint: '兑换和活动签到时出示，每分钟自动更新',
