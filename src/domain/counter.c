@@ -997,9 +997,9 @@ int counter_redeem(struct ctx *c, const struct redeem_input *in, int64_t *receip
 	if (!shop_can(c, &s, P_SHOP_COUNTER) || !c->actor)
 		return ctx_fail(c, RC_FORBIDDEN, "无权在「%s」收银", s.name);
 	/* a retry of a confirmed request returns its receipt, even after the code expired */
-	int64_t found = 0;
-	rc = find_keyed(c, s.id, in->idempotency_key, "sale", code_hint(c, in->code), 0, 0, in->items, in->nitems,
-			&found);
+	int64_t found = 0, hint = code_hint(c, in->code);
+	rc = hint ? find_keyed(c, s.id, in->idempotency_key, "sale", hint, 0, 0, in->items, in->nitems, &found)
+		  : RC_OK;
 	if (rc || found) {
 		*receipt_id = found;
 		*replayed = found != 0;
@@ -1637,38 +1637,35 @@ int counter_preorder_cancel(struct ctx *c, int64_t id)
 
 int counter_lapse_due(struct ctx *c, int64_t *lapsed)
 {
+	/* at most LAPSE_BATCH a run, so one run's memory stays bounded; the scheduler
+	 * comes back within a minute for the rest */
 	*lapsed = 0;
-	int64_t after = 0;
-	for (;;) {
-		int64_t ids[LAPSE_BATCH];
-		int n = 0;
-		struct db_stmt *st = db_query(c->db, "SELECT id FROM preorders WHERE status = 'reserved' "
-						     "AND expires_at <= ? AND id > ? ORDER BY id LIMIT ?",
-					      "iii", c->now, after, (int64_t)LAPSE_BATCH);
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "预订");
-		while (n < LAPSE_BATCH && db_step(st) == DB_ROW)
-			ids[n++] = db_col_int(st, 0);
-		db_finalize(st);
-		for (int i = 0; i < n; i++) {
-			after = ids[i];
-			struct preorder p;
-			int rc = load_preorder(c, ids[i], &p);
-			if (rc)
-				return rc;
-			if ((rc = ctx_begin(c)))
-				return rc;
-			if (!(rc = lock_shop(c, p.shop_id)))
-				rc = release_locked(c, &p, "lapsed", "lapse");
-			rc = ctx_end(c, rc);
-			if (rc == RC_OK)
-				(*lapsed)++;
-			else if (rc == RC_CONFLICT)
-				memset(&c->err, 0, sizeof(c->err));  /* collected or cancelled meanwhile */
-			else
-				return rc;
-		}
-		if (n < LAPSE_BATCH)
-			return RC_OK;
+	int64_t ids[LAPSE_BATCH];
+	int n = 0;
+	struct db_stmt *st = db_query(c->db, "SELECT id FROM preorders WHERE status = 'reserved' "
+					     "AND expires_at <= ? ORDER BY id LIMIT ?",
+				      "ii", c->now, (int64_t)LAPSE_BATCH);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "预订");
+	while (n < LAPSE_BATCH && db_step(st) == DB_ROW)
+		ids[n++] = db_col_int(st, 0);
+	db_finalize(st);
+	for (int i = 0; i < n; i++) {
+		struct preorder p;
+		int rc = load_preorder(c, ids[i], &p);
+		if (rc)
+			return rc;
+		if ((rc = ctx_begin(c)))
+			return rc;
+		if (!(rc = lock_shop(c, p.shop_id)))
+			rc = release_locked(c, &p, "lapsed", "lapse");
+		rc = ctx_end(c, rc);
+		if (rc == RC_OK)
+			(*lapsed)++;
+		else if (rc == RC_CONFLICT)
+			memset(&c->err, 0, sizeof(c->err));  /* collected or cancelled meanwhile */
+		else
+			return rc;
 	}
+	return RC_OK;
 }

@@ -220,8 +220,8 @@ int counter_preorder_collect(struct ctx *c, int64_t id, const char *code, const 
 			     const char *idempotency_key, int64_t *receipt_id, bool *replayed);
 /* Cancels an open pre-order (its household's villager or the shop's staff). */
 int counter_preorder_cancel(struct ctx *c, int64_t id);
-/* The job: lapses open pre-orders past their time and puts their stock back.
- * Idempotent; *lapsed counts them. */
+/* The job: lapses open pre-orders past their time and puts their stock back, at most
+ * 200 a run (the scheduler comes back for the rest). Idempotent; *lapsed counts them. */
 int counter_lapse_due(struct ctx *c, int64_t *lapsed);
 
 #endif

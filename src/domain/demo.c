@@ -4,6 +4,7 @@
 #include "domain/audit.h"
 #include "domain/demo.h"
 #include "domain/rules.h"
+#include "domain/shop.h"
 #include "util/timeutil.h"
 
 /* ---- the generator ---- */
@@ -705,6 +706,7 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		goto cleanup;
 
 	/* the logins */
+	int64_t clerk_id = 0;
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(staff); i++) {
 		const struct staff *s = &staff[i];
 		if (s->unit == U_VILLAGE2 && nvillages < 2)
@@ -718,6 +720,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 							    : villages[s->unit == U_VILLAGE1 ? 0 : 1].spec->name;
 		int64_t uid;
 		rc = add_login(c, out, s->role, unit, unit_name, s->phone, s->name, &uid);
+		if (!rc && !strcmp(s->role, "clerk"))
+			clerk_id = uid;
 	}
 	if (!rc) {
 		int64_t uid;
@@ -726,6 +730,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		if (!rc)
 			rc = link_resident(c, villages[0].id, uid, g.villager_resident);
 	}
+	/* the points shop of village 1, stocked by its clerk */
+	if (!rc)
+		rc = shop_seed_demo(c, villages[0].id, clerk_id);
 
 cleanup:
 	free(g.seq);

@@ -12,12 +12,6 @@
 
 #define XLSX_MAX (256u << 20)
 
-struct xlsx {
-	char path[512];
-	lxw_workbook *wb;
-	lxw_format *head, *text, *num;
-};
-
 static const struct {
 	const char *source, *label;
 } source_labels[] = {
@@ -33,14 +27,14 @@ static const char *source_label(const char *s)
 	return s;
 }
 
-static void cn_minute(int64_t t, char out[17])
+void export_minute(int64_t t, char out[17])
 {
 	struct civil cv;
 	time_to_cn(t, &cv);
 	snprintf(out, 17, "%04d-%02d-%02d %02d:%02d", cv.year, cv.month, cv.day, cv.hour, cv.min);
 }
 
-static int xlsx_open(struct ctx *c, struct xlsx *x, bool big)
+int xlsx_open(struct ctx *c, struct xlsx *x, bool big)
 {
 	memset(x, 0, sizeof(*x));
 	const char *dir = getenv("TMPDIR");
@@ -70,7 +64,7 @@ static int xlsx_open(struct ctx *c, struct xlsx *x, bool big)
 }
 
 /* Closes the workbook and reads the file back into out. */
-static int xlsx_finish(struct ctx *c, struct xlsx *x, struct export_file *out)
+int xlsx_finish(struct ctx *c, struct xlsx *x, struct export_file *out)
 {
 	int rc = RC_OK;
 	if (workbook_close(x->wb) != LXW_NO_ERROR) {
@@ -91,13 +85,13 @@ cleanup:
 }
 
 /* Abandons a workbook after an error (the file is written, then removed). */
-static void xlsx_abort(struct xlsx *x)
+void xlsx_abort(struct xlsx *x)
 {
 	workbook_close(x->wb);
 	unlink(x->path);
 }
 
-static void header_row(struct xlsx *x, lxw_worksheet *ws, const char *const *cols, const double *widths)
+void xlsx_header_row(struct xlsx *x, lxw_worksheet *ws, const char *const *cols, const double *widths)
 {
 	for (int k = 0; cols[k]; k++) {
 		worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k, widths[k], NULL);
@@ -107,7 +101,7 @@ static void header_row(struct xlsx *x, lxw_worksheet *ws, const char *const *col
 }
 
 /* The 说明 sheet: one label and value per row. */
-static void info_sheet(struct xlsx *x, const char *const (*lines)[2], size_t n)
+void xlsx_info_sheet(struct xlsx *x, const char *const (*lines)[2], size_t n)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(x->wb, "说明");
 	worksheet_set_column(ws, 0, 0, 16, NULL);
@@ -118,7 +112,7 @@ static void info_sheet(struct xlsx *x, const char *const (*lines)[2], size_t n)
 	}
 }
 
-static void period_text(char *out, size_t len, const char *from, const char *to)
+void export_period_text(char *out, size_t len, const char *from, const char *to)
 {
 	bool f = from && from[0], t = to && to[0];
 	if (f && t)
@@ -132,7 +126,7 @@ static void period_text(char *out, size_t len, const char *from, const char *to)
 }
 
 /* Parses the optional dates into [start, end) instants; field errors name from and to. */
-static int period_bounds(struct ctx *c, const char *from, const char *to, bool required, int64_t *start,
+int export_period_bounds(struct ctx *c, const char *from, const char *to, bool required, int64_t *start,
 			 int64_t *end)
 {
 	int64_t fd = 0, td = 0;
@@ -184,7 +178,7 @@ static int count_rows(struct ctx *c, const char *where_col, int64_t id, int64_t 
 	return RC_OK;
 }
 
-static void date_suffix(char *out, size_t len, const char *from, const char *to)
+void export_date_suffix(char *out, size_t len, const char *from, const char *to)
 {
 	bool f = from && from[0], t = to && to[0];
 	if (f && t)
@@ -202,7 +196,7 @@ int export_household_ledger(struct ctx *c, int64_t household_id, const char *fro
 {
 	memset(out, 0, sizeof(*out));
 	int64_t start, end;
-	int rc = period_bounds(c, from, to, false, &start, &end);
+	int rc = export_period_bounds(c, from, to, false, &start, &end);
 	if (rc)
 		return rc;
 	if (!end)
@@ -255,7 +249,7 @@ int export_household_ledger(struct ctx *c, int64_t household_id, const char *fro
 					   "可兑换积分变动", "累计积分变动", "可兑换积分余额",
 					   "累计积分余额", "说明", "经办人", NULL};
 	static const double widths[] = {8, 18, 10, 8, 12, 24, 14, 14, 14, 14, 30, 10};
-	header_row(&x, ws, cols, widths);
+	xlsx_header_row(&x, ws, cols, widths);
 	lxw_row_t row = 1;
 	int64_t sp = open_sp, hon = open_hon;
 	if (start) {
@@ -272,7 +266,7 @@ int export_household_ledger(struct ctx *c, int64_t household_id, const char *fro
 	}
 	while ((dbrc = db_step(st)) == DB_ROW) {
 		char at[17];
-		cn_minute(db_col_int(st, 1), at);
+		export_minute(db_col_int(st, 1), at);
 		sp += db_col_int(st, 8);
 		hon += db_col_int(st, 9);
 		worksheet_write_number(ws, row, 0, (double)db_col_int(st, 0), x.num);
@@ -295,16 +289,16 @@ int export_household_ledger(struct ctx *c, int64_t household_id, const char *fro
 		return ctx_db_fail(c, dbrc, "读取积分台账");
 	}
 	char period[64], now[17], entries[24];
-	period_text(period, sizeof(period), from, to);
-	cn_minute(c->now, now);
+	export_period_text(period, sizeof(period), from, to);
+	export_minute(c->now, now);
 	snprintf(entries, sizeof(entries), "%lld", (long long)n);
 	const char *const lines[][2] = {
 		{"村", vname}, {"户号", number}, {"户主", head}, {"期间", period}, {"条数", entries},
 		{"导出时间", now}, {"说明", "积分变动为正表示增加、为负表示减少；余额按本表顺序累计"},
 	};
-	info_sheet(&x, lines, ARRAY_SIZE(lines));
+	xlsx_info_sheet(&x, lines, ARRAY_SIZE(lines));
 	char suffix[64];
-	date_suffix(suffix, sizeof(suffix), from, to);
+	export_date_suffix(suffix, sizeof(suffix), from, to);
 	snprintf(out->name, sizeof(out->name), "%s%s户积分台账%s.xlsx", vname, number, suffix);
 	snprintf(out->ascii_name, sizeof(out->ascii_name), "ledger-household-%lld.xlsx", (long long)household_id);
 	return xlsx_finish(c, &x, out);
@@ -315,7 +309,7 @@ int export_village_ledger(struct ctx *c, int64_t village_id, const char *from, c
 {
 	memset(out, 0, sizeof(*out));
 	int64_t start, end;
-	int rc = period_bounds(c, from, to, true, &start, &end);
+	int rc = export_period_bounds(c, from, to, true, &start, &end);
 	if (rc)
 		return rc;
 	struct org_unit v;
@@ -337,7 +331,7 @@ int export_village_ledger(struct ctx *c, int64_t village_id, const char *from, c
 	static const char *const cols[] = {"序号", "时间", "户号", "户主", "成员", "来源", "类别", "事项",
 					   "可兑换积分变动", "累计积分变动", "说明", "经办人", "哈希", NULL};
 	static const double widths[] = {8, 18, 10, 10, 10, 8, 12, 24, 14, 14, 30, 10, 20};
-	header_row(&x, ws, cols, widths);
+	xlsx_header_row(&x, ws, cols, widths);
 	struct db_stmt *st = db_query(c->db, LEDGER_SELECT "WHERE l.village_id = ? AND l.at >= ? AND l.at < ? ORDER BY l.seq",
 				      "iii", village_id, start, end);
 	if (!st) {
@@ -348,7 +342,7 @@ int export_village_ledger(struct ctx *c, int64_t village_id, const char *from, c
 	int dbrc;
 	while ((dbrc = db_step(st)) == DB_ROW) {
 		char at[17];
-		cn_minute(db_col_int(st, 1), at);
+		export_minute(db_col_int(st, 1), at);
 		worksheet_write_number(ws, row, 0, (double)db_col_int(st, 0), x.num);
 		worksheet_write_string(ws, row, 1, at, x.text);
 		worksheet_write_string(ws, row, 2, db_col_text(st, 2), x.text);
@@ -370,16 +364,16 @@ int export_village_ledger(struct ctx *c, int64_t village_id, const char *from, c
 		return ctx_db_fail(c, dbrc, "读取积分台账");
 	}
 	char period[64], now[17], entries[24];
-	period_text(period, sizeof(period), from, to);
-	cn_minute(c->now, now);
+	export_period_text(period, sizeof(period), from, to);
+	export_minute(c->now, now);
 	snprintf(entries, sizeof(entries), "%lld", (long long)n);
 	const char *const lines[][2] = {
 		{"村", v.name}, {"期间", period}, {"条数", entries}, {"导出时间", now},
 		{"说明", "按台账序号排列；哈希为该条记录在本村积分台账哈希链中的值"},
 	};
-	info_sheet(&x, lines, ARRAY_SIZE(lines));
+	xlsx_info_sheet(&x, lines, ARRAY_SIZE(lines));
 	char suffix[64];
-	date_suffix(suffix, sizeof(suffix), from, to);
+	export_date_suffix(suffix, sizeof(suffix), from, to);
 	snprintf(out->name, sizeof(out->name), "%s积分台账%s.xlsx", v.name, suffix);
 	snprintf(out->ascii_name, sizeof(out->ascii_name), "ledger-village-%lld-%s-%s.xlsx", (long long)village_id,
 		 from, to);
@@ -405,8 +399,8 @@ int export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out)
 	lxw_worksheet *black = workbook_add_worksheet(x.wb, "黑榜");
 	static const char *const rank_cols[] = {"名次", "户号", "户主", "积分", NULL};
 	static const double rank_widths[] = {8, 12, 12, 10};
-	header_row(&x, all, rank_cols, rank_widths);
-	header_row(&x, red, rank_cols, rank_widths);
+	xlsx_header_row(&x, all, rank_cols, rank_widths);
+	xlsx_header_row(&x, red, rank_cols, rank_widths);
 	for (int i = 0; i < r.nrows; i++) {
 		const struct ranking_row *w = &r.rows[i];
 		for (int s = 0; s < (i < r.nred ? 2 : 1); s++) {
@@ -420,7 +414,7 @@ int export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out)
 	}
 	static const char *const black_cols[] = {"户号", "户主", "扣分次数", "扣分", NULL};
 	static const double black_widths[] = {12, 12, 10, 10};
-	header_row(&x, black, black_cols, black_widths);
+	xlsx_header_row(&x, black, black_cols, black_widths);
 	for (int i = 0; i < r.nblack; i++) {
 		const struct black_row *w = &r.black[i];
 		lxw_row_t row = (lxw_row_t)(i + 1);
@@ -433,7 +427,7 @@ int export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out)
 	char from[11], to[11], published[17];
 	time_format_date(r.period.start, from);
 	time_format_date(r.period.end - 1, to);
-	cn_minute(r.published_at, published);
+	export_minute(r.published_at, published);
 	char red_n[16], count[24];
 	snprintf(red_n, sizeof(red_n), "%d", r.red_list_size);
 	snprintf(count, sizeof(count), "%lld", (long long)r.ledger_count);
@@ -450,7 +444,7 @@ int export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out)
 		{"排名依据", "期间内获得的累计积分（申报、加分、扣分、活动及其更正）；同分同名次，按户号排列"},
 		{"黑榜", "期间内有扣分记录的户（已更正撤销的扣分不计）"},
 	};
-	info_sheet(&x, lines, ARRAY_SIZE(lines));
+	xlsx_info_sheet(&x, lines, ARRAY_SIZE(lines));
 	worksheet_activate(all);
 
 	snprintf(out->name, sizeof(out->name), "%s%s%s红黑榜.xlsx", r.village_name, group ? r.unit_name : "",

@@ -1,5 +1,6 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
 #include "domain/account.h"
+#include "domain/counter.h"
 #include "domain/jobs.h"
 #include "domain/ledger.h"
 #include "domain/publicity.h"
@@ -31,6 +32,8 @@ int jobs_run_report(struct ctx *c, struct jobs_report *out)
 	if ((rc = ctx_end(c, rc)))
 		return rc;
 	if ((rc = publicity_credit_due(c, &out->credited)))
+		return rc;
+	if ((rc = counter_lapse_due(c, &out->preorders_lapsed)))
 		return rc;
 	return ledger_reset_due(c, &out->reset_entries);
 }

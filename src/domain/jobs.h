@@ -10,6 +10,7 @@ struct jobs_report {
 	int64_t failures_cleared;
 	int64_t credited;        /* 公示 entries credited to the ledger */
 	int64_t reset_entries;   /* yearly reset entries written */
+	int64_t preorders_lapsed; /* shop pre-orders lapsed, their stock put back */
 };
 
 int jobs_run(struct ctx *c);

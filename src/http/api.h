@@ -108,6 +108,25 @@ int api_village_ledger_export(struct req *r);
 int api_stats_points(struct req *r);
 
 /* api_shop.c */
+int api_shops_list(struct req *r);
+int api_shops_create(struct req *r);
+int api_shop_get(struct req *r);
+int api_shop_update(struct req *r);
+int api_shop_windows_list(struct req *r);
+int api_shop_windows_create(struct req *r);
+int api_shop_window_delete(struct req *r);
+int api_shop_goods_list(struct req *r);
+int api_shop_goods_create(struct req *r);
+int api_goods_get(struct req *r);
+int api_goods_update(struct req *r);
+int api_goods_photo(struct req *r);
+int api_goods_stock_in(struct req *r);
+int api_goods_adjust(struct req *r);
+int api_shop_stock_ledger(struct req *r);
+int api_shop_stock_ledger_export(struct req *r);
+int api_shop_low_stock(struct req *r);
+int api_shop_reports(struct req *r);
+int api_shop_reports_export(struct req *r);
 
 /* api_counter.c */
 int api_card_issue(struct req *r);

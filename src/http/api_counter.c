@@ -12,8 +12,8 @@
 /* ---- reading bodies ---- */
 
 /* Takes "items" out of the body (the strict check knows no arrays) and reads it as
- * [{goods_id, quantity}]; shape errors are field errors, ranges are checked by the
- * domain. */
+ * [{goods_id, quantity}]. Shape errors are field errors here; missing values and
+ * ranges are checked by the domain, which reports them with the others. */
 static void take_items(struct req *r, struct counter_item **items, int *n)
 {
 	*items = NULL;
@@ -27,25 +27,37 @@ static void take_items(struct req *r, struct counter_item **items, int *n)
 	json_object_del(r->body, "items");
 	if (!json_is_array(arr)) {
 		ctx_field(&r->ctx, "items", "应为商品数组：[{\"goods_id\": 1, \"quantity\": 2}]");
-	} else if (json_array_size(arr) < 1 || json_array_size(arr) > COUNTER_ITEMS_MAX) {
+	} else if (json_array_size(arr) > COUNTER_ITEMS_MAX) {
 		ctx_field(&r->ctx, "items", "请选择 1 到 %d 种商品", COUNTER_ITEMS_MAX);
 	} else {
-		*items = arena_alloc(r->ctx.arena, sizeof(**items) * json_array_size(arr));
+		*n = (int)json_array_size(arr);
+		*items = arena_alloc(r->ctx.arena, sizeof(**items) * (size_t)(*n ? *n : 1));
 		size_t i;
 		json_t *v;
 		json_array_foreach(arr, i, v) {
-			json_t *g = json_object_get(v, "goods_id"), *q = json_object_get(v, "quantity");
-			if (!json_is_object(v) || !json_is_integer(g) || !json_is_integer(q) || json_object_size(v) != 2) {
-				char f[48];
+			char f[48];
+			if (!json_is_object(v)) {
 				snprintf(f, sizeof(f), "items[%zu]", i);
 				ctx_field(&r->ctx, f, "应为 {\"goods_id\": 商品 id, \"quantity\": 数量}");
 				continue;
 			}
-			json_int_t gi = json_integer_value(g), qi = json_integer_value(q);
-			(*items)[i].goods_id = gi > 0 && gi <= ID_MAX ? gi : 0;
-			(*items)[i].quantity = qi > 0 && qi <= COUNTER_QTY_MAX ? qi : 0;
+			const char *k;
+			json_t *x;
+			json_object_foreach(v, k, x) {
+				if (strcmp(k, "goods_id") && strcmp(k, "quantity")) {
+					snprintf(f, sizeof(f), "items[%zu]", i);
+					ctx_field(&r->ctx, f, "未知字段 %.40s", k);
+				} else if (!json_is_integer(x) && !json_is_null(x)) {
+					snprintf(f, sizeof(f), "items[%zu].%s", i, k);
+					ctx_field(&r->ctx, f, "应为整数");
+				}
+			}
+			json_t *g = json_object_get(v, "goods_id"), *q = json_object_get(v, "quantity");
+			json_int_t gi = json_is_integer(g) ? json_integer_value(g) : 0;
+			json_int_t qi = json_is_integer(q) ? json_integer_value(q) : 0;
+			(*items)[i].goods_id = gi;   /* ranges: the domain */
+			(*items)[i].quantity = qi;
 		}
-		*n = (int)json_array_size(arr);
 	}
 	json_decref(arr);
 }
@@ -284,9 +296,7 @@ int api_counter_redeem(struct req *r)
 	struct redeem_input in = {0};
 	struct counter_item *items;
 	take_items(r, &items, &in.nitems);
-	req_check_body(r, spec); /* its errors are reported with the ones above */
-	if (ctx_check_fields(&r->ctx))
-		return RC_INVALID;
+	req_check_body(r, spec); /* the domain reports its field errors with these */
 	in.items = items;
 	in.shop_id = req_int(r, "shop_id", 0);
 	in.code = req_str(r, "code");
@@ -309,9 +319,7 @@ int api_counter_return(struct req *r)
 	struct return_input in = {0};
 	struct counter_item *items;
 	take_items(r, &items, &in.nitems);
-	req_check_body(r, spec);
-	if (ctx_check_fields(&r->ctx))
-		return RC_INVALID;
+	req_check_body(r, spec); /* the domain reports its field errors with these */
 	in.items = items;
 	in.receipt_id = req_int(r, "receipt_id", 0);
 	in.reason = req_str(r, "reason");
@@ -363,9 +371,7 @@ int api_preorder_create(struct req *r)
 	struct preorder_input in = {0};
 	struct counter_item *items;
 	take_items(r, &items, &in.nitems);
-	req_check_body(r, spec);
-	if (ctx_check_fields(&r->ctx))
-		return RC_INVALID;
+	req_check_body(r, spec); /* the domain reports its field errors with these */
 	in.items = items;
 	in.shop_id = req_int(r, "shop_id", 0);
 	int64_t id;
@@ -413,8 +419,9 @@ int api_preorder_collect(struct req *r)
 	int64_t id, receipt;
 	bool replayed;
 	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = req_check_body(r, spec)))
+	if (rc)
 		return rc;
+	req_check_body(r, spec); /* the domain reports its field errors with these */
 	if ((rc = counter_preorder_collect(&r->ctx, id, req_str(r, "code"), req_str(r, "pin"),
 					   req_str(r, "idempotency_key"), &receipt, &replayed)))
 		return rc;

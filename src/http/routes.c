@@ -89,6 +89,25 @@ const struct route routes[] = {
 	{"GET", "/api/v1/stats/points", api_stats_points, 0},
 
 	/* shop: shops, goods, stock, reports (api_shop.c) */
+	{"GET", "/api/v1/shops", api_shops_list, 0},
+	{"POST", "/api/v1/shops", api_shops_create, RF_JSON},
+	{"GET", "/api/v1/shops/:id", api_shop_get, 0},
+	{"PATCH", "/api/v1/shops/:id", api_shop_update, RF_JSON},
+	{"GET", "/api/v1/shops/:id/windows", api_shop_windows_list, 0},
+	{"POST", "/api/v1/shops/:id/windows", api_shop_windows_create, RF_JSON},
+	{"DELETE", "/api/v1/shop-windows/:id", api_shop_window_delete, 0},
+	{"GET", "/api/v1/shops/:id/goods", api_shop_goods_list, 0},
+	{"POST", "/api/v1/shops/:id/goods", api_shop_goods_create, RF_JSON},
+	{"GET", "/api/v1/goods/:id", api_goods_get, 0},
+	{"PATCH", "/api/v1/goods/:id", api_goods_update, RF_JSON},
+	{"GET", "/api/v1/goods/:id/photo", api_goods_photo, 0},
+	{"POST", "/api/v1/goods/:id/stock-in", api_goods_stock_in, RF_JSON},
+	{"POST", "/api/v1/goods/:id/adjustments", api_goods_adjust, RF_JSON},
+	{"GET", "/api/v1/shops/:id/stock-ledger", api_shop_stock_ledger, 0},
+	{"GET", "/api/v1/shops/:id/stock-ledger/export.xlsx", api_shop_stock_ledger_export, 0},
+	{"GET", "/api/v1/shops/:id/low-stock", api_shop_low_stock, 0},
+	{"GET", "/api/v1/shops/:id/reports", api_shop_reports, 0},
+	{"GET", "/api/v1/shops/:id/reports/export.xlsx", api_shop_reports_export, 0},
 
 	/* shop: cards, redemption, returns, pre-orders (api_counter.c) */
 	{"POST", "/api/v1/households/:id/cards", api_card_issue, RF_JSON},

@@ -120,3 +120,43 @@ int time_age(int64_t birth_days, int64_t t)
 		age--;
 	return age;
 }
+
+/* Two digits at s into *out within [min, max]; -1 when not digits or out of range. */
+static int two_digits(const char *s, int min, int max, int *out)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return -1;
+	*out = (s[0] - '0') * 10 + (s[1] - '0');
+	return *out < min || *out > max ? -1 : 0;
+}
+
+int time_parse_iso(const char *s, int64_t *out)
+{
+	char date[11];
+	int64_t days;
+	int hh, mi, ss = 0, oh = 0, om = 0, sign = 0;
+	size_t n = s ? strlen(s) : 0;
+	if (n < 17 || n > 25 || s[10] != 'T')
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = 0;
+	if (time_parse_date(date, &days) || two_digits(s + 11, 0, 23, &hh) || s[13] != ':' ||
+	    two_digits(s + 14, 0, 59, &mi))
+		return -1;
+	const char *p = s + 16;
+	if (*p == ':') {
+		if (two_digits(p + 1, 0, 59, &ss))
+			return -1;
+		p += 3;
+	}
+	if (!strcmp(p, "Z")) {
+		sign = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
+		   !two_digits(p + 1, 0, 14, &oh) && !two_digits(p + 4, 0, 59, &om)) {
+		sign = *p == '+' ? 1 : -1;
+	} else {
+		return -1;
+	}
+	*out = days * 86400 + hh * 3600 + mi * 60 + ss - sign * (oh * 3600 + om * 60);
+	return 0;
+}

@@ -1,6 +1,8 @@
 // The admin console on a 1366×768 laptop: a deduction asks for confirmation (and
-// cancelling sends nothing), then every main page with a screenshot and an axe-core
-// check, for a village cadre and for the county administrator.
+// cancelling sends nothing); every main page with a screenshot and an axe-core check
+// for a village cadre (with a new rule-catalog version adopted by a meeting and the
+// audit chains verified) and for the county administrator (granting and revoking a
+// role, full ID numbers).
 'use strict';
 
 const { test, before, after } = require('node:test');
@@ -126,9 +128,20 @@ test('the console pages of a village cadre', async () => {
   await page.locator('.el-table__row', { hasText: '村民代表会议' }).first().waitFor().catch(() => {});
   await L.shot(page, 'admin-rule-versions');
   await page.getByRole('button', { name: '新建版本' }).click();
-  await page.getByRole('dialog').getByText('新增事项').waitFor();
+  const dlg = page.getByRole('dialog', { name: '新建版本' });
+  await dlg.getByText('新增事项').waitFor();
+  // a new version adopted by a meeting: one rule added
+  await dlg.getByRole('button', { name: '添加一项' }).click();
+  await dlg.getByRole('textbox', { name: '事项名称' }).fill('参加防汛值守');
+  await dlg.getByRole('spinbutton', { name: '积分' }).fill('8');
+  await dlg.locator('#rv-note').fill('村民代表会议表决通过');
   await L.shot(page, 'admin-rule-version-new');
-  await page.keyboard.press('Escape');
+  await dlg.getByRole('button', { name: '保存版本' }).click();
+  await page.getByText('新版本已生效').waitFor();
+  await page.getByRole('tab', { name: '现行事项' }).click();
+  await page.locator('.el-table__row', { hasText: '参加防汛值守' }).waitFor();
+  const added = (await s.must('GET', '/api/v1/units/3/rules?limit=200', { token: cadre })).items.find((r) => r.name === '参加防汛值守');
+  assert.equal(added.points, 8);
 
   // the audit chains verify
   await page.goto('/admin/audit');
@@ -158,6 +171,21 @@ test('the county administrator: overview of the county, users and roles', async 
   await page.locator('.el-table__row').first().waitFor();
   await L.shot(page, 'admin-users');
   await L.axe(page, 'admin users');
+
+  // grant a role on the county to the shop clerk, then revoke it
+  const row = page.locator('.el-table__row', { hasText: '13900000004' });
+  await row.getByRole('button', { name: '授权' }).click();
+  const dlg = page.getByRole('dialog', { name: /授予角色/ });
+  await dlg.getByRole('combobox', { name: '角色' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
+  await pickOption(page, '纪检监督');
+  await dlg.getByRole('button', { name: '授权' }).click();
+  await page.getByText('已授权').waitFor();
+  const tag = row.locator('.el-tag', { hasText: '纪检监督 · 青川县' });
+  await tag.waitFor();
+  await tag.locator('.el-tag__close').click();
+  const confirm = page.getByRole('dialog', { name: '撤销角色' });
+  await confirm.getByRole('button', { name: '撤销角色' }).click();
+  await tag.waitFor({ state: 'detached' });
   await page.goto('/admin/households');
   await page.locator('[data-test=households-table] .el-table__row').first().waitFor();
   await page.locator('[data-test=households-table] .el-table__row').first().click();
