@@ -25,6 +25,11 @@ static void read_unit(struct db_stmt *st, struct org_unit *u)
 	str_copy(u->path, sizeof(u->path), db_col_text(st, 5));
 }
 
+/* The households in a unit's subtree: a group's own, or those of the villages below. */
+#define HOUSEHOLDS_OF(u)                                                                             \
+	"(SELECT count(*) FROM households h WHERE h.group_id = " u ".id OR h.village_id IN "         \
+	"(SELECT x.id FROM org_units x WHERE x.kind = 'village' AND x.path LIKE " u ".path || '%'))"
+
 #define UNIT_COLS "id, COALESCE(parent_id, 0), kind, code, name, path"
 
 static int get_where(struct ctx *c, const char *sql, const char *types, const void *arg,
@@ -43,6 +48,13 @@ static int get_where(struct ctx *c, const char *sql, const char *types, const vo
 	if (rc == DB_DONE)
 		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
 	return ctx_db_fail(c, rc, "读取单位");
+}
+
+int org_households(struct ctx *c, struct org_unit *u)
+{
+	int rc = db_get_int(c->db, &u->households, "SELECT " HOUSEHOLDS_OF("o") " FROM org_units o WHERE o.id = ?",
+			    "i", u->id);
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "读取单位");
 }
 
 int org_get(struct ctx *c, int64_t id, struct org_unit *out)
@@ -178,8 +190,7 @@ int org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
 	if (!access_touches(c, parent.path))
 		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位");
 	const char *sql =
-		"SELECT " UNIT_COLS ", (SELECT count(*) FROM households h JOIN org_units v ON v.id = h.village_id "
-		"WHERE v.path LIKE org_units.path || '%') FROM org_units "
+		"SELECT " UNIT_COLS ", " HOUSEHOLDS_OF("org_units") " FROM org_units "
 		"WHERE COALESCE(parent_id, 0) = ? ORDER BY code";
 	struct db_stmt *st = db_query(c->db, sql, "i", parent_id);
 	if (!st)

@@ -19,6 +19,8 @@ struct org_unit {
 
 /* Reads one unit; no access check (units are not secret: names appear on public pages). */
 int org_get(struct ctx *c, int64_t id, struct org_unit *out);
+/* Fills u->households: the households in the unit's subtree. */
+int org_households(struct ctx *c, struct org_unit *u);
 int org_get_by_code(struct ctx *c, const char *code, struct org_unit *out);
 /* The unit whose audit chain records changes to things in this unit: the village for
  * a group, else the unit itself. */

@@ -34,6 +34,8 @@ int api_unit_get(struct req *r)
 	int rc = req_path_id(r, "id", &id);
 	if (!rc)
 		rc = org_get(&r->ctx, id, &u);
+	if (!rc)
+		rc = org_households(&r->ctx, &u);
 	if (rc)
 		return rc;
 	r->out = unit_json(&u);
