@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 # Cunzhi benchmark (make bench): bash bench/run.sh build/cunzhi
 #
-# In one run, on a fresh demo county (about 10,000 households):
-#   reads   wrk, 2 threads, 32 connections, BENCH_SECONDS (10) each:
-#           a static file of the web UI (2 KB), a household page with its members
-#           (GET /api/v1/households/ID) and a list page of 50 households
-#           (GET /api/v1/households?unit_id=VILLAGE&limit=50); requests/s and p99,
-#           headline: each read as a ratio to the static file.
-#   writes  a domain write, PATCH /api/v1/households/ID alternating the address, one
-#           request after another on one connection for BENCH_WRITE_SECONDS (10),
+# In one run, on a fresh demo county (about 10,000 households) whose first village
+# (青山村, ~500 households) gets a year of points from bench/gen_points.c (about 50,000
+# records awarded through the domain layer, through 公示, credited to the hash-chained
+# ledger; then pending claims for the approval run), checked by `cunzhi verify`:
+#   reads   wrk, 2 threads, 32 connections, BENCH_SECONDS (8) each, logged in as the
+#           village cadre: a static file of the web UI (2 KB), a household page
+#           (GET /api/v1/households/ID), a list page of 50 households
+#           (GET /api/v1/households?unit_id=VILLAGE&limit=50), the village ranking for
+#           the current year (GET /api/v1/rankings?unit_id=VILLAGE&period=YYYY) and the
+#           busiest household's ledger page (GET /api/v1/households/ID/ledger?limit=50);
+#           requests/s and p99, headline: each read as a ratio to the static file.
+#   writes  one request after another on one connection for BENCH_WRITE_SECONDS (8):
+#           PATCH /api/v1/households/ID alternating the address, and approvals
+#           POST /api/v1/claims/ID/review {"decision":"approve"} over the pending claims;
 #           against raw SQLite single-row INSERT transactions (WAL, synchronous=FULL)
-#           on the same disk (bench/sqlite_baseline.c); headline: the ratio.
+#           on the same disk (bench/sqlite_baseline.c); headline: the ratios.
 #
-# Needs wrk (Debian package wrk), cc and the SQLite headers; installs nothing.
-# Environment: BENCH_SECONDS, BENCH_WRITE_SECONDS, BENCH_PORT, BENCH_DIR (where the
-# scratch data directory goes; default beside BIN, i.e. on the build disk),
-# BENCH_KEEP=1 keeps it, BENCH_OUT (results file; default BIN's dir/bench-results.md).
+# Needs wrk (Debian package wrk), cc, pkg-config and the headers the project builds
+# with; links bench/gen_points.c against the project's objects beside BIN (the
+# Makefile's build directory); installs nothing.
+# Environment: BENCH_SECONDS, BENCH_WRITE_SECONDS, BENCH_ENTRIES (50000 records),
+# BENCH_PENDING (12000 pending claims: enough for BENCH_WRITE_SECONDS of approvals),
+# BENCH_PORT, BENCH_DIR (where the scratch data directory goes; default beside BIN,
+# i.e. on the build disk), BENCH_KEEP=1 keeps it, BENCH_OUT (results file; default
+# BIN's dir/bench-results.md).
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -24,8 +34,11 @@ if [ $# -lt 1 ]; then
 fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-DUR=${BENCH_SECONDS:-10}
-WDUR=${BENCH_WRITE_SECONDS:-10}
+BUILD=$(dirname "$BIN")
+DUR=${BENCH_SECONDS:-8}
+WDUR=${BENCH_WRITE_SECONDS:-8}
+ENTRIES=${BENCH_ENTRIES:-50000}
+PENDING=${BENCH_PENDING:-12000}
 THREADS=2
 CONNS=32
 OUT=${BENCH_OUT:-$(dirname "$BIN")/bench-results.md}
@@ -33,7 +46,9 @@ OUT=${BENCH_OUT:-$(dirname "$BIN")/bench-results.md}
 missing=()
 command -v wrk >/dev/null 2>&1 || missing+=("wrk (apt-get install wrk)")
 command -v cc >/dev/null 2>&1 || missing+=("cc (apt-get install build-essential)")
+command -v pkg-config >/dev/null 2>&1 || missing+=("pkg-config (apt-get install pkg-config)")
 [ -x "$BIN" ] || missing+=("$BIN (run make first)")
+[ -f "$BUILD/migrations.o" ] || missing+=("$BUILD/migrations.o and the objects beside it (run make first)")
 if [ ${#missing[@]} -gt 0 ]; then
   printf 'bench: missing: %s\n' "${missing[@]}" >&2
   echo "bench: scripts/deps.sh installs the packages" >&2
@@ -73,12 +88,41 @@ if ! cc -O2 -o "$WORK/sqlite_baseline" "$here/sqlite_baseline.c" $sqlite_flags 2
   exit 1
 fi
 
+# ---- the data generator, linked against the project's objects (as the Makefile does) ----
+PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib"
+# shellcheck disable=SC2086
+if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
+    $(pkg-config --cflags $PKGS) -o "$WORK/gen_points" "$here/gen_points.c" \
+    "$BUILD"/src/util/*.o "$BUILD"/src/db/*.o "$BUILD"/src/domain/*.o "$BUILD/migrations.o" \
+    $(pkg-config --libs $PKGS) -lpthread -lm 2>"$WORK/cc.log"; then
+  cat "$WORK/cc.log" >&2
+  log "cannot compile bench/gen_points.c against $BUILD (run make first)"
+  exit 1
+fi
+
 # ---- a fresh demo county and a 2 KB static page ----
 log "creating the demo county in $DATA"
 "$BIN" demo --scale county --data "$DATA" >"$WORK/demo.log" 2>&1 || {
   cat "$WORK/demo.log" >&2
   exit 1
 }
+log "generating a year of points in the first village ($ENTRIES records, $PENDING pending claims)"
+"$WORK/gen_points" "$DATA" "$ENTRIES" "$PENDING" >"$WORK/gen.txt" 2>"$WORK/gen.log" || {
+  cat "$WORK/gen.log" >&2
+  exit 1
+}
+gen() { awk -F= -v k="$1" '$1 == k {print $2}' "$WORK/gen.txt"; }
+GEN_VILLAGE=$(gen village) GEN_CREDITED=$(gen credited) GEN_OPEN=$(gen open) GEN_SECONDS=$(gen seconds)
+BUSY=$(gen busy_household) BUSY_ENTRIES=$(gen busy_entries)
+PENDING_FIRST=$(gen pending_first) PENDING_LAST=$(gen pending_last)
+log "generated in ${GEN_SECONDS} s: $GEN_CREDITED entries credited, $GEN_OPEN in 公示, household $BUSY has $BUSY_ENTRIES"
+verify_out=$("$BIN" verify --data "$DATA" 2>&1) || {
+  printf '%s\n' "$verify_out" >&2
+  log "cunzhi verify failed after generation"
+  exit 1
+}
+log "verify: $(printf '%s' "$verify_out" | tr '\n' ';')"
+
 mkdir -p "$DATA/ui"
 {
   printf '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>村治 bench</title></head><body>\n'
@@ -151,6 +195,19 @@ hh_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
 http GET "$LIST_PATH"
 list_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
 log "village $VILLAGE ($village_households households), household $HOUSEHOLD ($MEMBERS members), port $PORT"
+[ "$VILLAGE" = "$GEN_VILLAGE" ] || { log "the cadre's village $VILLAGE is not the generated one ($GEN_VILLAGE)"; exit 1; }
+YEAR=$(TZ=Asia/Shanghai date +%Y)
+RANK_PATH="/api/v1/rankings?unit_id=$VILLAGE&period=$YEAR"
+http GET "$RANK_PATH"
+[ "$HTTP_STATUS" = 200 ] || { log "ranking failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
+rank_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
+rank_households=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"households":\([0-9]*\).*/\1/p')
+LEDGER_PATH="/api/v1/households/$BUSY/ledger?limit=50"
+http GET "$LEDGER_PATH"
+[ "$HTTP_STATUS" = 200 ] || { log "ledger page failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
+ledger_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
+ledger_total=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+[ "$ledger_total" = "$BUSY_ENTRIES" ] || { log "ledger total $ledger_total, generated $BUSY_ENTRIES"; exit 1; }
 
 # ---- wrk ----
 # Latency as printed by wrk (us, ms, s, m) to milliseconds.
@@ -165,7 +222,8 @@ P99=
 wrk_run() {
   local name=$1 d=$2 out
   shift 2
-  out=$(wrk --latency -d"${d}s" "$@")
+  # a long timeout: slow endpoints' latencies must be measured, not dropped as timeouts
+  out=$(wrk --latency --timeout 30s -d"${d}s" "$@")
   printf '%s\n' "$out" >"$WORK/wrk-$name.txt"
   RPS=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
   P99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}' | to_ms)
@@ -176,6 +234,11 @@ wrk_run() {
     log "$name: $bad replies were not 2xx; the numbers would be meaningless"
     exit 1
   fi
+  if grep -q '^ *Socket errors:' <<<"$out"; then
+    printf '%s\n' "$out" >&2
+    log "$name: socket errors; the numbers would be meaningless"
+    exit 1
+  fi
   [ -n "$RPS" ] || { printf '%s\n' "$out" >&2; log "$name: no result from wrk"; exit 1; }
 }
 
@@ -184,6 +247,8 @@ auth=(-H "Authorization: Bearer $TOKEN")
 log "warming up"
 wrk_run warm 1 -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$LIST_PATH"
 wrk_run warm 1 -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$HH_PATH"
+wrk_run warm 1 -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$RANK_PATH"
+wrk_run warm 1 -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$LEDGER_PATH"
 
 log "static file, ${DUR} s"
 wrk_run static "$DUR" -t"$THREADS" -c"$CONNS" "$base/index.html"
@@ -194,6 +259,12 @@ hh_rps=$RPS hh_p99=$P99
 log "list page, ${DUR} s"
 wrk_run list "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$LIST_PATH"
 list_rps=$RPS list_p99=$P99
+log "village ranking, ${DUR} s"
+wrk_run ranking "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$RANK_PATH"
+rank_rps=$RPS rank_p99=$P99
+log "ledger page, ${DUR} s"
+wrk_run ledger "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$LEDGER_PATH"
+ledger_rps=$RPS ledger_p99=$P99
 
 # The durable write: one connection, one PATCH after another, alternating addresses
 # so every request changes the row (and appends to the audit chain).
@@ -218,10 +289,46 @@ write_rps=$RPS write_p99=$P99
 http GET "$HH_PATH"
 grep -q '青山村基准路' <<<"$HTTP_BODY" || { log "the PATCH did not change the household"; exit 1; }
 
+# The durable approval: one connection, one review after another over the pending claims
+# (consecutive ids from the generator), each approved with a reason.
+cat >"$WORK/approve.lua" <<'LUA'
+local token, id, last
+function init(args)
+  token = args[1]
+  id = tonumber(args[2]) - 1
+  last = tonumber(args[3])
+end
+function request()
+  id = id + 1
+  if id > last then
+    -- out of pending claims: this 404 fails the run (raise BENCH_PENDING)
+    return wrk.format("POST", "/api/v1/claims/0/review", {["Authorization"] = "Bearer " .. token,
+      ["Content-Type"] = "application/json"}, "{}")
+  end
+  return wrk.format("POST", "/api/v1/claims/" .. id .. "/review", {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+  }, '{"decision":"approve","reason":"ok"}')
+end
+LUA
+log "claim approvals, 1 connection, ${WDUR} s"
+wrk_run approve "$WDUR" -t1 -c1 -s "$WORK/approve.lua" "$base/" -- "$TOKEN" "$PENDING_FIRST" "$PENDING_LAST"
+approve_rps=$RPS approve_p99=$P99
+approve_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-approve.txt")
+# (wrk builds one request before it starts, so the first id may be skipped: check the next)
+http GET "/api/v1/claims/$((PENDING_FIRST + 1))"
+grep -q '"status":"approved"' <<<"$HTTP_BODY" || { log "the approvals did not take effect: $HTTP_BODY"; exit 1; }
+
 # Stop the server before the baseline, so the disk is the baseline's alone.
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" || true
 SERVER_PID=
+
+verify_after=$("$BIN" verify --data "$DATA" 2>&1) || {
+  printf '%s\n' "$verify_after" >&2
+  log "cunzhi verify failed after the run"
+  exit 1
+}
 
 log "raw SQLite single-row transactions, ${WDUR} s"
 baseline=$("$WORK/sqlite_baseline" "$DATA/baseline.db" "$WDUR")
@@ -232,6 +339,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else
 r_hh=$(ratio "$hh_rps" "$static_rps")
 r_list=$(ratio "$list_rps" "$static_rps")
 r_write=$(ratio "$write_rps" "$sqlite_tps")
+r_rank=$(ratio "$rank_rps" "$static_rps")
+r_ledger=$(ratio "$ledger_rps" "$static_rps")
+r_approve=$(ratio "$approve_rps" "$sqlite_tps")
 
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 fs=$(stat -f -c %T "$DATA" 2>/dev/null || echo "?")
@@ -242,13 +352,20 @@ commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
   echo "Machine: ${cpu:-unknown CPU}, $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM," \
        "Linux $(uname -r), data on $fs; SQLite $sqlite_version; server defaults (8 worker threads)."
   echo "Demo county; village $VILLAGE has $village_households households; household $HOUSEHOLD has $MEMBERS members."
+  echo "Generated in village $VILLAGE (bench/gen_points.c, ${GEN_SECONDS} s): $ENTRIES records over the last 365 days," \
+       "$GEN_CREDITED credited to the ledger, $GEN_OPEN still in 公示; $((PENDING_LAST - PENDING_FIRST + 1)) pending claims."
+  echo "Busiest household $BUSY: $BUSY_ENTRIES ledger entries. \`cunzhi verify\` after generation: $(printf '%s' "$verify_out" | tr '\n' ' ')"
+  echo "and after the run: $(printf '%s' "$verify_after" | tr '\n' ' ')"
   echo
   echo "| measurement | requests/s | p99 ms | ratio |"
   echo "|---|---:|---:|---:|"
   printf '| static file /index.html (%s B), %dt/%dc | %.0f | %s | 1 |\n' "$static_bytes" "$THREADS" "$CONNS" "$static_rps" "$static_p99"
   printf '| household page GET /api/v1/households/ID (%s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$hh_bytes" "$THREADS" "$CONNS" "$hh_rps" "$hh_p99" "$r_hh"
   printf '| list page GET /api/v1/households?unit_id&limit=50 (%s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$list_bytes" "$THREADS" "$CONNS" "$list_rps" "$list_p99" "$r_list"
+  printf '| village ranking GET /api/v1/rankings?unit_id&period=%s (%s households, %s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$YEAR" "$rank_households" "$rank_bytes" "$THREADS" "$CONNS" "$rank_rps" "$rank_p99" "$r_rank"
+  printf '| ledger page GET /api/v1/households/ID/ledger?limit=50 (%s entries, %s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$ledger_total" "$ledger_bytes" "$THREADS" "$CONNS" "$ledger_rps" "$ledger_p99" "$r_ledger"
   printf '| durable write PATCH /api/v1/households/ID, 1 connection | %.0f | %s | **%s** of SQLite |\n' "$write_rps" "$write_p99" "$r_write"
+  printf '| durable approval POST /api/v1/claims/ID/review (%s approved), 1 connection | %.0f | %s | **%s** of SQLite |\n' "$approve_n" "$approve_rps" "$approve_p99" "$r_approve"
   printf '| raw SQLite single-row INSERT transaction (WAL, synchronous=FULL) | %.0f | | 1 |\n' "$sqlite_tps"
 } | tee "$OUT"
 log "results written to $OUT"

@@ -31,7 +31,11 @@
  * minus what was returned of those sales, plus what the household has reserved and not
  * yet collected, plus the request, must not exceed the limit.
  *
- * Pre-orders: a villager reserves goods from the phone; the stock is taken at once
+ * Returns are taken within the shop's return_days whether or not the shop is open now
+ * (a 集中兑换 window may be shorter than the return period).
+ *
+ * Pre-orders: a villager reserves goods from the phone while the shop is open (at most
+ * PREORDER_OPEN_MAX open at once per household); the stock is taken at once
  * (movement "reserve") and nothing is charged, but the household's spendable balance
  * must cover this and its other open reservations at current prices. The clerk
  * collects it within the shop's preorder_hours: charged at current prices like a

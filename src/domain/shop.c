@@ -314,8 +314,8 @@ int shop_create(struct ctx *c, const struct shop_input *in, int64_t *id)
 {
 	*id = 0;
 	struct shop s = {0};
-	s.return_days = in->return_days < 0 ? DEFAULT_RETURN_DAYS : in->return_days;
-	s.preorder_hours = in->preorder_hours < 0 ? DEFAULT_PREORDER_HOURS : in->preorder_hours;
+	s.return_days = in->return_days == SHOP_UNSET ? DEFAULT_RETURN_DAYS : in->return_days;
+	s.preorder_hours = in->preorder_hours == SHOP_UNSET ? DEFAULT_PREORDER_HOURS : in->preorder_hours;
 	str_copy(s.window_mode, sizeof(s.window_mode), in->window_mode ? in->window_mode : "always");
 	ctx_check_text(c, "name", in->name, SHOP_NAME_MAX, CTX_TEXT_REQUIRED, "超市名称");
 	check_settings(c, in->window_mode, true, s.return_days, true, s.preorder_hours);
@@ -935,9 +935,16 @@ int goods_list(struct ctx *c, int64_t shop_id, bool active_only, struct goods_in
 				      "i", shop_id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取商品");
-	*out = arena_alloc(c->arena, sizeof(**out) * SHOP_GOODS_MAX);
+	int64_t count = 0;
+	if (db_get_int(c->db, &count, "SELECT count(*) FROM goods WHERE shop_id = ?", "i", shop_id) != DB_OK) {
+		db_finalize(st);
+		return ctx_db_fail(c, DB_ERROR, "读取商品");
+	}
+	if (count > SHOP_GOODS_MAX)
+		count = SHOP_GOODS_MAX;
+	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(count + 1));
 	int dbrc = DB_DONE;
-	while (*out && *n < SHOP_GOODS_MAX && (dbrc = db_step(st)) == DB_ROW) {
+	while (*out && *n < count && (dbrc = db_step(st)) == DB_ROW) {
 		struct goods_info *g = &(*out)[(*n)++];
 		read_goods(st, g);
 		g->staff = staff;
@@ -1056,7 +1063,7 @@ int stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_input *in, i
 	ctx_check_text(c, "supplier", in->supplier, STOCK_SUPPLIER_MAX, CTX_TEXT_REQUIRED, "供货方");
 	if (in->quantity < 1 || in->quantity > STOCK_QTY_MAX)
 		ctx_field(c, "quantity", "入库数量应在 1 到 %d 之间", STOCK_QTY_MAX);
-	if (in->unit_cost == -1)
+	if (in->unit_cost == STOCK_COST_UNSET)
 		ctx_field(c, "unit_cost", "请填写进价（单价，单位：分；捐赠可填 0）");
 	else if (in->unit_cost < 0 || in->unit_cost > STOCK_COST_MAX)
 		ctx_field(c, "unit_cost", "进价应在 0 到 %lld 分之间", STOCK_COST_MAX);
@@ -1199,7 +1206,7 @@ int shop_seed_demo(struct ctx *c, int64_t village_id, int64_t clerk_user_id)
 	c->actor = &clerk;
 	int64_t shop_id = 0;
 	struct shop_input si = {.unit_id = village_id, .name = "青山村爱心积分超市", .window_mode = "always",
-				.return_days = 7, .preorder_hours = 72};
+				.return_days = SHOP_UNSET, .preorder_hours = SHOP_UNSET};
 	int rc = shop_create(c, &si, &shop_id);
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(demo_goods); i++) {
 		const struct demo_goods *d = &demo_goods[i];

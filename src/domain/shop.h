@@ -97,12 +97,15 @@ struct shop_info {
 	int64_t created_at, updated_at;
 };
 
+/* A setting left to its default (return_days 7, preorder_hours 72). */
+#define SHOP_UNSET INT32_MIN
+
 struct shop_input {
 	int64_t unit_id;                   /* a village, or a town */
 	const char *name;
 	const char *window_mode;           /* NULL = always */
-	int return_days;                   /* 0..SHOP_RETURN_DAYS_MAX; -1 = default 7 */
-	int preorder_hours;                /* 1..720; -1 = default 72 */
+	int return_days;                   /* 0..SHOP_RETURN_DAYS_MAX, or SHOP_UNSET */
+	int preorder_hours;                /* 1..720, or SHOP_UNSET */
 	const int64_t *village_ids;        /* a town shop: villages of the town (1..64); a
 					      village shop: none, or just the village */
 	int nvillages;
@@ -198,6 +201,7 @@ int goods_photo(struct ctx *c, int64_t id, char mime[16], const void **data, siz
 #define STOCK_COST_MAX 1000000000LL   /* 分 per unit */
 #define STOCK_SUPPLIER_MAX 60         /* characters */
 #define STOCK_REASON_MAX 200
+#define STOCK_COST_UNSET INT64_MIN
 
 /* 集体经济, 捐赠, 财政, 其他; NULL-ended. */
 extern const char *const stock_fundings[];
@@ -205,7 +209,7 @@ extern const char *const stock_fundings[];
 struct stock_in_input {
 	const char *supplier;        /* required: the seller, or the donor */
 	int quantity;                /* 1..STOCK_QTY_MAX */
-	int64_t unit_cost;           /* 分, 0..STOCK_COST_MAX; -1 = not given */
+	int64_t unit_cost;           /* 分, 0..STOCK_COST_MAX, or STOCK_COST_UNSET (an error) */
 	const char *funding;         /* one of stock_fundings */
 	const char *photo_hash;      /* the purchase receipt, uploaded by the actor; optional */
 };

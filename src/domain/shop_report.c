@@ -102,6 +102,7 @@ static int load_vgoods(struct ctx *c, int64_t shop_id, int64_t goods_id, struct 
 				      "iii", shop_id, goods_id, goods_id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取商品");
+	dbrc = DB_DONE;
 	while (*n < count && (dbrc = db_step(st)) == DB_ROW) {
 		struct vgood *g = &(*out)[(*n)++];
 		g->id = db_col_int(st, 0);
@@ -531,6 +532,7 @@ static int report_receipts(struct ctx *c, struct shop_sales *S, int vcap)
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取兑换记录");
 	int64_t nhb = 0;
+	dbrc = DB_DONE;
 	while (nhb < count && (dbrc = db_step(st)) == DB_ROW) {
 		bool sale = !strcmp(db_col_text(st, 1), "sale");
 		int64_t hh = db_col_int(st, 2), village = db_col_int(st, 3);
@@ -603,6 +605,7 @@ static int report_households(struct ctx *c, struct shop_sales *S)
 		"iiii", S->shop_id, S->start, S->end, count);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取兑换记录");
+	dbrc = DB_DONE;
 	while (S->nhouseholds < count && (dbrc = db_step(st)) == DB_ROW) {
 		struct shop_sales_household *h = &S->households_list[S->nhouseholds++];
 		h->household_id = db_col_int(st, 0);

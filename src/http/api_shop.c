@@ -131,8 +131,8 @@ int api_shops_create(struct req *r)
 		{"unit_id", J_INT, true, 1, ID_MAX},
 		{"name", J_STRING, false, 0, 0},
 		{"window_mode", J_STRING, false, 0, 0},
-		{"return_days", J_INT, false, INT32_MIN, INT32_MAX},
-		{"preorder_hours", J_INT, false, INT32_MIN, INT32_MAX},
+		{"return_days", J_INT, false, INT32_MIN + 1, INT32_MAX},
+		{"preorder_hours", J_INT, false, INT32_MIN + 1, INT32_MAX},
 		{0},
 	};
 	int nv;
@@ -141,13 +141,9 @@ int api_shops_create(struct req *r)
 	req_check_body(r, spec); /* its errors are reported with the domain's */
 	struct shop_input in = {.unit_id = req_int(r, "unit_id", 0), .name = req_str(r, "name"),
 				.window_mode = req_str(r, "window_mode"),
-				.return_days = (int)req_int(r, "return_days", -1),
-				.preorder_hours = (int)req_int(r, "preorder_hours", -1), .village_ids = vids,
+				.return_days = (int)req_int(r, "return_days", SHOP_UNSET),
+				.preorder_hours = (int)req_int(r, "preorder_hours", SHOP_UNSET), .village_ids = vids,
 				.nvillages = nv};
-	if (req_has(r, "return_days") && in.return_days < 0)
-		ctx_field(&r->ctx, "return_days", "退货期限应在 0 到 %d 天之间", SHOP_RETURN_DAYS_MAX);
-	if (req_has(r, "preorder_hours") && in.preorder_hours < 0)
-		in.preorder_hours = 0; /* the domain reports it */
 	int64_t id;
 	int rc = shop_create(&r->ctx, &in, &id);
 	if (rc)
@@ -448,7 +444,7 @@ int api_goods_stock_in(struct req *r)
 	static const struct jfield spec[] = {
 		{"supplier", J_STRING, false, 0, 0},
 		{"quantity", J_INT, false, INT32_MIN, INT32_MAX},
-		{"unit_cost", J_INT, false, INT32_MIN, INT64_MAX / 4},
+		{"unit_cost", J_INT, false, INT32_MIN, INT64_MAX / 4},   /* ranges: the domain */
 		{"funding", J_STRING, false, 0, 0},
 		{"photo_hash", J_STRING, false, 0, 0},
 		{0},
@@ -459,10 +455,8 @@ int api_goods_stock_in(struct req *r)
 		return rc;
 	req_check_body(r, spec);
 	struct stock_in_input in = {.supplier = req_str(r, "supplier"), .quantity = (int)req_int(r, "quantity", 0),
-				    .unit_cost = req_int(r, "unit_cost", -1), .funding = req_str(r, "funding"),
-				    .photo_hash = req_str(r, "photo_hash")};
-	if (req_has(r, "unit_cost") && in.unit_cost < 0)
-		in.unit_cost = -2; /* given, but negative: the domain's range error */
+				    .unit_cost = req_int(r, "unit_cost", STOCK_COST_UNSET),
+				    .funding = req_str(r, "funding"), .photo_hash = req_str(r, "photo_hash")};
 	int64_t move;
 	if ((rc = stock_in(&r->ctx, id, &in, &move)))
 		return rc;

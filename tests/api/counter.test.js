@@ -70,23 +70,23 @@ function luhnOk(no) {
 
 // ---- the shop and its goods (the shop module's API) ----
 
+// The demo shop of the village (shop_seed_demo).
 async function findShop() {
   const r = json(await s.api('GET', `/api/v1/shops?village_id=${village}`, { token: await as('clerk') }), 200);
-  const found = r.items.find((x) => x.unit_id === village) || r.items[0];
-  assert.ok(found, 'the demo shop of the village');
+  const found = r.items.find((x) => x.unit_id === village);
+  assert.ok(found, `the demo shop of the village: ${JSON.stringify(r)}`);
   return found;
 }
 
 // A new good of the shop with stock: {id, name, price_points, …}.
 async function makeGoods(name, { price, stock, limit_count = 0, limit_period = null, unit = '个' }) {
   const clerk = await as('clerk');
-  const body = { shop_id: shop.id, name, price_points: price, unit, limit_count, category: '日用品' };
+  const body = { name, category: '日用品', unit, price_points: price, limit_count };
   if (limit_period) body.limit_period = limit_period;
-  const g = json(await s.api('POST', '/api/v1/goods', { token: clerk, body }), 201);
+  const g = json(await s.api('POST', `/api/v1/shops/${shop.id}/goods`, { token: clerk, body }), 201);
   if (stock) {
-    json(await s.api('POST', '/api/v1/stock-in', {
-      token: clerk,
-      body: { goods_id: g.id, quantity: stock, unit_cost: 500, funding: '集体经济', supplier: '村供销社' },
+    json(await s.api('POST', `/api/v1/goods/${g.id}/stock-in`, {
+      token: clerk, body: { quantity: stock, unit_cost: 500, funding: '集体经济', supplier: '村供销社' },
     }), 201);
   }
   goods[name] = g;
@@ -94,8 +94,7 @@ async function makeGoods(name, { price, stock, limit_count = 0, limit_period = n
 }
 
 async function stockOf(id) {
-  const r = json(await s.api('GET', `/api/v1/goods/${id}`, { token: await as('clerk') }), 200);
-  return r.stock;
+  return json(await s.api('GET', `/api/v1/goods/${id}`, { token: await as('clerk') }), 200).stock;
 }
 
 // ---- points ----

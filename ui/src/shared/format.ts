@@ -61,3 +61,19 @@ export function signed(n: number): string {
 export function secondsUntil(iso: string, now: number = Date.now()): number {
   return Math.floor((Date.parse(iso) - now) / 1000);
 }
+
+// Money: the API counts 分 (integers); people read and type 元.
+export function yuan(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined) return '';
+  const neg = fen < 0;
+  const a = Math.abs(Math.round(fen));
+  const s = `${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+  return neg ? `-${s}` : s;
+}
+
+// "3.5" or "3.50" 元 → 350 分; null when it is not an amount with at most two decimals.
+export function toFen(text: string): number | null {
+  const m = /^\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
+}

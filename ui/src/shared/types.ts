@@ -396,3 +396,233 @@ export interface Activity {
     resident_name: string; signed_at: string; checked_in_at: string | null; claim_id: number | null;
   }[];
 }
+
+// ---- the points shop (积分超市) ----
+
+export interface Shop {
+  id: number;
+  unit_id: number;
+  unit_kind: string;
+  unit_name: string;
+  name: string;
+  window_mode: 'always' | 'scheduled' | string;
+  return_days: number;
+  preorder_hours: number;
+  villages: { id: number; name: string }[];
+  open: boolean;
+  closed_message: string | null;
+  goods: number;
+  staff: boolean;
+  can_admin: boolean;
+  can_counter: boolean;
+  created_at: string;
+  updated_at: string;
+  low_stock?: number;
+}
+
+export interface ShopWindow {
+  id: number;
+  shop_id: number;
+  starts_at: string;
+  ends_at: string;
+  note: string;
+  status: 'upcoming' | 'open' | 'ended' | string;
+}
+
+export interface Goods {
+  id: number;
+  shop_id: number;
+  shop_name: string;
+  name: string;
+  category: string;
+  unit: string;
+  price_points: number;
+  stock: number;
+  limit_count: number;
+  limit_period: 'month' | 'quarter' | 'year' | null;
+  photo_url: string | null;
+  active: boolean;
+  // staff only
+  photo_hash?: string | null;
+  low_stock?: number;
+  low?: boolean;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface GoodsMove {
+  move_id: number;
+  goods: Goods;
+}
+
+export interface CounterGoods {
+  id: number;
+  name: string;
+  category: string;
+  unit: string;
+  price_points: number;
+  stock: number;
+  limit_count: number;
+  limit_period: string | null;
+  used: number;
+  remaining: number | null;
+}
+
+export interface CounterLookup {
+  household: { id: number; number: string; masked_name: string; village_id: number; village_name: string };
+  via: 'phone' | 'card' | string;
+  card_no: string | null;
+  spendable: number;
+  honour: number;
+  reserved_points: number;
+  shop: { id: number; open: boolean; closed_message: string | null };
+  goods: CounterGoods[];
+}
+
+export interface ReceiptLine {
+  goods_id: number;
+  goods_name: string;
+  unit: string;
+  quantity: number;
+  price_points: number;
+  points: number;
+  returned?: number;
+}
+
+export interface Receipt {
+  id: number;
+  number: string;
+  kind: 'sale' | 'return' | string;
+  shop_id: number;
+  shop_name: string;
+  household_id: number;
+  household_number: string;
+  masked_name: string;
+  clerk_id: number;
+  clerk_name: string;
+  total_points: number;
+  original_id: number | null;
+  original_number: string | null;
+  preorder_id: number | null;
+  ledger_id: number | null;
+  created_at: string;
+  returnable_until: string | null;
+  lines: ReceiptLine[];
+  return_ids: number[];
+  // on the counter's replies only
+  replayed?: boolean;
+  spendable_after?: number;
+}
+
+export interface PreorderLine {
+  goods_id: number;
+  goods_name: string;
+  unit: string;
+  quantity: number;
+  price_points: number;
+  points: number;
+}
+
+export interface Preorder {
+  id: number;
+  shop_id: number;
+  shop_name: string;
+  household_id: number;
+  household_number: string;
+  masked_name: string;
+  status: 'reserved' | 'collected' | 'lapsed' | 'cancelled' | string;
+  expires_at: string;
+  receipt_id: number | null;
+  total_points: number;
+  lines: PreorderLine[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HouseholdCard {
+  id: number;
+  household_id: number;
+  card_no: string;
+  status: 'active' | 'revoked' | string;
+  token: string | null;
+  qr_png: string | null;
+  qr_svg: string | null;
+  issued_by: number;
+  issued_by_name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface StockQV {
+  qty: number;
+  value: number;
+}
+
+export interface StockLedgerRow {
+  goods_id: number | null;
+  name: string;
+  unit: string;
+  category: string;
+  active: boolean;
+  opening: StockQV;
+  in: StockQV;
+  out: StockQV;
+  adjust: StockQV;
+  reserved: StockQV;
+  released: StockQV;
+  closing: StockQV;
+  sold: number;
+  returned: number;
+  points: number;
+}
+
+export interface StockLedger {
+  shop_id: number;
+  shop_name: string;
+  from: string;
+  to: string;
+  period_start: string;
+  period_end: string;
+  costing: string;
+  rows: StockLedgerRow[];
+  total: StockLedgerRow;
+  funding: { funding: string; count: number; qty: number; value: number }[];
+  purchases: number;
+  cost_of_redemptions: number;
+  points: number;
+}
+
+export interface SalesGoods {
+  goods_id: number;
+  name: string;
+  unit: string;
+  category: string;
+  sold: number;
+  returned: number;
+  qty: number;
+  points: number;
+  cost: number;
+  households: number;
+}
+
+export interface ShopReport {
+  shop_id: number;
+  shop_name: string;
+  from: string;
+  to: string;
+  period_start: string;
+  period_end: string;
+  granularity: 'day' | 'month' | string;
+  sales: number;
+  returns: number;
+  households: number;
+  qty: number;
+  points: number;
+  cost: number;
+  purchases: number;
+  by_goods: SalesGoods[];
+  top_goods: SalesGoods[];
+  by_household: { household_id: number; household_number: string; name: string; village: string; receipts: number; qty: number; points: number }[];
+  by_period: { period: string; receipts: number; households: number; qty: number; points: number; cost: number }[];
+  by_village: { village_id: number; name: string; receipts: number; households: number; qty: number; points: number; cost: number }[];
+}
