@@ -431,9 +431,9 @@ static int cmd_tick(struct opts *o, int argc, char **argv)
 	int rc = report(&c, jobs_run_report(&c, &r));
 	if (!rc)
 		printf("tick: %lld expired sessions removed, %lld stale login counters cleared, "
-		       "%lld 公示 entries credited, %lld yearly reset entries\n",
+		       "%lld 公示 entries credited, %lld yearly reset entries, %lld pre-orders lapsed\n",
 		       (long long)r.sessions_expired, (long long)r.failures_cleared, (long long)r.credited,
-		       (long long)r.reset_entries);
+		       (long long)r.reset_entries, (long long)r.preorders_lapsed);
 	teardown(db, &c);
 	return rc;
 }

@@ -252,8 +252,9 @@ int api_test_clock(struct req *r)
 		r->ctx.err = jobs.err;
 		return rc;
 	}
-	r->out = json_pack("{s:o, s:I, s:I}", "now", json_time(jobs.now), "credited", (json_int_t)rep.credited,
-			   "reset_entries", (json_int_t)rep.reset_entries);
+	r->out = json_pack("{s:o, s:I, s:I, s:I}", "now", json_time(jobs.now), "credited",
+			   (json_int_t)rep.credited, "reset_entries", (json_int_t)rep.reset_entries,
+			   "preorders_lapsed", (json_int_t)rep.preorders_lapsed);
 	return RC_OK;
 }
 
