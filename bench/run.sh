@@ -335,7 +335,10 @@ baseline=$("$WORK/sqlite_baseline" "$DATA/baseline.db" "$WDUR")
 sqlite_tps=$(printf '%s\n' "$baseline" | awk '{for (i = 2; i <= NF; i++) if ($i == "tx/s") print $(i-1)}')
 sqlite_version=$(printf '%s\n' "$baseline" | awk '{sub(/:$/, "", $2); print $2}')
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
+# three significant digits, so that small ratios stay readable (0.138, 0.0416, 0.000412)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3g", a / b; else print "n/a" }'; }
+# requests/s: whole numbers, one decimal below 100
+rate() { awk -v a="$1" 'BEGIN { printf (a < 100 ? "%.1f" : "%.0f"), a }'; }
 r_hh=$(ratio "$hh_rps" "$static_rps")
 r_list=$(ratio "$list_rps" "$static_rps")
 r_write=$(ratio "$write_rps" "$sqlite_tps")
@@ -359,13 +362,13 @@ commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
   echo
   echo "| measurement | requests/s | p99 ms | ratio |"
   echo "|---|---:|---:|---:|"
-  printf '| static file /index.html (%s B), %dt/%dc | %.0f | %s | 1 |\n' "$static_bytes" "$THREADS" "$CONNS" "$static_rps" "$static_p99"
-  printf '| household page GET /api/v1/households/ID (%s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$hh_bytes" "$THREADS" "$CONNS" "$hh_rps" "$hh_p99" "$r_hh"
-  printf '| list page GET /api/v1/households?unit_id&limit=50 (%s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$list_bytes" "$THREADS" "$CONNS" "$list_rps" "$list_p99" "$r_list"
-  printf '| village ranking GET /api/v1/rankings?unit_id&period=%s (%s households, %s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$YEAR" "$rank_households" "$rank_bytes" "$THREADS" "$CONNS" "$rank_rps" "$rank_p99" "$r_rank"
-  printf '| ledger page GET /api/v1/households/ID/ledger?limit=50 (%s entries, %s B), %dt/%dc | %.0f | %s | **%s** of static |\n' "$ledger_total" "$ledger_bytes" "$THREADS" "$CONNS" "$ledger_rps" "$ledger_p99" "$r_ledger"
-  printf '| durable write PATCH /api/v1/households/ID, 1 connection | %.0f | %s | **%s** of SQLite |\n' "$write_rps" "$write_p99" "$r_write"
-  printf '| durable approval POST /api/v1/claims/ID/review (%s approved), 1 connection | %.0f | %s | **%s** of SQLite |\n' "$approve_n" "$approve_rps" "$approve_p99" "$r_approve"
-  printf '| raw SQLite single-row INSERT transaction (WAL, synchronous=FULL) | %.0f | | 1 |\n' "$sqlite_tps"
+  printf '| static file /index.html (%s B), %dt/%dc | %s | %s | 1 |\n' "$static_bytes" "$THREADS" "$CONNS" "$(rate "$static_rps")" "$static_p99"
+  printf '| household page GET /api/v1/households/ID (%s B), %dt/%dc | %s | %s | **%s** of static |\n' "$hh_bytes" "$THREADS" "$CONNS" "$(rate "$hh_rps")" "$hh_p99" "$r_hh"
+  printf '| list page GET /api/v1/households?unit_id&limit=50 (%s B), %dt/%dc | %s | %s | **%s** of static |\n' "$list_bytes" "$THREADS" "$CONNS" "$(rate "$list_rps")" "$list_p99" "$r_list"
+  printf '| village ranking GET /api/v1/rankings?unit_id&period=%s (%s households, %s B), %dt/%dc | %s | %s | **%s** of static |\n' "$YEAR" "$rank_households" "$rank_bytes" "$THREADS" "$CONNS" "$(rate "$rank_rps")" "$rank_p99" "$r_rank"
+  printf '| ledger page GET /api/v1/households/ID/ledger?limit=50 (%s entries, %s B), %dt/%dc | %s | %s | **%s** of static |\n' "$ledger_total" "$ledger_bytes" "$THREADS" "$CONNS" "$(rate "$ledger_rps")" "$ledger_p99" "$r_ledger"
+  printf '| durable write PATCH /api/v1/households/ID, 1 connection | %s | %s | **%s** of SQLite |\n' "$(rate "$write_rps")" "$write_p99" "$r_write"
+  printf '| durable approval POST /api/v1/claims/ID/review (%s approved), 1 connection | %s | %s | **%s** of SQLite |\n' "$approve_n" "$(rate "$approve_rps")" "$approve_p99" "$r_approve"
+  printf '| raw SQLite single-row INSERT transaction (WAL, synchronous=FULL) | %s | | 1 |\n' "$(rate "$sqlite_tps")"
 } | tee "$OUT"
 log "results written to $OUT"

@@ -15,6 +15,7 @@
 #include "domain/ledger.h"
 #include "domain/org.h"
 #include "domain/roster.h"
+#include "domain/shop.h"
 #include "http/server.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -381,6 +382,18 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 			printf("ledger: ok, %lld chains, %lld entries, %lld households' balances match\n",
 			       (long long)lr.chains, (long long)lr.entries, (long long)lr.households);
 		}
+		struct shop_report sr;
+		int src = report(&c, shop_verify(&c, &sr));
+		if (src) {
+			rc = src;
+		} else if (sr.broken) {
+			printf("shop: BROKEN at goods %lld (shop %lld, movement %lld): %s\n", (long long)sr.goods_id,
+			       (long long)sr.shop_id, (long long)sr.move_id, sr.reason);
+			rc = EXIT_VERIFY;
+		} else {
+			printf("shop: ok, %lld goods, %lld stock movements add up\n", (long long)sr.goods,
+			       (long long)sr.moves);
+		}
 	}
 	teardown(db, &c);
 	return rc;
@@ -451,7 +464,7 @@ static const struct command commands[] = {
 			   "       cunzhi user grant|revoke --phone P --role ROLE --unit CODE",
 	 "Create accounts and grant or revoke roles on org units."},
 	{"verify", cmd_verify, "verify [--data DIR] [--db URL]",
-	 "Check every audit and ledger hash chain and every balance; exit 3 and name the first problem."},
+	 "Check every audit and ledger hash chain, every balance and every good's stock; exit 3 and name the first problem."},
 	{"backup", cmd_backup, "backup FILE [--data DIR]",
 	 "Write a consistent copy of the SQLite database while the server runs."},
 	{"tick", cmd_tick, "tick [--data DIR] [--db URL]", "Run the scheduled jobs once."},

@@ -9,48 +9,6 @@
 #define QR_MODULE 8                 /* pixels per module of the served images */
 #define QR_IMAGE_MAX (4u << 20)
 
-/* Two digits at s into *out within [min, max]; -1 when not digits or out of range. */
-static int two_digits(const char *s, int min, int max, int *out)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return -1;
-	*out = (s[0] - '0') * 10 + (s[1] - '0');
-	return *out < min || *out > max ? -1 : 0;
-}
-
-/* "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)" into UTC seconds; -1 when malformed. The offset is
- * required, so a time is never read in the server's zone by accident. */
-static int parse_iso(const char *s, int64_t *out)
-{
-	char date[11];
-	int64_t days;
-	int hh, mi, ss = 0, oh = 0, om = 0, sign = 0;
-	size_t n = strlen(s);
-	if (n < 17 || n > 25 || s[10] != 'T')
-		return -1;
-	memcpy(date, s, 10);
-	date[10] = 0;
-	if (time_parse_date(date, &days) || two_digits(s + 11, 0, 23, &hh) || s[13] != ':' ||
-	    two_digits(s + 14, 0, 59, &mi))
-		return -1;
-	const char *p = s + 16;
-	if (*p == ':') {
-		if (two_digits(p + 1, 0, 59, &ss))
-			return -1;
-		p += 3;
-	}
-	if (!strcmp(p, "Z")) {
-		sign = 0;
-	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
-		   !two_digits(p + 1, 0, 14, &oh) && !two_digits(p + 4, 0, 59, &om)) {
-		sign = *p == '+' ? 1 : -1;
-	} else {
-		return -1;
-	}
-	*out = days * 86400 + hh * 3600 + mi * 60 + ss - sign * (oh * 3600 + om * 60);
-	return 0;
-}
-
 static const char *activity_status(int64_t now, const struct activity *a)
 {
 	return now < a->starts_at ? "upcoming" : now <= a->ends_at ? "ongoing" : "ended";
@@ -119,7 +77,7 @@ static int time_field(struct req *r, const char *name, int64_t *out)
 {
 	const char *s = req_str(r, name);
 	*out = 0;
-	if (s && parse_iso(s, out))
+	if (s && time_parse_iso(s, out))
 		return ctx_field(&r->ctx, name, "时间格式应为 2026-11-23T09:00:00+08:00");
 	return RC_OK;
 }

@@ -7,7 +7,6 @@
 #include "domain/stats.h"
 #include "http/api.h"
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static json_t *row_json(const struct ranking_row *w)
 {
@@ -168,39 +167,7 @@ int api_public_ranking_poster(struct req *r)
 	return rc;
 }
 
-/* Percent-encodes a UTF-8 file name for filename* (RFC 5987). */
-static const char *encode_filename(struct req *r, const char *name)
-{
-	struct buf b;
-	buf_init(&b, 2048);
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '.' || *p == '_' || *p == '~')
-			buf_addc(&b, (char)*p);
-		else
-			buf_addf(&b, "%%%02X", *p);
-	}
-	const char *out = b.failed || !b.ptr ? NULL : arena_strdup(r->ctx.arena, b.ptr);
-	buf_release(&b);
-	return out;
-}
 
-static int reply_xlsx(struct req *r, int rc, struct export_file *f)
-{
-	if (rc) {
-		free(f->data);
-		return rc;
-	}
-	req_reply_bytes(r, 200, XLSX_TYPE, NULL, f->data, f->len);
-	free(f->data);
-	const char *enc = encode_filename(r, f->name);
-	char *disp = enc ? arena_printf(r->ctx.arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-					f->ascii_name, enc)
-			 : arena_printf(r->ctx.arena, "attachment; filename=\"%s\"", f->ascii_name);
-	if (disp)
-		u_map_put(r->resp->map_header, "Content-Disposition", disp);
-	return RC_OK;
-}
 
 int api_public_ranking_export(struct req *r)
 {
@@ -209,7 +176,7 @@ int api_public_ranking_export(struct req *r)
 	if (rc)
 		return rc;
 	struct export_file f;
-	return reply_xlsx(r, export_ranking(&r->ctx, id, &f), &f);
+	return req_reply_export(r, export_ranking(&r->ctx, id, &f), &f);
 }
 
 /* The ledger of the path's id (a household or a village) from the query's from to its
@@ -222,7 +189,7 @@ static int ledger_xlsx(struct req *r, int (*export)(struct ctx *c, int64_t id, c
 	if (rc)
 		return rc;
 	struct export_file f;
-	return reply_xlsx(r, export(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f), &f);
+	return req_reply_export(r, export(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f), &f);
 }
 
 int api_household_ledger_export(struct req *r)

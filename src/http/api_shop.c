@@ -8,7 +8,6 @@
 #include "util/timeutil.h"
 
 #define ID_MAX (INT64_MAX / 2)
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -59,39 +58,7 @@ static int64_t *take_ids(struct req *r, const char *name, int max, int *n, bool 
 	return ids;
 }
 
-/* Percent-encodes a UTF-8 file name for filename* (RFC 5987). */
-static const char *encode_filename(struct req *r, const char *name)
-{
-	struct buf b;
-	buf_init(&b, 2048);
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '.' || *p == '_' || *p == '~')
-			buf_addc(&b, (char)*p);
-		else
-			buf_addf(&b, "%%%02X", *p);
-	}
-	const char *out = b.failed || !b.ptr ? NULL : arena_strdup(r->ctx.arena, b.ptr);
-	buf_release(&b);
-	return out;
-}
 
-static int reply_xlsx(struct req *r, int rc, struct export_file *f)
-{
-	if (rc) {
-		free(f->data);
-		return rc;
-	}
-	req_reply_bytes(r, 200, XLSX_TYPE, NULL, f->data, f->len);
-	free(f->data);
-	const char *enc = encode_filename(r, f->name);
-	char *disp = enc ? arena_printf(r->ctx.arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-					f->ascii_name, enc)
-			 : arena_printf(r->ctx.arena, "attachment; filename=\"%s\"", f->ascii_name);
-	if (disp)
-		u_map_put(r->resp->map_header, "Content-Disposition", disp);
-	return RC_OK;
-}
 
 /* ------------------------------------------------------------------ shops */
 
@@ -553,7 +520,7 @@ int api_shop_stock_ledger_export(struct req *r)
 	if (rc)
 		return rc;
 	struct export_file f;
-	return reply_xlsx(r, shop_export_stock_ledger(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f), &f);
+	return req_reply_export(r, shop_export_stock_ledger(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f), &f);
 }
 
 /* ------------------------------------------------------------------ reports */
@@ -624,5 +591,5 @@ int api_shop_reports_export(struct req *r)
 	if (rc)
 		return rc;
 	struct export_file f;
-	return reply_xlsx(r, shop_export_report(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f), &f);
+	return req_reply_export(r, shop_export_report(&r->ctx, id, req_query(r, "from"), req_query(r, "to"), &f), &f);
 }

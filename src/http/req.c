@@ -1,5 +1,7 @@
 /* Request helpers: strict JSON body checks, parameters, replies. */
+#include "domain/exports.h"
 #include "http/req.h"
+#include "util/buf.h"
 #include "util/num.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -203,4 +205,38 @@ json_t *json_time(int64_t t)
 		return json_null();
 	time_format_iso(t, s);
 	return json_string(s);
+}
+
+/* Percent-encodes a UTF-8 file name for filename* (RFC 5987). */
+static const char *encode_filename(struct req *r, const char *name)
+{
+	struct buf b;
+	buf_init(&b, 2048);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~')
+			buf_addc(&b, (char)*p);
+		else
+			buf_addf(&b, "%%%02X", *p);
+	}
+	const char *out = b.failed || !b.ptr ? NULL : arena_strdup(r->ctx.arena, b.ptr);
+	buf_release(&b);
+	return out;
+}
+
+int req_reply_export(struct req *r, int rc, struct export_file *f)
+{
+	if (rc) {
+		free(f->data);
+		return rc;
+	}
+	req_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", NULL, f->data, f->len);
+	free(f->data);
+	const char *enc = encode_filename(r, f->name);
+	char *disp = enc ? arena_printf(r->ctx.arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+					f->ascii_name, enc)
+			 : arena_printf(r->ctx.arena, "attachment; filename=\"%s\"", f->ascii_name);
+	if (disp)
+		u_map_put(r->resp->map_header, "Content-Disposition", disp);
+	return RC_OK;
 }

@@ -64,6 +64,10 @@ void req_reply_page(struct req *r, json_t *items, int64_t total, int limit, int 
 /* Sends bytes with a content type and optional download file name. */
 void req_reply_bytes(struct req *r, int status, const char *type, const char *filename,
 		     const void *data, size_t len);
+/* Sends an XLSX export as a download (Chinese file name with an ASCII fallback), or
+ * passes on rc when the export failed; frees f->data either way. */
+struct export_file;
+int req_reply_export(struct req *r, int rc, struct export_file *f);
 /* Status and reply for a result code. */
 int req_status_for(enum result code);
 const char *req_code_for(enum result code);

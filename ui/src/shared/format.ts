@@ -77,3 +77,11 @@ export function toFen(text: string): number | null {
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
 }
+
+// The last day of the month of a date YYYY-MM-DD.
+export function monthEnd(date: string): string {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${date.slice(0, 7)}-${String(d).padStart(2, '0')}`;
+}
