@@ -155,9 +155,14 @@ int ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry
 		if (!access_can(c, P_REGISTER_READ, v.path))
 			return ctx_fail(c, RC_FORBIDDEN, "无权查看该村的积分台账");
 	}
-	const char *where = "WHERE l.village_id = ? AND (CAST(? AS BIGINT) = 0 OR l.household_id = ?) "
-			    "AND (CAST(? AS BIGINT) = 0 OR l.at >= ?) AND (CAST(? AS BIGINT) = 0 OR l.at < ?) "
-			    "AND (CAST(? AS TEXT) = '' OR l.source = ?)";
+	/* a plain equality on the household lets the (household_id, seq) index serve the page */
+	const char *where = q->household_id
+		? "WHERE l.village_id = ? AND l.household_id = ? AND CAST(? AS BIGINT) > 0 "
+		  "AND (CAST(? AS BIGINT) = 0 OR l.at >= ?) AND (CAST(? AS BIGINT) = 0 OR l.at < ?) "
+		  "AND (CAST(? AS TEXT) = '' OR l.source = ?)"
+		: "WHERE l.village_id = ? AND CAST(? AS BIGINT) = 0 AND CAST(? AS BIGINT) = 0 "
+		  "AND (CAST(? AS BIGINT) = 0 OR l.at >= ?) AND (CAST(? AS BIGINT) = 0 OR l.at < ?) "
+		  "AND (CAST(? AS TEXT) = '' OR l.source = ?)";
 	const char *src = q->source ? q->source : "";
 	char *sql = arena_printf(c->arena, "SELECT count(*) FROM ledger l %s", where);
 	if (db_get_int(c->db, total, sql, "iiiiiiitt", village, q->household_id, q->household_id, q->from,

@@ -12,3 +12,7 @@ CREATE INDEX ledger_household_earn ON ledger(household_id, at, source, honour);
 -- The black list (a village's deductions in a period, minus the corrected ones) and
 -- ledger filters by source: covering for the deductions' sum per household.
 CREATE INDEX ledger_village_source ON ledger(village_id, source, at, household_id, honour);
+
+-- A household's ledger page, newest first: the equality on household_id and the order
+-- by seq come straight from this index.
+CREATE INDEX ledger_household_seq ON ledger(household_id, seq);
