@@ -1,7 +1,7 @@
 /* The benchmark's data generator: a year of points in the first demo village, written
  * through the domain layer on a fresh demo county (`cunzhi demo --scale county`).
  *
- *   gen_points DATA [ENTRIES [PENDING]]
+ *   gen_points DATA [ENTRIES [PENDING [CARDS]]]
  *
  * For each of the last 365 days (Asia/Shanghai, today included) it makes ENTRIES/365
  * records as the village cadre (13900000003) would award them — claims_insert_approved
@@ -15,6 +15,12 @@
  * Then PENDING claims as a grid worker (13900000005) would submit them — pending,
  * audited, in one transaction with consecutive ids — for the approval benchmark.
  *
+ * With CARDS (a file name), for the redemption benchmark: a printed household card with
+ * PIN BENCH_PIN for every household of the village, issued by the shop clerk
+ * (13900000004) through counter_card_issue (audited, one transaction each, as
+ * POST /api/v1/households/ID/cards does), written to CARDS one line a household:
+ * "household_id spendable card_token", the spendable balance as ledger_balance reads it.
+ *
  * The connection runs with synchronous=OFF (the data is thrown away after the run);
  * the server opens its own connections with the normal settings. Deterministic: a fixed
  * seed. Prints key=value lines for bench/run.sh on stdout, progress on stderr. */
@@ -24,6 +30,8 @@
 #include "db/migrate.h"
 #include "domain/audit.h"
 #include "domain/claims.h"
+#include "domain/counter.h"
+#include "domain/ledger.h"
 #include "domain/publicity.h"
 #include "domain/rules.h"
 #include "util/num.h"
@@ -34,6 +42,8 @@
 #define BUSY 20
 #define CADRE_PHONE "13900000003"
 #define GRID_PHONE "13900000005"
+#define CLERK_PHONE "13900000004"
+#define BENCH_PIN "2468"
 
 static uint64_t rng_state = 0x63756e7a6869ULL;   /* "cunzhi" */
 
@@ -253,13 +263,43 @@ static int pending_claims(struct gen *g, int count, int64_t real_now, int64_t *f
 	return 0;
 }
 
+/* A printed card for every household of the village, issued by the clerk, with the
+ * household's spendable balance: "household_id spendable token" lines in path. */
+static int cards(struct gen *g, const char *path, int64_t real_now, int64_t *ncards, int64_t *points)
+{
+	struct ctx *c = g->c;
+	struct actor clerk;
+	memset(&clerk, 0, sizeof(clerk));
+	if (!(clerk.user_id = user_by_phone(c, CLERK_PHONE)))
+		return fprintf(stderr, "gen_points: no demo clerk %s\n", CLERK_PHONE), 1;
+	str_copy(clerk.name, sizeof(clerk.name), "超市管理员");
+	c->actor = &clerk;
+	c->now = real_now;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return fprintf(stderr, "gen_points: cannot write %s\n", path), 1;
+	*ncards = *points = 0;
+	for (int i = 0; i < g->nhh; i++) {
+		struct card k;
+		int64_t spendable = 0, honour = 0;
+		if (counter_card_issue(c, g->hh[i].id, BENCH_PIN, &k))
+			return fclose(f), fail(c, "counter_card_issue");
+		if (ledger_balance(c, g->hh[i].id, &spendable, &honour))
+			return fclose(f), fail(c, "ledger_balance");
+		fprintf(f, "%lld %lld %s\n", (long long)g->hh[i].id, (long long)spendable, k.token);
+		(*ncards)++;
+		*points += spendable;
+	}
+	return fclose(f) ? fprintf(stderr, "gen_points: cannot write %s\n", path), 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int64_t entries = 50000, pending = 3000;
-	if (argc < 2 || argc > 4 || (argc > 2 && num_parse_i64(argv[2], DAYS, 10000000, &entries)) ||
+	if (argc < 2 || argc > 5 || (argc > 2 && num_parse_i64(argv[2], DAYS, 10000000, &entries)) ||
 	    (argc > 3 && num_parse_i64(argv[3], 0, 1000000, &pending))) {
-		fprintf(stderr, "usage: gen_points DATA [ENTRIES (>= %d, default 50000) [PENDING (default 3000)]]\n",
-			DAYS);
+		fprintf(stderr, "usage: gen_points DATA [ENTRIES (>= %d, default 50000) [PENDING (default 3000) "
+				"[CARDS (file)]]]\n", DAYS);
 		return 2;
 	}
 	/* glibc trims the heap after each large free; on a VM every trim is a TLB shootdown,
@@ -331,6 +371,10 @@ int main(int argc, char **argv)
 	if (pending > 0 && pending_claims(&g, (int)pending, real_now, &first, &last))
 		return 1;
 
+	int64_t ncards = 0, card_points = 0;
+	if (argc > 4 && cards(&g, argv[4], real_now, &ncards, &card_points))
+		return 1;
+
 	int64_t open = 0, busy = 0, busy_entries = 0, ledger_entries = 0;
 	db_get_int(db, &open, "SELECT count(*) FROM publicity WHERE village_id = ? AND status = 'open'", "i", g.village);
 	db_get_int(db, &ledger_entries, "SELECT count(*) FROM ledger WHERE village_id = ?", "i", g.village);
@@ -346,10 +390,11 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "gen_points: checkpoint: %s\n", db_errmsg(db)), 1;
 
 	printf("village=%lld\nhouseholds=%d\nrecords=%lld\ncredited=%lld\nledger_entries=%lld\nopen=%lld\n"
-	       "busy_household=%lld\nbusy_entries=%lld\npending_first=%lld\npending_last=%lld\nseconds=%.1f\n",
+	       "busy_household=%lld\nbusy_entries=%lld\npending_first=%lld\npending_last=%lld\ncards=%lld\n"
+	       "card_points=%lld\ncard_pin=%s\nseconds=%.1f\n",
 	       (long long)g.village, g.nhh, (long long)entries, (long long)credited, (long long)ledger_entries,
 	       (long long)open, (long long)busy, (long long)busy_entries, (long long)first, (long long)last,
-	       mono() - t0);
+	       (long long)ncards, (long long)card_points, BENCH_PIN, mono() - t0);
 	arena_free(c.arena);
 	db_close(db);
 	free(g.awards);

@@ -4,7 +4,8 @@
 # In one run, on a fresh demo county (about 10,000 households) whose first village
 # (青山村, ~500 households) gets a year of points from bench/gen_points.c (about 50,000
 # records awarded through the domain layer, through 公示, credited to the hash-chained
-# ledger; then pending claims for the approval run), checked by `cunzhi verify`:
+# ledger; then pending claims for the approval run and a printed card with a PIN for
+# every household of the village for the redemption run), checked by `cunzhi verify`:
 #   reads   wrk, 2 threads, 32 connections, BENCH_SECONDS (8) each, logged in as the
 #           village cadre: a static file of the web UI (2 KB), a household page
 #           (GET /api/v1/households/ID), a list page of 50 households
@@ -17,12 +18,22 @@
 #           POST /api/v1/claims/ID/review {"decision":"approve"} over the pending claims;
 #           against raw SQLite single-row INSERT transactions (WAL, synchronous=FULL)
 #           on the same disk (bench/sqlite_baseline.c); headline: the ratios.
+#   counter one request after another on one connection for BENCH_WRITE_SECONDS, as the
+#           shop clerk (13900000004): POST /api/v1/counter/redeem of one unit of the
+#           shop's cheapest good without a per-household limit (after a stock-in of
+#           enough units over the API), for the village's households in turn by their
+#           card's QR text and PIN (only while the household's spendable balance covers
+#           it), a fresh idempotency key each; against the same SQLite baseline. The
+#           run checks that the stock went down by the number of receipts, and
+#           `cunzhi verify` (ledger balances, stock = its movements) after it.
 #
 # Needs wrk (Debian package wrk), cc, pkg-config and the headers the project builds
 # with; links bench/gen_points.c against the project's objects beside BIN (the
 # Makefile's build directory); installs nothing.
 # Environment: BENCH_SECONDS, BENCH_WRITE_SECONDS, BENCH_ENTRIES (50000 records),
-# BENCH_PENDING (12000 pending claims: enough for BENCH_WRITE_SECONDS of approvals),
+# BENCH_PENDING (12000 pending claims: enough for BENCH_WRITE_SECONDS of approvals;
+# the redemptions are bounded by the cards' spendable points, about 27,000 of a 10-point
+# good with the default records; either run fails with a 4xx when it runs out),
 # BENCH_PORT, BENCH_DIR (where the scratch data directory goes; default beside BIN,
 # i.e. on the build disk), BENCH_KEEP=1 keeps it, BENCH_OUT (results file; default
 # BIN's dir/bench-results.md).
@@ -107,15 +118,17 @@ log "creating the demo county in $DATA"
   exit 1
 }
 log "generating a year of points in the first village ($ENTRIES records, $PENDING pending claims)"
-"$WORK/gen_points" "$DATA" "$ENTRIES" "$PENDING" >"$WORK/gen.txt" 2>"$WORK/gen.log" || {
+"$WORK/gen_points" "$DATA" "$ENTRIES" "$PENDING" "$WORK/cards.txt" >"$WORK/gen.txt" 2>"$WORK/gen.log" || {
   cat "$WORK/gen.log" >&2
   exit 1
 }
 gen() { awk -F= -v k="$1" '$1 == k {print $2}' "$WORK/gen.txt"; }
 GEN_VILLAGE=$(gen village) GEN_CREDITED=$(gen credited) GEN_OPEN=$(gen open) GEN_SECONDS=$(gen seconds)
+CARDS=$(gen cards) CARD_POINTS=$(gen card_points) CARD_PIN=$(gen card_pin)
 BUSY=$(gen busy_household) BUSY_ENTRIES=$(gen busy_entries)
 PENDING_FIRST=$(gen pending_first) PENDING_LAST=$(gen pending_last)
 log "generated in ${GEN_SECONDS} s: $GEN_CREDITED entries credited, $GEN_OPEN in 公示, household $BUSY has $BUSY_ENTRIES"
+log "$CARDS household cards, $CARD_POINTS spendable points between them"
 verify_out=$("$BIN" verify --data "$DATA" 2>&1) || {
   printf '%s\n' "$verify_out" >&2
   log "cunzhi verify failed after generation"
@@ -319,6 +332,79 @@ approve_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-approve.t
 http GET "/api/v1/claims/$((PENDING_FIRST + 1))"
 grep -q '"status":"approved"' <<<"$HTTP_BODY" || { log "the approvals did not take effect: $HTTP_BODY"; exit 1; }
 
+# The durable redemption at the counter, as the shop clerk: the village's shop, its
+# cheapest active good without a per-household limit, enough stock for every card's
+# points, then one redemption after another on one connection.
+CADRE_TOKEN=$TOKEN
+TOKEN=
+http POST /api/v1/session '{"phone":"13900000004","password":"Cunzhi2026!"}'
+[ "$HTTP_STATUS" = 201 ] || { log "clerk login failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
+TOKEN=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+CLERK_TOKEN=$TOKEN
+http GET /api/v1/shops
+SHOP=$(printf '%s' "$HTTP_BODY" | grep -o '{"id":[0-9]*,"unit_id":[0-9]*' |
+  awk -F'[:,]' -v v="$VILLAGE" '$4 == v {print $2; exit}' || true)
+[ -n "$SHOP" ] || { log "no shop of village $VILLAGE for the clerk: $HTTP_BODY"; exit 1; }
+http GET "/api/v1/shops/$SHOP/goods"
+read -r PRICE GOODS < <(printf '%s' "$HTTP_BODY" | sed 's/},{/}\n{/g' |
+  sed -n 's/.*{"id":\([0-9]*\),"shop_id".*"price_points":\([0-9]*\),.*"limit_count":0,.*"active":true.*/\2 \1/p' |
+  sort -n -k1,1 -k2,2 | head -1) || true
+[ -n "${GOODS:-}" ] || { log "no good without a limit in shop $SHOP: $HTTP_BODY"; exit 1; }
+STOCK_IN=$((CARD_POINTS / PRICE + 1))
+[ "$STOCK_IN" -le 100000 ] || STOCK_IN=100000
+http POST "/api/v1/goods/$GOODS/stock-in" \
+  "{\"supplier\":\"基准测试供货商\",\"quantity\":$STOCK_IN,\"unit_cost\":250,\"funding\":\"集体经济\"}"
+[ "$HTTP_STATUS" = 201 ] || { log "stock-in failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
+goods_name=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"goods":{"id":[0-9]*,"shop_id":[0-9]*,"shop_name":"[^"]*","name":"\([^"]*\)".*/\1/p')
+stock_before=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"stock":\([0-9]*\).*/\1/p')
+[ -n "$stock_before" ] || { log "no stock in $HTTP_BODY"; exit 1; }
+cat >"$WORK/redeem.lua" <<'LUA'
+local headers, shop, goods, price, pin, run
+local cards = {}
+local i, n = 0, 0
+function init(args)
+  headers = {["Authorization"] = "Bearer " .. args[1], ["Content-Type"] = "application/json"}
+  shop, goods, price, pin, run = args[2], args[3], tonumber(args[4]), args[5], args[7]
+  -- "household_id spendable card_token" lines from the generator
+  for line in io.lines(args[6]) do
+    local spendable, code = line:match("^%d+ (%d+) (%S+)$")
+    if code and tonumber(spendable) >= price then
+      cards[#cards + 1] = {code = code, left = tonumber(spendable)}
+    end
+  end
+end
+function request()
+  for _ = 1, #cards do
+    i = i % #cards + 1
+    local c = cards[i]
+    if c.left >= price then
+      c.left = c.left - price
+      n = n + 1
+      return wrk.format("POST", "/api/v1/counter/redeem", headers, string.format(
+        '{"shop_id":%s,"code":"%s","pin":"%s","items":[{"goods_id":%s,"quantity":1}],' ..
+        '"idempotency_key":"bench-%s-%d"}', shop, c.code, pin, goods, run, n))
+    end
+  end
+  -- every card is spent: this 400 fails the run (generate more records)
+  return wrk.format("POST", "/api/v1/counter/redeem", headers, "{}")
+end
+LUA
+log "counter redemptions, 1 connection, ${WDUR} s"
+wrk_run redeem "$WDUR" -t1 -c1 -s "$WORK/redeem.lua" "$base/" -- \
+  "$CLERK_TOKEN" "$SHOP" "$GOODS" "$PRICE" "$CARD_PIN" "$WORK/cards.txt" "$(date +%s)"
+redeem_rps=$RPS redeem_p99=$P99
+redeem_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-redeem.txt")
+# every 2xx must have been a sale (not a replay): the stock went down by one a receipt
+# (plus at most the one request in flight when wrk stopped)
+http GET "/api/v1/goods/$GOODS"
+stock_after=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"stock":\([0-9]*\).*/\1/p')
+redeem_sold=$((stock_before - ${stock_after:-$stock_before}))
+if [ "$redeem_sold" -lt "$redeem_n" ] || [ "$redeem_sold" -gt $((redeem_n + 1)) ]; then
+  log "stock went from $stock_before to $stock_after for $redeem_n redemptions"
+  exit 1
+fi
+TOKEN=$CADRE_TOKEN
+
 # Stop the server before the baseline, so the disk is the baseline's alone.
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" || true
@@ -345,9 +431,10 @@ r_write=$(ratio "$write_rps" "$sqlite_tps")
 r_rank=$(ratio "$rank_rps" "$static_rps")
 r_ledger=$(ratio "$ledger_rps" "$static_rps")
 r_approve=$(ratio "$approve_rps" "$sqlite_tps")
+r_redeem=$(ratio "$redeem_rps" "$sqlite_tps")
 
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-fs=$(stat -f -c %T "$DATA" 2>/dev/null || echo "?")
+fs=$(findmnt -n -o FSTYPE -T "$DATA" 2>/dev/null || stat -f -c %T "$DATA" 2>/dev/null || echo "?")
 commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
 {
   echo "### $(date '+%Y-%m-%d %H:%M %Z') — commit $commit"
@@ -356,7 +443,8 @@ commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
        "Linux $(uname -r), data on $fs; SQLite $sqlite_version; server defaults (8 worker threads)."
   echo "Demo county; village $VILLAGE has $village_households households; household $HOUSEHOLD has $MEMBERS members."
   echo "Generated in village $VILLAGE (bench/gen_points.c, ${GEN_SECONDS} s): $ENTRIES records over the last 365 days," \
-       "$GEN_CREDITED credited to the ledger, $GEN_OPEN still in 公示; $((PENDING_LAST - PENDING_FIRST + 1)) pending claims."
+       "$GEN_CREDITED credited to the ledger, $GEN_OPEN still in 公示; $((PENDING_LAST - PENDING_FIRST + 1)) pending claims;" \
+       "$CARDS household cards ($CARD_POINTS spendable points)."
   echo "Busiest household $BUSY: $BUSY_ENTRIES ledger entries. \`cunzhi verify\` after generation: $(printf '%s' "$verify_out" | tr '\n' ' ')"
   echo "and after the run: $(printf '%s' "$verify_after" | tr '\n' ' ')"
   echo
@@ -369,6 +457,7 @@ commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
   printf '| ledger page GET /api/v1/households/ID/ledger?limit=50 (%s entries, %s B), %dt/%dc | %s | %s | **%s** of static |\n' "$ledger_total" "$ledger_bytes" "$THREADS" "$CONNS" "$(rate "$ledger_rps")" "$ledger_p99" "$r_ledger"
   printf '| durable write PATCH /api/v1/households/ID, 1 connection | %s | %s | **%s** of SQLite |\n' "$(rate "$write_rps")" "$write_p99" "$r_write"
   printf '| durable approval POST /api/v1/claims/ID/review (%s approved), 1 connection | %s | %s | **%s** of SQLite |\n' "$approve_n" "$(rate "$approve_rps")" "$approve_p99" "$r_approve"
+  printf '| durable redemption POST /api/v1/counter/redeem, card + PIN, 1 × %s (%s points; %s receipts, stock %s → %s), 1 connection | %s | %s | **%s** of SQLite |\n' "$goods_name" "$PRICE" "$redeem_n" "$stock_before" "$stock_after" "$(rate "$redeem_rps")" "$redeem_p99" "$r_redeem"
   printf '| raw SQLite single-row INSERT transaction (WAL, synchronous=FULL) | %s | | 1 |\n' "$(rate "$sqlite_tps")"
 } | tee "$OUT"
 log "results written to $OUT"

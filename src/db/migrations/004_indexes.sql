@@ -16,3 +16,7 @@ CREATE INDEX ledger_village_source ON ledger(village_id, source, at, household_i
 -- A household's ledger page, newest first: the equality on household_id and the order
 -- by seq come straight from this index.
 CREATE INDEX ledger_household_seq ON ledger(household_id, seq);
+
+-- Returns of a sale, read back with every receipt (redemption replies, returns, receipt
+-- views): without this each read scans all receipts.
+CREATE INDEX receipts_original ON receipts(original_id);

@@ -190,6 +190,8 @@ export default {
     soldOut: '已兑完',
     limit: '{period}每户限 {n}',
     qtyOf: '{name}的数量',
+    less: '{name}少一件',
+    more: '{name}多一件',
     picked: '已选 {n} 件',
     notEnough: '可用积分只有 {n} 分',
     reserve: '预订',
