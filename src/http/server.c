@@ -342,8 +342,12 @@ int server_run(struct server_config *config)
 	log_msg(LOG_INFO, "stopping: finishing requests in flight", NULL);
 	stopping = 1;
 	MHD_quiesce_daemon(inst.mhd_daemon);
-	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++)
-		usleep(100 * 1000);
+	/* Requests already accepted may not have reached a handler yet (their worker was
+	 * busy): wait until nothing has run for half a second, at most 30 s in all. */
+	for (int waited = 0, quiet = 0; waited < 30000 && quiet < 500; waited += 50) {
+		quiet = atomic_load(&in_flight) > 0 ? 0 : quiet + 50;
+		usleep(50 * 1000);
+	}
 	ulfius_stop_framework(&inst);
 	ulfius_clean_instance(&inst);
 	pthread_join(sched, NULL);
