@@ -163,10 +163,11 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
   '--disable-component-update', '--disable-sync', '--lang=zh-CN'];
 
 // Debian's chromium, headless, with a fresh temporary profile (playwright creates one
-// per launch and removes it on close).
-async function launch() {
+// per launch and removes it on close); extraArgs for a test that needs more (a fake
+// camera).
+async function launch(extraArgs = []) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium fonts-noto-cjk`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' } });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' } });
 }
 
 // A browser context (its own cookies) for a phone or a desktop, with every page's

@@ -13,6 +13,8 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const L = require('./lib');
 
 const AWARDS = 6;          // × 见义勇为 (20 points each)
@@ -350,7 +352,9 @@ test('a household card with a PIN: issued, printed, and redeemed with at the cou
   await L.shot(cp, 'admin-card-print');
   await L.axe(cp, 'card print');
   await cp.getByRole('dialog', { name: '打印户卡' }).getByRole('button', { name: '关闭', exact: true }).click();
+  await cp.getByRole('dialog', { name: '打印户卡' }).waitFor({ state: 'hidden' });
   await panel.locator('.el-table__row', { hasText: '有效' }).waitFor();
+  await cp.locator('.el-message').last().waitFor({ state: 'hidden' });
   await L.shot(cp, 'admin-cards');
   await L.axe(cp, 'cards');
 
@@ -420,4 +424,58 @@ test('the stock ledger and the reports for the period, with their XLSX exports; 
   await cp.locator('[data-test=goods-table] .el-table__row', { hasText: '手工香皂' }).waitFor();
   assert.equal(await cp.locator('[data-test=goods-table] .el-table__row').count(), 1);
   L.assertNoProblems(desk);
+});
+
+// A video file for chromium's fake camera: the QR code of the server's SVG (one path of
+// 1×1 module rectangles) drawn black on white, 10 pixels a module, in the middle of a
+// 640×480 YUV 4:2:0 picture (Y4M), a few identical frames.
+function qrVideo(svg, file) {
+  const size = Number(/viewBox="0 0 (\d+) \d+"/.exec(svg)[1]);
+  const W = 640;
+  const H = 480;
+  const px = 10;
+  const x0 = Math.floor((W - size * px) / 2);
+  const y0 = Math.floor((H - size * px) / 2);
+  const y = Buffer.alloc(W * H, 235);
+  for (const m of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+    const [mx, my, mw] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    for (let row = my * px; row < (my + 1) * px; row++) {
+      y.fill(16, (y0 + row) * W + x0 + mx * px, (y0 + row) * W + x0 + (mx + mw) * px);
+    }
+  }
+  const uv = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, uv]);
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame, frame, frame]));
+}
+
+test('the counter scans the phone code with the laptop camera (chromium\'s fake camera shows the QR)', async () => {
+  const villager = await s.as('villager');
+  const svg = (await s.api('GET', '/api/v1/households/1/code.svg', { token: villager })).text;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-cam-'));
+  const file = path.join(dir, 'qr.y4m');
+  qrVideo(svg, file);
+  const cam = await L.launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`]);
+  try {
+    const ctx = await L.newContext(cam, 'desktop', s.url);
+    await ctx.grantPermissions(['camera'], { origin: s.url });
+    const page = await L.newPage(ctx);
+    await L.adminLogin(page, L.PHONES.clerk);
+    await page.goto('/admin/shop/counter');
+    await page.locator('[data-test=camera-button]').click();
+    await page.locator('[data-test=qr-scanner]').waitFor();
+    const hh = page.locator('[data-test=counter-household]');
+    await hh.waitFor({ timeout: 30000 }).catch(async (e) => {
+      await L.shot(page, 'debug-camera');
+      const errs = await page.locator('.el-form-item__error, [data-test=camera-error], .form-error').allInnerTexts();
+      throw new Error(`${e.message}\nshown: ${JSON.stringify(errs)}\n${ctx.problems.join('\n')}`);
+    });
+    assert.match(await hh.innerText(), /户号 0001[\s\S]*手机户码/);
+    await page.locator('[data-test=counter-spendable]').filter({ hasText: /^55$/ }).waitFor();
+    await L.shot(page, 'admin-counter-camera');
+    L.assertNoProblems(ctx);
+    await ctx.close();
+  } finally {
+    await cam.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -590,6 +590,7 @@ export default {
     explain: '没有智能手机的农户可以办一张户卡：卡上有二维码和 12 位卡号，兑换时出示并由户主输入密码。补办会使旧卡作废；连续输错密码会被暂时锁定。',
     household: '农户',
     searchPlaceholder: '输入户号或户主姓名搜索',
+    fromCounter: '您没有查看户籍的权限：请在收银台扫该户的户码，再点“户卡”为这户办理。',
     none: '这户还没有户卡',
     cardNo: '卡号',
     status: {
