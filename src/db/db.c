@@ -153,3 +153,9 @@ int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, 
 	db_finalize(st);
 	return rc;
 }
+
+int db_ping(struct db *db)
+{
+	int64_t one = 0;
+	return db_get_int(db, &one, "SELECT 1", "");
+}

@@ -30,6 +30,8 @@ void db_close(struct db *db);
 enum db_engine db_engine(const struct db *db);
 const char *db_errmsg(const struct db *db);
 
+/* A round trip to the database: DB_OK when it answers. */
+int db_ping(struct db *db);
 /* Runs a script of statements without parameters (migrations, pragmas). */
 int db_exec(struct db *db, const char *sql);
 

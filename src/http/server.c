@@ -222,8 +222,7 @@ static int fallback(const struct _u_request *u, struct _u_response *resp, void *
 
 int api_health(struct req *r)
 {
-	int64_t one = 0;
-	if (db_get_int(r->ctx.db, &one, "SELECT 1", "") != DB_OK)
+	if (db_ping(r->ctx.db) != DB_OK)
 		return ctx_fail(&r->ctx, RC_INTERNAL, "数据库不可用");
 	r->out = json_pack("{s:s, s:s}", "status", "ok", "engine",
 			   db_engine(r->ctx.db) == DB_POSTGRES ? "postgres" : "sqlite");
