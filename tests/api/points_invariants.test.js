@@ -11,9 +11,8 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const zlib = require('node:zlib');
 const { execFileSync } = require('node:child_process');
-const { startServer, PHONES, PASSWORD, psqlBin } = require('./lib');
+const { startServer, PHONES, PASSWORD, psqlBin, pngPixel } = require('./lib');
 
 const DAY = 86400;
 const SEED = Number(process.env.CUNZHI_SEED || 20261123);
@@ -34,33 +33,7 @@ const rand = prng(SEED);
 const randInt = (n) => Math.floor(rand() * n);
 const pick = (xs) => xs[randInt(xs.length)];
 
-// A valid 1×1 PNG of the given colour (distinct bytes give distinct file hashes).
-function crc32(buf) {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-function png(r, g, b) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(1, 4);
-  ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([
-    Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.from([0, r, g, b]))), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+const png = pngPixel;
 
 let s;
 let villageId;

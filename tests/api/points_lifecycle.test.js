@@ -7,8 +7,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const zlib = require('node:zlib');
-const { startServer, makeIdcard, PHONES, PASSWORD } = require('./lib');
+const { startServer, makeIdcard, PHONES, PASSWORD, pngPixel } = require('./lib');
 
 const DAY = 86400;
 
@@ -29,35 +28,7 @@ function mask(name) {
   return cs[0] + '*'.repeat(cs.length - 2) + cs[cs.length - 1];
 }
 
-// A valid 1×1 PNG of the given colour (distinct bytes give distinct file hashes).
-function crc32(buf) {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-function png(r, g, b) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(1, 4);
-  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
-  return Buffer.concat([
-    Buffer.from('89504e470d0a1a0a', 'hex'),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.from([0, r, g, b]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+const png = pngPixel;
 
 // Sessions last 7 days of server time: log everyone in again now and then.
 const logins = {};        // name → {phone, password}
