@@ -171,7 +171,7 @@ static void print_logins(const struct demo_logins *l)
 	for (int i = 0; i < l->n; i++) {
 		printf("  ");
 		print_padded(l->logins[i].role_label, 12);
-		print_padded(l->logins[i].unit_name, 10);
+		print_padded(l->logins[i].unit_name, 16);
 		print_padded(l->logins[i].name, 8);
 		printf("%s / %s\n", l->logins[i].phone, l->logins[i].password);
 	}

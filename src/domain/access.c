@@ -5,16 +5,17 @@
 
 static const struct role_def roles[] = {
 	{"villager", "村民", 0, "village"},
-	{"grid_worker", "网格员", P_REGISTER_READ | P_POINTS_CLAIM, "village,group"},
-	{"grid_leader", "网格长", P_REGISTER_READ | P_POINTS_CLAIM, "village,group"},
-	{"assessor", "评议小组", P_REGISTER_READ | P_POINTS_REVIEW, "village,group"},
+	{"grid_worker", "网格员", P_REGISTER_READ | P_POINTS_CLAIM, "grid,group,village"},
+	{"grid_leader", "网格长", P_REGISTER_READ | P_POINTS_CLAIM, "grid,group,village"},
+	{"assessor", "评议小组", P_REGISTER_READ | P_POINTS_REVIEW, "grid,group,village"},
 	{"cadre", "村两委", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
 				   P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_REVIEW | P_POINTS_ADMIN |
-				   P_POINTS_CLAIM | P_SHOP_ADMIN | P_SHOP_COUNTER, "village"},
+				   P_POINTS_CLAIM | P_SHOP_ADMIN | P_SHOP_COUNTER | P_NOTICE_WRITE, "village"},
 	{"clerk", "超市管理员", P_SHOP_COUNTER | P_SHOP_ADMIN, "village,town"},
-	{"town_official", "乡镇干部", P_REGISTER_READ | P_AUDIT_READ, "town"},
+	{"town_official", "乡镇干部", P_REGISTER_READ | P_AUDIT_READ | P_NOTICE_WRITE, "town"},
 	{"county_admin", "区县管理员", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
-					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE,
+					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE |
+					     P_NOTICE_WRITE,
 	 "county"},
 	{"handler", "部门办理人", 0, "county,town"},
 	{"inspector", "纪检监督", READ_ONLY, "county,town,village"},
@@ -69,6 +70,12 @@ bool access_can(const struct ctx *c, enum perm p, const char *unit_path)
 	return false;
 }
 
+bool access_can_household(const struct ctx *c, enum perm p, const struct hh_paths *h)
+{
+	return access_can(c, p, h->group && h->group[0] ? h->group : h->village) ||
+	       (h->grid && h->grid[0] && access_can(c, p, h->grid));
+}
+
 bool access_has_role(const struct ctx *c, const char *role)
 {
 	if (!c->actor)
@@ -79,9 +86,9 @@ bool access_has_role(const struct ctx *c, const char *role)
 	return false;
 }
 
-bool access_can_read_household(const struct ctx *c, const char *village_path, int64_t household_id)
+bool access_can_read_household(const struct ctx *c, const struct hh_paths *h, int64_t household_id)
 {
-	if (access_can(c, P_REGISTER_READ, village_path))
+	if (access_can_household(c, P_REGISTER_READ, h))
 		return true;
 	return c->actor && c->actor->household_id && c->actor->household_id == household_id &&
 	       access_has_role(c, "villager");

@@ -21,6 +21,7 @@ enum perm {
 	P_POINTS_TEMPLATE = 1 << 10, /* county and town rule templates */
 	P_SHOP_ADMIN = 1 << 11,     /* shops, goods, windows, stock-in and adjustments, cards, reports */
 	P_SHOP_COUNTER = 1 << 12,   /* redemption and returns at the counter */
+	P_NOTICE_WRITE = 1 << 13,   /* publish, revise and withdraw notices 通知 to units in scope */
 };
 
 struct role_def {
@@ -39,9 +40,15 @@ bool access_role_fits(const struct role_def *r, const char *unit_kind);
 /* True when some grant of the actor has perm and covers the unit with this path.
  * The command line (ctx->system) may do everything. */
 bool access_can(const struct ctx *c, enum perm p, const char *unit_path);
+/* Where a household sits: the paths of its village, and of its group and grid when it
+ * is in one ("" or NULL when not). A grant on any of them covers the household. */
+struct hh_paths {
+	const char *village, *group, *grid;
+};
+bool access_can_household(const struct ctx *c, enum perm p, const struct hh_paths *h);
 /* Registers: the villager reads their own household; others need P_REGISTER_READ on
- * the household's village (village_path). */
-bool access_can_read_household(const struct ctx *c, const char *village_path, int64_t household_id);
+ * the household's village, group or grid. */
+bool access_can_read_household(const struct ctx *c, const struct hh_paths *h, int64_t household_id);
 /* The paths under which the actor holds perm, for list queries; returns the count
  * (0 = nothing in scope). The system context gets "/". */
 int access_scopes(const struct ctx *c, enum perm p, const char **paths, int max);

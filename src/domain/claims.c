@@ -5,6 +5,7 @@
 #include "domain/claims.h"
 #include "domain/files.h"
 #include "domain/org.h"
+#include "domain/people.h"
 #include "domain/publicity.h"
 #include "util/timeutil.h"
 
@@ -24,16 +25,16 @@ static const char *status_label(const char *s)
 struct hh {
 	int64_t id, village_id, group_id;
 	char number[96];
-	char village_path[160];
-	char path[160];   /* the group's path, or the village's for a household without group */
+	struct hh_place at;
 };
 
 static int load_hh(struct ctx *c, int64_t id, struct hh *h)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT h.id, h.village_id, COALESCE(h.group_id, 0), h.number, "
-					     "v.path, COALESCE(g.path, v.path) FROM households h "
+					     "v.path, COALESCE(g.path, ''), COALESCE(gr.path, '') FROM households h "
 					     "JOIN org_units v ON v.id = h.village_id "
-					     "LEFT JOIN org_units g ON g.id = h.group_id WHERE h.id = ?",
+					     "LEFT JOIN org_units g ON g.id = h.group_id "
+					     "LEFT JOIN org_units gr ON gr.id = h.grid_id WHERE h.id = ?",
 				      "i", id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取户");
@@ -44,8 +45,10 @@ static int load_hh(struct ctx *c, int64_t id, struct hh *h)
 		h->village_id = db_col_int(st, 1);
 		h->group_id = db_col_int(st, 2);
 		str_copy(h->number, sizeof(h->number), db_col_text(st, 3));
-		str_copy(h->village_path, sizeof(h->village_path), db_col_text(st, 4));
-		str_copy(h->path, sizeof(h->path), db_col_text(st, 5));
+		h->at.village_id = h->village_id;
+		str_copy(h->at.village, sizeof(h->at.village), db_col_text(st, 4));
+		str_copy(h->at.group, sizeof(h->at.group), db_col_text(st, 5));
+		str_copy(h->at.grid, sizeof(h->at.grid), db_col_text(st, 6));
 	}
 	db_finalize(st);
 	if (rc == DB_DONE)
@@ -67,20 +70,20 @@ static bool is_own_household(const struct ctx *c, int64_t household_id)
 }
 
 /* The villager of the household, the author, or readers and reviewers of its scope. */
-static bool can_see(const struct ctx *c, const char *hpath, int64_t household_id, int64_t created_by)
+static bool can_see(const struct ctx *c, const struct hh_place *at, int64_t household_id, int64_t created_by)
 {
 	if (c->system)
 		return true;
 	if (!c->actor)
 		return false;
 	return (is_own_household(c, household_id) && access_has_role(c, "villager")) ||
-	       created_by == c->actor->user_id || access_can(c, P_REGISTER_READ, hpath) ||
-	       access_can(c, P_POINTS_REVIEW, hpath);
+	       created_by == c->actor->user_id || access_can_household(c, P_REGISTER_READ, HH_PATHS(*at)) ||
+	       access_can_household(c, P_POINTS_REVIEW, HH_PATHS(*at));
 }
 
-static bool can_review(const struct ctx *c, const char *hpath, int64_t household_id, int64_t created_by)
+static bool can_review(const struct ctx *c, const struct hh_place *at, int64_t household_id, int64_t created_by)
 {
-	if (!access_can(c, P_POINTS_REVIEW, hpath))
+	if (!access_can_household(c, P_POINTS_REVIEW, HH_PATHS(*at)))
 		return false;
 	return c->system || (!is_own_household(c, household_id) && created_by != c->actor->user_id);
 }
@@ -233,10 +236,10 @@ int claims_create(struct ctx *c, const struct claim_input *in, int64_t *id)
 	int rc = load_hh(c, hid, &h);
 	if (rc)
 		return rc;
-	bool grid = access_can(c, P_POINTS_CLAIM, h.path);
+	bool grid = access_can_household(c, P_POINTS_CLAIM, HH_PATHS(h.at));
 	bool self = is_own_household(c, hid) && access_has_role(c, "villager");
 	if (!grid && !self) {
-		if (access_can(c, P_REGISTER_READ, h.path))
+		if (access_can_household(c, P_REGISTER_READ, HH_PATHS(h.at)))
 			return ctx_fail(c, RC_FORBIDDEN, "只能为本户或本网格（小组）的户申报积分");
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	}
@@ -299,10 +302,11 @@ int claims_create(struct ctx *c, const struct claim_input *in, int64_t *id)
 	"h.number, COALESCE(r.name, ''), COALESCE(ru.name, ''), COALESCE(au.name, ''), "            \
 	"(SELECT count(*) FROM claim_photos cp WHERE cp.claim_id = c.id), "                         \
 	"COALESCE(p.id, 0), COALESCE(p.status, ''), COALESCE(p.starts_at, 0), COALESCE(p.ends_at, 0), " \
-	"COALESCE(g.path, v.path) "
+	"v.path, COALESCE(g.path, ''), COALESCE(gr.path, '') "
 #define CLAIM_FROM                                                                                  \
 	"FROM claims c JOIN households h ON h.id = c.household_id "                                 \
 	"JOIN org_units v ON v.id = h.village_id LEFT JOIN org_units g ON g.id = h.group_id "       \
+	"LEFT JOIN org_units gr ON gr.id = h.grid_id "                                              \
 	"LEFT JOIN residents r ON r.id = c.resident_id LEFT JOIN users ru ON ru.id = c.reviewer_id " \
 	"LEFT JOIN users au ON au.id = c.created_by "                                               \
 	"LEFT JOIN publicity p ON p.id = (SELECT max(px.id) FROM publicity px WHERE px.claim_id = c.id) "
@@ -313,8 +317,8 @@ static const char *dup(struct ctx *c, struct db_stmt *st, int col)
 	return s ? s : "";
 }
 
-/* Reads a row of CLAIM_COLS; hpath receives the household's group or village path. */
-static void read_claim(struct ctx *c, struct db_stmt *st, struct claim *o, char hpath[160])
+/* Reads a row of CLAIM_COLS; at receives where the household sits. */
+static void read_claim(struct ctx *c, struct db_stmt *st, struct claim *o, struct hh_place *at)
 {
 	memset(o, 0, sizeof(*o));
 	o->id = db_col_int(st, 0);
@@ -346,27 +350,30 @@ static void read_claim(struct ctx *c, struct db_stmt *st, struct claim *o, char 
 	o->publicity_status = dup(c, st, 26);
 	o->publicity_starts_at = db_col_int(st, 27);
 	o->publicity_ends_at = db_col_int(st, 28);
-	str_copy(hpath, 160, db_col_text(st, 29));
+	at->village_id = o->village_id;
+	str_copy(at->village, sizeof(at->village), db_col_text(st, 29));
+	str_copy(at->group, sizeof(at->group), db_col_text(st, 30));
+	str_copy(at->grid, sizeof(at->grid), db_col_text(st, 31));
 	o->can_review = !strcmp(o->status, "pending") &&
-			can_review(c, hpath, o->household_id, o->created_by);
+			can_review(c, at, o->household_id, o->created_by);
 }
 
 /* One claim without access checks. */
-static int load_claim(struct ctx *c, int64_t id, struct claim *o, char hpath[160])
+static int load_claim(struct ctx *c, int64_t id, struct claim *o, struct hh_place *at)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " CLAIM_COLS CLAIM_FROM "WHERE c.id = ?", "i", id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取申报");
 	int rc = db_step(st);
 	if (rc == DB_ROW)
-		read_claim(c, st, o, hpath);
+		read_claim(c, st, o, at);
 	db_finalize(st);
 	if (rc == DB_DONE)
 		return ctx_fail(c, RC_NOT_FOUND, "申报不存在");
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取申报");
 }
 
-static int load_details(struct ctx *c, struct claim *o, const char *hpath)
+static int load_details(struct ctx *c, struct claim *o, const struct hh_place *at)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT p.ord, f.mime, f.size FROM claim_photos p "
 					     "JOIN files f ON f.hash = p.file_hash WHERE p.claim_id = ? ORDER BY p.ord",
@@ -389,7 +396,7 @@ static int load_details(struct ctx *c, struct claim *o, const char *hpath)
 		return RC_OK;
 	if (count > 200)
 		count = 200;
-	bool names = c->system || access_can(c, P_POINTS_REVIEW, hpath);
+	bool names = c->system || access_can_household(c, P_POINTS_REVIEW, HH_PATHS(*at));
 	st = db_query(c->db, "SELECT o.id, o.publicity_id, o.objector_id, u.name, o.reason, o.status, "
 			     "o.decision_reason, COALESCE(d.name, ''), o.created_at, COALESCE(o.decided_at, 0) "
 			     "FROM objections o JOIN users u ON u.id = o.objector_id "
@@ -423,23 +430,23 @@ static int load_details(struct ctx *c, struct claim *o, const char *hpath)
 
 int claims_get(struct ctx *c, int64_t id, struct claim *out)
 {
-	char hpath[160];
-	int rc = load_claim(c, id, out, hpath);
+	struct hh_place at;
+	int rc = load_claim(c, id, out, &at);
 	if (rc)
 		return rc;
-	if (!can_see(c, hpath, out->household_id, out->created_by))
+	if (!can_see(c, &at, out->household_id, out->created_by))
 		return ctx_fail(c, RC_NOT_FOUND, "申报不存在");
-	return load_details(c, out, hpath);
+	return load_details(c, out, &at);
 }
 
 int claims_photo(struct ctx *c, int64_t claim_id, int n, char mime[16], const void **data, size_t *len)
 {
 	struct claim cl;
-	char hpath[160];
-	int rc = load_claim(c, claim_id, &cl, hpath);
+	struct hh_place at;
+	int rc = load_claim(c, claim_id, &cl, &at);
 	if (rc)
 		return rc;
-	if (!can_see(c, hpath, cl.household_id, cl.created_by))
+	if (!can_see(c, &at, cl.household_id, cl.created_by))
 		return ctx_fail(c, RC_NOT_FOUND, "申报不存在");
 	struct db_stmt *st = db_query(c->db, "SELECT file_hash FROM claim_photos WHERE claim_id = ? AND ord = ?",
 				      "ii", claim_id, (int64_t)n);
@@ -501,10 +508,9 @@ static void add_scopes(struct ctx *c, struct buf *w, struct binds *b, const char
 	for (int i = 0; i < n; i++) {
 		char *p = arena_printf(c->arena, "%s%%", paths[i]);
 		buf_adds(w, i ? " OR " : "");
-		buf_adds(w, "h.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "
-			    "h.group_id IN (SELECT id FROM org_units WHERE path LIKE ?)");
-		bind_t(b, p);
-		bind_t(b, p);
+		buf_adds(w, PEOPLE_HH_UNDER);
+		for (int k = 0; k < PEOPLE_HH_UNDER_BINDS; k++)
+			bind_t(b, p);
 	}
 }
 
@@ -599,9 +605,9 @@ int claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, 
 			rc = ctx_db_fail(c, DB_ERROR, "查询申报");
 		} else {
 			*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(q->limit > 0 ? q->limit : 1));
-			char hpath[160];
+			struct hh_place at;
 			while (*out && *n < q->limit && db_step(st) == DB_ROW)
-				read_claim(c, st, &(*out)[(*n)++], hpath);
+				read_claim(c, st, &(*out)[(*n)++], &at);
 			db_finalize(st);
 		}
 	}
@@ -619,12 +625,12 @@ int claims_review(struct ctx *c, int64_t id, bool approve, const char *reason)
 	if (rc)
 		return rc;
 	struct claim cl;
-	char hpath[160];
-	if ((rc = load_claim(c, id, &cl, hpath)))
+	struct hh_place at;
+	if ((rc = load_claim(c, id, &cl, &at)))
 		return ctx_end(c, rc);
-	if (!can_see(c, hpath, cl.household_id, cl.created_by))
+	if (!can_see(c, &at, cl.household_id, cl.created_by))
 		return ctx_end(c, ctx_fail(c, RC_NOT_FOUND, "申报不存在"));
-	if (!access_can(c, P_POINTS_REVIEW, hpath))
+	if (!access_can_household(c, P_POINTS_REVIEW, HH_PATHS(at)))
 		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "无权审核该申报：需要该户所在小组的评议小组或本村村两委"));
 	if (!c->system && is_own_household(c, cl.household_id))
 		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "不能审核本户的申报，请由其他评议人审核"));

@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/num.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 #define GOODS_LIST_MAX 500
 #define LAPSE_BATCH 200
@@ -571,7 +572,7 @@ static int card_admin(struct ctx *c, int64_t household_id, struct hh_info *h)
 	if (rc)
 		return rc;
 	if (!access_can(c, P_SHOP_ADMIN, h->village_path)) {
-		if (access_can_read_household(c, h->village_path, household_id))
+		if (access_can_read_household(c, &(struct hh_paths){.village = h->village_path}, household_id))
 			return ctx_fail(c, RC_FORBIDDEN, "无权办理该户的户卡");
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	}
@@ -726,6 +727,94 @@ int counter_card_revoke(struct ctx *c, int64_t id)
 		buf_release(&after);
 	}
 	return ctx_end(c, rc);
+}
+
+/* ---- finding a household (staff without the register) ---- */
+
+/* "text%" with the LIKE wildcards in text escaped by a backslash. */
+static const char *prefix_pattern(struct ctx *c, const char *text)
+{
+	struct buf b;
+	buf_init(&b, 256);
+	for (const char *p = text; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_addc(&b, '\\');
+		buf_addc(&b, *p);
+	}
+	buf_addc(&b, '%');
+	const char *out = b.failed ? NULL : arena_strdup(c->arena, b.ptr);
+	buf_release(&b);
+	return out;
+}
+
+int counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id, const char *q,
+			      struct counter_household **out, int *n, bool *more)
+{
+	*out = NULL;
+	*n = 0;
+	*more = false;
+	/* the search text without surrounding spaces */
+	const char *text = NULL;
+	if (q) {
+		while (*q == ' ')
+			q++;
+		size_t len = strlen(q);
+		while (len > 0 && q[len - 1] == ' ')
+			len--;
+		text = arena_strndup(c->arena, q, len);
+		if (!text)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+	}
+	if (text && !utf8_valid(text, strlen(text)))
+		ctx_field(c, "q", "搜索词不是有效的文字");
+	else
+		ctx_check_text(c, "q", text, COUNTER_QUERY_MAX, CTX_TEXT_REQUIRED, "户号或户主姓名");
+	if (village_id < 0)
+		ctx_field(c, "village_id", "村的编号应为正整数");
+	struct shop s;
+	int rc = load_shop(c, shop_id, "shop_id", &s);
+	if (rc == RC_INVALID || (rc == RC_OK && ctx_check_fields(c)))
+		return RC_INVALID;
+	if (rc)
+		return rc;
+	if (!shop_staff(c, &s))
+		return ctx_fail(c, RC_FORBIDDEN, "无权查找「%s」服务的农户", s.name);
+	if (village_id && !shop_serves(c, &s, village_id))
+		return ctx_field(c, "village_id", "该村不在「%s」的服务范围内", s.name);
+
+	const char *like = prefix_pattern(c, text);
+	*out = arena_alloc(c->arena, sizeof(**out) * COUNTER_SEARCH_MAX);
+	if (!like || !*out)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	const char *sql = arena_printf(
+		c->arena,
+		"SELECT h.id, h.number, v.name, " HEAD_NAME_SQL("h.id") " FROM households h "
+		"JOIN org_units v ON v.id = h.village_id "
+		"WHERE h.village_id IN (SELECT village_id FROM shop_villages WHERE shop_id = ?)%s "
+		"AND (h.number LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents x WHERE x.household_id = h.id "
+		"AND x.relation = '户主' AND x.name LIKE ? ESCAPE '\\')) "
+		"ORDER BY v.code, h.number, h.id LIMIT %d",
+		village_id ? " AND h.village_id = ?" : "", COUNTER_SEARCH_MAX + 1);
+	if (!sql)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = village_id ? db_query(c->db, sql, "iitt", s.id, village_id, like, like)
+					: db_query(c->db, sql, "itt", s.id, like, like);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "查找农户");
+	int dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		if (*n == COUNTER_SEARCH_MAX) {
+			*more = true;
+			break;
+		}
+		struct counter_household *h = &(*out)[(*n)++];
+		h->id = db_col_int(st, 0);
+		str_copy(h->number, sizeof(h->number), db_col_text(st, 1));
+		str_copy(h->village_name, sizeof(h->village_name), db_col_text(st, 2));
+		publicity_mask_name(db_col_text(st, 3), h->masked_name, sizeof(h->masked_name));
+	}
+	db_finalize(st);
+	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "查找农户");
 }
 
 /* ---- lookup ---- */
@@ -1282,7 +1371,7 @@ int counter_receipt_get(struct ctx *c, int64_t id, struct receipt *out)
 	db_finalize(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? ctx_fail(c, RC_NOT_FOUND, "收据不存在") : ctx_db_fail(c, rc, "读取收据");
-	bool ok = access_can_read_household(c, vpath, out->household_id);
+	bool ok = access_can_read_household(c, &(struct hh_paths){.village = vpath}, out->household_id);
 	if (!ok) {
 		struct shop s;
 		if (shop_get(c, out->shop_id, &s) == RC_OK)
@@ -1306,7 +1395,7 @@ int counter_receipts_list(struct ctx *c, int64_t household_id, int limit, int of
 	int rc = household_info(c, household_id, &h);
 	if (rc)
 		return rc;
-	if (!access_can_read_household(c, h.village_path, household_id) &&
+	if (!access_can_read_household(c, &(struct hh_paths){.village = h.village_path}, household_id) &&
 	    !access_can(c, P_SHOP_COUNTER, h.village_path))
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	if (db_get_int(c->db, total, "SELECT count(*) FROM receipts WHERE household_id = ?", "i", household_id) != DB_OK)

@@ -84,6 +84,25 @@ int counter_card_get(struct ctx *c, int64_t id, struct card *out);
 /* Revokes a lost card without issuing another (P_SHOP_ADMIN). */
 int counter_card_revoke(struct ctx *c, int64_t id);
 
+/* Finding a household at the shop, for staff without the register (a clerk issuing a
+ * card): the households of the villages a shop serves whose number starts with q or
+ * whose head of household's name starts with q, at most COUNTER_SEARCH_MAX, by village
+ * and number. Only the number, the village and the masked head name are given. Needs
+ * P_SHOP_COUNTER or P_SHOP_ADMIN on the shop; village_id (optional, 0 = all) narrows
+ * to one village the shop serves. Errors on fields "shop_id", "village_id" and "q". */
+#define COUNTER_SEARCH_MAX 20
+#define COUNTER_QUERY_MAX 20                  /* characters of q */
+
+struct counter_household {
+	int64_t id;
+	char number[COUNTER_NAME_MAX];
+	char village_name[COUNTER_NAME_MAX];
+	char masked_name[COUNTER_NAME_MAX];
+};
+
+int counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id, const char *q,
+			      struct counter_household **out, int *n, bool *more);
+
 /* ---- the counter ---- */
 
 struct counter_item {

@@ -3,6 +3,8 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/demo.h"
+#include "domain/grids.h"
+#include "domain/notices.h"
 #include "domain/rules.h"
 #include "domain/shop.h"
 #include "util/timeutil.h"
@@ -113,7 +115,7 @@ static const int group_offsets[MAX_GROUPS][2] = {
 
 /* ---- the staff accounts ---- */
 
-enum staff_unit { U_COUNTY, U_TOWN1, U_VILLAGE1, U_VILLAGE2 };
+enum staff_unit { U_COUNTY, U_TOWN1, U_VILLAGE1, U_VILLAGE2, U_GRID1 };
 
 struct staff {
 	const char *role;
@@ -129,6 +131,7 @@ static const struct staff staff[] = {
 	{"cadre", U_VILLAGE2, "13900000013", "陈建军"},
 	{"clerk", U_VILLAGE1, "13900000004", "王芳"},
 	{"grid_worker", U_VILLAGE1, "13900000005", "刘强"},
+	{"grid_worker", U_GRID1, "13900000009", "赵磊"},
 	{"assessor", U_VILLAGE1, "13900000006", "张秀兰"},
 	{"handler", U_COUNTY, "13900000007", "黄明"},
 	{"inspector", U_COUNTY, "13900000008", "吴静"},
@@ -607,6 +610,58 @@ static int link_resident(struct ctx *c, int64_t village_id, int64_t user_id, int
 	return ctx_end(c, rc);
 }
 
+/* ---- grids ---- */
+
+#define DEMO_GRIDS 3
+static const char *const grid_names[DEMO_GRIDS] = {"东片网格", "中片网格", "西片网格"};
+
+/* Divides the village into DEMO_GRIDS strips from east to west over its households'
+ * coordinates, draws each as a rectangle and places the households inside. */
+static int make_grids(struct ctx *c, struct demo_logins *out, struct village *v, const char *vcode,
+		      int64_t *first)
+{
+	int64_t lat0, lat1, lng0, lng1;
+	if (db_get_int(c->db, &lat0, "SELECT min(lat_e6) FROM households WHERE village_id = ?", "i", v->id) ||
+	    db_get_int(c->db, &lat1, "SELECT max(lat_e6) FROM households WHERE village_id = ?", "i", v->id) ||
+	    db_get_int(c->db, &lng0, "SELECT min(lng_e6) FROM households WHERE village_id = ?", "i", v->id) ||
+	    db_get_int(c->db, &lng1, "SELECT max(lng_e6) FROM households WHERE village_id = ?", "i", v->id))
+		return ctx_db_fail(c, DB_ERROR, "读取住户位置");
+	lat0 -= 500, lat1 += 500, lng0 -= 500, lng1 += 500;
+	for (int k = 0; k < DEMO_GRIDS; k++) {
+		char code[ORG_CODE_MAX + 1];
+		snprintf(code, sizeof(code), "%s-W%d", vcode, k + 1);
+		int64_t id, assigned;
+		int rc = make_unit(c, out, v->id, "grid", code, grid_names[k], &id);
+		if (rc)
+			return rc;
+		if (k == 0)
+			*first = id;
+		/* east first: the strips run from the largest longitude down */
+		double e = (double)(lng1 - (lng1 - lng0) * k / DEMO_GRIDS) / 1e6;
+		double w = (double)(lng1 - (lng1 - lng0) * (k + 1) / DEMO_GRIDS) / 1e6;
+		double s = (double)lat0 / 1e6, n = (double)lat1 / 1e6;
+		json_t *shape = json_pack("{s:s, s:[[[f,f],[f,f],[f,f],[f,f],[f,f]]]}", "type", "Polygon", "coordinates",
+					  w, s, e, s, e, n, w, n, w, s);
+		struct grid_input in = {.boundary = shape};
+		rc = shape ? grids_update(c, id, &in) : ctx_fail(c, RC_INTERNAL, "内存不足");
+		json_decref(shape);
+		if (!rc)
+			rc = grids_assign(c, id, &assigned);
+		if (rc)
+			return rc;
+	}
+	return RC_OK;
+}
+
+/* A few notices 通知 in every village, by its cadre (or the town or county above it). */
+static int seed_notices(struct ctx *c, const struct village *villages, int n)
+{
+	int rc = RC_OK;
+	for (int i = 0; !rc && i < n; i++)
+		rc = notices_seed_demo(c, villages[i].id, 0);
+	return rc;
+}
+
 /* ---- the API ---- */
 
 int demo_scale_parse(const char *s, enum demo_scale *out)
@@ -704,6 +759,18 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		rc = fill_village(&g, &villages[i]);
 	if ((rc = ctx_end(c, rc)))
 		goto cleanup;
+	int64_t grid1 = 0;
+	for (int i = 0; !rc && i < nvillages; i++) {
+		struct org_unit vu;
+		rc = org_get(c, villages[i].id, &vu);
+		int64_t first = 0;
+		if (!rc)
+			rc = make_grids(c, out, &villages[i], vu.code, &first);
+		if (i == 0)
+			grid1 = first;
+	}
+	if (rc)
+		goto cleanup;
 
 	/* the logins */
 	int64_t clerk_id = 0;
@@ -714,9 +781,13 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		int64_t unit = s->unit == U_COUNTY ? county_id
 			     : s->unit == U_TOWN1  ? town_ids[0]
 			     : s->unit == U_VILLAGE1 ? villages[0].id
+			     : s->unit == U_GRID1 ? grid1
 						     : villages[1].id;
+		char grid_name[80];
+		snprintf(grid_name, sizeof(grid_name), "%s%s", villages[0].spec->name, grid_names[0]);
 		const char *unit_name = s->unit == U_COUNTY ? "青川县"
 				      : s->unit == U_TOWN1  ? town_names[0]
+				      : s->unit == U_GRID1  ? grid_name
 							    : villages[s->unit == U_VILLAGE1 ? 0 : 1].spec->name;
 		int64_t uid;
 		rc = add_login(c, out, s->role, unit, unit_name, s->phone, s->name, &uid);
@@ -733,6 +804,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 	/* the points shop of village 1, stocked by its clerk */
 	if (!rc)
 		rc = shop_seed_demo(c, villages[0].id, clerk_id);
+	if (!rc)
+		rc = seed_notices(c, villages, nvillages);
 
 cleanup:
 	free(g.seq);

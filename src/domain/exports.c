@@ -6,6 +6,7 @@
 #include "domain/access.h"
 #include "domain/exports.h"
 #include "domain/org.h"
+#include "domain/people.h"
 #include "domain/rankings.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
@@ -203,23 +204,24 @@ int export_household_ledger(struct ctx *c, int64_t household_id, const char *fro
 		end = INT64_MAX / 2;
 
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT v.path, v.name, h.number, " HEAD_NAME " FROM households h "
+				      "SELECT v.name, h.number, " HEAD_NAME " FROM households h "
 				      "JOIN org_units v ON v.id = h.village_id WHERE h.id = ?",
 				      "i", household_id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取户");
 	int dbrc = db_step(st);
-	char vpath[160] = "", vname[161] = "", number[81] = "", head[81] = "";
+	char vname[161] = "", number[81] = "", head[81] = "";
 	if (dbrc == DB_ROW) {
-		str_copy(vpath, sizeof(vpath), db_col_text(st, 0));
-		str_copy(vname, sizeof(vname), db_col_text(st, 1));
-		str_copy(number, sizeof(number), db_col_text(st, 2));
-		str_copy(head, sizeof(head), db_col_text(st, 3));
+		str_copy(vname, sizeof(vname), db_col_text(st, 0));
+		str_copy(number, sizeof(number), db_col_text(st, 1));
+		str_copy(head, sizeof(head), db_col_text(st, 2));
 	}
 	db_finalize(st);
 	if (dbrc != DB_ROW && dbrc != DB_DONE)
 		return ctx_db_fail(c, dbrc, "读取户");
-	if (dbrc == DB_DONE || !access_can_read_household(c, vpath, household_id))
+	struct hh_place place;
+	if (dbrc == DB_DONE || people_household_place(c, household_id, &place) ||
+	    !access_can_read_household(c, HH_PATHS(place), household_id))
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
 
 	int64_t n;
@@ -389,7 +391,7 @@ int export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out)
 	int rc = rankings_get(c, ranking_id, &r);
 	if (rc)
 		return rc;
-	bool group = !strcmp(r.unit_kind, "group");
+	bool group = strcmp(r.unit_kind, "village") != 0;  /* a group or a grid */
 	struct xlsx x;
 	if ((rc = xlsx_open(c, &x, false)))
 		return rc;
@@ -433,7 +435,7 @@ int export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out)
 	snprintf(count, sizeof(count), "%lld", (long long)r.ledger_count);
 	const char *const lines[][2] = {
 		{"村", r.village_name},
-		{"村民小组", group ? r.unit_name : "（全村）"},
+		{strcmp(r.unit_kind, "grid") ? "村民小组" : "网格", group ? r.unit_name : "（全村）"},
 		{"期间", r.period.label},
 		{"统计起始日", from},
 		{"统计截止日", to},

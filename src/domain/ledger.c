@@ -3,6 +3,7 @@
 #include "domain/audit.h"
 #include "domain/ledger.h"
 #include "domain/org.h"
+#include "domain/people.h"
 #include "domain/publicity.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
@@ -123,18 +124,13 @@ int ledger_balance(struct ctx *c, int64_t household_id, int64_t *spendable, int6
 /* The village of a household and whether the actor may read its ledger. */
 static int household_access(struct ctx *c, int64_t household_id, int64_t *village_id)
 {
-	char path[160] = "";
-	struct db_stmt *st = db_query(c->db, "SELECT h.village_id, v.path FROM households h "
-					     "JOIN org_units v ON v.id = h.village_id WHERE h.id = ?",
-				      "i", household_id);
-	int found = st && db_step(st) == DB_ROW;
-	if (found) {
-		*village_id = db_col_int(st, 0);
-		str_copy(path, sizeof(path), db_col_text(st, 1));
-	}
-	db_finalize(st);
-	if (!found || !access_can_read_household(c, path, household_id))
+	struct hh_place at;
+	int rc = people_household_place(c, household_id, &at);
+	if (rc)
+		return rc;
+	if (!access_can_read_household(c, HH_PATHS(at), household_id))
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	*village_id = at.village_id;
 	return RC_OK;
 }
 

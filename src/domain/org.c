@@ -4,12 +4,15 @@
 #include "domain/org.h"
 #include "util/utf8.h"
 
-static const char *const kinds[] = {"county", "town", "village", "group"};
+/* Each kind with the kind of its parent: groups and grids both divide a village. */
+static const struct {
+	const char *kind, *parent;
+} kinds[] = {{"county", NULL}, {"town", "county"}, {"village", "town"}, {"group", "village"}, {"grid", "village"}};
 
 static int kind_index(const char *k)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (k && !strcmp(k, kinds[i]))
+		if (k && !strcmp(k, kinds[i].kind))
 			return (int)i;
 	return -1;
 }
@@ -25,9 +28,11 @@ static void read_unit(struct db_stmt *st, struct org_unit *u)
 	str_copy(u->path, sizeof(u->path), db_col_text(st, 5));
 }
 
-/* The households in a unit's subtree: a group's own, or those of the villages below. */
+/* The households in a unit's subtree: a group's or grid's own, or those of the villages
+ * below. */
 #define HOUSEHOLDS_OF(u)                                                                             \
-	"(SELECT count(*) FROM households h WHERE h.group_id = " u ".id OR h.village_id IN "         \
+	"(SELECT count(*) FROM households h WHERE h.group_id = " u ".id OR h.grid_id = " u ".id OR "  \
+	"h.village_id IN "                                                                           \
 	"(SELECT x.id FROM org_units x WHERE x.kind = 'village' AND x.path LIKE " u ".path || '%'))"
 
 #define UNIT_COLS "id, COALESCE(parent_id, 0), kind, code, name, path"
@@ -69,7 +74,12 @@ int org_get_by_code(struct ctx *c, const char *code, struct org_unit *out)
 
 int64_t org_chain_unit(const struct org_unit *u)
 {
-	return strcmp(u->kind, "group") ? u->id : u->parent_id;
+	return org_in_village(u) ? u->parent_id : u->id;
+}
+
+bool org_in_village(const struct org_unit *u)
+{
+	return !strcmp(u->kind, "group") || !strcmp(u->kind, "grid");
 }
 
 static void check_name(struct ctx *c, const char *field, const char *name)
@@ -93,7 +103,7 @@ int org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 {
 	int k = kind_index(in->kind);
 	if (k < 0)
-		ctx_field(c, "kind", "类型应为 county、town、village 或 group");
+		ctx_field(c, "kind", "类型应为 county、town、village、group 或 grid");
 	if (!in->code || !in->code[0] || strlen(in->code) > ORG_CODE_MAX)
 		ctx_field(c, "code", "编码不能为空，最多 %d 个字符", ORG_CODE_MAX);
 	else
@@ -121,11 +131,14 @@ int org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 			return ctx_field(c, "parent_id", "上级单位不存在");
 		if (rc)
 			return rc;
-		if (kind_index(parent.kind) != k - 1)
+		if (strcmp(parent.kind, kinds[k].parent))
 			return ctx_field(c, "kind", "上级单位的类型是 %s，其下不能建 %s", parent.kind,
 					 in->kind);
+		/* a cadre divides their village into groups and grids; higher units need an
+		 * administrator */
+		bool in_village = !strcmp(kinds[k].parent, "village");
 		if (!access_can(c, P_ORG_WRITE, parent.path) ||
-		    (k != 3 && !access_can(c, P_USER_ADMIN, parent.path)))
+		    (!in_village && !access_can(c, P_USER_ADMIN, parent.path)))
 			return ctx_fail(c, RC_FORBIDDEN, "无权在该单位下建立下级");
 	}
 
@@ -145,9 +158,19 @@ int org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 	dbrc = db_run(c->db, "UPDATE org_units SET path = ? WHERE id = ?", "ti", path, *id);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "建立单位"));
+	if (!strcmp(in->kind, "grid")) {
+		/* a colour from a fixed palette, so neighbouring grids differ until one is picked */
+		static const char *const palette[] = {"#1989FA", "#07C160", "#FF976A", "#EE0A24",
+						      "#7232DD", "#00A5A8", "#B8860B", "#D0308A"};
+		dbrc = db_run(c->db, "INSERT INTO grids (unit_id, color, updated_at) VALUES (?, ?, ?)", "iti",
+			      *id, palette[*id % (int64_t)ARRAY_SIZE(palette)], c->now);
+		if (dbrc != DB_OK)
+			return ctx_end(c, ctx_db_fail(c, dbrc, "建立网格"));
+	}
 	struct buf after;
 	snap(&after, in, in->name);
-	rc = audit_record(c, k == 3 ? in->parent_id : *id, "org_unit", *id, "create", "{}", after.ptr);
+	rc = audit_record(c, kinds[k].parent && !strcmp(kinds[k].parent, "village") ? in->parent_id : *id,
+			  "org_unit", *id, "create", "{}", after.ptr);
 	buf_release(&after);
 	return ctx_end(c, rc);
 }

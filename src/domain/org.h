@@ -1,4 +1,5 @@
-/* Org units: county → town → village → group, stored with a materialised path so a
+/* Org units: county → town → village → group, and grids 网格 beside the groups of a
+ * village (a household has at most one of each), stored with a materialised path so a
  * role on a unit covers its subtree by prefix. */
 #ifndef DOMAIN_ORG_H
 #define DOMAIN_ORG_H
@@ -25,6 +26,8 @@ int org_get_by_code(struct ctx *c, const char *code, struct org_unit *out);
 /* The unit whose audit chain records changes to things in this unit: the village for
  * a group, else the unit itself. */
 int64_t org_chain_unit(const struct org_unit *u);
+/* True for the units that divide a village: groups and grids. */
+bool org_in_village(const struct org_unit *u);
 
 struct org_input {
 	int64_t parent_id;   /* 0 for a county */
@@ -34,7 +37,7 @@ struct org_input {
 };
 
 /* Creates a unit under parent (kind must be the parent's child kind). Needs
- * P_ORG_WRITE on the parent (a cadre may add groups to their village). */
+ * P_ORG_WRITE on the parent (a cadre may add groups and grids to their village). */
 int org_create(struct ctx *c, const struct org_input *in, int64_t *id);
 int org_rename(struct ctx *c, int64_t id, const char *name);
 /* The children of a unit (or the counties when parent_id is 0), each with its count of

@@ -109,12 +109,14 @@ int people_seal_idcard(struct ctx *c, const char *idcard, char *enc, size_t encl
 	"h.created_at, h.updated_at, "                                                              \
 	"(SELECT count(*) FROM residents r WHERE r.household_id = h.id), "                          \
 	"COALESCE((SELECT r.name FROM residents r WHERE r.household_id = h.id AND r.relation = '户主' " \
-	"ORDER BY r.id LIMIT 1), ''), v.path "
+	"ORDER BY r.id LIMIT 1), ''), v.path, COALESCE(g.path, ''), COALESCE(h.grid_id, 0), "      \
+	"COALESCE(gr.name, ''), COALESCE(gr.path, '') "
 #define HH_FROM                                                                                      \
 	"FROM households h JOIN org_units v ON v.id = h.village_id "                                 \
-	"LEFT JOIN org_units g ON g.id = h.group_id "
+	"LEFT JOIN org_units g ON g.id = h.group_id LEFT JOIN org_units gr ON gr.id = h.grid_id "
 
-static void read_household(struct db_stmt *st, struct household *h, char *vpath, size_t vlen)
+
+static void read_household(struct db_stmt *st, struct household *h, struct hh_place *pl)
 {
 	memset(h, 0, sizeof(*h));
 	h->id = db_col_int(st, 0);
@@ -131,32 +133,44 @@ static void read_household(struct db_stmt *st, struct household *h, char *vpath,
 	h->updated_at = db_col_int(st, 11);
 	h->residents = db_col_int(st, 12);
 	str_copy(h->head_name, sizeof(h->head_name), db_col_text(st, 13));
-	if (vpath)
-		str_copy(vpath, vlen, db_col_text(st, 14));
+	h->grid_id = db_col_int(st, 16);
+	str_copy(h->grid_name, sizeof(h->grid_name), db_col_text(st, 17));
+	if (pl) {
+		pl->village_id = h->village_id;
+		str_copy(pl->village, sizeof(pl->village), db_col_text(st, 14));
+		str_copy(pl->group, sizeof(pl->group), db_col_text(st, 15));
+		str_copy(pl->grid, sizeof(pl->grid), db_col_text(st, 18));
+	}
 }
 
-/* Reads a household with its village path, without access checks. */
-static int load_household(struct ctx *c, int64_t id, struct household *h, char vpath[160])
+/* Reads a household with where it sits, without access checks. */
+static int load_household(struct ctx *c, int64_t id, struct household *h, struct hh_place *pl)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " HH_COLS HH_FROM "WHERE h.id = ?", "i", id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取户");
 	int rc = db_step(st);
 	if (rc == DB_ROW)
-		read_household(st, h, vpath, 160);
+		read_household(st, h, pl);
 	db_finalize(st);
 	if (rc == DB_DONE)
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取户");
 }
 
+int people_household_place(struct ctx *c, int64_t id, struct hh_place *out)
+{
+	struct household h;
+	return load_household(c, id, &h, out);
+}
+
 int people_household_get(struct ctx *c, int64_t id, struct household *out)
 {
-	char vpath[160];
-	int rc = load_household(c, id, out, vpath);
+	struct hh_place pl;
+	int rc = load_household(c, id, out, &pl);
 	if (rc)
 		return rc;
-	if (!access_can_read_household(c, vpath, id))
+	if (!access_can_read_household(c, HH_PATHS(pl), id))
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	return RC_OK;
 }
@@ -217,8 +231,7 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 		/* org_units is small: resolve the scope to unit ids, then use the indexes */
 		for (int i = 0; i < nscopes; i++) {
 			buf_adds(&where, i ? " OR " : "");
-			buf_adds(&where, "(h.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "
-					 "h.group_id IN (SELECT id FROM org_units WHERE path LIKE ?))");
+			buf_adds(&where, PEOPLE_HH_UNDER);
 		}
 		buf_adds(&where, ")");
 	}
@@ -250,8 +263,8 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 		int idx = 1;
 		for (int i = 0; st && !own_only && i < nscopes; i++) {
 			char *p = arena_printf(c->arena, "%s%%", scopes[i]);
-			db_bind_text(st, idx++, p);
-			db_bind_text(st, idx++, p);
+			for (int k = 0; k < PEOPLE_HH_UNDER_BINDS; k++)
+				db_bind_text(st, idx++, p);
 		}
 		if (st && idhash[0])
 			db_bind_text(st, idx++, idhash);
@@ -267,7 +280,7 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 		} else {
 			*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(q->limit ? q->limit : 1));
 			while (*out && *n < q->limit && db_step(st) == DB_ROW)
-				read_household(st, &(*out)[(*n)++], NULL, 0);
+				read_household(st, &(*out)[(*n)++], NULL);
 		}
 		db_finalize(st);
 	}
@@ -307,13 +320,13 @@ static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r,
 int people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n)
 {
 	struct household h;
-	char vpath[160];
-	int rc = load_household(c, household_id, &h, vpath);
+	struct hh_place pl;
+	int rc = load_household(c, household_id, &h, &pl);
 	if (rc)
 		return rc;
-	if (!access_can_read_household(c, vpath, household_id))
+	if (!access_can_read_household(c, HH_PATHS(pl), household_id))
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
-	bool full = access_can(c, P_PII_READ, vpath);
+	bool full = access_can(c, P_PII_READ, pl.village);
 	struct db_stmt *st = db_query(c->db, "SELECT " RES_COLS RES_FROM "WHERE r.household_id = ? "
 					     "ORDER BY CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, r.birth_date, r.id",
 				      "i", household_id);
@@ -329,7 +342,7 @@ int people_household_residents(struct ctx *c, int64_t household_id, struct resid
 }
 
 static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct household *h,
-			 char vpath[160])
+			 struct hh_place *pl)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " RES_COLS RES_FROM "WHERE r.id = ?", "i", id);
 	if (!st)
@@ -342,19 +355,19 @@ static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct h
 		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	if (rc != DB_ROW)
 		return ctx_db_fail(c, rc, "读取成员");
-	return load_household(c, r->household_id, h, vpath);
+	return load_household(c, r->household_id, h, pl);
 }
 
 int people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 {
 	struct household h;
-	char vpath[160];
-	int rc = load_resident(c, id, out, &h, vpath);
+	struct hh_place pl;
+	int rc = load_resident(c, id, out, &h, &pl);
 	if (rc)
 		return rc == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "村民不存在") : rc;
-	if (!access_can_read_household(c, vpath, h.id))
+	if (!access_can_read_household(c, HH_PATHS(pl), h.id))
 		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
-	if (access_can(c, P_PII_READ, vpath)) {
+	if (access_can(c, P_PII_READ, pl.village)) {
 		struct db_stmt *st = db_query(c->db, "SELECT idcard_enc FROM residents WHERE id = ?", "i", id);
 		if (st && db_step(st) == DB_ROW &&
 		    crypto_open_hex(c->keys->pii, db_col_text(st, 0), out->idcard, sizeof(out->idcard)) == 0)
@@ -385,6 +398,8 @@ static void household_snap(struct buf *b, const struct household_input *in)
 {
 	audit_snap_begin(b);
 	audit_snap_int(b, "group_id", in->group_id);
+	if (in->grid_id > 0)
+		audit_snap_int(b, "grid_id", in->grid_id);
 	audit_snap_str(b, "number", in->number);
 	audit_snap_str(b, "address", in->address ? in->address : "");
 	if (in->has_coords) {
@@ -394,14 +409,16 @@ static void household_snap(struct buf *b, const struct household_input *in)
 	audit_snap_end(b);
 }
 
-static int check_group(struct ctx *c, int64_t village_id, int64_t group_id)
+/* A group or grid (kind) of the village, or none (0); field names the input. */
+static int check_division(struct ctx *c, const char *field, const char *kind, int64_t village_id,
+			  int64_t unit_id)
 {
-	if (!group_id)
+	if (unit_id <= 0)
 		return RC_OK;
-	struct org_unit g;
-	if (org_get(c, group_id, &g) != RC_OK || strcmp(g.kind, "group") || g.parent_id != village_id) {
+	struct org_unit u;
+	if (org_get(c, unit_id, &u) != RC_OK || strcmp(u.kind, kind) || u.parent_id != village_id) {
 		c->err.code = RC_OK;
-		return ctx_field(c, "group_id", "村民小组不存在或不属于该村");
+		return ctx_field(c, field, "%s不存在或不属于该村", strcmp(kind, "grid") ? "村民小组" : "网格");
 	}
 	return RC_OK;
 }
@@ -410,14 +427,16 @@ int people_insert_household(struct ctx *c, int64_t village_id, const struct hous
 			    int64_t *id)
 {
 	int rc = in->has_coords
-		? db_get_int(c->db, id, "INSERT INTO households (village_id, group_id, number, address, "
-					"lat_e6, lng_e6, created_at, updated_at) VALUES (?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?) RETURNING id",
-			     "iittiiii", village_id, in->group_id, in->number, in->address ? in->address : "",
-			     in->lat_e6, in->lng_e6, c->now, c->now)
-		: db_get_int(c->db, id, "INSERT INTO households (village_id, group_id, number, address, "
-					"created_at, updated_at) VALUES (?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?) RETURNING id",
-			     "iittii", village_id, in->group_id, in->number, in->address ? in->address : "",
-			     c->now, c->now);
+		? db_get_int(c->db, id, "INSERT INTO households (village_id, group_id, grid_id, number, address, "
+					"lat_e6, lng_e6, created_at, updated_at) VALUES (?, NULLIF(CAST(? AS BIGINT), 0), "
+					"NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?) RETURNING id",
+			     "iiittiiii", village_id, in->group_id, in->grid_id, in->number,
+			     in->address ? in->address : "", in->lat_e6, in->lng_e6, c->now, c->now)
+		: db_get_int(c->db, id, "INSERT INTO households (village_id, group_id, grid_id, number, address, "
+					"created_at, updated_at) VALUES (?, NULLIF(CAST(? AS BIGINT), 0), "
+					"NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?) RETURNING id",
+			     "iiittii", village_id, in->group_id, in->grid_id, in->number,
+			     in->address ? in->address : "", c->now, c->now);
 	if (rc == DB_CONSTRAINT)
 		return ctx_field(c, "number", "本村已有户号 %s", in->number);
 	if (rc != DB_OK)
@@ -451,7 +470,9 @@ int people_household_create(struct ctx *c, const struct household_input *in, int
 	struct org_unit v;
 	int rc = writable_village(c, in->village_id, &v);
 	if (!rc)
-		rc = check_group(c, v.id, in->group_id);
+		rc = check_division(c, "group_id", "group", v.id, in->group_id);
+	if (rc == RC_OK)
+		rc = check_division(c, "grid_id", "grid", v.id, in->grid_id);
 	if (rc)
 		return rc;
 	if ((rc = ctx_begin(c)))
@@ -462,16 +483,17 @@ int people_household_create(struct ctx *c, const struct household_input *in, int
 int people_household_update(struct ctx *c, int64_t id, const struct household_input *in)
 {
 	struct household h;
-	char vpath[160];
-	int rc = load_household(c, id, &h, vpath);
+	struct hh_place pl;
+	int rc = load_household(c, id, &h, &pl);
 	if (rc)
 		return rc;
-	if (!access_can(c, P_REGISTER_WRITE, vpath))
-		return access_can_read_household(c, vpath, id) ? ctx_fail(c, RC_FORBIDDEN, "无权修改该户")
+	if (!access_can(c, P_REGISTER_WRITE, pl.village))
+		return access_can_read_household(c, HH_PATHS(pl), id) ? ctx_fail(c, RC_FORBIDDEN, "无权修改该户")
 							       : ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	struct household_input merged = {
 		.village_id = h.village_id,
 		.group_id = in->group_id >= 0 ? in->group_id : h.group_id,
+		.grid_id = in->grid_id >= 0 ? in->grid_id : h.grid_id,
 		.number = in->number ? in->number : h.number,
 		.address = in->address ? in->address : h.address,
 		.has_coords = in->clear_coords ? false : in->has_coords || h.has_coords,
@@ -481,9 +503,11 @@ int people_household_update(struct ctx *c, int64_t id, const struct household_in
 	people_check_household(c, &merged);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = check_group(c, h.village_id, merged.group_id)))
+	if ((rc = check_division(c, "group_id", "group", h.village_id, merged.group_id)) ||
+	    (rc = check_division(c, "grid_id", "grid", h.village_id, merged.grid_id)))
 		return rc;
-	struct household_input old = {.group_id = h.group_id, .number = h.number, .address = h.address,
+	struct household_input old = {.group_id = h.group_id, .grid_id = h.grid_id, .number = h.number,
+				      .address = h.address,
 				      .has_coords = h.has_coords, .lat_e6 = h.lat_e6, .lng_e6 = h.lng_e6};
 	struct buf before, after;
 	household_snap(&before, &old);
@@ -494,18 +518,20 @@ int people_household_update(struct ctx *c, int64_t id, const struct household_in
 		return RC_OK;
 	}
 	if ((rc = ctx_begin(c)) == RC_OK) {
-		int dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), number = ?, "
+		int dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), "
+					 "grid_id = NULLIF(CAST(? AS BIGINT), 0), number = ?, "
 					 "address = ?, lat_e6 = NULLIF(CAST(? AS BIGINT), 0), "
 					 "lng_e6 = NULLIF(CAST(? AS BIGINT), 0), updated_at = ? WHERE id = ?",
-				  "ittiiii", merged.group_id, merged.number, merged.address, merged.lat_e6,
-				  merged.lng_e6, c->now, id);
+				  "iittiiii", merged.group_id, merged.grid_id, merged.number, merged.address,
+				  merged.lat_e6, merged.lng_e6, c->now, id);
 		if (dbrc == DB_CONSTRAINT)
 			rc = ctx_field(c, "number", "本村已有户号 %s", merged.number);
 		else if (dbrc != DB_OK)
 			rc = ctx_db_fail(c, dbrc, "修改户");
 		else
 			rc = audit_record(c, h.village_id, "household", id,
-					  merged.group_id != h.group_id ? "move" : "update", before.ptr, after.ptr);
+					  merged.group_id != h.group_id || merged.grid_id != h.grid_id ? "move" : "update",
+					  before.ptr, after.ptr);
 		rc = ctx_end(c, rc);
 	}
 	buf_release(&before);
@@ -559,16 +585,16 @@ int people_insert_resident(struct ctx *c, int64_t village_id, const struct resid
 
 static int writable_household(struct ctx *c, int64_t household_id, struct household *h)
 {
-	char vpath[160];
-	int rc = load_household(c, household_id, h, vpath);
+	struct hh_place pl;
+	int rc = load_household(c, household_id, h, &pl);
 	if (rc == RC_NOT_FOUND) {
 		c->err.code = RC_OK;
 		return ctx_field(c, "household_id", "户不存在");
 	}
 	if (rc)
 		return rc;
-	if (!access_can(c, P_REGISTER_WRITE, vpath))
-		return access_can_read_household(c, vpath, household_id)
+	if (!access_can(c, P_REGISTER_WRITE, pl.village))
+		return access_can_read_household(c, HH_PATHS(pl), household_id)
 			? ctx_fail(c, RC_FORBIDDEN, "无权修改该户成员")
 			: ctx_field(c, "household_id", "户不存在");
 	return RC_OK;
@@ -595,12 +621,12 @@ int people_resident_update(struct ctx *c, int64_t id, const struct resident_inpu
 {
 	struct resident r;
 	struct household h;
-	char vpath[160];
-	int rc = load_resident(c, id, &r, &h, vpath);
+	struct hh_place pl;
+	int rc = load_resident(c, id, &r, &h, &pl);
 	if (rc)
 		return rc;
-	if (!access_can(c, P_REGISTER_WRITE, vpath))
-		return access_can_read_household(c, vpath, h.id) ? ctx_fail(c, RC_FORBIDDEN, "无权修改该村民")
+	if (!access_can(c, P_REGISTER_WRITE, pl.village))
+		return access_can_read_household(c, HH_PATHS(pl), h.id) ? ctx_fail(c, RC_FORBIDDEN, "无权修改该村民")
 								 : ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	/* the current full number, for merging and comparing */
 	char current[IDCARD_LEN + 1] = "";

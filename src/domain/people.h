@@ -12,9 +12,25 @@
 #define PEOPLE_ADDRESS_MAX 100
 #define PEOPLE_PAGE_MAX 200
 
+/* SQL: the household h lies under the unit path bound three times (as "path%"): in a
+ * village, group or grid of the subtree. */
+#define PEOPLE_HH_UNDER                                                                             \
+	"(h.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "                          \
+	"h.group_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "                             \
+	"h.grid_id IN (SELECT id FROM org_units WHERE path LIKE ?))"
+#define PEOPLE_HH_UNDER_BINDS 3
+
+/* Where a household sits: the paths of its village, group and grid ("" when it has
+ * none), for the access checks (access_can_household). */
+struct hh_place {
+	int64_t village_id;
+	char village[160], group[160], grid[160];
+};
+#define HH_PATHS(pl) (&(struct hh_paths){(pl).village, (pl).group, (pl).grid})
+
 struct household {
-	int64_t id, village_id, group_id;
-	char village_name[161], group_name[161];
+	int64_t id, village_id, group_id, grid_id;
+	char village_name[161], group_name[161], grid_name[161];
 	char number[PEOPLE_NUMBER_MAX * 4 + 1];
 	char address[PEOPLE_ADDRESS_MAX * 4 + 1];
 	bool has_coords;
@@ -43,6 +59,7 @@ struct resident {
 struct household_input {
 	int64_t village_id;      /* create only */
 	int64_t group_id;        /* 0 = none */
+	int64_t grid_id;         /* 0 = none; on update -1 = unchanged */
 	const char *number;
 	const char *address;     /* NULL = "" */
 	bool has_coords;
@@ -79,6 +96,8 @@ bool people_phone_valid(const char *phone);
 
 int people_household_list(struct ctx *c, const struct household_query *q, struct household **out,
 			  int *n, int64_t *total);
+/* Where a household sits, without access checks: RC_NOT_FOUND when there is none. */
+int people_household_place(struct ctx *c, int64_t id, struct hh_place *out);
 int people_household_get(struct ctx *c, int64_t id, struct household *out);
 /* The residents of a household (head first). */
 int people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n);

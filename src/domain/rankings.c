@@ -106,7 +106,7 @@ static bool scope_touches(const struct ctx *c, const char *path)
 }
 
 /* Checks the unit and period a ranking is asked for (every field error at once), then
- * loads the unit (a village or group) and its village. Field errors name unit_id and
+ * loads the unit (a village, group or grid) and its village. Field errors name unit_id and
  * period. */
 static int load_request(struct ctx *c, int64_t unit_id, const char *period, struct ranking_period *p,
 			struct org_unit *unit, struct org_unit *village)
@@ -127,8 +127,8 @@ static int load_request(struct ctx *c, int64_t unit_id, const char *period, stru
 		*village = *unit;
 		return RC_OK;
 	}
-	if (strcmp(unit->kind, "group"))
-		return ctx_field(c, "unit_id", "排行榜按村或村民小组统计，请选择村或村民小组");
+	if (!org_in_village(unit))
+		return ctx_field(c, "unit_id", "排行榜按村、村民小组或网格统计，请选择村、村民小组或网格");
 	return org_get(c, unit->parent_id, village);
 }
 
@@ -241,6 +241,7 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 	out->period = *p;
 	out->computed_at = c->now;
 	int64_t group = strcmp(unit->kind, "group") ? 0 : unit->id;
+	int64_t grid = strcmp(unit->kind, "grid") ? 0 : unit->id;
 
 	struct village_settings vs;
 	int rc = publicity_settings_get(c, village->id, &vs);
@@ -258,8 +259,9 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 		"SELECT h.id, h.number, " HEAD_NAME("h.id") ", "
 		"COALESCE((SELECT SUM(l.honour) FROM ledger l WHERE l.household_id = h.id "
 		"AND l.at >= ? AND l.at < ? AND l.source IN " EARN_SOURCES "), 0) "
-		"FROM households h WHERE h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?)",
-		"iiiii", p->start, p->end, village->id, group, group);
+		"FROM households h WHERE h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
+		"AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?)",
+		"iiiiiii", p->start, p->end, village->id, group, group, grid, grid);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计排行榜");
 	int cap = 0, dbrc;
@@ -286,10 +288,11 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 		      "FROM ledger l JOIN households h ON h.id = l.household_id "
 		      "WHERE l.village_id = ? AND l.at >= ? AND l.at < ? AND l.source = 'deduction' "
 		      "AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
+		      "AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?) "
 		      "AND l.id NOT IN (SELECT x.ref_id FROM ledger x WHERE x.village_id = ? "
 		      "AND x.source = 'correction' AND x.ref_id IS NOT NULL) "
 		      "GROUP BY h.id, h.number",
-		      "iiiiii", village->id, p->start, p->end, group, group, village->id);
+		      "iiiiiiii", village->id, p->start, p->end, group, group, grid, grid, village->id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计黑榜");
 	cap = 0;
@@ -686,7 +689,7 @@ int rankings_publish(struct ctx *c, int64_t unit_id, const char *period, int64_t
 	if (p.end > c->now)
 		return ctx_fail(c, RC_CONFLICT, "%s尚未结束，期满后才能发布红黑榜", p.label);
 
-	const char *title = strcmp(unit.kind, "group")
+	const char *title = !org_in_village(&unit)
 		? arena_strdup(c->arena, village.name)
 		: arena_printf(c->arena, "%s%s", village.name, unit.name);
 	if ((rc = ctx_begin(c)))
@@ -874,11 +877,11 @@ static const char poster_style[] =
 	"@media print{html{background:#fff}.sheet{width:auto;min-height:0;margin:0;padding:0;"
 	"box-shadow:none}.noprint{display:none}}";
 
-/* The poster's title: the village (and group), the period. */
+/* The poster's title: the village (and group or grid), the period. */
 static void poster_title(struct buf *b, const struct ranking *r)
 {
 	html_text(b, r->village_name);
-	if (!strcmp(r->unit_kind, "group"))
+	if (strcmp(r->unit_kind, "village"))
 		html_text(b, r->unit_name);
 	buf_adds(b, " ");
 	html_text(b, r->period.label);
@@ -919,7 +922,7 @@ int rankings_poster_html(struct ctx *c, int64_t id, const char *url, struct buf 
 	poster_title(b, &r);
 	buf_adds(b, "</h1>\n<p class=\"sub\">");
 	html_text(b, r.village_name);
-	if (!strcmp(r.unit_kind, "group")) {
+	if (strcmp(r.unit_kind, "village")) {
 		buf_adds(b, " · ");
 		html_text(b, r.unit_name);
 	}

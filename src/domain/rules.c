@@ -194,8 +194,8 @@ static int catalog_unit(struct ctx *c, int64_t unit_id, struct org_unit *u)
 	int rc = org_get(c, unit_id, u);
 	if (rc)
 		return rc;
-	if (!strcmp(u->kind, "group"))
-		return ctx_fail(c, RC_NOT_FOUND, "村民小组没有自己的积分事项清单，请查看所在村的清单");
+	if (org_in_village(u))
+		return ctx_fail(c, RC_NOT_FOUND, "村民小组和网格没有自己的积分事项清单，请查看所在村的清单");
 	if (!rules_can_read(c, u->path, u->kind))
 		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位的积分事项清单");
 	return RC_OK;

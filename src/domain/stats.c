@@ -203,7 +203,7 @@ int stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stat
 	}
 	if (rc)
 		return rc;
-	if (!strcmp(u.kind, "group"))
+	if (org_in_village(&u))
 		return ctx_field(c, "unit_id", "统计按村、乡镇或区县汇总，请选择村、乡镇或区县");
 	if (!access_can(c, P_REGISTER_READ, u.path))
 		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的统计", u.name);
@@ -217,4 +217,139 @@ int stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stat
 	if ((rc = sums(c, like, out)))
 		return rc;
 	return participation(c, &u, like, out);
+}
+
+/* ---- the register: registered share ---- */
+
+static struct stats_register_unit *register_unit(struct stats_register *out, int64_t id)
+{
+	for (int i = 0; id && i < out->nunits; i++)
+		if (out->units[i].id == id)
+			return &out->units[i];
+	return NULL;
+}
+
+/* Adds the counts of one village (or of one group of it) to the units they belong to:
+ * the whole unit, the village, its town, and the group when the groups are listed. */
+static void register_add(struct stats_register *out, int64_t village_id, int64_t group_id, int64_t households,
+			 int64_t registered, int64_t accounts)
+{
+	out->households += households;
+	out->registered += registered;
+	out->accounts += accounts;
+	struct stats_register_unit *hit[3] = {register_unit(out, village_id), NULL, register_unit(out, group_id)};
+	if (hit[0])
+		hit[1] = register_unit(out, hit[0]->parent_id);
+	for (int i = 0; i < 3; i++) {
+		if (!hit[i] || (i == 1 && hit[1] == hit[0]))
+			continue;
+		hit[i]->households += households;
+		hit[i]->registered += registered;
+		hit[i]->accounts += accounts;
+	}
+}
+
+/* The towns and villages below a county or town, or the groups of a village. */
+static int register_units(struct ctx *c, const struct org_unit *u, const char *like, struct stats_register *out)
+{
+	bool village = !strcmp(u->kind, "village");
+	if (!strcmp(u->kind, "group"))
+		return RC_OK;
+	const char *where = village ? "FROM org_units o WHERE o.parent_id = ? AND o.kind = 'group'"
+				    : "FROM org_units o WHERE o.path LIKE ? AND o.kind IN ('town', 'village') AND o.id <> ?";
+	int64_t n = 0;
+	int dbrc = village ? db_get_int(c->db, &n, arena_printf(c->arena, "SELECT count(*) %s", where), "i", u->id)
+			   : db_get_int(c->db, &n, arena_printf(c->arena, "SELECT count(*) %s", where), "ti", like,
+					u->id);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "统计入住率");
+	if (n > STATS_UNITS_MAX)
+		return ctx_fail(c, RC_INTERNAL, "统计入住率：单位过多");
+	out->units = arena_alloc(c->arena, sizeof(*out->units) * (size_t)(n + 1));
+	/* tree order: each town (by code) followed by its villages (by code) */
+	const char *sql = arena_printf(
+		c->arena, "SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name %s ORDER BY %s", where,
+		village ? "o.code, o.id"
+			: "(SELECT t.code FROM org_units t WHERE t.id = CASE WHEN o.kind = 'town' THEN o.id "
+			  "ELSE o.parent_id END), CASE WHEN o.kind = 'town' THEN 0 ELSE 1 END, o.code, o.id");
+	if (!out->units || !sql)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = village ? db_query(c->db, sql, "i", u->id) : db_query(c->db, sql, "ti", like, u->id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计入住率");
+	dbrc = DB_DONE;
+	while (out->nunits < n && (dbrc = db_step(st)) == DB_ROW) {
+		struct stats_register_unit *x = &out->units[out->nunits++];
+		x->id = db_col_int(st, 0);
+		x->parent_id = db_col_int(st, 1);
+		x->kind = arena_strdup(c->arena, db_col_text(st, 2));
+		x->name = arena_strdup(c->arena, db_col_text(st, 3));
+		if (!x->kind || !x->name) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		}
+	}
+	db_finalize(st);
+	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计入住率");
+}
+
+int stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (unit_id <= 0)
+		return ctx_field(c, "unit_id", "必填：村、乡镇、区县或村民小组的编号");
+	struct org_unit u;
+	int rc = org_get(c, unit_id, &u);
+	if (rc == RC_NOT_FOUND) {
+		ctx_clear(c);
+		return ctx_field(c, "unit_id", "单位不存在");
+	}
+	if (rc)
+		return rc;
+	bool group = !strcmp(u.kind, "group");
+	if (!group && strcmp(u.kind, "village") && strcmp(u.kind, "town") && strcmp(u.kind, "county"))
+		return ctx_field(c, "unit_id", "入住率按区县、乡镇、村或村民小组统计，请选择其中之一");
+	if (!access_can(c, P_REGISTER_READ, u.path))
+		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的统计", u.name);
+	out->unit_id = u.id;
+	out->unit_kind = arena_strdup(c->arena, u.kind);
+	out->unit_name = arena_strdup(c->arena, u.name);
+	const char *like = arena_printf(c->arena, "%s%%", u.path);
+	if (!out->unit_kind || !out->unit_name || !like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	if ((rc = register_units(c, &u, like, out)))
+		return rc;
+
+	/* the households of the unit: a group's own, or those of the villages below */
+	const char *scope = group ? "h.group_id = ?"
+				  : "h.village_id IN (SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village')";
+	for (int pass = 0; pass < 2; pass++) {
+		const char *sql =
+			pass == 0
+				? arena_printf(c->arena,
+					       "SELECT h.village_id, COALESCE(h.group_id, 0), count(*), 0 FROM households h "
+					       "WHERE %s GROUP BY h.village_id, h.group_id",
+					       scope)
+				: arena_printf(c->arena,
+					       "SELECT h.village_id, COALESCE(h.group_id, 0), count(DISTINCT h.id), count(*) "
+					       "FROM households h JOIN residents r ON r.household_id = h.id "
+					       "JOIN users u ON u.resident_id = r.id WHERE u.status = 'active' AND %s "
+					       "GROUP BY h.village_id, h.group_id",
+					       scope);
+		if (!sql)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		struct db_stmt *st = group ? db_query(c->db, sql, "i", u.id) : db_query(c->db, sql, "t", like);
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "统计入住率");
+		int dbrc;
+		while ((dbrc = db_step(st)) == DB_ROW) {
+			int64_t n = db_col_int(st, 2), k = db_col_int(st, 3);
+			register_add(out, db_col_int(st, 0), db_col_int(st, 1), pass == 0 ? n : 0, pass == 1 ? n : 0,
+				     pass == 1 ? k : 0);
+		}
+		db_finalize(st);
+		if (dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "统计入住率");
+	}
+	return RC_OK;
 }

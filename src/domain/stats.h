@@ -1,8 +1,9 @@
 /* Statistics for the dashboards (county → town → village). The points section: what
  * was issued, credited, deducted and spent in a period, by category, and participation
  * (households with at least one credited entry that earned points, over all households)
- * per village, rolled up per town and for the county. Later modules add their
- * sections here. */
+ * per village, rolled up per town and for the county. The register section: the
+ * registered share 入住率 (households with an activated villager account, over all
+ * households). Later modules add their sections here. */
 #ifndef DOMAIN_STATS_H
 #define DOMAIN_STATS_H
 
@@ -43,5 +44,30 @@ struct stats_points {
  * "2026"; Asia/Shanghai), by the time entries were written to the ledger. Needs
  * P_REGISTER_READ on the unit. */
 int stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out);
+
+/* ---- the register: registered share 入住率 ---- */
+
+struct stats_register_unit {
+	int64_t id, parent_id;
+	const char *kind, *name;
+	int64_t households;   /* registered households 在册户 */
+	int64_t registered;   /* of them, with at least one active villager account */
+	int64_t accounts;     /* active villager accounts linked to residents of them */
+};
+
+struct stats_register {
+	int64_t unit_id;
+	const char *unit_kind, *unit_name;
+	int64_t households, registered, accounts;   /* the whole unit */
+	struct stats_register_unit *units;   /* below a county or town: its towns and
+						villages in tree order (a town's figures roll
+						up its villages); below a village: its groups */
+	int nunits;
+};
+
+/* The registered share of a county, town, village or group now: a household counts
+ * when an account with status 'active' is linked (users.resident_id) to one of its
+ * residents. Needs P_REGISTER_READ on the unit; errors on field "unit_id". */
+int stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out);
 
 #endif

@@ -33,6 +33,11 @@ int api_units_list(struct req *r);
 int api_unit_get(struct req *r);
 int api_unit_create(struct req *r);
 int api_unit_update(struct req *r);
+int api_village_grids(struct req *r);
+int api_village_map(struct req *r);
+int api_grid_get(struct req *r);
+int api_grid_update(struct req *r);
+int api_grid_assign(struct req *r);
 int api_roles_list(struct req *r);
 /* api_people.c */
 int api_households_list(struct req *r);
@@ -106,6 +111,7 @@ int api_public_ranking_export(struct req *r);
 int api_household_ledger_export(struct req *r);
 int api_village_ledger_export(struct req *r);
 int api_stats_points(struct req *r);
+int api_stats_register(struct req *r);
 
 /* api_shop.c */
 int api_shops_list(struct req *r);
@@ -135,6 +141,7 @@ int api_card_get(struct req *r);
 int api_card_revoke(struct req *r);
 int api_card_qr_png(struct req *r);
 int api_card_qr_svg(struct req *r);
+int api_counter_households(struct req *r);
 int api_counter_lookup(struct req *r);
 int api_counter_redeem(struct req *r);
 int api_counter_return(struct req *r);
@@ -145,6 +152,15 @@ int api_preorders_list(struct req *r);
 int api_preorder_get(struct req *r);
 int api_preorder_collect(struct req *r);
 int api_preorder_cancel(struct req *r);
+
+/* api_notices.c */
+int api_notices_list(struct req *r);
+int api_notice_create(struct req *r);
+int api_notice_get(struct req *r);
+int api_notice_revise(struct req *r);
+int api_notice_withdraw(struct req *r);
+int api_notice_read(struct req *r);
+int api_notice_unread(struct req *r);
 
 /* server.c */
 int api_health(struct req *r);

@@ -1,5 +1,6 @@
-/* The shop counter over HTTP: household cards and their QR images, looking up a code,
- * redemption, returns, receipts and villagers' pre-orders (domain/counter.h). */
+/* The shop counter over HTTP: household cards and their QR images, finding a household
+ * for staff without the register, looking up a code, redemption, returns, receipts and
+ * villagers' pre-orders (domain/counter.h). */
 #include "domain/counter.h"
 #include "domain/ledger.h"
 #include "http/api.h"
@@ -244,6 +245,30 @@ int api_card_qr_png(struct req *r)
 int api_card_qr_svg(struct req *r)
 {
 	return card_image(r, false);
+}
+
+/* ---- finding a household ---- */
+
+int api_counter_households(struct req *r)
+{
+	int64_t shop, village;
+	req_query_int(r, "shop_id", 1, ID_MAX, 0, &shop);
+	req_query_int(r, "village_id", 1, ID_MAX, 0, &village);
+	if (ctx_check_fields(&r->ctx))
+		return RC_INVALID;
+	struct counter_household *hs;
+	int n;
+	bool more;
+	int rc = counter_households_search(&r->ctx, shop, village, req_query(r, "q"), &hs, &n, &more);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)hs[i].id, "number",
+						       hs[i].number, "village_name", hs[i].village_name, "masked_name",
+						       hs[i].masked_name));
+	r->out = json_pack("{s:o, s:b}", "items", items, "more", more);
+	return RC_OK;
 }
 
 /* ---- the counter ---- */

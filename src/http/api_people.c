@@ -15,6 +15,8 @@ static json_t *household_json(const struct household *h)
 			      h->number, "address", h->address, "residents", (json_int_t)h->residents,
 			      "head_name", h->head_name, "created_at", json_time(h->created_at), "updated_at",
 			      json_time(h->updated_at));
+	json_object_set_new(o, "grid_id", h->grid_id ? json_integer(h->grid_id) : json_null());
+	json_object_set_new(o, "grid_name", h->grid_id ? json_string(h->grid_name) : json_null());
 	json_object_set_new(o, "lat", h->has_coords ? json_real((double)h->lat_e6 / 1e6) : json_null());
 	json_object_set_new(o, "lng", h->has_coords ? json_real((double)h->lng_e6 / 1e6) : json_null());
 	return o;
@@ -84,6 +86,7 @@ int api_household_get(struct req *r)
 static const struct jfield household_spec[] = {
 	{"village_id", J_INT, false, 1, INT64_MAX / 2},
 	{"group_id", J_INT, false, 0, INT64_MAX / 2},
+	{"grid_id", J_INT, false, 0, INT64_MAX / 2},
 	{"number", J_STRING, false, 1, PEOPLE_NUMBER_MAX},
 	{"address", J_STRING, false, 0, PEOPLE_ADDRESS_MAX},
 	{"lat", J_NUMBER, false, -90, 90},
@@ -95,6 +98,8 @@ static void household_input(struct req *r, struct household_input *in)
 {
 	in->village_id = req_int(r, "village_id", 0);
 	in->group_id = req_int(r, "group_id", -1);
+	/* null or 0 takes the household out of its grid */
+	in->grid_id = json_is_null(json_object_get(r->body, "grid_id")) ? 0 : req_int(r, "grid_id", -1);
 	in->number = req_str(r, "number");
 	in->address = req_str(r, "address");
 	if (req_has(r, "lat") != req_has(r, "lng"))
@@ -117,6 +122,8 @@ int api_household_create(struct req *r)
 		ctx_field(&r->ctx, "number", "必填");
 	if (in.group_id < 0)
 		in.group_id = 0;
+	if (in.grid_id < 0)
+		in.grid_id = 0;
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	int64_t id;

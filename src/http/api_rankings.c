@@ -1,5 +1,6 @@
 /* Rankings and 红黑榜 (live, publishing, the public snapshots and their A4 poster), the
- * XLSX exports of ledgers and rankings, and the points statistics for dashboards. */
+ * XLSX exports of ledgers and rankings, and the statistics for dashboards (points and
+ * the registered share). */
 #include <math.h>
 
 #include "domain/exports.h"
@@ -244,5 +245,30 @@ int api_stats_points(struct req *r)
 	json_object_set_new(r->out, "participation", rate(s.participating, s.households));
 	json_object_set_new(r->out, "categories", cats);
 	json_object_set_new(r->out, "units", units);
+	return RC_OK;
+}
+
+int api_stats_register(struct req *r)
+{
+	int64_t unit;
+	if (req_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit))
+		return RC_INVALID;
+	struct stats_register s;
+	int rc = stats_register(&r->ctx, unit, &s);
+	if (rc)
+		return rc;
+	json_t *units = json_array();
+	for (int i = 0; i < s.nunits; i++) {
+		const struct stats_register_unit *u = &s.units[i];
+		json_array_append_new(units, json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:o}", "id", (json_int_t)u->id,
+						       "parent_id", (json_int_t)u->parent_id, "kind", u->kind, "name",
+						       u->name, "households", (json_int_t)u->households, "registered",
+						       (json_int_t)u->registered, "accounts", (json_int_t)u->accounts,
+						       "share", rate(u->registered, u->households)));
+	}
+	r->out = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:o, s:o}", "unit_id", (json_int_t)s.unit_id, "unit_kind",
+			   s.unit_kind, "unit_name", s.unit_name, "households", (json_int_t)s.households, "registered",
+			   (json_int_t)s.registered, "accounts", (json_int_t)s.accounts, "share",
+			   rate(s.registered, s.households), "units", units);
 	return RC_OK;
 }

@@ -13,6 +13,7 @@ static const char *type_label(enum jtype t)
 	case J_INT: return "整数";
 	case J_BOOL: return "true 或 false";
 	case J_NUMBER: return "数字";
+	case J_OBJECT: return "对象";
 	}
 	return "";
 }
@@ -41,7 +42,8 @@ int req_check_body(struct req *r, const struct jfield *spec)
 		bool ok = (f->type == J_STRING && json_is_string(v)) ||
 			  (f->type == J_INT && json_is_integer(v)) ||
 			  (f->type == J_BOOL && json_is_boolean(v)) ||
-			  (f->type == J_NUMBER && json_is_number(v));
+			  (f->type == J_NUMBER && json_is_number(v)) ||
+			  (f->type == J_OBJECT && json_is_object(v));
 		if (!ok) {
 			ctx_field(c, f->name, "应为%s", type_label(f->type));
 			continue;

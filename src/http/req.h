@@ -16,7 +16,7 @@
 #define REQ_PAGE_MAX 200
 #define REQ_PAGE_DEFAULT 50
 
-enum jtype { J_STRING, J_INT, J_BOOL, J_NUMBER };
+enum jtype { J_STRING, J_INT, J_BOOL, J_NUMBER, J_OBJECT };
 
 /* One field of a JSON body: name, type, required, and bounds (characters for strings,
  * value for numbers). */

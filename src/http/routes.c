@@ -14,6 +14,11 @@ const struct route routes[] = {
 	{"POST", "/api/v1/units", api_unit_create, RF_JSON},
 	{"GET", "/api/v1/units/:id", api_unit_get, 0},
 	{"PATCH", "/api/v1/units/:id", api_unit_update, RF_JSON},
+	{"GET", "/api/v1/villages/:id/grids", api_village_grids, 0},
+	{"GET", "/api/v1/villages/:id/map", api_village_map, 0},
+	{"GET", "/api/v1/grids/:id", api_grid_get, 0},
+	{"PUT", "/api/v1/grids/:id", api_grid_update, RF_JSON},
+	{"POST", "/api/v1/grids/:id/assign", api_grid_assign, RF_JSON},
 
 	{"GET", "/api/v1/households", api_households_list, 0},
 	{"POST", "/api/v1/households", api_household_create, RF_JSON},
@@ -87,6 +92,7 @@ const struct route routes[] = {
 	{"GET", "/api/v1/households/:id/ledger/export.xlsx", api_household_ledger_export, 0},
 	{"GET", "/api/v1/villages/:id/ledger/export.xlsx", api_village_ledger_export, 0},
 	{"GET", "/api/v1/stats/points", api_stats_points, 0},
+	{"GET", "/api/v1/stats/register", api_stats_register, 0},
 
 	/* shop: shops, goods, stock, reports (api_shop.c) */
 	{"GET", "/api/v1/shops", api_shops_list, 0},
@@ -116,6 +122,7 @@ const struct route routes[] = {
 	{"POST", "/api/v1/cards/:id/revoke", api_card_revoke, 0},
 	{"GET", "/api/v1/cards/:id/qr.png", api_card_qr_png, 0},
 	{"GET", "/api/v1/cards/:id/qr.svg", api_card_qr_svg, 0},
+	{"GET", "/api/v1/counter/households", api_counter_households, 0},
 	{"POST", "/api/v1/counter/lookup", api_counter_lookup, RF_JSON},
 	{"POST", "/api/v1/counter/redeem", api_counter_redeem, RF_JSON},
 	{"POST", "/api/v1/counter/returns", api_counter_return, RF_JSON},
@@ -126,6 +133,15 @@ const struct route routes[] = {
 	{"GET", "/api/v1/preorders/:id", api_preorder_get, 0},
 	{"POST", "/api/v1/preorders/:id/collect", api_preorder_collect, RF_JSON},
 	{"POST", "/api/v1/preorders/:id/cancel", api_preorder_cancel, 0},
+
+	/* notices 通知: publishing, read receipts, awareness (api_notices.c) */
+	{"GET", "/api/v1/notices", api_notices_list, 0},
+	{"POST", "/api/v1/notices", api_notice_create, RF_JSON},
+	{"GET", "/api/v1/notices/:id", api_notice_get, 0},
+	{"PATCH", "/api/v1/notices/:id", api_notice_revise, RF_JSON},
+	{"POST", "/api/v1/notices/:id/withdraw", api_notice_withdraw, RF_JSON},
+	{"POST", "/api/v1/notices/:id/read", api_notice_read, 0},
+	{"GET", "/api/v1/notices/:id/unread-households", api_notice_unread, 0},
 
 	{"POST", "/api/v1/test/clock", api_test_clock, RF_PUBLIC | RF_JSON | RF_TEST},
 	{0, 0, 0, 0},

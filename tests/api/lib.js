@@ -20,6 +20,7 @@ const PHONES = {
   cadre: '13900000003',
   clerk: '13900000004',
   grid_worker: '13900000005',
+  grid_worker_grid: '13900000009',
   assessor: '13900000006',
   handler: '13900000007',
   inspector: '13900000008',

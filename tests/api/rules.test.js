@@ -37,7 +37,7 @@ before(async () => {
   const villages = await must(await s.api('GET', `/api/v1/units?parent_id=${T.townId}`, { token: T.admin }), 200);
   T.village = villages.items[0].id;
   const groups = await must(await s.api('GET', `/api/v1/units?parent_id=${T.village}`, { token: T.admin }), 200);
-  T.group = groups.items[0].id;
+  T.group = groups.items.find((g) => g.kind === 'group').id;
   // a second village, outside the demo cadre's scope
   T.village2 = (await must(await s.api('POST', '/api/v1/units', {
     token: T.admin, body: { parent_id: T.townId, kind: 'village', code: 'RULES-V2', name: '柳溪村' },

@@ -26,7 +26,7 @@ before(async () => {
   const towns = await must(await s.api('GET', '/api/v1/units?parent_id=1', { token: admin }), 200);
   A.town = towns.items.find((u) => u.kind === 'town').id;
   const groups = await must(await s.api('GET', `/api/v1/units?parent_id=${A.village}`, { token: admin }), 200);
-  A.groups = groups.items.map((g) => g.id);
+  A.groups = groups.items.filter((g) => g.kind === 'group').map((g) => g.id);
   A.household = 2;
   const hA = await must(await s.api('GET', `/api/v1/households/${A.household}`, { token: admin }), 200);
   A.resident = hA.members[0].id;

@@ -7,18 +7,26 @@ import 'element-plus/es/components/loading/style/css';
 import { ElLoading } from 'element-plus';
 import App from './App.vue';
 import { router } from './router';
-import { makeI18n, translate } from '@/shared/i18n';
+import { makeI18n, onLocaleChange, savedLocale, setLocale, translate } from '@/shared/i18n';
 import { onUnauthorized, setNetworkMessage } from '@/shared/api';
 import { session } from '@/shared/session';
 import messages from '@/locales/zh-CN/admin';
 import './style.css';
 
-const i18n = makeI18n(messages);
-setNetworkMessage(translate(i18n, 'common.network'));
+// English loads only when chosen; Element Plus follows the language in App.vue.
+const i18n = makeI18n(messages, { 'en-US': () => import('@/locales/en-US/admin') });
+onLocaleChange(() => {
+  setNetworkMessage(translate(i18n, 'common.network'));
+  document.title = translate(i18n, 'app.adminName');
+});
 onUnauthorized(() => {
   session.info = null;
   const cur = router.currentRoute.value;
   if (!cur.meta.public) router.replace({ name: 'login', query: { next: cur.fullPath } });
 });
 
-createApp(App).use(i18n).use(router).use(ElLoading).mount('#app');
+const app = createApp(App).use(i18n).use(router).use(ElLoading);
+// A language other than Chinese remembered on this device loads before the first page.
+setLocale(savedLocale(), false)
+  .catch(() => setLocale('zh-CN', false))
+  .finally(() => app.mount('#app'));

@@ -1,7 +1,7 @@
 // The console's working scope: which of the user's role grants is in use, and the
 // village that village-level pages (rules, review, awards, 公示 …) work on. A cadre's
 // grant is on a village; a town official or county admin picks one of the villages
-// below their unit; a grant on a group works on the group's village.
+// below their unit; a grant on a group or a grid works on its village.
 import { computed, reactive, watch } from 'vue';
 import { api } from '@/shared/api';
 import { session } from '@/shared/session';
@@ -46,7 +46,7 @@ function save() {
 
 async function villagesBelow(u: Grant): Promise<Unit[]> {
   if (u.unit_kind === 'village') return [];
-  if (u.unit_kind === 'group') {
+  if (u.unit_kind === 'group' || u.unit_kind === 'grid') {
     const g = await api.get<Unit>(`/api/v1/units/${u.unit_id}`);
     return g.parent_id ? [await api.get<Unit>(`/api/v1/units/${g.parent_id}`)] : [];
   }

@@ -41,7 +41,48 @@ export interface Household {
   updated_at: string;
   lat: number | null;
   lng: number | null;
+  grid_id?: number | null;
+  grid_name?: string | null;
   members?: Resident[];
+}
+
+// A grid boundary: a GeoJSON Polygon or MultiPolygon with [lng, lat] positions.
+export type Position = [number, number];
+export interface PolygonGeometry {
+  type: 'Polygon';
+  coordinates: Position[][];
+}
+export interface MultiPolygonGeometry {
+  type: 'MultiPolygon';
+  coordinates: Position[][][];
+}
+export type Boundary = PolygonGeometry | MultiPolygonGeometry;
+
+export interface GridStaff {
+  user_id: number;
+  name: string;
+  role: string;
+  role_label?: string;
+}
+
+// A grid 网格 of a village: its colour, its boundary (or null), household count and staff.
+export interface Grid {
+  id: number;
+  code: string;
+  name: string;
+  color: string;
+  boundary: Boundary | null;
+  households: number;
+  staff: GridStaff[];
+}
+
+// A household placed on the village map.
+export interface MapHousehold {
+  id: number;
+  number: string;
+  lat: number;
+  lng: number;
+  grid_id: number | null;
 }
 
 export interface Resident {

@@ -1,21 +1,37 @@
 // The villager app (村民端, served at /): a phone page for 360–414 px screens.
 import { createApp } from 'vue';
+import { Locale } from 'vant';
 import 'vant/es/toast/style';
 import 'vant/es/dialog/style';
 import App from './App.vue';
 import { router } from './router';
-import { makeI18n, translate } from '@/shared/i18n';
+import { makeI18n, onLocaleChange, savedLocale, setLocale, translate } from '@/shared/i18n';
 import { onUnauthorized, setNetworkMessage } from '@/shared/api';
 import { session } from '@/shared/session';
 import messages from '@/locales/zh-CN/villager';
 import './style.css';
 
-const i18n = makeI18n(messages);
-setNetworkMessage(translate(i18n, 'common.network'));
+// English (the app's texts and Vant's) loads only when chosen.
+const i18n = makeI18n(messages, {
+  'en-US': async () => {
+    const [m, vant] = await Promise.all([import('@/locales/en-US/villager'), import('vant/es/locale/lang/en-US')]);
+    Locale.add({ 'en-US': vant.default });
+    return m;
+  },
+});
+onLocaleChange((code) => {
+  Locale.use(code);
+  setNetworkMessage(translate(i18n, 'common.network'));
+  document.title = translate(i18n, 'app.name');
+});
 onUnauthorized(() => {
   session.info = null;
   const cur = router.currentRoute.value;
   if (!cur.meta.public) router.replace({ name: 'login', query: { next: cur.fullPath } });
 });
 
-createApp(App).use(i18n).use(router).mount('#app');
+const app = createApp(App).use(i18n).use(router);
+// A language other than Chinese remembered on this device loads before the first page.
+setLocale(savedLocale(), false)
+  .catch(() => setLocale('zh-CN', false))
+  .finally(() => app.mount('#app'));

@@ -25,6 +25,7 @@ export const router = createRouter({
     { path: '/publicity', name: 'publicity', component: () => import('./views/PublicityView.vue'), meta: { tab: 'publicity', title: 'publicity.title' } },
     { path: '/rankings', name: 'rankings', component: () => import('./views/RankingsView.vue'), meta: { tab: 'home', title: 'rankings.title' } },
     { path: '/activities', name: 'activities', component: () => import('./views/ActivitiesView.vue'), meta: { tab: 'earn', title: 'activities.title' } },
+    { path: '/scan', name: 'scan', component: () => import('./views/ScanView.vue'), meta: { tab: 'earn', title: 'scan.title' } },
     { path: '/shop', name: 'shop', component: () => import('./views/ShopView.vue'), meta: { tab: 'shop', title: 'shop.title' } },
     { path: '/orders', name: 'orders', component: () => import('./views/OrdersView.vue'), meta: { tab: 'shop', title: 'orders.title' } },
     { path: '/receipts/:id', name: 'receipt', component: () => import('./views/ReceiptView.vue'), meta: { tab: 'shop', title: 'receipt.title' } },
