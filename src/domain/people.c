@@ -507,36 +507,12 @@ int people_household_update(struct ctx *c, int64_t id, const struct household_in
 	    (rc = check_division(c, "grid_id", "grid", h.village_id, merged.grid_id)))
 		return rc;
 	struct household_input old = {.group_id = h.group_id, .grid_id = h.grid_id, .number = h.number,
-				      .address = h.address,
-				      .has_coords = h.has_coords, .lat_e6 = h.lat_e6, .lng_e6 = h.lng_e6};
-	struct buf before, after;
-	household_snap(&before, &old);
-	household_snap(&after, &merged);
-	if (!strcmp(before.ptr, after.ptr)) {
-		buf_release(&before);
-		buf_release(&after);
-		return RC_OK;
-	}
-	if ((rc = ctx_begin(c)) == RC_OK) {
-		int dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), "
-					 "grid_id = NULLIF(CAST(? AS BIGINT), 0), number = ?, "
-					 "address = ?, lat_e6 = NULLIF(CAST(? AS BIGINT), 0), "
-					 "lng_e6 = NULLIF(CAST(? AS BIGINT), 0), updated_at = ? WHERE id = ?",
-				  "iittiiii", merged.group_id, merged.grid_id, merged.number, merged.address,
-				  merged.lat_e6, merged.lng_e6, c->now, id);
-		if (dbrc == DB_CONSTRAINT)
-			rc = ctx_field(c, "number", "本村已有户号 %s", merged.number);
-		else if (dbrc != DB_OK)
-			rc = ctx_db_fail(c, dbrc, "修改户");
-		else
-			rc = audit_record(c, h.village_id, "household", id,
-					  merged.group_id != h.group_id || merged.grid_id != h.grid_id ? "move" : "update",
-					  before.ptr, after.ptr);
-		rc = ctx_end(c, rc);
-	}
-	buf_release(&before);
-	buf_release(&after);
-	return rc;
+				      .address = h.address, .has_coords = h.has_coords, .lat_e6 = h.lat_e6,
+				      .lng_e6 = h.lng_e6};
+	if ((rc = ctx_begin(c)))
+		return rc;
+	bool changed;
+	return ctx_end(c, people_apply_household(c, h.village_id, id, &old, &merged, &changed));
 }
 
 static void resident_snap(struct buf *b, const struct resident_input *in, const char *mask)
@@ -708,18 +684,20 @@ int people_apply_household(struct ctx *c, int64_t village_id, int64_t id,
 	int rc = RC_OK;
 	if (!strcmp(before.ptr ? before.ptr : "", after.ptr ? after.ptr : ""))
 		goto cleanup;
-	int dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), number = ?, "
+	int dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), "
+				 "grid_id = NULLIF(CAST(? AS BIGINT), 0), number = ?, "
 				 "address = ?, lat_e6 = NULLIF(CAST(? AS BIGINT), 0), "
 				 "lng_e6 = NULLIF(CAST(? AS BIGINT), 0), updated_at = ? WHERE id = ?",
-			  "ittiiii", in->group_id, in->number, in->address ? in->address : "",
+			  "iittiiii", in->group_id, in->grid_id, in->number, in->address ? in->address : "",
 			  in->has_coords ? in->lat_e6 : 0, in->has_coords ? in->lng_e6 : 0, c->now, id);
+	bool moved = in->group_id != old->group_id || in->grid_id != old->grid_id;
 	if (dbrc == DB_CONSTRAINT)
 		rc = ctx_field(c, "number", "本村已有户号 %s", in->number);
 	else if (dbrc != DB_OK)
 		rc = ctx_db_fail(c, dbrc, "修改户");
 	else
-		rc = audit_record(c, village_id, "household", id,
-				  in->group_id != old->group_id ? "move" : "update", before.ptr, after.ptr);
+		rc = audit_record(c, village_id, "household", id, moved ? "move" : "update", before.ptr,
+				  after.ptr);
 	*changed = rc == RC_OK;
 cleanup:
 	buf_release(&before);

@@ -18,10 +18,10 @@
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
-enum col { C_NUMBER, C_GROUP, C_ADDRESS, C_NAME, C_GENDER, C_BIRTH, C_IDCARD, C_RELATION, C_PHONE,
-	   C_PARTY, NCOLS };
+enum col { C_NUMBER, C_GROUP, C_GRID, C_ADDRESS, C_NAME, C_GENDER, C_BIRTH, C_IDCARD, C_RELATION,
+	   C_PHONE, C_PARTY, NCOLS };
 
-const char *const roster_columns[] = {"户号", "村民小组", "住址", "姓名", "性别", "出生日期",
+const char *const roster_columns[] = {"户号", "村民小组", "网格", "住址", "姓名", "性别", "出生日期",
 				      "身份证号", "与户主关系", "联系电话", "政治面貌", NULL};
 
 static const bool col_required[NCOLS] = {[C_NUMBER] = true, [C_NAME] = true, [C_IDCARD] = true,
@@ -32,7 +32,7 @@ static const struct {
 	const char *field;
 	enum col col;
 } field_cols[] = {
-	{"number", C_NUMBER}, {"address", C_ADDRESS}, {"group_id", C_GROUP}, {"name", C_NAME},
+	{"number", C_NUMBER}, {"address", C_ADDRESS}, {"group_id", C_GROUP}, {"grid_id", C_GRID}, {"name", C_NAME},
 	{"gender", C_GENDER}, {"birth_date", C_BIRTH}, {"idcard", C_IDCARD}, {"phone", C_PHONE},
 	{"relation", C_RELATION}, {"party_member", C_PARTY},
 };
@@ -51,6 +51,9 @@ struct hh {
 	const char *group_name;   /* first non-empty value in the file, or NULL */
 	int group_line;
 	int64_t group_id;
+	const char *grid_name;    /* likewise */
+	int grid_line;
+	int64_t grid_id;
 	const char *address;      /* likewise */
 	int address_line;
 	int nheads;
@@ -92,9 +95,18 @@ struct id_index {
 	int idx;
 };
 
-struct group {
+/* A unit dividing the village: a group or a grid. */
+struct division {
 	int64_t id;
 	char name[ORG_NAME_MAX * 4 + 1];
+};
+
+struct divisions {
+	const char *kind;         /* "group" or "grid" */
+	const char *label;        /* 村民小组, 网格 */
+	const char *field;        /* group_id, grid_id */
+	struct division *items;
+	int n;
 };
 
 struct run {
@@ -106,8 +118,7 @@ struct run {
 	int colidx[NCOLS];        /* cell index of each column, -1 when absent */
 	int hdr;                  /* index of the header row in t */
 	int header_line;
-	struct group *groups;     /* the village's groups */
-	int ngroups;
+	struct divisions groups, grids;   /* the village's */
 	struct rrow *rows;
 	int nrows;
 	struct hh *hhs;
@@ -370,58 +381,75 @@ static int map_header(struct run *r)
 
 /* ---------------------------------------------------------------- pass 2: rows */
 
-static int load_groups(struct run *r)
+static int load_divisions(struct run *r, struct divisions *d)
 {
 	struct db_stmt *st = db_query(r->c->db, "SELECT id, name FROM org_units WHERE parent_id = ? AND "
-						"kind = 'group' ORDER BY code, id", "i", r->village.id);
+						"kind = ? ORDER BY code, id", "it", r->village.id, d->kind);
 	if (!st)
-		return ctx_db_fail(r->c, DB_ERROR, "读取村民小组");
+		return ctx_db_fail(r->c, DB_ERROR, "读取村的划分");
 	int rc, cap = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (r->ngroups == cap) {
+		if (d->n == cap) {
 			cap = cap ? cap * 2 : 16;
-			struct group *g = realloc(r->groups, sizeof(*g) * (size_t)cap);
+			struct division *g = realloc(d->items, sizeof(*g) * (size_t)cap);
 			if (!g) {
 				db_finalize(st);
 				return ctx_fail(r->c, RC_INTERNAL, "内存不足");
 			}
-			r->groups = g;
+			d->items = g;
 		}
-		r->groups[r->ngroups].id = db_col_int(st, 0);
-		str_copy(r->groups[r->ngroups].name, sizeof(r->groups[0].name), db_col_text(st, 1));
-		r->ngroups++;
+		d->items[d->n].id = db_col_int(st, 0);
+		str_copy(d->items[d->n].name, sizeof(d->items[0].name), db_col_text(st, 1));
+		d->n++;
 	}
 	db_finalize(st);
-	return rc == DB_DONE ? RC_OK : ctx_db_fail(r->c, rc, "读取村民小组");
+	return rc == DB_DONE ? RC_OK : ctx_db_fail(r->c, rc, "读取村的划分");
 }
 
-static int64_t find_group(struct run *r, const char *name)
+static int64_t find_division(const struct divisions *d, const char *name)
 {
-	for (int i = 0; i < r->ngroups; i++)
-		if (!strcmp(r->groups[i].name, name))
-			return r->groups[i].id;
+	for (int i = 0; i < d->n; i++)
+		if (!strcmp(d->items[i].name, name))
+			return d->items[i].id;
 	return 0;
 }
 
-static void unknown_group(struct run *r, const char *name)
+static void unknown_division(struct run *r, const struct divisions *d, const char *name)
 {
 	struct buf b;
 	buf_init(&b, 256);
-	for (int i = 0; i < r->ngroups; i++) {
+	for (int i = 0; i < d->n; i++) {
 		if (i)
 			buf_adds(&b, "、");
-		buf_adds(&b, r->groups[i].name);
+		buf_adds(&b, d->items[i].name);
 	}
 	char shown[64], msg[512], fit[150];
 	utf8_prefix(shown, sizeof(shown), name, 12);
-	if (r->ngroups)
-		snprintf(msg, sizeof(msg), "本村没有村民小组“%s”（现有：%s）", shown, b.ptr ? b.ptr : "");
+	if (d->n)
+		snprintf(msg, sizeof(msg), "本村没有%s“%s”（现有：%s）", d->label, shown, b.ptr ? b.ptr : "");
 	else
-		snprintf(msg, sizeof(msg), "本村还没有建立村民小组；请先建立，或删去这一列");
+		snprintf(msg, sizeof(msg), "本村还没有建立%s；请先建立，或删去这一列", d->label);
 	/* field messages hold 160 bytes: cut at a character, never inside one */
 	utf8_prefix(fit, sizeof(fit), msg, SIZE_MAX);
-	ctx_field(r->c, "group_id", "%s", fit);
+	ctx_field(r->c, d->field, "%s", fit);
 	buf_release(&b);
+}
+
+/* Keeps the first non-empty value of a household field in the file and reports a row
+ * that gives another. */
+static void same_for_household(struct run *r, const struct table_row *tr, enum col col, const char *number,
+			       const char **value, int *line)
+{
+	const char *v = cell(r, tr, col);
+	if (!v[0])
+		return;
+	if (!*value) {
+		*value = v;
+		*line = tr->line;
+	} else if (strcmp(*value, v)) {
+		add_error(r, tr->line, roster_columns[col], "同一户（户号 %s）的%s与第 %d 行（%s）不同", number,
+			  roster_columns[col], *line, *value);
+	}
 }
 
 /* The household a row belongs to, created on first sight; checks that the household
@@ -429,7 +457,6 @@ static void unknown_group(struct run *r, const char *name)
 static int row_household(struct run *r, const struct table_row *tr, const char *number)
 {
 	int idx = map_put(&r->hh_map, number, r->nhhs);
-	const char *group = cell(r, tr, C_GROUP), *address = cell(r, tr, C_ADDRESS);
 	if (idx < 0) {
 		idx = r->nhhs++;
 		struct hh *h = &r->hhs[idx];
@@ -438,25 +465,9 @@ static int row_household(struct run *r, const struct table_row *tr, const char *
 		h->head_row = -1;
 	}
 	struct hh *h = &r->hhs[idx];
-	if (group[0]) {
-		if (!h->group_name) {
-			h->group_name = group;
-			h->group_line = tr->line;
-		} else if (strcmp(h->group_name, group)) {
-			add_error(r, tr->line, roster_columns[C_GROUP],
-				  "同一户（户号 %s）的村民小组与第 %d 行（%s）不同", number, h->group_line,
-				  h->group_name);
-		}
-	}
-	if (address[0]) {
-		if (!h->address) {
-			h->address = address;
-			h->address_line = tr->line;
-		} else if (strcmp(h->address, address)) {
-			add_error(r, tr->line, roster_columns[C_ADDRESS],
-				  "同一户（户号 %s）的住址与第 %d 行不同", number, h->address_line);
-		}
-	}
+	same_for_household(r, tr, C_GROUP, number, &h->group_name, &h->group_line);
+	same_for_household(r, tr, C_GRID, number, &h->grid_name, &h->grid_line);
+	same_for_household(r, tr, C_ADDRESS, number, &h->address, &h->address_line);
 	return idx;
 }
 
@@ -469,8 +480,11 @@ static void check_row(struct run *r, const struct table_row *tr, struct rrow *ro
 	const char *group = cell(r, tr, C_GROUP), *address = cell(r, tr, C_ADDRESS);
 	struct household_input hin = {.number = number, .address = address};
 	people_check_household(c, &hin);
-	if (group[0] && !find_group(r, group))
-		unknown_group(r, group);
+	if (group[0] && !find_division(&r->groups, group))
+		unknown_division(r, &r->groups, group);
+	const char *grid = cell(r, tr, C_GRID);
+	if (grid[0] && !find_division(&r->grids, grid))
+		unknown_division(r, &r->grids, grid);
 
 	row->name = cell(r, tr, C_NAME);
 	row->relation = cell(r, tr, C_RELATION);
@@ -639,6 +653,7 @@ static int found_household(struct run *r, struct db_stmt *st)
 	h->old.has_coords = db_col_int(st, 4) != 0;
 	h->old.lat_e6 = db_col_int(st, 5);
 	h->old.lng_e6 = db_col_int(st, 6);
+	h->old.grid_id = db_col_int(st, 7);
 	return RC_OK;
 }
 
@@ -692,7 +707,8 @@ static int lookup(struct run *r)
 	int rc = RC_OK;
 	struct keyset k = {0};
 	struct db_stmt *hst = prepare_in(r, "SELECT number, id, COALESCE(group_id, 0), address, "
-					    "lat_e6 IS NOT NULL, COALESCE(lat_e6, 0), COALESCE(lng_e6, 0) "
+					    "lat_e6 IS NOT NULL, COALESCE(lat_e6, 0), COALESCE(lng_e6, 0), "
+					    "COALESCE(grid_id, 0) "
 					    "FROM households WHERE village_id = ? AND number", "");
 	struct db_stmt *rst = prepare_in(r, "SELECT r.idcard_hash, r.id, r.household_id, h.village_id, v.name, "
 					    "r.name, r.gender, r.birth_date, COALESCE(r.phone, ''), r.relation, "
@@ -718,7 +734,9 @@ static int lookup(struct run *r)
 	for (int i = 0; i < r->nhhs; i++) {
 		struct hh *h = &r->hhs[i];
 		if (h->group_name)
-			h->group_id = find_group(r, h->group_name);
+			h->group_id = find_division(&r->groups, h->group_name);
+		if (h->grid_name)
+			h->grid_id = find_division(&r->grids, h->grid_name);
 		k.text[i] = h->number;
 	}
 	k.n = r->nhhs;
@@ -789,6 +807,7 @@ static void plan(struct run *r)
 		}
 		/* blank household fields keep what is registered */
 		bool same = (!h->group_name || h->group_id == h->old.group_id) &&
+			    (!h->grid_name || h->grid_id == h->old.grid_id) &&
 			    (!h->address || !strcmp(h->address, h->old.address));
 		h->write = !same;
 		if (!same)
@@ -827,12 +846,15 @@ static int write_all(struct run *r)
 			continue;
 		if (!h->exists) {
 			struct household_input in = {.village_id = r->village.id, .group_id = h->group_id,
-						     .number = h->number, .address = h->address ? h->address : ""};
+						     .grid_id = h->grid_id, .number = h->number,
+						     .address = h->address ? h->address : ""};
 			rc = people_insert_household(c, r->village.id, &in, &h->id);
 		} else {
 			struct household_input in = h->old;
 			if (h->group_name)
 				in.group_id = h->group_id;
+			if (h->grid_name)
+				in.grid_id = h->grid_id;
 			if (h->address)
 				in.address = h->address;
 			rc = people_apply_household(c, r->village.id, h->id, &h->old, &in, &changed);
@@ -874,7 +896,8 @@ static void run_release(struct run *r)
 	free(r->rows);
 	free(r->hhs);
 	free(r->matched);
-	free(r->groups);
+	free(r->groups.items);
+	free(r->grids.items);
 	map_release(&r->hh_map);
 	map_release(&r->id_map);
 	map_release(&r->hash_map);
@@ -894,7 +917,12 @@ static int fail_rows(struct run *r)
 static int roster_run(struct ctx *c, int64_t village_id, const char *data, size_t len, bool dry_run,
 		      struct roster_result *out)
 {
-	struct run r = {.c = c, .out = out};
+	struct run r = {
+		.c = c,
+		.out = out,
+		.groups = {.kind = "group", .label = "村民小组", .field = "group_id"},
+		.grids = {.kind = "grid", .label = "网格", .field = "grid_id"},
+	};
 	memset(out, 0, sizeof(*out));
 	out->errors = arena_alloc(c->arena, sizeof(*out->errors) * ROSTER_MAX_ERRORS);
 	if (!out->errors)
@@ -921,7 +949,8 @@ static int roster_run(struct ctx *c, int64_t village_id, const char *data, size_
 		rc = ctx_fail(c, RC_INVALID, "文件是空的：第一行应为列名，从第二行起每行一位村民");
 		goto done;
 	}
-	if ((rc = map_header(&r)) != RC_OK || (rc = load_groups(&r)) != RC_OK)
+	if ((rc = map_header(&r)) != RC_OK || (rc = load_divisions(&r, &r.groups)) != RC_OK ||
+	    (rc = load_divisions(&r, &r.grids)) != RC_OK)
 		goto done;
 	r.nrows = (int)(r.t.nrows - (size_t)r.hdr - 1);
 	out->rows = r.nrows;
@@ -986,6 +1015,7 @@ int roster_check(struct ctx *c, int64_t village_id, const char *data, size_t len
 static const char *const column_help[NCOLS][2] = {
 	[C_NUMBER] = {"必填", "本村的户号，同一户的每一行填同一个户号；已登记的户按户号对应，再次导入不会重复建户"},
 	[C_GROUP] = {"选填", "所在村民小组的名称，须是本村已建立的小组（如“第一组”）；同一户只填一行也可以，留空则不修改已登记的小组"},
+	[C_GRID] = {"选填", "所在网格的名称，须是本村已划分的网格（如“东片网格”）；同一户只填一行也可以，留空则不修改已登记的网格"},
 	[C_ADDRESS] = {"选填", "家庭住址，最多 100 个字；同一户只填一行也可以，留空则不修改已登记的住址"},
 	[C_NAME] = {"必填", "村民姓名，最多 20 个字，可含间隔号（·）"},
 	[C_GENDER] = {"选填", "男 或 女；填写时须与身份证号一致"},
@@ -1009,9 +1039,9 @@ static void example_rows(struct example ex[2], char ids[2][IDCARD_LEN + 1])
 		ids[i][17] = idcard_check_char(ids[i]);
 		ids[i][18] = 0;
 	}
-	static const char *const head[NCOLS] = {"001", "第一组", "第一组 12 号", "张建国", "男", "1965-03-12",
+	static const char *const head[NCOLS] = {"001", "第一组", "", "第一组 12 号", "张建国", "男", "1965-03-12",
 						NULL, "户主", "13800138000", "中共党员"};
-	static const char *const spouse[NCOLS] = {"001", "第一组", "第一组 12 号", "李秀英", "女", "1967-08-21",
+	static const char *const spouse[NCOLS] = {"001", "第一组", "", "第一组 12 号", "李秀英", "女", "1967-08-21",
 						  NULL, "配偶", "", "群众"};
 	for (int k = 0; k < NCOLS; k++) {
 		ex[0].cells[k] = k == C_IDCARD ? ids[0] : head[k];

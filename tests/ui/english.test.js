@@ -104,6 +104,7 @@ test('the villager app in English: chosen on the Me page, remembered, with Vant 
   await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
   await page.waitForURL(/\/login/);
   await page.getByRole('button', { name: 'Log in' }).waitFor();
+  await page.locator('.van-toast', { hasText: 'Logged out' }).waitFor({ state: 'hidden' });
   await L.shot(page, 'villager-en-login');
   await L.axe(page, 'login, English');
 
@@ -136,6 +137,7 @@ test('the console in English: the header switch, Element Plus in English too, re
   await page.locator('[data-test=stat-households] .stat__value').filter({ hasText: '300' }).waitFor();
   await page.getByText('Households in 青山村').waitFor();
   await page.waitForLoadState('networkidle');
+  await page.evaluate(() => { window.scrollTo(0, 0); for (const el of document.querySelectorAll('.layout__main, .layout__aside')) el.scrollTop = 0; });
   await L.shot(page, 'admin-en-overview');
   await L.axe(page, 'console overview, English');
 

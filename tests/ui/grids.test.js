@@ -180,6 +180,7 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   const row = page.locator('[data-test=grids-table] .el-table__row', { hasText: '村口网格' });
   await row.locator('td', { hasText: new RegExp(`^\\s*${expected}\\s*$`) }).waitFor();
   await page.mouse.move(5, 5);
+  await page.waitForFunction(() => !document.querySelector('.el-message'));
   await L.shot(page, 'admin-grids');
   await L.axe(page, 'grids');
   assert.equal(await page.evaluate(() => typeof window.L), 'object', 'the map library loaded with the grids page');
@@ -229,6 +230,7 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   const gd = apage.getByRole('dialog', { name: /授予角色/ });
   await gd.getByRole('combobox', { name: '角色' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
   await pickOption(apage, '网格员');
+  await apage.locator('.el-select-dropdown:visible').waitFor({ state: 'detached' });
   await gd.locator('.el-cascader').click();
   const node = (name) => apage.locator('.el-cascader-node:visible', { hasText: name }).first();
   await node(county.name).locator('.el-cascader-node__label').click();
@@ -236,7 +238,8 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   await node(village.name).locator('.el-cascader-node__label').click();
   await node('村口网格（网格）').locator('.el-radio').click();
   await apage.keyboard.press('Escape');
-  await apage.locator('.el-cascader__dropdown').waitFor({ state: 'hidden' });
+  await apage.locator('.el-cascader__dropdown:visible').waitFor({ state: 'detached' });
+  assert.equal(await gd.locator('.el-cascader input').inputValue(), '村口网格（网格）');
   await L.shot(apage, 'admin-users-grant-grid');
   await gd.getByRole('button', { name: '授权' }).click();
   await apage.getByText('已授权').waitFor();

@@ -516,6 +516,50 @@ static void ten_thousand(void **state)
 	buf_release(&b);
 }
 
+/* The optional 网格 column: a grid of the village by name, the same for every row of a
+ * household; a blank keeps what is registered. */
+static void grid_column(void **state)
+{
+	struct fixture *f = *state;
+	int64_t east = testdb_unit(&f->t, f->village, "grid", "V1W1", "东片网格");
+	testdb_unit(&f->t, f->village2, "grid", "V2W1", "北片网格");
+	char id[4][19];
+	for (int i = 0; i < 4; i++)
+		idcard(id[i], "511123", 1970 + i, 2 + i, 3 + i, 200 + i, false);
+	char csv[2048];
+	snprintf(csv, sizeof(csv),
+		 "户号,网格,姓名,身份证号,与户主关系\n"
+		 "101,东片网格,周一,%s,户主\n"
+		 "101,北片网格,周二,%s,配偶\n"     /* 3: another grid for the same household */
+		 "102,北片网格,吴一,%s,户主\n",    /* 4: a grid of another village */
+		 id[0], id[1], id[2]);
+	struct roster_result r;
+	assert_int_equal(import_csv(f, csv, &r), RC_INVALID);
+	print_errors(&r);
+	assert_true(has_error(&r, 3, "网格", "第 2 行"));
+	assert_true(has_error(&r, 4, "网格", "本村没有网格“北片网格”（现有：东片网格）"));
+	assert_int_equal(HOUSEHOLDS(f), 0);
+
+	snprintf(csv, sizeof(csv),
+		 "户号,网格,姓名,身份证号,与户主关系\n"
+		 "101,东片网格,周一,%s,户主\n"
+		 "101,,周二,%s,配偶\n"
+		 "102,,吴一,%s,户主\n",
+		 id[0], id[1], id[2]);
+	assert_int_equal(import_csv(f, csv, &r), RC_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM households WHERE number = '101' AND grid_id IS NOT NULL"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM households WHERE number = '102' AND grid_id IS NULL"), 1);
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT grid_id FROM households WHERE number = '101'");
+	assert_int_equal(count(f, sql), east);
+
+	/* a file without the column leaves the grid alone; a blank cell too */
+	snprintf(csv, sizeof(csv), "户号,住址,姓名,身份证号,与户主关系\n101,东街 1 号,周一,%s,户主\n", id[0]);
+	assert_int_equal(import_csv(f, csv, &r), RC_OK);
+	assert_int_equal(r.households_updated, 1);
+	assert_int_equal(count(f, sql), east);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +568,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(three_bad_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(header_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(across_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(grid_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(moved_and_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(dry_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(xlsx_like_csv, setup, teardown),

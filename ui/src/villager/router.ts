@@ -29,6 +29,8 @@ export const router = createRouter({
     { path: '/shop', name: 'shop', component: () => import('./views/ShopView.vue'), meta: { tab: 'shop', title: 'shop.title' } },
     { path: '/orders', name: 'orders', component: () => import('./views/OrdersView.vue'), meta: { tab: 'shop', title: 'orders.title' } },
     { path: '/receipts/:id', name: 'receipt', component: () => import('./views/ReceiptView.vue'), meta: { tab: 'shop', title: 'receipt.title' } },
+    { path: '/notices', name: 'notices', component: () => import('./views/NoticesView.vue'), meta: { tab: 'home', title: 'notices.title' } },
+    { path: '/notices/:id', name: 'notice', component: () => import('./views/NoticeView.vue'), meta: { tab: 'home', title: 'notices.detail' } },
     { path: '/me', name: 'me', component: () => import('./views/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
