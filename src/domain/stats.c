@@ -8,6 +8,11 @@
 
 #define STATS_CATEGORIES_MAX 64
 #define STATS_UNITS_MAX 20000
+/* The towns and villages o below a county or town in tree order: each town (by code)
+ * followed by its villages (by code). */
+#define TREE_ORDER                                                                                   \
+	"(SELECT t.code FROM org_units t WHERE t.id = CASE WHEN o.kind = 'town' THEN o.id "         \
+	"ELSE o.parent_id END), CASE WHEN o.kind = 'town' THEN 0 ELSE 1 END, o.code, o.id"
 
 static bool is_one_of(const char *s, const char *const *list)
 {
@@ -141,8 +146,8 @@ static int participation(struct ctx *c, const struct org_unit *u, const char *li
 	if (!out->units)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT id, COALESCE(parent_id, 0), kind, name FROM org_units "
-				      "WHERE path LIKE ? AND kind IN ('town', 'village') AND id <> ? ORDER BY path",
+				      "SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name FROM org_units o "
+				      "WHERE o.path LIKE ? AND o.kind IN ('town', 'village') AND o.id <> ? ORDER BY " TREE_ORDER,
 				      "ti", like, u->id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计参与率");
@@ -266,12 +271,8 @@ static int register_units(struct ctx *c, const struct org_unit *u, const char *l
 	if (n > STATS_UNITS_MAX)
 		return ctx_fail(c, RC_INTERNAL, "统计入住率：单位过多");
 	out->units = arena_alloc(c->arena, sizeof(*out->units) * (size_t)(n + 1));
-	/* tree order: each town (by code) followed by its villages (by code) */
-	const char *sql = arena_printf(
-		c->arena, "SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name %s ORDER BY %s", where,
-		village ? "o.code, o.id"
-			: "(SELECT t.code FROM org_units t WHERE t.id = CASE WHEN o.kind = 'town' THEN o.id "
-			  "ELSE o.parent_id END), CASE WHEN o.kind = 'town' THEN 0 ELSE 1 END, o.code, o.id");
+	const char *sql = arena_printf(c->arena, "SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name %s ORDER BY %s",
+				       where, village ? "o.code, o.id" : TREE_ORDER);
 	if (!out->units || !sql)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	struct db_stmt *st = village ? db_query(c->db, sql, "i", u->id) : db_query(c->db, sql, "ti", like, u->id);

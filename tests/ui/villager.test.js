@@ -89,6 +89,12 @@ test('every main page of the villager app renders, in Chinese, without accessibi
   await L.shot(page, 'villager-claim-form');
   await L.axe(page, 'claim form');
 
+  // the household's grid and who looks after it, on the Me page
+  await page.goto('/me');
+  const mine = page.locator('[data-test=my-household]');
+  await mine.getByText('所在网格').waitFor();
+  assert.match(await mine.innerText(), /(东片|中片|西片)网格/);
+
   // the ledger filter by kind
   await page.goto('/ledger');
   await page.locator('[data-test=ledger-entry]').first().waitFor();

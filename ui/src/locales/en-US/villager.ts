@@ -256,5 +256,10 @@ export default {
     password: 'Change password',
     oldPassword: 'Current password',
     passwordChanged: 'Password changed',
+    household: 'Household no.',
+    group: 'Villager group',
+    grid: 'Grid',
+    noGrid: 'Not in a grid yet',
+    gridStaff: 'Looked after by {staff}',
   },
 };

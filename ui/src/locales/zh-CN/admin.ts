@@ -189,7 +189,7 @@ export default {
     },
     villageMap: '全村地图',
     editing: '{name}：边界和颜色',
-    located: '有经纬度的农户 {n} 户',
+    located: '{n} 户有经纬度',
     fit: '显示全部',
     pickHint: '在左边选一个网格（或点地图上的网格），编辑它的边界和颜色。',
     map: '网格地图',

@@ -285,5 +285,10 @@ export default {
     password: '修改密码',
     oldPassword: '原密码',
     passwordChanged: '密码已修改',
+    household: '户号',
+    group: '村民小组',
+    grid: '所在网格',
+    noGrid: '尚未划入网格',
+    gridStaff: '负责人：{staff}',
   },
 };
