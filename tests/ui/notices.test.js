@@ -125,6 +125,10 @@ test('a cadre publishes, the villager reads it on the phone, the cadre sees the 
   await home.locator('[data-test=home-notice]').first().click();
   await vp.locator('[data-test=notice-body]', { hasText: '灭火器存放点' }).waitFor();
   await vp.getByText('修订记录（共 2 版）').waitFor();
+  await vp.locator('.van-collapse-item__title', { hasText: '第 1 版 · 首次发布' }).click();
+  const v1 = vp.locator('.van-collapse-item__content', { hasText: '燃放烟花' });
+  await v1.waitFor({ state: 'visible' });
+  assert.ok(!/灭火器/.test(await v1.innerText()), 'version 1 as it was');
   await L.shot(vp, 'villager-notice-revised', { fullPage: true });
 
   // withdraw, with a reason in the confirmation
