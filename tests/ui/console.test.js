@@ -189,7 +189,11 @@ test('a village cadre adds and renames the groups of the village', async () => {
   const level = (i) => page.locator(`[data-test=units-level-${i}]`);
   await level(0).locator('.unit__pick', { hasText: '青山村' }).waitFor();
   await level(1).locator('.unit__pick', { hasText: '第一组' }).waitFor();
-  const groups = await level(1).locator('[data-test=unit-row]').count();
+  // every unit the server lists under the village is shown (groups, and grids if any)
+  const cadre = await s.as('cadre');
+  const below = (await s.must('GET', '/api/v1/units?parent_id=3', { token: cadre })).items;
+  assert.equal(await level(1).locator('[data-test=unit-row]').count(), below.length);
+  const groups = Math.max(...below.filter((u) => /^DEMO-T1-V01-G\d+$/.test(u.code)).map((u) => Number(u.code.split('-G')[1])));
   assert.equal(await page.locator('[data-test=units-create-0]').count(), 0, 'no new village for a cadre');
   await page.locator('[data-test=units-create-1]').click();
   const dlg = page.getByRole('dialog', { name: '在「青山村」下新建村民小组' });
@@ -204,7 +208,6 @@ test('a village cadre adds and renames the groups of the village', async () => {
   await page.fill('#unit-name', '第九组');
   await page.locator('[data-test=unit-save]').click();
   await level(1).locator('.unit__pick', { hasText: '第九组' }).waitFor();
-  const cadre = await s.as('cadre');
   const list = (await s.must('GET', '/api/v1/units?parent_id=3', { token: cadre })).items;
   assert.ok(list.some((u) => u.kind === 'group' && u.name === '第九组' && u.code === `DEMO-T1-V01-G${groups + 1}`));
   await page.waitForLoadState('networkidle');
