@@ -254,11 +254,12 @@ static void register_add(struct stats_register *out, int64_t village_id, int64_t
 	}
 }
 
-/* The towns and villages below a county or town, or the groups of a village. */
+/* The towns and villages below a county or town, or the groups of a village (a group or
+ * grid has none). */
 static int register_units(struct ctx *c, const struct org_unit *u, const char *like, struct stats_register *out)
 {
 	bool village = !strcmp(u->kind, "village");
-	if (!strcmp(u->kind, "group"))
+	if (org_in_village(u))
 		return RC_OK;
 	const char *where = village ? "FROM org_units o WHERE o.parent_id = ? AND o.kind = 'group'"
 				    : "FROM org_units o WHERE o.path LIKE ? AND o.kind IN ('town', 'village') AND o.id <> ?";
@@ -307,9 +308,9 @@ int stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out)
 	}
 	if (rc)
 		return rc;
-	bool group = !strcmp(u.kind, "group");
+	bool group = org_in_village(&u);   /* a group or a grid: its own households */
 	if (!group && strcmp(u.kind, "village") && strcmp(u.kind, "town") && strcmp(u.kind, "county"))
-		return ctx_field(c, "unit_id", "入住率按区县、乡镇、村或村民小组统计，请选择其中之一");
+		return ctx_field(c, "unit_id", "入住率按区县、乡镇、村、村民小组或网格统计，请选择其中之一");
 	if (!access_can(c, P_REGISTER_READ, u.path))
 		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的统计", u.name);
 	out->unit_id = u.id;
@@ -321,8 +322,9 @@ int stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out)
 	if ((rc = register_units(c, &u, like, out)))
 		return rc;
 
-	/* the households of the unit: a group's own, or those of the villages below */
-	const char *scope = group ? "h.group_id = ?"
+	/* the households of the unit: a group's or grid's own, or those of the villages below */
+	const char *scope = !strcmp(u.kind, "grid") ? "h.grid_id = ?"
+			  : group ? "h.group_id = ?"
 				  : "h.village_id IN (SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village')";
 	for (int pass = 0; pass < 2; pass++) {
 		const char *sql =

@@ -213,3 +213,24 @@ test('rankings by grid: the grid\'s households, published like a group\'s', asyn
   // the grid worker sees the ranking of their village's grid
   await must(await get(`/api/v1/rankings?unit_id=${A.grids[0].id}&period=${month}`, await s.login(PHONES.grid_worker_grid)), 200);
 });
+
+test('the registered share 入住率 of a grid counts its own households', async () => {
+  const village = await must(await get(`/api/v1/stats/register?unit_id=${A.village}`, T.cadre), 200);
+  let households = 0;
+  let registered = 0;
+  for (const g of A.grids) {
+    const r = await must(await get(`/api/v1/stats/register?unit_id=${g.id}`, T.cadre), 200);
+    const now = await must(await get(`/api/v1/grids/${g.id}`, T.cadre), 200);
+    assert.equal(r.households, now.households);
+    households += r.households;
+    registered += r.registered;
+  }
+  const extra = await must(await get(`/api/v1/stats/register?unit_id=${A.newGrid}`, T.cadre), 200);
+  assert.equal(households + extra.households, village.households);
+  assert.equal(registered + extra.registered, village.registered);
+  assert.ok(village.registered >= 1, 'the demo villager has an account');
+  // the grid worker of a grid reads their grid's share, not another's
+  const worker = await s.login(PHONES.grid_worker_grid);
+  await must(await get(`/api/v1/stats/register?unit_id=${A.grids[0].id}`, worker), 200);
+  assert.equal((await get(`/api/v1/stats/register?unit_id=${A.grids[1].id}`, worker)).status, 403);
+});

@@ -290,7 +290,30 @@ async function adminLogin(page, phone, password = PASSWORD) {
   await page.waitForURL((u) => !u.pathname.startsWith('/admin/login'));
 }
 
+// A video file for chromium's fake camera (--use-file-for-fake-video-capture): the QR
+// code of one of the server's SVGs (one path of 1×1 module rectangles) drawn black on
+// white, `scale` pixels a module, in the middle of a 640×480 YUV 4:2:0 picture (Y4M),
+// a few identical frames.
+function qrVideo(svg, file, { scale = 8, frames = 8 } = {}) {
+  const W = 640;
+  const H = 480;
+  const modules = Number(/viewBox="0 0 (\d+) \d+"/.exec(svg)[1]);
+  const left = (W - modules * scale) >> 1;
+  const top = (H - modules * scale) >> 1;
+  const luma = Buffer.alloc(W * H, 235);
+  for (const [, x, y, w] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+    for (let dy = 0; dy < scale; dy++) {
+      const row = (top + Number(y) * scale + dy) * W + left;
+      luma.fill(16, row + Number(x) * scale, row + (Number(x) + Number(w)) * scale);
+    }
+  }
+  const chroma = Buffer.alloc((W * H) / 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`),
+    ...Array.from({ length: frames }, () => frame)]));
+}
+
 module.exports = {
-  ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, startServer, launch, newContext, newPage,
+  qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, startServer, launch, newContext, newPage,
   assertNoProblems, shot, axe, makePng, villagerLogin, adminLogin,
 };

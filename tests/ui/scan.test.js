@@ -52,29 +52,6 @@ after(async () => {
   if (camDir) fs.rmSync(camDir, { recursive: true, force: true });
 });
 
-// A Y4M video for chromium's fake camera: the QR code of the server's SVG (a path of
-// one-module-high runs "M x y h w v1 h-w z") black on white, 8 px a module, centred in
-// 640×480 frames.
-function qrY4m(svg, file) {
-  const W = 640;
-  const H = 480;
-  const scale = 8;
-  const modules = Number(/viewBox="0 0 (\d+) (\d+)"/.exec(svg)[1]);
-  const left = (W - modules * scale) >> 1;
-  const top = (H - modules * scale) >> 1;
-  const luma = Buffer.alloc(W * H, 235);
-  for (const [, x, y, w] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
-    for (let dy = 0; dy < scale; dy++) {
-      const row = (top + Number(y) * scale + dy) * W + left;
-      luma.fill(16, row + Number(x) * scale, row + (Number(x) + Number(w)) * scale);
-    }
-  }
-  const chroma = Buffer.alloc(W * H / 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
-  const frames = Array.from({ length: 8 }, () => frame);
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...frames]));
-}
-
 // Keeps every camera stream the page opens in window.__streams (and the constraints
 // asked for), to check that the camera is released.
 async function watchCamera(ctx) {
@@ -155,7 +132,7 @@ test('a villager signs up, the console projects the code, the phone camera reads
   const cadre = await s.as('cadre');
   const svg = (await s.api('GET', `/api/v1/activities/${acts['清理村口水渠'].id}/checkin-code.svg`, { token: cadre })).text;
   const file = path.join(camDir, 'checkin.y4m');
-  qrY4m(svg, file);
+  L.qrVideo(svg, file);
   const cam = await L.launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`]);
   try {
     const { ctx, page } = await phoneOn(cam, { camera: true });

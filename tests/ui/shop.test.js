@@ -426,34 +426,12 @@ test('the stock ledger and the reports for the period, with their XLSX exports; 
   L.assertNoProblems(desk);
 });
 
-// A video file for chromium's fake camera: the QR code of the server's SVG (one path of
-// 1×1 module rectangles) drawn black on white, 10 pixels a module, in the middle of a
-// 640×480 YUV 4:2:0 picture (Y4M), a few identical frames.
-function qrVideo(svg, file) {
-  const size = Number(/viewBox="0 0 (\d+) \d+"/.exec(svg)[1]);
-  const W = 640;
-  const H = 480;
-  const px = 10;
-  const x0 = Math.floor((W - size * px) / 2);
-  const y0 = Math.floor((H - size * px) / 2);
-  const y = Buffer.alloc(W * H, 235);
-  for (const m of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
-    const [mx, my, mw] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    for (let row = my * px; row < (my + 1) * px; row++) {
-      y.fill(16, (y0 + row) * W + x0 + mx * px, (y0 + row) * W + x0 + (mx + mw) * px);
-    }
-  }
-  const uv = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, uv]);
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame, frame, frame]));
-}
-
 test('the counter scans the phone code with the laptop camera (chromium\'s fake camera shows the QR)', async () => {
   const villager = await s.as('villager');
   const svg = (await s.api('GET', '/api/v1/households/1/code.svg', { token: villager })).text;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-cam-'));
   const file = path.join(dir, 'qr.y4m');
-  qrVideo(svg, file);
+  L.qrVideo(svg, file, { scale: 10, frames: 5 });
   const cam = await L.launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`]);
   try {
     const ctx = await L.newContext(cam, 'desktop', s.url);
