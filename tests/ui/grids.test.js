@@ -210,7 +210,11 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   assert.equal(hh.grid_name, null);
   await select.click();
   await pickOption(page, '村口网格');
-  await page.getByText('已归入村口网格').waitFor();
+  // the first 已归入 message may still be showing: wait for the server to agree instead
+  for (let i = 0; i < 50 && (await s.must('GET', `/api/v1/households/${outside.id}`, { token: cadre })).grid_id !== grid.id; i++)
+    await L.sleep(100);
+  assert.equal((await s.must('GET', `/api/v1/households/${outside.id}`, { token: cadre })).grid_id, grid.id);
+  await page.getByText('已归入村口网格').last().waitFor();
   L.assertNoProblems(desk);
   await desk.close();
 
