@@ -22,9 +22,13 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # linked into every unit test: the database fixture
 UNIT_LIB := tests/unit/testdb.c
 
-# One test file at a time (servers and browsers are heavy); Node 18 runs files one by
-# one on small machines anyway and lacks the flag.
-NODE_TEST = node --test $(shell node --test-concurrency=1 -e 0 >/dev/null 2>&1 && echo --test-concurrency=1)
+# Browser tests run one file at a time (chromium is heavy and the camera tests are
+# timing-sensitive); API test files, each with its own server and database, mostly wait
+# on fsync and run API_JOBS at a time. Node 18 lacks the flag and runs files one by one.
+API_JOBS ?= 3
+HAS_CONCURRENCY := $(shell node --test-concurrency=1 -e 0 >/dev/null 2>&1 && echo yes)
+NODE_TEST = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=1)
+NODE_TEST_API = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(API_JOBS))
 
 PORT     ?= 8080
 DATA     ?= data
@@ -73,10 +77,10 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 api: $(BUILD)/cunzhi
-	CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) $(NODE_TEST) tests/api/
+	CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) $(NODE_TEST_API) tests/api/
 
 api-pg: $(BUILD)/cunzhi
-	bash scripts/with-postgres.sh env CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) $(NODE_TEST) tests/api/
+	bash scripts/with-postgres.sh env CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) $(NODE_TEST_API) tests/api/
 
 openapi:
 	cd tests/openapi && node --test
