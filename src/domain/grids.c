@@ -136,13 +136,13 @@ static bool valid_color(const char *s)
 	return true;
 }
 
-/* The number of positions in a checked geometry, for the audit trail. */
+/* The number of positions of a stored boundary (0 for none), for the audit trail. */
 static int64_t positions(const char *geojson)
 {
-	int64_t n = 0;
-	for (const char *p = geojson; p && *p; p++)
-		n += *p == ']' && p[1] == ',' && p[2] == '[';
-	return geojson ? n + 1 : 0;
+	json_t *g = geojson ? json_loads(geojson, 0, NULL) : NULL;
+	int64_t n = g ? (int64_t)geo_positions(g) : 0;
+	json_decref(g);
+	return n;
 }
 
 static void grid_snap(struct buf *b, const char *color, const char *boundary)

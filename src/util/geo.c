@@ -110,6 +110,30 @@ static bool polygon_contains(const json_t *poly, double x, double y)
 	return inside;
 }
 
+static size_t polygon_positions(const json_t *poly)
+{
+	size_t n = 0, i;
+	const json_t *ring;
+	json_array_foreach(poly, i, ring)
+		n += json_array_size(ring);
+	return n;
+}
+
+size_t geo_positions(const json_t *g)
+{
+	const char *type = json_string_value(json_object_get(g, "type"));
+	const json_t *coords = json_object_get(g, "coordinates");
+	if (!type || !json_is_array(coords))
+		return 0;
+	if (!strcmp(type, "Polygon"))
+		return polygon_positions(coords);
+	size_t n = 0, i;
+	const json_t *poly;
+	json_array_foreach(coords, i, poly)
+		n += polygon_positions(poly);
+	return n;
+}
+
 bool geo_contains(const json_t *g, double lng, double lat)
 {
 	const char *type = json_string_value(json_object_get(g, "type"));

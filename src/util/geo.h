@@ -15,6 +15,9 @@
  * Chinese naming what is wrong. */
 int geo_check(const json_t *g, char *err, size_t errlen);
 
+/* The number of positions of a checked geometry, over all its rings. */
+size_t geo_positions(const json_t *g);
+
 /* True when (lng, lat) lies inside a checked geometry: inside an outer ring and not
  * in one of its holes (even-odd rule over the rings of each polygon). */
 bool geo_contains(const json_t *g, double lng, double lat);

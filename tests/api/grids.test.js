@@ -136,6 +136,8 @@ test('placing households by boundary moves exactly those inside it', async () =>
   // the audit log has the move
   const audit = await must(await get(`/api/v1/audit?unit_id=${A.village}&limit=20`, T.cadre), 200);
   assert.ok(audit.items.some((e) => e.object_type === 'grid' && e.action === 'assign'), JSON.stringify(audit.items.slice(0, 3)));
+  const drawn = audit.items.find((e) => e.object_type === 'grid' && e.action === 'update' && e.object_id === A.newGrid);
+  assert.deepEqual([drawn.before.boundary_points, drawn.after.boundary_points, drawn.after.color], [0, 5, '#112233']);
   A.moved = inside.map((h) => h.id);
 });
 

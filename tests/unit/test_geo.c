@@ -90,6 +90,7 @@ static void test_geo_contains(void **state)
 
 	json_t *holed = parse("{\"type\":\"Polygon\",\"coordinates\":[" SQUARE "," HOLE "]}");
 	assert_false(geo_contains(holed, 104.5, 30.5));   /* in the hole */
+	assert_int_equal(geo_positions(holed), 10);
 	assert_true(geo_contains(holed, 104.2, 30.2));
 	json_decref(holed);
 
@@ -105,10 +106,12 @@ static void test_geo_contains(void **state)
 	assert_true(geo_contains(multi, 104.5, 30.5));
 	assert_true(geo_contains(multi, 110.8, 20.2));
 	assert_false(geo_contains(multi, 110.2, 20.8));
+	assert_int_equal(geo_positions(multi), 9);
 	json_decref(multi);
 
 	json_t *point = parse("{\"type\":\"Point\",\"coordinates\":[104,30]}");
 	assert_false(geo_contains(point, 104, 30));
+	assert_int_equal(geo_positions(point), 0);
 	json_decref(point);
 }
 
