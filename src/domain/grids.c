@@ -34,16 +34,9 @@ static int load_staff(struct ctx *c, struct grid *g)
 		return ctx_db_fail(c, DB_ERROR, "读取网格人员");
 	int cap = 0, rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (g->nstaff == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct grid_staff *bigger = arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-			if (!bigger) {
-				db_finalize(st);
-				return ctx_fail(c, RC_INTERNAL, "内存不足");
-			}
-			if (g->nstaff)
-				memcpy(bigger, g->staff, sizeof(*bigger) * (size_t)g->nstaff);
-			g->staff = bigger;
+		if (!(g->staff = arena_grow(c->arena, g->staff, &cap, g->nstaff, sizeof(*g->staff)))) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
 		}
 		struct grid_staff *s = &g->staff[g->nstaff++];
 		s->user_id = db_col_int(st, 0);
@@ -223,15 +216,10 @@ int grids_assign(struct ctx *c, int64_t id, int64_t *assigned)
 	while (st && (dbrc = db_step(st)) == DB_ROW) {
 		if (!geo_contains(shape, (double)db_col_int(st, 2) / 1e6, (double)db_col_int(st, 1) / 1e6))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			int64_t *bigger = arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-			if (!bigger)
-				break;
-			if (n)
-				memcpy(bigger, ids, sizeof(*ids) * (size_t)n);
-			ids = bigger;
-		}
+		int64_t *bigger = arena_grow(c->arena, ids, &cap, n, sizeof(*ids));
+		if (!bigger)
+			break;
+		ids = bigger;
 		ids[n++] = db_col_int(st, 0);
 	}
 	db_finalize(st);
@@ -289,16 +277,9 @@ int grids_village_map(struct ctx *c, int64_t village_id, struct map_point **out,
 	int cap = 0;
 	*out = NULL;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct map_point *bigger = arena_alloc(c->arena, sizeof(*bigger) * (size_t)cap);
-			if (!bigger) {
-				db_finalize(st);
-				return ctx_fail(c, RC_INTERNAL, "内存不足");
-			}
-			if (*n)
-				memcpy(bigger, *out, sizeof(*bigger) * (size_t)*n);
-			*out = bigger;
+		if (!(*out = arena_grow(c->arena, *out, &cap, *n, sizeof(**out)))) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
 		}
 		struct map_point *m = &(*out)[(*n)++];
 		m->household_id = db_col_int(st, 0);

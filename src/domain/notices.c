@@ -156,6 +156,20 @@ static bool manager_of(const struct ctx *c, const char *target_path)
 	return false;
 }
 
+/* A village, town or county to send to or measure in: RC_INVALID with the error on
+ * unit_id (wrong_kind when it is another kind of unit), or a database error. */
+static int target_unit(struct ctx *c, int64_t unit_id, const char *wrong_kind, struct org_unit *u)
+{
+	int rc = org_get(c, unit_id, u);
+	if (rc == RC_NOT_FOUND) {
+		ctx_clear(c);
+		return ctx_field(c, "unit_id", "单位不存在");
+	}
+	if (rc)
+		return rc;
+	return target_kind(u->kind) ? RC_OK : ctx_field(c, "unit_id", "%s", wrong_kind);
+}
+
 /* The unit of a path cut to the village level (county, town, village). */
 static int unit_of_path(struct ctx *c, const char *path, struct org_unit *out)
 {
@@ -177,15 +191,9 @@ static int measure_unit(struct ctx *c, const struct notice *n, int64_t unit_id, 
 	str_copy(target.path, sizeof(target.path), n->unit_path);
 	if (unit_id) {
 		struct org_unit x;
-		int rc = org_get(c, unit_id, &x);
-		if (rc == RC_NOT_FOUND) {
-			ctx_clear(c);
-			return ctx_field(c, "unit_id", "单位不存在");
-		}
+		int rc = target_unit(c, unit_id, "请选择村、乡镇或区县", &x);
 		if (rc)
 			return rc;
-		if (!target_kind(x.kind))
-			return ctx_field(c, "unit_id", "请选择村、乡镇或区县");
 		if (!can_read_unit(c, x.path))
 			return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的通知情况", x.name);
 		if (!related(x.path, target.path))
@@ -434,15 +442,9 @@ int notices_list(struct ctx *c, const struct notice_query *q, struct notice **ou
 	bool villager = villager_village(c, vpath);
 	struct org_unit x = {0};
 	if (manager) {
-		int rc = org_get(c, q->unit_id, &x);
-		if (rc == RC_NOT_FOUND) {
-			ctx_clear(c);
-			return ctx_field(c, "unit_id", "单位不存在");
-		}
+		int rc = target_unit(c, q->unit_id, "请选择村、乡镇或区县", &x);
 		if (rc)
 			return rc;
-		if (!target_kind(x.kind))
-			return ctx_field(c, "unit_id", "请选择村、乡镇或区县");
 		if (ctx_check_fields(c))
 			return RC_INVALID;
 		if (!can_read_unit(c, x.path))
@@ -724,18 +726,10 @@ int notices_publish(struct ctx *c, const struct notice_input *in, int64_t *id)
 	int64_t ends_at;
 	check_input(c, in, true, &ends_at);
 	struct org_unit u;
-	bool unit_ok = false;
-	int rc = org_get(c, in->unit_id, &u);
-	if (rc == RC_OK && target_kind(u.kind)) {
-		unit_ok = true;
-	} else if (rc == RC_OK) {
-		ctx_field(c, "unit_id", "通知只能发给村、乡镇或区县");
-	} else if (rc == RC_NOT_FOUND) {
-		ctx_clear(c);
-		ctx_field(c, "unit_id", "单位不存在");
-	} else {
+	int rc = target_unit(c, in->unit_id, "通知只能发给村、乡镇或区县", &u);
+	if (rc && rc != RC_INVALID)
 		return rc;
-	}
+	bool unit_ok = rc == RC_OK;
 	if (unit_ok && !access_can(c, P_NOTICE_WRITE, u.path))
 		return ctx_fail(c, RC_FORBIDDEN, "无权向%s发布通知", u.name);
 	if (ctx_check_fields(c))

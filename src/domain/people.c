@@ -160,8 +160,22 @@ static int load_household(struct ctx *c, int64_t id, struct household *h, struct
 
 int people_household_place(struct ctx *c, int64_t id, struct hh_place *out)
 {
-	struct household h;
-	return load_household(c, id, &h, out);
+	struct db_stmt *st = db_query(c->db, "SELECT h.village_id, v.path, COALESCE(g.path, ''), "
+					     "COALESCE(gr.path, '') " HH_FROM "WHERE h.id = ?",
+				      "i", id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取户");
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		out->village_id = db_col_int(st, 0);
+		str_copy(out->village, sizeof(out->village), db_col_text(st, 1));
+		str_copy(out->group, sizeof(out->group), db_col_text(st, 2));
+		str_copy(out->grid, sizeof(out->grid), db_col_text(st, 3));
+	}
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取户");
 }
 
 int people_household_get(struct ctx *c, int64_t id, struct household *out)

@@ -184,18 +184,6 @@ static int black_cmp(const void *pa, const void *pb)
 }
 
 /* Grows an arena array to hold n + 1 items. */
-static void *grow(struct ctx *c, void *arr, int *cap, int n, size_t size)
-{
-	if (arr && n < *cap)
-		return arr;
-	int ncap = *cap ? *cap * 2 : 64;
-	void *bigger = arena_alloc(c->arena, size * (size_t)ncap);
-	if (bigger && arr)
-		memcpy(bigger, arr, size * (size_t)n);
-	*cap = ncap;
-	return bigger;
-}
-
 static const char *masked(struct ctx *c, const char *name)
 {
 	char out[RANKING_MASKED_MAX * 2];
@@ -266,7 +254,7 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 		return ctx_db_fail(c, DB_ERROR, "统计排行榜");
 	int cap = 0, dbrc;
 	while ((dbrc = db_step(st)) == DB_ROW) {
-		if (out->nrows >= ROWS_MAX || !(out->rows = grow(c, out->rows, &cap, out->nrows, sizeof(*out->rows)))) {
+		if (out->nrows >= ROWS_MAX || !(out->rows = arena_grow(c->arena, out->rows, &cap, out->nrows, sizeof(*out->rows)))) {
 			db_finalize(st);
 			return ctx_fail(c, RC_INTERNAL, "统计排行榜：户数过多或内存不足");
 		}
@@ -297,7 +285,7 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 		return ctx_db_fail(c, DB_ERROR, "统计黑榜");
 	cap = 0;
 	while ((dbrc = db_step(st)) == DB_ROW) {
-		if (out->nblack >= ROWS_MAX || !(out->black = grow(c, out->black, &cap, out->nblack, sizeof(*out->black)))) {
+		if (out->nblack >= ROWS_MAX || !(out->black = arena_grow(c->arena, out->black, &cap, out->nblack, sizeof(*out->black)))) {
 			db_finalize(st);
 			return ctx_fail(c, RC_INTERNAL, "统计黑榜：内存不足");
 		}
@@ -640,7 +628,7 @@ static int snapshot_read(struct ctx *c, const char *text, struct ranking *r)
 			} else if (!strcmp(k, "rows")) {
 				if (jr_open(&j, '[', ']'))
 					do {
-						r->rows = grow(c, r->rows, &cap, r->nrows, sizeof(*r->rows));
+						r->rows = arena_grow(c->arena, r->rows, &cap, r->nrows, sizeof(*r->rows));
 						if (!r->rows || r->nrows >= ROWS_MAX) {
 							j.bad = true;
 							break;
@@ -650,7 +638,7 @@ static int snapshot_read(struct ctx *c, const char *text, struct ranking *r)
 			} else if (!strcmp(k, "black")) {
 				if (jr_open(&j, '[', ']'))
 					do {
-						r->black = grow(c, r->black, &bcap, r->nblack, sizeof(*r->black));
+						r->black = arena_grow(c->arena, r->black, &bcap, r->nblack, sizeof(*r->black));
 						if (!r->black || r->nblack >= ROWS_MAX) {
 							j.bad = true;
 							break;

@@ -75,6 +75,20 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
+void *arena_grow(struct arena *a, void *arr, int *cap, int n, size_t size)
+{
+	if (arr && n < *cap)
+		return arr;
+	int ncap = *cap > 8 ? *cap * 2 : 16;
+	void *bigger = arena_alloc(a, size * (size_t)ncap);
+	if (!bigger)
+		return NULL;
+	if (arr && n)
+		memcpy(bigger, arr, size * (size_t)n);
+	*cap = ncap;
+	return bigger;
+}
+
 char *arena_strdup(struct arena *a, const char *s)
 {
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;

@@ -613,6 +613,31 @@ static void test_arena(void **state)
 	arena_free(NULL);
 }
 
+static void test_arena_grow(void **state)
+{
+	struct arena *a = arena_new(1 << 16);
+	int cap = 0, n = 0;
+	int64_t *v = NULL;
+	for (int i = 0; i < 100; i++) {
+		v = arena_grow(a, v, &cap, n, sizeof(*v));
+		assert_non_null(v);
+		v[n++] = i;
+		assert_true(n <= cap);
+	}
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(v[i], i);
+	/* room left: the same array back */
+	assert_ptr_equal(arena_grow(a, v, &cap, n, sizeof(*v)), v);
+	/* past the arena's cap: NULL, and the old array and cap stay */
+	int before = cap;
+	int64_t *big = NULL;
+	int bcap = 1 << 20, bn = 1 << 20;
+	assert_null(arena_grow(a, big, &bcap, bn, sizeof(*big)));
+	assert_int_equal(bcap, 1 << 20);
+	assert_int_equal(cap, before);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_buf_json),
 		cmocka_unit_test(test_str_copy),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_arena_grow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
