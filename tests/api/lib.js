@@ -118,7 +118,7 @@ class Server {
     proc.stderr.on('data', keep);
     let exitedEarly = null;
     this.exited.then((e) => { exitedEarly = e; });
-    const deadline = Date.now() + 20000;
+    const deadline = Date.now() + 120000; // a ceiling for a hang, not a measure
     while (Date.now() < deadline) {
       if (exitedEarly) throw new Error(`cunzhi serve exited (${JSON.stringify(exitedEarly)}):\n${this.log}`);
       try {

@@ -65,7 +65,7 @@ test('claim with a photo → approve in the console → 公示 ends → the vill
   await vp.locator('[data-test=rule-cell]').click();
   await vp.getByRole('dialog').getByText('参加志愿劳动').click();
   await vp.getByRole('dialog').waitFor({ state: 'hidden' });
-  assert.equal(await vp.locator('[data-test=rule-error]').count(), 0, 'the old rule\'s error is gone');
+  await L.expectCount(vp.locator('[data-test=rule-error]'), 0, 'the old rule\'s error is gone');
   await vp.fill('textarea[name=description]', '周六上午和邻居一起清理村口水渠');
   await L.shot(vp, 'villager-claim-filled');
   await vp.getByRole('button', { name: '提交申报' }).click();

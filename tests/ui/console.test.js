@@ -100,10 +100,10 @@ test('the clerk\'s overview: no register parts, the low-stock goods listed', asy
   await page.locator('[data-test=low-stock-panel] canvas').waitFor();
   await page.waitForLoadState('networkidle');
   // what a clerk may not read is left out, not shown as an error
-  assert.equal(await page.locator('[data-test=stat-households]').count(), 0);
-  assert.equal(await page.locator('[data-test=register-panel]').count(), 0);
-  assert.equal(await page.locator('.el-alert--error').count(), 0);
-  assert.equal(await page.getByText('无权查看').count(), 0);
+  await L.expectCount(page.locator('[data-test=stat-households]'), 0);
+  await L.expectCount(page.locator('[data-test=register-panel]'), 0);
+  await L.expectCount(page.locator('.el-alert--error'), 0);
+  await L.expectCount(page.getByText('无权查看'), 0);
   await L.shot(page, 'console-overview-clerk');
   await L.axe(page, 'clerk overview');
   L.assertNoProblems(desk);
@@ -192,9 +192,9 @@ test('a village cadre adds and renames the groups of the village', async () => {
   // every unit the server lists under the village is shown (groups, and grids if any)
   const cadre = await s.as('cadre');
   const below = (await s.must('GET', '/api/v1/units?parent_id=3', { token: cadre })).items;
-  assert.equal(await level(1).locator('[data-test=unit-row]').count(), below.length);
+  await L.expectCount(level(1).locator('[data-test=unit-row]'), below.length);
   const groups = Math.max(...below.filter((u) => /^DEMO-T1-V01-G\d+$/.test(u.code)).map((u) => Number(u.code.split('-G')[1])));
-  assert.equal(await page.locator('[data-test=units-create-0]').count(), 0, 'no new village for a cadre');
+  await L.expectCount(page.locator('[data-test=units-create-0]'), 0, 'no new village for a cadre');
   await page.locator('[data-test=units-create-1]').click();
   const dlg = page.getByRole('dialog', { name: '在「青山村」下新建村民小组' });
   await dlg.waitFor();
@@ -307,7 +307,7 @@ test('the receipt on 58 mm roll paper: chosen once, remembered, printed 58 mm wi
   assert.ok(height >= 60 && height <= 200, `page height ${height}mm`);
   assert.ok(await page.evaluate(() => document.body.classList.contains('printing-dialog') && document.body.classList.contains('paper-roll58')));
   await page.emulateMedia({ media: 'print' });
-  assert.equal(await page.locator('.layout__aside').isVisible(), false);
+  await page.locator('.layout__aside').waitFor({ state: 'hidden' });
   const printed = await page.locator('[data-test=receipt-dialog] [data-test=receipt]').evaluate((el) => {
     const r = el.getBoundingClientRect();
     return { left: r.left, width: r.width, border: getComputedStyle(el).borderTopStyle };

@@ -34,11 +34,12 @@ async function pickOption(page, text) {
   await opt.click();
 }
 
-// Clicks the map at fractions of its width and height.
-async function clickMap(page, fx, fy) {
+// Clicks the map at fractions of its width and height and waits until the page counts
+// the corner (`n` corners so far).
+async function clickMap(page, fx, fy, n) {
   const box = await page.locator('[data-test=grid-map]').boundingBox();
   await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
-  await L.sleep(120);
+  await page.getByText(`已点 ${n} 个`).waitFor();
 }
 
 test('the map library is built into the grids page only', () => {
@@ -83,12 +84,12 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   await page.locator('[data-test=grid-map] .leaflet-overlay-pane path, [data-test=grid-map] .leaflet-households-pane path').first().waitFor();
   const located = (await s.must('GET', `/api/v1/villages/${VILLAGE}/map`, { token: cadre })).households.length;
   assert.ok(located > 50, `households on the map: ${located}`);
-  assert.equal(await page.locator('[data-test=grid-map] .leaflet-households-pane path.leaflet-interactive').count(), located);
+  await L.expectCount(page.locator('[data-test=grid-map] .leaflet-households-pane path.leaflet-interactive'), located);
   // the demo's grids, with their worker
   const demo = (await s.must('GET', `/api/v1/villages/${VILLAGE}/grids`, { token: cadre })).items;
   const staffed = demo.find((g) => g.staff.length);
   await page.locator('[data-test=grids-table] .el-table__row', { hasText: staffed.name }).getByText(`网格员 ${staffed.staff[0].name}`).waitFor();
-  assert.equal(await page.locator('[data-test=grids-table] .el-table__row').count(), demo.length);
+  await L.expectCount(page.locator('[data-test=grids-table] .el-table__row'), demo.length);
   await page.locator('[data-test=grid-map] .grid-map__label', { hasText: demo[0].name }).waitFor();
   await L.shot(page, 'admin-grids-demo');
 
@@ -130,15 +131,13 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
 
   // drawing: four corners of the western part of the village, one undone and redone
   await page.locator('[data-test=draw-start]').click();
-  await clickMap(page, 0.12, 0.1);
-  await clickMap(page, 0.5, 0.1);
-  await clickMap(page, 0.7, 0.6);
-  await page.getByText('已点 3 个').waitFor();
+  await clickMap(page, 0.12, 0.1, 1);
+  await clickMap(page, 0.5, 0.1, 2);
+  await clickMap(page, 0.7, 0.6, 3);
   await page.locator('[data-test=draw-undo]').click();
   await page.getByText('已点 2 个').waitFor();
-  await clickMap(page, 0.5, 0.9);
-  await clickMap(page, 0.12, 0.9);
-  await page.getByText('已点 4 个').waitFor();
+  await clickMap(page, 0.5, 0.9, 3);
+  await clickMap(page, 0.12, 0.9, 4);
   await L.shot(page, 'admin-grids-drawing');
   await page.locator('[data-test=draw-finish]').click();
   await page.getByText('边界共 4 个拐点').waitFor();
@@ -211,7 +210,7 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   await select.click();
   await pickOption(page, '村口网格');
   // the first 已归入 message may still be showing: wait for the server to agree instead
-  for (let i = 0; i < 50 && (await s.must('GET', `/api/v1/households/${outside.id}`, { token: cadre })).grid_id !== grid.id; i++)
+  for (const end = Date.now() + 60000; Date.now() < end && (await s.must('GET', `/api/v1/households/${outside.id}`, { token: cadre })).grid_id !== grid.id;)
     await L.sleep(100);
   assert.equal((await s.must('GET', `/api/v1/households/${outside.id}`, { token: cadre })).grid_id, grid.id);
   await page.getByText('已归入村口网格').last().waitFor();

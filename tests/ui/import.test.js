@@ -91,7 +91,7 @@ test('an import with errors shows them by row; the fixed file checks and imports
   await page.locator('input[data-test=household-search]').fill('U000');
   await page.keyboard.press('Enter');
   await page.locator('[data-test=households-table] .el-table__row', { hasText: 'U0002' }).waitFor();
-  assert.equal(await page.locator('[data-test=households-table] .el-table__row').count(), 2);
+  await L.expectCount(page.locator('[data-test=households-table] .el-table__row'), 2);
   await L.shot(page, 'admin-households-imported');
   L.assertNoProblems(desk);
   await desk.close();

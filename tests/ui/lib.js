@@ -81,7 +81,7 @@ class Server {
     };
     proc.stdout.on('data', keep);
     proc.stderr.on('data', keep);
-    const deadline = Date.now() + 20000;
+    const deadline = Date.now() + 120000; // a ceiling for a hang, not a measure
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`cunzhi serve exited:\n${this.log}`);
       try {
@@ -193,8 +193,17 @@ function watchPage(ctx, page) {
 
 async function newPage(ctx) {
   const page = await ctx.newPage();
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(60000); // a ceiling for a hang: every wait is for a state
   return page;
+}
+
+// Waits until the locator matches `n` elements (the page may still be rendering), then
+// asserts it: a count read once, right after a click or a navigation, races the page.
+// The ceiling only catches a page that never gets there.
+async function expectCount(locator, n, message) {
+  let got = await locator.count();
+  for (const end = Date.now() + 30000; got !== n && Date.now() < end; got = await locator.count()) await sleep(100);
+  assert.equal(got, n, message);
 }
 
 // Fails when a page logged an error, threw, or broke the CSP.
@@ -292,28 +301,45 @@ async function adminLogin(page, phone, password = PASSWORD) {
 
 // A video file for chromium's fake camera (--use-file-for-fake-video-capture): the QR
 // code of one of the server's SVGs (one path of 1×1 module rectangles) drawn black on
-// white, `scale` pixels a module, in the middle of a 640×480 YUV 4:2:0 picture (Y4M),
-// a few identical frames.
-function qrVideo(svg, file, { scale = 8, frames = 8 } = {}) {
-  const W = 640;
-  const H = 480;
+// white, `scale` pixels a module, in the middle of a `width`×`height` YUV 4:2:0 picture
+// (Y4M), a few frames. With `phone`, the code is on a phone's lit screen inside its dark
+// body, over a grey background, with the sensor noise of a cheap camera (seeded, so
+// every run draws the same frames).
+function qrVideo(svg, file, { scale = 8, frames = 8, width = 640, height = 480, phone = false } = {}) {
+  const W = width;
+  const H = height;
   const modules = Number(/viewBox="0 0 (\d+) \d+"/.exec(svg)[1]);
-  const left = (W - modules * scale) >> 1;
-  const top = (H - modules * scale) >> 1;
-  const luma = Buffer.alloc(W * H, 235);
-  for (const [, x, y, w] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
-    for (let dy = 0; dy < scale; dy++) {
-      const row = (top + Number(y) * scale + dy) * W + left;
-      luma.fill(16, row + Number(x) * scale, row + (Number(x) + Number(w)) * scale);
-    }
+  const size = modules * scale;
+  const left = (W - size) >> 1;
+  const top = (H - size) >> 1;
+  const luma = Buffer.alloc(W * H, phone ? 150 : 235);
+  const rect = (x, y, w, h, v) => {
+    for (let r = Math.max(0, y); r < Math.min(H, y + h); r++) luma.fill(v, r * W + Math.max(0, x), r * W + Math.min(W, x + w));
+  };
+  if (phone) {
+    const pad = scale * 3;
+    rect(left - pad - scale * 2, top - pad * 3, size + 2 * pad + scale * 4, size + pad * 7, 30); // the phone
+    rect(left - pad, top - pad * 2, size + 2 * pad, size + pad * 5, 225);                          // its screen
   }
+  for (const [, x, y, w] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g))
+    rect(left + Number(x) * scale, top + Number(y) * scale, Number(w) * scale, scale, phone ? 40 : 16);
   const chroma = Buffer.alloc((W * H) / 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`),
-    ...Array.from({ length: frames }, () => frame)]));
+  let seed = 12345;
+  const out = [Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`)];
+  for (let f = 0; f < frames; f++) {
+    const y = Buffer.from(luma);
+    if (phone) {
+      for (let i = 0; i < y.length; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        y[i] = Math.max(16, Math.min(235, y[i] + ((seed >>> 16) % 25) - 12));
+      }
+    }
+    out.push(Buffer.from('FRAME\n'), y, chroma);
+  }
+  fs.writeFileSync(file, Buffer.concat(out));
 }
 
 module.exports = {
   qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, startServer, launch, newContext, newPage,
-  assertNoProblems, shot, axe, makePng, villagerLogin, adminLogin,
+  assertNoProblems, expectCount, shot, axe, makePng, villagerLogin, adminLogin,
 };

@@ -62,8 +62,8 @@ test('a cadre publishes, the villager reads it on the phone, the cadre sees the 
   const home = vp.locator('[data-test=home-notices]');
   const first = home.locator('[data-test=home-notice]').first();
   await first.filter({ hasText: TITLE }).waitFor();
-  assert.equal(await home.locator('[data-test=home-notice]').count(), 3, 'the latest three');
-  assert.equal(await first.locator('[data-test=unread-dot]').count(), 1, 'unread: a red dot');
+  await L.expectCount(home.locator('[data-test=home-notice]'), 3, 'the latest three');
+  await L.expectCount(first.locator('[data-test=unread-dot]'), 1, 'unread: a red dot');
   await vp.waitForLoadState('networkidle');
   await L.shot(vp, 'villager-home-notices');
   await L.axe(vp, 'villager home with notices');
@@ -79,7 +79,7 @@ test('a cadre publishes, the villager reads it on the phone, the cadre sees the 
   await L.axe(vp, 'villager notice');
   await vp.goto('/');
   await home.locator('[data-test=home-notice]').first().filter({ hasText: TITLE }).waitFor();
-  assert.equal(await home.locator('[data-test=home-notice]').first().locator('[data-test=unread-dot]').count(), 0, 'read: no dot');
+  await L.expectCount(home.locator('[data-test=home-notice]').first().locator('[data-test=unread-dot]'), 0, 'read: no dot');
 
   // the list page: current and all
   await home.getByRole('link', { name: '查看全部' }).click();
@@ -141,14 +141,14 @@ test('a cadre publishes, the villager reads it on the phone, the cadre sees the 
   await L.shot(cp, 'admin-notice-withdraw');
   await box.getByRole('button', { name: '确认撤回' }).click();
   await drawer.locator('[data-test=withdrawn-info]', { hasText: '与镇里的通知重复' }).waitFor();
-  assert.equal(await drawer.locator('[data-test=notice-revise]').count(), 0);
+  await L.expectCount(drawer.locator('[data-test=notice-revise]'), 0);
   await cp.keyboard.press('Escape');
   await table.locator('.el-table__row', { hasText: TITLE }).getByText('已撤回').waitFor();
 
   // the villager: no longer current, shown with the reason under all notices
   await vp.goto('/notices');
   await vp.locator('[data-test=notice-item]').first().waitFor();
-  assert.equal(await vp.locator('[data-test=notice-item]', { hasText: TITLE }).count(), 0);
+  await L.expectCount(vp.locator('[data-test=notice-item]', { hasText: TITLE }), 0);
   await vp.getByRole('tab', { name: '全部通知' }).click();
   const gone = vp.locator('[data-test=notice-item]', { hasText: TITLE });
   await gone.getByText('已撤回').waitFor();

@@ -76,7 +76,7 @@ test('a grid worker claims for a household with a photo; the assessor reviews it
   await page.locator('[data-test=proxy-household-info]').getByText(hh.address, { exact: false }).waitFor();
   const members = page.locator('[data-test=proxy-members]');
   await members.waitFor();
-  assert.equal(await members.getByRole('radio').count(), hh.members.length);
+  await L.expectCount(members.getByRole('radio'), hh.members.length);
   await members.locator('.el-radio', { hasText: member.name }).click();
 
   // the rules: grouped by category, photo marked, no cadre-only rules
@@ -102,7 +102,7 @@ test('a grid worker claims for a household with a photo; the assessor reviews it
   await page.locator('[data-test=proxy-submit]').click();
   const photoItem = page.locator('.el-form-item.is-error', { has: page.locator('[data-test=proxy-photos]') });
   await photoItem.getByText('该事项需要上传照片作为证明').waitFor();
-  assert.equal(await page.locator('.el-form-item.is-error').count(), 1, 'only the photo field is in error');
+  await L.expectCount(page.locator('.el-form-item.is-error'), 1, 'only the photo field is in error');
   assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.dataset.test), 'proxy-add-photo',
     'the keyboard is put on the field in error');
   assert.equal((await s.must('GET', `/api/v1/claims?household_id=${hh.id}`, { token: cadre })).total, 0);
@@ -117,9 +117,9 @@ test('a grid worker claims for a household with a photo; the assessor reviews it
   await thumbs.nth(1).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('[data-test=proxy-photo].thumb--done').length === 2);
   await page.getByRole('button', { name: '删除照片 2' }).click();
-  assert.equal(await thumbs.count(), 1);
+  await L.expectCount(thumbs, 1);
   await page.getByText('照片（1/9）').waitFor();
-  assert.equal(await page.locator('.el-form-item.is-error').count(), 0, 'the photo error is gone once a photo is there');
+  await L.expectCount(page.locator('.el-form-item.is-error'), 0, 'the photo error is gone once a photo is there');
   await page.waitForFunction(() => [...document.querySelectorAll('[data-test=proxy-photo] img')].every((i) => i.complete && i.naturalWidth > 0));
   await L.shot(page, 'admin-proxy-claim-filled');
   await L.axe(page, 'proxy claim form');
@@ -130,7 +130,7 @@ test('a grid worker claims for a household with a photo; the assessor reviews it
   await row.waitFor();
   assert.match(await row.innerText(), new RegExp(`${hh.number}[\\s\\S]*${member.name}[\\s\\S]*参加森林防火值守[\\s\\S]*\\+5[\\s\\S]*待审核`));
   // the form is ready for the next item of the same household
-  assert.equal(await thumbs.count(), 0);
+  await L.expectCount(thumbs, 0);
   assert.equal(await page.locator('#proxy-description').inputValue(), '');
   await page.locator('[data-test=proxy-household-info]').waitFor();
 
@@ -158,7 +158,7 @@ test('a grid worker claims for a household with a photo; the assessor reviews it
   const ap = await L.newPage(adesk);
   await L.adminLogin(ap, L.PHONES.assessor);
   await ap.getByRole('navigation').getByRole('link', { name: '申报审核' }).waitFor();
-  assert.equal(await ap.getByRole('navigation').getByRole('link', { name: '代为申报' }).count(), 0);
+  await L.expectCount(ap.getByRole('navigation').getByRole('link', { name: '代为申报' }), 0);
   await ap.goto('/admin/review');
   const queued = ap.locator('[data-test=review-queue] .el-table__row', { hasText: '参加森林防火值守' });
   await queued.waitFor();
@@ -208,7 +208,7 @@ test('a grid worker on one grid finds only the households of that grid', async (
   // outside the grid: by number and by the head's name, nothing
   await searchHousehold(page, outside.number);
   await page.locator('.el-select-dropdown:visible').getByText('没有找到这户').waitFor();
-  assert.equal(await visibleOptions(page).count(), 0);
+  await L.expectCount(visibleOptions(page), 0);
   await searchHousehold(page, outside.head_name);
   await page.locator('.el-select-dropdown:visible').getByText('没有找到这户').waitFor();
   await L.shot(page, 'admin-proxy-claim-grid-outside');

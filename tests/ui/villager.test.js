@@ -117,7 +117,7 @@ test('the elderly mode is larger and simpler, and remembered after a reload', as
   await page.reload();
   assert.equal(await page.evaluate(() => document.documentElement.classList.contains('elderly')), true);
   await page.getByRole('button', { name: '申报积分' }).waitFor();
-  assert.equal(await page.locator('.shortcuts').count(), 0, 'the simple home has no shortcut grid');
+  await L.expectCount(page.locator('.shortcuts'), 0, 'the simple home has no shortcut grid');
   await page.locator('[data-test=household-code]').waitFor();
   await L.shot(page, 'villager-home-elderly');
   await L.axe(page, 'elderly home');

@@ -1,0 +1,150 @@
+// Reading QR codes, for every scanner in the apps (the villager's check-in, the shop
+// counter): from the live camera or from a photo. ZXing's QR reader (pure TypeScript,
+// no eval, no WebAssembly, so the server's CSP allows it) loads on first use.
+//
+// The camera loop is ours, not the library's: it asks for a sharp picture (up to
+// 1280×720, the rear camera when there is one), keeps trying to play the video when a
+// browser interrupts the first play(), and reads each frame at the size the video has
+// at that moment. The library's own loop sizes its canvas once, before the first frame,
+// and gives up for good when play() is interrupted or the first frame is late — on a
+// busy laptop that left the counter showing a sharp code it never read.
+
+type Decode = (canvas: HTMLCanvasElement) => string | null;
+
+let decoder: Promise<Decode> | null = null;
+
+function loadDecoder(): Promise<Decode> {
+  if (!decoder) {
+    decoder = Promise.all([import('@zxing/browser'), import('@zxing/library')]).then(([browser, zx]) => {
+      const reader = new zx.QRCodeReader();
+      // TRY_HARDER scans every row: small codes (a phone held at arm's length) are found too
+      const hints = new Map([[zx.DecodeHintType.TRY_HARDER, true]]);
+      const attempt = (bitmap: InstanceType<typeof zx.BinaryBitmap>) => {
+        try {
+          return reader.decode(bitmap, hints).getText();
+        } catch {
+          return null; // no code (or a damaged one) this way
+        } finally {
+          reader.reset();
+        }
+      };
+      // The local threshold first (uneven light); when a camera's noise and colour
+      // sampling break small modules apart, the frame's global threshold still reads them.
+      return (canvas: HTMLCanvasElement) => {
+        const source = new browser.HTMLCanvasElementLuminanceSource(canvas);
+        return attempt(new zx.BinaryBitmap(new zx.HybridBinarizer(source)))
+          ?? attempt(new zx.BinaryBitmap(new zx.GlobalHistogramBinarizer(source)));
+      };
+    });
+    decoder.catch(() => { decoder = null; });
+  }
+  return decoder;
+}
+
+/** Why the camera could not be used, for a message the user can act on. */
+export type CameraProblem = 'insecure' | 'denied' | 'missing' | 'busy' | 'failed';
+
+export class CameraError extends Error {
+  constructor(public problem: CameraProblem, message = problem) {
+    super(message);
+  }
+}
+
+export function cameraProblem(e: unknown): CameraProblem {
+  if (e instanceof CameraError) return e.problem;
+  const name = (e as { name?: string })?.name || '';
+  if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') return 'denied';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'DevicesNotFoundError') return 'missing';
+  if (name === 'NotReadableError' || name === 'TrackStartError') return 'busy';
+  return 'failed';
+}
+
+export interface QrCamera {
+  stop: () => void;
+}
+
+const FRAME_GAP_MS = 80;
+
+/**
+ * Shows the camera in `video` and calls `onCode` once with the first code read, then
+ * stops the camera. Rejects with a CameraError or the browser's error when the camera
+ * cannot be had. The caller stops it when the page goes away.
+ */
+export async function startQrCamera(video: HTMLVideoElement, onCode: (text: string) => void): Promise<QrCamera> {
+  if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia)
+    throw new CameraError('insecure');
+  const decode = await loadDecoder();
+  const stream = await navigator.mediaDevices.getUserMedia({
+    audio: false,
+    video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+  });
+  const canvas = document.createElement('canvas');
+  const g = canvas.getContext('2d', { willReadFrequently: true });
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const play = () => { if (!stopped && video.paused) video.play().catch(() => { /* retried on the next frame */ }); };
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(timer);
+    video.removeEventListener('loadedmetadata', play);
+    video.removeEventListener('canplay', play);
+    for (const track of stream.getTracks()) track.stop();
+    video.srcObject = null;
+  };
+
+  const tick = () => {
+    if (stopped) return;
+    const w = video.videoWidth;
+    const h = video.videoHeight;
+    if (g && w > 0 && h > 0 && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) {
+      if (canvas.width !== w || canvas.height !== h) {
+        canvas.width = w;
+        canvas.height = h;
+      }
+      g.drawImage(video, 0, 0, w, h);
+      const text = decode(canvas);
+      if (text && !stopped) {
+        stop();
+        onCode(text);
+        return;
+      }
+    } else {
+      play();
+    }
+    timer = setTimeout(tick, FRAME_GAP_MS);
+  };
+
+  video.muted = true;
+  video.playsInline = true;
+  video.addEventListener('loadedmetadata', play);
+  video.addEventListener('canplay', play);
+  video.srcObject = stream;
+  play();
+  timer = setTimeout(tick, FRAME_GAP_MS);
+  return { stop };
+}
+
+/** Reads a code from a photo (drawn at most 1600 px); null when it holds none. Throws when the file is not an image. */
+export async function readQrPhoto(file: Blob): Promise<string | null> {
+  const decode = await loadDecoder();
+  const url = URL.createObjectURL(file);
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const scale = Math.min(1, 1600 / Math.max(img.naturalWidth, img.naturalHeight));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+    canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+    const g = canvas.getContext('2d');
+    if (!g) throw new Error('canvas');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(img, 0, 0, canvas.width, canvas.height);
+    return decode(canvas);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
