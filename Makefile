@@ -14,7 +14,10 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
-SRC      := $(sort $(wildcard src/util/*.c src/db/*.c src/domain/*.c src/http/*.c))
+# every .c under src/ but main.c: the layers (util, db, domain, http) and cli, each in
+# feature folders
+SRC      := $(sort $(shell find src/util src/db src/domain src/http src/cli -name '*.c'))
+HDR      := $(sort $(shell find src -name '*.h'))
 OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
 MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -39,7 +42,7 @@ all: $(BUILD)/cunzhi ui
 $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/migrations.c
+$(BUILD)/%.o: %.c $(HDR) | $(BUILD)/migrations.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<

@@ -3,7 +3,7 @@
 #ifndef DOMAIN_JOBS_H
 #define DOMAIN_JOBS_H
 
-#include "domain/ctx.h"
+#include "domain/kernel/ctx.h"
 
 struct jobs_report {
 	int64_t sessions_expired;
