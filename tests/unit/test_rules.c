@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "domain/rules.h"
+#include "domain/points/rules.h"
 #include "testdb.h"
 #include "util/timeutil.h"
 
