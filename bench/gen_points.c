@@ -30,10 +30,10 @@
 #include "db/migrate.h"
 #include "domain/kernel/audit.h"
 #include "domain/points/claims.h"
-#include "domain/shop/counter.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "domain/points/rules.h"
+#include "domain/shop/counter.h"
 #include "util/num.h"
 #include "util/timeutil.h"
 

@@ -7,13 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db/migrate.h"
-#include "domain/register/account.h"
-#include "domain/kernel/audit.h"
 #include "cli/demo.h"
+#include "db/migrate.h"
 #include "domain/jobs.h"
-#include "domain/points/ledger.h"
+#include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
+#include "domain/points/ledger.h"
+#include "domain/register/account.h"
 #include "domain/register/roster.h"
 #include "domain/shop/shop.h"
 #include "http/server.h"

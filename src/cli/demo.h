@@ -5,9 +5,9 @@
 #ifndef DOMAIN_DEMO_H
 #define DOMAIN_DEMO_H
 
-#include "domain/register/account.h"
 #include "domain/kernel/ctx.h"
 #include "domain/kernel/org.h"
+#include "domain/register/account.h"
 #include "domain/register/people.h"
 
 /* Every demo login uses this password. */
@@ -68,5 +68,14 @@ bool demo_exists(struct ctx *c);
  * in one transaction; every change is in the audit log. When it fails half-way the
  * database is left with a partial demo: start again from an empty database. */
 int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out);
+
+/* The demo catalog: a county template (version 1, dozens of rules in every category)
+ * and, for every village of the county, version 1 adopting all of it. Needs a system
+ * context; one transaction per version. */
+int rules_seed_demo(struct ctx *c, int64_t county_id);
+
+/* The demo shop: 青山村爱心积分超市 serving the village with a dozen everyday goods and
+ * their stock-ins (mixed funding), done by the clerk. Needs a system context. */
+int shop_seed_demo(struct ctx *c, int64_t village_id, int64_t clerk_user_id);
 
 #endif

@@ -1,9 +1,9 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
-#include "domain/register/account.h"
-#include "domain/shop/counter.h"
 #include "domain/jobs.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
+#include "domain/register/account.h"
+#include "domain/shop/counter.h"
 
 static int count_then(struct ctx *c, int64_t *n, const char *count_sql, const char *delete_sql,
 		      int64_t before)

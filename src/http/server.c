@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "domain/register/account.h"
 #include "domain/jobs.h"
+#include "domain/register/account.h"
 #include "http/kernel/kernel.h"
 #include "http/server.h"
 #include "util/log.h"

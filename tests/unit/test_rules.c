@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cli/demo.h"
 #include "domain/points/rules.h"
 #include "testdb.h"
 #include "util/timeutil.h"

@@ -1,10 +1,10 @@
 /* Dashboard statistics (see stats.h): sums over the ledger of every village in a unit's
  * subtree, grouped by category and source, and participation counted per village and
  * rolled up the tree here. */
+#include "domain/dashboards/stats.h"
 #include "domain/kernel/access.h"
 #include "domain/kernel/org.h"
 #include "domain/points/rules.h"
-#include "domain/dashboards/stats.h"
 
 #define STATS_CATEGORIES_MAX 64
 #define STATS_UNITS_MAX 20000

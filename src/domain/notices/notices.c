@@ -917,38 +917,7 @@ int notices_read(struct ctx *c, int64_t id, bool *first, int64_t *read_at)
 	return ctx_end(c, RC_OK);
 }
 
-/* ---- demo data ---- */
-
-struct demo_notice {
-	int days_ago;             /* published */
-	int ends_in_days;         /* 0 = open */
-	const char *importance;
-	const char *title;
-	const char *body;         /* signed by the village committee when published */
-	/* an optional revision, days ago, with its reason and new body */
-	int revised_days_ago;
-	const char *revise_reason;
-	const char *revised_body;
-};
-
-static const struct demo_notice demo_notices[] = {
-	{12, 0, "normal", "积分超市开放时间调整",
-	 "各位村民：\n即日起，积分超市开放时间调整为每周二、周五上午 9:00—11:30。兑换时请出示户码或户卡。",
-	 3, "应村民要求增加周日下午开放",
-	 "各位村民：\n为方便大家兑换，积分超市开放时间调整为：\n每周二、周五 上午 9:00—11:30\n每周日 下午 2:30—5:00\n"
-	 "兑换时请出示户码或户卡；在手机上预订的商品请在 72 小时内领取。"},
-	{6, 45, "important", "秋季秸秆禁烧通知",
-	 "各位村民：\n秋收已经开始。为保护大气环境、防止火灾，根据县、镇秸秆禁烧工作要求，即日起全村范围内严禁露天焚烧"
-	 "秸秆、树叶和垃圾。\n一、秸秆请就地粉碎还田，或堆放到各组指定的收集点，由村里统一联系回收利用。\n"
-	 "二、网格员每天巡查，发现焚烧的及时劝阻并报告村委会。\n三、焚烧秸秆的，按村规民约扣减积分；情节严重的由有关部门"
-	 "依法处理。\n请大家相互转告，共同守护蓝天。",
-	 0, NULL, NULL},
-	{1, 30, "normal", "关于开展“清洁家园”人居环境整治的通知",
-	 "各位村民：\n为迎接新年，村里将开展“清洁家园”集中整治。请各户做好房前屋后的清扫，清理乱堆乱放的柴草和杂物，"
-	 "畜禽圈养。\n本周六上午 8:30 在村委会门前集合开展志愿劳动，参加的农户按积分事项加分。\n整治结束后评选“美丽庭院户”，"
-	 "结果在村务公开栏和手机上公示。",
-	 0, NULL, NULL},
-};
+/* ---- seeding (the demo generator) ---- */
 
 /* The demo's author in a village: its cadre, else whoever publishes above it. */
 static int demo_author(struct ctx *c, const struct org_unit *v, int64_t *author)
@@ -966,7 +935,7 @@ static int demo_author(struct ctx *c, const struct org_unit *v, int64_t *author)
 	return RC_OK;
 }
 
-int notices_seed_demo(struct ctx *c, int64_t village_id, int64_t author_id)
+int notices_seed(struct ctx *c, int64_t village_id, int64_t author_id, const struct notice_seed *seeds, size_t nseeds)
 {
 	struct org_unit v;
 	int rc = org_get(c, village_id, &v);
@@ -976,8 +945,8 @@ int notices_seed_demo(struct ctx *c, int64_t village_id, int64_t author_id)
 		return rc;
 	if ((rc = ctx_begin(c)))
 		return rc;
-	for (size_t i = 0; !rc && i < ARRAY_SIZE(demo_notices); i++) {
-		const struct demo_notice *d = &demo_notices[i];
+	for (size_t i = 0; !rc && i < nseeds; i++) {
+		const struct notice_seed *d = &seeds[i];
 		int64_t at = c->now - (int64_t)d->days_ago * 86400 - 3600 * (int64_t)(i + 1);
 		int64_t ends = d->ends_in_days ? time_cn_midnight(time_cn_days(c->now) + d->ends_in_days + 1) : 0;
 		char *body = arena_printf(c->arena, "%s\n%s村民委员会", d->body, v.name);

@@ -1,4 +1,7 @@
-/* Notices 通知: a village cadre publishes to the village, a town official to the town (or
+/* Notices 通知, this folder's main header (the feature is this one module). It calls
+ * the kernel only.
+ *
+ * A village cadre publishes to the village, a town official to the town (or
  * a village in it), the county admin to the county (or any unit in it): whoever holds
  * P_NOTICE_WRITE on the target unit. Villagers see the notices whose target unit covers
  * their village; opening one records a read receipt.
@@ -130,9 +133,23 @@ int notices_unread(struct ctx *c, int64_t id, int64_t measure_unit, int limit, i
  * when it has no end. */
 void notices_ends_on(int64_t ends_at, char out[11]);
 
-/* Demo data: a few notices of a village, one of them revised, published at different
- * times before now by author (0 = the village's cadre, else a town official or county
- * admin above it). One transaction. System context. */
-int notices_seed_demo(struct ctx *c, int64_t village_id, int64_t author_id);
+/* Seeding for the demo generator: notices of a village, some of them revised, published
+ * at different times before now by author (0 = the village's cadre, else a town official
+ * or county admin above it); each body is signed by the village committee. One
+ * transaction. System context. */
+struct notice_seed {
+	int days_ago;             /* published */
+	int ends_in_days;         /* 0 = open */
+	const char *importance;
+	const char *title;
+	const char *body;         /* signed by the village committee when published */
+	/* an optional revision, days ago, with its reason and new body */
+	int revised_days_ago;
+	const char *revise_reason;
+	const char *revised_body;
+};
+
+int notices_seed(struct ctx *c, int64_t village_id, int64_t author_id, const struct notice_seed *seeds,
+		 size_t nseeds);
 
 #endif

@@ -1,9 +1,9 @@
 /* Activities: creation, sign-up with a capacity, QR check-in that awards the rule. */
 #include "domain/kernel/access.h"
-#include "domain/points/activities.h"
 #include "domain/kernel/audit.h"
-#include "domain/points/claims.h"
 #include "domain/kernel/org.h"
+#include "domain/points/activities.h"
+#include "domain/points/claims.h"
 #include "domain/points/rules.h"
 #include "util/timeutil.h"
 

@@ -2,12 +2,13 @@
  * cadres' awards and deductions; approved records go to 公示. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
-#include "domain/points/claims.h"
 #include "domain/kernel/files.h"
 #include "domain/kernel/org.h"
-#include "domain/register/people.h"
+#include "domain/points/claims.h"
 #include "domain/points/publicity.h"
+#include "domain/register/register.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 static const char *const statuses[] = {"pending", "approved", "rejected", "credited", "cancelled", NULL};
 
@@ -414,7 +415,7 @@ static int load_details(struct ctx *c, struct claim *o, const struct hh_place *a
 			x->objector_name = dup(c, st, 3);
 		} else {
 			char masked[128];
-			publicity_mask_name(db_col_text(st, 3), masked, sizeof(masked));
+			utf8_mask_name(db_col_text(st, 3), masked, sizeof(masked));
 			x->objector_name = arena_strdup(c->arena, masked);
 		}
 		x->reason = dup(c, st, 4);

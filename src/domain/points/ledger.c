@@ -1,10 +1,10 @@
 /* The points ledger: hash-chained entries per village and the balances they add up to. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
-#include "domain/points/ledger.h"
 #include "domain/kernel/org.h"
-#include "domain/register/people.h"
+#include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
+#include "domain/register/register.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 

@@ -1,8 +1,8 @@
 /* 公示 and objections, village points settings, and the crediting job. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
-#include "domain/points/ledger.h"
 #include "domain/kernel/org.h"
+#include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "util/utf8.h"
 
@@ -181,27 +181,6 @@ int publicity_credit_due(struct ctx *c, int64_t *credited)
 	}
 }
 
-void publicity_mask_name(const char *name, char *out, size_t outlen)
-{
-	size_t n = utf8_count(name);
-	struct buf b;
-	buf_init(&b, 256);
-	const char *p = name;
-	for (size_t i = 0; i < n && *p; i++) {
-		const char *q = p + 1;
-		while (*q && ((unsigned char)*q & 0xC0) == 0x80)
-			q++;
-		bool keep = i == 0 || (n > 2 && i == n - 1);
-		if (keep)
-			buf_add(&b, p, (size_t)(q - p));
-		else
-			buf_addc(&b, '*');
-		p = q;
-	}
-	str_copy(out, outlen, b.ptr ? b.ptr : "");
-	buf_release(&b);
-}
-
 #define ITEM_SQL                                                                                     \
 	"SELECT p.id, p.claim_id, c.household_id, p.village_id, "                                       \
 	"COALESCE(r.name, (SELECT hr.name FROM residents hr WHERE hr.household_id = c.household_id "  \
@@ -218,7 +197,7 @@ static void read_item(struct ctx *c, struct db_stmt *st, struct publicity_item *
 	it->claim_id = db_col_int(st, 1);
 	it->household_id = db_col_int(st, 2);
 	it->village_id = db_col_int(st, 3);
-	publicity_mask_name(db_col_text(st, 4), masked, sizeof(masked));
+	utf8_mask_name(db_col_text(st, 4), masked, sizeof(masked));
 	it->masked_name = arena_strdup(c->arena, masked);
 	it->household_number = arena_strdup(c->arena, db_col_text(st, 5));
 	it->source = arena_strdup(c->arena, db_col_text(st, 6));
@@ -368,7 +347,7 @@ int publicity_objections(struct ctx *c, int64_t village_id, bool mine, int limit
 		o->status = arena_strdup(c->arena, db_col_text(st, 7));
 		o->decision_reason = arena_strdup(c->arena, db_col_text(st, 8));
 		o->rule_name = arena_strdup(c->arena, db_col_text(st, 9));
-		publicity_mask_name(db_col_text(st, 10), masked, sizeof(masked));
+		utf8_mask_name(db_col_text(st, 10), masked, sizeof(masked));
 		o->masked_name = arena_strdup(c->arena, masked);
 		o->points = db_col_int(st, 11);
 		o->created_at = db_col_int(st, 12);

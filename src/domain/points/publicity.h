@@ -66,7 +66,4 @@ int publicity_objections(struct ctx *c, int64_t village_id, bool mine, int limit
  * (approved again), with the reviewer's reason. */
 int publicity_decide_objections(struct ctx *c, int64_t claim_id, bool approved, const char *reason);
 
-/* 张三 → 张*, 张三丰 → 张*丰, 欧阳小明 → 欧**明. */
-void publicity_mask_name(const char *name, char *out, size_t outlen);
-
 #endif

@@ -3,8 +3,8 @@
  * JSON library) and the printable poster. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
-#include "domain/points/ledger.h"
 #include "domain/kernel/org.h"
+#include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "domain/points/rankings.h"
 #include "util/num.h"
@@ -189,7 +189,7 @@ static const char *masked(struct ctx *c, const char *name)
 	char out[RANKING_MASKED_MAX * 2];
 	if (!name[0])
 		return "";
-	publicity_mask_name(name, out, sizeof(out));
+	utf8_mask_name(name, out, sizeof(out));
 	return arena_strdup(c->arena, out);
 }
 

@@ -145,9 +145,4 @@ int rules_version_get(struct ctx *c, int64_t id, struct rule_version *out);
 int rules_versions(struct ctx *c, int64_t unit_id, int limit, int offset, struct rule_version **out,
 		   int *n, int64_t *total);
 
-/* The demo catalog: a county template (version 1, dozens of rules in every category)
- * and, for every village of the county, version 1 adopting all of it. Needs a system
- * context; one transaction per version. */
-int rules_seed_demo(struct ctx *c, int64_t county_id);
-
 #endif

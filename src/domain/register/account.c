@@ -1,8 +1,8 @@
 /* Accounts, sessions, throttling, activation codes and role grants. */
 #include "domain/kernel/access.h"
-#include "domain/register/account.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
+#include "domain/register/account.h"
 #include "domain/register/people.h"
 #include "util/utf8.h"
 

@@ -1,12 +1,10 @@
 /* The shop counter: household cards, resolving codes, redemption, returns, pre-orders
  * and receipts. The locking order of every writer is described in counter.h. */
 #include "domain/kernel/access.h"
-#include "domain/register/account.h"
 #include "domain/kernel/audit.h"
+#include "domain/points/points.h"
+#include "domain/register/register.h"
 #include "domain/shop/counter.h"
-#include "domain/points/ledger.h"
-#include "domain/points/publicity.h"
-#include "domain/points/rules.h"
 #include "domain/shop/shop.h"
 #include "util/buf.h"
 #include "util/num.h"
@@ -51,7 +49,7 @@ static int household_info(struct ctx *c, int64_t household_id, struct hh_info *o
 		str_copy(out->village_path, sizeof(out->village_path), db_col_text(st, 1));
 		str_copy(out->village_name, sizeof(out->village_name), db_col_text(st, 2));
 		str_copy(out->number, sizeof(out->number), db_col_text(st, 3));
-		publicity_mask_name(db_col_text(st, 4), out->masked_name, sizeof(out->masked_name));
+		utf8_mask_name(db_col_text(st, 4), out->masked_name, sizeof(out->masked_name));
 	}
 	db_finalize(st);
 	if (rc == DB_DONE)
@@ -811,7 +809,7 @@ int counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id
 		h->id = db_col_int(st, 0);
 		str_copy(h->number, sizeof(h->number), db_col_text(st, 1));
 		str_copy(h->village_name, sizeof(h->village_name), db_col_text(st, 2));
-		publicity_mask_name(db_col_text(st, 3), h->masked_name, sizeof(h->masked_name));
+		utf8_mask_name(db_col_text(st, 3), h->masked_name, sizeof(h->masked_name));
 	}
 	db_finalize(st);
 	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "查找农户");
@@ -1313,7 +1311,7 @@ static void read_receipt(struct db_stmt *st, struct receipt *r, char vpath[160])
 	str_copy(r->kind, sizeof(r->kind), db_col_text(st, 8));
 	str_copy(r->shop_name, sizeof(r->shop_name), db_col_text(st, 9));
 	str_copy(r->household_number, sizeof(r->household_number), db_col_text(st, 10));
-	publicity_mask_name(db_col_text(st, 11), r->masked_name, sizeof(r->masked_name));
+	utf8_mask_name(db_col_text(st, 11), r->masked_name, sizeof(r->masked_name));
 	str_copy(r->clerk_name, sizeof(r->clerk_name), db_col_text(st, 12));
 	str_copy(r->original_number, sizeof(r->original_number), db_col_text(st, 13));
 	r->total_points = db_col_int(st, 14);
@@ -1436,7 +1434,7 @@ static void read_preorder(struct db_stmt *st, struct preorder *p)
 	p->created_by = db_col_int(st, 4);
 	str_copy(p->shop_name, sizeof(p->shop_name), db_col_text(st, 5));
 	str_copy(p->household_number, sizeof(p->household_number), db_col_text(st, 6));
-	publicity_mask_name(db_col_text(st, 7), p->masked_name, sizeof(p->masked_name));
+	utf8_mask_name(db_col_text(st, 7), p->masked_name, sizeof(p->masked_name));
 	str_copy(p->status, sizeof(p->status), db_col_text(st, 8));
 	p->expires_at = db_col_int(st, 9);
 	p->created_at = db_col_int(st, 10);

@@ -1,4 +1,10 @@
-/* The points shop (积分超市): shops, goods, opening windows and the stock ledger. Every
+/* The points shop 积分超市, this folder's main header. The shop owns shops, goods,
+ * windows and the stock ledger (shop.c), its reports and XLSX (shop_report.c) and the
+ * counter: cards, redemption, returns, pre-orders and receipts (counter.h). It calls
+ * the kernel and the public headers of the register (households, the household code)
+ * and of points (balances, spending to the ledger).
+ *
+ * Shops, goods, opening windows and the stock ledger. Every
  * change of a good's stock is a movement in stock_moves, and goods.stock always equals
  * the sum of its movements (cunzhi verify checks it). The counter (redemption, returns,
  * cards, pre-orders) is in counter.h. */
@@ -357,11 +363,5 @@ struct shop_report {
 /* For `cunzhi verify`: each good's stock equals the sum of its movements, and running
  * through its movements in order, stock is never negative. RC_OK with r->broken. */
 int shop_verify(struct ctx *c, struct shop_report *r);
-
-/* ========================================================================= demo ==== */
-
-/* The demo shop: 青山村爱心积分超市 serving the village with a dozen everyday goods and
- * their stock-ins (mixed funding), done by the clerk. Needs a system context. */
-int shop_seed_demo(struct ctx *c, int64_t village_id, int64_t clerk_user_id);
 
 #endif

@@ -6,11 +6,12 @@
 #include <xlsxwriter.h>
 
 #include "domain/kernel/access.h"
-#include "domain/points/exports.h"
-#include "domain/points/publicity.h"
+#include "domain/kernel/xlsx.h"
+#include "domain/points/points.h"
 #include "domain/shop/shop.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 #define MOVES_MAX 2000000              /* movements of one shop valued in one pass */
 #define REPORT_RECEIPTS_MAX 500000     /* receipts of one report */
@@ -613,7 +614,7 @@ static int report_households(struct ctx *c, struct shop_sales *S)
 		char masked[256];
 		const char *name = db_col_text(st, 2);
 		if (!access_can(c, P_REGISTER_READ, db_col_text(st, 4))) {
-			publicity_mask_name(name, masked, sizeof(masked));
+			utf8_mask_name(name, masked, sizeof(masked));
 			name = masked;
 		}
 		h->name = arena_strdup(c->arena, name);

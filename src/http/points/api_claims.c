@@ -1,6 +1,6 @@
 /* Photo uploads, points claims and their review, awards and deductions. */
-#include "domain/points/claims.h"
 #include "domain/kernel/files.h"
+#include "domain/points/claims.h"
 #include "http/points/points.h"
 #include "util/num.h"
 

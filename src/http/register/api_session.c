@@ -1,7 +1,7 @@
 /* Login, logout, who am I, password change and activation. */
 #include "domain/kernel/access.h"
-#include "domain/register/account.h"
 #include "domain/kernel/org.h"
+#include "domain/register/account.h"
 #include "http/register/register.h"
 
 static void set_cookie(struct req *r, const char *token, int64_t max_age)

@@ -1,7 +1,7 @@
 /* The points shop over HTTP: shops and their opening windows, goods with photos,
  * stock-in and adjustments, the stock ledger, the low-stock list and the redemption
  * reports, with their XLSX exports (domain/shop.h). Money is in 分, times ISO 8601. */
-#include "domain/points/exports.h"
+#include "domain/kernel/xlsx.h"
 #include "domain/shop/shop.h"
 #include "http/shop/shop.h"
 #include "util/buf.h"
