@@ -36,7 +36,7 @@ NODE_TEST_API = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(API_JOB
 PORT     ?= 8080
 DATA     ?= data
 
-.PHONY: all run check test unit openapi api api-pg bench deps clean ui ui-test
+.PHONY: all run check layers test unit openapi api api-pg bench deps clean ui ui-test
 all: $(BUILD)/cunzhi ui
 
 $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
@@ -76,6 +76,10 @@ run: all
 deps:
 	bash scripts/deps.sh
 
+# The include lines keep to the layers and feature folders (scripts/check-layers.sh).
+layers:
+	bash scripts/check-layers.sh
+
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
@@ -96,10 +100,11 @@ ui-test: $(BUILD)/cunzhi ui
 
 test: unit openapi api api-pg ui-test
 
-# Everything, from a fresh machine: dependencies, build, tests on both engines,
+# Everything, from a fresh machine: dependencies, the layer check, build, tests on both engines,
 # then the same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check:
 	bash scripts/deps.sh
+	$(MAKE) layers
 	$(MAKE) all
 	$(MAKE) test
 	$(MAKE) SAN=1 unit api

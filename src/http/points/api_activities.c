@@ -1,7 +1,7 @@
 /* Activities with sign-up and QR check-in, and the household code 户码 with its QR
  * images. Times in the API are ISO 8601 with an offset ("2026-11-23T09:00:00+08:00"). */
 #include "domain/points/activities.h"
-#include "domain/register/hhcode.h"
+#include "domain/register/register.h"
 #include "http/points/points.h"
 #include "util/qr.h"
 #include "util/timeutil.h"

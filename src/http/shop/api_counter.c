@@ -1,7 +1,7 @@
 /* The shop counter over HTTP: household cards and their QR images, finding a household
  * for staff without the register, looking up a code, redemption, returns, receipts and
  * villagers' pre-orders (domain/counter.h). */
-#include "domain/points/ledger.h"
+#include "domain/points/points.h"
 #include "domain/shop/counter.h"
 #include "http/shop/shop.h"
 #include "util/qr.h"
