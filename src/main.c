@@ -18,7 +18,6 @@
 #include "domain/shop/shop.h"
 #include "http/server.h"
 #include "util/buf.h"
-#include "util/log.h"
 #include "util/num.h"
 #include "util/timeutil.h"
 

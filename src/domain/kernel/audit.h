@@ -32,20 +32,4 @@ struct audit_report {
 /* Recomputes every chain. RC_OK with report->broken telling the outcome. */
 int audit_verify(struct ctx *c, struct audit_report *report);
 
-struct audit_entry {
-	int64_t id, unit_id, seq, actor_id, at, object_id;
-	const char *unit_name, *actor_name, *object_type, *action, *before, *after, *hash;
-};
-
-struct audit_query {
-	int64_t unit_id;          /* required: a unit in the actor's audit scope */
-	const char *object_type;  /* optional filter */
-	int64_t object_id;        /* optional, 0 = any */
-	int64_t from, to;         /* optional time range, 0 = open */
-	int limit, offset;
-};
-
-int audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **out, int *n,
-	       int64_t *total);
-
 #endif

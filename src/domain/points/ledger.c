@@ -3,7 +3,6 @@
 #include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
 #include "domain/points/ledger.h"
-#include "domain/points/publicity.h"
 #include "domain/register/register.h"
 #include "util/buf.h"
 #include "util/timeutil.h"

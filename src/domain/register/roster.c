@@ -8,7 +8,6 @@
 #include <xlsxwriter.h>
 
 #include "domain/kernel/access.h"
-#include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
 #include "domain/register/people.h"
 #include "domain/register/roster.h"

@@ -7,7 +7,6 @@
 
 #include "domain/kernel/access.h"
 #include "domain/kernel/xlsx.h"
-#include "domain/points/points.h"
 #include "domain/shop/shop.h"
 #include "util/buf.h"
 #include "util/timeutil.h"

@@ -1,6 +1,7 @@
 /* The audit log viewer and chain verification. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
+#include "domain/kernel/audit_log.h"
 #include "domain/kernel/org.h"
 #include "http/kernel/kernel.h"
 
