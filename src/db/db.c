@@ -120,27 +120,9 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...)
 	return st;
 }
 
-int db_run(struct db *db, const char *sql, const char *types, ...)
+/* The first column of the first row; the rest of the rows are read to the end. */
+static int get_int(struct db_stmt *st, int64_t *out)
 {
-	va_list ap;
-	va_start(ap, types);
-	struct db_stmt *st = db_vquery(db, sql, types, ap);
-	va_end(ap);
-	if (!st)
-		return DB_ERROR;
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	db_finalize(st);
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	va_start(ap, types);
-	struct db_stmt *st = db_vquery(db, sql, types, ap);
-	va_end(ap);
 	if (!st)
 		return DB_ERROR;
 	int rc = db_step(st);
@@ -152,6 +134,106 @@ int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, 
 	}
 	db_finalize(st);
 	return rc;
+}
+
+static int run(struct db_stmt *st)
+{
+	if (!st)
+		return DB_ERROR;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	db_finalize(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int db_run(struct db *db, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = db_vquery(db, sql, types, ap);
+	va_end(ap);
+	return run(st);
+}
+
+int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = db_vquery(db, sql, types, ap);
+	va_end(ap);
+	return get_int(st, out);
+}
+
+/* ---- collected parameters ---- */
+
+static bool args_room(struct db_args *a)
+{
+	if (a->n < DB_ARGS_MAX)
+		return true;
+	a->failed = true;
+	return false;
+}
+
+void db_args_int(struct db_args *a, int64_t v)
+{
+	if (args_room(a)) {
+		a->kind[a->n] = 'i';
+		a->i[a->n++] = v;
+	}
+}
+
+void db_args_text(struct db_args *a, const char *s)
+{
+	if (args_room(a)) {
+		a->kind[a->n] = s ? 't' : 'n';
+		a->t[a->n++] = s;
+	}
+}
+
+void db_args_null(struct db_args *a)
+{
+	db_args_text(a, NULL);
+}
+
+void db_args_add(struct db_args *a, const struct db_args *src)
+{
+	a->failed |= src->failed;
+	for (int k = 0; k < src->n; k++)
+		if (src->kind[k] == 'i')
+			db_args_int(a, src->i[k]);
+		else
+			db_args_text(a, src->t[k]);
+}
+
+struct db_stmt *db_query_args(struct db *db, const char *sql, const struct db_args *a)
+{
+	if (a->failed) {
+		snprintf(db->err, sizeof(db->err), "too many parameters for: %.200s", sql);
+		return NULL;
+	}
+	struct db_stmt *st = db_prepare(db, sql);
+	int rc = DB_OK, k;
+	for (k = 0; st && k < a->n && rc == DB_OK; k++)
+		rc = a->kind[k] == 'i' ? db_bind_int(st, k + 1, a->i[k])
+		   : a->kind[k] == 't' ? db_bind_text(st, k + 1, a->t[k])
+				       : db_bind_null(st, k + 1);
+	if (st && rc != DB_OK) {
+		snprintf(db->err, sizeof(db->err), "bind %d failed for: %.200s", k, sql);
+		db_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+int db_run_args(struct db *db, const char *sql, const struct db_args *a)
+{
+	return run(db_query_args(db, sql, a));
+}
+
+int db_get_int_args(struct db *db, int64_t *out, const char *sql, const struct db_args *a)
+{
+	return get_int(db_query_args(db, sql, a), out);
 }
 
 int db_ping(struct db *db)

@@ -64,4 +64,27 @@ int db_run(struct db *db, const char *sql, const char *types, ...);
  * Returns DB_OK, DB_DONE when no row came back, or an error code. */
 int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
 
+/* Bound parameters collected while a query is put together, for queries whose list of
+ * parameters varies (filters, scopes): add them in the order of their '?' in the SQL.
+ * Past DB_ARGS_MAX the set is marked failed and the queries below return errors. */
+#define DB_ARGS_MAX 256
+
+struct db_args {
+	int n;
+	bool failed;
+	char kind[DB_ARGS_MAX];          /* 'i' integer, 't' text, 'n' NULL */
+	int64_t i[DB_ARGS_MAX];
+	const char *t[DB_ARGS_MAX];
+};
+
+void db_args_int(struct db_args *a, int64_t v);
+void db_args_text(struct db_args *a, const char *s);      /* NULL binds NULL */
+void db_args_null(struct db_args *a);
+/* Appends every parameter of src to a. */
+void db_args_add(struct db_args *a, const struct db_args *src);
+/* db_query, db_run and db_get_int with collected parameters. */
+struct db_stmt *db_query_args(struct db *db, const char *sql, const struct db_args *a);
+int db_run_args(struct db *db, const char *sql, const struct db_args *a);
+int db_get_int_args(struct db *db, int64_t *out, const char *sql, const struct db_args *a);
+
 #endif

@@ -9,80 +9,13 @@
 #define PATH_IDS 8                          /* ids read from a unit's path */
 #define SCOPES_MAX (2 * CTX_MAX_GRANTS)     /* the manager's grant paths */
 
-/* ---- bound parameters built up as a query is put together ---- */
-
-#define QARGS_MAX 16
-
-struct qargs {
-	int n;
-	bool failed;
-	char kind[QARGS_MAX];   /* 'i' integer, 't' text, 'n' NULL */
-	int64_t i[QARGS_MAX];
-	const char *t[QARGS_MAX];
-};
-
-static void qa_int(struct qargs *q, int64_t v)
-{
-	if (q->n >= QARGS_MAX) {
-		q->failed = true;
-		return;
-	}
-	q->kind[q->n] = 'i';
-	q->i[q->n++] = v;
-}
-
-static void qa_text(struct qargs *q, const char *s)
-{
-	if (q->n >= QARGS_MAX) {
-		q->failed = true;
-		return;
-	}
-	q->kind[q->n] = s ? 't' : 'n';
-	q->t[q->n++] = s;
-}
-
-/* An instant, or NULL for 0. */
-static void qa_time(struct qargs *q, int64_t t)
+/* An instant, or NULL for 0 (a bound parameter). */
+static void qa_time(struct db_args *q, int64_t t)
 {
 	if (t)
-		qa_int(q, t);
+		db_args_int(q, t);
 	else
-		qa_text(q, NULL);
-}
-
-static struct db_stmt *qa_query(struct ctx *c, const char *sql, const struct qargs *q)
-{
-	if (q->failed)
-		return NULL;
-	struct db_stmt *st = db_prepare(c->db, sql);
-	for (int k = 0; st && k < q->n; k++) {
-		int rc = q->kind[k] == 'i' ? db_bind_int(st, k + 1, q->i[k])
-		       : q->kind[k] == 't' ? db_bind_text(st, k + 1, q->t[k])
-					   : db_bind_null(st, k + 1);
-		if (rc != DB_OK) {
-			db_finalize(st);
-			st = NULL;
-		}
-	}
-	return st;
-}
-
-/* One integer back (a count, or an id from RETURNING): DB_OK, DB_DONE when no row, or
- * an error. */
-static int qa_get_int(struct ctx *c, int64_t *out, const char *sql, const struct qargs *q)
-{
-	struct db_stmt *st = qa_query(c, sql, q);
-	if (!st)
-		return DB_ERROR;
-	int rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = db_col_int(st, 0);
-		while ((rc = db_step(st)) == DB_ROW)
-			;
-		rc = rc == DB_DONE ? DB_OK : rc;
-	}
-	db_finalize(st);
-	return rc;
+		db_args_null(q);
 }
 
 /* ---- units and scope ---- */
@@ -410,14 +343,14 @@ static bool status_valid(const char *s)
 }
 
 /* The condition of a status filter; binds now where it needs it. */
-static const char *status_where(const char *status, struct qargs *q, int64_t now)
+static const char *status_where(const char *status, struct db_args *q, int64_t now)
 {
 	if (!strcmp(status, "current")) {
-		qa_int(q, now);
+		db_args_int(q, now);
 		return "n.withdrawn_at IS NULL AND (n.ends_at IS NULL OR n.ends_at > ?)";
 	}
 	if (!strcmp(status, "ended")) {
-		qa_int(q, now);
+		db_args_int(q, now);
 		return "n.withdrawn_at IS NULL AND n.ends_at <= ?";
 	}
 	if (!strcmp(status, "withdrawn"))
@@ -459,15 +392,15 @@ int notices_list(struct ctx *c, const struct notice_query *q, struct notice **ou
 	 * for a manager those below it too */
 	int64_t ids[PATH_IDS] = {0};
 	path_ids(manager ? x.path : vpath, ids);
-	struct qargs where_args = {0};
+	struct db_args where_args = {0};
 	const char *scope_sql;
 	for (int i = 0; i < 4; i++)
-		qa_int(&where_args, ids[i]);
+		db_args_int(&where_args, ids[i]);
 	if (manager) {
 		char *like = arena_printf(c->arena, "%s%%", x.path);
 		if (!like)
 			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		qa_text(&where_args, like);
+		db_args_text(&where_args, like);
 		scope_sql = "(n.unit_id IN (?, ?, ?, ?) OR u.path LIKE ?)";
 	} else {
 		scope_sql = "n.unit_id IN (?, ?, ?, ?)";
@@ -480,21 +413,16 @@ int notices_list(struct ctx *c, const struct notice_query *q, struct notice **ou
 						"LIMIT ? OFFSET ?", where ? where : "");
 	if (!where || !count_sql || !page_sql)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	int dbrc = qa_get_int(c, total, count_sql, &where_args);
+	int dbrc = db_get_int_args(c->db, total, count_sql, &where_args);
 	if (dbrc != DB_OK)
 		return ctx_db_fail(c, dbrc, "读取通知");
 
-	struct qargs page_args = {0};
-	qa_int(&page_args, actor_id(c));
-	for (int i = 0; i < where_args.n; i++) {
-		if (where_args.kind[i] == 'i')
-			qa_int(&page_args, where_args.i[i]);
-		else
-			qa_text(&page_args, where_args.t[i]);
-	}
-	qa_int(&page_args, q->limit);
-	qa_int(&page_args, q->offset);
-	struct db_stmt *st = qa_query(c, page_sql, &page_args);
+	struct db_args page_args = {0};
+	db_args_int(&page_args, actor_id(c));
+	db_args_add(&page_args, &where_args);
+	db_args_int(&page_args, q->limit);
+	db_args_int(&page_args, q->offset);
+	struct db_stmt *st = db_query_args(c->db, page_sql, &page_args);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取通知");
 	int cap = q->limit > 0 ? q->limit : 1;
@@ -526,12 +454,12 @@ int notices_list(struct ctx *c, const struct notice_query *q, struct notice **ou
 			it->has_stats = true;
 		}
 	} else {
-		struct qargs ua = {0};
+		struct db_args ua = {0};
 		for (int i = 0; i < 4; i++)
-			qa_int(&ua, ids[i]);
-		qa_int(&ua, c->now);
-		qa_int(&ua, actor_id(c));
-		dbrc = qa_get_int(c, unread, "SELECT count(*) FROM notices n WHERE n.unit_id IN (?, ?, ?, ?) "
+			db_args_int(&ua, ids[i]);
+		db_args_int(&ua, c->now);
+		db_args_int(&ua, actor_id(c));
+		dbrc = db_get_int_args(c->db, unread, "SELECT count(*) FROM notices n WHERE n.unit_id IN (?, ?, ?, ?) "
 					     "AND n.withdrawn_at IS NULL AND (n.ends_at IS NULL OR n.ends_at > ?) "
 					     "AND NOT EXISTS (SELECT 1 FROM notice_reads r WHERE r.notice_id = n.id "
 					     "AND r.user_id = ?)", &ua);
@@ -672,18 +600,18 @@ static void snap_version(struct buf *b, int version_no, const char *title, const
 static int add_version(struct ctx *c, int64_t id, int version_no, const char *title, const char *body,
 		       const char *importance, int64_t ends_at, const char *reason, int64_t author, int64_t at)
 {
-	struct qargs a = {0};
-	qa_int(&a, id);
-	qa_int(&a, version_no);
-	qa_text(&a, title);
-	qa_text(&a, body);
-	qa_text(&a, importance);
+	struct db_args a = {0};
+	db_args_int(&a, id);
+	db_args_int(&a, version_no);
+	db_args_text(&a, title);
+	db_args_text(&a, body);
+	db_args_text(&a, importance);
 	qa_time(&a, ends_at);
-	qa_text(&a, reason ? reason : "");
-	qa_int(&a, author);
-	qa_int(&a, at);
+	db_args_text(&a, reason ? reason : "");
+	db_args_int(&a, author);
+	db_args_int(&a, at);
 	int64_t vid;
-	int dbrc = qa_get_int(c, &vid, "INSERT INTO notice_versions (notice_id, version_no, title, body, importance, "
+	int dbrc = db_get_int_args(c->db, &vid, "INSERT INTO notice_versions (notice_id, version_no, title, body, importance, "
 					"ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
 					"RETURNING id", &a);
 	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存通知版本");
@@ -694,16 +622,16 @@ static int add_version(struct ctx *c, int64_t id, int version_no, const char *ti
 static int insert_notice(struct ctx *c, const struct org_unit *u, const char *title, const char *body,
 			 const char *importance, int64_t ends_at, int64_t author, int64_t at, int64_t *id)
 {
-	struct qargs a = {0};
-	qa_int(&a, u->id);
-	qa_text(&a, title);
-	qa_text(&a, body);
-	qa_text(&a, importance);
+	struct db_args a = {0};
+	db_args_int(&a, u->id);
+	db_args_text(&a, title);
+	db_args_text(&a, body);
+	db_args_text(&a, importance);
 	qa_time(&a, ends_at);
-	qa_int(&a, author);
-	qa_int(&a, at);
-	qa_int(&a, at);
-	int dbrc = qa_get_int(c, id, "INSERT INTO notices (unit_id, version_no, title, body, importance, ends_at, "
+	db_args_int(&a, author);
+	db_args_int(&a, at);
+	db_args_int(&a, at);
+	int dbrc = db_get_int_args(c->db, id, "INSERT INTO notices (unit_id, version_no, title, body, importance, ends_at, "
 				     "published_by, published_at, updated_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?) "
 				     "RETURNING id", &a);
 	if (dbrc != DB_OK)
@@ -788,16 +716,16 @@ static bool unchanged(const struct notice *n, const struct revision *r)
  * transaction. */
 static int revise(struct ctx *c, const struct notice *n, const struct revision *r, int64_t author, int64_t at)
 {
-	struct qargs a = {0};
-	qa_text(&a, r->title);
-	qa_text(&a, r->body);
-	qa_text(&a, r->importance);
+	struct db_args a = {0};
+	db_args_text(&a, r->title);
+	db_args_text(&a, r->body);
+	db_args_text(&a, r->importance);
 	qa_time(&a, r->ends_at);
-	qa_int(&a, at);
-	qa_int(&a, n->id);
-	qa_int(&a, n->version_no);
+	db_args_int(&a, at);
+	db_args_int(&a, n->id);
+	db_args_int(&a, n->version_no);
 	int64_t version;
-	int dbrc = qa_get_int(c, &version, "UPDATE notices SET version_no = version_no + 1, title = ?, body = ?, "
+	int dbrc = db_get_int_args(c->db, &version, "UPDATE notices SET version_no = version_no + 1, title = ?, body = ?, "
 					   "importance = ?, ends_at = ?, updated_at = ? WHERE id = ? AND version_no = ? "
 					   "AND withdrawn_at IS NULL RETURNING version_no", &a);
 	if (dbrc == DB_DONE)

@@ -4,6 +4,7 @@
 #include "domain/kernel/audit.h"
 #include "domain/kernel/files.h"
 #include "domain/kernel/org.h"
+#include "domain/kernel/scope.h"
 #include "domain/points/claims.h"
 #include "domain/points/publicity.h"
 #include "domain/register/register.h"
@@ -466,55 +467,6 @@ int claims_photo(struct ctx *c, int64_t claim_id, int n, char mime[16], const vo
 	return RC_OK;
 }
 
-/* Bound parameters collected while building a query. */
-#define BINDS_MAX 160
-
-struct binds {
-	int n;
-	char type[BINDS_MAX];
-	int64_t i[BINDS_MAX];
-	const char *t[BINDS_MAX];
-};
-
-static void bind_i(struct binds *b, int64_t v)
-{
-	if (b->n < BINDS_MAX) {
-		b->type[b->n] = 'i';
-		b->i[b->n++] = v;
-	}
-}
-
-static void bind_t(struct binds *b, const char *v)
-{
-	if (b->n < BINDS_MAX) {
-		b->type[b->n] = 't';
-		b->t[b->n++] = v;
-	}
-}
-
-static struct db_stmt *prepare(struct ctx *c, const char *sql, const struct binds *b)
-{
-	struct db_stmt *st = db_prepare(c->db, sql);
-	for (int k = 0; st && k < b->n; k++)
-		if (b->type[k] == 'i')
-			db_bind_int(st, k + 1, b->i[k]);
-		else
-			db_bind_text(st, k + 1, b->t[k]);
-	return st;
-}
-
-/* "(h.village_id IN … OR h.group_id IN …)" for each scope path. */
-static void add_scopes(struct ctx *c, struct buf *w, struct binds *b, const char **paths, int n)
-{
-	for (int i = 0; i < n; i++) {
-		char *p = arena_printf(c->arena, "%s%%", paths[i]);
-		buf_adds(w, i ? " OR " : "");
-		buf_adds(w, PEOPLE_HH_UNDER);
-		for (int k = 0; k < PEOPLE_HH_UNDER_BINDS; k++)
-			bind_t(b, p);
-	}
-}
-
 int claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, int *n, int64_t *total)
 {
 	*n = 0;
@@ -530,69 +482,66 @@ int claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, 
 	}
 	int64_t me = c->actor ? c->actor->user_id : 0;
 	int64_t own = c->actor && access_has_role(c, "villager") ? c->actor->household_id : 0;
-	const char *paths[2 * CTX_MAX_GRANTS];
+	const char *paths[CTX_MAX_GRANTS];
 	int npaths;
 	struct buf w;
-	struct binds b = {0};
+	struct db_args b = {0};
 	buf_init(&w, 16384);
 	if (q->queue) {
-		npaths = access_scopes(c, P_POINTS_REVIEW, paths, CTX_MAX_GRANTS);
-		if (npaths == 0) {
+		buf_adds(&w, "WHERE c.status = 'pending' AND ");
+		if (!scope_where(c, P_POINTS_REVIEW, SCOPE_HOUSEHOLD, &w, &b)) {
 			buf_release(&w);
 			return ctx_fail(c, RC_FORBIDDEN, "无权审核积分申报");
 		}
-		buf_adds(&w, "WHERE c.status = 'pending' AND (");
-		add_scopes(c, &w, &b, paths, npaths);
-		buf_adds(&w, ") AND c.created_by <> ?");
-		bind_i(&b, me);
+		buf_adds(&w, " AND c.created_by <> ?");
+		db_args_int(&b, me);
 		if (c->actor && c->actor->household_id) {
 			buf_adds(&w, " AND c.household_id <> ?");
-			bind_i(&b, c->actor->household_id);
+			db_args_int(&b, c->actor->household_id);
 		}
 	} else {
-		npaths = access_scopes(c, P_REGISTER_READ, paths, CTX_MAX_GRANTS);
-		npaths += access_scopes(c, P_POINTS_REVIEW, paths + npaths, CTX_MAX_GRANTS);
+		npaths = access_scopes(c, P_REGISTER_READ | P_POINTS_REVIEW, paths, CTX_MAX_GRANTS);
 		buf_adds(&w, "WHERE (c.created_by = ?");
-		bind_i(&b, me);
+		db_args_int(&b, me);
 		if (own) {
 			buf_adds(&w, " OR c.household_id = ?");
-			bind_i(&b, own);
+			db_args_int(&b, own);
 		}
 		if (npaths) {
 			buf_adds(&w, " OR ");
-			add_scopes(c, &w, &b, paths, npaths);
+			scope_where_paths(c, paths, npaths, SCOPE_HOUSEHOLD, &w, &b);
 		}
 		buf_adds(&w, ")");
 	}
 	if (q->mine) {
 		buf_adds(&w, " AND (c.created_by = ?");
-		bind_i(&b, me);
+		db_args_int(&b, me);
 		if (own) {
 			buf_adds(&w, " OR c.household_id = ?");
-			bind_i(&b, own);
+			db_args_int(&b, own);
 		}
 		buf_adds(&w, ")");
 	}
 	if (q->village_id) {
 		buf_adds(&w, " AND c.village_id = ?");
-		bind_i(&b, q->village_id);
+		db_args_int(&b, q->village_id);
 	}
 	if (q->household_id) {
 		buf_adds(&w, " AND c.household_id = ?");
-		bind_i(&b, q->household_id);
+		db_args_int(&b, q->household_id);
 	}
 	if (q->status) {
 		buf_adds(&w, " AND c.status = ?");
-		bind_t(&b, q->status);
+		db_args_text(&b, q->status);
 	}
-	if (w.failed || b.n >= BINDS_MAX) {
+	if (w.failed || b.failed) {
 		buf_release(&w);
 		return ctx_fail(c, RC_INTERNAL, "查询过长");
 	}
 	int rc = RC_OK;
 	char *sql = arena_printf(c->arena, "SELECT count(*) FROM claims c JOIN households h ON h.id = c.household_id %s",
 				 w.ptr);
-	struct db_stmt *st = sql ? prepare(c, sql, &b) : NULL;
+	struct db_stmt *st = sql ? db_query_args(c->db, sql, &b) : NULL;
 	if (st && db_step(st) == DB_ROW)
 		*total = db_col_int(st, 0);
 	else
@@ -601,7 +550,7 @@ int claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, 
 	if (!rc) {
 		sql = arena_printf(c->arena, "SELECT " CLAIM_COLS CLAIM_FROM "%s ORDER BY c.id %s LIMIT %d OFFSET %d",
 				   w.ptr, q->queue ? "ASC" : "DESC", q->limit, q->offset);
-		st = sql ? prepare(c, sql, &b) : NULL;
+		st = sql ? db_query_args(c->db, sql, &b) : NULL;
 		if (!st) {
 			rc = ctx_db_fail(c, DB_ERROR, "查询申报");
 		} else {

@@ -1,6 +1,7 @@
 /* Grids (see grids.h). */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
+#include "domain/kernel/scope.h"
 #include "domain/register/grids.h"
 #include "domain/register/people.h"
 #include "util/geo.h"
@@ -250,30 +251,21 @@ int grids_village_map(struct ctx *c, int64_t village_id, struct map_point **out,
 	int rc = readable_village(c, village_id, &v);
 	if (rc)
 		return rc;
-	const char *scopes[CTX_MAX_GRANTS];
-	int nscopes = access_scopes(c, P_REGISTER_READ, scopes, CTX_MAX_GRANTS);
-	if (!nscopes)
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的住户", v.name);
 	struct buf sql;
+	struct db_args args = {0};
 	buf_init(&sql, 16384);
 	buf_adds(&sql, "SELECT h.id, COALESCE(h.grid_id, 0), h.number, h.lat_e6, h.lng_e6 FROM households h "
-		       "WHERE h.village_id = ? AND h.lat_e6 IS NOT NULL AND h.lng_e6 IS NOT NULL AND (");
-	for (int i = 0; i < nscopes; i++) {
-		buf_adds(&sql, i ? " OR " : "");
-		buf_adds(&sql, PEOPLE_HH_UNDER);
+		       "WHERE h.village_id = ? AND h.lat_e6 IS NOT NULL AND h.lng_e6 IS NOT NULL AND ");
+	db_args_int(&args, village_id);
+	if (!scope_where(c, P_REGISTER_READ, SCOPE_HOUSEHOLD, &sql, &args)) {
+		buf_release(&sql);
+		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的住户", v.name);
 	}
-	buf_adds(&sql, ") ORDER BY h.id");
-	struct db_stmt *st = sql.failed ? NULL : db_prepare(c->db, sql.ptr);
+	buf_adds(&sql, " ORDER BY h.id");
+	struct db_stmt *st = sql.failed ? NULL : db_query_args(c->db, sql.ptr, &args);
 	buf_release(&sql);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取住户");
-	int idx = 1;
-	db_bind_int(st, idx++, village_id);
-	for (int i = 0; i < nscopes; i++) {
-		char *p = arena_printf(c->arena, "%s%%", scopes[i]);
-		for (int k = 0; k < PEOPLE_HH_UNDER_BINDS; k++)
-			db_bind_text(st, idx++, p);
-	}
 	int cap = 0;
 	*out = NULL;
 	while ((rc = db_step(st)) == DB_ROW) {

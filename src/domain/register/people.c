@@ -2,6 +2,7 @@
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
+#include "domain/kernel/scope.h"
 #include "domain/register/people.h"
 #include "util/timeutil.h"
 
@@ -237,17 +238,14 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 	}
 
 	struct buf where;
+	struct db_args args = {0};
 	buf_init(&where, 16384);
 	if (own_only) {
-		buf_addf(&where, "WHERE h.id = %lld", (long long)c->actor->household_id);
+		buf_adds(&where, "WHERE h.id = ?");
+		db_args_int(&args, c->actor->household_id);
 	} else {
-		buf_adds(&where, "WHERE (");
-		/* org_units is small: resolve the scope to unit ids, then use the indexes */
-		for (int i = 0; i < nscopes; i++) {
-			buf_adds(&where, i ? " OR " : "");
-			buf_adds(&where, PEOPLE_HH_UNDER);
-		}
-		buf_adds(&where, ")");
+		buf_adds(&where, "WHERE ");
+		scope_where_paths(c, scopes, nscopes, SCOPE_HOUSEHOLD, &where, &args);
 	}
 	/* search: an exact ID number, or a part of the number, address, a name or phone */
 	char idc[IDCARD_LEN + 1], idhash[CRYPTO_HASH_HEX] = "";
@@ -256,14 +254,17 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 		if (idcard_normalize(q->q, idc) && idcard_valid(idc)) {
 			crypto_keyed_hash_hex(c->keys->lookup, idc, idhash);
 			buf_adds(&where, " AND h.id IN (SELECT household_id FROM residents WHERE idcard_hash = ?)");
+			db_args_text(&args, idhash);
 		} else {
 			like = like_pattern(c, q->q);
 			buf_adds(&where, " AND (h.number LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\' "
 					 "OR h.id IN (SELECT household_id FROM residents WHERE name LIKE ? ESCAPE '\\' "
 					 "OR phone LIKE ? ESCAPE '\\'))");
+			for (int i = 0; i < 4; i++)
+				db_args_text(&args, like);
 		}
 	}
-	if (where.failed) {
+	if (where.failed || args.failed) {
 		buf_release(&where);
 		return ctx_fail(c, RC_INTERNAL, "查询过长");
 	}
@@ -273,17 +274,7 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 			? arena_printf(c->arena, "SELECT count(*) " HH_FROM "%s", where.ptr)
 			: arena_printf(c->arena, "SELECT " HH_COLS HH_FROM "%s ORDER BY v.code, h.number "
 						 "LIMIT %d OFFSET %d", where.ptr, q->limit, q->offset);
-		struct db_stmt *st = db_prepare(c->db, sql);
-		int idx = 1;
-		for (int i = 0; st && !own_only && i < nscopes; i++) {
-			char *p = arena_printf(c->arena, "%s%%", scopes[i]);
-			for (int k = 0; k < PEOPLE_HH_UNDER_BINDS; k++)
-				db_bind_text(st, idx++, p);
-		}
-		if (st && idhash[0])
-			db_bind_text(st, idx++, idhash);
-		for (int i = 0; st && like && i < 4; i++)
-			db_bind_text(st, idx++, like);
+		struct db_stmt *st = sql ? db_query_args(c->db, sql, &args) : NULL;
 		if (!st) {
 			rc = ctx_db_fail(c, DB_ERROR, "查询户");
 			break;

@@ -12,14 +12,6 @@
 #define PEOPLE_ADDRESS_MAX 100
 #define PEOPLE_PAGE_MAX 200
 
-/* SQL: the household h lies under the unit path bound three times (as "path%"): in a
- * village, group or grid of the subtree. */
-#define PEOPLE_HH_UNDER                                                                             \
-	"(h.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "                          \
-	"h.group_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "                             \
-	"h.grid_id IN (SELECT id FROM org_units WHERE path LIKE ?))"
-#define PEOPLE_HH_UNDER_BINDS 3
-
 /* Where a household sits: the paths of its village, group and grid ("" when it has
  * none), for the access checks (access_can_household). */
 struct hh_place {

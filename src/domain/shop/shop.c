@@ -5,6 +5,7 @@
 #include "domain/kernel/audit.h"
 #include "domain/kernel/files.h"
 #include "domain/kernel/org.h"
+#include "domain/kernel/scope.h"
 #include "domain/shop/shop.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
@@ -478,43 +479,41 @@ int shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n)
 	*n = 0;
 	*out = NULL;
 	int64_t own = villager_village(c);
-	const char *scopes[CTX_MAX_GRANTS];
-	int nscopes = access_scopes(c, READ_PERMS, scopes, CTX_MAX_GRANTS);
+	struct buf sql;
+	struct db_args args = {0};
+	buf_init(&sql, 16384);
+	buf_adds(&sql, "SELECT DISTINCT s.id FROM shops s JOIN org_units u ON u.id = s.unit_id "
+		       "LEFT JOIN shop_villages sv ON sv.shop_id = s.id "
+		       "LEFT JOIN org_units v ON v.id = sv.village_id WHERE ");
+	int nscopes = scope_where(c, READ_PERMS, "u.path LIKE ? OR v.path LIKE ?", &sql, &args);
 	if (!village_id && !nscopes) {
-		if (!own)
+		if (!own) {
+			buf_release(&sql);
 			return ctx_fail(c, RC_FORBIDDEN, "无权查看积分超市");
+		}
 		village_id = own;
 	}
-	struct buf sql;
-	buf_init(&sql, 16384);
 	struct db_stmt *st = NULL;
 	int rc = RC_OK;
 	if (village_id) {
 		struct org_unit v;
 		rc = org_get(c, village_id, &v);
 		if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v.kind, "village"))) {
+			buf_release(&sql);
 			ctx_clear(c);
 			return ctx_field(c, "village_id", "村不存在");
 		}
-		if (rc)
+		if (!rc && own != village_id && !access_can(c, READ_PERMS, v.path))
+			rc = ctx_fail(c, RC_FORBIDDEN, "无权查看%s的积分超市", v.name);
+		if (rc) {
+			buf_release(&sql);
 			return rc;
-		if (own != village_id && !access_can(c, READ_PERMS, v.path))
-			return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的积分超市", v.name);
+		}
 		st = db_query(c->db, "SELECT shop_id FROM shop_villages WHERE village_id = ? ORDER BY shop_id", "i",
 			      village_id);
 	} else {
-		buf_adds(&sql, "SELECT DISTINCT s.id FROM shops s JOIN org_units u ON u.id = s.unit_id "
-			       "LEFT JOIN shop_villages sv ON sv.shop_id = s.id "
-			       "LEFT JOIN org_units v ON v.id = sv.village_id WHERE ");
-		for (int i = 0; i < nscopes; i++)
-			buf_adds(&sql, i ? " OR u.path LIKE ? OR v.path LIKE ?" : "u.path LIKE ? OR v.path LIKE ?");
 		buf_addf(&sql, " ORDER BY s.id LIMIT %d", SHOP_LIST_MAX);
-		st = sql.failed ? NULL : db_prepare(c->db, sql.ptr);
-		for (int i = 0; st && i < nscopes; i++) {
-			char *like = arena_printf(c->arena, "%s%%", scopes[i]);
-			db_bind_text(st, 2 * i + 1, like);
-			db_bind_text(st, 2 * i + 2, like);
-		}
+		st = sql.failed ? NULL : db_query_args(c->db, sql.ptr, &args);
 	}
 	buf_release(&sql);
 	if (!st)
@@ -1138,20 +1137,17 @@ int shop_low_stock(struct ctx *c, int64_t shop_id, struct goods_info **out, int 
 				     "AND g.stock <= g.low_stock ORDER BY g.stock, g.name, g.id",
 			      "i", shop_id);
 	} else {
-		const char *scopes[CTX_MAX_GRANTS];
-		int nscopes = access_scopes(c, perms, scopes, CTX_MAX_GRANTS);
-		if (!nscopes)
-			return ctx_fail(c, RC_FORBIDDEN, "无权查看库存预警");
 		struct buf sql;
+		struct db_args args = {0};
 		buf_init(&sql, 16384);
 		buf_adds(&sql, "SELECT " GOODS_COLS GOODS_FROM "JOIN org_units u ON u.id = s.unit_id "
-			       "WHERE g.active = 1 AND g.stock <= g.low_stock AND (");
-		for (int i = 0; i < nscopes; i++)
-			buf_adds(&sql, i ? " OR u.path LIKE ?" : "u.path LIKE ?");
-		buf_addf(&sql, ") ORDER BY g.stock, s.id, g.name, g.id LIMIT %d", SHOP_GOODS_MAX);
-		st = sql.failed ? NULL : db_prepare(c->db, sql.ptr);
-		for (int i = 0; st && i < nscopes; i++)
-			db_bind_text(st, i + 1, arena_printf(c->arena, "%s%%", scopes[i]));
+			       "WHERE g.active = 1 AND g.stock <= g.low_stock AND ");
+		if (!scope_where(c, perms, SCOPE_UNIT("u"), &sql, &args)) {
+			buf_release(&sql);
+			return ctx_fail(c, RC_FORBIDDEN, "无权查看库存预警");
+		}
+		buf_addf(&sql, " ORDER BY g.stock, s.id, g.name, g.id LIMIT %d", SHOP_GOODS_MAX);
+		st = sql.failed ? NULL : db_query_args(c->db, sql.ptr, &args);
 		buf_release(&sql);
 	}
 	if (!st)
