@@ -2,6 +2,7 @@
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
 #include "domain/notices/notices.h"
+#include "domain/register/register.h"
 #include "util/num.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -506,10 +507,7 @@ int notices_unread(struct ctx *c, int64_t id, int64_t measure_at, int limit, int
 	struct db_stmt *st = db_query(
 		c->db,
 		"SELECT h.id, h.number, v.name, COALESCE(g.name, ''), h.address, "
-		"COALESCE((SELECT x.name FROM residents x WHERE x.household_id = h.id AND x.relation = '户主' "
-		"ORDER BY x.id LIMIT 1), ''), "
-		"COALESCE((SELECT x.phone FROM residents x WHERE x.household_id = h.id AND x.phone IS NOT NULL "
-		"AND x.phone <> '' ORDER BY CASE WHEN x.relation = '户主' THEN 0 ELSE 1 END, x.id LIMIT 1), '') "
+		PEOPLE_HEAD_NAME("h.id") ", " PEOPLE_HEAD_PHONE("h.id") " "
 		UNREAD_FROM "ORDER BY v.id, h.number, h.id LIMIT ? OFFSET ?",
 		"tiii", like, id, (int64_t)limit, (int64_t)offset);
 #undef UNREAD_FROM

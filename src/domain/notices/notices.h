@@ -1,5 +1,5 @@
 /* Notices 通知, this folder's main header (the feature is this one module). It calls
- * the kernel only.
+ * the kernel, and the register's main header for the households' heads.
  *
  * A village cadre publishes to the village, a town official to the town (or
  * a village in it), the county admin to the county (or any unit in it): whoever holds

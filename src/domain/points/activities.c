@@ -5,6 +5,7 @@
 #include "domain/points/activities.h"
 #include "domain/points/claims.h"
 #include "domain/points/rules.h"
+#include "domain/register/register.h"
 #include "util/timeutil.h"
 
 /* ---- reading ---- */
@@ -169,8 +170,7 @@ int activities_signups(struct ctx *c, int64_t id, struct activity_signup **out, 
 	struct db_stmt *st = db_query(
 		c->db,
 		"SELECT s.household_id, COALESCE(s.resident_id, 0), COALESCE(s.claim_id, 0), h.number, "
-		"COALESCE((SELECT r.name FROM residents r WHERE r.household_id = h.id AND r.relation = '户主' "
-		"ORDER BY r.id LIMIT 1), ''), COALESCE(p.name, ''), s.signed_at, COALESCE(s.checked_in_at, 0) "
+		PEOPLE_HEAD_NAME("h.id") ", COALESCE(p.name, ''), s.signed_at, COALESCE(s.checked_in_at, 0) "
 		"FROM activity_signups s JOIN households h ON h.id = s.household_id "
 		"LEFT JOIN residents p ON p.id = s.resident_id "
 		"WHERE s.activity_id = ? ORDER BY s.signed_at, s.household_id",

@@ -29,14 +29,10 @@ static const char *source_label(const char *s)
 
 /* ---------------------------------------------------------------- ledgers */
 
-#define HEAD_NAME                                                                                  \
-	"COALESCE((SELECT r2.name FROM residents r2 WHERE r2.household_id = h.id "                 \
-	"AND r2.relation = '户主' ORDER BY r2.id LIMIT 1), '')"
-
 /* Columns: seq, at, number, head, member, source, category, rule, spendable, honour,
  * note, actor, hash. Times as UTC seconds; an open end is far in the future. */
 #define LEDGER_SELECT                                                                              \
-	"SELECT l.seq, l.at, h.number, " HEAD_NAME ", COALESCE(m.name, ''), l.source, l.category, "   \
+	"SELECT l.seq, l.at, h.number, " PEOPLE_HEAD_NAME("h.id") ", COALESCE(m.name, ''), l.source, l.category, "   \
 	"l.rule_name, l.spendable, l.honour, l.note, COALESCE(u.name, ''), l.hash "                  \
 	"FROM ledger l JOIN households h ON h.id = l.household_id "                                 \
 	"LEFT JOIN residents m ON m.id = l.resident_id LEFT JOIN users u ON u.id = l.actor_id "
@@ -67,7 +63,7 @@ int export_household_ledger(struct ctx *c, int64_t household_id, const char *fro
 		end = INT64_MAX / 2;
 
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT v.name, h.number, " HEAD_NAME " FROM households h "
+				      "SELECT v.name, h.number, " PEOPLE_HEAD_NAME("h.id") " FROM households h "
 				      "JOIN org_units v ON v.id = h.village_id WHERE h.id = ?",
 				      "i", household_id);
 	if (!st)

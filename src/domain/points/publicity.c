@@ -4,6 +4,7 @@
 #include "domain/kernel/org.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
+#include "domain/register/register.h"
 #include "util/utf8.h"
 
 int publicity_settings_get(struct ctx *c, int64_t village_id, struct village_settings *out)
@@ -183,8 +184,7 @@ int publicity_credit_due(struct ctx *c, int64_t *credited)
 
 #define ITEM_SQL                                                                                     \
 	"SELECT p.id, p.claim_id, c.household_id, p.village_id, "                                       \
-	"COALESCE(r.name, (SELECT hr.name FROM residents hr WHERE hr.household_id = c.household_id "  \
-	"AND hr.relation = '户主' ORDER BY hr.id LIMIT 1), ''), h.number, c.source, c.rule_name, "    \
+	"COALESCE(r.name, " PEOPLE_HEAD_NAME("c.household_id") "), h.number, c.source, c.rule_name, "    \
 	"c.category, c.occurred_on, c.description, p.status, c.points, p.starts_at, p.ends_at, "        \
 	"(SELECT count(*) FROM objections o WHERE o.publicity_id = p.id) "                               \
 	"FROM publicity p JOIN claims c ON c.id = p.claim_id JOIN households h ON h.id = c.household_id " \

@@ -7,6 +7,7 @@
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "domain/points/rankings.h"
+#include "domain/register/register.h"
 #include "util/num.h"
 #include "util/qr.h"
 #include "util/timeutil.h"
@@ -15,10 +16,6 @@
 /* The sources that count towards a ranking: points earned and lost, and corrections of
  * them (a correction of a redemption changes no honour). */
 #define EARN_SOURCES "('claim', 'award', 'deduction', 'activity', 'correction')"
-
-#define HEAD_NAME(hh)                                                                              \
-	"COALESCE((SELECT r.name FROM residents r WHERE r.household_id = " hh                     \
-	" AND r.relation = '户主' ORDER BY r.id LIMIT 1), '')"
 
 #define SNAPSHOT_MAX (8u << 20)   /* the JSON of one published ranking */
 #define ROWS_MAX 100000           /* households in one unit */
@@ -244,7 +241,7 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 	/* every household of the unit with its points in the period */
 	struct db_stmt *st = db_query(
 		c->db,
-		"SELECT h.id, h.number, " HEAD_NAME("h.id") ", "
+		"SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", "
 		"COALESCE((SELECT SUM(l.honour) FROM ledger l WHERE l.household_id = h.id "
 		"AND l.at >= ? AND l.at < ? AND l.source IN " EARN_SOURCES "), 0) "
 		"FROM households h WHERE h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
@@ -272,7 +269,7 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 
 	/* the black list: deductions in the period that were not reversed */
 	st = db_query(c->db,
-		      "SELECT h.id, h.number, " HEAD_NAME("h.id") ", count(*), SUM(l.honour) "
+		      "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", count(*), SUM(l.honour) "
 		      "FROM ledger l JOIN households h ON h.id = l.household_id "
 		      "WHERE l.village_id = ? AND l.at >= ? AND l.at < ? AND l.source = 'deduction' "
 		      "AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "

@@ -109,8 +109,7 @@ int people_seal_idcard(struct ctx *c, const char *idcard, char *enc, size_t encl
 	"h.address, h.lat_e6 IS NOT NULL, COALESCE(h.lat_e6, 0), COALESCE(h.lng_e6, 0), "           \
 	"h.created_at, h.updated_at, "                                                              \
 	"(SELECT count(*) FROM residents r WHERE r.household_id = h.id), "                          \
-	"COALESCE((SELECT r.name FROM residents r WHERE r.household_id = h.id AND r.relation = '户主' " \
-	"ORDER BY r.id LIMIT 1), ''), v.path, COALESCE(g.path, ''), COALESCE(h.grid_id, 0), "      \
+	PEOPLE_HEAD_NAME("h.id") ", v.path, COALESCE(g.path, ''), COALESCE(h.grid_id, 0), "      \
 	"COALESCE(gr.name, ''), COALESCE(gr.path, '') "
 #define HH_FROM                                                                                      \
 	"FROM households h JOIN org_units v ON v.id = h.village_id "                                 \

@@ -12,6 +12,15 @@
 #define PEOPLE_ADDRESS_MAX 100
 #define PEOPLE_PAGE_MAX 200
 
+/* SQL: the name of the head of the household whose id is the SQL expression hh, and the
+ * household's contact phone (the head's, else the first member's that has one); "" when
+ * there is none. Read from the view household_heads (migration 007), the one place that
+ * knows how a head is found. */
+#define PEOPLE_HEAD_NAME(hh)                                                                        \
+	"(SELECT hh_head.head_name FROM household_heads hh_head WHERE hh_head.household_id = " hh ")"
+#define PEOPLE_HEAD_PHONE(hh)                                                                       \
+	"(SELECT hh_head.phone FROM household_heads hh_head WHERE hh_head.household_id = " hh ")"
+
 /* Where a household sits: the paths of its village, group and grid ("" when it has
  * none), for the access checks (access_can_household). */
 struct hh_place {

@@ -13,9 +13,6 @@
 
 #define GOODS_LIST_MAX 500
 #define LAPSE_BATCH 200
-#define HEAD_NAME_SQL(h)                                                                            \
-	"COALESCE((SELECT x.name FROM residents x WHERE x.household_id = " h " AND x.relation = '户主' " \
-	"ORDER BY x.id LIMIT 1), '')"
 
 /* ---- small helpers ---- */
 
@@ -37,7 +34,7 @@ struct hh_info {
 static int household_info(struct ctx *c, int64_t household_id, struct hh_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct db_stmt *st = db_query(c->db, "SELECT h.village_id, v.path, v.name, h.number, " HEAD_NAME_SQL("h.id")
+	struct db_stmt *st = db_query(c->db, "SELECT h.village_id, v.path, v.name, h.number, " PEOPLE_HEAD_NAME("h.id")
 					     " FROM households h JOIN org_units v ON v.id = h.village_id WHERE h.id = ?",
 				      "i", household_id);
 	if (!st)
@@ -786,7 +783,7 @@ int counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	const char *sql = arena_printf(
 		c->arena,
-		"SELECT h.id, h.number, v.name, " HEAD_NAME_SQL("h.id") " FROM households h "
+		"SELECT h.id, h.number, v.name, " PEOPLE_HEAD_NAME("h.id") " FROM households h "
 		"JOIN org_units v ON v.id = h.village_id "
 		"WHERE h.village_id IN (SELECT village_id FROM shop_villages WHERE shop_id = ?)%s "
 		"AND (h.number LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents x WHERE x.household_id = h.id "
@@ -1290,7 +1287,7 @@ int counter_return(struct ctx *c, const struct return_input *in, int64_t *receip
 #define RECEIPT_COLS                                                                                \
 	"r.id, r.shop_id, r.household_id, r.clerk_id, COALESCE(r.original_id, 0), "                   \
 	"COALESCE(r.preorder_id, 0), COALESCE(r.ledger_id, 0), r.number, r.kind, s.name, h.number, "    \
-	HEAD_NAME_SQL("h.id") ", COALESCE(u.name, ''), COALESCE(o.number, ''), r.total_points, "        \
+	PEOPLE_HEAD_NAME("h.id") ", COALESCE(u.name, ''), COALESCE(o.number, ''), r.total_points, "        \
 	"r.created_at, s.return_days, v.path "
 #define RECEIPT_FROM                                                                                \
 	"FROM receipts r JOIN shops s ON s.id = r.shop_id JOIN households h ON h.id = r.household_id " \
@@ -1420,7 +1417,7 @@ int counter_receipts_list(struct ctx *c, int64_t household_id, int limit, int of
 
 #define PREORDER_COLS                                                                               \
 	"p.id, p.shop_id, p.household_id, COALESCE(p.receipt_id, 0), p.created_by, s.name, h.number, "  \
-	HEAD_NAME_SQL("h.id") ", p.status, p.expires_at, p.created_at, p.updated_at "
+	PEOPLE_HEAD_NAME("h.id") ", p.status, p.expires_at, p.created_at, p.updated_at "
 #define PREORDER_FROM                                                                               \
 	"FROM preorders p JOIN shops s ON s.id = p.shop_id JOIN households h ON h.id = p.household_id "
 

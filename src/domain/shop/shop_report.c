@@ -7,6 +7,7 @@
 
 #include "domain/kernel/access.h"
 #include "domain/kernel/xlsx.h"
+#include "domain/register/register.h"
 #include "domain/shop/shop.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
@@ -16,9 +17,6 @@
 #define REPORT_RECEIPTS_MAX 500000     /* receipts of one report */
 #define REPORT_DAYS_MAX 62             /* periods up to this are reported by day, longer by month */
 #define REPORT_SPAN_MAX (20 * 366)     /* days of one report or ledger */
-#define HEAD_NAME_SQL                                                                              \
-	"COALESCE((SELECT x.name FROM residents x WHERE x.household_id = h.id AND x.relation = '户主' " \
-	"ORDER BY x.id LIMIT 1), '')"
 
 static const struct {
 	const char *kind, *label;
@@ -594,7 +592,7 @@ static int report_households(struct ctx *c, struct shop_sales *S)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	struct db_stmt *st = db_query(
 		c->db,
-		"SELECT h.id, h.number, " HEAD_NAME_SQL ", v.name, v.path, SUM(x.sale), SUM(x.qty), SUM(x.points) "
+		"SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", v.name, v.path, SUM(x.sale), SUM(x.qty), SUM(x.points) "
 		"FROM (SELECT r.household_id, CASE WHEN r.kind = 'sale' THEN 1 ELSE 0 END AS sale, "
 		"SUM(CASE WHEN r.kind = 'sale' THEN l.quantity ELSE -l.quantity END) AS qty, "
 		"SUM(CASE WHEN r.kind = 'sale' THEN l.quantity * l.price_points ELSE -l.quantity * l.price_points END) "
