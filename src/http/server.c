@@ -157,7 +157,7 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 		if (rc == RC_OK)
 			r.ctx.actor = &r.actor;
 		else if (rt->flags & RF_PUBLIC) {
-			memset(&r.ctx.err, 0, sizeof(r.ctx.err));
+			ctx_reset(&r.ctx);
 			rc = RC_OK;
 		}
 	} else if (!(rt->flags & RF_PUBLIC)) {

@@ -201,11 +201,9 @@ int stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stat
 	if (ctx_check_fields(c))
 		return RC_INVALID;
 	struct org_unit u;
-	int rc = org_get(c, unit_id, &u);
-	if (rc == RC_NOT_FOUND) {
-		memset(&c->err, 0, sizeof(c->err));
+	int rc = org_find(c, unit_id, &u);
+	if (rc == RC_NOT_FOUND)
 		return ctx_field(c, "unit_id", "单位不存在");
-	}
 	if (rc)
 		return rc;
 	if (org_in_village(&u))
@@ -301,11 +299,9 @@ int stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out)
 	if (unit_id <= 0)
 		return ctx_field(c, "unit_id", "必填：村、乡镇、区县或村民小组的编号");
 	struct org_unit u;
-	int rc = org_get(c, unit_id, &u);
-	if (rc == RC_NOT_FOUND) {
-		ctx_clear(c);
+	int rc = org_find(c, unit_id, &u);
+	if (rc == RC_NOT_FOUND)
 		return ctx_field(c, "unit_id", "单位不存在");
-	}
 	if (rc)
 		return rc;
 	bool group = org_in_village(&u);   /* a group or a grid: its own households */

@@ -45,6 +45,11 @@ void ctx_clear(struct ctx *c)
 	c->err.message[0] = 0;
 }
 
+void ctx_reset(struct ctx *c)
+{
+	memset(&c->err, 0, sizeof(c->err));
+}
+
 void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t max, int flags,
 		    const char *label)
 {

@@ -79,6 +79,9 @@ int ctx_check_fields(struct ctx *c);
 /* Forgets a failure (code and message), so that a failed lookup can be reported as a
  * field error instead; field errors added before are kept. */
 void ctx_clear(struct ctx *c);
+/* Forgets everything: the failure and the field errors, for a caller that has read them
+ * and reports them its own way (the roster import's row errors), or that starts over. */
+void ctx_reset(struct ctx *c);
 
 /* Flags of ctx_check_text. */
 enum {

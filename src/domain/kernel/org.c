@@ -37,8 +37,9 @@ static void read_unit(struct db_stmt *st, struct org_unit *u)
 
 #define UNIT_COLS "id, COALESCE(parent_id, 0), kind, code, name, path"
 
+/* quiet: RC_NOT_FOUND without a message, for callers that only probe */
 static int get_where(struct ctx *c, const char *sql, const char *types, const void *arg,
-		     struct org_unit *out)
+		     struct org_unit *out, bool quiet)
 {
 	struct db_stmt *st = types[0] == 'i' ? db_query(c->db, sql, "i", *(const int64_t *)arg)
 					     : db_query(c->db, sql, "t", (const char *)arg);
@@ -51,7 +52,7 @@ static int get_where(struct ctx *c, const char *sql, const char *types, const vo
 	if (rc == DB_ROW)
 		return RC_OK;
 	if (rc == DB_DONE)
-		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+		return quiet ? RC_NOT_FOUND : ctx_fail(c, RC_NOT_FOUND, "单位不存在");
 	return ctx_db_fail(c, rc, "读取单位");
 }
 
@@ -64,12 +65,17 @@ int org_households(struct ctx *c, struct org_unit *u)
 
 int org_get(struct ctx *c, int64_t id, struct org_unit *out)
 {
-	return get_where(c, "SELECT " UNIT_COLS " FROM org_units WHERE id = ?", "i", &id, out);
+	return get_where(c, "SELECT " UNIT_COLS " FROM org_units WHERE id = ?", "i", &id, out, false);
+}
+
+int org_find(struct ctx *c, int64_t id, struct org_unit *out)
+{
+	return get_where(c, "SELECT " UNIT_COLS " FROM org_units WHERE id = ?", "i", &id, out, true);
 }
 
 int org_get_by_code(struct ctx *c, const char *code, struct org_unit *out)
 {
-	return get_where(c, "SELECT " UNIT_COLS " FROM org_units WHERE code = ?", "t", code, out);
+	return get_where(c, "SELECT " UNIT_COLS " FROM org_units WHERE code = ?", "t", code, out, false);
 }
 
 int64_t org_chain_unit(const struct org_unit *u)

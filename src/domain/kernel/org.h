@@ -20,6 +20,9 @@ struct org_unit {
 
 /* Reads one unit; no access check (units are not secret: names appear on public pages). */
 int org_get(struct ctx *c, int64_t id, struct org_unit *out);
+/* The same, quiet: RC_NOT_FOUND leaves ctx->err alone, for callers that probe and report
+ * a missing unit their own way (usually as a field error). */
+int org_find(struct ctx *c, int64_t id, struct org_unit *out);
 /* Fills u->households: the households in the unit's subtree. */
 int org_households(struct ctx *c, struct org_unit *u);
 int org_get_by_code(struct ctx *c, const char *code, struct org_unit *out);

@@ -94,11 +94,9 @@ static bool manager_of(const struct ctx *c, const char *target_path)
  * unit_id (wrong_kind when it is another kind of unit), or a database error. */
 static int target_unit(struct ctx *c, int64_t unit_id, const char *wrong_kind, struct org_unit *u)
 {
-	int rc = org_get(c, unit_id, u);
-	if (rc == RC_NOT_FOUND) {
-		ctx_clear(c);
+	int rc = org_find(c, unit_id, u);
+	if (rc == RC_NOT_FOUND)
 		return ctx_field(c, "unit_id", "单位不存在");
-	}
 	if (rc)
 		return rc;
 	return target_kind(u->kind) ? RC_OK : ctx_field(c, "unit_id", "%s", wrong_kind);

@@ -124,11 +124,9 @@ int activities_list(struct ctx *c, int64_t village_id, int limit, int offset, st
 		village_id = own;
 	}
 	struct org_unit v;
-	int rc = org_get(c, village_id, &v);
-	if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v.kind, "village"))) {
-		ctx_clear(c);
+	int rc = org_find(c, village_id, &v);
+	if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v.kind, "village")))
 		return ctx_field(c, "village_id", "村不存在");
-	}
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_READ, v.path) && own != village_id)
@@ -218,11 +216,10 @@ int activities_create(struct ctx *c, const struct activity_input *in, int64_t *i
 
 	struct org_unit v;
 	bool village_ok = false;
-	int rc = org_get(c, in->village_id, &v);
+	int rc = org_find(c, in->village_id, &v);
 	if (rc == RC_OK && !strcmp(v.kind, "village")) {
 		village_ok = true;
 	} else if (rc == RC_OK || rc == RC_NOT_FOUND) {
-		ctx_clear(c);
 		ctx_field(c, "village_id", "村不存在");
 	} else {
 		return rc;
@@ -518,7 +515,7 @@ static int checkin(struct ctx *c, const struct activity *a, int64_t household_id
 		/* the record cannot be made: say why, without pointing at a field of this request */
 		char why[160];
 		str_copy(why, sizeof(why), c->err.nfields ? c->err.fields[0].message : c->err.message);
-		memset(&c->err, 0, sizeof(c->err));
+		ctx_reset(c);
 		rc = ctx_fail(c, RC_CONFLICT, "不能签到加分：%s", why);
 	}
 	if (rc)

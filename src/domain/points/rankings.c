@@ -113,11 +113,9 @@ static int load_request(struct ctx *c, int64_t unit_id, const char *period, stru
 	rankings_check_period(c, period, p);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	int rc = org_get(c, unit_id, unit);
-	if (rc == RC_NOT_FOUND) {
-		memset(&c->err, 0, sizeof(c->err));
+	int rc = org_find(c, unit_id, unit);
+	if (rc == RC_NOT_FOUND)
 		return ctx_field(c, "unit_id", "单位不存在");
-	}
 	if (rc)
 		return rc;
 	if (!strcmp(unit->kind, "village")) {

@@ -80,11 +80,9 @@ int grids_get(struct ctx *c, int64_t id, struct grid *out)
 /* A village the actor may look at; field errors name village_id. */
 static int readable_village(struct ctx *c, int64_t village_id, struct org_unit *v)
 {
-	int rc = org_get(c, village_id, v);
-	if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v->kind, "village"))) {
-		memset(&c->err, 0, sizeof(c->err));
+	int rc = org_find(c, village_id, v);
+	if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v->kind, "village")))
 		return ctx_fail(c, RC_NOT_FOUND, "村不存在");
-	}
 	if (rc)
 		return rc;
 	if (!access_touches(c, v->path))

@@ -200,7 +200,7 @@ static void harvest_fields(struct run *r, int line)
 				column = roster_columns[field_cols[k].col];
 		add_error(r, line, column, "%s", c->err.fields[i].message);
 	}
-	memset(&c->err, 0, sizeof(c->err));
+	ctx_reset(c);
 }
 
 /* Orders errors by row, keeping the order found within a row (a stable insertion
@@ -909,7 +909,7 @@ static int fail_rows(struct run *r)
 	sort_errors(out->errors, out->nerrors);
 	out->households_created = out->households_updated = 0;
 	out->residents_created = out->residents_updated = out->unchanged = 0;
-	memset(&r->c->err, 0, sizeof(r->c->err));
+	ctx_reset(r->c);
 	return ctx_fail(r->c, RC_INVALID, "导入文件有 %d 处错误，未导入任何数据", out->errors_total);
 }
 
@@ -927,9 +927,9 @@ static int roster_run(struct ctx *c, int64_t village_id, const char *data, size_
 	if (!out->errors)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 
-	int rc = org_get(c, village_id, &r.village);
+	int rc = org_find(c, village_id, &r.village);
 	if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(r.village.kind, "village"))) {
-		memset(&c->err, 0, sizeof(c->err));
+		ctx_reset(c);
 		return ctx_field(c, "village_id", "村不存在");
 	}
 	if (rc)
@@ -966,7 +966,7 @@ static int roster_run(struct ctx *c, int64_t village_id, const char *data, size_
 		rc = ctx_fail(c, RC_INTERNAL, "内存不足");
 		goto done;
 	}
-	memset(&c->err, 0, sizeof(c->err));
+	ctx_reset(c);
 	for (int i = 0; i < r.nrows; i++)
 		check_row(&r, &r.t.rows[r.hdr + 1 + i], &r.rows[i]);
 

@@ -1055,7 +1055,7 @@ static int sell(struct ctx *c, const struct shop *s, const struct resolved *h, c
 	rc = ctx_end(c, rc);
 	if (rc && dup) {
 		/* a concurrent request with the same key committed first: answer with its receipt */
-		memset(&c->err, 0, sizeof(c->err));
+		ctx_reset(c);
 		if ((rc = find_keyed(c, s->id, key, "sale", h->hh.id, 0, preorder_id, cmp, n, &found)))
 			return rc;
 		if (!found)
@@ -1270,7 +1270,7 @@ int counter_return(struct ctx *c, const struct return_input *in, int64_t *receip
 		rc = return_locked(c, &s, &sale, &h, in, number, receipt_id, &dup);
 	rc = ctx_end(c, rc);
 	if (rc && dup) {
-		memset(&c->err, 0, sizeof(c->err));
+		ctx_reset(c);
 		if ((rc = find_keyed(c, s.id, in->idempotency_key, "return", sale.household_id, sale.id, 0, in->items,
 				     in->nitems, &found)))
 			return rc;
@@ -1747,7 +1747,7 @@ int counter_lapse_due(struct ctx *c, int64_t *lapsed)
 		if (rc == RC_OK)
 			(*lapsed)++;
 		else if (rc == RC_CONFLICT)
-			memset(&c->err, 0, sizeof(c->err));  /* collected or cancelled meanwhile */
+			ctx_clear(c);  /* collected or cancelled meanwhile */
 		else
 			return rc;
 	}

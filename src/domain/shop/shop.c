@@ -497,10 +497,9 @@ int shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n)
 	int rc = RC_OK;
 	if (village_id) {
 		struct org_unit v;
-		rc = org_get(c, village_id, &v);
+		rc = org_find(c, village_id, &v);
 		if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v.kind, "village"))) {
 			buf_release(&sql);
-			ctx_clear(c);
 			return ctx_field(c, "village_id", "村不存在");
 		}
 		if (!rc && own != village_id && !access_can(c, READ_PERMS, v.path))

@@ -66,7 +66,7 @@ static int activity_reply(struct req *r, int64_t id)
 					       s[i].claim_id ? json_integer(s[i].claim_id) : json_null()));
 		json_object_set_new(o, "signup_list", arr);
 	} else {
-		memset(&r->ctx.err, 0, sizeof(r->ctx.err));  /* villagers see counts only */
+		ctx_reset(&r->ctx);  /* villagers see counts only */
 	}
 	json_decref(r->out);
 	r->out = o;
