@@ -24,6 +24,8 @@ enum result {
 
 #define CTX_MAX_FIELDS 32
 #define CTX_MAX_GRANTS 32
+/* An org unit's materialised path "/1/4/17/" with its terminating NUL (org.h). */
+#define ORG_PATH_MAX 160
 
 struct field_error {
 	char field[48];
@@ -42,7 +44,7 @@ struct grant {
 	char role[24];
 	int64_t unit_id;
 	char unit_kind[12];
-	char path[160];     /* the unit's path: covers units whose path starts with it */
+	char path[ORG_PATH_MAX];     /* the unit's path: covers units whose path starts with it */
 };
 
 struct actor {

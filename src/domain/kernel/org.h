@@ -14,7 +14,7 @@ struct org_unit {
 	char kind[12];
 	char code[ORG_CODE_MAX + 1];
 	char name[ORG_NAME_MAX * 4 + 1];
-	char path[160];
+	char path[ORG_PATH_MAX];
 	int64_t households;   /* filled by org_list */
 };
 

@@ -53,7 +53,7 @@ static bool target_kind(const char *kind)
 }
 
 /* The actor's village when they are a villager with a household. */
-static bool villager_village(struct ctx *c, char path[160])
+static bool villager_village(struct ctx *c, char path[ORG_PATH_MAX])
 {
 	path[0] = 0;
 	if (!c->actor || !c->actor->household_id || !access_has_role(c, "villager"))
@@ -62,7 +62,7 @@ static bool villager_village(struct ctx *c, char path[160])
 					     "WHERE h.id = ?", "i", c->actor->household_id);
 	bool found = st && db_step(st) == DB_ROW;
 	if (found)
-		str_copy(path, 160, db_col_text(st, 0));
+		str_copy(path, ORG_PATH_MAX, db_col_text(st, 0));
 	db_finalize(st);
 	return found && path[0];
 }
@@ -318,7 +318,7 @@ int notices_get(struct ctx *c, int64_t id, int64_t measure_at, struct notice *ou
 {
 	if (!c->actor && !c->system)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	villager_village(c, vpath);
 	int rc = load_notice(c, id, out, vpath);
 	if (rc)
@@ -370,7 +370,7 @@ int notices_list(struct ctx *c, const struct notice_query *q, struct notice **ou
 	const char *status = q->status ? q->status : manager ? "all" : "current";
 	if (!status_valid(status))
 		ctx_field(c, "status", "应为 current（当前）、ended（已过期）、withdrawn（已撤回）或 all（全部）");
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	bool villager = villager_village(c, vpath);
 	struct org_unit x = {0};
 	if (manager) {
@@ -476,7 +476,7 @@ int notices_unread(struct ctx *c, int64_t id, int64_t measure_at, int limit, int
 	*out = NULL;
 	if (!c->actor && !c->system)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	villager_village(c, vpath);
 	struct notice nt;
 	int rc = load_notice(c, id, &nt, vpath);
@@ -671,7 +671,7 @@ int notices_publish(struct ctx *c, const struct notice_input *in, int64_t *id)
  * see it but not change it, 409 when it was withdrawn. */
 static int load_for_change(struct ctx *c, int64_t id, struct notice *n, const char *what)
 {
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	villager_village(c, vpath);
 	int rc = load_notice(c, id, n, vpath);
 	if (rc)
@@ -808,7 +808,7 @@ int notices_read(struct ctx *c, int64_t id, bool *first, int64_t *read_at)
 	*read_at = 0;
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	villager_village(c, vpath);
 	struct notice n;
 	int rc = load_notice(c, id, &n, vpath);

@@ -54,7 +54,7 @@ struct notice {
 	int64_t id, unit_id;
 	char unit_name[ORG_NAME_MAX * 4 + 1];
 	char unit_kind[12];
-	char unit_path[160];
+	char unit_path[ORG_PATH_MAX];
 	int version_no;
 	const char *title, *body, *importance;
 	const char *summary;                  /* the body's start on one line */

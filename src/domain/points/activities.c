@@ -25,7 +25,7 @@
 	"LEFT JOIN activity_signups m ON m.activity_id = a.id AND m.household_id = ? "
 
 static void read_activity(const struct ctx *c, struct db_stmt *st, struct activity *a,
-			  char vpath[160])
+			  char vpath[ORG_PATH_MAX])
 {
 	memset(a, 0, sizeof(*a));
 	a->id = db_col_int(st, 0);
@@ -45,7 +45,7 @@ static void read_activity(const struct ctx *c, struct db_stmt *st, struct activi
 	a->created_by = db_col_int(st, 14);
 	a->created_at = db_col_int(st, 15);
 	str_copy(a->created_by_name, sizeof(a->created_by_name), db_col_text(st, 16));
-	str_copy(vpath, 160, db_col_text(st, 17));
+	str_copy(vpath, ORG_PATH_MAX, db_col_text(st, 17));
 	a->mine_signed_up = db_col_int(st, 18) != 0;
 	a->mine_resident_id = db_col_int(st, 19);
 	a->mine_checked_in = db_col_int(st, 20) != 0;
@@ -76,7 +76,7 @@ static int64_t mine_household(const struct ctx *c)
 }
 
 /* Loads an activity without access checks. */
-static int load_activity(struct ctx *c, int64_t id, struct activity *a, char vpath[160])
+static int load_activity(struct ctx *c, int64_t id, struct activity *a, char vpath[ORG_PATH_MAX])
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ?", "ii",
 				      mine_household(c), id);
@@ -98,7 +98,7 @@ static bool can_read(struct ctx *c, const struct activity *a, const char *vpath)
 
 int activities_get(struct ctx *c, int64_t id, struct activity *out)
 {
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	int rc = load_activity(c, id, out, vpath);
 	if (rc)
 		return rc;
@@ -142,7 +142,7 @@ int activities_list(struct ctx *c, int64_t village_id, int limit, int offset, st
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取活动");
 	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(limit > 0 ? limit : 1));
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	while (*out && *n < limit && (dbrc = db_step(st)) == DB_ROW) {
 		read_activity(c, st, &(*out)[*n], vpath);
 		(*out)[(*n)++].villager = hh != 0;
@@ -156,7 +156,7 @@ int activities_list(struct ctx *c, int64_t village_id, int limit, int offset, st
 int activities_signups(struct ctx *c, int64_t id, struct activity_signup **out, int *n)
 {
 	struct activity a;
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	*n = 0;
 	int rc = load_activity(c, id, &a, vpath);
 	if (rc)
@@ -283,7 +283,7 @@ int activities_create(struct ctx *c, const struct activity_input *in, int64_t *i
  * may read it. */
 static int load_for_villager(struct ctx *c, int64_t id, struct activity *a, const char *what)
 {
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	int rc = load_activity(c, id, a, vpath);
 	if (rc)
 		return rc;
@@ -441,7 +441,7 @@ static int check_window(struct ctx *c, const struct activity *a)
 int activities_checkin_code(struct ctx *c, int64_t id, char token[QRTOKEN_MAX], int64_t *expires)
 {
 	struct activity a;
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	token[0] = 0;
 	*expires = 0;
 	int rc = load_activity(c, id, &a, vpath);
@@ -560,7 +560,7 @@ int activities_checkin_token(struct ctx *c, const char *token, int64_t *activity
 	if (rc)
 		return rc;
 	struct activity a;
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	if ((rc = load_activity(c, *activity_id, &a, vpath))) {
 		if (rc != RC_NOT_FOUND)
 			return rc;
@@ -577,7 +577,7 @@ int activities_checkin_household(struct ctx *c, int64_t id, const char *househol
 				 int64_t resident_id, int64_t *household_id, int64_t *claim_id)
 {
 	struct activity a;
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	*household_id = *claim_id = 0;
 	int rc = load_activity(c, id, &a, vpath);
 	if (rc)

@@ -209,7 +209,7 @@ int ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t 
 		return ctx_field(c, "reason", "请填写更正原因");
 	struct ledger_draft d = {.in = {.ref_id = entry_id, .note = reason}};
 	struct ledger_input *in = &d.in;
-	char path[160] = "";
+	char path[ORG_PATH_MAX] = "";
 	struct db_stmt *st = db_query(c->db,
 		"SELECT l.village_id, l.household_id, COALESCE(l.resident_id, 0), l.source, "
 		"COALESCE(l.rule_id, 0), l.rule_name, l.category, l.spendable, l.honour, v.path "

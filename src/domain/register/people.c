@@ -211,7 +211,7 @@ int people_household_list(struct ctx *c, const struct household_query *q, struct
 {
 	const char *scopes[CTX_MAX_GRANTS];
 	int nscopes;
-	char unit_path[160];
+	char unit_path[ORG_PATH_MAX];
 	*n = 0;
 	*total = 0;
 	if (q->unit_id) {

@@ -25,7 +25,7 @@
  * none), for the access checks (access_can_household). */
 struct hh_place {
 	int64_t village_id;
-	char village[160], group[160], grid[160];
+	char village[ORG_PATH_MAX], group[ORG_PATH_MAX], grid[ORG_PATH_MAX];
 };
 #define HH_PATHS(pl) (&(struct hh_paths){(pl).village, (pl).group, (pl).grid})
 

@@ -24,7 +24,7 @@ static bool is_villager_of(const struct ctx *c, int64_t household_id)
 
 struct hh_info {
 	int64_t id, village_id;
-	char village_path[160];
+	char village_path[ORG_PATH_MAX];
 	char village_name[COUNTER_NAME_MAX];
 	char number[COUNTER_NAME_MAX];
 	char masked_name[COUNTER_NAME_MAX];
@@ -1294,7 +1294,7 @@ int counter_return(struct ctx *c, const struct return_input *in, int64_t *receip
 	"JOIN org_units v ON v.id = h.village_id LEFT JOIN users u ON u.id = r.clerk_id "                \
 	"LEFT JOIN receipts o ON o.id = r.original_id "
 
-static void read_receipt(struct db_stmt *st, struct receipt *r, char vpath[160])
+static void read_receipt(struct db_stmt *st, struct receipt *r, char vpath[ORG_PATH_MAX])
 {
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
@@ -1315,7 +1315,7 @@ static void read_receipt(struct db_stmt *st, struct receipt *r, char vpath[160])
 	r->created_at = db_col_int(st, 15);
 	if (!strcmp(r->kind, "sale"))
 		r->returnable_until = r->created_at + db_col_int(st, 16) * 86400;
-	str_copy(vpath, 160, db_col_text(st, 17));
+	str_copy(vpath, ORG_PATH_MAX, db_col_text(st, 17));
 }
 
 /* The lines (and for a sale, its returns) of a receipt. */
@@ -1356,7 +1356,7 @@ static int receipt_details(struct ctx *c, struct receipt *r)
 
 int counter_receipt_get(struct ctx *c, int64_t id, struct receipt *out)
 {
-	char vpath[160] = "";
+	char vpath[ORG_PATH_MAX] = "";
 	struct db_stmt *st = db_query(c->db, "SELECT " RECEIPT_COLS RECEIPT_FROM "WHERE r.id = ?", "i", id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取收据");
@@ -1403,7 +1403,7 @@ int counter_receipts_list(struct ctx *c, int64_t household_id, int limit, int of
 		db_finalize(st);
 		return ctx_db_fail(c, DB_ERROR, "读取收据");
 	}
-	char vpath[160];
+	char vpath[ORG_PATH_MAX];
 	while (*n < limit && db_step(st) == DB_ROW)
 		read_receipt(st, &(*out)[(*n)++], vpath);
 	db_finalize(st);

@@ -53,7 +53,7 @@ static bool in_list(const char *const *list, const char *s)
 }
 
 /* The villages a shop serves, by id, in request memory. */
-static int load_villages(struct ctx *c, int64_t shop_id, struct shop_village **out, char (**paths)[160], int *n)
+static int load_villages(struct ctx *c, int64_t shop_id, struct shop_village **out, char (**paths)[ORG_PATH_MAX], int *n)
 {
 	*n = 0;
 	*out = arena_alloc(c->arena, sizeof(**out) * SHOP_VILLAGES_MAX);
@@ -69,7 +69,7 @@ static int load_villages(struct ctx *c, int64_t shop_id, struct shop_village **o
 	while ((dbrc = db_step(st)) == DB_ROW && *n < SHOP_VILLAGES_MAX) {
 		(*out)[*n].id = db_col_int(st, 0);
 		str_copy((*out)[*n].name, sizeof((*out)[*n].name), db_col_text(st, 1));
-		str_copy((*paths)[*n], 160, db_col_text(st, 2));
+		str_copy((*paths)[*n], ORG_PATH_MAX, db_col_text(st, 2));
 		(*n)++;
 	}
 	db_finalize(st);
@@ -82,7 +82,7 @@ static bool can_in_scope(struct ctx *c, const struct shop *s, unsigned perm)
 	if (access_can(c, perm, s->unit_path))
 		return true;
 	struct shop_village *v;
-	char(*paths)[160];
+	char(*paths)[ORG_PATH_MAX];
 	int n;
 	if (load_villages(c, s->id, &v, &paths, &n))
 		return false;
@@ -408,7 +408,7 @@ int shop_update(struct ctx *c, int64_t id, const struct shop_patch *p)
 	snap_shop(&after, &s);
 	if (p->set_villages) {
 		struct shop_village *v;
-		char(*paths)[160];
+		char(*paths)[ORG_PATH_MAX];
 		int n;
 		rc = load_villages(c, id, &v, &paths, &n);
 		buf_adds(&before, ",\"village_ids\":[");
@@ -454,7 +454,7 @@ static int shop_fill(struct ctx *c, const struct shop *s, bool staff, struct sho
 	db_finalize(st);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? ctx_fail(c, RC_NOT_FOUND, "积分超市不存在") : ctx_db_fail(c, rc, "读取积分超市");
-	char(*paths)[160];
+	char(*paths)[ORG_PATH_MAX];
 	if ((rc = load_villages(c, s->id, &out->villages, &paths, &out->nvillages)))
 		return rc;
 	rc = closed_message(c, s, out->closed_message, sizeof(out->closed_message));

@@ -19,7 +19,7 @@
 struct shop {
 	int64_t id, unit_id;
 	char unit_kind[12];
-	char unit_path[160];
+	char unit_path[ORG_PATH_MAX];
 	char name[SHOP_NAME_MAX * 4 + 1];
 	char window_mode[12];      /* always, scheduled */
 	int return_days, preorder_hours;
