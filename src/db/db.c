@@ -1,7 +1,7 @@
 /* Engine dispatch and the convenience helpers of the database port. */
 #include "db/db_impl.h"
 
-int db_open(const char *url, struct db **out, char *err, size_t errlen)
+enum db_rc db_open(const char *url, struct db **out, char *err, size_t errlen)
 {
 	struct db *db = calloc(1, sizeof(*db));
 	if (!db) {
@@ -44,13 +44,13 @@ void db_close(struct db *db)
 
 enum db_engine db_engine(const struct db *db) { return db->engine; }
 const char *db_errmsg(const struct db *db) { return db->err; }
-int db_exec(struct db *db, const char *sql) { return db->ops->exec(db, sql); }
+enum db_rc db_exec(struct db *db, const char *sql) { return db->ops->exec(db, sql); }
 struct db_stmt *db_prepare(struct db *db, const char *sql) { return db->ops->prepare(db, sql); }
-int db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->db->ops->bind_int(st, i, v); }
-int db_bind_text(struct db_stmt *st, int i, const char *s) { return st->db->ops->bind_text(st, i, s); }
-int db_bind_null(struct db_stmt *st, int i) { return st->db->ops->bind_null(st, i); }
-int db_step(struct db_stmt *st) { return st->db->ops->step(st); }
-int db_reset(struct db_stmt *st) { return st->db->ops->reset(st); }
+enum db_rc db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->db->ops->bind_int(st, i, v); }
+enum db_rc db_bind_text(struct db_stmt *st, int i, const char *s) { return st->db->ops->bind_text(st, i, s); }
+enum db_rc db_bind_null(struct db_stmt *st, int i) { return st->db->ops->bind_null(st, i); }
+enum db_rc db_step(struct db_stmt *st) { return st->db->ops->step(st); }
+enum db_rc db_reset(struct db_stmt *st) { return st->db->ops->reset(st); }
 int db_columns(struct db_stmt *st) { return st->db->ops->columns(st); }
 bool db_col_null(struct db_stmt *st, int c) { return st->db->ops->col_null(st, c); }
 int64_t db_col_int(struct db_stmt *st, int c) { return st->db->ops->col_int(st, c); }
@@ -62,7 +62,7 @@ void db_finalize(struct db_stmt *st)
 		st->db->ops->finalize(st);
 }
 
-int db_begin(struct db *db)
+enum db_rc db_begin(struct db *db)
 {
 	if (db->tx)
 		return DB_ERROR;
@@ -72,7 +72,7 @@ int db_begin(struct db *db)
 	return rc;
 }
 
-int db_commit(struct db *db)
+enum db_rc db_commit(struct db *db)
 {
 	int rc = db->ops->exec(db, "COMMIT");
 	if (rc != DB_OK)
@@ -81,7 +81,7 @@ int db_commit(struct db *db)
 	return rc;
 }
 
-int db_rollback(struct db *db)
+enum db_rc db_rollback(struct db *db)
 {
 	db->tx = 0;
 	return db->ops->exec(db, "ROLLBACK");
@@ -147,7 +147,7 @@ static int run(struct db_stmt *st)
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-int db_run(struct db *db, const char *sql, const char *types, ...)
+enum db_rc db_run(struct db *db, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
@@ -156,7 +156,7 @@ int db_run(struct db *db, const char *sql, const char *types, ...)
 	return run(st);
 }
 
-int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
+enum db_rc db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
@@ -226,17 +226,17 @@ struct db_stmt *db_query_args(struct db *db, const char *sql, const struct db_ar
 	return st;
 }
 
-int db_run_args(struct db *db, const char *sql, const struct db_args *a)
+enum db_rc db_run_args(struct db *db, const char *sql, const struct db_args *a)
 {
 	return run(db_query_args(db, sql, a));
 }
 
-int db_get_int_args(struct db *db, int64_t *out, const char *sql, const struct db_args *a)
+enum db_rc db_get_int_args(struct db *db, int64_t *out, const char *sql, const struct db_args *a)
 {
 	return get_int(db_query_args(db, sql, a), out);
 }
 
-int db_ping(struct db *db)
+enum db_rc db_ping(struct db *db)
 {
 	int64_t one = 0;
 	return db_get_int(db, &one, "SELECT 1", "");

@@ -13,7 +13,7 @@ struct jobs_report {
 	int64_t preorders_lapsed; /* shop pre-orders lapsed, their stock put back */
 };
 
-int jobs_run(struct ctx *c);
-int jobs_run_report(struct ctx *c, struct jobs_report *out);
+enum result jobs_run(struct ctx *c);
+enum result jobs_run_report(struct ctx *c, struct jobs_report *out);
 
 #endif

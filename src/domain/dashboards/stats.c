@@ -192,7 +192,7 @@ static int participation(struct ctx *c, const struct org_unit *u, const char *li
 	return RC_OK;
 }
 
-int stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out)
+enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (unit_id <= 0)
@@ -293,7 +293,7 @@ static int register_units(struct ctx *c, const struct org_unit *u, const char *l
 	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计入住率");
 }
 
-int stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out)
+enum result stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (unit_id <= 0)

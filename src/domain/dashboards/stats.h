@@ -43,7 +43,7 @@ struct stats_points {
 /* Points statistics of a village, town or county for a period ("2026-11", "2026-Q4",
  * "2026"; Asia/Shanghai), by the time entries were written to the ledger. Needs
  * P_REGISTER_READ on the unit. */
-int stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out);
+enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out);
 
 /* ---- the register: registered share 入住率 ---- */
 
@@ -68,6 +68,6 @@ struct stats_register {
 /* The registered share of a county, town, village or group now: a household counts
  * when an account with status 'active' is linked (users.resident_id) to one of its
  * residents. Needs P_REGISTER_READ on the unit; errors on field "unit_id". */
-int stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out);
+enum result stats_register(struct ctx *c, int64_t unit_id, struct stats_register *out);
 
 #endif

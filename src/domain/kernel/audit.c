@@ -52,7 +52,7 @@ static void entry_hash(int64_t unit, int64_t seq, int64_t actor, int64_t at, con
 	buf_release(&b);
 }
 
-int audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
+enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
 		 const char *action, const char *before, const char *after)
 {
 	int rc = db_run(c->db, "INSERT INTO audit_heads (unit_id, seq, hash) VALUES (?, 0, ?) "
@@ -86,7 +86,7 @@ int audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
 }
 
-int audit_verify(struct ctx *c, struct audit_report *r)
+enum result audit_verify(struct ctx *c, struct audit_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct db_stmt *st = db_query(c->db,

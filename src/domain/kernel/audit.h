@@ -19,7 +19,7 @@ void audit_snap_end(struct buf *b);
 
 /* Appends one entry to unit_id's chain. Call inside the change's transaction. before
  * and after are snapshots ("{}" for none). */
-int audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
+enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
 		 const char *action, const char *before, const char *after);
 
 struct audit_report {
@@ -30,6 +30,6 @@ struct audit_report {
 };
 
 /* Recomputes every chain. RC_OK with report->broken telling the outcome. */
-int audit_verify(struct ctx *c, struct audit_report *report);
+enum result audit_verify(struct ctx *c, struct audit_report *report);
 
 #endif

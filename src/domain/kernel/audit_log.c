@@ -3,7 +3,7 @@
 #include "domain/kernel/audit_log.h"
 #include "domain/kernel/org.h"
 
-int audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **out, int *n,
+enum result audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **out, int *n,
 	       int64_t *total)
 {
 	struct org_unit u;

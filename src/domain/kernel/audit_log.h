@@ -19,7 +19,7 @@ struct audit_query {
 	int limit, offset;
 };
 
-int audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **out, int *n,
+enum result audit_list(struct ctx *c, const struct audit_query *q, struct audit_entry **out, int *n,
 	       int64_t *total);
 
 #endif

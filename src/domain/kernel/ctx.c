@@ -5,7 +5,7 @@
 #include "util/log.h"
 #include "util/utf8.h"
 
-int ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
+enum result ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -15,7 +15,7 @@ int ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
 	return code;
 }
 
-int ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
+enum result ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
 {
 	c->err.code = RC_INVALID;
 	if (!c->err.message[0])
@@ -34,7 +34,7 @@ int ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
 	return RC_INVALID;
 }
 
-int ctx_check_fields(struct ctx *c)
+enum result ctx_check_fields(struct ctx *c)
 {
 	return c->err.nfields ? RC_INVALID : RC_OK;
 }
@@ -63,7 +63,7 @@ void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t 
 	}
 }
 
-int ctx_db_fail(struct ctx *c, int dbrc, const char *what)
+enum result ctx_db_fail(struct ctx *c, enum db_rc dbrc, const char *what)
 {
 	if (dbrc == DB_CONSTRAINT)
 		return ctx_fail(c, RC_CONFLICT, "%s：与已有记录冲突", what);
@@ -73,13 +73,13 @@ int ctx_db_fail(struct ctx *c, int dbrc, const char *what)
 	return ctx_fail(c, RC_INTERNAL, "数据库错误，请稍后重试");
 }
 
-int ctx_begin(struct ctx *c)
+enum result ctx_begin(struct ctx *c)
 {
 	int rc = db_begin(c->db);
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "开始事务");
 }
 
-int ctx_end(struct ctx *c, int rc)
+enum result ctx_end(struct ctx *c, int rc)
 {
 	if (rc != RC_OK) {
 		db_rollback(c->db);

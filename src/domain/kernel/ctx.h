@@ -71,13 +71,13 @@ struct ctx {
 };
 
 /* Sets the result and message; returns the code so callers can `return ctx_fail(…)`. */
-int ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
+enum result ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Adds a field error (code becomes RC_INVALID); returns RC_INVALID. */
-int ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
+enum result ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* RC_INVALID when any field error was added, else RC_OK. */
-int ctx_check_fields(struct ctx *c);
+enum result ctx_check_fields(struct ctx *c);
 /* Forgets a failure (code and message), so that a failed lookup can be reported as a
  * field error instead; field errors added before are kept. */
 void ctx_clear(struct ctx *c);
@@ -97,10 +97,10 @@ enum {
 void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t max, int flags,
 		    const char *label);
 /* Maps a database error to a result (constraint → conflict, else internal). */
-int ctx_db_fail(struct ctx *c, int dbrc, const char *what);
+enum result ctx_db_fail(struct ctx *c, enum db_rc dbrc, const char *what);
 /* Begins a write transaction, mapping failures. */
-int ctx_begin(struct ctx *c);
+enum result ctx_begin(struct ctx *c);
 /* Commits when rc is RC_OK, else rolls back; returns the final result. */
-int ctx_end(struct ctx *c, int rc);
+enum result ctx_end(struct ctx *c, int rc);
 
 #endif

@@ -169,14 +169,14 @@ static int read_row(struct ctx *c, const char *hash, struct file_info *out)
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取文件");
 }
 
-int files_info(struct ctx *c, const char *hash, struct file_info *out)
+enum result files_info(struct ctx *c, const char *hash, struct file_info *out)
 {
 	if (!files_hash_valid(hash))
 		return ctx_fail(c, RC_NOT_FOUND, "文件不存在");
 	return read_row(c, hash, out);
 }
 
-int files_store(struct ctx *c, const void *data, size_t len, struct file_info *out)
+enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out)
 {
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
@@ -225,7 +225,7 @@ int files_store(struct ctx *c, const void *data, size_t len, struct file_info *o
 	return ctx_end(c, rc);
 }
 
-int files_read(struct ctx *c, const char *hash, struct file_info *info, const void **data,
+enum result files_read(struct ctx *c, const char *hash, struct file_info *info, const void **data,
 	       size_t *len)
 {
 	int rc = files_info(c, hash, info);

@@ -31,14 +31,14 @@ bool files_hash_valid(const char *hash);
  * are already stored changes nothing and returns the existing row. A new file is
  * audited (object "file") in the chain of the actor's village (their household's, or
  * that of their first role's unit). Its own transaction. */
-int files_store(struct ctx *c, const void *data, size_t len, struct file_info *out);
+enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out);
 
 /* The row of a stored file, no access check; RC_NOT_FOUND when unknown. */
-int files_info(struct ctx *c, const char *hash, struct file_info *out);
+enum result files_info(struct ctx *c, const char *hash, struct file_info *out);
 
 /* Reads a stored file into request memory (c->arena), no access check: the caller
  * decides who may see it. RC_NOT_FOUND when the row or the bytes are missing. */
-int files_read(struct ctx *c, const char *hash, struct file_info *info, const void **data,
+enum result files_read(struct ctx *c, const char *hash, struct file_info *info, const void **data,
 	       size_t *len);
 
 #endif

@@ -56,24 +56,24 @@ static int get_where(struct ctx *c, const char *sql, const char *types, const vo
 	return ctx_db_fail(c, rc, "读取单位");
 }
 
-int org_households(struct ctx *c, struct org_unit *u)
+enum result org_households(struct ctx *c, struct org_unit *u)
 {
 	int rc = db_get_int(c->db, &u->households, "SELECT " HOUSEHOLDS_OF("o") " FROM org_units o WHERE o.id = ?",
 			    "i", u->id);
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "读取单位");
 }
 
-int org_get(struct ctx *c, int64_t id, struct org_unit *out)
+enum result org_get(struct ctx *c, int64_t id, struct org_unit *out)
 {
 	return get_where(c, "SELECT " UNIT_COLS " FROM org_units WHERE id = ?", "i", &id, out, false);
 }
 
-int org_find(struct ctx *c, int64_t id, struct org_unit *out)
+enum result org_find(struct ctx *c, int64_t id, struct org_unit *out)
 {
 	return get_where(c, "SELECT " UNIT_COLS " FROM org_units WHERE id = ?", "i", &id, out, true);
 }
 
-int org_get_by_code(struct ctx *c, const char *code, struct org_unit *out)
+enum result org_get_by_code(struct ctx *c, const char *code, struct org_unit *out)
 {
 	return get_where(c, "SELECT " UNIT_COLS " FROM org_units WHERE code = ?", "t", code, out, false);
 }
@@ -105,7 +105,7 @@ static void snap(struct buf *b, const struct org_input *in, const char *name)
 	audit_snap_end(b);
 }
 
-int org_create(struct ctx *c, const struct org_input *in, int64_t *id)
+enum result org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 {
 	int k = kind_index(in->kind);
 	if (k < 0)
@@ -181,7 +181,7 @@ int org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 	return ctx_end(c, rc);
 }
 
-int org_rename(struct ctx *c, int64_t id, const char *name)
+enum result org_rename(struct ctx *c, int64_t id, const char *name)
 {
 	check_name(c, "name", name);
 	if (ctx_check_fields(c))
@@ -208,7 +208,7 @@ int org_rename(struct ctx *c, int64_t id, const char *name)
 	return ctx_end(c, rc);
 }
 
-int org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
+enum result org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
 {
 	struct org_unit parent = {.path = "/"};
 	if (parent_id) {

@@ -19,13 +19,13 @@ struct org_unit {
 };
 
 /* Reads one unit; no access check (units are not secret: names appear on public pages). */
-int org_get(struct ctx *c, int64_t id, struct org_unit *out);
+enum result org_get(struct ctx *c, int64_t id, struct org_unit *out);
 /* The same, quiet: RC_NOT_FOUND leaves ctx->err alone, for callers that probe and report
  * a missing unit their own way (usually as a field error). */
-int org_find(struct ctx *c, int64_t id, struct org_unit *out);
+enum result org_find(struct ctx *c, int64_t id, struct org_unit *out);
 /* Fills u->households: the households in the unit's subtree. */
-int org_households(struct ctx *c, struct org_unit *u);
-int org_get_by_code(struct ctx *c, const char *code, struct org_unit *out);
+enum result org_households(struct ctx *c, struct org_unit *u);
+enum result org_get_by_code(struct ctx *c, const char *code, struct org_unit *out);
 /* The unit whose audit chain records changes to things in this unit: the village for
  * a group, else the unit itself. */
 int64_t org_chain_unit(const struct org_unit *u);
@@ -41,10 +41,10 @@ struct org_input {
 
 /* Creates a unit under parent (kind must be the parent's child kind). Needs
  * P_ORG_WRITE on the parent (a cadre may add groups and grids to their village). */
-int org_create(struct ctx *c, const struct org_input *in, int64_t *id);
-int org_rename(struct ctx *c, int64_t id, const char *name);
+enum result org_create(struct ctx *c, const struct org_input *in, int64_t *id);
+enum result org_rename(struct ctx *c, int64_t id, const char *name);
 /* The children of a unit (or the counties when parent_id is 0), each with its count of
  * households. Units are listed to anyone logged in whose scope touches the parent. */
-int org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n);
+enum result org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n);
 
 #endif

@@ -20,7 +20,7 @@ void qrtoken_sign(const struct ctx *c, const char *kind, int64_t id, int64_t exp
 	snprintf(out, QRTOKEN_MAX, "%s.%s", body, mac);
 }
 
-int qrtoken_verify(struct ctx *c, const char *field, const char *kind, const char *token,
+enum result qrtoken_verify(struct ctx *c, const char *field, const char *kind, const char *token,
 		   int64_t max_ttl, int64_t *id, int64_t *expires)
 {
 	*id = 0;

@@ -18,7 +18,7 @@ void qrtoken_sign(const struct ctx *c, const char *kind, int64_t id, int64_t exp
  * how far in the future a genuine token can expire. Sets *id and *expires. On failure
  * adds a field error to `field` (forged or malformed: "无效"; expired: "已过期") and
  * returns RC_INVALID. */
-int qrtoken_verify(struct ctx *c, const char *field, const char *kind, const char *token,
+enum result qrtoken_verify(struct ctx *c, const char *field, const char *kind, const char *token,
 		   int64_t max_ttl, int64_t *id, int64_t *expires);
 
 #endif

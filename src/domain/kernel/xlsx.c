@@ -16,7 +16,7 @@ void export_minute(int64_t t, char out[17])
 	snprintf(out, 17, "%04d-%02d-%02d %02d:%02d", cv.year, cv.month, cv.day, cv.hour, cv.min);
 }
 
-int xlsx_open(struct ctx *c, struct xlsx *x, bool big)
+enum result xlsx_open(struct ctx *c, struct xlsx *x, bool big)
 {
 	memset(x, 0, sizeof(*x));
 	const char *dir = getenv("TMPDIR");
@@ -46,7 +46,7 @@ int xlsx_open(struct ctx *c, struct xlsx *x, bool big)
 }
 
 /* Closes the workbook and reads the file back into out. */
-int xlsx_finish(struct ctx *c, struct xlsx *x, struct export_file *out)
+enum result xlsx_finish(struct ctx *c, struct xlsx *x, struct export_file *out)
 {
 	int rc = RC_OK;
 	if (workbook_close(x->wb) != LXW_NO_ERROR) {
@@ -108,7 +108,7 @@ void export_period_text(char *out, size_t len, const char *from, const char *to)
 }
 
 /* Parses the optional dates into [start, end) instants; field errors name from and to. */
-int export_period_bounds(struct ctx *c, const char *from, const char *to, bool required, int64_t *start,
+enum result export_period_bounds(struct ctx *c, const char *from, const char *to, bool required, int64_t *start,
 			 int64_t *end)
 {
 	int64_t fd = 0, td = 0;

@@ -29,9 +29,9 @@ struct xlsx {
 };
 
 /* big: write row by row through temporary files (constant memory). */
-int xlsx_open(struct ctx *c, struct xlsx *x, bool big);
+enum result xlsx_open(struct ctx *c, struct xlsx *x, bool big);
 /* Closes the workbook and reads the file back into out; the file is removed. */
-int xlsx_finish(struct ctx *c, struct xlsx *x, struct export_file *out);
+enum result xlsx_finish(struct ctx *c, struct xlsx *x, struct export_file *out);
 /* Abandons a workbook after an error (the file is written, then removed). */
 void xlsx_abort(struct xlsx *x);
 /* Row 0 of ws: the NULL-ended column titles, with widths; the row is frozen. */
@@ -43,7 +43,7 @@ void xlsx_info_sheet(struct xlsx *x, const char *const (*lines)[2], size_t n);
 void export_minute(int64_t t, char out[17]);
 /* Parses the optional dates from and to (YYYY-MM-DD, Asia/Shanghai, both included) into
  * the instants [start, end); 0 for an open end. Field errors name "from" and "to". */
-int export_period_bounds(struct ctx *c, const char *from, const char *to, bool required, int64_t *start,
+enum result export_period_bounds(struct ctx *c, const char *from, const char *to, bool required, int64_t *start,
 			 int64_t *end);
 /* "2026-01-01 至 2026-03-31", "… 起", "截至 …" or "全部". */
 void export_period_text(char *out, size_t len, const char *from, const char *to);

@@ -314,7 +314,7 @@ static int load_versions(struct ctx *c, struct notice *n)
 	return RC_OK;
 }
 
-int notices_get(struct ctx *c, int64_t id, int64_t measure_at, struct notice *out)
+enum result notices_get(struct ctx *c, int64_t id, int64_t measure_at, struct notice *out)
 {
 	if (!c->actor && !c->system)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
@@ -357,7 +357,7 @@ static const char *status_where(const char *status, struct db_args *q, int64_t n
 	return "1 = 1";
 }
 
-int notices_list(struct ctx *c, const struct notice_query *q, struct notice **out, int *n,
+enum result notices_list(struct ctx *c, const struct notice_query *q, struct notice **out, int *n,
 		 int64_t *total, int64_t *unread)
 {
 	*n = 0;
@@ -468,7 +468,7 @@ int notices_list(struct ctx *c, const struct notice_query *q, struct notice **ou
 	return RC_OK;
 }
 
-int notices_unread(struct ctx *c, int64_t id, int64_t measure_at, int limit, int offset,
+enum result notices_unread(struct ctx *c, int64_t id, int64_t measure_at, int limit, int offset,
 		   struct notice_household **out, int *n, int64_t *total, struct notice_stats *stats)
 {
 	*n = 0;
@@ -645,7 +645,7 @@ static int insert_notice(struct ctx *c, const struct org_unit *u, const char *ti
 	return rc;
 }
 
-int notices_publish(struct ctx *c, const struct notice_input *in, int64_t *id)
+enum result notices_publish(struct ctx *c, const struct notice_input *in, int64_t *id)
 {
 	int64_t ends_at;
 	check_input(c, in, true, &ends_at);
@@ -748,7 +748,7 @@ static int revise(struct ctx *c, const struct notice *n, const struct revision *
 	return rc;
 }
 
-int notices_revise(struct ctx *c, int64_t id, const struct notice_input *in)
+enum result notices_revise(struct ctx *c, int64_t id, const struct notice_input *in)
 {
 	int64_t ends_at;
 	check_input(c, in, false, &ends_at);
@@ -767,7 +767,7 @@ int notices_revise(struct ctx *c, int64_t id, const struct notice_input *in)
 	return ctx_end(c, revise(c, &n, &r, c->actor ? c->actor->user_id : n.published_by, c->now));
 }
 
-int notices_withdraw(struct ctx *c, int64_t id, const char *reason)
+enum result notices_withdraw(struct ctx *c, int64_t id, const char *reason)
 {
 	ctx_check_text(c, "reason", reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED, "撤回理由");
 	if (reason && reason[0] && blank(reason))
@@ -802,7 +802,7 @@ int notices_withdraw(struct ctx *c, int64_t id, const char *reason)
 	return ctx_end(c, rc);
 }
 
-int notices_read(struct ctx *c, int64_t id, bool *first, int64_t *read_at)
+enum result notices_read(struct ctx *c, int64_t id, bool *first, int64_t *read_at)
 {
 	*first = false;
 	*read_at = 0;
@@ -859,7 +859,7 @@ static int demo_author(struct ctx *c, const struct org_unit *v, int64_t *author)
 	return RC_OK;
 }
 
-int notices_seed(struct ctx *c, int64_t village_id, int64_t author_id, const struct notice_seed *seeds, size_t nseeds)
+enum result notices_seed(struct ctx *c, int64_t village_id, int64_t author_id, const struct notice_seed *seeds, size_t nseeds)
 {
 	struct org_unit v;
 	int rc = org_get(c, village_id, &v);
@@ -886,8 +886,10 @@ int notices_seed(struct ctx *c, int64_t village_id, int64_t author_id, const str
 			struct revision r = {.title = d->title, .importance = d->importance, .ends_at = ends,
 					     .reason = d->revise_reason,
 					     .body = arena_printf(c->arena, "%s\n%s村民委员会", d->revised_body, v.name)};
-			rc = r.body ? revise(c, &n, &r, author_id, c->now - (int64_t)d->revised_days_ago * 86400)
-				    : ctx_fail(c, RC_INTERNAL, "内存不足");
+			if (r.body)
+				rc = revise(c, &n, &r, author_id, c->now - (int64_t)d->revised_days_ago * 86400);
+			else
+				rc = ctx_fail(c, RC_INTERNAL, "内存不足");
 		}
 	}
 	return ctx_end(c, rc);

@@ -89,22 +89,22 @@ struct notice_input {
 
 /* Publishes a notice (P_NOTICE_WRITE on the unit). Field errors name unit_id, title,
  * body, importance, ends_on. */
-int notices_publish(struct ctx *c, const struct notice_input *in, int64_t *id);
+enum result notices_publish(struct ctx *c, const struct notice_input *in, int64_t *id);
 /* Revises a notice that is not withdrawn (P_NOTICE_WRITE on its unit): a new version
  * with the changed fields and the reason. Nothing changed is refused (RC_INVALID). */
-int notices_revise(struct ctx *c, int64_t id, const struct notice_input *in);
+enum result notices_revise(struct ctx *c, int64_t id, const struct notice_input *in);
 /* Withdraws a notice (P_NOTICE_WRITE on its unit) with a reason; RC_CONFLICT when it
  * was withdrawn already. */
-int notices_withdraw(struct ctx *c, int64_t id, const char *reason);
+enum result notices_withdraw(struct ctx *c, int64_t id, const char *reason);
 
 /* Records the actor's read receipt (a villager whose village the notice covers);
  * *first tells whether this was the first read. */
-int notices_read(struct ctx *c, int64_t id, bool *first, int64_t *read_at);
+enum result notices_read(struct ctx *c, int64_t id, bool *first, int64_t *read_at);
 
 /* One notice with its versions, for a villager it covers or a manager. measure_unit:
  * where to measure the awareness rate (0 = the deeper of the notice's unit and the
  * manager's first related grant). RC_NOT_FOUND when the actor may not see it. */
-int notices_get(struct ctx *c, int64_t id, int64_t measure_unit, struct notice *out);
+enum result notices_get(struct ctx *c, int64_t id, int64_t measure_unit, struct notice *out);
 
 struct notice_query {
 	int64_t unit_id;      /* manager: notices of this unit, above it and below it, with
@@ -116,7 +116,7 @@ struct notice_query {
 
 /* A page of notices, newest first. *unread: for a villager, their current notices not
  * read yet (else 0). */
-int notices_list(struct ctx *c, const struct notice_query *q, struct notice **out, int *n,
+enum result notices_list(struct ctx *c, const struct notice_query *q, struct notice **out, int *n,
 		 int64_t *total, int64_t *unread);
 
 struct notice_household {
@@ -126,7 +126,7 @@ struct notice_household {
 
 /* The households of the measuring unit (as notices_get) where nobody read the notice,
  * by village and number. Needs P_REGISTER_READ there. */
-int notices_unread(struct ctx *c, int64_t id, int64_t measure_unit, int limit, int offset,
+enum result notices_unread(struct ctx *c, int64_t id, int64_t measure_unit, int limit, int offset,
 		   struct notice_household **out, int *n, int64_t *total, struct notice_stats *stats);
 
 /* The last day ("YYYY-MM-DD") of a notice that stops being current at ends_at, or ""
@@ -149,7 +149,7 @@ struct notice_seed {
 	const char *revised_body;
 };
 
-int notices_seed(struct ctx *c, int64_t village_id, int64_t author_id, const struct notice_seed *seeds,
+enum result notices_seed(struct ctx *c, int64_t village_id, int64_t author_id, const struct notice_seed *seeds,
 		 size_t nseeds);
 
 #endif

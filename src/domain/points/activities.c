@@ -96,7 +96,7 @@ static bool can_read(struct ctx *c, const struct activity *a, const char *vpath)
 	return access_can(c, P_REGISTER_READ, vpath) || is_villager_of(c, a->village_id);
 }
 
-int activities_get(struct ctx *c, int64_t id, struct activity *out)
+enum result activities_get(struct ctx *c, int64_t id, struct activity *out)
 {
 	char vpath[ORG_PATH_MAX];
 	int rc = load_activity(c, id, out, vpath);
@@ -112,7 +112,7 @@ int activities_get(struct ctx *c, int64_t id, struct activity *out)
 	return RC_OK;
 }
 
-int activities_list(struct ctx *c, int64_t village_id, int limit, int offset, struct activity **out,
+enum result activities_list(struct ctx *c, int64_t village_id, int limit, int offset, struct activity **out,
 		    int *n, int64_t *total)
 {
 	*n = 0;
@@ -153,7 +153,7 @@ int activities_list(struct ctx *c, int64_t village_id, int limit, int offset, st
 	return dbrc == DB_ERROR || dbrc == DB_BUSY ? ctx_db_fail(c, dbrc, "读取活动") : RC_OK;
 }
 
-int activities_signups(struct ctx *c, int64_t id, struct activity_signup **out, int *n)
+enum result activities_signups(struct ctx *c, int64_t id, struct activity_signup **out, int *n)
 {
 	struct activity a;
 	char vpath[ORG_PATH_MAX];
@@ -195,7 +195,7 @@ int activities_signups(struct ctx *c, int64_t id, struct activity_signup **out, 
 
 /* ---- creating ---- */
 
-int activities_create(struct ctx *c, const struct activity_input *in, int64_t *id)
+enum result activities_create(struct ctx *c, const struct activity_input *in, int64_t *id)
 {
 	ctx_check_text(c, "title", in->title, ACTIVITY_TITLE_MAX, CTX_TEXT_REQUIRED, "活动名称");
 	ctx_check_text(c, "place", in->place, ACTIVITY_PLACE_MAX, CTX_TEXT_OPTIONAL, "地点");
@@ -331,7 +331,7 @@ static int resident_of(struct ctx *c, int64_t resident_id, int64_t household_id)
 	return RC_OK;
 }
 
-int activities_signup(struct ctx *c, int64_t id, int64_t resident_id)
+enum result activities_signup(struct ctx *c, int64_t id, int64_t resident_id)
 {
 	struct activity a;
 	int rc = load_for_villager(c, id, &a, "报名");
@@ -374,7 +374,7 @@ int activities_signup(struct ctx *c, int64_t id, int64_t resident_id)
 	return ctx_end(c, rc);
 }
 
-int activities_cancel(struct ctx *c, int64_t id)
+enum result activities_cancel(struct ctx *c, int64_t id)
 {
 	struct activity a;
 	int rc = load_for_villager(c, id, &a, "取消报名");
@@ -438,7 +438,7 @@ static int check_window(struct ctx *c, const struct activity *a)
 	return RC_OK;
 }
 
-int activities_checkin_code(struct ctx *c, int64_t id, char token[QRTOKEN_MAX], int64_t *expires)
+enum result activities_checkin_code(struct ctx *c, int64_t id, char token[QRTOKEN_MAX], int64_t *expires)
 {
 	struct activity a;
 	char vpath[ORG_PATH_MAX];
@@ -551,7 +551,7 @@ static int checkin(struct ctx *c, const struct activity *a, int64_t household_id
 	return ctx_end(c, rc);
 }
 
-int activities_checkin_token(struct ctx *c, const char *token, int64_t *activity_id,
+enum result activities_checkin_token(struct ctx *c, const char *token, int64_t *activity_id,
 			     int64_t *household_id, int64_t *claim_id)
 {
 	int64_t expires;
@@ -573,7 +573,7 @@ int activities_checkin_token(struct ctx *c, const char *token, int64_t *activity
 	return checkin(c, &a, *household_id, c->actor->resident_id, "activity_code", claim_id);
 }
 
-int activities_checkin_household(struct ctx *c, int64_t id, const char *household_code,
+enum result activities_checkin_household(struct ctx *c, int64_t id, const char *household_code,
 				 int64_t resident_id, int64_t *household_id, int64_t *claim_id)
 {
 	struct activity a;

@@ -75,30 +75,30 @@ struct activity_signup {
  * after it starts, in the future, and last at most ACTIVITY_SPAN_MAX; capacity
  * 1..ACTIVITY_CAPACITY_MAX. Field errors name village_id, rule_id, title, place,
  * starts_at, ends_at, capacity. */
-int activities_create(struct ctx *c, const struct activity_input *in, int64_t *id);
+enum result activities_create(struct ctx *c, const struct activity_input *in, int64_t *id);
 
 /* Activities of a village, latest start first: for its villagers and for readers of
  * the village (P_REGISTER_READ). village_id 0 = the villager's own village. */
-int activities_list(struct ctx *c, int64_t village_id, int limit, int offset, struct activity **out,
+enum result activities_list(struct ctx *c, int64_t village_id, int limit, int offset, struct activity **out,
 		    int *n, int64_t *total);
-int activities_get(struct ctx *c, int64_t id, struct activity *out);
+enum result activities_get(struct ctx *c, int64_t id, struct activity *out);
 /* The sign-ups, for readers of the village (not for villagers). */
-int activities_signups(struct ctx *c, int64_t id, struct activity_signup **out, int *n);
+enum result activities_signups(struct ctx *c, int64_t id, struct activity_signup **out, int *n);
 
 /* A villager signs up a member of their household (resident_id 0 = themselves). */
-int activities_signup(struct ctx *c, int64_t id, int64_t resident_id);
+enum result activities_signup(struct ctx *c, int64_t id, int64_t resident_id);
 /* A villager cancels their household's sign-up before the start. */
-int activities_cancel(struct ctx *c, int64_t id);
+enum result activities_cancel(struct ctx *c, int64_t id);
 
 /* The current check-in code (P_POINTS_ADMIN on the village), during the check-in
  * window. Requests within the same ACTIVITY_CODE_STEP get the same code. */
-int activities_checkin_code(struct ctx *c, int64_t id, char token[QRTOKEN_MAX], int64_t *expires);
+enum result activities_checkin_code(struct ctx *c, int64_t id, char token[QRTOKEN_MAX], int64_t *expires);
 /* (a) A villager checks their household in with the code they scanned (field "token"). */
-int activities_checkin_token(struct ctx *c, const char *token, int64_t *activity_id,
+enum result activities_checkin_token(struct ctx *c, const char *token, int64_t *activity_id,
 			     int64_t *household_id, int64_t *claim_id);
 /* (b) A cadre (P_POINTS_ADMIN) checks in the household whose code they scanned (field
  * "household_code"); resident_id (0 = not named) picks the member for a walk-in. */
-int activities_checkin_household(struct ctx *c, int64_t id, const char *household_code,
+enum result activities_checkin_household(struct ctx *c, int64_t id, const char *household_code,
 				 int64_t resident_id, int64_t *household_id, int64_t *claim_id);
 
 #endif

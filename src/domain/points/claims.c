@@ -191,7 +191,7 @@ static int insert_approved(struct ctx *c, int64_t village_id, int64_t household_
 	return rc;
 }
 
-int claims_insert_approved(struct ctx *c, int64_t village_id, int64_t household_id,
+enum result claims_insert_approved(struct ctx *c, int64_t village_id, int64_t household_id,
 			   int64_t resident_id, const char *source, const struct point_rule *rule,
 			   const char *occurred_on, const char *description, int64_t activity_id,
 			   int64_t *claim_id)
@@ -227,7 +227,7 @@ static void check_photos(struct ctx *c, const struct claim_input *in)
 	}
 }
 
-int claims_create(struct ctx *c, const struct claim_input *in, int64_t *id)
+enum result claims_create(struct ctx *c, const struct claim_input *in, int64_t *id)
 {
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
@@ -430,7 +430,7 @@ static int load_details(struct ctx *c, struct claim *o, const struct hh_place *a
 	return RC_OK;
 }
 
-int claims_get(struct ctx *c, int64_t id, struct claim *out)
+enum result claims_get(struct ctx *c, int64_t id, struct claim *out)
 {
 	struct hh_place at;
 	int rc = load_claim(c, id, out, &at);
@@ -441,7 +441,7 @@ int claims_get(struct ctx *c, int64_t id, struct claim *out)
 	return load_details(c, out, &at);
 }
 
-int claims_photo(struct ctx *c, int64_t claim_id, int n, char mime[16], const void **data, size_t *len)
+enum result claims_photo(struct ctx *c, int64_t claim_id, int n, char mime[16], const void **data, size_t *len)
 {
 	struct claim cl;
 	struct hh_place at;
@@ -467,7 +467,7 @@ int claims_photo(struct ctx *c, int64_t claim_id, int n, char mime[16], const vo
 	return RC_OK;
 }
 
-int claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, int *n, int64_t *total)
+enum result claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, int *n, int64_t *total)
 {
 	*n = 0;
 	*total = 0;
@@ -567,7 +567,7 @@ int claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, 
 
 /* ---- review ---- */
 
-int claims_review(struct ctx *c, int64_t id, bool approve, const char *reason)
+enum result claims_review(struct ctx *c, int64_t id, bool approve, const char *reason)
 {
 	if (!c->actor && !c->system)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
@@ -644,7 +644,7 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int claims_award(struct ctx *c, const struct award_input *in, struct award_result *out)
+enum result claims_award(struct ctx *c, const struct award_input *in, struct award_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!c->actor)

@@ -18,7 +18,7 @@
 /* Inside the caller's transaction: inserts an approved record (source "award",
  * "deduction" or "activity") and posts it to 公示; no access check. The actor
  * (c->actor, required) is its author, and for awards and deductions its reviewer. */
-int claims_insert_approved(struct ctx *c, int64_t village_id, int64_t household_id,
+enum result claims_insert_approved(struct ctx *c, int64_t village_id, int64_t household_id,
 			   int64_t resident_id, const char *source, const struct point_rule *rule,
 			   const char *occurred_on, const char *description, int64_t activity_id,
 			   int64_t *claim_id);
@@ -39,7 +39,7 @@ struct claim_input {
  * village) for a household in scope (self-report or grid-worker rules). Checks the
  * member, the date, the photos (required by the rule → at least one) and the rule's
  * validity and cap (rules_check_use); every field error at once. Audited. */
-int claims_create(struct ctx *c, const struct claim_input *in, int64_t *id);
+enum result claims_create(struct ctx *c, const struct claim_input *in, int64_t *id);
 
 struct claim_photo {
 	int ord;                   /* 1-based, as served at …/photos/:n */
@@ -76,7 +76,7 @@ struct claim {
 /* One claim with its photos and objections: for the villager of its household, its
  * author, and readers (P_REGISTER_READ) or reviewers of its household's group or
  * village; RC_NOT_FOUND for anyone else. */
-int claims_get(struct ctx *c, int64_t id, struct claim *out);
+enum result claims_get(struct ctx *c, int64_t id, struct claim *out);
 
 struct claim_query {
 	int64_t village_id, household_id;   /* optional filters, 0 = any */
@@ -88,18 +88,18 @@ struct claim_query {
 };
 
 /* Claims visible to the actor (as claims_get), newest first (the queue oldest first). */
-int claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, int *n,
+enum result claims_list(struct ctx *c, const struct claim_query *q, struct claim **out, int *n,
 		int64_t *total);
 
 /* Reviews a pending claim: P_POINTS_REVIEW on its household's group or village; never
  * a claim of the reviewer's own household or one they submitted (RC_FORBIDDEN).
  * Rejecting needs a reason. Approving posts it to 公示; a claim that was objected to
  * has its open objections decided with the same reason. One transaction, audited. */
-int claims_review(struct ctx *c, int64_t id, bool approve, const char *reason);
+enum result claims_review(struct ctx *c, int64_t id, bool approve, const char *reason);
 
 /* A photo of a claim (n from 1) for whoever may see the claim (claims_get), else
  * RC_NOT_FOUND. The bytes live in request memory. */
-int claims_photo(struct ctx *c, int64_t claim_id, int n, char mime[16], const void **data,
+enum result claims_photo(struct ctx *c, int64_t claim_id, int n, char mime[16], const void **data,
 		 size_t *len);
 
 struct award_input {
@@ -122,6 +122,6 @@ struct award_result {
  * P_POINTS_ADMIN on the rule's village, every household in that village, the rule
  * usable by a cadre for each (rules_check_use, by "cadre"). All or nothing in one
  * transaction; every record is approved at once, shares one batch_id and goes to 公示. */
-int claims_award(struct ctx *c, const struct award_input *in, struct award_result *out);
+enum result claims_award(struct ctx *c, const struct award_input *in, struct award_result *out);
 
 #endif

@@ -51,7 +51,7 @@ static int count_rows(struct ctx *c, const char *where_col, int64_t id, int64_t 
 }
 
 
-int export_household_ledger(struct ctx *c, int64_t household_id, const char *from, const char *to,
+enum result export_household_ledger(struct ctx *c, int64_t household_id, const char *from, const char *to,
 			    struct export_file *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -165,7 +165,7 @@ int export_household_ledger(struct ctx *c, int64_t household_id, const char *fro
 	return xlsx_finish(c, &x, out);
 }
 
-int export_village_ledger(struct ctx *c, int64_t village_id, const char *from, const char *to,
+enum result export_village_ledger(struct ctx *c, int64_t village_id, const char *from, const char *to,
 			  struct export_file *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -243,7 +243,7 @@ int export_village_ledger(struct ctx *c, int64_t village_id, const char *from, c
 
 /* ---------------------------------------------------------------- rankings */
 
-int export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out)
+enum result export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct ranking r;

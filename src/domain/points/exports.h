@@ -10,15 +10,15 @@
  * household or P_REGISTER_READ on its village (RC_NOT_FOUND for anyone else, as for
  * the household itself). from and to are dates YYYY-MM-DD (Asia/Shanghai, both
  * included) or NULL for open; with from, the first row carries the opening balances. */
-int export_household_ledger(struct ctx *c, int64_t household_id, const char *from, const char *to,
+enum result export_household_ledger(struct ctx *c, int64_t household_id, const char *from, const char *to,
 			    struct export_file *out);
 
 /* A village's ledger for a period (dates as above; both required), oldest first:
  * P_REGISTER_READ on the village. */
-int export_village_ledger(struct ctx *c, int64_t village_id, const char *from, const char *to,
+enum result export_village_ledger(struct ctx *c, int64_t village_id, const char *from, const char *to,
 			  struct export_file *out);
 
 /* A published ranking (sheets 排行榜, 红榜, 黑榜, 说明); public. */
-int export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out);
+enum result export_ranking(struct ctx *c, int64_t ranking_id, struct export_file *out);
 
 #endif

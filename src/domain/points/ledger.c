@@ -53,7 +53,7 @@ static int lock_head(struct ctx *c, int64_t village_id)
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "积分台账");
 }
 
-int ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id)
+enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id)
 {
 	int rc = lock_head(c, in->village_id);
 	if (rc)
@@ -105,7 +105,7 @@ int ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_i
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "积分台账");
 }
 
-int ledger_balance(struct ctx *c, int64_t household_id, int64_t *spendable, int64_t *honour)
+enum result ledger_balance(struct ctx *c, int64_t household_id, int64_t *spendable, int64_t *honour)
 {
 	*spendable = *honour = 0;
 	struct db_stmt *st = db_query(c->db, "SELECT spendable, honour FROM balances WHERE household_id = ?",
@@ -133,7 +133,7 @@ static int household_access(struct ctx *c, int64_t household_id, int64_t *villag
 	return RC_OK;
 }
 
-int ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry **out, int *n,
+enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry **out, int *n,
 		int64_t *total)
 {
 	int rc;
@@ -203,7 +203,7 @@ int ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry
 	return RC_OK;
 }
 
-int ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t *new_id)
+enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t *new_id)
 {
 	if (!reason || !reason[0])
 		return ctx_field(c, "reason", "请填写更正原因");
@@ -256,7 +256,7 @@ int ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t 
 	return ctx_end(c, rc);
 }
 
-int ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char hash[65])
+enum result ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char hash[65])
 {
 	*count = 0;
 	str_copy(hash, 65, GENESIS);
@@ -339,7 +339,7 @@ static int reset_village(struct ctx *c, int64_t village_id, int year, int64_t *e
 	return ctx_end(c, rc);
 }
 
-int ledger_reset_due(struct ctx *c, int64_t *entries)
+enum result ledger_reset_due(struct ctx *c, int64_t *entries)
 {
 	*entries = 0;
 	struct civil now;
@@ -364,7 +364,7 @@ int ledger_reset_due(struct ctx *c, int64_t *entries)
 	return RC_OK;
 }
 
-int ledger_verify(struct ctx *c, struct ledger_report *r)
+enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct db_stmt *st = db_query(c->db,

@@ -33,10 +33,10 @@ void ledger_draft_read(struct ledger_draft *d, struct db_stmt *st);
 /* Appends one entry inside the caller's transaction and updates the household's
  * balances. A second credit of the same claim fails with RC_CONFLICT. A change that
  * would make the spendable balance negative fails with RC_CONFLICT (积分不足). */
-int ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id);
+enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id);
 
 /* Balances without access checks (0, 0 for a household with no entries). */
-int ledger_balance(struct ctx *c, int64_t household_id, int64_t *spendable, int64_t *honour);
+enum result ledger_balance(struct ctx *c, int64_t household_id, int64_t *spendable, int64_t *honour);
 
 struct ledger_entry {
 	int64_t id, village_id, seq, household_id, resident_id, claim_id, ref_id, rule_id;
@@ -55,21 +55,21 @@ struct ledger_query {
 
 /* Entries newest first. A household's ledger: the villager of that household or anyone
  * with P_REGISTER_READ on its village; a village's ledger: P_REGISTER_READ there. */
-int ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry **out, int *n,
+enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry **out, int *n,
 		int64_t *total);
 
 /* Reverses one entry with a reason (cadre of the village): a new entry with the
  * opposite changes, source "correction", ref_id = the corrected entry. An entry is
  * corrected at most once; corrections are not corrected. */
-int ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t *new_id);
+enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t *new_id);
 
 /* The chain head of a village: the number of entries and the last hash. */
-int ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char hash[65]);
+enum result ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char hash[65]);
 
 /* The yearly reset job: for each village whose reset date (MM-DD, Asia/Shanghai) has
  * come this year and has not run, writes a "reset" entry bringing each household's
  * spendable balance to 0 (honour unchanged). Idempotent. */
-int ledger_reset_due(struct ctx *c, int64_t *entries);
+enum result ledger_reset_due(struct ctx *c, int64_t *entries);
 
 struct ledger_report {
 	int64_t chains, entries, households;
@@ -80,6 +80,6 @@ struct ledger_report {
 
 /* Recomputes every village chain and checks each household's balances against the
  * sums of its entries. */
-int ledger_verify(struct ctx *c, struct ledger_report *r);
+enum result ledger_verify(struct ctx *c, struct ledger_report *r);
 
 #endif

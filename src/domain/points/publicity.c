@@ -7,7 +7,7 @@
 #include "domain/register/register.h"
 #include "util/utf8.h"
 
-int publicity_settings_get(struct ctx *c, int64_t village_id, struct village_settings *out)
+enum result publicity_settings_get(struct ctx *c, int64_t village_id, struct village_settings *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->village_id = village_id;
@@ -26,7 +26,7 @@ int publicity_settings_get(struct ctx *c, int64_t village_id, struct village_set
 	return RC_OK;
 }
 
-int publicity_settings_read(struct ctx *c, int64_t village_id, struct village_settings *out)
+enum result publicity_settings_read(struct ctx *c, int64_t village_id, struct village_settings *out)
 {
 	struct org_unit v;
 	int rc = org_get(c, village_id, &v);
@@ -49,7 +49,7 @@ static bool month_day_valid(const char *s)
 	return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
 }
 
-int publicity_settings_set(struct ctx *c, const struct village_settings *in)
+enum result publicity_settings_set(struct ctx *c, const struct village_settings *in)
 {
 	if (in->publicity_days < 0 || in->publicity_days > 30)
 		ctx_field(c, "publicity_days", "公示天数应为 0 到 30");
@@ -96,7 +96,7 @@ int publicity_settings_set(struct ctx *c, const struct village_settings *in)
 	return ctx_end(c, rc);
 }
 
-int publicity_post(struct ctx *c, int64_t village_id, int64_t claim_id, int64_t *publicity_id)
+enum result publicity_post(struct ctx *c, int64_t village_id, int64_t claim_id, int64_t *publicity_id)
 {
 	struct village_settings s;
 	int rc = publicity_settings_get(c, village_id, &s);
@@ -155,7 +155,7 @@ static int credit_one(struct ctx *c, int64_t publicity_id, bool *credited)
 	return ctx_end(c, rc);
 }
 
-int publicity_credit_due(struct ctx *c, int64_t *credited)
+enum result publicity_credit_due(struct ctx *c, int64_t *credited)
 {
 	*credited = 0;
 	for (;;) {
@@ -212,7 +212,7 @@ static void read_item(struct ctx *c, struct db_stmt *st, struct publicity_item *
 	it->objections = db_col_int(st, 15);
 }
 
-int publicity_public_list(struct ctx *c, int64_t village_id, struct publicity_item **out, int *n,
+enum result publicity_public_list(struct ctx *c, int64_t village_id, struct publicity_item **out, int *n,
 			  int64_t *ledger_count, char ledger_hash[65])
 {
 	struct org_unit v;
@@ -240,7 +240,7 @@ int publicity_public_list(struct ctx *c, int64_t village_id, struct publicity_it
 	return RC_OK;
 }
 
-int publicity_object(struct ctx *c, int64_t publicity_id, const char *reason, int64_t *objection_id)
+enum result publicity_object(struct ctx *c, int64_t publicity_id, const char *reason, int64_t *objection_id)
 {
 	if (!reason || !reason[0])
 		ctx_field(c, "reason", "请写明异议理由");
@@ -294,7 +294,7 @@ int publicity_object(struct ctx *c, int64_t publicity_id, const char *reason, in
 	return ctx_end(c, rc);
 }
 
-int publicity_decide_objections(struct ctx *c, int64_t claim_id, bool approved, const char *reason)
+enum result publicity_decide_objections(struct ctx *c, int64_t claim_id, bool approved, const char *reason)
 {
 	int rc = db_run(c->db, "UPDATE objections SET status = ?, decision_reason = ?, decided_by = ?, "
 			       "decided_at = ? WHERE claim_id = ? AND status = 'open'",
@@ -303,7 +303,7 @@ int publicity_decide_objections(struct ctx *c, int64_t claim_id, bool approved, 
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "处理异议");
 }
 
-int publicity_objections(struct ctx *c, int64_t village_id, bool mine, int limit, int offset,
+enum result publicity_objections(struct ctx *c, int64_t village_id, bool mine, int limit, int offset,
 			 struct objection **out, int *n, int64_t *total)
 {
 	*n = 0;

@@ -19,20 +19,20 @@ struct village_settings {
 };
 
 /* Settings of a village (defaults when never set); no access check. */
-int publicity_settings_get(struct ctx *c, int64_t village_id, struct village_settings *out);
+enum result publicity_settings_get(struct ctx *c, int64_t village_id, struct village_settings *out);
 /* The same for a reader: the village must exist and the actor have business there. */
-int publicity_settings_read(struct ctx *c, int64_t village_id, struct village_settings *out);
+enum result publicity_settings_read(struct ctx *c, int64_t village_id, struct village_settings *out);
 /* Changes them (cadre of the village). */
-int publicity_settings_set(struct ctx *c, const struct village_settings *in);
+enum result publicity_settings_set(struct ctx *c, const struct village_settings *in);
 
 /* Posts an approved claim, inside the caller's transaction: an open entry from now to
  * now + the village's period. */
-int publicity_post(struct ctx *c, int64_t village_id, int64_t claim_id, int64_t *publicity_id);
+enum result publicity_post(struct ctx *c, int64_t village_id, int64_t claim_id, int64_t *publicity_id);
 
 /* The crediting job: every open entry whose period has ended and that has no open
  * objection is credited (publicity → credited, claim → credited, one ledger entry).
  * Each entry is its own transaction; safe to run concurrently and repeatedly. */
-int publicity_credit_due(struct ctx *c, int64_t *credited);
+enum result publicity_credit_due(struct ctx *c, int64_t *credited);
 
 struct publicity_item {
 	int64_t id, claim_id, household_id, village_id;
@@ -45,11 +45,11 @@ struct publicity_item {
 
 /* What a village has in 公示 now (open entries), for the public page: no login needed,
  * names masked. Also the ledger chain head (entry count and hash). */
-int publicity_public_list(struct ctx *c, int64_t village_id, struct publicity_item **out, int *n,
+enum result publicity_public_list(struct ctx *c, int64_t village_id, struct publicity_item **out, int *n,
 			  int64_t *ledger_count, char ledger_hash[65]);
 
 /* A villager of the village objects to an open entry, with a reason. */
-int publicity_object(struct ctx *c, int64_t publicity_id, const char *reason, int64_t *objection_id);
+enum result publicity_object(struct ctx *c, int64_t publicity_id, const char *reason, int64_t *objection_id);
 
 struct objection {
 	int64_t id, publicity_id, claim_id, objector_id, decided_by;
@@ -58,12 +58,12 @@ struct objection {
 };
 
 /* Objections of a village (reviewers in scope), or the actor's own (mine). */
-int publicity_objections(struct ctx *c, int64_t village_id, bool mine, int limit, int offset,
+enum result publicity_objections(struct ctx *c, int64_t village_id, bool mine, int limit, int offset,
 			 struct objection **out, int *n, int64_t *total);
 
 /* Called by the claim review inside its transaction when a claim that was objected to is
  * decided: open objections of the claim become upheld (rejected) or dismissed
  * (approved again), with the reviewer's reason. */
-int publicity_decide_objections(struct ctx *c, int64_t claim_id, bool approved, const char *reason);
+enum result publicity_decide_objections(struct ctx *c, int64_t claim_id, bool approved, const char *reason);
 
 #endif

@@ -74,7 +74,7 @@ int rankings_parse_period(const char *text, struct ranking_period *out)
 	return 0;
 }
 
-int rankings_check_period(struct ctx *c, const char *text, struct ranking_period *out)
+enum result rankings_check_period(struct ctx *c, const char *text, struct ranking_period *out)
 {
 	if (!text || !text[0])
 		return ctx_field(c, "period", "必填：月份 2026-11、季度 2026-Q4 或年度 2026");
@@ -318,7 +318,7 @@ static int published_id(struct ctx *c, int64_t unit_id, const char *period, int6
 	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "读取已发布的排行榜");
 }
 
-int rankings_live(struct ctx *c, int64_t unit_id, const char *period, struct ranking *out)
+enum result rankings_live(struct ctx *c, int64_t unit_id, const char *period, struct ranking *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct ranking_period p;
@@ -659,7 +659,7 @@ static int snapshot_read(struct ctx *c, const char *text, struct ranking *r)
 
 /* ---------------------------------------------------------------- publishing */
 
-int rankings_publish(struct ctx *c, int64_t unit_id, const char *period, int64_t *id)
+enum result rankings_publish(struct ctx *c, int64_t unit_id, const char *period, int64_t *id)
 {
 	*id = 0;
 	struct ranking_period p;
@@ -726,7 +726,7 @@ int rankings_publish(struct ctx *c, int64_t unit_id, const char *period, int64_t
 
 /* ---------------------------------------------------------------- published rankings */
 
-int rankings_get(struct ctx *c, int64_t id, struct ranking *out)
+enum result rankings_get(struct ctx *c, int64_t id, struct ranking *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct db_stmt *st = db_query(c->db,
@@ -759,7 +759,7 @@ int rankings_get(struct ctx *c, int64_t id, struct ranking *out)
 	return snapshot_read(c, data, out);
 }
 
-int rankings_published_list(struct ctx *c, int64_t village_id, int limit, int offset,
+enum result rankings_published_list(struct ctx *c, int64_t village_id, int limit, int offset,
 			    struct ranking_summary **out, int *n, int64_t *total)
 {
 	*out = NULL;
@@ -884,7 +884,7 @@ static bool qr_inline(const char *text, struct buf *out)
 	return start != NULL;
 }
 
-int rankings_poster_html(struct ctx *c, int64_t id, const char *url, struct buf *out)
+enum result rankings_poster_html(struct ctx *c, int64_t id, const char *url, struct buf *out)
 {
 	struct ranking r;
 	int rc = rankings_get(c, id, &r);

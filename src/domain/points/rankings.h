@@ -28,7 +28,7 @@ struct ranking_period {
 int rankings_parse_period(const char *text, struct ranking_period *out);
 /* The same for a request's field "period": adds the field error when text is missing or
  * malformed and returns RC_INVALID, else RC_OK. */
-int rankings_check_period(struct ctx *c, const char *text, struct ranking_period *out);
+enum result rankings_check_period(struct ctx *c, const char *text, struct ranking_period *out);
 
 struct ranking_row {
 	int rank;                 /* ties share a rank: 1, 1, 3 */
@@ -74,15 +74,15 @@ struct ranking {
  * every tied household). The black list is the households with deduction entries in
  * the period, with their count and sum; a deduction later reversed by a correction
  * does not count. */
-int rankings_live(struct ctx *c, int64_t unit_id, const char *period, struct ranking *out);
+enum result rankings_live(struct ctx *c, int64_t unit_id, const char *period, struct ranking *out);
 
 /* Publishes (freezes) the ranking of a unit and period: cadres of the village
  * (P_POINTS_ADMIN). Only once the period has ended; one per unit and period
  * (RC_CONFLICT otherwise). Audited. *id is the snapshot's id. */
-int rankings_publish(struct ctx *c, int64_t unit_id, const char *period, int64_t *id);
+enum result rankings_publish(struct ctx *c, int64_t unit_id, const char *period, int64_t *id);
 
 /* A published ranking, no login needed. */
-int rankings_get(struct ctx *c, int64_t id, struct ranking *out);
+enum result rankings_get(struct ctx *c, int64_t id, struct ranking *out);
 
 struct ranking_summary {
 	int64_t id, unit_id;
@@ -92,13 +92,13 @@ struct ranking_summary {
 
 /* The published rankings of a village and its groups, newest period first; no login
  * needed. RC_NOT_FOUND when village_id is not a village. */
-int rankings_published_list(struct ctx *c, int64_t village_id, int limit, int offset,
+enum result rankings_published_list(struct ctx *c, int64_t village_id, int limit, int offset,
 			    struct ranking_summary **out, int *n, int64_t *total);
 
 /* The printable poster of a published ranking: a whole HTML page (A4 portrait, print
  * stylesheet, no scripts) with the title, the red and black lists, the publication
  * date, the ledger chain head and an inline SVG QR code of url (the poster's absolute
  * address, given by the caller). No login needed. */
-int rankings_poster_html(struct ctx *c, int64_t id, const char *url, struct buf *out);
+enum result rankings_poster_html(struct ctx *c, int64_t id, const char *url, struct buf *out);
 
 #endif

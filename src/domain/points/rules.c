@@ -151,7 +151,7 @@ static int fetch_rule(struct ctx *c, int64_t id, struct point_rule *out)
 	return rc;
 }
 
-int rules_get(struct ctx *c, int64_t id, struct point_rule *out)
+enum result rules_get(struct ctx *c, int64_t id, struct point_rule *out)
 {
 	int rc = fetch_rule(c, id, out);
 	if (rc == DB_ROW)
@@ -201,7 +201,7 @@ static int catalog_unit(struct ctx *c, int64_t unit_id, struct org_unit *u)
 	return RC_OK;
 }
 
-int rules_read(struct ctx *c, int64_t id, struct point_rule *out)
+enum result rules_read(struct ctx *c, int64_t id, struct point_rule *out)
 {
 	int rc = rules_get(c, id, out);
 	if (rc)
@@ -214,7 +214,7 @@ int rules_read(struct ctx *c, int64_t id, struct point_rule *out)
 	return RC_OK;
 }
 
-int rules_list(struct ctx *c, const struct rule_query *q, struct point_rule **out, int *n,
+enum result rules_list(struct ctx *c, const struct rule_query *q, struct point_rule **out, int *n,
 	       int64_t *total)
 {
 	struct org_unit u;
@@ -246,7 +246,7 @@ int rules_list(struct ctx *c, const struct rule_query *q, struct point_rule **ou
 
 /* ---- use by points records ---- */
 
-int rules_check_use(struct ctx *c, const struct point_rule *r, int64_t village_id,
+enum result rules_check_use(struct ctx *c, const struct point_rule *r, int64_t village_id,
 		    int64_t household_id, const char *occurred_on, const char *by)
 {
 	if (r->unit_id != village_id || r->retired_version)
@@ -537,7 +537,7 @@ static int adopted_rule(struct ctx *c, const struct org_unit *village, const str
 	return RC_OK;
 }
 
-int rules_version_create(struct ctx *c, const struct rule_version_input *in, int64_t *version_id)
+enum result rules_version_create(struct ctx *c, const struct rule_version_input *in, int64_t *version_id)
 {
 	struct org_unit u;
 	int rc = org_get(c, in->unit_id, &u);
@@ -724,7 +724,7 @@ static int version_changes(struct ctx *c, struct rule_version *v)
 	return rc == DB_ERROR || rc == DB_BUSY ? ctx_db_fail(c, rc, "读取清单版本") : RC_OK;
 }
 
-int rules_version_get(struct ctx *c, int64_t id, struct rule_version *out)
+enum result rules_version_get(struct ctx *c, int64_t id, struct rule_version *out)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " VERSION_COLS "WHERE v.id = ?", "i", id);
 	if (!st)
@@ -745,7 +745,7 @@ int rules_version_get(struct ctx *c, int64_t id, struct rule_version *out)
 	return version_changes(c, out);
 }
 
-int rules_versions(struct ctx *c, int64_t unit_id, int limit, int offset, struct rule_version **out,
+enum result rules_versions(struct ctx *c, int64_t unit_id, int limit, int offset, struct rule_version **out,
 		   int *n, int64_t *total)
 {
 	struct org_unit u;

@@ -27,7 +27,7 @@ struct point_rule {
 extern const char *const rules_categories[];
 
 /* One rule, no access check. */
-int rules_get(struct ctx *c, int64_t id, struct point_rule *out);
+enum result rules_get(struct ctx *c, int64_t id, struct point_rule *out);
 
 /* Checks that the rule may be used for a record of this household on this date by
  * this kind of author ("self" a villager, "grid" a grid worker, "cadre"): the rule is
@@ -36,7 +36,7 @@ int rules_get(struct ctx *c, int64_t id, struct point_rule *out);
  * household, neither rejected nor cancelled, whose occurred_on is in the same month,
  * quarter or year as the date) is not reached. Adds a clear error (field "rule_id" or
  * "occurred_on"), e.g. 本户本月已申报 3 次「参加志愿劳动」，达到上限. */
-int rules_check_use(struct ctx *c, const struct point_rule *r, int64_t village_id,
+enum result rules_check_use(struct ctx *c, const struct point_rule *r, int64_t village_id,
 		    int64_t household_id, const char *occurred_on, const char *by);
 
 /* ---- reading catalogs ---- */
@@ -72,7 +72,7 @@ int rules_period_bounds(const char *period, const char *date, char from[11], cha
 bool rules_can_read(const struct ctx *c, const char *unit_path, const char *unit_kind);
 
 /* One rule, with the read check on its unit (RC_NOT_FOUND when not visible). */
-int rules_read(struct ctx *c, int64_t id, struct point_rule *out);
+enum result rules_read(struct ctx *c, int64_t id, struct point_rule *out);
 
 struct rule_query {
 	int64_t unit_id;          /* a village, town or county */
@@ -81,7 +81,7 @@ struct rule_query {
 };
 
 /* A unit's rules, oldest first (rules in force before retired ones). */
-int rules_list(struct ctx *c, const struct rule_query *q, struct point_rule **out, int *n,
+enum result rules_list(struct ctx *c, const struct rule_query *q, struct point_rule **out, int *n,
 	       int64_t *total);
 
 /* ---- changing catalogs ---- */
@@ -123,7 +123,7 @@ struct rule_version_input {
  * unit's rules in force have distinct names, and a village adopts a template at most
  * once at a time (retire the copy in the same version to adopt it anew). Retiring a
  * template leaves the copies villages adopted in force. */
-int rules_version_create(struct ctx *c, const struct rule_version_input *in, int64_t *version_id);
+enum result rules_version_create(struct ctx *c, const struct rule_version_input *in, int64_t *version_id);
 
 struct rule_change {
 	int64_t rule_id;
@@ -140,9 +140,9 @@ struct rule_version {
 };
 
 /* One version with its changes (read check on its unit). */
-int rules_version_get(struct ctx *c, int64_t id, struct rule_version *out);
+enum result rules_version_get(struct ctx *c, int64_t id, struct rule_version *out);
 /* A unit's versions, newest first, each with its changes. */
-int rules_versions(struct ctx *c, int64_t unit_id, int limit, int offset, struct rule_version **out,
+enum result rules_versions(struct ctx *c, int64_t unit_id, int limit, int offset, struct rule_version **out,
 		   int *n, int64_t *total);
 
 #endif

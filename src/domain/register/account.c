@@ -83,7 +83,7 @@ static int start_session(struct ctx *c, int64_t user_id, struct session *out)
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "登录");
 }
 
-int account_login(struct ctx *c, const char *phone, const char *password, struct session *out)
+enum result account_login(struct ctx *c, const char *phone, const char *password, struct session *out)
 {
 	if (!phone || !phone[0])
 		ctx_field(c, "phone", "请输入手机号");
@@ -128,7 +128,7 @@ int account_login(struct ctx *c, const char *phone, const char *password, struct
 	return ctx_end(c, start_session(c, user_id, out));
 }
 
-int account_logout(struct ctx *c, const char *token)
+enum result account_logout(struct ctx *c, const char *token)
 {
 	char hash[CRYPTO_HASH_HEX];
 	crypto_hash_hex(token, strlen(token), hash);
@@ -155,7 +155,7 @@ static int load_grants(struct ctx *c, int64_t user_id, struct grant *g, int max,
 	return RC_OK;
 }
 
-int account_authenticate(struct ctx *c, const char *token, struct actor *a)
+enum result account_authenticate(struct ctx *c, const char *token, struct actor *a)
 {
 	char hash[CRYPTO_HASH_HEX];
 	if (!token || strlen(token) != CRYPTO_TOKEN_HEX - 1)
@@ -245,7 +245,7 @@ static int audit_user(struct ctx *c, int64_t user_id, const char *action, const 
 	return rc;
 }
 
-int account_change_password(struct ctx *c, const char *old_pw, const char *new_pw)
+enum result account_change_password(struct ctx *c, const char *old_pw, const char *new_pw)
 {
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
@@ -283,7 +283,7 @@ int account_change_password(struct ctx *c, const char *old_pw, const char *new_p
 	return ctx_end(c, rc);
 }
 
-int account_issue_activation(struct ctx *c, int64_t resident_id, char code[ACCOUNT_CODE_LEN + 1],
+enum result account_issue_activation(struct ctx *c, int64_t resident_id, char code[ACCOUNT_CODE_LEN + 1],
 			     int64_t *expires_at, int64_t *user_id)
 {
 	struct resident r;
@@ -337,7 +337,7 @@ int account_issue_activation(struct ctx *c, int64_t resident_id, char code[ACCOU
 	return ctx_end(c, audit_user(c, *user_id, "activation_issued", r.name));
 }
 
-int account_activate(struct ctx *c, const char *phone, const char *code, const char *password,
+enum result account_activate(struct ctx *c, const char *phone, const char *code, const char *password,
 		     struct session *out)
 {
 	if (!phone || !phone[0])
@@ -388,7 +388,7 @@ int account_activate(struct ctx *c, const char *phone, const char *code, const c
 	return ctx_end(c, rc);
 }
 
-int account_user_find_phone(struct ctx *c, const char *phone, int64_t *id)
+enum result account_user_find_phone(struct ctx *c, const char *phone, int64_t *id)
 {
 	int rc = db_get_int(c->db, id, "SELECT id FROM users WHERE phone = ?", "t", phone);
 	if (rc == DB_DONE)
@@ -396,7 +396,7 @@ int account_user_find_phone(struct ctx *c, const char *phone, int64_t *id)
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "查找账号");
 }
 
-int account_user_add(struct ctx *c, const char *phone, const char *name, const char *password,
+enum result account_user_add(struct ctx *c, const char *phone, const char *name, const char *password,
 		     int64_t *id)
 {
 	if (!phone || strlen(phone) != 11 || !people_phone_valid(phone))
@@ -469,12 +469,12 @@ static int grant_change(struct ctx *c, int64_t user_id, const char *role, int64_
 	return ctx_end(c, rc);
 }
 
-int account_grant(struct ctx *c, int64_t user_id, const char *role, int64_t unit_id)
+enum result account_grant(struct ctx *c, int64_t user_id, const char *role, int64_t unit_id)
 {
 	return grant_change(c, user_id, role, unit_id, true);
 }
 
-int account_revoke(struct ctx *c, int64_t user_id, const char *role, int64_t unit_id)
+enum result account_revoke(struct ctx *c, int64_t user_id, const char *role, int64_t unit_id)
 {
 	return grant_change(c, user_id, role, unit_id, false);
 }
@@ -510,7 +510,7 @@ static bool user_visible(const struct ctx *c, const struct user_info *u)
 	return false;
 }
 
-int account_user_get(struct ctx *c, int64_t id, struct user_info *out)
+enum result account_user_get(struct ctx *c, int64_t id, struct user_info *out)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " USER_COLS USER_FROM "WHERE u.id = ?", "i", id);
 	if (!st)
@@ -526,7 +526,7 @@ int account_user_get(struct ctx *c, int64_t id, struct user_info *out)
 	return user_visible(c, out) ? RC_OK : ctx_fail(c, RC_NOT_FOUND, "账号不存在");
 }
 
-int account_user_list(struct ctx *c, int64_t unit_id, int limit, int offset, struct user_info **out,
+enum result account_user_list(struct ctx *c, int64_t unit_id, int limit, int offset, struct user_info **out,
 		      int *n, int64_t *total)
 {
 	struct org_unit u;

@@ -66,7 +66,7 @@ static int load(struct ctx *c, int64_t id, struct grid *g, struct org_unit *vill
 	return org_get(c, g->village_id, village);
 }
 
-int grids_get(struct ctx *c, int64_t id, struct grid *out)
+enum result grids_get(struct ctx *c, int64_t id, struct grid *out)
 {
 	struct org_unit v;
 	int rc = load(c, id, out, &v);
@@ -90,7 +90,7 @@ static int readable_village(struct ctx *c, int64_t village_id, struct org_unit *
 	return RC_OK;
 }
 
-int grids_list(struct ctx *c, int64_t village_id, struct grid **out, int *n)
+enum result grids_list(struct ctx *c, int64_t village_id, struct grid **out, int *n)
 {
 	*n = 0;
 	struct org_unit v;
@@ -145,7 +145,7 @@ static void grid_snap(struct buf *b, const char *color, const char *boundary)
 	audit_snap_end(b);
 }
 
-int grids_update(struct ctx *c, int64_t id, const struct grid_input *in)
+enum result grids_update(struct ctx *c, int64_t id, const struct grid_input *in)
 {
 	struct grid g;
 	struct org_unit v;
@@ -185,7 +185,7 @@ int grids_update(struct ctx *c, int64_t id, const struct grid_input *in)
 	return rc;
 }
 
-int grids_assign(struct ctx *c, int64_t id, int64_t *assigned)
+enum result grids_assign(struct ctx *c, int64_t id, int64_t *assigned)
 {
 	*assigned = 0;
 	struct grid g;
@@ -242,7 +242,7 @@ int grids_assign(struct ctx *c, int64_t id, int64_t *assigned)
 	return rc;
 }
 
-int grids_village_map(struct ctx *c, int64_t village_id, struct map_point **out, int *n)
+enum result grids_village_map(struct ctx *c, int64_t village_id, struct map_point **out, int *n)
 {
 	*n = 0;
 	struct org_unit v;

@@ -27,8 +27,8 @@ struct grid {
 
 /* The grids of a village, by code. Anyone whose scope touches the village may read
  * them (the grid a household belongs to and its workers are posted in the village). */
-int grids_list(struct ctx *c, int64_t village_id, struct grid **out, int *n);
-int grids_get(struct ctx *c, int64_t id, struct grid *out);
+enum result grids_list(struct ctx *c, int64_t village_id, struct grid **out, int *n);
+enum result grids_get(struct ctx *c, int64_t id, struct grid *out);
 
 struct grid_input {
 	const char *color;         /* NULL = unchanged */
@@ -37,12 +37,12 @@ struct grid_input {
 };
 
 /* Sets colour and boundary; needs P_ORG_WRITE on the village (its cadres). */
-int grids_update(struct ctx *c, int64_t id, const struct grid_input *in);
+enum result grids_update(struct ctx *c, int64_t id, const struct grid_input *in);
 
 /* Places in the grid every household of the village whose coordinates lie inside its
  * boundary (households elsewhere keep their grid); *assigned counts those moved.
  * Needs P_REGISTER_WRITE on the village. */
-int grids_assign(struct ctx *c, int64_t id, int64_t *assigned);
+enum result grids_assign(struct ctx *c, int64_t id, int64_t *assigned);
 
 struct map_point {
 	int64_t household_id, grid_id;   /* grid_id 0 when in none */
@@ -52,6 +52,6 @@ struct map_point {
 
 /* The households of a village that have coordinates, for the map: those the actor may
  * read in the register (a grid worker sees their grid's). */
-int grids_village_map(struct ctx *c, int64_t village_id, struct map_point **out, int *n);
+enum result grids_village_map(struct ctx *c, int64_t village_id, struct map_point **out, int *n);
 
 #endif

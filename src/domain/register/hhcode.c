@@ -2,7 +2,7 @@
 #include "domain/kernel/access.h"
 #include "domain/register/hhcode.h"
 
-int hhcode_issue(struct ctx *c, int64_t household_id, char token[QRTOKEN_MAX], int64_t *expires)
+enum result hhcode_issue(struct ctx *c, int64_t household_id, char token[QRTOKEN_MAX], int64_t *expires)
 {
 	token[0] = 0;
 	if (!c->actor || c->actor->household_id != household_id || !access_has_role(c, "villager"))
@@ -20,7 +20,7 @@ int hhcode_issue(struct ctx *c, int64_t household_id, char token[QRTOKEN_MAX], i
 	return RC_OK;
 }
 
-int hhcode_verify(struct ctx *c, const char *field, const char *token, int64_t *household_id)
+enum result hhcode_verify(struct ctx *c, const char *field, const char *token, int64_t *household_id)
 {
 	int64_t expires;
 	int rc = qrtoken_verify(c, field, HHCODE_KIND, token, HHCODE_TTL, household_id, &expires);

@@ -13,9 +13,9 @@
 /* Issues the current code of a household: only for the villager of that household.
  * The code expires at most HHCODE_TTL seconds from now; requests within the same
  * minute get the same code. */
-int hhcode_issue(struct ctx *c, int64_t household_id, char token[QRTOKEN_MAX], int64_t *expires);
+enum result hhcode_issue(struct ctx *c, int64_t household_id, char token[QRTOKEN_MAX], int64_t *expires);
 /* Verifies a household code and returns the household (which must exist); errors are
  * reported on `field`. No access check: the caller decides who may scan. */
-int hhcode_verify(struct ctx *c, const char *field, const char *token, int64_t *household_id);
+enum result hhcode_verify(struct ctx *c, const char *field, const char *token, int64_t *household_id);
 
 #endif

@@ -93,7 +93,7 @@ void people_check_resident(struct ctx *c, const struct resident_input *in, char 
 		ctx_field(c, "party_member", "政治面貌应为 0（群众）、1（中共党员）或 2（中共预备党员）");
 }
 
-int people_seal_idcard(struct ctx *c, const char *idcard, char *enc, size_t enclen,
+enum result people_seal_idcard(struct ctx *c, const char *idcard, char *enc, size_t enclen,
 		       char hash[CRYPTO_HASH_HEX])
 {
 	if (crypto_seal_hex(c->keys->pii, idcard, enc, enclen))
@@ -158,7 +158,7 @@ static int load_household(struct ctx *c, int64_t id, struct household *h, struct
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取户");
 }
 
-int people_household_place(struct ctx *c, int64_t id, struct hh_place *out)
+enum result people_household_place(struct ctx *c, int64_t id, struct hh_place *out)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT h.village_id, v.path, COALESCE(g.path, ''), "
 					     "COALESCE(gr.path, '') " HH_FROM "WHERE h.id = ?",
@@ -178,7 +178,7 @@ int people_household_place(struct ctx *c, int64_t id, struct hh_place *out)
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取户");
 }
 
-int people_household_get(struct ctx *c, int64_t id, struct household *out)
+enum result people_household_get(struct ctx *c, int64_t id, struct household *out)
 {
 	struct hh_place pl;
 	int rc = load_household(c, id, out, &pl);
@@ -206,7 +206,7 @@ static const char *like_pattern(struct ctx *c, const char *text)
 	return out;
 }
 
-int people_household_list(struct ctx *c, const struct household_query *q, struct household **out,
+enum result people_household_list(struct ctx *c, const struct household_query *q, struct household **out,
 			  int *n, int64_t *total)
 {
 	const char *scopes[CTX_MAX_GRANTS];
@@ -321,7 +321,7 @@ static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r,
 	r->age = time_parse_date(r->birth_date, &days) == 0 ? time_age(days, c->now) : 0;
 }
 
-int people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n)
+enum result people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n)
 {
 	struct household h;
 	struct hh_place pl;
@@ -362,13 +362,15 @@ static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct h
 	return load_household(c, r->household_id, h, pl);
 }
 
-int people_resident_get(struct ctx *c, int64_t id, struct resident *out)
+enum result people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 {
 	struct household h;
 	struct hh_place pl;
 	int rc = load_resident(c, id, out, &h, &pl);
+	if (rc == RC_NOT_FOUND)
+		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	if (rc)
-		return rc == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "村民不存在") : rc;
+		return rc;
 	if (!access_can_read_household(c, HH_PATHS(pl), h.id))
 		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	if (access_can(c, P_PII_READ, pl.village)) {
@@ -381,7 +383,7 @@ int people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 	return RC_OK;
 }
 
-int people_resident_find_idcard(struct ctx *c, const char *idcard, int64_t *id)
+enum result people_resident_find_idcard(struct ctx *c, const char *idcard, int64_t *id)
 {
 	char norm[IDCARD_LEN + 1], hash[CRYPTO_HASH_HEX];
 	if (!idcard_normalize(idcard, norm) || !idcard_valid(norm))
@@ -427,7 +429,7 @@ static int check_division(struct ctx *c, const char *field, const char *kind, in
 	return RC_OK;
 }
 
-int people_insert_household(struct ctx *c, int64_t village_id, const struct household_input *in,
+enum result people_insert_household(struct ctx *c, int64_t village_id, const struct household_input *in,
 			    int64_t *id)
 {
 	int rc = in->has_coords
@@ -466,7 +468,7 @@ static int writable_village(struct ctx *c, int64_t village_id, struct org_unit *
 	return RC_OK;
 }
 
-int people_household_create(struct ctx *c, const struct household_input *in, int64_t *id)
+enum result people_household_create(struct ctx *c, const struct household_input *in, int64_t *id)
 {
 	people_check_household(c, in);
 	if (ctx_check_fields(c))
@@ -484,7 +486,7 @@ int people_household_create(struct ctx *c, const struct household_input *in, int
 	return ctx_end(c, people_insert_household(c, v.id, in, id));
 }
 
-int people_household_update(struct ctx *c, int64_t id, const struct household_input *in)
+enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in)
 {
 	struct household h;
 	struct hh_place pl;
@@ -533,7 +535,7 @@ static void resident_snap(struct buf *b, const struct resident_input *in, const 
 	audit_snap_end(b);
 }
 
-int people_insert_resident(struct ctx *c, int64_t village_id, const struct resident_input *in,
+enum result people_insert_resident(struct ctx *c, int64_t village_id, const struct resident_input *in,
 			   const char *idcard, int64_t *id)
 {
 	char enc[256], hash[CRYPTO_HASH_HEX], mask[IDCARD_LEN + 1], birth[11];
@@ -580,7 +582,7 @@ static int writable_household(struct ctx *c, int64_t household_id, struct househ
 	return RC_OK;
 }
 
-int people_resident_create(struct ctx *c, const struct resident_input *in, int64_t *id)
+enum result people_resident_create(struct ctx *c, const struct resident_input *in, int64_t *id)
 {
 	char idcard[IDCARD_LEN + 1];
 	people_check_resident(c, in, idcard);
@@ -597,7 +599,7 @@ int people_resident_create(struct ctx *c, const struct resident_input *in, int64
 	return ctx_end(c, people_insert_resident(c, h.village_id, in, idcard, id));
 }
 
-int people_resident_update(struct ctx *c, int64_t id, const struct resident_input *in)
+enum result people_resident_update(struct ctx *c, int64_t id, const struct resident_input *in)
 {
 	struct resident r;
 	struct household h;
@@ -677,7 +679,7 @@ int people_resident_update(struct ctx *c, int64_t id, const struct resident_inpu
 
 /* ---- changes inside the caller's transaction (the roster import) ---- */
 
-int people_apply_household(struct ctx *c, int64_t village_id, int64_t id,
+enum result people_apply_household(struct ctx *c, int64_t village_id, int64_t id,
 			   const struct household_input *old, const struct household_input *in,
 			   bool *changed)
 {
@@ -709,7 +711,7 @@ cleanup:
 	return rc;
 }
 
-int people_apply_resident(struct ctx *c, int64_t village_id, int64_t id,
+enum result people_apply_resident(struct ctx *c, int64_t village_id, int64_t id,
 			  const struct resident_input *old, const char *mask,
 			  const struct resident_input *in, bool *changed)
 {

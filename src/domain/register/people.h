@@ -95,29 +95,29 @@ void people_check_household(struct ctx *c, const struct household_input *in);
 void people_check_resident(struct ctx *c, const struct resident_input *in, char idcard[IDCARD_LEN + 1]);
 bool people_phone_valid(const char *phone);
 
-int people_household_list(struct ctx *c, const struct household_query *q, struct household **out,
+enum result people_household_list(struct ctx *c, const struct household_query *q, struct household **out,
 			  int *n, int64_t *total);
 /* Where a household sits, without access checks: RC_NOT_FOUND when there is none. */
-int people_household_place(struct ctx *c, int64_t id, struct hh_place *out);
-int people_household_get(struct ctx *c, int64_t id, struct household *out);
+enum result people_household_place(struct ctx *c, int64_t id, struct hh_place *out);
+enum result people_household_get(struct ctx *c, int64_t id, struct household *out);
 /* The residents of a household (head first). */
-int people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n);
-int people_household_create(struct ctx *c, const struct household_input *in, int64_t *id);
+enum result people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n);
+enum result people_household_create(struct ctx *c, const struct household_input *in, int64_t *id);
 /* Changes number, address, coordinates and group (moving it between groups of its village). */
-int people_household_update(struct ctx *c, int64_t id, const struct household_input *in);
+enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in);
 
-int people_resident_get(struct ctx *c, int64_t id, struct resident *out);
-int people_resident_create(struct ctx *c, const struct resident_input *in, int64_t *id);
+enum result people_resident_get(struct ctx *c, int64_t id, struct resident *out);
+enum result people_resident_create(struct ctx *c, const struct resident_input *in, int64_t *id);
 /* Updates the resident; a different household_id moves them (write access on both). */
-int people_resident_update(struct ctx *c, int64_t id, const struct resident_input *in);
+enum result people_resident_update(struct ctx *c, int64_t id, const struct resident_input *in);
 /* Finds a resident by ID-card number within the actor's scope. */
-int people_resident_find_idcard(struct ctx *c, const char *idcard, int64_t *id);
+enum result people_resident_find_idcard(struct ctx *c, const char *idcard, int64_t *id);
 
 /* Lower-level pieces used inside a transaction by the import and the demo (no access
  * checks, no transaction of their own; they do write the audit log). */
-int people_insert_household(struct ctx *c, int64_t village_id, const struct household_input *in,
+enum result people_insert_household(struct ctx *c, int64_t village_id, const struct household_input *in,
 			    int64_t *id);
-int people_insert_resident(struct ctx *c, int64_t village_id, const struct resident_input *in,
+enum result people_insert_resident(struct ctx *c, int64_t village_id, const struct resident_input *in,
 			   const char *idcard, int64_t *id);
 /* Changes of an existing household or resident inside the caller's transaction (no
  * access checks): the UPDATE and its audit entry, with before/after snapshots from
@@ -126,14 +126,14 @@ int people_insert_resident(struct ctx *c, int64_t village_id, const struct resid
  * coordinates given in in; a different group is audited as "move". A resident's ID
  * number, gender and birth date stay (mask is the stored masked number); a different
  * household_id is audited as "move" (same village: the caller checks). */
-int people_apply_household(struct ctx *c, int64_t village_id, int64_t id,
+enum result people_apply_household(struct ctx *c, int64_t village_id, int64_t id,
 			   const struct household_input *old, const struct household_input *in,
 			   bool *changed);
-int people_apply_resident(struct ctx *c, int64_t village_id, int64_t id,
+enum result people_apply_resident(struct ctx *c, int64_t village_id, int64_t id,
 			  const struct resident_input *old, const char *mask,
 			  const struct resident_input *in, bool *changed);
 /* Sealed form and lookup hash of a normalised ID number. */
-int people_seal_idcard(struct ctx *c, const char *idcard, char *enc, size_t enclen,
+enum result people_seal_idcard(struct ctx *c, const char *idcard, char *enc, size_t enclen,
 		       char hash[CRYPTO_HASH_HEX]);
 
 #endif

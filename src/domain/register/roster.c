@@ -997,13 +997,13 @@ done:
 	return rc;
 }
 
-int roster_import(struct ctx *c, int64_t village_id, const char *data, size_t len,
+enum result roster_import(struct ctx *c, int64_t village_id, const char *data, size_t len,
 		  struct roster_result *out)
 {
 	return roster_run(c, village_id, data, len, false, out);
 }
 
-int roster_check(struct ctx *c, int64_t village_id, const char *data, size_t len,
+enum result roster_check(struct ctx *c, int64_t village_id, const char *data, size_t len,
 		 struct roster_result *out)
 {
 	return roster_run(c, village_id, data, len, true, out);
@@ -1185,7 +1185,7 @@ cleanup:
 	return rc;
 }
 
-int roster_template(struct ctx *c, const char *format, char **data, size_t *len)
+enum result roster_template(struct ctx *c, const char *format, char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;

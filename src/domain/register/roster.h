@@ -32,15 +32,15 @@ extern const char *const roster_columns[];
 
 /* Imports into a village (needs P_REGISTER_WRITE there). RC_OK when imported;
  * RC_INVALID with out->errors when any row fails (nothing changed). */
-int roster_import(struct ctx *c, int64_t village_id, const char *data, size_t len,
+enum result roster_import(struct ctx *c, int64_t village_id, const char *data, size_t len,
 		  struct roster_result *out);
 
 /* The same checks and lookups without writing anything (a dry run): RC_OK with the
  * counts an import would give now, or RC_INVALID with out->errors. */
-int roster_check(struct ctx *c, int64_t village_id, const char *data, size_t len,
+enum result roster_check(struct ctx *c, int64_t village_id, const char *data, size_t len,
 		 struct roster_result *out);
 
 /* A template file to fill in: format "xlsx" or "csv". *data is malloc'ed. */
-int roster_template(struct ctx *c, const char *format, char **data, size_t *len);
+enum result roster_template(struct ctx *c, const char *format, char **data, size_t *len);
 
 #endif

@@ -574,7 +574,7 @@ static int card_admin(struct ctx *c, int64_t household_id, struct hh_info *h)
 	return RC_OK;
 }
 
-int counter_card_issue(struct ctx *c, int64_t household_id, const char *pin, struct card *out)
+enum result counter_card_issue(struct ctx *c, int64_t household_id, const char *pin, struct card *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct hh_info h;
@@ -641,7 +641,7 @@ int counter_card_issue(struct ctx *c, int64_t household_id, const char *pin, str
 	return counter_card_get(c, id, out);
 }
 
-int counter_cards_list(struct ctx *c, int64_t household_id, struct card **out, int *n)
+enum result counter_cards_list(struct ctx *c, int64_t household_id, struct card **out, int *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -668,7 +668,7 @@ int counter_cards_list(struct ctx *c, int64_t household_id, struct card **out, i
 	return RC_OK;
 }
 
-int counter_card_get(struct ctx *c, int64_t id, struct card *out)
+enum result counter_card_get(struct ctx *c, int64_t id, struct card *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct db_stmt *st = db_query(c->db, "SELECT " CARD_COLS "WHERE c.id = ?", "i", id);
@@ -689,7 +689,7 @@ int counter_card_get(struct ctx *c, int64_t id, struct card *out)
 	return rc;
 }
 
-int counter_card_revoke(struct ctx *c, int64_t id)
+enum result counter_card_revoke(struct ctx *c, int64_t id)
 {
 	struct card k;
 	int rc = counter_card_get(c, id, &k);
@@ -742,7 +742,7 @@ static const char *prefix_pattern(struct ctx *c, const char *text)
 	return out;
 }
 
-int counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id, const char *q,
+enum result counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id, const char *q,
 			      struct counter_household **out, int *n, bool *more)
 {
 	*out = NULL;
@@ -814,7 +814,7 @@ int counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id
 
 /* ---- lookup ---- */
 
-int counter_lookup(struct ctx *c, int64_t shop_id, const char *code, const char *pin,
+enum result counter_lookup(struct ctx *c, int64_t shop_id, const char *code, const char *pin,
 		   struct counter_lookup *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -1066,7 +1066,7 @@ static int sell(struct ctx *c, const struct shop *s, const struct resolved *h, c
 	return rc;
 }
 
-int counter_redeem(struct ctx *c, const struct redeem_input *in, int64_t *receipt_id, bool *replayed)
+enum result counter_redeem(struct ctx *c, const struct redeem_input *in, int64_t *receipt_id, bool *replayed)
 {
 	*receipt_id = 0;
 	*replayed = false;
@@ -1219,7 +1219,7 @@ static int return_locked(struct ctx *c, const struct shop *s, const struct sale_
 			     lines_text(c, g, in->items, n), in->reason);
 }
 
-int counter_return(struct ctx *c, const struct return_input *in, int64_t *receipt_id, bool *replayed)
+enum result counter_return(struct ctx *c, const struct return_input *in, int64_t *receipt_id, bool *replayed)
 {
 	*receipt_id = 0;
 	*replayed = false;
@@ -1354,7 +1354,7 @@ static int receipt_details(struct ctx *c, struct receipt *r)
 	return RC_OK;
 }
 
-int counter_receipt_get(struct ctx *c, int64_t id, struct receipt *out)
+enum result counter_receipt_get(struct ctx *c, int64_t id, struct receipt *out)
 {
 	char vpath[ORG_PATH_MAX] = "";
 	struct db_stmt *st = db_query(c->db, "SELECT " RECEIPT_COLS RECEIPT_FROM "WHERE r.id = ?", "i", id);
@@ -1380,7 +1380,7 @@ int counter_receipt_get(struct ctx *c, int64_t id, struct receipt *out)
 	return receipt_details(c, out);
 }
 
-int counter_receipts_list(struct ctx *c, int64_t household_id, int limit, int offset, struct receipt **out,
+enum result counter_receipts_list(struct ctx *c, int64_t household_id, int limit, int offset, struct receipt **out,
 			  int *n, int64_t *total)
 {
 	*out = NULL;
@@ -1477,7 +1477,7 @@ static int load_preorder(struct ctx *c, int64_t id, struct preorder *out)
 	return preorder_lines(c, out);
 }
 
-int counter_preorder_get(struct ctx *c, int64_t id, struct preorder *out)
+enum result counter_preorder_get(struct ctx *c, int64_t id, struct preorder *out)
 {
 	int rc = load_preorder(c, id, out);
 	if (rc)
@@ -1494,7 +1494,7 @@ int counter_preorder_get(struct ctx *c, int64_t id, struct preorder *out)
 	return RC_OK;
 }
 
-int counter_preorder_create(struct ctx *c, const struct preorder_input *in, int64_t *id)
+enum result counter_preorder_create(struct ctx *c, const struct preorder_input *in, int64_t *id)
 {
 	*id = 0;
 	if (!c->actor || !c->actor->household_id || !access_has_role(c, "villager"))
@@ -1567,7 +1567,7 @@ int counter_preorder_create(struct ctx *c, const struct preorder_input *in, int6
 	return ctx_end(c, rc);
 }
 
-int counter_preorders_list(struct ctx *c, const struct preorder_query *q, struct preorder **out, int *n,
+enum result counter_preorders_list(struct ctx *c, const struct preorder_query *q, struct preorder **out, int *n,
 			   int64_t *total)
 {
 	*out = NULL;
@@ -1619,7 +1619,7 @@ int counter_preorders_list(struct ctx *c, const struct preorder_query *q, struct
 	return RC_OK;
 }
 
-int counter_preorder_collect(struct ctx *c, int64_t id, const char *code, const char *pin,
+enum result counter_preorder_collect(struct ctx *c, int64_t id, const char *code, const char *pin,
 			     const char *idempotency_key, int64_t *receipt_id, bool *replayed)
 {
 	*receipt_id = 0;
@@ -1703,7 +1703,7 @@ static int release_locked(struct ctx *c, const struct preorder *p, const char *s
 	return rc;
 }
 
-int counter_preorder_cancel(struct ctx *c, int64_t id)
+enum result counter_preorder_cancel(struct ctx *c, int64_t id)
 {
 	struct preorder p;
 	int rc = counter_preorder_get(c, id, &p);
@@ -1719,7 +1719,7 @@ int counter_preorder_cancel(struct ctx *c, int64_t id)
 	return ctx_end(c, rc);
 }
 
-int counter_lapse_due(struct ctx *c, int64_t *lapsed)
+enum result counter_lapse_due(struct ctx *c, int64_t *lapsed)
 {
 	/* at most LAPSE_BATCH a run, so one run's memory stays bounded; the scheduler
 	 * comes back within a minute for the rest */

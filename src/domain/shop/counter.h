@@ -76,13 +76,13 @@ struct card {
 
 /* Issues a card for a household (P_SHOP_ADMIN on its village) with a PIN of
  * CARD_PIN_MIN..CARD_PIN_MAX digits (field "pin"), revoking its active card. */
-int counter_card_issue(struct ctx *c, int64_t household_id, const char *pin, struct card *out);
+enum result counter_card_issue(struct ctx *c, int64_t household_id, const char *pin, struct card *out);
 /* The household's cards, newest first (P_SHOP_ADMIN on its village). */
-int counter_cards_list(struct ctx *c, int64_t household_id, struct card **out, int *n);
+enum result counter_cards_list(struct ctx *c, int64_t household_id, struct card **out, int *n);
 /* One card (P_SHOP_ADMIN on its household's village). */
-int counter_card_get(struct ctx *c, int64_t id, struct card *out);
+enum result counter_card_get(struct ctx *c, int64_t id, struct card *out);
 /* Revokes a lost card without issuing another (P_SHOP_ADMIN). */
-int counter_card_revoke(struct ctx *c, int64_t id);
+enum result counter_card_revoke(struct ctx *c, int64_t id);
 
 /* Finding a household at the shop, for staff without the register (a clerk issuing a
  * card): the households of the villages a shop serves whose number starts with q or
@@ -100,7 +100,7 @@ struct counter_household {
 	char masked_name[COUNTER_NAME_MAX];
 };
 
-int counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id, const char *q,
+enum result counter_households_search(struct ctx *c, int64_t shop_id, int64_t village_id, const char *q,
 			      struct counter_household **out, int *n, bool *more);
 
 /* ---- the counter ---- */
@@ -137,7 +137,7 @@ struct counter_lookup {
 /* Resolves a code for a shop's counter (P_SHOP_COUNTER on the shop): the household,
  * its balance and, for each active good of the shop, what the household may still
  * redeem in the current period. Errors on fields "code" and "pin". */
-int counter_lookup(struct ctx *c, int64_t shop_id, const char *code, const char *pin,
+enum result counter_lookup(struct ctx *c, int64_t shop_id, const char *code, const char *pin,
 		   struct counter_lookup *out);
 
 struct redeem_input {
@@ -150,7 +150,7 @@ struct redeem_input {
 
 /* Redeems goods for the household of the code (P_SHOP_COUNTER). *replayed is true when
  * the key had been used for the same request and its receipt is returned. */
-int counter_redeem(struct ctx *c, const struct redeem_input *in, int64_t *receipt_id, bool *replayed);
+enum result counter_redeem(struct ctx *c, const struct redeem_input *in, int64_t *receipt_id, bool *replayed);
 
 struct return_input {
 	int64_t receipt_id;                   /* the sale */
@@ -163,7 +163,7 @@ struct return_input {
 /* Returns goods of a sale within the shop's return_days (P_SHOP_COUNTER): a "return"
  * receipt linked to the sale, points back to spendable (ledger source "return"), the
  * stock back (movement "return"). At most what was bought minus earlier returns. */
-int counter_return(struct ctx *c, const struct return_input *in, int64_t *receipt_id, bool *replayed);
+enum result counter_return(struct ctx *c, const struct return_input *in, int64_t *receipt_id, bool *replayed);
 
 struct receipt_line {
 	int64_t goods_id;
@@ -191,10 +191,10 @@ struct receipt {
 
 /* One receipt: for the villagers of its household, readers of that household
  * (P_REGISTER_READ on its village) and the shop's staff. */
-int counter_receipt_get(struct ctx *c, int64_t id, struct receipt *out);
+enum result counter_receipt_get(struct ctx *c, int64_t id, struct receipt *out);
 /* A household's receipts, newest first (same readers as its ledger, and shop staff of
  * its village). */
-int counter_receipts_list(struct ctx *c, int64_t household_id, int limit, int offset,
+enum result counter_receipts_list(struct ctx *c, int64_t household_id, int limit, int offset,
 			  struct receipt **out, int *n, int64_t *total);
 
 /* ---- pre-orders ---- */
@@ -224,9 +224,9 @@ struct preorder_input {
 };
 
 /* A villager reserves goods for their household at a shop serving their village. */
-int counter_preorder_create(struct ctx *c, const struct preorder_input *in, int64_t *id);
+enum result counter_preorder_create(struct ctx *c, const struct preorder_input *in, int64_t *id);
 /* One pre-order: the villagers of its household and the shop's staff. */
-int counter_preorder_get(struct ctx *c, int64_t id, struct preorder *out);
+enum result counter_preorder_get(struct ctx *c, int64_t id, struct preorder *out);
 
 struct preorder_query {
 	bool mine;             /* the actor's household */
@@ -235,16 +235,16 @@ struct preorder_query {
 	int limit, offset;
 };
 
-int counter_preorders_list(struct ctx *c, const struct preorder_query *q, struct preorder **out, int *n,
+enum result counter_preorders_list(struct ctx *c, const struct preorder_query *q, struct preorder **out, int *n,
 			   int64_t *total);
 /* The clerk hands a pre-order over (P_SHOP_COUNTER): the code must name its household;
  * charged like a redemption. */
-int counter_preorder_collect(struct ctx *c, int64_t id, const char *code, const char *pin,
+enum result counter_preorder_collect(struct ctx *c, int64_t id, const char *code, const char *pin,
 			     const char *idempotency_key, int64_t *receipt_id, bool *replayed);
 /* Cancels an open pre-order (its household's villager or the shop's staff). */
-int counter_preorder_cancel(struct ctx *c, int64_t id);
+enum result counter_preorder_cancel(struct ctx *c, int64_t id);
 /* The job: lapses open pre-orders past their time and puts their stock back, at most
  * 200 a run (the scheduler comes back for the rest). Idempotent; *lapsed counts them. */
-int counter_lapse_due(struct ctx *c, int64_t *lapsed);
+enum result counter_lapse_due(struct ctx *c, int64_t *lapsed);
 
 #endif

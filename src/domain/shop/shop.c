@@ -150,7 +150,7 @@ static void read_shop(struct db_stmt *st, struct shop *s)
 	s->preorder_hours = (int)db_col_int(st, 7);
 }
 
-int shop_get(struct ctx *c, int64_t id, struct shop *out)
+enum result shop_get(struct ctx *c, int64_t id, struct shop *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct db_stmt *st = db_query(c->db, "SELECT " SHOP_COLS "FROM shops s JOIN org_units u ON u.id = s.unit_id "
@@ -234,7 +234,7 @@ static int closed_message(struct ctx *c, const struct shop *s, char *msg, size_t
 	return RC_CONFLICT;
 }
 
-int shop_check_open(struct ctx *c, const struct shop *s)
+enum result shop_check_open(struct ctx *c, const struct shop *s)
 {
 	char msg[SHOP_CLOSED_MAX];
 	int rc = closed_message(c, s, msg, sizeof(msg));
@@ -311,7 +311,7 @@ static int write_villages(struct ctx *c, int64_t shop_id, const int64_t *ids, in
 	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存服务的村");
 }
 
-int shop_create(struct ctx *c, const struct shop_input *in, int64_t *id)
+enum result shop_create(struct ctx *c, const struct shop_input *in, int64_t *id)
 {
 	*id = 0;
 	struct shop s = {0};
@@ -363,7 +363,7 @@ int shop_create(struct ctx *c, const struct shop_input *in, int64_t *id)
 	return ctx_end(c, rc);
 }
 
-int shop_update(struct ctx *c, int64_t id, const struct shop_patch *p)
+enum result shop_update(struct ctx *c, int64_t id, const struct shop_patch *p)
 {
 	struct shop old;
 	int rc = load_for_admin(c, id, &old, "修改设置");
@@ -462,7 +462,7 @@ static int shop_fill(struct ctx *c, const struct shop *s, bool staff, struct sho
 	return rc == RC_CONFLICT ? RC_OK : rc;
 }
 
-int shop_read(struct ctx *c, int64_t id, struct shop_info *out)
+enum result shop_read(struct ctx *c, int64_t id, struct shop_info *out)
 {
 	struct shop s;
 	int rc = shop_get(c, id, &s);
@@ -474,7 +474,7 @@ int shop_read(struct ctx *c, int64_t id, struct shop_info *out)
 	return shop_fill(c, &s, staff, out);
 }
 
-int shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n)
+enum result shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n)
 {
 	*n = 0;
 	*out = NULL;
@@ -541,7 +541,7 @@ int shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n)
 
 /* ------------------------------------------------------------------ windows */
 
-int shop_window_add(struct ctx *c, int64_t shop_id, int64_t starts_at, int64_t ends_at, const char *note,
+enum result shop_window_add(struct ctx *c, int64_t shop_id, int64_t starts_at, int64_t ends_at, const char *note,
 		    int64_t *id)
 {
 	*id = 0;
@@ -592,7 +592,7 @@ int shop_window_add(struct ctx *c, int64_t shop_id, int64_t starts_at, int64_t e
 	return ctx_end(c, rc);
 }
 
-int shop_windows_list(struct ctx *c, int64_t shop_id, bool all, struct shop_window **out, int *n)
+enum result shop_windows_list(struct ctx *c, int64_t shop_id, bool all, struct shop_window **out, int *n)
 {
 	*n = 0;
 	struct shop s;
@@ -623,7 +623,7 @@ int shop_windows_list(struct ctx *c, int64_t shop_id, bool all, struct shop_wind
 	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取兑换时间");
 }
 
-int shop_window_delete(struct ctx *c, int64_t id)
+enum result shop_window_delete(struct ctx *c, int64_t id)
 {
 	struct shop_window w = {0};
 	struct db_stmt *st = db_query(c->db, "SELECT shop_id, starts_at, ends_at, note FROM shop_windows WHERE id = ?",
@@ -714,7 +714,7 @@ static int load_goods(struct ctx *c, int64_t id, struct goods_info *out)
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取商品");
 }
 
-int goods_get(struct ctx *c, int64_t id, struct goods *out)
+enum result goods_get(struct ctx *c, int64_t id, struct goods *out)
 {
 	struct goods_info gi;
 	int rc = load_goods(c, id, &gi);
@@ -825,7 +825,7 @@ static void snap_goods(struct buf *b, const struct goods *g)
 	audit_snap_end(b);
 }
 
-int goods_create(struct ctx *c, int64_t shop_id, const struct goods_input *in, int64_t *id)
+enum result goods_create(struct ctx *c, int64_t shop_id, const struct goods_input *in, int64_t *id)
 {
 	*id = 0;
 	struct shop s;
@@ -859,7 +859,7 @@ int goods_create(struct ctx *c, int64_t shop_id, const struct goods_input *in, i
 	return ctx_end(c, rc);
 }
 
-int goods_update(struct ctx *c, int64_t id, unsigned mask, const struct goods_input *in)
+enum result goods_update(struct ctx *c, int64_t id, unsigned mask, const struct goods_input *in)
 {
 	struct goods_info old;
 	int rc = load_goods(c, id, &old);
@@ -896,7 +896,7 @@ int goods_update(struct ctx *c, int64_t id, unsigned mask, const struct goods_in
 	return ctx_end(c, rc);
 }
 
-int goods_read(struct ctx *c, int64_t id, struct goods_info *out)
+enum result goods_read(struct ctx *c, int64_t id, struct goods_info *out)
 {
 	int rc = load_goods(c, id, out);
 	if (rc)
@@ -913,7 +913,7 @@ int goods_read(struct ctx *c, int64_t id, struct goods_info *out)
 	return RC_OK;
 }
 
-int goods_list(struct ctx *c, int64_t shop_id, bool active_only, struct goods_info **out, int *n)
+enum result goods_list(struct ctx *c, int64_t shop_id, bool active_only, struct goods_info **out, int *n)
 {
 	*n = 0;
 	struct shop s;
@@ -955,7 +955,7 @@ int goods_list(struct ctx *c, int64_t shop_id, bool active_only, struct goods_in
 	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取商品");
 }
 
-int goods_photo(struct ctx *c, int64_t id, char mime[16], const void **data, size_t *len)
+enum result goods_photo(struct ctx *c, int64_t id, char mime[16], const void **data, size_t *len)
 {
 	struct goods_info g;
 	int rc = goods_read(c, id, &g);
@@ -972,7 +972,7 @@ int goods_photo(struct ctx *c, int64_t id, char mime[16], const void **data, siz
 
 /* ------------------------------------------------------------------ stock */
 
-int stock_apply(struct ctx *c, const struct stock_move *m, int64_t *move_id)
+enum result stock_apply(struct ctx *c, const struct stock_move *m, int64_t *move_id)
 {
 	*move_id = 0;
 	const char *k = m->kind ? m->kind : "";
@@ -1050,7 +1050,7 @@ static int audit_move(struct ctx *c, const struct shop *s, const struct goods_in
 	return rc;
 }
 
-int stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_input *in, int64_t *move_id)
+enum result stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_input *in, int64_t *move_id)
 {
 	*move_id = 0;
 	struct goods_info g;
@@ -1081,7 +1081,7 @@ int stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_input *in, i
 	return ctx_end(c, rc);
 }
 
-int stock_adjust(struct ctx *c, int64_t goods_id, const struct stock_adjust_input *in, int64_t *move_id)
+enum result stock_adjust(struct ctx *c, int64_t goods_id, const struct stock_adjust_input *in, int64_t *move_id)
 {
 	*move_id = 0;
 	struct goods_info g;
@@ -1117,7 +1117,7 @@ int stock_adjust(struct ctx *c, int64_t goods_id, const struct stock_adjust_inpu
 	return ctx_end(c, rc);
 }
 
-int shop_low_stock(struct ctx *c, int64_t shop_id, struct goods_info **out, int *n)
+enum result shop_low_stock(struct ctx *c, int64_t shop_id, struct goods_info **out, int *n)
 {
 	*n = 0;
 	const unsigned perms = P_SHOP_ADMIN | P_AUDIT_READ;

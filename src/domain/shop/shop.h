@@ -38,17 +38,17 @@ struct goods {
 };
 
 /* One shop, no access check. */
-int shop_get(struct ctx *c, int64_t id, struct shop *out);
+enum result shop_get(struct ctx *c, int64_t id, struct shop *out);
 /* True when the actor holds perm (P_SHOP_ADMIN or P_SHOP_COUNTER) on the shop's unit. */
 bool shop_can(const struct ctx *c, const struct shop *s, unsigned perm);
 /* True when the shop serves the village. */
 bool shop_serves(struct ctx *c, const struct shop *s, int64_t village_id);
 /* RC_OK when the shop is open at c->now; otherwise RC_CONFLICT with a clear message
  * naming the next window ("积分超市现在不营业，下次集中兑换：…"). */
-int shop_check_open(struct ctx *c, const struct shop *s);
+enum result shop_check_open(struct ctx *c, const struct shop *s);
 
 /* One good, no access check. */
-int goods_get(struct ctx *c, int64_t id, struct goods *out);
+enum result goods_get(struct ctx *c, int64_t id, struct goods *out);
 
 struct stock_move {
 	int64_t shop_id, goods_id;
@@ -63,7 +63,7 @@ struct stock_move {
  * its quantity; a movement that would make stock negative fails with RC_CONFLICT
  * ("「洗衣液」库存不足，只剩 N 袋"). The conditional update makes the last unit
  * impossible to sell twice. */
-int stock_apply(struct ctx *c, const struct stock_move *m, int64_t *move_id);
+enum result stock_apply(struct ctx *c, const struct stock_move *m, int64_t *move_id);
 
 /* ======================================================================== shops ====
  * A village shop serves its village; a town shop serves villages of its town listed
@@ -118,7 +118,7 @@ struct shop_input {
 };
 
 /* Creates a shop (P_SHOP_ADMIN on unit_id). Names are unique per unit. */
-int shop_create(struct ctx *c, const struct shop_input *in, int64_t *id);
+enum result shop_create(struct ctx *c, const struct shop_input *in, int64_t *id);
 
 /* Only what is set changes: name and window_mode when not NULL, the numbers when
  * their set_ flag is true, the served villages (town shops only) with set_villages. */
@@ -130,12 +130,12 @@ struct shop_patch {
 	int nvillages;
 };
 
-int shop_update(struct ctx *c, int64_t id, const struct shop_patch *p);
+enum result shop_update(struct ctx *c, int64_t id, const struct shop_patch *p);
 /* One shop with the read check (RC_NOT_FOUND for those who may not read it). */
-int shop_read(struct ctx *c, int64_t id, struct shop_info *out);
+enum result shop_read(struct ctx *c, int64_t id, struct shop_info *out);
 /* With village_id: the shops serving that village (its villagers and readers in scope).
  * Without: the villager's own village, or every shop the actor may read as staff. */
-int shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n);
+enum result shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n);
 
 /* ---- opening windows (window_mode "scheduled") ---- */
 
@@ -146,12 +146,12 @@ struct shop_window {
 
 /* Adds a window [starts_at, ends_at) (P_SHOP_ADMIN): starts before it ends, ends in the
  * future, at most SHOP_WINDOW_SPAN_MAX long, overlaps no other window of the shop. */
-int shop_window_add(struct ctx *c, int64_t shop_id, int64_t starts_at, int64_t ends_at, const char *note,
+enum result shop_window_add(struct ctx *c, int64_t shop_id, int64_t starts_at, int64_t ends_at, const char *note,
 		    int64_t *id);
 /* The shop's windows by start (readers of the shop); with all, also those that ended. */
-int shop_windows_list(struct ctx *c, int64_t shop_id, bool all, struct shop_window **out, int *n);
+enum result shop_windows_list(struct ctx *c, int64_t shop_id, bool all, struct shop_window **out, int *n);
 /* Deletes a window that has not ended (P_SHOP_ADMIN); ended windows stay as history. */
-int shop_window_delete(struct ctx *c, int64_t id);
+enum result shop_window_delete(struct ctx *c, int64_t id);
 
 /* ======================================================================== goods ==== */
 
@@ -189,17 +189,17 @@ struct goods_info {
  * (name 1–40 characters and unique in the shop, unit 1–8, category up to 20, price
  * 1..100000 points, limit_count 0..1000 with limit_period exactly when above 0,
  * low_stock 0..100000, photo uploaded by the actor). */
-int goods_create(struct ctx *c, int64_t shop_id, const struct goods_input *in, int64_t *id);
+enum result goods_create(struct ctx *c, int64_t shop_id, const struct goods_input *in, int64_t *id);
 /* Changes the fields in mask (P_SHOP_ADMIN). Goods are never deleted: set active false. */
-int goods_update(struct ctx *c, int64_t id, unsigned mask, const struct goods_input *in);
+enum result goods_update(struct ctx *c, int64_t id, unsigned mask, const struct goods_input *in);
 /* One good with the read check: staff see every good, villagers of a served village
  * only active ones (RC_NOT_FOUND otherwise). */
-int goods_read(struct ctx *c, int64_t id, struct goods_info *out);
+enum result goods_read(struct ctx *c, int64_t id, struct goods_info *out);
 /* The shop's goods by category and name: staff see all (only active with active_only),
  * villagers the active ones. */
-int goods_list(struct ctx *c, int64_t shop_id, bool active_only, struct goods_info **out, int *n);
+enum result goods_list(struct ctx *c, int64_t shop_id, bool active_only, struct goods_info **out, int *n);
 /* The good's photo (bytes in request memory), to whoever may read the good. */
-int goods_photo(struct ctx *c, int64_t id, char mime[16], const void **data, size_t *len);
+enum result goods_photo(struct ctx *c, int64_t id, char mime[16], const void **data, size_t *len);
 
 /* ======================================================================== stock ==== */
 
@@ -221,7 +221,7 @@ struct stock_in_input {
 };
 
 /* Stock-in 入库 (P_SHOP_ADMIN): a movement "in" in one transaction, audited. */
-int stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_input *in, int64_t *move_id);
+enum result stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_input *in, int64_t *move_id);
 
 struct stock_adjust_input {
 	const char *kind;            /* loss 损耗, damage 损坏 (quantity 1.. taken out), count 盘点
@@ -232,12 +232,12 @@ struct stock_adjust_input {
 
 /* An adjustment (P_SHOP_ADMIN): a movement "adjust" whose reason starts with the kind's
  * label ("损耗：…"); refused with RC_CONFLICT when stock would go below 0. */
-int stock_adjust(struct ctx *c, int64_t goods_id, const struct stock_adjust_input *in, int64_t *move_id);
+enum result stock_adjust(struct ctx *c, int64_t goods_id, const struct stock_adjust_input *in, int64_t *move_id);
 
 /* The low-stock list: active goods at or below their threshold (sold-out goods
  * included), lowest first. shop_id 0: every shop the actor administers or audits (for
  * the cadre's dashboard). Staff of the shop (P_SHOP_ADMIN) or P_AUDIT_READ on its unit. */
-int shop_low_stock(struct ctx *c, int64_t shop_id, struct goods_info **out, int *n);
+enum result shop_low_stock(struct ctx *c, int64_t shop_id, struct goods_info **out, int *n);
 
 /* ============================================================== the stock ledger ====
  * 库存台账 of a shop for a period (dates YYYY-MM-DD, Asia/Shanghai, both included), per
@@ -282,7 +282,7 @@ struct stock_ledger {
 };
 
 /* goods_id 0: every good of the shop; else that one (its total is its row). */
-int shop_stock_ledger(struct ctx *c, int64_t shop_id, int64_t goods_id, const char *from, const char *to,
+enum result shop_stock_ledger(struct ctx *c, int64_t shop_id, int64_t goods_id, const char *from, const char *to,
 		      struct stock_ledger *out);
 
 /* ====================================================================== reports ====
@@ -339,16 +339,16 @@ struct shop_sales {
 	int nvillages;
 };
 
-int shop_sales_report(struct ctx *c, int64_t shop_id, const char *from, const char *to, struct shop_sales *out);
+enum result shop_sales_report(struct ctx *c, int64_t shop_id, const char *from, const char *to, struct shop_sales *out);
 
 /* ====================================================================== exports ==== */
 
 struct export_file;
 /* The stock ledger as XLSX (sheets 库存台账, 入库明细, 库存流水, 说明). */
-int shop_export_stock_ledger(struct ctx *c, int64_t shop_id, const char *from, const char *to,
+enum result shop_export_stock_ledger(struct ctx *c, int64_t shop_id, const char *from, const char *to,
 			     struct export_file *out);
 /* The report as XLSX (sheets 按商品, 热销商品, 按户, 按期间, 按村, 说明). */
-int shop_export_report(struct ctx *c, int64_t shop_id, const char *from, const char *to,
+enum result shop_export_report(struct ctx *c, int64_t shop_id, const char *from, const char *to,
 		       struct export_file *out);
 
 /* ======================================================================= verify ==== */
@@ -362,6 +362,6 @@ struct shop_report {
 
 /* For `cunzhi verify`: each good's stock equals the sum of its movements, and running
  * through its movements in order, stock is never negative. RC_OK with r->broken. */
-int shop_verify(struct ctx *c, struct shop_report *r);
+enum result shop_verify(struct ctx *c, struct shop_report *r);
 
 #endif

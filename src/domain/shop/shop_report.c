@@ -389,7 +389,7 @@ static int ledger_build(struct ctx *c, const struct shop *s, int64_t goods_id, c
 	return RC_OK;
 }
 
-int shop_stock_ledger(struct ctx *c, int64_t shop_id, int64_t goods_id, const char *from, const char *to,
+enum result shop_stock_ledger(struct ctx *c, int64_t shop_id, int64_t goods_id, const char *from, const char *to,
 		      struct stock_ledger *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -723,7 +723,7 @@ static int report_build(struct ctx *c, const struct shop *s, const char *from, c
 	return RC_OK;
 }
 
-int shop_sales_report(struct ctx *c, int64_t shop_id, const char *from, const char *to, struct shop_sales *out)
+enum result shop_sales_report(struct ctx *c, int64_t shop_id, const char *from, const char *to, struct shop_sales *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct shop s;
@@ -771,7 +771,7 @@ static void ledger_sheet_row(struct xlsx *x, lxw_worksheet *ws, lxw_row_t row, c
 	"退货、预订释放、盘盈按当时的平均成本转回（无库存时按最近一次进价）"
 #define EQUATION_TEXT "期初 + 入库 − 出库 + 调整 − 预订占用 + 预订释放 = 期末（数量与金额均成立；出库 = 兑换 − 退货）"
 
-int shop_export_stock_ledger(struct ctx *c, int64_t shop_id, const char *from, const char *to,
+enum result shop_export_stock_ledger(struct ctx *c, int64_t shop_id, const char *from, const char *to,
 			     struct export_file *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -861,7 +861,7 @@ int shop_export_stock_ledger(struct ctx *c, int64_t shop_id, const char *from, c
 	return xlsx_finish(c, &x, out);
 }
 
-int shop_export_report(struct ctx *c, int64_t shop_id, const char *from, const char *to, struct export_file *out)
+enum result shop_export_report(struct ctx *c, int64_t shop_id, const char *from, const char *to, struct export_file *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct shop_sales S;
@@ -974,7 +974,7 @@ int shop_export_report(struct ctx *c, int64_t shop_id, const char *from, const c
 
 /* ------------------------------------------------------------------ verify */
 
-int shop_verify(struct ctx *c, struct shop_report *r)
+enum result shop_verify(struct ctx *c, struct shop_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	/* every movement belongs to its good's shop, and running through a good's

@@ -165,7 +165,7 @@ int api_activity_cancel(struct req *r)
 }
 
 /* The domain call that issues the signed code of an activity or a household. */
-typedef int (*code_issuer)(struct ctx *c, int64_t id, char token[QRTOKEN_MAX], int64_t *expires);
+typedef enum result (*code_issuer)(struct ctx *c, int64_t id, char token[QRTOKEN_MAX], int64_t *expires);
 
 /* Issues the code of the path's id and replies {id_key, code_key, expires_at}. */
 static int code_reply(struct req *r, code_issuer issue, const char *id_key, const char *code_key)

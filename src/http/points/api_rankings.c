@@ -181,7 +181,7 @@ int api_public_ranking_export(struct req *r)
 
 /* The ledger of the path's id (a household or a village) from the query's from to its
  * to, as XLSX. */
-static int ledger_xlsx(struct req *r, int (*export)(struct ctx *c, int64_t id, const char *from,
+static int ledger_xlsx(struct req *r, enum result (*export)(struct ctx *c, int64_t id, const char *from,
 						    const char *to, struct export_file *out))
 {
 	int64_t id;
