@@ -228,9 +228,8 @@ enum result activities_create(struct ctx *c, const struct activity_input *in, in
 		return ctx_fail(c, RC_FORBIDDEN, "只有%s的村两委可以发起活动", v.name);
 
 	struct point_rule rule;
-	rc = rules_get(c, in->rule_id, &rule);
+	rc = rules_find(c, in->rule_id, &rule);
 	if (rc == RC_NOT_FOUND) {
-		ctx_clear(c);
 		ctx_field(c, "rule_id", "积分事项不存在");
 	} else if (rc) {
 		return rc;

@@ -117,16 +117,14 @@ static void check_resident(struct ctx *c, int64_t resident_id, int64_t household
 		ctx_field(c, "resident_id", "该村民不是本户成员");
 }
 
-/* rules_get, with an unknown rule as a field error. */
+/* The rule, with an unknown rule as a field error. */
 static int get_rule(struct ctx *c, int64_t rule_id, struct point_rule *r)
 {
 	if (rule_id <= 0)
 		return ctx_field(c, "rule_id", "请选择积分事项");
-	int rc = rules_get(c, rule_id, r);
-	if (rc == RC_NOT_FOUND) {
-		ctx_clear(c);
+	int rc = rules_find(c, rule_id, r);
+	if (rc == RC_NOT_FOUND)
 		return ctx_field(c, "rule_id", "积分事项不存在");
-	}
 	return rc;
 }
 

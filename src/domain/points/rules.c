@@ -161,6 +161,16 @@ enum result rules_get(struct ctx *c, int64_t id, struct point_rule *out)
 	return ctx_db_fail(c, rc, "读取积分事项");
 }
 
+enum result rules_find(struct ctx *c, int64_t id, struct point_rule *out)
+{
+	int rc = fetch_rule(c, id, out);
+	if (rc == DB_ROW)
+		return RC_OK;
+	if (rc == DB_DONE)
+		return RC_NOT_FOUND;
+	return ctx_db_fail(c, rc, "读取积分事项");
+}
+
 /* The county part of a path: "/1/2/3/" → "/1/" (length of it). */
 static size_t county_prefix(const char *path)
 {

@@ -28,6 +28,8 @@ extern const char *const rules_categories[];
 
 /* One rule, no access check. */
 enum result rules_get(struct ctx *c, int64_t id, struct point_rule *out);
+/* The same, quiet: RC_NOT_FOUND leaves ctx->err alone, for callers that probe. */
+enum result rules_find(struct ctx *c, int64_t id, struct point_rule *out);
 
 /* Checks that the rule may be used for a record of this household on this date by
  * this kind of author ("self" a villager, "grid" a grid worker, "cadre"): the rule is
