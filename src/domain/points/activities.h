@@ -24,7 +24,7 @@
 #define DOMAIN_ACTIVITIES_H
 
 #include "domain/kernel/ctx.h"
-#include "domain/register/register.h"
+#include "domain/kernel/token.h"
 
 #define ACTIVITY_TITLE_MAX 40          /* characters */
 #define ACTIVITY_PLACE_MAX 60

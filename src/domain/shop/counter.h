@@ -46,7 +46,7 @@
 #define DOMAIN_COUNTER_H
 
 #include "domain/kernel/ctx.h"
-#include "domain/register/register.h"
+#include "domain/kernel/token.h"
 
 #define CARD_NO_LEN 12
 #define CARD_KIND "C1"
