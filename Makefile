@@ -14,7 +14,10 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
-SRC      := $(sort $(wildcard src/util/*.c src/db/*.c src/domain/*.c src/http/*.c))
+# every .c under src/ but main.c: the layers (util, db, domain, http) and cli, each in
+# feature folders
+SRC      := $(sort $(shell find src/util src/db src/domain src/http src/cli -name '*.c'))
+HDR      := $(sort $(shell find src -name '*.h'))
 OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
 MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -33,13 +36,13 @@ NODE_TEST_API = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(API_JOB
 PORT     ?= 8080
 DATA     ?= data
 
-.PHONY: all run check test unit openapi api api-pg bench deps clean ui ui-test
+.PHONY: all run check layers test unit openapi api api-pg bench deps clean ui ui-test
 all: $(BUILD)/cunzhi ui
 
 $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/migrations.c
+$(BUILD)/%.o: %.c $(HDR) | $(BUILD)/migrations.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -73,6 +76,10 @@ run: all
 deps:
 	bash scripts/deps.sh
 
+# The include lines keep to the layers and feature folders (scripts/check-layers.sh).
+layers:
+	bash scripts/check-layers.sh
+
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
@@ -93,10 +100,11 @@ ui-test: $(BUILD)/cunzhi ui
 
 test: unit openapi api api-pg ui-test
 
-# Everything, from a fresh machine: dependencies, build, tests on both engines,
+# Everything, from a fresh machine: dependencies, the layer check, build, tests on both engines,
 # then the same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check:
 	bash scripts/deps.sh
+	$(MAKE) layers
 	$(MAKE) all
 	$(MAKE) test
 	$(MAKE) SAN=1 unit api

@@ -28,12 +28,12 @@
 #include <time.h>
 
 #include "db/migrate.h"
-#include "domain/audit.h"
-#include "domain/claims.h"
-#include "domain/counter.h"
-#include "domain/ledger.h"
-#include "domain/publicity.h"
-#include "domain/rules.h"
+#include "domain/kernel/audit.h"
+#include "domain/points/claims.h"
+#include "domain/points/ledger.h"
+#include "domain/points/publicity.h"
+#include "domain/points/rules.h"
+#include "domain/shop/counter.h"
 #include "util/num.h"
 #include "util/timeutil.h"
 

@@ -104,7 +104,7 @@ PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwr
 # shellcheck disable=SC2086
 if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
     $(pkg-config --cflags $PKGS) -o "$WORK/gen_points" "$here/gen_points.c" \
-    "$BUILD"/src/util/*.o "$BUILD"/src/db/*.o "$BUILD"/src/domain/*.o "$BUILD/migrations.o" \
+    $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" \
     $(pkg-config --libs $PKGS) -lpthread -lm 2>"$WORK/cc.log"; then
   cat "$WORK/cc.log" >&2
   log "cannot compile bench/gen_points.c against $BUILD (run make first)"

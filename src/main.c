@@ -7,18 +7,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/demo.h"
 #include "db/migrate.h"
-#include "domain/account.h"
-#include "domain/audit.h"
-#include "domain/demo.h"
 #include "domain/jobs.h"
-#include "domain/ledger.h"
-#include "domain/org.h"
-#include "domain/roster.h"
-#include "domain/shop.h"
+#include "domain/kernel/audit.h"
+#include "domain/kernel/org.h"
+#include "domain/points/ledger.h"
+#include "domain/register/account.h"
+#include "domain/register/roster.h"
+#include "domain/shop/shop.h"
 #include "http/server.h"
 #include "util/buf.h"
-#include "util/log.h"
 #include "util/num.h"
 #include "util/timeutil.h"
 

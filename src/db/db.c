@@ -1,7 +1,7 @@
 /* Engine dispatch and the convenience helpers of the database port. */
 #include "db/db_impl.h"
 
-int db_open(const char *url, struct db **out, char *err, size_t errlen)
+enum db_rc db_open(const char *url, struct db **out, char *err, size_t errlen)
 {
 	struct db *db = calloc(1, sizeof(*db));
 	if (!db) {
@@ -44,13 +44,13 @@ void db_close(struct db *db)
 
 enum db_engine db_engine(const struct db *db) { return db->engine; }
 const char *db_errmsg(const struct db *db) { return db->err; }
-int db_exec(struct db *db, const char *sql) { return db->ops->exec(db, sql); }
+enum db_rc db_exec(struct db *db, const char *sql) { return db->ops->exec(db, sql); }
 struct db_stmt *db_prepare(struct db *db, const char *sql) { return db->ops->prepare(db, sql); }
-int db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->db->ops->bind_int(st, i, v); }
-int db_bind_text(struct db_stmt *st, int i, const char *s) { return st->db->ops->bind_text(st, i, s); }
-int db_bind_null(struct db_stmt *st, int i) { return st->db->ops->bind_null(st, i); }
-int db_step(struct db_stmt *st) { return st->db->ops->step(st); }
-int db_reset(struct db_stmt *st) { return st->db->ops->reset(st); }
+enum db_rc db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->db->ops->bind_int(st, i, v); }
+enum db_rc db_bind_text(struct db_stmt *st, int i, const char *s) { return st->db->ops->bind_text(st, i, s); }
+enum db_rc db_bind_null(struct db_stmt *st, int i) { return st->db->ops->bind_null(st, i); }
+enum db_rc db_step(struct db_stmt *st) { return st->db->ops->step(st); }
+enum db_rc db_reset(struct db_stmt *st) { return st->db->ops->reset(st); }
 int db_columns(struct db_stmt *st) { return st->db->ops->columns(st); }
 bool db_col_null(struct db_stmt *st, int c) { return st->db->ops->col_null(st, c); }
 int64_t db_col_int(struct db_stmt *st, int c) { return st->db->ops->col_int(st, c); }
@@ -62,7 +62,7 @@ void db_finalize(struct db_stmt *st)
 		st->db->ops->finalize(st);
 }
 
-int db_begin(struct db *db)
+enum db_rc db_begin(struct db *db)
 {
 	if (db->tx)
 		return DB_ERROR;
@@ -72,7 +72,7 @@ int db_begin(struct db *db)
 	return rc;
 }
 
-int db_commit(struct db *db)
+enum db_rc db_commit(struct db *db)
 {
 	int rc = db->ops->exec(db, "COMMIT");
 	if (rc != DB_OK)
@@ -81,7 +81,7 @@ int db_commit(struct db *db)
 	return rc;
 }
 
-int db_rollback(struct db *db)
+enum db_rc db_rollback(struct db *db)
 {
 	db->tx = 0;
 	return db->ops->exec(db, "ROLLBACK");
@@ -120,27 +120,9 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...)
 	return st;
 }
 
-int db_run(struct db *db, const char *sql, const char *types, ...)
+/* The first column of the first row; the rest of the rows are read to the end. */
+static int get_int(struct db_stmt *st, int64_t *out)
 {
-	va_list ap;
-	va_start(ap, types);
-	struct db_stmt *st = db_vquery(db, sql, types, ap);
-	va_end(ap);
-	if (!st)
-		return DB_ERROR;
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW)
-		;
-	db_finalize(st);
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	va_start(ap, types);
-	struct db_stmt *st = db_vquery(db, sql, types, ap);
-	va_end(ap);
 	if (!st)
 		return DB_ERROR;
 	int rc = db_step(st);
@@ -154,7 +136,107 @@ int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, 
 	return rc;
 }
 
-int db_ping(struct db *db)
+static int run(struct db_stmt *st)
+{
+	if (!st)
+		return DB_ERROR;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	db_finalize(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+enum db_rc db_run(struct db *db, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = db_vquery(db, sql, types, ap);
+	va_end(ap);
+	return run(st);
+}
+
+enum db_rc db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_stmt *st = db_vquery(db, sql, types, ap);
+	va_end(ap);
+	return get_int(st, out);
+}
+
+/* ---- collected parameters ---- */
+
+static bool args_room(struct db_args *a)
+{
+	if (a->n < DB_ARGS_MAX)
+		return true;
+	a->failed = true;
+	return false;
+}
+
+void db_args_int(struct db_args *a, int64_t v)
+{
+	if (args_room(a)) {
+		a->kind[a->n] = 'i';
+		a->i[a->n++] = v;
+	}
+}
+
+void db_args_text(struct db_args *a, const char *s)
+{
+	if (args_room(a)) {
+		a->kind[a->n] = s ? 't' : 'n';
+		a->t[a->n++] = s;
+	}
+}
+
+void db_args_null(struct db_args *a)
+{
+	db_args_text(a, NULL);
+}
+
+void db_args_add(struct db_args *a, const struct db_args *src)
+{
+	a->failed |= src->failed;
+	for (int k = 0; k < src->n; k++)
+		if (src->kind[k] == 'i')
+			db_args_int(a, src->i[k]);
+		else
+			db_args_text(a, src->t[k]);
+}
+
+struct db_stmt *db_query_args(struct db *db, const char *sql, const struct db_args *a)
+{
+	if (a->failed) {
+		snprintf(db->err, sizeof(db->err), "too many parameters for: %.200s", sql);
+		return NULL;
+	}
+	struct db_stmt *st = db_prepare(db, sql);
+	int rc = DB_OK, k;
+	for (k = 0; st && k < a->n && rc == DB_OK; k++)
+		rc = a->kind[k] == 'i' ? db_bind_int(st, k + 1, a->i[k])
+		   : a->kind[k] == 't' ? db_bind_text(st, k + 1, a->t[k])
+				       : db_bind_null(st, k + 1);
+	if (st && rc != DB_OK) {
+		snprintf(db->err, sizeof(db->err), "bind %d failed for: %.200s", k, sql);
+		db_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+enum db_rc db_run_args(struct db *db, const char *sql, const struct db_args *a)
+{
+	return run(db_query_args(db, sql, a));
+}
+
+enum db_rc db_get_int_args(struct db *db, int64_t *out, const char *sql, const struct db_args *a)
+{
+	return get_int(db_query_args(db, sql, a), out);
+}
+
+enum db_rc db_ping(struct db *db)
 {
 	int64_t one = 0;
 	return db_get_int(db, &one, "SELECT 1", "");

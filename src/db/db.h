@@ -11,7 +11,9 @@
 
 enum db_engine { DB_SQLITE, DB_POSTGRES };
 
-enum {
+/* What the port's calls return; a type of its own, so that the compiler tells a
+ * database code from a domain result (enum result). */
+enum db_rc {
 	DB_OK = 0,
 	DB_ROW = 1,          /* db_step: a row is ready */
 	DB_DONE = 2,         /* db_step: no more rows */
@@ -25,22 +27,22 @@ struct db_stmt;
 
 /* url: "postgres://…", "postgresql://…" or a libpq "host=…" string selects PostgreSQL;
  * anything else is a SQLite file path (an optional "sqlite:" prefix is removed). */
-int db_open(const char *url, struct db **out, char *err, size_t errlen);
+enum db_rc db_open(const char *url, struct db **out, char *err, size_t errlen);
 void db_close(struct db *db);
 enum db_engine db_engine(const struct db *db);
 const char *db_errmsg(const struct db *db);
 
 /* A round trip to the database: DB_OK when it answers. */
-int db_ping(struct db *db);
+enum db_rc db_ping(struct db *db);
 /* Runs a script of statements without parameters (migrations, pragmas). */
-int db_exec(struct db *db, const char *sql);
+enum db_rc db_exec(struct db *db, const char *sql);
 
 struct db_stmt *db_prepare(struct db *db, const char *sql);
-int db_bind_int(struct db_stmt *st, int idx, int64_t v);     /* idx from 1 */
-int db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
-int db_bind_null(struct db_stmt *st, int idx);
-int db_step(struct db_stmt *st);
-int db_reset(struct db_stmt *st);   /* ready to bind and run again */
+enum db_rc db_bind_int(struct db_stmt *st, int idx, int64_t v);     /* idx from 1 */
+enum db_rc db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
+enum db_rc db_bind_null(struct db_stmt *st, int idx);
+enum db_rc db_step(struct db_stmt *st);
+enum db_rc db_reset(struct db_stmt *st);   /* ready to bind and run again */
 int db_columns(struct db_stmt *st);
 bool db_col_null(struct db_stmt *st, int col);              /* col from 0 */
 int64_t db_col_int(struct db_stmt *st, int col);
@@ -49,9 +51,9 @@ void db_finalize(struct db_stmt *st);
 
 /* Write transactions. SQLite takes the write lock at begin (BEGIN IMMEDIATE), so
  * conflicting writers wait for the busy timeout instead of failing mid-way. */
-int db_begin(struct db *db);
-int db_commit(struct db *db);
-int db_rollback(struct db *db);
+enum db_rc db_begin(struct db *db);
+enum db_rc db_commit(struct db *db);
+enum db_rc db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 
 /* Conveniences. types is a string of bind kinds, one per argument: 'i' int64_t,
@@ -59,9 +61,32 @@ bool db_in_tx(const struct db *db);
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
 struct db_stmt *db_vquery(struct db *db, const char *sql, const char *types, va_list ap);
 /* Runs a statement to completion; returns DB_OK or an error code. */
-int db_run(struct db *db, const char *sql, const char *types, ...);
+enum db_rc db_run(struct db *db, const char *sql, const char *types, ...);
 /* Runs a statement that returns one integer (e.g. "… RETURNING id", "SELECT count(*)").
  * Returns DB_OK, DB_DONE when no row came back, or an error code. */
-int db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
+enum db_rc db_get_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
+
+/* Bound parameters collected while a query is put together, for queries whose list of
+ * parameters varies (filters, scopes): add them in the order of their '?' in the SQL.
+ * Past DB_ARGS_MAX the set is marked failed and the queries below return errors. */
+#define DB_ARGS_MAX 256
+
+struct db_args {
+	int n;
+	bool failed;
+	char kind[DB_ARGS_MAX];          /* 'i' integer, 't' text, 'n' NULL */
+	int64_t i[DB_ARGS_MAX];
+	const char *t[DB_ARGS_MAX];
+};
+
+void db_args_int(struct db_args *a, int64_t v);
+void db_args_text(struct db_args *a, const char *s);      /* NULL binds NULL */
+void db_args_null(struct db_args *a);
+/* Appends every parameter of src to a. */
+void db_args_add(struct db_args *a, const struct db_args *src);
+/* db_query, db_run and db_get_int with collected parameters. */
+struct db_stmt *db_query_args(struct db *db, const char *sql, const struct db_args *a);
+enum db_rc db_run_args(struct db *db, const char *sql, const struct db_args *a);
+enum db_rc db_get_int_args(struct db *db, int64_t *out, const char *sql, const struct db_args *a);
 
 #endif

@@ -1,9 +1,9 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
-#include "domain/account.h"
-#include "domain/counter.h"
 #include "domain/jobs.h"
-#include "domain/ledger.h"
-#include "domain/publicity.h"
+#include "domain/points/ledger.h"
+#include "domain/points/publicity.h"
+#include "domain/register/account.h"
+#include "domain/shop/counter.h"
 
 static int count_then(struct ctx *c, int64_t *n, const char *count_sql, const char *delete_sql,
 		      int64_t before)
@@ -15,7 +15,7 @@ static int count_then(struct ctx *c, int64_t *n, const char *count_sql, const ch
 	return RC_OK;
 }
 
-int jobs_run_report(struct ctx *c, struct jobs_report *out)
+enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 {
 	memset(out, 0, sizeof(*out));
 	int rc = ctx_begin(c);
@@ -38,7 +38,7 @@ int jobs_run_report(struct ctx *c, struct jobs_report *out)
 	return ledger_reset_due(c, &out->reset_entries);
 }
 
-int jobs_run(struct ctx *c)
+enum result jobs_run(struct ctx *c)
 {
 	struct jobs_report r;
 	return jobs_run_report(c, &r);

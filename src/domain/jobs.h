@@ -3,7 +3,7 @@
 #ifndef DOMAIN_JOBS_H
 #define DOMAIN_JOBS_H
 
-#include "domain/ctx.h"
+#include "domain/kernel/ctx.h"
 
 struct jobs_report {
 	int64_t sessions_expired;
@@ -13,7 +13,7 @@ struct jobs_report {
 	int64_t preorders_lapsed; /* shop pre-orders lapsed, their stock put back */
 };
 
-int jobs_run(struct ctx *c);
-int jobs_run_report(struct ctx *c, struct jobs_report *out);
+enum result jobs_run(struct ctx *c);
+enum result jobs_run_report(struct ctx *c, struct jobs_report *out);
 
 #endif

@@ -1,5 +1,5 @@
 /* Request helpers: strict JSON body checks, parameters, replies. */
-#include "domain/exports.h"
+#include "domain/kernel/xlsx.h"
 #include "http/req.h"
 #include "util/buf.h"
 #include "util/num.h"

@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <ulfius.h>
 
-#include "domain/ctx.h"
+#include "domain/kernel/ctx.h"
 
 #define REQ_JSON_MAX (1 << 20)        /* JSON bodies */
 #define REQ_UPLOAD_MAX (16 << 20)     /* file uploads (imports) */

@@ -7,9 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "domain/account.h"
 #include "domain/jobs.h"
-#include "http/api.h"
+#include "domain/register/account.h"
+#include "http/kernel/kernel.h"
 #include "http/server.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -157,7 +157,7 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 		if (rc == RC_OK)
 			r.ctx.actor = &r.actor;
 		else if (rt->flags & RF_PUBLIC) {
-			memset(&r.ctx.err, 0, sizeof(r.ctx.err));
+			ctx_reset(&r.ctx);
 			rc = RC_OK;
 		}
 	} else if (!(rt->flags & RF_PUBLIC)) {
@@ -298,11 +298,13 @@ int server_run(struct server_config *config)
 		return 1;
 	}
 	inst.max_post_body_size = REQ_UPLOAD_MAX + 1;
-	for (const struct route *rt = routes; rt->method; rt++) {
-		if ((rt->flags & RF_TEST) && !cfg->test_clock)
-			continue;
-		ulfius_add_endpoint_by_val(&inst, rt->method, NULL, rt->path, 0, trampoline, (void *)rt);
-	}
+	for (const struct route_table *t = route_tables; t->routes; t++)
+		for (size_t i = 0; i < *t->n; i++) {
+			const struct route *rt = &t->routes[i];
+			if ((rt->flags & RF_TEST) && !cfg->test_clock)
+				continue;
+			ulfius_add_endpoint_by_val(&inst, rt->method, NULL, rt->path, 0, trampoline, (void *)rt);
+		}
 	ulfius_set_default_endpoint(&inst, fallback, NULL);
 
 	/* Block the stop signals in every thread; the main thread waits for them. */

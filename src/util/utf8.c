@@ -1,4 +1,5 @@
 /* UTF-8 helpers. */
+#include "util/buf.h"
 #include "util/utf8.h"
 
 bool utf8_valid(const char *str, size_t len)
@@ -82,4 +83,25 @@ void utf8_prefix(char *dst, size_t cap, const char *s, size_t n)
 	}
 	memcpy(dst, s, i);
 	dst[i] = 0;
+}
+
+void utf8_mask_name(const char *name, char *out, size_t outlen)
+{
+	size_t n = utf8_count(name);
+	struct buf b;
+	buf_init(&b, 256);
+	const char *p = name;
+	for (size_t i = 0; i < n && *p; i++) {
+		const char *q = p + 1;
+		while (*q && ((unsigned char)*q & 0xC0) == 0x80)
+			q++;
+		bool keep = i == 0 || (n > 2 && i == n - 1);
+		if (keep)
+			buf_add(&b, p, (size_t)(q - p));
+		else
+			buf_addc(&b, '*');
+		p = q;
+	}
+	str_copy(out, outlen, b.ptr ? b.ptr : "");
+	buf_release(&b);
 }

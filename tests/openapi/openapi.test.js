@@ -1,5 +1,6 @@
 // Checks docs/openapi.yaml: it is a valid OpenAPI 3 document, and its paths and
-// methods are exactly the routes of the one route table in src/http/routes.c.
+// methods are exactly the routes of the features' route tables (src/http/*/routes.c,
+// joined by src/http/routes.c).
 // Run: cd tests/openapi && node --test
 'use strict';
 
@@ -11,12 +12,16 @@ const SwaggerParser = require('@apidevtools/swagger-parser');
 
 const root = path.resolve(__dirname, '..', '..');
 const specPath = path.join(root, 'docs', 'openapi.yaml');
-const routesPath = path.join(root, 'src', 'http', 'routes.c');
+const httpDir = path.join(root, 'src', 'http');
+const routesPaths = fs.readdirSync(httpDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && fs.existsSync(path.join(httpDir, d.name, 'routes.c')))
+  .map((d) => path.join(httpDir, d.name, 'routes.c'))
+  .sort();
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 // The C table: {"METHOD", "/path/:id", handler, FLAGS},
 function cRoutes() {
-  const src = fs.readFileSync(routesPath, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const src = routesPaths.map((p) => fs.readFileSync(p, 'utf8')).join('\n').replace(/\/\*[\s\S]*?\*\//g, '');
   const re = /\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*,\s*([^}]*)\}/g;
   const out = [];
   for (let m; (m = re.exec(src));) {
@@ -62,7 +67,7 @@ test('every route in routes.c is documented, and nothing else', async () => {
   const undocumented = [...routes].filter((k) => !documented.has(k));
   const extra = [...documented].filter((k) => !routes.has(k));
   assert.deepEqual(undocumented, [], `routes missing from docs/openapi.yaml: ${undocumented.join(', ')}`);
-  assert.deepEqual(extra, [], `documented but not in src/http/routes.c: ${extra.join(', ')}`);
+  assert.deepEqual(extra, [], `documented but not in src/http/*/routes.c: ${extra.join(', ')}`);
 });
 
 test('security, bodies and path parameters agree with the route flags', async () => {

@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <cmocka.h>
 
-#include "domain/access.h"
+#include "domain/kernel/access.h"
 
 static void grant(struct actor *a, const char *role, int64_t unit, const char *kind, const char *path)
 {

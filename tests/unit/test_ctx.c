@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "domain/ctx.h"
+#include "domain/kernel/ctx.h"
 
 static const char *message(const struct ctx *c, const char *field)
 {

@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "domain/ledger.h"
-#include "domain/rankings.h"
-#include "domain/stats.h"
+#include "domain/dashboards/stats.h"
+#include "domain/points/ledger.h"
+#include "domain/points/rankings.h"
 #include "testdb.h"
 #include "util/timeutil.h"
 

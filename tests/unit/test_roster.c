@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#include "domain/people.h"
-#include "domain/roster.h"
+#include "domain/register/people.h"
+#include "domain/register/roster.h"
 #include "testdb.h"
 #include "util/buf.h"
 #include "util/table.h"

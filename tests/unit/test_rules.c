@@ -8,7 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "domain/rules.h"
+#include "cli/demo.h"
+#include "domain/points/rules.h"
 #include "testdb.h"
 #include "util/timeutil.h"
 

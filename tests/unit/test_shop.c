@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "domain/shop.h"
+#include "domain/shop/shop.h"
 #include "testdb.h"
 #include "util/timeutil.h"
 

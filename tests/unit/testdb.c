@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "db/migrate.h"
-#include "domain/org.h"
+#include "domain/kernel/org.h"
 #include "testdb.h"
 
 void testdb_open(struct testdb *t, const char *name, int64_t now)

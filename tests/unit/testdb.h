@@ -5,7 +5,7 @@
 #ifndef TESTS_UNIT_TESTDB_H
 #define TESTS_UNIT_TESTDB_H
 
-#include "domain/ctx.h"
+#include "domain/kernel/ctx.h"
 
 struct testdb {
 	char path[64];        /* the database file */

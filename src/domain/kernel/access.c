@@ -1,0 +1,129 @@
+/* The role table and scope checks. */
+#include "domain/kernel/access.h"
+
+#define READ_ONLY (P_REGISTER_READ | P_AUDIT_READ)
+
+static const struct role_def roles[] = {
+	{"villager", "村民", 0, "village"},
+	{"grid_worker", "网格员", P_REGISTER_READ | P_POINTS_CLAIM, "grid,group,village"},
+	{"grid_leader", "网格长", P_REGISTER_READ | P_POINTS_CLAIM, "grid,group,village"},
+	{"assessor", "评议小组", P_REGISTER_READ | P_POINTS_REVIEW, "grid,group,village"},
+	{"cadre", "村两委", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
+				   P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_REVIEW | P_POINTS_ADMIN |
+				   P_POINTS_CLAIM | P_SHOP_ADMIN | P_SHOP_COUNTER | P_NOTICE_WRITE, "village"},
+	{"clerk", "超市管理员", P_SHOP_COUNTER | P_SHOP_ADMIN, "village,town"},
+	{"town_official", "乡镇干部", P_REGISTER_READ | P_AUDIT_READ | P_NOTICE_WRITE, "town"},
+	{"county_admin", "区县管理员", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
+					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE |
+					     P_NOTICE_WRITE,
+	 "county"},
+	{"handler", "部门办理人", 0, "county,town"},
+	{"inspector", "纪检监督", READ_ONLY, "county,town,village"},
+	{0, 0, 0, 0},
+};
+
+const struct role_def *access_roles(void)
+{
+	return roles;
+}
+
+const struct role_def *access_role(const char *name)
+{
+	for (const struct role_def *r = roles; r->name; r++)
+		if (!strcmp(r->name, name))
+			return r;
+	return NULL;
+}
+
+bool access_role_fits(const struct role_def *r, const char *unit_kind)
+{
+	size_t n = strlen(unit_kind);
+	for (const char *k = r->unit_kinds; *k;) {
+		const char *end = strchr(k, ',');
+		size_t len = end ? (size_t)(end - k) : strlen(k);
+		if (len == n && !strncmp(k, unit_kind, n))
+			return true;
+		if (!end)
+			break;
+		k = end + 1;
+	}
+	return false;
+}
+
+static bool covers(const char *grant_path, const char *unit_path)
+{
+	return grant_path[0] && !strncmp(unit_path, grant_path, strlen(grant_path));
+}
+
+bool access_can(const struct ctx *c, enum perm p, const char *unit_path)
+{
+	if (c->system)
+		return true;
+	if (!c->actor || !unit_path)
+		return false;
+	for (int i = 0; i < c->actor->ngrants; i++) {
+		const struct grant *g = &c->actor->grants[i];
+		const struct role_def *r = access_role(g->role);
+		if (r && (r->perms & p) && covers(g->path, unit_path))
+			return true;
+	}
+	return false;
+}
+
+bool access_can_household(const struct ctx *c, enum perm p, const struct hh_paths *h)
+{
+	return access_can(c, p, h->group && h->group[0] ? h->group : h->village) ||
+	       (h->grid && h->grid[0] && access_can(c, p, h->grid));
+}
+
+bool access_has_role(const struct ctx *c, const char *role)
+{
+	if (!c->actor)
+		return false;
+	for (int i = 0; i < c->actor->ngrants; i++)
+		if (!strcmp(c->actor->grants[i].role, role))
+			return true;
+	return false;
+}
+
+bool access_can_read_household(const struct ctx *c, const struct hh_paths *h, int64_t household_id)
+{
+	if (access_can_household(c, P_REGISTER_READ, h))
+		return true;
+	return c->actor && c->actor->household_id && c->actor->household_id == household_id &&
+	       access_has_role(c, "villager");
+}
+
+int access_scopes(const struct ctx *c, enum perm p, const char **paths, int max)
+{
+	int n = 0;
+	if (c->system) {
+		paths[0] = "/";
+		return 1;
+	}
+	if (!c->actor)
+		return 0;
+	for (int i = 0; i < c->actor->ngrants && n < max; i++) {
+		const struct grant *g = &c->actor->grants[i];
+		const struct role_def *r = access_role(g->role);
+		if (r && (r->perms & p))
+			paths[n++] = g->path;
+	}
+	return n;
+}
+
+bool access_touches(const struct ctx *c, const char *unit_path)
+{
+	if (c->system)
+		return true;
+	if (!c->actor || !unit_path)
+		return false;
+	size_t pl = strlen(unit_path);
+	for (int i = 0; i < c->actor->ngrants; i++) {
+		const char *g = c->actor->grants[i].path;
+		size_t gl = strlen(g);
+		if (gl && !strncmp(g, unit_path, gl < pl ? gl : pl))
+			return true;
+	}
+	return false;
+}

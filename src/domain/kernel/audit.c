@@ -1,0 +1,155 @@
+/* Hash-chained audit log. */
+#include "domain/kernel/audit.h"
+
+void audit_snap_begin(struct buf *b)
+{
+	buf_init(b, 64 * 1024);
+	buf_addc(b, '{');
+}
+
+static void key(struct buf *b, const char *k)
+{
+	if (b->len > 1)
+		buf_addc(b, ',');
+	buf_add_json_string(b, k);
+	buf_addc(b, ':');
+}
+
+void audit_snap_str(struct buf *b, const char *k, const char *value)
+{
+	key(b, k);
+	if (value)
+		buf_add_json_string(b, value);
+	else
+		buf_adds(b, "null");
+}
+
+void audit_snap_int(struct buf *b, const char *k, int64_t value)
+{
+	key(b, k);
+	buf_addf(b, "%lld", (long long)value);
+}
+
+void audit_snap_end(struct buf *b)
+{
+	buf_addc(b, '}');
+}
+
+static void entry_hash(int64_t unit, int64_t seq, int64_t actor, int64_t at, const char *type,
+		       int64_t object_id, const char *action, const char *before, const char *after,
+		       const char *prev, char out[CRYPTO_HASH_HEX])
+{
+	struct buf b;
+	buf_init(&b, 1 << 22);
+	buf_addf(&b, "%lld\x1f%lld\x1f%lld\x1f%lld\x1f%s\x1f%lld\x1f%s\x1f", (long long)unit,
+		 (long long)seq, (long long)actor, (long long)at, type, (long long)object_id, action);
+	buf_adds(&b, before);
+	buf_addc(&b, 0x1f);
+	buf_adds(&b, after);
+	buf_addc(&b, 0x1f);
+	buf_adds(&b, prev);
+	crypto_hash_hex(b.ptr ? b.ptr : "", b.len, out);
+	buf_release(&b);
+}
+
+enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
+		 const char *action, const char *before, const char *after)
+{
+	int rc = db_run(c->db, "INSERT INTO audit_heads (unit_id, seq, hash) VALUES (?, 0, ?) "
+			       "ON CONFLICT (unit_id) DO NOTHING", "it", unit_id, AUDIT_GENESIS);
+	if (rc != DB_OK)
+		return ctx_db_fail(c, rc, "审计日志");
+	/* The UPDATE takes the head's row lock on PostgreSQL (SQLite holds the write lock
+	 * already), so concurrent changes of one village queue here. */
+	struct db_stmt *st = db_query(c->db, "UPDATE audit_heads SET seq = seq + 1 WHERE unit_id = ? "
+					     "RETURNING seq, hash", "i", unit_id);
+	if (!st || (rc = db_step(st)) != DB_ROW) {
+		db_finalize(st);
+		return ctx_db_fail(c, st ? rc : DB_ERROR, "审计日志");
+	}
+	int64_t seq = db_col_int(st, 0);
+	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
+	str_copy(prev, sizeof(prev), db_col_text(st, 1));
+	db_finalize(st);
+
+	int64_t actor = c->actor ? c->actor->user_id : 0;
+	entry_hash(unit_id, seq, actor, c->now, object_type, object_id, action, before, after, prev,
+		   hash);
+	rc = db_run(c->db, "UPDATE audit_heads SET hash = ? WHERE unit_id = ?", "ti", hash, unit_id);
+	if (rc == DB_OK)
+		rc = db_run(c->db,
+			    "INSERT INTO audit_log (unit_id, seq, actor_id, at, object_type, object_id, "
+			    "action, before_data, after_data, prev_hash, hash) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    "iiiitittttt", unit_id, seq, actor, c->now, object_type, object_id, action,
+			    before, after, prev, hash);
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
+}
+
+enum result audit_verify(struct ctx *c, struct audit_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	struct db_stmt *st = db_query(c->db,
+		"SELECT unit_id, seq, actor_id, at, object_type, object_id, action, before_data, "
+		"after_data, prev_hash, hash FROM audit_log ORDER BY unit_id, seq", "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "审计校验");
+	int64_t unit = -1, expect_seq = 0;
+	char prev[CRYPTO_HASH_HEX] = AUDIT_GENESIS;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t u = db_col_int(st, 0), seq = db_col_int(st, 1);
+		if (u != unit) {
+			unit = u;
+			expect_seq = 1;
+			str_copy(prev, sizeof(prev), AUDIT_GENESIS);
+			r->chains++;
+		}
+		r->entries++;
+		if (r->broken)
+			continue;
+		char hash[CRYPTO_HASH_HEX];
+		entry_hash(u, seq, db_col_int(st, 2), db_col_int(st, 3), db_col_text(st, 4),
+			   db_col_int(st, 5), db_col_text(st, 6), db_col_text(st, 7), db_col_text(st, 8),
+			   prev, hash);
+		const char *why = NULL;
+		if (seq != expect_seq)
+			why = "序号不连续（有记录被删除或插入）";
+		else if (strcmp(db_col_text(st, 9), prev))
+			why = "前一条的哈希不符（前一条被改动）";
+		else if (strcmp(db_col_text(st, 10), hash))
+			why = "本条内容与哈希不符（本条被改动）";
+		if (why) {
+			r->broken = true;
+			r->unit_id = u;
+			r->seq = seq;
+			str_copy(r->reason, sizeof(r->reason), why);
+		}
+		str_copy(prev, sizeof(prev), db_col_text(st, 10));
+		expect_seq = seq + 1;
+	}
+	db_finalize(st);
+	if (rc != DB_DONE)
+		return ctx_db_fail(c, rc, "审计校验");
+	if (r->broken)
+		return RC_OK;
+	/* the head must match the last entry, or the tail was cut off */
+	st = db_query(c->db, "SELECT h.unit_id, h.seq, h.hash, "
+			     "(SELECT hash FROM audit_log l WHERE l.unit_id = h.unit_id AND l.seq = h.seq) "
+			     "FROM audit_heads h ORDER BY h.unit_id", "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "审计校验");
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (db_col_int(st, 1) == 0)
+			continue;
+		if (db_col_null(st, 3) || strcmp(db_col_text(st, 2), db_col_text(st, 3))) {
+			r->broken = true;
+			r->unit_id = db_col_int(st, 0);
+			r->seq = db_col_int(st, 1);
+			str_copy(r->reason, sizeof(r->reason), "链尾与记录不符（末尾记录被删除或改动）");
+			break;
+		}
+	}
+	db_finalize(st);
+	return RC_OK;
+}

@@ -1,0 +1,35 @@
+/* The audit log: every change of state records actor, time, object and before/after,
+ * appended to a hash chain per village (or per town/county for changes above the
+ * villages). Each entry's hash covers the previous entry's hash, so an entry changed
+ * or removed in the database breaks the chain at that point. */
+#ifndef DOMAIN_AUDIT_H
+#define DOMAIN_AUDIT_H
+
+#include "domain/kernel/ctx.h"
+#include "util/buf.h"
+
+#define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Snapshots are small JSON objects built with these: audit_snap_begin, then fields,
+ * then audit_snap_end. A NULL text value is written as null. */
+void audit_snap_begin(struct buf *b);
+void audit_snap_str(struct buf *b, const char *key, const char *value);
+void audit_snap_int(struct buf *b, const char *key, int64_t value);
+void audit_snap_end(struct buf *b);
+
+/* Appends one entry to unit_id's chain. Call inside the change's transaction. before
+ * and after are snapshots ("{}" for none). */
+enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
+		 const char *action, const char *before, const char *after);
+
+struct audit_report {
+	int64_t chains, entries;
+	bool broken;
+	int64_t unit_id, seq;      /* the first broken link */
+	char reason[160];
+};
+
+/* Recomputes every chain. RC_OK with report->broken telling the outcome. */
+enum result audit_verify(struct ctx *c, struct audit_report *report);
+
+#endif

@@ -1,0 +1,90 @@
+/* Results, field checks and transactions for domain calls. */
+#include <stdarg.h>
+
+#include "domain/kernel/ctx.h"
+#include "util/log.h"
+#include "util/utf8.h"
+
+enum result ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err.message, sizeof(c->err.message), fmt, ap);
+	va_end(ap);
+	c->err.code = code;
+	return code;
+}
+
+enum result ctx_field(struct ctx *c, const char *field, const char *fmt, ...)
+{
+	c->err.code = RC_INVALID;
+	if (!c->err.message[0])
+		str_copy(c->err.message, sizeof(c->err.message), "输入有误，请检查标出的字段");
+	if (c->err.nfields >= CTX_MAX_FIELDS)
+		return RC_INVALID;
+	for (int i = 0; i < c->err.nfields; i++)
+		if (!strcmp(c->err.fields[i].field, field))
+			return RC_INVALID; /* first error per field wins */
+	struct field_error *f = &c->err.fields[c->err.nfields++];
+	str_copy(f->field, sizeof(f->field), field);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	va_end(ap);
+	return RC_INVALID;
+}
+
+enum result ctx_check_fields(struct ctx *c)
+{
+	return c->err.nfields ? RC_INVALID : RC_OK;
+}
+
+void ctx_clear(struct ctx *c)
+{
+	c->err.code = RC_OK;
+	c->err.message[0] = 0;
+}
+
+void ctx_reset(struct ctx *c)
+{
+	memset(&c->err, 0, sizeof(c->err));
+}
+
+void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t max, int flags,
+		    const char *label)
+{
+	if (!value || !value[0]) {
+		if (flags & CTX_TEXT_REQUIRED)
+			ctx_field(c, field, "%s不能为空", label);
+	} else if (utf8_count(value) > max) {
+		ctx_field(c, field, "%s最多 %zu 个字", label, max);
+	} else if (utf8_has_controls(value, flags & CTX_TEXT_MULTILINE)) {
+		ctx_field(c, field, "%s不能含控制字符", label);
+	}
+}
+
+enum result ctx_db_fail(struct ctx *c, enum db_rc dbrc, const char *what)
+{
+	if (dbrc == DB_CONSTRAINT)
+		return ctx_fail(c, RC_CONFLICT, "%s：与已有记录冲突", what);
+	log_msg(LOG_ERROR, "database error", "what", what, "error", db_errmsg(c->db), NULL);
+	if (dbrc == DB_BUSY)
+		return ctx_fail(c, RC_INTERNAL, "系统繁忙，请稍后重试");
+	return ctx_fail(c, RC_INTERNAL, "数据库错误，请稍后重试");
+}
+
+enum result ctx_begin(struct ctx *c)
+{
+	int rc = db_begin(c->db);
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "开始事务");
+}
+
+enum result ctx_end(struct ctx *c, int rc)
+{
+	if (rc != RC_OK) {
+		db_rollback(c->db);
+		return rc;
+	}
+	int dbrc = db_commit(c->db);
+	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "提交事务");
+}

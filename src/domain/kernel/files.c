@@ -1,0 +1,271 @@
+/* Content-addressed storage of uploaded images: magic-byte typing, crash-safe writes
+ * under DATA/files/ab/<hash>, the files table. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "domain/kernel/audit.h"
+#include "domain/kernel/files.h"
+#include "domain/kernel/org.h"
+#include "util/log.h"
+
+#define FILES_PATH_MAX 1024
+
+const char *files_sniff(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	if (!p)
+		return NULL;
+	if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+		return "image/jpeg";
+	if (len >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
+		return "image/png";
+	if (len >= 12 && !memcmp(p, "RIFF", 4) && !memcmp(p + 8, "WEBP", 4))
+		return "image/webp";
+	return NULL;
+}
+
+bool files_hash_valid(const char *hash)
+{
+	if (!hash || strlen(hash) != FILES_HASH_LEN)
+		return false;
+	for (const char *p = hash; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+/* DATA/files/ab and DATA/files/ab/<hash>; false when the data directory is unset or
+ * the path does not fit. */
+static bool file_paths(const struct ctx *c, const char *hash, char dir[FILES_PATH_MAX],
+		       char path[FILES_PATH_MAX])
+{
+	if (!c->data_dir || !c->data_dir[0])
+		return false;
+	int n = snprintf(dir, FILES_PATH_MAX, "%s/files/%.2s", c->data_dir, hash);
+	if (n < 0 || n >= FILES_PATH_MAX)
+		return false;
+	n = snprintf(path, FILES_PATH_MAX, "%s/%s", dir, hash);
+	return n > 0 && n < FILES_PATH_MAX;
+}
+
+static int make_dir(const char *path)
+{
+	return mkdir(path, 0750) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes the bytes to DATA/files/ab/<hash> unless a file is already there: a temporary
+ * file in the same directory, fsync, link to the final name (never replacing one),
+ * fsync of the directory. */
+static int write_file(struct ctx *c, const char *hash, const void *data, size_t len)
+{
+	char dir[FILES_PATH_MAX], path[FILES_PATH_MAX], top[FILES_PATH_MAX], tmp[FILES_PATH_MAX];
+	if (!file_paths(c, hash, dir, path))
+		return ctx_fail(c, RC_INTERNAL, "文件存储目录未配置");
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return RC_OK;
+	snprintf(top, sizeof(top), "%s/files", c->data_dir);
+	if (make_dir(top) || make_dir(dir))
+		goto fail;
+	char rnd[CRYPTO_TOKEN_HEX];
+	crypto_random_token(rnd);
+	int n = snprintf(tmp, sizeof(tmp), "%s/.tmp-%.16s", dir, rnd);
+	if (n < 0 || n >= (int)sizeof(tmp))
+		goto fail;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0)
+		goto fail;
+	if (write_all(fd, data, len) || fsync(fd)) {
+		close(fd);
+		unlink(tmp);
+		goto fail;
+	}
+	if (close(fd)) {
+		unlink(tmp);
+		goto fail;
+	}
+	/* link refuses to replace: a concurrent upload of the same bytes may have won */
+	if (link(tmp, path) && errno != EEXIST) {
+		unlink(tmp);
+		goto fail;
+	}
+	unlink(tmp);
+	if (fsync_dir(dir))
+		goto fail;
+	return RC_OK;
+fail:
+	log_msg(LOG_ERROR, "cannot store file", "path", path, "error", strerror(errno), NULL);
+	return ctx_fail(c, RC_INTERNAL, "保存文件失败，请稍后重试");
+}
+
+/* The audit chain an upload by this actor belongs to: their household's village, else
+ * the chain unit of their first role's unit. */
+static int actor_chain_unit(struct ctx *c, int64_t *unit)
+{
+	const struct actor *a = c->actor;
+	if (a->household_id) {
+		int rc = db_get_int(c->db, unit, "SELECT village_id FROM households WHERE id = ?", "i",
+				    a->household_id);
+		if (rc == DB_OK)
+			return RC_OK;
+		if (rc != DB_DONE)
+			return ctx_db_fail(c, rc, "读取户");
+	}
+	if (a->ngrants > 0) {
+		struct org_unit u;
+		int rc = org_get(c, a->grants[0].unit_id, &u);
+		if (rc)
+			return rc;
+		*unit = org_chain_unit(&u);
+		return RC_OK;
+	}
+	return ctx_fail(c, RC_FORBIDDEN, "当前账号没有所属的村或角色，不能上传文件");
+}
+
+static int read_row(struct ctx *c, const char *hash, struct file_info *out)
+{
+	struct db_stmt *st = db_query(c->db, "SELECT hash, mime, size, COALESCE(uploaded_by, 0), created_at "
+					     "FROM files WHERE hash = ?", "t", hash);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取文件");
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		memset(out, 0, sizeof(*out));
+		str_copy(out->hash, sizeof(out->hash), db_col_text(st, 0));
+		str_copy(out->mime, sizeof(out->mime), db_col_text(st, 1));
+		out->size = db_col_int(st, 2);
+		out->uploaded_by = db_col_int(st, 3);
+		out->created_at = db_col_int(st, 4);
+	}
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return ctx_fail(c, RC_NOT_FOUND, "文件不存在");
+	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取文件");
+}
+
+enum result files_info(struct ctx *c, const char *hash, struct file_info *out)
+{
+	if (!files_hash_valid(hash))
+		return ctx_fail(c, RC_NOT_FOUND, "文件不存在");
+	return read_row(c, hash, out);
+}
+
+enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out)
+{
+	if (!c->actor)
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+	if (!data || len == 0) {
+		ctx_fail(c, RC_INVALID, "请上传图片（JPEG、PNG 或 WebP）作为请求体");
+		return ctx_field(c, "file", "请上传图片");
+	}
+	if (len > FILES_MAX_BYTES)
+		return ctx_fail(c, RC_TOO_LARGE, "图片最大 %d MB", FILES_MAX_BYTES >> 20);
+	const char *mime = files_sniff(data, len);
+	if (!mime) {
+		ctx_fail(c, RC_INVALID, "只支持 JPEG、PNG 或 WebP 图片");
+		return ctx_field(c, "file", "只支持 JPEG、PNG 或 WebP 图片");
+	}
+	int64_t unit;
+	int rc = actor_chain_unit(c, &unit);
+	if (rc)
+		return rc;
+	char hash[CRYPTO_HASH_HEX];
+	crypto_hash_hex(data, len, hash);
+	/* the bytes first: a row never points at a missing file; a file without a row
+	 * (a failed insert) is harmless and reused by the next upload of the same bytes */
+	if ((rc = write_file(c, hash, data, len)))
+		return rc;
+	if ((rc = ctx_begin(c)))
+		return rc;
+	int64_t one;
+	int dbrc = db_get_int(c->db, &one, "INSERT INTO files (hash, mime, size, uploaded_by, created_at) "
+					   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING RETURNING 1",
+			      "ttiii", hash, mime, (int64_t)len, c->actor->user_id, c->now);
+	if (dbrc == DB_OK) {
+		struct buf after;
+		audit_snap_begin(&after);
+		audit_snap_str(&after, "hash", hash);
+		audit_snap_str(&after, "mime", mime);
+		audit_snap_int(&after, "size", (int64_t)len);
+		audit_snap_end(&after);
+		rc = after.failed ? ctx_fail(c, RC_INTERNAL, "审计记录过长")
+				  : audit_record(c, unit, "file", 0, "upload", "{}", after.ptr);
+		buf_release(&after);
+	} else if (dbrc != DB_DONE) {
+		rc = ctx_db_fail(c, dbrc, "保存文件");
+	}
+	if (!rc)
+		rc = read_row(c, hash, out);
+	return ctx_end(c, rc);
+}
+
+enum result files_read(struct ctx *c, const char *hash, struct file_info *info, const void **data,
+	       size_t *len)
+{
+	int rc = files_info(c, hash, info);
+	if (rc)
+		return rc;
+	char dir[FILES_PATH_MAX], path[FILES_PATH_MAX];
+	if (!file_paths(c, hash, dir, path))
+		return ctx_fail(c, RC_INTERNAL, "文件存储目录未配置");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_msg(LOG_ERROR, "stored file missing", "path", path, "error", strerror(errno), NULL);
+		return ctx_fail(c, RC_NOT_FOUND, "文件不存在");
+	}
+	struct stat st;
+	unsigned char *p = NULL;
+	size_t got = 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > FILES_MAX_BYTES) {
+		rc = ctx_fail(c, RC_INTERNAL, "文件已损坏");
+		goto cleanup;
+	}
+	p = arena_alloc(c->arena, (size_t)st.st_size + 1);
+	if (!p) {
+		rc = ctx_fail(c, RC_INTERNAL, "内存不足");
+		goto cleanup;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got != (size_t)st.st_size) {
+		rc = ctx_fail(c, RC_INTERNAL, "读取文件失败");
+		goto cleanup;
+	}
+	*data = p;
+	*len = got;
+cleanup:
+	close(fd);
+	return rc;
+}

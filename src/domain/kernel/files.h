@@ -1,0 +1,44 @@
+/* Uploaded files (claim photos, receipts): stored once by content hash (BLAKE2b-256,
+ * hex) under DATA/files/ab/<hash>, written crash-safely (temporary file, fsync, link
+ * into place, fsync of the directory; an existing file is never rewritten), typed by
+ * their magic bytes only, at most FILES_MAX_BYTES each, with a row in table files.
+ * This module knows nothing of who may see a file: the module that refers to it (the
+ * claims for their photos) checks access before calling files_read. */
+#ifndef DOMAIN_FILES_H
+#define DOMAIN_FILES_H
+
+#include "domain/kernel/ctx.h"
+
+#define FILES_MAX_BYTES (8 << 20)
+#define FILES_HASH_LEN 64
+
+struct file_info {
+	char hash[FILES_HASH_LEN + 1];
+	char mime[16];            /* image/jpeg, image/png, image/webp */
+	int64_t size;
+	int64_t uploaded_by;      /* 0 when unknown */
+	int64_t created_at;
+};
+
+/* The MIME type of an image judged by its first bytes (JPEG FF D8 FF, PNG 89 50 4E 47
+ * 0D 0A 1A 0A, WebP RIFF....WEBP), or NULL for anything else. */
+const char *files_sniff(const void *data, size_t len);
+/* True for 64 lowercase hexadecimal characters. */
+bool files_hash_valid(const char *hash);
+
+/* Stores an uploaded image for the logged-in actor: RC_TOO_LARGE over FILES_MAX_BYTES,
+ * RC_INVALID (field "file") when empty or not JPEG, PNG or WebP. Storing bytes that
+ * are already stored changes nothing and returns the existing row. A new file is
+ * audited (object "file") in the chain of the actor's village (their household's, or
+ * that of their first role's unit). Its own transaction. */
+enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out);
+
+/* The row of a stored file, no access check; RC_NOT_FOUND when unknown. */
+enum result files_info(struct ctx *c, const char *hash, struct file_info *out);
+
+/* Reads a stored file into request memory (c->arena), no access check: the caller
+ * decides who may see it. RC_NOT_FOUND when the row or the bytes are missing. */
+enum result files_read(struct ctx *c, const char *hash, struct file_info *info, const void **data,
+	       size_t *len);
+
+#endif

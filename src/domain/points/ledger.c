@@ -1,0 +1,453 @@
+/* The points ledger: hash-chained entries per village and the balances they add up to. */
+#include "domain/kernel/access.h"
+#include "domain/kernel/audit.h"
+#include "domain/kernel/org.h"
+#include "domain/points/ledger.h"
+#include "domain/register/register.h"
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+#define GENESIS AUDIT_GENESIS
+
+static void entry_hash(int64_t village, int64_t seq, const struct ledger_input *in, int64_t actor,
+		       int64_t at, const char *prev, char out[CRYPTO_HASH_HEX])
+{
+	struct buf b;
+	buf_init(&b, 16384);
+	buf_addf(&b, "%lld\x1f%lld\x1f%lld\x1f%lld\x1f%s\x1f%lld\x1f%lld\x1f%lld\x1f", (long long)village,
+		 (long long)seq, (long long)in->household_id, (long long)in->resident_id, in->source,
+		 (long long)in->claim_id, (long long)in->ref_id, (long long)in->rule_id);
+	buf_adds(&b, in->rule_name ? in->rule_name : "");
+	buf_addc(&b, 0x1f);
+	buf_adds(&b, in->category ? in->category : "");
+	buf_addf(&b, "\x1f%lld\x1f%lld\x1f", (long long)in->spendable, (long long)in->honour);
+	buf_adds(&b, in->note ? in->note : "");
+	buf_addf(&b, "\x1f%lld\x1f%lld\x1f%s", (long long)actor, (long long)at, prev);
+	crypto_hash_hex(b.ptr ? b.ptr : "", b.len, out);
+	buf_release(&b);
+}
+
+void ledger_draft_read(struct ledger_draft *d, struct db_stmt *st)
+{
+	d->in.village_id = db_col_int(st, 0);
+	d->in.household_id = db_col_int(st, 1);
+	d->in.resident_id = db_col_int(st, 2);
+	str_copy(d->source, sizeof(d->source), db_col_text(st, 3));
+	d->in.source = d->source;
+	d->in.rule_id = db_col_int(st, 4);
+	str_copy(d->rule_name, sizeof(d->rule_name), db_col_text(st, 5));
+	d->in.rule_name = d->rule_name;
+	str_copy(d->category, sizeof(d->category), db_col_text(st, 6));
+	d->in.category = d->category;
+}
+
+/* Takes the village chain's row lock (creating the head on first use). Every writer
+ * of the ledger locks the head before any household's balances, so two writers can
+ * never wait for each other in opposite order. */
+static int lock_head(struct ctx *c, int64_t village_id)
+{
+	int rc = db_run(c->db, "INSERT INTO ledger_heads (village_id, seq, hash) VALUES (?, 0, ?) "
+			       "ON CONFLICT (village_id) DO NOTHING", "it", village_id, GENESIS);
+	if (rc == DB_OK)
+		rc = db_run(c->db, "UPDATE ledger_heads SET seq = seq WHERE village_id = ?", "i", village_id);
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "积分台账");
+}
+
+enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id)
+{
+	int rc = lock_head(c, in->village_id);
+	if (rc)
+		return rc;
+	rc = db_run(c->db, "INSERT INTO balances (household_id, spendable, honour, updated_at) "
+			   "VALUES (?, 0, 0, ?) ON CONFLICT (household_id) DO NOTHING",
+		    "ii", in->household_id, c->now);
+	if (rc != DB_OK)
+		return ctx_db_fail(c, rc, "积分余额");
+	bool guard = !strcmp(in->source, "redemption");
+	int64_t after;
+	rc = db_get_int(c->db, &after,
+			"UPDATE balances SET spendable = spendable + ?, honour = honour + ?, updated_at = ? "
+			"WHERE household_id = ? AND (CAST(? AS INTEGER) = 0 OR spendable + ? >= 0) "
+			"RETURNING spendable",
+			"iiiiii", in->spendable, in->honour, c->now, in->household_id, (int64_t)guard,
+			in->spendable);
+	if (rc == DB_DONE)
+		return ctx_fail(c, RC_CONFLICT, "可兑换积分不足");
+	if (rc != DB_OK)
+		return ctx_db_fail(c, rc, "积分余额");
+
+	struct db_stmt *st = db_query(c->db, "UPDATE ledger_heads SET seq = seq + 1 WHERE village_id = ? "
+					     "RETURNING seq, hash", "i", in->village_id);
+	if (!st || db_step(st) != DB_ROW) {
+		db_finalize(st);
+		return ctx_db_fail(c, DB_ERROR, "积分台账");
+	}
+	int64_t seq = db_col_int(st, 0);
+	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
+	str_copy(prev, sizeof(prev), db_col_text(st, 1));
+	db_finalize(st);
+	int64_t actor = c->actor ? c->actor->user_id : 0;
+	entry_hash(in->village_id, seq, in, actor, c->now, prev, hash);
+	rc = db_run(c->db, "UPDATE ledger_heads SET hash = ? WHERE village_id = ?", "ti", hash, in->village_id);
+	if (rc == DB_OK)
+		rc = db_get_int(c->db, entry_id,
+				"INSERT INTO ledger (village_id, seq, household_id, resident_id, source, claim_id, "
+				"ref_id, rule_id, rule_name, category, spendable, honour, note, actor_id, at, "
+				"prev_hash, hash) VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, "
+				"NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), "
+				"?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?) RETURNING id",
+				"iiiitiiittiitiitt", in->village_id, seq, in->household_id, in->resident_id,
+				in->source, in->claim_id, in->ref_id, in->rule_id,
+				in->rule_name ? in->rule_name : "", in->category ? in->category : "",
+				in->spendable, in->honour, in->note ? in->note : "", actor, c->now, prev, hash);
+	if (rc == DB_CONSTRAINT)
+		return ctx_fail(c, RC_CONFLICT, "该记录已入账");
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "积分台账");
+}
+
+enum result ledger_balance(struct ctx *c, int64_t household_id, int64_t *spendable, int64_t *honour)
+{
+	*spendable = *honour = 0;
+	struct db_stmt *st = db_query(c->db, "SELECT spendable, honour FROM balances WHERE household_id = ?",
+				      "i", household_id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "积分余额");
+	if (db_step(st) == DB_ROW) {
+		*spendable = db_col_int(st, 0);
+		*honour = db_col_int(st, 1);
+	}
+	db_finalize(st);
+	return RC_OK;
+}
+
+/* The village of a household and whether the actor may read its ledger. */
+static int household_access(struct ctx *c, int64_t household_id, int64_t *village_id)
+{
+	struct hh_place at;
+	int rc = people_household_place(c, household_id, &at);
+	if (rc)
+		return rc;
+	if (!access_can_read_household(c, HH_PATHS(at), household_id))
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	*village_id = at.village_id;
+	return RC_OK;
+}
+
+enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry **out, int *n,
+		int64_t *total)
+{
+	int rc;
+	int64_t village = q->village_id;
+	*n = 0;
+	*total = 0;
+	if (q->household_id) {
+		if ((rc = household_access(c, q->household_id, &village)))
+			return rc;
+	} else {
+		struct org_unit v;
+		if ((rc = org_get(c, q->village_id, &v)))
+			return rc;
+		if (!access_can(c, P_REGISTER_READ, v.path))
+			return ctx_fail(c, RC_FORBIDDEN, "无权查看该村的积分台账");
+	}
+	/* a plain equality on the household lets the (household_id, seq) index serve the page */
+	const char *where = q->household_id
+		? "WHERE l.village_id = ? AND l.household_id = ? AND CAST(? AS BIGINT) > 0 "
+		  "AND (CAST(? AS BIGINT) = 0 OR l.at >= ?) AND (CAST(? AS BIGINT) = 0 OR l.at < ?) "
+		  "AND (CAST(? AS TEXT) = '' OR l.source = ?)"
+		: "WHERE l.village_id = ? AND CAST(? AS BIGINT) = 0 AND CAST(? AS BIGINT) = 0 "
+		  "AND (CAST(? AS BIGINT) = 0 OR l.at >= ?) AND (CAST(? AS BIGINT) = 0 OR l.at < ?) "
+		  "AND (CAST(? AS TEXT) = '' OR l.source = ?)";
+	const char *src = q->source ? q->source : "";
+	char *sql = arena_printf(c->arena, "SELECT count(*) FROM ledger l %s", where);
+	if (db_get_int(c->db, total, sql, "iiiiiiitt", village, q->household_id, q->household_id, q->from,
+		       q->from, q->to, q->to, src, src) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "积分台账");
+	sql = arena_printf(c->arena,
+		"SELECT l.id, l.village_id, l.seq, l.household_id, COALESCE(l.resident_id, 0), "
+		"COALESCE(l.claim_id, 0), COALESCE(l.ref_id, 0), COALESCE(l.rule_id, 0), h.number, "
+		"COALESCE(r.name, ''), l.source, l.rule_name, l.category, l.note, COALESCE(u.name, '系统'), "
+		"l.spendable, l.honour, COALESCE(l.actor_id, 0), l.at, l.hash FROM ledger l "
+		"JOIN households h ON h.id = l.household_id LEFT JOIN residents r ON r.id = l.resident_id "
+		"LEFT JOIN users u ON u.id = l.actor_id %s ORDER BY l.seq DESC LIMIT ? OFFSET ?", where);
+	struct db_stmt *st = db_query(c->db, sql, "iiiiiiittii", village, q->household_id, q->household_id,
+				      q->from, q->from, q->to, q->to, src, src, (int64_t)q->limit,
+				      (int64_t)q->offset);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "积分台账");
+	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(q->limit > 0 ? q->limit : 1));
+	while (*out && *n < q->limit && db_step(st) == DB_ROW) {
+		struct ledger_entry *e = &(*out)[(*n)++];
+		e->id = db_col_int(st, 0);
+		e->village_id = db_col_int(st, 1);
+		e->seq = db_col_int(st, 2);
+		e->household_id = db_col_int(st, 3);
+		e->resident_id = db_col_int(st, 4);
+		e->claim_id = db_col_int(st, 5);
+		e->ref_id = db_col_int(st, 6);
+		e->rule_id = db_col_int(st, 7);
+		e->household_number = arena_strdup(c->arena, db_col_text(st, 8));
+		e->resident_name = arena_strdup(c->arena, db_col_text(st, 9));
+		e->source = arena_strdup(c->arena, db_col_text(st, 10));
+		e->rule_name = arena_strdup(c->arena, db_col_text(st, 11));
+		e->category = arena_strdup(c->arena, db_col_text(st, 12));
+		e->note = arena_strdup(c->arena, db_col_text(st, 13));
+		e->actor_name = arena_strdup(c->arena, db_col_text(st, 14));
+		e->spendable = db_col_int(st, 15);
+		e->honour = db_col_int(st, 16);
+		e->actor_id = db_col_int(st, 17);
+		e->at = db_col_int(st, 18);
+		e->hash = arena_strdup(c->arena, db_col_text(st, 19));
+	}
+	db_finalize(st);
+	return RC_OK;
+}
+
+enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t *new_id)
+{
+	if (!reason || !reason[0])
+		return ctx_field(c, "reason", "请填写更正原因");
+	struct ledger_draft d = {.in = {.ref_id = entry_id, .note = reason}};
+	struct ledger_input *in = &d.in;
+	char path[ORG_PATH_MAX] = "";
+	struct db_stmt *st = db_query(c->db,
+		"SELECT l.village_id, l.household_id, COALESCE(l.resident_id, 0), l.source, "
+		"COALESCE(l.rule_id, 0), l.rule_name, l.category, l.spendable, l.honour, v.path "
+		"FROM ledger l JOIN org_units v ON v.id = l.village_id WHERE l.id = ?", "i", entry_id);
+	int found = st && db_step(st) == DB_ROW;
+	if (found) {
+		ledger_draft_read(&d, st);
+		in->spendable = -db_col_int(st, 7);
+		in->honour = -db_col_int(st, 8);
+		str_copy(path, sizeof(path), db_col_text(st, 9));
+	}
+	db_finalize(st);
+	if (!found)
+		return ctx_fail(c, RC_NOT_FOUND, "台账记录不存在");
+	if (!access_can(c, P_POINTS_ADMIN, path))
+		return ctx_fail(c, RC_FORBIDDEN, "只有本村村两委可以更正台账");
+	if (!strcmp(d.source, "correction") || !strcmp(d.source, "reset"))
+		return ctx_fail(c, RC_CONFLICT, "更正和清零记录不能再更正");
+	in->source = "correction";
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	int64_t done = 0;
+	/* the village chain's lock, taken first, serialises corrections of its entries */
+	if ((rc = lock_head(c, in->village_id)))
+		return ctx_end(c, rc);
+	if (db_get_int(c->db, &done, "SELECT count(*) FROM ledger WHERE source = 'correction' AND ref_id = ?",
+		       "i", entry_id) != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "更正台账"));
+	if (done)
+		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "这条记录已经更正过"));
+	rc = ledger_append(c, in, new_id);
+	if (!rc) {
+		struct buf after;
+		audit_snap_begin(&after);
+		audit_snap_int(&after, "corrected_entry", entry_id);
+		audit_snap_int(&after, "spendable", in->spendable);
+		audit_snap_int(&after, "honour", in->honour);
+		audit_snap_str(&after, "reason", reason);
+		audit_snap_end(&after);
+		rc = audit_record(c, in->village_id, "ledger", *new_id, "correct", "{}", after.ptr);
+		buf_release(&after);
+	}
+	return ctx_end(c, rc);
+}
+
+enum result ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char hash[65])
+{
+	*count = 0;
+	str_copy(hash, 65, GENESIS);
+	struct db_stmt *st = db_query(c->db, "SELECT seq, hash FROM ledger_heads WHERE village_id = ?", "i",
+				      village_id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "积分台账");
+	if (db_step(st) == DB_ROW) {
+		*count = db_col_int(st, 0);
+		str_copy(hash, 65, db_col_text(st, 1));
+	}
+	db_finalize(st);
+	return RC_OK;
+}
+
+/* Resets one village's spendable balances; the conditional update of last_reset_year
+ * makes a second run (or a concurrent one) do nothing. */
+static int reset_village(struct ctx *c, int64_t village_id, int year, int64_t *entries)
+{
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	int64_t claimed;
+	int dbrc = db_get_int(c->db, &claimed, "UPDATE village_settings SET last_reset_year = ? "
+					       "WHERE village_id = ? AND last_reset_year < ? RETURNING village_id",
+			      "iii", (int64_t)year, village_id, (int64_t)year);
+	if (dbrc == DB_DONE)
+		return ctx_end(c, RC_OK);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "积分清零"));
+	/* hold the chain while reading the balances, so no credit slips in between */
+	if ((rc = lock_head(c, village_id)))
+		return ctx_end(c, rc);
+	struct db_stmt *st = db_query(c->db, "SELECT b.household_id, b.spendable FROM balances b "
+					     "JOIN households h ON h.id = b.household_id "
+					     "WHERE h.village_id = ? AND b.spendable <> 0 ORDER BY b.household_id",
+				      "i", village_id);
+	if (!st)
+		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "积分清零"));
+	/* collect first: the statement must be finished before writing on some engines */
+	int cap = 1024, n = 0;
+	int64_t(*rows)[2] = malloc(sizeof(*rows) * (size_t)cap);
+	while (rows && db_step(st) == DB_ROW) {
+		if (n == cap) {
+			cap *= 2;
+			void *bigger = realloc(rows, sizeof(*rows) * (size_t)cap);
+			if (!bigger) {
+				free(rows);
+				rows = NULL;
+				break;
+			}
+			rows = bigger;
+		}
+		rows[n][0] = db_col_int(st, 0);
+		rows[n][1] = db_col_int(st, 1);
+		n++;
+	}
+	db_finalize(st);
+	if (!rows)
+		return ctx_end(c, ctx_fail(c, RC_INTERNAL, "内存不足"));
+	char note[64];
+	snprintf(note, sizeof(note), "%d 年度可兑换积分清零", year);
+	for (int i = 0; i < n && rc == RC_OK; i++) {
+		struct ledger_input in = {.village_id = village_id, .household_id = rows[i][0],
+					  .source = "reset", .spendable = -rows[i][1], .note = note};
+		int64_t id;
+		rc = ledger_append(c, &in, &id);
+		(*entries)++;
+	}
+	free(rows);
+	if (!rc) {
+		struct buf after;
+		audit_snap_begin(&after);
+		audit_snap_int(&after, "year", year);
+		audit_snap_int(&after, "households", n);
+		audit_snap_end(&after);
+		rc = audit_record(c, village_id, "ledger", village_id, "yearly_reset", "{}", after.ptr);
+		buf_release(&after);
+	}
+	return ctx_end(c, rc);
+}
+
+enum result ledger_reset_due(struct ctx *c, int64_t *entries)
+{
+	*entries = 0;
+	struct civil now;
+	time_to_cn(c->now, &now);
+	char today[6];
+	snprintf(today, sizeof(today), "%02d-%02d", now.month, now.day);
+	struct db_stmt *st = db_query(c->db, "SELECT village_id FROM village_settings WHERE reset_month_day IS NOT NULL "
+					     "AND reset_month_day <= ? AND last_reset_year < ? ORDER BY village_id",
+				      "ti", today, (int64_t)now.year);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "积分清零");
+	int64_t ids[256];
+	int n = 0;
+	while (n < (int)ARRAY_SIZE(ids) && db_step(st) == DB_ROW)
+		ids[n++] = db_col_int(st, 0);
+	db_finalize(st);
+	for (int i = 0; i < n; i++) {
+		int rc = reset_village(c, ids[i], now.year, entries);
+		if (rc)
+			return rc;
+	}
+	return RC_OK;
+}
+
+enum result ledger_verify(struct ctx *c, struct ledger_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	struct db_stmt *st = db_query(c->db,
+		"SELECT village_id, seq, household_id, COALESCE(resident_id, 0), source, COALESCE(claim_id, 0), "
+		"COALESCE(ref_id, 0), COALESCE(rule_id, 0), rule_name, category, spendable, honour, note, "
+		"COALESCE(actor_id, 0), at, prev_hash, hash FROM ledger ORDER BY village_id, seq", "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "台账校验");
+	int64_t village = -1, expect = 0;
+	char prev[CRYPTO_HASH_HEX] = GENESIS;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct ledger_input in = {
+			.village_id = db_col_int(st, 0), .household_id = db_col_int(st, 2),
+			.resident_id = db_col_int(st, 3), .source = db_col_text(st, 4),
+			.claim_id = db_col_int(st, 5), .ref_id = db_col_int(st, 6), .rule_id = db_col_int(st, 7),
+			.rule_name = db_col_text(st, 8), .category = db_col_text(st, 9),
+			.spendable = db_col_int(st, 10), .honour = db_col_int(st, 11), .note = db_col_text(st, 12),
+		};
+		int64_t seq = db_col_int(st, 1);
+		if (in.village_id != village) {
+			village = in.village_id;
+			expect = 1;
+			str_copy(prev, sizeof(prev), GENESIS);
+			r->chains++;
+		}
+		r->entries++;
+		if (r->broken)
+			continue;
+		char hash[CRYPTO_HASH_HEX];
+		entry_hash(in.village_id, seq, &in, db_col_int(st, 13), db_col_int(st, 14), prev, hash);
+		const char *why = seq != expect ? "序号不连续（有记录被删除或插入）"
+				  : strcmp(db_col_text(st, 15), prev) ? "前一条的哈希不符（前一条被改动）"
+				  : strcmp(db_col_text(st, 16), hash) ? "本条内容与哈希不符（本条被改动）"
+								      : NULL;
+		if (why) {
+			r->broken = true;
+			r->village_id = village;
+			r->seq = seq;
+			r->household_id = in.household_id;
+			str_copy(r->reason, sizeof(r->reason), why);
+		}
+		str_copy(prev, sizeof(prev), db_col_text(st, 16));
+		expect = seq + 1;
+	}
+	db_finalize(st);
+	if (rc != DB_DONE)
+		return ctx_db_fail(c, rc, "台账校验");
+	if (r->broken)
+		return RC_OK;
+	/* the heads must end each chain */
+	st = db_query(c->db, "SELECT h.village_id, h.seq FROM ledger_heads h WHERE h.seq > 0 AND h.hash <> "
+			     "COALESCE((SELECT l.hash FROM ledger l WHERE l.village_id = h.village_id AND l.seq = h.seq), '')",
+		      "");
+	if (st && db_step(st) == DB_ROW) {
+		r->broken = true;
+		r->village_id = db_col_int(st, 0);
+		r->seq = db_col_int(st, 1);
+		str_copy(r->reason, sizeof(r->reason), "链尾与记录不符（末尾记录被删除或改动）");
+	}
+	db_finalize(st);
+	if (r->broken)
+		return RC_OK;
+	/* every household's balances equal the sums of its entries */
+	st = db_query(c->db,
+		"SELECT x.household_id, COALESCE(b.spendable, 0), COALESCE(b.honour, 0), x.s, x.h FROM "
+		"(SELECT household_id, SUM(spendable) AS s, SUM(honour) AS h FROM ledger GROUP BY household_id) x "
+		"LEFT JOIN balances b ON b.household_id = x.household_id "
+		"UNION ALL SELECT b.household_id, b.spendable, b.honour, 0, 0 FROM balances b "
+		"WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.household_id = b.household_id)", "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "台账校验");
+	while (db_step(st) == DB_ROW) {
+		r->households++;
+		if (!r->broken && (db_col_int(st, 1) != db_col_int(st, 3) || db_col_int(st, 2) != db_col_int(st, 4))) {
+			r->broken = true;
+			r->household_id = db_col_int(st, 0);
+			snprintf(r->reason, sizeof(r->reason),
+				 "余额与台账合计不符：可兑换 %lld≠%lld，累计 %lld≠%lld",
+				 (long long)db_col_int(st, 1), (long long)db_col_int(st, 3),
+				 (long long)db_col_int(st, 2), (long long)db_col_int(st, 4));
+		}
+	}
+	db_finalize(st);
+	return RC_OK;
+}

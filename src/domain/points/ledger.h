@@ -1,0 +1,85 @@
+/* The points ledger (积分台账): append-only, one hash chain per village, and the two
+ * balances per household kept in step with it: spendable (可兑换; spending subtracts,
+ * an optional yearly reset) and honour (累计; never reduced by spending, deductions
+ * reduce both). Corrections are reversing entries with a reason, never edits. */
+#ifndef DOMAIN_LEDGER_H
+#define DOMAIN_LEDGER_H
+
+#include "domain/kernel/ctx.h"
+
+struct ledger_input {
+	int64_t village_id, household_id, resident_id;  /* resident may be 0 */
+	const char *source;     /* claim, award, deduction, activity, redemption, return, correction, reset */
+	int64_t claim_id;       /* credited claim (unique: a claim is credited once), or 0 */
+	int64_t ref_id;         /* receipt, corrected entry …, or 0 */
+	int64_t rule_id;        /* or 0 */
+	const char *rule_name, *category;  /* snapshots, may be "" */
+	int64_t spendable, honour;         /* the changes */
+	const char *note;
+};
+
+/* An entry being made from a stored record (a claim credited, an entry corrected): the
+ * input, and room for the text it points to. */
+struct ledger_draft {
+	struct ledger_input in;
+	char source[16], rule_name[256], category[64];
+};
+
+/* Fills d->in from a row whose first seven columns are village_id, household_id,
+ * resident_id (0 for none), source, rule_id, rule_name and category; in.source,
+ * in.rule_name and in.category point into d. The other fields are left as they are. */
+void ledger_draft_read(struct ledger_draft *d, struct db_stmt *st);
+
+/* Appends one entry inside the caller's transaction and updates the household's
+ * balances. A second credit of the same claim fails with RC_CONFLICT. A change that
+ * would make the spendable balance negative fails with RC_CONFLICT (积分不足). */
+enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id);
+
+/* Balances without access checks (0, 0 for a household with no entries). */
+enum result ledger_balance(struct ctx *c, int64_t household_id, int64_t *spendable, int64_t *honour);
+
+struct ledger_entry {
+	int64_t id, village_id, seq, household_id, resident_id, claim_id, ref_id, rule_id;
+	const char *household_number, *resident_name, *source, *rule_name, *category, *note, *actor_name;
+	int64_t spendable, honour, actor_id, at;
+	const char *hash;
+};
+
+struct ledger_query {
+	int64_t household_id;   /* one household, or 0 with village_id for the village */
+	int64_t village_id;
+	int64_t from, to;       /* time range [from, to), 0 = open */
+	const char *source;     /* optional filter */
+	int limit, offset;
+};
+
+/* Entries newest first. A household's ledger: the villager of that household or anyone
+ * with P_REGISTER_READ on its village; a village's ledger: P_REGISTER_READ there. */
+enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry **out, int *n,
+		int64_t *total);
+
+/* Reverses one entry with a reason (cadre of the village): a new entry with the
+ * opposite changes, source "correction", ref_id = the corrected entry. An entry is
+ * corrected at most once; corrections are not corrected. */
+enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t *new_id);
+
+/* The chain head of a village: the number of entries and the last hash. */
+enum result ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char hash[65]);
+
+/* The yearly reset job: for each village whose reset date (MM-DD, Asia/Shanghai) has
+ * come this year and has not run, writes a "reset" entry bringing each household's
+ * spendable balance to 0 (honour unchanged). Idempotent. */
+enum result ledger_reset_due(struct ctx *c, int64_t *entries);
+
+struct ledger_report {
+	int64_t chains, entries, households;
+	bool broken;
+	int64_t village_id, seq, household_id;   /* first problem */
+	char reason[160];
+};
+
+/* Recomputes every village chain and checks each household's balances against the
+ * sums of its entries. */
+enum result ledger_verify(struct ctx *c, struct ledger_report *r);
+
+#endif

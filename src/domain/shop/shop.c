@@ -1,0 +1,1164 @@
+/* The points shop (积分超市): shops and the villages they serve, opening windows, goods,
+ * and every change of stock (stock_apply, stock-in, adjustments). The stock ledger,
+ * reports, exports and the invariant check are in shop_report.c. */
+#include "domain/kernel/access.h"
+#include "domain/kernel/audit.h"
+#include "domain/kernel/files.h"
+#include "domain/kernel/org.h"
+#include "domain/kernel/scope.h"
+#include "domain/shop/shop.h"
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+/* Who reads a shop as staff: its clerks and administrators, and oversight in scope. */
+#define READ_PERMS (P_SHOP_ADMIN | P_SHOP_COUNTER | P_REGISTER_READ | P_AUDIT_READ)
+#define DEFAULT_RETURN_DAYS 7
+#define DEFAULT_PREORDER_HOURS 72
+
+const char *const stock_fundings[] = {"集体经济", "捐赠", "财政", "其他", NULL};
+
+static const struct {
+	const char *kind, *label;
+} adjust_kinds[] = {
+	{"loss", "损耗"},
+	{"damage", "损坏"},
+	{"count", "盘点"},
+};
+
+/* ------------------------------------------------------------------ helpers */
+
+static int64_t actor_id(const struct ctx *c)
+{
+	return c->actor ? c->actor->user_id : 0;
+}
+
+/* The village of the actor's household when the actor is a villager, else 0. */
+static int64_t villager_village(struct ctx *c)
+{
+	if (!c->actor || !c->actor->household_id || !access_has_role(c, "villager"))
+		return 0;
+	int64_t v = 0;
+	if (db_get_int(c->db, &v, "SELECT village_id FROM households WHERE id = ?", "i", c->actor->household_id) !=
+	    DB_OK)
+		return 0;
+	return v;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (int i = 0; s && list[i]; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
+/* The villages a shop serves, by id, in request memory. */
+static int load_villages(struct ctx *c, int64_t shop_id, struct shop_village **out, char (**paths)[ORG_PATH_MAX], int *n)
+{
+	*n = 0;
+	*out = arena_alloc(c->arena, sizeof(**out) * SHOP_VILLAGES_MAX);
+	*paths = arena_alloc(c->arena, sizeof(**paths) * SHOP_VILLAGES_MAX);
+	if (!*out || !*paths)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = db_query(c->db, "SELECT v.id, v.name, v.path FROM shop_villages sv "
+					     "JOIN org_units v ON v.id = sv.village_id WHERE sv.shop_id = ? ORDER BY v.id",
+				      "i", shop_id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取积分超市");
+	int dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW && *n < SHOP_VILLAGES_MAX) {
+		(*out)[*n].id = db_col_int(st, 0);
+		str_copy((*out)[*n].name, sizeof((*out)[*n].name), db_col_text(st, 1));
+		str_copy((*paths)[*n], ORG_PATH_MAX, db_col_text(st, 2));
+		(*n)++;
+	}
+	db_finalize(st);
+	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取积分超市");
+}
+
+/* True when the actor holds perm on the shop's unit or on a village it serves. */
+static bool can_in_scope(struct ctx *c, const struct shop *s, unsigned perm)
+{
+	if (access_can(c, perm, s->unit_path))
+		return true;
+	struct shop_village *v;
+	char(*paths)[ORG_PATH_MAX];
+	int n;
+	if (load_villages(c, s->id, &v, &paths, &n))
+		return false;
+	for (int i = 0; i < n; i++)
+		if (access_can(c, perm, paths[i]))
+			return true;
+	return false;
+}
+
+static bool is_staff(struct ctx *c, const struct shop *s)
+{
+	return can_in_scope(c, s, READ_PERMS);
+}
+
+/* Staff, or a villager of a village the shop serves. */
+static bool can_read(struct ctx *c, const struct shop *s, bool *staff)
+{
+	*staff = is_staff(c, s);
+	if (*staff)
+		return true;
+	int64_t v = villager_village(c);
+	return v && shop_serves(c, s, v);
+}
+
+/* Loads a shop for a change that needs P_SHOP_ADMIN: not found for those who may not
+ * read it, forbidden for readers. */
+static int load_for_admin(struct ctx *c, int64_t id, struct shop *s, const char *what)
+{
+	int rc = shop_get(c, id, s);
+	if (rc)
+		return rc;
+	if (shop_can(c, s, P_SHOP_ADMIN))
+		return RC_OK;
+	bool staff;
+	if (!can_read(c, s, &staff))
+		return ctx_fail(c, RC_NOT_FOUND, "积分超市不存在");
+	return ctx_fail(c, RC_FORBIDDEN, "只有「%s」的管理员可以%s", s->name, what);
+}
+
+static void snap_shop(struct buf *b, const struct shop *s)
+{
+	audit_snap_begin(b);
+	audit_snap_str(b, "name", s->name);
+	audit_snap_str(b, "window_mode", s->window_mode);
+	audit_snap_int(b, "return_days", s->return_days);
+	audit_snap_int(b, "preorder_hours", s->preorder_hours);
+}
+
+/* ------------------------------------------------------------------ shops */
+
+#define SHOP_COLS                                                                                  \
+	"s.id, s.unit_id, u.kind, u.path, s.name, s.window_mode, s.return_days, s.preorder_hours, "   \
+	"u.name, s.created_at, s.updated_at "
+
+static void read_shop(struct db_stmt *st, struct shop *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->id = db_col_int(st, 0);
+	s->unit_id = db_col_int(st, 1);
+	str_copy(s->unit_kind, sizeof(s->unit_kind), db_col_text(st, 2));
+	str_copy(s->unit_path, sizeof(s->unit_path), db_col_text(st, 3));
+	str_copy(s->name, sizeof(s->name), db_col_text(st, 4));
+	str_copy(s->window_mode, sizeof(s->window_mode), db_col_text(st, 5));
+	s->return_days = (int)db_col_int(st, 6);
+	s->preorder_hours = (int)db_col_int(st, 7);
+}
+
+enum result shop_get(struct ctx *c, int64_t id, struct shop *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_stmt *st = db_query(c->db, "SELECT " SHOP_COLS "FROM shops s JOIN org_units u ON u.id = s.unit_id "
+					     "WHERE s.id = ?", "i", id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取积分超市");
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		read_shop(st, out);
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return ctx_fail(c, RC_NOT_FOUND, "积分超市不存在");
+	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取积分超市");
+}
+
+bool shop_can(const struct ctx *c, const struct shop *s, unsigned perm)
+{
+	return access_can(c, perm, s->unit_path);
+}
+
+bool shop_serves(struct ctx *c, const struct shop *s, int64_t village_id)
+{
+	int64_t n = 0;
+	return village_id &&
+	       db_get_int(c->db, &n, "SELECT count(*) FROM shop_villages WHERE shop_id = ? AND village_id = ?", "ii",
+			  s->id, village_id) == DB_OK &&
+	       n > 0;
+}
+
+/* The window open at now, or else the next one: *open tells which; RC_NOT_FOUND when
+ * neither exists. */
+static int window_at(struct ctx *c, int64_t shop_id, struct shop_window *w, bool *open)
+{
+	memset(w, 0, sizeof(*w));
+	*open = false;
+	struct db_stmt *st = db_query(c->db, "SELECT id, starts_at, ends_at, note FROM shop_windows "
+					     "WHERE shop_id = ? AND ends_at > ? ORDER BY starts_at LIMIT 1",
+				      "ii", shop_id, c->now);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取兑换时间");
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		w->id = db_col_int(st, 0);
+		w->shop_id = shop_id;
+		w->starts_at = db_col_int(st, 1);
+		w->ends_at = db_col_int(st, 2);
+		str_copy(w->note, sizeof(w->note), db_col_text(st, 3));
+		*open = w->starts_at <= c->now;
+	}
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return RC_NOT_FOUND;
+	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取兑换时间");
+}
+
+/* Writes why the shop is closed into msg; RC_OK when it is open. */
+static int closed_message(struct ctx *c, const struct shop *s, char *msg, size_t len)
+{
+	msg[0] = 0;
+	if (strcmp(s->window_mode, "scheduled"))
+		return RC_OK;
+	struct shop_window w;
+	bool open;
+	int rc = window_at(c, s->id, &w, &open);
+	if (rc == RC_OK && open)
+		return RC_OK;
+	if (rc == RC_NOT_FOUND) {
+		snprintf(msg, len, "积分超市现在不营业，暂无安排的兑换时间");
+		return RC_CONFLICT;
+	}
+	if (rc)
+		return rc;
+	char from[17], to[17];
+	struct civil a, b;
+	time_to_cn(w.starts_at, &a);
+	time_to_cn(w.ends_at, &b);
+	snprintf(from, sizeof(from), "%04d-%02d-%02d %02d:%02d", a.year % 10000, a.month, a.day, a.hour, a.min);
+	snprintf(to, sizeof(to), "%04d-%02d-%02d %02d:%02d", b.year % 10000, b.month, b.day, b.hour, b.min);
+	snprintf(msg, len, "积分超市现在不营业，下次集中兑换：%s 至 %s%s%s%s", from, to, w.note[0] ? "（" : "", w.note,
+		 w.note[0] ? "）" : "");
+	return RC_CONFLICT;
+}
+
+enum result shop_check_open(struct ctx *c, const struct shop *s)
+{
+	char msg[SHOP_CLOSED_MAX];
+	int rc = closed_message(c, s, msg, sizeof(msg));
+	if (rc == RC_CONFLICT)
+		return ctx_fail(c, RC_CONFLICT, "%s", msg);
+	return rc;
+}
+
+static void check_settings(struct ctx *c, const char *window_mode, bool set_return, int return_days,
+			   bool set_preorder, int preorder_hours)
+{
+	if (window_mode && strcmp(window_mode, "always") && strcmp(window_mode, "scheduled"))
+		ctx_field(c, "window_mode", "营业方式应为 always（随时兑换）或 scheduled（按兑换时间）");
+	if (set_return && (return_days < 0 || return_days > SHOP_RETURN_DAYS_MAX))
+		ctx_field(c, "return_days", "退货期限应在 0 到 %d 天之间", SHOP_RETURN_DAYS_MAX);
+	if (set_preorder && (preorder_hours < SHOP_PREORDER_HOURS_MIN || preorder_hours > SHOP_PREORDER_HOURS_MAX))
+		ctx_field(c, "preorder_hours", "预订保留时间应在 %d 到 %d 小时之间", SHOP_PREORDER_HOURS_MIN,
+			  SHOP_PREORDER_HOURS_MAX);
+}
+
+/* Field errors for the villages a shop on unit u would serve. */
+static void check_villages(struct ctx *c, const struct org_unit *u, const int64_t *ids, int n)
+{
+	if (!strcmp(u->kind, "village")) {
+		if (n > 1 || (n == 1 && ids[0] != u->id))
+			ctx_field(c, "village_ids", "村级积分超市只服务本村");
+		return;
+	}
+	if (n < 1 || n > SHOP_VILLAGES_MAX) {
+		ctx_field(c, "village_ids", "乡镇积分超市请选择本镇的 1 到 %d 个村", SHOP_VILLAGES_MAX);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char field[48];
+		snprintf(field, sizeof(field), "village_ids[%d]", i);
+		for (int j = 0; j < i; j++)
+			if (ids[j] == ids[i]) {
+				ctx_field(c, field, "与第 %d 个村重复", j + 1);
+				break;
+			}
+		struct org_unit v;
+		int rc = org_get(c, ids[i], &v);
+		if (rc == RC_OK && (strcmp(v.kind, "village") || v.parent_id != u->id)) {
+			ctx_field(c, field, "「%s」不是%s的村", v.name, u->name);
+		} else if (rc) {
+			ctx_clear(c);
+			ctx_field(c, field, "村不存在");
+		}
+	}
+}
+
+static int name_taken(struct ctx *c, int64_t unit_id, const char *name, int64_t except)
+{
+	int64_t n = 0;
+	int dbrc = db_get_int(c->db, &n, "SELECT count(*) FROM shops WHERE unit_id = ? AND name = ? AND id <> ?",
+			      "iti", unit_id, name, except);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "读取积分超市");
+	if (n)
+		ctx_field(c, "name", "本单位已有名为「%s」的积分超市", name);
+	return RC_OK;
+}
+
+static int write_villages(struct ctx *c, int64_t shop_id, const int64_t *ids, int n, struct buf *snap)
+{
+	int dbrc = db_run(c->db, "DELETE FROM shop_villages WHERE shop_id = ?", "i", shop_id);
+	buf_adds(snap, ",\"village_ids\":[");
+	for (int i = 0; dbrc == DB_OK && i < n; i++) {
+		dbrc = db_run(c->db, "INSERT INTO shop_villages (shop_id, village_id) VALUES (?, ?)", "ii", shop_id,
+			      ids[i]);
+		buf_addf(snap, "%s%lld", i ? "," : "", (long long)ids[i]);
+	}
+	buf_addc(snap, ']');
+	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存服务的村");
+}
+
+enum result shop_create(struct ctx *c, const struct shop_input *in, int64_t *id)
+{
+	*id = 0;
+	struct shop s = {0};
+	s.return_days = in->return_days == SHOP_UNSET ? DEFAULT_RETURN_DAYS : in->return_days;
+	s.preorder_hours = in->preorder_hours == SHOP_UNSET ? DEFAULT_PREORDER_HOURS : in->preorder_hours;
+	str_copy(s.window_mode, sizeof(s.window_mode), in->window_mode ? in->window_mode : "always");
+	ctx_check_text(c, "name", in->name, SHOP_NAME_MAX, CTX_TEXT_REQUIRED, "超市名称");
+	check_settings(c, in->window_mode, true, s.return_days, true, s.preorder_hours);
+
+	struct org_unit u;
+	int rc = org_get(c, in->unit_id, &u);
+	bool unit_ok = rc == RC_OK && (!strcmp(u.kind, "village") || !strcmp(u.kind, "town"));
+	if (rc && rc != RC_NOT_FOUND)
+		return rc;
+	if (!unit_ok) {
+		ctx_clear(c);
+		ctx_field(c, "unit_id", "请选择开设积分超市的村或乡镇");
+		return RC_INVALID;
+	}
+	if (!access_can(c, P_SHOP_ADMIN, u.path))
+		return ctx_fail(c, RC_FORBIDDEN, "无权为%s开设积分超市", u.name);
+	check_villages(c, &u, in->village_ids, in->nvillages);
+	if (in->name && in->name[0] && (rc = name_taken(c, u.id, in->name, 0)))
+		return rc;
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	str_copy(s.name, sizeof(s.name), in->name);
+
+	int64_t own = u.id;
+	const int64_t *vids = in->nvillages ? in->village_ids : &own;
+	int nv = in->nvillages ? in->nvillages : 1;
+	if ((rc = ctx_begin(c)))
+		return rc;
+	int dbrc = db_get_int(c->db, id,
+			      "INSERT INTO shops (unit_id, name, window_mode, return_days, preorder_hours, created_at, "
+			      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      "ittiiii", u.id, s.name, s.window_mode, (int64_t)s.return_days, (int64_t)s.preorder_hours,
+			      c->now, c->now);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "开设积分超市"));
+	struct buf after;
+	snap_shop(&after, &s);
+	audit_snap_int(&after, "unit_id", u.id);
+	rc = write_villages(c, *id, vids, nv, &after);
+	audit_snap_end(&after);
+	if (!rc)
+		rc = audit_record(c, u.id, "shop", *id, "create", "{}", after.ptr);
+	buf_release(&after);
+	return ctx_end(c, rc);
+}
+
+enum result shop_update(struct ctx *c, int64_t id, const struct shop_patch *p)
+{
+	struct shop old;
+	int rc = load_for_admin(c, id, &old, "修改设置");
+	if (rc)
+		return rc;
+	struct shop s = old;
+	if (p->name) {
+		ctx_check_text(c, "name", p->name, SHOP_NAME_MAX, CTX_TEXT_REQUIRED, "超市名称");
+		if (p->name[0] && (rc = name_taken(c, s.unit_id, p->name, s.id)))
+			return rc;
+		str_copy(s.name, sizeof(s.name), p->name);
+	}
+	check_settings(c, p->window_mode, p->set_return_days, p->return_days, p->set_preorder_hours,
+		       p->preorder_hours);
+	if (p->window_mode)
+		str_copy(s.window_mode, sizeof(s.window_mode), p->window_mode);
+	if (p->set_return_days)
+		s.return_days = p->return_days;
+	if (p->set_preorder_hours)
+		s.preorder_hours = p->preorder_hours;
+	if (p->set_villages) {
+		struct org_unit u;
+		if ((rc = org_get(c, s.unit_id, &u)))
+			return rc;
+		if (strcmp(u.kind, "town"))
+			ctx_field(c, "village_ids", "村级积分超市只服务本村");
+		else
+			check_villages(c, &u, p->village_ids, p->nvillages);
+	}
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+
+	if ((rc = ctx_begin(c)))
+		return rc;
+	int dbrc = db_run(c->db, "UPDATE shops SET name = ?, window_mode = ?, return_days = ?, preorder_hours = ?, "
+				 "updated_at = ? WHERE id = ?",
+			  "ttiiii", s.name, s.window_mode, (int64_t)s.return_days, (int64_t)s.preorder_hours, c->now, id);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "修改积分超市"));
+	struct buf before, after;
+	snap_shop(&before, &old);
+	snap_shop(&after, &s);
+	if (p->set_villages) {
+		struct shop_village *v;
+		char(*paths)[ORG_PATH_MAX];
+		int n;
+		rc = load_villages(c, id, &v, &paths, &n);
+		buf_adds(&before, ",\"village_ids\":[");
+		for (int i = 0; i < n; i++)
+			buf_addf(&before, "%s%lld", i ? "," : "", (long long)v[i].id);
+		buf_addc(&before, ']');
+		if (!rc)
+			rc = write_villages(c, id, p->village_ids, p->nvillages, &after);
+	}
+	audit_snap_end(&before);
+	audit_snap_end(&after);
+	if (!rc)
+		rc = audit_record(c, s.unit_id, "shop", id, "update", before.ptr, after.ptr);
+	buf_release(&before);
+	buf_release(&after);
+	return ctx_end(c, rc);
+}
+
+/* Fills the reader's view of a loaded shop. */
+static int shop_fill(struct ctx *c, const struct shop *s, bool staff, struct shop_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->s = *s;
+	out->staff = staff;
+	out->can_admin = shop_can(c, s, P_SHOP_ADMIN);
+	out->can_counter = shop_can(c, s, P_SHOP_COUNTER);
+	struct db_stmt *st = db_query(c->db, "SELECT u.name, s.created_at, s.updated_at, "
+					     "(SELECT count(*) FROM goods g WHERE g.shop_id = s.id AND g.active = 1), "
+					     "(SELECT count(*) FROM goods g WHERE g.shop_id = s.id AND g.active = 1 "
+					     "AND g.stock <= g.low_stock) "
+					     "FROM shops s JOIN org_units u ON u.id = s.unit_id WHERE s.id = ?",
+				      "i", s->id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取积分超市");
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		str_copy(out->unit_name, sizeof(out->unit_name), db_col_text(st, 0));
+		out->created_at = db_col_int(st, 1);
+		out->updated_at = db_col_int(st, 2);
+		out->goods = db_col_int(st, 3);
+		out->low_stock = staff ? db_col_int(st, 4) : 0;
+	}
+	db_finalize(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? ctx_fail(c, RC_NOT_FOUND, "积分超市不存在") : ctx_db_fail(c, rc, "读取积分超市");
+	char(*paths)[ORG_PATH_MAX];
+	if ((rc = load_villages(c, s->id, &out->villages, &paths, &out->nvillages)))
+		return rc;
+	rc = closed_message(c, s, out->closed_message, sizeof(out->closed_message));
+	out->open = rc == RC_OK;
+	return rc == RC_CONFLICT ? RC_OK : rc;
+}
+
+enum result shop_read(struct ctx *c, int64_t id, struct shop_info *out)
+{
+	struct shop s;
+	int rc = shop_get(c, id, &s);
+	if (rc)
+		return rc;
+	bool staff;
+	if (!can_read(c, &s, &staff))
+		return ctx_fail(c, RC_NOT_FOUND, "积分超市不存在");
+	return shop_fill(c, &s, staff, out);
+}
+
+enum result shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n)
+{
+	*n = 0;
+	*out = NULL;
+	int64_t own = villager_village(c);
+	struct buf sql;
+	struct db_args args = {0};
+	buf_init(&sql, 16384);
+	buf_adds(&sql, "SELECT DISTINCT s.id FROM shops s JOIN org_units u ON u.id = s.unit_id "
+		       "LEFT JOIN shop_villages sv ON sv.shop_id = s.id "
+		       "LEFT JOIN org_units v ON v.id = sv.village_id WHERE ");
+	int nscopes = scope_where(c, READ_PERMS, "u.path LIKE ? OR v.path LIKE ?", &sql, &args);
+	if (!village_id && !nscopes) {
+		if (!own) {
+			buf_release(&sql);
+			return ctx_fail(c, RC_FORBIDDEN, "无权查看积分超市");
+		}
+		village_id = own;
+	}
+	struct db_stmt *st = NULL;
+	int rc = RC_OK;
+	if (village_id) {
+		struct org_unit v;
+		rc = org_find(c, village_id, &v);
+		if (rc == RC_NOT_FOUND || (rc == RC_OK && strcmp(v.kind, "village"))) {
+			buf_release(&sql);
+			return ctx_field(c, "village_id", "村不存在");
+		}
+		if (!rc && own != village_id && !access_can(c, READ_PERMS, v.path))
+			rc = ctx_fail(c, RC_FORBIDDEN, "无权查看%s的积分超市", v.name);
+		if (rc) {
+			buf_release(&sql);
+			return rc;
+		}
+		st = db_query(c->db, "SELECT shop_id FROM shop_villages WHERE village_id = ? ORDER BY shop_id", "i",
+			      village_id);
+	} else {
+		buf_addf(&sql, " ORDER BY s.id LIMIT %d", SHOP_LIST_MAX);
+		st = sql.failed ? NULL : db_query_args(c->db, sql.ptr, &args);
+	}
+	buf_release(&sql);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取积分超市");
+	int64_t *ids = arena_alloc(c->arena, sizeof(*ids) * SHOP_LIST_MAX);
+	int nids = 0, dbrc;
+	while (ids && nids < SHOP_LIST_MAX && (dbrc = db_step(st)) == DB_ROW)
+		ids[nids++] = db_col_int(st, 0);
+	db_finalize(st);
+	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(nids ? nids : 1));
+	if (!ids || !*out)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	for (int i = 0; i < nids; i++) {
+		struct shop s;
+		bool staff;
+		if ((rc = shop_get(c, ids[i], &s)))
+			return rc;
+		if (!can_read(c, &s, &staff))
+			continue;
+		if ((rc = shop_fill(c, &s, staff, &(*out)[*n])))
+			return rc;
+		(*n)++;
+	}
+	return RC_OK;
+}
+
+/* ------------------------------------------------------------------ windows */
+
+enum result shop_window_add(struct ctx *c, int64_t shop_id, int64_t starts_at, int64_t ends_at, const char *note,
+		    int64_t *id)
+{
+	*id = 0;
+	struct shop s;
+	int rc = load_for_admin(c, shop_id, &s, "安排兑换时间");
+	if (rc)
+		return rc;
+	ctx_check_text(c, "note", note, SHOP_WINDOW_NOTE_MAX, CTX_TEXT_OPTIONAL, "说明");
+	if (starts_at <= 0)
+		ctx_field(c, "starts_at", "请填写开始时间");
+	if (ends_at <= 0)
+		ctx_field(c, "ends_at", "请填写结束时间");
+	else if (starts_at > 0 && ends_at <= starts_at)
+		ctx_field(c, "ends_at", "结束时间应晚于开始时间");
+	else if (starts_at > 0 && ends_at - starts_at > SHOP_WINDOW_SPAN_MAX)
+		ctx_field(c, "ends_at", "一次兑换时间最长 %lld 天", SHOP_WINDOW_SPAN_MAX / 86400);
+	else if (ends_at <= c->now)
+		ctx_field(c, "ends_at", "结束时间已过");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	if ((rc = ctx_begin(c)))
+		return rc;
+	/* the shop's row lock orders concurrent additions, so two cannot overlap */
+	int dbrc = db_run(c->db, "UPDATE shops SET updated_at = updated_at WHERE id = ?", "i", shop_id);
+	int64_t overlap = 0;
+	if (dbrc == DB_OK)
+		dbrc = db_get_int(c->db, &overlap, "SELECT count(*) FROM shop_windows WHERE shop_id = ? "
+						    "AND starts_at < ? AND ends_at > ?",
+				  "iii", shop_id, ends_at, starts_at);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "读取兑换时间"));
+	if (overlap)
+		return ctx_end(c, ctx_field(c, "starts_at", "与已安排的兑换时间重叠"));
+	dbrc = db_get_int(c->db, id, "INSERT INTO shop_windows (shop_id, starts_at, ends_at, note) "
+				     "VALUES (?, ?, ?, ?) RETURNING id",
+			  "iiit", shop_id, starts_at, ends_at, note ? note : "");
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "安排兑换时间"));
+	struct buf after;
+	audit_snap_begin(&after);
+	audit_snap_int(&after, "shop_id", shop_id);
+	audit_snap_int(&after, "starts_at", starts_at);
+	audit_snap_int(&after, "ends_at", ends_at);
+	audit_snap_str(&after, "note", note ? note : "");
+	audit_snap_end(&after);
+	rc = audit_record(c, s.unit_id, "shop_window", *id, "create", "{}", after.ptr);
+	buf_release(&after);
+	return ctx_end(c, rc);
+}
+
+enum result shop_windows_list(struct ctx *c, int64_t shop_id, bool all, struct shop_window **out, int *n)
+{
+	*n = 0;
+	struct shop s;
+	int rc = shop_get(c, shop_id, &s);
+	bool staff;
+	if (rc)
+		return rc;
+	if (!can_read(c, &s, &staff))
+		return ctx_fail(c, RC_NOT_FOUND, "积分超市不存在");
+	struct db_stmt *st = db_query(c->db, "SELECT id, starts_at, ends_at, note FROM shop_windows "
+					     "WHERE shop_id = ? AND ends_at > ? ORDER BY starts_at, id LIMIT ?",
+				      "iii", shop_id, all ? INT64_MIN / 2 : c->now, (int64_t)SHOP_WINDOWS_MAX);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取兑换时间");
+	*out = arena_alloc(c->arena, sizeof(**out) * SHOP_WINDOWS_MAX);
+	int dbrc = DB_DONE;
+	while (*out && *n < SHOP_WINDOWS_MAX && (dbrc = db_step(st)) == DB_ROW) {
+		struct shop_window *w = &(*out)[(*n)++];
+		w->id = db_col_int(st, 0);
+		w->shop_id = shop_id;
+		w->starts_at = db_col_int(st, 1);
+		w->ends_at = db_col_int(st, 2);
+		str_copy(w->note, sizeof(w->note), db_col_text(st, 3));
+	}
+	db_finalize(st);
+	if (!*out)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取兑换时间");
+}
+
+enum result shop_window_delete(struct ctx *c, int64_t id)
+{
+	struct shop_window w = {0};
+	struct db_stmt *st = db_query(c->db, "SELECT shop_id, starts_at, ends_at, note FROM shop_windows WHERE id = ?",
+				      "i", id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取兑换时间");
+	int dbrc = db_step(st);
+	if (dbrc == DB_ROW) {
+		w.id = id;
+		w.shop_id = db_col_int(st, 0);
+		w.starts_at = db_col_int(st, 1);
+		w.ends_at = db_col_int(st, 2);
+		str_copy(w.note, sizeof(w.note), db_col_text(st, 3));
+	}
+	db_finalize(st);
+	if (dbrc == DB_DONE)
+		return ctx_fail(c, RC_NOT_FOUND, "兑换时间不存在");
+	if (dbrc != DB_ROW)
+		return ctx_db_fail(c, dbrc, "读取兑换时间");
+	struct shop s;
+	int rc = load_for_admin(c, w.shop_id, &s, "取消兑换时间");
+	if (rc == RC_NOT_FOUND) {
+		ctx_clear(c);
+		return ctx_fail(c, RC_NOT_FOUND, "兑换时间不存在");
+	}
+	if (rc)
+		return rc;
+	if (w.ends_at <= c->now)
+		return ctx_fail(c, RC_CONFLICT, "已结束的兑换时间不能删除");
+	if ((rc = ctx_begin(c)))
+		return rc;
+	dbrc = db_run(c->db, "DELETE FROM shop_windows WHERE id = ?", "i", id);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "删除兑换时间"));
+	struct buf before;
+	audit_snap_begin(&before);
+	audit_snap_int(&before, "shop_id", w.shop_id);
+	audit_snap_int(&before, "starts_at", w.starts_at);
+	audit_snap_int(&before, "ends_at", w.ends_at);
+	audit_snap_str(&before, "note", w.note);
+	audit_snap_end(&before);
+	rc = audit_record(c, s.unit_id, "shop_window", id, "delete", before.ptr, "{}");
+	buf_release(&before);
+	return ctx_end(c, rc);
+}
+
+/* ------------------------------------------------------------------ goods */
+
+#define GOODS_COLS                                                                                    \
+	"g.id, g.shop_id, g.name, g.category, COALESCE(g.photo_hash, ''), g.price_points, g.unit, g.stock, " \
+	"g.limit_count, COALESCE(g.limit_period, ''), g.low_stock, g.active, g.created_at, g.updated_at, "  \
+	"s.name "
+#define GOODS_FROM "FROM goods g JOIN shops s ON s.id = g.shop_id "
+
+static void read_goods(struct db_stmt *st, struct goods_info *o)
+{
+	memset(o, 0, sizeof(*o));
+	struct goods *g = &o->g;
+	g->id = db_col_int(st, 0);
+	g->shop_id = db_col_int(st, 1);
+	str_copy(g->name, sizeof(g->name), db_col_text(st, 2));
+	str_copy(g->category, sizeof(g->category), db_col_text(st, 3));
+	str_copy(g->photo_hash, sizeof(g->photo_hash), db_col_text(st, 4));
+	g->price_points = (int)db_col_int(st, 5);
+	str_copy(g->unit, sizeof(g->unit), db_col_text(st, 6));
+	g->stock = (int)db_col_int(st, 7);
+	g->limit_count = (int)db_col_int(st, 8);
+	str_copy(g->limit_period, sizeof(g->limit_period), db_col_text(st, 9));
+	g->low_stock = (int)db_col_int(st, 10);
+	g->active = db_col_int(st, 11) != 0;
+	o->created_at = db_col_int(st, 12);
+	o->updated_at = db_col_int(st, 13);
+	str_copy(o->shop_name, sizeof(o->shop_name), db_col_text(st, 14));
+	o->low = g->active && g->stock <= g->low_stock;
+}
+
+static int load_goods(struct ctx *c, int64_t id, struct goods_info *out)
+{
+	struct db_stmt *st = db_query(c->db, "SELECT " GOODS_COLS GOODS_FROM "WHERE g.id = ?", "i", id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取商品");
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		read_goods(st, out);
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return ctx_fail(c, RC_NOT_FOUND, "商品不存在");
+	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取商品");
+}
+
+enum result goods_get(struct ctx *c, int64_t id, struct goods *out)
+{
+	struct goods_info gi;
+	int rc = load_goods(c, id, &gi);
+	if (rc == RC_OK)
+		*out = gi.g;
+	else
+		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+/* Field errors for a photo: a stored file uploaded by the actor, or the one the good
+ * already has. */
+static void check_photo(struct ctx *c, const char *field, const char *hash, const char *current)
+{
+	if (!hash || !hash[0] || (current && !strcmp(hash, current)))
+		return;
+	int64_t by = -1;
+	if (files_hash_valid(hash) &&
+	    db_get_int(c->db, &by, "SELECT COALESCE(uploaded_by, 0) FROM files WHERE hash = ?", "t", hash) == DB_OK &&
+	    (c->system || by == actor_id(c)))
+		return;
+	ctx_field(c, field, "照片不存在或不是你上传的，请重新上传");
+}
+
+/* Checks the fields in mask of in, for the good `old` (NULL for a new one) of shop_id;
+ * v is the result of applying them to old. */
+static int check_goods(struct ctx *c, int64_t shop_id, const struct goods *old, unsigned mask,
+		       const struct goods_input *in, struct goods *v)
+{
+	if (old)
+		*v = *old;
+	else
+		memset(v, 0, sizeof(*v));
+	if (mask & GF_NAME) {
+		ctx_check_text(c, "name", in->name, GOODS_NAME_MAX, CTX_TEXT_REQUIRED, "商品名称");
+		if (in->name && in->name[0]) {
+			struct db_stmt *st = db_query(c->db, "SELECT active FROM goods WHERE shop_id = ? AND name = ? "
+							     "AND id <> ?", "iti", shop_id, in->name,
+						      old ? old->id : 0);
+			if (!st)
+				return ctx_db_fail(c, DB_ERROR, "读取商品");
+			int dbrc = db_step(st);
+			bool active = dbrc == DB_ROW && db_col_int(st, 0);
+			db_finalize(st);
+			if (dbrc == DB_ROW)
+				ctx_field(c, "name", "本店已有「%s」%s", in->name, active ? "" : "（已下架，可重新上架）");
+			else if (dbrc != DB_DONE)
+				return ctx_db_fail(c, dbrc, "读取商品");
+		}
+		str_copy(v->name, sizeof(v->name), in->name ? in->name : "");
+	}
+	if (mask & GF_CATEGORY) {
+		ctx_check_text(c, "category", in->category, GOODS_CATEGORY_MAX, CTX_TEXT_OPTIONAL, "商品类别");
+		str_copy(v->category, sizeof(v->category), in->category ? in->category : "");
+	}
+	if (mask & GF_UNIT) {
+		ctx_check_text(c, "unit", in->unit, GOODS_UNIT_MAX, CTX_TEXT_REQUIRED, "计量单位");
+		str_copy(v->unit, sizeof(v->unit), in->unit ? in->unit : "");
+	}
+	if (mask & GF_PHOTO) {
+		check_photo(c, "photo_hash", in->photo_hash, old ? old->photo_hash : NULL);
+		str_copy(v->photo_hash, sizeof(v->photo_hash), in->photo_hash ? in->photo_hash : "");
+	}
+	if (mask & GF_PRICE) {
+		if (in->price_points < 1 || in->price_points > GOODS_PRICE_MAX)
+			ctx_field(c, "price_points", "兑换积分应在 1 到 %d 之间", GOODS_PRICE_MAX);
+		v->price_points = in->price_points;
+	}
+	if (mask & GF_LOW_STOCK) {
+		if (in->low_stock < 0 || in->low_stock > GOODS_LOW_STOCK_MAX)
+			ctx_field(c, "low_stock", "库存预警值应在 0 到 %d 之间", GOODS_LOW_STOCK_MAX);
+		v->low_stock = in->low_stock;
+	}
+	if (mask & GF_ACTIVE)
+		v->active = in->active;
+	if (mask & GF_LIMIT_COUNT) {
+		if (in->limit_count < 0 || in->limit_count > GOODS_LIMIT_MAX)
+			ctx_field(c, "limit_count", "每户限兑数量应在 0 到 %d 之间（0 为不限）", GOODS_LIMIT_MAX);
+		v->limit_count = in->limit_count;
+		if (in->limit_count == 0 && !(mask & GF_LIMIT_PERIOD))
+			v->limit_period[0] = 0; /* no limit, no period */
+	}
+	if (mask & GF_LIMIT_PERIOD) {
+		const char *p = in->limit_period ? in->limit_period : "";
+		if (p[0] && strcmp(p, "month") && strcmp(p, "quarter") && strcmp(p, "year"))
+			ctx_field(c, "limit_period", "限兑周期应为 month（每月）、quarter（每季度）或 year（每年）");
+		str_copy(v->limit_period, sizeof(v->limit_period), p);
+	}
+	if (v->limit_count > 0 && !v->limit_period[0])
+		ctx_field(c, "limit_period", "设置了每户限兑数量，请选择限兑周期（每月、每季度或每年）");
+	else if (v->limit_count == 0 && v->limit_period[0] && (mask & GF_LIMIT_PERIOD))
+		ctx_field(c, "limit_period", "不限兑时不需要限兑周期");
+	return ctx_check_fields(c);
+}
+
+static void snap_goods(struct buf *b, const struct goods *g)
+{
+	audit_snap_begin(b);
+	audit_snap_str(b, "name", g->name);
+	audit_snap_str(b, "category", g->category);
+	audit_snap_str(b, "unit", g->unit);
+	audit_snap_str(b, "photo_hash", g->photo_hash[0] ? g->photo_hash : NULL);
+	audit_snap_int(b, "price_points", g->price_points);
+	audit_snap_int(b, "limit_count", g->limit_count);
+	audit_snap_str(b, "limit_period", g->limit_period[0] ? g->limit_period : NULL);
+	audit_snap_int(b, "low_stock", g->low_stock);
+	audit_snap_int(b, "active", g->active);
+	audit_snap_end(b);
+}
+
+enum result goods_create(struct ctx *c, int64_t shop_id, const struct goods_input *in, int64_t *id)
+{
+	*id = 0;
+	struct shop s;
+	int rc = load_for_admin(c, shop_id, &s, "上架商品");
+	if (rc)
+		return rc;
+	struct goods v;
+	if ((rc = check_goods(c, shop_id, NULL, ~0u, in, &v)))
+		return rc;
+	int64_t n = 0;
+	if (db_get_int(c->db, &n, "SELECT count(*) FROM goods WHERE shop_id = ?", "i", shop_id) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "读取商品");
+	if (n >= SHOP_GOODS_MAX)
+		return ctx_fail(c, RC_CONFLICT, "一个积分超市最多 %d 种商品", SHOP_GOODS_MAX);
+	if ((rc = ctx_begin(c)))
+		return rc;
+	int dbrc = db_get_int(c->db, id,
+			      "INSERT INTO goods (shop_id, name, category, photo_hash, price_points, unit, stock, "
+			      "limit_count, limit_period, low_stock, active, created_at, updated_at) "
+			      "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      "itttititiiii", shop_id, v.name, v.category,
+			      v.photo_hash[0] ? v.photo_hash : NULL, (int64_t)v.price_points, v.unit,
+			      (int64_t)v.limit_count, v.limit_period[0] ? v.limit_period : NULL, (int64_t)v.low_stock,
+			      (int64_t)(v.active ? 1 : 0), c->now, c->now);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "上架商品"));
+	struct buf after;
+	snap_goods(&after, &v);
+	rc = audit_record(c, s.unit_id, "goods", *id, "create", "{}", after.ptr);
+	buf_release(&after);
+	return ctx_end(c, rc);
+}
+
+enum result goods_update(struct ctx *c, int64_t id, unsigned mask, const struct goods_input *in)
+{
+	struct goods_info old;
+	int rc = load_goods(c, id, &old);
+	if (rc)
+		return rc;
+	struct shop s;
+	if ((rc = load_for_admin(c, old.g.shop_id, &s, "修改商品")) == RC_NOT_FOUND) {
+		ctx_clear(c);
+		return ctx_fail(c, RC_NOT_FOUND, "商品不存在");
+	}
+	if (rc)
+		return rc;
+	struct goods v;
+	if ((rc = check_goods(c, s.id, &old.g, mask, in, &v)))
+		return rc;
+	if ((rc = ctx_begin(c)))
+		return rc;
+	/* stock is the counter's: it is not written here */
+	int dbrc = db_run(c->db,
+			  "UPDATE goods SET name = ?, category = ?, photo_hash = ?, price_points = ?, unit = ?, "
+			  "limit_count = ?, limit_period = ?, low_stock = ?, active = ?, updated_at = ? WHERE id = ?",
+			  "tttititiiii", v.name, v.category, v.photo_hash[0] ? v.photo_hash : NULL,
+			  (int64_t)v.price_points, v.unit, (int64_t)v.limit_count,
+			  v.limit_period[0] ? v.limit_period : NULL, (int64_t)v.low_stock, (int64_t)(v.active ? 1 : 0),
+			  c->now, id);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "修改商品"));
+	struct buf before, after;
+	snap_goods(&before, &old.g);
+	snap_goods(&after, &v);
+	rc = audit_record(c, s.unit_id, "goods", id, "update", before.ptr, after.ptr);
+	buf_release(&before);
+	buf_release(&after);
+	return ctx_end(c, rc);
+}
+
+enum result goods_read(struct ctx *c, int64_t id, struct goods_info *out)
+{
+	int rc = load_goods(c, id, out);
+	if (rc)
+		return rc;
+	struct shop s;
+	if ((rc = shop_get(c, out->g.shop_id, &s)))
+		return rc;
+	bool staff;
+	if (!can_read(c, &s, &staff) || (!staff && !out->g.active))
+		return ctx_fail(c, RC_NOT_FOUND, "商品不存在");
+	out->staff = staff;
+	if (!staff)
+		out->low = false;
+	return RC_OK;
+}
+
+enum result goods_list(struct ctx *c, int64_t shop_id, bool active_only, struct goods_info **out, int *n)
+{
+	*n = 0;
+	struct shop s;
+	int rc = shop_get(c, shop_id, &s);
+	if (rc)
+		return rc;
+	bool staff;
+	if (!can_read(c, &s, &staff))
+		return ctx_fail(c, RC_NOT_FOUND, "积分超市不存在");
+	if (!staff)
+		active_only = true;
+	struct db_stmt *st = db_query(c->db,
+				      active_only ? "SELECT " GOODS_COLS GOODS_FROM
+						    "WHERE g.shop_id = ? AND g.active = 1 ORDER BY g.category, g.name, g.id"
+						  : "SELECT " GOODS_COLS GOODS_FROM
+						    "WHERE g.shop_id = ? ORDER BY g.active DESC, g.category, g.name, g.id",
+				      "i", shop_id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取商品");
+	int64_t count = 0;
+	if (db_get_int(c->db, &count, "SELECT count(*) FROM goods WHERE shop_id = ?", "i", shop_id) != DB_OK) {
+		db_finalize(st);
+		return ctx_db_fail(c, DB_ERROR, "读取商品");
+	}
+	if (count > SHOP_GOODS_MAX)
+		count = SHOP_GOODS_MAX;
+	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(count + 1));
+	int dbrc = DB_DONE;
+	while (*out && *n < count && (dbrc = db_step(st)) == DB_ROW) {
+		struct goods_info *g = &(*out)[(*n)++];
+		read_goods(st, g);
+		g->staff = staff;
+		if (!staff)
+			g->low = false;
+	}
+	db_finalize(st);
+	if (!*out)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取商品");
+}
+
+enum result goods_photo(struct ctx *c, int64_t id, char mime[16], const void **data, size_t *len)
+{
+	struct goods_info g;
+	int rc = goods_read(c, id, &g);
+	if (rc)
+		return rc;
+	if (!g.g.photo_hash[0])
+		return ctx_fail(c, RC_NOT_FOUND, "该商品没有照片");
+	struct file_info fi;
+	if ((rc = files_read(c, g.g.photo_hash, &fi, data, len)))
+		return rc;
+	str_copy(mime, 16, fi.mime);
+	return RC_OK;
+}
+
+/* ------------------------------------------------------------------ stock */
+
+enum result stock_apply(struct ctx *c, const struct stock_move *m, int64_t *move_id)
+{
+	*move_id = 0;
+	const char *k = m->kind ? m->kind : "";
+	bool ok = m->quantity != 0 &&
+		  ((!strcmp(k, "in") || !strcmp(k, "return") || !strcmp(k, "release")) ? m->quantity > 0
+		   : (!strcmp(k, "out") || !strcmp(k, "reserve"))			  ? m->quantity < 0
+											  : !strcmp(k, "adjust"));
+	if (!ok || m->unit_cost < 0)
+		return ctx_fail(c, RC_INTERNAL, "库存变动有误（%s %d）", k, m->quantity);
+	int64_t stock = 0;
+	/* the conditional update: stock never goes below 0, and the row lock it takes makes
+	 * concurrent movements of one good run one after another */
+	int dbrc = db_get_int(c->db, &stock, "UPDATE goods SET stock = stock + ? WHERE id = ? AND shop_id = ? "
+					     "AND stock + ? >= 0 RETURNING stock",
+			      "iiii", (int64_t)m->quantity, m->goods_id, m->shop_id, (int64_t)m->quantity);
+	if (dbrc == DB_DONE) {
+		struct goods g;
+		int rc = goods_get(c, m->goods_id, &g);
+		if (rc == RC_OK && g.shop_id != m->shop_id)
+			rc = ctx_fail(c, RC_NOT_FOUND, "商品不存在");
+		if (rc)
+			return rc;
+		return ctx_fail(c, RC_CONFLICT, "「%s」库存不足，只剩 %d %s", g.name, g.stock, g.unit);
+	}
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "更新库存");
+	dbrc = db_get_int(c->db, move_id,
+			  "INSERT INTO stock_moves (shop_id, goods_id, kind, quantity, unit_cost, funding, supplier, "
+			  "photo_hash, reason, receipt_id, preorder_id, actor_id, at) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), "
+			  "NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
+			  "iitiitttt" "iiii", m->shop_id, m->goods_id, k, (int64_t)m->quantity, m->unit_cost,
+			  m->funding && m->funding[0] ? m->funding : NULL, m->supplier ? m->supplier : "",
+			  m->photo_hash && m->photo_hash[0] ? m->photo_hash : NULL, m->reason ? m->reason : "",
+			  m->receipt_id, m->preorder_id, actor_id(c), c->now);
+	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "记录库存变动");
+}
+
+/* Loads a good for a stock change (P_SHOP_ADMIN on its shop). */
+static int load_for_stock(struct ctx *c, int64_t goods_id, struct goods_info *g, struct shop *s, const char *what)
+{
+	int rc = load_goods(c, goods_id, g);
+	if (rc)
+		return rc;
+	if ((rc = load_for_admin(c, g->g.shop_id, s, what)) == RC_NOT_FOUND) {
+		ctx_clear(c);
+		return ctx_fail(c, RC_NOT_FOUND, "商品不存在");
+	}
+	return rc;
+}
+
+/* Audits a stock change with the stock after it. */
+static int audit_move(struct ctx *c, const struct shop *s, const struct goods_info *g, int64_t move_id,
+		      const char *action, const struct stock_move *m)
+{
+	int64_t stock = 0;
+	int dbrc = db_get_int(c->db, &stock, "SELECT stock FROM goods WHERE id = ?", "i", g->g.id);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "读取库存");
+	struct buf after;
+	audit_snap_begin(&after);
+	audit_snap_int(&after, "goods_id", g->g.id);
+	audit_snap_str(&after, "goods_name", g->g.name);
+	audit_snap_str(&after, "kind", m->kind);
+	audit_snap_int(&after, "quantity", m->quantity);
+	audit_snap_int(&after, "unit_cost", m->unit_cost);
+	audit_snap_str(&after, "funding", m->funding);
+	audit_snap_str(&after, "supplier", m->supplier);
+	audit_snap_str(&after, "photo_hash", m->photo_hash && m->photo_hash[0] ? m->photo_hash : NULL);
+	audit_snap_str(&after, "reason", m->reason);
+	audit_snap_int(&after, "stock", stock);
+	audit_snap_end(&after);
+	int rc = audit_record(c, s->unit_id, "stock_move", move_id, action, "{}", after.ptr);
+	buf_release(&after);
+	return rc;
+}
+
+enum result stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_input *in, int64_t *move_id)
+{
+	*move_id = 0;
+	struct goods_info g;
+	struct shop s;
+	int rc = load_for_stock(c, goods_id, &g, &s, "入库");
+	if (rc)
+		return rc;
+	ctx_check_text(c, "supplier", in->supplier, STOCK_SUPPLIER_MAX, CTX_TEXT_REQUIRED, "供货方");
+	if (in->quantity < 1 || in->quantity > STOCK_QTY_MAX)
+		ctx_field(c, "quantity", "入库数量应在 1 到 %d 之间", STOCK_QTY_MAX);
+	if (in->unit_cost == STOCK_COST_UNSET)
+		ctx_field(c, "unit_cost", "请填写进价（单价，单位：分；捐赠可填 0）");
+	else if (in->unit_cost < 0 || in->unit_cost > STOCK_COST_MAX)
+		ctx_field(c, "unit_cost", "进价应在 0 到 %lld 分之间", STOCK_COST_MAX);
+	if (!in_list(stock_fundings, in->funding))
+		ctx_field(c, "funding", "资金来源应为 集体经济、捐赠、财政 或 其他");
+	check_photo(c, "photo_hash", in->photo_hash, NULL);
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	struct stock_move m = {.shop_id = s.id, .goods_id = goods_id, .kind = "in", .quantity = in->quantity,
+			       .unit_cost = in->unit_cost, .funding = in->funding, .supplier = in->supplier,
+			       .photo_hash = in->photo_hash, .reason = ""};
+	if ((rc = ctx_begin(c)))
+		return rc;
+	rc = stock_apply(c, &m, move_id);
+	if (!rc)
+		rc = audit_move(c, &s, &g, *move_id, "stock_in", &m);
+	return ctx_end(c, rc);
+}
+
+enum result stock_adjust(struct ctx *c, int64_t goods_id, const struct stock_adjust_input *in, int64_t *move_id)
+{
+	*move_id = 0;
+	struct goods_info g;
+	struct shop s;
+	int rc = load_for_stock(c, goods_id, &g, &s, "调整库存");
+	if (rc)
+		return rc;
+	const char *label = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(adjust_kinds); i++)
+		if (in->kind && !strcmp(in->kind, adjust_kinds[i].kind))
+			label = adjust_kinds[i].label;
+	if (!label)
+		ctx_field(c, "kind", "调整类型应为 loss（损耗）、damage（损坏）或 count（盘点）");
+	bool count = label && !strcmp(in->kind, "count");
+	if (count && (in->quantity == 0 || in->quantity < -STOCK_QTY_MAX || in->quantity > STOCK_QTY_MAX))
+		ctx_field(c, "quantity", "盘点调整数量应为 -%d 到 %d 之间的非零整数（盘盈为正，盘亏为负）", STOCK_QTY_MAX,
+			  STOCK_QTY_MAX);
+	else if (!count && (in->quantity < 1 || in->quantity > STOCK_QTY_MAX))
+		ctx_field(c, "quantity", "损耗或损坏的数量应在 1 到 %d 之间", STOCK_QTY_MAX);
+	ctx_check_text(c, "reason", in->reason, STOCK_REASON_MAX, CTX_TEXT_REQUIRED, "调整原因");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	char *reason = arena_printf(c->arena, "%s：%s", label, in->reason);
+	if (!reason)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct stock_move m = {.shop_id = s.id, .goods_id = goods_id, .kind = "adjust",
+			       .quantity = count ? in->quantity : -in->quantity, .reason = reason};
+	if ((rc = ctx_begin(c)))
+		return rc;
+	rc = stock_apply(c, &m, move_id);
+	if (!rc)
+		rc = audit_move(c, &s, &g, *move_id, "adjust", &m);
+	return ctx_end(c, rc);
+}
+
+enum result shop_low_stock(struct ctx *c, int64_t shop_id, struct goods_info **out, int *n)
+{
+	*n = 0;
+	const unsigned perms = P_SHOP_ADMIN | P_AUDIT_READ;
+	struct db_stmt *st;
+	if (shop_id) {
+		struct shop s;
+		int rc = shop_get(c, shop_id, &s);
+		if (rc)
+			return rc;
+		if (!shop_can(c, &s, perms)) {
+			bool staff;
+			return can_read(c, &s, &staff) ? ctx_fail(c, RC_FORBIDDEN, "无权查看「%s」的库存预警", s.name)
+						       : ctx_fail(c, RC_NOT_FOUND, "积分超市不存在");
+		}
+		st = db_query(c->db, "SELECT " GOODS_COLS GOODS_FROM "WHERE g.shop_id = ? AND g.active = 1 "
+				     "AND g.stock <= g.low_stock ORDER BY g.stock, g.name, g.id",
+			      "i", shop_id);
+	} else {
+		struct buf sql;
+		struct db_args args = {0};
+		buf_init(&sql, 16384);
+		buf_adds(&sql, "SELECT " GOODS_COLS GOODS_FROM "JOIN org_units u ON u.id = s.unit_id "
+			       "WHERE g.active = 1 AND g.stock <= g.low_stock AND ");
+		if (!scope_where(c, perms, SCOPE_UNIT("u"), &sql, &args)) {
+			buf_release(&sql);
+			return ctx_fail(c, RC_FORBIDDEN, "无权查看库存预警");
+		}
+		buf_addf(&sql, " ORDER BY g.stock, s.id, g.name, g.id LIMIT %d", SHOP_GOODS_MAX);
+		st = sql.failed ? NULL : db_query_args(c->db, sql.ptr, &args);
+		buf_release(&sql);
+	}
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取库存预警");
+	*out = arena_alloc(c->arena, sizeof(**out) * SHOP_GOODS_MAX);
+	int dbrc = DB_DONE;
+	while (*out && *n < SHOP_GOODS_MAX && (dbrc = db_step(st)) == DB_ROW) {
+		read_goods(st, &(*out)[*n]);
+		(*out)[(*n)++].staff = true;
+	}
+	db_finalize(st);
+	if (!*out)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取库存预警");
+}

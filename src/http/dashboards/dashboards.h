@@ -1,0 +1,13 @@
+/* The dashboards' endpoints: statistics that read across every feature. */
+#ifndef HTTP_DASHBOARDS_DASHBOARDS_H
+#define HTTP_DASHBOARDS_DASHBOARDS_H
+
+#include "http/api.h"
+
+extern const struct route dashboards_routes[];
+extern const size_t dashboards_routes_n;
+
+int api_stats_points(struct req *r);
+int api_stats_register(struct req *r);
+
+#endif

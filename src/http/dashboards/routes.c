@@ -1,0 +1,9 @@
+/* The route table of the dashboards feature; src/http/routes.c joins the tables. */
+#include "http/dashboards/dashboards.h"
+
+const struct route dashboards_routes[] = {
+	{"GET", "/api/v1/stats/points", api_stats_points, 0},
+	{"GET", "/api/v1/stats/register", api_stats_register, 0},
+};
+
+const size_t dashboards_routes_n = ARRAY_SIZE(dashboards_routes);

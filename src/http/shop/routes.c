@@ -1,0 +1,43 @@
+/* The route table of the shop feature; src/http/routes.c joins the tables. */
+#include "http/shop/shop.h"
+
+const struct route shop_routes[] = {
+	{"GET", "/api/v1/shops", api_shops_list, 0},
+	{"POST", "/api/v1/shops", api_shops_create, RF_JSON},
+	{"GET", "/api/v1/shops/:id", api_shop_get, 0},
+	{"PATCH", "/api/v1/shops/:id", api_shop_update, RF_JSON},
+	{"GET", "/api/v1/shops/:id/windows", api_shop_windows_list, 0},
+	{"POST", "/api/v1/shops/:id/windows", api_shop_windows_create, RF_JSON},
+	{"DELETE", "/api/v1/shop-windows/:id", api_shop_window_delete, 0},
+	{"GET", "/api/v1/shops/:id/goods", api_shop_goods_list, 0},
+	{"POST", "/api/v1/shops/:id/goods", api_shop_goods_create, RF_JSON},
+	{"GET", "/api/v1/goods/:id", api_goods_get, 0},
+	{"PATCH", "/api/v1/goods/:id", api_goods_update, RF_JSON},
+	{"GET", "/api/v1/goods/:id/photo", api_goods_photo, 0},
+	{"POST", "/api/v1/goods/:id/stock-in", api_goods_stock_in, RF_JSON},
+	{"POST", "/api/v1/goods/:id/adjustments", api_goods_adjust, RF_JSON},
+	{"GET", "/api/v1/shops/:id/stock-ledger", api_shop_stock_ledger, 0},
+	{"GET", "/api/v1/shops/:id/stock-ledger/export.xlsx", api_shop_stock_ledger_export, 0},
+	{"GET", "/api/v1/shops/:id/low-stock", api_shop_low_stock, 0},
+	{"GET", "/api/v1/shops/:id/reports", api_shop_reports, 0},
+	{"GET", "/api/v1/shops/:id/reports/export.xlsx", api_shop_reports_export, 0},
+	{"POST", "/api/v1/households/:id/cards", api_card_issue, RF_JSON},
+	{"GET", "/api/v1/households/:id/cards", api_cards_list, 0},
+	{"GET", "/api/v1/cards/:id", api_card_get, 0},
+	{"POST", "/api/v1/cards/:id/revoke", api_card_revoke, 0},
+	{"GET", "/api/v1/cards/:id/qr.png", api_card_qr_png, 0},
+	{"GET", "/api/v1/cards/:id/qr.svg", api_card_qr_svg, 0},
+	{"GET", "/api/v1/counter/households", api_counter_households, 0},
+	{"POST", "/api/v1/counter/lookup", api_counter_lookup, RF_JSON},
+	{"POST", "/api/v1/counter/redeem", api_counter_redeem, RF_JSON},
+	{"POST", "/api/v1/counter/returns", api_counter_return, RF_JSON},
+	{"GET", "/api/v1/receipts/:id", api_receipt_get, 0},
+	{"GET", "/api/v1/households/:id/receipts", api_household_receipts, 0},
+	{"POST", "/api/v1/preorders", api_preorder_create, RF_JSON},
+	{"GET", "/api/v1/preorders", api_preorders_list, 0},
+	{"GET", "/api/v1/preorders/:id", api_preorder_get, 0},
+	{"POST", "/api/v1/preorders/:id/collect", api_preorder_collect, RF_JSON},
+	{"POST", "/api/v1/preorders/:id/cancel", api_preorder_cancel, 0},
+};
+
+const size_t shop_routes_n = ARRAY_SIZE(shop_routes);
