@@ -447,7 +447,8 @@ test('the counter scans the phone code with the laptop camera (chromium\'s fake 
     await hh.waitFor({ timeout: 60000 }).catch(async (e) => {
       await L.shot(page, 'debug-camera');
       const errs = await page.locator('.el-form-item__error, [data-test=camera-error], .form-error').allInnerTexts();
-      throw new Error(`${e.message}\nshown: ${JSON.stringify(errs)}\n${ctx.problems.join('\n')}`);
+      const frames = await page.locator('[data-test=qr-scanner]').getAttribute('data-frames').catch(() => '?');
+      throw new Error(`${e.message}\nshown: ${JSON.stringify(errs)}, frames read: ${frames}\n${ctx.problems.join('\n')}`);
     });
     assert.match(await hh.innerText(), /户号 0001[\s\S]*手机户码/);
     await page.locator('[data-test=counter-spendable]').filter({ hasText: /^55$/ }).waitFor();

@@ -61,6 +61,8 @@ export function cameraProblem(e: unknown): CameraProblem {
 
 export interface QrCamera {
   stop: () => void;
+  /** frames read so far (shown to tests and support as data-frames on the scanner) */
+  frames: number;
 }
 
 const FRAME_GAP_MS = 80;
@@ -94,27 +96,35 @@ export async function startQrCamera(video: HTMLVideoElement, onCode: (text: stri
     video.srcObject = null;
   };
 
+  // One frame: read it when the video has one. Whatever a frame throws (a frame that
+  // went away, a canvas the browser could not read), the loop goes on to the next.
   const tick = () => {
     if (stopped) return;
-    const w = video.videoWidth;
-    const h = video.videoHeight;
-    if (g && w > 0 && h > 0 && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) {
+    try {
+      const w = video.videoWidth;
+      const h = video.videoHeight;
+      if (!g || w === 0 || h === 0 || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
+        play();
+        return;
+      }
       if (canvas.width !== w || canvas.height !== h) {
         canvas.width = w;
         canvas.height = h;
       }
       g.drawImage(video, 0, 0, w, h);
+      camera.frames++;
       const text = decode(canvas);
       if (text && !stopped) {
         stop();
         onCode(text);
-        return;
       }
-    } else {
-      play();
+    } catch {
+      /* the next frame */
+    } finally {
+      if (!stopped) timer = setTimeout(tick, FRAME_GAP_MS);
     }
-    timer = setTimeout(tick, FRAME_GAP_MS);
   };
+  const camera: QrCamera = { stop, frames: 0 };
 
   video.muted = true;
   video.playsInline = true;
@@ -123,7 +133,7 @@ export async function startQrCamera(video: HTMLVideoElement, onCode: (text: stri
   video.srcObject = stream;
   play();
   timer = setTimeout(tick, FRAME_GAP_MS);
-  return { stop };
+  return camera;
 }
 
 /** Reads a code from a photo (drawn at most 1600 px); null when it holds none. Throws when the file is not an image. */
