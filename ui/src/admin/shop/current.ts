@@ -2,7 +2,8 @@
 // (a village shop, or a town shop serving several villages), the one picked remembered
 // on this computer.
 import { computed, onMounted, reactive, watch } from 'vue';
-import { api, errorMessage } from '@/shared/api';
+import { errorMessage } from '@/shared/api';
+import { listShops } from './api';
 import type { Shop } from '@/shared/types';
 import { scope } from '../scope';
 
@@ -40,7 +41,7 @@ export async function loadShops(): Promise<void> {
   shops.loading = true;
   shops.error = '';
   try {
-    const r = await api.get<{ items: Shop[] }>('/api/v1/shops', { village_id: scope.villageId || undefined });
+    const r = await listShops({ village_id: scope.villageId || undefined });
     shops.list = r.items;
     const want = shops.id || saved();
     const pick = r.items.find((s) => s.id === want) || r.items.find((s) => s.staff) || r.items[0];
