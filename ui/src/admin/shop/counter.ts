@@ -5,6 +5,7 @@
 // forgotten: the unanswered request is kept (without the card PIN) for this browser
 // tab until it is answered or the clerk gives it up, even across a reload.
 import { api, ApiError } from '@/shared/api';
+import type { CounterGoods } from './api';
 
 // A fresh key: crypto.randomUUID where the page is a secure context, else the same
 // shape from crypto.getRandomValues (a village laptop may reach the server over plain
@@ -83,3 +84,12 @@ export async function sendKeyed<T>(p: Pending, onRetry?: (n: number) => void, tr
     }
   }
 }
+
+// "米×2，油×1": the lines of a receipt or a pre-order in one line.
+export const linesText = (x: { lines: { goods_name: string; quantity: number }[] }) =>
+  x.lines.map((l) => `${l.goods_name}×${l.quantity}`).join('，');
+
+// A line of the counter's cart, and what it may hold.
+export interface CartLine { goods: CounterGoods; qty: number }
+export const maxQty = (g: CounterGoods) => Math.max(0, Math.min(g.stock, g.remaining === null ? 999 : g.remaining, 999));
+export const cartTotal = (lines: CartLine[]) => lines.reduce((a, l) => a + l.qty * l.goods.price_points, 0);
