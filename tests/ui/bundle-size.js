@@ -44,8 +44,8 @@ function firstLoad(route) {
 
 function measure() {
   return {
-    login: firstLoad('src/villager/views/LoginView.vue'),
-    home: firstLoad('src/villager/views/HomeView.vue'),
+    login: firstLoad('src/villager/account/LoginView.vue'),
+    home: firstLoad('src/villager/home/HomeView.vue'),
   };
 }
 

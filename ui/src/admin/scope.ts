@@ -3,7 +3,7 @@
 // grant is on a village; a town official or county admin picks one of the villages
 // below their unit; a grant on a group or a grid works on its village.
 import { computed, reactive, watch } from 'vue';
-import { api } from '@/shared/api';
+import { childUnits, getUnit } from './org/api';
 import { session } from '@/shared/session';
 import type { Grant, Unit } from '@/shared/types';
 
@@ -47,17 +47,17 @@ function save() {
 async function villagesBelow(u: Grant): Promise<Unit[]> {
   if (u.unit_kind === 'village') return [];
   if (u.unit_kind === 'group' || u.unit_kind === 'grid') {
-    const g = await api.get<Unit>(`/api/v1/units/${u.unit_id}`);
-    return g.parent_id ? [await api.get<Unit>(`/api/v1/units/${g.parent_id}`)] : [];
+    const g = await getUnit(u.unit_id);
+    return g.parent_id ? [await getUnit(g.parent_id)] : [];
   }
   const out: Unit[] = [];
-  let level: Unit[] = (await api.get<{ items: Unit[] }>('/api/v1/units', { parent_id: u.unit_id })).items;
+  let level: Unit[] = await childUnits(u.unit_id);
   for (let depth = 0; depth < 3 && level.length; depth++) {
     const next: Unit[] = [];
     for (const x of level) {
       if (x.kind === 'village') out.push(x);
       else if (x.kind === 'town' || x.kind === 'county') {
-        next.push(...(await api.get<{ items: Unit[] }>('/api/v1/units', { parent_id: x.id })).items);
+        next.push(...(await childUnits(x.id)));
       }
     }
     level = next;

@@ -1,5 +1,6 @@
 // A value loaded from the API with its loading and error state, for pages that show
-// "loading", the data, or the error with a retry.
+// "loading", the data, or the error with a retry. Only the latest load counts: an
+// older answer arriving late is dropped.
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { errorMessage } from './api';
 
@@ -10,7 +11,13 @@ export interface Loaded<T> {
   reload: () => Promise<void>;
 }
 
-export function useLoad<T>(fn: () => Promise<T>, immediate = true): Loaded<T> {
+export interface LoadOptions {
+  immediate?: boolean;     // load at once (default true)
+  clearOnError?: boolean;  // drop the data shown when a load fails (default: keep it)
+}
+
+export function useLoad<T>(fn: () => Promise<T>, options: boolean | LoadOptions = true): Loaded<T> {
+  const opts = typeof options === 'boolean' ? { immediate: options } : options;
   const data = shallowRef<T | null>(null) as ShallowRef<T | null>;
   const loading = ref(false);
   const error = ref('');
@@ -23,11 +30,14 @@ export function useLoad<T>(fn: () => Promise<T>, immediate = true): Loaded<T> {
       const v = await fn();
       if (mine === seq) data.value = v;
     } catch (e) {
-      if (mine === seq) error.value = errorMessage(e);
+      if (mine === seq) {
+        error.value = errorMessage(e);
+        if (opts.clearOnError) data.value = null;
+      }
     } finally {
       if (mine === seq) loading.value = false;
     }
   }
-  if (immediate) void reload();
+  if (opts.immediate !== false) void reload();
   return { data, loading, error, reload };
 }
