@@ -213,8 +213,22 @@ function assertNoProblems(ctx) {
 
 fs.mkdirSync(SHOTS, { recursive: true });
 
+// Waits until the fonts are in and every finite CSS animation and transition on the
+// page has ended (a dialog fading in, a row sliding in): what is measured or pictured is
+// the page at rest, however slow the machine. Spinners (infinite) are left running.
+async function settle(page) {
+  await page.evaluate(async () => {
+    if (document.fonts) await document.fonts.ready;
+    for (let round = 0; round < 5; round++) {
+      const running = document.getAnimations().filter((a) => a.playState === 'running' && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+      if (!running.length) return;
+      await Promise.all(running.map((a) => a.finished.catch(() => {})));
+    }
+  });
+}
+
 async function shot(page, name, { fullPage = false } = {}) {
-  await page.evaluate(() => document.fonts && document.fonts.ready);
+  await settle(page);
   await sleep(150);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
@@ -224,6 +238,7 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 // Runs axe-core on the page (injected through the DevTools protocol, so the page's CSP
 // need not allow it) and fails on serious or critical violations.
 async function axe(page, label) {
+  await settle(page);
   await page.evaluate(AXE);
   const res = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
@@ -341,5 +356,5 @@ function qrVideo(svg, file, { scale = 8, frames = 8, width = 640, height = 480, 
 
 module.exports = {
   qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, startServer, launch, newContext, newPage,
-  assertNoProblems, expectCount, shot, axe, makePng, villagerLogin, adminLogin,
+  assertNoProblems, expectCount, settle, shot, axe, makePng, villagerLogin, adminLogin,
 };
