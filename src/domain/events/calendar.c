@@ -145,12 +145,10 @@ int calendar_set(struct ctx *c, const char *day, const char *kind, const char *n
 		snprintf(before, sizeof(before), "{\"kind\":\"%s\"}", db_col_text(st, 0));
 	db_finalize(st);
 	int dbrc = db_run(c->db, "INSERT INTO holiday_calendar (day, kind, name, source, updated_by, updated_at) "
-				 "VALUES (?, ?, ?, 'admin', ?, ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, "
+				 "VALUES (?, ?, ?, 'admin', NULLIF(CAST(? AS BIGINT), 0), ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, "
 				 "name = excluded.name, source = 'admin', updated_by = excluded.updated_by, "
 				 "updated_at = excluded.updated_at",
 			  "tttii", day, kind, name ? name : "", c->actor ? c->actor->user_id : 0, c->now);
-	if (dbrc == DB_OK && !c->actor)
-		dbrc = DB_OK;
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存节假日"));
 	struct buf after;
