@@ -21,6 +21,9 @@ struct route {
 
 extern const struct route routes[];
 
+/* The tables the server registers (routes.c), ended by NULL. */
+extern const struct route *const route_tables[];
+
 /* api_session.c */
 json_t *api_grants_json(struct ctx *c, const struct grant *g, int n);
 int api_session_create(struct req *r);

@@ -1,5 +1,6 @@
 /* The one route table. */
 #include "http/api.h"
+#include "http/events/api_events.h"
 
 const struct route routes[] = {
 	{"GET", "/healthz", api_health, RF_PUBLIC},
@@ -146,3 +147,7 @@ const struct route routes[] = {
 	{"POST", "/api/v1/test/clock", api_test_clock, RF_PUBLIC | RF_JSON | RF_TEST},
 	{0, 0, 0, 0},
 };
+
+/* Every table the server registers, each ended by a zeroed row: this one and the
+ * features' own. */
+const struct route *const route_tables[] = {routes, events_routes, NULL};

@@ -298,10 +298,12 @@ int server_run(struct server_config *config)
 		return 1;
 	}
 	inst.max_post_body_size = REQ_UPLOAD_MAX + 1;
-	for (const struct route *rt = routes; rt->method; rt++) {
-		if ((rt->flags & RF_TEST) && !cfg->test_clock)
-			continue;
-		ulfius_add_endpoint_by_val(&inst, rt->method, NULL, rt->path, 0, trampoline, (void *)rt);
+	for (const struct route *const *t = route_tables; *t; t++) {
+		for (const struct route *rt = *t; rt->method; rt++) {
+			if ((rt->flags & RF_TEST) && !cfg->test_clock)
+				continue;
+			ulfius_add_endpoint_by_val(&inst, rt->method, NULL, rt->path, 0, trampoline, (void *)rt);
+		}
 	}
 	ulfius_set_default_endpoint(&inst, fallback, NULL);
 

@@ -579,15 +579,21 @@ static const char *actor_name(const struct ctx *c)
 	return c->actor ? c->actor->name : "系统";
 }
 
-static int add_step(struct ctx *c, int64_t event_id, const char *action, const char *from, const char *to,
-		    int64_t department_id, const char *note)
+static int add_step_as(struct ctx *c, const char *who, int64_t event_id, const char *action, const char *from,
+		       const char *to, int64_t department_id, const char *note)
 {
 	int dbrc = db_run(c->db, "INSERT INTO event_steps (event_id, at, actor_id, actor_name, action, from_state, "
 				 "to_state, department_id, note) VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, "
 				 "NULLIF(CAST(? AS BIGINT), 0), ?)",
-			  "iiittttit", event_id, c->now, ev_actor_id(c), actor_name(c), action, from ? from : "",
+			  "iiittttit", event_id, c->now, ev_actor_id(c), who, action, from ? from : "",
 			  to ? to : "", department_id, note ? note : "");
 	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "记录处理过程");
+}
+
+static int add_step(struct ctx *c, int64_t event_id, const char *action, const char *from, const char *to,
+		    int64_t department_id, const char *note)
+{
+	return add_step_as(c, actor_name(c), event_id, action, from, to, department_id, note);
 }
 
 static int audit_move(struct ctx *c, const struct event *e, const char *action, const char *to,
@@ -854,7 +860,10 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 			dbrc = DB_ERROR;
 	if (dbrc != DB_ROW)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存照片"));
-	rc = add_step(c, *id, "create", "", "pending", 0, "");
+	/* entered by staff, or by the reporter (the public form: their masked name) */
+	const char *who = c->actor && !public ? c->actor->name
+			: in->anonymous || !name || !name[0] ? "群众" : mask_name(c, name);
+	rc = add_step_as(c, who, *id, "create", "", "pending", 0, "");
 	if (!rc) {
 		struct buf after;
 		audit_snap_begin(&after);
@@ -1232,4 +1241,19 @@ int events_deadlines_due(struct ctx *c, int64_t *warned, int64_t *overdue, int64
 	}
 	return RC_OK;
 #undef OPEN_STATES
+}
+
+int events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len)
+{
+	struct event e;
+	int rc = load(c, id, &e, false);
+	if (rc)
+		return rc;
+	if (n < 1 || n > e.nphotos)
+		return ctx_fail(c, RC_NOT_FOUND, "照片不存在");
+	struct file_info f;
+	if ((rc = files_read(c, e.photos[n - 1], &f, data, len)))
+		return rc;
+	str_copy(mime, 16, f.mime);
+	return RC_OK;
 }

@@ -168,6 +168,8 @@ enum event_action {
 const char *events_action_name(unsigned bit);
 
 int events_get(struct ctx *c, int64_t id, struct event *out);
+/* Photo n (from 1) of an event the actor may see, read into request memory. */
+int events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
 
 struct event_query {
 	int64_t unit_id;            /* a county, town or village; 0 = everything in scope */

@@ -3,6 +3,8 @@
  * village (青山村). Each event is walked through the real transitions by the staff who
  * would act on it, at plausible times, so the timeline, audit chain and statistics are
  * what the running system would have produced. Deterministic: a seeded generator. */
+#include "domain/account.h"
+#include "domain/demo.h"
 #include "domain/events/calendar.h"
 #include "domain/events/internal.h"
 #include "util/timeutil.h"
@@ -28,13 +30,18 @@ static int drng_range(struct drng *r, int lo, int hi)
 
 struct dept_spec {
 	const char *code, *name;
-	bool town;   /* under the first town, else the county */
+	bool town;             /* under the first town, else the county */
+	const char *handler;   /* a handler's name and phone (县住建局's is the demo login) */
+	const char *phone;
 };
 
 static const struct dept_spec dept_specs[] = {
-	{"DEMO-D-ZJ", "县住建局", false},   {"DEMO-D-SL", "县水利局", false},
-	{"DEMO-D-NY", "县农业农村局", false}, {"DEMO-D-MZ", "县民政局", false},
-	{"DEMO-D-HB", "县生态环境局", false}, {"DEMO-D-ZZ", "镇综治办", true},
+	{"DEMO-D-ZJ", "县住建局", false, NULL, NULL},
+	{"DEMO-D-SL", "县水利局", false, "郑清泉", "13900000201"},
+	{"DEMO-D-NY", "县农业农村局", false, "冯春生", "13900000202"},
+	{"DEMO-D-MZ", "县民政局", false, "韩淑芬", "13900000203"},
+	{"DEMO-D-HB", "县生态环境局", false, "邓志远", "13900000204"},
+	{"DEMO-D-ZZ", "镇综治办", true, "曹永红", "13900000205"},
 };
 #define NDEPTS ((int)ARRAY_SIZE(dept_specs))
 
@@ -99,6 +106,15 @@ int events_seed_settings(struct ctx *c, int64_t county_id, int64_t town_id, int6
 						  .photo_required = cat_specs[i].photo, .active = 1};
 		int64_t id;
 		rc = events_category_create(c, &in, &id);
+	}
+	/* a handler for every department but the first (the demo login's) */
+	for (int i = 0; !rc && i < NDEPTS; i++) {
+		int64_t uid;
+		if (!dept_specs[i].handler)
+			continue;
+		rc = account_user_add(c, dept_specs[i].phone, dept_specs[i].handler, DEMO_PASSWORD, &uid);
+		if (!rc)
+			rc = account_grant(c, uid, "handler", ids[i]);
 	}
 	if (!rc) {
 		*first_dept = ids[0];
@@ -193,9 +209,14 @@ static int one_event(struct ctx *c, struct drng *r, const struct cast *k, int64_
 	if (fate == F_ACCEPTED)
 		return RC_OK;
 	bool local = dept_id == 0;
-	/* the demo's handler works at 县住建局; other departments are handled as the system */
-	const struct actor *handler = dept_id && k->has_handler && k->handler.grants[0].unit_id == dept_id ? &k->handler
-												 : NULL;
+	/* the department's first handler */
+	struct actor dept_handler;
+	const struct actor *handler = NULL;
+	int64_t huser = 0;
+	if (dept_id && db_get_int(c->db, &huser, "SELECT user_id FROM role_grants WHERE role = 'handler' AND unit_id = ? "
+						  "ORDER BY id LIMIT 1", "i", dept_id) == DB_OK &&
+	    load_actor(c, huser, &dept_handler) == RC_OK)
+		handler = &dept_handler;
 	t += drng_range(r, 1, 6) * 3600;
 	if (local) {
 		if ((rc = act(c, &k->cadre, t, id, &(struct event_move){.action = "handle_locally", .note = "村里自行处理"})))
@@ -236,8 +257,11 @@ static int one_event(struct ctx *c, struct drng *r, const struct cast *k, int64_
 			return rc;
 		t += 86400;
 	}
+	/* a first 不满意 reopens the event: only a reopened one can end unsatisfied */
 	int rr = drng_range(r, 0, 19);
-	const char *rating = rr < 14 ? "satisfied" : rr < 18 ? "basic" : "unsatisfied";
+	const char *rating = rr < 14 ? "satisfied" : "basic";
+	if (fate == F_REOPENED && rr >= 12)
+		rating = "unsatisfied";
 	return act(c, visitor, t, id, &(struct event_move){.action = "visit", .rating = rating});
 }
 
