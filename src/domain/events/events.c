@@ -1049,7 +1049,7 @@ int events_move(struct ctx *c, int64_t id, const struct event_move *m)
 	bool reason = bit == EA_REJECT || bit == EA_GIVE_BACK || bit == EA_TRANSFER || bit == EA_NOTE;
 	if (bit == EA_FINISH) {
 		if (!in_list(m->outcome, outcomes, ARRAY_SIZE(outcomes)))
-			ctx_field(c, "outcome", "办结结果应为 resolved（已解决）、explained（已解释）、unresolvable（无法解决）、duplicate（重复）或 not_responsible（非本级职责）");
+			ctx_field(c, "outcome", "办结结果应为 resolved、explained、unresolvable、duplicate 或 not_responsible");
 		else
 			reason = !strcmp(m->outcome, "unresolvable") || !strcmp(m->outcome, "not_responsible");
 	}

@@ -167,6 +167,8 @@ static void snap_cat(struct buf *b, const struct event_category *k)
 int events_category_create(struct ctx *c, const struct event_category_input *in, int64_t *id)
 {
 	int64_t county = in->county_id ? in->county_id : admin_county(c);
+	if (!county && !c->system)
+		return ctx_fail(c, RC_FORBIDDEN, "只有区县管理员可以设置类别");
 	struct org_unit u;
 	int rc = org_get(c, county, &u);
 	if (rc == RC_NOT_FOUND || (!rc && strcmp(u.kind, "county"))) {

@@ -113,11 +113,12 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 		"sum(CASE WHEN e.state = 'visited' AND e.rating IS NOT NULL THEN 1 ELSE 0 END), "
 		"sum(CASE WHEN e.state = 'visited' AND e.rating IN ('satisfied', 'basic') THEN 1 ELSE 0 END), "
 		"sum(CASE WHEN " OPEN " AND e.due_at < ? THEN 1 ELSE 0 END) "
-		ST_FROM "%s GROUP BY %s, %s ORDER BY %s",
-		key, label, w.ptr, key, label, key);
+		ST_FROM "%s%s%s%s%s%s%s",
+		key, label, w.ptr, g ? " GROUP BY " : "", g ? key : "", g ? ", " : "", g ? label : "", g ? " ORDER BY " : "",
+		g ? key : "");
 	/* the durations to 办结, for the medians, by group */
-	char *dsql = arena_printf(c->arena, "SELECT %s, e.finished_at - e.created_at " ST_FROM "%s AND " CLOSED
-					    " ORDER BY %s", key, w.ptr, key);
+	char *dsql = arena_printf(c->arena, "SELECT %s, e.finished_at - e.created_at " ST_FROM "%s AND " CLOSED "%s%s",
+				  key, w.ptr, g ? " ORDER BY " : "", g ? key : "");
 	buf_release(&w);
 	struct db_stmt *st = ev_query(c, sql, &a);
 	if (!st)
@@ -188,5 +189,7 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 	}
 	memcpy(copy, all, sizeof(int64_t) * (size_t)m);
 	total->median_close = median(copy, m);
+	if (!g)
+		*n = 0;   /* the total alone */
 	return RC_OK;
 }

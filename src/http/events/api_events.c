@@ -248,10 +248,7 @@ int api_events_create(struct req *r)
 		}
 	}
 	event_input_from_body(r, &in);
-	if (ctx_check_fields(&r->ctx)) {
-		json_decref(photos);
-		return RC_INVALID;
-	}
+	/* field errors so far are reported together with the domain's checks */
 	in.channel = req_str(r, "channel");
 	in.household_id = req_int(r, "household_id", 0);
 	int64_t id;
