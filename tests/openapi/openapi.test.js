@@ -1,5 +1,6 @@
 // Checks docs/openapi.yaml: it is a valid OpenAPI 3 document, and its paths and
-// methods are exactly the routes of the one route table in src/http/routes.c.
+// methods are exactly the routes of the route tables: src/http/routes.c and the
+// features' own src/http/<feature>/routes.c.
 // Run: cd tests/openapi && node --test
 'use strict';
 
@@ -14,9 +15,18 @@ const specPath = path.join(root, 'docs', 'openapi.yaml');
 const routesPath = path.join(root, 'src', 'http', 'routes.c');
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-// The C table: {"METHOD", "/path/:id", handler, FLAGS},
+// The feature tables beside the main one.
+function routeFiles() {
+  const dir = path.dirname(routesPath);
+  const features = fs.readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, 'routes.c')))
+    .map((d) => path.join(dir, d.name, 'routes.c'));
+  return [routesPath, ...features];
+}
+
+// The C tables: {"METHOD", "/path/:id", handler, FLAGS},
 function cRoutes() {
-  const src = fs.readFileSync(routesPath, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const src = routeFiles().map((f) => fs.readFileSync(f, 'utf8')).join('\n').replace(/\/\*[\s\S]*?\*\//g, '');
   const re = /\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*,\s*([^}]*)\}/g;
   const out = [];
   for (let m; (m = re.exec(src));) {
