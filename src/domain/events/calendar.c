@@ -5,7 +5,8 @@
 #include "util/timeutil.h"
 #include "util/workdays.h"
 
-#define CAL_DAYS_MAX 800   /* exceptions read for one computation (about two years) */
+#define CAL_DAYS_MAX 800   /* days read for one computation (about two years) */
+#define CAL_EXCEPTIONS_MAX 256   /* holidays or 调休 days among them */
 
 int calendar_seed(struct db *db, int64_t now)
 {
@@ -35,8 +36,8 @@ static int load(struct ctx *c, int64_t from, struct workdays *w)
 	char a[11], b[11];
 	time_format_date(time_cn_midnight(from), a);
 	time_format_date(time_cn_midnight(from + CAL_DAYS_MAX), b);
-	int64_t *off = arena_alloc(c->arena, sizeof(int64_t) * CAL_DAYS_MAX);
-	int64_t *on = arena_alloc(c->arena, sizeof(int64_t) * CAL_DAYS_MAX);
+	int64_t *off = arena_alloc(c->arena, sizeof(int64_t) * CAL_EXCEPTIONS_MAX);
+	int64_t *on = arena_alloc(c->arena, sizeof(int64_t) * CAL_EXCEPTIONS_MAX);
 	if (!off || !on)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	memset(w, 0, sizeof(*w));
@@ -52,9 +53,9 @@ static int load(struct ctx *c, int64_t from, struct workdays *w)
 		if (time_parse_date(db_col_text(st, 0), &d))
 			continue;
 		if (!strcmp(db_col_text(st, 1), "workday")) {
-			if (w->non < CAL_DAYS_MAX)
+			if (w->non < CAL_EXCEPTIONS_MAX)
 				on[w->non++] = d;
-		} else if (w->noff < CAL_DAYS_MAX) {
+		} else if (w->noff < CAL_EXCEPTIONS_MAX) {
 			off[w->noff++] = d;
 		}
 	}

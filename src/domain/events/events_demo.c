@@ -327,6 +327,13 @@ int events_seed_demo(struct ctx *c, int64_t county_id, const int64_t *towns, int
 			else
 				f = roll < 5 ? F_REJECTED : roll < 8 ? F_HANDLING : roll < 10 ? F_RETURNED
 				  : roll < 16 ? F_FINISHED : roll < 21 ? F_REOPENED : F_VISITED;
+			/* the first few of village 1 in every state, a fortnight back (some overdue) */
+			if (v == 0 && i <= F_VISITED) {
+				days_ago = 14;
+				t0 = time_cn_midnight(time_cn_days(c->now) - days_ago) + 9 * 3600 + i * 600;
+				ci = 0;   /* 道路交通, dispatched to 县住建局 */
+				f = (enum fate)i;
+			}
 			int64_t dept = cats[ci].department_id;
 			/* a town department serves its own town's villages only */
 			if (dept && cat_specs[ci].dept >= 0 && dept_specs[cat_specs[ci].dept].town && v >= nvillages / 2 &&
