@@ -604,6 +604,50 @@ test('statistics reconcile with the event list, for the county, by group and ove
   assert.ok(bad.json.error.fields.group_by);
 });
 
+test('property: statistics reconcile with the list over random event histories', async () => {
+  // a seeded walk: each event of village B takes random allowed moves, by whoever may
+  let seed = 20261205;
+  const rnd = (n) => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const who = { accept: 'cadreB', reject: 'cadreB', dispatch: 'town', handle_locally: 'cadreB', take: 'handler',
+    give_back: 'handler', transfer: 'town', finish: 'handler', visit: 'cadreB', note: 'handler' };
+  const cats = [K['道路交通'], K['环境卫生'], K['其他']];
+  const ids = [];
+  for (let i = 0; i < 24; i++) {
+    const e = await post(T.cadreB, '/api/v1/events', { village_id: U.B, category_id: cats[rnd(3)], description: `随机事件 ${i}`, reporter_name: '村民', reporter_phone: '13700002222' }, 201);
+    ids.push(e.id);
+  }
+  for (let round = 0; round < 8; round++) {
+    for (const id of ids) {
+      const ev = await get(T.county, `/api/v1/events/${id}`);
+      const moves = ['accept', 'reject', 'dispatch', 'handle_locally', 'take', 'give_back', 'finish', 'visit']
+        .filter((m) => (ev.state === 'pending' ? ['accept', 'reject'] : ev.state === 'accepted' || ev.state === 'returned' ? ['dispatch', 'handle_locally']
+          : ev.state === 'dispatched' ? ['take', 'give_back'] : ev.state === 'handling' ? ['finish'] : ev.state === 'finished' ? ['visit'] : []).includes(m));
+      if (!moves.length || rnd(4) === 0) continue;
+      const m = moves[rnd(moves.length)];
+      let token = T[who[m]];
+      if ((m === 'finish') && ev.village_handled) token = T.cadreB;
+      const body = m === 'reject' || m === 'give_back' ? { note: '随机理由' }
+        : m === 'dispatch' ? { department_id: D['县住建局'] }
+        : m === 'finish' ? { outcome: ['resolved', 'explained', 'unresolvable', 'not_responsible'][rnd(4)], note: '随机办结' }
+        : m === 'visit' ? { rating: ['satisfied', 'basic', 'unsatisfied'][rnd(3)] } : {};
+      await act(token, id, m, body);
+    }
+    if (round === 3) await advance(12 * 86400);   // some finish late, some become overdue
+  }
+  const now = await serverNow();
+  const items = await listAll(T.county, `unit_id=${U.B}`);
+  assert.equal(items.length, 24);
+  const st = await get(T.county, `/api/v1/event-stats?unit_id=${U.B}`);
+  assert.deepEqual(pick(st.total), expected(items, now));
+  for (const row of (await get(T.county, `/api/v1/event-stats?unit_id=${U.B}&group_by=category`)).groups)
+    assert.deepEqual(pick(row), expected(items.filter((e) => e.category_id === row.key), now), row.name);
+  const states = new Set(items.map((e) => e.state));
+  assert.ok(states.size >= 4, [...states].join());
+});
+
 test('the lists filter by state, department and overdue, and hide what is out of scope', async () => {
   const byDept = await get(T.county, `/api/v1/events?department_id=${D['县住建局']}&limit=200`);
   assert.ok(byDept.items.every((e) => e.department_id === D['县住建局']));
