@@ -591,6 +591,24 @@ test('statistics reconcile with the event list, for the county, by group and ove
   const period = await listAll(T.county, `unit_id=${U.county}&from=${from}&to=${to}`);
   const ps = await get(T.county, `/api/v1/event-stats?unit_id=${U.county}&from=${from}&to=${to}`);
   assert.deepEqual(pick(ps.total), expected(period, now));
+  // time series by month and week (Asia/Shanghai), each bucket the list of its dates
+  const months = await get(T.county, `/api/v1/event-stats?unit_id=${U.county}&group_by=month`);
+  assert.equal(months.groups.reduce((n, r) => n + r.received, 0), all.length);
+  assert.deepEqual(pick(months.total), expected(all, now));
+  for (const row of months.groups) {
+    const [y, m] = row.name.split('-').map(Number);
+    const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+    const items = await listAll(T.county, `unit_id=${U.county}&from=${row.name}-01&to=${last}`);
+    assert.deepEqual(pick(row), expected(items, now), row.name);
+  }
+  const weeks = await get(T.county, `/api/v1/event-stats?unit_id=${U.county}&group_by=week`);
+  assert.equal(weeks.groups.reduce((n, r) => n + r.received, 0), all.length);
+  for (const row of weeks.groups.slice(-3)) {
+    const sunday = new Date(Date.parse(row.name + 'T00:00:00Z') + 6 * 86400000).toISOString().slice(0, 10);
+    const items = await listAll(T.county, `unit_id=${U.county}&from=${row.name}&to=${sunday}`);
+    assert.deepEqual(pick(row), expected(items, now), row.name);
+    assert.equal(new Date(row.name + 'T00:00:00Z').getUTCDay(), 1, 'weeks start on Monday');
+  }
   // a town official sees their town only; the village cadre their village
   const townStats = await get(T.town2, '/api/v1/event-stats');
   assert.equal(townStats.total.received, (await get(T.town2, '/api/v1/events?limit=1')).total);

@@ -219,7 +219,8 @@ struct event_stats_query {
 	int64_t unit_id;            /* county, town or village in the actor's read scope */
 	int64_t department_id, category_id, channel_id;
 	int64_t from, to;           /* received in [from, to) */
-	const char *group_by;       /* village, town, department, category, channel, or NULL */
+	const char *group_by;       /* village, town, department, category, channel, or NULL;
+				       week or month (Asia/Shanghai) for a time series */
 };
 /* Statistics of the events received in the period: received; accepted (ever accepted);
  * closed (finished or visited now); resolved (closed with outcome resolved); on_time
