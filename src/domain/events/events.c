@@ -1202,7 +1202,12 @@ int events_deadlines_due(struct ctx *c, int64_t *warned, int64_t *overdue, int64
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
-	int dbrc = db_get_int(c->db, warned, "SELECT count(*) FROM events WHERE state IN " OPEN_STATES
+	/* the public form's counters and spent challenges, once they no longer matter */
+	int dbrc = db_run(c->db, "DELETE FROM event_intake_limits WHERE window_start < ?", "i", c->now - 2 * 86400);
+	if (dbrc == DB_OK)
+		dbrc = db_run(c->db, "DELETE FROM event_challenges_used WHERE expires_at < ?", "i", c->now);
+	if (dbrc == DB_OK)
+		dbrc = db_get_int(c->db, warned, "SELECT count(*) FROM events WHERE state IN " OPEN_STATES
 					      " AND warned_at IS NULL AND warn_at <= ?", "i", c->now);
 	if (dbrc == DB_OK && *warned)
 		dbrc = db_run(c->db, "UPDATE events SET warned_at = ? WHERE state IN " OPEN_STATES
