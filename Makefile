@@ -18,7 +18,7 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 # feature folders
 SRC      := $(sort $(shell find src/util src/db src/domain src/http src/cli -name '*.c'))
 HDR      := $(sort $(shell find src -name '*.h'))
-OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o
+OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/migrations.o $(BUILD)/holidays.o
 MIGR     := $(sort $(wildcard src/db/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -55,6 +55,15 @@ $(BUILD)/migrations.c: $(MIGR) $(BUILD)/tools/embed
 	$(BUILD)/tools/embed $(MIGR) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/migrations.o: $(BUILD)/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The holiday calendar's seed, from the npm package chinese-days (tools/holidays).
+$(BUILD)/holidays.c: tools/holidays/gen.js tools/holidays/package-lock.json
+	@mkdir -p $(dir $@)
+	test -d tools/holidays/node_modules || (cd tools/holidays && npm ci --no-audit --no-fund --loglevel=error)
+	node tools/holidays/gen.js 2024 > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/holidays.o: $(BUILD)/holidays.c src/domain/events/calendar.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIB) tests/unit/testdb.h $(OBJ)

@@ -34,7 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Node packages used by the test suite and the web UI, from their lock files.
-for dir in tests/api tests/openapi tests/ui ui; do
+for dir in tests/api tests/openapi tests/ui ui tools/holidays; do
   if [ -f "$dir/package-lock.json" ]; then
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
       echo "deps: npm ci in $dir"

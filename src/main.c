@@ -9,6 +9,7 @@
 
 #include "cli/demo.h"
 #include "db/migrate.h"
+#include "domain/events/calendar.h"
 #include "domain/jobs.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
@@ -86,6 +87,11 @@ static int open_db(struct opts *o, struct db **db)
 	if (applied)
 		fprintf(stderr, "cunzhi: applied %d migration(s), schema version %d\n", applied,
 			migrate_version(*db));
+	if (calendar_seed(*db, time_now()) != DB_OK) {
+		fprintf(stderr, "cunzhi: cannot seed the holiday calendar: %s\n", db_errmsg(*db));
+		db_close(*db);
+		return 1;
+	}
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* The demo county generator: deterministic org units, households, residents and one
  * login per role (see demo.h). All randomness comes from a seeded splitmix64. */
 #include "cli/demo.h"
+#include "domain/events/events.h"
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
 #include "domain/notices/notices.h"
@@ -324,7 +325,7 @@ static const int group_offsets[MAX_GROUPS][2] = {
 
 /* ---- the staff accounts ---- */
 
-enum staff_unit { U_COUNTY, U_TOWN1, U_VILLAGE1, U_VILLAGE2, U_GRID1 };
+enum staff_unit { U_COUNTY, U_TOWN1, U_VILLAGE1, U_VILLAGE2, U_GRID1, U_DEPT1 };
 
 struct staff {
 	const char *role;
@@ -342,8 +343,9 @@ static const struct staff staff[] = {
 	{"grid_worker", U_VILLAGE1, "13900000005", "刘强"},
 	{"grid_worker", U_GRID1, "13900000009", "赵磊"},
 	{"assessor", U_VILLAGE1, "13900000006", "张秀兰"},
-	{"handler", U_COUNTY, "13900000007", "黄明"},
+	{"handler", U_DEPT1, "13900000007", "黄明"},
 	{"inspector", U_COUNTY, "13900000008", "吴静"},
+	{"operator", U_COUNTY, "13900000010", "周敏"},
 };
 
 /* ---- households ---- */
@@ -981,8 +983,13 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 	if (rc)
 		goto cleanup;
 
+	/* the events settings: departments (where the handler works) and categories */
+	int64_t dept1 = 0, town_dept = 0;
+	if ((rc = events_seed_settings(c, county_id, town_ids[0], &dept1, &town_dept)))
+		goto cleanup;
+
 	/* the logins */
-	int64_t clerk_id = 0;
+	int64_t clerk_id = 0, handler_id = 0;
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(staff); i++) {
 		const struct staff *s = &staff[i];
 		if (s->unit == U_VILLAGE2 && nvillages < 2)
@@ -991,17 +998,21 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 			     : s->unit == U_TOWN1  ? town_ids[0]
 			     : s->unit == U_VILLAGE1 ? villages[0].id
 			     : s->unit == U_GRID1 ? grid1
+			     : s->unit == U_DEPT1 ? dept1
 						     : villages[1].id;
 		char grid_name[80];
 		snprintf(grid_name, sizeof(grid_name), "%s%s", villages[0].spec->name, grid_names[0]);
 		const char *unit_name = s->unit == U_COUNTY ? "青川县"
 				      : s->unit == U_TOWN1  ? town_names[0]
 				      : s->unit == U_GRID1  ? grid_name
+				      : s->unit == U_DEPT1  ? "县住建局"
 							    : villages[s->unit == U_VILLAGE1 ? 0 : 1].spec->name;
 		int64_t uid;
 		rc = add_login(c, out, s->role, unit, unit_name, s->phone, s->name, &uid);
 		if (!rc && !strcmp(s->role, "clerk"))
 			clerk_id = uid;
+		if (!rc && !strcmp(s->role, "handler"))
+			handler_id = uid;
 	}
 	if (!rc) {
 		int64_t uid;
@@ -1015,6 +1026,13 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		rc = shop_seed_demo(c, villages[0].id, clerk_id);
 	if (!rc)
 		rc = seed_notices(c, villages, nvillages);
+	/* events 民情 over the last months, most in village 1 */
+	if (!rc) {
+		int64_t vids[ARRAY_SIZE(village_specs)];
+		for (int i = 0; i < nvillages; i++)
+			vids[i] = villages[i].id;
+		rc = events_seed_demo(c, county_id, town_ids, ntowns, vids, nvillages, handler_id);
+	}
 
 cleanup:
 	free(g.seq);

@@ -47,7 +47,8 @@ struct demo_logins {
  *   clerk          on village 1         13900000004
  *   grid_worker    on village 1         13900000005
  *   assessor       on village 1         13900000006
- *   handler        on the county        13900000007
+ *   handler        on 县住建局 (a department) 13900000007
+ *   operator       on the county        13900000010 (hotline 热线话务员)
  *   inspector      on the county        13900000008
  *   villager       on village 1: the head of household 0001 of village 1, linked to
  *                  that resident, with the resident's own phone number (see out).

@@ -1,4 +1,5 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
+#include "domain/events/events.h"
 #include "domain/jobs.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
@@ -34,6 +35,8 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	if ((rc = publicity_credit_due(c, &out->credited)))
 		return rc;
 	if ((rc = counter_lapse_due(c, &out->preorders_lapsed)))
+		return rc;
+	if ((rc = events_deadlines_due(c, &out->events_warned, &out->events_overdue, &out->events_escalated)))
 		return rc;
 	return ledger_reset_due(c, &out->reset_entries);
 }

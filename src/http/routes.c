@@ -1,5 +1,6 @@
 /* The route tables of the features, joined. */
 #include "http/dashboards/dashboards.h"
+#include "http/events/events.h"
 #include "http/kernel/kernel.h"
 #include "http/notices/notices.h"
 #include "http/points/points.h"
@@ -13,5 +14,6 @@ const struct route_table route_tables[] = {
 	{dashboards_routes, &dashboards_routes_n},
 	{shop_routes, &shop_routes_n},
 	{notices_routes, &notices_routes_n},
+	{events_routes, &events_routes_n},
 	{NULL, NULL},
 };

@@ -132,3 +132,20 @@ bool crypto_equal(const char *a, const char *b)
 		return false;
 	return sodium_memcmp(a, b, n) == 0;
 }
+
+int crypto_sha256_zero_bits(const void *data, size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, data, len);
+	int bits = 0;
+	for (size_t i = 0; i < sizeof(h); i++) {
+		if (h[i] == 0) {
+			bits += 8;
+			continue;
+		}
+		for (unsigned char m = 0x80; m && !(h[i] & m); m >>= 1)
+			bits++;
+		break;
+	}
+	return bits;
+}

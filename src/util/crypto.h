@@ -42,6 +42,8 @@ int crypto_open_hex(const unsigned char key[CRYPTO_KEY_BYTES], const char *hex, 
 /* HMAC-SHA256 of data as hex. */
 void crypto_hmac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data, size_t len,
 		     char out[CRYPTO_HASH_HEX]);
+/* The number of leading zero bits of SHA-256(data): proof-of-work checks. */
+int crypto_sha256_zero_bits(const void *data, size_t len);
 /* Constant-time comparison of two strings of the same length. */
 bool crypto_equal(const char *a, const char *b);
 

@@ -24,6 +24,7 @@ const PHONES = {
   assessor: '13900000006',
   handler: '13900000007',
   inspector: '13900000008',
+  operator: '13900000010',
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -19,7 +19,16 @@ const routesPaths = fs.readdirSync(httpDir, { withFileTypes: true })
   .sort();
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-// The C table: {"METHOD", "/path/:id", handler, FLAGS},
+// The feature tables beside the main one.
+function routeFiles() {
+  const dir = path.dirname(routesPath);
+  const features = fs.readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, 'routes.c')))
+    .map((d) => path.join(dir, d.name, 'routes.c'));
+  return [routesPath, ...features];
+}
+
+// The C tables: {"METHOD", "/path/:id", handler, FLAGS},
 function cRoutes() {
   const src = routesPaths.map((p) => fs.readFileSync(p, 'utf8')).join('\n').replace(/\/\*[\s\S]*?\*\//g, '');
   const re = /\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*,\s*([^}]*)\}/g;

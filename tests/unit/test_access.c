@@ -137,11 +137,14 @@ static void where_roles_fit(void **state)
 	assert_false(access_role_fits(access_role("clerk"), "grid"));
 	assert_true(access_role_fits(access_role("county_admin"), "county"));
 	assert_false(access_role_fits(access_role("county_admin"), "village"));
+	assert_true(access_role_fits(access_role("handler"), "department"));
+	assert_false(access_role_fits(access_role("handler"), "county"));
+	assert_true(access_role_fits(access_role("operator"), "town"));
 	assert_null(access_role("mayor"));
 	int n = 0;
 	for (const struct role_def *r = access_roles(); r->name; r++)
 		n++;
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 11);
 }
 
 int main(void)

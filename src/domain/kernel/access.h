@@ -22,6 +22,15 @@ enum perm {
 	P_SHOP_ADMIN = 1 << 11,     /* shops, goods, windows, stock-in and adjustments, cards, reports */
 	P_SHOP_COUNTER = 1 << 12,   /* redemption and returns at the counter */
 	P_NOTICE_WRITE = 1 << 13,   /* publish, revise and withdraw notices 通知 to units in scope */
+	/* events 民情 (domain/events/events.h) */
+	P_EVENT_REPORT = 1 << 14,   /* enter events for the villages in scope */
+	P_EVENT_INTAKE = 1 << 15,   /* accept or refuse, handle village-level events, rate for callers */
+	P_EVENT_DISPATCH = 1 << 16, /* dispatch to departments, take back, transfer */
+	P_EVENT_SUPERVISE = 1 << 17, /* the overdue board, 督办 notes */
+	P_EVENT_HANDLE = 1 << 18,   /* handle the events dispatched to the department (granted on it) */
+	P_EVENT_ADMIN = 1 << 19,    /* categories, channels, departments, the holiday calendar */
+	P_EVENT_READ = 1 << 20,     /* read events in scope (inspectors) */
+	P_EVENT_CALL = 1 << 21,     /* hotline: enter calls with the caller's name and phone, rate for them */
 };
 
 struct role_def {

@@ -220,7 +220,8 @@ enum result org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, in
 		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位");
 	const char *sql =
 		"SELECT " UNIT_COLS ", " HOUSEHOLDS_OF("org_units") " FROM org_units "
-		"WHERE COALESCE(parent_id, 0) = ? ORDER BY code";
+		/* departments 部门 are listed by the events module */
+		"WHERE COALESCE(parent_id, 0) = ? AND kind <> 'department' ORDER BY code";
 	struct db_stmt *st = db_query(c->db, sql, "i", parent_id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取单位");

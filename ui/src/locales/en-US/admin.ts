@@ -61,6 +61,7 @@ export default {
     village: 'Village',
     group: 'Villager group',
     grid: 'Grid',
+    department: 'Department',
   },
   unitPicker: {
     placeholder: 'Choose a unit',

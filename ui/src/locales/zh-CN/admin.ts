@@ -60,6 +60,7 @@ export default {
     village: '村',
     group: '村民小组',
     grid: '网格',
+    department: '部门',
   },
   unitPicker: {
     placeholder: '选择组织',

@@ -1,0 +1,272 @@
+/* Events 民情: the concerns of the villagers from every channel, followed to the end.
+ *
+ * Channels: the public 民情码 form (no login), the villager app, grid workers, the
+ * hotline (the caller's name and phone kept sealed as personal data), 村民说事 and a
+ * cadre entering one on someone's behalf; the county admin adds more. Categories are
+ * county settings (default department, hours to accept, working days to finish, photo
+ * required). Departments are org units of kind "department" under the county or a
+ * town; role "handler" is granted on them.
+ *
+ * States and who moves them (every move one transaction, one timeline step, one audit
+ * entry on the village's chain):
+ *   pending 待受理 → accepted 已受理 (accept) | rejected 不予受理 (reject, reason)
+ *     by P_EVENT_INTAKE on the village (cadre, town, county);
+ *   accepted | returned → dispatched 已派单 (dispatch, a department whose parent covers
+ *     the village) by P_EVENT_DISPATCH; or → handling 办理中 by the village itself
+ *     (handle_locally, P_EVENT_INTAKE);
+ *   dispatched → handling (take) by the department's handler; dispatched | handling →
+ *     returned 退回 (give_back, reason) or → dispatched to another department
+ *     (transfer 转派, reason) by the handler, or transfer by P_EVENT_DISPATCH;
+ *   handling → finished 已办结 (finish, outcome: resolved 已解决, explained 已解释,
+ *     unresolvable 无法解决 (reason), duplicate 重复 (linked to another event),
+ *     not_responsible 非本级职责 (reason)) by whoever handles it;
+ *   finished → visited 已回访 (visit, rating satisfied 满意 / basic 基本满意 /
+ *     unsatisfied 不满意) by the reporter, or for events without an account by
+ *     P_EVENT_CALL or P_EVENT_INTAKE; the first 不满意 reopens it: back to handling by
+ *     the same department (or village) with a new deadline.
+ * Outside every grant the event does not exist (RC_NOT_FOUND); visible but the move
+ * not allowed gives RC_FORBIDDEN; a move the state does not allow, RC_CONFLICT.
+ *
+ * Deadlines: accept_due = received + category.accept_hours; finish_due = accepted +
+ * category.finish_days working days (holiday calendar), renewed on reopening. The
+ * deadline job (events_deadlines_due) flags warnings at 80 % of the window, overdue
+ * events, and escalates 督办 to the town at the deadline and to the county
+ * EVENTS_COUNTY_AFTER working days later, each with a supervision note the handling
+ * side must answer. Towns and the county add notes of their own.
+ *
+ * Reporter: shown in full to the reporter, handlers of the event's department, the
+ * hotline and P_PII_READ holders; masked (张*, 138****5678) to others; when the
+ * reporter asked to stay anonymous, the village (cadre, grid workers) sees "匿名". */
+#ifndef DOMAIN_EVENTS_EVENTS_H
+#define DOMAIN_EVENTS_EVENTS_H
+
+#include "domain/kernel/ctx.h"
+#include "domain/kernel/org.h"
+
+#define EVENT_DESC_MAX 1000          /* characters */
+#define EVENT_NOTE_MAX 500
+#define EVENT_PHOTOS_MAX 9
+#define EVENT_NAME_MAX 20
+#define EVENT_ADDRESS_MAX 100
+#define EVENT_CATEGORY_NAME_MAX 30
+#define EVENT_CHANNEL_NAME_MAX 20
+#define EVENT_COUNTY_AFTER 3         /* working days overdue before the county is involved */
+#define EVENT_STEPS_MAX 200
+
+/* ---- settings: channels, categories, departments ---- */
+
+struct event_channel {
+	int64_t id;
+	const char *code, *name;
+	bool builtin;
+};
+int events_channels(struct ctx *c, struct event_channel **out, int *n);
+/* A new channel (P_EVENT_ADMIN): code [a-z0-9_], 2–24 characters; name. */
+int events_channel_create(struct ctx *c, const char *code, const char *name, int64_t *id);
+
+struct event_category {
+	int64_t id, county_id, department_id;    /* 0 = handled by the village */
+	const char *name, *department_name;
+	int accept_hours, finish_days;
+	bool photo_required, active;
+};
+struct event_category_input {
+	int64_t county_id;         /* create only */
+	const char *name;
+	int64_t department_id;     /* -1 = leave as is (update); 0 = the village */
+	int accept_hours, finish_days;   /* 0 = leave as is (update) */
+	int photo_required, active;      /* -1 = leave as is */
+};
+/* The categories of a county (of the actor's county when county_id is 0). Anyone may
+ * read them (the public form lists them). */
+int events_categories(struct ctx *c, int64_t county_id, bool active_only, struct event_category **out, int *n);
+int events_category_get(struct ctx *c, int64_t id, struct event_category *out);
+int events_category_create(struct ctx *c, const struct event_category_input *in, int64_t *id);
+int events_category_update(struct ctx *c, int64_t id, const struct event_category_input *in);
+
+struct event_department {
+	int64_t id, parent_id;
+	const char *name, *code, *parent_name, *path;
+	int64_t handlers;
+};
+/* Departments under units the actor touches (parent 0 = all of them in scope). */
+int events_departments(struct ctx *c, struct event_department **out, int *n);
+/* A department under a county or town (P_EVENT_ADMIN on it). */
+int events_department_create(struct ctx *c, int64_t parent_id, const char *code, const char *name, int64_t *id);
+
+/* ---- events ---- */
+
+struct event_input {
+	int64_t village_id, category_id;
+	const char *channel;             /* code; default by role (app, grid, cadre) */
+	const char *description;
+	int nphotos;
+	const char *photos[EVENT_PHOTOS_MAX];   /* file hashes (files module) */
+	bool has_location;
+	int64_t lat_e6, lng_e6;
+	int64_t household_id;            /* 0 = none */
+	const char *address;
+	const char *reporter_name, *reporter_phone;  /* hotline, cadre on behalf, public form */
+	bool anonymous;
+};
+
+/* An event reported by the actor: a villager in their own village, or P_EVENT_REPORT
+ * on (or inside) the village. Returns the id. */
+int events_create(struct ctx *c, const struct event_input *in, int64_t *id);
+
+struct event_step {
+	int64_t id, at, actor_id, department_id;
+	const char *actor_name, *action, *from_state, *to_state, *department_name, *note;
+};
+
+struct event_supervision {
+	int64_t id, unit_id, created_by, created_at, answered_at;
+	int level;
+	const char *unit_name, *note, *created_by_name, *answer, *answered_by_name;
+};
+
+struct event {
+	int64_t id, village_id, category_id, channel_id, household_id, reporter_id;
+	const char *village_name, *town_name, *category_name, *channel_code, *channel_name;
+	const char *description, *address;
+	bool has_location;
+	int64_t lat_e6, lng_e6;
+	const char *reporter_name, *reporter_phone;   /* as the actor may see them */
+	bool anonymous;
+	const char *state;
+	int64_t department_id;
+	const char *department_name;
+	bool village_handled;
+	int64_t accept_due, finish_due, accepted_at, finished_at, visited_at;
+	const char *outcome, *outcome_note, *rating;
+	int64_t duplicate_of;
+	bool reopened;
+	int64_t warned_at, overdue_at;
+	int escalation;
+	bool overdue;                  /* open and past its current deadline, now */
+	int64_t created_at, updated_at;
+	int nphotos;
+	const char *photos[EVENT_PHOTOS_MAX];
+	int64_t unanswered;            /* 督办 notes not answered yet */
+	char village_path[160], department_path[160];
+	/* what the actor may do now: accept, reject, dispatch, handle_locally, take, give_back,
+	 * transfer, finish, visit, supervise, answer */
+	unsigned can;
+	/* events_get only */
+	int nsteps;
+	struct event_step *steps;
+	int nsupervisions;
+	struct event_supervision *supervisions;
+};
+
+enum event_action {
+	EA_ACCEPT = 1 << 0, EA_REJECT = 1 << 1, EA_DISPATCH = 1 << 2, EA_LOCAL = 1 << 3,
+	EA_TAKE = 1 << 4, EA_GIVE_BACK = 1 << 5, EA_TRANSFER = 1 << 6, EA_FINISH = 1 << 7,
+	EA_VISIT = 1 << 8, EA_SUPERVISE = 1 << 9, EA_ANSWER = 1 << 10, EA_NOTE = 1 << 11,
+};
+/* The name of one action bit ("accept"), or NULL. */
+const char *events_action_name(unsigned bit);
+
+int events_get(struct ctx *c, int64_t id, struct event *out);
+/* Photo n (from 1) of an event the actor may see, read into request memory. */
+int events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
+
+struct event_query {
+	int64_t unit_id;            /* a county, town or village; 0 = everything in scope */
+	int64_t department_id, category_id, channel_id;
+	const char *state;          /* one state, "open" (not rejected, finished or visited) */
+	const char *outcome, *rating;
+	bool overdue, mine;         /* overdue now; reported by the actor */
+	int64_t from, to;           /* received in [from, to); 0 = open */
+	int limit, offset;
+};
+/* A page of events visible to the actor, newest first. */
+int events_list(struct ctx *c, const struct event_query *q, struct event **out, int *n, int64_t *total);
+
+/* The moves (see the top of this file). note: a reason or remark (required for
+ * reject, give_back, transfer, and for the outcomes unresolvable and
+ * not_responsible). */
+struct event_move {
+	const char *action;         /* accept, reject, dispatch, handle_locally, take, give_back,
+				       transfer, finish, visit, note */
+	const char *note;
+	int64_t department_id;      /* dispatch, transfer: 0 = the category's default */
+	const char *outcome;        /* finish */
+	int64_t duplicate_of;       /* finish with outcome duplicate */
+	const char *rating;         /* visit */
+};
+int events_move(struct ctx *c, int64_t id, const struct event_move *m);
+
+/* 督办: a note from a town or county (P_EVENT_SUPERVISE on the village) on an open
+ * event; answered by the handling side (events_answer). */
+int events_supervise(struct ctx *c, int64_t id, const char *note, int64_t *sid);
+int events_answer(struct ctx *c, int64_t id, int64_t sid, const char *answer);
+
+/* The deadline job: warnings, overdue flags and escalations. Idempotent. System
+ * context. */
+int events_deadlines_due(struct ctx *c, int64_t *warned, int64_t *overdue, int64_t *escalated);
+
+/* ---- statistics ---- */
+
+struct event_stats_row {
+	int64_t key;                /* the unit, department, category or channel id (0 = none) */
+	const char *name;
+	int64_t received, accepted, closed, resolved, on_time, rated, satisfied, overdue_now;
+	int64_t median_close;       /* seconds from received to 办结, over closed; -1 when none */
+};
+
+struct event_stats_query {
+	int64_t unit_id;            /* county, town or village in the actor's read scope */
+	int64_t department_id, category_id, channel_id;
+	int64_t from, to;           /* received in [from, to) */
+	const char *group_by;       /* village, town, department, category, channel, or NULL;
+				       week or month (Asia/Shanghai) for a time series */
+};
+/* Statistics of the events received in the period: received; accepted (ever accepted);
+ * closed (finished or visited now); resolved (closed with outcome resolved); on_time
+ * (closed no later than finish_due); rated and satisfied (visited with a rating,
+ * satisfied or basic); overdue_now (open and past the current deadline). Counts are of
+ * the same events events_list returns for the same filters. total is the sum. */
+int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_stats_row **rows, int *n,
+		 struct event_stats_row *total);
+
+/* ---- the public 民情码 form ---- */
+
+#define EVENTS_POW_BITS 16           /* leading zero bits of the proof of work */
+#define EVENTS_CHALLENGE_TTL 600     /* seconds */
+#define EVENTS_IP_LIMIT 5            /* reports per address per hour */
+#define EVENTS_PHONE_LIMIT 3         /* reports per phone per day */
+#define EVENTS_FOLLOW_LEN 12
+
+struct event_challenge {
+	char challenge[160];         /* "v1.<village>.<expires>.<nonce>.<mac>" */
+	int bits;
+	int64_t expires_at;
+};
+/* A challenge for a village's form: the page finds a nonce such that SHA-256 of
+ * "<challenge>:<nonce>" starts with `bits` zero bits. */
+int events_public_challenge(struct ctx *c, int64_t village_id, struct event_challenge *out);
+
+struct event_public_input {
+	struct event_input ev;       /* village_id, category_id, description, location, name, phone, anonymous */
+	const char *challenge, *nonce;
+};
+/* Files a report from the public form: checks the challenge (once only), the limits per
+ * address and phone (RC_TOO_MANY with retry_after), then creates the event on channel
+ * public_form. Returns the id and the follow-up code (shown once). */
+int events_public_create(struct ctx *c, const struct event_public_input *in, int64_t *id,
+			 char code[EVENTS_FOLLOW_LEN + 1]);
+/* The event of a follow-up code on that village's form: state, timeline steps (no
+ * names of staff), deadline, outcome; RC_NOT_FOUND for any other code. */
+int events_public_get(struct ctx *c, int64_t village_id, const char *code, struct event *out);
+
+/* Demo data: the departments (under the county, one under town_id) and categories of
+ * the county; *first_dept (县住建局) is where the demo handler works, *town_dept the
+ * town's 镇综治办. System context. */
+int events_seed_settings(struct ctx *c, int64_t county_id, int64_t town_id, int64_t *first_dept, int64_t *town_dept);
+/* Demo data: events over the last five months in every state, walked through the real
+ * transitions by the demo staff (handler_user at 县住建局). System context. */
+int events_seed_demo(struct ctx *c, int64_t county_id, const int64_t *towns, int ntowns,
+		     const int64_t *villages, int nvillages, int64_t handler_user);
+
+#endif

@@ -1,0 +1,49 @@
+/* Shared inside the events module only: scope helpers, bound-argument lists and the
+ * row reader. Not for other modules (they include events.h). */
+#ifndef DOMAIN_EVENTS_INTERNAL_H
+#define DOMAIN_EVENTS_INTERNAL_H
+
+#include "domain/kernel/access.h"
+#include "domain/kernel/audit.h"
+#include "domain/events/events.h"
+
+#define EV_SCOPES_MAX (2 * CTX_MAX_GRANTS)
+/* perms that let a staff member read the events of a village */
+#define EV_READ_PERMS (P_EVENT_REPORT | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE | \
+		       P_EVENT_READ | P_EVENT_CALL)
+
+/* Bound parameters collected while a query is put together. */
+#define EV_ARGS_MAX 96
+struct ev_args {
+	int n;
+	bool failed;
+	char kind[EV_ARGS_MAX];
+	int64_t i[EV_ARGS_MAX];
+	const char *t[EV_ARGS_MAX];
+};
+void ev_arg_int(struct ev_args *a, int64_t v);
+void ev_arg_text(struct ev_args *a, const char *s);
+struct db_stmt *ev_query(struct ctx *c, const char *sql, const struct ev_args *a);
+
+/* The village-level prefix of a grant path (county/town/village at most), in out. */
+void ev_cut_to_village(const char *path, char out[160]);
+/* Paths (cut to the village) where the actor holds one of perms; returns the count. */
+int ev_scopes(struct ctx *c, unsigned perms, char (*out)[160], int max);
+/* True when a grant with one of perms covers the village path or lies inside it. */
+bool ev_can_village(const struct ctx *c, unsigned perms, const char *village_path);
+/* The first id of a path: the county. */
+int64_t ev_path_root(const char *path);
+/* The filter "the actor may see e" as SQL (for events e joined with village v and
+ * department d), with its arguments appended; "1=1" for the system. */
+const char *ev_visible_sql(struct ctx *c, struct ev_args *a);
+
+/* events_create, and the public form's intake (public: no account, channel
+ * public_form, follow_hash stored with the event). */
+int ev_create(struct ctx *c, const struct event_input *in, bool public, const char *follow_hash, int64_t *id);
+
+static inline int64_t ev_actor_id(const struct ctx *c)
+{
+	return c->actor ? c->actor->user_id : 0;
+}
+
+#endif
