@@ -1,5 +1,6 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
 #include "domain/jobs.h"
+#include "domain/kernel/chain.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "domain/register/account.h"
@@ -35,7 +36,10 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 		return rc;
 	if ((rc = counter_lapse_due(c, &out->preorders_lapsed)))
 		return rc;
-	return ledger_reset_due(c, &out->reset_entries);
+	if ((rc = ledger_reset_due(c, &out->reset_entries)))
+		return rc;
+	/* last, so the heads the jobs moved are recorded too */
+	return chain_checkpoint(c, &out->heads_recorded);
 }
 
 enum result jobs_run(struct ctx *c)

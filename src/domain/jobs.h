@@ -11,6 +11,7 @@ struct jobs_report {
 	int64_t credited;        /* 公示 entries credited to the ledger */
 	int64_t reset_entries;   /* yearly reset entries written */
 	int64_t preorders_lapsed; /* shop pre-orders lapsed, their stock put back */
+	int64_t heads_recorded;  /* chain heads written to the record outside the database */
 };
 
 enum result jobs_run(struct ctx *c);
