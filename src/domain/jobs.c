@@ -1,6 +1,7 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
 #include "domain/jobs.h"
 #include "domain/kernel/chain.h"
+#include "domain/kernel/idem.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "domain/register/account.h"
@@ -30,6 +31,9 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 				"SELECT count(*) FROM login_failures WHERE window_start < ?",
 				"DELETE FROM login_failures WHERE window_start < ?",
 				c->now - 2 * ACCOUNT_FAIL_WINDOW);
+	int64_t keys;
+	if (!rc)
+		rc = idem_expire(c, &keys);
 	if ((rc = ctx_end(c, rc)))
 		return rc;
 	if ((rc = publicity_credit_due(c, &out->credited)))
