@@ -291,7 +291,8 @@ enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, 
 	/* the village chain's lock, taken first, serialises corrections of its entries */
 	if ((rc = lock_head(c, in->village_id)) || (rc = check_uncorrected(c, entry_id, 0)))
 		return ctx_end(c, rc);
-	if (in->spendable <= 0 && in->honour <= 0) {
+	/* the command line (maintenance, no actor) writes at once */
+	if ((in->spendable <= 0 && in->honour <= 0) || c->system) {
 		rc = write_correction(c, entry_id, in, reason, 0, &out->entry_id);
 		return ctx_end(c, rc);
 	}

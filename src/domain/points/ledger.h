@@ -64,7 +64,8 @@ enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledg
  * redemptions and returns (RC_CONFLICT: a return at the counter undoes a sale, and a
  * correction beside it would refund twice). A reversal that adds points (of a
  * deduction) is not written at once: it becomes a request that a second cadre of the
- * village decides (ledger_correction_decide), out->pending and out->request_id. */
+ * village decides (ledger_correction_decide), out->pending and out->request_id; the
+ * command line's system context writes it at once. */
 struct ledger_correction {
 	bool pending;
 	int64_t entry_id;     /* the correction entry, when written */
