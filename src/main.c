@@ -12,6 +12,7 @@
 #include "domain/events/calendar.h"
 #include "domain/jobs.h"
 #include "domain/kernel/audit.h"
+#include "domain/kernel/chain.h"
 #include "domain/kernel/org.h"
 #include "domain/points/ledger.h"
 #include "domain/register/account.h"
@@ -113,6 +114,9 @@ static int load_keys(struct opts *o, struct keys *k, bool create)
 	return 0;
 }
 
+static void teardown(struct db *db, struct ctx *c);
+static int report(struct ctx *c, int rc);
+
 /* A system context for maintenance commands. */
 static int setup(struct opts *o, struct db **db, struct keys *k, struct ctx *c, bool create)
 {
@@ -128,6 +132,15 @@ static int setup(struct opts *o, struct db **db, struct keys *k, struct ctx *c, 
 	c->data_dir = o->data;
 	c->now = time_now() + o->clock_offset;
 	c->arena = arena_new(512u << 20);
+	/* once, after migration 009: key the chain heads and start the record outside the
+	 * database */
+	bool sealed_now;
+	if (report(c, chain_seal(c, &sealed_now))) {
+		teardown(*db, c);
+		return 1;
+	}
+	if (sealed_now)
+		fprintf(stderr, "cunzhi: chain heads keyed; their record is %s/%s\n", o->data, CHAIN_RECORD_FILE);
 	return 0;
 }
 
@@ -449,9 +462,46 @@ static int cmd_tick(struct opts *o, int argc, char **argv)
 	int rc = report(&c, jobs_run_report(&c, &r));
 	if (!rc)
 		printf("tick: %lld expired sessions removed, %lld stale login counters cleared, "
-		       "%lld 公示 entries credited, %lld yearly reset entries, %lld pre-orders lapsed\n",
+		       "%lld 公示 entries credited, %lld yearly reset entries, %lld pre-orders lapsed, "
+		       "%lld chain heads recorded\n",
 		       (long long)r.sessions_expired, (long long)r.failures_cleared, (long long)r.credited,
-		       (long long)r.reset_entries, (long long)r.preorders_lapsed);
+		       (long long)r.reset_entries, (long long)r.preorders_lapsed, (long long)r.heads_recorded);
+	teardown(db, &c);
+	return rc;
+}
+
+/* Records the heads that moved, then prints the record: one line per chain, for
+ * printing or publishing beside the public key that checks its signatures. */
+static int cmd_heads(struct opts *o, int argc, char **argv)
+{
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	if (setup(o, &db, &k, &c, false))
+		return 1;
+	int64_t written;
+	int rc = report(&c, chain_checkpoint(&c, &written));
+	struct chain_record rec;
+	if (!rc)
+		rc = report(&c, chain_record_read(&c, &rec));
+	if (!rc) {
+		printf("村治 chain heads (%s/%s): %lld new line(s), %lld in all\n", o->data, CHAIN_RECORD_FILE,
+		       (long long)written, (long long)rec.lines);
+		printf("public key (Ed25519): %s\n", rec.pubkey);
+		for (int i = 0; i < rec.n; i++) {
+			struct org_unit u;
+			const struct chain_mark *m = &rec.marks[i];
+			char when[26];
+			time_format_iso(m->at, when);
+			printf("%-6s %6lld %-16s seq %-8lld %s  %s\n", m->kind, (long long)m->unit,
+			       org_get(&c, m->unit, &u) ? "?" : u.name, (long long)m->seq, m->hash, when);
+			ctx_reset(&c);
+		}
+		if (!rec.ok) {
+			printf("record: BROKEN: %s\n", rec.problem);
+			rc = EXIT_VERIFY;
+		}
+	}
 	teardown(db, &c);
 	return rc;
 }
@@ -472,6 +522,8 @@ static const struct command commands[] = {
 	 "Check every audit and ledger hash chain, every balance and every good's stock; exit 3 and name the first problem."},
 	{"backup", cmd_backup, "backup FILE [--data DIR]",
 	 "Write a consistent copy of the SQLite database while the server runs."},
+	{"heads", cmd_heads, "heads [--data DIR] [--db URL]",
+	 "Record the chain heads that moved in DATA/chain-heads.log (signed, append-only) and print the record."},
 	{"tick", cmd_tick, "tick [--data DIR] [--db URL]", "Run the scheduled jobs once."},
 	{"help", cmd_help, "help", "List the commands."},
 	{0, 0, 0, 0},

@@ -1,6 +1,8 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
 #include "domain/events/events.h"
 #include "domain/jobs.h"
+#include "domain/kernel/chain.h"
+#include "domain/kernel/idem.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "domain/register/account.h"
@@ -30,6 +32,9 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 				"SELECT count(*) FROM login_failures WHERE window_start < ?",
 				"DELETE FROM login_failures WHERE window_start < ?",
 				c->now - 2 * ACCOUNT_FAIL_WINDOW);
+	int64_t keys;
+	if (!rc)
+		rc = idem_expire(c, &keys);
 	if ((rc = ctx_end(c, rc)))
 		return rc;
 	if ((rc = publicity_credit_due(c, &out->credited)))
@@ -38,7 +43,10 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 		return rc;
 	if ((rc = events_deadlines_due(c, &out->events_warned, &out->events_overdue, &out->events_escalated)))
 		return rc;
-	return ledger_reset_due(c, &out->reset_entries);
+	if ((rc = ledger_reset_due(c, &out->reset_entries)))
+		return rc;
+	/* last, so the heads the jobs moved are recorded too */
+	return chain_checkpoint(c, &out->heads_recorded);
 }
 
 enum result jobs_run(struct ctx *c)

@@ -242,3 +242,28 @@ int req_reply_export(struct req *r, int rc, struct export_file *f)
 		u_map_put(r->resp->map_header, "Content-Disposition", disp);
 	return RC_OK;
 }
+
+void req_idem(struct req *r, struct idem *out, bool required)
+{
+	memset(out, 0, sizeof(*out));
+	json_t *v = r->body ? json_object_get(r->body, "idempotency_key") : NULL;
+	if (v && json_is_string(v)) {
+		out->key = arena_strdup(r->ctx.arena, json_string_value(v));
+		json_object_del(r->body, "idempotency_key");
+	} else if (v && !json_is_null(v)) {
+		ctx_field(&r->ctx, "idempotency_key", "幂等键应为文本");
+		json_object_del(r->body, "idempotency_key");
+	} else {
+		if (v)
+			json_object_del(r->body, "idempotency_key");
+		const char *h = u_map_get_case(r->u->map_header, "Idempotency-Key");
+		if (h)
+			out->key = arena_strdup(r->ctx.arena, h);
+	}
+	idem_check_key(&r->ctx, "idempotency_key", out->key, required);
+	char *body = r->body ? json_dumps(r->body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *text = arena_printf(r->ctx.arena, "%s %s\n%s", r->u->http_verb, r->u->http_url, body ? body : "");
+	free(body);
+	if (text)
+		crypto_hash_hex(text, strlen(text), out->fingerprint);
+}

@@ -10,6 +10,7 @@
 #include <ulfius.h>
 
 #include "domain/kernel/ctx.h"
+#include "domain/kernel/idem.h"
 
 #define REQ_JSON_MAX (1 << 20)        /* JSON bodies */
 #define REQ_UPLOAD_MAX (16 << 20)     /* file uploads (imports) */
@@ -40,6 +41,13 @@ struct req {
 	bool replied;          /* a reply_* call already set the response */
 	const char *token;     /* the session token presented, if any */
 };
+
+/* The idempotency key of a creating request (domain/kernel/idem.h): the body's
+ * "idempotency_key" (taken out of the body, so req_check_body does not see it) or the
+ * Idempotency-Key header, with a fingerprint of the method, path and the rest of the
+ * body. Call it before taking other fields out of the body. A malformed key is a field
+ * error; required makes a missing one an error too. */
+void req_idem(struct req *r, struct idem *out, bool required);
 
 /* Checks body against spec: every field error at once (missing, unknown, wrong type,
  * out of range). Returns RC_OK or RC_INVALID. */

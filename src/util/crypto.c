@@ -125,6 +125,53 @@ void crypto_hmac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data
 	to_hex(mac, sizeof(mac), out);
 }
 
+void crypto_derive(const unsigned char key[CRYPTO_KEY_BYTES], const char *context,
+		   unsigned char out[CRYPTO_KEY_BYTES])
+{
+	crypto_generichash(out, CRYPTO_KEY_BYTES, (const unsigned char *)context, strlen(context), key,
+			   CRYPTO_KEY_BYTES);
+}
+
+static void sign_keypair(const unsigned char key[CRYPTO_KEY_BYTES], const char *context,
+			 unsigned char pk[crypto_sign_PUBLICKEYBYTES], unsigned char sk[crypto_sign_SECRETKEYBYTES])
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+	crypto_derive(key, context, seed);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
+}
+
+void crypto_sign_pubkey_hex(const unsigned char key[CRYPTO_KEY_BYTES], const char *context,
+			    char out[CRYPTO_PUBKEY_HEX])
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	sign_keypair(key, context, pk, sk);
+	sodium_memzero(sk, sizeof(sk));
+	to_hex(pk, sizeof(pk), out);
+}
+
+void crypto_sign_hex(const unsigned char key[CRYPTO_KEY_BYTES], const char *context, const void *data,
+		     size_t len, char out[CRYPTO_SIG_HEX])
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	unsigned char sig[crypto_sign_BYTES];
+	sign_keypair(key, context, pk, sk);
+	crypto_sign_detached(sig, NULL, data, len, sk);
+	sodium_memzero(sk, sizeof(sk));
+	to_hex(sig, sizeof(sig), out);
+}
+
+bool crypto_sign_check_hex(const char *pubkey_hex, const void *data, size_t len, const char *sig_hex)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
+	size_t n;
+	if (sodium_hex2bin(pk, sizeof(pk), pubkey_hex, strlen(pubkey_hex), NULL, &n, NULL) || n != sizeof(pk))
+		return false;
+	if (sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &n, NULL) || n != sizeof(sig))
+		return false;
+	return crypto_sign_verify_detached(sig, data, len, pk) == 0;
+}
+
 bool crypto_equal(const char *a, const char *b)
 {
 	size_t n = strlen(a);

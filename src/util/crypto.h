@@ -44,6 +44,20 @@ void crypto_hmac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data
 		     char out[CRYPTO_HASH_HEX]);
 /* The number of leading zero bits of SHA-256(data): proof-of-work checks. */
 int crypto_sha256_zero_bits(const void *data, size_t len);
+/* A 32-byte subkey of key for one purpose (context names it), so one key in the key
+ * file serves several uses without their outputs being related. */
+void crypto_derive(const unsigned char key[CRYPTO_KEY_BYTES], const char *context,
+		   unsigned char out[CRYPTO_KEY_BYTES]);
+/* Ed25519 signatures with a key pair derived from key and context: the public key as
+ * hex (65 bytes with NUL), a signature of data as hex (129 bytes with NUL), and the
+ * check of a signature against a public key (true when it holds). */
+#define CRYPTO_PUBKEY_HEX 65
+#define CRYPTO_SIG_HEX 129
+void crypto_sign_pubkey_hex(const unsigned char key[CRYPTO_KEY_BYTES], const char *context,
+			    char out[CRYPTO_PUBKEY_HEX]);
+void crypto_sign_hex(const unsigned char key[CRYPTO_KEY_BYTES], const char *context, const void *data,
+		     size_t len, char out[CRYPTO_SIG_HEX]);
+bool crypto_sign_check_hex(const char *pubkey_hex, const void *data, size_t len, const char *sig_hex);
 /* Constant-time comparison of two strings of the same length. */
 bool crypto_equal(const char *a, const char *b);
 

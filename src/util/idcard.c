@@ -68,5 +68,5 @@ void idcard_mask(const char *s, char out[IDCARD_LEN + 1])
 		return;
 	}
 	memcpy(out, s, IDCARD_LEN + 1);
-	memset(out + 6, '*', 8);
+	memset(out + IDCARD_MASK_HEAD, '*', IDCARD_LEN - IDCARD_MASK_HEAD - IDCARD_MASK_TAIL);
 }

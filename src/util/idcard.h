@@ -17,7 +17,11 @@ bool idcard_normalize(const char *in, char out[IDCARD_LEN + 1]);
 void idcard_birth_date(const char *s, char out[11]);
 /* 1 male, 2 female (17th digit odd/even). */
 int idcard_gender(const char *s);
-/* 110101********123X: region and the last four shown. */
+/* 1101*************X: the first IDCARD_MASK_HEAD characters (province and city) and the
+ * check character shown. Neither the district, the birth date nor the sequence shows, so
+ * a masked number with the holder's age, gender and village cannot be rebuilt. */
+#define IDCARD_MASK_HEAD 4
+#define IDCARD_MASK_TAIL 1
 void idcard_mask(const char *s, char out[IDCARD_LEN + 1]);
 
 #endif

@@ -196,3 +196,41 @@ test('a code expires after 72 hours', async () => {
   const ok = await s.api('POST', '/api/v1/activation', { body: { phone: p.phone, code: again.json.code, password: 'Village-pass-05' } });
   assert.equal(ok.status, 201, ok.text);
 });
+
+test('a cadre cannot take over a higher official registered as a resident; their phone is never rewritten', async () => {
+  const admin = await s.as('county_admin');
+  const p = withPhone[3];
+  // the resident activates, and the county makes their account a county admin as well
+  const r = await issue(p.id);
+  assert.equal(r.status, 201, r.text);
+  const act = await s.api('POST', '/api/v1/activation', { body: { phone: p.phone, code: r.json.code, password: 'Official-pass-01' } });
+  assert.equal(act.status, 201, act.text);
+  const userId = r.json.user_id;
+  const g = await s.api('POST', `/api/v1/users/${userId}/grants`, { token: admin, body: { role: 'county_admin', unit_id: 1 } });
+  assert.ok([200, 201].includes(g.status), g.text);
+  const official = await s.login(p.phone, 'Official-pass-01', { fresh: true });
+
+  // the village's cadre may no longer reset that account
+  const refused = await issue(p.id);
+  assert.equal(refused.status, 403, refused.text);
+  assert.match(refused.json.error.message, /区县管理员/);
+  assert.equal(refused.json.code, undefined);
+  // the official's password and session still work
+  assert.equal((await s.api('GET', '/api/v1/session', { token: official })).status, 200);
+  await s.login(p.phone, 'Official-pass-01', { fresh: true });
+
+  // the cadre edits the register's phone: the account keeps its own
+  const moved = await s.api('PATCH', `/api/v1/residents/${p.id}`, { token: cadre, body: { phone: '13812349999' } });
+  assert.equal(moved.status, 200, moved.text);
+  const again = await issue(p.id);
+  assert.equal(again.status, 403, again.text);
+  // the county admin, who administers the grant, may reset it; the phone stays
+  const byAdmin = await issue(p.id, admin);
+  assert.equal(byAdmin.status, 201, byAdmin.text);
+  const u = await s.api('GET', `/api/v1/users/${userId}`, { token: admin });
+  assert.equal(u.status, 200, u.text);
+  assert.equal(u.json.phone, p.phone);
+  assert.equal(u.json.status, 'pending');
+  const back = await s.api('POST', '/api/v1/activation', { body: { phone: p.phone, code: byAdmin.json.code, password: 'Official-pass-02' } });
+  assert.equal(back.status, 201, back.text);
+});

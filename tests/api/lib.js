@@ -259,8 +259,9 @@ function badCheckDigit(id) {
   return id.slice(0, 17) + wrong;
 }
 
+// The mask non-PII readers see: the first four characters and the check character.
 function maskIdcard(id) {
-  return id.slice(0, 6) + '********' + id.slice(14);
+  return id.slice(0, 4) + '*'.repeat(13) + id.slice(17);
 }
 
 // Raw HTTP over a socket, for requests fetch will not send (no Content-Length, …).

@@ -305,12 +305,15 @@ async function opCorrection(concurrent = false) {
   const entries = (await villageLedger()).filter((e) => e.source !== 'reset');
   if (!entries.length) return opClock();
   const e = pick(entries);
-  const expect = corrected.has(e.id) || e.source === 'correction' ? 409 : 201;
+  // redemptions and returns are never corrected (a return undoes a sale); a reversal
+  // that adds points waits for a second cadre (202) and blocks further requests
+  const refused = corrected.has(e.id) || ['correction', 'redemption', 'return'].includes(e.source);
+  const expect = refused ? 409 : e.spendable < 0 || e.honour < 0 ? 202 : 201;
   const call = () => s.api('POST', `/api/v1/ledger/${e.id}/correction`, { token: staff.cadre.token, body: { reason: `更正 ${e.id}` } });
   const rs = concurrent ? await Promise.all([call(), call()]) : [await call()];
   const codes = rs.map((r) => r.status).sort();
   if (expect === 409) assert.deepEqual(codes, rs.map(() => 409), rs.map((r) => r.text).join('\n'));
-  else assert.deepEqual(codes, concurrent ? [201, 409] : [201], rs.map((r) => r.text).join('\n'));
+  else assert.deepEqual(codes, concurrent ? [expect, 409] : [expect], rs.map((r) => r.text).join('\n'));
   for (const r of rs) if (r.status === 201) corrections.add(r.json.id);
   corrected.add(e.id);
   count(concurrent ? 'concurrent corrections' : 'correction');

@@ -300,7 +300,13 @@ test('a later correction changes the live ranking, not the published snapshot', 
   const h3 = A.hh[3];
   const entries = await must(await get(`/api/v1/households/${h3.id}/ledger?source=deduction`, T.cadre), 200);
   assert.equal(entries.items.length, 1);
-  await must(await s.api('POST', `/api/v1/ledger/${entries.items[0].id}/correction`, { token: T.cadre, body: { reason: '经复核，秸秆系邻户焚烧' } }), 201);
+  // reversing a deduction adds points: a second cadre of the village approves it
+  const asked = await must(await s.api('POST', `/api/v1/ledger/${entries.items[0].id}/correction`, { token: T.cadre, body: { reason: '经复核，秸秆系邻户焚烧' } }), 202);
+  const admin = T.county_admin;
+  const second = await must(await s.api('POST', '/api/v1/users', { token: admin, body: { phone: '13722223333', name: '孙委员', password: 'Cadre-A2-2026' } }), 201);
+  await must(await s.api('POST', `/api/v1/users/${second.id}/grants`, { token: admin, body: { role: 'cadre', unit_id: A.village } }), 200);
+  const cadre2 = await s.login('13722223333', 'Cadre-A2-2026');
+  await must(await s.api('POST', `/api/v1/ledger-corrections/${asked.request_id}/decision`, { token: cadre2, body: { approve: true } }), 201);
 
   const live = await must(await get(`/api/v1/rankings?unit_id=${A.village}&period=${P.month}`, T.cadre), 200);
   assert.deepEqual(live.black_list.map((x) => x.household_id), [A.hh[4].id], 'the reversed deduction is off the live black list');

@@ -5,7 +5,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, makeIdcard, idCheckChar } = require('./lib');
+const { startServer, makeIdcard, idCheckChar, maskIdcard } = require('./lib');
 
 let s;
 let cadre;
@@ -166,7 +166,9 @@ test('create residents', async () => {
   const audit = await auditOf('resident', head.id);
   assert.deepEqual(audit.map((e) => e.action), ['create']);
   assert.equal(audit[0].after.name, '欧阳建国');
-  assert.equal(audit[0].after.idcard, ids.head.slice(0, 6) + '********' + ids.head.slice(14));
+  assert.equal(audit[0].after.idcard, maskIdcard(ids.head));
+  assert.equal(audit[0].after.birth_date, undefined, 'the audit keeps the birth year only');
+  assert.equal(audit[0].after.birth_year, '1976');
   // the same ID number cannot be registered twice
   const dup = await s.api('POST', '/api/v1/residents', { token: cadre, body: { household_id: 2, name: '欧阳二', idcard: ids.head, relation: '子' } });
   assert.ok([400, 409].includes(dup.status), dup.text);
@@ -201,9 +203,9 @@ test('update a resident', async () => {
   assert.equal(audit[1].after.phone, '13855557777');
   assert.equal(audit[1].before.party_member, 1);
   assert.equal(audit[1].after.party_member, 0);
-  assert.match(audit[2].before.idcard, /^\d{6}\*{8}\d{3}[\dX]$/);
-  assert.equal(audit[2].after.idcard, ids.head2.slice(0, 6) + '********' + ids.head2.slice(14));
-  assert.equal(audit[2].after.birth_date, '1977-04-13');
+  assert.match(audit[2].before.idcard, /^\d{4}\*{13}[\dX]$/);
+  assert.equal(audit[2].after.idcard, maskIdcard(ids.head2));
+  assert.equal(audit[2].after.birth_year, '1977');
   // a no-op PATCH records nothing
   const total = await auditTotal();
   await must(await s.api('PATCH', `/api/v1/residents/${head.id}`, { token: cadre, body: { name: '欧阳建军' } }), 200);

@@ -12,7 +12,7 @@ let admin;
 const A = { village: 3 };
 const B = {};
 
-const MASKED = /^\d{6}\*{8}\d{3}[\dX]$/;
+const MASKED = /^\d{4}\*{13}[\dX]$/;
 const FULL = /^\d{17}[\dX]$/;
 
 async function must(r, status) {
@@ -255,9 +255,11 @@ test('full ID numbers only for the cadre and the county admin', async () => {
     assert.match(r.idcard, FULL, label);
     const h = await must(await s.api('GET', `/api/v1/households/${A.household}`, { token }), 200);
     assert.ok(h.members.every((m) => m.idcard_full && FULL.test(m.idcard)), label);
-    // the masked form is the full one with digits 7–14 hidden
+    // the masked form shows the first four characters and the check character only,
+    // and no birth date beside it
     const masked = await must(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: await s.as('inspector') }), 200);
-    assert.equal(masked.idcard, r.idcard.slice(0, 6) + '********' + r.idcard.slice(14));
+    assert.equal(masked.idcard, r.idcard.slice(0, 4) + '*'.repeat(13) + r.idcard.slice(17));
+    assert.equal(masked.birth_date, null);
   }
   const bb = await must(await s.api('GET', `/api/v1/residents/${B.resident}`, { token: B.cadre }), 200);
   assert.equal(bb.idcard, B.idcard);

@@ -125,9 +125,10 @@ static int setup(void **state)
 	entry(f, f->village, f->hh[6], "award", "平安建设", 50, before);  /* outside the month */
 	entry(f, f->village, f->hh[6], "award", "平安建设", 50, after);
 	entry(f, f->village2, f->hh[7], "award", "平安建设", 10, in);     /* another village */
-	int64_t fix;
+	struct ledger_correction fix;
 	reset(f);
 	assert_int_equal(ledger_correct(&f->t.c, wrong, "误扣", &fix), RC_OK);   /* at now, 11-23 */
+	assert_false(fix.pending);
 	*state = f;
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* Hash-chained audit log. */
 #include "domain/kernel/audit.h"
+#include "domain/kernel/chain.h"
 
 void audit_snap_begin(struct buf *b)
 {
@@ -75,7 +76,10 @@ enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type
 	int64_t actor = c->actor ? c->actor->user_id : 0;
 	entry_hash(unit_id, seq, actor, c->now, object_type, object_id, action, before, after, prev,
 		   hash);
-	rc = db_run(c->db, "UPDATE audit_heads SET hash = ? WHERE unit_id = ?", "ti", hash, unit_id);
+	char mac[CRYPTO_HASH_HEX];
+	chain_head_mac(c, "audit", unit_id, seq, hash, mac);
+	rc = db_run(c->db, "UPDATE audit_heads SET hash = ?, mac = ? WHERE unit_id = ?", "tti", hash, mac,
+		    unit_id);
 	if (rc == DB_OK)
 		rc = db_run(c->db,
 			    "INSERT INTO audit_log (unit_id, seq, actor_id, at, object_type, object_id, "
@@ -133,23 +137,154 @@ enum result audit_verify(struct ctx *c, struct audit_report *r)
 		return ctx_db_fail(c, rc, "审计校验");
 	if (r->broken)
 		return RC_OK;
-	/* the head must match the last entry, or the tail was cut off */
+	/* the head must match the last entry, or the tail was cut off; and its MAC, which
+	 * nobody without the key file can compute, must hold */
+	bool sealed = chain_sealed(c);
 	st = db_query(c->db, "SELECT h.unit_id, h.seq, h.hash, "
-			     "(SELECT hash FROM audit_log l WHERE l.unit_id = h.unit_id AND l.seq = h.seq) "
+			     "(SELECT hash FROM audit_log l WHERE l.unit_id = h.unit_id AND l.seq = h.seq), "
+			     "h.mac, (SELECT max(seq) FROM audit_log l WHERE l.unit_id = h.unit_id) "
 			     "FROM audit_heads h ORDER BY h.unit_id", "");
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "审计校验");
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (db_col_int(st, 1) == 0)
+		int64_t u = db_col_int(st, 0), seq = db_col_int(st, 1);
+		const char *why = NULL;
+		if (seq == 0 && db_col_null(st, 5))
 			continue;
-		if (db_col_null(st, 3) || strcmp(db_col_text(st, 2), db_col_text(st, 3))) {
+		if (db_col_null(st, 3) || strcmp(db_col_text(st, 2), db_col_text(st, 3)) ||
+		    db_col_int(st, 5) != seq)
+			why = "链尾与记录不符（末尾记录被删除或改动）";
+		else if (sealed && !chain_head_mac_ok(c, "audit", u, seq, db_col_text(st, 2),
+						      db_col_null(st, 4) ? NULL : db_col_text(st, 4)))
+			why = "链头签名不符（链被改写后重算了哈希，或链尾被截断）";
+		if (why) {
 			r->broken = true;
-			r->unit_id = db_col_int(st, 0);
-			r->seq = db_col_int(st, 1);
-			str_copy(r->reason, sizeof(r->reason), "链尾与记录不符（末尾记录被删除或改动）");
+			r->unit_id = u;
+			r->seq = seq;
+			str_copy(r->reason, sizeof(r->reason), why);
 			break;
 		}
 	}
 	db_finalize(st);
+	if (r->broken)
+		return RC_OK;
+	/* every unit with entries has a head */
+	st = db_query(c->db, "SELECT l.unit_id, max(l.seq) FROM audit_log l WHERE NOT EXISTS "
+			     "(SELECT 1 FROM audit_heads h WHERE h.unit_id = l.unit_id) GROUP BY l.unit_id "
+			     "ORDER BY l.unit_id", "");
+	if (st && db_step(st) == DB_ROW) {
+		r->broken = true;
+		r->unit_id = db_col_int(st, 0);
+		r->seq = db_col_int(st, 1);
+		str_copy(r->reason, sizeof(r->reason), "有审计记录却没有链头（链头被删除）");
+	}
+	db_finalize(st);
+	if (r->broken)
+		return RC_OK;
+	return audit_check_record(c, "audit", "audit_log", "unit_id", r);
+}
+
+enum result audit_check_record(struct ctx *c, const char *kind, const char *table, const char *unit_col,
+			       struct audit_report *r)
+{
+	struct chain_record rec;
+	int rc = chain_record_read(c, &rec);
+	if (rc)
+		return rc;
+	if (!rec.ok) {
+		r->broken = true;
+		str_copy(r->reason, sizeof(r->reason), rec.problem);
+		return RC_OK;
+	}
+	char *sql = arena_printf(c->arena, "SELECT hash FROM %s WHERE %s = ? AND seq = ?", table, unit_col);
+	for (int i = 0; i < rec.n; i++) {
+		const struct chain_mark *m = &rec.marks[i];
+		if (strcmp(m->kind, kind))
+			continue;
+		struct db_stmt *st = db_query(c->db, sql, "ii", m->unit, m->seq);
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "审计校验");
+		int found = db_step(st) == DB_ROW;
+		bool same = found && !strcmp(db_col_text(st, 0), m->hash);
+		db_finalize(st);
+		if (!same) {
+			r->broken = true;
+			r->unit_id = m->unit;
+			r->seq = m->seq;
+			str_copy(r->reason, sizeof(r->reason),
+				 found ? "与链外记录不符（已记录的链头之前的记录被改写）"
+				       : "链外记录中的记录已不在数据库中（链或链尾被删除，或数据库被回退）");
+			return RC_OK;
+		}
+	}
 	return RC_OK;
+}
+
+enum result audit_rehash(struct ctx *c)
+{
+	struct db_stmt *st = db_query(c->db, "SELECT DISTINCT unit_id FROM audit_log ORDER BY unit_id", "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "审计日志");
+	int cap = 256, nu = 0;
+	int64_t *units = malloc(sizeof(*units) * (size_t)cap);
+	while (units && db_step(st) == DB_ROW) {
+		if (nu == cap) {
+			int64_t *bigger = realloc(units, sizeof(*units) * (size_t)(cap *= 2));
+			if (!bigger) {
+				free(units);
+				units = NULL;
+				break;
+			}
+			units = bigger;
+		}
+		units[nu++] = db_col_int(st, 0);
+	}
+	db_finalize(st);
+	if (!units)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	int rc = RC_OK;
+	for (int u = 0; u < nu && !rc; u++) {
+		/* the new hashes of one chain, collected before writing */
+		struct row {
+			int64_t id;
+			char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
+		} *rows = NULL;
+		int n = 0, rcap = 0;
+		char prev[CRYPTO_HASH_HEX] = AUDIT_GENESIS;
+		st = db_query(c->db, "SELECT id, seq, actor_id, at, object_type, object_id, action, before_data, "
+				     "after_data FROM audit_log WHERE unit_id = ? ORDER BY seq", "i", units[u]);
+		if (!st) {
+			rc = ctx_db_fail(c, DB_ERROR, "审计日志");
+			break;
+		}
+		while (db_step(st) == DB_ROW) {
+			if (n == rcap) {
+				rcap = rcap ? rcap * 2 : 256;
+				struct row *bigger = realloc(rows, sizeof(*rows) * (size_t)rcap);
+				if (!bigger) {
+					rc = ctx_fail(c, RC_INTERNAL, "内存不足");
+					break;
+				}
+				rows = bigger;
+			}
+			struct row *w = &rows[n++];
+			w->id = db_col_int(st, 0);
+			str_copy(w->prev, sizeof(w->prev), prev);
+			entry_hash(units[u], db_col_int(st, 1), db_col_int(st, 2), db_col_int(st, 3),
+				   db_col_text(st, 4), db_col_int(st, 5), db_col_text(st, 6), db_col_text(st, 7),
+				   db_col_text(st, 8), prev, w->hash);
+			str_copy(prev, sizeof(prev), w->hash);
+		}
+		db_finalize(st);
+		for (int i = 0; i < n && !rc; i++)
+			if (db_run(c->db, "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", "tti",
+				   rows[i].prev, rows[i].hash, rows[i].id) != DB_OK)
+				rc = ctx_db_fail(c, DB_ERROR, "审计日志");
+		if (!rc && n && db_run(c->db, "UPDATE audit_heads SET hash = ? WHERE unit_id = ?", "ti",
+				       rows[n - 1].hash, units[u]) != DB_OK)
+			rc = ctx_db_fail(c, DB_ERROR, "审计日志");
+		free(rows);
+	}
+	free(units);
+	return rc;
 }

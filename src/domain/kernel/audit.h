@@ -29,7 +29,20 @@ struct audit_report {
 	char reason[160];
 };
 
-/* Recomputes every chain. RC_OK with report->broken telling the outcome. */
+/* Recomputes every chain and checks each head: its MAC (chain.h), that it ends its
+ * chain, that every unit with entries has one, and that the record of heads outside
+ * the database (chain.h) agrees. RC_OK with report->broken telling the outcome. */
 enum result audit_verify(struct ctx *c, struct audit_report *report);
+
+/* Inside the caller's transaction: recomputes every entry's prev_hash and hash from its
+ * stored content, and the heads' hashes (not their MACs). Only for chain_seal, once,
+ * after a migration rewrote snapshots. */
+enum result audit_rehash(struct ctx *c);
+
+/* Checks the chains of one kind ("audit", "ledger") against the record of heads
+ * outside the database: each recorded entry (in table, unit in unit_col, at the recorded
+ * seq) must still exist with the recorded hash. Sets r->broken on the first problem. */
+enum result audit_check_record(struct ctx *c, const char *kind, const char *table, const char *unit_col,
+			       struct audit_report *r);
 
 #endif

@@ -8,6 +8,7 @@
 #include "domain/points/claims.h"
 #include "domain/points/publicity.h"
 #include "domain/register/register.h"
+#include "util/num.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
@@ -227,6 +228,13 @@ static void check_photos(struct ctx *c, const struct claim_input *in)
 
 enum result claims_create(struct ctx *c, const struct claim_input *in, int64_t *id)
 {
+	bool replayed;
+	return claims_create_keyed(c, in, id, &replayed);
+}
+
+enum result claims_create_keyed(struct ctx *c, const struct claim_input *in, int64_t *id, bool *replayed)
+{
+	*replayed = false;
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	int64_t hid = in->household_id ? in->household_id : c->actor->household_id;
@@ -262,6 +270,14 @@ enum result claims_create(struct ctx *c, const struct claim_input *in, int64_t *
 
 	if ((rc = ctx_begin(c)))
 		return rc;
+	const char *replay = NULL;
+	if ((rc = idem_begin(c, "claim", in->idem, &replay)))
+		return ctx_end(c, rc);
+	if (replay) {
+		ctx_reset(c);   /* the field errors of a retry do not matter: nothing is made */
+		*replayed = true;
+		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, id) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
+	}
 	rc = lock_hh(c, hid);
 	if (!rc && have_rule && date_ok)
 		rc = check_use(c, &rule, h.village_id, hid, in->occurred_on, by);
@@ -289,6 +305,11 @@ enum result claims_create(struct ctx *c, const struct claim_input *in, int64_t *
 	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "审计记录过长")
 			  : audit_record(c, h.village_id, "claim", *id, "create", "{}", after.ptr);
 	buf_release(&after);
+	if (!rc) {
+		char idtext[24];
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)*id);
+		rc = idem_store(c, "claim", in->idem, idtext);
+	}
 	return ctx_end(c, rc);
 }
 
@@ -680,6 +701,21 @@ enum result claims_award(struct ctx *c, const struct award_input *in, struct awa
 
 	if ((rc = ctx_begin(c)))
 		return rc;
+	const char *replay = NULL;
+	if ((rc = idem_begin(c, "award", in->idem, &replay)))
+		return ctx_end(c, rc);
+	if (replay) {
+		/* the batch the key made: its records in the order they were made */
+		out->replayed = true;
+		str_copy(out->batch_id, sizeof(out->batch_id), replay);
+		out->source = rule.points < 0 ? "deduction" : "award";
+		struct db_stmt *st = db_query(c->db, "SELECT id FROM claims WHERE batch_id = ? ORDER BY id", "t",
+					      replay);
+		while (st && out->n < nh && db_step(st) == DB_ROW)
+			out->claim_ids[out->n++] = db_col_int(st, 0);
+		db_finalize(st);
+		return ctx_end(c, st ? RC_OK : ctx_db_fail(c, DB_ERROR, "读取加分记录"));
+	}
 	/* every household in the rule's village, locked in id order (no deadlocks) */
 	for (int i = 0; !rc && i < nh; i++) {
 		struct hh h;
@@ -720,5 +756,7 @@ enum result claims_award(struct ctx *c, const struct award_input *in, struct awa
 		if (!rc)
 			out->n++;
 	}
+	if (!rc)
+		rc = idem_store(c, "award", in->idem, out->batch_id);
 	return ctx_end(c, rc);
 }

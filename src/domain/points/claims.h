@@ -7,6 +7,7 @@
 #define DOMAIN_CLAIMS_H
 
 #include "domain/kernel/ctx.h"
+#include "domain/kernel/idem.h"
 #include "domain/points/rules.h"
 
 #define CLAIM_PHOTOS_MAX 9
@@ -32,6 +33,7 @@ struct claim_input {
 	const char *description;   /* may be NULL */
 	const char *photos[CLAIM_PHOTOS_MAX];  /* file hashes uploaded by the actor */
 	int nphotos;
+	const struct idem *idem;   /* optional: a retry with the same key makes nothing new */
 };
 
 /* Creates a pending claim. A villager claims for their own household (the rule must be
@@ -40,6 +42,8 @@ struct claim_input {
  * member, the date, the photos (required by the rule → at least one) and the rule's
  * validity and cap (rules_check_use); every field error at once. Audited. */
 enum result claims_create(struct ctx *c, const struct claim_input *in, int64_t *id);
+/* The same, telling whether the key replayed an earlier request (*id is its claim). */
+enum result claims_create_keyed(struct ctx *c, const struct claim_input *in, int64_t *id, bool *replayed);
 
 struct claim_photo {
 	int ord;                   /* 1-based, as served at …/photos/:n */
@@ -109,6 +113,7 @@ struct award_input {
 	int64_t resident_id;            /* only with one household; 0 = none */
 	const char *occurred_on;
 	const char *note;               /* required, CLAIM_REASON_MAX characters */
+	const struct idem *idem;        /* optional: a retry with the same key makes nothing new */
 };
 
 struct award_result {
@@ -116,6 +121,7 @@ struct award_result {
 	const char *source;             /* award, or deduction for a rule with negative points */
 	int64_t *claim_ids;             /* in the order of household_ids */
 	int n;
+	bool replayed;                  /* the key replayed an earlier batch: nothing new */
 };
 
 /* Awards (or deducts, for a rule with negative points) for one household or a batch:

@@ -1,6 +1,7 @@
 /* The points ledger: hash-chained entries per village and the balances they add up to. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
+#include "domain/kernel/chain.h"
 #include "domain/kernel/org.h"
 #include "domain/points/ledger.h"
 #include "domain/register/register.h"
@@ -88,7 +89,10 @@ enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t 
 	db_finalize(st);
 	int64_t actor = c->actor ? c->actor->user_id : 0;
 	entry_hash(in->village_id, seq, in, actor, c->now, prev, hash);
-	rc = db_run(c->db, "UPDATE ledger_heads SET hash = ? WHERE village_id = ?", "ti", hash, in->village_id);
+	char mac[CRYPTO_HASH_HEX];
+	chain_head_mac(c, "ledger", in->village_id, seq, hash, mac);
+	rc = db_run(c->db, "UPDATE ledger_heads SET hash = ?, mac = ? WHERE village_id = ?", "tti", hash, mac,
+		    in->village_id);
 	if (rc == DB_OK)
 		rc = db_get_int(c->db, entry_id,
 				"INSERT INTO ledger (village_id, seq, household_id, resident_id, source, claim_id, "
@@ -203,57 +207,225 @@ enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledg
 	return RC_OK;
 }
 
-enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t *new_id)
+/* The entry to reverse: its draft with the opposite changes and its village's path. */
+static int load_reversal(struct ctx *c, int64_t entry_id, struct ledger_draft *d, char path[ORG_PATH_MAX])
 {
-	if (!reason || !reason[0])
-		return ctx_field(c, "reason", "请填写更正原因");
-	struct ledger_draft d = {.in = {.ref_id = entry_id, .note = reason}};
-	struct ledger_input *in = &d.in;
-	char path[ORG_PATH_MAX] = "";
+	struct ledger_input *in = &d->in;
 	struct db_stmt *st = db_query(c->db,
 		"SELECT l.village_id, l.household_id, COALESCE(l.resident_id, 0), l.source, "
 		"COALESCE(l.rule_id, 0), l.rule_name, l.category, l.spendable, l.honour, v.path "
 		"FROM ledger l JOIN org_units v ON v.id = l.village_id WHERE l.id = ?", "i", entry_id);
 	int found = st && db_step(st) == DB_ROW;
 	if (found) {
-		ledger_draft_read(&d, st);
+		ledger_draft_read(d, st);
 		in->spendable = -db_col_int(st, 7);
 		in->honour = -db_col_int(st, 8);
-		str_copy(path, sizeof(path), db_col_text(st, 9));
+		str_copy(path, ORG_PATH_MAX, db_col_text(st, 9));
 	}
 	db_finalize(st);
 	if (!found)
 		return ctx_fail(c, RC_NOT_FOUND, "台账记录不存在");
 	if (!access_can(c, P_POINTS_ADMIN, path))
 		return ctx_fail(c, RC_FORBIDDEN, "只有本村村两委可以更正台账");
-	if (!strcmp(d.source, "correction") || !strcmp(d.source, "reset"))
+	if (!strcmp(d->source, "correction") || !strcmp(d->source, "reset"))
 		return ctx_fail(c, RC_CONFLICT, "更正和清零记录不能再更正");
+	/* a sale is undone by a return at the counter, which also puts the stock back; a
+	 * correction beside it would refund the points twice */
+	if (!strcmp(d->source, "redemption") || !strcmp(d->source, "return"))
+		return ctx_fail(c, RC_CONFLICT, "兑换和退货记录不能更正：兑换错了请在积分超市办理退货");
 	in->source = "correction";
-	int rc = ctx_begin(c);
+	return RC_OK;
+}
+
+/* Inside the caller's transaction, with the village chain locked: the entry is not
+ * corrected yet, and no other request for it is open (except skip_request). */
+static int check_uncorrected(struct ctx *c, int64_t entry_id, int64_t skip_request)
+{
+	int64_t done = 0, open = 0;
+	if (db_get_int(c->db, &done, "SELECT count(*) FROM ledger WHERE source = 'correction' AND ref_id = ?",
+		       "i", entry_id) != DB_OK ||
+	    db_get_int(c->db, &open, "SELECT count(*) FROM ledger_correction_requests WHERE entry_id = ? "
+				     "AND status = 'pending' AND id <> ?", "ii", entry_id, skip_request) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "更正台账");
+	if (done)
+		return ctx_fail(c, RC_CONFLICT, "这条记录已经更正过");
+	if (open)
+		return ctx_fail(c, RC_CONFLICT, "这条记录已有一项更正在等待复核");
+	return RC_OK;
+}
+
+static int write_correction(struct ctx *c, int64_t entry_id, struct ledger_input *in, const char *reason,
+			    int64_t request_id, int64_t *new_id)
+{
+	in->note = reason;
+	int rc = ledger_append(c, in, new_id);
 	if (rc)
 		return rc;
-	int64_t done = 0;
+	struct buf after;
+	audit_snap_begin(&after);
+	audit_snap_int(&after, "corrected_entry", entry_id);
+	audit_snap_int(&after, "spendable", in->spendable);
+	audit_snap_int(&after, "honour", in->honour);
+	audit_snap_str(&after, "reason", reason);
+	if (request_id)
+		audit_snap_int(&after, "request", request_id);
+	audit_snap_end(&after);
+	rc = audit_record(c, in->village_id, "ledger", *new_id, "correct", "{}", after.ptr);
+	buf_release(&after);
+	return rc;
+}
+
+enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, struct ledger_correction *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!reason || !reason[0])
+		return ctx_field(c, "reason", "请填写更正原因");
+	struct ledger_draft d = {.in = {.ref_id = entry_id}};
+	char path[ORG_PATH_MAX] = "";
+	int rc = load_reversal(c, entry_id, &d, path);
+	if (rc)
+		return rc;
+	struct ledger_input *in = &d.in;
+	if ((rc = ctx_begin(c)))
+		return rc;
 	/* the village chain's lock, taken first, serialises corrections of its entries */
-	if ((rc = lock_head(c, in->village_id)))
+	if ((rc = lock_head(c, in->village_id)) || (rc = check_uncorrected(c, entry_id, 0)))
 		return ctx_end(c, rc);
-	if (db_get_int(c->db, &done, "SELECT count(*) FROM ledger WHERE source = 'correction' AND ref_id = ?",
-		       "i", entry_id) != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "更正台账"));
-	if (done)
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "这条记录已经更正过"));
-	rc = ledger_append(c, in, new_id);
-	if (!rc) {
-		struct buf after;
-		audit_snap_begin(&after);
-		audit_snap_int(&after, "corrected_entry", entry_id);
-		audit_snap_int(&after, "spendable", in->spendable);
-		audit_snap_int(&after, "honour", in->honour);
-		audit_snap_str(&after, "reason", reason);
-		audit_snap_end(&after);
-		rc = audit_record(c, in->village_id, "ledger", *new_id, "correct", "{}", after.ptr);
-		buf_release(&after);
+	/* the command line (maintenance, no actor) writes at once */
+	if ((in->spendable <= 0 && in->honour <= 0) || c->system) {
+		rc = write_correction(c, entry_id, in, reason, 0, &out->entry_id);
+		return ctx_end(c, rc);
 	}
+	/* points added without 公示: a second cadre must approve */
+	int dbrc = db_get_int(c->db, &out->request_id,
+			      "INSERT INTO ledger_correction_requests (village_id, entry_id, reason, requested_by, "
+			      "requested_at, status) VALUES (?, ?, ?, ?, ?, 'pending') RETURNING id",
+			      "iitii", in->village_id, entry_id, reason, c->actor ? c->actor->user_id : 0, c->now);
+	if (dbrc == DB_CONSTRAINT)
+		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "这条记录已有一项更正在等待复核"));
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "更正台账"));
+	out->pending = true;
+	struct buf after;
+	audit_snap_begin(&after);
+	audit_snap_int(&after, "entry", entry_id);
+	audit_snap_int(&after, "spendable", in->spendable);
+	audit_snap_int(&after, "honour", in->honour);
+	audit_snap_str(&after, "reason", reason);
+	audit_snap_end(&after);
+	rc = audit_record(c, in->village_id, "ledger_correction", out->request_id, "request", "{}", after.ptr);
+	buf_release(&after);
 	return ctx_end(c, rc);
+}
+
+enum result ledger_correction_decide(struct ctx *c, int64_t request_id, bool approve, const char *reason,
+				     int64_t *new_id)
+{
+	*new_id = 0;
+	int64_t entry_id = 0, requested_by = 0;
+	char status[16] = "", asked[801] = "";
+	struct db_stmt *st = db_query(c->db, "SELECT entry_id, requested_by, status, reason FROM "
+					     "ledger_correction_requests WHERE id = ?", "i", request_id);
+	int found = st && db_step(st) == DB_ROW;
+	if (found) {
+		entry_id = db_col_int(st, 0);
+		requested_by = db_col_int(st, 1);
+		str_copy(status, sizeof(status), db_col_text(st, 2));
+		str_copy(asked, sizeof(asked), db_col_text(st, 3));
+	}
+	db_finalize(st);
+	if (!found)
+		return ctx_fail(c, RC_NOT_FOUND, "更正申请不存在");
+	struct ledger_draft d = {.in = {.ref_id = entry_id}};
+	char path[ORG_PATH_MAX] = "";
+	int rc = load_reversal(c, entry_id, &d, path);
+	if (rc == RC_CONFLICT)
+		ctx_clear(c);   /* reported below as the request's state */
+	else if (rc)
+		return rc;
+	if (c->actor && c->actor->user_id == requested_by)
+		return ctx_fail(c, RC_FORBIDDEN, "增加积分的更正须由另一位村两委复核，不能复核自己提交的更正");
+	if (!approve && (!reason || !reason[0]))
+		return ctx_field(c, "reason", "驳回须填写理由");
+	if ((rc = ctx_begin(c)))
+		return rc;
+	if ((rc = lock_head(c, d.in.village_id)))
+		return ctx_end(c, rc);
+	/* decided once: the conditional update settles two concurrent decisions */
+	int64_t one;
+	int dbrc = db_get_int(c->db, &one, "UPDATE ledger_correction_requests SET status = ?, decided_by = ?, "
+					   "decided_at = ?, decision = ? WHERE id = ? AND status = 'pending' RETURNING id",
+			      "tiiti", approve ? "approved" : "rejected", c->actor ? c->actor->user_id : 0, c->now,
+			      reason ? reason : "", request_id);
+	if (dbrc == DB_DONE)
+		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "这项更正已经复核过"));
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "复核更正"));
+	if (approve) {
+		if ((rc = check_uncorrected(c, entry_id, request_id)) ||
+		    (rc = write_correction(c, entry_id, &d.in, asked, request_id, new_id)))
+			return ctx_end(c, rc);
+		if (db_run(c->db, "UPDATE ledger_correction_requests SET ledger_id = ? WHERE id = ?", "ii", *new_id,
+			   request_id) != DB_OK)
+			return ctx_end(c, ctx_db_fail(c, DB_ERROR, "复核更正"));
+	}
+	struct buf after;
+	audit_snap_begin(&after);
+	audit_snap_int(&after, "entry", entry_id);
+	audit_snap_str(&after, "decision", approve ? "approved" : "rejected");
+	audit_snap_str(&after, "reason", reason ? reason : "");
+	audit_snap_end(&after);
+	rc = audit_record(c, d.in.village_id, "ledger_correction", request_id, approve ? "approve" : "reject",
+			  "{}", after.ptr);
+	buf_release(&after);
+	return ctx_end(c, rc);
+}
+
+enum result ledger_correction_list(struct ctx *c, int64_t village_id, const char *status,
+				   struct ledger_correction_request **out, int *n)
+{
+	*n = 0;
+	struct org_unit v;
+	int rc = org_get(c, village_id, &v);
+	if (rc)
+		return rc;
+	if (!access_can(c, P_POINTS_ADMIN, v.path))
+		return ctx_fail(c, RC_FORBIDDEN, "只有本村村两委可以查看更正申请");
+	const char *s = status ? status : "";
+	struct db_stmt *st = db_query(c->db,
+		"SELECT q.id, q.entry_id, q.reason, q.requested_by, COALESCE(ru.name, ''), q.requested_at, q.status, "
+		"COALESCE(q.decided_by, 0), COALESCE(du.name, ''), COALESCE(q.decided_at, 0), q.decision, "
+		"COALESCE(q.ledger_id, 0), h.number, l.source, l.rule_name, -l.spendable, -l.honour "
+		"FROM ledger_correction_requests q JOIN ledger l ON l.id = q.entry_id "
+		"JOIN households h ON h.id = l.household_id LEFT JOIN users ru ON ru.id = q.requested_by "
+		"LEFT JOIN users du ON du.id = q.decided_by "
+		"WHERE q.village_id = ? AND (CAST(? AS TEXT) = '' OR q.status = ?) ORDER BY q.id DESC LIMIT 200",
+		"itt", village_id, s, s);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "更正申请");
+	*out = arena_alloc(c->arena, sizeof(**out) * 200);
+	while (*out && *n < 200 && db_step(st) == DB_ROW) {
+		struct ledger_correction_request *q = &(*out)[(*n)++];
+		q->id = db_col_int(st, 0);
+		q->entry_id = db_col_int(st, 1);
+		q->reason = arena_strdup(c->arena, db_col_text(st, 2));
+		q->requested_by = db_col_int(st, 3);
+		q->requested_by_name = arena_strdup(c->arena, db_col_text(st, 4));
+		q->requested_at = db_col_int(st, 5);
+		q->status = arena_strdup(c->arena, db_col_text(st, 6));
+		q->decided_by = db_col_int(st, 7);
+		q->decided_by_name = arena_strdup(c->arena, db_col_text(st, 8));
+		q->decided_at = db_col_int(st, 9);
+		q->decision = arena_strdup(c->arena, db_col_text(st, 10));
+		q->ledger_id = db_col_int(st, 11);
+		q->household_number = arena_strdup(c->arena, db_col_text(st, 12));
+		q->source = arena_strdup(c->arena, db_col_text(st, 13));
+		q->rule_name = arena_strdup(c->arena, db_col_text(st, 14));
+		q->spendable = db_col_int(st, 15);
+		q->honour = db_col_int(st, 16);
+	}
+	db_finalize(st);
+	return RC_OK;
 }
 
 enum result ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char hash[65])
@@ -415,19 +587,62 @@ enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 		return ctx_db_fail(c, rc, "台账校验");
 	if (r->broken)
 		return RC_OK;
-	/* the heads must end each chain */
-	st = db_query(c->db, "SELECT h.village_id, h.seq FROM ledger_heads h WHERE h.seq > 0 AND h.hash <> "
-			     "COALESCE((SELECT l.hash FROM ledger l WHERE l.village_id = h.village_id AND l.seq = h.seq), '')",
-		      "");
-	if (st && db_step(st) == DB_ROW) {
-		r->broken = true;
-		r->village_id = db_col_int(st, 0);
-		r->seq = db_col_int(st, 1);
-		str_copy(r->reason, sizeof(r->reason), "链尾与记录不符（末尾记录被删除或改动）");
+	/* the heads must end each chain and carry their MAC, which nobody without the key
+	 * file can compute */
+	bool sealed = chain_sealed(c);
+	st = db_query(c->db, "SELECT h.village_id, h.seq, h.hash, COALESCE((SELECT l.hash FROM ledger l "
+			     "WHERE l.village_id = h.village_id AND l.seq = h.seq), ''), h.mac, "
+			     "COALESCE((SELECT max(l.seq) FROM ledger l WHERE l.village_id = h.village_id), 0) "
+			     "FROM ledger_heads h ORDER BY h.village_id", "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "台账校验");
+	while (db_step(st) == DB_ROW) {
+		int64_t v = db_col_int(st, 0), seq = db_col_int(st, 1);
+		const char *why = NULL;
+		if (seq == 0 && db_col_int(st, 5) == 0)
+			continue;
+		if (strcmp(db_col_text(st, 2), db_col_text(st, 3)) || db_col_int(st, 5) != seq)
+			why = "链尾与记录不符（末尾记录被删除或改动）";
+		else if (sealed && !chain_head_mac_ok(c, "ledger", v, seq, db_col_text(st, 2),
+						      db_col_null(st, 4) ? NULL : db_col_text(st, 4)))
+			why = "链头签名不符（台账被改写后重算了哈希，或链尾被截断）";
+		if (why) {
+			r->broken = true;
+			r->village_id = v;
+			r->seq = seq;
+			str_copy(r->reason, sizeof(r->reason), why);
+			break;
+		}
 	}
 	db_finalize(st);
 	if (r->broken)
 		return RC_OK;
+	/* every village with entries has a head */
+	st = db_query(c->db, "SELECT l.village_id, max(l.seq) FROM ledger l WHERE NOT EXISTS "
+			     "(SELECT 1 FROM ledger_heads h WHERE h.village_id = l.village_id) "
+			     "GROUP BY l.village_id ORDER BY l.village_id", "");
+	if (st && db_step(st) == DB_ROW) {
+		r->broken = true;
+		r->village_id = db_col_int(st, 0);
+		r->seq = db_col_int(st, 1);
+		str_copy(r->reason, sizeof(r->reason), "有台账记录却没有链头（链头被删除）");
+	}
+	db_finalize(st);
+	if (r->broken)
+		return RC_OK;
+	/* the record of heads outside the database */
+	struct audit_report ar;
+	memset(&ar, 0, sizeof(ar));
+	int arc = audit_check_record(c, "ledger", "ledger", "village_id", &ar);
+	if (arc)
+		return arc;
+	if (ar.broken) {
+		r->broken = true;
+		r->village_id = ar.unit_id;
+		r->seq = ar.seq;
+		str_copy(r->reason, sizeof(r->reason), ar.reason);
+		return RC_OK;
+	}
 	/* every household's balances equal the sums of its entries */
 	st = db_query(c->db,
 		"SELECT x.household_id, COALESCE(b.spendable, 0), COALESCE(b.honour, 0), x.s, x.h FROM "

@@ -60,8 +60,35 @@ enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledg
 
 /* Reverses one entry with a reason (cadre of the village): a new entry with the
  * opposite changes, source "correction", ref_id = the corrected entry. An entry is
- * corrected at most once; corrections are not corrected. */
-enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, int64_t *new_id);
+ * corrected at most once; corrections and resets are not corrected, nor are
+ * redemptions and returns (RC_CONFLICT: a return at the counter undoes a sale, and a
+ * correction beside it would refund twice). A reversal that adds points (of a
+ * deduction) is not written at once: it becomes a request that a second cadre of the
+ * village decides (ledger_correction_decide), out->pending and out->request_id; the
+ * command line's system context writes it at once. */
+struct ledger_correction {
+	bool pending;
+	int64_t entry_id;     /* the correction entry, when written */
+	int64_t request_id;   /* the request, when pending */
+};
+enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, struct ledger_correction *out);
+
+/* Decides a pending correction: P_POINTS_ADMIN on its village, never the cadre who
+ * asked (RC_FORBIDDEN). Approving writes the correction (*new_id); rejecting needs a
+ * reason. A request is decided once (RC_CONFLICT). */
+enum result ledger_correction_decide(struct ctx *c, int64_t request_id, bool approve, const char *reason,
+				     int64_t *new_id);
+
+struct ledger_correction_request {
+	int64_t id, entry_id, requested_by, requested_at, decided_by, decided_at, ledger_id;
+	const char *reason, *requested_by_name, *status, *decided_by_name, *decision;
+	const char *household_number, *source, *rule_name;   /* of the entry to reverse */
+	int64_t spendable, honour;                            /* the changes the correction makes */
+};
+/* A village's correction requests, newest first (at most 200), optionally of one
+ * status: cadres of the village. */
+enum result ledger_correction_list(struct ctx *c, int64_t village_id, const char *status,
+				   struct ledger_correction_request **out, int *n);
 
 /* The chain head of a village: the number of entries and the last hash. */
 enum result ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char hash[65]);

@@ -301,6 +301,33 @@ enum result account_issue_activation(struct ctx *c, int64_t resident_id, char co
 	if (!r.phone[0] || r.phone[0] != '1')
 		return ctx_field(c, "phone", "该村民没有登记手机号，请先补充手机号");
 
+	/* An account that holds more than a villager's grant is reset only by someone who
+	 * administers every such grant: a cadre must not take over an official who also
+	 * lives in the village. Such an account's phone is never rewritten from the
+	 * register. */
+	int64_t existing = 0;
+	bool staff = false;
+	if (db_get_int(c->db, &existing, "SELECT id FROM users WHERE resident_id = ?", "i", resident_id) == DB_OK) {
+		struct db_stmt *st = db_query(c->db, "SELECT g.role, o.path, o.name FROM role_grants g "
+						     "JOIN org_units o ON o.id = g.unit_id "
+						     "WHERE g.user_id = ? AND g.role <> 'villager' ORDER BY g.id",
+					      "i", existing);
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "发放激活码");
+		char denied[200] = "";
+		while (db_step(st) == DB_ROW) {
+			staff = true;
+			if (!denied[0] && !access_can(c, P_USER_ADMIN, db_col_text(st, 1))) {
+				const struct role_def *rd = access_role(db_col_text(st, 0));
+				snprintf(denied, sizeof(denied), "%s的%s", db_col_text(st, 2),
+					 rd ? rd->label : db_col_text(st, 0));
+			}
+		}
+		db_finalize(st);
+		if (denied[0])
+			return ctx_fail(c, RC_FORBIDDEN, "该村民的账号还担任%s，只能由管理该职务的上级管理员重置", denied);
+	}
+
 	char hash[CRYPTO_HASH_HEX];
 	crypto_random_digits(code, ACCOUNT_CODE_LEN);
 	crypto_hash_hex(code, ACCOUNT_CODE_LEN, hash);
@@ -320,8 +347,10 @@ enum result account_issue_activation(struct ctx *c, int64_t resident_id, char co
 					     "VALUES (?, 'villager', ?, ?)", "iii", *user_id, v.id, c->now);
 	} else if (dbrc == DB_OK) {
 		/* resetting access: the old password and every session stop working */
-		dbrc = db_run(c->db, "UPDATE users SET password_hash = NULL, status = 'pending', phone = ?, "
-				     "updated_at = ? WHERE id = ?", "tii", r.phone, c->now, *user_id);
+		dbrc = staff ? db_run(c->db, "UPDATE users SET password_hash = NULL, status = 'pending', "
+					     "updated_at = ? WHERE id = ?", "ii", c->now, *user_id)
+			     : db_run(c->db, "UPDATE users SET password_hash = NULL, status = 'pending', phone = ?, "
+					     "updated_at = ? WHERE id = ?", "tii", r.phone, c->now, *user_id);
 		if (dbrc == DB_OK)
 			dbrc = db_run(c->db, "DELETE FROM sessions WHERE user_id = ?", "i", *user_id);
 	}

@@ -40,7 +40,9 @@ enum result account_change_password(struct ctx *c, const char *old_password, con
 
 /* Issues a one-time activation code for a resident (creating their villager account,
  * or resetting an existing one's password and sessions). Needs P_ACCESS_ISSUE on the
- * resident's village; the resident must have a mobile phone number. */
+ * resident's village; the resident must have a mobile phone number. An account that
+ * holds any grant beyond 村民 is reset only by an actor with P_USER_ADMIN over each such
+ * grant (else RC_FORBIDDEN), and its phone is never changed from the register. */
 enum result account_issue_activation(struct ctx *c, int64_t resident_id, char code[ACCOUNT_CODE_LEN + 1],
 			     int64_t *expires_at, int64_t *user_id);
 /* Uses a code: sets the password, activates the account and starts a session. */

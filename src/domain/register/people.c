@@ -339,8 +339,12 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 	int cap = (int)(h.residents > 0 ? h.residents : 1) + 8;
 	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)cap);
 	*n = 0;
-	while (*out && *n < cap && db_step(st) == DB_ROW)
-		read_resident(c, st, &(*out)[(*n)++], full);
+	while (*out && *n < cap && db_step(st) == DB_ROW) {
+		struct resident *r = &(*out)[(*n)++];
+		read_resident(c, st, r, full);
+		if (!full)
+			r->birth_date[0] = 0;   /* the age only: the date would unmask the number */
+	}
 	db_finalize(st);
 	return RC_OK;
 }
@@ -379,6 +383,8 @@ enum result people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 		    crypto_open_hex(c->keys->pii, db_col_text(st, 0), out->idcard, sizeof(out->idcard)) == 0)
 			out->idcard_full = true;
 		db_finalize(st);
+	} else {
+		out->birth_date[0] = 0;   /* the age only: the date would unmask the number */
 	}
 	return RC_OK;
 }
@@ -527,7 +533,11 @@ static void resident_snap(struct buf *b, const struct resident_input *in, const 
 	audit_snap_int(b, "household_id", in->household_id);
 	audit_snap_str(b, "name", in->name);
 	audit_snap_int(b, "gender", in->gender);
-	audit_snap_str(b, "birth_date", in->birth_date);
+	/* the birth year, never the date: with the mask the date would rebuild the number */
+	char year[5] = "";
+	if (in->birth_date && strlen(in->birth_date) >= 4)
+		memcpy(year, in->birth_date, 4);
+	audit_snap_str(b, "birth_year", year[0] ? year : NULL);
 	audit_snap_str(b, "idcard", mask);   /* never the full number */
 	audit_snap_str(b, "phone", in->phone ? in->phone : "");
 	audit_snap_str(b, "relation", in->relation);

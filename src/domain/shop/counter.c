@@ -4,6 +4,7 @@
 #include "domain/kernel/audit.h"
 #include "domain/points/points.h"
 #include "domain/register/register.h"
+#include "domain/kernel/idem.h"
 #include "domain/shop/counter.h"
 #include "domain/shop/shop.h"
 #include "util/buf.h"
@@ -95,19 +96,10 @@ static int next_number(struct ctx *c, int64_t shop_id, char out[COUNTER_NUMBER_M
 	return RC_OK;
 }
 
+/* The counter's keys are required; their shape is the kernel's (idem.h). */
 static void check_key(struct ctx *c, const char *key)
 {
-	size_t n = key ? strlen(key) : 0;
-	bool ok = n >= COUNTER_KEY_MIN && n <= COUNTER_KEY_MAX;
-	for (size_t i = 0; ok && i < n; i++) {
-		char ch = key[i];
-		ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-	}
-	if (!n)
-		ctx_field(c, "idempotency_key", "缺少幂等键：收银端每次确认应生成一个");
-	else if (!ok)
-		ctx_field(c, "idempotency_key", "幂等键应为 %d 到 %d 位字母、数字或连字符", COUNTER_KEY_MIN,
-			  COUNTER_KEY_MAX);
+	idem_check_key(c, "idempotency_key", key, true);
 }
 
 /* The shape of a cart: 1..COUNTER_ITEMS_MAX lines, each good once, quantities in range. */

@@ -46,6 +46,7 @@
 #define DOMAIN_COUNTER_H
 
 #include "domain/kernel/ctx.h"
+#include "domain/kernel/idem.h"
 #include "domain/kernel/token.h"
 
 #define CARD_NO_LEN 12
@@ -54,8 +55,8 @@
 #define CARD_PIN_MIN 4
 #define CARD_PIN_MAX 6
 #define CARD_PIN_FAILS 5
-#define COUNTER_KEY_MIN 8                     /* idempotency keys: [A-Za-z0-9-] */
-#define COUNTER_KEY_MAX 64
+#define COUNTER_KEY_MIN IDEM_KEY_MIN          /* idempotency keys: [A-Za-z0-9-] (idem.h) */
+#define COUNTER_KEY_MAX IDEM_KEY_MAX
 #define COUNTER_ITEMS_MAX 50                  /* lines of one receipt or pre-order */
 #define COUNTER_QTY_MAX 999
 #define COUNTER_REASON_MAX 200                /* characters of a return's reason */

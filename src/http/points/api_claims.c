@@ -143,9 +143,11 @@ int api_claims_create(struct req *r)
 		{"description", J_STRING, false, 0, CLAIM_DESCRIPTION_MAX},
 		{0},
 	};
+	struct idem idem;
+	req_idem(r, &idem, false);   /* before the photos leave the body: they are part of the request */
 	json_t *photos = take_field(r, "photos");
 	req_check_body(r, spec); /* its errors are reported with the ones below */
-	struct claim_input in = {0};
+	struct claim_input in = {.idem = &idem};
 	if (photos && !json_is_array(photos)) {
 		ctx_field(&r->ctx, "photos", "应为照片编号（hash）的数组");
 	} else if (photos && json_array_size(photos) > CLAIM_PHOTOS_MAX) {
@@ -171,11 +173,12 @@ int api_claims_create(struct req *r)
 	in.occurred_on = req_str(r, "occurred_on");
 	in.description = req_str(r, "description");
 	int64_t id;
-	int rc = claims_create(&r->ctx, &in, &id);
+	bool replayed;
+	int rc = claims_create_keyed(&r->ctx, &in, &id, &replayed);
 	json_decref(photos);
 	if (rc)
 		return rc;
-	r->status = 201;
+	r->status = replayed ? 200 : 201;
 	return claim_reply(r, id);
 }
 
@@ -240,6 +243,8 @@ int api_awards_create(struct req *r)
 		{"note", J_STRING, true, 1, CLAIM_REASON_MAX},
 		{0},
 	};
+	struct idem idem;
+	req_idem(r, &idem, false);   /* before the households leave the body */
 	json_t *hs = take_field(r, "household_ids");
 	req_check_body(r, spec); /* its errors are reported with the ones below */
 	int64_t *ids = NULL;
@@ -270,7 +275,7 @@ int api_awards_create(struct req *r)
 		return r->ctx.err.code;
 	struct award_input in = {.rule_id = req_int(r, "rule_id", 0), .household_ids = ids, .nhouseholds = n,
 				 .resident_id = req_int(r, "resident_id", 0),
-				 .occurred_on = req_str(r, "occurred_on"), .note = req_str(r, "note")};
+				 .occurred_on = req_str(r, "occurred_on"), .note = req_str(r, "note"), .idem = &idem};
 	struct award_result res;
 	int rc = claims_award(&r->ctx, &in, &res);
 	if (rc)
@@ -278,8 +283,8 @@ int api_awards_create(struct req *r)
 	json_t *claim_ids = json_array();
 	for (int i = 0; i < res.n; i++)
 		json_array_append_new(claim_ids, json_integer(res.claim_ids[i]));
-	r->status = 201;
-	r->out = json_pack("{s:s, s:o, s:s}", "batch_id", res.batch_id, "claim_ids", claim_ids, "source",
-			   res.source);
+	r->status = res.replayed ? 200 : 201;
+	r->out = json_pack("{s:s, s:o, s:s, s:b}", "batch_id", res.batch_id, "claim_ids", claim_ids, "source",
+			   res.source, "replayed", res.replayed);
 	return RC_OK;
 }

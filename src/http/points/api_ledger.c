@@ -76,12 +76,71 @@ int api_ledger_correct(struct req *r)
 		{"reason", J_STRING, true, 1, 200},
 		{0},
 	};
-	int64_t id, new_id;
+	int64_t id;
+	struct ledger_correction out;
 	int rc = req_path_id(r, "id", &id);
 	if (rc || (rc = req_check_body(r, spec)) ||
-	    (rc = ledger_correct(&r->ctx, id, req_str(r, "reason"), &new_id)))
+	    (rc = ledger_correct(&r->ctx, id, req_str(r, "reason"), &out)))
 		return rc;
+	if (out.pending) {
+		/* points added: waits for a second cadre */
+		r->status = 202;
+		r->out = json_pack("{s:I, s:I, s:s}", "request_id", (json_int_t)out.request_id, "corrects",
+				   (json_int_t)id, "status", "pending");
+		return RC_OK;
+	}
 	r->status = 201;
-	r->out = json_pack("{s:I, s:I}", "id", (json_int_t)new_id, "corrects", (json_int_t)id);
+	r->out = json_pack("{s:I, s:I}", "id", (json_int_t)out.entry_id, "corrects", (json_int_t)id);
+	return RC_OK;
+}
+
+int api_ledger_corrections_list(struct req *r)
+{
+	int64_t village;
+	int rc = req_path_id(r, "id", &village);
+	if (rc)
+		return rc;
+	const char *status = req_query(r, "status");
+	if (status && strcmp(status, "pending") && strcmp(status, "approved") && strcmp(status, "rejected"))
+		return ctx_field(&r->ctx, "status", "状态应为 pending、approved 或 rejected");
+	struct ledger_correction_request *q;
+	int n;
+	if ((rc = ledger_correction_list(&r->ctx, village, status, &q, &n)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:I, s:s, s:o, s:s, s:o, s:s, s:o}",
+			"id", (json_int_t)q[i].id, "entry_id", (json_int_t)q[i].entry_id, "household_number",
+			q[i].household_number, "source", q[i].source, "rule_name", q[i].rule_name, "spendable",
+			(json_int_t)q[i].spendable, "honour", (json_int_t)q[i].honour, "reason", q[i].reason,
+			"requested_by", (json_int_t)q[i].requested_by, "requested_by_name", q[i].requested_by_name,
+			"requested_at", json_time(q[i].requested_at), "status", q[i].status, "decided_at",
+			q[i].decided_at ? json_time(q[i].decided_at) : json_null(), "decided_by_name",
+			q[i].decided_by_name, "ledger_id", q[i].ledger_id ? json_integer(q[i].ledger_id) : json_null());
+		json_object_set_new(o, "decision", json_string(q[i].decision));
+		json_array_append_new(items, o);
+	}
+	r->out = json_pack("{s:o}", "items", items);
+	return RC_OK;
+}
+
+int api_ledger_correction_decide(struct req *r)
+{
+	static const struct jfield spec[] = {
+		{"approve", J_BOOL, true, 0, 0},
+		{"reason", J_STRING, false, 0, 200},
+		{0},
+	};
+	int64_t id, new_id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc || (rc = req_check_body(r, spec)))
+		return rc;
+	bool approve = req_bool(r, "approve", false);
+	if ((rc = ledger_correction_decide(&r->ctx, id, approve, req_str(r, "reason"), &new_id)))
+		return rc;
+	r->status = approve ? 201 : 200;
+	r->out = approve ? json_pack("{s:I, s:I, s:s}", "id", (json_int_t)new_id, "request_id", (json_int_t)id,
+				     "status", "approved")
+			 : json_pack("{s:I, s:s}", "request_id", (json_int_t)id, "status", "rejected");
 	return RC_OK;
 }

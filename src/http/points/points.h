@@ -30,6 +30,8 @@ int api_points_settings_put(struct req *r);
 int api_household_ledger(struct req *r);
 int api_village_ledger(struct req *r);
 int api_ledger_correct(struct req *r);
+int api_ledger_corrections_list(struct req *r);
+int api_ledger_correction_decide(struct req *r);
 int api_activity_create(struct req *r);
 int api_activities_list(struct req *r);
 int api_activity_checkin_token(struct req *r);

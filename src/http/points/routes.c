@@ -22,6 +22,8 @@ const struct route points_routes[] = {
 	{"GET", "/api/v1/households/:id/ledger", api_household_ledger, 0},
 	{"GET", "/api/v1/villages/:id/ledger", api_village_ledger, 0},
 	{"POST", "/api/v1/ledger/:id/correction", api_ledger_correct, RF_JSON},
+	{"GET", "/api/v1/villages/:id/ledger-corrections", api_ledger_corrections_list, 0},
+	{"POST", "/api/v1/ledger-corrections/:id/decision", api_ledger_correction_decide, RF_JSON},
 	{"POST", "/api/v1/activities", api_activity_create, RF_JSON},
 	{"GET", "/api/v1/activities", api_activities_list, 0},
 	{"POST", "/api/v1/activities/checkin", api_activity_checkin_token, RF_JSON},

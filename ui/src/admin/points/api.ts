@@ -45,7 +45,7 @@ export const villageLedger = (villageId: number, q: Query) => api.get<Page<Ledge
 export const villageLedgerExportUrl = (villageId: number, q: Query) => withQuery(`/api/v1/villages/${villageId}/ledger/export.xlsx`, q);
 export const householdLedger = (householdId: number, q: Query) =>
   api.get<Page<LedgerEntry> & { balances: Balances }>(`/api/v1/households/${householdId}/ledger`, q);
-export const correctEntry = (id: number, reason: string) => api.post(`/api/v1/ledger/${id}/correction`, { reason });
+export const correctEntry = (id: number, reason: string) => api.post<{ status?: string }>(`/api/v1/ledger/${id}/correction`, { reason });
 
 // rankings
 export const ranking = (unitId: number, period: string) => api.get<Ranking>('/api/v1/rankings', { unit_id: unitId, period });

@@ -509,6 +509,7 @@ export default {
     correct: 'Correct',
     correctPrompt: 'Correct "{rule}" ({n}) of household {hh}: an opposite correction entry is recorded. Give a reason:',
     reasonRequired: 'Give a reason for the correction',
+    correctionPending: 'This correction adds points: submitted, it is recorded once a second village cadre approves it',
     corrected: 'Correction recorded',
   },
   shop: {

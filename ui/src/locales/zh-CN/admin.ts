@@ -508,6 +508,7 @@ export default {
     correct: '更正',
     correctPrompt: '更正 {hh} 户的“{rule}”（{n}）：将记一条相反的更正记录。请填写理由：',
     reasonRequired: '请填写更正理由',
+    correctionPending: '这项更正会增加积分，已提交，须由另一位村两委复核后入账',
     corrected: '已记更正',
   },
   shop: {
