@@ -137,85 +137,15 @@ enum result audit_verify(struct ctx *c, struct audit_report *r)
 		return ctx_db_fail(c, rc, "审计校验");
 	if (r->broken)
 		return RC_OK;
-	/* the head must match the last entry, or the tail was cut off; and its MAC, which
-	 * nobody without the key file can compute, must hold */
-	bool sealed = chain_sealed(c);
-	st = db_query(c->db, "SELECT h.unit_id, h.seq, h.hash, "
-			     "(SELECT hash FROM audit_log l WHERE l.unit_id = h.unit_id AND l.seq = h.seq), "
-			     "h.mac, (SELECT max(seq) FROM audit_log l WHERE l.unit_id = h.unit_id) "
-			     "FROM audit_heads h ORDER BY h.unit_id", "");
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "审计校验");
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t u = db_col_int(st, 0), seq = db_col_int(st, 1);
-		const char *why = NULL;
-		if (seq == 0 && db_col_null(st, 5))
-			continue;
-		if (db_col_null(st, 3) || strcmp(db_col_text(st, 2), db_col_text(st, 3)) ||
-		    db_col_int(st, 5) != seq)
-			why = "链尾与记录不符（末尾记录被删除或改动）";
-		else if (sealed && !chain_head_mac_ok(c, "audit", u, seq, db_col_text(st, 2),
-						      db_col_null(st, 4) ? NULL : db_col_text(st, 4)))
-			why = "链头签名不符（链被改写后重算了哈希，或链尾被截断）";
-		if (why) {
-			r->broken = true;
-			r->unit_id = u;
-			r->seq = seq;
-			str_copy(r->reason, sizeof(r->reason), why);
-			break;
-		}
-	}
-	db_finalize(st);
-	if (r->broken)
-		return RC_OK;
-	/* every unit with entries has a head */
-	st = db_query(c->db, "SELECT l.unit_id, max(l.seq) FROM audit_log l WHERE NOT EXISTS "
-			     "(SELECT 1 FROM audit_heads h WHERE h.unit_id = l.unit_id) GROUP BY l.unit_id "
-			     "ORDER BY l.unit_id", "");
-	if (st && db_step(st) == DB_ROW) {
-		r->broken = true;
-		r->unit_id = db_col_int(st, 0);
-		r->seq = db_col_int(st, 1);
-		str_copy(r->reason, sizeof(r->reason), "有审计记录却没有链头（链头被删除）");
-	}
-	db_finalize(st);
-	if (r->broken)
-		return RC_OK;
-	return audit_check_record(c, "audit", "audit_log", "unit_id", r);
-}
-
-enum result audit_check_record(struct ctx *c, const char *kind, const char *table, const char *unit_col,
-			       struct audit_report *r)
-{
-	struct chain_record rec;
-	int rc = chain_record_read(c, &rec);
-	if (rc)
+	static const struct chain_tables tables = {"audit", "audit_log", "audit_heads", "unit_id", "审计"};
+	struct chain_break b;
+	if ((rc = chain_check_heads(c, &tables, &b)))
 		return rc;
-	if (!rec.ok) {
+	if (b.broken) {
 		r->broken = true;
-		str_copy(r->reason, sizeof(r->reason), rec.problem);
-		return RC_OK;
-	}
-	char *sql = arena_printf(c->arena, "SELECT hash FROM %s WHERE %s = ? AND seq = ?", table, unit_col);
-	for (int i = 0; i < rec.n; i++) {
-		const struct chain_mark *m = &rec.marks[i];
-		if (strcmp(m->kind, kind))
-			continue;
-		struct db_stmt *st = db_query(c->db, sql, "ii", m->unit, m->seq);
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "审计校验");
-		int found = db_step(st) == DB_ROW;
-		bool same = found && !strcmp(db_col_text(st, 0), m->hash);
-		db_finalize(st);
-		if (!same) {
-			r->broken = true;
-			r->unit_id = m->unit;
-			r->seq = m->seq;
-			str_copy(r->reason, sizeof(r->reason),
-				 found ? "与链外记录不符（已记录的链头之前的记录被改写）"
-				       : "链外记录中的记录已不在数据库中（链或链尾被删除，或数据库被回退）");
-			return RC_OK;
-		}
+		r->unit_id = b.unit;
+		r->seq = b.seq;
+		str_copy(r->reason, sizeof(r->reason), b.reason);
 	}
 	return RC_OK;
 }

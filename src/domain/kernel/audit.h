@@ -39,10 +39,5 @@ enum result audit_verify(struct ctx *c, struct audit_report *report);
  * after a migration rewrote snapshots. */
 enum result audit_rehash(struct ctx *c);
 
-/* Checks the chains of one kind ("audit", "ledger") against the record of heads
- * outside the database: each recorded entry (in table, unit in unit_col, at the recorded
- * seq) must still exist with the recorded hash. Sets r->broken on the first problem. */
-enum result audit_check_record(struct ctx *c, const char *kind, const char *table, const char *unit_col,
-			       struct audit_report *r);
 
 #endif

@@ -360,3 +360,101 @@ enum result chain_seal(struct ctx *c, bool *sealed_now)
 	int64_t written;
 	return chain_checkpoint(c, &written);
 }
+
+/* The record outside the database: every entry it names of this kind is still there,
+ * unchanged. */
+static enum result check_record(struct ctx *c, const struct chain_tables *t, struct chain_break *b)
+{
+	struct chain_record rec;
+	int rc = chain_record_read(c, &rec);
+	if (rc)
+		return rc;
+	if (!rec.ok) {
+		b->broken = true;
+		str_copy(b->reason, sizeof(b->reason), rec.problem);
+		return RC_OK;
+	}
+	char *sql = arena_printf(c->arena, "SELECT hash FROM %s WHERE %s = ? AND seq = ?", t->entries, t->unit_col);
+	for (int i = 0; i < rec.n; i++) {
+		const struct chain_mark *m = &rec.marks[i];
+		if (strcmp(m->kind, t->kind))
+			continue;
+		struct db_stmt *st = db_query(c->db, sql, "ii", m->unit, m->seq);
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "链校验");
+		int found = db_step(st) == DB_ROW;
+		bool same = found && !strcmp(db_col_text(st, 0), m->hash);
+		db_finalize(st);
+		if (!same) {
+			b->broken = true;
+			b->unit = m->unit;
+			b->seq = m->seq;
+			str_copy(b->reason, sizeof(b->reason),
+				 found ? "与链外记录不符（已记录的链头之前的记录被改写）"
+				       : "链外记录中的记录已不在数据库中（链或链尾被删除，或数据库被回退）");
+			return RC_OK;
+		}
+	}
+	return RC_OK;
+}
+
+static void broke(struct chain_break *b, int64_t unit, int64_t seq, const char *reason)
+{
+	b->broken = true;
+	b->unit = unit;
+	b->seq = seq;
+	str_copy(b->reason, sizeof(b->reason), reason);
+}
+
+enum result chain_check_heads(struct ctx *c, const struct chain_tables *t, struct chain_break *b)
+{
+	memset(b, 0, sizeof(*b));
+	bool sealed = chain_sealed(c);
+	/* each head: the entry at its seq (hash), its MAC, and the chain's last seq (-1: none) */
+	char *sql = arena_printf(c->arena,
+		"SELECT h.%s, h.seq, h.hash, COALESCE((SELECT l.hash FROM %s l WHERE l.%s = h.%s AND l.seq = h.seq), ''), "
+		"h.mac, COALESCE((SELECT max(l.seq) FROM %s l WHERE l.%s = h.%s), -1) FROM %s h ORDER BY h.%s",
+		t->unit_col, t->entries, t->unit_col, t->unit_col, t->entries, t->unit_col, t->unit_col, t->heads,
+		t->unit_col);
+	struct db_stmt *st = db_query(c->db, sql, "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "链校验");
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t unit = db_col_int(st, 0), seq = db_col_int(st, 1), last = db_col_int(st, 5);
+		if (seq == 0 && last < 0)
+			continue; /* a head before the first entry */
+		if (strcmp(db_col_text(st, 2), db_col_text(st, 3)) || last != seq) {
+			broke(b, unit, seq, "链尾与记录不符（末尾记录被删除或改动）");
+			break;
+		}
+		if (sealed && !chain_head_mac_ok(c, t->kind, unit, seq, db_col_text(st, 2),
+						 db_col_null(st, 4) ? NULL : db_col_text(st, 4))) {
+			char why[160];
+			snprintf(why, sizeof(why), "链头签名不符（%s链被改写后重算了哈希，或链尾被截断）", t->what);
+			broke(b, unit, seq, why);
+			break;
+		}
+	}
+	db_finalize(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return ctx_db_fail(c, rc, "链校验");
+	if (b->broken)
+		return RC_OK;
+	/* every unit with entries has a head */
+	sql = arena_printf(c->arena, "SELECT l.%s, max(l.seq) FROM %s l WHERE NOT EXISTS "
+				     "(SELECT 1 FROM %s h WHERE h.%s = l.%s) GROUP BY l.%s ORDER BY l.%s",
+			   t->unit_col, t->entries, t->heads, t->unit_col, t->unit_col, t->unit_col, t->unit_col);
+	st = db_query(c->db, sql, "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "链校验");
+	if (db_step(st) == DB_ROW) {
+		char why[160];
+		snprintf(why, sizeof(why), "有%s记录却没有链头（链头被删除）", t->what);
+		broke(b, db_col_int(st, 0), db_col_int(st, 1), why);
+	}
+	db_finalize(st);
+	if (b->broken)
+		return RC_OK;
+	return check_record(c, t, b);
+}

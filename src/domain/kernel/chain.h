@@ -62,6 +62,25 @@ enum result chain_checkpoint(struct ctx *c, int64_t *written);
  * resealing over a record is what an insider would do. */
 enum result chain_seal(struct ctx *c, bool *sealed_now);
 
+/* Where the chains of one kind live, for chain_check_heads: the kind ("audit",
+ * "ledger"), the entries' and heads' tables, their unit column, and what the chain
+ * is called in a reason ("审计", "台账"). Fixed names, never input. */
+struct chain_tables {
+	const char *kind, *entries, *heads, *unit_col, *what;
+};
+
+/* The first broken link chain_check_heads found. */
+struct chain_break {
+	bool broken;
+	int64_t unit, seq;
+	char reason[160];
+};
+
+/* After a kind's entries were checked link by link: each head ends its chain and (once
+ * sealed) carries its MAC, every unit with entries has a head, and the record outside
+ * the database agrees with the entries it names. RC_OK with out->broken telling. */
+enum result chain_check_heads(struct ctx *c, const struct chain_tables *t, struct chain_break *out);
+
 /* True when the chains have been sealed (chain_seal ran). */
 bool chain_sealed(struct ctx *c);
 

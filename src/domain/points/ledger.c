@@ -587,60 +587,15 @@ enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 		return ctx_db_fail(c, rc, "台账校验");
 	if (r->broken)
 		return RC_OK;
-	/* the heads must end each chain and carry their MAC, which nobody without the key
-	 * file can compute */
-	bool sealed = chain_sealed(c);
-	st = db_query(c->db, "SELECT h.village_id, h.seq, h.hash, COALESCE((SELECT l.hash FROM ledger l "
-			     "WHERE l.village_id = h.village_id AND l.seq = h.seq), ''), h.mac, "
-			     "COALESCE((SELECT max(l.seq) FROM ledger l WHERE l.village_id = h.village_id), 0) "
-			     "FROM ledger_heads h ORDER BY h.village_id", "");
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "台账校验");
-	while (db_step(st) == DB_ROW) {
-		int64_t v = db_col_int(st, 0), seq = db_col_int(st, 1);
-		const char *why = NULL;
-		if (seq == 0 && db_col_int(st, 5) == 0)
-			continue;
-		if (strcmp(db_col_text(st, 2), db_col_text(st, 3)) || db_col_int(st, 5) != seq)
-			why = "链尾与记录不符（末尾记录被删除或改动）";
-		else if (sealed && !chain_head_mac_ok(c, "ledger", v, seq, db_col_text(st, 2),
-						      db_col_null(st, 4) ? NULL : db_col_text(st, 4)))
-			why = "链头签名不符（台账被改写后重算了哈希，或链尾被截断）";
-		if (why) {
-			r->broken = true;
-			r->village_id = v;
-			r->seq = seq;
-			str_copy(r->reason, sizeof(r->reason), why);
-			break;
-		}
-	}
-	db_finalize(st);
-	if (r->broken)
-		return RC_OK;
-	/* every village with entries has a head */
-	st = db_query(c->db, "SELECT l.village_id, max(l.seq) FROM ledger l WHERE NOT EXISTS "
-			     "(SELECT 1 FROM ledger_heads h WHERE h.village_id = l.village_id) "
-			     "GROUP BY l.village_id ORDER BY l.village_id", "");
-	if (st && db_step(st) == DB_ROW) {
+	static const struct chain_tables tables = {"ledger", "ledger", "ledger_heads", "village_id", "台账"};
+	struct chain_break b;
+	if ((rc = chain_check_heads(c, &tables, &b)))
+		return rc;
+	if (b.broken) {
 		r->broken = true;
-		r->village_id = db_col_int(st, 0);
-		r->seq = db_col_int(st, 1);
-		str_copy(r->reason, sizeof(r->reason), "有台账记录却没有链头（链头被删除）");
-	}
-	db_finalize(st);
-	if (r->broken)
-		return RC_OK;
-	/* the record of heads outside the database */
-	struct audit_report ar;
-	memset(&ar, 0, sizeof(ar));
-	int arc = audit_check_record(c, "ledger", "ledger", "village_id", &ar);
-	if (arc)
-		return arc;
-	if (ar.broken) {
-		r->broken = true;
-		r->village_id = ar.unit_id;
-		r->seq = ar.seq;
-		str_copy(r->reason, sizeof(r->reason), ar.reason);
+		r->village_id = b.unit;
+		r->seq = b.seq;
+		str_copy(r->reason, sizeof(r->reason), b.reason);
 		return RC_OK;
 	}
 	/* every household's balances equal the sums of its entries */
