@@ -190,6 +190,26 @@ const char *req_code_for(enum result code)
 	return "internal";
 }
 
+void req_reply_image(struct req *r, const char *mime, const void *data, size_t len)
+{
+	req_reply_bytes(r, 200, mime, NULL, data, len);
+	u_map_put(r->resp->map_header, "X-Content-Type-Options", "nosniff");
+	u_map_put(r->resp->map_header, "Content-Disposition", "inline");
+}
+
+int req_path_photo(struct req *r, int max, int64_t *id, int *n)
+{
+	int rc = req_path_id(r, "id", id);
+	if (rc)
+		return rc;
+	const char *ns = u_map_get(r->u->map_url, "n");
+	int64_t v;
+	if (!ns || num_parse_i64(ns, 1, max, &v))
+		return ctx_fail(&r->ctx, RC_NOT_FOUND, "照片不存在");
+	*n = (int)v;
+	return RC_OK;
+}
+
 void req_security_headers(struct _u_response *resp)
 {
 	u_map_put(resp->map_header, "X-Content-Type-Options", "nosniff");

@@ -72,6 +72,10 @@ void req_reply_page(struct req *r, json_t *items, int64_t total, int limit, int 
 /* Sends bytes with a content type and optional download file name. */
 void req_reply_bytes(struct req *r, int status, const char *type, const char *filename,
 		     const void *data, size_t len);
+/* Sends an image stored by the server (type from its magic bytes) inline, never sniffed. */
+void req_reply_image(struct req *r, const char *mime, const void *data, size_t len);
+/* The path's ":id" and photo number ":n" (1..max); a number out of range is 404. */
+int req_path_photo(struct req *r, int max, int64_t *id, int *n);
 /* Sends an XLSX export as a download (Chinese file name with an ASCII fallback), or
  * passes on rc when the export failed; frees f->data either way. */
 struct export_file;

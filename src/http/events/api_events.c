@@ -270,22 +270,17 @@ int api_event_get(struct req *r)
 
 int api_event_photo(struct req *r)
 {
-	int64_t id, n;
-	int rc = req_path_id(r, "id", &id);
-	if (rc)
-		return rc;
-	const char *ns = u_map_get(r->u->map_url, "n");
-	if (!ns || num_parse_i64(ns, 1, EVENT_PHOTOS_MAX, &n))
-		return ctx_fail(&r->ctx, RC_NOT_FOUND, "照片不存在");
+	int64_t id;
+	int n;
 	char mime[16];
 	const void *data;
 	size_t len;
-	if ((rc = events_photo(&r->ctx, id, (int)n, mime, &data, &len)))
-		return rc;
-	req_reply_bytes(r, 200, mime, NULL, data, len);
-	u_map_put(r->resp->map_header, "X-Content-Type-Options", "nosniff");
-	u_map_put(r->resp->map_header, "Content-Disposition", "inline");
-	return RC_OK;
+	int rc = req_path_photo(r, EVENT_PHOTOS_MAX, &id, &n);
+	if (!rc)
+		rc = events_photo(&r->ctx, id, n, mime, &data, &len);
+	if (!rc)
+		req_reply_image(r, mime, data, len);
+	return rc;
 }
 
 int api_event_action(struct req *r)

@@ -385,9 +385,7 @@ int api_goods_photo(struct req *r)
 	size_t len;
 	if ((rc = goods_photo(&r->ctx, id, mime, &data, &len)))
 		return rc;
-	req_reply_bytes(r, 200, mime, NULL, data, len);
-	u_map_put(r->resp->map_header, "X-Content-Type-Options", "nosniff");
-	u_map_put(r->resp->map_header, "Content-Disposition", "inline");
+	req_reply_image(r, mime, data, len);
 	u_map_put(r->resp->map_header, "Cache-Control", "private, max-age=3600");
 	return RC_OK;
 }
