@@ -208,6 +208,10 @@ void db_args_add(struct db_args *a, const struct db_args *src)
 
 struct db_stmt *db_query_args(struct db *db, const char *sql, const struct db_args *a)
 {
+	if (!sql) { /* a query that could not be put together (out of memory) */
+		snprintf(db->err, sizeof(db->err), "no query");
+		return NULL;
+	}
 	if (a->failed) {
 		snprintf(db->err, sizeof(db->err), "too many parameters for: %.200s", sql);
 		return NULL;

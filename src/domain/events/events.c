@@ -8,43 +8,6 @@
 
 /* ---- bound arguments ---- */
 
-void ev_arg_int(struct ev_args *a, int64_t v)
-{
-	if (a->n >= EV_ARGS_MAX) {
-		a->failed = true;
-		return;
-	}
-	a->kind[a->n] = 'i';
-	a->i[a->n++] = v;
-}
-
-void ev_arg_text(struct ev_args *a, const char *s)
-{
-	if (a->n >= EV_ARGS_MAX) {
-		a->failed = true;
-		return;
-	}
-	a->kind[a->n] = s ? 't' : 'n';
-	a->t[a->n++] = s;
-}
-
-struct db_stmt *ev_query(struct ctx *c, const char *sql, const struct ev_args *a)
-{
-	if (a->failed || !sql)
-		return NULL;
-	struct db_stmt *st = db_prepare(c->db, sql);
-	for (int k = 0; st && k < a->n; k++) {
-		int rc = a->kind[k] == 'i' ? db_bind_int(st, k + 1, a->i[k])
-		       : a->kind[k] == 't' ? db_bind_text(st, k + 1, a->t[k])
-					   : db_bind_null(st, k + 1);
-		if (rc != DB_OK) {
-			db_finalize(st);
-			st = NULL;
-		}
-	}
-	return st;
-}
-
 /* ---- scope ---- */
 
 void ev_cut_to_village(const char *path, char out[160])
@@ -105,19 +68,19 @@ static bool can_dept(const struct ctx *c, const char *dept_path)
 	return dept_path && dept_path[0] && access_can(c, P_EVENT_HANDLE, dept_path);
 }
 
-const char *ev_visible_sql(struct ctx *c, struct ev_args *a)
+const char *ev_visible_sql(struct ctx *c, struct db_args *a)
 {
 	if (c->system)
 		return "1=1";
 	struct buf b;
 	buf_init(&b, 16384);
 	buf_adds(&b, "(e.reporter_id = ?");
-	ev_arg_int(a, ev_actor_id(c));
+	db_args_int(a, ev_actor_id(c));
 	char (*scopes)[160] = arena_alloc(c->arena, sizeof(*scopes) * EV_SCOPES_MAX);
 	int n = scopes ? ev_scopes(c, EV_READ_PERMS, scopes, EV_SCOPES_MAX) : 0;
 	for (int i = 0; i < n; i++) {
 		buf_adds(&b, " OR v.path LIKE ?");
-		ev_arg_text(a, arena_printf(c->arena, "%s%%", scopes[i]));
+		db_args_text(a, arena_printf(c->arena, "%s%%", scopes[i]));
 	}
 	const char *hp[CTX_MAX_GRANTS];
 	int nh = access_scopes(c, P_EVENT_HANDLE, hp, CTX_MAX_GRANTS);
@@ -125,8 +88,8 @@ const char *ev_visible_sql(struct ctx *c, struct ev_args *a)
 		const char *like = arena_printf(c->arena, "%s%%", hp[i]);
 		buf_adds(&b, " OR d.path LIKE ? OR EXISTS (SELECT 1 FROM event_steps s JOIN org_units sd ON "
 			     "sd.id = s.department_id WHERE s.event_id = e.id AND sd.path LIKE ?)");
-		ev_arg_text(a, like);
-		ev_arg_text(a, like);
+		db_args_text(a, like);
+		db_args_text(a, like);
 	}
 	buf_addc(&b, ')');
 	const char *out = b.failed ? NULL : arena_strdup(c->arena, b.ptr);
@@ -134,6 +97,38 @@ const char *ev_visible_sql(struct ctx *c, struct ev_args *a)
 	if (!out)
 		a->failed = true;
 	return out ? out : "1=0";
+}
+
+int ev_filter(struct ctx *c, int64_t unit_id, int64_t department_id, int64_t category_id, int64_t channel_id,
+	      bool check_unit, struct buf *w, struct db_args *a)
+{
+	if (unit_id) {
+		struct org_unit u;
+		int rc = org_get(c, unit_id, &u);
+		if (rc == RC_NOT_FOUND) {
+			ctx_clear(c);
+			return ctx_field(c, "unit_id", "单位不存在");
+		}
+		if (rc)
+			return rc;
+		if (check_unit && !c->system && !ev_can_village(c, EV_READ_PERMS, u.path) && !access_touches(c, u.path))
+			return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+		buf_adds(w, " AND v.path LIKE ?");
+		db_args_text(a, arena_printf(c->arena, "%s%%", u.path));
+	}
+	if (department_id) {
+		buf_adds(w, " AND e.department_id = ?");
+		db_args_int(a, department_id);
+	}
+	if (category_id) {
+		buf_adds(w, " AND e.category_id = ?");
+		db_args_int(a, category_id);
+	}
+	if (channel_id) {
+		buf_adds(w, " AND e.channel_id = ?");
+		db_args_int(a, channel_id);
+	}
+	return RC_OK;
 }
 
 /* ---- names ---- */
@@ -365,11 +360,11 @@ static void present(struct ctx *c, struct event *e)
  * outside every grant. Unsealed and masked only when present is set. */
 static int load(struct ctx *c, int64_t id, struct event *e, bool show)
 {
-	struct ev_args a = {0};
-	ev_arg_int(&a, id);
+	struct db_args a = {0};
+	db_args_int(&a, id);
 	const char *vis = ev_visible_sql(c, &a);
 	char *sql = arena_printf(c->arena, "SELECT " EV_COLS EV_FROM "WHERE e.id = ? AND %s", vis);
-	struct db_stmt *st = ev_query(c, sql, &a);
+	struct db_stmt *st = db_query_args(c->db, sql, &a);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取民情事件");
 	int rc = db_step(st);
@@ -452,37 +447,15 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 	*out = NULL;
 	*n = 0;
 	*total = 0;
-	struct ev_args a = {0};
+	struct db_args a = {0};
 	struct buf w;
 	buf_init(&w, 32768);
 	buf_adds(&w, "WHERE ");
 	buf_adds(&w, ev_visible_sql(c, &a));
-	if (q->unit_id) {
-		struct org_unit u;
-		int rc = org_get(c, q->unit_id, &u);
-		if (rc == RC_NOT_FOUND) {
-			ctx_clear(c);
-			buf_release(&w);
-			return ctx_field(c, "unit_id", "单位不存在");
-		}
-		if (rc) {
-			buf_release(&w);
-			return rc;
-		}
-		buf_adds(&w, " AND v.path LIKE ?");
-		ev_arg_text(&a, arena_printf(c->arena, "%s%%", u.path));
-	}
-	if (q->department_id) {
-		buf_adds(&w, " AND e.department_id = ?");
-		ev_arg_int(&a, q->department_id);
-	}
-	if (q->category_id) {
-		buf_adds(&w, " AND e.category_id = ?");
-		ev_arg_int(&a, q->category_id);
-	}
-	if (q->channel_id) {
-		buf_adds(&w, " AND e.channel_id = ?");
-		ev_arg_int(&a, q->channel_id);
+	int frc = ev_filter(c, q->unit_id, q->department_id, q->category_id, q->channel_id, false, &w, &a);
+	if (frc) {
+		buf_release(&w);
+		return frc;
 	}
 	if (q->state && q->state[0]) {
 		if (!strcmp(q->state, "open")) {
@@ -498,7 +471,7 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 				return ctx_field(c, "state", "状态应为 pending、accepted、rejected、dispatched、handling、returned、finished、visited、open 或 closed");
 			}
 			buf_adds(&w, " AND e.state = ?");
-			ev_arg_text(&a, q->state);
+			db_args_text(&a, q->state);
 		}
 	}
 	if (q->outcome && q->outcome[0]) {
@@ -507,7 +480,7 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 			return ctx_field(c, "outcome", "办结结果应为 resolved、explained、unresolvable、duplicate 或 not_responsible");
 		}
 		buf_adds(&w, " AND e.outcome = ? AND e.state IN ('finished', 'visited')");
-		ev_arg_text(&a, q->outcome);
+		db_args_text(&a, q->outcome);
 	}
 	if (q->rating && q->rating[0]) {
 		if (!in_list(q->rating, ratings, ARRAY_SIZE(ratings))) {
@@ -515,30 +488,30 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 			return ctx_field(c, "rating", "评价应为 satisfied、basic 或 unsatisfied");
 		}
 		buf_adds(&w, " AND e.rating = ? AND e.state = 'visited'");
-		ev_arg_text(&a, q->rating);
+		db_args_text(&a, q->rating);
 	}
 	if (q->overdue) {
 		buf_adds(&w, " AND e.state NOT IN ('rejected', 'finished', 'visited') AND e.due_at < ?");
-		ev_arg_int(&a, c->now);
+		db_args_int(&a, c->now);
 	}
 	if (q->mine) {
 		buf_adds(&w, " AND e.reporter_id = ?");
-		ev_arg_int(&a, ev_actor_id(c));
+		db_args_int(&a, ev_actor_id(c));
 	}
 	if (q->from) {
 		buf_adds(&w, " AND e.created_at >= ?");
-		ev_arg_int(&a, q->from);
+		db_args_int(&a, q->from);
 	}
 	if (q->to) {
 		buf_adds(&w, " AND e.created_at < ?");
-		ev_arg_int(&a, q->to);
+		db_args_int(&a, q->to);
 	}
 	if (w.failed) {
 		buf_release(&w);
 		return ctx_fail(c, RC_INTERNAL, "查询过长");
 	}
 	char *count_sql = arena_printf(c->arena, "SELECT count(*) " EV_FROM "%s", w.ptr);
-	struct db_stmt *st = ev_query(c, count_sql, &a);
+	struct db_stmt *st = db_query_args(c->db, count_sql, &a);
 	int rc = st ? db_step(st) : DB_ERROR;
 	if (rc == DB_ROW)
 		*total = db_col_int(st, 0);
@@ -547,12 +520,12 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 		buf_release(&w);
 		return ctx_db_fail(c, rc, "统计民情事件");
 	}
-	ev_arg_int(&a, q->limit);
-	ev_arg_int(&a, q->offset);
+	db_args_int(&a, q->limit);
+	db_args_int(&a, q->offset);
 	char *sql = arena_printf(c->arena, "SELECT " EV_COLS EV_FROM "%s ORDER BY e.created_at DESC, e.id DESC LIMIT ? OFFSET ?",
 				 w.ptr);
 	buf_release(&w);
-	st = ev_query(c, sql, &a);
+	st = db_query_args(c->db, sql, &a);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取民情事件");
 	int cap = 0;
@@ -808,42 +781,42 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 		return rc;
 	int64_t accept_due = c->now + (int64_t)cat.accept_hours * 3600;
 	int64_t warn = c->now + (int64_t)cat.accept_hours * 3600 * 4 / 5;
-	struct ev_args a = {0};
-	ev_arg_int(&a, v.id);
-	ev_arg_int(&a, cat.id);
-	ev_arg_int(&a, channel_id);
-	ev_arg_text(&a, in->description);
+	struct db_args a = {0};
+	db_args_int(&a, v.id);
+	db_args_int(&a, cat.id);
+	db_args_int(&a, channel_id);
+	db_args_text(&a, in->description);
 	if (in->has_location) {
-		ev_arg_int(&a, in->lat_e6);
-		ev_arg_int(&a, in->lng_e6);
+		db_args_int(&a, in->lat_e6);
+		db_args_int(&a, in->lng_e6);
 	} else {
-		ev_arg_text(&a, NULL);
-		ev_arg_text(&a, NULL);
+		db_args_text(&a, NULL);
+		db_args_text(&a, NULL);
 	}
 	if (in->household_id)
-		ev_arg_int(&a, in->household_id);
+		db_args_int(&a, in->household_id);
 	else
-		ev_arg_text(&a, NULL);
-	ev_arg_text(&a, in->address ? in->address : "");
+		db_args_text(&a, NULL);
+	db_args_text(&a, in->address ? in->address : "");
 	if (reporter)
-		ev_arg_int(&a, reporter);
+		db_args_int(&a, reporter);
 	else
-		ev_arg_text(&a, NULL);
-	ev_arg_text(&a, sname);
-	ev_arg_text(&a, sphone);
-	ev_arg_text(&a, phash[0] ? phash : NULL);
-	ev_arg_int(&a, in->anonymous);
+		db_args_text(&a, NULL);
+	db_args_text(&a, sname);
+	db_args_text(&a, sphone);
+	db_args_text(&a, phash[0] ? phash : NULL);
+	db_args_int(&a, in->anonymous);
 	if (c->actor && !public)
-		ev_arg_int(&a, c->actor->user_id);
+		db_args_int(&a, c->actor->user_id);
 	else
-		ev_arg_text(&a, NULL);
-	ev_arg_text(&a, follow_hash);
-	ev_arg_int(&a, accept_due);
-	ev_arg_int(&a, accept_due);
-	ev_arg_int(&a, warn);
-	ev_arg_int(&a, c->now);
-	ev_arg_int(&a, c->now);
-	struct db_stmt *st = ev_query(c,
+		db_args_text(&a, NULL);
+	db_args_text(&a, follow_hash);
+	db_args_int(&a, accept_due);
+	db_args_int(&a, accept_due);
+	db_args_int(&a, warn);
+	db_args_int(&a, c->now);
+	db_args_int(&a, c->now);
+	struct db_stmt *st = db_query_args(c->db,
 		"INSERT INTO events (village_id, category_id, channel_id, description, lat_e6, lng_e6, household_id, "
 		"address, reporter_id, reporter_name, reporter_phone, phone_hash, anonymous, created_by, follow_hash, "
 		"state, accept_due, due_at, warn_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -880,13 +853,13 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 
 /* Moves the state with a guard on the old one: RC_CONFLICT when someone else moved it
  * first. The SET clause is bound with args before the guard's id and state. */
-static int update_guarded(struct ctx *c, const struct event *e, const char *set, struct ev_args *a)
+static int update_guarded(struct ctx *c, const struct event *e, const char *set, struct db_args *a)
 {
-	ev_arg_int(a, c->now);
-	ev_arg_int(a, e->id);
-	ev_arg_text(a, e->state);
+	db_args_int(a, c->now);
+	db_args_int(a, e->id);
+	db_args_text(a, e->state);
 	char *sql = arena_printf(c->arena, "UPDATE events SET %s, updated_at = ? WHERE id = ? AND state = ? RETURNING id", set);
-	struct db_stmt *st = ev_query(c, sql, a);
+	struct db_stmt *st = db_query_args(c->db, sql, a);
 	int rc = st ? db_step(st) : DB_ERROR;
 	db_finalize(st);
 	if (rc == DB_DONE)
@@ -896,7 +869,7 @@ static int update_guarded(struct ctx *c, const struct event *e, const char *set,
 
 static int do_move(struct ctx *c, struct event *e, const struct event_move *m, unsigned bit)
 {
-	struct ev_args a = {0};
+	struct db_args a = {0};
 	const char *note = m->note ? m->note : "";
 	int rc;
 	int64_t dept = e->department_id;
@@ -908,8 +881,8 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 		if ((rc = finish_days_of(c, e->category_id, &days)) || (rc = calendar_deadline(c, c->now, days, &due)))
 			return rc;
 		to = "accepted";
-		ev_arg_int(&a, c->now);
-		ev_arg_int(&a, due);
+		db_args_int(&a, c->now);
+		db_args_int(&a, due);
 		if ((rc = update_guarded(c, e, "state = 'accepted', accepted_at = ?, finish_due = ?", &a)))
 			return rc;
 		if ((rc = set_window(c, e->id, c->now, due)))
@@ -939,7 +912,7 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 			return rc;
 		to = "dispatched";
 		dept = d.id;
-		ev_arg_int(&a, d.id);
+		db_args_int(&a, d.id);
 		if ((rc = update_guarded(c, e, "state = 'dispatched', department_id = ?, village_handled = 0", &a)))
 			return rc;
 		break;
@@ -981,13 +954,13 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 			dupl = other.id;
 		}
 		to = "finished";
-		ev_arg_int(&a, c->now);
-		ev_arg_text(&a, m->outcome);
-		ev_arg_text(&a, note);
+		db_args_int(&a, c->now);
+		db_args_text(&a, m->outcome);
+		db_args_text(&a, note);
 		if (dupl)
-			ev_arg_int(&a, dupl);
+			db_args_int(&a, dupl);
 		else
-			ev_arg_text(&a, NULL);
+			db_args_text(&a, NULL);
 		if ((rc = update_guarded(c, e, "state = 'finished', finished_at = ?, outcome = ?, outcome_note = ?, "
 					       "duplicate_of = ?", &a)))
 			return rc;
@@ -1002,7 +975,7 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 			    (rc = calendar_deadline(c, c->now, days, &due)))
 				return rc;
 			to = "handling";
-			ev_arg_int(&a, due);
+			db_args_int(&a, due);
 			if ((rc = update_guarded(c, e, "state = 'handling', reopened = 1, finish_due = ?, finished_at = NULL, "
 						       "outcome = NULL, outcome_note = '', duplicate_of = NULL, rating = NULL",
 						 &a)))
@@ -1011,8 +984,8 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 				return rc;
 		} else {
 			to = "visited";
-			ev_arg_text(&a, m->rating);
-			ev_arg_int(&a, c->now);
+			db_args_text(&a, m->rating);
+			db_args_int(&a, c->now);
 			if ((rc = update_guarded(c, e, "state = 'visited', rating = ?, visited_at = ?", &a)))
 				return rc;
 		}

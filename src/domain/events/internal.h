@@ -12,18 +12,6 @@
 #define EV_READ_PERMS (P_EVENT_REPORT | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE | \
 		       P_EVENT_READ | P_EVENT_CALL)
 
-/* Bound parameters collected while a query is put together. */
-#define EV_ARGS_MAX 96
-struct ev_args {
-	int n;
-	bool failed;
-	char kind[EV_ARGS_MAX];
-	int64_t i[EV_ARGS_MAX];
-	const char *t[EV_ARGS_MAX];
-};
-void ev_arg_int(struct ev_args *a, int64_t v);
-void ev_arg_text(struct ev_args *a, const char *s);
-struct db_stmt *ev_query(struct ctx *c, const char *sql, const struct ev_args *a);
 
 /* The village-level prefix of a grant path (county/town/village at most), in out. */
 void ev_cut_to_village(const char *path, char out[160]);
@@ -35,7 +23,13 @@ bool ev_can_village(const struct ctx *c, unsigned perms, const char *village_pat
 int64_t ev_path_root(const char *path);
 /* The filter "the actor may see e" as SQL (for events e joined with village v and
  * department d), with its arguments appended; "1=1" for the system. */
-const char *ev_visible_sql(struct ctx *c, struct ev_args *a);
+const char *ev_visible_sql(struct ctx *c, struct db_args *a);
+
+/* Appends the filters events_list and the statistics share to a WHERE being built: the
+ * unit (its subtree; with check_unit, a unit the actor cannot read is 404), department,
+ * category and channel (0: any). */
+int ev_filter(struct ctx *c, int64_t unit_id, int64_t department_id, int64_t category_id, int64_t channel_id,
+	      bool check_unit, struct buf *w, struct db_args *a);
 
 /* events_create, and the public form's intake (public: no account, channel
  * public_form, follow_hash stored with the event). */

@@ -52,7 +52,7 @@ static int64_t bucket(int series, int64_t t)
 }
 
 /* By week or month: every event of the filter read once, counted in C. */
-static int time_series(struct ctx *c, int series, const char *where, const struct ev_args *a,
+static int time_series(struct ctx *c, int series, const char *where, const struct db_args *a,
 		       struct event_stats_row **rows, int *n, struct event_stats_row *total)
 {
 	char *sql = arena_printf(c->arena,
@@ -63,7 +63,7 @@ static int time_series(struct ctx *c, int series, const char *where, const struc
 		"CASE WHEN e.state = 'visited' AND e.rating IN ('satisfied', 'basic') THEN 1 ELSE 0 END, "
 		"CASE WHEN " OPEN " AND e.due_at < ? THEN 1 ELSE 0 END, COALESCE(e.finished_at, 0) - e.created_at "
 		ST_FROM "%s ORDER BY e.created_at", where);
-	struct db_stmt *st = ev_query(c, sql, a);
+	struct db_stmt *st = db_query_args(c->db, sql, a);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
 	int cap = 0, dcap = 0, nd = 0, rc;
@@ -161,50 +161,24 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 	}
 	if (q->from && q->to && q->to <= q->from)
 		return ctx_field(c, "to", "结束时间应晚于开始时间");
-	struct ev_args a = {0};
-	ev_arg_int(&a, c->now);   /* overdue now */
+	struct db_args a = {0};
+	db_args_int(&a, c->now);   /* overdue now */
 	struct buf w;
 	buf_init(&w, 32768);
 	buf_adds(&w, "WHERE ");
 	buf_adds(&w, ev_visible_sql(c, &a));
-	if (q->unit_id) {
-		struct org_unit u;
-		int rc = org_get(c, q->unit_id, &u);
-		if (rc == RC_NOT_FOUND) {
-			ctx_clear(c);
-			buf_release(&w);
-			return ctx_field(c, "unit_id", "单位不存在");
-		}
-		if (rc) {
-			buf_release(&w);
-			return rc;
-		}
-		if (!c->system && !ev_can_village(c, EV_READ_PERMS, u.path) && !access_touches(c, u.path)) {
-			buf_release(&w);
-			return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
-		}
-		buf_adds(&w, " AND v.path LIKE ?");
-		ev_arg_text(&a, arena_printf(c->arena, "%s%%", u.path));
-	}
-	if (q->department_id) {
-		buf_adds(&w, " AND e.department_id = ?");
-		ev_arg_int(&a, q->department_id);
-	}
-	if (q->category_id) {
-		buf_adds(&w, " AND e.category_id = ?");
-		ev_arg_int(&a, q->category_id);
-	}
-	if (q->channel_id) {
-		buf_adds(&w, " AND e.channel_id = ?");
-		ev_arg_int(&a, q->channel_id);
+	int frc = ev_filter(c, q->unit_id, q->department_id, q->category_id, q->channel_id, true, &w, &a);
+	if (frc) {
+		buf_release(&w);
+		return frc;
 	}
 	if (q->from) {
 		buf_adds(&w, " AND e.created_at >= ?");
-		ev_arg_int(&a, q->from);
+		db_args_int(&a, q->from);
 	}
 	if (q->to) {
 		buf_adds(&w, " AND e.created_at < ?");
-		ev_arg_int(&a, q->to);
+		db_args_int(&a, q->to);
 	}
 	if (w.failed) {
 		buf_release(&w);
@@ -232,7 +206,7 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 	char *dsql = arena_printf(c->arena, "SELECT %s, e.finished_at - e.created_at " ST_FROM "%s AND " CLOSED "%s%s",
 				  key, w.ptr, g ? " ORDER BY " : "", g ? key : "");
 	buf_release(&w);
-	struct db_stmt *st = ev_query(c, sql, &a);
+	struct db_stmt *st = db_query_args(c->db, sql, &a);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
 	int cap = 0, rc;
@@ -271,12 +245,12 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 	*rows = list;
 	/* medians: one pass over the durations, ordered by group (the first argument, the
 	 * clock, is not used by this query: bound as a harmless extra comparison) */
-	struct ev_args da = a;
+	struct db_args da = a;
 	memmove(&da.kind[0], &da.kind[1], (size_t)(da.n - 1));
 	memmove(&da.i[0], &da.i[1], sizeof(da.i[0]) * (size_t)(da.n - 1));
 	memmove(&da.t[0], &da.t[1], sizeof(da.t[0]) * (size_t)(da.n - 1));
 	da.n--;
-	st = ev_query(c, dsql, &da);
+	st = db_query_args(c->db, dsql, &da);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计办结用时");
 	int64_t *all = arena_alloc(c->arena, sizeof(int64_t) * (size_t)(total->closed + 1));
