@@ -233,7 +233,12 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   const gd = apage.getByRole('dialog', { name: /授予角色/ });
   await gd.getByRole('combobox', { name: '角色' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
   await pickOption(apage, '网格员');
-  await apage.locator('.el-select-dropdown:visible').waitFor({ state: 'detached' });
+  // the choice is made when the select shows it; a dropdown a slow page left open is
+  // closed by a click on the dialog's title, as a person would
+  await gd.locator('.el-select__selected-item', { hasText: '网格员' }).first().waitFor();
+  const dropdown = apage.locator('.el-select-dropdown:visible');
+  if (await dropdown.count()) await gd.locator('.el-dialog__title').click();
+  await dropdown.waitFor({ state: 'detached' });
   await gd.locator('.el-cascader').click();
   const node = (name) => apage.locator('.el-cascader-node:visible', { hasText: name }).first();
   await node(county.name).locator('.el-cascader-node__label').click();
