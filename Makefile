@@ -2,7 +2,7 @@
 # what is missing and runs every test, `make bench` runs the benchmarks.
 
 CC      ?= cc
-PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib
+PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0
 SAN     ?=
 BUILD   ?= build$(if $(SAN),-san,)
 CFLAGS  ?= -O2 -g
