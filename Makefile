@@ -2,7 +2,7 @@
 # what is missing and runs every test, `make bench` runs the benchmarks.
 
 CC      ?= cc
-PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib
+PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0
 SAN     ?=
 BUILD   ?= build$(if $(SAN),-san,)
 CFLAGS  ?= -O2 -g
@@ -122,4 +122,19 @@ bench: $(BUILD)/cunzhi
 	bash bench/run.sh $(BUILD)/cunzhi
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
+
+# The fuzzers of the parsers that take outside input (fuzz/), built by clang with
+# libFuzzer, ASan and UBSan, each run for FUZZ_SECONDS on a copy of its seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+.PHONY: fuzz
+build-fuzz/fuzz_form: fuzz/fuzz_form.c src/util/form.c src/util/form.h src/util/arena.c src/util/utf8.c src/util/buf.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_form.c src/util/form.c src/util/arena.c src/util/utf8.c src/util/buf.c
+
+fuzz: build-fuzz/fuzz_form
+	rm -rf build-fuzz/corpus-form && mkdir -p build-fuzz/corpus-form && cp fuzz/corpus/form/* build-fuzz/corpus-form/
+	build-fuzz/fuzz_form -max_total_time=$(FUZZ_SECONDS) -max_len=70000 -timeout=10 -rss_limit_mb=1024 \
+		build-fuzz/corpus-form fuzz/corpus/form

@@ -7,8 +7,8 @@ packages=(
   build-essential pkg-config
   libmicrohttpd-dev libulfius-dev libjansson-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql
-  libsodium-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev
-  libcmocka-dev
+  libsodium-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev libxml2-dev
+  libcmocka-dev clang
   zbar-tools wrk
   chromium fonts-noto-cjk
 )

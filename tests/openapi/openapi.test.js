@@ -118,13 +118,21 @@ test('security, bodies and path parameters agree with the route flags', async ()
   }
 });
 
-test('errors use the envelope {"error":{"code","message","fields"}}', async () => {
+test('errors use the envelope {"error":{"code","message","fields"}} (Open311: its standard list)', async () => {
   const doc = await SwaggerParser.dereference(specPath);
   for (const o of specOps(doc)) {
     for (const [status, resp] of Object.entries(o.op.responses)) {
       if (!/^[45]/.test(status)) continue;
       const schema = resp.content?.['application/json']?.schema;
       assert.ok(schema, `${key(o)} ${status}: no JSON body`);
+      if (o.path.startsWith('/open311/')) {
+        // GeoReport v2: a list of {code, description}, in XML as well
+        assert.equal(schema.type, 'array', `${key(o)} ${status}: not the Open311 error list`);
+        for (const f of ['code', 'description'])
+          assert.ok(schema.items?.required?.includes(f), `${key(o)} ${status}: ${f} not required`);
+        assert.ok(resp.content['text/xml'], `${key(o)} ${status}: no XML error`);
+        continue;
+      }
       const err = schema.properties?.error;
       assert.ok(err, `${key(o)} ${status}: not the error envelope`);
       for (const f of ['code', 'message', 'fields'])

@@ -693,17 +693,20 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 	}
 	bool staff = !public && ev_can_village(c, P_EVENT_REPORT, v.path);
 	bool call = !public && ev_can_village(c, P_EVENT_CALL, v.path);
-	const char *channel = public ? "public_form" : in->channel && in->channel[0] ? in->channel : NULL;
+	bool open311 = public && in->open311_key_id;
+	const char *channel = open311 ? "open311" : public ? "public_form" : in->channel && in->channel[0] ? in->channel : NULL;
 	if (!channel)
 		channel = call ? "hotline" : ev_can_village(c, P_EVENT_INTAKE, v.path) ? "cadre" : staff ? "grid" : "app";
 	bool public_form = !strcmp(channel, "public_form");
-	if (!c->system && !public_form && !villager && !staff) {
+	if (!c->system && !public && !villager && !staff) {
 		if (ev_can_village(c, EV_READ_PERMS, v.path))
 			return ctx_fail(c, RC_FORBIDDEN, "无权为%s登记民情事件", v.name);
 		return ctx_field(c, "village_id", "只能反映本村的事");
 	}
 	if (public_form && !public && !c->system)
 		return ctx_field(c, "channel", "民情码渠道只用于扫码表单");
+	if (!strcmp(channel, "open311") && !open311 && !c->system)
+		return ctx_field(c, "channel", "Open311 渠道只用于 Open311 接口");
 	if (!strcmp(channel, "hotline") && !call && !c->system)
 		return ctx_fail(c, RC_FORBIDDEN, "只有热线话务员可以登记来电");
 	int64_t channel_id = 0;
@@ -816,11 +819,15 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 	db_args_int(&a, warn);
 	db_args_int(&a, c->now);
 	db_args_int(&a, c->now);
+	if (open311)
+		db_args_int(&a, in->open311_key_id);
+	else
+		db_args_text(&a, NULL);
 	struct db_stmt *st = db_query_args(c->db,
 		"INSERT INTO events (village_id, category_id, channel_id, description, lat_e6, lng_e6, household_id, "
 		"address, reporter_id, reporter_name, reporter_phone, phone_hash, anonymous, created_by, follow_hash, "
-		"state, accept_due, due_at, warn_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?, 'pending', ?, ?, ?, ?, ?) RETURNING id", &a);
+		"state, accept_due, due_at, warn_at, created_at, updated_at, open311_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING id", &a);
 	int dbrc = st ? db_step(st) : DB_ERROR;
 	if (dbrc == DB_ROW)
 		*id = db_col_int(st, 0);

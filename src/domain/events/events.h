@@ -108,6 +108,7 @@ struct event_input {
 	const char *address;
 	const char *reporter_name, *reporter_phone;  /* hotline, cadre on behalf, public form */
 	bool anonymous;
+	int64_t open311_key_id;          /* set by the Open311 intake only (open311.h): the key that filed it */
 };
 
 /* An event reported by the actor: a villager in their own village, or P_EVENT_REPORT

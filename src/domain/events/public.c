@@ -157,6 +157,7 @@ int events_public_create(struct ctx *c, const struct event_public_input *in, int
 		return rc;
 	struct event_input ev = in->ev;
 	ev.nphotos = 0;
+	ev.open311_key_id = 0;
 	make_code(code);
 	char h[CRYPTO_HASH_HEX];
 	follow_hash(c, code, h);

@@ -1,6 +1,7 @@
 /* Events 民情 over HTTP: intake (the app, staff, the public 民情码 form), the moves of an
  * event, 督办, statistics, and the county's settings (categories, channels,
- * departments, the holiday calendar). Calls the kernel and the domain's events feature.
+ * departments, the holiday calendar), and Open311 GeoReport v2 over events with its
+ * API keys. Calls the kernel and the domain's events feature.
  * Its route table (routes.c beside this file) is joined in src/http/routes.c. */
 #ifndef HTTP_EVENTS_EVENTS_H
 #define HTTP_EVENTS_EVENTS_H
@@ -30,5 +31,16 @@ int api_holiday_put(struct req *r);
 int api_public_event_form(struct req *r);
 int api_public_event_create(struct req *r);
 int api_public_event_get(struct req *r);
+/* Open311 GeoReport v2 (api_open311.c) and its API keys */
+int api_open311_discovery(struct req *r);
+int api_open311_services(struct req *r);
+int api_open311_service(struct req *r);
+int api_open311_requests(struct req *r);
+int api_open311_request(struct req *r);
+int api_open311_media(struct req *r);
+int api_open311_token(struct req *r);
+int api_open311_keys(struct req *r);
+int api_open311_key_create(struct req *r);
+int api_open311_key_revoke(struct req *r);
 
 #endif

@@ -1,4 +1,5 @@
-/* The route table of events 民情 (handlers in api_events.c). */
+/* The route table of events 民情 (handlers in api_events.c) and of Open311 GeoReport v2
+ * over them (api_open311.c). */
 #include "http/events/events.h"
 
 const struct route events_routes[] = {
@@ -22,5 +23,20 @@ const struct route events_routes[] = {
 	{"GET", "/api/v1/public/villages/:id/events", api_public_event_form, RF_PUBLIC},
 	{"POST", "/api/v1/public/villages/:id/events", api_public_event_create, RF_PUBLIC | RF_JSON},
 	{"GET", "/api/v1/public/villages/:id/events/:code", api_public_event_get, RF_PUBLIC},
+	{"GET", "/api/v1/open311-keys", api_open311_keys, 0},
+	{"POST", "/api/v1/open311-keys", api_open311_key_create, RF_JSON},
+	{"DELETE", "/api/v1/open311-keys/:id", api_open311_key_revoke, 0},
+	{"GET", "/open311/v2/discovery.json", api_open311_discovery, RF_PUBLIC},
+	{"GET", "/open311/v2/discovery.xml", api_open311_discovery, RF_PUBLIC},
+	{"GET", "/open311/v2/services.json", api_open311_services, RF_PUBLIC},
+	{"GET", "/open311/v2/services.xml", api_open311_services, RF_PUBLIC},
+	{"GET", "/open311/v2/services/:service_code", api_open311_service, RF_PUBLIC},
+	{"GET", "/open311/v2/requests.json", api_open311_requests, RF_PUBLIC},
+	{"GET", "/open311/v2/requests.xml", api_open311_requests, RF_PUBLIC},
+	{"POST", "/open311/v2/requests.json", api_open311_requests, RF_PUBLIC},
+	{"POST", "/open311/v2/requests.xml", api_open311_requests, RF_PUBLIC},
+	{"GET", "/open311/v2/requests/:service_request_id", api_open311_request, RF_PUBLIC},
+	{"GET", "/open311/v2/requests/:service_request_id/media/:n", api_open311_media, RF_PUBLIC},
+	{"GET", "/open311/v2/tokens/:token", api_open311_token, RF_PUBLIC},
 };
 const size_t events_routes_n = ARRAY_SIZE(events_routes);
