@@ -297,7 +297,7 @@ enum result account_issue_activation(struct ctx *c, int64_t resident_id, char co
 	if ((rc = org_get(c, h.village_id, &v)))
 		return rc;
 	if (!access_can(c, P_ACCESS_ISSUE, v.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权为该村民发放激活码");
+		return ctx_fail(c, access_refusal(c, v.path), "无权为该村民发放激活码");
 	if (!r.phone[0] || r.phone[0] != '1')
 		return ctx_field(c, "phone", "该村民没有登记手机号，请先补充手机号");
 
@@ -471,7 +471,7 @@ static int grant_change(struct ctx *c, int64_t user_id, const char *role, int64_
 	if (ctx_check_fields(c))
 		return RC_INVALID;
 	if (!access_can(c, P_USER_ADMIN, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权在该单位授予或撤销角色");
+		return ctx_fail(c, access_refusal(c, u.path), "无权在该单位授予或撤销角色");
 	struct user_info ui;
 	int rc = account_user_get(c, user_id, &ui);
 	if (rc)
