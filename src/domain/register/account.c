@@ -17,7 +17,11 @@ static int64_t locked_for(struct ctx *c, const char *key)
 	return until > c->now ? until - c->now : 0;
 }
 
-static void record_failure(struct ctx *c, const char *key, int limit)
+/* Counts a failure of key. From the limit on, key waits: a fixed window for a client
+ * address (hard lock), and for a phone a delay that doubles with each further failure,
+ * from ACCOUNT_DELAY_MIN to ACCOUNT_DELAY_MAX seconds, so a stranger guessing cannot
+ * keep the owner out for longer than one delay, and guesses stay slow. */
+static void record_failure(struct ctx *c, const char *key, int limit, bool growing)
 {
 	/* one statement per key so concurrent failures count correctly on both engines */
 	db_run(c->db,
@@ -26,8 +30,21 @@ static void record_failure(struct ctx *c, const char *key, int limit)
 	       "failures = CASE WHEN login_failures.window_start < ? THEN 1 ELSE login_failures.failures + 1 END, "
 	       "window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END",
 	       "tiiii", key, c->now, c->now - ACCOUNT_FAIL_WINDOW, c->now - ACCOUNT_FAIL_WINDOW, c->now);
-	db_run(c->db, "UPDATE login_failures SET locked_until = ? WHERE key = ? AND failures >= ?", "iti",
-	       c->now + ACCOUNT_FAIL_WINDOW, key, (int64_t)limit);
+	if (!growing) {
+		db_run(c->db, "UPDATE login_failures SET locked_until = ? WHERE key = ? AND failures >= ?", "iti",
+		       c->now + ACCOUNT_FAIL_WINDOW, key, (int64_t)limit);
+		return;
+	}
+	int64_t failures = 0;
+	if (db_get_int(c->db, &failures, "SELECT failures FROM login_failures WHERE key = ?", "t", key) != DB_OK ||
+	    failures < limit)
+		return;
+	int64_t delay = ACCOUNT_DELAY_MIN;
+	for (int64_t i = limit; i < failures && delay < ACCOUNT_DELAY_MAX; i++)
+		delay *= 2;
+	if (delay > ACCOUNT_DELAY_MAX)
+		delay = ACCOUNT_DELAY_MAX;
+	db_run(c->db, "UPDATE login_failures SET locked_until = ? WHERE key = ?", "it", c->now + delay, key);
 }
 
 static void clear_failures(struct ctx *c, const char *key)
@@ -64,9 +81,9 @@ static int attempt_start(struct ctx *c, const char *phone, bool by_addr, struct 
 /* Counts a failed attempt against its keys. */
 static void attempt_failed(struct ctx *c, const struct attempt *a)
 {
-	record_failure(c, a->phone_key, ACCOUNT_FAIL_PHONE);
+	record_failure(c, a->phone_key, ACCOUNT_FAIL_PHONE, true);
 	if (a->addr_key)
-		record_failure(c, a->addr_key, ACCOUNT_FAIL_ADDR);
+		record_failure(c, a->addr_key, ACCOUNT_FAIL_ADDR, false);
 }
 
 /* ---- sessions ---- */
