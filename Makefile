@@ -36,7 +36,7 @@ NODE_TEST_API = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(API_JOB
 PORT     ?= 8080
 DATA     ?= data
 
-.PHONY: all run check layers test unit openapi api api-pg bench deps clean ui ui-test
+.PHONY: all run check layers test unit openapi api api-pg bench deps clean ui ui-test fuzz
 all: $(BUILD)/cunzhi ui
 
 $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
@@ -117,9 +117,29 @@ check:
 	$(MAKE) all
 	$(MAKE) test
 	$(MAKE) SAN=1 unit api
+	$(MAKE) fuzz
+
+# Fuzzers (fuzz/fuzz_*.c): libFuzzer targets built by clang with ASan and UBSan over the
+# parsers of util/ they name; each runs FUZZ_SECONDS from its seed corpus in fuzz/corpus/.
+# A longer run: docs/fuzzing.md.
+FUZZ_SECONDS ?= 20
+FUZZ_CC      ?= clang
+FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_LIB_SRC := src/util/table.c src/util/geo.c src/util/buf.c src/util/utf8.c src/util/num.c src/util/log.c src/util/arena.c src/util/timeutil.c
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+                -Isrc $(shell pkg-config --cflags jansson libzip expat zlib 2>/dev/null)
+FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib 2>/dev/null) -lm -lpthread
+build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(HDR)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); n=$${n#fuzz_}; \
+	  mkdir -p build-fuzz/corpus/$$n; echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 build-fuzz/corpus/$$n fuzz/corpus/$$n 2>&1 | tail -n 2; done
 
 bench: $(BUILD)/cunzhi
 	bash bench/run.sh $(BUILD)/cunzhi
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
