@@ -37,7 +37,7 @@ const COLS = ['anon', 'cadT2', 'townT2', 'cadV2', 'vil2', 'gwg', 'villager', 'ha
 /* eslint-disable key-spacing */
 // columns:                                            anon cadT2 townT2 cadV2 vil2 gwg villager handler operator assessor grid_worker inspector clerk town_official cadre county_admin
 const EXPECT = {
-  'GET /api/v1/stats/points':                          'U x x x x x x x x x x x x x x x',
+  'GET /api/v1/stats/points':                          'U N N N F F F N F a a a F a a a',
   'GET /api/v1/stats/register':                        'U N N N F F F N F a a a F a a a',
   'GET /api/v1/events':                                'U a a a a a a a a a a a a a a a',
   'POST /api/v1/events':                               'U x x x x x x x x x x F x F x F',
@@ -117,7 +117,7 @@ const EXPECT = {
   'GET /api/v1/public/rankings/:id/poster':            'N N N N N N N N N N N N N N N N',
   'GET /api/v1/public/rankings/:id/export.xlsx':       'N N N N N N N N N N N N N N N N',
   'GET /api/v1/households/:id/ledger/export.xlsx':     'U N N N N N a N N a a a N a a a',
-  'GET /api/v1/villages/:id/ledger/export.xlsx':       'U x x x x x x x x x x x x x x x',
+  'GET /api/v1/villages/:id/ledger/export.xlsx':       'U N N N F F F N F a a a F a a a',
   'POST /api/v1/session':                              'U U U U U x x x x x x x x x x x',
   'GET /api/v1/session':                               'U a a a a a a a a a a a a a a a',
   'DELETE /api/v1/session':                            'U a a a a a a a a a a a a a a a',
@@ -352,7 +352,8 @@ const QUERY = {
   'GET /api/v1/notices': () => `unit_id=${O.village}`,
   'GET /api/v1/events': () => `village_id=${O.village}`,
   'GET /api/v1/event-stats': () => `unit_id=${O.village}`,
-  'GET /api/v1/stats/points': () => `unit_id=${O.village}`,
+  'GET /api/v1/stats/points': () => `unit_id=${O.village}&period=2026-11`,
+  'GET /api/v1/villages/:id/ledger/export.xlsx': () => 'from=2026-01-01&to=2026-12-31',
   'GET /api/v1/stats/register': () => `unit_id=${O.village}`,
   'GET /api/v1/imports/households/template': () => '',
   'GET /api/v1/shops': () => `unit_id=${O.village}`,
