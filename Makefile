@@ -36,7 +36,7 @@ NODE_TEST_API = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(API_JOB
 PORT     ?= 8080
 DATA     ?= data
 
-.PHONY: all run check layers test unit openapi api api-pg bench deps clean ui ui-test
+.PHONY: all run check layers test unit openapi api api-pg bench deps clean ui ui-test fuzz
 all: $(BUILD)/cunzhi ui
 
 $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
@@ -117,24 +117,32 @@ check:
 	$(MAKE) all
 	$(MAKE) test
 	$(MAKE) SAN=1 unit api
+	$(MAKE) fuzz
+
+# Fuzzers (fuzz/fuzz_*.c): libFuzzer targets built by clang with ASan and UBSan over the
+# parsers of util/ they name; each runs FUZZ_SECONDS from its seed corpus in fuzz/corpus/.
+# A longer run: docs/fuzzing.md.
+FUZZ_SECONDS ?= 20
+FUZZ_CC      ?= clang
+FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_LIB_SRC := src/util/table.c src/util/geo.c src/util/form.c src/util/buf.c src/util/utf8.c src/util/num.c src/util/log.c src/util/arena.c src/util/timeutil.c
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+                -Isrc $(shell pkg-config --cflags jansson libzip expat zlib 2>/dev/null)
+FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib 2>/dev/null) -lm -lpthread
+build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(HDR)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
+# A finding fails the run (its log is printed whole); a clean run prints its last lines.
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); n=$${n#fuzz_}; \
+	  mkdir -p build-fuzz/corpus/$$n; echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
+	  if $$f -max_total_time=$(FUZZ_SECONDS) -max_len=70000 -timeout=10 -rss_limit_mb=1024 -print_final_stats=0 \
+	       -artifact_prefix=build-fuzz/ build-fuzz/corpus/$$n fuzz/corpus/$$n > build-fuzz/$$n.log 2>&1; \
+	  then tail -n 2 build-fuzz/$$n.log; else cat build-fuzz/$$n.log; exit 1; fi; done
 
 bench: $(BUILD)/cunzhi
 	bash bench/run.sh $(BUILD)/cunzhi
 
 clean:
 	rm -rf build build-san build-fuzz
-
-# The fuzzers of the parsers that take outside input (fuzz/), built by clang with
-# libFuzzer, ASan and UBSan, each run for FUZZ_SECONDS on a copy of its seed corpus.
-FUZZ_SECONDS ?= 60
-FUZZ_CC      ?= clang
-FUZZ_FLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-.PHONY: fuzz
-build-fuzz/fuzz_form: fuzz/fuzz_form.c src/util/form.c src/util/form.h src/util/arena.c src/util/utf8.c src/util/buf.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_form.c src/util/form.c src/util/arena.c src/util/utf8.c src/util/buf.c
-
-fuzz: build-fuzz/fuzz_form
-	rm -rf build-fuzz/corpus-form && mkdir -p build-fuzz/corpus-form && cp fuzz/corpus/form/* build-fuzz/corpus-form/
-	build-fuzz/fuzz_form -max_total_time=$(FUZZ_SECONDS) -max_len=70000 -timeout=10 -rss_limit_mb=1024 \
-		build-fuzz/corpus-form fuzz/corpus/form

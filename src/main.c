@@ -1,6 +1,7 @@
 /* cunzhi: the command table. `cunzhi help` lists the commands; `cunzhi CMD --help`
  * describes one. Exit codes: 0 success, 1 failure, 2 usage error, 3 verification
  * found a problem. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <sqlite3.h>
@@ -36,6 +37,8 @@ struct opts {
 	const char *village;
 	const char *phone, *name, *password, *role, *unit;
 	int threads;
+	const char *trusted[SERVER_TRUSTED_MAX];
+	int ntrusted;
 	bool test_clock;
 	int64_t clock_offset;
 	char db_buf[1024];
@@ -262,7 +265,10 @@ static int cmd_serve(struct opts *o, int argc, char **argv)
 		.threads = o->threads,
 		.test_clock = o->test_clock,
 		.clock_offset = o->clock_offset,
+		.ntrusted = o->ntrusted,
 	};
+	for (int i = 0; i < o->ntrusted; i++)
+		cfg.trusted[i] = o->trusted[i];
 	return server_run(&cfg);
 }
 
@@ -507,7 +513,7 @@ static int cmd_heads(struct opts *o, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"serve", cmd_serve, "serve [--listen ADDR:PORT] [--data DIR] [--db URL] [--ui DIR] [--threads N]",
+	{"serve", cmd_serve, "serve [--listen ADDR:PORT] [--data DIR] [--db URL] [--ui DIR] [--threads N] [--trusted-proxy ADDR]…",
 	 "Start the HTTP server (creates the data directory, key file and schema if missing)."},
 	{"init", cmd_init, "init [--data DIR] [--db URL]",
 	 "Create the data directory and key file, and apply database migrations."},
@@ -566,6 +572,7 @@ int main(int argc, char **argv)
 		{"name", required_argument, 0, 'n'},   {"password", required_argument, 0, 'w'},
 		{"role", required_argument, 0, 'r'},   {"unit", required_argument, 0, 'U'},
 		{"test-clock", no_argument, 0, 'T'},   {"clock-offset", required_argument, 0, 'C'},
+		{"trusted-proxy", required_argument, 0, 'P'},
 		{"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
 	};
 	int ch;
@@ -585,6 +592,17 @@ int main(int argc, char **argv)
 		case 'r': o.role = optarg; break;
 		case 'U': o.unit = optarg; break;
 		case 'T': o.test_clock = true; break;
+		case 'P': {
+			unsigned char a[16];
+			if (o.ntrusted >= SERVER_TRUSTED_MAX ||
+			    (inet_pton(AF_INET, optarg, a) != 1 && inet_pton(AF_INET6, optarg, a) != 1)) {
+				fprintf(stderr, "cunzhi: --trusted-proxy is an IPv4 or IPv6 address (at most %d)\n",
+					SERVER_TRUSTED_MAX);
+				return EXIT_USAGE;
+			}
+			o.trusted[o.ntrusted++] = optarg;
+			break;
+		}
 		case 't':
 			if (num_parse_i64(optarg, 1, 256, &v)) {
 				fprintf(stderr, "cunzhi: --threads is 1 to 256\n");

@@ -215,9 +215,7 @@ void req_security_headers(struct _u_response *resp)
 	u_map_put(resp->map_header, "X-Content-Type-Options", "nosniff");
 	u_map_put(resp->map_header, "X-Frame-Options", "DENY");
 	u_map_put(resp->map_header, "Referrer-Policy", "same-origin");
-	u_map_put(resp->map_header, "Content-Security-Policy",
-		  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-		  "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+	u_map_put(resp->map_header, "Content-Security-Policy", REQ_CSP);
 }
 
 json_t *json_time(int64_t t)

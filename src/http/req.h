@@ -15,6 +15,10 @@
 #define REQ_JSON_MAX (1 << 20)        /* JSON bodies */
 #define REQ_UPLOAD_MAX (16 << 20)     /* file uploads (imports) */
 #define REQ_PAGE_MAX 200
+/* the Content-Security-Policy of every reply */
+#define REQ_CSP                                                                              \
+	"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "   \
+	"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 #define REQ_PAGE_DEFAULT 50
 
 enum jtype { J_STRING, J_INT, J_BOOL, J_NUMBER, J_OBJECT };

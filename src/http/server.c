@@ -1,8 +1,10 @@
 /* Server setup, the request trampoline shared by every route, and shutdown. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,16 +46,101 @@ static int64_t server_now(void)
 	return time_now() + atomic_load(&clock_offset);
 }
 
+/* An address's text for the throttles: IPv4 as is, IPv6 grouped by its /64 (one
+ * household's or phone's network hands out many addresses inside it). Returns false
+ * when text is not an address. */
+static bool client_key(int family, const void *addr, char *out, size_t n)
+{
+	if (family == AF_INET6) {
+		const unsigned char *b = addr;
+		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		if (!memcmp(b, mapped, 12))
+			return inet_ntop(AF_INET, b + 12, out, (socklen_t)n) != NULL;
+		unsigned char net[16] = {0};
+		memcpy(net, b, 8);
+		if (!inet_ntop(AF_INET6, net, out, (socklen_t)n))
+			return false;
+		size_t l = strlen(out);
+		if (l + 4 >= n)
+			return false;
+		memcpy(out + l, "/64", 4);
+		return true;
+	}
+	return inet_ntop(AF_INET, addr, out, (socklen_t)n) != NULL;
+}
+
+static bool parse_addr(const char *text, size_t len, int *family, unsigned char out[16])
+{
+	char t[INET6_ADDRSTRLEN + 1];
+	if (len == 0 || len >= sizeof(t))
+		return false;
+	memcpy(t, text, len);
+	t[len] = 0;
+	if (inet_pton(AF_INET, t, out) == 1) {
+		*family = AF_INET;
+		return true;
+	}
+	if (inet_pton(AF_INET6, t, out) == 1) {
+		*family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+static bool is_trusted(int family, const unsigned char *addr)
+{
+	for (int i = 0; i < cfg->ntrusted; i++) {
+		unsigned char t[16];
+		int tf;
+		if (parse_addr(cfg->trusted[i], strlen(cfg->trusted[i]), &tf, t) && tf == family &&
+		    !memcmp(t, addr, family == AF_INET ? 4 : 16))
+			return true;
+	}
+	return false;
+}
+
+/* The client's address: the socket's peer, or, when the peer is a trusted proxy, the
+ * right-most address of X-Forwarded-For that is not itself a trusted proxy. */
 static void remote_text(const struct _u_request *u, char *out, size_t n)
 {
 	out[0] = 0;
 	const struct sockaddr *sa = u->client_address;
 	if (!sa)
 		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+	int family = sa->sa_family;
+	unsigned char peer[16];
+	if (family == AF_INET)
+		memcpy(peer, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	else if (family == AF_INET6)
+		memcpy(peer, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	else
+		return;
+	if (family == AF_INET6 && !memcmp(peer, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) {
+		memmove(peer, peer + 12, 4);
+		family = AF_INET;
+	}
+	const char *xff = is_trusted(family, peer) ? u_map_get_case(u->map_header, "X-Forwarded-For") : NULL;
+	for (const char *end = xff ? xff + strlen(xff) : NULL; end && end > xff;) {
+		const char *start = end;
+		while (start > xff && start[-1] != ',')
+			start--;
+		const char *a = start, *b = end;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		unsigned char addr[16];
+		int f;
+		if (!parse_addr(a, (size_t)(b - a), &f, addr))
+			break; /* a hop we cannot read: trust nothing further left */
+		memcpy(peer, addr, 16);
+		family = f;
+		if (!is_trusted(f, addr))
+			break;
+		end = start > xff ? start - 1 : xff;
+	}
+	if (!client_key(family, peer, out, n))
+		out[0] = 0;
 }
 
 static const char *session_token(const struct _u_request *u)
@@ -257,6 +344,179 @@ int api_test_clock(struct req *r)
 	return RC_OK;
 }
 
+/* ---- body limits while the body streams ----
+ *
+ * ulfius reads a request's whole body into memory (up to its one instance-wide
+ * max_post_body_size) before the route's callback runs, and its libmicrohttpd request
+ * handler is not public. So the server starts libmicrohttpd for ulfius: the definition
+ * of MHD_start_daemon below takes precedence over libmicrohttpd's for the ulfius library
+ * (an executable's symbols come first in the dynamic linker's search) and puts gate() in
+ * front of ulfius's handler. gate() gives each request its limit from the route table
+ * once the headers are in: REQ_UPLOAD_MAX on upload routes with a valid session,
+ * REQ_JSON_MAX everywhere else, unknown paths included. A declared length over the
+ * limit, or a chunked body that grows past it, is counted and dropped as it arrives,
+ * then answered 413 (a client still sending when the connection closed would see a
+ * reset, not the answer); a declared length over GATE_DRAIN_MAX is answered at once.
+ * Nothing over the limit is ever buffered. */
+
+#define GATE_DRAIN_MAX (64u << 20)
+
+struct gate {
+	void *inner;      /* ulfius's per-request state */
+	size_t limit;     /* 0 until the headers are in */
+	size_t seen;
+	bool over;
+};
+
+static MHD_AccessHandlerCallback inner_handler;
+static void *inner_cls;
+
+static bool path_matches(const char *pattern, const char *url)
+{
+	while (*pattern && *url) {
+		if (*pattern != '/' || *url != '/')
+			return false;
+		pattern++, url++;
+		const char *pe = strchr(pattern, '/'), *ue = strchr(url, '/');
+		size_t pl = pe ? (size_t)(pe - pattern) : strlen(pattern);
+		size_t ul = ue ? (size_t)(ue - url) : strlen(url);
+		if (!(pattern[0] == ':' && ul > 0) && (pl != ul || strncmp(pattern, url, pl)))
+			return false;
+		pattern += pl, url += ul;
+	}
+	while (*url == '/')
+		url++;
+	return !*pattern && !*url;
+}
+
+static const struct route *route_find(const char *method, const char *url)
+{
+	for (const struct route_table *t = route_tables; t->routes; t++)
+		for (size_t i = 0; i < *t->n; i++)
+			if (!strcmp(t->routes[i].method, method) && path_matches(t->routes[i].path, url))
+				return &t->routes[i];
+	return NULL;
+}
+
+/* True when the request carries the token of a live session. */
+static bool has_session(struct MHD_Connection *con)
+{
+	const char *tok = NULL;
+	const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization");
+	if (auth && !strncasecmp(auth, "Bearer ", 7))
+		tok = auth + 7;
+	if (!tok)
+		tok = MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE);
+	if (!tok || !tok[0])
+		return false;
+	struct ctx c = {.keys = cfg->keys, .data_dir = cfg->data_dir, .now = server_now()};
+	c.db = thread_db();
+	c.arena = arena_new(1u << 20);
+	struct actor a;
+	bool ok = c.db && c.arena && account_authenticate(&c, tok, &a) == RC_OK;
+	if (c.db && db_in_tx(c.db))
+		db_rollback(c.db);
+	arena_free(c.arena);
+	return ok;
+}
+
+static size_t body_limit(struct MHD_Connection *con, const char *method, const char *url)
+{
+	const struct route *rt = route_find(method, url);
+	if (rt && (rt->flags & RF_UPLOAD) && has_session(con))
+		return REQ_UPLOAD_MAX;
+	return REQ_JSON_MAX;
+}
+
+static enum MHD_Result refuse_too_large(struct MHD_Connection *con, size_t limit)
+{
+	char body[200];
+	int n = snprintf(body, sizeof(body),
+			 "{\"error\":{\"code\":\"too_large\",\"message\":\"请求体过大，最多 %zu KB\",\"fields\":{}}}",
+			 limit / 1024);
+	struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	char rid[CRYPTO_TOKEN_HEX];
+	crypto_random_token(rid);
+	MHD_add_response_header(resp, "Content-Type", "application/json");
+	MHD_add_response_header(resp, "Connection", "close");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Request-Id", rid);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Content-Security-Policy", REQ_CSP);
+	enum MHD_Result rc = MHD_queue_response(con, 413, resp);
+	MHD_destroy_response(resp);
+	log_access(rid, "", "(body too large)", 413, 0, "", 0);
+	return rc;
+}
+
+static enum MHD_Result gate(void *cls, struct MHD_Connection *con, const char *url, const char *method,
+			    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct gate *g = *con_cls;
+	if (!g)
+		return MHD_NO;
+	if (!g->limit) {
+		g->limit = body_limit(con, method, url);
+		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+		if (cl) {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(cl, &end, 10);
+			if (errno || end == cl || v > GATE_DRAIN_MAX)
+				return refuse_too_large(con, g->limit);
+			g->over = v > g->limit;
+		}
+		if (g->over)
+			return MHD_YES; /* read the body, then answer */
+	}
+	if (*upload_data_size) {
+		g->seen += *upload_data_size;
+		if (g->over || g->seen > g->limit) {
+			g->over = true;
+			*upload_data_size = 0; /* counted and dropped */
+			return MHD_YES;
+		}
+	} else if (g->over) {
+		return refuse_too_large(con, g->limit);
+	}
+	return inner_handler(inner_cls, con, url, method, version, upload_data, upload_data_size, &g->inner);
+}
+
+static void *gate_begin(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	(void)con;
+	struct gate *g = calloc(1, sizeof(*g));
+	if (g)
+		g->inner = ulfius_uri_logger(cls, uri);
+	return g;
+}
+
+static void gate_end(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct gate *g = *con_cls;
+	if (!g)
+		return;
+	mhd_request_completed(cls, con, &g->inner, toe);
+	free(g);
+	*con_cls = NULL;
+}
+
+struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
+				    void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...)
+{
+	va_list ap;
+	va_start(ap, dh_cls);
+	inner_handler = dh;
+	inner_cls = dh_cls;
+	struct MHD_Daemon *d = MHD_start_daemon_va(flags, port, apc, apc_cls, gate, NULL, ap);
+	va_end(ap);
+	return d;
+}
+
 static volatile sig_atomic_t stopping;
 
 static void *scheduler(void *arg)
@@ -316,13 +576,15 @@ int server_run(struct server_config *config)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct MHD_OptionItem ops[] = {
-		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)gate_end, NULL},
+		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)gate_begin, NULL},
 		{MHD_OPTION_SOCK_ADDR, 0, &addr},
 		{MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, 1000, NULL},
+		/* behind a trusted proxy every connection comes from the proxy: the proxy caps */
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->ntrusted ? 0 : SERVER_PER_CLIENT_CONNECTIONS, NULL},
 		{MHD_OPTION_END, 0, NULL},
 	};
 	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |

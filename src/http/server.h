@@ -6,6 +6,10 @@
 
 #include "util/crypto.h"
 
+/* Connections at once from one client address (without a trusted proxy). */
+#define SERVER_PER_CLIENT_CONNECTIONS 64
+#define SERVER_TRUSTED_MAX 8
+
 struct server_config {
 	const char *address;   /* listen address, "127.0.0.1" */
 	int port;
@@ -16,6 +20,9 @@ struct server_config {
 	int threads;
 	bool test_clock;       /* enables POST /api/v1/test/clock */
 	int64_t clock_offset;  /* seconds added to the real clock */
+	/* --trusted-proxy: peers whose X-Forwarded-For names the client */
+	const char *trusted[SERVER_TRUSTED_MAX];
+	int ntrusted;
 };
 
 /* Runs until SIGTERM or SIGINT; returns 0 after a clean shutdown. */

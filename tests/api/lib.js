@@ -86,9 +86,10 @@ process.on('exit', () => {
 });
 
 class Server {
-  constructor({ data, db }) {
+  constructor({ data, db, args = [] }) {
     this.data = data;
     this.db = db;
+    this.extraArgs = args;
     this.proc = null;
     this.log = '';
     this.tokens = new Map();
@@ -103,7 +104,7 @@ class Server {
     this.port = await freePort();
     this.log = '';
     const args = ['serve', '--data', this.data, ...dbArgs(this.db), '--listen', `127.0.0.1:${this.port}`,
-      '--test-clock', '--ui', path.join(this.data, 'ui')];
+      '--test-clock', '--ui', path.join(this.data, 'ui'), ...this.extraArgs];
     const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     live.add(proc);
@@ -215,11 +216,11 @@ class Server {
 }
 
 // Creates a fresh data directory (and database), loads the village-scale demo, and
-// starts the server. Options: demo (default true).
-async function startServer({ demo = true } = {}) {
+// starts the server. Options: demo (default true), args (more `serve` options).
+async function startServer({ demo = true, args = [] } = {}) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-api-'));
   const db = freshPgDb();
-  const s = new Server({ data, db });
+  const s = new Server({ data, db, args });
   if (demo) {
     const r = runCli(['demo', '--scale', 'village', '--data', data, ...dbArgs(db)]);
     if (r.code !== 0) throw new Error(`cunzhi demo failed (${r.code}): ${r.stdout}\n${r.stderr}`);

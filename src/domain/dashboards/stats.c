@@ -209,7 +209,7 @@ enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, str
 	if (org_in_village(&u))
 		return ctx_field(c, "unit_id", "统计按村、乡镇或区县汇总，请选择村、乡镇或区县");
 	if (!access_can(c, P_REGISTER_READ, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的统计", u.name);
+		return ctx_fail(c, access_refusal(c, u.path), "无权查看%s的统计", u.name);
 	out->unit_id = u.id;
 	out->unit_kind = arena_strdup(c->arena, u.kind);
 	out->unit_name = arena_strdup(c->arena, u.name);
@@ -308,7 +308,7 @@ enum result stats_register(struct ctx *c, int64_t unit_id, struct stats_register
 	if (!group && strcmp(u.kind, "village") && strcmp(u.kind, "town") && strcmp(u.kind, "county"))
 		return ctx_field(c, "unit_id", "入住率按区县、乡镇、村、村民小组或网格统计，请选择其中之一");
 	if (!access_can(c, P_REGISTER_READ, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的统计", u.name);
+		return ctx_fail(c, access_refusal(c, u.path), "无权查看%s的统计", u.name);
 	out->unit_id = u.id;
 	out->unit_kind = arena_strdup(c->arena, u.kind);
 	out->unit_name = arena_strdup(c->arena, u.name);

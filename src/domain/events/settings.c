@@ -178,7 +178,7 @@ int events_category_create(struct ctx *c, const struct event_category_input *in,
 	if (rc)
 		return rc;
 	if (!access_can(c, P_EVENT_ADMIN, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "只有区县管理员可以设置类别");
+		return ctx_fail(c, access_refusal(c, u.path), "只有区县管理员可以设置类别");
 	check_category(c, in, county, true);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
@@ -297,7 +297,7 @@ int events_department_create(struct ctx *c, int64_t parent_id, const char *code,
 	if (rc)
 		return rc;
 	if (!access_can(c, P_EVENT_ADMIN, p.path))
-		return ctx_fail(c, RC_FORBIDDEN, "只有区县管理员可以设置部门");
+		return ctx_fail(c, access_refusal(c, p.path), "只有区县管理员可以设置部门");
 	size_t len = code ? strlen(code) : 0;
 	bool ok = len >= 1 && len <= ORG_CODE_MAX;
 	for (size_t i = 0; ok && i < len; i++)

@@ -131,3 +131,8 @@ bool access_touches(const struct ctx *c, const char *unit_path)
 	}
 	return false;
 }
+
+enum result access_refusal(const struct ctx *c, const char *unit_path)
+{
+	return access_touches(c, unit_path) ? RC_FORBIDDEN : RC_NOT_FOUND;
+}

@@ -1,6 +1,16 @@
 /* Roles, permissions and scope. A role is granted on an org unit and covers its
  * subtree (a unit whose path starts with the grant's path). Every domain call checks
- * here; the UI only hides what the server would refuse anyway. */
+ * here; the UI only hides what the server would refuse anyway.
+ *
+ * The rule every endpoint keeps (tests/api/matrix.test.js holds one row per route):
+ *   - an object (or the unit a list query names) outside every grant of the caller —
+ *     no grant lies inside its unit and its unit inside no grant (access_touches) —
+ *     is answered RC_NOT_FOUND (404), exactly as an id that does not exist, so the
+ *     answer reveals nothing;
+ *   - an object the caller may see (some grant touches its unit, or it is their own
+ *     household's) but whose operation their roles do not allow is RC_FORBIDDEN (403);
+ *   - otherwise the operation runs, and may still fail on its content (400, 409 …).
+ * access_refusal() picks between the first two for a unit path. */
 #ifndef DOMAIN_ACCESS_H
 #define DOMAIN_ACCESS_H
 
@@ -65,6 +75,9 @@ int access_scopes(const struct ctx *c, enum perm p, const char **paths, int max)
  * actor has business there (a villager in their village, a cadre in the town). Used for
  * reading what is not personal: unit names, the rule catalog, settings. */
 bool access_touches(const struct ctx *c, const char *unit_path);
+/* The refusal for an operation on something under unit_path that access_can denied:
+ * RC_NOT_FOUND when no grant of the actor touches the unit, else RC_FORBIDDEN. */
+enum result access_refusal(const struct ctx *c, const char *unit_path);
 /* True when the actor holds any role that may change things (not only an inspector). */
 bool access_has_role(const struct ctx *c, const char *role);
 

@@ -11,7 +11,7 @@ enum result audit_list(struct ctx *c, const struct audit_query *q, struct audit_
 	if (rc)
 		return rc;
 	if (!access_can(c, P_AUDIT_READ, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位的审计日志");
+		return ctx_fail(c, access_refusal(c, u.path), "无权查看该单位的审计日志");
 	const char *where =
 		"FROM audit_log a JOIN org_units o ON o.id = a.unit_id LEFT JOIN users us ON us.id = a.actor_id "
 		"WHERE o.path LIKE ? AND (CAST(? AS TEXT) = '' OR a.object_type = ?) "

@@ -191,7 +191,7 @@ enum result org_rename(struct ctx *c, int64_t id, const char *name)
 	if (rc)
 		return rc;
 	if (!access_can(c, P_ORG_WRITE, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权修改该单位");
+		return ctx_fail(c, access_refusal(c, u.path), "无权修改该单位");
 	if (!strcmp(u.name, name))
 		return RC_OK;
 	if ((rc = ctx_begin(c)))
@@ -208,6 +208,14 @@ enum result org_rename(struct ctx *c, int64_t id, const char *name)
 	return ctx_end(c, rc);
 }
 
+enum result org_read(struct ctx *c, int64_t id, struct org_unit *out)
+{
+	int rc = org_get(c, id, out);
+	if (!rc && !access_touches(c, out->path))
+		rc = ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+	return rc;
+}
+
 enum result org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, int *n)
 {
 	struct org_unit parent = {.path = "/"};
@@ -217,7 +225,7 @@ enum result org_list(struct ctx *c, int64_t parent_id, struct org_unit **out, in
 			return rc;
 	}
 	if (!access_touches(c, parent.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位");
+		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
 	const char *sql =
 		"SELECT " UNIT_COLS ", " HOUSEHOLDS_OF("org_units") " FROM org_units "
 		/* departments 部门 are listed by the events module */

@@ -20,6 +20,9 @@ struct org_unit {
 
 /* Reads one unit; no access check (units are not secret: names appear on public pages). */
 enum result org_get(struct ctx *c, int64_t id, struct org_unit *out);
+/* org_get for a reader: RC_NOT_FOUND when the unit lies outside every grant of the
+ * caller (access_touches). */
+enum result org_read(struct ctx *c, int64_t id, struct org_unit *out);
 /* The same, quiet: RC_NOT_FOUND leaves ctx->err alone, for callers that probe and report
  * a missing unit their own way (usually as a field error). */
 enum result org_find(struct ctx *c, int64_t id, struct org_unit *out);

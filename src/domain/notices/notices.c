@@ -489,7 +489,7 @@ enum result notices_unread(struct ctx *c, int64_t id, int64_t measure_at, int li
 	if ((rc = measure_unit(c, &nt, measure_at, &m)))
 		return rc;
 	if (!access_can(c, P_REGISTER_READ, m.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的农户", m.name);
+		return ctx_fail(c, access_refusal(c, m.path), "无权查看%s的农户", m.name);
 	if ((rc = measure(c, nt.id, &m, NULL, stats)))
 		return rc;
 	char *like = arena_printf(c->arena, "%s%%", m.path);

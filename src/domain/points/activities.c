@@ -162,7 +162,7 @@ enum result activities_signups(struct ctx *c, int64_t id, struct activity_signup
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_READ, vpath))
-		return can_read(c, &a, vpath) ? ctx_fail(c, RC_FORBIDDEN, "无权查看报名名单")
+		return can_read(c, &a, vpath) ? ctx_fail(c, access_refusal(c, vpath), "无权查看报名名单")
 					      : ctx_fail(c, RC_NOT_FOUND, "活动不存在");
 	int cap = (int)a.signups + 16;
 	struct db_stmt *st = db_query(

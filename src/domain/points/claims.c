@@ -676,7 +676,7 @@ enum result claims_award(struct ctx *c, const struct award_input *in, struct awa
 	if ((rc = org_get(c, rule.unit_id, &v)))
 		return rc;
 	if (!access_can(c, P_POINTS_ADMIN, v.path))
-		return ctx_fail(c, RC_FORBIDDEN, "只有本村村两委可以加分或扣分");
+		return ctx_fail(c, access_refusal(c, v.path), "只有本村村两委可以加分或扣分");
 	if (strcmp(v.kind, "village"))
 		return ctx_field(c, "rule_id", "请选择本村积分细则中的事项（不是县乡模板）");
 

@@ -180,7 +180,7 @@ enum result export_village_ledger(struct ctx *c, int64_t village_id, const char 
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_READ, v.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权导出%s的积分台账", v.name);
+		return ctx_fail(c, access_refusal(c, v.path), "无权导出%s的积分台账", v.name);
 	int64_t n;
 	if ((rc = count_rows(c, "village_id", village_id, start, end, &n)))
 		return rc;

@@ -152,7 +152,7 @@ enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledg
 		if ((rc = org_get(c, q->village_id, &v)))
 			return rc;
 		if (!access_can(c, P_REGISTER_READ, v.path))
-			return ctx_fail(c, RC_FORBIDDEN, "无权查看该村的积分台账");
+			return ctx_fail(c, access_refusal(c, v.path), "无权查看该村的积分台账");
 	}
 	/* a plain equality on the household lets the (household_id, seq) index serve the page */
 	const char *where = q->household_id
@@ -226,7 +226,7 @@ static int load_reversal(struct ctx *c, int64_t entry_id, struct ledger_draft *d
 	if (!found)
 		return ctx_fail(c, RC_NOT_FOUND, "台账记录不存在");
 	if (!access_can(c, P_POINTS_ADMIN, path))
-		return ctx_fail(c, RC_FORBIDDEN, "只有本村村两委可以更正台账");
+		return ctx_fail(c, access_refusal(c, path), "只有本村村两委可以更正台账");
 	if (!strcmp(d->source, "correction") || !strcmp(d->source, "reset"))
 		return ctx_fail(c, RC_CONFLICT, "更正和清零记录不能再更正");
 	/* a sale is undone by a return at the counter, which also puts the stock back; a
@@ -390,7 +390,7 @@ enum result ledger_correction_list(struct ctx *c, int64_t village_id, const char
 	if (rc)
 		return rc;
 	if (!access_can(c, P_POINTS_ADMIN, v.path))
-		return ctx_fail(c, RC_FORBIDDEN, "只有本村村两委可以查看更正申请");
+		return ctx_fail(c, access_refusal(c, v.path), "只有本村村两委可以查看更正申请");
 	const char *s = status ? status : "";
 	struct db_stmt *st = db_query(c->db,
 		"SELECT q.id, q.entry_id, q.reason, q.requested_by, COALESCE(ru.name, ''), q.requested_at, q.status, "

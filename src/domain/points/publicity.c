@@ -66,7 +66,7 @@ enum result publicity_settings_set(struct ctx *c, const struct village_settings 
 	if (strcmp(v.kind, "village"))
 		return ctx_fail(c, RC_NOT_FOUND, "村不存在");
 	if (!access_can(c, P_POINTS_ADMIN, v.path))
-		return ctx_fail(c, RC_FORBIDDEN, "只有本村村两委可以修改积分设置");
+		return ctx_fail(c, access_refusal(c, v.path), "只有本村村两委可以修改积分设置");
 	struct village_settings old;
 	if ((rc = publicity_settings_get(c, in->village_id, &old)) || (rc = ctx_begin(c)))
 		return rc;

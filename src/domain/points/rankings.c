@@ -668,7 +668,7 @@ enum result rankings_publish(struct ctx *c, int64_t unit_id, const char *period,
 	if (rc)
 		return rc;
 	if (!access_can(c, P_POINTS_ADMIN, village.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权发布%s的排行榜：需要本村村两委的权限", village.name);
+		return ctx_fail(c, access_refusal(c, village.path), "无权发布%s的排行榜：需要本村村两委的权限", village.name);
 	if (p.end > c->now)
 		return ctx_fail(c, RC_CONFLICT, "%s尚未结束，期满后才能发布红黑榜", p.label);
 

@@ -17,7 +17,11 @@ static int64_t locked_for(struct ctx *c, const char *key)
 	return until > c->now ? until - c->now : 0;
 }
 
-static void record_failure(struct ctx *c, const char *key, int limit)
+/* Counts a failure of key. From the limit on, key waits: a fixed window for a client
+ * address (hard lock), and for a phone a delay that doubles with each further failure,
+ * from ACCOUNT_DELAY_MIN to ACCOUNT_DELAY_MAX seconds, so a stranger guessing cannot
+ * keep the owner out for longer than one delay, and guesses stay slow. */
+static void record_failure(struct ctx *c, const char *key, int limit, bool growing)
 {
 	/* one statement per key so concurrent failures count correctly on both engines */
 	db_run(c->db,
@@ -26,8 +30,21 @@ static void record_failure(struct ctx *c, const char *key, int limit)
 	       "failures = CASE WHEN login_failures.window_start < ? THEN 1 ELSE login_failures.failures + 1 END, "
 	       "window_start = CASE WHEN login_failures.window_start < ? THEN ? ELSE login_failures.window_start END",
 	       "tiiii", key, c->now, c->now - ACCOUNT_FAIL_WINDOW, c->now - ACCOUNT_FAIL_WINDOW, c->now);
-	db_run(c->db, "UPDATE login_failures SET locked_until = ? WHERE key = ? AND failures >= ?", "iti",
-	       c->now + ACCOUNT_FAIL_WINDOW, key, (int64_t)limit);
+	if (!growing) {
+		db_run(c->db, "UPDATE login_failures SET locked_until = ? WHERE key = ? AND failures >= ?", "iti",
+		       c->now + ACCOUNT_FAIL_WINDOW, key, (int64_t)limit);
+		return;
+	}
+	int64_t failures = 0;
+	if (db_get_int(c->db, &failures, "SELECT failures FROM login_failures WHERE key = ?", "t", key) != DB_OK ||
+	    failures < limit)
+		return;
+	int64_t delay = ACCOUNT_DELAY_MIN;
+	for (int64_t i = limit; i < failures && delay < ACCOUNT_DELAY_MAX; i++)
+		delay *= 2;
+	if (delay > ACCOUNT_DELAY_MAX)
+		delay = ACCOUNT_DELAY_MAX;
+	db_run(c->db, "UPDATE login_failures SET locked_until = ? WHERE key = ?", "it", c->now + delay, key);
 }
 
 static void clear_failures(struct ctx *c, const char *key)
@@ -64,9 +81,9 @@ static int attempt_start(struct ctx *c, const char *phone, bool by_addr, struct 
 /* Counts a failed attempt against its keys. */
 static void attempt_failed(struct ctx *c, const struct attempt *a)
 {
-	record_failure(c, a->phone_key, ACCOUNT_FAIL_PHONE);
+	record_failure(c, a->phone_key, ACCOUNT_FAIL_PHONE, true);
 	if (a->addr_key)
-		record_failure(c, a->addr_key, ACCOUNT_FAIL_ADDR);
+		record_failure(c, a->addr_key, ACCOUNT_FAIL_ADDR, false);
 }
 
 /* ---- sessions ---- */
@@ -297,7 +314,7 @@ enum result account_issue_activation(struct ctx *c, int64_t resident_id, char co
 	if ((rc = org_get(c, h.village_id, &v)))
 		return rc;
 	if (!access_can(c, P_ACCESS_ISSUE, v.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权为该村民发放激活码");
+		return ctx_fail(c, access_refusal(c, v.path), "无权为该村民发放激活码");
 	if (!r.phone[0] || r.phone[0] != '1')
 		return ctx_field(c, "phone", "该村民没有登记手机号，请先补充手机号");
 
@@ -471,7 +488,7 @@ static int grant_change(struct ctx *c, int64_t user_id, const char *role, int64_
 	if (ctx_check_fields(c))
 		return RC_INVALID;
 	if (!access_can(c, P_USER_ADMIN, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权在该单位授予或撤销角色");
+		return ctx_fail(c, access_refusal(c, u.path), "无权在该单位授予或撤销角色");
 	struct user_info ui;
 	int rc = account_user_get(c, user_id, &ui);
 	if (rc)

@@ -15,6 +15,9 @@
 #define ACCOUNT_FAIL_WINDOW (15 * 60)
 #define ACCOUNT_FAIL_PHONE 5
 #define ACCOUNT_FAIL_ADDR 20
+/* a phone past ACCOUNT_FAIL_PHONE waits 5 s, doubling per failure up to 5 minutes */
+#define ACCOUNT_DELAY_MIN 5
+#define ACCOUNT_DELAY_MAX 300
 
 struct session {
 	char token[CRYPTO_TOKEN_HEX];

@@ -153,7 +153,7 @@ enum result grids_update(struct ctx *c, int64_t id, const struct grid_input *in)
 	if (rc)
 		return rc;
 	if (!access_can(c, P_ORG_WRITE, v.path))
-		return access_touches(c, v.path) ? ctx_fail(c, RC_FORBIDDEN, "无权修改%s的网格", v.name)
+		return access_touches(c, v.path) ? ctx_fail(c, access_refusal(c, v.path), "无权修改%s的网格", v.name)
 						 : ctx_fail(c, RC_NOT_FOUND, "网格不存在");
 	if (in->color && !valid_color(in->color))
 		ctx_field(c, "color", "颜色应为 #RRGGBB，例如 #1989FA");
@@ -194,7 +194,7 @@ enum result grids_assign(struct ctx *c, int64_t id, int64_t *assigned)
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, v.path))
-		return access_touches(c, v.path) ? ctx_fail(c, RC_FORBIDDEN, "无权调整%s的住户", v.name)
+		return access_touches(c, v.path) ? ctx_fail(c, access_refusal(c, v.path), "无权调整%s的住户", v.name)
 						 : ctx_fail(c, RC_NOT_FOUND, "网格不存在");
 	if (!g.boundary)
 		return ctx_fail(c, RC_CONFLICT, "%s还没有边界：请先在地图上画出边界", g.name);

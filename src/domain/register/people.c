@@ -220,7 +220,7 @@ enum result people_household_list(struct ctx *c, const struct household_query *q
 		if (rc)
 			return rc;
 		if (!access_can(c, P_REGISTER_READ, u.path))
-			return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位的户籍");
+			return ctx_fail(c, access_refusal(c, u.path), "无权查看该单位的户籍");
 		str_copy(unit_path, sizeof(unit_path), u.path);
 		scopes[0] = unit_path;
 		nscopes = 1;
@@ -470,7 +470,7 @@ static int writable_village(struct ctx *c, int64_t village_id, struct org_unit *
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, v->path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权修改%s的户籍", v->name);
+		return ctx_fail(c, access_refusal(c, v->path), "无权修改%s的户籍", v->name);
 	return RC_OK;
 }
 
@@ -500,7 +500,7 @@ enum result people_household_update(struct ctx *c, int64_t id, const struct hous
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, pl.village))
-		return access_can_read_household(c, HH_PATHS(pl), id) ? ctx_fail(c, RC_FORBIDDEN, "无权修改该户")
+		return access_can_read_household(c, HH_PATHS(pl), id) ? ctx_fail(c, access_refusal(c, pl.village), "无权修改该户")
 							       : ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	struct household_input merged = {
 		.village_id = h.village_id,
@@ -618,7 +618,7 @@ enum result people_resident_update(struct ctx *c, int64_t id, const struct resid
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, pl.village))
-		return access_can_read_household(c, HH_PATHS(pl), h.id) ? ctx_fail(c, RC_FORBIDDEN, "无权修改该村民")
+		return access_can_read_household(c, HH_PATHS(pl), h.id) ? ctx_fail(c, access_refusal(c, pl.village), "无权修改该村民")
 								 : ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	/* the current full number, for merging and comparing */
 	char current[IDCARD_LEN + 1] = "";

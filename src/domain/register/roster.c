@@ -935,7 +935,7 @@ static int roster_run(struct ctx *c, int64_t village_id, const char *data, size_
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, r.village.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权修改%s的户籍", r.village.name);
+		return ctx_fail(c, access_refusal(c, r.village.path), "无权修改%s的户籍", r.village.name);
 
 	char terr[256];
 	if (table_read(data, len, &r.t, terr, sizeof(terr))) {

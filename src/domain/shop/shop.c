@@ -332,7 +332,7 @@ enum result shop_create(struct ctx *c, const struct shop_input *in, int64_t *id)
 		return RC_INVALID;
 	}
 	if (!access_can(c, P_SHOP_ADMIN, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权为%s开设积分超市", u.name);
+		return ctx_fail(c, access_refusal(c, u.path), "无权为%s开设积分超市", u.name);
 	check_villages(c, &u, in->village_ids, in->nvillages);
 	if (in->name && in->name[0] && (rc = name_taken(c, u.id, in->name, 0)))
 		return rc;

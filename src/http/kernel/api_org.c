@@ -33,7 +33,7 @@ int api_unit_get(struct req *r)
 	struct org_unit u;
 	int rc = req_path_id(r, "id", &id);
 	if (!rc)
-		rc = org_get(&r->ctx, id, &u);
+		rc = org_read(&r->ctx, id, &u);
 	if (!rc)
 		rc = org_households(&r->ctx, &u);
 	if (rc)

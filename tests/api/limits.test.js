@@ -1,0 +1,89 @@
+// Body limits per route while the body streams (hole 6) and the login throttle behind a
+// trusted proxy (hole 7): the client's address from X-Forwarded-For only when the peer
+// is a trusted proxy, IPv6 grouped by /64, and a growing delay on a phone, never a hard
+// lock that a stranger could keep the owner behind.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, rawRequest, PHONES, PASSWORD } = require('./lib');
+
+let s;
+before(async () => { s = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] }); });
+after(async () => { if (s) await s.close(); });
+
+const login = (phone, password, xff) => s.api('POST', '/api/v1/session', {
+  body: { phone, password }, headers: xff ? { 'x-forwarded-for': xff } : {},
+});
+
+test('a 2 MiB body to the login, an unknown path or an upload without a session is refused with 413', async () => {
+  const big = Buffer.alloc(2 << 20, 0x61);
+  for (const p of ['/api/v1/session', '/api/v1/no-such-route', '/no-such-page', '/api/v1/files']) {
+    const r = await s.api('POST', p, { raw: big, headers: { 'content-type': 'application/json' } });
+    assert.equal(r.status, 413, `${p}: ${r.status} ${r.text.slice(0, 200)}`);
+    assert.equal(r.json.error.code, 'too_large');
+  }
+  // a chunked body is counted as it streams
+  const chunk = `100000\r\n${'a'.repeat(0x100000)}\r\n`;
+  const r = await rawRequest(s.port, 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    `Transfer-Encoding: chunked\r\n\r\n${chunk}${chunk}0\r\n\r\n`);
+  assert.equal(r.status, 413);
+  // the server still answers, and small bodies pass
+  assert.equal((await login(PHONES.cadre, PASSWORD)).status, 201);
+});
+
+test("behind the trusted proxy, client A's failures do not stop client B", async () => {
+  // A guesses at many phones until its address is locked
+  let locked = false;
+  for (let i = 0; i < 30 && !locked; i++) {
+    const r = await login(`1370000${String(1000 + i)}`, 'wrong-password', '203.0.113.7');
+    locked = r.status === 429;
+  }
+  assert.ok(locked, 'client A is throttled');
+  assert.equal((await login(PHONES.cadre, PASSWORD, '203.0.113.7')).status, 429);
+  // B, through the same proxy, logs in
+  assert.equal((await login(PHONES.cadre, PASSWORD, '198.51.100.20')).status, 201);
+  // a chain of proxies: the right-most address that is not the trusted proxy counts
+  assert.equal((await login(PHONES.cadre, PASSWORD, '203.0.113.7, 198.51.100.21, 127.0.0.1')).status, 201);
+  // IPv6: the whole /64 is one client
+  for (let i = 0; i < 30; i++) await login(`1370001${String(1000 + i)}`, 'wrong-password', `2001:db8:1:2::${i + 1}`);
+  assert.equal((await login(PHONES.cadre, PASSWORD, '2001:db8:1:2:ffff::9')).status, 429);
+  assert.equal((await login(PHONES.cadre, PASSWORD, '2001:db8:1:3::9')).status, 201);
+});
+
+test("a stranger's guesses at a phone delay its owner, they do not lock them out", async () => {
+  const phone = PHONES.county_admin;
+  let r;
+  for (let i = 0; i < 8; i++) {
+    r = await login(phone, 'wrong-password', `192.0.2.${i + 1}`);
+    if (r.status === 429) {
+      // a refusal while waiting does not count as a failure; wait it out and guess again
+      await s.advance(Number(r.headers.get('retry-after')));
+    }
+  }
+  r = await login(phone, PASSWORD, '198.51.100.99');
+  if (r.status === 429) {
+    const wait = Number(r.headers.get('retry-after'));
+    assert.ok(wait > 0 && wait <= 300, `retry after ${wait}`);
+    await s.advance(wait);
+    r = await login(phone, PASSWORD, '198.51.100.99');
+  }
+  assert.equal(r.status, 201, r.text);
+});
+
+test('X-Forwarded-For from a peer that is not a trusted proxy is ignored', async () => {
+  const other = await startServer({ demo: false });
+  try {
+    let locked = false;
+    for (let i = 0; i < 30 && !locked; i++) {
+      const r = await other.api('POST', '/api/v1/session', {
+        body: { phone: `1370002${String(1000 + i)}`, password: 'wrong-password' },
+        headers: { 'x-forwarded-for': `198.51.100.${i + 1}` },
+      });
+      locked = r.status === 429;
+    }
+    assert.ok(locked, 'the peer itself is throttled whatever the header says');
+  } finally {
+    await other.close();
+  }
+});
