@@ -13,6 +13,7 @@ declare module 'vue-router' {
 
 export const router = createRouter({
   history: createWebHistory('/admin/'),
+  scrollBehavior: () => ({ top: 0 }),
   routes: [
     { path: '/login', name: 'login', component: () => import('./login/LoginView.vue'), meta: { public: true, title: 'login.title' } },
     { path: '/', name: 'overview', component: () => import('./overview/OverviewView.vue'), meta: { title: 'nav.overview' } },
