@@ -13,6 +13,7 @@ declare module 'vue-router' {
 
 export const router = createRouter({
   history: createWebHistory('/admin/'),
+  scrollBehavior: () => ({ top: 0 }),
   routes: [
     { path: '/login', name: 'login', component: () => import('./login/LoginView.vue'), meta: { public: true, title: 'login.title' } },
     { path: '/', name: 'overview', component: () => import('./overview/OverviewView.vue'), meta: { title: 'nav.overview' } },
@@ -37,6 +38,12 @@ export const router = createRouter({
     { path: '/shop/cards', name: 'shop-cards', component: () => import('./shop/CardsView.vue'), meta: { title: 'nav.cards', village: true } },
     { path: '/shop/settings', name: 'shop-settings', component: () => import('./shop/ShopSettingsView.vue'), meta: { title: 'nav.shopSettings', village: true } },
     { path: '/notices', name: 'notices', component: () => import('./notices/NoticesView.vue'), meta: { title: 'nav.notices' } },
+    { path: '/events/intake', name: 'events-intake', component: () => import('./events/IntakeView.vue'), meta: { title: 'eva.nav.intake' } },
+    { path: '/events/inbox', name: 'events-inbox', component: () => import('./events/InboxView.vue'), meta: { title: 'eva.nav.inbox' } },
+    { path: '/events/board', name: 'events-board', component: () => import('./events/BoardView.vue'), meta: { title: 'eva.nav.board' } },
+    { path: '/events/stats', name: 'events-stats', component: () => import('./events/StatsView.vue'), meta: { title: 'eva.nav.stats' } },
+    { path: '/events/poster', name: 'events-poster', component: () => import('./events/PosterView.vue'), meta: { title: 'eva.nav.poster', village: true } },
+    { path: '/events/:id(\\d+)', name: 'event', component: () => import('./events/EventView.vue'), meta: { title: 'eva.nav.event' } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

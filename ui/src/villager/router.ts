@@ -31,6 +31,12 @@ export const router = createRouter({
     { path: '/receipts/:id', name: 'receipt', component: () => import('./shop/ReceiptView.vue'), meta: { tab: 'shop', title: 'receipt.title' } },
     { path: '/notices', name: 'notices', component: () => import('./notices/NoticesView.vue'), meta: { tab: 'home', title: 'notices.title' } },
     { path: '/notices/:id', name: 'notice', component: () => import('./notices/NoticeView.vue'), meta: { tab: 'home', title: 'notices.detail' } },
+    { path: '/report', name: 'report', component: () => import('./events/ReportView.vue'), meta: { tab: 'home', title: 'evv.reportTitle' } },
+    { path: '/my-events', name: 'my-events', component: () => import('./events/MyEventsView.vue'), meta: { tab: 'me', title: 'evv.myTitle' } },
+    { path: '/my-events/:id', name: 'my-event', component: () => import('./events/EventDetailView.vue'), meta: { tab: 'me', title: 'evv.detailTitle' } },
+    // the 民情码 a village prints: anyone may report and follow up, without an account
+    { path: '/mq/:village(\\d+)', name: 'public-report', component: () => import('./events/PublicReportView.vue'), meta: { public: true } },
+    { path: '/mq/:village(\\d+)/track', name: 'public-track', component: () => import('./events/PublicTrackView.vue'), meta: { public: true } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

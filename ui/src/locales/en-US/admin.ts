@@ -1,9 +1,13 @@
 // Texts of the admin console (English). Same keys as ../zh-CN/admin.ts; a key missing
 // here is shown in Chinese.
 import common from './common';
+import events from './events';
+import eventsAdmin from './eventsAdmin';
 
 export default {
   ...common,
+  ...events,
+  ...eventsAdmin,
   common: {
     ...common.common,
     actions: 'Actions',

@@ -1,9 +1,13 @@
 // Texts of the villager app (English). Same keys as ../zh-CN/villager.ts; a key
 // missing here is shown in Chinese.
 import common from './common';
+import events from './events';
+import eventsVillager from './eventsVillager';
 
 export default {
   ...common,
+  ...events,
+  ...eventsVillager,
   tabs: {
     home: 'Home',
     earn: 'Earn',

@@ -1,8 +1,12 @@
 // Texts of the admin console (管理后台), Simplified Chinese.
 import common from './common';
+import events from './events';
+import eventsAdmin from './eventsAdmin';
 
 export default {
   ...common,
+  ...events,
+  ...eventsAdmin,
   common: {
     ...common.common,
     actions: '操作',

@@ -1,9 +1,13 @@
 // Texts of the villager app (村民端), Simplified Chinese. Another locale is another
 // file of the same shape.
 import common from './common';
+import events from './events';
+import eventsVillager from './eventsVillager';
 
 export default {
   ...common,
+  ...events,
+  ...eventsVillager,
   tabs: {
     home: '首页',
     earn: '挣积分',
