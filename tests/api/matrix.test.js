@@ -179,6 +179,22 @@ const EXPECT = {
   'GET /api/v1/preorders/:id':                         'U N N N N N N N N N N N N N N N',
   'POST /api/v1/preorders/:id/collect':                'U N N N N N N N N N N N N N N N',
   'POST /api/v1/preorders/:id/cancel':                 'U N N N N N N N N N N N N N N N',
+  // Open311 GeoReport v2: public reads; filing needs a client key, not a login (x: refused for the key)
+  'GET /api/v1/open311-keys':                          'U F F F F F F F F F F F F F F a',
+  'POST /api/v1/open311-keys':                         'U x x x x x x x x x x x x x x x',
+  'DELETE /api/v1/open311-keys/:id':                   'U N N N N N N N N N N N N N N N',
+  'GET /open311/v2/discovery.json':                    'a a a a a a a a a a a a a a a a',
+  'GET /open311/v2/discovery.xml':                     'a a a a a a a a a a a a a a a a',
+  'GET /open311/v2/services.json':                     'a a a a a a a a a a a a a a a a',
+  'GET /open311/v2/services.xml':                      'a a a a a a a a a a a a a a a a',
+  'GET /open311/v2/services/:service_code':            'N N N N N N N N N N N N N N N N',
+  'GET /open311/v2/requests.json':                     'a a a a a a a a a a a a a a a a',
+  'GET /open311/v2/requests.xml':                      'a a a a a a a a a a a a a a a a',
+  'POST /open311/v2/requests.json':                    'x x x x x x x x x x x x x x x x',
+  'POST /open311/v2/requests.xml':                     'x x x x x x x x x x x x x x x x',
+  'GET /open311/v2/requests/:service_request_id':      'N N N N N N N N N N N N N N N N',
+  'GET /open311/v2/requests/:service_request_id/media/:n':'N N N N N N N N N N N N N N N N',
+  'GET /open311/v2/tokens/:token':                     'N N N N N N N N N N N N N N N N',
 };
 /* eslint-enable key-spacing */
 
