@@ -11,6 +11,7 @@
 
 #include "domain/jobs.h"
 #include "domain/register/account.h"
+#include "http/events/open311.h"
 #include "http/kernel/kernel.h"
 #include "http/server.h"
 #include "util/log.h"
@@ -298,6 +299,9 @@ static int fallback(const struct _u_request *u, struct _u_response *resp, void *
 					 "没有这个接口", "fields");
 		ulfius_set_json_body_response(resp, 404, body);
 		json_decref(body);
+		status = 404;
+	} else if (!strncmp(u->url_path, "/open311/", 9)) {
+		o311_not_found(resp, u->url_path);
 		status = 404;
 	} else {
 		status = static_serve(cfg->ui_dir, u, resp);

@@ -481,6 +481,12 @@ test('GET requests: every request in both formats, filters by id, service, statu
   assertError(await o311('GET', `requests.json?service_request_id=${Array.from({ length: 60 }, (_, i) => i + 1).join(',')}`), 400, /最多/);
 });
 
+test('a path under /open311/ that names no endpoint: the standard 404 in its format', async () => {
+  assertError(await o311('GET', 'nothing.json'), 404);
+  assertError(await o311('GET', 'nothing.xml'), 404);
+  assertError(await o311('GET', 'requests/1/whatever'), 404);
+});
+
 test('one request: unknown and malformed ids are 404; anonymous reports are not published', async () => {
   for (const bad of ['99999999', 'abc', '0']) {
     const [j, x] = await both(`requests/${bad}`, 404);

@@ -166,6 +166,27 @@ int o311_error(struct req *r, enum o311_format f, int status, const char *descri
 	return o311_reply(r, status, f, list, "errors", "error");
 }
 
+void o311_not_found(struct _u_response *resp, const char *path)
+{
+	enum o311_format f = O311_JSON;
+	const char *slash = strrchr(path, '/');
+	if (!o311_format_of(slash ? slash + 1 : path, &f, NULL, 0))
+		f = O311_JSON;
+	json_t *list = json_array();
+	json_array_append_new(list, error_entry(404, "没有这个接口"));
+	size_t len = 0;
+	char *xml = f == O311_XML ? o311_xml(list, "errors", "error", &len) : NULL;
+	if (xml) {
+		ulfius_set_binary_body_response(resp, 404, xml, len);
+		u_map_put(resp->map_header, "Content-Type", "text/xml; charset=utf-8");
+		free(xml);
+	} else {
+		ulfius_set_json_body_response(resp, 404, list);
+		u_map_put(resp->map_header, "Content-Type", "application/json; charset=utf-8");
+	}
+	json_decref(list);
+}
+
 /* The Open311 name of a field of the events domain. */
 static const char *open311_field(const char *field)
 {

@@ -22,6 +22,9 @@ int o311_error(struct req *r, enum o311_format f, int status, const char *descri
 /* Sends the error of a failed domain call (result rc, message and field errors in
  * r->ctx.err): one entry per field error, the field named as Open311 names it. */
 int o311_fail(struct req *r, enum o311_format f, int rc);
+/* The standard 404 for a path under /open311/ that names no endpoint, in the format its
+ * suffix asks for (JSON otherwise); for the server's fallback, which has no request. */
+void o311_not_found(struct _u_response *resp, const char *path);
 /* XML text of doc (for the fuzzer and unit tests): a malloc'd NUL-terminated string or
  * NULL. */
 char *o311_xml(json_t *doc, const char *root, const char *item, size_t *len);
