@@ -100,11 +100,14 @@ if ! cc -O2 -o "$WORK/sqlite_baseline" "$here/sqlite_baseline.c" $sqlite_flags 2
 fi
 
 # ---- the data generator, linked against the project's objects (as the Makefile does) ----
-PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib"
+PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0"
+# the holiday calendar's seed (domain/events/calendar.o needs it)
+extra=()
+[ ! -f "$BUILD/holidays.o" ] || extra+=("$BUILD/holidays.o")
 # shellcheck disable=SC2086
 if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
     $(pkg-config --cflags $PKGS) -o "$WORK/gen_points" "$here/gen_points.c" \
-    $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" \
+    $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" "${extra[@]}" \
     $(pkg-config --libs $PKGS) -lpthread -lm 2>"$WORK/cc.log"; then
   cat "$WORK/cc.log" >&2
   log "cannot compile bench/gen_points.c against $BUILD (run make first)"
@@ -461,3 +464,9 @@ commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
   printf '| raw SQLite single-row INSERT transaction (WAL, synchronous=FULL) | %s | | 1 |\n' "$(rate "$sqlite_tps")"
 } | tee "$OUT"
 log "results written to $OUT"
+
+# The events benchmark (issue 11): its own county, generator and server run.
+if [ "${BENCH_EVENTS_RUN:-1}" = 1 ]; then
+  log "events (bench/events.sh; BENCH_EVENTS_RUN=0 skips it)"
+  BENCH_EVENTS_OUT=${BENCH_EVENTS_OUT:-$(dirname "$BIN")/bench-events-results.md} bash "$here/events.sh" "$BIN"
+fi
