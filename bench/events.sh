@@ -210,6 +210,9 @@ wrk_run() {
     exit 1
   fi
   [ -n "$RPS" ] || { printf '%s\n' "$out" >&2; log "$name: no result from wrk"; exit 1; }
+  # the server still answers the slow requests wrk left queued when it stopped; their
+  # connections count against its 64 per client until then: let them drain
+  sleep 2
 }
 
 base="http://127.0.0.1:$PORT"
