@@ -210,9 +210,20 @@ wrk_run() {
     exit 1
   fi
   [ -n "$RPS" ] || { printf '%s\n' "$out" >&2; log "$name: no result from wrk"; exit 1; }
-  # the server still answers the slow requests wrk left queued when it stopped; their
-  # connections count against its 64 per client until then: let them drain
-  sleep 2
+  drain
+}
+# The server still answers the slow requests wrk left queued when it stopped, and their
+# connections count against its 64 per client (more are refused: read errors) until
+# then: wait until the server holds no connection of ours (ss, else 10 s).
+drain() {
+  local i
+  if ! command -v ss >/dev/null 2>&1; then sleep 10; return; fi
+  for i in $(seq 1 600); do
+    [ "$(ss -Htn state established state close-wait "( sport = :$PORT )" | wc -l)" = 0 ] && return
+    sleep 0.1
+  done
+  log "the server still holds connections after 60 s"
+  exit 1
 }
 
 base="http://127.0.0.1:$PORT"
