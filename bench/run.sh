@@ -26,6 +26,9 @@
 #           it), a fresh idempotency key each; against the same SQLite baseline. The
 #           run checks that the stock went down by the number of receipts, and
 #           `cunzhi verify` (ledger balances, stock = its movements) after it.
+#   events  then bench/events.sh (issue 11; BENCH_EVENTS_RUN=0 skips it): its own county
+#           with two years of events, the overdue board, the county statistics and the
+#           intake; results in BENCH_EVENTS_OUT (BIN's dir/bench-events-results.md).
 #
 # Needs wrk (Debian package wrk), cc, pkg-config and the headers the project builds
 # with; links bench/gen_points.c against the project's objects beside BIN (the
