@@ -459,9 +459,9 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 	}
 	if (q->state && q->state[0]) {
 		if (!strcmp(q->state, "open")) {
-			buf_adds(&w, " AND e.state NOT IN ('rejected', 'finished', 'visited')");
+			buf_adds(&w, " AND " EV_OPEN_SQL);
 		} else if (!strcmp(q->state, "closed")) {
-			buf_adds(&w, " AND e.state IN ('finished', 'visited')");
+			buf_adds(&w, " AND " EV_CLOSED_SQL);
 		} else {
 			bool known = false;
 			for (size_t i = 0; i < ARRAY_SIZE(states); i++)
@@ -491,7 +491,7 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 		db_args_text(&a, q->rating);
 	}
 	if (q->overdue) {
-		buf_adds(&w, " AND e.state NOT IN ('rejected', 'finished', 'visited') AND e.due_at < ?");
+		buf_adds(&w, " AND " EV_OPEN_SQL " AND e.due_at < ?");
 		db_args_int(&a, c->now);
 	}
 	if (q->mine) {

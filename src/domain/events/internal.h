@@ -8,6 +8,11 @@
 #include "domain/events/events.h"
 
 #define EV_SCOPES_MAX (2 * CTX_MAX_GRANTS)
+/* An event still open, or closed, as SQL on events e. Open is the list of open states
+ * (not "NOT IN" the closed ones), so that the index on (state, due_at) serves the
+ * overdue board. */
+#define EV_OPEN_SQL "e.state IN ('pending', 'accepted', 'dispatched', 'handling', 'returned')"
+#define EV_CLOSED_SQL "e.state IN ('finished', 'visited')"
 /* perms that let a staff member read the events of a village */
 #define EV_READ_PERMS (P_EVENT_REPORT | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE | \
 		       P_EVENT_READ | P_EVENT_CALL)

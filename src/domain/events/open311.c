@@ -198,7 +198,7 @@ int open311_requests(struct ctx *c, const struct open311_query *q, struct open31
 			db_args_int(&a, end);
 		}
 		if (q->status && !strcmp(q->status, "open"))
-			buf_adds(&w, "AND e.state NOT IN ('rejected', 'finished', 'visited') ");
+			buf_adds(&w, "AND " EV_OPEN_SQL " ");
 		else if (q->status && !strcmp(q->status, "closed"))
 			buf_adds(&w, "AND e.state IN ('rejected', 'finished', 'visited') ");
 	}

@@ -22,8 +22,8 @@ static const struct group_key groups[] = {
 	"FROM events e JOIN org_units v ON v.id = e.village_id LEFT JOIN org_units t ON t.id = v.parent_id "   \
 	"JOIN event_categories k ON k.id = e.category_id JOIN event_channels ch ON ch.id = e.channel_id "     \
 	"LEFT JOIN org_units d ON d.id = e.department_id "
-#define CLOSED "e.state IN ('finished', 'visited')"
-#define OPEN "e.state NOT IN ('rejected', 'finished', 'visited')"
+#define CLOSED EV_CLOSED_SQL
+#define OPEN EV_OPEN_SQL
 
 static int cmp_i64(const void *a, const void *b)
 {
