@@ -479,7 +479,7 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 			buf_release(&w);
 			return ctx_field(c, "outcome", "办结结果应为 resolved、explained、unresolvable、duplicate 或 not_responsible");
 		}
-		buf_adds(&w, " AND e.outcome = ? AND e.state IN ('finished', 'visited')");
+		buf_adds(&w, " AND e.outcome = ? AND " EV_CLOSED_SQL);
 		db_args_text(&a, q->outcome);
 	}
 	if (q->rating && q->rating[0]) {
