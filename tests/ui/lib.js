@@ -28,7 +28,7 @@ const PHONES = {
   assessor: '13900000006',
   inspector: '13900000008',
 };
-const PHONE = { width: 390, height: 844 };
+const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1366, height: 768 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
