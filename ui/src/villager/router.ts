@@ -37,6 +37,13 @@ export const router = createRouter({
     // the 民情码 a village prints: anyone may report and follow up, without an account
     { path: '/mq/:village(\\d+)', name: 'public-report', component: () => import('./events/PublicReportView.vue'), meta: { public: true } },
     { path: '/mq/:village(\\d+)/track', name: 'public-track', component: () => import('./events/PublicTrackView.vue'), meta: { public: true } },
+    { path: '/lists', name: 'lists', component: () => import('./lists/ListsView.vue'), meta: { tab: 'home', title: 'lsv.title' } },
+    { path: '/lists/items/:id(\\d+)', name: 'list-item', component: () => import('./lists/ItemView.vue'), meta: { tab: 'home', title: 'lsv.itemTitle' } },
+    { path: '/lists/apply/:id(\\d+)', name: 'list-apply', component: () => import('./lists/ApplyView.vue'), meta: { tab: 'home', title: 'lsv.applyTitle' } },
+    { path: '/my-requests', name: 'my-requests', component: () => import('./lists/MyRequestsView.vue'), meta: { tab: 'me', title: 'lsv.myTitle' } },
+    { path: '/my-requests/:id(\\d+)', name: 'my-request', component: () => import('./lists/RequestView.vue'), meta: { tab: 'me', title: 'lsv.requestTitle' } },
+    // the village's lists for anyone, from the QR of the list poster
+    { path: '/ql/:village(\\d+)', name: 'public-lists', component: () => import('./lists/PublicListsView.vue'), meta: { public: true } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

@@ -3,11 +3,15 @@
 import common from './common';
 import events from './events';
 import eventsVillager from './eventsVillager';
+import lists from './lists';
+import listsVillager from './listsVillager';
 
 export default {
   ...common,
   ...events,
   ...eventsVillager,
+  ...lists,
+  ...listsVillager,
   tabs: {
     home: 'Home',
     earn: 'Earn',

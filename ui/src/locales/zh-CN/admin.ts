@@ -2,11 +2,15 @@
 import common from './common';
 import events from './events';
 import eventsAdmin from './eventsAdmin';
+import lists from './lists';
+import listsAdmin from './listsAdmin';
 
 export default {
   ...common,
   ...events,
   ...eventsAdmin,
+  ...lists,
+  ...listsAdmin,
   common: {
     ...common.common,
     actions: '操作',

@@ -1,0 +1,31 @@
+// Texts of the lists that the villager app, the public page and the console all show, English.
+export default {
+  ls: {
+    kind: { power: 'Micro-powers list', affair: 'Village affairs list', service: 'Public services list' },
+    kindShort: { power: 'Micro-powers', affair: 'Village affairs', service: 'Public services' },
+    section: { duty: 'Duties by law', assist: 'Assisting the government', negative: 'Negative list' },
+    sectionHint: { negative: 'These tasks may not be pushed onto the village organisations; the village may decline them.' },
+    flow: {
+      steps: 'Procedure',
+      start: 'Start',
+      end: 'Done',
+      actor: 'By: ',
+      days: '{n} working days',
+      noLimit: 'On the spot',
+      disclose: 'Disclosed',
+      attachments: 'Attach: {list}',
+      total: 'Total time limit {n} working days',
+      responsible: 'Responsible',
+      materials: 'Materials to bring',
+      noMaterials: 'No materials needed',
+      basis: 'Basis',
+      risk: 'Integrity risks',
+      supervise: 'Supervision hotline',
+    },
+    step: { done: 'Done', current: 'Current step', waiting: 'To come', due: 'Due {time}' },
+    state: { open: 'In progress', closed: 'Closed', overdue: 'Overdue' },
+    outcome: { done: 'Completed', rejected: 'Refused', withdrawn: 'Withdrawn' },
+    via: { cadre: 'Started by a cadre', villager: 'Applied by a villager', proxy: 'On behalf, by a grid worker' },
+    votes: { title: 'Vote', for: 'For', against: 'Against', abstain: 'Abstain', line: '{for} for, {against} against, {abstain} abstaining' },
+  },
+};
