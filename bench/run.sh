@@ -104,7 +104,7 @@ fi
 
 # ---- the data generator, linked against the project's objects (as the Makefile does) ----
 PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0"
-# the holiday calendar's seed (domain/events/calendar.o needs it)
+# the holiday calendar's seed (domain/kernel/calendar.o needs it)
 extra=()
 [ ! -f "$BUILD/holidays.o" ] || extra+=("$BUILD/holidays.o")
 # shellcheck disable=SC2086

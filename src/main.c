@@ -10,7 +10,7 @@
 
 #include "cli/demo.h"
 #include "db/migrate.h"
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "domain/jobs.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/chain.h"

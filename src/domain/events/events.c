@@ -1,6 +1,6 @@
 /* Events 民情: intake, the state machine with its checks of role and scope, the
  * timeline, 督办 notes and the deadline job. */
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "domain/events/internal.h"
 #include "domain/kernel/files.h"
 #include "util/buf.h"

@@ -1,7 +1,7 @@
 /* Events 民情 over HTTP: the list and intake, one event with its timeline, the moves,
  * 督办, statistics, the county's settings (categories, channels, departments, the
  * holiday calendar) and the public 民情码 form. */
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "domain/events/events.h"
 #include "http/events/events.h"
 #include "util/num.h"
