@@ -19,14 +19,19 @@ export const listVersions = (village: number) => api.get<{ items: ListVersion[] 
 export const adoptVersion = (body: { village: number; meeting: Meeting; items: ({ template_id: number } | TemplateBody)[] }) =>
   api.post<{ version: ListVersion; items: ListItem[] }>('/api/v1/lists/versions', body);
 
-export interface StatsTotal { n: number; closed: number; on_time_rate: number | null; overdue_now: number; median_days: number | null }
-export interface StatsGroup extends Partial<StatsTotal> {
-  village?: { id: number; name: string } | string;
-  item?: { id: number; name: string } | string;
-  name?: string;
-  [k: string]: unknown;
+export interface StatsRow {
+  key: number;
+  name: string;
+  n: number;
+  closed: number;
+  on_time: number;
+  overdue_now: number;
+  late: number;
+  on_time_rate: number | null;
+  median_days: number | null;
 }
-export interface ListStats { total: StatsTotal; groups: StatsGroup[] }
+export interface LateVillage { id: number; name: string; overdue_now: number; late: number }
+export interface ListStats { group_by: 'village' | 'item'; from: string | null; to: string | null; total: StatsRow; groups: StatsRow[]; late_villages: LateVillage[] }
 export const listStats = (q: Query) => api.get<ListStats>('/api/v1/list-stats', q);
 export const listStatsXlsxUrl = (q: Query) => withQuery('/api/v1/list-stats', { ...q, format: 'xlsx' });
 export const listBoard = (q: Query) => api.get<Page<ExecSummary>>('/api/v1/list-board', q);

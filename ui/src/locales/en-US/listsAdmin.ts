@@ -18,7 +18,7 @@ export default {
     removePhoto: 'Remove photo {i}',
     addPhoto: 'Add photos',
     photosFailed: 'Some photos did not upload: remove them and add them again',
-    role: { cadre: 'Village committee', grid_worker: 'Grid worker', assessor: 'Review panel', town_official: 'Town', applicant: 'Applicant' },
+    role: { cadre: 'Village committee', grid_worker: 'Grid worker', grid_leader: 'Grid leader', assessor: 'Review panel', clerk: 'Shop clerk', town_official: 'Town official', county_admin: 'County', applicant: 'Applicant' },
     ed: {
       kind: 'List',
       section: 'Part',
@@ -152,7 +152,12 @@ export default {
       overdueNow: 'Overdue now',
       median: 'Median days',
       empty: 'No records in this period',
-      group: 'Village / item',
+      groupBy: 'Group by',
+      byVillage: 'By village',
+      byItem: 'By item',
+      late: 'Closed late',
+      lateVillages: 'Villages with late records: {list}',
+      lateOne: '{name} ({n} overdue now, {late} closed late)',
     },
     poster: {
       hint: 'Print on A4 for the village notice board. The QR code leads to each item\'s flowchart and the disclosed outcomes.',

@@ -32,6 +32,12 @@ export default {
     publicSubtitle: 'What the village does, how and how long it takes, and the outcomes made public',
     adopted: 'Version {n}, adopted {date} at {meeting}',
     outcomes: 'Outcomes',
+    myStep: 'Your step: {name}',
+    stepDone: 'I have done this step',
+    stepSent: 'Sent',
+    withdraw: 'Withdraw the request',
+    withdrawConfirm: 'The village will stop handling this request. Withdraw it?',
+    withdrawn: 'Request withdrawn',
     noOutcomes: 'No outcomes made public yet',
   },
 };

@@ -19,7 +19,7 @@ export default {
     removePhoto: '删除第{i}张照片',
     addPhoto: '添加照片',
     photosFailed: '有照片没有上传成功，请删除后重新添加',
-    role: { cadre: '村两委', grid_worker: '网格员', assessor: '评议小组', town_official: '乡镇', applicant: '申请人' },
+    role: { cadre: '村两委', grid_worker: '网格员', grid_leader: '网格长', assessor: '评议小组', clerk: '超市管理员', town_official: '乡镇干部', county_admin: '区县', applicant: '申请人' },
     ed: {
       kind: '所属清单',
       section: '事项类别',
@@ -153,7 +153,12 @@ export default {
       overdueNow: '当前超期',
       median: '办理天数中位数',
       empty: '这段时间没有记录',
-      group: '村 / 事项',
+      groupBy: '分组',
+      byVillage: '按村',
+      byItem: '按事项',
+      late: '超时办结',
+      lateVillages: '有超期记录的村：{list}',
+      lateOne: '{name}（当前超期{n}件，超时办结{late}件）',
     },
     poster: {
       hint: '用 A4 纸打印，张贴在村务公开栏。扫码可看每个事项的流程图和公开结果。',

@@ -32,6 +32,12 @@ export default {
     publicSubtitle: '村里能办什么、怎么办、多长时间办完，以及办理结果公开',
     adopted: '第{n}版，{date} {meeting}通过',
     outcomes: '结果公开',
+    myStep: '请您办理：{name}',
+    stepDone: '我已办好这一步',
+    stepSent: '已提交',
+    withdraw: '撤回申请',
+    withdrawConfirm: '撤回后村里将不再办理这份申请，确定撤回吗？',
+    withdrawn: '申请已撤回',
     noOutcomes: '还没有公开的结果',
   },
 };

@@ -70,7 +70,7 @@ export type Outcome = 'done' | 'rejected' | 'withdrawn';
 export interface ExecSummary {
   id: number;
   code: string;
-  item: { id: number; name: string; kind: ListKind; section: AffairSection | null };
+  item: { id: number; code?: string; name: string; kind: ListKind; section: AffairSection | null };
   village: { id: number; name: string };
   town?: { id: number; name: string } | null;
   title: string;
@@ -88,6 +88,7 @@ export interface ExecSummary {
 }
 
 export interface ExecStep extends ListStep {
+  started_at?: string | null;
   due_at: string | null;
   done_at: string | null;
   done_by: { id: number; name: string } | null;

@@ -4,7 +4,7 @@ import type { AffairSection, ListKind, ListTemplate } from '@/shared/lists/types
 import type { TemplateBody } from '../api';
 
 // the roles a step may name (the server checks the list too)
-export const STEP_ROLES = ['cadre', 'grid_worker', 'assessor', 'town_official', 'applicant'];
+export const STEP_ROLES = ['cadre', 'grid_worker', 'grid_leader', 'assessor', 'clerk', 'town_official', 'county_admin', 'applicant'];
 
 export interface StepDraft { name: string; role: string; limit_days: number; disclose: boolean; attachments: string }
 export interface ItemDraft {
