@@ -53,7 +53,7 @@ test('a villager applies for a certificate on the phone, the cadre advances ever
   await L.axe(vp, 'villager lists');
   for (const tab of ['小微权力', '村级事务']) {
     await vp.locator('[data-test=list-kinds] [role=tab]', { hasText: tab }).click();
-    await vp.locator('.ls-item').first().waitFor();
+    await vp.locator('.ls-item:visible').first().waitFor();
     await noOverflow(vp, 360, `the ${tab} list`);
   }
   await L.shot(vp, 'lists-villager-affairs', { fullPage: true });
@@ -240,14 +240,17 @@ test('the county templates, a new version adopted by the cadre, the board, the s
   await page.locator('[data-test=tpl-flow] [data-test=item-flow] [data-step]').first().waitFor();
   await L.shot(page, 'lists-console-template-flow');
   await page.keyboard.press('Escape');
-  await page.locator('[data-test=tpl-kind]').getByText('村级事务清单').click();
-  await page.locator('[data-test=tpl-table] .el-table__row', { hasText: '负面清单' }).first().waitFor();
+  await page.locator('[data-test=tpl-flow]').waitFor({ state: 'hidden' });
   // a template edited: the dialog with its steps
   await page.locator('[data-test=tpl-table] [data-edit]').first().click();
   await page.locator('[data-test=tpl-dialog] [data-test=ed-step]').first().waitFor();
   await L.shot(page, 'lists-console-template-edit');
   await L.axe(page, 'template editor');
   await page.locator('[data-test=tpl-dialog]').getByRole('button', { name: '取消' }).click();
+  await page.locator('[data-test=tpl-dialog]').waitFor({ state: 'hidden' });
+  await page.locator('[data-test=tpl-kind]').getByText('村级事务清单').click();
+  await page.locator('[data-test=tpl-table] .el-table__row', { hasText: '负面清单' }).first().waitFor();
+  await L.shot(page, 'lists-console-templates-affairs');
 
   await page.getByRole('link', { name: '清单超期' }).click();
   await page.waitForURL(/\/admin\/lists\/board$/);

@@ -114,6 +114,6 @@ export function groupItems<T extends { kind: ListKind; section: AffairSection | 
 }
 
 // a step that decides by a vote (村民代表会议决议, 表决): its form asks for the counts
-export function isVoteStep(step: { name: string }, kind: ListKind): boolean {
-  return kind === 'power' && /决议|表决|票/.test(step.name);
+export function isVoteStep(step: { name: string; attachments?: string[] }, kind: ListKind): boolean {
+  return kind === 'power' && (/(决议|表决|决策)$/.test(step.name) || !!step.attachments?.some((a) => a.includes('表决')));
 }
