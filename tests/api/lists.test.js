@@ -116,9 +116,9 @@ test('templates: the demo county ships the three lists; only the county admin wr
 
 test('bad input gives every field error at once and changes nothing', async () => {
   const before = (await get(T.county, '/api/v1/list-templates')).items.length;
-  const r = await s.api('POST', '/api/v1/list-templates', { token: T.county, body: { kind: 'power', code: '', name: '', role: 'nobody', time_limit_days: 0, steps: [{ name: '', role: 'x', limit_days: 0 }] } });
+  const r = await s.api('POST', '/api/v1/list-templates', { token: T.county, body: { kind: 'power', code: '', name: '', role: 'nobody', time_limit_days: 0, nickname: 1, steps: [{ name: '', role: 'x', limit_days: 0 }] } });
   assert.equal(r.status, 400);
-  for (const f of ['code', 'name', 'role', 'time_limit_days', 'steps[0].name', 'steps[0].role', 'steps[0].limit_days'])
+  for (const f of ['code', 'name', 'role', 'time_limit_days', 'nickname', 'steps[0].name', 'steps[0].role', 'steps[0].limit_days'])
     assert.ok(r.json.error.fields[f], `field ${f}: ${r.text}`);
   assert.equal((await get(T.county, '/api/v1/list-templates')).items.length, before);
   const versions = (await get(T.cadre, `/api/v1/lists/versions?village=${U.A}`)).items.length;
