@@ -179,6 +179,26 @@ const EXPECT = {
   'GET /api/v1/preorders/:id':                         'U N N N N N N N N N N N N N N N',
   'POST /api/v1/preorders/:id/collect':                'U N N N N N N N N N N N N N N N',
   'POST /api/v1/preorders/:id/cancel':                 'U N N N N N N N N N N N N N N N',
+  // lists 清单制: templates, a village's adopted lists, execution records (O.execution: a service request of
+  // household 1 started by the cadre, at its step O.step of the cadre's), statistics, the board, public pages
+  'GET /api/v1/list-templates':                        'U a a a a a a a a a a a a a a a',
+  'POST /api/v1/list-templates':                       'U F F F F F F F F F F F F F F a',
+  'PATCH /api/v1/list-templates/:id':                  'U F F F F F F F F F F F F F F a',
+  'GET /api/v1/lists':                                 'U N N N a a a N a a a a a a a a',
+  'GET /api/v1/lists/items/:id':                       'U N N N a a a N a a a a a a a a',
+  'GET /api/v1/lists/versions':                        'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/lists/versions':                       'U N N N F F F N F F F F F F x F',
+  'GET /api/v1/executions':                            'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/executions':                           'U x x x F F a x F F a F F F a F',
+  'GET /api/v1/executions/:id':                        'U N N N N N a N N a a a N a a a',
+  'GET /api/v1/executions/:id/photos/:n':              'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/executions/:id/steps/:step/photos/:n':  'U N N N N N N N N N N N N N N N',
+  'POST /api/v1/executions/:id/steps/:step':           'U N N N N N F N N F F F N F a F',
+  'POST /api/v1/executions/:id/close':                 'U N N N N N a N N F F F N F x F',
+  'GET /api/v1/list-stats':                            'U N N N F F F N F a a a F a a a',
+  'GET /api/v1/list-board':                            'U N N F F F F N F F F a F a F a',
+  'GET /api/v1/public/villages/:id/lists':             'a a a a a a a a a a a a a a a a',
+  'GET /api/v1/public/villages/:id/lists/outcomes':    'a a a a a a a a a a a a a a a a',
   // Open311 GeoReport v2: public reads; filing needs a client key, not a login (x: refused for the key)
   'GET /api/v1/open311-keys':                          'U F F F F F F F F F F F F F F a',
   'POST /api/v1/open311-keys':                         'U x x x x x x x x x x x x x x x',
@@ -320,6 +340,15 @@ before(async () => {
   const sup = await s.api('POST', `/api/v1/events/${O.event}/supervisions`, { token: T.town_official, body: { note: '矩阵督办' } });
   O.supervision = sup.json && sup.json.id ? sup.json.id : 999999;
   O.supDebug = sup.text;
+
+  // lists: a service item of the village's current lists, and a request of household 1 at the cadre's step
+  const lists = await must(await s.api('GET', `/api/v1/lists?village=${O.village}&kind=service`, { token: T.cadre }), 200);
+  const cert = lists.items.find((i) => i.steps[0].role === 'applicant' && i.steps[1].role === 'cadre');
+  O.listItem = cert.id;
+  O.listTemplate = cert.template_id;
+  const x = await must(await s.api('POST', '/api/v1/executions', { token: T.cadre, body: { item_id: cert.id, title: '矩阵记录', household_id: O.household } }), 201);
+  O.execution = x.id;
+  O.step = x.current.n;
 });
 after(async () => { if (s) await s.close(); });
 
@@ -334,12 +363,14 @@ function call(r) {
     users: 'user', claims: 'claim', rules: 'rule', publicity: 'publicity', ledger: 'ledger',
     'ledger-corrections': 'correction', activities: 'activity', shops: 'shop', 'shop-windows': 'window',
     goods: 'goods', cards: 'card', receipts: 'receipt', preorders: 'preorder', notices: 'notice', events: 'event',
-    'event-categories': 'category', rankings: 'ranking',
+    'event-categories': 'category', rankings: 'ranking', 'list-templates': 'listTemplate', items: 'listItem',
+    executions: 'execution',
   };
   for (let i = 0; i < seg.length; i++) {
     if (seg[i] === ':id') seg[i] = id(map[kindOf(i)] || 'none');
     else if (seg[i] === ':n') seg[i] = '0';
     else if (seg[i] === ':sid') seg[i] = id('supervision');
+    else if (seg[i] === ':step') seg[i] = id('step');
     else if (seg[i] === ':action') seg[i] = 'accept';
     else if (seg[i] === ':day') seg[i] = '2026-12-31';
     else if (seg[i] === ':code') seg[i] = 'NOPE0000';
@@ -373,6 +404,11 @@ const QUERY = {
   'GET /api/v1/stats/register': () => `unit_id=${O.village}`,
   'GET /api/v1/imports/households/template': () => '',
   'GET /api/v1/shops': () => `unit_id=${O.village}`,
+  'GET /api/v1/lists': () => `village=${O.village}`,
+  'GET /api/v1/lists/versions': () => `village=${O.village}`,
+  'GET /api/v1/executions': () => `village=${O.village}`,
+  'GET /api/v1/list-stats': () => `unit=${O.village}`,
+  'GET /api/v1/list-board': () => `unit=${O.town}`,
 };
 
 let seq = 0;
@@ -433,6 +469,12 @@ const BODY = {
   'PUT /api/v1/holidays/:day': () => ({ kind: 'workday', name: '矩阵' }),
   'POST /api/v1/public/villages/:id/events': () => ({ category_id: 1, description: 'x', reporter_name: 'a', reporter_phone: '13611112222', challenge: 'x', nonce: 'nope' }),
   'POST /api/v1/test/clock': () => ({ advance: 0 }),
+  'POST /api/v1/list-templates': () => ({ kind: 'service', code: `MX-${uniq()}`, name: '矩阵服务', role: 'cadre', time_limit_days: 3, steps: [{ name: '办理', role: 'cadre', limit_days: 1 }] }),
+  'PATCH /api/v1/list-templates/:id': () => ({ supervise_contact: '矩阵' }),
+  'POST /api/v1/lists/versions': () => ({ village: O.village, meeting: { date: '2099-01-01', title: '矩阵会议', attendance: 10 }, items: [{ template_id: O.listTemplate }] }),
+  'POST /api/v1/executions': () => ({ item_id: O.listItem, title: '矩阵申请', household_id: O.household, idempotency_key: `matrix-x-${uniq()}` }),
+  'POST /api/v1/executions/:id/steps/:step': () => ({ note: '矩阵' }),
+  'POST /api/v1/executions/:id/close': () => ({ outcome: 'withdrawn' }),
 };
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),

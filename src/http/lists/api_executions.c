@@ -150,11 +150,14 @@ int api_list_board(struct req *r)
 	return list_reply(r, &q);
 }
 
-/* photos: an array of uploaded files' hashes */
-static int take_photos(struct req *r, const char **out, int *n)
+/* photos: an array of uploaded files' hashes, taken out of the body; *held keeps them
+ * alive until the caller's json_decref. */
+static int take_photos(struct req *r, const char **out, int *n, json_t **held)
 {
 	*n = 0;
 	json_t *p = json_object_get(r->body, "photos");
+	*held = json_incref(p);
+	json_object_del(r->body, "photos");
 	if (!p || json_is_null(p))
 		return RC_OK;
 	if (!json_is_array(p))
@@ -183,11 +186,13 @@ int api_execution_create(struct req *r)
 	struct idem idem;
 	req_idem(r, &idem, false);   /* before the photos leave the body: they are part of the request */
 	struct list_start in = {.idem = &idem};
-	take_photos(r, in.photos, &in.nphotos);
-	json_object_del(r->body, "photos");
+	json_t *held;
+	take_photos(r, in.photos, &in.nphotos, &held);
 	req_check_body(r, spec);
-	if (ctx_check_fields(&r->ctx))
+	if (ctx_check_fields(&r->ctx)) {
+		json_decref(held);
 		return RC_INVALID;
+	}
 	in.item_id = req_int(r, "item_id", 0);
 	in.title = req_str(r, "title");
 	in.note = req_str(r, "note");
@@ -195,6 +200,7 @@ int api_execution_create(struct req *r)
 	int64_t id;
 	bool replayed;
 	int rc = lists_start(&r->ctx, &in, &id, &replayed);
+	json_decref(held);
 	if (rc)
 		return rc;
 	r->status = replayed ? 200 : 201;
@@ -273,8 +279,8 @@ int api_execution_step(struct req *r)
 	if (rc)
 		return rc;
 	struct list_advance in = {0};
-	take_photos(r, in.photos, &in.nphotos);
-	json_object_del(r->body, "photos");
+	json_t *held;
+	take_photos(r, in.photos, &in.nphotos, &held);
 	json_t *votes = json_object_get(r->body, "votes");
 	if (votes && !json_is_null(votes)) {
 		if (!json_is_object(votes)) {
@@ -288,10 +294,14 @@ int api_execution_step(struct req *r)
 	}
 	json_object_del(r->body, "votes");
 	req_check_body(r, spec);
-	if (ctx_check_fields(&r->ctx))
+	if (ctx_check_fields(&r->ctx)) {
+		json_decref(held);
 		return RC_INVALID;
+	}
 	in.note = req_str(r, "note");
-	if ((rc = lists_advance(&r->ctx, id, step, &in)))
+	rc = lists_advance(&r->ctx, id, step, &in);
+	json_decref(held);
+	if (rc)
 		return rc;
 	return exec_reply(r, id);
 }

@@ -121,9 +121,31 @@ static int get_lines(struct req *r, json_t *o, const char *prefix, const char *n
 	return n;
 }
 
+/* Adds a field error for every key of o not in the NULL-ended allowed. */
+static void check_keys(struct req *r, json_t *o, const char *prefix, const char *const *allowed)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = !strcmp(k, *a);
+		if (!ok) {
+			char f[48];
+			snprintf(f, sizeof(f), "%s%.24s", prefix, k);
+			ctx_field(&r->ctx, f, "未知字段");
+		}
+	}
+}
+
 /* Reads an item object into it (fields absent keep what it holds: a PATCH merges). */
 static void item_from_json(struct req *r, json_t *o, const char *prefix, struct list_item *it)
 {
+	static const char *const keys[] = {"county_id", "kind", "section", "code", "name", "basis", "role",
+					   "time_limit_days", "materials", "risk_points", "supervise_contact", "steps",
+					   NULL};
+	static const char *const step_keys[] = {"name", "role", "limit_days", "disclose", "attachments", NULL};
+	check_keys(r, o, prefix, keys);
 	bool bad = false;
 	const char *s;
 #define STR(name, dst)                                              \
@@ -168,6 +190,7 @@ static void item_from_json(struct req *r, json_t *o, const char *prefix, struct 
 			ctx_field(&r->ctx, f, "第 %zu 步应为对象", i + 1);
 			continue;
 		}
+		check_keys(r, e, sp, step_keys);
 		st->name = get_str(r, e, sp, "name", &bad);
 		st->role = get_str(r, e, sp, "role", &bad);
 		st->limit_days = get_int(r, e, sp, "limit_days", 0);
@@ -333,6 +356,9 @@ int api_list_version_create(struct req *r)
 {
 	json_t *b = r->body;
 	struct list_version_input in = {0};
+	static const char *const keys[] = {"village", "meeting", "items", NULL};
+	static const char *const meeting_keys[] = {"date", "title", "attendance", "note", NULL};
+	check_keys(r, b, "", keys);
 	json_t *vv = json_object_get(b, "village");
 	if (!json_is_integer(vv) || json_integer_value(vv) < 1)
 		ctx_field(&r->ctx, "village", "请选择村");
@@ -343,6 +369,7 @@ int api_list_version_create(struct req *r)
 		ctx_field(&r->ctx, "meeting", "请填写通过清单的会议");
 	} else {
 		bool bad = false;
+		check_keys(r, m, "meeting.", meeting_keys);
 		in.meeting_date = get_str(r, m, "meeting.", "date", &bad);
 		in.meeting_title = get_str(r, m, "meeting.", "title", &bad);
 		in.meeting_note = get_str(r, m, "meeting.", "note", &bad);
@@ -369,6 +396,9 @@ int api_list_version_create(struct req *r)
 			}
 			json_t *t = json_object_get(e, "template_id");
 			if (t && !json_is_null(t)) {
+				static const char *const tkeys[] = {"template_id", NULL};
+				snprintf(f, sizeof(f), "items[%zu].", i);
+				check_keys(r, e, f, tkeys);
 				if (!json_is_integer(t) || json_integer_value(t) < 1) {
 					snprintf(f, sizeof(f), "items[%zu].template_id", i);
 					ctx_field(&r->ctx, f, "第 %zu 项的模板编号无效", i + 1);
