@@ -324,3 +324,107 @@ test('the county templates, a new version adopted by the cadre, the board, the s
   L.assertNoProblems(cd);
   await cd.close();
 });
+
+const visibleOptions = (page) => page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
+async function pickOption(page, text) {
+  const opt = visibleOptions(page).filter({ hasText: text }).first();
+  await opt.waitFor();
+  await opt.click();
+}
+
+test('代办 by a grid worker, the negative list refused with its reason, a 四议两公开 decision with its votes', async () => {
+  const cadre = await s.as('cadre');
+  const lists = await s.must('GET', '/api/v1/lists?village=3', { token: cadre });
+  const service = lists.items.find((i) => i.kind === 'service' && i.name.includes('家庭经济状况证明'))
+    || lists.items.filter((i) => i.kind === 'service')[1];
+  const negative = lists.items.find((i) => i.section === 'negative');
+  const decision = lists.items.find((i) => i.kind === 'power' && i.name.includes('四议两公开'));
+  assert.ok(service && negative && decision, 'a service, a negative-list item and the 四议两公开 decision');
+
+  // a household of the grid worker's grid
+  const gw = await s.as('grid_worker');
+  const me = await s.must('GET', '/api/v1/session', { token: gw });
+  const grid = me.grants.find((g) => g.role === 'grid_worker');
+  const hh = (await s.must('GET', `/api/v1/households?unit_id=${grid.unit_id}&limit=5`, { token: gw })).items[0];
+  assert.ok(hh, 'a household in the grid');
+
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(desk);
+  await L.adminLogin(page, L.PHONES.grid_worker);
+  await page.getByRole('link', { name: '执行记录' }).click();
+  await page.waitForURL(/\/admin\/lists\/executions$/);
+  await page.locator('[data-test=exec-start]').click();
+  const dlg = page.locator('[data-test=start-dialog]');
+  await dlg.waitFor();
+  await page.locator('#start-item').click();
+  await pickOption(page, service.name);
+  // the title starts as the item's name
+  await page.waitForFunction((name) => document.querySelector('input[data-test=start-title]')?.value === name, service.name);
+  await page.locator('#start-household').click();
+  const answered = page.waitForResponse((r) => r.url().includes('/api/v1/households?') && r.url().includes('q='));
+  await page.keyboard.type(hh.head_name);
+  await answered;
+  await pickOption(page, `${hh.number} ${hh.head_name}`);
+  await dlg.locator('[data-test=start-photos]').setInputFiles({ name: 'income.png', mimeType: 'image/png', buffer: L.makePng(200, 150, [160, 120, 20]) });
+  await dlg.locator('.up__photo--done').waitFor();
+  await L.shot(page, 'lists-console-proxy-start');
+  await L.axe(page, 'start dialog');
+  await dlg.locator('[data-test=start-submit]').click();
+  await page.waitForURL(/\/admin\/lists\/executions\/\d+$/);
+  const pid = Number(/executions\/(\d+)/.exec(page.url())[1]);
+  await page.locator('[data-test=exec-detail]').filter({ hasText: '网格员代办' }).waitFor();
+  // the next step is the village's: the grid worker only reads
+  await page.locator('[data-test=exec-waiting]').waitFor();
+  await L.expectCount(page.locator('[data-test=step-form]'), 0, 'no step form for the grid worker');
+  const proxied = await s.must('GET', `/api/v1/executions/${pid}`, { token: cadre });
+  assert.equal(proxied.via, 'proxy');
+  assert.equal(proxied.applicant.household_id, hh.id);
+  assert.equal(proxied.photos.length, 1);
+  await L.shot(page, 'lists-console-proxy-record');
+  L.assertNoProblems(desk);
+  await desk.close();
+
+  // the cadre: a negative-list task is refused with the reason
+  const cd = await L.newContext(browser, 'desktop', s.url);
+  const cp = await L.newPage(cd);
+  await L.adminLogin(cp, L.PHONES.cadre);
+  await cp.goto('/admin/lists/executions');
+  await cp.locator('[data-test=exec-start]').click();
+  const cdlg = cp.locator('[data-test=start-dialog]');
+  await cdlg.waitFor();
+  await cp.locator('#start-item').click();
+  await pickOption(cp, negative.name);
+  await cdlg.getByText('这是负面清单事项').waitFor();
+  await cdlg.locator('[data-test=start-submit]').click();
+  await cdlg.locator('[data-test=start-error]').filter({ hasText: '负面清单' }).waitFor();
+  await L.shot(cp, 'lists-console-negative-refused');
+  await cdlg.getByRole('button', { name: '取消' }).click();
+
+  // a 四议两公开 decision: the first steps recorded, the vote step in the console with its counts
+  const rec = await s.must('POST', '/api/v1/executions', { token: cadre, body: { item_id: decision.id, title: '村道硬化项目实施决策', photos: [] } }, 201);
+  const vote = rec.steps.findIndex((x) => /(决议|表决|决策)$/.test(x.name));
+  assert.ok(vote > 0, 'a vote step after the first');
+  for (const st of rec.steps.slice(0, vote)) {
+    await s.must('POST', `/api/v1/executions/${rec.id}/steps/${st.n}`, { token: cadre, body: { note: `${st.name}已完成`, photos: [] } });
+  }
+  await cp.goto(`/admin/lists/executions/${rec.id}`);
+  const form = cp.locator('[data-test=step-form]');
+  await form.filter({ hasText: rec.steps[vote].name }).waitFor();
+  await form.locator('[data-test=step-votes]').waitFor();
+  await fillEl(form.locator('[data-test=vote-for]'), '41');
+  await cp.keyboard.press('Tab');
+  await form.locator('[data-test=step-note]').fill('应到 45 人，实到 43 人，赞成 41 票，反对 1 票，弃权 1 票');
+  const numbers = form.locator('[data-test=step-votes] input');
+  await numbers.nth(1).fill('1');
+  await cp.keyboard.press('Tab');
+  await numbers.nth(2).fill('1');
+  await cp.keyboard.press('Tab');
+  await L.shot(cp, 'lists-console-vote-step');
+  await L.axe(cp, 'vote step');
+  await form.locator('[data-test=step-submit]').click();
+  await cp.locator('[data-test=exec-votes]').filter({ hasText: '赞成 41 票，反对 1 票，弃权 1 票' }).waitFor();
+  const voted = await s.must('GET', `/api/v1/executions/${rec.id}`, { token: cadre });
+  assert.deepEqual(voted.votes, { for: 41, against: 1, abstain: 1 });
+  L.assertNoProblems(cd);
+  await cd.close();
+});
