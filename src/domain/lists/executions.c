@@ -770,8 +770,45 @@ int lists_public_outcomes(struct ctx *c, int64_t village_id, int limit, int offs
 	db_finalize(st);
 	if (rc != DB_DONE)
 		return ctx_db_fail(c, rc, "读取公开结果");
-	for (int i = 0; i < *n; i++)
-		if ((rc = read_steps(c, &(*out)[i], true)))
-			return rc;
-	return RC_OK;
+	if (!*n)
+		return RC_OK;
+	/* the disclosed steps of the page in one query */
+	struct db_args a = {0};
+	struct buf in;
+	buf_init(&in, 4096);
+	for (int i = 0; i < *n; i++) {
+		buf_adds(&in, i ? ", ?" : "?");
+		db_args_int(&a, (*out)[i].id);
+		(*out)[i].steps = arena_alloc(c->arena, sizeof(*(*out)[i].steps) * LIST_STEPS_MAX);
+		(*out)[i].nsteps = 0;
+		if (!(*out)[i].steps) {
+			buf_release(&in);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		}
+	}
+	char *sql = arena_printf(c->arena, "SELECT execution_id, n, name, COALESCE(done_at, 0), note "
+					   "FROM list_execution_steps WHERE disclose = 1 AND execution_id IN (%s) "
+					   "ORDER BY execution_id, n", in.ptr ? in.ptr : "");
+	buf_release(&in);
+	st = sql ? db_query_args(c->db, sql, &a) : NULL;
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取公开步骤");
+	int k = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t xid = db_col_int(st, 0);
+		for (int j = 0; j < *n && (*out)[k].id != xid; j++)
+			k = (k + 1) % *n;
+		struct list_execution *e = &(*out)[k];
+		if (e->id != xid || e->nsteps >= LIST_STEPS_MAX)
+			continue;
+		struct list_exec_step *s = &e->steps[e->nsteps++];
+		s->s.n = (int)db_col_int(st, 1);
+		s->s.name = dup(c, st, 2);
+		s->s.disclose = true;
+		s->done_at = db_col_int(st, 3);
+		s->note = dup(c, st, 4);
+		s->done_by_name = "";
+	}
+	db_finalize(st);
+	return rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "读取公开步骤");
 }
