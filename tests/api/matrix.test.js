@@ -39,7 +39,7 @@ const COLS = ['anon', 'cadT2', 'townT2', 'cadV2', 'vil2', 'gwg', 'villager', 'ha
 const EXPECT = {
   'GET /api/v1/stats/points':                          'U N N N F F F N F a a a F a a a',
   'GET /api/v1/stats/register':                        'U N N N F F F N F a a a F a a a',
-  'GET /api/v1/events':                                'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/events':                                'U N N N a a a N a a a a a a a a',
   'POST /api/v1/events':                               'U x x x x x x x x x x F x F x F',
   'GET /api/v1/events/:id':                            'U N N N N a N N a N a a N a a a',
   'GET /api/v1/events/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
@@ -81,7 +81,7 @@ const EXPECT = {
   'POST /api/v1/units/:id/rule-versions':              'U F F F F F F F F F F F F F x F',
   'GET /api/v1/rules/:id':                             'U N N N a a a N a a a a a a a a',
   'POST /api/v1/files':                                'U a a a a a a a a a a a a a a a',
-  'GET /api/v1/claims':                                'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/claims':                                'U N N N a a a N a a a a a a a a',
   'POST /api/v1/claims':                               'U x x x x x x x x x x x x x x x',
   'GET /api/v1/claims/:id':                            'U N N N N N a N N a a a N a a a',
   'GET /api/v1/claims/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
@@ -143,7 +143,7 @@ const EXPECT = {
   'GET /api/v1/users/:id':                             'U N N N N N a N N N N N N N a a',
   'POST /api/v1/users/:id/grants':                     'U N N N F F F N F F F F F F F a',
   'DELETE /api/v1/users/:id/grants':                   'U N N N F F F N F F F F F F F a',
-  'GET /api/v1/shops':                                 'U a a a a a a F F a a a a a a a',
+  'GET /api/v1/shops':                                 'U N N N a F a N F a a a a a a a',
   'POST /api/v1/shops':                                'U N N N F F F N F F F F a F a F',
   'GET /api/v1/shops/:id':                             'U N N N a N a N N a a a a a a a',
   'PATCH /api/v1/shops/:id':                           'U N N N F N F N N F F F a F a F',
@@ -366,13 +366,13 @@ const QUERY = {
   'GET /api/v1/counter/households': () => `shop_id=${O.shop}&q=${encodeURIComponent('李')}`,
   'GET /api/v1/preorders': () => `shop_id=${O.shop}`,
   'GET /api/v1/notices': () => `unit_id=${O.village}`,
-  'GET /api/v1/events': () => `village_id=${O.village}`,
+  'GET /api/v1/events': () => `unit_id=${O.village}`,
   'GET /api/v1/event-stats': () => `unit_id=${O.village}`,
   'GET /api/v1/stats/points': () => `unit_id=${O.village}&period=2026-11`,
   'GET /api/v1/villages/:id/ledger/export.xlsx': () => 'from=2026-01-01&to=2026-12-31',
   'GET /api/v1/stats/register': () => `unit_id=${O.village}`,
   'GET /api/v1/imports/households/template': () => '',
-  'GET /api/v1/shops': () => `unit_id=${O.village}`,
+  'GET /api/v1/shops': () => `village_id=${O.village}`,
 };
 
 let seq = 0;

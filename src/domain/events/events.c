@@ -452,7 +452,7 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 	buf_init(&w, 32768);
 	buf_adds(&w, "WHERE ");
 	buf_adds(&w, ev_visible_sql(c, &a));
-	int frc = ev_filter(c, q->unit_id, q->department_id, q->category_id, q->channel_id, false, &w, &a);
+	int frc = ev_filter(c, q->unit_id, q->department_id, q->category_id, q->channel_id, true, &w, &a);
 	if (frc) {
 		buf_release(&w);
 		return frc;

@@ -503,7 +503,7 @@ enum result shop_list(struct ctx *c, int64_t village_id, struct shop_info **out,
 			return ctx_field(c, "village_id", "村不存在");
 		}
 		if (!rc && own != village_id && !access_can(c, READ_PERMS, v.path))
-			rc = ctx_fail(c, RC_FORBIDDEN, "无权查看%s的积分超市", v.name);
+			rc = access_refusal(c, v.path);
 		if (rc) {
 			buf_release(&sql);
 			return rc;
