@@ -101,13 +101,14 @@ static bool is_trusted(int family, const unsigned char *addr)
 }
 
 /* The client's address: the socket's peer, or, when the peer is a trusted proxy, the
- * right-most address of X-Forwarded-For that is not itself a trusted proxy. */
-static void remote_text(const struct _u_request *u, char *out, size_t n)
+ * right-most address of X-Forwarded-For that is not itself a trusted proxy. Returns
+ * true when the peer is a trusted proxy. */
+static bool remote_text(const struct _u_request *u, char *out, size_t n)
 {
 	out[0] = 0;
 	const struct sockaddr *sa = u->client_address;
 	if (!sa)
-		return;
+		return false;
 	int family = sa->sa_family;
 	unsigned char peer[16];
 	if (family == AF_INET)
@@ -115,12 +116,13 @@ static void remote_text(const struct _u_request *u, char *out, size_t n)
 	else if (family == AF_INET6)
 		memcpy(peer, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
 	else
-		return;
+		return false;
 	if (family == AF_INET6 && !memcmp(peer, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) {
 		memmove(peer, peer + 12, 4);
 		family = AF_INET;
 	}
-	const char *xff = is_trusted(family, peer) ? u_map_get_case(u->map_header, "X-Forwarded-For") : NULL;
+	bool proxied = is_trusted(family, peer);
+	const char *xff = proxied ? u_map_get_case(u->map_header, "X-Forwarded-For") : NULL;
 	for (const char *end = xff ? xff + strlen(xff) : NULL; end && end > xff;) {
 		const char *start = end;
 		while (start > xff && start[-1] != ',')
@@ -142,6 +144,13 @@ static void remote_text(const struct _u_request *u, char *out, size_t n)
 	}
 	if (!client_key(family, peer, out, n))
 		out[0] = 0;
+	return proxied;
+}
+
+/* True for an address only this machine reaches (127.0.0.0/8, ::1, localhost). */
+static bool loopback(const char *address)
+{
+	return !strncmp(address, "127.", 4) || !strcmp(address, "::1") || !strcmp(address, "localhost");
 }
 
 static const char *session_token(const struct _u_request *u)
@@ -219,7 +228,11 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 	char tok[CRYPTO_TOKEN_HEX];
 	crypto_random_token(tok);
 	str_copy(r.request_id, sizeof(r.request_id), tok);
-	remote_text(u, r.remote, sizeof(r.remote));
+	bool proxied = remote_text(u, r.remote, sizeof(r.remote));
+	/* the session cookie is Secure unless the browser talks plain HTTP to this machine
+	 * itself; behind a trusted TLS proxy on this machine it is Secure again */
+	const char *proto = proxied ? u_map_get_case(u->map_header, "X-Forwarded-Proto") : NULL;
+	r.secure = !loopback(cfg->address) || (proto && !strcasecmp(proto, "https"));
 	req_security_headers(resp);
 	u_map_put(resp->map_header, "X-Request-Id", r.request_id);
 	u_map_put(resp->map_header, "Cache-Control", "no-store");
@@ -548,6 +561,11 @@ static void *scheduler(void *arg)
 int server_run(struct server_config *config)
 {
 	cfg = config;
+	if (cfg->test_clock && !loopback(cfg->address)) {
+		fprintf(stderr, "cunzhi: --test-clock moves the server's clock and is for tests: only with a loopback "
+				"--listen address (127.0.0.1)\n");
+		return 2;
+	}
 	atomic_store(&clock_offset, config->clock_offset);
 	pthread_key_create(&db_key, close_db);
 

@@ -87,3 +87,14 @@ test('X-Forwarded-For from a peer that is not a trusted proxy is ignored', async
     await other.close();
   }
 });
+
+test('the session cookie is Secure behind a trusted TLS proxy, not on plain HTTP to this machine', async () => {
+  const plain = await login(PHONES.cadre, PASSWORD);
+  assert.equal(plain.status, 201, plain.text);
+  assert.doesNotMatch(plain.headers.get('set-cookie'), /;\s*Secure/i);
+  const tls = await s.api('POST', '/api/v1/session', {
+    body: { phone: PHONES.cadre, password: PASSWORD }, headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' },
+  });
+  assert.equal(tls.status, 201, tls.text);
+  assert.match(tls.headers.get('set-cookie'), /;\s*Secure/i);
+});

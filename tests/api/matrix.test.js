@@ -40,7 +40,7 @@ const EXPECT = {
   'GET /api/v1/stats/points':                          'U N N N F F F N F a a a F a a a',
   'GET /api/v1/stats/register':                        'U N N N F F F N F a a a F a a a',
   'GET /api/v1/events':                                'U N N N a a a N a a a a a a a a',
-  'POST /api/v1/events':                               'U x x x x x x x x x x F x F x F',
+  'POST /api/v1/events':                               'U x x x a a a x x x a F x F a F',
   'GET /api/v1/events/:id':                            'U N N N N a N N a N a a N a a a',
   'GET /api/v1/events/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
   'POST /api/v1/events/:id/actions/:action':           'U N N N N F N N F N F F N a x x',
