@@ -194,3 +194,26 @@ test('on an address other machines reach the cookie is always Secure, and --test
     await new Promise((ok) => proc.on('exit', ok));
   }
 });
+
+test('nothing runs on a data directory or key file that other users can read', async () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const keys = path.join(s.data, 'keys');
+  fs.chmodSync(s.data, 0o755);
+  try {
+    const r = s.cli(['verify']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /chmod 700/);
+  } finally {
+    fs.chmodSync(s.data, 0o700);
+  }
+  fs.chmodSync(keys, 0o640);
+  try {
+    const r = s.cli(['verify']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /chmod 600/);
+  } finally {
+    fs.chmodSync(keys, 0o600);
+  }
+  assert.equal(s.cli(['verify']).code, 0);
+});
