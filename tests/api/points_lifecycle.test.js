@@ -273,6 +273,10 @@ test('claim → approve → 公示 → objection → approve again → credited 
   assert.notEqual(mineList.json.items[0].decided_at, null);
   const back = (await publicPage()).items.find((i) => i.id === p2.id);
   assert.ok(back);
+  // one objection per villager per record: the dismissed objector cannot raise it again
+  const reraise = await s.api('POST', `/api/v1/publicity/${p2.id}/objections`, { token: neighbour, body: { reason: '我还是不同意' } });
+  assert.equal(reraise.status, 409, reraise.text);
+  assert.match(reraise.json.error.message, /已对这条记录提出过异议/);
   assert.equal(back.name, mask(member.name));
 
   // not before the period ends …

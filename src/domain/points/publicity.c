@@ -281,6 +281,14 @@ enum result publicity_object(struct ctx *c, int64_t publicity_id, const char *re
 			      "ii", publicity_id, c->now);
 	if (dbrc == DB_DONE)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "公示期已结束或已有异议在处理，不能再提出异议"));
+	/* one objection per villager per record: a dismissed objection is not raised again
+	 * on the record's next 公示 */
+	int64_t before = 0;
+	if (dbrc == DB_OK)
+		dbrc = db_get_int(c->db, &before, "SELECT count(*) FROM objections WHERE claim_id = ? AND objector_id = ?",
+				  "ii", claim, c->actor->user_id);
+	if (dbrc == DB_OK && before > 0)
+		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "你已对这条记录提出过异议，村里已复核并作出答复，不能再次提出"));
 	if (dbrc == DB_OK)
 		dbrc = db_get_int(c->db, objection_id, "INSERT INTO objections (publicity_id, claim_id, objector_id, "
 						       "reason, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) RETURNING id",
