@@ -57,7 +57,7 @@ const KINDS = {
   },
   notice: {
     token: () => T.cadre,
-    request: (key) => ['POST', '/api/v1/notices', { unit_id: A.village, title: `断电测试 ${key}`, body: '断电测试通知' }],
+    request: (key) => ['POST', '/api/v1/notices', { unit_id: A.village, title: `断电测试 ${key}`, body: '断电测试通知', idempotency_key: key }],
     read: (id) => `/api/v1/notices/${id}`,
   },
 };
@@ -111,17 +111,17 @@ test(`${KILLS} kills under writes: nothing acknowledged is lost, retries create 
   }
 
   // a write whose answer was lost, sent again with the same key: done once, never twice
-  for (const e of lost.filter((x) => x.kind !== 'notice')) {
+  for (const e of lost) {
     const [method, path, body] = KINDS[e.kind].request(e.key);
     const r = await s.api(method, path, { token: KINDS[e.kind].token(), body });
     assert.ok(r.status === 200 || r.status === 201, `${e.key} retried: ${r.status} ${r.text}`);
     const again = await s.api(method, path, { token: KINDS[e.kind].token(), body });
     assert.equal(again.json.id, r.json.id, `${e.key}: the retry of the retry is the same record`);
   }
-  const mine = async (path) => {
+  const mine = async (path, token = T.villager) => {
     const items = [];
     for (let offset = 0; ; offset += 100) {
-      const r = await s.api('GET', `${path}&limit=100&offset=${offset}`, { token: T.villager });
+      const r = await s.api('GET', `${path}&limit=100&offset=${offset}`, { token });
       assert.equal(r.status, 200, r.text);
       items.push(...r.json.items);
       if (items.length >= r.json.total || !r.json.items.length) return items;
@@ -134,10 +134,11 @@ test(`${KILLS} kills under writes: nothing acknowledged is lost, retries create 
   }, new Map());
   const claims = count((await mine('/api/v1/claims?mine=1')).map((c) => c.description));
   const events = count((await mine('/api/v1/events?mine=1')).map((e) => e.description));
-  const twice = [...claims, ...events].filter(([, n]) => n > 1).map(([key]) => key);
+  const notices = count((await mine(`/api/v1/notices?unit_id=${A.village}`, T.cadre)).map((n) => n.title));
+  const twice = [...claims, ...events, ...notices].filter(([, n]) => n > 1).map(([key]) => key);
   assert.deepEqual(twice, [], 'records made twice');
-  for (const e of acked.filter((x) => x.kind !== 'notice'))
-    assert.equal((e.kind === 'claim' ? claims : events).get(e.key), 1, `${e.key} is listed once`);
+  const made = { claim: claims, event: events, notice: notices };
+  for (const e of acked) assert.equal(made[e.kind].get(e.key), 1, `${e.key} is listed once`);
 
   // the chains and invariants, with the server stopped
   await s.stop();
