@@ -177,13 +177,37 @@ static void send_error(struct req *r, int status, const char *code, const char *
 	}
 }
 
-/* Checks the body's presence, size and form before the handler sees it. Returns 0 or
- * the HTTP status of the refusal (with its reply set). */
-static int check_body(struct req *r, const struct route *rt)
+/* True when a browser's Origin header names this site: its host[:port] is the Host
+ * the request was sent to (or, from a trusted proxy, X-Forwarded-Host). */
+static bool same_origin(const struct req *r, const char *origin, bool proxied)
+{
+	const char *host = proxied ? u_map_get_case(r->u->map_header, "X-Forwarded-Host") : NULL;
+	if (!host)
+		host = u_map_get_case(r->u->map_header, "Host");
+	const char *sep = strstr(origin, "://");
+	if (!host || !sep || (strncmp(origin, "http://", 7) && strncmp(origin, "https://", 8)))
+		return false;
+	return !strcasecmp(sep + 3, host);
+}
+
+/* Checks the body's presence, size and form before the handler sees it, and that a
+ * change of state sent by a browser with the session cookie comes from this site's own
+ * pages (the Origin a browser sends; requests with a Bearer token or an Open311 key
+ * carry no ambient credentials). Returns 0 or the HTTP status of the refusal (with its
+ * reply set). */
+static int check_body(struct req *r, const struct route *rt, bool proxied)
 {
 	const struct _u_request *u = r->u;
 	bool has_body_method = !strcmp(u->http_verb, "POST") || !strcmp(u->http_verb, "PUT") ||
 			       !strcmp(u->http_verb, "PATCH") || !strcmp(u->http_verb, "DELETE");
+	const char *origin = u_map_get_case(u->map_header, "Origin");
+	const char *auth = u_map_get_case(u->map_header, "Authorization");
+	bool bearer = auth && !strncasecmp(auth, "Bearer ", 7);
+	if (has_body_method && origin && !bearer && strncmp(rt->path, "/open311/", 9) &&
+	    !same_origin(r, origin, proxied)) {
+		send_error(r, 403, "cross_origin", "不接受从其他网站发来的操作请求");
+		return 403;
+	}
 	const char *cl = u_map_get_case(u->map_header, "Content-Length");
 	const char *te = u_map_get_case(u->map_header, "Transfer-Encoding");
 	size_t max = (rt->flags & RF_UPLOAD) ? REQ_UPLOAD_MAX : REQ_JSON_MAX;
@@ -202,6 +226,12 @@ static int check_body(struct req *r, const struct route *rt)
 		return 0;
 	if (!strcmp(u->http_verb, "DELETE") && u->binary_body_length == 0)
 		return 0; /* a DELETE may carry its parameters in the body or not at all */
+	const char *type = u_map_get_case(u->map_header, "Content-Type");
+	if (u->binary_body_length > 0 &&
+	    (!type || strncasecmp(type, "application/json", 16) || (type[16] && type[16] != ';' && type[16] != ' '))) {
+		send_error(r, 415, "unsupported_type", "请求体应为 JSON（Content-Type: application/json）");
+		return 415;
+	}
 	if (!utf8_valid(u->binary_body, u->binary_body_length)) {
 		send_error(r, 400, "invalid_utf8", "请求体不是有效的 UTF-8 文本");
 		return 400;
@@ -241,7 +271,7 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 	r.ctx.data_dir = cfg->data_dir;
 	r.ctx.now = server_now();
 	r.ctx.remote = r.remote;
-	int status = check_body(&r, rt);
+	int status = check_body(&r, rt, proxied);
 	if (status)
 		goto done;
 	r.ctx.db = thread_db();
