@@ -114,7 +114,7 @@ CREATE INDEX list_executions_village ON list_executions(village_id, started_at);
 CREATE INDEX list_executions_alarm ON list_executions(state, alarm_at);
 CREATE INDEX list_executions_household ON list_executions(household_id);
 CREATE INDEX list_executions_item ON list_executions(item_id);
-CREATE INDEX list_executions_public ON list_executions(village_id, outcome_public, closed_at);
+CREATE INDEX list_executions_public ON list_executions(village_id, outcome_public, state, closed_at);
 
 -- The steps as they were when the record started, with the log of who did each.
 CREATE TABLE list_execution_steps (

@@ -187,9 +187,8 @@ static int read_photos(struct ctx *c, int64_t id, int step, const char **out, in
 	return st ? RC_OK : ctx_db_fail(c, DB_ERROR, "读取照片");
 }
 
-/* The frozen steps of a record (with disclosed_only, only the steps shown to the public,
- * without who did them). */
-static int read_steps(struct ctx *c, struct list_execution *x, bool disclosed_only)
+/* The frozen steps of a record with who did them and their photos. */
+static int read_steps(struct ctx *c, struct list_execution *x)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT n, name, role, limit_days, disclose, attachments, "
 					     "COALESCE(started_at, 0), COALESCE(due_at, 0), COALESCE(done_at, 0), "
@@ -201,8 +200,6 @@ static int read_steps(struct ctx *c, struct list_execution *x, bool disclosed_on
 	x->nsteps = 0;
 	int rc;
 	while (x->steps && (rc = db_step(st)) == DB_ROW && x->nsteps < LIST_STEPS_MAX) {
-		if (disclosed_only && !db_col_int(st, 4))
-			continue;
 		struct list_exec_step *s = &x->steps[x->nsteps++];
 		s->s.n = (int)db_col_int(st, 0);
 		s->s.name = dup(c, st, 1);
@@ -213,8 +210,8 @@ static int read_steps(struct ctx *c, struct list_execution *x, bool disclosed_on
 		s->started_at = db_col_int(st, 6);
 		s->due_at = db_col_int(st, 7);
 		s->done_at = db_col_int(st, 8);
-		s->done_by = disclosed_only ? 0 : db_col_int(st, 9);
-		s->done_by_name = disclosed_only ? "" : dup(c, st, 10);
+		s->done_by = db_col_int(st, 9);
+		s->done_by_name = dup(c, st, 10);
 		s->note = dup(c, st, 11);
 		s->overdue = s->due_at && (s->done_at ? s->done_at > s->due_at
 						      : !strcmp(x->state, "open") && s->due_at < c->now);
@@ -222,7 +219,7 @@ static int read_steps(struct ctx *c, struct list_execution *x, bool disclosed_on
 	db_finalize(st);
 	if (!x->steps)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	for (int i = 0; i < x->nsteps && !disclosed_only; i++)
+	for (int i = 0; i < x->nsteps; i++)
 		if ((rc = read_photos(c, x->id, x->steps[i].s.n, x->steps[i].photos, &x->steps[i].nphotos)))
 			return rc;
 	return RC_OK;
@@ -234,7 +231,7 @@ int lists_execution_get(struct ctx *c, int64_t id, struct list_execution *out)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	int rc = load(c, id, out);
 	if (!rc)
-		rc = read_steps(c, out, false);
+		rc = read_steps(c, out);
 	if (!rc)
 		rc = read_photos(c, id, 0, out->photos, &out->nphotos);
 	return rc;
@@ -770,8 +767,45 @@ int lists_public_outcomes(struct ctx *c, int64_t village_id, int limit, int offs
 	db_finalize(st);
 	if (rc != DB_DONE)
 		return ctx_db_fail(c, rc, "读取公开结果");
-	for (int i = 0; i < *n; i++)
-		if ((rc = read_steps(c, &(*out)[i], true)))
-			return rc;
-	return RC_OK;
+	if (!*n)
+		return RC_OK;
+	/* the disclosed steps of the page in one query */
+	struct db_args a = {0};
+	struct buf in;
+	buf_init(&in, 4096);
+	for (int i = 0; i < *n; i++) {
+		buf_adds(&in, i ? ", ?" : "?");
+		db_args_int(&a, (*out)[i].id);
+		(*out)[i].steps = arena_alloc(c->arena, sizeof(*(*out)[i].steps) * LIST_STEPS_MAX);
+		(*out)[i].nsteps = 0;
+		if (!(*out)[i].steps) {
+			buf_release(&in);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		}
+	}
+	char *sql = arena_printf(c->arena, "SELECT execution_id, n, name, COALESCE(done_at, 0), note "
+					   "FROM list_execution_steps WHERE disclose = 1 AND execution_id IN (%s) "
+					   "ORDER BY execution_id, n", in.ptr ? in.ptr : "");
+	buf_release(&in);
+	st = sql ? db_query_args(c->db, sql, &a) : NULL;
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取公开步骤");
+	int k = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t xid = db_col_int(st, 0);
+		for (int j = 0; j < *n && (*out)[k].id != xid; j++)
+			k = (k + 1) % *n;
+		struct list_execution *e = &(*out)[k];
+		if (e->id != xid || e->nsteps >= LIST_STEPS_MAX)
+			continue;
+		struct list_exec_step *s = &e->steps[e->nsteps++];
+		s->s.n = (int)db_col_int(st, 1);
+		s->s.name = dup(c, st, 2);
+		s->s.disclose = true;
+		s->done_at = db_col_int(st, 3);
+		s->note = dup(c, st, 4);
+		s->done_by_name = "";
+	}
+	db_finalize(st);
+	return rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "读取公开步骤");
 }

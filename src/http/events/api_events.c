@@ -229,9 +229,11 @@ int api_events_create(struct req *r)
 		{"household_id", J_INT, false, 1, ID_MAX},
 		{0},
 	};
+	struct idem idem;
+	req_idem(r, &idem, false);   /* before the photos leave the body: they are part of the request */
 	json_t *photos = take_field(r, "photos");
 	req_check_body(r, spec);
-	struct event_input in = {0};
+	struct event_input in = {.idem = &idem};
 	if (photos && !json_is_array(photos)) {
 		ctx_field(&r->ctx, "photos", "照片应为上传后返回的编号（hash）的数组");
 	} else if (photos && json_array_size(photos) > EVENT_PHOTOS_MAX) {
