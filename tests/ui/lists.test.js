@@ -169,7 +169,23 @@ test('a villager applies for a certificate on the phone, the cadre advances ever
   await L.shot(vp, 'lists-villager-flowchart-elderly', { fullPage: true });
   await vp.goto('/');
   await vp.locator('[data-test=big-lists]').waitFor();
+  await noOverflow(vp, 360, 'the elderly home');
+  await L.shot(vp, 'lists-villager-home-elderly', { fullPage: true });
   await vp.evaluate(() => localStorage.setItem('cz.elderly', '0'));
+
+  // in English: the section's own texts follow (the data stays as entered)
+  await vp.evaluate(() => localStorage.setItem('cz.locale', 'en-US'));
+  await vp.goto('/lists');
+  await vp.locator('.van-nav-bar__title', { hasText: /^Village lists$/ }).waitFor();
+  await vp.locator('[data-test=list-kinds] [role=tab]', { hasText: 'Public services' }).waitFor();
+  await vp.goto(`/my-requests/${id}`);
+  await vp.locator('[data-test=req-outcome]').filter({ hasText: 'Completed' }).waitFor();
+  const flowText = await vp.locator('[data-test=item-flow]').innerText();
+  assert.match(flowText, /By: /);
+  assert.match(flowText, /working days/);
+  assert.ok(!/办理：|个工作日|已完成|开始|办结/.test(flowText), `the flowchart's own words in English: ${flowText}`);
+  await L.shot(vp, 'lists-villager-done-en', { fullPage: true });
+  await vp.evaluate(() => localStorage.setItem('cz.locale', 'zh-CN'));
   L.assertNoProblems(phone);
   await phone.close();
 });
