@@ -6,7 +6,7 @@ export const villageLists = (village: number, kind?: ListKind) => api.get<{ vill
 export const getItem = (id: number | string) => api.get<ListItem>(`/api/v1/lists/items/${id}`);
 export const listExecutions = (q: Query) => api.get<Page<ExecSummary>>('/api/v1/executions', q);
 export const getExecution = (id: number | string) => api.get<Execution>(`/api/v1/executions/${id}`);
-export const startExecution = (body: { item_id: number; title: string; note?: string; household_id?: number; photos: string[] }) =>
+export const startExecution = (body: { item_id: number; title: string; note?: string; household_id?: number; photos: string[]; idempotency_key?: string }) =>
   api.post<Execution>('/api/v1/executions', body);
 export const advanceStep = (id: number, n: number, body: { note: string; photos: string[]; votes?: Votes }) =>
   api.post<Execution>(`/api/v1/executions/${id}/steps/${n}`, body);
