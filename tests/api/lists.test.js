@@ -329,6 +329,10 @@ test('bad input to a record changes nothing; an idempotent retry makes one recor
   assert.equal(a.id, b.id);
   assert.equal(await count(), n0 + 1);
   await post(T.cadre, '/api/v1/executions', { ...body, title: '别的' }, 409);
+  // starts at the same time in one village each get their own code
+  const many = await Promise.all([...Array(8).keys()].map((i) => s.api('POST', '/api/v1/executions', { token: T.cadre, body: { item_id: item.id, title: `并发采购 ${i}` } })));
+  assert.deepEqual(many.map((r) => r.status), Array(8).fill(201), many.map((r) => r.text).join('\n'));
+  assert.equal(new Set(many.map((r) => r.json.code)).size, 8);
   // a step with bad votes changes nothing
   const v = await s.api('POST', `/api/v1/executions/${a.id}/steps/1`, { token: T.cadre, body: { note: 'x', votes: { for: -1, against: 'a' } } });
   assert.equal(v.status, 400);

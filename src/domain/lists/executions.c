@@ -570,6 +570,11 @@ int lists_start(struct ctx *c, const struct list_start *in, int64_t *id, bool *r
 		*id = rid;
 		return ctx_end(c, rid ? RC_OK : ctx_fail(c, RC_INTERNAL, "幂等键"));
 	}
+	/* starts in one village are serialised (a row lock on PostgreSQL; SQLite's write
+	 * transactions are serial anyway), so that the next code is free */
+	int lrc = db_run(c->db, "UPDATE list_versions SET adopted_at = adopted_at WHERE id = ?", "i", current);
+	if (lrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, lrc, "锁定清单版本"));
 	char code[24];
 	if ((rc = next_code(c, v.id, code)))
 		return ctx_end(c, rc);
