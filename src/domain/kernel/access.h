@@ -41,6 +41,11 @@ enum perm {
 	P_EVENT_ADMIN = 1 << 19,    /* categories, channels, departments, the holiday calendar */
 	P_EVENT_READ = 1 << 20,     /* read events in scope (inspectors) */
 	P_EVENT_CALL = 1 << 21,     /* hotline: enter calls with the caller's name and phone, rate for them */
+	/* transparency 三务公开 and the timeline 大事记 (domain/transparency/transparency.h) */
+	P_DISCLOSE_WRITE = 1 << 25, /* publish, revise and withdraw the village's disclosures, answer questions */
+	P_DISCLOSE_READ = 1 << 26,  /* every disclosure, question and the late board in scope */
+	P_DISCLOSE_ADMIN = 1 << 27, /* the county's schedule settings (busy villages, days for major matters) */
+	P_CHRONICLE_WRITE = 1 << 28, /* add, revise and withdraw the village's 大事记 entries */
 };
 
 struct role_def {
