@@ -566,12 +566,9 @@ static void check_text(struct ctx *c, const struct disc_input *in, bool create)
 static void check_period(struct ctx *c, const struct disc_input *in, bool *major)
 {
 	*major = false;
-	if (!kind_valid(in->kind)) {
+	bool kind_ok = kind_valid(in->kind);
+	if (!kind_ok)
 		ctx_field(c, "kind", "类别应为 party（党务）、village（村务）或 finance（财务）");
-		if (!in->period || !in->period[0])
-			ctx_field(c, "period", "请填写公开的期间");
-		return;
-	}
 	struct disc_period p;
 	if (!in->period || !in->period[0]) {
 		ctx_field(c, "period", "请填写公开的期间");
@@ -581,7 +578,7 @@ static void check_period(struct ctx *c, const struct disc_input *in, bool *major
 		ctx_field(c, "period", "期间格式应为 2026-Q3（季度）、2026-10（月份）或 2026-10-15（重大事项的决定日期）");
 		return;
 	}
-	if (p.type == DISC_MONTH && strcmp(in->kind, "finance"))
+	if (kind_ok && p.type == DISC_MONTH && strcmp(in->kind, "finance"))
 		ctx_field(c, "period", "党务、村务按季度公开（如 2026-Q3），重大事项填决定日期");
 	int64_t today = time_cn_days(c->now);
 	if (p.type == DISC_DATE && p.first > today)
@@ -591,7 +588,7 @@ static void check_period(struct ctx *c, const struct disc_input *in, bool *major
 	else if (p.last < today - 3660)
 		ctx_field(c, "period", "期间太早（最多十年前）");
 	*major = p.type == DISC_DATE;
-	if (in->statement_id && (strcmp(in->kind, "finance") || p.type != DISC_MONTH))
+	if (in->statement_id && (!kind_ok || strcmp(in->kind, "finance") || p.type != DISC_MONTH))
 		ctx_field(c, "statement_id", "财务报表只能作为某月的财务公开");
 }
 
