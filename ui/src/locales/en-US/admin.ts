@@ -3,11 +3,13 @@
 import common from './common';
 import events from './events';
 import eventsAdmin from './eventsAdmin';
+import transparency from './transparency';
 
 export default {
   ...common,
   ...events,
   ...eventsAdmin,
+  ...transparency,
   common: {
     ...common.common,
     actions: 'Actions',

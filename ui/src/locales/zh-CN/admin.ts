@@ -2,11 +2,13 @@
 import common from './common';
 import events from './events';
 import eventsAdmin from './eventsAdmin';
+import transparency from './transparency';
 
 export default {
   ...common,
   ...events,
   ...eventsAdmin,
+  ...transparency,
   common: {
     ...common.common,
     actions: '操作',

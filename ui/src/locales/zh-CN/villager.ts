@@ -3,11 +3,13 @@
 import common from './common';
 import events from './events';
 import eventsVillager from './eventsVillager';
+import transparency from './transparency';
 
 export default {
   ...common,
   ...events,
   ...eventsVillager,
+  ...transparency,
   tabs: {
     home: '首页',
     earn: '挣积分',
