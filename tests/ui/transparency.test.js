@@ -176,6 +176,21 @@ test('the town sees who is late; the console timeline', async () => {
   L.assertNoProblems(desk);
   await desk.close();
 
+  // the county sets the rhythm: days for major matters, busy villages
+  const kdesk = await L.newContext(browser, 'desktop', s.url);
+  const kp = await L.newPage(kdesk);
+  await L.adminLogin(kp, '13900000001');
+  await kp.goto('/admin/disclosure-board');
+  await kp.locator('[data-test=board-table] .el-table__row', { hasText: '青山村' }).waitFor();
+  await kp.locator('[data-test=board-settings]').click();
+  const settings = kp.locator('[data-test=settings-form]');
+  await settings.locator('.el-select__tags-text, .el-tag', { hasText: '青山村' }).first().waitFor();
+  await L.shot(kp, 'transparency-county-settings');
+  await settings.getByRole('button', { name: '保存' }).click();
+  await settings.waitFor({ state: 'hidden' });
+  L.assertNoProblems(kdesk);
+  await kdesk.close();
+
   const cdesk = await L.newContext(browser, 'desktop', s.url);
   const cp = await L.newPage(cdesk);
   await L.adminLogin(cp, CADRE);

@@ -66,6 +66,10 @@ export const withdrawDisclosure = (id: number, reason: string) =>
   api.post<DisclosureDetail>(`/api/v1/disclosures/${id}/withdraw`, { reason });
 export const answerQuestion = (id: number, answer: string) => api.post<{ id: number }>(`/api/v1/disclosure-questions/${id}/answer`, { answer });
 export const disclosureBoard = (unit: number) => api.get<Board>('/api/v1/disclosure-board', { unit });
+export interface Settings { county_id: number; major_days: number; starts_on: string; due_day: number; busy_village_ids: number[] }
+export const getSettings = (countyId: number) => api.get<Settings>('/api/v1/disclosure-settings', { county_id: countyId });
+export const putSettings = (body: { county_id: number; major_days?: number; starts_on?: string; busy_village_ids?: number[] }) =>
+  api.put<Settings>('/api/v1/disclosure-settings', body);
 
 export interface ChronicleInput {
   village_id?: number;

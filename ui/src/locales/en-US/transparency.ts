@@ -71,6 +71,9 @@ export default {
       days: '{n} days',
       rules: 'Rules: party and village affairs each quarter, by the 20th of the next quarter\'s first month; finance monthly in busy villages (by the 20th of the next month), else quarterly; major matters within {n} days of the decision.',
       allGood: 'Nothing late or overdue',
+      settings: 'Schedule settings',
+      majorDays: 'Days for major matters',
+      startsOn: 'Counted from',
     },
     chron: {
       heading: 'Timeline of {unit}',

@@ -71,6 +71,9 @@ export default {
       days: '{n} 天',
       rules: '规则：党务、村务每季度公开，在下季度第一个月 20 日前；财务繁忙的村按月公开（次月 20 日前），其余按季度；重大事项在决定后 {n} 天内公开。',
       allGood: '没有迟发或逾期的公开',
+      settings: '三务公开时间要求',
+      majorDays: '重大事项公开天数',
+      startsOn: '开始计算日期',
     },
     chron: {
       heading: '{unit}大事记',
