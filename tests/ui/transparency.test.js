@@ -197,6 +197,10 @@ test('the town sees who is late; the console timeline', async () => {
   await cp.goto('/admin/disclosure-board');
   await cp.locator('[data-test=slot-table] [data-test=slot-state]', { hasText: '迟发' }).waitFor();
   await L.shot(cp, 'transparency-cadre-schedule');
+  // the question waiting for an answer opens its item, ready to answer
+  await cp.locator('[data-test=open-questions] [data-test=open-question]').first().click();
+  await cp.waitForURL(/\/admin\/disclosures\?open=\d+$/);
+  await cp.locator('[data-test=disclosure-drawer] textarea[data-test=answer-input]').waitFor();
   await cp.goto('/admin/chronicle');
   await cp.locator('[data-test=chronicle] .entry').first().waitFor();
   await L.shot(cp, 'transparency-admin-chronicle');
