@@ -63,7 +63,7 @@ $(BUILD)/holidays.c: tools/holidays/gen.js tools/holidays/package-lock.json
 	test -d tools/holidays/node_modules || (cd tools/holidays && npm ci --no-audit --no-fund --loglevel=error)
 	node tools/holidays/gen.js 2024 > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/holidays.o: $(BUILD)/holidays.c src/domain/events/calendar.h
+$(BUILD)/holidays.o: $(BUILD)/holidays.c src/domain/kernel/calendar.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIB) tests/unit/testdb.h $(OBJ)

@@ -5,6 +5,7 @@
 
 bench_serve() {
   mkdir -p "$DATA/ui"
+  chmod 700 "$DATA"   # cunzhi refuses a data directory others can read
   {
     printf '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>村治 bench</title></head><body>\n'
     for i in $(seq 1 20); do

@@ -29,6 +29,9 @@
 #   events  then bench/events.sh (issue 11; BENCH_EVENTS_RUN=0 skips it): its own county
 #           with two years of events, the overdue board, the county statistics and the
 #           intake; results in BENCH_EVENTS_OUT (BIN's dir/bench-events-results.md).
+#   lists   then bench/lists.sh (issue 12; BENCH_LISTS_RUN=0 skips it): its own county
+#           with 100,000 execution records, the overdue board, a village's public pages,
+#           starting and advancing records; results in BENCH_LISTS_OUT.
 #
 # Needs wrk (Debian package wrk), cc, pkg-config and the headers the project builds
 # with; links bench/gen_points.c against the project's objects beside BIN (the
@@ -104,7 +107,7 @@ fi
 
 # ---- the data generator, linked against the project's objects (as the Makefile does) ----
 PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0"
-# the holiday calendar's seed (domain/events/calendar.o needs it)
+# the holiday calendar's seed (domain/kernel/calendar.o needs it)
 extra=()
 [ ! -f "$BUILD/holidays.o" ] || extra+=("$BUILD/holidays.o")
 # shellcheck disable=SC2086
@@ -425,4 +428,10 @@ log "results written to $OUT"
 if [ "${BENCH_EVENTS_RUN:-1}" = 1 ]; then
   log "events (bench/events.sh; BENCH_EVENTS_RUN=0 skips it)"
   BENCH_EVENTS_OUT=${BENCH_EVENTS_OUT:-$(dirname "$BIN")/bench-events-results.md} bash "$here/events.sh" "$BIN"
+fi
+
+# The lists benchmark (issue 12): its own county, generator and server run.
+if [ "${BENCH_LISTS_RUN:-1}" = 1 ]; then
+  log "lists (bench/lists.sh; BENCH_LISTS_RUN=0 skips it)"
+  BENCH_LISTS_OUT=${BENCH_LISTS_OUT:-$(dirname "$BIN")/bench-lists-results.md} bash "$here/lists.sh" "$BIN"
 fi

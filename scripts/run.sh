@@ -5,6 +5,7 @@ set -euo pipefail
 bin=$1 data=$2 port=$3
 
 mkdir -p "$data"
+chmod 700 "$data"   # it holds the key that decrypts the ID numbers
 if [ ! -f "$data/demo-logins.txt" ]; then
   echo "Creating the demo county (about 10,000 households; takes a few seconds)…"
   "$bin" demo --scale county --data "$data" | tee "$data/demo-logins.txt.tmp" >/dev/null

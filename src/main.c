@@ -10,7 +10,7 @@
 
 #include "cli/demo.h"
 #include "db/migrate.h"
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "domain/jobs.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/chain.h"
@@ -109,6 +109,18 @@ static int load_keys(struct opts *o, struct keys *k, bool create)
 		}
 		fprintf(stderr, "cunzhi: created key file %s (back it up: without it ID numbers cannot be read)\n",
 			o->key_path);
+	}
+	/* the key decrypts every ID number: refuse to run where other users can read it */
+	struct stat st;
+	if (stat(o->data, &st) == 0 && (st.st_mode & S_IRWXO)) {
+		fprintf(stderr, "cunzhi: the data directory %s is open to other users of this machine; "
+				"run `chmod 700 %s` first\n", o->data, o->data);
+		return 1;
+	}
+	if (stat(o->key_path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		fprintf(stderr, "cunzhi: the key file %s is readable by other users; run `chmod 600 %s` first\n",
+			o->key_path, o->key_path);
+		return 1;
 	}
 	if (crypto_keys_load(o->key_path, k)) {
 		fprintf(stderr, "cunzhi: cannot read key file %s (run `cunzhi init` first)\n", o->key_path);

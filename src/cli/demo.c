@@ -1033,6 +1033,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		for (int i = 0; i < nvillages; i++)
 			vids[i] = villages[i].id;
 		rc = events_seed_demo(c, county_id, town_ids, ntowns, vids, nvillages, handler_id);
+		if (!rc)
+			rc = lists_seed_demo(c, county_id, vids, nvillages);
 		/* 三务公开 and 大事记: a year of disclosures, two years of the timeline */
 		if (!rc)
 			rc = transparency_seed_demo(c, county_id, town_ids[0], vids, nvillages);

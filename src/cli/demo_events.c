@@ -5,7 +5,7 @@
  * what the running system would have produced. Deterministic: a seeded generator. */
 #include "domain/register/register.h"
 #include "cli/demo.h"
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "domain/events/internal.h"
 #include "util/timeutil.h"
 

@@ -44,6 +44,7 @@ struct req {
 	int status;            /* reply status on success, default 200 */
 	bool replied;          /* a reply_* call already set the response */
 	const char *token;     /* the session token presented, if any */
+	bool secure;           /* the session cookie gets Secure (server.c) */
 };
 
 /* The idempotency key of a creating request (domain/kernel/idem.h): the body's

@@ -2,6 +2,7 @@
 #include "http/dashboards/dashboards.h"
 #include "http/events/events.h"
 #include "http/kernel/kernel.h"
+#include "http/lists/lists.h"
 #include "http/notices/notices.h"
 #include "http/points/points.h"
 #include "http/register/register.h"
@@ -16,6 +17,7 @@ const struct route_table route_tables[] = {
 	{shop_routes, &shop_routes_n},
 	{notices_routes, &notices_routes_n},
 	{events_routes, &events_routes_n},
+	{lists_routes, &lists_routes_n},
 	{transparency_routes, &transparency_routes_n},
 	{NULL, NULL},
 };

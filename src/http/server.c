@@ -101,13 +101,14 @@ static bool is_trusted(int family, const unsigned char *addr)
 }
 
 /* The client's address: the socket's peer, or, when the peer is a trusted proxy, the
- * right-most address of X-Forwarded-For that is not itself a trusted proxy. */
-static void remote_text(const struct _u_request *u, char *out, size_t n)
+ * right-most address of X-Forwarded-For that is not itself a trusted proxy. Returns
+ * true when the peer is a trusted proxy. */
+static bool remote_text(const struct _u_request *u, char *out, size_t n)
 {
 	out[0] = 0;
 	const struct sockaddr *sa = u->client_address;
 	if (!sa)
-		return;
+		return false;
 	int family = sa->sa_family;
 	unsigned char peer[16];
 	if (family == AF_INET)
@@ -115,12 +116,13 @@ static void remote_text(const struct _u_request *u, char *out, size_t n)
 	else if (family == AF_INET6)
 		memcpy(peer, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
 	else
-		return;
+		return false;
 	if (family == AF_INET6 && !memcmp(peer, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) {
 		memmove(peer, peer + 12, 4);
 		family = AF_INET;
 	}
-	const char *xff = is_trusted(family, peer) ? u_map_get_case(u->map_header, "X-Forwarded-For") : NULL;
+	bool proxied = is_trusted(family, peer);
+	const char *xff = proxied ? u_map_get_case(u->map_header, "X-Forwarded-For") : NULL;
 	for (const char *end = xff ? xff + strlen(xff) : NULL; end && end > xff;) {
 		const char *start = end;
 		while (start > xff && start[-1] != ',')
@@ -142,6 +144,13 @@ static void remote_text(const struct _u_request *u, char *out, size_t n)
 	}
 	if (!client_key(family, peer, out, n))
 		out[0] = 0;
+	return proxied;
+}
+
+/* True for an address only this machine reaches (127.0.0.0/8, ::1, localhost). */
+static bool loopback(const char *address)
+{
+	return !strncmp(address, "127.", 4) || !strcmp(address, "::1") || !strcmp(address, "localhost");
 }
 
 static const char *session_token(const struct _u_request *u)
@@ -168,13 +177,37 @@ static void send_error(struct req *r, int status, const char *code, const char *
 	}
 }
 
-/* Checks the body's presence, size and form before the handler sees it. Returns 0 or
- * the HTTP status of the refusal (with its reply set). */
-static int check_body(struct req *r, const struct route *rt)
+/* True when a browser's Origin header names this site: its host[:port] is the Host
+ * the request was sent to (or, from a trusted proxy, X-Forwarded-Host). */
+static bool same_origin(const struct req *r, const char *origin, bool proxied)
+{
+	const char *host = proxied ? u_map_get_case(r->u->map_header, "X-Forwarded-Host") : NULL;
+	if (!host)
+		host = u_map_get_case(r->u->map_header, "Host");
+	const char *sep = strstr(origin, "://");
+	if (!host || !sep || (strncmp(origin, "http://", 7) && strncmp(origin, "https://", 8)))
+		return false;
+	return !strcasecmp(sep + 3, host);
+}
+
+/* Checks the body's presence, size and form before the handler sees it, and that a
+ * change of state sent by a browser with the session cookie comes from this site's own
+ * pages (the Origin a browser sends; requests with a Bearer token or an Open311 key
+ * carry no ambient credentials). Returns 0 or the HTTP status of the refusal (with its
+ * reply set). */
+static int check_body(struct req *r, const struct route *rt, bool proxied)
 {
 	const struct _u_request *u = r->u;
 	bool has_body_method = !strcmp(u->http_verb, "POST") || !strcmp(u->http_verb, "PUT") ||
 			       !strcmp(u->http_verb, "PATCH") || !strcmp(u->http_verb, "DELETE");
+	const char *origin = u_map_get_case(u->map_header, "Origin");
+	const char *auth = u_map_get_case(u->map_header, "Authorization");
+	bool bearer = auth && !strncasecmp(auth, "Bearer ", 7);
+	if (has_body_method && origin && !bearer && strncmp(rt->path, "/open311/", 9) &&
+	    !same_origin(r, origin, proxied)) {
+		send_error(r, 403, "cross_origin", "不接受从其他网站发来的操作请求");
+		return 403;
+	}
 	const char *cl = u_map_get_case(u->map_header, "Content-Length");
 	const char *te = u_map_get_case(u->map_header, "Transfer-Encoding");
 	size_t max = (rt->flags & RF_UPLOAD) ? REQ_UPLOAD_MAX : REQ_JSON_MAX;
@@ -193,6 +226,12 @@ static int check_body(struct req *r, const struct route *rt)
 		return 0;
 	if (!strcmp(u->http_verb, "DELETE") && u->binary_body_length == 0)
 		return 0; /* a DELETE may carry its parameters in the body or not at all */
+	const char *type = u_map_get_case(u->map_header, "Content-Type");
+	if (u->binary_body_length > 0 &&
+	    (!type || strncasecmp(type, "application/json", 16) || (type[16] && type[16] != ';' && type[16] != ' '))) {
+		send_error(r, 415, "unsupported_type", "请求体应为 JSON（Content-Type: application/json）");
+		return 415;
+	}
 	if (!utf8_valid(u->binary_body, u->binary_body_length)) {
 		send_error(r, 400, "invalid_utf8", "请求体不是有效的 UTF-8 文本");
 		return 400;
@@ -219,7 +258,11 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 	char tok[CRYPTO_TOKEN_HEX];
 	crypto_random_token(tok);
 	str_copy(r.request_id, sizeof(r.request_id), tok);
-	remote_text(u, r.remote, sizeof(r.remote));
+	bool proxied = remote_text(u, r.remote, sizeof(r.remote));
+	/* the session cookie is Secure unless the browser talks plain HTTP to this machine
+	 * itself; behind a trusted TLS proxy on this machine it is Secure again */
+	const char *proto = proxied ? u_map_get_case(u->map_header, "X-Forwarded-Proto") : NULL;
+	r.secure = !loopback(cfg->address) || (proto && !strcasecmp(proto, "https"));
 	req_security_headers(resp);
 	u_map_put(resp->map_header, "X-Request-Id", r.request_id);
 	u_map_put(resp->map_header, "Cache-Control", "no-store");
@@ -228,7 +271,7 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 	r.ctx.data_dir = cfg->data_dir;
 	r.ctx.now = server_now();
 	r.ctx.remote = r.remote;
-	int status = check_body(&r, rt);
+	int status = check_body(&r, rt, proxied);
 	if (status)
 		goto done;
 	r.ctx.db = thread_db();
@@ -548,6 +591,11 @@ static void *scheduler(void *arg)
 int server_run(struct server_config *config)
 {
 	cfg = config;
+	if (cfg->test_clock && !loopback(cfg->address)) {
+		fprintf(stderr, "cunzhi: --test-clock moves the server's clock and is for tests: only with a loopback "
+				"--listen address (127.0.0.1)\n");
+		return 2;
+	}
 	atomic_store(&clock_offset, config->clock_offset);
 	pthread_key_create(&db_key, close_db);
 

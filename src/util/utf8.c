@@ -2,6 +2,45 @@
 #include "util/buf.h"
 #include "util/utf8.h"
 
+/* The code point at *p of a valid string; *p moves past it. */
+static uint32_t next_cp(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t cp;
+	int n;
+	if (s[0] < 0x80)
+		return *p += 1, s[0];
+	if (s[0] < 0xE0)
+		cp = s[0] & 0x1F, n = 1;
+	else if (s[0] < 0xF0)
+		cp = s[0] & 0x0F, n = 2;
+	else
+		cp = s[0] & 0x07, n = 3;
+	for (int k = 1; k <= n && s[k]; k++)
+		cp = (cp << 6) | (s[k] & 0x3F);
+	*p += n + 1;
+	return cp;
+}
+
+bool utf8_is_person_name(const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	bool prev_sep = true; /* no separator first */
+	if (!*p)
+		return false;
+	while (*p) {
+		uint32_t cp = next_cp(&p);
+		bool sep = cp == ' ' || cp == 0xB7 || cp == 0x30FB;
+		bool letter = (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == 0x3007 ||
+			      (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+			      (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x323AF);
+		if (!(letter || (sep && !prev_sep)))
+			return false;
+		prev_sep = sep;
+	}
+	return !prev_sep;
+}
+
 bool utf8_valid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;

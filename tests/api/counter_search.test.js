@@ -129,7 +129,7 @@ test('by the head of household\'s name, full or its beginning', async () => {
   assert.ok(!mid.items.some((x) => x.id === target.id));
 });
 
-test('scope: only the shop\'s villages; clerks of another village and other roles get 403', async () => {
+test('scope: only the shop\'s villages; a shop outside every grant is 404, other roles get 403', async () => {
   // 绿水村 also has a 0001: the 青山村 shop does not show it, the 绿水村 shop shows only it
   const mine = json(await search(await s.as('clerk'), { shop_id: shop.id, q: '0001' }), 200);
   assert.deepEqual(mine.items.map((x) => x.village_name), ['青山村']);
@@ -137,11 +137,11 @@ test('scope: only the shop\'s villages; clerks of another village and other role
   assert.deepEqual(theirs.items, [{ id: V.hh2, number: '0001', village_name: '绿水村', masked_name: '赵*山' }]);
   assert.deepEqual(json(await search(T.clerk2, { shop_id: shop2.id, q: '赵大' }), 200).items.map((x) => x.id), [V.hh2]);
 
-  // the clerk of 绿水村 at the 青山村 shop, and the other way round
+  // the clerk of 绿水村 at the 青山村 shop, and the other way round: outside every grant
   const cross = await search(T.clerk2, { shop_id: shop.id, q: '0001' });
-  assert.equal(cross.status, 403, cross.text);
-  assert.match(cross.json.error.message, /无权/);
-  assert.equal((await search(await s.as('clerk'), { shop_id: shop2.id, q: '0001' })).status, 403);
+  assert.equal(cross.status, 404, cross.text);
+  assert.match(cross.json.error.message, /不存在/);
+  assert.equal((await search(await s.as('clerk'), { shop_id: shop2.id, q: '0001' })).status, 404);
   // nor through the town shop, whose unit is the town
   assert.equal((await search(await s.as('clerk'), { shop_id: townShop.id, q: '0001' })).status, 403);
 

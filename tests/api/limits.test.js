@@ -87,3 +87,47 @@ test('X-Forwarded-For from a peer that is not a trusted proxy is ignored', async
     await other.close();
   }
 });
+
+test('the session cookie is Secure behind a trusted TLS proxy, not on plain HTTP to this machine', async () => {
+  const plain = await login(PHONES.cadre, PASSWORD);
+  assert.equal(plain.status, 201, plain.text);
+  assert.doesNotMatch(plain.headers.get('set-cookie'), /;\s*Secure/i);
+  const tls = await s.api('POST', '/api/v1/session', {
+    body: { phone: PHONES.cadre, password: PASSWORD }, headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' },
+  });
+  assert.equal(tls.status, 201, tls.text);
+  assert.match(tls.headers.get('set-cookie'), /;\s*Secure/i);
+});
+
+test('a change of state from another site\'s page is refused; a JSON body must say it is JSON', async () => {
+  const body = { phone: PHONES.inspector, password: PASSWORD };
+  const me = { 'x-forwarded-for': '198.51.100.23' }; // a client of its own, clear of the throttle tests above
+  const foreign = await s.api('POST', '/api/v1/session', { body, headers: { ...me, origin: 'http://evil.example' } });
+  assert.equal(foreign.status, 403, foreign.text);
+  assert.equal(foreign.json.error.code, 'cross_origin');
+  assert.equal(foreign.headers.get('set-cookie'), null);
+  const nul = await s.api('POST', '/api/v1/session', { body, headers: { ...me, origin: 'null' } });
+  assert.equal(nul.status, 403, nul.text);
+  const own = await s.api('POST', '/api/v1/session', { body, headers: { ...me, origin: s.url } });
+  assert.equal(own.status, 201, own.text);
+  // behind the trusted proxy the page's own site is the forwarded host
+  const proxied = await s.api('POST', '/api/v1/session', {
+    body, headers: { origin: 'https://cunzhi.example.gov.cn', 'x-forwarded-host': 'cunzhi.example.gov.cn', 'x-forwarded-for': '198.51.100.24' },
+  });
+  assert.equal(proxied.status, 201, proxied.text);
+  // a Bearer token is no ambient credential: an app on another origin may use it
+  const token = own.json.token;
+  const app = await s.api('GET', '/api/v1/session', { token, headers: { origin: 'http://evil.example' } });
+  assert.equal(app.status, 200, app.text);
+  const logout = await s.api('DELETE', '/api/v1/session', { token, headers: { origin: 'http://app.example' } });
+  assert.ok(logout.status < 300, logout.text);
+
+  // a form post (text/plain) carrying JSON is not taken as JSON
+  const form = await s.api('POST', '/api/v1/session', { raw: JSON.stringify(body), headers: { ...me, 'content-type': 'text/plain' } });
+  assert.equal(form.status, 415, form.text);
+  assert.equal(form.json.error.code, 'unsupported_type');
+  const none = await s.api('POST', '/api/v1/session', { raw: JSON.stringify(body), headers: me });
+  assert.equal(none.status, 415, none.text);
+  const charset = await s.api('POST', '/api/v1/session', { raw: JSON.stringify(body), headers: { ...me, 'content-type': 'application/json; charset=utf-8' } });
+  assert.equal(charset.status, 201, charset.text);
+});

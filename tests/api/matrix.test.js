@@ -39,8 +39,8 @@ const COLS = ['anon', 'cadT2', 'townT2', 'cadV2', 'vil2', 'gwg', 'villager', 'ha
 const EXPECT = {
   'GET /api/v1/stats/points':                          'U N N N F F F N F a a a F a a a',
   'GET /api/v1/stats/register':                        'U N N N F F F N F a a a F a a a',
-  'GET /api/v1/events':                                'U a a a a a a a a a a a a a a a',
-  'POST /api/v1/events':                               'U x x x x x x x x x x F x F x F',
+  'GET /api/v1/events':                                'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/events':                               'U x x x a a a x x x a F x F a F',
   'GET /api/v1/events/:id':                            'U N N N N a N N a N a a N a a a',
   'GET /api/v1/events/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
   'POST /api/v1/events/:id/actions/:action':           'U N N N N F N N F N F F N a x x',
@@ -62,7 +62,7 @@ const EXPECT = {
   'GET /healthz':                                      'a a a a a a a a a a a a a a a a',
   'GET /api/v1/roles':                                 'U a a a a a a a a a a a a a a a',
   'GET /api/v1/units':                                 'U N N N a a a N a a a a a a a a',
-  'POST /api/v1/units':                                'U F F F F F F F F F F F F F a a',
+  'POST /api/v1/units':                                'U N N N F F F N F F F F F F a a',
   'GET /api/v1/units/:id':                             'U N N N a a a N a a a a a a a a',
   'PATCH /api/v1/units/:id':                           'U N N N F F F N F F F F F F a a',
   'GET /api/v1/audit':                                 'U N N N F F F N F F F a F a a a',
@@ -81,15 +81,15 @@ const EXPECT = {
   'POST /api/v1/units/:id/rule-versions':              'U F F F F F F F F F F F F F x F',
   'GET /api/v1/rules/:id':                             'U N N N a a a N a a a a a a a a',
   'POST /api/v1/files':                                'U a a a a a a a a a a a a a a a',
-  'GET /api/v1/claims':                                'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/claims':                                'U N N N a a a N a a a a a a a a',
   'POST /api/v1/claims':                               'U x x x x x x x x x x x x x x x',
   'GET /api/v1/claims/:id':                            'U N N N N N a N N a a a N a a a',
   'GET /api/v1/claims/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
   'POST /api/v1/claims/:id/review':                    'U N N N N N F N N a F F N F x F',
   'POST /api/v1/awards':                               'U x x x x x x x x x x x x x x x',
   'GET /api/v1/public/villages/:id/publicity':         'a a a a a a a a a a a a a a a a',
-  'POST /api/v1/publicity/:id/objections':             'U F F F x F x F F F F F F F F F',
-  'GET /api/v1/objections':                            'U F F F F F F F F a F a F a a a',
+  'POST /api/v1/publicity/:id/objections':             'U N N N x F x N F F F F F F F F',
+  'GET /api/v1/objections':                            'U N N N F F F N F a F a F a a a',
   'GET /api/v1/villages/:id/points-settings':          'U N N N a a a N a a a a a a a a',
   'PUT /api/v1/villages/:id/points-settings':          'U x x x x x x x x x x x x x x x',
   'GET /api/v1/households/:id/ledger':                 'U N N N N N a N N a a a N a a a',
@@ -138,12 +138,12 @@ const EXPECT = {
   'POST /api/v1/residents/:id/activation':             'U N N N N N F N N F F F N F a a',
   'POST /api/v1/imports/households':                   'U x x x x x x x x x x x x x x x',
   'GET /api/v1/imports/households/template':           'U a a a a a a a a a a a a a a a',
-  'GET /api/v1/users':                                 'U F F F F F F F F F F F F F a a',
+  'GET /api/v1/users':                                 'U N N N F F F N F F F F F F a a',
   'POST /api/v1/users':                                'U F F F F F F F F F F F F F F a',
   'GET /api/v1/users/:id':                             'U N N N N N a N N N N N N N a a',
   'POST /api/v1/users/:id/grants':                     'U N N N F F F N F F F F F F F a',
   'DELETE /api/v1/users/:id/grants':                   'U N N N F F F N F F F F F F F a',
-  'GET /api/v1/shops':                                 'U a a a a a a F F a a a a a a a',
+  'GET /api/v1/shops':                                 'U N N N a F a N F a a a a a a a',
   'POST /api/v1/shops':                                'U N N N F F F N F F F F a F a F',
   'GET /api/v1/shops/:id':                             'U N N N a N a N N a a a a a a a',
   'PATCH /api/v1/shops/:id':                           'U N N N F N F N N F F F a F a F',
@@ -168,17 +168,37 @@ const EXPECT = {
   'POST /api/v1/cards/:id/revoke':                     'U N N N N N F N N F F F x F x F',
   'GET /api/v1/cards/:id/qr.png':                      'U N N N N N F N N F F F x F x F',
   'GET /api/v1/cards/:id/qr.svg':                      'U N N N N N F N N F F F x F x F',
-  'GET /api/v1/counter/households':                    'U F F F F F F F F F F F a F a F',
-  'POST /api/v1/counter/lookup':                       'U F F F F F F F F F F F x F x F',
-  'POST /api/v1/counter/redeem':                       'U F F F F F F F F F F F x F x F',
+  'GET /api/v1/counter/households':                    'U N N N F N F N N F F F a F a F',
+  'POST /api/v1/counter/lookup':                       'U N N N F N F N N F F F x F x F',
+  'POST /api/v1/counter/redeem':                       'U N N N F N F N N F F F x F x F',
   'POST /api/v1/counter/returns':                      'U x x x x x x x x x x x x x x x',
   'GET /api/v1/receipts/:id':                          'U N N N N N N N N N N N N N N N',
   'GET /api/v1/households/:id/receipts':               'U N N N N N a N N a a a a a a a',
-  'POST /api/v1/preorders':                            'U F F F x F x F F F F F F F F F',
-  'GET /api/v1/preorders':                             'U F F F F F F F F F F F a F a F',
+  'POST /api/v1/preorders':                            'U N N N x N x N N F F F F F F F',
+  'GET /api/v1/preorders':                             'U N N N F N F N N F F F a F a F',
   'GET /api/v1/preorders/:id':                         'U N N N N N N N N N N N N N N N',
   'POST /api/v1/preorders/:id/collect':                'U N N N N N N N N N N N N N N N',
   'POST /api/v1/preorders/:id/cancel':                 'U N N N N N N N N N N N N N N N',
+  // lists 清单制: templates, a village's adopted lists, execution records (O.execution: a service request of
+  // household 1 started by the cadre, at its step O.step of the cadre's), statistics, the board, public pages
+  'GET /api/v1/list-templates':                        'U a a a a a a a a a a a a a a a',
+  'POST /api/v1/list-templates':                       'U F F F F F F F F F F F F F F a',
+  'PATCH /api/v1/list-templates/:id':                  'U F F F F F F F F F F F F F F a',
+  'GET /api/v1/lists':                                 'U N N N a a a N a a a a a a a a',
+  'GET /api/v1/lists/items/:id':                       'U N N N a a a N a a a a a a a a',
+  'GET /api/v1/lists/versions':                        'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/lists/versions':                       'U N N N F F F N F F F F F F x F',
+  'GET /api/v1/executions':                            'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/executions':                           'U x x x F F a x F F a F F F a F',
+  'GET /api/v1/executions/:id':                        'U N N N N N a N N a a a N a a a',
+  'GET /api/v1/executions/:id/photos/:n':              'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/executions/:id/steps/:step/photos/:n':  'U N N N N N N N N N N N N N N N',
+  'POST /api/v1/executions/:id/steps/:step':           'U N N N N N F N N F F F N F a F',
+  'POST /api/v1/executions/:id/close':                 'U N N N N N a N N F F F N F x F',
+  'GET /api/v1/list-stats':                            'U N N N F F F N F a a a F a a a',
+  'GET /api/v1/list-board':                            'U N N F F F F N F F F a F a F a',
+  'GET /api/v1/public/villages/:id/lists':             'a a a a a a a a a a a a a a a a',
+  'GET /api/v1/public/villages/:id/lists/outcomes':    'a a a a a a a a a a a a a a a a',
   // transparency 三务公开 and 大事记 (withdrawals on their own demo objects)
   'GET /api/v1/disclosures':                           'U N N N a a a N a a a a a a a a',
   'POST /api/v1/disclosures':                          'U N N N F F F N F F F F F F a F',
@@ -345,6 +365,14 @@ before(async () => {
   O.supervision = sup.json && sup.json.id ? sup.json.id : 999999;
   O.supDebug = sup.text;
 
+  // lists: a service item of the village's current lists, and a request of household 1 at the cadre's step
+  const lists = await must(await s.api('GET', `/api/v1/lists?village=${O.village}&kind=service`, { token: T.cadre }), 200);
+  const cert = lists.items.find((i) => i.steps[0].role === 'applicant' && i.steps[1].role === 'cadre');
+  O.listItem = cert.id;
+  O.listTemplate = cert.template_id;
+  const x = await must(await s.api('POST', '/api/v1/executions', { token: T.cadre, body: { item_id: cert.id, title: '矩阵记录', household_id: O.household } }), 201);
+  O.execution = x.id;
+  O.step = x.current.n;
   // transparency: published demo items (one of them to withdraw), the open question, 大事记
   const ds = await must(await s.api('GET', `/api/v1/disclosures?unit_id=${O.village}&limit=5`, { token: T.cadre }), 200);
   O.disclosure = ds.items[0].id;
@@ -368,13 +396,15 @@ function call(r) {
     users: 'user', claims: 'claim', rules: 'rule', publicity: 'publicity', ledger: 'ledger',
     'ledger-corrections': 'correction', activities: 'activity', shops: 'shop', 'shop-windows': 'window',
     goods: 'goods', cards: 'card', receipts: 'receipt', preorders: 'preorder', notices: 'notice', events: 'event',
-    'event-categories': 'category', rankings: 'ranking',
+    'event-categories': 'category', rankings: 'ranking', 'list-templates': 'listTemplate', items: 'listItem',
+    executions: 'execution',
     disclosures: 'disclosure', chronicle: 'chronicle', 'disclosure-questions': 'question',
   };
   for (let i = 0; i < seg.length; i++) {
     if (seg[i] === ':id') seg[i] = id(map[kindOf(i)] || 'none');
     else if (seg[i] === ':n') seg[i] = '0';
     else if (seg[i] === ':sid') seg[i] = id('supervision');
+    else if (seg[i] === ':step') seg[i] = id('step');
     else if (seg[i] === ':action') seg[i] = 'accept';
     else if (seg[i] === ':day') seg[i] = '2026-12-31';
     else if (seg[i] === ':code') seg[i] = 'NOPE0000';
@@ -404,13 +434,18 @@ const QUERY = {
   'GET /api/v1/counter/households': () => `shop_id=${O.shop}&q=${encodeURIComponent('李')}`,
   'GET /api/v1/preorders': () => `shop_id=${O.shop}`,
   'GET /api/v1/notices': () => `unit_id=${O.village}`,
-  'GET /api/v1/events': () => `village_id=${O.village}`,
+  'GET /api/v1/events': () => `unit_id=${O.village}`,
   'GET /api/v1/event-stats': () => `unit_id=${O.village}`,
   'GET /api/v1/stats/points': () => `unit_id=${O.village}&period=2026-11`,
   'GET /api/v1/villages/:id/ledger/export.xlsx': () => 'from=2026-01-01&to=2026-12-31',
   'GET /api/v1/stats/register': () => `unit_id=${O.village}`,
   'GET /api/v1/imports/households/template': () => '',
-  'GET /api/v1/shops': () => `unit_id=${O.village}`,
+  'GET /api/v1/shops': () => `village_id=${O.village}`,
+  'GET /api/v1/lists': () => `village=${O.village}`,
+  'GET /api/v1/lists/versions': () => `village=${O.village}`,
+  'GET /api/v1/executions': () => `village=${O.village}`,
+  'GET /api/v1/list-stats': () => `unit=${O.village}`,
+  'GET /api/v1/list-board': () => `unit=${O.town}`,
   'GET /api/v1/disclosures': () => `unit_id=${O.village}`,
   'GET /api/v1/disclosure-questions': () => `unit_id=${O.village}`,
   'GET /api/v1/disclosure-board': () => `unit=${O.village}`,
@@ -485,6 +520,12 @@ const BODY = {
   'PUT /api/v1/holidays/:day': () => ({ kind: 'workday', name: '矩阵' }),
   'POST /api/v1/public/villages/:id/events': () => ({ category_id: 1, description: 'x', reporter_name: 'a', reporter_phone: '13611112222', challenge: 'x', nonce: 'nope' }),
   'POST /api/v1/test/clock': () => ({ advance: 0 }),
+  'POST /api/v1/list-templates': () => ({ kind: 'service', code: `MX-${uniq()}`, name: '矩阵服务', role: 'cadre', time_limit_days: 3, steps: [{ name: '办理', role: 'cadre', limit_days: 1 }] }),
+  'PATCH /api/v1/list-templates/:id': () => ({ supervise_contact: '矩阵' }),
+  'POST /api/v1/lists/versions': () => ({ village: O.village, meeting: { date: '2099-01-01', title: '矩阵会议', attendance: 10 }, items: [{ template_id: O.listTemplate }] }),
+  'POST /api/v1/executions': () => ({ item_id: O.listItem, title: '矩阵申请', household_id: O.household, idempotency_key: `matrix-x-${uniq()}` }),
+  'POST /api/v1/executions/:id/steps/:step': () => ({ note: '矩阵' }),
+  'POST /api/v1/executions/:id/close': () => ({ outcome: 'withdrawn' }),
 };
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),

@@ -220,7 +220,7 @@ test('claim → approve → 公示 → objection → approve again → credited 
 
   // a villager of another village may not object; nor may someone without a household
   const foreign = await s.api('POST', `/api/v1/publicity/${p1.id}/objections`, { token: outsider, body: { reason: '不是事实' } });
-  assert.equal(foreign.status, 403, foreign.text);
+  assert.equal(foreign.status, 404, foreign.text); // outside every grant: as if it did not exist
   const staff = await s.api('POST', `/api/v1/publicity/${p1.id}/objections`, { token: cadre, body: { reason: '不是事实' } });
   assert.equal(staff.status, 403, staff.text);
   const noReason = await s.api('POST', `/api/v1/publicity/${p1.id}/objections`, { token: neighbour, body: { reason: '' } });
@@ -273,6 +273,10 @@ test('claim → approve → 公示 → objection → approve again → credited 
   assert.notEqual(mineList.json.items[0].decided_at, null);
   const back = (await publicPage()).items.find((i) => i.id === p2.id);
   assert.ok(back);
+  // one objection per villager per record: the dismissed objector cannot raise it again
+  const reraise = await s.api('POST', `/api/v1/publicity/${p2.id}/objections`, { token: neighbour, body: { reason: '我还是不同意' } });
+  assert.equal(reraise.status, 409, reraise.text);
+  assert.match(reraise.json.error.message, /已对这条记录提出过异议/);
   assert.equal(back.name, mask(member.name));
 
   // not before the period ends …

@@ -108,6 +108,12 @@ test('update a household', async () => {
   // a number already used in the village is refused
   const dup = await s.api('PATCH', `/api/v1/households/${hh.id}`, { token: cadre, body: { number: '0001' } });
   assert.ok([400, 409].includes(dup.status), dup.text);
+  // a legal name is written in characters names are written in
+  for (const name of ['张🐉', '张3', '欧阳·', '李 四!']) {
+    const r = await s.api('POST', '/api/v1/residents', { token: cadre, body: { household_id: 2, name, idcard: makeIdcard('20010203', 77), relation: '子' } });
+    assert.equal(r.status, 400, `${name}: ${r.text}`);
+    assert.match(r.json.error.fields.name, /汉字、字母和间隔号/);
+  }
 });
 
 test('move a household between groups', async () => {

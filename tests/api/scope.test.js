@@ -65,19 +65,20 @@ before(async () => {
 });
 after(async () => { if (s) await s.close(); });
 
-// Refused without data: 403 or 404, and no household or resident fields in the body.
-function refused(r, label) {
-  assert.ok([403, 404].includes(r.status), `${label}: ${r.status} ${r.text}`);
+// Refused without data: 404 outside every grant, 403 when visible but not allowed
+// (src/domain/kernel/access.h), and no household or resident fields in the body.
+function refused(r, label, status) {
+  assert.equal(r.status, status, `${label}: ${r.status} ${r.text}`);
   assert.ok(r.json && r.json.error, `${label}: error envelope`);
   assert.ok(!/钱红岩|孙秀梅|红岩村第一组|members/.test(r.text), `${label}: no data in ${r.text}`);
 }
 
 test('a cadre of village A cannot read village B', async () => {
-  refused(await s.api('GET', `/api/v1/households/${B.household}`, { token: A.cadre }), 'household');
-  refused(await s.api('GET', `/api/v1/residents/${B.resident}`, { token: A.cadre }), 'resident');
-  refused(await s.api('GET', `/api/v1/households?unit_id=${B.village}`, { token: A.cadre }), 'list of B');
-  refused(await s.api('GET', `/api/v1/audit?unit_id=${B.village}`, { token: A.cadre }), 'audit of B');
-  refused(await s.api('GET', `/api/v1/users?unit_id=${B.village}`, { token: A.cadre }), 'users of B');
+  refused(await s.api('GET', `/api/v1/households/${B.household}`, { token: A.cadre }), 'household', 404);
+  refused(await s.api('GET', `/api/v1/residents/${B.resident}`, { token: A.cadre }), 'resident', 404);
+  refused(await s.api('GET', `/api/v1/households?unit_id=${B.village}`, { token: A.cadre }), 'list of B', 404);
+  refused(await s.api('GET', `/api/v1/audit?unit_id=${B.village}`, { token: A.cadre }), 'audit of B', 404);
+  refused(await s.api('GET', `/api/v1/users?unit_id=${B.village}`, { token: A.cadre }), 'users of B', 404);
   // the whole-scope list and searches show A only
   const all = await must(await s.api('GET', '/api/v1/households?limit=200', { token: A.cadre }), 200);
   assert.equal(all.total, 300);
@@ -93,11 +94,11 @@ test('a cadre of village A cannot read village B', async () => {
 });
 
 test('a cadre of village A cannot write village B', async () => {
-  refused(await s.api('PATCH', `/api/v1/households/${B.household}`, { token: A.cadre, body: { address: '改了' } }), 'patch household');
-  refused(await s.api('PATCH', `/api/v1/residents/${B.resident}`, { token: A.cadre, body: { phone: '13700000000' } }), 'patch resident');
-  refused(await s.api('POST', `/api/v1/residents/${B.resident}/activation`, { token: A.cadre, body: {} }), 'activation');
-  refused(await s.api('PATCH', `/api/v1/units/${B.village}`, { token: A.cadre, body: { name: '改名村' } }), 'rename B');
-  refused(await s.api('POST', '/api/v1/units', { token: A.cadre, body: { parent_id: B.village, kind: 'group', code: 'X-G9', name: '第九组' } }), 'group in B');
+  refused(await s.api('PATCH', `/api/v1/households/${B.household}`, { token: A.cadre, body: { address: '改了' } }), 'patch household', 404);
+  refused(await s.api('PATCH', `/api/v1/residents/${B.resident}`, { token: A.cadre, body: { phone: '13700000000' } }), 'patch resident', 404);
+  refused(await s.api('POST', `/api/v1/residents/${B.resident}/activation`, { token: A.cadre, body: {} }), 'activation', 404);
+  refused(await s.api('PATCH', `/api/v1/units/${B.village}`, { token: A.cadre, body: { name: '改名村' } }), 'rename B', 404);
+  refused(await s.api('POST', '/api/v1/units', { token: A.cadre, body: { parent_id: B.village, kind: 'group', code: 'X-G9', name: '第九组' } }), 'group in B', 404);
   const hh = await s.api('POST', '/api/v1/households', { token: A.cadre, body: { village_id: B.village, number: 'B999' } });
   assert.equal(hh.status, 404, hh.text); // B lies outside every grant of A's cadre
   // a resident into B's household, or A's resident moved there: refused, B not revealed
@@ -121,8 +122,8 @@ test("B's cadre sees B only and can write there", async () => {
   const all = await must(await s.api('GET', '/api/v1/households', { token: B.cadre }), 200);
   assert.equal(all.total, 1);
   assert.equal(all.items[0].id, B.household);
-  refused(await s.api('GET', `/api/v1/households/${A.household}`, { token: B.cadre }), 'A household');
-  refused(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: B.cadre }), 'A resident');
+  refused(await s.api('GET', `/api/v1/households/${A.household}`, { token: B.cadre }), 'A household', 404);
+  refused(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: B.cadre }), 'A resident', 404);
   const upd = await must(await s.api('PATCH', `/api/v1/residents/${B.spouse}`, { token: B.cadre, body: { phone: '13711113333' } }), 200);
   assert.equal(upd.phone, '13711113333');
   assert.equal(upd.idcard_full, true);
@@ -142,29 +143,29 @@ test('a villager sees only their own household', async () => {
   }
   const self = await must(await s.api('GET', `/api/v1/residents/${A.villagerResident}`, { token: A.villager }), 200);
   assert.match(self.idcard, MASKED);
-  refused(await s.api('GET', `/api/v1/households/${A.household}`, { token: A.villager }), 'neighbour household');
-  refused(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: A.villager }), 'neighbour');
-  refused(await s.api('GET', `/api/v1/households/${B.household}`, { token: A.villager }), 'other village');
-  refused(await s.api('GET', `/api/v1/households?unit_id=${A.village}`, { token: A.villager }), 'list by unit');
+  refused(await s.api('GET', `/api/v1/households/${A.household}`, { token: A.villager }), 'neighbour household', 404);
+  refused(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: A.villager }), 'neighbour', 404);
+  refused(await s.api('GET', `/api/v1/households/${B.household}`, { token: A.villager }), 'other village', 404);
+  refused(await s.api('GET', `/api/v1/households?unit_id=${A.village}`, { token: A.villager }), 'list by unit', 403);
   // and B's villager likewise
   const bl = await must(await s.api('GET', '/api/v1/households', { token: B.villager }), 200);
   assert.deepEqual(bl.items.map((h) => h.id), [B.household]);
-  refused(await s.api('GET', `/api/v1/households/${A.villagerHousehold}`, { token: B.villager }), 'B villager reads A');
+  refused(await s.api('GET', `/api/v1/households/${A.villagerHousehold}`, { token: B.villager }), 'B villager reads A', 404);
 });
 
 test('a villager cannot write, not even their own household', async () => {
   const v = A.villager;
   assert.equal((await s.api('POST', '/api/v1/households', { token: v, body: { village_id: A.village, number: 'V999' } })).status, 403);
-  refused(await s.api('PATCH', `/api/v1/households/${A.villagerHousehold}`, { token: v, body: { address: '改了' } }), 'own household');
-  refused(await s.api('PATCH', `/api/v1/residents/${A.villagerResident}`, { token: v, body: { name: '改名' } }), 'self');
+  refused(await s.api('PATCH', `/api/v1/households/${A.villagerHousehold}`, { token: v, body: { address: '改了' } }), 'own household', 403);
+  refused(await s.api('PATCH', `/api/v1/residents/${A.villagerResident}`, { token: v, body: { name: '改名' } }), 'self', 403);
   const add = await s.api('POST', '/api/v1/residents', { token: v, body: { household_id: A.villagerHousehold, name: '新生', idcard: makeIdcard('20200202', 3), relation: '孙子' } });
-  assert.ok([403, 404].includes(add.status), add.text);
-  refused(await s.api('POST', `/api/v1/residents/${A.villagerResident}/activation`, { token: v, body: {} }), 'activation');
-  refused(await s.api('POST', '/api/v1/units', { token: v, body: { parent_id: A.village, kind: 'group', code: 'V-G', name: '某组' } }), 'unit');
-  refused(await s.api('POST', '/api/v1/users', { token: v, body: { phone: '13700000009', name: '某人', password: 'Some-pass-1' } }), 'user');
-  refused(await s.api('GET', `/api/v1/audit?unit_id=${A.village}`, { token: v }), 'audit');
-  refused(await s.api('GET', '/api/v1/audit/verify', { token: v }), 'audit verify');
-  refused(await s.api('GET', `/api/v1/users?unit_id=${A.village}`, { token: v }), 'users');
+  assert.equal(add.status, 403, add.text);
+  refused(await s.api('POST', `/api/v1/residents/${A.villagerResident}/activation`, { token: v, body: {} }), 'activation', 403);
+  refused(await s.api('POST', '/api/v1/units', { token: v, body: { parent_id: A.village, kind: 'group', code: 'V-G', name: '某组' } }), 'unit', 403);
+  refused(await s.api('POST', '/api/v1/users', { token: v, body: { phone: '13700000009', name: '某人', password: 'Some-pass-1' } }), 'user', 403);
+  refused(await s.api('GET', `/api/v1/audit?unit_id=${A.village}`, { token: v }), 'audit', 403);
+  refused(await s.api('GET', '/api/v1/audit/verify', { token: v }), 'audit verify', 403);
+  refused(await s.api('GET', `/api/v1/users?unit_id=${A.village}`, { token: v }), 'users', 403);
 });
 
 const writes = () => [
@@ -213,9 +214,9 @@ test("a town official reads its town, not another town's villages, and writes no
   assert.equal(byUnit.total, 300);
   const hA = await must(await s.api('GET', `/api/v1/households/${A.household}`, { token: t }), 200);
   assert.ok(hA.members.every((m) => MASKED.test(m.idcard) && m.idcard_full === false));
-  refused(await s.api('GET', `/api/v1/households/${B.household}`, { token: t }), 'other town');
-  refused(await s.api('GET', `/api/v1/households?unit_id=${B.town}`, { token: t }), 'other town list');
-  refused(await s.api('GET', `/api/v1/audit?unit_id=${B.village}`, { token: t }), 'other town audit');
+  refused(await s.api('GET', `/api/v1/households/${B.household}`, { token: t }), 'other town', 404);
+  refused(await s.api('GET', `/api/v1/households?unit_id=${B.town}`, { token: t }), 'other town list', 404);
+  refused(await s.api('GET', `/api/v1/audit?unit_id=${B.village}`, { token: t }), 'other town audit', 404);
   const audit = await s.api('GET', `/api/v1/audit?unit_id=${A.village}`, { token: t });
   assert.equal(audit.status, 200, audit.text);
   for (const [m, p, body] of writes().slice(0, 4)) {
@@ -231,20 +232,20 @@ test('a grid worker reads the village (masked) but cannot write', async () => {
   const r = await must(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: t }), 200);
   assert.match(r.idcard, MASKED);
   assert.equal(r.idcard_full, false);
-  refused(await s.api('GET', `/api/v1/households/${B.household}`, { token: t }), 'other village');
+  refused(await s.api('GET', `/api/v1/households/${B.household}`, { token: t }), 'other village', 404);
   for (const [m, p, body] of writes().slice(0, 7)) {
     const w = await s.api(m, p, { token: t, body });
     assert.equal(w.status, 403, `${m} ${p}: ${w.text}`);
   }
-  refused(await s.api('GET', `/api/v1/audit?unit_id=${A.village}`, { token: t }), 'audit');
+  refused(await s.api('GET', `/api/v1/audit?unit_id=${A.village}`, { token: t }), 'audit', 403);
 });
 
 test('roles without register access (clerk, handler) read no households', async () => {
   for (const role of ['clerk', 'handler']) {
     const t = await s.as(role);
-    refused(await s.api('GET', '/api/v1/households', { token: t }), `${role} list`);
-    refused(await s.api('GET', `/api/v1/households/${A.household}`, { token: t }), `${role} household`);
-    refused(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: t }), `${role} resident`);
+    refused(await s.api('GET', '/api/v1/households', { token: t }), `${role} list`, 403);
+    refused(await s.api('GET', `/api/v1/households/${A.household}`, { token: t }), `${role} household`, 404);
+    refused(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: t }), `${role} resident`, 404);
   }
 });
 
@@ -291,7 +292,7 @@ test('the county admin grants and revokes roles; a cadre cannot', async () => {
   // revoking takes effect on the next request
   const rv = await must(await s.api('DELETE', `/api/v1/users/${u.id}/grants`, { token: admin, body: { role: 'grid_worker', unit_id: A.village } }), 200);
   assert.deepEqual(rv.grants, []);
-  refused(await s.api('GET', '/api/v1/households', { token: t }), 'after revoke');
+  refused(await s.api('GET', '/api/v1/households', { token: t }), 'after revoke', 403);
   // the grants are in the audit log
   const audit = await must(await s.api('GET', `/api/v1/audit?unit_id=${A.village}&object_type=user&object_id=${u.id}`, { token: admin }), 200);
   const actions = audit.items.map((e) => e.action);
@@ -318,7 +319,7 @@ test('the audit log: the inspector reads it, a villager cannot; the chains verif
   }
   const rb = await must(await s.api('GET', `/api/v1/audit?unit_id=${B.village}`, { token: t }), 200);
   assert.ok(rb.items.some((e) => e.object_type === 'household' && e.object_id === B.household));
-  refused(await s.api('GET', `/api/v1/audit?unit_id=${A.village}`, { token: A.villager }), 'villager');
+  refused(await s.api('GET', `/api/v1/audit?unit_id=${A.village}`, { token: A.villager }), 'villager', 403);
   const cadreOwn = await s.api('GET', `/api/v1/audit?unit_id=${A.village}`, { token: A.cadre });
   assert.equal(cadreOwn.status, 200);
   for (const token of [t, admin, A.cadre]) {

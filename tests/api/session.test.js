@@ -3,7 +3,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, PASSWORD, PHONES } = require('./lib');
+const { startServer, runCli, BIN, PASSWORD, PHONES } = require('./lib');
 
 let s;
 before(async () => { s = await startServer(); });
@@ -163,4 +163,57 @@ test('a password change ends the other sessions of the account', async () => {
   } finally {
     await s.api('POST', '/api/v1/session/password', { token: stay, body: { old_password: 'Changed-pass-7', new_password: PASSWORD } });
   }
+});
+
+test('on an address other machines reach the cookie is always Secure, and --test-clock is refused', async () => {
+  const { spawn } = require('node:child_process');
+  const net = require('node:net');
+  const port = await new Promise((resolve) => {
+    const l = net.createServer().listen(0, '127.0.0.1', () => { const p = l.address().port; l.close(() => resolve(p)); });
+  });
+  const db = s.db ? ['--db', s.db] : [];
+  // the test clock moves the server's time: never where others can reach it
+  const refused = runCli(['serve', '--data', s.data, ...db, '--listen', `0.0.0.0:${port}`, '--test-clock']);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /--test-clock/);
+
+  const proc = spawn(BIN, ['serve', '--data', s.data, ...db, '--listen', `0.0.0.0:${port}`], { stdio: 'ignore' });
+  try {
+    let r;
+    for (let i = 0; i < 2400 && !r; i++) {
+      try { r = await fetch(`http://127.0.0.1:${port}/healthz`); } catch { await new Promise((ok) => setTimeout(ok, 50)); }
+    }
+    assert.ok(r && r.status === 200, 'the second server answers');
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: PHONES.clerk, password: PASSWORD }),
+    });
+    assert.equal(login.status, 201);
+    assert.match(login.headers.get('set-cookie'), /;\s*Secure/i);
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((ok) => proc.on('exit', ok));
+  }
+});
+
+test('nothing runs on a data directory or key file that other users can read', async () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const keys = path.join(s.data, 'keys');
+  fs.chmodSync(s.data, 0o755);
+  try {
+    const r = s.cli(['verify']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /chmod 700/);
+  } finally {
+    fs.chmodSync(s.data, 0o700);
+  }
+  fs.chmodSync(keys, 0o640);
+  try {
+    const r = s.cli(['verify']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /chmod 600/);
+  } finally {
+    fs.chmodSync(keys, 0o600);
+  }
+  assert.equal(s.cli(['verify']).code, 0);
 });

@@ -97,6 +97,18 @@ static void test_utf8_controls(void **state)
 	assert_true(utf8_has_controls("del\x7f", true));
 }
 
+static void test_utf8_person_name(void **state)
+{
+	(void)state;
+	const char *good[] = {"张三", "欧阳小明", "阿依古丽·买买提", "阿依古丽・买买提", "李〇", "𠀾明", "John Smith", "王 Anna"};
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
+		assert_true(utf8_is_person_name(good[i]));
+	const char *bad[] = {"", "张🐉", "张3", "张三!", "张三。", " 张三", "张三 ", "张··三", "·张三", "张  三",
+			     "张\t三", "ｚｈａｎｇ", "张-三", "王&#x4e09;"};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_false(utf8_is_person_name(bad[i]));
+}
+
 static void test_utf8_prefix(void **state)
 {
 	char out[32];
@@ -646,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_count),
 		cmocka_unit_test(test_utf8_controls),
 		cmocka_unit_test(test_utf8_prefix),
+		cmocka_unit_test(test_utf8_person_name),
 		cmocka_unit_test(test_num_ok),
 		cmocka_unit_test(test_num_rejects),
 		cmocka_unit_test(test_idcard_valid),

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "testdb.h"
 #include "util/timeutil.h"
 #include "util/workdays.h"

@@ -1,9 +1,10 @@
 /* Events 民情: intake, the state machine with its checks of role and scope, the
  * timeline, 督办 notes and the deadline job. */
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "domain/events/internal.h"
 #include "domain/kernel/files.h"
 #include "util/buf.h"
+#include "util/num.h"
 #include "util/timeutil.h"
 
 /* ---- bound arguments ---- */
@@ -452,7 +453,7 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 	buf_init(&w, 32768);
 	buf_adds(&w, "WHERE ");
 	buf_adds(&w, ev_visible_sql(c, &a));
-	int frc = ev_filter(c, q->unit_id, q->department_id, q->category_id, q->channel_id, false, &w, &a);
+	int frc = ev_filter(c, q->unit_id, q->department_id, q->category_id, q->channel_id, true, &w, &a);
 	if (frc) {
 		buf_release(&w);
 		return frc;
@@ -783,6 +784,11 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 
 	if ((rc = ctx_begin(c)))
 		return rc;
+	const char *replay = NULL;
+	if ((rc = idem_begin(c, "event", in->idem, &replay)))
+		return ctx_end(c, rc);
+	if (replay)
+		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, id) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
 	int64_t accept_due = c->now + (int64_t)cat.accept_hours * 3600;
 	int64_t warn = c->now + (int64_t)cat.accept_hours * 3600 * 4 / 5;
 	struct db_args a = {0};
@@ -855,6 +861,11 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 		audit_snap_end(&after);
 		rc = audit_record(c, v.id, "event", *id, "create", "{}", after.ptr);
 		buf_release(&after);
+	}
+	if (!rc) {
+		char idtext[24];
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)*id);
+		rc = idem_store(c, "event", in->idem, idtext);
 	}
 	return ctx_end(c, rc);
 }

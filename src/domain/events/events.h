@@ -41,6 +41,7 @@
 #define DOMAIN_EVENTS_EVENTS_H
 
 #include "domain/kernel/ctx.h"
+#include "domain/kernel/idem.h"
 #include "domain/kernel/org.h"
 
 #define EVENT_DESC_MAX 1000          /* characters */
@@ -109,10 +110,12 @@ struct event_input {
 	const char *reporter_name, *reporter_phone;  /* hotline, cadre on behalf, public form */
 	bool anonymous;
 	int64_t open311_key_id;          /* set by the Open311 intake only (open311.h): the key that filed it */
+	const struct idem *idem;         /* a phone's retry key (kernel/idem.h), or NULL */
 };
 
 /* An event reported by the actor: a villager in their own village, or P_EVENT_REPORT
- * on (or inside) the village. Returns the id. */
+ * on (or inside) the village. Returns the id; a retry with the same idempotency key
+ * returns the id of the event the first request made, and makes nothing. */
 int events_create(struct ctx *c, const struct event_input *in, int64_t *id);
 
 struct event_step {

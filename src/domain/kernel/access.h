@@ -41,6 +41,10 @@ enum perm {
 	P_EVENT_ADMIN = 1 << 19,    /* categories, channels, departments, the holiday calendar */
 	P_EVENT_READ = 1 << 20,     /* read events in scope (inspectors) */
 	P_EVENT_CALL = 1 << 21,     /* hotline: enter calls with the caller's name and phone, rate for them */
+	/* lists 清单制 (domain/lists/lists.h) */
+	P_LIST_TEMPLATE = 1 << 22,  /* the county's list templates */
+	P_LIST_WRITE = 1 << 23,     /* adopt the village's lists, start execution records */
+	P_LIST_READ = 1 << 24,      /* read execution records in scope with their step log */
 	/* transparency 三务公开 and the timeline 大事记 (domain/transparency/transparency.h) */
 	P_DISCLOSE_WRITE = 1 << 25, /* publish, revise and withdraw the village's disclosures, answer questions */
 	P_DISCLOSE_READ = 1 << 26,  /* every disclosure, question and the late board in scope */

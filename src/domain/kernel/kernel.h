@@ -2,7 +2,8 @@
  * type (ctx.h), roles, permissions and scope (access.h), the audit chain writer
  * (audit.h) and the log viewer (audit_log.h), org units (org.h), "rows under the
  * caller's grants" for list queries (scope.h), uploaded files (files.h), signed QR
- * tokens (token.h) and XLSX files (xlsx.h). The kernel calls util/ and db/ only,
+ * tokens (token.h), XLSX files (xlsx.h) and the holiday calendar of working-day
+ * deadlines (calendar.h, shared by events and lists). The kernel calls util/ and db/ only,
  * never a feature; any feature may include any kernel header. */
 #ifndef DOMAIN_KERNEL_H
 #define DOMAIN_KERNEL_H

@@ -145,7 +145,7 @@ enum result org_create(struct ctx *c, const struct org_input *in, int64_t *id)
 		bool in_village = !strcmp(kinds[k].parent, "village");
 		if (!access_can(c, P_ORG_WRITE, parent.path) ||
 		    (!in_village && !access_can(c, P_USER_ADMIN, parent.path)))
-			return ctx_fail(c, RC_FORBIDDEN, "无权在该单位下建立下级");
+			return ctx_fail(c, access_refusal(c, parent.path), "无权在该单位下建立下级");
 	}
 
 	int rc = ctx_begin(c);

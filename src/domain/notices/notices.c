@@ -662,8 +662,18 @@ enum result notices_publish(struct ctx *c, const struct notice_input *in, int64_
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	if ((rc = ctx_begin(c)))
 		return rc;
+	const char *replay = NULL;
+	if ((rc = idem_begin(c, "notice", in->idem, &replay)))
+		return ctx_end(c, rc);
+	if (replay)
+		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, id) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
 	rc = insert_notice(c, &u, in->title, in->body, in->importance ? in->importance : "normal", ends_at,
 			   c->actor->user_id, c->now, id);
+	if (!rc) {
+		char idtext[24];
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)*id);
+		rc = idem_store(c, "notice", in->idem, idtext);
+	}
 	return ctx_end(c, rc);
 }
 

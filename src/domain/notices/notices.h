@@ -27,6 +27,7 @@
 #define DOMAIN_NOTICES_H
 
 #include "domain/kernel/ctx.h"
+#include "domain/kernel/idem.h"
 #include "domain/kernel/org.h"
 
 #define NOTICE_TITLE_MAX 60        /* characters */
@@ -85,10 +86,12 @@ struct notice_input {
 	const char *importance;     /* "normal" (default on publish) or "important" */
 	const char *ends_on;        /* "YYYY-MM-DD", today or later; NULL or "" = none */
 	const char *reason;         /* revise: why, required */
+	const struct idem *idem;    /* publish: the retry key (kernel/idem.h), or NULL */
 };
 
 /* Publishes a notice (P_NOTICE_WRITE on the unit). Field errors name unit_id, title,
- * body, importance, ends_on. */
+ * body, importance, ends_on. A retry with the same idempotency key returns the id of
+ * the notice the first request published. */
 enum result notices_publish(struct ctx *c, const struct notice_input *in, int64_t *id);
 /* Revises a notice that is not withdrawn (P_NOTICE_WRITE on its unit): a new version
  * with the changed fields and the reason. Nothing changed is refused (RC_INVALID). */

@@ -543,6 +543,15 @@ enum result claims_list(struct ctx *c, const struct claim_query *q, struct claim
 		buf_adds(&w, ")");
 	}
 	if (q->village_id) {
+		/* a village outside every grant is answered as one that does not exist */
+		struct org_unit v;
+		enum result vrc = org_find(c, q->village_id, &v);
+		if (vrc == RC_OK && !c->system && !access_touches(c, v.path))
+			vrc = RC_NOT_FOUND;
+		if (vrc) {
+			buf_release(&w);
+			return vrc == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "村不存在") : vrc;
+		}
 		buf_adds(&w, " AND c.village_id = ?");
 		db_args_int(&b, q->village_id);
 	}

@@ -261,8 +261,15 @@ enum result publicity_object(struct ctx *c, int64_t publicity_id, const char *re
 	if (c->actor && c->actor->household_id)
 		db_get_int(c->db, &own_village, "SELECT village_id FROM households WHERE id = ?", "i",
 			   c->actor->household_id);
-	if (own_village != it.village_id || !access_has_role(c, "villager"))
+	if (own_village != it.village_id || !access_has_role(c, "villager")) {
+		struct org_unit v;
+		int vrc = org_get(c, it.village_id, &v);
+		if (vrc)
+			return vrc;
+		if (!access_touches(c, v.path))
+			return ctx_fail(c, RC_NOT_FOUND, "公示记录不存在");
 		return ctx_fail(c, RC_FORBIDDEN, "只有本村村民可以对公示提出异议");
+	}
 	if (strcmp(it.status, "open") || it.ends_at <= c->now)
 		return ctx_fail(c, RC_CONFLICT, "公示期已结束或已有异议在处理，不能再提出异议");
 	int rc = ctx_begin(c);
@@ -274,6 +281,14 @@ enum result publicity_object(struct ctx *c, int64_t publicity_id, const char *re
 			      "ii", publicity_id, c->now);
 	if (dbrc == DB_DONE)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "公示期已结束或已有异议在处理，不能再提出异议"));
+	/* one objection per villager per record: a dismissed objection is not raised again
+	 * on the record's next 公示 */
+	int64_t before = 0;
+	if (dbrc == DB_OK)
+		dbrc = db_get_int(c->db, &before, "SELECT count(*) FROM objections WHERE claim_id = ? AND objector_id = ?",
+				  "ii", claim, c->actor->user_id);
+	if (dbrc == DB_OK && before > 0)
+		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "你已对这条记录提出过异议，村里已复核并作出答复，不能再次提出"));
 	if (dbrc == DB_OK)
 		dbrc = db_get_int(c->db, objection_id, "INSERT INTO objections (publicity_id, claim_id, objector_id, "
 						       "reason, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) RETURNING id",
@@ -316,7 +331,7 @@ enum result publicity_objections(struct ctx *c, int64_t village_id, bool mine, i
 		if (rc)
 			return rc;
 		if (!access_can(c, P_POINTS_REVIEW, v.path) && !access_can(c, P_AUDIT_READ, v.path))
-			return ctx_fail(c, RC_FORBIDDEN, "无权查看该村的异议");
+			return ctx_fail(c, access_refusal(c, v.path), "无权查看该村的异议");
 	}
 	const char *where = mine ? "WHERE o.objector_id = ?" : "WHERE c.village_id = ?";
 	int64_t key = mine ? c->actor->user_id : village_id;

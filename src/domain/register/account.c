@@ -580,7 +580,7 @@ enum result account_user_list(struct ctx *c, int64_t unit_id, int limit, int off
 	if (rc)
 		return rc;
 	if (!access_can(c, P_USER_ADMIN, u.path) && !access_can(c, P_ACCESS_ISSUE, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看该单位的账号");
+		return ctx_fail(c, access_refusal(c, u.path), "无权查看该单位的账号");
 	bool villagers_only = !access_can(c, P_USER_ADMIN, u.path);
 	char *like = arena_printf(c->arena, "%s%%", u.path);
 	const char *where = villagers_only

@@ -4,6 +4,7 @@
 #include "domain/kernel/org.h"
 #include "domain/kernel/scope.h"
 #include "domain/register/people.h"
+#include "util/utf8.h"
 #include "util/timeutil.h"
 
 const char *const people_relations[] = {"户主", "配偶", "子", "女", "儿媳", "女婿", "孙子", "孙女",
@@ -42,19 +43,10 @@ void people_check_household(struct ctx *c, const struct household_input *in)
 	}
 }
 
-static bool name_valid(const char *s)
-{
-	/* Chinese names, with the middle dot of minority names; no digits or punctuation */
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x80 && !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == ' '))
-			return false;
-	return true;
-}
-
 void people_check_resident(struct ctx *c, const struct resident_input *in, char idcard[IDCARD_LEN + 1])
 {
 	ctx_check_text(c, "name", in->name, PEOPLE_NAME_MAX, CTX_TEXT_REQUIRED, "姓名");
-	if (in->name && in->name[0] && !name_valid(in->name))
+	if (in->name && in->name[0] && utf8_valid(in->name, strlen(in->name)) && !utf8_is_person_name(in->name))
 		ctx_field(c, "name", "姓名只能含汉字、字母和间隔号");
 	idcard[0] = 0;
 	if (!in->idcard || !in->idcard[0]) {

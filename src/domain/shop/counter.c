@@ -765,7 +765,7 @@ enum result counter_households_search(struct ctx *c, int64_t shop_id, int64_t vi
 	if (rc)
 		return rc;
 	if (!shop_staff(c, &s))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查找「%s」服务的农户", s.name);
+		return shop_refusal(c, &s, "无权查找", "服务的农户");
 	if (village_id && !shop_serves(c, &s, village_id))
 		return ctx_field(c, "village_id", "该村不在「%s」的服务范围内", s.name);
 
@@ -815,7 +815,7 @@ enum result counter_lookup(struct ctx *c, int64_t shop_id, const char *code, con
 	if (rc)
 		return rc;
 	if (!shop_can(c, &s, P_SHOP_COUNTER))
-		return ctx_fail(c, RC_FORBIDDEN, "无权在「%s」收银", s.name);
+		return shop_refusal(c, &s, "无权在", "收银");
 	struct resolved r;
 	if ((rc = resolve_code(c, code, pin, &r)))
 		return rc;
@@ -1071,7 +1071,7 @@ enum result counter_redeem(struct ctx *c, const struct redeem_input *in, int64_t
 	if (rc || (rc = ctx_check_fields(c)))
 		return rc;
 	if (!shop_can(c, &s, P_SHOP_COUNTER) || !c->actor)
-		return ctx_fail(c, RC_FORBIDDEN, "无权在「%s」收银", s.name);
+		return shop_refusal(c, &s, "无权在", "收银");
 	/* a retry of a confirmed request returns its receipt, even after the code expired */
 	int64_t found = 0, hint = code_hint(c, in->code);
 	rc = hint ? find_keyed(c, s.id, in->idempotency_key, "sale", hint, 0, 0, in->items, in->nitems, &found)
@@ -1232,7 +1232,7 @@ enum result counter_return(struct ctx *c, const struct return_input *in, int64_t
 	if ((rc = shop_get(c, sale.shop_id, &s)))
 		return rc;
 	if (!shop_can(c, &s, P_SHOP_COUNTER) || !c->actor)
-		return ctx_fail(c, RC_FORBIDDEN, "无权在「%s」办理退货", s.name);
+		return shop_refusal(c, &s, "无权在", "办理退货");
 	if (strcmp(sale.kind, "sale"))
 		return ctx_field(c, "receipt_id", "这是一张退货单，请选择原兑换收据");
 	int64_t found = 0;
@@ -1489,14 +1489,14 @@ enum result counter_preorder_get(struct ctx *c, int64_t id, struct preorder *out
 enum result counter_preorder_create(struct ctx *c, const struct preorder_input *in, int64_t *id)
 {
 	*id = 0;
-	if (!c->actor || !c->actor->household_id || !access_has_role(c, "villager"))
-		return ctx_fail(c, RC_FORBIDDEN, "只有村民可以为本户预订");
-	int64_t household = c->actor->household_id;
 	check_items(c, in->items, in->nitems);
 	struct shop s;
 	int rc = load_shop(c, in->shop_id, "shop_id", &s);
 	if (rc || (rc = ctx_check_fields(c)))
 		return rc;
+	if (!c->actor || !c->actor->household_id || !access_has_role(c, "villager"))
+		return shop_refusal(c, &s, "只有村民可以在", "为本户预订");
+	int64_t household = c->actor->household_id;
 	struct hh_info h;
 	if ((rc = household_info(c, household, &h)))
 		return rc;
@@ -1580,7 +1580,7 @@ enum result counter_preorders_list(struct ctx *c, const struct preorder_query *q
 		if (rc)
 			return rc;
 		if (!shop_staff(c, &s))
-			return ctx_fail(c, RC_FORBIDDEN, "无权查看「%s」的预订", s.name);
+			return shop_refusal(c, &s, "无权查看", "的预订");
 		shop_id = s.id;
 	} else {
 		return ctx_field(c, "shop_id", "请指定 shop_id，或用 mine=1 查看本户的预订");

@@ -107,6 +107,14 @@ static bool can_read(struct ctx *c, const struct shop *s, bool *staff)
 	return v && shop_serves(c, s, v);
 }
 
+enum result shop_refusal(struct ctx *c, const struct shop *s, const char *before, const char *after)
+{
+	bool staff;
+	if (!can_read(c, s, &staff))
+		return ctx_fail(c, RC_NOT_FOUND, "积分超市不存在");
+	return ctx_fail(c, RC_FORBIDDEN, "%s「%s」%s", before, s->name, after);
+}
+
 /* Loads a shop for a change that needs P_SHOP_ADMIN: not found for those who may not
  * read it, forbidden for readers. */
 static int load_for_admin(struct ctx *c, int64_t id, struct shop *s, const char *what)
@@ -503,7 +511,7 @@ enum result shop_list(struct ctx *c, int64_t village_id, struct shop_info **out,
 			return ctx_field(c, "village_id", "村不存在");
 		}
 		if (!rc && own != village_id && !access_can(c, READ_PERMS, v.path))
-			rc = ctx_fail(c, RC_FORBIDDEN, "无权查看%s的积分超市", v.name);
+			rc = ctx_fail(c, access_refusal(c, v.path), "无权查看%s的积分超市", v.name);
 		if (rc) {
 			buf_release(&sql);
 			return rc;

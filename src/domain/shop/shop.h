@@ -41,6 +41,11 @@ struct goods {
 enum result shop_get(struct ctx *c, int64_t id, struct shop *out);
 /* True when the actor holds perm (P_SHOP_ADMIN or P_SHOP_COUNTER) on the shop's unit. */
 bool shop_can(const struct ctx *c, const struct shop *s, unsigned perm);
+/* The refusal of an operation on the shop that the actor's roles do not allow:
+ * RC_FORBIDDEN with the message before「shop name」after when the actor may read the
+ * shop (staff, or a villager of a village it serves), else RC_NOT_FOUND as a shop that
+ * does not exist (kernel/access.h). */
+enum result shop_refusal(struct ctx *c, const struct shop *s, const char *before, const char *after);
 /* True when the shop serves the village. */
 bool shop_serves(struct ctx *c, const struct shop *s, int64_t village_id);
 /* RC_OK when the shop is open at c->now; otherwise RC_CONFLICT with a clear message

@@ -1,7 +1,7 @@
 /* Events 民情 over HTTP: the list and intake, one event with its timeline, the moves,
  * 督办, statistics, the county's settings (categories, channels, departments, the
  * holiday calendar) and the public 民情码 form. */
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "domain/events/events.h"
 #include "http/events/events.h"
 #include "util/num.h"
@@ -229,9 +229,11 @@ int api_events_create(struct req *r)
 		{"household_id", J_INT, false, 1, ID_MAX},
 		{0},
 	};
+	struct idem idem;
+	req_idem(r, &idem, false);   /* before the photos leave the body: they are part of the request */
 	json_t *photos = take_field(r, "photos");
 	req_check_body(r, spec);
-	struct event_input in = {0};
+	struct event_input in = {.idem = &idem};
 	if (photos && !json_is_array(photos)) {
 		ctx_field(&r->ctx, "photos", "照片应为上传后返回的编号（hash）的数组");
 	} else if (photos && json_array_size(photos) > EVENT_PHOTOS_MAX) {

@@ -109,8 +109,11 @@ static const struct jfield notice_fields[] = {
 
 int api_notice_create(struct req *r)
 {
+	struct idem idem;
+	req_idem(r, &idem, false);
 	req_check_body(r, notice_fields); /* reported together with the domain's checks */
 	struct notice_input in = {
+		.idem = &idem,
 		.unit_id = req_int(r, "unit_id", 0),
 		.title = req_str(r, "title"),
 		.body = req_str(r, "body"),

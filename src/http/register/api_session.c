@@ -8,7 +8,7 @@ static void set_cookie(struct req *r, const char *token, int64_t max_age)
 {
 	ulfius_add_same_site_cookie_to_response(r->resp, "cz_session", token,
 						max_age ? NULL : "Thu, 01 Jan 1970 00:00:00 GMT",
-						(unsigned)max_age, NULL, "/", 0, 1, U_COOKIE_SAME_SITE_LAX);
+						(unsigned)max_age, NULL, "/", r->secure, 1, U_COOKIE_SAME_SITE_LAX);
 }
 
 /* A new session: its cookie, and 201 with the token, the user and the expiry. */

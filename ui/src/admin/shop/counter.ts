@@ -4,27 +4,12 @@
 // once or answers with the first receipt. Nothing is charged twice, and nothing is
 // forgotten: the unanswered request is kept (without the card PIN) for this browser
 // tab until it is answered or the clerk gives it up, even across a reload.
-import { api, ApiError } from '@/shared/api';
+import { api } from '@/shared/api';
 import type { CounterGoods } from './api';
 
-// A fresh key: crypto.randomUUID where the page is a secure context, else the same
-// shape from crypto.getRandomValues (a village laptop may reach the server over plain
-// http, where randomUUID is missing).
-export function newKey(): string {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
-  const b = new Uint8Array(16);
-  c.getRandomValues(b);
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+import { mayRetry, newKey } from '@/shared/idem';
 
-// Failures after which the request may or may not have been done: try again.
-export function mayRetry(e: unknown): boolean {
-  return e instanceof ApiError && (e.status === 0 || e.status >= 500);
-}
+export { mayRetry, newKey };
 
 export interface Pending {
   path: string;

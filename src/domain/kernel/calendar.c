@@ -1,7 +1,7 @@
 /* The holiday calendar: seeding, edits and the working-day deadlines. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
-#include "domain/events/calendar.h"
+#include "domain/kernel/calendar.h"
 #include "util/timeutil.h"
 #include "util/workdays.h"
 

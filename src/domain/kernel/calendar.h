@@ -1,8 +1,8 @@
 /* The holiday calendar of the working-day deadlines: public holidays and the weekend
  * days made working days (调休), seeded from a table generated at build time (the npm
  * package chinese-days, see tools/holidays) and edited by the county admin. */
-#ifndef DOMAIN_EVENTS_CALENDAR_H
-#define DOMAIN_EVENTS_CALENDAR_H
+#ifndef DOMAIN_KERNEL_CALENDAR_H
+#define DOMAIN_KERNEL_CALENDAR_H
 
 #include "domain/kernel/ctx.h"
 
