@@ -56,6 +56,7 @@ export interface DisclosureInput {
   body?: string;
   files?: string[];
   reason?: string;
+  idempotency_key?: string;
 }
 
 export const listDisclosures = (q: Query) => api.get<Page<Disclosure>>('/api/v1/disclosures', q);

@@ -19,9 +19,3 @@ export const listChronicle = (publicVillage: number, q: Query) => (publicVillage
   ? api.get<Page<ChronicleEntry>>(`/api/v1/public/villages/${publicVillage}/chronicle`, q)
   : api.get<Page<ChronicleEntry>>('/api/v1/chronicle', q));
 
-// A fresh idempotency key for a question (the same one while it is retried).
-export function newKey(): string {
-  const r = new Uint8Array(9);
-  crypto.getRandomValues(r);
-  return 'q-' + Array.from(r, (b) => b.toString(16).padStart(2, '0')).join('');
-}
