@@ -176,6 +176,16 @@ test('a cadre publishes with attachments checked by their bytes; villagers read 
   assert.equal(audit.items[0].after.period, q.text);
   A.item = d.id;
   A.png = png;
+
+  // a retried publish with the same key makes one item; the key with another body is refused
+  const body = { village_id: A.village, kind: 'party', category: '组织生活', period: q.text, title: '支部主题党日', body: '清理河道垃圾。', idempotency_key: 'disc-publish-0001' };
+  const first = await publish(A.cadre, body);
+  const again = await publish(A.cadre, body, 200);
+  assert.equal(again.id, first.id);
+  const other = await s.api('POST', '/api/v1/disclosures', { token: A.cadre, body: { ...body, title: '另一条' } });
+  assert.equal(other.status, 409, other.text);
+  const party = must(await s.api('GET', `/api/v1/disclosures?unit_id=${A.village}&kind=party&period=${q.text}`, { token: A.cadre }), 200);
+  assert.equal(party.items.filter((x) => x.title === '支部主题党日').length, 1);
 });
 
 test('schedules and lateness follow the test clock; the county marks busy villages', async () => {
