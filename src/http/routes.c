@@ -7,6 +7,7 @@
 #include "http/points/points.h"
 #include "http/register/register.h"
 #include "http/shop/shop.h"
+#include "http/transparency/transparency.h"
 
 const struct route_table route_tables[] = {
 	{kernel_routes, &kernel_routes_n},
@@ -17,5 +18,6 @@ const struct route_table route_tables[] = {
 	{notices_routes, &notices_routes_n},
 	{events_routes, &events_routes_n},
 	{lists_routes, &lists_routes_n},
+	{transparency_routes, &transparency_routes_n},
 	{NULL, NULL},
 };

@@ -101,8 +101,15 @@ test('photo uploads: JPEG, PNG and WebP by their bytes; anything else 400; over 
   assert.equal((await upload(T.villager, png())).mime, 'image/png');
   assert.equal((await upload(T.villager, webp())).mime, 'image/webp');
 
+  // a PDF is stored (the attachments of 三务公开 take them) but is no photo for a claim
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
-  for (const raw of [pdf, Buffer.from('这不是图片，只是改了扩展名的文本.jpg')]) {
+  const stored = await upload(T.villager, pdf);
+  assert.equal(stored.mime, 'application/pdf');
+  const rule = (await s.api('GET', '/api/v1/units/3/rules', { token: T.villager })).json.items.find((x) => x.points > 0);
+  const claim = await s.api('POST', '/api/v1/claims', { token: T.villager, body: { resident_id: 1, rule_id: rule.id, occurred_on: new Date().toISOString().slice(0, 10), photos: [stored.hash] } });
+  assert.equal(claim.status, 400, claim.text);
+  assert.ok(claim.json.error.fields.photos, claim.text);
+  for (const raw of [Buffer.from('PK\x03\x04 不是 PDF 也不是图片'), Buffer.from('这不是图片，只是改了扩展名的文本.jpg')]) {
     const r = await s.api('POST', '/api/v1/files', { token: T.villager, raw, headers: { 'content-type': 'image/jpeg' } });
     assert.equal(r.status, 400, r.text);
     assert.equal(r.json.error.message, '只支持 JPEG、PNG 或 WebP 图片');

@@ -199,6 +199,30 @@ const EXPECT = {
   'GET /api/v1/list-board':                            'U N N F F F F N F F F a F a F a',
   'GET /api/v1/public/villages/:id/lists':             'a a a a a a a a a a a a a a a a',
   'GET /api/v1/public/villages/:id/lists/outcomes':    'a a a a a a a a a a a a a a a a',
+  // transparency 三务公开 and 大事记 (withdrawals on their own demo objects)
+  'GET /api/v1/disclosures':                           'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/disclosures':                          'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/disclosures/:id':                       'U N N N a a a N a a a a a a a a',
+  'PATCH /api/v1/disclosures/:id':                     'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/disclosures/:id/withdraw':             'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/disclosures/:id/files/:n':              'U N N N N N N N N N N N N N N N',
+  'POST /api/v1/disclosures/:id/questions':            'U N N N a F a N F F F F F F F F',
+  'GET /api/v1/disclosure-questions':                  'U N N N F F F N F F F a F a a a',
+  'POST /api/v1/disclosure-questions/:id/answer':      'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/disclosure-board':                      'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/disclosure-settings':                   'U a a a a a a a a a a a a a a a',
+  'PUT /api/v1/disclosure-settings':                   'U F F F F F F F F F F F F F F a',
+  'GET /api/v1/public/villages/:id/disclosures':       'a a a a a a a a a a a a a a a a',
+  'GET /api/v1/public/villages/:id/disclosures/:item': 'a a a a a a a a a a a a a a a a',
+  'GET /api/v1/public/villages/:id/disclosures/:item/files/:n':'N N N N N N N N N N N N N N N N',
+  'GET /api/v1/chronicle':                             'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/chronicle':                            'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/chronicle/:id':                         'U N N N a a a N a a a a a a a a',
+  'PATCH /api/v1/chronicle/:id':                       'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/chronicle/:id/withdraw':               'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/chronicle/:id/photos/:n':               'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/public/villages/:id/chronicle':         'a a a a a a a a a a a a a a a a',
+  'GET /api/v1/public/villages/:id/chronicle/:item/photos/:n':'N N N N N N N N N N N N N N N N',
   // Open311 GeoReport v2: public reads; filing needs a client key, not a login (x: refused for the key)
   'GET /api/v1/open311-keys':                          'U F F F F F F F F F F F F F F a',
   'POST /api/v1/open311-keys':                         'U x x x x x x x x x x x x x x x',
@@ -349,6 +373,15 @@ before(async () => {
   const x = await must(await s.api('POST', '/api/v1/executions', { token: T.cadre, body: { item_id: cert.id, title: '矩阵记录', household_id: O.household } }), 201);
   O.execution = x.id;
   O.step = x.current.n;
+  // transparency: published demo items (one of them to withdraw), the open question, 大事记
+  const ds = await must(await s.api('GET', `/api/v1/disclosures?unit_id=${O.village}&limit=5`, { token: T.cadre }), 200);
+  O.disclosure = ds.items[0].id;
+  O.disclosureW = ds.items[1].id;
+  const dq = await must(await s.api('GET', `/api/v1/disclosure-questions?unit_id=${O.village}&status=open`, { token: T.cadre }), 200);
+  O.question = dq.items[0].id;
+  const ch = await must(await s.api('GET', `/api/v1/chronicle?unit_id=${O.village}&limit=5`, { token: T.cadre }), 200);
+  O.chronicle = ch.items[0].id;
+  O.chronicleW = ch.items[1].id;
 });
 after(async () => { if (s) await s.close(); });
 
@@ -365,6 +398,7 @@ function call(r) {
     goods: 'goods', cards: 'card', receipts: 'receipt', preorders: 'preorder', notices: 'notice', events: 'event',
     'event-categories': 'category', rankings: 'ranking', 'list-templates': 'listTemplate', items: 'listItem',
     executions: 'execution',
+    disclosures: 'disclosure', chronicle: 'chronicle', 'disclosure-questions': 'question',
   };
   for (let i = 0; i < seg.length; i++) {
     if (seg[i] === ':id') seg[i] = id(map[kindOf(i)] || 'none');
@@ -374,9 +408,12 @@ function call(r) {
     else if (seg[i] === ':action') seg[i] = 'accept';
     else if (seg[i] === ':day') seg[i] = '2026-12-31';
     else if (seg[i] === ':code') seg[i] = 'NOPE0000';
+    else if (seg[i] === ':item') seg[i] = id(map[kindOf(i)] || 'none');
   }
   const key = `${r.method} ${r.path}`;
   if (key === 'POST /api/v1/residents/:id/activation') seg[4] = id('residentNoAccount');
+  if (key === 'POST /api/v1/disclosures/:id/withdraw') seg[4] = id('disclosureW');
+  if (key === 'POST /api/v1/chronicle/:id/withdraw') seg[4] = id('chronicleW');
   p = seg.join('/');
   const q = QUERY[key];
   if (q) p += '?' + q();
@@ -409,6 +446,11 @@ const QUERY = {
   'GET /api/v1/executions': () => `village=${O.village}`,
   'GET /api/v1/list-stats': () => `unit=${O.village}`,
   'GET /api/v1/list-board': () => `unit=${O.town}`,
+  'GET /api/v1/disclosures': () => `unit_id=${O.village}`,
+  'GET /api/v1/disclosure-questions': () => `unit_id=${O.village}`,
+  'GET /api/v1/disclosure-board': () => `unit=${O.village}`,
+  'GET /api/v1/disclosure-settings': () => 'county_id=1',
+  'GET /api/v1/chronicle': () => `unit_id=${O.village}`,
 };
 
 let seq = 0;
@@ -458,6 +500,15 @@ const BODY = {
   'POST /api/v1/notices': () => ({ unit_id: O.village, title: '矩阵通知', body: '矩阵测试' }),
   'PATCH /api/v1/notices/:id': () => ({ body: '矩阵测试修订' }),
   'POST /api/v1/notices/:id/withdraw': () => ({ reason: '矩阵测试撤回' }),
+  'POST /api/v1/disclosures': () => ({ village_id: O.village, kind: 'party', category: '组织生活', period: O.day, title: '矩阵公开', body: '矩阵测试' }),
+  'PATCH /api/v1/disclosures/:id': () => ({ title: `矩阵修订${uniq()}`, reason: '矩阵测试修订' }),
+  'POST /api/v1/disclosures/:id/withdraw': () => ({ reason: '矩阵测试撤回' }),
+  'POST /api/v1/disclosures/:id/questions': () => ({ question: '矩阵提问' }),
+  'POST /api/v1/disclosure-questions/:id/answer': () => ({ answer: '矩阵答复' }),
+  'PUT /api/v1/disclosure-settings': () => ({ county_id: 1, major_days: 5 }),
+  'POST /api/v1/chronicle': () => ({ village_id: O.village, happened_on: O.day, title: '矩阵大事记', body: '矩阵测试' }),
+  'PATCH /api/v1/chronicle/:id': () => ({ title: `矩阵修订${uniq()}`, reason: '矩阵测试修订' }),
+  'POST /api/v1/chronicle/:id/withdraw': () => ({ reason: '矩阵测试撤回' }),
   'POST /api/v1/events': () => ({ village_id: O.village, category_id: 1, description: '矩阵测试事件', idempotency_key: `matrix-e-${uniq()}` }),
   'POST /api/v1/events/:id/actions/:action': () => ({ note: '矩阵' }),
   'POST /api/v1/events/:id/supervisions': () => ({ note: '矩阵督办' }),

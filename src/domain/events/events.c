@@ -742,6 +742,7 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 	for (int i = 0; i < in->nphotos && i < EVENT_PHOTOS_MAX; i++) {
 		struct file_info f;
 		bool ok = files_hash_valid(in->photos[i]) && files_info(c, in->photos[i], &f) == RC_OK &&
+			  !strncmp(f.mime, "image/", 6) &&   /* photos only, not PDFs */
 			  (c->system || (c->actor && f.uploaded_by == c->actor->user_id));
 		if (!ok) {
 			ctx_clear(c);

@@ -45,6 +45,11 @@ enum perm {
 	P_LIST_TEMPLATE = 1 << 22,  /* the county's list templates */
 	P_LIST_WRITE = 1 << 23,     /* adopt the village's lists, start execution records */
 	P_LIST_READ = 1 << 24,      /* read execution records in scope with their step log */
+	/* transparency 三务公开 and the timeline 大事记 (domain/transparency/transparency.h) */
+	P_DISCLOSE_WRITE = 1 << 25, /* publish, revise and withdraw the village's disclosures, answer questions */
+	P_DISCLOSE_READ = 1 << 26,  /* every disclosure, question and the late board in scope */
+	P_DISCLOSE_ADMIN = 1 << 27, /* the county's schedule settings (busy villages, days for major matters) */
+	P_CHRONICLE_WRITE = 1 << 28, /* add, revise and withdraw the village's 大事记 entries */
 };
 
 struct role_def {

@@ -23,6 +23,8 @@ const char *files_sniff(const void *data, size_t len)
 		return "image/png";
 	if (len >= 12 && !memcmp(p, "RIFF", 4) && !memcmp(p + 8, "WEBP", 4))
 		return "image/webp";
+	if (len >= 5 && !memcmp(p, "%PDF-", 5))
+		return "application/pdf";
 	return NULL;
 }
 
@@ -189,7 +191,7 @@ enum result files_store(struct ctx *c, const void *data, size_t len, struct file
 	const char *mime = files_sniff(data, len);
 	if (!mime) {
 		ctx_fail(c, RC_INVALID, "只支持 JPEG、PNG 或 WebP 图片");
-		return ctx_field(c, "file", "只支持 JPEG、PNG 或 WebP 图片");
+		return ctx_field(c, "file", "只支持 JPEG、PNG 或 WebP 图片（公开附件也可以是 PDF）");
 	}
 	int64_t unit;
 	int rc = actor_chain_unit(c, &unit);

@@ -14,20 +14,22 @@
 
 struct file_info {
 	char hash[FILES_HASH_LEN + 1];
-	char mime[16];            /* image/jpeg, image/png, image/webp */
+	char mime[16];            /* image/jpeg, image/png, image/webp, application/pdf */
 	int64_t size;
 	int64_t uploaded_by;      /* 0 when unknown */
 	int64_t created_at;
 };
 
 /* The MIME type of an image judged by its first bytes (JPEG FF D8 FF, PNG 89 50 4E 47
- * 0D 0A 1A 0A, WebP RIFF....WEBP), or NULL for anything else. */
+ * 0D 0A 1A 0A, WebP RIFF....WEBP) or of a PDF document ("%PDF-", for the attachments
+ * of disclosures), or NULL for anything else. Modules that take only photos check that
+ * the stored type starts with "image/". */
 const char *files_sniff(const void *data, size_t len);
 /* True for 64 lowercase hexadecimal characters. */
 bool files_hash_valid(const char *hash);
 
 /* Stores an uploaded image for the logged-in actor: RC_TOO_LARGE over FILES_MAX_BYTES,
- * RC_INVALID (field "file") when empty or not JPEG, PNG or WebP. Storing bytes that
+ * RC_INVALID (field "file") when empty or not JPEG, PNG, WebP or PDF. Storing bytes that
  * are already stored changes nothing and returns the existing row. A new file is
  * audited (object "file") in the chain of the actor's village (their household's, or
  * that of their first role's unit). Its own transaction. */

@@ -359,6 +359,7 @@ static void check_photos(struct ctx *c, const char *field, const char *const *ph
 	for (int i = 0; i < n; i++) {
 		struct file_info f;
 		bool ok = files_hash_valid(photos[i]) && files_info(c, photos[i], &f) == RC_OK &&
+			  !strncmp(f.mime, "image/", 6) &&   /* photos only, not PDFs */
 			  (c->system || (c->actor && f.uploaded_by == c->actor->user_id));
 		if (!ok) {
 			ctx_clear(c);

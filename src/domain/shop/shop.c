@@ -741,7 +741,8 @@ static void check_photo(struct ctx *c, const char *field, const char *hash, cons
 		return;
 	int64_t by = -1;
 	if (files_hash_valid(hash) &&
-	    db_get_int(c->db, &by, "SELECT COALESCE(uploaded_by, 0) FROM files WHERE hash = ?", "t", hash) == DB_OK &&
+	    db_get_int(c->db, &by, "SELECT COALESCE(uploaded_by, 0) FROM files WHERE hash = ? AND mime LIKE 'image/%'",
+		       "t", hash) == DB_OK &&
 	    (c->system || by == actor_id(c)))
 		return;
 	ctx_field(c, field, "照片不存在或不是你上传的，请重新上传");

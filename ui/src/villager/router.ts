@@ -31,6 +31,11 @@ export const router = createRouter({
     { path: '/receipts/:id', name: 'receipt', component: () => import('./shop/ReceiptView.vue'), meta: { tab: 'shop', title: 'receipt.title' } },
     { path: '/notices', name: 'notices', component: () => import('./notices/NoticesView.vue'), meta: { tab: 'home', title: 'notices.title' } },
     { path: '/notices/:id', name: 'notice', component: () => import('./notices/NoticeView.vue'), meta: { tab: 'home', title: 'notices.detail' } },
+    { path: '/open', name: 'open', component: () => import('./transparency/OpenView.vue'), meta: { tab: 'home', title: 'tr.openTitle' } },
+    { path: '/open/:id(\\d+)', name: 'open-item', component: () => import('./transparency/ItemView.vue'), meta: { tab: 'home', title: 'tr.item' } },
+    // a village's 三务公开 and 大事记 for anyone, without an account
+    { path: '/p/:village(\\d+)/open', name: 'public-open', component: () => import('./transparency/OpenView.vue'), meta: { public: true } },
+    { path: '/p/:village(\\d+)/open/:id(\\d+)', name: 'public-open-item', component: () => import('./transparency/ItemView.vue'), meta: { public: true, title: 'tr.item' } },
     { path: '/report', name: 'report', component: () => import('./events/ReportView.vue'), meta: { tab: 'home', title: 'evv.reportTitle' } },
     { path: '/my-events', name: 'my-events', component: () => import('./events/MyEventsView.vue'), meta: { tab: 'me', title: 'evv.myTitle' } },
     { path: '/my-events/:id', name: 'my-event', component: () => import('./events/EventDetailView.vue'), meta: { tab: 'me', title: 'evv.detailTitle' } },

@@ -5,6 +5,7 @@ import events from './events';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
+import transparency from './transparency';
 
 export default {
   ...common,
@@ -12,6 +13,7 @@ export default {
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,
+  ...transparency,
   common: {
     ...common.common,
     actions: 'Actions',

@@ -5,6 +5,7 @@ import events from './events';
 import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
+import transparency from './transparency';
 
 export default {
   ...common,
@@ -12,6 +13,7 @@ export default {
   ...eventsVillager,
   ...lists,
   ...listsVillager,
+  ...transparency,
   tabs: {
     home: 'Home',
     earn: 'Earn',

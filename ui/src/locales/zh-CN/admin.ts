@@ -4,6 +4,7 @@ import events from './events';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
+import transparency from './transparency';
 
 export default {
   ...common,
@@ -11,6 +12,7 @@ export default {
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,
+  ...transparency,
   common: {
     ...common.common,
     actions: '操作',

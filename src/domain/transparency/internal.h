@@ -1,0 +1,28 @@
+/* What the modules of the transparency feature share among themselves: units, the
+ * villager's village, lists of stored files, the county's settings. Not for other
+ * features (they include transparency.h). */
+#ifndef DOMAIN_TRANSPARENCY_INTERNAL_H
+#define DOMAIN_TRANSPARENCY_INTERNAL_H
+
+#include "domain/transparency/transparency.h"
+
+/* A village, town or county named by a query or body field: RC_INVALID with the error
+ * on field when it does not exist or is another kind of unit. */
+int tr_read_unit(struct ctx *c, int64_t id, const char *field, struct org_unit *u);
+/* The village of the actor when they are a villager with a household there. */
+bool tr_villager_village(struct ctx *c, int64_t *village_id, char path[ORG_PATH_MAX]);
+/* The settings of the county at the root of path (defaults when none are stored). */
+int tr_settings_of(struct ctx *c, const char *path, struct disc_settings *out);
+/* Checks a list of file hashes given by the actor: stored, uploaded by them (the
+ * command line may use any), not repeated, images only when images_only. */
+void tr_check_files(struct ctx *c, const char *field, const char *const *files, int n, bool images_only,
+		    const char *what);
+/* "h1,h2" ↔ hashes. */
+char *tr_join(struct ctx *c, const char *const *files, int n);
+int tr_split(const char *s, char out[][FILES_HASH_LEN + 1], int max);
+/* True when text holds nothing but white space. */
+bool tr_blank(const char *s);
+/* "published" or "withdrawn", and the WHERE term of a status filter (NULL: bad). */
+const char *tr_status_where(const char *status, const char *alias_withdrawn);
+
+#endif
