@@ -33,7 +33,7 @@ int64_t ev_path_root(const char *path)
 	return id;
 }
 
-int ev_scopes(struct ctx *c, unsigned perms, char (*out)[160], int max)
+int ev_scopes(struct ctx *c, perm_t perms, char (*out)[160], int max)
 {
 	int n = 0;
 	if (!c->actor)
@@ -47,7 +47,7 @@ int ev_scopes(struct ctx *c, unsigned perms, char (*out)[160], int max)
 	return n;
 }
 
-bool ev_can_village(const struct ctx *c, unsigned perms, const char *village_path)
+bool ev_can_village(const struct ctx *c, perm_t perms, const char *village_path)
 {
 	if (c->system)
 		return true;

@@ -21,9 +21,9 @@
 /* The village-level prefix of a grant path (county/town/village at most), in out. */
 void ev_cut_to_village(const char *path, char out[160]);
 /* Paths (cut to the village) where the actor holds one of perms; returns the count. */
-int ev_scopes(struct ctx *c, unsigned perms, char (*out)[160], int max);
+int ev_scopes(struct ctx *c, perm_t perms, char (*out)[160], int max);
 /* True when a grant with one of perms covers the village path or lies inside it. */
-bool ev_can_village(const struct ctx *c, unsigned perms, const char *village_path);
+bool ev_can_village(const struct ctx *c, perm_t perms, const char *village_path);
 /* The first id of a path: the county. */
 int64_t ev_path_root(const char *path);
 /* The filter "the actor may see e" as SQL (for events e joined with village v and

@@ -62,7 +62,7 @@ static bool covers(const char *grant_path, const char *unit_path)
 	return grant_path[0] && !strncmp(unit_path, grant_path, strlen(grant_path));
 }
 
-bool access_can(const struct ctx *c, enum perm p, const char *unit_path)
+bool access_can(const struct ctx *c, perm_t p, const char *unit_path)
 {
 	if (c->system)
 		return true;
@@ -77,7 +77,7 @@ bool access_can(const struct ctx *c, enum perm p, const char *unit_path)
 	return false;
 }
 
-bool access_can_household(const struct ctx *c, enum perm p, const struct hh_paths *h)
+bool access_can_household(const struct ctx *c, perm_t p, const struct hh_paths *h)
 {
 	return access_can(c, p, h->group && h->group[0] ? h->group : h->village) ||
 	       (h->grid && h->grid[0] && access_can(c, p, h->grid));
@@ -101,7 +101,7 @@ bool access_can_read_household(const struct ctx *c, const struct hh_paths *h, in
 	       access_has_role(c, "villager");
 }
 
-int access_scopes(const struct ctx *c, enum perm p, const char **paths, int max)
+int access_scopes(const struct ctx *c, perm_t p, const char **paths, int max)
 {
 	int n = 0;
 	if (c->system) {

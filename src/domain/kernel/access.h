@@ -16,46 +16,49 @@
 
 #include "domain/kernel/ctx.h"
 
-enum perm {
-	P_REGISTER_READ = 1 << 0,   /* households and residents (masked ID numbers) */
-	P_REGISTER_WRITE = 1 << 1,  /* create, update, move, import */
-	P_PII_READ = 1 << 2,        /* unmasked ID-card numbers */
-	P_ORG_WRITE = 1 << 3,       /* create and rename org units */
-	P_USER_ADMIN = 1 << 4,      /* accounts and role grants */
-	P_ACCESS_ISSUE = 1 << 5,    /* activation codes, resetting a villager's access */
-	P_AUDIT_READ = 1 << 6,
-	P_POINTS_REVIEW = 1 << 7,   /* review claims, decide objections */
-	P_POINTS_ADMIN = 1 << 8,    /* rule catalog, awards and deductions, activities,
-				       settings, corrections, publishing rankings */
-	P_POINTS_CLAIM = 1 << 9,    /* claim on behalf of households in scope (grid workers) */
-	P_POINTS_TEMPLATE = 1 << 10, /* county and town rule templates */
-	P_SHOP_ADMIN = 1 << 11,     /* shops, goods, windows, stock-in and adjustments, cards, reports */
-	P_SHOP_COUNTER = 1 << 12,   /* redemption and returns at the counter */
-	P_NOTICE_WRITE = 1 << 13,   /* publish, revise and withdraw notices 通知 to units in scope */
-	/* events 民情 (domain/events/events.h) */
-	P_EVENT_REPORT = 1 << 14,   /* enter events for the villages in scope */
-	P_EVENT_INTAKE = 1 << 15,   /* accept or refuse, handle village-level events, rate for callers */
-	P_EVENT_DISPATCH = 1 << 16, /* dispatch to departments, take back, transfer */
-	P_EVENT_SUPERVISE = 1 << 17, /* the overdue board, 督办 notes */
-	P_EVENT_HANDLE = 1 << 18,   /* handle the events dispatched to the department (granted on it) */
-	P_EVENT_ADMIN = 1 << 19,    /* categories, channels, departments, the holiday calendar */
-	P_EVENT_READ = 1 << 20,     /* read events in scope (inspectors) */
-	P_EVENT_CALL = 1 << 21,     /* hotline: enter calls with the caller's name and phone, rate for them */
-	/* lists 清单制 (domain/lists/lists.h) */
-	P_LIST_TEMPLATE = 1 << 22,  /* the county's list templates */
-	P_LIST_WRITE = 1 << 23,     /* adopt the village's lists, start execution records */
-	P_LIST_READ = 1 << 24,      /* read execution records in scope with their step log */
-	/* transparency 三务公开 and the timeline 大事记 (domain/transparency/transparency.h) */
-	P_DISCLOSE_WRITE = 1 << 25, /* publish, revise and withdraw the village's disclosures, answer questions */
-	P_DISCLOSE_READ = 1 << 26,  /* every disclosure, question and the late board in scope */
-	P_DISCLOSE_ADMIN = 1 << 27, /* the county's schedule settings (busy villages, days for major matters) */
-	P_CHRONICLE_WRITE = 1 << 28, /* add, revise and withdraw the village's 大事记 entries */
-};
+/* Permissions: bits of a perm_t (64 of them), granted by roles. Each feature's bits
+ * are grouped under its name. */
+typedef uint64_t perm_t;
+#define PERM(n) ((perm_t)1 << (n))
+
+#define P_REGISTER_READ PERM(0) /* households and residents (masked ID numbers) */
+#define P_REGISTER_WRITE PERM(1)/* create, update, move, import */
+#define P_PII_READ PERM(2)      /* unmasked ID-card numbers */
+#define P_ORG_WRITE PERM(3)     /* create and rename org units */
+#define P_USER_ADMIN PERM(4)    /* accounts and role grants */
+#define P_ACCESS_ISSUE PERM(5)  /* activation codes, resetting a villager's access */
+#define P_AUDIT_READ PERM(6)
+#define P_POINTS_REVIEW PERM(7) /* review claims, decide objections */
+#define P_POINTS_ADMIN PERM(8)  /* rule catalog, awards and deductions, activities,
+                                   settings, corrections, publishing rankings */
+#define P_POINTS_CLAIM PERM(9)  /* claim on behalf of households in scope (grid workers) */
+#define P_POINTS_TEMPLATE PERM(10)/* county and town rule templates */
+#define P_SHOP_ADMIN PERM(11)   /* shops, goods, windows, stock-in and adjustments, cards, reports */
+#define P_SHOP_COUNTER PERM(12) /* redemption and returns at the counter */
+#define P_NOTICE_WRITE PERM(13) /* publish, revise and withdraw notices 通知 to units in scope */
+/* events 民情 (domain/events/events.h) */
+#define P_EVENT_REPORT PERM(14) /* enter events for the villages in scope */
+#define P_EVENT_INTAKE PERM(15) /* accept or refuse, handle village-level events, rate for callers */
+#define P_EVENT_DISPATCH PERM(16)/* dispatch to departments, take back, transfer */
+#define P_EVENT_SUPERVISE PERM(17)/* the overdue board, 督办 notes */
+#define P_EVENT_HANDLE PERM(18) /* handle the events dispatched to the department (granted on it) */
+#define P_EVENT_ADMIN PERM(19)  /* categories, channels, departments, the holiday calendar */
+#define P_EVENT_READ PERM(20)   /* read events in scope (inspectors) */
+#define P_EVENT_CALL PERM(21)   /* hotline: enter calls with the caller's name and phone, rate for them */
+/* lists 清单制 (domain/lists/lists.h) */
+#define P_LIST_TEMPLATE PERM(22)/* the county's list templates */
+#define P_LIST_WRITE PERM(23)   /* adopt the village's lists, start execution records */
+#define P_LIST_READ PERM(24)    /* read execution records in scope with their step log */
+/* transparency 三务公开 and the timeline 大事记 (domain/transparency/transparency.h) */
+#define P_DISCLOSE_WRITE PERM(25)/* publish, revise and withdraw the village's disclosures, answer questions */
+#define P_DISCLOSE_READ PERM(26)/* every disclosure, question and the late board in scope */
+#define P_DISCLOSE_ADMIN PERM(27)/* the county's schedule settings (busy villages, days for major matters) */
+#define P_CHRONICLE_WRITE PERM(28)/* add, revise and withdraw the village's 大事记 entries */
 
 struct role_def {
 	const char *name;        /* as stored and sent: "cadre" */
 	const char *label;       /* 村两委 */
-	unsigned perms;
+	perm_t perms;
 	const char *unit_kinds;  /* where it may be granted: "village,group" */
 };
 
@@ -67,19 +70,19 @@ bool access_role_fits(const struct role_def *r, const char *unit_kind);
 
 /* True when some grant of the actor has perm and covers the unit with this path.
  * The command line (ctx->system) may do everything. */
-bool access_can(const struct ctx *c, enum perm p, const char *unit_path);
+bool access_can(const struct ctx *c, perm_t p, const char *unit_path);
 /* Where a household sits: the paths of its village, and of its group and grid when it
  * is in one ("" or NULL when not). A grant on any of them covers the household. */
 struct hh_paths {
 	const char *village, *group, *grid;
 };
-bool access_can_household(const struct ctx *c, enum perm p, const struct hh_paths *h);
+bool access_can_household(const struct ctx *c, perm_t p, const struct hh_paths *h);
 /* Registers: the villager reads their own household; others need P_REGISTER_READ on
  * the household's village, group or grid. */
 bool access_can_read_household(const struct ctx *c, const struct hh_paths *h, int64_t household_id);
 /* The paths under which the actor holds perm, for list queries; returns the count
  * (0 = nothing in scope). The system context gets "/". */
-int access_scopes(const struct ctx *c, enum perm p, const char **paths, int max);
+int access_scopes(const struct ctx *c, perm_t p, const char **paths, int max);
 /* True when some grant of the actor lies inside the unit, or the unit inside it: the
  * actor has business there (a villager in their village, a cadre in the town). Used for
  * reading what is not personal: unit names, the rule catalog, settings. */

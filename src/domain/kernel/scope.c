@@ -20,10 +20,10 @@ void scope_where_paths(struct ctx *c, const char *const *paths, int n, const cha
 	buf_adds(sql, ")");
 }
 
-int scope_where(struct ctx *c, unsigned perms, const char *under, struct buf *sql, struct db_args *args)
+int scope_where(struct ctx *c, perm_t perms, const char *under, struct buf *sql, struct db_args *args)
 {
 	const char *paths[CTX_MAX_GRANTS];
-	int n = access_scopes(c, (enum perm)perms, paths, CTX_MAX_GRANTS);
+	int n = access_scopes(c, perms, paths, CTX_MAX_GRANTS);
 	scope_where_paths(c, paths, n, under, sql, args);
 	return n;
 }

@@ -7,6 +7,7 @@
 #define DOMAIN_SCOPE_H
 
 #include "db/db.h"
+#include "domain/kernel/access.h"
 #include "domain/kernel/ctx.h"
 #include "util/buf.h"
 
@@ -20,11 +21,11 @@
 	"h.group_id IN (SELECT id FROM org_units WHERE path LIKE ?) OR "                             \
 	"h.grid_id IN (SELECT id FROM org_units WHERE path LIKE ?))"
 
-/* Appends the scope of the actor's grants that hold any of perms (a mask of enum perm;
+/* Appends the scope of the actor's grants that hold any of perms (a mask of perm_t;
  * the command line's context is in scope everywhere). Returns how many paths the scope
  * has: 0 appends nothing, and the caller decides (usually RC_FORBIDDEN, or the
  * villager's own rows). */
-int scope_where(struct ctx *c, unsigned perms, const char *under, struct buf *sql, struct db_args *args);
+int scope_where(struct ctx *c, perm_t perms, const char *under, struct buf *sql, struct db_args *args);
 /* The same for given paths (one unit the caller checked already). */
 void scope_where_paths(struct ctx *c, const char *const *paths, int n, const char *under, struct buf *sql,
 		       struct db_args *args);

@@ -77,7 +77,7 @@ static int load_villages(struct ctx *c, int64_t shop_id, struct shop_village **o
 }
 
 /* True when the actor holds perm on the shop's unit or on a village it serves. */
-static bool can_in_scope(struct ctx *c, const struct shop *s, unsigned perm)
+static bool can_in_scope(struct ctx *c, const struct shop *s, perm_t perm)
 {
 	if (access_can(c, perm, s->unit_path))
 		return true;
@@ -174,7 +174,7 @@ enum result shop_get(struct ctx *c, int64_t id, struct shop *out)
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取积分超市");
 }
 
-bool shop_can(const struct ctx *c, const struct shop *s, unsigned perm)
+bool shop_can(const struct ctx *c, const struct shop *s, perm_t perm)
 {
 	return access_can(c, perm, s->unit_path);
 }
@@ -1129,7 +1129,7 @@ enum result stock_adjust(struct ctx *c, int64_t goods_id, const struct stock_adj
 enum result shop_low_stock(struct ctx *c, int64_t shop_id, struct goods_info **out, int *n)
 {
 	*n = 0;
-	const unsigned perms = P_SHOP_ADMIN | P_AUDIT_READ;
+	const perm_t perms = P_SHOP_ADMIN | P_AUDIT_READ;
 	struct db_stmt *st;
 	if (shop_id) {
 		struct shop s;

@@ -11,6 +11,7 @@
 #ifndef DOMAIN_SHOP_H
 #define DOMAIN_SHOP_H
 
+#include "domain/kernel/access.h"
 #include "domain/kernel/ctx.h"
 
 #define SHOP_NAME_MAX 40
@@ -40,7 +41,7 @@ struct goods {
 /* One shop, no access check. */
 enum result shop_get(struct ctx *c, int64_t id, struct shop *out);
 /* True when the actor holds perm (P_SHOP_ADMIN or P_SHOP_COUNTER) on the shop's unit. */
-bool shop_can(const struct ctx *c, const struct shop *s, unsigned perm);
+bool shop_can(const struct ctx *c, const struct shop *s, perm_t perm);
 /* The refusal of an operation on the shop that the actor's roles do not allow:
  * RC_FORBIDDEN with the message before「shop name」after when the actor may read the
  * shop (staff, or a villager of a village it serves), else RC_NOT_FOUND as a shop that
