@@ -1,6 +1,7 @@
 /* The route tables of the features, joined. */
 #include "http/dashboards/dashboards.h"
 #include "http/events/events.h"
+#include "http/grid/grid.h"
 #include "http/kernel/kernel.h"
 #include "http/notices/notices.h"
 #include "http/points/points.h"
@@ -15,5 +16,6 @@ const struct route_table route_tables[] = {
 	{shop_routes, &shop_routes_n},
 	{notices_routes, &notices_routes_n},
 	{events_routes, &events_routes_n},
+	{grid_routes, &grid_routes_n},
 	{NULL, NULL},
 };

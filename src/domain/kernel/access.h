@@ -41,6 +41,9 @@ enum perm {
 	P_EVENT_ADMIN = 1 << 19,    /* categories, channels, departments, the holiday calendar */
 	P_EVENT_READ = 1 << 20,     /* read events in scope (inspectors) */
 	P_EVENT_CALL = 1 << 21,     /* hotline: enter calls with the caller's name and phone, rate for them */
+	/* grid work 网格 (domain/grid/grid.h) */
+	P_GRID_WORK = 1 << 29,      /* patrol, report positions, visit and tag the households of the grid */
+	P_GRID_SUPERVISE = 1 << 30, /* compliance, live positions, tracks and overdue visits in scope */
 };
 
 struct role_def {
