@@ -1032,6 +1032,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		for (int i = 0; i < nvillages; i++)
 			vids[i] = villages[i].id;
 		rc = events_seed_demo(c, county_id, town_ids, ntowns, vids, nvillages, handler_id);
+		if (!rc)
+			rc = grid_seed_demo(c, county_id, vids, nvillages);
 	}
 
 cleanup:

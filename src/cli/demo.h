@@ -79,4 +79,8 @@ int rules_seed_demo(struct ctx *c, int64_t county_id);
  * their stock-ins (mixed funding), done by the clerk. Needs a system context. */
 int shop_seed_demo(struct ctx *c, int64_t village_id, int64_t clerk_user_id);
 
+/* Grid work 网格 (demo_grid.c): tags, three months of patrols and visits in village 1,
+ * tags elsewhere. Needs a system context, after the logins and events settings. */
+int grid_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages);
+
 #endif

@@ -265,17 +265,15 @@ enum result grid_patrol_points(struct ctx *c, int64_t id, const struct track_poi
 	}
 	for (int i = 0; !rc && i < n; i++) {
 		bool inside = shape && geo_contains(shape, (double)pts[i].lng_e6 / 1e6, (double)pts[i].lat_e6 / 1e6);
-		int64_t exists = 0;
-		if (db_get_int(c->db, &exists, "SELECT count(*) FROM patrol_points WHERE patrol_id = ? AND seq = ?", "ii",
-			       id, pts[i].seq) != DB_OK)
-			rc = ctx_db_fail(c, DB_ERROR, "读取轨迹");
-		else if (!exists && db_run(c->db, "INSERT INTO patrol_points (patrol_id, seq, at, lat_e6, lng_e6, inside) "
-						  "VALUES (?, ?, ?, ?, ?, ?)",
-					   "iiiiii", id, pts[i].seq, pts[i].at, pts[i].lat_e6, pts[i].lng_e6,
-					   (int64_t)inside) != DB_OK)
-			rc = ctx_db_fail(c, DB_ERROR, "保存轨迹");
-		else if (!exists)
+		/* a sequence number the patrol has already is a resent point: nothing is added */
+		int64_t seq = 0;
+		int dbrc = db_get_int(c->db, &seq, "INSERT INTO patrol_points (patrol_id, seq, at, lat_e6, lng_e6, inside) "
+						   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (patrol_id, seq) DO NOTHING RETURNING seq",
+				      "iiiiii", id, pts[i].seq, pts[i].at, pts[i].lat_e6, pts[i].lng_e6, (int64_t)inside);
+		if (dbrc == DB_OK)
 			(*added)++;
+		else if (dbrc != DB_DONE)
+			rc = ctx_db_fail(c, dbrc, "保存轨迹");
 	}
 	json_decref(shape);
 	if (!rc && *added)
