@@ -267,7 +267,7 @@ enum result grid_tag_create(struct ctx *c, const struct grid_tag_input *in, int6
 		return rc;
 	struct db_stmt *st = db_query(c->db, "INSERT INTO tags (county_id, name, icon, color, sensitive, roles, ord, "
 					     "active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-				      "ittttiiii", u.id, in->name, in->icon, in->color, (int64_t)sensitive, roles,
+				      "itttitiii", u.id, in->name, in->icon, in->color, (int64_t)sensitive, roles,
 				      count + 1, c->now, c->now);
 	int dbrc = st ? db_step(st) : DB_ERROR;
 	if (dbrc == DB_ROW)

@@ -10,7 +10,7 @@ enum result grid_visit_add(struct ctx *c, const struct grid_visit_input *in, int
 	struct household h;
 	int rc = in->household_id ? people_household_place(c, in->household_id, &pl) : RC_NOT_FOUND;
 	if (rc == RC_NOT_FOUND || (rc == RC_OK && !access_can_read_household(c, HH_PATHS(pl), in->household_id))) {
-		ctx_reset(c);
+		ctx_clear(c);
 		return ctx_field(c, "household_id", "户不存在");
 	}
 	if (rc)

@@ -125,8 +125,7 @@ static int tag_reply(struct req *r, int64_t id)
 int api_tag_create(struct req *r)
 {
 	static const struct jfield spec[] = {{"county_id", J_INT, false, 1, ID_MAX}, TAG_FIELDS, {0}};
-	if (req_check_body(r, spec))
-		return RC_INVALID;
+	req_check_body(r, spec);   /* reported together with the domain's checks */
 	struct grid_tag_input in = {
 		.county_id = req_int(r, "county_id", 0), .name = req_str(r, "name"), .icon = req_str(r, "icon"),
 		.color = req_str(r, "color"), .roles = req_str(r, "roles"),
@@ -513,7 +512,8 @@ int api_patrol_finding(struct req *r)
 	in.note = req_str(r, "note");
 	in.event_category_id = req_int(r, "event_category_id", 0);
 	int64_t fid;
-	rc = ctx_check_fields(&r->ctx) ? RC_INVALID : grid_finding_add(&r->ctx, id, &in, &fid);
+	/* field errors so far are reported together with the domain's checks */
+	rc = grid_finding_add(&r->ctx, id, &in, &fid);
 	json_decref(photos);
 	if (rc)
 		return rc;
@@ -739,7 +739,7 @@ int api_visit_create(struct req *r)
 	in.household_id = req_int(r, "household_id", 0);
 	in.notes = req_str(r, "notes");
 	int64_t id;
-	int rc = ctx_check_fields(&r->ctx) ? RC_INVALID : grid_visit_add(&r->ctx, &in, &id);
+	int rc = grid_visit_add(&r->ctx, &in, &id);
 	json_decref(photos);
 	if (rc)
 		return rc;
