@@ -44,6 +44,8 @@ export const router = createRouter({
     { path: '/events/stats', name: 'events-stats', component: () => import('./events/StatsView.vue'), meta: { title: 'eva.nav.stats' } },
     { path: '/events/poster', name: 'events-poster', component: () => import('./events/PosterView.vue'), meta: { title: 'eva.nav.poster', village: true } },
     { path: '/events/:id(\\d+)', name: 'event', component: () => import('./events/EventView.vue'), meta: { title: 'eva.nav.event' } },
+    { path: '/grid-map', name: 'grid-map', component: () => import('./gridwork/VillageMapView.vue'), meta: { title: 'gw.nav.map', village: true } },
+    { path: '/grid-patrols', name: 'grid-patrols', component: () => import('./gridwork/PatrolsView.vue'), meta: { title: 'gw.nav.patrols' } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

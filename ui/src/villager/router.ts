@@ -37,6 +37,7 @@ export const router = createRouter({
     // the 民情码 a village prints: anyone may report and follow up, without an account
     { path: '/mq/:village(\\d+)', name: 'public-report', component: () => import('./events/PublicReportView.vue'), meta: { public: true } },
     { path: '/mq/:village(\\d+)/track', name: 'public-track', component: () => import('./events/PublicTrackView.vue'), meta: { public: true } },
+    { path: '/grid', name: 'grid', component: () => import('./grid/GridView.vue'), meta: { tab: 'grid', title: 'gw.phone.heading' } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

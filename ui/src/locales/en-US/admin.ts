@@ -2,11 +2,13 @@
 // here is shown in Chinese.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsAdmin,
   common: {
     ...common.common,

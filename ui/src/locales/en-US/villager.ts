@@ -2,11 +2,13 @@
 // missing here is shown in Chinese.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsVillager from './eventsVillager';
 
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsVillager,
   tabs: {
     home: 'Home',

@@ -1,11 +1,13 @@
 // Texts of the admin console (管理后台), Simplified Chinese.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsAdmin,
   common: {
     ...common.common,

@@ -2,11 +2,13 @@
 // file of the same shape.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsVillager from './eventsVillager';
 
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsVillager,
   tabs: {
     home: '首页',
