@@ -308,12 +308,18 @@ static int visit_months(struct ctx *c, struct grng *r, int64_t village_id, const
 			stop = c->now - (int64_t)(hh[i].days + 5 + lapsed * 4) * 86400;
 			lapsed++;
 		}
-		for (int64_t t = c->now - 90 * 86400 + gr_range(r, 0, 86400); !rc && t < stop;
-		     t += hh[i].days * 86400 - gr_range(r, 0, 86400 / 2)) {
+		/* the visits, laid back from the last one (a day or two before it was due) to
+		 * three months ago, then recorded in order */
+		int64_t times[100];
+		int nt = 0;
+		for (int64_t t = stop - (int64_t)gr_range(r, 1, hh[i].days > 2 ? hh[i].days - 1 : 1) * 86400;
+		     t > c->now - 90 * 86400 && nt < 100; t -= hh[i].days * 86400 - gr_range(r, 0, 86400 / 2)) {
 			/* during the day */
 			int64_t at = time_cn_midnight(time_cn_days(t)) + (int64_t)gr_range(r, 9 * 60, 17 * 60) * 60;
-			if (at >= stop)
-				break;
+			times[nt++] = at < stop ? at : stop - 3600;
+		}
+		for (int k = nt - 1; !rc && k >= 0; k--) {
+			int64_t at = times[k];
 			struct grid_visit_input in = {
 				.household_id = hh[i].id, .notes = visit_notes[gr_range(r, 0, (int)ARRAY_SIZE(visit_notes) - 1)],
 				.has_location = true, .lat_e6 = hh[i].lat + gr_range(r, -150, 150),

@@ -53,5 +53,8 @@ router.beforeEach(async (to) => {
   }
   if (!to.meta.public && !session.info) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
   if ((to.name === 'login' || to.name === 'activate') && session.info) return { name: 'home' };
+  // a grid worker who is not a villager here starts on the 网格 tab
+  const g = session.info?.grants || [];
+  if (to.name === 'home' && g.length && !g.some((x) => x.role === 'villager') && g.some((x) => x.role === 'grid_worker' || x.role === 'grid_leader')) return { name: 'grid' };
   return true;
 });
