@@ -159,6 +159,25 @@ test('household tags: permissions and bad input', async () => {
   assert.equal(extra.status, 400);
 });
 
+test("a household's location: from the grid worker's phone at the door, or the register", async () => {
+  const b = A.box;
+  const lat = Number((b.s + 0.0031).toFixed(6)), lng = Number((b.w + 0.0011).toFixed(6));
+  const r = await must(await put(`/api/v1/households/${A.hh}/location`, T.grid_worker_grid, { lat, lng }), 200);
+  assert.equal(r.lat, lat);
+  const map = await must(await get('/api/v1/villages/3/tagged-households', T.cadre), 200);
+  const h = map.households.find((x) => x.id === A.hh);
+  assert.equal(h.lat, lat);
+  assert.equal(h.lng, lng);
+  await must(await put(`/api/v1/households/${A.hh}/location`, T.cadre, { lat, lng }), 200);
+  await must(await put(`/api/v1/households/${A.hhOther}/location`, T.grid_worker_grid, { lat, lng }), 404);
+  await must(await put(`/api/v1/households/${A.hh}/location`, T.inspector, { lat, lng }), 403);
+  await must(await put('/api/v1/households/1/location', T.villager, { lat, lng }), 403);
+  const bad = await must(await put(`/api/v1/households/${A.hh}/location`, T.grid_worker_grid, { lat: 95 }), 400);
+  assert.ok(bad.error.fields.lat && bad.error.fields.lng);
+  const far = await must(await put(`/api/v1/households/${A.hh}/location`, T.grid_worker_grid, { lat: 10, lng: 10 }), 400);
+  assert.ok(far.error.fields.lat);
+});
+
 test("the county's settings: the daily target and visit frequencies", async () => {
   const cur = await must(await get('/api/v1/grid-settings', T.grid_worker_grid), 200);
   assert.equal(cur.patrols_per_day, 3);

@@ -102,6 +102,11 @@ enum result grid_household_tags(struct ctx *c, int64_t household_id, struct grid
  * kept as they are); each change is one history row, all in one audited transaction. */
 enum result grid_household_tags_set(struct ctx *c, int64_t household_id, const int64_t *tag_ids, int n);
 
+/* Sets a household's location: tapped on the map or the phone's position at the door.
+ * The register (P_REGISTER_WRITE) or the grid worker of the household (P_GRID_WORK);
+ * recorded through the register's own change of a household (audited there). */
+enum result grid_household_locate(struct ctx *c, int64_t household_id, int64_t lat_e6, int64_t lng_e6);
+
 /* The village's households with coordinates that the actor may read, with their
  * visible tags, for the map. */
 struct grid_map_household {

@@ -484,6 +484,36 @@ enum result grid_household_tags_set(struct ctx *c, int64_t household_id, const i
 	return ctx_end(c, rc);
 }
 
+enum result grid_household_locate(struct ctx *c, int64_t household_id, int64_t lat_e6, int64_t lng_e6)
+{
+	struct hh_place pl;
+	int rc = people_household_place(c, household_id, &pl);
+	if (rc)
+		return rc;
+	if (!access_can_read_household(c, HH_PATHS(pl), household_id))
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	if (!access_can_household(c, P_REGISTER_WRITE, HH_PATHS(pl)) &&
+	    !access_can_household(c, P_GRID_WORK, HH_PATHS(pl)))
+		return ctx_fail(c, RC_FORBIDDEN, "无权设置该户的位置");
+	gr_check_position(c, "lat", lat_e6, lng_e6);
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	struct household h;
+	if ((rc = people_household_get(c, household_id, &h)))
+		return rc;
+	struct household_input old = {.village_id = h.village_id, .group_id = h.group_id, .grid_id = h.grid_id,
+				      .number = h.number, .address = h.address, .has_coords = h.has_coords,
+				      .lat_e6 = h.lat_e6, .lng_e6 = h.lng_e6};
+	struct household_input in = old;
+	in.has_coords = true;
+	in.lat_e6 = lat_e6;
+	in.lng_e6 = lng_e6;
+	if ((rc = ctx_begin(c)))
+		return rc;
+	bool changed;
+	return ctx_end(c, people_apply_household(c, h.village_id, household_id, &old, &in, &changed));
+}
+
 enum result grid_village_households(struct ctx *c, int64_t village_id, struct grid_map_household **out, int *n)
 {
 	*n = 0;

@@ -222,6 +222,22 @@ int api_household_tags_put(struct req *r)
 	return household_tags_reply(r, id);
 }
 
+int api_household_locate(struct req *r)
+{
+	static const struct jfield spec[] = {{"lat", J_NUMBER, true, -90, 90}, {"lng", J_NUMBER, true, -180, 180}, {0}};
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	if (req_check_body(r, spec))
+		return RC_INVALID;
+	int64_t lat = e6(req_number(r, "lat", 0)), lng = e6(req_number(r, "lng", 0));
+	if ((rc = grid_household_locate(&r->ctx, id, lat, lng)))
+		return rc;
+	r->out = json_pack("{s:I, s:f, s:f}", "household_id", (json_int_t)id, "lat", (double)lat / 1e6, "lng", (double)lng / 1e6);
+	return RC_OK;
+}
+
 int api_village_tagged(struct req *r)
 {
 	int64_t id;
