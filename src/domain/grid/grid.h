@@ -107,10 +107,11 @@ enum result grid_household_tags_set(struct ctx *c, int64_t household_id, const i
  * recorded through the register's own change of a household (audited there). */
 enum result grid_household_locate(struct ctx *c, int64_t household_id, int64_t lat_e6, int64_t lng_e6);
 
-/* The village's households with coordinates that the actor may read, with their
- * visible tags, for the map. */
+/* The village's households that the actor may read, with their location (when it is
+ * known) and visible tags, for the map and the grid worker's list. */
 struct grid_map_household {
 	int64_t id, grid_id, lat_e6, lng_e6;
+	bool has_coords;
 	const char *number, *head_name;
 	int64_t *tag_ids;
 	int ntags;

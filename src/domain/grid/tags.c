@@ -532,8 +532,9 @@ enum result grid_village_households(struct ctx *c, int64_t village_id, struct gr
 	struct buf sql;
 	struct db_args args = {0};
 	buf_init(&sql, 16384);
-	buf_adds(&sql, "SELECT h.id, COALESCE(h.grid_id, 0), h.number, h.lat_e6, h.lng_e6, " PEOPLE_HEAD_NAME("h.id")
-		       " FROM households h WHERE h.village_id = ? AND h.lat_e6 IS NOT NULL AND h.lng_e6 IS NOT NULL AND ");
+	buf_adds(&sql, "SELECT h.id, COALESCE(h.grid_id, 0), h.number, COALESCE(h.lat_e6, 0), COALESCE(h.lng_e6, 0), "
+		       PEOPLE_HEAD_NAME("h.id") ", h.lat_e6 IS NOT NULL AND h.lng_e6 IS NOT NULL "
+		       "FROM households h WHERE h.village_id = ? AND ");
 	db_args_int(&args, village_id);
 	if (!scope_where(c, P_REGISTER_READ, SCOPE_HOUSEHOLD, &sql, &args)) {
 		buf_release(&sql);
@@ -558,6 +559,7 @@ enum result grid_village_households(struct ctx *c, int64_t village_id, struct gr
 		m->lat_e6 = db_col_int(st, 3);
 		m->lng_e6 = db_col_int(st, 4);
 		m->head_name = arena_strdup(c->arena, db_col_text(st, 5));
+		m->has_coords = db_col_int(st, 6) != 0;
 	}
 	db_finalize(st);
 	if (rc != DB_DONE)

@@ -251,9 +251,11 @@ int api_village_tagged(struct req *r)
 		json_t *tags = json_array();
 		for (int k = 0; k < hh[i].ntags; k++)
 			json_array_append_new(tags, json_integer(hh[i].tag_ids[k]));
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:f, s:f, s:o, s:o}", "id", (json_int_t)hh[i].id,
+		bool has = hh[i].has_coords;
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)hh[i].id,
 						       "number", hh[i].number, "head_name", hh[i].head_name, "lat",
-						       (double)hh[i].lat_e6 / 1e6, "lng", (double)hh[i].lng_e6 / 1e6,
+						       has ? json_real((double)hh[i].lat_e6 / 1e6) : json_null(), "lng",
+						       has ? json_real((double)hh[i].lng_e6 / 1e6) : json_null(),
 						       "grid_id", opt_id(hh[i].grid_id), "tag_ids", tags));
 	}
 	r->out = json_pack("{s:o}", "households", items);

@@ -20,8 +20,8 @@ export interface TaggedHousehold {
   id: number;
   number: string;
   head_name: string;
-  lat: number;
-  lng: number;
+  lat: number | null;   // null: the location is not known yet
+  lng: number | null;
   grid_id: number | null;
   tag_ids: number[];
 }

@@ -106,6 +106,8 @@ export default {
       search: 'Number or head',
       noHouseholds: 'No matching households',
       photos: 'Photos',
+      locate: 'Locate at the door',
+      located2: 'Location of the household saved',
     },
   },
 };

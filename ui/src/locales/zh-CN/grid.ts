@@ -107,6 +107,8 @@ export default {
       search: '户号、户主',
       noHouseholds: '没有符合的住户',
       photos: '照片',
+      locate: '在门口定位',
+      located2: '已记下该户位置',
     },
   },
 };

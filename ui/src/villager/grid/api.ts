@@ -4,7 +4,7 @@ import { api, type Page } from '@/shared/api';
 import type { Boundary, Grid } from '@/shared/types';
 
 export interface Tag { id: number; name: string; icon: string; color: string; sensitive: boolean }
-export interface TaggedHousehold { id: number; number: string; head_name: string; lat: number; lng: number; grid_id: number | null; tag_ids: number[] }
+export interface TaggedHousehold { id: number; number: string; head_name: string; lat: number | null; lng: number | null; grid_id: number | null; tag_ids: number[] }
 export interface TrackStats { points: number; inside_points: number; length_m: number; duration_s: number; inside_pct: number }
 export interface Patrol {
   id: number; grid_id: number; grid_name: string; day: string; started_at: string; ended_at: string | null; open: boolean; qualified: boolean; stats: TrackStats;
@@ -32,3 +32,4 @@ export const visitsDue = (unitId: number) => api.get<{ items: VisitDue[]; overdu
 export const addVisit = (body: { household_id: number; notes: string; lat?: number; lng?: number; photos: string[]; idempotency_key: string }) =>
   api.post<{ id: number; distance_m: number | null }>('/api/v1/visits', body);
 export const unit = (id: number) => api.get<{ id: number; parent_id: number | null; kind: string; name: string }>(`/api/v1/units/${id}`);
+export const locateHousehold = (id: number, lat: number, lng: number) => api.put<{ lat: number; lng: number }>(`/api/v1/households/${id}/location`, { lat, lng });
