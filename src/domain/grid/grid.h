@@ -35,6 +35,7 @@
 #define GRID_LATE_MAX (3 * 86400)   /* a patrol's points may arrive this late after its end */
 #define GRID_THIN_AFTER 86400       /* positions older than this keep one per GRID_THIN_STEP */
 #define GRID_THIN_STEP 600
+#define GRID_THIN_WINDOW 7          /* days back the thinning looks (older ones are thinned already) */
 
 /* ---- geometry (pure: unit-tested on known tracks) ---- */
 
@@ -220,8 +221,9 @@ enum result grid_positions_add(struct ctx *c, const struct grid_position *pts, i
 enum result grid_positions_last(struct ctx *c, int64_t unit_id, struct grid_position **out, int *n);
 /* The actor's own recorded positions, newest first (what is known of them). */
 enum result grid_positions_mine(struct ctx *c, int limit, struct grid_position **out, int *n, int64_t *total);
-/* The scheduler's job: thins positions older than GRID_THIN_AFTER to one per user per
- * GRID_THIN_STEP and deletes those older than their county's retention. */
+/* The scheduler's job: thins positions older than GRID_THIN_AFTER (up to
+ * GRID_THIN_WINDOW days back) to one per user per GRID_THIN_STEP and deletes those
+ * older than their county's retention. */
 enum result grid_positions_expire(struct ctx *c, int64_t *thinned, int64_t *deleted);
 
 /* ---- visits ---- */

@@ -10,6 +10,9 @@
 #include "util/geo.h"
 #include "util/num.h"
 
+#define GR_STR_(x) #x
+#define GR_STR(x) GR_STR_(x)
+
 /* ---- geometry ---- */
 
 double grid_haversine_m(int64_t lat1_e6, int64_t lng1_e6, int64_t lat2_e6, int64_t lng2_e6)
@@ -806,40 +809,34 @@ enum result grid_positions_mine(struct ctx *c, int limit, struct grid_position *
 enum result grid_positions_expire(struct ctx *c, int64_t *thinned, int64_t *deleted)
 {
 	*thinned = *deleted = 0;
-	int64_t cut = c->now - GRID_THIN_AFTER;
+	/* thinning: of the positions between one and GRID_THIN_WINDOW days old (older ones
+	 * were thinned by earlier runs), the first of each user's ten minutes stays */
+	int64_t cut = c->now - GRID_THIN_AFTER, from = c->now - GRID_THIN_WINDOW * 86400;
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
-	/* thinning: of the positions older than a day, the first of each user's 10 minutes stays */
-	static const char keep[] = "SELECT min(id) FROM positions WHERE at < ? GROUP BY user_id, at / " "600";
 	int64_t before = 0, after = 0;
-	if (db_get_int(c->db, &before, "SELECT count(*) FROM positions WHERE at < ?", "i", cut) != DB_OK)
+	if (db_get_int(c->db, &before, "SELECT count(*) FROM positions WHERE at < ? AND at >= ?", "ii", cut, from) != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "整理位置"));
-	if (before && db_run(c->db, arena_printf(c->arena, "DELETE FROM positions WHERE at < ? AND id NOT IN (%s)", keep),
-			     "ii", cut, cut) != DB_OK)
+	if (before && db_run(c->db, "DELETE FROM positions WHERE at < ? AND at >= ? AND id NOT IN "
+				    "(SELECT min(id) FROM positions WHERE at < ? AND at >= ? GROUP BY user_id, at / " GR_STR(GRID_THIN_STEP) ")",
+			     "iiii", cut, from, cut, from) != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "整理位置"));
-	if (before && db_get_int(c->db, &after, "SELECT count(*) FROM positions WHERE at < ?", "i", cut) != DB_OK)
+	if (before && db_get_int(c->db, &after, "SELECT count(*) FROM positions WHERE at < ? AND at >= ?", "ii", cut, from) != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "整理位置"));
 	*thinned = before - after;
-	/* retention: per county, by the unit the position was reported under */
-	struct db_stmt *st = db_query(c->db, "SELECT DISTINCT ou.path FROM positions p JOIN org_units ou ON ou.id = p.unit_id "
-					     "WHERE p.at < ?",
-				      "i", c->now - 2 * 86400);
+	/* retention: each county's own, over the units under it */
+	struct db_stmt *st = db_query(c->db, "SELECT path FROM org_units WHERE kind = 'county' ORDER BY id", "");
 	char (*counties)[ORG_PATH_MAX] = NULL;
 	int nc = 0, cap = 0;
 	while (st && db_step(st) == DB_ROW) {
-		char root[ORG_PATH_MAX];
-		snprintf(root, sizeof(root), "/%lld/", (long long)gr_path_root(db_col_text(st, 0)));
-		bool seen = false;
-		for (int i = 0; i < nc; i++)
-			seen = seen || !strcmp(counties[i], root);
-		if (seen)
-			continue;
 		if (!(counties = arena_grow(c->arena, counties, &cap, nc, sizeof(*counties))))
 			break;
-		str_copy(counties[nc++], ORG_PATH_MAX, root);
+		str_copy(counties[nc++], ORG_PATH_MAX, db_col_text(st, 0));
 	}
 	db_finalize(st);
+	if (!st)
+		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "清理位置"));
 	for (int i = 0; !rc && i < nc; i++) {
 		struct grid_settings s;
 		if ((rc = grid_settings_for_unit(c, counties[i], &s)))
