@@ -1038,6 +1038,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* 三务公开 and 大事记: a year of disclosures, two years of the timeline */
 		if (!rc)
 			rc = transparency_seed_demo(c, county_id, town_ids[0], vids, nvillages);
+		/* grid work: tags, patrols, visits */
+		if (!rc)
+			rc = grid_seed_demo(c, county_id, vids, nvillages);
 	}
 
 cleanup:

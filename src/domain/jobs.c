@@ -1,5 +1,6 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
 #include "domain/events/events.h"
+#include "domain/grid/grid.h"
 #include "domain/jobs.h"
 #include "domain/kernel/chain.h"
 #include "domain/kernel/idem.h"
@@ -44,6 +45,8 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	if ((rc = events_deadlines_due(c, &out->events_warned, &out->events_overdue, &out->events_escalated)))
 		return rc;
 	if ((rc = ledger_reset_due(c, &out->reset_entries)))
+		return rc;
+	if ((rc = grid_positions_expire(c, &out->positions_thinned, &out->positions_deleted)))
 		return rc;
 	/* last, so the heads the jobs moved are recorded too */
 	return chain_checkpoint(c, &out->heads_recorded);

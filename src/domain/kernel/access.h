@@ -54,6 +54,9 @@ typedef uint64_t perm_t;
 #define P_DISCLOSE_READ PERM(26)/* every disclosure, question and the late board in scope */
 #define P_DISCLOSE_ADMIN PERM(27)/* the county's schedule settings (busy villages, days for major matters) */
 #define P_CHRONICLE_WRITE PERM(28)/* add, revise and withdraw the village's 大事记 entries */
+/* grid work 网格 (domain/grid/grid.h) */
+#define P_GRID_WORK PERM(29)        /* patrol, report positions, visit and tag the households of the grid */
+#define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */
 
 struct role_def {
 	const char *name;        /* as stored and sent: "cadre" */

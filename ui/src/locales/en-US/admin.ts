@@ -2,6 +2,7 @@
 // here is shown in Chinese.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
@@ -10,6 +11,7 @@ import transparency from './transparency';
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,

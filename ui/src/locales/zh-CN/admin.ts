@@ -1,6 +1,7 @@
 // Texts of the admin console (管理后台), Simplified Chinese.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
@@ -9,6 +10,7 @@ import transparency from './transparency';
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,

@@ -2,6 +2,7 @@
 // file of the same shape.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
@@ -10,6 +11,7 @@ import transparency from './transparency';
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsVillager,
   ...lists,
   ...listsVillager,
