@@ -370,6 +370,7 @@ struct resolved {
 	int64_t card_id;
 	char card_no[CARD_NO_LEN + 1];
 	const char *via;   /* phone, card */
+	const char *code;  /* the phone's household code, spent by a sale */
 };
 
 /* The card of a number, checked with its PIN (outside any transaction: a wrong PIN is
@@ -424,9 +425,10 @@ static int resolve_code(struct ctx *c, const char *code, const char *pin, struct
 	if (!code || !code[0])
 		return ctx_field(c, "code", "请扫描户码或输入户卡卡号");
 	if (!strncmp(code, HHCODE_KIND ".", 3)) {
-		if ((rc = hhcode_verify(c, "code", code, &out->hh.id)))
+		if ((rc = hhcode_verify(c, "code", code, &out->hh.id)) || (rc = hhcode_check_unspent(c, "code", code)))
 			return rc;
 		out->via = "phone";
+		out->code = code;
 	} else {
 		char no[CARD_NO_LEN + 1];
 		if (!strncmp(code, CARD_KIND ".", 3)) {
@@ -915,6 +917,9 @@ static int sell_locked(struct ctx *c, const struct shop *s, const struct resolve
 {
 	int rc = shop_check_open(c, s);
 	if (rc)
+		return rc;
+	/* a phone's code pays once: a copy of its screen cannot pay again */
+	if (h->code && (rc = hhcode_spend(c, "code", h->code, h->hh.id)))
 		return rc;
 	if (h->card_id) {
 		int64_t active = 0;
