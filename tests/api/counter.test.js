@@ -571,3 +571,26 @@ test('cunzhi verify passes: ledger, audit chains, stock equals movements', async
   const r = s.cli(['verify']);
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
 });
+
+test('a clerk trying one PIN over many cards is stopped, not only each card', async () => {
+  await clock(15 * 60 + 1); // a fresh window for the clerk's and the cards' counts
+  const clerk = await as('clerk');
+  const hs = others.slice(1, 4);
+  for (const [i, h] of hs.entries()) await issueCard(h, `86${i}${i}`);
+  const sprays = [];
+  for (const h of hs) {
+    for (let i = 0; i < 4 && sprays.length < 10; i++) sprays.push(await lookup(cards.get(h).card.token, '1234'));
+  }
+  // no card reached its own limit of 5, yet the tenth wrong PIN stops the clerk
+  assert.deepEqual(sprays.slice(0, 9).map((r) => r.status), Array(9).fill(400));
+  assert.equal(sprays[9].status, 429, sprays[9].text);
+  assert.match(sprays[9].json.error.message, /你输错户卡密码的次数过多/);
+  const right = cards.get(hs[2]);
+  const stopped = await s.api('POST', '/api/v1/counter/lookup', { token: clerk, body: { shop_id: shop.id, code: right.card.token, pin: right.pin } });
+  assert.equal(stopped.status, 429, stopped.text);
+  assert.ok(Number(stopped.headers.get('retry-after')) > 0);
+  // the cards themselves are not locked: the cadre serves the household
+  json(await s.api('POST', '/api/v1/counter/lookup', { token: await as('cadre'), body: { shop_id: shop.id, code: right.card.token, pin: right.pin } }), 200);
+  await clock(15 * 60 + 1);
+  json(await s.api('POST', '/api/v1/counter/lookup', { token: clerk, body: { shop_id: shop.id, code: right.card.token, pin: right.pin } }), 200);
+});

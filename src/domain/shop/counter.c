@@ -324,10 +324,11 @@ static int64_t card_locked_for(struct ctx *c, const char *key)
 	return until > c->now ? until - c->now : 0;
 }
 
-/* Counts a wrong PIN in its own transaction; returns the failures in the window. */
-static int64_t card_failed(struct ctx *c, const char *key)
+/* Counts a wrong PIN under key in its own transaction, locking the key for the window
+ * from the limit-th failure; returns the failures in the window. */
+static int64_t card_failed(struct ctx *c, const char *key, int64_t limit)
 {
-	int64_t failures = CARD_PIN_FAILS;
+	int64_t failures = limit;
 	if (ctx_begin(c))
 		return failures;
 	int rc = db_run(c->db,
@@ -338,7 +339,7 @@ static int64_t card_failed(struct ctx *c, const char *key)
 			"tiiii", key, c->now, c->now - ACCOUNT_FAIL_WINDOW, c->now - ACCOUNT_FAIL_WINDOW, c->now);
 	if (rc == DB_OK)
 		rc = db_run(c->db, "UPDATE login_failures SET locked_until = ? WHERE key = ? AND failures >= ?", "iti",
-			    c->now + ACCOUNT_FAIL_WINDOW, key, (int64_t)CARD_PIN_FAILS);
+			    c->now + ACCOUNT_FAIL_WINDOW, key, limit);
 	if (rc == DB_OK)
 		rc = db_get_int(c->db, &failures, "SELECT failures FROM login_failures WHERE key = ?", "t", key);
 	ctx_end(c, rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "户卡密码"));
@@ -398,12 +399,23 @@ static int resolve_card(struct ctx *c, const char *no, const char *pin, struct r
 	int64_t wait = card_locked_for(c, key);
 	if (wait)
 		return locked_fail(c, wait);
+	/* and the operator's own budget: one PIN tried over many cards is stopped too */
+	char *op = arena_printf(c->arena, "pin-operator:%lld", (long long)(c->actor ? c->actor->user_id : 0));
+	if ((wait = card_locked_for(c, op))) {
+		c->err.retry_after = wait;
+		return ctx_fail(c, RC_TOO_MANY, "你输错户卡密码的次数过多，请 %lld 分钟后再试",
+				(long long)((wait + 59) / 60));
+	}
 	if (!pin || !pin[0])
 		return ctx_field(c, "pin", "请输入户卡密码");
 	char given[CRYPTO_HASH_HEX];
 	pin_hash(c, no, pin, given);
 	if (!pin_valid(pin) || strlen(given) != strlen(hash) || !crypto_equal(given, hash)) {
-		int64_t failures = card_failed(c, key);
+		if (card_failed(c, op, CARD_PIN_OPERATOR_FAILS) >= CARD_PIN_OPERATOR_FAILS) {
+			c->err.retry_after = ACCOUNT_FAIL_WINDOW;
+			return ctx_fail(c, RC_TOO_MANY, "你输错户卡密码的次数过多，请 %d 分钟后再试", ACCOUNT_FAIL_WINDOW / 60);
+		}
+		int64_t failures = card_failed(c, key, CARD_PIN_FAILS);
 		if (failures >= CARD_PIN_FAILS)
 			return locked_fail(c, ACCOUNT_FAIL_WINDOW);
 		return ctx_field(c, "pin", "户卡密码不对，还可再试 %lld 次", (long long)(CARD_PIN_FAILS - failures));
