@@ -584,11 +584,16 @@ enum result counter_card_issue(struct ctx *c, int64_t household_id, const char *
 {
 	memset(out, 0, sizeof(*out));
 	struct hh_info h;
-	int rc = card_admin(c, household_id, &h);
+	int rc = household_info(c, household_id, &h);
 	if (rc)
 		return rc;
-	if (!c->actor)
-		return ctx_fail(c, RC_FORBIDDEN, "户卡须由村干部或超市管理员办理");
+	/* a card with a PIN spends the household's points: a cadre, who knows the household,
+	 * issues it, never the clerk who serves at the counter; the household sees it */
+	if (!c->actor || !access_can(c, P_REGISTER_WRITE, h.village_path)) {
+		if (c->actor && access_can_read_household(c, &(struct hh_paths){.village = h.village_path}, household_id))
+			return ctx_fail(c, RC_FORBIDDEN, "户卡须由村干部核实户主身份后办理");
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	}
 	if (!pin_valid(pin))
 		return ctx_field(c, "pin", "户卡密码应为 %d 到 %d 位数字", CARD_PIN_MIN, CARD_PIN_MAX);
 	char no[CARD_NO_LEN + 1];
@@ -652,7 +657,9 @@ enum result counter_cards_list(struct ctx *c, int64_t household_id, struct card 
 	*out = NULL;
 	*n = 0;
 	struct hh_info h;
-	int rc = card_admin(c, household_id, &h);
+	/* the household's own villager sees its cards (who issued them, when), not their QR */
+	bool own = c->actor && c->actor->household_id == household_id && access_has_role(c, "villager");
+	int rc = own ? RC_OK : card_admin(c, household_id, &h);
 	if (rc)
 		return rc;
 	int64_t total = 0;
@@ -668,8 +675,12 @@ enum result counter_cards_list(struct ctx *c, int64_t household_id, struct card 
 		db_finalize(st);
 		return ctx_db_fail(c, DB_ERROR, "读取户卡");
 	}
-	while (*n < total && db_step(st) == DB_ROW)
-		read_card(c, st, &(*out)[(*n)++]);
+	while (*n < total && db_step(st) == DB_ROW) {
+		struct card *k = &(*out)[(*n)++];
+		read_card(c, st, k);
+		if (own)
+			k->token[0] = 0;
+	}
 	db_finalize(st);
 	return RC_OK;
 }

@@ -79,10 +79,12 @@ struct card {
 	char issued_by_name[COUNTER_NAME_MAX];
 };
 
-/* Issues a card for a household (P_SHOP_ADMIN on its village) with a PIN of
+/* Issues a card for a household (P_REGISTER_WRITE on its village: a cadre, not the
+ * clerk) with a PIN of
  * CARD_PIN_MIN..CARD_PIN_MAX digits (field "pin"), revoking its active card. */
 enum result counter_card_issue(struct ctx *c, int64_t household_id, const char *pin, struct card *out);
-/* The household's cards, newest first (P_SHOP_ADMIN on its village). */
+/* The household's cards, newest first (P_SHOP_ADMIN on its village; the household's own
+ * villager sees them without their QR text). */
 enum result counter_cards_list(struct ctx *c, int64_t household_id, struct card **out, int *n);
 /* One card (P_SHOP_ADMIN on its household's village). */
 enum result counter_card_get(struct ctx *c, int64_t id, struct card *out);

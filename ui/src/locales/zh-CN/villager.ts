@@ -294,6 +294,10 @@ export default {
     group: '村民小组',
     grid: '所在网格',
     noGrid: '尚未划入网格',
+    card: '户卡',
+    cardNo: '尾号 {last}',
+    cardIssued: '{at} 由 {by} 办理',
+    cardNotice: '你家的户卡于 {at} 由 {by} 办理，凭卡和密码可以兑换你家的积分。如果不是你家申请的，请马上联系村委。',
     gridStaff: '负责人：{staff}',
   },
 };
