@@ -244,6 +244,14 @@ test('at the counter: the phone code, a cart, a confirmation, the receipt; the p
   assert.equal(await balance(), 90);
   serverDay = (await s.must('GET', `/api/v1/households/1/receipts?limit=1`, { token: await s.as('clerk') })).items[0].created_at.slice(0, 10);
 
+  // the code paid once: the pre-order needs the phone's fresh code
+  await cp.locator('[data-test=code-spent]').waitFor();
+  assert.ok(await hh.locator('[data-test=counter-preorder]').getByRole('button', { name: '领取' }).isDisabled());
+  await L.shot(cp, 'admin-counter-code-spent');
+  await cp.fill('input[data-test=counter-code]', await phoneCode());
+  await cp.keyboard.press('Enter');
+  await cp.locator('[data-test=code-spent]').waitFor({ state: 'hidden' });
+
   // the villager's pre-order, collected and charged now
   await hh.locator('[data-test=counter-preorder]').getByRole('button', { name: '领取' }).click();
   const collect = cp.getByRole('dialog', { name: '确认领取预订' });

@@ -561,6 +561,7 @@ export default {
     code: 'Household code or card number',
     codePlaceholder: "Scan the code on the villager's phone, or type the card number",
     codeHint: 'A scanner presses Enter by itself. A household card also needs its PIN.',
+    codeSpent: 'The phone\'s household code paid for this sale. For another sale or a pre-order, ask the villager to tap Refresh and scan the new code.',
     codeRequired: 'Scan a code or type a card number',
     camera: 'Scan with camera',
     cameraView: 'Camera view',

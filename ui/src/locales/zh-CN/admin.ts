@@ -560,6 +560,7 @@ export default {
     code: '户码或户卡卡号',
     codePlaceholder: '用扫码枪扫村民手机上的户码，或输入户卡卡号',
     codeHint: '扫码枪扫完会自动回车。户卡需要再输入户卡密码。',
+    codeSpent: '手机户码已用于这次兑换。还要兑换或领取预订，请村民点「刷新户码」后重新扫码。',
     codeRequired: '请扫码或输入户卡卡号',
     camera: '摄像头扫码',
     cameraView: '摄像头画面',
