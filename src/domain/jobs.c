@@ -7,6 +7,7 @@
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "domain/register/account.h"
+#include "domain/register/hhcode.h"
 #include "domain/shop/counter.h"
 
 static int count_then(struct ctx *c, int64_t *n, const char *count_sql, const char *delete_sql,
@@ -36,6 +37,9 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	int64_t keys;
 	if (!rc)
 		rc = idem_expire(c, &keys);
+	int64_t codes;
+	if (!rc)
+		rc = hhcode_expire(c, &codes);
 	if ((rc = ctx_end(c, rc)))
 		return rc;
 	if ((rc = publicity_credit_due(c, &out->credited)))
