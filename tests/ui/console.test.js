@@ -336,3 +336,23 @@ test('the receipt on 58 mm roll paper: chosen once, remembered, printed 58 mm wi
   L.assertNoProblems(desk);
   await desk.close();
 });
+
+test('the menu is shaped by the role: each sees the pages the server lets them use', async () => {
+  const expect = {
+    clerk: { has: ['收银台', '户卡'], not: ['组织与农户', '申报审核', '加分扣分', '审计日志', '通知公告'] },
+    inspector: { has: ['组织与农户', '审计日志'], not: ['收银台', '加分扣分', '申报审核', '花名册导入'] },
+    assessor: { has: ['申报审核'], not: ['收银台', '加分扣分', '花名册导入', '账号与角色'] },
+    cadre: { has: ['组织与农户', '申报审核', '加分扣分', '收银台', '审计日志'], not: [] },
+  };
+  for (const [role, want] of Object.entries(expect)) {
+    const desk = await L.newContext(browser, 'desktop', s.url);
+    const page = await L.newPage(desk);
+    await L.adminLogin(page, L.PHONES[role]);
+    const aside = page.locator('.layout__aside');
+    await aside.getByRole('link', { name: '概览' }).waitFor();
+    const links = (await aside.getByRole('link').allInnerTexts()).map((x) => x.trim());
+    for (const name of want.has) assert.ok(links.includes(name), `${role} sees ${name}: ${links.join(' ')}`);
+    for (const name of want.not) assert.ok(!links.includes(name), `${role} does not see ${name}: ${links.join(' ')}`);
+    await desk.close();
+  }
+});
