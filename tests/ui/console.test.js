@@ -347,9 +347,14 @@ test('the menu is shaped by the role: each sees the pages the server lets them u
   for (const [role, want] of Object.entries(expect)) {
     const desk = await L.newContext(browser, 'desktop', s.url);
     const page = await L.newPage(desk);
+    const refused = [];
+    page.on('response', (r) => { if (r.status() === 403 && r.url().includes('/api/')) refused.push(r.url()); });
     await L.adminLogin(page, L.PHONES[role]);
     const aside = page.locator('.layout__aside');
     await aside.getByRole('link', { name: '概览' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    // the overview asks only for what the role may read
+    assert.deepEqual(refused, [], `${role}: the overview's requests refused`);
     const links = (await aside.getByRole('link').allInnerTexts()).map((x) => x.trim());
     for (const name of want.has) assert.ok(links.includes(name), `${role} sees ${name}: ${links.join(' ')}`);
     for (const name of want.not) assert.ok(!links.includes(name), `${role} does not see ${name}: ${links.join(' ')}`);
