@@ -1,6 +1,7 @@
 /* The route tables of the features, joined. */
 #include "http/dashboards/dashboards.h"
 #include "http/events/events.h"
+#include "http/finance/finance.h"
 #include "http/kernel/kernel.h"
 #include "http/lists/lists.h"
 #include "http/notices/notices.h"
@@ -19,5 +20,6 @@ const struct route_table route_tables[] = {
 	{events_routes, &events_routes_n},
 	{lists_routes, &lists_routes_n},
 	{transparency_routes, &transparency_routes_n},
+	{finance_routes, &finance_routes_n},
 	{NULL, NULL},
 };
