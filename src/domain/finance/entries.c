@@ -90,6 +90,17 @@ void fin_yuan(int64_t fen, char out[32])
 	snprintf(out + o, 32 - o, ".%02u", (unsigned)(a % 100));
 }
 
+bool fin_month_valid(const char *s)
+{
+	if (!s || strlen(s) != 7 || s[4] != '-')
+		return false;
+	for (int i = 0; i < 7; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int m = (s[5] - '0') * 10 + (s[6] - '0');
+	return m >= 1 && m <= 12 && strncmp(s, "2000", 4) >= 0 && strncmp(s, "2100", 4) <= 0;
+}
+
 int64_t fin_my_village(struct ctx *c)
 {
 	if (!c->actor || !c->actor->household_id || !access_has_role(c, "villager"))
@@ -236,10 +247,7 @@ enum result finance_entries(struct ctx *c, const struct fin_query *q, struct fin
 		ctx_field(c, "status", "状态应为 pending、approved、rejected、withdrawn 或 open");
 	if (q->kind && q->kind[0] && strcmp(q->kind, "income") && strcmp(q->kind, "expense"))
 		ctx_field(c, "kind", "收支应为 income（收入）或 expense（支出）");
-	int64_t y, m;
-	if (q->month && q->month[0] &&
-	    (strlen(q->month) != 7 || q->month[4] != '-' || num_parse_i64n(q->month, 4, 2000, 2100, &y) ||
-	     num_parse_i64n(q->month + 5, 2, 1, 12, &m)))
+	if (q->month && q->month[0] && !fin_month_valid(q->month))
 		ctx_field(c, "month", "月份格式应为 2026-10");
 	if ((rc = ctx_check_fields(c)))
 		return rc;

@@ -21,6 +21,8 @@ int fin_chart(struct ctx *c, struct fin_category **out, int *n);
 const struct fin_category *fin_chart_find(const struct fin_category *cats, int n, const char *code);
 /* "1,234.56" from 分. */
 void fin_yuan(int64_t fen, char out[32]);
+/* True for YYYY-MM with a month 01..12. */
+bool fin_month_valid(const char *s);
 /* The village of the actor as a villager (0 when none). */
 int64_t fin_my_village(struct ctx *c);
 

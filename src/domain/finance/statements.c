@@ -56,14 +56,12 @@ int finance_statement_compute(int64_t opening, const struct fin_category *cats, 
 
 static int month_parse(struct ctx *c, const char *month, int *y, int *m)
 {
-	int64_t yy, mm;
 	if (!month || !month[0])
 		return ctx_field(c, "month", "请填写月份");
-	if (strlen(month) != 7 || month[4] != '-' || num_parse_i64n(month, 4, 2000, 2100, &yy) ||
-	    num_parse_i64n(month + 5, 2, 1, 12, &mm))
+	if (!fin_month_valid(month))
 		return ctx_field(c, "month", "月份格式应为 2026-10");
-	*y = (int)yy;
-	*m = (int)mm;
+	*y = (month[0] - '0') * 1000 + (month[1] - '0') * 100 + (month[2] - '0') * 10 + (month[3] - '0');
+	*m = (month[5] - '0') * 10 + (month[6] - '0');
 	return RC_OK;
 }
 
