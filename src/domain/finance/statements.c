@@ -205,11 +205,11 @@ enum result finance_statement_by_id(struct ctx *c, int64_t id, struct fin_statem
 	struct org_unit v;
 	bool staff;
 	int rc = statement_village(c, out->village_id, &v, &staff);
-	if (rc) {
+	if (rc == RC_NOT_FOUND) {
 		ctx_reset(c);
 		return ctx_fail(c, RC_NOT_FOUND, "财务报表不存在");
 	}
-	return read_lines(c, out);
+	return rc ? rc : read_lines(c, out);
 }
 
 /* Why a month cannot be published now (NULL: it can), in request memory. */
