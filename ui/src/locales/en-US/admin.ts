@@ -5,6 +5,7 @@ import events from './events';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
+import finance from './finance';
 import transparency from './transparency';
 
 export default {
@@ -14,6 +15,7 @@ export default {
   ...lists,
   ...listsAdmin,
   ...transparency,
+  ...finance,
   common: {
     ...common.common,
     actions: 'Actions',

@@ -5,6 +5,7 @@ import events from './events';
 import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
+import finance from './finance';
 import transparency from './transparency';
 
 export default {
@@ -14,6 +15,7 @@ export default {
   ...lists,
   ...listsVillager,
   ...transparency,
+  ...finance,
   tabs: {
     home: 'Home',
     earn: 'Earn',
