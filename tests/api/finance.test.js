@@ -256,6 +256,7 @@ test('the shop’s stock-in paid from 集体经济 appears once as an expense', 
   assert.equal((await s.api('PATCH', `/api/v1/finance/entries/${es[0].id}`, { token: B.accountant, body: { amount: 1 } })).status, 409);
   assert.equal((await s.api('POST', `/api/v1/finance/entries/${es[0].id}/withdraw`, { token: B.accountant, body: { reason: '不要' } })).status, 409);
   assert.equal((await s.api('POST', `/api/v1/finance/entries/${es[0].id}/approve`, { token: B.cadre, body: {} })).status, 403);
+  assert.equal((await s.api('POST', `/api/v1/finance/entries/${es[0].id}/reject`, { token: B.cadre2, body: { reason: '不对' } })).status, 409);
   await approve(B.cadre2, es[0].id);
   const d = await month(B.cadre, M0);
   assert.equal(d.lines.find((l) => l.code === '541').amount, 24 * 1290);

@@ -637,6 +637,8 @@ static int decide(struct ctx *c, int64_t id, bool approve, const char *reason)
 				!strcmp(e.status, "approved")   ? "已审核"
 				: !strcmp(e.status, "rejected") ? "已退回"
 								: "已撤回");
+	if (!approve && e.shop_move_id)
+		return ctx_fail(c, RC_CONFLICT, "积分超市入库生成的账目不能退回（钱已随入库支出）；如有差错，请审核后在以后月份录入更正账目");
 	if (!approve) {
 		check_required_text(c, "reason", reason, FIN_REASON_MAX, "退回理由");
 		if ((rc = ctx_check_fields(c)))

@@ -26,3 +26,11 @@ export interface FinanceStatement {
   can_publish?: boolean;
   blocker?: string | null;
 }
+
+// 分 → "87,656.41" (元 with thousands separators), for the statements' tables.
+export function money(fen: number): string {
+  const neg = fen < 0;
+  const a = Math.abs(Math.round(fen));
+  const int = String(Math.floor(a / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${neg ? '-' : ''}${int}.${String(a % 100).padStart(2, '0')}`;
+}
