@@ -90,6 +90,16 @@ void fin_yuan(int64_t fen, char out[32])
 	snprintf(out + o, 32 - o, ".%02u", (unsigned)(a % 100));
 }
 
+int fin_lock_village(struct ctx *c, int64_t village_id)
+{
+	if (db_engine(c->db) != DB_POSTGRES)
+		return RC_OK;
+	struct db_stmt *st = db_query(c->db, "SELECT id FROM org_units WHERE id = ? FOR UPDATE", "i", village_id);
+	int rc = st && db_step(st) == DB_ROW ? RC_OK : ctx_db_fail(c, DB_BUSY, "锁定村账目");
+	db_finalize(st);
+	return rc;
+}
+
 bool fin_month_valid(const char *s)
 {
 	if (!s || strlen(s) != 7 || s[4] != '-')
@@ -495,7 +505,7 @@ enum result finance_entry_create(struct ctx *c, const struct fin_entry_input *in
 		*replayed = true;
 		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, id) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
 	}
-	if ((rc = ctx_check_fields(c)))
+	if ((rc = ctx_check_fields(c)) || (rc = fin_lock_village(c, v.id)))
 		return ctx_end(c, rc);
 	char frozen[8];
 	if ((rc = fin_frozen_month(c, v.id, frozen)))
@@ -606,7 +616,7 @@ enum result finance_entry_update(struct ctx *c, int64_t id, const struct fin_ent
 	if ((rc = ctx_begin(c)))
 		return rc;
 	char frozen[8];
-	if ((rc = fin_frozen_month(c, v.id, frozen)))
+	if ((rc = fin_lock_village(c, v.id)) || (rc = fin_frozen_month(c, v.id, frozen)))
 		return ctx_end(c, rc);
 	if (fin_date_frozen(date, frozen))
 		return ctx_end(c, refuse_frozen(c, date, frozen));
@@ -726,6 +736,8 @@ enum result finance_sync_shop(struct ctx *c, int64_t village_id, int *added)
 		return RC_OK;
 	if ((rc = ctx_begin(c)))
 		return rc;
+	if ((rc = fin_lock_village(c, village_id)))
+		return ctx_end(c, rc);
 	for (int i = 0; i < n && !rc; i++) {
 		const struct shop_collective_in *x = &ins[i];
 		int64_t have = 0;
@@ -754,6 +766,12 @@ enum result finance_sync_shop(struct ctx *c, int64_t village_id, int *added)
 				      "VALUES (?, 'expense', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 				      "itittttiiii", village_id, FIN_SHOP_CATEGORY, amount, date, counterpart, summary,
 				      x->photo_hash, x->move_id, by, c->now, c->now);
+		if (dbrc == DB_CONSTRAINT) {
+			/* another request brought it in at the same moment: it is there once */
+			ctx_end(c, RC_CONFLICT);
+			ctx_reset(c);
+			return RC_OK;
+		}
 		if (dbrc != DB_OK) {
 			rc = ctx_db_fail(c, dbrc, "记录超市入库账目");
 			break;

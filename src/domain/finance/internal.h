@@ -21,6 +21,10 @@ int fin_chart(struct ctx *c, struct fin_category **out, int *n);
 const struct fin_category *fin_chart_find(const struct fin_category *cats, int n, const char *code);
 /* "1,234.56" from 分. */
 void fin_yuan(int64_t fen, char out[32]);
+/* Inside a transaction: serialises the changes of one village's books (a row lock on
+ * the village in PostgreSQL; SQLite's write transactions are serial already), so an
+ * entry cannot slip into a month while it is being published. */
+int fin_lock_village(struct ctx *c, int64_t village_id);
 /* True for YYYY-MM with a month 01..12. */
 bool fin_month_valid(const char *s);
 /* The village of the actor as a villager (0 when none). */

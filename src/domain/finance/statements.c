@@ -394,7 +394,8 @@ enum result finance_statement_publish(struct ctx *c, int64_t village_id, const c
 	if ((rc = ctx_begin(c)))
 		return rc;
 	char frozen[8];
-	if ((rc = fin_frozen_month(c, v.id, frozen)) || (rc = compute_month(c, v.id, month, &s.t, &s.pending)))
+	if ((rc = fin_lock_village(c, v.id)) || (rc = fin_frozen_month(c, v.id, frozen)) ||
+	    (rc = compute_month(c, v.id, month, &s.t, &s.pending)))
 		return ctx_end(c, rc);
 	const char *blocker = blocker_of(c, v.id, month, s.pending, frozen);
 	if (blocker)
