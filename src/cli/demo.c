@@ -1041,6 +1041,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 			rc = transparency_seed_demo(c, county_id, town_ids[0], vids, nvillages);
 		if (!rc)
 			rc = finance_seed_demo(c, vids, nvillages);
+		/* grid work: tags, patrols, visits */
+		if (!rc)
+			rc = grid_seed_demo(c, county_id, vids, nvillages);
 	}
 
 cleanup:

@@ -57,6 +57,8 @@ export const router = createRouter({
     { path: '/lists/board', name: 'list-board', component: () => import('./lists/BoardView.vue'), meta: { title: 'lsa.nav.board' } },
     { path: '/lists/stats', name: 'list-stats', component: () => import('./lists/StatsView.vue'), meta: { title: 'lsa.nav.stats' } },
     { path: '/lists/poster', name: 'list-poster', component: () => import('./lists/PosterView.vue'), meta: { title: 'lsa.nav.poster', village: true } },
+    { path: '/grid-map', name: 'grid-map', component: () => import('./gridwork/VillageMapView.vue'), meta: { title: 'gw.nav.map', village: true } },
+    { path: '/grid-patrols', name: 'grid-patrols', component: () => import('./gridwork/PatrolsView.vue'), meta: { title: 'gw.nav.patrols' } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

@@ -50,6 +50,7 @@ export const router = createRouter({
     { path: '/my-requests/:id(\\d+)', name: 'my-request', component: () => import('./lists/RequestView.vue'), meta: { tab: 'me', title: 'lsv.requestTitle' } },
     // the village's lists for anyone, from the QR of the list poster
     { path: '/ql/:village(\\d+)', name: 'public-lists', component: () => import('./lists/PublicListsView.vue'), meta: { public: true } },
+    { path: '/grid', name: 'grid', component: () => import('./grid/GridView.vue'), meta: { tab: 'grid', title: 'gw.phone.heading' } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
@@ -65,5 +66,8 @@ router.beforeEach(async (to) => {
   }
   if (!to.meta.public && !session.info) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
   if ((to.name === 'login' || to.name === 'activate') && session.info) return { name: 'home' };
+  // a grid worker who is not a villager here starts on the 网格 tab
+  const g = session.info?.grants || [];
+  if (to.name === 'home' && g.length && !g.some((x) => x.role === 'villager') && g.some((x) => x.role === 'grid_worker' || x.role === 'grid_leader')) return { name: 'grid' };
   return true;
 });
