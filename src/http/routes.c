@@ -1,6 +1,7 @@
 /* The route tables of the features, joined. */
 #include "http/dashboards/dashboards.h"
 #include "http/events/events.h"
+#include "http/finance/finance.h"
 #include "http/grid/grid.h"
 #include "http/kernel/kernel.h"
 #include "http/lists/lists.h"
@@ -20,6 +21,7 @@ const struct route_table route_tables[] = {
 	{events_routes, &events_routes_n},
 	{lists_routes, &lists_routes_n},
 	{transparency_routes, &transparency_routes_n},
+	{finance_routes, &finance_routes_n},
 	{grid_routes, &grid_routes_n},
 	{NULL, NULL},
 };

@@ -223,6 +223,22 @@ const EXPECT = {
   'GET /api/v1/chronicle/:id/photos/:n':               'U N N N N N N N N N N N N N N N',
   'GET /api/v1/public/villages/:id/chronicle':         'a a a a a a a a a a a a a a a a',
   'GET /api/v1/public/villages/:id/chronicle/:item/photos/:n':'N N N N N N N N N N N N N N N N',
+  // village finance 村级财务 (entries made here by an accountant of the village; the cadre approves)
+  'GET /api/v1/finance/categories':                    'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/finance/entries':                       'U N N N F F F N F F F a F a a a',
+  'POST /api/v1/finance/entries':                      'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/finance/entries/:id':                   'U N N N N N N N N N N a N a a a',
+  'PATCH /api/v1/finance/entries/:id':                 'U N N N N N N N N N N F N F a F',
+  'POST /api/v1/finance/entries/:id/approve':          'U N N N N N N N N N N F N F a F',
+  'POST /api/v1/finance/entries/:id/reject':           'U N N N N N N N N N N F N F a F',
+  'POST /api/v1/finance/entries/:id/withdraw':         'U N N N N N N N N N N F N F a F',
+  'GET /api/v1/finance/entries/:id/vouchers/:n':       'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/finance/statements':                    'U N N N a F a N F F F a F a a a',
+  'POST /api/v1/finance/statements':                   'U N N N F F F N F F F F F F x F',
+  'GET /api/v1/finance/statements/:id':                'U N N N a F a N F F F a F a a a',
+  'GET /api/v1/finance/month':                         'U N N N a F a N F F F a F a a a',
+  'GET /api/v1/finance/entries-export.xlsx':           'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/finance/statements-export.xlsx':        'U N N N F F F N F F F a F a a a',
   // Open311 GeoReport v2: public reads; filing needs a client key, not a login (x: refused for the key)
   'GET /api/v1/open311-keys':                          'U F F F F F F F F F F F F F F a',
   'POST /api/v1/open311-keys':                         'U x x x x x x x x x x x x x x x',
@@ -408,6 +424,19 @@ before(async () => {
   const ch = await must(await s.api('GET', `/api/v1/chronicle?unit_id=${O.village}&limit=5`, { token: T.cadre }), 200);
   O.chronicle = ch.items[0].id;
   O.chronicleW = ch.items[1].id;
+  // finance: an accountant of the village enters; the cadre approves
+  const adm = await s.login(PHONES.county_admin, PASSWORD, { fresh: true });
+  const acc = await must(await s.api('POST', '/api/v1/users', { token: adm, body: { phone: '13722229901', name: '矩阵报账员', password: 'Matrix-2026' } }), 201);
+  await must(await s.api('POST', `/api/v1/users/${acc.id}/grants`, { token: adm, body: { role: 'accountant', unit_id: O.village } }), 200);
+  const accT = await s.login('13722229901', 'Matrix-2026');
+  const fin = async (summary) => (await must(await s.api('POST', '/api/v1/finance/entries', { token: accT, body: { village_id: O.village, kind: 'expense', category: '55002', amount: 100, occurred_on: O.day, counterpart: '矩阵', summary } }), 201)).id;
+  O.finEntry = await fin('矩阵审核');
+  O.finEntryR = await fin('矩阵退回');
+  O.finEntryW = await fin('矩阵撤回');
+  O.finEntryP = await fin('矩阵修改');
+  const sts = await must(await s.api('GET', `/api/v1/finance/statements?village_id=${O.village}`, { token: T.cadre }), 200);
+  O.finStatement = sts.items.length ? sts.items[0].id : 999999;
+  O.finMonth = sts.items.length ? sts.items[0].month : '2026-01';
   // grid work: a patrol in grid 13 by the village's grid worker, with a finding; a visit
   O.now = Math.floor(Date.parse((await s.advance(0)).now) / 1000);
   O.patrol = (await must(await s.api('POST', '/api/v1/patrols', { token: T.grid_worker, body: { grid_id: O.grid } }), 201)).id;
@@ -431,6 +460,7 @@ function call(r) {
     'event-categories': 'category', rankings: 'ranking', 'list-templates': 'listTemplate', items: 'listItem',
     executions: 'execution',
     disclosures: 'disclosure', chronicle: 'chronicle', 'disclosure-questions': 'question',
+    entries: 'finEntry', statements: 'finStatement',
     tags: 'tag', patrols: 'patrol', 'patrol-findings': 'finding', visits: 'visit',
   };
   for (let i = 0; i < seg.length; i++) {
@@ -447,6 +477,9 @@ function call(r) {
   if (key === 'POST /api/v1/residents/:id/activation') seg[4] = id('residentNoAccount');
   if (key === 'POST /api/v1/disclosures/:id/withdraw') seg[4] = id('disclosureW');
   if (key === 'POST /api/v1/chronicle/:id/withdraw') seg[4] = id('chronicleW');
+  if (key === 'POST /api/v1/finance/entries/:id/reject') seg[5] = id('finEntryR');
+  if (key === 'POST /api/v1/finance/entries/:id/withdraw') seg[5] = id('finEntryW');
+  if (key === 'PATCH /api/v1/finance/entries/:id') seg[5] = id('finEntryP');
   p = seg.join('/');
   const q = QUERY[key];
   if (q) p += '?' + q();
@@ -484,6 +517,11 @@ const QUERY = {
   'GET /api/v1/disclosure-board': () => `unit=${O.village}`,
   'GET /api/v1/disclosure-settings': () => 'county_id=1',
   'GET /api/v1/chronicle': () => `unit_id=${O.village}`,
+  'GET /api/v1/finance/entries': () => `village_id=${O.village}`,
+  'GET /api/v1/finance/statements': () => `village_id=${O.village}`,
+  'GET /api/v1/finance/month': () => `village_id=${O.village}&month=${O.finMonth}`,
+  'GET /api/v1/finance/entries-export.xlsx': () => `village_id=${O.village}`,
+  'GET /api/v1/finance/statements-export.xlsx': () => `village_id=${O.village}`,
   'GET /api/v1/patrols': () => `unit_id=${O.village}`,
   'GET /api/v1/patrol-compliance': () => `unit_id=${O.village}`,
   'GET /api/v1/positions': () => `unit_id=${O.village}`,
@@ -547,6 +585,11 @@ const BODY = {
   'POST /api/v1/chronicle': () => ({ village_id: O.village, happened_on: O.day, title: '矩阵大事记', body: '矩阵测试' }),
   'PATCH /api/v1/chronicle/:id': () => ({ title: `矩阵修订${uniq()}`, reason: '矩阵测试修订' }),
   'POST /api/v1/chronicle/:id/withdraw': () => ({ reason: '矩阵测试撤回' }),
+  'POST /api/v1/finance/entries': () => ({ village_id: O.village, kind: 'income', category: '505', amount: 1, occurred_on: O.day, counterpart: '矩阵', summary: '矩阵测试', idempotency_key: `matrix-f-${uniq()}` }),
+  'PATCH /api/v1/finance/entries/:id': () => ({ amount: 100 + (++seq) }),
+  'POST /api/v1/finance/entries/:id/reject': () => ({ reason: '矩阵退回' }),
+  'POST /api/v1/finance/entries/:id/withdraw': () => ({ reason: '矩阵撤回' }),
+  'POST /api/v1/finance/statements': () => ({ village_id: O.village, month: O.finMonth }),
   'POST /api/v1/events': () => ({ village_id: O.village, category_id: 1, description: '矩阵测试事件', idempotency_key: `matrix-e-${uniq()}` }),
   'POST /api/v1/events/:id/actions/:action': () => ({ note: '矩阵' }),
   'POST /api/v1/events/:id/supervisions': () => ({ note: '矩阵督办' }),

@@ -140,11 +140,13 @@ static void where_roles_fit(void **state)
 	assert_true(access_role_fits(access_role("handler"), "department"));
 	assert_false(access_role_fits(access_role("handler"), "county"));
 	assert_true(access_role_fits(access_role("operator"), "town"));
+	assert_true(access_role_fits(access_role("accountant"), "village"));
+	assert_false(access_role_fits(access_role("accountant"), "town"));
 	assert_null(access_role("mayor"));
 	int n = 0;
 	for (const struct role_def *r = access_roles(); r->name; r++)
 		n++;
-	assert_int_equal(n, 11);
+	assert_int_equal(n, 12);
 }
 
 int main(void)

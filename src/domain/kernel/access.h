@@ -54,6 +54,10 @@ typedef uint64_t perm_t;
 #define P_DISCLOSE_READ PERM(26)/* every disclosure, question and the late board in scope */
 #define P_DISCLOSE_ADMIN PERM(27)/* the county's schedule settings (busy villages, days for major matters) */
 #define P_CHRONICLE_WRITE PERM(28)/* add, revise and withdraw the village's 大事记 entries */
+/* village finance 村级财务 (domain/finance/finance.h) */
+#define P_FINANCE_ENTER PERM(31)/* enter the village's income and expense entries, correct or withdraw them before approval */
+#define P_FINANCE_APPROVE PERM(32)/* approve entries someone else entered, publish the monthly statement */
+#define P_FINANCE_READ PERM(33) /* read every entry and statement in scope, the exports */
 /* grid work 网格 (domain/grid/grid.h) */
 #define P_GRID_WORK PERM(29)        /* patrol, report positions, visit and tag the households of the grid */
 #define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */

@@ -229,6 +229,15 @@ struct stock_in_input {
 /* Stock-in 入库 (P_SHOP_ADMIN): a movement "in" in one transaction, audited. */
 enum result stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_input *in, int64_t *move_id);
 
+/* The stock-ins paid from 集体经济 of the shops whose unit is the village, recorded
+ * up to until, oldest first; no access check (for finance, which checks its own). */
+struct shop_collective_in {
+	int64_t move_id, shop_id, actor_id, at, quantity, unit_cost;   /* unit_cost in 分 */
+	const char *shop_name, *goods_name, *unit, *supplier, *photo_hash;  /* photo_hash "" when none */
+};
+enum result shop_collective_stock_ins(struct ctx *c, int64_t village_id, int64_t until,
+				      struct shop_collective_in **out, int *n);
+
 struct stock_adjust_input {
 	const char *kind;            /* loss 损耗, damage 损坏 (quantity 1.. taken out), count 盘点
 					(a signed, non-zero change) */

@@ -32,6 +32,7 @@ export const router = createRouter({
     { path: '/notices', name: 'notices', component: () => import('./notices/NoticesView.vue'), meta: { tab: 'home', title: 'notices.title' } },
     { path: '/notices/:id', name: 'notice', component: () => import('./notices/NoticeView.vue'), meta: { tab: 'home', title: 'notices.detail' } },
     { path: '/open', name: 'open', component: () => import('./transparency/OpenView.vue'), meta: { tab: 'home', title: 'tr.openTitle' } },
+    { path: '/open/finance', name: 'open-finance', component: () => import('./finance/FinanceView.vue'), meta: { tab: 'home', title: 'fin.openTitle' } },
     { path: '/open/:id(\\d+)', name: 'open-item', component: () => import('./transparency/ItemView.vue'), meta: { tab: 'home', title: 'tr.item' } },
     // a village's 三务公开 and 大事记 for anyone, without an account
     { path: '/p/:village(\\d+)/open', name: 'public-open', component: () => import('./transparency/OpenView.vue'), meta: { public: true } },

@@ -6,6 +6,7 @@ import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
+import finance from './finance';
 import transparency from './transparency';
 
 export default {
@@ -16,6 +17,7 @@ export default {
   ...lists,
   ...listsAdmin,
   ...transparency,
+  ...finance,
   common: {
     ...common.common,
     actions: 'Actions',

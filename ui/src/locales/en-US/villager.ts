@@ -6,6 +6,7 @@ import grid from './grid';
 import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
+import finance from './finance';
 import transparency from './transparency';
 
 export default {
@@ -16,6 +17,7 @@ export default {
   ...lists,
   ...listsVillager,
   ...transparency,
+  ...finance,
   tabs: {
     home: 'Home',
     earn: 'Earn',

@@ -5,6 +5,7 @@ import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
+import finance from './finance';
 import transparency from './transparency';
 
 export default {
@@ -15,6 +16,7 @@ export default {
   ...lists,
   ...listsAdmin,
   ...transparency,
+  ...finance,
   common: {
     ...common.common,
     actions: '操作',
