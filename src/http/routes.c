@@ -4,6 +4,7 @@
 #include "http/kernel/kernel.h"
 #include "http/lists/lists.h"
 #include "http/notices/notices.h"
+#include "http/party/party.h"
 #include "http/points/points.h"
 #include "http/register/register.h"
 #include "http/shop/shop.h"
@@ -19,5 +20,6 @@ const struct route_table route_tables[] = {
 	{events_routes, &events_routes_n},
 	{lists_routes, &lists_routes_n},
 	{transparency_routes, &transparency_routes_n},
+	{party_routes, &party_routes_n},
 	{NULL, NULL},
 };

@@ -54,6 +54,12 @@ typedef uint64_t perm_t;
 #define P_DISCLOSE_READ PERM(26)/* every disclosure, question and the late board in scope */
 #define P_DISCLOSE_ADMIN PERM(27)/* the county's schedule settings (busy villages, days for major matters) */
 #define P_CHRONICLE_WRITE PERM(28)/* add, revise and withdraw the village's 大事记 entries */
+/* party building 党建 (domain/party/party.h) */
+#define P_PARTY_ADMIN PERM(38)  /* the branch: members, meetings and attendance, commitments, the diary */
+#define P_PARTY_READ PERM(39)   /* members' personal data, statistics and compliance in scope */
+#define P_PARTY_MEMBER PERM(40) /* a member: own record, the branch's meetings, check-in, the diary */
+#define P_PARTY_ANSWER PERM(41) /* answer 书记会客厅 questions, read private ones */
+#define P_PARTY_SETTINGS PERM(42)/* the county's meeting kinds and frequencies */
 
 struct role_def {
 	const char *name;        /* as stored and sent: "cadre" */
