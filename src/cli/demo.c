@@ -1,6 +1,7 @@
 /* The demo county generator: deterministic org units, households, residents and one
  * login per role (see demo.h). All randomness comes from a seeded splitmix64. */
 #include "cli/demo.h"
+#include "cli/demo_party.h"
 #include "cli/demo_transparency.h"
 #include "domain/events/events.h"
 #include "domain/kernel/access.h"
@@ -1038,6 +1039,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* 三务公开 and 大事记: a year of disclosures, two years of the timeline */
 		if (!rc)
 			rc = transparency_seed_demo(c, county_id, town_ids[0], vids, nvillages);
+		if (!rc)
+			rc = party_seed_demo(c, county_id, town_ids[0], vids, nvillages);
 	}
 
 cleanup:

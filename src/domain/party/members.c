@@ -313,7 +313,7 @@ int party_member_create(struct ctx *c, const struct party_member_input *in, int6
 			      "education, kind, join_date, full_date, household_id, resident_id, user_id, phone, mobile, "
 			      "mobile_place, status, created_at, updated_at) VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, "
 			      "NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, 'active', ?, ?) RETURNING id",
-			      "iiittttttt" "iiitiii", in->branch_id, vid, in->group_id > 0 ? in->group_id : 0, in->name,
+			      "iiittttttt" "iiititii", in->branch_id, vid, in->group_id > 0 ? in->group_id : 0, in->name,
 			      in->gender, in->birth_date, in->education, in->kind, in->join_date,
 			      prob ? in->full_date : NULL, in->household_id > 0 ? in->household_id : 0,
 			      in->resident_id > 0 ? in->resident_id : 0, user_id, in->phone ? in->phone : "",
