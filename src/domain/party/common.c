@@ -214,6 +214,10 @@ int pt_refuse(struct ctx *c, const char *path, const char *what, const char *msg
 int pt_scope(struct ctx *c, perm_t perms, const struct org_unit *u, struct buf *sql, struct db_args *a,
 	     const char *what)
 {
+	if (!c->actor && !c->system)
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+	if (!c->system && !access_touches(c, u->path))
+		return ctx_fail(c, RC_NOT_FOUND, "%s不存在", what);
 	const char *paths[1] = {u->path};
 	buf_adds(sql, " AND ");
 	scope_where_paths(c, paths, 1, SCOPE_UNIT("v"), sql, a);

@@ -84,13 +84,13 @@ static int reply_page(struct req *r, int rc, const struct party_rows *rows, int 
 	return RC_OK;
 }
 
-static int reply_created(struct req *r, int rc, int64_t id)
+static int reply_created(struct req *r, int rc, const int64_t *id)
 {
 	if (rc)
 		return rc;
 	r->status = 201;
 	json_decref(r->out);
-	r->out = json_pack("{s:I}", "id", (json_int_t)id);
+	r->out = json_pack("{s:I}", "id", (json_int_t)*id);
 	return RC_OK;
 }
 
@@ -156,7 +156,7 @@ int api_party_branch_create(struct req *r)
 		{"village_id", J_INT, true, 1, ID_MAX}, {"name", J_STRING, true, 0, PARTY_NAME_MAX * 2}, {0}};
 	req_check_body(r, spec);
 	int64_t id;
-	return reply_created(r, party_branch_create(&r->ctx, req_int(r, "village_id", 0), req_str(r, "name"), &id), id);
+	return reply_created(r, party_branch_create(&r->ctx, req_int(r, "village_id", 0), req_str(r, "name"), &id), &id);
 }
 
 int api_party_group_create(struct req *r)
@@ -167,7 +167,7 @@ int api_party_group_create(struct req *r)
 		return rc;
 	static const struct jfield spec[] = {{"name", J_STRING, true, 0, PARTY_NAME_MAX * 2}, {0}};
 	req_check_body(r, spec);
-	return reply_created(r, party_group_create(&r->ctx, branch, req_str(r, "name"), &id), id);
+	return reply_created(r, party_group_create(&r->ctx, branch, req_str(r, "name"), &id), &id);
 }
 
 int api_party_members(struct req *r)
@@ -229,7 +229,7 @@ int api_party_member_create(struct req *r)
 	member_input(r, &in, true);
 	in.idem = &idem;
 	int64_t id;
-	return reply_created(r, party_member_create(&r->ctx, &in, &id), id);
+	return reply_created(r, party_member_create(&r->ctx, &in, &id), &id);
 }
 
 int api_party_member_get(struct req *r)
@@ -524,7 +524,7 @@ int api_party_commitment_create(struct req *r)
 		.idem = &idem,
 	};
 	int64_t id;
-	return reply_created(r, party_commitment_create(&r->ctx, &in, &id), id);
+	return reply_created(r, party_commitment_create(&r->ctx, &in, &id), &id);
 }
 
 int api_party_commitment_get(struct req *r)
@@ -557,7 +557,7 @@ static int note(struct req *r, const char *kind)
 	rc = party_commitment_note(&r->ctx, id, kind, req_str(r, "body"), (int)req_int(r, "progress", -1), n < 0 ? 0 : n,
 				   photos, &idem, &nid);
 	json_decref(p);
-	return reply_created(r, rc, nid);
+	return reply_created(r, rc, &nid);
 }
 
 int api_party_commitment_progress(struct req *r)
@@ -604,7 +604,7 @@ int api_party_diary_create(struct req *r)
 	int64_t id;
 	int rc = party_diary_create(&r->ctx, &in, &id);
 	json_decref(p);
-	return reply_created(r, rc, id);
+	return reply_created(r, rc, &id);
 }
 
 int api_party_diary_stats(struct req *r)
@@ -648,7 +648,7 @@ int api_party_question_create(struct req *r)
 	int64_t id;
 	int rc = party_question_create(&r->ctx, &in, &id);
 	json_decref(p);
-	return reply_created(r, rc, id);
+	return reply_created(r, rc, &id);
 }
 
 int api_party_question_answer(struct req *r)
