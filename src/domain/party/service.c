@@ -226,8 +226,8 @@ int party_commitment_note(struct ctx *c, int64_t id, const char *kind, const cha
 			      "ittittii", id, kind, body, pct, ph, pt_actor_name(c), c->actor ? c->actor->user_id : 0,
 			      c->now);
 	if (dbrc == DB_OK && progress_note)
-		dbrc = db_run(c->db, "UPDATE party_commitments SET progress = ?, done_at = CASE WHEN ? = 100 THEN ? ELSE "
-				     "NULL END, updated_at = ? WHERE id = ?", "iiiii", pct, pct, c->now, c->now, id);
+		dbrc = db_run(c->db, "UPDATE party_commitments SET progress = ?, done_at = NULLIF(?, 0), updated_at = ? "
+				     "WHERE id = ?", "iiii", pct, pct == 100 ? c->now : (int64_t)0, c->now, id);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存承诺进展"));
 	char idtxt[24];
