@@ -5,6 +5,7 @@ import events from './events';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
+import party from './party';
 import transparency from './transparency';
 
 export default {
@@ -13,6 +14,7 @@ export default {
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,
+  ...party,
   ...transparency,
   common: {
     ...common.common,

@@ -4,6 +4,7 @@ import events from './events';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
+import party from './party';
 import transparency from './transparency';
 
 export default {
@@ -12,6 +13,7 @@ export default {
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,
+  ...party,
   ...transparency,
   common: {
     ...common.common,

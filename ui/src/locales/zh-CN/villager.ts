@@ -5,6 +5,7 @@ import events from './events';
 import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
+import party from './party';
 import transparency from './transparency';
 
 export default {
@@ -13,6 +14,7 @@ export default {
   ...eventsVillager,
   ...lists,
   ...listsVillager,
+  ...party,
   ...transparency,
   tabs: {
     home: '首页',
