@@ -187,7 +187,7 @@ static int meeting(struct ctx *c, const struct actor *sec, const struct seeded *
 	for (int i = 0; i < b->nmembers; i++) {
 		att[n].member_id = b->members[i];
 		bool mobile = i == 6 || i == 15;
-		int r = (int)((day + i * 7) % absent_every);
+		int r = (int)((day + i * 13) % absent_every);
 		att[n].status = mobile ? (remote ? "remote" : "leave") : r == 0 ? "leave" : r == 1 && i % 4 == 0 ? "absent"
 											 : remote ? "remote" : "present";
 		att[n].reason = !strcmp(att[n].status, "leave") ? (mobile ? "外出务工，已线上补学" : "身体不适") : "";

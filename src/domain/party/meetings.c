@@ -515,10 +515,18 @@ int party_attendance_put(struct ctx *c, int64_t meeting_id, int n, const struct 
 				      in[i].member_id, in[i].status, in[i].reason ? in[i].reason : "",
 				      c->actor ? c->actor->user_id : 0, c->now);
 		rc = dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存出勤");
-		if (!rc)
-			rc = pt_audit(c, pr_get_int(&m, "village_id"), "party_attendance", meeting_id, "record", "status",
-				      in[i].status, "member_id", in[i].member_id);
 	}
+	/* one entry for the whole record: every member's status in it */
+	struct buf who;
+	buf_init(&who, 64 * 1024);
+	buf_adds(&who, "");
+	for (int i = 0; i < n; i++)
+		buf_addf(&who, "%s%lld:%s", i ? "," : "", (long long)in[i].member_id, in[i].status);
+	if (!rc)
+		rc = who.failed ? (int)ctx_fail(c, RC_INTERNAL, "内存不足")
+				: pt_audit(c, pr_get_int(&m, "village_id"), "party_attendance", meeting_id, "record", "members",
+					   who.ptr, "count", n);
+	buf_release(&who);
 	return ctx_end(c, rc);
 }
 
