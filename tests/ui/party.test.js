@@ -49,6 +49,19 @@ test('the secretary schedules a remote meeting, the member checks in on the phon
   await cp.locator('[data-test=party-members] canvas').first().waitFor();
   await L.shot(cp, 'party-admin-members');
   await noSideways(cp, 'console members');
+  // the secretary registers a probationary member
+  await cp.locator('[data-test=party-new-member]').click();
+  const dlg = cp.locator('.el-dialog', { hasText: '登记党员' });
+  await dlg.locator('.el-form-item', { hasText: '姓名' }).locator('input').fill('吴晓燕');
+  await dlg.locator('.el-radio', { hasText: '女' }).click();
+  await dlg.locator('input[aria-label=出生日期]').fill('1998-05-04');
+  await dlg.locator('.el-radio', { hasText: '预备党员' }).click();
+  await dlg.locator('input[aria-label=入党日期]').fill('2026-07-01');
+  await dlg.locator('input[aria-label=转正日期]').fill('2027-07-01');
+  await L.shot(cp, 'party-admin-new-member');
+  await dlg.locator('.el-button--primary').click();
+  await cp.locator('[data-test=party-member-table] .el-table__row', { hasText: '吴晓燕' }).waitFor();
+  await cp.locator('[data-test=party-total]', { hasText: '26' }).waitFor();
 
   await cp.locator('.menu a', { hasText: '三会一课' }).click();
   await cp.waitForURL(/\/admin\/party\/meetings$/);

@@ -33,6 +33,7 @@ export interface MyParty extends Member { meetings: (Meeting & { my_status: stri
 
 export const branches = (unit: number) => api.get<{ items: Branch[] }>('/api/v1/party/branches', { unit });
 export const members = (q: Query) => api.get<Page<Member>>('/api/v1/party/members', q);
+export const createMember = (body: Record<string, unknown>) => api.post<{ id: number }>('/api/v1/party/members', body);
 export const stats = (unit: number) => api.get<Stats>('/api/v1/party/stats', { unit });
 export const meetings = (q: Query) => api.get<Page<Meeting>>('/api/v1/party/meetings', q);
 export const meeting = (id: number) => api.get<Meeting>(`/api/v1/party/meetings/${id}`);

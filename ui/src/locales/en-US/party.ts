@@ -83,6 +83,9 @@ export default {
     join: 'Join the meeting',
     notMember: 'You are not a registered party member',
     empty: 'None',
+    newMember: 'Register a member',
+    birthDate: 'Born',
+    mobilePlace: 'Working in',
     publicTitle: 'Party work',
   },
 };

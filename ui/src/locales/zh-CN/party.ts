@@ -83,6 +83,9 @@ export default {
     join: '进入会议',
     notMember: '您还不是在册党员',
     empty: '暂无',
+    newMember: '登记党员',
+    birthDate: '出生日期',
+    mobilePlace: '外出去向',
     publicTitle: '党建公开',
   },
 };
