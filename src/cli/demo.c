@@ -2,6 +2,7 @@
  * login per role (see demo.h). All randomness comes from a seeded splitmix64. */
 #include "cli/demo.h"
 #include "cli/demo_finance.h"
+#include "cli/demo_party.h"
 #include "cli/demo_transparency.h"
 #include "domain/events/events.h"
 #include "domain/kernel/access.h"
@@ -1044,6 +1045,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* grid work: tags, patrols, visits */
 		if (!rc)
 			rc = grid_seed_demo(c, county_id, vids, nvillages);
+		/* party building: branches, members, a year of meetings */
+		if (!rc)
+			rc = party_seed_demo(c, county_id, town_ids[0], vids, nvillages);
 	}
 
 cleanup:

@@ -6,6 +6,7 @@
 #include "http/kernel/kernel.h"
 #include "http/lists/lists.h"
 #include "http/notices/notices.h"
+#include "http/party/party.h"
 #include "http/points/points.h"
 #include "http/register/register.h"
 #include "http/shop/shop.h"
@@ -23,5 +24,6 @@ const struct route_table route_tables[] = {
 	{transparency_routes, &transparency_routes_n},
 	{finance_routes, &finance_routes_n},
 	{grid_routes, &grid_routes_n},
+	{party_routes, &party_routes_n},
 	{NULL, NULL},
 };

@@ -239,6 +239,37 @@ const EXPECT = {
   'GET /api/v1/finance/month':                         'U N N N a F a N F F F a F a a a',
   'GET /api/v1/finance/entries-export.xlsx':           'U N N N F F F N F F F a F a a a',
   'GET /api/v1/finance/statements-export.xlsx':        'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/party/branches':                        'U N N N F F a N F F F a F a a a',
+  'POST /api/v1/party/branches':                       'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/party/branches/:id/groups':            'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/party/members':                         'U N N N F F F N F F F a F a a a',
+  'POST /api/v1/party/members':                        'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/party/members/:id':                     'U N N N F F F N F F F a F a a a',
+  'PATCH /api/v1/party/members/:id':                   'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/party/members/:id/status':             'U N N N F F F N F F F F F F x F',
+  'GET /api/v1/party/me':                              'U N N N N N a N N N N N N N N N',
+  'GET /api/v1/party/stats':                           'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/party/settings':                        'U a a a a a a a a a a a a a a a',
+  'PUT /api/v1/party/settings':                        'U F F F F F F F F F F F F F F a',
+  'GET /api/v1/party/meetings':                        'U N N N F F a N F F F a F a a a',
+  'POST /api/v1/party/meetings':                       'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/party/meetings/:id':                    'U N N N F F a N F F F a F a a a',
+  'PATCH /api/v1/party/meetings/:id':                  'U N N N F F F N F F F F F F a F',
+  'PUT /api/v1/party/meetings/:id/attendance':         'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/party/meetings/:id/checkin':           'U N N N F F x N F F F F F F F F',
+  'GET /api/v1/party/compliance':                      'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/party/commitments':                     'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/party/commitments':                    'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/party/commitments/:id':                 'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/party/commitments/:id/progress':       'U N N N F F F N F F F F F F x F',
+  'POST /api/v1/party/commitments/:id/comments':       'U N N N a a a N a a a a a a a a',
+  'GET /api/v1/party/diary':                           'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/party/diary':                          'U N N N F F a N F F F F F F a F',
+  'GET /api/v1/party/diary-stats':                     'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/party/questions':                       'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/party/questions':                      'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/party/questions/:id/answer':           'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/public/villages/:id/party':             'a a a a a a a a a a a a a a a a',
   // Open311 GeoReport v2: public reads; filing needs a client key, not a login (x: refused for the key)
   'GET /api/v1/open311-keys':                          'U F F F F F F F F F F F F F F a',
   'POST /api/v1/open311-keys':                         'U x x x x x x x x x x x x x x x',
@@ -443,6 +474,12 @@ before(async () => {
   O.finding = (await must(await s.api('POST', `/api/v1/patrols/${O.patrol}/findings`, { token: T.grid_worker, body: { category: '安全隐患', note: '矩阵发现' } }), 201)).id;
   O.visit = (await must(await s.api('POST', '/api/v1/visits', { token: T.grid_worker, body: { household_id: O.household, notes: '矩阵走访' } }), 201)).id;
   O.tag = 1;
+  // party building: the demo's branch of the village, a member, a meeting, a commitment, the waiting question
+  O.partyBranch = (await must(await s.api('GET', `/api/v1/party/branches?unit=${O.village}`, { token: T.cadre }), 200)).items[0].id;
+  O.partyMember = (await must(await s.api('GET', `/api/v1/party/members?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[3].id;
+  O.partyMeeting = (await must(await s.api('GET', `/api/v1/party/meetings?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[0].id;
+  O.partyCommitment = (await must(await s.api('GET', `/api/v1/party/commitments?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[0].id;
+  O.partyQuestion = (await must(await s.api('GET', `/api/v1/party/questions?unit=${O.village}&status=open`, { token: T.cadre }), 200)).items[0].id;
 });
 after(async () => { if (s) await s.close(); });
 
@@ -463,6 +500,7 @@ function call(r) {
     entries: 'finEntry', statements: 'finStatement',
     tags: 'tag', patrols: 'patrol', 'patrol-findings': 'finding', visits: 'visit',
   };
+  if (seg[3] === 'party') Object.assign(map, { branches: 'partyBranch', members: 'partyMember', meetings: 'partyMeeting', commitments: 'partyCommitment', questions: 'partyQuestion' });
   for (let i = 0; i < seg.length; i++) {
     if (seg[i] === ':id') seg[i] = id(map[kindOf(i)] || 'none');
     else if (seg[i] === ':n') seg[i] = '0';
@@ -527,6 +565,16 @@ const QUERY = {
   'GET /api/v1/positions': () => `unit_id=${O.village}`,
   'GET /api/v1/visits': () => `unit_id=${O.village}`,
   'GET /api/v1/visits/due': () => `unit_id=${O.village}`,
+  'GET /api/v1/party/branches': () => `unit=${O.village}`,
+  'GET /api/v1/party/members': () => `unit=${O.village}`,
+  'GET /api/v1/party/stats': () => `unit=${O.village}`,
+  'GET /api/v1/party/settings': () => 'county_id=1',
+  'GET /api/v1/party/meetings': () => `unit=${O.village}`,
+  'GET /api/v1/party/compliance': () => `unit=${O.village}`,
+  'GET /api/v1/party/commitments': () => `unit=${O.village}`,
+  'GET /api/v1/party/diary': () => `unit=${O.village}`,
+  'GET /api/v1/party/diary-stats': () => `unit=${O.village}`,
+  'GET /api/v1/party/questions': () => `unit=${O.village}`,
 };
 
 let seq = 0;
@@ -618,6 +666,21 @@ const BODY = {
   'POST /api/v1/patrol-findings/:id/event': () => ({ category_id: 1 }),
   'POST /api/v1/positions': () => ({ points: [{ at: O.now, lat: 29.15, lng: 103.88 }] }),
   'POST /api/v1/visits': () => ({ household_id: O.household, notes: '矩阵走访' }),
+  'POST /api/v1/party/branches': () => ({ village_id: O.village, name: `矩阵支部${uniq()}` }),
+  'POST /api/v1/party/branches/:id/groups': () => ({ name: `矩阵小组${uniq()}` }),
+  'POST /api/v1/party/members': () => ({ branch_id: O.partyBranch, name: '矩阵党员', gender: 'm', birth_date: '1980-01-01', education: '初中', kind: 'full', join_date: '2010-07-01', idempotency_key: `matrix-pm-${uniq()}` }),
+  'PATCH /api/v1/party/members/:id': () => ({ education: '高中/中专' }),
+  'POST /api/v1/party/members/:id/status': () => ({ action: 'full', day: '2026-01-01' }),
+  'PUT /api/v1/party/settings': () => ({ county_id: 1, kinds: [{ kind: 'committee', frequency: 'month' }] }),
+  'POST /api/v1/party/meetings': () => ({ branch_id: O.partyBranch, kind: 'lecture', topic: '矩阵党课', place: '村委会', starts_at: '2099-01-01T01:00:00Z', ends_at: '2099-01-01T02:00:00Z', idempotency_key: `matrix-pmt-${uniq()}` }),
+  'PATCH /api/v1/party/meetings/:id': () => ({ minutes: '矩阵记录' }),
+  'PUT /api/v1/party/meetings/:id/attendance': () => ({ items: [{ member_id: O.partyMember, status: 'present' }] }),
+  'POST /api/v1/party/commitments': () => ({ village_id: O.village, year: Number(O.day.slice(0, 4)), pledger: '书记', title: '矩阵承诺', target_date: '2099-12-31', idempotency_key: `matrix-pc-${uniq()}` }),
+  'POST /api/v1/party/commitments/:id/progress': () => ({ body: '矩阵进展', progress: 10 }),
+  'POST /api/v1/party/commitments/:id/comments': () => ({ body: '矩阵评论' }),
+  'POST /api/v1/party/diary': () => ({ village_id: O.village, day: O.day, body: '矩阵服务日记' }),
+  'POST /api/v1/party/questions': () => ({ village_id: O.village, body: '矩阵问题' }),
+  'POST /api/v1/party/questions/:id/answer': () => ({ answer: '矩阵答复' }),
 };
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),

@@ -142,11 +142,14 @@ static void where_roles_fit(void **state)
 	assert_true(access_role_fits(access_role("operator"), "town"));
 	assert_true(access_role_fits(access_role("accountant"), "village"));
 	assert_false(access_role_fits(access_role("accountant"), "town"));
+	assert_true(access_role_fits(access_role("party_secretary"), "village"));
+	assert_true(access_role_fits(access_role("party_org"), "town"));
+	assert_false(access_role_fits(access_role("party_member"), "town"));
 	assert_null(access_role("mayor"));
 	int n = 0;
 	for (const struct role_def *r = access_roles(); r->name; r++)
 		n++;
-	assert_int_equal(n, 12);
+	assert_int_equal(n, 15);
 }
 
 int main(void)

@@ -1,7 +1,8 @@
 /* The role table and scope checks. */
 #include "domain/kernel/access.h"
 
-#define READ_ONLY (P_REGISTER_READ | P_AUDIT_READ | P_EVENT_READ | P_LIST_READ | P_DISCLOSE_READ | P_GRID_SUPERVISE | P_FINANCE_READ)
+#define READ_ONLY (P_REGISTER_READ | P_AUDIT_READ | P_EVENT_READ | P_LIST_READ | P_DISCLOSE_READ | P_GRID_SUPERVISE | \
+		   P_FINANCE_READ | P_PARTY_READ)
 
 static const struct role_def roles[] = {
 	{"villager", "村民", 0, "village"},
@@ -25,11 +26,14 @@ static const struct role_def roles[] = {
 					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE |
 					     P_NOTICE_WRITE | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE |
 					     P_EVENT_ADMIN | P_LIST_TEMPLATE | P_LIST_READ | P_DISCLOSE_READ |
-					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_FINANCE_READ,
+					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_FINANCE_READ | P_PARTY_SETTINGS,
 	 "county"},
 	{"handler", "部门办理人", P_EVENT_HANDLE, "department"},
 	{"operator", "热线话务员", P_EVENT_REPORT | P_EVENT_CALL, "county,town"},
 	{"inspector", "纪检监督", READ_ONLY, "county,town,village"},
+	{"party_secretary", "村党组织书记", P_PARTY_ADMIN | P_PARTY_READ | P_PARTY_MEMBER | P_PARTY_ANSWER, "village"},
+	{"party_org", "组织委员", P_PARTY_READ | P_PARTY_SETTINGS, "town,county"},
+	{"party_member", "党员", P_PARTY_MEMBER, "village"},
 	{0, 0, 0, 0},
 };
 

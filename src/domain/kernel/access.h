@@ -54,13 +54,19 @@ typedef uint64_t perm_t;
 #define P_DISCLOSE_READ PERM(26)/* every disclosure, question and the late board in scope */
 #define P_DISCLOSE_ADMIN PERM(27)/* the county's schedule settings (busy villages, days for major matters) */
 #define P_CHRONICLE_WRITE PERM(28)/* add, revise and withdraw the village's 大事记 entries */
+/* grid work 网格 (domain/grid/grid.h) */
+#define P_GRID_WORK PERM(29)        /* patrol, report positions, visit and tag the households of the grid */
+#define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */
 /* village finance 村级财务 (domain/finance/finance.h) */
 #define P_FINANCE_ENTER PERM(31)/* enter the village's income and expense entries, correct or withdraw them before approval */
 #define P_FINANCE_APPROVE PERM(32)/* approve entries someone else entered, publish the monthly statement */
 #define P_FINANCE_READ PERM(33) /* read every entry and statement in scope, the exports */
-/* grid work 网格 (domain/grid/grid.h) */
-#define P_GRID_WORK PERM(29)        /* patrol, report positions, visit and tag the households of the grid */
-#define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */
+/* party building 党建 (domain/party/party.h) */
+#define P_PARTY_ADMIN PERM(38)  /* the branch: members, meetings and attendance, commitments, the diary */
+#define P_PARTY_READ PERM(39)   /* members' personal data, statistics and compliance in scope */
+#define P_PARTY_MEMBER PERM(40) /* a member: own record, the branch's meetings, check-in, the diary */
+#define P_PARTY_ANSWER PERM(41) /* answer 书记会客厅 questions, read private ones */
+#define P_PARTY_SETTINGS PERM(42)/* the county's meeting kinds and frequencies */
 
 struct role_def {
 	const char *name;        /* as stored and sent: "cadre" */

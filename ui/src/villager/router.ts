@@ -51,6 +51,10 @@ export const router = createRouter({
     // the village's lists for anyone, from the QR of the list poster
     { path: '/ql/:village(\\d+)', name: 'public-lists', component: () => import('./lists/PublicListsView.vue'), meta: { public: true } },
     { path: '/grid', name: 'grid', component: () => import('./grid/GridView.vue'), meta: { tab: 'grid', title: 'gw.phone.heading' } },
+    { path: '/party', name: 'party', component: () => import('./party/PartyView.vue'), meta: { tab: 'home', title: 'pty.nav.group' } },
+    { path: '/party/hall', name: 'party-hall', component: () => import('./party/HallView.vue'), meta: { tab: 'home', title: 'pty.questions' } },
+    // a village's commitments and service diary for anyone, without an account
+    { path: '/p/:village(\\d+)/party', name: 'public-party', component: () => import('./party/PartyView.vue'), meta: { public: true } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

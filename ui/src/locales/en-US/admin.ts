@@ -7,6 +7,7 @@ import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
 import finance from './finance';
+import party from './party';
 import transparency from './transparency';
 
 export default {
@@ -16,6 +17,7 @@ export default {
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,
+  ...party,
   ...transparency,
   ...finance,
   common: {

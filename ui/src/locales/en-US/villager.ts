@@ -7,6 +7,7 @@ import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
 import finance from './finance';
+import party from './party';
 import transparency from './transparency';
 
 export default {
@@ -16,6 +17,7 @@ export default {
   ...eventsVillager,
   ...lists,
   ...listsVillager,
+  ...party,
   ...transparency,
   ...finance,
   tabs: {

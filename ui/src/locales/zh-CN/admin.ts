@@ -6,6 +6,7 @@ import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
 import finance from './finance';
+import party from './party';
 import transparency from './transparency';
 
 export default {
@@ -15,6 +16,7 @@ export default {
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,
+  ...party,
   ...transparency,
   ...finance,
   common: {

@@ -1,0 +1,531 @@
+/* Branches 党支部 with their party groups, members with their status history, the
+ * member's own record, and the statistics per branch, town and county. */
+#include "domain/party/internal.h"
+
+#define READERS (P_PARTY_ADMIN | P_PARTY_READ)
+
+int party_branches(struct ctx *c, int64_t unit_id, struct party_rows *out)
+{
+	struct org_unit u;
+	if (pt_unit(c, unit_id, "unit", &u))
+		return c->err.code;
+	struct buf sql;
+	struct db_args a = {0};
+	buf_init(&sql, 8192);
+	buf_adds(&sql, "SELECT b.id, b.village_id, v.name, b.name, "
+		       "(SELECT count(*) FROM party_members m WHERE m.branch_id = b.id AND m.status = 'active') "
+		       "FROM party_branches b JOIN org_units v ON v.id = b.village_id WHERE 1=1");
+	int rc = pt_scope(c, READERS | P_PARTY_MEMBER, &u, &sql, &a, "单位");
+	if (!rc) {
+		buf_adds(&sql, " ORDER BY v.path, b.id");
+		rc = sql.failed ? (int)ctx_fail(c, RC_INTERNAL, "内存不足")
+				: pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "i:id i:village_id t:village_name t:name i:members",
+					   out, 1000);
+	}
+	buf_release(&sql);
+	for (int i = 0; !rc && i < out->n; i++) {
+		struct party_rows *g = pr_new(c);
+		if (!g)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		rc = pr_fetch(c, db_query(c->db, "SELECT g.id, g.name, (SELECT count(*) FROM party_members m WHERE "
+						 "m.group_id = g.id AND m.status = 'active') FROM party_groups g "
+						 "WHERE g.branch_id = ? ORDER BY g.id", "i", pr_get_int(&out->row[i], "id")),
+			      "i:id t:name i:members", g, 100);
+		pr_sub(&out->row[i], "groups", g);
+	}
+	return rc;
+}
+
+int party_branch_create(struct ctx *c, int64_t village_id, const char *name, int64_t *id)
+{
+	struct org_unit v;
+	ctx_check_text(c, "name", name, PARTY_NAME_MAX * 2, CTX_TEXT_REQUIRED, "支部名称");
+	if (pt_village(c, village_id, "village_id", &v) && c->err.code != RC_INVALID)
+		return c->err.code;
+	if (!c->err.nfields && !access_can(c, P_PARTY_ADMIN, v.path))
+		return pt_refuse(c, v.path, "村", "只有村党组织书记可以设立党支部");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	int dbrc = db_get_int(c->db, id, "INSERT INTO party_branches (village_id, name, created_at) VALUES (?, ?, ?) "
+					 "RETURNING id", "iti", v.id, name, c->now);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "保存党支部"));
+	return ctx_end(c, pt_audit(c, v.id, "party_branch", *id, "create", "name", name, NULL, 0));
+}
+
+int party_group_create(struct ctx *c, int64_t branch_id, const char *name, int64_t *id)
+{
+	int64_t vid;
+	char path[ORG_PATH_MAX];
+	int rc = pt_branch(c, branch_id, &vid, path, NULL, 0);
+	if (rc)
+		return rc;
+	if (!access_can(c, P_PARTY_ADMIN, path))
+		return pt_refuse(c, path, "党支部", "只有村党组织书记可以设立党小组");
+	ctx_check_text(c, "name", name, PARTY_NAME_MAX * 2, CTX_TEXT_REQUIRED, "党小组名称");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	if ((rc = ctx_begin(c)))
+		return rc;
+	int dbrc = db_get_int(c->db, id, "INSERT INTO party_groups (branch_id, name, created_at) VALUES (?, ?, ?) "
+					 "RETURNING id", "iti", branch_id, name, c->now);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "保存党小组"));
+	return ctx_end(c, pt_audit(c, vid, "party_group", *id, "create", "name", name, "branch_id", branch_id));
+}
+
+/* ---- members ---- */
+
+#define M_SPEC                                                                                              \
+	"i:id i:branch_id t:branch_name i:village_id t:village_name n:group_id t:group_name t:name t:gender "  \
+	"t:birth_date t:education t:kind t:join_date t:full_date n:household_id n:resident_id t:phone b:mobile " \
+	"t:mobile_place t:status n:user_id"
+#define M_COLS                                                                                              \
+	"m.id, m.branch_id, b.name, m.village_id, v.name, m.group_id, g.name, m.name, m.gender, m.birth_date, " \
+	"m.education, m.kind, m.join_date, m.full_date, m.household_id, m.resident_id, m.phone, m.mobile, "     \
+	"m.mobile_place, m.status, m.user_id "
+#define M_FROM                                                                                              \
+	"FROM party_members m JOIN party_branches b ON b.id = m.branch_id JOIN org_units v ON "                \
+	"v.id = m.village_id LEFT JOIN party_groups g ON g.id = m.group_id "
+
+static const char *const EDUCATIONS[] = {"小学及以下", "初中", "高中/中专", "大专", "本科", "研究生", NULL};
+
+static void add_age(struct ctx *c, struct party_row *r)
+{
+	int64_t day;
+	if (!time_parse_date(pr_get_text(r, "birth_date"), &day))
+		pr_int(r, "age", time_age(day, c->now));
+}
+
+int party_members(struct ctx *c, int64_t unit_id, int64_t branch_id, const char *status, const char *q, int limit,
+		  int offset, struct party_rows *out)
+{
+	struct org_unit u;
+	if (pt_unit(c, unit_id, "unit", &u) && c->err.code != RC_INVALID)
+		return c->err.code;
+	const char *st = status ? status : "active";
+	if (strcmp(st, "active") && strcmp(st, "out") && strcmp(st, "all"))
+		ctx_field(c, "status", "应为 active（在册）、out（已转出）或 all（全部）");
+	if (q)
+		ctx_check_text(c, "q", q, PARTY_NAME_MAX, CTX_TEXT_OPTIONAL, "姓名");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	struct buf sql;
+	struct db_args a = {0};
+	buf_init(&sql, 8192);
+	buf_adds(&sql, M_FROM "WHERE 1=1");
+	int rc = pt_scope(c, READERS, &u, &sql, &a, "单位");
+	if (rc) {
+		buf_release(&sql);
+		return rc;
+	}
+	if (strcmp(st, "all")) {
+		buf_adds(&sql, " AND m.status = ?");
+		db_args_text(&a, st);
+	}
+	if (branch_id) {
+		buf_adds(&sql, " AND m.branch_id = ?");
+		db_args_int(&a, branch_id);
+	}
+	if (q && q[0]) {
+		buf_adds(&sql, " AND m.name LIKE ?");
+		db_args_text(&a, arena_printf(c->arena, "%%%s%%", q));
+	}
+	char *count = arena_printf(c->arena, "SELECT count(*) %s", sql.ptr);
+	char *page = arena_printf(c->arena, "SELECT " M_COLS "%s ORDER BY m.branch_id, m.id LIMIT ? OFFSET ?", sql.ptr);
+	bool failed = sql.failed || a.failed || !count || !page;
+	buf_release(&sql);
+	if (failed)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	int dbrc = db_get_int_args(c->db, &out->total, count, &a);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "读取党员");
+	db_args_int(&a, limit);
+	db_args_int(&a, offset);
+	rc = pr_fetch(c, db_query_args(c->db, page, &a), M_SPEC, out, limit);
+	for (int i = 0; !rc && i < out->n; i++)
+		add_age(c, &out->row[i]);
+	return rc;
+}
+
+static int load_member(struct ctx *c, int64_t id, struct party_row *out, char path[ORG_PATH_MAX])
+{
+	int rc = pr_one(c, db_query(c->db, "SELECT " M_COLS ", v.path " M_FROM "WHERE m.id = ?", "i", id),
+			M_SPEC " t:path", out, "党员不存在");
+	if (!rc)
+		str_copy(path, ORG_PATH_MAX, pr_get_text(out, "path"));
+	return rc;
+}
+
+static bool is_me(struct ctx *c, const struct party_row *m)
+{
+	return c->actor && ((pr_get_int(m, "user_id") && pr_get_int(m, "user_id") == c->actor->user_id) ||
+			    (c->actor->resident_id && pr_get_int(m, "resident_id") == c->actor->resident_id));
+}
+
+int party_member_get(struct ctx *c, int64_t id, struct party_row *out)
+{
+	char path[ORG_PATH_MAX];
+	int rc = load_member(c, id, out, path);
+	if (rc)
+		return rc;
+	if (!access_can(c, READERS, path) && !is_me(c, out))
+		return pt_refuse(c, path, "党员", "党员信息只对党支部和组织部门开放");
+	add_age(c, out);
+	struct party_rows *h = pr_new(c);
+	if (!h)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	rc = pr_fetch(c, db_query(c->db, "SELECT x.id, x.action, x.day, x.note, COALESCE(u.name, ''), x.created_at "
+					 "FROM party_member_history x LEFT JOIN users u ON u.id = x.created_by "
+					 "WHERE x.member_id = ? ORDER BY x.id", "i", id),
+		      "i:id t:action t:day t:note t:by_name T:created_at", h, 200);
+	pr_sub(out, "history", h);
+	return rc;
+}
+
+static bool in_list(const char *v, const char *const *list)
+{
+	for (int i = 0; v && list[i]; i++)
+		if (!strcmp(v, list[i]))
+			return true;
+	return false;
+}
+
+static void check_member(struct ctx *c, const struct party_member_input *in, bool create)
+{
+	int64_t d1, d2, d3;
+	if (create || in->name) {
+		ctx_check_text(c, "name", in->name, PARTY_NAME_MAX, CTX_TEXT_REQUIRED, "姓名");
+		if (in->name && in->name[0] && pt_blank(in->name))
+			ctx_field(c, "name", "姓名不能为空");
+	}
+	if ((create || in->gender) && (!in->gender || (strcmp(in->gender, "m") && strcmp(in->gender, "f"))))
+		ctx_field(c, "gender", "性别应为 m（男）或 f（女）");
+	bool bd = (create || in->birth_date) && pt_check_date(c, "birth_date", in->birth_date, true, "出生日期", &d1);
+	if ((create || in->education) && !in_list(in->education, EDUCATIONS))
+		ctx_field(c, "education", "学历应为 小学及以下、初中、高中/中专、大专、本科 或 研究生");
+	if ((create || in->kind) && (!in->kind || (strcmp(in->kind, "full") && strcmp(in->kind, "probationary"))))
+		ctx_field(c, "kind", "类别应为 full（正式党员）或 probationary（预备党员）");
+	bool jd = (create || in->join_date) && pt_check_date(c, "join_date", in->join_date, true, "入党日期", &d2);
+	if (jd && d2 > time_cn_days(c->now))
+		ctx_field(c, "join_date", "入党日期不能晚于今天");
+	if (bd && jd && d2 < d1 + 18 * 365)
+		ctx_field(c, "join_date", "入党时应年满十八岁");
+	if (in->kind && !strcmp(in->kind, "probationary")) {
+		if (pt_check_date(c, "full_date", in->full_date, true, "转正日期", &d3) && jd && d3 <= d2)
+			ctx_field(c, "full_date", "转正日期应晚于入党日期");
+	} else if (in->full_date && in->full_date[0] && create)
+		ctx_field(c, "full_date", "正式党员不填转正日期");
+	if (in->phone && in->phone[0]) {
+		size_t n = strlen(in->phone);
+		bool ok = n == 11 && in->phone[0] == '1';
+		for (size_t i = 0; ok && i < n; i++)
+			ok = in->phone[i] >= '0' && in->phone[i] <= '9';
+		if (!ok)
+			ctx_field(c, "phone", "手机号应为 11 位数字");
+	}
+	if (in->mobile_place)
+		ctx_check_text(c, "mobile_place", in->mobile_place, PARTY_TEXT_MAX / 4, CTX_TEXT_OPTIONAL, "流动去向");
+	if (in->mobile == 1 && (!in->mobile_place || pt_blank(in->mobile_place)) && create)
+		ctx_field(c, "mobile_place", "流动党员请填写外出去向");
+}
+
+/* Household and resident in the branch's village; the user of the resident. */
+static void check_links(struct ctx *c, int64_t village_id, const struct party_member_input *in, int64_t *user_id)
+{
+	*user_id = 0;
+	if (in->household_id > 0) {
+		int64_t v = 0;
+		if (db_get_int(c->db, &v, "SELECT village_id FROM households WHERE id = ?", "i", in->household_id) !=
+			    DB_OK || v != village_id)
+			ctx_field(c, "household_id", "户不存在或不在本村");
+	}
+	if (in->resident_id > 0) {
+		int64_t h = 0;
+		if (db_get_int(c->db, &h, "SELECT household_id FROM residents WHERE id = ?", "i", in->resident_id) !=
+		    DB_OK)
+			ctx_field(c, "resident_id", "村民不存在");
+		else if (in->household_id > 0 && h != in->household_id)
+			ctx_field(c, "resident_id", "该村民不是所选户的成员");
+		else if (db_get_int(c->db, user_id, "SELECT id FROM users WHERE resident_id = ?", "i", in->resident_id) !=
+			 DB_OK)
+			*user_id = 0;
+	}
+}
+
+static int check_group(struct ctx *c, int64_t branch_id, int64_t group_id)
+{
+	int64_t b = 0;
+	if (group_id > 0 &&
+	    (db_get_int(c->db, &b, "SELECT branch_id FROM party_groups WHERE id = ?", "i", group_id) != DB_OK ||
+	     b != branch_id))
+		return ctx_field(c, "group_id", "党小组不属于该支部");
+	return RC_OK;
+}
+
+static int add_history(struct ctx *c, int64_t member_id, const char *action, const char *day, const char *note)
+{
+	int dbrc = db_run(c->db, "INSERT INTO party_member_history (member_id, action, day, note, created_by, created_at) "
+				 "VALUES (?, ?, ?, ?, NULLIF(?, 0), ?)", "ittti" "i", member_id, action, day, note ? note : "",
+			  c->actor ? c->actor->user_id : 0, c->now);
+	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存党员记录");
+}
+
+int party_member_create(struct ctx *c, const struct party_member_input *in, int64_t *id)
+{
+	*id = 0;
+	int64_t vid = 0;
+	char path[ORG_PATH_MAX];
+	int rc = pt_branch(c, in->branch_id, &vid, path, NULL, 0);
+	if (rc == RC_NOT_FOUND) {
+		ctx_clear(c);
+		ctx_field(c, "branch_id", "党支部不存在");
+	} else if (rc)
+		return rc;
+	else if (!access_can(c, P_PARTY_ADMIN, path))
+		return pt_refuse(c, path, "党支部", "只有村党组织书记可以登记党员");
+	check_member(c, in, true);
+	int64_t user_id = 0;
+	if (vid) {
+		check_links(c, vid, in, &user_id);
+		check_group(c, in->branch_id, in->group_id);
+	}
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	if ((rc = ctx_begin(c)))
+		return rc;
+	const char *replay = NULL;
+	if ((rc = idem_begin(c, "party_member", in->idem, &replay)))
+		return ctx_end(c, rc);
+	if (replay) {
+		int64_t got = 0;
+		for (const char *p = replay; *p >= '0' && *p <= '9'; p++)
+			got = got * 10 + (*p - '0');
+		*id = got;
+		return ctx_end(c, RC_OK);
+	}
+	bool prob = !strcmp(in->kind, "probationary");
+	int dbrc = db_get_int(c->db, id,
+			      "INSERT INTO party_members (branch_id, village_id, group_id, name, gender, birth_date, "
+			      "education, kind, join_date, full_date, household_id, resident_id, user_id, phone, mobile, "
+			      "mobile_place, status, created_at, updated_at) VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, "
+			      "NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, 'active', ?, ?) RETURNING id",
+			      "iiittttttt" "iiititii", in->branch_id, vid, in->group_id > 0 ? in->group_id : 0, in->name,
+			      in->gender, in->birth_date, in->education, in->kind, in->join_date,
+			      prob ? in->full_date : NULL, in->household_id > 0 ? in->household_id : 0,
+			      in->resident_id > 0 ? in->resident_id : 0, user_id, in->phone ? in->phone : "",
+			      (int64_t)(in->mobile == 1), in->mobile_place ? in->mobile_place : "", c->now, c->now);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "保存党员"));
+	if ((rc = add_history(c, *id, "join", in->join_date, prob ? "预备党员" : "正式党员")))
+		return ctx_end(c, rc);
+	char idtxt[24];
+	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
+	if ((rc = idem_store(c, "party_member", in->idem, idtxt)))
+		return ctx_end(c, rc);
+	return ctx_end(c, pt_audit(c, vid, "party_member", *id, "create", "name", in->name, "branch_id", in->branch_id));
+}
+
+int party_member_update(struct ctx *c, int64_t id, const struct party_member_input *in)
+{
+	struct party_row m;
+	char path[ORG_PATH_MAX];
+	int rc = load_member(c, id, &m, path);
+	if (rc)
+		return rc;
+	if (!access_can(c, P_PARTY_ADMIN, path))
+		return pt_refuse(c, path, "党员", "只有村党组织书记可以修改党员信息");
+	struct party_member_input x = *in;
+	if (!x.kind && in->full_date)
+		x.kind = pr_get_text(&m, "kind");
+	check_member(c, &x, false);
+	int64_t user_id = pr_get_int(&m, "user_id");
+	if (in->household_id > 0 || in->resident_id > 0) {
+		struct party_member_input l = *in;
+		if (l.household_id < 0)
+			l.household_id = pr_get_int(&m, "household_id");
+		check_links(c, pr_get_int(&m, "village_id"), &l, &user_id);
+		if (in->resident_id < 0)
+			user_id = pr_get_int(&m, "user_id");
+	}
+	if (in->group_id > 0)
+		check_group(c, pr_get_int(&m, "branch_id"), in->group_id);
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	if ((rc = ctx_begin(c)))
+		return rc;
+#define PICK(f) (in->f ? in->f : pr_get_text(&m, #f))
+	int dbrc = db_run(c->db,
+			  "UPDATE party_members SET name = ?, gender = ?, birth_date = ?, education = ?, join_date = ?, "
+			  "full_date = ?, phone = ?, mobile_place = ?, mobile = ?, group_id = NULLIF(?, 0), "
+			  "household_id = NULLIF(?, 0), resident_id = NULLIF(?, 0), user_id = NULLIF(?, 0), updated_at = ? "
+			  "WHERE id = ?",
+			  "tttttttti" "iiiiii", PICK(name), PICK(gender), PICK(birth_date), PICK(education), PICK(join_date),
+			  in->full_date ? in->full_date : (pr_get_text(&m, "full_date")[0] ? pr_get_text(&m, "full_date") : NULL),
+			  PICK(phone), PICK(mobile_place), in->mobile >= 0 ? (int64_t)in->mobile : pr_get_int(&m, "mobile"),
+			  in->group_id >= 0 ? in->group_id : pr_get_int(&m, "group_id"),
+			  in->household_id >= 0 ? in->household_id : pr_get_int(&m, "household_id"),
+			  in->resident_id >= 0 ? in->resident_id : pr_get_int(&m, "resident_id"), user_id, c->now, id);
+#undef PICK
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "修改党员"));
+	char day[11];
+	time_format_date(c->now, day);
+	if ((rc = add_history(c, id, "update", day, "修改信息")))
+		return ctx_end(c, rc);
+	return ctx_end(c, pt_audit(c, pr_get_int(&m, "village_id"), "party_member", id, "update", "name",
+				   in->name ? in->name : pr_get_text(&m, "name"), NULL, 0));
+}
+
+int party_member_status(struct ctx *c, int64_t id, const char *action, const char *day, const char *note)
+{
+	struct party_row m;
+	char path[ORG_PATH_MAX];
+	int rc = load_member(c, id, &m, path);
+	if (rc)
+		return rc;
+	if (!access_can(c, P_PARTY_ADMIN, path))
+		return pt_refuse(c, path, "党员", "只有村党组织书记可以办理党员关系转接");
+	bool out = action && !strcmp(action, "transfer_out"), in = action && !strcmp(action, "transfer_in"),
+	     full = action && !strcmp(action, "full");
+	if (!out && !in && !full)
+		ctx_field(c, "action", "应为 transfer_out（转出）、transfer_in（转入）或 full（转正）");
+	int64_t d;
+	pt_check_date(c, "day", day, true, "日期", &d);
+	ctx_check_text(c, "note", note, PARTY_TEXT_MAX, CTX_TEXT_OPTIONAL, "说明");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	const char *status = pr_get_text(&m, "status");
+	if (out && strcmp(status, "active"))
+		return ctx_fail(c, RC_CONFLICT, "该党员已转出");
+	if (in && !strcmp(status, "active"))
+		return ctx_fail(c, RC_CONFLICT, "该党员在册，不需要转入");
+	if (full && strcmp(pr_get_text(&m, "kind"), "probationary"))
+		return ctx_fail(c, RC_CONFLICT, "该党员已是正式党员");
+	if ((rc = ctx_begin(c)))
+		return rc;
+	int dbrc = full ? db_run(c->db, "UPDATE party_members SET kind = 'full', full_date = ?, updated_at = ? WHERE id = ?",
+				 "tii", day, c->now, id)
+			: db_run(c->db, "UPDATE party_members SET status = ?, updated_at = ? WHERE id = ?", "tii",
+				 out ? "out" : "active", c->now, id);
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "保存党员状态"));
+	if ((rc = add_history(c, id, action, day, note)))
+		return ctx_end(c, rc);
+	return ctx_end(c, pt_audit(c, pr_get_int(&m, "village_id"), "party_member", id, action, "day", day, NULL, 0));
+}
+
+int party_me(struct ctx *c, struct party_row *out)
+{
+	if (!c->actor)
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+	int rc = pr_one(c, db_query(c->db, "SELECT " M_COLS ", v.path " M_FROM "WHERE m.status = 'active' AND "
+					   "(m.user_id = ? OR (m.resident_id = ? AND m.resident_id > 0)) ORDER BY m.id",
+				    "ii", c->actor->user_id, c->actor->resident_id),
+			M_SPEC " t:path", out, "你不是在册党员");
+	if (rc)
+		return rc;
+	add_age(c, out);
+	struct party_rows *mt = pr_new(c);
+	if (!mt)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	int64_t mid = pr_get_int(out, "id");
+	rc = pr_fetch(c, db_query(c->db, "SELECT p.id, p.kind, p.topic, p.place, p.remote, p.join_url, p.starts_at, "
+					 "p.ends_at, COALESCE(a.status, ''), a.checked_in_at FROM party_meetings p "
+					 "LEFT JOIN party_attendance a ON a.meeting_id = p.id AND a.member_id = ? "
+					 "WHERE p.branch_id = ? AND p.ends_at > ? ORDER BY p.starts_at DESC LIMIT 20",
+				  "iii", mid, pr_get_int(out, "branch_id"), c->now - 90 * 86400),
+		      "i:id t:kind t:topic t:place b:remote t:join_url T:starts_at T:ends_at t:my_status T:checked_in_at", mt,
+		      20);
+	for (int i = 0; !rc && i < mt->n; i++) {
+		struct party_row *r = &mt->row[i];
+		int64_t s = pr_get_int(r, "starts_at"), e = pr_get_int(r, "ends_at");
+		pr_bool(r, "can_check_in", c->now >= s - PARTY_CHECKIN_EARLY && c->now <= e &&
+						   !pr_get_int(r, "checked_in_at"));
+	}
+	pr_sub(out, "meetings", mt);
+	return rc;
+}
+
+/* ---- statistics ---- */
+
+static int count_by(struct ctx *c, const char *expr, const struct org_unit *u, struct party_rows *out)
+{
+	struct buf sql;
+	struct db_args a = {0};
+	buf_init(&sql, 8192);
+	buf_addf(&sql, "SELECT %s AS k, count(*) FROM party_members m JOIN org_units v ON v.id = m.village_id "
+		       "WHERE m.status = 'active'", expr);
+	int rc = pt_scope(c, READERS, u, &sql, &a, "单位");
+	if (!rc) {
+		buf_adds(&sql, " GROUP BY 1 ORDER BY 1");
+		rc = sql.failed ? (int)ctx_fail(c, RC_INTERNAL, "内存不足")
+				: pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "t:key i:count", out, 100);
+	}
+	buf_release(&sql);
+	return rc;
+}
+
+int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
+{
+	struct org_unit u;
+	if (pt_unit(c, unit_id, "unit", &u))
+		return c->err.code;
+	memset(out, 0, sizeof(*out));
+	struct party_rows *kind = pr_new(c), *gender = pr_new(c), *edu = pr_new(c), *age = pr_new(c);
+	if (!kind || !gender || !edu || !age)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	int rc = count_by(c, "m.kind", &u, kind);
+	if (!rc)
+		rc = count_by(c, "m.gender", &u, gender);
+	if (!rc)
+		rc = count_by(c, "m.education", &u, edu);
+	if (rc)
+		return rc;
+	/* age bands from the birth dates, by the clock */
+	struct party_rows births = {0};
+	struct buf sql;
+	struct db_args a = {0};
+	buf_init(&sql, 8192);
+	buf_adds(&sql, "SELECT m.birth_date, m.kind, COALESCE(m.full_date, ''), m.mobile FROM party_members m "
+		       "JOIN org_units v ON v.id = m.village_id WHERE m.status = 'active'");
+	rc = pt_scope(c, READERS, &u, &sql, &a, "单位");
+	if (!rc)
+		rc = pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "t:b t:k t:f i:m", &births, 1000000);
+	buf_release(&sql);
+	if (rc)
+		return rc;
+	static const char *const bands[] = {"30岁以下", "30-39岁", "40-49岁", "50-59岁", "60-69岁", "70岁及以上"};
+	int64_t nb[6] = {0}, due = 0, mobile = 0, today = time_cn_days(c->now);
+	for (int i = 0; i < births.n; i++) {
+		int64_t d;
+		if (!time_parse_date(pr_get_text(&births.row[i], "b"), &d)) {
+			int y = time_age(d, c->now);
+			nb[y < 30 ? 0 : y < 40 ? 1 : y < 50 ? 2 : y < 60 ? 3 : y < 70 ? 4 : 5]++;
+		}
+		if (!strcmp(pr_get_text(&births.row[i], "k"), "probationary") &&
+		    !time_parse_date(pr_get_text(&births.row[i], "f"), &d) && d <= today + 90)
+			due++;
+		mobile += pr_get_int(&births.row[i], "m") != 0;
+	}
+	for (int i = 0; i < 6; i++) {
+		struct party_row *r = pr_add(c, age);
+		if (!r)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		pr_text(c, r, "key", bands[i]);
+		pr_int(r, "count", nb[i]);
+	}
+	pr_int(out, "unit_id", u.id);
+	pr_text(c, out, "unit_name", u.name);
+	pr_int(out, "total", births.n);
+	pr_int(out, "mobile", mobile);
+	pr_int(out, "due_full", due);
+	pr_sub(out, "by_kind", kind);
+	pr_sub(out, "by_gender", gender);
+	pr_sub(out, "by_education", edu);
+	pr_sub(out, "by_age", age);
+	return RC_OK;
+}

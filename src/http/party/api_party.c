@@ -1,0 +1,684 @@
+/* Party building's endpoints: each reads and checks its input, makes one domain call and
+ * turns the domain's rows into JSON the same way (row_json). */
+#include "domain/party/party.h"
+#include "http/party/party.h"
+#include "util/timeutil.h"
+
+#define ID_MAX (INT64_MAX / 2)
+
+static json_t *rows_json(const struct party_rows *rows);
+
+static json_t *row_json(const struct party_row *r)
+{
+	json_t *o = json_object();
+	for (int i = 0; o && i < r->n; i++) {
+		const struct party_val *v = &r->v[i];
+		if (!strcmp(v->name, "path") || !strcmp(v->name, "asked_by") || !strcmp(v->name, "user_id"))
+			continue;
+		json_t *x;
+		switch (v->type) {
+		case PV_INT:
+			x = json_integer((json_int_t)v->i);
+			break;
+		case PV_BOOL:
+			x = json_boolean(v->i);
+			break;
+		case PV_TIME:
+			x = json_time(v->i);
+			break;
+		case PV_TEXT:
+			x = json_string(v->s ? v->s : "");
+			break;
+		case PV_PHOTOS: {
+			x = json_array();
+			const char *s = v->s;
+			while (x && s && *s) {
+				const char *e = strchr(s, ',');
+				size_t len = e ? (size_t)(e - s) : strlen(s);
+				json_array_append_new(x, json_stringn(s, len));
+				s = e ? e + 1 : NULL;
+			}
+			break;
+		}
+		default:
+			x = json_null();
+		}
+		json_object_set_new(o, v->name, x);
+	}
+	for (int i = 0; o && i < r->nsubs; i++)
+		json_object_set_new(o, r->subs[i].name, rows_json(r->subs[i].rows));
+	return o;
+}
+
+static json_t *rows_json(const struct party_rows *rows)
+{
+	json_t *a = json_array();
+	for (int i = 0; a && rows && i < rows->n; i++)
+		json_array_append_new(a, row_json(&rows->row[i]));
+	return a;
+}
+
+static int reply_row(struct req *r, int rc, const struct party_row *row)
+{
+	if (rc)
+		return rc;
+	json_decref(r->out);
+	r->out = row_json(row);
+	return r->out ? RC_OK : ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
+}
+
+static int reply_items(struct req *r, int rc, const struct party_rows *rows)
+{
+	if (rc)
+		return rc;
+	json_decref(r->out);
+	r->out = json_pack("{s:o}", "items", rows_json(rows));
+	return r->out ? RC_OK : ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
+}
+
+static int reply_page(struct req *r, int rc, const struct party_rows *rows, int limit, int offset)
+{
+	if (rc)
+		return rc;
+	req_reply_page(r, rows_json(rows), rows->total, limit, offset);
+	return RC_OK;
+}
+
+static int reply_created(struct req *r, int rc, const int64_t *id)
+{
+	if (rc)
+		return rc;
+	r->status = 201;
+	json_decref(r->out);
+	r->out = json_pack("{s:I}", "id", (json_int_t)*id);
+	return RC_OK;
+}
+
+static int64_t query_id(struct req *r, const char *name)
+{
+	int64_t v = 0;
+	req_query_int(r, name, 1, ID_MAX, 0, &v);
+	return v;
+}
+
+/* Takes an array of photo hashes out of the body; *n -1 when absent. */
+static json_t *take_photos(struct req *r, const char *field, const char **out, int *n)
+{
+	*n = -1;
+	json_t *v = r->body ? json_object_get(r->body, field) : NULL;
+	if (!v)
+		return NULL;
+	json_incref(v);
+	json_object_del(r->body, field);
+	if (!json_is_array(v))
+		ctx_field(&r->ctx, field, "照片应为上传后返回的编号（hash）的数组");
+	else if (json_array_size(v) > PARTY_PHOTOS_MAX)
+		ctx_field(&r->ctx, field, "最多 %d 张照片", PARTY_PHOTOS_MAX);
+	else {
+		*n = 0;
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			if (!json_is_string(x)) {
+				ctx_field(&r->ctx, field, "第 %zu 张照片应为上传时返回的 hash 文本", i + 1);
+				*n = -1;
+				break;
+			}
+			out[(*n)++] = json_string_value(x);
+		}
+	}
+	return v;
+}
+
+/* An ISO time field: 0 when absent; a field error when malformed. */
+static int64_t body_time(struct req *r, const char *name, const char *label)
+{
+	const char *s = req_str(r, name);
+	int64_t t = 0;
+	if (s && time_parse_iso(s, &t)) {
+		ctx_field(&r->ctx, name, "%s格式应为 2026-10-15T09:00:00+08:00", label);
+		return 0;
+	}
+	return t;
+}
+
+/* ---- branches and members ---- */
+
+int api_party_branches(struct req *r)
+{
+	struct party_rows rows = {0};
+	return reply_items(r, party_branches(&r->ctx, query_id(r, "unit"), &rows), &rows);
+}
+
+int api_party_branch_create(struct req *r)
+{
+	static const struct jfield spec[] = {
+		{"village_id", J_INT, true, 1, ID_MAX}, {"name", J_STRING, true, 0, PARTY_NAME_MAX * 2}, {0}};
+	req_check_body(r, spec);
+	int64_t id;
+	return reply_created(r, party_branch_create(&r->ctx, req_int(r, "village_id", 0), req_str(r, "name"), &id), &id);
+}
+
+int api_party_group_create(struct req *r)
+{
+	int64_t branch, id;
+	int rc = req_path_id(r, "id", &branch);
+	if (rc)
+		return rc;
+	static const struct jfield spec[] = {{"name", J_STRING, true, 0, PARTY_NAME_MAX * 2}, {0}};
+	req_check_body(r, spec);
+	return reply_created(r, party_group_create(&r->ctx, branch, req_str(r, "name"), &id), &id);
+}
+
+int api_party_members(struct req *r)
+{
+	int limit, offset;
+	int rc = req_page(r, &limit, &offset);
+	if (rc)
+		return rc;
+	struct party_rows rows = {0};
+	rc = party_members(&r->ctx, query_id(r, "unit"), query_id(r, "branch"), req_query(r, "status"),
+			   req_query(r, "q"), limit, offset, &rows);
+	return reply_page(r, rc, &rows, limit, offset);
+}
+
+static const struct jfield member_spec[] = {
+	{"branch_id", J_INT, false, 1, ID_MAX},
+	{"group_id", J_INT, false, 0, ID_MAX},
+	{"name", J_STRING, false, 0, PARTY_NAME_MAX},
+	{"gender", J_STRING, false, 0, 1},
+	{"birth_date", J_STRING, false, 0, 10},
+	{"education", J_STRING, false, 0, 10},
+	{"kind", J_STRING, false, 0, 12},
+	{"join_date", J_STRING, false, 0, 10},
+	{"full_date", J_STRING, false, 0, 10},
+	{"household_id", J_INT, false, 0, ID_MAX},
+	{"resident_id", J_INT, false, 0, ID_MAX},
+	{"phone", J_STRING, false, 0, 11},
+	{"mobile", J_BOOL, false, 0, 0},
+	{"mobile_place", J_STRING, false, 0, PARTY_TEXT_MAX / 4},
+	{0},
+};
+
+static void member_input(struct req *r, struct party_member_input *in, bool create)
+{
+	in->branch_id = req_int(r, "branch_id", 0);
+	in->group_id = req_has(r, "group_id") ? req_int(r, "group_id", 0) : (create ? 0 : -1);
+	in->name = req_str(r, "name");
+	in->gender = req_str(r, "gender");
+	in->birth_date = req_str(r, "birth_date");
+	in->education = req_str(r, "education");
+	in->kind = req_str(r, "kind");
+	in->join_date = req_str(r, "join_date");
+	in->full_date = req_str(r, "full_date");
+	in->household_id = req_has(r, "household_id") ? req_int(r, "household_id", 0) : (create ? 0 : -1);
+	in->resident_id = req_has(r, "resident_id") ? req_int(r, "resident_id", 0) : (create ? 0 : -1);
+	in->phone = req_str(r, "phone");
+	in->mobile = req_has(r, "mobile") ? req_bool(r, "mobile", false) : (create ? 0 : -1);
+	in->mobile_place = req_str(r, "mobile_place");
+}
+
+int api_party_member_create(struct req *r)
+{
+	struct idem idem;
+	req_idem(r, &idem, false);
+	req_check_body(r, member_spec);
+	if (!req_has(r, "branch_id"))
+		ctx_field(&r->ctx, "branch_id", "请选择党支部");
+	struct party_member_input in = {0};
+	member_input(r, &in, true);
+	in.idem = &idem;
+	int64_t id;
+	return reply_created(r, party_member_create(&r->ctx, &in, &id), &id);
+}
+
+int api_party_member_get(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_member_get(&r->ctx, id, &row), &row);
+}
+
+int api_party_member_update(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	req_check_body(r, member_spec);
+	if (req_has(r, "branch_id"))
+		ctx_field(&r->ctx, "branch_id", "转到其他支部请办理转出和转入");
+	struct party_member_input in = {0};
+	member_input(r, &in, false);
+	if ((rc = party_member_update(&r->ctx, id, &in)))
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_member_get(&r->ctx, id, &row), &row);
+}
+
+int api_party_member_status(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	static const struct jfield spec[] = {{"action", J_STRING, true, 0, 20},
+					     {"day", J_STRING, true, 0, 10},
+					     {"note", J_STRING, false, 0, PARTY_TEXT_MAX},
+					     {0}};
+	req_check_body(r, spec);
+	if ((rc = party_member_status(&r->ctx, id, req_str(r, "action"), req_str(r, "day"), req_str(r, "note"))))
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_member_get(&r->ctx, id, &row), &row);
+}
+
+int api_party_me(struct req *r)
+{
+	struct party_row row;
+	return reply_row(r, party_me(&r->ctx, &row), &row);
+}
+
+int api_party_stats(struct req *r)
+{
+	struct party_row row;
+	return reply_row(r, party_stats(&r->ctx, query_id(r, "unit"), &row), &row);
+}
+
+/* ---- meetings ---- */
+
+int api_party_settings_get(struct req *r)
+{
+	struct party_rows rows = {0};
+	return reply_items(r, party_settings(&r->ctx, query_id(r, "county_id"), &rows), &rows);
+}
+
+int api_party_settings_put(struct req *r)
+{
+	json_t *items = r->body ? json_object_get(r->body, "kinds") : NULL;
+	const char *kinds[16], *freqs[16];
+	int n = 0;
+	if (!json_is_array(items) || json_array_size(items) > 16)
+		ctx_field(&r->ctx, "kinds", "应为 [{kind, frequency}] 数组");
+	else {
+		size_t i;
+		json_t *x;
+		json_array_foreach(items, i, x) {
+			kinds[n] = json_string_value(json_object_get(x, "kind"));
+			freqs[n++] = json_string_value(json_object_get(x, "frequency"));
+		}
+	}
+	int64_t county = r->body ? json_integer_value(json_object_get(r->body, "county_id")) : 0;
+	if (county <= 0)
+		ctx_field(&r->ctx, "county_id", "请选择区县");
+	if (r->ctx.err.nfields)
+		return RC_INVALID;
+	int rc = party_settings_put(&r->ctx, county, n, kinds, freqs);
+	if (rc)
+		return rc;
+	struct party_rows rows = {0};
+	return reply_items(r, party_settings(&r->ctx, county, &rows), &rows);
+}
+
+int api_party_meetings(struct req *r)
+{
+	int limit, offset;
+	int rc = req_page(r, &limit, &offset);
+	if (rc)
+		return rc;
+	struct party_rows rows = {0};
+	rc = party_meetings(&r->ctx, query_id(r, "unit"), query_id(r, "branch"), req_query(r, "kind"),
+			    req_query(r, "period"), limit, offset, &rows);
+	return reply_page(r, rc, &rows, limit, offset);
+}
+
+static const struct jfield meeting_spec[] = {
+	{"branch_id", J_INT, false, 1, ID_MAX},
+	{"group_id", J_INT, false, 0, ID_MAX},
+	{"kind", J_STRING, false, 0, 20},
+	{"topic", J_STRING, false, 0, PARTY_TEXT_MAX / 2},
+	{"place", J_STRING, false, 0, PARTY_TEXT_MAX / 4},
+	{"remote", J_BOOL, false, 0, 0},
+	{"join_url", J_STRING, false, 0, PARTY_URL_MAX},
+	{"starts_at", J_STRING, false, 0, 40},
+	{"ends_at", J_STRING, false, 0, 40},
+	{"period", J_STRING, false, 0, 10},
+	{"minutes", J_STRING, false, 0, PARTY_BODY_MAX * 5},
+	{0},
+};
+
+static void meeting_input(struct req *r, struct party_meeting_input *in, bool create)
+{
+	in->branch_id = req_int(r, "branch_id", 0);
+	in->group_id = req_int(r, "group_id", 0);
+	in->kind = req_str(r, "kind");
+	in->topic = req_str(r, "topic");
+	in->place = req_str(r, "place");
+	in->join_url = req_str(r, "join_url");
+	in->period = req_str(r, "period");
+	in->minutes = req_str(r, "minutes");
+	in->remote = req_has(r, "remote") ? req_bool(r, "remote", false) : (create ? 0 : -1);
+	in->starts_at = body_time(r, "starts_at", "开始时间");
+	in->ends_at = body_time(r, "ends_at", "结束时间");
+}
+
+int api_party_meeting_create(struct req *r)
+{
+	struct idem idem;
+	req_idem(r, &idem, false);
+	struct party_meeting_input in = {0};
+	json_t *p1 = take_photos(r, "photos", in.photos, &in.nphotos);
+	json_t *p2 = take_photos(r, "minutes_photos", in.minutes_photos, &in.nminutes_photos);
+	req_check_body(r, meeting_spec);
+	if (!req_has(r, "branch_id"))
+		ctx_field(&r->ctx, "branch_id", "请选择党支部");
+	meeting_input(r, &in, true);
+	in.idem = &idem;
+	int64_t id;
+	int rc = party_meeting_create(&r->ctx, &in, &id);
+	json_decref(p1);
+	json_decref(p2);
+	if (rc)
+		return rc;
+	r->status = 201;
+	struct party_row row;
+	return reply_row(r, party_meeting_get(&r->ctx, id, &row), &row);
+}
+
+int api_party_meeting_get(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_meeting_get(&r->ctx, id, &row), &row);
+}
+
+int api_party_meeting_update(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct party_meeting_input in = {0};
+	json_t *p1 = take_photos(r, "photos", in.photos, &in.nphotos);
+	json_t *p2 = take_photos(r, "minutes_photos", in.minutes_photos, &in.nminutes_photos);
+	req_check_body(r, meeting_spec);
+	if (req_has(r, "branch_id") || req_has(r, "kind") || req_has(r, "group_id") || req_has(r, "period"))
+		ctx_field(&r->ctx, "kind", "会议的支部、类别和期间不能修改");
+	meeting_input(r, &in, false);
+	rc = party_meeting_update(&r->ctx, id, &in);
+	json_decref(p1);
+	json_decref(p2);
+	if (rc)
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_meeting_get(&r->ctx, id, &row), &row);
+}
+
+int api_party_attendance(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	json_t *items = r->body ? json_object_get(r->body, "items") : NULL;
+	struct party_attendance_input in[500];
+	int n = 0;
+	if (!json_is_array(items) || json_array_size(items) > 500)
+		ctx_field(&r->ctx, "items", "应为 [{member_id, status, reason}] 数组，最多 500 项");
+	else {
+		size_t i;
+		json_t *x;
+		json_array_foreach(items, i, x) {
+			json_t *mid = json_object_get(x, "member_id");
+			in[n].member_id = json_is_integer(mid) ? json_integer_value(mid) : 0;
+			in[n].status = json_string_value(json_object_get(x, "status"));
+			in[n].reason = json_string_value(json_object_get(x, "reason"));
+			n++;
+		}
+	}
+	if (r->ctx.err.nfields) {
+		/* still answer 404/403 first for a meeting the caller may not touch */
+		struct party_row row;
+		struct err keep = r->ctx.err;
+		ctx_reset(&r->ctx);
+		int vis = party_meeting_get(&r->ctx, id, &row);
+		if (vis == RC_NOT_FOUND || vis == RC_UNAUTHENTICATED)
+			return vis;
+		ctx_reset(&r->ctx);
+		r->ctx.err = keep;
+		return RC_INVALID;
+	}
+	if ((rc = party_attendance_put(&r->ctx, id, n, in)))
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_meeting_get(&r->ctx, id, &row), &row);
+}
+
+int api_party_checkin(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	static const struct jfield spec[] = {{0}};
+	if ((rc = req_check_body(r, spec)))
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_checkin(&r->ctx, id, &row), &row);
+}
+
+int api_party_compliance(struct req *r)
+{
+	int64_t year = 0;
+	int rc = req_query_int(r, "year", 2000, 2100, 0, &year);
+	if (rc)
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_compliance(&r->ctx, query_id(r, "unit"), (int)year, &row), &row);
+}
+
+/* ---- commitments, diary, questions ---- */
+
+int api_party_commitments(struct req *r)
+{
+	int limit, offset;
+	int64_t year = 0;
+	int rc = req_page(r, &limit, &offset);
+	if (!rc)
+		rc = req_query_int(r, "year", 2000, 2100, 0, &year);
+	if (rc)
+		return rc;
+	const char *ov = req_query(r, "overdue");
+	struct party_rows rows = {0};
+	rc = party_commitments(&r->ctx, query_id(r, "unit"), 0, (int)year, ov && !strcmp(ov, "1"), limit, offset, &rows);
+	return reply_page(r, rc, &rows, limit, offset);
+}
+
+int api_party_commitment_create(struct req *r)
+{
+	struct idem idem;
+	req_idem(r, &idem, false);
+	static const struct jfield spec[] = {
+		{"village_id", J_INT, true, 1, ID_MAX},
+		{"year", J_INT, true, 2000, 2100},
+		{"pledger", J_STRING, true, 0, PARTY_NAME_MAX},
+		{"title", J_STRING, true, 0, PARTY_TEXT_MAX / 2},
+		{"body", J_STRING, false, 0, PARTY_BODY_MAX},
+		{"target_date", J_STRING, true, 0, 10},
+		{0},
+	};
+	req_check_body(r, spec);
+	struct party_commitment_input in = {
+		.village_id = req_int(r, "village_id", 0),
+		.year = (int)req_int(r, "year", 0),
+		.pledger = req_str(r, "pledger"),
+		.title = req_str(r, "title"),
+		.body = req_str(r, "body"),
+		.target_date = req_str(r, "target_date"),
+		.idem = &idem,
+	};
+	int64_t id;
+	return reply_created(r, party_commitment_create(&r->ctx, &in, &id), &id);
+}
+
+int api_party_commitment_get(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_commitment_get(&r->ctx, id, &row), &row);
+}
+
+static int note(struct req *r, const char *kind)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct idem idem;
+	req_idem(r, &idem, false);
+	const char *photos[PARTY_PHOTOS_MAX];
+	int n;
+	json_t *p = take_photos(r, "photos", photos, &n);
+	static const struct jfield spec[] = {
+		{"body", J_STRING, true, 0, PARTY_BODY_MAX / 4}, {"progress", J_INT, false, 0, 100}, {0}};
+	req_check_body(r, spec);
+	if (!strcmp(kind, "comment") && req_has(r, "progress"))
+		ctx_field(&r->ctx, "progress", "评论不能更新进度");
+	int64_t nid;
+	rc = party_commitment_note(&r->ctx, id, kind, req_str(r, "body"), (int)req_int(r, "progress", -1), n < 0 ? 0 : n,
+				   photos, &idem, &nid);
+	json_decref(p);
+	return reply_created(r, rc, &nid);
+}
+
+int api_party_commitment_progress(struct req *r)
+{
+	return note(r, "progress");
+}
+
+int api_party_commitment_comment(struct req *r)
+{
+	return note(r, "comment");
+}
+
+int api_party_diary(struct req *r)
+{
+	int limit, offset;
+	int rc = req_page(r, &limit, &offset);
+	if (rc)
+		return rc;
+	struct party_rows rows = {0};
+	return reply_page(r, party_diary(&r->ctx, query_id(r, "unit"), 0, limit, offset, &rows), &rows, limit, offset);
+}
+
+int api_party_diary_create(struct req *r)
+{
+	struct idem idem;
+	req_idem(r, &idem, false);
+	struct party_diary_input in = {0};
+	json_t *p = take_photos(r, "photos", in.photos, &in.nphotos);
+	static const struct jfield spec[] = {
+		{"village_id", J_INT, true, 1, ID_MAX},
+		{"day", J_STRING, true, 0, 10},
+		{"body", J_STRING, true, 0, PARTY_BODY_MAX / 2},
+		{"beneficiary", J_STRING, false, 0, PARTY_NAME_MAX * 2},
+		{0},
+	};
+	req_check_body(r, spec);
+	in.village_id = req_int(r, "village_id", 0);
+	in.day = req_str(r, "day");
+	in.body = req_str(r, "body");
+	in.beneficiary = req_str(r, "beneficiary");
+	in.idem = &idem;
+	if (in.nphotos < 0)
+		in.nphotos = 0;
+	int64_t id;
+	int rc = party_diary_create(&r->ctx, &in, &id);
+	json_decref(p);
+	return reply_created(r, rc, &id);
+}
+
+int api_party_diary_stats(struct req *r)
+{
+	struct party_rows rows = {0};
+	return reply_items(r, party_diary_stats(&r->ctx, query_id(r, "unit"), &rows), &rows);
+}
+
+int api_party_questions(struct req *r)
+{
+	int limit, offset;
+	int rc = req_page(r, &limit, &offset);
+	if (rc)
+		return rc;
+	const char *mine = req_query(r, "mine");
+	struct party_rows rows = {0};
+	rc = party_questions(&r->ctx, query_id(r, "unit"), 0, req_query(r, "status"), mine && !strcmp(mine, "1"), limit,
+			     offset, &rows);
+	return reply_page(r, rc, &rows, limit, offset);
+}
+
+int api_party_question_create(struct req *r)
+{
+	struct idem idem;
+	req_idem(r, &idem, false);
+	struct party_question_input in = {0};
+	json_t *p = take_photos(r, "photos", in.photos, &in.nphotos);
+	static const struct jfield spec[] = {
+		{"village_id", J_INT, false, 1, ID_MAX},
+		{"body", J_STRING, true, 0, PARTY_BODY_MAX / 4},
+		{"private", J_BOOL, false, 0, 0},
+		{0},
+	};
+	req_check_body(r, spec);
+	in.village_id = req_int(r, "village_id", 0);
+	in.body = req_str(r, "body");
+	in.private_q = req_bool(r, "private", false);
+	in.idem = &idem;
+	if (in.nphotos < 0)
+		in.nphotos = 0;
+	int64_t id;
+	int rc = party_question_create(&r->ctx, &in, &id);
+	json_decref(p);
+	return reply_created(r, rc, &id);
+}
+
+int api_party_question_answer(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	static const struct jfield spec[] = {{"answer", J_STRING, true, 0, PARTY_BODY_MAX / 2}, {0}};
+	req_check_body(r, spec);
+	if ((rc = party_question_answer(&r->ctx, id, req_str(r, "answer"))))
+		return rc;
+	json_decref(r->out);
+	r->out = json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "answered");
+	return RC_OK;
+}
+
+int api_public_party(struct req *r)
+{
+	int64_t v;
+	int rc = req_path_id(r, "id", &v);
+	if (rc)
+		return rc;
+	struct party_rows cm = {0}, di = {0}, qs = {0};
+	if ((rc = party_commitments(&r->ctx, 0, v, 0, false, 50, 0, &cm)) ||
+	    (rc = party_diary(&r->ctx, 0, v, 30, 0, &di)) ||
+	    (rc = party_questions(&r->ctx, 0, v, "answered", false, 20, 0, &qs)))
+		return rc;
+	json_decref(r->out);
+	r->out = json_pack("{s:o, s:o, s:o}", "commitments", rows_json(&cm), "diary", rows_json(&di), "questions",
+			   rows_json(&qs));
+	return r->out ? RC_OK : ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
+}

@@ -1,0 +1,45 @@
+/* The endpoints of party building 党建 under /api/v1/party/ (api_party.c: branches,
+ * members, statistics, meeting settings, meetings with attendance and check-in,
+ * compliance, commitments, the service diary, 书记会客厅 questions) and the village's
+ * public party page. They call domain/party and the kernel. */
+#ifndef HTTP_PARTY_H
+#define HTTP_PARTY_H
+
+#include "http/api.h"
+
+extern const struct route party_routes[];
+extern const size_t party_routes_n;
+
+int api_party_branches(struct req *r);
+int api_party_branch_create(struct req *r);
+int api_party_group_create(struct req *r);
+int api_party_members(struct req *r);
+int api_party_member_create(struct req *r);
+int api_party_member_get(struct req *r);
+int api_party_member_update(struct req *r);
+int api_party_member_status(struct req *r);
+int api_party_me(struct req *r);
+int api_party_stats(struct req *r);
+int api_party_settings_get(struct req *r);
+int api_party_settings_put(struct req *r);
+int api_party_meetings(struct req *r);
+int api_party_meeting_create(struct req *r);
+int api_party_meeting_get(struct req *r);
+int api_party_meeting_update(struct req *r);
+int api_party_attendance(struct req *r);
+int api_party_checkin(struct req *r);
+int api_party_compliance(struct req *r);
+int api_party_commitments(struct req *r);
+int api_party_commitment_create(struct req *r);
+int api_party_commitment_get(struct req *r);
+int api_party_commitment_progress(struct req *r);
+int api_party_commitment_comment(struct req *r);
+int api_party_diary(struct req *r);
+int api_party_diary_create(struct req *r);
+int api_party_diary_stats(struct req *r);
+int api_party_questions(struct req *r);
+int api_party_question_create(struct req *r);
+int api_party_question_answer(struct req *r);
+int api_public_party(struct req *r);
+
+#endif

@@ -1,0 +1,56 @@
+// Party building 党建: the calls both apps make and the shapes of their answers.
+import { api, type Page, type Query } from './api';
+
+export interface Branch { id: number; village_id: number; village_name: string; name: string; members: number; groups: { id: number; name: string; members: number }[] }
+export interface Member {
+  id: number; branch_id: number; branch_name: string; village_name: string; group_id: number | null; group_name: string | null;
+  name: string; gender: 'm' | 'f'; birth_date: string; age: number; education: string; kind: 'full' | 'probationary';
+  join_date: string; full_date: string | null; mobile: boolean; mobile_place: string; status: string;
+}
+export interface Count { key: string; count: number }
+export interface Stats { total: number; mobile: number; due_full: number; by_kind: Count[]; by_gender: Count[]; by_education: Count[]; by_age: Count[] }
+export interface Attendance { member_id: number; name: string; mobile: boolean; status: string; reason: string; checked_in_at: string | null; recorded: boolean }
+export interface Meeting {
+  id: number; branch_id: number; branch_name: string; village_name: string; group_name: string | null; kind: string; kind_name: string;
+  period: string; topic: string; place: string; remote: boolean; join_url: string; starts_at: string; ends_at: string;
+  minutes: string; state: 'planned' | 'ongoing' | 'held'; attended: number; members: number;
+  attendance?: Attendance[]; can_check_in?: boolean; can_manage?: boolean;
+}
+export interface ComplianceRow { branch_id: number; branch_name: string; village_id: number; village_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number }
+export interface ComplianceFlag { branch_id: number; branch_name: string; village_name: string; kind: string; kind_name: string; period: string; state: 'late' | 'missing' }
+export interface Compliance { unit_name: string; year: number; required: number; on_time: number; late: number; missing: number; due: number; rate: number; branches: ComplianceRow[]; flags: ComplianceFlag[] }
+export interface Commitment {
+  id: number; village_id: number; village_name: string; year: number; pledger: string; title: string; body: string; target_date: string;
+  progress: number; status: 'done' | 'overdue' | 'in_progress'; overdue: boolean; comments: number;
+  notes?: { id: number; kind: 'progress' | 'comment'; body: string; progress: number | null; author: string; created_at: string }[];
+}
+export interface DiaryEntry { id: number; village_name: string; day: string; body: string; beneficiary: string; author: string }
+export interface Question {
+  id: number; village_id: number; asker: string; body: string; private: boolean; due_at: string; answer: string | null; answerer: string | null;
+  answered_at: string | null; created_at: string; status: 'open' | 'answered'; age_days: number; overdue: boolean; mine: boolean; can_answer?: boolean;
+}
+export interface MyParty extends Member { meetings: (Meeting & { my_status: string; checked_in_at: string | null; can_check_in: boolean })[] }
+
+export const branches = (unit: number) => api.get<{ items: Branch[] }>('/api/v1/party/branches', { unit });
+export const members = (q: Query) => api.get<Page<Member>>('/api/v1/party/members', q);
+export const createMember = (body: Record<string, unknown>) => api.post<{ id: number }>('/api/v1/party/members', body);
+export const stats = (unit: number) => api.get<Stats>('/api/v1/party/stats', { unit });
+export const meetings = (q: Query) => api.get<Page<Meeting>>('/api/v1/party/meetings', q);
+export const meeting = (id: number) => api.get<Meeting>(`/api/v1/party/meetings/${id}`);
+export const createMeeting = (body: Record<string, unknown>) => api.post<Meeting>('/api/v1/party/meetings', body);
+export const putAttendance = (id: number, items: { member_id: number; status: string; reason?: string }[]) =>
+  api.put<Meeting>(`/api/v1/party/meetings/${id}/attendance`, { items });
+export const checkIn = (id: number) => api.post<{ status: string; already: boolean }>(`/api/v1/party/meetings/${id}/checkin`, {});
+export const compliance = (unit: number, year?: number) => api.get<Compliance>('/api/v1/party/compliance', { unit, year });
+export const commitments = (q: Query) => api.get<Page<Commitment>>('/api/v1/party/commitments', q);
+export const commitment = (id: number) => api.get<Commitment>(`/api/v1/party/commitments/${id}`);
+export const createCommitment = (body: Record<string, unknown>) => api.post<{ id: number }>('/api/v1/party/commitments', body);
+export const addProgress = (id: number, body: Record<string, unknown>) => api.post<{ id: number }>(`/api/v1/party/commitments/${id}/progress`, body);
+export const addComment = (id: number, body: Record<string, unknown>) => api.post<{ id: number }>(`/api/v1/party/commitments/${id}/comments`, body);
+export const diary = (q: Query) => api.get<Page<DiaryEntry>>('/api/v1/party/diary', q);
+export const questions = (q: Query) => api.get<Page<Question>>('/api/v1/party/questions', q);
+export const ask = (body: Record<string, unknown>) => api.post<{ id: number }>('/api/v1/party/questions', body);
+export const answer = (id: number, text: string) => api.post<{ id: number }>(`/api/v1/party/questions/${id}/answer`, { answer: text });
+export const me = () => api.get<MyParty>('/api/v1/party/me');
+export const publicParty = (village: number) =>
+  api.get<{ commitments: Commitment[]; diary: DiaryEntry[]; questions: Question[] }>(`/api/v1/public/villages/${village}/party`);
