@@ -8,6 +8,7 @@
 #include "http/register/register.h"
 #include "http/shop/shop.h"
 #include "http/transparency/transparency.h"
+#include "http/voice/voice.h"
 
 const struct route_table route_tables[] = {
 	{kernel_routes, &kernel_routes_n},
@@ -19,5 +20,6 @@ const struct route_table route_tables[] = {
 	{events_routes, &events_routes_n},
 	{lists_routes, &lists_routes_n},
 	{transparency_routes, &transparency_routes_n},
+	{voice_routes, &voice_routes_n},
 	{NULL, NULL},
 };
