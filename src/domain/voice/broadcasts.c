@@ -162,7 +162,7 @@ enum result voice_broadcast(struct ctx *c, int64_t unit_id, const char *body, co
 		dbrc = db_get_int(c->db, &id,
 				  "INSERT INTO broadcasts (unit_id, notice_id, body, created_by, created_at) "
 				  "VALUES (?, ?, ?, ?, ?) RETURNING id",
-				  "iisii", unit_id, notice_id, body, c->actor ? c->actor->user_id : 0, c->now);
+				  "iitii", unit_id, notice_id, body, c->actor ? c->actor->user_id : 0, c->now);
 		if (dbrc != DB_OK) {
 			rc = ctx_db_fail(c, dbrc, "记录广播");
 		} else {
@@ -265,7 +265,7 @@ enum result voice_audio_file(struct ctx *c, int64_t id, int64_t speaker_id, char
 		db_get_int(c->db, &ok,
 			   "SELECT 1 FROM speakers s JOIN org_units v ON v.id = s.village_id WHERE s.id = ? "
 			   "AND v.path LIKE ? || '%'",
-			   "is", speaker_id, b.unit_path);
+			   "it", speaker_id, b.unit_path);
 		if (!ok)
 			return ctx_fail(c, RC_NOT_FOUND, "广播不存在");
 	}
@@ -350,7 +350,7 @@ enum result voice_audio_job(struct ctx *c, int *made)
 			return rc;
 		int dbrc = db_run(c->db, "UPDATE broadcasts SET audio_state = ?, audio_bytes = ?, audio_at = ? "
 					 "WHERE id = ? AND audio_state = 'pending'",
-				  "siii", ok ? "ready" : "failed", bytes, c->now, ids[i]);
+				  "tiii", ok ? "ready" : "failed", bytes, c->now, ids[i]);
 		if ((rc = ctx_end(c, dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "记录语音"))))
 			return rc;
 		if (ok)

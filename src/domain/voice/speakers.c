@@ -29,7 +29,7 @@ static void read_row(struct ctx *c, struct db_stmt *st, struct speaker *s)
 static int load(struct ctx *c, const char *where, int64_t id, const char *text, struct speaker *out)
 {
 	char *sql = arena_printf(c->arena, "SELECT " S_COLS S_FROM "WHERE %s", where);
-	struct db_stmt *st = text ? db_query(c->db, sql, "s", text) : db_query(c->db, sql, "i", id);
+	struct db_stmt *st = text ? db_query(c->db, sql, "t", text) : db_query(c->db, sql, "i", id);
 	if (!st)
 		return ctx_fail(c, RC_INTERNAL, "读取音箱失败");
 	int rc = db_step(st);
@@ -197,7 +197,7 @@ enum result voice_speaker_queue(struct ctx *c, const struct speaker *s, struct b
 		"SELECT b.id FROM broadcasts b JOIN org_units u ON u.id = b.unit_id WHERE ? LIKE u.path || '%' "
 		"AND b.created_at >= ? AND NOT EXISTS (SELECT 1 FROM speaker_plays p WHERE p.speaker_id = ? AND "
 		"p.broadcast_id = b.id) ORDER BY b.id LIMIT ?",
-		"siii", s->village_path, s->created_at, s->id, (int64_t)VOICE_BACKLOG_MAX);
+		"tiii", s->village_path, s->created_at, s->id, (int64_t)VOICE_BACKLOG_MAX);
 	if (!st)
 		return ctx_fail(c, RC_INTERNAL, "读取广播失败");
 	int64_t ids[VOICE_BACKLOG_MAX];
