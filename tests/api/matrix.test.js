@@ -223,6 +223,16 @@ const EXPECT = {
   'GET /api/v1/chronicle/:id/photos/:n':               'U N N N N N N N N N N N N N N N',
   'GET /api/v1/public/villages/:id/chronicle':         'a a a a a a a a a a a a a a a a',
   'GET /api/v1/public/villages/:id/chronicle/:item/photos/:n':'N N N N N N N N N N N N N N N N',
+  // the village's voice: broadcasts, their live stream and audio, loudspeakers (device routes take a device token: U)
+  'GET /api/v1/broadcasts':                            'U N N N a F a N F F F a F a a a',
+  'POST /api/v1/broadcasts':                           'U N N N F F F N F F F F F a a a',
+  'GET /api/v1/broadcasts/stream':                     'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/broadcasts/:id/audio':                  'U N N N a F a N F F F a F a a a',
+  'GET /api/v1/speakers':                              'U N N N F F F N F F F a F a a a',
+  'POST /api/v1/speakers':                             'U N N N F F F N F F F F F F a a',
+  'POST /api/v1/speakers/:id/revoke':                  'U N N N F F F N F F F F F F a x',
+  'GET /api/v1/speakers/stream':                       'U U U U U U U U U U U U U U U U',
+  'POST /api/v1/speakers/ack':                         'U U U U U U U U U U U U U U U U',
   // Open311 GeoReport v2: public reads; filing needs a client key, not a login (x: refused for the key)
   'GET /api/v1/open311-keys':                          'U F F F F F F F F F F F F F F a',
   'POST /api/v1/open311-keys':                         'U x x x x x x x x x x x x x x x',
@@ -382,6 +392,14 @@ before(async () => {
   const ch = await must(await s.api('GET', `/api/v1/chronicle?unit_id=${O.village}&limit=5`, { token: T.cadre }), 200);
   O.chronicle = ch.items[0].id;
   O.chronicleW = ch.items[1].id;
+  // the voice: a broadcast with its audio made, a loudspeaker to revoke
+  O.broadcast = (await must(await s.api('POST', '/api/v1/broadcasts', { token: T.cadre, body: { unit_id: O.village, body: '矩阵广播' } }), 201)).id;
+  for (let i = 0; i < 600; i++) {
+    const h = await must(await s.api('GET', `/api/v1/broadcasts?unit_id=${O.village}&limit=5`, { token: T.cadre }), 200);
+    if (h.items.find((b) => b.id === O.broadcast).audio_state !== 'pending') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  O.speaker = (await must(await s.api('POST', '/api/v1/speakers', { token: T.cadre, body: { village_id: O.village, name: '矩阵音箱' } }), 201)).id;
 });
 after(async () => { if (s) await s.close(); });
 
@@ -399,6 +417,7 @@ function call(r) {
     'event-categories': 'category', rankings: 'ranking', 'list-templates': 'listTemplate', items: 'listItem',
     executions: 'execution',
     disclosures: 'disclosure', chronicle: 'chronicle', 'disclosure-questions': 'question',
+    broadcasts: 'broadcast', speakers: 'speaker',
   };
   for (let i = 0; i < seg.length; i++) {
     if (seg[i] === ':id') seg[i] = id(map[kindOf(i)] || 'none');
@@ -451,6 +470,8 @@ const QUERY = {
   'GET /api/v1/disclosure-board': () => `unit=${O.village}`,
   'GET /api/v1/disclosure-settings': () => 'county_id=1',
   'GET /api/v1/chronicle': () => `unit_id=${O.village}`,
+  'GET /api/v1/broadcasts': () => `unit_id=${O.village}`,
+  'GET /api/v1/speakers': () => `unit_id=${O.village}`,
 };
 
 let seq = 0;
@@ -526,6 +547,9 @@ const BODY = {
   'POST /api/v1/executions': () => ({ item_id: O.listItem, title: '矩阵申请', household_id: O.household, idempotency_key: `matrix-x-${uniq()}` }),
   'POST /api/v1/executions/:id/steps/:step': () => ({ note: '矩阵' }),
   'POST /api/v1/executions/:id/close': () => ({ outcome: 'withdrawn' }),
+  'POST /api/v1/broadcasts': () => ({ unit_id: O.village, body: '矩阵测试广播' }),
+  'POST /api/v1/speakers': () => ({ village_id: O.village, name: `矩阵音箱${uniq()}` }),
+  'POST /api/v1/speakers/ack': () => ({ broadcast_id: O.broadcast }),
 };
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),
@@ -543,6 +567,16 @@ function classify(status) {
   if (status === 404) return 'N';
   if ([400, 409, 410, 411, 413, 415, 422, 429].includes(status)) return 'x';
   return String(status);
+}
+
+// Event streams stay open: their answer is the status of the headers, then they are closed.
+const STREAMS = new Set(['GET /api/v1/broadcasts/stream', 'GET /api/v1/speakers/stream']);
+async function streamStatus(p, token) {
+  const ac = new AbortController();
+  const res = await fetch(s.url + p, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: ac.signal });
+  const text = res.status === 200 ? '' : await res.text();
+  ac.abort();
+  return { status: res.status, text };
 }
 
 // Routes that act on the caller's own session: called with a throwaway login.
@@ -565,7 +599,8 @@ test('every route answers every role as the table says', async () => {
       const c = call(r);
       let token = col === 'anon' ? undefined : T[col];
       if (OWN_SESSION.has(key) && token) token = await freshToken(col);
-      const res = await s.api(r.method, c.path, { token, body: c.raw === undefined ? c.body : undefined, raw: c.raw, headers: HEADERS[key] || {} });
+      const res = STREAMS.has(key) ? await streamStatus(c.path, token)
+        : await s.api(r.method, c.path, { token, body: c.raw === undefined ? c.body : undefined, raw: c.raw, headers: HEADERS[key] || {} });
       row.push(classify(res.status));
       if (process.env.MATRIX_DEBUG && key === process.env.MATRIX_DEBUG) console.log(col, res.status, res.text.slice(0, 200));
     }

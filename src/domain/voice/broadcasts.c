@@ -106,7 +106,10 @@ enum result voice_broadcast_get(struct ctx *c, int64_t id, struct broadcast *out
 	int rc = voice_load(c, id, out);
 	if (rc)
 		return rc;
-	return hears(c, out) ? RC_OK : ctx_fail(c, RC_NOT_FOUND, "广播不存在");
+	if (hears(c, out))
+		return RC_OK;
+	return access_refusal(c, out->unit_path) == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "广播不存在")
+								 : ctx_fail(c, RC_FORBIDDEN, "无权收听这条广播");
 }
 
 enum result voice_listen_unit(struct ctx *c, struct org_unit *out)
