@@ -195,8 +195,9 @@ int api_broadcast_audio(struct req *r)
 	char cr[80];
 	if (range && !parse_range(range, f.len, &from, &to)) {
 		snprintf(cr, sizeof(cr), "bytes */%zu", f.len);
-		static const char msg[] = "请求的范围超出语音文件";
-		req_reply_bytes(r, 416, "text/plain; charset=utf-8", NULL, msg, sizeof(msg) - 1);
+		static const char msg[] =
+			"{\"error\":{\"code\":\"range\",\"message\":\"请求的范围超出语音文件\",\"fields\":{}}}";
+		req_reply_bytes(r, 416, "application/json", NULL, msg, sizeof(msg) - 1);
 		u_map_put(r->resp->map_header, "Content-Range", cr);
 	} else if (range) {
 		req_reply_bytes(r, 206, "audio/wav", NULL, f.ptr + from, to - from + 1);
