@@ -37,3 +37,43 @@ CREATE TABLE speaker_plays (
     played_at     BIGINT NOT NULL,
     PRIMARY KEY (speaker_id, broadcast_id)
 );
+
+-- 村民说事: a thread opened by a villager of the village in a category, replies of the
+-- neighbours and answers of the cadres (talk_posts), resolved, turned into an event
+-- (event_id; the event's description names the thread) or put to the village's 议事
+-- with its outcome. A thread or a post is hidden with a reason, never deleted.
+CREATE TABLE talks (
+    id               @ID@,
+    village_id       BIGINT NOT NULL REFERENCES org_units(id),
+    author_id        BIGINT NOT NULL REFERENCES users(id),
+    category         TEXT NOT NULL CHECK (category IN ('suggestion', 'question', 'praise', 'council')),
+    title            TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    status           TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'resolved')),
+    created_at       BIGINT NOT NULL,
+    last_post_at     BIGINT NOT NULL,
+    resolved_at      BIGINT,
+    resolved_by      BIGINT REFERENCES users(id),
+    event_id         BIGINT,
+    council_outcome  TEXT,
+    council_at       BIGINT,
+    hidden_at        BIGINT,
+    hidden_by        BIGINT REFERENCES users(id),
+    hidden_reason    TEXT
+);
+CREATE INDEX talks_village ON talks(village_id, last_post_at);
+CREATE INDEX talks_author ON talks(author_id, created_at);
+
+CREATE TABLE talk_posts (
+    id             @ID@,
+    talk_id        BIGINT NOT NULL REFERENCES talks(id),
+    author_id      BIGINT NOT NULL REFERENCES users(id),
+    kind           TEXT NOT NULL CHECK (kind IN ('reply', 'answer')),
+    body           TEXT NOT NULL,
+    created_at     BIGINT NOT NULL,
+    hidden_at      BIGINT,
+    hidden_by      BIGINT REFERENCES users(id),
+    hidden_reason  TEXT
+);
+CREATE INDEX talk_posts_talk ON talk_posts(talk_id, id);
+CREATE INDEX talk_posts_author ON talk_posts(author_id, created_at);

@@ -19,11 +19,10 @@
 extern char **environ;
 
 #define B_COLS                                                                                        \
-	"b.id, b.unit_id, b.notice_id, u.name, u.path, b.body, COALESCE(p.name, us.phone, ''), b.created_at, " \
+	"b.id, b.unit_id, b.notice_id, u.name, u.path, b.body, us.name, b.created_at, " \
 	"b.audio_state, b.audio_bytes "
 #define B_FROM                                                                                        \
-	"FROM broadcasts b JOIN org_units u ON u.id = b.unit_id JOIN users us ON us.id = b.created_by "      \
-	"LEFT JOIN residents p ON p.id = us.resident_id "
+	"FROM broadcasts b JOIN org_units u ON u.id = b.unit_id JOIN users us ON us.id = b.created_by "
 
 static void read_row(struct ctx *c, struct db_stmt *st, struct broadcast *b)
 {

@@ -17,7 +17,17 @@
  * - A loudspeaker is registered to a village (P_SPEAKER_ADMIN) with a token shown once
  *   and stored as its hash; it authenticates with the token, fetches the broadcasts it
  *   has not played (since its registration) and acknowledges each it played. Every
- *   contact stamps last_seen_at. */
+ *   contact stamps last_seen_at.
+ * - 村民说事 (`talks`): a villager opens a thread in their village in a category
+ *   (suggestion 建议, question 问题, praise 表扬, council 议事); villagers of the same
+ *   village reply; holders of P_TALK_MODERATE answer (the thread becomes "answered"),
+ *   resolve it, turn it into an event (events' main header, channel "talk": the talk
+ *   keeps event_id, the event's description names the thread) or record the outcome of
+ *   the village's 议事. They hide a thread or a post with a reason, never delete it: the
+ *   villagers see that it was hidden, moderators and P_TALK_READ_HIDDEN (inspectors) see
+ *   the text and the reason. A villager writes at most TALK_POSTS_PER_HOUR threads and
+ *   replies an hour (RC_TOO_MANY with the seconds to wait). Every change is audited on
+ *   the village's chain. */
 #ifndef DOMAIN_VOICE_H
 #define DOMAIN_VOICE_H
 
@@ -101,6 +111,58 @@ enum result voice_speaker_queue(struct ctx *c, const struct speaker *s, struct b
 /* Acknowledges that the loudspeaker played a broadcast of its queue (again is fine). */
 enum result voice_speaker_ack(struct ctx *c, const struct speaker *s, int64_t broadcast_id);
 
+/* ---- 村民说事 ---- */
+#define TALK_TITLE_MAX 40
+#define TALK_BODY_MAX 1000
+#define TALK_REASON_MAX 200
+#define TALK_POSTS_PER_HOUR 10
+#define TALK_POSTS_MAX 500        /* posts read back with a thread */
+
+struct talk_post {
+	int64_t id, author_id;
+	const char *author_name, *kind, *body;   /* body NULL when hidden from the reader */
+	int64_t created_at, hidden_at;
+	const char *hidden_reason;                /* NULL unless the reader may see it */
+};
+
+struct talk {
+	int64_t id, village_id, author_id;
+	char village_name[ORG_NAME_MAX * 4 + 1];
+	const char *author_name, *category, *title, *body, *status;  /* title/body NULL when hidden */
+	int64_t created_at, last_post_at, resolved_at, event_id, council_at, hidden_at;
+	const char *council_outcome, *hidden_reason;
+	int64_t replies;
+	bool can_moderate, mine;
+	int nposts;
+	struct talk_post *posts;                  /* voice_talk_get only */
+};
+
+struct talk_input {
+	const char *category, *title, *body;
+	const struct idem *idem;
+};
+/* Opens a thread in the villager's own village. Field errors: category, title, body. */
+enum result voice_talk_open(struct ctx *c, const struct talk_input *in, int64_t *id);
+/* Replies (a villager of the village) or answers (P_TALK_MODERATE) in a thread that is
+ * not hidden. */
+enum result voice_talk_reply(struct ctx *c, int64_t id, const char *body, const struct idem *idem, int64_t *post_id);
+/* P_TALK_MODERATE: marks resolved (RC_CONFLICT when it is already). */
+enum result voice_talk_resolve(struct ctx *c, int64_t id);
+/* P_TALK_MODERATE: hides the thread (post_id 0) or one of its posts with a reason. */
+enum result voice_talk_hide(struct ctx *c, int64_t id, int64_t post_id, const char *reason);
+/* P_TALK_MODERATE (and the right to enter events there): makes an event of category
+ * category_id through the events feature, channel "talk"; RC_CONFLICT when it has one. */
+enum result voice_talk_to_event(struct ctx *c, int64_t id, int64_t category_id, int64_t *event_id);
+/* P_TALK_MODERATE: records the outcome of the village's 议事 on the thread; resolves it. */
+enum result voice_talk_council(struct ctx *c, int64_t id, const char *outcome);
+enum result voice_talk_get(struct ctx *c, int64_t id, struct talk *out);
+struct talk_query {
+	int64_t unit_id;            /* the village; 0 = the villager's own */
+	const char *category, *status;
+	int limit, offset;
+};
+enum result voice_talks_list(struct ctx *c, const struct talk_query *q, struct talk **out, int *n, int64_t *total);
+
 /* Seeding for the demo generator (system context): a broadcast of unit by author,
  * days_ago before now, audio left pending; and a loudspeaker with its last contact
  * minutes_ago (its token is thrown away). */
@@ -108,5 +170,10 @@ enum result voice_seed_broadcast(struct ctx *c, int64_t unit_id, int64_t author_
 				 const char *body, int64_t *id);
 enum result voice_seed_speaker(struct ctx *c, int64_t village_id, int64_t author_id, const char *name,
 			       int64_t last_seen_at);
+/* A thread by a villager (author) at a time, with its id. */
+enum result voice_seed_talk(struct ctx *c, int64_t author_id, int64_t at, const char *category, const char *title,
+			    const char *body, int64_t *id);
+/* A post in a thread by user at a time; moderator: an answer. */
+enum result voice_seed_post(struct ctx *c, int64_t talk_id, int64_t user_id, int64_t at, const char *body);
 
 #endif
