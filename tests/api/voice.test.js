@@ -264,6 +264,109 @@ test('a thousand idle streams hold no worker: the API still answers and a broadc
   for (const x of streams) x.close();
 });
 
+// A second villager of 青山村 (another household), for the neighbours' replies.
+async function neighbour() {
+  if (T.neighbour) return T.neighbour;
+  const list = await get(T.cadre, `/api/v1/households?village_id=${VILLAGE}&limit=5`);
+  const other = list.items.find((h) => h.id !== 1);
+  const hh = await get(T.cadre, `/api/v1/households/${other.id}`);
+  const res = hh.members[0];
+  must(await s.api('PATCH', `/api/v1/residents/${res.id}`, { token: T.cadre, body: { phone: '13722225501' } }), 200);
+  const code = await post(T.cadre, `/api/v1/residents/${res.id}/activation`, {}, 201);
+  T.neighbour = (await post(undefined, '/api/v1/activation', { phone: '13722225501', code: code.code, password: 'Neighbour-2026' }, 201)).token;
+  return T.neighbour;
+}
+
+test('村民说事: a villager opens a thread, a neighbour replies, the cadre answers, turns it into an event and resolves it', async () => {
+  const bad = await s.api('POST', '/api/v1/talks', { token: T.villager, body: { category: '闲聊', title: '', body: '' } });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(Object.keys(bad.json.error.fields).sort(), ['body', 'category', 'title']);
+  assert.equal((await s.api('POST', '/api/v1/talks', { token: T.cadre, body: { category: 'question', title: '干部', body: '干部不能发起' } })).status, 403);
+  const body = { category: 'question', title: '村口路灯不亮', body: '村口到小学的三盏路灯坏了一个多月，晚上孩子放学很黑。', idempotency_key: 'talk-test-0001' };
+  const t = await post(T.villager, '/api/v1/talks', body, 201);
+  assert.equal((await post(T.villager, '/api/v1/talks', body, 201)).id, t.id);
+  assert.equal(t.status, 'open');
+  assert.equal(t.mine, true);
+
+  const nb = await neighbour();
+  const r1 = await post(nb, `/api/v1/talks/${t.id}/replies`, { body: '我家门口那盏也不亮。', idempotency_key: 'talk-reply-0001' }, 201);
+  assert.equal(r1.posts.length, 1);
+  assert.equal((await post(nb, `/api/v1/talks/${t.id}/replies`, { body: '我家门口那盏也不亮。', idempotency_key: 'talk-reply-0001' }, 201)).posts.length, 1);
+  assert.equal(r1.posts[0].kind, 'reply');
+  for (const who of ['grid', 'inspector']) assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/replies`, { token: T[who], body: { body: '回复' } })).status, 403, who);
+  const ans = await post(T.cadre, `/api/v1/talks/${t.id}/replies`, { body: '已联系电工，本周内修好。' }, 201);
+  assert.equal(ans.status, 'answered');
+  assert.equal(ans.posts[1].kind, 'answer');
+
+  // into an event, linked both ways
+  assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/event`, { token: T.villager, body: { category_id: 1 } })).status, 403);
+  const ev = await post(T.cadre, `/api/v1/talks/${t.id}/event`, { category_id: 1 }, 201);
+  assert.ok(ev.event_id);
+  const e = await get(T.cadre, `/api/v1/events/${ev.event_id}`);
+  assert.equal(e.channel, 'talk');
+  assert.match(e.description, new RegExp(`村民说事 #${t.id}`));
+  assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/event`, { token: T.cadre, body: { category_id: 1 } })).status, 409);
+
+  const done = await post(T.cadre, `/api/v1/talks/${t.id}/resolve`, undefined, 200);
+  assert.equal(done.status, 'resolved');
+  assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/resolve`, { token: T.cadre })).status, 409);
+
+  // 议事 with an outcome
+  const c = await post(T.villager, '/api/v1/talks', { category: 'council', title: '村里要不要建停车场', body: '过年回来的车越来越多，大家议一议。' }, 201);
+  assert.equal((await s.api('POST', `/api/v1/talks/${c.id}/council`, { token: T.cadre, body: { outcome: '' } })).status, 400);
+  const out = await post(T.cadre, `/api/v1/talks/${c.id}/council`, { outcome: '村民代表会议同意在村委会旁建 20 个车位。' }, 200);
+  assert.equal(out.status, 'resolved');
+  assert.match(out.council_outcome, /20 个车位/);
+
+  const list = await get(T.villager, '/api/v1/talks');
+  assert.ok(list.items.some((x) => x.id === t.id) && list.items.some((x) => x.id === c.id));
+  assert.equal((await get(T.villager, '/api/v1/talks?category=council')).items.every((x) => x.category === 'council'), true);
+  assert.equal((await s.api('GET', '/api/v1/talks?unit_id=3', { token: T.grid })).status, 403);
+});
+
+test('村民说事 moderation: hidden with a reason, never deleted; inspectors see the text and the reason', async () => {
+  const t = await post(T.villager, '/api/v1/talks', { category: 'suggestion', title: '建议装监控', body: '建议在垃圾站装监控。' }, 201);
+  const nb = await neighbour();
+  const reply = (await post(nb, `/api/v1/talks/${t.id}/replies`, { body: '某某家天天乱倒垃圾，电话 138xxxx。' }, 201)).posts[0];
+  assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/hide`, { token: T.villager, body: { reason: '不行', post_id: reply.id } })).status, 403);
+  assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/hide`, { token: T.cadre, body: { reason: '', post_id: reply.id } })).status, 400);
+  await post(T.cadre, `/api/v1/talks/${t.id}/hide`, { reason: '含他人电话，保护隐私', post_id: reply.id }, 200);
+  assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/hide`, { token: T.cadre, body: { reason: '再次', post_id: reply.id } })).status, 409);
+  const seen = (await get(T.villager, `/api/v1/talks/${t.id}`)).posts[0];
+  assert.equal(seen.hidden, true);
+  assert.equal(seen.body, null);
+  assert.equal(seen.hidden_reason, null);
+  const insp = (await get(T.inspector, `/api/v1/talks/${t.id}`)).posts[0];
+  assert.match(insp.body, /乱倒垃圾/);
+  assert.equal(insp.hidden_reason, '含他人电话，保护隐私');
+  // the whole thread
+  await post(T.cadre, `/api/v1/talks/${t.id}/hide`, { reason: '重复发帖' }, 200);
+  const mine = (await get(T.villager, '/api/v1/talks?status=all')).items.find((x) => x.id === t.id);
+  assert.equal(mine.hidden, true);
+  assert.equal(mine.title, null);
+  assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/replies`, { token: nb, body: { body: '还能回复吗' } })).status, 409);
+  const hidden = await get(T.inspector, `/api/v1/talks?unit_id=${VILLAGE}&status=hidden`);
+  assert.ok(hidden.items.some((x) => x.id === t.id && x.title === '建议装监控' && x.hidden_reason === '重复发帖'));
+  const audit = await get(T.inspector, `/api/v1/audit?unit_id=${VILLAGE}&object_type=talk&limit=50`);
+  assert.ok(audit.items.some((a) => a.object_id === t.id && a.action === 'hide'));
+});
+
+test('村民说事 rate limit: a clear 429 with Retry-After, and writing again an hour later', async () => {
+  const nb = await neighbour();
+  let r;
+  for (let i = 0; i < 12; i++) {
+    r = await s.api('POST', '/api/v1/talks', { token: nb, body: { category: 'praise', title: `表扬${i}`, body: '感谢志愿者。' } });
+    if (r.status === 429) break;
+    assert.equal(r.status, 201, r.text);
+  }
+  assert.equal(r.status, 429);
+  assert.match(r.json.error.message, /每小时最多 10 条/);
+  assert.ok(Number(r.headers.get('retry-after')) > 0);
+  await s.advance(3601);
+  const tok = await s.login('13722225501', 'Neighbour-2026', { fresh: true });
+  assert.equal((await s.api('POST', '/api/v1/talks', { token: tok, body: { category: 'praise', title: '再表扬', body: '感谢。' } })).status, 201);
+});
+
 test('SIGTERM stops the server cleanly with streams open: they end, the exit is clean', async () => {
   const open = [];
   for (let i = 0; i < 20; i++) open.push(await openStream('/api/v1/broadcasts/stream', { token: T.villager }));
