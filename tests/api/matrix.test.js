@@ -233,6 +233,14 @@ const EXPECT = {
   'POST /api/v1/speakers/:id/revoke':                  'U N N N F F F N F F F F F F a x',
   'GET /api/v1/speakers/stream':                       'U U U U U U U U U U U U U U U U',
   'POST /api/v1/speakers/ack':                         'U U U U U U U U U U U U U U U U',
+  'GET /api/v1/talks':                                 'U N N N a F a N F F F a F F a F',
+  'POST /api/v1/talks':                                'U F F F a F a F F F F F F F F F',
+  'GET /api/v1/talks/:id':                             'U N N N a F a N F F F a F F a F',
+  'POST /api/v1/talks/:id/replies':                    'U N N N a F a N F F F F F F a F',
+  'POST /api/v1/talks/:id/resolve':                    'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/talks/:id/hide':                       'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/talks/:id/event':                      'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/talks/:id/council':                    'U N N N F F F N F F F F F F a F',
   // Open311 GeoReport v2: public reads; filing needs a client key, not a login (x: refused for the key)
   'GET /api/v1/open311-keys':                          'U F F F F F F F F F F F F F F a',
   'POST /api/v1/open311-keys':                         'U x x x x x x x x x x x x x x x',
@@ -399,6 +407,7 @@ before(async () => {
     if (h.items.find((b) => b.id === O.broadcast).audio_state !== 'pending') break;
     await new Promise((r) => setTimeout(r, 100));
   }
+  O.talk = (await must(await s.api('POST', '/api/v1/talks', { token: T.villager, body: { category: 'question', title: '矩阵说事', body: '矩阵测试' } }), 201)).id;
   O.speaker = (await must(await s.api('POST', '/api/v1/speakers', { token: T.cadre, body: { village_id: O.village, name: '矩阵音箱' } }), 201)).id;
 });
 after(async () => { if (s) await s.close(); });
@@ -417,7 +426,7 @@ function call(r) {
     'event-categories': 'category', rankings: 'ranking', 'list-templates': 'listTemplate', items: 'listItem',
     executions: 'execution',
     disclosures: 'disclosure', chronicle: 'chronicle', 'disclosure-questions': 'question',
-    broadcasts: 'broadcast', speakers: 'speaker',
+    broadcasts: 'broadcast', speakers: 'speaker', talks: 'talk',
   };
   for (let i = 0; i < seg.length; i++) {
     if (seg[i] === ':id') seg[i] = id(map[kindOf(i)] || 'none');
@@ -472,6 +481,7 @@ const QUERY = {
   'GET /api/v1/chronicle': () => `unit_id=${O.village}`,
   'GET /api/v1/broadcasts': () => `unit_id=${O.village}`,
   'GET /api/v1/speakers': () => `unit_id=${O.village}`,
+  'GET /api/v1/talks': () => `unit_id=${O.village}`,
 };
 
 let seq = 0;
@@ -550,6 +560,11 @@ const BODY = {
   'POST /api/v1/broadcasts': () => ({ unit_id: O.village, body: '矩阵测试广播' }),
   'POST /api/v1/speakers': () => ({ village_id: O.village, name: `矩阵音箱${uniq()}` }),
   'POST /api/v1/speakers/ack': () => ({ broadcast_id: O.broadcast }),
+  'POST /api/v1/talks': () => ({ category: 'suggestion', title: '矩阵建议', body: '矩阵测试' }),
+  'POST /api/v1/talks/:id/replies': () => ({ body: '矩阵回复' }),
+  'POST /api/v1/talks/:id/hide': () => ({ reason: '矩阵隐藏' }),
+  'POST /api/v1/talks/:id/event': () => ({ category_id: 1 }),
+  'POST /api/v1/talks/:id/council': () => ({ outcome: '矩阵议事结果' }),
 };
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),
