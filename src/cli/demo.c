@@ -2,6 +2,7 @@
  * login per role (see demo.h). All randomness comes from a seeded splitmix64. */
 #include "cli/demo.h"
 #include "cli/demo_transparency.h"
+#include "cli/demo_voice.h"
 #include "domain/events/events.h"
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
@@ -1038,6 +1039,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* 三务公开 and 大事记: a year of disclosures, two years of the timeline */
 		if (!rc)
 			rc = transparency_seed_demo(c, county_id, town_ids[0], vids, nvillages);
+		/* the 大喇叭, loudspeakers and 村民说事 */
+		if (!rc)
+			rc = voice_seed_demo(c, town_ids[0], vids, nvillages);
 	}
 
 cleanup:
