@@ -49,6 +49,9 @@ export const router = createRouter({
     { path: '/my-requests/:id(\\d+)', name: 'my-request', component: () => import('./lists/RequestView.vue'), meta: { tab: 'me', title: 'lsv.requestTitle' } },
     // the village's lists for anyone, from the QR of the list poster
     { path: '/ql/:village(\\d+)', name: 'public-lists', component: () => import('./lists/PublicListsView.vue'), meta: { public: true } },
+    { path: '/broadcasts', name: 'broadcasts', component: () => import('./voice/BroadcastsView.vue'), meta: { tab: 'home', title: 'vo.history' } },
+    { path: '/talks', name: 'talks', component: () => import('./voice/TalksView.vue'), meta: { tab: 'home', title: 'vo.talks' } },
+    { path: '/talks/:id(\\d+)', name: 'talk', component: () => import('./voice/TalkView.vue'), meta: { tab: 'home', title: 'vo.talks' } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

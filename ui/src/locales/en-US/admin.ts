@@ -6,6 +6,7 @@ import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
 import transparency from './transparency';
+import voice from './voice';
 
 export default {
   ...common,
@@ -14,6 +15,7 @@ export default {
   ...lists,
   ...listsAdmin,
   ...transparency,
+  ...voice,
   common: {
     ...common.common,
     actions: 'Actions',

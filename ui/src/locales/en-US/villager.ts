@@ -6,6 +6,7 @@ import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
 import transparency from './transparency';
+import voice from './voice';
 
 export default {
   ...common,
@@ -14,6 +15,7 @@ export default {
   ...lists,
   ...listsVillager,
   ...transparency,
+  ...voice,
   tabs: {
     home: 'Home',
     earn: 'Earn',

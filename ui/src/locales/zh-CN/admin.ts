@@ -5,6 +5,7 @@ import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
 import transparency from './transparency';
+import voice from './voice';
 
 export default {
   ...common,
@@ -13,6 +14,7 @@ export default {
   ...lists,
   ...listsAdmin,
   ...transparency,
+  ...voice,
   common: {
     ...common.common,
     actions: '操作',
