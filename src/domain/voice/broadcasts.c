@@ -239,8 +239,9 @@ enum result voice_broadcasts_list(struct ctx *c, const struct broadcast_query *q
 	}
 	db_args_int(&a, q->limit);
 	db_args_int(&a, q->offset);
-	sql = arena_printf(c->arena, "SELECT " B_COLS B_FROM "%s ORDER BY b.id %s LIMIT ? OFFSET ?", where.ptr,
-			   q->after_id ? "ASC" : "DESC");
+	/* the history by time; a resuming stream in the order they were sent */
+	sql = arena_printf(c->arena, "SELECT " B_COLS B_FROM "%s ORDER BY %s LIMIT ? OFFSET ?", where.ptr,
+			   q->after_id ? "b.id ASC" : "b.created_at DESC, b.id DESC");
 	buf_release(&where);
 	struct db_stmt *st = db_query_args(c->db, sql, &a);
 	if (!st)

@@ -6,6 +6,7 @@ export default {
     live: 'Village broadcast',
     history: 'Broadcasts',
     play: 'Play',
+    audio: 'Audio',
     audioPending: 'Preparing audio…',
     audioFailed: 'No audio',
     close: 'Close',

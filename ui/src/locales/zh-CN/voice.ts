@@ -6,6 +6,7 @@ export default {
     live: '大喇叭广播',
     history: '广播记录',
     play: '播放语音',
+    audio: '语音',
     audioPending: '语音生成中…',
     audioFailed: '暂无语音',
     close: '关闭',
