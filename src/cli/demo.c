@@ -1042,6 +1042,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* the 大喇叭, loudspeakers and 村民说事 */
 		if (!rc)
 			rc = voice_seed_demo(c, town_ids[0], vids, nvillages);
+		/* grid work: tags, patrols, visits */
+		if (!rc)
+			rc = grid_seed_demo(c, county_id, vids, nvillages);
 	}
 
 cleanup:

@@ -82,5 +82,8 @@ int shop_seed_demo(struct ctx *c, int64_t village_id, int64_t clerk_user_id);
 /* Demo data of lists 清单制 (demo_lists.c): the county's templates, every village's
  * adopted lists and months of execution records, most in the first village. */
 int lists_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages);
+/* Grid work 网格 (demo_grid.c): tags, three months of patrols and visits in village 1,
+ * tags elsewhere. Needs a system context, after the logins and events settings. */
+int grid_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages);
 
 #endif

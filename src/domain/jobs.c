@@ -1,11 +1,13 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
 #include "domain/events/events.h"
+#include "domain/grid/grid.h"
 #include "domain/jobs.h"
 #include "domain/kernel/chain.h"
 #include "domain/kernel/idem.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
 #include "domain/register/account.h"
+#include "domain/register/hhcode.h"
 #include "domain/shop/counter.h"
 #include "domain/voice/voice.h"
 
@@ -36,6 +38,9 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	int64_t keys;
 	if (!rc)
 		rc = idem_expire(c, &keys);
+	int64_t codes;
+	if (!rc)
+		rc = hhcode_expire(c, &codes);
 	if ((rc = ctx_end(c, rc)))
 		return rc;
 	if ((rc = publicity_credit_due(c, &out->credited)))
@@ -45,6 +50,8 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	if ((rc = events_deadlines_due(c, &out->events_warned, &out->events_overdue, &out->events_escalated)))
 		return rc;
 	if ((rc = ledger_reset_due(c, &out->reset_entries)))
+		return rc;
+	if ((rc = grid_positions_expire(c, &out->positions_thinned, &out->positions_deleted)))
 		return rc;
 	int spoken; /* the broadcasts' audio (espeak-ng) */
 	if ((rc = voice_audio_job(c, &spoken)))

@@ -1,6 +1,7 @@
 /* The route tables of the features, joined. */
 #include "http/dashboards/dashboards.h"
 #include "http/events/events.h"
+#include "http/grid/grid.h"
 #include "http/kernel/kernel.h"
 #include "http/lists/lists.h"
 #include "http/notices/notices.h"
@@ -21,5 +22,6 @@ const struct route_table route_tables[] = {
 	{lists_routes, &lists_routes_n},
 	{transparency_routes, &transparency_routes_n},
 	{voice_routes, &voice_routes_n},
+	{grid_routes, &grid_routes_n},
 	{NULL, NULL},
 };

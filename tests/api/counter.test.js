@@ -207,11 +207,21 @@ test('phone code: lookup, redeem, receipt, retry by key, limits, return', async 
   assert.equal(other.status, 409, other.text);
   assert.match(other.json.error.message, /幂等键/);
 
+  // the code paid once: the phone's screen, copied, cannot pay again; the phone shows a fresh code
+  const copied = await lookup(code);
+  assert.equal(copied.status, 400, copied.text);
+  assert.match(copied.json.error.fields.code, /已经用过/);
+  const spent = await redeem(code, [{ goods_id: sauce.id, quantity: 1 }]);
+  assert.equal(spent.status, 400, spent.text);
+  assert.match(spent.json.error.fields.code, /已经用过/);
+  const fresh = await phoneCode();
+  assert.notEqual(fresh, code);
+
   // the limit (2 per month) is used up
-  const over = await redeem(code, [{ goods_id: soap.id, quantity: 1 }]);
+  const over = await redeem(fresh, [{ goods_id: soap.id, quantity: 1 }]);
   assert.equal(over.status, 409, over.text);
   assert.match(over.json.error.message, /每户每月限兑 2 瓶/);
-  assert.equal(json(await lookup(code), 200).goods.find((g) => g.id === soap.id).remaining, 0);
+  assert.equal(json(await lookup(fresh), 200).goods.find((g) => g.id === soap.id).remaining, 0);
 
   // the villager reads the receipt and their list; another household's villager cannot
   const mine = json(await s.api('GET', `/api/v1/receipts/${r1.id}`, { token: await as('villager') }), 200);
@@ -246,8 +256,8 @@ test('phone code: lookup, redeem, receipt, retry by key, limits, return', async 
   assert.equal(sale.lines.find((x) => x.goods_id === soap.id).returned, 1);
 
   // the returned bottle no longer counts against the limit
-  assert.equal(json(await lookup(code), 200).goods.find((g) => g.id === soap.id).remaining, 1);
-  json(await redeem(code, [{ goods_id: soap.id, quantity: 1 }]), 201);
+  assert.equal(json(await lookup(fresh), 200).goods.find((g) => g.id === soap.id).remaining, 1);
+  json(await redeem(fresh, [{ goods_id: soap.id, quantity: 1 }]), 201);
 
   // the ledger shows the redemption and the return
   const ledger = json(await s.api('GET', `/api/v1/households/${villager.household_id}/ledger?limit=10`, { token: await as('villager') }), 200);
@@ -255,7 +265,7 @@ test('phone code: lookup, redeem, receipt, retry by key, limits, return', async 
   assert.ok(ledger.items.some((e) => e.source === 'return' && e.spendable === 10 && e.honour === 0));
 });
 
-test('bad input, permissions and codes: forged, expired, reused within 5 minutes', async () => {
+test('bad input, permissions and codes: forged, expired, spent by a sale', async () => {
   const sauce = goods['测试酱油'];
   const bad = await s.api('POST', '/api/v1/counter/redeem', {
     token: await as('clerk'),
@@ -298,11 +308,15 @@ test('bad input, permissions and codes: forged, expired, reused within 5 minutes
     assert.equal(r.status, 400, `${f}: ${r.text}`);
     assert.match(r.json.error.fields.code, /无效|无法识别/, f);
   }
-  // the code may be scanned again within its lifetime (one visit, several receipts) …
+  // the code may be looked up again within its lifetime, and pays for one sale …
+  json(await lookup(code), 200);
   json(await lookup(code), 200);
   const kk = key();
   const first = json(await redeem(code, [{ goods_id: sauce.id, quantity: 1 }], { k: kk }), 201);
-  json(await redeem(code, [{ goods_id: sauce.id, quantity: 1 }]), 201);
+  const second = await redeem(code, [{ goods_id: sauce.id, quantity: 1 }]);
+  assert.equal(second.status, 400, second.text);
+  assert.match(second.json.error.fields.code, /已经用过/);
+  json(await redeem(await phoneCode(), [{ goods_id: sauce.id, quantity: 1 }]), 201);
   // … and is refused once expired, even as a replay of a real code; but a retried
   // confirmation still answers with its receipt
   await clock(301);
@@ -448,7 +462,7 @@ test('pre-order: reserved, collected at the counter; retries charge once', async
   const done = json(await s.api('GET', `/api/v1/preorders/${p.id}`, { token: vt }), 200);
   assert.equal(done.status, 'collected');
   assert.equal(done.receipt_id, got.id);
-  const twice = await s.api('POST', `/api/v1/preorders/${p.id}/collect`, { token: await as('clerk'), body: { code, idempotency_key: key() } });
+  const twice = await s.api('POST', `/api/v1/preorders/${p.id}/collect`, { token: await as('clerk'), body: { code: await phoneCode(), idempotency_key: key() } });
   assert.equal(twice.status, 409);
   const cancelDone = await s.api('POST', `/api/v1/preorders/${p.id}/cancel`, { token: vt });
   assert.equal(cancelDone.status, 409);
@@ -514,7 +528,13 @@ test('concurrency: 10 counters for the last 2 units of a good', async () => {
     : redeem(c.card.token, [{ goods_id: g.id, quantity: 1 }], { pin: c.pin, token: clerk }))));
   const ok = results.filter((r) => r.status === 201);
   assert.equal(ok.length, 2, results.map((r) => `${r.status} ${r.text}`).join('\n'));
+  // the phone's one code pays at most once, whichever counter is first
+  assert.ok(results.filter((r, i) => i % 2 && r.status === 201).length <= 1);
   for (const r of results.filter((x) => x.status !== 201)) {
+    if (r.status === 400) {
+      assert.match(r.json.error.fields.code, /已经用过/);
+      continue;
+    }
     assert.equal(r.status, 409, r.text);
     assert.match(r.json.error.message, /库存不足|只剩/);
   }
@@ -550,4 +570,27 @@ test('returns are refused after the shop\'s return period', async () => {
 test('cunzhi verify passes: ledger, audit chains, stock equals movements', async () => {
   const r = s.cli(['verify']);
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+});
+
+test('a clerk trying one PIN over many cards is stopped, not only each card', async () => {
+  await clock(15 * 60 + 1); // a fresh window for the clerk's and the cards' counts
+  const clerk = await as('clerk');
+  const hs = others.slice(1, 4);
+  for (const [i, h] of hs.entries()) await issueCard(h, `86${i}${i}`);
+  const sprays = [];
+  for (const h of hs) {
+    for (let i = 0; i < 4 && sprays.length < 10; i++) sprays.push(await lookup(cards.get(h).card.token, '1234'));
+  }
+  // no card reached its own limit of 5, yet the tenth wrong PIN stops the clerk
+  assert.deepEqual(sprays.slice(0, 9).map((r) => r.status), Array(9).fill(400));
+  assert.equal(sprays[9].status, 429, sprays[9].text);
+  assert.match(sprays[9].json.error.message, /你输错户卡密码的次数过多/);
+  const right = cards.get(hs[2]);
+  const stopped = await s.api('POST', '/api/v1/counter/lookup', { token: clerk, body: { shop_id: shop.id, code: right.card.token, pin: right.pin } });
+  assert.equal(stopped.status, 429, stopped.text);
+  assert.ok(Number(stopped.headers.get('retry-after')) > 0);
+  // the cards themselves are not locked: the cadre serves the household
+  json(await s.api('POST', '/api/v1/counter/lookup', { token: await as('cadre'), body: { shop_id: shop.id, code: right.card.token, pin: right.pin } }), 200);
+  await clock(15 * 60 + 1);
+  json(await s.api('POST', '/api/v1/counter/lookup', { token: clerk, body: { shop_id: shop.id, code: right.card.token, pin: right.pin } }), 200);
 });

@@ -169,14 +169,31 @@ test('scope: only the shop\'s villages; a shop outside every grant is 404, other
   assert.match(notServed.json.error.fields.village_id, /服务范围/);
 });
 
-test('a clerk finds the household and issues its card', async () => {
+test('a clerk finds the household; its card is issued by the cadre, and the household sees it', async () => {
   const clerk = await s.as('clerk');
   const h = json(await search(clerk, { shop_id: shop.id, q: '0007' }), 200).items[0];
-  const card = json(await s.api('POST', `/api/v1/households/${h.id}/cards`, { token: clerk, body: { pin: '4321' } }), 201);
+  // a card with a PIN spends the household's points: never one the clerk chose
+  const byClerk = await s.api('POST', `/api/v1/households/${h.id}/cards`, { token: clerk, body: { pin: '4321' } });
+  assert.equal(byClerk.status, 404, byClerk.text);
+  const card = json(await s.api('POST', `/api/v1/households/${h.id}/cards`, { token: await s.as('cadre'), body: { pin: '4321' } }), 201);
   assert.equal(card.household_id, h.id);
   assert.equal(card.status, 'active');
+  // the clerk sees it to print it or to revoke a lost one
+  assert.equal(json(await s.api('GET', `/api/v1/households/${h.id}/cards`, { token: clerk }), 200).items[0].id, card.id);
   // the clerk of 绿水村 may not issue one for a 青山村 household
   assert.equal((await s.api('POST', `/api/v1/households/${h.id}/cards`, { token: T.clerk2, body: { pin: '4321' } })).status, 404);
+});
+
+test('the household\'s own villager sees its cards, who issued them and when, without their QR', async () => {
+  const villager = await s.as('villager');
+  const me = json(await s.api('GET', '/api/v1/session', { token: villager }), 200);
+  json(await s.api('POST', `/api/v1/households/${me.household_id}/cards`, { token: await s.as('cadre'), body: { pin: '5791' } }), 201);
+  const mine = json(await s.api('GET', `/api/v1/households/${me.household_id}/cards`, { token: villager }), 200);
+  assert.equal(mine.items[0].status, 'active');
+  assert.ok(mine.items[0].issued_by_name);
+  assert.ok(!mine.items[0].token && !mine.items[0].code, JSON.stringify(mine.items[0]));
+  const other = json(await search(await s.as('clerk'), { shop_id: shop.id, q: '0007' }), 200).items[0];
+  assert.equal((await s.api('GET', `/api/v1/households/${other.id}/cards`, { token: villager })).status, 404);
 });
 
 test('input errors name their fields, all at once', async () => {

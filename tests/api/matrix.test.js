@@ -162,8 +162,8 @@ const EXPECT = {
   'GET /api/v1/shops/:id/low-stock':                   'U N N N F N F N N F F a a a a a',
   'GET /api/v1/shops/:id/reports':                     'U N N N F N F N N F F x x x x x',
   'GET /api/v1/shops/:id/reports/export.xlsx':         'U N N N F N F N N F F x x x x x',
-  'POST /api/v1/households/:id/cards':                 'U N N N N N F N N F F F a F a F',
-  'GET /api/v1/households/:id/cards':                  'U N N N N N F N N F F F a F a F',
+  'POST /api/v1/households/:id/cards':                 'U N N N N N F N N F F F N F a F',
+  'GET /api/v1/households/:id/cards':                  'U N N N N N a N N F F F a F a F',
   'GET /api/v1/cards/:id':                             'U N N N N N F N N F F F a F a F',
   'POST /api/v1/cards/:id/revoke':                     'U N N N N N F N N F F F x F x F',
   'GET /api/v1/cards/:id/qr.png':                      'U N N N N N F N N F F F x F x F',
@@ -257,6 +257,32 @@ const EXPECT = {
   'GET /open311/v2/requests/:service_request_id':      'N N N N N N N N N N N N N N N N',
   'GET /open311/v2/requests/:service_request_id/media/:n':'N N N N N N N N N N N N N N N N',
   'GET /open311/v2/tokens/:token':                     'N N N N N N N N N N N N N N N N',
+  // grid work 网格
+  'GET /api/v1/tags':                                  'U a a a a a a a a a a a a a a a',
+  'POST /api/v1/tags':                                 'U F F F F F F F F F F F F F F a',
+  'PATCH /api/v1/tags/:id':                            'U F F F F F F F F F F F F F F a',
+  'GET /api/v1/households/:id/tags':                   'U N N N N N a N N a a a N a a a',
+  'PUT /api/v1/households/:id/tags':                   'U N N N N N F N N F a F N F a a',
+  'PUT /api/v1/households/:id/location':               'U N N N N N F N N F a F N F a a',
+  'GET /api/v1/villages/:id/tagged-households':        'U N N N F a F N F a a a F a a a',
+  'GET /api/v1/grid-settings':                         'U a a a a a a a a a a a a a a a',
+  'PUT /api/v1/grid-settings':                         'U F F F F F F F F F F F F F F a',
+  'GET /api/v1/patrols':                               'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/patrols':                              'U x x x F x F x F F x F F F F F',
+  'GET /api/v1/patrols/:id':                           'U N N N F N F N F F a a F a a a',
+  'POST /api/v1/patrols/:id/points':                   'U N N N F N F N F F a F F F F F',
+  'POST /api/v1/patrols/:id/end':                      'U N N N F N F N F F a F F F F F',
+  'POST /api/v1/patrols/:id/findings':                 'U N N N F N F N F F a F F F F F',
+  'POST /api/v1/patrol-findings/:id/event':            'U N N N F N F N F F a F F F F F',
+  'GET /api/v1/patrol-findings/:id/photos/:n':         'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/patrol-compliance':                     'U N N N F a F N F F a a F a a a',
+  'POST /api/v1/positions':                            'U F F F F a F F F F a F F F F F',
+  'GET /api/v1/positions':                             'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/positions/mine':                        'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/visits':                                'U N N N F a F N F F a a F a a a',
+  'POST /api/v1/visits':                               'U x x x x x F x x F a F x F F F',
+  'GET /api/v1/visits/due':                            'U N N N F a F N F F a a F a a a',
+  'GET /api/v1/visits/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
 };
 /* eslint-enable key-spacing */
 
@@ -409,6 +435,12 @@ before(async () => {
   }
   O.talk = (await must(await s.api('POST', '/api/v1/talks', { token: T.villager, body: { category: 'question', title: '矩阵说事', body: '矩阵测试' } }), 201)).id;
   O.speaker = (await must(await s.api('POST', '/api/v1/speakers', { token: T.cadre, body: { village_id: O.village, name: '矩阵音箱' } }), 201)).id;
+  // grid work: a patrol in grid 13 by the village's grid worker, with a finding; a visit
+  O.now = Math.floor(Date.parse((await s.advance(0)).now) / 1000);
+  O.patrol = (await must(await s.api('POST', '/api/v1/patrols', { token: T.grid_worker, body: { grid_id: O.grid } }), 201)).id;
+  O.finding = (await must(await s.api('POST', `/api/v1/patrols/${O.patrol}/findings`, { token: T.grid_worker, body: { category: '安全隐患', note: '矩阵发现' } }), 201)).id;
+  O.visit = (await must(await s.api('POST', '/api/v1/visits', { token: T.grid_worker, body: { household_id: O.household, notes: '矩阵走访' } }), 201)).id;
+  O.tag = 1;
 });
 after(async () => { if (s) await s.close(); });
 
@@ -427,6 +459,7 @@ function call(r) {
     executions: 'execution',
     disclosures: 'disclosure', chronicle: 'chronicle', 'disclosure-questions': 'question',
     broadcasts: 'broadcast', speakers: 'speaker', talks: 'talk',
+    tags: 'tag', patrols: 'patrol', 'patrol-findings': 'finding', visits: 'visit',
   };
   for (let i = 0; i < seg.length; i++) {
     if (seg[i] === ':id') seg[i] = id(map[kindOf(i)] || 'none');
@@ -482,6 +515,11 @@ const QUERY = {
   'GET /api/v1/broadcasts': () => `unit_id=${O.village}`,
   'GET /api/v1/speakers': () => `unit_id=${O.village}`,
   'GET /api/v1/talks': () => `unit_id=${O.village}`,
+  'GET /api/v1/patrols': () => `unit_id=${O.village}`,
+  'GET /api/v1/patrol-compliance': () => `unit_id=${O.village}`,
+  'GET /api/v1/positions': () => `unit_id=${O.village}`,
+  'GET /api/v1/visits': () => `unit_id=${O.village}`,
+  'GET /api/v1/visits/due': () => `unit_id=${O.village}`,
 };
 
 let seq = 0;
@@ -565,6 +603,17 @@ const BODY = {
   'POST /api/v1/talks/:id/hide': () => ({ reason: '矩阵隐藏' }),
   'POST /api/v1/talks/:id/event': () => ({ category_id: 1 }),
   'POST /api/v1/talks/:id/council': () => ({ outcome: '矩阵议事结果' }),
+  'POST /api/v1/tags': () => ({ name: `矩阵${uniq()}`.slice(0, 12), icon: '矩', color: '#123456' }),
+  'PATCH /api/v1/tags/:id': () => ({ icon: '党' }),
+  'PUT /api/v1/households/:id/tags': () => ({ tag_ids: [1] }),
+  'PUT /api/v1/households/:id/location': () => ({ lat: 29.15, lng: 103.88 }),
+  'PUT /api/v1/grid-settings': () => ({ patrols_per_day: 3, min_minutes: 20, min_metres: 1000, min_inside_pct: 80, retention_days: 90 }),
+  'POST /api/v1/patrols': () => ({ grid_id: O.grid }),
+  'POST /api/v1/patrols/:id/points': () => ({ points: [{ seq: ++seq, at: O.now + 1, lat: 29.15, lng: 103.88 }] }),
+  'POST /api/v1/patrols/:id/findings': () => ({ category: '环境卫生', note: '矩阵发现' }),
+  'POST /api/v1/patrol-findings/:id/event': () => ({ category_id: 1 }),
+  'POST /api/v1/positions': () => ({ points: [{ at: O.now, lat: 29.15, lng: 103.88 }] }),
+  'POST /api/v1/visits': () => ({ household_id: O.household, notes: '矩阵走访' }),
 };
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),

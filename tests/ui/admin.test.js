@@ -22,10 +22,16 @@ after(async () => {
   if (s) await s.close();
 });
 
+// Picks an option once the dropdown has finished opening (a click on an option still
+// sliding in can miss it and leave the list open over the dialog), and waits for a
+// single choice's list to close (a multiple choice's stays open).
 async function pickOption(page, text) {
   const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
   await opt.waitFor();
+  await L.settle(page);
+  const multiple = (await page.locator('.el-select-dropdown.is-multiple:visible').count()) > 0;
   await opt.click();
+  if (!multiple) await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' });
 }
 
 test('a deduction asks for confirmation before it is sent', async () => {

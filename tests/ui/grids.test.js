@@ -42,7 +42,7 @@ async function clickMap(page, fx, fy, n) {
   await page.getByText(`已点 ${n} 个`).waitFor();
 }
 
-test('the map library is built into the grids page only', () => {
+test('the map library is built into the map pages only (grids, the village map, patrol tracks)', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(L.UI_DIST, '.vite/manifest.json'), 'utf8'));
   const closure = (key, seen = new Set()) => {
     if (seen.has(key)) return seen;
@@ -56,15 +56,16 @@ test('the map library is built into the grids page only', () => {
   const withLeaflet = Object.keys(manifest).filter((k) => manifest[k].file.endsWith('.js') && /leaflet-pane/.test(read(manifest[k].file)));
   assert.ok(withLeaflet.length > 0, 'Leaflet is in the build');
   const consoleKeys = closure('admin/index.html');
+  const MAP_PAGES = ['src/admin/grids/GridsView.vue', 'src/admin/gridwork/VillageMapView.vue', 'src/admin/gridwork/PatrolsView.vue'];
   const grids = closure('src/admin/grids/GridsView.vue');
   for (const k of withLeaflet) {
     assert.ok(!consoleKeys.has(k), `${manifest[k].file} (with Leaflet) loads with the console itself`);
     assert.ok(grids.has(k), `${manifest[k].file} (with Leaflet) is not the grids page's`);
   }
-  for (const k of Object.keys(manifest).filter((x) => manifest[x].isDynamicEntry && x !== 'src/admin/grids/GridsView.vue')) {
+  for (const k of Object.keys(manifest).filter((x) => manifest[x].isDynamicEntry && !MAP_PAGES.includes(x))) {
     for (const f of files(closure(k))) assert.ok(!withLeaflet.some((w) => manifest[w].file === f), `${k} pulls in Leaflet`);
   }
-  const css = (manifest['src/admin/grids/GridsView.vue'].css || []).map(read).join('');
+  const css = [...grids].flatMap((k) => manifest[k].css || []).map(read).join('');
   assert.match(css, /\.leaflet-container/, 'Leaflet\'s stylesheet comes with the grids page');
   for (const f of manifest['admin/index.html'].css || []) {
     assert.doesNotMatch(read(f), /\.leaflet-container/, 'Leaflet\'s stylesheet is not in the console\'s');

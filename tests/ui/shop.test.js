@@ -244,6 +244,14 @@ test('at the counter: the phone code, a cart, a confirmation, the receipt; the p
   assert.equal(await balance(), 90);
   serverDay = (await s.must('GET', `/api/v1/households/1/receipts?limit=1`, { token: await s.as('clerk') })).items[0].created_at.slice(0, 10);
 
+  // the code paid once: the pre-order needs the phone's fresh code
+  await cp.locator('[data-test=code-spent]').waitFor();
+  assert.ok(await hh.locator('[data-test=counter-preorder]').getByRole('button', { name: '领取' }).isDisabled());
+  await L.shot(cp, 'admin-counter-code-spent');
+  await cp.fill('input[data-test=counter-code]', await phoneCode());
+  await cp.keyboard.press('Enter');
+  await cp.locator('[data-test=code-spent]').waitFor({ state: 'hidden' });
+
   // the villager's pre-order, collected and charged now
   await hh.locator('[data-test=counter-preorder]').getByRole('button', { name: '领取' }).click();
   const collect = cp.getByRole('dialog', { name: '确认领取预订' });
@@ -329,34 +337,47 @@ test('the connection drops after the server charged: the counter retries with th
   L.assertNoProblems(desk);
 });
 
-test('a household card with a PIN: issued, printed, and redeemed with at the counter', async () => {
+test('a household card with a PIN: issued by the cadre, printed, and redeemed with at the counter', async () => {
+  // the clerk's link from the counter shows the household's cards; issuing is the cadre's
   await cp.locator('[data-test=counter-household]').getByRole('link', { name: '户卡' }).click();
   await cp.waitForURL(/\/admin\/shop\/cards\?household=1/);
-  const panel = cp.locator('[data-test=cards-panel]');
+  await cp.locator('[data-test=cards-panel] [data-test=cards-cadre-only]').waitFor();
+  const cadreDesk = await L.newContext(browser, 'desktop', s.url);
+  const kp = await L.newPage(cadreDesk);
+  await L.adminLogin(kp, L.PHONES.cadre);
+  await kp.goto('/admin/shop/cards?household=1&no=0001');
+  const panel = kp.locator('[data-test=cards-panel]');
   await panel.waitFor();
-  await cp.fill('#card-pin', '24');
-  await cp.fill('#card-pin2', '24');
-  await cp.locator('[data-test=card-issue]').click();
+  await kp.fill('#card-pin', '24');
+  await kp.fill('#card-pin2', '24');
+  await kp.locator('[data-test=card-issue]').click();
   await panel.locator('.el-form-item__error', { hasText: '4 到 6 位数字' }).waitFor();
-  await cp.fill('#card-pin', '2468');
-  await cp.fill('#card-pin2', '2468');
-  await cp.locator('[data-test=card-issue]').click();
-  const print = cp.locator('[data-test=card-print]');
+  await kp.fill('#card-pin', '2468');
+  await kp.fill('#card-pin2', '2468');
+  await kp.locator('[data-test=card-issue]').click();
+  const print = kp.locator('[data-test=card-print]');
   await print.waitFor();
-  await cp.waitForFunction(() => {
+  await kp.waitForFunction(() => {
     const img = document.querySelector('[data-test=card-qr]');
     return img && img.complete && img.naturalWidth > 0;
   });
   const cardNo = (await print.locator('[data-test=card-no]').innerText()).replace(/\s/g, '');
   assert.match(cardNo, /^\d{12}$/);
-  await L.shot(cp, 'admin-card-print');
-  await L.axe(cp, 'card print');
-  await cp.getByRole('dialog', { name: '打印户卡' }).getByRole('button', { name: '关闭', exact: true }).click();
-  await cp.getByRole('dialog', { name: '打印户卡' }).waitFor({ state: 'hidden' });
+  await L.shot(kp, 'admin-card-print');
+  await L.axe(kp, 'card print');
+  await kp.getByRole('dialog', { name: '打印户卡' }).getByRole('button', { name: '关闭', exact: true }).click();
+  await kp.getByRole('dialog', { name: '打印户卡' }).waitFor({ state: 'hidden' });
   await panel.locator('.el-table__row', { hasText: '有效' }).waitFor();
-  await cp.locator('.el-message').last().waitFor({ state: 'hidden' });
-  await L.shot(cp, 'admin-cards');
-  await L.axe(cp, 'cards');
+  await kp.locator('.el-message').last().waitFor({ state: 'hidden' });
+  await L.shot(kp, 'admin-cards');
+  await L.axe(kp, 'cards');
+  L.assertNoProblems(cadreDesk);
+  await cadreDesk.close();
+  // the household sees the new card on its phone, and is told to speak up if it did not ask
+  await vp.goto('/me');
+  await vp.locator('[data-test=card-notice]').waitFor();
+  assert.match(await vp.locator('[data-test=my-card]').innerText(), new RegExp(`尾号 ${cardNo.slice(-4)}`));
+  await L.shot(vp, 'villager-me-card');
 
   // at the counter: the card number asks for the PIN; a wrong one is refused at the field
   await cp.goto('/admin/shop/counter');

@@ -324,10 +324,11 @@ static int64_t card_locked_for(struct ctx *c, const char *key)
 	return until > c->now ? until - c->now : 0;
 }
 
-/* Counts a wrong PIN in its own transaction; returns the failures in the window. */
-static int64_t card_failed(struct ctx *c, const char *key)
+/* Counts a wrong PIN under key in its own transaction, locking the key for the window
+ * from the limit-th failure; returns the failures in the window. */
+static int64_t card_failed(struct ctx *c, const char *key, int64_t limit)
 {
-	int64_t failures = CARD_PIN_FAILS;
+	int64_t failures = limit;
 	if (ctx_begin(c))
 		return failures;
 	int rc = db_run(c->db,
@@ -338,7 +339,7 @@ static int64_t card_failed(struct ctx *c, const char *key)
 			"tiiii", key, c->now, c->now - ACCOUNT_FAIL_WINDOW, c->now - ACCOUNT_FAIL_WINDOW, c->now);
 	if (rc == DB_OK)
 		rc = db_run(c->db, "UPDATE login_failures SET locked_until = ? WHERE key = ? AND failures >= ?", "iti",
-			    c->now + ACCOUNT_FAIL_WINDOW, key, (int64_t)CARD_PIN_FAILS);
+			    c->now + ACCOUNT_FAIL_WINDOW, key, limit);
 	if (rc == DB_OK)
 		rc = db_get_int(c->db, &failures, "SELECT failures FROM login_failures WHERE key = ?", "t", key);
 	ctx_end(c, rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "户卡密码"));
@@ -370,6 +371,7 @@ struct resolved {
 	int64_t card_id;
 	char card_no[CARD_NO_LEN + 1];
 	const char *via;   /* phone, card */
+	const char *code;  /* the phone's household code, spent by a sale */
 };
 
 /* The card of a number, checked with its PIN (outside any transaction: a wrong PIN is
@@ -397,12 +399,23 @@ static int resolve_card(struct ctx *c, const char *no, const char *pin, struct r
 	int64_t wait = card_locked_for(c, key);
 	if (wait)
 		return locked_fail(c, wait);
+	/* and the operator's own budget: one PIN tried over many cards is stopped too */
+	char *op = arena_printf(c->arena, "pin-operator:%lld", (long long)(c->actor ? c->actor->user_id : 0));
+	if ((wait = card_locked_for(c, op))) {
+		c->err.retry_after = wait;
+		return ctx_fail(c, RC_TOO_MANY, "你输错户卡密码的次数过多，请 %lld 分钟后再试",
+				(long long)((wait + 59) / 60));
+	}
 	if (!pin || !pin[0])
 		return ctx_field(c, "pin", "请输入户卡密码");
 	char given[CRYPTO_HASH_HEX];
 	pin_hash(c, no, pin, given);
 	if (!pin_valid(pin) || strlen(given) != strlen(hash) || !crypto_equal(given, hash)) {
-		int64_t failures = card_failed(c, key);
+		if (card_failed(c, op, CARD_PIN_OPERATOR_FAILS) >= CARD_PIN_OPERATOR_FAILS) {
+			c->err.retry_after = ACCOUNT_FAIL_WINDOW;
+			return ctx_fail(c, RC_TOO_MANY, "你输错户卡密码的次数过多，请 %d 分钟后再试", ACCOUNT_FAIL_WINDOW / 60);
+		}
+		int64_t failures = card_failed(c, key, CARD_PIN_FAILS);
 		if (failures >= CARD_PIN_FAILS)
 			return locked_fail(c, ACCOUNT_FAIL_WINDOW);
 		return ctx_field(c, "pin", "户卡密码不对，还可再试 %lld 次", (long long)(CARD_PIN_FAILS - failures));
@@ -424,9 +437,10 @@ static int resolve_code(struct ctx *c, const char *code, const char *pin, struct
 	if (!code || !code[0])
 		return ctx_field(c, "code", "请扫描户码或输入户卡卡号");
 	if (!strncmp(code, HHCODE_KIND ".", 3)) {
-		if ((rc = hhcode_verify(c, "code", code, &out->hh.id)))
+		if ((rc = hhcode_verify(c, "code", code, &out->hh.id)) || (rc = hhcode_check_unspent(c, "code", code)))
 			return rc;
 		out->via = "phone";
+		out->code = code;
 	} else {
 		char no[CARD_NO_LEN + 1];
 		if (!strncmp(code, CARD_KIND ".", 3)) {
@@ -570,11 +584,16 @@ enum result counter_card_issue(struct ctx *c, int64_t household_id, const char *
 {
 	memset(out, 0, sizeof(*out));
 	struct hh_info h;
-	int rc = card_admin(c, household_id, &h);
+	int rc = household_info(c, household_id, &h);
 	if (rc)
 		return rc;
-	if (!c->actor)
-		return ctx_fail(c, RC_FORBIDDEN, "户卡须由村干部或超市管理员办理");
+	/* a card with a PIN spends the household's points: a cadre, who knows the household,
+	 * issues it, never the clerk who serves at the counter; the household sees it */
+	if (!c->actor || !access_can(c, P_REGISTER_WRITE, h.village_path)) {
+		if (c->actor && access_can_read_household(c, &(struct hh_paths){.village = h.village_path}, household_id))
+			return ctx_fail(c, RC_FORBIDDEN, "户卡须由村干部核实户主身份后办理");
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	}
 	if (!pin_valid(pin))
 		return ctx_field(c, "pin", "户卡密码应为 %d 到 %d 位数字", CARD_PIN_MIN, CARD_PIN_MAX);
 	char no[CARD_NO_LEN + 1];
@@ -638,7 +657,9 @@ enum result counter_cards_list(struct ctx *c, int64_t household_id, struct card 
 	*out = NULL;
 	*n = 0;
 	struct hh_info h;
-	int rc = card_admin(c, household_id, &h);
+	/* the household's own villager sees its cards (who issued them, when), not their QR */
+	bool own = c->actor && c->actor->household_id == household_id && access_has_role(c, "villager");
+	int rc = own ? RC_OK : card_admin(c, household_id, &h);
 	if (rc)
 		return rc;
 	int64_t total = 0;
@@ -654,8 +675,12 @@ enum result counter_cards_list(struct ctx *c, int64_t household_id, struct card 
 		db_finalize(st);
 		return ctx_db_fail(c, DB_ERROR, "读取户卡");
 	}
-	while (*n < total && db_step(st) == DB_ROW)
-		read_card(c, st, &(*out)[(*n)++]);
+	while (*n < total && db_step(st) == DB_ROW) {
+		struct card *k = &(*out)[(*n)++];
+		read_card(c, st, k);
+		if (own)
+			k->token[0] = 0;
+	}
 	db_finalize(st);
 	return RC_OK;
 }
@@ -915,6 +940,9 @@ static int sell_locked(struct ctx *c, const struct shop *s, const struct resolve
 {
 	int rc = shop_check_open(c, s);
 	if (rc)
+		return rc;
+	/* a phone's code pays once: a copy of its screen cannot pay again */
+	if (h->code && (rc = hhcode_spend(c, "code", h->code, h->hh.id)))
 		return rc;
 	if (h->card_id) {
 		int64_t active = 0;

@@ -5,16 +5,19 @@
  *
  * Codes at the counter. The clerk scans or types one of:
  *   - the household code 户码 on the villager's phone ("H1.…", hhcode.h): signed, valid
- *     at most HHCODE_TTL (5 minutes). It is not single-use: within its lifetime the
- *     same code may be scanned again (one visit can make several receipts); a code is
- *     "replayed" only when presented after it expired, and that is refused. A retried
- *     confirmation is made harmless by the idempotency key, not by the code.
+ *     at most HHCODE_TTL (5 minutes), and it pays for one sale: the sale spends it
+ *     (hhcode_spend), so a copy of the phone's screen cannot pay again, and the phone
+ *     is given a fresh code at once. A code may be looked up any number of times
+ *     before. A retried confirmation is made harmless by the idempotency key and
+ *     answered with its receipt, even after the code was spent or expired.
  *   - a printed household card: its QR ("C1.<card_no>.<expires>.<mac>", signed like
  *     the household code but valid CARD_TOKEN_TTL) or its 12-digit card number (11
  *     digits and a Luhn check digit), together with the card's PIN. CARD_PIN_FAILS
  *     wrong PINs within ACCOUNT_FAIL_WINDOW lock the card for ACCOUNT_FAIL_WINDOW
- *     (login_failures key "card:<card_no>"). Reissuing a card revokes the old one; a
- *     revoked card is refused.
+ *     (login_failures key "card:<card_no>"), and CARD_PIN_OPERATOR_FAILS wrong PINs by
+ *     one clerk over all cards stop that clerk for the window ("pin-operator:<user>"),
+ *     so one PIN sprayed over many cards is stopped too. Reissuing a card revokes the
+ *     old one; a revoked card is refused.
  *
  * Redemption is one transaction: the shop's row is locked first (it numbers the
  * receipts), then the receipt is written, then the ledger (village chain head, then
@@ -55,6 +58,7 @@
 #define CARD_PIN_MIN 4
 #define CARD_PIN_MAX 6
 #define CARD_PIN_FAILS 5
+#define CARD_PIN_OPERATOR_FAILS 10  /* wrong PINs one clerk may enter over all cards in a window */
 #define COUNTER_KEY_MIN IDEM_KEY_MIN          /* idempotency keys: [A-Za-z0-9-] (idem.h) */
 #define COUNTER_KEY_MAX IDEM_KEY_MAX
 #define COUNTER_ITEMS_MAX 50                  /* lines of one receipt or pre-order */
@@ -75,10 +79,12 @@ struct card {
 	char issued_by_name[COUNTER_NAME_MAX];
 };
 
-/* Issues a card for a household (P_SHOP_ADMIN on its village) with a PIN of
+/* Issues a card for a household (P_REGISTER_WRITE on its village: a cadre, not the
+ * clerk) with a PIN of
  * CARD_PIN_MIN..CARD_PIN_MAX digits (field "pin"), revoking its active card. */
 enum result counter_card_issue(struct ctx *c, int64_t household_id, const char *pin, struct card *out);
-/* The household's cards, newest first (P_SHOP_ADMIN on its village). */
+/* The household's cards, newest first (P_SHOP_ADMIN on its village; the household's own
+ * villager sees them without their QR text). */
 enum result counter_cards_list(struct ctx *c, int64_t household_id, struct card **out, int *n);
 /* One card (P_SHOP_ADMIN on its household's village). */
 enum result counter_card_get(struct ctx *c, int64_t id, struct card *out);

@@ -75,7 +75,8 @@ static json_t *card_json(const struct card *k)
 	char png[64], svg[64];
 	snprintf(png, sizeof(png), "/api/v1/cards/%lld/qr.png", (long long)k->id);
 	snprintf(svg, sizeof(svg), "/api/v1/cards/%lld/qr.svg", (long long)k->id);
-	bool active = !strcmp(k->status, "active");
+	/* the QR of an active card, unless it was left out (the household's own view) */
+	bool active = !strcmp(k->status, "active") && k->token[0];
 	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:I, s:s, s:o, s:o}", "id", (json_int_t)k->id,
 			 "household_id", (json_int_t)k->household_id, "card_no", k->card_no, "status", k->status,
 			 "token", active ? json_string(k->token) : json_null(), "qr_png",

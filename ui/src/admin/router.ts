@@ -57,6 +57,8 @@ export const router = createRouter({
     { path: '/broadcast', name: 'broadcast', component: () => import('./voice/BroadcastView.vue'), meta: { title: 'vo.nav.broadcast', village: true } },
     { path: '/speakers', name: 'speakers', component: () => import('./voice/SpeakersView.vue'), meta: { title: 'vo.nav.speakers', village: true } },
     { path: '/talks', name: 'talks', component: () => import('./voice/TalksView.vue'), meta: { title: 'vo.nav.talks', village: true } },
+    { path: '/grid-map', name: 'grid-map', component: () => import('./gridwork/VillageMapView.vue'), meta: { title: 'gw.nav.map', village: true } },
+    { path: '/grid-patrols', name: 'grid-patrols', component: () => import('./gridwork/PatrolsView.vue'), meta: { title: 'gw.nav.patrols' } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

@@ -52,6 +52,7 @@ export const router = createRouter({
     { path: '/broadcasts', name: 'broadcasts', component: () => import('./voice/BroadcastsView.vue'), meta: { tab: 'home', title: 'vo.history' } },
     { path: '/talks', name: 'talks', component: () => import('./voice/TalksView.vue'), meta: { tab: 'home', title: 'vo.talks' } },
     { path: '/talks/:id(\\d+)', name: 'talk', component: () => import('./voice/TalkView.vue'), meta: { tab: 'home', title: 'vo.talks' } },
+    { path: '/grid', name: 'grid', component: () => import('./grid/GridView.vue'), meta: { tab: 'grid', title: 'gw.phone.heading' } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
@@ -67,5 +68,8 @@ router.beforeEach(async (to) => {
   }
   if (!to.meta.public && !session.info) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
   if ((to.name === 'login' || to.name === 'activate') && session.info) return { name: 'home' };
+  // a grid worker who is not a villager here starts on the 网格 tab
+  const g = session.info?.grants || [];
+  if (to.name === 'home' && g.length && !g.some((x) => x.role === 'villager') && g.some((x) => x.role === 'grid_worker' || x.role === 'grid_leader')) return { name: 'grid' };
   return true;
 });

@@ -2,6 +2,7 @@
 // here is shown in Chinese.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
@@ -11,6 +12,7 @@ import voice from './voice';
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,
@@ -569,6 +571,7 @@ export default {
     code: 'Household code or card number',
     codePlaceholder: "Scan the code on the villager's phone, or type the card number",
     codeHint: 'A scanner presses Enter by itself. A household card also needs its PIN.',
+    codeSpent: 'The phone\'s household code paid for this sale. For another sale or a pre-order, ask the villager to tap Refresh and scan the new code.',
     codeRequired: 'Scan a code or type a card number',
     camera: 'Scan with camera',
     cameraView: 'Camera view',
@@ -788,7 +791,8 @@ export default {
     pinPlaceholder: '4 to 6 digits, chosen by the head of household',
     pinFormat: 'The PIN has 4 to 6 digits',
     pinMismatch: 'The two PINs differ',
-    pinHint: 'Only the head of household knows the PIN; it is not printed on the card.',
+    pinHint: 'Only the head of household knows the PIN; it is not printed on the card. The household sees every card issued on its phone.',
+    cadreOnly: 'A card with a PIN spends the household\'s points: a village cadre issues or reissues it after checking who the head of household is. A lost card can be revoked here.',
     issued: 'Card {no} is ready; print it',
     revoke: 'Cancel card',
     revokeConfirm: 'Cancel card {no}? It can no longer be used to redeem.',

@@ -2,6 +2,7 @@
 // missing here is shown in Chinese.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
@@ -11,6 +12,7 @@ import voice from './voice';
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsVillager,
   ...lists,
   ...listsVillager,
@@ -60,7 +62,8 @@ export default {
     rank: 'Rank this month',
     codeTitle: 'Household code',
     codeAlt: 'Household QR code',
-    codeHint: 'Show it in the shop and at activities. It changes every minute.',
+    codeHint: 'Show it in the shop and at activities. It changes every minute; each code pays once.',
+    refreshCode: 'Refresh the code',
     codeFailed: 'The household code could not be loaded',
     shortcuts: 'Shortcuts',
     latestPublicity: 'On public notice',
@@ -271,6 +274,10 @@ export default {
     household: 'Household no.',
     group: 'Villager group',
     grid: 'Grid',
+    card: 'Household card',
+    cardNo: 'ending {last}',
+    cardIssued: 'issued {at} by {by}',
+    cardNotice: 'Your household card was issued on {at} by {by}; with it and its PIN your household\'s points can be spent. If your household did not ask for it, tell the village committee at once.',
     noGrid: 'Not in a grid yet',
     gridStaff: 'Looked after by {staff}',
   },

@@ -1,6 +1,7 @@
 // Texts of the admin console (管理后台), Simplified Chinese.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
 import listsAdmin from './listsAdmin';
@@ -10,6 +11,7 @@ import voice from './voice';
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,
@@ -568,6 +570,7 @@ export default {
     code: '户码或户卡卡号',
     codePlaceholder: '用扫码枪扫村民手机上的户码，或输入户卡卡号',
     codeHint: '扫码枪扫完会自动回车。户卡需要再输入户卡密码。',
+    codeSpent: '手机户码已用于这次兑换。还要兑换或领取预订，请村民点「刷新户码」后重新扫码。',
     codeRequired: '请扫码或输入户卡卡号',
     camera: '摄像头扫码',
     cameraView: '摄像头画面',
@@ -787,7 +790,8 @@ export default {
     pinPlaceholder: '4 到 6 位数字，由户主设定',
     pinFormat: '密码应为 4 到 6 位数字',
     pinMismatch: '两次输入的密码不一样',
-    pinHint: '密码只由户主知道，不会打印在卡上。',
+    pinHint: '密码只由户主知道，不会打印在卡上。办卡记录会显示在这户村民的手机上。',
+    cadreOnly: '户卡带密码、能兑换这户的积分，须由村干部核实户主身份后办理或补办。遗失的卡可以在这里作废。',
     issued: '户卡 {no} 已办好，请打印',
     revoke: '作废',
     revokeConfirm: '作废户卡 {no}？作废后不能再用于兑换。',

@@ -2,6 +2,7 @@
 // file of the same shape.
 import common from './common';
 import events from './events';
+import grid from './grid';
 import eventsVillager from './eventsVillager';
 import lists from './lists';
 import listsVillager from './listsVillager';
@@ -11,6 +12,7 @@ import voice from './voice';
 export default {
   ...common,
   ...events,
+  ...grid,
   ...eventsVillager,
   ...lists,
   ...listsVillager,
@@ -60,7 +62,8 @@ export default {
     rank: '本月排名',
     codeTitle: '我家的户码',
     codeAlt: '户码二维码',
-    codeHint: '兑换和活动签到时出示，每分钟自动更新',
+    codeHint: '兑换和活动签到时出示，每分钟自动更新；每个户码只能兑换一次',
+    refreshCode: '刷新户码',
     codeFailed: '户码加载失败',
     shortcuts: '常用功能',
     latestPublicity: '最新公示',
@@ -301,6 +304,10 @@ export default {
     group: '村民小组',
     grid: '所在网格',
     noGrid: '尚未划入网格',
+    card: '户卡',
+    cardNo: '尾号 {last}',
+    cardIssued: '{at} 由 {by} 办理',
+    cardNotice: '你家的户卡于 {at} 由 {by} 办理，凭卡和密码可以兑换你家的积分。如果不是你家申请的，请马上联系村委。',
     gridStaff: '负责人：{staff}',
   },
 };

@@ -1,0 +1,398 @@
+/* Demo data of grid work 网格: the county's settings and visit frequencies, attribute
+ * tags on a believable share of the households (党员户 where a resident is a party
+ * member), three months of patrols 一日三巡 by the two grid workers of 青山村 with
+ * walked tracks inside their grids (most days compliant, some patrols short or
+ * straying out of the grid), findings of which some were reported as events, visits to
+ * the households that need them (a couple overdue) and today's last positions. Every
+ * record goes through the grid feature as the worker at the time it happened, so the
+ * figures are the server's own. Other villages get tags only. Deterministic. */
+#include <math.h>
+
+#include "cli/demo.h"
+#include "domain/events/events.h"
+#include "domain/grid/grid.h"
+#include "domain/register/grids.h"
+#include "util/timeutil.h"
+
+struct grng {
+	uint64_t s;
+};
+
+static uint64_t gr_next(struct grng *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return r->s;
+}
+
+static int gr_range(struct grng *r, int lo, int hi)
+{
+	return lo + (int)(gr_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+static double gr_unit(struct grng *r)
+{
+	return (double)(gr_next(r) % 1000000) / 1e6;
+}
+
+static int load_actor(struct ctx *c, const char *phone, struct actor *a)
+{
+	memset(a, 0, sizeof(*a));
+	struct db_stmt *st = db_query(c->db, "SELECT u.id, u.name, u.phone, g.role, g.unit_id, o.kind, o.path FROM users u "
+					     "JOIN role_grants g ON g.user_id = u.id JOIN org_units o ON o.id = g.unit_id "
+					     "WHERE u.phone = ?", "t", phone);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取用户");
+	while (db_step(st) == DB_ROW && a->ngrants < CTX_MAX_GRANTS) {
+		a->user_id = db_col_int(st, 0);
+		str_copy(a->name, sizeof(a->name), db_col_text(st, 1));
+		str_copy(a->phone, sizeof(a->phone), db_col_text(st, 2));
+		struct grant *g = &a->grants[a->ngrants++];
+		str_copy(g->role, sizeof(g->role), db_col_text(st, 3));
+		g->unit_id = db_col_int(st, 4);
+		str_copy(g->unit_kind, sizeof(g->unit_kind), db_col_text(st, 5));
+		str_copy(g->path, sizeof(g->path), db_col_text(st, 6));
+	}
+	db_finalize(st);
+	return a->ngrants ? RC_OK : ctx_fail(c, RC_INTERNAL, "演示数据：没有用户 %s", phone);
+}
+
+/* Runs as actor a (NULL: the system) at time t. */
+static struct ctx as(struct ctx *c, const struct actor *a, int64_t t)
+{
+	struct ctx x = *c;
+	x.actor = a;
+	x.system = a == NULL;
+	x.now = t;
+	return x;
+}
+
+static int64_t tag_id(struct ctx *c, const char *name)
+{
+	int64_t id = 0;
+	db_get_int(c->db, &id, "SELECT id FROM tags WHERE county_id IS NULL AND name = ?", "t", name);
+	return id;
+}
+
+/* ---- tags ---- */
+
+struct share {
+	const char *name;
+	int permille;        /* of households, in village 1; a third of it elsewhere */
+};
+static const struct share shares[] = {
+	{"脱贫户", 80}, {"监测户", 30}, {"低保户", 50}, {"特困户", 12}, {"残疾人户", 40}, {"独居老人", 45},
+	{"空巢老人", 80}, {"留守儿童", 55}, {"退役军人", 40}, {"重点关注人员", 10}, {"美丽庭院户", 100},
+	{"文明家庭", 80}, {"外出务工", 200}, {"出租房", 20}, {"危房", 10}, {"五保户", 10}, {"军属", 20},
+	{"志愿者", 50},
+};
+
+static int tag_village(struct ctx *c, struct grng *r, int64_t village_id, const struct actor *who, bool main)
+{
+	int64_t ids[ARRAY_SIZE(shares)], party = tag_id(c, "党员户");
+	for (size_t k = 0; k < ARRAY_SIZE(shares); k++)
+		ids[k] = tag_id(c, shares[k].name);
+	struct db_stmt *st = db_query(c->db, "SELECT h.id, (SELECT count(*) FROM residents p WHERE p.household_id = h.id "
+					     "AND p.party_member > 0) FROM households h WHERE h.village_id = ? ORDER BY h.id",
+				      "i", village_id);
+	int64_t *hh = NULL, *pm = NULL;
+	int n = 0, cap = 0, cap2 = 0;
+	while (st && db_step(st) == DB_ROW) {
+		int c2 = cap2;
+		if (!(hh = arena_grow(c->arena, hh, &cap, n, sizeof(*hh))) ||
+		    !(pm = arena_grow(c->arena, pm, &c2, n, sizeof(*pm))))
+			break;
+		cap2 = c2;
+		hh[n] = db_col_int(st, 0);
+		pm[n++] = db_col_int(st, 1);
+	}
+	db_finalize(st);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取住户");
+	int rc = RC_OK;
+	for (int i = 0; !rc && i < n; i++) {
+		int64_t set[ARRAY_SIZE(shares) + 1];
+		int ns = 0;
+		if (pm[i] && (main || gr_range(r, 0, 2) == 0))
+			set[ns++] = party;
+		for (size_t k = 0; k < ARRAY_SIZE(shares); k++)
+			if (gr_range(r, 0, 999) < (main ? shares[k].permille : shares[k].permille / 3))
+				set[ns++] = ids[k];
+		/* the demo villager's household (0001) is plainly a party household */
+		if (!ns)
+			continue;
+		/* set over the weeks before the patrols began */
+		struct ctx x = as(c, who, c->now - (int64_t)gr_range(r, 100, 130) * 86400 - gr_range(r, 0, 30000));
+		rc = grid_household_tags_set(&x, hh[i], set, ns);
+		if (rc)
+			c->err = x.err;
+	}
+	return rc;
+}
+
+/* ---- patrols ---- */
+
+struct box {
+	double w, s, e, n;
+};
+
+static int grid_box(struct ctx *c, int64_t grid_id, struct box *b)
+{
+	struct grid g;
+	int rc = grids_get(c, grid_id, &g);
+	if (rc)
+		return rc;
+	json_t *j = g.boundary ? json_loads(g.boundary, 0, NULL) : NULL;
+	json_t *ring = json_array_get(json_object_get(j, "coordinates"), 0);
+	*b = (struct box){180, 90, -180, -90};
+	size_t i;
+	json_t *p;
+	json_array_foreach(ring, i, p) {
+		double x = json_number_value(json_array_get(p, 0)), y = json_number_value(json_array_get(p, 1));
+		b->w = fmin(b->w, x), b->e = fmax(b->e, x), b->s = fmin(b->s, y), b->n = fmax(b->n, y);
+	}
+	json_decref(j);
+	return b->w < b->e ? RC_OK : ctx_fail(c, RC_INTERNAL, "演示数据：网格没有边界");
+}
+
+static const char *const categories[] = {"安全隐患", "环境卫生", "道路设施", "森林防火", "矛盾纠纷"};
+static const char *const notes[][3] = {
+	{"村道边电线杆倾斜，电线下垂离地不足两米", "废弃鱼塘边没有护栏，小孩经常在附近玩耍", "老房子外墙开裂，雨后有掉砖"},
+	{"河沟里堆了不少生活垃圾，散发异味", "垃圾房满了没人清运，周边污水横流", "路边焚烧秸秆，浓烟影响过往车辆"},
+	{"路面塌陷一个大坑，晚上看不清容易摔", "桥头护栏松动", "路灯坏了三盏，晚上一片漆黑"},
+	{"山脚有人上坟烧纸，已劝阻并熄灭火种", "林区边堆放干柴，防火隐患大", "防火宣传牌被风吹倒"},
+	{"两户因宅基地边界争吵，已初步劝解", "邻里因排水沟堵塞起口角", "承包地灌溉用水发生争执"},
+};
+
+/* One walked patrol: points every minute, a walk that turns at the grid's edge, or
+ * strays out of it. */
+static int one_patrol(struct ctx *c, struct grng *r, const struct actor *w, int64_t grid_id, const struct box *b,
+		      int64_t t0, int minutes, bool stray, const int64_t *event_cats, int ncats)
+{
+	struct ctx x = as(c, w, t0);
+	int64_t id;
+	int rc = grid_patrol_start(&x, grid_id, NULL, &id);
+	struct track_point pts[GRID_BATCH_MAX];
+	int n = 0;
+	double margin = 0.0004;
+	double lat = b->s + margin + gr_unit(r) * (b->n - b->s - 2 * margin);
+	double lng = b->w + margin + gr_unit(r) * (b->e - b->w - 2 * margin);
+	double heading = gr_unit(r) * 2 * M_PI;
+	double mlat = 1 / 111195.0, mlng = 1 / (111195.0 * cos(lat * M_PI / 180));
+	for (int i = 0; !rc && i <= minutes && n < GRID_BATCH_MAX; i++) {
+		pts[n++] = (struct track_point){.seq = i, .at = t0 + i * 60 + gr_range(r, 0, 5),
+						.lat_e6 = (int64_t)(lat * 1e6), .lng_e6 = (int64_t)(lng * 1e6)};
+		double step = 45 + gr_unit(r) * 25;   /* metres a minute, walking and stopping */
+		heading += (gr_unit(r) - 0.5) * 1.2;
+		if (stray && i > minutes / 3)
+			heading = M_PI / 2 * (0.8 + 0.4 * gr_unit(r));   /* off to the east, out of the grid */
+		double nlat = lat + cos(heading) * step * mlat, nlng = lng + sin(heading) * step * mlng;
+		if (!stray && (nlat < b->s + margin || nlat > b->n - margin || nlng < b->w + margin || nlng > b->e - margin)) {
+			heading += M_PI * (0.8 + 0.4 * gr_unit(r));
+			nlat = lat + cos(heading) * step * mlat;
+			nlng = lng + sin(heading) * step * mlng;
+			if (nlat < b->s || nlat > b->n || nlng < b->w || nlng > b->e)
+				nlat = lat, nlng = lng;
+		}
+		lat = nlat, lng = nlng;
+	}
+	int64_t t_end = t0 + minutes * 60 + 30;
+	int added = 0;
+	if (!rc) {
+		x = as(c, w, t_end);
+		rc = grid_patrol_points(&x, id, pts, n, &added);
+	}
+	/* now and then something is found on the way; some go on as events */
+	if (!rc && gr_range(r, 0, 9) == 0) {
+		int k = gr_range(r, 0, (int)ARRAY_SIZE(categories) - 1);
+		const struct track_point *at = &pts[gr_range(r, 0, n - 1)];
+		struct grid_finding_input f = {
+			.category = categories[k], .note = notes[k][gr_range(r, 0, 2)], .has_location = true,
+			.lat_e6 = at->lat_e6, .lng_e6 = at->lng_e6,
+			.event_category_id = ncats && gr_range(r, 0, 9) < 4 ? event_cats[gr_range(r, 0, ncats - 1)] : 0,
+		};
+		int64_t fid;
+		x = as(c, w, at->at);
+		rc = grid_finding_add(&x, id, &f, &fid);
+	}
+	if (!rc) {
+		x = as(c, w, t_end);
+		rc = grid_patrol_end(&x, id);
+	}
+	if (rc)
+		c->err = x.err;
+	return rc;
+}
+
+static int patrol_months(struct ctx *c, struct grng *r, const struct actor *w, const int64_t *grids, int ngrids,
+			 const int64_t *event_cats, int ncats)
+{
+	struct box boxes[3];
+	int rc = RC_OK;
+	for (int k = 0; !rc && k < ngrids; k++)
+		rc = grid_box(c, grids[k], &boxes[k]);
+	int64_t today = time_cn_days(c->now);
+	static const int starts[3] = {8 * 60, 13 * 60 + 30, 18 * 60};
+	for (int d = 91; !rc && d >= 1; d--) {
+		int g = (int)((today - d) % ngrids);
+		int roll = gr_range(r, 0, 99);
+		int count = roll < 8 ? 2 : roll < 10 ? 1 : 3;   /* most days the full 一日三巡 */
+		for (int p = 0; !rc && p < count; p++) {
+			int64_t t0 = time_cn_midnight(today - d) + (int64_t)(starts[p] + gr_range(r, 0, 50)) * 60;
+			int kind = gr_range(r, 0, 99);
+			int minutes = kind < 4 ? gr_range(r, 9, 15) : gr_range(r, 24, 45);   /* a few cut short */
+			bool stray = kind >= 4 && kind < 7;
+			rc = one_patrol(c, r, w, grids[g], &boxes[g], t0, minutes, stray, event_cats, ncats);
+		}
+	}
+	/* today: the morning round is done when the morning is over */
+	int64_t t0 = time_cn_midnight(today) + 8 * 3600 + gr_range(r, 0, 1800);
+	if (!rc && t0 + 50 * 60 < c->now)
+		rc = one_patrol(c, r, w, grids[0], &boxes[0], t0, gr_range(r, 25, 40), false, event_cats, 0);
+	/* the last positions: a few minutes ago, somewhere in the grid */
+	struct grid_position pos[3];
+	for (int i = 0; i < 3; i++)
+		pos[i] = (struct grid_position){
+			.at = c->now - (3 - i) * 120 - gr_range(r, 0, 60),
+			.lat_e6 = (int64_t)((boxes[0].s + (0.3 + 0.4 * gr_unit(r)) * (boxes[0].n - boxes[0].s)) * 1e6),
+			.lng_e6 = (int64_t)((boxes[0].w + (0.3 + 0.4 * gr_unit(r)) * (boxes[0].e - boxes[0].w)) * 1e6),
+			.accuracy_m = gr_range(r, 5, 25)};
+	int added;
+	struct ctx x = as(c, w, c->now);
+	if (!rc && (rc = grid_positions_add(&x, pos, 3, &added)))
+		c->err = x.err;
+	return rc;
+}
+
+/* ---- visits ---- */
+
+static const char *const visit_notes[] = {
+	"老人身体状况良好，家中米面油充足，叮嘱注意防寒保暖", "帮助老人检查了用电和燃气安全，无隐患",
+	"孩子在校表现不错，与外出务工的父母每周视频联系", "了解到近期血压偏高，已联系村医上门随访",
+	"屋顶有漏雨，已报村委会安排维修", "陪老人聊天，老人情绪稳定，提醒按时服药",
+	"孩子作业有困难，已联系志愿者周末辅导", "临时救助申请材料已帮助准备齐全",
+};
+
+static int visit_months(struct ctx *c, struct grng *r, int64_t village_id, const struct actor *liu,
+			const struct actor *zhao, int64_t zhao_grid)
+{
+	struct db_stmt *st = db_query(c->db, "SELECT h.id, COALESCE(h.grid_id, 0), h.lat_e6, h.lng_e6, min(vr.days) "
+					     "FROM households h JOIN household_tags ht ON ht.household_id = h.id "
+					     "JOIN visit_rules vr ON vr.tag_id = ht.tag_id "
+					     "WHERE h.village_id = ? AND h.lat_e6 IS NOT NULL GROUP BY h.id, h.grid_id, h.lat_e6, h.lng_e6 "
+					     "ORDER BY h.id",
+				      "i", village_id);
+	struct {
+		int64_t id, grid, lat, lng, days;
+	} *hh = NULL;
+	int n = 0, cap = 0;
+	while (st && db_step(st) == DB_ROW) {
+		if (!(hh = arena_grow(c->arena, hh, &cap, n, sizeof(*hh))))
+			break;
+		hh[n].id = db_col_int(st, 0);
+		hh[n].grid = db_col_int(st, 1);
+		hh[n].lat = db_col_int(st, 2);
+		hh[n].lng = db_col_int(st, 3);
+		hh[n++].days = db_col_int(st, 4);
+	}
+	db_finalize(st);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取住户");
+	int rc = RC_OK, lapsed = 0;
+	for (int i = 0; !rc && i < n; i++) {
+		const struct actor *w = hh[i].grid == zhao_grid ? zhao : liu;
+		/* a couple of weekly households fell behind: their last visit is weeks old */
+		int64_t stop = c->now - 3600;
+		if (hh[i].days <= 7 && lapsed < 2) {
+			stop = c->now - (int64_t)(hh[i].days + 5 + lapsed * 4) * 86400;
+			lapsed++;
+		}
+		/* the visits, laid back from the last one (a day or two before it was due) to
+		 * three months ago, then recorded in order */
+		int64_t times[100];
+		int nt = 0;
+		for (int64_t t = stop - (int64_t)gr_range(r, 1, hh[i].days > 2 ? hh[i].days - 1 : 1) * 86400;
+		     t > c->now - 90 * 86400 && nt < 100; t -= hh[i].days * 86400 - gr_range(r, 0, 86400 / 2)) {
+			/* during the day */
+			int64_t at = time_cn_midnight(time_cn_days(t)) + (int64_t)gr_range(r, 9 * 60, 17 * 60) * 60;
+			times[nt++] = at < stop ? at : stop - 3600;
+		}
+		for (int k = nt - 1; !rc && k >= 0; k--) {
+			int64_t at = times[k];
+			struct grid_visit_input in = {
+				.household_id = hh[i].id, .notes = visit_notes[gr_range(r, 0, (int)ARRAY_SIZE(visit_notes) - 1)],
+				.has_location = true, .lat_e6 = hh[i].lat + gr_range(r, -150, 150),
+				.lng_e6 = hh[i].lng + gr_range(r, -150, 150),
+			};
+			int64_t id;
+			struct ctx x = as(c, w, at);
+			if ((rc = grid_visit_add(&x, &in, &id)))
+				c->err = x.err;
+		}
+	}
+	return rc;
+}
+
+static int seed(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages);
+
+int grid_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages)
+{
+	/* thousands of small transactions: on SQLite (WAL) each need not wait for the disk
+	 * while the demo is generated; durability is back to FULL when it is done */
+	bool lite = db_engine(c->db) == DB_SQLITE;
+	if (lite && db_exec(c->db, "PRAGMA synchronous=NORMAL") != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "演示数据");
+	int rc = seed(c, county_id, villages, nvillages);
+	if (lite && db_exec(c->db, "PRAGMA synchronous=FULL") != DB_OK && !rc)
+		rc = ctx_db_fail(c, DB_ERROR, "演示数据");
+	return rc;
+}
+
+static int seed(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages)
+{
+	struct grng r = {0x4772696457726b31ULL};
+	/* the county's target and visit frequencies */
+	struct grid_visit_rule rules[] = {
+		{tag_id(c, "独居老人"), 7}, {tag_id(c, "特困户"), 14}, {tag_id(c, "五保户"), 14},
+		{tag_id(c, "留守儿童"), 30}, {tag_id(c, "空巢老人"), 30}, {tag_id(c, "重点关注人员"), 7},
+	};
+	struct grid_settings s = {.patrols_per_day = 3, .min_minutes = 20, .min_metres = 1000, .min_inside_pct = 80,
+				  .retention_days = 90};
+	struct ctx sys = as(c, NULL, c->now - 100 * 86400);
+	int rc = grid_settings_put(&sys, county_id, &s, rules, (int)ARRAY_SIZE(rules), true);
+	if (rc) {
+		c->err = sys.err;
+		return rc;
+	}
+	struct actor cadre, liu, zhao;
+	if ((rc = load_actor(c, "13900000003", &cadre)) || (rc = load_actor(c, "13900000005", &liu)) ||
+	    (rc = load_actor(c, "13900000009", &zhao)))
+		return rc;
+	for (int v = 0; !rc && v < nvillages; v++)
+		rc = tag_village(c, &r, villages[v], v == 0 ? &cadre : NULL, v == 0);
+	if (rc)
+		return rc;
+	/* the grids of village 1: 赵磊 walks the first, 刘强 (village-wide) the other two */
+	int64_t grids[3];
+	int ng = 0;
+	struct db_stmt *st = db_query(c->db, "SELECT id FROM org_units WHERE parent_id = ? AND kind = 'grid' ORDER BY code",
+				      "i", villages[0]);
+	while (st && ng < 3 && db_step(st) == DB_ROW)
+		grids[ng++] = db_col_int(st, 0);
+	db_finalize(st);
+	if (ng < 3)
+		return ctx_fail(c, RC_INTERNAL, "演示数据：青山村没有三个网格");
+	int64_t cats[4];
+	int ncats = 0;
+	st = db_query(c->db, "SELECT id FROM event_categories WHERE county_id = ? AND photo_required = 0 AND active = 1 "
+			     "ORDER BY id", "i", county_id);
+	while (st && ncats < 4 && db_step(st) == DB_ROW)
+		cats[ncats++] = db_col_int(st, 0);
+	db_finalize(st);
+	if ((rc = patrol_months(c, &r, &zhao, grids, 1, cats, ncats)))
+		return rc;
+	if ((rc = patrol_months(c, &r, &liu, grids + 1, 2, cats, ncats)))
+		return rc;
+	return visit_months(c, &r, villages[0], &liu, &zhao, grids[0]);
+}

@@ -1,0 +1,273 @@
+/* Grid work 网格: what the grids of register/ are for. This feature owns household
+ * attribute tags (the county's tag set with icons, colours and who may see the
+ * sensitive ones; the tags of each household with their history), the county's grid
+ * settings (the daily patrol target 一日三巡, visit frequencies per tag, how long
+ * positions are kept), patrols 巡查 with their track points and findings, the
+ * compliance of each worker per day computed from the tracks, workers' live positions,
+ * and visits 走访 to tagged households. It calls the kernel, the register (grids and
+ * households, through domain/register/register.h) and events (a finding becomes an
+ * event, through domain/events/events.h).
+ *
+ * Who may do what (access.h):
+ *   - the tag set: read by anyone logged in within the county; changed with
+ *     P_ORG_WRITE on the county (its admin), as are the settings;
+ *   - a household's tags: read with the register (P_REGISTER_READ, or the villager's
+ *     own household), each tag only when visible to the actor: a sensitive tag only to
+ *     holders of one of the roles it names (villagers never); changed with
+ *     P_REGISTER_WRITE or P_GRID_WORK on the household, and only the tags the actor sees;
+ *   - patrols, positions and visits are made by P_GRID_WORK holders in their grids;
+ *     supervisors (P_GRID_SUPERVISE) read them in scope; a worker reads their own.
+ * Track points and positions are telemetry: not audited one by one (a patrol's start,
+ * end and findings are, as are visits, tags and settings). */
+#ifndef DOMAIN_GRID_H
+#define DOMAIN_GRID_H
+
+#include "domain/kernel/ctx.h"
+#include "domain/kernel/idem.h"
+
+#define GRID_TAG_NAME_MAX 12        /* characters */
+#define GRID_TAG_ICON_MAX 2
+#define GRID_TAGS_MAX 64            /* tags per county */
+#define GRID_BATCH_MAX 500          /* track points or positions per request */
+#define GRID_NOTE_MAX 500
+#define GRID_CATEGORY_MAX 20
+#define GRID_PHOTOS_MAX 9
+#define GRID_LATE_MAX (3 * 86400)   /* a patrol's points may arrive this late after its end */
+#define GRID_THIN_AFTER 86400       /* positions older than this keep one per GRID_THIN_STEP */
+#define GRID_THIN_STEP 600
+#define GRID_THIN_WINDOW 7          /* days back the thinning looks (older ones are thinned already) */
+
+/* ---- geometry (pure: unit-tested on known tracks) ---- */
+
+struct track_point {
+	int64_t seq, at, lat_e6, lng_e6;
+	bool inside;
+};
+struct track_stats {
+	int points, inside;
+	int64_t length_m, duration_s;
+};
+/* Great-circle distance in metres (haversine, mean Earth radius 6 371 008.8 m). */
+double grid_haversine_m(int64_t lat1_e6, int64_t lng1_e6, int64_t lat2_e6, int64_t lng2_e6);
+/* Sorts the points by time (then sequence) and measures the track: length along it,
+ * the time from its first to its last point, how many points lie inside. */
+void grid_track_measure(struct track_point *pts, int n, struct track_stats *out);
+
+struct grid_settings {
+	int64_t county_id;
+	int patrols_per_day, min_minutes, min_metres, min_inside_pct, retention_days;
+	int64_t updated_at;
+};
+/* True when a finished patrol's track meets the target: long enough in time and
+ * distance, and at least min_inside_pct of its points inside the grid. */
+bool grid_patrol_qualifies(const struct grid_settings *s, const struct track_stats *t);
+
+/* ---- tags ---- */
+
+struct grid_tag {
+	int64_t id, county_id;       /* county_id 0: shipped with the system */
+	const char *name, *icon, *color, *roles;
+	bool sensitive, active;
+	int ord;
+	int visit_days;              /* the county's visit frequency, 0 = none */
+};
+/* The tags of the county (the actor's county when county_id is 0) that the actor may
+ * see, in order. */
+enum result grid_tags(struct ctx *c, int64_t county_id, struct grid_tag **out, int *n);
+
+struct grid_tag_input {
+	int64_t county_id;                  /* create only (0: the actor's county) */
+	const char *name, *icon, *color;    /* NULL = unchanged */
+	const char *roles;                  /* comma list of role names; NULL = unchanged */
+	int sensitive, active;              /* -1 = unchanged */
+};
+enum result grid_tag_create(struct ctx *c, const struct grid_tag_input *in, int64_t *id);
+enum result grid_tag_update(struct ctx *c, int64_t id, const struct grid_tag_input *in);
+
+struct grid_tag_change {
+	int64_t tag_id;
+	const char *tag_name, *action, *actor_name;   /* action: set | remove */
+	int64_t at;
+};
+struct grid_household_tags {
+	int64_t household_id;
+	struct grid_tag *tags;        /* the visible ones it carries */
+	int64_t *set_at;              /* per tag */
+	int n;
+	struct grid_tag_change *history;   /* of visible tags, newest first */
+	int nhistory;
+	bool can_edit;
+};
+enum result grid_household_tags(struct ctx *c, int64_t household_id, struct grid_household_tags *out);
+/* Makes the household's visible tags exactly tag_ids (tags the actor cannot see are
+ * kept as they are); each change is one history row, all in one audited transaction. */
+enum result grid_household_tags_set(struct ctx *c, int64_t household_id, const int64_t *tag_ids, int n);
+
+/* Sets a household's location: tapped on the map or the phone's position at the door.
+ * The register (P_REGISTER_WRITE) or the grid worker of the household (P_GRID_WORK);
+ * recorded through the register's own change of a household (audited there). */
+enum result grid_household_locate(struct ctx *c, int64_t household_id, int64_t lat_e6, int64_t lng_e6);
+
+/* The village's households that the actor may read, with their location (when it is
+ * known) and visible tags, for the map and the grid worker's list. */
+struct grid_map_household {
+	int64_t id, grid_id, lat_e6, lng_e6;
+	bool has_coords;
+	const char *number, *head_name;
+	int64_t *tag_ids;
+	int ntags;
+};
+enum result grid_village_households(struct ctx *c, int64_t village_id, struct grid_map_household **out, int *n);
+
+/* ---- settings ---- */
+
+struct grid_visit_rule {
+	int64_t tag_id;
+	int days;
+};
+/* The county's settings (defaults until the county sets them) and visit frequencies
+ * (of tags the actor may see). Readable by anyone within the county. */
+enum result grid_settings_get(struct ctx *c, int64_t county_id, struct grid_settings *out,
+			      struct grid_visit_rule **rules, int *nrules);
+/* Replaces the settings; rules (when not NULL) replace every visit frequency. */
+enum result grid_settings_put(struct ctx *c, int64_t county_id, const struct grid_settings *in,
+			      const struct grid_visit_rule *rules, int nrules, bool set_rules);
+/* The settings in force for a unit's county, without access checks. */
+enum result grid_settings_for_unit(struct ctx *c, const char *unit_path, struct grid_settings *out);
+
+/* ---- patrols ---- */
+
+struct grid_finding {
+	int64_t id, patrol_id, event_id;
+	const char *category, *note;
+	bool has_location;
+	int64_t lat_e6, lng_e6, created_at;
+	int nphotos;
+	const char *photos[GRID_PHOTOS_MAX];
+};
+
+struct grid_patrol {
+	int64_t id, grid_id, village_id, user_id;
+	const char *grid_name, *village_name, *user_name, *day, *boundary;
+	int64_t started_at, ended_at;
+	struct track_stats stats;
+	bool qualified;
+	struct track_point *track;    /* detail only, in time order */
+	int ntrack;
+	struct grid_finding *findings;
+	int nfindings;
+};
+
+/* Starts a patrol in a grid where the actor holds P_GRID_WORK (grid_id 0: their one
+ * grid). One open patrol per worker (RC_CONFLICT while another is open). */
+enum result grid_patrol_start(struct ctx *c, int64_t grid_id, const struct idem *k, int64_t *id);
+/* Adds track points by the patrol's worker. Points whose seq the patrol has already are
+ * ignored (a resent batch), so are points of an order not seen yet; late batches are
+ * taken up to GRID_LATE_MAX after the end when their times lie within the patrol.
+ * *added counts the new points. */
+enum result grid_patrol_points(struct ctx *c, int64_t id, const struct track_point *pts, int n, int *added);
+enum result grid_patrol_end(struct ctx *c, int64_t id);
+enum result grid_patrol_get(struct ctx *c, int64_t id, struct grid_patrol *out);
+
+struct grid_patrol_query {
+	int64_t unit_id, user_id;     /* 0 = all in scope */
+	const char *day;              /* NULL = any */
+	int limit, offset;
+};
+enum result grid_patrols(struct ctx *c, const struct grid_patrol_query *q, struct grid_patrol **out, int *n,
+			 int64_t *total);
+
+struct grid_finding_input {
+	const char *category, *note;
+	bool has_location;
+	int64_t lat_e6, lng_e6;
+	int nphotos;
+	const char *photos[GRID_PHOTOS_MAX];
+	int64_t event_category_id;    /* > 0: report it as an event too */
+	const struct idem *idem;
+};
+/* A finding on an open (or just ended) patrol by its worker. */
+enum result grid_finding_add(struct ctx *c, int64_t patrol_id, const struct grid_finding_input *in, int64_t *id);
+/* Reports a finding as an event (民情, channel "grid") in the patrol's village. */
+enum result grid_finding_to_event(struct ctx *c, int64_t finding_id, int64_t category_id, int64_t *event_id);
+enum result grid_finding_photo(struct ctx *c, int64_t finding_id, int n, char mime[16], const void **data,
+			       size_t *len);
+
+/* Compliance per worker per day. */
+struct grid_compliance {
+	int64_t user_id;
+	const char *user_name, *unit_name, *day;
+	int patrols, qualified;
+	int64_t length_m, duration_s;
+	int inside_pct;              /* over every point of the day, -1 without points */
+	bool compliant;
+};
+/* The workers (grid_worker and grid_leader grants) under the unit, for each day from
+ * `from` to `to` (YYYY-MM-DD). Supervisors see everyone in scope; a worker only
+ * themselves. */
+enum result grid_compliance(struct ctx *c, int64_t unit_id, const char *from, const char *to,
+			    struct grid_compliance **out, int *n, struct grid_settings *settings);
+
+/* ---- positions ---- */
+
+struct grid_position {
+	int64_t user_id, at, lat_e6, lng_e6;
+	int accuracy_m;
+	const char *user_name, *unit_name;
+};
+/* Stores the actor's positions (P_GRID_WORK somewhere); *added counts them. */
+enum result grid_positions_add(struct ctx *c, const struct grid_position *pts, int n, int *added);
+/* The last known position of every worker under the unit (P_GRID_SUPERVISE). */
+enum result grid_positions_last(struct ctx *c, int64_t unit_id, struct grid_position **out, int *n);
+/* The actor's own recorded positions, newest first (what is known of them). */
+enum result grid_positions_mine(struct ctx *c, int limit, struct grid_position **out, int *n, int64_t *total);
+/* The scheduler's job: thins positions older than GRID_THIN_AFTER (up to
+ * GRID_THIN_WINDOW days back) to one per user per GRID_THIN_STEP and deletes those
+ * older than their county's retention. */
+enum result grid_positions_expire(struct ctx *c, int64_t *thinned, int64_t *deleted);
+
+/* ---- visits ---- */
+
+struct grid_visit_input {
+	int64_t household_id;
+	const char *notes;
+	bool has_location;
+	int64_t lat_e6, lng_e6;
+	int nphotos;
+	const char *photos[GRID_PHOTOS_MAX];
+	const struct idem *idem;
+};
+struct grid_visit {
+	int64_t id, household_id, village_id, user_id, visited_at;
+	const char *household_number, *head_name, *user_name, *notes;
+	bool has_location;
+	int64_t lat_e6, lng_e6;
+	int64_t distance_m;          /* -1 when unknown */
+	int nphotos;
+};
+/* A visit to a household by a P_GRID_WORK holder on it. */
+enum result grid_visit_add(struct ctx *c, const struct grid_visit_input *in, int64_t *id);
+struct grid_visit_query {
+	int64_t unit_id, household_id;
+	int limit, offset;
+};
+enum result grid_visits(struct ctx *c, const struct grid_visit_query *q, struct grid_visit **out, int *n,
+			int64_t *total);
+enum result grid_visit_photo(struct ctx *c, int64_t visit_id, int n, char mime[16], const void **data,
+			     size_t *len);
+
+/* A household that must be visited: by its tags' frequencies, the shortest wins. */
+struct grid_visit_due {
+	int64_t household_id, grid_id;
+	const char *number, *head_name, *tags;   /* tags: the names that ask for visits */
+	int days;
+	int64_t last_visit;          /* 0 = never */
+	int64_t due_at;
+	bool overdue;
+};
+/* The households under the unit that are due within `within` seconds (or overdue), by
+ * due date. Workers see their grids', supervisors their scope's. */
+enum result grid_visits_due(struct ctx *c, int64_t unit_id, int64_t within, bool overdue_only,
+			    struct grid_visit_due **out, int *n);
+
+#endif

@@ -1,0 +1,34 @@
+/* Shared inside the grid module only: scope helpers and the visibility of tags. Other
+ * modules include grid.h. */
+#ifndef DOMAIN_GRID_INTERNAL_H
+#define DOMAIN_GRID_INTERNAL_H
+
+#include "domain/grid/grid.h"
+#include "domain/kernel/access.h"
+#include "domain/kernel/audit.h"
+#include "domain/kernel/files.h"
+#include "domain/kernel/org.h"
+#include "domain/kernel/scope.h"
+#include "domain/register/register.h"
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+/* The first id of a unit path "/1/4/17/": its county. */
+int64_t gr_path_root(const char *path);
+/* The county of the actor: of their first grant (0 when none). */
+int64_t gr_actor_county(const struct ctx *c);
+/* True when the actor may see a tag with this sensitivity and role list: anyone for a
+ * plain tag; for a sensitive one a grant of one of the roles (never a villager's). */
+bool gr_tag_visible(const struct ctx *c, bool sensitive, const char *roles);
+/* Checks the photos of a finding or visit: stored files, no duplicates (field errors). */
+void gr_check_photos(struct ctx *c, const char *const *photos, int n);
+/* Checks a position (field errors named field). */
+void gr_check_position(struct ctx *c, const char *field, int64_t lat_e6, int64_t lng_e6);
+/* A grid (kind 'grid') with its village and boundary, no access check. */
+struct gr_grid {
+	struct org_unit unit, village;
+	const char *boundary;
+};
+enum result gr_load_grid(struct ctx *c, int64_t grid_id, struct gr_grid *out);
+
+#endif

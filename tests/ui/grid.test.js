@@ -1,0 +1,170 @@
+// Grid work 网格 across both apps: the grid worker 赵磊 on a 360 px phone opens the 网格
+// tab, starts a patrol and walks with a fake position moved step by step along a path
+// inside the grid, records a finding with a photo, and ends the patrol; the town
+// official on a laptop sees the worker's day against the target and the patrol's track
+// on the map; the village map shows households as tag icons and filters them. The
+// 网格 tab is only for grid roles.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const L = require('./lib');
+
+const ZHAO = '13900000009';   // 赵磊, grid worker of 东片网格
+
+let s;
+let browser;
+let box;
+
+before(async () => {
+  s = await L.startServer();
+  browser = await L.launch();
+  const cadre = await s.login(L.PHONES.cadre);
+  const grids = await s.must('GET', '/api/v1/villages/3/grids', { token: cadre });
+  const ring = grids.items[0].boundary.coordinates[0];
+  box = {
+    w: Math.min(...ring.map((p) => p[0])), e: Math.max(...ring.map((p) => p[0])),
+    s: Math.min(...ring.map((p) => p[1])), n: Math.max(...ring.map((p) => p[1])),
+  };
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (s) await s.close();
+});
+
+test('a grid worker patrols with the phone; the town sees the track and the compliance', async () => {
+  const phone = await L.newContext(browser, 'phone', s.url);
+  await phone.grantPermissions(['geolocation'], { origin: s.url });
+  // the path: northwards through the middle of the grid, about 110 m a step
+  const lng = (box.w + box.e) / 2;
+  const path = Array.from({ length: 8 }, (_, i) => ({ latitude: box.s + 0.002 + i * 0.001, longitude: lng + (i % 2) * 0.0003, accuracy: 8 }));
+  await phone.setGeolocation(path[0]);
+  const p = await L.newPage(phone);
+  await L.villagerLogin(p, ZHAO);
+  await p.locator('[data-test=tab-grid]').click();
+  await p.waitForURL(/\/grid$/);
+  await p.locator('[data-test=today]').waitFor();
+  await p.locator('[data-test=visits-due] .van-cell').first().waitFor();
+  await L.shot(p, 'grid-phone-today');
+
+  await p.locator('[data-test=patrol-start]').click();
+  const recorded = p.locator('[data-test=points-recorded]');
+  await recorded.waitFor();
+  // the starting point first
+  for (const end = Date.now() + 30000; Number(await recorded.textContent()) < 1 && Date.now() < end;) await L.sleep(100);
+  // each move of the position is a point of the track
+  for (let i = 1; i < path.length; i++) {
+    const before = Number(await recorded.textContent());
+    await phone.setGeolocation(path[i]);
+    for (const end = Date.now() + 30000; Number(await recorded.textContent()) <= before && Date.now() < end;) await L.sleep(100);
+    assert.ok(Number(await recorded.textContent()) > before, `the move to point ${i} was recorded`);
+  }
+  // the server has measured the batches already sent
+  await p.locator('[data-test=patrol-stats]').waitFor();
+  await p.locator('[data-test=located]', { hasText: '正在共享位置' }).waitFor();
+
+  // a finding with a photo, reported as an event
+  const form = p.locator('[data-test=finding-form]');
+  await form.getByRole('button', { name: '道路设施' }).click();
+  await form.locator('[data-test=finding-note] textarea').fill('东片机耕道路面塌陷，约一米宽');
+  await form.locator('[data-test=camera]').setInputFiles({ name: 'road.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [120, 90, 40]) });
+  await form.locator('[data-test=photos] img').first().waitFor();
+  await form.locator('[data-test=finding-event]').click();
+  await form.locator('select').selectOption({ index: 1 });
+  await L.shot(p, 'grid-phone-patrol');
+  await form.locator('[data-test=finding-save]').click();
+  await p.locator('[data-test=findings-saved]').waitFor();
+
+  await p.locator('[data-test=patrol-stop]').click();
+  const result = p.locator('[data-test=patrol-result]');
+  await result.waitFor();
+  assert.match(await result.textContent(), /巡查已结束/);
+  await p.locator('[data-test=patrol-start]').waitFor();
+  const noOverflow = await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(noOverflow, 'no horizontal overflow at 360 px');
+  await L.expectCount(p.locator('.van-toast:visible'), 0, 'the toast has gone');
+  await L.shot(p, 'grid-phone-ended');
+  await L.axe(p, 'the grid tab');
+  L.assertNoProblems(phone);
+
+  // what the server made of it: one ended patrol today with the whole track, a finding with its photo and event
+  const zhao = await s.login(ZHAO);
+  const mine = await s.must('GET', '/api/v1/patrols?limit=1', { token: zhao });
+  const patrol = await s.must('GET', `/api/v1/patrols/${mine.items[0].id}`, { token: zhao });
+  assert.equal(patrol.open, false);
+  assert.ok(patrol.track.length >= path.length, `${patrol.track.length} points`);
+  assert.equal(patrol.stats.inside_pct, 100);
+  assert.ok(patrol.stats.length_m > 700, `${patrol.stats.length_m} m`);
+  assert.equal(patrol.findings.length, 1);
+  assert.equal(patrol.findings[0].photos.length, 1);
+  assert.ok(patrol.findings[0].event_id);
+  await phone.close();
+
+  // the town official: 赵磊's day, and this patrol's track on the map
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const d = await L.newPage(desk);
+  await L.adminLogin(d, L.PHONES.town_official);
+  await d.getByRole('link', { name: '巡查达标' }).click();
+  await d.waitForURL(/grid-patrols/);
+  await d.locator('[data-test=target]').waitFor();
+  const row = d.locator('[data-test=compliance] .el-table__row', { hasText: '赵磊' });
+  await row.waitFor();
+  await d.locator('[data-test=status-赵磊]').waitFor();
+  await row.click();
+  await d.locator('[data-test=patrol-list] .pitem').first().waitFor();
+  await d.locator('[data-test=work-map] path.leaflet-interactive').first().waitFor();
+  await d.locator('[data-test=findings]', { hasText: '路面塌陷' }).waitFor();
+  await d.locator('[data-test=findings] img').first().waitFor();
+  await L.expectCount(d.locator('[data-test=findings] a', { hasText: '已转民情' }), 1, 'the finding links its event');
+  const overflow = await d.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(overflow, 'no horizontal overflow at 1366 px');
+  await L.shot(d, 'grid-town-compliance');
+  await L.axe(d, 'patrol compliance');
+  L.assertNoProblems(desk);
+  await desk.close();
+});
+
+test('the village map: households as tag icons, filtered by tag; the card with tags and history', async () => {
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const d = await L.newPage(desk);
+  await L.adminLogin(d, L.PHONES.cadre);
+  await d.getByRole('link', { name: '村庄地图' }).click();
+  await d.waitForURL(/grid-map/);
+  const count = d.locator('[data-test=map-count]');
+  await d.locator('[data-test=work-map] .leaflet-marker-icon').first().waitFor();
+  const all = await count.textContent();
+  await d.locator('[data-test=tag-独居老人]').click();
+  for (const end = Date.now() + 30000; (await count.textContent()) === all && Date.now() < end;) await L.sleep(100);
+  assert.notEqual(await count.textContent(), all, 'the filter narrows the map');
+  // zoomed in, a household's icon opens its card
+  const house = d.locator('[data-test=work-map] .work-map__house').first();
+  for (let i = 0; i < 6 && !(await house.count()); i++) {
+    await d.locator('[data-test=work-map] .work-map__cluster').first().click();
+    await L.sleep(400);
+  }
+  await house.click();
+  const card = d.locator('[data-test=household-card]');
+  await card.locator('.tag', { hasText: '独居老人' }).waitFor();
+  await card.locator('.history li').first().waitFor();
+  await L.shot(d, 'grid-village-map');
+  await L.axe(d, 'the village map');
+  L.assertNoProblems(desk);
+  await desk.close();
+});
+
+test('the 网格 tab and the console entries only for the roles that use them', async () => {
+  const phone = await L.newContext(browser, 'phone', s.url);
+  const p = await L.newPage(phone);
+  await L.villagerLogin(p, s.villager.phone, s.villager.password);
+  await p.locator('.van-tabbar').waitFor();
+  await L.expectCount(p.locator('[data-test=tab-grid]'), 0, 'a villager has no 网格 tab');
+  await phone.close();
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const d = await L.newPage(desk);
+  await L.adminLogin(d, L.PHONES.clerk);
+  await d.locator('.menu').waitFor();
+  await L.expectCount(d.getByRole('link', { name: '村庄地图' }), 0, 'the clerk has no village map');
+  await L.expectCount(d.getByRole('link', { name: '巡查达标' }), 0, 'nor compliance');
+  await desk.close();
+});

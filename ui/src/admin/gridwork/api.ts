@@ -1,0 +1,106 @@
+// Grid work 网格 in the console: the county's tags, the village map's tagged
+// households, the county's settings, patrols with their tracks, compliance per worker
+// and day, live positions and visits due.
+import { api, type Page } from '@/shared/api';
+import type { Boundary } from '@/shared/types';
+
+export interface Tag {
+  id: number;
+  county_id: number | null;
+  name: string;
+  icon: string;
+  color: string;
+  sensitive: boolean;
+  roles: string;
+  active: boolean;
+  order: number;
+  visit_days: number;
+}
+export interface TaggedHousehold {
+  id: number;
+  number: string;
+  head_name: string;
+  lat: number | null;   // null: the location is not known yet
+  lng: number | null;
+  grid_id: number | null;
+  tag_ids: number[];
+}
+export interface HouseholdTags {
+  household_id: number;
+  tags: (Tag & { set_at: string })[];
+  history: { tag_id: number; tag_name: string; action: 'set' | 'remove'; actor_name: string; at: string }[];
+  can_edit: boolean;
+}
+export interface TrackStats { points: number; inside_points: number; length_m: number; duration_s: number; inside_pct: number }
+export interface Patrol {
+  id: number;
+  grid_id: number;
+  grid_name: string;
+  village_name: string;
+  user_id: number;
+  user_name: string;
+  day: string;
+  started_at: string;
+  ended_at: string | null;
+  open: boolean;
+  qualified: boolean;
+  stats: TrackStats;
+}
+export interface Finding {
+  id: number;
+  category: string;
+  note: string;
+  location: { lat: number; lng: number } | null;
+  event_id: number | null;
+  created_at: string;
+  photos: { n: number; url: string }[];
+}
+export interface PatrolDetail extends Patrol {
+  track: { seq: number; at: string; lat: number; lng: number; inside: boolean }[];
+  findings: Finding[];
+  boundary: Boundary | null;
+}
+export interface Settings {
+  county_id: number;
+  patrols_per_day: number;
+  min_minutes: number;
+  min_metres: number;
+  min_inside_pct: number;
+  retention_days: number;
+  visit_rules?: { tag_id: number; days: number }[];
+}
+export interface ComplianceRow {
+  user_id: number;
+  user_name: string;
+  unit_name: string;
+  day: string;
+  patrols: number;
+  qualified: number;
+  length_m: number;
+  duration_s: number;
+  inside_pct: number | null;
+  compliant: boolean;
+}
+export interface Position { user_id: number; user_name: string; unit_name: string; at: string; age_s: number; lat: number; lng: number; accuracy_m: number }
+export interface VisitDue {
+  household_id: number;
+  grid_id: number | null;
+  number: string;
+  head_name: string;
+  tags: string;
+  days: number;
+  last_visit: string | null;
+  due_at: string;
+  overdue: boolean;
+}
+
+export const tags = () => api.get<{ items: Tag[] }>('/api/v1/tags');
+export const taggedHouseholds = (villageId: number) => api.get<{ households: TaggedHousehold[] }>(`/api/v1/villages/${villageId}/tagged-households`);
+export const householdTags = (id: number) => api.get<HouseholdTags>(`/api/v1/households/${id}/tags`);
+export const setHouseholdTags = (id: number, tagIds: number[]) => api.put<HouseholdTags>(`/api/v1/households/${id}/tags`, { tag_ids: tagIds });
+export const compliance = (unitId: number, from?: string, to?: string) =>
+  api.get<{ items: ComplianceRow[]; target: Settings }>('/api/v1/patrol-compliance', { unit_id: unitId, from, to });
+export const patrols = (query: { unit_id?: number; user_id?: number; day?: string; limit?: number }) => api.get<Page<Patrol>>('/api/v1/patrols', query);
+export const patrol = (id: number) => api.get<PatrolDetail>(`/api/v1/patrols/${id}`);
+export const positions = (unitId: number) => api.get<{ items: Position[] }>('/api/v1/positions', { unit_id: unitId });
+export const visitsDue = (unitId: number, overdue: boolean) => api.get<{ items: VisitDue[]; overdue: number }>('/api/v1/visits/due', { unit_id: unitId, overdue: overdue ? 1 : 0, within_days: 7 });

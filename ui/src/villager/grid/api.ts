@@ -1,0 +1,35 @@
+// The grid worker's phone: their grids' households with tags, today's patrol with its
+// track sent in batches, findings with photos, positions while on duty, visits due.
+import { api, type Page } from '@/shared/api';
+import type { Boundary, Grid } from '@/shared/types';
+
+export interface Tag { id: number; name: string; icon: string; color: string; sensitive: boolean }
+export interface TaggedHousehold { id: number; number: string; head_name: string; lat: number | null; lng: number | null; grid_id: number | null; tag_ids: number[] }
+export interface TrackStats { points: number; inside_points: number; length_m: number; duration_s: number; inside_pct: number }
+export interface Patrol {
+  id: number; grid_id: number; grid_name: string; day: string; started_at: string; ended_at: string | null; open: boolean; qualified: boolean; stats: TrackStats;
+  boundary?: Boundary | null;
+  findings?: { id: number; category: string; note: string; event_id: number | null }[];
+}
+export interface TrackPoint { seq: number; at: number; lat: number; lng: number }
+export interface ComplianceRow { day: string; patrols: number; qualified: number; length_m: number; compliant: boolean }
+export interface Target { patrols_per_day: number; min_minutes: number; min_metres: number; min_inside_pct: number }
+export interface VisitDue { household_id: number; number: string; head_name: string; tags: string; days: number; last_visit: string | null; due_at: string; overdue: boolean }
+
+export const tags = () => api.get<{ items: Tag[] }>('/api/v1/tags');
+export const villageGrids = (villageId: number) => api.get<{ items: Grid[] }>(`/api/v1/villages/${villageId}/grids`);
+export const taggedHouseholds = (villageId: number) => api.get<{ households: TaggedHousehold[] }>(`/api/v1/villages/${villageId}/tagged-households`);
+export const myPatrols = (day: string) => api.get<Page<Patrol>>('/api/v1/patrols', { day, limit: 20 });
+export const patrol = (id: number) => api.get<Patrol>(`/api/v1/patrols/${id}`);
+export const startPatrol = (gridId: number | undefined, key: string) => api.post<Patrol>('/api/v1/patrols', { grid_id: gridId, idempotency_key: key });
+export const sendPoints = (id: number, points: TrackPoint[]) => api.post<{ added: number; stats: TrackStats; qualified: boolean }>(`/api/v1/patrols/${id}/points`, { points });
+export const endPatrol = (id: number) => api.post<Patrol>(`/api/v1/patrols/${id}/end`, {});
+export const addFinding = (id: number, body: { category: string; note: string; lat?: number; lng?: number; photos: string[]; event_category_id?: number; idempotency_key: string }) =>
+  api.post<{ id: number; event_id: number | null }>(`/api/v1/patrols/${id}/findings`, body);
+export const sendPositions = (points: { at: number; lat: number; lng: number; accuracy?: number }[]) => api.post<{ added: number }>('/api/v1/positions', { points });
+export const compliance = (unitId: number) => api.get<{ items: ComplianceRow[]; target: Target }>('/api/v1/patrol-compliance', { unit_id: unitId });
+export const visitsDue = (unitId: number) => api.get<{ items: VisitDue[]; overdue: number }>('/api/v1/visits/due', { unit_id: unitId, within_days: 7 });
+export const addVisit = (body: { household_id: number; notes: string; lat?: number; lng?: number; photos: string[]; idempotency_key: string }) =>
+  api.post<{ id: number; distance_m: number | null }>('/api/v1/visits', body);
+export const unit = (id: number) => api.get<{ id: number; parent_id: number | null; kind: string; name: string }>(`/api/v1/units/${id}`);
+export const locateHousehold = (id: number, lat: number, lng: number) => api.put<{ lat: number; lng: number }>(`/api/v1/households/${id}/location`, { lat, lng });
