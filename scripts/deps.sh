@@ -11,6 +11,7 @@ packages=(
   libcmocka-dev clang
   zbar-tools wrk
   chromium fonts-noto-cjk
+  espeak-ng
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include "cli/demo_finance.h"
 #include "cli/demo_party.h"
 #include "cli/demo_transparency.h"
+#include "cli/demo_voice.h"
 #include "domain/events/events.h"
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
@@ -1042,6 +1043,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 			rc = transparency_seed_demo(c, county_id, town_ids[0], vids, nvillages);
 		if (!rc)
 			rc = finance_seed_demo(c, vids, nvillages);
+		/* the 大喇叭, loudspeakers and 村民说事 */
+		if (!rc)
+			rc = voice_seed_demo(c, town_ids[0], vids, nvillages);
 		/* grid work: tags, patrols, visits */
 		if (!rc)
 			rc = grid_seed_demo(c, county_id, vids, nvillages);

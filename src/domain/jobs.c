@@ -9,6 +9,7 @@
 #include "domain/register/account.h"
 #include "domain/register/hhcode.h"
 #include "domain/shop/counter.h"
+#include "domain/voice/voice.h"
 
 static int count_then(struct ctx *c, int64_t *n, const char *count_sql, const char *delete_sql,
 		      int64_t before)
@@ -51,6 +52,9 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	if ((rc = ledger_reset_due(c, &out->reset_entries)))
 		return rc;
 	if ((rc = grid_positions_expire(c, &out->positions_thinned, &out->positions_deleted)))
+		return rc;
+	int spoken; /* the broadcasts' audio (espeak-ng) */
+	if ((rc = voice_audio_job(c, &spoken)))
 		return rc;
 	/* last, so the heads the jobs moved are recorded too */
 	return chain_checkpoint(c, &out->heads_recorded);

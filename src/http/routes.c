@@ -11,6 +11,7 @@
 #include "http/register/register.h"
 #include "http/shop/shop.h"
 #include "http/transparency/transparency.h"
+#include "http/voice/voice.h"
 
 const struct route_table route_tables[] = {
 	{kernel_routes, &kernel_routes_n},
@@ -23,6 +24,7 @@ const struct route_table route_tables[] = {
 	{lists_routes, &lists_routes_n},
 	{transparency_routes, &transparency_routes_n},
 	{finance_routes, &finance_routes_n},
+	{voice_routes, &voice_routes_n},
 	{grid_routes, &grid_routes_n},
 	{party_routes, &party_routes_n},
 	{NULL, NULL},

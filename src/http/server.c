@@ -14,6 +14,7 @@
 #include "http/events/open311.h"
 #include "http/kernel/kernel.h"
 #include "http/server.h"
+#include "http/sse.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -530,7 +531,12 @@ static enum MHD_Result gate(void *cls, struct MHD_Connection *con, const char *u
 	} else if (g->over) {
 		return refuse_too_large(con, g->limit);
 	}
-	return inner_handler(inner_cls, con, url, method, version, upload_data, upload_data_size, &g->inner);
+	/* an event stream's handler (http/sse.h) needs the connection to suspend it */
+	sse_set_connection(con);
+	enum MHD_Result res = inner_handler(inner_cls, con, url, method, version, upload_data, upload_data_size,
+					    &g->inner);
+	sse_set_connection(NULL);
+	return res;
 }
 
 static void *gate_begin(void *cls, const char *uri, struct MHD_Connection *con)
@@ -565,6 +571,17 @@ struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_Accep
 }
 
 static volatile sig_atomic_t stopping;
+static pthread_mutex_t sched_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sched_wake = PTHREAD_COND_INITIALIZER;
+static bool sched_woken;
+
+void server_wake_jobs(void)
+{
+	pthread_mutex_lock(&sched_lock);
+	sched_woken = true;
+	pthread_cond_signal(&sched_wake);
+	pthread_mutex_unlock(&sched_lock);
+}
 
 static void *scheduler(void *arg)
 {
@@ -581,8 +598,16 @@ static void *scheduler(void *arg)
 			jobs_run(&c);
 			arena_free(c.arena);
 		}
-		for (int i = 0; i < 30 && !stopping; i++)
-			sleep(1);
+		/* every half minute, or at once when a request asks (server_wake_jobs) */
+		pthread_mutex_lock(&sched_lock);
+		for (int i = 0; i < 30 && !stopping && !sched_woken; i++) {
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_sec += 1;
+			pthread_cond_timedwait(&sched_wake, &sched_lock, &t);
+		}
+		sched_woken = false;
+		pthread_mutex_unlock(&sched_lock);
 	}
 	db_close(db);
 	return NULL;
@@ -634,18 +659,21 @@ int server_run(struct server_config *config)
 		{MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
-		{MHD_OPTION_CONNECTION_LIMIT, 1000, NULL},
+		/* open event streams (http/sse.h) hold a connection each, not a thread */
+		{MHD_OPTION_CONNECTION_LIMIT, SERVER_CONNECTIONS, NULL},
 		/* behind a trusted proxy every connection comes from the proxy: the proxy caps */
 		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->ntrusted ? 0 : SERVER_PER_CLIENT_CONNECTIONS, NULL},
 		{MHD_OPTION_END, 0, NULL},
 	};
 	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-								    MHD_USE_ITC | MHD_USE_ERROR_LOG,
+								    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+								    MHD_USE_ERROR_LOG,
 						    ops) != U_OK) {
 		fprintf(stderr, "cunzhi: cannot listen on %s:%d (in use?)\n", cfg->address, cfg->port);
 		ulfius_clean_instance(&inst);
 		return 1;
 	}
+	sse_start();
 	pthread_t sched;
 	pthread_create(&sched, NULL, scheduler, NULL);
 	char port[12];
@@ -657,6 +685,9 @@ int server_run(struct server_config *config)
 	log_msg(LOG_INFO, "stopping: finishing requests in flight", NULL);
 	stopping = 1;
 	MHD_quiesce_daemon(inst.mhd_daemon);
+	server_wake_jobs();
+	/* end the open event streams: libmicrohttpd must not stop with suspended ones */
+	sse_stop(5000);
 	/* Requests already accepted may not have reached a handler yet (their worker was
 	 * busy): wait until nothing has run for half a second, at most 30 s in all. */
 	for (int waited = 0, quiet = 0; waited < 30000 && quiet < 500; waited += 50) {

@@ -8,6 +8,7 @@
 
 /* Connections at once from one client address (without a trusted proxy). */
 #define SERVER_PER_CLIENT_CONNECTIONS 64
+#define SERVER_CONNECTIONS 8000    /* open connections in all, event streams included */
 #define SERVER_TRUSTED_MAX 8
 
 struct server_config {
@@ -27,6 +28,8 @@ struct server_config {
 
 /* Runs until SIGTERM or SIGINT; returns 0 after a clean shutdown. */
 int server_run(struct server_config *cfg);
+/* Runs the scheduled jobs soon (a broadcast's audio), not at the next half minute. */
+void server_wake_jobs(void);
 
 /* Static files from the UI directory (static.c). Returns the HTTP status sent. */
 struct _u_request;

@@ -270,6 +270,24 @@ const EXPECT = {
   'POST /api/v1/party/questions':                      'U N N N a a a N a a a a a a a a',
   'POST /api/v1/party/questions/:id/answer':           'U N N N F F F N F F F F F F a F',
   'GET /api/v1/public/villages/:id/party':             'a a a a a a a a a a a a a a a a',
+  // the village's voice: broadcasts, their live stream and audio, loudspeakers (device routes take a device token: U)
+  'GET /api/v1/broadcasts':                            'U N N N a F a N F F F a F a a a',
+  'POST /api/v1/broadcasts':                           'U N N N F F F N F F F F F a a a',
+  'GET /api/v1/broadcasts/stream':                     'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/broadcasts/:id/audio':                  'U N N N a F a N F F F a F a a a',
+  'GET /api/v1/speakers':                              'U N N N F F F N F F F a F a a a',
+  'POST /api/v1/speakers':                             'U N N N F F F N F F F F F F a a',
+  'POST /api/v1/speakers/:id/revoke':                  'U N N N F F F N F F F F F F a x',
+  'GET /api/v1/speakers/stream':                       'U U U U U U U U U U U U U U U U',
+  'POST /api/v1/speakers/ack':                         'U U U U U U U U U U U U U U U U',
+  'GET /api/v1/talks':                                 'U N N N a F a N F F F a F F a F',
+  'POST /api/v1/talks':                                'U F F F a F a F F F F F F F F F',
+  'GET /api/v1/talks/:id':                             'U N N N a F a N F F F a F F a F',
+  'POST /api/v1/talks/:id/replies':                    'U N N N a F a N F F F F F F a F',
+  'POST /api/v1/talks/:id/resolve':                    'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/talks/:id/hide':                       'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/talks/:id/event':                      'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/talks/:id/council':                    'U N N N F F F N F F F F F F a F',
   // Open311 GeoReport v2: public reads; filing needs a client key, not a login (x: refused for the key)
   'GET /api/v1/open311-keys':                          'U F F F F F F F F F F F F F F a',
   'POST /api/v1/open311-keys':                         'U x x x x x x x x x x x x x x x',
@@ -468,6 +486,15 @@ before(async () => {
   const sts = await must(await s.api('GET', `/api/v1/finance/statements?village_id=${O.village}`, { token: T.cadre }), 200);
   O.finStatement = sts.items.length ? sts.items[0].id : 999999;
   O.finMonth = sts.items.length ? sts.items[0].month : '2026-01';
+  // the voice: a broadcast with its audio made, a loudspeaker to revoke
+  O.broadcast = (await must(await s.api('POST', '/api/v1/broadcasts', { token: T.cadre, body: { unit_id: O.village, body: '矩阵广播' } }), 201)).id;
+  for (let i = 0; i < 600; i++) {
+    const h = await must(await s.api('GET', `/api/v1/broadcasts?unit_id=${O.village}&limit=5`, { token: T.cadre }), 200);
+    if (h.items.find((b) => b.id === O.broadcast).audio_state !== 'pending') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  O.talk = (await must(await s.api('POST', '/api/v1/talks', { token: T.villager, body: { category: 'question', title: '矩阵说事', body: '矩阵测试' } }), 201)).id;
+  O.speaker = (await must(await s.api('POST', '/api/v1/speakers', { token: T.cadre, body: { village_id: O.village, name: '矩阵音箱' } }), 201)).id;
   // grid work: a patrol in grid 13 by the village's grid worker, with a finding; a visit
   O.now = Math.floor(Date.parse((await s.advance(0)).now) / 1000);
   O.patrol = (await must(await s.api('POST', '/api/v1/patrols', { token: T.grid_worker, body: { grid_id: O.grid } }), 201)).id;
@@ -498,6 +525,7 @@ function call(r) {
     executions: 'execution',
     disclosures: 'disclosure', chronicle: 'chronicle', 'disclosure-questions': 'question',
     entries: 'finEntry', statements: 'finStatement',
+    broadcasts: 'broadcast', speakers: 'speaker', talks: 'talk',
     tags: 'tag', patrols: 'patrol', 'patrol-findings': 'finding', visits: 'visit',
   };
   if (seg[3] === 'party') Object.assign(map, { branches: 'partyBranch', members: 'partyMember', meetings: 'partyMeeting', commitments: 'partyCommitment', questions: 'partyQuestion' });
@@ -560,6 +588,9 @@ const QUERY = {
   'GET /api/v1/finance/month': () => `village_id=${O.village}&month=${O.finMonth}`,
   'GET /api/v1/finance/entries-export.xlsx': () => `village_id=${O.village}`,
   'GET /api/v1/finance/statements-export.xlsx': () => `village_id=${O.village}`,
+  'GET /api/v1/broadcasts': () => `unit_id=${O.village}`,
+  'GET /api/v1/speakers': () => `unit_id=${O.village}`,
+  'GET /api/v1/talks': () => `unit_id=${O.village}`,
   'GET /api/v1/patrols': () => `unit_id=${O.village}`,
   'GET /api/v1/patrol-compliance': () => `unit_id=${O.village}`,
   'GET /api/v1/positions': () => `unit_id=${O.village}`,
@@ -655,6 +686,14 @@ const BODY = {
   'POST /api/v1/executions': () => ({ item_id: O.listItem, title: '矩阵申请', household_id: O.household, idempotency_key: `matrix-x-${uniq()}` }),
   'POST /api/v1/executions/:id/steps/:step': () => ({ note: '矩阵' }),
   'POST /api/v1/executions/:id/close': () => ({ outcome: 'withdrawn' }),
+  'POST /api/v1/broadcasts': () => ({ unit_id: O.village, body: '矩阵测试广播' }),
+  'POST /api/v1/speakers': () => ({ village_id: O.village, name: `矩阵音箱${uniq()}` }),
+  'POST /api/v1/speakers/ack': () => ({ broadcast_id: O.broadcast }),
+  'POST /api/v1/talks': () => ({ category: 'suggestion', title: '矩阵建议', body: '矩阵测试' }),
+  'POST /api/v1/talks/:id/replies': () => ({ body: '矩阵回复' }),
+  'POST /api/v1/talks/:id/hide': () => ({ reason: '矩阵隐藏' }),
+  'POST /api/v1/talks/:id/event': () => ({ category_id: 1 }),
+  'POST /api/v1/talks/:id/council': () => ({ outcome: '矩阵议事结果' }),
   'POST /api/v1/tags': () => ({ name: `矩阵${uniq()}`.slice(0, 12), icon: '矩', color: '#123456' }),
   'PATCH /api/v1/tags/:id': () => ({ icon: '党' }),
   'PUT /api/v1/households/:id/tags': () => ({ tag_ids: [1] }),
@@ -700,6 +739,16 @@ function classify(status) {
   return String(status);
 }
 
+// Event streams stay open: their answer is the status of the headers, then they are closed.
+const STREAMS = new Set(['GET /api/v1/broadcasts/stream', 'GET /api/v1/speakers/stream']);
+async function streamStatus(p, token) {
+  const ac = new AbortController();
+  const res = await fetch(s.url + p, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: ac.signal });
+  const text = res.status === 200 ? '' : await res.text();
+  ac.abort();
+  return { status: res.status, text };
+}
+
 // Routes that act on the caller's own session: called with a throwaway login.
 const OWN_SESSION = new Set(['DELETE /api/v1/session']);
 
@@ -720,7 +769,8 @@ test('every route answers every role as the table says', async () => {
       const c = call(r);
       let token = col === 'anon' ? undefined : T[col];
       if (OWN_SESSION.has(key) && token) token = await freshToken(col);
-      const res = await s.api(r.method, c.path, { token, body: c.raw === undefined ? c.body : undefined, raw: c.raw, headers: HEADERS[key] || {} });
+      const res = STREAMS.has(key) ? await streamStatus(c.path, token)
+        : await s.api(r.method, c.path, { token, body: c.raw === undefined ? c.body : undefined, raw: c.raw, headers: HEADERS[key] || {} });
       row.push(classify(res.status));
       if (process.env.MATRIX_DEBUG && key === process.env.MATRIX_DEBUG) console.log(col, res.status, res.text.slice(0, 200));
     }

@@ -2,7 +2,7 @@
 #include "domain/kernel/access.h"
 
 #define READ_ONLY (P_REGISTER_READ | P_AUDIT_READ | P_EVENT_READ | P_LIST_READ | P_DISCLOSE_READ | P_GRID_SUPERVISE | \
-		   P_FINANCE_READ | P_PARTY_READ)
+		   P_FINANCE_READ | P_PARTY_READ | P_TALK_READ_HIDDEN)
 
 static const struct role_def roles[] = {
 	{"villager", "村民", 0, "village"},
@@ -16,17 +16,18 @@ static const struct role_def roles[] = {
 				   P_POINTS_CLAIM | P_SHOP_ADMIN | P_SHOP_COUNTER | P_NOTICE_WRITE |
 				   P_EVENT_REPORT | P_EVENT_INTAKE | P_LIST_WRITE | P_LIST_READ | P_DISCLOSE_WRITE |
 				   P_DISCLOSE_READ | P_CHRONICLE_WRITE | P_GRID_SUPERVISE | P_FINANCE_ENTER |
-				   P_FINANCE_APPROVE, "village"},
+				   P_FINANCE_APPROVE | P_BROADCAST | P_SPEAKER_ADMIN | P_TALK_MODERATE, "village"},
 	{"accountant", "村报账员", P_FINANCE_ENTER, "village"},
 	{"clerk", "超市管理员", P_SHOP_COUNTER | P_SHOP_ADMIN, "village,town"},
 	{"town_official", "乡镇干部", P_REGISTER_READ | P_AUDIT_READ | P_NOTICE_WRITE | P_EVENT_INTAKE |
 					    P_EVENT_DISPATCH | P_EVENT_SUPERVISE | P_LIST_READ |
-					    P_DISCLOSE_READ | P_GRID_SUPERVISE | P_FINANCE_READ, "town"},
+					    P_DISCLOSE_READ | P_GRID_SUPERVISE | P_FINANCE_READ | P_BROADCAST, "town"},
 	{"county_admin", "区县管理员", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
 					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE |
 					     P_NOTICE_WRITE | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE |
 					     P_EVENT_ADMIN | P_LIST_TEMPLATE | P_LIST_READ | P_DISCLOSE_READ |
-					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_FINANCE_READ | P_PARTY_SETTINGS,
+					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_FINANCE_READ | P_PARTY_SETTINGS | P_BROADCAST |
+					     P_SPEAKER_ADMIN,
 	 "county"},
 	{"handler", "部门办理人", P_EVENT_HANDLE, "department"},
 	{"operator", "热线话务员", P_EVENT_REPORT | P_EVENT_CALL, "county,town"},

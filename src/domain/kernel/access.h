@@ -54,6 +54,11 @@ typedef uint64_t perm_t;
 #define P_DISCLOSE_READ PERM(26)/* every disclosure, question and the late board in scope */
 #define P_DISCLOSE_ADMIN PERM(27)/* the county's schedule settings (busy villages, days for major matters) */
 #define P_CHRONICLE_WRITE PERM(28)/* add, revise and withdraw the village's 大事记 entries */
+/* the village's voice: 大喇叭 and 村民说事 (domain/voice/voice.h) */
+#define P_BROADCAST PERM(34)    /* broadcast to the units in scope (with P_NOTICE_WRITE: it is also a notice) */
+#define P_SPEAKER_ADMIN PERM(35)/* register and revoke the villages' loudspeakers */
+#define P_TALK_MODERATE PERM(36)/* answer 村民说事 threads, resolve, hide posts with a reason */
+#define P_TALK_READ_HIDDEN PERM(37)/* read hidden 说事 posts with the reason (inspectors) */
 /* grid work 网格 (domain/grid/grid.h) */
 #define P_GRID_WORK PERM(29)        /* patrol, report positions, visit and tag the households of the grid */
 #define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */

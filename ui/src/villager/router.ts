@@ -50,6 +50,9 @@ export const router = createRouter({
     { path: '/my-requests/:id(\\d+)', name: 'my-request', component: () => import('./lists/RequestView.vue'), meta: { tab: 'me', title: 'lsv.requestTitle' } },
     // the village's lists for anyone, from the QR of the list poster
     { path: '/ql/:village(\\d+)', name: 'public-lists', component: () => import('./lists/PublicListsView.vue'), meta: { public: true } },
+    { path: '/broadcasts', name: 'broadcasts', component: () => import('./voice/BroadcastsView.vue'), meta: { tab: 'home', title: 'vo.history' } },
+    { path: '/talks', name: 'talks', component: () => import('./voice/TalksView.vue'), meta: { tab: 'home', title: 'vo.talks' } },
+    { path: '/talks/:id(\\d+)', name: 'talk', component: () => import('./voice/TalkView.vue'), meta: { tab: 'home', title: 'vo.talks' } },
     { path: '/grid', name: 'grid', component: () => import('./grid/GridView.vue'), meta: { tab: 'grid', title: 'gw.phone.heading' } },
     { path: '/party', name: 'party', component: () => import('./party/PartyView.vue'), meta: { tab: 'home', title: 'pty.nav.group' } },
     { path: '/party/hall', name: 'party-hall', component: () => import('./party/HallView.vue'), meta: { tab: 'home', title: 'pty.questions' } },

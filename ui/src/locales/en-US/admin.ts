@@ -9,6 +9,7 @@ import listsAdmin from './listsAdmin';
 import finance from './finance';
 import party from './party';
 import transparency from './transparency';
+import voice from './voice';
 
 export default {
   ...common,
@@ -20,6 +21,7 @@ export default {
   ...party,
   ...transparency,
   ...finance,
+  ...voice,
   common: {
     ...common.common,
     actions: 'Actions',

@@ -8,6 +8,7 @@ import listsAdmin from './listsAdmin';
 import finance from './finance';
 import party from './party';
 import transparency from './transparency';
+import voice from './voice';
 
 export default {
   ...common,
@@ -19,6 +20,7 @@ export default {
   ...party,
   ...transparency,
   ...finance,
+  ...voice,
   common: {
     ...common.common,
     actions: '操作',
