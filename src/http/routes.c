@@ -1,5 +1,6 @@
 /* The route tables of the features, joined. */
 #include "http/dashboards/dashboards.h"
+#include "http/evaluations/evaluations.h"
 #include "http/events/events.h"
 #include "http/grid/grid.h"
 #include "http/kernel/kernel.h"
@@ -21,5 +22,6 @@ const struct route_table route_tables[] = {
 	{lists_routes, &lists_routes_n},
 	{transparency_routes, &transparency_routes_n},
 	{grid_routes, &grid_routes_n},
+	{evaluations_routes, &evaluations_routes_n},
 	{NULL, NULL},
 };

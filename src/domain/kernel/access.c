@@ -1,29 +1,31 @@
 /* The role table and scope checks. */
 #include "domain/kernel/access.h"
 
-#define READ_ONLY (P_REGISTER_READ | P_AUDIT_READ | P_EVENT_READ | P_LIST_READ | P_DISCLOSE_READ | P_GRID_SUPERVISE)
+#define READ_ONLY (P_REGISTER_READ | P_AUDIT_READ | P_EVENT_READ | P_LIST_READ | P_DISCLOSE_READ | P_GRID_SUPERVISE | P_EVAL_READ)
 
 static const struct role_def roles[] = {
 	{"villager", "村民", 0, "village"},
-	{"grid_worker", "网格员", P_REGISTER_READ | P_POINTS_CLAIM | P_EVENT_REPORT | P_LIST_READ | P_GRID_WORK,
+	{"grid_worker", "网格员", P_REGISTER_READ | P_POINTS_CLAIM | P_EVENT_REPORT | P_LIST_READ | P_GRID_WORK | P_EVAL_NOMINATE,
 	 "grid,group,village"},
 	{"grid_leader", "网格长", P_REGISTER_READ | P_POINTS_CLAIM | P_EVENT_REPORT | P_LIST_READ | P_GRID_WORK |
-				     P_GRID_SUPERVISE, "grid,group,village"},
+				     P_GRID_SUPERVISE | P_EVAL_NOMINATE, "grid,group,village"},
 	{"assessor", "评议小组", P_REGISTER_READ | P_POINTS_REVIEW | P_LIST_READ, "grid,group,village"},
 	{"cadre", "村两委", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
 				   P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_REVIEW | P_POINTS_ADMIN |
 				   P_POINTS_CLAIM | P_SHOP_ADMIN | P_SHOP_COUNTER | P_NOTICE_WRITE |
 				   P_EVENT_REPORT | P_EVENT_INTAKE | P_LIST_WRITE | P_LIST_READ | P_DISCLOSE_WRITE |
-				   P_DISCLOSE_READ | P_CHRONICLE_WRITE | P_GRID_SUPERVISE, "village"},
+				   P_DISCLOSE_READ | P_CHRONICLE_WRITE | P_GRID_SUPERVISE | P_EVAL_ADMIN |
+				   P_EVAL_NOMINATE, "village"},
 	{"clerk", "超市管理员", P_SHOP_COUNTER | P_SHOP_ADMIN, "village,town"},
 	{"town_official", "乡镇干部", P_REGISTER_READ | P_AUDIT_READ | P_NOTICE_WRITE | P_EVENT_INTAKE |
 					    P_EVENT_DISPATCH | P_EVENT_SUPERVISE | P_LIST_READ |
-					    P_DISCLOSE_READ | P_GRID_SUPERVISE, "town"},
+					    P_DISCLOSE_READ | P_GRID_SUPERVISE | P_EVAL_ADMIN |
+					    P_EVAL_READ, "town"},
 	{"county_admin", "区县管理员", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
 					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE |
 					     P_NOTICE_WRITE | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE |
 					     P_EVENT_ADMIN | P_LIST_TEMPLATE | P_LIST_READ | P_DISCLOSE_READ |
-					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE,
+					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_EVAL_ADMIN | P_EVAL_READ,
 	 "county"},
 	{"handler", "部门办理人", P_EVENT_HANDLE, "department"},
 	{"operator", "热线话务员", P_EVENT_REPORT | P_EVENT_CALL, "county,town"},

@@ -57,6 +57,10 @@ typedef uint64_t perm_t;
 /* grid work 网格 (domain/grid/grid.h) */
 #define P_GRID_WORK PERM(29)        /* patrol, report positions, visit and tag the households of the grid */
 #define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */
+/* evaluations 评选 (domain/evaluations/evaluations.h); scoring is the named panel's */
+#define P_EVAL_ADMIN PERM(43)       /* campaigns: criteria, panel, 公示, objections, publication */
+#define P_EVAL_NOMINATE PERM(44)    /* nominate households in scope */
+#define P_EVAL_READ PERM(45)        /* read campaigns with every score in scope */
 
 struct role_def {
 	const char *name;        /* as stored and sent: "cadre" */
