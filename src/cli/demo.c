@@ -1,6 +1,7 @@
 /* The demo county generator: deterministic org units, households, residents and one
  * login per role (see demo.h). All randomness comes from a seeded splitmix64. */
 #include "cli/demo.h"
+#include "cli/demo_evaluations.h"
 #include "cli/demo_transparency.h"
 #include "domain/events/events.h"
 #include "domain/kernel/access.h"
@@ -1041,6 +1042,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* grid work: tags, patrols, visits */
 		if (!rc)
 			rc = grid_seed_demo(c, county_id, vids, nvillages);
+		if (!rc)
+			rc = evaluations_seed_demo(c, vids, nvillages);
 	}
 
 cleanup:
