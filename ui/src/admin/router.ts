@@ -56,6 +56,7 @@ export const router = createRouter({
     { path: '/lists/poster', name: 'list-poster', component: () => import('./lists/PosterView.vue'), meta: { title: 'lsa.nav.poster', village: true } },
     { path: '/grid-map', name: 'grid-map', component: () => import('./gridwork/VillageMapView.vue'), meta: { title: 'gw.nav.map', village: true } },
     { path: '/grid-patrols', name: 'grid-patrols', component: () => import('./gridwork/PatrolsView.vue'), meta: { title: 'gw.nav.patrols' } },
+    { path: '/evaluations', name: 'evaluations', component: () => import('./evaluations/EvaluationsView.vue'), meta: { title: 'evl.nav.campaigns', village: true } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

@@ -49,6 +49,10 @@ export const router = createRouter({
     { path: '/my-requests/:id(\\d+)', name: 'my-request', component: () => import('./lists/RequestView.vue'), meta: { tab: 'me', title: 'lsv.requestTitle' } },
     // the village's lists for anyone, from the QR of the list poster
     { path: '/ql/:village(\\d+)', name: 'public-lists', component: () => import('./lists/PublicListsView.vue'), meta: { public: true } },
+    { path: '/evaluations', name: 'evaluations', component: () => import('./evaluations/CampaignsView.vue'), meta: { tab: 'home', title: 'evl.title' } },
+    { path: '/evaluations/:id(\\d+)', name: 'evaluation', component: () => import('./evaluations/CampaignView.vue'), meta: { tab: 'home', title: 'evl.title' } },
+    // a campaign's results for anyone, without an account
+    { path: '/pe/:id(\\d+)', name: 'public-evaluation', component: () => import('./evaluations/CampaignView.vue'), meta: { public: true, title: 'evl.results' } },
     { path: '/grid', name: 'grid', component: () => import('./grid/GridView.vue'), meta: { tab: 'grid', title: 'gw.phone.heading' } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
