@@ -44,6 +44,7 @@ export default {
     nominate: 'Nominate',
     nominated: 'Nominated',
     note: 'Reason',
+    scoreNote: 'Note',
     objections: 'Objections',
     noObjections: 'No objections',
     dismiss: 'Dismiss',

@@ -44,6 +44,7 @@ export default {
     nominate: '提名',
     nominated: '已提名',
     note: '推荐理由',
+    scoreNote: '备注',
     objections: '异议',
     noObjections: '暂无异议',
     dismiss: '驳回',
