@@ -298,6 +298,7 @@ test('a full campaign: nominations, panel scores, trimmed mean, 公示, objectio
   assert.equal(vr.status, 'published');
   const pp = await must(await get(`/api/v1/public/evaluations/${cid}`, undefined), 200);
   assert.equal(pp.status, 'published');
+  assert.ok(pp.nominations.every((n) => !n.head_name || /\*/.test(n.head_name) || [...n.head_name].length < 2), 'names are masked');
   assert.deepEqual(pp.nominations.filter((n) => n.winner).map((n) => n.id), order.slice(0, 2));
   await must(await post(`/api/v1/evaluations/campaigns/${cid}/objections`, T.villager, { reason: '太晚了' }), 409);
   // the audit chain recorded it on the village

@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/num.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 
@@ -410,6 +411,14 @@ enum result eval_campaign_public(struct ctx *c, int64_t id, struct eval_campaign
 		rc = load_nominations(c, out, false);
 	for (int i = 0; i < out->npanel; i++)
 		out->panel[i].name = "";
+	/* a public page shows heads' names masked (张*华), as the public rankings do */
+	for (int i = 0; !rc && i < out->nnoms; i++) {
+		char masked[128];
+		utf8_mask_name(out->nominations[i].head_name, masked, sizeof(masked));
+		const char *m = arena_strdup(c->arena, masked);
+		out->nominations[i].head_name = m ? m : "";
+		out->nominations[i].mine = out->nominations[i].own_household = false;
+	}
 	return rc;
 }
 
