@@ -3,6 +3,7 @@
 #include "cli/demo.h"
 #include "cli/demo_finance.h"
 #include "cli/demo_party.h"
+#include "cli/demo_evaluations.h"
 #include "cli/demo_transparency.h"
 #include "cli/demo_voice.h"
 #include "domain/events/events.h"
@@ -1052,6 +1053,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* party building: branches, members, a year of meetings */
 		if (!rc)
 			rc = party_seed_demo(c, county_id, town_ids[0], vids, nvillages);
+		/* evaluations: a published 美丽庭院 campaign and one in scoring */
+		if (!rc)
+			rc = evaluations_seed_demo(c, vids, nvillages);
 	}
 
 cleanup:

@@ -1,5 +1,6 @@
 /* The route tables of the features, joined. */
 #include "http/dashboards/dashboards.h"
+#include "http/evaluations/evaluations.h"
 #include "http/events/events.h"
 #include "http/finance/finance.h"
 #include "http/grid/grid.h"
@@ -27,5 +28,6 @@ const struct route_table route_tables[] = {
 	{voice_routes, &voice_routes_n},
 	{grid_routes, &grid_routes_n},
 	{party_routes, &party_routes_n},
+	{evaluations_routes, &evaluations_routes_n},
 	{NULL, NULL},
 };

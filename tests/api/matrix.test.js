@@ -330,6 +330,17 @@ const EXPECT = {
   'POST /api/v1/visits':                               'U x x x x x F x x F a F x F F F',
   'GET /api/v1/visits/due':                            'U N N N F a F N F F a a F a a a',
   'GET /api/v1/visits/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/evaluations/campaigns':                'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/evaluations/campaigns':               'U N N N F F F N F F F F F a a a',
+  'GET /api/v1/evaluations/campaigns/:id':            'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/evaluations/campaigns/:id/actions/:action':  'U N N N F F F N F F F F F x x x',
+  'POST /api/v1/evaluations/campaigns/:id/nominations':  'U N N N x x x N F F x F F F x F',
+  'POST /api/v1/evaluations/campaigns/:id/objections':  'U N N N a F a N F F F F F F F F',
+  'GET /api/v1/evaluations/candidates':               'U N N N F F F N F F F F F a a a',
+  'POST /api/v1/evaluations/nominations/:id/scores':  'U N N N F F x N F F F F F F x F',
+  'GET /api/v1/evaluations/scores/:id/photos/:n':     'U N N N N N N N N N N N N N N N',
+  'POST /api/v1/evaluations/objections/:id/decision':  'U N N N F F F N F F F F F a x x',
+  'GET /api/v1/public/evaluations/:id':               'a a a a a a a a a a a a a a a a',
 };
 /* eslint-enable key-spacing */
 
@@ -500,6 +511,24 @@ before(async () => {
   O.patrol = (await must(await s.api('POST', '/api/v1/patrols', { token: T.grid_worker, body: { grid_id: O.grid } }), 201)).id;
   O.finding = (await must(await s.api('POST', `/api/v1/patrols/${O.patrol}/findings`, { token: T.grid_worker, body: { category: '安全隐患', note: '矩阵发现' } }), 201)).id;
   O.visit = (await must(await s.api('POST', '/api/v1/visits', { token: T.grid_worker, body: { household_id: O.household, notes: '矩阵走访' } }), 201)).id;
+  // evaluations: a campaign of the village in 公示 (scored by the cadre, the villager on
+  // the panel too), with an open objection by the villager
+  const cadreMe = await must(await s.api('GET', '/api/v1/session', { token: T.cadre }), 200);
+  const vilMe = await must(await s.api('GET', '/api/v1/session', { token: T.villager }), 200);
+  const hhs = await must(await s.api('GET', `/api/v1/households?unit_id=${O.village}&limit=5`, { token: T.cadre }), 200);
+  const evHh = hhs.items.find((h) => h.id !== O.household).id;
+  const ev = await must(await s.api('POST', '/api/v1/evaluations/campaigns', { token: T.cadre, body: {
+    village_id: O.village, kind: '美丽庭院', title: '矩阵评选', period_from: '2026-01-01', period_to: '2026-06-30', points: 5,
+    winners: 1, criteria: [{ name: '院落整洁', weight: 1, min_score: 0, max_score: 10 }],
+    panel: [{ user_id: cadreMe.user_id }, { user_id: vilMe.user_id }] } }), 201);
+  O.evalCampaign = ev.id;
+  await must(await s.api('POST', `/api/v1/evaluations/campaigns/${ev.id}/actions/open`, { token: T.cadre, body: {} }), 200);
+  O.evalNomination = (await must(await s.api('POST', `/api/v1/evaluations/campaigns/${ev.id}/nominations`, { token: T.cadre, body: { household_id: evHh } }), 201)).id;
+  await must(await s.api('POST', `/api/v1/evaluations/campaigns/${ev.id}/actions/score`, { token: T.cadre, body: {} }), 200);
+  O.evalScore = (await must(await s.api('POST', `/api/v1/evaluations/nominations/${O.evalNomination}/scores`, { token: T.cadre, body: { items: [8] } }), 201)).id;
+  await must(await s.api('POST', `/api/v1/evaluations/campaigns/${ev.id}/actions/publicize`, { token: T.cadre, body: {} }), 200);
+  O.evalObjection = (await must(await s.api('POST', `/api/v1/evaluations/campaigns/${ev.id}/objections`, { token: T.villager, body: { reason: '矩阵异议' } }), 201)).id;
+  O.cadreUser = cadreMe.user_id;
   O.tag = 1;
   // party building: the demo's branch of the village, a member, a meeting, a commitment, the waiting question
   O.partyBranch = (await must(await s.api('GET', `/api/v1/party/branches?unit=${O.village}`, { token: T.cadre }), 200)).items[0].id;
@@ -527,6 +556,8 @@ function call(r) {
     entries: 'finEntry', statements: 'finStatement',
     broadcasts: 'broadcast', speakers: 'speaker', talks: 'talk',
     tags: 'tag', patrols: 'patrol', 'patrol-findings': 'finding', visits: 'visit',
+    campaigns: 'evalCampaign', nominations: 'evalNomination', scores: 'evalScore', objections: 'evalObjection',
+    evaluations: 'evalCampaign',
   };
   if (seg[3] === 'party') Object.assign(map, { branches: 'partyBranch', members: 'partyMember', meetings: 'partyMeeting', commitments: 'partyCommitment', questions: 'partyQuestion' });
   for (let i = 0; i < seg.length; i++) {
@@ -546,6 +577,7 @@ function call(r) {
   if (key === 'POST /api/v1/finance/entries/:id/reject') seg[5] = id('finEntryR');
   if (key === 'POST /api/v1/finance/entries/:id/withdraw') seg[5] = id('finEntryW');
   if (key === 'PATCH /api/v1/finance/entries/:id') seg[5] = id('finEntryP');
+  if (key === 'POST /api/v1/evaluations/campaigns/:id/actions/:action') seg[7] = 'publish';
   p = seg.join('/');
   const q = QUERY[key];
   if (q) p += '?' + q();
@@ -606,6 +638,8 @@ const QUERY = {
   'GET /api/v1/party/diary': () => `unit=${O.village}`,
   'GET /api/v1/party/diary-stats': () => `unit=${O.village}`,
   'GET /api/v1/party/questions': () => `unit=${O.village}`,
+  'GET /api/v1/evaluations/campaigns': () => `village_id=${O.village}`,
+  'GET /api/v1/evaluations/candidates': () => `village_id=${O.village}`,
 };
 
 let seq = 0;
@@ -720,6 +754,11 @@ const BODY = {
   'POST /api/v1/party/diary': () => ({ village_id: O.village, day: O.day, body: '矩阵服务日记' }),
   'POST /api/v1/party/questions': () => ({ village_id: O.village, body: '矩阵问题' }),
   'POST /api/v1/party/questions/:id/answer': () => ({ answer: '矩阵答复' }),
+  'POST /api/v1/evaluations/campaigns': () => ({ village_id: O.village, kind: '最美家庭', title: `矩阵评选${uniq()}`, period_from: '2026-01-01', period_to: '2026-12-31', points: 5, winners: 1, criteria: [{ name: '家风', weight: 1, max_score: 10 }], panel: [{ user_id: O.cadreUser }], idempotency_key: `matrix-v-${uniq()}` }),
+  'POST /api/v1/evaluations/campaigns/:id/nominations': () => ({ note: '矩阵提名' }),
+  'POST /api/v1/evaluations/campaigns/:id/objections': () => ({ reason: '矩阵异议' }),
+  'POST /api/v1/evaluations/nominations/:id/scores': () => ({ items: [7] }),
+  'POST /api/v1/evaluations/objections/:id/decision': () => ({ uphold: false, reason: '矩阵处理' }),
 };
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),

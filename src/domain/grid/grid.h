@@ -103,6 +103,13 @@ enum result grid_household_tags(struct ctx *c, int64_t household_id, struct grid
  * kept as they are); each change is one history row, all in one audited transaction. */
 enum result grid_household_tags_set(struct ctx *c, int64_t household_id, const int64_t *tag_ids, int n);
 
+/* Inside the caller's transaction and without access checks, for a feature whose own
+ * checked change earns a household a tag (an evaluation's winners): gives the household
+ * the active tag of this name of its county (or shipped), with a history row. Nothing
+ * when it carries the tag already (*added false); RC_NOT_FOUND when no such tag. The
+ * caller audits its change. */
+enum result grid_tag_grant(struct ctx *c, int64_t household_id, const char *tag_name, bool *added);
+
 /* Sets a household's location: tapped on the map or the phone's position at the door.
  * The register (P_REGISTER_WRITE) or the grid worker of the household (P_GRID_WORK);
  * recorded through the register's own change of a household (audited there). */

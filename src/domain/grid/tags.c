@@ -730,3 +730,37 @@ enum result grid_settings_put(struct ctx *c, int64_t county_id, const struct gri
 	buf_release(&after);
 	return rc;
 }
+
+enum result grid_tag_grant(struct ctx *c, int64_t household_id, const char *tag_name, bool *added)
+{
+	*added = false;
+	struct hh_place pl;
+	int rc = people_household_place(c, household_id, &pl);
+	if (rc)
+		return rc;
+	int64_t tag_id = 0;
+	int dbrc = db_get_int(c->db, &tag_id, "SELECT id FROM tags WHERE name = ? AND active = 1 AND "
+					      "(county_id IS NULL OR county_id = ?) ORDER BY COALESCE(county_id, 0) DESC LIMIT 1",
+			      "ti", tag_name, gr_path_root(pl.village));
+	if (dbrc == DB_DONE || (dbrc == DB_OK && !tag_id))
+		return ctx_fail(c, RC_NOT_FOUND, "标签“%s”不存在", tag_name);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "读取标签");
+	int64_t has = 0;
+	if (db_get_int(c->db, &has, "SELECT count(*) FROM household_tags WHERE household_id = ? AND tag_id = ?", "ii",
+		       household_id, tag_id) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "读取标签");
+	if (has)
+		return RC_OK;
+	int64_t actor_id = c->actor ? c->actor->user_id : 0;
+	dbrc = db_run(c->db, "INSERT INTO household_tags (household_id, tag_id, set_by, set_at) "
+			     "VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)", "iiii", household_id, tag_id, actor_id, c->now);
+	if (dbrc == DB_OK)
+		dbrc = db_run(c->db, "INSERT INTO household_tag_history (household_id, tag_id, action, actor_id, at) "
+				     "VALUES (?, ?, 'set', NULLIF(CAST(? AS BIGINT), 0), ?)", "iiii", household_id, tag_id,
+			      actor_id, c->now);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "设置标签");
+	*added = true;
+	return RC_OK;
+}

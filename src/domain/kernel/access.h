@@ -72,6 +72,10 @@ typedef uint64_t perm_t;
 #define P_PARTY_MEMBER PERM(40) /* a member: own record, the branch's meetings, check-in, the diary */
 #define P_PARTY_ANSWER PERM(41) /* answer 书记会客厅 questions, read private ones */
 #define P_PARTY_SETTINGS PERM(42)/* the county's meeting kinds and frequencies */
+/* evaluations 评选 (domain/evaluations/evaluations.h); scoring is the named panel's */
+#define P_EVAL_ADMIN PERM(43)       /* campaigns: criteria, panel, 公示, objections, publication */
+#define P_EVAL_NOMINATE PERM(44)    /* nominate households in scope */
+#define P_EVAL_READ PERM(45)        /* read campaigns with every score in scope */
 
 struct role_def {
 	const char *name;        /* as stored and sent: "cadre" */

@@ -53,6 +53,10 @@ export const router = createRouter({
     { path: '/broadcasts', name: 'broadcasts', component: () => import('./voice/BroadcastsView.vue'), meta: { tab: 'home', title: 'vo.history' } },
     { path: '/talks', name: 'talks', component: () => import('./voice/TalksView.vue'), meta: { tab: 'home', title: 'vo.talks' } },
     { path: '/talks/:id(\\d+)', name: 'talk', component: () => import('./voice/TalkView.vue'), meta: { tab: 'home', title: 'vo.talks' } },
+    { path: '/evaluations', name: 'evaluations', component: () => import('./evaluations/CampaignsView.vue'), meta: { tab: 'home', title: 'evl.title' } },
+    { path: '/evaluations/:id(\\d+)', name: 'evaluation', component: () => import('./evaluations/CampaignView.vue'), meta: { tab: 'home', title: 'evl.title' } },
+    // a campaign's results for anyone, without an account
+    { path: '/pe/:id(\\d+)', name: 'public-evaluation', component: () => import('./evaluations/CampaignView.vue'), meta: { public: true, title: 'evl.results' } },
     { path: '/grid', name: 'grid', component: () => import('./grid/GridView.vue'), meta: { tab: 'grid', title: 'gw.phone.heading' } },
     { path: '/party', name: 'party', component: () => import('./party/PartyView.vue'), meta: { tab: 'home', title: 'pty.nav.group' } },
     { path: '/party/hall', name: 'party-hall', component: () => import('./party/HallView.vue'), meta: { tab: 'home', title: 'pty.questions' } },

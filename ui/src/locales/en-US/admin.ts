@@ -2,6 +2,7 @@
 // here is shown in Chinese.
 import common from './common';
 import events from './events';
+import evaluations from './evaluations';
 import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
@@ -15,6 +16,7 @@ export default {
   ...common,
   ...events,
   ...grid,
+  ...evaluations,
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,

@@ -1,6 +1,7 @@
 // Texts of the admin console (管理后台), Simplified Chinese.
 import common from './common';
 import events from './events';
+import evaluations from './evaluations';
 import grid from './grid';
 import eventsAdmin from './eventsAdmin';
 import lists from './lists';
@@ -14,6 +15,7 @@ export default {
   ...common,
   ...events,
   ...grid,
+  ...evaluations,
   ...eventsAdmin,
   ...lists,
   ...listsAdmin,

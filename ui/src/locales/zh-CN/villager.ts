@@ -2,6 +2,7 @@
 // file of the same shape.
 import common from './common';
 import events from './events';
+import evaluations from './evaluations';
 import grid from './grid';
 import eventsVillager from './eventsVillager';
 import lists from './lists';
@@ -15,6 +16,7 @@ export default {
   ...common,
   ...events,
   ...grid,
+  ...evaluations,
   ...eventsVillager,
   ...lists,
   ...listsVillager,
