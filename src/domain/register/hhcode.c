@@ -14,10 +14,11 @@ enum result hhcode_issue(struct ctx *c, int64_t household_id, char token[QRTOKEN
 	if (!exists)
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	/* the same code for a whole minute, so a page and its image agree; a spent code is
-	 * followed by a fresh one at once (its expiry a second later) */
+	 * followed by a fresh one at once (its expiry a second earlier: never beyond
+	 * HHCODE_TTL from now, which verifying would refuse) */
 	int64_t step = c->now - (c->now % HHCODE_STEP + HHCODE_STEP) % HHCODE_STEP;
 	for (int k = 0; k < HHCODE_STEP; k++) {
-		*expires = step + HHCODE_TTL + k;
+		*expires = step + HHCODE_TTL - k;
 		qrtoken_sign(c, HHCODE_KIND, household_id, *expires, token);
 		char hash[CRYPTO_HASH_HEX];
 		crypto_hash_hex(token, strlen(token), hash);
