@@ -106,7 +106,7 @@ test('the console pages of a village cadre', async () => {
 
   await page.locator('[data-test=stat-households] .stat__value').filter({ hasText: '300' }).waitFor();
   await page.locator('canvas').first().waitFor();
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await L.shot(page, 'admin-overview');
   await L.axe(page, 'admin overview');
 
@@ -123,7 +123,7 @@ test('the console pages of a village cadre', async () => {
   for (const [url, name, ready] of pages) {
     await page.goto(url);
     await page.locator(ready).first().waitFor();
-    await page.waitForLoadState('networkidle');
+    await L.quiet(page);
     await L.shot(page, name);
     await L.axe(page, url);
   }
@@ -171,7 +171,7 @@ test('the county administrator: overview of the county, users and roles', async 
   const page = await L.newPage(desk);
   await L.adminLogin(page, L.PHONES.county_admin);
   await page.locator('[data-test=stat-households] .stat__value').filter({ hasText: '300' }).waitFor();
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await L.shot(page, 'admin-overview-county');
   await page.goto('/admin/users');
   await page.locator('.el-table__row').first().waitFor();

@@ -44,7 +44,7 @@ async function firstView(path, login) {
     } catch { /* a body that went away: counted by the manifest measure anyway */ }
   });
   await page.goto(path);
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await page.evaluate(() => document.fonts && document.fonts.ready);
   await L.sleep(300);
   L.assertNoProblems(ctx);

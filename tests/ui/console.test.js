@@ -77,7 +77,7 @@ test('the overview shows the registered share: a gauge, bars per group, the exac
   for (const [i, u] of api.units.entries()) {
     assert.equal(rows[i + 1], `${u.name} ${u.households} ${u.registered} ${Math.round(u.share * 1000) / 10}`);
   }
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await L.shot(page, 'console-overview-register', { fullPage: true });
   await L.axe(page, 'overview with the registered share');
   L.assertNoProblems(desk);
@@ -98,7 +98,7 @@ test('the clerk\'s overview: no register parts, the low-stock goods listed', asy
   await row.waitFor();
   assert.match(await row.innerText(), /肥皂[\s\S]*1 块/);
   await page.locator('[data-test=low-stock-panel] canvas').waitFor();
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   // what a clerk may not read is left out, not shown as an error
   await L.expectCount(page.locator('[data-test=stat-households]'), 0);
   await L.expectCount(page.locator('[data-test=register-panel]'), 0);
@@ -123,7 +123,7 @@ test('org units level by level: the county administrator adds and renames a vill
   await pick(2, '青山村');
   await level(3).locator('.unit__pick', { hasText: '第一组' }).waitFor();
   assert.match(await level(2).innerText(), /青山村\s+村\s+DEMO-T1-V01\s+· 300 户/);
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await L.shot(page, 'console-units');
   await L.axe(page, 'units');
 
@@ -175,7 +175,7 @@ test('org units level by level: the county administrator adds and renames a vill
   await panel.getByText('各村入住率').waitFor();
   const last = await panel.locator('[data-test=register-table] tbody tr').last().evaluate((tr) => [...tr.children].map((c) => c.textContent.trim()));
   assert.deepEqual(last, ['绿水湾村', '0', '0', '0']);
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await L.shot(page, 'console-overview-county-register', { fullPage: true });
   L.assertNoProblems(desk);
   await desk.close();
@@ -210,7 +210,7 @@ test('a village cadre adds and renames the groups of the village', async () => {
   await level(1).locator('.unit__pick', { hasText: '第九组' }).waitFor();
   const list = (await s.must('GET', '/api/v1/units?parent_id=3', { token: cadre })).items;
   assert.ok(list.some((u) => u.kind === 'group' && u.name === '第九组' && u.code === `DEMO-T1-V01-G${groups + 1}`));
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await L.shot(page, 'console-units-cadre');
   await L.axe(page, 'units of a cadre');
   L.assertNoProblems(desk);
@@ -352,7 +352,7 @@ test('the menu is shaped by the role: each sees the pages the server lets them u
     await L.adminLogin(page, L.PHONES[role]);
     const aside = page.locator('.layout__aside');
     await aside.getByRole('link', { name: '概览' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await L.quiet(page);
     // the overview asks only for what the role may read
     assert.deepEqual(refused, [], `${role}: the overview's requests refused`);
     const links = (await aside.getByRole('link').allInnerTexts()).map((x) => x.trim());

@@ -86,7 +86,7 @@ test('the villager app in English: chosen on the Me page, remembered, with Vant 
     await page.goto(url);
     await page.locator(ready).first().waitFor();
     await page.getByText(heading).first().waitFor();
-    await page.waitForLoadState('networkidle');
+    await L.quiet(page);
     await noChinese(page.locator('.van-tabbar'), `${url}: the tab bar`);
     if (url !== '/') await noChinese(page.locator('.van-nav-bar'), `${url}: the title bar`);
     await L.shot(page, name);
@@ -136,7 +136,7 @@ test('the console in English: the header switch, Element Plus in English too, re
   assert.equal(await page.title(), 'Cunzhi Console');
   await page.locator('[data-test=stat-households] .stat__value').filter({ hasText: '300' }).waitFor();
   await page.getByText('Households in 青山村').waitFor();
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await page.evaluate(() => { window.scrollTo(0, 0); for (const el of document.querySelectorAll('.layout__main, .layout__aside')) el.scrollTop = 0; });
   await L.shot(page, 'admin-en-overview');
   await L.axe(page, 'console overview, English');
@@ -146,7 +146,7 @@ test('the console in English: the header switch, Element Plus in English too, re
   await page.locator('[data-test=households-table] .el-table__row').first().waitFor();
   await page.locator('.el-pagination').getByText('Total 300').waitFor();
   await page.locator('.el-pagination').getByText('Go to').waitFor();
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await L.shot(page, 'admin-en-households');
   await L.axe(page, 'households, English');
 
@@ -159,7 +159,7 @@ test('the console in English: the header switch, Element Plus in English too, re
 
   await page.goto('/admin/shop/counter');
   await page.locator('[data-test=counter-code]').waitFor();
-  await page.waitForLoadState('networkidle');
+  await L.quiet(page);
   await L.shot(page, 'admin-en-counter');
   await L.axe(page, 'counter, English');
 

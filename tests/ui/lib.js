@@ -191,10 +191,28 @@ function watchPage(ctx, page) {
   });
 }
 
+// Every page counts its requests in flight, except the live broadcast stream, which
+// stays open for the page's life (so playwright's 'networkidle' never comes): see quiet().
+const LIVE = /\/api\/v1\/broadcasts\/stream/;
 async function newPage(ctx) {
   const page = await ctx.newPage();
   page.setDefaultTimeout(60000); // a ceiling for a hang: every wait is for a state
+  page.inflight = 0;
+  const done = (r) => { if (!LIVE.test(r.url())) page.inflight--; };
+  page.on('request', (r) => { if (!LIVE.test(r.url())) page.inflight++; });
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
   return page;
+}
+
+// The page loaded and no request in flight for 500 ms (the live stream aside): what
+// 'networkidle' means for pages that keep the broadcast stream open.
+async function quiet(page) {
+  await page.waitForLoadState('load');
+  for (let calm = 0; calm < 5;) {
+    await sleep(100);
+    calm = page.inflight > 0 ? 0 : calm + 1;
+  }
 }
 
 // Waits until the locator matches `n` elements (the page may still be rendering), then
@@ -356,5 +374,5 @@ function qrVideo(svg, file, { scale = 8, frames = 8, width = 640, height = 480, 
 
 module.exports = {
   qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, startServer, launch, newContext, newPage,
-  assertNoProblems, expectCount, settle, shot, axe, makePng, villagerLogin, adminLogin,
+  assertNoProblems, expectCount, quiet, settle, shot, axe, makePng, villagerLogin, adminLogin,
 };

@@ -64,7 +64,7 @@ test('a cadre publishes, the villager reads it on the phone, the cadre sees the 
   await first.filter({ hasText: TITLE }).waitFor();
   await L.expectCount(home.locator('[data-test=home-notice]'), 3, 'the latest three');
   await L.expectCount(first.locator('[data-test=unread-dot]'), 1, 'unread: a red dot');
-  await vp.waitForLoadState('networkidle');
+  await L.quiet(vp);
   await L.shot(vp, 'villager-home-notices');
   await L.axe(vp, 'villager home with notices');
 
@@ -85,7 +85,7 @@ test('a cadre publishes, the villager reads it on the phone, the cadre sees the 
   await home.getByRole('link', { name: '查看全部' }).click();
   await vp.waitForURL(/\/notices$/);
   await vp.locator('[data-test=notice-item]').first().waitFor();
-  await vp.waitForLoadState('networkidle');
+  await L.quiet(vp);
   await L.shot(vp, 'villager-notices');
   await L.axe(vp, 'villager notices');
 

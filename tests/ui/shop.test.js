@@ -76,13 +76,13 @@ test('the clerk sets the shop up: settings, a new good with a photo, stock-in in
   await cp.locator('#shop-name').waitFor();
   assert.equal(await cp.locator('#shop-name').inputValue(), '青山村爱心积分超市');
   await cp.locator('[data-test=shop-windows]').waitFor();
-  await cp.waitForLoadState('networkidle');
+  await L.quiet(cp);
   await L.shot(cp, 'admin-shop-settings', { fullPage: true });
   await L.axe(cp, 'shop settings');
 
   await cp.goto('/admin/shop/goods');
   await cp.locator('[data-test=goods-table] .el-table__row', { hasText: '洗衣液' }).waitFor();
-  await cp.waitForLoadState('networkidle');
+  await L.quiet(cp);
   await L.shot(cp, 'admin-goods');
   await L.axe(cp, 'goods');
 
@@ -162,7 +162,7 @@ test('the villager sees the goods with photos and reserves one after a confirmat
   await vp.waitForFunction(() => [...document.querySelectorAll('[data-test=goods] img')].some((i) => i.alt === '手工香皂' && i.complete && i.naturalWidth > 0));
   assert.match(await soap.innerText(), /15[\s\S]*分\/块[\s\S]*库存 9块/);
   assert.match(await vp.locator('[data-test=goods]', { hasText: '洗衣液' }).innerText(), /每月每户限 2/);
-  await vp.waitForLoadState('networkidle');
+  await L.quiet(vp);
   await L.shot(vp, 'villager-shop');
   await L.axe(vp, 'villager shop');
 
@@ -196,7 +196,7 @@ test('the villager sees the goods with photos and reserves one after a confirmat
 test('at the counter: the phone code, a cart, a confirmation, the receipt; the pre-order collected; both sides see it', async () => {
   await cp.goto('/admin/shop/counter');
   await cp.locator('[data-test=counter-code]').waitFor();
-  await cp.waitForLoadState('networkidle');
+  await L.quiet(cp);
   await L.shot(cp, 'admin-counter');
   await L.axe(cp, 'counter');
 
@@ -414,7 +414,7 @@ test('the stock ledger and the reports for the period, with their XLSX exports; 
   // in 10 at 35.00 元; a loss of 1; 1 sold
   assert.match(await soapRow.innerText(), /10\s+35\.00/);
   await cp.locator('[data-test=ledger-points]').filter({ hasText: /^65$/ }).waitFor();   // 30 + 20 + 10 + 15 redeemed, 10 returned
-  await cp.waitForLoadState('networkidle');
+  await L.quiet(cp);
   await L.shot(cp, 'admin-stock-ledger');
   await L.axe(cp, 'stock ledger');
   const [xlsx] = await Promise.all([cp.waitForEvent('download'), cp.locator('[data-test=ledger-export]').click()]);
@@ -424,7 +424,7 @@ test('the stock ledger and the reports for the period, with their XLSX exports; 
   await cp.locator('[data-test=report-points]').filter({ hasText: /^65$/ }).waitFor();
   await cp.locator('[data-test=report-goods] .el-table__row', { hasText: '肥皂' }).waitFor();
   await cp.locator('canvas').first().waitFor();
-  await cp.waitForLoadState('networkidle');
+  await L.quiet(cp);
   await L.shot(cp, 'admin-shop-reports');
   await L.axe(cp, 'shop reports');
   const [rep] = await Promise.all([cp.waitForEvent('download'), cp.locator('[data-test=report-export]').click()]);
@@ -437,7 +437,7 @@ test('the stock ledger and the reports for the period, with their XLSX exports; 
   await cp.goto('/admin/');
   await cp.locator('[data-test=stat-low-stock] .stat__value').filter({ hasText: /^1$/ }).waitFor();
   await cp.locator('[data-test=low-stock-panel] canvas').waitFor();
-  await cp.waitForLoadState('networkidle');
+  await L.quiet(cp);
   await L.shot(cp, 'admin-overview-low-stock');
   await L.axe(cp, 'overview with low stock');
   await cp.locator('[data-test=stat-low-stock]').click();

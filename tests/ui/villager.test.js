@@ -76,7 +76,7 @@ test('every main page of the villager app renders, in Chinese, without accessibi
   for (const [url, name, ready] of pages) {
     await page.goto(url);
     await page.locator(ready).first().waitFor();
-    await page.waitForLoadState('networkidle');
+    await L.quiet(page);
     await L.shot(page, name);
     await L.axe(page, url);
   }
