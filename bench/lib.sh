@@ -1,7 +1,8 @@
-# Shared by the benchmark scripts (run.sh, events.sh), sourced after they set BIN, DATA,
-# WORK and log(): bench_serve writes the static baseline page (its size in
-# static_bytes), starts the server on a free port (PORT, SERVER_PID; BENCH_PORT picks
-# one) and waits for /healthz; http is a minimal client on bash's /dev/tcp.
+# Shared by the benchmark scripts (run.sh, events.sh, lists.sh, finance.sh), sourced after
+# they set BIN, DATA, WORK and log(): bench_serve writes the static baseline page (its size
+# in static_bytes), starts the server on a free port (PORT, SERVER_PID; BENCH_PORT picks
+# one) and waits for /healthz; http is a minimal client on bash's /dev/tcp; login,
+# wrk_run (with drain), ratio and rate are the measuring tools every script uses.
 
 bench_serve() {
   mkdir -p "$DATA/ui"
@@ -55,3 +56,62 @@ bench_serve() {
   done
   [ "${HTTP_STATUS:-}" = 200 ] || { log "the server does not answer /healthz"; exit 1; }
 }
+
+# login PHONE: a session for a demo login (password Cunzhi2026!) into TOKEN.
+login() {
+  TOKEN=
+  http POST /api/v1/session "{\"phone\":\"$1\",\"password\":\"Cunzhi2026!\"}"
+  [ "$HTTP_STATUS" = 201 ] || { log "login $1 failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
+  TOKEN=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+  [ -n "$TOKEN" ] || { log "no token in $HTTP_BODY"; exit 1; }
+}
+
+# Latency as printed by wrk (us, ms, s, m) to milliseconds.
+to_ms() {
+  awk '{ v = $1; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+         f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1;
+         printf "%.2f", v * f }'
+}
+
+# wrk_run NAME DURATION WRK-ARGS...: sets RPS, P99 and P50 (ms); fails on any non-2xx
+# reply or socket error; a long timeout, so slow endpoints' latencies are measured, not
+# dropped as timeouts.
+RPS= P99= P50=
+wrk_run() {
+  local name=$1 d=$2 out bad
+  shift 2
+  out=$(wrk --latency --timeout 30s -d"${d}s" "$@")
+  printf '%s\n' "$out" >"$WORK/wrk-$name.txt"
+  RPS=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
+  P99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}' | to_ms)
+  P50=$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}' | to_ms)
+  bad=$(printf '%s\n' "$out" | awk '/Non-2xx or 3xx responses:/ {print $NF}')
+  if [ -n "$bad" ] && [ "$bad" != 0 ]; then
+    printf '%s\n' "$out" >&2
+    log "$name: $bad replies were not 2xx; the numbers would be meaningless"
+    exit 1
+  fi
+  if grep -q '^ *Socket errors:' <<<"$out"; then
+    printf '%s\n' "$out" >&2
+    log "$name: socket errors; the numbers would be meaningless"
+    exit 1
+  fi
+  [ -n "$RPS" ] || { printf '%s\n' "$out" >&2; log "$name: no result from wrk"; exit 1; }
+  drain
+}
+# The server still answers the slow requests wrk left queued when it stopped, and their
+# connections count against its 64 per client (more are refused: read errors) until
+# then: wait until the server holds no connection of ours (ss, else 10 s).
+drain() {
+  local i
+  if ! command -v ss >/dev/null 2>&1; then sleep 10; return; fi
+  for i in $(seq 1 600); do
+    [ "$(ss -Htn state established state close-wait "( sport = :$PORT )" | wc -l)" = 0 ] && return
+    sleep 0.1
+  done
+  log "the server still holds connections after 60 s"
+  exit 1
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3g", a / b; else print "n/a" }'; }
+rate() { awk -v a="$1" 'BEGIN { printf (a < 100 ? "%.1f" : "%.0f"), a }'; }

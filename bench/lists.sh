@@ -107,13 +107,6 @@ db_mb=$(du -m "$DATA/cunzhi.db" | cut -f1)
 
 . "$here/lib.sh"
 bench_serve
-login() {
-  TOKEN=
-  http POST /api/v1/session "{\"phone\":\"$1\",\"password\":\"Cunzhi2026!\"}"
-  [ "$HTTP_STATUS" = 201 ] || { log "login $1 failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
-  TOKEN=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
-  [ -n "$TOKEN" ] || { log "no token in $HTTP_BODY"; exit 1; }
-}
 
 login 13900000001
 COUNTY_TOKEN=$TOKEN
@@ -135,44 +128,6 @@ outcomes_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
 outcomes_total=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"total":\([0-9]*\),"limit".*/\1/p')
 log "county $COUNTY: $board_total overdue now; village $VILLAGE: $lists_items items, $outcomes_total public outcomes; port $PORT"
 
-to_ms() {
-  awk '{ v = $1; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
-         f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1;
-         printf "%.2f", v * f }'
-}
-RPS= P99= P50=
-wrk_run() {
-  local name=$1 d=$2 out bad
-  shift 2
-  out=$(wrk --latency --timeout 30s -d"${d}s" "$@")
-  printf '%s\n' "$out" >"$WORK/wrk-$name.txt"
-  RPS=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
-  P99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}' | to_ms)
-  P50=$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}' | to_ms)
-  bad=$(printf '%s\n' "$out" | awk '/Non-2xx or 3xx responses:/ {print $NF}')
-  if [ -n "$bad" ] && [ "$bad" != 0 ]; then
-    printf '%s\n' "$out" >&2
-    log "$name: $bad replies were not 2xx; the numbers would be meaningless"
-    exit 1
-  fi
-  if grep -q '^ *Socket errors:' <<<"$out"; then
-    printf '%s\n' "$out" >&2
-    log "$name: socket errors; the numbers would be meaningless"
-    exit 1
-  fi
-  [ -n "$RPS" ] || { printf '%s\n' "$out" >&2; log "$name: no result from wrk"; exit 1; }
-  drain
-}
-drain() {
-  local i
-  if ! command -v ss >/dev/null 2>&1; then sleep 10; return; fi
-  for i in $(seq 1 600); do
-    [ "$(ss -Htn state established state close-wait "( sport = :$PORT )" | wc -l)" = 0 ] && return
-    sleep 0.1
-  done
-  log "the server still holds connections after 60 s"
-  exit 1
-}
 
 base="http://127.0.0.1:$PORT"
 auth=(-H "Authorization: Bearer $COUNTY_TOKEN")
@@ -279,8 +234,6 @@ baseline=$("$WORK/sqlite_baseline" "$DATA/baseline.db" "$WDUR")
 sqlite_tps=$(printf '%s\n' "$baseline" | awk '{for (i = 2; i <= NF; i++) if ($i == "tx/s") print $(i-1)}')
 sqlite_version=$(printf '%s\n' "$baseline" | awk '{sub(/:$/, "", $2); print $2}')
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3g", a / b; else print "n/a" }'; }
-rate() { awk -v a="$1" 'BEGIN { printf (a < 100 ? "%.1f" : "%.0f"), a }'; }
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 fs=$(findmnt -n -o FSTYPE -T "$DATA" 2>/dev/null || stat -f -c %T "$DATA" 2>/dev/null || echo "?")
 commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")

@@ -32,6 +32,11 @@
 #   lists   then bench/lists.sh (issue 12; BENCH_LISTS_RUN=0 skips it): its own county
 #           with 100,000 execution records, the overdue board, a village's public pages,
 #           starting and advancing records; results in BENCH_LISTS_OUT.
+#   sse     then bench/sse.sh (issue 13; BENCH_SSE_RUN=0 skips it): 5,000 idle live
+#           streams against the household page, memory per stream; BENCH_SSE_OUT.
+#   finance then bench/finance.sh (issue 13; BENCH_FINANCE_RUN=0 skips it): a village
+#           with a year of accounts, its statements against the static file;
+#           BENCH_FINANCE_OUT.
 #
 # Needs wrk (Debian package wrk), cc, pkg-config and the headers the project builds
 # with; links bench/gen_points.c against the project's objects beside BIN (the
@@ -185,37 +190,6 @@ ledger_total=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"total":\([0-9]*\).*/\1/p'
 [ "$ledger_total" = "$BUSY_ENTRIES" ] || { log "ledger total $ledger_total, generated $BUSY_ENTRIES"; exit 1; }
 
 # ---- wrk ----
-# Latency as printed by wrk (us, ms, s, m) to milliseconds.
-to_ms() {
-  awk '{ v = $1; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
-         f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1;
-         printf "%.2f", v * f }'
-}
-RPS=
-P99=
-# wrk_run NAME DURATION WRK-ARGS... : sets RPS and P99 (ms); fails on non-2xx replies.
-wrk_run() {
-  local name=$1 d=$2 out
-  shift 2
-  # a long timeout: slow endpoints' latencies must be measured, not dropped as timeouts
-  out=$(wrk --latency --timeout 30s -d"${d}s" "$@")
-  printf '%s\n' "$out" >"$WORK/wrk-$name.txt"
-  RPS=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
-  P99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}' | to_ms)
-  local bad
-  bad=$(printf '%s\n' "$out" | awk '/Non-2xx or 3xx responses:/ {print $NF}')
-  if [ -n "$bad" ] && [ "$bad" != 0 ]; then
-    printf '%s\n' "$out" >&2
-    log "$name: $bad replies were not 2xx; the numbers would be meaningless"
-    exit 1
-  fi
-  if grep -q '^ *Socket errors:' <<<"$out"; then
-    printf '%s\n' "$out" >&2
-    log "$name: socket errors; the numbers would be meaningless"
-    exit 1
-  fi
-  [ -n "$RPS" ] || { printf '%s\n' "$out" >&2; log "$name: no result from wrk"; exit 1; }
-}
 
 base="http://127.0.0.1:$PORT"
 auth=(-H "Authorization: Bearer $TOKEN")
@@ -384,9 +358,7 @@ sqlite_tps=$(printf '%s\n' "$baseline" | awk '{for (i = 2; i <= NF; i++) if ($i 
 sqlite_version=$(printf '%s\n' "$baseline" | awk '{sub(/:$/, "", $2); print $2}')
 
 # three significant digits, so that small ratios stay readable (0.138, 0.0416, 0.000412)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3g", a / b; else print "n/a" }'; }
 # requests/s: whole numbers, one decimal below 100
-rate() { awk -v a="$1" 'BEGIN { printf (a < 100 ? "%.1f" : "%.0f"), a }'; }
 r_hh=$(ratio "$hh_rps" "$static_rps")
 r_list=$(ratio "$list_rps" "$static_rps")
 r_write=$(ratio "$write_rps" "$sqlite_tps")
@@ -434,4 +406,12 @@ fi
 if [ "${BENCH_LISTS_RUN:-1}" = 1 ]; then
   log "lists (bench/lists.sh; BENCH_LISTS_RUN=0 skips it)"
   BENCH_LISTS_OUT=${BENCH_LISTS_OUT:-$(dirname "$BIN")/bench-lists-results.md} bash "$here/lists.sh" "$BIN"
+fi
+if [ "${BENCH_SSE_RUN:-1}" = 1 ]; then
+  log "live streams (bench/sse.sh; BENCH_SSE_RUN=0 skips it)"
+  BENCH_SSE_OUT=${BENCH_SSE_OUT:-$(dirname "$BIN")/bench-sse-results.md} bash "$here/sse.sh" "$BIN"
+fi
+if [ "${BENCH_FINANCE_RUN:-1}" = 1 ]; then
+  log "village finance (bench/finance.sh; BENCH_FINANCE_RUN=0 skips it)"
+  BENCH_FINANCE_OUT=${BENCH_FINANCE_OUT:-$(dirname "$BIN")/bench-finance-results.md} bash "$here/finance.sh" "$BIN"
 fi

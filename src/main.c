@@ -11,6 +11,7 @@
 #include "cli/demo.h"
 #include "db/migrate.h"
 #include "domain/kernel/calendar.h"
+#include "domain/finance/finance.h"
 #include "domain/jobs.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/chain.h"
@@ -429,6 +430,18 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 		} else {
 			printf("shop: ok, %lld goods, %lld stock movements add up\n", (long long)sr.goods,
 			       (long long)sr.moves);
+		}
+		struct fin_verify_report fr;
+		int frc = report(&c, finance_verify(&c, &fr));
+		if (frc) {
+			rc = frc;
+		} else if (fr.broken) {
+			printf("finance: BROKEN in village %lld, month %s: %s\n", (long long)fr.village_id, fr.month,
+			       fr.reason);
+			rc = EXIT_VERIFY;
+		} else {
+			printf("finance: ok, %lld published statements of %lld entries add up\n",
+			       (long long)fr.statements, (long long)fr.entries);
 		}
 	}
 	teardown(db, &c);

@@ -10,7 +10,9 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, pngPixel } = require('./lib');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { startServer, pngPixel, psqlBin } = require('./lib');
 
 let s;
 const A = {};
@@ -362,4 +364,20 @@ test('every change is on the village’s audit chain', async () => {
   const r = must(await s.api('GET', `/api/v1/audit?unit_id=${B.village}&limit=200`, { token: B.cadre }), 200);
   const acts = new Set(r.items.filter((i) => i.object_type.startsWith('finance')).map((i) => i.action));
   for (const a of ['enter', 'correct', 'approve', 'reject', 'withdraw', 'enter_from_shop', 'publish', 'disclose']) assert.ok(acts.has(a), a);
+});
+
+test('cunzhi verify checks every published statement against its entries, and finds one changed under it (exit 3)', async () => {
+  const stopped = await s.stop();
+  assert.equal(stopped.code, 0);
+  const ok = s.cli(['verify']);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /finance: ok, [1-9]\d* published statements of [1-9]\d* entries add up/);
+  // an approved entry of a published (frozen) month changed behind the server's back
+  const sql = `UPDATE finance_entries SET amount = amount + 1 WHERE id = (SELECT min(e.id) FROM finance_entries e
+    JOIN finance_statements st ON st.village_id = e.village_id AND st.month = substr(e.occurred_on, 1, 7) WHERE e.status = 'approved')`;
+  if (s.db) execFileSync(psqlBin(), ['-q', '-v', 'ON_ERROR_STOP=1', s.db, '-c', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+  else execFileSync('sqlite3', [path.join(s.data, 'cunzhi.db'), sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const v = s.cli(['verify']);
+  assert.equal(v.code, 3, v.stdout + v.stderr);
+  assert.match(v.stdout, /finance: BROKEN in village \d+, month \d{4}-\d{2}: 已公开的.*与账目合计不符/);
 });

@@ -277,8 +277,13 @@ enum result finance_entries(struct ctx *c, const struct fin_query *q, struct fin
 	const char *paths[1] = {v.path};
 	scope_where_paths(c, paths, 1, SCOPE_UNIT("v"), &where, &a);
 	if (q->month && q->month[0]) {
-		buf_adds(&where, " AND substr(e.occurred_on, 1, 7) = ?");
-		db_args_text(&a, q->month);
+		/* a range of the (village, date) index; the arguments live in request memory */
+		char first[11], last[11];
+		snprintf(first, sizeof(first), "%s-01", q->month);
+		snprintf(last, sizeof(last), "%s-31", q->month);
+		buf_adds(&where, " AND e.occurred_on BETWEEN ? AND ?");
+		db_args_text(&a, arena_strdup(c->arena, first));
+		db_args_text(&a, arena_strdup(c->arena, last));
 	}
 	if (q->kind && q->kind[0]) {
 		buf_adds(&where, " AND e.kind = ?");

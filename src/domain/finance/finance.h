@@ -187,6 +187,19 @@ enum result finance_statements(struct ctx *c, int64_t village_id, int year, stru
  * earlier month with entries is not published, or an entry of it is not approved. */
 enum result finance_statement_publish(struct ctx *c, int64_t village_id, const char *month, int64_t *id);
 
+/* For `cunzhi verify`: every published statement still equals its month computed from
+ * the approved entries (opening, income, expense, closing, count and every category's
+ * line): a published month is frozen, so nothing may have moved under it. RC_OK with
+ * r->broken naming the first statement that disagrees. */
+struct fin_verify_report {
+	int64_t statements, entries;
+	bool broken;
+	int64_t village_id;
+	char month[8];
+	char reason[160];
+};
+enum result finance_verify(struct ctx *c, struct fin_verify_report *r);
+
 /* ---- exports (P_FINANCE_ENTER, P_FINANCE_APPROVE or P_FINANCE_READ) ---- */
 
 enum result finance_export_entries(struct ctx *c, int64_t village_id, const char *from, const char *to,

@@ -72,34 +72,40 @@ static int compute_month(struct ctx *c, int64_t village_id, const char *month, s
 	int ncats, rc = fin_chart(c, &cats, &ncats);
 	if (rc)
 		return rc;
-	char first[11];
+	/* the month as a range of the (village, date) index, not a function of the column */
+	char first[11], last[11];
 	snprintf(first, sizeof(first), "%s-01", month);
+	snprintf(last, sizeof(last), "%s-31", month);
 	int64_t opening = 0;
 	if (db_get_int(c->db, &opening,
 		       "SELECT COALESCE(sum(CASE WHEN kind = 'income' THEN amount ELSE -amount END), 0) FROM finance_entries "
 		       "WHERE village_id = ? AND status = 'approved' AND occurred_on < ?",
 		       "it", village_id, first) != DB_OK)
 		return ctx_db_fail(c, DB_ERROR, "计算期初余额");
-	int64_t count = 0;
-	if (db_get_int(c->db, &count,
-		       "SELECT count(*) FROM finance_entries WHERE village_id = ? AND status = 'approved' AND "
-		       "substr(occurred_on, 1, 7) = ?",
-		       "it", village_id, month) != DB_OK)
+	int64_t count = 0, p = 0;
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT COALESCE(sum(CASE WHEN status = 'approved' THEN 1 ELSE 0 END), 0), "
+				      "COALESCE(sum(CASE WHEN status IN ('pending', 'rejected') THEN 1 ELSE 0 END), 0) "
+				      "FROM finance_entries WHERE village_id = ? AND occurred_on BETWEEN ? AND ?",
+				      "itt", village_id, first, last);
+	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取账目");
-	int64_t p = 0;
-	if (db_get_int(c->db, &p,
-		       "SELECT count(*) FROM finance_entries WHERE village_id = ? AND status IN ('pending', 'rejected') AND "
-		       "substr(occurred_on, 1, 7) = ?",
-		       "it", village_id, month) != DB_OK)
-		return ctx_db_fail(c, DB_ERROR, "读取账目");
+	int dbrc = db_step(st);
+	if (dbrc == DB_ROW) {
+		count = db_col_int(st, 0);
+		p = db_col_int(st, 1);
+	}
+	db_finalize(st);
+	if (dbrc != DB_ROW)
+		return ctx_db_fail(c, dbrc, "读取账目");
 	*pending = (int)p;
 	struct fin_amount *es = arena_alloc(c->arena, sizeof(*es) * (size_t)(count ? count : 1));
 	if (!es)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	struct db_stmt *st = db_query(c->db,
-				      "SELECT category, kind, amount FROM finance_entries WHERE village_id = ? AND "
-				      "status = 'approved' AND substr(occurred_on, 1, 7) = ? ORDER BY id",
-				      "it", village_id, month);
+	st = db_query(c->db,
+		      "SELECT category, kind, amount FROM finance_entries WHERE village_id = ? AND "
+		      "status = 'approved' AND occurred_on BETWEEN ? AND ? ORDER BY id",
+		      "itt", village_id, first, last);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取账目");
 	int n = 0;
@@ -601,4 +607,57 @@ enum result finance_export_statements(struct ctx *c, int64_t village_id, int yea
 		snprintf(out->name, sizeof(out->name), "%s财务月报.xlsx", v.name);
 	snprintf(out->ascii_name, sizeof(out->ascii_name), "finance-statements-%lld.xlsx", (long long)v.id);
 	return xlsx_finish(c, &x, out);
+}
+
+enum result finance_verify(struct ctx *c, struct fin_verify_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	int64_t count = 0;
+	if (db_get_int(c->db, &count, "SELECT count(*) FROM finance_statements", "") != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "财务报表校验");
+	int64_t *ids = arena_alloc(c->arena, sizeof(*ids) * (size_t)(count ? count : 1));
+	struct fin_statement *s = arena_alloc(c->arena, sizeof(*s));
+	struct fin_totals *t = arena_alloc(c->arena, sizeof(*t));
+	if (!ids || !s || !t)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = db_query(c->db, "SELECT id FROM finance_statements ORDER BY village_id, month", "");
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "财务报表校验");
+	int n = 0;
+	while (n < count && db_step(st) == DB_ROW)
+		ids[n++] = db_col_int(st, 0);
+	db_finalize(st);
+	for (int i = 0; i < n && !r->broken; i++) {
+		if (!(st = db_query(c->db, "SELECT " S_COLS S_FROM "WHERE s.id = ?", "i", ids[i])))
+			return ctx_db_fail(c, DB_ERROR, "财务报表校验");
+		bool found = db_step(st) == DB_ROW;
+		if (found)
+			read_statement(c, st, s);
+		db_finalize(st);
+		if (!found)
+			continue;
+		int pending, rc = read_lines(c, s);
+		if (!rc)
+			rc = compute_month(c, s->village_id, s->month, t, &pending);
+		if (rc)
+			return rc;
+		r->statements++;
+		r->entries += t->entries;
+		const char *what = s->t.opening != t->opening	? "期初余额"
+				   : s->t.income != t->income	? "本月收入"
+				   : s->t.expense != t->expense ? "本月支出"
+				   : s->t.closing != t->closing ? "期末余额"
+				   : s->t.entries != t->entries ? "账目笔数"
+								: NULL;
+		for (int k = 0; !what && k < t->nlines && k < s->t.nlines; k++)
+			if (s->t.lines[k].amount != t->lines[k].amount || s->t.lines[k].entries != t->lines[k].entries)
+				what = s->t.lines[k].name;
+		if (what) {
+			r->broken = true;
+			r->village_id = s->village_id;
+			str_copy(r->month, sizeof(r->month), s->month);
+			snprintf(r->reason, sizeof(r->reason), "已公开的%s与账目合计不符", what);
+		}
+	}
+	return RC_OK;
 }
