@@ -339,6 +339,15 @@ test('村民说事 moderation: hidden with a reason, never deleted; inspectors s
   const insp = (await get(T.inspector, `/api/v1/talks/${t.id}`)).posts[0];
   assert.match(insp.body, /乱倒垃圾/);
   assert.equal(insp.hidden_reason, '含他人电话，保护隐私');
+  // the town and the county read the village's threads to supervise, but neither the
+  // hidden text nor the moderation
+  for (const who of ['town', 'county']) {
+    const sup = (await get(T[who], `/api/v1/talks/${t.id}`)).posts[0];
+    assert.equal(sup.hidden, true, who);
+    assert.equal(sup.body, null, who);
+    assert.ok((await get(T[who], `/api/v1/talks?unit_id=${VILLAGE}`)).items.some((x) => x.id === t.id), who);
+    assert.equal((await s.api('POST', `/api/v1/talks/${t.id}/hide`, { token: T[who], body: { reason: '镇里隐藏' } })).status, 403, who);
+  }
   // the whole thread
   await post(T.cadre, `/api/v1/talks/${t.id}/hide`, { reason: '重复发帖' }, 200);
   const mine = (await get(T.villager, '/api/v1/talks?status=all')).items.find((x) => x.id === t.id);

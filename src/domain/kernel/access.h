@@ -59,6 +59,7 @@ typedef uint64_t perm_t;
 #define P_SPEAKER_ADMIN PERM(35)/* register and revoke the villages' loudspeakers */
 #define P_TALK_MODERATE PERM(36)/* answer 村民说事 threads, resolve, hide posts with a reason */
 #define P_TALK_READ_HIDDEN PERM(37)/* read hidden 说事 posts with the reason (inspectors) */
+#define P_TALK_READ PERM(46)    /* read the 说事 threads in scope, not hidden text (town, county) */
 /* grid work 网格 (domain/grid/grid.h) */
 #define P_GRID_WORK PERM(29)        /* patrol, report positions, visit and tag the households of the grid */
 #define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */

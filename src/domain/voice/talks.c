@@ -30,6 +30,7 @@ struct rights {
 	bool villager;   /* a villager of the village */
 	bool moderate;   /* P_TALK_MODERATE */
 	bool hidden;     /* may read hidden text and reasons */
+	bool read;       /* may read the village's threads (staff: moderators, supervisors) */
 };
 
 static struct rights rights_in(struct ctx *c, int64_t village_id, const char *path)
@@ -39,6 +40,7 @@ static struct rights rights_in(struct ctx *c, int64_t village_id, const char *pa
 	r.villager = voice_villager_village(c, &v) && v.id == village_id;
 	r.moderate = access_can(c, P_TALK_MODERATE, path);
 	r.hidden = r.moderate || access_can(c, P_TALK_READ_HIDDEN, path);
+	r.read = r.hidden || access_can(c, P_TALK_READ, path);
 	return r;
 }
 
@@ -94,7 +96,7 @@ static int load(struct ctx *c, int64_t id, struct talk *t, struct rights *r, cha
 	if (rc != DB_ROW)
 		return ctx_fail(c, RC_NOT_FOUND, "说事不存在");
 	*r = rights_in(c, t->village_id, path);
-	if (!r->villager && !r->hidden && !c->system)
+	if (!r->villager && !r->read && !c->system)
 		return access_refusal(c, path) == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "说事不存在")
 							       : ctx_fail(c, RC_FORBIDDEN, "无权查看这条说事");
 	return RC_OK;
@@ -393,7 +395,7 @@ enum result voice_talks_list(struct ctx *c, const struct talk_query *q, struct t
 		return ctx_fail(c, RC_INVALID, "请选择村");
 	}
 	struct rights r = rights_in(c, v.id, v.path);
-	if (!r.villager && !r.hidden && !c->system)
+	if (!r.villager && !r.read && !c->system)
 		return access_refusal(c, v.path) == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "单位不存在")
 								 : ctx_fail(c, RC_FORBIDDEN, "无权查看%s的说事", v.name);
 	if (q->category && !one_of(q->category, CATEGORIES))
