@@ -76,14 +76,31 @@ static int compute_month(struct ctx *c, int64_t village_id, const char *month, s
 	char first[11], last[11];
 	snprintf(first, sizeof(first), "%s-01", month);
 	snprintf(last, sizeof(last), "%s-31", month);
+	/* the opening balance: the closing of the last published month before this one (a
+	 * published month is frozen; `cunzhi verify` holds each to its entries) plus the
+	 * approved entries after it */
 	int64_t opening = 0;
-	if (db_get_int(c->db, &opening,
-		       "SELECT COALESCE(sum(CASE WHEN kind = 'income' THEN amount ELSE -amount END), 0) FROM finance_entries "
-		       "WHERE village_id = ? AND status = 'approved' AND occurred_on < ?",
-		       "it", village_id, first) != DB_OK)
-		return ctx_db_fail(c, DB_ERROR, "计算期初余额");
-	int64_t count = 0, p = 0;
+	char after[11] = "0000-00-32";
 	struct db_stmt *st = db_query(c->db,
+				      "SELECT month, closing FROM finance_statements WHERE village_id = ? AND month < ? "
+				      "ORDER BY month DESC LIMIT 1",
+				      "it", village_id, month);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "计算期初余额");
+	if (db_step(st) == DB_ROW) {
+		snprintf(after, sizeof(after), "%.7s-32", db_col_text(st, 0));
+		opening = db_col_int(st, 1);
+	}
+	db_finalize(st);
+	int64_t since = 0;
+	if (db_get_int(c->db, &since,
+		       "SELECT COALESCE(sum(CASE WHEN kind = 'income' THEN amount ELSE -amount END), 0) FROM finance_entries "
+		       "WHERE village_id = ? AND status = 'approved' AND occurred_on > ? AND occurred_on < ?",
+		       "itt", village_id, after, first) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "计算期初余额");
+	opening += since;
+	int64_t count = 0, p = 0;
+	st = db_query(c->db,
 				      "SELECT COALESCE(sum(CASE WHEN status = 'approved' THEN 1 ELSE 0 END), 0), "
 				      "COALESCE(sum(CASE WHEN status IN ('pending', 'rejected') THEN 1 ELSE 0 END), 0) "
 				      "FROM finance_entries WHERE village_id = ? AND occurred_on BETWEEN ? AND ?",
