@@ -391,3 +391,25 @@ test('permissions and bad input on branches, meetings and the rest', async () =>
   assert.equal((await get('/api/v1/party/meetings/999999', A.secretary)).status, 404);
   assert.equal((await get('/api/v1/party/commitments/999999', A.secretary)).status, 404);
 });
+
+test('a household with an active member carries the 党员户 tag; it goes when its last member transfers out', async () => {
+  const members = must(await get(`/api/v1/party/members?unit=${A.village}&limit=200`, A.secretary), 200).items;
+  const taken = new Set(members.map((m) => m.household_id).filter(Boolean));
+  const hh = must(await get(`/api/v1/households?unit_id=${A.village}&limit=200`, A.secretary), 200).items.find((h) => !taken.has(h.id));
+  const tags = async () => must(await get(`/api/v1/households/${hh.id}/tags`, A.secretary), 200);
+  const before = await tags();
+  if (before.tags.some((t) => t.name === '党员户')) {
+    // the demo may have tagged it by hand: start from a household without the tag
+    must(await s.api('PUT', `/api/v1/households/${hh.id}/tags`, { token: A.secretary, body: { tag_ids: before.tags.filter((t) => t.name !== '党员户').map((t) => t.id) } }), 200);
+  }
+  const m = must(await post('/api/v1/party/members', A.secretary, { branch_id: A.branch.id, household_id: hh.id, name: '吴建军', gender: 'm', birth_date: '1980-05-06', education: '高中/中专', kind: 'full', join_date: '2010-07-01', idempotency_key: 'party-hh-tag-0001' }), 201);
+  let now = await tags();
+  assert.ok(now.tags.some((t) => t.name === '党员户'), 'tagged on joining');
+  assert.ok(now.history.some((x) => x.tag_name === '党员户' && x.action === 'set'));
+  must(await post(`/api/v1/party/members/${m.id}/status`, A.secretary, { action: 'transfer_out', day: '2026-06-01', note: '转往县城社区党委' }), 200);
+  now = await tags();
+  assert.ok(!now.tags.some((t) => t.name === '党员户'), 'removed with the last member');
+  assert.ok(now.history.some((x) => x.tag_name === '党员户' && x.action === 'remove'));
+  must(await post(`/api/v1/party/members/${m.id}/status`, A.secretary, { action: 'transfer_in', day: '2026-07-01' }), 200);
+  assert.ok((await tags()).tags.some((t) => t.name === '党员户'), 'back with the member');
+});

@@ -109,6 +109,9 @@ enum result grid_household_tags_set(struct ctx *c, int64_t household_id, const i
  * when it carries the tag already (*added false); RC_NOT_FOUND when no such tag. The
  * caller audits its change. */
 enum result grid_tag_grant(struct ctx *c, int64_t household_id, const char *tag_name, bool *added);
+/* The reverse, when the fact behind the tag ended (the household's last party member
+ * transferred out): removes the tag with a history row; *removed false when it had none. */
+enum result grid_tag_revoke(struct ctx *c, int64_t household_id, const char *tag_name, bool *removed);
 
 /* Sets a household's location: tapped on the map or the phone's position at the door.
  * The register (P_REGISTER_WRITE) or the grid worker of the household (P_GRID_WORK);

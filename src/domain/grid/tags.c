@@ -731,9 +731,11 @@ enum result grid_settings_put(struct ctx *c, int64_t county_id, const struct gri
 	return rc;
 }
 
-enum result grid_tag_grant(struct ctx *c, int64_t household_id, const char *tag_name, bool *added)
+/* Sets (on) or removes a named tag of a household's county, with a history row; the
+ * caller's transaction and audit. */
+static int tag_mark(struct ctx *c, int64_t household_id, const char *tag_name, bool on, bool *changed)
 {
-	*added = false;
+	*changed = false;
 	struct hh_place pl;
 	int rc = people_household_place(c, household_id, &pl);
 	if (rc)
@@ -750,17 +752,29 @@ enum result grid_tag_grant(struct ctx *c, int64_t household_id, const char *tag_
 	if (db_get_int(c->db, &has, "SELECT count(*) FROM household_tags WHERE household_id = ? AND tag_id = ?", "ii",
 		       household_id, tag_id) != DB_OK)
 		return ctx_db_fail(c, DB_ERROR, "读取标签");
-	if (has)
+	if ((has != 0) == on)
 		return RC_OK;
 	int64_t actor_id = c->actor ? c->actor->user_id : 0;
-	dbrc = db_run(c->db, "INSERT INTO household_tags (household_id, tag_id, set_by, set_at) "
-			     "VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)", "iiii", household_id, tag_id, actor_id, c->now);
+	dbrc = on ? db_run(c->db, "INSERT INTO household_tags (household_id, tag_id, set_by, set_at) "
+				  "VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)", "iiii", household_id, tag_id, actor_id, c->now)
+		  : db_run(c->db, "DELETE FROM household_tags WHERE household_id = ? AND tag_id = ?", "ii", household_id,
+			   tag_id);
 	if (dbrc == DB_OK)
 		dbrc = db_run(c->db, "INSERT INTO household_tag_history (household_id, tag_id, action, actor_id, at) "
-				     "VALUES (?, ?, 'set', NULLIF(CAST(? AS BIGINT), 0), ?)", "iiii", household_id, tag_id,
-			      actor_id, c->now);
+				     "VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)", "iitii", household_id, tag_id,
+			      on ? "set" : "remove", actor_id, c->now);
 	if (dbrc != DB_OK)
 		return ctx_db_fail(c, dbrc, "设置标签");
-	*added = true;
+	*changed = true;
 	return RC_OK;
+}
+
+enum result grid_tag_grant(struct ctx *c, int64_t household_id, const char *tag_name, bool *added)
+{
+	return tag_mark(c, household_id, tag_name, true, added);
+}
+
+enum result grid_tag_revoke(struct ctx *c, int64_t household_id, const char *tag_name, bool *removed)
+{
+	return tag_mark(c, household_id, tag_name, false, removed);
 }

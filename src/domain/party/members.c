@@ -1,5 +1,6 @@
 /* Branches 党支部 with their party groups, members with their status history, the
  * member's own record, and the statistics per branch, town and county. */
+#include "domain/grid/grid.h"
 #include "domain/party/internal.h"
 
 #define READERS (P_PARTY_ADMIN | P_PARTY_READ)
@@ -274,6 +275,27 @@ static int add_history(struct ctx *c, int64_t member_id, const char *action, con
 	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存党员记录");
 }
 
+/* The household's 党员户 tag follows its membership: set while one of its residents is
+ * an active member, removed when the last one leaves (grid's tags, with their history,
+ * in the caller's transaction). A county without the tag has nothing to keep. */
+static int sync_household_tag(struct ctx *c, int64_t household_id)
+{
+	if (household_id <= 0)
+		return RC_OK;
+	int64_t active = 0;
+	if (db_get_int(c->db, &active, "SELECT count(*) FROM party_members WHERE household_id = ? AND status = 'active'",
+		       "i", household_id) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "读取党员");
+	bool changed;
+	int rc = active ? grid_tag_grant(c, household_id, "党员户", &changed)
+			: grid_tag_revoke(c, household_id, "党员户", &changed);
+	if (rc == RC_NOT_FOUND) {
+		ctx_clear(c);
+		rc = RC_OK;
+	}
+	return rc;
+}
+
 int party_member_create(struct ctx *c, const struct party_member_input *in, int64_t *id)
 {
 	*id = 0;
@@ -321,6 +343,8 @@ int party_member_create(struct ctx *c, const struct party_member_input *in, int6
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存党员"));
 	if ((rc = add_history(c, *id, "join", in->join_date, prob ? "预备党员" : "正式党员")))
+		return ctx_end(c, rc);
+	if ((rc = sync_household_tag(c, in->household_id)))
 		return ctx_end(c, rc);
 	char idtxt[24];
 	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
@@ -376,6 +400,9 @@ int party_member_update(struct ctx *c, int64_t id, const struct party_member_inp
 	time_format_date(c->now, day);
 	if ((rc = add_history(c, id, "update", day, "修改信息")))
 		return ctx_end(c, rc);
+	if (in->household_id >= 0 && in->household_id != pr_get_int(&m, "household_id") &&
+	    ((rc = sync_household_tag(c, pr_get_int(&m, "household_id"))) || (rc = sync_household_tag(c, in->household_id))))
+		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, pr_get_int(&m, "village_id"), "party_member", id, "update", "name",
 				   in->name ? in->name : pr_get_text(&m, "name"), NULL, 0));
 }
@@ -414,6 +441,8 @@ int party_member_status(struct ctx *c, int64_t id, const char *action, const cha
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存党员状态"));
 	if ((rc = add_history(c, id, action, day, note)))
+		return ctx_end(c, rc);
+	if (!full && (rc = sync_household_tag(c, pr_get_int(&m, "household_id"))))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, pr_get_int(&m, "village_id"), "party_member", id, action, "day", day, NULL, 0));
 }
