@@ -47,14 +47,19 @@ function psqlBin() {
   return p || 'psql';
 }
 
-// A fresh PostgreSQL database for one server: returns its libpq connection string, or
-// undefined when the suite runs on SQLite.
-function freshPgDb() {
+// A fresh PostgreSQL database for one server (a copy of template when given): returns
+// its libpq connection string, or undefined when the suite runs on SQLite.
+function freshPgDb(template) {
   if (!process.env.CUNZHI_PG) return undefined;
   const admin = process.env.CUNZHI_PG_ADMIN;
   if (!admin) throw new Error('CUNZHI_PG is set but CUNZHI_PG_ADMIN is not');
   const name = 'cz_' + crypto.randomBytes(6).toString('hex');
-  execFileSync(psqlBin(), ['-q', '-v', 'ON_ERROR_STOP=1', admin, '-c', `CREATE DATABASE ${name}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const sql = `CREATE DATABASE ${name}` + (template ? ` TEMPLATE ${template}` : '');
+  execFileSync(psqlBin(), ['-q', '-v', 'ON_ERROR_STOP=1', admin, '-c', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return pgUrl(name);
+}
+
+function pgUrl(name) {
   const base = process.env.CUNZHI_PG;
   if (/dbname=\S+/.test(base)) return base.replace(/dbname=\S+/, `dbname=${name}`);
   if (/^postgres(ql)?:\/\//.test(base)) {
@@ -63,6 +68,64 @@ function freshPgDb() {
     return u.toString();
   }
   return `${base} dbname=${name}`;
+}
+
+// The village-scale demo is made once per binary and engine (and PostgreSQL cluster)
+// and copied for every server that asks for it: its data directory (keys, chain-head
+// record, files) and, on PostgreSQL, its database as a template. The first test file
+// to need it builds it under a lock; the others wait for it. A copy is the same demo a
+// fresh `cunzhi demo` would make a few minutes earlier.
+async function demoTemplate() {
+  const st = fs.statSync(BIN);
+  const engine = process.env.CUNZHI_PG ? process.env.CUNZHI_PG_ADMIN || 'pg' : 'sqlite';
+  const key = crypto.createHash('sha256').update([path.resolve(BIN), st.size, st.mtimeMs, engine].join('|')).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), `cunzhi-demo-${key}`);
+  const ready = path.join(dir, 'ready.json');
+  const lock = `${dir}.lock`;
+  for (;;) {
+    if (fs.existsSync(ready)) return { ...JSON.parse(fs.readFileSync(ready, 'utf8')), data: path.join(dir, 'data') };
+    try {
+      fs.mkdirSync(lock);
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // another test file is building it; a lock left by a killed run is taken over
+      const age = Date.now() - fs.statSync(lock).mtimeMs;
+      if (age > 20 * 60 * 1000) fs.rmSync(lock, { recursive: true, force: true });
+      else await sleep(250);
+      continue;
+    }
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(path.join(dir, 'data'), { recursive: true, mode: 0o700 });
+      fs.chmodSync(path.join(dir, 'data'), 0o700);
+      const pgName = process.env.CUNZHI_PG ? 'cz_demo_' + key : undefined;
+      if (pgName) {
+        execFileSync(psqlBin(), ['-q', '-v', 'ON_ERROR_STOP=1', process.env.CUNZHI_PG_ADMIN, '-c', `DROP DATABASE IF EXISTS ${pgName}`, '-c', `CREATE DATABASE ${pgName}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      }
+      const r = runCli(['demo', '--scale', 'village', '--data', path.join(dir, 'data'), ...dbArgs(pgName && pgUrl(pgName))], { timeout: 20 * 60 * 1000 });
+      if (r.code !== 0) throw new Error(`cunzhi demo failed (${r.code}): ${r.stdout}\n${r.stderr}`);
+      fs.writeFileSync(ready, JSON.stringify({ stdout: r.stdout, pgName, bin: path.resolve(BIN), mtime: st.mtimeMs }));
+      // templates of a binary that is gone or was rebuilt since go too
+      for (const other of fs.readdirSync(os.tmpdir())) {
+        if (!/^cunzhi-demo-[0-9a-f]{16}$/.test(other) || other === path.basename(dir)) continue;
+        try {
+          const o = JSON.parse(fs.readFileSync(path.join(os.tmpdir(), other, 'ready.json'), 'utf8'));
+          if ((o.bin === path.resolve(BIN) && o.mtime !== st.mtimeMs) || !fs.existsSync(o.bin)) fs.rmSync(path.join(os.tmpdir(), other), { recursive: true, force: true });
+        } catch { /* being built, or not a template */ }
+      }
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+// A fresh data directory with the demo in it (and its database on PostgreSQL):
+// {data, db, stdout}.
+async function demoCopy() {
+  const t = await demoTemplate();
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-api-'));
+  fs.cpSync(t.data, data, { recursive: true });
+  return { data, db: freshPgDb(t.pgName), stdout: t.stdout };
 }
 
 function dbArgs(db) {
@@ -218,14 +281,17 @@ class Server {
 // Creates a fresh data directory (and database), loads the village-scale demo, and
 // starts the server. Options: demo (default true), args (more `serve` options).
 async function startServer({ demo = true, args = [] } = {}) {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-api-'));
-  const db = freshPgDb();
+  let data, db;
+  let stdout = '';
+  if (demo) ({ data, db, stdout } = await demoCopy());
+  else {
+    data = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-api-'));
+    db = freshPgDb();
+  }
   const s = new Server({ data, db, args });
   if (demo) {
-    const r = runCli(['demo', '--scale', 'village', '--data', data, ...dbArgs(db)]);
-    if (r.code !== 0) throw new Error(`cunzhi demo failed (${r.code}): ${r.stdout}\n${r.stderr}`);
-    s.demoOutput = r.stdout;
-    const lines = r.stdout.trim().split('\n');
+    s.demoOutput = stdout;
+    const lines = stdout.trim().split('\n');
     const last = lines[lines.length - 1];
     const m = /村民.*?(\d{11})\s*\/\s*(\S+)\s*$/.exec(last);
     if (!m) throw new Error(`no villager login in the demo output: ${last}`);
@@ -333,5 +399,5 @@ function pngPixel(r, g, b) {
 module.exports = {
   pngPixel,
   BIN, PASSWORD, PHONES, sleep, startServer, Server, runCli, freshPgDb, makeIdcard, badCheckDigit,
-  maskIdcard, idCheckChar, rawRequest, psqlBin,
+  maskIdcard, idCheckChar, rawRequest, psqlBin, demoCopy,
 };

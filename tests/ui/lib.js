@@ -12,6 +12,7 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
+const { demoCopy } = require('../api/lib');
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = process.env.CUNZHI_BIN || path.join(ROOT, 'build/cunzhi');
@@ -144,12 +145,11 @@ class Server {
   }
 }
 
+// The village-scale demo, copied from the one the API tests' helper makes once per binary.
 async function startServer() {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'cunzhi-ui-'));
-  const r = spawnSync(BIN, ['demo', '--scale', 'village', '--data', data], { encoding: 'utf8', timeout: 120000 });
-  if (r.status !== 0) throw new Error(`cunzhi demo failed (${r.status}): ${r.stdout}\n${r.stderr}`);
+  const { data, stdout } = await demoCopy();
   const s = new Server(data);
-  const lines = r.stdout.trim().split('\n');
+  const lines = stdout.trim().split('\n');
   const m = /村民.*?(\d{11})\s*\/\s*(\S+)\s*$/.exec(lines[lines.length - 1]);
   if (!m) throw new Error(`no villager login in the demo output: ${lines[lines.length - 1]}`);
   s.villager = { phone: m[1], password: m[2] };
