@@ -92,6 +92,9 @@ test('the clerk\'s overview: no register parts, the low-stock goods listed', asy
   const desk = await L.newContext(browser, 'desktop', s.url);
   const page = await L.newPage(desk);
   await L.adminLogin(page, L.PHONES.clerk);
+  // the clerk starts at the counter; the overview is one click away
+  await page.waitForURL(/\/admin\/shop\/counter$/);
+  await page.locator('.layout__aside').getByRole('link', { name: '概览' }).click();
   await page.locator('[data-test=stat-low-stock] .stat__value').filter({ hasText: /^[1-9]\d*$/ }).waitFor();
   const table = page.locator('[data-test=low-stock-table]');
   const row = table.locator('.el-table__row', { hasText: '肥皂' });
@@ -339,10 +342,12 @@ test('the receipt on 58 mm roll paper: chosen once, remembered, printed 58 mm wi
 
 test('the menu is shaped by the role: each sees the pages the server lets them use', async () => {
   const expect = {
-    clerk: { has: ['收银台', '户卡'], not: ['组织与农户', '申报审核', '加分扣分', '审计日志', '通知公告'] },
-    inspector: { has: ['组织与农户', '审计日志'], not: ['收银台', '加分扣分', '申报审核', '花名册导入'] },
-    assessor: { has: ['申报审核'], not: ['收银台', '加分扣分', '花名册导入', '账号与角色'] },
-    cadre: { has: ['组织与农户', '申报审核', '加分扣分', '收银台', '审计日志'], not: [] },
+    clerk: { lands: '/admin/shop/counter', has: ['收银台', '户卡'], not: ['组织与农户', '申报审核', '加分扣分', '审计日志', '通知公告'] },
+    inspector: { lands: '/admin/audit', has: ['组织与农户', '审计日志'], not: ['收银台', '加分扣分', '申报审核', '花名册导入'] },
+    assessor: { lands: '/admin/review', has: ['申报审核'], not: ['收银台', '加分扣分', '花名册导入', '账号与角色'] },
+    grid_worker: { lands: '/admin/proxy-claim', has: ['代为申报'], not: ['收银台', '加分扣分', '审计日志'] },
+    operator: { lands: '/admin/events/new', has: ['登记民情'], not: ['受理派单', '收银台', '组织与农户'] },
+    cadre: { lands: '/admin/', has: ['组织与农户', '申报审核', '加分扣分', '收银台', '审计日志', '登记民情'], not: [] },
   };
   for (const [role, want] of Object.entries(expect)) {
     const desk = await L.newContext(browser, 'desktop', s.url);
@@ -352,9 +357,11 @@ test('the menu is shaped by the role: each sees the pages the server lets them u
     await L.adminLogin(page, L.PHONES[role]);
     const aside = page.locator('.layout__aside');
     await aside.getByRole('link', { name: '概览' }).waitFor();
+    // each role starts on the page made for its work
+    await page.waitForURL((u) => u.pathname === want.lands);
     await L.quiet(page);
-    // the overview asks only for what the role may read
-    assert.deepEqual(refused, [], `${role}: the overview's requests refused`);
+    // the landing page asks only for what the role may read
+    assert.deepEqual(refused, [], `${role}: the landing page's requests refused`);
     const links = (await aside.getByRole('link').allInnerTexts()).map((x) => x.trim());
     for (const name of want.has) assert.ok(links.includes(name), `${role} sees ${name}: ${links.join(' ')}`);
     for (const name of want.not) assert.ok(!links.includes(name), `${role} does not see ${name}: ${links.join(' ')}`);

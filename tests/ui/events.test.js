@@ -239,3 +239,36 @@ test('the county: the overdue board with a 督办 note, the statistics and the p
   L.assertNoProblems(desk);
   await desk.close();
 });
+
+test('the hotline operator starts on 登记民情 and enters a call: the caller is required, one event for a double press', async () => {
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(desk);
+  await L.adminLogin(page, L.PHONES.operator);
+  await page.waitForURL(/\/admin\/events\/new$/);
+  await page.locator('[data-test=event-category]').click();
+  await page.locator('.el-select-dropdown__item:visible').first().click();
+  await page.fill('[data-test=event-description]', '来电反映：村口路灯连续三晚不亮，老人夜里出门不方便。');
+  // without the caller the server names both fields, and nothing is made
+  const before = (await s.must('GET', '/api/v1/events?limit=1', { token: await s.as('county_admin') })).total;
+  await page.locator('[data-test=event-submit]').click();
+  await page.getByText('反映人姓名不能为空').waitFor();
+  await page.getByText('联系电话应为 7 到 20 位数字').waitFor();
+  assert.equal((await s.must('GET', '/api/v1/events?limit=1', { token: await s.as('county_admin') })).total, before);
+  await page.fill('input[data-test=event-reporter-name]', '王秀兰');
+  await page.fill('input[data-test=event-reporter-phone]', '13812345678');
+  await page.locator('[data-test=event-photos]').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [200, 180, 40]) });
+  await page.locator('[data-test=picked-file]').waitFor();
+  await page.locator('[data-test=event-submit]').dblclick();
+  const made = page.locator('[data-test=event-made]');
+  await made.waitFor();
+  const id = Number(/事件编号 (\d+)/.exec(await made.innerText())[1]);
+  await L.shot(page, 'console-event-new-operator');
+  await L.axe(page, 'enter an event');
+  const admin = await s.as('county_admin');
+  assert.equal((await s.must('GET', '/api/v1/events?limit=1', { token: admin })).total, before + 1, 'one event');
+  const e = await s.must('GET', `/api/v1/events/${id}`, { token: admin });
+  assert.equal(e.channel, 'hotline');
+  assert.equal(e.photos.length, 1);
+  L.assertNoProblems(desk);
+  await desk.close();
+});

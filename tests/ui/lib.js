@@ -28,6 +28,8 @@ const PHONES = {
   grid_worker: '13900000005',
   assessor: '13900000006',
   inspector: '13900000008',
+  handler: '13900000007',
+  operator: '13900000010',
 };
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1366, height: 768 };

@@ -1,6 +1,6 @@
 // Routes of the admin console (under /admin/); pages load on demand.
 import { createRouter, createWebHistory } from 'vue-router';
-import { loadSession, session } from '@/shared/session';
+import { hasRole, loadSession, session } from '@/shared/session';
 import { initScope, scope } from './scope';
 
 declare module 'vue-router' {
@@ -45,6 +45,7 @@ export const router = createRouter({
     { path: '/finance/statements', name: 'finance-statements', component: () => import('./finance/StatementView.vue'), meta: { title: 'fin.nav.statements', village: true } },
     { path: '/chronicle', name: 'chronicle', component: () => import('./transparency/ChronicleView.vue'), meta: { title: 'tr.nav.chronicle', village: true } },
     { path: '/events/intake', name: 'events-intake', component: () => import('./events/IntakeView.vue'), meta: { title: 'eva.nav.intake' } },
+    { path: '/events/new', name: 'events-new', component: () => import('./events/NewEventView.vue'), meta: { title: 'eva.nav.new', village: true } },
     { path: '/events/inbox', name: 'events-inbox', component: () => import('./events/InboxView.vue'), meta: { title: 'eva.nav.inbox' } },
     { path: '/events/board', name: 'events-board', component: () => import('./events/BoardView.vue'), meta: { title: 'eva.nav.board' } },
     { path: '/events/stats', name: 'events-stats', component: () => import('./events/StatsView.vue'), meta: { title: 'eva.nav.stats' } },
@@ -72,7 +73,20 @@ export const router = createRouter({
   ],
 });
 
-router.beforeEach(async (to) => {
+// Where a role starts its day: the overview for those who oversee a village or more,
+// otherwise the page made for the role's work (the overview stays in the menu).
+const LANDINGS: [string, string][] = [
+  ['clerk', '/shop/counter'], ['accountant', '/finance/entries'], ['assessor', '/review'],
+  ['grid_leader', '/proxy-claim'], ['grid_worker', '/proxy-claim'], ['handler', '/events/inbox'],
+  ['operator', '/events/new'], ['party_secretary', '/party/members'], ['party_org', '/party/compliance'],
+  ['inspector', '/audit'],
+];
+export function landing(): string {
+  if (hasRole('cadre', 'town_official', 'county_admin')) return '/';
+  return LANDINGS.find(([role]) => hasRole(role))?.[1] || '/';
+}
+
+router.beforeEach(async (to, from) => {
   if (!session.loaded) {
     try {
       await loadSession();
@@ -82,6 +96,8 @@ router.beforeEach(async (to) => {
   }
   if (!to.meta.public && !session.info) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
   if (session.info && !scope.grantKey) await initScope();
-  if (to.name === 'login' && session.info) return { name: 'overview' };
+  if (to.name === 'login' && session.info) return landing();
+  // the first page after signing in (or opening the console) is the role's own
+  if (to.name === 'overview' && session.info && (!from.name || from.name === 'login') && landing() !== '/') return landing();
   return true;
 });

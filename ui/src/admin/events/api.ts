@@ -37,6 +37,8 @@ export interface Move {
 
 export const listEvents = (q: Query) => api.get<Page<EventItem>>('/api/v1/events', q);
 export const getEvent = (id: number | string) => api.get<EventItem>(`/api/v1/events/${id}`);
+// a call to the hotline, or a concern entered on someone's behalf
+export const createEvent = (body: Record<string, unknown>) => api.post<EventItem>('/api/v1/events', body);
 export const moveEvent = (id: number, action: EventAction, body: Move = {}) =>
   api.post<EventItem>(`/api/v1/events/${id}/actions/${action}`, body);
 export const supervise = (id: number, note: string) => api.post<EventItem>(`/api/v1/events/${id}/supervisions`, { note });

@@ -29,7 +29,6 @@ export const stockIn = (goodsId: number, body: Record<string, unknown>) => api.p
 export const adjustStock = (goodsId: number, body: { kind: string; quantity: number; reason: string }) =>
   api.post<GoodsMove>(`/api/v1/goods/${goodsId}/adjustments`, body);
 // a photo (of goods, of a delivery note) uploaded as it is
-export const uploadFile = (file: File, type: string) => api.upload<{ hash: string }>('/api/v1/files', file, type);
 
 // the counter; the redemption, a pre-order's collection and a return are sent with
 // their idempotency keys by counter.ts (sendKeyed) to these paths

@@ -1,19 +1,10 @@
 // 三务公开 and 大事记 in the console: items, their attachments, questions and answers,
 // the late board and the county's settings, and the village timeline.
 import { api, type Page, type Query } from '@/shared/api';
-import { shrink } from '@/shared/photos';
 import type { ChronicleEntry, Disclosure, DisclosureDetail, Question } from '@/shared/transparency';
 
 export type { ChronicleEntry, Disclosure, DisclosureDetail, Question } from '@/shared/transparency';
 export { fileUrl, KINDS } from '@/shared/transparency';
-
-// An attachment or photo: images made smaller first, PDFs as they are (the server
-// judges the bytes); answers with the stored file's hash.
-export interface Uploaded { hash: string; mime: string; size: number }
-export async function uploadFile(file: File): Promise<Uploaded> {
-  const blob = file.type === 'application/pdf' ? file : await shrink(file);
-  return api.upload<Uploaded>('/api/v1/files', blob, blob.type || 'application/octet-stream');
-}
 
 export interface Slot {
   kind: string;

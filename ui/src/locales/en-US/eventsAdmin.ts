@@ -5,7 +5,22 @@ const moves = {
 };
 export default {
   eva: {
-    nav: { group: 'Events', intake: 'Intake', inbox: 'Department inbox', board: 'Overdue board', stats: 'Event statistics', poster: 'Village code poster', event: 'Event' },
+    nav: { group: 'Events', new: 'Enter an event', intake: 'Intake', inbox: 'Department inbox', board: 'Overdue board', stats: 'Event statistics', poster: 'Village code poster', event: 'Event' },
+    new: {
+      hint: 'A villager at the office or a letter: staff enter the concern on their behalf; it then waits for intake.',
+      hintCall: 'While taking a hotline call: the caller\'s name and number are required; only handlers see the full number.',
+      pickVillage: 'Choose a village at the top right first',
+      pickCategory: 'Choose a category',
+      description: 'What was reported',
+      reporterName: 'Reporter\'s name',
+      reporterPhone: 'Reporter\'s phone',
+      anonymous: 'The reporter stays anonymous to the village',
+      photos: 'Photos (up to 9)',
+      addPhoto: 'Add photos',
+      submit: 'Enter',
+      made: 'Entered as event {id}',
+      open: 'Open it',
+    },
     empty: 'No events match',
     col: { id: 'No.', received: 'Received', village: 'Village', event: 'Category / report', state: 'State', handler: 'Handled by' },
     village: 'The village',

@@ -6,7 +6,22 @@ const moves = {
 };
 export default {
   eva: {
-    nav: { group: '民情', intake: '受理派单', inbox: '部门办理', board: '超期督办', stats: '民情统计', poster: '民情码海报', event: '民情详情' },
+    nav: { group: '民情', new: '登记民情', intake: '受理派单', inbox: '部门办理', board: '超期督办', stats: '民情统计', poster: '民情码海报', event: '民情详情' },
+    new: {
+      hint: '村民到村委会或镇上反映、来信等，由工作人员代为登记；登记后进入受理派单。',
+      hintCall: '接听热线来电时登记：来电人姓名和电话必填，只有办理人员能看到完整号码。',
+      pickVillage: '请先在右上角选择村',
+      pickCategory: '请选择类别',
+      description: '反映内容',
+      reporterName: '反映人姓名',
+      reporterPhone: '反映人电话',
+      anonymous: '反映人要求对村里匿名',
+      photos: '照片（最多 9 张）',
+      addPhoto: '添加照片',
+      submit: '提交登记',
+      made: '已登记，事件编号 {id}',
+      open: '查看详情',
+    },
     empty: '没有符合条件的民情',
     col: { id: '编号', received: '受理时间', village: '村', event: '类别 / 内容', state: '状态', handler: '办理单位' },
     village: '村级自办',

@@ -1,7 +1,7 @@
 // Evaluations 评选 on the phone: the village's campaigns, self-nomination, the panel's
 // scores with photos, objections in 公示, and the public results.
 import { api, type Page } from '@/shared/api';
-import { shrink } from '@/shared/photos';
+import { uploadPhoto as upload } from '@/shared/photos';
 import type { Campaign } from '@/shared/evaluations';
 
 export type { Campaign, Nomination, Criterion } from '@/shared/evaluations';
@@ -14,7 +14,4 @@ export const score = (nominationId: number, items: number[], photos: string[], n
   api.post<{ id: number }>(`/api/v1/evaluations/nominations/${nominationId}/scores`, { items, photos, note, idempotency_key: key });
 export const object = (id: number, reason: string, key: string) =>
   api.post<{ id: number }>(`/api/v1/evaluations/campaigns/${id}/objections`, { reason, idempotency_key: key });
-export async function uploadPhoto(file: File): Promise<string> {
-  const blob = await shrink(file);
-  return (await api.upload<{ hash: string }>('/api/v1/files', blob, blob.type || 'image/jpeg')).hash;
-}
+export const uploadPhoto = async (file: File): Promise<string> => (await upload(file)).hash;
