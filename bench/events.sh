@@ -54,24 +54,8 @@ fi
 unset CUNZHI_DB CUNZHI_DATA
 LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 
-WORK=$(mktemp -d "${BENCH_DIR:-$(dirname "$BIN")}/bench-events.XXXXXX")
-DATA=$WORK/data
-SERVER_PID=
-cleanup() {
-  local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [ "${BENCH_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
-    echo "bench: scratch files kept in $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$here/lib.sh"
+bench_scratch bench-events
 log() { printf 'bench events: %s\n' "$*" >&2; }
 
 # ---- the programs: the SQLite baseline, the generator (linked as the Makefile links) ----
@@ -108,7 +92,6 @@ log "generated in ${GEN_SECONDS} s: $GEN_TOTAL events ($states), $GEN_STEPS step
 verify_out=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$verify_out" >&2; log "cunzhi verify failed after generation"; exit 1; }
 db_mb=$(du -m "$DATA/cunzhi.db" | cut -f1)
 
-. "$here/lib.sh"
 bench_serve
 
 # ---- the three reads, as the county admin ----

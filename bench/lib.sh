@@ -1,8 +1,33 @@
-# Shared by the benchmark scripts (run.sh, events.sh, lists.sh, finance.sh), sourced after
-# they set BIN, DATA, WORK and log(): bench_serve writes the static baseline page (its size
-# in static_bytes), starts the server on a free port (PORT, SERVER_PID; BENCH_PORT picks
-# one) and waits for /healthz; http is a minimal client on bash's /dev/tcp; login,
-# wrk_run (with drain), ratio and rate are the measuring tools every script uses.
+# Shared by the benchmark scripts (run.sh, events.sh, lists.sh, finance.sh), sourced once
+# they set BIN and here, each defining its log(): bench_scratch makes the scratch
+# directory; bench_serve writes the static baseline page (its size in static_bytes),
+# starts the server on a free port (PORT, SERVER_PID; BENCH_PORT picks one) and waits
+# for /healthz; http is a minimal client on bash's /dev/tcp; login, wrk_run (with
+# drain), ratio and rate are the measuring tools every script uses.
+
+# bench_scratch NAME: a scratch directory WORK (data in DATA) beside BIN or in
+# BENCH_DIR; on exit the server is stopped and the directory removed (kept when the run
+# failed or BENCH_KEEP=1).
+bench_scratch() {
+  WORK=$(mktemp -d "${BENCH_DIR:-$(dirname "$BIN")}/$1.XXXXXX")
+  DATA=$WORK/data
+  SERVER_PID=
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+  local rc=$?
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "${BENCH_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
+    echo "bench: scratch files kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+  exit $rc
+}
 
 bench_serve() {
   mkdir -p "$DATA/ui"

@@ -80,24 +80,8 @@ fi
 # The server must use its own SQLite database in the scratch directory.
 unset CUNZHI_DB CUNZHI_DATA
 
-WORK=$(mktemp -d "${BENCH_DIR:-$(dirname "$BIN")}/bench.XXXXXX")
-DATA=$WORK/data
-SERVER_PID=
-cleanup() {
-  local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [ "${BENCH_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
-    echo "bench: scratch files kept in $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$here/lib.sh"
+bench_scratch bench
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 
@@ -150,7 +134,6 @@ verify_out=$("$BIN" verify --data "$DATA" 2>&1) || {
 }
 log "verify: $(printf '%s' "$verify_out" | tr '\n' ';')"
 
-. "$here/lib.sh"
 bench_serve
 
 # ---- log in as the village cadre, find the village and a large household ----
