@@ -79,7 +79,7 @@ async function demoTemplate() {
   const st = fs.statSync(BIN);
   const engine = process.env.CUNZHI_PG ? process.env.CUNZHI_PG_ADMIN || 'pg' : 'sqlite';
   const key = crypto.createHash('sha256').update([path.resolve(BIN), st.size, st.mtimeMs, engine].join('|')).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), `cunzhi-demo-${key}`);
+  const dir = path.join(os.tmpdir(), `cunzhi-demo-template-${key}`);
   const ready = path.join(dir, 'ready.json');
   const lock = `${dir}.lock`;
   for (;;) {
@@ -107,7 +107,7 @@ async function demoTemplate() {
       fs.writeFileSync(ready, JSON.stringify({ stdout: r.stdout, pgName, bin: path.resolve(BIN), mtime: st.mtimeMs }));
       // templates of a binary that is gone or was rebuilt since go too
       for (const other of fs.readdirSync(os.tmpdir())) {
-        if (!/^cunzhi-demo-[0-9a-f]{16}$/.test(other) || other === path.basename(dir)) continue;
+        if (!/^cunzhi-demo-template-[0-9a-f]{16}$/.test(other) || other === path.basename(dir)) continue;
         try {
           const o = JSON.parse(fs.readFileSync(path.join(os.tmpdir(), other, 'ready.json'), 'utf8'));
           if ((o.bin === path.resolve(BIN) && o.mtime !== st.mtimeMs) || !fs.existsSync(o.bin)) fs.rmSync(path.join(os.tmpdir(), other), { recursive: true, force: true });
