@@ -130,6 +130,29 @@ static int enter_approve(struct ctx *c, const struct actor *enterer, const struc
 	return rc;
 }
 
+/* The month's stock-ins of the village shop paid from 集体经济: brought in by the
+ * accountant's reading of the month's entries before the statement, approved by the
+ * cadre. */
+static int approve_shop_ins(struct ctx *c, int64_t village, const struct actor *acc, const struct actor *cadre,
+			    const char *month, int64_t day)
+{
+	struct ctx x = as(c, acc, at_day(day, 9, 0));
+	struct fin_query q = {.village_id = village, .month = month, .status = "pending", .limit = 50};
+	struct fin_entry *es;
+	int ne;
+	int64_t total;
+	int rc = finance_entries(&x, &q, &es, &ne, &total);
+	for (int i = 0; !rc && i < ne; i++) {
+		if (!es[i].shop_move_id)
+			continue;
+		x = as(c, cadre, at_day(day, 16, 0));
+		rc = finance_entry_approve(&x, es[i].id);
+	}
+	if (rc)
+		c->err = x.err;
+	return rc;
+}
+
 static int seed_village(struct ctx *c, int64_t village, const struct actor *acc, const struct actor *cadre, int months,
 			const struct seed_entry *es, size_t nes, bool correction)
 {
@@ -175,9 +198,11 @@ static int seed_village(struct ctx *c, int64_t village, const struct actor *acc,
 		if (!rc && k < months - 1) {
 			char mt[8];
 			month_text(m0, mt);
+			rc = approve_shop_ins(c, village, acc, cadre, mt, m1 + 6);
 			struct ctx x = as(c, cadre, at_day(m1 + 7, 15, 30));
 			int64_t sid;
-			rc = finance_statement_publish(&x, village, mt, &sid);
+			if (!rc)
+				rc = finance_statement_publish(&x, village, mt, &sid);
 			if (rc)
 				c->err = x.err;
 		}
