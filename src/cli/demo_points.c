@@ -478,10 +478,16 @@ static int load_households(struct ctx *c, struct village1 *v, struct prng *r, in
 		h->phone_resident = db_col_int(st, 3);
 	}
 	db_finalize(st);
-	/* about one household in ten of every group activates, spread over the months */
+	/* one household in ten of every group activates, spread over the months */
+	int64_t groups[16] = {0};
+	int seen[16] = {0};
 	for (int i = 0; i < v->nhh; i++) {
 		struct hh *h = &v->hh[i];
-		if (h->phone_resident && h->id != v->villagers[0].household_id && pc(r, 10))
+		int g = 0;
+		while (g < 15 && groups[g] && groups[g] != h->group_id)
+			g++;
+		groups[g] = h->group_id;
+		if (seen[g]++ % 10 == 4 && h->phone_resident && h->id != v->villagers[0].household_id)
 			h->activate_day = (int)(d0 + pr(r, 1, HISTORY_DAYS - 20));
 		if (h->id == v->villagers[0].household_id)
 			h->villager = 1;
