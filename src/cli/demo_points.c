@@ -141,8 +141,8 @@ static int store(struct ctx *x, const struct picture *p, char hash[FILES_HASH_LE
 	return rc;
 }
 
-/* A good's photo: its colour on a light background, the shape of its kind. */
-static void goods_picture(struct picture *p, int i, const char *category)
+/* A good's photo: its colour on a light background, the shape of the thing. */
+static void goods_picture(struct picture *p, int i, const char *name, const char *category)
 {
 	static const uint32_t colours[] = {0xd9a21b, 0xf2f2e6, 0x2f7fd8, 0x5a3418, 0xffffff, 0xe04b5a,
 					   0x3cb0a0, 0xe8c15a, 0x37b24d, 0xf0d8a8, 0x8a5cd0, 0x2b2b3b};
@@ -152,8 +152,34 @@ static void goods_picture(struct picture *p, int i, const char *category)
 	p->w = p->h = 200;
 	fill(p, 0, 0, 200, 200, back);
 	fill(p, 0, 170, 200, 200, 0xd8d2c8);   /* the shelf */
-	if (!strcmp(category, "粮油")) {
-		fill(p, 55, 40, 145, 170, col);        /* a barrel or a bag */
+	if (strstr(name, "毛巾")) {
+		for (int k = 0; k < 3; k++)            /* folded towels */
+			fill(p, 40 + k * 6, 130 - k * 35, 160 - k * 6, 165 - k * 35, k % 2 ? 0xffffff : col);
+	} else if (strstr(name, "肥皂")) {
+		ellipse(p, 100, 140, 60, 28, col);     /* a bar of soap */
+		ellipse(p, 100, 134, 50, 20, 0xfff6d8);
+	} else if (strstr(name, "牙膏")) {
+		fill(p, 30, 120, 150, 160, col);       /* a tube */
+		fill(p, 150, 130, 170, 150, 0x3060c0);
+		fill(p, 40, 132, 120, 148, 0x3060c0);
+	} else if (strstr(name, "盐") || strstr(name, "大米")) {
+		fill(p, 60, 45, 140, 170, col);        /* a bag */
+		fill(p, 60, 40, 140, 50, 0xbbbbbb);
+		fill(p, 70, 95, 130, 125, 0x2060a0);
+	} else if (strstr(name, "伞")) {
+		for (int y = 50; y < 110; y++)         /* an umbrella */
+			for (int x = 40; x < 160; x++) {
+				double dx = (x - 100) / 60.0, dy = (y - 110) / 60.0;
+				if (dx * dx + dy * dy <= 1.0)
+					fill(p, x, y, x + 1, y + 1, col);
+			}
+		fill(p, 97, 110, 103, 160, 0x555555);
+		fill(p, 85, 155, 103, 161, 0x555555);
+	} else if (strstr(name, "杯")) {
+		fill(p, 75, 55, 125, 165, col);        /* a flask */
+		fill(p, 72, 40, 128, 58, 0x444444);
+	} else if (!strcmp(category, "粮油")) {
+		fill(p, 55, 40, 145, 170, col);        /* a can of oil */
 		fill(p, 85, 25, 115, 40, 0x444444);
 		fill(p, 55, 95, 145, 115, 0xc0392b);
 	} else if (!strcmp(category, "日化")) {
@@ -163,7 +189,7 @@ static void goods_picture(struct picture *p, int i, const char *category)
 		fill(p, 74, 100, 126, 130, 0xffffff);
 		fill(p, 80 + i % 5 * 6, 108, 96 + i % 5 * 6, 122, col);
 	} else if (!strcmp(category, "调味")) {
-		fill(p, 80, 50, 120, 170, col);        /* a slim bottle or a bag */
+		fill(p, 80, 50, 120, 170, col);        /* a slim bottle */
 		fill(p, 90, 30, 110, 50, 0x8b0000);
 		fill(p, 80, 100, 120, 125, 0xf5d76e);
 	} else if (!strcmp(category, "生鲜")) {
@@ -171,8 +197,7 @@ static void goods_picture(struct picture *p, int i, const char *category)
 		for (int k = 0; k < 3; k++)
 			ellipse(p, 55 + k * 45, 112, 18, 24, col);
 	} else {
-		ellipse(p, 100, 105, 55, 55, col);     /* a cup, an umbrella … */
-		fill(p, 96, 105, 104, 170, 0x555555);
+		ellipse(p, 100, 105, 55, 55, col);
 	}
 }
 
@@ -562,7 +587,7 @@ static int photograph_goods(struct ctx *c, struct village1 *v, int64_t t)
 		struct goods_info gi;
 		if ((rc = demo_up(c, &x, goods_read(&x, v->goods[i].id, &gi))))
 			break;
-		goods_picture(p, i, gi.g.category);
+		goods_picture(p, i, gi.g.name, gi.g.category);
 		char hash[FILES_HASH_LEN + 1];
 		if ((rc = demo_up(c, &x, store(&x, p, hash))))
 			break;
