@@ -7,7 +7,7 @@ bin=$1 data=$2 port=$3
 mkdir -p "$data"
 chmod 700 "$data"   # it holds the key that decrypts the ID numbers
 if [ ! -f "$data/demo-logins.txt" ]; then
-  echo "Creating the demo county (about 10,000 households; takes a few seconds)…"
+  echo "Creating the demo county (about 10,000 households and half a year of history; takes about a minute)…"
   "$bin" demo --scale county --data "$data" | tee "$data/demo-logins.txt.tmp" >/dev/null
   mv "$data/demo-logins.txt.tmp" "$data/demo-logins.txt"
 fi

@@ -1,8 +1,10 @@
 /* The demo county generator: deterministic org units, households, residents and one
  * login per role (see demo.h). All randomness comes from a seeded splitmix64. */
 #include "cli/demo.h"
+#include "cli/demo_actor.h"
 #include "cli/demo_finance.h"
 #include "cli/demo_party.h"
+#include "cli/demo_points.h"
 #include "cli/demo_evaluations.h"
 #include "cli/demo_transparency.h"
 #include "cli/demo_voice.h"
@@ -807,6 +809,27 @@ static int add_login(struct ctx *c, struct demo_logins *out, const char *role, i
 	return RC_OK;
 }
 
+/* Lists an account a module made (the 报账员) among the logins, before the villager's,
+ * which stays last. */
+static int list_login(struct ctx *c, struct demo_logins *out, const char *phone, const char *unit_name)
+{
+	struct actor a;
+	int rc = demo_actor_phone(c, phone, &a);
+	if (rc || out->n < 1 || out->n >= DEMO_LOGINS_MAX)
+		return rc;
+	const struct role_def *def = access_role(a.grants[0].role);
+	out->logins[out->n] = out->logins[out->n - 1];
+	struct demo_login *l = &out->logins[out->n - 1];
+	out->n++;
+	str_copy(l->role, sizeof(l->role), a.grants[0].role);
+	str_copy(l->role_label, sizeof(l->role_label), def ? def->label : a.grants[0].role);
+	str_copy(l->unit_name, sizeof(l->unit_name), unit_name);
+	str_copy(l->name, sizeof(l->name), a.name);
+	str_copy(l->phone, sizeof(l->phone), a.phone);
+	str_copy(l->password, sizeof(l->password), DEMO_PASSWORD);
+	return RC_OK;
+}
+
 /* Links the villager's account to their resident record, in the village's audit chain. */
 static int link_resident(struct ctx *c, int64_t village_id, int64_t user_id, int64_t resident_id)
 {
@@ -929,6 +952,7 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 	if (!g.seq)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 
+	demo_bulk_load(c, true);
 	int rc = make_unit(c, out, 0, "county", "DEMO", "青川县", &county_id);
 	for (int t = 0; !rc && t < ntowns; t++) {
 		char code[ORG_CODE_MAX + 1];
@@ -1026,11 +1050,24 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		if (!rc)
 			rc = link_resident(c, villages[0].id, uid, g.villager_resident);
 	}
-	/* the points shop of village 1, stocked by its clerk */
-	if (!rc)
+	/* the points shop of village 1, stocked by its clerk (at county scale half a year
+	   before the points history begins) */
+	if (!rc) {
+		int64_t saved_now = c->now;
+		if (county)
+			c->now -= 200 * 86400LL;
 		rc = shop_seed_demo(c, villages[0].id, clerk_id);
+		c->now = saved_now;
+	}
 	if (!rc)
 		rc = seed_notices(c, villages, nvillages);
+	/* 积分制: half a year of claims, 公示, rankings and the counter (county scale only) */
+	if (!rc && county) {
+		int64_t ids[ARRAY_SIZE(village_specs)];
+		for (int i = 0; i < nvillages; i++)
+			ids[i] = villages[i].id;
+		rc = points_seed_demo(c, ids, nvillages);
+	}
 	/* events 民情 over the last months, most in village 1 */
 	if (!rc) {
 		int64_t vids[ARRAY_SIZE(village_specs)];
@@ -1044,6 +1081,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 			rc = transparency_seed_demo(c, county_id, town_ids[0], vids, nvillages);
 		if (!rc)
 			rc = finance_seed_demo(c, vids, nvillages);
+		if (!rc)
+			rc = list_login(c, out, "13900000021", villages[0].spec->name);
 		/* the 大喇叭, loudspeakers and 村民说事 */
 		if (!rc)
 			rc = voice_seed_demo(c, town_ids[0], vids, nvillages);
@@ -1059,6 +1098,7 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 	}
 
 cleanup:
+	demo_bulk_load(c, false);
 	free(g.seq);
 	return rc;
 }

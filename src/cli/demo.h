@@ -12,7 +12,7 @@
 
 /* Every demo login uses this password. */
 #define DEMO_PASSWORD "Cunzhi2026!"
-#define DEMO_LOGINS_MAX 12
+#define DEMO_LOGINS_MAX 16
 
 enum demo_scale {
 	/* 1 county (DEMO, 青川县), 1 town, 1 village with 300 households: for quick tests */
@@ -50,6 +50,7 @@ struct demo_logins {
  *   handler        on 县住建局 (a department) 13900000007
  *   operator       on the county        13900000010 (hotline 热线话务员)
  *   inspector      on the county        13900000008
+ *   accountant     on village 1         13900000021 (made by the finance demo)
  *   villager       on village 1: the head of household 0001 of village 1, linked to
  *                  that resident, with the resident's own phone number (see out).
  * Residents' phones never start with 139, so they cannot clash with these.

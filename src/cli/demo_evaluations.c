@@ -7,6 +7,7 @@
  * may not score). Every step goes through the evaluations feature as the person at the
  * time it happened. The other villages get a 最美家庭 campaign taking nominations. */
 #include "cli/demo_evaluations.h"
+#include "cli/demo_actor.h"
 #include "domain/evaluations/evaluations.h"
 #include "util/timeutil.h"
 
@@ -20,48 +21,6 @@ static int er_range(struct erng *r, int lo, int hi)
 	r->s ^= r->s >> 7;
 	r->s ^= r->s << 17;
 	return lo + (int)(r->s % (uint64_t)(hi - lo + 1));
-}
-
-static int load_actor(struct ctx *c, const char *phone, struct actor *a)
-{
-	memset(a, 0, sizeof(*a));
-	struct db_stmt *st = db_query(c->db, "SELECT u.id, u.name, u.phone, g.role, g.unit_id, o.kind, o.path, "
-					     "COALESCE(u.resident_id, 0), COALESCE(r.household_id, 0) FROM users u "
-					     "JOIN role_grants g ON g.user_id = u.id JOIN org_units o ON o.id = g.unit_id "
-					     "LEFT JOIN residents r ON r.id = u.resident_id WHERE u.phone = ?", "t", phone);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取用户");
-	while (db_step(st) == DB_ROW && a->ngrants < CTX_MAX_GRANTS) {
-		a->user_id = db_col_int(st, 0);
-		str_copy(a->name, sizeof(a->name), db_col_text(st, 1));
-		str_copy(a->phone, sizeof(a->phone), db_col_text(st, 2));
-		struct grant *g = &a->grants[a->ngrants++];
-		str_copy(g->role, sizeof(g->role), db_col_text(st, 3));
-		g->unit_id = db_col_int(st, 4);
-		str_copy(g->unit_kind, sizeof(g->unit_kind), db_col_text(st, 5));
-		str_copy(g->path, sizeof(g->path), db_col_text(st, 6));
-		a->resident_id = db_col_int(st, 7);
-		a->household_id = db_col_int(st, 8);
-	}
-	db_finalize(st);
-	return a->ngrants ? RC_OK : ctx_fail(c, RC_INTERNAL, "演示数据：没有用户 %s", phone);
-}
-
-static struct ctx as(struct ctx *c, const struct actor *a, int64_t t)
-{
-	struct ctx x = *c;
-	x.actor = a;
-	x.system = a == NULL;
-	x.now = t;
-	return x;
-}
-
-/* Runs one call's failure back into c. */
-static int back(struct ctx *c, struct ctx *x, int rc)
-{
-	if (rc)
-		c->err = x->err;
-	return rc;
 }
 
 static const char *const LABELS[5] = {"村干部", "网格员", "网格员", "小组长", "村民代表"};
@@ -79,12 +38,12 @@ static int beautiful_yards(struct ctx *c, struct erng *r, int64_t village, struc
 	for (int i = 0; i < 5; i++)
 		in.panel[i] = (struct eval_member_input){panel[i]->user_id, LABELS[i]};
 	struct actor *cadre = panel[0];
-	struct ctx x = as(c, cadre, t0);
+	struct ctx x = demo_as(c, cadre, t0);
 	int64_t id;
 	bool rep;
 	int rc = eval_campaign_create(&x, &in, &id, &rep);
 	if (!rc) {
-		x = as(c, cadre, t0 + 3600);
+		x = demo_as(c, cadre, t0 + 3600);
 		rc = eval_campaign_action(&x, id, "open");
 	}
 	/* nominations over a week: grid workers for the households they know, the cadre
@@ -94,17 +53,17 @@ static int beautiful_yards(struct ctx *c, struct erng *r, int64_t village, struc
 					    "房前屋后整洁，菜园规整", "老两口每天打扫，邻居都说好"};
 	for (int i = 0; !rc && i < nh && i < 16; i++) {
 		struct actor *who = i % 3 == 0 ? panel[1] : i % 3 == 1 ? panel[2] : cadre;
-		x = as(c, who, t0 + 86400 + (int64_t)i * 40000);
+		x = demo_as(c, who, t0 + 86400 + (int64_t)i * 40000);
 		struct eval_nomination_input ni = {.household_id = hhs[i], .note = notes[i % 4]};
 		rc = eval_nominate(&x, id, &ni, &nids[i], &rep);
 		if (rc == RC_FORBIDDEN || rc == RC_INVALID) {   /* not this grid worker's: the cadre nominates */
 			ctx_reset(&x);
-			x = as(c, cadre, x.now);
+			x = demo_as(c, cadre, x.now);
 			rc = eval_nominate(&x, id, &ni, &nids[i], &rep);
 		}
 	}
 	if (!rc) {
-		x = as(c, cadre, t0 + 8 * 86400);
+		x = demo_as(c, cadre, t0 + 8 * 86400);
 		rc = eval_campaign_action(&x, id, "score");
 	}
 	/* the panel visits each household: a household's quality, each member's own eye */
@@ -118,29 +77,29 @@ static int beautiful_yards(struct ctx *c, struct erng *r, int64_t village, struc
 				int v = base + er_range(r, -1, 1) + (m == 3 ? -1 : 0);
 				si.items[k] = v < 0 ? 0 : v > 10 ? 10 : v;
 			}
-			x = as(c, panel[m], t0 + 9 * 86400 + (int64_t)i * 7200 + m * 600);
+			x = demo_as(c, panel[m], t0 + 9 * 86400 + (int64_t)i * 7200 + m * 600);
 			int64_t sid;
 			rc = eval_score(&x, nids[i], &si, &sid, &rep);
 		}
 	}
 	if (!rc) {
-		x = as(c, cadre, t0 + 16 * 86400);
+		x = demo_as(c, cadre, t0 + 16 * 86400);
 		rc = eval_campaign_action(&x, id, "publicize");
 	}
 	int64_t oid = 0;
 	if (!rc) {
-		x = as(c, panel[4], t0 + 17 * 86400);
+		x = demo_as(c, panel[4], t0 + 17 * 86400);
 		rc = eval_object(&x, id, "第三名那户的旱厕还没改，卫生厕所一项分数偏高", NULL, &oid, &rep);
 	}
 	if (!rc) {
-		x = as(c, cadre, t0 + 18 * 86400);
+		x = demo_as(c, cadre, t0 + 18 * 86400);
 		rc = eval_objection_decide(&x, oid, false, "经入户核实，该户已于五月完成厕所改造，有验收单，异议不成立");
 	}
 	if (!rc) {
-		x = as(c, cadre, t0 + 22 * 86400);
+		x = demo_as(c, cadre, t0 + 22 * 86400);
 		rc = eval_campaign_action(&x, id, "publish");
 	}
-	return back(c, &x, rc);
+	return demo_up(c, &x, rc);
 }
 
 static int civilised_families(struct ctx *c, struct erng *r, int64_t village, struct actor *panel[5],
@@ -156,29 +115,29 @@ static int civilised_families(struct ctx *c, struct erng *r, int64_t village, st
 	for (int i = 0; i < 5; i++)
 		in.panel[i] = (struct eval_member_input){panel[i]->user_id, LABELS[i]};
 	struct actor *cadre = panel[0];
-	struct ctx x = as(c, cadre, t0);
+	struct ctx x = demo_as(c, cadre, t0);
 	int64_t id;
 	bool rep;
 	int rc = eval_campaign_create(&x, &in, &id, &rep);
 	if (!rc) {
-		x = as(c, cadre, t0 + 3600);
+		x = demo_as(c, cadre, t0 + 3600);
 		rc = eval_campaign_action(&x, id, "open");
 	}
 	int64_t nids[16];
 	int n = 0;
 	/* 李琳 nominates her own household */
 	if (!rc && panel[4]->household_id) {
-		x = as(c, panel[4], t0 + 86400);
+		x = demo_as(c, panel[4], t0 + 86400);
 		struct eval_nomination_input ni = {.note = "一家三代和和睦睦，照顾老人二十年"};
 		rc = eval_nominate(&x, id, &ni, &nids[n++], &rep);
 	}
 	for (int i = 0; !rc && i < nh && n < 8; i++) {
-		x = as(c, cadre, t0 + 2 * 86400 + (int64_t)i * 3600);
+		x = demo_as(c, cadre, t0 + 2 * 86400 + (int64_t)i * 3600);
 		struct eval_nomination_input ni = {.household_id = hhs[i], .note = "村民小组推荐"};
 		rc = eval_nominate(&x, id, &ni, &nids[n++], &rep);
 	}
 	if (!rc) {
-		x = as(c, cadre, t0 + 6 * 86400);
+		x = demo_as(c, cadre, t0 + 6 * 86400);
 		rc = eval_campaign_action(&x, id, "score");
 	}
 	/* the cadre and 刘强 have scored everyone, 张秀兰 half of them */
@@ -189,12 +148,12 @@ static int civilised_families(struct ctx *c, struct erng *r, int64_t village, st
 			struct eval_score_input si = {.nitems = 5};
 			for (int j = 0; j < 5; j++)
 				si.items[j] = 6 + er_range(r, 0, 4);
-			x = as(c, panel[members[k]], t0 + 7 * 86400 + (int64_t)(k * n + i) * 1800);
+			x = demo_as(c, panel[members[k]], t0 + 7 * 86400 + (int64_t)(k * n + i) * 1800);
 			int64_t sid;
 			rc = eval_score(&x, nids[i], &si, &sid, &rep);
 		}
 	}
-	return back(c, &x, rc);
+	return demo_up(c, &x, rc);
 }
 
 static int households_of(struct ctx *c, int64_t village, int64_t skip, int64_t *out, int max)
@@ -215,9 +174,9 @@ int evaluations_seed_demo(struct ctx *c, const int64_t *villages, int n)
 	struct erng r = {0x4576616c44656d6fULL};
 	struct actor cadre, liu, zhao, zhang, lin;
 	int rc;
-	if ((rc = load_actor(c, "13900000003", &cadre)) || (rc = load_actor(c, "13900000005", &liu)) ||
-	    (rc = load_actor(c, "13900000009", &zhao)) || (rc = load_actor(c, "13900000006", &zhang)) ||
-	    (rc = load_actor(c, "15620260101", &lin)))
+	if ((rc = demo_actor_phone(c, "13900000003", &cadre)) || (rc = demo_actor_phone(c, "13900000005", &liu)) ||
+	    (rc = demo_actor_phone(c, "13900000009", &zhao)) || (rc = demo_actor_phone(c, "13900000006", &zhang)) ||
+	    (rc = demo_actor_phone(c, "15620260101", &lin)))
 		return rc;
 	struct actor *panel[5] = {&cadre, &liu, &zhao, &zhang, &lin};
 	int64_t hhs[40];
@@ -236,7 +195,7 @@ int evaluations_seed_demo(struct ctx *c, const int64_t *villages, int n)
 	/* elsewhere: a 最美家庭 campaign taking nominations, set up by the system for the
 	   villages that have an account to sit on the panel */
 	for (int v = 1; v < n; v++) {
-		struct ctx x = as(c, NULL, c->now - 3 * 86400);
+		struct ctx x = demo_as(c, NULL, c->now - 3 * 86400);
 		struct eval_candidate *k;
 		int nk;
 		if (eval_candidates(&x, villages[v], &k, &nk) || !nk) {
@@ -254,14 +213,14 @@ int evaluations_seed_demo(struct ctx *c, const int64_t *villages, int n)
 		int64_t id;
 		bool rep;
 		if ((rc = eval_campaign_create(&x, &in, &id, &rep)) || (rc = eval_campaign_action(&x, id, "open")))
-			return back(c, &x, rc);
+			return demo_up(c, &x, rc);
 		int64_t vh[3];
 		int nvh = households_of(c, villages[v], 0, vh, 3);
 		for (int i = 0; i < nvh; i++) {
 			struct eval_nomination_input ni = {.household_id = vh[i], .note = "村民推荐"};
 			int64_t nid;
 			if ((rc = eval_nominate(&x, id, &ni, &nid, &rep)))
-				return back(c, &x, rc);
+				return demo_up(c, &x, rc);
 		}
 	}
 	return RC_OK;

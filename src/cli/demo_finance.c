@@ -10,56 +10,12 @@
  * months, lighter. Everything goes through the real domain calls, as the person who
  * would act, at plausible times before now. */
 #include "cli/demo_finance.h"
+#include "cli/demo_actor.h"
 #include "domain/finance/finance.h"
 #include "domain/register/account.h"
 #include "util/timeutil.h"
 
 #define DEMO_PASSWORD_FIN "Cunzhi2026!"
-
-static int load_actor(struct ctx *c, int64_t user_id, struct actor *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->user_id = user_id;
-	struct db_stmt *st = db_query(c->db, "SELECT u.name, u.phone, g.role, g.unit_id, o.kind, o.path FROM users u "
-					     "JOIN role_grants g ON g.user_id = u.id JOIN org_units o ON o.id = g.unit_id "
-					     "WHERE u.id = ?", "i", user_id);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取用户");
-	while (db_step(st) == DB_ROW && a->ngrants < CTX_MAX_GRANTS) {
-		str_copy(a->name, sizeof(a->name), db_col_text(st, 0));
-		str_copy(a->phone, sizeof(a->phone), db_col_text(st, 1));
-		struct grant *g = &a->grants[a->ngrants++];
-		str_copy(g->role, sizeof(g->role), db_col_text(st, 2));
-		g->unit_id = db_col_int(st, 3);
-		str_copy(g->unit_kind, sizeof(g->unit_kind), db_col_text(st, 4));
-		str_copy(g->path, sizeof(g->path), db_col_text(st, 5));
-	}
-	db_finalize(st);
-	return a->ngrants ? RC_OK : ctx_fail(c, RC_INTERNAL, "演示数据：用户 %lld 没有角色", (long long)user_id);
-}
-
-static int64_t user_with(struct ctx *c, const char *role, int64_t unit_id)
-{
-	int64_t id = 0;
-	if (db_get_int(c->db, &id, "SELECT user_id FROM role_grants WHERE role = ? AND unit_id = ? ORDER BY id LIMIT 1",
-		       "ti", role, unit_id) != DB_OK)
-		return 0;
-	return id;
-}
-
-static struct ctx as(const struct ctx *c, const struct actor *a, int64_t t)
-{
-	struct ctx x = *c;
-	x.actor = a;
-	x.now = t;
-	x.system = false;
-	return x;
-}
-
-static int64_t at_day(int64_t day, int hour, int minute)
-{
-	return time_cn_midnight(day) + hour * 3600 + minute * 60;
-}
 
 /* The first day of the month k months after the month of day (k may be negative). */
 static int64_t month_first(int64_t day, int k)
@@ -117,16 +73,39 @@ static int64_t varying(const char *category, int k)
 static int enter_approve(struct ctx *c, const struct actor *enterer, const struct actor *approver, int64_t village,
 			 const struct fin_entry_input *in, int64_t day, int64_t *id)
 {
-	struct ctx x = as(c, enterer, at_day(day, 10, 20));
+	struct ctx x = demo_as(c, enterer, demo_at(day, 10, 20));
 	bool replayed;
 	int rc = finance_entry_create(&x, in, id, &replayed);
 	if (!rc) {
-		x = as(c, approver, at_day(day + 1, 16, 5));
+		x = demo_as(c, approver, demo_at(day + 1, 16, 5));
 		rc = finance_entry_approve(&x, *id);
 	}
 	if (rc)
 		c->err = x.err;
 	(void)village;
+	return rc;
+}
+
+/* The month's stock-ins of the village shop paid from 集体经济: brought in by the
+ * accountant's reading of the month's entries before the statement, approved by the
+ * cadre. */
+static int approve_shop_ins(struct ctx *c, int64_t village, const struct actor *acc, const struct actor *cadre,
+			    const char *month, int64_t day)
+{
+	struct ctx x = demo_as(c, acc, demo_at(day, 9, 0));
+	struct fin_query q = {.village_id = village, .month = month, .status = "pending", .limit = 50};
+	struct fin_entry *es;
+	int ne;
+	int64_t total;
+	int rc = finance_entries(&x, &q, &es, &ne, &total);
+	for (int i = 0; !rc && i < ne; i++) {
+		if (!es[i].shop_move_id)
+			continue;
+		x = demo_as(c, cadre, demo_at(day, 16, 0));
+		rc = finance_entry_approve(&x, es[i].id);
+	}
+	if (rc)
+		c->err = x.err;
 	return rc;
 }
 
@@ -175,9 +154,11 @@ static int seed_village(struct ctx *c, int64_t village, const struct actor *acc,
 		if (!rc && k < months - 1) {
 			char mt[8];
 			month_text(m0, mt);
-			struct ctx x = as(c, cadre, at_day(m1 + 7, 15, 30));
+			rc = approve_shop_ins(c, village, acc, cadre, mt, m1 + 6);
+			struct ctx x = demo_as(c, cadre, demo_at(m1 + 7, 15, 30));
 			int64_t sid;
-			rc = finance_statement_publish(&x, village, mt, &sid);
+			if (!rc)
+				rc = finance_statement_publish(&x, village, mt, &sid);
 			if (rc)
 				c->err = x.err;
 		}
@@ -191,7 +172,7 @@ static int add_accountant(struct ctx *c, const char *phone, const char *name, in
 	int rc = account_user_add(c, phone, name, DEMO_PASSWORD_FIN, &uid);
 	if (!rc)
 		rc = account_grant(c, uid, "accountant", village);
-	return rc ? rc : load_actor(c, uid, a);
+	return rc ? rc : demo_actor_load(c, uid, a);
 }
 
 int finance_seed_demo(struct ctx *c, const int64_t *villages, int n)
@@ -201,8 +182,8 @@ int finance_seed_demo(struct ctx *c, const int64_t *villages, int n)
 	if (n < 1)
 		return RC_OK;
 	struct actor acc, cadre, clerk;
-	int64_t cadre_id = user_with(c, "cadre", villages[0]);
-	int rc = cadre_id ? (int)load_actor(c, cadre_id, &cadre) : (int)ctx_fail(c, RC_INTERNAL, "演示数据：青山村没有村干部");
+	int64_t cadre_id = demo_user_with(c, "cadre", villages[0]);
+	int rc = cadre_id ? (int)demo_actor_load(c, cadre_id, &cadre) : (int)ctx_fail(c, RC_INTERNAL, "演示数据：青山村没有村干部");
 	if (!rc)
 		rc = add_accountant(c, "13900000021", "杨晓梅", villages[0], &acc);
 	if (!rc)
@@ -216,16 +197,16 @@ int finance_seed_demo(struct ctx *c, const int64_t *villages, int n)
 		struct fin_entry_input in = {.village_id = villages[0], .kind = "expense", .category = "55002",
 					     .amount = 45600, .has_amount = true, .occurred_on = date,
 					     .counterpart = "青川县文具办公用品店", .summary = "会议室投影仪灯泡", .nvouchers = 0};
-		struct ctx x = as(c, &acc, c->now);
+		struct ctx x = demo_as(c, &acc, c->now);
 		int64_t id;
 		bool replayed;
 		rc = finance_entry_create(&x, &in, &id, &replayed);
 		if (rc)
 			c->err = x.err;
 	}
-	int64_t clerk_id = user_with(c, "clerk", villages[0]);
-	if (!rc && clerk_id && !(rc = load_actor(c, clerk_id, &clerk))) {
-		struct ctx x = as(c, &clerk, c->now);
+	int64_t clerk_id = demo_user_with(c, "clerk", villages[0]);
+	if (!rc && clerk_id && !(rc = demo_actor_load(c, clerk_id, &clerk))) {
+		struct ctx x = demo_as(c, &clerk, c->now);
 		struct fin_query q = {.village_id = villages[0], .status = "pending", .limit = 50};
 		struct fin_entry *es;
 		int ne;
@@ -237,7 +218,7 @@ int finance_seed_demo(struct ctx *c, const int64_t *villages, int n)
 		for (int i = 0; !rc && i < ne; i++) {
 			if (!es[i].shop_move_id || approved >= 2)
 				continue;
-			struct ctx y = as(c, &cadre, c->now);
+			struct ctx y = demo_as(c, &cadre, c->now);
 			rc = finance_entry_approve(&y, es[i].id);
 			if (rc)
 				c->err = y.err;
@@ -248,9 +229,9 @@ int finance_seed_demo(struct ctx *c, const int64_t *villages, int n)
 	}
 	/* the second village: three months, its own accountant and cadre */
 	if (!rc && n > 1) {
-		int64_t c2 = user_with(c, "cadre", villages[1]);
+		int64_t c2 = demo_user_with(c, "cadre", villages[1]);
 		struct actor acc2, cadre2;
-		if (c2 && !(rc = load_actor(c, c2, &cadre2)) &&
+		if (c2 && !(rc = demo_actor_load(c, c2, &cadre2)) &&
 		    !(rc = add_accountant(c, "13900000022", "何春燕", villages[1], &acc2))) {
 			static const struct seed_entry light[] = {
 				{0, 10, "income", "502", 3200000, "柳溪村各承包农户", "集体林地发包收入"},

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "cli/demo.h"
+#include "cli/demo_actor.h"
 #include "domain/events/events.h"
 #include "domain/grid/grid.h"
 #include "domain/register/grids.h"
@@ -34,38 +35,6 @@ static int gr_range(struct grng *r, int lo, int hi)
 static double gr_unit(struct grng *r)
 {
 	return (double)(gr_next(r) % 1000000) / 1e6;
-}
-
-static int load_actor(struct ctx *c, const char *phone, struct actor *a)
-{
-	memset(a, 0, sizeof(*a));
-	struct db_stmt *st = db_query(c->db, "SELECT u.id, u.name, u.phone, g.role, g.unit_id, o.kind, o.path FROM users u "
-					     "JOIN role_grants g ON g.user_id = u.id JOIN org_units o ON o.id = g.unit_id "
-					     "WHERE u.phone = ?", "t", phone);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取用户");
-	while (db_step(st) == DB_ROW && a->ngrants < CTX_MAX_GRANTS) {
-		a->user_id = db_col_int(st, 0);
-		str_copy(a->name, sizeof(a->name), db_col_text(st, 1));
-		str_copy(a->phone, sizeof(a->phone), db_col_text(st, 2));
-		struct grant *g = &a->grants[a->ngrants++];
-		str_copy(g->role, sizeof(g->role), db_col_text(st, 3));
-		g->unit_id = db_col_int(st, 4);
-		str_copy(g->unit_kind, sizeof(g->unit_kind), db_col_text(st, 5));
-		str_copy(g->path, sizeof(g->path), db_col_text(st, 6));
-	}
-	db_finalize(st);
-	return a->ngrants ? RC_OK : ctx_fail(c, RC_INTERNAL, "演示数据：没有用户 %s", phone);
-}
-
-/* Runs as actor a (NULL: the system) at time t. */
-static struct ctx as(struct ctx *c, const struct actor *a, int64_t t)
-{
-	struct ctx x = *c;
-	x.actor = a;
-	x.system = a == NULL;
-	x.now = t;
-	return x;
 }
 
 static int64_t tag_id(struct ctx *c, const char *name)
@@ -123,7 +92,7 @@ static int tag_village(struct ctx *c, struct grng *r, int64_t village_id, const 
 		if (!ns)
 			continue;
 		/* set over the weeks before the patrols began */
-		struct ctx x = as(c, who, c->now - (int64_t)gr_range(r, 100, 130) * 86400 - gr_range(r, 0, 30000));
+		struct ctx x = demo_as(c, who, c->now - (int64_t)gr_range(r, 100, 130) * 86400 - gr_range(r, 0, 30000));
 		rc = grid_household_tags_set(&x, hh[i], set, ns);
 		if (rc)
 			c->err = x.err;
@@ -170,7 +139,7 @@ static const char *const notes[][3] = {
 static int one_patrol(struct ctx *c, struct grng *r, const struct actor *w, int64_t grid_id, const struct box *b,
 		      int64_t t0, int minutes, bool stray, const int64_t *event_cats, int ncats)
 {
-	struct ctx x = as(c, w, t0);
+	struct ctx x = demo_as(c, w, t0);
 	int64_t id;
 	int rc = grid_patrol_start(&x, grid_id, NULL, &id);
 	struct track_point pts[GRID_BATCH_MAX];
@@ -200,7 +169,7 @@ static int one_patrol(struct ctx *c, struct grng *r, const struct actor *w, int6
 	int64_t t_end = t0 + minutes * 60 + 30;
 	int added = 0;
 	if (!rc) {
-		x = as(c, w, t_end);
+		x = demo_as(c, w, t_end);
 		rc = grid_patrol_points(&x, id, pts, n, &added);
 	}
 	/* now and then something is found on the way; some go on as events */
@@ -213,11 +182,11 @@ static int one_patrol(struct ctx *c, struct grng *r, const struct actor *w, int6
 			.event_category_id = ncats && gr_range(r, 0, 9) < 4 ? event_cats[gr_range(r, 0, ncats - 1)] : 0,
 		};
 		int64_t fid;
-		x = as(c, w, at->at);
+		x = demo_as(c, w, at->at);
 		rc = grid_finding_add(&x, id, &f, &fid);
 	}
 	if (!rc) {
-		x = as(c, w, t_end);
+		x = demo_as(c, w, t_end);
 		rc = grid_patrol_end(&x, id);
 	}
 	if (rc)
@@ -259,7 +228,7 @@ static int patrol_months(struct ctx *c, struct grng *r, const struct actor *w, c
 			.lng_e6 = (int64_t)((boxes[0].w + (0.3 + 0.4 * gr_unit(r)) * (boxes[0].e - boxes[0].w)) * 1e6),
 			.accuracy_m = gr_range(r, 5, 25)};
 	int added;
-	struct ctx x = as(c, w, c->now);
+	struct ctx x = demo_as(c, w, c->now);
 	if (!rc && (rc = grid_positions_add(&x, pos, 3, &added)))
 		c->err = x.err;
 	return rc;
@@ -326,7 +295,7 @@ static int visit_months(struct ctx *c, struct grng *r, int64_t village_id, const
 				.lng_e6 = hh[i].lng + gr_range(r, -150, 150),
 			};
 			int64_t id;
-			struct ctx x = as(c, w, at);
+			struct ctx x = demo_as(c, w, at);
 			if ((rc = grid_visit_add(&x, &in, &id)))
 				c->err = x.err;
 		}
@@ -359,15 +328,15 @@ static int seed(struct ctx *c, int64_t county_id, const int64_t *villages, int n
 	};
 	struct grid_settings s = {.patrols_per_day = 3, .min_minutes = 20, .min_metres = 1000, .min_inside_pct = 80,
 				  .retention_days = 90};
-	struct ctx sys = as(c, NULL, c->now - 100 * 86400);
+	struct ctx sys = demo_as(c, NULL, c->now - 100 * 86400);
 	int rc = grid_settings_put(&sys, county_id, &s, rules, (int)ARRAY_SIZE(rules), true);
 	if (rc) {
 		c->err = sys.err;
 		return rc;
 	}
 	struct actor cadre, liu, zhao;
-	if ((rc = load_actor(c, "13900000003", &cadre)) || (rc = load_actor(c, "13900000005", &liu)) ||
-	    (rc = load_actor(c, "13900000009", &zhao)))
+	if ((rc = demo_actor_phone(c, "13900000003", &cadre)) || (rc = demo_actor_phone(c, "13900000005", &liu)) ||
+	    (rc = demo_actor_phone(c, "13900000009", &zhao)))
 		return rc;
 	for (int v = 0; !rc && v < nvillages; v++)
 		rc = tag_village(c, &r, villages[v], v == 0 ? &cadre : NULL, v == 0);

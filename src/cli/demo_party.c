@@ -7,43 +7,10 @@
  * admin hold the organisation role. Five other villages get a small branch and the last
  * quarter's meetings. Everything goes through the domain calls at plausible times. */
 #include "cli/demo_party.h"
+#include "cli/demo_actor.h"
 #include "domain/kernel/org.h"
 #include "domain/party/party.h"
 #include "util/timeutil.h"
-
-static int load_actor(struct ctx *c, int64_t user_id, struct actor *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->user_id = user_id;
-	struct db_stmt *st = db_query(c->db, "SELECT u.name, u.phone, g.role, g.unit_id, o.kind, o.path, "
-					     "COALESCE(u.resident_id, 0), COALESCE(r.household_id, 0) FROM users u "
-					     "JOIN role_grants g ON g.user_id = u.id JOIN org_units o ON o.id = g.unit_id "
-					     "LEFT JOIN residents r ON r.id = u.resident_id WHERE u.id = ?", "i", user_id);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取用户");
-	while (db_step(st) == DB_ROW && a->ngrants < CTX_MAX_GRANTS) {
-		str_copy(a->name, sizeof(a->name), db_col_text(st, 0));
-		str_copy(a->phone, sizeof(a->phone), db_col_text(st, 1));
-		struct grant *g = &a->grants[a->ngrants++];
-		str_copy(g->role, sizeof(g->role), db_col_text(st, 2));
-		g->unit_id = db_col_int(st, 3);
-		str_copy(g->unit_kind, sizeof(g->unit_kind), db_col_text(st, 4));
-		str_copy(g->path, sizeof(g->path), db_col_text(st, 5));
-		a->resident_id = db_col_int(st, 6);
-		a->household_id = db_col_int(st, 7);
-	}
-	db_finalize(st);
-	return a->ngrants ? RC_OK : ctx_fail(c, RC_INTERNAL, "演示数据：用户 %lld 没有角色", (long long)user_id);
-}
-
-static int64_t user_with(struct ctx *c, const char *role, int64_t unit_id)
-{
-	int64_t id = 0;
-	if (db_get_int(c->db, &id, "SELECT user_id FROM role_grants WHERE role = ? AND unit_id = ? ORDER BY id LIMIT 1",
-		       "ti", role, unit_id) != DB_OK)
-		return 0;
-	return id;
-}
 
 static int grant(struct ctx *c, int64_t user_id, const char *role, int64_t unit_id)
 {
@@ -54,29 +21,8 @@ static int grant(struct ctx *c, int64_t user_id, const char *role, int64_t unit_
 	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "演示数据：授权");
 }
 
-static struct ctx as(const struct ctx *c, const struct actor *a, int64_t t)
-{
-	struct ctx x = *c;
-	x.actor = a;
-	x.now = t;
-	x.system = a == NULL;
-	return x;
-}
-
 /* A call made in a copied context: its failure reported in c. */
-#define UP(call) up(c, &x, (call))
-static int up(struct ctx *c, const struct ctx *x, int rc)
-{
-	if (rc)
-		c->err = x->err;
-	return rc;
-}
-
-static int64_t at_day(int64_t day, int hour, int minute)
-{
-	return time_cn_midnight(day) + hour * 3600 + minute * 60;
-}
-
+#define UP(call) demo_up(c, &x, (call))
 static void date_of(int64_t day, char out[11])
 {
 	int y, m, d;
@@ -100,7 +46,7 @@ static int seed_branch(struct ctx *c, const struct actor *sec, int64_t village, 
 		       const int64_t *households, int nh, int64_t lilin_resident, struct seeded *out)
 {
 	int64_t today = time_cn_days(c->now);
-	struct ctx x = as(c, sec, c->now - 86400);
+	struct ctx x = demo_as(c, sec, c->now - 86400);
 	char name[64];
 	snprintf(name, sizeof(name), "%s党支部", vname);
 	int rc = UP(party_branch_create(&x, village, name, &out->branch));
@@ -173,14 +119,14 @@ static int meeting(struct ctx *c, const struct actor *sec, const struct seeded *
 		.place = remote ? "" : "村党群服务中心二楼会议室",
 		.remote = remote,
 		.join_url = remote ? "https://meeting.tencent.com/dm/qingshan" : "",
-		.starts_at = at_day(day, hour, 0),
-		.ends_at = at_day(day, hour + 2, 0),
+		.starts_at = demo_at(day, hour, 0),
+		.ends_at = demo_at(day, hour + 2, 0),
 		.minutes = "会议由支部书记主持。\n一、传达学习上级文件精神；\n二、讨论议题并形成意见；\n三、布置下阶段工作。",
 	};
 	int64_t id;
-	struct ctx x = as(c, sec, at_day(day, 8, 0) - 3 * 86400);
+	struct ctx x = demo_as(c, sec, demo_at(day, 8, 0) - 3 * 86400);
 	int rc = UP(party_meeting_create(&x, &in, &id));
-	if (rc || at_day(day, hour + 2, 0) > c->now)
+	if (rc || demo_at(day, hour + 2, 0) > c->now)
 		return rc;
 	struct party_attendance_input att[40];
 	int n = 0;
@@ -193,7 +139,7 @@ static int meeting(struct ctx *c, const struct actor *sec, const struct seeded *
 		att[n].reason = !strcmp(att[n].status, "leave") ? (mobile ? "外出务工，已线上补学" : "身体不适") : "";
 		n++;
 	}
-	x = as(c, sec, at_day(day, hour + 2, 30));
+	x = demo_as(c, sec, demo_at(day, hour + 2, 30));
 	return UP(party_attendance_put(&x, id, n, att));
 }
 
@@ -251,7 +197,7 @@ static int seed_service(struct ctx *c, const struct actor *sec, const struct act
 		char target[11];
 		date_of(cs[i].target_back < 0 ? today + (-cs[i].target_back) : today - cs[i].target_back, target);
 		int64_t start = today - 300;
-		struct ctx x = as(c, sec, at_day(start, 10, 0));
+		struct ctx x = demo_as(c, sec, demo_at(start, 10, 0));
 		struct party_commitment_input in = {
 			.village_id = village, .year = y, .pledger = cs[i].pledger, .title = cs[i].title,
 			.body = cs[i].body, .target_date = target,
@@ -262,13 +208,13 @@ static int seed_service(struct ctx *c, const struct actor *sec, const struct act
 		static const char *const notes[] = {"已完成前期调研和方案", "工程过半，群众反映良好", "主体完成，进入验收"};
 		for (int k = 0; !rc && k < 3 && cs[i].progress[k] >= 0; k++) {
 			int64_t nid;
-			x = as(c, sec, at_day(start + 60 + k * 70, 16, 0));
+			x = demo_as(c, sec, demo_at(start + 60 + k * 70, 16, 0));
 			rc = UP(party_commitment_note(&x, id, "progress", cs[i].progress[k] == 100 ? "已全部完成，欢迎群众监督" : notes[k],
 						   cs[i].progress[k], 0, NULL, NULL, &nid));
 		}
 		if (!rc && villager && i < 2) {
 			int64_t nid;
-			x = as(c, villager, at_day(start + 150, 20, 0));
+			x = demo_as(c, villager, demo_at(start + 150, 20, 0));
 			rc = UP(party_commitment_note(&x, id, "comment", i ? "希望电商站能帮我们卖土鸡蛋" : "路修好了，老人出门方便多了，点赞！",
 						   -1, 0, NULL, NULL, &nid));
 		}
@@ -289,7 +235,7 @@ static int seed_service(struct ctx *c, const struct actor *sec, const struct act
 		struct party_diary_input in = {.village_id = village, .day = day, .body = ds[i].body,
 					       .beneficiary = ds[i].who};
 		int64_t id;
-		struct ctx x = as(c, i % 3 == 2 && villager ? villager : sec, at_day(today - ds[i].back, 18, 0));
+		struct ctx x = demo_as(c, i % 3 == 2 && villager ? villager : sec, demo_at(today - ds[i].back, 18, 0));
 		rc = UP(party_diary_create(&x, &in, &id));
 	}
 	static const struct {
@@ -305,10 +251,10 @@ static int seed_service(struct ctx *c, const struct actor *sec, const struct act
 	for (size_t i = 0; !rc && villager && i < ARRAY_SIZE(qs); i++) {
 		struct party_question_input in = {.body = qs[i].q, .private_q = qs[i].private_q};
 		int64_t id;
-		struct ctx x = as(c, villager, at_day(today - qs[i].back, 20, 30));
+		struct ctx x = demo_as(c, villager, demo_at(today - qs[i].back, 20, 30));
 		rc = UP(party_question_create(&x, &in, &id));
 		if (!rc && qs[i].a) {
-			x = as(c, sec, at_day(today - qs[i].back + 1, 10, 0));
+			x = demo_as(c, sec, demo_at(today - qs[i].back + 1, 10, 0));
 			rc = UP(party_question_answer(&x, id, qs[i].a));
 		}
 	}
@@ -319,18 +265,18 @@ int party_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, const int
 {
 	if (n <= 0)
 		return RC_OK;
-	int64_t cadre = user_with(c, "cadre", villages[0]);
-	int64_t villager_user = user_with(c, "villager", villages[0]);
+	int64_t cadre = demo_user_with(c, "cadre", villages[0]);
+	int64_t villager_user = demo_user_with(c, "villager", villages[0]);
 	int rc = grant(c, cadre, "party_secretary", villages[0]);
 	if (!rc)
-		rc = grant(c, user_with(c, "town_official", town_id), "party_org", town_id);
+		rc = grant(c, demo_user_with(c, "town_official", town_id), "party_org", town_id);
 	if (!rc)
-		rc = grant(c, user_with(c, "county_admin", county_id), "party_org", county_id);
+		rc = grant(c, demo_user_with(c, "county_admin", county_id), "party_org", county_id);
 	if (!rc)
 		rc = grant(c, villager_user, "party_member", villages[0]);
 	struct actor sec, vil;
-	bool have_vil = villager_user && load_actor(c, villager_user, &vil) == RC_OK;
-	if (!rc && (!cadre || (rc = load_actor(c, cadre, &sec))))
+	bool have_vil = villager_user && demo_actor_load(c, villager_user, &vil) == RC_OK;
+	if (!rc && (!cadre || (rc = demo_actor_load(c, cadre, &sec))))
 		return rc ? rc : RC_OK;
 	/* households of 青山村 for the members (their households are 党员户) */
 	int64_t hh[40];
