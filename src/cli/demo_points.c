@@ -4,6 +4,7 @@
 #include "cli/demo_points.h"
 #include "cli/demo.h"
 #include "cli/demo_actor.h"
+#include "cli/demo_picture.h"
 #include "domain/kernel/files.h"
 #include "domain/points/claims.h"
 #include "domain/points/publicity.h"
@@ -14,7 +15,6 @@
 #include "util/buf.h"
 #include "util/timeutil.h"
 
-#include <zlib.h>
 
 #define HISTORY_DAYS 182
 #define MAX_HH 1200
@@ -47,102 +47,8 @@ static bool pc(struct prng *r, int percent)
 	return pr(r, 0, 99) < percent;
 }
 
-/* ---- pictures: a PNG of w × h RGB pixels ---- */
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8),
-	p[3] = (unsigned char)v;
-}
-
-static void chunk(struct buf *out, const char type[4], const unsigned char *data, size_t len)
-{
-	unsigned char hdr[8], crc[4];
-	put32(hdr, (uint32_t)len);
-	memcpy(hdr + 4, type, 4);
-	uLong k = crc32(0L, Z_NULL, 0);
-	k = crc32(k, (const Bytef *)type, 4);
-	if (len)
-		k = crc32(k, data, (uInt)len);
-	put32(crc, (uint32_t)k);
-	buf_add(out, hdr, sizeof(hdr));
-	if (len)
-		buf_add(out, data, len);
-	buf_add(out, crc, sizeof(crc));
-}
-
-struct picture {
-	int w, h;
-	unsigned char px[200 * 200 * 3];
-};
-
-static void fill(struct picture *p, int x0, int y0, int x1, int y1, uint32_t rgb)
-{
-	for (int y = y0 < 0 ? 0 : y0; y < y1 && y < p->h; y++)
-		for (int x = x0 < 0 ? 0 : x0; x < x1 && x < p->w; x++) {
-			unsigned char *q = p->px + ((size_t)y * (size_t)p->w + (size_t)x) * 3;
-			q[0] = (unsigned char)(rgb >> 16), q[1] = (unsigned char)(rgb >> 8), q[2] = (unsigned char)rgb;
-		}
-}
-
-static void ellipse(struct picture *p, int cx, int cy, int rx, int ry, uint32_t rgb)
-{
-	for (int y = cy - ry; y <= cy + ry; y++)
-		for (int x = cx - rx; x <= cx + rx; x++) {
-			double dx = (double)(x - cx) / rx, dy = (double)(y - cy) / ry;
-			if (dx * dx + dy * dy <= 1.0)
-				fill(p, x, y, x + 1, y + 1, rgb);
-		}
-}
-
-static int png(const struct picture *p, struct buf *out)
-{
-	size_t stride = 1 + (size_t)p->w * 3, rawlen = stride * (size_t)p->h;
-	unsigned char *raw = malloc(rawlen);
-	uLongf zlen = compressBound((uLong)rawlen);
-	unsigned char *z = malloc(zlen);
-	int rc = -1;
-	if (raw && z) {
-		for (int y = 0; y < p->h; y++) {
-			raw[(size_t)y * stride] = 0;
-			memcpy(raw + (size_t)y * stride + 1, p->px + (size_t)y * (size_t)p->w * 3, (size_t)p->w * 3);
-		}
-		if (compress2(z, &zlen, raw, (uLong)rawlen, 6) == Z_OK) {
-			static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-			unsigned char ihdr[13] = {0};
-			put32(ihdr, (uint32_t)p->w);
-			put32(ihdr + 4, (uint32_t)p->h);
-			ihdr[8] = 8;   /* bit depth */
-			ihdr[9] = 2;   /* RGB */
-			buf_add(out, sig, sizeof(sig));
-			chunk(out, "IHDR", ihdr, sizeof(ihdr));
-			chunk(out, "IDAT", z, zlen);
-			chunk(out, "IEND", NULL, 0);
-			rc = out->failed ? -1 : 0;
-		}
-	}
-	free(raw);
-	free(z);
-	return rc;
-}
-
-/* Stores a picture as the actor of x (POST /api/v1/files does the same). */
-static int store(struct ctx *x, const struct picture *p, char hash[FILES_HASH_LEN + 1])
-{
-	struct buf b;
-	buf_init(&b, 1 << 20);
-	int rc = png(p, &b) ? ctx_fail(x, RC_INTERNAL, "演示数据：生成图片失败") : RC_OK;
-	struct file_info fi;
-	if (!rc)
-		rc = files_store(x, b.ptr, b.len, &fi);
-	if (!rc)
-		str_copy(hash, FILES_HASH_LEN + 1, fi.hash);
-	buf_release(&b);
-	return rc;
-}
-
 /* A good's photo: its colour on a light background, the shape of the thing. */
-static void goods_picture(struct picture *p, int i, const char *name, const char *category)
+static void goods_picture(struct demo_picture *p, int i, const char *name, const char *category)
 {
 	static const uint32_t colours[] = {0xd9a21b, 0xf2f2e6, 0x2f7fd8, 0x5a3418, 0xffffff, 0xe04b5a,
 					   0x3cb0a0, 0xe8c15a, 0x37b24d, 0xf0d8a8, 0x8a5cd0, 0x2b2b3b};
@@ -150,74 +56,54 @@ static void goods_picture(struct picture *p, int i, const char *name, const char
 					 0xe5f5f2, 0xfbf5e3, 0xe8f6ea, 0xf7f0e6, 0xf0e9fa, 0xeceef1};
 	uint32_t col = colours[i % 12], back = backs[i % 12];
 	p->w = p->h = 200;
-	fill(p, 0, 0, 200, 200, back);
-	fill(p, 0, 170, 200, 200, 0xd8d2c8);   /* the shelf */
+	demo_fill(p, 0, 0, 200, 200, back);
+	demo_fill(p, 0, 170, 200, 200, 0xd8d2c8);   /* the shelf */
 	if (strstr(name, "毛巾")) {
 		for (int k = 0; k < 3; k++)            /* folded towels */
-			fill(p, 40 + k * 6, 130 - k * 35, 160 - k * 6, 165 - k * 35, k % 2 ? 0xffffff : col);
+			demo_fill(p, 40 + k * 6, 130 - k * 35, 160 - k * 6, 165 - k * 35, k % 2 ? 0xffffff : col);
 	} else if (strstr(name, "肥皂")) {
-		ellipse(p, 100, 140, 60, 28, col);     /* a bar of soap */
-		ellipse(p, 100, 134, 50, 20, 0xfff6d8);
+		demo_ellipse(p, 100, 140, 60, 28, col);     /* a bar of soap */
+		demo_ellipse(p, 100, 134, 50, 20, 0xfff6d8);
 	} else if (strstr(name, "牙膏")) {
-		fill(p, 30, 120, 150, 160, col);       /* a tube */
-		fill(p, 150, 130, 170, 150, 0x3060c0);
-		fill(p, 40, 132, 120, 148, 0x3060c0);
+		demo_fill(p, 30, 120, 150, 160, col);       /* a tube */
+		demo_fill(p, 150, 130, 170, 150, 0x3060c0);
+		demo_fill(p, 40, 132, 120, 148, 0x3060c0);
 	} else if (strstr(name, "盐") || strstr(name, "大米")) {
-		fill(p, 60, 45, 140, 170, col);        /* a bag */
-		fill(p, 60, 40, 140, 50, 0xbbbbbb);
-		fill(p, 70, 95, 130, 125, 0x2060a0);
+		demo_fill(p, 60, 45, 140, 170, col);        /* a bag */
+		demo_fill(p, 60, 40, 140, 50, 0xbbbbbb);
+		demo_fill(p, 70, 95, 130, 125, 0x2060a0);
 	} else if (strstr(name, "伞")) {
 		for (int y = 50; y < 110; y++)         /* an umbrella */
 			for (int x = 40; x < 160; x++) {
 				double dx = (x - 100) / 60.0, dy = (y - 110) / 60.0;
 				if (dx * dx + dy * dy <= 1.0)
-					fill(p, x, y, x + 1, y + 1, col);
+					demo_fill(p, x, y, x + 1, y + 1, col);
 			}
-		fill(p, 97, 110, 103, 160, 0x555555);
-		fill(p, 85, 155, 103, 161, 0x555555);
+		demo_fill(p, 97, 110, 103, 160, 0x555555);
+		demo_fill(p, 85, 155, 103, 161, 0x555555);
 	} else if (strstr(name, "杯")) {
-		fill(p, 75, 55, 125, 165, col);        /* a flask */
-		fill(p, 72, 40, 128, 58, 0x444444);
+		demo_fill(p, 75, 55, 125, 165, col);        /* a flask */
+		demo_fill(p, 72, 40, 128, 58, 0x444444);
 	} else if (!strcmp(category, "粮油")) {
-		fill(p, 55, 40, 145, 170, col);        /* a can of oil */
-		fill(p, 85, 25, 115, 40, 0x444444);
-		fill(p, 55, 95, 145, 115, 0xc0392b);
+		demo_fill(p, 55, 40, 145, 170, col);        /* a can of oil */
+		demo_fill(p, 85, 25, 115, 40, 0x444444);
+		demo_fill(p, 55, 95, 145, 115, 0xc0392b);
 	} else if (!strcmp(category, "日化")) {
-		fill(p, 70, 60, 130, 170, col);        /* a bottle */
-		fill(p, 88, 30, 112, 60, col);
-		fill(p, 84, 22, 116, 32, 0x333333);
-		fill(p, 74, 100, 126, 130, 0xffffff);
-		fill(p, 80 + i % 5 * 6, 108, 96 + i % 5 * 6, 122, col);
+		demo_fill(p, 70, 60, 130, 170, col);        /* a bottle */
+		demo_fill(p, 88, 30, 112, 60, col);
+		demo_fill(p, 84, 22, 116, 32, 0x333333);
+		demo_fill(p, 74, 100, 126, 130, 0xffffff);
+		demo_fill(p, 80 + i % 5 * 6, 108, 96 + i % 5 * 6, 122, col);
 	} else if (!strcmp(category, "调味")) {
-		fill(p, 80, 50, 120, 170, col);        /* a slim bottle */
-		fill(p, 90, 30, 110, 50, 0x8b0000);
-		fill(p, 80, 100, 120, 125, 0xf5d76e);
+		demo_fill(p, 80, 50, 120, 170, col);        /* a slim bottle */
+		demo_fill(p, 90, 30, 110, 50, 0x8b0000);
+		demo_fill(p, 80, 100, 120, 125, 0xf5d76e);
 	} else if (!strcmp(category, "生鲜")) {
-		fill(p, 30, 120, 170, 170, 0xc9a46a);  /* a tray of eggs */
+		demo_fill(p, 30, 120, 170, 170, 0xc9a46a);  /* a tray of eggs */
 		for (int k = 0; k < 3; k++)
-			ellipse(p, 55 + k * 45, 112, 18, 24, col);
+			demo_ellipse(p, 55 + k * 45, 112, 18, 24, col);
 	} else {
-		ellipse(p, 100, 105, 55, 55, col);
-	}
-}
-
-/* A claim's photo: somewhere in the village, never twice the same. */
-static void claim_picture(struct picture *p, uint64_t seed)
-{
-	struct prng r = {seed * 0x2545f4914f6cdd1dULL + 7};
-	p->w = 160, p->h = 120;
-	uint32_t sky = 0x9ccbe8 + (uint32_t)pr(&r, 0, 0x20) * 0x010101;
-	fill(p, 0, 0, 160, 70, sky);
-	fill(p, 0, 70, 160, 120, 0x6f9e4a + (uint32_t)pr(&r, 0, 0x18) * 0x000100);
-	for (int k = 0; k < 3; k++) {   /* houses */
-		int x = pr(&r, 0, 130), w = pr(&r, 24, 40), h = pr(&r, 20, 34);
-		fill(p, x, 70 - h, x + w, 72, 0xe8e2d4);
-		fill(p, x - 3, 66 - h, x + w + 3, 72 - h, 0x6b4f3a);
-	}
-	for (int k = 0; k < 4; k++) {   /* people */
-		int x = pr(&r, 10, 150), y = pr(&r, 78, 100);
-		ellipse(p, x, y, 4, 4, 0xf1c27d);
-		fill(p, x - 4, y + 4, x + 5, y + 18, (uint32_t)pr_next(&r) & 0xffffff);
+		demo_ellipse(p, 100, 105, 55, 55, col);
 	}
 }
 
@@ -356,11 +242,11 @@ static int claim(struct ctx *c, struct village1 *v, struct prng *r, const struct
 	};
 	char hash[FILES_HASH_LEN + 1];
 	if (k->photo) {
-		struct picture *p = malloc(sizeof(*p));
+		struct demo_picture *p = malloc(sizeof(*p));
 		int rc = p ? RC_OK : ctx_fail(c, RC_INTERNAL, "内存不足");
 		if (!rc) {
-			claim_picture(p, ++v->photos);
-			rc = demo_up(c, &x, store(&x, p, hash));
+			demo_scene(p, ++v->photos);
+			rc = demo_up(c, &x, demo_picture_store(&x, p, hash));
 		}
 		free(p);
 		if (rc)
@@ -578,7 +464,7 @@ static int load_goods(struct ctx *c, struct village1 *v)
 /* The clerk photographs every good on the shelf. */
 static int photograph_goods(struct ctx *c, struct village1 *v, int64_t t)
 {
-	struct picture *p = malloc(sizeof(*p));
+	struct demo_picture *p = malloc(sizeof(*p));
 	if (!p)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	int rc = RC_OK;
@@ -589,7 +475,7 @@ static int photograph_goods(struct ctx *c, struct village1 *v, int64_t t)
 			break;
 		goods_picture(p, i, gi.g.name, gi.g.category);
 		char hash[FILES_HASH_LEN + 1];
-		if ((rc = demo_up(c, &x, store(&x, p, hash))))
+		if ((rc = demo_up(c, &x, demo_picture_store(&x, p, hash))))
 			break;
 		struct goods_input in = {.photo_hash = hash};
 		rc = demo_up(c, &x, goods_update(&x, v->goods[i].id, GF_PHOTO, &in));

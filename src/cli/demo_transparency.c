@@ -6,6 +6,7 @@
  * quarters, a few of them late or missing). Everything goes through the real domain
  * calls, as the person who would act, at plausible times before now. */
 #include "cli/demo_transparency.h"
+#include "cli/demo_picture.h"
 #include "domain/transparency/transparency.h"
 #include "util/timeutil.h"
 
@@ -331,8 +332,20 @@ static int seed_chronicle(struct ctx *c, int64_t village, int64_t today)
 		if (x.now >= c->now)
 			continue;
 		struct chronicle_input in = {.village_id = village, .happened_on = day, .title = s->title, .body = s->body};
-		int64_t id;
-		rc = chronicle_add(&x, &in, &id);
+		/* one or two photos of the day, taken by the cadre */
+		char hashes[2][FILES_HASH_LEN + 1];
+		struct demo_picture *pic = malloc(sizeof(*pic));
+		if (!pic)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		for (int k = 0; !rc && k < 1 + (int)(i % 2); k++) {
+			demo_scene(pic, 9000 + i * 2 + (size_t)k);
+			rc = demo_picture_store(&x, pic, hashes[k]);
+			in.photos[in.nphotos++] = hashes[k];
+		}
+		free(pic);
+		int64_t id = 0;
+		if (!rc)
+			rc = chronicle_add(&x, &in, &id);
 		if (rc)
 			c->err = x.err;
 		if (i == 2)
