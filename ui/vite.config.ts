@@ -2,9 +2,10 @@
 // (index.html → /) and the admin console (admin/index.html → /admin/). Hashed assets
 // land in /assets/ (cached immutable by the server). No CDN, no inline scripts: the
 // server's CSP allows scripts from 'self' only.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
@@ -36,11 +37,44 @@ function vantIconFontAsFile(): Plugin {
   };
 }
 
+// Every text file of the build gets a .br and a .gz beside it, at the highest levels
+// (built once, served many times); the server sends the one a request's
+// Accept-Encoding prefers (src/http/static.c). Node's own zlib does both, so the build
+// needs no brotli tool or plugin. A variant no smaller than its file is not written.
+function precompressed(): Plugin {
+  const text = /\.(html|js|css|svg|json|webmanifest|txt)$/;
+  let outDir = '';
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  return {
+    name: 'cunzhi-precompressed',
+    apply: 'build',
+    configResolved(c) { outDir = resolve(c.root, c.build.outDir); },
+    closeBundle() {
+      for (const file of walk(outDir)) {
+        if (!text.test(file) || /[\\/]\.vite[\\/]/.test(file)) continue;
+        const data = readFileSync(file);
+        if (data.length < 256) continue;
+        const br = brotliCompressSync(data, {
+          params: { [zc.BROTLI_PARAM_QUALITY]: 11, [zc.BROTLI_PARAM_SIZE_HINT]: data.length },
+        });
+        const gz = gzipSync(data, { level: 9 });
+        if (br.length < data.length) writeFileSync(file + '.br', br);
+        if (gz.length < data.length) writeFileSync(file + '.gz', gz);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   base: '/',
   plugins: [
     vantIconFontAsFile(),
     vue(),
+    precompressed(),
     // Vant and Element Plus components (and their CSS) imported on demand.
     Components({
       dts: false,
