@@ -15,7 +15,6 @@
 #include "http/kernel/kernel.h"
 #include "http/server.h"
 #include "http/sse.h"
-#include "util/accept.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
@@ -249,34 +248,6 @@ static int check_body(struct req *r, const struct route *rt, bool proxied)
 	return 0;
 }
 
-/* Every JSON reply of a route goes out here. One above REPLY_GZIP_MIN bytes is gzipped
- * when the client accepts gzip (a village's ranking is ~85 KB of JSON, ~10 KB
- * compressed); smaller ones are not worth the header. Streams (the SSE routes) reply
- * themselves and never pass here, so nothing buffers or compresses them. */
-#define REPLY_GZIP_MIN 1024
-
-static void reply_json(const struct _u_request *u, struct _u_response *resp, int status, const char *text,
-		       size_t len)
-{
-	u_map_put(resp->map_header, "Content-Type", "application/json");
-	if (len >= REPLY_GZIP_MIN) {
-		u_map_put(resp->map_header, "Vary", "Accept-Encoding");
-		const char *accept = u_map_get_case(u->map_header, "Accept-Encoding");
-		if (accept_coding(accept, CODING_BIT(CODING_GZIP)) == CODING_GZIP) {
-			struct buf z;
-			buf_init(&z, len + 1024);
-			if (gzip_compress(text, len, 5, &z) == 0) {
-				ulfius_set_binary_body_response(resp, (unsigned int)status, z.ptr, z.len);
-				u_map_put(resp->map_header, "Content-Encoding", "gzip");
-				buf_release(&z);
-				return;
-			}
-			buf_release(&z);
-		}
-	}
-	ulfius_set_binary_body_response(resp, (unsigned int)status, text, len);
-}
-
 static int trampoline(const struct _u_request *u, struct _u_response *resp, void *data)
 {
 	const struct route *rt = data;
@@ -339,7 +310,7 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 		status = r.status;
 		/* 10 significant digits keep coordinates at their stored microdegrees */
 		char *text = r.out ? json_dumps(r.out, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
-		reply_json(u, resp, status, text ? text : "{}", text ? strlen(text) : 2);
+		req_send(u, resp, status, "application/json", text ? text : "{}", text ? strlen(text) : 2);
 		free(text);
 	}
 done:

@@ -194,6 +194,22 @@ test('a large JSON reply is gzipped when accepted and decodes to the same JSON; 
   assert.deepEqual(JSON.parse(decode(rk).toString()), JSON.parse(rkPlain.body.toString()));
   if (rkPlain.body.length >= 1024) assert.equal(rk.headers['content-encoding'], 'gzip');
 
+  // an SVG a handler sends itself (the household's QR code) goes the same way
+  const vtok = { authorization: `Bearer ${T.villager}` };
+  const vme = JSON.parse(decode(await get('/api/v1/session', vtok)).toString());
+  const hh = vme.household_id || vme.household?.id;
+  if (hh) {
+    const svgPlain = await get(`/api/v1/households/${hh}/code.svg`, vtok);
+    assert.equal(svgPlain.status, 200);
+    assert.ok(svgPlain.body.length >= 1024);
+    const svg = await get(`/api/v1/households/${hh}/code.svg`, { ...vtok, 'accept-encoding': 'gzip' });
+    assert.equal(svg.headers['content-encoding'], 'gzip');
+    assert.match(svg.headers['content-type'], /^image\/svg\+xml/);
+    assert.equal(zlib.gunzipSync(svg.body).toString(), svgPlain.body.toString());
+  } else {
+    assert.fail(`no household in the villager's session: ${JSON.stringify(vme)}`);
+  }
+
   // small replies, and errors, stay as they are
   const health = await get('/healthz', { 'accept-encoding': 'gzip' });
   assert.ok(health.body.length < 1024);
