@@ -10,6 +10,7 @@ import { onUnauthorized, setNetworkMessage } from '@/shared/api';
 import { session } from '@/shared/session';
 import messages from '@/locales/zh-CN/villager';
 import './style.css';
+import './pwa';
 
 // English (the app's texts and Vant's) loads only when chosen.
 const i18n = makeI18n(messages, {

@@ -1,0 +1,20 @@
+// The villager app as an installed web app (public/manifest.webmanifest): the service
+// worker (public/sw.js) keeps its shell on the phone, and the outbox (outbox/) sends
+// what was made without signal once the signal is back.
+import { watch } from 'vue';
+import { session } from '@/shared/session';
+
+// Registered after the page has loaded, so that installing (which keeps the page and
+// the files it names) never competes with the first view. Browsers allow workers on
+// HTTPS and on this machine only: a village server reached over plain HTTP runs
+// without one.
+if (import.meta.env.PROD && 'serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => { /* the app works without it */ });
+  });
+}
+
+// The outbox belongs to the account logged in on this phone.
+watch(() => session.info?.user_id || 0, (id) => {
+  void import('./outbox/outbox').then((m) => m.startOutbox(id));
+}, { immediate: true });
