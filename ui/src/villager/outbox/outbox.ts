@@ -4,7 +4,7 @@
 // page sends it: when the phone says it is back online, when the app opens, and every
 // half minute while something waits. Each item shows its state: 待发送, 发送中,
 // 已发送, or 发送失败 with the server's reason (a definite refusal is not retried).
-import { ref } from 'vue';
+import { shallowRef } from 'vue';
 import { api, ApiError, errorMessage } from '@/shared/api';
 import { mayRetry } from '@/shared/idem';
 import { shrink } from '@/shared/photos';
@@ -31,7 +31,9 @@ const DB = 'cunzhi-outbox';
 const STORE = 'items';
 const KEEP_SENT_MS = 3 * 86400e3;   // a sent item stays listed for three days
 
-export const outbox = ref<OutboxItem[]>([]);
+// shallow: the items stay plain objects, as IndexedDB stores them (a reactive proxy
+// cannot be cloned into it)
+export const outbox = shallowRef<OutboxItem[]>([]);
 let owner = 0;
 
 function open(): Promise<IDBDatabase> {
