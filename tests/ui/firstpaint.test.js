@@ -48,6 +48,17 @@ async function firstLoad(kind, path, { token, appSelector, name }) {
   cdp.on('Network.responseReceived', (e) => { const r = reqs.get(e.requestId); if (r) { r.status = e.response.status; r.encoding = e.response.headers['content-encoding'] || e.response.headers['Content-Encoding']; } });
   cdp.on('Network.loadingFinished', (e) => { const r = reqs.get(e.requestId); if (r) { r.bytes = e.encodedDataLength; r.done = true; } });
 
+  // when the shell leaves #app, what replaced it must already show something: the
+  // app mounts with its first page, not an empty frame that fills in later
+  await page.addInitScript(() => {
+    let seen = false;
+    new MutationObserver(() => {
+      const app = document.getElementById('app');
+      if (!app) return;
+      if (app.querySelector('[data-boot]')) seen = true;
+      else if (seen && window.__afterShell === undefined) window.__afterShell = app.innerText.trim();
+    }).observe(document, { childList: true, subtree: true });
+  });
   await page.goto(path, { waitUntil: 'commit' });
   // the first contentful paint happens while the shell is still in #app: the app has
   // not mounted yet, and what was painted is the shell's text
@@ -60,11 +71,13 @@ async function firstLoad(kind, path, { token, appSelector, name }) {
   assert.ok(painted.boot, `${name}: the first paint is the shell, before the app mounted`);
   assert.match(painted.text, /村治/, name);
   assert.match(painted.text, /正在加载…/, name);
-  await L.shot(page, `firstpaint-${name}-shell`);
+  await page.screenshot({ path: require('node:path').join(__dirname, 'screenshots', `firstpaint-${name}-shell.png`) });
 
   // then the app replaces it
   await page.waitForSelector(appSelector, { state: 'visible' });
   await L.expectCount(page.locator('#app [data-boot]'), 0, `${name}: the shell is gone once the app mounted`);
+  const after = await page.evaluate(() => window.__afterShell);
+  assert.ok(after && after.length > 0, `${name}: the app replaced the shell with its first page, not a blank frame`);
   await L.quiet(page);
   await page.evaluate(() => document.fonts && document.fonts.ready);
   await L.quiet(page);
