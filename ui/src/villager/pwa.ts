@@ -18,3 +18,14 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator && window.isSecureConte
 watch(() => session.info?.user_id || 0, (id) => {
   void import('./outbox/outbox').then((m) => m.startOutbox(id));
 }, { immediate: true });
+
+// A page kept by the worker may name the files of an earlier build that the server no
+// longer has (the fresh page is fetched behind it): a chunk that fails to load reloads
+// the page once, which is then the fresh one.
+window.addEventListener('vite:preloadError', (ev) => {
+  if (sessionStorage.getItem('cz.reloaded')) return;
+  sessionStorage.setItem('cz.reloaded', '1');
+  ev.preventDefault();
+  window.location.reload();
+});
+window.addEventListener('load', () => window.setTimeout(() => sessionStorage.removeItem('cz.reloaded'), 10000));
