@@ -123,35 +123,11 @@ function precompressed(): Plugin {
   };
 }
 
-// The built pages name their stylesheets in <head>, where they hold back any paint
-// until they arrive (seconds on a slow link). Moved into <body> after the static shell,
-// they still apply before the app mounts, but the shell paints as soon as the page
-// itself is in.
-function shellPaintsFirst(): Plugin {
-  return {
-    name: 'cunzhi-shell-paints-first',
-    apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(html) {
-        const links: string[] = [];
-        const head = html.replace(/\s*<link rel="stylesheet"[^>]*>/g, (m) => {
-          links.push(m.trim());
-          return '';
-        });
-        if (!links.length || !head.includes('<noscript>')) return html;
-        return head.replace('<noscript>', `${links.join('\n    ')}\n    <noscript>`);
-      },
-    },
-  };
-}
-
 export default defineConfig({
   base: '/',
   plugins: [
     vantIconFontAsFile(),
     vue(),
-    shellPaintsFirst(),
     precompressed(),
     // Vant and Element Plus components (and their CSS) imported on demand.
     Components({
