@@ -12,6 +12,7 @@ packages=(
   zbar-tools wrk
   chromium fonts-noto-cjk
   espeak-ng
+  python3-fonttools python3-brotli
 )
 
 missing=()

@@ -1,6 +1,7 @@
 /* Request helpers: strict JSON body checks, parameters, replies. */
 #include "domain/kernel/xlsx.h"
 #include "http/req.h"
+#include "util/accept.h"
 #include "util/buf.h"
 #include "util/num.h"
 #include "util/timeutil.h"
@@ -145,11 +146,47 @@ void req_reply_page(struct req *r, json_t *items, int64_t total, int limit, int 
 			   limit, "offset", offset);
 }
 
+/* Every reply body of a route goes out here: the JSON replies, and the files and
+ * images a handler sends itself. A text one (JSON, SVG, CSV, …) of REQ_GZIP_MIN bytes
+ * or more is gzipped when the client accepts gzip (a village's ranking is ~85 KB of
+ * JSON, a household's QR code SVG a few KB); smaller ones are not worth it, and the
+ * binary formats (images, XLSX, PDF) are compressed already. Event streams (sse.c) do
+ * not pass here, so nothing buffers or compresses them. */
+#define REQ_GZIP_MIN 1024
+
+static bool text_type(const char *type)
+{
+	return !strncmp(type, "application/json", 16) || !strncmp(type, "image/svg+xml", 13) ||
+	       !strncmp(type, "text/", 5);
+}
+
+void req_send(const struct _u_request *u, struct _u_response *resp, int status, const char *type,
+	      const void *data, size_t len)
+{
+	u_map_put(resp->map_header, "Content-Type", type);
+	if (len >= REQ_GZIP_MIN && text_type(type)) {
+		u_map_put(resp->map_header, "Vary", "Accept-Encoding");
+		const char *accept = u_map_get_case(u->map_header, "Accept-Encoding");
+		if (accept_coding(accept, CODING_BIT(CODING_GZIP)) == CODING_GZIP) {
+			struct buf z;
+			buf_init(&z, len + 1024);
+			int rc = gzip_compress(data, len, 5, &z);
+			if (rc == 0) {
+				ulfius_set_binary_body_response(resp, (unsigned int)status, z.ptr, z.len);
+				u_map_put(resp->map_header, "Content-Encoding", "gzip");
+			}
+			buf_release(&z);
+			if (rc == 0)
+				return;
+		}
+	}
+	ulfius_set_binary_body_response(resp, (unsigned int)status, data, len);
+}
+
 void req_reply_bytes(struct req *r, int status, const char *type, const char *filename,
 		     const void *data, size_t len)
 {
-	ulfius_set_binary_body_response(r->resp, (unsigned int)status, data, len);
-	u_map_put(r->resp->map_header, "Content-Type", type);
+	req_send(r->u, r->resp, status, type, data, len);
 	if (filename) {
 		char disp[256];
 		snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);

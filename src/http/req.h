@@ -75,6 +75,10 @@ int req_page(struct req *r, int *limit, int *offset);
 void req_reply_page(struct req *r, json_t *items, int64_t total, int limit, int offset);
 
 /* Sends bytes with a content type and optional download file name. */
+/* Sends a reply body of the given type: gzipped when it is text of 1 KiB or more and
+ * the request accepts gzip (see req.c). */
+void req_send(const struct _u_request *u, struct _u_response *resp, int status, const char *type,
+	      const void *data, size_t len);
 void req_reply_bytes(struct req *r, int status, const char *type, const char *filename,
 		     const void *data, size_t len);
 /* Sends an image stored by the server (type from its magic bytes) inline, never sniffed. */

@@ -310,9 +310,7 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 		status = r.status;
 		/* 10 significant digits keep coordinates at their stored microdegrees */
 		char *text = r.out ? json_dumps(r.out, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
-		ulfius_set_binary_body_response(resp, (unsigned int)status, text ? text : "{}",
-						text ? strlen(text) : 2);
-		u_map_put(resp->map_header, "Content-Type", "application/json");
+		req_send(u, resp, status, "application/json", text ? text : "{}", text ? strlen(text) : 2);
 		free(text);
 	}
 done:

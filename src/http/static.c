@@ -1,5 +1,7 @@
-/* The built web UI from ui/dist: hashed assets cached for a year, pages revalidated,
- * client-side routes falling back to their app's index.html. */
+/* The built web UI from ui/dist: hashed assets cached for a year, pages revalidated
+ * (an ETag answers If-None-Match with 304), client-side routes falling back to their
+ * app's index.html. The build leaves a .br and a .gz beside each file that compresses;
+ * the one the request's Accept-Encoding prefers is sent with Content-Encoding. */
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <ulfius.h>
@@ -7,6 +9,7 @@
 
 #include "http/req.h"
 #include "http/server.h"
+#include "util/accept.h"
 #include "util/buf.h"
 
 #define STATIC_MAX (32 << 20)
@@ -30,6 +33,13 @@ static const char *type_of(const char *path)
 		if (!strcmp(dot, types[i].ext))
 			return types[i].type;
 	return "application/octet-stream";
+}
+
+/* Text types: the build precompresses these (vite.config.ts, precompressed()). */
+static bool compressible(const char *type)
+{
+	return !strncmp(type, "text/", 5) || !strcmp(type, "application/json") ||
+	       !strcmp(type, "image/svg+xml") || !strcmp(type, "application/manifest+json");
 }
 
 static bool read_file(const char *path, struct buf *out)
@@ -58,6 +68,74 @@ static const char no_ui[] =
 	"<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\"><h1>村治 Cunzhi</h1>"
 	"<p>服务器在运行，但网页界面还没有构建（ui/dist 不存在）。运行 <code>make</code> 构建界面。</p>"
 	"<p>接口：<code>/api/v1/</code>，健康检查：<a href=\"/healthz\">/healthz</a></p></body></html>";
+
+/* A strong validator of the bytes sent: FNV-1a, 64 bits, over the representation
+ * itself, so each coding of a file has its own. */
+static void etag_of(const struct buf *body, char out[24])
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < body->len; i++) {
+		h ^= (unsigned char)body->ptr[i];
+		h *= 1099511628211ULL;
+	}
+	snprintf(out, 24, "\"%016llx\"", (unsigned long long)h);
+}
+
+/* If-None-Match names the tag (or is "*"): a list of entity tags, weak ones compared
+ * weakly as RFC 9110 §13.1.2 asks for this header. */
+static bool none_match(const char *header, const char *etag)
+{
+	if (!header)
+		return false;
+	size_t elen = strlen(etag);
+	const char *p = header;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return true;
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		if (!strncmp(p, etag, elen) && (p[elen] == 0 || p[elen] == ',' || p[elen] == ' ' || p[elen] == '\t'))
+			return true;
+		while (*p && *p != ',')
+			p++;
+	}
+	return false;
+}
+
+/* Reads the coding of file (a path under ui_dir) that accept prefers among the .br and
+ * .gz the build left beside it; body holds the identity file's bytes on entry. */
+static enum coding pick_coding(const char *file, const char *accept, struct buf *body)
+{
+	unsigned offered = 0;
+	struct buf alt;
+	buf_init(&alt, 1024);
+	buf_addf(&alt, "%s.br", file);
+	if (!alt.failed && access(alt.ptr, R_OK) == 0)
+		offered |= CODING_BIT(CODING_BR);
+	buf_reset(&alt);
+	buf_addf(&alt, "%s.gz", file);
+	if (!alt.failed && access(alt.ptr, R_OK) == 0)
+		offered |= CODING_BIT(CODING_GZIP);
+	enum coding c = accept_coding(accept, offered);
+	if (c != CODING_IDENTITY) {
+		buf_reset(&alt);
+		buf_addf(&alt, "%s.%s", file, c == CODING_BR ? "br" : "gz");
+		struct buf data;
+		buf_init(&data, STATIC_MAX);
+		if (!alt.failed && read_file(alt.ptr, &data)) {
+			struct buf tmp = *body;
+			*body = data;
+			data = tmp;
+		} else {
+			c = CODING_IDENTITY;
+		}
+		buf_release(&data);
+	}
+	buf_release(&alt);
+	return c;
+}
 
 int static_serve(const char *ui_dir, const struct _u_request *u, struct _u_response *resp)
 {
@@ -96,11 +174,27 @@ int static_serve(const char *ui_dir, const struct _u_request *u, struct _u_respo
 	}
 	int status = 404;
 	if (found) {
-		status = 200;
-		ulfius_set_binary_body_response(resp, 200, body.ptr ? body.ptr : "", body.len);
-		u_map_put(resp->map_header, "Content-Type", type_of(served));
+		const char *type = type_of(served);
+		enum coding c = CODING_IDENTITY;
+		if (compressible(type)) {
+			c = pick_coding(file.ptr, u_map_get_case(u->map_header, "Accept-Encoding"), &body);
+			u_map_put(resp->map_header, "Vary", "Accept-Encoding");
+		}
+		char etag[24];
+		etag_of(&body, etag);
+		u_map_put(resp->map_header, "ETag", etag);
 		u_map_put(resp->map_header, "Cache-Control",
 			  !strncmp(served, "/assets/", 8) ? "public, max-age=31536000, immutable" : "no-cache");
+		if (none_match(u_map_get_case(u->map_header, "If-None-Match"), etag)) {
+			status = 304;
+			resp->status = 304; /* no body (ulfius refuses an empty one) */
+		} else {
+			status = 200;
+			ulfius_set_binary_body_response(resp, 200, body.ptr ? body.ptr : "", body.len);
+			u_map_put(resp->map_header, "Content-Type", type);
+			if (c != CODING_IDENTITY)
+				u_map_put(resp->map_header, "Content-Encoding", coding_name(c));
+		}
 	} else {
 		ulfius_set_string_body_response(resp, 404, "not found");
 	}

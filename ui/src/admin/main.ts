@@ -26,7 +26,10 @@ onUnauthorized(() => {
 });
 
 const app = createApp(App).use(i18n).use(router).use(ElLoading);
-// A language other than Chinese remembered on this device loads before the first page.
-setLocale(savedLocale(), false)
-  .catch(() => setLocale('zh-CN', false))
-  .finally(() => app.mount('#app'));
+// A language other than Chinese remembered on this device loads before the first page;
+// the app mounts once its first page is ready too, so the static shell in index.html
+// stays until there is a page to replace it (never a blank frame in between).
+Promise.all([
+  setLocale(savedLocale(), false).catch(() => setLocale('zh-CN', false)),
+  router.isReady().catch(() => undefined),
+]).finally(() => app.mount('#app'));

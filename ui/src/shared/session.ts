@@ -11,16 +11,43 @@ interface State {
 
 export const session = reactive<State>({ info: null, loaded: false });
 
+// The last answer is kept on the device, so that an app opened without signal still
+// knows who is logged in and can open its pages (the server checks the cookie on
+// every request all the same); a 401 or a logout forgets it.
+const KEPT = 'cz.session';
+
+function keptSession(): SessionInfo | null {
+  try {
+    return JSON.parse(localStorage.getItem(KEPT) || 'null') as SessionInfo | null;
+  } catch {
+    return null;
+  }
+}
+
+function keepSession(info: SessionInfo | null) {
+  try {
+    if (info) localStorage.setItem(KEPT, JSON.stringify(info));
+    else localStorage.removeItem(KEPT);
+  } catch { /* storage full or refused: nothing kept */ }
+}
+
 export async function loadSession(): Promise<SessionInfo | null> {
   try {
     session.info = await api.get<SessionInfo>('/api/v1/session');
   } catch (e) {
+    const kept = e instanceof ApiError && e.status === 0 ? keptSession() : null;
+    if (kept) {
+      session.info = kept;
+      session.loaded = true;
+      return kept;
+    }
     if (!(e instanceof ApiError) || e.status !== 401) {
       session.loaded = true;
       throw e;
     }
     session.info = null;
   }
+  keepSession(session.info);
   session.loaded = true;
   return session.info;
 }
@@ -42,6 +69,7 @@ export async function logout(): Promise<void> {
     /* the session is gone either way */
   }
   session.info = null;
+  keepSession(null);
 }
 
 // The village of a villager (their villager role's unit).

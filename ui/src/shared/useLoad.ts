@@ -1,13 +1,16 @@
 // A value loaded from the API with its loading and error state, for pages that show
 // "loading", the data, or the error with a retry. Only the latest load counts: an
 // older answer arriving late is dropped.
-import { ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { computed, ref, shallowRef, type ComputedRef, type Ref, type ShallowRef } from 'vue';
 import { errorMessage } from './api';
 
 export interface Loaded<T> {
   data: ShallowRef<T | null>;
   loading: Ref<boolean>;
   error: Ref<string>;
+  // the first load is on its way and there is nothing to show yet: pages show their
+  // loading state (never a blank page) while this holds
+  waiting: ComputedRef<boolean>;
   reload: () => Promise<void>;
 }
 
@@ -39,5 +42,6 @@ export function useLoad<T>(fn: () => Promise<T>, options: boolean | LoadOptions 
     }
   }
   if (opts.immediate !== false) void reload();
-  return { data, loading, error, reload };
+  const waiting = computed(() => loading.value && data.value === null && !error.value);
+  return { data, loading, error, waiting, reload };
 }

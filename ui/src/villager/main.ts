@@ -10,6 +10,7 @@ import { onUnauthorized, setNetworkMessage } from '@/shared/api';
 import { session } from '@/shared/session';
 import messages from '@/locales/zh-CN/villager';
 import './style.css';
+import './pwa';
 
 // English (the app's texts and Vant's) loads only when chosen.
 const i18n = makeI18n(messages, {
@@ -31,7 +32,10 @@ onUnauthorized(() => {
 });
 
 const app = createApp(App).use(i18n).use(router);
-// A language other than Chinese remembered on this device loads before the first page.
-setLocale(savedLocale(), false)
-  .catch(() => setLocale('zh-CN', false))
-  .finally(() => app.mount('#app'));
+// A language other than Chinese remembered on this device loads before the first page;
+// the app mounts once its first page is ready too, so the static shell in index.html
+// stays until there is a page to replace it (never a blank frame in between).
+Promise.all([
+  setLocale(savedLocale(), false).catch(() => setLocale('zh-CN', false)),
+  router.isReady().catch(() => undefined),
+]).finally(() => app.mount('#app'));

@@ -11,9 +11,11 @@ import finance from './finance';
 import party from './party';
 import transparency from './transparency';
 import voice from './voice';
+import outbox from './outbox';
 
 export default {
   ...common,
+  ...outbox,
   ...events,
   ...grid,
   ...evaluations,

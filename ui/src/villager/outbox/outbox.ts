@@ -1,0 +1,160 @@
+// 待发送: a claim or a report made without signal is kept on the phone (IndexedDB,
+// photos included) and sent when the signal returns, with the idempotency key it was
+// made with, so a send repeated after a lost answer is done once (kernel/idem.h). The
+// page sends it: when the phone says it is back online, when the app opens, and every
+// half minute while something waits. Each item shows its state: 待发送, 发送中,
+// 已发送, or 发送失败 with the server's reason (a definite refusal is not retried).
+import { shallowRef } from 'vue';
+import { api, ApiError, errorMessage } from '@/shared/api';
+import { mayRetry } from '@/shared/idem';
+import { shrink } from '@/shared/photos';
+
+export type OutboxKind = 'claim' | 'event';
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxItem {
+  key: string;                      // the idempotency key; also the item's key here
+  kind: OutboxKind;
+  path: string;                     // the creating POST
+  body: Record<string, unknown>;    // its body, without photos and key
+  photos: Blob[];                   // uploaded first, their hashes go in body.photos
+  title: string;                    // what the villager sees in the list
+  owner: number;                    // the account that made it: sent only for that account
+  state: OutboxState;
+  error?: string;
+  createdAt: number;
+  sentAt?: number;
+  resultId?: number;
+}
+
+const DB = 'cunzhi-outbox';
+const STORE = 'items';
+const KEEP_SENT_MS = 3 * 86400e3;   // a sent item stays listed for three days
+
+// shallow: the items stay plain objects, as IndexedDB stores them (a reactive proxy
+// cannot be cloned into it)
+export const outbox = shallowRef<OutboxItem[]>([]);
+let owner = 0;
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'key' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await open();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const t = db.transaction(STORE, mode);
+      const r = fn(t.objectStore(STORE));
+      t.oncomplete = () => resolve(r.result);
+      t.onerror = () => reject(t.error);
+      t.onabort = () => reject(t.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const put = (item: OutboxItem) => tx('readwrite', (s) => s.put(item));
+const remove = (key: string) => tx('readwrite', (s) => s.delete(key));
+
+// Reads the items of this account into `outbox` (newest first), dropping sent ones
+// older than KEEP_SENT_MS.
+export async function refresh(): Promise<void> {
+  let all: OutboxItem[] = [];
+  try {
+    all = await tx('readonly', (s) => s.getAll() as IDBRequest<OutboxItem[]>);
+  } catch {
+    return; // no IndexedDB (a private window on an old browser): nothing is kept
+  }
+  const now = Date.now();
+  for (const it of all) if (it.state === 'sent' && now - (it.sentAt || 0) > KEEP_SENT_MS) await remove(it.key);
+  outbox.value = all
+    .filter((it) => it.owner === owner && !(it.state === 'sent' && now - (it.sentAt || 0) > KEEP_SENT_MS))
+    .sort((a, b) => b.createdAt - a.createdAt);
+}
+
+// Whether a failure means there was no signal (or no answer): the request is kept.
+export function noSignal(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 0;
+}
+
+// Keeps a request made without signal; photos are made smaller here, as for upload.
+export async function keep(kind: OutboxKind, path: string, key: string, body: Record<string, unknown>,
+  files: File[], title: string): Promise<void> {
+  const photos: Blob[] = [];
+  for (const f of files) photos.push(await shrink(f));
+  await put({ key, kind, path, body, photos, title, owner, state: 'pending', createdAt: Date.now() });
+  await refresh();
+}
+
+// Gives up an item that failed (or drops a sent one from the list).
+export async function discard(key: string): Promise<void> {
+  await remove(key);
+  await refresh();
+}
+
+async function sendOne(it: OutboxItem): Promise<boolean> {
+  it.state = 'sending';
+  await put(it);
+  await refresh();
+  try {
+    const hashes: string[] = [];
+    for (const p of it.photos) {
+      hashes.push((await api.upload<{ hash: string }>('/api/v1/files', p, p.type || 'application/octet-stream')).hash);
+    }
+    const made = await api.post<{ id?: number }>(it.path, { ...it.body, idempotency_key: it.key, photos: hashes });
+    it.state = 'sent';
+    it.sentAt = Date.now();
+    it.resultId = made?.id;
+    it.photos = [];
+    it.error = undefined;
+    await put(it);
+    return true;
+  } catch (e) {
+    // no signal, a server error, or the session gone: kept for the next try
+    const again = mayRetry(e) || (e instanceof ApiError && e.status === 401);
+    it.state = again ? 'pending' : 'failed';
+    it.error = again ? undefined : errorMessage(e);
+    await put(it);
+    return !again;
+  } finally {
+    await refresh();
+  }
+}
+
+let running: Promise<void> | null = null;
+
+// Sends what waits, oldest first; stops at the first that finds no signal.
+export function flush(): Promise<void> {
+  if (!owner) return Promise.resolve();
+  running ||= (async () => {
+    try {
+      await refresh();
+      const waiting = outbox.value.filter((it) => it.state === 'pending' || it.state === 'sending').reverse();
+      for (const it of waiting) if (!(await sendOne(it))) break;
+    } finally {
+      running = null;
+    }
+  })();
+  return running;
+}
+
+let started = false;
+
+// For the logged-in account (0 when nobody is): lists its items and sends them.
+export function startOutbox(userId: number): void {
+  owner = userId;
+  void flush().then(refresh);
+  if (started || typeof window === 'undefined') return;
+  started = true;
+  window.addEventListener('online', () => void flush());
+  setInterval(() => {
+    if (navigator.onLine && outbox.value.some((it) => it.state === 'pending')) void flush();
+  }, 30000);
+}
