@@ -134,6 +134,7 @@ const EXPECT = {
   'PATCH /api/v1/households/:id':                      'U N N N N N F N N F F F N F a a',
   'POST /api/v1/residents':                            'U x x x x x F x x F F F x F a a',
   'GET /api/v1/residents/:id':                         'U N N N N N a N N a a a N a a a',
+  'GET /api/v1/residents/:id/idcard':                  'U N N N N N F N N F F F N F a a',
   'PATCH /api/v1/residents/:id':                       'U N N N N N F N N F F F N F a a',
   'POST /api/v1/residents/:id/activation':             'U N N N N N F N N F F F N F a a',
   'POST /api/v1/imports/households':                   'U x x x x x x x x x x x x x x x',

@@ -322,6 +322,8 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 		return rc;
 	if (!access_can_read_household(c, HH_PATHS(pl), household_id))
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	/* the number is masked for every reader (people_resident_idcard reveals one, audited);
+	 * the birth date only for readers with the PII permission */
 	bool full = access_can(c, P_PII_READ, pl.village);
 	struct db_stmt *st = db_query(c->db, "SELECT " RES_COLS RES_FROM "WHERE r.household_id = ? "
 					     "ORDER BY CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, r.birth_date, r.id",
@@ -333,7 +335,7 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 	*n = 0;
 	while (*out && *n < cap && db_step(st) == DB_ROW) {
 		struct resident *r = &(*out)[(*n)++];
-		read_resident(c, st, r, full);
+		read_resident(c, st, r, false);
 		if (!full)
 			r->birth_date[0] = 0;   /* the age only: the date would unmask the number */
 	}
@@ -369,16 +371,56 @@ enum result people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 		return rc;
 	if (!access_can_read_household(c, HH_PATHS(pl), h.id))
 		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
-	if (access_can(c, P_PII_READ, pl.village)) {
-		struct db_stmt *st = db_query(c->db, "SELECT idcard_enc FROM residents WHERE id = ?", "i", id);
-		if (st && db_step(st) == DB_ROW &&
-		    crypto_open_hex(c->keys->pii, db_col_text(st, 0), out->idcard, sizeof(out->idcard)) == 0)
-			out->idcard_full = true;
-		db_finalize(st);
-	} else {
+	/* the number stays masked (people_resident_idcard reveals it, audited) */
+	if (!access_can(c, P_PII_READ, pl.village))
 		out->birth_date[0] = 0;   /* the age only: the date would unmask the number */
-	}
 	return RC_OK;
+}
+
+enum result people_resident_idcard(struct ctx *c, int64_t id, char idcard[IDCARD_LEN + 1],
+				   char name[PEOPLE_NAME_MAX * 4 + 1])
+{
+	struct resident r;
+	struct household h;
+	struct hh_place pl;
+	idcard[0] = 0;
+	name[0] = 0;
+	int rc = load_resident(c, id, &r, &h, &pl);
+	if (rc == RC_NOT_FOUND || (!rc && !access_can_read_household(c, HH_PATHS(pl), h.id)))
+		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
+	if (rc)
+		return rc;
+	if (!access_can(c, P_PII_READ, pl.village))
+		return ctx_fail(c, access_refusal(c, pl.village), "无权查看完整身份证号");
+	struct db_stmt *st = db_query(c->db, "SELECT idcard_enc FROM residents WHERE id = ?", "i", id);
+	bool ok = st && db_step(st) == DB_ROW &&
+		  crypto_open_hex(c->keys->pii, db_col_text(st, 0), idcard, IDCARD_LEN + 1) == 0;
+	db_finalize(st);
+	if (!ok) {
+		idcard[0] = 0;
+		return ctx_fail(c, RC_INTERNAL, "读取身份证号失败");
+	}
+	str_copy(name, PEOPLE_NAME_MAX * 4 + 1, r.name);
+	/* a reveal is a read, audited like a change: who saw whose number, and when */
+	struct buf after;
+	audit_snap_begin(&after);
+	audit_snap_str(&after, "name", r.name);
+	audit_snap_int(&after, "household_id", h.id);
+	audit_snap_str(&after, "idcard", r.idcard);   /* the masked form */
+	char year[5];
+	str_copy(year, sizeof(year), r.birth_date);
+	audit_snap_str(&after, "birth_year", year);
+	audit_snap_end(&after);
+	if ((rc = ctx_begin(c))) {
+		buf_release(&after);
+		return rc;
+	}
+	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
+			  : audit_record(c, pl.village_id, "resident", id, "reveal_idcard", "{}", after.ptr);
+	buf_release(&after);
+	if ((rc = ctx_end(c, rc)))
+		idcard[0] = 0;
+	return rc;
 }
 
 enum result people_resident_find_idcard(struct ctx *c, const char *idcard, int64_t *id)

@@ -194,6 +194,21 @@ int api_resident_get(struct req *r)
 	return rc ? rc : resident_reply(r, id);
 }
 
+/* The full ID-card number, revealed on request and audited (replies elsewhere carry
+ * only the masked form). */
+int api_resident_idcard(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	char idcard[IDCARD_LEN + 1], name[PEOPLE_NAME_MAX * 4 + 1];
+	if ((rc = people_resident_idcard(&r->ctx, id, idcard, name)))
+		return rc;
+	r->out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "idcard", idcard);
+	return RC_OK;
+}
+
 int api_resident_create(struct req *r)
 {
 	req_check_body(r, resident_spec); /* its errors are reported with the ones below */
