@@ -66,6 +66,10 @@ test('every reply carries the masked number, for every role', async () => {
     }
     const one = must(await s.api('GET', `/api/v1/residents/${resident.id}`, { token }), 200);
     assert.equal(one.idcard, mask, role);
+    // the console offers the reveal to those who may
+    const may = role === 'county_admin' || role === 'cadre';
+    assert.equal(one.idcard_revealable, may, role);
+    assert.ok(h.json.members.every((m) => m.idcard_revealable === may), role);
     assert.ok(!h.text.includes(idcard) && !JSON.stringify(one).includes(idcard), role);
   }
   const upd = must(await s.api('PATCH', `/api/v1/residents/${resident.id}`, { token: await s.as('cadre'), body: { phone: '13812345670' } }), 200);

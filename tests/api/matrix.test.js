@@ -88,6 +88,8 @@ const EXPECT = {
   'POST /api/v1/claims/:id/review':                    'U N N N N N F N N a F F N F x F',
   'POST /api/v1/awards':                               'U x x x x x x x x x x x x x x x',
   'GET /api/v1/public/villages/:id/publicity':         'a a a a a a a a a a a a a a a a',
+  'GET /api/v1/public/villages/:id':                   'a a a a a a a a a a a a a a a a',
+  'GET /api/v1/public/villages/:id/qr.svg':            'a a a a a a a a a a a a a a a a',
   'POST /api/v1/publicity/:id/objections':             'U N N N x F x N F F F F F F F F',
   'GET /api/v1/objections':                            'U N N N F F F N F a F a F a a a',
   'GET /api/v1/villages/:id/points-settings':          'U N N N a a a N a a a a a a a a',

@@ -336,6 +336,7 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 	while (*out && *n < cap && db_step(st) == DB_ROW) {
 		struct resident *r = &(*out)[(*n)++];
 		read_resident(c, st, r, false);
+		r->idcard_revealable = full;
 		if (!full)
 			r->birth_date[0] = 0;   /* the age only: the date would unmask the number */
 	}
@@ -372,7 +373,8 @@ enum result people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 	if (!access_can_read_household(c, HH_PATHS(pl), h.id))
 		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
 	/* the number stays masked (people_resident_idcard reveals it, audited) */
-	if (!access_can(c, P_PII_READ, pl.village))
+	out->idcard_revealable = access_can(c, P_PII_READ, pl.village);
+	if (!out->idcard_revealable)
 		out->birth_date[0] = 0;   /* the age only: the date would unmask the number */
 	return RC_OK;
 }

@@ -49,6 +49,7 @@ struct resident {
 	int age;
 	char idcard[IDCARD_LEN + 1];       /* full, or masked when !idcard_full */
 	bool idcard_full;
+	bool idcard_revealable;            /* the reader may reveal it (people_resident_idcard) */
 	char phone[24];
 	char relation[16];
 	int party_member;                  /* 0 群众, 1 中共党员, 2 中共预备党员 */
