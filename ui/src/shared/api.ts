@@ -42,7 +42,7 @@ export function onUnauthorized(fn: Listener): void {
   unauthorizedListeners.push(fn);
 }
 
-let networkMessage = '网络连接失败，请检查网络后重试';
+let networkMessage = '网络连接失败，请检查手机信号或网络';
 // The message (from the app's i18n) for a request that never reached the server.
 export function setNetworkMessage(msg: string): void {
   networkMessage = msg;
@@ -120,8 +120,12 @@ export function fieldErrors(e: unknown): Record<string, string> {
   return e instanceof ApiError ? { ...e.fields } : {};
 }
 
+// The message to show for an error: the server's (already in the user's language),
+// the localized network message for a request that never got an answer (fetch's own
+// TypeError, "Failed to fetch", is never shown), or the app's own message.
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message;
-  if (e instanceof Error) return e.message;
+  if (e instanceof TypeError) return networkMessage;
+  if (e instanceof Error) return e.message || networkMessage;
   return String(e);
 }

@@ -28,7 +28,7 @@ export default {
     viewAll: 'View all',
     noData: 'No data',
     noMore: 'No more',
-    network: 'Cannot reach the server. Check the connection and try again.',
+    network: 'Cannot reach the server. Check the connection.',
     loadFailed: 'Loading failed. Tap to retry.',
     saved: 'Saved',
     required: 'Required',

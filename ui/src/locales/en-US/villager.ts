@@ -11,6 +11,7 @@ import finance from './finance';
 import party from './party';
 import transparency from './transparency';
 import voice from './voice';
+import portal from './portal';
 
 export default {
   ...common,
@@ -24,6 +25,7 @@ export default {
   ...transparency,
   ...finance,
   ...voice,
+  ...portal,
   tabs: {
     home: 'Home',
     earn: 'Earn',
