@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { collect } = require('./audit_actions');
+const { collect, calls, stripComments } = require('./audit_actions');
 
 const ROOT = path.resolve(__dirname, '../..');
 const esbuild = require(path.join(ROOT, 'ui/node_modules/esbuild'));
@@ -35,7 +35,7 @@ test('every audit object type and action the server writes has a Chinese name', 
   const missingActions = found.actions.filter((a) => !L.auditActions[a]);
   assert.deepEqual(missingTypes, [], 'object types without a name in ui/src/shared/auditLabels.ts');
   assert.deepEqual(missingActions, [], 'actions without a name in ui/src/shared/auditLabels.ts');
-  for (const [k, v] of [...Object.entries(L.auditTypes), ...Object.entries(L.auditActions), ...Object.entries(L.auditFields)])
+  for (const [k, v] of [...Object.entries(L.auditTypes), ...Object.entries(L.auditActions), ...Object.entries(L.auditFields), ...Object.entries(L.auditValues)])
     assert.match(v, CJK, `${k} → ${v} is not Chinese`);
 });
 
@@ -51,7 +51,15 @@ function walk(dir, out = []) {
 test('every snapshot field the server writes by name has a Chinese name', () => {
   const keys = new Set();
   for (const f of walk(path.join(ROOT, 'src/domain')))
-    for (const m of fs.readFileSync(f, 'utf8').matchAll(/audit_snap_(?:str|int)\([^,]+,\s*"([a-z][a-z0-9_]*)"/g)) keys.add(m[1]);
+  {
+    const text = fs.readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/audit_snap_(?:str|int)\([^,]+,\s*"([a-z][a-z0-9_]*)"/g)) keys.add(m[1]);
+    // the keys handed to the helpers that write a snapshot of one or two fields
+    const helpers = [['pt_audit', [5, 7]], ['audit', [4, 6]]];
+    for (const [fn, at] of helpers)
+      for (const args of calls(stripComments(text), fn))
+        for (const k of at) if (/^"[a-z][a-z0-9_]*"$/.test(args[k] || '')) keys.add(args[k].slice(1, -1));
+  }
   assert.ok(keys.size > 100, `only ${keys.size} snapshot fields found`);
   const L = labels();
   assert.deepEqual([...keys].filter((k) => !L.auditFields[k]).sort(), [], 'snapshot fields without a name');
@@ -61,6 +69,6 @@ test('a change is listed field by field with the fields\' names', () => {
   const L = labels();
   const changes = L.auditChanges({ status: 'pending', points: 5, note: 'x' }, '{"status":"approved","points":5,"reason":"材料齐全"}');
   assert.deepEqual(JSON.parse(JSON.stringify(changes.map((c) => [c.label, c.before, c.after]))), [
-    ['状态', 'pending', 'approved'], ['备注', 'x', null], ['原因', null, '材料齐全'],
+    ['状态', '待处理', '已通过'], ['备注', 'x', null], ['原因', null, '材料齐全'],
   ]);
 });

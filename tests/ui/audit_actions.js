@@ -165,6 +165,6 @@ function collect() {
   return { types: [...types].sort(), actions: [...actions].sort(), pairs: [...pairs].sort(), unresolved, wrappers: [...targets.keys()] };
 }
 
-module.exports = { collect };
+module.exports = { collect, calls, stripComments };
 
 if (require.main === module) console.log(JSON.stringify(collect(), null, 1));
