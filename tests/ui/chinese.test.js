@@ -35,10 +35,16 @@ const ALLOWED = new Set(['PDF', 'XLSX', 'Excel', 'CSV', 'SVG', 'PNG', 'JPG', 'JP
 
 // The Latin words visible on the page: its text and the placeholders of empty inputs.
 // A token runs over letters, digits and the punctuation of codes and addresses
-// (DEMO-V1, http://host/mq/3); one with a digit in it is a code, not a word.
+// (DEMO-V1, http://host/mq/3); one with a digit in it is a code, not a word, and so is
+// the text of an element marked translate="no".
 async function latinWords(page) {
   const words = await page.evaluate(() => {
+    // codes the page marks as such (translate="no": a unit's code 代码) are left out
+    const hidden = [...document.querySelectorAll('[translate=no]')].filter((el) => el !== document.documentElement);
+    const saved = hidden.map((el) => [el, el.style.visibility]);
+    for (const el of hidden) el.style.visibility = 'hidden';
     const texts = [document.body.innerText];
+    for (const [el, v] of saved) el.style.visibility = v;
     for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
       const r = el.getBoundingClientRect();
       if (!el.value && r.width > 0 && r.height > 0) texts.push(el.getAttribute('placeholder'));

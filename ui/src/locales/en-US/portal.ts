@@ -45,7 +45,7 @@ export default {
   chain: {
     title: 'Tamper check',
     summary: 'The village ledger holds {n} entries, none of which can be changed unnoticed.',
-    explain: 'Every points entry carries the fingerprint of the one before it, so they form a chain. Changing or deleting any entry breaks every fingerprint after it, and the daily check finds it at once.',
+    explain: 'Every points entry carries the fingerprint of the one before it, so they form a chain. Changing or deleting any entry breaks every fingerprint after it, and a check finds it at once.',
     headLabel: 'The fingerprint of the latest entry (keep a photo to compare later: if an earlier entry were changed, this would change):',
     none: 'The ledger has no entries yet.',
   },
