@@ -290,7 +290,9 @@ enum result people_household_list(struct ctx *c, const struct household_query *q
 	"r.created_at, r.updated_at "
 #define RES_FROM "FROM residents r LEFT JOIN users u ON u.resident_id = r.id "
 
-static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r, bool full)
+/* A resident as stored, the ID-card number in its masked form (people_resident_idcard
+ * reveals the full number). */
+static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
@@ -298,10 +300,7 @@ static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r,
 	str_copy(r->name, sizeof(r->name), db_col_text(st, 2));
 	r->gender = (int)db_col_int(st, 3);
 	str_copy(r->birth_date, sizeof(r->birth_date), db_col_text(st, 4));
-	if (full && crypto_open_hex(c->keys->pii, db_col_text(st, 5), r->idcard, sizeof(r->idcard)) == 0)
-		r->idcard_full = true;
-	else
-		str_copy(r->idcard, sizeof(r->idcard), db_col_text(st, 6));
+	str_copy(r->idcard, sizeof(r->idcard), db_col_text(st, 6));
 	str_copy(r->phone, sizeof(r->phone), db_col_text(st, 7));
 	str_copy(r->relation, sizeof(r->relation), db_col_text(st, 8));
 	r->party_member = (int)db_col_int(st, 9);
@@ -335,7 +334,7 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 	*n = 0;
 	while (*out && *n < cap && db_step(st) == DB_ROW) {
 		struct resident *r = &(*out)[(*n)++];
-		read_resident(c, st, r, false);
+		read_resident(c, st, r);
 		r->idcard_revealable = full;
 		if (!full)
 			r->birth_date[0] = 0;   /* the age only: the date would unmask the number */
@@ -352,7 +351,7 @@ static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct h
 		return ctx_db_fail(c, DB_ERROR, "读取成员");
 	int rc = db_step(st);
 	if (rc == DB_ROW)
-		read_resident(c, st, r, false);
+		read_resident(c, st, r);
 	db_finalize(st);
 	if (rc == DB_DONE)
 		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
