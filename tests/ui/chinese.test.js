@@ -150,12 +150,24 @@ test('the cadre is offered the public page as a QR code and a poster; the chain 
 });
 
 test('the village public page without login at 360×740, and its A4 poster', async () => {
+  // two households' points in 公示: shown with masked names only
+  const cadre = await s.as('cadre');
+  const rules = (await s.must('GET', `/api/v1/units/${village}/rules?limit=200`, { token: cadre })).items;
+  const labour = rules.find((r) => r.name === '参加志愿劳动');
+  const day = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  await s.must('POST', '/api/v1/awards', { token: cadre, body: { rule_id: labour.id, household_ids: [1, 2], occurred_on: day, note: '村道除草' } }, 201);
+  const heads = [];
+  for (const id of [1, 2]) heads.push((await s.must('GET', `/api/v1/households/${id}`, { token: cadre })).head_name);
   const ctx = await L.newContext(browser, 'phone', s.url);
   const page = await L.newPage(ctx);
   await page.goto(`/v/${village}`);
   await ready(page);
   await page.locator('[data-test=village-page] h1', { hasText: '青山村' }).waitFor();
   for (const part of ['portal-publicity', 'portal-ranking', 'portal-rules', 'portal-notices']) await page.locator(`[data-test=${part}]`).waitFor();
+  await L.expectCount(page.locator('[data-test=portal-publicity-item]'), 2, 'the two awards in 公示');
+  const body = await page.locator('body').innerText();
+  for (const name of heads) assert.ok(!body.includes(name), `${name} only masked`);
+  assert.match(await page.locator('[data-test=portal-publicity-item]').first().innerText(), /\*/);
   const home = await s.must('GET', `/api/v1/public/villages/${village}`);
   // the rules by category, each group opening to its rules with points
   await page.locator('[data-test=portal-rules] .van-collapse-item__title').first().click();
