@@ -48,6 +48,13 @@ export function setNetworkMessage(msg: string): void {
   networkMessage = msg;
 }
 
+let serverMessage = '服务器暂时出了问题，请稍后再试';
+// The message (from the app's i18n; the status is added) for an error answer without the
+// server's own message (a proxy's 502 page, say): never the bare HTTP status text.
+export function setServerMessage(msg: string): void {
+  serverMessage = msg;
+}
+
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function withQuery(path: string, query?: Query): string {
@@ -100,7 +107,7 @@ async function request<T>(method: string, path: string, opts: Options = {}): Pro
       for (const fn of unauthorizedListeners) fn();
     }
     throw new ApiError(res.status, env?.code || 'http_' + res.status,
-      env?.message || `${res.status} ${res.statusText}`, env?.fields, env?.rows, env?.errors_total);
+      env?.message || `${serverMessage}（${res.status}）`, env?.fields, env?.rows, env?.errors_total);
   }
   return json as T;
 }

@@ -28,6 +28,7 @@ export default {
     viewAll: 'View all',
     noData: 'No data',
     noMore: 'No more',
+    serverError: 'The server has a problem, please try again later',
     network: 'Cannot reach the server. Check the connection.',
     loadFailed: 'Loading failed. Tap to retry.',
     saved: 'Saved',

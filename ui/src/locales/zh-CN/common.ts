@@ -27,6 +27,7 @@ export default {
     viewAll: '查看全部',
     noData: '暂无数据',
     noMore: '没有更多了',
+    serverError: '服务器暂时出了问题，请稍后再试',
     network: '网络连接失败，请检查手机信号或网络',
     loadFailed: '加载失败，点击重试',
     saved: '已保存',
