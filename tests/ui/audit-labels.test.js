@@ -65,6 +65,17 @@ test('every snapshot field the server writes by name has a Chinese name', () => 
   assert.deepEqual([...keys].filter((k) => !L.auditFields[k]).sort(), [], 'snapshot fields without a name');
 });
 
+test('every coded value of the schema (CHECK … IN) has a Chinese name for the audit log', () => {
+  const vals = new Set();
+  const dir = path.join(ROOT, 'src/db/migrations');
+  for (const f of fs.readdirSync(dir))
+    for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/CHECK\s*\(\s*\w+\s+IN\s*\(([^)]*)\)/g))
+      for (const v of m[1].matchAll(/'([a-z_]+)'/g)) vals.add(v[1]);
+  assert.ok(vals.size > 50, `${vals.size} values`);
+  const L = labels();
+  assert.deepEqual([...vals].filter((v) => !L.auditValues[v]).sort(), [], 'values without a name');
+});
+
 test('a change is listed field by field with the fields\' names', () => {
   const L = labels();
   const changes = L.auditChanges({ status: 'pending', points: 5, note: 'x' }, '{"status":"approved","points":5,"reason":"材料齐全"}');
