@@ -96,6 +96,9 @@ const char *req_code_for(enum result code);
 void req_security_headers(struct _u_response *resp);
 
 /* Times and helpers for JSON replies. */
+/* The public address of this server: CUNZHI_PUBLIC_URL when set (e.g. behind a proxy),
+ * else the scheme and the request's Host header; NULL when the Host is unusable. */
+const char *req_public_base(struct req *r);
 json_t *json_time(int64_t t);
 
 #endif

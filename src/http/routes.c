@@ -9,6 +9,7 @@
 #include "http/notices/notices.h"
 #include "http/party/party.h"
 #include "http/points/points.h"
+#include "http/portal/portal.h"
 #include "http/register/register.h"
 #include "http/shop/shop.h"
 #include "http/transparency/transparency.h"
@@ -29,5 +30,6 @@ const struct route_table route_tables[] = {
 	{grid_routes, &grid_routes_n},
 	{party_routes, &party_routes_n},
 	{evaluations_routes, &evaluations_routes_n},
+	{portal_routes, &portal_routes_n},
 	{NULL, NULL},
 };

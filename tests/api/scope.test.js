@@ -126,7 +126,7 @@ test("B's cadre sees B only and can write there", async () => {
   refused(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: B.cadre }), 'A resident', 404);
   const upd = await must(await s.api('PATCH', `/api/v1/residents/${B.spouse}`, { token: B.cadre, body: { phone: '13711113333' } }), 200);
   assert.equal(upd.phone, '13711113333');
-  assert.equal(upd.idcard_full, true);
+  assert.equal(upd.idcard_full, false); // masked in every reply (GET …/idcard reveals it)
 });
 
 test('a villager sees only their own household', async () => {
@@ -251,18 +251,18 @@ test('roles without register access (clerk, handler) read no households', async 
 
 test('full ID numbers only for the cadre and the county admin', async () => {
   for (const [label, token] of [['cadre', A.cadre], ['county_admin', admin]]) {
-    const r = await must(await s.api('GET', `/api/v1/residents/${A.resident}`, { token }), 200);
-    assert.equal(r.idcard_full, true, label);
+    // masked in every reply; revealed (and audited) one resident at a time
+    const r = await must(await s.api('GET', `/api/v1/residents/${A.resident}/idcard`, { token }), 200);
     assert.match(r.idcard, FULL, label);
     const h = await must(await s.api('GET', `/api/v1/households/${A.household}`, { token }), 200);
-    assert.ok(h.members.every((m) => m.idcard_full && FULL.test(m.idcard)), label);
+    assert.ok(h.members.every((m) => !m.idcard_full && MASKED.test(m.idcard)), label);
     // the masked form shows the first four characters and the check character only,
     // and no birth date beside it
     const masked = await must(await s.api('GET', `/api/v1/residents/${A.resident}`, { token: await s.as('inspector') }), 200);
     assert.equal(masked.idcard, r.idcard.slice(0, 4) + '*'.repeat(13) + r.idcard.slice(17));
     assert.equal(masked.birth_date, null);
   }
-  const bb = await must(await s.api('GET', `/api/v1/residents/${B.resident}`, { token: B.cadre }), 200);
+  const bb = await must(await s.api('GET', `/api/v1/residents/${B.resident}/idcard`, { token: B.cadre }), 200);
   assert.equal(bb.idcard, B.idcard);
   // the A cadre's search by B's number finds nothing; B's cadre finds it
   const found = await must(await s.api('GET', `/api/v1/households?q=${B.idcard}`, { token: B.cadre }), 200);

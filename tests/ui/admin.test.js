@@ -197,9 +197,11 @@ test('the county administrator: overview of the county, users and roles', async 
   await page.locator('[data-test=households-table] .el-table__row').first().click();
   await page.waitForURL(/\/admin\/households\/\d+/);
   await page.locator('[data-test=members-table] .el-table__row').first().waitFor();
-  // the county admin may read full ID numbers: the API sends them unmasked
-  const id = await page.locator('[data-test=members-table] .mono').first().innerText();
-  assert.match(id, /^\d{17}[\dX]$/);
+  // ID numbers masked; the county admin may reveal one (the server audits it)
+  const idcard = page.locator('[data-test=members-table] [data-test=idcard]').first();
+  assert.match(await idcard.innerText(), /^\d{4}\*{13}[\dX]$/);
+  await page.locator('[data-test=members-table] [data-test=reveal-idcard]').first().click();
+  await page.waitForFunction(() => /^\d{17}[\dX]$/.test(document.querySelector('[data-test=members-table] [data-test=idcard]').textContent.trim()));
   await L.shot(page, 'admin-household-county');
   L.assertNoProblems(desk);
   await desk.close();

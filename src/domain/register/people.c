@@ -290,7 +290,9 @@ enum result people_household_list(struct ctx *c, const struct household_query *q
 	"r.created_at, r.updated_at "
 #define RES_FROM "FROM residents r LEFT JOIN users u ON u.resident_id = r.id "
 
-static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r, bool full)
+/* A resident as stored, the ID-card number in its masked form (people_resident_idcard
+ * reveals the full number). */
+static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = db_col_int(st, 0);
@@ -298,10 +300,7 @@ static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r,
 	str_copy(r->name, sizeof(r->name), db_col_text(st, 2));
 	r->gender = (int)db_col_int(st, 3);
 	str_copy(r->birth_date, sizeof(r->birth_date), db_col_text(st, 4));
-	if (full && crypto_open_hex(c->keys->pii, db_col_text(st, 5), r->idcard, sizeof(r->idcard)) == 0)
-		r->idcard_full = true;
-	else
-		str_copy(r->idcard, sizeof(r->idcard), db_col_text(st, 6));
+	str_copy(r->idcard, sizeof(r->idcard), db_col_text(st, 6));
 	str_copy(r->phone, sizeof(r->phone), db_col_text(st, 7));
 	str_copy(r->relation, sizeof(r->relation), db_col_text(st, 8));
 	r->party_member = (int)db_col_int(st, 9);
@@ -322,6 +321,8 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 		return rc;
 	if (!access_can_read_household(c, HH_PATHS(pl), household_id))
 		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	/* the number is masked for every reader (people_resident_idcard reveals one, audited);
+	 * the birth date only for readers with the PII permission */
 	bool full = access_can(c, P_PII_READ, pl.village);
 	struct db_stmt *st = db_query(c->db, "SELECT " RES_COLS RES_FROM "WHERE r.household_id = ? "
 					     "ORDER BY CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, r.birth_date, r.id",
@@ -333,7 +334,8 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 	*n = 0;
 	while (*out && *n < cap && db_step(st) == DB_ROW) {
 		struct resident *r = &(*out)[(*n)++];
-		read_resident(c, st, r, full);
+		read_resident(c, st, r);
+		r->idcard_revealable = full;
 		if (!full)
 			r->birth_date[0] = 0;   /* the age only: the date would unmask the number */
 	}
@@ -349,7 +351,7 @@ static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct h
 		return ctx_db_fail(c, DB_ERROR, "读取成员");
 	int rc = db_step(st);
 	if (rc == DB_ROW)
-		read_resident(c, st, r, false);
+		read_resident(c, st, r);
 	db_finalize(st);
 	if (rc == DB_DONE)
 		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
@@ -369,16 +371,57 @@ enum result people_resident_get(struct ctx *c, int64_t id, struct resident *out)
 		return rc;
 	if (!access_can_read_household(c, HH_PATHS(pl), h.id))
 		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
-	if (access_can(c, P_PII_READ, pl.village)) {
-		struct db_stmt *st = db_query(c->db, "SELECT idcard_enc FROM residents WHERE id = ?", "i", id);
-		if (st && db_step(st) == DB_ROW &&
-		    crypto_open_hex(c->keys->pii, db_col_text(st, 0), out->idcard, sizeof(out->idcard)) == 0)
-			out->idcard_full = true;
-		db_finalize(st);
-	} else {
+	/* the number stays masked (people_resident_idcard reveals it, audited) */
+	out->idcard_revealable = access_can(c, P_PII_READ, pl.village);
+	if (!out->idcard_revealable)
 		out->birth_date[0] = 0;   /* the age only: the date would unmask the number */
-	}
 	return RC_OK;
+}
+
+enum result people_resident_idcard(struct ctx *c, int64_t id, char idcard[IDCARD_LEN + 1],
+				   char name[PEOPLE_NAME_MAX * 4 + 1])
+{
+	struct resident r;
+	struct household h;
+	struct hh_place pl;
+	idcard[0] = 0;
+	name[0] = 0;
+	int rc = load_resident(c, id, &r, &h, &pl);
+	if (rc == RC_NOT_FOUND || (!rc && !access_can_read_household(c, HH_PATHS(pl), h.id)))
+		return ctx_fail(c, RC_NOT_FOUND, "村民不存在");
+	if (rc)
+		return rc;
+	if (!access_can(c, P_PII_READ, pl.village))
+		return ctx_fail(c, access_refusal(c, pl.village), "无权查看完整身份证号");
+	struct db_stmt *st = db_query(c->db, "SELECT idcard_enc FROM residents WHERE id = ?", "i", id);
+	bool ok = st && db_step(st) == DB_ROW &&
+		  crypto_open_hex(c->keys->pii, db_col_text(st, 0), idcard, IDCARD_LEN + 1) == 0;
+	db_finalize(st);
+	if (!ok) {
+		idcard[0] = 0;
+		return ctx_fail(c, RC_INTERNAL, "读取身份证号失败");
+	}
+	str_copy(name, PEOPLE_NAME_MAX * 4 + 1, r.name);
+	/* a reveal is a read, audited like a change: who saw whose number, and when */
+	struct buf after;
+	audit_snap_begin(&after);
+	audit_snap_str(&after, "name", r.name);
+	audit_snap_int(&after, "household_id", h.id);
+	audit_snap_str(&after, "idcard", r.idcard);   /* the masked form */
+	char year[5];
+	str_copy(year, sizeof(year), r.birth_date);
+	audit_snap_str(&after, "birth_year", year);
+	audit_snap_end(&after);
+	if ((rc = ctx_begin(c))) {
+		buf_release(&after);
+		return rc;
+	}
+	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
+			  : audit_record(c, pl.village_id, "resident", id, "reveal_idcard", "{}", after.ptr);
+	buf_release(&after);
+	if ((rc = ctx_end(c, rc)))
+		idcard[0] = 0;
+	return rc;
 }
 
 enum result people_resident_find_idcard(struct ctx *c, const char *idcard, int64_t *id)

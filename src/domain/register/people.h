@@ -49,6 +49,7 @@ struct resident {
 	int age;
 	char idcard[IDCARD_LEN + 1];       /* full, or masked when !idcard_full */
 	bool idcard_full;
+	bool idcard_revealable;            /* the reader may reveal it (people_resident_idcard) */
 	char phone[24];
 	char relation[16];
 	int party_member;                  /* 0 群众, 1 中共党员, 2 中共预备党员 */
@@ -106,7 +107,13 @@ enum result people_household_create(struct ctx *c, const struct household_input 
 /* Changes number, address, coordinates and group (moving it between groups of its village). */
 enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in);
 
+/* The resident with the ID-card number masked (the birth date only with P_PII_READ). */
 enum result people_resident_get(struct ctx *c, int64_t id, struct resident *out);
+/* The full ID-card number of a resident and their name, for a reader with P_PII_READ on
+ * the village: each reveal is audited (who saw whose number). 404 outside the reader's
+ * households, 403 for a reader who sees the household without the permission. */
+enum result people_resident_idcard(struct ctx *c, int64_t id, char idcard[IDCARD_LEN + 1],
+				   char name[PEOPLE_NAME_MAX * 4 + 1]);
 enum result people_resident_create(struct ctx *c, const struct resident_input *in, int64_t *id);
 /* Updates the resident; a different household_id moves them (write access on both). */
 enum result people_resident_update(struct ctx *c, int64_t id, const struct resident_input *in);

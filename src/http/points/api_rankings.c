@@ -125,36 +125,13 @@ int api_public_ranking_get(struct req *r)
 	return RC_OK;
 }
 
-/* The public address of this server: CUNZHI_PUBLIC_URL when set (e.g. behind a proxy),
- * else the scheme and the request's Host header; NULL when the Host is unusable. */
-static const char *public_base(struct req *r)
-{
-	const char *env = getenv("CUNZHI_PUBLIC_URL");
-	if (env && env[0]) {
-		size_t n = strlen(env);
-		while (n > 0 && env[n - 1] == '/')
-			n--;
-		return arena_strndup(r->ctx.arena, env, n);
-	}
-	const char *host = u_map_get_case(r->u->map_header, "Host");
-	if (!host || !host[0] || strlen(host) > 255)
-		return NULL;
-	for (const char *p = host; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '-' || *p == ':' || *p == '[' || *p == ']'))
-			return NULL;
-	const char *proto = u_map_get_case(r->u->map_header, "X-Forwarded-Proto");
-	bool https = proto && !strcmp(proto, "https");
-	return arena_printf(r->ctx.arena, "%s://%s", https ? "https" : "http", host);
-}
-
 int api_public_ranking_poster(struct req *r)
 {
 	int64_t id;
 	int rc = req_path_id(r, "id", &id);
 	if (rc)
 		return rc;
-	const char *base = public_base(r);
+	const char *base = req_public_base(r);
 	const char *url = base ? arena_printf(r->ctx.arena, "%s/api/v1/public/rankings/%lld/poster", base,
 					      (long long)id)
 			       : NULL;

@@ -25,11 +25,11 @@ static json_t *household_json(const struct household *h)
 static json_t *resident_json(const struct resident *p)
 {
 	/* birth_date is null for readers without the PII permission: they get the age */
-	return json_pack("{s:I, s:I, s:s, s:i, s:o, s:i, s:s, s:b, s:s, s:s, s:i, s:s, s:o, s:s}", "id",
+	return json_pack("{s:I, s:I, s:s, s:i, s:o, s:i, s:s, s:b, s:b, s:s, s:s, s:i, s:s, s:o, s:s}", "id",
 			 (json_int_t)p->id, "household_id", (json_int_t)p->household_id, "name", p->name,
 			 "gender", p->gender, "birth_date",
 			 p->birth_date[0] ? json_string(p->birth_date) : json_null(), "age", p->age, "idcard", p->idcard,
-			 "idcard_full", p->idcard_full, "phone", p->phone, "relation", p->relation,
+			 "idcard_full", p->idcard_full, "idcard_revealable", p->idcard_revealable, "phone", p->phone, "relation", p->relation,
 			 "party_member", p->party_member, "party_label", people_party_labels[p->party_member],
 			 "user_id", p->user_id ? json_integer(p->user_id) : json_null(), "account_status",
 			 p->account_status);
@@ -192,6 +192,21 @@ int api_resident_get(struct req *r)
 	int64_t id;
 	int rc = req_path_id(r, "id", &id);
 	return rc ? rc : resident_reply(r, id);
+}
+
+/* The full ID-card number, revealed on request and audited (replies elsewhere carry
+ * only the masked form). */
+int api_resident_idcard(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	char idcard[IDCARD_LEN + 1], name[PEOPLE_NAME_MAX * 4 + 1];
+	if ((rc = people_resident_idcard(&r->ctx, id, idcard, name)))
+		return rc;
+	r->out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "idcard", idcard);
+	return RC_OK;
 }
 
 int api_resident_create(struct req *r)

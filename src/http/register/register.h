@@ -26,6 +26,7 @@ int api_household_get(struct req *r);
 int api_household_update(struct req *r);
 int api_resident_create(struct req *r);
 int api_resident_get(struct req *r);
+int api_resident_idcard(struct req *r);
 int api_resident_update(struct req *r);
 int api_resident_activation(struct req *r);
 int api_import_households(struct req *r);

@@ -18,6 +18,7 @@ const struct route register_routes[] = {
 	{"PATCH", "/api/v1/households/:id", api_household_update, RF_JSON},
 	{"POST", "/api/v1/residents", api_resident_create, RF_JSON},
 	{"GET", "/api/v1/residents/:id", api_resident_get, 0},
+	{"GET", "/api/v1/residents/:id/idcard", api_resident_idcard, 0},
 	{"PATCH", "/api/v1/residents/:id", api_resident_update, RF_JSON},
 	{"POST", "/api/v1/residents/:id/activation", api_resident_activation, RF_JSON},
 	{"POST", "/api/v1/imports/households", api_import_households, RF_UPLOAD},

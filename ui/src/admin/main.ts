@@ -8,7 +8,7 @@ import { ElLoading } from 'element-plus';
 import App from './App.vue';
 import { router } from './router';
 import { makeI18n, onLocaleChange, savedLocale, setLocale, translate } from '@/shared/i18n';
-import { onUnauthorized, setNetworkMessage } from '@/shared/api';
+import { onUnauthorized, setNetworkMessage, setServerMessage } from '@/shared/api';
 import { session } from '@/shared/session';
 import messages from '@/locales/zh-CN/admin';
 import './style.css';
@@ -17,6 +17,7 @@ import './style.css';
 const i18n = makeI18n(messages, { 'en-US': () => import('@/locales/en-US/admin') });
 onLocaleChange(() => {
   setNetworkMessage(translate(i18n, 'common.network'));
+  setServerMessage(translate(i18n, 'common.serverError'));
   document.title = translate(i18n, 'app.adminName');
 });
 onUnauthorized(() => {

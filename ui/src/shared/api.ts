@@ -42,10 +42,17 @@ export function onUnauthorized(fn: Listener): void {
   unauthorizedListeners.push(fn);
 }
 
-let networkMessage = '网络连接失败，请检查网络后重试';
+let networkMessage = '网络连接失败，请检查手机信号或网络';
 // The message (from the app's i18n) for a request that never reached the server.
 export function setNetworkMessage(msg: string): void {
   networkMessage = msg;
+}
+
+let serverMessage = '服务器暂时出了问题，请稍后再试';
+// The message (from the app's i18n; the status is added) for an error answer without the
+// server's own message (a proxy's 502 page, say): never the bare HTTP status text.
+export function setServerMessage(msg: string): void {
+  serverMessage = msg;
 }
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
@@ -100,7 +107,7 @@ async function request<T>(method: string, path: string, opts: Options = {}): Pro
       for (const fn of unauthorizedListeners) fn();
     }
     throw new ApiError(res.status, env?.code || 'http_' + res.status,
-      env?.message || `${res.status} ${res.statusText}`, env?.fields, env?.rows, env?.errors_total);
+      env?.message || `${serverMessage}（${res.status}）`, env?.fields, env?.rows, env?.errors_total);
   }
   return json as T;
 }
@@ -120,8 +127,12 @@ export function fieldErrors(e: unknown): Record<string, string> {
   return e instanceof ApiError ? { ...e.fields } : {};
 }
 
+// The message to show for an error: the server's (already in the user's language),
+// the localized network message for a request that never got an answer (fetch's own
+// TypeError, "Failed to fetch", is never shown), or the app's own message.
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message;
-  if (e instanceof Error) return e.message;
+  if (e instanceof TypeError) return networkMessage;
+  if (e instanceof Error) return e.message || networkMessage;
   return String(e);
 }

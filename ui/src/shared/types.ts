@@ -94,6 +94,7 @@ export interface Resident {
   age: number;
   idcard: string;
   idcard_full: boolean;
+  idcard_revealable: boolean; // the reader may reveal the full number (audited)
   phone: string;
   relation: string;
   party_member: number;

@@ -6,7 +6,7 @@ import 'vant/es/dialog/style';
 import App from './App.vue';
 import { router } from './router';
 import { makeI18n, onLocaleChange, savedLocale, setLocale, translate } from '@/shared/i18n';
-import { onUnauthorized, setNetworkMessage } from '@/shared/api';
+import { onUnauthorized, setNetworkMessage, setServerMessage } from '@/shared/api';
 import { session } from '@/shared/session';
 import messages from '@/locales/zh-CN/villager';
 import './style.css';
@@ -23,6 +23,7 @@ const i18n = makeI18n(messages, {
 onLocaleChange((code) => {
   Locale.use(code);
   setNetworkMessage(translate(i18n, 'common.network'));
+  setServerMessage(translate(i18n, 'common.serverError'));
   document.title = translate(i18n, 'app.name');
 });
 onUnauthorized(() => {

@@ -62,6 +62,9 @@ export const router = createRouter({
     { path: '/party/hall', name: 'party-hall', component: () => import('./party/HallView.vue'), meta: { tab: 'home', title: 'pty.questions' } },
     // a village's commitments and service diary for anyone, without an account
     { path: '/p/:village(\\d+)/party', name: 'public-party', component: () => import('./party/PartyView.vue'), meta: { public: true } },
+    // a village's public page (from the QR code on the notice board) and its A4 poster
+    { path: '/v/:village(\\d+)', name: 'public-village', component: () => import('./portal/VillageView.vue'), meta: { public: true } },
+    { path: '/v/:village(\\d+)/poster', name: 'public-village-poster', component: () => import('./portal/PosterView.vue'), meta: { public: true } },
     { path: '/me', name: 'me', component: () => import('./account/MeView.vue'), meta: { tab: 'me', title: 'me.title' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

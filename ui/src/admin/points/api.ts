@@ -34,7 +34,10 @@ export const checkinCodeUrl = (id: number) => `/api/v1/activities/${id}/checkin-
 
 // the village's publicity, objections and points settings
 export const villagePublicity = (villageId: number) => api.get<PublicityPage>(`/api/v1/public/villages/${villageId}/publicity`);
-export const publicPublicityUrl = (villageId: number) => `${window.location.origin}/api/v1/public/villages/${villageId}/publicity`;
+// the village's public page in the villager app, its A4 poster, and the QR code of its address
+export const publicPagePath = (villageId: number) => `/v/${villageId}`;
+export const publicPagePosterPath = (villageId: number) => `/v/${villageId}/poster`;
+export const publicPageQr = (villageId: number) => `/api/v1/public/villages/${villageId}/qr.svg`;
 export const listObjections = (q: Query) => api.get<Page<Objection>>('/api/v1/objections', q);
 export interface PointsSettings { village_id: number; publicity_days: number; red_list_size: number; reset_month_day: string | null }
 export const pointsSettings = (villageId: number) => api.get<PointsSettings>(`/api/v1/villages/${villageId}/points-settings`);

@@ -11,6 +11,8 @@ export const updateHousehold = (id: number, body: Record<string, unknown>) => ap
 
 export const createResident = (body: Record<string, unknown>) => api.post<Resident>('/api/v1/residents', body);
 export const updateResident = (id: number, body: Record<string, unknown>) => api.patch<Resident>(`/api/v1/residents/${id}`, body);
+// the full ID-card number, for the roles that may see it; each reveal is audited
+export const revealIdcard = (id: number) => api.get<{ id: number; name: string; idcard: string }>(`/api/v1/residents/${id}/idcard`);
 export const issueActivation = (residentId: number) => api.post<Activation>(`/api/v1/residents/${residentId}/activation`, {});
 
 export const importHouseholds = (file: Blob, type: string, q: Query) =>

@@ -11,6 +11,7 @@ import finance from './finance';
 import party from './party';
 import transparency from './transparency';
 import voice from './voice';
+import portal from './portal';
 
 export default {
   ...common,
@@ -24,6 +25,7 @@ export default {
   ...transparency,
   ...finance,
   ...voice,
+  ...portal,
   common: {
     ...common.common,
     actions: 'Actions',
@@ -264,7 +266,9 @@ export default {
     female: 'Female',
     idcard: 'ID card number',
     idcardKeep: 'Leave empty to keep it',
-    idFull: 'Full number (you may see it)',
+    idFull: 'Full number (this view is in the audit log)',
+    revealId: 'Show',
+    hideId: 'Hide',
     idMasked: 'Masked',
     birth: 'Date of birth',
     birthFromId: 'Leave empty to take it from the ID number',
@@ -823,6 +827,9 @@ export default {
     actor: 'By',
     object: 'Object',
     action: 'Action',
+    field: 'Field',
+    noChanges: 'No field changed',
+    no: 'no. {id}',
     types: {
       household: 'Household',
       resident: 'Villager',

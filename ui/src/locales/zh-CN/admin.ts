@@ -10,6 +10,7 @@ import finance from './finance';
 import party from './party';
 import transparency from './transparency';
 import voice from './voice';
+import portal from './portal';
 
 export default {
   ...common,
@@ -23,6 +24,7 @@ export default {
   ...transparency,
   ...finance,
   ...voice,
+  ...portal,
   common: {
     ...common.common,
     actions: '操作',
@@ -263,7 +265,9 @@ export default {
     female: '女',
     idcard: '身份证号',
     idcardKeep: '不修改请留空',
-    idFull: '完整号码（您有查看权限）',
+    idFull: '完整号码（本次查看已记入审计日志）',
+    revealId: '查看',
+    hideId: '隐藏',
     idMasked: '已脱敏',
     birth: '出生日期',
     birthFromId: '留空则按身份证号',
@@ -822,6 +826,9 @@ export default {
     actor: '操作人',
     object: '对象',
     action: '动作',
+    field: '字段',
+    noChanges: '没有字段变化',
+    no: '第 {id} 号',
     types: {
       household: '农户',
       resident: '村民',

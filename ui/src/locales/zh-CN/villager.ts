@@ -12,6 +12,7 @@ import party from './party';
 import transparency from './transparency';
 import voice from './voice';
 import outbox from './outbox';
+import portal from './portal';
 
 export default {
   ...common,
@@ -26,6 +27,7 @@ export default {
   ...transparency,
   ...finance,
   ...voice,
+  ...portal,
   tabs: {
     home: '首页',
     earn: '挣积分',
