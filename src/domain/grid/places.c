@@ -138,14 +138,17 @@ enum result grid_place_create(struct ctx *c, const struct grid_place *in, int64_
 
 enum result grid_place_remove(struct ctx *c, int64_t id)
 {
-	int64_t village = 0;
-	if (db_get_int(c->db, &village, "SELECT village_id FROM map_places WHERE id = ? AND active = 1", "i", id) != DB_OK ||
-	    !village)
+	int64_t village = 0, active = 0;
+	if (db_get_int(c->db, &village, "SELECT village_id FROM map_places WHERE id = ?", "i", id) != DB_OK || !village)
 		return ctx_fail(c, RC_NOT_FOUND, "地图标注不存在");
 	struct org_unit v;
 	int rc = village_for(c, village, &v, P_ORG_WRITE, "修改");
 	if (rc)
 		return rc;
+	if (db_get_int(c->db, &active, "SELECT active FROM map_places WHERE id = ?", "i", id) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "读取地图标注");
+	if (!active)
+		return ctx_fail(c, RC_CONFLICT, "这个标注已删除");
 	if ((rc = ctx_begin(c)))
 		return rc;
 	if (db_run(c->db, "UPDATE map_places SET active = 0 WHERE id = ?", "i", id) != DB_OK)

@@ -207,7 +207,8 @@ int api_place_create(struct req *r)
 		{"lat", J_NUMBER, true, -90, 90},       {"lng", J_NUMBER, true, -180, 180},
 		{"video_url", J_STRING, false, 0, 2000}, {0},
 	};
-	if (req_check_body(r, spec))
+	/* the body's errors and the domain's together, when the village is known */
+	if (req_check_body(r, spec) && !req_int(r, "village_id", 0))
 		return RC_INVALID;
 	struct grid_place in = {
 		.village_id = req_int(r, "village_id", 0), .kind = req_str(r, "kind"), .name = req_str(r, "name"),
