@@ -305,6 +305,120 @@ static int visit_months(struct ctx *c, struct grng *r, int64_t village_id, const
 
 static int seed(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages);
 
+/* ---- the allowance 网格员津贴 ---- */
+
+/* The county's rule, and the three months before this one computed and approved by
+ * the town official early in the following month, as it would have happened. */
+static int allowance_months(struct ctx *c, int64_t county_id, int64_t village_id)
+{
+	struct grid_allowance_rule rule = {.base_fen = 60000, .patrol_day_fen = 1000, .missed_day_fen = 2000,
+					   .visit_fen = 500, .late_visit_fen = 1000, .event_fen = 1000, .max_fen = 150000};
+	struct ctx sys = as(c, NULL, c->now - 100 * 86400);
+	int rc = grid_allowance_rule_put(&sys, county_id, &rule);
+	if (rc) {
+		c->err = sys.err;
+		return rc;
+	}
+	struct actor town, cadre;
+	int64_t town_id = 0;
+	if ((rc = load_actor(c, "13900000002", &town)) || (rc = load_actor(c, "13900000003", &cadre)))
+		return rc;
+	/* the village accepted the events reported from patrols (but the last few days') a
+	 * couple of hours after they came in: they count for the workers' months */
+	int64_t evs[64], at_ev[64];
+	int nev = 0;
+	struct db_stmt *st = db_query(c->db, "SELECT e.id, e.created_at FROM events e JOIN patrol_findings f ON f.event_id = e.id "
+					     "WHERE e.state = 'pending' AND e.village_id = ? AND e.created_at < ? ORDER BY e.id",
+				      "ii", village_id, c->now - 3 * 86400);
+	while (st && nev < 64 && db_step(st) == DB_ROW) {
+		evs[nev] = db_col_int(st, 0);
+		at_ev[nev++] = db_col_int(st, 1);
+	}
+	db_finalize(st);
+	for (int i = 0; i < nev; i++) {
+		struct ctx x = as(c, &cadre, at_ev[i] + 2 * 3600);
+		struct event_move mv = {.action = "accept"};
+		if ((rc = events_move(&x, evs[i], &mv))) {
+			c->err = x.err;
+			return rc;
+		}
+	}
+	db_get_int(c->db, &town_id, "SELECT parent_id FROM org_units WHERE id = ?", "i", village_id);
+	struct civil now;
+	time_to_cn(c->now, &now);
+	for (int back = 3; back >= 1; back--) {
+		int y = now.year, m = now.month - back;
+		while (m < 1) {
+			m += 12;
+			y--;
+		}
+		int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
+		char month[8];
+		snprintf(month, sizeof(month), "%04d-%02d", y, m);
+		/* on the 3rd of the next month, in the morning */
+		int64_t at = time_cn_midnight(time_days_from_civil(ny, nm, 3)) + 9 * 3600 + back * 600;
+		if (at > c->now)
+			at = c->now - 3600;
+		struct ctx x = as(c, &town, at);
+		int n;
+		if ((rc = grid_allowance_compute(&x, town_id, month, &n))) {
+			c->err = x.err;
+			return rc;
+		}
+		struct grid_allowance *list;
+		x = as(c, &town, at + 2 * 3600);
+		if ((rc = grid_allowances(&x, town_id, month, &list, &n))) {
+			c->err = x.err;
+			return rc;
+		}
+		for (int i = 0; i < n; i++)
+			if ((rc = grid_allowance_approve(&x, list[i].id))) {
+				c->err = x.err;
+				return rc;
+			}
+	}
+	return RC_OK;
+}
+
+/* ---- places on the map ---- */
+
+/* Danger spots and camera points around 青山村's houses. */
+static int map_places(struct ctx *c, int64_t village_id)
+{
+	int64_t lat = 0, lng = 0;
+	db_get_int(c->db, &lat, "SELECT CAST(avg(lat_e6) AS BIGINT) FROM households WHERE village_id = ? AND lat_e6 IS NOT NULL",
+		   "i", village_id);
+	db_get_int(c->db, &lng, "SELECT CAST(avg(lng_e6) AS BIGINT) FROM households WHERE village_id = ? AND lng_e6 IS NOT NULL",
+		   "i", village_id);
+	if (!lat || !lng)
+		return RC_OK;
+	static const struct {
+		const char *kind, *name, *note, *url;
+		int dlat, dlng;
+	} places[] = {
+		{"flood", "后山沟山洪灾害点", "汛期每日巡查，降雨超 50 毫米转移沟口三户", NULL, 2600, -1800},
+		{"flood", "石板河滑坡隐患点", "雨后查看坡体裂缝", NULL, -2100, 2400},
+		{"fire", "青冈林森林防火点", "清明、春节期间禁止野外用火", NULL, 3200, 1500},
+		{"house", "村西危房（已腾空）", "C 级危房，禁止入住", NULL, -900, -2300},
+		{"camera", "村委会门口监控", "雪亮工程", "https://video.county.example/points/qs-001", 150, 120},
+		{"camera", "石板河桥头监控", "雪亮工程", "https://video.county.example/points/qs-002", -1800, 2100},
+		{"camera", "村口路口监控", "雪亮工程", "https://video.county.example/points/qs-003", 1200, -2600},
+	};
+	struct ctx sys = as(c, NULL, c->now - 60 * 86400);
+	for (size_t i = 0; i < ARRAY_SIZE(places); i++) {
+		struct grid_place p = {.village_id = village_id, .kind = places[i].kind, .name = places[i].name,
+				       .note = places[i].note, .lat_e6 = lat + places[i].dlat, .lng_e6 = lng + places[i].dlng,
+				       .video_url = places[i].url};
+		int64_t id;
+		int rc = grid_place_create(&sys, &p, &id);
+		if (rc) {
+			c->err = sys.err;
+			return rc;
+		}
+	}
+	return RC_OK;
+}
+
 int grid_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages)
 {
 	/* thousands of small transactions: on SQLite (WAL) each need not wait for the disk
@@ -363,5 +477,9 @@ static int seed(struct ctx *c, int64_t county_id, const int64_t *villages, int n
 		return rc;
 	if ((rc = patrol_months(c, &r, &liu, grids + 1, 2, cats, ncats)))
 		return rc;
-	return visit_months(c, &r, villages[0], &liu, &zhao, grids[0]);
+	if ((rc = visit_months(c, &r, villages[0], &liu, &zhao, grids[0])))
+		return rc;
+	if ((rc = allowance_months(c, county_id, villages[0])))
+		return rc;
+	return map_places(c, villages[0]);
 }

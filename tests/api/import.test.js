@@ -193,6 +193,38 @@ test('a changed file updates only what changed (XLSX)', async (t) => {
   assert.equal(p.unchanged, 9);
 });
 
+test('the 标签 column: tags by name given to the household; an unknown name is a row error naming it', async () => {
+  const tagged = makeRoster({ households: 2, perHousehold: 2, groups: groupNames, prefix: 'T', region: '510785', seed: 11 });
+  const first = tagged[0].户号, second = tagged[2].户号;
+  assert.notEqual(first, second);
+  tagged[0].标签 = '独居老人、低保户';
+  tagged[2].标签 = '留守儿童，没有这个标签';
+  const bad = await importFile(toCsv(tagged));
+  assert.equal(bad.status, 400, bad.text);
+  assert.deepEqual(bad.json.error.rows.map((e) => [e.row, e.column]), [[4, '标签']]);
+  assert.match(bad.json.error.rows[0].message, /没有这个标签/);
+  tagged[2].标签 = '留守儿童';
+  // the same household's rows must agree (or be blank)
+  tagged[3].标签 = '志愿者';
+  const differ = await importFile(toCsv(tagged));
+  assert.equal(differ.status, 400, differ.text);
+  assert.deepEqual(differ.json.error.rows.map((e) => [e.row, e.column]), [[5, '标签']]);
+  tagged[3].标签 = '';
+  await must(await importFile(toCsv(tagged)), 200);
+  const map = await must(await s.api('GET', `/api/v1/villages/${V}/tagged-households`, { token: cadre }), 200);
+  const tags = await must(await s.api('GET', '/api/v1/tags', { token: cadre }), 200);
+  const names = (h) => h.tag_ids.map((id) => tags.items.find((x) => x.id === id).name).sort();
+  assert.deepEqual(names(map.households.find((h) => h.number === first)), ['低保户', '独居老人'].sort());
+  assert.deepEqual(names(map.households.find((h) => h.number === second)), ['留守儿童']);
+  const hh = map.households.find((h) => h.number === first);
+  const hist = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
+  assert.equal(hist.history.filter((x) => x.action === 'set').length, 2);
+  // importing again adds nothing
+  await must(await importFile(toCsv(tagged)), 200);
+  const again = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
+  assert.equal(again.history.length, hist.history.length);
+});
+
 test('bad requests: village, access, empty and unreadable files', async (t) => {
   const file = toCsv(makeRoster({ households: 1, perHousehold: 2, groups: groupNames, prefix: 'Z', region: '510783' }));
   const none = await s.api('POST', '/api/v1/imports/households', { token: cadre, raw: file });
@@ -219,7 +251,7 @@ test('bad requests: village, access, empty and unreadable files', async (t) => {
   const missingCol = await importFile(Buffer.from('户号,姓名\r\n1,张三\r\n'));
   assert.equal(missingCol.status, 400);
   assert.ok(missingCol.json.error.rows.some((e) => e.row === 1 && e.column === '身份证号'));
-  assert.equal(await householdCount(), baseHouseholds + 2500 + 3);
+  assert.equal(await householdCount(), baseHouseholds + 2500 + 3 + 2, 'with the two of the 标签 test');
 });
 
 test('kill -9 during an import leaves the database consistent', async (t) => {

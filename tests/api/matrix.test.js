@@ -333,6 +333,17 @@ const EXPECT = {
   'POST /api/v1/visits':                               'U x x x x x F x x F a F x F F F',
   'GET /api/v1/visits/due':                            'U N N N F a F N F F a a F a a a',
   'GET /api/v1/visits/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/allowance-rule':                        'U a a a a a a a a a a a a a a a',
+  'PUT /api/v1/allowance-rule':                        'U F F F F F F F F F F F F F F a',
+  'POST /api/v1/allowances/compute':                   'U N N F F F F N F F F F F x F x',
+  'GET /api/v1/allowances':                            'U N N F F F F N F F F F F a F a',
+  'GET /api/v1/allowances/mine':                       'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/allowances/:id':                        'U N N F F F F N F F a F F a F a',
+  'POST /api/v1/allowances/:id/approve':               'U N N F F F F N F F F F F x F x',
+  'GET /api/v1/allowances-export.xlsx':                'U N N F F F F N F F F F F a F a',
+  'GET /api/v1/villages/:id/places':                   'U N N N F a F N F a a a F a a a',
+  'POST /api/v1/places':                               'U N N N F F F N F F F F F F a a',
+  'DELETE /api/v1/places/:id':                         'U N N N F F F N F F F F F F a x',
   'GET /api/v1/evaluations/campaigns':                'U N N N a a a N a a a a a a a a',
   'POST /api/v1/evaluations/campaigns':               'U N N N F F F N F F F F F a a a',
   'GET /api/v1/evaluations/campaigns/:id':            'U N N N a a a N a a a a a a a a',
@@ -533,6 +544,10 @@ before(async () => {
   O.evalObjection = (await must(await s.api('POST', `/api/v1/evaluations/campaigns/${ev.id}/objections`, { token: T.villager, body: { reason: '矩阵异议' } }), 201)).id;
   O.cadreUser = cadreMe.user_id;
   O.tag = 1;
+  const allow = await must(await s.api('GET', '/api/v1/allowances/mine', { token: T.grid_worker }), 200);
+  O.allowance = allow.items[0].id;
+  O.allowMonth = allow.items[0].month;
+  O.place = (await must(await s.api('POST', '/api/v1/places', { token: T.cadre, body: { village_id: O.village, kind: 'flood', name: '矩阵灾害点', lat: 29.15, lng: 103.88 } }), 201)).id;
   // party building: the demo's branch of the village, a member, a meeting, a commitment, the waiting question
   O.partyBranch = (await must(await s.api('GET', `/api/v1/party/branches?unit=${O.village}`, { token: T.cadre }), 200)).items[0].id;
   O.partyMember = (await must(await s.api('GET', `/api/v1/party/members?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[3].id;
@@ -559,6 +574,7 @@ function call(r) {
     entries: 'finEntry', statements: 'finStatement',
     broadcasts: 'broadcast', speakers: 'speaker', talks: 'talk',
     tags: 'tag', patrols: 'patrol', 'patrol-findings': 'finding', visits: 'visit',
+    allowances: 'allowance', places: 'place',
     campaigns: 'evalCampaign', nominations: 'evalNomination', scores: 'evalScore', objections: 'evalObjection',
     evaluations: 'evalCampaign',
   };
@@ -631,6 +647,8 @@ const QUERY = {
   'GET /api/v1/positions': () => `unit_id=${O.village}`,
   'GET /api/v1/visits': () => `unit_id=${O.village}`,
   'GET /api/v1/visits/due': () => `unit_id=${O.village}`,
+  'GET /api/v1/allowances': () => `unit_id=${O.town}&month=${O.allowMonth}`,
+  'GET /api/v1/allowances-export.xlsx': () => `unit_id=${O.town}&month=${O.allowMonth}`,
   'GET /api/v1/party/branches': () => `unit=${O.village}`,
   'GET /api/v1/party/members': () => `unit=${O.village}`,
   'GET /api/v1/party/stats': () => `unit=${O.village}`,
@@ -735,6 +753,9 @@ const BODY = {
   'PATCH /api/v1/tags/:id': () => ({ icon: '党' }),
   'PUT /api/v1/households/:id/tags': () => ({ tag_ids: [1] }),
   'PUT /api/v1/households/:id/location': () => ({ lat: 29.15, lng: 103.88 }),
+  'PUT /api/v1/allowance-rule': () => ({ base_fen: 60000, patrol_day_fen: 1000, missed_day_fen: 2000, visit_fen: 500, late_visit_fen: 1000, event_fen: 1000, max_fen: 150000 }),
+  'POST /api/v1/allowances/compute': () => ({ unit_id: O.town, month: O.allowMonth }),
+  'POST /api/v1/places': () => ({ village_id: O.village, kind: 'fire', name: `矩阵防火点${uniq()}`, lat: 29.15, lng: 103.88 }),
   'PUT /api/v1/grid-settings': () => ({ patrols_per_day: 3, min_minutes: 20, min_metres: 1000, min_inside_pct: 80, retention_days: 90 }),
   'POST /api/v1/patrols': () => ({ grid_id: O.grid }),
   'POST /api/v1/patrols/:id/points': () => ({ points: [{ seq: ++seq, at: O.now + 1, lat: 29.15, lng: 103.88 }] }),

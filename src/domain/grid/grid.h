@@ -280,4 +280,72 @@ struct grid_visit_due {
 enum result grid_visits_due(struct ctx *c, int64_t unit_id, int64_t within, bool overdue_only,
 			    struct grid_visit_due **out, int *n);
 
+/* ---- the grid workers' allowance 网格员津贴 (allowance.c) ----
+ * The county sets the monthly rule (P_ORG_WRITE on the county, as the settings); the
+ * town computes each worker's month from the records (compliance per day, visits,
+ * events), reviews and approves it, and exports it for payment (P_GRID_ALLOWANCE);
+ * a worker reads their own months. Approved months are frozen. Amounts in 分. */
+
+#define GRID_FEN_MAX 10000000       /* 10 万元: any amount of the rule */
+
+struct grid_allowance_rule {
+	int64_t county_id;
+	int64_t base_fen, patrol_day_fen, missed_day_fen, visit_fen, late_visit_fen, event_fen, max_fen;
+	bool set;                    /* false: the county has no rule yet (amounts 0) */
+	int64_t updated_at;
+};
+/* Readable by anyone within the county (county_id 0: the actor's). */
+enum result grid_allowance_rule_get(struct ctx *c, int64_t county_id, struct grid_allowance_rule *out);
+enum result grid_allowance_rule_put(struct ctx *c, int64_t county_id, const struct grid_allowance_rule *in);
+
+struct grid_allowance {
+	int64_t id, town_id, user_id;
+	const char *month, *town_name, *user_name, *unit_name, *status, *approved_by;
+	int days_counted, compliant_days, missed_days, visits_on_time, visits_late, events;
+	struct grid_allowance_rule rule;   /* the amounts it was computed with */
+	int64_t patrol_total, missed_total, visit_total, late_total, event_total, total_fen;
+	bool capped;                 /* the ceiling (or zero floor) applied */
+	int64_t computed_at, approved_at;
+};
+/* The month's total from its counts and rule: base + days met × amount − working days
+ * missed × amount + visits on time × amount − late visits × amount + events × amount,
+ * never below 0 and not above the ceiling when there is one. Fills the *_total fields. */
+void grid_allowance_sum(struct grid_allowance *a);
+/* Computes (again) the month ("YYYY-MM") of every grid worker of the town, counting
+ * its days up to yesterday; RC_CONFLICT when one of them is approved already or the
+ * county has no rule. *n: how many workers. */
+enum result grid_allowance_compute(struct ctx *c, int64_t town_id, const char *month, int *n);
+/* The months of the towns under the unit (month NULL: every month), in scope. */
+enum result grid_allowances(struct ctx *c, int64_t unit_id, const char *month, struct grid_allowance **out, int *n);
+/* One month: its worker or a P_GRID_ALLOWANCE holder on its town. */
+enum result grid_allowance_get(struct ctx *c, int64_t id, struct grid_allowance *out);
+/* Approves a computed month whose month has ended (RC_CONFLICT otherwise). */
+enum result grid_allowance_approve(struct ctx *c, int64_t id);
+/* The actor's own months, newest first. */
+enum result grid_allowances_mine(struct ctx *c, struct grid_allowance **out, int *n);
+struct export_file;
+/* The approved months of the towns under the unit for one month, for payment. */
+enum result grid_allowance_xlsx(struct ctx *c, int64_t unit_id, const char *month, struct export_file *out);
+
+/* ---- places on the map (places.c) ----
+ * Danger spots and camera points of a village: read by whoever reads the village's
+ * map (P_REGISTER_READ, P_GRID_WORK or P_GRID_SUPERVISE on it); the video platform's
+ * address of a camera point only for the roles in GRID_CAMERA_ROLES; changed with
+ * P_ORG_WRITE on the village. */
+
+#define GRID_PLACE_NAME_MAX 40
+#define GRID_PLACE_NOTE_MAX 200
+#define GRID_URL_MAX 500
+#define GRID_CAMERA_ROLES "cadre,town_official,county_admin,grid_leader"
+
+struct grid_place {
+	int64_t id, village_id, lat_e6, lng_e6, created_at;
+	const char *kind, *name, *note;
+	const char *video_url;       /* NULL when not shown to the actor (or none) */
+};
+enum result grid_places(struct ctx *c, int64_t village_id, struct grid_place **out, int *n);
+/* kind: flood | fire | house | camera; video_url only for a camera (http or https). */
+enum result grid_place_create(struct ctx *c, const struct grid_place *in, int64_t *id);
+enum result grid_place_remove(struct ctx *c, int64_t id);
+
 #endif

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "domain/grid/grid.h"
 #include "domain/kernel/access.h"
 #include "domain/kernel/org.h"
 #include "domain/register/people.h"
@@ -18,10 +19,10 @@
 #include "util/utf8.h"
 
 enum col { C_NUMBER, C_GROUP, C_GRID, C_ADDRESS, C_NAME, C_GENDER, C_BIRTH, C_IDCARD, C_RELATION,
-	   C_PHONE, C_PARTY, NCOLS };
+	   C_PHONE, C_PARTY, C_TAGS, NCOLS };
 
 const char *const roster_columns[] = {"户号", "村民小组", "网格", "住址", "姓名", "性别", "出生日期",
-				      "身份证号", "与户主关系", "联系电话", "政治面貌", NULL};
+				      "身份证号", "与户主关系", "联系电话", "政治面貌", "标签", NULL};
 
 static const bool col_required[NCOLS] = {[C_NUMBER] = true, [C_NAME] = true, [C_IDCARD] = true,
 					 [C_RELATION] = true};
@@ -55,6 +56,8 @@ struct hh {
 	int64_t grid_id;
 	const char *address;      /* likewise */
 	int address_line;
+	const char *tags;         /* likewise: tag names the household is given */
+	int tags_line;
 	int nheads;
 	int head_row;             /* index of the row naming the head, or -1 */
 	int staying;              /* registered heads not named in the file */
@@ -123,6 +126,9 @@ struct run {
 	struct hh *hhs;
 	int nhhs;
 	struct strmap hh_map, id_map, hash_map;
+	char **tag_names;         /* the county's active tags, for the 标签 column */
+	int ntag_names;
+	bool tags_loaded;
 	int64_t *matched;         /* sorted ids of residents matched by a row */
 	int nmatched;
 	struct id_index *hh_ids;  /* existing households by id, sorted */
@@ -467,7 +473,90 @@ static int row_household(struct run *r, const struct table_row *tr, const char *
 	same_for_household(r, tr, C_GROUP, number, &h->group_name, &h->group_line);
 	same_for_household(r, tr, C_GRID, number, &h->grid_name, &h->grid_line);
 	same_for_household(r, tr, C_ADDRESS, number, &h->address, &h->address_line);
+	same_for_household(r, tr, C_TAGS, number, &h->tags, &h->tags_line);
 	return idx;
+}
+
+/* The next tag name of a 标签 cell ("独居老人、低保户" or with commas, semicolons or
+ * spaces between), copied into name; false at the end. */
+static bool next_tag(const char **p, char *name, size_t size)
+{
+	static const char *const seps[] = {"、", "，", ",", "；", ";", " ", "\t", NULL};
+	for (;;) {
+		bool skipped = false;
+		for (int i = 0; seps[i]; i++) {
+			size_t l = strlen(seps[i]);
+			if (!strncmp(*p, seps[i], l)) {
+				*p += l;
+				skipped = true;
+			}
+		}
+		if (!skipped)
+			break;
+	}
+	if (!**p)
+		return false;
+	const char *start = *p;
+	while (**p) {
+		bool sep = false;
+		for (int i = 0; seps[i] && !sep; i++)
+			sep = !strncmp(*p, seps[i], strlen(seps[i]));
+		if (sep)
+			break;
+		(*p)++;
+	}
+	size_t n = (size_t)(*p - start);
+	if (n >= size)
+		n = size - 1;
+	memcpy(name, start, n);
+	name[n] = 0;
+	return true;
+}
+
+/* The county's active tag names (shipped ones and its own), loaded once. */
+static int load_tag_names(struct run *r)
+{
+	if (r->tags_loaded)
+		return RC_OK;
+	r->tags_loaded = true;
+	/* the county: the first id of the village's path "/1/4/17/" */
+	int64_t county = 0;
+	char head[24] = "";
+	size_t k = 0;
+	for (const char *p = r->village.path + 1; *p && *p != '/' && k + 1 < sizeof(head); p++)
+		head[k++] = *p;
+	head[k] = 0;
+	if (num_parse_i64(head, 1, INT64_MAX, &county))
+		county = 0;
+	struct db_stmt *st = db_query(r->c->db, "SELECT name FROM tags WHERE active = 1 AND (county_id IS NULL OR county_id = ?)",
+				      "i", county);
+	int rc, cap = 0;
+	while (st && (rc = db_step(st)) == DB_ROW) {
+		if (r->ntag_names == cap) {
+			cap = cap ? cap * 2 : 32;
+			char **grown = realloc(r->tag_names, sizeof(*grown) * (size_t)cap);
+			if (!grown)
+				break;
+			r->tag_names = grown;
+		}
+		r->tag_names[r->ntag_names++] = arena_strdup(r->c->arena, db_col_text(st, 0));
+	}
+	db_finalize(st);
+	return st ? RC_OK : ctx_db_fail(r->c, DB_ERROR, "读取标签");
+}
+
+static void check_tags(struct run *r, const struct table_row *tr, const char *cellv)
+{
+	if (!cellv[0] || load_tag_names(r))
+		return;
+	char name[64];
+	for (const char *p = cellv; next_tag(&p, name, sizeof(name));) {
+		bool known = false;
+		for (int i = 0; i < r->ntag_names && !known; i++)
+			known = !strcmp(r->tag_names[i], name);
+		if (!known)
+			add_error(r, tr->line, roster_columns[C_TAGS], "没有名为“%s”的标签", name);
+	}
 }
 
 static void check_row(struct run *r, const struct table_row *tr, struct rrow *row)
@@ -528,6 +617,7 @@ static void check_row(struct run *r, const struct table_row *tr, struct rrow *ro
 		if (!strncmp(row->idcard, example_ids[i], 17))
 			ctx_field(c, "idcard", "这是模板里的示例行，请删除");
 	harvest_fields(r, tr->line);
+	check_tags(r, tr, cell(r, tr, C_TAGS));
 
 	/* across rows */
 	if (row->idcard[0]) {
@@ -859,6 +949,14 @@ static int write_all(struct run *r)
 			rc = people_apply_household(c, r->village.id, h->id, &h->old, &in, &changed);
 		}
 	}
+	/* the tags named in the file are given (those a household has already are kept) */
+	for (int i = 0; i < r->nhhs && rc == RC_OK; i++) {
+		struct hh *h = &r->hhs[i];
+		char name[64];
+		bool added;
+		for (const char *p = h->tags ? h->tags : ""; rc == RC_OK && next_tag(&p, name, sizeof(name));)
+			rc = grid_tag_grant(c, h->id, name, &added);
+	}
 	for (int i = 0; i < r->nrows && rc == RC_OK; i++) {
 		struct rrow *row = &r->rows[i];
 		if (row->action != A_CREATE && row->action != A_UPDATE)
@@ -901,6 +999,7 @@ static void run_release(struct run *r)
 	map_release(&r->id_map);
 	map_release(&r->hash_map);
 	free(r->hh_ids);
+	free(r->tag_names);
 }
 
 static int fail_rows(struct run *r)
@@ -1024,6 +1123,7 @@ static const char *const column_help[NCOLS][2] = {
 	[C_RELATION] = {"必填", "户主、配偶、子、女、儿媳、女婿、孙子、孙女、父亲、母亲、兄弟姐妹、其他；每户有且只有一位户主"},
 	[C_PHONE] = {"选填", "11 位手机号，或“区号-号码”的座机；留空则不修改已登记的电话"},
 	[C_PARTY] = {"选填", "群众、中共党员 或 中共预备党员；留空视为群众"},
+	[C_TAGS] = {"选填", "户的标签名称，多个用顿号（、）或逗号隔开，如“党员户、独居老人”；须是县里设定的标签，导入时加上，已有的标签不会去掉；同一户只填一行也可以"},
 };
 
 /* The two example rows: one household, head and spouse. */
@@ -1039,9 +1139,9 @@ static void example_rows(struct example ex[2], char ids[2][IDCARD_LEN + 1])
 		ids[i][18] = 0;
 	}
 	static const char *const head[NCOLS] = {"001", "第一组", "", "第一组 12 号", "张建国", "男", "1965-03-12",
-						NULL, "户主", "13800138000", "中共党员"};
+						NULL, "户主", "13800138000", "中共党员", "党员户、空巢老人"};
 	static const char *const spouse[NCOLS] = {"001", "第一组", "", "第一组 12 号", "李秀英", "女", "1967-08-21",
-						  NULL, "配偶", "", "群众"};
+						  NULL, "配偶", "", "群众", ""};
 	for (int k = 0; k < NCOLS; k++) {
 		ex[0].cells[k] = k == C_IDCARD ? ids[0] : head[k];
 		ex[1].cells[k] = k == C_IDCARD ? ids[1] : spouse[k];

@@ -36,5 +36,16 @@ int api_visits_list(struct req *r);
 int api_visit_create(struct req *r);
 int api_visits_due(struct req *r);
 int api_visit_photo(struct req *r);
+int api_allowance_rule_get(struct req *r);
+int api_allowance_rule_put(struct req *r);
+int api_allowances_compute(struct req *r);
+int api_allowances_list(struct req *r);
+int api_allowances_mine(struct req *r);
+int api_allowance_get(struct req *r);
+int api_allowance_approve(struct req *r);
+int api_allowances_export(struct req *r);
+int api_village_places(struct req *r);
+int api_place_create(struct req *r);
+int api_place_delete(struct req *r);
 
 #endif

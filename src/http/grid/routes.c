@@ -27,5 +27,16 @@ const struct route grid_routes[] = {
 	{"POST", "/api/v1/visits", api_visit_create, RF_JSON},
 	{"GET", "/api/v1/visits/due", api_visits_due, 0},
 	{"GET", "/api/v1/visits/:id/photos/:n", api_visit_photo, 0},
+	{"GET", "/api/v1/allowance-rule", api_allowance_rule_get, 0},
+	{"PUT", "/api/v1/allowance-rule", api_allowance_rule_put, RF_JSON},
+	{"POST", "/api/v1/allowances/compute", api_allowances_compute, RF_JSON},
+	{"GET", "/api/v1/allowances", api_allowances_list, 0},
+	{"GET", "/api/v1/allowances/mine", api_allowances_mine, 0},
+	{"GET", "/api/v1/allowances/:id", api_allowance_get, 0},
+	{"POST", "/api/v1/allowances/:id/approve", api_allowance_approve, RF_JSON},
+	{"GET", "/api/v1/allowances-export.xlsx", api_allowances_export, 0},
+	{"GET", "/api/v1/villages/:id/places", api_village_places, 0},
+	{"POST", "/api/v1/places", api_place_create, RF_JSON},
+	{"DELETE", "/api/v1/places/:id", api_place_delete, 0},
 };
 const size_t grid_routes_n = ARRAY_SIZE(grid_routes);

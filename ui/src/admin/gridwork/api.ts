@@ -1,7 +1,7 @@
 // Grid work 网格 in the console: the county's tags, the village map's tagged
 // households, the county's settings, patrols with their tracks, compliance per worker
 // and day, live positions and visits due.
-import { api, type Page } from '@/shared/api';
+import { api, withQuery, type Page } from '@/shared/api';
 import type { Boundary } from '@/shared/types';
 
 export interface Tag {
@@ -104,3 +104,51 @@ export const patrols = (query: { unit_id?: number; user_id?: number; day?: strin
 export const patrol = (id: number) => api.get<PatrolDetail>(`/api/v1/patrols/${id}`);
 export const positions = (unitId: number) => api.get<{ items: Position[] }>('/api/v1/positions', { unit_id: unitId });
 export const visitsDue = (unitId: number, overdue: boolean) => api.get<{ items: VisitDue[]; overdue: number }>('/api/v1/visits/due', { unit_id: unitId, overdue: overdue ? 1 : 0, within_days: 7 });
+
+// ---- the grid workers' allowance 网格员津贴 and places on the map ----
+export interface AllowanceRule {
+  county_id: number;
+  set: boolean;
+  base_fen: number;
+  patrol_day_fen: number;
+  missed_day_fen: number;
+  visit_fen: number;
+  late_visit_fen: number;
+  event_fen: number;
+  max_fen: number;
+  updated_at: string | null;
+}
+export type RuleInput = Omit<AllowanceRule, 'county_id' | 'set' | 'updated_at'>;
+export interface Allowance {
+  id: number;
+  town_id: number;
+  town_name: string;
+  user_id: number;
+  user_name: string;
+  unit_name: string;
+  month: string;
+  status: 'computed' | 'approved';
+  days_counted: number;
+  compliant_days: number;
+  missed_days: number;
+  visits_on_time: number;
+  visits_late: number;
+  events: number;
+  rule: AllowanceRule;
+  components: { base_fen: number; patrol_fen: number; missed_fen: number; visit_fen: number; late_visit_fen: number; event_fen: number };
+  capped: boolean;
+  total_fen: number;
+  computed_at: string;
+  approved_at: string | null;
+  approved_by: string | null;
+}
+export interface MapPlace { id: number; village_id: number; kind: 'flood' | 'fire' | 'house' | 'camera'; name: string; note: string; lat: number; lng: number; video_url: string | null }
+
+export const allowanceRule = () => api.get<AllowanceRule>('/api/v1/allowance-rule');
+export const putAllowanceRule = (body: RuleInput) => api.put<AllowanceRule>('/api/v1/allowance-rule', body);
+export const allowances = (unitId: number, month: string) => api.get<{ items: Allowance[] }>('/api/v1/allowances', { unit_id: unitId, month });
+export const computeAllowances = (unitId: number, month: string) => api.post<{ items: Allowance[] }>('/api/v1/allowances/compute', { unit_id: unitId, month });
+export const approveAllowance = (id: number) => api.post<Allowance>(`/api/v1/allowances/${id}/approve`, {});
+export const allowancesXlsxUrl = (unitId: number, month: string) => withQuery('/api/v1/allowances-export.xlsx', { unit_id: unitId, month });
+export const villagePlaces = (villageId: number) => api.get<{ items: MapPlace[] }>(`/api/v1/villages/${villageId}/places`);
+export const locateHousehold = (id: number, lat: number, lng: number) => api.put<{ lat: number; lng: number }>(`/api/v1/households/${id}/location`, { lat, lng });

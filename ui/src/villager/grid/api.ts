@@ -33,3 +33,14 @@ export const addVisit = (body: { household_id: number; notes: string; lat?: numb
   api.post<{ id: number; distance_m: number | null }>('/api/v1/visits', body);
 export const unit = (id: number) => api.get<{ id: number; parent_id: number | null; kind: string; name: string }>(`/api/v1/units/${id}`);
 export const locateHousehold = (id: number, lat: number, lng: number) => api.put<{ lat: number; lng: number }>(`/api/v1/households/${id}/location`, { lat, lng });
+
+// the worker's own allowance months (how each was counted) and the village's places
+export interface AllowanceMonth {
+  id: number; month: string; status: 'computed' | 'approved'; days_counted: number; compliant_days: number; missed_days: number;
+  visits_on_time: number; visits_late: number; events: number; total_fen: number; capped: boolean;
+  rule: { base_fen: number; patrol_day_fen: number; missed_day_fen: number; visit_fen: number; late_visit_fen: number; event_fen: number; max_fen: number };
+  components: { base_fen: number; patrol_fen: number; missed_fen: number; visit_fen: number; late_visit_fen: number; event_fen: number };
+}
+export interface Place { id: number; kind: 'flood' | 'fire' | 'house' | 'camera'; name: string; note: string; lat: number; lng: number; video_url: string | null }
+export const myAllowances = () => api.get<{ items: AllowanceMonth[] }>('/api/v1/allowances/mine');
+export const villagePlaces = (villageId: number) => api.get<{ items: Place[] }>(`/api/v1/villages/${villageId}/places`);
