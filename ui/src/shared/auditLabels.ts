@@ -64,6 +64,9 @@ export const auditTypes: Record<string, string> = {
   talk: '村民说事',
   user: '账号',
   visit: '走访',
+  allowance: '网格员津贴',
+  allowance_rule: '津贴规则',
+  map_place: '地图标注点',
 };
 
 export const auditActions: Record<string, string> = {
@@ -151,6 +154,7 @@ export const auditActions: Record<string, string> = {
   visit: '回访',
   withdraw: '撤回',
   yearly_reset: '年度清零',
+  compute: '核算',
 };
 
 // snapshot fields; a key not here is shown as it is
@@ -348,6 +352,16 @@ export const auditFields: Record<string, string> = {
   window_mode: '营业方式',
   winners: '获评者',
   year: '年度',
+  base_fen: '基本津贴（分）',
+  days: '天数',
+  event_fen: '每件上报事件（分）',
+  late_visit_fen: '每次走访逾期扣减（分）',
+  max_fen: '封顶（分）',
+  missed_day_fen: '每个未达标工作日扣减（分）',
+  patrol_day_fen: '每个巡查达标日（分）',
+  total_fen: '合计（分）',
+  visit_fen: '每次按时走访（分）',
+  workers: '网格员人数',
 };
 
 // values of the snapshots that are codes (states, kinds, roles, periods); other values
@@ -470,6 +484,11 @@ export const auditValues: Record<string, string> = {
   withdrawn: '已撤回',
   workday: '工作日',
   year: '每年',
+  camera: '监控点位',
+  computed: '已核算',
+  fire: '森林防火点',
+  flood: '山洪灾害点',
+  house: '危房',
 };
 
 export const auditTypeLabel = (t: string) => auditTypes[t] || t;
