@@ -155,6 +155,7 @@ export const auditActions: Record<string, string> = {
   withdraw: '撤回',
   yearly_reset: '年度清零',
   compute: '核算',
+  remove: '移除',
 };
 
 // snapshot fields; a key not here is shown as it is
