@@ -10,6 +10,7 @@ import finance from './finance';
 import party from './party';
 import transparency from './transparency';
 import voice from './voice';
+import phone from './phone';
 
 export default {
   ...common,
@@ -23,6 +24,7 @@ export default {
   ...transparency,
   ...finance,
   ...voice,
+  ...phone,
   common: {
     ...common.common,
     actions: '操作',

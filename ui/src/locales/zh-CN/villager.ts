@@ -11,6 +11,7 @@ import finance from './finance';
 import party from './party';
 import transparency from './transparency';
 import voice from './voice';
+import phone from './phone';
 
 export default {
   ...common,
@@ -24,6 +25,7 @@ export default {
   ...transparency,
   ...finance,
   ...voice,
+  ...phone,
   tabs: {
     home: '首页',
     earn: '挣积分',
