@@ -77,7 +77,7 @@ for (const [kind, size] of [['desktop', '1366×768'], ['phone', '360×740']]) {
       await L.adminLogin(page, phone);
       await page.locator('.layout__main').waitFor();
       const routes = await menuRoutes(page);
-      assert.ok(routes.length >= 2, `${role}: a menu`);
+      assert.ok(routes.length >= 1, `${role}: a menu`);
       for (const r of routes) {
         await visit(page, r);
         const o = await overflow(page);
@@ -132,7 +132,7 @@ test('on a phone the menu is a drawer behind a button, and it closes on the way 
 
 test('the field pages fit a phone: 代为申报, 活动签到, 农户详情, 收银台', async () => {
   const cadre = await s.as('cadre');
-  const acts = await s.must('GET', '/api/v1/activities?limit=5', { token: cadre });
+  const acts = await s.must('GET', '/api/v1/activities?village_id=3&limit=5', { token: cadre });
   const pages = [
     ['grid_worker', '/proxy-claim', 'field-proxy-claim'],
     ['grid_worker', '/households/1', 'field-household'],
