@@ -37,16 +37,20 @@ after(async () => {
   if (s) await s.close();
 });
 
-// How far the page is wider than the window, and the widest elements that stick out.
+// How far the page is wider than the window (or the console's main area wider than
+// itself), and the first elements that stick out.
 async function overflow(page) {
   return page.evaluate(() => {
     const w = window.innerWidth;
-    const over = document.scrollingElement.scrollWidth - w;
+    // the document, and the console's main area (a scroll box of its own)
+    const main = document.querySelector('.layout__main');
+    const over = Math.max(document.scrollingElement.scrollWidth - w, main ? main.scrollWidth - main.clientWidth : 0);
     const out = [];
     if (over > 0) {
       for (const el of document.querySelectorAll('body *')) {
         const r = el.getBoundingClientRect();
-        if (r.width && r.right > w + 1) out.push(`${el.tagName.toLowerCase()}.${String(el.className).split(' ').slice(0, 2).join('.')} (${Math.round(r.right)})`);
+        const limit = main && main.contains(el) ? main.getBoundingClientRect().right : w;
+        if (r.width && r.right > limit + 1 && !el.closest('.el-table__body-wrapper, .el-scrollbar')) out.push(`${el.tagName.toLowerCase()}.${String(el.className).split(' ').slice(0, 2).join('.')} (${Math.round(r.right)})`);
         if (out.length > 6) break;
       }
     }
