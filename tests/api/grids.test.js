@@ -236,3 +236,30 @@ test('the registered share 入住率 of a grid counts its own households', async
   await must(await get(`/api/v1/stats/register?unit_id=${A.grids[0].id}`, worker), 200);
   assert.equal((await get(`/api/v1/stats/register?unit_id=${A.grids[1].id}`, worker)).status, 404); // another grid: outside every grant
 });
+
+test("a household's grid workers, with a phone to call: the grid's own, else the village's", async () => {
+  const session = await must(await get('/api/v1/session', T.villager), 200);
+  const own = await must(await get(`/api/v1/households/${session.household_id}`, T.villager), 200);
+  const grids = await must(await get(`/api/v1/villages/${A.village}/grids`, T.cadre), 200);
+  const grid = grids.items.find((g) => g.id === own.grid_id);
+  const gridWorkers = grid ? grid.staff.filter((p) => p.role === 'grid_worker' || p.role === 'grid_leader') : [];
+  // the demo: 赵磊 on the first grid, 刘强 on the whole village
+  const expect = gridWorkers.length ? gridWorkers.map((p) => p.name) : ['刘强'];
+  assert.deepEqual(own.grid_workers.map((p) => p.name), expect);
+  for (const p of own.grid_workers) {
+    assert.match(p.phone, /^1\d{10}$/);
+    assert.equal(p.role_label, '网格员');
+  }
+  // a household of the first grid has 赵磊, with his phone
+  const first = grids.items[0];
+  const inFirst = await must(await get(`/api/v1/households?unit_id=${first.id}&limit=1`, T.cadre), 200);
+  const h = await must(await get(`/api/v1/households/${inFirst.items[0].id}`, T.cadre), 200);
+  assert.deepEqual(h.grid_workers.map((p) => [p.name, p.phone]), [['赵磊', PHONES.grid_worker_grid]]);
+  // out of the grid: nothing moves but the household; a household outside every grid gets the village's
+  await must(await s.api('PATCH', `/api/v1/households/${h.id}`, { token: T.cadre, body: { grid_id: null } }), 200);
+  const out = await must(await get(`/api/v1/households/${h.id}`, T.cadre), 200);
+  assert.deepEqual(out.grid_workers.map((p) => [p.name, p.phone]), [['刘强', PHONES.grid_worker]]);
+  await must(await s.api('PATCH', `/api/v1/households/${h.id}`, { token: T.cadre, body: { grid_id: first.id } }), 200);
+  // another household's page, and so its workers' phones, stays closed to the villager
+  assert.equal((await get(`/api/v1/households/${h.id}`, T.villager)).status, 404);
+});

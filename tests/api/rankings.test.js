@@ -480,3 +480,37 @@ test('audit and ledger chains still verify', async () => {
   const r = await must(await get('/api/v1/audit/verify', T.county_admin), 200);
   assert.equal(r.ok, true, JSON.stringify(r));
 });
+
+test("the caller's own place alone: rank and points without the other households", async () => {
+  const q = `unit_id=${A.village}&period=${P.month}`;
+  const full = await must(await get(`/api/v1/rankings?${q}`, T.villager), 200);
+  const v = await must(await get(`/api/v1/rankings/mine?${q}`, T.villager), 200);
+  assert.deepEqual(v.mine, full.mine);
+  assert.equal(v.mine.household_id, A.villagerHousehold);
+  assert.deepEqual([v.unit_id, v.unit_kind, v.period, v.period_label, v.households],
+    [A.village, 'village', P.month, P.monthLabel, A.households]);
+  assert.equal(v.rows, undefined, 'no other household is sent');
+  assert.equal(v.red_list, undefined);
+  assert.equal(v.black_list, undefined);
+  // a household with points sees the same rank as in the whole ranking
+  const top = full.rows[0];
+  assert.ok(top.points > 0);
+  // no household: null
+  const c = await must(await get(`/api/v1/rankings/mine?${q}`, T.cadre), 200);
+  assert.equal(c.mine, null);
+  assert.equal(c.households, A.households);
+  // the group's ranking: the villager's household is in one group only
+  const g = await must(await get(`/api/v1/rankings/mine?unit_id=${A.group}&period=${P.month}`, T.villager), 200);
+  const members = await must(await get(`/api/v1/households?unit_id=${A.group}&limit=200`, T.cadre), 200);
+  const inGroup = members.items.some((h) => h.id === A.villagerHousehold);
+  assert.equal(g.mine ? g.mine.household_id : null, inGroup ? A.villagerHousehold : null);
+  // the same reading rights and input checks as the whole ranking
+  assert.equal((await get(`/api/v1/rankings/mine?${q}`, T.cadreB)).status, 403);
+  assert.equal((await get(`/api/v1/rankings/mine?${q}`)).status, 401);
+  const bad = await get(`/api/v1/rankings/mine?unit_id=${A.village}&period=2026-13`, T.villager);
+  assert.equal(bad.status, 400, bad.text);
+  assert.ok(bad.json.error.fields.period);
+  const none = await get('/api/v1/rankings/mine', T.villager);
+  assert.equal(none.status, 400);
+  assert.ok(none.json.error.fields.unit_id && none.json.error.fields.period);
+});

@@ -74,7 +74,7 @@ test('the villager app in English: chosen on the Me page, remembered, with Vant 
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-US');
 
   const pages = [
-    ['/', 'villager-en-home', '[data-test=household-code]', 'Our points'],
+    ['/', 'villager-en-home', '[data-test=show-code]', 'Our points'],
     ['/earn', 'villager-en-earn', '.rule-card', 'Earn points'],
     ['/activities', 'villager-en-activities', '.card', 'Village activities'],
     ['/scan', 'villager-en-scan', '[data-test=camera-error]', 'Scan to check in'],

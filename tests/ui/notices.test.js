@@ -168,7 +168,7 @@ test('the elderly mode shows the notices on the simple home page too', async () 
   const vp = await L.newPage(phone);
   await L.villagerLogin(vp, s.villager.phone);
   await vp.goto('/me');
-  await vp.locator('[data-test=elderly-switch]').click();
+  await vp.locator('[data-test=elderly-cell]').click();
   await vp.waitForFunction(() => document.documentElement.classList.contains('elderly'));
   await vp.goto('/');
   await vp.locator('[data-test=home-notices] [data-test=home-notice]').first().waitFor();

@@ -193,11 +193,11 @@ test('the scanner on a live camera, on a 360 px phone and in the elderly mode; l
 
     // the elderly mode: a big button on home, and the scanner still fits
     await page.goto('/me');
-    await page.locator('[data-test=elderly-switch]').click();
+    await page.locator('[data-test=elderly-cell]').click();
     await page.waitForFunction(() => document.documentElement.classList.contains('elderly'));
     await page.goto('/');
     await page.locator('[data-test=big-scan]').waitFor();
-    await page.locator('[data-test=household-code]').waitFor();
+    await page.locator('[data-test=show-code]').waitFor();
     await noSideScroll(page, 'elderly home');
     await L.shot(page, 'villager-home-elderly-scan');
     await page.locator('[data-test=big-scan]').click();

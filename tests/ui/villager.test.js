@@ -50,7 +50,7 @@ test('login page, a wrong password, then home shows the points', async () => {
   const spendable = page.locator('[data-test=spendable]');
   await assert.doesNotReject(spendable.filter({ hasText: String(s.awardPoints) }).waitFor());
   assert.equal(await page.locator('[data-test=honour]').innerText(), String(s.awardPoints));
-  await page.locator('[data-test=household-code]').waitFor();
+  await page.locator('[data-test=show-code]').waitFor(); // the household code is behind 出示户码
   await page.locator('.list-item').first().waitFor(); // the latest 公示
   await L.shot(page, 'villager-home');
   await L.shot(page, 'villager-home-full', { fullPage: true });
@@ -109,7 +109,7 @@ test('the elderly mode is larger and simpler, and remembered after a reload', as
   await L.villagerLogin(page, s.villager.phone);
   await page.goto('/me');
   const before = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
-  await page.locator('[data-test=elderly-switch]').click();
+  await page.locator('[data-test=elderly-cell]').click();
   await page.waitForFunction(() => document.documentElement.classList.contains('elderly'));
   const after = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
   assert.ok(after > before, `font grows: ${before} → ${after}`);
@@ -118,7 +118,7 @@ test('the elderly mode is larger and simpler, and remembered after a reload', as
   assert.equal(await page.evaluate(() => document.documentElement.classList.contains('elderly')), true);
   await page.getByRole('button', { name: '申报积分' }).waitFor();
   await L.expectCount(page.locator('.shortcuts'), 0, 'the simple home has no shortcut grid');
-  await page.locator('[data-test=household-code]').waitFor();
+  await page.locator('[data-test=show-code]').waitFor();
   await L.shot(page, 'villager-home-elderly');
   await L.axe(page, 'elderly home');
   await page.goto('/earn');

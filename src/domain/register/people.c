@@ -343,6 +343,50 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 	return RC_OK;
 }
 
+enum result people_household_grid_workers(struct ctx *c, int64_t household_id, struct grid_contact **out,
+					  int *n)
+{
+	struct household h;
+	struct hh_place pl;
+	*out = NULL;
+	*n = 0;
+	int rc = load_household(c, household_id, &h, &pl);
+	if (rc)
+		return rc;
+	if (!access_can_read_household(c, HH_PATHS(pl), household_id))
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	/* the most specific unit with a worker wins: grid (0), group (1), village (2) */
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT u.id, u.name, u.phone, rg.role, "
+				      "CASE rg.unit_id WHEN ? THEN 0 WHEN ? THEN 1 ELSE 2 END AS level "
+				      "FROM role_grants rg JOIN users u ON u.id = rg.user_id "
+				      "WHERE rg.role IN ('grid_worker', 'grid_leader') AND u.status = 'active' "
+				      "AND rg.unit_id IN (?, ?, ?) ORDER BY level, rg.role, u.name, u.id",
+				      "iiiii", h.grid_id, h.group_id, h.grid_id, h.group_id, h.village_id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取网格员");
+	int cap = 0, level = -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int lv = (int)db_col_int(st, 4);
+		if (level >= 0 && lv != level)
+			break;
+		level = lv;
+		if (*n >= 16)
+			break;
+		if (!(*out = arena_grow(c->arena, *out, &cap, *n, sizeof(**out)))) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		}
+		struct grid_contact *g = &(*out)[(*n)++];
+		g->user_id = db_col_int(st, 0);
+		g->name = arena_strdup(c->arena, db_col_text(st, 1));
+		g->phone = arena_strdup(c->arena, db_col_text(st, 2));
+		g->role = arena_strdup(c->arena, db_col_text(st, 3));
+	}
+	db_finalize(st);
+	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "读取网格员");
+}
+
 static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct household *h,
 			 struct hh_place *pl)
 {

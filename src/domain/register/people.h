@@ -103,6 +103,15 @@ enum result people_household_place(struct ctx *c, int64_t id, struct hh_place *o
 enum result people_household_get(struct ctx *c, int64_t id, struct household *out);
 /* The residents of a household (head first). */
 enum result people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n);
+/* Who looks after a household in the field: the active users granted grid_worker or
+ * grid_leader on its grid, or when there is none on its group, or else on its village,
+ * with their phones (for the household to call them). Readers of the household only. */
+struct grid_contact {
+	int64_t user_id;
+	const char *name, *phone, *role;
+};
+enum result people_household_grid_workers(struct ctx *c, int64_t household_id, struct grid_contact **out,
+					  int *n);
 enum result people_household_create(struct ctx *c, const struct household_input *in, int64_t *id);
 /* Changes number, address, coordinates and group (moving it between groups of its village). */
 enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in);

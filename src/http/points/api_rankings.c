@@ -66,6 +66,30 @@ int api_rankings_live(struct req *r)
 	return RC_OK;
 }
 
+/* The caller's own household in the live ranking of a unit and period, without the
+ * other households' rows: the period, the number of households ranked and "mine" (the
+ * household's rank and points, null when the caller has no household in the unit).
+ * The same reading rights as the whole ranking. */
+int api_rankings_mine(struct req *r)
+{
+	int64_t unit;
+	req_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit); /* reported with the domain's errors */
+	struct ranking k;
+	int rc = rankings_live(&r->ctx, unit, req_query(r, "period"), &k);
+	if (rc)
+		return rc;
+	json_t *mine = json_null();
+	for (int i = 0; r->ctx.actor && r->ctx.actor->household_id && i < k.nrows; i++)
+		if (k.rows[i].household_id == r->ctx.actor->household_id) {
+			json_decref(mine);
+			mine = row_json(&k.rows[i]);
+		}
+	r->out = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:o}", "unit_id", (json_int_t)k.unit_id, "unit_name",
+			   k.unit_name, "period", k.period.text, "period_label", k.period.label, "unit_kind",
+			   k.unit_kind, "households", k.nrows, "mine", mine);
+	return RC_OK;
+}
+
 int api_rankings_publish(struct req *r)
 {
 	static const struct jfield spec[] = {

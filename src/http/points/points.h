@@ -46,6 +46,7 @@ int api_household_code(struct req *r);
 int api_household_code_svg(struct req *r);
 int api_household_code_png(struct req *r);
 int api_rankings_live(struct req *r);
+int api_rankings_mine(struct req *r);
 int api_rankings_publish(struct req *r);
 int api_public_village_rankings(struct req *r);
 int api_public_ranking_get(struct req *r);

@@ -38,6 +38,7 @@ const struct route points_routes[] = {
 	{"GET", "/api/v1/households/:id/code.svg", api_household_code_svg, 0},
 	{"GET", "/api/v1/households/:id/code.png", api_household_code_png, 0},
 	{"GET", "/api/v1/rankings", api_rankings_live, 0},
+	{"GET", "/api/v1/rankings/mine", api_rankings_mine, 0},
 	{"POST", "/api/v1/rankings", api_rankings_publish, RF_JSON},
 	{"GET", "/api/v1/public/villages/:id/rankings", api_public_village_rankings, RF_PUBLIC},
 	{"GET", "/api/v1/public/rankings/:id", api_public_ranking_get, RF_PUBLIC},

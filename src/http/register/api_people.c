@@ -1,6 +1,7 @@
 /* Households and residents. */
 #include <math.h>
 
+#include "domain/kernel/access.h"
 #include "domain/register/account.h"
 #include "domain/register/people.h"
 #include "http/register/register.h"
@@ -74,6 +75,19 @@ static int household_reply(struct req *r, int64_t id)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(arr, resident_json(&res[i]));
 	json_object_set_new(o, "members", arr);
+	struct grid_contact *gw;
+	if ((rc = people_household_grid_workers(&r->ctx, id, &gw, &n))) {
+		json_decref(o);
+		return rc;
+	}
+	arr = json_array();
+	for (int i = 0; i < n; i++) {
+		const struct role_def *d = access_role(gw[i].role);
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}", "user_id", (json_int_t)gw[i].user_id,
+						     "name", gw[i].name, "phone", gw[i].phone, "role", gw[i].role,
+						     "role_label", d ? d->label : gw[i].role));
+	}
+	json_object_set_new(o, "grid_workers", arr);
 	r->out = o;
 	return RC_OK;
 }

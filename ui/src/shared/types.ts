@@ -44,6 +44,8 @@ export interface Household {
   grid_id?: number | null;
   grid_name?: string | null;
   members?: Resident[];
+  // who looks after the household in the field (its page only)
+  grid_workers?: { user_id: number; name: string; phone: string; role: string; role_label: string }[];
 }
 
 // A grid boundary: a GeoJSON Polygon or MultiPolygon with [lng, lat] positions.

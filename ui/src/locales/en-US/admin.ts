@@ -12,6 +12,7 @@ import party from './party';
 import transparency from './transparency';
 import voice from './voice';
 import portal from './portal';
+import phone from './phone';
 
 export default {
   ...common,
@@ -26,6 +27,7 @@ export default {
   ...finance,
   ...voice,
   ...portal,
+  ...phone,
   common: {
     ...common.common,
     actions: 'Actions',

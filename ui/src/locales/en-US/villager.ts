@@ -13,6 +13,7 @@ import transparency from './transparency';
 import voice from './voice';
 import outbox from './outbox';
 import portal from './portal';
+import phone from './phone';
 
 export default {
   ...common,
@@ -28,6 +29,7 @@ export default {
   ...finance,
   ...voice,
   ...portal,
+  ...phone,
   tabs: {
     home: 'Home',
     earn: 'Earn',

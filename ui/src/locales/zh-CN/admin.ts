@@ -11,6 +11,7 @@ import party from './party';
 import transparency from './transparency';
 import voice from './voice';
 import portal from './portal';
+import phone from './phone';
 
 export default {
   ...common,
@@ -25,6 +26,7 @@ export default {
   ...finance,
   ...voice,
   ...portal,
+  ...phone,
   common: {
     ...common.common,
     actions: '操作',

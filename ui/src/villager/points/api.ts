@@ -1,7 +1,7 @@
 // Points 积分 for the villager: the rules, claims and their photos, activities and the
 // check-in, the household's ledger, the publicity 公示 with objections, the rankings.
 import { api, withQuery, type Query } from '@/shared/api';
-import type { Activity, Balances, Claim, LedgerEntry, Objection, Page, PublicityPage, Ranking, RankingSummary, Rule } from '@/shared/types';
+import type { Activity, Balances, Claim, LedgerEntry, Objection, Page, PublicityPage, Ranking, RankingRow, RankingSummary, Rule } from '@/shared/types';
 
 export type {
   Activity, Balances, Claim, LedgerEntry, Objection, Page, PublicityItem, PublicityPage, Ranking, RankingSummary, Rule,
@@ -37,6 +37,9 @@ export const raiseObjection = (publicityId: number, reason: string) => api.post(
 
 // rankings
 export const ranking = (unitId: number, period: string) => api.get<Ranking>('/api/v1/rankings', { unit_id: unitId, period });
+// only the caller's household's place, not the whole ranking
+export interface MyRank { unit_id: number; period: string; period_label: string; households: number; mine: RankingRow | null }
+export const myRank = (unitId: number, period: string) => api.get<MyRank>('/api/v1/rankings/mine', { unit_id: unitId, period });
 export const publishedRankings = (villageId: number, limit: number) =>
   api.get<Page<RankingSummary>>(`/api/v1/public/villages/${villageId}/rankings`, { limit });
 export const posterUrl = (id: number) => `/api/v1/public/rankings/${id}/poster`;

@@ -1,0 +1,25 @@
+// Texts of the phone-sized screens (English); same keys as ../zh-CN/phone.ts.
+export default {
+  ph: {
+    showCode: 'Show household code',
+    codeFull: 'Our household code',
+    close: 'Close',
+    monthChange: 'This month {n}',
+    monthNone: 'No new points this month',
+    rankOf: 'of {n}',
+    elderlyOffer: 'Text too small? Large mode has bigger text and buttons.',
+    elderlyOn: 'Turn on large mode',
+    elderlyNo: 'No, thanks',
+    elderlyToggle: 'Large mode',
+    elderlyOff: 'Leave large mode',
+    chartTitle: 'Points, last 6 months',
+    chartEmpty: 'No points in the last 6 months',
+    chartLabel: '{month}: {n} points',
+    showPassword: 'Show password',
+    hidePassword: 'Hide password',
+    gridWorker: 'My grid worker',
+    call: 'Call',
+    callWho: 'Call {name}',
+    menu: 'Menu',
+  },
+};
