@@ -313,7 +313,7 @@ static int allowance_months(struct ctx *c, int64_t county_id, int64_t village_id
 {
 	struct grid_allowance_rule rule = {.base_fen = 60000, .patrol_day_fen = 1000, .missed_day_fen = 2000,
 					   .visit_fen = 500, .late_visit_fen = 1000, .event_fen = 1000, .max_fen = 150000};
-	struct ctx sys = as(c, NULL, c->now - 100 * 86400);
+	struct ctx sys = demo_as(c, NULL, c->now - 100 * 86400);
 	int rc = grid_allowance_rule_put(&sys, county_id, &rule);
 	if (rc) {
 		c->err = sys.err;
@@ -321,7 +321,7 @@ static int allowance_months(struct ctx *c, int64_t county_id, int64_t village_id
 	}
 	struct actor town, cadre;
 	int64_t town_id = 0;
-	if ((rc = load_actor(c, "13900000002", &town)) || (rc = load_actor(c, "13900000003", &cadre)))
+	if ((rc = demo_actor_phone(c, "13900000002", &town)) || (rc = demo_actor_phone(c, "13900000003", &cadre)))
 		return rc;
 	/* the village accepted the events reported from patrols (but the last few days') a
 	 * couple of hours after they came in: they count for the workers' months */
@@ -336,7 +336,7 @@ static int allowance_months(struct ctx *c, int64_t county_id, int64_t village_id
 	}
 	db_finalize(st);
 	for (int i = 0; i < nev; i++) {
-		struct ctx x = as(c, &cadre, at_ev[i] + 2 * 3600);
+		struct ctx x = demo_as(c, &cadre, at_ev[i] + 2 * 3600);
 		struct event_move mv = {.action = "accept"};
 		if ((rc = events_move(&x, evs[i], &mv))) {
 			c->err = x.err;
@@ -359,14 +359,14 @@ static int allowance_months(struct ctx *c, int64_t county_id, int64_t village_id
 		int64_t at = time_cn_midnight(time_days_from_civil(ny, nm, 3)) + 9 * 3600 + back * 600;
 		if (at > c->now)
 			at = c->now - 3600;
-		struct ctx x = as(c, &town, at);
+		struct ctx x = demo_as(c, &town, at);
 		int n;
 		if ((rc = grid_allowance_compute(&x, town_id, month, &n))) {
 			c->err = x.err;
 			return rc;
 		}
 		struct grid_allowance *list;
-		x = as(c, &town, at + 2 * 3600);
+		x = demo_as(c, &town, at + 2 * 3600);
 		if ((rc = grid_allowances(&x, town_id, month, &list, &n))) {
 			c->err = x.err;
 			return rc;
@@ -404,7 +404,7 @@ static int map_places(struct ctx *c, int64_t village_id)
 		{"camera", "石板河桥头监控", "雪亮工程", "https://video.county.example/points/qs-002", -1800, 2100},
 		{"camera", "村口路口监控", "雪亮工程", "https://video.county.example/points/qs-003", 1200, -2600},
 	};
-	struct ctx sys = as(c, NULL, c->now - 60 * 86400);
+	struct ctx sys = demo_as(c, NULL, c->now - 60 * 86400);
 	for (size_t i = 0; i < ARRAY_SIZE(places); i++) {
 		struct grid_place p = {.village_id = village_id, .kind = places[i].kind, .name = places[i].name,
 				       .note = places[i].note, .lat_e6 = lat + places[i].dlat, .lng_e6 = lng + places[i].dlng,
