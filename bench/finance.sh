@@ -39,8 +39,6 @@ LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 . "$here/lib.sh"
 bench_scratch bench-finance
 log() { printf 'bench finance: %s\n' "$*" >&2; }
-json_int() { printf '%s' "$HTTP_BODY" | sed -n "s/^{\"$1\":\\([0-9-]*\\).*/\\1/p;t;s/.*\"$1\":\\([0-9-]*\\).*/\\1/p" | head -1; }
-expect() { [ "$HTTP_STATUS" = "$1" ] || { log "$2: $HTTP_STATUS $HTTP_BODY"; exit 1; }; }
 
 log "creating the demo village in $DATA"
 "$BIN" demo --scale village --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }

@@ -42,27 +42,9 @@ command -v sqlite3 >/dev/null 2>&1 || { echo "bench: missing sqlite3 (apt-get in
 unset CUNZHI_DB CUNZHI_DATA
 LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 
-WORK=$(mktemp -d "${BENCH_DIR:-$(dirname "$BIN")}/bench-grid.XXXXXX")
-DATA=$WORK/data
-SERVER_PID=
-cleanup() {
-  local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [ "${BENCH_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
-    echo "bench: scratch files kept in $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$here/lib.sh"
+bench_scratch bench-grid
 log() { printf 'bench grid: %s\n' "$*" >&2; }
-json_int() { printf '%s' "$HTTP_BODY" | sed -n "s/^{\"$1\":\\([0-9-]*\\).*/\\1/p;t;s/.*\"$1\":\\([0-9-]*\\).*/\\1/p" | head -1; }
-expect() { [ "$HTTP_STATUS" = "$1" ] || { log "$2: $HTTP_STATUS $HTTP_BODY"; exit 1; }; }
 
 sqlite_flags=$(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
 # shellcheck disable=SC2086
@@ -74,7 +56,6 @@ fi
 
 log "creating the demo village in $DATA"
 "$BIN" demo --scale village --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
-. "$here/lib.sh"
 bench_serve
 
 # ---- the village, its town and grids ----

@@ -138,5 +138,10 @@ drain() {
   exit 1
 }
 
+# json_int KEY: the first integer KEY of HTTP_BODY; expect STATUS WHAT: fails the run
+# unless the last reply had STATUS.
+json_int() { printf '%s' "$HTTP_BODY" | sed -n "s/^{\"$1\":\\([0-9-]*\\).*/\\1/p;t;s/.*\"$1\":\\([0-9-]*\\).*/\\1/p" | head -1; }
+expect() { [ "$HTTP_STATUS" = "$1" ] || { log "$2: $HTTP_STATUS $HTTP_BODY"; exit 1; }; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3g", a / b; else print "n/a" }'; }
 rate() { awk -v a="$1" 'BEGIN { printf (a < 100 ? "%.1f" : "%.0f"), a }'; }

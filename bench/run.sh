@@ -37,6 +37,9 @@
 #   finance then bench/finance.sh (issue 13; BENCH_FINANCE_RUN=0 skips it): a village
 #           with a year of accounts, its statements against the static file;
 #           BENCH_FINANCE_OUT.
+#   grid    then bench/grid.sh (issue 14; BENCH_GRID_RUN=0 skips it): grid workers'
+#           position batches against raw SQLite, the town's live positions and the
+#           village household map against the static file; BENCH_GRID_OUT.
 #
 # Needs wrk (Debian package wrk), cc, pkg-config and the headers the project builds
 # with; links bench/gen_points.c against the project's objects beside BIN (the
@@ -397,4 +400,8 @@ fi
 if [ "${BENCH_FINANCE_RUN:-1}" = 1 ]; then
   log "village finance (bench/finance.sh; BENCH_FINANCE_RUN=0 skips it)"
   BENCH_FINANCE_OUT=${BENCH_FINANCE_OUT:-$(dirname "$BIN")/bench-finance-results.md} bash "$here/finance.sh" "$BIN"
+fi
+if [ "${BENCH_GRID_RUN:-1}" = 1 ]; then
+  log "grid work (bench/grid.sh; BENCH_GRID_RUN=0 skips it)"
+  BENCH_GRID_OUT=${BENCH_GRID_OUT:-$(dirname "$BIN")/bench-grid-results.md} bash "$here/grid.sh" "$BIN"
 fi
