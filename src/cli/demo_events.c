@@ -104,6 +104,11 @@ int events_seed_settings(struct ctx *c, int64_t county_id, int64_t town_id, int6
 						  .accept_hours = cat_specs[i].accept_hours,
 						  .finish_days = cat_specs[i].finish_days,
 						  .photo_required = cat_specs[i].photo, .active = 1};
+		/* the county watches pollution and disputes: 预警 when they recur in a village */
+		if (!strcmp(in.name, "生态环境"))
+			in.set_warn = true, in.warn_count = 2, in.warn_days = 30;
+		else if (!strcmp(in.name, "矛盾纠纷"))
+			in.set_warn = true, in.warn_count = 6, in.warn_days = 30;
 		int64_t id;
 		rc = events_category_create(c, &in, &id);
 	}

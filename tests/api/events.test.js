@@ -680,3 +680,44 @@ test('the lists filter by state, department and overdue, and hide what is out of
   assert.equal((await s.api('GET', '/api/v1/events', {})).status, 401);
   assert.ok(PHONES.operator);
 });
+
+test('early warnings 预警: N events of a category in one village within M days, with the events behind them', async () => {
+  // the county sets the threshold on a category; every field error at once
+  const bad = await s.api('POST', '/api/v1/event-categories', { token: T.county, body: { name: '预警测试', accept_hours: 24, finish_days: 5, warn_count: 1, warn_days: 0 } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.fields.warn_count, /2 到 100/);
+  const bad2 = await s.api('POST', '/api/v1/event-categories', { token: T.county, body: { name: '预警测试', accept_hours: 24, finish_days: 5, warn_count: 3, warn_days: 0 } });
+  assert.match(bad2.json.error.fields.warn_days, /1 到 365/);
+  assert.equal((await s.api('POST', '/api/v1/event-categories', { token: T.town, body: { name: '预警测试', accept_hours: 24, finish_days: 5, warn_count: 3, warn_days: 7 } })).status, 403);
+  const cat = await post(T.county, '/api/v1/event-categories', { name: '预警测试', accept_hours: 24, finish_days: 5, warn_count: 3, warn_days: 7 }, 201);
+  assert.equal(cat.warn_count, 3);
+  assert.equal(cat.warn_days, 7);
+  const mine = (who) => get(T[who], `/api/v1/event-warnings?unit_id=${U.town}`).then((r) => r.items.filter((w) => w.category_id === cat.id));
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(await mine('town'), [], `no warning with ${i} events`);
+    ids.push((await post(T.cadre, '/api/v1/events', { village_id: U.A, category_id: cat.id, description: `预警测试第 ${i + 1} 件：同一处反复出现的问题` }, 201)).id);
+    if (i < 2) await advance(86400);
+  }
+  // one in another village does not count towards 青山村's
+  await post(T.cadre, '/api/v1/events', { village_id: U.A, category_id: K[Object.keys(K)[0]], description: '别的类别，不计入' }, 201);
+  const w = await mine('town');
+  assert.equal(w.length, 1);
+  assert.equal(w[0].village_id, U.A);
+  assert.equal(w[0].count, 3);
+  assert.deepEqual(w[0].event_ids, [...ids].reverse());
+  assert.equal((await mine('county')).length, 1);
+  assert.equal((await mine('inspector')).length, 1);
+  // another town's official sees nothing of it; a unit outside every grant is 404
+  assert.equal((await s.api('GET', `/api/v1/event-warnings?unit_id=${U.town2}`, { token: T.town })).status, 404);
+  assert.equal((await s.api('GET', '/api/v1/event-warnings?unit_id=x', { token: T.town })).status, 400);
+  // the window moves on: once the first event is older than 7 days, the warning is gone
+  await advance(5 * 86400 - 3600);
+  assert.equal((await mine('town')).length, 1);
+  await advance(2 * 3600);
+  assert.deepEqual(await mine('town'), []);
+  // switched off on the category: 0 events
+  const off = must(await s.api('PATCH', `/api/v1/event-categories/${cat.id}`, { token: T.county, body: { warn_count: 0 } }), 200);
+  assert.equal(off.warn_count, 0);
+  assert.equal(off.warn_days, 0);
+});

@@ -70,6 +70,7 @@ struct event_category {
 	const char *name, *department_name;
 	int accept_hours, finish_days;
 	bool photo_required, active;
+	int warn_count, warn_days;               /* 预警: N events in one village within M days; 0 = none */
 };
 struct event_category_input {
 	int64_t county_id;         /* create only */
@@ -77,6 +78,8 @@ struct event_category_input {
 	int64_t department_id;     /* -1 = leave as is (update); 0 = the village */
 	int accept_hours, finish_days;   /* 0 = leave as is (update) */
 	int photo_required, active;      /* -1 = leave as is */
+	bool set_warn;                   /* create: always; update: change the warning */
+	int warn_count, warn_days;       /* 0 = no warning; else 2..100 events within 1..365 days */
 };
 /* The categories of a county (of the actor's county when county_id is 0). Anyone may
  * read them (the public form lists them). */
@@ -84,6 +87,21 @@ int events_categories(struct ctx *c, int64_t county_id, bool active_only, struct
 int events_category_get(struct ctx *c, int64_t id, struct event_category *out);
 int events_category_create(struct ctx *c, const struct event_category_input *in, int64_t *id);
 int events_category_update(struct ctx *c, int64_t id, const struct event_category_input *in);
+
+/* An early warning 预警: a village with at least its category's warn_count events within
+ * warn_days days, with the events behind it (newest first, at most EVENT_WARNING_IDS). */
+#define EVENT_WARNING_IDS 50
+struct event_warning {
+	int64_t village_id, category_id;
+	const char *village_name, *town_name, *category_name;
+	int warn_count, warn_days, count;
+	int64_t first_at, last_at;
+	int nids;
+	int64_t ids[EVENT_WARNING_IDS];
+};
+/* The warnings now among the events the actor may read under unit_id (0: all of them),
+ * most events first. */
+int events_warnings(struct ctx *c, int64_t unit_id, struct event_warning **out, int *n);
 
 struct event_department {
 	int64_t id, parent_id;

@@ -82,7 +82,7 @@ int events_channel_create(struct ctx *c, const char *code, const char *name, int
 
 #define CAT_COLS                                                                                  \
 	"k.id, k.county_id, COALESCE(k.department_id, 0), k.name, COALESCE(d.name, ''), k.accept_hours, " \
-	"k.finish_days, k.photo_required, k.active FROM event_categories k "                           \
+	"k.finish_days, k.photo_required, k.active, k.warn_count, k.warn_days FROM event_categories k "                           \
 	"LEFT JOIN org_units d ON d.id = k.department_id "
 
 static void read_cat(struct ctx *c, struct db_stmt *st, struct event_category *k)
@@ -96,6 +96,8 @@ static void read_cat(struct ctx *c, struct db_stmt *st, struct event_category *k
 	k->finish_days = (int)db_col_int(st, 6);
 	k->photo_required = db_col_int(st, 7) != 0;
 	k->active = db_col_int(st, 8) != 0;
+	k->warn_count = (int)db_col_int(st, 9);
+	k->warn_days = (int)db_col_int(st, 10);
 }
 
 int events_categories(struct ctx *c, int64_t county_id, bool active_only, struct event_category **out, int *n)
@@ -142,6 +144,12 @@ static void check_category(struct ctx *c, const struct event_category_input *in,
 		ctx_field(c, "accept_hours", "受理时限应为 1 到 720 小时");
 	if ((create || in->finish_days) && (in->finish_days < 1 || in->finish_days > 365))
 		ctx_field(c, "finish_days", "办理时限应为 1 到 365 个工作日");
+	if (in->set_warn && in->warn_count && (in->warn_count < 2 || in->warn_count > 100))
+		ctx_field(c, "warn_count", "预警件数应为 2 到 100 件（0 表示不预警）");
+	if (in->set_warn && in->warn_count && (in->warn_days < 1 || in->warn_days > 365))
+		ctx_field(c, "warn_days", "预警天数应为 1 到 365 天");
+	if (in->set_warn && !in->warn_count && in->warn_days)
+		ctx_field(c, "warn_count", "设置了预警天数，请同时填写预警件数");
 	if (in->department_id > 0) {
 		struct org_unit d;
 		int rc = org_get(c, in->department_id, &d);
@@ -161,6 +169,8 @@ static void snap_cat(struct buf *b, const struct event_category *k)
 	audit_snap_int(b, "finish_days", k->finish_days);
 	audit_snap_int(b, "photo_required", k->photo_required);
 	audit_snap_int(b, "active", k->active);
+	audit_snap_int(b, "warn_count", k->warn_count);
+	audit_snap_int(b, "warn_days", k->warn_days);
 	audit_snap_end(b);
 }
 
@@ -185,18 +195,19 @@ int events_category_create(struct ctx *c, const struct event_category_input *in,
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int dbrc = db_get_int(c->db, id, "INSERT INTO event_categories (county_id, name, department_id, accept_hours, "
-					 "finish_days, photo_required, active, created_at, updated_at) VALUES (?, ?, "
-					 "NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, 1, ?, ?) RETURNING id",
-			      "itiiiiii", county, in->name, in->department_id > 0 ? in->department_id : 0,
+					 "finish_days, photo_required, active, warn_count, warn_days, created_at, updated_at) "
+					 "VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id",
+			      "itiiiiiiii", county, in->name, in->department_id > 0 ? in->department_id : 0,
 			      (int64_t)in->accept_hours, (int64_t)in->finish_days, (int64_t)(in->photo_required > 0),
-			      c->now, c->now);
+			      (int64_t)in->warn_count, (int64_t)(in->warn_count ? in->warn_days : 0), c->now, c->now);
 	if (dbrc == DB_CONSTRAINT)
 		return ctx_end(c, ctx_field(c, "name", "已有同名类别"));
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "添加类别"));
 	struct event_category k = {.name = in->name, .department_id = in->department_id > 0 ? in->department_id : 0,
 				   .accept_hours = in->accept_hours, .finish_days = in->finish_days,
-				   .photo_required = in->photo_required > 0, .active = true};
+				   .photo_required = in->photo_required > 0, .active = true,
+				   .warn_count = in->warn_count, .warn_days = in->warn_count ? in->warn_days : 0};
 	struct buf after;
 	snap_cat(&after, &k);
 	rc = audit_record(c, county, "event_category", *id, "create", "{}", after.ptr);
@@ -232,12 +243,18 @@ int events_category_update(struct ctx *c, int64_t id, const struct event_categor
 		k.photo_required = in->photo_required > 0;
 	if (in->active >= 0)
 		k.active = in->active > 0;
+	if (in->set_warn) {
+		k.warn_count = in->warn_count;
+		k.warn_days = in->warn_count ? in->warn_days : 0;
+	}
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int dbrc = db_run(c->db, "UPDATE event_categories SET name = ?, department_id = NULLIF(CAST(? AS BIGINT), 0), "
-				 "accept_hours = ?, finish_days = ?, photo_required = ?, active = ?, updated_at = ? WHERE id = ?",
-			  "tiiiiiii", k.name, k.department_id, (int64_t)k.accept_hours, (int64_t)k.finish_days,
-			  (int64_t)k.photo_required, (int64_t)k.active, c->now, id);
+				 "accept_hours = ?, finish_days = ?, photo_required = ?, active = ?, warn_count = ?, "
+				 "warn_days = ?, updated_at = ? WHERE id = ?",
+			  "tiiiiiiiii", k.name, k.department_id, (int64_t)k.accept_hours, (int64_t)k.finish_days,
+			  (int64_t)k.photo_required, (int64_t)k.active, (int64_t)k.warn_count, (int64_t)k.warn_days, c->now,
+			  id);
 	if (dbrc == DB_CONSTRAINT)
 		return ctx_end(c, ctx_field(c, "name", "已有同名类别"));
 	if (dbrc != DB_OK)

@@ -405,10 +405,11 @@ int api_event_stats(struct req *r)
 
 static json_t *category_json(const struct event_category *k)
 {
-	return json_pack("{s:I, s:I, s:s, s:o, s:o, s:i, s:i, s:b, s:b}", "id", (json_int_t)k->id, "county_id",
+	return json_pack("{s:I, s:I, s:s, s:o, s:o, s:i, s:i, s:b, s:b, s:i, s:i}", "id", (json_int_t)k->id, "county_id",
 			 (json_int_t)k->county_id, "name", k->name, "department_id", opt_id(k->department_id),
 			 "department_name", opt_str(k->department_name), "accept_hours", k->accept_hours,
-			 "finish_days", k->finish_days, "photo_required", k->photo_required, "active", k->active);
+			 "finish_days", k->finish_days, "photo_required", k->photo_required, "active", k->active,
+			 "warn_count", k->warn_count, "warn_days", k->warn_days);
 }
 
 int api_event_categories(struct req *r)
@@ -438,6 +439,8 @@ static const struct jfield category_fields[] = {
 	{"finish_days", J_INT, false, 1, 365},
 	{"photo_required", J_BOOL, false, 0, 0},
 	{"active", J_BOOL, false, 0, 0},
+	{"warn_count", J_INT, false, 0, 100},
+	{"warn_days", J_INT, false, 0, 365},
 	{0},
 };
 
@@ -450,6 +453,37 @@ static void category_input(struct req *r, struct event_category_input *in, bool 
 	in->finish_days = (int)req_int(r, "finish_days", 0);
 	in->photo_required = req_has(r, "photo_required") ? req_bool(r, "photo_required", false) : (create ? 0 : -1);
 	in->active = req_has(r, "active") ? req_bool(r, "active", true) : -1;
+	in->set_warn = create || req_has(r, "warn_count") || req_has(r, "warn_days");
+	in->warn_count = (int)req_int(r, "warn_count", 0);
+	in->warn_days = (int)req_int(r, "warn_days", 0);
+}
+
+int api_event_warnings(struct req *r)
+{
+	int64_t unit;
+	if (req_query_int(r, "unit_id", 1, ID_MAX, 0, &unit))
+		return RC_INVALID;
+	struct event_warning *list;
+	int n;
+	int rc = events_warnings(&r->ctx, unit, &list, &n);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		const struct event_warning *x = &list[i];
+		json_t *ids = json_array();
+		for (int k = 0; k < x->nids; k++)
+			json_array_append_new(ids, json_integer((json_int_t)x->ids[k]));
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:I, s:s, s:i, s:i, s:i, s:o, s:o, s:o}",
+						       "village_id", (json_int_t)x->village_id, "village_name",
+						       x->village_name, "town_name", x->town_name, "category_id",
+						       (json_int_t)x->category_id, "category_name", x->category_name,
+						       "warn_count", x->warn_count, "warn_days", x->warn_days, "count",
+						       x->count, "first_at", json_time(x->first_at), "last_at",
+						       json_time(x->last_at), "event_ids", ids));
+	}
+	r->out = json_pack("{s:o}", "items", items);
+	return RC_OK;
 }
 
 int api_event_category_create(struct req *r)

@@ -20,6 +20,7 @@ int api_event_supervise(struct req *r);
 int api_event_answer(struct req *r);
 int api_event_stats(struct req *r);
 int api_event_categories(struct req *r);
+int api_event_warnings(struct req *r);
 int api_event_category_create(struct req *r);
 int api_event_category_update(struct req *r);
 int api_event_channels(struct req *r);

@@ -12,6 +12,7 @@ const struct route events_routes[] = {
 	{"POST", "/api/v1/events/:id/supervisions/:sid/answer", api_event_answer, RF_JSON},
 	{"GET", "/api/v1/event-stats", api_event_stats, 0},
 	{"GET", "/api/v1/event-categories", api_event_categories, 0},
+	{"GET", "/api/v1/event-warnings", api_event_warnings, 0},
 	{"POST", "/api/v1/event-categories", api_event_category_create, RF_JSON},
 	{"PATCH", "/api/v1/event-categories/:id", api_event_category_update, RF_JSON},
 	{"GET", "/api/v1/event-channels", api_event_channels, 0},

@@ -363,6 +363,8 @@ export const auditFields: Record<string, string> = {
   total_fen: '合计（分）',
   visit_fen: '每次按时走访（分）',
   workers: '网格员人数',
+  warn_count: '预警件数',
+  warn_days: '预警天数',
 };
 
 // values of the snapshots that are codes (states, kinds, roles, periods); other values

@@ -45,6 +45,12 @@ export const supervise = (id: number, note: string) => api.post<EventItem>(`/api
 export const answerSupervision = (id: number, sid: number, answer: string) =>
   api.post<EventItem>(`/api/v1/events/${id}/supervisions/${sid}/answer`, { answer });
 export const eventStats = (q: Query) => api.get<Stats>('/api/v1/event-stats', q);
+// 预警: villages where a category's events reached the county's threshold, with the events behind
+export interface Warning {
+  village_id: number; village_name: string; town_name: string; category_id: number; category_name: string;
+  warn_count: number; warn_days: number; count: number; first_at: string; last_at: string; event_ids: number[];
+}
+export const eventWarnings = (q: Query) => api.get<{ items: Warning[] }>('/api/v1/event-warnings', q);
 export const departments = () => api.get<{ items: Department[] }>('/api/v1/event-departments');
 export const categories = () => api.get<{ items: EventCategory[] }>('/api/v1/event-categories');
 // the address the 民情码 of a village leads to (the villager app's public page)

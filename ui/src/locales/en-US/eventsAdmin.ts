@@ -21,6 +21,12 @@ export default {
       made: 'Entered as event {id}',
       open: 'Open it',
     },
+    warn: {
+      title: 'Early warnings',
+      hint: 'The same kind of problem again and again in one village within the set days (thresholds are set on the categories).',
+      line: '{town} {village} · {category}: {count} in {days} days (warning at {threshold})',
+      more: '{n} more',
+    },
     empty: 'No events match',
     col: { id: 'No.', received: 'Received', village: 'Village', event: 'Category / report', state: 'State', handler: 'Handled by' },
     village: 'The village',

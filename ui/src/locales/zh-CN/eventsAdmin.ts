@@ -22,6 +22,12 @@ export default {
       made: '已登记，事件编号 {id}',
       open: '查看详情',
     },
+    warn: {
+      title: '预警',
+      hint: '同一个村同一类问题在设定天数内反复出现（阈值在事件类别中设置），请关注并研判。',
+      line: '{town}{village} · {category}：{days} 天内 {count} 件（预警线 {threshold} 件）',
+      more: '另有 {n} 件',
+    },
     empty: '没有符合条件的民情',
     col: { id: '编号', received: '受理时间', village: '村', event: '类别 / 内容', state: '状态', handler: '办理单位' },
     village: '村级自办',
