@@ -217,6 +217,11 @@ test('the county: the overdue board with a 督办 note, the statistics and the p
   const first = page.locator('.el-table__row', { has: page.locator('[data-act=supervise]') }).first();
   await first.waitFor();
   const id = Number((await first.locator('[data-event]').getAttribute('data-event')));
+  // the county's early warnings above the board, each with the events behind it
+  const warning = page.locator('[data-test=event-warning]', { hasText: '矛盾纠纷' });
+  await warning.waitFor();
+  assert.match(await warning.innerText(), /青山村 · 矛盾纠纷：30 天内 \d+ 件（预警线 6 件）/);
+  assert.ok(await warning.locator('a').count() >= 6);
   await L.shot(page, 'events-console-board');
   await L.axe(page, 'overdue board');
   await move(page, first, 'supervise', (d) => d.locator('textarea[data-test=note]').fill('请三日内办结并报告'));
