@@ -87,7 +87,7 @@ export function landing(): string {
   return LANDINGS.find(([role]) => hasRole(role))?.[1] || '/';
 }
 
-router.beforeEach(async (to, from) => {
+router.beforeEach(async (to) => {
   if (!session.loaded) {
     try {
       await loadSession();
@@ -98,7 +98,5 @@ router.beforeEach(async (to, from) => {
   if (!to.meta.public && !session.info) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
   if (session.info && !scope.grantKey) await initScope();
   if (to.name === 'login' && session.info) return landing();
-  // the first page after signing in (or opening the console) is the role's own
-  if (to.name === 'overview' && session.info && (!from.name || from.name === 'login') && landing() !== '/') return landing();
   return true;
 });
