@@ -9,6 +9,7 @@
 #include "domain/register/register.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
+#include "util/num.h"
 
 /* ---- who sees what ---- */
 
@@ -565,11 +566,7 @@ int lists_start(struct ctx *c, const struct list_start *in, int64_t *id, bool *r
 		return ctx_end(c, rc);
 	if (replay) {
 		*replayed = true;
-		int64_t rid = 0;
-		for (const char *p = replay; *p >= '0' && *p <= '9'; p++)
-			rid = rid * 10 + (*p - '0');
-		*id = rid;
-		return ctx_end(c, rid ? RC_OK : ctx_fail(c, RC_INTERNAL, "幂等键"));
+		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, id) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
 	}
 	/* starts in one village are serialised (a row lock on PostgreSQL; SQLite's write
 	 * transactions are serial anyway), so that the next code is free */

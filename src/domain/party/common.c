@@ -362,3 +362,20 @@ int pt_branch(struct ctx *c, int64_t id, int64_t *village_id, char path[ORG_PATH
 	db_finalize(st);
 	return rc == DB_ROW ? RC_OK : ctx_fail(c, RC_NOT_FOUND, "党支部不存在");
 }
+
+int pt_page(struct ctx *c, struct buf *sql, struct db_args *a, const char *cols, const char *order, const char *spec,
+	    int limit, int offset, struct party_rows *out)
+{
+	char *count = arena_printf(c->arena, "SELECT count(*) %s", sql->ptr);
+	char *q = arena_printf(c->arena, "SELECT %s %s ORDER BY %s LIMIT ? OFFSET ?", cols, sql->ptr, order);
+	bool failed = sql->failed || a->failed || !count || !q;
+	buf_release(sql);
+	if (failed)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	int dbrc = db_get_int_args(c->db, &out->total, count, a);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "读取");
+	db_args_int(a, limit);
+	db_args_int(a, offset);
+	return pr_fetch(c, db_query_args(c->db, q, a), spec, out, limit);
+}

@@ -49,6 +49,10 @@ char *pt_join(struct ctx *c, const char *const *photos, int n);
 bool pt_check_date(struct ctx *c, const char *field, const char *value, bool required, const char *label,
 		   int64_t *days);
 bool pt_blank(const char *s);
+/* One page of rows: FROM/WHERE in sql (released here) with its arguments a; the total
+ * into out->total, then cols ordered by order, limit from offset, read by spec. */
+int pt_page(struct ctx *c, struct buf *sql, struct db_args *a, const char *cols, const char *order, const char *spec,
+	    int limit, int offset, struct party_rows *out);
 /* audit_record of one change with a one-line summary as the after snapshot. */
 int pt_audit(struct ctx *c, int64_t village_id, const char *type, int64_t id, const char *action, const char *k1,
 	     const char *v1, const char *k2, int64_t v2);

@@ -2,6 +2,7 @@
  * minutes, photos and attendance, the members' check-in within the meeting's time, and
  * each branch's compliance per period (held on time, late, missing, still due). */
 #include "domain/party/internal.h"
+#include "util/num.h"
 
 #define READERS (P_PARTY_ADMIN | P_PARTY_READ)
 
@@ -245,19 +246,7 @@ int party_meetings(struct ctx *c, int64_t unit_id, int64_t branch_id, const char
 		db_args_int(&a, time_cn_midnight(p1));
 		db_args_int(&a, time_cn_midnight(p2 + 1));
 	}
-	char *count = arena_printf(c->arena, "SELECT count(*) %s", sql.ptr);
-	char *page = arena_printf(c->arena, "SELECT " MT_COLS "%s ORDER BY p.starts_at DESC, p.id DESC LIMIT ? OFFSET ?",
-				  sql.ptr);
-	bool failed = sql.failed || a.failed || !count || !page;
-	buf_release(&sql);
-	if (failed)
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	int dbrc = db_get_int_args(c->db, &out->total, count, &a);
-	if (dbrc != DB_OK)
-		return ctx_db_fail(c, dbrc, "读取会议");
-	db_args_int(&a, limit);
-	db_args_int(&a, offset);
-	rc = pr_fetch(c, db_query_args(c->db, page, &a), MT_SPEC, out, limit);
+	rc = pt_page(c, &sql, &a, MT_COLS, "p.starts_at DESC, p.id DESC", MT_SPEC, limit, offset, out);
 	for (int i = 0; !rc && i < out->n; i++)
 		decorate(c, &out->row[i]);
 	return rc;
@@ -402,8 +391,8 @@ int party_meeting_create(struct ctx *c, const struct party_meeting_input *in, in
 	if ((rc = idem_begin(c, "party_meeting", in->idem, &replay)))
 		return ctx_end(c, rc);
 	if (replay) {
-		for (const char *p = replay; *p >= '0' && *p <= '9'; p++)
-			*id = *id * 10 + (*p - '0');
+		if (num_parse_i64(replay, 1, INT64_MAX, id))
+			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
 		return ctx_end(c, RC_OK);
 	}
 	int dbrc = db_get_int(c->db, id,

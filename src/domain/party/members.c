@@ -2,6 +2,7 @@
  * member's own record, and the statistics per branch, town and county. */
 #include "domain/grid/grid.h"
 #include "domain/party/internal.h"
+#include "util/num.h"
 
 #define READERS (P_PARTY_ADMIN | P_PARTY_READ)
 
@@ -135,18 +136,7 @@ int party_members(struct ctx *c, int64_t unit_id, int64_t branch_id, const char 
 		buf_adds(&sql, " AND m.name LIKE ?");
 		db_args_text(&a, arena_printf(c->arena, "%%%s%%", q));
 	}
-	char *count = arena_printf(c->arena, "SELECT count(*) %s", sql.ptr);
-	char *page = arena_printf(c->arena, "SELECT " M_COLS "%s ORDER BY m.branch_id, m.id LIMIT ? OFFSET ?", sql.ptr);
-	bool failed = sql.failed || a.failed || !count || !page;
-	buf_release(&sql);
-	if (failed)
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	int dbrc = db_get_int_args(c->db, &out->total, count, &a);
-	if (dbrc != DB_OK)
-		return ctx_db_fail(c, dbrc, "读取党员");
-	db_args_int(&a, limit);
-	db_args_int(&a, offset);
-	rc = pr_fetch(c, db_query_args(c->db, page, &a), M_SPEC, out, limit);
+	rc = pt_page(c, &sql, &a, M_COLS, "m.branch_id, m.id", M_SPEC, limit, offset, out);
 	for (int i = 0; !rc && i < out->n; i++)
 		add_age(c, &out->row[i]);
 	return rc;
@@ -323,10 +313,8 @@ int party_member_create(struct ctx *c, const struct party_member_input *in, int6
 	if ((rc = idem_begin(c, "party_member", in->idem, &replay)))
 		return ctx_end(c, rc);
 	if (replay) {
-		int64_t got = 0;
-		for (const char *p = replay; *p >= '0' && *p <= '9'; p++)
-			got = got * 10 + (*p - '0');
-		*id = got;
+		if (num_parse_i64(replay, 1, INT64_MAX, id))
+			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
 		return ctx_end(c, RC_OK);
 	}
 	bool prob = !strcmp(in->kind, "probationary");

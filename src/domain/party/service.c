@@ -4,6 +4,7 @@
  * within PARTY_ANSWER_DAYS working days, unanswered ones ageing on the board). */
 #include "domain/kernel/calendar.h"
 #include "domain/party/internal.h"
+#include "util/num.h"
 
 /* The village a list reads: the public page's, a unit named in the query (read by those
  * with business there), or the villager's own. */
@@ -27,23 +28,6 @@ static int list_unit(struct ctx *c, int64_t unit_id, int64_t public_village, str
 	if (!pt_own_village(c, u))
 		return ctx_field(c, "unit", "请选择村");
 	return RC_OK;
-}
-
-static int page(struct ctx *c, struct buf *sql, struct db_args *a, const char *cols, const char *order,
-		const char *spec, int limit, int offset, struct party_rows *out)
-{
-	char *count = arena_printf(c->arena, "SELECT count(*) %s", sql->ptr);
-	char *q = arena_printf(c->arena, "SELECT %s %s ORDER BY %s LIMIT ? OFFSET ?", cols, sql->ptr, order);
-	bool failed = sql->failed || a->failed || !count || !q;
-	buf_release(sql);
-	if (failed)
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	int dbrc = db_get_int_args(c->db, &out->total, count, a);
-	if (dbrc != DB_OK)
-		return ctx_db_fail(c, dbrc, "读取");
-	db_args_int(a, limit);
-	db_args_int(a, offset);
-	return pr_fetch(c, db_query_args(c->db, q, a), spec, out, limit);
 }
 
 /* ---- commitments ---- */
@@ -92,7 +76,7 @@ int party_commitments(struct ctx *c, int64_t unit_id, int64_t public_village, in
 		buf_adds(&sql, " AND k.done_at IS NULL AND k.target_date < ?");
 		db_args_text(&a, arena_strdup(c->arena, today));
 	}
-	rc = page(c, &sql, &a, C_COLS, "k.year DESC, k.target_date, k.id", C_SPEC, limit, offset, out);
+	rc = pt_page(c, &sql, &a, C_COLS, "k.year DESC, k.target_date, k.id", C_SPEC, limit, offset, out);
 	for (int i = 0; !rc && i < out->n; i++)
 		c_flags(c, &out->row[i]);
 	return rc;
@@ -158,8 +142,8 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 	if ((rc = idem_begin(c, "party_commitment", in->idem, &replay)))
 		return ctx_end(c, rc);
 	if (replay) {
-		for (const char *p = replay; *p >= '0' && *p <= '9'; p++)
-			*id = *id * 10 + (*p - '0');
+		if (num_parse_i64(replay, 1, INT64_MAX, id))
+			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
 		return ctx_end(c, RC_OK);
 	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_commitments (village_id, year, pledger, title, body, "
@@ -213,8 +197,8 @@ int party_commitment_note(struct ctx *c, int64_t id, const char *kind, const cha
 	if ((rc = idem_begin(c, scope, idem, &replay)))
 		return ctx_end(c, rc);
 	if (replay) {
-		for (const char *p = replay; *p >= '0' && *p <= '9'; p++)
-			*note_id = *note_id * 10 + (*p - '0');
+		if (num_parse_i64(replay, 1, INT64_MAX, note_id))
+			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
 		return ctx_end(c, RC_OK);
 	}
 	int64_t pct = progress_note ? (progress >= 0 ? progress : pr_get_int(&k, "progress")) : 0;
@@ -252,7 +236,7 @@ int party_diary(struct ctx *c, int64_t unit_id, int64_t public_village, int limi
 	buf_adds(&sql, "FROM party_diary d JOIN org_units v ON v.id = d.village_id WHERE ");
 	const char *paths[1] = {u.path};
 	scope_where_paths(c, paths, 1, SCOPE_UNIT("v"), &sql, &a);
-	return page(c, &sql, &a, "d.id, d.village_id, v.name, d.day, d.body, d.beneficiary, d.photos, d.author, d.created_at",
+	return pt_page(c, &sql, &a, "d.id, d.village_id, v.name, d.day, d.body, d.beneficiary, d.photos, d.author, d.created_at",
 		    "d.day DESC, d.id DESC", "i:id i:village_id t:village_name t:day t:body t:beneficiary p:photos t:author "
 					      "T:created_at", limit, offset, out);
 }
@@ -285,8 +269,8 @@ int party_diary_create(struct ctx *c, const struct party_diary_input *in, int64_
 	if ((rc = idem_begin(c, "party_diary", in->idem, &replay)))
 		return ctx_end(c, rc);
 	if (replay) {
-		for (const char *p = replay; *p >= '0' && *p <= '9'; p++)
-			*id = *id * 10 + (*p - '0');
+		if (num_parse_i64(replay, 1, INT64_MAX, id))
+			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
 		return ctx_end(c, RC_OK);
 	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_diary (village_id, day, body, beneficiary, photos, author, "
@@ -398,7 +382,7 @@ int party_questions(struct ctx *c, int64_t unit_id, int64_t public_village, cons
 		buf_adds(&sql, " AND q.answered_at IS NULL");
 	else if (!strcmp(st, "answered"))
 		buf_adds(&sql, " AND q.answered_at IS NOT NULL");
-	rc = page(c, &sql, &a, Q_COLS, !strcmp(st, "open") ? "q.created_at, q.id" : "q.created_at DESC, q.id DESC", Q_SPEC,
+	rc = pt_page(c, &sql, &a, Q_COLS, !strcmp(st, "open") ? "q.created_at, q.id" : "q.created_at DESC, q.id DESC", Q_SPEC,
 		  limit, offset, out);
 	for (int i = 0; !rc && i < out->n; i++) {
 		struct party_row *r = &out->row[i];
@@ -442,8 +426,8 @@ int party_question_create(struct ctx *c, const struct party_question_input *in, 
 	if ((rc = idem_begin(c, "party_question", in->idem, &replay)))
 		return ctx_end(c, rc);
 	if (replay) {
-		for (const char *p = replay; *p >= '0' && *p <= '9'; p++)
-			*id = *id * 10 + (*p - '0');
+		if (num_parse_i64(replay, 1, INT64_MAX, id))
+			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
 		return ctx_end(c, RC_OK);
 	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_questions (village_id, asked_by, asker, body, photos, private, "
