@@ -295,7 +295,11 @@ test('without the live camera, a photo of the code is read', async () => {
   assert.equal(res.status, 200);
   await photo.setInputFiles({ name: 'code.png', mimeType: 'image/png', buffer: Buffer.from(await res.arrayBuffer()) });
   const done = page.locator('[data-test=scan-done]');
-  await done.waitFor();
+  await done.waitFor().catch(async (e) => {
+    await L.shot(page, 'debug-scan-photo');
+    const shown = await page.locator('[data-test=photo-error], [data-test=scan-failed]').allInnerTexts();
+    throw new Error(`${e.message}\nshown: ${JSON.stringify(shown)}\n${ctx.problems.join('\n')}`);
+  });
   assert.match(await done.innerText(), /广场舞比赛[\s\S]*\+2/);
   assert.equal((await mine('广场舞比赛')).checked_in, true);
   L.assertNoProblems(ctx);
