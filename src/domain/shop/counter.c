@@ -429,15 +429,19 @@ static int resolve_card(struct ctx *c, const char *no, const char *pin, struct r
 }
 
 /* The household a code names: a phone's household code, or a card (QR or typed
- * number) with its PIN. Errors on fields "code" and "pin". */
-static int resolve_code(struct ctx *c, const char *code, const char *pin, struct resolved *out)
+ * number) with its PIN. Errors on fields "code" and "pin". With unspent, a phone's
+ * code already used for a sale is refused here; a sale leaves that to sell_locked,
+ * which spends the code under the shop's lock after looking for a retry's receipt once
+ * more (so concurrent retries of one confirmation get that receipt, not "used"). */
+static int resolve_code(struct ctx *c, const char *code, const char *pin, bool unspent, struct resolved *out)
 {
 	memset(out, 0, sizeof(*out));
 	int rc;
 	if (!code || !code[0])
 		return ctx_field(c, "code", "请扫描户码或输入户卡卡号");
 	if (!strncmp(code, HHCODE_KIND ".", 3)) {
-		if ((rc = hhcode_verify(c, "code", code, &out->hh.id)) || (rc = hhcode_check_unspent(c, "code", code)))
+		if ((rc = hhcode_verify(c, "code", code, &out->hh.id)) ||
+		    (unspent && (rc = hhcode_check_unspent(c, "code", code))))
 			return rc;
 		out->via = "phone";
 		out->code = code;
@@ -842,7 +846,7 @@ enum result counter_lookup(struct ctx *c, int64_t shop_id, const char *code, con
 	if (!shop_can(c, &s, P_SHOP_COUNTER))
 		return shop_refusal(c, &s, "无权在", "收银");
 	struct resolved r;
-	if ((rc = resolve_code(c, code, pin, &r)))
+	if ((rc = resolve_code(c, code, pin, true, &r)))
 		return rc;
 	if (!shop_serves(c, &s, r.hh.village_id))
 		return ctx_fail(c, RC_CONFLICT, "该户（%s）不在「%s」的服务范围内", r.hh.village_name, s.name);
@@ -1110,7 +1114,7 @@ enum result counter_redeem(struct ctx *c, const struct redeem_input *in, int64_t
 		return rc;
 	}
 	struct resolved h;
-	if ((rc = resolve_code(c, in->code, in->pin, &h)))
+	if ((rc = resolve_code(c, in->code, in->pin, false, &h)))
 		return rc;
 	if (!shop_serves(c, &s, h.hh.village_id))
 		return ctx_fail(c, RC_CONFLICT, "该户（%s）不在「%s」的服务范围内", h.hh.village_name, s.name);
@@ -1669,7 +1673,7 @@ enum result counter_preorder_collect(struct ctx *c, int64_t id, const char *code
 		return rc;
 	}
 	struct resolved h;
-	if ((rc = resolve_code(c, code, pin, &h)))
+	if ((rc = resolve_code(c, code, pin, false, &h)))
 		return rc;
 	if (h.hh.id != p.household_id)
 		return ctx_field(c, "code", "户码与预订的户不符（预订户号 %s）", p.household_number);

@@ -98,6 +98,7 @@ export default {
       trend: 'Rates over time',
     },
     poster: {
+      noVillage: 'Choose a village above to print its poster.',
       hint: 'Print and post it on the village notice board, at the village office and where people pass (A4, portrait).',
       print: 'Print poster',
       kicker: 'VILLAGE CODE',

@@ -99,6 +99,7 @@ export default {
       trend: '各项比率趋势',
     },
     poster: {
+      noVillage: '请先在上方选择一个村，再打印它的民情码海报。',
       hint: '打印后张贴在村务公开栏、村委会和人流多的地方（A4 纸，纵向）。',
       print: '打印海报',
       kicker: '民 情 码',
