@@ -1,4 +1,4 @@
-/* Fuzz target: roster files, CSV and XLSX, through the table reader (util/table.c). */
+/* Fuzz target: roster files, CSV and XLSX, through the table readers (util/table.c, util/table_xlsx.c). */
 #include <stddef.h>
 #include <stdint.h>
 
