@@ -1,6 +1,7 @@
 /* What the modules of the transparency feature share among themselves: units, the
- * villager's village, lists of stored files, the county's settings. Not for other
- * features (they include transparency.h). */
+ * villager's village, lists of stored files (common.c), the county's settings
+ * (settings.c), one disclosure as its reader sees it (disclosures.c) and its questions
+ * (questions.c). Not for other features (they include transparency.h). */
 #ifndef DOMAIN_TRANSPARENCY_INTERNAL_H
 #define DOMAIN_TRANSPARENCY_INTERNAL_H
 
@@ -24,5 +25,14 @@ int tr_split(const char *s, char out[][FILES_HASH_LEN + 1], int max);
 bool tr_blank(const char *s);
 /* "published" or "withdrawn", and the WHERE term of a status filter (NULL: bad). */
 const char *tr_status_where(const char *status, const char *alias_withdrawn);
+
+/* One disclosure by id as the actor sees it (my_village: the villager's village, for
+ * "mine" flags); RC_NOT_FOUND when there is none. */
+int tr_load_item(struct ctx *c, int64_t id, struct disclosure *d, int64_t my_village);
+/* Whether the actor (or the public page of public_village) may see the item: 404
+ * otherwise, 401 without a session. */
+int tr_check_visible(struct ctx *c, const struct disclosure *d, int64_t public_village);
+/* The item's questions, oldest first (names in full when d->full_names). */
+int tr_load_questions(struct ctx *c, struct disclosure *d);
 
 #endif
