@@ -24,8 +24,9 @@ int api_event_media(struct req *r)
 	if (range == RANGE_UNSATISFIABLE) {
 		char cr[48];
 		snprintf(cr, sizeof(cr), "bytes */%lld", (long long)f.size);
-		static const char msg[] = "请求的范围超出文件大小";
-		req_reply_bytes(r, 416, "text/plain; charset=utf-8", NULL, msg, sizeof(msg) - 1);
+		static const char msg[] = "{\"error\":{\"code\":\"range_not_satisfiable\","
+					  "\"message\":\"请求的范围超出文件大小\",\"fields\":{}}}";
+		req_reply_bytes(r, 416, "application/json", NULL, msg, sizeof(msg) - 1);
 		u_map_put(r->resp->map_header, "Content-Range", cr);
 		u_map_put(r->resp->map_header, "Accept-Ranges", "bytes");
 		return RC_OK;
