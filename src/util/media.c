@@ -105,7 +105,8 @@ static bool probe_webm(const unsigned char *p, size_t len, struct media_probe *o
 		return false;
 	/* the header's DocType must be "webm" */
 	bool webm = false;
-	for (size_t q = a + b, end = a + b + (size_t)size; q < end;) {
+	size_t header_end = a + b + (size_t)size;
+	for (size_t q = a + b, end = header_end; q < end;) {
 		size_t i = ebml_id(p + q, end - q, &id);
 		size_t s = i ? ebml_size(p + q + i, end - q - i, &size) : 0;
 		if (!s || size == EBML_UNKNOWN || size > end - q - i - s)
@@ -119,7 +120,7 @@ static bool probe_webm(const unsigned char *p, size_t len, struct media_probe *o
 	uint64_t scale = 1000000, cluster = 0, last = 0;
 	double duration = -1;
 	bool blocks = false;
-	size_t pos = a + b + (size_t)size;
+	size_t pos = header_end;
 	for (long steps = 0; pos < len && steps < MEDIA_MAX_ELEMENTS; steps++) {
 		size_t i = ebml_id(p + pos, len - pos, &id);
 		size_t s = i ? ebml_size(p + pos + i, len - pos - i, &size) : 0;
