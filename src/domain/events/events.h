@@ -323,5 +323,9 @@ int events_seed_settings(struct ctx *c, int64_t county_id, int64_t town_id, int6
  * transitions by the demo staff (handler_user at 县住建局). System context. */
 int events_seed_demo(struct ctx *c, int64_t county_id, const int64_t *towns, int ntowns,
 		     const int64_t *villages, int nvillages, int64_t handler_user);
+/* Demo data: reports with a voice note in village_id (spoken with espeak-ng: the demo
+ * villager's, and calls with their recording taken by the hotline operator); nothing
+ * when espeak-ng is missing. */
+int events_seed_media_demo(struct ctx *c, int64_t county_id, int64_t village_id);
 
 #endif
