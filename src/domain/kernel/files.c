@@ -201,7 +201,7 @@ static int check_upload(struct ctx *c, const void *data, size_t len, const char 
 	}
 	*mime = files_sniff(data, len, duration_ms);
 	if (!*mime) {
-		ctx_fail(c, RC_INVALID, "只支持 JPEG、PNG 或 WebP 图片，或 WebM、Ogg、MP4、WAV 录音和视频");
+		ctx_fail(c, RC_INVALID, "只支持 JPEG、PNG 或 WebP 图片");
 		return ctx_field(c, "file", "只支持 JPEG、PNG 或 WebP 图片（公开附件也可以是 PDF），"
 				 "录音和视频只支持 WebM、Ogg、MP4（M4A）或 WAV");
 	}
