@@ -3,13 +3,16 @@
 // it, deletes it, records again, adds a short video clip by file (recorded from a canvas
 // in the page, a real WebM), and reports; the cadre's console page of the event plays
 // both (the players load: readyState, no error); the reporter's own timeline plays them
-// too. Then the honest failures: the microphone refused (said plainly, the typed report
-// still goes) and a browser without MediaRecorder.
+// too; the reporter answers with a voice reply. The hotline operator attaches a call's
+// recording (a WAV file) on 登记民情 and the event's page plays it. Then the honest
+// failures: the microphone refused (said plainly, the typed report still goes) and a
+// browser without MediaRecorder.
 'use strict';
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const L = require('./lib');
+const M = require('../api/media_samples');
 
 let s;
 let browser;
@@ -146,9 +149,59 @@ test('a villager records a voice note and adds a clip at 360×740; the console p
   await L.shot(cp, 'events-media-console-detail', { fullPage: true });
   await L.axe(cp, 'console event with a voice note and a clip');
   L.assertNoProblems(desk);
-  L.assertNoProblems(phone);
   await desk.close();
+
+  // the reporter adds a voice reply on their own page; it shows on the timeline
+  const reply = vp.locator('[data-test=reply]');
+  await reply.locator('[data-test=voice-record]').click();
+  await reply.getByRole('status').filter({ hasText: /正在录音 0:0[1-9]/ }).waitFor();
+  await reply.locator('[data-test=voice-stop]').click();
+  await reply.locator('[data-test=voice-preview]').waitFor();
+  await reply.locator('[data-test=reply-submit]').click();
+  const stepAudio = vp.locator('[data-test=timeline] [data-test=media-audio]');
+  await stepAudio.waitFor();
+  st = await playerState(stepAudio);
+  assert.ok(st.readyState >= 1 && !st.error, `reply audio: ${JSON.stringify(st)}`);
+  const after = await s.must('GET', `/api/v1/events/${id}`, { token: vtoken });
+  const step = after.timeline.find((x) => x.action === 'reply');
+  assert.equal(step.media[0].kind, 'voice');
+  await L.shot(vp, 'events-media-villager-reply', { fullPage: true });
+  L.assertNoProblems(phone);
   await phone.close();
+});
+
+test('the hotline operator attaches the call recording on 登记民情; the event page plays it', async () => {
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(desk);
+  await L.adminLogin(page, L.PHONES.operator);
+  await page.waitForURL(/\/admin\/events\/new$/);
+  await page.locator('[data-test=event-category]').click();
+  await page.locator('.el-select-dropdown__item:visible').first().click();
+  await page.fill('[data-test=event-description]', '来电反映：五组的水管爆了，路上全是水。');
+  await page.fill('input[data-test=event-reporter-name]', '刘桂兰');
+  await page.fill('input[data-test=event-reporter-phone]', '13812345601');
+  const rec = page.locator('[data-test=voice-recorder]');
+  await rec.locator('[data-test=voice-file-input]').setInputFiles({ name: 'call-0906.wav', mimeType: 'audio/wav', buffer: M.wav({ ms: 4000 }) });
+  const preview = rec.locator('[data-test=voice-preview]');
+  await preview.waitFor();
+  let st = await playerState(preview);
+  assert.ok(st.readyState >= 1 && !st.error && Math.abs(st.duration - 4) < 0.1, `the call recording here: ${JSON.stringify(st)}`);
+  await L.shot(page, 'events-media-operator-call', { fullPage: true });
+  await page.locator('[data-test=event-submit]').click();
+  const made = page.locator('[data-test=event-made]');
+  await made.waitFor();
+  const id = Number(/事件编号 (\d+)/.exec(await made.innerText())[1]);
+  const e = await s.must('GET', `/api/v1/events/${id}`, { token: await s.as('county_admin') });
+  assert.equal(e.channel, 'hotline');
+  assert.equal(e.media[0].mime, 'audio/wav');
+  assert.equal(e.media[0].duration_ms, 4000);
+  await page.goto(`/admin/events/${id}`);
+  const audio = page.locator('[data-test=event-detail] [data-test=media-audio]');
+  await audio.waitFor();
+  st = await playerState(audio);
+  assert.ok(st.readyState >= 1 && !st.error && Math.abs(st.duration - 4) < 0.1, `console: ${JSON.stringify(st)}`);
+  L.assertNoProblems(desk);
+  await desk.close();
 });
 
 test('the microphone refused, or no MediaRecorder: said plainly, and the typed report still goes', async () => {
