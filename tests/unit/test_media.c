@@ -33,6 +33,13 @@ static void put_be(struct bytes *b, uint64_t v, size_t n)
 	}
 }
 
+static void put_zero(struct bytes *b, size_t n)
+{
+	assert_true(b->n + n <= CAP);
+	memset(b->p + b->n, 0, n);
+	b->n += n;
+}
+
 static void put_le(struct bytes *b, uint64_t v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -200,14 +207,14 @@ static void mp4(struct bytes *out, const char *handler, uint32_t timescale, uint
 	struct bytes ftyp = {0}, mvhd = {0}, hdlr = {0}, mdia = {0}, trak = {0}, moov = {0}, mdat = {0};
 	put(&ftyp, "M4A \0\0\0\0isom", 12);
 	box(out, "ftyp", &ftyp);
-	put_be(&mvhd, 0, 12);
+	put_zero(&mvhd, 12);
 	put_be(&mvhd, timescale, 4);
 	put_be(&mvhd, duration, 4);
-	put_be(&mvhd, 0, 80);
+	put_zero(&mvhd, 80);
 	box(&moov, "mvhd", &mvhd);
-	put_be(&hdlr, 0, 8);
+	put_zero(&hdlr, 8);
 	put(&hdlr, handler, 4);
-	put_be(&hdlr, 0, 13);
+	put_zero(&hdlr, 13);
 	box(&mdia, "hdlr", &hdlr);
 	box(&trak, "mdia", &mdia);
 	box(&moov, "trak", &trak);
@@ -254,7 +261,7 @@ static void test_mp4_wav(void **state)
 	put_le(&w, 16, 2);
 	put(&w, "data", 4);
 	put_le(&w, 40000, 4);
-	put_be(&w, 0, 1000);   /* the rest of the samples are not here: the declared size counts up to the end */
+	put_zero(&w, 1000);   /* the rest of the samples are not here: the declared size counts up to the end */
 	assert_true(media_probe(w.p, w.n, &m));
 	assert_string_equal(m.mime, "audio/wav");
 	assert_int_equal(m.duration_ms, 1000 * 1000 / 16000);
