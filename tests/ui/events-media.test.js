@@ -176,8 +176,8 @@ test('the hotline operator attaches the call recording on 登记民情; the even
   await L.adminLogin(page, L.PHONES.operator);
   await page.waitForURL(/\/admin\/events\/new$/);
   await page.locator('[data-test=event-category]').click();
-  await page.locator('.el-select-dropdown__item:visible').first().click();
-  await page.fill('[data-test=event-description]', '来电反映：五组的水管爆了，路上全是水。');
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '道路交通' }).click();
+  await page.fill('[data-test=event-description]', '来电反映：五组路边的水管爆了，路面全是水。');
   await page.fill('input[data-test=event-reporter-name]', '刘桂兰');
   await page.fill('input[data-test=event-reporter-phone]', '13812345601');
   const rec = page.locator('[data-test=voice-recorder]');
@@ -202,6 +202,30 @@ test('the hotline operator attaches the call recording on 登记民情; the even
   assert.ok(st.readyState >= 1 && !st.error && Math.abs(st.duration - 4) < 0.1, `console: ${JSON.stringify(st)}`);
   L.assertNoProblems(desk);
   await desk.close();
+
+  // accepted, dispatched to 县住建局 and taken on; the handler's progress note carries a recording
+  await s.must('POST', `/api/v1/events/${id}/actions/accept`, { token: await s.as('cadre'), body: {} });
+  await s.must('POST', `/api/v1/events/${id}/actions/dispatch`, { token: await s.as('town_official'), body: {} });
+  await s.must('POST', `/api/v1/events/${id}/actions/take`, { token: await s.login('13900000007'), body: {} });
+  const dept = await L.newContext(browser, 'desktop', s.url);
+  const hp = await L.newPage(dept);
+  await L.adminLogin(hp, '13900000007');
+  await hp.goto(`/admin/events/${id}`);
+  await hp.locator('[data-test=event-detail]').filter({ hasText: '办理中' }).waitFor();
+  await hp.locator('[data-test=moves] [data-act=note]').click();
+  const dialog = hp.locator('[data-test=action-dialog]').last();
+  await dialog.waitFor();
+  await dialog.locator('[data-test=voice-file-input]').setInputFiles({ name: 'site.wav', mimeType: 'audio/wav', buffer: M.wav({ ms: 3000 }) });
+  await dialog.locator('[data-test=voice-preview]').waitFor();
+  await L.shot(hp, 'events-media-note-dialog');
+  await dialog.locator('[data-test=action-confirm]').click();
+  await dialog.waitFor({ state: 'hidden' });
+  const noteAudio = hp.locator('[data-test=timeline] [data-test=media-audio]');
+  await noteAudio.waitFor();
+  st = await playerState(noteAudio);
+  assert.ok(st.readyState >= 1 && !st.error && Math.abs(st.duration - 3) < 0.1, `note audio: ${JSON.stringify(st)}`);
+  L.assertNoProblems(dept);
+  await dept.close();
 });
 
 test('the microphone refused, or no MediaRecorder: said plainly, and the typed report still goes', async () => {
