@@ -126,7 +126,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_CC      ?= clang
 FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-FUZZ_LIB_SRC := src/util/accept.c src/util/table.c src/util/table_xlsx.c src/util/geo.c src/util/form.c src/util/buf.c src/util/utf8.c src/util/num.c src/util/log.c src/util/arena.c src/util/timeutil.c
+FUZZ_LIB_SRC := src/util/media.c src/util/range.c src/util/accept.c src/util/table.c src/util/table_xlsx.c src/util/geo.c src/util/form.c src/util/buf.c src/util/utf8.c src/util/num.c src/util/log.c src/util/arena.c src/util/timeutil.c
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                 -Isrc $(shell pkg-config --cflags jansson libzip expat zlib 2>/dev/null)
 FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib 2>/dev/null) -lm -lpthread

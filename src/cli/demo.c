@@ -1075,6 +1075,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 			vids[i] = villages[i].id;
 		rc = events_seed_demo(c, county_id, town_ids, ntowns, vids, nvillages, handler_id);
 		if (!rc)
+			rc = events_seed_media_demo(c, county_id, vids[0]);
+		if (!rc)
 			rc = lists_seed_demo(c, county_id, vids, nvillages);
 		/* 三务公开 and 大事记: a year of disclosures, two years of the timeline */
 		if (!rc)

@@ -17,7 +17,7 @@
 #define REQ_PAGE_MAX 200
 /* the Content-Security-Policy of every reply */
 #define REQ_CSP                                                                              \
-	"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "   \
+	"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "   \
 	"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 #define REQ_PAGE_DEFAULT 50
 

@@ -196,3 +196,13 @@ int crypto_sha256_zero_bits(const void *data, size_t len)
 	}
 	return bits;
 }
+
+int crypto_base64_decode(const char *in, size_t in_len, void *out, size_t max, size_t *len)
+{
+	if (!in || !out)
+		return -1;
+	const char *end = NULL;
+	if (sodium_base642bin(out, max, in, in_len, NULL, len, &end, sodium_base64_VARIANT_ORIGINAL) != 0)
+		return -1;
+	return end == in + in_len ? 0 : -1;
+}

@@ -44,6 +44,9 @@ void crypto_hmac_hex(const unsigned char key[CRYPTO_KEY_BYTES], const void *data
 		     char out[CRYPTO_HASH_HEX]);
 /* The number of leading zero bits of SHA-256(data): proof-of-work checks. */
 int crypto_sha256_zero_bits(const void *data, size_t len);
+/* Standard base64 (with padding) into out (at most max bytes); 0 and *len, or -1 when
+ * malformed or longer than max. */
+int crypto_base64_decode(const char *in, size_t in_len, void *out, size_t max, size_t *len);
 /* A 32-byte subkey of key for one purpose (context names it), so one key in the key
  * file serves several uses without their outputs being related. */
 void crypto_derive(const unsigned char key[CRYPTO_KEY_BYTES], const char *context,

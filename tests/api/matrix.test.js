@@ -30,6 +30,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startServer, makeIdcard, pngPixel, PHONES, PASSWORD } = require('./lib');
+const mediaSamples = require('./media_samples');
 
 const COLS = ['anon', 'cadT2', 'townT2', 'cadV2', 'vil2', 'gwg', 'villager', 'handler', 'operator', 'assessor',
   'grid_worker', 'inspector', 'clerk', 'town_official', 'cadre', 'county_admin'];
@@ -43,6 +44,7 @@ const EXPECT = {
   'POST /api/v1/events':                               'U x x x a a a x x x a F x F a F',
   'GET /api/v1/events/:id':                            'U N N N N a N N a N a a N a a a',
   'GET /api/v1/events/:id/photos/:n':                  'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/events/:id/media/:mid':                 'U N N N N a a N a N a a N a a a',
   'POST /api/v1/events/:id/actions/:action':           'U N N N N F N N F N F F N a x x',
   'POST /api/v1/events/:id/supervisions':              'U N N N N F N N F N F F N a F a',
   'POST /api/v1/events/:id/supervisions/:sid/answer':  'U N N N N N N N N N N N N N N N',
@@ -482,6 +484,11 @@ before(async () => {
   const sup = await s.api('POST', `/api/v1/events/${O.event}/supervisions`, { token: T.town_official, body: { note: '矩阵督办' } });
   O.supervision = sup.json && sup.json.id ? sup.json.id : 999999;
   O.supDebug = sup.text;
+  // a report of the demo villager with a voice note
+  const voice = await must(await s.api('POST', '/api/v1/files', { token: T.villager, raw: mediaSamples.ogg({ ms: 3000 }), headers: { 'content-type': 'audio/ogg' } }), 201);
+  const withVoice = await must(await s.api('POST', '/api/v1/events', { token: T.villager, body: { village_id: O.village, category_id: events.items[0].category_id, description: '矩阵语音', voice: voice.hash } }), 201);
+  O.mediaEvent = withVoice.id;
+  O.eventMedia = withVoice.media[0].id;
 
   // lists: a service item of the village's current lists, and a request of household 1 at the cadre's step
   const lists = await must(await s.api('GET', `/api/v1/lists?village=${O.village}&kind=service`, { token: T.cadre }), 200);
@@ -593,6 +600,10 @@ function call(r) {
   }
   const key = `${r.method} ${r.path}`;
   if (key === 'POST /api/v1/residents/:id/activation') seg[4] = id('residentNoAccount');
+  if (key === 'GET /api/v1/events/:id/media/:mid') {
+    seg[4] = id('mediaEvent');
+    seg[6] = id('eventMedia');
+  }
   if (key === 'POST /api/v1/disclosures/:id/withdraw') seg[4] = id('disclosureW');
   if (key === 'POST /api/v1/chronicle/:id/withdraw') seg[4] = id('chronicleW');
   if (key === 'POST /api/v1/finance/entries/:id/reject') seg[5] = id('finEntryR');

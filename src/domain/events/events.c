@@ -141,7 +141,7 @@ static const char *const states[][2] = {
 static const char *const outcomes[] = {"resolved", "explained", "unresolvable", "duplicate", "not_responsible"};
 static const char *const ratings[] = {"satisfied", "basic", "unsatisfied"};
 static const char *const action_names[] = {"accept", "reject", "dispatch", "handle_locally", "take", "give_back",
-					   "transfer", "finish", "visit", "supervise", "answer", "note"};
+					   "transfer", "finish", "visit", "supervise", "answer", "note", "reply"};
 
 const char *events_action_name(unsigned bit)
 {
@@ -266,6 +266,8 @@ static unsigned role_allows(const struct ctx *c, const struct event *e)
 	if (e->reporter_id ? (c->actor && c->actor->user_id == e->reporter_id)
 			   : (intake || ev_can_village(c, P_EVENT_CALL, e->village_path)))
 		m |= EA_VISIT;
+	if (e->reporter_id && c->actor && c->actor->user_id == e->reporter_id)
+		m |= EA_REPLY;
 	if (c->system)
 		m = ~0u;
 	return m;
@@ -276,14 +278,14 @@ static unsigned state_allows(const struct event *e)
 {
 	const char *s = e->state;
 	if (!strcmp(s, "pending"))
-		return EA_ACCEPT | EA_REJECT | EA_SUPERVISE;
+		return EA_ACCEPT | EA_REJECT | EA_SUPERVISE | EA_REPLY;
 	if (!strcmp(s, "accepted") || !strcmp(s, "returned"))
-		return EA_DISPATCH | EA_LOCAL | EA_SUPERVISE | (e->unanswered ? EA_ANSWER : 0);
+		return EA_DISPATCH | EA_LOCAL | EA_SUPERVISE | EA_REPLY | (e->unanswered ? EA_ANSWER : 0);
 	if (!strcmp(s, "dispatched"))
-		return EA_TAKE | EA_GIVE_BACK | EA_TRANSFER | EA_SUPERVISE | (e->unanswered ? EA_ANSWER : 0);
+		return EA_TAKE | EA_GIVE_BACK | EA_TRANSFER | EA_SUPERVISE | EA_REPLY | (e->unanswered ? EA_ANSWER : 0);
 	if (!strcmp(s, "handling"))
 		return (e->village_handled ? 0 : EA_GIVE_BACK | EA_TRANSFER) | EA_FINISH | EA_NOTE | EA_SUPERVISE |
-		       (e->unanswered ? EA_ANSWER : 0);
+		       EA_REPLY | (e->unanswered ? EA_ANSWER : 0);
 	if (!strcmp(s, "finished"))
 		return EA_VISIT;
 	return 0;
@@ -440,7 +442,9 @@ static int read_timeline(struct ctx *c, struct event *e)
 int events_get(struct ctx *c, int64_t id, struct event *out)
 {
 	int rc = load(c, id, out, true);
-	return rc ? rc : read_timeline(c, out);
+	if (!rc)
+		rc = read_timeline(c, out);
+	return rc ? rc : ev_media_read(c, out);
 }
 
 int events_list(struct ctx *c, const struct event_query *q, struct event **out, int *n, int64_t *total)
@@ -757,6 +761,7 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 	}
 	if (cat.id && cat.photo_required && in->nphotos == 0 && !c->system)
 		ctx_field(c, "photos", "该类别需要上传照片");
+	ev_media_check(c, &in->media, public);
 	/* the reporter: the villager's own account, or the name and phone given */
 	const char *name = in->reporter_name, *phone = in->reporter_phone;
 	int64_t reporter = 0;
@@ -847,6 +852,8 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 			dbrc = DB_ERROR;
 	if (dbrc != DB_ROW)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存照片"));
+	if ((rc = ev_media_insert(c, *id, 0, &in->media)))
+		return ctx_end(c, rc);
 	/* entered by staff, or by the reporter (the public form: their masked name) */
 	const char *who = c->actor && !public ? c->actor->name
 			: in->anonymous || !name || !name[0] ? "群众" : mask_name(c, name);
@@ -858,6 +865,7 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 		audit_snap_int(&after, "category_id", cat.id);
 		audit_snap_str(&after, "channel", channel);
 		audit_snap_int(&after, "photos", in->nphotos);
+		ev_media_snap(&after, &in->media);
 		audit_snap_end(&after);
 		rc = audit_record(c, v.id, "event", *id, "create", "{}", after.ptr);
 		buf_release(&after);
@@ -1018,6 +1026,7 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 		return audit_move(c, e, reopen ? "reopen" : "visit", to, dept, "rating", m->rating);
 	}
 	case EA_NOTE:
+	case EA_REPLY:
 		if ((rc = update_guarded(c, e, "state = state", &a)))
 			return rc;
 		break;
@@ -1029,6 +1038,16 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 		step_note = arena_printf(c->arena, "%s%s%s", m->outcome, note[0] ? "：" : "", note);
 	if ((rc = add_step(c, e->id, m->action, e->state, to, dept, step_note)))
 		return rc;
+	if (ev_media_any(&m->media)) {
+		/* the step just added: the event's row is locked by the guarded update */
+		int64_t step = 0;
+		int dbrc = db_get_int(c->db, &step, "SELECT MAX(id) FROM event_steps WHERE event_id = ?", "i", e->id);
+		if (dbrc != DB_OK)
+			return ctx_db_fail(c, dbrc, "读取处理过程");
+		if ((rc = ev_media_insert(c, e->id, step, &m->media)))
+			return rc;
+		return audit_move(c, e, m->action, to, dept, "media", ev_media_label(&m->media));
+	}
 	return audit_move(c, e, m->action, to, dept, bit == EA_FINISH ? "outcome" : NULL, m->outcome);
 }
 
@@ -1038,7 +1057,13 @@ int events_move(struct ctx *c, int64_t id, const struct event_move *m)
 	if (!bit || bit == EA_SUPERVISE || bit == EA_ANSWER)
 		return ctx_field(c, "action", "未知操作");
 	/* field checks that do not depend on the event */
-	bool reason = bit == EA_REJECT || bit == EA_GIVE_BACK || bit == EA_TRANSFER || bit == EA_NOTE;
+	bool media = ev_media_any(&m->media);
+	bool reason = bit == EA_REJECT || bit == EA_GIVE_BACK || bit == EA_TRANSFER ||
+		      ((bit == EA_NOTE || bit == EA_REPLY) && !media);
+	if (bit == EA_NOTE || bit == EA_REPLY)
+		ev_media_check(c, &m->media, false);
+	else if (media || m->media.voice_ms || m->media.video_ms)
+		ctx_field(c, m->media.video ? "video" : "voice", "只有进展和补充说明可以附录音或视频");
 	if (bit == EA_FINISH) {
 		if (!in_list(m->outcome, outcomes, ARRAY_SIZE(outcomes)))
 			ctx_field(c, "outcome", "办结结果应为 resolved、explained、unresolvable、duplicate 或 not_responsible");
@@ -1048,7 +1073,7 @@ int events_move(struct ctx *c, int64_t id, const struct event_move *m)
 	if (bit == EA_VISIT && !in_list(m->rating, ratings, ARRAY_SIZE(ratings)))
 		ctx_field(c, "rating", "评价应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）");
 	ctx_check_text(c, "note", m->note, EVENT_NOTE_MAX, (reason ? CTX_TEXT_REQUIRED : 0) | CTX_TEXT_MULTILINE,
-		       bit == EA_NOTE ? "进展" : "理由");
+		       bit == EA_NOTE ? "进展" : bit == EA_REPLY ? "补充说明" : "理由");
 	if (ctx_check_fields(c))
 		return RC_INVALID;
 	int rc = ctx_begin(c);
@@ -1238,6 +1263,18 @@ int events_deadlines_due(struct ctx *c, int64_t *warned, int64_t *overdue, int64
 	}
 	return RC_OK;
 #undef OPEN_STATES
+}
+
+int events_media_file(struct ctx *c, int64_t id, int64_t media_id, struct file_info *out)
+{
+	struct event e;
+	int rc = load(c, id, &e, false);
+	char hash[FILES_HASH_LEN + 1];
+	if (!rc)
+		rc = ev_media_hash(c, id, media_id, hash);
+	if (rc)
+		return rc;
+	return files_info(c, hash, out);
 }
 
 int events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len)

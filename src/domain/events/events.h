@@ -20,6 +20,9 @@
  *   handling → finished 已办结 (finish, outcome: resolved 已解决, explained 已解释,
  *     unresolvable 无法解决 (reason), duplicate 重复 (linked to another event),
  *     not_responsible 非本级职责 (reason)) by whoever handles it;
+ *   an open event: note (a progress note 进展, text and/or a recording or clip) by
+ *     whoever handles it while handling; reply 补充 (the reporter answering a question,
+ *     text and/or a recording or clip) by the reporter's account until it is finished;
  *   finished → visited 已回访 (visit, rating satisfied 满意 / basic 基本满意 /
  *     unsatisfied 不满意) by the reporter, or for events without an account by
  *     P_EVENT_CALL or P_EVENT_INTAKE; the first 不满意 reopens it: back to handling by
@@ -41,6 +44,7 @@
 #define DOMAIN_EVENTS_EVENTS_H
 
 #include "domain/kernel/ctx.h"
+#include "domain/kernel/files.h"
 #include "domain/kernel/idem.h"
 #include "domain/kernel/org.h"
 
@@ -53,6 +57,18 @@
 #define EVENT_CHANNEL_NAME_MAX 20
 #define EVENT_COUNTY_AFTER 3         /* working days overdue before the county is involved */
 #define EVENT_STEPS_MAX 200
+#define EVENT_MEDIA_MAX 100          /* recordings and clips listed with one event */
+
+/* A voice recording 语音 (audio/…, at most FILES_AUDIO_MAX_BYTES and
+ * FILES_AUDIO_MAX_MS) and a video clip 视频 (video/…, FILES_VIDEO_MAX_BYTES,
+ * FILES_VIDEO_MAX_MS), both stored files the actor uploaded (kernel/files.h; the
+ * public form sends its recording's bytes with the report). *_ms is the length the
+ * recorder declares (0: none): refused over the limit, and kept when the container does
+ * not tell its own length. */
+struct event_media_input {
+	const char *voice, *video;       /* file hashes, or NULL */
+	int64_t voice_ms, video_ms;
+};
 
 /* ---- settings: channels, categories, departments ---- */
 
@@ -127,6 +143,9 @@ struct event_input {
 	const char *address;
 	const char *reporter_name, *reporter_phone;  /* hotline, cadre on behalf, public form */
 	bool anonymous;
+	struct event_media_input media;  /* a voice recording and a video clip with the report */
+	const void *voice_data;          /* the public form: the recording's bytes (files_store_anonymous) */
+	size_t voice_len;
 	int64_t open311_key_id;          /* set by the Open311 intake only (open311.h): the key that filed it */
 	const struct idem *idem;         /* a phone's retry key (kernel/idem.h), or NULL */
 };
@@ -139,6 +158,12 @@ int events_create(struct ctx *c, const struct event_input *in, int64_t *id);
 struct event_step {
 	int64_t id, at, actor_id, department_id;
 	const char *actor_name, *action, *from_state, *to_state, *department_name, *note;
+};
+
+/* A recording or clip: with the report (step_id 0) or with a step of the timeline. */
+struct event_media {
+	int64_t id, step_id, duration_ms, size;   /* duration_ms -1: unknown */
+	const char *kind, *mime;                  /* voice, video */
 };
 
 struct event_supervision {
@@ -179,12 +204,15 @@ struct event {
 	struct event_step *steps;
 	int nsupervisions;
 	struct event_supervision *supervisions;
+	int nmedia;
+	struct event_media *media;
 };
 
 enum event_action {
 	EA_ACCEPT = 1 << 0, EA_REJECT = 1 << 1, EA_DISPATCH = 1 << 2, EA_LOCAL = 1 << 3,
 	EA_TAKE = 1 << 4, EA_GIVE_BACK = 1 << 5, EA_TRANSFER = 1 << 6, EA_FINISH = 1 << 7,
 	EA_VISIT = 1 << 8, EA_SUPERVISE = 1 << 9, EA_ANSWER = 1 << 10, EA_NOTE = 1 << 11,
+	EA_REPLY = 1 << 12,
 };
 /* The name of one action bit ("accept"), or NULL. */
 const char *events_action_name(unsigned bit);
@@ -192,6 +220,9 @@ const char *events_action_name(unsigned bit);
 int events_get(struct ctx *c, int64_t id, struct event *out);
 /* Photo n (from 1) of an event the actor may see, read into request memory. */
 int events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
+/* The stored file of recording or clip media_id of an event the actor may see (the same
+ * 404/403 as the event itself); the bytes are read with files_read_range. */
+int events_media_file(struct ctx *c, int64_t id, int64_t media_id, struct file_info *out);
 
 struct event_query {
 	int64_t unit_id;            /* a county, town or village; 0 = everything in scope */
@@ -210,12 +241,13 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
  * not_responsible). */
 struct event_move {
 	const char *action;         /* accept, reject, dispatch, handle_locally, take, give_back,
-				       transfer, finish, visit, note */
+				       transfer, finish, visit, note, reply */
 	const char *note;
 	int64_t department_id;      /* dispatch, transfer: 0 = the category's default */
 	const char *outcome;        /* finish */
 	int64_t duplicate_of;       /* finish with outcome duplicate */
 	const char *rating;         /* visit */
+	struct event_media_input media;   /* note (the handler's progress), reply (the reporter's) */
 };
 int events_move(struct ctx *c, int64_t id, const struct event_move *m);
 
@@ -259,6 +291,7 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 #define EVENTS_IP_LIMIT 5            /* reports per address per hour */
 #define EVENTS_PHONE_LIMIT 3         /* reports per phone per day */
 #define EVENTS_FOLLOW_LEN 12
+#define EVENTS_PUBLIC_VOICE_MAX (600 << 10)   /* the form's recording travels in its JSON body */
 
 struct event_challenge {
 	char challenge[160];         /* "v1.<village>.<expires>.<nonce>.<mac>" */
@@ -290,5 +323,9 @@ int events_seed_settings(struct ctx *c, int64_t county_id, int64_t town_id, int6
  * transitions by the demo staff (handler_user at 县住建局). System context. */
 int events_seed_demo(struct ctx *c, int64_t county_id, const int64_t *towns, int ntowns,
 		     const int64_t *villages, int nvillages, int64_t handler_user);
+/* Demo data: reports with a voice note in village_id (spoken with espeak-ng: the demo
+ * villager's, and calls with their recording taken by the hotline operator); nothing
+ * when espeak-ng is missing. */
+int events_seed_media_demo(struct ctx *c, int64_t county_id, int64_t village_id);
 
 #endif

@@ -40,6 +40,22 @@ int ev_filter(struct ctx *c, int64_t unit_id, int64_t department_id, int64_t cat
  * public_form, follow_hash stored with the event). */
 int ev_create(struct ctx *c, const struct event_input *in, bool public, const char *follow_hash, int64_t *id);
 
+/* Recordings and clips (media.c). ev_media_check adds field errors ("voice", "video")
+ * for files that are missing, not the actor's own (unless trusted: the public form's,
+ * stored by the intake itself), of the wrong kind, too large or too long, and for a
+ * declared length over the limit. ev_media_insert links them to the event (step_id 0:
+ * the report) inside the caller's transaction. */
+void ev_media_check(struct ctx *c, const struct event_media_input *m, bool trusted);
+bool ev_media_any(const struct event_media_input *m);
+int ev_media_insert(struct ctx *c, int64_t event_id, int64_t step_id, const struct event_media_input *m);
+/* voice and video hashes into an audit snapshot; "voice", "video", "voice,video" or NULL */
+void ev_media_snap(struct buf *after, const struct event_media_input *m);
+const char *ev_media_label(const struct event_media_input *m);
+/* e->media of an event already read */
+int ev_media_read(struct ctx *c, struct event *e);
+/* the file of media_id on event_id; RC_NOT_FOUND when it is not that event's */
+int ev_media_hash(struct ctx *c, int64_t event_id, int64_t media_id, char hash[FILES_HASH_LEN + 1]);
+
 static inline int64_t ev_actor_id(const struct ctx *c)
 {
 	return c->actor ? c->actor->user_id : 0;

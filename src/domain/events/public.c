@@ -125,6 +125,18 @@ int events_public_create(struct ctx *c, const struct event_public_input *in, int
 		return rc;
 	if (!c->keys)
 		return ctx_fail(c, RC_INTERNAL, "缺少密钥");
+	/* the recording's bytes are judged before anything is spent or stored */
+	bool voice = in->ev.voice_data && in->ev.voice_len > 0;
+	if (voice) {
+		if (in->ev.voice_len > EVENTS_PUBLIC_VOICE_MAX)
+			return ctx_field(c, "voice", "录音最大 %d KB，请录短一些", EVENTS_PUBLIC_VOICE_MAX >> 10);
+		int64_t ms;
+		const char *mime = files_sniff(in->ev.voice_data, in->ev.voice_len, &ms);
+		if (!mime || strncmp(mime, "audio/", 6))
+			return ctx_field(c, "voice", "录音只支持 WebM、Ogg、MP4（M4A）或 WAV");
+		if (ms > FILES_AUDIO_MAX_MS || in->ev.media.voice_ms > FILES_AUDIO_MAX_MS)
+			return ctx_field(c, "voice", "录音最长 %d 秒", FILES_AUDIO_MAX_MS / 1000);
+	}
 	if ((rc = check_challenge(c, v.id, in->challenge, in->nonce)))
 		return rc;
 	char ipkey[96], phonekey[80] = "";
@@ -158,6 +170,20 @@ int events_public_create(struct ctx *c, const struct event_public_input *in, int
 	struct event_input ev = in->ev;
 	ev.nphotos = 0;
 	ev.open311_key_id = 0;
+	ev.media.video = NULL;
+	ev.media.voice = NULL;
+	if (voice) {
+		struct file_info f;
+		if ((rc = files_store_anonymous(c, v.id, in->ev.voice_data, in->ev.voice_len, &f))) {
+			if (rc == RC_INVALID || rc == RC_TOO_LARGE) {
+				ctx_reset(c);
+				return ctx_field(c, "voice", "录音无法保存：只支持 %d 秒以内的 WebM、Ogg、MP4 或 WAV 录音",
+						 FILES_AUDIO_MAX_MS / 1000);
+			}
+			return rc;
+		}
+		ev.media.voice = arena_strdup(c->arena, f.hash);
+	}
 	make_code(code);
 	char h[CRYPTO_HASH_HEX];
 	follow_hash(c, code, h);
@@ -193,5 +219,6 @@ int events_public_get(struct ctx *c, int64_t village_id, const char *code, struc
 			s->note = "";
 	}
 	out->nsupervisions = 0;
+	out->nmedia = 0;   /* the recordings are played to staff and to accounts, not on the form */
 	return RC_OK;
 }

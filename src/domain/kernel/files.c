@@ -1,5 +1,5 @@
-/* Content-addressed storage of uploaded images: magic-byte typing, crash-safe writes
- * under DATA/files/ab/<hash>, the files table. */
+/* Content-addressed storage of uploaded images, recordings and clips: magic-byte
+ * typing, crash-safe writes under DATA/files/ab/<hash>, the files table. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,12 +9,15 @@
 #include "domain/kernel/files.h"
 #include "domain/kernel/org.h"
 #include "util/log.h"
+#include "util/media.h"
 
 #define FILES_PATH_MAX 1024
 
-const char *files_sniff(const void *data, size_t len)
+const char *files_sniff(const void *data, size_t len, int64_t *duration_ms)
 {
 	const unsigned char *p = data;
+	if (duration_ms)
+		*duration_ms = -1;
 	if (!p)
 		return NULL;
 	if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
@@ -25,7 +28,12 @@ const char *files_sniff(const void *data, size_t len)
 		return "image/webp";
 	if (len >= 5 && !memcmp(p, "%PDF-", 5))
 		return "application/pdf";
-	return NULL;
+	struct media_probe m;
+	if (!media_probe(data, len, &m))
+		return NULL;
+	if (duration_ms)
+		*duration_ms = m.duration_ms;
+	return m.mime;
 }
 
 bool files_hash_valid(const char *hash)
@@ -152,8 +160,8 @@ static int actor_chain_unit(struct ctx *c, int64_t *unit)
 
 static int read_row(struct ctx *c, const char *hash, struct file_info *out)
 {
-	struct db_stmt *st = db_query(c->db, "SELECT hash, mime, size, COALESCE(uploaded_by, 0), created_at "
-					     "FROM files WHERE hash = ?", "t", hash);
+	struct db_stmt *st = db_query(c->db, "SELECT hash, mime, size, COALESCE(uploaded_by, 0), created_at, "
+					     "COALESCE(duration_ms, -1) FROM files WHERE hash = ?", "t", hash);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取文件");
 	int rc = db_step(st);
@@ -164,6 +172,7 @@ static int read_row(struct ctx *c, const char *hash, struct file_info *out)
 		out->size = db_col_int(st, 2);
 		out->uploaded_by = db_col_int(st, 3);
 		out->created_at = db_col_int(st, 4);
+		out->duration_ms = db_col_int(st, 5);
 	}
 	db_finalize(st);
 	if (rc == DB_DONE)
@@ -178,43 +187,65 @@ enum result files_info(struct ctx *c, const char *hash, struct file_info *out)
 	return read_row(c, hash, out);
 }
 
-enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out)
+/* The type of the bytes and their limits; RC_OK with *mime and *duration_ms. */
+static int check_upload(struct ctx *c, const void *data, size_t len, const char **mime, int64_t *duration_ms)
 {
-	if (!c->actor)
-		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	if (!data || len == 0) {
-		ctx_fail(c, RC_INVALID, "请上传图片（JPEG、PNG 或 WebP）作为请求体");
-		return ctx_field(c, "file", "请上传图片");
+		ctx_fail(c, RC_INVALID, "请上传图片（JPEG、PNG 或 WebP）、录音或视频作为请求体");
+		return ctx_field(c, "file", "请上传文件");
 	}
-	if (len > FILES_MAX_BYTES)
-		return ctx_fail(c, RC_TOO_LARGE, "图片最大 %d MB", FILES_MAX_BYTES >> 20);
-	const char *mime = files_sniff(data, len);
-	if (!mime) {
+	/* the largest kind's limit first: the bytes are not even typed beyond it */
+	if (len > FILES_VIDEO_MAX_BYTES) {
+		ctx_field(c, "file", "文件最大 %d MB", FILES_VIDEO_MAX_BYTES >> 20);
+		return ctx_fail(c, RC_TOO_LARGE, "文件最大 %d MB", FILES_VIDEO_MAX_BYTES >> 20);
+	}
+	*mime = files_sniff(data, len, duration_ms);
+	if (!*mime) {
 		ctx_fail(c, RC_INVALID, "只支持 JPEG、PNG 或 WebP 图片");
-		return ctx_field(c, "file", "只支持 JPEG、PNG 或 WebP 图片（公开附件也可以是 PDF）");
+		return ctx_field(c, "file", "只支持 JPEG、PNG 或 WebP 图片（公开附件也可以是 PDF），"
+				 "录音和视频只支持 WebM、Ogg、MP4（M4A）或 WAV");
 	}
-	int64_t unit;
-	int rc = actor_chain_unit(c, &unit);
-	if (rc)
-		return rc;
+	bool audio = !strncmp(*mime, "audio/", 6), video = !strncmp(*mime, "video/", 6);
+	int64_t cap = audio ? FILES_AUDIO_MAX_BYTES : video ? FILES_VIDEO_MAX_BYTES : FILES_MAX_BYTES;
+	const char *what = audio ? "录音" : video ? "视频" : "图片";
+	if ((int64_t)len > cap) {
+		ctx_field(c, "file", "%s最大 %lld MB", what, (long long)(cap >> 20));
+		return ctx_fail(c, RC_TOO_LARGE, "%s最大 %lld MB", what, (long long)(cap >> 20));
+	}
+	int64_t max_ms = audio ? FILES_AUDIO_MAX_MS : FILES_VIDEO_MAX_MS;
+	if ((audio || video) && *duration_ms > max_ms) {
+		ctx_fail(c, RC_INVALID, "%s太长", what);
+		return ctx_field(c, "file", "%s最长 %lld 秒，这段有 %lld 秒", what, (long long)(max_ms / 1000),
+				 (long long)((*duration_ms + 999) / 1000));
+	}
+	return RC_OK;
+}
+
+static enum result store(struct ctx *c, int64_t unit, int64_t uploaded_by, const void *data, size_t len,
+			 const char *mime, int64_t duration_ms, struct file_info *out)
+{
 	char hash[CRYPTO_HASH_HEX];
 	crypto_hash_hex(data, len, hash);
 	/* the bytes first: a row never points at a missing file; a file without a row
 	 * (a failed insert) is harmless and reused by the next upload of the same bytes */
-	if ((rc = write_file(c, hash, data, len)))
+	int rc = write_file(c, hash, data, len);
+	if (rc)
 		return rc;
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int64_t one;
-	int dbrc = db_get_int(c->db, &one, "INSERT INTO files (hash, mime, size, uploaded_by, created_at) "
-					   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING RETURNING 1",
-			      "ttiii", hash, mime, (int64_t)len, c->actor->user_id, c->now);
+	int dbrc = db_get_int(c->db, &one, "INSERT INTO files (hash, mime, size, uploaded_by, created_at, duration_ms) "
+					   "VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, "
+					   "NULLIF(CAST(? AS BIGINT), -1)) ON CONFLICT (hash) DO NOTHING RETURNING 1",
+			      "ttiiii", hash, mime, (int64_t)len, uploaded_by, c->now, duration_ms);
 	if (dbrc == DB_OK) {
 		struct buf after;
 		audit_snap_begin(&after);
 		audit_snap_str(&after, "hash", hash);
 		audit_snap_str(&after, "mime", mime);
 		audit_snap_int(&after, "size", (int64_t)len);
+		if (duration_ms >= 0)
+			audit_snap_int(&after, "duration_ms", duration_ms);
 		audit_snap_end(&after);
 		rc = after.failed ? ctx_fail(c, RC_INTERNAL, "审计记录过长")
 				  : audit_record(c, unit, "file", 0, "upload", "{}", after.ptr);
@@ -225,6 +256,32 @@ enum result files_store(struct ctx *c, const void *data, size_t len, struct file
 	if (!rc)
 		rc = read_row(c, hash, out);
 	return ctx_end(c, rc);
+}
+
+enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out)
+{
+	if (!c->actor)
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+	const char *mime;
+	int64_t duration_ms;
+	int rc = check_upload(c, data, len, &mime, &duration_ms);
+	if (rc)
+		return rc;
+	int64_t unit;
+	if ((rc = actor_chain_unit(c, &unit)))
+		return rc;
+	return store(c, unit, c->actor->user_id, data, len, mime, duration_ms, out);
+}
+
+enum result files_store_anonymous(struct ctx *c, int64_t chain_unit, const void *data, size_t len,
+				  struct file_info *out)
+{
+	const char *mime;
+	int64_t duration_ms;
+	int rc = check_upload(c, data, len, &mime, &duration_ms);
+	if (rc)
+		return rc;
+	return store(c, chain_unit, 0, data, len, mime, duration_ms, out);
 }
 
 enum result files_read(struct ctx *c, const char *hash, struct file_info *info, const void **data,
@@ -244,7 +301,7 @@ enum result files_read(struct ctx *c, const char *hash, struct file_info *info, 
 	struct stat st;
 	unsigned char *p = NULL;
 	size_t got = 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > FILES_MAX_BYTES) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > FILES_VIDEO_MAX_BYTES) {
 		rc = ctx_fail(c, RC_INTERNAL, "文件已损坏");
 		goto cleanup;
 	}
@@ -267,6 +324,50 @@ enum result files_read(struct ctx *c, const char *hash, struct file_info *info, 
 	}
 	*data = p;
 	*len = got;
+cleanup:
+	close(fd);
+	return rc;
+}
+
+enum result files_read_range(struct ctx *c, const char *hash, int64_t first, int64_t count, const void **data)
+{
+	char dir[FILES_PATH_MAX], path[FILES_PATH_MAX];
+	if (!files_hash_valid(hash))
+		return ctx_fail(c, RC_NOT_FOUND, "文件不存在");
+	if (!file_paths(c, hash, dir, path))
+		return ctx_fail(c, RC_INTERNAL, "文件存储目录未配置");
+	if (first < 0 || count < 0 || count > FILES_VIDEO_MAX_BYTES)
+		return ctx_fail(c, RC_INTERNAL, "读取范围有误");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_msg(LOG_ERROR, "stored file missing", "path", path, "error", strerror(errno), NULL);
+		return ctx_fail(c, RC_NOT_FOUND, "文件不存在");
+	}
+	int rc = RC_OK;
+	struct stat st;
+	unsigned char *p = NULL;
+	size_t got = 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || first > st.st_size || count > st.st_size - first) {
+		rc = ctx_fail(c, RC_INTERNAL, "文件已损坏");
+		goto cleanup;
+	}
+	if (!(p = arena_alloc(c->arena, (size_t)count + 1))) {
+		rc = ctx_fail(c, RC_INTERNAL, "内存不足");
+		goto cleanup;
+	}
+	while (got < (size_t)count) {
+		ssize_t r = pread(fd, p + got, (size_t)count - got, (off_t)(first + (int64_t)got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got != (size_t)count) {
+		rc = ctx_fail(c, RC_INTERNAL, "读取文件失败");
+		goto cleanup;
+	}
+	*data = p;
 cleanup:
 	close(fd);
 	return rc;

@@ -36,6 +36,24 @@ static const char *state_label(const char *s)
 	return s;
 }
 
+/* The recordings and clips of the report (step 0) or of one step, with their address. */
+static json_t *media_json(const struct event *e, int64_t step_id)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < e->nmedia; i++) {
+		const struct event_media *m = &e->media[i];
+		if (m->step_id != step_id)
+			continue;
+		char url[96];
+		snprintf(url, sizeof(url), "/api/v1/events/%lld/media/%lld", (long long)e->id, (long long)m->id);
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:I, s:o, s:s}", "id", (json_int_t)m->id, "kind", m->kind,
+						   "mime", m->mime, "size", (json_int_t)m->size, "duration_ms",
+						   m->duration_ms >= 0 ? json_integer((json_int_t)m->duration_ms) : json_null(),
+						   "url", url));
+	}
+	return a;
+}
+
 static json_t *event_json(const struct event *e, bool detail, int64_t village_for_photos)
 {
 	json_t *o = json_object();
@@ -87,19 +105,21 @@ static json_t *event_json(const struct event *e, bool detail, int64_t village_fo
 	}
 	json_object_set_new(o, "photos", photos);
 	json_t *can = json_array();
-	for (unsigned bit = 1; bit && bit <= EA_NOTE; bit <<= 1)
+	for (unsigned bit = 1; bit && bit <= EA_REPLY; bit <<= 1)
 		if (e->can & bit)
 			json_array_append_new(can, json_string(events_action_name(bit)));
 	json_object_set_new(o, "actions", can);
 	if (detail) {
+		json_object_set_new(o, "media", media_json(e, 0));
 		json_t *steps = json_array();
 		for (int i = 0; i < e->nsteps; i++) {
 			const struct event_step *s = &e->steps[i];
-			json_array_append_new(steps, json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:s}", "id",
+			json_array_append_new(steps, json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "id",
 							       (json_int_t)s->id, "at", json_time(s->at), "actor_name",
 							       s->actor_name, "action", s->action, "from_state", s->from_state,
 							       "to_state", s->to_state, "department_id", opt_id(s->department_id),
-							       "department_name", opt_str(s->department_name), "note", s->note));
+							       "department_name", opt_str(s->department_name), "note", s->note,
+							       "media", media_json(e, s->id)));
 		}
 		json_object_set_new(o, "timeline", steps);
 		json_t *sups = json_array();
@@ -203,6 +223,25 @@ static json_t *take_field(struct req *r, const char *name)
 	{"reporter_phone", J_STRING, false, 0, 20},                                \
 	{"anonymous", J_BOOL, false, 0, 0}
 
+/* a recording's and a clip's hashes and declared lengths (checked by the domain) */
+#define EVENT_MEDIA_FIELDS                                                         \
+	{"voice", J_STRING, false, 0, 64},                                         \
+	{"voice_ms", J_INT, false, 0, 86400000},                                   \
+	{"video", J_STRING, false, 0, 64},                                         \
+	{"video_ms", J_INT, false, 0, 86400000}
+
+static void media_from_body(struct req *r, struct event_media_input *m)
+{
+	m->voice = req_str(r, "voice");
+	m->video = req_str(r, "video");
+	if (m->voice && !m->voice[0])
+		m->voice = NULL;
+	if (m->video && !m->video[0])
+		m->video = NULL;
+	m->voice_ms = req_int(r, "voice_ms", 0);
+	m->video_ms = req_int(r, "video_ms", 0);
+}
+
 static void event_input_from_body(struct req *r, struct event_input *in)
 {
 	in->village_id = req_int(r, "village_id", 0);
@@ -227,6 +266,7 @@ int api_events_create(struct req *r)
 		EVENT_BODY_FIELDS,
 		{"channel", J_STRING, false, 0, 24},
 		{"household_id", J_INT, false, 1, ID_MAX},
+		EVENT_MEDIA_FIELDS,
 		{0},
 	};
 	struct idem idem;
@@ -253,6 +293,7 @@ int api_events_create(struct req *r)
 	/* field errors so far are reported together with the domain's checks */
 	in.channel = req_str(r, "channel");
 	in.household_id = req_int(r, "household_id", 0);
+	media_from_body(r, &in.media);
 	int64_t id;
 	int rc = events_create(&r->ctx, &in, &id);
 	if (!rc) {
@@ -293,6 +334,7 @@ int api_event_action(struct req *r)
 		{"outcome", J_STRING, false, 0, 20},
 		{"duplicate_of", J_INT, false, 1, ID_MAX},
 		{"rating", J_STRING, false, 0, 20},
+		EVENT_MEDIA_FIELDS,
 		{0},
 	};
 	int64_t id;
@@ -309,6 +351,7 @@ int api_event_action(struct req *r)
 		.duplicate_of = req_int(r, "duplicate_of", 0),
 		.rating = req_str(r, "rating"),
 	};
+	media_from_body(r, &m.media);
 	if ((rc = events_move(&r->ctx, id, &m))) {
 		/* an unknown action is an unknown endpoint */
 		if (rc == RC_INVALID && r->ctx.err.nfields == 1 && !strcmp(r->ctx.err.fields[0].field, "action"))
@@ -681,6 +724,8 @@ int api_public_event_create(struct req *r)
 		{"anonymous", J_BOOL, false, 0, 0},
 		{"challenge", J_STRING, true, 1, 200},
 		{"nonce", J_STRING, true, 1, 64},
+		{"voice_data", J_STRING, false, 0, (EVENTS_PUBLIC_VOICE_MAX / 3 + 1) * 4},
+		{"voice_ms", J_INT, false, 0, 86400000},
 		{0},
 	};
 	int64_t village;
@@ -694,6 +739,18 @@ int api_public_event_create(struct req *r)
 	struct event_public_input in = {.challenge = req_str(r, "challenge"), .nonce = req_str(r, "nonce")};
 	json_object_set_new(r->body, "village_id", json_integer((json_int_t)village));
 	event_input_from_body(r, &in.ev);
+	const char *b64 = req_str(r, "voice_data");
+	if (b64 && b64[0]) {
+		size_t max = EVENTS_PUBLIC_VOICE_MAX, n = 0;
+		unsigned char *bytes = arena_alloc(r->ctx.arena, max);
+		if (!bytes)
+			return ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
+		if (crypto_base64_decode(b64, strlen(b64), bytes, max, &n) || n == 0)
+			ctx_field(&r->ctx, "voice_data", "录音应为 base64 编码的录音文件");
+		in.ev.voice_data = bytes;
+		in.ev.voice_len = n;
+		in.ev.media.voice_ms = req_int(r, "voice_ms", 0);
+	}
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	int64_t id;

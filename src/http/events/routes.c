@@ -7,6 +7,7 @@ const struct route events_routes[] = {
 	{"POST", "/api/v1/events", api_events_create, RF_JSON},
 	{"GET", "/api/v1/events/:id", api_event_get, 0},
 	{"GET", "/api/v1/events/:id/photos/:n", api_event_photo, 0},
+	{"GET", "/api/v1/events/:id/media/:mid", api_event_media, 0},
 	{"POST", "/api/v1/events/:id/actions/:action", api_event_action, RF_JSON},
 	{"POST", "/api/v1/events/:id/supervisions", api_event_supervise, RF_JSON},
 	{"POST", "/api/v1/events/:id/supervisions/:sid/answer", api_event_answer, RF_JSON},

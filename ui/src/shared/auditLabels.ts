@@ -365,6 +365,8 @@ export const auditFields: Record<string, string> = {
   workers: '网格员人数',
   warn_count: '预警件数',
   warn_days: '预警天数',
+  // events: a voice note and a video clip (their file hashes), the length of a recording
+  voice: '语音', video: '视频', media: '录音或视频', duration_ms: '时长（毫秒）',
 };
 
 // values of the snapshots that are codes (states, kinds, roles, periods); other values
@@ -492,6 +494,8 @@ export const auditValues: Record<string, string> = {
   fire: '森林防火点',
   flood: '山洪灾害点',
   house: '危房',
+  // events: the kinds of event_media
+  voice: '语音', video: '视频',
 };
 
 export const auditTypeLabel = (t: string) => auditTypes[t] || t;

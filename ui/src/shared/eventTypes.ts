@@ -1,8 +1,11 @@
 // Events 民情 as the API returns them (GET /api/v1/events, /api/v1/events/{id}), shared
 // by the villager app and the console, with the labels' i18n keys.
+import type { EventMedia } from '@/shared/media/media';
+
+export type { EventMedia } from '@/shared/media/media';
 export type EventState = 'pending' | 'accepted' | 'rejected' | 'dispatched' | 'handling' | 'returned' | 'finished' | 'visited';
 export type EventAction = 'accept' | 'reject' | 'dispatch' | 'handle_locally' | 'take' | 'give_back' | 'transfer'
-  | 'finish' | 'visit' | 'supervise' | 'answer' | 'note';
+  | 'finish' | 'visit' | 'supervise' | 'answer' | 'note' | 'reply';
 
 export interface EventStep {
   id: number;
@@ -14,6 +17,7 @@ export interface EventStep {
   department_id: number | null;
   department_name: string | null;
   note: string;
+  media?: EventMedia[];
 }
 
 export interface Supervision {
@@ -66,6 +70,7 @@ export interface EventItem {
   created_at: string;
   updated_at: string;
   photos?: { n: number; url: string }[];
+  media?: EventMedia[];
   actions: EventAction[];
   timeline?: EventStep[];
   supervisions?: Supervision[];

@@ -33,6 +33,10 @@ export interface Move {
   outcome?: string;
   duplicate_of?: number;
   rating?: string;
+  voice?: string;
+  voice_ms?: number;
+  video?: string;
+  video_ms?: number;
 }
 
 export const listEvents = (q: Query) => api.get<Page<EventItem>>('/api/v1/events', q);

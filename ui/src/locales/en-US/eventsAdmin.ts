@@ -7,6 +7,7 @@ export default {
   eva: {
     nav: { group: 'Events', new: 'Enter an event', intake: 'Intake', inbox: 'Department inbox', board: 'Overdue board', stats: 'Event statistics', poster: 'Village code poster', event: 'Event' },
     new: {
+      callRecording: 'Call recording',
       hint: 'A villager at the office or a letter: staff enter the concern on their behalf; it then waits for intake.',
       hintCall: 'While taking a hotline call: the caller\'s name and number are required; only handlers see the full number.',
       pickVillage: 'Choose a village at the top right first',

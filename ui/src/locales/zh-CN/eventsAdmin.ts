@@ -8,6 +8,7 @@ export default {
   eva: {
     nav: { group: '民情', new: '登记民情', intake: '受理派单', inbox: '部门办理', board: '超期督办', stats: '民情统计', poster: '民情码海报', event: '民情详情' },
     new: {
+      callRecording: '通话录音',
       hint: '村民到村委会或镇上反映、来信等，由工作人员代为登记；登记后进入受理派单。',
       hintCall: '接听热线来电时登记：来电人姓名和电话必填，只有办理人员能看到完整号码。',
       pickVillage: '请先在右上角选择村',

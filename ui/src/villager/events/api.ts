@@ -12,6 +12,10 @@ export const createEvent = (body: Record<string, unknown>) => api.post<EventItem
 export const rateEvent = (id: number, rating: string, note?: string) =>
   api.post<EventItem>(`/api/v1/events/${id}/actions/visit`, { rating, ...(note ? { note } : {}) });
 
+// a reply 补充说明 to the staff: text and/or a voice note or clip (uploaded hashes)
+export const replyEvent = (id: number, body: Record<string, unknown>) =>
+  api.post<EventItem>(`/api/v1/events/${id}/actions/reply`, body);
+
 // the public form
 export interface PublicForm {
   village_id: number;
