@@ -174,6 +174,30 @@ static int check_visible(struct ctx *c, struct eval_campaign *e)
 	return RC_OK;
 }
 
+/* A campaign the actor may see (404 otherwise). */
+static int load_visible(struct ctx *c, int64_t id, struct eval_campaign *e)
+{
+	int rc = load_campaign(c, id, e);
+	return rc ? rc : check_visible(c, e);
+}
+
+/* A campaign the actor manages (P_EVAL_ADMIN): 403 "只有…的干部可以{doing}" when they
+ * see it but may not, 404 when they do not see it — with missing as the message when
+ * the campaign was reached through one of its records. */
+static int load_to_manage(struct ctx *c, int64_t id, struct eval_campaign *e, const char *missing, const char *doing)
+{
+	int rc = load_campaign(c, id, e);
+	if (rc || c->system || access_can(c, P_EVAL_ADMIN, e->village_path))
+		return rc;
+	if (check_visible(c, e)) {
+		if (!missing)
+			return c->err.code;
+		ctx_clear(c);
+		return ctx_fail(c, RC_NOT_FOUND, "%s", missing);
+	}
+	return ctx_fail(c, RC_FORBIDDEN, "只有%s的干部可以%s", e->village_name, doing);
+}
+
 static int load_details(struct ctx *c, struct eval_campaign *e)
 {
 	int cap = 0;
@@ -385,9 +409,7 @@ static int load_objections(struct ctx *c, struct eval_campaign *e, bool names)
 
 enum result eval_campaign_get(struct ctx *c, int64_t id, struct eval_campaign *out)
 {
-	int rc = load_campaign(c, id, out);
-	if (!rc)
-		rc = check_visible(c, out);
+	int rc = load_visible(c, id, out);
 	if (!rc)
 		rc = load_details(c, out);
 	if (!rc)
@@ -405,8 +427,7 @@ enum result eval_campaign_public(struct ctx *c, int64_t id, struct eval_campaign
 	if (strcmp(out->status, "published") && strcmp(out->status, "publicity"))
 		return ctx_fail(c, RC_NOT_FOUND, "评选不存在");
 	out->ranking_visible = true;
-	if (!rc)
-		rc = load_details(c, out);
+	rc = load_details(c, out);
 	if (!rc)
 		rc = load_nominations(c, out, false);
 	for (int i = 0; i < out->npanel; i++)
@@ -792,14 +813,9 @@ static int publish(struct ctx *c, struct eval_campaign *e)
 enum result eval_campaign_action(struct ctx *c, int64_t id, const char *action)
 {
 	struct eval_campaign e;
-	int rc = load_campaign(c, id, &e);
+	int rc = load_to_manage(c, id, &e, NULL, "管理评选");
 	if (rc)
 		return rc;
-	if (!c->system && !access_can(c, P_EVAL_ADMIN, e.village_path)) {
-		if (check_visible(c, &e))
-			return c->err.code;
-		return ctx_fail(c, RC_FORBIDDEN, "只有%s的干部可以管理评选", e.village_name);
-	}
 	static const struct {
 		const char *action, *from, *to;
 	} moves[] = {
@@ -850,9 +866,7 @@ enum result eval_nominate(struct ctx *c, int64_t campaign_id, const struct eval_
 	*id = 0;
 	*replayed = false;
 	struct eval_campaign e;
-	int rc = load_campaign(c, campaign_id, &e);
-	if (!rc)
-		rc = check_visible(c, &e);
+	int rc = load_visible(c, campaign_id, &e);
 	if (rc)
 		return rc;
 	if (!nominator_in(c, e.village_path) && !(c->actor && c->actor->household_id && villager_of(c, e.village_path)))
@@ -1116,9 +1130,7 @@ enum result eval_object(struct ctx *c, int64_t campaign_id, const char *reason, 
 	*id = 0;
 	*replayed = false;
 	struct eval_campaign e;
-	int rc = load_campaign(c, campaign_id, &e);
-	if (!rc)
-		rc = check_visible(c, &e);
+	int rc = load_visible(c, campaign_id, &e);
 	if (rc)
 		return rc;
 	if (!villager_of(c, e.village_path))
@@ -1175,15 +1187,8 @@ enum result eval_objection_decide(struct ctx *c, int64_t objection_id, bool upho
 	if (rc != DB_ROW)
 		return ctx_db_fail(c, DB_ERROR, "读取异议");
 	struct eval_campaign e;
-	if ((rc = load_campaign(c, cid, &e)))
+	if ((rc = load_to_manage(c, cid, &e, "异议不存在", "处理异议")))
 		return rc;
-	if (!c->system && !access_can(c, P_EVAL_ADMIN, e.village_path)) {
-		if (check_visible(c, &e)) {
-			ctx_clear(c);
-			return ctx_fail(c, RC_NOT_FOUND, "异议不存在");
-		}
-		return ctx_fail(c, RC_FORBIDDEN, "只有%s的干部可以处理异议", e.village_name);
-	}
 	ctx_check_text(c, "reason", reason, EVAL_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "处理意见");
 	if (reason && reason[0] && blank(reason))
 		ctx_field(c, "reason", "处理意见不能为空");
