@@ -145,7 +145,7 @@ test('the village map: households as tag icons, filtered by tag; the card with t
   }
   await house.click();
   const card = d.locator('[data-test=household-card]');
-  await card.locator('.tag', { hasText: '独居老人' }).waitFor();
+  await card.locator('.tag', { hasText: '独居老人' }).first().waitFor();
   await card.locator('.history li').first().waitFor();
   await L.shot(d, 'grid-village-map');
   await L.axe(d, 'the village map');
@@ -210,9 +210,9 @@ test("the phone's 网格 tab has the grid's map: boundary, households as tag ico
 test("the console's card: tags on a person, and the map finds the household by them", async () => {
   const cadre = await s.login(L.PHONES.cadre);
   const tags = (await s.must('GET', '/api/v1/tags', { token: cadre })).items;
-  const vet = tags.find((t) => t.name === '退役军人');
-  const before = (await s.must('GET', '/api/v1/villages/3/tagged-households', { token: cadre })).households
-    .filter((h) => h.lat !== null && (h.tag_ids.includes(vet.id) || h.resident_tag_ids.includes(vet.id))).length;
+  const vol = tags.find((t) => t.name === '志愿者');
+  const carrying = async () => (await s.must('GET', '/api/v1/villages/3/tagged-households', { token: cadre })).households
+    .filter((h) => h.lat !== null && (h.tag_ids.includes(vol.id) || h.resident_tag_ids.includes(vol.id)));
   const desk = await L.newContext(browser, 'desktop', s.url);
   const d = await L.newPage(desk);
   await L.adminLogin(d, L.PHONES.cadre);
@@ -232,16 +232,20 @@ test("the console's card: tags on a person, and the map finds the household by t
   const edit = card.locator('[data-test=resident-tags-edit]');
   await edit.waitFor();
   await L.expectCount(edit.getByText('党员户', { exact: true }), 0, 'a household tag is not offered for a person');
-  await edit.getByText('退役军人', { exact: true }).click();
+  const number = (await card.locator('.card-head strong').textContent()).replace(/\D/g, '');
+  const checkbox = edit.locator('.el-checkbox', { hasText: '志愿者' });
+  assert.ok(!(await checkbox.getAttribute('class')).includes('is-checked'), 'the demo gives no person 志愿者');
+  await checkbox.click();
   await card.locator('[data-test=resident-save]').click();
-  await people.first().locator('.tag', { hasText: '退役军人' }).waitFor();
-  await people.first().locator('p.history', { hasText: '退役军人' }).waitFor();
+  await people.first().locator('.tag', { hasText: '志愿者' }).waitFor();
+  await people.first().locator('p.history', { hasText: '志愿者' }).waitFor();
   await L.shot(d, 'grid-card-person-tag');
   // the filter finds the household through its person
-  const count = d.locator('[data-test=map-count]');
-  await d.locator('[data-test=tag-退役军人]').click();
-  await d.locator('[data-test=map-count]', { hasText: `显示 ${before + 1} 户` }).waitFor();
-  assert.match(await count.textContent(), new RegExp(`显示 ${before + 1} 户`));
+  const now = await carrying();
+  const mine = now.find((h) => h.number === number);
+  assert.ok(mine && mine.resident_tag_ids.includes(vol.id), `household ${number} carries 志愿者 through a person`);
+  await d.locator('[data-test=tag-志愿者]').click();
+  await d.locator('[data-test=map-count]', { hasText: `显示 ${now.length} 户` }).waitFor();
   await L.axe(d, 'the village map card');
   L.assertNoProblems(desk);
   await desk.close();

@@ -494,8 +494,7 @@ struct tag_owner {
 	const char *insert;        /* (owner, tag, set_by, set_at) */
 	const char *remove;        /* (owner, tag) */
 	const char *history;       /* (owner, tag, action, actor, at) */
-	const char *audit_type;
-	bool person_only;          /* only tags about a person */
+	bool person_only;          /* a resident's (audited as resident_tags): only tags about a person */
 };
 
 static const struct tag_owner household_owner = {
@@ -505,7 +504,6 @@ static const struct tag_owner household_owner = {
 	"DELETE FROM household_tags WHERE household_id = ? AND tag_id = ?",
 	"INSERT INTO household_tag_history (household_id, tag_id, action, actor_id, at) "
 	"VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-	"household_tags",
 	false,
 };
 static const struct tag_owner resident_owner = {
@@ -515,7 +513,6 @@ static const struct tag_owner resident_owner = {
 	"DELETE FROM resident_tags WHERE resident_id = ? AND tag_id = ?",
 	"INSERT INTO resident_tag_history (resident_id, tag_id, action, actor_id, at) "
 	"VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-	"resident_tags",
 	true,
 };
 
@@ -600,7 +597,8 @@ static enum result tags_set(struct ctx *c, const struct tag_owner *ow, int64_t o
 	audit_snap_end(&before);
 	audit_snap_end(&after);
 	if (!rc && changes)
-		rc = audit_record(c, pl.village_id, ow->audit_type, owner_id, "update", before.ptr, after.ptr);
+		rc = audit_record(c, pl.village_id, ow->person_only ? "resident_tags" : "household_tags", owner_id, "update",
+				  before.ptr, after.ptr);
 	buf_release(&before);
 	buf_release(&after);
 	return ctx_end(c, rc);
