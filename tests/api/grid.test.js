@@ -98,6 +98,18 @@ test('the county admin manages the tag set; others may not; bad input names ever
   await must(await s.api('PATCH', `/api/v1/tags/${made.id}`, { token: T.cadre, body: { icon: '大' } }), 403);
   await must(await s.api('PATCH', '/api/v1/tags/99999', { token: T.county_admin, body: { icon: '大' } }), 404);
   await must(await s.api('PATCH', `/api/v1/tags/${made.id}`, { token: T.county_admin, body: { active: false } }), 200);
+  // a county's tag about a person; the flag changed like the others, and kept unless given
+  const person = await must(await post('/api/v1/tags', T.county_admin, { name: '种粮能手', icon: '粮', color: '#7CB305', person: true }), 201);
+  assert.equal(person.person, true);
+  assert.equal(made.person, false);
+  const icon = await must(await s.api('PATCH', `/api/v1/tags/${person.id}`, { token: T.county_admin, body: { icon: '能' } }), 200);
+  assert.equal(icon.person, true);
+  const off = await must(await s.api('PATCH', `/api/v1/tags/${person.id}`, { token: T.county_admin, body: { person: false } }), 200);
+  assert.equal(off.person, false);
+  const notBool = await must(await s.api('PATCH', `/api/v1/tags/${person.id}`, { token: T.county_admin, body: { person: 'yes' } }), 400);
+  assert.ok(notBool.error.fields.person);
+  const audit = await must(await get(`/api/v1/audit?unit_id=1&object_type=tag&object_id=${person.id}`, T.county_admin), 200);
+  assert.ok(audit.items.length >= 3);
 });
 
 test("a household's tags: set by staff, each change in the history, sensitive ones hidden per role", async () => {
