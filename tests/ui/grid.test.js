@@ -187,14 +187,14 @@ test("the phone's 网格 tab has the grid's map: boundary, households as tag ico
   assert.ok(hh, title);
   // a person of that household carries a tag about a person
   const before = await s.must('GET', `/api/v1/households/${hh.id}/tags`, { token: zhao });
-  const left = tags.find((t) => t.name === '留守儿童');
-  await s.must('PUT', `/api/v1/residents/${before.residents[0].id}/tags`, { token: zhao, body: { tag_ids: [left.id] } });
+  const vet = tags.find((t) => t.name === '退役军人');
+  await s.must('PUT', `/api/v1/residents/${before.residents[0].id}/tags`, { token: zhao, body: { tag_ids: [vet.id] } });
   // a tap opens its card: the household's tags and its people's
   await house.first().click();
   const card = p.locator('[data-test=phone-card]');
   await card.waitFor();
   await card.locator('h3', { hasText: hh.number }).waitFor();
-  await card.locator('.card-people li', { hasText: before.residents[0].name }).locator('.tagchip', { hasText: '留守儿童' }).waitFor();
+  await card.locator('.card-people li', { hasText: before.residents[0].name }).locator('.tagchip', { hasText: '退役军人' }).waitFor();
   const noOverflow = await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   assert.ok(noOverflow, 'no horizontal overflow at 360 px');
   await L.shot(p, 'grid-phone-card');
