@@ -100,6 +100,70 @@ static int tag_village(struct ctx *c, struct grng *r, int64_t village_id, const 
 	return rc;
 }
 
+/* Tags about a person, on the people of 青山村's tagged households: the head of a
+ * household of 退役军人, 残疾人户 or 独居老人, the youngest child of a household whose
+ * parents work away (留守儿童), set by the cadre soon after the household's tags. */
+struct person_rule {
+	const char *household_tag, *person_tag;
+	bool youngest;
+};
+static const struct person_rule person_rules[] = {
+	{"退役军人", "退役军人", false}, {"残疾人户", "残疾人户", false}, {"独居老人", "独居老人", false},
+	{"留守儿童", "留守儿童", true}, {"外出务工", "外出务工", false},
+};
+
+static int tag_people(struct ctx *c, struct grng *r, int64_t village_id, const struct actor *who)
+{
+	int rc = RC_OK;
+	for (size_t k = 0; !rc && k < ARRAY_SIZE(person_rules); k++) {
+		const struct person_rule *pr = &person_rules[k];
+		int64_t person = tag_id(c, pr->person_tag);
+		/* each household with the tag: its head, or its youngest member */
+		struct db_stmt *st = db_query(
+			c->db,
+			pr->youngest ? "SELECT (SELECT p.id FROM residents p WHERE p.household_id = h.id AND p.relation <> '户主' "
+				       "ORDER BY p.birth_date DESC, p.id LIMIT 1) FROM households h JOIN household_tags ht ON "
+				       "ht.household_id = h.id JOIN tags t ON t.id = ht.tag_id WHERE h.village_id = ? AND t.name = ? "
+				       "ORDER BY h.id"
+				     : "SELECT (SELECT p.id FROM residents p WHERE p.household_id = h.id ORDER BY "
+				       "CASE WHEN p.relation = '户主' THEN 0 ELSE 1 END, p.id LIMIT 1) FROM households h JOIN "
+				       "household_tags ht ON ht.household_id = h.id JOIN tags t ON t.id = ht.tag_id WHERE "
+				       "h.village_id = ? AND t.name = ? ORDER BY h.id",
+			"it", village_id, pr->household_tag);
+		int64_t *ids = NULL;
+		int n = 0, cap = 0;
+		while (st && db_step(st) == DB_ROW) {
+			if (!db_col_int(st, 0))
+				continue;
+			if (!(ids = arena_grow(c->arena, ids, &cap, n, sizeof(*ids))))
+				break;
+			ids[n++] = db_col_int(st, 0);
+		}
+		db_finalize(st);
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "读取村民");
+		/* 外出务工: a few of the people who work away, not every household's head */
+		for (int i = 0; !rc && i < n; i++) {
+			if (!pr->youngest && !strcmp(pr->person_tag, "外出务工") && gr_range(r, 0, 2))
+				continue;
+			struct ctx x = demo_as(c, who, c->now - (int64_t)gr_range(r, 90, 99) * 86400 - gr_range(r, 0, 30000));
+			int64_t hh;
+			/* what the person carries already stays */
+			int64_t set[8];
+			int ns = 0;
+			struct db_stmt *cur = db_query(c->db, "SELECT tag_id FROM resident_tags WHERE resident_id = ?", "i", ids[i]);
+			while (cur && ns < 7 && db_step(cur) == DB_ROW)
+				set[ns++] = db_col_int(cur, 0);
+			db_finalize(cur);
+			set[ns++] = person;
+			rc = grid_resident_tags_set(&x, ids[i], set, ns, &hh);
+			if (rc)
+				c->err = x.err;
+		}
+	}
+	return rc;
+}
+
 /* ---- patrols ---- */
 
 struct box {
@@ -454,6 +518,8 @@ static int seed(struct ctx *c, int64_t county_id, const int64_t *villages, int n
 		return rc;
 	for (int v = 0; !rc && v < nvillages; v++)
 		rc = tag_village(c, &r, villages[v], v == 0 ? &cadre : NULL, v == 0);
+	if (!rc)
+		rc = tag_people(c, &r, villages[0], &cadre);
 	if (rc)
 		return rc;
 	/* the grids of village 1: 赵磊 walks the first, 刘强 (village-wide) the other two */

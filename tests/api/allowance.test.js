@@ -183,6 +183,19 @@ test('a month computed from known patrols, visits and events; approval freezes i
   await must(await get(`/api/v1/allowances/${zhao.id}`, T.cadre), 403);
   await must(await get(`/api/v1/allowances/${zhao.id}`, T.county_admin), 200);
   await must(await get('/api/v1/allowances/99999', T.county_admin), 404);
+  // the inspector (read-only, the county) reads every allowance in scope, never computes
+  const seen = await must(await get(`/api/v1/allowances/${zhao.id}`, T.inspector), 200);
+  assert.equal(seen.total_fen, zhao.total_fen);
+  const inspList = await must(await get(`/api/v1/allowances?unit_id=1&month=${M}`, T.inspector), 200);
+  assert.deepEqual(inspList.items.map((a) => a.id).sort(), comp.items.map((a) => a.id).sort());
+  await must(await get(`/api/v1/allowances?unit_id=2&month=${M}`, T.inspector), 200);
+  const refused = await must(await post('/api/v1/allowances/compute', T.inspector, { unit_id: 2, month: M }), 403);
+  assert.match(refused.error.message, /无权计算/);
+  await must(await post(`/api/v1/allowances/${zhao.id}/approve`, T.inspector, {}), 403);
+  await must(await put('/api/v1/allowance-rule', T.inspector, { base_fen: 1, patrol_day_fen: 0, missed_day_fen: 0, visit_fen: 0, late_visit_fen: 0, event_fen: 0 }), 403);
+  assert.equal((await must(await get(`/api/v1/allowances/${zhao.id}`, T.town_official), 200)).status, 'computed');
+  // the cadre (village) neither reads nor computes
+  await must(await get(`/api/v1/allowances?unit_id=2&month=${M}`, T.cadre), 403);
   await must(await get(`/api/v1/allowances?unit_id=2&month=${M}`, T.grid_worker_grid), 403);
   await must(await get(`/api/v1/allowances?unit_id=2&month=${M}`, T.villager), 403);
   await must(await get(`/api/v1/allowances?unit_id=99999&month=${M}`, T.town_official), 404);
@@ -200,6 +213,7 @@ test('a month computed from known patrols, visits and events; approval freezes i
   assert.equal(z2.visits_on_time, 2);
   await must(await post(`/api/v1/allowances/${z2.id}/approve`, T.cadre, {}), 403);
   await must(await post(`/api/v1/allowances/${z2.id}/approve`, T.grid_worker_grid, {}), 403);
+  await must(await post(`/api/v1/allowances/${z2.id}/approve`, T.inspector, {}), 403);
   const ok = await must(await post(`/api/v1/allowances/${z2.id}/approve`, T.town_official, {}), 200);
   assert.equal(ok.status, 'approved');
   assert.equal(ok.total_fen, z2.total_fen);
@@ -220,6 +234,10 @@ test('a month computed from known patrols, visits and events; approval freezes i
   const strings = xlsxStrings(x.body);
   assert.ok(strings.includes('赵磊'), 'the approved worker is in the file');
   assert.ok(!strings.includes('刘强'), 'the unapproved one is not');
+  // the inspector reads the same file
+  const xi = await s.api('GET', `/api/v1/allowances-export.xlsx?unit_id=1&month=${M}`, { token: T.inspector });
+  assert.equal(xi.status, 200, xi.text);
+  assert.ok(xlsxStrings(xi.body).includes('赵磊'));
   const audit = await must(await get('/api/v1/audit?unit_id=2&object_type=allowance', T.town_official), 200);
   assert.ok(['compute', 'approve'].every((a) => audit.items.some((e) => e.action === a)));
 });

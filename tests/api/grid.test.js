@@ -98,6 +98,18 @@ test('the county admin manages the tag set; others may not; bad input names ever
   await must(await s.api('PATCH', `/api/v1/tags/${made.id}`, { token: T.cadre, body: { icon: '大' } }), 403);
   await must(await s.api('PATCH', '/api/v1/tags/99999', { token: T.county_admin, body: { icon: '大' } }), 404);
   await must(await s.api('PATCH', `/api/v1/tags/${made.id}`, { token: T.county_admin, body: { active: false } }), 200);
+  // a county's tag about a person; the flag changed like the others, and kept unless given
+  const person = await must(await post('/api/v1/tags', T.county_admin, { name: '种粮能手', icon: '粮', color: '#7CB305', person: true }), 201);
+  assert.equal(person.person, true);
+  assert.equal(made.person, false);
+  const icon = await must(await s.api('PATCH', `/api/v1/tags/${person.id}`, { token: T.county_admin, body: { icon: '能' } }), 200);
+  assert.equal(icon.person, true);
+  const off = await must(await s.api('PATCH', `/api/v1/tags/${person.id}`, { token: T.county_admin, body: { person: false } }), 200);
+  assert.equal(off.person, false);
+  const notBool = await must(await s.api('PATCH', `/api/v1/tags/${person.id}`, { token: T.county_admin, body: { person: 'yes' } }), 400);
+  assert.ok(notBool.error.fields.person);
+  const audit = await must(await get(`/api/v1/audit?unit_id=1&object_type=tag&object_id=${person.id}`, T.county_admin), 200);
+  assert.ok(audit.items.length >= 3);
 });
 
 test("a household's tags: set by staff, each change in the history, sensitive ones hidden per role", async () => {
@@ -157,6 +169,73 @@ test('household tags: permissions and bad input', async () => {
   }
   const extra = await put(`/api/v1/households/${A.hh}/tags`, T.cadre, { tag_ids: [], note: 'x' });
   assert.equal(extra.status, 400);
+});
+
+test("tags on residents: about a person only, who and when, hidden per role, on the card and the map's filter", async () => {
+  const tags = await must(await get('/api/v1/tags', T.cadre), 200);
+  const person = (n) => tags.items.find((t) => t.name === n).person;
+  assert.equal(person('独居老人'), true);
+  assert.equal(person('残疾人户'), true);
+  assert.equal(person('党员户'), false);
+  const hh = A.hhInGrid[1];
+  const card = await must(await get(`/api/v1/households/${hh}/tags`, T.cadre), 200);
+  assert.ok(card.residents.length >= 1);
+  const r = card.residents[0];
+  assert.ok(r.name && r.relation);
+  // the household's other people keep whatever the demo gave them; this one starts bare
+  await must(await put(`/api/v1/residents/${r.id}/tags`, T.cadre, { tag_ids: [] }), 200);
+  const others = new Set(card.residents.filter((x) => x.id !== r.id).flatMap((x) => x.tags.map((t) => t.id)));
+  // the grid worker of the grid sets one on a person; the cadre a sensitive one and one
+  // the grid worker may not see
+  const byWorker = await must(await put(`/api/v1/residents/${r.id}/tags`, T.grid_worker_grid, { tag_ids: [A.tag['独居老人'].id] }), 200);
+  assert.equal(byWorker.household_id, hh);
+  assert.deepEqual(byWorker.residents.find((x) => x.id === r.id).tags.map((t) => t.name), ['独居老人']);
+  assert.deepEqual(byWorker.tags.map((t) => t.name), card.tags.map((t) => t.name), "the household's own tags are untouched");
+  await must(await put(`/api/v1/residents/${r.id}/tags`, T.cadre, { tag_ids: [A.tag['独居老人'].id, A.tag['残疾人户'].id, A.tag['重点关注人员'].id] }), 200);
+  const w = (await must(await get(`/api/v1/households/${hh}/tags`, T.grid_worker_grid), 200)).residents.find((x) => x.id === r.id);
+  assert.deepEqual(w.tags.map((t) => t.name).sort(), ['残疾人户', '独居老人'].sort());
+  assert.ok(w.tags.every((t) => t.set_at));
+  assert.ok(!JSON.stringify(w).includes('重点关注人员'));
+  assert.equal(w.history.find((x) => x.tag_name === '独居老人').actor_name, '赵磊');
+  // the worker's change leaves what they cannot see alone, and is kept in the history
+  await must(await put(`/api/v1/residents/${r.id}/tags`, T.grid_worker_grid, { tag_ids: [A.tag['残疾人户'].id] }), 200);
+  const c = (await must(await get(`/api/v1/households/${hh}/tags`, T.cadre), 200)).residents.find((x) => x.id === r.id);
+  assert.deepEqual(c.tags.map((t) => t.name).sort(), ['残疾人户', '重点关注人员'].sort());
+  assert.ok(c.history.some((x) => x.tag_name === '独居老人' && x.action === 'remove' && x.actor_name === '赵磊'));
+  assert.ok(c.history.some((x) => x.tag_name === '重点关注人员' && x.action === 'set' && x.actor_name === '李国华'));
+  const audit = await must(await get('/api/v1/audit?unit_id=3&object_type=resident_tags', T.cadre), 200);
+  assert.ok(audit.items.some((e) => e.object_id === r.id));
+  // the map: the household found by its people's tags, as each reader may see them
+  const mapW = (await must(await get('/api/v1/villages/3/tagged-households', T.grid_worker_grid), 200)).households.find((h) => h.id === hh);
+  const expect = (ids) => [...new Set([...ids, ...others])].sort((a, b) => a - b);
+  assert.deepEqual(mapW.resident_tag_ids, expect([A.tag['残疾人户'].id]).filter((id) => id !== A.tag['重点关注人员'].id));
+  const mapT = (await must(await get('/api/v1/villages/3/tagged-households', T.town_official), 200)).households.find((h) => h.id === hh);
+  assert.deepEqual(mapT.resident_tag_ids, expect([A.tag['残疾人户'].id, A.tag['重点关注人员'].id]));
+  // a villager sees the plain tags of their own household's people only
+  const me = await must(await get('/api/v1/session', T.villager), 200);
+  const own = me.household_id || 1;
+  const ownCard = await must(await get(`/api/v1/households/${own}/tags`, T.cadre), 200);
+  const mine = ownCard.residents[0];
+  await must(await put(`/api/v1/residents/${mine.id}/tags`, T.cadre, { tag_ids: [A.tag['留守儿童'].id, A.tag['残疾人户'].id] }), 200);
+  const v = await must(await get(`/api/v1/households/${own}/tags`, T.villager), 200);
+  assert.deepEqual(v.residents.find((x) => x.id === mine.id).tags.map((t) => t.name), ['留守儿童']);
+  assert.ok(!JSON.stringify(v).includes('残疾人户'));
+  await must(await put(`/api/v1/residents/${mine.id}/tags`, T.villager, { tag_ids: [] }), 403);
+  // permissions and bad input
+  const other = (await must(await get(`/api/v1/households/${A.hhOther}/tags`, T.cadre), 200)).residents[0];
+  await must(await put(`/api/v1/residents/${other.id}/tags`, T.grid_worker_grid, { tag_ids: [] }), 404);
+  await must(await put(`/api/v1/residents/${r.id}/tags`, T.inspector, { tag_ids: [] }), 403);
+  await must(await put(`/api/v1/residents/${r.id}/tags`, T.clerk, { tag_ids: [] }), 404);
+  await must(await put('/api/v1/residents/999999/tags', T.cadre, { tag_ids: [] }), 404);
+  const household = await must(await put(`/api/v1/residents/${r.id}/tags`, T.cadre, { tag_ids: [A.tag['党员户'].id] }), 400);
+  assert.match(household.error.fields.tag_ids, /党员户.*户的标签/);
+  for (const body of [{}, { tag_ids: 'x' }, { tag_ids: [0] }, { tag_ids: [99999] }, { tag_ids: [A.tag['独居老人'].id, A.tag['独居老人'].id] }, { tag_ids: [A.tag['重点关注人员'].id] }]) {
+    const bad = await put(`/api/v1/residents/${r.id}/tags`, T.grid_worker_grid, body);
+    assert.equal(bad.status, 400, JSON.stringify(body));
+    assert.ok(bad.json.error.fields.tag_ids);
+  }
+  const after = (await must(await get(`/api/v1/households/${hh}/tags`, T.cadre), 200)).residents.find((x) => x.id === r.id);
+  assert.deepEqual(after.tags.map((t) => t.name).sort(), ['残疾人户', '重点关注人员'].sort(), 'nothing changed by the refused calls');
 });
 
 test("a household's location: from the grid worker's phone at the door, or the register", async () => {
@@ -434,6 +513,16 @@ test('positions: reported by workers, seen by supervisors with their age, thinne
   const last = await must(await get('/api/v1/positions?unit_id=3', T.town_official), 200);
   const zhao = last.items.find((x) => x.user_name === '赵磊');
   assert.ok(zhao.age_s >= 0 && zhao.age_s < 60, String(zhao.age_s));
+  // a late batch of older positions does not move the worker back on the live map
+  const late = await must(await post('/api/v1/positions', gw, { points: [{ at: now - 120, lat: b.s + 0.003, lng: b.w + 0.003 }] }), 201);
+  assert.equal(late.added, 1);
+  const still = (await must(await get('/api/v1/positions?unit_id=3', T.town_official), 200)).items.find((x) => x.user_name === '赵磊');
+  assert.equal(still.lat, zhao.lat);
+  assert.equal(still.at, zhao.at);
+  // a newer one does
+  await must(await post('/api/v1/positions', gw, { points: [{ at: now - 1, lat: b.s + 0.004, lng: b.w + 0.004 }, { at: now - 3, lat: b.s + 0.001, lng: b.w + 0.001 }] }), 201);
+  const moved = (await must(await get('/api/v1/positions?unit_id=3', T.town_official), 200)).items.find((x) => x.user_name === '赵磊');
+  assert.ok(Math.abs(moved.lat - (b.s + 0.004)) < 1e-6, String(moved.lat));
   await must(await get('/api/v1/positions?unit_id=3', gw), 403);
   await must(await get('/api/v1/positions?unit_id=3', T.villager), 403);
   await must(await get('/api/v1/positions?unit_id=99999', T.town_official), 404);
@@ -452,4 +541,7 @@ test('positions: reported by workers, seen by supervisors with their age, thinne
   await advance(31 * 86400);
   mine = await must(await get('/api/v1/positions/mine', T.grid_worker_grid), 200);
   assert.equal(mine.total, 0);
+  // and no longer on the live map
+  const gone = await must(await get('/api/v1/positions?unit_id=3', T.town_official), 200);
+  assert.equal(gone.items.length, 0);
 });

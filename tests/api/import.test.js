@@ -203,14 +203,25 @@ test('the 标签 column: tags by name given to the household; an unknown name is
   assert.equal(bad.status, 400, bad.text);
   assert.deepEqual(bad.json.error.rows.map((e) => [e.row, e.column]), [[4, '标签']]);
   assert.match(bad.json.error.rows[0].message, /没有这个标签/);
+  // a dry run names the same rows
+  const badDry = await importFile(toCsv(tagged), { query: '&dry_run=1' });
+  assert.equal(badDry.status, 400, badDry.text);
+  assert.deepEqual(badDry.json.error.rows, bad.json.error.rows);
   tagged[2].标签 = '留守儿童';
   // the same household's rows must agree (or be blank)
   tagged[3].标签 = '志愿者';
   const differ = await importFile(toCsv(tagged));
   assert.equal(differ.status, 400, differ.text);
   assert.deepEqual(differ.json.error.rows.map((e) => [e.row, e.column]), [[5, '标签']]);
+  const differDry = await importFile(toCsv(tagged), { query: '&dry_run=1' });
+  assert.deepEqual(differDry.json.error.rows, differ.json.error.rows);
   tagged[3].标签 = '';
-  await must(await importFile(toCsv(tagged)), 200);
+  // the dry run counts the tags the import gives: two and one, none written yet
+  const dry = await must(await importFile(toCsv(tagged), { query: '&dry_run=1' }), 200);
+  assert.equal(dry.tags_set, 3);
+  assert.equal(dry.households_created, 2);
+  const real = await must(await importFile(toCsv(tagged)), 200);
+  assert.equal(real.tags_set, dry.tags_set);
   const map = await must(await s.api('GET', `/api/v1/villages/${V}/tagged-households`, { token: cadre }), 200);
   const tags = await must(await s.api('GET', '/api/v1/tags', { token: cadre }), 200);
   const names = (h) => h.tag_ids.map((id) => tags.items.find((x) => x.id === id).name).sort();
@@ -219,8 +230,12 @@ test('the 标签 column: tags by name given to the household; an unknown name is
   const hh = map.households.find((h) => h.number === first);
   const hist = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
   assert.equal(hist.history.filter((x) => x.action === 'set').length, 2);
-  // importing again adds nothing
-  await must(await importFile(toCsv(tagged)), 200);
+  // importing again adds nothing, and a dry run says so; a name given twice counts once
+  assert.equal((await must(await importFile(toCsv(tagged), { query: '&dry_run=1' }), 200)).tags_set, 0);
+  assert.equal((await must(await importFile(toCsv(tagged)), 200)).tags_set, 0);
+  tagged[0].标签 = '独居老人、低保户、空巢老人、空巢老人';
+  assert.equal((await must(await importFile(toCsv(tagged), { query: '&dry_run=1' }), 200)).tags_set, 1);
+  tagged[0].标签 = '独居老人、低保户';
   const again = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
   assert.equal(again.history.length, hist.history.length);
 });

@@ -85,6 +85,27 @@ test('the town computes a month, reviews how it was counted, approves it and exp
   assert.ok(list.items.every((a) => a.status === 'approved'));
 });
 
+test('the inspector reads the allowances and their file, and can neither compute nor approve', async () => {
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const d = await L.newPage(desk);
+  await L.adminLogin(d, L.PHONES.inspector);
+  await d.getByRole('link', { name: '网格员津贴' }).click();
+  await d.waitForURL(/grid-allowance/);
+  const table = d.locator('[data-test=allow-table]');
+  // last month, as the demo approved it, for the whole county
+  await table.locator('.el-table__row', { hasText: '赵磊' }).waitFor();
+  await d.locator('[data-test=allow-xlsx]').waitFor();
+  await L.expectCount(d.locator('[data-test=allow-compute]'), 0, 'no compute button for the inspector');
+  await L.expectCount(d.locator('[data-test=allow-approve-all]'), 0, 'nor approve all');
+  await L.expectCount(d.locator('[data-test^=allow-approve-]'), 0, 'nor approve one');
+  await L.expectCount(d.locator('[data-test=rule-save]'), 0, 'nor the rule');
+  const noOverflow = await d.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(noOverflow, 'no horizontal overflow at 1366 px');
+  await L.shot(d, 'allowance-inspector');
+  L.assertNoProblems(desk);
+  await desk.close();
+});
+
 test('the grid worker reads his months on the phone: how each was counted', async () => {
   const phone = await L.newContext(browser, 'phone', s.url);
   const p = await L.newPage(phone);

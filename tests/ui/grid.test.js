@@ -145,10 +145,108 @@ test('the village map: households as tag icons, filtered by tag; the card with t
   }
   await house.click();
   const card = d.locator('[data-test=household-card]');
-  await card.locator('.tag', { hasText: '独居老人' }).waitFor();
+  await card.locator('.tag', { hasText: '独居老人' }).first().waitFor();
   await card.locator('.history li').first().waitFor();
   await L.shot(d, 'grid-village-map');
   await L.axe(d, 'the village map');
+  L.assertNoProblems(desk);
+  await desk.close();
+});
+
+test("the phone's 网格 tab has the grid's map: boundary, households as tag icons, places, my position; a tap opens the card", async () => {
+  const zhao = await s.login(ZHAO);
+  const tags = (await s.must('GET', '/api/v1/tags', { token: zhao })).items;
+  const map = await s.must('GET', '/api/v1/villages/3/tagged-households', { token: zhao });
+  const located = map.households.filter((h) => h.lat !== null);
+  assert.ok(located.length > 3, 'the grid has located households');
+  const phone = await L.newContext(browser, 'phone', s.url);
+  await phone.grantPermissions(['geolocation'], { origin: s.url });
+  await phone.setGeolocation({ latitude: located[0].lat + 0.0004, longitude: located[0].lng + 0.0004, accuracy: 10 });
+  const p = await L.newPage(phone);
+  const elsewhere = [];
+  p.on('request', (r) => { if (!r.url().startsWith(s.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) elsewhere.push(r.url()); });
+  await L.villagerLogin(p, ZHAO);
+  await p.locator('[data-test=tab-grid]').click();
+  await p.waitForURL(/\/grid$/);
+  const m = p.locator('[data-test=phone-map]');
+  await m.scrollIntoViewIfNeeded();
+  // the grid's boundary, households (alone or gathered), places, my own position
+  await m.locator('.work-map__label').first().waitFor();
+  await m.locator('.work-map__house, .work-map__cluster').first().waitFor();
+  await m.locator('.work-map__me').waitFor();
+  await m.locator('[data-test=place-legend]').waitFor();
+  await L.shot(p, 'grid-phone-map');
+  // zoomed in by taps on the gatherings, a household's icon
+  const house = m.locator('.work-map__house');
+  for (let i = 0; i < 8 && !(await house.count()); i++) {
+    await m.locator('.work-map__cluster').first().click();
+    await L.sleep(400);
+  }
+  const title = await house.first().getAttribute('title');
+  const hh = located.find((h) => `户号 ${h.number}` === title);
+  assert.ok(hh, title);
+  // a person of that household carries a tag about a person
+  const before = await s.must('GET', `/api/v1/households/${hh.id}/tags`, { token: zhao });
+  const vet = tags.find((t) => t.name === '退役军人');
+  await s.must('PUT', `/api/v1/residents/${before.residents[0].id}/tags`, { token: zhao, body: { tag_ids: [vet.id] } });
+  // a tap opens its card: the household's tags and its people's
+  await house.first().click();
+  const card = p.locator('[data-test=phone-card]');
+  await card.waitFor();
+  await card.locator('h3', { hasText: hh.number }).waitFor();
+  await card.locator('.card-people li', { hasText: before.residents[0].name }).locator('.tagchip', { hasText: '退役军人' }).waitFor();
+  const noOverflow = await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(noOverflow, 'no horizontal overflow at 360 px');
+  await L.shot(p, 'grid-phone-card');
+  await L.axe(p, 'the household card on the phone');
+  // from the card to a visit of the household
+  await card.locator('[data-test=card-visit]').click();
+  await p.locator('[data-test=visit-form] h3', { hasText: hh.number }).waitFor();
+  assert.deepEqual(elsewhere, [], 'nothing fetched from other sites (no map tiles)');
+  L.assertNoProblems(phone);
+  await phone.close();
+});
+
+test("the console's card: tags on a person, and the map finds the household by them", async () => {
+  const cadre = await s.login(L.PHONES.cadre);
+  const tags = (await s.must('GET', '/api/v1/tags', { token: cadre })).items;
+  const vol = tags.find((t) => t.name === '志愿者');
+  const carrying = async () => (await s.must('GET', '/api/v1/villages/3/tagged-households', { token: cadre })).households
+    .filter((h) => h.lat !== null && (h.tag_ids.includes(vol.id) || h.resident_tag_ids.includes(vol.id)));
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const d = await L.newPage(desk);
+  await L.adminLogin(d, L.PHONES.cadre);
+  await d.getByRole('link', { name: '村庄地图' }).click();
+  await d.waitForURL(/grid-map/);
+  await d.locator('[data-test=work-map] .leaflet-marker-icon').first().waitFor();
+  const house = d.locator('[data-test=work-map] .work-map__house').first();
+  for (let i = 0; i < 8 && !(await house.count()); i++) {
+    await d.locator('[data-test=work-map] .work-map__cluster').first().click();
+    await L.sleep(400);
+  }
+  await house.click();
+  const card = d.locator('[data-test=household-card]');
+  const people = card.locator('[data-test=card-residents] > li');
+  await people.first().waitFor();
+  await people.first().locator('[data-test^=resident-edit-]').click();
+  const edit = card.locator('[data-test=resident-tags-edit]');
+  await edit.waitFor();
+  await L.expectCount(edit.getByText('党员户', { exact: true }), 0, 'a household tag is not offered for a person');
+  const number = (await card.locator('.card-head strong').textContent()).replace(/\D/g, '');
+  const checkbox = edit.locator('.el-checkbox', { hasText: '志愿者' });
+  assert.ok(!(await checkbox.getAttribute('class')).includes('is-checked'), 'the demo gives no person 志愿者');
+  await checkbox.click();
+  await card.locator('[data-test=resident-save]').click();
+  await people.first().locator('.tag', { hasText: '志愿者' }).waitFor();
+  await people.first().locator('p.history', { hasText: '志愿者' }).waitFor();
+  await L.shot(d, 'grid-card-person-tag');
+  // the filter finds the household through its person
+  const now = await carrying();
+  const mine = now.find((h) => h.number === number);
+  assert.ok(mine && mine.resident_tag_ids.includes(vol.id), `household ${number} carries 志愿者 through a person`);
+  await d.locator('[data-test=tag-志愿者]').click();
+  await d.locator('[data-test=map-count]', { hasText: `显示 ${now.length} 户` }).waitFor();
+  await L.axe(d, 'the village map card');
   L.assertNoProblems(desk);
   await desk.close();
 });

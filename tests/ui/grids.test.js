@@ -42,7 +42,7 @@ async function clickMap(page, fx, fy, n) {
   await page.getByText(`已点 ${n} 个`).waitFor();
 }
 
-test('the map library is built into the map pages only (grids, the village map, patrol tracks)', () => {
+test('the map library is built into the map pages only (grids, the village map, patrol tracks, the grid worker\'s 网格 tab)', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(L.UI_DIST, '.vite/manifest.json'), 'utf8'));
   const closure = (key, seen = new Set()) => {
     if (seen.has(key)) return seen;
@@ -56,10 +56,13 @@ test('the map library is built into the map pages only (grids, the village map, 
   const withLeaflet = Object.keys(manifest).filter((k) => manifest[k].file.endsWith('.js') && /leaflet-pane/.test(read(manifest[k].file)));
   assert.ok(withLeaflet.length > 0, 'Leaflet is in the build');
   const consoleKeys = closure('admin/index.html');
-  const MAP_PAGES = ['src/admin/grids/GridsView.vue', 'src/admin/gridwork/VillageMapView.vue', 'src/admin/gridwork/PatrolsView.vue'];
+  const villagerKeys = closure('index.html');
+  const MAP_PAGES = ['src/admin/grids/GridsView.vue', 'src/admin/gridwork/VillageMapView.vue', 'src/admin/gridwork/PatrolsView.vue',
+    'src/villager/grid/GridView.vue'];
   const grids = closure('src/admin/grids/GridsView.vue');
   for (const k of withLeaflet) {
     assert.ok(!consoleKeys.has(k), `${manifest[k].file} (with Leaflet) loads with the console itself`);
+    assert.ok(!villagerKeys.has(k), `${manifest[k].file} (with Leaflet) loads with the villager app itself`);
     assert.ok(grids.has(k), `${manifest[k].file} (with Leaflet) is not the grids page's`);
   }
   for (const k of Object.keys(manifest).filter((x) => manifest[x].isDynamicEntry && !MAP_PAGES.includes(x))) {

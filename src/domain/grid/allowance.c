@@ -219,9 +219,14 @@ static void day_text(int64_t day, char out[11])
 	time_format_date(time_cn_midnight(day) + 43200, out);
 }
 
-/* A town the actor may compute or read allowances of (field errors name unit_id). */
+/* Reading allowances: those who compute and approve them, and the read-only roles. */
+#define ALLOWANCE_READ (P_GRID_ALLOWANCE | P_GRID_ALLOWANCE_READ)
+
+/* A town the actor may compute (town_only, P_GRID_ALLOWANCE) or read allowances of
+ * (field errors name unit_id). */
 static enum result allowance_unit(struct ctx *c, int64_t unit_id, struct org_unit *u, bool town_only)
 {
+	perm_t need = town_only ? P_GRID_ALLOWANCE : ALLOWANCE_READ;
 	int rc = unit_id ? org_find(c, unit_id, u) : RC_NOT_FOUND;
 	if (rc == RC_NOT_FOUND || (rc == RC_OK && !access_touches(c, u->path))) {
 		ctx_clear(c);
@@ -229,8 +234,9 @@ static enum result allowance_unit(struct ctx *c, int64_t unit_id, struct org_uni
 	}
 	if (rc)
 		return rc;
-	if (!access_can(c, P_GRID_ALLOWANCE, u->path))
-		return ctx_fail(c, access_refusal(c, u->path), "无权管理%s的网格员津贴", u->name);
+	if (!access_can(c, need, u->path))
+		return ctx_fail(c, access_refusal(c, u->path), town_only ? "无权计算%s的网格员津贴" : "无权查看%s的网格员津贴",
+				u->name);
 	if (town_only && strcmp(u->kind, "town"))
 		return ctx_field(c, "unit_id", "请选择一个乡镇");
 	if (!town_only && strcmp(u->kind, "town") && strcmp(u->kind, "county"))
@@ -423,7 +429,7 @@ enum result grid_allowances(struct ctx *c, int64_t unit_id, const char *month, s
 		buf_adds(&sql, "a.month = ? AND ");
 		db_args_text(&a, month);
 	}
-	scope_where(c, P_GRID_ALLOWANCE, SCOPE_UNIT("tu"), &sql, &a);
+	scope_where(c, ALLOWANCE_READ, SCOPE_UNIT("tu"), &sql, &a);
 	buf_adds(&sql, " ORDER BY a.month DESC, tu.name, us.name, a.id LIMIT 5000");
 	struct db_stmt *st = sql.failed ? NULL : db_query_args(c->db, sql.ptr, &a);
 	buf_release(&sql);
@@ -454,7 +460,7 @@ enum result grid_allowance_get(struct ctx *c, int64_t id, struct grid_allowance 
 		return rc;
 	if (c->actor && c->actor->user_id == out->user_id)
 		return RC_OK;
-	if (access_can(c, P_GRID_ALLOWANCE, town.path))
+	if (access_can(c, ALLOWANCE_READ, town.path))
 		return RC_OK;
 	ctx_clear(c);
 	enum result refusal = access_refusal(c, town.path);

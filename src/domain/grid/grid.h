@@ -68,6 +68,7 @@ struct grid_tag {
 	int64_t id, county_id;       /* county_id 0: shipped with the system */
 	const char *name, *icon, *color, *roles;
 	bool sensitive, active;
+	bool person;                 /* about a person: may be set on a resident too */
 	int ord;
 	int visit_days;              /* the county's visit frequency, 0 = none */
 };
@@ -79,7 +80,7 @@ struct grid_tag_input {
 	int64_t county_id;                  /* create only (0: the actor's county) */
 	const char *name, *icon, *color;    /* NULL = unchanged */
 	const char *roles;                  /* comma list of role names; NULL = unchanged */
-	int sensitive, active;              /* -1 = unchanged */
+	int sensitive, active, person;      /* -1 = unchanged */
 };
 enum result grid_tag_create(struct ctx *c, const struct grid_tag_input *in, int64_t *id);
 enum result grid_tag_update(struct ctx *c, int64_t id, const struct grid_tag_input *in);
@@ -89,6 +90,16 @@ struct grid_tag_change {
 	const char *tag_name, *action, *actor_name;   /* action: set | remove */
 	int64_t at;
 };
+/* A resident's tags in the household card: the visible ones, their history. */
+struct grid_resident_tags {
+	int64_t resident_id;
+	const char *name, *relation;
+	struct grid_tag *tags;
+	int64_t *set_at;
+	int n;
+	struct grid_tag_change *history;   /* newest first */
+	int nhistory;
+};
 struct grid_household_tags {
 	int64_t household_id;
 	struct grid_tag *tags;        /* the visible ones it carries */
@@ -97,11 +108,17 @@ struct grid_household_tags {
 	struct grid_tag_change *history;   /* of visible tags, newest first */
 	int nhistory;
 	bool can_edit;
+	struct grid_resident_tags *residents;   /* every resident of the household, in order */
+	int nresidents;
 };
 enum result grid_household_tags(struct ctx *c, int64_t household_id, struct grid_household_tags *out);
 /* Makes the household's visible tags exactly tag_ids (tags the actor cannot see are
  * kept as they are); each change is one history row, all in one audited transaction. */
 enum result grid_household_tags_set(struct ctx *c, int64_t household_id, const int64_t *tag_ids, int n);
+/* The same for a resident (the household's access rules), with tags about a person
+ * only; *household_id is the resident's household. */
+enum result grid_resident_tags_set(struct ctx *c, int64_t resident_id, const int64_t *tag_ids, int n,
+				   int64_t *household_id);
 
 /* Inside the caller's transaction and without access checks, for a feature whose own
  * checked change earns a household a tag (an evaluation's winners): gives the household
@@ -112,6 +129,12 @@ enum result grid_tag_grant(struct ctx *c, int64_t household_id, const char *tag_
 /* The reverse, when the fact behind the tag ended (the household's last party member
  * transferred out): removes the tag with a history row; *removed false when it had none. */
 enum result grid_tag_revoke(struct ctx *c, int64_t household_id, const char *tag_name, bool *removed);
+/* What grid_tag_grant would do, without doing it (a roster's dry run): the tag of this
+ * name for a household of the village at village_path (household_id 0: one not created
+ * yet), its id in *tag_id, *would_add true when the household does not carry it yet.
+ * RC_NOT_FOUND when no such tag. */
+enum result grid_tag_would_grant(struct ctx *c, const char *village_path, int64_t household_id, const char *tag_name,
+				 int64_t *tag_id, bool *would_add);
 
 /* Sets a household's location: tapped on the map or the phone's position at the door.
  * The register (P_REGISTER_WRITE) or the grid worker of the household (P_GRID_WORK);
@@ -126,6 +149,8 @@ struct grid_map_household {
 	const char *number, *head_name;
 	int64_t *tag_ids;
 	int ntags;
+	int64_t *resident_tag_ids;   /* visible tags any of its residents carries */
+	int nresident_tags;
 };
 enum result grid_village_households(struct ctx *c, int64_t village_id, struct grid_map_household **out, int *n);
 

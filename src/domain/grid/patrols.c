@@ -748,6 +748,19 @@ enum result grid_positions_add(struct ctx *c, const struct grid_position *pts, i
 		else if (!dup)
 			(*added)++;
 	}
+	/* the worker's last position, for the live map: batches may arrive late and out of
+	 * order, so only a newer position replaces it (the batch's newest is enough) */
+	const struct grid_position *newest = &pts[0];
+	for (int k = 1; k < n; k++)
+		if (pts[k].at > newest->at)
+			newest = &pts[k];
+	if (!rc && db_run(c->db, "INSERT INTO positions_last (user_id, unit_id, at, lat_e6, lng_e6, accuracy_m) "
+				  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET unit_id = excluded.unit_id, "
+				  "at = excluded.at, lat_e6 = excluded.lat_e6, lng_e6 = excluded.lng_e6, "
+				  "accuracy_m = excluded.accuracy_m WHERE excluded.at > positions_last.at",
+			   "iiiiii", c->actor->user_id, unit_id, newest->at, newest->lat_e6, newest->lng_e6,
+			   (int64_t)newest->accuracy_m) != DB_OK)
+		rc = ctx_db_fail(c, DB_ERROR, "保存位置");
 	return ctx_end(c, rc);
 }
 
@@ -783,10 +796,9 @@ enum result grid_positions_last(struct ctx *c, int64_t unit_id, struct grid_posi
 	if (!access_can(c, P_GRID_SUPERVISE, u.path))
 		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s网格员的位置", u.name);
 	struct db_stmt *st = db_query(c->db, "SELECT p.user_id, p.at, p.lat_e6, p.lng_e6, p.accuracy_m, us.name, ou.name "
-					     "FROM positions p JOIN users us ON us.id = p.user_id "
+					     "FROM positions_last p JOIN users us ON us.id = p.user_id "
 					     "JOIN org_units ou ON ou.id = p.unit_id "
-					     "WHERE ou.path LIKE ? AND p.at = (SELECT max(q.at) FROM positions q WHERE q.user_id = p.user_id) "
-					     "ORDER BY us.name, p.user_id",
+					     "WHERE ou.path LIKE ? ORDER BY us.name, p.user_id",
 				      "t", arena_printf(c->arena, "%s%%", u.path));
 	return read_positions(c, st, out, n);
 }
@@ -848,7 +860,10 @@ enum result grid_positions_expire(struct ctx *c, int64_t *thinned, int64_t *dele
 			       "it", old, like) != DB_OK ||
 		    (k && db_run(c->db, "DELETE FROM positions WHERE at < ? AND unit_id IN "
 					"(SELECT id FROM org_units WHERE path LIKE ?)",
-				 "it", old, like) != DB_OK))
+				 "it", old, like) != DB_OK) ||
+		    db_run(c->db, "DELETE FROM positions_last WHERE at < ? AND unit_id IN "
+				  "(SELECT id FROM org_units WHERE path LIKE ?)",
+			   "it", old, like) != DB_OK)
 			rc = ctx_db_fail(c, DB_ERROR, "清理位置");
 		*deleted += k;
 	}

@@ -2,7 +2,7 @@
 #include "domain/kernel/access.h"
 
 #define READ_ONLY (P_REGISTER_READ | P_AUDIT_READ | P_EVENT_READ | P_LIST_READ | P_DISCLOSE_READ | P_GRID_SUPERVISE | \
-		   P_FINANCE_READ | P_PARTY_READ | P_TALK_READ_HIDDEN | P_EVAL_READ)
+		   P_FINANCE_READ | P_PARTY_READ | P_TALK_READ_HIDDEN | P_EVAL_READ | P_GRID_ALLOWANCE_READ)
 
 static const struct role_def roles[] = {
 	{"villager", "村民", 0, "village"},

@@ -64,6 +64,7 @@ typedef uint64_t perm_t;
 #define P_GRID_WORK PERM(29)        /* patrol, report positions, visit and tag the households of the grid */
 #define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */
 #define P_GRID_ALLOWANCE PERM(47)   /* compute, approve and export the grid workers' monthly allowance in scope */
+#define P_GRID_ALLOWANCE_READ PERM(51) /* read the grid workers' allowances in scope and their export, never compute or approve */
 /* village finance 村级财务 (domain/finance/finance.h) */
 #define P_FINANCE_ENTER PERM(31)/* enter the village's income and expense entries, correct or withdraw them before approval */
 #define P_FINANCE_APPROVE PERM(32)/* approve entries someone else entered, publish the monthly statement */

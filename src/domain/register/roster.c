@@ -883,6 +883,35 @@ cleanup:
 	return rc;
 }
 
+/* The tags a dry run would give: as write_all gives them, each named tag a household
+ * does not carry yet (a new one carries none), a name repeated in the cell once. */
+static int plan_tags(struct run *r)
+{
+	int rc = RC_OK;
+	for (int i = 0; i < r->nhhs && rc == RC_OK; i++) {
+		const struct hh *h = &r->hhs[i];
+		int64_t seen[32];
+		int nseen = 0;
+		char name[64];
+		for (const char *p = h->tags ? h->tags : ""; rc == RC_OK && next_tag(&p, name, sizeof(name));) {
+			int64_t tag_id;
+			bool would;
+			if ((rc = grid_tag_would_grant(r->c, r->village.path, h->exists ? h->id : 0, name, &tag_id, &would)))
+				break;
+			bool again = false;
+			for (int k = 0; k < nseen && !again; k++)
+				again = seen[k] == tag_id;
+			if (again)
+				continue;
+			if (nseen < (int)ARRAY_SIZE(seen))
+				seen[nseen++] = tag_id;
+			if (would)
+				r->out->tags_set++;
+		}
+	}
+	return rc;
+}
+
 /* What each household and resident row will do; fills the counts. */
 static void plan(struct run *r)
 {
@@ -955,7 +984,8 @@ static int write_all(struct run *r)
 		char name[64];
 		bool added;
 		for (const char *p = h->tags ? h->tags : ""; rc == RC_OK && next_tag(&p, name, sizeof(name));)
-			rc = grid_tag_grant(c, h->id, name, &added);
+			if ((rc = grid_tag_grant(c, h->id, name, &added)) == RC_OK && added)
+				r->out->tags_set++;
 	}
 	for (int i = 0; i < r->nrows && rc == RC_OK; i++) {
 		struct rrow *row = &r->rows[i];
@@ -1007,7 +1037,7 @@ static int fail_rows(struct run *r)
 	struct roster_result *out = r->out;
 	sort_errors(out->errors, out->nerrors);
 	out->households_created = out->households_updated = 0;
-	out->residents_created = out->residents_updated = out->unchanged = 0;
+	out->residents_created = out->residents_updated = out->unchanged = out->tags_set = 0;
 	ctx_reset(r->c);
 	return ctx_fail(r->c, RC_INVALID, "导入文件有 %d 处错误，未导入任何数据", out->errors_total);
 }
@@ -1079,6 +1109,8 @@ static int roster_run(struct ctx *c, int64_t village_id, const char *data, size_
 		plan(&r);
 		if (tx)
 			rc = write_all(&r);
+		else
+			rc = plan_tags(&r);
 	}
 	if (tx)
 		rc = ctx_end(c, rc != RC_OK ? rc : out->errors_total ? RC_INVALID : RC_OK);
@@ -1090,7 +1122,7 @@ finish:
 done:
 	if (rc != RC_OK) {
 		out->households_created = out->households_updated = 0;
-		out->residents_created = out->residents_updated = out->unchanged = 0;
+		out->residents_created = out->residents_updated = out->unchanged = out->tags_set = 0;
 	}
 	run_release(&r);
 	return rc;

@@ -23,6 +23,7 @@ struct roster_result {
 	int rows;
 	int households_created, households_updated;
 	int residents_created, residents_updated, unchanged;
+	int tags_set;                 /* tags given to households that did not carry them */
 	int nerrors, errors_total;
 	struct roster_error *errors;  /* in the context's arena */
 };

@@ -78,10 +78,10 @@ static void body_photos(struct req *r, json_t *photos, const char **out, int *n)
 
 static json_t *tag_json(const struct grid_tag *t)
 {
-	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:b, s:s, s:b, s:i, s:i}", "id", (json_int_t)t->id, "county_id",
+	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:b, s:s, s:b, s:i, s:i, s:b}", "id", (json_int_t)t->id, "county_id",
 			 opt_id(t->county_id), "name", t->name, "icon", t->icon, "color", t->color, "sensitive",
 			 t->sensitive, "roles", t->roles, "active", t->active, "order", t->ord, "visit_days",
-			 t->visit_days);
+			 t->visit_days, "person", t->person);
 }
 
 int api_tags_list(struct req *r)
@@ -104,7 +104,7 @@ int api_tags_list(struct req *r)
 #define TAG_FIELDS                                                                                  \
 	{"name", J_STRING, false, 0, GRID_TAG_NAME_MAX}, {"icon", J_STRING, false, 0, GRID_TAG_ICON_MAX}, \
 	{"color", J_STRING, false, 0, 7}, {"roles", J_STRING, false, 0, 200},                           \
-	{"sensitive", J_BOOL, false, 0, 0}, {"active", J_BOOL, false, 0, 0}
+	{"sensitive", J_BOOL, false, 0, 0}, {"active", J_BOOL, false, 0, 0}, {"person", J_BOOL, false, 0, 0}
 
 static int tag_reply(struct req *r, int64_t id)
 {
@@ -130,6 +130,7 @@ int api_tag_create(struct req *r)
 		.county_id = req_int(r, "county_id", 0), .name = req_str(r, "name"), .icon = req_str(r, "icon"),
 		.color = req_str(r, "color"), .roles = req_str(r, "roles"),
 		.sensitive = req_has(r, "sensitive") ? req_bool(r, "sensitive", false) : -1, .active = -1,
+		.person = req_has(r, "person") ? req_bool(r, "person", false) : -1,
 	};
 	int64_t id;
 	int rc = grid_tag_create(&r->ctx, &in, &id);
@@ -153,10 +154,32 @@ int api_tag_update(struct req *r)
 		.roles = req_str(r, "roles"),
 		.sensitive = req_has(r, "sensitive") ? req_bool(r, "sensitive", false) : -1,
 		.active = req_has(r, "active") ? req_bool(r, "active", true) : -1,
+		.person = req_has(r, "person") ? req_bool(r, "person", false) : -1,
 	};
 	if ((rc = grid_tag_update(&r->ctx, id, &in)))
 		return rc;
 	return tag_reply(r, id);
+}
+
+static json_t *tags_json(const struct grid_tag *tags, const int64_t *set_at, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++) {
+		json_t *o = tag_json(&tags[i]);
+		json_object_set_new(o, "set_at", json_time(set_at[i]));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *history_json(const struct grid_tag_change *h, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:o}", "tag_id", (json_int_t)h[i].tag_id, "tag_name",
+						   h[i].tag_name, "action", h[i].action, "actor_name", h[i].actor_name, "at",
+						   json_time(h[i].at)));
+	return a;
 }
 
 static int household_tags_reply(struct req *r, int64_t id)
@@ -165,19 +188,18 @@ static int household_tags_reply(struct req *r, int64_t id)
 	int rc = grid_household_tags(&r->ctx, id, &t);
 	if (rc)
 		return rc;
-	json_t *tags = json_array(), *hist = json_array();
-	for (int i = 0; i < t.n; i++) {
-		json_t *o = tag_json(&t.tags[i]);
-		json_object_set_new(o, "set_at", json_time(t.set_at[i]));
-		json_array_append_new(tags, o);
+	json_t *residents = json_array();
+	for (int i = 0; i < t.nresidents; i++) {
+		const struct grid_resident_tags *p = &t.residents[i];
+		json_array_append_new(residents, json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)p->resident_id,
+							   "name", p->name, "relation", p->relation, "tags",
+							   tags_json(p->tags, p->set_at, p->n), "history",
+							   history_json(p->history, p->nhistory)));
 	}
-	for (int i = 0; i < t.nhistory; i++)
-		json_array_append_new(hist, json_pack("{s:I, s:s, s:s, s:s, s:o}", "tag_id", (json_int_t)t.history[i].tag_id,
-						      "tag_name", t.history[i].tag_name, "action", t.history[i].action,
-						      "actor_name", t.history[i].actor_name, "at", json_time(t.history[i].at)));
 	json_decref(r->out);
-	r->out = json_pack("{s:I, s:o, s:o, s:b}", "household_id", (json_int_t)id, "tags", tags, "history", hist,
-			   "can_edit", t.can_edit);
+	r->out = json_pack("{s:I, s:o, s:o, s:b, s:o}", "household_id", (json_int_t)id, "tags",
+			   tags_json(t.tags, t.set_at, t.n), "history", history_json(t.history, t.nhistory), "can_edit",
+			   t.can_edit, "residents", residents);
 	return RC_OK;
 }
 
@@ -188,17 +210,13 @@ int api_household_tags_get(struct req *r)
 	return rc ? rc : household_tags_reply(r, id);
 }
 
-int api_household_tags_put(struct req *r)
+/* The body's tag_ids, checked (field errors in the context). */
+static int body_tag_ids(struct req *r, int64_t *list, int *n)
 {
-	int64_t id;
-	int rc = req_path_id(r, "id", &id);
-	if (rc)
-		return rc;
+	*n = 0;
 	json_t *ids = take_field(r, "tag_ids");
 	static const struct jfield spec[] = {{0}};
 	req_check_body(r, spec);
-	int64_t list[GRID_TAGS_MAX];
-	int n = 0;
 	if (!ids || !json_is_array(ids))
 		ctx_field(&r->ctx, "tag_ids", "标签应为编号的数组");
 	else if (json_array_size(ids) > GRID_TAGS_MAX)
@@ -211,15 +229,37 @@ int api_household_tags_put(struct req *r)
 				ctx_field(&r->ctx, "tag_ids", "第 %zu 个标签编号无效", i + 1);
 				break;
 			}
-			list[n++] = json_integer_value(v);
+			list[(*n)++] = json_integer_value(v);
 		}
 	}
 	json_decref(ids);
-	if (ctx_check_fields(&r->ctx))
-		return RC_INVALID;
-	if ((rc = grid_household_tags_set(&r->ctx, id, list, n)))
+	return ctx_check_fields(&r->ctx) ? RC_INVALID : RC_OK;
+}
+
+int api_household_tags_put(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	int64_t list[GRID_TAGS_MAX];
+	int n;
+	if ((rc = body_tag_ids(r, list, &n)) || (rc = grid_household_tags_set(&r->ctx, id, list, n)))
 		return rc;
 	return household_tags_reply(r, id);
+}
+
+int api_resident_tags_put(struct req *r)
+{
+	int64_t id, household;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	int64_t list[GRID_TAGS_MAX];
+	int n;
+	if ((rc = body_tag_ids(r, list, &n)) || (rc = grid_resident_tags_set(&r->ctx, id, list, n, &household)))
+		return rc;
+	return household_tags_reply(r, household);
 }
 
 int api_household_locate(struct req *r)
@@ -248,15 +288,18 @@ int api_village_tagged(struct req *r)
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++) {
-		json_t *tags = json_array();
+		json_t *tags = json_array(), *rtags = json_array();
 		for (int k = 0; k < hh[i].ntags; k++)
 			json_array_append_new(tags, json_integer(hh[i].tag_ids[k]));
+		for (int k = 0; k < hh[i].nresident_tags; k++)
+			json_array_append_new(rtags, json_integer(hh[i].resident_tag_ids[k]));
 		bool has = hh[i].has_coords;
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)hh[i].id,
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)hh[i].id,
 						       "number", hh[i].number, "head_name", hh[i].head_name, "lat",
 						       has ? json_real((double)hh[i].lat_e6 / 1e6) : json_null(), "lng",
 						       has ? json_real((double)hh[i].lng_e6 / 1e6) : json_null(),
-						       "grid_id", opt_id(hh[i].grid_id), "tag_ids", tags));
+						       "grid_id", opt_id(hh[i].grid_id), "tag_ids", tags, "resident_tag_ids",
+						       rtags));
 	}
 	r->out = json_pack("{s:o}", "households", items);
 	return RC_OK;

@@ -16,6 +16,7 @@ int api_tag_create(struct req *r);
 int api_tag_update(struct req *r);
 int api_household_tags_get(struct req *r);
 int api_household_tags_put(struct req *r);
+int api_resident_tags_put(struct req *r);
 int api_household_locate(struct req *r);
 int api_village_tagged(struct req *r);
 int api_grid_settings_get(struct req *r);

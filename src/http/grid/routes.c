@@ -7,6 +7,7 @@ const struct route grid_routes[] = {
 	{"PATCH", "/api/v1/tags/:id", api_tag_update, RF_JSON},
 	{"GET", "/api/v1/households/:id/tags", api_household_tags_get, 0},
 	{"PUT", "/api/v1/households/:id/tags", api_household_tags_put, RF_JSON},
+	{"PUT", "/api/v1/residents/:id/tags", api_resident_tags_put, RF_JSON},
 	{"PUT", "/api/v1/households/:id/location", api_household_locate, RF_JSON},
 	{"GET", "/api/v1/villages/:id/tagged-households", api_village_tagged, 0},
 	{"GET", "/api/v1/grid-settings", api_grid_settings_get, 0},

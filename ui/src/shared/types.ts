@@ -160,6 +160,7 @@ export interface ImportResult {
   households_updated: number;
   residents_created: number;
   residents_updated: number;
+  tags_set: number;
   unchanged: number;
 }
 

@@ -15,6 +15,7 @@ export interface Tag {
   active: boolean;
   order: number;
   visit_days: number;
+  person: boolean;      // about a person: may be set on a resident too
 }
 export interface TaggedHousehold {
   id: number;
@@ -24,12 +25,16 @@ export interface TaggedHousehold {
   lng: number | null;
   grid_id: number | null;
   tag_ids: number[];
+  resident_tag_ids: number[];   // tags its residents carry
 }
+export interface TagChange { tag_id: number; tag_name: string; action: 'set' | 'remove'; actor_name: string; at: string }
+export interface ResidentTags { id: number; name: string; relation: string; tags: (Tag & { set_at: string })[]; history: TagChange[] }
 export interface HouseholdTags {
   household_id: number;
   tags: (Tag & { set_at: string })[];
-  history: { tag_id: number; tag_name: string; action: 'set' | 'remove'; actor_name: string; at: string }[];
+  history: TagChange[];
   can_edit: boolean;
+  residents: ResidentTags[];
 }
 export interface TrackStats { points: number; inside_points: number; length_m: number; duration_s: number; inside_pct: number }
 export interface Patrol {
@@ -98,6 +103,7 @@ export const tags = () => api.get<{ items: Tag[] }>('/api/v1/tags');
 export const taggedHouseholds = (villageId: number) => api.get<{ households: TaggedHousehold[] }>(`/api/v1/villages/${villageId}/tagged-households`);
 export const householdTags = (id: number) => api.get<HouseholdTags>(`/api/v1/households/${id}/tags`);
 export const setHouseholdTags = (id: number, tagIds: number[]) => api.put<HouseholdTags>(`/api/v1/households/${id}/tags`, { tag_ids: tagIds });
+export const setResidentTags = (id: number, tagIds: number[]) => api.put<HouseholdTags>(`/api/v1/residents/${id}/tags`, { tag_ids: tagIds });
 export const compliance = (unitId: number, from?: string, to?: string) =>
   api.get<{ items: ComplianceRow[]; target: Settings }>('/api/v1/patrol-compliance', { unit_id: unitId, from, to });
 export const patrols = (query: { unit_id?: number; user_id?: number; day?: string; limit?: number }) => api.get<Page<Patrol>>('/api/v1/patrols', query);

@@ -17,6 +17,7 @@ export default {
       tags: 'Tags',
       noTags: 'No tags',
       history: 'Tag history',
+      people: 'Tags of the household members',
       set: 'set',
       remove: 'removed',
       open: 'Open record',
@@ -26,6 +27,7 @@ export default {
       sensitive: 'sensitive',
       cluster: '{n} households, zoom in',
       region: 'Village map',
+      me: 'Me',
     },
     patrols: {
       heading: 'Patrol compliance',
@@ -138,6 +140,9 @@ export default {
     },
     phone: {
       heading: 'My grid',
+      map: 'Grid map',
+      mapCount: '{n} of {total} households on the map',
+      findMe: 'My position',
       chooseGrid: 'Grid to patrol',
       today: "Today's patrols",
       progress: '{q} of {n} qualifying patrols done',

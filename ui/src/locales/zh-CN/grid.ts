@@ -18,6 +18,7 @@ export default {
       tags: '标签',
       noTags: '暂无标签',
       history: '标签记录',
+      people: '家庭成员的标签',
       set: '标记',
       remove: '取消',
       open: '查看户档',
@@ -27,6 +28,7 @@ export default {
       sensitive: '敏感',
       cluster: '{n} 户，放大查看',
       region: '村庄地图',
+      me: '我',
     },
     patrols: {
       heading: '巡查达标',
@@ -139,6 +141,9 @@ export default {
     },
     phone: {
       heading: '我的网格',
+      map: '网格地图',
+      mapCount: '地图上 {n} 户 / 共 {total} 户',
+      findMe: '我的位置',
       chooseGrid: '巡查网格',
       today: '今日巡查',
       progress: '已完成 {q} / {n} 次达标巡查',

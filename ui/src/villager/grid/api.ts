@@ -4,7 +4,10 @@ import { api, type Page } from '@/shared/api';
 import type { Boundary, Grid } from '@/shared/types';
 
 export interface Tag { id: number; name: string; icon: string; color: string; sensitive: boolean }
-export interface TaggedHousehold { id: number; number: string; head_name: string; lat: number | null; lng: number | null; grid_id: number | null; tag_ids: number[] }
+export interface TaggedHousehold { id: number; number: string; head_name: string; lat: number | null; lng: number | null; grid_id: number | null; tag_ids: number[]; resident_tag_ids: number[] }
+// the household card: its tags and its people's
+export interface CardTag { id: number; name: string; icon: string; color: string; sensitive: boolean }
+export interface HouseholdCard { household_id: number; tags: CardTag[]; can_edit: boolean; residents: { id: number; name: string; relation: string; tags: CardTag[] }[] }
 export interface TrackStats { points: number; inside_points: number; length_m: number; duration_s: number; inside_pct: number }
 export interface Patrol {
   id: number; grid_id: number; grid_name: string; day: string; started_at: string; ended_at: string | null; open: boolean; qualified: boolean; stats: TrackStats;
@@ -18,6 +21,7 @@ export interface VisitDue { household_id: number; number: string; head_name: str
 
 export const tags = () => api.get<{ items: Tag[] }>('/api/v1/tags');
 export const villageGrids = (villageId: number) => api.get<{ items: Grid[] }>(`/api/v1/villages/${villageId}/grids`);
+export const householdCard = (id: number) => api.get<HouseholdCard>(`/api/v1/households/${id}/tags`);
 export const taggedHouseholds = (villageId: number) => api.get<{ households: TaggedHousehold[] }>(`/api/v1/villages/${villageId}/tagged-households`);
 export const myPatrols = (day: string) => api.get<Page<Patrol>>('/api/v1/patrols', { day, limit: 20 });
 export const patrol = (id: number) => api.get<Patrol>(`/api/v1/patrols/${id}`);
