@@ -336,11 +336,24 @@ static int load_event(struct ctx *c, int64_t id, struct dispute *d, bool timelin
 	return load_row(c, id, d);
 }
 
+/* Staff who see events in a village, handle them in a department, or mediate. */
+#define DP_STAFF_PERMS (P_EVENT_REPORT | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE | P_EVENT_READ | \
+			P_EVENT_CALL | P_EVENT_HANDLE | P_DISPUTE_MEDIATE)
+
+static bool staff_any(const struct ctx *c)
+{
+	const char *paths[CTX_MAX_GRANTS];
+	return c->system || access_scopes(c, DP_STAFF_PERMS, paths, CTX_MAX_GRANTS) > 0;
+}
+
 int disputes_get(struct ctx *c, int64_t id, struct dispute *out)
 {
 	int rc = load_event(c, id, out, true);
 	if (rc)
 		return rc;
+	/* a villager who reported it reads it as a party (disputes_mine_get) */
+	if (!staff_any(c))
+		return ctx_fail(c, RC_NOT_FOUND, "纠纷不存在");
 	/* personal data of the parties in full for those who may read it: the village's
 	 * cadres (P_PII_READ), the department's handler, the mediators and managers */
 	bool full = c->system || access_can(c, P_PII_READ, out->ev.village_path) || manages(c, &out->ev) ||
@@ -358,6 +371,8 @@ int disputes_photo(struct ctx *c, int64_t id, int64_t session_id, int n, char mi
 	int rc = load_event(c, id, &d, false);
 	if (rc)
 		return rc;
+	if (!staff_any(c))
+		return ctx_fail(c, RC_NOT_FOUND, "纠纷不存在");
 	char *hash = NULL;
 	if (!session_id) {
 		if (n != 1 || !d.agreement_photo[0])
@@ -383,6 +398,8 @@ int disputes_photo(struct ctx *c, int64_t id, int64_t session_id, int n, char mi
 /* The list's WHERE over events e (joined with v, the village) and disputes dd. */
 static int list_where(struct ctx *c, const struct dispute_query *q, struct buf *w, struct db_args *a)
 {
+	if (!staff_any(c))
+		return ctx_fail(c, RC_FORBIDDEN, "村民请在「我的纠纷」中查看");
 	buf_adds(w, "WHERE e.kind = 'dispute' AND ");
 	buf_adds(w, events_visible_sql(c, a));
 	if (q->unit_id) {

@@ -289,12 +289,21 @@ int api_disputes_create(struct req *r)
 	}
 	int64_t id;
 	int rc = disputes_create(&r->ctx, &in, &id);
-	if (!rc) {
-		r->status = 201;
-		rc = dispute_reply(r, id);
-	}
 	json_decref(parties);
-	return rc;
+	if (rc)
+		return rc;
+	r->status = 201;
+	struct dispute d;
+	if (disputes_get(&r->ctx, id, &d) == RC_OK) {
+		r->out = dispute_json(&d, true, false);
+		return RC_OK;
+	}
+	/* a villager reporting their own dispute: their view as a party */
+	ctx_reset(&r->ctx);
+	if ((rc = disputes_mine_get(&r->ctx, id, &d)))
+		return rc;
+	r->out = dispute_json(&d, true, true);
+	return RC_OK;
 }
 
 int api_dispute_get(struct req *r)
