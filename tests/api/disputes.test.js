@@ -166,7 +166,7 @@ test('mediators: named by who manages the dispute, only accounts in scope', asyn
   assert.equal((await s.api('DELETE', `/api/v1/disputes/${d.id}/mediators/${U.gridGrid}`, { token: T.grid_worker })).status, 403);
   const rm = must(await s.api('DELETE', `/api/v1/disputes/${d.id}/mediators/${U.gridGrid}`, { token: T.cadre }), 200);
   assert.equal(rm.mediators.length, 1);
-  assert.equal((await s.api('DELETE', `/api/v1/disputes/${d.id}/mediators/${U.gridGrid}`, { token: T.cadre })).status, 404);
+  assert.equal((await s.api('DELETE', `/api/v1/disputes/${d.id}/mediators/${U.gridGrid}`, { token: T.cadre })).status, 400);
 });
 
 test('sessions and the outcome: assigned mediators and managers only, while 办理中', async () => {

@@ -703,7 +703,7 @@ int disputes_mediator_remove(struct ctx *c, int64_t id, int64_t user_id)
 		name = dp_dup(c, db_col_text(st, 0));
 	db_finalize(st);
 	if (!name)
-		return ctx_end(c, ctx_fail(c, RC_NOT_FOUND, "该账号不是这起纠纷的调解员"));
+		return ctx_end(c, ctx_field(c, "user_id", "该账号不是这起纠纷的调解员"));
 	int dbrc = db_run(c->db, "DELETE FROM dispute_mediators WHERE event_id = ? AND user_id = ?", "ii", id, user_id);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "撤换调解员"));
@@ -714,6 +714,19 @@ int disputes_mediator_remove(struct ctx *c, int64_t id, int64_t user_id)
 }
 
 /* ---- sessions, outcome, follow-up ---- */
+
+/* Before the content is checked: the dispute exists for the actor (404) and the actor
+ * may mediate it (403), so that a refusal by scope or role never depends on the body. */
+static int may_mediate(struct ctx *c, int64_t id)
+{
+	struct dispute d;
+	int rc = load_event(c, id, &d, false);
+	if (rc)
+		return rc;
+	if (!manages(c, &d.ev) && !is_mediator(c, id))
+		return ctx_fail(c, RC_FORBIDDEN, "只有指定的调解员或受理、承办人员可以调解或回访");
+	return RC_OK;
+}
 
 /* The refusal for a mediator's step: 403 (the actor sees it) with the reason. */
 static int mediate_check(struct ctx *c, struct dispute *d)
@@ -739,6 +752,9 @@ static int photo_check(struct ctx *c, const char *field, const char *hash, int i
 
 int disputes_session_add(struct ctx *c, int64_t id, const struct dispute_session_input *in, int64_t *sid)
 {
+	int prc = may_mediate(c, id);
+	if (prc)
+		return prc;
 	ctx_check_text(c, "place", in->place, DISPUTE_PLACE_MAX, CTX_TEXT_REQUIRED, "调解地点");
 	ctx_check_text(c, "notes", in->notes, DISPUTE_TEXT_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "调解情况");
 	if (in->held_at == 0)
@@ -803,6 +819,9 @@ int dp_followup_days(struct ctx *c, int64_t county_id, int *days)
 
 int disputes_outcome(struct ctx *c, int64_t id, const struct dispute_outcome_input *in)
 {
+	int prc = may_mediate(c, id);
+	if (prc)
+		return prc;
 	bool mediated = in->outcome && !strcmp(in->outcome, "mediated");
 	bool failed = in->outcome && !strcmp(in->outcome, "failed");
 	if (!mediated && !failed)
@@ -853,6 +872,9 @@ int disputes_outcome(struct ctx *c, int64_t id, const struct dispute_outcome_inp
 
 int disputes_followup(struct ctx *c, int64_t id, const char *result, const char *note)
 {
+	int prc = may_mediate(c, id);
+	if (prc)
+		return prc;
 	bool kept = result && !strcmp(result, "kept");
 	bool broken = result && !strcmp(result, "broken");
 	if (!kept && !broken)
