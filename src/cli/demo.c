@@ -2,6 +2,7 @@
  * login per role (see demo.h). All randomness comes from a seeded splitmix64. */
 #include "cli/demo.h"
 #include "cli/demo_actor.h"
+#include "cli/demo_disputes.h"
 #include "cli/demo_finance.h"
 #include "cli/demo_party.h"
 #include "cli/demo_points.h"
@@ -1097,6 +1098,9 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* evaluations: a published 美丽庭院 campaign and one in scoring */
 		if (!rc)
 			rc = evaluations_seed_demo(c, vids, nvillages);
+		/* disputes 矛盾纠纷 with mediation and a 汛情 emergency */
+		if (!rc)
+			rc = disputes_seed_demo(c, county_id, vids, nvillages);
 	}
 
 cleanup:

@@ -1,5 +1,6 @@
 /* The route tables of the features, joined. */
 #include "http/dashboards/dashboards.h"
+#include "http/disputes/disputes.h"
 #include "http/evaluations/evaluations.h"
 #include "http/events/events.h"
 #include "http/finance/finance.h"
@@ -31,5 +32,6 @@ const struct route_table route_tables[] = {
 	{party_routes, &party_routes_n},
 	{evaluations_routes, &evaluations_routes_n},
 	{portal_routes, &portal_routes_n},
+	{disputes_routes, &disputes_routes_n},
 	{NULL, NULL},
 };

@@ -277,6 +277,30 @@ const EXPECT = {
   'POST /api/v1/party/questions':                      'U N N N a a a N a a a a a a a a',
   'POST /api/v1/party/questions/:id/answer':           'U N N N F F F N F F F F F F a F',
   'GET /api/v1/public/villages/:id/party':             'a a a a a a a a a a a a a a a a',
+  // disputes 矛盾纠纷 and emergencies 应急事件 (a demo dispute in mediation; an open emergency made here)
+  'GET /api/v1/disputes':                              'U N N N F a F N a F a a F a a a',
+  'POST /api/v1/disputes':                             'U x x x a a a x x x a F x F a F',
+  'GET /api/v1/disputes/:id':                          'U N N N N a N N a N a a N a a a',
+  'GET /api/v1/disputes/:id/agreement-photo':          'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/disputes/:id/sessions/:sid/photos/:n':  'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/disputes/:id/mediator-candidates':      'U N N N N F N N F N F F N a a a',
+  'POST /api/v1/disputes/:id/mediators':               'U N N N N F N N F N F F N x x x',
+  'DELETE /api/v1/disputes/:id/mediators/:user_id':    'U N N N N F N N F N F F N x x x',
+  'POST /api/v1/disputes/:id/sessions':                'U N N N N F N N F N a F N a a a',
+  'POST /api/v1/disputes/:id/outcome':                 'U N N N N F N N F N x F N x x x',
+  'POST /api/v1/disputes/:id/followup':                'U N N N N F N N F N x F N x x x',
+  'GET /api/v1/dispute-stats':                         'U N N N F a F N a F a a F a a a',
+  'GET /api/v1/dispute-settings':                      'U a a a a a a a a a a a a a a a',
+  'PUT /api/v1/dispute-settings':                      'U F F F F F F F F F F F F F F a',
+  'GET /api/v1/my/disputes':                           'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/my/disputes/:id':                       'U N N N N N a N N N N N N N N N',
+  'GET /api/v1/emergencies':                           'U a a a a a a a a a a a a a a a',
+  'POST /api/v1/emergencies':                          'U x x x a a a x x x a F x F a F',
+  'GET /api/v1/emergency-alerts':                      'U a a a a a a a a a a a a a a a',
+  'GET /api/v1/emergency-alerts/stream':               'U a a a F F F F F F F F F a a a',
+  'GET /api/v1/emergencies/:id':                       'U N N N N a N N a N a a N a a a',
+  'POST /api/v1/emergencies/:id/ack':                  'U N N N N F N N F N F F N a a a',
+  'POST /api/v1/emergencies/:id/broadcast':            'U N N N N F N N F N F F N a a a',
   // the village's voice: broadcasts, their live stream and audio, loudspeakers (device routes take a device token: U)
   'GET /api/v1/broadcasts':                            'U N N N a F a N F F F a F a a a',
   'POST /api/v1/broadcasts':                           'U N N N F F F N F F F F F a a a',
@@ -521,6 +545,11 @@ before(async () => {
   const sts = await must(await s.api('GET', `/api/v1/finance/statements?village_id=${O.village}`, { token: T.cadre }), 200);
   O.finStatement = sts.items.length ? sts.items[0].id : 999999;
   O.finMonth = sts.items.length ? sts.items[0].month : '2026-01';
+  // disputes: a demo dispute in mediation (the demo villager's is another); an open emergency
+  O.disputeCategory = (await must(await s.api('GET', '/api/v1/event-categories', { token: T.cadre }), 200)).items.find((k) => k.name === '矛盾纠纷').id;
+  O.dispute = (await must(await s.api('GET', `/api/v1/disputes?unit_id=${O.village}&stage=mediating&limit=50`, { token: T.cadre }), 200)).items.find((d) => d.event.state === 'handling').id;
+  O.myDispute = (await must(await s.api('GET', '/api/v1/my/disputes', { token: T.villager }), 200)).items[0].id;
+  O.emergency = (await must(await s.api('POST', '/api/v1/emergencies', { token: T.grid_worker, body: { village_id: O.village, emergency_type: 'fire', description: '矩阵火情' } }), 201)).id;
   // the voice: a broadcast with its audio made, a loudspeaker to revoke
   O.broadcast = (await must(await s.api('POST', '/api/v1/broadcasts', { token: T.cadre, body: { unit_id: O.village, body: '矩阵广播' } }), 201)).id;
   for (let i = 0; i < 600; i++) {
@@ -587,6 +616,7 @@ function call(r) {
     allowances: 'allowance', places: 'place',
     campaigns: 'evalCampaign', nominations: 'evalNomination', scores: 'evalScore', objections: 'evalObjection',
     evaluations: 'evalCampaign',
+    disputes: 'dispute', emergencies: 'emergency',
   };
   if (seg[3] === 'party') Object.assign(map, { branches: 'partyBranch', members: 'partyMember', meetings: 'partyMeeting', commitments: 'partyCommitment', questions: 'partyQuestion' });
   for (let i = 0; i < seg.length; i++) {
@@ -611,6 +641,8 @@ function call(r) {
   if (key === 'POST /api/v1/finance/entries/:id/withdraw') seg[5] = id('finEntryW');
   if (key === 'PATCH /api/v1/finance/entries/:id') seg[5] = id('finEntryP');
   if (key === 'POST /api/v1/evaluations/campaigns/:id/actions/:action') seg[7] = 'publish';
+  if (key === 'DELETE /api/v1/disputes/:id/mediators/:user_id') seg[6] = '999999';
+  if (key === 'GET /api/v1/my/disputes/:id') seg[5] = id('myDispute');
   p = seg.join('/');
   const q = QUERY[key];
   if (q) p += '?' + q();
@@ -656,6 +688,9 @@ const QUERY = {
   'GET /api/v1/finance/entries-export.xlsx': () => `village_id=${O.village}`,
   'GET /api/v1/finance/statements-export.xlsx': () => `village_id=${O.village}`,
   'GET /api/v1/broadcasts': () => `unit_id=${O.village}`,
+  'GET /api/v1/disputes': () => `unit_id=${O.village}`,
+  'GET /api/v1/dispute-stats': () => `unit_id=${O.village}`,
+  'GET /api/v1/dispute-settings': () => 'county_id=1',
   'GET /api/v1/speakers': () => `unit_id=${O.village}`,
   'GET /api/v1/talks': () => `unit_id=${O.village}`,
   'GET /api/v1/patrols': () => `unit_id=${O.village}`,
@@ -758,6 +793,14 @@ const BODY = {
   'POST /api/v1/executions/:id/steps/:step': () => ({ note: '矩阵' }),
   'POST /api/v1/executions/:id/close': () => ({ outcome: 'withdrawn' }),
   'POST /api/v1/broadcasts': () => ({ unit_id: O.village, body: '矩阵测试广播' }),
+  'POST /api/v1/disputes': () => ({ village_id: O.village, category_id: O.disputeCategory, dispute_type: 'neighbour', description: '矩阵纠纷', parties: [{ role: 'applicant', name: '甲' }, { role: 'respondent', name: '乙' }], idempotency_key: `matrix-d-${uniq()}` }),
+  'POST /api/v1/disputes/:id/mediators': () => ({ user_id: 999999 }),
+  'POST /api/v1/disputes/:id/sessions': () => ({ held_at: iso(Math.floor(Date.now() / 1000) - 3600), place: '村委会', notes: '矩阵调解' }),
+  'POST /api/v1/disputes/:id/outcome': () => ({ outcome: 'mediated' }),
+  'POST /api/v1/disputes/:id/followup': () => ({ result: 'kept' }),
+  'PUT /api/v1/dispute-settings': () => ({ county_id: 1, followup_days: 30 }),
+  'POST /api/v1/emergencies': () => ({ village_id: O.village, emergency_type: 'other', description: '矩阵应急' }),
+  'POST /api/v1/emergencies/:id/broadcast': () => ({ body: '矩阵应急广播' }),
   'POST /api/v1/speakers': () => ({ village_id: O.village, name: `矩阵音箱${uniq()}` }),
   'POST /api/v1/speakers/ack': () => ({ broadcast_id: O.broadcast }),
   'POST /api/v1/talks': () => ({ category: 'suggestion', title: '矩阵建议', body: '矩阵测试' }),
@@ -820,7 +863,7 @@ function classify(status) {
 }
 
 // Event streams stay open: their answer is the status of the headers, then they are closed.
-const STREAMS = new Set(['GET /api/v1/broadcasts/stream', 'GET /api/v1/speakers/stream']);
+const STREAMS = new Set(['GET /api/v1/broadcasts/stream', 'GET /api/v1/speakers/stream', 'GET /api/v1/emergency-alerts/stream']);
 async function streamStatus(p, token) {
   const ac = new AbortController();
   const res = await fetch(s.url + p, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: ac.signal });

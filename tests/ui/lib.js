@@ -193,9 +193,10 @@ function watchPage(ctx, page) {
   });
 }
 
-// Every page counts its requests in flight, except the live broadcast stream, which
-// stays open for the page's life (so playwright's 'networkidle' never comes): see quiet().
-const LIVE = /\/api\/v1\/broadcasts\/stream/;
+// Every page counts its requests in flight, except the live streams (broadcasts, the
+// duty officers' emergency alerts), which stay open for the page's life (so
+// playwright's 'networkidle' never comes): see quiet().
+const LIVE = /\/api\/v1\/(broadcasts|emergency-alerts)\/stream/;
 async function newPage(ctx) {
   const page = await ctx.newPage();
   page.setDefaultTimeout(60000); // a ceiling for a hang: every wait is for a state

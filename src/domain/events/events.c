@@ -141,7 +141,8 @@ static const char *const states[][2] = {
 static const char *const outcomes[] = {"resolved", "explained", "unresolvable", "duplicate", "not_responsible"};
 static const char *const ratings[] = {"satisfied", "basic", "unsatisfied"};
 static const char *const action_names[] = {"accept", "reject", "dispatch", "handle_locally", "take", "give_back",
-					   "transfer", "finish", "visit", "supervise", "answer", "note", "reply"};
+					   "transfer", "finish", "visit", "supervise", "answer", "note", "reply", "reopen"};
+#define EA_REOPEN (1u << 13)   /* trusted callers only (events_move_tx) */
 
 const char *events_action_name(unsigned bit)
 {
@@ -184,7 +185,7 @@ static bool is_open(const char *state)
 	"COALESCE(e.visited_at, 0), COALESCE(e.outcome, ''), e.outcome_note, COALESCE(e.duplicate_of, 0), "   \
 	"COALESCE(e.rating, ''), e.reopened, COALESCE(e.warned_at, 0), COALESCE(e.overdue_at, 0), "          \
 	"e.escalation, e.due_at, e.created_at, e.updated_at, "                                                \
-	"(SELECT count(*) FROM event_supervisions s WHERE s.event_id = e.id AND s.answered_at IS NULL) "
+	"(SELECT count(*) FROM event_supervisions s WHERE s.event_id = e.id AND s.answered_at IS NULL), e.kind "
 #define EV_FROM                                                                                             \
 	"FROM events e JOIN org_units v ON v.id = e.village_id LEFT JOIN org_units t ON t.id = v.parent_id "   \
 	"JOIN event_categories k ON k.id = e.category_id JOIN event_channels ch ON ch.id = e.channel_id "     \
@@ -287,7 +288,9 @@ static unsigned state_allows(const struct event *e)
 		return (e->village_handled ? 0 : EA_GIVE_BACK | EA_TRANSFER) | EA_FINISH | EA_NOTE | EA_SUPERVISE |
 		       EA_REPLY | (e->unanswered ? EA_ANSWER : 0);
 	if (!strcmp(s, "finished"))
-		return EA_VISIT;
+		return EA_VISIT | EA_REOPEN;
+	if (!strcmp(s, "visited"))
+		return EA_REOPEN;
 	return 0;
 }
 
@@ -336,6 +339,7 @@ static void read_event(struct ctx *c, struct db_stmt *st, struct event *e)
 	e->created_at = db_col_int(st, 39);
 	e->updated_at = db_col_int(st, 40);
 	e->unanswered = db_col_int(st, 41);
+	e->kind = dup(c, db_col_text(st, 42));
 	e->overdue = is_open(e->state) && due < c->now;
 }
 
@@ -498,6 +502,14 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 	if (q->overdue) {
 		buf_adds(&w, " AND " EV_OPEN_SQL " AND e.due_at < ?");
 		db_args_int(&a, c->now);
+	}
+	if (q->kind && q->kind[0]) {
+		if (strcmp(q->kind, "general") && strcmp(q->kind, "dispute") && strcmp(q->kind, "emergency")) {
+			buf_release(&w);
+			return ctx_field(c, "kind", "类型应为 general、dispute 或 emergency");
+		}
+		buf_adds(&w, " AND e.kind = ?");
+		db_args_text(&a, q->kind);
 	}
 	if (q->mine) {
 		buf_adds(&w, " AND e.reporter_id = ?");
@@ -835,11 +847,12 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 		db_args_int(&a, in->open311_key_id);
 	else
 		db_args_text(&a, NULL);
+	db_args_text(&a, in->kind && in->kind[0] ? in->kind : "general");
 	struct db_stmt *st = db_query_args(c->db,
 		"INSERT INTO events (village_id, category_id, channel_id, description, lat_e6, lng_e6, household_id, "
 		"address, reporter_id, reporter_name, reporter_phone, phone_hash, anonymous, created_by, follow_hash, "
-		"state, accept_due, due_at, warn_at, created_at, updated_at, open311_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING id", &a);
+		"state, accept_due, due_at, warn_at, created_at, updated_at, open311_key_id, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?) RETURNING id", &a);
 	int dbrc = st ? db_step(st) : DB_ERROR;
 	if (dbrc == DB_ROW)
 		*id = db_col_int(st, 0);
@@ -875,6 +888,8 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 		snprintf(idtext, sizeof(idtext), "%lld", (long long)*id);
 		rc = idem_store(c, "event", in->idem, idtext);
 	}
+	if (!rc && in->then)
+		rc = in->then(c, *id, in->then_arg);
 	return ctx_end(c, rc);
 }
 
@@ -1030,6 +1045,20 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 		if ((rc = update_guarded(c, e, "state = state", &a)))
 			return rc;
 		break;
+	case EA_REOPEN: {
+		int days;
+		int64_t due;
+		if ((rc = finish_days_of(c, e->category_id, &days)) || (rc = calendar_deadline(c, c->now, days, &due)))
+			return rc;
+		to = "handling";
+		db_args_int(&a, due);
+		if ((rc = update_guarded(c, e, "state = 'handling', finish_due = ?, finished_at = NULL, outcome = NULL, "
+					       "outcome_note = '', duplicate_of = NULL, rating = NULL, visited_at = NULL", &a)))
+			return rc;
+		if ((rc = set_window(c, e->id, c->now, due)))
+			return rc;
+		break;
+	}
 	default:
 		return ctx_fail(c, RC_INTERNAL, "未知操作");
 	}
@@ -1051,10 +1080,10 @@ static int do_move(struct ctx *c, struct event *e, const struct event_move *m, u
 	return audit_move(c, e, m->action, to, dept, bit == EA_FINISH ? "outcome" : NULL, m->outcome);
 }
 
-int events_move(struct ctx *c, int64_t id, const struct event_move *m)
+static int move_checked(struct ctx *c, int64_t id, const struct event_move *m, bool trusted)
 {
 	unsigned bit = action_bit(m->action);
-	if (!bit || bit == EA_SUPERVISE || bit == EA_ANSWER)
+	if (!bit || bit == EA_SUPERVISE || bit == EA_ANSWER || (bit == EA_REOPEN && !trusted))
 		return ctx_field(c, "action", "未知操作");
 	/* field checks that do not depend on the event */
 	bool media = ev_media_any(&m->media);
@@ -1076,17 +1105,56 @@ int events_move(struct ctx *c, int64_t id, const struct event_move *m)
 		       bit == EA_NOTE ? "进展" : bit == EA_REPLY ? "补充说明" : "理由");
 	if (ctx_check_fields(c))
 		return RC_INVALID;
+	struct event e;
+	int rc = load(c, id, &e, false);
+	if (rc)
+		return rc;
+	if (!trusted && !(role_allows(c, &e) & bit))
+		return ctx_fail(c, RC_FORBIDDEN, "无权对该事件执行此操作");
+	if (!(state_allows(&e) & bit))
+		return ctx_fail(c, RC_CONFLICT, "事件当前为「%s」，不能执行此操作", state_label(e.state));
+	return do_move(c, &e, m, bit);
+}
+
+int events_move(struct ctx *c, int64_t id, const struct event_move *m)
+{
+	/* an unknown action or bad fields: nothing to begin */
+	unsigned bit = action_bit(m->action);
+	if (!bit || bit == EA_SUPERVISE || bit == EA_ANSWER || bit == EA_REOPEN)
+		return ctx_field(c, "action", "未知操作");
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
-	struct event e;
-	if ((rc = load(c, id, &e, false)))
-		return ctx_end(c, rc);
-	if (!(role_allows(c, &e) & bit))
-		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "无权对该事件执行此操作"));
-	if (!(state_allows(&e) & bit))
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "事件当前为「%s」，不能执行此操作", state_label(e.state)));
-	return ctx_end(c, do_move(c, &e, m, bit));
+	return ctx_end(c, move_checked(c, id, m, false));
+}
+
+int events_move_tx(struct ctx *c, int64_t id, const struct event_move *m, bool trusted)
+{
+	return move_checked(c, id, m, trusted);
+}
+
+int events_step_tx(struct ctx *c, int64_t id, const char *action, const char *note)
+{
+	struct db_stmt *st = db_query(c->db, "SELECT state, COALESCE(department_id, 0) FROM events WHERE id = ?", "i", id);
+	int rc = st ? db_step(st) : DB_ERROR;
+	const char *state = rc == DB_ROW ? dup(c, db_col_text(st, 0)) : "";
+	int64_t dept = rc == DB_ROW ? db_col_int(st, 1) : 0;
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return ctx_fail(c, RC_NOT_FOUND, "民情事件不存在");
+	if (rc != DB_ROW)
+		return ctx_db_fail(c, rc, "读取民情事件");
+	int dbrc = db_run(c->db, "UPDATE events SET updated_at = ? WHERE id = ?", "ii", c->now, id);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "更新民情事件");
+	return add_step(c, id, action, state, state, dept, note);
+}
+
+const char *events_visible_sql(struct ctx *c, struct db_args *a)
+{
+	const char *vis = ev_visible_sql(c, a);
+	return arena_printf(c->arena, "e.id IN (SELECT e.id FROM events e JOIN org_units v ON v.id = e.village_id "
+				      "LEFT JOIN org_units d ON d.id = e.department_id WHERE %s)", vis);
 }
 
 /* ---- 督办 ---- */

@@ -148,6 +148,12 @@ struct event_input {
 	size_t voice_len;
 	int64_t open311_key_id;          /* set by the Open311 intake only (open311.h): the key that filed it */
 	const struct idem *idem;         /* a phone's retry key (kernel/idem.h), or NULL */
+	const char *kind;                /* "dispute" or "emergency" (features built on events); NULL = general */
+	/* Run inside the creating transaction after the event and its first step are written
+	 * (not on an idempotent replay): a feature built on events adds its own rows, so the
+	 * event and they are one change. Non-zero rolls everything back. */
+	int (*then)(struct ctx *c, int64_t id, void *arg);
+	void *then_arg;
 };
 
 /* An event reported by the actor: a villager in their own village, or P_EVENT_REPORT
@@ -174,6 +180,7 @@ struct event_supervision {
 
 struct event {
 	int64_t id, village_id, category_id, channel_id, household_id, reporter_id;
+	const char *kind;              /* general, dispute, emergency */
 	const char *village_name, *town_name, *category_name, *channel_code, *channel_name;
 	const char *description, *address;
 	bool has_location;
@@ -230,6 +237,7 @@ struct event_query {
 	const char *state;          /* one state, "open" (not rejected, finished or visited) */
 	const char *outcome, *rating;
 	bool overdue, mine;         /* overdue now; reported by the actor */
+	const char *kind;           /* general, dispute or emergency; NULL = every kind */
 	int64_t from, to;           /* received in [from, to); 0 = open */
 	int limit, offset;
 };
@@ -250,6 +258,19 @@ struct event_move {
 	struct event_media_input media;   /* note (the handler's progress), reply (the reporter's) */
 };
 int events_move(struct ctx *c, int64_t id, const struct event_move *m);
+
+/* For features built on events (disputes, emergencies), inside the caller's transaction
+ * (no begin or commit):
+ * events_move_tx: a move as events_move makes it; with trusted, the caller has checked
+ *   the actor's right to it and only the state is checked. The action "reopen" (trusted
+ *   only) moves a finished or visited event back to handling with a new deadline.
+ * events_step_tx: a step of the feature's own on the event's timeline (the state does
+ *   not change), e.g. a mediation session; note is shown to whoever reads the timeline.
+ * events_visible_sql: "e.id IN (…events the actor may see…)" for a query of the
+ *   feature's own over events e, its arguments appended to a. */
+int events_move_tx(struct ctx *c, int64_t id, const struct event_move *m, bool trusted);
+int events_step_tx(struct ctx *c, int64_t id, const char *action, const char *note);
+const char *events_visible_sql(struct ctx *c, struct db_args *a);
 
 /* 督办: a note from a town or county (P_EVENT_SUPERVISE on the village) on an open
  * event; answered by the handling side (events_answer). */

@@ -6,10 +6,12 @@
 
 static const struct role_def roles[] = {
 	{"villager", "村民", 0, "village"},
-	{"grid_worker", "网格员", P_REGISTER_READ | P_POINTS_CLAIM | P_EVENT_REPORT | P_LIST_READ | P_GRID_WORK | P_EVAL_NOMINATE,
+	{"grid_worker", "网格员", P_REGISTER_READ | P_POINTS_CLAIM | P_EVENT_REPORT | P_LIST_READ | P_GRID_WORK | P_EVAL_NOMINATE |
+				     P_DISPUTE_MEDIATE,
 	 "grid,group,village"},
 	{"grid_leader", "网格长", P_REGISTER_READ | P_POINTS_CLAIM | P_EVENT_REPORT | P_LIST_READ | P_GRID_WORK |
-				     P_GRID_SUPERVISE | P_EVAL_NOMINATE, "grid,group,village"},
+				     P_GRID_SUPERVISE | P_EVAL_NOMINATE |
+				     P_DISPUTE_MEDIATE, "grid,group,village"},
 	{"assessor", "评议小组", P_REGISTER_READ | P_POINTS_REVIEW | P_LIST_READ, "grid,group,village"},
 	{"cadre", "村两委", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
 				   P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_REVIEW | P_POINTS_ADMIN |
@@ -17,21 +19,25 @@ static const struct role_def roles[] = {
 				   P_EVENT_REPORT | P_EVENT_INTAKE | P_LIST_WRITE | P_LIST_READ | P_DISCLOSE_WRITE |
 				   P_DISCLOSE_READ | P_CHRONICLE_WRITE | P_GRID_SUPERVISE | P_FINANCE_ENTER |
 				   P_FINANCE_APPROVE | P_BROADCAST | P_SPEAKER_ADMIN | P_TALK_MODERATE | P_EVAL_ADMIN |
-				   P_EVAL_NOMINATE, "village"},
+				   P_EVAL_NOMINATE |
+				   P_DISPUTE_MEDIATE | P_EMERGENCY_DUTY, "village"},
 	{"accountant", "村报账员", P_FINANCE_ENTER, "village"},
 	{"clerk", "超市管理员", P_SHOP_COUNTER | P_SHOP_ADMIN, "village,town"},
 	{"town_official", "乡镇干部", P_REGISTER_READ | P_AUDIT_READ | P_NOTICE_WRITE | P_EVENT_INTAKE |
 					    P_EVENT_DISPATCH | P_EVENT_SUPERVISE | P_LIST_READ |
 					    P_DISCLOSE_READ | P_GRID_SUPERVISE | P_FINANCE_READ | P_BROADCAST | P_EVAL_ADMIN |
-					    P_EVAL_READ | P_TALK_READ | P_GRID_ALLOWANCE, "town"},
+					    P_EVAL_READ | P_TALK_READ | P_GRID_ALLOWANCE |
+					    P_DISPUTE_MEDIATE | P_EMERGENCY_DUTY, "town"},
 	{"county_admin", "区县管理员", P_REGISTER_READ | P_REGISTER_WRITE | P_PII_READ | P_ORG_WRITE |
 					     P_USER_ADMIN | P_ACCESS_ISSUE | P_AUDIT_READ | P_POINTS_TEMPLATE |
 					     P_NOTICE_WRITE | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE |
 					     P_EVENT_ADMIN | P_LIST_TEMPLATE | P_LIST_READ | P_DISCLOSE_READ |
 					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_FINANCE_READ | P_PARTY_SETTINGS | P_BROADCAST |
-					     P_SPEAKER_ADMIN | P_EVAL_ADMIN | P_EVAL_READ | P_TALK_READ | P_GRID_ALLOWANCE,
+					     P_SPEAKER_ADMIN | P_EVAL_ADMIN | P_EVAL_READ | P_TALK_READ | P_GRID_ALLOWANCE |
+					     P_EMERGENCY_DUTY,
 	 "county"},
-	{"handler", "部门办理人", P_EVENT_HANDLE, "department"},
+	{"handler", "部门办理人", P_EVENT_HANDLE |
+				    P_DISPUTE_MEDIATE, "department"},
 	{"operator", "热线话务员", P_EVENT_REPORT | P_EVENT_CALL, "county,town"},
 	{"inspector", "纪检监督", READ_ONLY, "county,town,village"},
 	{"party_secretary", "村党组织书记", P_PARTY_ADMIN | P_PARTY_READ | P_PARTY_MEMBER | P_PARTY_ANSWER, "village"},

@@ -65,6 +65,9 @@ typedef uint64_t perm_t;
 #define P_GRID_SUPERVISE PERM(30)   /* compliance, live positions, tracks and overdue visits in scope */
 #define P_GRID_ALLOWANCE PERM(47)   /* compute, approve and export the grid workers' monthly allowance in scope */
 #define P_GRID_ALLOWANCE_READ PERM(51) /* read the grid workers' allowances in scope and their export, never compute or approve */
+/* disputes 矛盾纠纷 and emergencies 应急事件 (domain/disputes/disputes.h) */
+#define P_DISPUTE_MEDIATE PERM(49)  /* may be named a dispute's mediator: sessions, outcome, follow-up of it */
+#define P_EMERGENCY_DUTY PERM(50)   /* duty officer: alerted of emergencies in scope at once, acknowledges, the board */
 /* village finance 村级财务 (domain/finance/finance.h) */
 #define P_FINANCE_ENTER PERM(31)/* enter the village's income and expense entries, correct or withdraw them before approval */
 #define P_FINANCE_APPROVE PERM(32)/* approve entries someone else entered, publish the monthly statement */

@@ -58,6 +58,7 @@ static json_t *event_json(const struct event *e, bool detail, int64_t village_fo
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer((json_int_t)e->id));
+	json_object_set_new(o, "kind", json_string(e->kind ? e->kind : "general"));
 	json_object_set_new(o, "village_id", json_integer((json_int_t)e->village_id));
 	json_object_set_new(o, "village_name", json_string(e->village_name));
 	json_object_set_new(o, "town_name", json_string(e->town_name));
@@ -184,6 +185,7 @@ int api_events_list(struct req *r)
 	q.state = req_query(r, "state");
 	q.outcome = req_query(r, "outcome");
 	q.rating = req_query(r, "rating");
+	q.kind = req_query(r, "kind");
 	q.overdue = overdue;
 	q.mine = mine;
 	struct event *list;

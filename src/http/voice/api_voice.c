@@ -27,6 +27,23 @@ static void add_event(struct buf *out, const struct broadcast *b)
 	free(text);
 }
 
+void api_broadcast_publish(const struct broadcast *b)
+{
+	/* live to the villagers' pages and the loudspeakers under the unit */
+	struct buf ev;
+	buf_init(&ev, 16384);
+	add_event(&ev, b);
+	if (!ev.failed && ev.len) {
+		char topic[SSE_TOPIC_MAX + 2];
+		snprintf(topic, sizeof(topic), "v%s", b->unit_path);
+		sse_publish(topic, ev.ptr, ev.len);
+		topic[0] = 's';
+		sse_publish(topic, ev.ptr, ev.len);
+	}
+	buf_release(&ev);
+	server_wake_jobs(); /* the audio */
+}
+
 int api_broadcasts_list(struct req *r)
 {
 	struct broadcast_query q = {0};
@@ -63,19 +80,7 @@ int api_broadcast_create(struct req *r)
 	int rc = voice_broadcast(&r->ctx, req_int(r, "unit_id", 0), req_str(r, "body"), &k, &b);
 	if (rc)
 		return rc;
-	/* live to the villagers' pages and the loudspeakers under the unit */
-	struct buf ev;
-	buf_init(&ev, 16384);
-	add_event(&ev, &b);
-	if (!ev.failed && ev.len) {
-		char topic[SSE_TOPIC_MAX + 2];
-		snprintf(topic, sizeof(topic), "v%s", b.unit_path);
-		sse_publish(topic, ev.ptr, ev.len);
-		topic[0] = 's';
-		sse_publish(topic, ev.ptr, ev.len);
-	}
-	buf_release(&ev);
-	server_wake_jobs(); /* the audio */
+	api_broadcast_publish(&b);
 	r->out = broadcast_json(&b);
 	r->status = 201;
 	return RC_OK;

@@ -12,6 +12,11 @@
 extern const struct route voice_routes[];
 extern const size_t voice_routes_n;
 
+struct broadcast;
+/* Pushes a new broadcast live to the villagers' pages and the loudspeakers under its
+ * unit, and wakes the audio job (also for broadcasts sent from other features). */
+void api_broadcast_publish(const struct broadcast *b);
+
 int api_broadcasts_list(struct req *r);
 int api_broadcast_create(struct req *r);
 int api_broadcasts_stream(struct req *r);

@@ -68,6 +68,10 @@ export const auditTypes: Record<string, string> = {
   allowance: '网格员津贴',
   allowance_rule: '津贴规则',
   map_place: '地图标注点',
+  // disputes and emergencies
+  dispute: '矛盾纠纷',
+  dispute_settings: '纠纷回访设置',
+  emergency: '应急事件',
 };
 
 export const auditActions: Record<string, string> = {
@@ -157,6 +161,13 @@ export const auditActions: Record<string, string> = {
   yearly_reset: '年度清零',
   compute: '核算',
   remove: '移除',
+  // disputes and emergencies
+  mediator_add: '指定调解员',
+  outcome: '调解结果',
+  mediator_remove: '撤换调解员',
+  session: '调解记录',
+  followup: '回访',
+  ack: '确认接警',
 };
 
 // snapshot fields; a key not here is shown as it is
@@ -369,6 +380,16 @@ export const auditFields: Record<string, string> = {
   warn_days: '预警天数',
   // events: a voice note and a video clip (their file hashes), the length of a recording
   voice: '语音', video: '视频', media: '录音或视频', duration_ms: '时长（毫秒）',
+  // disputes and emergencies
+  dispute_type: '纠纷类型',
+  parties: '当事人数',
+  session_id: '调解记录',
+  followup_due: '回访期限',
+  result: '回访结果',
+  followup_days: '回访间隔（天）',
+  emergency_type: '应急类型',
+  alerted: '警报人数',
+  broadcast_id: '广播',
 };
 
 // values of the snapshots that are codes (states, kinds, roles, periods); other values
@@ -498,6 +519,27 @@ export const auditValues: Record<string, string> = {
   house: '危房',
   // events: the kinds of event_media
   voice: '语音', video: '视频',
+  // disputes and emergencies
+  dispute: '矛盾纠纷',
+  emergency: '应急事件',
+  general: '一般事件',
+  family: '婚恋家庭',
+  neighbour: '邻里纠纷',
+  land: '征地拆迁',
+  contract: '土地承包',
+  labour: '劳资纠纷',
+  other: '其他',
+  applicant: '申请人',
+  respondent: '被申请人',
+  third: '第三人',
+  mediated: '调解成功',
+  judicial: '司法所',
+  court: '法院',
+  petition: '信访部门',
+  kept: '协议已履行',
+  broken: '协议未履行',
+  missing: '人员走失',
+  accident: '事故',
 };
 
 export const auditTypeLabel = (t: string) => auditTypes[t] || t;

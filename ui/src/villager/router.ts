@@ -40,6 +40,8 @@ export const router = createRouter({
     { path: '/report', name: 'report', component: () => import('./events/ReportView.vue'), meta: { tab: 'home', title: 'evv.reportTitle' } },
     { path: '/my-events', name: 'my-events', component: () => import('./events/MyEventsView.vue'), meta: { tab: 'me', title: 'evv.myTitle' } },
     { path: '/my-events/:id', name: 'my-event', component: () => import('./events/EventDetailView.vue'), meta: { tab: 'me', title: 'evv.detailTitle' } },
+    { path: '/my-disputes', name: 'my-disputes', component: () => import('./disputes/MyDisputesView.vue'), meta: { tab: 'me', title: 'dsp.v.title' } },
+    { path: '/my-disputes/:id(\\d+)', name: 'my-dispute', component: () => import('./disputes/MyDisputeView.vue'), meta: { tab: 'me', title: 'dsp.v.detail' } },
     // the 民情码 a village prints: anyone may report and follow up, without an account
     { path: '/mq/:village(\\d+)', name: 'public-report', component: () => import('./events/PublicReportView.vue'), meta: { public: true } },
     { path: '/mq/:village(\\d+)/track', name: 'public-track', component: () => import('./events/PublicTrackView.vue'), meta: { public: true } },

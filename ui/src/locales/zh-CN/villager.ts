@@ -14,6 +14,7 @@ import voice from './voice';
 import outbox from './outbox';
 import portal from './portal';
 import phone from './phone';
+import disputes from './disputes';
 
 export default {
   ...common,
@@ -30,6 +31,7 @@ export default {
   ...voice,
   ...portal,
   ...phone,
+  ...disputes,
   tabs: {
     home: '首页',
     earn: '挣积分',

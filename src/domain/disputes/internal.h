@@ -1,0 +1,32 @@
+/* Shared inside the disputes module only (disputes.c, emergencies.c): sealing, audit
+ * and small helpers. Other modules include disputes.h. */
+#ifndef DOMAIN_DISPUTES_INTERNAL_H
+#define DOMAIN_DISPUTES_INTERNAL_H
+
+#include "domain/kernel/access.h"
+#include "domain/kernel/audit.h"
+#include "domain/kernel/org.h"
+#include "domain/disputes/disputes.h"
+#include "util/crypto.h"
+
+const char *dp_dup(struct ctx *c, const char *s);
+/* Personal data sealed as hex with the PII key ("" stays ""), and back. */
+int dp_seal(struct ctx *c, const char *plain, const char **out);
+const char *dp_unseal(struct ctx *c, const char *hex);
+/* One audit record on the village's chain with up to one text and one number. */
+int dp_audit(struct ctx *c, int64_t village_id, const char *type, int64_t id, const char *action, const char *k1,
+	     const char *v1, const char *k2, int64_t v2);
+/* The county's follow-up interval in days (the default when it set none). */
+int dp_followup_days(struct ctx *c, int64_t county_id, int *days);
+bool is_mediator_user(struct ctx *c, int64_t id, int64_t user_id);
+
+/* The first id of a unit path: the county. */
+static inline int64_t dp_root(const char *path)
+{
+	int64_t id = 0;
+	for (const char *p = path + (path[0] == '/'); *p >= '0' && *p <= '9'; p++)
+		id = id * 10 + (*p - '0');
+	return id;
+}
+
+#endif
