@@ -39,6 +39,8 @@ const COLS = ['anon', 'cadT2', 'townT2', 'cadV2', 'vil2', 'gwg', 'villager', 'ha
 const EXPECT = {
   'GET /api/v1/stats/points':                          'U N N N F F F N F a a a F a a a',
   'GET /api/v1/stats/register':                        'U N N N F F F N F a a a F a a a',
+  'GET /api/v1/dashboards/:unit_id':                   'U N N N F F F N a a a a a a a a',
+  'GET /api/v1/dashboards/:unit_id/export.xlsx':       'U N N N F F F N a a a a a a a a',
   'GET /api/v1/events':                                'U N N N a a a N a a a a a a a a',
   'POST /api/v1/events':                               'U x x x a a a x x x a F x F a F',
   'GET /api/v1/events/:id':                            'U N N N N a N N a N a a N a a a',
@@ -593,6 +595,7 @@ function call(r) {
   }
   const key = `${r.method} ${r.path}`;
   if (key === 'POST /api/v1/residents/:id/activation') seg[4] = id('residentNoAccount');
+  if (key.startsWith('GET /api/v1/dashboards/:unit_id')) seg[4] = id('village');
   if (key === 'POST /api/v1/disclosures/:id/withdraw') seg[4] = id('disclosureW');
   if (key === 'POST /api/v1/chronicle/:id/withdraw') seg[4] = id('chronicleW');
   if (key === 'POST /api/v1/finance/entries/:id/reject') seg[5] = id('finEntryR');
