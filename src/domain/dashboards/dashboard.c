@@ -445,3 +445,93 @@ enum result dashboard_xlsx(struct ctx *c, int64_t unit_id, const char *period, s
 	snprintf(out->ascii_name, sizeof(out->ascii_name), "dashboard-%lld-%s.xlsx", (long long)d.unit.id, d.period.text);
 	return RC_OK;
 }
+
+/* ---- the monthly series ---- */
+
+static int month_start(int y, int m, int64_t *t)
+{
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	while (m > 12) {
+		m -= 12;
+		y++;
+	}
+	*t = time_cn_midnight(time_days_from_civil(y, m, 1));
+	return y * 100 + m;
+}
+
+enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (unit_id <= 0)
+		ctx_field(c, "unit_id", "必填：区县、乡镇、村或网格的编号");
+	struct ranking_period p;
+	if (period && period[0]) {
+		rankings_check_period(c, period, &p);
+	} else {
+		struct civil cv;
+		time_to_cn(c->now, &cv);
+		char text[8];
+		snprintf(text, sizeof(text), "%04d-%02d", cv.year, cv.month);
+		rankings_check_period(c, text, &p);
+	}
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	struct org_unit u;
+	int rc = org_find(c, unit_id, &u);
+	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
+		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+	if (rc)
+		return rc;
+	if (strcmp(u.kind, "county") && strcmp(u.kind, "town") && strcmp(u.kind, "village"))
+		return ctx_field(c, "unit_id", "走势按区县、乡镇或村查看，请选择其中之一");
+	if (!any_section(c, u.path))
+		return ctx_fail(c, access_refusal(c, u.path), "无权查看%s的看板", u.name);
+	out->unit_id = u.id;
+	/* the last month of the period, and the eleven before it */
+	struct civil last;
+	time_to_cn(p.end - 1, &last);
+	int64_t t0, t1, ty0;
+	month_start(last.year, last.month - (DASH_SERIES_MONTHS - 1), &t0);
+	month_start(last.year, last.month + 1, &t1);
+	month_start(last.year - 1, last.month - (DASH_SERIES_MONTHS - 1), &ty0);
+	int keys[DASH_SERIES_MONTHS];
+	for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+		int64_t t;
+		keys[i] = month_start(last.year, last.month - (DASH_SERIES_MONTHS - 1) + i, &t);
+		snprintf(out->months[i], sizeof(out->months[i]), "%04d-%02d", keys[i] / 100, keys[i] % 100);
+	}
+	out->events = access_can(c, EVENT_READERS, u.path);
+	if (out->events) {
+		struct event_stats_row *rows, total;
+		int n;
+		struct event_stats_query q = {.unit_id = u.id, .from = ty0, .to = t1, .group_by = "month"};
+		TRY(events_stats(c, &q, &rows, &n, &total));
+		for (int r = 0; r < n; r++)
+			for (int y = 0; y < 2; y++)
+				for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+					if (rows[r].key != keys[i] - y * 100)
+						continue;
+					int64_t *v = out->ev[y][i];
+					v[0] = rows[r].received;
+					v[1] = rows[r].closed;
+					v[2] = rows[r].resolved;
+					v[3] = rows[r].on_time;
+				}
+	}
+	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
+	for (int y = 0; out->points && y < 2; y++)
+		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+			char text[8];
+			snprintf(text, sizeof(text), "%04d-%02d", keys[i] / 100 - y, keys[i] % 100);
+			struct stats_points s;
+			TRY(stats_points(c, u.id, text, &s));
+			out->pt[y][i][0] = s.issued;
+			out->pt[y][i][1] = s.spent;
+			out->pt[y][i][2] = s.participating;
+		}
+	(void)t0;
+	return RC_OK;
+}

@@ -64,13 +64,19 @@ struct export_file;
 enum result dashboard_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out);
 
 /* The monthly series of the main figures over the 12 months up to the period's last
- * month, and the same months a year before: months[i] is "YYYY-MM". */
+ * month, and of the same months a year before ([1]): events received, closed, resolved
+ * and closed on time (by the month received, from events_stats), points issued, spent
+ * and participating households (by the ledger's dates, from stats_points). A series is
+ * absent (false) when the reader may not read its section. */
 #define DASH_SERIES_MONTHS 12
+#define DASH_SERIES_EVENTS 4
+#define DASH_SERIES_POINTS 3
 struct dash_series {
-	char months[DASH_SERIES_MONTHS][8];
-	bool present[DASH_NSECTIONS];
-	/* [0]: the months, [1]: the same months a year before */
-	int64_t v[2][DASH_SERIES_MONTHS][DASH_NSECTIONS][DASH_FIGS_MAX];
+	int64_t unit_id;
+	char months[DASH_SERIES_MONTHS][8];          /* "YYYY-MM", oldest first */
+	bool events, points;
+	int64_t ev[2][DASH_SERIES_MONTHS][DASH_SERIES_EVENTS];
+	int64_t pt[2][DASH_SERIES_MONTHS][DASH_SERIES_POINTS];
 };
 enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out);
 

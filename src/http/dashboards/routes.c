@@ -6,6 +6,7 @@ const struct route dashboards_routes[] = {
 	{"GET", "/api/v1/stats/register", api_stats_register, 0},
 	{"GET", "/api/v1/dashboards/:unit_id", api_dashboard_get, 0},
 	{"GET", "/api/v1/dashboards/:unit_id/export.xlsx", api_dashboard_xlsx, 0},
+	{"GET", "/api/v1/dashboards/:unit_id/series", api_dashboard_series, 0},
 };
 
 const size_t dashboards_routes_n = ARRAY_SIZE(dashboards_routes);

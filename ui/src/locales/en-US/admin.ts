@@ -13,6 +13,7 @@ import transparency from './transparency';
 import voice from './voice';
 import portal from './portal';
 import phone from './phone';
+import dashboards from './dashboards';
 
 export default {
   ...common,
@@ -28,6 +29,7 @@ export default {
   ...voice,
   ...portal,
   ...phone,
+  ...dashboards,
   common: {
     ...common.common,
     actions: 'Actions',

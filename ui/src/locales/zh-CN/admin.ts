@@ -12,6 +12,7 @@ import transparency from './transparency';
 import voice from './voice';
 import portal from './portal';
 import phone from './phone';
+import dashboards from './dashboards';
 
 export default {
   ...common,
@@ -27,6 +28,7 @@ export default {
   ...voice,
   ...portal,
   ...phone,
+  ...dashboards,
   common: {
     ...common.common,
     actions: '操作',

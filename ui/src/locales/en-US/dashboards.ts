@@ -1,0 +1,37 @@
+// Texts of the dashboards and the command-centre screen, English.
+export default {
+  dash: {
+    nav: 'Dashboard',
+    title: '{unit} dashboard',
+    period: 'Period',
+    periodKind: 'Period type',
+    up: 'Up one level',
+    export: 'Export tables',
+    noSections: 'Your role has no figures to read for this unit.',
+    byChild: 'By {kind}',
+    childCol: 'Unit',
+    chartOf: '{figure} by {kind}',
+    linkHint: 'Click a figure to see its records',
+    gridDays: 'Patrols counted from {from} to {to}',
+    kind: { county: 'county', town: 'town', village: 'village', grid: 'grid', group: 'group' },
+    childKind: { county: 'town', town: 'village' },
+    section: {
+      events: 'Events', register: 'Registration and activity', points: 'Points', shop: 'Points shop', grid: 'Patrols and visits',
+      lists: 'List executions', disclosure: 'Disclosures', party: 'Party meetings', evaluations: 'Evaluations',
+    },
+    fig: {
+      received: 'Received', closed: 'Closed', overdue_now: 'Overdue now', resolved: 'Resolved', on_time: 'On time', satisfied: 'Satisfied',
+      rated: 'Rated', closure_rate: 'Closure rate', fix_rate: 'Fix rate', on_time_rate: 'On-time rate', satisfaction: 'Satisfaction',
+      households: 'Households', registered: 'Registered', accounts: 'Accounts', active_day: 'Active today', active_month: 'Active this month', share: 'Registered share',
+      issued: 'Issued', credited_points: 'Credited', deducted: 'Deducted', spent: 'Spent', participating: 'Participating', participation: 'Participation',
+      receipts: 'Receipts', points: 'Points', cost: 'Amount (yuan)', low_stock: 'Low stock',
+      worker_days: 'Worker-days', compliant_days: 'Compliant days', visits_overdue: 'Visits overdue', compliance: 'Compliance',
+      started: 'Started', late: 'Late', missing: 'Missing', open_questions: 'Open questions',
+      required: 'Required', in_progress: 'In progress',
+    },
+    partyFig: { on_time: 'Held on time', late: 'Held late', missing: 'Missing' },
+    listsFig: { closed: 'Closed', on_time: 'On time', overdue_now: 'Overdue now' },
+    series: { title: 'Last twelve months', thisYear: 'Last twelve months', lastYear: 'Same months last year', none: 'No data to compare' },
+    map: { title: 'Villages', figure: 'Colour by' },
+  },
+};

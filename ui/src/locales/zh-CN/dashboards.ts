@@ -1,0 +1,42 @@
+// Texts of the dashboards 看板 and the command-centre screen 大屏.
+export default {
+  dash: {
+    nav: '看板',
+    title: '{unit}看板',
+    period: '统计期',
+    periodKind: '统计期类型',
+    up: '返回上级',
+    export: '导出表格',
+    noSections: '您的角色在此单位没有可查看的统计。',
+    byChild: '各{kind}对比',
+    childCol: '单位',
+    chartOf: '各{kind}{figure}',
+    linkHint: '点击数字查看明细记录',
+    gridDays: '巡查按 {from} 至 {to} 统计',
+    kind: { county: '区县', town: '乡镇', village: '村', grid: '网格', group: '村民小组' },
+    childKind: { county: '乡镇', town: '村' },
+    section: {
+      events: '民情事件', register: '入住率与活跃', points: '积分', shop: '积分超市', grid: '网格巡查与走访',
+      lists: '清单执行', disclosure: '三务公开', party: '三会一课', evaluations: '评选',
+    },
+    fig: {
+      received: '受理', closed: '办结', overdue_now: '当前超期', resolved: '解决', on_time: '按时办结', satisfied: '满意',
+      rated: '已评价', closure_rate: '办结率', fix_rate: '解决率', on_time_rate: '按时率', satisfaction: '满意率',
+      households: '在册户数', registered: '已入住户', accounts: '村民账号', active_day: '日活跃', active_month: '月活跃', share: '入住率',
+      issued: '发放积分', credited_points: '入账积分', deducted: '扣减积分', spent: '兑换积分', participating: '参与户数', participation: '参与率',
+      receipts: '兑换单数', points: '兑换积分', cost: '兑换金额（元）', low_stock: '低库存商品',
+      worker_days: '应巡人天', compliant_days: '达标人天', visits_overdue: '逾期未走访', compliance: '达标率',
+      started: '发起', late: '迟公开', missing: '应公开未公开', open_questions: '未答复提问',
+      required: '应开', in_progress: '进行中',
+    },
+    partyFig: { on_time: '按时召开', late: '补开', missing: '缺开' },
+    listsFig: { closed: '办结', on_time: '按时办结', overdue_now: '当前逾期' },
+    series: {
+      title: '近十二个月走势',
+      thisYear: '近十二个月',
+      lastYear: '上年同期',
+      none: '暂无可比数据',
+    },
+    map: { title: '各村分布', figure: '着色指标' },
+  },
+};
