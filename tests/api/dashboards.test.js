@@ -249,3 +249,86 @@ test('the dashboard as XLSX: one sheet per readable section, for the same reader
   assert.equal((await s.api('GET', `/api/v1/dashboards/${U.town2}/export.xlsx`, { token: T.town })).status, 404);
   assert.equal((await s.api('GET', `/api/v1/dashboards/${U.A}/export.xlsx`, { token: T.villager })).status, 403);
 });
+
+test('the twelve months: events and points by month equal the features\' statistics of each month', async () => {
+  const p = await period();
+  const d = await get(T.county, `/api/v1/dashboards/${U.town}/series?period=${p}`);
+  assert.equal(d.months.length, 12);
+  assert.equal(d.months[11], p);
+  const i = 11;
+  const dash = await get(T.county, `/api/v1/dashboards/${U.town}?period=${d.months[i]}`);
+  assert.equal(d.series['events.received'].months[i], dash.unit.sections.events.figures.received);
+  assert.equal(d.series['events.closed'].months[i], dash.unit.sections.events.figures.closed);
+  for (const m of [0, 6, 11]) {
+    const pts = await get(T.county, `/api/v1/stats/points?unit_id=${U.town}&period=${d.months[m]}`);
+    assert.equal(d.series['points.issued'].months[m], pts.issued, `points issued in ${d.months[m]}`);
+    const [y, mo] = d.months[m].split('-');
+    const last = await get(T.county, `/api/v1/stats/points?unit_id=${U.town}&period=${Number(y) - 1}-${mo}`);
+    assert.equal(d.series['points.issued'].last_year[m], last.issued);
+  }
+  // a clerk reads no events nor points: no series, yet the request is allowed (the shop)
+  const c = await get(T.clerk, `/api/v1/dashboards/${U.A}/series`);
+  assert.deepEqual(c.series, {});
+  await get(T.town, `/api/v1/dashboards/${U.town2}/series`, 404);
+});
+
+test('display tokens: the county admin issues one for a town; the screen reads without a login and can write nothing; revoked, it says so', async () => {
+  // only the county admin issues, with every field error at once
+  let r = await s.api('POST', '/api/v1/display-tokens', { token: T.county, body: { unit_id: 99999999, name: '' } });
+  assert.equal(r.status, 400, r.text);
+  assert.ok(r.json.error.fields.name && r.json.error.fields.unit_id, r.text);
+  r = await s.api('POST', '/api/v1/display-tokens', { token: T.town, body: { unit_id: U.town, name: '镇指挥中心' } });
+  assert.equal(r.status, 403, r.text);
+  r = await s.api('POST', '/api/v1/display-tokens', { token: T.town2, body: { unit_id: U.town, name: '镇指挥中心' } });
+  assert.equal(r.status, 404, r.text);
+  const made = await post(T.county, '/api/v1/display-tokens', { unit_id: U.town, name: '河口镇指挥中心' }, 201);
+  assert.match(made.token, /^[0-9a-f]{64}$/);
+  assert.equal(made.path, `/admin/screen/${made.token}`);
+  const list = await get(T.county, '/api/v1/display-tokens');
+  const row = list.items.find((x) => x.id === made.id);
+  assert.equal(row.name, '河口镇指挥中心');
+  assert.equal(row.unit_id, U.town);
+  assert.equal(row.revoked_at, null);
+  assert.ok(!JSON.stringify(list).includes(made.token), 'the secret is shown once, never listed');
+  await get(T.town, '/api/v1/display-tokens', 403);
+
+  // the screen: the town's dashboard, series and map, without a login
+  const p = await period();
+  const screen = must(await s.api('GET', `/api/v1/display/${made.token}?period=${p}`), 200);
+  assert.equal(screen.name, '河口镇指挥中心');
+  assert.equal(screen.dashboard.unit.id, U.town);
+  const theirs = await get(T.county, `/api/v1/dashboards/${U.town}?period=${p}`);
+  assert.deepEqual(screen.dashboard.unit.sections.events.figures, theirs.unit.sections.events.figures);
+  assert.ok(screen.series.months.length === 12);
+  assert.ok(Array.isArray(screen.shapes));
+  assert.ok(screen.shapes.length > 0, 'the demo village has grids with boundaries');
+  assert.ok(screen.shapes.every((x) => x.village_id === U.A || x.village_id === U.B));
+
+  // read-only: the token is no session anywhere else, so nothing can be written with it
+  for (const [m, path, body] of [['POST', '/api/v1/events', { village_id: U.A, category_id: Object.values(K)[0], description: '大屏' }],
+    ['POST', '/api/v1/display-tokens', { unit_id: U.town, name: '再发一个' }], [`DELETE`, `/api/v1/display-tokens/${made.id}`],
+    ['POST', '/api/v1/units', { parent_id: U.town, kind: 'village', code: 'X-1', name: '新村' }],
+    ['GET', `/api/v1/dashboards/${U.town}`]]) {
+    const w = await s.api(m, path, { token: made.token, body });
+    assert.equal(w.status, 401, `${m} ${path} with the display token: ${w.status} ${w.text}`);
+  }
+  const w2 = await s.api('POST', `/api/v1/display/${made.token}`, { body: {} });
+  assert.ok(w2.status === 404 || w2.status === 405, `POST on the screen's data: ${w2.status}`);
+
+  // the issue and the revocation are audited
+  const other = await post(T.county, '/api/v1/display-tokens', { unit_id: U.county, name: '县指挥中心' }, 201);
+  await s.api('DELETE', `/api/v1/display-tokens/${made.id}`, { token: T.town }).then((x) => assert.equal(x.status, 403));
+  must(await s.api('DELETE', `/api/v1/display-tokens/${made.id}`, { token: T.county }), 200);
+  must(await s.api('DELETE', `/api/v1/display-tokens/${made.id}`, { token: T.county }), 409);
+  const gone = await s.api('GET', `/api/v1/display/${made.token}`);
+  assert.equal(gone.status, 404);
+  assert.match(gone.json.error.message, /已被收回/);
+  const bogus = await s.api('GET', `/api/v1/display/${'0'.repeat(64)}`);
+  assert.equal(bogus.status, 404);
+  assert.match(bogus.json.error.message, /无效/);
+  // the other token still works
+  must(await s.api('GET', `/api/v1/display/${other.token}`), 200);
+  const audit = await get(T.county, `/api/v1/audit?unit_id=${U.town}&object_type=display_token`);
+  assert.deepEqual(audit.items.map((e) => e.action).sort(), ['issue', 'revoke']);
+  assert.equal((await get(T.county, '/api/v1/display-tokens')).items.find((x) => x.id === made.id).revoked_at !== null, true);
+});

@@ -41,6 +41,7 @@ const EXPECT = {
   'GET /api/v1/stats/register':                        'U N N N F F F N F a a a F a a a',
   'GET /api/v1/dashboards/:unit_id':                   'U N N N F F F N a a a a a a a a',
   'GET /api/v1/dashboards/:unit_id/export.xlsx':       'U N N N F F F N a a a a a a a a',
+  'GET /api/v1/dashboards/:unit_id/series':            'U N N N F F F N a a a a a a a a',
   'GET /api/v1/events':                                'U N N N a a a N a a a a a a a a',
   'POST /api/v1/events':                               'U x x x a a a x x x a F x F a F',
   'GET /api/v1/events/:id':                            'U N N N N a N N a N a a N a a a',

@@ -29,7 +29,8 @@ static const struct role_def roles[] = {
 					     P_NOTICE_WRITE | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE |
 					     P_EVENT_ADMIN | P_LIST_TEMPLATE | P_LIST_READ | P_DISCLOSE_READ |
 					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_FINANCE_READ | P_PARTY_SETTINGS | P_BROADCAST |
-					     P_SPEAKER_ADMIN | P_EVAL_ADMIN | P_EVAL_READ | P_TALK_READ | P_GRID_ALLOWANCE,
+					     P_SPEAKER_ADMIN | P_EVAL_ADMIN | P_EVAL_READ | P_TALK_READ | P_GRID_ALLOWANCE |
+					     P_DISPLAY_ADMIN,
 	 "county"},
 	{"handler", "部门办理人", P_EVENT_HANDLE, "department"},
 	{"operator", "热线话务员", P_EVENT_REPORT | P_EVENT_CALL, "county,town"},

@@ -157,38 +157,45 @@ int api_dashboard_xlsx(struct req *r)
 	return req_reply_export(r, dashboard_xlsx(&r->ctx, unit, req_query(r, "period"), &f), &f);
 }
 
+json_t *dashboard_series_json(struct req *r, const struct dash_series *d)
+{
+	static const char *const ev_names[DASH_SERIES_EVENTS] = {"received", "closed", "resolved", "on_time"};
+	static const char *const pt_names[DASH_SERIES_POINTS] = {"issued", "spent", "participating"};
+	json_t *months = json_array(), *series = json_object();
+	for (int i = 0; i < DASH_SERIES_MONTHS; i++)
+		json_array_append_new(months, json_string(d->months[i]));
+	for (int k = 0; d->events && k < DASH_SERIES_EVENTS; k++) {
+		json_t *a = json_array(), *b = json_array();
+		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+			json_array_append_new(a, json_integer(d->ev[0][i][k]));
+			json_array_append_new(b, json_integer(d->ev[1][i][k]));
+		}
+		json_object_set_new(series, arena_printf(r->ctx.arena, "events.%s", ev_names[k]),
+				    json_pack("{s:o, s:o}", "months", a, "last_year", b));
+	}
+	for (int k = 0; d->points && k < DASH_SERIES_POINTS; k++) {
+		json_t *a = json_array(), *b = json_array();
+		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+			json_array_append_new(a, json_integer(d->pt[0][i][k]));
+			json_array_append_new(b, json_integer(d->pt[1][i][k]));
+		}
+		json_object_set_new(series, arena_printf(r->ctx.arena, "points.%s", pt_names[k]),
+				    json_pack("{s:o, s:o}", "months", a, "last_year", b));
+	}
+	return json_pack("{s:I, s:o, s:o}", "unit_id", (json_int_t)d->unit_id, "months", months, "series", series);
+}
+
 int api_dashboard_series(struct req *r)
 {
 	int64_t unit;
 	if (req_path_id(r, "unit_id", &unit))
 		return RC_NOT_FOUND;
-	struct dash_series d;
-	int rc = dashboard_series(&r->ctx, unit, req_query(r, "period"), &d);
+	struct dash_series *d = arena_alloc(r->ctx.arena, sizeof(*d));
+	if (!d)
+		return ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
+	int rc = dashboard_series(&r->ctx, unit, req_query(r, "period"), d);
 	if (rc)
 		return rc;
-	static const char *const ev_names[DASH_SERIES_EVENTS] = {"received", "closed", "resolved", "on_time"};
-	static const char *const pt_names[DASH_SERIES_POINTS] = {"issued", "spent", "participating"};
-	json_t *months = json_array(), *series = json_object();
-	for (int i = 0; i < DASH_SERIES_MONTHS; i++)
-		json_array_append_new(months, json_string(d.months[i]));
-	for (int k = 0; d.events && k < DASH_SERIES_EVENTS; k++) {
-		json_t *a = json_array(), *b = json_array();
-		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
-			json_array_append_new(a, json_integer(d.ev[0][i][k]));
-			json_array_append_new(b, json_integer(d.ev[1][i][k]));
-		}
-		json_object_set_new(series, arena_printf(r->ctx.arena, "events.%s", ev_names[k]),
-				    json_pack("{s:o, s:o}", "months", a, "last_year", b));
-	}
-	for (int k = 0; d.points && k < DASH_SERIES_POINTS; k++) {
-		json_t *a = json_array(), *b = json_array();
-		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
-			json_array_append_new(a, json_integer(d.pt[0][i][k]));
-			json_array_append_new(b, json_integer(d.pt[1][i][k]));
-		}
-		json_object_set_new(series, arena_printf(r->ctx.arena, "points.%s", pt_names[k]),
-				    json_pack("{s:o, s:o}", "months", a, "last_year", b));
-	}
-	r->out = json_pack("{s:I, s:o, s:o}", "unit_id", (json_int_t)d.unit_id, "months", months, "series", series);
+	r->out = dashboard_series_json(r, d);
 	return RC_OK;
 }

@@ -67,6 +67,7 @@ export const auditTypes: Record<string, string> = {
   allowance: '网格员津贴',
   allowance_rule: '津贴规则',
   map_place: '地图标注点',
+  display_token: '大屏令牌',
 };
 
 export const auditActions: Record<string, string> = {
