@@ -101,3 +101,53 @@ test('a town official on a phone: the town page fits 360 px; a clerk sees only t
   L.assertNoProblems(c2);
   await c2.close();
 });
+
+test('大屏: the county admin issues a link for the town; it opens at 1920×1080 without a login; revoked, it says so', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000001');
+  await page.goto('/admin/dashboard');
+  await page.locator('[data-test=dash-table-events] a', { hasText: '河口镇' }).first().click();
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  await page.locator('input[data-test=display-name], [data-test=display-name] input').first().fill('河口镇指挥中心');
+  await page.locator('[data-test=display-issue]').click();
+  const link = (await page.locator('[data-test=display-link] a').innerText()).trim();
+  assert.match(link, /\/admin\/screen\/[0-9a-f]{64}$/);
+  await page.locator('[data-test=display-list] .el-table__row', { hasText: '河口镇指挥中心' }).waitFor();
+  await L.quiet(page);
+  await L.shot(page, 'dash-tokens-desktop');
+  await L.axe(page, 'display tokens');
+
+  // the screen, in a browser that never signed in
+  const wall = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, baseURL: s.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  wall.problems = [];
+  wall.on('page', (p) => { p.on('pageerror', (e) => wall.problems.push(e.message)); });
+  const screen = await L.newPage(wall);
+  await screen.goto(new URL(link).pathname);
+  await screen.locator('[data-test=screen-events-received]').waitFor();
+  await screen.locator('h1', { hasText: '河口镇' }).waitFor();
+  await screen.locator('.screen-map__label', { hasText: '青山村' }).first().waitFor();
+  await screen.locator('[data-test=dash-series]').waitFor();
+  await L.quiet(screen);
+  const fits = await screen.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1 && document.documentElement.scrollWidth <= window.innerWidth + 1);
+  assert.ok(fits, 'the screen fits 1920×1080 without scrolling');
+  await L.shot(screen, 'dash-screen-1920');
+  await L.axe(screen, 'the 大屏');
+  // another figure colours the map
+  await screen.locator('[data-test=screen-map-figure]').selectOption('events.overdue_now');
+  await screen.locator('.screen-map__label', { hasText: '青山村' }).first().waitFor();
+
+  // revoked: the screen says so in plain words
+  page.on('dialog', (d) => d.accept());
+  const row = page.locator('[data-test=display-list] .el-table__row', { hasText: '河口镇指挥中心' });
+  await row.locator('button', { hasText: '收回' }).click();
+  await page.locator('.el-message-box button', { hasText: '收回' }).click();
+  await row.locator('.el-tag', { hasText: '已收回' }).waitFor();
+  await screen.reload();
+  await screen.locator('[data-test=screen-error]', { hasText: '已被收回' }).waitFor();
+  await L.shot(screen, 'dash-screen-revoked');
+  assert.deepEqual(wall.problems, []);
+  L.assertNoProblems(ctx);
+  await wall.close();
+  await ctx.close();
+});

@@ -189,7 +189,7 @@ enum result display_shapes(struct ctx *c, int64_t unit_id, struct display_shape 
 	if (!*out)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	struct db_stmt *st = db_query(c->db,
-				      "SELECT v.id, g.unit_id, v.name, g.boundary FROM grids g "
+				      "SELECT v.id, g.unit_id, v.name, g.boundary, COALESCE(v.parent_id, 0) FROM grids g "
 				      "JOIN org_units o ON o.id = g.unit_id JOIN org_units v ON v.id = o.parent_id "
 				      "WHERE v.kind = 'village' AND v.path LIKE ? AND g.boundary IS NOT NULL ORDER BY v.code, o.code",
 				      "t", arena_printf(c->arena, "%s%%", u.path));
@@ -202,6 +202,7 @@ enum result display_shapes(struct ctx *c, int64_t unit_id, struct display_shape 
 		x->grid_id = db_col_int(st, 1);
 		x->village_name = arena_strdup(c->arena, db_col_text(st, 2));
 		x->geometry = arena_strdup(c->arena, db_col_text(st, 3));
+		x->town_id = db_col_int(st, 4);
 	}
 	db_finalize(st);
 	return RC_OK;

@@ -31,7 +31,7 @@ enum result display_open(struct ctx *c, const char *token, struct display_token 
 /* The villages under a unit with the boundaries of their grids (GeoJSON text each),
  * for the screen's map. */
 struct display_shape {
-	int64_t village_id, grid_id;
+	int64_t village_id, town_id, grid_id;
 	const char *village_name, *geometry;
 };
 enum result display_shapes(struct ctx *c, int64_t unit_id, struct display_shape **out, int *n);

@@ -82,7 +82,8 @@ int api_display_get(struct req *r)
 		json_t *g = json_loads(sh[i].geometry, 0, NULL);
 		if (!g)
 			continue;   /* a boundary that is not JSON is left off the map */
-		json_array_append_new(shapes, json_pack("{s:I, s:I, s:s, s:o}", "village_id", (json_int_t)sh[i].village_id,
+		json_array_append_new(shapes, json_pack("{s:I, s:I, s:I, s:s, s:o}", "village_id",
+							(json_int_t)sh[i].village_id, "town_id", (json_int_t)sh[i].town_id,
 							"grid_id", (json_int_t)sh[i].grid_id, "village_name",
 							sh[i].village_name, "geometry", g));
 	}

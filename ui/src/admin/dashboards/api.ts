@@ -25,3 +25,13 @@ export const dashboardXlsxUrl = (unitId: number, period: string) => withQuery(`/
 
 export interface DashSeries { unit_id: number; months: string[]; series: Record<string, { months: number[]; last_year: number[] }> }
 export const getSeries = (unitId: number, period: string) => api.get<DashSeries>(`/api/v1/dashboards/${unitId}/series`, { period });
+
+export interface DisplayToken { id: number; unit_id: number; unit_name: string; unit_kind: string; name: string; created_by_name: string; created_at: string; revoked_at: string | null }
+export interface Shape { village_id: number; town_id: number; grid_id: number; village_name: string; geometry: GeoJSON.Geometry }
+export interface Display { name: string; now: string; dashboard: Dashboard; series: DashSeries; shapes: Shape[] }
+
+export const listDisplayTokens = () => api.get<{ items: DisplayToken[] }>('/api/v1/display-tokens');
+export const createDisplayToken = (unitId: number, name: string) =>
+  api.post<{ id: number; token: string; path: string }>('/api/v1/display-tokens', { unit_id: unitId, name });
+export const revokeDisplayToken = (id: number) => api.del<{ id: number; revoked: boolean }>(`/api/v1/display-tokens/${id}`);
+export const getDisplay = (token: string) => api.get<Display>(`/api/v1/display/${encodeURIComponent(token)}`);
