@@ -118,6 +118,19 @@ async function checkAgainstModules(token, unitId, p) {
     const late = b.villages.reduce((a, v) => a + v.late, 0);
     assert.equal(sec.disclosure.figures.late, late, `late disclosures of ${unitId} = the board`);
   }
+  if (sec.grid) {
+    const due = await get(token, `/api/v1/visits/due?unit_id=${unitId}&overdue=1&within_days=0`);
+    assert.equal(sec.grid.figures.visits_overdue, due.items.length, `overdue visits of ${unitId} = the visits due list`);
+    if (d.grid_from) {
+      const c = await get(token, `/api/v1/patrol-compliance?unit_id=${unitId}&from=${d.grid_from}&to=${d.grid_to}`);
+      assert.equal(sec.grid.figures.worker_days, c.items.length, `worker-days of ${unitId}`);
+      assert.equal(sec.grid.figures.compliant_days, c.items.filter((x) => x.compliant).length, `compliant days of ${unitId}`);
+    }
+  }
+  if (sec.party) {
+    const c = await get(token, `/api/v1/party/compliance?unit=${unitId}&year=${p.slice(0, 4)}`);
+    for (const f of ['required', 'on_time', 'late', 'missing']) assert.equal(sec.party.figures[f], c[f], `party.${f} of ${unitId}`);
+  }
   if (sec.points) {
     const r = await get(token, `/api/v1/stats/points?unit_id=${unitId}&period=${p}`);
     for (const f of ['issued', 'credited_points', 'deducted', 'spent', 'participating'])
@@ -185,6 +198,7 @@ test('property: after random events, figures add up level by level and equal the
     assert.deepEqual(town.children.map((c) => c.id).sort((a, b) => a - b), [U.A, U.B].sort((a, b) => a - b));
     checkSums(town, `town (seed ${seed})`);
     for (const v of [U.A, U.B, U.C]) await checkAgainstModules(T.county, v, p);
+    for (const u of [U.county, U.town, U.A]) await checkAgainstModules(T.partyOrg, u, p);
     // a town's figures are the same to the county and to the town's official
     const mine = await get(T.town, `/api/v1/dashboards/${U.town}?period=${p}`);
     assert.deepEqual(mine.unit.sections.events.figures, town.unit.sections.events.figures);
