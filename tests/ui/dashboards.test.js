@@ -31,6 +31,11 @@ test('county → town → village dashboards, a figure down to its records', asy
   const ctx = await L.newContext(browser, 'desktop', s.url);
   const page = await L.newPage(ctx);
   await L.adminLogin(page, '13900000001');
+  // the overview leads to the dashboard, and so does the menu
+  await page.goto('/admin/');
+  await page.locator('[data-test=to-dashboard]').click();
+  await page.waitForURL(/\/admin\/dashboard/);
+  await page.goto('/admin/');
   await page.locator('.menu a', { hasText: '看板' }).click();
   await page.waitForURL(/\/admin\/dashboard/);
   await page.locator('[data-test=dash-events]').waitFor();

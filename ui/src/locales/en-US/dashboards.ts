@@ -1,6 +1,7 @@
 // Texts of the dashboards and the command-centre screen, English.
 export default {
   dash: {
+    openFull: 'Open the dashboard of every module →',
     nav: 'Dashboard',
     title: '{unit} dashboard',
     period: 'Period',

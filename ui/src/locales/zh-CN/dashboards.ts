@@ -1,6 +1,7 @@
 // Texts of the dashboards 看板 and the command-centre screen 大屏.
 export default {
   dash: {
+    openFull: '查看各模块看板 →',
     nav: '看板',
     title: '{unit}看板',
     period: '统计期',
