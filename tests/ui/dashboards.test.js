@@ -66,9 +66,15 @@ test('county → town → village dashboards, a figure down to its records', asy
   await L.shot(page, 'dash-village-desktop', { fullPage: true });
   await L.axe(page, 'village dashboard');
 
-  // a figure down to its records: the overdue board
+  // a figure down to its records: the village's overdue list records on the list board
+  const listOverdue = (await page.locator('[data-test=fig-lists-overdue_now] .tile__value').innerText()).trim();
+  await page.locator('[data-test=fig-lists-overdue_now]').click();
+  await page.waitForURL(/\/admin\/lists\/board\?.*unit_id=3/);
+  await page.locator('[data-test=board-total]', { hasText: listOverdue }).waitFor();
+  await L.quiet(page);
+  await page.goBack();
   await page.locator('[data-test=fig-events-overdue_now]').click();
-  await page.waitForURL(/\/admin\/events\/board/);
+  await page.waitForURL(/\/admin\/events\/board\?.*unit_id=3/);
   await L.quiet(page);
 
   // the export of the tables
