@@ -134,6 +134,7 @@ test('大屏: the county admin issues a link for the town; it opens at 1920×108
   wall.problems = [];
   wall.on('page', (p) => { p.on('pageerror', (e) => wall.problems.push(e.message)); });
   const screen = await L.newPage(wall);
+  await screen.clock.install();   // the minute's refresh is stepped, not waited for
   await screen.goto(new URL(link).pathname);
   await screen.locator('[data-test=screen-events-received]').waitFor();
   await screen.locator('h1', { hasText: '河口镇' }).waitFor();
@@ -144,6 +145,14 @@ test('大屏: the county admin issues a link for the town; it opens at 1920×108
   assert.ok(fits, 'the screen fits 1920×1080 without scrolling');
   await L.shot(screen, 'dash-screen-1920');
   await L.axe(screen, 'the 大屏');
+  // a new event in the town: the screen shows it after its next minute's reload
+  const before = Number((await screen.locator('[data-test=screen-events-received] .screen__value').innerText()).trim());
+  const cadre = await s.as('cadre');
+  const cats = (await s.api('GET', '/api/v1/event-categories', { token: cadre })).json.items.filter((k) => !k.photo_required);
+  const made = await s.api('POST', '/api/v1/events', { token: cadre, body: { village_id: 3, category_id: cats[0].id, description: '大屏刷新测试：村口路灯不亮' } });
+  assert.equal(made.status, 201, made.text);
+  await screen.clock.fastForward(61000);
+  await screen.locator('[data-test=screen-events-received] .screen__value', { hasText: String(before + 1) }).waitFor();
   // another figure colours the map
   await screen.locator('[data-test=screen-map-figure]').selectOption('events.overdue_now');
   await screen.locator('.screen-map__label', { hasText: '青山村' }).first().waitFor();
