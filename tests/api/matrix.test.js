@@ -40,6 +40,13 @@ const COLS = ['anon', 'cadT2', 'townT2', 'cadV2', 'vil2', 'gwg', 'villager', 'ha
 const EXPECT = {
   'GET /api/v1/stats/points':                          'U N N N F F F N F a a a F a a a',
   'GET /api/v1/stats/register':                        'U N N N F F F N F a a a F a a a',
+  'GET /api/v1/dashboards/:unit_id':                   'U N N N F F F N a a a a a a a a',
+  'GET /api/v1/dashboards/:unit_id/export.xlsx':       'U N N N F F F N a a a a a a a a',
+  'GET /api/v1/dashboards/:unit_id/series':            'U N N N F F F N a a a a a a a a',
+  'GET /api/v1/display-tokens':                        'U F F F F F F F F F F F F F F a',
+  'POST /api/v1/display-tokens':                       'U N N N F F F N F F F F F F F a',
+  'DELETE /api/v1/display-tokens/:id':                 'U N N N F F F N F F F F F F F a',
+  'GET /api/v1/display/:token':                        'N N N N N N N N N N N N N N N N',
   'GET /api/v1/events':                                'U N N N a a a N a a a a a a a a',
   'POST /api/v1/events':                               'U x x x a a a x x x a F x F a F',
   'GET /api/v1/events/:id':                            'U N N N N a N N a N a a N a a a',
@@ -586,6 +593,7 @@ before(async () => {
   const allow = await must(await s.api('GET', '/api/v1/allowances/mine', { token: T.grid_worker }), 200);
   O.allowance = allow.items[0].id;
   O.allowMonth = allow.items[0].month;
+  O.displayToken = (await must(await s.api('POST', '/api/v1/display-tokens', { token: T.county_admin, body: { unit_id: O.village, name: '矩阵大屏' } }), 201)).id;
   O.place = (await must(await s.api('POST', '/api/v1/places', { token: T.cadre, body: { village_id: O.village, kind: 'flood', name: '矩阵灾害点', lat: 29.15, lng: 103.88 } }), 201)).id;
   // party building: the demo's branch of the village, a member, a meeting, a commitment, the waiting question
   O.partyBranch = (await must(await s.api('GET', `/api/v1/party/branches?unit=${O.village}`, { token: T.cadre }), 200)).items[0].id;
@@ -615,7 +623,7 @@ function call(r) {
     tags: 'tag', patrols: 'patrol', 'patrol-findings': 'finding', visits: 'visit',
     allowances: 'allowance', places: 'place',
     campaigns: 'evalCampaign', nominations: 'evalNomination', scores: 'evalScore', objections: 'evalObjection',
-    evaluations: 'evalCampaign',
+    evaluations: 'evalCampaign', 'display-tokens': 'displayToken',
     disputes: 'dispute', emergencies: 'emergency',
   };
   if (seg[3] === 'party') Object.assign(map, { branches: 'partyBranch', members: 'partyMember', meetings: 'partyMeeting', commitments: 'partyCommitment', questions: 'partyQuestion' });
@@ -635,6 +643,7 @@ function call(r) {
     seg[4] = id('mediaEvent');
     seg[6] = id('eventMedia');
   }
+  if (key.startsWith('GET /api/v1/dashboards/:unit_id')) seg[4] = id('village');
   if (key === 'POST /api/v1/disclosures/:id/withdraw') seg[4] = id('disclosureW');
   if (key === 'POST /api/v1/chronicle/:id/withdraw') seg[4] = id('chronicleW');
   if (key === 'POST /api/v1/finance/entries/:id/reject') seg[5] = id('finEntryR');
@@ -802,6 +811,7 @@ const BODY = {
   'POST /api/v1/emergencies': () => ({ village_id: O.village, emergency_type: 'other', description: '矩阵应急' }),
   'POST /api/v1/emergencies/:id/broadcast': () => ({ body: '矩阵应急广播' }),
   'POST /api/v1/speakers': () => ({ village_id: O.village, name: `矩阵音箱${uniq()}` }),
+  'POST /api/v1/display-tokens': () => ({ unit_id: O.village, name: `矩阵大屏${uniq()}` }),
   'POST /api/v1/speakers/ack': () => ({ broadcast_id: O.broadcast }),
   'POST /api/v1/talks': () => ({ category: 'suggestion', title: '矩阵建议', body: '矩阵测试' }),
   'POST /api/v1/talks/:id/replies': () => ({ body: '矩阵回复' }),

@@ -83,6 +83,8 @@ typedef uint64_t perm_t;
 #define P_EVAL_NOMINATE PERM(44)    /* nominate households in scope */
 #define P_EVAL_READ PERM(45)        /* read campaigns with every score in scope */
 
+#define P_DISPLAY_ADMIN PERM(54)    /* issue and revoke display tokens 大屏令牌 for units in scope */
+
 struct role_def {
 	const char *name;        /* as stored and sent: "cadre" */
 	const char *label;       /* 村两委 */

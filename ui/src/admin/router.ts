@@ -73,6 +73,8 @@ export const router = createRouter({
     { path: '/party/compliance', name: 'party-compliance', component: () => import('./party/ComplianceView.vue'), meta: { title: 'pty.nav.compliance' } },
     { path: '/party/service', name: 'party-service', component: () => import('./party/ServiceView.vue'), meta: { title: 'pty.nav.service' } },
     { path: '/evaluations', name: 'evaluations', component: () => import('./evaluations/EvaluationsView.vue'), meta: { title: 'evl.nav.campaigns', village: true } },
+    { path: '/screen/:token', name: 'screen', component: () => import('./dashboards/ScreenView.vue'), meta: { public: true, title: 'dash.screen.title' } },
+    { path: '/dashboard/:unitId(\\d+)?', name: 'dashboard', component: () => import('./dashboards/DashboardView.vue'), meta: { title: 'dash.nav' } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

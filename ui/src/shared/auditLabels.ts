@@ -72,6 +72,7 @@ export const auditTypes: Record<string, string> = {
   dispute: '矛盾纠纷',
   dispute_settings: '纠纷回访设置',
   emergency: '应急事件',
+  display_token: '大屏令牌',
 };
 
 export const auditActions: Record<string, string> = {

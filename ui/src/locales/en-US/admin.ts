@@ -14,6 +14,7 @@ import voice from './voice';
 import portal from './portal';
 import phone from './phone';
 import disputes from './disputes';
+import dashboards from './dashboards';
 
 export default {
   ...common,
@@ -30,6 +31,7 @@ export default {
   ...portal,
   ...phone,
   ...disputes,
+  ...dashboards,
   common: {
     ...common.common,
     actions: 'Actions',

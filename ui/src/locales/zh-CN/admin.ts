@@ -13,6 +13,7 @@ import voice from './voice';
 import portal from './portal';
 import phone from './phone';
 import disputes from './disputes';
+import dashboards from './dashboards';
 
 export default {
   ...common,
@@ -29,6 +30,7 @@ export default {
   ...portal,
   ...phone,
   ...disputes,
+  ...dashboards,
   common: {
     ...common.common,
     actions: '操作',

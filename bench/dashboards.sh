@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Cunzhi dashboards benchmark (issue 16): bash bench/dashboards.sh BIN
+#
+# In one run, on a fresh demo county (`cunzhi demo --scale county`) given two years of
+# 民情 events by bench/gen_events.c (BENCH_EVENTS, default 200,000), beside the demo's
+# own points, shops, lists, disclosures, patrols and party meetings:
+#   wrk, 2 threads, 32 connections, BENCH_SECONDS (8) each: a static file of the web UI
+#   (2 KB); the county's dashboard GET /api/v1/dashboards/COUNTY (this month, every
+#   section, with its towns), a town's GET /api/v1/dashboards/TOWN (with its villages)
+#   and the 大屏's data GET /api/v1/display/TOKEN (the county's dashboard, twelve months
+#   and the map) with a token the county admin issued; requests/s and p99, each as a
+#   ratio to the static file. Then each alone on one connection (BENCH_SECONDS / 2):
+#   the latency of one request without queueing (goal: under 100 ms).
+# The dashboards read the features' own statistics on each request (no aggregate tables
+# yet); this run says what that costs at county scale.
+#
+# Environment: BENCH_SECONDS, BENCH_EVENTS, BENCH_EVENT_DAYS (730),
+# BENCH_PORT, BENCH_DIR, BENCH_KEEP=1, BENCH_DASH_OUT (results file; default BIN's
+# dir/bench-dashboards-results.md).
+set -euo pipefail
+
+if [ $# -lt 1 ]; then
+  echo "usage: bash bench/dashboards.sh BIN" >&2
+  exit 2
+fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+BUILD=$(dirname "$BIN")
+DUR=${BENCH_SECONDS:-8}
+NEVENTS=${BENCH_EVENTS:-200000}
+NDAYS=${BENCH_EVENT_DAYS:-730}
+THREADS=2
+CONNS=32
+OUT=${BENCH_DASH_OUT:-$(dirname "$BIN")/bench-dashboards-results.md}
+
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=("wrk (apt-get install wrk)")
+command -v cc >/dev/null 2>&1 || missing+=("cc (apt-get install build-essential)")
+command -v pkg-config >/dev/null 2>&1 || missing+=("pkg-config (apt-get install pkg-config)")
+[ -x "$BIN" ] || missing+=("$BIN (run make first)")
+[ -f "$BUILD/migrations.o" ] || missing+=("$BUILD/migrations.o and the objects beside it (run make first)")
+if [ ${#missing[@]} -gt 0 ]; then
+  printf 'bench: missing: %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+unset CUNZHI_DB CUNZHI_DATA
+LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
+
+. "$here/lib.sh"
+bench_scratch bench-dashboards
+log() { printf 'bench dashboards: %s\n' "$*" >&2; }
+
+# ---- the generators, linked as the Makefile links ----
+PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0"
+extra=()
+[ ! -f "$BUILD/holidays.o" ] || extra+=("$BUILD/holidays.o")
+for g in gen_events; do
+  # shellcheck disable=SC2086
+  if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
+      $(pkg-config --cflags $PKGS) -o "$WORK/$g" "$here/$g.c" \
+      $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" "${extra[@]}" \
+      $(pkg-config --libs $PKGS) -lpthread -lm 2>"$WORK/cc.log"; then
+    cat "$WORK/cc.log" >&2
+    log "cannot compile bench/$g.c against $BUILD (run make first)"
+    exit 1
+  fi
+done
+
+# ---- a fresh demo county with two years of events and a year of points ----
+log "creating the demo county in $DATA"
+"$BIN" demo --scale county --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
+log "generating $NEVENTS events over $NDAYS days"
+"$WORK/gen_events" "$DATA" "$NEVENTS" "$NDAYS" >"$WORK/gen.txt" 2>"$WORK/gen.log" || { cat "$WORK/gen.log" >&2; exit 1; }
+COUNTY=$(awk -F= '$1 == "county" {print $2}' "$WORK/gen.txt")
+db_mb=$(du -m "$DATA/cunzhi.db" | cut -f1)
+
+bench_serve
+
+login 13900000001
+COUNTY_TOKEN=$TOKEN
+http GET "/api/v1/dashboards/$COUNTY"
+expect 200 "county dashboard"
+county_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
+TOWN=$(printf '%s' "$HTTP_BODY" | sed 's/.*"children":\[{"id":\([0-9]*\).*/\1/')
+[ -n "$TOWN" ] || { log "no town in the county's dashboard"; exit 1; }
+http GET "/api/v1/dashboards/$TOWN"
+expect 200 "town dashboard"
+town_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
+http POST /api/v1/display-tokens "{\"unit_id\":$COUNTY,\"name\":\"基准大屏\"}"
+expect 201 "display token"
+DTOKEN=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+http GET "/api/v1/display/$DTOKEN"
+expect 200 "display data"
+display_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
+log "county $COUNTY, town $TOWN; port $PORT"
+
+base="http://127.0.0.1:$PORT"
+auth=(-H "Authorization: Bearer $COUNTY_TOKEN")
+log "warming up"
+wrk_run warm 1 -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base/api/v1/dashboards/$COUNTY"
+log "static file, ${DUR} s"
+wrk_run static "$DUR" -t"$THREADS" -c"$CONNS" "$base/index.html"
+static_rps=$RPS static_p99=$P99
+log "county dashboard, ${DUR} s"
+wrk_run county "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base/api/v1/dashboards/$COUNTY"
+county_rps=$RPS county_p99=$P99
+log "town dashboard, ${DUR} s"
+wrk_run town "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base/api/v1/dashboards/$TOWN"
+town_rps=$RPS town_p99=$P99
+log "大屏 data, ${DUR} s"
+wrk_run display "$DUR" -t"$THREADS" -c"$CONNS" "$base/api/v1/display/$DTOKEN"
+display_rps=$RPS display_p99=$P99
+D1=$(( DUR / 2 > 2 ? DUR / 2 : 2 ))
+log "each alone, 1 connection, ${D1} s each"
+wrk_run county1 "$D1" -t1 -c1 "${auth[@]}" "$base/api/v1/dashboards/$COUNTY"
+county1_p50=$P50 county1_p99=$P99
+wrk_run town1 "$D1" -t1 -c1 "${auth[@]}" "$base/api/v1/dashboards/$TOWN"
+town1_p50=$P50 town1_p99=$P99
+wrk_run display1 "$D1" -t1 -c1 "$base/api/v1/display/$DTOKEN"
+display1_p50=$P50 display1_p99=$P99
+
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || true
+SERVER_PID=
+
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+{
+  echo "### Dashboards: $(date -u '+%Y-%m-%d %H:%M UTC') — commit $commit"
+  echo
+  echo "Machine: ${cpu:-unknown CPU}, $(nproc) CPUs; load average before the run: $LOAD0."
+  echo "Demo county $COUNTY with $NEVENTS generated events over $NDAYS days; database ${db_mb} MB."
+  echo "Replies: county dashboard $county_bytes B, town $town_bytes B, 大屏 data $display_bytes B."
+  echo
+  echo "| measurement | requests/s | p99 ms | ratio |"
+  echo "|---|---:|---:|---:|"
+  printf '| static file /index.html (%s B), %dt/%dc | %s | %s | 1 |\n' "$static_bytes" "$THREADS" "$CONNS" "$(rate "$static_rps")" "$static_p99"
+  printf '| county dashboard GET /api/v1/dashboards/COUNTY, %dt/%dc | %s | %s | **%s** of static |\n' "$THREADS" "$CONNS" "$(rate "$county_rps")" "$county_p99" "$(ratio "$county_rps" "$static_rps")"
+  printf '| town dashboard GET /api/v1/dashboards/TOWN, %dt/%dc | %s | %s | **%s** of static |\n' "$THREADS" "$CONNS" "$(rate "$town_rps")" "$town_p99" "$(ratio "$town_rps" "$static_rps")"
+  printf '| 大屏 data GET /api/v1/display/TOKEN, %dt/%dc | %s | %s | **%s** of static |\n' "$THREADS" "$CONNS" "$(rate "$display_rps")" "$display_p99" "$(ratio "$display_rps" "$static_rps")"
+  echo
+  echo "One request at a time (1 connection, ${D1} s each), p50 / p99 ms: county $county1_p50 / $county1_p99;" \
+       "town $town1_p50 / $town1_p99; 大屏 $display1_p50 / $display1_p99 (goal: under 100 ms)."
+} | tee "$OUT"
+log "results written to $OUT"

@@ -1,0 +1,537 @@
+/* The dashboard of one unit and of its children (see dashboard.h). Every figure comes
+ * from the feature's own statistics function called for that unit, so the dashboard
+ * and the feature's pages cannot disagree; only the active users (who signed in) are
+ * counted here, as no feature owns them. */
+#include "domain/dashboards/dashboard.h"
+#include "domain/dashboards/stats.h"
+#include "domain/evaluations/evaluations.h"
+#include "domain/events/events.h"
+#include "domain/grid/grid.h"
+#include "domain/kernel/access.h"
+#include "domain/kernel/org.h"
+#include "domain/lists/lists.h"
+#include "domain/party/party.h"
+#include "domain/shop/shop.h"
+#include "domain/transparency/transparency.h"
+#include "domain/kernel/xlsx.h"
+#include "util/timeutil.h"
+
+const struct dash_section_def dash_sections[DASH_NSECTIONS] = {
+	[DASH_REGISTER] = {"register", "入住率",
+			   {"households", "registered", "accounts", "active_day", "active_month", NULL},
+			   {"在册户数", "已入住户数", "村民账号", "日活跃用户", "月活跃用户", NULL}, ""},
+	[DASH_POINTS] = {"points", "积分",
+			 {"issued", "credited_points", "deducted", "spent", "households", "participating", NULL},
+			 {"发放积分", "入账积分", "扣减积分", "兑换积分", "在册户数", "参与户数", NULL}, ""},
+	[DASH_SHOP] = {"shop", "积分超市",
+		       {"receipts", "points", "cost", "low_stock", NULL},
+		       {"兑换单数", "兑换积分", "兑换金额（分）", "低库存商品", NULL}, "low_stock"},
+	[DASH_EVENTS] = {"events", "民情事件",
+			 {"received", "closed", "resolved", "on_time", "rated", "satisfied", "overdue_now", NULL},
+			 {"受理数", "办结数", "解决数", "按时办结", "已评价", "满意", "当前超期", NULL}, ""},
+	[DASH_GRID] = {"grid", "网格巡查",
+		       {"worker_days", "compliant_days", "visits_overdue", NULL},
+		       {"应巡人天", "达标人天", "逾期未走访户", NULL}, "worker_days compliant_days"},
+	[DASH_LISTS] = {"lists", "清单执行",
+			{"started", "closed", "on_time", "overdue_now", NULL},
+			{"发起数", "办结数", "按时办结", "当前逾期", NULL}, ""},
+	[DASH_DISCLOSURE] = {"disclosure", "三务公开",
+			     {"late", "missing", "open_questions", NULL},
+			     {"迟公开", "应公开未公开", "未答复提问", NULL}, ""},
+	[DASH_PARTY] = {"party", "三会一课",
+			{"required", "on_time", "late", "missing", NULL},
+			{"应开", "按时召开", "补开", "缺开", NULL}, ""},
+	[DASH_EVAL] = {"evaluations", "评选", {"in_progress", NULL}, {"进行中的评选", NULL}, ""},
+};
+
+/* the permissions that let a reader see each section of a unit */
+#define EVENT_READERS                                                                                          \
+	(P_EVENT_REPORT | P_EVENT_INTAKE | P_EVENT_DISPATCH | P_EVENT_SUPERVISE | P_EVENT_READ | P_EVENT_CALL)
+static const perm_t section_perms[DASH_NSECTIONS] = {
+	[DASH_REGISTER] = P_REGISTER_READ,
+	[DASH_POINTS] = P_REGISTER_READ,
+	[DASH_SHOP] = P_SHOP_ADMIN | P_AUDIT_READ,
+	[DASH_EVENTS] = EVENT_READERS,
+	[DASH_GRID] = P_GRID_SUPERVISE,
+	[DASH_LISTS] = P_LIST_READ,
+	[DASH_DISCLOSURE] = P_DISCLOSE_READ,
+	[DASH_PARTY] = P_PARTY_READ,
+	[DASH_EVAL] = P_EVAL_ADMIN | P_EVAL_READ,
+};
+
+/* A feature's statistics failed: the dashboard reports that failure as it is. */
+#define TRY(call)                                                                                              \
+	do {                                                                                                   \
+		int rc_ = (call);                                                                              \
+		if (rc_)                                                                                       \
+			return rc_;                                                                            \
+	} while (0)
+
+static bool is_grid_level(const struct dash_unit *u)
+{
+	return !strcmp(u->kind, "grid") || !strcmp(u->kind, "group");
+}
+
+static int register_section(struct ctx *c, const struct dash_unit *u, int64_t *v)
+{
+	struct stats_register s;
+	TRY(stats_register(c, u->id, &s));
+	v[0] = s.households;
+	v[1] = s.registered;
+	v[2] = s.accounts;
+	/* active users: villager accounts of the unit's households that signed in within a
+	 * day and within 30 days (a session begun then) */
+	bool grid = !strcmp(u->kind, "grid"), group = !strcmp(u->kind, "group");
+	const char *scope = grid ? "h.grid_id = ?" : group ? "h.group_id = ?"
+				  : "h.village_id IN (SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village')";
+	const char *sql = arena_printf(c->arena,
+				       "SELECT count(DISTINCT u.id) FROM users u JOIN residents r ON r.id = u.resident_id "
+				       "JOIN households h ON h.id = r.household_id WHERE u.status = 'active' AND %s AND "
+				       "EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.created_at >= ?)",
+				       scope);
+	const char *like = arena_printf(c->arena, "%s%%", u->path);
+	if (!sql || !like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	for (int i = 0; i < 2; i++) {
+		int64_t since = c->now - (i == 0 ? 86400 : 30 * 86400);
+		int dbrc = grid || group ? db_get_int(c->db, &v[3 + i], sql, "ii", u->id, since)
+					 : db_get_int(c->db, &v[3 + i], sql, "ti", like, since);
+		if (dbrc != DB_OK)
+			return ctx_db_fail(c, dbrc, "统计活跃用户");
+	}
+	return RC_OK;
+}
+
+static int points_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+{
+	struct stats_points s;
+	TRY(stats_points(c, u->id, p->text, &s));
+	v[0] = s.issued;
+	v[1] = s.credited_points;
+	v[2] = s.deducted;
+	v[3] = s.spent;
+	v[4] = s.households;
+	v[5] = s.participating;
+	return RC_OK;
+}
+
+/* The shops' redemptions of the period by the villages of the unit (a town's shop
+ * serves several villages: each village's share is counted where it lives), and the
+ * goods low in stock of the shops in the unit. */
+static int shop_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+{
+	const char *like = arena_printf(c->arena, "%s%%", u->path);
+	if (!like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT DISTINCT s.id, CASE WHEN o.path LIKE ? THEN 1 ELSE 0 END FROM shops s "
+				      "JOIN org_units o ON o.id = s.unit_id WHERE o.path LIKE ? OR s.id IN "
+				      "(SELECT sv.shop_id FROM shop_villages sv JOIN org_units v ON v.id = sv.village_id "
+				      "WHERE v.path LIKE ?) ORDER BY s.id",
+				      "ttt", like, like, like);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计超市");
+	int64_t ids[256];
+	bool inside[256];
+	int n = 0, dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW && n < 256) {
+		ids[n] = db_col_int(st, 0);
+		inside[n++] = db_col_int(st, 1) != 0;
+	}
+	db_finalize(st);
+	if (dbrc != DB_DONE && dbrc != DB_ROW)
+		return ctx_db_fail(c, dbrc, "统计超市");
+	char from[11], to[11];
+	time_format_date(p->start, from);
+	time_format_date(p->end - 1, to);
+	for (int i = 0; i < n; i++) {
+		struct shop_sales s;
+		int rc = shop_sales_report(c, ids[i], from, to, &s);
+		if (rc == RC_NOT_FOUND || rc == RC_FORBIDDEN) {   /* a shop the reader may not audit */
+			ctx_reset(c);
+			continue;
+		}
+		if (rc)
+			return rc;
+		for (int k = 0; k < s.nvillages; k++) {
+			struct org_unit vu;
+			if (org_find(c, s.villages[k].village_id, &vu))
+				continue;
+			if (strncmp(vu.path, u->path, strlen(u->path)))
+				continue;
+			v[0] += s.villages[k].receipts;
+			v[1] += s.villages[k].points;
+			v[2] += s.villages[k].cost;
+		}
+		if (inside[i]) {
+			struct goods_info *g;
+			int ng;
+			if (!shop_low_stock(c, ids[i], &g, &ng))
+				v[3] += ng;
+			else
+				ctx_reset(c);
+		}
+	}
+	return RC_OK;
+}
+
+static int events_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+{
+	struct event_stats_row *rows, t;
+	int n;
+	struct event_stats_query q = {.unit_id = u->id, .from = p->start, .to = p->end};
+	TRY(events_stats(c, &q, &rows, &n, &t));
+	v[0] = t.received;
+	v[1] = t.closed;
+	v[2] = t.resolved;
+	v[3] = t.on_time;
+	v[4] = t.rated;
+	v[5] = t.satisfied;
+	/* overdue now: every open event past its deadline, whenever received (the board) */
+	struct event_query eq = {.unit_id = u->id, .overdue = true, .limit = 1};
+	struct event *ev;
+	return events_list(c, &eq, &ev, &n, &v[6]);
+}
+
+static int grid_section(struct ctx *c, const struct dash_unit *u, const char *from, const char *to, int64_t *v)
+{
+	if (from[0]) {
+		struct grid_compliance *g;
+		struct grid_settings gs;
+		int n;
+		TRY(grid_compliance(c, u->id, from, to, &g, &n, &gs));
+		v[0] = n;
+		for (int i = 0; i < n; i++)
+			v[1] += g[i].compliant;
+	}
+	struct grid_visit_due *d;
+	int nd;
+	TRY(grid_visits_due(c, u->id, 0, true, &d, &nd));
+	v[2] = nd;
+	return RC_OK;
+}
+
+static int lists_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+{
+	struct list_stats_row *rows, t;
+	int n;
+	struct list_stats_query q = {.unit_id = u->id, .from = p->start, .to = p->end};
+	TRY(lists_stats(c, &q, &rows, &n, &t));
+	v[0] = t.n;
+	v[1] = t.closed;
+	v[2] = t.on_time;
+	/* overdue now: the overdue board's count, whenever started */
+	struct list_query lq = {.unit_id = u->id, .board = true, .limit = 1};
+	struct list_execution *ex;
+	return lists_executions(c, &lq, &ex, &n, &v[3]);
+}
+
+static int disclosure_section(struct ctx *c, const struct dash_unit *u, int64_t *v)
+{
+	struct disc_board b;
+	TRY(transparency_board(c, u->id, &b));
+	for (int i = 0; i < b.nvillages; i++) {
+		v[0] += b.villages[i].late;
+		v[1] += b.villages[i].missing;
+		v[2] += b.villages[i].open_questions;
+	}
+	return RC_OK;
+}
+
+static int64_t party_int(const struct party_row *r, const char *name)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->v[i].name && !strcmp(r->v[i].name, name))
+			return r->v[i].i;
+	return 0;
+}
+
+static int party_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+{
+	int year = 0, cy, cm, cd;
+	time_civil_from_days(time_cn_days(c->now), &cy, &cm, &cd);
+	for (const char *s = p->text; *s >= '0' && *s <= '9' && s < p->text + 4; s++)
+		year = year * 10 + (*s - '0');
+	if (year > cy)
+		year = cy;
+	struct party_row r;
+	TRY(party_compliance(c, u->id, year, &r));
+	v[0] = party_int(&r, "required");
+	v[1] = party_int(&r, "on_time");
+	v[2] = party_int(&r, "late");
+	v[3] = party_int(&r, "missing");
+	return RC_OK;
+}
+
+static int eval_section(struct ctx *c, const struct dash_unit *u, int64_t *v)
+{
+	static const char *const running[] = {"nominating", "scoring", "publicity"};
+	bool village = !strcmp(u->kind, "village");
+	for (size_t s = 0; s < ARRAY_SIZE(running); s++) {
+		for (int offset = 0;; offset += 500) {
+			struct eval_query q = {.village_id = village ? u->id : 0, .status = running[s], .limit = 500,
+					       .offset = offset};
+			struct eval_campaign *e;
+			int n;
+			int64_t total;
+			TRY(eval_campaign_list(c, &q, &e, &n, &total));
+			for (int i = 0; i < n; i++)
+				if (e[i].village_path && !strncmp(e[i].village_path, u->path, strlen(u->path)))
+					v[0]++;
+			if (n < 500)
+				break;
+		}
+	}
+	return RC_OK;
+}
+
+/* The days of the period patrol compliance covers: up to today, at most the last 93. */
+static void grid_days(const struct ctx *c, const struct ranking_period *p, char from[11], char to[11])
+{
+	int64_t d0 = time_cn_days(p->start), d1 = time_cn_days(p->end - 1), today = time_cn_days(c->now);
+	if (d1 > today)
+		d1 = today;
+	if (d1 - d0 > 92)
+		d0 = d1 - 92;
+	from[0] = to[0] = 0;
+	if (d1 < d0)
+		return;
+	time_format_date(time_cn_midnight(d0), from);
+	time_format_date(time_cn_midnight(d1), to);
+}
+
+static int fill(struct ctx *c, struct dashboard *d, struct dash_unit *u)
+{
+	bool grid_level = is_grid_level(u);
+	for (int s = 0; s < DASH_NSECTIONS; s++) {
+		u->present[s] = access_can(c, section_perms[s], u->path) &&
+				(!grid_level || s == DASH_REGISTER || s == DASH_GRID);
+		if (!u->present[s])
+			continue;
+		int64_t *v = u->v[s];
+		switch (s) {
+		case DASH_REGISTER: TRY(register_section(c, u, v)); break;
+		case DASH_POINTS: TRY(points_section(c, u, &d->period, v)); break;
+		case DASH_SHOP: TRY(shop_section(c, u, &d->period, v)); break;
+		case DASH_EVENTS: TRY(events_section(c, u, &d->period, v)); break;
+		case DASH_GRID: TRY(grid_section(c, u, d->grid_from, d->grid_to, v)); break;
+		case DASH_LISTS: TRY(lists_section(c, u, &d->period, v)); break;
+		case DASH_DISCLOSURE: TRY(disclosure_section(c, u, v)); break;
+		case DASH_PARTY: TRY(party_section(c, u, &d->period, v)); break;
+		case DASH_EVAL: TRY(eval_section(c, u, v)); break;
+		default: break;
+		}
+	}
+	return RC_OK;
+}
+
+static int set_unit(struct ctx *c, struct dash_unit *x, const struct org_unit *u)
+{
+	x->id = u->id;
+	x->parent_id = u->parent_id;
+	x->kind = arena_strdup(c->arena, u->kind);
+	x->name = arena_strdup(c->arena, u->name);
+	x->path = arena_strdup(c->arena, u->path);
+	return x->kind && x->name && x->path ? RC_OK : ctx_fail(c, RC_INTERNAL, "内存不足");
+}
+
+static bool any_section(const struct ctx *c, const char *path)
+{
+	for (int s = 0; s < DASH_NSECTIONS; s++)
+		if (access_can(c, section_perms[s], path))
+			return true;
+	return false;
+}
+
+enum result dashboard_get(struct ctx *c, int64_t unit_id, const char *period, struct dashboard *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (unit_id <= 0)
+		ctx_field(c, "unit_id", "必填：区县、乡镇、村或网格的编号");
+	if (period && period[0]) {
+		rankings_check_period(c, period, &out->period);
+	} else {
+		struct civil cv;
+		time_to_cn(c->now, &cv);
+		char text[8];
+		snprintf(text, sizeof(text), "%04d-%02d", cv.year, cv.month);
+		rankings_check_period(c, text, &out->period);
+	}
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	struct org_unit u;
+	int rc = org_find(c, unit_id, &u);
+	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
+		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+	if (rc)
+		return rc;
+	if (strcmp(u.kind, "county") && strcmp(u.kind, "town") && strcmp(u.kind, "village") && strcmp(u.kind, "grid") &&
+	    strcmp(u.kind, "group"))
+		return ctx_field(c, "unit_id", "看板按区县、乡镇、村或网格查看，请选择其中之一");
+	if (!any_section(c, u.path))
+		return ctx_fail(c, access_refusal(c, u.path), "无权查看%s的看板", u.name);
+	grid_days(c, &out->period, out->grid_from, out->grid_to);
+	TRY(set_unit(c, &out->unit, &u));
+	TRY(fill(c, out, &out->unit));
+
+	/* the children: the towns of a county, the villages of a town */
+	const char *child_kind = !strcmp(u.kind, "county") ? "town" : !strcmp(u.kind, "town") ? "village" : NULL;
+	if (!child_kind)
+		return RC_OK;
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT id FROM org_units WHERE parent_id = ? AND kind = ? ORDER BY code, id", "it",
+				      u.id, child_kind);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取下级单位");
+	int64_t ids[DASH_CHILDREN_MAX];
+	int n = 0, dbrc;
+	while (n < DASH_CHILDREN_MAX && (dbrc = db_step(st)) == DB_ROW)
+		ids[n++] = db_col_int(st, 0);
+	db_finalize(st);
+	if (dbrc != DB_DONE && dbrc != DB_ROW)
+		return ctx_db_fail(c, dbrc, "读取下级单位");
+	out->children = arena_alloc(c->arena, sizeof(*out->children) * (size_t)(n + 1));
+	if (!out->children)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	for (int i = 0; i < n; i++) {
+		struct org_unit cu;
+		TRY(org_find(c, ids[i], &cu));
+		if (!access_touches(c, cu.path))
+			continue;
+		struct dash_unit *x = &out->children[out->nchildren++];
+		TRY(set_unit(c, x, &cu));
+		TRY(fill(c, out, x));
+	}
+	return RC_OK;
+}
+
+enum result dashboard_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct dashboard d;
+	int rc = dashboard_get(c, unit_id, period, &d);
+	if (rc)
+		return rc;
+	struct xlsx x;
+	if ((rc = xlsx_open(c, &x, false)))
+		return rc;
+	const char *const info[][2] = {{"单位", d.unit.name}, {"统计期", d.period.label},
+				       {"说明", "每个数字由各模块自己的统计得出；当前超期、逾期、迟公开为导出时的状态"}};
+	xlsx_info_sheet(&x, info, ARRAY_SIZE(info));
+	for (int s = 0; s < DASH_NSECTIONS; s++) {
+		if (!d.unit.present[s])
+			continue;
+		const struct dash_section_def *def = &dash_sections[s];
+		const char *cols[DASH_FIGS_MAX + 2] = {"单位"};
+		double widths[DASH_FIGS_MAX + 2] = {20};
+		int nf = 0;
+		for (; def->figures[nf]; nf++) {
+			cols[nf + 1] = def->labels[nf];
+			widths[nf + 1] = 14;
+		}
+		cols[nf + 1] = NULL;
+		lxw_worksheet *ws = workbook_add_worksheet(x.wb, def->title);
+		xlsx_header_row(&x, ws, cols, widths);
+		for (int r = 0; r <= d.nchildren; r++) {
+			const struct dash_unit *u = r == 0 ? &d.unit : &d.children[r - 1];
+			worksheet_write_string(ws, (lxw_row_t)(r + 1), 0, u->name, NULL);
+			for (int f = 0; f < nf; f++)
+				worksheet_write_number(ws, (lxw_row_t)(r + 1), (lxw_col_t)(f + 1), (double)u->v[s][f], x.num);
+		}
+	}
+	if ((rc = xlsx_finish(c, &x, out)))
+		return rc;
+	snprintf(out->name, sizeof(out->name), "%s看板_%s.xlsx", d.unit.name, d.period.text);
+	snprintf(out->ascii_name, sizeof(out->ascii_name), "dashboard-%lld-%s.xlsx", (long long)d.unit.id, d.period.text);
+	return RC_OK;
+}
+
+/* ---- the monthly series ---- */
+
+static int month_start(int y, int m, int64_t *t)
+{
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	while (m > 12) {
+		m -= 12;
+		y++;
+	}
+	*t = time_cn_midnight(time_days_from_civil(y, m, 1));
+	return y * 100 + m;
+}
+
+enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (unit_id <= 0)
+		ctx_field(c, "unit_id", "必填：区县、乡镇、村或网格的编号");
+	struct ranking_period p;
+	if (period && period[0]) {
+		rankings_check_period(c, period, &p);
+	} else {
+		struct civil cv;
+		time_to_cn(c->now, &cv);
+		char text[8];
+		snprintf(text, sizeof(text), "%04d-%02d", cv.year, cv.month);
+		rankings_check_period(c, text, &p);
+	}
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	struct org_unit u;
+	int rc = org_find(c, unit_id, &u);
+	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
+		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+	if (rc)
+		return rc;
+	if (strcmp(u.kind, "county") && strcmp(u.kind, "town") && strcmp(u.kind, "village"))
+		return ctx_field(c, "unit_id", "走势按区县、乡镇或村查看，请选择其中之一");
+	if (!any_section(c, u.path))
+		return ctx_fail(c, access_refusal(c, u.path), "无权查看%s的看板", u.name);
+	out->unit_id = u.id;
+	/* the last month of the period, and the eleven before it */
+	struct civil last;
+	time_to_cn(p.end - 1, &last);
+	int64_t t0, t1, ty0;
+	month_start(last.year, last.month - (DASH_SERIES_MONTHS - 1), &t0);
+	month_start(last.year, last.month + 1, &t1);
+	month_start(last.year - 1, last.month - (DASH_SERIES_MONTHS - 1), &ty0);
+	int keys[DASH_SERIES_MONTHS];
+	for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+		int64_t t;
+		keys[i] = month_start(last.year, last.month - (DASH_SERIES_MONTHS - 1) + i, &t);
+		snprintf(out->months[i], sizeof(out->months[i]), "%04d-%02d", keys[i] / 100, keys[i] % 100);
+	}
+	out->events = access_can(c, EVENT_READERS, u.path);
+	if (out->events) {
+		struct event_stats_row *rows, total;
+		int n;
+		struct event_stats_query q = {.unit_id = u.id, .from = ty0, .to = t1, .group_by = "month"};
+		TRY(events_stats(c, &q, &rows, &n, &total));
+		for (int r = 0; r < n; r++)
+			for (int y = 0; y < 2; y++)
+				for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+					if (rows[r].key != keys[i] - y * 100)
+						continue;
+					int64_t *v = out->ev[y][i];
+					v[0] = rows[r].received;
+					v[1] = rows[r].closed;
+					v[2] = rows[r].resolved;
+					v[3] = rows[r].on_time;
+				}
+	}
+	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
+	for (int y = 0; out->points && y < 2; y++)
+		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+			char text[8];
+			snprintf(text, sizeof(text), "%04d-%02d", keys[i] / 100 - y, keys[i] % 100);
+			struct stats_points s;
+			TRY(stats_points(c, u.id, text, &s));
+			out->pt[y][i][0] = s.issued;
+			out->pt[y][i][1] = s.spent;
+			out->pt[y][i][2] = s.participating;
+		}
+	(void)t0;
+	return RC_OK;
+}

@@ -1,0 +1,348 @@
+// Dashboards: GET /api/v1/dashboards/{unit_id} gathers every feature's figures for a
+// unit and each child unit. After random sequences of events (reported, accepted,
+// finished, left to go overdue) in three villages of two towns, a unit's additive
+// figures equal the sum of its children's, level by level, and equal what the
+// features' own endpoints say (the event statistics, the overdue board, the list board,
+// the register's share, the disclosure board). Scope: outside the grants 404, a reader
+// with no section 403, a section the reader may not read is absent.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer } = require('./lib');
+
+let s;
+const T = {};
+const U = {};
+const K = {};
+const CREDS = {};
+
+const must = (r, status) => {
+  assert.equal(r.status, status, `${r.status} ${r.text}`);
+  return r.json;
+};
+const get = async (token, p, status = 200) => must(await s.api('GET', p, { token }), status);
+const post = async (token, p, body, status) => must(await s.api('POST', p, { token, body }), status);
+
+async function user(key, phone, name, role, unit) {
+  const u = must(await s.api('POST', '/api/v1/users', { token: T.county, body: { phone, name, password: 'Dash-pass-2026' } }), 201);
+  must(await s.api('POST', `/api/v1/users/${u.id}/grants`, { token: T.county, body: { role, unit_id: unit } }), 200);
+  CREDS[key] = [phone, 'Dash-pass-2026'];
+  T[key] = await s.login(phone, 'Dash-pass-2026');
+}
+
+async function relogin() {
+  for (const [key, [phone, password]] of Object.entries(CREDS)) T[key] = await s.login(phone, password, { fresh: true });
+}
+
+// a seeded generator, so that a failure can be replayed
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x / 4294967296;
+  };
+}
+
+before(async () => {
+  s = await startServer();
+  for (const [key, role] of [['county', 'county_admin'], ['town', 'town_official'], ['cadre', 'cadre'], ['clerk', 'clerk'],
+    ['inspector', 'inspector'], ['grid', 'grid_worker_grid']]) {
+    CREDS[key] = [require('./lib').PHONES[role], 'Cunzhi2026!'];
+    T[key] = await s.as(role);
+  }
+  CREDS.villager = [s.villager.phone, s.villager.password];
+  T.villager = await s.as('villager');
+  const cadre = await get(T.cadre, '/api/v1/session');
+  U.A = cadre.grants.find((g) => g.role === 'cadre').unit_id;
+  U.town = (await get(T.cadre, `/api/v1/units/${U.A}`)).parent_id;
+  U.county = (await get(T.county, `/api/v1/units/${U.town}`)).parent_id;
+  for (const k of (await get(T.county, '/api/v1/event-categories')).items) if (!k.photo_required && k.active !== false) K[k.name] = k.id;
+  U.B = (await post(T.county, '/api/v1/units', { parent_id: U.town, kind: 'village', code: 'DB-VB', name: '柳溪村' }, 201)).id;
+  U.town2 = (await post(T.county, '/api/v1/units', { parent_id: U.county, kind: 'town', code: 'DB-T2', name: '青石镇' }, 201)).id;
+  U.C = (await post(T.county, '/api/v1/units', { parent_id: U.town2, kind: 'village', code: 'DB-VC', name: '石桥村' }, 201)).id;
+  await user('cadreB', '19944440001', '邓书记', 'cadre', U.B);
+  await user('cadreC', '19944440002', '石书记', 'cadre', U.C);
+  await user('town2', '19944440003', '罗镇长', 'town_official', U.town2);
+  await user('partyOrg', '19944440004', '组织委员', 'party_org', U.county);
+});
+
+after(async () => {
+  if (s) await s.close();
+});
+
+const period = async () => {
+  const now = new Date(Date.parse((await s.advance(0)).now) + 8 * 3600 * 1000);
+  return now.toISOString().slice(0, 7);
+};
+
+// the additive figures of a section: every count the server says adds up
+function checkSums(d, label) {
+  assert.ok(d.children.length > 0, `${label}: children`);
+  for (const [name, sec] of Object.entries(d.unit.sections)) {
+    for (const fig of d.additive[name]) {
+      const sum = d.children.reduce((a, c) => a + (c.sections[name] ? c.sections[name].figures[fig] : 0), 0);
+      assert.equal(sec.figures[fig], sum, `${label}: ${name}.${fig} = Σ children (${d.children.map((c) => c.sections[name]?.figures[fig]).join('+')})`);
+    }
+  }
+}
+
+// the figures equal what the features' own endpoints return for the same unit
+async function checkAgainstModules(token, unitId, p) {
+  const d = await get(token, `/api/v1/dashboards/${unitId}?period=${p}`);
+  const sec = d.unit.sections;
+  const from = d.period_start, to = d.period_end;
+  if (sec.events) {
+    const st = await get(token, `/api/v1/event-stats?unit_id=${unitId}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+    for (const f of ['received', 'closed', 'resolved', 'on_time', 'rated', 'satisfied'])
+      assert.equal(sec.events.figures[f], st.total[f], `events.${f} of ${unitId}`);
+    const board = await get(token, `/api/v1/events?unit_id=${unitId}&overdue=1&limit=1`);
+    assert.equal(sec.events.figures.overdue_now, board.total, `overdue events of ${unitId} = the overdue list`);
+    const listed = await get(token, `/api/v1/events?unit_id=${unitId}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&limit=1`);
+    assert.equal(sec.events.figures.received, listed.total, `events received of ${unitId} = the list`);
+  }
+  if (sec.lists) {
+    const board = await get(token, `/api/v1/list-board?unit=${unitId}&limit=1`);
+    assert.equal(sec.lists.figures.overdue_now, board.total, `overdue list records of ${unitId} = the list board`);
+  }
+  if (sec.register) {
+    const r = await get(token, `/api/v1/stats/register?unit_id=${unitId}`);
+    assert.equal(sec.register.figures.households, r.households);
+    assert.equal(sec.register.figures.registered, r.registered);
+    assert.equal(sec.register.figures.share, r.households ? Math.round(r.registered * 10000 / r.households) / 10000 : null);
+  }
+  if (sec.disclosure) {
+    const b = await get(token, `/api/v1/disclosure-board?unit=${unitId}`);
+    const late = b.villages.reduce((a, v) => a + v.late, 0);
+    assert.equal(sec.disclosure.figures.late, late, `late disclosures of ${unitId} = the board`);
+  }
+  if (sec.grid) {
+    const due = await get(token, `/api/v1/visits/due?unit_id=${unitId}&overdue=1&within_days=0`);
+    assert.equal(sec.grid.figures.visits_overdue, due.items.length, `overdue visits of ${unitId} = the visits due list`);
+    if (d.grid_from) {
+      const c = await get(token, `/api/v1/patrol-compliance?unit_id=${unitId}&from=${d.grid_from}&to=${d.grid_to}`);
+      assert.equal(sec.grid.figures.worker_days, c.items.length, `worker-days of ${unitId}`);
+      assert.equal(sec.grid.figures.compliant_days, c.items.filter((x) => x.compliant).length, `compliant days of ${unitId}`);
+    }
+  }
+  if (sec.party) {
+    const c = await get(token, `/api/v1/party/compliance?unit=${unitId}&year=${p.slice(0, 4)}`);
+    for (const f of ['required', 'on_time', 'late', 'missing']) assert.equal(sec.party.figures[f], c[f], `party.${f} of ${unitId}`);
+  }
+  if (sec.points) {
+    const r = await get(token, `/api/v1/stats/points?unit_id=${unitId}&period=${p}`);
+    for (const f of ['issued', 'credited_points', 'deducted', 'spent', 'participating'])
+      assert.equal(sec.points.figures[f], r[f], `points.${f} of ${unitId}`);
+  }
+  return d;
+}
+
+test('the county dashboard has every section with rates and links, a town per child', async () => {
+  const p = await period();
+  const d = await get(T.county, `/api/v1/dashboards/${U.county}?period=${p}`);
+  assert.equal(d.unit.kind, 'county');
+  assert.equal(d.period, p);
+  assert.deepEqual(d.children.map((c) => c.id).sort((a, b) => a - b), [U.town, U.town2].sort((a, b) => a - b));
+  for (const name of ['register', 'points', 'shop', 'events', 'grid', 'lists', 'disclosure', 'evaluations'])
+    assert.ok(d.unit.sections[name], `county admin reads ${name}`);
+  // a cadre holds no party reading grant: the section is absent, not zero
+  const vb = await get(T.cadreB, `/api/v1/dashboards/${U.B}?period=${p}`);
+  assert.equal(vb.unit.sections.party, undefined);
+  assert.ok(vb.unit.sections.events);
+  const ev = d.unit.sections.events;
+  assert.ok('closure_rate' in ev.figures && 'satisfaction' in ev.figures);
+  assert.equal(ev.links.overdue_now.route, 'events-board');
+  assert.equal(ev.links.overdue_now.query.unit_id, U.county);
+  const t = d.children.find((c) => c.id === U.town);
+  assert.equal(t.sections.events.links.overdue_now.query.unit_id, U.town);
+  // the party section for who may read it
+  const po = await get(T.partyOrg, `/api/v1/dashboards/${U.county}?period=${p}`);
+  assert.ok(po.unit.sections.party, 'party_org reads party compliance');
+  assert.deepEqual(Object.keys(po.unit.sections), ['party']);
+  checkSums(po, 'party');
+});
+
+test('property: after random events, figures add up level by level and equal the features\' own counts', async () => {
+  const seed = Number(process.env.DASH_SEED || Date.now() % 100000);
+  const rand = rng(seed);
+  const villages = [[U.A, 'cadre'], [U.B, 'cadreB'], [U.C, 'cadreC']];
+  const cats = Object.values(K);
+  const open = [];
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 6; i++) {
+      const [vid, who] = villages[Math.floor(rand() * villages.length)];
+      const op = rand();
+      if (op < 0.6 || !open.length) {
+        const e = await post(T[who], '/api/v1/events', { village_id: vid, category_id: cats[Math.floor(rand() * cats.length)], description: `看板测试 ${seed}-${round}-${i}` }, 201);
+        open.push([e.id, who]);
+      } else {
+        const [id, owner] = open.splice(Math.floor(rand() * open.length), 1)[0];
+        let r = await s.api('POST', `/api/v1/events/${id}/actions/accept`, { token: T[owner], body: {} });
+        if (r.status === 200 && rand() < 0.7) {
+          r = await s.api('POST', `/api/v1/events/${id}/actions/handle_locally`, { token: T[owner], body: {} });
+          if (r.status === 200)
+            await s.api('POST', `/api/v1/events/${id}/actions/finish`, { token: T[owner], body: { outcome: rand() < 0.5 ? 'resolved' : 'unresolvable', note: '已处理' } });
+        }
+      }
+    }
+    // time passes: some events go overdue (the jobs run with the clock)
+    await s.advance(Math.floor(rand() * 4) * 86400);
+    await relogin();
+    for (const k of ['county', 'town', 'inspector', 'villager']) T[k] = await s.as(k === 'county' ? 'county_admin' : k === 'town' ? 'town_official' : k);
+    const p = await period();
+    const county = await checkAgainstModules(T.county, U.county, p);
+    checkSums(county, `county (seed ${seed})`);
+    const town = await checkAgainstModules(T.county, U.town, p);
+    assert.deepEqual(town.children.map((c) => c.id).sort((a, b) => a - b), [U.A, U.B].sort((a, b) => a - b));
+    checkSums(town, `town (seed ${seed})`);
+    for (const v of [U.A, U.B, U.C]) await checkAgainstModules(T.county, v, p);
+    for (const u of [U.county, U.town, U.A]) await checkAgainstModules(T.partyOrg, u, p);
+    // a town's figures are the same to the county and to the town's official
+    const mine = await get(T.town, `/api/v1/dashboards/${U.town}?period=${p}`);
+    assert.deepEqual(mine.unit.sections.events.figures, town.unit.sections.events.figures);
+    // the inspector (read-only on the county) sees the same events
+    const insp = await get(T.inspector, `/api/v1/dashboards/${U.county}?period=${p}`);
+    assert.deepEqual(insp.unit.sections.events.figures, county.unit.sections.events.figures);
+  }
+});
+
+test('scope: a town official sees only the town; outside every grant 404; visible without a section 403; bad input 400', async () => {
+  const p = await period();
+  // the county above the town is visible (its name) but its figures are not: 403
+  await get(T.town, `/api/v1/dashboards/${U.county}?period=${p}`, 403);
+  await get(T.town, `/api/v1/dashboards/${U.town2}?period=${p}`, 404);
+  await get(T.town, `/api/v1/dashboards/${U.C}?period=${p}`, 404);
+  const d = await get(T.town, `/api/v1/dashboards/${U.town}?period=${p}`);
+  assert.ok(d.children.every((c) => c.id === U.A || c.id === U.B));
+  await get(T.town, `/api/v1/dashboards/${U.A}?period=${p}`);
+  // the second town's official: their town with its one village
+  const t2 = await get(T.town2, `/api/v1/dashboards/${U.town2}?period=${p}`);
+  assert.deepEqual(t2.children.map((c) => c.id), [U.C]);
+  await get(T.town2, `/api/v1/dashboards/${U.A}`, 404);
+  // a cadre: the village, no children
+  const v = await get(T.cadre, `/api/v1/dashboards/${U.A}`);
+  assert.deepEqual(v.children, []);
+  assert.match(v.period, /^\d{4}-\d{2}$/);
+  await get(T.cadre, `/api/v1/dashboards/${U.B}`, 404);
+  await get(T.cadre, `/api/v1/dashboards/${U.town}`, 403);
+  // a clerk runs the shop: only the shop section
+  const c = await get(T.clerk, `/api/v1/dashboards/${U.A}`);
+  assert.deepEqual(Object.keys(c.unit.sections), ['shop']);
+  // a villager reads no figures of the village
+  const r = await s.api('GET', `/api/v1/dashboards/${U.A}`, { token: T.villager });
+  assert.equal(r.status, 403);
+  assert.match(r.json.error.message, /看板/);
+  await get(T.villager, `/api/v1/dashboards/${U.B}`, 404);
+  // a grid worker on a grid: the grid's register
+  const gs = await get(T.grid, '/api/v1/session');
+  const grid = gs.grants.find((g) => g.unit_kind === 'grid');
+  if (grid) {
+    const gd = await get(T.grid, `/api/v1/dashboards/${grid.unit_id}`);
+    assert.ok(gd.unit.sections.register);
+    assert.equal(gd.unit.sections.events, undefined);
+  }
+  // bad period, unknown unit, not logged in
+  const bad = await s.api('GET', `/api/v1/dashboards/${U.county}?period=2026-13`, { token: T.county });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.error.fields.period, bad.text);
+  await get(T.county, '/api/v1/dashboards/99999999', 404);
+  await get(T.county, '/api/v1/dashboards/abc', 404);
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.county}`)).status, 401);
+});
+
+test('the dashboard as XLSX: one sheet per readable section, for the same readers', async () => {
+  const p = await period();
+  const r = await s.api('GET', `/api/v1/dashboards/${U.town}/export.xlsx?period=${p}`, { token: T.town });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.subarray(0, 2).toString('latin1'), 'PK');
+  assert.match(r.headers.get('content-disposition'), /dashboard-\d+-\d{4}-\d{2}\.xlsx/);
+  const text = r.body.toString('latin1');
+  assert.ok(text.includes('xl/worksheets/sheet2.xml'), 'a sheet per section');
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.town2}/export.xlsx`, { token: T.town })).status, 404);
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.A}/export.xlsx`, { token: T.villager })).status, 403);
+});
+
+test('the twelve months: events and points by month equal the features\' statistics of each month', async () => {
+  const p = await period();
+  const d = await get(T.county, `/api/v1/dashboards/${U.town}/series?period=${p}`);
+  assert.equal(d.months.length, 12);
+  assert.equal(d.months[11], p);
+  const i = 11;
+  const dash = await get(T.county, `/api/v1/dashboards/${U.town}?period=${d.months[i]}`);
+  assert.equal(d.series['events.received'].months[i], dash.unit.sections.events.figures.received);
+  assert.equal(d.series['events.closed'].months[i], dash.unit.sections.events.figures.closed);
+  for (const m of [0, 6, 11]) {
+    const pts = await get(T.county, `/api/v1/stats/points?unit_id=${U.town}&period=${d.months[m]}`);
+    assert.equal(d.series['points.issued'].months[m], pts.issued, `points issued in ${d.months[m]}`);
+    const [y, mo] = d.months[m].split('-');
+    const last = await get(T.county, `/api/v1/stats/points?unit_id=${U.town}&period=${Number(y) - 1}-${mo}`);
+    assert.equal(d.series['points.issued'].last_year[m], last.issued);
+  }
+  // a clerk reads no events nor points: no series, yet the request is allowed (the shop)
+  const c = await get(T.clerk, `/api/v1/dashboards/${U.A}/series`);
+  assert.deepEqual(c.series, {});
+  await get(T.town, `/api/v1/dashboards/${U.town2}/series`, 404);
+});
+
+test('display tokens: the county admin issues one for a town; the screen reads without a login and can write nothing; revoked, it says so', async () => {
+  // only the county admin issues, with every field error at once
+  let r = await s.api('POST', '/api/v1/display-tokens', { token: T.county, body: { unit_id: 99999999, name: '' } });
+  assert.equal(r.status, 400, r.text);
+  assert.ok(r.json.error.fields.name && r.json.error.fields.unit_id, r.text);
+  r = await s.api('POST', '/api/v1/display-tokens', { token: T.town, body: { unit_id: U.town, name: '镇指挥中心' } });
+  assert.equal(r.status, 403, r.text);
+  r = await s.api('POST', '/api/v1/display-tokens', { token: T.town2, body: { unit_id: U.town, name: '镇指挥中心' } });
+  assert.equal(r.status, 404, r.text);
+  const made = await post(T.county, '/api/v1/display-tokens', { unit_id: U.town, name: '河口镇指挥中心' }, 201);
+  assert.match(made.token, /^[0-9a-f]{64}$/);
+  assert.equal(made.path, `/admin/screen/${made.token}`);
+  const list = await get(T.county, '/api/v1/display-tokens');
+  const row = list.items.find((x) => x.id === made.id);
+  assert.equal(row.name, '河口镇指挥中心');
+  assert.equal(row.unit_id, U.town);
+  assert.equal(row.revoked_at, null);
+  assert.ok(!JSON.stringify(list).includes(made.token), 'the secret is shown once, never listed');
+  await get(T.town, '/api/v1/display-tokens', 403);
+
+  // the screen: the town's dashboard, series and map, without a login
+  const p = await period();
+  const screen = must(await s.api('GET', `/api/v1/display/${made.token}?period=${p}`), 200);
+  assert.equal(screen.name, '河口镇指挥中心');
+  assert.equal(screen.dashboard.unit.id, U.town);
+  const theirs = await get(T.county, `/api/v1/dashboards/${U.town}?period=${p}`);
+  assert.deepEqual(screen.dashboard.unit.sections.events.figures, theirs.unit.sections.events.figures);
+  assert.ok(screen.series.months.length === 12);
+  assert.ok(Array.isArray(screen.shapes));
+  assert.ok(screen.shapes.length > 0, 'the demo village has grids with boundaries');
+  assert.ok(screen.shapes.every((x) => x.village_id === U.A || x.village_id === U.B));
+
+  // read-only: the token is no session anywhere else, so nothing can be written with it
+  for (const [m, path, body] of [['POST', '/api/v1/events', { village_id: U.A, category_id: Object.values(K)[0], description: '大屏' }],
+    ['POST', '/api/v1/display-tokens', { unit_id: U.town, name: '再发一个' }], [`DELETE`, `/api/v1/display-tokens/${made.id}`],
+    ['POST', '/api/v1/units', { parent_id: U.town, kind: 'village', code: 'X-1', name: '新村' }],
+    ['GET', `/api/v1/dashboards/${U.town}`]]) {
+    const w = await s.api(m, path, { token: made.token, body });
+    assert.equal(w.status, 401, `${m} ${path} with the display token: ${w.status} ${w.text}`);
+  }
+  const w2 = await s.api('POST', `/api/v1/display/${made.token}`, { body: {} });
+  assert.ok(w2.status === 404 || w2.status === 405, `POST on the screen's data: ${w2.status}`);
+
+  // the issue and the revocation are audited
+  const other = await post(T.county, '/api/v1/display-tokens', { unit_id: U.county, name: '县指挥中心' }, 201);
+  await s.api('DELETE', `/api/v1/display-tokens/${made.id}`, { token: T.town }).then((x) => assert.equal(x.status, 403));
+  must(await s.api('DELETE', `/api/v1/display-tokens/${made.id}`, { token: T.county }), 200);
+  must(await s.api('DELETE', `/api/v1/display-tokens/${made.id}`, { token: T.county }), 409);
+  const gone = await s.api('GET', `/api/v1/display/${made.token}`);
+  assert.equal(gone.status, 404);
+  assert.match(gone.json.error.message, /已被收回/);
+  const bogus = await s.api('GET', `/api/v1/display/${'0'.repeat(64)}`);
+  assert.equal(bogus.status, 404);
+  assert.match(bogus.json.error.message, /无效/);
+  // the other token still works
+  must(await s.api('GET', `/api/v1/display/${other.token}`), 200);
+  const audit = await get(T.county, `/api/v1/audit?unit_id=${U.town}&object_type=display_token`);
+  assert.deepEqual(audit.items.map((e) => e.action).sort(), ['issue', 'revoke']);
+  assert.equal((await get(T.county, '/api/v1/display-tokens')).items.find((x) => x.id === made.id).revoked_at !== null, true);
+});

@@ -1,0 +1,173 @@
+// The dashboards 看板: the county admin opens the county's page (a panel per feature,
+// the towns below as a table and a chart, the twelve months' lines), goes down to the
+// town and the village and from a figure to the list of its records; the town official
+// sees the town; a clerk sees only the shop. Desktop 1366×768 and phone 360×740, no
+// horizontal overflow, axe-clean, screenshots in tests/ui/screenshots/.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const L = require('./lib');
+
+let s;
+let browser;
+
+before(async () => {
+  s = await L.startServer();
+  browser = await L.launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (s) await s.close();
+});
+
+async function noOverflow(page, label) {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(over <= 1, `${label}: the page is ${over}px wider than the screen`);
+}
+
+test('county → town → village dashboards, a figure down to its records', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000001');
+  // the overview leads to the dashboard, and so does the menu
+  await page.goto('/admin/');
+  await page.locator('[data-test=to-dashboard]').click();
+  await page.waitForURL(/\/admin\/dashboard/);
+  await page.goto('/admin/');
+  await page.locator('.menu a', { hasText: '看板' }).click();
+  await page.waitForURL(/\/admin\/dashboard/);
+  await page.locator('[data-test=dash-events]').waitFor();
+  await page.locator('h1', { hasText: '青川县看板' }).waitFor();
+  for (const k of ['register', 'points', 'events', 'grid', 'lists', 'disclosure'])
+    await page.locator(`[data-test=dash-${k}]`).waitFor();
+  // the towns below, as a table per section
+  await page.locator('[data-test=dash-table-events] a', { hasText: '河口镇' }).first().waitFor();
+  await page.locator('[data-test=dash-series]').waitFor();
+  await L.quiet(page);
+  await noOverflow(page, 'county, desktop');
+  await L.shot(page, 'dash-county-desktop', { fullPage: true });
+  await L.axe(page, 'county dashboard');
+
+  // the overdue events: the same number on the county's page and the board's count
+  const overdue = (await page.locator('[data-test=fig-events-overdue_now] .tile__value').innerText()).trim();
+  assert.match(overdue, /^\d+$/);
+
+  // down to the town, then the village
+  await page.locator('[data-test=dash-table-events] a', { hasText: '河口镇' }).first().click();
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  await page.locator('[data-test=dash-up]').waitFor();
+  assert.equal((await page.locator('[data-test=fig-events-overdue_now] .tile__value').innerText()).trim(), overdue,
+    'the one town holds every overdue event of the county');
+  await page.locator('[data-test=dash-table-events] a', { hasText: '青山村' }).first().click();
+  await page.locator('h1', { hasText: '青山村看板' }).waitFor();
+  await L.quiet(page);
+  await L.shot(page, 'dash-village-desktop', { fullPage: true });
+  await L.axe(page, 'village dashboard');
+
+  // a figure down to its records: the village's overdue list records on the list board
+  const listOverdue = (await page.locator('[data-test=fig-lists-overdue_now] .tile__value').innerText()).trim();
+  await page.locator('[data-test=fig-lists-overdue_now]').click();
+  await page.waitForURL(/\/admin\/lists\/board\?.*unit_id=3/);
+  await page.locator('[data-test=board-total]', { hasText: listOverdue }).waitFor();
+  await L.quiet(page);
+  await page.goBack();
+  await page.locator('[data-test=fig-events-overdue_now]').click();
+  await page.waitForURL(/\/admin\/events\/board\?.*unit_id=3/);
+  await L.quiet(page);
+
+  // the export of the tables
+  await page.goBack();
+  await page.locator('[data-test=dash-export]').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=dash-export]').click()]);
+  const head = require('node:fs').readFileSync(await download.path()).subarray(0, 2).toString('latin1');
+  assert.equal(head, 'PK', 'the tables as an XLSX (zip) file');
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});
+
+test('a town official on a phone: the town page fits 360 px; a clerk sees only the shop', async () => {
+  const ctx = await L.newContext(browser, 'phone', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000002');
+  await page.goto('/admin/dashboard');
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  await page.locator('[data-test=dash-events]').waitFor();
+  await L.quiet(page);
+  await noOverflow(page, 'town, phone');
+  await L.shot(page, 'dash-town-phone', { fullPage: true });
+  await L.axe(page, 'town dashboard on a phone');
+  L.assertNoProblems(ctx);
+  await ctx.close();
+
+  const c2 = await L.newContext(browser, 'desktop', s.url);
+  const p2 = await L.newPage(c2);
+  await L.adminLogin(p2, '13900000004');
+  await p2.goto('/admin/dashboard');
+  await p2.locator('[data-test=dash-shop]').waitFor();
+  await L.quiet(p2);
+  await L.expectCount(p2.locator('[data-test=dash-events]'), 0, 'no events section for the clerk');
+  await L.shot(p2, 'dash-clerk-desktop');
+  L.assertNoProblems(c2);
+  await c2.close();
+});
+
+test('大屏: the county admin issues a link for the town; it opens at 1920×1080 without a login; revoked, it says so', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000001');
+  await page.goto('/admin/dashboard');
+  await page.locator('[data-test=dash-table-events] a', { hasText: '河口镇' }).first().click();
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  await page.locator('input[data-test=display-name], [data-test=display-name] input').first().fill('河口镇指挥中心');
+  await page.locator('[data-test=display-issue]').click();
+  const link = (await page.locator('[data-test=display-link] a').innerText()).trim();
+  assert.match(link, /\/admin\/screen\/[0-9a-f]{64}$/);
+  await page.locator('[data-test=display-list] .el-table__row', { hasText: '河口镇指挥中心' }).waitFor();
+  await L.quiet(page);
+  await L.shot(page, 'dash-tokens-desktop');
+  await L.axe(page, 'display tokens');
+
+  // the screen, in a browser that never signed in
+  const wall = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1, baseURL: s.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  wall.problems = [];
+  wall.on('page', (p) => { p.on('pageerror', (e) => wall.problems.push(e.message)); });
+  const screen = await L.newPage(wall);
+  await screen.clock.install();   // the minute's refresh is stepped, not waited for
+  await screen.goto(new URL(link).pathname);
+  await screen.locator('[data-test=screen-events-received]').waitFor();
+  await screen.locator('h1', { hasText: '河口镇' }).waitFor();
+  await screen.locator('.screen-map__label', { hasText: '青山村' }).first().waitFor();
+  await screen.locator('[data-test=dash-series]').waitFor();
+  await L.quiet(screen);
+  const fits = await screen.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1 && document.documentElement.scrollWidth <= window.innerWidth + 1);
+  assert.ok(fits, 'the screen fits 1920×1080 without scrolling');
+  await L.shot(screen, 'dash-screen-1920');
+  await L.axe(screen, 'the 大屏');
+  // a new event in the town: the screen shows it after its next minute's reload
+  const before = Number((await screen.locator('[data-test=screen-events-received] .screen__value').innerText()).trim());
+  const cadre = await s.as('cadre');
+  const cats = (await s.api('GET', '/api/v1/event-categories', { token: cadre })).json.items.filter((k) => !k.photo_required);
+  const made = await s.api('POST', '/api/v1/events', { token: cadre, body: { village_id: 3, category_id: cats[0].id, description: '大屏刷新测试：村口路灯不亮' } });
+  assert.equal(made.status, 201, made.text);
+  await screen.clock.fastForward(61000);
+  await screen.locator('[data-test=screen-events-received] .screen__value', { hasText: String(before + 1) }).waitFor();
+  // another figure colours the map
+  await screen.locator('[data-test=screen-map-figure]').selectOption('events.overdue_now');
+  await screen.locator('.screen-map__label', { hasText: '青山村' }).first().waitFor();
+
+  // revoked: the screen says so in plain words
+  page.on('dialog', (d) => d.accept());
+  const row = page.locator('[data-test=display-list] .el-table__row', { hasText: '河口镇指挥中心' });
+  await row.locator('button', { hasText: '收回' }).click();
+  await page.locator('.el-message-box button', { hasText: '收回' }).click();
+  await row.locator('.el-tag', { hasText: '已收回' }).waitFor();
+  await screen.reload();
+  await screen.locator('[data-test=screen-error]', { hasText: '已被收回' }).waitFor();
+  await L.shot(screen, 'dash-screen-revoked');
+  assert.deepEqual(wall.problems, []);
+  L.assertNoProblems(ctx);
+  await wall.close();
+  await ctx.close();
+});
