@@ -34,8 +34,7 @@ static const struct role_def roles[] = {
 					     P_EVENT_ADMIN | P_LIST_TEMPLATE | P_LIST_READ | P_DISCLOSE_READ |
 					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_FINANCE_READ | P_PARTY_SETTINGS | P_BROADCAST |
 					     P_SPEAKER_ADMIN | P_EVAL_ADMIN | P_EVAL_READ | P_TALK_READ | P_GRID_ALLOWANCE |
-					     P_EMERGENCY_DUTY,
-					     P_DISPLAY_ADMIN,
+					     P_EMERGENCY_DUTY | P_DISPLAY_ADMIN,
 	 "county"},
 	{"handler", "部门办理人", P_EVENT_HANDLE |
 				    P_DISPUTE_MEDIATE, "department"},
