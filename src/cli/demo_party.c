@@ -294,6 +294,8 @@ int party_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, const int
 		rc = seed_meetings(c, &sec, &q, 12, 3);
 	if (!rc)
 		rc = seed_service(c, &sec, have_vil ? &vil : NULL, villages[0]);
+	if (!rc)
+		rc = party_learning_seed_demo(c, county_id, town_id, villages[0], q.members, q.nmembers);
 	for (int i = 1; !rc && i < n && i < 6; i++) {
 		struct org_unit v;
 		if ((rc = org_get(c, villages[i], &v)))
