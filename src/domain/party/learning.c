@@ -887,7 +887,9 @@ int party_quiz_attempt(struct ctx *c, int64_t quiz_id, int n, const int *given, 
 		for (const char *p = opts; *p; p++)
 			nopt += *p == '\n';
 		const char *f = arena_printf(c->arena, "answers[%d]", i);
-		if (given[i] <= 0)
+		if (given[i] < 0)
+			continue;   /* no list of options: reported by the caller */
+		if (given[i] == 0)
 			ctx_field(c, f ? f : "answers", "第 %d 题还没有选择", i + 1);
 		else if (given[i] & ~((1 << nopt) - 1))
 			ctx_field(c, f ? f : "answers", "第 %d 题的选项不存在", i + 1);

@@ -247,7 +247,8 @@ int party_quizzes(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 int party_quiz_get(struct ctx *c, int64_t id, struct party_row *out);
 int party_quiz_create(struct ctx *c, const struct party_quiz_input *in, int64_t *id);
 int party_quiz_update(struct ctx *c, int64_t id, const struct party_quiz_input *in);
-/* The actor answers every question (masks in question order); scored here. A passed
+/* The actor answers every question (masks in question order; -1 for a choice the caller
+ * reported malformed already); scored here. A passed
  * villagers' quiz with a rule name earns the rule's points for the actor's household
  * once per quiz, as an approved points record going to 公示, within the rule's cap. */
 int party_quiz_attempt(struct ctx *c, int64_t quiz_id, int n, const int *given, const struct idem *idem,

@@ -986,7 +986,7 @@ int api_party_quiz_attempt(struct req *r)
 			if (given[n] < 0) {
 				ctx_field(&r->ctx, arena_printf(r->ctx.arena, "answers[%zu]", i),
 					  "第 %zu 题的答案应为所选选项序号（从 0 开始）的数组", i + 1);
-				given[n] = 0;
+				given[n] = -1;   /* reported here; the domain reports the others */
 			}
 			n++;
 		}
@@ -997,10 +997,6 @@ int api_party_quiz_attempt(struct req *r)
 	}
 	static const struct jfield spec[] = {{0}};
 	req_check_body(r, spec);
-	if (r->ctx.err.nfields) {
-		json_decref(v);
-		return RC_INVALID;
-	}
 	struct party_row row;
 	rc = party_quiz_attempt(&r->ctx, id, n, given, &idem, &row);
 	json_decref(v);
