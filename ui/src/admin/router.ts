@@ -68,6 +68,8 @@ export const router = createRouter({
     { path: '/party/meetings', name: 'party-meetings', component: () => import('./party/MeetingsView.vue'), meta: { title: 'pty.nav.meetings' } },
     { path: '/party/compliance', name: 'party-compliance', component: () => import('./party/ComplianceView.vue'), meta: { title: 'pty.nav.compliance' } },
     { path: '/party/service', name: 'party-service', component: () => import('./party/ServiceView.vue'), meta: { title: 'pty.nav.service' } },
+    { path: '/party/learning', name: 'party-learning', component: () => import('./party/LearningView.vue'), meta: { title: 'pty.learn.nav' } },
+    { path: '/party/study', name: 'party-study', component: () => import('./party/StudyView.vue'), meta: { title: 'pty.learn.records' } },
     { path: '/evaluations', name: 'evaluations', component: () => import('./evaluations/EvaluationsView.vue'), meta: { title: 'evl.nav.campaigns', village: true } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
     { path: '/:rest(.*)*', redirect: '/' },
