@@ -232,9 +232,10 @@ int party_learning_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, 
 	for (int i = 0; !rc && i < nl; i++) {
 		/* a few study every week, most a couple of times a month, one hardly at all */
 		int every = i % 4 == 0 ? 5 : i == 7 ? 40 : 12 + i % 3 * 2;
+		int step = 0;
 		for (int64_t d = today - 165 + i; !rc && d < today; d += every) {
-			/* a course already published on that day */
-			int n = (int)ARRAY_SIZE(COURSES), k = (int)((d * 7 + i) % n);
+			/* the next course, among those already published on that day */
+			int n = (int)ARRAY_SIZE(COURSES), k = (step++ * 3 + i) % n;
 			for (int tries = 0; COURSES[k].age_days < today - d && tries < n; tries++)
 				k = (k + 1) % n;
 			if (COURSES[k].age_days < today - d)
