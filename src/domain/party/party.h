@@ -101,6 +101,25 @@ int party_member_update(struct ctx *c, int64_t id, const struct party_member_inp
 /* A status change: "transfer_out" (leaves the branch, kept in history), "transfer_in"
  * (back to active), "full" (a probationary member becomes full), on day with a note. */
 int party_member_status(struct ctx *c, int64_t id, const char *action, const char *day, const char *note);
+/* The member roster import into a branch (P_PARTY_ADMIN there): CSV or XLSX with the
+ * template's columns (姓名, 性别, 出生日期, 学历, 类别, 入党日期, 转正日期, 党小组,
+ * 手机号, 流动党员, 外出去向); every row checked as a member registered one by one and
+ * every error reported with its row and column in Chinese; RC_INVALID and nothing
+ * imported when any row fails; else, unless dry_run, all of them in one transaction. */
+#define PARTY_IMPORT_ERRORS_MAX 1000
+struct party_import_error {
+	int row;                 /* the spreadsheet's row (the header is row 1) */
+	const char *column, *message;
+};
+struct party_import_result {
+	int rows, created;
+	int nerrors, errors_total;
+	struct party_import_error *errors;
+};
+int party_member_import(struct ctx *c, int64_t branch_id, const char *data, size_t len, bool dry_run,
+			struct party_import_result *out);
+/* The import template (XLSX, malloc'ed) with two example rows and the notes. */
+int party_member_template(struct ctx *c, char **data, size_t *len);
 /* The actor's own member record with the branch's meetings (RC_NOT_FOUND when the
  * actor is no member). */
 int party_me(struct ctx *c, struct party_row *out);

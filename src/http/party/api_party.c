@@ -1031,3 +1031,55 @@ int api_party_my_study(struct req *r)
 	struct party_row row;
 	return reply_row(r, party_study_record(&r->ctx, 0, &row), &row);
 }
+
+/* ---- the member roster import ---- */
+
+int api_party_member_import(struct req *r)
+{
+	int64_t branch = 0, dry = 0;
+	req_query_int(r, "branch", 1, ID_MAX, 0, &branch);
+	req_query_int(r, "dry_run", 0, 1, 0, &dry);
+	if (!branch)
+		ctx_field(&r->ctx, "branch", "请选择党支部");
+	if (ctx_check_fields(&r->ctx))
+		return RC_INVALID;
+	struct party_import_result res;
+	int rc = party_member_import(&r->ctx, branch, r->u->binary_body, r->u->binary_body_length, dry != 0, &res);
+	if (rc == RC_INVALID && res.nerrors > 0) {
+		/* 400 with the standard envelope and every row's errors */
+		json_t *rows = json_array();
+		for (int i = 0; i < res.nerrors; i++)
+			json_array_append_new(rows, json_pack("{s:i, s:s, s:s}", "row", res.errors[i].row, "column",
+							       res.errors[i].column, "message", res.errors[i].message));
+		json_t *body = json_pack("{s:{s:s, s:s, s:{}, s:o, s:i}}", "error", "code", req_code_for(RC_INVALID),
+					 "message", r->ctx.err.message, "fields", "rows", rows, "errors_total",
+					 res.errors_total);
+		ulfius_set_json_body_response(r->resp, 400, body);
+		json_decref(body);
+		r->replied = true;
+		return RC_OK;
+	}
+	if (rc)
+		return rc;
+	r->out = json_pack("{s:b, s:b, s:i, s:i}", "imported", !dry, "dry_run", dry != 0, "rows", res.rows, "created",
+			   res.created);
+	return RC_OK;
+}
+
+int api_party_member_template(struct req *r)
+{
+	char *data;
+	size_t len;
+	if (!r->ctx.actor)
+		return ctx_fail(&r->ctx, RC_UNAUTHENTICATED, "请先登录");
+	int rc = party_member_template(&r->ctx, &data, &len);
+	if (rc)
+		return rc;
+	req_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", NULL, data, len);
+	free(data);
+	/* 党员名册模板.xlsx, percent-encoded (RFC 5987), with an ASCII name for old clients */
+	u_map_put(r->resp->map_header, "Content-Disposition",
+		  "attachment; filename=\"party-members-template.xlsx\"; filename*=UTF-8''"
+		  "%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx");
+	return RC_OK;
+}

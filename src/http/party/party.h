@@ -57,5 +57,7 @@ int api_party_quiz_attempt(struct req *r);
 int api_party_study_records(struct req *r);
 int api_party_member_study(struct req *r);
 int api_party_my_study(struct req *r);
+int api_party_member_import(struct req *r);
+int api_party_member_template(struct req *r);
 
 #endif

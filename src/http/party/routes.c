@@ -48,6 +48,8 @@ const struct route party_routes[] = {
 	{"GET", "/api/v1/party/study-records", api_party_study_records, 0},
 	{"GET", "/api/v1/party/members/:id/study", api_party_member_study, 0},
 	{"GET", "/api/v1/party/my-study", api_party_my_study, 0},
+	{"POST", "/api/v1/party/member-import", api_party_member_import, RF_UPLOAD},
+	{"GET", "/api/v1/party/member-import/template", api_party_member_template, 0},
 };
 
 const size_t party_routes_n = ARRAY_SIZE(party_routes);

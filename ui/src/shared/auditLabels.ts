@@ -74,6 +74,7 @@ export const auditTypes: Record<string, string> = {
 };
 
 export const auditActions: Record<string, string> = {
+  import: '导入',
   accept: '受理',
   action: '变更',
   activate: '激活',
