@@ -202,18 +202,18 @@ int party_learning_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, 
 	/* 青山村 adds the rule the 趣味学法 quiz earns */
 	if (!rc) {
 		char day[11];
-		time_format_date(demo_at(today - 80, 10, 0), day);
+		time_format_date(demo_at(today - 100, 10, 0), day);
 		struct rule_input add = {"思想政治", "参加趣味学法答题", 2, false, "self", 2, "month", NULL, NULL};
 		struct rule_version_input v = {
 			.unit_id = village, .meeting_type = "村民代表会议", .meeting_date = day,
 			.note = "增加“参加趣味学法答题”，每户每月最多两次", .nadd = 1, .add = &add,
 		};
 		int64_t version;
-		struct ctx x = demo_as(c, &cadre, demo_at(today - 80, 16, 0));
+		struct ctx x = demo_as(c, &cadre, demo_at(today - 100, 16, 0));
 		rc = UP(rules_version_create(&x, &v, &version));
 	}
 	if (!rc)
-		rc = make_quiz(c, &town, demo_at(today - 75, 9, 0), town_id, "villager", "趣味学法：民法典与平安乡村",
+		rc = make_quiz(c, &town, demo_at(today - 95, 9, 0), town_id, "villager", "趣味学法：民法典与平安乡村",
 			       "答对 4 题（80 分）算通过，通过后按本村积分清单加分，每份答题每户只加一次。", 80,
 			       "参加趣味学法答题", LAW_QUIZ, (int)ARRAY_SIZE(LAW_QUIZ), &lq);
 	/* members study: 李琳 (the first member) and eleven more with accounts made here */
@@ -255,16 +255,19 @@ int party_learning_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, 
 	/* villagers take the 趣味学法 quiz: 李琳 and members' households (one fails first,
 	 * one fails and does not try again) */
 	for (int i = 0; !rc && i < nl && i < 7; i++) {
-		int64_t d = today - 60 + i * 6;
+		int64_t d = today - 90 + i * 6;
 		if (i == 1)
 			rc = attempt(c, &learners[i], demo_at(d, 19, 30), lq, LAW_QUIZ, 5, 0x06);
 		if (!rc)
 			rc = attempt(c, &learners[i], demo_at(d + 1, 20, 0), lq, LAW_QUIZ, 5, i == 4 ? 0x03 : i == 2 ? 0x10 : 0);
 	}
-	/* the 公示 of the quiz points ended: the night's crediting job */
+	/* the 公示 of the quiz points ended: the crediting job on the last night of last month
+	 * (this month's ranking holds only what happens in it) */
 	if (!rc) {
+		int y, m, d;
+		time_civil_from_days(today, &y, &m, &d);
 		int64_t credited = 0;
-		struct ctx x = demo_as(c, NULL, c->now);
+		struct ctx x = demo_as(c, NULL, demo_at(time_days_from_civil(y, m, 1) - 1, 23, 0));
 		rc = UP(publicity_credit_due(&x, &credited));
 	}
 	return rc;
