@@ -290,6 +290,8 @@ const EXPECT = {
   'GET /api/v1/party/study-records':                   'U N N N F F F N F F F a F a a a',
   'GET /api/v1/party/members/:id/study':               'U N N N F F F N F F F a F a a a',
   'GET /api/v1/party/my-study':                        'U a a a a a a a a a a a a a a a',
+  'POST /api/v1/party/member-import':                  'U N N N F F F N F F F F F F x F',
+  'GET /api/v1/party/member-import/template':          'U a a a a a a a a a a a a a a a',
   // the village's voice: broadcasts, their live stream and audio, loudspeakers (device routes take a device token: U)
   'GET /api/v1/broadcasts':                            'U N N N a F a N F F F a F a a a',
   'POST /api/v1/broadcasts':                           'U N N N F F F N F F F F F a a a',
@@ -685,6 +687,7 @@ const QUERY = {
   'GET /api/v1/party/courses': () => `unit=${O.village}`,
   'GET /api/v1/party/quizzes': () => `unit=${O.village}`,
   'GET /api/v1/party/study-records': () => `unit=${O.village}`,
+  'POST /api/v1/party/member-import': () => `branch=${O.partyBranch}&dry_run=1`,
   'GET /api/v1/evaluations/campaigns': () => `village_id=${O.village}`,
   'GET /api/v1/evaluations/candidates': () => `village_id=${O.village}`,
 };
@@ -819,10 +822,12 @@ const BODY = {
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),
   'POST /api/v1/imports/households': () => Buffer.from('户号,姓名\n'),
+  'POST /api/v1/party/member-import': () => Buffer.from('姓名,性别\n'),
 };
 const HEADERS = {
   'POST /api/v1/files': { 'content-type': 'image/png' },
   'POST /api/v1/imports/households': { 'content-type': 'text/csv' },
+  'POST /api/v1/party/member-import': { 'content-type': 'text/csv' },
 };
 
 function classify(status) {
