@@ -188,3 +188,28 @@ test('a villager passes a 趣味学法 quiz on the phone and earns the points', 
   L.assertNoProblems(phone);
   await phone.close();
 });
+
+test('the secretary imports a member roster: checked first with every row error shown, then imported', async () => {
+  const head = '姓名,性别,出生日期,学历,类别,入党日期,转正日期,党小组,手机号,流动党员,外出去向';
+  const bad = Buffer.from(`${head}\r\n郑晓光,男,1980-02-30,初中,正式党员,2005-07-01,,,,否,\r\n`);
+  const good = Buffer.from(`${head}\r\n郑晓光,男,1980-02-03,初中,正式党员,2005-07-01,,第二党小组,,否,\r\n`);
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const cp = await L.newPage(desk);
+  await L.adminLogin(cp, CADRE);
+  await cp.locator('.menu a', { hasText: '党员管理' }).click();
+  await cp.waitForURL(/\/admin\/party\/members$/);
+  await cp.locator('[data-test=party-member-table] .el-table__row').first().waitFor();
+  await cp.locator('[data-test=party-import]').click();
+  await cp.locator('[data-test=party-import-file]').setInputFiles({ name: '党员名册.csv', mimeType: 'text/csv', buffer: bad });
+  await cp.locator('[data-test=party-import-check]').click();
+  await cp.locator('[data-test=party-import-errors] .el-table__row', { hasText: '出生日期' }).filter({ hasText: '2' }).waitFor();
+  await L.shot(cp, 'party-learning-admin-import-errors');
+  await cp.locator('[data-test=party-import-file]').setInputFiles({ name: '党员名册.csv', mimeType: 'text/csv', buffer: good });
+  await cp.locator('[data-test=party-import-check]').click();
+  await cp.locator('[data-test=party-import-ok]').waitFor();
+  await cp.locator('[data-test=party-import-run]').click();
+  await cp.locator('[data-test=party-member-table] .el-table__row', { hasText: '郑晓光' }).waitFor();
+  await cp.locator('[data-test=party-total]', { hasText: '26' }).waitFor();
+  L.assertNoProblems(desk);
+  await desk.close();
+});

@@ -112,3 +112,9 @@ export const fmtSeconds = (s: number) => {
   if (m) return `${m} 分`;
   return `${s} 秒`;
 };
+
+// ---- the member roster import ----
+export interface MemberImportResult { imported: boolean; dry_run: boolean; rows: number; created: number }
+export const importMembers = (branch: number, file: Blob, dryRun: boolean) =>
+  api.upload<MemberImportResult>('/api/v1/party/member-import', file, 'application/octet-stream', { branch, dry_run: dryRun ? 1 : 0 });
+export const memberTemplateUrl = '/api/v1/party/member-import/template';

@@ -87,6 +87,18 @@ export default {
     birthDate: 'Born',
     mobilePlace: 'Working in',
     publicTitle: 'Party work',
+    imp: {
+      title: 'Import a roster',
+      hint: 'Fill in the template (XLSX or CSV), check it, and import when every row is right.',
+      template: 'Download the template',
+      file: 'Roster file',
+      check: 'Check',
+      run: 'Import',
+      ok: 'All {n} members are right and can be imported',
+      row: 'Row',
+      column: 'Column',
+      reason: 'Problem',
+    },
     learn: {
       nav: 'Learning',
       records: 'Study records',

@@ -87,6 +87,18 @@ export default {
     birthDate: '出生日期',
     mobilePlace: '外出去向',
     publicTitle: '党建公开',
+    imp: {
+      title: '导入名册',
+      hint: '按模板填写党员名册（XLSX 或 CSV），先检查，全部无误后再导入。',
+      template: '下载模板',
+      file: '党员名册文件',
+      check: '检查',
+      run: '导入',
+      ok: '{n} 名党员全部无误，可以导入',
+      row: '行',
+      column: '列',
+      reason: '问题',
+    },
     learn: {
       nav: '学习教育',
       records: '学习档案',
