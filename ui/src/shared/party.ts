@@ -16,8 +16,9 @@ export interface Meeting {
   minutes: string; state: 'planned' | 'ongoing' | 'held'; attended: number; members: number;
   attendance?: Attendance[]; can_check_in?: boolean; can_manage?: boolean;
 }
-export interface ComplianceRow { branch_id: number; branch_name: string; village_id: number; village_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number }
-export interface ComplianceFlag { branch_id: number; branch_name: string; village_name: string; kind: string; kind_name: string; period: string; state: 'late' | 'missing' }
+export interface GroupCompliance { group_id: number; group_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number }
+export interface ComplianceRow { branch_id: number; branch_name: string; village_id: number; village_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number; groups?: GroupCompliance[] }
+export interface ComplianceFlag { branch_id: number; branch_name: string; village_name: string; kind: string; kind_name: string; period: string; state: 'late' | 'missing'; group_name?: string }
 export interface Compliance { unit_name: string; year: number; required: number; on_time: number; late: number; missing: number; due: number; rate: number; branches: ComplianceRow[]; flags: ComplianceFlag[] }
 export interface Commitment {
   id: number; village_id: number; village_name: string; year: number; pledger: string; title: string; body: string; target_date: string;

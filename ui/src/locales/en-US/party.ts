@@ -87,6 +87,7 @@ export default {
     birthDate: 'Born',
     mobilePlace: 'Working in',
     publicTitle: 'Party work',
+    groupCompliance: 'Party group meetings, per group',
     imp: {
       title: 'Import a roster',
       hint: 'Fill in the template (XLSX or CSV), check it, and import when every row is right.',

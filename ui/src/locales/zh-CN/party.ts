@@ -87,6 +87,7 @@ export default {
     birthDate: '出生日期',
     mobilePlace: '外出去向',
     publicTitle: '党建公开',
+    groupCompliance: '党小组会（按党小组）',
     imp: {
       title: '导入名册',
       hint: '按模板填写党员名册（XLSX 或 CSV），先检查，全部无误后再导入。',
