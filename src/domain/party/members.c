@@ -518,32 +518,47 @@ int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
 		rc = count_by(c, "m.education", &u, edu);
 	if (rc)
 		return rc;
-	/* age bands from the birth dates, by the clock */
-	struct party_rows births = {0};
+	/* age bands from the birth dates, by the clock, counted in the database: born after
+	 * the day N years before today is younger than N */
+	static const char *const bands[] = {"30岁以下", "30-39岁", "40-49岁", "50-59岁", "60-69岁", "70岁及以上"};
+	int64_t today = time_cn_days(c->now);
+	int ty, tm, td;
+	time_civil_from_days(today, &ty, &tm, &td);
+	char cut[5][11], due_day[11];
+	for (int k = 0; k < 5; k++)
+		snprintf(cut[k], sizeof(cut[k]), "%04d-%02d-%02d", ty - 30 - 10 * k, tm, tm == 2 && td == 29 ? 28 : td);
+	time_format_date(time_cn_midnight(today + 90) + 43200, due_day);
 	struct buf sql;
 	struct db_args a = {0};
 	buf_init(&sql, 8192);
-	buf_adds(&sql, "SELECT m.birth_date, m.kind, COALESCE(m.full_date, ''), m.mobile FROM party_members m "
-		       "JOIN org_units v ON v.id = m.village_id WHERE m.status = 'active'");
+	buf_adds(&sql, "SELECT count(*), COALESCE(sum(CASE WHEN m.mobile <> 0 THEN 1 ELSE 0 END), 0), "
+		       "COALESCE(sum(CASE WHEN m.kind = 'probationary' AND m.full_date IS NOT NULL AND m.full_date <> '' "
+		       "AND m.full_date <= ? THEN 1 ELSE 0 END), 0)");
+	db_args_text(&a, due_day);
+	for (int k = 0; k < 5; k++) {
+		buf_adds(&sql, ", COALESCE(sum(CASE WHEN m.birth_date > ? THEN 1 ELSE 0 END), 0)");
+		db_args_text(&a, cut[k]);
+	}
+	buf_adds(&sql, " FROM party_members m JOIN org_units v ON v.id = m.village_id WHERE m.status = 'active'");
 	rc = pt_scope(c, READERS, &u, &sql, &a, "单位");
+	struct party_rows sums = {0};
 	if (!rc)
-		rc = pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "t:b t:k t:f i:m", &births, 1000000);
+		rc = pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "i:n i:mobile i:due i:y30 i:y40 i:y50 i:y60 i:y70",
+			      &sums, 1);
 	buf_release(&sql);
 	if (rc)
 		return rc;
-	static const char *const bands[] = {"30岁以下", "30-39岁", "40-49岁", "50-59岁", "60-69岁", "70岁及以上"};
-	int64_t nb[6] = {0}, due = 0, mobile = 0, today = time_cn_days(c->now);
-	for (int i = 0; i < births.n; i++) {
-		int64_t d;
-		if (!time_parse_date(pr_get_text(&births.row[i], "b"), &d)) {
-			int y = time_age(d, c->now);
-			nb[y < 30 ? 0 : y < 40 ? 1 : y < 50 ? 2 : y < 60 ? 3 : y < 70 ? 4 : 5]++;
-		}
-		if (!strcmp(pr_get_text(&births.row[i], "k"), "probationary") &&
-		    !time_parse_date(pr_get_text(&births.row[i], "f"), &d) && d <= today + 90)
-			due++;
-		mobile += pr_get_int(&births.row[i], "m") != 0;
-	}
+	if (!sums.n)
+		return ctx_fail(c, RC_INTERNAL, "统计失败");
+	const struct party_row *t = &sums.row[0];
+	int64_t total = pr_get_int(t, "n"), mobile = pr_get_int(t, "mobile"), due = pr_get_int(t, "due");
+	int64_t younger[5] = {pr_get_int(t, "y30"), pr_get_int(t, "y40"), pr_get_int(t, "y50"), pr_get_int(t, "y60"),
+			      pr_get_int(t, "y70")};
+	int64_t nb[6];
+	nb[0] = younger[0];
+	for (int k = 1; k < 5; k++)
+		nb[k] = younger[k] - younger[k - 1];
+	nb[5] = total - younger[4];
 	for (int i = 0; i < 6; i++) {
 		struct party_row *r = pr_add(c, age);
 		if (!r)
@@ -553,7 +568,7 @@ int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
 	}
 	pr_int(out, "unit_id", u.id);
 	pr_text(c, out, "unit_name", u.name);
-	pr_int(out, "total", births.n);
+	pr_int(out, "total", total);
 	pr_int(out, "mobile", mobile);
 	pr_int(out, "due_full", due);
 	pr_sub(out, "by_kind", kind);
