@@ -40,6 +40,9 @@
 #   grid    then bench/grid.sh (issue 14; BENCH_GRID_RUN=0 skips it): grid workers'
 #           position batches against raw SQLite, the town's live positions and the
 #           village household map against the static file; BENCH_GRID_OUT.
+#   party   then bench/party.sh (issue 15; BENCH_PARTY_RUN=0 skips it): a county with
+#           15,000 party members and two years of meetings, the compliance board and the
+#           member statistics against the static file; BENCH_PARTY_OUT.
 #
 # Needs wrk (Debian package wrk), cc, pkg-config and the headers the project builds
 # with; links bench/gen_points.c against the project's objects beside BIN (the
@@ -404,4 +407,8 @@ fi
 if [ "${BENCH_GRID_RUN:-1}" = 1 ]; then
   log "grid work (bench/grid.sh; BENCH_GRID_RUN=0 skips it)"
   BENCH_GRID_OUT=${BENCH_GRID_OUT:-$(dirname "$BIN")/bench-grid-results.md} bash "$here/grid.sh" "$BIN"
+fi
+if [ "${BENCH_PARTY_RUN:-1}" = 1 ]; then
+  log "party building (bench/party.sh; BENCH_PARTY_RUN=0 skips it)"
+  BENCH_PARTY_OUT=${BENCH_PARTY_OUT:-$(dirname "$BIN")/bench-party-results.md} bash "$here/party.sh" "$BIN"
 fi

@@ -1,7 +1,8 @@
 /* Demo data of party building 党建: 青山村's branch with two party groups and 25 members
  * (three probationary, two 流动党员 working in cities, the demo villager 李琳 among
  * them), a year of 三会一课 and 主题党日 with attendance (one month's 主题党日 missed,
- * flagged on the town's board; one 党课 held late), the secretary's commitments with
+ * flagged on the town's board; one 党课 held late; each party group's 党小组会 monthly,
+ * but the second group's five months ago missing), the secretary's commitments with
  * progress (one overdue), the service diary and 书记会客厅 questions (answered, but one
  * waiting). The demo cadre is the village's secretary, the town official and the county
  * admin hold the organisation role. Five other villages get a small branch and the last
@@ -161,6 +162,9 @@ static int seed_meetings(struct ctx *c, const struct actor *sec, const struct se
 		rc = meeting(c, sec, b, "committee", first + 2, 9, back, false, 11);
 		if (!rc)
 			rc = meeting(c, sec, b, "group", first + 8, 19, back + 1, false, 9);
+		/* the other party group meets too, except the second group five months ago */
+		if (!rc && !(back == 5 && skip_theme >= 0))
+			rc = meeting(c, sec, b, "group", first + 9, 19, back + 2, false, 9);
 		if (!rc && back != skip_theme)
 			rc = meeting(c, sec, b, "theme_day", first + 4, 9, back + 6, back % 4 == 1, 7);
 		if (!rc && (mm - 1) % 3 == 1) {
@@ -294,6 +298,8 @@ int party_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, const int
 		rc = seed_meetings(c, &sec, &q, 12, 3);
 	if (!rc)
 		rc = seed_service(c, &sec, have_vil ? &vil : NULL, villages[0]);
+	if (!rc)
+		rc = party_learning_seed_demo(c, county_id, town_id, villages[0], q.members, q.nmembers);
 	for (int i = 1; !rc && i < n && i < 6; i++) {
 		struct org_unit v;
 		if ((rc = org_get(c, villages[i], &v)))

@@ -308,6 +308,23 @@ const EXPECT = {
   'GET /api/v1/emergencies/:id':                       'U N N N N a N N a N a a N a a a',
   'POST /api/v1/emergencies/:id/ack':                  'U N N N N F N N F N F F N a a a',
   'POST /api/v1/emergencies/:id/broadcast':            'U N N N N F N N F N F F N a a a',
+  'GET /api/v1/party/courses':                         'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/party/courses':                        'U N N F F F F N F F F F F a F a',
+  'GET /api/v1/party/courses/:id':                     'U N N a a a a N a a a a a a a a',
+  'PATCH /api/v1/party/courses/:id':                   'U N N F F F F N F F F F F a F a',
+  'GET /api/v1/party/courses/:id/photos/:n':           'U N N N N N N N N N N N N N N N',
+  'POST /api/v1/party/courses/:id/study':              'U N N F a F a N F F F F F F F F',
+  'PUT /api/v1/party/study-sessions/:id':              'U N N N N N a N N N N N N N N N',
+  'GET /api/v1/party/quizzes':                         'U N N N a a a N a a a a a a a a',
+  'POST /api/v1/party/quizzes':                        'U N N F F F F N F F F F F a F a',
+  'GET /api/v1/party/quizzes/:id':                     'U N N a a a a N a a a a a a a a',
+  'PATCH /api/v1/party/quizzes/:id':                   'U N N F F F F N F F F F F a F a',
+  'POST /api/v1/party/quizzes/:id/attempts':           'U N N F a F a N F F F F F F F F',
+  'GET /api/v1/party/study-records':                   'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/party/members/:id/study':               'U N N N F F F N F F F a F a a a',
+  'GET /api/v1/party/my-study':                        'U a a a a a a a a a a a a a a a',
+  'POST /api/v1/party/member-import':                  'U N N N F F F N F F F F F F x F',
+  'GET /api/v1/party/member-import/template':          'U a a a a a a a a a a a a a a a',
   // the village's voice: broadcasts, their live stream and audio, loudspeakers (device routes take a device token: U)
   'GET /api/v1/broadcasts':                            'U N N N a F a N F F F a F a a a',
   'POST /api/v1/broadcasts':                           'U N N N F F F N F F F F F a a a',
@@ -601,6 +618,10 @@ before(async () => {
   O.partyMeeting = (await must(await s.api('GET', `/api/v1/party/meetings?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[0].id;
   O.partyCommitment = (await must(await s.api('GET', `/api/v1/party/commitments?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[0].id;
   O.partyQuestion = (await must(await s.api('GET', `/api/v1/party/questions?unit=${O.village}&status=open`, { token: T.cadre }), 200)).items[0].id;
+  // learning: the town's 趣味学法 course and quiz (for every villager), a study session of the demo villager
+  O.partyCourse = (await must(await s.api('GET', `/api/v1/party/courses?unit=${O.village}&limit=50`, { token: T.cadre }), 200)).items.find((c) => c.audience === 'villager' && c.unit_id === O.town).id;
+  O.partyQuiz = (await must(await s.api('GET', `/api/v1/party/quizzes?unit=${O.village}`, { token: T.cadre }), 200)).items.find((q) => q.audience === 'villager').id;
+  O.studySession = (await must(await s.api('POST', `/api/v1/party/courses/${O.partyCourse}/study`, { token: T.villager, body: {} }), 201)).id;
 });
 after(async () => { if (s) await s.close(); });
 
@@ -626,7 +647,7 @@ function call(r) {
     evaluations: 'evalCampaign', 'display-tokens': 'displayToken',
     disputes: 'dispute', emergencies: 'emergency',
   };
-  if (seg[3] === 'party') Object.assign(map, { branches: 'partyBranch', members: 'partyMember', meetings: 'partyMeeting', commitments: 'partyCommitment', questions: 'partyQuestion' });
+  if (seg[3] === 'party') Object.assign(map, { branches: 'partyBranch', members: 'partyMember', meetings: 'partyMeeting', commitments: 'partyCommitment', questions: 'partyQuestion', courses: 'partyCourse', quizzes: 'partyQuiz', 'study-sessions': 'studySession' });
   for (let i = 0; i < seg.length; i++) {
     if (seg[i] === ':id') seg[i] = id(map[kindOf(i)] || 'none');
     else if (seg[i] === ':n') seg[i] = '0';
@@ -719,6 +740,10 @@ const QUERY = {
   'GET /api/v1/party/diary': () => `unit=${O.village}`,
   'GET /api/v1/party/diary-stats': () => `unit=${O.village}`,
   'GET /api/v1/party/questions': () => `unit=${O.village}`,
+  'GET /api/v1/party/courses': () => `unit=${O.village}`,
+  'GET /api/v1/party/quizzes': () => `unit=${O.village}`,
+  'GET /api/v1/party/study-records': () => `unit=${O.village}`,
+  'POST /api/v1/party/member-import': () => `branch=${O.partyBranch}&dry_run=1`,
   'GET /api/v1/evaluations/campaigns': () => `village_id=${O.village}`,
   'GET /api/v1/evaluations/candidates': () => `village_id=${O.village}`,
 };
@@ -848,6 +873,12 @@ const BODY = {
   'POST /api/v1/party/diary': () => ({ village_id: O.village, day: O.day, body: '矩阵服务日记' }),
   'POST /api/v1/party/questions': () => ({ village_id: O.village, body: '矩阵问题' }),
   'POST /api/v1/party/questions/:id/answer': () => ({ answer: '矩阵答复' }),
+  'POST /api/v1/party/courses': () => ({ unit_id: O.town, audience: 'member', title: '矩阵课程', body: '矩阵正文', minutes: 10, idempotency_key: `matrix-pco-${uniq()}` }),
+  'PATCH /api/v1/party/courses/:id': () => ({ minutes: 10 }),
+  'PUT /api/v1/party/study-sessions/:id': () => ({ seconds: 30 }),
+  'POST /api/v1/party/quizzes': () => ({ unit_id: O.town, audience: 'member', title: '矩阵答题', pass_score: 60, questions: [{ kind: 'single', body: '矩阵题', options: ['甲', '乙'], answer: [0] }], idempotency_key: `matrix-pq-${uniq()}` }),
+  'PATCH /api/v1/party/quizzes/:id': () => ({ pass_score: 80 }),
+  'POST /api/v1/party/quizzes/:id/attempts': () => ({ answers: [[0], [1], [0, 1, 3], [3], [1]] }),
   'POST /api/v1/evaluations/campaigns': () => ({ village_id: O.village, kind: '最美家庭', title: `矩阵评选${uniq()}`, period_from: '2026-01-01', period_to: '2026-12-31', points: 5, winners: 1, criteria: [{ name: '家风', weight: 1, max_score: 10 }], panel: [{ user_id: O.cadreUser }], idempotency_key: `matrix-v-${uniq()}` }),
   'POST /api/v1/evaluations/campaigns/:id/nominations': () => ({ note: '矩阵提名' }),
   'POST /api/v1/evaluations/campaigns/:id/objections': () => ({ reason: '矩阵异议' }),
@@ -857,10 +888,12 @@ const BODY = {
 const RAW = {
   'POST /api/v1/files': () => pngPixel(9, 9, ++seq % 250),
   'POST /api/v1/imports/households': () => Buffer.from('户号,姓名\n'),
+  'POST /api/v1/party/member-import': () => Buffer.from('姓名,性别\n'),
 };
 const HEADERS = {
   'POST /api/v1/files': { 'content-type': 'image/png' },
   'POST /api/v1/imports/households': { 'content-type': 'text/csv' },
+  'POST /api/v1/party/member-import': { 'content-type': 'text/csv' },
 };
 
 function classify(status) {

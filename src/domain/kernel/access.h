@@ -78,6 +78,7 @@ typedef uint64_t perm_t;
 #define P_PARTY_MEMBER PERM(40) /* a member: own record, the branch's meetings, check-in, the diary */
 #define P_PARTY_ANSWER PERM(41) /* answer 书记会客厅 questions, read private ones */
 #define P_PARTY_SETTINGS PERM(42)/* the county's meeting kinds and frequencies */
+#define P_LEARN_PUBLISH PERM(52)/* publish courses and quizzes 学习教育 for the units in scope (county, town) */
 /* evaluations 评选 (domain/evaluations/evaluations.h); scoring is the named panel's */
 #define P_EVAL_ADMIN PERM(43)       /* campaigns: criteria, panel, 公示, objections, publication */
 #define P_EVAL_NOMINATE PERM(44)    /* nominate households in scope */

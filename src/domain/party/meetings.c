@@ -607,64 +607,95 @@ int party_compliance(struct ctx *c, int64_t unit_id, int year, struct party_row 
 		int64_t bid = pr_get_int(br, "branch_id");
 		/* every meeting of the year's periods: kind, period, day held */
 		struct party_rows held = {0};
-		rc = pr_fetch(c, db_query(c->db, "SELECT kind, period, starts_at FROM party_meetings WHERE branch_id = ? "
-						 "AND period LIKE ? AND starts_at <= ?", "iti", bid,
+		rc = pr_fetch(c, db_query(c->db, "SELECT kind, period, starts_at, COALESCE(group_id, 0) FROM party_meetings "
+						 "WHERE branch_id = ? AND period LIKE ? AND starts_at <= ?", "iti", bid,
 					  arena_printf(c->arena, "%04d%%", year), c->now),
-			      "t:kind t:period i:starts_at", &held, 100000);
+			      "t:kind t:period i:starts_at i:group_id", &held, 100000);
+		/* 党小组会 count per party group: each group holds its own */
+		struct party_rows *groups = pr_new(c);
+		if (!groups)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		if (!rc)
+			rc = pr_fetch(c, db_query(c->db, "SELECT id, name FROM party_groups WHERE branch_id = ? ORDER BY id", "i",
+						  bid),
+				      "i:group_id t:group_name", groups, 100);
 		if (rc)
 			return rc;
 		int64_t req = 0, ok = 0, late = 0, miss = 0, due = 0;
 		for (int k = 0; k < NKINDS; k++) {
 			if (!strcmp(f[k], "none"))
 				continue;
+			bool per_group = !strcmp(KINDS[k].kind, "group") && groups->n > 0;
 			int nper = !strcmp(f[k], "month") ? 12 : !strcmp(f[k], "quarter") ? 4 : 1;
-			for (int p = 0; p < nper; p++) {
-				char label[16];
-				if (nper == 12)
-					snprintf(label, sizeof(label), "%04d-%02d", year, p + 1);
-				else if (nper == 4)
-					snprintf(label, sizeof(label), "%04d-Q%d", year, p + 1);
-				else
-					snprintf(label, sizeof(label), "%04d", year);
-				int64_t p1, p2;
-				party_period_range(label, &p1, &p2);
-				if (p1 > today)
-					break;
-				bool on_time = false, any = false;
-				for (int i = 0; i < held.n; i++) {
-					struct party_row *h = &held.row[i];
-					if (strcmp(pr_get_text(h, "kind"), KINDS[k].kind) || strcmp(pr_get_text(h, "period"), label))
+			for (int gi = 0; gi < (per_group ? groups->n : 1); gi++) {
+				struct party_row *grp = per_group ? &groups->row[gi] : NULL;
+				int64_t gid = grp ? pr_get_int(grp, "group_id") : 0;
+				for (int p = 0; p < nper; p++) {
+					char label[16];
+					if (nper == 12)
+						snprintf(label, sizeof(label), "%04d-%02d", year, p + 1);
+					else if (nper == 4)
+						snprintf(label, sizeof(label), "%04d-Q%d", year, p + 1);
+					else
+						snprintf(label, sizeof(label), "%04d", year);
+					int64_t p1, p2;
+					party_period_range(label, &p1, &p2);
+					if (p1 > today)
+						break;
+					bool on_time = false, any = false;
+					for (int i = 0; i < held.n; i++) {
+						struct party_row *h = &held.row[i];
+						if (strcmp(pr_get_text(h, "kind"), KINDS[k].kind) || strcmp(pr_get_text(h, "period"), label) ||
+						    (gid && pr_get_int(h, "group_id") != gid))
+							continue;
+						any = true;
+						if (day_of(pr_get_int(h, "starts_at")) <= p2)
+							on_time = true;
+					}
+					const char *state = on_time ? "ok" : any ? "late" : p2 < today ? "missing" : "due";
+					if (grp) {
+						const char *key = !strcmp(state, "ok") ? "on_time" : state;
+						pr_int(grp, key, pr_get_int(grp, key) + 1);
+						if (strcmp(state, "due"))
+							pr_int(grp, "required", pr_get_int(grp, "required") + 1);
+					}
+					if (!strcmp(state, "due")) {
+						due++;
 						continue;
-					any = true;
-					if (day_of(pr_get_int(h, "starts_at")) <= p2)
-						on_time = true;
-				}
-				const char *state = on_time ? "ok" : any ? "late" : p2 < today ? "missing" : "due";
-				if (!strcmp(state, "due")) {
-					due++;
-					continue;
-				}
-				req++;
-				if (on_time)
-					ok++;
-				else if (any)
-					late++;
-				else
-					miss++;
-				if (strcmp(state, "ok")) {
-					struct party_row *fl = pr_add(c, flags);
-					if (!fl)
-						return ctx_fail(c, RC_INTERNAL, "内存不足");
-					pr_int(fl, "branch_id", bid);
-					pr_text(c, fl, "branch_name", pr_get_text(br, "branch_name"));
-					pr_int(fl, "village_id", pr_get_int(br, "village_id"));
-					pr_text(c, fl, "village_name", pr_get_text(br, "village_name"));
-					pr_text(c, fl, "kind", KINDS[k].kind);
-					pr_text(c, fl, "kind_name", KINDS[k].name);
-					pr_text(c, fl, "period", label);
-					pr_text(c, fl, "state", state);
+					}
+					req++;
+					if (on_time)
+						ok++;
+					else if (any)
+						late++;
+					else
+						miss++;
+					if (strcmp(state, "ok")) {
+						struct party_row *fl = pr_add(c, flags);
+						if (!fl)
+							return ctx_fail(c, RC_INTERNAL, "内存不足");
+						pr_int(fl, "branch_id", bid);
+						pr_text(c, fl, "branch_name", pr_get_text(br, "branch_name"));
+						pr_int(fl, "village_id", pr_get_int(br, "village_id"));
+						pr_text(c, fl, "village_name", pr_get_text(br, "village_name"));
+						pr_text(c, fl, "kind", KINDS[k].kind);
+						pr_text(c, fl, "kind_name", KINDS[k].name);
+						pr_text(c, fl, "period", label);
+						pr_text(c, fl, "state", state);
+						if (grp)
+							pr_text(c, fl, "group_name", pr_get_text(grp, "group_name"));
+					}
 				}
 			}
+		}
+		for (int gi = 0; gi < groups->n; gi++) {
+			/* every count present, 0 when none */
+			struct party_row *g = &groups->row[gi];
+			static const char *const keys[] = {"required", "on_time", "late", "missing", "due"};
+			for (size_t j = 0; j < ARRAY_SIZE(keys); j++)
+				pr_int(g, keys[j], pr_get_int(g, keys[j]));
+			int64_t gr = pr_get_int(g, "required");
+			pr_int(g, "rate", gr ? (pr_get_int(g, "on_time") + pr_get_int(g, "late")) * 100 / gr : 100);
 		}
 		struct party_row *r = pr_add(c, rows);
 		if (!r)
@@ -679,6 +710,7 @@ int party_compliance(struct ctx *c, int64_t unit_id, int year, struct party_row 
 		pr_int(r, "missing", miss);
 		pr_int(r, "due", due);
 		pr_int(r, "rate", req ? (ok + late) * 100 / req : 100);
+		pr_sub(r, "groups", groups);
 		T_req += req;
 		T_ok += ok;
 		T_late += late;

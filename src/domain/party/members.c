@@ -3,6 +3,12 @@
 #include "domain/grid/grid.h"
 #include "domain/party/internal.h"
 #include "util/num.h"
+#include "util/table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 #define READERS (P_PARTY_ADMIN | P_PARTY_READ)
 
@@ -286,6 +292,31 @@ static int sync_household_tag(struct ctx *c, int64_t household_id)
 	return rc;
 }
 
+/* A checked member into the branch, with its history, the household's tag and the
+ * audit; inside the caller's transaction. */
+static int insert_member(struct ctx *c, const struct party_member_input *in, int64_t vid, int64_t user_id, int64_t *id)
+{
+	int rc;
+	bool prob = !strcmp(in->kind, "probationary");
+	int dbrc = db_get_int(c->db, id,
+			      "INSERT INTO party_members (branch_id, village_id, group_id, name, gender, birth_date, "
+			      "education, kind, join_date, full_date, household_id, resident_id, user_id, phone, mobile, "
+			      "mobile_place, status, created_at, updated_at) VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, "
+			      "NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, 'active', ?, ?) RETURNING id",
+			      "iiittttttt" "iiititii", in->branch_id, vid, in->group_id > 0 ? in->group_id : 0, in->name,
+			      in->gender, in->birth_date, in->education, in->kind, in->join_date,
+			      prob ? in->full_date : NULL, in->household_id > 0 ? in->household_id : 0,
+			      in->resident_id > 0 ? in->resident_id : 0, user_id, in->phone ? in->phone : "",
+			      (int64_t)(in->mobile == 1), in->mobile_place ? in->mobile_place : "", c->now, c->now);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "保存党员");
+	if ((rc = add_history(c, *id, "join", in->join_date, prob ? "预备党员" : "正式党员")))
+		return rc;
+	if ((rc = sync_household_tag(c, in->household_id)))
+		return rc;
+	return pt_audit(c, vid, "party_member", *id, "create", "name", in->name, "branch_id", in->branch_id);
+}
+
 int party_member_create(struct ctx *c, const struct party_member_input *in, int64_t *id)
 {
 	*id = 0;
@@ -317,28 +348,13 @@ int party_member_create(struct ctx *c, const struct party_member_input *in, int6
 			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
 		return ctx_end(c, RC_OK);
 	}
-	bool prob = !strcmp(in->kind, "probationary");
-	int dbrc = db_get_int(c->db, id,
-			      "INSERT INTO party_members (branch_id, village_id, group_id, name, gender, birth_date, "
-			      "education, kind, join_date, full_date, household_id, resident_id, user_id, phone, mobile, "
-			      "mobile_place, status, created_at, updated_at) VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, "
-			      "NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, 'active', ?, ?) RETURNING id",
-			      "iiittttttt" "iiititii", in->branch_id, vid, in->group_id > 0 ? in->group_id : 0, in->name,
-			      in->gender, in->birth_date, in->education, in->kind, in->join_date,
-			      prob ? in->full_date : NULL, in->household_id > 0 ? in->household_id : 0,
-			      in->resident_id > 0 ? in->resident_id : 0, user_id, in->phone ? in->phone : "",
-			      (int64_t)(in->mobile == 1), in->mobile_place ? in->mobile_place : "", c->now, c->now);
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "保存党员"));
-	if ((rc = add_history(c, *id, "join", in->join_date, prob ? "预备党员" : "正式党员")))
-		return ctx_end(c, rc);
-	if ((rc = sync_household_tag(c, in->household_id)))
+	if ((rc = insert_member(c, in, vid, user_id, id)))
 		return ctx_end(c, rc);
 	char idtxt[24];
 	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
 	if ((rc = idem_store(c, "party_member", in->idem, idtxt)))
 		return ctx_end(c, rc);
-	return ctx_end(c, pt_audit(c, vid, "party_member", *id, "create", "name", in->name, "branch_id", in->branch_id));
+	return ctx_end(c, RC_OK);
 }
 
 int party_member_update(struct ctx *c, int64_t id, const struct party_member_input *in)
@@ -502,32 +518,47 @@ int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
 		rc = count_by(c, "m.education", &u, edu);
 	if (rc)
 		return rc;
-	/* age bands from the birth dates, by the clock */
-	struct party_rows births = {0};
+	/* age bands from the birth dates, by the clock, counted in the database: born after
+	 * the day N years before today is younger than N */
+	static const char *const bands[] = {"30岁以下", "30-39岁", "40-49岁", "50-59岁", "60-69岁", "70岁及以上"};
+	int64_t today = time_cn_days(c->now);
+	int ty, tm, td;
+	time_civil_from_days(today, &ty, &tm, &td);
+	char cut[5][11], due_day[11];
+	for (int k = 0; k < 5; k++)
+		snprintf(cut[k], sizeof(cut[k]), "%04d-%02d-%02d", ty - 30 - 10 * k, tm, tm == 2 && td == 29 ? 28 : td);
+	time_format_date(time_cn_midnight(today + 90) + 43200, due_day);
 	struct buf sql;
 	struct db_args a = {0};
 	buf_init(&sql, 8192);
-	buf_adds(&sql, "SELECT m.birth_date, m.kind, COALESCE(m.full_date, ''), m.mobile FROM party_members m "
-		       "JOIN org_units v ON v.id = m.village_id WHERE m.status = 'active'");
+	buf_adds(&sql, "SELECT count(*), COALESCE(sum(CASE WHEN m.mobile <> 0 THEN 1 ELSE 0 END), 0), "
+		       "COALESCE(sum(CASE WHEN m.kind = 'probationary' AND m.full_date IS NOT NULL AND m.full_date <> '' "
+		       "AND m.full_date <= ? THEN 1 ELSE 0 END), 0)");
+	db_args_text(&a, due_day);
+	for (int k = 0; k < 5; k++) {
+		buf_adds(&sql, ", COALESCE(sum(CASE WHEN m.birth_date > ? THEN 1 ELSE 0 END), 0)");
+		db_args_text(&a, cut[k]);
+	}
+	buf_adds(&sql, " FROM party_members m JOIN org_units v ON v.id = m.village_id WHERE m.status = 'active'");
 	rc = pt_scope(c, READERS, &u, &sql, &a, "单位");
+	struct party_rows sums = {0};
 	if (!rc)
-		rc = pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "t:b t:k t:f i:m", &births, 1000000);
+		rc = pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "i:n i:mobile i:due i:y30 i:y40 i:y50 i:y60 i:y70",
+			      &sums, 1);
 	buf_release(&sql);
 	if (rc)
 		return rc;
-	static const char *const bands[] = {"30岁以下", "30-39岁", "40-49岁", "50-59岁", "60-69岁", "70岁及以上"};
-	int64_t nb[6] = {0}, due = 0, mobile = 0, today = time_cn_days(c->now);
-	for (int i = 0; i < births.n; i++) {
-		int64_t d;
-		if (!time_parse_date(pr_get_text(&births.row[i], "b"), &d)) {
-			int y = time_age(d, c->now);
-			nb[y < 30 ? 0 : y < 40 ? 1 : y < 50 ? 2 : y < 60 ? 3 : y < 70 ? 4 : 5]++;
-		}
-		if (!strcmp(pr_get_text(&births.row[i], "k"), "probationary") &&
-		    !time_parse_date(pr_get_text(&births.row[i], "f"), &d) && d <= today + 90)
-			due++;
-		mobile += pr_get_int(&births.row[i], "m") != 0;
-	}
+	if (!sums.n)
+		return ctx_fail(c, RC_INTERNAL, "统计失败");
+	const struct party_row *t = &sums.row[0];
+	int64_t total = pr_get_int(t, "n"), mobile = pr_get_int(t, "mobile"), due = pr_get_int(t, "due");
+	int64_t younger[5] = {pr_get_int(t, "y30"), pr_get_int(t, "y40"), pr_get_int(t, "y50"), pr_get_int(t, "y60"),
+			      pr_get_int(t, "y70")};
+	int64_t nb[6];
+	nb[0] = younger[0];
+	for (int k = 1; k < 5; k++)
+		nb[k] = younger[k] - younger[k - 1];
+	nb[5] = total - younger[4];
 	for (int i = 0; i < 6; i++) {
 		struct party_row *r = pr_add(c, age);
 		if (!r)
@@ -537,7 +568,7 @@ int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
 	}
 	pr_int(out, "unit_id", u.id);
 	pr_text(c, out, "unit_name", u.name);
-	pr_int(out, "total", births.n);
+	pr_int(out, "total", total);
 	pr_int(out, "mobile", mobile);
 	pr_int(out, "due_full", due);
 	pr_sub(out, "by_kind", kind);
@@ -545,4 +576,230 @@ int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
 	pr_sub(out, "by_education", edu);
 	pr_sub(out, "by_age", age);
 	return RC_OK;
+}
+
+/* ---- the member roster import (CSV or XLSX) ---- */
+
+static const char *const IMPORT_COLUMNS[] = {"姓名", "性别", "出生日期", "学历", "类别", "入党日期",
+					     "转正日期", "党小组", "手机号", "流动党员", "外出去向", NULL};
+enum { I_NAME, I_GENDER, I_BIRTH, I_EDU, I_KIND, I_JOIN, I_FULL, I_GROUP, I_PHONE, I_MOBILE, I_PLACE, I_N };
+#define I_REQUIRED 6   /* the first six columns must be there */
+
+/* The column a field error of check_member names. */
+static const char *field_column(const char *field)
+{
+	static const char *const map[][2] = {
+		{"name", "姓名"},     {"gender", "性别"},      {"birth_date", "出生日期"}, {"education", "学历"},
+		{"kind", "类别"},     {"join_date", "入党日期"}, {"full_date", "转正日期"},  {"group_id", "党小组"},
+		{"phone", "手机号"},  {"mobile_place", "外出去向"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (!strcmp(field, map[i][0]))
+			return map[i][1];
+	return "";
+}
+
+static void add_error(struct ctx *c, struct party_import_result *out, int row, const char *column, const char *msg)
+{
+	out->errors_total++;
+	if (out->nerrors >= PARTY_IMPORT_ERRORS_MAX)
+		return;
+	if (!out->errors) {
+		out->errors = arena_alloc(c->arena, sizeof(*out->errors) * PARTY_IMPORT_ERRORS_MAX);
+		if (!out->errors)
+			return;
+	}
+	struct party_import_error *e = &out->errors[out->nerrors++];
+	e->row = row;
+	e->column = arena_strdup(c->arena, column);
+	e->message = arena_strdup(c->arena, msg);
+}
+
+/* A date cell as 'YYYY-MM-DD': that text, with / or . between, or a spreadsheet's day
+ * number; the cell as it was when it is none of these (check_member reports it). */
+static const char *import_date(struct ctx *c, const char *s)
+{
+	if (!s || !s[0])
+		return s;
+	int64_t serial;
+	if (!num_parse_i64(s, 1, 80000, &serial)) {
+		int64_t days = serial - 25569;   /* day 25569 is 1970-01-01 */
+		int y, m, d;
+		time_civil_from_days(days, &y, &m, &d);
+		return arena_printf(c->arena, "%04d-%02d-%02d", y, m, d);
+	}
+	char *t = arena_strdup(c->arena, s);
+	for (char *p = t; p && *p; p++)
+		if (*p == '/' || *p == '.')
+			*p = '-';
+	int y, m, d;
+	char rest;
+	if (t && sscanf(t, "%d-%d-%d%c", &y, &m, &d, &rest) == 3)
+		return arena_printf(c->arena, "%04d-%02d-%02d", y, m, d);
+	return s;
+}
+
+int party_member_import(struct ctx *c, int64_t branch_id, const char *data, size_t len, bool dry_run,
+			struct party_import_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	int64_t vid = 0;
+	char path[ORG_PATH_MAX];
+	int rc = pt_branch(c, branch_id, &vid, path, NULL, 0);
+	if (rc)
+		return rc;
+	if (!access_can(c, P_PARTY_ADMIN, path))
+		return pt_refuse(c, path, "党支部", "只有村党组织书记可以导入党员");
+	struct table t;
+	char err[200];
+	if (!data || !len)
+		return ctx_fail(c, RC_INVALID, "请上传党员名册（XLSX 或 CSV）");
+	if (table_read(data, len, &t, err, sizeof(err)))
+		return ctx_fail(c, RC_INVALID, "%s", err);
+	int col[I_N];
+	for (int k = 0; k < I_N; k++)
+		col[k] = -1;
+	if (t.nrows)
+		for (size_t j = 0; j < t.rows[0].ncells; j++)
+			for (int k = 0; k < I_N; k++)
+				if (!strcmp(t.rows[0].cells[j], IMPORT_COLUMNS[k]))
+					col[k] = (int)j;
+	for (int k = 0; k < I_REQUIRED; k++)
+		if (col[k] < 0)
+			add_error(c, out, 1, IMPORT_COLUMNS[k], arena_printf(c->arena, "缺少「%s」列，请用模板填写", IMPORT_COLUMNS[k]));
+	if (t.nrows < 2 && !out->nerrors)
+		add_error(c, out, 1, "", "名册里没有党员");
+	size_t n = out->nerrors ? 0 : t.nrows - 1;
+	struct party_member_input *in = n ? arena_alloc(c->arena, sizeof(*in) * n) : NULL;
+	if (n && !in) {
+		table_release(&t);
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct table_row *r = &t.rows[i + 1];
+		const char *cell[I_N];
+		for (int k = 0; k < I_N; k++)
+			cell[k] = col[k] >= 0 && (size_t)col[k] < r->ncells ? arena_strdup(c->arena, r->cells[col[k]]) : "";
+		struct party_member_input *m = &in[i];
+		memset(m, 0, sizeof(*m));
+		m->branch_id = branch_id;
+		m->name = cell[I_NAME];
+		m->gender = !strcmp(cell[I_GENDER], "男") ? "m" : !strcmp(cell[I_GENDER], "女") ? "f" : cell[I_GENDER];
+		m->birth_date = import_date(c, cell[I_BIRTH]);
+		m->education = cell[I_EDU];
+		m->kind = !strcmp(cell[I_KIND], "正式党员") || !strcmp(cell[I_KIND], "正式") ? "full"
+			  : !strcmp(cell[I_KIND], "预备党员") || !strcmp(cell[I_KIND], "预备") ? "probationary"
+			  : cell[I_KIND];
+		m->join_date = import_date(c, cell[I_JOIN]);
+		m->full_date = import_date(c, cell[I_FULL]);
+		m->phone = cell[I_PHONE];
+		m->mobile = !strcmp(cell[I_MOBILE], "是") ? 1 : 0;
+		m->mobile_place = cell[I_PLACE];
+		ctx_reset(c);
+		check_member(c, m, true);
+		if (cell[I_MOBILE][0] && strcmp(cell[I_MOBILE], "是") && strcmp(cell[I_MOBILE], "否"))
+			add_error(c, out, r->line, "流动党员", "流动党员应填 是 或 否");
+		if (cell[I_GROUP][0]) {
+			int64_t g = 0;
+			if (db_get_int(c->db, &g, "SELECT id FROM party_groups WHERE branch_id = ? AND name = ?", "it", branch_id,
+				       cell[I_GROUP]) != DB_OK)
+				ctx_field(c, "group_id", "本支部没有党小组「%s」", cell[I_GROUP]);
+			m->group_id = g;
+		}
+		int64_t dup = 0;
+		if (m->name[0] && m->birth_date && m->birth_date[0] &&
+		    db_get_int(c->db, &dup, "SELECT count(*) FROM party_members WHERE branch_id = ? AND name = ? AND "
+					    "birth_date = ? AND status = 'active'", "itt", branch_id, m->name, m->birth_date) == DB_OK &&
+		    dup)
+			ctx_field(c, "name", "%s（%s 出生）已在本支部名册中", m->name, m->birth_date);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(in[j].name, m->name) && in[j].birth_date && m->birth_date &&
+			    !strcmp(in[j].birth_date, m->birth_date)) {
+				ctx_field(c, "name", "与第 %d 行重复", t.rows[j + 1].line);
+				break;
+			}
+		/* the fields' errors become the row's, in the order of the columns */
+		for (int k = 0; k < I_N; k++)
+			for (int e = 0; e < c->err.nfields; e++)
+				if (!strcmp(field_column(c->err.fields[e].field), IMPORT_COLUMNS[k]))
+					add_error(c, out, r->line, IMPORT_COLUMNS[k],
+						  k == I_GENDER ? "性别应填 男 或 女"
+						  : k == I_KIND ? "类别应填 正式党员 或 预备党员"
+								: c->err.fields[e].message);
+		ctx_reset(c);
+	}
+	out->rows = (int)n;
+	table_release(&t);
+	if (out->errors_total)
+		return ctx_fail(c, RC_INVALID, "名册有 %d 处错误，请改正后重新上传；没有导入任何党员", out->errors_total);
+	if (dry_run)
+		return RC_OK;
+	if ((rc = ctx_begin(c)))
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		int64_t id = 0;
+		rc = insert_member(c, &in[i], vid, 0, &id);
+		if (!rc)
+			out->created++;
+	}
+	if (!rc)
+		rc = pt_audit(c, vid, "party_branch", branch_id, "import", "name", "党员名册导入", "count", out->created);
+	if (rc)
+		out->created = 0;
+	return ctx_end(c, rc);
+}
+
+int party_member_template(struct ctx *c, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/cunzhi-party-XXXXXX", dir && dir[0] ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return ctx_fail(c, RC_INTERNAL, "生成模板失败：无法建立临时文件");
+	close(fd);
+	int rc = RC_OK;
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb) {
+		unlink(path);
+		return ctx_fail(c, RC_INTERNAL, "生成模板失败");
+	}
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "党员名册");
+	lxw_format *head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_bg_color(head, 0xFDE9E7);
+	lxw_format *text = workbook_add_format(wb);
+	format_set_num_format(text, "@");
+	static const char *const example[][I_N] = {
+		{"王建国", "男", "1968-03-12", "高中/中专", "正式党员", "1995-07-01", "", "第一党小组", "13800000000", "否", ""},
+		{"李小红", "女", "1998-10-05", "大专", "预备党员", "2026-06-30", "2027-06-30", "", "", "是", "浙江省宁波市（务工）"},
+	};
+	for (int k = 0; k < I_N; k++) {
+		worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k, k == I_PLACE ? 22 : 12, text);
+		worksheet_write_string(ws, 0, (lxw_col_t)k, IMPORT_COLUMNS[k], head);
+		for (int i = 0; i < 2; i++)
+			worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)k, example[i][k], NULL);
+	}
+	lxw_worksheet *help = workbook_add_worksheet(wb, "填写说明");
+	static const char *const notes[] = {
+		"每行一名党员，前两行是示例，导入前请删除。", "性别填 男 或 女；类别填 正式党员 或 预备党员（预备党员要填转正日期）。",
+		"日期写成 1968-03-12；学历填 小学及以下、初中、高中/中专、大专、本科 或 研究生。",
+		"党小组填本支部已有的党小组名称，可不填；流动党员填 是 或 否，是则填写外出去向。",
+		"先点“检查”，所有行都无误后再导入；有任何一行出错时不会导入任何党员。",
+	};
+	worksheet_set_column(help, 0, 0, 80, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(notes); i++)
+		worksheet_write_string(help, (lxw_row_t)i, 0, notes[i], NULL);
+	struct buf b;
+	buf_init(&b, 4u << 20);
+	if (workbook_close(wb) != LXW_NO_ERROR || buf_add_file(&b, path))
+		rc = ctx_fail(c, RC_INTERNAL, "生成模板失败");
+	else
+		*data = buf_detach(&b, len);
+	if (rc)
+		buf_release(&b);
+	unlink(path);
+	return rc;
 }

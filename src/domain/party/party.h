@@ -4,8 +4,11 @@
  * meetings 三会一课 and 主题党日 with minutes, photos, attendance and the members' own
  * check-in within the meeting's time, and the compliance of each branch per period;
  * the yearly commitments 承诺践诺 with progress and villagers' comments, the service
- * diary 党群服务日记, and the questions to the secretary 书记会客厅. It calls only the
- * kernel (org units, access, scope, audit, files, idempotency, the holiday calendar).
+ * diary 党群服务日记, and the questions to the secretary 书记会客厅; learning 学习教育:
+ * courses and quizzes published by the county and towns, study sessions and attempts
+ * that make each member's study record 一人一册 (`learning`). It calls the kernel (org
+ * units, access, scope, audit, files, idempotency, the holiday calendar) and points
+ * (a passed 趣味学法 quiz is an approved points record under the village's rule).
  *
  * Branches are rows linked to a village, not org units: roles (party_secretary,
  * party_member) are granted on the village and the organisation role party_org on a
@@ -18,7 +21,9 @@
  *   P_PARTY_READ: members' personal data, statistics and compliance in scope;
  *   P_PARTY_MEMBER: the member's own record, the branch's meetings, check-in, the diary;
  *   P_PARTY_ANSWER: answering 会客厅 questions (and reading private ones);
- *   P_PARTY_SETTINGS on the county: meeting kinds' frequencies.
+ *   P_PARTY_SETTINGS on the county: meeting kinds' frequencies;
+ *   P_LEARN_PUBLISH on a county or town: its courses and quizzes (members' study
+ *     records are read with P_PARTY_READ; a member reads their own).
  * Membership data is never public. Commitments, the diary and public questions are.
  *
  * Results are generic rows (struct party_row: named values, with named lists of child
@@ -96,6 +101,25 @@ int party_member_update(struct ctx *c, int64_t id, const struct party_member_inp
 /* A status change: "transfer_out" (leaves the branch, kept in history), "transfer_in"
  * (back to active), "full" (a probationary member becomes full), on day with a note. */
 int party_member_status(struct ctx *c, int64_t id, const char *action, const char *day, const char *note);
+/* The member roster import into a branch (P_PARTY_ADMIN there): CSV or XLSX with the
+ * template's columns (姓名, 性别, 出生日期, 学历, 类别, 入党日期, 转正日期, 党小组,
+ * 手机号, 流动党员, 外出去向); every row checked as a member registered one by one and
+ * every error reported with its row and column in Chinese; RC_INVALID and nothing
+ * imported when any row fails; else, unless dry_run, all of them in one transaction. */
+#define PARTY_IMPORT_ERRORS_MAX 1000
+struct party_import_error {
+	int row;                 /* the spreadsheet's row (the header is row 1) */
+	const char *column, *message;
+};
+struct party_import_result {
+	int rows, created;
+	int nerrors, errors_total;
+	struct party_import_error *errors;
+};
+int party_member_import(struct ctx *c, int64_t branch_id, const char *data, size_t len, bool dry_run,
+			struct party_import_result *out);
+/* The import template (XLSX, malloc'ed) with two example rows and the notes. */
+int party_member_template(struct ctx *c, char **data, size_t *len);
 /* The actor's own member record with the branch's meetings (RC_NOT_FOUND when the
  * actor is no member). */
 int party_me(struct ctx *c, struct party_row *out);
@@ -178,5 +202,83 @@ int party_questions(struct ctx *c, int64_t unit_id, int64_t public_village, cons
 		    int offset, struct party_rows *out);
 int party_question_create(struct ctx *c, const struct party_question_input *in, int64_t *id);
 int party_question_answer(struct ctx *c, int64_t id, const char *answer);
+
+/* ---- learning 学习教育 ---- */
+
+#define PARTY_COURSE_BODY_MAX 10000    /* characters of a course's article */
+#define PARTY_QUIZ_QUESTIONS_MAX 30
+#define PARTY_QUIZ_OPTIONS_MAX 6
+#define PARTY_OPTION_MAX 60            /* characters of one option */
+#define PARTY_STUDY_SESSION_MAX 10800  /* seconds one study session counts at most */
+#define PARTY_STUDY_SLACK 60           /* seconds a report may run ahead of the server's clock */
+
+/* Scoring (pure; unit-tested). A choice is a mask: bit i is option i. A single-choice
+ * question is right when exactly its one right option is chosen, a multiple-choice
+ * one when exactly the right set is. */
+bool party_quiz_right(const char *kind, int answer, int given);
+/* The score in percent, rounded down (0 when there are no questions). */
+int party_quiz_score(int correct, int total);
+/* The seconds a session counts after a report: the reported time, never more than the
+ * time since its start (with PARTY_STUDY_SLACK) nor PARTY_STUDY_SESSION_MAX, never less
+ * than what it counted before. */
+int64_t party_study_seconds(int64_t started_at, int64_t now, int64_t before, int64_t reported);
+
+struct party_course_input {
+	int64_t unit_id;                 /* the county or town (create) */
+	const char *audience;            /* member, villager (create) */
+	const char *title, *body, *media, *status;   /* NULL: leave (update) */
+	int minutes;                     /* 0: leave (update) */
+	int nphotos;                     /* -1: leave (update) */
+	const char *photos[PARTY_PHOTOS_MAX];
+	const struct idem *idem;
+};
+/* unit_id given: the courses of that unit, its ancestors and units below it, for anyone
+ * whose grants touch it (the console). 0: the courses the actor may study (their
+ * village's county and town; members also the members' ones). */
+int party_courses(struct ctx *c, int64_t unit_id, int limit, int offset, struct party_rows *out);
+int party_course_get(struct ctx *c, int64_t id, struct party_row *out);
+int party_course_create(struct ctx *c, const struct party_course_input *in, int64_t *id);
+int party_course_update(struct ctx *c, int64_t id, const struct party_course_input *in);
+/* Photo n (from 1) of a course for whoever may see it. */
+int party_course_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
+/* Opens a study session of the course for the actor (a member, or a villager for the
+ * villagers' courses). */
+int party_study_start(struct ctx *c, int64_t course_id, struct party_row *out);
+/* The phone reports the seconds read in the actor's session; the server caps them. */
+int party_study_report(struct ctx *c, int64_t session_id, int64_t seconds, struct party_row *out);
+
+struct party_quiz_question_input {
+	const char *kind, *body, *note;
+	int noptions;
+	const char *options[PARTY_QUIZ_OPTIONS_MAX];
+	int answer;                      /* mask of the right options */
+};
+struct party_quiz_input {
+	int64_t unit_id;
+	const char *audience, *title, *intro, *rule_name, *status;
+	int pass_score;                  /* -1: leave (update) */
+	int nquestions;                  /* -1: leave (update; only before any attempt) */
+	const struct party_quiz_question_input *questions;
+	const struct idem *idem;
+};
+int party_quizzes(struct ctx *c, int64_t unit_id, int limit, int offset, struct party_rows *out);
+/* The quiz with its questions; the right answers only for its publishers. */
+int party_quiz_get(struct ctx *c, int64_t id, struct party_row *out);
+int party_quiz_create(struct ctx *c, const struct party_quiz_input *in, int64_t *id);
+int party_quiz_update(struct ctx *c, int64_t id, const struct party_quiz_input *in);
+/* The actor answers every question (masks in question order; -1 for a choice the caller
+ * reported malformed already); scored here. A passed
+ * villagers' quiz with a rule name earns the rule's points for the actor's household
+ * once per quiz, as an approved points record going to 公示, within the rule's cap. */
+int party_quiz_attempt(struct ctx *c, int64_t quiz_id, int n, const int *given, const struct idem *idem,
+		       struct party_row *out);
+
+/* The study record 一人一册 of a member (P_PARTY_READ on their village, or the member
+ * themselves); member_id 0: the actor's own (members and villagers). */
+int party_study_record(struct ctx *c, int64_t member_id, struct party_row *out);
+/* Per member of the branches in scope: sessions, time, quizzes taken and passed, the
+ * last study (P_PARTY_READ). */
+int party_study_records(struct ctx *c, int64_t unit_id, int64_t branch_id, int limit, int offset,
+			struct party_rows *out);
 
 #endif

@@ -1,6 +1,7 @@
 /* The endpoints of party building 党建 under /api/v1/party/ (api_party.c: branches,
  * members, statistics, meeting settings, meetings with attendance and check-in,
- * compliance, commitments, the service diary, 书记会客厅 questions) and the village's
+ * compliance, commitments, the service diary, 书记会客厅 questions, learning: courses,
+ * study sessions, quizzes and attempts, study records) and the village's
  * public party page. They call domain/party and the kernel. */
 #ifndef HTTP_PARTY_H
 #define HTTP_PARTY_H
@@ -41,5 +42,22 @@ int api_party_questions(struct req *r);
 int api_party_question_create(struct req *r);
 int api_party_question_answer(struct req *r);
 int api_public_party(struct req *r);
+int api_party_courses(struct req *r);
+int api_party_course_create(struct req *r);
+int api_party_course_get(struct req *r);
+int api_party_course_update(struct req *r);
+int api_party_course_photo(struct req *r);
+int api_party_study_start(struct req *r);
+int api_party_study_report(struct req *r);
+int api_party_quizzes(struct req *r);
+int api_party_quiz_create(struct req *r);
+int api_party_quiz_get(struct req *r);
+int api_party_quiz_update(struct req *r);
+int api_party_quiz_attempt(struct req *r);
+int api_party_study_records(struct req *r);
+int api_party_member_study(struct req *r);
+int api_party_my_study(struct req *r);
+int api_party_member_import(struct req *r);
+int api_party_member_template(struct req *r);
 
 #endif

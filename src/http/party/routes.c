@@ -33,6 +33,23 @@ const struct route party_routes[] = {
 	{"POST", "/api/v1/party/questions", api_party_question_create, RF_JSON},
 	{"POST", "/api/v1/party/questions/:id/answer", api_party_question_answer, RF_JSON},
 	{"GET", "/api/v1/public/villages/:id/party", api_public_party, RF_PUBLIC},
+	{"GET", "/api/v1/party/courses", api_party_courses, 0},
+	{"POST", "/api/v1/party/courses", api_party_course_create, RF_JSON},
+	{"GET", "/api/v1/party/courses/:id", api_party_course_get, 0},
+	{"PATCH", "/api/v1/party/courses/:id", api_party_course_update, RF_JSON},
+	{"GET", "/api/v1/party/courses/:id/photos/:n", api_party_course_photo, 0},
+	{"POST", "/api/v1/party/courses/:id/study", api_party_study_start, RF_JSON},
+	{"PUT", "/api/v1/party/study-sessions/:id", api_party_study_report, RF_JSON},
+	{"GET", "/api/v1/party/quizzes", api_party_quizzes, 0},
+	{"POST", "/api/v1/party/quizzes", api_party_quiz_create, RF_JSON},
+	{"GET", "/api/v1/party/quizzes/:id", api_party_quiz_get, 0},
+	{"PATCH", "/api/v1/party/quizzes/:id", api_party_quiz_update, RF_JSON},
+	{"POST", "/api/v1/party/quizzes/:id/attempts", api_party_quiz_attempt, RF_JSON},
+	{"GET", "/api/v1/party/study-records", api_party_study_records, 0},
+	{"GET", "/api/v1/party/members/:id/study", api_party_member_study, 0},
+	{"GET", "/api/v1/party/my-study", api_party_my_study, 0},
+	{"POST", "/api/v1/party/member-import", api_party_member_import, RF_UPLOAD},
+	{"GET", "/api/v1/party/member-import/template", api_party_member_template, 0},
 };
 
 const size_t party_routes_n = ARRAY_SIZE(party_routes);

@@ -42,12 +42,16 @@ export const auditTypes: Record<string, string> = {
   party_attendance: '党员出勤',
   party_branch: '党支部',
   party_commitment: '党员承诺',
+  party_course: '学习课程',
   party_diary: '支部日志',
   party_group: '党小组',
   party_meeting: '党内会议',
   party_member: '党员',
   party_question: '书记会客厅提问',
+  party_quiz: '学习答题',
+  party_quiz_attempt: '答题记录',
   party_settings: '党建设置',
+  party_study: '学习记录',
   patrol: '巡查',
   patrol_finding: '巡查发现',
   point_rule: '积分事项',
@@ -76,6 +80,7 @@ export const auditTypes: Record<string, string> = {
 };
 
 export const auditActions: Record<string, string> = {
+  import: '导入',
   accept: '受理',
   action: '变更',
   activate: '激活',
@@ -173,6 +178,10 @@ export const auditActions: Record<string, string> = {
 
 // snapshot fields; a key not here is shown as it is
 export const auditFields: Record<string, string> = {
+  score: '得分',
+  course_id: '课程',
+  minutes: '学习时长（分钟）',
+  questions: '题数',
   accept_hours: '受理时限（小时）',
   active: '启用',
   added: '新增',
@@ -282,6 +291,7 @@ export const auditFields: Record<string, string> = {
   panel: '评议小组',
   parent_id: '上级组织',
   party_member: '党员',
+  pass_score: '及格分',
   patrol_id: '巡查',
   patrols_per_day: '每日巡查次数',
   period: '期间',
@@ -396,6 +406,9 @@ export const auditFields: Record<string, string> = {
 // values of the snapshots that are codes (states, kinds, roles, periods); other values
 // are shown as written
 export const auditValues: Record<string, string> = {
+  member: '党员',
+  multiple: '多选',
+  single: '单选',
   absent: '缺席',
   accepted: '已受理',
   accountant: '村报账员',

@@ -16,8 +16,9 @@ export interface Meeting {
   minutes: string; state: 'planned' | 'ongoing' | 'held'; attended: number; members: number;
   attendance?: Attendance[]; can_check_in?: boolean; can_manage?: boolean;
 }
-export interface ComplianceRow { branch_id: number; branch_name: string; village_id: number; village_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number }
-export interface ComplianceFlag { branch_id: number; branch_name: string; village_name: string; kind: string; kind_name: string; period: string; state: 'late' | 'missing' }
+export interface GroupCompliance { group_id: number; group_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number }
+export interface ComplianceRow { branch_id: number; branch_name: string; village_id: number; village_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number; groups?: GroupCompliance[] }
+export interface ComplianceFlag { branch_id: number; branch_name: string; village_name: string; kind: string; kind_name: string; period: string; state: 'late' | 'missing'; group_name?: string }
 export interface Compliance { unit_name: string; year: number; required: number; on_time: number; late: number; missing: number; due: number; rate: number; branches: ComplianceRow[]; flags: ComplianceFlag[] }
 export interface Commitment {
   id: number; village_id: number; village_name: string; year: number; pledger: string; title: string; body: string; target_date: string;
@@ -54,3 +55,67 @@ export const answer = (id: number, text: string) => api.post<{ id: number }>(`/a
 export const me = () => api.get<MyParty>('/api/v1/party/me');
 export const publicParty = (village: number) =>
   api.get<{ commitments: Commitment[]; diary: DiaryEntry[]; questions: Question[] }>(`/api/v1/public/villages/${village}/party`);
+
+// ---- learning 学习教育 ----
+export interface Course {
+  id: number; unit_id: number; unit_name: string; audience: 'member' | 'villager'; title: string; minutes: number;
+  status: 'published' | 'withdrawn'; created_at: string; updated_at: string; photo_count: number; has_media: boolean; my_seconds: number;
+  body?: string; photos?: string[]; media?: string; can_study?: boolean; can_manage?: boolean;
+}
+export interface QuizOption { n: number; text: string }
+export interface QuizQuestion { id: number; ord: number; kind: 'single' | 'multiple'; body: string; options: QuizOption[]; answer: number | null; note: string | null; given?: number; right?: boolean }
+export interface Quiz {
+  id: number; unit_id: number; unit_name: string; audience: 'member' | 'villager'; title: string; intro: string; pass_score: number;
+  rule_name: string; status: 'published' | 'withdrawn'; created_at: string; questions: number;
+  my_attempts?: number | { id: number; score: number; passed: boolean; points: number; created_at: string }[];
+  my_best?: number; my_passed?: boolean; attempts?: number;
+  items?: QuizQuestion[]; can_take?: boolean; can_manage?: boolean;
+}
+export interface Attempt {
+  id: number; quiz_id: number; title: string; pass_score: number; correct: number; total: number; score: number; passed: boolean;
+  points: number; points_note: string; claim_id: number | null; created_at: string; items: QuizQuestion[];
+}
+export interface StudySession { id: number; course_id: number; title: string; started_at: string; seconds: number; max_seconds?: number }
+export interface StudyRecord {
+  member_id?: number; name: string; branch_name?: string; village_name?: string; member: boolean; mobile?: boolean;
+  sessions: number; seconds: number; courses: number; quizzes: number; quizzes_passed: number; quiz_points: number;
+  study: StudySession[]; attempts: { id: number; quiz_id: number; title: string; created_at: string; score: number; passed: boolean; points: number }[];
+}
+export interface StudyRow {
+  id: number; name: string; branch_id: number; branch_name: string; village_name: string; mobile: boolean; sessions: number; seconds: number;
+  last_study: string | null; quizzes: number; quizzes_passed: number; best_score: number;
+}
+
+export const courses = (q: Query) => api.get<Page<Course>>('/api/v1/party/courses', q);
+export const course = (id: number) => api.get<Course>(`/api/v1/party/courses/${id}`);
+export const createCourse = (body: Record<string, unknown>) => api.post<Course>('/api/v1/party/courses', body);
+export const updateCourse = (id: number, body: Record<string, unknown>) => api.patch<Course>(`/api/v1/party/courses/${id}`, body);
+export const coursePhotoUrl = (id: number, n: number) => `/api/v1/party/courses/${id}/photos/${n}`;
+export const startStudy = (id: number) => api.post<StudySession>(`/api/v1/party/courses/${id}/study`, {});
+export const reportStudy = (id: number, seconds: number) => api.put<StudySession>(`/api/v1/party/study-sessions/${id}`, { seconds });
+export const quizzes = (q: Query) => api.get<Page<Quiz>>('/api/v1/party/quizzes', q);
+export const quiz = (id: number) => api.get<Quiz>(`/api/v1/party/quizzes/${id}`);
+export const createQuiz = (body: Record<string, unknown>) => api.post<Quiz>('/api/v1/party/quizzes', body);
+export const updateQuiz = (id: number, body: Record<string, unknown>) => api.patch<Quiz>(`/api/v1/party/quizzes/${id}`, body);
+export const attemptQuiz = (id: number, answers: number[][], idempotency_key?: string) =>
+  api.post<Attempt>(`/api/v1/party/quizzes/${id}/attempts`, { answers, idempotency_key });
+export const studyRecords = (q: Query) => api.get<Page<StudyRow>>('/api/v1/party/study-records', q);
+export const memberStudy = (id: number) => api.get<StudyRecord>(`/api/v1/party/members/${id}/study`);
+export const myStudy = () => api.get<StudyRecord>('/api/v1/party/my-study');
+
+// The options of a mask: bit i is option i.
+export const maskOptions = (mask: number | null | undefined) => [0, 1, 2, 3, 4, 5].filter((i) => ((mask || 0) >> i) & 1);
+export const optionLetter = (i: number) => 'ABCDEF'[i] || String(i + 1);
+// Seconds as 1 小时 5 分 / 5 分 / 30 秒.
+export const fmtSeconds = (s: number) => {
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+  if (h) return `${h} 小时 ${m} 分`;
+  if (m) return `${m} 分`;
+  return `${s} 秒`;
+};
+
+// ---- the member roster import ----
+export interface MemberImportResult { imported: boolean; dry_run: boolean; rows: number; created: number }
+export const importMembers = (branch: number, file: Blob, dryRun: boolean) =>
+  api.upload<MemberImportResult>('/api/v1/party/member-import', file, 'application/octet-stream', { branch, dry_run: dryRun ? 1 : 0 });
+export const memberTemplateUrl = '/api/v1/party/member-import/template';

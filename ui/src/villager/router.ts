@@ -62,6 +62,9 @@ export const router = createRouter({
     { path: '/grid', name: 'grid', component: () => import('./grid/GridView.vue'), meta: { tab: 'grid', title: 'gw.phone.heading' } },
     { path: '/party', name: 'party', component: () => import('./party/PartyView.vue'), meta: { tab: 'home', title: 'pty.nav.group' } },
     { path: '/party/hall', name: 'party-hall', component: () => import('./party/HallView.vue'), meta: { tab: 'home', title: 'pty.questions' } },
+    { path: '/party/learn', name: 'party-learn', component: () => import('./party/LearnView.vue'), meta: { tab: 'home', title: 'pty.learn.nav' } },
+    { path: '/party/learn/course/:id(\\d+)', name: 'party-course', component: () => import('./party/CourseView.vue'), meta: { tab: 'home', title: 'pty.learn.courses' } },
+    { path: '/party/learn/quiz/:id(\\d+)', name: 'party-quiz', component: () => import('./party/QuizView.vue'), meta: { tab: 'home', title: 'pty.learn.quizzes' } },
     // a village's commitments and service diary for anyone, without an account
     { path: '/p/:village(\\d+)/party', name: 'public-party', component: () => import('./party/PartyView.vue'), meta: { public: true } },
     // a village's public page (from the QR code on the notice board) and its A4 poster
