@@ -567,6 +567,41 @@ test('returns are refused after the shop\'s return period', async () => {
   assert.match(late.json.error.message, /退货期限/);
 });
 
+test('after sales and returns the live ranking and the ledger pages agree with the entries', async () => {
+  const cadre = await as('cadre');
+  const entries = [];
+  for (;;) {
+    const page = json(await s.api('GET', `/api/v1/villages/${village}/ledger?limit=200&offset=${entries.length}`, { token: cadre }), 200);
+    entries.push(...page.items);
+    if (entries.length >= page.total || !page.items.length) break;
+  }
+  const sources = new Set(entries.map((e) => e.source));
+  assert.ok(sources.has('redemption') && sources.has('return'), [...sources].join(' '));
+  const earn = new Set(['claim', 'award', 'deduction', 'activity', 'correction']);
+  const now = await today();
+  const m = Number(now.slice(5, 7));
+  for (const period of [now.slice(0, 7), `${now.slice(0, 4)}-Q${Math.floor((m - 1) / 3) + 1}`, now.slice(0, 4)]) {
+    const sums = new Map();
+    for (const e of entries) {
+      const em = Number(e.at.slice(5, 7));
+      const keys = [e.at.slice(0, 7), `${e.at.slice(0, 4)}-Q${Math.floor((em - 1) / 3) + 1}`, e.at.slice(0, 4)];
+      if (keys.includes(period) && earn.has(e.source))
+        sums.set(e.household_id, (sums.get(e.household_id) || 0) + e.honour);
+    }
+    const live = json(await s.api('GET', `/api/v1/rankings?unit_id=${village}&period=${period}`, { token: cadre }), 200);
+    for (const row of live.rows)
+      assert.equal(row.points, sums.get(row.household_id) || 0, `${period}: household ${row.household_id}`);
+  }
+  // a household's page counts every entry of the household, with and without a filter
+  const hh = villager.household_id;
+  const mine = entries.filter((e) => e.household_id === hh);
+  const page = json(await s.api('GET', `/api/v1/households/${hh}/ledger?limit=5`, { token: cadre }), 200);
+  assert.equal(page.total, mine.length);
+  assert.deepEqual(page.items.map((e) => e.id), mine.slice(0, 5).map((e) => e.id));
+  const sales = json(await s.api('GET', `/api/v1/households/${hh}/ledger?source=redemption&limit=200`, { token: cadre }), 200);
+  assert.equal(sales.total, mine.filter((e) => e.source === 'redemption').length);
+});
+
 test('cunzhi verify passes: ledger, audit chains, stock equals movements', async () => {
   const r = s.cli(['verify']);
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);

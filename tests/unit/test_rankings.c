@@ -2,7 +2,8 @@
  * and natural household-number order, the red list boundary, the black list without
  * reversed deductions, publishing once and only after the period, the snapshot read
  * back exactly (text that needs JSON escaping included), the poster escaping its
- * text, and the points statistics. Each test gets a fresh SQLite file. */
+ * text, the points statistics and the stored totals the ranking reads (checked by
+ * verify). Each test gets a fresh SQLite file. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -326,6 +327,65 @@ static void points_stats(void **state)
 	assert_string_equal(f->t.c.err.fields[0].field, "unit_id");
 }
 
+/* The stored totals: each period at its China-time bounds, the ranking's sources only in
+ * honour, every entry in spendable and entries; verify recomputes them and finds a row
+ * changed, missing or added behind the domain's back. */
+static void stored_totals(void **state)
+{
+	struct fixture *f = *state;
+	struct ranking r;
+	/* 23:59:59 on 31 October (China time) is October, Q4 and 2026; 1 December is not November */
+	reset(f);
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2026-10", &r), RC_OK);
+	assert_int_equal(row_of(&r, f->hh[6])->points, 50);
+	reset(f);
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2026-Q4", &r), RC_OK);
+	assert_int_equal(row_of(&r, f->hh[6])->points, 100);
+	reset(f);
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2026", &r), RC_OK);
+	assert_int_equal(row_of(&r, f->hh[6])->points, 100);
+	assert_int_equal(row_of(&r, f->hh[5])->points, 3);   /* the redemption is no honour */
+	assert_int_equal(row_of(&r, f->hh[4])->points, 0);   /* the deduction and its correction */
+	reset(f);
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2027", &r), RC_OK);
+	assert_int_equal(row_of(&r, f->hh[6])->points, 0);
+	int64_t n = 0, spend = 0;
+	assert_int_equal(db_get_int(f->t.db, &spend, "SELECT spendable FROM ledger_totals WHERE household_id = ? "
+				    "AND period = '2026'", "i", f->hh[5]), DB_OK);
+	assert_int_equal(spend, 1);
+	assert_int_equal(db_get_int(f->t.db, &n, "SELECT entries FROM ledger_totals WHERE household_id = ? "
+				    "AND period = '2026-Q4'", "i", f->hh[4]), DB_OK);
+	assert_int_equal(n, 2);
+
+	struct ledger_report lr;
+	reset(f);
+	assert_int_equal(ledger_verify(&f->t.c, &lr), RC_OK);
+	assert_false(lr.broken);
+	static const char *const tamper[][2] = {
+		{"UPDATE ledger_totals SET honour = honour + 1 WHERE household_id = ? AND period = '2026-11'",
+		 "UPDATE ledger_totals SET honour = honour - 1 WHERE household_id = ? AND period = '2026-11'"},
+		{"DELETE FROM ledger_totals WHERE household_id = ? AND period = '2026-Q4'",
+		 "INSERT INTO ledger_totals (household_id, period, period_kind, honour, spendable, entries) "
+		 "VALUES (?, '2026-Q4', 'quarter', 20, 20, 1)"},
+		{"INSERT INTO ledger_totals (household_id, period, period_kind, honour, spendable, entries) "
+		 "VALUES (?, '2025', 'year', 0, 0, 0)",
+		 "DELETE FROM ledger_totals WHERE household_id = ? AND period = '2025'"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(tamper); i++) {
+		assert_int_equal(db_run(f->t.db, tamper[i][0], "i", f->hh[0]), DB_OK);
+		reset(f);
+		assert_int_equal(ledger_verify(&f->t.c, &lr), RC_OK);
+		assert_true(lr.broken);
+		assert_int_equal(lr.household_id, f->hh[0]);
+		assert_int_equal(lr.village_id, f->village);
+		assert_non_null(strstr(lr.reason, "积分合计与台账不符"));
+		assert_int_equal(db_run(f->t.db, tamper[i][1], "i", f->hh[0]), DB_OK);
+		reset(f);
+		assert_int_equal(ledger_verify(&f->t.c, &lr), RC_OK);
+		assert_false(lr.broken);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +393,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(live_ranking, setup, teardown),
 		cmocka_unit_test_setup_teardown(publish_and_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(points_stats, setup, teardown),
+		cmocka_unit_test_setup_teardown(stored_totals, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,6 +54,39 @@ static int lock_head(struct ctx *c, int64_t village_id)
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "积分台账");
 }
 
+/* The sources a ranking counts (rankings.c reads the totals' honour for them). */
+static bool ranking_source(const char *source)
+{
+	static const char *const earn[] = {"claim", "award", "deduction", "activity", "correction"};
+	for (size_t i = 0; i < ARRAY_SIZE(earn); i++)
+		if (!strcmp(source, earn[i]))
+			return true;
+	return false;
+}
+
+/* Adds an entry at time t to its household's month, quarter and year totals (migration
+ * 026), in the caller's transaction. */
+static int add_totals(struct ctx *c, const struct ledger_input *in, int64_t t)
+{
+	struct civil cv;
+	time_to_cn(t, &cv);
+	char month[16], quarter[16], year[16];
+	snprintf(month, sizeof(month), "%04d-%02d", cv.year, cv.month);
+	snprintf(quarter, sizeof(quarter), "%04d-Q%d", cv.year, (cv.month + 2) / 3);
+	snprintf(year, sizeof(year), "%04d", cv.year);
+	int64_t honour = ranking_source(in->source) ? in->honour : 0;
+	int rc = db_run(c->db,
+			"INSERT INTO ledger_totals (household_id, period, period_kind, honour, spendable, entries) "
+			"VALUES (?, ?, 'month', ?, ?, 1), (?, ?, 'quarter', ?, ?, 1), (?, ?, 'year', ?, ?, 1) "
+			"ON CONFLICT (household_id, period) DO UPDATE SET "
+			"honour = ledger_totals.honour + excluded.honour, "
+			"spendable = ledger_totals.spendable + excluded.spendable, "
+			"entries = ledger_totals.entries + 1",
+			"itiiitiiitii", in->household_id, month, honour, in->spendable, in->household_id, quarter,
+			honour, in->spendable, in->household_id, year, honour, in->spendable);
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "积分合计");
+}
+
 enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t *entry_id)
 {
 	int rc = lock_head(c, in->village_id);
@@ -106,7 +139,9 @@ enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t 
 				in->spendable, in->honour, in->note ? in->note : "", actor, c->now, prev, hash);
 	if (rc == DB_CONSTRAINT)
 		return ctx_fail(c, RC_CONFLICT, "该记录已入账");
-	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "积分台账");
+	if (rc != DB_OK)
+		return ctx_db_fail(c, rc, "积分台账");
+	return add_totals(c, in, c->now);
 }
 
 enum result ledger_balance(struct ctx *c, int64_t household_id, int64_t *spendable, int64_t *honour)
@@ -154,9 +189,11 @@ enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledg
 		if (!access_can(c, P_REGISTER_READ, v.path))
 			return ctx_fail(c, access_refusal(c, v.path), "无权查看该村的积分台账");
 	}
-	/* a plain equality on the household lets the (household_id, seq) index serve the page */
+	/* a household's page: every entry of the household (its balances add them all up),
+	 * by the household alone, so that (household_id, seq) serves the page and
+	 * (household_id, at, source, honour) a filtered count without reading the table */
 	const char *where = q->household_id
-		? "WHERE l.village_id = ? AND l.household_id = ? AND CAST(? AS BIGINT) > 0 "
+		? "WHERE CAST(? AS BIGINT) > 0 AND l.household_id = ? AND CAST(? AS BIGINT) > 0 "
 		  "AND (CAST(? AS BIGINT) = 0 OR l.at >= ?) AND (CAST(? AS BIGINT) = 0 OR l.at < ?) "
 		  "AND (CAST(? AS TEXT) = '' OR l.source = ?)"
 		: "WHERE l.village_id = ? AND CAST(? AS BIGINT) = 0 AND CAST(? AS BIGINT) = 0 "
@@ -164,9 +201,15 @@ enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledg
 		  "AND (CAST(? AS TEXT) = '' OR l.source = ?)";
 	const char *src = q->source ? q->source : "";
 	char *sql = arena_printf(c->arena, "SELECT count(*) FROM ledger l %s", where);
-	if (db_get_int(c->db, total, sql, "iiiiiiitt", village, q->household_id, q->household_id, q->from,
-		       q->from, q->to, q->to, src, src) != DB_OK)
+	if (q->household_id && !q->from && !q->to && !src[0]) {
+		/* unfiltered: the count kept in the household's yearly totals */
+		if (db_get_int(c->db, total, "SELECT CAST(COALESCE(SUM(entries), 0) AS BIGINT) FROM ledger_totals "
+					     "WHERE household_id = ? AND period_kind = 'year'", "i", q->household_id) != DB_OK)
+			return ctx_db_fail(c, DB_ERROR, "积分台账");
+	} else if (db_get_int(c->db, total, sql, "iiiiiiitt", village, q->household_id, q->household_id, q->from,
+			      q->from, q->to, q->to, src, src) != DB_OK) {
 		return ctx_db_fail(c, DB_ERROR, "积分台账");
+	}
 	sql = arena_printf(c->arena,
 		"SELECT l.id, l.village_id, l.seq, l.household_id, COALESCE(l.resident_id, 0), "
 		"COALESCE(l.claim_id, 0), COALESCE(l.ref_id, 0), COALESCE(l.rule_id, 0), h.number, "
@@ -536,6 +579,65 @@ enum result ledger_reset_due(struct ctx *c, int64_t *entries)
 	return RC_OK;
 }
 
+/* The month, quarter and year of a ledger row l in China time, as add_totals writes them. */
+#define SQLITE_CN "l.at + 28800, 'unixepoch'"
+static const char *const sqlite_periods[3] = {
+	"strftime('%Y-%m', " SQLITE_CN ")",
+	"strftime('%Y', " SQLITE_CN ") || '-Q' || ((CAST(strftime('%m', " SQLITE_CN ") AS INTEGER) + 2) / 3)",
+	"strftime('%Y', " SQLITE_CN ")",
+};
+#define PG_CN "to_timestamp(l.at + 28800) AT TIME ZONE 'UTC'"
+static const char *const pg_periods[3] = {
+	"to_char(" PG_CN ", 'YYYY-MM')",
+	"to_char(" PG_CN ", 'YYYY-\"Q\"Q')",
+	"to_char(" PG_CN ", 'YYYY')",
+};
+
+/* Recomputes every household's period totals from its entries and compares them with
+ * ledger_totals both ways (a row missing on either side is a difference too). */
+static int verify_totals(struct ctx *c, struct ledger_report *r)
+{
+	const char *const *per = db_engine(c->db) == DB_POSTGRES ? pg_periods : sqlite_periods;
+	static const char *const kinds[3] = {"month", "quarter", "year"};
+	struct buf sql;
+	buf_init(&sql, 1u << 16);
+	buf_adds(&sql, "WITH computed AS (");
+	for (int i = 0; i < 3; i++)
+		buf_addf(&sql,
+			 "%sSELECT l.household_id AS household_id, %s AS period, '%s' AS period_kind, "
+			 "SUM(CASE WHEN l.source IN ('claim', 'award', 'deduction', 'activity', 'correction') "
+			 "THEN l.honour ELSE 0 END) AS honour, SUM(l.spendable) AS spendable, count(*) AS entries "
+			 "FROM ledger l GROUP BY l.household_id, %s",
+			 i ? " UNION ALL " : "", per[i], kinds[i], per[i]);
+	buf_adds(&sql, "), stored AS (SELECT household_id, period, period_kind, honour, spendable, entries "
+		       "FROM ledger_totals) "
+		       "SELECT d.household_id, d.period, d.side, "
+		       "COALESCE((SELECT h.village_id FROM households h WHERE h.id = d.household_id), 0) FROM ("
+		       "SELECT x.household_id, x.period, 1 AS side FROM "
+		       "(SELECT * FROM computed EXCEPT SELECT * FROM stored) x UNION ALL "
+		       "SELECT y.household_id, y.period, 2 AS side FROM "
+		       "(SELECT * FROM stored EXCEPT SELECT * FROM computed) y) d "
+		       "ORDER BY d.household_id, d.period, d.side LIMIT 1");
+	if (sql.failed) {
+		buf_release(&sql);
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	}
+	struct db_stmt *st = db_query(c->db, sql.ptr, "");
+	buf_release(&sql);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "台账校验");
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		r->broken = true;
+		r->household_id = db_col_int(st, 0);
+		r->village_id = db_col_int(st, 3);
+		snprintf(r->reason, sizeof(r->reason), "%s 的积分合计与台账不符（合计表%s）", db_col_text(st, 1),
+			 db_col_int(st, 2) == 1 ? "缺少或不同于台账" : "多出或不同于台账");
+	}
+	db_finalize(st);
+	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "台账校验");
+}
+
 enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -619,5 +721,7 @@ enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 		}
 	}
 	db_finalize(st);
-	return RC_OK;
+	if (r->broken)
+		return RC_OK;
+	return verify_totals(c, r);
 }

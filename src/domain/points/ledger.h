@@ -105,7 +105,8 @@ struct ledger_report {
 	char reason[160];
 };
 
-/* Recomputes every village chain and checks each household's balances against the
+/* Recomputes every village chain and checks each household's balances, and its stored
+ * month, quarter and year totals (ledger_totals, kept by ledger_append), against the
  * sums of its entries. */
 enum result ledger_verify(struct ctx *c, struct ledger_report *r);
 

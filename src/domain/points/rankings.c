@@ -13,9 +13,10 @@
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
-/* The sources that count towards a ranking: points earned and lost, and corrections of
- * them (a correction of a redemption changes no honour). */
-#define EARN_SOURCES "('claim', 'award', 'deduction', 'activity', 'correction')"
+/* The sources that count towards a ranking are points earned and lost, and corrections
+ * of them (a correction of a redemption changes no honour): claim, award, deduction,
+ * activity, correction. ledger_append (ledger.c) adds their honour to the household's
+ * stored totals per month, quarter and year, which the live ranking reads. */
 
 #define SNAPSHOT_MAX (8u << 20)   /* the JSON of one published ranking */
 #define ROWS_MAX 100000           /* households in one unit */
@@ -236,15 +237,16 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 	if (!out->village_name || !out->unit_name || !out->unit_kind)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 
-	/* every household of the unit with its points in the period */
+	/* every household of the unit with its points in the period: the stored total of the
+	 * ranking's sources, kept by ledger_append with each entry */
 	struct db_stmt *st = db_query(
 		c->db,
 		"SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", "
-		"COALESCE((SELECT SUM(l.honour) FROM ledger l WHERE l.household_id = h.id "
-		"AND l.at >= ? AND l.at < ? AND l.source IN " EARN_SOURCES "), 0) "
-		"FROM households h WHERE h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
+		"COALESCE(t.honour, 0) FROM households h "
+		"LEFT JOIN ledger_totals t ON t.household_id = h.id AND t.period = ? "
+		"WHERE h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
 		"AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?)",
-		"iiiiiii", p->start, p->end, village->id, group, group, grid, grid);
+		"tiiiii", p->text, village->id, group, group, grid, grid);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计排行榜");
 	int cap = 0, dbrc;
