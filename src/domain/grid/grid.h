@@ -73,7 +73,8 @@ struct grid_tag {
 	int visit_days;              /* the county's visit frequency, 0 = none */
 };
 /* The tags of the county (the actor's county when county_id is 0) that the actor may
- * see, in order. */
+ * see, in order: every one to whoever manages the county's tag set (P_ORG_WRITE on the
+ * county), so that the settings they send back never drop a rule they cannot see. */
 enum result grid_tags(struct ctx *c, int64_t county_id, struct grid_tag **out, int *n);
 
 struct grid_tag_input {

@@ -68,6 +68,7 @@ export const router = createRouter({
     { path: '/grid-map', name: 'grid-map', component: () => import('./gridwork/VillageMapView.vue'), meta: { title: 'gw.nav.map', village: true } },
     { path: '/grid-patrols', name: 'grid-patrols', component: () => import('./gridwork/PatrolsView.vue'), meta: { title: 'gw.nav.patrols' } },
     { path: '/grid-allowance', name: 'grid-allowance', component: () => import('./gridwork/AllowanceView.vue'), meta: { title: 'gw.nav.allowance' } },
+    { path: '/grid-settings', name: 'grid-settings', component: () => import('./gridwork/SettingsView.vue'), meta: { title: 'gw.nav.settings' } },
     { path: '/party/members', name: 'party-members', component: () => import('./party/MembersView.vue'), meta: { title: 'pty.nav.members' } },
     { path: '/party/meetings', name: 'party-meetings', component: () => import('./party/MeetingsView.vue'), meta: { title: 'pty.nav.meetings' } },
     { path: '/party/compliance', name: 'party-compliance', component: () => import('./party/ComplianceView.vue'), meta: { title: 'pty.nav.compliance' } },

@@ -158,3 +158,11 @@ export const approveAllowance = (id: number) => api.post<Allowance>(`/api/v1/all
 export const allowancesXlsxUrl = (unitId: number, month: string) => withQuery('/api/v1/allowances-export.xlsx', { unit_id: unitId, month });
 export const villagePlaces = (villageId: number) => api.get<{ items: MapPlace[] }>(`/api/v1/villages/${villageId}/places`);
 export const locateHousehold = (id: number, lat: number, lng: number) => api.put<{ lat: number; lng: number }>(`/api/v1/households/${id}/location`, { lat, lng });
+
+// the county's grid settings and tag set (county admins change them)
+export type SettingsInput = Omit<Settings, 'county_id'>;
+export interface TagInput { name: string; icon: string; color: string; sensitive: boolean; roles: string; person: boolean; active?: boolean }
+export const gridSettings = () => api.get<Settings>('/api/v1/grid-settings');
+export const putGridSettings = (body: SettingsInput) => api.put<Settings>('/api/v1/grid-settings', body);
+export const createTag = (body: TagInput) => api.post<{ id: number }>('/api/v1/tags', body);
+export const updateTag = (id: number, body: Partial<TagInput>) => api.patch<{ id: number }>(`/api/v1/tags/${id}`, body);
