@@ -345,3 +345,19 @@ const char *req_public_base(struct req *r)
 	bool https = proto && !strcmp(proto, "https");
 	return arena_printf(r->ctx.arena, "%s://%s", https ? "https" : "http", host);
 }
+
+int req_query_time(struct req *r, const char *name, bool end, int64_t *out)
+{
+	*out = 0;
+	const char *s = req_query(r, name);
+	if (!s || !s[0])
+		return RC_OK;
+	int64_t days;
+	if (strlen(s) == 10 && time_parse_date(s, &days) == 0) {
+		*out = time_cn_midnight(days + (end ? 1 : 0));
+		return RC_OK;
+	}
+	if (time_parse_iso(s, out) == 0)
+		return RC_OK;
+	return ctx_field(&r->ctx, name, "时间应为 YYYY-MM-DD 或带时区的 ISO 时间");
+}

@@ -69,6 +69,9 @@ int req_path_id(struct req *r, const char *name, int64_t *id);
 /* A query parameter as an integer within bounds (def when absent); RC_INVALID when bad. */
 int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
 const char *req_query(struct req *r, const char *name);
+/* A from/to query parameter: "YYYY-MM-DD" (Asia/Shanghai; with end, the next midnight, so
+ * a "to" date is inclusive) or an ISO instant; *out 0 when absent. A field error else. */
+int req_query_time(struct req *r, const char *name, bool end, int64_t *out);
 /* limit and offset (limit capped at REQ_PAGE_MAX). */
 int req_page(struct req *r, int *limit, int *offset);
 /* A page reply: {"items": items, "total": n, "limit", "offset"}. Takes items. */

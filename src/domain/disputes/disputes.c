@@ -32,47 +32,6 @@ const char *dp_dup(struct ctx *c, const char *s)
 	return arena_strdup(c->arena, s ? s : "");
 }
 
-int dp_seal(struct ctx *c, const char *plain, const char **out)
-{
-	*out = "";
-	if (!plain || !plain[0])
-		return RC_OK;
-	size_t n = 2 * (24 + 16 + strlen(plain)) + 1;
-	char *hex = arena_alloc(c->arena, n);
-	if (!hex || !c->keys || crypto_seal_hex(c->keys->pii, plain, hex, n))
-		return ctx_fail(c, RC_INTERNAL, "无法保存个人信息");
-	*out = hex;
-	return RC_OK;
-}
-
-const char *dp_unseal(struct ctx *c, const char *hex)
-{
-	if (!hex || !hex[0] || !c->keys)
-		return "";
-	char plain[128];
-	if (crypto_open_hex(c->keys->pii, hex, plain, sizeof(plain)))
-		return "";
-	return dp_dup(c, plain);
-}
-
-static const char *mask_name(struct ctx *c, const char *name)
-{
-	if (!name[0])
-		return "";
-	size_t first = 1;
-	while (name[first] && ((unsigned char)name[first] & 0xC0) == 0x80)
-		first++;
-	return arena_printf(c->arena, "%.*s*", (int)first, name);
-}
-
-static const char *mask_phone(struct ctx *c, const char *phone)
-{
-	size_t n = strlen(phone);
-	if (n < 7)
-		return n ? "****" : "";
-	return arena_printf(c->arena, "%.3s****%s", phone, phone + n - 4);
-}
-
 int dp_audit(struct ctx *c, int64_t village_id, const char *type, int64_t id, const char *action, const char *k1,
 	     const char *v1, const char *k2, int64_t v2)
 {
@@ -155,7 +114,7 @@ int disputes_create(struct ctx *c, const struct dispute_input *in, int64_t *id)
 			    hv != in->ev.village_id)
 				ctx_field(c, field, "第 %d 位当事人的户不在本村", i + 1);
 		}
-		if (dp_seal(c, p->name, &ca.names[i]) || dp_seal(c, p->phone, &ca.phones[i]))
+		if (ctx_seal_pii(c, p->name, &ca.names[i]) || ctx_seal_pii(c, p->phone, &ca.phones[i]))
 			return RC_INTERNAL;
 	}
 	if (in->nparties >= 2 && (!applicant || !respondent))
@@ -250,8 +209,8 @@ static int read_parties(struct ctx *c, struct dispute *d, bool full, bool party_
 		memset(p, 0, sizeof(*p));
 		p->id = db_col_int(st, 0);
 		p->role = dp_dup(c, db_col_text(st, 1));
-		const char *name = dp_unseal(c, db_col_text(st, 2));
-		const char *phone = dp_unseal(c, db_col_text(st, 3));
+		const char *name = ctx_open_pii(c, db_col_text(st, 2));
+		const char *phone = ctx_open_pii(c, db_col_text(st, 3));
 		int64_t hh = db_col_int(st, 4);
 		p->self = own_household && hh == own_household;
 		if (full || p->self) {
@@ -260,8 +219,8 @@ static int read_parties(struct ctx *c, struct dispute *d, bool full, bool party_
 			p->household_id = hh;
 		} else if (!party_view) {
 			/* staff who may not read personal data in full */
-			p->name = mask_name(c, name);
-			p->phone = mask_phone(c, phone);
+			p->name = ctx_mask_name(c, name);
+			p->phone = ctx_mask_phone(c, phone);
 			p->household_id = hh;
 		} else {
 			/* another party, seen by a party: the role only */

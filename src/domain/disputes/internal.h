@@ -10,9 +10,6 @@
 #include "util/crypto.h"
 
 const char *dp_dup(struct ctx *c, const char *s);
-/* Personal data sealed as hex with the PII key ("" stays ""), and back. */
-int dp_seal(struct ctx *c, const char *plain, const char **out);
-const char *dp_unseal(struct ctx *c, const char *hex);
 /* One audit record on the village's chain with up to one text and one number. */
 int dp_audit(struct ctx *c, int64_t village_id, const char *type, int64_t id, const char *action, const char *k1,
 	     const char *v1, const char *k2, int64_t v2);

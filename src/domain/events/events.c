@@ -196,34 +196,6 @@ static const char *dup(struct ctx *c, const char *s)
 	return arena_strdup(c->arena, s ? s : "");
 }
 
-static const char *unseal(struct ctx *c, const char *hex)
-{
-	if (!hex || !hex[0] || !c->keys)
-		return "";
-	char plain[128];
-	if (crypto_open_hex(c->keys->pii, hex, plain, sizeof(plain)))
-		return "";
-	return dup(c, plain);
-}
-
-static const char *mask_name(struct ctx *c, const char *name)
-{
-	if (!name[0])
-		return "";
-	size_t first = 1;
-	while (name[first] && ((unsigned char)name[first] & 0xC0) == 0x80)
-		first++;
-	return arena_printf(c->arena, "%.*s*", (int)first, name);
-}
-
-static const char *mask_phone(struct ctx *c, const char *phone)
-{
-	size_t n = strlen(phone);
-	if (n < 7)
-		return n ? "****" : "";
-	return arena_printf(c->arena, "%.3s****%s", phone, phone + n - 4);
-}
-
 /* True when the actor's grants that cover the village are all at the village level
  * (cadre, grid workers): they do not see anonymous reporters. */
 static bool village_only(const struct ctx *c, const char *village_path)
@@ -346,7 +318,7 @@ static void read_event(struct ctx *c, struct db_stmt *st, struct event *e)
 /* Unseals and masks the reporter for the actor, and fills what they may do. */
 static void present(struct ctx *c, struct event *e)
 {
-	const char *name = unseal(c, e->reporter_name), *phone = unseal(c, e->reporter_phone);
+	const char *name = ctx_open_pii(c, e->reporter_name), *phone = ctx_open_pii(c, e->reporter_phone);
 	bool self = c->actor && e->reporter_id && c->actor->user_id == e->reporter_id;
 	bool full = c->system || self || can_dept(c, e->department_path) ||
 		    ev_can_village(c, P_EVENT_CALL, e->village_path);
@@ -357,8 +329,8 @@ static void present(struct ctx *c, struct event *e)
 		e->reporter_name = "匿名";
 		e->reporter_phone = "";
 	} else {
-		e->reporter_name = mask_name(c, name);
-		e->reporter_phone = mask_phone(c, phone);
+		e->reporter_name = ctx_mask_name(c, name);
+		e->reporter_phone = ctx_mask_phone(c, phone);
 	}
 	e->can = role_allows(c, e) & state_allows(e);
 }
@@ -614,18 +586,6 @@ static const char *state_label(const char *s)
 	return s;
 }
 
-static int seal(struct ctx *c, const char *plain, char **out)
-{
-	*out = "";
-	if (!plain || !plain[0])
-		return RC_OK;
-	size_t n = 2 * (24 + 16 + strlen(plain)) + 1;
-	*out = arena_alloc(c->arena, n);
-	if (!*out || !c->keys || crypto_seal_hex(c->keys->pii, plain, *out, n))
-		return ctx_fail(c, RC_INTERNAL, "无法保存个人信息");
-	return RC_OK;
-}
-
 static bool phone_valid(const char *p)
 {
 	size_t n = strlen(p);
@@ -792,8 +752,8 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 	}
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	char *sname, *sphone;
-	if ((rc = seal(c, name, &sname)) || (rc = seal(c, phone, &sphone)))
+	const char *sname, *sphone;
+	if ((rc = ctx_seal_pii(c, name, &sname)) || (rc = ctx_seal_pii(c, phone, &sphone)))
 		return rc;
 	char phash[CRYPTO_HASH_HEX] = "";
 	if (phone && phone[0] && c->keys)
@@ -869,7 +829,7 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 		return ctx_end(c, rc);
 	/* entered by staff, or by the reporter (the public form: their masked name) */
 	const char *who = c->actor && !public ? c->actor->name
-			: in->anonymous || !name || !name[0] ? "群众" : mask_name(c, name);
+			: in->anonymous || !name || !name[0] ? "群众" : ctx_mask_name(c, name);
 	rc = add_step_as(c, who, *id, "create", "", "pending", 0, "");
 	if (!rc) {
 		struct buf after;

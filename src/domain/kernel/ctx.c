@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include "domain/kernel/ctx.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
@@ -87,4 +88,47 @@ enum result ctx_end(struct ctx *c, int rc)
 	}
 	int dbrc = db_commit(c->db);
 	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "提交事务");
+}
+
+/* ---- personal data ---- */
+
+enum result ctx_seal_pii(struct ctx *c, const char *plain, const char **out)
+{
+	*out = "";
+	if (!plain || !plain[0])
+		return RC_OK;
+	size_t n = 2 * (24 + 16 + strlen(plain)) + 1;
+	char *hex = arena_alloc(c->arena, n);
+	if (!hex || !c->keys || crypto_seal_hex(c->keys->pii, plain, hex, n))
+		return ctx_fail(c, RC_INTERNAL, "无法保存个人信息");
+	*out = hex;
+	return RC_OK;
+}
+
+const char *ctx_open_pii(struct ctx *c, const char *hex)
+{
+	if (!hex || !hex[0] || !c->keys)
+		return "";
+	char plain[128];
+	if (crypto_open_hex(c->keys->pii, hex, plain, sizeof(plain)))
+		return "";
+	return arena_strdup(c->arena, plain);
+}
+
+const char *ctx_mask_name(struct ctx *c, const char *name)
+{
+	if (!name || !name[0])
+		return "";
+	size_t first = 1;
+	while (name[first] && ((unsigned char)name[first] & 0xC0) == 0x80)
+		first++;
+	return arena_printf(c->arena, "%.*s*", (int)first, name);
+}
+
+const char *ctx_mask_phone(struct ctx *c, const char *phone)
+{
+	size_t n = phone ? strlen(phone) : 0;
+	if (n < 7)
+		return n ? "****" : "";
+	return arena_printf(c->arena, "%.3s****%s", phone, phone + n - 4);
 }

@@ -85,6 +85,17 @@ void ctx_clear(struct ctx *c);
  * and reports them its own way (the roster import's row errors), or that starts over. */
 void ctx_reset(struct ctx *c);
 
+/* Personal data sealed with the PII key (a reporter's name and phone, a dispute party's):
+ * *out is the hex to store, in request memory ("" for an empty value); RC_INTERNAL when
+ * it cannot be sealed. */
+enum result ctx_seal_pii(struct ctx *c, const char *plain, const char **out);
+/* The plain text of a sealed value, in request memory ("" when empty or unreadable). */
+const char *ctx_open_pii(struct ctx *c, const char *hex);
+/* What those who may not see the whole are shown: a name's first character and "*", a
+ * phone's first 3 and last 4 digits. In request memory. */
+const char *ctx_mask_name(struct ctx *c, const char *name);
+const char *ctx_mask_phone(struct ctx *c, const char *phone);
+
 /* Flags of ctx_check_text. */
 enum {
 	CTX_TEXT_OPTIONAL = 0,

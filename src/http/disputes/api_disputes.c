@@ -182,23 +182,6 @@ static int dispute_reply(struct req *r, int64_t id)
 	return r->out ? RC_OK : ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
 }
 
-/* from/to: "YYYY-MM-DD" (Asia/Shanghai; to inclusive) or an ISO instant. */
-static int query_time(struct req *r, const char *name, bool end, int64_t *out)
-{
-	*out = 0;
-	const char *s = req_query(r, name);
-	if (!s || !s[0])
-		return RC_OK;
-	int64_t days;
-	if (strlen(s) == 10 && time_parse_date(s, &days) == 0) {
-		*out = time_cn_midnight(days + (end ? 1 : 0));
-		return RC_OK;
-	}
-	if (time_parse_iso(s, out) == 0)
-		return RC_OK;
-	return ctx_field(&r->ctx, name, "时间应为 YYYY-MM-DD 或带时区的 ISO 时间");
-}
-
 int api_disputes_list(struct req *r)
 {
 	struct dispute_query q = {0};
@@ -208,8 +191,8 @@ int api_disputes_list(struct req *r)
 	req_query_int(r, "followup_overdue", 0, 1, 0, &overdue);
 	req_query_int(r, "followup_due", 0, 1, 0, &due);
 	req_query_int(r, "mine", 0, 1, 0, &mine);
-	query_time(r, "from", false, &q.from);
-	query_time(r, "to", true, &q.to);
+	req_query_time(r, "from", false, &q.from);
+	req_query_time(r, "to", true, &q.to);
 	int rc = req_page(r, &q.limit, &q.offset);
 	if (rc || ctx_check_fields(&r->ctx))
 		return rc ? rc : RC_INVALID;
@@ -497,8 +480,8 @@ int api_dispute_stats(struct req *r)
 {
 	int64_t unit = 0, from = 0, to = 0;
 	req_query_int(r, "unit_id", 1, ID_MAX, 0, &unit);
-	query_time(r, "from", false, &from);
-	query_time(r, "to", true, &to);
+	req_query_time(r, "from", false, &from);
+	req_query_time(r, "to", true, &to);
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	struct dispute_stats_row *rows, total;

@@ -150,23 +150,6 @@ static int event_reply(struct req *r, int64_t id)
 	return r->out ? RC_OK : ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
 }
 
-/* from/to of a query: "YYYY-MM-DD" (Asia/Shanghai; to is inclusive) or an ISO instant. */
-static int query_time(struct req *r, const char *name, bool end, int64_t *out)
-{
-	*out = 0;
-	const char *s = req_query(r, name);
-	if (!s || !s[0])
-		return RC_OK;
-	int64_t days;
-	if (strlen(s) == 10 && time_parse_date(s, &days) == 0) {
-		*out = time_cn_midnight(days + (end ? 1 : 0));
-		return RC_OK;
-	}
-	if (time_parse_iso(s, out) == 0)
-		return RC_OK;
-	return ctx_field(&r->ctx, name, "时间应为 YYYY-MM-DD 或带时区的 ISO 时间");
-}
-
 int api_events_list(struct req *r)
 {
 	struct event_query q = {0};
@@ -177,8 +160,8 @@ int api_events_list(struct req *r)
 	req_query_int(r, "channel_id", 1, ID_MAX, 0, &q.channel_id);
 	req_query_int(r, "overdue", 0, 1, 0, &overdue);
 	req_query_int(r, "mine", 0, 1, 0, &mine);
-	query_time(r, "from", false, &q.from);
-	query_time(r, "to", true, &q.to);
+	req_query_time(r, "from", false, &q.from);
+	req_query_time(r, "to", true, &q.to);
 	int rc = req_page(r, &q.limit, &q.offset);
 	if (rc || ctx_check_fields(&r->ctx))
 		return rc ? rc : RC_INVALID;
@@ -428,8 +411,8 @@ int api_event_stats(struct req *r)
 	req_query_int(r, "department_id", 1, ID_MAX, 0, &q.department_id);
 	req_query_int(r, "category_id", 1, ID_MAX, 0, &q.category_id);
 	req_query_int(r, "channel_id", 1, ID_MAX, 0, &q.channel_id);
-	query_time(r, "from", false, &q.from);
-	query_time(r, "to", true, &q.to);
+	req_query_time(r, "from", false, &q.from);
+	req_query_time(r, "to", true, &q.to);
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	q.group_by = req_query(r, "group_by");
