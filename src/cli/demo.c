@@ -29,6 +29,7 @@ static const struct rule_input demo_rules[] = {
 	R("思想政治", "学习强国月度积分达标", 2, true, "self", 1, "month"),
 	R("思想政治", "积极建言献策被采纳", 5, false, "cadre", 2, "quarter"),
 	R("思想政治", "党员带头承诺践诺", 5, false, "cadre", 1, "quarter"),
+	R("思想政治", "参加趣味学法答题", 2, false, "self", 2, "month"),
 	R("生产生活", "发展特色产业示范户", 10, false, "cadre", 1, "year"),
 	R("生产生活", "参加农业技能培训", 3, true, "self", 2, "month"),
 	R("生产生活", "按时缴纳医保和养老保险", 5, false, "grid", 1, "year"),

@@ -2,9 +2,9 @@
  * and for villagers (趣味学法), a members' quiz on the Party's rules and a 趣味学法 quiz
  * on the Civil Code, and six months of study in 青山村: twelve members (two of them
  * 流动党员 studying from the city) and 李琳 open courses on their phones and take the
- * members' quiz (some fail once and pass on a second try); 青山村 adds the rule
- * 参加趣味学法答题 to its catalogue, and villagers of members' households take the
- * 趣味学法 quiz and earn its points through 公示. Everything goes through the domain calls at plausible times. */
+ * members' quiz (some fail once and pass on a second try); villagers of members'
+ * households take the 趣味学法 quiz and earn the points of the county's rule
+ * 参加趣味学法答题 through 公示. Everything goes through the domain calls at plausible times. */
 #include "cli/demo_actor.h"
 #include "cli/demo_party.h"
 #include "domain/kernel/org.h"
@@ -199,19 +199,6 @@ int party_learning_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, 
 		rc = make_quiz(c, &county, demo_at(today - 150, 9, 30), county_id, "member", "党章党规知识测试",
 			       "共 5 题，60 分及格。可以反复作答，记录最好成绩。", 60, "", MEMBER_QUIZ,
 			       (int)ARRAY_SIZE(MEMBER_QUIZ), &mq);
-	/* 青山村 adds the rule the 趣味学法 quiz earns */
-	if (!rc) {
-		char day[11];
-		time_format_date(demo_at(today - 100, 10, 0), day);
-		struct rule_input add = {"思想政治", "参加趣味学法答题", 2, false, "self", 2, "month", NULL, NULL};
-		struct rule_version_input v = {
-			.unit_id = village, .meeting_type = "村民代表会议", .meeting_date = day,
-			.note = "增加“参加趣味学法答题”，每户每月最多两次", .nadd = 1, .add = &add,
-		};
-		int64_t version;
-		struct ctx x = demo_as(c, &cadre, demo_at(today - 100, 16, 0));
-		rc = UP(rules_version_create(&x, &v, &version));
-	}
 	if (!rc)
 		rc = make_quiz(c, &town, demo_at(today - 95, 9, 0), town_id, "villager", "趣味学法：民法典与平安乡村",
 			       "答对 4 题（80 分）算通过，通过后按本村积分清单加分，每份答题每户只加一次。", 80,
