@@ -42,7 +42,7 @@ async function clickMap(page, fx, fy, n) {
   await page.getByText(`已点 ${n} 个`).waitFor();
 }
 
-test('the map library is built into the map pages only (grids, the village map, patrol tracks, the grid worker\'s 网格 tab)', () => {
+test('the map library is built into the map pages only (grids, the village map, patrol tracks, the grid worker\'s 网格 tab, the 大屏)', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(L.UI_DIST, '.vite/manifest.json'), 'utf8'));
   const closure = (key, seen = new Set()) => {
     if (seen.has(key)) return seen;
@@ -58,7 +58,7 @@ test('the map library is built into the map pages only (grids, the village map, 
   const consoleKeys = closure('admin/index.html');
   const villagerKeys = closure('index.html');
   const MAP_PAGES = ['src/admin/grids/GridsView.vue', 'src/admin/gridwork/VillageMapView.vue', 'src/admin/gridwork/PatrolsView.vue',
-    'src/villager/grid/GridView.vue'];
+    'src/villager/grid/GridView.vue', 'src/admin/dashboards/ScreenView.vue'];
   const grids = closure('src/admin/grids/GridsView.vue');
   for (const k of withLeaflet) {
     assert.ok(!consoleKeys.has(k), `${manifest[k].file} (with Leaflet) loads with the console itself`);
