@@ -97,6 +97,9 @@ class Server {
   }
 
   async close() {
+    // a server that stopped before the tests were done: its log says why
+    if (this.proc && (this.proc.exitCode !== null || this.proc.signalCode !== null))
+      process.stderr.write(`cunzhi serve stopped early (${this.proc.exitCode ?? this.proc.signalCode}):\n${this.log}\n`);
     if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
       this.proc.kill('SIGTERM');
       const t = setTimeout(() => this.proc.kill('SIGKILL'), 20000);
