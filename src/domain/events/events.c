@@ -578,7 +578,7 @@ static int audit_move(struct ctx *c, const struct event *e, const char *action, 
 	return rc;
 }
 
-static const char *state_label(const char *s)
+const char *events_state_label(const char *s)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(states); i++)
 		if (!strcmp(s, states[i][0]))
@@ -1072,7 +1072,7 @@ static int move_checked(struct ctx *c, int64_t id, const struct event_move *m, b
 	if (!trusted && !(role_allows(c, &e) & bit))
 		return ctx_fail(c, RC_FORBIDDEN, "无权对该事件执行此操作");
 	if (!(state_allows(&e) & bit))
-		return ctx_fail(c, RC_CONFLICT, "事件当前为「%s」，不能执行此操作", state_label(e.state));
+		return ctx_fail(c, RC_CONFLICT, "事件当前为「%s」，不能执行此操作", events_state_label(e.state));
 	return do_move(c, &e, m, bit);
 }
 

@@ -221,6 +221,8 @@ enum event_action {
 	EA_VISIT = 1 << 8, EA_SUPERVISE = 1 << 9, EA_ANSWER = 1 << 10, EA_NOTE = 1 << 11,
 	EA_REPLY = 1 << 12,
 };
+/* The Chinese label of a state ("handling" → 办理中); the state itself when unknown. */
+const char *events_state_label(const char *state);
 /* The name of one action bit ("accept"), or NULL. */
 const char *events_action_name(unsigned bit);
 

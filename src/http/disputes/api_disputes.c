@@ -18,25 +18,13 @@ static json_t *opt_str(const char *s)
 	return s && s[0] ? json_string(s) : json_null();
 }
 
-static const char *state_label(const char *s)
-{
-	static const char *const labels[][2] = {
-		{"pending", "待受理"}, {"accepted", "已受理"}, {"rejected", "不予受理"}, {"dispatched", "已派单"},
-		{"handling", "办理中"}, {"returned", "退回"}, {"finished", "已办结"}, {"visited", "已回访"},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
-		if (!strcmp(s, labels[i][0]))
-			return labels[i][1];
-	return s;
-}
-
 /* The stage shown in lists: 调解中, 调解成功 (待回访 / 已回访), 调解不成. */
 static const char *stage_label(const struct dispute *d)
 {
 	if (!strcmp(d->ev.state, "rejected"))
 		return "不予受理";
 	if (!d->outcome[0])
-		return strcmp(d->ev.state, "handling") ? state_label(d->ev.state) : "调解中";
+		return strcmp(d->ev.state, "handling") ? events_state_label(d->ev.state) : "调解中";
 	if (!strcmp(d->outcome, "failed"))
 		return "调解不成";
 	if (!strcmp(d->followup_result, "kept"))
@@ -55,7 +43,7 @@ json_t *dispute_event_json(const struct event *e, bool party)
 	json_object_set_new(o, "category_name", json_string(e->category_name));
 	json_object_set_new(o, "description", json_string(e->description));
 	json_object_set_new(o, "state", json_string(e->state));
-	json_object_set_new(o, "state_label", json_string(state_label(e->state)));
+	json_object_set_new(o, "state_label", json_string(events_state_label(e->state)));
 	json_object_set_new(o, "department_name", opt_str(e->department_name));
 	json_object_set_new(o, "village_handled", json_boolean(e->village_handled));
 	json_object_set_new(o, "created_at", json_time(e->created_at));

@@ -24,18 +24,6 @@ static json_t *opt_str(const char *s)
 	return s && s[0] ? json_string(s) : json_null();
 }
 
-static const char *state_label(const char *s)
-{
-	static const char *const labels[][2] = {
-		{"pending", "待受理"}, {"accepted", "已受理"}, {"rejected", "不予受理"}, {"dispatched", "已派单"},
-		{"handling", "办理中"}, {"returned", "退回"}, {"finished", "已办结"}, {"visited", "已回访"},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
-		if (!strcmp(s, labels[i][0]))
-			return labels[i][1];
-	return s;
-}
-
 /* The recordings and clips of the report (step 0) or of one step, with their address. */
 static json_t *media_json(const struct event *e, int64_t step_id)
 {
@@ -75,7 +63,7 @@ static json_t *event_json(const struct event *e, bool detail, int64_t village_fo
 	json_object_set_new(o, "reporter", json_pack("{s:s, s:s}", "name", e->reporter_name, "phone", e->reporter_phone));
 	json_object_set_new(o, "anonymous", json_boolean(e->anonymous));
 	json_object_set_new(o, "state", json_string(e->state));
-	json_object_set_new(o, "state_label", json_string(state_label(e->state)));
+	json_object_set_new(o, "state_label", json_string(events_state_label(e->state)));
 	json_object_set_new(o, "department_id", opt_id(e->department_id));
 	json_object_set_new(o, "department_name", opt_str(e->department_name));
 	json_object_set_new(o, "village_handled", json_boolean(e->village_handled));
