@@ -1,5 +1,6 @@
 /* The event streams' hub: open streams in one list under one lock, their queues, the
  * keep-alive timer and the stop. */
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -159,18 +160,61 @@ int sse_count(void)
 	return n;
 }
 
+/* Under the lock: ends the suspended streams whose client has gone (a closed or reset
+ * socket). A suspended connection is outside libmicrohttpd's event loop, so without this
+ * a page that navigated away would hold its connection until the next keep-alive write
+ * failed, and a client opening page after page would reach its connection limit. */
+static void probe_closed(void)
+{
+	struct pollfd fds[256];
+	struct sse_stream *of[256];
+	struct sse_stream *s = streams;
+	while (s) {
+		nfds_t n = 0;
+		for (; s && n < 256; s = s->next) {
+			if (!s->suspended || s->closing)
+				continue;
+			const union MHD_ConnectionInfo *ci = MHD_get_connection_info(s->con, MHD_CONNECTION_INFO_CONNECTION_FD);
+			if (!ci)
+				continue;
+			fds[n] = (struct pollfd){.fd = ci->connect_fd, .events = POLLRDHUP};
+			of[n++] = s;
+		}
+		if (n == 0 || poll(fds, n, 0) <= 0)
+			continue;
+		for (nfds_t i = 0; i < n; i++)
+			if (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
+				of[i]->closing = true;
+				resume(of[i]);
+			}
+	}
+}
+
 static void *keepalive(void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&lock);
+	struct timespec next_ping;
+	clock_gettime(CLOCK_REALTIME, &next_ping);
+	next_ping.tv_sec += SSE_KEEPALIVE_S;
 	while (!stopping) {
 		struct timespec t;
 		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_sec += SSE_KEEPALIVE_S;
+		t.tv_nsec += SSE_PROBE_MS * 1000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
 		while (!stopping && pthread_cond_timedwait(&wake, &lock, &t) == 0)
 			;
 		if (stopping)
 			break;
+		probe_closed();
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec < next_ping.tv_sec)
+			continue;
+		next_ping.tv_sec = now.tv_sec + SSE_KEEPALIVE_S;
 		for (struct sse_stream *s = streams; s; s = s->next) {
 			if (s->off == s->len && !queue(s, PING, sizeof(PING) - 1))
 				s->closing = true;

@@ -3,7 +3,8 @@
  * queued it suspends its connection (libmicrohttpd's MHD_suspend_connection) and
  * returns no bytes, so the connection leaves the worker's event loop until a publish,
  * the keep-alive timer (a comment every SSE_KEEPALIVE_S) or the server's stop resumes
- * it. A closed client is noticed at the next write. Each stream listens to a topic, a
+ * it. The timer also looks at the suspended streams' sockets every SSE_PROBE_MS and ends
+ * those whose client has closed. Each stream listens to a topic, a
  * text such as a unit path; a publish reaches the streams whose topic starts with its
  * prefix. */
 #ifndef HTTP_SSE_H
@@ -14,6 +15,7 @@
 #include "http/req.h"
 
 #define SSE_KEEPALIVE_S 20
+#define SSE_PROBE_MS 250
 #define SSE_QUEUE_MAX (256u << 10)   /* bytes waiting for one stream; beyond, it is closed */
 #define SSE_TOPIC_MAX 200
 

@@ -65,6 +65,9 @@ function openStream(p, { token, lastEventId, localAddress } = {}) {
       res.on('end', () => { st.ended = true; });
       res.on('error', () => { st.ended = true; });
       st.close = () => { req.destroy(); };
+      // a page that navigated away: the client stops sending (FIN) and waits for the end
+      st.leave = () => { res.socket.end(); };
+      res.socket.on('close', () => { st.ended = true; });
       resolve(st);
     });
     req.on('error', reject);
@@ -244,6 +247,20 @@ test('a loudspeaker: registered with a token shown once, receives, plays the aud
   await post(T.cadre, `/api/v1/speakers/${sp.id}/revoke`, undefined, 200);
   assert.equal((await s.api('POST', `/api/v1/speakers/${sp.id}/revoke`, { token: T.cadre })).status, 409);
   assert.equal((await openStream('/api/v1/speakers/stream', { token: sp.token })).status, 401);
+});
+
+test('streams whose page went away are ended by the server, so a client never runs out of connections', async () => {
+  // more streams than one client address may hold at once (64), each left by its page
+  // before the next opens: the server notices each client's close and frees the slot
+  const from = { token: T.villager, localAddress: '127.0.0.77' };
+  for (let i = 0; i < 100; i++) {
+    const st = await openStream('/api/v1/broadcasts/stream', from);
+    assert.equal(st.status, 200, `stream ${i}`);
+    await until(() => st.comments.includes('connected'), `stream ${i} to open`);
+    st.leave();
+    await until(() => st.ended, `the server to end stream ${i} after its client left`);
+  }
+  assert.equal((await s.api('GET', '/api/v1/broadcasts', { token: T.villager })).status, 200);
 });
 
 test('a thousand idle streams hold no worker: the API still answers and a broadcast reaches them all', async () => {
