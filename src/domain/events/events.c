@@ -11,7 +11,7 @@
 
 /* ---- scope ---- */
 
-void ev_cut_to_village(const char *path, char out[160])
+void ev_cut_to_village(const char *path, char out[ORG_PATH_MAX])
 {
 	int slashes = 0;
 	size_t i = 0;
@@ -33,7 +33,7 @@ int64_t ev_path_root(const char *path)
 	return id;
 }
 
-int ev_scopes(struct ctx *c, perm_t perms, char (*out)[160], int max)
+int ev_scopes(struct ctx *c, perm_t perms, char (*out)[ORG_PATH_MAX], int max)
 {
 	int n = 0;
 	if (!c->actor)
@@ -56,7 +56,7 @@ bool ev_can_village(const struct ctx *c, perm_t perms, const char *village_path)
 	for (int i = 0; i < c->actor->ngrants; i++) {
 		const struct grant *g = &c->actor->grants[i];
 		const struct role_def *r = access_role(g->role);
-		char cut[160];
+		char cut[ORG_PATH_MAX];
 		ev_cut_to_village(g->path, cut);
 		if (r && (r->perms & perms) && cut[0] && !strncmp(village_path, cut, strlen(cut)))
 			return true;
@@ -77,7 +77,7 @@ const char *ev_visible_sql(struct ctx *c, struct db_args *a)
 	buf_init(&b, 16384);
 	buf_adds(&b, "(e.reporter_id = ?");
 	db_args_int(a, ev_actor_id(c));
-	char (*scopes)[160] = arena_alloc(c->arena, sizeof(*scopes) * EV_SCOPES_MAX);
+	char (*scopes)[ORG_PATH_MAX] = arena_alloc(c->arena, sizeof(*scopes) * EV_SCOPES_MAX);
 	int n = scopes ? ev_scopes(c, EV_READ_PERMS, scopes, EV_SCOPES_MAX) : 0;
 	for (int i = 0; i < n; i++) {
 		buf_adds(&b, " OR v.path LIKE ?");
@@ -611,7 +611,7 @@ static int check_department(struct ctx *c, const struct event *e, int64_t dept_i
 	if (strcmp(d->kind, "department"))
 		return ctx_field(c, "department_id", "%s不是部门", d->name);
 	/* the parent's path: the department's own path without its last id */
-	char parent[160];
+	char parent[ORG_PATH_MAX];
 	str_copy(parent, sizeof(parent), d->path);
 	size_t n = strlen(parent);
 	if (n >= 2) {

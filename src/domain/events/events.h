@@ -202,7 +202,7 @@ struct event {
 	int nphotos;
 	const char *photos[EVENT_PHOTOS_MAX];
 	int64_t unanswered;            /* 督办 notes not answered yet */
-	char village_path[160], department_path[160];
+	char village_path[ORG_PATH_MAX], department_path[ORG_PATH_MAX];
 	/* what the actor may do now: accept, reject, dispatch, handle_locally, take, give_back,
 	 * transfer, finish, visit, supervise, answer */
 	unsigned can;

@@ -19,9 +19,9 @@
 
 
 /* The village-level prefix of a grant path (county/town/village at most), in out. */
-void ev_cut_to_village(const char *path, char out[160]);
+void ev_cut_to_village(const char *path, char out[ORG_PATH_MAX]);
 /* Paths (cut to the village) where the actor holds one of perms; returns the count. */
-int ev_scopes(struct ctx *c, perm_t perms, char (*out)[160], int max);
+int ev_scopes(struct ctx *c, perm_t perms, char (*out)[ORG_PATH_MAX], int max);
 /* True when a grant with one of perms covers the village path or lies inside it. */
 bool ev_can_village(const struct ctx *c, perm_t perms, const char *village_path);
 /* The first id of a path: the county. */
