@@ -166,6 +166,7 @@ class Server {
   async start() {
     this.port = await freePort();
     this.log = '';
+    this.killed = false;
     const args = ['serve', '--data', this.data, ...dbArgs(this.db), '--listen', `127.0.0.1:${this.port}`,
       '--test-clock', '--ui', path.join(this.data, 'ui'), ...this.extraArgs];
     const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -201,6 +202,7 @@ class Server {
   // SIGTERM and wait for the exit: {code, signal}.
   async stop() {
     if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
+    this.killed = true;
     this.proc.kill('SIGTERM');
     const t = setTimeout(() => this.proc.kill('SIGKILL'), 40000);
     const r = await this.exited;
@@ -210,6 +212,7 @@ class Server {
 
   async kill9() {
     if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
+    this.killed = true;
     this.proc.kill('SIGKILL');
     return this.exited;
   }
@@ -223,6 +226,10 @@ class Server {
   // Removes the data directory (the PostgreSQL database lives in a throwaway cluster).
   // With CUNZHI_TEST_LOG=1 the server's error lines are printed first.
   async close() {
+    // a server that stopped before the tests were done (a crash, a sanitizer's report):
+    // its log says why
+    if (this.proc && (this.proc.exitCode !== null || this.proc.signalCode !== null) && !this.killed)
+      process.stderr.write(`cunzhi serve stopped early (${this.proc.exitCode ?? this.proc.signalCode}):\n${this.log.slice(-20000)}\n`);
     await this.stop();
     if (process.env.CUNZHI_TEST_LOG) {
       const errors = this.log.split('\n').filter((l) => /"level":"(error|warn)"|cunzhi:/.test(l));

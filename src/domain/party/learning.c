@@ -185,10 +185,11 @@ int party_courses(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 		       "sum(seconds) AS secs FROM party_study_sessions WHERE user_id = ? GROUP BY course_id) my ON "
 		       "my.course_id = k.id WHERE 1=1");
 	db_args_int(&a, c->actor ? c->actor->user_id : 0);
+	/* the bound arguments point into u and l: they live until the query has run */
 	struct learner l;
+	struct org_unit u;
 	int rc;
 	if (unit_id) {
-		struct org_unit u;
 		if ((rc = pt_unit(c, unit_id, "unit", &u)) || (!c->system && !access_touches(c, u.path))) {
 			buf_release(&sql);
 			return rc ? rc : (int)ctx_fail(c, RC_NOT_FOUND, "单位不存在");
@@ -467,16 +468,17 @@ int party_quizzes(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 		       "AS n, max(score) AS best FROM party_quiz_attempts WHERE user_id = ? GROUP BY quiz_id) my ON "
 		       "my.quiz_id = q.id WHERE 1=1");
 	db_args_int(&a, c->actor ? c->actor->user_id : 0);
+	/* the bound arguments point into u and l: they live until the query has run */
+	struct learner l;
+	struct org_unit u;
 	int rc;
 	if (unit_id) {
-		struct org_unit u;
 		if ((rc = pt_unit(c, unit_id, "unit", &u)) || (!c->system && !access_touches(c, u.path))) {
 			buf_release(&sql);
 			return rc ? rc : (int)ctx_fail(c, RC_NOT_FOUND, "单位不存在");
 		}
 		near_unit(&sql, &a, &u);
 	} else {
-		struct learner l;
 		if ((rc = learner_of(c, &l))) {
 			buf_release(&sql);
 			return rc;
