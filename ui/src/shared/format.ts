@@ -15,6 +15,14 @@ export function todayCN(now: number = Date.now()): string {
   return new Date(now + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
+// A date picker's day (local calendar, YYYY-MM-DD), to compare with todayCN().
+export function pickerDay(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+// A date picker's disabled days: those before China's today.
+export const beforeToday = (d: Date): boolean => pickerDay(d) < todayCN();
+
 export function daysAgoCN(days: number): string {
   return todayCN(Date.now() - days * 86400 * 1000);
 }

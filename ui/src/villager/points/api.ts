@@ -13,9 +13,11 @@ export type LedgerPage = Page<LedgerEntry> & { balances: Balances };
 export const villageRules = (villageId: number) => api.get<Page<Rule>>(`/api/v1/units/${villageId}/rules`, { limit: 200 });
 
 // claims
-export const listClaims = (q: Query) => api.get<Page<Claim>>('/api/v1/claims', q);
+// where a claim is posted (also by the outbox, when it sends one kept without signal)
+export const CLAIMS_PATH = '/api/v1/claims';
+export const listClaims = (q: Query) => api.get<Page<Claim>>(CLAIMS_PATH, q);
 export const getClaim = (id: number | string) => api.get<Claim>(`/api/v1/claims/${id}`);
-export const createClaim = (body: Record<string, unknown>) => api.post('/api/v1/claims', body);
+export const createClaim = (body: Record<string, unknown>) => api.post(CLAIMS_PATH, body);
 
 // activities
 export const listActivities = (q: Query) => api.get<Page<Activity>>('/api/v1/activities', q);
