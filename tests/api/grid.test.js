@@ -494,6 +494,10 @@ test('visits: permissions and bad input', async () => {
 });
 
 test('positions: reported by workers, seen by supervisors with their age, thinned and deleted by retention', async () => {
+  // the county keeps positions 30 days: set here, whatever the tests before left
+  const cur = await must(await get('/api/v1/grid-settings', T.county_admin), 200);
+  const keep = { patrols_per_day: cur.patrols_per_day, min_minutes: cur.min_minutes, min_metres: cur.min_metres, min_inside_pct: cur.min_inside_pct };
+  assert.equal((await must(await put('/api/v1/grid-settings', T.county_admin, { ...keep, retention_days: 30 }), 200)).retention_days, 30);
   const gw = T.grid_worker_grid;
   await must(await post('/api/v1/positions', T.villager, { points: [{ at: 1, lat: 29, lng: 103 }] }), 403);
   await must(await post('/api/v1/positions', T.cadre, { points: [{ at: 1, lat: 29, lng: 103 }] }), 403);
