@@ -220,8 +220,10 @@ test('the 标签 column: tags by name given to the household; an unknown name is
   const dry = await must(await importFile(toCsv(tagged), { query: '&dry_run=1' }), 200);
   assert.equal(dry.tags_set, 3);
   assert.equal(dry.households_created, 2);
+  const auditsBefore = await auditTotal();
   const real = await must(await importFile(toCsv(tagged)), 200);
   assert.equal(real.tags_set, dry.tags_set);
+  assert.equal(await auditTotal(), auditsBefore + 2 + 4 + 2, 'the households, the residents, and one record per tagged household');
   const map = await must(await s.api('GET', `/api/v1/villages/${V}/tagged-households`, { token: cadre }), 200);
   const tags = await must(await s.api('GET', '/api/v1/tags', { token: cadre }), 200);
   const names = (h) => h.tag_ids.map((id) => tags.items.find((x) => x.id === id).name).sort();
@@ -230,6 +232,8 @@ test('the 标签 column: tags by name given to the household; an unknown name is
   const hh = map.households.find((h) => h.number === first);
   const hist = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
   assert.equal(hist.history.filter((x) => x.action === 'set').length, 2);
+  const audit = await must(await s.api('GET', `/api/v1/audit?unit_id=${V}&object_type=household_tags`, { token: cadre }), 200);
+  assert.ok(audit.items.some((e) => e.object_id === hh.id), 'the tags the import gave are audited');
   // importing again adds nothing, and a dry run says so; a name given twice counts once
   assert.equal((await must(await importFile(toCsv(tagged), { query: '&dry_run=1' }), 200)).tags_set, 0);
   assert.equal((await must(await importFile(toCsv(tagged)), 200)).tags_set, 0);

@@ -9,6 +9,7 @@
 
 #include "domain/grid/grid.h"
 #include "domain/kernel/access.h"
+#include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
 #include "domain/register/people.h"
 #include "domain/register/roster.h"
@@ -1019,14 +1020,28 @@ static int write_all(struct run *r)
 			rc = people_apply_household(c, r->village.id, h->id, &h->old, &in, &changed);
 		}
 	}
-	/* the tags named in the file are given (those a household has already are kept) */
+	/* the tags named in the file are given (those a household has already are kept),
+	 * audited as a change of the household's tags when any was added */
 	for (int i = 0; i < r->nhhs && rc == RC_OK; i++) {
 		struct hh *h = &r->hhs[i];
 		char name[64];
 		bool added;
+		int nadded = 0;
+		struct buf before, after;
+		audit_snap_begin(&before);
+		audit_snap_begin(&after);
 		for (const char *p = h->tags ? h->tags : ""; rc == RC_OK && next_tag(&p, name, sizeof(name));)
-			if ((rc = grid_tag_grant(c, h->id, name, &added)) == RC_OK && added)
+			if ((rc = grid_tag_grant(c, h->id, name, &added)) == RC_OK && added) {
 				r->out->tags_set++;
+				nadded++;
+				audit_snap_int(&after, name, 1);
+			}
+		audit_snap_end(&before);
+		audit_snap_end(&after);
+		if (rc == RC_OK && nadded)
+			rc = audit_record(c, r->village.id, "household_tags", h->id, "update", before.ptr, after.ptr);
+		buf_release(&before);
+		buf_release(&after);
 	}
 	for (int i = 0; i < r->nrows && rc == RC_OK; i++) {
 		struct rrow *row = &r->rows[i];
