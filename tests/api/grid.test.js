@@ -124,7 +124,13 @@ test("a household's tags: set by staff, each change in the history, sensitive on
   assert.ok(!w.history.some((x) => x.tag_name === '重点关注人员'));
   assert.equal(w.can_edit, true);
   // the worker keeps them current: removing 低保户 leaves the tag they cannot see alone
-  await must(await put(`/api/v1/households/${hh}/tags`, T.grid_worker_grid, { tag_ids: [A.tag['党员户'].id, A.tag['独居老人'].id] }), 200);
+  const reply = await must(await put(`/api/v1/households/${hh}/tags`, T.grid_worker_grid, { tag_ids: [A.tag['党员户'].id, A.tag['独居老人'].id] }), 200);
+  assert.deepEqual(reply.tags.map((t) => t.name).sort(), ['党员户', '独居老人'].sort());
+  assert.ok(!JSON.stringify(reply).includes('重点关注人员'), 'the reply to the worker never names a tag they may not see');
+  // a tag they may not see is refused as if it did not exist (the reply does not confirm it does)
+  const hidden = await must(await put(`/api/v1/households/${hh}/tags`, T.grid_worker_grid, { tag_ids: [A.tag['重点关注人员'].id] }), 400);
+  const none = await must(await put(`/api/v1/households/${hh}/tags`, T.grid_worker_grid, { tag_ids: [99999] }), 400);
+  assert.equal(hidden.error.fields.tag_ids, none.error.fields.tag_ids);
   const c = await must(await get(`/api/v1/households/${hh}/tags`, T.cadre), 200);
   assert.deepEqual(c.tags.map((t) => t.name).sort(), ['党员户', '独居老人', '重点关注人员'].sort());
   const removed = c.history.find((x) => x.tag_name === '低保户' && x.action === 'remove');
@@ -494,6 +500,10 @@ test('visits: permissions and bad input', async () => {
 });
 
 test('positions: reported by workers, seen by supervisors with their age, thinned and deleted by retention', async () => {
+  // the county keeps positions 30 days: set here, whatever the tests before left
+  const cur = await must(await get('/api/v1/grid-settings', T.county_admin), 200);
+  const keep = { patrols_per_day: cur.patrols_per_day, min_minutes: cur.min_minutes, min_metres: cur.min_metres, min_inside_pct: cur.min_inside_pct };
+  assert.equal((await must(await put('/api/v1/grid-settings', T.county_admin, { ...keep, retention_days: 30 }), 200)).retention_days, 30);
   const gw = T.grid_worker_grid;
   await must(await post('/api/v1/positions', T.villager, { points: [{ at: 1, lat: 29, lng: 103 }] }), 403);
   await must(await post('/api/v1/positions', T.cadre, { points: [{ at: 1, lat: 29, lng: 103 }] }), 403);

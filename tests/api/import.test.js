@@ -220,8 +220,10 @@ test('the 标签 column: tags by name given to the household; an unknown name is
   const dry = await must(await importFile(toCsv(tagged), { query: '&dry_run=1' }), 200);
   assert.equal(dry.tags_set, 3);
   assert.equal(dry.households_created, 2);
+  const auditsBefore = await auditTotal();
   const real = await must(await importFile(toCsv(tagged)), 200);
   assert.equal(real.tags_set, dry.tags_set);
+  assert.equal(await auditTotal(), auditsBefore + 2 + 4 + 2, 'the households, the residents, and one record per tagged household');
   const map = await must(await s.api('GET', `/api/v1/villages/${V}/tagged-households`, { token: cadre }), 200);
   const tags = await must(await s.api('GET', '/api/v1/tags', { token: cadre }), 200);
   const names = (h) => h.tag_ids.map((id) => tags.items.find((x) => x.id === id).name).sort();
@@ -230,6 +232,8 @@ test('the 标签 column: tags by name given to the household; an unknown name is
   const hh = map.households.find((h) => h.number === first);
   const hist = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
   assert.equal(hist.history.filter((x) => x.action === 'set').length, 2);
+  const audit = await must(await s.api('GET', `/api/v1/audit?unit_id=${V}&object_type=household_tags`, { token: cadre }), 200);
+  assert.ok(audit.items.some((e) => e.object_id === hh.id), 'the tags the import gave are audited');
   // importing again adds nothing, and a dry run says so; a name given twice counts once
   assert.equal((await must(await importFile(toCsv(tagged), { query: '&dry_run=1' }), 200)).tags_set, 0);
   assert.equal((await must(await importFile(toCsv(tagged)), 200)).tags_set, 0);
@@ -238,6 +242,53 @@ test('the 标签 column: tags by name given to the household; an unknown name is
   tagged[0].标签 = '独居老人、低保户';
   const again = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
   assert.equal(again.history.length, hist.history.length);
+});
+
+test("the 个人标签 column: a resident's own tags about a person; a household's tag or an unknown name is that row's error", async () => {
+  const rows = makeRoster({ households: 2, perHousehold: 2, groups: groupNames, prefix: 'P', region: '510786', seed: 13 });
+  rows[0].个人标签 = '退役军人';
+  rows[1].个人标签 = '党员户';
+  rows[3].个人标签 = '独居老人，没有的标签';
+  const households = await householdCount();
+  const bad = await importFile(toCsv(rows));
+  assert.equal(bad.status, 400, bad.text);
+  assert.deepEqual(bad.json.error.rows.map((e) => [e.row, e.column]), [[3, '个人标签'], [5, '个人标签']]);
+  assert.match(bad.json.error.rows[0].message, /党员户.*户的标签.*个人标签/);
+  assert.match(bad.json.error.rows[1].message, /没有的标签/);
+  const badDry = await importFile(toCsv(rows), { query: '&dry_run=1' });
+  assert.equal(badDry.status, 400, badDry.text);
+  assert.deepEqual(badDry.json.error.rows, bad.json.error.rows);
+  assert.equal(await householdCount(), households, 'nothing imported');
+  // corrected: two people tagged, one with two tags (one named twice); the dry run counts as the import does
+  rows[1].个人标签 = '残疾人户、留守儿童、残疾人户';
+  rows[3].个人标签 = '独居老人';
+  const dry = await must(await importFile(toCsv(rows), { query: '&dry_run=1' }), 200);
+  assert.equal(dry.resident_tags_set, 4);
+  assert.equal(dry.tags_set, 0);
+  const audits = await auditTotal();
+  const real = await must(await importFile(toCsv(rows)), 200);
+  assert.equal(real.resident_tags_set, dry.resident_tags_set);
+  assert.equal(await auditTotal(), audits + 2 + 4 + 3, 'the households, the residents, and one record per tagged resident');
+  // on the household card: each person's own tags, set by the importer, with the history
+  const map = await must(await s.api('GET', `/api/v1/villages/${V}/tagged-households`, { token: cadre }), 200);
+  const hh = map.households.find((h) => h.number === rows[0].户号);
+  const card = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
+  assert.deepEqual(card.tags, [], "the household's own tags are not touched");
+  const byName = (n) => card.residents.find((r) => r.name === n);
+  assert.deepEqual(byName(rows[0].姓名).tags.map((t) => t.name), ['退役军人']);
+  assert.deepEqual(byName(rows[1].姓名).tags.map((t) => t.name).sort(), ['残疾人户', '留守儿童'].sort());
+  assert.ok(byName(rows[1].姓名).history.every((x) => x.action === 'set' && x.actor_name));
+  const audit = await must(await s.api('GET', `/api/v1/audit?unit_id=${V}&object_type=resident_tags`, { token: cadre }), 200);
+  assert.ok(audit.items.some((e) => e.object_id === byName(rows[1].姓名).id));
+  // importing again gives nothing, and a dry run says so; a tag added later counts one
+  assert.equal((await must(await importFile(toCsv(rows), { query: '&dry_run=1' }), 200)).resident_tags_set, 0);
+  assert.equal((await must(await importFile(toCsv(rows)), 200)).resident_tags_set, 0);
+  rows[0].个人标签 = '退役军人、志愿者';
+  assert.equal((await must(await importFile(toCsv(rows), { query: '&dry_run=1' }), 200)).resident_tags_set, 1);
+  // the same in XLSX
+  assert.equal((await must(await importFile(toXlsx(rows), { type: 'application/octet-stream' }), 200)).resident_tags_set, 1);
+  const again = await must(await s.api('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre }), 200);
+  assert.deepEqual(again.residents.find((r) => r.name === rows[0].姓名).tags.map((t) => t.name).sort(), ['志愿者', '退役军人'].sort());
 });
 
 test('bad requests: village, access, empty and unreadable files', async (t) => {
@@ -266,7 +317,7 @@ test('bad requests: village, access, empty and unreadable files', async (t) => {
   const missingCol = await importFile(Buffer.from('户号,姓名\r\n1,张三\r\n'));
   assert.equal(missingCol.status, 400);
   assert.ok(missingCol.json.error.rows.some((e) => e.row === 1 && e.column === '身份证号'));
-  assert.equal(await householdCount(), baseHouseholds + 2500 + 3 + 2, 'with the two of the 标签 test');
+  assert.equal(await householdCount(), baseHouseholds + 2500 + 3 + 2 + 2, 'with the two of the 标签 test and the two of the 个人标签 test');
 });
 
 test('kill -9 during an import leaves the database consistent', async (t) => {

@@ -80,6 +80,8 @@ test('a grid worker patrols with the phone; the town sees the track and the comp
   const result = p.locator('[data-test=patrol-result]');
   await result.waitFor();
   assert.match(await result.textContent(), /巡查已结束/);
+  // the worker sees what the server keeps of their positions
+  await p.locator('[data-test=positions-kept]', { hasText: '系统保存的我的位置' }).waitFor();
   await p.locator('[data-test=patrol-start]').waitFor();
   const noOverflow = await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   assert.ok(noOverflow, 'no horizontal overflow at 360 px');
@@ -249,6 +251,108 @@ test("the console's card: tags on a person, and the map finds the household by t
   await L.axe(d, 'the village map card');
   L.assertNoProblems(desk);
   await desk.close();
+});
+
+test("the grid worker changes tags on the phone's card: a household's and a person's, confirmed, in the history and the map's filter; only in their grid", async () => {
+  const zhao = await s.login(ZHAO);
+  const cadre = await s.login(L.PHONES.cadre);
+  const tags = (await s.must('GET', '/api/v1/tags', { token: zhao })).items;
+  const garden = tags.find((t) => t.name === '美丽庭院户');
+  const vol = tags.find((t) => t.name === '志愿者');
+  const mine = (await s.must('GET', '/api/v1/villages/3/tagged-households', { token: zhao })).households;
+  const all = (await s.must('GET', '/api/v1/villages/3/tagged-households', { token: cadre })).households;
+  const grant = (await s.must('GET', '/api/v1/session', { token: zhao })).grants.find((g) => g.role === 'grid_worker');
+  // a located household of his grid without 美丽庭院户, and one of another grid
+  const hh = mine.find((h) => h.grid_id === grant.unit_id && h.lat !== null && !h.tag_ids.includes(garden.id) && !h.resident_tag_ids.includes(vol.id));
+  const other = all.find((h) => h.grid_id && h.grid_id !== grant.unit_id);
+  assert.ok(hh && other);
+  const before = await s.must('GET', `/api/v1/households/${hh.id}/tags`, { token: zhao });
+  const person = before.residents[0];
+
+  const phone = await L.newContext(browser, 'phone', s.url);
+  const p = await L.newPage(phone);
+  await L.villagerLogin(p, ZHAO);
+  await p.locator('[data-test=tab-grid]').click();
+  await p.waitForURL(/\/grid$/);
+  // the list of the grid's households: another grid's is not there to open
+  const search = p.getByPlaceholder('户号、户主');
+  await search.fill(other.number);
+  await L.expectCount(p.locator(`[data-test=household-${other.id}]`), 0, "another grid's household is not on the worker's list");
+  await search.fill(hh.number);
+  await p.locator(`[data-test=household-${hh.id}]`).click();
+  const card = p.locator('[data-test=phone-card]');
+  await card.locator('h3', { hasText: hh.number }).waitFor();
+  await card.locator('[data-test=card-history]').waitFor();
+
+  // the household's tags: chips large enough to tap, a confirmation naming the change
+  await card.locator('[data-test=edit-household-tags]').click();
+  const chip = card.locator('[data-test="edit-美丽庭院户"]');
+  await chip.waitFor();
+  assert.ok((await chip.boundingBox()).height >= 44, 'a tag chip is at least 44 px high');
+  await L.expectCount(card.locator('[data-test="edit-重点关注人员"]'), 0, 'a tag his role may not see is not offered');
+  await chip.click();
+  assert.equal(await chip.getAttribute('aria-pressed'), 'true');
+  await card.locator('[data-test=tag-save]').click();
+  const dialog = p.locator('.van-dialog');
+  await dialog.locator('.van-dialog__message', { hasText: '加上：美丽庭院户' }).waitFor();
+  assert.match(await dialog.textContent(), new RegExp(hh.number));
+  await L.shot(p, 'grid-phone-tag-confirm');
+  await dialog.getByRole('button', { name: '确认修改' }).click();
+  await card.locator('[data-test=card-tags] .tagchip', { hasText: '美丽庭院户' }).waitFor();
+  await card.locator('[data-test=card-history] li', { hasText: '赵磊 标记 美丽庭院户' }).waitFor();
+
+  // a person's tags: only those about a person are offered
+  await card.locator(`[data-test=edit-resident-${person.id}]`).click();
+  const edit = card.locator(`[data-test=resident-${person.id}] [data-test=tag-edit]`);
+  await edit.waitFor();
+  await L.expectCount(edit.locator('[data-test="edit-党员户"]'), 0, 'a household tag is not offered for a person');
+  await edit.locator('[data-test="edit-志愿者"]').click();
+  await edit.locator('[data-test=tag-save]').click();
+  await dialog.locator('.van-dialog__message', { hasText: '加上：志愿者' }).waitFor();
+  assert.match(await dialog.textContent(), new RegExp(person.name));
+  await dialog.getByRole('button', { name: '确认修改' }).click();
+  const row = card.locator(`[data-test=resident-${person.id}]`);
+  await row.locator('.tagchip', { hasText: '志愿者' }).waitFor();
+  await row.locator('.hist', { hasText: '赵磊 标记 志愿者' }).waitFor();
+  const noOverflow = await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(noOverflow, 'no horizontal overflow at 360 px');
+  await L.expectCount(p.locator('.van-toast:visible'), 0, 'the toast has gone');
+  await L.shot(p, 'grid-phone-card-tags');
+  await L.axe(p, 'tags on the phone card');
+  await card.locator('.sheet-title__close').click();
+  await card.waitFor({ state: 'hidden' });
+
+  // the map's filter finds the household by the new tag
+  await search.fill('');
+  const filter = p.locator('[data-test=phone-tag-filter]');
+  await filter.scrollIntoViewIfNeeded();
+  await filter.locator('[data-test=filter-toggle]').click();
+  const gardenChip = filter.locator('[data-test="filter-美丽庭院户"]');
+  await gardenChip.click();
+  const now = (await s.must('GET', '/api/v1/villages/3/tagged-households', { token: zhao })).households
+    .filter((h) => h.grid_id === grant.unit_id && h.tag_ids.includes(garden.id));
+  assert.ok(now.some((h) => h.id === hh.id), 'the server has the tag');
+  await p.locator('[data-test=phone-map]', { hasText: `地图上 ${now.filter((h) => h.lat !== null).length} 户` }).waitFor();
+  await p.locator(`[data-test=household-${hh.id}]`).waitFor();
+  await L.shot(p, 'grid-phone-tag-filter');
+
+  // the server's word: set by him, and his grid only
+  const after = await s.must('GET', `/api/v1/households/${hh.id}/tags`, { token: cadre });
+  assert.ok(after.history.some((x) => x.tag_name === '美丽庭院户' && x.action === 'set' && x.actor_name === '赵磊'));
+  assert.equal((await s.api('PUT', `/api/v1/households/${other.id}/tags`, { token: zhao, body: { tag_ids: [garden.id] } })).status, 404);
+
+  // the elderly mode: chips of 48 px
+  await p.evaluate(() => localStorage.setItem('cz.elderly', '1'));
+  await p.reload();
+  await p.locator(`[data-test=household-${hh.id}]`).first().waitFor({ state: 'attached' });
+  await p.locator('[data-test=phone-tag-filter]').scrollIntoViewIfNeeded();
+  await L.expectCount(p.locator('[data-test=phone-tag-filter] .tchip'), 0, 'the filter is closed until opened');
+  await p.locator('[data-test=filter-toggle]').click();
+  const big = p.locator('[data-test="filter-美丽庭院户"]');
+  assert.ok((await big.boundingBox()).height >= 48, 'a tag chip is at least 48 px high in the elderly mode');
+  await L.shot(p, 'grid-phone-tags-elderly');
+  L.assertNoProblems(phone);
+  await phone.close();
 });
 
 test('the 网格 tab and the console entries only for the roles that use them', async () => {

@@ -156,11 +156,59 @@ static void test_resident_tags(void **state)
 	testdb_close(&w.t);
 }
 
+/* A roster's 个人标签: the dry run counts what the import then gives (a name twice once,
+ * a tag carried already not again); a household's tag or an unknown name refused. */
+static void test_resident_tags_add(void **state)
+{
+	(void)state;
+	struct world w;
+	setup(&w);
+	struct ctx *c = &w.t.c;
+	struct org_unit v;
+	assert_int_equal(org_get(c, w.village, &v), RC_OK);
+	int64_t vet = tag(&w, "退役军人");
+	int64_t hh;
+	assert_int_equal(grid_resident_tags_set(c, w.resident, &vet, 1, &hh), RC_OK);
+	const char *audits = "SELECT count(*) FROM audit_log WHERE object_type = 'resident_tags' AND object_id = ?";
+	int64_t audits0 = count(&w, audits, w.resident);
+	const char *names[] = {"独居老人", "退役军人", "独居老人", "志愿者"};
+	int would = -1, added = -1;
+	assert_int_equal(grid_resident_tags_would_add(c, v.path, w.resident, names, 4, &would), RC_OK);
+	assert_int_equal(would, 2);
+	/* one not created yet carries nothing */
+	assert_int_equal(grid_resident_tags_would_add(c, v.path, 0, names, 4, &would), RC_OK);
+	assert_int_equal(would, 3);
+	assert_int_equal(count(&w, "SELECT count(*) FROM resident_tags WHERE resident_id = ?", w.resident), 1);
+	assert_int_equal(ctx_begin(c), RC_OK);
+	assert_int_equal(ctx_end(c, grid_resident_tags_add(c, v.path, w.village, w.household, w.resident, names, 4, &added)),
+			 RC_OK);
+	assert_int_equal(added, 2);
+	assert_int_equal(count(&w, "SELECT count(*) FROM resident_tags WHERE resident_id = ?", w.resident), 3);
+	assert_int_equal(count(&w, "SELECT count(*) FROM resident_tag_history WHERE resident_id = ?", w.resident), 3);
+	assert_int_equal(count(&w, audits, w.resident), audits0 + 1);
+	/* again: nothing to give, nothing recorded */
+	assert_int_equal(grid_resident_tags_would_add(c, v.path, w.resident, names, 4, &would), RC_OK);
+	assert_int_equal(would, 0);
+	assert_int_equal(ctx_begin(c), RC_OK);
+	assert_int_equal(ctx_end(c, grid_resident_tags_add(c, v.path, w.village, w.household, w.resident, names, 4, &added)),
+			 RC_OK);
+	assert_int_equal(added, 0);
+	assert_int_equal(count(&w, audits, w.resident), audits0 + 1);
+	const char *household_tag[] = {"党员户"}, *unknown[] = {"没有这个"};
+	memset(&c->err, 0, sizeof(c->err));
+	assert_int_equal(grid_resident_tags_would_add(c, v.path, w.resident, household_tag, 1, &would), RC_INVALID);
+	memset(&c->err, 0, sizeof(c->err));
+	assert_int_equal(grid_resident_tags_would_add(c, v.path, w.resident, unknown, 1, &would), RC_NOT_FOUND);
+	memset(&c->err, 0, sizeof(c->err));
+	testdb_close(&w.t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_last_position),
 		cmocka_unit_test(test_resident_tags),
+		cmocka_unit_test(test_resident_tags_add),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,6 +137,18 @@ enum result grid_tag_revoke(struct ctx *c, int64_t household_id, const char *tag
 enum result grid_tag_would_grant(struct ctx *c, const char *village_path, int64_t household_id, const char *tag_name,
 				 int64_t *tag_id, bool *would_add);
 
+/* The same for a resident's tags about a person (a roster's 个人标签 column), inside the
+ * caller's transaction and after the caller's access checks: gives the resident each
+ * named active tag of the county (or shipped) they do not carry yet, a name given twice
+ * once, with history rows and one audit record (resident_tags, as a change on the
+ * card) when any was added; *added counts them. RC_NOT_FOUND when a name is no tag,
+ * RC_INVALID when it is a household's tag only. grid_resident_tags_would_add counts
+ * without writing (resident_id 0: one not created yet). */
+enum result grid_resident_tags_add(struct ctx *c, const char *village_path, int64_t village_id, int64_t household_id,
+				   int64_t resident_id, const char *const *names, int n, int *added);
+enum result grid_resident_tags_would_add(struct ctx *c, const char *village_path, int64_t resident_id,
+					 const char *const *names, int n, int *would_add);
+
 /* Sets a household's location: tapped on the map or the phone's position at the door.
  * The register (P_REGISTER_WRITE) or the grid worker of the household (P_GRID_WORK);
  * recorded through the register's own change of a household (audited there). */

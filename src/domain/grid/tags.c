@@ -974,3 +974,93 @@ enum result grid_tag_revoke(struct ctx *c, int64_t household_id, const char *tag
 {
 	return tag_mark(c, household_id, tag_name, false, removed);
 }
+
+/* The person tags a resident would be given of names (the county's own before a shipped
+ * one, each once), those they carry already left out: ids and names in ids/got. */
+static int resident_tags_plan(struct ctx *c, const char *village_path, int64_t resident_id, const char *const *names,
+			      int n, int64_t *ids, const char **got, int *nids)
+{
+	*nids = 0;
+	for (int i = 0; i < n; i++) {
+		struct db_stmt *st = db_query(c->db, "SELECT id, person FROM tags WHERE name = ? AND active = 1 AND "
+						     "(county_id IS NULL OR county_id = ?) ORDER BY COALESCE(county_id, 0) DESC LIMIT 1",
+					      "ti", names[i], gr_path_root(village_path));
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "读取标签");
+		int dbrc = db_step(st);
+		int64_t id = dbrc == DB_ROW ? db_col_int(st, 0) : 0;
+		bool person = dbrc == DB_ROW && db_col_int(st, 1) != 0;
+		db_finalize(st);
+		if (dbrc != DB_ROW && dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "读取标签");
+		if (!id)
+			return ctx_fail(c, RC_NOT_FOUND, "标签“%s”不存在", names[i]);
+		if (!person)
+			return ctx_fail(c, RC_INVALID, "“%s”是户的标签，不能标在人身上", names[i]);
+		bool again = false;
+		for (int k = 0; k < *nids && !again; k++)
+			again = ids[k] == id;
+		int64_t has = 0;
+		if (!again && resident_id &&
+		    db_get_int(c->db, &has, "SELECT count(*) FROM resident_tags WHERE resident_id = ? AND tag_id = ?", "ii",
+			       resident_id, id) != DB_OK)
+			return ctx_db_fail(c, DB_ERROR, "读取标签");
+		if (again || has)
+			continue;
+		ids[*nids] = id;
+		got[(*nids)++] = names[i];
+	}
+	return RC_OK;
+}
+
+enum result grid_resident_tags_would_add(struct ctx *c, const char *village_path, int64_t resident_id,
+					 const char *const *names, int n, int *would_add)
+{
+	*would_add = 0;
+	if (n <= 0)
+		return RC_OK;
+	int64_t *ids = arena_alloc(c->arena, sizeof(*ids) * (size_t)n);
+	const char **got = arena_alloc(c->arena, sizeof(*got) * (size_t)n);
+	if (!ids || !got)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	return resident_tags_plan(c, village_path, resident_id, names, n, ids, got, would_add);
+}
+
+enum result grid_resident_tags_add(struct ctx *c, const char *village_path, int64_t village_id, int64_t household_id,
+				   int64_t resident_id, const char *const *names, int n, int *added)
+{
+	*added = 0;
+	if (n <= 0)
+		return RC_OK;
+	int64_t *ids = arena_alloc(c->arena, sizeof(*ids) * (size_t)n);
+	const char **got = arena_alloc(c->arena, sizeof(*got) * (size_t)n);
+	if (!ids || !got)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	int nids;
+	int rc = resident_tags_plan(c, village_path, resident_id, names, n, ids, got, &nids);
+	if (rc || !nids)
+		return rc;
+	int64_t actor_id = c->actor ? c->actor->user_id : 0;
+	for (int i = 0; i < nids; i++) {
+		int dbrc = db_run(c->db, resident_owner.insert, "iiii", resident_id, ids[i], actor_id, c->now);
+		if (dbrc == DB_OK)
+			dbrc = db_run(c->db, resident_owner.history, "iitii", resident_id, ids[i], "set", actor_id, c->now);
+		if (dbrc != DB_OK)
+			return ctx_db_fail(c, dbrc, "设置标签");
+	}
+	struct buf before, after;
+	audit_snap_begin(&before);
+	audit_snap_begin(&after);
+	for (int i = 0; i < nids; i++)
+		audit_snap_int(&after, got[i], 1);
+	audit_snap_int(&before, "household_id", household_id);
+	audit_snap_int(&after, "household_id", household_id);
+	audit_snap_end(&before);
+	audit_snap_end(&after);
+	rc = audit_record(c, village_id, "resident_tags", resident_id, "update", before.ptr, after.ptr);
+	buf_release(&before);
+	buf_release(&after);
+	if (!rc)
+		*added = nids;
+	return rc;
+}

@@ -9,6 +9,7 @@
 
 #include "domain/grid/grid.h"
 #include "domain/kernel/access.h"
+#include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
 #include "domain/register/people.h"
 #include "domain/register/roster.h"
@@ -19,10 +20,11 @@
 #include "util/utf8.h"
 
 enum col { C_NUMBER, C_GROUP, C_GRID, C_ADDRESS, C_NAME, C_GENDER, C_BIRTH, C_IDCARD, C_RELATION,
-	   C_PHONE, C_PARTY, C_TAGS, NCOLS };
+	   C_PHONE, C_PARTY, C_TAGS, C_PTAGS, NCOLS };
 
 const char *const roster_columns[] = {"户号", "村民小组", "网格", "住址", "姓名", "性别", "出生日期",
-				      "身份证号", "与户主关系", "联系电话", "政治面貌", "标签", NULL};
+				      "身份证号", "与户主关系", "联系电话", "政治面貌", "标签",
+				      "个人标签", NULL};
 
 static const bool col_required[NCOLS] = {[C_NUMBER] = true, [C_NAME] = true, [C_IDCARD] = true,
 					 [C_RELATION] = true};
@@ -75,6 +77,7 @@ struct rrow {
 	int line;
 	int hh;
 	const char *name, *phone, *relation;
+	const char *ptags;        /* the 个人标签 cell: tags about this person */
 	int party;
 	char idcard[IDCARD_LEN + 1];
 	char hash[CRYPTO_HASH_HEX];
@@ -127,6 +130,7 @@ struct run {
 	int nhhs;
 	struct strmap hh_map, id_map, hash_map;
 	char **tag_names;         /* the county's active tags, for the 标签 column */
+	bool *tag_person;         /* and whether each is about a person (个人标签) */
 	int ntag_names;
 	bool tags_loaded;
 	int64_t *matched;         /* sorted ids of residents matched by a row */
@@ -528,35 +532,60 @@ static int load_tag_names(struct run *r)
 	head[k] = 0;
 	if (num_parse_i64(head, 1, INT64_MAX, &county))
 		county = 0;
-	struct db_stmt *st = db_query(r->c->db, "SELECT name FROM tags WHERE active = 1 AND (county_id IS NULL OR county_id = ?)",
+	struct db_stmt *st = db_query(r->c->db, "SELECT name, person FROM tags WHERE active = 1 AND "
+						"(county_id IS NULL OR county_id = ?) ORDER BY COALESCE(county_id, 0) DESC",
 				      "i", county);
 	int rc, cap = 0;
 	while (st && (rc = db_step(st)) == DB_ROW) {
 		if (r->ntag_names == cap) {
 			cap = cap ? cap * 2 : 32;
 			char **grown = realloc(r->tag_names, sizeof(*grown) * (size_t)cap);
-			if (!grown)
+			if (grown)
+				r->tag_names = grown;
+			bool *person = grown ? realloc(r->tag_person, sizeof(*person) * (size_t)cap) : NULL;
+			if (!person)
 				break;
-			r->tag_names = grown;
+			r->tag_person = person;
 		}
+		r->tag_person[r->ntag_names] = db_col_int(st, 1) != 0;
 		r->tag_names[r->ntag_names++] = arena_strdup(r->c->arena, db_col_text(st, 0));
 	}
 	db_finalize(st);
 	return st ? RC_OK : ctx_db_fail(r->c, DB_ERROR, "读取标签");
 }
 
-static void check_tags(struct run *r, const struct table_row *tr, const char *cellv)
+/* The names of a tags cell: every name a tag of the county; in the 个人标签 column a
+ * tag about a person (the county's own of a name before a shipped one). */
+static void check_tags(struct run *r, const struct table_row *tr, enum col col)
 {
+	const char *cellv = cell(r, tr, col);
 	if (!cellv[0] || load_tag_names(r))
 		return;
 	char name[64];
 	for (const char *p = cellv; next_tag(&p, name, sizeof(name));) {
-		bool known = false;
-		for (int i = 0; i < r->ntag_names && !known; i++)
-			known = !strcmp(r->tag_names[i], name);
-		if (!known)
-			add_error(r, tr->line, roster_columns[C_TAGS], "没有名为“%s”的标签", name);
+		int found = -1;
+		for (int i = 0; i < r->ntag_names && found < 0; i++)
+			if (!strcmp(r->tag_names[i], name))
+				found = i;
+		if (found < 0)
+			add_error(r, tr->line, roster_columns[col], "没有名为“%s”的标签", name);
+		else if (col == C_PTAGS && !r->tag_person[found])
+			add_error(r, tr->line, roster_columns[col], "“%s”是户的标签，不能填在“%s”列（请填在“%s”列）",
+				  name, roster_columns[C_PTAGS], roster_columns[C_TAGS]);
 	}
+}
+
+#define PTAGS_MAX 32
+
+/* The names of a row's 个人标签 cell, at most PTAGS_MAX, in the context's arena. */
+static int ptag_names(struct run *r, const struct rrow *row, const char **names)
+{
+	int n = 0;
+	char name[64];
+	for (const char *p = row->ptags ? row->ptags : ""; n < PTAGS_MAX && next_tag(&p, name, sizeof(name));)
+		if (!(names[n++] = arena_strdup(r->c->arena, name)))
+			return -1;
+	return n;
 }
 
 static void check_row(struct run *r, const struct table_row *tr, struct rrow *row)
@@ -617,7 +646,9 @@ static void check_row(struct run *r, const struct table_row *tr, struct rrow *ro
 		if (!strncmp(row->idcard, example_ids[i], 17))
 			ctx_field(c, "idcard", "这是模板里的示例行，请删除");
 	harvest_fields(r, tr->line);
-	check_tags(r, tr, cell(r, tr, C_TAGS));
+	check_tags(r, tr, C_TAGS);
+	check_tags(r, tr, C_PTAGS);
+	row->ptags = cell(r, tr, C_PTAGS);
 
 	/* across rows */
 	if (row->idcard[0]) {
@@ -909,6 +940,17 @@ static int plan_tags(struct run *r)
 				r->out->tags_set++;
 		}
 	}
+	/* and the tags about a person each resident row names, as write_all gives them */
+	for (int i = 0; i < r->nrows && rc == RC_OK; i++) {
+		const struct rrow *row = &r->rows[i];
+		const char *names[PTAGS_MAX];
+		int n = ptag_names(r, row, names), would = 0;
+		if (n < 0)
+			return ctx_fail(r->c, RC_INTERNAL, "内存不足");
+		rc = grid_resident_tags_would_add(r->c, r->village.path, row->action == A_CREATE ? 0 : row->id, names, n,
+						  &would);
+		r->out->resident_tags_set += would;
+	}
 	return rc;
 }
 
@@ -978,14 +1020,28 @@ static int write_all(struct run *r)
 			rc = people_apply_household(c, r->village.id, h->id, &h->old, &in, &changed);
 		}
 	}
-	/* the tags named in the file are given (those a household has already are kept) */
+	/* the tags named in the file are given (those a household has already are kept),
+	 * audited as a change of the household's tags when any was added */
 	for (int i = 0; i < r->nhhs && rc == RC_OK; i++) {
 		struct hh *h = &r->hhs[i];
 		char name[64];
 		bool added;
+		int nadded = 0;
+		struct buf before, after;
+		audit_snap_begin(&before);
+		audit_snap_begin(&after);
 		for (const char *p = h->tags ? h->tags : ""; rc == RC_OK && next_tag(&p, name, sizeof(name));)
-			if ((rc = grid_tag_grant(c, h->id, name, &added)) == RC_OK && added)
+			if ((rc = grid_tag_grant(c, h->id, name, &added)) == RC_OK && added) {
 				r->out->tags_set++;
+				nadded++;
+				audit_snap_int(&after, name, 1);
+			}
+		audit_snap_end(&before);
+		audit_snap_end(&after);
+		if (rc == RC_OK && nadded)
+			rc = audit_record(c, r->village.id, "household_tags", h->id, "update", before.ptr, after.ptr);
+		buf_release(&before);
+		buf_release(&after);
 	}
 	for (int i = 0; i < r->nrows && rc == RC_OK; i++) {
 		struct rrow *row = &r->rows[i];
@@ -1000,8 +1056,7 @@ static int write_all(struct run *r)
 			.party_member = row->party,
 		};
 		if (row->action == A_CREATE) {
-			int64_t id;
-			rc = people_insert_resident(c, r->village.id, &in, row->idcard, &id);
+			rc = people_insert_resident(c, r->village.id, &in, row->idcard, &row->id);
 		} else {
 			if (!row->phone[0])
 				in.phone = row->old.phone;
@@ -1010,6 +1065,17 @@ static int write_all(struct run *r)
 			rc = people_apply_resident(c, r->village.id, row->id, &row->old, row->mask, &in,
 						   &changed);
 		}
+	}
+	/* the 个人标签 named in the file are given to each resident (kept ones stay) */
+	for (int i = 0; i < r->nrows && rc == RC_OK; i++) {
+		const struct rrow *row = &r->rows[i];
+		const char *names[PTAGS_MAX];
+		int n = ptag_names(r, row, names), added = 0;
+		if (n < 0)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		if (n && (rc = grid_resident_tags_add(c, r->village.path, r->village.id, r->hhs[row->hh].id, row->id, names, n,
+						      &added)) == RC_OK)
+			r->out->resident_tags_set += added;
 	}
 	return rc;
 }
@@ -1030,6 +1096,7 @@ static void run_release(struct run *r)
 	map_release(&r->hash_map);
 	free(r->hh_ids);
 	free(r->tag_names);
+	free(r->tag_person);
 }
 
 static int fail_rows(struct run *r)
@@ -1038,6 +1105,7 @@ static int fail_rows(struct run *r)
 	sort_errors(out->errors, out->nerrors);
 	out->households_created = out->households_updated = 0;
 	out->residents_created = out->residents_updated = out->unchanged = out->tags_set = 0;
+	out->resident_tags_set = 0;
 	ctx_reset(r->c);
 	return ctx_fail(r->c, RC_INVALID, "导入文件有 %d 处错误，未导入任何数据", out->errors_total);
 }
@@ -1123,6 +1191,7 @@ done:
 	if (rc != RC_OK) {
 		out->households_created = out->households_updated = 0;
 		out->residents_created = out->residents_updated = out->unchanged = out->tags_set = 0;
+	out->resident_tags_set = 0;
 	}
 	run_release(&r);
 	return rc;
@@ -1156,6 +1225,8 @@ static const char *const column_help[NCOLS][2] = {
 	[C_PHONE] = {"选填", "11 位手机号，或“区号-号码”的座机；留空则不修改已登记的电话"},
 	[C_PARTY] = {"选填", "群众、中共党员 或 中共预备党员；留空视为群众"},
 	[C_TAGS] = {"选填", "户的标签名称，多个用顿号（、）或逗号隔开，如“党员户、独居老人”；须是县里设定的标签，导入时加上，已有的标签不会去掉；同一户只填一行也可以"},
+	[C_PTAGS] = {"选填", "这一位村民本人的标签（关于人的标签，如“独居老人、残疾人户、退役军人”），多个用顿号（、）或逗号隔开；"
+			     "须是县里设定的关于人的标签，户的标签（如“党员户”）请填在“标签”列；导入时加上，已有的不会去掉"},
 };
 
 /* The two example rows: one household, head and spouse. */
@@ -1171,9 +1242,9 @@ static void example_rows(struct example ex[2], char ids[2][IDCARD_LEN + 1])
 		ids[i][18] = 0;
 	}
 	static const char *const head[NCOLS] = {"001", "第一组", "", "第一组 12 号", "张建国", "男", "1965-03-12",
-						NULL, "户主", "13800138000", "中共党员", "党员户、空巢老人"};
+						NULL, "户主", "13800138000", "中共党员", "党员户、空巢老人", "退役军人"};
 	static const char *const spouse[NCOLS] = {"001", "第一组", "", "第一组 12 号", "李秀英", "女", "1967-08-21",
-						  NULL, "配偶", "", "群众", ""};
+						  NULL, "配偶", "", "群众", "", ""};
 	for (int k = 0; k < NCOLS; k++) {
 		ex[0].cells[k] = k == C_IDCARD ? ids[0] : head[k];
 		ex[1].cells[k] = k == C_IDCARD ? ids[1] : spouse[k];

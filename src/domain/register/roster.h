@@ -24,6 +24,7 @@ struct roster_result {
 	int households_created, households_updated;
 	int residents_created, residents_updated, unchanged;
 	int tags_set;                 /* tags given to households that did not carry them */
+	int resident_tags_set;        /* 个人标签 given to residents who did not carry them */
 	int nerrors, errors_total;
 	struct roster_error *errors;  /* in the context's arena */
 };

@@ -42,11 +42,11 @@ int api_import_households(struct req *r)
 	}
 	if (rc)
 		return rc;
-	r->out = json_pack("{s:b, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "imported", !dry, "dry_run",
+	r->out = json_pack("{s:b, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "imported", !dry, "dry_run",
 			   dry != 0, "rows", res.rows, "households_created", res.households_created,
 			   "households_updated", res.households_updated, "residents_created",
 			   res.residents_created, "residents_updated", res.residents_updated, "unchanged",
-			   res.unchanged, "tags_set", res.tags_set);
+			   res.unchanged, "tags_set", res.tags_set, "resident_tags_set", res.resident_tags_set);
 	return RC_OK;
 }
 

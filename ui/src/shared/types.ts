@@ -161,6 +161,7 @@ export interface ImportResult {
   residents_created: number;
   residents_updated: number;
   tags_set: number;
+  resident_tags_set: number;
   unchanged: number;
 }
 

@@ -311,7 +311,7 @@ export default {
     importedOk: 'Import complete',
     dryResult: 'The file is fine (nothing was saved)',
     result: 'Import complete',
-    counts: '{rows} rows: {hc} households created, {hu} updated; {rc} people added, {ru} updated; {same} rows unchanged; {tags} tags set.',
+    counts: '{rows} rows: {hc} households created, {hu} updated; {rc} people added, {ru} updated; {same} rows unchanged; {tags} household tags and {ptags} personal tags set.',
     rowsShown: '{n} of {total} errors shown below. Correct them and upload again:',
     row: 'Row',
     column: 'Column',

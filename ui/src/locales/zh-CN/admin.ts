@@ -310,7 +310,7 @@ export default {
     importedOk: '导入完成',
     dryResult: '检查通过（未写入任何数据）',
     result: '导入完成',
-    counts: '共 {rows} 行：新建 {hc} 户、更新 {hu} 户；新增 {rc} 人、更新 {ru} 人；{same} 行无变化；设置标签 {tags} 个。',
+    counts: '共 {rows} 行：新建 {hc} 户、更新 {hu} 户；新增 {rc} 人、更新 {ru} 人；{same} 行无变化；设置户的标签 {tags} 个、个人标签 {ptags} 个。',
     rowsShown: '以下 {n} 处错误（共 {total} 处），改正后重新上传：',
     row: '行号',
     column: '列',

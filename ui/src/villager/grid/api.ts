@@ -3,11 +3,14 @@
 import { api, type Page } from '@/shared/api';
 import type { Boundary, Grid } from '@/shared/types';
 
-export interface Tag { id: number; name: string; icon: string; color: string; sensitive: boolean }
+export interface Tag { id: number; name: string; icon: string; color: string; sensitive: boolean; active: boolean; person: boolean }
 export interface TaggedHousehold { id: number; number: string; head_name: string; lat: number | null; lng: number | null; grid_id: number | null; tag_ids: number[]; resident_tag_ids: number[] }
 // the household card: its tags and its people's
-export interface CardTag { id: number; name: string; icon: string; color: string; sensitive: boolean }
-export interface HouseholdCard { household_id: number; tags: CardTag[]; can_edit: boolean; residents: { id: number; name: string; relation: string; tags: CardTag[] }[] }
+export interface CardTag { id: number; name: string; icon: string; color: string; sensitive: boolean; set_at: string }
+// who set or removed a tag, and when (only the tags the reader may see)
+export interface TagChange { tag_id: number; tag_name: string; action: 'set' | 'remove'; actor_name: string; at: string }
+export interface CardResident { id: number; name: string; relation: string; tags: CardTag[]; history: TagChange[] }
+export interface HouseholdCard { household_id: number; tags: CardTag[]; history: TagChange[]; can_edit: boolean; residents: CardResident[] }
 export interface TrackStats { points: number; inside_points: number; length_m: number; duration_s: number; inside_pct: number }
 export interface Patrol {
   id: number; grid_id: number; grid_name: string; day: string; started_at: string; ended_at: string | null; open: boolean; qualified: boolean; stats: TrackStats;
@@ -22,6 +25,9 @@ export interface VisitDue { household_id: number; number: string; head_name: str
 export const tags = () => api.get<{ items: Tag[] }>('/api/v1/tags');
 export const villageGrids = (villageId: number) => api.get<{ items: Grid[] }>(`/api/v1/villages/${villageId}/grids`);
 export const householdCard = (id: number) => api.get<HouseholdCard>(`/api/v1/households/${id}/tags`);
+// the visible tags become exactly these (those the worker may not see stay as they are)
+export const setHouseholdTags = (id: number, tagIds: number[]) => api.put<HouseholdCard>(`/api/v1/households/${id}/tags`, { tag_ids: tagIds });
+export const setResidentTags = (id: number, tagIds: number[]) => api.put<HouseholdCard>(`/api/v1/residents/${id}/tags`, { tag_ids: tagIds });
 export const taggedHouseholds = (villageId: number) => api.get<{ households: TaggedHousehold[] }>(`/api/v1/villages/${villageId}/tagged-households`);
 export const myPatrols = (day: string) => api.get<Page<Patrol>>('/api/v1/patrols', { day, limit: 20 });
 export const patrol = (id: number) => api.get<Patrol>(`/api/v1/patrols/${id}`);
@@ -30,6 +36,8 @@ export const sendPoints = (id: number, points: TrackPoint[]) => api.post<{ added
 export const endPatrol = (id: number) => api.post<Patrol>(`/api/v1/patrols/${id}/end`, {});
 export const addFinding = (id: number, body: { category: string; note: string; lat?: number; lng?: number; photos: string[]; event_category_id?: number; idempotency_key: string }) =>
   api.post<{ id: number; event_id: number | null }>(`/api/v1/patrols/${id}/findings`, body);
+// what is kept of the worker's own positions: the newest, and how many the server holds
+export const myPositions = () => api.get<Page<{ at: string; lat: number; lng: number }>>('/api/v1/positions/mine', { limit: 1 });
 export const sendPositions = (points: { at: number; lat: number; lng: number; accuracy?: number }[]) => api.post<{ added: number }>('/api/v1/positions', { points });
 export const compliance = (unitId: number) => api.get<{ items: ComplianceRow[]; target: Target }>('/api/v1/patrol-compliance', { unit_id: unitId });
 export const visitsDue = (unitId: number) => api.get<{ items: VisitDue[]; overdue: number }>('/api/v1/visits/due', { unit_id: unitId, within_days: 7 });
