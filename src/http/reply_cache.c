@@ -140,6 +140,7 @@ bool reply_cache_serve(struct req *r, const char *key, int64_t gen)
 		lru_unlink(e);
 		lru_push(e);
 		send_bytes(r, e->json, e->json_len, e->gz, e->gz_len);   /* ulfius copies the bytes */
+		u_map_put(r->resp->map_header, "X-Reply-Cache", "hit");
 		nhits++;
 	} else {
 		nmisses++;
@@ -183,6 +184,7 @@ void reply_cache_keep(struct req *r, const char *key, int64_t gen)
 		e->size = size;
 	}
 	send_bytes(r, text, len, gz ? z.ptr : NULL, gz ? z.len : 0);
+	u_map_put(r->resp->map_header, "X-Reply-Cache", "miss");
 	free(text);
 	buf_release(&z);
 	if (!e)

@@ -10,7 +10,8 @@
  * household …; replies that differ must never share a key). reply_cache_serve answers
  * from memory; on a miss the handler builds r->out as usual and reply_cache_keep sends
  * and keeps it. Memory is bounded: least recently used entries go first once the total
- * passes CUNZHI_REPLY_CACHE_MB (default 64; 0 turns the cache off). */
+ * passes CUNZHI_REPLY_CACHE_MB (default 64; 0 turns the cache off). A reply that went
+ * through here carries X-Reply-Cache: hit (from memory) or miss (built, and kept). */
 #ifndef HTTP_REPLY_CACHE_H
 #define HTTP_REPLY_CACHE_H
 
