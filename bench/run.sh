@@ -10,7 +10,8 @@
 #           village cadre: a static file of the web UI (2 KB), a household page
 #           (GET /api/v1/households/ID), a list page of 50 households
 #           (GET /api/v1/households?unit_id=VILLAGE&limit=50), the village ranking for
-#           the current year (GET /api/v1/rankings?unit_id=VILLAGE&period=YYYY) and the
+#           the current year (GET /api/v1/rankings?unit_id=VILLAGE&period=YYYY; once more
+#           with Accept-Encoding: gzip, as phones ask for it) and the
 #           busiest household's ledger page (GET /api/v1/households/ID/ledger?limit=50);
 #           requests/s and p99, headline: each read as a ratio to the static file.
 #   writes  one request after another on one connection for BENCH_WRITE_SECONDS (8):
@@ -200,6 +201,10 @@ list_rps=$RPS list_p99=$P99
 log "village ranking, ${DUR} s"
 wrk_run ranking "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$RANK_PATH"
 rank_rps=$RPS rank_p99=$P99
+# the same ranking as a phone asks for it (gzip): what crosses the wire then
+log "village ranking with Accept-Encoding: gzip, ${DUR} s"
+wrk_run ranking_gz "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" -H "Accept-Encoding: gzip" "$base$RANK_PATH"
+rank_gz_rps=$RPS rank_gz_p99=$P99
 log "ledger page, ${DUR} s"
 wrk_run ledger "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$LEDGER_PATH"
 ledger_rps=$RPS ledger_p99=$P99
@@ -352,6 +357,7 @@ r_hh=$(ratio "$hh_rps" "$static_rps")
 r_list=$(ratio "$list_rps" "$static_rps")
 r_write=$(ratio "$write_rps" "$sqlite_tps")
 r_rank=$(ratio "$rank_rps" "$static_rps")
+r_rank_gz=$(ratio "$rank_gz_rps" "$static_rps")
 r_ledger=$(ratio "$ledger_rps" "$static_rps")
 r_approve=$(ratio "$approve_rps" "$sqlite_tps")
 r_redeem=$(ratio "$redeem_rps" "$sqlite_tps")
@@ -377,6 +383,7 @@ commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
   printf '| household page GET /api/v1/households/ID (%s B), %dt/%dc | %s | %s | **%s** of static |\n' "$hh_bytes" "$THREADS" "$CONNS" "$(rate "$hh_rps")" "$hh_p99" "$r_hh"
   printf '| list page GET /api/v1/households?unit_id&limit=50 (%s B), %dt/%dc | %s | %s | **%s** of static |\n' "$list_bytes" "$THREADS" "$CONNS" "$(rate "$list_rps")" "$list_p99" "$r_list"
   printf '| village ranking GET /api/v1/rankings?unit_id&period=%s (%s households, %s B), %dt/%dc | %s | %s | **%s** of static |\n' "$YEAR" "$rank_households" "$rank_bytes" "$THREADS" "$CONNS" "$(rate "$rank_rps")" "$rank_p99" "$r_rank"
+  printf '| the same ranking with Accept-Encoding: gzip, %dt/%dc | %s | %s | **%s** of static |\n' "$THREADS" "$CONNS" "$(rate "$rank_gz_rps")" "$rank_gz_p99" "$r_rank_gz"
   printf '| ledger page GET /api/v1/households/ID/ledger?limit=50 (%s entries, %s B), %dt/%dc | %s | %s | **%s** of static |\n' "$ledger_total" "$ledger_bytes" "$THREADS" "$CONNS" "$(rate "$ledger_rps")" "$ledger_p99" "$r_ledger"
   printf '| durable write PATCH /api/v1/households/ID, 1 connection | %s | %s | **%s** of SQLite |\n' "$(rate "$write_rps")" "$write_p99" "$r_write"
   printf '| durable approval POST /api/v1/claims/ID/review (%s approved), 1 connection | %s | %s | **%s** of SQLite |\n' "$approve_n" "$(rate "$approve_rps")" "$approve_p99" "$r_approve"

@@ -27,6 +27,7 @@ struct db {
 	enum db_engine engine;
 	const struct db_ops *ops;
 	void *handle;
+	void *stmt_cache;   /* the backend's prepared statements kept for reuse, or NULL */
 	int tx;
 	char err[512];
 };
@@ -34,6 +35,7 @@ struct db {
 struct db_stmt {
 	struct db *db;
 	void *handle;
+	int slot;           /* 1 + its place in db->stmt_cache when kept there, else 0 */
 };
 
 extern const struct db_ops db_sqlite_ops;

@@ -49,7 +49,35 @@ static int lite_exec(struct db *db, const char *sql)
 	return DB_OK;
 }
 
-static struct db_stmt *lite_prepare(struct db *db, const char *sql)
+/* Prepared statements kept per connection (one connection per worker thread): a request
+ * runs the same few dozen statements again and again, and parsing and planning them
+ * each time was a tenth of a durable write's CPU and more of a short read's. A statement
+ * is found by its SQL text in a direct-mapped table; finalizing a kept one resets it and
+ * clears its bindings instead. A statement asked for while its kept copy is in use (a
+ * query nested in a loop over the same query) is prepared afresh, as are long texts
+ * (queries built with a varying list of scopes, which would only churn the table). */
+#define CACHE_SLOTS 256
+#define CACHE_SQL_MAX 4096
+
+struct kept {
+	char *sql;
+	uint64_t hash;
+	sqlite3_stmt *h;
+	bool in_use;
+	struct db_stmt st;
+};
+
+static uint64_t sql_hash(const char *s, size_t *len)
+{
+	uint64_t h = 1469598103934665603ull;
+	const char *p = s;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	*len = (size_t)(p - s);
+	return h;
+}
+
+static struct db_stmt *fresh(struct db *db, const char *sql)
 {
 	sqlite3_stmt *h;
 	if (sqlite3_prepare_v2(db->handle, sql, -1, &h, NULL) != SQLITE_OK) {
@@ -64,6 +92,46 @@ static struct db_stmt *lite_prepare(struct db *db, const char *sql)
 	st->db = db;
 	st->handle = h;
 	return st;
+}
+
+static struct db_stmt *lite_prepare(struct db *db, const char *sql)
+{
+	size_t len;
+	uint64_t hash = sql_hash(sql, &len);
+	if (len > CACHE_SQL_MAX)
+		return fresh(db, sql);
+	if (!db->stmt_cache && !(db->stmt_cache = calloc(CACHE_SLOTS, sizeof(struct kept))))
+		return fresh(db, sql);
+	int i = (int)(hash % CACHE_SLOTS);
+	struct kept *k = (struct kept *)db->stmt_cache + i;
+	if (k->in_use)
+		return fresh(db, sql);
+	if (k->h && k->hash == hash && !strcmp(k->sql, sql)) {
+		k->in_use = true;
+		return &k->st;
+	}
+	sqlite3_stmt *h;
+	if (sqlite3_prepare_v2(db->handle, sql, -1, &h, NULL) != SQLITE_OK) {
+		snprintf(db->err, sizeof(db->err), "%s in: %.200s", sqlite3_errmsg(db->handle), sql);
+		return NULL;
+	}
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		sqlite3_finalize(h);
+		return fresh(db, sql);
+	}
+	memcpy(copy, sql, len + 1);
+	if (k->h)
+		sqlite3_finalize(k->h);
+	free(k->sql);
+	k->sql = copy;
+	k->hash = hash;
+	k->h = h;
+	k->in_use = true;
+	k->st.db = db;
+	k->st.handle = h;
+	k->st.slot = i + 1;
+	return &k->st;
 }
 
 static int lite_bind_int(struct db_stmt *st, int i, int64_t v)
@@ -108,11 +176,29 @@ static const char *lite_col_text(struct db_stmt *st, int c)
 
 static void lite_finalize(struct db_stmt *st)
 {
+	if (st->slot) {
+		struct kept *k = (struct kept *)st->db->stmt_cache + (st->slot - 1);
+		sqlite3_reset(k->h);
+		sqlite3_clear_bindings(k->h);
+		k->in_use = false;
+		return;
+	}
 	sqlite3_finalize(st->handle);
 	free(st);
 }
 
-static void lite_close(struct db *db) { sqlite3_close_v2(db->handle); }
+static void lite_close(struct db *db)
+{
+	struct kept *kept = db->stmt_cache;
+	for (int i = 0; kept && i < CACHE_SLOTS; i++) {
+		if (kept[i].h)
+			sqlite3_finalize(kept[i].h);
+		free(kept[i].sql);
+	}
+	free(kept);
+	db->stmt_cache = NULL;
+	sqlite3_close_v2(db->handle);
+}
 
 const struct db_ops db_sqlite_ops = {
 	.exec = lite_exec,

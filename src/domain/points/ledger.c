@@ -172,6 +172,12 @@ static int household_access(struct ctx *c, int64_t household_id, int64_t *villag
 	return RC_OK;
 }
 
+enum result ledger_household_village(struct ctx *c, int64_t household_id, int64_t *village_id)
+{
+	*village_id = 0;
+	return household_access(c, household_id, village_id);
+}
+
 enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry **out, int *n,
 		int64_t *total)
 {

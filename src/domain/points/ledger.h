@@ -57,6 +57,9 @@ struct ledger_query {
  * with P_REGISTER_READ on its village; a village's ledger: P_REGISTER_READ there. */
 enum result ledger_list(struct ctx *c, const struct ledger_query *q, struct ledger_entry **out, int *n,
 		int64_t *total);
+/* The checks of ledger_list for a household's ledger alone (the same errors) and the
+ * household's village, for a reply kept from an earlier request (http/reply_cache.h). */
+enum result ledger_household_village(struct ctx *c, int64_t household_id, int64_t *village_id);
 
 /* Reverses one entry with a reason (cadre of the village): a new entry with the
  * opposite changes, source "correction", ref_id = the corrected entry. An entry is

@@ -336,6 +336,20 @@ enum result rankings_live(struct ctx *c, int64_t unit_id, const char *period, st
 	return published_id(c, unit_id, p.text, &out->published_id, &at);
 }
 
+enum result rankings_live_village(struct ctx *c, int64_t unit_id, const char *period, int64_t *village_id)
+{
+	struct ranking_period p;
+	struct org_unit unit, village;
+	*village_id = 0;
+	int rc = load_request(c, unit_id, period, &p, &unit, &village);
+	if (rc)
+		return rc;
+	if (!scope_touches(c, village.path))
+		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的排行榜", village.name);
+	*village_id = village.id;
+	return RC_OK;
+}
+
 /* ---------------------------------------------------------------- the snapshot as JSON */
 
 static void snapshot_json(const struct ranking *r, struct buf *b)

@@ -75,6 +75,9 @@ struct ranking {
  * the period, with their count and sum; a deduction later reversed by a correction
  * does not count. */
 enum result rankings_live(struct ctx *c, int64_t unit_id, const char *period, struct ranking *out);
+/* The checks of rankings_live alone (the same errors) and the unit's village, for a
+ * reply kept from an earlier request (http/reply_cache.h). */
+enum result rankings_live_village(struct ctx *c, int64_t unit_id, const char *period, int64_t *village_id);
 
 /* Publishes (freezes) the ranking of a unit and period: cadres of the village
  * (P_POINTS_ADMIN). Only once the period has ended; one per unit and period

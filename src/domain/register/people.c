@@ -181,6 +181,37 @@ enum result people_household_get(struct ctx *c, int64_t id, struct household *ou
 	return RC_OK;
 }
 
+enum result people_household_reader(struct ctx *c, int64_t id, int64_t *village_id, bool *pii)
+{
+	struct hh_place pl;
+	*village_id = 0;
+	*pii = false;
+	int rc = people_household_place(c, id, &pl);
+	if (rc)
+		return rc;
+	if (!access_can_read_household(c, HH_PATHS(pl), id))
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	*village_id = pl.village_id;
+	*pii = access_can(c, P_PII_READ, pl.village);
+	return RC_OK;
+}
+
+enum result people_household_list_village(struct ctx *c, int64_t unit_id, int64_t *village_id)
+{
+	struct org_unit u;
+	*village_id = 0;
+	int rc = org_get(c, unit_id, &u);
+	if (rc)
+		return rc;
+	if (!access_can(c, P_REGISTER_READ, u.path))
+		return ctx_fail(c, access_refusal(c, u.path), "无权查看该单位的户籍");
+	if (!strcmp(u.kind, "village"))
+		*village_id = u.id;
+	else if (org_in_village(&u))
+		*village_id = u.parent_id;
+	return RC_OK;
+}
+
 /* "%text%" with the LIKE wildcards in text escaped by a backslash. */
 static const char *like_pattern(struct ctx *c, const char *text)
 {

@@ -101,6 +101,15 @@ enum result people_household_list(struct ctx *c, const struct household_query *q
 /* Where a household sits, without access checks: RC_NOT_FOUND when there is none. */
 enum result people_household_place(struct ctx *c, int64_t id, struct hh_place *out);
 enum result people_household_get(struct ctx *c, int64_t id, struct household *out);
+/* The checks of a household's page alone (people_household_get's errors) for a reply
+ * kept from an earlier request (http/reply_cache.h): the household's village and
+ * whether the reader sees birth dates (P_PII_READ there), the one part of the page that
+ * differs between readers. */
+enum result people_household_reader(struct ctx *c, int64_t id, int64_t *village_id, bool *pii);
+/* The checks of people_household_list for a unit (q->unit_id; the same errors) and the
+ * unit's village when the unit is a village, group or grid (0 above a village), for a
+ * reply kept from an earlier request. */
+enum result people_household_list_village(struct ctx *c, int64_t unit_id, int64_t *village_id);
 /* The residents of a household (head first). */
 enum result people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n);
 /* Who looks after a household in the field: the active users granted grid_worker or

@@ -1,6 +1,8 @@
 /* The points ledger of a household or a village, and corrections. */
+#include "domain/kernel/replygen.h"
 #include "domain/points/ledger.h"
 #include "http/points/points.h"
+#include "http/reply_cache.h"
 #include "util/timeutil.h"
 
 static json_t *entry_json(const struct ledger_entry *e)
@@ -48,6 +50,22 @@ static int list(struct req *r, bool household)
 	q.source = req_query(r, "source");
 	q.limit = limit;
 	q.offset = offset;
+	/* a household's ledger page is the same for every reader allowed to see it: kept per
+	 * household, filter and page */
+	char key[REPLY_KEY_MAX];
+	int64_t gen = -1;
+	bool keyed = false;
+	if (household) {
+		int64_t village;
+		if ((rc = ledger_household_village(&r->ctx, id, &village)))
+			return rc;
+		gen = replygen_get(&r->ctx, village);
+		keyed = reply_cache_key(key, "ledger|%lld|%lld|%lld|%d|%d|%zu:%s", (long long)id, (long long)q.from,
+					(long long)q.to, limit, offset, q.source ? strlen(q.source) : 0,
+					q.source ? q.source : "");
+		if (keyed && reply_cache_serve(r, key, gen))
+			return RC_OK;
+	}
 	struct ledger_entry *e;
 	int n;
 	int64_t total;
@@ -64,6 +82,8 @@ static int list(struct req *r, bool household)
 		json_object_set_new(r->out, "balances", json_pack("{s:I, s:I}", "spendable", (json_int_t)spendable,
 								  "honour", (json_int_t)honour));
 	}
+	if (keyed)
+		reply_cache_keep(r, key, gen);
 	return RC_OK;
 }
 

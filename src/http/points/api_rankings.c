@@ -3,9 +3,11 @@
  * the registered share). */
 #include <math.h>
 
+#include "domain/kernel/replygen.h"
 #include "domain/points/exports.h"
 #include "domain/points/rankings.h"
 #include "http/points/points.h"
+#include "http/reply_cache.h"
 
 
 static json_t *row_json(const struct ranking_row *w)
@@ -50,9 +52,22 @@ int api_rankings_live(struct req *r)
 {
 	int64_t unit;
 	req_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit); /* reported with the domain's errors */
-	struct ranking k;
-	int rc = rankings_live(&r->ctx, unit, req_query(r, "period"), &k);
+	/* kept per unit and period; the one part that differs between readers is "mine",
+	 * so the caller's household is the visibility class (0 for staff without one);
+	 * computed_at is when the kept reply was computed */
+	const char *period = req_query(r, "period");
+	int64_t village;
+	int rc = rankings_live_village(&r->ctx, unit, period, &village);
 	if (rc)
+		return rc;
+	char key[REPLY_KEY_MAX];
+	int64_t gen = replygen_get(&r->ctx, village);
+	bool keyed = reply_cache_key(key, "ranking|%lld|%s|mine=%lld", (long long)unit, period,
+				     (long long)(r->ctx.actor ? r->ctx.actor->household_id : 0));
+	if (keyed && reply_cache_serve(r, key, gen))
+		return RC_OK;
+	struct ranking k;
+	if ((rc = rankings_live(&r->ctx, unit, period, &k)))
 		return rc;
 	r->out = ranking_json(&k);
 	/* the caller's own household, when it is in the ranking */
@@ -63,6 +78,8 @@ int api_rankings_live(struct req *r)
 			mine = row_json(&k.rows[i]);
 		}
 	json_object_set_new(r->out, "mine", mine);
+	if (keyed)
+		reply_cache_keep(r, key, gen);
 	return RC_OK;
 }
 

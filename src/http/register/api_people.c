@@ -2,9 +2,12 @@
 #include <math.h>
 
 #include "domain/kernel/access.h"
+#include "domain/kernel/replygen.h"
 #include "domain/register/account.h"
 #include "domain/register/people.h"
 #include "http/register/register.h"
+#include "http/reply_cache.h"
+#include "util/timeutil.h"
 #include "util/utf8.h"
 
 static json_t *household_json(const struct household *h)
@@ -47,6 +50,24 @@ int api_households_list(struct req *r)
 	const char *q = req_query(r, "q");
 	if (q && utf8_count(q) > 80)
 		return ctx_field(&r->ctx, "q", "搜索词过长");
+	/* a unit's list is the same for every reader allowed to see it: kept per unit, search
+	 * and page when the unit lies in one village (a list over the caller's own grants,
+	 * or above a village, is built each time) */
+	char key[REPLY_KEY_MAX];
+	int64_t gen = -1;
+	bool keyed = false;
+	if (unit > 0 && !ctx_check_fields(&r->ctx)) {
+		int64_t village;
+		if ((rc = people_household_list_village(&r->ctx, unit, &village)))
+			return rc;
+		if (village > 0) {
+			gen = replygen_get(&r->ctx, village);
+			keyed = reply_cache_key(key, "households|%lld|%d|%d|%zu:%s", (long long)unit, limit, offset,
+						q ? strlen(q) : 0, q ? q : "");
+			if (keyed && reply_cache_serve(r, key, gen))
+				return RC_OK;
+		}
+	}
 	struct household_query hq = {.unit_id = unit, .q = q, .limit = limit, .offset = offset};
 	struct household *hs;
 	int n;
@@ -57,6 +78,8 @@ int api_households_list(struct req *r)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, household_json(&hs[i]));
 	req_reply_page(r, items, total, limit, offset);
+	if (keyed)
+		reply_cache_keep(r, key, gen);
 	return RC_OK;
 }
 
@@ -92,11 +115,26 @@ static int household_reply(struct req *r, int64_t id)
 	return RC_OK;
 }
 
+/* The household's page, kept per household, reading class and day: readers with the
+ * PII permission see birth dates, the others ages only, and ages move with the day. */
 int api_household_get(struct req *r)
 {
-	int64_t id;
+	int64_t id, village;
+	bool pii;
 	int rc = req_path_id(r, "id", &id);
-	return rc ? rc : household_reply(r, id);
+	if (rc || (rc = people_household_reader(&r->ctx, id, &village, &pii)))
+		return rc;
+	char key[REPLY_KEY_MAX];
+	int64_t gen = replygen_get(&r->ctx, village);
+	bool keyed = reply_cache_key(key, "household|%lld|pii=%d|day=%lld", (long long)id, pii ? 1 : 0,
+				     (long long)time_cn_days(r->ctx.now));
+	if (keyed && reply_cache_serve(r, key, gen))
+		return RC_OK;
+	if ((rc = household_reply(r, id)))
+		return rc;
+	if (keyed)
+		reply_cache_keep(r, key, gen);
+	return RC_OK;
 }
 
 static const struct jfield household_spec[] = {

@@ -1,0 +1,18 @@
+/* Reply generations (see replygen.h). */
+#include "domain/kernel/replygen.h"
+
+int64_t replygen_get(struct ctx *c, int64_t village_id)
+{
+	if (village_id <= 0)
+		return -1;
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT count(*), CAST(COALESCE(SUM(gen), 0) AS BIGINT) FROM reply_gen "
+				      "WHERE village_id IN (0, ?)", "i", village_id);
+	if (!st)
+		return -1;
+	int64_t gen = -1;
+	if (db_step(st) == DB_ROW && db_col_int(st, 0) == 2)
+		gen = db_col_int(st, 1);
+	db_finalize(st);
+	return gen;
+}
