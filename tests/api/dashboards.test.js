@@ -252,6 +252,50 @@ test('scope: a town official sees only the town; outside every grant 404; visibl
   assert.equal((await s.api('GET', `/api/v1/dashboards/${U.county}`)).status, 401);
 });
 
+// the number of records a figure's records endpoint lists: its total when paged, else
+// its items (the visits due)
+async function recordsCount(token, path) {
+  const r = await get(token, `${path}&limit=1`);
+  return typeof r.total === 'number' ? r.total : r.items.length;
+}
+
+test('drill-down: every link of the county dashboard for a town leads to the list of that town\'s records, which counts the figure', async () => {
+  const p = await period();
+  const [y, m] = p.split('-').map(Number);
+  const before = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  let followed = 0, nonzero = 0;
+  const seen = new Set();
+  for (const per of [p, before]) {
+    const county = await get(T.county, `/api/v1/dashboards/${U.county}?period=${per}`);
+    const town = county.children.find((c) => c.id === U.town);
+    assert.ok(town, 'the town is a child of the county');
+    for (const [sec, body] of Object.entries(town.sections)) {
+      for (const [fig, link] of Object.entries(body.links || {})) {
+        // every link names the town itself, never the reader's whole area
+        assert.equal(Number(link.query.unit_id), U.town, `${sec}.${fig}: ${JSON.stringify(link)}`);
+        if (!link.records) continue;
+        assert.match(link.records, new RegExp(`[?&]unit_id=${U.town}(&|$)`), link.records);
+        const n = await recordsCount(T.county, link.records);
+        assert.equal(n, body.figures[fig], `${per} ${sec}.${fig}: ${link.records} lists ${n}, the figure is ${body.figures[fig]}`);
+        // the town's official gets the same records of their town
+        assert.equal(await recordsCount(T.town, link.records), n, `${sec}.${fig} for the town official`);
+        // and the same list of another town is outside their scope: 404
+        const other = link.records.replace(`unit_id=${U.town}`, `unit_id=${U.town2}`);
+        await get(T.town, `${other}&limit=1`, 404);
+        followed++;
+        seen.add(`${sec}.${fig}`);
+        if (n > 0) nonzero++;
+      }
+    }
+  }
+  for (const k of ['register.households', 'register.registered', 'events.received', 'events.closed', 'events.resolved',
+    'events.on_time', 'events.rated', 'events.satisfied', 'events.overdue_now', 'grid.visits_overdue', 'lists.started',
+    'lists.closed', 'lists.on_time', 'lists.overdue_now', 'disclosure.open_questions', 'evaluations.in_progress']) {
+    assert.ok(seen.has(k), `${k} links to its records`);
+  }
+  assert.ok(nonzero >= 8, `the demo town has records behind its figures (${nonzero} of ${followed} non-zero)`);
+});
+
 test('the dashboard as XLSX: one sheet per readable section, for the same readers', async () => {
   const p = await period();
   const r = await s.api('GET', `/api/v1/dashboards/${U.town}/export.xlsx?period=${p}`, { token: T.town });

@@ -38,16 +38,17 @@ static json_t *resident_json(const struct resident *p)
 
 int api_households_list(struct req *r)
 {
-	int64_t unit;
+	int64_t unit, registered = 0;
 	int limit, offset;
 	req_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit);
+	req_query_int(r, "registered", 0, 1, 0, &registered);
 	int rc = req_page(r, &limit, &offset);
 	if (rc)
 		return rc;
 	const char *q = req_query(r, "q");
 	if (q && utf8_count(q) > 80)
 		return ctx_field(&r->ctx, "q", "搜索词过长");
-	struct household_query hq = {.unit_id = unit, .q = q, .limit = limit, .offset = offset};
+	struct household_query hq = {.unit_id = unit, .q = q, .registered = registered != 0, .limit = limit, .offset = offset};
 	struct household *hs;
 	int n;
 	int64_t total;

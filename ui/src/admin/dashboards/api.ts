@@ -1,7 +1,7 @@
 // The dashboards 看板: every feature's figures of a unit and of its child units.
 import { api, withQuery } from '@/shared/api';
 
-export interface DashLink { route: string; query: Record<string, string | number> }
+export interface DashLink { route: string; query: Record<string, string | number>; records?: string }
 export interface DashSection {
   figures: Record<string, number | null>;
   link?: DashLink | null;

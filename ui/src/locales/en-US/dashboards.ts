@@ -2,6 +2,7 @@
 export default {
   dash: {
     openFull: 'Open the dashboard of every module →',
+    filter: { label: 'Filtered:', unit: 'Unit: {name}', period: '{from} to {to}' },
     nav: 'Dashboard',
     title: '{unit} dashboard',
     period: 'Period',

@@ -2,6 +2,7 @@
 export default {
   dash: {
     openFull: '查看各模块看板 →',
+    filter: { label: '筛选：', unit: '单位：{name}', period: '{from} 至 {to}' },
     nav: '看板',
     title: '{unit}看板',
     period: '统计期',
