@@ -330,6 +330,43 @@ test('the twelve months: events and points by month equal the features\' statist
   await get(T.town, `/api/v1/dashboards/${U.town2}/series`, 404);
 });
 
+test('the fifty-two weeks: events by week (and the same weeks a year before) equal the events listed in each week', async () => {
+  const p = await period();
+  const d = await get(T.county, `/api/v1/dashboards/${U.town}/series?by=week&period=${p}`);
+  assert.equal(d.by, 'week');
+  assert.equal(d.weeks.length, 52);
+  assert.deepEqual(d.labels, d.weeks);
+  const day = (x) => new Date(`${x}T00:00:00Z`);
+  const iso = (t) => new Date(t).toISOString().slice(0, 10);
+  for (let i = 1; i < 52; i++) assert.equal(day(d.weeks[i]) - day(d.weeks[i - 1]), 7 * 86400e3, 'a week apart');
+  assert.equal(day(d.weeks[0]).getUTCDay(), 1, 'weeks begin on Monday');
+  // today is in the last week
+  const now = new Date(Date.parse((await s.advance(0)).now) + 8 * 3600e3).toISOString().slice(0, 10);
+  assert.ok(d.weeks[51] <= now && now < iso(day(d.weeks[51]).getTime() + 7 * 86400e3), `${d.weeks[51]} holds ${now}`);
+  let seen = 0;
+  for (const i of [51, 50, 45, 30, 0]) {
+    const mon = d.weeks[i], sun = iso(day(mon).getTime() + 6 * 86400e3);
+    const ev = await get(T.county, `/api/v1/events?unit_id=${U.town}&from=${mon}&to=${sun}&limit=1`);
+    assert.equal(d.series['events.received'].months[i], ev.total, `received in the week of ${mon}`);
+    const cl = await get(T.county, `/api/v1/events?unit_id=${U.town}&from=${mon}&to=${sun}&state=closed&limit=1`);
+    assert.equal(d.series['events.closed'].months[i], cl.total, `closed of the week of ${mon}`);
+    const lmon = iso(day(mon).getTime() - 364 * 86400e3), lsun = iso(day(lmon).getTime() + 6 * 86400e3);
+    const last = await get(T.county, `/api/v1/events?unit_id=${U.town}&from=${lmon}&to=${lsun}&limit=1`);
+    assert.equal(d.series['events.received'].last_year[i], last.total, `the same week a year before ${mon}`);
+    seen += ev.total;
+  }
+  assert.ok(seen > 0, 'the demo has events in the weeks looked at');
+  assert.equal(d.series['points.issued'].months.length, 52);
+  // the monthly series names its labels the same way
+  const m = await get(T.county, `/api/v1/dashboards/${U.town}/series?period=${p}`);
+  assert.equal(m.by, 'month');
+  assert.deepEqual(m.labels, m.months);
+  const bad = await s.api('GET', `/api/v1/dashboards/${U.town}/series?by=day`, { token: T.county });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.error.fields.by);
+  await get(T.town, `/api/v1/dashboards/${U.town2}/series?by=week`, 404);
+});
+
 test('display tokens: the county admin issues one for a town; the screen reads without a login and can write nothing; revoked, it says so', async () => {
   // only the county admin issues, with every field error at once
   let r = await s.api('POST', '/api/v1/display-tokens', { token: T.county, body: { unit_id: 99999999, name: '' } });

@@ -87,6 +87,27 @@ test('county → town → village dashboards, a figure down to its records', asy
   await ctx.close();
 });
 
+test('the series by week or by month: the 周/月 switch redraws the charts over 52 weeks', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000002');
+  await page.goto('/admin/dashboard');
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  const panel = page.locator('[data-test=dash-series]');
+  await panel.locator('h2', { hasText: '近十二个月走势' }).waitFor();
+  await panel.locator('[data-test=series-by] label', { hasText: '周' }).click();
+  await panel.locator('h2', { hasText: '近五十二周走势' }).waitFor();
+  await L.quiet(page);
+  await panel.scrollIntoViewIfNeeded();
+  await noOverflow(page, 'weekly series');
+  await L.shot(page, 'dash-series-weeks');
+  await L.axe(page, 'weekly series');
+  await panel.locator('[data-test=series-by] label', { hasText: '月' }).click();
+  await panel.locator('h2', { hasText: '近十二个月走势' }).waitFor();
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});
+
 // the number of rows a console list shows in all: its pager's 共 N 条 when it pages, else
 // the rows of its table
 async function listCount(page, table) {

@@ -15,6 +15,7 @@
 #include "domain/transparency/transparency.h"
 #include "domain/kernel/xlsx.h"
 #include "util/timeutil.h"
+#include "util/workdays.h"
 
 const struct dash_section_def dash_sections[DASH_NSECTIONS] = {
 	[DASH_REGISTER] = {"register", "入住率",
@@ -462,33 +463,40 @@ static int month_start(int y, int m, int64_t *t)
 	return y * 100 + m;
 }
 
-enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out)
+/* The unit and period of a series, with the dashboard's checks. */
+static int series_unit(struct ctx *c, int64_t unit_id, const char *period, struct org_unit *u, struct ranking_period *p)
 {
-	memset(out, 0, sizeof(*out));
 	if (unit_id <= 0)
 		ctx_field(c, "unit_id", "必填：区县、乡镇、村或网格的编号");
-	struct ranking_period p;
 	if (period && period[0]) {
-		rankings_check_period(c, period, &p);
+		rankings_check_period(c, period, p);
 	} else {
 		struct civil cv;
 		time_to_cn(c->now, &cv);
 		char text[8];
 		snprintf(text, sizeof(text), "%04d-%02d", cv.year, cv.month);
-		rankings_check_period(c, text, &p);
+		rankings_check_period(c, text, p);
 	}
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	struct org_unit u;
-	int rc = org_find(c, unit_id, &u);
-	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
+	int rc = org_find(c, unit_id, u);
+	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u->path)))
 		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
 	if (rc)
 		return rc;
-	if (strcmp(u.kind, "county") && strcmp(u.kind, "town") && strcmp(u.kind, "village"))
+	if (strcmp(u->kind, "county") && strcmp(u->kind, "town") && strcmp(u->kind, "village"))
 		return ctx_field(c, "unit_id", "走势按区县、乡镇或村查看，请选择其中之一");
-	if (!any_section(c, u.path))
-		return ctx_fail(c, access_refusal(c, u.path), "无权查看%s的看板", u.name);
+	if (!any_section(c, u->path))
+		return ctx_fail(c, access_refusal(c, u->path), "无权查看%s的看板", u->name);
+	return RC_OK;
+}
+
+enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct ranking_period p;
+	struct org_unit u;
+	TRY(series_unit(c, unit_id, period, &u, &p));
 	out->unit_id = u.id;
 	/* the last month of the period, and the eleven before it */
 	struct civil last;
@@ -533,5 +541,52 @@ enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period,
 			out->pt[y][i][2] = s.participating;
 		}
 	(void)t0;
+	return RC_OK;
+}
+
+enum result dashboard_series_weeks(struct ctx *c, int64_t unit_id, const char *period, struct dash_wseries *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct ranking_period p;
+	struct org_unit u;
+	TRY(series_unit(c, unit_id, period, &u, &p));
+	out->unit_id = u.id;
+	/* the Monday of the last week: of the period's last day, or of today when sooner */
+	int64_t lastday = time_cn_days(p.end - 1), today = time_cn_days(c->now);
+	if (lastday > today)
+		lastday = today;
+	int64_t monday = lastday - workdays_weekday(lastday);
+	int64_t first = monday - 7 * (DASH_SERIES_WEEKS - 1);
+	for (int i = 0; i < DASH_SERIES_WEEKS; i++)
+		time_format_date(time_cn_midnight(first + 7 * i), out->weeks[i]);
+	out->events = access_can(c, EVENT_READERS, u.path);
+	if (out->events) {
+		struct event_stats_row *rows, total;
+		int n;
+		int64_t from = time_cn_midnight(first - 7 * DASH_SERIES_WEEKS), to = time_cn_midnight(monday + 7);
+		struct event_stats_query q = {.unit_id = u.id, .from = from, .to = to, .group_by = "week"};
+		TRY(events_stats(c, &q, &rows, &n, &total));
+		for (int r = 0; r < n; r++)
+			for (int y = 0; y < 2; y++) {
+				int64_t i = (rows[r].key - (first - 7 * DASH_SERIES_WEEKS * y)) / 7;
+				if (rows[r].key < first - 7 * DASH_SERIES_WEEKS * y || i >= DASH_SERIES_WEEKS)
+					continue;
+				int64_t *v = out->ev[y][i];
+				v[0] = rows[r].received;
+				v[1] = rows[r].closed;
+				v[2] = rows[r].resolved;
+				v[3] = rows[r].on_time;
+			}
+	}
+	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
+	for (int y = 0; out->points && y < 2; y++)
+		for (int i = 0; i < DASH_SERIES_WEEKS; i++) {
+			int64_t d0 = first + 7 * i - 7 * DASH_SERIES_WEEKS * y;
+			struct stats_points s;
+			TRY(stats_points_between(c, u.id, time_cn_midnight(d0), time_cn_midnight(d0 + 7), &s));
+			out->pt[y][i][0] = s.issued;
+			out->pt[y][i][1] = s.spent;
+			out->pt[y][i][2] = s.participating;
+		}
 	return RC_OK;
 }

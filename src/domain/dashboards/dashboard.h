@@ -80,4 +80,17 @@ struct dash_series {
 };
 enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out);
 
+/* The same figures by week (Monday to Sunday, Asia/Shanghai): the 52 weeks up to the
+ * week of the period's last day (or of today, when the period runs on), and the same
+ * weeks a year before (52 weeks earlier, [1]). */
+#define DASH_SERIES_WEEKS 52
+struct dash_wseries {
+	int64_t unit_id;
+	char weeks[DASH_SERIES_WEEKS][11];           /* their Mondays, "YYYY-MM-DD", oldest first */
+	bool events, points;
+	int64_t ev[2][DASH_SERIES_WEEKS][DASH_SERIES_EVENTS];
+	int64_t pt[2][DASH_SERIES_WEEKS][DASH_SERIES_POINTS];
+};
+enum result dashboard_series_weeks(struct ctx *c, int64_t unit_id, const char *period, struct dash_wseries *out);
+
 #endif

@@ -210,32 +210,48 @@ int api_dashboard_xlsx(struct req *r)
 	return req_reply_export(r, dashboard_xlsx(&r->ctx, unit, req_query(r, "period"), &f), &f);
 }
 
-json_t *dashboard_series_json(struct req *r, const struct dash_series *d)
+/* A series' JSON: the labels (months or Mondays) and, by figure, this year's values
+ * and the same periods a year before. ev/pt point at [2][n][k] arrays. */
+static json_t *series_json(struct req *r, int64_t unit_id, const char *by, const char *labels_key, char (*labels)[11],
+			   size_t label_size, int n, bool events, const int64_t *ev, bool points, const int64_t *pt)
 {
 	static const char *const ev_names[DASH_SERIES_EVENTS] = {"received", "closed", "resolved", "on_time"};
 	static const char *const pt_names[DASH_SERIES_POINTS] = {"issued", "spent", "participating"};
-	json_t *months = json_array(), *series = json_object();
-	for (int i = 0; i < DASH_SERIES_MONTHS; i++)
-		json_array_append_new(months, json_string(d->months[i]));
-	for (int k = 0; d->events && k < DASH_SERIES_EVENTS; k++) {
+	json_t *lab = json_array(), *series = json_object();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(lab, json_string((const char *)labels + (size_t)i * label_size));
+	for (int k = 0; events && k < DASH_SERIES_EVENTS; k++) {
 		json_t *a = json_array(), *b = json_array();
-		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
-			json_array_append_new(a, json_integer(d->ev[0][i][k]));
-			json_array_append_new(b, json_integer(d->ev[1][i][k]));
+		for (int i = 0; i < n; i++) {
+			json_array_append_new(a, json_integer(ev[((size_t)0 * n + i) * DASH_SERIES_EVENTS + k]));
+			json_array_append_new(b, json_integer(ev[((size_t)1 * n + i) * DASH_SERIES_EVENTS + k]));
 		}
 		json_object_set_new(series, arena_printf(r->ctx.arena, "events.%s", ev_names[k]),
 				    json_pack("{s:o, s:o}", "months", a, "last_year", b));
 	}
-	for (int k = 0; d->points && k < DASH_SERIES_POINTS; k++) {
+	for (int k = 0; points && k < DASH_SERIES_POINTS; k++) {
 		json_t *a = json_array(), *b = json_array();
-		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
-			json_array_append_new(a, json_integer(d->pt[0][i][k]));
-			json_array_append_new(b, json_integer(d->pt[1][i][k]));
+		for (int i = 0; i < n; i++) {
+			json_array_append_new(a, json_integer(pt[((size_t)0 * n + i) * DASH_SERIES_POINTS + k]));
+			json_array_append_new(b, json_integer(pt[((size_t)1 * n + i) * DASH_SERIES_POINTS + k]));
 		}
 		json_object_set_new(series, arena_printf(r->ctx.arena, "points.%s", pt_names[k]),
 				    json_pack("{s:o, s:o}", "months", a, "last_year", b));
 	}
-	return json_pack("{s:I, s:o, s:o}", "unit_id", (json_int_t)d->unit_id, "months", months, "series", series);
+	return json_pack("{s:I, s:s, s:o, s:O, s:o}", "unit_id", (json_int_t)unit_id, "by", by, labels_key, lab, "labels",
+			 lab, "series", series);
+}
+
+json_t *dashboard_series_json(struct req *r, const struct dash_series *d)
+{
+	/* the months' labels as 11-byte strings, so that both series share one writer */
+	char (*labels)[11] = arena_alloc(r->ctx.arena, sizeof(char[11]) * DASH_SERIES_MONTHS);
+	if (!labels)
+		return NULL;
+	for (int i = 0; i < DASH_SERIES_MONTHS; i++)
+		snprintf(labels[i], sizeof(labels[i]), "%s", d->months[i]);
+	return series_json(r, d->unit_id, "month", "months", labels, 11, DASH_SERIES_MONTHS, d->events, &d->ev[0][0][0],
+			   d->points, &d->pt[0][0][0]);
 }
 
 int api_dashboard_series(struct req *r)
@@ -243,12 +259,25 @@ int api_dashboard_series(struct req *r)
 	int64_t unit;
 	if (req_path_id(r, "unit_id", &unit))
 		return RC_NOT_FOUND;
-	struct dash_series *d = arena_alloc(r->ctx.arena, sizeof(*d));
-	if (!d)
-		return ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
-	int rc = dashboard_series(&r->ctx, unit, req_query(r, "period"), d);
-	if (rc)
-		return rc;
-	r->out = dashboard_series_json(r, d);
-	return RC_OK;
+	const char *by = req_query(r, "by");
+	if (by && by[0] && strcmp(by, "month") && strcmp(by, "week"))
+		return ctx_field(&r->ctx, "by", "应为 month（按月）或 week（按周）");
+	int rc;
+	if (by && !strcmp(by, "week")) {
+		struct dash_wseries *w = arena_alloc(r->ctx.arena, sizeof(*w));
+		if (!w)
+			return ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
+		if ((rc = dashboard_series_weeks(&r->ctx, unit, req_query(r, "period"), w)))
+			return rc;
+		r->out = series_json(r, w->unit_id, "week", "weeks", w->weeks, sizeof(w->weeks[0]), DASH_SERIES_WEEKS, w->events,
+				     &w->ev[0][0][0], w->points, &w->pt[0][0][0]);
+	} else {
+		struct dash_series *d = arena_alloc(r->ctx.arena, sizeof(*d));
+		if (!d)
+			return ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
+		if ((rc = dashboard_series(&r->ctx, unit, req_query(r, "period"), d)))
+			return rc;
+		r->out = dashboard_series_json(r, d);
+	}
+	return r->out ? RC_OK : ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
 }

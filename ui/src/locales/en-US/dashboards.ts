@@ -33,7 +33,10 @@ export default {
     },
     partyFig: { on_time: 'Held on time', late: 'Held late', missing: 'Missing' },
     listsFig: { closed: 'Closed', on_time: 'On time', overdue_now: 'Overdue now' },
-    series: { title: 'Last twelve months', thisYear: 'Last twelve months', lastYear: 'Same months last year', none: 'No data to compare' },
+    series: {
+      title: 'Last twelve months', thisYear: 'Last twelve months', lastYear: 'Same months last year', none: 'No data to compare',
+      titleWeeks: 'The last 52 weeks', thisYearWeeks: 'Last 52 weeks', by: 'By week or month', week: 'Week', month: 'Month',
+    },
     map: { title: 'Villages', figure: 'Colour by' },
     screen: {
       title: 'Command-centre screen',

@@ -34,6 +34,11 @@ export default {
     partyFig: { on_time: '按时召开', late: '补开', missing: '缺开' },
     listsFig: { closed: '办结', on_time: '按时办结', overdue_now: '当前逾期' },
     series: {
+      titleWeeks: '近五十二周走势',
+      thisYearWeeks: '近五十二周',
+      by: '按周或按月',
+      week: '周',
+      month: '月',
       title: '近十二个月走势',
       thisYear: '近十二个月',
       lastYear: '上年同期',
