@@ -9,6 +9,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
 const { startServer } = require('./lib');
 
 let s;
@@ -306,6 +307,89 @@ test('the dashboard as XLSX: one sheet per readable section, for the same reader
   assert.ok(text.includes('xl/worksheets/sheet2.xml'), 'a sheet per section');
   assert.equal((await s.api('GET', `/api/v1/dashboards/${U.town2}/export.xlsx`, { token: T.town })).status, 404);
   assert.equal((await s.api('GET', `/api/v1/dashboards/${U.A}/export.xlsx`, { token: T.villager })).status, 403);
+});
+
+// Reads an XLSX file with python3's zipfile: {sheet name: rows of cell values}.
+function readXlsx(buf) {
+  const py = `
+import sys, json, zipfile, io, re
+import xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main',
+      'r': 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'}
+z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
+shared = []
+if 'xl/sharedStrings.xml' in z.namelist():
+    for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', ns):
+        shared.append(''.join(t.text or '' for t in si.iter('{%s}t' % ns['m'])))
+wb = ET.fromstring(z.read('xl/workbook.xml'))
+rels = ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))
+target = {r.get('Id'): r.get('Target') for r in rels}
+out = {}
+def col(ref):
+    n = 0
+    for ch in re.match('[A-Z]+', ref).group(0):
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+for sh in wb.find('m:sheets', ns):
+    path = 'xl/' + target[sh.get('{%s}id' % ns['r'])].lstrip('/').replace('xl/', '')
+    rows = []
+    for row in ET.fromstring(z.read(path)).iter('{%s}row' % ns['m']):
+        cells = []
+        for c in row.findall('m:c', ns):
+            i = col(c.get('r'))
+            while len(cells) < i:
+                cells.append(None)
+            t, v = c.get('t'), c.find('m:v', ns)
+            if t == 's':
+                cells.append(shared[int(v.text)])
+            elif t == 'inlineStr':
+                cells.append(''.join(x.text or '' for x in c.iter('{%s}t' % ns['m'])))
+            elif t == 'str':
+                cells.append(v.text if v is not None else '')
+            else:
+                cells.append(float(v.text) if v is not None else None)
+        rows.append(cells)
+    out[sh.get('name')] = rows
+print(json.dumps(out, ensure_ascii=False))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', py], { input: buf }).toString('utf8'));
+}
+
+test('the monthly report of a town as XLSX: each unit\'s figures of the month, the month before and the same month a year before', async () => {
+  const p = await period();
+  const [y, m] = p.split('-').map(Number);
+  const shift = (dm) => { const k = y * 12 + (m - 1) + dm; return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`; };
+  const r = await s.api('GET', `/api/v1/dashboards/${U.town}/report.xlsx?period=${p}`, { token: T.town });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-disposition'), new RegExp(`monthly-report-${U.town}-${p}\\.xlsx`));
+  const book = readXlsx(r.body);
+  assert.ok(book['说明'], 'a 说明 sheet');
+  const dash = await Promise.all([p, shift(-1), shift(-12)].map((x) => get(T.town, `/api/v1/dashboards/${U.town}?period=${x}`)));
+  const sheet = book['民情事件'];
+  assert.ok(sheet, `sheets: ${Object.keys(book)}`);
+  const head = sheet[0];
+  const col = (label, which) => head.indexOf(`${label}（${which}）`);
+  assert.ok(col('受理数', '本月') > 0 && col('受理数', '上月') > 0 && col('受理数', '去年同月') > 0, head.join(' | '));
+  let nonzero = 0;
+  for (const d of [dash[0].unit, ...dash[0].children]) {
+    const row = sheet.find((x) => x[0] === d.name);
+    assert.ok(row, `a row for ${d.name}`);
+    for (const [k, which] of [[0, '本月'], [1, '上月'], [2, '去年同月']]) {
+      const u = dash[k].unit.id === d.id ? dash[k].unit : dash[k].children.find((c) => c.id === d.id);
+      for (const [f, label] of [['received', '受理数'], ['closed', '办结数'], ['overdue_now', '当前超期']]) {
+        assert.equal(row[col(label, which)], u.sections.events.figures[f], `${d.name} ${label}（${which}）`);
+        if (u.sections.events.figures[f]) nonzero++;
+      }
+    }
+  }
+  assert.ok(nonzero > 0, 'the demo town has events in these months');
+  // only months, the dashboard's access
+  const q = await s.api('GET', `/api/v1/dashboards/${U.town}/report.xlsx?period=2026-Q4`, { token: T.town });
+  assert.equal(q.status, 400, q.text);
+  assert.ok(q.json.error.fields.period);
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.town2}/report.xlsx`, { token: T.town })).status, 404);
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.county}/report.xlsx`, { token: T.town })).status, 403);
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.A}/report.xlsx`, { token: T.villager })).status, 403);
 });
 
 test('the twelve months: events and points by month equal the features\' statistics of each month', async () => {

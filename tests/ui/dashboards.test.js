@@ -108,6 +108,39 @@ test('the series by week or by month: the 周/月 switch redraws the charts over
   await ctx.close();
 });
 
+test('the monthly report of a town: an A4 page from the town dashboard, printable, with the month before and a year before', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000002');
+  await page.goto('/admin/dashboard');
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  const received = (await page.locator('[data-test=fig-events-received] .tile__value').innerText()).trim();
+  await page.locator('[data-test=dash-report]').click();
+  await page.waitForURL(/\/admin\/dashboard\/\d+\/report/);
+  await page.locator('[data-test=report-sheet] h1', { hasText: '河口镇' }).waitFor();
+  await page.locator('[data-test=report-events]').waitFor();
+  // the town's row: this month's received equals the dashboard's
+  const first = page.locator('[data-test=report-events] tbody tr').first();
+  assert.equal((await first.locator('th').innerText()).trim(), '河口镇');
+  assert.equal((await first.locator('td').first().innerText()).trim(), received);
+  await page.locator('[data-test=report-events] tbody tr', { hasText: '青山村' }).waitFor();
+  await L.quiet(page);
+  await L.shot(page, 'dash-report-desktop', { fullPage: true });
+  await L.axe(page, 'monthly report');
+  // printed: no console chrome, the sheet fits the A4 width
+  await page.emulateMedia({ media: 'print' });
+  await L.expectCount(page.locator('.el-aside:visible, .el-header:visible, .toolbar:visible'), 0, 'no menu, header nor toolbar in print');
+  await L.shot(page, 'dash-report-print', { fullPage: true });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+  assert.ok(pdf.length > 1000, 'prints to an A4 PDF');
+  await page.emulateMedia({ media: 'screen' });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=report-xlsx]').click()]);
+  const head = require('node:fs').readFileSync(await download.path()).subarray(0, 2).toString('latin1');
+  assert.equal(head, 'PK', 'the report as an XLSX (zip) file');
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});
+
 // the number of rows a console list shows in all: its pager's 共 N 条 when it pages, else
 // the rows of its table
 async function listCount(page, table) {

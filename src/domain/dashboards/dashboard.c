@@ -447,6 +447,95 @@ enum result dashboard_xlsx(struct ctx *c, int64_t unit_id, const char *period, s
 	return RC_OK;
 }
 
+/* ---- the monthly report ---- */
+
+/* "YYYY-MM" of the month dm months from y-m */
+static void month_text(int y, int m, int dm, char out[8])
+{
+	int k = y * 12 + (m - 1) + dm;
+	snprintf(out, 8, "%04d-%02d", k / 12, k % 12 + 1);
+}
+
+static const struct dash_unit *same_unit(const struct dashboard *d, int64_t id)
+{
+	if (d->unit.id == id)
+		return &d->unit;
+	for (int i = 0; i < d->nchildren; i++)
+		if (d->children[i].id == id)
+			return &d->children[i];
+	return NULL;
+}
+
+enum result dashboard_report_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out)
+{
+	memset(out, 0, sizeof(*out));
+	char month[8];
+	if (period && period[0]) {
+		bool ok = strlen(period) == 7 && period[4] == '-';
+		for (int i = 0; ok && i < 7; i++)
+			ok = i == 4 || (period[i] >= '0' && period[i] <= '9');
+		if (!ok)
+			return ctx_field(c, "period", "月报按月编制，请写成 YYYY-MM，例如 2026-11");
+		snprintf(month, sizeof(month), "%s", period);
+	} else {
+		struct civil cv;
+		time_to_cn(c->now, &cv);
+		snprintf(month, sizeof(month), "%04d-%02d", cv.year, cv.month);
+	}
+	struct dashboard *d = arena_alloc(c->arena, sizeof(*d) * 3);
+	if (!d)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	TRY(dashboard_get(c, unit_id, month, &d[0]));
+	int y = (month[0] - '0') * 1000 + (month[1] - '0') * 100 + (month[2] - '0') * 10 + (month[3] - '0');
+	int m = (month[5] - '0') * 10 + (month[6] - '0');
+	char prev[8], last[8];
+	month_text(y, m, -1, prev);
+	month_text(y, m, -12, last);
+	TRY(dashboard_get(c, unit_id, prev, &d[1]));
+	TRY(dashboard_get(c, unit_id, last, &d[2]));
+	struct xlsx x;
+	int rc;
+	if ((rc = xlsx_open(c, &x, false)))
+		return rc;
+	const char *const info[][2] = {
+		{"单位", d[0].unit.name}, {"月份", d[0].period.label}, {"上月", d[1].period.label}, {"去年同月", d[2].period.label},
+		{"说明", "每个数字由各模块自己的统计得出，与看板相同；当前超期、逾期、迟公开等为导出时的状态，三个月份相同"}};
+	xlsx_info_sheet(&x, info, ARRAY_SIZE(info));
+	for (int s = 0; s < DASH_NSECTIONS; s++) {
+		if (!d[0].unit.present[s])
+			continue;
+		const struct dash_section_def *def = &dash_sections[s];
+		int nf = 0;
+		while (def->figures[nf])
+			nf++;
+		const char *cols[1 + 3 * DASH_FIGS_MAX + 1] = {"单位"};
+		double widths[1 + 3 * DASH_FIGS_MAX + 1] = {16};
+		static const char *const which[3] = {"本月", "上月", "去年同月"};
+		for (int f = 0; f < nf; f++)
+			for (int k = 0; k < 3; k++) {
+				cols[1 + 3 * f + k] = arena_printf(c->arena, "%s（%s）", def->labels[f], which[k]);
+				widths[1 + 3 * f + k] = 14;
+			}
+		cols[1 + 3 * nf] = NULL;
+		lxw_worksheet *ws = workbook_add_worksheet(x.wb, def->title);
+		xlsx_header_row(&x, ws, cols, widths);
+		for (int r = 0; r <= d[0].nchildren; r++) {
+			const struct dash_unit *u = r == 0 ? &d[0].unit : &d[0].children[r - 1];
+			worksheet_write_string(ws, (lxw_row_t)(r + 1), 0, u->name, NULL);
+			for (int k = 0; k < 3; k++) {
+				const struct dash_unit *v = same_unit(&d[k], u->id);
+				for (int f = 0; v && v->present[s] && f < nf; f++)
+					worksheet_write_number(ws, (lxw_row_t)(r + 1), (lxw_col_t)(1 + 3 * f + k), (double)v->v[s][f], x.num);
+			}
+		}
+	}
+	if ((rc = xlsx_finish(c, &x, out)))
+		return rc;
+	snprintf(out->name, sizeof(out->name), "%s月报_%s.xlsx", d[0].unit.name, month);
+	snprintf(out->ascii_name, sizeof(out->ascii_name), "monthly-report-%lld-%s.xlsx", (long long)d[0].unit.id, month);
+	return RC_OK;
+}
+
 /* ---- the monthly series ---- */
 
 static int month_start(int y, int m, int64_t *t)

@@ -63,6 +63,13 @@ struct export_file;
  * child unit by row, a 说明 sheet with the period. */
 enum result dashboard_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out);
 
+/* The monthly report of a town (or county, or village): the month's figures of the unit
+ * and of each child unit beside the month before and the same month a year before, as
+ * an XLSX workbook: a 说明 sheet, then one sheet per section, a row per unit and for
+ * each figure three columns (本月, 上月, 去年同月). period: "YYYY-MM" (NULL or "" = the
+ * current month). Same access as the dashboard. */
+enum result dashboard_report_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out);
+
 /* The monthly series of the main figures over the 12 months up to the period's last
  * month, and of the same months a year before ([1]): events received, closed, resolved
  * and closed on time (by the month received, from events_stats), points issued, spent

@@ -242,6 +242,15 @@ static json_t *series_json(struct req *r, int64_t unit_id, const char *by, const
 			 lab, "series", series);
 }
 
+int api_dashboard_report_xlsx(struct req *r)
+{
+	int64_t unit;
+	if (req_path_id(r, "unit_id", &unit))
+		return RC_NOT_FOUND;
+	struct export_file f;
+	return req_reply_export(r, dashboard_report_xlsx(&r->ctx, unit, req_query(r, "period"), &f), &f);
+}
+
 json_t *dashboard_series_json(struct req *r, const struct dash_series *d)
 {
 	/* the months' labels as 11-byte strings, so that both series share one writer */

@@ -21,6 +21,7 @@ export interface Dashboard {
 }
 
 export const getDashboard = (unitId: number, period: string) => api.get<Dashboard>(`/api/v1/dashboards/${unitId}`, { period });
+export const monthlyReportXlsxUrl = (unitId: number, period: string) => withQuery(`/api/v1/dashboards/${unitId}/report.xlsx`, { period });
 export const dashboardXlsxUrl = (unitId: number, period: string) => withQuery(`/api/v1/dashboards/${unitId}/export.xlsx`, { period });
 
 export type SeriesBy = 'month' | 'week';

@@ -3,6 +3,12 @@ export default {
   dash: {
     openFull: 'Open the dashboard of every module →',
     filter: { label: 'Filtered:', unit: 'Unit: {name}', period: '{from} to {to}' },
+    report: {
+      nav: 'Monthly report', open: 'Monthly report', back: '← Back to the dashboard', month: 'Month', print: 'Print', this: 'Month', prev: 'Before', last: 'Year ago',
+      title: '{unit} monthly report, {month}',
+      note: 'The dashboard\'s figures; compared with the month before ({prev}) and the same month last year ({last})',
+      foot: 'Overdue now, late disclosures and similar figures are the state at the time of the query, the same for the three months.',
+    },
     nav: 'Dashboard',
     title: '{unit} dashboard',
     period: 'Period',
