@@ -9,6 +9,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
 const { startServer } = require('./lib');
 
 let s;
@@ -252,6 +253,50 @@ test('scope: a town official sees only the town; outside every grant 404; visibl
   assert.equal((await s.api('GET', `/api/v1/dashboards/${U.county}`)).status, 401);
 });
 
+// the number of records a figure's records endpoint lists: its total when paged, else
+// its items (the visits due)
+async function recordsCount(token, path) {
+  const r = await get(token, `${path}&limit=1`);
+  return typeof r.total === 'number' ? r.total : r.items.length;
+}
+
+test('drill-down: every link of the county dashboard for a town leads to the list of that town\'s records, which counts the figure', async () => {
+  const p = await period();
+  const [y, m] = p.split('-').map(Number);
+  const before = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  let followed = 0, nonzero = 0;
+  const seen = new Set();
+  for (const per of [p, before]) {
+    const county = await get(T.county, `/api/v1/dashboards/${U.county}?period=${per}`);
+    const town = county.children.find((c) => c.id === U.town);
+    assert.ok(town, 'the town is a child of the county');
+    for (const [sec, body] of Object.entries(town.sections)) {
+      for (const [fig, link] of Object.entries(body.links || {})) {
+        // every link names the town itself, never the reader's whole area
+        assert.equal(Number(link.query.unit_id), U.town, `${sec}.${fig}: ${JSON.stringify(link)}`);
+        if (!link.records) continue;
+        assert.match(link.records, new RegExp(`[?&]unit_id=${U.town}(&|$)`), link.records);
+        const n = await recordsCount(T.county, link.records);
+        assert.equal(n, body.figures[fig], `${per} ${sec}.${fig}: ${link.records} lists ${n}, the figure is ${body.figures[fig]}`);
+        // the town's official gets the same records of their town
+        assert.equal(await recordsCount(T.town, link.records), n, `${sec}.${fig} for the town official`);
+        // and the same list of another town is outside their scope: 404
+        const other = link.records.replace(`unit_id=${U.town}`, `unit_id=${U.town2}`);
+        await get(T.town, `${other}&limit=1`, 404);
+        followed++;
+        seen.add(`${sec}.${fig}`);
+        if (n > 0) nonzero++;
+      }
+    }
+  }
+  for (const k of ['register.households', 'register.registered', 'events.received', 'events.closed', 'events.resolved',
+    'events.on_time', 'events.rated', 'events.satisfied', 'events.overdue_now', 'grid.visits_overdue', 'lists.started',
+    'lists.closed', 'lists.on_time', 'lists.overdue_now', 'disclosure.open_questions', 'evaluations.in_progress']) {
+    assert.ok(seen.has(k), `${k} links to its records`);
+  }
+  assert.ok(nonzero >= 8, `the demo town has records behind its figures (${nonzero} of ${followed} non-zero)`);
+});
+
 test('the dashboard as XLSX: one sheet per readable section, for the same readers', async () => {
   const p = await period();
   const r = await s.api('GET', `/api/v1/dashboards/${U.town}/export.xlsx?period=${p}`, { token: T.town });
@@ -262,6 +307,89 @@ test('the dashboard as XLSX: one sheet per readable section, for the same reader
   assert.ok(text.includes('xl/worksheets/sheet2.xml'), 'a sheet per section');
   assert.equal((await s.api('GET', `/api/v1/dashboards/${U.town2}/export.xlsx`, { token: T.town })).status, 404);
   assert.equal((await s.api('GET', `/api/v1/dashboards/${U.A}/export.xlsx`, { token: T.villager })).status, 403);
+});
+
+// Reads an XLSX file with python3's zipfile: {sheet name: rows of cell values}.
+function readXlsx(buf) {
+  const py = `
+import sys, json, zipfile, io, re
+import xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main',
+      'r': 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'}
+z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))
+shared = []
+if 'xl/sharedStrings.xml' in z.namelist():
+    for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', ns):
+        shared.append(''.join(t.text or '' for t in si.iter('{%s}t' % ns['m'])))
+wb = ET.fromstring(z.read('xl/workbook.xml'))
+rels = ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))
+target = {r.get('Id'): r.get('Target') for r in rels}
+out = {}
+def col(ref):
+    n = 0
+    for ch in re.match('[A-Z]+', ref).group(0):
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+for sh in wb.find('m:sheets', ns):
+    path = 'xl/' + target[sh.get('{%s}id' % ns['r'])].lstrip('/').replace('xl/', '')
+    rows = []
+    for row in ET.fromstring(z.read(path)).iter('{%s}row' % ns['m']):
+        cells = []
+        for c in row.findall('m:c', ns):
+            i = col(c.get('r'))
+            while len(cells) < i:
+                cells.append(None)
+            t, v = c.get('t'), c.find('m:v', ns)
+            if t == 's':
+                cells.append(shared[int(v.text)])
+            elif t == 'inlineStr':
+                cells.append(''.join(x.text or '' for x in c.iter('{%s}t' % ns['m'])))
+            elif t == 'str':
+                cells.append(v.text if v is not None else '')
+            else:
+                cells.append(float(v.text) if v is not None else None)
+        rows.append(cells)
+    out[sh.get('name')] = rows
+print(json.dumps(out, ensure_ascii=False))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', py], { input: buf }).toString('utf8'));
+}
+
+test('the monthly report of a town as XLSX: each unit\'s figures of the month, the month before and the same month a year before', async () => {
+  const p = await period();
+  const [y, m] = p.split('-').map(Number);
+  const shift = (dm) => { const k = y * 12 + (m - 1) + dm; return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`; };
+  const r = await s.api('GET', `/api/v1/dashboards/${U.town}/report.xlsx?period=${p}`, { token: T.town });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-disposition'), new RegExp(`monthly-report-${U.town}-${p}\\.xlsx`));
+  const book = readXlsx(r.body);
+  assert.ok(book['说明'], 'a 说明 sheet');
+  const dash = await Promise.all([p, shift(-1), shift(-12)].map((x) => get(T.town, `/api/v1/dashboards/${U.town}?period=${x}`)));
+  const sheet = book['民情事件'];
+  assert.ok(sheet, `sheets: ${Object.keys(book)}`);
+  const head = sheet[0];
+  const col = (label, which) => head.indexOf(`${label}（${which}）`);
+  assert.ok(col('受理数', '本月') > 0 && col('受理数', '上月') > 0 && col('受理数', '去年同月') > 0, head.join(' | '));
+  let nonzero = 0;
+  for (const d of [dash[0].unit, ...dash[0].children]) {
+    const row = sheet.find((x) => x[0] === d.name);
+    assert.ok(row, `a row for ${d.name}`);
+    for (const [k, which] of [[0, '本月'], [1, '上月'], [2, '去年同月']]) {
+      const u = dash[k].unit.id === d.id ? dash[k].unit : dash[k].children.find((c) => c.id === d.id);
+      for (const [f, label] of [['received', '受理数'], ['closed', '办结数'], ['overdue_now', '当前超期']]) {
+        assert.equal(row[col(label, which)], u.sections.events.figures[f], `${d.name} ${label}（${which}）`);
+        if (u.sections.events.figures[f]) nonzero++;
+      }
+    }
+  }
+  assert.ok(nonzero > 0, 'the demo town has events in these months');
+  // only months, the dashboard's access
+  const q = await s.api('GET', `/api/v1/dashboards/${U.town}/report.xlsx?period=2026-Q4`, { token: T.town });
+  assert.equal(q.status, 400, q.text);
+  assert.ok(q.json.error.fields.period);
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.town2}/report.xlsx`, { token: T.town })).status, 404);
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.county}/report.xlsx`, { token: T.town })).status, 403);
+  assert.equal((await s.api('GET', `/api/v1/dashboards/${U.A}/report.xlsx`, { token: T.villager })).status, 403);
 });
 
 test('the twelve months: events and points by month equal the features\' statistics of each month', async () => {
@@ -284,6 +412,43 @@ test('the twelve months: events and points by month equal the features\' statist
   const c = await get(T.clerk, `/api/v1/dashboards/${U.A}/series`);
   assert.deepEqual(c.series, {});
   await get(T.town, `/api/v1/dashboards/${U.town2}/series`, 404);
+});
+
+test('the fifty-two weeks: events by week (and the same weeks a year before) equal the events listed in each week', async () => {
+  const p = await period();
+  const d = await get(T.county, `/api/v1/dashboards/${U.town}/series?by=week&period=${p}`);
+  assert.equal(d.by, 'week');
+  assert.equal(d.weeks.length, 52);
+  assert.deepEqual(d.labels, d.weeks);
+  const day = (x) => new Date(`${x}T00:00:00Z`);
+  const iso = (t) => new Date(t).toISOString().slice(0, 10);
+  for (let i = 1; i < 52; i++) assert.equal(day(d.weeks[i]) - day(d.weeks[i - 1]), 7 * 86400e3, 'a week apart');
+  assert.equal(day(d.weeks[0]).getUTCDay(), 1, 'weeks begin on Monday');
+  // today is in the last week
+  const now = new Date(Date.parse((await s.advance(0)).now) + 8 * 3600e3).toISOString().slice(0, 10);
+  assert.ok(d.weeks[51] <= now && now < iso(day(d.weeks[51]).getTime() + 7 * 86400e3), `${d.weeks[51]} holds ${now}`);
+  let seen = 0;
+  for (const i of [51, 50, 45, 30, 0]) {
+    const mon = d.weeks[i], sun = iso(day(mon).getTime() + 6 * 86400e3);
+    const ev = await get(T.county, `/api/v1/events?unit_id=${U.town}&from=${mon}&to=${sun}&limit=1`);
+    assert.equal(d.series['events.received'].months[i], ev.total, `received in the week of ${mon}`);
+    const cl = await get(T.county, `/api/v1/events?unit_id=${U.town}&from=${mon}&to=${sun}&state=closed&limit=1`);
+    assert.equal(d.series['events.closed'].months[i], cl.total, `closed of the week of ${mon}`);
+    const lmon = iso(day(mon).getTime() - 364 * 86400e3), lsun = iso(day(lmon).getTime() + 6 * 86400e3);
+    const last = await get(T.county, `/api/v1/events?unit_id=${U.town}&from=${lmon}&to=${lsun}&limit=1`);
+    assert.equal(d.series['events.received'].last_year[i], last.total, `the same week a year before ${mon}`);
+    seen += ev.total;
+  }
+  assert.ok(seen > 0, 'the demo has events in the weeks looked at');
+  assert.equal(d.series['points.issued'].months.length, 52);
+  // the monthly series names its labels the same way
+  const m = await get(T.county, `/api/v1/dashboards/${U.town}/series?period=${p}`);
+  assert.equal(m.by, 'month');
+  assert.deepEqual(m.labels, m.months);
+  const bad = await s.api('GET', `/api/v1/dashboards/${U.town}/series?by=day`, { token: T.county });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.error.fields.by);
+  await get(T.town, `/api/v1/dashboards/${U.town2}/series?by=week`, 404);
 });
 
 test('display tokens: the county admin issues one for a town; the screen reads without a login and can write nothing; revoked, it says so', async () => {

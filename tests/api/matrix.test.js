@@ -43,6 +43,7 @@ const EXPECT = {
   'GET /api/v1/dashboards/:unit_id':                   'U N N N F F F N a a a a a a a a',
   'GET /api/v1/dashboards/:unit_id/export.xlsx':       'U N N N F F F N a a a a a a a a',
   'GET /api/v1/dashboards/:unit_id/series':            'U N N N F F F N a a a a a a a a',
+  'GET /api/v1/dashboards/:unit_id/report.xlsx':       'U N N N F F F N a a a a a a a a',
   'GET /api/v1/display-tokens':                        'U F F F F F F F F F F F F F F a',
   'POST /api/v1/display-tokens':                       'U N N N F F F N F F F F F F F a',
   'DELETE /api/v1/display-tokens/:id':                 'U N N N F F F N F F F F F F F a',

@@ -87,6 +87,112 @@ test('county → town → village dashboards, a figure down to its records', asy
   await ctx.close();
 });
 
+test('the series by week or by month: the 周/月 switch redraws the charts over 52 weeks', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000002');
+  await page.goto('/admin/dashboard');
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  const panel = page.locator('[data-test=dash-series]');
+  await panel.locator('h2', { hasText: '近十二个月走势' }).waitFor();
+  await panel.locator('[data-test=series-by] label', { hasText: '周' }).click();
+  await panel.locator('h2', { hasText: '近五十二周走势' }).waitFor();
+  await L.quiet(page);
+  await panel.scrollIntoViewIfNeeded();
+  await noOverflow(page, 'weekly series');
+  await L.shot(page, 'dash-series-weeks');
+  await L.axe(page, 'weekly series');
+  await panel.locator('[data-test=series-by] label', { hasText: '月' }).click();
+  await panel.locator('h2', { hasText: '近十二个月走势' }).waitFor();
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});
+
+test('the monthly report of a town: an A4 page from the town dashboard, printable, with the month before and a year before', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000002');
+  await page.goto('/admin/dashboard');
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  const received = (await page.locator('[data-test=fig-events-received] .tile__value').innerText()).trim();
+  await page.locator('[data-test=dash-report]').click();
+  await page.waitForURL(/\/admin\/dashboard\/\d+\/report/);
+  await page.locator('[data-test=report-sheet] h1', { hasText: '河口镇' }).waitFor();
+  await page.locator('[data-test=report-events]').waitFor();
+  // the town's row: this month's received equals the dashboard's
+  const first = page.locator('[data-test=report-events] tbody tr').first();
+  assert.equal((await first.locator('th').innerText()).trim(), '河口镇');
+  assert.equal((await first.locator('td').first().innerText()).trim(), received);
+  await page.locator('[data-test=report-events] tbody tr', { hasText: '青山村' }).waitFor();
+  await L.quiet(page);
+  await L.shot(page, 'dash-report-desktop', { fullPage: true });
+  await L.axe(page, 'monthly report');
+  // printed: no console chrome, the sheet fits the A4 width
+  await page.emulateMedia({ media: 'print' });
+  await L.expectCount(page.locator('.el-aside:visible, .el-header:visible, .toolbar:visible'), 0, 'no menu, header nor toolbar in print');
+  await L.shot(page, 'dash-report-print', { fullPage: true });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+  assert.ok(pdf.length > 1000, 'prints to an A4 PDF');
+  await page.emulateMedia({ media: 'screen' });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=report-xlsx]').click()]);
+  const head = require('node:fs').readFileSync(await download.path()).subarray(0, 2).toString('latin1');
+  assert.equal(head, 'PK', 'the report as an XLSX (zip) file');
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});
+
+// the number of rows a console list shows in all: its pager's 共 N 条 when it pages, else
+// the rows of its table
+async function listCount(page, table) {
+  const pager = page.locator('.el-pagination__total');
+  if (await pager.count()) return Number((await pager.first().innerText()).replace(/\D/g, ''));
+  return page.locator(`${table} .el-table__body tr.el-table__row`).count();
+}
+
+test('drill-down: a town\'s figure opens the list of that town\'s records, named as a removable filter', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000001');
+  await page.goto('/admin/dashboard');
+  await page.locator('[data-test=dash-table-events] a', { hasText: '河口镇' }).first().click();
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  const town = Number(new URL(page.url()).pathname.split('/').pop());
+  assert.ok(town > 0);
+
+  // the households of the town (not the county admin's whole county)
+  const households = Number((await page.locator('[data-test=fig-register-households] .tile__value').innerText()).trim());
+  await page.locator('[data-test=fig-register-households]').click();
+  await page.waitForURL(new RegExp(`/admin/households\\?.*unit_id=${town}`));
+  await page.locator('[data-test=unit-filter-unit]', { hasText: '河口镇' }).waitFor();
+  await page.locator('.el-pagination__total', { hasText: String(households) }).waitFor();
+  assert.equal(await listCount(page, '[data-test=households-table]'), households);
+  await L.quiet(page);
+  await L.shot(page, 'dash-drill-households');
+  await L.axe(page, 'households of a town from the dashboard');
+  await page.goBack();
+
+  // the events closed in the month, by the town: the board lists exactly those
+  await page.locator('h1', { hasText: '河口镇看板' }).waitFor();
+  const closed = Number((await page.locator('[data-test=fig-events-closed] .tile__value').innerText()).trim());
+  await page.locator('[data-test=fig-events-closed]').click();
+  await page.waitForURL(new RegExp(`/admin/events/board\\?.*unit_id=${town}`));
+  await page.locator('[data-test=unit-filter-unit]', { hasText: '河口镇' }).waitFor();
+  await page.locator('[data-test=unit-filter-figure]', { hasText: '办结' }).waitFor();
+  await L.quiet(page);
+  assert.equal(await listCount(page, '.ev-page'), closed, 'the board lists the figure\'s events');
+  await L.shot(page, 'dash-drill-events');
+  // removing the unit leaves the figure's filter on the reader's whole area
+  await page.locator('[data-test=unit-filter-unit] .el-tag__close').click();
+  await page.waitForURL((u) => !u.search.includes('unit_id='));
+  await L.expectCount(page.locator('[data-test=unit-filter-unit]'), 0, 'the unit filter is gone');
+  await page.locator('[data-test=unit-filter-figure]').waitFor();
+  await page.locator('[data-test=unit-filter-figure] .el-tag__close').click();
+  await page.waitForURL((u) => !u.search.includes('state='));
+  await L.expectCount(page.locator('[data-test=unit-filter]'), 0, 'no filter left');
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});
+
 test('a town official on a phone: the town page fits 360 px; a clerk sees only the shop', async () => {
   const ctx = await L.newContext(browser, 'phone', s.url);
   const page = await L.newPage(ctx);

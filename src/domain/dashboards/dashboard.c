@@ -15,6 +15,7 @@
 #include "domain/transparency/transparency.h"
 #include "domain/kernel/xlsx.h"
 #include "util/timeutil.h"
+#include "util/workdays.h"
 
 const struct dash_section_def dash_sections[DASH_NSECTIONS] = {
 	[DASH_REGISTER] = {"register", "入住率",
@@ -446,6 +447,95 @@ enum result dashboard_xlsx(struct ctx *c, int64_t unit_id, const char *period, s
 	return RC_OK;
 }
 
+/* ---- the monthly report ---- */
+
+/* "YYYY-MM" of the month dm months from y-m */
+static void month_text(int y, int m, int dm, char out[8])
+{
+	int k = y * 12 + (m - 1) + dm;
+	snprintf(out, 8, "%04d-%02d", k / 12, k % 12 + 1);
+}
+
+static const struct dash_unit *same_unit(const struct dashboard *d, int64_t id)
+{
+	if (d->unit.id == id)
+		return &d->unit;
+	for (int i = 0; i < d->nchildren; i++)
+		if (d->children[i].id == id)
+			return &d->children[i];
+	return NULL;
+}
+
+enum result dashboard_report_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out)
+{
+	memset(out, 0, sizeof(*out));
+	char month[8];
+	if (period && period[0]) {
+		bool ok = strlen(period) == 7 && period[4] == '-';
+		for (int i = 0; ok && i < 7; i++)
+			ok = i == 4 || (period[i] >= '0' && period[i] <= '9');
+		if (!ok)
+			return ctx_field(c, "period", "月报按月编制，请写成 YYYY-MM，例如 2026-11");
+		snprintf(month, sizeof(month), "%s", period);
+	} else {
+		struct civil cv;
+		time_to_cn(c->now, &cv);
+		snprintf(month, sizeof(month), "%04d-%02d", cv.year, cv.month);
+	}
+	struct dashboard *d = arena_alloc(c->arena, sizeof(*d) * 3);
+	if (!d)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	TRY(dashboard_get(c, unit_id, month, &d[0]));
+	int y = (month[0] - '0') * 1000 + (month[1] - '0') * 100 + (month[2] - '0') * 10 + (month[3] - '0');
+	int m = (month[5] - '0') * 10 + (month[6] - '0');
+	char prev[8], last[8];
+	month_text(y, m, -1, prev);
+	month_text(y, m, -12, last);
+	TRY(dashboard_get(c, unit_id, prev, &d[1]));
+	TRY(dashboard_get(c, unit_id, last, &d[2]));
+	struct xlsx x;
+	int rc;
+	if ((rc = xlsx_open(c, &x, false)))
+		return rc;
+	const char *const info[][2] = {
+		{"单位", d[0].unit.name}, {"月份", d[0].period.label}, {"上月", d[1].period.label}, {"去年同月", d[2].period.label},
+		{"说明", "每个数字由各模块自己的统计得出，与看板相同；当前超期、逾期、迟公开等为导出时的状态，三个月份相同"}};
+	xlsx_info_sheet(&x, info, ARRAY_SIZE(info));
+	for (int s = 0; s < DASH_NSECTIONS; s++) {
+		if (!d[0].unit.present[s])
+			continue;
+		const struct dash_section_def *def = &dash_sections[s];
+		int nf = 0;
+		while (def->figures[nf])
+			nf++;
+		const char *cols[1 + 3 * DASH_FIGS_MAX + 1] = {"单位"};
+		double widths[1 + 3 * DASH_FIGS_MAX + 1] = {16};
+		static const char *const which[3] = {"本月", "上月", "去年同月"};
+		for (int f = 0; f < nf; f++)
+			for (int k = 0; k < 3; k++) {
+				cols[1 + 3 * f + k] = arena_printf(c->arena, "%s（%s）", def->labels[f], which[k]);
+				widths[1 + 3 * f + k] = 14;
+			}
+		cols[1 + 3 * nf] = NULL;
+		lxw_worksheet *ws = workbook_add_worksheet(x.wb, def->title);
+		xlsx_header_row(&x, ws, cols, widths);
+		for (int r = 0; r <= d[0].nchildren; r++) {
+			const struct dash_unit *u = r == 0 ? &d[0].unit : &d[0].children[r - 1];
+			worksheet_write_string(ws, (lxw_row_t)(r + 1), 0, u->name, NULL);
+			for (int k = 0; k < 3; k++) {
+				const struct dash_unit *v = same_unit(&d[k], u->id);
+				for (int f = 0; v && v->present[s] && f < nf; f++)
+					worksheet_write_number(ws, (lxw_row_t)(r + 1), (lxw_col_t)(1 + 3 * f + k), (double)v->v[s][f], x.num);
+			}
+		}
+	}
+	if ((rc = xlsx_finish(c, &x, out)))
+		return rc;
+	snprintf(out->name, sizeof(out->name), "%s月报_%s.xlsx", d[0].unit.name, month);
+	snprintf(out->ascii_name, sizeof(out->ascii_name), "monthly-report-%lld-%s.xlsx", (long long)d[0].unit.id, month);
+	return RC_OK;
+}
+
 /* ---- the monthly series ---- */
 
 static int month_start(int y, int m, int64_t *t)
@@ -462,33 +552,40 @@ static int month_start(int y, int m, int64_t *t)
 	return y * 100 + m;
 }
 
-enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out)
+/* The unit and period of a series, with the dashboard's checks. */
+static int series_unit(struct ctx *c, int64_t unit_id, const char *period, struct org_unit *u, struct ranking_period *p)
 {
-	memset(out, 0, sizeof(*out));
 	if (unit_id <= 0)
 		ctx_field(c, "unit_id", "必填：区县、乡镇、村或网格的编号");
-	struct ranking_period p;
 	if (period && period[0]) {
-		rankings_check_period(c, period, &p);
+		rankings_check_period(c, period, p);
 	} else {
 		struct civil cv;
 		time_to_cn(c->now, &cv);
 		char text[8];
 		snprintf(text, sizeof(text), "%04d-%02d", cv.year, cv.month);
-		rankings_check_period(c, text, &p);
+		rankings_check_period(c, text, p);
 	}
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	struct org_unit u;
-	int rc = org_find(c, unit_id, &u);
-	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
+	int rc = org_find(c, unit_id, u);
+	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u->path)))
 		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
 	if (rc)
 		return rc;
-	if (strcmp(u.kind, "county") && strcmp(u.kind, "town") && strcmp(u.kind, "village"))
+	if (strcmp(u->kind, "county") && strcmp(u->kind, "town") && strcmp(u->kind, "village"))
 		return ctx_field(c, "unit_id", "走势按区县、乡镇或村查看，请选择其中之一");
-	if (!any_section(c, u.path))
-		return ctx_fail(c, access_refusal(c, u.path), "无权查看%s的看板", u.name);
+	if (!any_section(c, u->path))
+		return ctx_fail(c, access_refusal(c, u->path), "无权查看%s的看板", u->name);
+	return RC_OK;
+}
+
+enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct ranking_period p;
+	struct org_unit u;
+	TRY(series_unit(c, unit_id, period, &u, &p));
 	out->unit_id = u.id;
 	/* the last month of the period, and the eleven before it */
 	struct civil last;
@@ -533,5 +630,52 @@ enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period,
 			out->pt[y][i][2] = s.participating;
 		}
 	(void)t0;
+	return RC_OK;
+}
+
+enum result dashboard_series_weeks(struct ctx *c, int64_t unit_id, const char *period, struct dash_wseries *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct ranking_period p;
+	struct org_unit u;
+	TRY(series_unit(c, unit_id, period, &u, &p));
+	out->unit_id = u.id;
+	/* the Monday of the last week: of the period's last day, or of today when sooner */
+	int64_t lastday = time_cn_days(p.end - 1), today = time_cn_days(c->now);
+	if (lastday > today)
+		lastday = today;
+	int64_t monday = lastday - workdays_weekday(lastday);
+	int64_t first = monday - 7 * (DASH_SERIES_WEEKS - 1);
+	for (int i = 0; i < DASH_SERIES_WEEKS; i++)
+		time_format_date(time_cn_midnight(first + 7 * i), out->weeks[i]);
+	out->events = access_can(c, EVENT_READERS, u.path);
+	if (out->events) {
+		struct event_stats_row *rows, total;
+		int n;
+		int64_t from = time_cn_midnight(first - 7 * DASH_SERIES_WEEKS), to = time_cn_midnight(monday + 7);
+		struct event_stats_query q = {.unit_id = u.id, .from = from, .to = to, .group_by = "week"};
+		TRY(events_stats(c, &q, &rows, &n, &total));
+		for (int r = 0; r < n; r++)
+			for (int y = 0; y < 2; y++) {
+				int64_t i = (rows[r].key - (first - 7 * DASH_SERIES_WEEKS * y)) / 7;
+				if (rows[r].key < first - 7 * DASH_SERIES_WEEKS * y || i >= DASH_SERIES_WEEKS)
+					continue;
+				int64_t *v = out->ev[y][i];
+				v[0] = rows[r].received;
+				v[1] = rows[r].closed;
+				v[2] = rows[r].resolved;
+				v[3] = rows[r].on_time;
+			}
+	}
+	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
+	for (int y = 0; out->points && y < 2; y++)
+		for (int i = 0; i < DASH_SERIES_WEEKS; i++) {
+			int64_t d0 = first + 7 * i - 7 * DASH_SERIES_WEEKS * y;
+			struct stats_points s;
+			TRY(stats_points_between(c, u.id, time_cn_midnight(d0), time_cn_midnight(d0 + 7), &s));
+			out->pt[y][i][0] = s.issued;
+			out->pt[y][i][1] = s.spent;
+			out->pt[y][i][2] = s.participating;
+		}
 	return RC_OK;
 }

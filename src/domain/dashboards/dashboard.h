@@ -63,6 +63,13 @@ struct export_file;
  * child unit by row, a 说明 sheet with the period. */
 enum result dashboard_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out);
 
+/* The monthly report of a town (or county, or village): the month's figures of the unit
+ * and of each child unit beside the month before and the same month a year before, as
+ * an XLSX workbook: a 说明 sheet, then one sheet per section, a row per unit and for
+ * each figure three columns (本月, 上月, 去年同月). period: "YYYY-MM" (NULL or "" = the
+ * current month). Same access as the dashboard. */
+enum result dashboard_report_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out);
+
 /* The monthly series of the main figures over the 12 months up to the period's last
  * month, and of the same months a year before ([1]): events received, closed, resolved
  * and closed on time (by the month received, from events_stats), points issued, spent
@@ -79,5 +86,18 @@ struct dash_series {
 	int64_t pt[2][DASH_SERIES_MONTHS][DASH_SERIES_POINTS];
 };
 enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period, struct dash_series *out);
+
+/* The same figures by week (Monday to Sunday, Asia/Shanghai): the 52 weeks up to the
+ * week of the period's last day (or of today, when the period runs on), and the same
+ * weeks a year before (52 weeks earlier, [1]). */
+#define DASH_SERIES_WEEKS 52
+struct dash_wseries {
+	int64_t unit_id;
+	char weeks[DASH_SERIES_WEEKS][11];           /* their Mondays, "YYYY-MM-DD", oldest first */
+	bool events, points;
+	int64_t ev[2][DASH_SERIES_WEEKS][DASH_SERIES_EVENTS];
+	int64_t pt[2][DASH_SERIES_WEEKS][DASH_SERIES_POINTS];
+};
+enum result dashboard_series_weeks(struct ctx *c, int64_t unit_id, const char *period, struct dash_wseries *out);
 
 #endif

@@ -5,6 +5,7 @@
 #include "domain/kernel/access.h"
 #include "domain/kernel/org.h"
 #include "domain/points/rules.h"
+#include "util/timeutil.h"
 
 #define STATS_CATEGORIES_MAX 64
 #define STATS_UNITS_MAX 20000
@@ -192,6 +193,8 @@ static int participation(struct ctx *c, const struct org_unit *u, const char *li
 	return RC_OK;
 }
 
+static enum result points_of(struct ctx *c, int64_t unit_id, struct stats_points *out);
+
 enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -200,6 +203,29 @@ enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, str
 	rankings_check_period(c, period, &out->period);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
+	return points_of(c, unit_id, out);
+}
+
+enum result stats_points_between(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct stats_points *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (unit_id <= 0)
+		ctx_field(c, "unit_id", "必填：村、乡镇或区县的编号");
+	if (to <= from)
+		ctx_field(c, "to", "结束时间应晚于开始时间");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	out->period.start = from;
+	out->period.end = to;
+	char a[11], b[11];
+	time_format_date(from, a);
+	time_format_date(to - 1, b);
+	snprintf(out->period.label, sizeof(out->period.label), "%s至%s", a, b);
+	return points_of(c, unit_id, out);
+}
+
+static enum result points_of(struct ctx *c, int64_t unit_id, struct stats_points *out)
+{
 	struct org_unit u;
 	int rc = org_find(c, unit_id, &u);
 	if (rc == RC_NOT_FOUND)

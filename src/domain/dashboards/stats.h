@@ -44,6 +44,9 @@ struct stats_points {
  * "2026"; Asia/Shanghai), by the time entries were written to the ledger. Needs
  * P_REGISTER_READ on the unit. */
 enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out);
+/* The same over [from, to) (a week of the weekly series); period.text is empty and
+ * period.label names the days. */
+enum result stats_points_between(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct stats_points *out);
 
 /* ---- the register: registered share 入住率 ---- */
 

@@ -452,12 +452,20 @@ enum result eval_campaign_list(struct ctx *c, const struct eval_query *q, struct
 	if (!c->actor && !c->system)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	static const char *const statuses[] = {"draft", "nominating", "scoring", "publicity", "published", NULL};
-	bool ok = !q->status;
+	bool running = q->status && !strcmp(q->status, "running");
+	bool ok = !q->status || running;
 	for (int i = 0; !ok && statuses[i]; i++)
 		ok = !strcmp(q->status, statuses[i]);
 	if (!ok)
-		ctx_field(c, "status", "应为 draft、nominating、scoring、publicity 或 published");
-	struct org_unit u = {0};
+		ctx_field(c, "status", "应为 draft、nominating、scoring、publicity、published 或 running（进行中）");
+	struct org_unit u = {0}, scope_unit = {0};
+	if (q->unit_id) {
+		int rc = org_find(c, q->unit_id, &scope_unit);
+		if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, scope_unit.path)))
+			return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+		if (rc)
+			return rc;
+	}
 	if (q->village_id) {
 		int rc = org_find(c, q->village_id, &u);
 		if (rc == RC_NOT_FOUND || (!rc && strcmp(u.kind, "village")))
@@ -507,7 +515,13 @@ enum result eval_campaign_list(struct ctx *c, const struct eval_query *q, struct
 		buf_adds(&where, " AND c.village_id = ?");
 		db_args_int(&a, q->village_id);
 	}
-	if (q->status) {
+	if (q->unit_id) {
+		buf_adds(&where, " AND v.path LIKE ?");
+		db_args_text(&a, arena_printf(c->arena, "%s%%", scope_unit.path));
+	}
+	if (running) {
+		buf_adds(&where, " AND c.status IN ('nominating', 'scoring', 'publicity')");
+	} else if (q->status) {
 		buf_adds(&where, " AND c.status = ?");
 		db_args_text(&a, q->status);
 	}

@@ -142,7 +142,8 @@ enum result eval_campaign_public(struct ctx *c, int64_t id, struct eval_campaign
 
 struct eval_query {
 	int64_t village_id;    /* 0: every village in the actor's scope (a villager's own) */
-	const char *status;    /* NULL: any */
+	int64_t unit_id;       /* a county, town or village: its villages' campaigns; 0: any */
+	const char *status;    /* NULL: any; "running": nominating, scoring or publicity */
 	bool panel;            /* only campaigns the actor scores on */
 	int limit, offset;
 };

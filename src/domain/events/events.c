@@ -438,7 +438,7 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 		buf_release(&w);
 		return frc;
 	}
-	if (q->state && q->state[0]) {
+	if (q->state && q->state[0] && strcmp(q->state, "all")) {
 		if (!strcmp(q->state, "open")) {
 			buf_adds(&w, " AND " EV_OPEN_SQL);
 		} else if (!strcmp(q->state, "closed")) {
@@ -449,7 +449,7 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 				known |= !strcmp(q->state, states[i][0]);
 			if (!known) {
 				buf_release(&w);
-				return ctx_field(c, "state", "状态应为 pending、accepted、rejected、dispatched、handling、returned、finished、visited、open 或 closed");
+				return ctx_field(c, "state", "状态应为 pending、accepted、rejected、dispatched、handling、returned、finished、visited、open、closed 或 all");
 			}
 			buf_adds(&w, " AND e.state = ?");
 			db_args_text(&a, q->state);
@@ -475,6 +475,12 @@ int events_list(struct ctx *c, const struct event_query *q, struct event **out, 
 		buf_adds(&w, " AND " EV_OPEN_SQL " AND e.due_at < ?");
 		db_args_int(&a, c->now);
 	}
+	if (q->on_time)
+		buf_adds(&w, " AND " EV_CLOSED_SQL " AND e.finished_at <= e.finish_due");
+	if (q->rated)
+		buf_adds(&w, " AND e.state = 'visited' AND e.rating IS NOT NULL");
+	if (q->satisfied)
+		buf_adds(&w, " AND e.state = 'visited' AND e.rating IN ('satisfied', 'basic')");
 	if (q->kind && q->kind[0]) {
 		if (strcmp(q->kind, "general") && strcmp(q->kind, "dispute") && strcmp(q->kind, "emergency")) {
 			buf_release(&w);

@@ -239,6 +239,8 @@ struct event_query {
 	const char *state;          /* one state, "open" (not rejected, finished or visited) */
 	const char *outcome, *rating;
 	bool overdue, mine;         /* overdue now; reported by the actor */
+	bool on_time, rated, satisfied; /* closed by the deadline; visited and rated; rated
+				       satisfied or basic (the statistics' counts) */
 	const char *kind;           /* general, dispute or emergency; NULL = every kind */
 	int64_t from, to;           /* received in [from, to); 0 = open */
 	int limit, offset;

@@ -310,6 +310,16 @@ int lists_executions(struct ctx *c, const struct list_query *q, struct list_exec
 		buf_adds(&w, " AND x.state = 'open' AND x.alarm_at < ?");
 		db_args_int(&a, c->now);
 	}
+	if (q->on_time)
+		buf_adds(&w, " AND x.state = 'closed' AND x.outcome = 'done' AND x.late_steps = 0 AND x.closed_at <= x.due_at");
+	if (q->from) {
+		buf_adds(&w, " AND x.started_at >= ?");
+		db_args_int(&a, q->from);
+	}
+	if (q->to) {
+		buf_adds(&w, " AND x.started_at < ?");
+		db_args_int(&a, q->to);
+	}
 	if (q->mine) {
 		buf_adds(&w, " AND x.household_id = ?");
 		db_args_int(&a, c->actor && c->actor->household_id ? c->actor->household_id : -1);

@@ -188,6 +188,8 @@ struct list_query {
 	const char *kind, *state;        /* state: open, closed, overdue */
 	bool mine;                       /* the actor's household's requests */
 	bool board;                      /* overdue now, oldest alarm first */
+	bool on_time;                    /* closed done on time (as the statistics count it) */
+	int64_t from, to;                /* started in [from, to), 0 = open */
 	int limit, offset;
 };
 int lists_executions(struct ctx *c, const struct list_query *q, struct list_execution **out, int *n,

@@ -286,6 +286,9 @@ enum result people_household_list(struct ctx *c, const struct household_query *q
 				db_args_text(&args, like);
 		}
 	}
+	if (q->registered)
+		buf_adds(&where, " AND h.id IN (SELECT r.household_id FROM residents r JOIN users u ON u.resident_id = r.id "
+				 "WHERE u.status = 'active')");
 	if (where.failed || args.failed) {
 		buf_release(&where);
 		return ctx_fail(c, RC_INTERNAL, "查询过长");

@@ -83,6 +83,7 @@ struct resident_input {
 struct household_query {
 	int64_t unit_id;   /* 0 = the whole scope of the actor */
 	const char *q;     /* household number, address, a resident's name or phone, or an exact ID number */
+	bool registered;   /* only households with an active villager account (入住) */
 	int limit, offset;
 };
 

@@ -12,6 +12,7 @@ int api_stats_register(struct req *r);
 int api_dashboard_get(struct req *r);
 int api_dashboard_xlsx(struct req *r);
 int api_dashboard_series(struct req *r);
+int api_dashboard_report_xlsx(struct req *r);
 /* The dashboard as JSON (also the display's). */
 struct dashboard;
 json_t *dashboard_json(const struct dashboard *d);

@@ -138,7 +138,8 @@ int api_eval_campaigns_list(struct req *r)
 	if (rc)
 		return rc;
 	struct eval_query q = {.status = req_query(r, "status"), .limit = limit, .offset = offset};
-	if ((rc = req_query_int(r, "village_id", 1, ID_MAX, 0, &q.village_id)))
+	if ((rc = req_query_int(r, "village_id", 1, ID_MAX, 0, &q.village_id)) ||
+	    (rc = req_query_int(r, "unit_id", 1, ID_MAX, 0, &q.unit_id)))
 		return rc;
 	const char *panel = req_query(r, "panel");
 	if (panel && strcmp(panel, "1") && strcmp(panel, "0"))

@@ -141,8 +141,11 @@ static int event_reply(struct req *r, int64_t id)
 int api_events_list(struct req *r)
 {
 	struct event_query q = {0};
-	int64_t overdue = 0, mine = 0;
+	int64_t overdue = 0, mine = 0, on_time = 0, rated = 0, satisfied = 0;
 	req_query_int(r, "unit_id", 1, ID_MAX, 0, &q.unit_id);
+	req_query_int(r, "on_time", 0, 1, 0, &on_time);
+	req_query_int(r, "rated", 0, 1, 0, &rated);
+	req_query_int(r, "satisfied", 0, 1, 0, &satisfied);
 	req_query_int(r, "department_id", 1, ID_MAX, 0, &q.department_id);
 	req_query_int(r, "category_id", 1, ID_MAX, 0, &q.category_id);
 	req_query_int(r, "channel_id", 1, ID_MAX, 0, &q.channel_id);
@@ -159,6 +162,9 @@ int api_events_list(struct req *r)
 	q.kind = req_query(r, "kind");
 	q.overdue = overdue;
 	q.mine = mine;
+	q.on_time = on_time;
+	q.rated = rated;
+	q.satisfied = satisfied;
 	struct event *list;
 	int n;
 	int64_t total;

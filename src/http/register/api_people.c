@@ -41,9 +41,10 @@ static json_t *resident_json(const struct resident *p)
 
 int api_households_list(struct req *r)
 {
-	int64_t unit;
+	int64_t unit, registered = 0;
 	int limit, offset;
 	req_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit);
+	req_query_int(r, "registered", 0, 1, 0, &registered);
 	int rc = req_page(r, &limit, &offset);
 	if (rc)
 		return rc;
@@ -62,13 +63,13 @@ int api_households_list(struct req *r)
 			return rc;
 		if (village > 0) {
 			gen = replygen_get(&r->ctx, village);
-			keyed = reply_cache_key(key, "households|%lld|%d|%d|%zu:%s", (long long)unit, limit, offset,
+			keyed = reply_cache_key(key, "households|%lld|%d|%d|%d|%zu:%s", (long long)unit, registered != 0, limit, offset,
 						q ? strlen(q) : 0, q ? q : "");
 			if (keyed && reply_cache_serve(r, key, gen))
 				return RC_OK;
 		}
 	}
-	struct household_query hq = {.unit_id = unit, .q = q, .limit = limit, .offset = offset};
+	struct household_query hq = {.unit_id = unit, .q = q, .registered = registered != 0, .limit = limit, .offset = offset};
 	struct household *hs;
 	int n;
 	int64_t total;

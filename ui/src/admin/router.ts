@@ -77,6 +77,7 @@ export const router = createRouter({
     { path: '/party/study', name: 'party-study', component: () => import('./party/StudyView.vue'), meta: { title: 'pty.learn.records' } },
     { path: '/evaluations', name: 'evaluations', component: () => import('./evaluations/EvaluationsView.vue'), meta: { title: 'evl.nav.campaigns', village: true } },
     { path: '/screen/:token', name: 'screen', component: () => import('./dashboards/ScreenView.vue'), meta: { public: true, title: 'dash.screen.title' } },
+    { path: '/dashboard/:unitId(\\d+)/report', name: 'dashboard-report', component: () => import('./dashboards/ReportView.vue'), meta: { title: 'dash.report.nav' } },
     { path: '/dashboard/:unitId(\\d+)?', name: 'dashboard', component: () => import('./dashboards/DashboardView.vue'), meta: { title: 'dash.nav' } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
     { path: '/:rest(.*)*', redirect: '/' },

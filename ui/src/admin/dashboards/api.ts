@@ -1,7 +1,7 @@
 // The dashboards 看板: every feature's figures of a unit and of its child units.
 import { api, withQuery } from '@/shared/api';
 
-export interface DashLink { route: string; query: Record<string, string | number> }
+export interface DashLink { route: string; query: Record<string, string | number>; records?: string }
 export interface DashSection {
   figures: Record<string, number | null>;
   link?: DashLink | null;
@@ -21,10 +21,16 @@ export interface Dashboard {
 }
 
 export const getDashboard = (unitId: number, period: string) => api.get<Dashboard>(`/api/v1/dashboards/${unitId}`, { period });
+export const monthlyReportXlsxUrl = (unitId: number, period: string) => withQuery(`/api/v1/dashboards/${unitId}/report.xlsx`, { period });
 export const dashboardXlsxUrl = (unitId: number, period: string) => withQuery(`/api/v1/dashboards/${unitId}/export.xlsx`, { period });
 
-export interface DashSeries { unit_id: number; months: string[]; series: Record<string, { months: number[]; last_year: number[] }> }
-export const getSeries = (unitId: number, period: string) => api.get<DashSeries>(`/api/v1/dashboards/${unitId}/series`, { period });
+export type SeriesBy = 'month' | 'week';
+export interface DashSeries {
+  unit_id: number; by?: SeriesBy; labels?: string[]; months?: string[]; weeks?: string[];
+  series: Record<string, { months: number[]; last_year: number[] }>;
+}
+export const getSeries = (unitId: number, period: string, by: SeriesBy = 'month') =>
+  api.get<DashSeries>(`/api/v1/dashboards/${unitId}/series`, { period, by });
 
 export interface DisplayToken { id: number; unit_id: number; unit_name: string; unit_kind: string; name: string; created_by_name: string; created_at: string; revoked_at: string | null }
 export interface Shape { village_id: number; town_id: number; grid_id: number; village_name: string; geometry: GeoJSON.Geometry }

@@ -10,7 +10,8 @@ export interface CampaignInput {
   publicity_days: number; tag_name: string; criteria: { name: string; weight: number; min_score: number; max_score: number }[];
   panel: { user_id: number; label: string }[]; idempotency_key?: string;
 }
-export const listCampaigns = (villageId: number) => api.get<Page<Campaign>>('/api/v1/evaluations/campaigns', { village_id: villageId, limit: 100 });
+export const listCampaigns = (villageId: number, unit?: { unit_id: number; status?: string }) =>
+  api.get<Page<Campaign>>('/api/v1/evaluations/campaigns', unit ? { ...unit, limit: 100 } : { village_id: villageId, limit: 100 });
 export const getCampaign = (id: number) => api.get<Campaign>(`/api/v1/evaluations/campaigns/${id}`);
 export const candidates = (villageId: number) => api.get<{ items: Candidate[] }>('/api/v1/evaluations/candidates', { village_id: villageId });
 export const createCampaign = (b: CampaignInput) => api.post<Campaign>('/api/v1/evaluations/campaigns', b);

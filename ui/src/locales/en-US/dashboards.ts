@@ -2,6 +2,13 @@
 export default {
   dash: {
     openFull: 'Open the dashboard of every module →',
+    filter: { label: 'Filtered:', unit: 'Unit: {name}', period: '{from} to {to}' },
+    report: {
+      nav: 'Monthly report', open: 'Monthly report', back: '← Back to the dashboard', month: 'Month', print: 'Print', this: 'Month', prev: 'Before', last: 'Year ago',
+      title: '{unit} monthly report, {month}',
+      note: 'The dashboard\'s figures; compared with the month before ({prev}) and the same month last year ({last})',
+      foot: 'Overdue now, late disclosures and similar figures are the state at the time of the query, the same for the three months.',
+    },
     nav: 'Dashboard',
     title: '{unit} dashboard',
     period: 'Period',
@@ -32,7 +39,10 @@ export default {
     },
     partyFig: { on_time: 'Held on time', late: 'Held late', missing: 'Missing' },
     listsFig: { closed: 'Closed', on_time: 'On time', overdue_now: 'Overdue now' },
-    series: { title: 'Last twelve months', thisYear: 'Last twelve months', lastYear: 'Same months last year', none: 'No data to compare' },
+    series: {
+      title: 'Last twelve months', thisYear: 'Last twelve months', lastYear: 'Same months last year', none: 'No data to compare',
+      titleWeeks: 'The last 52 weeks', thisYearWeeks: 'Last 52 weeks', by: 'By week or month', week: 'Week', month: 'Month',
+    },
     map: { title: 'Villages', figure: 'Colour by' },
     screen: {
       title: 'Command-centre screen',

@@ -2,6 +2,13 @@
 export default {
   dash: {
     openFull: '查看各模块看板 →',
+    filter: { label: '筛选：', unit: '单位：{name}', period: '{from} 至 {to}' },
+    report: {
+      nav: '工作月报', open: '月报', back: '← 返回看板', month: '月份', print: '打印', this: '本月', prev: '上月', last: '去年同月',
+      title: '{unit}{month}工作月报',
+      note: '各项数字与看板相同，由各模块自己的统计得出；对比：上月（{prev}）、去年同月（{last}）',
+      foot: '当前超期、当前逾期、逾期未走访、迟公开等为查询时的状态，三个月份的数字相同。',
+    },
     nav: '看板',
     title: '{unit}看板',
     period: '统计期',
@@ -33,6 +40,11 @@ export default {
     partyFig: { on_time: '按时召开', late: '补开', missing: '缺开' },
     listsFig: { closed: '办结', on_time: '按时办结', overdue_now: '当前逾期' },
     series: {
+      titleWeeks: '近五十二周走势',
+      thisYearWeeks: '近五十二周',
+      by: '按周或按月',
+      week: '周',
+      month: '月',
       title: '近十二个月走势',
       thisYear: '近十二个月',
       lastYear: '上年同期',
