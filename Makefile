@@ -2,7 +2,7 @@
 # what is missing and runs every test, `make bench` runs the benchmarks.
 
 CC      ?= cc
-PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0
+PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0 libjpeg libpng libwebp
 SAN     ?=
 BUILD   ?= build$(if $(SAN),-san,)
 CFLAGS  ?= -O2 -g
@@ -126,10 +126,10 @@ FUZZ_SECONDS ?= 20
 FUZZ_CC      ?= clang
 FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-FUZZ_LIB_SRC := src/util/media.c src/util/range.c src/util/accept.c src/util/table.c src/util/table_xlsx.c src/util/geo.c src/util/form.c src/util/buf.c src/util/utf8.c src/util/num.c src/util/log.c src/util/arena.c src/util/timeutil.c
+FUZZ_LIB_SRC := src/util/media.c src/util/range.c src/util/accept.c src/util/table.c src/util/table_xlsx.c src/util/geo.c src/util/form.c src/util/buf.c src/util/utf8.c src/util/num.c src/util/log.c src/util/arena.c src/util/timeutil.c src/util/image.c
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-                -Isrc $(shell pkg-config --cflags jansson libzip expat zlib 2>/dev/null)
-FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib 2>/dev/null) -lm -lpthread
+                -Isrc $(shell pkg-config --cflags jansson libzip expat zlib libjpeg libpng libwebp 2>/dev/null)
+FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib libjpeg libpng libwebp 2>/dev/null) -lm -lpthread
 build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
