@@ -133,6 +133,22 @@ FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib libjpeg libp
 build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
+# Targets over the server's own code (the request checker, QR tokens, tracks) link every
+# object of the server, built once with the same sanitizers under build-fuzz/obj/.
+FUZZ_WHOLE   := build-fuzz/fuzz_request build-fuzz/fuzz_tokens build-fuzz/fuzz_tracks
+FUZZ_OBJ     := $(SRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/migrations.o build-fuzz/obj/holidays.o
+FUZZ_OBJ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+                -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+build-fuzz/obj/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<
+build-fuzz/obj/%.o: $(BUILD)/%.c
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<
+$(FUZZ_WHOLE): build-fuzz/%: fuzz/%.c $(FUZZ_OBJ)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 # A finding fails the run (its log is printed whole); a clean run prints its last lines.
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); n=$${n#fuzz_}; \
