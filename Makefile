@@ -2,7 +2,7 @@
 # what is missing and runs every test, `make bench` runs the benchmarks.
 
 CC      ?= cc
-PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0
+PKGS    := libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0 libjpeg libpng libwebp
 SAN     ?=
 BUILD   ?= build$(if $(SAN),-san,)
 CFLAGS  ?= -O2 -g
@@ -126,13 +126,29 @@ FUZZ_SECONDS ?= 20
 FUZZ_CC      ?= clang
 FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-FUZZ_LIB_SRC := src/util/media.c src/util/range.c src/util/accept.c src/util/table.c src/util/table_xlsx.c src/util/geo.c src/util/form.c src/util/buf.c src/util/utf8.c src/util/num.c src/util/log.c src/util/arena.c src/util/timeutil.c
+FUZZ_LIB_SRC := src/util/media.c src/util/range.c src/util/accept.c src/util/table.c src/util/table_xlsx.c src/util/geo.c src/util/form.c src/util/buf.c src/util/utf8.c src/util/num.c src/util/log.c src/util/arena.c src/util/timeutil.c src/util/image.c
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-                -Isrc $(shell pkg-config --cflags jansson libzip expat zlib 2>/dev/null)
-FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib 2>/dev/null) -lm -lpthread
+                -Isrc $(shell pkg-config --cflags jansson libzip expat zlib libjpeg libpng libwebp 2>/dev/null)
+FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib libjpeg libpng libwebp 2>/dev/null) -lm -lpthread
 build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
+# Targets over the server's own code (the request checker, QR tokens, tracks) link every
+# object of the server, built once with the same sanitizers under build-fuzz/obj/.
+FUZZ_WHOLE   := build-fuzz/fuzz_request build-fuzz/fuzz_tokens build-fuzz/fuzz_tracks
+FUZZ_OBJ     := $(SRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/migrations.o build-fuzz/obj/holidays.o
+FUZZ_OBJ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+                -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+build-fuzz/obj/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<
+build-fuzz/obj/%.o: $(BUILD)/%.c
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<
+$(FUZZ_WHOLE): build-fuzz/%: fuzz/%.c $(FUZZ_OBJ)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 # A finding fails the run (its log is printed whole); a clean run prints its last lines.
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); n=$${n#fuzz_}; \

@@ -8,6 +8,7 @@ packages=(
   libmicrohttpd-dev libulfius-dev libjansson-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libsodium-dev libqrencode-dev libxlsxwriter-dev libzip-dev libexpat1-dev libxml2-dev
+  libjpeg62-turbo-dev libpng-dev libwebp-dev
   libcmocka-dev clang
   zbar-tools wrk
   chromium fonts-noto-cjk

@@ -461,6 +461,30 @@ static int cmd_backup(struct opts *o, int argc, char **argv)
 				"and keep a copy of the key file %s with it.\n", argv[0], o->db, o->key_path);
 		return 1;
 	}
+	/* the record of chain heads first: every head it names is then in the copy taken
+	 * after it, so the restored database and this record agree (a record newer than
+	 * the database reads as a cut chain to `cunzhi verify`) */
+	char heads[1024], heads_copy[1100];
+	snprintf(heads, sizeof(heads), "%s/%s", o->data, CHAIN_RECORD_FILE);
+	snprintf(heads_copy, sizeof(heads_copy), "%s.heads", argv[0]);
+	FILE *hin = fopen(heads, "rb");
+	bool have_heads = hin != NULL;
+	if (hin) {
+		FILE *hout = fopen(heads_copy, "wb");
+		char chunk[8192];
+		size_t n;
+		bool ok = hout != NULL;
+		while (ok && (n = fread(chunk, 1, sizeof(chunk), hin)) > 0)
+			ok = fwrite(chunk, 1, n, hout) == n;
+		ok = ok && !ferror(hin) && fflush(hout) == 0 && fsync(fileno(hout)) == 0;
+		if (hout && fclose(hout))
+			ok = false;
+		fclose(hin);
+		if (!ok) {
+			fprintf(stderr, "cunzhi backup: cannot copy %s to %s\n", heads, heads_copy);
+			return 1;
+		}
+	}
 	sqlite3 *src = NULL, *dst = NULL;
 	int rc = 1;
 	if (sqlite3_open_v2(o->db, &src, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
@@ -476,7 +500,11 @@ static int cmd_backup(struct opts *o, int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "cunzhi backup: %s\n", dst ? sqlite3_errmsg(dst) : "cannot open");
 	else
-		printf("backup written to %s (keep a copy of the key file %s with it)\n", argv[0], o->key_path);
+		printf("backup written to %s%s%s (keep a copy of the key file %s and of %s/files with it).\n"
+		       "To restore into a new data directory DIR: copy the backup to DIR/cunzhi.db%s%s, the key "
+		       "file to DIR/keys and the files to DIR/files, then run `cunzhi verify --data DIR`.\n",
+		       argv[0], have_heads ? " and " : "", have_heads ? heads_copy : "", o->key_path, o->data,
+		       have_heads ? ", " : "", have_heads ? "the .heads file to DIR/chain-heads.log" : "");
 	sqlite3_close(src);
 	sqlite3_close(dst);
 	return rc;

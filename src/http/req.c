@@ -1,4 +1,5 @@
 /* Request helpers: strict JSON body checks, parameters, replies. */
+#include "domain/kernel/files.h"
 #include "domain/kernel/xlsx.h"
 #include "http/req.h"
 #include "util/accept.h"
@@ -229,6 +230,16 @@ const char *req_code_for(enum result code)
 
 void req_reply_image(struct req *r, const char *mime, const void *data, size_t len)
 {
+	/* ?size=thumb: the photo's small JPEG for phone lists (the photo itself when none
+	 * can be made) */
+	const char *size = u_map_get(r->u->map_url, "size");
+	const void *thumb;
+	size_t thumb_len;
+	if (size && !strcmp(size, "thumb") && files_thumb(&r->ctx, data, len, &thumb, &thumb_len)) {
+		mime = "image/jpeg";
+		data = thumb;
+		len = thumb_len;
+	}
 	req_reply_bytes(r, 200, mime, NULL, data, len);
 	u_map_put(r->resp->map_header, "X-Content-Type-Options", "nosniff");
 	u_map_put(r->resp->map_header, "Content-Disposition", "inline");

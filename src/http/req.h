@@ -84,7 +84,8 @@ void req_send(const struct _u_request *u, struct _u_response *resp, int status, 
 	      const void *data, size_t len);
 void req_reply_bytes(struct req *r, int status, const char *type, const char *filename,
 		     const void *data, size_t len);
-/* Sends an image stored by the server (type from its magic bytes) inline, never sniffed. */
+/* Sends an image stored by the server (type from its magic bytes) inline, never sniffed;
+ * with ?size=thumb in the URL, its thumbnail (kernel/files.h files_thumb). */
 void req_reply_image(struct req *r, const char *mime, const void *data, size_t len);
 /* The path's ":id" and photo number ":n" (1..max); a number out of range is 404. */
 int req_path_photo(struct req *r, int max, int64_t *id, int *n);

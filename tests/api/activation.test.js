@@ -3,7 +3,9 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, PASSWORD, makeIdcard } = require('./lib');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { startServer, PASSWORD, makeIdcard, psqlBin } = require('./lib');
 
 let s;
 let cadre;
@@ -14,7 +16,7 @@ let otherResident;      // a resident with a phone in another village
 before(async () => {
   s = await startServer();
   cadre = await s.as('cadre');
-  for (let id = 2; id <= 40 && (withPhone.length < 4 || noPhone.length < 1); id++) {
+  for (let id = 2; id <= 40 && (withPhone.length < 5 || noPhone.length < 1); id++) {
     const h = await s.api('GET', `/api/v1/households/${id}`, { token: cadre });
     assert.equal(h.status, 200, h.text);
     for (const m of h.json.members) {
@@ -22,7 +24,7 @@ before(async () => {
       else if (!m.phone) noPhone.push(m);
     }
   }
-  assert.ok(withPhone.length >= 4 && noPhone.length >= 1, 'demo residents to work with');
+  assert.ok(withPhone.length >= 5 && noPhone.length >= 1, 'demo residents to work with');
 
   // a second village with one resident, created by the county admin
   const admin = await s.as('county_admin');
@@ -233,4 +235,43 @@ test('a cadre cannot take over a higher official registered as a resident; their
   assert.equal(u.json.status, 'pending');
   const back = await s.api('POST', '/api/v1/activation', { body: { phone: p.phone, code: byAdmin.json.code, password: 'Official-pass-02' } });
   assert.equal(back.status, 201, back.text);
+});
+
+// SQL against the server's database behind its back (sqlite3 or psql), rows as text.
+function sql(q) {
+  const out = s.db
+    ? execFileSync(psqlBin(), ['-qAt', '-v', 'ON_ERROR_STOP=1', s.db, '-c', q], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : execFileSync('sqlite3', [path.join(s.data, 'cunzhi.db'), q], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return out.toString('utf8').trim();
+}
+
+// BLAKE2b-256 of the text, as hex (what the codes were stored as before migration 030)
+function blake256(text) {
+  return execFileSync('b2sum', ['-l', '256'], { input: text }).toString('utf8').split(' ')[0];
+}
+
+test('codes are stored with a keyed hash; a code issued before the upgrade no longer activates, and says so', async () => {
+  const p = withPhone[4];
+  const r = await issue(p.id);
+  assert.equal(r.status, 201, r.text);
+  const stored = sql(`SELECT code_hash FROM activation_codes WHERE user_id = ${r.json.user_id} AND used_at IS NULL`);
+  assert.match(stored, /^[0-9a-f]{64}$/);
+  assert.notEqual(stored, blake256(r.json.code), 'not the unkeyed hash of the 8 digits');
+  assert.ok(!stored.includes(r.json.code));
+
+  // the same code as migration 030 leaves one issued before: marked, unkeyed
+  sql(`UPDATE activation_codes SET code_hash = 'v0:${blake256(r.json.code)}' WHERE user_id = ${r.json.user_id} AND used_at IS NULL`);
+  const old = await s.api('POST', '/api/v1/activation', { body: { phone: p.phone, code: r.json.code, password: 'Village-pass-05' } });
+  assert.equal(old.status, 400, old.text);
+  assert.match(old.json.error.fields.code, /安全升级前发放的，已经失效，请找村干部重新发放/);
+  // a wrong code is still just wrong
+  const wrong = await s.api('POST', '/api/v1/activation', { body: { phone: p.phone, code: r.json.code === '00000000' ? '11111111' : '00000000', password: 'Village-pass-05' } });
+  assert.equal(wrong.status, 400, wrong.text);
+  assert.match(wrong.json.error.fields.code, /激活码不对/);
+
+  // a new code works
+  const again = await issue(p.id);
+  assert.equal(again.status, 201, again.text);
+  const act = await s.api('POST', '/api/v1/activation', { body: { phone: p.phone, code: again.json.code, password: 'Village-pass-05' } });
+  assert.equal(act.status, 201, act.text);
 });

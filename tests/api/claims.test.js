@@ -9,7 +9,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { startServer, makeIdcard } = require('./lib');
+const { startServer, makeIdcard, jpegImage, exifGps, pngPixel, WEBP_SAMPLE } = require('./lib');
 
 let s;
 const T = {};      // tokens
@@ -27,18 +27,28 @@ function day(offset = 0) {
   return new Date(Date.now() + 8 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10);
 }
 
-function jpeg(n = 2000) {
-  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), crypto.randomBytes(n)]);
+// Real pictures (the server decodes them): distinct calls give distinct pictures.
+function jpeg(blocks = 8) {
+  return jpegImage({ blocks });
 }
 
-function png(n = 500) {
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(n)]);
+function png() {
+  const [r, g, b] = crypto.randomBytes(3);
+  return pngPixel(r, g, b);
 }
 
-function webp(n = 500) {
-  const b = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 '), crypto.randomBytes(n)]);
-  b.writeUInt32LE(b.length - 8, 4);
-  return b;
+function webp() {
+  return WEBP_SAMPLE;
+}
+
+// The width and height in a JPEG's SOF0 segment.
+function jpegSize(buf) {
+  for (let i = 2; i + 9 < buf.length;) {
+    const m = buf[i + 1];
+    if (m === 0xc0 || m === 0xc2) return [buf.readUInt16BE(i + 7), buf.readUInt16BE(i + 5)];
+    i += 2 + buf.readUInt16BE(i + 2);
+  }
+  return null;
 }
 
 async function upload(token, bytes, status = 201) {
@@ -122,8 +132,20 @@ test('photo uploads: JPEG, PNG and WebP by their bytes; anything else 400; over 
   const r = await s.api('POST', '/api/v1/files', { token: T.villager, raw: big });
   assert.equal(r.status, 413, r.text);
   assert.equal(r.json.error.code, 'too_large');
-  const exact = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), crypto.randomBytes(8 * 1024 * 1024 - 4)]);
-  assert.equal((await upload(T.villager, exact)).size, 8 * 1024 * 1024, 'exactly 8 MiB is allowed');
+  // exactly 8 MiB (a picture with comments) is allowed; the comments are not stored
+  const pic = jpeg();
+  const pads = [];
+  let room = 8 * 1024 * 1024 - pic.length;
+  while (room > 0) {
+    const n = Math.min(room, 65535 + 2);
+    const seg = Buffer.alloc(n < 4 ? 4 : n, 0x41);
+    seg[0] = 0xff; seg[1] = 0xfe; seg.writeUInt16BE(seg.length - 2, 2);
+    pads.push(seg);
+    room -= seg.length;
+  }
+  const exact = Buffer.concat([pic.subarray(0, 2), ...pads, pic.subarray(2)]);
+  assert.equal(exact.length, 8 * 1024 * 1024);
+  assert.equal((await upload(T.villager, exact)).size, pic.length, 'exactly 8 MiB is allowed, stored without its comments');
 
   assert.equal((await s.api('POST', '/api/v1/files', { raw: jpeg() })).status, 401);
 });
@@ -429,4 +451,56 @@ test('a cap holds under concurrent claims', async () => {
   assert.deepEqual(statuses, [201, 201, 201, 400, 400, 400, 400, 400], replies.map((r) => r.text).join('\n'));
   const list = await must(await s.api('GET', `/api/v1/claims?household_id=${A.household}&limit=200`, { token: T.cadre }), 200);
   assert.equal(list.items.filter((c) => c.rule_id === rule).length, 3);
+});
+
+test('photos are decoded: a picture that does not decode is refused; EXIF (GPS, camera) is not stored', async () => {
+  const good = jpeg();
+  const bad = [
+    ['an 8-byte PNG header', Buffer.from('89504e470d0a1a0a', 'hex')],
+    ['a JPEG start and noise', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), crypto.randomBytes(2000)])],
+    ['a truncated JPEG', good.subarray(0, good.length - 40)],
+    ['a truncated PNG', png().subarray(0, 40)],
+    ['a WebP header and noise', Buffer.concat([Buffer.from('RIFF'), Buffer.from([100, 0, 0, 0]), Buffer.from('WEBPVP8 '), crypto.randomBytes(96)])],
+  ];
+  for (const [what, raw] of bad) {
+    const r = await s.api('POST', '/api/v1/files', { token: T.villager, raw, headers: { 'content-type': 'image/png' } });
+    assert.equal(r.status, 400, `${what}: ${r.text}`);
+    assert.match(r.json.error.fields.file, /图片已损坏或不完整/, what);
+  }
+
+  // a phone photo with its position and camera in EXIF, and a comment
+  const withGps = jpegImage({ levels: [10, 60, 110, 160, 210, 250, 30, 90], app1: exifGps(), comment: '拍摄于家门口' });
+  assert.ok(withGps.includes(Buffer.from('Exif\0\0', 'latin1')) && withGps.includes(Buffer.from('CUNZHIX')));
+  const up = await upload(T.villager, withGps);
+  // a rule of its own, without a cap (the demo's rules are used up above)
+  const v = await must(await s.api('POST', `/api/v1/units/${A.village}/rule-versions`, {
+    token: T.cadre,
+    body: { meeting_type: '村民代表会议', meeting_date: day(-1), note: '新增晒图事项', add: [{ category: '集体活动', name: '庭院晒图', points: 1, claim_by: 'self' }] },
+  }), 201);
+  const rule = v.added[0].id;
+  assert.equal(up.mime, 'image/jpeg');
+  assert.ok(up.size < withGps.length, 'stored smaller than uploaded');
+  const c = await claim(T.villager, {
+    resident_id: A.resident, rule_id: rule, occurred_on: day(0), photos: [up.hash],
+  });
+  const img = await s.api('GET', `/api/v1/claims/${c.id}/photos/1`, { token: T.villager });
+  assert.equal(img.status, 200);
+  assert.equal(img.body.length, up.size);
+  for (const needle of ['Exif', 'CUNZHIX', 'PHONE01', '拍摄于家门口'])
+    assert.ok(!img.body.includes(Buffer.from(needle)), `the stored photo still has ${needle}`);
+  // the picture itself is the same one: the same bytes without the EXIF and the comment
+  assert.ok(img.body.equals(jpegImage({ levels: [10, 60, 110, 160, 210, 250, 30, 90] })));
+
+  // the thumbnail: a JPEG of at most 320 px, for phone lists
+  const wide = jpeg(80); // 640 × 8
+  const upWide = await upload(T.villager, wide);
+  const c2 = await claim(T.villager, { resident_id: A.resident, rule_id: rule, occurred_on: day(0), photos: [upWide.hash] });
+  const thumb = await s.api('GET', `/api/v1/claims/${c2.id}/photos/1?size=thumb`, { token: T.villager });
+  assert.equal(thumb.status, 200);
+  assert.equal(thumb.headers.get('content-type'), 'image/jpeg');
+  assert.deepEqual(jpegSize(thumb.body), [320, 4]);
+  const full = await s.api('GET', `/api/v1/claims/${c2.id}/photos/1`, { token: T.villager });
+  assert.deepEqual(jpegSize(full.body), [640, 8]);
+  // a thumbnail is no way around the photo's access check
+  assert.equal((await s.api('GET', `/api/v1/claims/${c2.id}/photos/1?size=thumb`, { token: T.cadreB })).status, 404);
 });

@@ -403,8 +403,88 @@ function pngPixel(r, g, b) {
   ]);
 }
 
+// A valid baseline JPEG (grey, quantiser 1) of blocks × 8 by 8 pixels, each 8×8 block
+// one grey level from levels (random when not given), so that distinct calls give
+// distinct pictures; app1 (a Buffer: the payload of an APP1 segment, e.g. exifGps())
+// is put after the SOI.
+function jpegImage({ blocks = 8, levels, app1, comment } = {}) {
+  const crypto = require('node:crypto');
+  const lv = levels || [...crypto.randomBytes(blocks)];
+  const seg = (marker, data) => {
+    const h = Buffer.alloc(4);
+    h[0] = 0xff; h[1] = marker; h.writeUInt16BE(data.length + 2, 2);
+    return Buffer.concat([h, data]);
+  };
+  const parts = [Buffer.from([0xff, 0xd8])];
+  if (app1) parts.push(seg(0xe1, app1));
+  if (comment) parts.push(seg(0xfe, Buffer.from(comment)));
+  parts.push(seg(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])));
+  const sof = Buffer.alloc(9);
+  sof[0] = 8; sof.writeUInt16BE(8, 1); sof.writeUInt16BE(8 * lv.length, 3); sof[5] = 1; sof[6] = 1; sof[7] = 0x11; sof[8] = 0;
+  parts.push(seg(0xc0, sof));
+  // the standard luminance DC table (categories 0..11); an AC table with EOB only ("0")
+  const dcBits = [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
+  parts.push(seg(0xc4, Buffer.from([0x00, ...dcBits, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));
+  parts.push(seg(0xc4, Buffer.from([0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00])));
+  parts.push(seg(0xda, Buffer.from([1, 1, 0x00, 0, 63, 0])));
+  const dcCode = ['00', '010', '011', '100', '101', '110', '1110', '11110', '111110', '1111110', '11111110', '111111110'];
+  let bits = '';
+  let prev = 0;
+  for (const v of lv) {
+    const dc = 8 * (v - 128);
+    const diff = dc - prev;
+    prev = dc;
+    const mag = Math.abs(diff);
+    const cat = mag === 0 ? 0 : Math.floor(Math.log2(mag)) + 1;
+    bits += dcCode[cat];
+    if (cat) bits += (diff > 0 ? diff : diff + (1 << cat) - 1).toString(2).padStart(cat, '0');
+    bits += '0'; // EOB
+  }
+  while (bits.length % 8) bits += '1';
+  const data = [];
+  for (let i = 0; i < bits.length; i += 8) {
+    const b = parseInt(bits.slice(i, i + 8), 2);
+    data.push(b);
+    if (b === 0xff) data.push(0);
+  }
+  parts.push(Buffer.from(data), Buffer.from([0xff, 0xd9]));
+  return Buffer.concat(parts);
+}
+
+// The payload of an EXIF APP1 segment with a camera (Make, Model) and a GPS position
+// (31°14'N 121°29'E), big-endian TIFF.
+function exifGps() {
+  const t = Buffer.alloc(200);
+  t.write('MM', 0, 'latin1'); t.writeUInt16BE(42, 2); t.writeUInt32BE(8, 4);
+  // IFD0 at 8: Make, Model, GPS pointer
+  let o = 8;
+  t.writeUInt16BE(3, o); o += 2;
+  const entry = (tag, type, count, value) => {
+    t.writeUInt16BE(tag, o); t.writeUInt16BE(type, o + 2); t.writeUInt32BE(count, o + 4); t.writeUInt32BE(value, o + 8); o += 12;
+  };
+  entry(0x010f, 2, 8, 100);  // Make -> "CUNZHIX\0" at 100
+  entry(0x0110, 2, 8, 108);  // Model -> "PHONE01\0" at 108
+  entry(0x8825, 4, 1, 50);   // GPS IFD at 50
+  t.writeUInt32BE(0, o);
+  t.write('CUNZHIX\0', 100, 'latin1');
+  t.write('PHONE01\0', 108, 'latin1');
+  o = 50;
+  t.writeUInt16BE(2, o); o += 2;
+  entry(0x0001, 2, 2, 0x4e000000); // GPSLatitudeRef "N"
+  entry(0x0002, 5, 3, 120);        // GPSLatitude rationals at 120
+  t.writeUInt32BE(0, o);
+  [31, 1, 14, 1, 27, 1].forEach((v, i) => t.writeUInt32BE(v, 120 + i * 4));
+  return Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), t]);
+}
+
+// A valid lossy 8×8 WebP.
+const WEBP_SAMPLE = Buffer.from('UklGRoYAAABXRUJQVlA4IHoAAAAwAgCdASoIAAgAAUAmJbACdAaYu/QjEaZ7wADOPrXzmkD56RP/biLG/ofqr/ofz/mUtksve133uud4f+DSYmlIr9NZPFp7fwWg0ldwtL5sF/x/0bJ4x9Fs1JfPo1e/gAgEF+P+3/3+q7+q4HWN+gCp/BtNmX8ztre4AA==', 'base64');
+
 module.exports = {
   pngPixel,
+  jpegImage,
+  exifGps,
+  WEBP_SAMPLE,
   BIN, PASSWORD, PHONES, sleep, startServer, Server, runCli, freshPgDb, makeIdcard, badCheckDigit,
   maskIdcard, idCheckChar, rawRequest, psqlBin, demoCopy,
 };

@@ -11,7 +11,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
-const { startServer } = require('./lib');
+const { startServer, pngPixel } = require('./lib');
 
 const DAY = 86400;
 let s;
@@ -62,7 +62,8 @@ print(json.dumps({'names': names, 'text': ''.join(z.read(n).decode('utf-8', 'rep
 
 // A small PNG (the server types uploads by their magic bytes).
 function png() {
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(64)]);
+  const [r, g, b] = crypto.randomBytes(3);
+  return pngPixel(r, g, b);
 }
 
 async function upload(token) {

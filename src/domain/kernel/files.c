@@ -9,6 +9,7 @@
 #include "domain/kernel/files.h"
 #include "domain/kernel/org.h"
 #include "util/log.h"
+#include "util/image.h"
 #include "util/media.h"
 
 #define FILES_PATH_MAX 1024
@@ -20,12 +21,9 @@ const char *files_sniff(const void *data, size_t len, int64_t *duration_ms)
 		*duration_ms = -1;
 	if (!p)
 		return NULL;
-	if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-		return "image/jpeg";
-	if (len >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
-		return "image/png";
-	if (len >= 12 && !memcmp(p, "RIFF", 4) && !memcmp(p + 8, "WEBP", 4))
-		return "image/webp";
+	const char *image = image_kind(data, len);
+	if (image)
+		return image;
 	if (len >= 5 && !memcmp(p, "%PDF-", 5))
 		return "application/pdf";
 	struct media_probe m;
@@ -48,16 +46,21 @@ bool files_hash_valid(const char *hash)
 
 /* DATA/files/ab and DATA/files/ab/<hash>; false when the data directory is unset or
  * the path does not fit. */
-static bool file_paths(const struct ctx *c, const char *hash, char dir[FILES_PATH_MAX],
-		       char path[FILES_PATH_MAX])
+static bool file_paths_as(const struct ctx *c, const char *hash, const char *suffix, char dir[FILES_PATH_MAX],
+			  char path[FILES_PATH_MAX])
 {
 	if (!c->data_dir || !c->data_dir[0])
 		return false;
 	int n = snprintf(dir, FILES_PATH_MAX, "%s/files/%.2s", c->data_dir, hash);
 	if (n < 0 || n >= FILES_PATH_MAX)
 		return false;
-	n = snprintf(path, FILES_PATH_MAX, "%s/%s", dir, hash);
+	n = snprintf(path, FILES_PATH_MAX, "%s/%s%s", dir, hash, suffix);
 	return n > 0 && n < FILES_PATH_MAX;
+}
+
+static bool file_paths(const struct ctx *c, const char *hash, char dir[FILES_PATH_MAX], char path[FILES_PATH_MAX])
+{
+	return file_paths_as(c, hash, "", dir, path);
 }
 
 static int make_dir(const char *path)
@@ -92,10 +95,10 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 /* Writes the bytes to DATA/files/ab/<hash> unless a file is already there: a temporary
  * file in the same directory, fsync, link to the final name (never replacing one),
  * fsync of the directory. */
-static int write_file(struct ctx *c, const char *hash, const void *data, size_t len)
+static int write_file_as(struct ctx *c, const char *hash, const char *suffix, const void *data, size_t len)
 {
 	char dir[FILES_PATH_MAX], path[FILES_PATH_MAX], top[FILES_PATH_MAX], tmp[FILES_PATH_MAX];
-	if (!file_paths(c, hash, dir, path))
+	if (!file_paths_as(c, hash, suffix, dir, path))
 		return ctx_fail(c, RC_INTERNAL, "文件存储目录未配置");
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
@@ -132,6 +135,11 @@ static int write_file(struct ctx *c, const char *hash, const void *data, size_t 
 fail:
 	log_msg(LOG_ERROR, "cannot store file", "path", path, "error", strerror(errno), NULL);
 	return ctx_fail(c, RC_INTERNAL, "保存文件失败，请稍后重试");
+}
+
+static int write_file(struct ctx *c, const char *hash, const void *data, size_t len)
+{
+	return write_file_as(c, hash, "", data, len);
 }
 
 /* The audit chain an upload by this actor belongs to: their household's village, else
@@ -187,9 +195,28 @@ enum result files_info(struct ctx *c, const char *hash, struct file_info *out)
 	return read_row(c, hash, out);
 }
 
-/* The type of the bytes and their limits; RC_OK with *mime and *duration_ms. */
-static int check_upload(struct ctx *c, const void *data, size_t len, const char **mime, int64_t *duration_ms)
+/* An upload as it will be stored: a photo decoded and written again (image.h), with
+ * its thumbnail; anything else as it came. */
+struct upload {
+	const void *data;
+	size_t len;
+	const char *mime;
+	int64_t duration_ms;
+	struct image_out clean, thumb;
+};
+
+static void upload_release(struct upload *u)
 {
+	image_free(&u->clean);
+	image_free(&u->thumb);
+}
+
+/* The type of the bytes and their limits; RC_OK with u filled (release it). */
+static int check_upload(struct ctx *c, const void *data, size_t len, struct upload *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->data = data;
+	u->len = len;
 	if (!data || len == 0) {
 		ctx_fail(c, RC_INVALID, "请上传图片（JPEG、PNG 或 WebP）、录音或视频作为请求体");
 		return ctx_field(c, "file", "请上传文件");
@@ -199,13 +226,13 @@ static int check_upload(struct ctx *c, const void *data, size_t len, const char 
 		ctx_field(c, "file", "文件最大 %d MB", FILES_VIDEO_MAX_BYTES >> 20);
 		return ctx_fail(c, RC_TOO_LARGE, "文件最大 %d MB", FILES_VIDEO_MAX_BYTES >> 20);
 	}
-	*mime = files_sniff(data, len, duration_ms);
-	if (!*mime) {
+	u->mime = files_sniff(data, len, &u->duration_ms);
+	if (!u->mime) {
 		ctx_fail(c, RC_INVALID, "只支持 JPEG、PNG 或 WebP 图片");
 		return ctx_field(c, "file", "只支持 JPEG、PNG 或 WebP 图片（公开附件也可以是 PDF），"
 				 "录音和视频只支持 WebM、Ogg、MP4（M4A）或 WAV");
 	}
-	bool audio = !strncmp(*mime, "audio/", 6), video = !strncmp(*mime, "video/", 6);
+	bool audio = !strncmp(u->mime, "audio/", 6), video = !strncmp(u->mime, "video/", 6);
 	int64_t cap = audio ? FILES_AUDIO_MAX_BYTES : video ? FILES_VIDEO_MAX_BYTES : FILES_MAX_BYTES;
 	const char *what = audio ? "录音" : video ? "视频" : "图片";
 	if ((int64_t)len > cap) {
@@ -213,22 +240,38 @@ static int check_upload(struct ctx *c, const void *data, size_t len, const char 
 		return ctx_fail(c, RC_TOO_LARGE, "%s最大 %lld MB", what, (long long)(cap >> 20));
 	}
 	int64_t max_ms = audio ? FILES_AUDIO_MAX_MS : FILES_VIDEO_MAX_MS;
-	if ((audio || video) && *duration_ms > max_ms) {
+	if ((audio || video) && u->duration_ms > max_ms) {
 		ctx_fail(c, RC_INVALID, "%s太长", what);
 		return ctx_field(c, "file", "%s最长 %lld 秒，这段有 %lld 秒", what, (long long)(max_ms / 1000),
-				 (long long)((*duration_ms + 999) / 1000));
+				 (long long)((u->duration_ms + 999) / 1000));
+	}
+	if (!strncmp(u->mime, "image/", 6)) {
+		/* decoded whole and written again: a picture that does not decode is refused,
+		 * and the EXIF (a phone's GPS position, its camera) is not stored */
+		enum image_status s = image_clean(data, len, &u->clean, &u->thumb);
+		if (s == IMAGE_NOMEM)
+			return ctx_fail(c, RC_INTERNAL, "%s", image_status_text(s));
+		if (s) {
+			ctx_fail(c, RC_INVALID, "图片无法打开");
+			return ctx_field(c, "file", "%s", image_status_text(s));
+		}
+		u->data = u->clean.data;
+		u->len = u->clean.len;
+		u->mime = u->clean.mime;
 	}
 	return RC_OK;
 }
 
-static enum result store(struct ctx *c, int64_t unit, int64_t uploaded_by, const void *data, size_t len,
-			 const char *mime, int64_t duration_ms, struct file_info *out)
+static enum result store(struct ctx *c, int64_t unit, int64_t uploaded_by, const struct upload *u,
+			 struct file_info *out)
 {
 	char hash[CRYPTO_HASH_HEX];
-	crypto_hash_hex(data, len, hash);
+	crypto_hash_hex(u->data, u->len, hash);
 	/* the bytes first: a row never points at a missing file; a file without a row
 	 * (a failed insert) is harmless and reused by the next upload of the same bytes */
-	int rc = write_file(c, hash, data, len);
+	int rc = write_file(c, hash, u->data, u->len);
+	if (!rc && u->thumb.data)
+		rc = write_file_as(c, hash, FILES_THUMB_SUFFIX, u->thumb.data, u->thumb.len);
 	if (rc)
 		return rc;
 	if ((rc = ctx_begin(c)))
@@ -237,15 +280,15 @@ static enum result store(struct ctx *c, int64_t unit, int64_t uploaded_by, const
 	int dbrc = db_get_int(c->db, &one, "INSERT INTO files (hash, mime, size, uploaded_by, created_at, duration_ms) "
 					   "VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, "
 					   "NULLIF(CAST(? AS BIGINT), -1)) ON CONFLICT (hash) DO NOTHING RETURNING 1",
-			      "ttiiii", hash, mime, (int64_t)len, uploaded_by, c->now, duration_ms);
+			      "ttiiii", hash, u->mime, (int64_t)u->len, uploaded_by, c->now, u->duration_ms);
 	if (dbrc == DB_OK) {
 		struct buf after;
 		audit_snap_begin(&after);
 		audit_snap_str(&after, "hash", hash);
-		audit_snap_str(&after, "mime", mime);
-		audit_snap_int(&after, "size", (int64_t)len);
-		if (duration_ms >= 0)
-			audit_snap_int(&after, "duration_ms", duration_ms);
+		audit_snap_str(&after, "mime", u->mime);
+		audit_snap_int(&after, "size", (int64_t)u->len);
+		if (u->duration_ms >= 0)
+			audit_snap_int(&after, "duration_ms", u->duration_ms);
 		audit_snap_end(&after);
 		rc = after.failed ? ctx_fail(c, RC_INTERNAL, "审计记录过长")
 				  : audit_record(c, unit, "file", 0, "upload", "{}", after.ptr);
@@ -262,26 +305,89 @@ enum result files_store(struct ctx *c, const void *data, size_t len, struct file
 {
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
-	const char *mime;
-	int64_t duration_ms;
-	int rc = check_upload(c, data, len, &mime, &duration_ms);
-	if (rc)
-		return rc;
+	struct upload u;
 	int64_t unit;
-	if ((rc = actor_chain_unit(c, &unit)))
-		return rc;
-	return store(c, unit, c->actor->user_id, data, len, mime, duration_ms, out);
+	int rc = check_upload(c, data, len, &u);
+	if (!rc)
+		rc = actor_chain_unit(c, &unit);
+	if (!rc)
+		rc = store(c, unit, c->actor->user_id, &u, out);
+	upload_release(&u);
+	return rc;
 }
 
 enum result files_store_anonymous(struct ctx *c, int64_t chain_unit, const void *data, size_t len,
 				  struct file_info *out)
 {
-	const char *mime;
-	int64_t duration_ms;
-	int rc = check_upload(c, data, len, &mime, &duration_ms);
-	if (rc)
-		return rc;
-	return store(c, chain_unit, 0, data, len, mime, duration_ms, out);
+	struct upload u;
+	int rc = check_upload(c, data, len, &u);
+	if (!rc)
+		rc = store(c, chain_unit, 0, &u, out);
+	upload_release(&u);
+	return rc;
+}
+
+/* Reads a whole file at path into request memory; RC_NOT_FOUND when missing. */
+static int read_path(struct ctx *c, const char *path, int64_t max, const void **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return RC_NOT_FOUND;
+	struct stat st;
+	unsigned char *p = NULL;
+	size_t got = 0;
+	int rc = RC_OK;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > max ||
+	    !(p = arena_alloc(c->arena, (size_t)st.st_size + 1))) {
+		rc = RC_INTERNAL;
+		goto cleanup;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got != (size_t)st.st_size) {
+		rc = RC_INTERNAL;
+		goto cleanup;
+	}
+	*data = p;
+	*len = got;
+cleanup:
+	close(fd);
+	return rc;
+}
+
+bool files_thumb(struct ctx *c, const void *data, size_t len, const void **thumb, size_t *thumb_len)
+{
+	if (!image_kind(data, len))
+		return false;
+	char hash[CRYPTO_HASH_HEX], dir[FILES_PATH_MAX], path[FILES_PATH_MAX];
+	crypto_hash_hex(data, len, hash);
+	if (!file_paths_as(c, hash, FILES_THUMB_SUFFIX, dir, path))
+		return false;
+	if (read_path(c, path, FILES_MAX_BYTES, thumb, thumb_len) == RC_OK)
+		return true;
+	/* a photo stored before thumbnails were made: made now, kept beside it */
+	struct image_out t;
+	if (image_thumb(data, len, IMAGE_THUMB_SIDE, &t))
+		return false;
+	bool ok = false;
+	unsigned char *p = arena_alloc(c->arena, t.len);
+	if (p) {
+		memcpy(p, t.data, t.len);
+		*thumb = p;
+		*thumb_len = t.len;
+		ok = true;
+		/* a thumbnail that cannot be kept is made again next time */
+		if (write_file_as(c, hash, FILES_THUMB_SUFFIX, t.data, t.len))
+			ctx_clear(c);
+	}
+	image_free(&t);
+	return ok;
 }
 
 enum result files_read(struct ctx *c, const char *hash, struct file_info *info, const void **data,

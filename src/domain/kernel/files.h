@@ -15,6 +15,7 @@
 #define FILES_VIDEO_MAX_BYTES (16 << 20) /* a short video clip (the upload limit of a request) */
 #define FILES_VIDEO_MAX_MS 180000
 #define FILES_HASH_LEN 64
+#define FILES_THUMB_SUFFIX ".thumb" /* DATA/files/ab/<hash>.thumb: a photo's thumbnail */
 
 struct file_info {
 	char hash[FILES_HASH_LEN + 1];
@@ -37,7 +38,10 @@ const char *files_sniff(const void *data, size_t len, int64_t *duration_ms);
 /* True for 64 lowercase hexadecimal characters. */
 bool files_hash_valid(const char *hash);
 
-/* Stores an uploaded image for the logged-in actor: RC_TOO_LARGE over FILES_MAX_BYTES,
+/* Stores an uploaded file for the logged-in actor. A photo is decoded and written again
+ * (util/image.h): one that does not decode is RC_INVALID on field "file"; what is stored
+ * (and hashed) is the picture without its EXIF (GPS position, camera), orientation
+ * applied, with a thumbnail beside it. Otherwise: RC_TOO_LARGE over FILES_MAX_BYTES,
  * RC_INVALID (field "file") when empty or not JPEG, PNG, WebP, PDF, audio or video.
  * Audio over FILES_AUDIO_MAX_BYTES and video over FILES_VIDEO_MAX_BYTES are RC_TOO_LARGE
  * with field "file"; a length over FILES_AUDIO_MAX_MS / FILES_VIDEO_MAX_MS, RC_INVALID. Storing bytes that
@@ -50,6 +54,11 @@ enum result files_store(struct ctx *c, const void *data, size_t len, struct file
  * uploaded_by stays empty, the audit entry goes to chain_unit. */
 enum result files_store_anonymous(struct ctx *c, int64_t chain_unit, const void *data, size_t len,
 				  struct file_info *out);
+
+/* The thumbnail (a JPEG, IMAGE_THUMB_SIDE on the longer side) of a stored photo whose
+ * bytes are data, in request memory: the one kept beside it, else made now and kept.
+ * False when data is not a photo or cannot be decoded (the caller serves the photo). */
+bool files_thumb(struct ctx *c, const void *data, size_t len, const void **thumb, size_t *thumb_len);
 
 /* The row of a stored file, no access check; RC_NOT_FOUND when unknown. */
 enum result files_info(struct ctx *c, const char *hash, struct file_info *out);

@@ -300,6 +300,17 @@ enum result account_change_password(struct ctx *c, const char *old_pw, const cha
 	return ctx_end(c, rc);
 }
 
+/* The stored form of an activation code: a keyed hash under a subkey of the lookup key,
+ * so that a copy of the database does not give the 8 digits back by trying them all.
+ * Codes issued before carry "v0:" and the unkeyed hash (migration 030) and do not
+ * activate. */
+static void activation_hash(struct ctx *c, const char *code, char out[CRYPTO_HASH_HEX])
+{
+	unsigned char key[CRYPTO_KEY_BYTES];
+	crypto_derive(c->keys->lookup, "activation-code", key);
+	crypto_keyed_hash_hex(key, code, out);
+}
+
 enum result account_issue_activation(struct ctx *c, int64_t resident_id, char code[ACCOUNT_CODE_LEN + 1],
 			     int64_t *expires_at, int64_t *user_id)
 {
@@ -347,7 +358,7 @@ enum result account_issue_activation(struct ctx *c, int64_t resident_id, char co
 
 	char hash[CRYPTO_HASH_HEX];
 	crypto_random_digits(code, ACCOUNT_CODE_LEN);
-	crypto_hash_hex(code, ACCOUNT_CODE_LEN, hash);
+	activation_hash(c, code, hash);
 	*expires_at = c->now + ACCOUNT_ACTIVATION_TTL;
 	if ((rc = ctx_begin(c)))
 		return rc;
@@ -398,7 +409,7 @@ enum result account_activate(struct ctx *c, const char *phone, const char *code,
 	if (rc)
 		return rc;
 	char hash[CRYPTO_HASH_HEX];
-	crypto_hash_hex(code, strlen(code), hash);
+	activation_hash(c, code, hash);
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int64_t code_id = 0, user_id = 0;
@@ -412,8 +423,18 @@ enum result account_activate(struct ctx *c, const char *phone, const char *code,
 	}
 	db_finalize(st);
 	if (!code_id) {
+		/* a code issued before migration 030: say so rather than "wrong" */
+		char old[CRYPTO_HASH_HEX + 3] = "v0:";
+		crypto_hash_hex(code, strlen(code), old + 3);
+		int64_t before = 0;
+		bool legacy = db_get_int(c->db, &before,
+					 "SELECT a.id FROM activation_codes a JOIN users u ON u.id = a.user_id "
+					 "WHERE u.phone = ? AND a.code_hash = ? AND a.used_at IS NULL AND a.expires_at > ?",
+					 "tti", phone, old, c->now) == DB_OK;
 		attempt_failed(c, &at);
 		ctx_end(c, RC_OK);
+		if (legacy)
+			return ctx_field(c, "code", "这个激活码是系统安全升级前发放的，已经失效，请找村干部重新发放");
 		return ctx_field(c, "code", "激活码不对、已用过或已过期，请找村干部重新发放");
 	}
 	/* single use: the conditional update decides between two racing activations */

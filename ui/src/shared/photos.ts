@@ -52,3 +52,9 @@ export async function uploadPhoto(file: File): Promise<Uploaded> {
   const blob = file.type === 'application/pdf' ? file : await shrink(file);
   return api.upload<Uploaded>('/api/v1/files', blob, blob.type || 'application/octet-stream');
 }
+
+// The small JPEG (320 px on the longer side) the server makes of a stored photo, for
+// lists on a phone: the same address with ?size=thumb.
+export function thumbUrl(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}size=thumb`;
+}
