@@ -137,3 +137,39 @@ test("an emergency reported by a grid worker alerts the town official's open pag
   L.assertNoProblems(ctx);
   await ctx.close();
 });
+
+test("the county admin sets the dispute follow-up interval under 民情设置, with the server's errors in Chinese at the field", async () => {
+  for (const kind of ['desktop', 'phone']) {
+    const ctx = await L.newContext(browser, kind, s.url);
+    const page = await L.newPage(ctx);
+    await L.adminLogin(page, '13900000001');
+    await page.goto('/admin/events/settings');
+    const field = page.locator('[data-test=followup-days] input');
+    await field.waitFor();
+    await L.quiet(page);
+    const before = await field.inputValue();
+    assert.match(before, /^\d+$/, `the county's interval is shown (${before})`);
+    const error = page.locator('[data-test=dispute-settings] .el-form-item__error');
+    for (const bad of ['0', '400', '两周']) {
+      await field.fill(bad);
+      await page.locator('[data-test=settings-save]').click();
+      await error.waitFor();
+      assert.match(await error.textContent(), bad === '两周' ? /整数/ : /回访间隔应为 1 到 365 天/, `${bad} is refused at the field`);
+      await L.shot(page, `dispute-settings-error-${kind}`);
+    }
+    const want = kind === 'desktop' ? '45' : '21';
+    await field.fill(want);
+    await page.locator('[data-test=settings-save]').click();
+    await page.locator('.el-message--success', { hasText: '已保存回访间隔' }).waitFor();
+    await L.expectCount(error, 0, 'the error is gone once saved');
+    await page.reload();
+    await field.waitFor();
+    await L.quiet(page);
+    assert.equal(await field.inputValue(), want, 'the saved interval is read back');
+    await noSideways(page, `民情设置 (${kind})`);
+    await L.shot(page, `dispute-settings-${kind}`);
+    if (kind === 'desktop') await L.axe(page, '民情设置');
+    L.assertNoProblems(ctx);
+    await ctx.close();
+  }
+});

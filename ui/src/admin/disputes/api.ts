@@ -41,6 +41,9 @@ export const removeMediator = (id: number, userId: number) => api.del<Dispute>(`
 export const addSession = (id: number, body: Record<string, unknown>) => api.post<Dispute>(`/api/v1/disputes/${id}/sessions`, body);
 export const setOutcome = (id: number, body: Record<string, unknown>) => api.post<Dispute>(`/api/v1/disputes/${id}/outcome`, body);
 export const followup = (id: number, body: Record<string, unknown>) => api.post<Dispute>(`/api/v1/disputes/${id}/followup`, body);
+export interface DisputeSettings { county_id: number; followup_days: number }
+export const disputeSettings = () => api.get<DisputeSettings>('/api/v1/dispute-settings');
+export const putDisputeSettings = (body: Record<string, unknown>) => api.put<DisputeSettings>('/api/v1/dispute-settings', body);
 export const disputeCategories = () => api.get<{ items: { id: number; name: string; active: boolean }[] }>('/api/v1/event-categories');
 
 export interface Alert { user_id: number; name: string; alerted_at: string; acked_at: string | null }

@@ -1,7 +1,14 @@
 // Texts of disputes and emergencies (the console and the villager app).
 export default {
   dsp: {
-    nav: { group: 'Disputes & emergencies', disputes: 'Disputes', dispute: 'Dispute', emergencies: 'Emergency duty', emergency: 'Emergency' },
+    nav: { group: 'Disputes & emergencies', disputes: 'Disputes', dispute: 'Dispute', emergencies: 'Emergency duty', emergency: 'Emergency', settings: 'Event settings' },
+    set: {
+      disputes: 'Disputes',
+      followupDays: 'Follow-up after a successful mediation',
+      days: 'days',
+      followupHint: 'After a successful mediation the parties are visited this many days later to check the agreement is kept (1 to 365 days). A change applies to outcomes recorded afterwards.',
+      saved: 'Follow-up interval saved',
+    },
     type: { family: 'Marriage & family', neighbour: 'Neighbours', land: 'Land & demolition', contract: 'Land contract', labour: 'Labour', other: 'Other' },
     role: { applicant: 'Applicant', respondent: 'Respondent', third: 'Third party' },
     referral: { judicial: 'Judicial office', court: 'Court', petition: 'Petitions office', other: 'Other' },

@@ -1,7 +1,14 @@
 // Texts of disputes 矛盾纠纷 and emergencies 应急事件 (the console and the villager app).
 export default {
   dsp: {
-    nav: { group: '纠纷与应急', disputes: '矛盾纠纷', dispute: '纠纷详情', emergencies: '应急值守', emergency: '应急事件' },
+    nav: { group: '纠纷与应急', disputes: '矛盾纠纷', dispute: '纠纷详情', emergencies: '应急值守', emergency: '应急事件', settings: '民情设置' },
+    set: {
+      disputes: '矛盾纠纷',
+      followupDays: '调解成功后回访间隔',
+      days: '天',
+      followupHint: '调解成功后，过这么多天回访当事人，查看协议是否履行（1 到 365 天）。改动只影响之后记录的调解结果。',
+      saved: '已保存回访间隔',
+    },
     type: { family: '婚恋家庭', neighbour: '邻里纠纷', land: '征地拆迁', contract: '土地承包', labour: '劳资纠纷', other: '其他纠纷' },
     role: { applicant: '申请人', respondent: '被申请人', third: '第三人' },
     referral: { judicial: '司法所', court: '法院', petition: '信访部门', other: '其他' },
