@@ -36,6 +36,7 @@
 
 #include "domain/kernel/ctx.h"
 #include "domain/kernel/idem.h"
+#include "domain/kernel/xlsx.h"
 #include "domain/events/events.h"
 #include "domain/voice/voice.h"
 
@@ -132,6 +133,17 @@ struct dispute_stats_row {
  * followup_overdue; kept = followed up and kept. */
 int disputes_stats(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct dispute_stats_row **rows,
 		   int *n, struct dispute_stats_row *total);
+
+#define DISPUTE_SERIES_MONTHS 12
+/* The same counts by the month received (Asia/Shanghai; the periods of the events'
+ * time series, events_stats_bucket) for the 12 months ending with the current one,
+ * oldest first, every month present (zeros included): unit_id is the month's key
+ * (year*100 + month) and unit_name "2026-01". Each month's counts are disputes_stats's
+ * for that month; total is their sum. */
+int disputes_stats_months(struct ctx *c, int64_t unit_id, struct dispute_stats_row **rows, int *n,
+			  struct dispute_stats_row *total);
+/* Both in one XLSX: a sheet 按村 for [from, to), a sheet 近12个月, and a 说明 sheet. */
+int disputes_stats_xlsx(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct export_file *out);
 
 /* The accounts that may be named mediators of the dispute. */
 int disputes_mediator_candidates(struct ctx *c, int64_t id, struct dispute_mediator **out, int *n);

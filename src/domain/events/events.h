@@ -307,6 +307,17 @@ struct event_stats_query {
 int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_stats_row **rows, int *n,
 		 struct event_stats_row *total);
 
+/* The periods of the statistics' time series (Asia/Shanghai), shared with the
+ * statistics of other event kinds (disputes): the key of an instant's period (a week:
+ * its Monday as days since epoch; a month: year*100 + month), the period's name
+ * ("2026-11-23", the week's Monday, or "2026-11") in request memory; for months the
+ * instant the month starts and the key months later (negative: earlier). */
+enum { EVENTS_SERIES_WEEK = 1, EVENTS_SERIES_MONTH = 2 };
+int64_t events_stats_bucket(int series, int64_t t);
+const char *events_stats_bucket_name(struct ctx *c, int series, int64_t key);
+int64_t events_stats_month_start(int64_t key);
+int64_t events_stats_month_add(int64_t key, int months);
+
 /* ---- the public 民情码 form ---- */
 
 #define EVENTS_POW_BITS 16           /* leading zero bits of the proof of work */
