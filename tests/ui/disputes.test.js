@@ -144,7 +144,7 @@ test("the county admin sets the dispute follow-up interval under 民情设置, w
     const page = await L.newPage(ctx);
     await L.adminLogin(page, '13900000001');
     await page.goto('/admin/events/settings');
-    const field = page.locator('[data-test=followup-days] input');
+    const field = page.locator('input[data-test=followup-days]');
     await field.waitFor();
     await L.quiet(page);
     const before = await field.inputValue();
@@ -172,4 +172,38 @@ test("the county admin sets the dispute follow-up interval under 民情设置, w
     L.assertNoProblems(ctx);
     await ctx.close();
   }
+});
+
+test('the dispute statistics: the last 12 months by month, a period, and the XLSX download', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000001');
+  await page.goto('/admin/disputes');
+  await page.locator('[data-test=dispute-months] canvas').waitFor();
+  await page.locator('[data-test=dispute-table] .el-table__row').first().waitFor();
+  await L.quiet(page);
+  const all = Number(await page.locator('[data-test=dispute-kpis] .kpi__value').first().textContent());
+  assert.ok(all >= 6, `all disputes counted (${all})`);
+  await L.shot(page, 'dispute-stats-desktop');
+  // the download is the server's workbook
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=dispute-xlsx]').click()]);
+  const file = await download.path();
+  assert.equal(require('node:fs').readFileSync(file).subarray(0, 2).toString('latin1'), 'PK', 'the statistics as an XLSX (zip) file');
+  // a period of the last few days: the numbers and the list are those of the period
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const from = new Date(Date.now() + 8 * 3600e3 - 3 * 86400e3).toISOString().slice(0, 10);
+  const picker = page.locator('.el-date-editor--daterange .el-range-input');
+  await picker.first().fill(from);
+  await picker.nth(1).fill(today);
+  await picker.nth(1).press('Enter');
+  await page.keyboard.press('Escape');
+  await page.locator('.muted', { hasText: '所选期间登记的纠纷' }).waitFor();
+  await L.quiet(page);
+  const inPeriod = Number(await page.locator('[data-test=dispute-kpis] .kpi__value').first().textContent());
+  assert.ok(inPeriod < all, `the period counts fewer (${inPeriod} of ${all})`);
+  const rows = await page.locator('[data-test=dispute-table] .el-table__row').count();
+  assert.equal(rows, Math.min(inPeriod, 20), 'the list shows the same disputes as the numbers');
+  assert.match(await page.locator('[data-test=dispute-xlsx]').getAttribute('href'), new RegExp(`from=${from}.*format=xlsx`));
+  L.assertNoProblems(ctx);
+  await ctx.close();
 });

@@ -2,6 +2,15 @@
 export default {
   dsp: {
     nav: { group: 'Disputes & emergencies', disputes: 'Disputes', dispute: 'Dispute', emergencies: 'Emergency duty', emergency: 'Emergency', settings: 'Event settings' },
+    st: {
+      period: 'Period received',
+      from: 'From',
+      to: 'To',
+      allTime: 'All time',
+      inPeriod: 'Disputes received in the period',
+      xlsx: 'Export to Excel',
+      months: 'The last 12 months (by month received)',
+    },
     set: {
       disputes: 'Disputes',
       followupDays: 'Follow-up after a successful mediation',

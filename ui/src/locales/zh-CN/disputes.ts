@@ -2,6 +2,15 @@
 export default {
   dsp: {
     nav: { group: '纠纷与应急', disputes: '矛盾纠纷', dispute: '纠纷详情', emergencies: '应急值守', emergency: '应急事件', settings: '民情设置' },
+    st: {
+      period: '登记期间',
+      from: '开始日期',
+      to: '结束日期',
+      allTime: '全部时间的统计',
+      inPeriod: '所选期间登记的纠纷',
+      xlsx: '导出 Excel',
+      months: '近 12 个月（按登记月份）',
+    },
     set: {
       disputes: '矛盾纠纷',
       followupDays: '调解成功后回访间隔',
