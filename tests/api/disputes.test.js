@@ -279,6 +279,48 @@ test('follow-up: due after the interval (test clock); a broken agreement reopens
   assert.equal((await s.api('POST', `/api/v1/disputes/${d.id}/followup`, { token: T.grid_worker, body: { result: 'kept' } })).status, 409);
 });
 
+test('a follow-up falling due is told to the mediators once by the job (test clock), again after a new outcome', async () => {
+  await s.api('PUT', '/api/v1/dispute-settings', { token: T.county, body: { followup_days: 20 } });
+  const d = await newDispute(T.cadre, { dispute_type: 'family' });
+  await post(T.cadre, `/api/v1/disputes/${d.id}/mediators`, { user_id: U.grid }, 201);
+  await handling(d.id);
+  await session(T.grid_worker, d.id, 201, { held_at: iso(Date.parse((await s.advance(0)).now) - 60e3) });
+  const m = await post(T.grid_worker, `/api/v1/disputes/${d.id}/outcome`, { outcome: 'mediated', agreement: '每月五日前付清生活费。' }, 200);
+  const mediator = m.mediators[0].name;
+  const notices = async () => (await get(T.cadre, `/api/v1/disputes/${d.id}`)).event.timeline.filter((st) => st.action === 'followup_due');
+  const mine = async () => (await get(T.grid_worker, '/api/v1/disputes?mine=1&followup_due=1&limit=200')).items.some((x) => x.id === d.id);
+  await advance(19 * 86400);
+  assert.equal((await notices()).length, 0, 'not before the follow-up is due');
+  assert.equal((await get(T.cadre, `/api/v1/disputes/${d.id}`)).followup_notified_at, null);
+  assert.equal(await mine(), false);
+  await advance(86400 + 60);
+  let got = await notices();
+  assert.equal(got.length, 1, 'told once the follow-up is due');
+  assert.match(got[0].note, new RegExp(`回访已到期.*请调解员${mediator}回访`));
+  const stamped = (await get(T.cadre, `/api/v1/disputes/${d.id}`)).followup_notified_at;
+  assert.ok(stamped);
+  assert.equal(await mine(), true, "in the mediator's list of follow-ups due");
+  // later runs of the job (the scheduler's, the clock's) tell nobody again
+  await advance(0);
+  await advance(3600);
+  await advance(2 * 86400);
+  got = await notices();
+  assert.equal(got.length, 1, 'not every run');
+  assert.equal((await get(T.cadre, `/api/v1/disputes/${d.id}`)).followup_notified_at, stamped);
+  // a broken agreement, a new mediation: the next follow-up is told again, once
+  await post(T.grid_worker, `/api/v1/disputes/${d.id}/followup`, { result: 'broken', note: '本月未付' }, 200);
+  await session(T.grid_worker, d.id, 201, { held_at: iso(Date.parse((await s.advance(0)).now) - 60e3) });
+  const again = await post(T.grid_worker, `/api/v1/disputes/${d.id}/outcome`, { outcome: 'mediated', agreement: '当场付清，此后按月支付。' }, 200);
+  assert.equal(again.followup_notified_at, null);
+  await advance(20 * 86400 + 60);
+  await advance(0);
+  assert.equal((await notices()).length, 2);
+  // visited before it was due: nothing to tell
+  await post(T.grid_worker, `/api/v1/disputes/${d.id}/followup`, { result: 'kept', note: '已按月支付' }, 200);
+  await advance(30 * 86400);
+  assert.equal((await notices()).length, 2);
+});
+
 test('statistics reconcile with the list, for the village, town and county', async () => {
   const day = (t) => new Date(t).toISOString().slice(0, 10);
   const now = Date.parse((await s.advance(0)).now);

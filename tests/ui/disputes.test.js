@@ -207,3 +207,26 @@ test('the dispute statistics: the last 12 months by month, a period, and the XLS
   L.assertNoProblems(ctx);
   await ctx.close();
 });
+
+test("a mediator is told on the dispute page that a follow-up fell due, and finds the step on the dispute's timeline", async () => {
+  const ctx = await L.newContext(browser, 'phone', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000005');
+  await page.goto('/admin/disputes');
+  const alert = page.locator('[data-test=followups-mine]');
+  await alert.waitFor();
+  await L.quiet(page);
+  assert.match(await alert.textContent(), /您调解的纠纷中有 1 件已到回访时间/);
+  await L.shot(page, 'dispute-followups-mine-phone');
+  await noSideways(page, 'the mediator’s dispute list (phone)');
+  await page.locator('[data-test=followups-mine-show]').click();
+  await L.expectCount(page.locator('[data-test=dispute-table] .el-table__row'), 1, 'the dispute whose follow-up is due');
+  await page.locator('[data-test=dispute-table] .el-table__row a').first().click();
+  await page.locator('[data-test=dispute-timeline]').waitFor();
+  await L.quiet(page);
+  const steps = page.locator('[data-test=dispute-timeline] .el-timeline-item', { hasText: '回访到期提醒' });
+  await L.expectCount(steps, 1, 'told once (the demo ran the job at the due time, the server runs it again)');
+  assert.match(await steps.first().textContent(), /回访已到期.*请调解员.*回访/);
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});

@@ -92,6 +92,7 @@ struct dispute {
 	int64_t outcome_at, followup_due, followup_at;
 	const char *outcome_by_name, *followup_result, *followup_note, *followup_by_name;
 	int recurring;
+	int64_t followup_notified_at;     /* when the mediators were told the follow-up fell due (0: not yet) */
 	bool followup_overdue;            /* mediated, not visited, past due */
 	int nparties, nmediators, nsessions;
 	struct dispute_party *parties;
@@ -170,6 +171,12 @@ int disputes_outcome(struct ctx *c, int64_t id, const struct dispute_outcome_inp
 
 /* The follow-up visit: result kept or broken (broken reopens the dispute). */
 int disputes_followup(struct ctx *c, int64_t id, const char *result, const char *note);
+
+/* The daily job: every mediated dispute whose follow-up fell due and was not visited is
+ * told to its mediators once — stamped, with a step on the event's timeline naming them
+ * (seen by whoever reads the dispute; the mediators' list shows the disputes due) and an
+ * audit record. Idempotent: a later run finds it stamped. System context. */
+int disputes_followups_due(struct ctx *c, int64_t *notified);
 
 /* The county's follow-up interval (anyone in the county may read it; P_EVENT_ADMIN sets
  * it, 1–365 days). county_id 0 = the actor's county. */

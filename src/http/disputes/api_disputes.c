@@ -89,6 +89,7 @@ static json_t *dispute_json(const struct dispute *d, bool detail, bool party)
 	json_object_set_new(o, "followup_at", opt_time(d->followup_at));
 	json_object_set_new(o, "followup_result", opt_str(d->followup_result));
 	json_object_set_new(o, "followup_overdue", json_boolean(d->followup_overdue));
+	json_object_set_new(o, "followup_notified_at", opt_time(d->followup_notified_at));
 	json_object_set_new(o, "recurring", json_integer(d->recurring));
 	if (!party) {
 		json_object_set_new(o, "agreement", json_string(d->agreement));

@@ -173,6 +173,7 @@ export const auditActions: Record<string, string> = {
   mediator_remove: '撤换调解员',
   session: '调解记录',
   followup: '回访',
+  followup_notice: '回访到期提醒',
   ack: '确认接警',
 };
 
@@ -398,6 +399,7 @@ export const auditFields: Record<string, string> = {
   followup_due: '回访期限',
   result: '回访结果',
   followup_days: '回访间隔（天）',
+  mediators: '调解员',
   emergency_type: '应急类型',
   alerted: '警报人数',
   broadcast_id: '广播',

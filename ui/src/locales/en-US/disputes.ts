@@ -24,7 +24,9 @@ export default {
     stage: { all: 'All', mediating: 'In mediation', mediated: 'Mediated', referred: 'Referred', kept: 'Agreement kept' },
     kpi: { received: 'Received', mediated: 'Mediated', referred: 'Referred', recurring: 'Recurring', overdue: 'Follow-ups overdue', rate: 'Mediation rate' },
     col: { id: 'No.', type: 'Type', village: 'Village', received: 'Received', stage: 'Stage', state: 'Event state', followup: 'Follow-up', recurring: 'Recurring' },
-    filter: { type: 'Type', recurring: 'Recurring only', overdue: 'Follow-up overdue only' },
+    filter: { type: 'Type', recurring: 'Recurring only', overdue: 'Follow-up overdue only', mine: 'Only my follow-ups due' },
+    dueMine: '{n} of the disputes you mediate are due for their follow-up visit',
+    dueMineShow: 'Show the follow-ups due',
     empty: 'No disputes match',
     noAccess: 'Your role cannot see disputes',
     new: 'New dispute',
@@ -73,7 +75,7 @@ export default {
     mediateHint: 'Once the dispute is taken in and handled, its mediators can record sessions.',
     event: 'Open the event',
     action: {
-      mediator_add: 'Mediator named', mediator_remove: 'Mediator removed', mediation: 'Mediation', followup: 'Follow-up', alert: 'Alert sent',
+      followup_due: 'Follow-up due', mediator_add: 'Mediator named', mediator_remove: 'Mediator removed', mediation: 'Mediation', followup: 'Follow-up', alert: 'Alert sent',
       ack: 'Acknowledged', broadcast: 'Loudspeaker broadcast',
     },
     em: {
