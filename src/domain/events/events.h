@@ -348,6 +348,10 @@ int events_public_create(struct ctx *c, const struct event_public_input *in, int
 /* The event of a follow-up code on that village's form: state, timeline steps (no
  * names of staff), deadline, outcome; RC_NOT_FOUND for any other code. */
 int events_public_get(struct ctx *c, int64_t village_id, const char *code, struct event *out);
+/* A recording or clip of that event as the follow-up page shows it: the report's own
+ * and those of the steps whose note it shows (reject, finish, visit); RC_NOT_FOUND for
+ * any other. The bytes are read with files_read_range. */
+int events_public_media(struct ctx *c, int64_t village_id, const char *code, int64_t media_id, struct file_info *out);
 
 /* Demo data: the departments (under the county, one under town_id) and categories of
  * the county; *first_dept (县住建局) is where the demo handler works, *town_dept the
