@@ -243,7 +243,7 @@ int disputes_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages
 	/* the county's settings: a category for emergencies, the follow-up interval */
 	struct ctx x = demo_as(c, &k.county, ago(c, 200, 10, 0));
 	struct event_category_input cat = {.county_id = county_id, .name = "应急事件", .accept_hours = 1,
-					   .finish_days = 1, .active = 1, .set_warn = true};
+					   .finish_days = 1, .active = 1, .set_warn = true, .emergency = true};
 	int64_t cat_id;
 	if ((rc = demo_up(c, &x, events_category_create(&x, &cat, &cat_id))) ||
 	    (rc = demo_up(c, &x, disputes_settings_set(&x, county_id, 30))))

@@ -96,6 +96,8 @@ struct event_category_input {
 	int photo_required, active;      /* -1 = leave as is */
 	bool set_warn;                   /* create: always; update: change the warning */
 	int warn_count, warn_days;       /* 0 = no warning; else 2..100 events within 1..365 days */
+	bool emergency;                  /* create: the county's category for emergencies (an emergency
+					    that names no category takes it, whatever its name) */
 };
 /* The categories of a county (of the actor's county when county_id is 0). Anyone may
  * read them (the public form lists them). */
