@@ -97,6 +97,18 @@ static int followup(struct ctx *c, const struct actor *a, int64_t t, int64_t id,
 	return demo_up(c, &x, disputes_followup(&x, id, result, note));
 }
 
+/* The scheduler's job at time t: the follow-ups due by then are told to their mediators
+ * (a step on each dispute's timeline). */
+static int job_at(struct ctx *c, int64_t t)
+{
+	struct ctx x = *c;
+	x.now = t;
+	x.system = true;
+	x.actor = NULL;
+	int64_t n;
+	return demo_up(c, &x, disputes_followups_due(&x, &n));
+}
+
 static int one_dispute(struct ctx *c, const struct cast *k, const struct actor *cadre, const struct actor *villager,
 		       int64_t village_id, const struct dspec *s)
 {
@@ -143,9 +155,11 @@ static int one_dispute(struct ctx *c, const struct cast *k, const struct actor *
 	if ((rc = session(c, cadre, decided - 3600, id, s->place, "双方再次到场，逐条确认调解意见")) ||
 	    (rc = outcome(c, cadre, decided, id, s)))
 		return rc;
-	if (s->fate == D_REFERRED || s->fate == D_FOLLOWUP_DUE)
+	if (s->fate == D_REFERRED)
 		return RC_OK;
 	int64_t due = decided + 30 * 86400;
+	if ((rc = job_at(c, due + 600)) || s->fate == D_FOLLOWUP_DUE)
+		return rc;
 	if (s->fate == D_KEPT)
 		return followup(c, mediator, due + 2 * 86400, id, "kept", "回访当事人，协议已按约履行，双方关系缓和");
 	/* broken: the agreement was not kept, mediated again, the new follow-up not due yet */
@@ -163,6 +177,8 @@ static int one_dispute(struct ctx *c, const struct cast *k, const struct actor *
 	struct dspec s2 = *s;
 	s2.agreement = "刘家当场拆除剩余石块并疏通排水沟，由村网格员每月查看一次，再有堵塞由刘家负责清理。";
 	if ((rc = outcome(c, cadre, again + 3600, id, &s2)))
+		return rc;
+	if ((rc = job_at(c, again + 3600 + 30 * 86400 + 600)))
 		return rc;
 	return followup(c, mediator, again + 31 * 86400, id, "kept", "再次回访，排水沟畅通，两家已和好");
 }
@@ -227,7 +243,7 @@ int disputes_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages
 	/* the county's settings: a category for emergencies, the follow-up interval */
 	struct ctx x = demo_as(c, &k.county, ago(c, 200, 10, 0));
 	struct event_category_input cat = {.county_id = county_id, .name = "应急事件", .accept_hours = 1,
-					   .finish_days = 1, .active = 1, .set_warn = true};
+					   .finish_days = 1, .active = 1, .set_warn = true, .emergency = true};
 	int64_t cat_id;
 	if ((rc = demo_up(c, &x, events_category_create(&x, &cat, &cat_id))) ||
 	    (rc = demo_up(c, &x, disputes_settings_set(&x, county_id, 30))))

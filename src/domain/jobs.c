@@ -1,4 +1,5 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
+#include "domain/disputes/disputes.h"
 #include "domain/events/events.h"
 #include "domain/grid/grid.h"
 #include "domain/jobs.h"
@@ -48,6 +49,8 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	if ((rc = counter_lapse_due(c, &out->preorders_lapsed)))
 		return rc;
 	if ((rc = events_deadlines_due(c, &out->events_warned, &out->events_overdue, &out->events_escalated)))
+		return rc;
+	if ((rc = disputes_followups_due(c, &out->disputes_followups)))
 		return rc;
 	if ((rc = ledger_reset_due(c, &out->reset_entries)))
 		return rc;

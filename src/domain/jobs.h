@@ -12,6 +12,7 @@ struct jobs_report {
 	int64_t reset_entries;   /* yearly reset entries written */
 	int64_t preorders_lapsed; /* shop pre-orders lapsed, their stock put back */
 	int64_t events_warned, events_overdue, events_escalated; /* 民情 deadlines */
+	int64_t disputes_followups; /* disputes whose follow-up fell due, told to their mediators */
 	int64_t positions_thinned, positions_deleted; /* grid workers' positions (grid.h) */
 	int64_t heads_recorded;  /* chain heads written to the record outside the database */
 };

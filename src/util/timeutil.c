@@ -136,7 +136,7 @@ int time_parse_iso(const char *s, int64_t *out)
 	int64_t days;
 	int hh, mi, ss = 0, oh = 0, om = 0, sign = 0;
 	size_t n = s ? strlen(s) : 0;
-	if (n < 17 || n > 25 || s[10] != 'T')
+	if (n < 17 || n > 35 || s[10] != 'T')
 		return -1;
 	memcpy(date, s, 10);
 	date[10] = 0;
@@ -148,6 +148,16 @@ int time_parse_iso(const char *s, int64_t *out)
 		if (two_digits(p + 1, 0, 59, &ss))
 			return -1;
 		p += 3;
+		/* fractional seconds (JavaScript's toISOString() sends milliseconds): 1 to 9
+		 * digits, truncated */
+		if (*p == '.') {
+			int k = 0;
+			while (k < 10 && p[1 + k] >= '0' && p[1 + k] <= '9')
+				k++;
+			if (k < 1 || k > 9)
+				return -1;
+			p += 1 + k;
+		}
 	}
 	if (!strcmp(p, "Z")) {
 		sign = 0;

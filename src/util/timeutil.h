@@ -25,7 +25,8 @@ int64_t time_cn_midnight(int64_t days);
 int64_t time_cn_days(int64_t t);
 /* Civil time in Asia/Shanghai of a UTC instant. */
 void time_to_cn(int64_t t, struct civil *c);
-/* "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)" into UTC seconds; -1 when malformed. The offset is
+/* "YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM)" into UTC seconds (a fraction of 1 to 9
+ * digits is truncated); -1 when malformed. The offset is
  * required, so a time is never read in the server's zone by accident. */
 int time_parse_iso(const char *s, int64_t *out);
 /* "2026-11-23T18:56:31+08:00" into out[26]. */

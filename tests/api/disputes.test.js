@@ -11,6 +11,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, pngPixel, PHONES } = require('./lib');
+const { readXlsx } = require('./xlsx');
 
 let s;
 const T = {};
@@ -232,7 +233,7 @@ test('settings: the county sets the follow-up interval', async () => {
   assert.equal((await s.api('PUT', '/api/v1/dispute-settings', { token: T.town, body: { followup_days: 10 } })).status, 403);
   const bad = await s.api('PUT', '/api/v1/dispute-settings', { token: T.county, body: { followup_days: 0 } });
   assert.equal(bad.status, 400);
-  assert.ok(bad.json.error.fields.followup_days);
+  assert.match(bad.json.error.fields.followup_days, /回访间隔.*1 到 365/);
   assert.equal(must(await s.api('PUT', '/api/v1/dispute-settings', { token: T.county, body: { followup_days: 20 } }), 200).followup_days, 20);
   assert.equal((await get(T.town, '/api/v1/dispute-settings')).followup_days, 20);
 });
@@ -278,6 +279,48 @@ test('follow-up: due after the interval (test clock); a broken agreement reopens
   assert.equal((await s.api('POST', `/api/v1/disputes/${d.id}/followup`, { token: T.grid_worker, body: { result: 'kept' } })).status, 409);
 });
 
+test('a follow-up falling due is told to the mediators once by the job (test clock), again after a new outcome', async () => {
+  await s.api('PUT', '/api/v1/dispute-settings', { token: T.county, body: { followup_days: 20 } });
+  const d = await newDispute(T.cadre, { dispute_type: 'family' });
+  await post(T.cadre, `/api/v1/disputes/${d.id}/mediators`, { user_id: U.grid }, 201);
+  await handling(d.id);
+  await session(T.grid_worker, d.id, 201, { held_at: iso(Date.parse((await s.advance(0)).now) - 60e3) });
+  const m = await post(T.grid_worker, `/api/v1/disputes/${d.id}/outcome`, { outcome: 'mediated', agreement: '每月五日前付清生活费。' }, 200);
+  const mediator = m.mediators[0].name;
+  const notices = async () => (await get(T.cadre, `/api/v1/disputes/${d.id}`)).event.timeline.filter((st) => st.action === 'followup_due');
+  const mine = async () => (await get(T.grid_worker, '/api/v1/disputes?mine=1&followup_due=1&limit=200')).items.some((x) => x.id === d.id);
+  await advance(19 * 86400);
+  assert.equal((await notices()).length, 0, 'not before the follow-up is due');
+  assert.equal((await get(T.cadre, `/api/v1/disputes/${d.id}`)).followup_notified_at, null);
+  assert.equal(await mine(), false);
+  await advance(86400 + 60);
+  let got = await notices();
+  assert.equal(got.length, 1, 'told once the follow-up is due');
+  assert.match(got[0].note, new RegExp(`回访已到期.*请调解员${mediator}回访`));
+  const stamped = (await get(T.cadre, `/api/v1/disputes/${d.id}`)).followup_notified_at;
+  assert.ok(stamped);
+  assert.equal(await mine(), true, "in the mediator's list of follow-ups due");
+  // later runs of the job (the scheduler's, the clock's) tell nobody again
+  await advance(0);
+  await advance(3600);
+  await advance(2 * 86400);
+  got = await notices();
+  assert.equal(got.length, 1, 'not every run');
+  assert.equal((await get(T.cadre, `/api/v1/disputes/${d.id}`)).followup_notified_at, stamped);
+  // a broken agreement, a new mediation: the next follow-up is told again, once
+  await post(T.grid_worker, `/api/v1/disputes/${d.id}/followup`, { result: 'broken', note: '本月未付' }, 200);
+  await session(T.grid_worker, d.id, 201, { held_at: iso(Date.parse((await s.advance(0)).now) - 60e3) });
+  const again = await post(T.grid_worker, `/api/v1/disputes/${d.id}/outcome`, { outcome: 'mediated', agreement: '当场付清，此后按月支付。' }, 200);
+  assert.equal(again.followup_notified_at, null);
+  await advance(20 * 86400 + 60);
+  await advance(0);
+  assert.equal((await notices()).length, 2);
+  // visited before it was due: nothing to tell
+  await post(T.grid_worker, `/api/v1/disputes/${d.id}/followup`, { result: 'kept', note: '已按月支付' }, 200);
+  await advance(30 * 86400);
+  assert.equal((await notices()).length, 2);
+});
+
 test('statistics reconcile with the list, for the village, town and county', async () => {
   const day = (t) => new Date(t).toISOString().slice(0, 10);
   const now = Date.parse((await s.advance(0)).now);
@@ -302,6 +345,67 @@ test('statistics reconcile with the list, for the village, town and county', asy
   assert.equal(b.total.received, 0);
   assert.equal((await s.api('GET', `/api/v1/dispute-stats?unit_id=${U.A}`, { token: T.town2 })).status, 404);
   assert.equal((await s.api('GET', '/api/v1/dispute-stats', { token: T.villager })).status, 403);
+});
+
+test('the monthly series of the last 12 months and the XLSX reconcile with the statistics of each month', async () => {
+  const now = Date.parse((await s.advance(0)).now);
+  const cn = new Date(now + 8 * 3600e3);
+  const months = [];
+  for (let i = 11; i >= 0; i--) {
+    const d = new Date(Date.UTC(cn.getUTCFullYear(), cn.getUTCMonth() - i, 1));
+    months.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
+  }
+  const next = (m) => {
+    const [y, mo] = m.split('-').map(Number);
+    return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+  };
+  const keys = ['received', 'mediating', 'mediated', 'referred', 'recurring', 'followups_due', 'followups_overdue', 'kept'];
+  for (const unit of [U.A, U.county]) {
+    const series = await get(T.county, `/api/v1/dispute-stats?unit_id=${unit}&group_by=month`);
+    assert.deepEqual(series.months.map((m) => m.month), months, 'the last 12 months, oldest first, every month present');
+    for (const m of series.months) {
+      const one = await get(T.county, `/api/v1/dispute-stats?unit_id=${unit}&from=${m.month}-01T00:00:00%2B08:00&to=${next(m.month)}-01T00:00:00%2B08:00`);
+      for (const k of keys) assert.equal(m[k], one.total[k], `${m.month} ${k}`);
+    }
+    for (const k of keys) assert.equal(series.total[k], series.months.reduce((a, m) => a + m[k], 0), `total ${k}`);
+    assert.ok(series.months.filter((m) => m.received > 0).length >= 3, `the demo's disputes spread over months: ${JSON.stringify(series.months.map((m) => m.received))}`);
+
+    const x = await s.api('GET', `/api/v1/dispute-stats?unit_id=${unit}&from=2020-01-01&format=xlsx`, { token: T.county });
+    assert.equal(x.status, 200, x.text);
+    assert.match(x.headers.get('content-type'), /spreadsheetml/);
+    assert.match(decodeURIComponent(x.headers.get('content-disposition')), /矛盾纠纷统计/);
+    const book = readXlsx(x.body);
+    assert.deepEqual(Object.keys(book), ['按村', '近12个月', '说明']);
+    const byVillage = await get(T.county, `/api/v1/dispute-stats?unit_id=${unit}&from=2020-01-01`);
+    const cols = book['按村'][0];
+    assert.equal(cols[0], '村');
+    assert.equal(book['按村'].length, byVillage.villages.length + 2);
+    byVillage.villages.forEach((v, i) => {
+      const row = book['按村'][i + 1];
+      assert.equal(row[0], v.village_name);
+      keys.forEach((k, j) => assert.equal(row[j + 1], v[k], `${v.village_name} ${cols[j + 1]}`));
+    });
+    const last = book['按村'][book['按村'].length - 1];
+    assert.equal(last[0], '合计');
+    keys.forEach((k, j) => assert.equal(last[j + 1], byVillage.total[k]));
+    if (byVillage.total.mediation_rate !== null) assert.ok(Math.abs(last[9] - byVillage.total.mediation_rate) < 1e-9);
+    const sheet = book['近12个月'];
+    assert.deepEqual(sheet.slice(1, 13).map((r) => r[0]), months);
+    series.months.forEach((m, i) => keys.forEach((k, j) => assert.equal(sheet[i + 1][j + 1], m[k], `${m.month} ${k}`)));
+  }
+  // the same scope rules as the JSON
+  assert.equal((await s.api('GET', `/api/v1/dispute-stats?unit_id=${U.A}&group_by=month`, { token: T.town2 })).status, 404);
+  assert.equal((await s.api('GET', `/api/v1/dispute-stats?unit_id=${U.A}&format=xlsx`, { token: T.town2 })).status, 404);
+  assert.equal((await s.api('GET', '/api/v1/dispute-stats?format=xlsx', { token: T.villager })).status, 403);
+  const b = await get(T.cadreB, `/api/v1/dispute-stats?unit_id=${U.B}&group_by=month`);
+  assert.equal(b.total.received, 0);
+  // bad parameters, each named
+  const bad = await s.api('GET', '/api/v1/dispute-stats?group_by=week&format=pdf', { token: T.county });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.json.error.fields.group_by && bad.json.error.fields.format, bad.text);
+  const mixed = await s.api('GET', '/api/v1/dispute-stats?group_by=month&from=2026-01-01', { token: T.county });
+  assert.equal(mixed.status, 400);
+  assert.match(mixed.json.error.fields.group_by, /最近 12 个月/);
 });
 
 test("a party's own view: the timeline and their own data, not the other parties'", async () => {

@@ -220,3 +220,25 @@ test('the 大喇叭 broadcast from the emergency reaches the villagers in one ac
   const t = await post(T.town, `/api/v1/emergencies/${e.id}/broadcast`, { unit_id: U.town, body: '全镇注意：河水上涨，远离河道。' }, 201);
   assert.notEqual(t.broadcast_id, b.broadcast_id);
 });
+
+test("an emergency does not depend on the category's name: the county's emergency category renamed, still used", async () => {
+  const cats = await get(T.county, '/api/v1/event-categories?all=1');
+  const em = cats.items.find((k) => k.name === '应急事件');
+  assert.ok(em, 'the county has 应急事件 among its categories');
+  must(await s.api('PATCH', `/api/v1/event-categories/${em.id}`, { token: T.county, body: { name: '突发事件处置' } }), 200);
+  try {
+    assert.ok(!(await get(T.county, '/api/v1/event-categories?all=1')).items.some((k) => k.name === '应急事件'));
+    const e = await report(T.grid_worker, { emergency_type: 'accident', description: '村道急弯处三轮车侧翻，一人受伤' });
+    assert.equal(e.event.category_id, em.id);
+    assert.equal(e.event.category_name, '突发事件处置');
+    assert.equal(e.event.state, 'handling');
+    assert.ok(e.alerted_count >= 2, JSON.stringify(e.alerts));
+    // a category named 应急事件 made now is an ordinary one: emergencies keep the flagged one
+    const plain = must(await s.api('POST', '/api/v1/event-categories', { token: T.county, body: { name: '应急事件', accept_hours: 24, finish_days: 5 } }), 201);
+    const e2 = await report(T.cadre, { emergency_type: 'missing', description: '七十岁老人早上出门未归，家人寻找未果' });
+    assert.equal(e2.event.category_id, em.id);
+    must(await s.api('PATCH', `/api/v1/event-categories/${plain.id}`, { token: T.county, body: { name: '应急事件（旧）', active: false } }), 200);
+  } finally {
+    must(await s.api('PATCH', `/api/v1/event-categories/${em.id}`, { token: T.county, body: { name: '应急事件' } }), 200);
+  }
+});

@@ -314,7 +314,42 @@ test('the public 民情码 form sends its recording with the report', async () =
   assert.equal(e.media[0].duration_ms, 9000);
   const a = await s.api('GET', e.media[0].url, { token: T.cadre });
   assert.equal(Buffer.compare(a.body, bytes), 0);
-  // the follow-up page shows the progress, not the recording
-  const mine = await get(undefined, `/api/v1/public/villages/${U.A}/events/${r.json.code}`);
-  assert.deepEqual(mine.media, []);
+  // the follow-up page plays the report's recording from the code's own address, as it shows the text
+  const base = `/api/v1/public/villages/${U.A}/events/${r.json.code}`;
+  let mine = await get(undefined, base);
+  assert.equal(mine.description, '扫码反映：桥头的路灯不亮');
+  assert.equal(mine.media.length, 1);
+  assert.equal(mine.media[0].kind, 'voice');
+  assert.equal(mine.media[0].duration_ms, 9000);
+  assert.equal(mine.media[0].url, `${base}/media/${e.media[0].id}`);
+  const played = await s.api('GET', mine.media[0].url, {});
+  assert.equal(played.status, 200);
+  assert.equal(Buffer.compare(played.body, bytes), 0);
+  assert.match(played.headers.get('content-type'), /ogg/);
+  const part = await s.api('GET', mine.media[0].url, { headers: { range: 'bytes=0-3' } });
+  assert.equal(part.status, 206);
+  assert.equal(part.headers.get('content-range'), `bytes 0-3/${bytes.length}`);
+  // a progress note's clip is not shown (nor its text): neither listed nor served
+  must(await act(T.cadre, r.json.id, 'accept'), 200);
+  must(await act(T.town_official, r.json.id, 'dispatch'), 200);
+  must(await act(T.handler, r.json.id, 'take'), 200);
+  const site = must(await upload(T.handler, M.mp4({ ms: 8000, video: true })), 201);
+  const noted = must(await act(T.handler, r.json.id, 'note', { note: '已派电工查看', video: site.hash }), 200);
+  const clip = noted.timeline[noted.timeline.length - 1].media[0];
+  mine = await get(undefined, base);
+  assert.equal(mine.media.length, 1);
+  assert.ok(mine.timeline.every((st) => st.media.length === 0 && (st.action !== 'note' || st.note === '')), JSON.stringify(mine.timeline));
+  assert.equal((await s.api('GET', `${base}/media/${clip.id}`, {})).status, 404);
+  // another event's recording under this code, a forged code, another village: 404
+  const other = await get(T.villager, '/api/v1/events?mine=1&limit=50');
+  const withMedia = [];
+  for (const it of other.items) {
+    const full = await get(T.villager, `/api/v1/events/${it.id}`);
+    if (full.media.length) withMedia.push(full.media[0].id);
+  }
+  assert.ok(withMedia.length, 'the villager reported with a recording above');
+  assert.equal((await s.api('GET', `${base}/media/${withMedia[0]}`, {})).status, 404);
+  assert.equal((await s.api('GET', `/api/v1/public/villages/${U.A}/events/AAAAAAAAAAAA/media/${e.media[0].id}`, {})).status, 404);
+  assert.equal((await s.api('GET', `/api/v1/public/villages/${U.B}/events/${r.json.code}/media/${e.media[0].id}`, {})).status, 404);
+  assert.equal((await s.api('GET', `${base}/media/abc`, {})).status, 404);
 });

@@ -70,6 +70,7 @@ const EXPECT = {
   'GET /api/v1/public/villages/:id/events':            'a a a a a a a a a a a a a a a a',
   'POST /api/v1/public/villages/:id/events':           'x x x x x x x x x x x x x x x x',
   'GET /api/v1/public/villages/:id/events/:code':      'N N N N N N N N N N N N N N N N',
+  'GET /api/v1/public/villages/:id/events/:code/media/:mid': 'N N N N N N N N N N N N N N N N',
   'GET /healthz':                                      'a a a a a a a a a a a a a a a a',
   'GET /api/v1/roles':                                 'U a a a a a a a a a a a a a a a',
   'GET /api/v1/units':                                 'U N N N a a a N a a a a a a a a',

@@ -35,7 +35,8 @@ test('every audit object type and action the server writes has a Chinese name', 
   const missingActions = found.actions.filter((a) => !L.auditActions[a]);
   assert.deepEqual(missingTypes, [], 'object types without a name in ui/src/shared/auditLabels.ts');
   assert.deepEqual(missingActions, [], 'actions without a name in ui/src/shared/auditLabels.ts');
-  for (const [k, v] of [...Object.entries(L.auditTypes), ...Object.entries(L.auditActions), ...Object.entries(L.auditFields), ...Object.entries(L.auditValues)])
+  const fieldValues = Object.values(L.auditFieldValues).flatMap((m) => Object.entries(m));
+  for (const [k, v] of [...Object.entries(L.auditTypes), ...Object.entries(L.auditActions), ...Object.entries(L.auditFields), ...Object.entries(L.auditValues), ...fieldValues])
     assert.match(v, CJK, `${k} → ${v} is not Chinese`);
 });
 
@@ -82,4 +83,20 @@ test('a change is listed field by field with the fields\' names', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(changes.map((c) => [c.label, c.before, c.after]))), [
     ['状态', '待处理', '已通过'], ['备注', 'x', null], ['原因', null, '材料齐全'],
   ]);
+});
+
+test("a value is named by its field first: an emergency's fire is 火灾, a map place's fire is 森林防火点", () => {
+  const L = labels();
+  const row = (before, after) => JSON.parse(JSON.stringify(L.auditChanges(before, after).map((c) => [c.label, c.before, c.after])));
+  assert.deepEqual(row({}, { emergency_type: 'fire', alerted: 3 }), [['应急类型', null, '火灾'], ['警报人数', null, '3']]);
+  assert.deepEqual(row({}, { emergency_type: 'flood' }), [['应急类型', null, '汛情']]);
+  assert.deepEqual(row({}, { kind: 'fire', name: '后山林区' }), [['类型', null, '森林防火点'], ['名称', null, '后山林区']]);
+  assert.deepEqual(row({}, { kind: 'flood' }), [['类型', null, '山洪灾害点']]);
+  assert.deepEqual(row({ dispute_type: 'family' }, { dispute_type: 'other' }), [['纠纷类型', '婚恋家庭', '其他纠纷']]);
+  // nested and listed values keep their field
+  assert.equal(L.auditChanges({}, { detail: { emergency_type: 'missing' } })[0].after, '应急类型：人员走失');
+  // a field without names of its own falls back to the shared ones
+  assert.deepEqual(row({ state: 'pending' }, { state: 'accepted' }), [['状态', L.auditValues.pending, '已受理']]);
+  assert.equal(L.auditValueLabel('emergency_type', 'accident'), '事故');
+  assert.equal(L.auditValueLabel('unknown_field', 'fire'), L.auditValues.fire);
 });

@@ -137,3 +137,96 @@ test("an emergency reported by a grid worker alerts the town official's open pag
   L.assertNoProblems(ctx);
   await ctx.close();
 });
+
+test("the county admin sets the dispute follow-up interval under 民情设置, with the server's errors in Chinese at the field", async () => {
+  for (const kind of ['desktop', 'phone']) {
+    const ctx = await L.newContext(browser, kind, s.url);
+    const page = await L.newPage(ctx);
+    await L.adminLogin(page, '13900000001');
+    await page.goto('/admin/events/settings');
+    const field = page.locator('input[data-test=followup-days]');
+    await field.waitFor();
+    await L.quiet(page);
+    const before = await field.inputValue();
+    assert.match(before, /^\d+$/, `the county's interval is shown (${before})`);
+    const error = page.locator('[data-test=dispute-settings] .el-form-item__error');
+    for (const bad of ['0', '400', '两周']) {
+      await field.fill(bad);
+      await page.locator('[data-test=settings-save]').click();
+      await error.waitFor();
+      assert.match(await error.textContent(), bad === '两周' ? /整数/ : /回访间隔应为 1 到 365 天/, `${bad} is refused at the field`);
+      await L.shot(page, `dispute-settings-error-${kind}`);
+    }
+    const want = kind === 'desktop' ? '45' : '21';
+    await field.fill(want);
+    await page.locator('[data-test=settings-save]').click();
+    await page.locator('.el-message--success', { hasText: '已保存回访间隔' }).waitFor();
+    await L.expectCount(error, 0, 'the error is gone once saved');
+    await page.reload();
+    await field.waitFor();
+    await L.quiet(page);
+    assert.equal(await field.inputValue(), want, 'the saved interval is read back');
+    await noSideways(page, `民情设置 (${kind})`);
+    await L.shot(page, `dispute-settings-${kind}`);
+    if (kind === 'desktop') await L.axe(page, '民情设置');
+    L.assertNoProblems(ctx);
+    await ctx.close();
+  }
+});
+
+test('the dispute statistics: the last 12 months by month, a period, and the XLSX download', async () => {
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000001');
+  await page.goto('/admin/disputes');
+  await page.locator('[data-test=dispute-months] canvas').waitFor();
+  await page.locator('[data-test=dispute-table] .el-table__row').first().waitFor();
+  await L.quiet(page);
+  const all = Number(await page.locator('[data-test=dispute-kpis] .kpi__value').first().textContent());
+  assert.ok(all >= 6, `all disputes counted (${all})`);
+  await L.shot(page, 'dispute-stats-desktop');
+  // the download is the server's workbook
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=dispute-xlsx]').click()]);
+  const file = await download.path();
+  assert.equal(require('node:fs').readFileSync(file).subarray(0, 2).toString('latin1'), 'PK', 'the statistics as an XLSX (zip) file');
+  // a period of the last few days: the numbers and the list are those of the period
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const from = new Date(Date.now() + 8 * 3600e3 - 3 * 86400e3).toISOString().slice(0, 10);
+  const picker = page.locator('.el-date-editor--daterange .el-range-input');
+  await picker.first().fill(from);
+  await picker.nth(1).fill(today);
+  await picker.nth(1).press('Enter');
+  await page.keyboard.press('Escape');
+  await page.locator('.muted', { hasText: '所选期间登记的纠纷' }).waitFor();
+  await L.quiet(page);
+  const inPeriod = Number(await page.locator('[data-test=dispute-kpis] .kpi__value').first().textContent());
+  assert.ok(inPeriod < all, `the period counts fewer (${inPeriod} of ${all})`);
+  const rows = await page.locator('[data-test=dispute-table] .el-table__row').count();
+  assert.equal(rows, Math.min(inPeriod, 20), 'the list shows the same disputes as the numbers');
+  assert.match(await page.locator('[data-test=dispute-xlsx]').getAttribute('href'), new RegExp(`from=${from}.*format=xlsx`));
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});
+
+test("a mediator is told on the dispute page that a follow-up fell due, and finds the step on the dispute's timeline", async () => {
+  const ctx = await L.newContext(browser, 'phone', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000005');
+  await page.goto('/admin/disputes');
+  const alert = page.locator('[data-test=followups-mine]');
+  await alert.waitFor();
+  await L.quiet(page);
+  assert.match(await alert.textContent(), /您调解的纠纷中有 1 件已到回访时间/);
+  await L.shot(page, 'dispute-followups-mine-phone');
+  await noSideways(page, 'the mediator’s dispute list (phone)');
+  await page.locator('[data-test=followups-mine-show]').click();
+  await L.expectCount(page.locator('[data-test=dispute-table] .el-table__row'), 1, 'the dispute whose follow-up is due');
+  await page.locator('[data-test=dispute-table] .el-table__row a').first().click();
+  await page.locator('[data-test=dispute-timeline]').waitFor();
+  await L.quiet(page);
+  const steps = page.locator('[data-test=dispute-timeline] .el-timeline-item', { hasText: '回访到期提醒' });
+  await L.expectCount(steps, 1, 'told once (the demo ran the job at the due time, the server runs it again)');
+  assert.match(await steps.first().textContent(), /回访已到期.*请调解员.*回访/);
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});

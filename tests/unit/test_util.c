@@ -432,6 +432,37 @@ static void test_time_shanghai(void **state)
 	assert_true(time_now() > 1577836800); /* after 2020 */
 }
 
+static void test_time_parse_iso(void **state)
+{
+	int64_t t = 0;
+	/* 2026-12-06T10:00:00Z */
+	const int64_t at = time_days_from_civil(2026, 12, 6) * 86400 + 10 * 3600;
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:00Z", &t), 0);
+	assert_int_equal(t, at);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00Z", &t), 0);
+	assert_int_equal(t, at);
+	assert_int_equal(time_parse_iso("2026-12-06T18:00:00+08:00", &t), 0);
+	assert_int_equal(t, at);
+	/* fractional seconds, as JavaScript's toISOString() writes them: truncated */
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:00.000Z", &t), 0);
+	assert_int_equal(t, at);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:05.999Z", &t), 0);
+	assert_int_equal(t, at + 5);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:05.5Z", &t), 0);
+	assert_int_equal(t, at + 5);
+	assert_int_equal(time_parse_iso("2026-12-06T18:00:05.123456789+08:00", &t), 0);
+	assert_int_equal(t, at + 5);
+	/* malformed: no digits, too many, a fraction without seconds, no offset, junk after */
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:00.Z", &t), -1);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:00.1234567890Z", &t), -1);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00.000Z", &t), -1);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:00.000", &t), -1);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:00.0a0Z", &t), -1);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:00.000Zx", &t), -1);
+	assert_int_equal(time_parse_iso("2026-12-06T10:00:00,000Z", &t), -1);
+	assert_int_equal(time_parse_iso(NULL, &t), -1);
+}
+
 static void test_time_age(void **state)
 {
 	int64_t b;
@@ -667,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_time_days),
 		cmocka_unit_test(test_time_dates),
 		cmocka_unit_test(test_time_shanghai),
+		cmocka_unit_test(test_time_parse_iso),
 		cmocka_unit_test(test_time_age),
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_buf_file),

@@ -4,6 +4,7 @@
 #include "domain/kernel/files.h"
 #include "util/buf.h"
 #include "util/num.h"
+#include "util/timeutil.h"
 #include "util/utf8.h"
 
 static const char *const types[][2] = {
@@ -133,7 +134,7 @@ int disputes_create(struct ctx *c, const struct dispute_input *in, int64_t *id)
 	"dd.dispute_type, COALESCE(dd.outcome, ''), dd.agreement, COALESCE(dd.agreement_photo, ''), "        \
 	"COALESCE(dd.referred_to, ''), dd.referred_note, COALESCE(dd.outcome_at, 0), COALESCE(ob.name, ''), "  \
 	"COALESCE(dd.followup_due, 0), COALESCE(dd.followup_at, 0), COALESCE(dd.followup_result, ''), "      \
-	"dd.followup_note, COALESCE(fb.name, ''), dd.recurring "
+	"dd.followup_note, COALESCE(fb.name, ''), dd.recurring, COALESCE(dd.followup_notified_at, 0) "
 #define DP_FROM \
 	"FROM disputes dd LEFT JOIN users ob ON ob.id = dd.outcome_by LEFT JOIN users fb ON fb.id = dd.followup_by "
 
@@ -153,6 +154,7 @@ static void read_dispute(struct ctx *c, struct db_stmt *st, int o, struct disput
 	d->followup_note = dp_dup(c, db_col_text(st, o + 11));
 	d->followup_by_name = dp_dup(c, db_col_text(st, o + 12));
 	d->recurring = (int)db_col_int(st, o + 13);
+	d->followup_notified_at = db_col_int(st, o + 14);
 	d->followup_overdue = !strcmp(d->outcome, "mediated") && !d->followup_at && d->followup_due &&
 			      d->followup_due < c->now;
 }
@@ -476,60 +478,207 @@ int disputes_list(struct ctx *c, const struct dispute_query *q, struct dispute *
 	return RC_OK;
 }
 
-int disputes_stats(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct dispute_stats_row **rows,
-		   int *n, struct dispute_stats_row *total)
+/* The counts of disputes_stats, each a 0/1 of one dispute (summed per village in SQL,
+ * per month in C); the first two take the time "now" (due, overdue). */
+static const char *const stat_cols[] = {
+	"CASE WHEN dd.outcome IS NULL THEN 1 ELSE 0 END",
+	"CASE WHEN dd.outcome = 'mediated' THEN 1 ELSE 0 END",
+	"CASE WHEN dd.outcome = 'failed' THEN 1 ELSE 0 END",
+	"CASE WHEN dd.recurring > 0 THEN 1 ELSE 0 END",
+	"CASE WHEN dd.outcome = 'mediated' AND dd.followup_at IS NULL AND dd.followup_due <= ? THEN 1 ELSE 0 END",
+	"CASE WHEN dd.outcome = 'mediated' AND dd.followup_at IS NULL AND dd.followup_due < ? THEN 1 ELSE 0 END",
+	"CASE WHEN dd.outcome = 'mediated' AND dd.followup_result = 'kept' THEN 1 ELSE 0 END",
+};
+
+static void stats_add(struct dispute_stats_row *r, struct dispute_stats_row *total, struct db_stmt *st, int col0,
+		      int64_t received)
 {
-	*rows = NULL;
-	*n = 0;
-	memset(total, 0, sizeof(*total));
+	int64_t *f[] = {&r->mediating, &r->mediated, &r->referred, &r->recurring, &r->followups_due,
+			&r->followups_overdue, &r->kept};
+	int64_t *t[] = {&total->mediating, &total->mediated, &total->referred, &total->recurring,
+			&total->followups_due, &total->followups_overdue, &total->kept};
+	r->received += received;
+	total->received += received;
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
+		int64_t v = db_col_int(st, col0 + (int)i);
+		*f[i] += v;
+		*t[i] += v;
+	}
+}
+
+/* by_month: rows are the nmonths months (given, zeros) keyed as events_stats_bucket's;
+ * otherwise one row per village found. */
+static int stats_run(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, bool by_month,
+		     struct dispute_stats_row **rows, int *n, struct dispute_stats_row *total)
+{
 	struct dispute_query q = {.unit_id = unit_id, .from = from, .to = to};
 	struct db_args a = {0};
 	db_args_int(&a, c->now);
 	db_args_int(&a, c->now);
-	struct buf w;
+	struct buf w, sql;
 	buf_init(&w, 32768);
 	int rc = list_where(c, &q, &w, &a);
 	if (rc) {
 		buf_release(&w);
 		return rc;
 	}
-	char *sql = arena_printf(
-		c->arena,
-		"SELECT v.id, v.name, count(*), "
-		"SUM(CASE WHEN dd.outcome IS NULL THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN dd.outcome = 'mediated' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN dd.outcome = 'failed' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN dd.recurring > 0 THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN dd.outcome = 'mediated' AND dd.followup_at IS NULL AND dd.followup_due <= ? THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN dd.outcome = 'mediated' AND dd.followup_at IS NULL AND dd.followup_due < ? THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN dd.outcome = 'mediated' AND dd.followup_result = 'kept' THEN 1 ELSE 0 END) "
-		LIST_FROM "%s GROUP BY v.id, v.name ORDER BY v.name", w.ptr);
+	buf_init(&sql, 65536);
+	buf_adds(&sql, by_month ? "SELECT e.created_at, '', 1" : "SELECT v.id, v.name, count(*)");
+	for (size_t i = 0; i < ARRAY_SIZE(stat_cols); i++)
+		buf_addf(&sql, by_month ? ", %s" : ", SUM(%s)", stat_cols[i]);
+	buf_addf(&sql, " " LIST_FROM "%s %s", w.ptr,
+		 by_month ? "ORDER BY e.created_at" : "GROUP BY v.id, v.name ORDER BY v.name");
 	buf_release(&w);
-	struct db_stmt *st = db_query_args(c->db, sql, &a);
+	if (sql.failed) {
+		buf_release(&sql);
+		return ctx_fail(c, RC_INTERNAL, "查询过长");
+	}
+	struct db_stmt *st = db_query_args(c->db, sql.ptr, &a);
+	buf_release(&sql);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计纠纷");
 	int cap = 0, dbrc;
 	while ((dbrc = db_step(st)) == DB_ROW) {
-		struct dispute_stats_row *grown = arena_grow(c->arena, *rows, &cap, *n, sizeof(**rows));
-		if (!grown) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		struct dispute_stats_row *r = NULL;
+		if (by_month) {
+			int64_t k = events_stats_bucket(EVENTS_SERIES_MONTH, db_col_int(st, 0));
+			for (int i = 0; i < *n && !r; i++)
+				if ((*rows)[i].unit_id == k)
+					r = &(*rows)[i];
+			if (!r)
+				continue;   /* outside the months (cannot happen: from/to are theirs) */
+		} else {
+			struct dispute_stats_row *grown = arena_grow(c->arena, *rows, &cap, *n, sizeof(**rows));
+			if (!grown) {
+				db_finalize(st);
+				return ctx_fail(c, RC_INTERNAL, "内存不足");
+			}
+			*rows = grown;
+			r = &(*rows)[(*n)++];
+			memset(r, 0, sizeof(*r));
+			r->unit_id = db_col_int(st, 0);
+			r->unit_name = dp_dup(c, db_col_text(st, 1));
 		}
-		*rows = grown;
-		struct dispute_stats_row *r = &(*rows)[(*n)++];
-		r->unit_id = db_col_int(st, 0);
-		r->unit_name = dp_dup(c, db_col_text(st, 1));
-		int64_t *f[] = {&r->received, &r->mediating, &r->mediated, &r->referred, &r->recurring,
-				&r->followups_due, &r->followups_overdue, &r->kept};
-		int64_t *t[] = {&total->received, &total->mediating, &total->mediated, &total->referred,
-				&total->recurring, &total->followups_due, &total->followups_overdue, &total->kept};
-		for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
-			*f[i] = db_col_int(st, 2 + (int)i);
-			*t[i] += *f[i];
-		}
+		stats_add(r, total, st, 3, db_col_int(st, 2));
 	}
 	db_finalize(st);
 	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计纠纷");
+}
+
+int disputes_stats(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct dispute_stats_row **rows,
+		   int *n, struct dispute_stats_row *total)
+{
+	*rows = NULL;
+	*n = 0;
+	memset(total, 0, sizeof(*total));
+	total->unit_name = "合计";
+	if (from && to && to <= from)
+		return ctx_field(c, "to", "结束时间应晚于开始时间");
+	return stats_run(c, unit_id, from, to, false, rows, n, total);
+}
+
+int disputes_stats_months(struct ctx *c, int64_t unit_id, struct dispute_stats_row **rows, int *n,
+			  struct dispute_stats_row *total)
+{
+	*n = 0;
+	memset(total, 0, sizeof(*total));
+	total->unit_name = "合计";
+	*rows = arena_alloc(c->arena, sizeof(**rows) * DISPUTE_SERIES_MONTHS);
+	if (!*rows)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	int64_t now = events_stats_bucket(EVENTS_SERIES_MONTH, c->now);
+	for (int i = 0; i < DISPUTE_SERIES_MONTHS; i++) {
+		struct dispute_stats_row *r = &(*rows)[i];
+		memset(r, 0, sizeof(*r));
+		r->unit_id = events_stats_month_add(now, i - (DISPUTE_SERIES_MONTHS - 1));
+		r->unit_name = events_stats_bucket_name(c, EVENTS_SERIES_MONTH, r->unit_id);
+	}
+	*n = DISPUTE_SERIES_MONTHS;
+	int64_t from = events_stats_month_start((*rows)[0].unit_id);
+	int64_t to = events_stats_month_start(events_stats_month_add(now, 1));
+	int rc = stats_run(c, unit_id, from, to, true, rows, n, total);
+	if (rc)
+		*n = 0;
+	return rc;
+}
+
+/* ---- the follow-up falling due ---- */
+
+struct due_dispute {
+	int64_t id, village_id, due;
+};
+
+/* One dispute whose follow-up fell due: stamped (once: a second run finds it stamped),
+ * with a step naming its mediators on the event's timeline and an audit record. */
+static int notify_followup(struct ctx *c, const struct due_dispute *d, int64_t *count)
+{
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	int64_t got;
+	int dbrc = db_get_int(c->db, &got, "UPDATE disputes SET followup_notified_at = ? WHERE event_id = ? AND "
+				       "followup_notified_at IS NULL AND followup_at IS NULL AND outcome = 'mediated' "
+				       "RETURNING event_id", "ii", c->now, d->id);
+	if (dbrc == DB_DONE)
+		return ctx_end(c, RC_OK);   /* done by another run, or visited meanwhile */
+	if (dbrc != DB_OK)
+		return ctx_end(c, ctx_db_fail(c, dbrc, "回访提醒"));
+	struct buf names;
+	buf_init(&names, 4096);
+	struct db_stmt *st = db_query(c->db, "SELECT u.name FROM dispute_mediators m JOIN users u ON u.id = m.user_id "
+					     "WHERE m.event_id = ? ORDER BY m.assigned_at, u.id", "i", d->id);
+	int n = 0;
+	while (st && db_step(st) == DB_ROW)
+		buf_addf(&names, "%s%s", n++ ? "、" : "", db_col_text(st, 0));
+	db_finalize(st);
+	if (!st || names.failed) {
+		buf_release(&names);
+		return ctx_end(c, ctx_fail(c, RC_INTERNAL, "读取调解员"));
+	}
+	char day[11];
+	time_format_date(d->due, day);
+	const char *who = dp_dup(c, names.ptr);
+	buf_release(&names);
+	const char *note = n ? arena_printf(c->arena, "回访已到期（%s），请调解员%s回访，查看协议是否履行", day, who)
+			     : arena_printf(c->arena, "回访已到期（%s），尚未指定调解员，请指定调解员回访", day);
+	rc = events_step_tx(c, d->id, "followup_due", note);
+	if (!rc)
+		rc = dp_audit(c, d->village_id, "dispute", d->id, "followup_notice", "mediators", who, "followup_due", d->due);
+	if (!rc)
+		(*count)++;
+	return ctx_end(c, rc);
+}
+
+int disputes_followups_due(struct ctx *c, int64_t *notified)
+{
+	*notified = 0;
+	enum { BATCH = 200 };
+	struct due_dispute rows[BATCH];
+	for (;;) {
+		struct db_stmt *st = db_query(c->db, "SELECT dd.event_id, e.village_id, dd.followup_due FROM disputes dd "
+						     "JOIN events e ON e.id = dd.event_id WHERE dd.outcome = 'mediated' AND "
+						     "dd.followup_at IS NULL AND dd.followup_notified_at IS NULL AND "
+						     "dd.followup_due <= ? ORDER BY dd.event_id LIMIT 200", "i", c->now);
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "读取到期回访");
+		int n = 0, dbrc = DB_DONE;
+		while (n < BATCH && (dbrc = db_step(st)) == DB_ROW) {
+			rows[n].id = db_col_int(st, 0);
+			rows[n].village_id = db_col_int(st, 1);
+			rows[n].due = db_col_int(st, 2);
+			n++;
+		}
+		db_finalize(st);
+		if (n < BATCH && dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "读取到期回访");
+		for (int i = 0; i < n; i++) {
+			int rc = notify_followup(c, &rows[i], notified);
+			if (rc)
+				return rc;
+		}
+		if (n < BATCH)
+			return RC_OK;
+	}
 }
 
 /* ---- mediators ---- */
@@ -816,7 +965,8 @@ int disputes_outcome(struct ctx *c, int64_t id, const struct dispute_outcome_inp
 	int dbrc = db_run(c->db, "UPDATE disputes SET outcome = ?, agreement = ?, agreement_photo = NULLIF(?, ''), "
 				 "referred_to = NULLIF(?, ''), referred_note = ?, outcome_at = ?, outcome_by = "
 				 "NULLIF(CAST(? AS BIGINT), 0), followup_due = NULLIF(CAST(? AS BIGINT), 0), followup_at = NULL, "
-				 "followup_by = NULL, followup_result = NULL, followup_note = '', updated_at = ? WHERE event_id = ?",
+				 "followup_by = NULL, followup_result = NULL, followup_note = '', followup_notified_at = NULL, "
+				 "updated_at = ? WHERE event_id = ?",
 			  "tttttiiiii", in->outcome, mediated && in->agreement ? in->agreement : "",
 			  mediated && in->agreement_photo ? in->agreement_photo : "", failed ? in->referred_to : "",
 			  failed && in->note ? in->note : "", c->now, c->actor ? c->actor->user_id : 0, due, c->now, id);

@@ -36,6 +36,7 @@
 
 #include "domain/kernel/ctx.h"
 #include "domain/kernel/idem.h"
+#include "domain/kernel/xlsx.h"
 #include "domain/events/events.h"
 #include "domain/voice/voice.h"
 
@@ -91,6 +92,7 @@ struct dispute {
 	int64_t outcome_at, followup_due, followup_at;
 	const char *outcome_by_name, *followup_result, *followup_note, *followup_by_name;
 	int recurring;
+	int64_t followup_notified_at;     /* when the mediators were told the follow-up fell due (0: not yet) */
 	bool followup_overdue;            /* mediated, not visited, past due */
 	int nparties, nmediators, nsessions;
 	struct dispute_party *parties;
@@ -133,6 +135,17 @@ struct dispute_stats_row {
 int disputes_stats(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct dispute_stats_row **rows,
 		   int *n, struct dispute_stats_row *total);
 
+#define DISPUTE_SERIES_MONTHS 12
+/* The same counts by the month received (Asia/Shanghai; the periods of the events'
+ * time series, events_stats_bucket) for the 12 months ending with the current one,
+ * oldest first, every month present (zeros included): unit_id is the month's key
+ * (year*100 + month) and unit_name "2026-01". Each month's counts are disputes_stats's
+ * for that month; total is their sum. */
+int disputes_stats_months(struct ctx *c, int64_t unit_id, struct dispute_stats_row **rows, int *n,
+			  struct dispute_stats_row *total);
+/* Both in one XLSX: a sheet 按村 for [from, to), a sheet 近12个月, and a 说明 sheet. */
+int disputes_stats_xlsx(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct export_file *out);
+
 /* The accounts that may be named mediators of the dispute. */
 int disputes_mediator_candidates(struct ctx *c, int64_t id, struct dispute_mediator **out, int *n);
 int disputes_mediator_add(struct ctx *c, int64_t id, int64_t user_id);
@@ -158,6 +171,12 @@ int disputes_outcome(struct ctx *c, int64_t id, const struct dispute_outcome_inp
 
 /* The follow-up visit: result kept or broken (broken reopens the dispute). */
 int disputes_followup(struct ctx *c, int64_t id, const char *result, const char *note);
+
+/* The daily job: every mediated dispute whose follow-up fell due and was not visited is
+ * told to its mediators once — stamped, with a step on the event's timeline naming them
+ * (seen by whoever reads the dispute; the mediators' list shows the disputes due) and an
+ * audit record. Idempotent: a later run finds it stamped. System context. */
+int disputes_followups_due(struct ctx *c, int64_t *notified);
 
 /* The county's follow-up interval (anyone in the county may read it; P_EVENT_ADMIN sets
  * it, 1–365 days). county_id 0 = the actor's county. */

@@ -99,6 +99,38 @@ static int create_rows(struct ctx *c, int64_t id, void *arg)
 	return dp_audit(c, village, "emergency", id, "create", "emergency_type", ca->type, "alerted", ca->nalerted);
 }
 
+/* The county's category for emergencies: the one flagged so (whatever it is called now);
+ * a county without one (made after migration 027) gets 应急事件 at its first emergency.
+ * 0 when the village is not found (events_create then says so). */
+static int emergency_category(struct ctx *c, int64_t village_id, int64_t *cat)
+{
+	*cat = 0;
+	struct org_unit v;
+	if (org_find(c, village_id, &v) != RC_OK)
+		return RC_OK;
+	int64_t county = dp_root(v.path);
+	int dbrc = db_get_int(c->db, cat, "SELECT id FROM event_categories WHERE county_id = ? AND emergency = 1 "
+					  "ORDER BY active DESC, id LIMIT 1", "i", county);
+	if (dbrc == DB_OK)
+		return RC_OK;
+	if (dbrc != DB_DONE)
+		return ctx_db_fail(c, dbrc, "读取应急事件类别");
+	struct ctx sys = *c;
+	sys.system = true;
+	sys.actor = NULL;
+	static const char *const names[] = {"应急事件", "突发应急事件"};   /* the second if the first is taken */
+	int rc = RC_INVALID;
+	for (size_t i = 0; i < ARRAY_SIZE(names) && rc == RC_INVALID; i++) {
+		ctx_reset(&sys);
+		struct event_category_input k = {.county_id = county, .name = names[i], .accept_hours = 1, .finish_days = 1,
+						 .active = 1, .set_warn = true, .emergency = true};
+		rc = events_category_create(&sys, &k, cat);
+	}
+	if (rc)
+		c->err = sys.err;
+	return rc;
+}
+
 int emergencies_create(struct ctx *c, const struct emergency_input *in, int64_t *id, int64_t **alerted,
 		       int *nalerted)
 {
@@ -110,13 +142,9 @@ int emergencies_create(struct ctx *c, const struct emergency_input *in, int64_t 
 		ctx_field(c, "emergency_type", "应急类型应为 fire（火灾）、flood（汛情）、missing（人员走失）、accident（事故）或 other");
 	struct event_input ev = in->ev;
 	if (!ev.category_id && ev.village_id > 0) {
-		/* the county's category of emergencies */
-		int64_t cat = 0;
-		struct org_unit v;
-		if (org_find(c, ev.village_id, &v) == RC_OK)
-			db_get_int(c->db, &cat, "SELECT id FROM event_categories WHERE county_id = ? AND name = '应急事件' "
-						"AND active = 1", "i", dp_root(v.path));
-		ev.category_id = cat;
+		int rc = emergency_category(c, ev.village_id, &ev.category_id);
+		if (rc)
+			return rc;
 	}
 	struct create_arg ca = {.type = in->emergency_type};
 	ev.kind = "emergency";

@@ -96,6 +96,8 @@ struct event_category_input {
 	int photo_required, active;      /* -1 = leave as is */
 	bool set_warn;                   /* create: always; update: change the warning */
 	int warn_count, warn_days;       /* 0 = no warning; else 2..100 events within 1..365 days */
+	bool emergency;                  /* create: the county's category for emergencies (an emergency
+					    that names no category takes it, whatever its name) */
 };
 /* The categories of a county (of the actor's county when county_id is 0). Anyone may
  * read them (the public form lists them). */
@@ -309,6 +311,17 @@ struct event_stats_query {
 int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_stats_row **rows, int *n,
 		 struct event_stats_row *total);
 
+/* The periods of the statistics' time series (Asia/Shanghai), shared with the
+ * statistics of other event kinds (disputes): the key of an instant's period (a week:
+ * its Monday as days since epoch; a month: year*100 + month), the period's name
+ * ("2026-11-23", the week's Monday, or "2026-11") in request memory; for months the
+ * instant the month starts and the key months later (negative: earlier). */
+enum { EVENTS_SERIES_WEEK = 1, EVENTS_SERIES_MONTH = 2 };
+int64_t events_stats_bucket(int series, int64_t t);
+const char *events_stats_bucket_name(struct ctx *c, int series, int64_t key);
+int64_t events_stats_month_start(int64_t key);
+int64_t events_stats_month_add(int64_t key, int months);
+
 /* ---- the public 民情码 form ---- */
 
 #define EVENTS_POW_BITS 16           /* leading zero bits of the proof of work */
@@ -339,6 +352,10 @@ int events_public_create(struct ctx *c, const struct event_public_input *in, int
 /* The event of a follow-up code on that village's form: state, timeline steps (no
  * names of staff), deadline, outcome; RC_NOT_FOUND for any other code. */
 int events_public_get(struct ctx *c, int64_t village_id, const char *code, struct event *out);
+/* A recording or clip of that event as the follow-up page shows it: the report's own
+ * and those of the steps whose note it shows (reject, finish, visit); RC_NOT_FOUND for
+ * any other. The bytes are read with files_read_range. */
+int events_public_media(struct ctx *c, int64_t village_id, const char *code, int64_t media_id, struct file_info *out);
 
 /* Demo data: the departments (under the county, one under town_id) and categories of
  * the county; *first_dept (县住建局) is where the demo handler works, *town_dept the

@@ -219,6 +219,37 @@ int events_public_get(struct ctx *c, int64_t village_id, const char *code, struc
 			s->note = "";
 	}
 	out->nsupervisions = 0;
-	out->nmedia = 0;   /* the recordings are played to staff and to accounts, not on the form */
+	/* the recordings and clips are shown as their text is: the report's own, and those
+	 * of the steps whose note is kept above */
+	int kept = 0;
+	for (int i = 0; i < out->nmedia; i++) {
+		int64_t step = out->media[i].step_id;
+		bool shown = step == 0;
+		for (int k = 0; k < out->nsteps && !shown; k++)
+			shown = out->steps[k].id == step && out->steps[k].note[0];
+		if (shown)
+			out->media[kept++] = out->media[i];
+	}
+	out->nmedia = kept;
 	return RC_OK;
+}
+
+int events_public_media(struct ctx *c, int64_t village_id, const char *code, int64_t media_id, struct file_info *out)
+{
+	struct event e;
+	int rc = events_public_get(c, village_id, code, &e);
+	if (rc)
+		return rc;
+	for (int i = 0; i < e.nmedia; i++) {
+		if (e.media[i].id != media_id)
+			continue;
+		char hash[FILES_HASH_LEN + 1];
+		struct ctx sys = *c;
+		sys.system = true;
+		sys.actor = NULL;
+		if ((rc = ev_media_hash(&sys, e.id, media_id, hash)) || (rc = files_info(&sys, hash, out)))
+			c->err = sys.err;
+		return rc;
+	}
+	return ctx_fail(c, RC_NOT_FOUND, "录音或视频不存在");
 }

@@ -195,11 +195,12 @@ int events_category_create(struct ctx *c, const struct event_category_input *in,
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int dbrc = db_get_int(c->db, id, "INSERT INTO event_categories (county_id, name, department_id, accept_hours, "
-					 "finish_days, photo_required, active, warn_count, warn_days, created_at, updated_at) "
-					 "VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id",
-			      "itiiiiiiii", county, in->name, in->department_id > 0 ? in->department_id : 0,
+					 "finish_days, photo_required, active, warn_count, warn_days, emergency, created_at, "
+					 "updated_at) VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id",
+			      "itiiiiiiiii", county, in->name, in->department_id > 0 ? in->department_id : 0,
 			      (int64_t)in->accept_hours, (int64_t)in->finish_days, (int64_t)(in->photo_required > 0),
-			      (int64_t)in->warn_count, (int64_t)(in->warn_count ? in->warn_days : 0), c->now, c->now);
+			      (int64_t)in->warn_count, (int64_t)(in->warn_count ? in->warn_days : 0), (int64_t)in->emergency,
+			      c->now, c->now);
 	if (dbrc == DB_CONSTRAINT)
 		return ctx_end(c, ctx_field(c, "name", "已有同名类别"));
 	if (dbrc != DB_OK)

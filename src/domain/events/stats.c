@@ -39,16 +39,36 @@ static int64_t median(int64_t *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The bucket of an instant: the Monday of its week (days since epoch), or year*100+month. */
-static int64_t bucket(int series, int64_t t)
+int64_t events_stats_bucket(int series, int64_t t)
 {
-	if (series == 1) {
+	if (series == EVENTS_SERIES_WEEK) {
 		int64_t day = time_cn_days(t);
 		return day - workdays_weekday(day);
 	}
 	struct civil cv;
 	time_to_cn(t, &cv);
 	return (int64_t)cv.year * 100 + cv.month;
+}
+
+const char *events_stats_bucket_name(struct ctx *c, int series, int64_t key)
+{
+	if (series == EVENTS_SERIES_WEEK) {
+		char day[11];
+		time_format_date(time_cn_midnight(key), day);
+		return arena_strdup(c->arena, day);
+	}
+	return arena_printf(c->arena, "%04lld-%02lld", (long long)(key / 100), (long long)(key % 100));
+}
+
+int64_t events_stats_month_start(int64_t key)
+{
+	return time_cn_midnight(time_days_from_civil((int)(key / 100), (int)(key % 100), 1));
+}
+
+int64_t events_stats_month_add(int64_t key, int months)
+{
+	int64_t m = (key / 100) * 12 + (key % 100) - 1 + months;
+	return (m / 12) * 100 + m % 12 + 1;
 }
 
 /* By week or month: every event of the filter read once, counted in C. */
@@ -71,7 +91,7 @@ static int time_series(struct ctx *c, int series, const char *where, const struc
 	int64_t *dur = NULL, *dkey = NULL;
 	int kcap = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t k = bucket(series, db_col_int(st, 0));
+		int64_t k = events_stats_bucket(series, db_col_int(st, 0));
 		if (*n == 0 || list[*n - 1].key != k) {
 			struct event_stats_row *grown = arena_grow(c->arena, list, &cap, *n, sizeof(*list));
 			if (!grown)
@@ -81,13 +101,7 @@ static int time_series(struct ctx *c, int series, const char *where, const struc
 			memset(r, 0, sizeof(*r));
 			r->key = k;
 			r->median_close = -1;
-			if (series == 1) {
-				char day[11];
-				time_format_date(time_cn_midnight(k), day);
-				r->name = arena_strdup(c->arena, day);
-			} else {
-				r->name = arena_printf(c->arena, "%04lld-%02lld", (long long)(k / 100), (long long)(k % 100));
-			}
+			r->name = events_stats_bucket_name(c, series, k);
 		}
 		struct event_stats_row *r = &list[*n - 1];
 		bool closed = db_col_int(st, 2) != 0;
@@ -150,12 +164,12 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 	memset(total, 0, sizeof(*total));
 	total->name = "合计";
 	const struct group_key *g = NULL;
-	int series = 0;   /* 1 by week, 2 by month (Asia/Shanghai) */
+	int series = 0;   /* EVENTS_SERIES_WEEK or _MONTH (Asia/Shanghai) */
 	if (q->group_by && q->group_by[0]) {
 		for (size_t i = 0; i < ARRAY_SIZE(groups); i++)
 			if (!strcmp(q->group_by, groups[i].name))
 				g = &groups[i];
-		series = !strcmp(q->group_by, "week") ? 1 : !strcmp(q->group_by, "month") ? 2 : 0;
+		series = !strcmp(q->group_by, "week") ? EVENTS_SERIES_WEEK : !strcmp(q->group_by, "month") ? EVENTS_SERIES_MONTH : 0;
 		if (!g && !series)
 			return ctx_field(c, "group_by", "分组应为 village、town、department、category、channel、week 或 month");
 	}

@@ -89,6 +89,7 @@ static json_t *dispute_json(const struct dispute *d, bool detail, bool party)
 	json_object_set_new(o, "followup_at", opt_time(d->followup_at));
 	json_object_set_new(o, "followup_result", opt_str(d->followup_result));
 	json_object_set_new(o, "followup_overdue", json_boolean(d->followup_overdue));
+	json_object_set_new(o, "followup_notified_at", opt_time(d->followup_notified_at));
 	json_object_set_new(o, "recurring", json_integer(d->recurring));
 	if (!party) {
 		json_object_set_new(o, "agreement", json_string(d->agreement));
@@ -470,21 +471,38 @@ int api_dispute_stats(struct req *r)
 	req_query_int(r, "unit_id", 1, ID_MAX, 0, &unit);
 	req_query_time(r, "from", false, &from);
 	req_query_time(r, "to", true, &to);
+	const char *format = req_query(r, "format"), *group = req_query(r, "group_by");
+	if (format && format[0] && strcmp(format, "xlsx") && strcmp(format, "json"))
+		ctx_field(&r->ctx, "format", "格式应为 json 或 xlsx");
+	bool by_month = group && !strcmp(group, "month");
+	if (group && group[0] && !by_month && strcmp(group, "village"))
+		ctx_field(&r->ctx, "group_by", "分组应为 village（按村）或 month（近 12 个月按月）");
+	if (by_month && (from || to))
+		ctx_field(&r->ctx, "group_by", "按月统计固定为最近 12 个月，不能另设起止时间");
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
+	if (format && !strcmp(format, "xlsx")) {
+		struct export_file f = {0};
+		return req_reply_export(r, disputes_stats_xlsx(&r->ctx, unit, from, to, &f), &f);
+	}
 	struct dispute_stats_row *rows, total;
 	int n;
-	int rc = disputes_stats(&r->ctx, unit, from, to, &rows, &n, &total);
+	int rc = by_month ? disputes_stats_months(&r->ctx, unit, &rows, &n, &total)
+			  : disputes_stats(&r->ctx, unit, from, to, &rows, &n, &total);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++) {
 		json_t *o = stats_json(&rows[i]);
-		json_object_set_new(o, "village_id", json_integer((json_int_t)rows[i].unit_id));
-		json_object_set_new(o, "village_name", json_string(rows[i].unit_name));
+		if (by_month) {
+			json_object_set_new(o, "month", json_string(rows[i].unit_name));
+		} else {
+			json_object_set_new(o, "village_id", json_integer((json_int_t)rows[i].unit_id));
+			json_object_set_new(o, "village_name", json_string(rows[i].unit_name));
+		}
 		json_array_append_new(arr, o);
 	}
-	r->out = json_pack("{s:o, s:o}", "total", stats_json(&total), "villages", arr);
+	r->out = json_pack("{s:o, s:o}", "total", stats_json(&total), by_month ? "months" : "villages", arr);
 	return RC_OK;
 }
 
@@ -503,7 +521,8 @@ int api_dispute_settings_put(struct req *r)
 {
 	static const struct jfield spec[] = {
 		{"county_id", J_INT, false, 1, ID_MAX},
-		{"followup_days", J_INT, true, 1, 365},
+		/* the range is the domain's rule, with its message naming the interval */
+		{"followup_days", J_INT, true, INT32_MIN, INT32_MAX},
 		{0},
 	};
 	if (req_check_body(r, spec))

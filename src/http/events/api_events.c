@@ -742,6 +742,18 @@ int api_public_event_create(struct req *r)
 	return RC_OK;
 }
 
+static void public_media_urls(struct req *r, json_t *list, int64_t village, const char *code)
+{
+	json_t *m;
+	size_t j;
+	json_array_foreach(list, j, m) {
+		const char *url = arena_printf(r->ctx.arena, "/api/v1/public/villages/%lld/events/%s/media/%lld",
+					       (long long)village, code,
+					       (long long)json_integer_value(json_object_get(m, "id")));
+		json_object_set_new(m, "url", json_string(url));
+	}
+}
+
 int api_public_event_get(struct req *r)
 {
 	int64_t village;
@@ -757,6 +769,13 @@ int api_public_event_get(struct req *r)
 	json_object_del(o, "supervisions");
 	json_object_del(o, "household_id");
 	json_object_del(o, "photos");
+	/* the recordings it keeps are played from the follow-up code's own address */
+	const char *code = u_map_get(r->u->map_url, "code");
+	public_media_urls(r, json_object_get(o, "media"), village, code);
+	json_t *st;
+	size_t i;
+	json_array_foreach(json_object_get(o, "timeline"), i, st)
+		public_media_urls(r, json_object_get(st, "media"), village, code);
 	r->out = o;
 	return RC_OK;
 }

@@ -7,18 +7,11 @@
 #include "util/num.h"
 #include "util/range.h"
 
-int api_event_media(struct req *r)
+/* The file's bytes, whole or the one range asked for (206), for a player to seek. */
+static int serve(struct req *r, const struct file_info *fi)
 {
-	int64_t id, mid;
-	int rc = req_path_id(r, "id", &id);
-	if (rc)
-		return rc;
-	const char *ms = u_map_get(r->u->map_url, "mid");
-	if (!ms || num_parse_i64(ms, 1, INT64_MAX / 2, &mid))
-		return ctx_fail(&r->ctx, RC_NOT_FOUND, "录音或视频不存在");
-	struct file_info f;
-	if ((rc = events_media_file(&r->ctx, id, mid, &f)))
-		return rc;
+	struct file_info f = *fi;
+	int rc;
 	int64_t first = 0, last = f.size - 1;
 	enum range_result range = range_parse(u_map_get_case(r->u->map_header, "Range"), f.size, &first, &last);
 	if (range == RANGE_UNSATISFIABLE) {
@@ -47,4 +40,36 @@ int api_event_media(struct req *r)
 		u_map_put(r->resp->map_header, "Content-Range", cr);
 	}
 	return RC_OK;
+}
+
+static int media_id(struct req *r, int64_t *mid)
+{
+	const char *ms = u_map_get(r->u->map_url, "mid");
+	if (!ms || num_parse_i64(ms, 1, INT64_MAX / 2, mid))
+		return ctx_fail(&r->ctx, RC_NOT_FOUND, "录音或视频不存在");
+	return RC_OK;
+}
+
+int api_event_media(struct req *r)
+{
+	int64_t id, mid;
+	int rc = req_path_id(r, "id", &id);
+	if (rc || (rc = media_id(r, &mid)))
+		return rc;
+	struct file_info f;
+	if ((rc = events_media_file(&r->ctx, id, mid, &f)))
+		return rc;
+	return serve(r, &f);
+}
+
+int api_public_event_media(struct req *r)
+{
+	int64_t village, mid;
+	int rc = req_path_id(r, "id", &village);
+	if (rc || (rc = media_id(r, &mid)))
+		return rc;
+	struct file_info f;
+	if ((rc = events_public_media(&r->ctx, village, u_map_get(r->u->map_url, "code"), mid, &f)))
+		return rc;
+	return serve(r, &f);
 }

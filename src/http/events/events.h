@@ -16,6 +16,7 @@ int api_events_create(struct req *r);
 int api_event_get(struct req *r);
 int api_event_photo(struct req *r);
 int api_event_media(struct req *r);
+int api_public_event_media(struct req *r);
 int api_event_action(struct req *r);
 int api_event_supervise(struct req *r);
 int api_event_answer(struct req *r);

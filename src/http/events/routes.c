@@ -25,6 +25,7 @@ const struct route events_routes[] = {
 	{"GET", "/api/v1/public/villages/:id/events", api_public_event_form, RF_PUBLIC},
 	{"POST", "/api/v1/public/villages/:id/events", api_public_event_create, RF_PUBLIC | RF_JSON},
 	{"GET", "/api/v1/public/villages/:id/events/:code", api_public_event_get, RF_PUBLIC},
+	{"GET", "/api/v1/public/villages/:id/events/:code/media/:mid", api_public_event_media, RF_PUBLIC},
 	{"GET", "/api/v1/open311-keys", api_open311_keys, 0},
 	{"POST", "/api/v1/open311-keys", api_open311_key_create, RF_JSON},
 	{"DELETE", "/api/v1/open311-keys/:id", api_open311_key_revoke, 0},

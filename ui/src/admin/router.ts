@@ -49,6 +49,7 @@ export const router = createRouter({
     { path: '/events/inbox', name: 'events-inbox', component: () => import('./events/InboxView.vue'), meta: { title: 'eva.nav.inbox' } },
     { path: '/events/board', name: 'events-board', component: () => import('./events/BoardView.vue'), meta: { title: 'eva.nav.board' } },
     { path: '/events/stats', name: 'events-stats', component: () => import('./events/StatsView.vue'), meta: { title: 'eva.nav.stats' } },
+    { path: '/events/settings', name: 'events-settings', component: () => import('./disputes/SettingsView.vue'), meta: { title: 'dsp.nav.settings' } },
     { path: '/events/poster', name: 'events-poster', component: () => import('./events/PosterView.vue'), meta: { title: 'eva.nav.poster', village: true } },
     { path: '/events/:id(\\d+)', name: 'event', component: () => import('./events/EventView.vue'), meta: { title: 'eva.nav.event' } },
     { path: '/disputes', name: 'disputes', component: () => import('./disputes/DisputesView.vue'), meta: { title: 'dsp.nav.disputes' } },

@@ -173,6 +173,7 @@ export const auditActions: Record<string, string> = {
   mediator_remove: '撤换调解员',
   session: '调解记录',
   followup: '回访',
+  followup_notice: '回访到期提醒',
   ack: '确认接警',
 };
 
@@ -398,6 +399,7 @@ export const auditFields: Record<string, string> = {
   followup_due: '回访期限',
   result: '回访结果',
   followup_days: '回访间隔（天）',
+  mediators: '调解员',
   emergency_type: '应急类型',
   alerted: '警报人数',
   broadcast_id: '广播',
@@ -556,6 +558,19 @@ export const auditValues: Record<string, string> = {
   accident: '事故',
 };
 
+// the names of a field's values where the same code means something else in another
+// field (fire is a 火灾 as an emergency's type, a 森林防火点 as a map place's kind); they
+// come before auditValues
+export const auditFieldValues: Record<string, Record<string, string>> = {
+  emergency_type: { fire: '火灾', flood: '汛情', missing: '人员走失', accident: '事故', other: '其他突发事件' },
+  kind: { fire: '森林防火点', flood: '山洪灾害点', camera: '监控点位', house: '危房' },
+  dispute_type: { other: '其他纠纷' },
+  referred_to: { other: '其他去向' },
+};
+
+export const auditValueLabel = (key: string | undefined, v: string) =>
+  (key !== undefined && auditFieldValues[key]?.[v]) || auditValues[v] || v;
+
 export const auditTypeLabel = (t: string) => auditTypes[t] || t;
 export const auditActionLabel = (a: string) => auditActions[a] || a;
 export const auditFieldLabel = (k: string) => auditFields[k] || k;
@@ -567,12 +582,13 @@ export interface AuditChange {
   after: string | null;
 }
 
-const show = (v: unknown): string => {
+// a value as shown, named by its field's values first (key: the field it is the value of)
+const show = (v: unknown, key?: string): string => {
   if (v === null || v === undefined) return '（空）';
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (typeof v === 'string') return v === '' ? '（空）' : auditValues[v] || v;
-  if (Array.isArray(v)) return v.map(show).join('、') || '（空）';
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${auditFieldLabel(k)}：${show(x)}`).join('；');
+  if (typeof v === 'string') return v === '' ? '（空）' : auditValueLabel(key, v);
+  if (Array.isArray(v)) return v.map((x) => show(x, key)).join('、') || '（空）';
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${auditFieldLabel(k)}：${show(x, k)}`).join('；');
   return String(v);
 };
 
@@ -595,5 +611,5 @@ export function auditChanges(before: unknown, after: unknown): AuditChange[] {
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
   return keys
     .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => ({ key: k, label: auditFieldLabel(k), before: k in b ? show(b[k]) : null, after: k in a ? show(a[k]) : null }));
+    .map((k) => ({ key: k, label: auditFieldLabel(k), before: k in b ? show(b[k], k) : null, after: k in a ? show(a[k], k) : null }));
 }

@@ -2,7 +2,7 @@
 // statistics, one dispute with parties, mediators, sessions, outcome and follow-up;
 // the emergency board, one emergency, acknowledging and the 大喇叭 broadcast; the
 // duty officer's live alert stream.
-import { api, type Page, type Query } from '@/shared/api';
+import { api, withQuery, type Page, type Query } from '@/shared/api';
 
 export interface Step { id: number; at: string; actor_name: string; action: string; from_state: string; to_state: string; department_name: string | null; note: string }
 export interface DisputeEvent {
@@ -35,12 +35,18 @@ export const listDisputes = (q: Query) => api.get<Page<Dispute>>('/api/v1/disput
 export const getDispute = (id: number | string) => api.get<Dispute>(`/api/v1/disputes/${id}`);
 export const createDispute = (body: Record<string, unknown>) => api.post<Dispute>('/api/v1/disputes', body);
 export const disputeStats = (q: Query) => api.get<{ total: StatsRow; villages: StatsRow[] }>('/api/v1/dispute-stats', q);
+// the same counts for each of the last 12 months, and both as an XLSX file
+export const disputeMonths = () => api.get<{ total: StatsRow; months: (StatsRow & { month: string })[] }>('/api/v1/dispute-stats', { group_by: 'month' });
+export const disputeStatsXlsxUrl = (q: Query) => withQuery('/api/v1/dispute-stats', { ...q, format: 'xlsx' });
 export const candidates = (id: number) => api.get<{ items: { user_id: number; name: string }[] }>(`/api/v1/disputes/${id}/mediator-candidates`);
 export const addMediator = (id: number, userId: number) => api.post<Dispute>(`/api/v1/disputes/${id}/mediators`, { user_id: userId });
 export const removeMediator = (id: number, userId: number) => api.del<Dispute>(`/api/v1/disputes/${id}/mediators/${userId}`);
 export const addSession = (id: number, body: Record<string, unknown>) => api.post<Dispute>(`/api/v1/disputes/${id}/sessions`, body);
 export const setOutcome = (id: number, body: Record<string, unknown>) => api.post<Dispute>(`/api/v1/disputes/${id}/outcome`, body);
 export const followup = (id: number, body: Record<string, unknown>) => api.post<Dispute>(`/api/v1/disputes/${id}/followup`, body);
+export interface DisputeSettings { county_id: number; followup_days: number }
+export const disputeSettings = () => api.get<DisputeSettings>('/api/v1/dispute-settings');
+export const putDisputeSettings = (body: Record<string, unknown>) => api.put<DisputeSettings>('/api/v1/dispute-settings', body);
 export const disputeCategories = () => api.get<{ items: { id: number; name: string; active: boolean }[] }>('/api/v1/event-categories');
 
 export interface Alert { user_id: number; name: string; alerted_at: string; acked_at: string | null }

@@ -1,14 +1,32 @@
 // Texts of disputes and emergencies (the console and the villager app).
 export default {
   dsp: {
-    nav: { group: 'Disputes & emergencies', disputes: 'Disputes', dispute: 'Dispute', emergencies: 'Emergency duty', emergency: 'Emergency' },
+    nav: { group: 'Disputes & emergencies', disputes: 'Disputes', dispute: 'Dispute', emergencies: 'Emergency duty', emergency: 'Emergency', settings: 'Event settings' },
+    st: {
+      period: 'Period received',
+      from: 'From',
+      to: 'To',
+      allTime: 'All time',
+      inPeriod: 'Disputes received in the period',
+      xlsx: 'Export to Excel',
+      months: 'The last 12 months (by month received)',
+    },
+    set: {
+      disputes: 'Disputes',
+      followupDays: 'Follow-up after a successful mediation',
+      days: 'days',
+      followupHint: 'After a successful mediation the parties are visited this many days later to check the agreement is kept (1 to 365 days). A change applies to outcomes recorded afterwards.',
+      saved: 'Follow-up interval saved',
+    },
     type: { family: 'Marriage & family', neighbour: 'Neighbours', land: 'Land & demolition', contract: 'Land contract', labour: 'Labour', other: 'Other' },
     role: { applicant: 'Applicant', respondent: 'Respondent', third: 'Third party' },
     referral: { judicial: 'Judicial office', court: 'Court', petition: 'Petitions office', other: 'Other' },
     stage: { all: 'All', mediating: 'In mediation', mediated: 'Mediated', referred: 'Referred', kept: 'Agreement kept' },
     kpi: { received: 'Received', mediated: 'Mediated', referred: 'Referred', recurring: 'Recurring', overdue: 'Follow-ups overdue', rate: 'Mediation rate' },
     col: { id: 'No.', type: 'Type', village: 'Village', received: 'Received', stage: 'Stage', state: 'Event state', followup: 'Follow-up', recurring: 'Recurring' },
-    filter: { type: 'Type', recurring: 'Recurring only', overdue: 'Follow-up overdue only' },
+    filter: { type: 'Type', recurring: 'Recurring only', overdue: 'Follow-up overdue only', mine: 'Only my follow-ups due' },
+    dueMine: '{n} of the disputes you mediate are due for their follow-up visit',
+    dueMineShow: 'Show the follow-ups due',
     empty: 'No disputes match',
     noAccess: 'Your role cannot see disputes',
     new: 'New dispute',
@@ -57,7 +75,7 @@ export default {
     mediateHint: 'Once the dispute is taken in and handled, its mediators can record sessions.',
     event: 'Open the event',
     action: {
-      mediator_add: 'Mediator named', mediator_remove: 'Mediator removed', mediation: 'Mediation', followup: 'Follow-up', alert: 'Alert sent',
+      followup_due: 'Follow-up due', mediator_add: 'Mediator named', mediator_remove: 'Mediator removed', mediation: 'Mediation', followup: 'Follow-up', alert: 'Alert sent',
       ack: 'Acknowledged', broadcast: 'Loudspeaker broadcast',
     },
     em: {

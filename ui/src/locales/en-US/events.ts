@@ -32,7 +32,7 @@ export default {
       },
       reply: 'Add information', replyHint: 'When the staff need to know more, add text or a voice note here.', replyPlaceholder: 'What to add (a voice note alone is fine)',
       replySubmit: 'Send', replied: 'Sent', replyEmpty: 'Type something or record a voice note',
-      needsSignal: 'Recordings and videos need a connection; send when there is signal, or delete them to keep the report on the phone',
+      needsSignal: 'A video clip needs a signal to send: submit it when there is signal, or remove the clip to keep the report on the phone (a recording is kept)',
       attach: 'Add a recording or video', attachVoice: 'Recording', attachVideo: 'Video',
     },
     overdue: 'Overdue',

@@ -1,14 +1,32 @@
 // Texts of disputes 矛盾纠纷 and emergencies 应急事件 (the console and the villager app).
 export default {
   dsp: {
-    nav: { group: '纠纷与应急', disputes: '矛盾纠纷', dispute: '纠纷详情', emergencies: '应急值守', emergency: '应急事件' },
+    nav: { group: '纠纷与应急', disputes: '矛盾纠纷', dispute: '纠纷详情', emergencies: '应急值守', emergency: '应急事件', settings: '民情设置' },
+    st: {
+      period: '登记期间',
+      from: '开始日期',
+      to: '结束日期',
+      allTime: '全部时间的统计',
+      inPeriod: '所选期间登记的纠纷',
+      xlsx: '导出 Excel',
+      months: '近 12 个月（按登记月份）',
+    },
+    set: {
+      disputes: '矛盾纠纷',
+      followupDays: '调解成功后回访间隔',
+      days: '天',
+      followupHint: '调解成功后，过这么多天回访当事人，查看协议是否履行（1 到 365 天）。改动只影响之后记录的调解结果。',
+      saved: '已保存回访间隔',
+    },
     type: { family: '婚恋家庭', neighbour: '邻里纠纷', land: '征地拆迁', contract: '土地承包', labour: '劳资纠纷', other: '其他纠纷' },
     role: { applicant: '申请人', respondent: '被申请人', third: '第三人' },
     referral: { judicial: '司法所', court: '法院', petition: '信访部门', other: '其他' },
     stage: { all: '全部', mediating: '调解中', mediated: '调解成功', referred: '调解不成', kept: '协议已履行' },
     kpi: { received: '受理纠纷', mediated: '调解成功', referred: '调解不成移交', recurring: '反复（协议未履行）', overdue: '回访逾期', rate: '调解成功率' },
     col: { id: '编号', type: '类型', village: '村', received: '登记时间', stage: '阶段', state: '事件状态', followup: '回访', recurring: '反复' },
-    filter: { type: '纠纷类型', recurring: '只看反复的', overdue: '只看回访逾期' },
+    filter: { type: '纠纷类型', recurring: '只看反复的', overdue: '只看回访逾期', mine: '只看待我回访' },
+    dueMine: '您调解的纠纷中有 {n} 件已到回访时间，请回访当事人，查看协议是否履行',
+    dueMineShow: '查看待我回访的纠纷',
     empty: '没有符合条件的纠纷',
     noAccess: '你的角色不能查看矛盾纠纷',
     new: '登记纠纷',
@@ -57,7 +75,7 @@ export default {
     mediateHint: '纠纷受理并由村里自办或部门接单后，指定的调解员可以记录调解。',
     event: '查看民情事件',
     action: {
-      mediator_add: '指定调解员', mediator_remove: '撤换调解员', mediation: '调解', followup: '回访', alert: '发出警报',
+      followup_due: '回访到期提醒', mediator_add: '指定调解员', mediator_remove: '撤换调解员', mediation: '调解', followup: '回访', alert: '发出警报',
       ack: '确认接警', broadcast: '大喇叭广播',
     },
     em: {

@@ -30,7 +30,7 @@ export default {
       },
       reply: '补充说明', replyHint: '办理人员需要了解更多情况时，可以在这里补充文字或语音。', replyPlaceholder: '补充的情况（可以只录语音）',
       replySubmit: '提交补充', replied: '已提交补充说明', replyEmpty: '请填写补充说明或录一段语音',
-      needsSignal: '录音和视频要有网络才能发送，请等有信号时再提交，或删除录音和视频后先保存在手机上',
+      needsSignal: '视频要有网络才能发送，请等有信号时再提交，或删除视频后先保存在手机上（录音可以保存）',
       attach: '附录音或视频', attachVoice: '录音', attachVideo: '视频',
     },
     overdue: '已超期',

@@ -1,6 +1,7 @@
 // 待发送: a claim or a report made without signal is kept on the phone (IndexedDB,
-// photos included) and sent when the signal returns, with the idempotency key it was
-// made with, so a send repeated after a lost answer is done once (kernel/idem.h). The
+// photos and a report's voice recording included, as Blobs) and sent when the signal
+// returns — the files uploaded first, then the creating request with the idempotency
+// key it was made with, so a send repeated after a lost answer is done once (kernel/idem.h). The
 // page sends it: when the phone says it is back online, when the app opens, and every
 // half minute while something waits. Each item shows its state: 待发送, 发送中,
 // 已发送, or 发送失败 with the server's reason (a definite refusal is not retried).
@@ -18,6 +19,7 @@ export interface OutboxItem {
   path: string;                     // the creating POST
   body: Record<string, unknown>;    // its body, without photos and key
   photos: Blob[];                   // uploaded first, their hashes go in body.photos
+  voice?: { blob: Blob; ms: number } | null;   // a report's recording: uploaded first, its hash in body.voice
   title: string;                    // what the villager sees in the list
   owner: number;                    // the account that made it: sent only for that account
   state: OutboxState;
@@ -86,10 +88,10 @@ export function noSignal(e: unknown): boolean {
 
 // Keeps a request made without signal; photos are made smaller here, as for upload.
 export async function keep(kind: OutboxKind, path: string, key: string, body: Record<string, unknown>,
-  files: File[], title: string): Promise<void> {
+  files: File[], title: string, voice: { blob: Blob; ms: number } | null = null): Promise<void> {
   const photos: Blob[] = [];
   for (const f of files) photos.push(await shrink(f));
-  await put({ key, kind, path, body, photos, title, owner, state: 'pending', createdAt: Date.now() });
+  await put({ key, kind, path, body, photos, voice: voice ? { blob: voice.blob, ms: voice.ms } : null, title, owner, state: 'pending', createdAt: Date.now() });
   await refresh();
 }
 
@@ -108,11 +110,18 @@ async function sendOne(it: OutboxItem): Promise<boolean> {
     for (const p of it.photos) {
       hashes.push((await api.upload<{ hash: string }>('/api/v1/files', p, p.type || 'application/octet-stream')).hash);
     }
-    const made = await api.post<{ id?: number }>(it.path, { ...it.body, idempotency_key: it.key, photos: hashes });
+    const media: Record<string, unknown> = {};
+    if (it.voice) {
+      const v = it.voice;
+      media.voice = (await api.upload<{ hash: string }>('/api/v1/files', v.blob, v.blob.type || 'application/octet-stream')).hash;
+      if (v.ms > 0) media.voice_ms = Math.round(v.ms);
+    }
+    const made = await api.post<{ id?: number }>(it.path, { ...it.body, ...media, idempotency_key: it.key, photos: hashes });
     it.state = 'sent';
     it.sentAt = Date.now();
     it.resultId = made?.id;
     it.photos = [];
+    it.voice = null;
     it.error = undefined;
     await put(it);
     return true;
