@@ -8,7 +8,9 @@ export type { EventCategory, EventItem, EventStep } from '@/shared/eventTypes';
 export const eventCategories = () => api.get<{ items: EventCategory[] }>('/api/v1/event-categories');
 export const myEvents = (q: Query) => api.get<Page<EventItem>>('/api/v1/events', { mine: 1, ...q });
 export const getEvent = (id: number | string) => api.get<EventItem>(`/api/v1/events/${id}`);
-export const createEvent = (body: Record<string, unknown>) => api.post<EventItem>('/api/v1/events', body);
+// where a report is posted (also by the outbox, when it sends one kept without signal)
+export const EVENTS_PATH = '/api/v1/events';
+export const createEvent = (body: Record<string, unknown>) => api.post<EventItem>(EVENTS_PATH, body);
 export const rateEvent = (id: number, rating: string, note?: string) =>
   api.post<EventItem>(`/api/v1/events/${id}/actions/visit`, { rating, ...(note ? { note } : {}) });
 
