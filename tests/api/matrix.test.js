@@ -283,6 +283,7 @@ const EXPECT = {
   'GET /api/v1/party/questions':                       'U N N N a a a N a a a a a a a a',
   'POST /api/v1/party/questions':                      'U N N N a a a N a a a a a a a a',
   'POST /api/v1/party/questions/:id/answer':           'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/party/questions/:id/convert':          'U N N N F F F N F F F F F F a F',
   'GET /api/v1/public/villages/:id/party':             'a a a a a a a a a a a a a a a a',
   // disputes 矛盾纠纷 and emergencies 应急事件 (a demo dispute in mediation; an open emergency made here)
   'GET /api/v1/disputes':                              'U N N N F a F N a F a a F a a a',
@@ -873,6 +874,7 @@ const BODY = {
   'POST /api/v1/party/diary': () => ({ village_id: O.village, day: O.day, body: '矩阵服务日记' }),
   'POST /api/v1/party/questions': () => ({ village_id: O.village, body: '矩阵问题' }),
   'POST /api/v1/party/questions/:id/answer': () => ({ answer: '矩阵答复' }),
+  'POST /api/v1/party/questions/:id/convert': () => ({ to: 'event', category_id: O.category }),
   'POST /api/v1/party/courses': () => ({ unit_id: O.town, audience: 'member', title: '矩阵课程', body: '矩阵正文', minutes: 10, idempotency_key: `matrix-pco-${uniq()}` }),
   'PATCH /api/v1/party/courses/:id': () => ({ minutes: 10 }),
   'PUT /api/v1/party/study-sessions/:id': () => ({ seconds: 30 }),

@@ -202,6 +202,17 @@ int party_questions(struct ctx *c, int64_t unit_id, int64_t public_village, cons
 		    int offset, struct party_rows *out);
 int party_question_create(struct ctx *c, const struct party_question_input *in, int64_t *id);
 int party_question_answer(struct ctx *c, int64_t id, const char *answer);
+/* P_PARTY_ANSWER: the question becomes a 民情 event (category_id; through the events'
+ * own rules, channel "party_question", the asker as the reporter) or a 村民说事 thread in
+ * the asker's name (title, category; public questions only), once: the question keeps
+ * the link, the event or thread names the question, the turn is audited. RC_CONFLICT
+ * when it was turned already. */
+struct party_convert_input {
+	const char *to;                /* "event" or "talk" */
+	int64_t category_id;           /* event */
+	const char *title, *category;  /* talk (category default "question") */
+};
+int party_question_convert(struct ctx *c, int64_t id, const struct party_convert_input *in, int64_t *made_id);
 
 /* ---- learning 学习教育 ---- */
 

@@ -2,8 +2,10 @@
  * comments (overdue ones flagged), the service diary 党群服务日记 with its counts per
  * author, and the questions to the secretary 书记会客厅 (public or private, answered
  * within PARTY_ANSWER_DAYS working days, unanswered ones ageing on the board). */
+#include "domain/events/events.h"
 #include "domain/kernel/calendar.h"
 #include "domain/party/internal.h"
+#include "domain/voice/voice.h"
 #include "util/num.h"
 
 /* The village a list reads: the public page's, a unit named in the query (read by those
@@ -311,10 +313,10 @@ int party_diary_stats(struct ctx *c, int64_t unit_id, struct party_rows *out)
 
 #define Q_SPEC                                                                                 \
 	"i:id i:village_id t:village_name t:asker t:body p:photos b:private T:due_at t:answer "     \
-	"t:answerer T:answered_at T:created_at i:asked_by"
+	"t:answerer T:answered_at T:created_at i:asked_by n:event_id n:talk_id T:converted_at t:converter"
 #define Q_COLS                                                                                 \
 	"q.id, q.village_id, v.name, q.asker, q.body, q.photos, q.private, q.due_at, q.answer, "    \
-	"q.answerer, q.answered_at, q.created_at, q.asked_by"
+	"q.answerer, q.answered_at, q.created_at, q.asked_by, q.event_id, q.talk_id, q.converted_at, q.converter"
 
 static void q_flags(struct ctx *c, struct party_row *r, bool public)
 {
@@ -324,7 +326,10 @@ static void q_flags(struct ctx *c, struct party_row *r, bool public)
 	pr_int(r, "age_days", ((at ? at : c->now) - created) / 86400);
 	pr_bool(r, "overdue", at ? at > due : c->now > due);
 	pr_bool(r, "mine", c->actor && pr_get_int(r, "asked_by") == c->actor->user_id);
+	pr_text(c, r, "converted_to", pr_get_int(r, "event_id") ? "event" : pr_get_int(r, "talk_id") ? "talk" : NULL);
 	if (public) {
+		pr_text(c, r, "event_id", NULL);
+		pr_text(c, r, "converter", NULL);
 		/* the asker's name masked on the public page */
 		const char *a = pr_get_text(r, "asker");
 		char masked[16] = "村民";
@@ -479,4 +484,94 @@ int party_question_answer(struct ctx *c, int64_t id, const char *answer)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存答复"));
 	return ctx_end(c, pt_audit(c, pr_get_int(&q, "village_id"), "party_question", id, "answer", "answer", answer, NULL,
 				   0));
+}
+
+/* ---- a question becomes an event or a 说事 thread ---- */
+
+struct q_link {
+	int64_t question_id, village_id;
+	const char *kind;        /* "event" or "talk" */
+};
+
+/* Inside the transaction that made the event or the thread: the question keeps the link,
+ * once (a concurrent turn finds it taken and rolls its own back). */
+static int q_link_then(struct ctx *c, int64_t made, void *arg)
+{
+	const struct q_link *l = arg;
+	bool event = !strcmp(l->kind, "event");
+	int64_t got;
+	int dbrc = db_get_int(c->db, &got,
+			      event ? "UPDATE party_questions SET event_id = ?, converted_at = ?, converted_by = NULLIF(?, 0), "
+				      "converter = ? WHERE id = ? AND event_id IS NULL AND talk_id IS NULL RETURNING id"
+				    : "UPDATE party_questions SET talk_id = ?, converted_at = ?, converted_by = NULLIF(?, 0), "
+				      "converter = ? WHERE id = ? AND event_id IS NULL AND talk_id IS NULL RETURNING id",
+			      "iiiti", made, c->now, c->actor ? c->actor->user_id : 0, pt_actor_name(c), l->question_id);
+	if (dbrc == DB_DONE)
+		return ctx_fail(c, RC_CONFLICT, "问题已转办");
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "关联问题");
+	return pt_audit(c, l->village_id, "party_question", l->question_id, event ? "to_event" : "to_talk", NULL, NULL,
+			event ? "event_id" : "talk_id", made);
+}
+
+int party_question_convert(struct ctx *c, int64_t id, const struct party_convert_input *in, int64_t *made_id)
+{
+	*made_id = 0;
+	struct party_row q;
+	int rc = pr_one(c, db_query(c->db, "SELECT " Q_COLS ", v.path FROM party_questions q JOIN org_units v ON "
+					   "v.id = q.village_id WHERE q.id = ?", "i", id),
+			Q_SPEC " t:path", &q, "问题不存在");
+	if (rc)
+		return rc;
+	const char *path = pr_get_text(&q, "path");
+	if (!access_can(c, P_PARTY_ANSWER, path)) {
+		bool asker = c->actor && pr_get_int(&q, "asked_by") == c->actor->user_id;
+		bool visible = access_touches(c, path) &&
+			       (!pr_get_int(&q, "private") || asker || access_can(c, P_PARTY_ADMIN, path));
+		if (!c->actor && !c->system)
+			return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+		return visible ? ctx_fail(c, RC_FORBIDDEN, "只有村党组织书记可以转办问题")
+			       : ctx_fail(c, RC_NOT_FOUND, "问题不存在");
+	}
+	const char *to = in->to ? in->to : "";
+	bool event = !strcmp(to, "event"), talk = !strcmp(to, "talk");
+	if (!event && !talk)
+		ctx_field(c, "to", "应为 event（民情事件）或 talk（村民说事）");
+	if (event && in->category_id <= 0)
+		ctx_field(c, "category_id", "请选择事件类别");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	if (pr_get_int(&q, "event_id"))
+		return ctx_fail(c, RC_CONFLICT, "问题已转为民情事件 #%lld", (long long)pr_get_int(&q, "event_id"));
+	if (pr_get_int(&q, "talk_id"))
+		return ctx_fail(c, RC_CONFLICT, "问题已转为村民说事 #%lld", (long long)pr_get_int(&q, "talk_id"));
+	if (talk && pr_get_int(&q, "private"))
+		return ctx_fail(c, RC_CONFLICT, "私密问题不能转为全村可见的村民说事，可转为民情事件");
+	struct q_link link = {.question_id = id, .village_id = pr_get_int(&q, "village_id"), .kind = event ? "event" : "talk"};
+	const char *photos = pr_get_text(&q, "photos");
+	int nphotos = 0;
+	for (const char *p = photos; p && *p; p++)
+		if (p == photos || p[-1] == ',')
+			nphotos++;
+	if (event && !c->system && !access_can(c, P_EVENT_REPORT, path))
+		return ctx_fail(c, RC_FORBIDDEN, "登记民情事件需要本村村两委的权限");
+	if (event) {
+		/* the question's photos stay with it (they are the asker's uploads); the event
+		 * names the question */
+		char *desc = nphotos ? arena_printf(c->arena, "【书记会客厅 #%lld】%s（提问附照片 %d 张，见该问题）", (long long)id,
+						    pr_get_text(&q, "body"), nphotos)
+				     : arena_printf(c->arena, "【书记会客厅 #%lld】%s", (long long)id, pr_get_text(&q, "body"));
+		if (!desc)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		struct event_input ev = {.village_id = link.village_id, .category_id = in->category_id,
+					 .channel = "party_question", .description = desc,
+					 .reporter_name = pr_get_text(&q, "asker"), .then = q_link_then, .then_arg = &link};
+		return events_create(c, &ev, made_id);
+	}
+	char *body = arena_printf(c->arena, "【书记会客厅 #%lld】%s", (long long)id, pr_get_text(&q, "body"));
+	if (!body)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct talk_input t = {.category = in->category && in->category[0] ? in->category : "question",
+			       .title = in->title, .body = body};
+	return voice_talk_open_for(c, pr_get_int(&q, "asked_by"), &t, q_link_then, &link, made_id);
 }

@@ -666,6 +666,30 @@ int api_party_question_answer(struct req *r)
 	return RC_OK;
 }
 
+int api_party_question_convert(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	static const struct jfield spec[] = {{"to", J_STRING, true, 0, 10},
+					     {"category_id", J_INT, false, 1, ID_MAX},
+					     {"title", J_STRING, false, 0, 200},
+					     {"category", J_STRING, false, 0, 20},
+					     {0}};
+	req_check_body(r, spec);
+	struct party_convert_input in = {.to = req_str(r, "to"), .category_id = req_int(r, "category_id", 0),
+					 .title = req_str(r, "title"), .category = req_str(r, "category")};
+	int64_t made;
+	if ((rc = party_question_convert(&r->ctx, id, &in, &made)))
+		return rc;
+	json_decref(r->out);
+	bool event = !strcmp(in.to, "event");
+	r->out = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "converted_to", event ? "event" : "talk",
+			   event ? "event_id" : "talk_id", (json_int_t)made);
+	return r->out ? RC_OK : ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
+}
+
 int api_public_party(struct req *r)
 {
 	int64_t v;

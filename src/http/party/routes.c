@@ -32,6 +32,7 @@ const struct route party_routes[] = {
 	{"GET", "/api/v1/party/questions", api_party_questions, 0},
 	{"POST", "/api/v1/party/questions", api_party_question_create, RF_JSON},
 	{"POST", "/api/v1/party/questions/:id/answer", api_party_question_answer, RF_JSON},
+	{"POST", "/api/v1/party/questions/:id/convert", api_party_question_convert, RF_JSON},
 	{"GET", "/api/v1/public/villages/:id/party", api_public_party, RF_PUBLIC},
 	{"GET", "/api/v1/party/courses", api_party_courses, 0},
 	{"POST", "/api/v1/party/courses", api_party_course_create, RF_JSON},
