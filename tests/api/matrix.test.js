@@ -314,6 +314,7 @@ const EXPECT = {
   'GET /api/v1/party/courses/:id':                     'U N N a a a a N a a a a a a a a',
   'PATCH /api/v1/party/courses/:id':                   'U N N F F F F N F F F F F a F a',
   'GET /api/v1/party/courses/:id/photos/:n':           'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/party/courses/:id/media':               'U N N N N N N N N N N N N N N N',
   'POST /api/v1/party/courses/:id/study':              'U N N F a F a N F F F F F F F F',
   'PUT /api/v1/party/study-sessions/:id':              'U N N N N N a N N N N N N N N N',
   'GET /api/v1/party/quizzes':                         'U N N N a a a N a a a a a a a a',

@@ -41,7 +41,7 @@ before(async () => {
   void t2;
 });
 
-after(() => s && s.stop());
+after(async () => { if (s) await s.close(); });
 
 test('a question becomes a 民情 event once; the asker is told; audited', async () => {
   const q = must(await post('/api/v1/party/questions', villager, { body: '村口路灯坏了一个月了，晚上看不见路。', idempotency_key: 'pqc-key-1' }), 201);

@@ -213,9 +213,11 @@ int party_courses(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 
 static int load_course(struct ctx *c, int64_t id, struct party_row *out)
 {
-	return pr_one(c, db_query(c->db, "SELECT " K_COLS ", k.body, k.photos, k.media, u.path FROM party_courses k "
-					 "JOIN org_units u ON u.id = k.unit_id WHERE k.id = ?", "i", id),
-		      K_SPEC " t:body p:photos t:media t:path", out, "课程不存在");
+	return pr_one(c, db_query(c->db, "SELECT " K_COLS ", k.body, k.photos, k.media, k.media_url, "
+					 "COALESCE(f.mime, ''), u.path FROM party_courses k JOIN org_units u ON u.id = "
+					 "k.unit_id LEFT JOIN files f ON f.hash = k.media AND k.media <> '' WHERE k.id = ?",
+				  "i", id),
+		      K_SPEC " t:body p:photos t:media t:media_url t:media_mime t:path", out, "课程不存在");
 }
 
 /* Whoever's grants touch the publishing unit may read a published course (the
@@ -270,12 +272,26 @@ static void course_fields(struct ctx *c, const struct party_course_input *in, bo
 	if ((create || in->minutes) && (in->minutes < 1 || in->minutes > 180))
 		ctx_field(c, "minutes", "学习时长应在 1 到 180 分钟之间");
 	if (in->media && in->media[0]) {
+		/* the file's type was judged by its bytes when it was stored (util/media.c) */
 		struct file_info f;
 		if (!files_hash_valid(in->media) || files_info(c, in->media, &f) != RC_OK ||
 		    (!c->system && (!c->actor || f.uploaded_by != c->actor->user_id))) {
 			ctx_clear(c);
 			ctx_field(c, "media", "音视频文件不存在或不是你上传的，请重新上传");
+		} else if (strncmp(f.mime, "audio/", 6) && strncmp(f.mime, "video/", 6)) {
+			ctx_field(c, "media", "这个文件不是音频或视频（支持 WebM、Ogg、MP4、M4A 或 WAV）");
 		}
+	}
+	if (in->media_url && in->media_url[0]) {
+		ctx_check_text(c, "media_url", in->media_url, PARTY_URL_MAX, CTX_TEXT_OPTIONAL, "音视频链接");
+		if (strncmp(in->media_url, "https://", 8) && strncmp(in->media_url, "http://", 7))
+			ctx_field(c, "media_url", "音视频链接应以 https:// 或 http:// 开头");
+		else
+			for (const char *p = in->media_url; *p; p++)
+				if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\') {
+					ctx_field(c, "media_url", "音视频链接不能含空格或引号");
+					break;
+				}
 	}
 	check_status(c, in->status);
 	if (in->nphotos > 0)
@@ -307,10 +323,11 @@ int party_course_create(struct ctx *c, const struct party_course_input *in, int6
 		return ctx_end(c, RC_OK);
 	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_courses (unit_id, audience, title, body, photos, media, "
-					 "minutes, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-					 "COALESCE(?, 'published'), NULLIF(?, 0), ?, ?) RETURNING id",
-			      "ittttti" "tiii", u.id, in->audience, in->title, in->body, ph, in->media ? in->media : "",
-			      (int64_t)in->minutes, in->status, c->actor ? c->actor->user_id : 0, c->now, c->now);
+					 "media_url, minutes, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, "
+					 "?, ?, ?, ?, COALESCE(?, 'published'), NULLIF(?, 0), ?, ?) RETURNING id",
+			      "itttttti" "tiii", u.id, in->audience, in->title, in->body, ph, in->media ? in->media : "",
+			      in->media_url ? in->media_url : "", (int64_t)in->minutes, in->status,
+			      c->actor ? c->actor->user_id : 0, c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存课程"));
 	char idtxt[24];
@@ -338,15 +355,29 @@ int party_course_update(struct ctx *c, int64_t id, const struct party_course_inp
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int dbrc = db_run(c->db, "UPDATE party_courses SET title = COALESCE(?, title), body = COALESCE(?, body), "
-				 "media = COALESCE(?, media), photos = COALESCE(?, photos), minutes = CASE WHEN ? > 0 "
-				 "THEN ? ELSE minutes END, status = COALESCE(?, status), updated_at = ? WHERE id = ?",
-			  "ttttiitii", in->title, in->body, in->media, ph, (int64_t)in->minutes, (int64_t)in->minutes,
-			  in->status, c->now, id);
+				 "media = COALESCE(?, media), media_url = COALESCE(?, media_url), photos = COALESCE(?, "
+				 "photos), minutes = CASE WHEN ? > 0 THEN ? ELSE minutes END, status = COALESCE(?, status), "
+				 "updated_at = ? WHERE id = ?",
+			  "tttttiitii", in->title, in->body, in->media, in->media_url, ph, (int64_t)in->minutes,
+			  (int64_t)in->minutes, in->status, c->now, id);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存课程"));
 	const char *status = in->status ? in->status : pr_get_text(&k, "status");
 	return ctx_end(c, pt_audit(c, pr_get_int(&k, "unit_id"), "party_course", id, "update", "status", status, NULL,
 				   0));
+}
+
+int party_course_media(struct ctx *c, int64_t id, struct file_info *out)
+{
+	struct party_row k;
+	int rc = load_course(c, id, &k);
+	bool publisher;
+	if (rc || (rc = course_visible(c, &k, &publisher)))
+		return rc;
+	const char *h = pr_get_text(&k, "media");
+	if (!h || !h[0])
+		return ctx_fail(c, RC_NOT_FOUND, "课程没有音视频文件");
+	return files_info(c, h, out);
 }
 
 int party_course_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len)

@@ -32,6 +32,7 @@
 #define DOMAIN_PARTY_PARTY_H
 
 #include "domain/kernel/ctx.h"
+#include "domain/kernel/files.h"
 #include "domain/kernel/idem.h"
 
 #define PARTY_NAME_MAX 20
@@ -237,7 +238,8 @@ int64_t party_study_seconds(int64_t started_at, int64_t now, int64_t before, int
 struct party_course_input {
 	int64_t unit_id;                 /* the county or town (create) */
 	const char *audience;            /* member, villager (create) */
-	const char *title, *body, *media, *status;   /* NULL: leave (update) */
+	const char *title, *body, *media, *status;   /* NULL: leave (update); "" media: none */
+	const char *media_url;           /* an external audio or video link (http/https); NULL: leave, "": none */
 	int minutes;                     /* 0: leave (update) */
 	int nphotos;                     /* -1: leave (update) */
 	const char *photos[PARTY_PHOTOS_MAX];
@@ -250,6 +252,9 @@ int party_courses(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 int party_course_get(struct ctx *c, int64_t id, struct party_row *out);
 int party_course_create(struct ctx *c, const struct party_course_input *in, int64_t *id);
 int party_course_update(struct ctx *c, int64_t id, const struct party_course_input *in);
+/* The course's uploaded audio or video (its type judged by its bytes when stored) for
+ * whoever may see the course; RC_NOT_FOUND when it has none. */
+int party_course_media(struct ctx *c, int64_t id, struct file_info *out);
 /* Photo n (from 1) of a course for whoever may see it. */
 int party_course_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
 /* Opens a study session of the course for the actor (a member, or a villager for the

@@ -726,6 +726,7 @@ static const struct jfield course_spec[] = {
 	{"title", J_STRING, false, 0, PARTY_TEXT_MAX},
 	{"body", J_STRING, false, 0, PARTY_COURSE_BODY_MAX * 2},
 	{"media", J_STRING, false, 0, 80},
+	{"media_url", J_STRING, false, 0, PARTY_URL_MAX * 4},
 	{"minutes", J_INT, false, 0, 100000},
 	{"status", J_STRING, false, 0, 20},
 	{0},
@@ -738,6 +739,7 @@ static void course_input(struct req *r, struct party_course_input *in)
 	in->title = req_str(r, "title");
 	in->body = req_str(r, "body");
 	in->media = req_str(r, "media");
+	in->media_url = req_str(r, "media_url");
 	in->minutes = (int)req_int(r, "minutes", 0);
 	in->status = req_str(r, "status");
 }

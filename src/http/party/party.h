@@ -43,6 +43,7 @@ int api_party_question_create(struct req *r);
 int api_party_question_answer(struct req *r);
 int api_party_question_convert(struct req *r);
 int api_public_party(struct req *r);
+int api_party_course_media(struct req *r);
 int api_party_courses(struct req *r);
 int api_party_course_create(struct req *r);
 int api_party_course_get(struct req *r);

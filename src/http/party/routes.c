@@ -39,6 +39,7 @@ const struct route party_routes[] = {
 	{"GET", "/api/v1/party/courses/:id", api_party_course_get, 0},
 	{"PATCH", "/api/v1/party/courses/:id", api_party_course_update, RF_JSON},
 	{"GET", "/api/v1/party/courses/:id/photos/:n", api_party_course_photo, 0},
+	{"GET", "/api/v1/party/courses/:id/media", api_party_course_media, 0},
 	{"POST", "/api/v1/party/courses/:id/study", api_party_study_start, RF_JSON},
 	{"PUT", "/api/v1/party/study-sessions/:id", api_party_study_report, RF_JSON},
 	{"GET", "/api/v1/party/quizzes", api_party_quizzes, 0},

@@ -29,6 +29,7 @@ export interface DiaryEntry { id: number; village_name: string; day: string; bod
 export interface Question {
   id: number; village_id: number; asker: string; body: string; private: boolean; due_at: string; answer: string | null; answerer: string | null;
   answered_at: string | null; created_at: string; status: 'open' | 'answered'; age_days: number; overdue: boolean; mine: boolean; can_answer?: boolean;
+  converted_to: 'event' | 'talk' | null; event_id: number | null; talk_id: number | null; converted_at: string | null; converter: string | null;
 }
 export interface MyParty extends Member { meetings: (Meeting & { my_status: string; checked_in_at: string | null; can_check_in: boolean })[] }
 
@@ -52,6 +53,8 @@ export const diary = (q: Query) => api.get<Page<DiaryEntry>>('/api/v1/party/diar
 export const questions = (q: Query) => api.get<Page<Question>>('/api/v1/party/questions', q);
 export const ask = (body: Record<string, unknown>) => api.post<{ id: number }>('/api/v1/party/questions', body);
 export const answer = (id: number, text: string) => api.post<{ id: number }>(`/api/v1/party/questions/${id}/answer`, { answer: text });
+export const convertQuestion = (id: number, body: { to: 'event' | 'talk'; category_id?: number; title?: string; category?: string }) =>
+  api.post<{ id: number; converted_to: 'event' | 'talk'; event_id?: number; talk_id?: number }>(`/api/v1/party/questions/${id}/convert`, body);
 export const me = () => api.get<MyParty>('/api/v1/party/me');
 export const publicParty = (village: number) =>
   api.get<{ commitments: Commitment[]; diary: DiaryEntry[]; questions: Question[] }>(`/api/v1/public/villages/${village}/party`);
@@ -60,7 +63,7 @@ export const publicParty = (village: number) =>
 export interface Course {
   id: number; unit_id: number; unit_name: string; audience: 'member' | 'villager'; title: string; minutes: number;
   status: 'published' | 'withdrawn'; created_at: string; updated_at: string; photo_count: number; has_media: boolean; my_seconds: number;
-  body?: string; photos?: string[]; media?: string; can_study?: boolean; can_manage?: boolean;
+  body?: string; photos?: string[]; media?: string; media_url?: string; media_mime?: string; can_study?: boolean; can_manage?: boolean;
 }
 export interface QuizOption { n: number; text: string }
 export interface QuizQuestion { id: number; ord: number; kind: 'single' | 'multiple'; body: string; options: QuizOption[]; answer: number | null; note: string | null; given?: number; right?: boolean }
@@ -90,6 +93,7 @@ export const courses = (q: Query) => api.get<Page<Course>>('/api/v1/party/course
 export const course = (id: number) => api.get<Course>(`/api/v1/party/courses/${id}`);
 export const createCourse = (body: Record<string, unknown>) => api.post<Course>('/api/v1/party/courses', body);
 export const updateCourse = (id: number, body: Record<string, unknown>) => api.patch<Course>(`/api/v1/party/courses/${id}`, body);
+export const courseMediaUrl = (id: number) => `/api/v1/party/courses/${id}/media`;
 export const coursePhotoUrl = (id: number, n: number) => `/api/v1/party/courses/${id}/photos/${n}`;
 export const startStudy = (id: number) => api.post<StudySession>(`/api/v1/party/courses/${id}/study`, {});
 export const reportStudy = (id: number, seconds: number) => api.put<StudySession>(`/api/v1/party/study-sessions/${id}`, { seconds });
