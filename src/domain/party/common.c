@@ -282,6 +282,40 @@ void pt_check_photos(struct ctx *c, const char *field, const char *const *photos
 	}
 }
 
+void pt_check_video(struct ctx *c, const char *field, const char *hash)
+{
+	struct file_info f;
+	if (!hash || !files_hash_valid(hash) || files_info(c, hash, &f) != RC_OK ||
+	    (!c->system && (!c->actor || f.uploaded_by != c->actor->user_id))) {
+		ctx_clear(c);
+		ctx_field(c, field, "视频不存在或不是你上传的，请重新上传");
+	} else if (strncmp(f.mime, "video/", 6))
+		ctx_field(c, field, "这个文件不是视频（视频只支持 WebM 或 MP4）");
+	else if (f.size > FILES_VIDEO_MAX_BYTES)
+		ctx_field(c, field, "视频最大 %lld MB", (long long)(FILES_VIDEO_MAX_BYTES >> 20));
+	else if (f.duration_ms > FILES_VIDEO_MAX_MS)
+		ctx_field(c, field, "视频最长 %lld 秒，这段有 %lld 秒", (long long)(FILES_VIDEO_MAX_MS / 1000),
+			  (long long)((f.duration_ms + 999) / 1000));
+}
+
+bool pt_nth_hash(const char *list, int n, char hash[FILES_HASH_LEN + 1])
+{
+	const char *s = list;
+	for (int i = 1; s && *s; i++) {
+		const char *e = strchr(s, ',');
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+		if (i == n) {
+			if (l != FILES_HASH_LEN)
+				return false;
+			memcpy(hash, s, l);
+			hash[l] = 0;
+			return true;
+		}
+		s = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
 char *pt_join(struct ctx *c, const char *const *photos, int n)
 {
 	struct buf b;

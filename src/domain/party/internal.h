@@ -45,6 +45,11 @@ bool pt_own_village(struct ctx *c, struct org_unit *v);
 /* Checks photo hashes (stored, uploaded by the actor, images, not repeated). */
 void pt_check_photos(struct ctx *c, const char *field, const char *const *photos, int n);
 char *pt_join(struct ctx *c, const char *const *photos, int n);
+/* Checks a short video's hash (stored, uploaded by the actor, typed video/ by its bytes
+ * at upload through util/media.c, within FILES_VIDEO_MAX_BYTES and FILES_VIDEO_MAX_MS). */
+void pt_check_video(struct ctx *c, const char *field, const char *hash);
+/* The n-th (from 1) hash of a "h1,h2" list into hash; false when there is none. */
+bool pt_nth_hash(const char *list, int n, char hash[FILES_HASH_LEN + 1]);
 /* Checks a 'YYYY-MM-DD' field; days out. */
 bool pt_check_date(struct ctx *c, const char *field, const char *value, bool required, const char *label,
 		   int64_t *days);

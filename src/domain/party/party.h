@@ -163,9 +163,12 @@ int party_compliance(struct ctx *c, int64_t unit_id, int year, struct party_row 
 /* ---- commitments, diary, questions ---- */
 
 struct party_commitment_input {
-	int64_t village_id;
-	int year;
-	const char *pledger, *title, *body, *target_date;
+	int64_t village_id;                 /* create */
+	int year;                           /* create */
+	const char *pledger, *title, *body, *target_date;   /* NULL: leave (update) */
+	int nphotos;                        /* the pledge's photos; -1: leave (update) */
+	const char *photos[PARTY_PHOTOS_MAX];
+	const char *video;                  /* a short recorded pledge; NULL: leave (update), "": none */
 	const struct idem *idem;
 };
 /* public_village: the public page (no login); else unit_id (0: the villager's village). */
@@ -173,6 +176,13 @@ int party_commitments(struct ctx *c, int64_t unit_id, int64_t public_village, in
 		      int limit, int offset, struct party_rows *out);
 int party_commitment_get(struct ctx *c, int64_t id, struct party_row *out);
 int party_commitment_create(struct ctx *c, const struct party_commitment_input *in, int64_t *id);
+/* P_PARTY_ADMIN: edits the pledge (title, body, target date, its photos and video); the
+ * change is audited with what changed (the module's history). */
+int party_commitment_update(struct ctx *c, int64_t id, const struct party_commitment_input *in);
+/* Photo n (from 1) of a commitment's pledge, or its video (n 0), for whoever may read it. */
+int party_commitment_file(struct ctx *c, int64_t id, int n, struct file_info *out);
+/* Photo n (from 1) of a meeting (minutes: of its written record) for whoever may read it. */
+int party_meeting_file(struct ctx *c, int64_t id, bool minutes, int n, struct file_info *out);
 /* kind "progress" (P_PARTY_ADMIN, with progress percent, -1 = unchanged) or "comment"
  * (anyone with business in the village). */
 int party_commitment_note(struct ctx *c, int64_t id, const char *kind, const char *body, int progress, int nphotos,

@@ -36,11 +36,11 @@ static int list_unit(struct ctx *c, int64_t unit_id, int64_t public_village, str
 
 #define C_SPEC                                                                                  \
 	"i:id i:village_id t:village_name i:year t:pledger t:title t:body t:target_date i:progress " \
-	"T:done_at T:created_at T:updated_at i:comments"
+	"T:done_at T:created_at T:updated_at i:comments p:photos t:video"
 #define C_COLS                                                                                  \
 	"k.id, k.village_id, v.name, k.year, k.pledger, k.title, k.body, k.target_date, k.progress, " \
 	"k.done_at, k.created_at, k.updated_at, (SELECT count(*) FROM party_commitment_notes n WHERE " \
-	"n.commitment_id = k.id AND n.kind = 'comment')"
+	"n.commitment_id = k.id AND n.kind = 'comment'), k.photos, k.video"
 
 static void c_flags(struct ctx *c, struct party_row *r)
 {
@@ -136,8 +136,14 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 	int64_t d;
 	if (pt_check_date(c, "target_date", in->target_date, true, "完成时限", &d) && d < time_cn_days(c->now))
 		ctx_field(c, "target_date", "完成时限不能早于今天");
+	pt_check_photos(c, "photos", in->photos, in->nphotos);
+	if (in->video && in->video[0])
+		pt_check_video(c, "video", in->video);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
+	char *ph = pt_join(c, in->photos, in->nphotos > 0 ? in->nphotos : 0);
+	if (!ph)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	if ((rc = ctx_begin(c)))
 		return rc;
 	const char *replay = NULL;
@@ -149,10 +155,10 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 		return ctx_end(c, RC_OK);
 	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_commitments (village_id, year, pledger, title, body, "
-					 "target_date, progress, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
-					 "0, NULLIF(?, 0), ?, ?) RETURNING id", "iitttt" "iii", v.id, (int64_t)in->year,
-			      in->pledger, in->title, in->body ? in->body : "", in->target_date,
-			      c->actor ? c->actor->user_id : 0, c->now, c->now);
+					 "target_date, photos, video, progress, created_by, created_at, updated_at) VALUES (?, "
+					 "?, ?, ?, ?, ?, ?, ?, 0, NULLIF(?, 0), ?, ?) RETURNING id", "iitttttt" "iii", v.id,
+			      (int64_t)in->year, in->pledger, in->title, in->body ? in->body : "", in->target_date, ph,
+			      in->video ? in->video : "", c->actor ? c->actor->user_id : 0, c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存承诺"));
 	char idtxt[24];
@@ -160,6 +166,91 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 	if ((rc = idem_store(c, "party_commitment", in->idem, idtxt)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, v.id, "party_commitment", *id, "create", "title", in->title, "year", in->year));
+}
+
+int party_commitment_update(struct ctx *c, int64_t id, const struct party_commitment_input *in)
+{
+	struct party_row k;
+	char path[ORG_PATH_MAX];
+	int rc = load_commitment(c, id, &k, path);
+	if (rc)
+		return rc;
+	if (!c->system && !access_can(c, P_PARTY_ADMIN, path))
+		return pt_refuse(c, path, "承诺", "只有村党组织书记和支委可以修改承诺");
+	if (in->pledger)
+		ctx_check_text(c, "pledger", in->pledger, PARTY_NAME_MAX, CTX_TEXT_REQUIRED, "承诺人");
+	if (in->title) {
+		ctx_check_text(c, "title", in->title, PARTY_TEXT_MAX / 2, CTX_TEXT_REQUIRED, "承诺事项");
+		if (in->title[0] && pt_blank(in->title))
+			ctx_field(c, "title", "承诺事项不能为空");
+	}
+	if (in->body)
+		ctx_check_text(c, "body", in->body, PARTY_BODY_MAX, CTX_TEXT_MULTILINE, "具体内容");
+	int64_t d;
+	if (in->target_date && strcmp(in->target_date, pr_get_text(&k, "target_date")) &&
+	    pt_check_date(c, "target_date", in->target_date, true, "完成时限", &d) && d < time_cn_days(c->now))
+		ctx_field(c, "target_date", "完成时限不能早于今天");
+	if (in->nphotos > 0)
+		pt_check_photos(c, "photos", in->photos, in->nphotos);
+	if (in->video && in->video[0] && strcmp(in->video, pr_get_text(&k, "video")))
+		pt_check_video(c, "video", in->video);
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	char *ph = in->nphotos >= 0 ? pt_join(c, in->photos, in->nphotos) : NULL;
+	if (in->nphotos >= 0 && !ph)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	/* the history: what changed, on the village's chain */
+	struct buf after;
+	audit_snap_begin(&after);
+	if (in->title && strcmp(in->title, pr_get_text(&k, "title")))
+		audit_snap_str(&after, "title", in->title);
+	if (in->target_date && strcmp(in->target_date, pr_get_text(&k, "target_date")))
+		audit_snap_str(&after, "target_date", in->target_date);
+	if (ph && strcmp(ph, pr_get_text(&k, "photos")))
+		audit_snap_str(&after, "photos", ph);
+	if (in->video && strcmp(in->video, pr_get_text(&k, "video")))
+		audit_snap_str(&after, "video", in->video);
+	if (in->body && strcmp(in->body, pr_get_text(&k, "body")))
+		audit_snap_str(&after, "body", in->body);
+	audit_snap_end(&after);
+	if (after.failed) {
+		buf_release(&after);
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	}
+	if ((rc = ctx_begin(c))) {
+		buf_release(&after);
+		return rc;
+	}
+	int dbrc = db_run(c->db, "UPDATE party_commitments SET pledger = COALESCE(?, pledger), title = COALESCE(?, title), "
+				 "body = COALESCE(?, body), target_date = COALESCE(?, target_date), photos = COALESCE(?, "
+				 "photos), video = COALESCE(?, video), updated_at = ? WHERE id = ?",
+			  "tttttt" "ii", in->pledger, in->title, in->body, in->target_date, ph, in->video, c->now, id);
+	rc = dbrc != DB_OK ? ctx_db_fail(c, dbrc, "修改承诺")
+			   : audit_record(c, pr_get_int(&k, "village_id"), "party_commitment", id, "update", "{}", after.ptr);
+	buf_release(&after);
+	return ctx_end(c, rc);
+}
+
+int party_commitment_file(struct ctx *c, int64_t id, int n, struct file_info *out)
+{
+	struct party_row k;
+	char path[ORG_PATH_MAX];
+	int rc = load_commitment(c, id, &k, path);
+	if (rc)
+		return rc;
+	if (!c->actor && !c->system)
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+	if (!c->system && !access_touches(c, path))
+		return ctx_fail(c, RC_NOT_FOUND, "承诺不存在");
+	char hash[FILES_HASH_LEN + 1];
+	if (n == 0) {
+		const char *v = pr_get_text(&k, "video");
+		if (!v[0])
+			return ctx_fail(c, RC_NOT_FOUND, "承诺没有视频");
+		str_copy(hash, sizeof(hash), v);
+	} else if (!pt_nth_hash(pr_get_text(&k, "photos"), n, hash))
+		return ctx_fail(c, RC_NOT_FOUND, "照片不存在");
+	return files_info(c, hash, out);
 }
 
 int party_commitment_note(struct ctx *c, int64_t id, const char *kind, const char *body, int progress, int nphotos,

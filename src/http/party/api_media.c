@@ -4,17 +4,14 @@
  * "Content-Range: bytes * / size"; no range (or one to ignore) gives the whole. */
 #include "domain/party/party.h"
 #include "http/party/party.h"
+#include "util/num.h"
 #include "util/range.h"
 
-int api_party_course_media(struct req *r)
+/* Replies with the stored file f (its bytes, or the range asked for). */
+static int serve(struct req *r, const struct file_info *fi)
 {
-	int64_t id;
-	int rc = req_path_id(r, "id", &id);
-	if (rc)
-		return rc;
-	struct file_info f;
-	if ((rc = party_course_media(&r->ctx, id, &f)))
-		return rc;
+	struct file_info f = *fi;
+	int rc;
 	int64_t first = 0, last = f.size - 1;
 	enum range_result range = range_parse(u_map_get_case(r->u->map_header, "Range"), f.size, &first, &last);
 	if (range == RANGE_UNSATISFIABLE) {
@@ -42,4 +39,69 @@ int api_party_course_media(struct req *r)
 		u_map_put(r->resp->map_header, "Content-Range", cr);
 	}
 	return RC_OK;
+}
+
+int api_party_course_media(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct file_info f;
+	if ((rc = party_course_media(&r->ctx, id, &f)))
+		return rc;
+	return serve(r, &f);
+}
+
+/* The photo number :n of the path (from 1); 0 when malformed (nothing matches it). */
+static int photo_n(struct req *r)
+{
+	int64_t n;
+	const char *s = u_map_get(r->u->map_url, "n");
+	return s && !num_parse_i64(s, 1, 100, &n) ? (int)n : 0;
+}
+
+static int meeting_file(struct req *r, bool minutes)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct file_info f;
+	if ((rc = party_meeting_file(&r->ctx, id, minutes, photo_n(r), &f)))
+		return rc;
+	return serve(r, &f);
+}
+
+int api_party_meeting_photo(struct req *r)
+{
+	return meeting_file(r, false);
+}
+
+int api_party_meeting_minutes_photo(struct req *r)
+{
+	return meeting_file(r, true);
+}
+
+static int commitment_file(struct req *r, int n)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	struct file_info f;
+	if ((rc = party_commitment_file(&r->ctx, id, n, &f)))
+		return rc;
+	return serve(r, &f);
+}
+
+int api_party_commitment_photo(struct req *r)
+{
+	int n = photo_n(r);
+	return n ? commitment_file(r, n) : (int)ctx_fail(&r->ctx, RC_NOT_FOUND, "照片不存在");
+}
+
+int api_party_commitment_video(struct req *r)
+{
+	return commitment_file(r, 0);
 }

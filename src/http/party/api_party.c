@@ -511,20 +511,54 @@ int api_party_commitment_create(struct req *r)
 		{"title", J_STRING, true, 0, PARTY_TEXT_MAX / 2},
 		{"body", J_STRING, false, 0, PARTY_BODY_MAX},
 		{"target_date", J_STRING, true, 0, 10},
+		{"video", J_STRING, false, 0, 80},
 		{0},
 	};
+	struct party_commitment_input in = {0};
+	json_t *p = take_photos(r, "photos", in.photos, &in.nphotos);
 	req_check_body(r, spec);
-	struct party_commitment_input in = {
-		.village_id = req_int(r, "village_id", 0),
-		.year = (int)req_int(r, "year", 0),
-		.pledger = req_str(r, "pledger"),
-		.title = req_str(r, "title"),
-		.body = req_str(r, "body"),
-		.target_date = req_str(r, "target_date"),
-		.idem = &idem,
-	};
+	in.village_id = req_int(r, "village_id", 0);
+	in.year = (int)req_int(r, "year", 0);
+	in.pledger = req_str(r, "pledger");
+	in.title = req_str(r, "title");
+	in.body = req_str(r, "body");
+	in.target_date = req_str(r, "target_date");
+	in.video = req_str(r, "video");
+	in.idem = &idem;
 	int64_t id;
-	return reply_created(r, party_commitment_create(&r->ctx, &in, &id), &id);
+	int rc = party_commitment_create(&r->ctx, &in, &id);
+	json_decref(p);
+	return reply_created(r, rc, &id);
+}
+
+int api_party_commitment_update(struct req *r)
+{
+	int64_t id;
+	int rc = req_path_id(r, "id", &id);
+	if (rc)
+		return rc;
+	static const struct jfield spec[] = {
+		{"pledger", J_STRING, false, 0, PARTY_NAME_MAX},
+		{"title", J_STRING, false, 0, PARTY_TEXT_MAX / 2},
+		{"body", J_STRING, false, 0, PARTY_BODY_MAX},
+		{"target_date", J_STRING, false, 0, 10},
+		{"video", J_STRING, false, 0, 80},
+		{0},
+	};
+	struct party_commitment_input in = {0};
+	json_t *p = take_photos(r, "photos", in.photos, &in.nphotos);
+	req_check_body(r, spec);
+	in.pledger = req_str(r, "pledger");
+	in.title = req_str(r, "title");
+	in.body = req_str(r, "body");
+	in.target_date = req_str(r, "target_date");
+	in.video = req_str(r, "video");
+	rc = party_commitment_update(&r->ctx, id, &in);
+	json_decref(p);
+	if (rc)
+		return rc;
+	struct party_row row;
+	return reply_row(r, party_commitment_get(&r->ctx, id, &row), &row);
 }
 
 int api_party_commitment_get(struct req *r)

@@ -233,6 +233,10 @@ export const auditFields: Record<string, string> = {
   escalation: '上报',
   event_id: '事件',
   talk_id: '说事',
+  // party: a meeting's written record edited after it, a commitment's pledge
+  record: '会议记录',
+  minutes_photos: '会议记录照片',
+  target_date: '完成时限',
   expense: '支出',
   expires_at: '到期时间',
   finish_days: '办结时限（天）',
