@@ -49,7 +49,7 @@ test('the secretary turns a question into a 说事 thread; the asker is told on 
   await row.locator('[data-test=party-convert]').click();
   const dlg = cp.locator('.el-dialog', { hasText: '转办问题' });
   await dlg.locator('[data-test=convert-to] .el-radio', { hasText: '村民说事' }).click();
-  await dlg.locator('[data-test=convert-title] input').fill(TITLE);
+  await dlg.locator('[data-test=convert-title]').fill(TITLE);
   await L.shot(cp, 'party-admin-convert');
   await dlg.locator('[data-test=convert-send]').click();
   await row.locator('[data-test=question-converted]', { hasText: '已转为村民说事' }).waitFor();
@@ -96,4 +96,46 @@ test('a course with a video file and a link plays on the phone', async () => {
   await noSideways(vp, 'course with video');
   L.assertNoProblems(phone);
   await phone.close();
+});
+
+test('after a meeting the secretary adds the record\'s photos; a commitment gets its pledge photo and video', async () => {
+  const desk = await L.newContext(browser, 'desktop', s.url);
+  const cp = await L.newPage(desk);
+  await L.adminLogin(cp, CADRE);
+  await cp.locator('.menu a', { hasText: '三会一课' }).click();
+  await cp.waitForURL(/\/admin\/party\/meetings$/);
+  // the latest meeting that was held
+  const held = cp.locator('[data-test=party-meeting-table] .el-table__row', { hasText: '已召开' }).first();
+  await held.click();
+  await cp.locator('[data-test=meeting-record-edit]').click();
+  const form = cp.locator('[data-test=meeting-record-form]');
+  await form.locator('[data-test=meeting-record-text]').fill('一、学习文件\n二、讨论冬季防火分工\n三、确定下月主题党日');
+  await form.locator('[data-test=meeting-minutes-photos]').setInputFiles({ name: 'paper.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [230, 230, 220]) });
+  await L.expectCount(form.locator('[data-test=picked-file]'), 1, 'the record photo is attached');
+  await form.locator('[data-test=meeting-photos-input]').setInputFiles({ name: 'scene.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [60, 120, 60]) });
+  await L.expectCount(form.locator('[data-test=picked-file]'), 2, 'the meeting photo is attached');
+  await L.shot(cp, 'party-admin-meeting-record');
+  await form.locator('[data-test=meeting-record-save]').click();
+  await cp.locator('[data-test=meeting-minutes]', { hasText: '讨论冬季防火分工' }).waitFor();
+  await L.expectCount(cp.locator('[data-test=meeting-photos] img'), 2, 'both photos shown');
+  await cp.waitForFunction(() => [...document.querySelectorAll('[data-test=meeting-photos] img')].every((i) => i.complete && i.naturalWidth > 0));
+  await L.shot(cp, 'party-admin-meeting-photos');
+  await cp.keyboard.press('Escape');
+
+  await cp.locator('.menu a', { hasText: '承诺与会客厅' }).click();
+  await cp.waitForURL(/\/admin\/party\/service$/);
+  await cp.locator('.el-tabs__item', { hasText: '承诺践诺' }).click();
+  await cp.locator('[data-test=commitment-edit]').first().click();
+  const cf = cp.locator('[data-test=commitment-edit-form]');
+  await cf.locator('[data-test=commitment-edit-photos]').setInputFiles({ name: 'pledge.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [200, 40, 40]) });
+  await L.expectCount(cf.locator('[data-test=picked-file]'), 1, 'the pledge photo is attached');
+  await cf.locator('[data-test=video-input]').setInputFiles({ name: 'pledge.webm', mimeType: 'video/webm', buffer: M.webm({ ms: 4000, video: true }) });
+  await L.shot(cp, 'party-admin-commitment-edit');
+  await cp.locator('[data-test=commitment-edit-save]').click();
+  await cp.locator('[data-test=commitment-media]').first().locator('img').waitFor();
+  await cp.locator('[data-test=commitment-media]').first().getByText('承诺视频').waitFor();
+  await L.shot(cp, 'party-admin-commitments-media');
+  await noSideways(cp, 'console commitments');
+  L.assertNoProblems(desk);
+  await desk.close();
 });

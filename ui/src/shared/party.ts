@@ -13,7 +13,7 @@ export interface Attendance { member_id: number; name: string; mobile: boolean; 
 export interface Meeting {
   id: number; branch_id: number; branch_name: string; village_name: string; group_name: string | null; kind: string; kind_name: string;
   period: string; topic: string; place: string; remote: boolean; join_url: string; starts_at: string; ends_at: string;
-  minutes: string; state: 'planned' | 'ongoing' | 'held'; attended: number; members: number;
+  minutes: string; state: 'planned' | 'ongoing' | 'held'; attended: number; members: number; photos: string[]; minutes_photos: string[];
   attendance?: Attendance[]; can_check_in?: boolean; can_manage?: boolean;
 }
 export interface GroupCompliance { group_id: number; group_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number }
@@ -22,7 +22,7 @@ export interface ComplianceFlag { branch_id: number; branch_name: string; villag
 export interface Compliance { unit_name: string; year: number; required: number; on_time: number; late: number; missing: number; due: number; rate: number; branches: ComplianceRow[]; flags: ComplianceFlag[] }
 export interface Commitment {
   id: number; village_id: number; village_name: string; year: number; pledger: string; title: string; body: string; target_date: string;
-  progress: number; status: 'done' | 'overdue' | 'in_progress'; overdue: boolean; comments: number;
+  progress: number; status: 'done' | 'overdue' | 'in_progress'; overdue: boolean; comments: number; photos: string[]; video: string;
   notes?: { id: number; kind: 'progress' | 'comment'; body: string; progress: number | null; author: string; created_at: string }[];
 }
 export interface DiaryEntry { id: number; village_name: string; day: string; body: string; beneficiary: string; author: string }
@@ -43,10 +43,15 @@ export const createMeeting = (body: Record<string, unknown>) => api.post<Meeting
 export const putAttendance = (id: number, items: { member_id: number; status: string; reason?: string }[]) =>
   api.put<Meeting>(`/api/v1/party/meetings/${id}/attendance`, { items });
 export const checkIn = (id: number) => api.post<{ status: string; already: boolean }>(`/api/v1/party/meetings/${id}/checkin`, {});
+export const updateMeeting = (id: number, body: Record<string, unknown>) => api.patch<Meeting>(`/api/v1/party/meetings/${id}`, body);
+export const meetingPhotoUrl = (id: number, n: number, minutes = false) => `/api/v1/party/meetings/${id}/${minutes ? 'minutes-photos' : 'photos'}/${n}`;
 export const compliance = (unit: number, year?: number) => api.get<Compliance>('/api/v1/party/compliance', { unit, year });
 export const commitments = (q: Query) => api.get<Page<Commitment>>('/api/v1/party/commitments', q);
 export const commitment = (id: number) => api.get<Commitment>(`/api/v1/party/commitments/${id}`);
 export const createCommitment = (body: Record<string, unknown>) => api.post<{ id: number }>('/api/v1/party/commitments', body);
+export const updateCommitment = (id: number, body: Record<string, unknown>) => api.patch<Commitment>(`/api/v1/party/commitments/${id}`, body);
+export const commitmentPhotoUrl = (id: number, n: number) => `/api/v1/party/commitments/${id}/photos/${n}`;
+export const commitmentVideoUrl = (id: number) => `/api/v1/party/commitments/${id}/video`;
 export const addProgress = (id: number, body: Record<string, unknown>) => api.post<{ id: number }>(`/api/v1/party/commitments/${id}/progress`, body);
 export const addComment = (id: number, body: Record<string, unknown>) => api.post<{ id: number }>(`/api/v1/party/commitments/${id}/comments`, body);
 export const diary = (q: Query) => api.get<Page<DiaryEntry>>('/api/v1/party/diary', q);
