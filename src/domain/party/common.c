@@ -1,6 +1,7 @@
 /* The party feature's shared helpers: result rows read from statements, units and scope,
  * photo lists, dates and the audit of a change. */
 #include "domain/party/internal.h"
+#include "util/num.h"
 #include "util/utf8.h"
 
 struct party_rows *pr_new(struct ctx *c)
@@ -412,4 +413,28 @@ int pt_page(struct ctx *c, struct buf *sql, struct db_args *a, const char *cols,
 	db_args_int(a, limit);
 	db_args_int(a, offset);
 	return pr_fetch(c, db_query_args(c->db, q, a), spec, out, limit);
+}
+
+int pt_begin_create(struct ctx *c, const char *kind, const struct idem *idem, int64_t *id, bool *replayed)
+{
+	*replayed = false;
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	const char *replay = NULL;
+	if ((rc = idem_begin(c, kind, idem, &replay)))
+		return ctx_end(c, rc);
+	if (!replay)
+		return RC_OK;
+	*replayed = true;
+	if (num_parse_i64(replay, 1, INT64_MAX, id))
+		return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
+	return ctx_end(c, RC_OK);
+}
+
+int pt_store_created(struct ctx *c, const char *kind, const struct idem *idem, int64_t id)
+{
+	char t[24];
+	snprintf(t, sizeof(t), "%lld", (long long)id);
+	return idem_store(c, kind, idem, t);
 }

@@ -385,16 +385,9 @@ int party_meeting_create(struct ctx *c, const struct party_meeting_input *in, in
 	char *mphotos = pt_join(c, in->minutes_photos, in->nminutes_photos > 0 ? in->nminutes_photos : 0);
 	if (!photos || !mphotos)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_meeting", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_meeting", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	int dbrc = db_get_int(c->db, id,
 			      "INSERT INTO party_meetings (branch_id, village_id, group_id, kind, period, topic, place, "
 			      "remote, join_url, starts_at, ends_at, minutes, minutes_photos, photos, created_by, "
@@ -406,9 +399,7 @@ int party_meeting_create(struct ctx *c, const struct party_meeting_input *in, in
 			      mphotos, photos, c->actor ? c->actor->user_id : 0, c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存会议"));
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_meeting", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_meeting", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, vid, "party_meeting", *id, "create", "topic", in->topic, "starts_at", in->starts_at));
 }

@@ -338,21 +338,12 @@ int party_member_create(struct ctx *c, const struct party_member_input *in, int6
 	}
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_member", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_member", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	if ((rc = insert_member(c, in, vid, user_id, id)))
 		return ctx_end(c, rc);
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_member", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_member", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, RC_OK);
 }

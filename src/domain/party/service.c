@@ -144,16 +144,9 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 	char *ph = pt_join(c, in->photos, in->nphotos > 0 ? in->nphotos : 0);
 	if (!ph)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_commitment", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_commitment", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_commitments (village_id, year, pledger, title, body, "
 					 "target_date, photos, video, progress, created_by, created_at, updated_at) VALUES (?, "
 					 "?, ?, ?, ?, ?, ?, ?, 0, NULLIF(?, 0), ?, ?) RETURNING id", "iitttttt" "iii", v.id,
@@ -161,9 +154,7 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 			      in->video ? in->video : "", c->actor ? c->actor->user_id : 0, c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存承诺"));
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_commitment", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_commitment", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, v.id, "party_commitment", *id, "create", "title", in->title, "year", in->year));
 }
@@ -356,25 +347,16 @@ int party_diary_create(struct ctx *c, const struct party_diary_input *in, int64_
 	char *ph = pt_join(c, in->photos, in->nphotos > 0 ? in->nphotos : 0);
 	if (!ph)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_diary", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_diary", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_diary (village_id, day, body, beneficiary, photos, author, "
 					 "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?) RETURNING id",
 			      "itttttii", v.id, in->day, in->body, in->beneficiary ? in->beneficiary : "", ph,
 			      pt_actor_name(c), c->actor ? c->actor->user_id : 0, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存服务日记"));
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_diary", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_diary", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, v.id, "party_diary", *id, "create", "day", in->day, NULL, 0));
 }
@@ -516,24 +498,15 @@ int party_question_create(struct ctx *c, const struct party_question_input *in, 
 	char *ph = pt_join(c, in->photos, in->nphotos > 0 ? in->nphotos : 0);
 	if (!ph)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_question", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_question", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_questions (village_id, asked_by, asker, body, photos, private, "
 					 "due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", "iitttiii",
 			      v.id, c->actor->user_id, pt_actor_name(c), in->body, ph, (int64_t)in->private_q, due, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存问题"));
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_question", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_question", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, v.id, "party_question", *id, "ask", "private", in->private_q ? "1" : "0", NULL, 0));
 }
