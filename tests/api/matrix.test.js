@@ -624,7 +624,7 @@ before(async () => {
   O.partyMember = (await must(await s.api('GET', `/api/v1/party/members?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[3].id;
   O.partyMeeting = (await must(await s.api('GET', `/api/v1/party/meetings?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[0].id;
   O.partyCommitment = (await must(await s.api('GET', `/api/v1/party/commitments?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[0].id;
-  O.partyQuestion = (await must(await s.api('GET', `/api/v1/party/questions?unit=${O.village}&status=open`, { token: T.cadre }), 200)).items[0].id;
+  O.partyQuestion = (await must(await s.api('GET', `/api/v1/party/questions?unit=${O.village}&status=open`, { token: T.cadre }), 200)).items.find((q) => !q.converted_to).id;
   // learning: the town's 趣味学法 course and quiz (for every villager), a study session of the demo villager
   O.partyCourse = (await must(await s.api('GET', `/api/v1/party/courses?unit=${O.village}&limit=50`, { token: T.cadre }), 200)).items.find((c) => c.audience === 'villager' && c.unit_id === O.town).id;
   O.partyQuiz = (await must(await s.api('GET', `/api/v1/party/quizzes?unit=${O.village}`, { token: T.cadre }), 200)).items.find((q) => q.audience === 'villager').id;
