@@ -109,15 +109,17 @@ test('after a meeting the secretary adds the record\'s photos; a commitment gets
   await held.click();
   await cp.locator('[data-test=meeting-record-edit]').click();
   const form = cp.locator('[data-test=meeting-record-form]');
+  await form.waitFor();
+  const before = await form.locator('[data-test=picked-file]').count();   // the demo's photos of recent meetings
   await form.locator('[data-test=meeting-record-text]').fill('一、学习文件\n二、讨论冬季防火分工\n三、确定下月主题党日');
   await form.locator('[data-test=meeting-minutes-photos]').setInputFiles({ name: 'paper.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [230, 230, 220]) });
-  await L.expectCount(form.locator('[data-test=picked-file]'), 1, 'the record photo is attached');
+  await L.expectCount(form.locator('[data-test=picked-file]'), before + 1, 'the record photo is attached');
   await form.locator('[data-test=meeting-photos-input]').setInputFiles({ name: 'scene.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [60, 120, 60]) });
-  await L.expectCount(form.locator('[data-test=picked-file]'), 2, 'the meeting photo is attached');
+  await L.expectCount(form.locator('[data-test=picked-file]'), before + 2, 'the meeting photo is attached');
   await L.shot(cp, 'party-admin-meeting-record');
   await form.locator('[data-test=meeting-record-save]').click();
   await cp.locator('[data-test=meeting-minutes]', { hasText: '讨论冬季防火分工' }).waitFor();
-  await L.expectCount(cp.locator('[data-test=meeting-photos] img'), 2, 'both photos shown');
+  await L.expectCount(cp.locator('[data-test=meeting-photos] img'), before + 2, 'both photos shown');
   await cp.waitForFunction(() => [...document.querySelectorAll('[data-test=meeting-photos] img')].every((i) => i.complete && i.naturalWidth > 0));
   await L.shot(cp, 'party-admin-meeting-photos');
   await cp.keyboard.press('Escape');
@@ -127,8 +129,10 @@ test('after a meeting the secretary adds the record\'s photos; a commitment gets
   await cp.locator('.el-tabs__item', { hasText: '承诺践诺' }).click();
   await cp.locator('[data-test=commitment-edit]').first().click();
   const cf = cp.locator('[data-test=commitment-edit-form]');
+  await cf.waitFor();
+  const cbefore = await cf.locator('[data-test=picked-file]').count();
   await cf.locator('[data-test=commitment-edit-photos]').setInputFiles({ name: 'pledge.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [200, 40, 40]) });
-  await L.expectCount(cf.locator('[data-test=picked-file]'), 1, 'the pledge photo is attached');
+  await L.expectCount(cf.locator('[data-test=picked-file]'), cbefore + 1, 'the pledge photo is attached');
   await cf.locator('[data-test=video-input]').setInputFiles({ name: 'pledge.webm', mimeType: 'video/webm', buffer: M.webm({ ms: 4000, video: true }) });
   await L.shot(cp, 'party-admin-commitment-edit');
   await cp.locator('[data-test=commitment-edit-save]').click();
