@@ -133,7 +133,7 @@ test('after a meeting the secretary adds the record\'s photos; a commitment gets
   const cbefore = await cf.locator('[data-test=picked-file]').count();
   await cf.locator('[data-test=commitment-edit-photos]').setInputFiles({ name: 'pledge.png', mimeType: 'image/png', buffer: L.makePng(320, 240, [200, 40, 40]) });
   await L.expectCount(cf.locator('[data-test=picked-file]'), cbefore + 1, 'the pledge photo is attached');
-  await cf.locator('[data-test=video-input]').setInputFiles({ name: 'pledge.webm', mimeType: 'video/webm', buffer: M.webm({ ms: 4000, video: true }) });
+  await cf.locator('[data-test=video-input]').setInputFiles({ name: 'pledge.webm', mimeType: 'video/webm', buffer: M.webm({ ms: 6000, video: true, pad: 1234 }) });
   await L.shot(cp, 'party-admin-commitment-edit');
   await cp.locator('[data-test=commitment-edit-save]').click();
   await cp.locator('[data-test=commitment-media]').first().locator('img').waitFor();
