@@ -190,6 +190,8 @@ int party_learning_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, 
 		struct party_course_input in = {
 			.unit_id = k->town ? town_id : county_id, .audience = k->audience, .title = k->title,
 			.body = k->body, .minutes = k->minutes,
+			/* the first course also has the recorded lecture on the county's video site */
+			.media_url = i == 0 ? "https://video.example.com/dangjian/ershijie-sanzhong" : NULL,
 		};
 		struct ctx x = demo_as(c, k->town ? &town : &county, demo_at(today - k->age_days, 10, 0));
 		rc = UP(party_course_create(&x, &in, &courses[i]));

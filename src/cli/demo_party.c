@@ -9,6 +9,8 @@
  * quarter's meetings. Everything goes through the domain calls at plausible times. */
 #include "cli/demo_party.h"
 #include "cli/demo_actor.h"
+#include "cli/demo_picture.h"
+#include "domain/events/events.h"
 #include "domain/kernel/org.h"
 #include "domain/party/party.h"
 #include "util/timeutil.h"
@@ -141,7 +143,29 @@ static int meeting(struct ctx *c, const struct actor *sec, const struct seeded *
 		n++;
 	}
 	x = demo_as(c, sec, demo_at(day, hour + 2, 30));
-	return UP(party_attendance_put(&x, id, n, att));
+	rc = UP(party_attendance_put(&x, id, n, att));
+	/* the 主题党日 of the last two months: the photo of the written record and one of the
+	 * day, added the next morning */
+	if (rc || !sec || strcmp(kind, "theme_day") || demo_at(day, hour, 0) < c->now - 62 * 86400)
+		return rc;
+	struct demo_picture pic;
+	char paper[FILES_HASH_LEN + 1], scene[FILES_HASH_LEN + 1];
+	int64_t next = demo_at(day + 1, 9, 0);
+	x = demo_as(c, sec, next < c->now ? next : c->now);
+	pic.w = 160;
+	pic.h = 120;
+	demo_fill(&pic, 0, 0, 160, 120, 0xf4f1e8);
+	for (int l = 0; l < 8; l++)
+		demo_fill(&pic, 16, 14 + l * 12, 120 + (l * 17) % 28, 17 + l * 12, 0x3a3a48);
+	if ((rc = demo_picture_store(&x, &pic, paper)))
+		return UP(rc);
+	demo_scene(&pic, (uint64_t)day);
+	if ((rc = demo_picture_store(&x, &pic, scene)))
+		return UP(rc);
+	struct party_meeting_input up = {.remote = -1, .nphotos = 1, .nminutes_photos = 1};
+	up.minutes_photos[0] = paper;
+	up.photos[0] = scene;
+	return UP(party_meeting_update(&x, id, &up));
 }
 
 static int seed_meetings(struct ctx *c, const struct actor *sec, const struct seeded *b, int months, int skip_theme)
@@ -176,7 +200,8 @@ static int seed_meetings(struct ctx *c, const struct actor *sec, const struct se
 	return rc;
 }
 
-static int seed_service(struct ctx *c, const struct actor *sec, const struct actor *villager, int64_t village)
+static int seed_service(struct ctx *c, const struct actor *sec, const struct actor *villager, int64_t county,
+			int64_t village)
 {
 	int64_t today = time_cn_days(c->now);
 	int y, m, d;
@@ -206,6 +231,16 @@ static int seed_service(struct ctx *c, const struct actor *sec, const struct act
 			.village_id = village, .year = y, .pledger = cs[i].pledger, .title = cs[i].title,
 			.body = cs[i].body, .target_date = target,
 		};
+		/* the first two pledges were made at the 主题党日 with a photo */
+		char ph[FILES_HASH_LEN + 1];
+		struct demo_picture pic;
+		if (i < 2) {
+			demo_scene(&pic, 700 + i);
+			if ((rc = demo_picture_store(&x, &pic, ph)))
+				break;
+			in.photos[0] = ph;
+			in.nphotos = 1;
+		}
 		int64_t id;
 		if ((rc = UP(party_commitment_create(&x, &in, &id))))
 			break;
@@ -262,6 +297,30 @@ static int seed_service(struct ctx *c, const struct actor *sec, const struct act
 			rc = UP(party_question_answer(&x, id, qs[i].a));
 		}
 	}
+	/* two questions the secretary turned into other work: a broken bridge railing became
+	 * a 民情 event, a proposal for the square a 村民说事 thread for the whole village */
+	if (!rc && villager) {
+		int64_t q1, q2, made;
+		struct party_question_input in1 = {.body = "二组小河上的石桥护栏断了一截，孩子上学要过桥，太危险了。"};
+		struct ctx x = demo_as(c, villager, demo_at(today - 18, 19, 0));
+		rc = UP(party_question_create(&x, &in1, &q1));
+		struct event_category *cats = NULL;
+		int ncats = 0;
+		if (!rc && events_categories(c, county, true, &cats, &ncats) == RC_OK && ncats > 0) {
+			struct party_convert_input cv = {.to = "event", .category_id = cats[0].id};
+			x = demo_as(c, sec, demo_at(today - 17, 9, 30));
+			rc = UP(party_question_convert(&x, q1, &cv, &made));
+		}
+		struct party_question_input in2 = {.body = "村委会前的空地能不能改成小广场，晚上大家跳跳舞？"};
+		x = demo_as(c, villager, demo_at(today - 9, 20, 0));
+		if (!rc)
+			rc = UP(party_question_create(&x, &in2, &q2));
+		if (!rc) {
+			struct party_convert_input cv = {.to = "talk", .title = "村委会前空地改小广场", .category = "suggestion"};
+			x = demo_as(c, sec, demo_at(today - 8, 10, 0));
+			rc = UP(party_question_convert(&x, q2, &cv, &made));
+		}
+	}
 	return rc;
 }
 
@@ -297,7 +356,7 @@ int party_seed_demo(struct ctx *c, int64_t county_id, int64_t town_id, const int
 	if (!rc)
 		rc = seed_meetings(c, &sec, &q, 12, 3);
 	if (!rc)
-		rc = seed_service(c, &sec, have_vil ? &vil : NULL, villages[0]);
+		rc = seed_service(c, &sec, have_vil ? &vil : NULL, county_id, villages[0]);
 	if (!rc)
 		rc = party_learning_seed_demo(c, county_id, town_id, villages[0], q.members, q.nmembers);
 	for (int i = 1; !rc && i < n && i < 6; i++) {

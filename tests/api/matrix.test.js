@@ -271,12 +271,17 @@ const EXPECT = {
   'POST /api/v1/party/meetings':                       'U N N N F F F N F F F F F F a F',
   'GET /api/v1/party/meetings/:id':                    'U N N N F F a N F F F a F a a a',
   'PATCH /api/v1/party/meetings/:id':                  'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/party/meetings/:id/photos/:n':          'U N N N F F N N F F F N F N N N',
+  'GET /api/v1/party/meetings/:id/minutes-photos/:n':  'U N N N F F N N F F F N F N N N',
   'PUT /api/v1/party/meetings/:id/attendance':         'U N N N F F F N F F F F F F a F',
   'POST /api/v1/party/meetings/:id/checkin':           'U N N N F F x N F F F F F F F F',
   'GET /api/v1/party/compliance':                      'U N N N F F F N F F F a F a a a',
   'GET /api/v1/party/commitments':                     'U N N N a a a N a a a a a a a a',
   'POST /api/v1/party/commitments':                    'U N N N F F F N F F F F F F a F',
   'GET /api/v1/party/commitments/:id':                 'U N N N a a a N a a a a a a a a',
+  'PATCH /api/v1/party/commitments/:id':               'U N N N F F F N F F F F F F a F',
+  'GET /api/v1/party/commitments/:id/photos/:n':       'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/party/commitments/:id/video':           'U N N N N N N N N N N N N N N N',
   'POST /api/v1/party/commitments/:id/progress':       'U N N N F F F N F F F F F F x F',
   'POST /api/v1/party/commitments/:id/comments':       'U N N N a a a N a a a a a a a a',
   'GET /api/v1/party/diary':                           'U N N N a a a N a a a a a a a a',
@@ -285,6 +290,7 @@ const EXPECT = {
   'GET /api/v1/party/questions':                       'U N N N a a a N a a a a a a a a',
   'POST /api/v1/party/questions':                      'U N N N a a a N a a a a a a a a',
   'POST /api/v1/party/questions/:id/answer':           'U N N N F F F N F F F F F F a F',
+  'POST /api/v1/party/questions/:id/convert':          'U N N N F F F N F F F F F F a F',
   'GET /api/v1/public/villages/:id/party':             'a a a a a a a a a a a a a a a a',
   // disputes 矛盾纠纷 and emergencies 应急事件 (a demo dispute in mediation; an open emergency made here)
   'GET /api/v1/disputes':                              'U N N N F a F N a F a a F a a a',
@@ -315,6 +321,7 @@ const EXPECT = {
   'GET /api/v1/party/courses/:id':                     'U N N a a a a N a a a a a a a a',
   'PATCH /api/v1/party/courses/:id':                   'U N N F F F F N F F F F F a F a',
   'GET /api/v1/party/courses/:id/photos/:n':           'U N N N N N N N N N N N N N N N',
+  'GET /api/v1/party/courses/:id/media':               'U N N N N N N N N N N N N N N N',
   'POST /api/v1/party/courses/:id/study':              'U N N F a F a N F F F F F F F F',
   'PUT /api/v1/party/study-sessions/:id':              'U N N N N N a N N N N N N N N N',
   'GET /api/v1/party/quizzes':                         'U N N N a a a N a a a a a a a a',
@@ -619,7 +626,7 @@ before(async () => {
   O.partyMember = (await must(await s.api('GET', `/api/v1/party/members?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[3].id;
   O.partyMeeting = (await must(await s.api('GET', `/api/v1/party/meetings?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[0].id;
   O.partyCommitment = (await must(await s.api('GET', `/api/v1/party/commitments?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[0].id;
-  O.partyQuestion = (await must(await s.api('GET', `/api/v1/party/questions?unit=${O.village}&status=open`, { token: T.cadre }), 200)).items[0].id;
+  O.partyQuestion = (await must(await s.api('GET', `/api/v1/party/questions?unit=${O.village}&status=open`, { token: T.cadre }), 200)).items.find((q) => !q.converted_to).id;
   // learning: the town's 趣味学法 course and quiz (for every villager), a study session of the demo villager
   O.partyCourse = (await must(await s.api('GET', `/api/v1/party/courses?unit=${O.village}&limit=50`, { token: T.cadre }), 200)).items.find((c) => c.audience === 'villager' && c.unit_id === O.town).id;
   O.partyQuiz = (await must(await s.api('GET', `/api/v1/party/quizzes?unit=${O.village}`, { token: T.cadre }), 200)).items.find((q) => q.audience === 'villager').id;
@@ -868,6 +875,7 @@ const BODY = {
   'PUT /api/v1/party/settings': () => ({ county_id: 1, kinds: [{ kind: 'committee', frequency: 'month' }] }),
   'POST /api/v1/party/meetings': () => ({ branch_id: O.partyBranch, kind: 'lecture', topic: '矩阵党课', place: '村委会', starts_at: '2099-01-01T01:00:00Z', ends_at: '2099-01-01T02:00:00Z', idempotency_key: `matrix-pmt-${uniq()}` }),
   'PATCH /api/v1/party/meetings/:id': () => ({ minutes: '矩阵记录' }),
+  'PATCH /api/v1/party/commitments/:id': () => ({ body: '矩阵修改承诺内容' }),
   'PUT /api/v1/party/meetings/:id/attendance': () => ({ items: [{ member_id: O.partyMember, status: 'present' }] }),
   'POST /api/v1/party/commitments': () => ({ village_id: O.village, year: Number(O.day.slice(0, 4)), pledger: '书记', title: '矩阵承诺', target_date: '2099-12-31', idempotency_key: `matrix-pc-${uniq()}` }),
   'POST /api/v1/party/commitments/:id/progress': () => ({ body: '矩阵进展', progress: 10 }),
@@ -875,6 +883,7 @@ const BODY = {
   'POST /api/v1/party/diary': () => ({ village_id: O.village, day: O.day, body: '矩阵服务日记' }),
   'POST /api/v1/party/questions': () => ({ village_id: O.village, body: '矩阵问题' }),
   'POST /api/v1/party/questions/:id/answer': () => ({ answer: '矩阵答复' }),
+  'POST /api/v1/party/questions/:id/convert': () => ({ to: 'event', category_id: O.category }),
   'POST /api/v1/party/courses': () => ({ unit_id: O.town, audience: 'member', title: '矩阵课程', body: '矩阵正文', minutes: 10, idempotency_key: `matrix-pco-${uniq()}` }),
   'PATCH /api/v1/party/courses/:id': () => ({ minutes: 10 }),
   'PUT /api/v1/party/study-sessions/:id': () => ({ seconds: 30 }),

@@ -1,6 +1,7 @@
 /* The party feature's shared helpers: result rows read from statements, units and scope,
  * photo lists, dates and the audit of a change. */
 #include "domain/party/internal.h"
+#include "util/num.h"
 #include "util/utf8.h"
 
 struct party_rows *pr_new(struct ctx *c)
@@ -282,6 +283,40 @@ void pt_check_photos(struct ctx *c, const char *field, const char *const *photos
 	}
 }
 
+void pt_check_video(struct ctx *c, const char *field, const char *hash)
+{
+	struct file_info f;
+	if (!hash || !files_hash_valid(hash) || files_info(c, hash, &f) != RC_OK ||
+	    (!c->system && (!c->actor || f.uploaded_by != c->actor->user_id))) {
+		ctx_clear(c);
+		ctx_field(c, field, "视频不存在或不是你上传的，请重新上传");
+	} else if (strncmp(f.mime, "video/", 6))
+		ctx_field(c, field, "这个文件不是视频（视频只支持 WebM 或 MP4）");
+	else if (f.size > FILES_VIDEO_MAX_BYTES)
+		ctx_field(c, field, "视频最大 %lld MB", (long long)(FILES_VIDEO_MAX_BYTES >> 20));
+	else if (f.duration_ms > FILES_VIDEO_MAX_MS)
+		ctx_field(c, field, "视频最长 %lld 秒，这段有 %lld 秒", (long long)(FILES_VIDEO_MAX_MS / 1000),
+			  (long long)((f.duration_ms + 999) / 1000));
+}
+
+bool pt_nth_hash(const char *list, int n, char hash[FILES_HASH_LEN + 1])
+{
+	const char *s = list;
+	for (int i = 1; s && *s; i++) {
+		const char *e = strchr(s, ',');
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+		if (i == n) {
+			if (l != FILES_HASH_LEN)
+				return false;
+			memcpy(hash, s, l);
+			hash[l] = 0;
+			return true;
+		}
+		s = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
 char *pt_join(struct ctx *c, const char *const *photos, int n)
 {
 	struct buf b;
@@ -378,4 +413,28 @@ int pt_page(struct ctx *c, struct buf *sql, struct db_args *a, const char *cols,
 	db_args_int(a, limit);
 	db_args_int(a, offset);
 	return pr_fetch(c, db_query_args(c->db, q, a), spec, out, limit);
+}
+
+int pt_begin_create(struct ctx *c, const char *kind, const struct idem *idem, int64_t *id, bool *replayed)
+{
+	*replayed = false;
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	const char *replay = NULL;
+	if ((rc = idem_begin(c, kind, idem, &replay)))
+		return ctx_end(c, rc);
+	if (!replay)
+		return RC_OK;
+	*replayed = true;
+	if (num_parse_i64(replay, 1, INT64_MAX, id))
+		return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
+	return ctx_end(c, RC_OK);
+}
+
+int pt_store_created(struct ctx *c, const char *kind, const struct idem *idem, int64_t id)
+{
+	char t[24];
+	snprintf(t, sizeof(t), "%lld", (long long)id);
+	return idem_store(c, kind, idem, t);
 }

@@ -45,6 +45,11 @@ bool pt_own_village(struct ctx *c, struct org_unit *v);
 /* Checks photo hashes (stored, uploaded by the actor, images, not repeated). */
 void pt_check_photos(struct ctx *c, const char *field, const char *const *photos, int n);
 char *pt_join(struct ctx *c, const char *const *photos, int n);
+/* Checks a short video's hash (stored, uploaded by the actor, typed video/ by its bytes
+ * at upload through util/media.c, within FILES_VIDEO_MAX_BYTES and FILES_VIDEO_MAX_MS). */
+void pt_check_video(struct ctx *c, const char *field, const char *hash);
+/* The n-th (from 1) hash of a "h1,h2" list into hash; false when there is none. */
+bool pt_nth_hash(const char *list, int n, char hash[FILES_HASH_LEN + 1]);
 /* Checks a 'YYYY-MM-DD' field; days out. */
 bool pt_check_date(struct ctx *c, const char *field, const char *value, bool required, const char *label,
 		   int64_t *days);
@@ -53,6 +58,12 @@ bool pt_blank(const char *s);
  * into out->total, then cols ordered by order, limit from offset, read by spec. */
 int pt_page(struct ctx *c, struct buf *sql, struct db_args *a, const char *cols, const char *order, const char *spec,
 	    int limit, int offset, struct party_rows *out);
+/* Opens the transaction of a create a phone may retry (kernel/idem.h under kind): RC_OK
+ * and *replayed false to go on; on a retry of a done request *replayed and *id the
+ * object the first one made, the transaction ended (the caller returns rc). */
+int pt_begin_create(struct ctx *c, const char *kind, const struct idem *idem, int64_t *id, bool *replayed);
+/* Keeps id as the answer to the idempotency key (inside the transaction). */
+int pt_store_created(struct ctx *c, const char *kind, const struct idem *idem, int64_t id);
 /* audit_record of one change with a one-line summary as the after snapshot. */
 int pt_audit(struct ctx *c, int64_t village_id, const char *type, int64_t id, const char *action, const char *k1,
 	     const char *v1, const char *k2, int64_t v2);
@@ -60,5 +71,31 @@ int pt_audit(struct ctx *c, int64_t village_id, const char *type, int64_t id, co
 const char *pt_actor_name(struct ctx *c);
 /* The branch with its village: RC_NOT_FOUND when missing (as "党支部不存在"). */
 int pt_branch(struct ctx *c, int64_t id, int64_t *village_id, char path[ORG_PATH_MAX], char *name, size_t nlen);
+
+/* ---- learning's modules share (learning.c): who learns and what they may study ---- */
+
+#define PL_READERS (P_PARTY_ADMIN | P_PARTY_READ)
+/* The actor as a learner: an active member of a branch (their village), else a resident
+ * of a household (its village). */
+struct learner {
+	bool found, member;
+	int64_t member_id, village_id, household_id, resident_id;
+	char path[ORG_PATH_MAX];
+};
+int pl_learner_of(struct ctx *c, struct learner *l);
+/* Is path the unit_path or below it? */
+bool pl_under(const char *path, const char *unit_path);
+/* The number of options a choice mask names. */
+int pl_bits(int m);
+/* May the learner study what a unit published for the audience? */
+bool pl_fits(const struct learner *l, const char *unit_path, const char *audience);
+/* The county or town a course or quiz is published for, checked for P_LEARN_PUBLISH. */
+int pl_publisher_unit(struct ctx *c, int64_t unit_id, struct org_unit *u);
+void pl_check_audience(struct ctx *c, const char *audience);
+void pl_check_status(struct ctx *c, const char *status);
+/* Appends the filter of a console list: units above or below u (alias u). */
+void pl_near_unit(struct buf *sql, struct db_args *a, const struct org_unit *u);
+/* Appends the filter of what a learner may study (the unit alias u, the object alias). */
+void pl_for_learner(struct buf *sql, struct db_args *a, const struct learner *l, const char *alias);
 
 #endif

@@ -385,16 +385,9 @@ int party_meeting_create(struct ctx *c, const struct party_meeting_input *in, in
 	char *mphotos = pt_join(c, in->minutes_photos, in->nminutes_photos > 0 ? in->nminutes_photos : 0);
 	if (!photos || !mphotos)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_meeting", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_meeting", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	int dbrc = db_get_int(c->db, id,
 			      "INSERT INTO party_meetings (branch_id, village_id, group_id, kind, period, topic, place, "
 			      "remote, join_url, starts_at, ends_at, minutes, minutes_photos, photos, created_by, "
@@ -406,11 +399,25 @@ int party_meeting_create(struct ctx *c, const struct party_meeting_input *in, in
 			      mphotos, photos, c->actor ? c->actor->user_id : 0, c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存会议"));
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_meeting", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_meeting", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, vid, "party_meeting", *id, "create", "topic", in->topic, "starts_at", in->starts_at));
+}
+
+int party_meeting_file(struct ctx *c, int64_t id, bool minutes, int n, struct file_info *out)
+{
+	struct party_row m;
+	char path[ORG_PATH_MAX];
+	int rc = load_meeting(c, id, &m, path);
+	if (rc)
+		return rc;
+	int64_t me;
+	if (!access_can(c, READERS, path) && !member_of_branch(c, pr_get_int(&m, "branch_id"), &me))
+		return pt_refuse(c, path, "会议", "只有本支部党员和组织部门可以查看会议");
+	char hash[FILES_HASH_LEN + 1];
+	if (!pt_nth_hash(pr_get_text(&m, minutes ? "minutes_photos" : "photos"), n, hash))
+		return ctx_fail(c, RC_NOT_FOUND, "照片不存在");
+	return files_info(c, hash, out);
 }
 
 int party_meeting_update(struct ctx *c, int64_t id, const struct party_meeting_input *in)
@@ -439,17 +446,35 @@ int party_meeting_update(struct ctx *c, int64_t id, const struct party_meeting_i
 						 : (char *)pr_get_text(&m, "minutes_photos");
 	if (!photos || !mphotos)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = ctx_begin(c)))
+	/* the history: what changed, on the village's chain (the minutes and photos edited
+	 * after the meeting among them) */
+	struct buf after;
+	audit_snap_begin(&after);
+	audit_snap_str(&after, "topic", in->topic ? in->topic : pr_get_text(&m, "topic"));
+	if (in->minutes && strcmp(in->minutes, pr_get_text(&m, "minutes")))
+		audit_snap_str(&after, "record", in->minutes);
+	if (strcmp(mphotos, pr_get_text(&m, "minutes_photos")))
+		audit_snap_str(&after, "minutes_photos", mphotos);
+	if (strcmp(photos, pr_get_text(&m, "photos")))
+		audit_snap_str(&after, "photos", photos);
+	audit_snap_end(&after);
+	if (after.failed) {
+		buf_release(&after);
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	}
+	if ((rc = ctx_begin(c))) {
+		buf_release(&after);
 		return rc;
+	}
 	int dbrc = db_run(c->db, "UPDATE party_meetings SET topic = ?, place = ?, remote = ?, join_url = ?, starts_at = ?, "
 				 "ends_at = ?, minutes = ?, minutes_photos = ?, photos = ?, updated_at = ? WHERE id = ?",
 			  "ttitiittti" "i", in->topic ? in->topic : pr_get_text(&m, "topic"),
 			  in->place ? in->place : pr_get_text(&m, "place"), (int64_t)remote, url, s, e,
 			  in->minutes ? in->minutes : pr_get_text(&m, "minutes"), mphotos, photos, c->now, id);
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "修改会议"));
-	return ctx_end(c, pt_audit(c, pr_get_int(&m, "village_id"), "party_meeting", id, "update", "topic",
-				   in->topic ? in->topic : pr_get_text(&m, "topic"), NULL, 0));
+	rc = dbrc != DB_OK ? ctx_db_fail(c, dbrc, "修改会议")
+			   : audit_record(c, pr_get_int(&m, "village_id"), "party_meeting", id, "update", "{}", after.ptr);
+	buf_release(&after);
+	return ctx_end(c, rc);
 }
 
 int party_attendance_put(struct ctx *c, int64_t meeting_id, int n, const struct party_attendance_input *in)

@@ -338,21 +338,12 @@ int party_member_create(struct ctx *c, const struct party_member_input *in, int6
 	}
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_member", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_member", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	if ((rc = insert_member(c, in, vid, user_id, id)))
 		return ctx_end(c, rc);
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_member", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_member", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, RC_OK);
 }
@@ -485,21 +476,23 @@ int party_me(struct ctx *c, struct party_row *out)
 
 /* ---- statistics ---- */
 
-static int count_by(struct ctx *c, const char *expr, const struct org_unit *u, struct party_rows *out)
+/* Adds n to key's count in out (a handful of keys: a linear search), kept in byte order. */
+static int tally(struct ctx *c, struct party_rows *out, const char *key, int64_t n)
 {
-	struct buf sql;
-	struct db_args a = {0};
-	buf_init(&sql, 8192);
-	buf_addf(&sql, "SELECT %s AS k, count(*) FROM party_members m JOIN org_units v ON v.id = m.village_id "
-		       "WHERE m.status = 'active'", expr);
-	int rc = pt_scope(c, READERS, u, &sql, &a, "单位");
-	if (!rc) {
-		buf_adds(&sql, " GROUP BY 1 ORDER BY 1");
-		rc = sql.failed ? (int)ctx_fail(c, RC_INTERNAL, "内存不足")
-				: pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "t:key i:count", out, 100);
+	int i = 0;
+	while (i < out->n && strcmp(pr_get_text(&out->row[i], "key"), key) < 0)
+		i++;
+	if (i < out->n && !strcmp(pr_get_text(&out->row[i], "key"), key)) {
+		pr_int(&out->row[i], "count", pr_get_int(&out->row[i], "count") + n);
+		return RC_OK;
 	}
-	buf_release(&sql);
-	return rc;
+	if (!pr_add(c, out))
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	memmove(&out->row[i + 1], &out->row[i], (size_t)(out->n - 1 - i) * sizeof(out->row[0]));
+	memset(&out->row[i], 0, sizeof(out->row[i]));
+	pr_text(c, &out->row[i], "key", key);
+	pr_int(&out->row[i], "count", n);
+	return RC_OK;
 }
 
 int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
@@ -511,15 +504,10 @@ int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
 	struct party_rows *kind = pr_new(c), *gender = pr_new(c), *edu = pr_new(c), *age = pr_new(c);
 	if (!kind || !gender || !edu || !age)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	int rc = count_by(c, "m.kind", &u, kind);
-	if (!rc)
-		rc = count_by(c, "m.gender", &u, gender);
-	if (!rc)
-		rc = count_by(c, "m.education", &u, edu);
-	if (rc)
-		return rc;
-	/* age bands from the birth dates, by the clock, counted in the database: born after
-	 * the day N years before today is younger than N */
+	/* one pass over the members in scope: a row per kind, gender and education (a few
+	 * dozen at most) with its counts of mobile members, members due to become full and
+	 * the age bands, summed up here. Age bands from the birth dates, by the clock: born
+	 * after the day N years before today is younger than N */
 	static const char *const bands[] = {"30岁以下", "30-39岁", "40-49岁", "50-59岁", "60-69岁", "70岁及以上"};
 	int64_t today = time_cn_days(c->now);
 	int ty, tm, td;
@@ -531,7 +519,8 @@ int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
 	struct buf sql;
 	struct db_args a = {0};
 	buf_init(&sql, 8192);
-	buf_adds(&sql, "SELECT count(*), COALESCE(sum(CASE WHEN m.mobile <> 0 THEN 1 ELSE 0 END), 0), "
+	buf_adds(&sql, "SELECT m.kind, m.gender, m.education, count(*), "
+		       "COALESCE(sum(CASE WHEN m.mobile <> 0 THEN 1 ELSE 0 END), 0), "
 		       "COALESCE(sum(CASE WHEN m.kind = 'probationary' AND m.full_date IS NOT NULL AND m.full_date <> '' "
 		       "AND m.full_date <= ? THEN 1 ELSE 0 END), 0)");
 	db_args_text(&a, due_day);
@@ -540,20 +529,34 @@ int party_stats(struct ctx *c, int64_t unit_id, struct party_row *out)
 		db_args_text(&a, cut[k]);
 	}
 	buf_adds(&sql, " FROM party_members m JOIN org_units v ON v.id = m.village_id WHERE m.status = 'active'");
-	rc = pt_scope(c, READERS, &u, &sql, &a, "单位");
-	struct party_rows sums = {0};
-	if (!rc)
-		rc = pr_fetch(c, db_query_args(c->db, sql.ptr, &a), "i:n i:mobile i:due i:y30 i:y40 i:y50 i:y60 i:y70",
-			      &sums, 1);
+	int rc = pt_scope(c, READERS, &u, &sql, &a, "单位");
+	struct party_rows groups = {0};
+	if (!rc) {
+		buf_adds(&sql, " GROUP BY m.kind, m.gender, m.education");
+		rc = sql.failed ? (int)ctx_fail(c, RC_INTERNAL, "内存不足")
+				: pr_fetch(c, db_query_args(c->db, sql.ptr, &a),
+					   "t:kind t:gender t:education i:n i:mobile i:due i:y30 i:y40 i:y50 i:y60 i:y70",
+					   &groups, 10000);
+	}
 	buf_release(&sql);
 	if (rc)
 		return rc;
-	if (!sums.n)
-		return ctx_fail(c, RC_INTERNAL, "统计失败");
-	const struct party_row *t = &sums.row[0];
-	int64_t total = pr_get_int(t, "n"), mobile = pr_get_int(t, "mobile"), due = pr_get_int(t, "due");
-	int64_t younger[5] = {pr_get_int(t, "y30"), pr_get_int(t, "y40"), pr_get_int(t, "y50"), pr_get_int(t, "y60"),
-			      pr_get_int(t, "y70")};
+	int64_t total = 0, mobile = 0, due = 0, younger[5] = {0};
+	static const char *const ycols[5] = {"y30", "y40", "y50", "y60", "y70"};
+	for (int i = 0; i < groups.n && !rc; i++) {
+		const struct party_row *g = &groups.row[i];
+		int64_t n = pr_get_int(g, "n");
+		total += n;
+		mobile += pr_get_int(g, "mobile");
+		due += pr_get_int(g, "due");
+		for (int k = 0; k < 5; k++)
+			younger[k] += pr_get_int(g, ycols[k]);
+		const char *kv = pr_get_text(g, "kind"), *gv = pr_get_text(g, "gender"), *ev = pr_get_text(g, "education");
+		if (!(rc = tally(c, kind, kv ? kv : "", n)) && !(rc = tally(c, gender, gv ? gv : "", n)))
+			rc = tally(c, edu, ev ? ev : "", n);
+	}
+	if (rc)
+		return rc;
 	int64_t nb[6];
 	nb[0] = younger[0];
 	for (int k = 1; k < 5; k++)

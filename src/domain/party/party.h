@@ -32,6 +32,7 @@
 #define DOMAIN_PARTY_PARTY_H
 
 #include "domain/kernel/ctx.h"
+#include "domain/kernel/files.h"
 #include "domain/kernel/idem.h"
 
 #define PARTY_NAME_MAX 20
@@ -162,9 +163,12 @@ int party_compliance(struct ctx *c, int64_t unit_id, int year, struct party_row 
 /* ---- commitments, diary, questions ---- */
 
 struct party_commitment_input {
-	int64_t village_id;
-	int year;
-	const char *pledger, *title, *body, *target_date;
+	int64_t village_id;                 /* create */
+	int year;                           /* create */
+	const char *pledger, *title, *body, *target_date;   /* NULL: leave (update) */
+	int nphotos;                        /* the pledge's photos; -1: leave (update) */
+	const char *photos[PARTY_PHOTOS_MAX];
+	const char *video;                  /* a short recorded pledge; NULL: leave (update), "": none */
 	const struct idem *idem;
 };
 /* public_village: the public page (no login); else unit_id (0: the villager's village). */
@@ -172,6 +176,13 @@ int party_commitments(struct ctx *c, int64_t unit_id, int64_t public_village, in
 		      int limit, int offset, struct party_rows *out);
 int party_commitment_get(struct ctx *c, int64_t id, struct party_row *out);
 int party_commitment_create(struct ctx *c, const struct party_commitment_input *in, int64_t *id);
+/* P_PARTY_ADMIN: edits the pledge (title, body, target date, its photos and video); the
+ * change is audited with what changed (the module's history). */
+int party_commitment_update(struct ctx *c, int64_t id, const struct party_commitment_input *in);
+/* Photo n (from 1) of a commitment's pledge, or its video (n 0), for whoever may read it. */
+int party_commitment_file(struct ctx *c, int64_t id, int n, struct file_info *out);
+/* Photo n (from 1) of a meeting (minutes: of its written record) for whoever may read it. */
+int party_meeting_file(struct ctx *c, int64_t id, bool minutes, int n, struct file_info *out);
 /* kind "progress" (P_PARTY_ADMIN, with progress percent, -1 = unchanged) or "comment"
  * (anyone with business in the village). */
 int party_commitment_note(struct ctx *c, int64_t id, const char *kind, const char *body, int progress, int nphotos,
@@ -202,6 +213,17 @@ int party_questions(struct ctx *c, int64_t unit_id, int64_t public_village, cons
 		    int offset, struct party_rows *out);
 int party_question_create(struct ctx *c, const struct party_question_input *in, int64_t *id);
 int party_question_answer(struct ctx *c, int64_t id, const char *answer);
+/* P_PARTY_ANSWER: the question becomes a 民情 event (category_id; through the events'
+ * own rules, channel "party_question", the asker as the reporter) or a 村民说事 thread in
+ * the asker's name (title, category; public questions only), once: the question keeps
+ * the link, the event or thread names the question, the turn is audited. RC_CONFLICT
+ * when it was turned already. */
+struct party_convert_input {
+	const char *to;                /* "event" or "talk" */
+	int64_t category_id;           /* event */
+	const char *title, *category;  /* talk (category default "question") */
+};
+int party_question_convert(struct ctx *c, int64_t id, const struct party_convert_input *in, int64_t *made_id);
 
 /* ---- learning 学习教育 ---- */
 
@@ -226,7 +248,8 @@ int64_t party_study_seconds(int64_t started_at, int64_t now, int64_t before, int
 struct party_course_input {
 	int64_t unit_id;                 /* the county or town (create) */
 	const char *audience;            /* member, villager (create) */
-	const char *title, *body, *media, *status;   /* NULL: leave (update) */
+	const char *title, *body, *media, *status;   /* NULL: leave (update); "" media: none */
+	const char *media_url;           /* an external audio or video link (http/https); NULL: leave, "": none */
 	int minutes;                     /* 0: leave (update) */
 	int nphotos;                     /* -1: leave (update) */
 	const char *photos[PARTY_PHOTOS_MAX];
@@ -239,6 +262,9 @@ int party_courses(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 int party_course_get(struct ctx *c, int64_t id, struct party_row *out);
 int party_course_create(struct ctx *c, const struct party_course_input *in, int64_t *id);
 int party_course_update(struct ctx *c, int64_t id, const struct party_course_input *in);
+/* The course's uploaded audio or video (its type judged by its bytes when stored) for
+ * whoever may see the course; RC_NOT_FOUND when it has none. */
+int party_course_media(struct ctx *c, int64_t id, struct file_info *out);
 /* Photo n (from 1) of a course for whoever may see it. */
 int party_course_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
 /* Opens a study session of the course for the actor (a member, or a villager for the

@@ -2,8 +2,10 @@
  * comments (overdue ones flagged), the service diary 党群服务日记 with its counts per
  * author, and the questions to the secretary 书记会客厅 (public or private, answered
  * within PARTY_ANSWER_DAYS working days, unanswered ones ageing on the board). */
+#include "domain/events/events.h"
 #include "domain/kernel/calendar.h"
 #include "domain/party/internal.h"
+#include "domain/voice/voice.h"
 #include "util/num.h"
 
 /* The village a list reads: the public page's, a unit named in the query (read by those
@@ -34,11 +36,11 @@ static int list_unit(struct ctx *c, int64_t unit_id, int64_t public_village, str
 
 #define C_SPEC                                                                                  \
 	"i:id i:village_id t:village_name i:year t:pledger t:title t:body t:target_date i:progress " \
-	"T:done_at T:created_at T:updated_at i:comments"
+	"T:done_at T:created_at T:updated_at i:comments p:photos t:video"
 #define C_COLS                                                                                  \
 	"k.id, k.village_id, v.name, k.year, k.pledger, k.title, k.body, k.target_date, k.progress, " \
 	"k.done_at, k.created_at, k.updated_at, (SELECT count(*) FROM party_commitment_notes n WHERE " \
-	"n.commitment_id = k.id AND n.kind = 'comment')"
+	"n.commitment_id = k.id AND n.kind = 'comment'), k.photos, k.video"
 
 static void c_flags(struct ctx *c, struct party_row *r)
 {
@@ -134,30 +136,112 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 	int64_t d;
 	if (pt_check_date(c, "target_date", in->target_date, true, "完成时限", &d) && d < time_cn_days(c->now))
 		ctx_field(c, "target_date", "完成时限不能早于今天");
+	pt_check_photos(c, "photos", in->photos, in->nphotos);
+	if (in->video && in->video[0])
+		pt_check_video(c, "video", in->video);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
+	char *ph = pt_join(c, in->photos, in->nphotos > 0 ? in->nphotos : 0);
+	if (!ph)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_commitment", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_commitment", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_commitments (village_id, year, pledger, title, body, "
-					 "target_date, progress, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
-					 "0, NULLIF(?, 0), ?, ?) RETURNING id", "iitttt" "iii", v.id, (int64_t)in->year,
-			      in->pledger, in->title, in->body ? in->body : "", in->target_date,
-			      c->actor ? c->actor->user_id : 0, c->now, c->now);
+					 "target_date, photos, video, progress, created_by, created_at, updated_at) VALUES (?, "
+					 "?, ?, ?, ?, ?, ?, ?, 0, NULLIF(?, 0), ?, ?) RETURNING id", "iitttttt" "iii", v.id,
+			      (int64_t)in->year, in->pledger, in->title, in->body ? in->body : "", in->target_date, ph,
+			      in->video ? in->video : "", c->actor ? c->actor->user_id : 0, c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存承诺"));
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_commitment", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_commitment", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, v.id, "party_commitment", *id, "create", "title", in->title, "year", in->year));
+}
+
+int party_commitment_update(struct ctx *c, int64_t id, const struct party_commitment_input *in)
+{
+	struct party_row k;
+	char path[ORG_PATH_MAX];
+	int rc = load_commitment(c, id, &k, path);
+	if (rc)
+		return rc;
+	if (!c->system && !access_can(c, P_PARTY_ADMIN, path))
+		return pt_refuse(c, path, "承诺", "只有村党组织书记和支委可以修改承诺");
+	if (in->pledger)
+		ctx_check_text(c, "pledger", in->pledger, PARTY_NAME_MAX, CTX_TEXT_REQUIRED, "承诺人");
+	if (in->title) {
+		ctx_check_text(c, "title", in->title, PARTY_TEXT_MAX / 2, CTX_TEXT_REQUIRED, "承诺事项");
+		if (in->title[0] && pt_blank(in->title))
+			ctx_field(c, "title", "承诺事项不能为空");
+	}
+	if (in->body)
+		ctx_check_text(c, "body", in->body, PARTY_BODY_MAX, CTX_TEXT_MULTILINE, "具体内容");
+	int64_t d;
+	if (in->target_date && strcmp(in->target_date, pr_get_text(&k, "target_date")) &&
+	    pt_check_date(c, "target_date", in->target_date, true, "完成时限", &d) && d < time_cn_days(c->now))
+		ctx_field(c, "target_date", "完成时限不能早于今天");
+	if (in->nphotos > 0)
+		pt_check_photos(c, "photos", in->photos, in->nphotos);
+	if (in->video && in->video[0] && strcmp(in->video, pr_get_text(&k, "video")))
+		pt_check_video(c, "video", in->video);
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	char *ph = in->nphotos >= 0 ? pt_join(c, in->photos, in->nphotos) : NULL;
+	if (in->nphotos >= 0 && !ph)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	/* the history: what changed, on the village's chain */
+	struct buf after;
+	audit_snap_begin(&after);
+	if (in->title && strcmp(in->title, pr_get_text(&k, "title")))
+		audit_snap_str(&after, "title", in->title);
+	if (in->target_date && strcmp(in->target_date, pr_get_text(&k, "target_date")))
+		audit_snap_str(&after, "target_date", in->target_date);
+	if (ph && strcmp(ph, pr_get_text(&k, "photos")))
+		audit_snap_str(&after, "photos", ph);
+	if (in->video && strcmp(in->video, pr_get_text(&k, "video")))
+		audit_snap_str(&after, "video", in->video);
+	if (in->body && strcmp(in->body, pr_get_text(&k, "body")))
+		audit_snap_str(&after, "body", in->body);
+	audit_snap_end(&after);
+	if (after.failed) {
+		buf_release(&after);
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	}
+	if ((rc = ctx_begin(c))) {
+		buf_release(&after);
+		return rc;
+	}
+	int dbrc = db_run(c->db, "UPDATE party_commitments SET pledger = COALESCE(?, pledger), title = COALESCE(?, title), "
+				 "body = COALESCE(?, body), target_date = COALESCE(?, target_date), photos = COALESCE(?, "
+				 "photos), video = COALESCE(?, video), updated_at = ? WHERE id = ?",
+			  "tttttt" "ii", in->pledger, in->title, in->body, in->target_date, ph, in->video, c->now, id);
+	rc = dbrc != DB_OK ? ctx_db_fail(c, dbrc, "修改承诺")
+			   : audit_record(c, pr_get_int(&k, "village_id"), "party_commitment", id, "update", "{}", after.ptr);
+	buf_release(&after);
+	return ctx_end(c, rc);
+}
+
+int party_commitment_file(struct ctx *c, int64_t id, int n, struct file_info *out)
+{
+	struct party_row k;
+	char path[ORG_PATH_MAX];
+	int rc = load_commitment(c, id, &k, path);
+	if (rc)
+		return rc;
+	if (!c->actor && !c->system)
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+	if (!c->system && !access_touches(c, path))
+		return ctx_fail(c, RC_NOT_FOUND, "承诺不存在");
+	char hash[FILES_HASH_LEN + 1];
+	if (n == 0) {
+		const char *v = pr_get_text(&k, "video");
+		if (!v[0])
+			return ctx_fail(c, RC_NOT_FOUND, "承诺没有视频");
+		str_copy(hash, sizeof(hash), v);
+	} else if (!pt_nth_hash(pr_get_text(&k, "photos"), n, hash))
+		return ctx_fail(c, RC_NOT_FOUND, "照片不存在");
+	return files_info(c, hash, out);
 }
 
 int party_commitment_note(struct ctx *c, int64_t id, const char *kind, const char *body, int progress, int nphotos,
@@ -263,25 +347,16 @@ int party_diary_create(struct ctx *c, const struct party_diary_input *in, int64_
 	char *ph = pt_join(c, in->photos, in->nphotos > 0 ? in->nphotos : 0);
 	if (!ph)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_diary", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_diary", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_diary (village_id, day, body, beneficiary, photos, author, "
 					 "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?) RETURNING id",
 			      "itttttii", v.id, in->day, in->body, in->beneficiary ? in->beneficiary : "", ph,
 			      pt_actor_name(c), c->actor ? c->actor->user_id : 0, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存服务日记"));
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_diary", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_diary", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, v.id, "party_diary", *id, "create", "day", in->day, NULL, 0));
 }
@@ -311,10 +386,10 @@ int party_diary_stats(struct ctx *c, int64_t unit_id, struct party_rows *out)
 
 #define Q_SPEC                                                                                 \
 	"i:id i:village_id t:village_name t:asker t:body p:photos b:private T:due_at t:answer "     \
-	"t:answerer T:answered_at T:created_at i:asked_by"
+	"t:answerer T:answered_at T:created_at i:asked_by n:event_id n:talk_id T:converted_at t:converter"
 #define Q_COLS                                                                                 \
 	"q.id, q.village_id, v.name, q.asker, q.body, q.photos, q.private, q.due_at, q.answer, "    \
-	"q.answerer, q.answered_at, q.created_at, q.asked_by"
+	"q.answerer, q.answered_at, q.created_at, q.asked_by, q.event_id, q.talk_id, q.converted_at, q.converter"
 
 static void q_flags(struct ctx *c, struct party_row *r, bool public)
 {
@@ -324,7 +399,10 @@ static void q_flags(struct ctx *c, struct party_row *r, bool public)
 	pr_int(r, "age_days", ((at ? at : c->now) - created) / 86400);
 	pr_bool(r, "overdue", at ? at > due : c->now > due);
 	pr_bool(r, "mine", c->actor && pr_get_int(r, "asked_by") == c->actor->user_id);
+	pr_text(c, r, "converted_to", pr_get_int(r, "event_id") ? "event" : pr_get_int(r, "talk_id") ? "talk" : NULL);
 	if (public) {
+		pr_text(c, r, "event_id", NULL);
+		pr_text(c, r, "converter", NULL);
 		/* the asker's name masked on the public page */
 		const char *a = pr_get_text(r, "asker");
 		char masked[16] = "村民";
@@ -420,24 +498,15 @@ int party_question_create(struct ctx *c, const struct party_question_input *in, 
 	char *ph = pt_join(c, in->photos, in->nphotos > 0 ? in->nphotos : 0);
 	if (!ph)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = ctx_begin(c)))
+	bool replayed;
+	if ((rc = pt_begin_create(c, "party_question", in->idem, id, &replayed)) || replayed)
 		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "party_question", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay) {
-		if (num_parse_i64(replay, 1, INT64_MAX, id))
-			return ctx_end(c, ctx_fail(c, RC_INTERNAL, "幂等键"));
-		return ctx_end(c, RC_OK);
-	}
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_questions (village_id, asked_by, asker, body, photos, private, "
 					 "due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", "iitttiii",
 			      v.id, c->actor->user_id, pt_actor_name(c), in->body, ph, (int64_t)in->private_q, due, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存问题"));
-	char idtxt[24];
-	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)*id);
-	if ((rc = idem_store(c, "party_question", in->idem, idtxt)))
+	if ((rc = pt_store_created(c, "party_question", in->idem, *id)))
 		return ctx_end(c, rc);
 	return ctx_end(c, pt_audit(c, v.id, "party_question", *id, "ask", "private", in->private_q ? "1" : "0", NULL, 0));
 }
@@ -479,4 +548,94 @@ int party_question_answer(struct ctx *c, int64_t id, const char *answer)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存答复"));
 	return ctx_end(c, pt_audit(c, pr_get_int(&q, "village_id"), "party_question", id, "answer", "answer", answer, NULL,
 				   0));
+}
+
+/* ---- a question becomes an event or a 说事 thread ---- */
+
+struct q_link {
+	int64_t question_id, village_id;
+	const char *kind;        /* "event" or "talk" */
+};
+
+/* Inside the transaction that made the event or the thread: the question keeps the link,
+ * once (a concurrent turn finds it taken and rolls its own back). */
+static int q_link_then(struct ctx *c, int64_t made, void *arg)
+{
+	const struct q_link *l = arg;
+	bool event = !strcmp(l->kind, "event");
+	int64_t got;
+	int dbrc = db_get_int(c->db, &got,
+			      event ? "UPDATE party_questions SET event_id = ?, converted_at = ?, converted_by = NULLIF(?, 0), "
+				      "converter = ? WHERE id = ? AND event_id IS NULL AND talk_id IS NULL RETURNING id"
+				    : "UPDATE party_questions SET talk_id = ?, converted_at = ?, converted_by = NULLIF(?, 0), "
+				      "converter = ? WHERE id = ? AND event_id IS NULL AND talk_id IS NULL RETURNING id",
+			      "iiiti", made, c->now, c->actor ? c->actor->user_id : 0, pt_actor_name(c), l->question_id);
+	if (dbrc == DB_DONE)
+		return ctx_fail(c, RC_CONFLICT, "问题已转办");
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "关联问题");
+	return pt_audit(c, l->village_id, "party_question", l->question_id, event ? "to_event" : "to_talk", NULL, NULL,
+			event ? "event_id" : "talk_id", made);
+}
+
+int party_question_convert(struct ctx *c, int64_t id, const struct party_convert_input *in, int64_t *made_id)
+{
+	*made_id = 0;
+	struct party_row q;
+	int rc = pr_one(c, db_query(c->db, "SELECT " Q_COLS ", v.path FROM party_questions q JOIN org_units v ON "
+					   "v.id = q.village_id WHERE q.id = ?", "i", id),
+			Q_SPEC " t:path", &q, "问题不存在");
+	if (rc)
+		return rc;
+	const char *path = pr_get_text(&q, "path");
+	if (!access_can(c, P_PARTY_ANSWER, path)) {
+		bool asker = c->actor && pr_get_int(&q, "asked_by") == c->actor->user_id;
+		bool visible = access_touches(c, path) &&
+			       (!pr_get_int(&q, "private") || asker || access_can(c, P_PARTY_ADMIN, path));
+		if (!c->actor && !c->system)
+			return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+		return visible ? ctx_fail(c, RC_FORBIDDEN, "只有村党组织书记可以转办问题")
+			       : ctx_fail(c, RC_NOT_FOUND, "问题不存在");
+	}
+	const char *to = in->to ? in->to : "";
+	bool event = !strcmp(to, "event"), talk = !strcmp(to, "talk");
+	if (!event && !talk)
+		ctx_field(c, "to", "应为 event（民情事件）或 talk（村民说事）");
+	if (event && in->category_id <= 0)
+		ctx_field(c, "category_id", "请选择事件类别");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	if (pr_get_int(&q, "event_id"))
+		return ctx_fail(c, RC_CONFLICT, "问题已转为民情事件 #%lld", (long long)pr_get_int(&q, "event_id"));
+	if (pr_get_int(&q, "talk_id"))
+		return ctx_fail(c, RC_CONFLICT, "问题已转为村民说事 #%lld", (long long)pr_get_int(&q, "talk_id"));
+	if (talk && pr_get_int(&q, "private"))
+		return ctx_fail(c, RC_CONFLICT, "私密问题不能转为全村可见的村民说事，可转为民情事件");
+	struct q_link link = {.question_id = id, .village_id = pr_get_int(&q, "village_id"), .kind = event ? "event" : "talk"};
+	const char *photos = pr_get_text(&q, "photos");
+	int nphotos = 0;
+	for (const char *p = photos; p && *p; p++)
+		if (p == photos || p[-1] == ',')
+			nphotos++;
+	if (event && !c->system && !access_can(c, P_EVENT_REPORT, path))
+		return ctx_fail(c, RC_FORBIDDEN, "登记民情事件需要本村村两委的权限");
+	if (event) {
+		/* the question's photos stay with it (they are the asker's uploads); the event
+		 * names the question */
+		char *desc = nphotos ? arena_printf(c->arena, "【书记会客厅 #%lld】%s（提问附照片 %d 张，见该问题）", (long long)id,
+						    pr_get_text(&q, "body"), nphotos)
+				     : arena_printf(c->arena, "【书记会客厅 #%lld】%s", (long long)id, pr_get_text(&q, "body"));
+		if (!desc)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		struct event_input ev = {.village_id = link.village_id, .category_id = in->category_id,
+					 .channel = "party_question", .description = desc,
+					 .reporter_name = pr_get_text(&q, "asker"), .then = q_link_then, .then_arg = &link};
+		return events_create(c, &ev, made_id);
+	}
+	char *body = arena_printf(c->arena, "【书记会客厅 #%lld】%s", (long long)id, pr_get_text(&q, "body"));
+	if (!body)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct talk_input t = {.category = in->category && in->category[0] ? in->category : "question",
+			       .title = in->title, .body = body};
+	return voice_talk_open_for(c, pr_get_int(&q, "asked_by"), &t, q_link_then, &link, made_id);
 }

@@ -196,6 +196,52 @@ enum result voice_talk_open(struct ctx *c, const struct talk_input *in, int64_t 
 	return ctx_end(c, rc);
 }
 
+enum result voice_talk_open_for(struct ctx *c, int64_t author_id, const struct talk_input *in,
+				int (*then)(struct ctx *c, int64_t id, void *arg), void *arg, int64_t *id)
+{
+	*id = 0;
+	char path[ORG_PATH_MAX] = "";
+	int64_t vid = 0;
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT h.village_id, v.path FROM users u JOIN residents r ON r.id = u.resident_id JOIN "
+				      "households h ON h.id = r.household_id JOIN org_units v ON v.id = h.village_id WHERE u.id = ?",
+				      "i", author_id);
+	if (!st)
+		return ctx_fail(c, RC_INTERNAL, "读取村民失败");
+	if (db_step(st) == DB_ROW) {
+		vid = db_col_int(st, 0);
+		str_copy(path, sizeof(path), db_col_text(st, 1));
+	}
+	db_finalize(st);
+	if (!vid)
+		return ctx_fail(c, RC_CONFLICT, "提问人不是有户籍账号的本村村民，不能以其名义发起说事");
+	if (!c->system && !access_can(c, P_TALK_MODERATE, path))
+		return access_refusal(c, path) == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "村不存在")
+							       : ctx_fail(c, RC_FORBIDDEN, "只有村干部可以发起代村民的说事");
+	if (!in->category || !one_of(in->category, CATEGORIES))
+		ctx_field(c, "category", "请选择类别：建议、问题、表扬或议事");
+	ctx_check_text(c, "title", in->title, TALK_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
+	ctx_check_text(c, "body", in->body, TALK_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "内容");
+	if (ctx_check_fields(c))
+		return RC_INVALID;
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	const char *replay = NULL;
+	if ((rc = idem_begin(c, "talk", in->idem, &replay)))
+		return ctx_end(c, rc);
+	if (replay)
+		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, id) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
+	if (!(rc = insert_talk(c, vid, author_id, c->now, in->category, in->title, in->body, id)) && then)
+		rc = then(c, *id, arg);
+	if (!rc) {
+		char t[24];
+		snprintf(t, sizeof(t), "%lld", (long long)*id);
+		rc = idem_store(c, "talk", in->idem, t);
+	}
+	return ctx_end(c, rc);
+}
+
 static int insert_post(struct ctx *c, const struct talk *t, int64_t author, int64_t at, const char *kind,
 		       const char *body, int64_t *post_id)
 {

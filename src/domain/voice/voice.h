@@ -143,6 +143,12 @@ struct talk_input {
 };
 /* Opens a thread in the villager's own village. Field errors: category, title, body. */
 enum result voice_talk_open(struct ctx *c, const struct talk_input *in, int64_t *id);
+/* P_TALK_MODERATE on the village of author_id (a villager with an account there): opens
+ * a thread in that villager's name, e.g. the public question they put to the secretary
+ * made a thread for the whole village. then runs inside the same transaction after the
+ * thread is written (non-zero rolls it back). 404/403 as for reading the village. */
+enum result voice_talk_open_for(struct ctx *c, int64_t author_id, const struct talk_input *in,
+				int (*then)(struct ctx *c, int64_t id, void *arg), void *arg, int64_t *id);
 /* Replies (a villager of the village) or answers (P_TALK_MODERATE) in a thread that is
  * not hidden. */
 enum result voice_talk_reply(struct ctx *c, int64_t id, const char *body, const struct idem *idem, int64_t *post_id);

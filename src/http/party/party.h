@@ -1,8 +1,11 @@
-/* The endpoints of party building 党建 under /api/v1/party/ (api_party.c: branches,
- * members, statistics, meeting settings, meetings with attendance and check-in,
- * compliance, commitments, the service diary, 书记会客厅 questions, learning: courses,
- * study sessions, quizzes and attempts, study records) and the village's
- * public party page. They call domain/party and the kernel. */
+/* The endpoints of party building 党建 under /api/v1/party/, one file a subject:
+ * api_members.c (branches, members, statistics, the roster import), api_meetings.c
+ * (meeting settings, meetings with attendance and check-in, compliance), api_service.c
+ * (commitments, the service diary, 书记会客厅 questions and their turn into an event or a
+ * 说事 thread, the village's public party page), api_learning.c (courses, study
+ * sessions, quizzes and attempts, study records), api_media.c (the files of courses,
+ * meetings and commitments, with range requests); what they share in common.c. They
+ * call domain/party and the kernel. */
 #ifndef HTTP_PARTY_H
 #define HTTP_PARTY_H
 
@@ -41,7 +44,14 @@ int api_party_diary_stats(struct req *r);
 int api_party_questions(struct req *r);
 int api_party_question_create(struct req *r);
 int api_party_question_answer(struct req *r);
+int api_party_question_convert(struct req *r);
 int api_public_party(struct req *r);
+int api_party_course_media(struct req *r);
+int api_party_commitment_update(struct req *r);
+int api_party_commitment_photo(struct req *r);
+int api_party_commitment_video(struct req *r);
+int api_party_meeting_photo(struct req *r);
+int api_party_meeting_minutes_photo(struct req *r);
 int api_party_courses(struct req *r);
 int api_party_course_create(struct req *r);
 int api_party_course_get(struct req *r);

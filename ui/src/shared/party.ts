@@ -13,7 +13,7 @@ export interface Attendance { member_id: number; name: string; mobile: boolean; 
 export interface Meeting {
   id: number; branch_id: number; branch_name: string; village_name: string; group_name: string | null; kind: string; kind_name: string;
   period: string; topic: string; place: string; remote: boolean; join_url: string; starts_at: string; ends_at: string;
-  minutes: string; state: 'planned' | 'ongoing' | 'held'; attended: number; members: number;
+  minutes: string; state: 'planned' | 'ongoing' | 'held'; attended: number; members: number; photos: string[]; minutes_photos: string[];
   attendance?: Attendance[]; can_check_in?: boolean; can_manage?: boolean;
 }
 export interface GroupCompliance { group_id: number; group_name: string; required: number; on_time: number; late: number; missing: number; due: number; rate: number }
@@ -22,13 +22,14 @@ export interface ComplianceFlag { branch_id: number; branch_name: string; villag
 export interface Compliance { unit_name: string; year: number; required: number; on_time: number; late: number; missing: number; due: number; rate: number; branches: ComplianceRow[]; flags: ComplianceFlag[] }
 export interface Commitment {
   id: number; village_id: number; village_name: string; year: number; pledger: string; title: string; body: string; target_date: string;
-  progress: number; status: 'done' | 'overdue' | 'in_progress'; overdue: boolean; comments: number;
+  progress: number; status: 'done' | 'overdue' | 'in_progress'; overdue: boolean; comments: number; photos: string[]; video: string;
   notes?: { id: number; kind: 'progress' | 'comment'; body: string; progress: number | null; author: string; created_at: string }[];
 }
 export interface DiaryEntry { id: number; village_name: string; day: string; body: string; beneficiary: string; author: string }
 export interface Question {
   id: number; village_id: number; asker: string; body: string; private: boolean; due_at: string; answer: string | null; answerer: string | null;
   answered_at: string | null; created_at: string; status: 'open' | 'answered'; age_days: number; overdue: boolean; mine: boolean; can_answer?: boolean;
+  converted_to: 'event' | 'talk' | null; event_id: number | null; talk_id: number | null; converted_at: string | null; converter: string | null;
 }
 export interface MyParty extends Member { meetings: (Meeting & { my_status: string; checked_in_at: string | null; can_check_in: boolean })[] }
 
@@ -42,16 +43,23 @@ export const createMeeting = (body: Record<string, unknown>) => api.post<Meeting
 export const putAttendance = (id: number, items: { member_id: number; status: string; reason?: string }[]) =>
   api.put<Meeting>(`/api/v1/party/meetings/${id}/attendance`, { items });
 export const checkIn = (id: number) => api.post<{ status: string; already: boolean }>(`/api/v1/party/meetings/${id}/checkin`, {});
+export const updateMeeting = (id: number, body: Record<string, unknown>) => api.patch<Meeting>(`/api/v1/party/meetings/${id}`, body);
+export const meetingPhotoUrl = (id: number, n: number, minutes = false) => `/api/v1/party/meetings/${id}/${minutes ? 'minutes-photos' : 'photos'}/${n}`;
 export const compliance = (unit: number, year?: number) => api.get<Compliance>('/api/v1/party/compliance', { unit, year });
 export const commitments = (q: Query) => api.get<Page<Commitment>>('/api/v1/party/commitments', q);
 export const commitment = (id: number) => api.get<Commitment>(`/api/v1/party/commitments/${id}`);
 export const createCommitment = (body: Record<string, unknown>) => api.post<{ id: number }>('/api/v1/party/commitments', body);
+export const updateCommitment = (id: number, body: Record<string, unknown>) => api.patch<Commitment>(`/api/v1/party/commitments/${id}`, body);
+export const commitmentPhotoUrl = (id: number, n: number) => `/api/v1/party/commitments/${id}/photos/${n}`;
+export const commitmentVideoUrl = (id: number) => `/api/v1/party/commitments/${id}/video`;
 export const addProgress = (id: number, body: Record<string, unknown>) => api.post<{ id: number }>(`/api/v1/party/commitments/${id}/progress`, body);
 export const addComment = (id: number, body: Record<string, unknown>) => api.post<{ id: number }>(`/api/v1/party/commitments/${id}/comments`, body);
 export const diary = (q: Query) => api.get<Page<DiaryEntry>>('/api/v1/party/diary', q);
 export const questions = (q: Query) => api.get<Page<Question>>('/api/v1/party/questions', q);
 export const ask = (body: Record<string, unknown>) => api.post<{ id: number }>('/api/v1/party/questions', body);
 export const answer = (id: number, text: string) => api.post<{ id: number }>(`/api/v1/party/questions/${id}/answer`, { answer: text });
+export const convertQuestion = (id: number, body: { to: 'event' | 'talk'; category_id?: number; title?: string; category?: string }) =>
+  api.post<{ id: number; converted_to: 'event' | 'talk'; event_id?: number; talk_id?: number }>(`/api/v1/party/questions/${id}/convert`, body);
 export const me = () => api.get<MyParty>('/api/v1/party/me');
 export const publicParty = (village: number) =>
   api.get<{ commitments: Commitment[]; diary: DiaryEntry[]; questions: Question[] }>(`/api/v1/public/villages/${village}/party`);
@@ -60,7 +68,7 @@ export const publicParty = (village: number) =>
 export interface Course {
   id: number; unit_id: number; unit_name: string; audience: 'member' | 'villager'; title: string; minutes: number;
   status: 'published' | 'withdrawn'; created_at: string; updated_at: string; photo_count: number; has_media: boolean; my_seconds: number;
-  body?: string; photos?: string[]; media?: string; can_study?: boolean; can_manage?: boolean;
+  body?: string; photos?: string[]; media?: string; media_url?: string; media_mime?: string; can_study?: boolean; can_manage?: boolean;
 }
 export interface QuizOption { n: number; text: string }
 export interface QuizQuestion { id: number; ord: number; kind: 'single' | 'multiple'; body: string; options: QuizOption[]; answer: number | null; note: string | null; given?: number; right?: boolean }
@@ -90,6 +98,7 @@ export const courses = (q: Query) => api.get<Page<Course>>('/api/v1/party/course
 export const course = (id: number) => api.get<Course>(`/api/v1/party/courses/${id}`);
 export const createCourse = (body: Record<string, unknown>) => api.post<Course>('/api/v1/party/courses', body);
 export const updateCourse = (id: number, body: Record<string, unknown>) => api.patch<Course>(`/api/v1/party/courses/${id}`, body);
+export const courseMediaUrl = (id: number) => `/api/v1/party/courses/${id}/media`;
 export const coursePhotoUrl = (id: number, n: number) => `/api/v1/party/courses/${id}/photos/${n}`;
 export const startStudy = (id: number) => api.post<StudySession>(`/api/v1/party/courses/${id}/study`, {});
 export const reportStudy = (id: number, seconds: number) => api.put<StudySession>(`/api/v1/party/study-sessions/${id}`, { seconds });
