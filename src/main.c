@@ -491,8 +491,11 @@ static int cmd_backup(struct opts *o, int argc, char **argv)
 	    sqlite3_open(argv[0], &dst) == SQLITE_OK) {
 		sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
 		if (b) {
+			/* every page in one step: one read transaction, so the copy is the snapshot
+			 * of one moment while the server goes on writing (stepping a few pages at a
+			 * time restarts at each of its commits, and under steady writes never ends) */
 			int s;
-			while ((s = sqlite3_backup_step(b, 256)) == SQLITE_OK || s == SQLITE_BUSY || s == SQLITE_LOCKED)
+			while ((s = sqlite3_backup_step(b, -1)) == SQLITE_OK || s == SQLITE_BUSY || s == SQLITE_LOCKED)
 				sqlite3_sleep(10);
 			rc = sqlite3_backup_finish(b) == SQLITE_OK && s == SQLITE_DONE ? 0 : 1;
 		}
