@@ -468,6 +468,7 @@ static const struct jfield category_fields[] = {
 
 static void category_input(struct req *r, struct event_category_input *in, bool create)
 {
+	*in = (struct event_category_input){0}; /* the emergency flag is not the API's to set */
 	in->county_id = req_int(r, "county_id", 0);
 	in->name = req_str(r, "name");
 	in->department_id = req_has(r, "department_id") ? req_int(r, "department_id", 0) : (create ? 0 : -1);
