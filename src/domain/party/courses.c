@@ -36,23 +36,11 @@ int party_courses(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 	/* the bound arguments point into u and l: they live until the query has run */
 	struct learner l;
 	struct org_unit u;
-	int rc;
-	if (unit_id) {
-		if ((rc = pt_unit(c, unit_id, "unit", &u)) || (!c->system && !access_touches(c, u.path))) {
-			buf_release(&sql);
-			return rc ? rc : (int)ctx_fail(c, RC_NOT_FOUND, "单位不存在");
-		}
-		pl_near_unit(&sql, &a, &u);
-	} else {
-		if ((rc = pl_learner_of(c, &l))) {
-			buf_release(&sql);
-			return rc;
-		}
-		if (!l.found) {
-			buf_release(&sql);
-			return RC_OK;
-		}
-		pl_for_learner(&sql, &a, &l, "k");
+	bool none;
+	int rc = pl_narrow(c, unit_id, "k", &sql, &a, &u, &l, &none);
+	if (rc || none) {
+		buf_release(&sql);
+		return rc;
 	}
 	rc = pt_page(c, &sql, &a, K_COLS ", COALESCE(my.secs, 0)", "k.created_at DESC, k.id DESC", K_SPEC " i:my_seconds", limit, offset, out);
 	for (int i = 0; !rc && i < out->n; i++)

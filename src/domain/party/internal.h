@@ -97,5 +97,8 @@ void pl_check_status(struct ctx *c, const char *status);
 void pl_near_unit(struct buf *sql, struct db_args *a, const struct org_unit *u);
 /* Appends the filter of what a learner may study (the unit alias u, the object alias). */
 void pl_for_learner(struct buf *sql, struct db_args *a, const struct learner *l, const char *alias);
+/* A course or quiz list narrowed to a unit or to the caller as a learner (learning.c). */
+int pl_narrow(struct ctx *c, int64_t unit_id, const char *alias, struct buf *sql, struct db_args *a,
+	      struct org_unit *u, struct learner *l, bool *none);
 
 #endif

@@ -149,6 +149,29 @@ void pl_for_learner(struct buf *sql, struct db_args *a, const struct learner *l,
 	db_args_text(a, l->path);
 }
 
+/* Narrows a list of courses or quizzes (object alias alias): to the units above and below
+ * unit_id when one is given (outside the caller's grants: 404), else to what the caller
+ * may study. The bound arguments point into *u and *l, which the caller keeps until the
+ * query has run. *none when the caller studies nothing (an empty list, RC_OK). */
+int pl_narrow(struct ctx *c, int64_t unit_id, const char *alias, struct buf *sql, struct db_args *a,
+	      struct org_unit *u, struct learner *l, bool *none)
+{
+	*none = false;
+	int rc;
+	if (unit_id) {
+		if ((rc = pt_unit(c, unit_id, "unit", u)) || (!c->system && !access_touches(c, u->path)))
+			return rc ? rc : (int)ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+		pl_near_unit(sql, a, u);
+		return RC_OK;
+	}
+	if ((rc = pl_learner_of(c, l)))
+		return rc;
+	*none = !l->found;
+	if (!*none)
+		pl_for_learner(sql, a, l, alias);
+	return RC_OK;
+}
+
 /* ---- the study record 一人一册 ---- */
 
 static int record_lists(struct ctx *c, const char *who, int64_t key, struct party_row *out)

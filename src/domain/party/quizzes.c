@@ -28,23 +28,11 @@ int party_quizzes(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 	/* the bound arguments point into u and l: they live until the query has run */
 	struct learner l;
 	struct org_unit u;
-	int rc;
-	if (unit_id) {
-		if ((rc = pt_unit(c, unit_id, "unit", &u)) || (!c->system && !access_touches(c, u.path))) {
-			buf_release(&sql);
-			return rc ? rc : (int)ctx_fail(c, RC_NOT_FOUND, "单位不存在");
-		}
-		pl_near_unit(&sql, &a, &u);
-	} else {
-		if ((rc = pl_learner_of(c, &l))) {
-			buf_release(&sql);
-			return rc;
-		}
-		if (!l.found) {
-			buf_release(&sql);
-			return RC_OK;
-		}
-		pl_for_learner(&sql, &a, &l, "q");
+	bool none;
+	int rc = pl_narrow(c, unit_id, "q", &sql, &a, &u, &l, &none);
+	if (rc || none) {
+		buf_release(&sql);
+		return rc;
 	}
 	rc = pt_page(c, &sql, &a,
 		     Q_COLS ", COALESCE(my.n, 0), COALESCE(my.best, -1), (SELECT count(*) FROM party_quiz_attempts t "
