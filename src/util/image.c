@@ -16,6 +16,7 @@
 /* decoded pixels: 3 (RGB) or 4 (RGBA) bytes each, rows without padding */
 struct px {
 	int w, h, ch;
+	int sw, sh; /* the picture's own size (a JPEG may be decoded smaller) */
 	unsigned char *p;
 };
 
@@ -201,6 +202,8 @@ static enum image_status decode_jpeg(const unsigned char *data, size_t len, int 
 	jpeg_start_decompress(&d);
 	out->w = (int)d.output_width;
 	out->h = (int)d.output_height;
+	out->sw = (int)d.image_width;
+	out->sh = (int)d.image_height;
 	out->ch = 3;
 	if (!(out->p = malloc((size_t)out->w * out->h * 3)) || !(row = malloc((size_t)out->w * 4))) {
 		jpeg_destroy_decompress(&d);
@@ -295,8 +298,8 @@ static enum image_status decode_png(const unsigned char *data, size_t len, struc
 	}
 	bool alpha = img.format & PNG_FORMAT_FLAG_ALPHA;
 	img.format = alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
-	out->w = (int)img.width;
-	out->h = (int)img.height;
+	out->w = out->sw = (int)img.width;
+	out->h = out->sh = (int)img.height;
 	out->ch = alpha ? 4 : 3;
 	if (!(out->p = malloc(PNG_IMAGE_SIZE(img)))) {
 		png_image_free(&img);
@@ -356,8 +359,8 @@ static enum image_status decode_webp(const unsigned char *data, size_t len, stru
 	    (uint64_t)f.width * (uint64_t)f.height > IMAGE_MAX_PIXELS_FULL)
 		return IMAGE_TOO_LARGE;
 	*lossless = f.format == 2;
-	out->w = f.width;
-	out->h = f.height;
+	out->w = out->sw = f.width;
+	out->h = out->sh = f.height;
 	out->ch = f.has_alpha ? 4 : 3;
 	size_t stride = (size_t)out->w * out->ch, size = stride * out->h;
 	if (!(out->p = malloc(size)))
@@ -660,39 +663,54 @@ static enum image_status make_thumb(struct px *x, int side, struct image_out *ou
 	return encode_jpeg(x, THUMB_QUALITY, out);
 }
 
+static bool strip(const char *kind, const void *data, size_t len, struct image_out *o)
+{
+	bool ok = !strcmp(kind, "image/jpeg") ? strip_jpeg(data, len, o)
+		  : !strcmp(kind, "image/png") ? strip_png(data, len, o)
+					       : strip_webp(data, len, o);
+	if (!ok)
+		image_free(o);
+	return ok;
+}
+
 enum image_status image_clean(const void *data, size_t len, struct image_out *out, struct image_out *thumb)
 {
 	memset(out, 0, sizeof(*out));
 	if (thumb)
 		memset(thumb, 0, sizeof(*thumb));
-	struct px x;
-	const char *kind;
-	bool lossless;
-	enum image_status s = decode(data, len, IMAGE_MAX_SIDE, &x, &kind, &lossless);
-	if (s)
-		return s;
+	const char *kind = image_kind(data, len);
+	if (!kind)
+		return IMAGE_UNKNOWN;
 	bool jpeg = !strcmp(kind, "image/jpeg"), png = !strcmp(kind, "image/png");
-	/* a picture that decodes, upright and not too large, keeps its coding: only the
-	 * metadata is taken out of the bytes (no second loss of quality); else it is
-	 * written again from the pixels */
-	bool kept = false;
-	if (x.w <= IMAGE_MAX_SIDE && x.h <= IMAGE_MAX_SIDE && (!jpeg || image_jpeg_orientation(data, len) == 1)) {
-		kept = jpeg ? strip_jpeg(data, len, out) : png ? strip_png(data, len, out) : strip_webp(data, len, out);
-		if (kept) {
-			out->mime = kind;
-			out->width = x.w;
-			out->height = x.h;
-		} else {
-			image_free(out);
+	/* A picture upright and not too large keeps its coding: only the metadata is taken
+	 * out of the bytes (no second loss of quality). What is decoded is then the stripped
+	 * bytes themselves, so what is stored is known to decode (a decoder may have read
+	 * past a chunk's declared end in the original). Else, or when the stripped bytes do
+	 * not decode, the original is decoded and written again from its pixels. */
+	struct px x = {0};
+	const char *k;
+	bool lossless;
+	enum image_status s = IMAGE_CORRUPT;
+	struct image_out kept = {0};
+	if ((!jpeg || image_jpeg_orientation(data, len) == 1) && strip(kind, data, len, &kept) &&
+	    (s = decode(kept.data, kept.len, IMAGE_MAX_SIDE, &x, &k, &lossless)) == IMAGE_OK &&
+	    x.sw <= IMAGE_MAX_SIDE && x.sh <= IMAGE_MAX_SIDE && !strcmp(k, kind)) {
+		*out = kept;
+		out->mime = kind;
+		out->width = x.w;
+		out->height = x.h;
+	} else {
+		image_free(&kept);
+		if (s != IMAGE_OK)
+			s = decode(data, len, IMAGE_MAX_SIDE, &x, &k, &lossless);
+		if (s == IMAGE_OK && !(s = fit(&x, IMAGE_MAX_SIDE))) {
+			if (jpeg)
+				s = encode_jpeg(&x, JPEG_QUALITY, out);
+			else if (png)
+				s = encode_png(&x, out);
+			else
+				s = encode_webp(&x, lossless, out);
 		}
-	}
-	if (!kept && !(s = fit(&x, IMAGE_MAX_SIDE))) {
-		if (jpeg)
-			s = encode_jpeg(&x, JPEG_QUALITY, out);
-		else if (png)
-			s = encode_png(&x, out);
-		else
-			s = encode_webp(&x, lossless, out);
 	}
 	if (!s && thumb && (s = make_thumb(&x, IMAGE_THUMB_SIDE, thumb)))
 		image_free(out);

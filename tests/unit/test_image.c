@@ -200,6 +200,15 @@ static void test_large_made_smaller(void **state)
 	assert_int_equal(h, 64);
 	image_free(&th);
 	free(j);
+	/* twice the limit: decoded at half scale, still written again, not kept whole */
+	j = make_jpeg(IMAGE_MAX_SIDE * 2 + 8, 64, &n);
+	assert_int_equal(image_clean(j, n, &o, NULL), IMAGE_OK);
+	jpeg_dims(o.data, o.len, &w, &h);
+	assert_true(w <= IMAGE_MAX_SIDE);
+	assert_int_equal(o.width, w);
+	assert_int_equal(o.height, h);
+	image_free(&o);
+	free(j);
 }
 
 static void test_refused(void **state)
