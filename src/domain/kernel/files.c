@@ -362,8 +362,10 @@ static enum result store_locked(struct ctx *c, int64_t unit, int64_t uploaded_by
 	} else if (dbrc != DB_DONE) {
 		rc = ctx_db_fail(c, dbrc, "保存文件");
 	}
+	/* uploaded again: the grace before removal starts again */
 	if (!rc && db_run(c->db, "INSERT INTO file_owners (hash, user_id, unit_id, created_at) VALUES (?, ?, ?, ?) "
-				 "ON CONFLICT (hash, user_id) DO NOTHING", "tiii", hash, uploaded_by, unit, c->now) != DB_OK)
+				 "ON CONFLICT (hash, user_id) DO UPDATE SET created_at = excluded.created_at", "tiii", hash,
+				 uploaded_by, unit, c->now) != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "保存文件");
 	if (!rc)
 		rc = read_row(c, hash, out);
