@@ -4,6 +4,7 @@
 #include "domain/grid/grid.h"
 #include "domain/jobs.h"
 #include "domain/kernel/chain.h"
+#include "domain/kernel/files.h"
 #include "domain/kernel/idem.h"
 #include "domain/points/ledger.h"
 #include "domain/points/publicity.h"
@@ -55,6 +56,8 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	if ((rc = ledger_reset_due(c, &out->reset_entries)))
 		return rc;
 	if ((rc = grid_positions_expire(c, &out->positions_thinned, &out->positions_deleted)))
+		return rc;
+	if ((rc = files_sweep_due(c, &out->files_removed)))
 		return rc;
 	int spoken; /* the broadcasts' audio (espeak-ng) */
 	if ((rc = voice_audio_job(c, &spoken)))

@@ -14,6 +14,7 @@ struct jobs_report {
 	int64_t events_warned, events_overdue, events_escalated; /* 民情 deadlines */
 	int64_t disputes_followups; /* disputes whose follow-up fell due, told to their mediators */
 	int64_t positions_thinned, positions_deleted; /* grid workers' positions (grid.h) */
+	int64_t files_removed;   /* uploads no record refers to (files.h) */
 	int64_t heads_recorded;  /* chain heads written to the record outside the database */
 };
 

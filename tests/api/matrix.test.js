@@ -78,7 +78,7 @@ const EXPECT = {
   'GET /api/v1/units/:id':                             'U N N N a a a N a a a a a a a a',
   'PATCH /api/v1/units/:id':                           'U N N N F F F N F F F F F F a a',
   'GET /api/v1/audit':                                 'U N N N F F F N F F F a F a a a',
-  'GET /api/v1/audit/verify':                          'U a a a F F F F F F F a F a a a',
+  'GET /api/v1/audit/verify':                          'U F F F F F F F F F F a F F F a',
   'POST /api/v1/test/clock':                           'a a a a a a a a a a a a a a a a',
   'GET /api/v1/notices':                               'U F F F F F F F F F F a F a a a',
   'POST /api/v1/notices':                              'U F F F F F F F F F F F F a a a',

@@ -339,6 +339,10 @@ struct event_challenge {
 /* A challenge for a village's form: the page finds a nonce such that SHA-256 of
  * "<challenge>:<nonce>" starts with `bits` zero bits. */
 int events_public_challenge(struct ctx *c, int64_t village_id, struct event_challenge *out);
+/* Checks a challenge and its nonce as the form sends them: the signature, the village,
+ * the expiry and the work; RC_OK, or RC_INVALID with field errors (challenge, nonce).
+ * Reads no database (replays are refused by events_public_create). */
+int events_challenge_check(struct ctx *c, int64_t village_id, const char *challenge, const char *nonce);
 
 struct event_public_input {
 	struct event_input ev;       /* village_id, category_id, description, location, name, phone, anonymous */

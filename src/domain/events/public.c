@@ -40,8 +40,7 @@ int events_public_challenge(struct ctx *c, int64_t village_id, struct event_chal
 	return RC_OK;
 }
 
-/* Checks the challenge's signature, village, expiry and the work; field errors. */
-static int check_challenge(struct ctx *c, int64_t village_id, const char *challenge, const char *nonce)
+int events_challenge_check(struct ctx *c, int64_t village_id, const char *challenge, const char *nonce)
 {
 	if (!challenge || !challenge[0] || strlen(challenge) >= 160)
 		return ctx_field(c, "challenge", "缺少验证信息，请刷新页面后重试");
@@ -137,7 +136,7 @@ int events_public_create(struct ctx *c, const struct event_public_input *in, int
 		if (ms > FILES_AUDIO_MAX_MS || in->ev.media.voice_ms > FILES_AUDIO_MAX_MS)
 			return ctx_field(c, "voice", "录音最长 %d 秒", FILES_AUDIO_MAX_MS / 1000);
 	}
-	if ((rc = check_challenge(c, v.id, in->challenge, in->nonce)))
+	if ((rc = events_challenge_check(c, v.id, in->challenge, in->nonce)))
 		return rc;
 	char ipkey[96], phonekey[80] = "";
 	snprintf(ipkey, sizeof(ipkey), "ip:%s", c->remote ? c->remote : "");

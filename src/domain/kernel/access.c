@@ -34,12 +34,12 @@ static const struct role_def roles[] = {
 					     P_EVENT_ADMIN | P_LIST_TEMPLATE | P_LIST_READ | P_DISCLOSE_READ |
 					     P_DISCLOSE_ADMIN | P_GRID_SUPERVISE | P_FINANCE_READ | P_PARTY_SETTINGS | P_BROADCAST |
 					     P_SPEAKER_ADMIN | P_EVAL_ADMIN | P_EVAL_READ | P_TALK_READ | P_GRID_ALLOWANCE |
-					     P_EMERGENCY_DUTY | P_DISPLAY_ADMIN | P_LEARN_PUBLISH,
+					     P_EMERGENCY_DUTY | P_DISPLAY_ADMIN | P_LEARN_PUBLISH | P_AUDIT_VERIFY,
 	 "county"},
 	{"handler", "部门办理人", P_EVENT_HANDLE |
 				    P_DISPUTE_MEDIATE, "department"},
 	{"operator", "热线话务员", P_EVENT_REPORT | P_EVENT_CALL, "county,town"},
-	{"inspector", "纪检监督", READ_ONLY, "county,town,village"},
+	{"inspector", "纪检监督", READ_ONLY | P_AUDIT_VERIFY, "county,town,village"},
 	{"party_secretary", "村党组织书记", P_PARTY_ADMIN | P_PARTY_READ | P_PARTY_MEMBER | P_PARTY_ANSWER, "village"},
 	{"party_org", "组织委员", P_PARTY_READ | P_PARTY_SETTINGS | P_LEARN_PUBLISH, "town,county"},
 	{"party_member", "党员", P_PARTY_MEMBER, "village"},

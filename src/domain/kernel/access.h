@@ -85,6 +85,7 @@ typedef uint64_t perm_t;
 #define P_EVAL_READ PERM(45)        /* read campaigns with every score in scope */
 
 #define P_DISPLAY_ADMIN PERM(54)    /* issue and revoke display tokens 大屏令牌 for units in scope */
+#define P_AUDIT_VERIFY PERM(56)     /* run the verification of the audit chains of the units in scope (one at a time) */
 
 struct role_def {
 	const char *name;        /* as stored and sent: "cadre" */

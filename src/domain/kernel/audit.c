@@ -1,6 +1,9 @@
 /* Hash-chained audit log. */
 #include "domain/kernel/audit.h"
 #include "domain/kernel/chain.h"
+#include "domain/kernel/scope.h"
+
+#include <stdatomic.h>
 
 void audit_snap_begin(struct buf *b)
 {
@@ -90,7 +93,7 @@ enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
 }
 
-enum result audit_verify(struct ctx *c, struct audit_report *r)
+static enum result verify_in(struct ctx *c, const struct chain_units *only, struct audit_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct db_stmt *st = db_query(c->db,
@@ -103,6 +106,8 @@ enum result audit_verify(struct ctx *c, struct audit_report *r)
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t u = db_col_int(st, 0), seq = db_col_int(st, 1);
+		if (!chain_units_has(only, u))
+			continue;
 		if (u != unit) {
 			unit = u;
 			expect_seq = 1;
@@ -139,7 +144,7 @@ enum result audit_verify(struct ctx *c, struct audit_report *r)
 		return RC_OK;
 	static const struct chain_tables tables = {"audit", "audit_log", "audit_heads", "unit_id", "审计"};
 	struct chain_break b;
-	if ((rc = chain_check_heads(c, &tables, &b)))
+	if ((rc = chain_check_heads_in(c, &tables, only, &b)))
 		return rc;
 	if (b.broken) {
 		r->broken = true;
@@ -148,6 +153,90 @@ enum result audit_verify(struct ctx *c, struct audit_report *r)
 		str_copy(r->reason, sizeof(r->reason), b.reason);
 	}
 	return RC_OK;
+}
+
+enum result audit_verify(struct ctx *c, struct audit_report *r)
+{
+	return verify_in(c, NULL, r);
+}
+
+static atomic_flag verifying = ATOMIC_FLAG_INIT;
+
+bool audit_verify_claim(void)
+{
+	return !atomic_flag_test_and_set(&verifying);
+}
+
+void audit_verify_release(void)
+{
+	atomic_flag_clear(&verifying);
+}
+
+/* The units under the actor's P_AUDIT_VERIFY grants, sorted; *all when that is every
+ * unit there is (a county's administrator): then the check also covers chains of unit
+ * ids that no unit has. */
+static enum result units_in_scope(struct ctx *c, struct chain_units *out, bool *all)
+{
+	out->ids = NULL;
+	out->n = 0;
+	*all = false;
+	struct buf sql;
+	struct db_args args = {0};
+	buf_init(&sql, 4096);
+	buf_adds(&sql, "SELECT u.id, CASE WHEN ");
+	int n = scope_where(c, P_AUDIT_VERIFY, SCOPE_UNIT("u"), &sql, &args);
+	buf_adds(&sql, " THEN 1 ELSE 0 END FROM org_units u ORDER BY u.id");
+	if (!n) {
+		buf_release(&sql);
+		return ctx_fail(c, RC_FORBIDDEN, "只有区县管理员和纪检监督可以校验审计日志");
+	}
+	struct db_stmt *st = sql.failed || args.failed ? NULL : db_query_args(c->db, sql.ptr, &args);
+	buf_release(&sql);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "审计校验");
+	int64_t *ids = NULL;
+	int cnt = 0, total = 0, cap = 0, rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		total++;
+		if (!db_col_int(st, 1))
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 256;
+			int64_t *grown = arena_alloc(c->arena, (size_t)cap * sizeof(int64_t));
+			if (!grown) {
+				db_finalize(st);
+				return ctx_fail(c, RC_INTERNAL, "内存不足");
+			}
+			if (cnt)
+				memcpy(grown, ids, (size_t)cnt * sizeof(int64_t));
+			ids = grown;
+		}
+		ids[cnt++] = db_col_int(st, 0);
+	}
+	db_finalize(st);
+	if (rc != DB_DONE)
+		return ctx_db_fail(c, rc, "审计校验");
+	out->ids = ids;
+	out->n = cnt;
+	*all = cnt == total;
+	return RC_OK;
+}
+
+enum result audit_verify_scoped(struct ctx *c, struct audit_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	struct chain_units only;
+	bool all;
+	int rc = units_in_scope(c, &only, &all);
+	if (rc)
+		return rc;
+	if (!audit_verify_claim()) {
+		c->err.retry_after = 5;
+		return ctx_fail(c, RC_TOO_MANY, "已有一次审计校验正在进行，请等它完成后再试");
+	}
+	rc = verify_in(c, all ? NULL : &only, r);
+	audit_verify_release();
+	return rc;
 }
 
 enum result audit_rehash(struct ctx *c)

@@ -34,6 +34,14 @@ struct audit_report {
  * the database (chain.h) agrees. RC_OK with report->broken telling the outcome. */
 enum result audit_verify(struct ctx *c, struct audit_report *report);
 
+/* audit_verify for the actor (GET /audit/verify): the chains of the units under their
+ * P_AUDIT_VERIFY grants (RC_FORBIDDEN without one), every chain for a grant covering
+ * every unit. One at a time in the process: while one runs, RC_TOO_MANY. */
+enum result audit_verify_scoped(struct ctx *c, struct audit_report *report);
+/* The one-at-a-time token of audit_verify_scoped: true when taken (release it). */
+bool audit_verify_claim(void);
+void audit_verify_release(void);
+
 /* Inside the caller's transaction: recomputes every entry's prev_hash and hash from its
  * stored content, and the heads' hashes (not their MACs). Only for chain_seal, once,
  * after a migration rewrote snapshots. */

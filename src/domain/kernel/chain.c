@@ -2,6 +2,7 @@
  * The kernel knows both head tables, audit_heads and ledger_heads (the ledger's rows
  * are written by points/ledger.c, their MACs computed here). */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -363,7 +364,19 @@ enum result chain_seal(struct ctx *c, bool *sealed_now)
 
 /* The record outside the database: every entry it names of this kind is still there,
  * unchanged. */
-static enum result check_record(struct ctx *c, const struct chain_tables *t, struct chain_break *b)
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+bool chain_units_has(const struct chain_units *only, int64_t unit)
+{
+	return !only || (only->n > 0 && bsearch(&unit, only->ids, (size_t)only->n, sizeof(int64_t), id_cmp));
+}
+
+static enum result check_record(struct ctx *c, const struct chain_tables *t, const struct chain_units *only,
+				struct chain_break *b)
 {
 	struct chain_record rec;
 	int rc = chain_record_read(c, &rec);
@@ -377,7 +390,7 @@ static enum result check_record(struct ctx *c, const struct chain_tables *t, str
 	char *sql = arena_printf(c->arena, "SELECT hash FROM %s WHERE %s = ? AND seq = ?", t->entries, t->unit_col);
 	for (int i = 0; i < rec.n; i++) {
 		const struct chain_mark *m = &rec.marks[i];
-		if (strcmp(m->kind, t->kind))
+		if (strcmp(m->kind, t->kind) || !chain_units_has(only, m->unit))
 			continue;
 		struct db_stmt *st = db_query(c->db, sql, "ii", m->unit, m->seq);
 		if (!st)
@@ -408,6 +421,12 @@ static void broke(struct chain_break *b, int64_t unit, int64_t seq, const char *
 
 enum result chain_check_heads(struct ctx *c, const struct chain_tables *t, struct chain_break *b)
 {
+	return chain_check_heads_in(c, t, NULL, b);
+}
+
+enum result chain_check_heads_in(struct ctx *c, const struct chain_tables *t, const struct chain_units *only,
+				 struct chain_break *b)
+{
 	memset(b, 0, sizeof(*b));
 	bool sealed = chain_sealed(c);
 	/* each head: the entry at its seq (hash), its MAC, and the chain's last seq (-1: none) */
@@ -422,8 +441,8 @@ enum result chain_check_heads(struct ctx *c, const struct chain_tables *t, struc
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t unit = db_col_int(st, 0), seq = db_col_int(st, 1), last = db_col_int(st, 5);
-		if (seq == 0 && last < 0)
-			continue; /* a head before the first entry */
+		if ((seq == 0 && last < 0) || !chain_units_has(only, unit))
+			continue; /* a head before the first entry, or outside the units checked */
 		if (strcmp(db_col_text(st, 2), db_col_text(st, 3)) || last != seq) {
 			broke(b, unit, seq, "链尾与记录不符（末尾记录被删除或改动）");
 			break;
@@ -448,13 +467,18 @@ enum result chain_check_heads(struct ctx *c, const struct chain_tables *t, struc
 	st = db_query(c->db, sql, "");
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "链校验");
-	if (db_step(st) == DB_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (!chain_units_has(only, db_col_int(st, 0)))
+			continue;
 		char why[160];
 		snprintf(why, sizeof(why), "有%s记录却没有链头（链头被删除）", t->what);
 		broke(b, db_col_int(st, 0), db_col_int(st, 1), why);
+		break;
 	}
 	db_finalize(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return ctx_db_fail(c, rc, "链校验");
 	if (b->broken)
 		return RC_OK;
-	return check_record(c, t, b);
+	return check_record(c, t, only, b);
 }

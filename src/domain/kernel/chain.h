@@ -81,6 +81,16 @@ struct chain_break {
  * the database agrees with the entries it names. RC_OK with out->broken telling. */
 enum result chain_check_heads(struct ctx *c, const struct chain_tables *t, struct chain_break *out);
 
+/* The units a verification is limited to: ids sorted ascending. NULL: every unit. */
+struct chain_units {
+	const int64_t *ids;
+	int n;
+};
+bool chain_units_has(const struct chain_units *only, int64_t unit);
+/* chain_check_heads for the chains of the units in only (NULL: all). */
+enum result chain_check_heads_in(struct ctx *c, const struct chain_tables *t, const struct chain_units *only,
+				 struct chain_break *out);
+
 /* True when the chains have been sealed (chain_seal ran). */
 bool chain_sealed(struct ctx *c);
 

@@ -2,6 +2,9 @@
  * typing, crash-safe writes under DATA/files/ab/<hash>, the files table. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,8 +171,13 @@ static int actor_chain_unit(struct ctx *c, int64_t *unit)
 
 static int read_row(struct ctx *c, const char *hash, struct file_info *out)
 {
-	struct db_stmt *st = db_query(c->db, "SELECT hash, mime, size, COALESCE(uploaded_by, 0), created_at, "
-					     "COALESCE(duration_ms, -1) FROM files WHERE hash = ?", "t", hash);
+	/* uploaded_by: the actor when they uploaded these bytes too (file_owners), else the
+	 * first uploader */
+	int64_t me = c->actor ? c->actor->user_id : 0;
+	struct db_stmt *st = db_query(c->db, "SELECT hash, mime, size, CASE WHEN ? <> 0 AND EXISTS (SELECT 1 FROM "
+					     "file_owners o WHERE o.hash = files.hash AND o.user_id = ?) THEN ? "
+					     "ELSE COALESCE(uploaded_by, 0) END, created_at, "
+					     "COALESCE(duration_ms, -1) FROM files WHERE hash = ?", "iiit", me, me, me, hash);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取文件");
 	int rc = db_step(st);
@@ -262,8 +270,64 @@ static int check_upload(struct ctx *c, const void *data, size_t len, struct uplo
 	return RC_OK;
 }
 
-static enum result store(struct ctx *c, int64_t unit, int64_t uploaded_by, const struct upload *u,
+int files_quota_check(bool staff, int64_t files_today, int64_t bytes_today, int64_t size)
+{
+	if (files_today + 1 > (staff ? FILES_QUOTA_STAFF_FILES : FILES_QUOTA_VILLAGER_FILES))
+		return 1;
+	if (bytes_today + size > (staff ? FILES_QUOTA_STAFF_BYTES : FILES_QUOTA_VILLAGER_BYTES))
+		return 2;
+	return 0;
+}
+
+/* Inside the upload's transaction: RC_TOO_MANY when the actor's uploads of the last 24
+ * hours and this one exceed their quota. Bytes already stored for the actor cost
+ * nothing. */
+static int check_quota(struct ctx *c, int64_t user, const char *hash, int64_t size)
+{
+	int64_t n = 0, bytes = 0, mine = 0;
+	if (db_get_int(c->db, &mine, "SELECT count(*) FROM file_owners WHERE hash = ? AND user_id = ?", "ti", hash,
+		       user) != DB_OK ||
+	    db_get_int(c->db, &n, "SELECT count(*) FROM file_owners WHERE user_id = ? AND created_at > ?", "ii", user,
+		       c->now - FILES_QUOTA_WINDOW) != DB_OK ||
+	    db_get_int(c->db, &bytes, "SELECT COALESCE(sum(f.size), 0) FROM file_owners o JOIN files f ON "
+				      "f.hash = o.hash WHERE o.user_id = ? AND o.created_at > ?", "ii", user,
+		       c->now - FILES_QUOTA_WINDOW) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "读取上传额度");
+	if (mine)
+		return RC_OK;
+	bool staff = false; /* a role beyond 村民 and 党员 */
+	for (int i = 0; c->actor && i < c->actor->ngrants; i++)
+		staff = staff || (strcmp(c->actor->grants[i].role, "villager") &&
+				  strcmp(c->actor->grants[i].role, "party_member"));
+	int over = files_quota_check(staff, n, bytes, size);
+	if (!over)
+		return RC_OK;
+	c->err.retry_after = 3600;
+	if (over == 1)
+		return ctx_fail(c, RC_TOO_MANY, "24 小时内最多上传 %d 个文件，已达上限，请明天再传",
+				staff ? FILES_QUOTA_STAFF_FILES : FILES_QUOTA_VILLAGER_FILES);
+	return ctx_fail(c, RC_TOO_MANY, "24 小时内最多上传 %lld MB，已达上限，请明天再传",
+			(long long)((staff ? FILES_QUOTA_STAFF_BYTES : FILES_QUOTA_VILLAGER_BYTES) >> 20));
+}
+
+/* The sweep below must not remove bytes that an upload of the same bytes has just
+ * found on disk: uploads hold this shared, the sweep exclusively. */
+static pthread_rwlock_t sweep_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+static enum result store_locked(struct ctx *c, int64_t unit, int64_t uploaded_by, bool quota,
+				const struct upload *u, struct file_info *out);
+
+static enum result store(struct ctx *c, int64_t unit, int64_t uploaded_by, bool quota, const struct upload *u,
 			 struct file_info *out)
+{
+	pthread_rwlock_rdlock(&sweep_lock);
+	int rc = store_locked(c, unit, uploaded_by, quota, u, out);
+	pthread_rwlock_unlock(&sweep_lock);
+	return rc;
+}
+
+static enum result store_locked(struct ctx *c, int64_t unit, int64_t uploaded_by, bool quota,
+				const struct upload *u, struct file_info *out)
 {
 	char hash[CRYPTO_HASH_HEX];
 	crypto_hash_hex(u->data, u->len, hash);
@@ -276,6 +340,8 @@ static enum result store(struct ctx *c, int64_t unit, int64_t uploaded_by, const
 		return rc;
 	if ((rc = ctx_begin(c)))
 		return rc;
+	if (quota && (rc = check_quota(c, uploaded_by, hash, (int64_t)u->len)))
+		return ctx_end(c, rc);
 	int64_t one;
 	int dbrc = db_get_int(c->db, &one, "INSERT INTO files (hash, mime, size, uploaded_by, created_at, duration_ms) "
 					   "VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, "
@@ -296,12 +362,17 @@ static enum result store(struct ctx *c, int64_t unit, int64_t uploaded_by, const
 	} else if (dbrc != DB_DONE) {
 		rc = ctx_db_fail(c, dbrc, "保存文件");
 	}
+	/* uploaded again: the grace before removal starts again */
+	if (!rc && db_run(c->db, "INSERT INTO file_owners (hash, user_id, unit_id, created_at) VALUES (?, ?, ?, ?) "
+				 "ON CONFLICT (hash, user_id) DO UPDATE SET created_at = excluded.created_at", "tiii", hash,
+				 uploaded_by, unit, c->now) != DB_OK)
+		rc = ctx_db_fail(c, DB_ERROR, "保存文件");
 	if (!rc)
 		rc = read_row(c, hash, out);
 	return ctx_end(c, rc);
 }
 
-enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out)
+static enum result store_for_actor(struct ctx *c, bool quota, const void *data, size_t len, struct file_info *out)
 {
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
@@ -311,9 +382,19 @@ enum result files_store(struct ctx *c, const void *data, size_t len, struct file
 	if (!rc)
 		rc = actor_chain_unit(c, &unit);
 	if (!rc)
-		rc = store(c, unit, c->actor->user_id, &u, out);
+		rc = store(c, unit, c->actor->user_id, quota, &u, out);
 	upload_release(&u);
 	return rc;
+}
+
+enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out)
+{
+	return store_for_actor(c, false, data, len, out);
+}
+
+enum result files_upload(struct ctx *c, const void *data, size_t len, struct file_info *out)
+{
+	return store_for_actor(c, true, data, len, out);
 }
 
 enum result files_store_anonymous(struct ctx *c, int64_t chain_unit, const void *data, size_t len,
@@ -322,7 +403,7 @@ enum result files_store_anonymous(struct ctx *c, int64_t chain_unit, const void 
 	struct upload u;
 	int rc = check_upload(c, data, len, &u);
 	if (!rc)
-		rc = store(c, chain_unit, 0, &u, out);
+		rc = store(c, chain_unit, 0, false, &u, out);
 	upload_release(&u);
 	return rc;
 }
@@ -476,5 +557,225 @@ enum result files_read_range(struct ctx *c, const char *hash, int64_t first, int
 	*data = p;
 cleanup:
 	close(fd);
+	return rc;
+}
+
+/* ---- removal of files no record refers to ---- */
+
+struct sweep_cand {
+	char hash[FILES_HASH_LEN + 1]; /* first: the array is sorted and searched by it */
+	bool seen;    /* a record refers to it */
+	bool removed;
+};
+
+static int cand_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sweep_cand *)a)->hash, ((const struct sweep_cand *)b)->hash);
+}
+
+static bool is_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+/* Marks every candidate whose hash appears in s: each 64-character window of a run of
+ * hexadecimal digits, in either case (a hash inside a longer run counts too). */
+static void look_for(struct sweep_cand *v, int n, const char *s)
+{
+	size_t run = 0;
+	for (size_t i = 0; s[i]; i++) {
+		if (!is_hex(s[i])) {
+			run = 0;
+			continue;
+		}
+		if (++run < FILES_HASH_LEN)
+			continue;
+		struct sweep_cand key;
+		for (int k = 0; k < FILES_HASH_LEN; k++) {
+			char ch = s[i + 1 - FILES_HASH_LEN + (size_t)k];
+			key.hash[k] = ch >= 'A' && ch <= 'F' ? (char)(ch - 'A' + 'a') : ch;
+		}
+		key.hash[FILES_HASH_LEN] = 0;
+		struct sweep_cand *hit = bsearch(&key, v, (size_t)n, sizeof(*v), cand_cmp);
+		if (hit)
+			hit->seen = true;
+	}
+}
+
+static bool plain_name(const char *s)
+{
+	if (!s[0] || strlen(s) > 63)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* Every text column of every table (from the schema itself, so a table added later is
+ * searched too) but the files' own tables, and the audit log but its entries about
+ * files (every upload is audited with its hash). RC_OK with the candidates marked. */
+static enum result scan_references(struct ctx *c, struct sweep_cand *v, int n)
+{
+	bool pg = db_engine(c->db) == DB_POSTGRES;
+	struct db_stmt *cols = db_query(c->db, pg ?
+		"SELECT c.table_name::text, c.column_name::text FROM information_schema.columns c "
+		"JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+		"WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.data_type NOT IN "
+		"('bigint', 'integer', 'smallint', 'boolean', 'double precision', 'real', 'numeric') ORDER BY 1, 2" :
+		"SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' "
+		"AND m.name NOT LIKE 'sqlite_%' AND upper(p.type) NOT LIKE '%INT%' AND upper(p.type) NOT LIKE '%REAL%' "
+		"AND upper(p.type) NOT LIKE '%DOUB%' AND upper(p.type) NOT LIKE '%FLOA%' ORDER BY 1, 2", "");
+	if (!cols)
+		return ctx_db_fail(c, DB_ERROR, "清理文件");
+	struct {
+		char table[64], column[64];
+	} *list = NULL;
+	int nlist = 0, cap = 0, rc;
+	bool odd = false;
+	while ((rc = db_step(cols)) == DB_ROW) {
+		const char *t = db_col_text(cols, 0), *col = db_col_text(cols, 1);
+		if (!plain_name(t) || !plain_name(col)) {
+			odd = true; /* never quoted into SQL: nothing is removed this time */
+			continue;
+		}
+		if (!strcmp(t, "files") || !strcmp(t, "file_owners"))
+			continue;
+		if (nlist == cap) {
+			cap = cap ? cap * 2 : 256;
+			void *grown = arena_alloc(c->arena, (size_t)cap * sizeof(*list));
+			if (!grown) {
+				db_finalize(cols);
+				return ctx_fail(c, RC_INTERNAL, "内存不足");
+			}
+			if (nlist)
+				memcpy(grown, list, (size_t)nlist * sizeof(*list));
+			list = grown;
+		}
+		str_copy(list[nlist].table, sizeof(list[nlist].table), t);
+		str_copy(list[nlist].column, sizeof(list[nlist].column), col);
+		nlist++;
+	}
+	db_finalize(cols);
+	if (rc != DB_DONE)
+		return ctx_db_fail(c, rc, "清理文件");
+	if (odd) {
+		for (int i = 0; i < n; i++)
+			v[i].seen = true;
+		log_msg(LOG_WARN, "file sweep: a table or column with an unusual name, nothing removed", NULL);
+		return RC_OK;
+	}
+	for (int i = 0; i < nlist; i++) {
+		const char *t = list[i].table, *col = list[i].column;
+		char *sql = arena_printf(c->arena, "SELECT \"%s\"%s FROM \"%s\" WHERE length(\"%s\"%s) >= %d%s", col,
+					 pg ? "::text" : "", t, col, pg ? "::text" : "", FILES_HASH_LEN,
+					 !strcmp(t, "audit_log") ? " AND object_type <> 'file'" : "");
+		struct db_stmt *st = sql ? db_query(c->db, sql, "") : NULL;
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "清理文件");
+		while ((rc = db_step(st)) == DB_ROW)
+			look_for(v, n, db_col_text(st, 0));
+		db_finalize(st);
+		if (rc != DB_DONE)
+			return ctx_db_fail(c, rc, "清理文件");
+	}
+	return RC_OK;
+}
+
+static void unlink_bytes(struct ctx *c, const char *hash)
+{
+	char dir[FILES_PATH_MAX], path[FILES_PATH_MAX];
+	if (file_paths(c, hash, dir, path) && unlink(path) && errno != ENOENT)
+		log_msg(LOG_WARN, "file sweep: cannot remove", "path", path, "error", strerror(errno), NULL);
+	if (file_paths_as(c, hash, FILES_THUMB_SUFFIX, dir, path) && unlink(path) && errno != ENOENT)
+		log_msg(LOG_WARN, "file sweep: cannot remove", "path", path, "error", strerror(errno), NULL);
+}
+
+static enum result sweep_locked(struct ctx *c, int64_t *removed)
+{
+	int64_t before = c->now - FILES_SWEEP_GRACE;
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	struct sweep_cand *v = arena_alloc(c->arena, FILES_SWEEP_MAX * sizeof(*v));
+	int n = 0;
+	if (!v)
+		return ctx_end(c, ctx_fail(c, RC_INTERNAL, "内存不足"));
+	/* uploaded before the grace, and not uploaded again since by anyone */
+	struct db_stmt *st = db_query(c->db, "SELECT hash FROM files WHERE kept_at IS NULL AND created_at < ? AND "
+					     "NOT EXISTS (SELECT 1 FROM file_owners o WHERE o.hash = files.hash AND "
+					     "o.created_at >= ?) ORDER BY created_at, hash LIMIT ?", "iii", before, before,
+				      (int64_t)FILES_SWEEP_MAX);
+	if (!st)
+		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "清理文件"));
+	while ((rc = db_step(st)) == DB_ROW && n < FILES_SWEEP_MAX)
+		if (files_hash_valid(db_col_text(st, 0))) {
+			str_copy(v[n].hash, sizeof(v[n].hash), db_col_text(st, 0));
+			v[n].seen = v[n].removed = false;
+			n++;
+		}
+	db_finalize(st);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return ctx_end(c, ctx_db_fail(c, rc, "清理文件"));
+	if (!n)
+		return ctx_end(c, RC_OK);
+	qsort(v, (size_t)n, sizeof(*v), cand_cmp);
+	rc = scan_references(c, v, n);
+	int64_t gone = 0;
+	for (int i = 0; !rc && i < n; i++) {
+		if (v[i].seen) {
+			if (db_run(c->db, "UPDATE files SET kept_at = ? WHERE hash = ?", "it", c->now, v[i].hash) != DB_OK)
+				rc = ctx_db_fail(c, DB_ERROR, "清理文件");
+			continue;
+		}
+		struct file_info f;
+		int64_t unit = 0;
+		if ((rc = read_row(c, v[i].hash, &f)))
+			break;
+		if (db_get_int(c->db, &unit, "SELECT COALESCE(min(unit_id), 0) FROM file_owners WHERE hash = ?", "t",
+			       v[i].hash) != DB_OK ||
+		    db_run(c->db, "DELETE FROM file_owners WHERE hash = ?", "t", v[i].hash) != DB_OK ||
+		    db_run(c->db, "DELETE FROM files WHERE hash = ?", "t", v[i].hash) != DB_OK) {
+			rc = ctx_db_fail(c, DB_ERROR, "清理文件");
+			break;
+		}
+		if (unit) { /* files stored before owners were kept have no known chain */
+			struct buf snap;
+			audit_snap_begin(&snap);
+			audit_snap_str(&snap, "hash", f.hash);
+			audit_snap_str(&snap, "mime", f.mime);
+			audit_snap_int(&snap, "size", f.size);
+			audit_snap_str(&snap, "reason", "上传后未被任何记录使用");
+			audit_snap_end(&snap);
+			rc = snap.failed ? ctx_fail(c, RC_INTERNAL, "审计记录过长")
+					 : audit_record(c, unit, "file", 0, "remove", snap.ptr, "{}");
+			buf_release(&snap);
+		}
+		v[i].removed = !rc;
+		gone++;
+	}
+	if ((rc = ctx_end(c, rc)))
+		return rc;
+	/* the rows are gone for good: now the bytes (an upload of the same bytes waits for
+	 * the lock and writes them again) */
+	for (int i = 0; i < n; i++)
+		if (v[i].removed)
+			unlink_bytes(c, v[i].hash);
+	*removed = gone;
+	return RC_OK;
+}
+
+static _Atomic int64_t last_sweep = INT64_MIN;
+
+enum result files_sweep_due(struct ctx *c, int64_t *removed)
+{
+	*removed = 0;
+	int64_t last = atomic_load(&last_sweep);
+	if (last != INT64_MIN && c->now - last < FILES_SWEEP_EVERY && c->now >= last)
+		return RC_OK;
+	atomic_store(&last_sweep, c->now);
+	pthread_rwlock_wrlock(&sweep_lock);
+	int rc = sweep_locked(c, removed);
+	pthread_rwlock_unlock(&sweep_lock);
 	return rc;
 }

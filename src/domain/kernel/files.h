@@ -17,13 +17,33 @@
 #define FILES_HASH_LEN 64
 #define FILES_THUMB_SUFFIX ".thumb" /* DATA/files/ab/<hash>.thumb: a photo's thumbnail */
 
+/* Upload quotas of POST /api/v1/files, per account in any 24 hours (new bytes only: bytes
+ * the account uploaded before cost nothing). Villagers (no role beyond 村民 or 党员) have
+ * the lower one;
+ * staff upload rectification photos, vouchers and course media for a whole village. */
+#define FILES_QUOTA_WINDOW (24 * 3600)
+#define FILES_QUOTA_VILLAGER_FILES 60
+#define FILES_QUOTA_VILLAGER_BYTES ((int64_t)200 << 20)
+#define FILES_QUOTA_STAFF_FILES 600
+#define FILES_QUOTA_STAFF_BYTES ((int64_t)2 << 30)
+
+/* Removal of files no record refers to: a file uploaded more than FILES_SWEEP_GRACE ago
+ * (and not uploaded again since) whose hash appears in no text column of any table (the
+ * audit log's own entries about files aside) is removed with its bytes; one found
+ * referred to is marked kept and not looked at again. At most FILES_SWEEP_MAX files a
+ * run, a run at most every FILES_SWEEP_EVERY seconds (it reads every text column). */
+#define FILES_SWEEP_GRACE (24 * 3600)
+#define FILES_SWEEP_EVERY 3600
+#define FILES_SWEEP_MAX 1000
+
 struct file_info {
 	char hash[FILES_HASH_LEN + 1];
 	char mime[16];            /* image/jpeg, image/png, image/webp, application/pdf,
 				     audio/webm, audio/ogg, audio/mp4, audio/wav, video/webm, video/mp4 */
 	int64_t size;
 	int64_t duration_ms;      /* audio and video: as the container says; -1 when it does not */
-	int64_t uploaded_by;      /* 0 when unknown */
+	int64_t uploaded_by;      /* the actor when they uploaded these bytes too (every uploader
+				     of the same bytes owns them), else the first uploader; 0 when unknown */
 	int64_t created_at;
 };
 
@@ -49,6 +69,18 @@ bool files_hash_valid(const char *hash);
  * audited (object "file") in the chain of the actor's village (their household's, or
  * that of their first role's unit). Its own transaction. */
 enum result files_store(struct ctx *c, const void *data, size_t len, struct file_info *out);
+
+/* files_store with the account's daily quota (FILES_QUOTA_*), for POST /api/v1/files:
+ * RC_TOO_MANY with a message naming the limit when this upload would exceed it. */
+enum result files_upload(struct ctx *c, const void *data, size_t len, struct file_info *out);
+
+/* The quota rule: 0 when one more file of size bytes fits after files_today files of
+ * bytes_today bytes, 1 when the number of files is over, 2 when the bytes are. */
+int files_quota_check(bool staff, int64_t files_today, int64_t bytes_today, int64_t size);
+
+/* The scheduled removal of files never attached (above); *removed: how many. Own
+ * transaction; the bytes are removed after it commits. */
+enum result files_sweep_due(struct ctx *c, int64_t *removed);
 
 /* The same for bytes that arrive without an account (the public 民情码 form's voice):
  * uploaded_by stays empty, the audit entry goes to chain_unit. */

@@ -218,8 +218,10 @@ static void check_photos(struct ctx *c, const struct claim_input *in)
 				return;
 			}
 		int64_t by = 0;
-		int rc = db_get_int(c->db, &by, "SELECT COALESCE(uploaded_by, 0) FROM files WHERE hash = ? "
-						"AND mime LIKE 'image/%'", "t", h);   /* photos only, not PDFs */
+		/* photos only, not PDFs; any account that uploaded these bytes owns them */
+		int rc = db_get_int(c->db, &by, "SELECT o.user_id FROM files f JOIN file_owners o ON o.hash = f.hash "
+						"WHERE f.hash = ? AND f.mime LIKE 'image/%' AND o.user_id = ?", "ti", h,
+				    c->actor->user_id);
 		if (rc != DB_OK || by != c->actor->user_id) {
 			ctx_field(c, "photos", "第 %d 张照片不存在或不是你上传的，请重新上传", i + 1);
 			return;

@@ -741,8 +741,10 @@ static void check_photo(struct ctx *c, const char *field, const char *hash, cons
 		return;
 	int64_t by = -1;
 	if (files_hash_valid(hash) &&
-	    db_get_int(c->db, &by, "SELECT COALESCE(uploaded_by, 0) FROM files WHERE hash = ? AND mime LIKE 'image/%'",
-		       "t", hash) == DB_OK &&
+	    /* any account that uploaded these bytes owns them */
+	    db_get_int(c->db, &by, "SELECT CASE WHEN EXISTS (SELECT 1 FROM file_owners o WHERE o.hash = f.hash AND "
+				   "o.user_id = ?) THEN ? ELSE -2 END FROM files f WHERE f.hash = ? AND f.mime LIKE 'image/%'",
+		       "iit", actor_id(c), actor_id(c), hash) == DB_OK &&
 	    (c->system || by == actor_id(c)))
 		return;
 	ctx_field(c, field, "照片不存在或不是你上传的，请重新上传");

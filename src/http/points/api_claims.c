@@ -105,7 +105,7 @@ static json_t *take_field(struct req *r, const char *name)
 int api_file_upload(struct req *r)
 {
 	struct file_info fi;
-	int rc = files_store(&r->ctx, r->u->binary_body, r->u->binary_body_length, &fi);
+	int rc = files_upload(&r->ctx, r->u->binary_body, r->u->binary_body_length, &fi);
 	if (rc)
 		return rc;
 	r->status = 201;
