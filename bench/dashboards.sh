@@ -111,6 +111,21 @@ base="http://127.0.0.1:$PORT"
 auth=(-H "Authorization: Bearer $COUNTY_TOKEN")
 log "warming up"
 wrk_run warm 1 -t"$THREADS" -c"$ACONNS" "${auth[@]}" "$base/api/v1/dashboards/$COUNTY"
+# one request of each alone, timed from the client: a number even where a request takes
+# longer than wrk's runs
+one() {
+  local t0 t1
+  t0=$(date +%s%N)
+  http GET "$1"
+  t1=$(date +%s%N)
+  expect 200 "$1"
+  echo $(( (t1 - t0) / 1000000 ))
+}
+TOKEN=$COUNTY_TOKEN
+one_county=$(one "/api/v1/dashboards/$COUNTY") one_town=$(one "/api/v1/dashboards/$TOWN")
+one_display=$(one "/api/v1/display/$DTOKEN") one_cseries=$(one "/api/v1/dashboards/$COUNTY/series")
+one_tweeks=$(one "/api/v1/dashboards/$TOWN/series?by=week") one_cweeks=$(one "/api/v1/dashboards/$COUNTY/series?by=week")
+log "one request each, ms: county $one_county, town $one_town, 大屏 $one_display, series $one_cseries / $one_tweeks / $one_cweeks"
 log "static file, ${DUR} s"
 wrk_run static "$DUR" -t"$THREADS" -c"$CONNS" "$base/index.html"
 static_rps=$RPS static_p99=$P99
@@ -170,5 +185,8 @@ commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
   echo "One request at a time (1 connection, ${D1} s each), p50 / p99 ms: county $county1_p50 / $county1_p99;" \
        "town $town1_p50 / $town1_p99; 大屏 $display1_p50 / $display1_p99; county monthly series $cseries1_p50 / $cseries1_p99;" \
        "town weekly series $tweeks1_p50 / $tweeks1_p99; county weekly series $cweeks1_p50 / $cweeks1_p99 (goal: under 100 ms)."
+  echo
+  echo "A single request of each, timed by the client before the runs, ms: county dashboard $one_county, town dashboard $one_town," \
+       "大屏 $one_display, county monthly series $one_cseries, town weekly series $one_tweeks, county weekly series $one_cweeks."
 } | tee "$OUT"
 log "results written to $OUT"

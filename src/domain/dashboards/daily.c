@@ -110,7 +110,9 @@ static int store(struct ctx *c, int64_t a, int64_t b)
 	    db_run(c->db,
 		   "INSERT INTO dash_points_daily (village_id, day, category, source, n, pos, neg, net, spendable) "
 		   "SELECT l.village_id, " DAY_OF("l.at") ", l.category, l.source, " SUMS " FROM ledger l "
-		   "WHERE l.at >= ? AND l.at < ? GROUP BY l.village_id, " DAY_OF("l.at") ", l.category, l.source",
+		   "WHERE l.at >= ? AND l.at < ? GROUP BY l.village_id, " DAY_OF("l.at") ", l.category, l.source "
+		   /* another server's job storing the same days at once: its rows are the same */
+		   "ON CONFLICT (village_id, day, category, source) DO NOTHING",
 		   "ii", time_cn_midnight(a), time_cn_midnight(b)) != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "汇总每日积分");
 	for (int64_t d = a; !rc && d < b; d++)
