@@ -20,6 +20,7 @@
 #include "domain/register/account.h"
 #include "domain/register/roster.h"
 #include "domain/shop/shop.h"
+#include "domain/dashboards/daily.h"
 #include "http/server.h"
 #include "util/buf.h"
 #include "util/num.h"
@@ -431,6 +432,20 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 			printf("shop: ok, %lld goods, %lld stock movements add up\n", (long long)sr.goods,
 			       (long long)sr.moves);
 		}
+		struct daily_report dr;
+		int drc = report(&c, daily_verify(&c, &dr));
+		if (drc) {
+			rc = drc;
+		} else if (dr.differences) {
+			char day[11];
+			time_format_date(time_cn_midnight(dr.day), day);
+			printf("dashboards: BROKEN: %lld daily points figures differ from the ledger, the first in village "
+			       "%lld on %s (cunzhi dash-daily rebuild recomputes them)\n",
+			       (long long)dr.differences, (long long)dr.village_id, day);
+			rc = EXIT_VERIFY;
+		} else {
+			printf("dashboards: ok, %lld days of daily points figures equal the ledger\n", (long long)dr.days);
+		}
 		struct fin_verify_report fr;
 		int frc = report(&c, finance_verify(&c, &fr));
 		if (frc) {
@@ -513,6 +528,28 @@ static int cmd_backup(struct opts *o, int argc, char **argv)
 	return rc;
 }
 
+/* The dashboards' daily aggregates: rebuild clears and recomputes them, otherwise
+ * the days missing are stored (as the scheduler does). */
+static int cmd_dash_daily(struct opts *o, int argc, char **argv)
+{
+	bool rebuild = argc > 0 && !strcmp(argv[0], "rebuild");
+	if (argc > (rebuild ? 1 : 0)) {
+		fprintf(stderr, "usage: cunzhi dash-daily [rebuild]\n");
+		return EXIT_USAGE;
+	}
+	struct db *db;
+	struct keys k;
+	struct ctx c;
+	if (setup(o, &db, &k, &c, false))
+		return 1;
+	int64_t days = 0;
+	int rc = report(&c, rebuild ? daily_rebuild(&c, &days) : daily_fill(&c, &days));
+	if (!rc)
+		printf("dash-daily: %lld days stored\n", (long long)days);
+	teardown(db, &c);
+	return rc;
+}
+
 static int cmd_tick(struct opts *o, int argc, char **argv)
 {
 	struct db *db;
@@ -587,6 +624,8 @@ static const struct command commands[] = {
 	{"heads", cmd_heads, "heads [--data DIR] [--db URL]",
 	 "Record the chain heads that moved in DATA/chain-heads.log (signed, append-only) and print the record."},
 	{"tick", cmd_tick, "tick [--data DIR] [--db URL]", "Run the scheduled jobs once."},
+	{"dash-daily", cmd_dash_daily, "dash-daily [rebuild] [--data DIR] [--db URL]",
+	 "Store the dashboards' daily points figures of the days that are over; rebuild recomputes them all."},
 	{"help", cmd_help, "help", "List the commands."},
 	{0, 0, 0, 0},
 };

@@ -1,4 +1,5 @@
 /* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
+#include "domain/dashboards/daily.h"
 #include "domain/disputes/disputes.h"
 #include "domain/events/events.h"
 #include "domain/grid/grid.h"
@@ -58,6 +59,9 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	if ((rc = grid_positions_expire(c, &out->positions_thinned, &out->positions_deleted)))
 		return rc;
 	if ((rc = files_sweep_due(c, &out->files_removed)))
+		return rc;
+	int64_t days; /* the dashboards' daily aggregates of the days that are over */
+	if ((rc = daily_fill(c, &days)))
 		return rc;
 	int spoken; /* the broadcasts' audio (espeak-ng) */
 	if ((rc = voice_audio_job(c, &spoken)))

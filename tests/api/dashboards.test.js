@@ -297,6 +297,67 @@ test('drill-down: every link of the county dashboard for a town leads to the lis
   assert.ok(nonzero >= 8, `the demo town has records behind its figures (${nonzero} of ${followed} non-zero)`);
 });
 
+// the village's ledger entries a points link opens (its period and kind), every page
+async function ledgerOf(link) {
+  const q = new URLSearchParams({ from: link.query.from, to: link.query.to, limit: '200' });
+  if (link.query.source) q.set('source', link.query.source);
+  const out = [];
+  for (let offset = 0; ; offset += 200) {
+    q.set('offset', String(offset));
+    const page = await get(T.county, `/api/v1/villages/${link.query.unit_id}/ledger?${q}`);
+    out.push(...page.items);
+    if (page.items.length < 200) break;
+  }
+  return out;
+}
+
+test('drill-down of a village: the points links open the ledger of the period, whose entries add up to the figures; shop by period, party by year', async () => {
+  const p = await period();
+  const [y, m] = p.split('-').map(Number);
+  const before = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  let nonzero = 0;
+  for (const per of [p, before, `${y}`]) {
+    const d = await get(T.county, `/api/v1/dashboards/${U.A}?period=${per}`);
+    const pts = d.unit.sections.points;
+    const first = d.period_start.slice(0, 10);
+    const last = new Date(Date.parse(d.period_end) - 1000 + 8 * 3600e3).toISOString().slice(0, 10);
+    for (const f of ['issued', 'credited_points', 'deducted', 'spent', 'participating']) {
+      const l = pts.links[f];
+      assert.equal(l.route, 'ledger', `points.${f}`);
+      assert.equal(Number(l.query.unit_id), U.A);
+      assert.deepEqual([l.query.from, l.query.to], [first, last], `points.${f} opens the period ${per}`);
+    }
+    assert.equal(pts.links.deducted.query.source, 'deduction');
+    assert.equal(pts.links.spent.query.source, 'redemption');
+    const all = await ledgerOf(pts.links.issued);
+    const earning = all.filter((e) => ['claim', 'award', 'activity'].includes(e.source));
+    assert.equal(earning.reduce((a, e) => a + Math.max(e.honour, 0), 0), pts.figures.issued, `${per}: issued = the ledger's entries`);
+    assert.equal(all.filter((e) => ['claim', 'award', 'activity', 'deduction'].includes(e.source)).reduce((a, e) => a + e.honour, 0),
+      pts.figures.credited_points, `${per}: credited points`);
+    assert.equal(new Set(earning.map((e) => e.household_id)).size, pts.figures.participating, `${per}: participating households`);
+    const ded = await ledgerOf(pts.links.deducted);
+    assert.ok(ded.every((e) => e.source === 'deduction'));
+    assert.equal(ded.reduce((a, e) => a - Math.min(e.honour, 0), 0), pts.figures.deducted, `${per}: deducted`);
+    const red = await ledgerOf(pts.links.spent);
+    const returned = all.filter((e) => e.source === 'return').reduce((a, e) => a + e.spendable, 0);
+    assert.equal(red.reduce((a, e) => a - e.spendable, 0) - returned, pts.figures.spent, `${per}: spent = redemptions less returns`);
+    if (pts.figures.issued > 0) nonzero++;
+    // the households: the register's list, exact
+    assert.equal(await recordsCount(T.county, pts.links.households.records), pts.figures.households);
+    // the shop's report of the period; the party board of the period's year
+    if (d.unit.sections.shop) {
+      const l = d.unit.sections.shop.links.receipts;
+      assert.equal(l.route, 'shop-reports');
+      assert.deepEqual([l.query.from, l.query.to], [first, last]);
+    }
+    if (d.unit.sections.party) assert.equal(d.unit.sections.party.links.required.query.year, String(y));
+  }
+  assert.ok(nonzero > 0, 'the demo village has points in the periods looked at');
+  // a town's points figures open no village's ledger (the page works on one village)
+  const town = await get(T.county, `/api/v1/dashboards/${U.town}?period=${p}`);
+  assert.equal(town.unit.sections.points.links.issued, undefined);
+});
+
 test('the dashboard as XLSX: one sheet per readable section, for the same readers', async () => {
   const p = await period();
   const r = await s.api('GET', `/api/v1/dashboards/${U.town}/export.xlsx?period=${p}`, { token: T.town });

@@ -124,6 +124,17 @@ test('the monthly report of a town: an A4 page from the town dashboard, printabl
   assert.equal((await first.locator('th').innerText()).trim(), '河口镇');
   assert.equal((await first.locator('td').first().innerText()).trim(), received);
   await page.locator('[data-test=report-events] tbody tr', { hasText: '青山村' }).waitFor();
+  // a chart per section: three bars (本月, 上月, 去年同月) per village, drawn as SVG
+  const rowsShown = await page.locator('[data-test=report-events] tbody tr').count();
+  for (const sec of ['events', 'points', 'register']) {
+    const chart = page.locator(`[data-test=report-chart-${sec}]`);
+    assert.match(await chart.getAttribute('aria-label'), /本月、上月与去年同月/);
+    // the legend's three keys and a bar of each month for each village
+    assert.equal(await chart.locator('rect').count(), 3 + 3 * (rowsShown - 1), `${sec}: the bars of ${rowsShown - 1} villages`);
+  }
+  const bars = page.locator('[data-test=report-chart-events] > g:not([class]) rect');
+  const heights = await bars.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('height'))));
+  assert.ok(heights.some((h) => h > 0), 'the villages\' events show as bars');
   await L.quiet(page);
   await L.shot(page, 'dash-report-desktop', { fullPage: true });
   await L.axe(page, 'monthly report');
@@ -131,7 +142,11 @@ test('the monthly report of a town: an A4 page from the town dashboard, printabl
   await page.emulateMedia({ media: 'print' });
   await L.expectCount(page.locator('.el-aside:visible, .el-header:visible, .toolbar:visible'), 0, 'no menu, header nor toolbar in print');
   await L.shot(page, 'dash-report-print', { fullPage: true });
+  // the charts fit the printed sheet (A4 landscape, 10 mm margins: 277 mm ≈ 1047 px)
+  for (const box of await page.locator('[data-test^=report-chart-]').evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().width)))
+    assert.ok(box > 200 && box <= 1047, `a chart ${box} px wide fits the A4 sheet`);
   const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+  require('node:fs').writeFileSync(require('node:path').join(__dirname, 'screenshots', 'dash-report.pdf'), pdf);
   assert.ok(pdf.length > 1000, 'prints to an A4 PDF');
   await page.emulateMedia({ media: 'screen' });
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=report-xlsx]').click()]);
@@ -203,6 +218,11 @@ test('a town official on a phone: the town page fits 360 px; a clerk sees only t
   await L.quiet(page);
   await noOverflow(page, 'town, phone');
   await L.shot(page, 'dash-town-phone', { fullPage: true });
+  // the series' charts on a phone: the legend on one line above each plot
+  const series = page.locator('[data-test=dash-series]');
+  await series.scrollIntoViewIfNeeded();
+  await series.locator('canvas').first().waitFor();
+  await series.screenshot({ path: require('node:path').join(__dirname, 'screenshots', 'dash-series-phone.png') });
   await L.axe(page, 'town dashboard on a phone');
   L.assertNoProblems(ctx);
   await ctx.close();

@@ -3,6 +3,7 @@
  * and the feature's pages cannot disagree; only the active users (who signed in) are
  * counted here, as no feature owns them. */
 #include "domain/dashboards/dashboard.h"
+#include "domain/dashboards/daily.h"
 #include "domain/dashboards/stats.h"
 #include "domain/evaluations/evaluations.h"
 #include "domain/events/events.h"
@@ -538,6 +539,74 @@ enum result dashboard_report_xlsx(struct ctx *c, int64_t unit_id, const char *pe
 
 /* ---- the monthly series ---- */
 
+/* The points figures of a series, by bucket: buckets are the days [bounds[i],
+ * bounds[i + 1]) (Asia/Shanghai days), nb of them. Points issued and spent are summed
+ * from the daily aggregates (the same sums as stats_points); participating households
+ * are counted per village and bucket from the ledger, in one query when the buckets are
+ * of one length (weeks), else one per bucket. */
+struct pt_acc {
+	const int64_t *bounds;
+	int nb;
+	int64_t (*pt)[DASH_SERIES_POINTS];
+};
+
+static int pt_add(struct ctx *c, const struct daily_row *r, void *arg)
+{
+	(void)c;
+	struct pt_acc *a = arg;
+	int i = 0;
+	while (i < a->nb && r->day >= a->bounds[i + 1])
+		i++;
+	if (i >= a->nb || r->day < a->bounds[0])
+		return RC_OK;
+	if (!strcmp(r->source, "claim") || !strcmp(r->source, "award") || !strcmp(r->source, "activity"))
+		a->pt[i][0] += r->pos;
+	else if (!strcmp(r->source, "redemption") || !strcmp(r->source, "return"))
+		a->pt[i][1] -= r->spendable;
+	return RC_OK;
+}
+
+#define EARNING_IN_UNIT                                                                                        \
+	"FROM ledger l WHERE l.village_id IN (SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village') "      \
+	"AND l.at >= ? AND l.at < ? AND l.source IN ('claim', 'award', 'activity')"
+
+static int points_buckets(struct ctx *c, const char *path, const int64_t *bounds, int nb,
+			  int64_t (*pt)[DASH_SERIES_POINTS])
+{
+	const char *like = arena_printf(c->arena, "%s%%", path);
+	if (!like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct pt_acc a = {bounds, nb, pt};
+	TRY(daily_points(c, like, time_cn_midnight(bounds[0]), time_cn_midnight(bounds[nb]), pt_add, &a));
+	int64_t len = bounds[1] - bounds[0];
+	bool even = true;
+	for (int i = 0; i < nb; i++)
+		even = even && bounds[i + 1] - bounds[i] == len;
+	if (!even) {
+		for (int i = 0; i < nb; i++)
+			if (db_get_int(c->db, &pt[i][2],
+				       "SELECT count(*) FROM (SELECT DISTINCT l.village_id, l.household_id " EARNING_IN_UNIT ") x",
+				       "tii", like, time_cn_midnight(bounds[i]), time_cn_midnight(bounds[i + 1])) != DB_OK)
+				return ctx_db_fail(c, DB_ERROR, "统计参与户数");
+		return RC_OK;
+	}
+	int64_t from = time_cn_midnight(bounds[0]);
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT x.b, count(*) FROM (SELECT DISTINCT (l.at - ?) / ? AS b, l.village_id, "
+				      "l.household_id " EARNING_IN_UNIT ") x GROUP BY x.b",
+				      "iitii", from, len * 86400, like, from, time_cn_midnight(bounds[nb]));
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计参与户数");
+	int dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		int64_t b = db_col_int(st, 0);
+		if (b >= 0 && b < nb)
+			pt[b][2] = db_col_int(st, 1);
+	}
+	db_finalize(st);
+	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计参与户数");
+}
+
 static int month_start(int y, int m, int64_t *t)
 {
 	while (m < 1) {
@@ -619,16 +688,20 @@ enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period,
 				}
 	}
 	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
-	for (int y = 0; out->points && y < 2; y++)
-		for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
-			char text[8];
-			snprintf(text, sizeof(text), "%04d-%02d", keys[i] / 100 - y, keys[i] % 100);
-			struct stats_points s;
-			TRY(stats_points(c, u.id, text, &s));
-			out->pt[y][i][0] = s.issued;
-			out->pt[y][i][1] = s.spent;
-			out->pt[y][i][2] = s.participating;
+	if (out->points) {
+		/* the 24 months from a year before the first to the last, oldest first */
+		int64_t bounds[2 * DASH_SERIES_MONTHS + 1], pt[2 * DASH_SERIES_MONTHS][DASH_SERIES_POINTS];
+		memset(pt, 0, sizeof(pt));
+		for (int i = 0; i <= 2 * DASH_SERIES_MONTHS; i++) {
+			int64_t t;
+			month_start(last.year - 1, last.month - (DASH_SERIES_MONTHS - 1) + i, &t);
+			bounds[i] = time_cn_days(t);
 		}
+		TRY(points_buckets(c, u.path, bounds, 2 * DASH_SERIES_MONTHS, pt));
+		for (int y = 0; y < 2; y++)
+			for (int i = 0; i < DASH_SERIES_MONTHS; i++)
+				memcpy(out->pt[y][i], pt[(1 - y) * DASH_SERIES_MONTHS + i], sizeof(out->pt[y][i]));
+	}
 	(void)t0;
 	return RC_OK;
 }
@@ -668,14 +741,16 @@ enum result dashboard_series_weeks(struct ctx *c, int64_t unit_id, const char *p
 			}
 	}
 	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
-	for (int y = 0; out->points && y < 2; y++)
-		for (int i = 0; i < DASH_SERIES_WEEKS; i++) {
-			int64_t d0 = first + 7 * i - 7 * DASH_SERIES_WEEKS * y;
-			struct stats_points s;
-			TRY(stats_points_between(c, u.id, time_cn_midnight(d0), time_cn_midnight(d0 + 7), &s));
-			out->pt[y][i][0] = s.issued;
-			out->pt[y][i][1] = s.spent;
-			out->pt[y][i][2] = s.participating;
-		}
+	if (out->points) {
+		/* the 104 weeks from 52 weeks before the first to the last, oldest first */
+		int64_t bounds[2 * DASH_SERIES_WEEKS + 1], pt[2 * DASH_SERIES_WEEKS][DASH_SERIES_POINTS];
+		memset(pt, 0, sizeof(pt));
+		for (int i = 0; i <= 2 * DASH_SERIES_WEEKS; i++)
+			bounds[i] = first - 7 * DASH_SERIES_WEEKS + 7 * i;
+		TRY(points_buckets(c, u.path, bounds, 2 * DASH_SERIES_WEEKS, pt));
+		for (int y = 0; y < 2; y++)
+			for (int i = 0; i < DASH_SERIES_WEEKS; i++)
+				memcpy(out->pt[y][i], pt[(1 - y) * DASH_SERIES_WEEKS + i], sizeof(out->pt[y][i]));
+	}
 	return RC_OK;
 }

@@ -2,6 +2,7 @@
  * subtree, grouped by category and source, and participation counted per village and
  * rolled up the tree here. */
 #include "domain/dashboards/stats.h"
+#include "domain/dashboards/daily.h"
 #include "domain/kernel/access.h"
 #include "domain/kernel/org.h"
 #include "domain/points/rules.h"
@@ -56,54 +57,44 @@ static int category_cmp(const void *pa, const void *pb)
 	return strcmp(a->category, b->category);
 }
 
+/* one day's sums of a category and source (daily.h), added to the statistics */
+static int add_day(struct ctx *c, const struct daily_row *r, void *arg)
+{
+	struct stats_points *out = arg;
+	if (!strcmp(r->source, "redemption") || !strcmp(r->source, "return")) {
+		out->spent -= r->spendable;
+		return RC_OK;
+	}
+	if (!strcmp(r->source, "correction")) {
+		out->corrections += r->n;
+		out->corrected_points += r->net;
+		return RC_OK;
+	}
+	if (!is_one_of(r->source, credited_sources))
+		return RC_OK;
+	struct stats_points_category *k = category(c, out, r->category);
+	if (!k)
+		return ctx_fail(c, RC_INTERNAL, "统计积分：类别过多");
+	int64_t issued = is_one_of(r->source, earning_sources) ? r->pos : 0;
+	int64_t deducted = !strcmp(r->source, "deduction") ? -r->neg : 0;
+	k->issued += issued;
+	k->deducted += deducted;
+	k->credited += r->n;
+	k->credited_points += r->net;
+	out->issued += issued;
+	out->deducted += deducted;
+	out->credited += r->n;
+	out->credited_points += r->net;
+	return RC_OK;
+}
+
+/* The sums by category and source: the days stored in the daily aggregates from there,
+ * the others from the ledger. */
 static int sums(struct ctx *c, const char *like, struct stats_points *out)
 {
-	struct db_stmt *st = db_query(
-		c->db,
-		"SELECT l.category, l.source, count(*), "
-		"COALESCE(SUM(CASE WHEN l.honour > 0 THEN l.honour ELSE 0 END), 0), "
-		"COALESCE(SUM(CASE WHEN l.honour < 0 THEN l.honour ELSE 0 END), 0), "
-		"COALESCE(SUM(l.honour), 0), COALESCE(SUM(l.spendable), 0) "
-		"FROM ledger l WHERE l.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) "
-		"AND l.at >= ? AND l.at < ? GROUP BY l.category, l.source",
-		"tii", like, out->period.start, out->period.end);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "统计积分");
-	int dbrc;
-	while ((dbrc = db_step(st)) == DB_ROW) {
-		const char *source = db_col_text(st, 1);
-		int64_t count = db_col_int(st, 2), pos = db_col_int(st, 3), neg = db_col_int(st, 4);
-		int64_t net = db_col_int(st, 5), spendable = db_col_int(st, 6);
-		if (!strcmp(source, "redemption") || !strcmp(source, "return")) {
-			out->spent -= spendable;
-			continue;
-		}
-		if (!strcmp(source, "correction")) {
-			out->corrections += count;
-			out->corrected_points += net;
-			continue;
-		}
-		if (!is_one_of(source, credited_sources))
-			continue;
-		struct stats_points_category *k = category(c, out, db_col_text(st, 0));
-		if (!k) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "统计积分：类别过多");
-		}
-		int64_t issued = is_one_of(source, earning_sources) ? pos : 0;
-		int64_t deducted = !strcmp(source, "deduction") ? -neg : 0;
-		k->issued += issued;
-		k->deducted += deducted;
-		k->credited += count;
-		k->credited_points += net;
-		out->issued += issued;
-		out->deducted += deducted;
-		out->credited += count;
-		out->credited_points += net;
-	}
-	db_finalize(st);
-	if (dbrc != DB_DONE)
-		return ctx_db_fail(c, dbrc, "统计积分");
+	int rc = daily_points(c, like, out->period.start, out->period.end, add_day, out);
+	if (rc)
+		return rc;
 	qsort(out->categories, (size_t)out->ncategories, sizeof(*out->categories), category_cmp);
 	return RC_OK;
 }

@@ -49,34 +49,40 @@ struct link_def {
 	bool period;               /* from/to: the period's first and last day */
 	bool village_only;         /* the page works on one village */
 	const char *records;       /* the list endpoint counting the figure, or NULL */
+	bool year;                 /* year: the period's year (a page by year) */
 };
 static const struct link_def links[] = {
-	{DASH_REGISTER, "households", "households", NULL, false, false, "/api/v1/households"},
-	{DASH_REGISTER, "registered", "households", "registered=1", false, false, "/api/v1/households"},
-	{DASH_REGISTER, NULL, "households", NULL, false, false, NULL},
-	{DASH_POINTS, NULL, "ledger", NULL, false, true, NULL},
-	{DASH_SHOP, "low_stock", "shop-goods", "low=1", false, true, NULL},
-	{DASH_SHOP, NULL, "shop-reports", NULL, false, true, NULL},
-	{DASH_EVENTS, "received", "events-board", "state=all", true, false, "/api/v1/events"},
-	{DASH_EVENTS, "closed", "events-board", "state=closed", true, false, "/api/v1/events"},
-	{DASH_EVENTS, "resolved", "events-board", "state=all&outcome=resolved", true, false, "/api/v1/events"},
-	{DASH_EVENTS, "on_time", "events-board", "state=all&on_time=1", true, false, "/api/v1/events"},
-	{DASH_EVENTS, "rated", "events-board", "state=all&rated=1", true, false, "/api/v1/events"},
-	{DASH_EVENTS, "satisfied", "events-board", "state=all&satisfied=1", true, false, "/api/v1/events"},
-	{DASH_EVENTS, "overdue_now", "events-board", "state=open&overdue=1", false, false, "/api/v1/events"},
-	{DASH_EVENTS, NULL, "events-stats", NULL, true, false, NULL},
-	{DASH_GRID, "visits_overdue", "grid-patrols", "overdue=1", false, false, "/api/v1/visits/due"},
-	{DASH_GRID, NULL, "grid-patrols", NULL, false, false, NULL},
-	{DASH_LISTS, "started", "list-executions", NULL, true, false, "/api/v1/executions"},
-	{DASH_LISTS, "closed", "list-executions", "state=closed", true, false, "/api/v1/executions"},
-	{DASH_LISTS, "on_time", "list-executions", "on_time=1", true, false, "/api/v1/executions"},
-	{DASH_LISTS, "overdue_now", "list-board", NULL, false, false, "/api/v1/list-board"},
-	{DASH_LISTS, NULL, "list-stats", NULL, true, false, NULL},
+	{DASH_REGISTER, "households", "households", NULL, false, false, "/api/v1/households", false},
+	{DASH_REGISTER, "registered", "households", "registered=1", false, false, "/api/v1/households", false},
+	{DASH_REGISTER, NULL, "households", NULL, false, false, NULL, false},
+	/* the village's ledger of the period: the entries the sums are taken over (the
+	 * deductions' and the redemptions' own kind for theirs) */
+	{DASH_POINTS, "deducted", "ledger", "source=deduction", true, true, NULL, false},
+	{DASH_POINTS, "spent", "ledger", "source=redemption", true, true, NULL, false},
+	{DASH_POINTS, "households", "households", NULL, false, false, "/api/v1/households", false},
+	{DASH_POINTS, NULL, "ledger", NULL, true, true, NULL, false},
+	{DASH_SHOP, "low_stock", "shop-goods", "low=1", false, true, NULL, false},
+	{DASH_SHOP, NULL, "shop-reports", NULL, true, true, NULL, false},
+	{DASH_EVENTS, "received", "events-board", "state=all", true, false, "/api/v1/events", false},
+	{DASH_EVENTS, "closed", "events-board", "state=closed", true, false, "/api/v1/events", false},
+	{DASH_EVENTS, "resolved", "events-board", "state=all&outcome=resolved", true, false, "/api/v1/events", false},
+	{DASH_EVENTS, "on_time", "events-board", "state=all&on_time=1", true, false, "/api/v1/events", false},
+	{DASH_EVENTS, "rated", "events-board", "state=all&rated=1", true, false, "/api/v1/events", false},
+	{DASH_EVENTS, "satisfied", "events-board", "state=all&satisfied=1", true, false, "/api/v1/events", false},
+	{DASH_EVENTS, "overdue_now", "events-board", "state=open&overdue=1", false, false, "/api/v1/events", false},
+	{DASH_EVENTS, NULL, "events-stats", NULL, true, false, NULL, false},
+	{DASH_GRID, "visits_overdue", "grid-patrols", "overdue=1", false, false, "/api/v1/visits/due", false},
+	{DASH_GRID, NULL, "grid-patrols", NULL, false, false, NULL, false},
+	{DASH_LISTS, "started", "list-executions", NULL, true, false, "/api/v1/executions", false},
+	{DASH_LISTS, "closed", "list-executions", "state=closed", true, false, "/api/v1/executions", false},
+	{DASH_LISTS, "on_time", "list-executions", "on_time=1", true, false, "/api/v1/executions", false},
+	{DASH_LISTS, "overdue_now", "list-board", NULL, false, false, "/api/v1/list-board", false},
+	{DASH_LISTS, NULL, "list-stats", NULL, true, false, NULL, false},
 	{DASH_DISCLOSURE, "open_questions", "disclosure-board", "status=open", false, false,
-	 "/api/v1/disclosure-questions"},
-	{DASH_DISCLOSURE, NULL, "disclosure-board", NULL, false, false, NULL},
-	{DASH_PARTY, NULL, "party-compliance", NULL, false, false, NULL},
-	{DASH_EVAL, NULL, "evaluations", "status=running", false, false, "/api/v1/evaluations/campaigns"},
+	 "/api/v1/disclosure-questions", false},
+	{DASH_DISCLOSURE, NULL, "disclosure-board", NULL, false, false, NULL, false},
+	{DASH_PARTY, NULL, "party-compliance", NULL, false, false, NULL, true},
+	{DASH_EVAL, NULL, "evaluations", "status=running", false, false, "/api/v1/evaluations/campaigns", false},
 };
 
 /* The link of a figure (fig) or the section's own (fig NULL: the row without a figure);
@@ -97,6 +103,8 @@ static json_t *link_of(const struct dashboard *d, const struct dash_unit *u, int
 			json_object_set_new(q, "from", json_string(from));
 			json_object_set_new(q, "to", json_string(to));
 		}
+		if (l->year)
+			json_object_set_new(q, "year", json_stringn(d->period.text, 4));
 		/* the extra fields, into the query object and the records' query */
 		int len = snprintf(query, sizeof(query), "unit_id=%lld", (long long)u->id);
 		if (l->period)

@@ -4,6 +4,7 @@ export default {
     openFull: 'Open the dashboard of every module →',
     filter: { label: 'Filtered:', unit: 'Unit: {name}', period: '{from} to {to}' },
     report: {
+      chart: '{fig}: this month, the month before and a year ago',
       nav: 'Monthly report', open: 'Monthly report', back: '← Back to the dashboard', month: 'Month', print: 'Print', this: 'Month', prev: 'Before', last: 'Year ago',
       title: '{unit} monthly report, {month}',
       note: 'The dashboard\'s figures; compared with the month before ({prev}) and the same month last year ({last})',

@@ -4,6 +4,7 @@ export default {
     openFull: '查看各模块看板 →',
     filter: { label: '筛选：', unit: '单位：{name}', period: '{from} 至 {to}' },
     report: {
+      chart: '{fig}：本月、上月与去年同月',
       nav: '工作月报', open: '月报', back: '← 返回看板', month: '月份', print: '打印', this: '本月', prev: '上月', last: '去年同月',
       title: '{unit}{month}工作月报',
       note: '各项数字与看板相同，由各模块自己的统计得出；对比：上月（{prev}）、去年同月（{last}）',

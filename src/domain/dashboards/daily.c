@@ -1,0 +1,228 @@
+/* Daily aggregates of the points ledger (see daily.h). */
+#include "domain/dashboards/daily.h"
+#include "util/timeutil.h"
+
+/* a day of an entry: (at + 8 h) / 1 day, as time_cn_days for times after 1970 */
+#define DAY_OF(at) "((" at " + 28800) / 86400)"
+#define SUMS                                                                                         \
+	"count(*), COALESCE(SUM(CASE WHEN l.honour > 0 THEN l.honour ELSE 0 END), 0), "              \
+	"COALESCE(SUM(CASE WHEN l.honour < 0 THEN l.honour ELSE 0 END), 0), "                        \
+	"COALESCE(SUM(l.honour), 0), COALESCE(SUM(l.spendable), 0)"
+/* at most this many days are looked up in the table at once (two years and a bit);
+ * a longer range is read from the ledger */
+#define DAILY_SPAN_MAX 800
+/* days stored per transaction by the job */
+#define DAILY_FILL_CHUNK 31
+
+static int rows(struct ctx *c, struct db_stmt *st, daily_fn fn, void *arg)
+{
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计积分");
+	int dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		struct daily_row r = {
+			.day = db_col_int(st, 0), .category = db_col_text(st, 1), .source = db_col_text(st, 2),
+			.n = db_col_int(st, 3), .pos = db_col_int(st, 4), .neg = db_col_int(st, 5),
+			.net = db_col_int(st, 6), .spendable = db_col_int(st, 7),
+		};
+		int rc = fn(c, &r, arg);
+		if (rc) {
+			db_finalize(st);
+			return rc;
+		}
+	}
+	db_finalize(st);
+	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计积分");
+}
+
+static int live(struct ctx *c, const char *like, int64_t from, int64_t to, daily_fn fn, void *arg)
+{
+	if (from >= to)
+		return RC_OK;
+	return rows(c,
+		    db_query(c->db,
+			     "SELECT " DAY_OF("l.at") ", l.category, l.source, " SUMS " FROM ledger l "
+			     "WHERE l.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) "
+			     "AND l.at >= ? AND l.at < ? GROUP BY " DAY_OF("l.at") ", l.category, l.source",
+			     "tii", like, from, to),
+		    fn, arg);
+}
+
+enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t to, daily_fn fn, void *arg)
+{
+	/* the whole days inside [from, to) */
+	int64_t d0 = time_cn_days(from), d1 = time_cn_days(to);
+	if (time_cn_midnight(d0) < from)
+		d0++;
+	if (d1 <= d0 || d1 - d0 > DAILY_SPAN_MAX || from < 0)
+		return live(c, like, from, to, fn, arg);
+	bool *stored = arena_alloc(c->arena, (size_t)(d1 - d0));
+	if (!stored)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	memset(stored, 0, (size_t)(d1 - d0));
+	struct db_stmt *st = db_query(c->db, "SELECT day FROM dash_days WHERE day >= ? AND day < ?", "ii", d0, d1);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计积分");
+	int dbrc, nstored = 0;
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		int64_t d = db_col_int(st, 0);
+		if (d >= d0 && d < d1) {
+			stored[d - d0] = true;
+			nstored++;
+		}
+	}
+	db_finalize(st);
+	if (dbrc != DB_DONE)
+		return ctx_db_fail(c, dbrc, "统计积分");
+	int rc;
+	if (nstored) {
+		rc = rows(c,
+			  db_query(c->db,
+				   "SELECT a.day, a.category, a.source, SUM(a.n), SUM(a.pos), SUM(a.neg), SUM(a.net), "
+				   "SUM(a.spendable) FROM dash_points_daily a JOIN dash_days m ON m.day = a.day "
+				   "WHERE a.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) "
+				   "AND a.day >= ? AND a.day < ? GROUP BY a.day, a.category, a.source",
+				   "tii", like, d0, d1),
+			  fn, arg);
+		if (rc)
+			return rc;
+	}
+	/* the rest from the ledger: the stretches between stored days */
+	int64_t cur = from;
+	for (int64_t d = d0; d < d1; d++) {
+		if (!stored[d - d0])
+			continue;
+		if ((rc = live(c, like, cur, time_cn_midnight(d), fn, arg)))
+			return rc;
+		cur = time_cn_midnight(d + 1);
+	}
+	return live(c, like, cur, to, fn, arg);
+}
+
+/* Stores the days [a, b): their rows from the ledger and their marks, in one
+ * transaction. */
+static int store(struct ctx *c, int64_t a, int64_t b)
+{
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	if (db_run(c->db, "DELETE FROM dash_points_daily WHERE day >= ? AND day < ?", "ii", a, b) != DB_OK ||
+	    db_run(c->db,
+		   "INSERT INTO dash_points_daily (village_id, day, category, source, n, pos, neg, net, spendable) "
+		   "SELECT l.village_id, " DAY_OF("l.at") ", l.category, l.source, " SUMS " FROM ledger l "
+		   "WHERE l.at >= ? AND l.at < ? GROUP BY l.village_id, " DAY_OF("l.at") ", l.category, l.source "
+		   /* another server's job storing the same days at once: its rows are the same */
+		   "ON CONFLICT (village_id, day, category, source) DO NOTHING",
+		   "ii", time_cn_midnight(a), time_cn_midnight(b)) != DB_OK)
+		rc = ctx_db_fail(c, DB_ERROR, "汇总每日积分");
+	for (int64_t d = a; !rc && d < b; d++)
+		if (db_run(c->db, "INSERT INTO dash_days (day) VALUES (?) ON CONFLICT (day) DO NOTHING", "i", d) != DB_OK)
+			rc = ctx_db_fail(c, DB_ERROR, "汇总每日积分");
+	return ctx_end(c, rc);
+}
+
+enum result daily_fill(struct ctx *c, int64_t *days)
+{
+	*days = 0;
+	int64_t today = time_cn_days(c->now), first = 0;
+	/* from the first stored day, or (nothing stored yet) the ledger's first day */
+	int dbrc = db_get_int(c->db, &first, "SELECT COALESCE(min(day), 0) FROM dash_days", "");
+	if (dbrc == DB_OK && first == 0) {
+		int64_t at = 0;
+		dbrc = db_get_int(c->db, &at, "SELECT COALESCE(min(at), -1) FROM ledger", "");
+		if (dbrc == DB_OK && at < 0)
+			return RC_OK;   /* no ledger yet */
+		first = time_cn_days(at);
+	}
+	if (dbrc != DB_OK && dbrc != DB_DONE)
+		return ctx_db_fail(c, dbrc, "汇总每日积分");
+	if (first <= 0 || first >= today)
+		return RC_OK;
+	int64_t stored = 0;
+	if (db_get_int(c->db, &stored, "SELECT count(*) FROM dash_days WHERE day >= ? AND day < ?", "ii", first,
+		       today) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "汇总每日积分");
+	if (stored == today - first)
+		return RC_OK;   /* the usual case: nothing to do */
+	/* the stretches of days not stored, a chunk at a time */
+	int64_t n = today - first;
+	bool *have = arena_alloc(c->arena, (size_t)n);
+	if (!have)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	memset(have, 0, (size_t)n);
+	struct db_stmt *st = db_query(c->db, "SELECT day FROM dash_days WHERE day >= ? AND day < ?", "ii", first, today);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "汇总每日积分");
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		int64_t d = db_col_int(st, 0);
+		if (d >= first && d < today)
+			have[d - first] = true;
+	}
+	db_finalize(st);
+	if (dbrc != DB_DONE)
+		return ctx_db_fail(c, dbrc, "汇总每日积分");
+	for (int64_t d = first; d < today;) {
+		if (have[d - first]) {
+			d++;
+			continue;
+		}
+		int64_t e = d;
+		while (e < today && !have[e - first] && e - d < DAILY_FILL_CHUNK)
+			e++;
+		int rc = store(c, d, e);
+		if (rc)
+			return rc;
+		*days += e - d;
+		d = e;
+	}
+	return RC_OK;
+}
+
+enum result daily_rebuild(struct ctx *c, int64_t *days)
+{
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	if (db_run(c->db, "DELETE FROM dash_days", "") != DB_OK ||
+	    db_run(c->db, "DELETE FROM dash_points_daily", "") != DB_OK)
+		rc = ctx_db_fail(c, DB_ERROR, "清除每日积分汇总");
+	if ((rc = ctx_end(c, rc)))
+		return rc;
+	return daily_fill(c, days);
+}
+
+/* The stored rows of the stored days, and the same recomputed from the ledger. */
+#define STORED                                                                                       \
+	"SELECT a.village_id, a.day, a.category, a.source, a.n, a.pos, a.neg, a.net, a.spendable "   \
+	"FROM dash_points_daily a WHERE a.day IN (SELECT day FROM dash_days)"
+#define RECOMPUTED                                                                                   \
+	"SELECT l.village_id, " DAY_OF("l.at") " AS day, l.category, l.source, " SUMS " FROM ledger l "     \
+	"WHERE " DAY_OF("l.at") " IN (SELECT day FROM dash_days) "                                   \
+	"GROUP BY l.village_id, " DAY_OF("l.at") ", l.category, l.source"
+
+enum result daily_verify(struct ctx *c, struct daily_report *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (db_get_int(c->db, &out->days, "SELECT count(*) FROM dash_days", "") != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "核对每日积分汇总");
+	static const char *const diff[2] = {"(" STORED " EXCEPT " RECOMPUTED ")", "(" RECOMPUTED " EXCEPT " STORED ")"};
+	for (int k = 0; k < 2; k++) {
+		const char *sql = arena_printf(c->arena, "SELECT x.village_id, x.day FROM %s x", diff[k]);
+		if (!sql)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		struct db_stmt *st = db_query(c->db, sql, "");
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "核对每日积分汇总");
+		int dbrc;
+		while ((dbrc = db_step(st)) == DB_ROW) {
+			if (!out->differences++) {
+				out->village_id = db_col_int(st, 0);
+				out->day = db_col_int(st, 1);
+			}
+		}
+		db_finalize(st);
+		if (dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "核对每日积分汇总");
+	}
+	return RC_OK;
+}

@@ -1,0 +1,178 @@
+/* Unit tests for the dashboards' daily aggregates of the points ledger (daily.h): the
+ * sums read over any range (whole days or not) are the same before the job stores the
+ * days and after; a ledger entry written on a stored day unmarks that day, which is
+ * then read from the ledger until the job stores it again; the job stores nothing twice;
+ * verify finds a stored figure that differs from the ledger. Ledger rows are written
+ * directly (the hash chain is not what is tested here). */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "domain/dashboards/daily.h"
+#include "testdb.h"
+#include "util/timeutil.h"
+
+static const char *const sources[] = {"claim", "award", "deduction", "activity", "redemption", "return", "correction"};
+static const char *const categories[] = {"人居环境", "平安建设", "移风易俗"};
+#define NSRC 7
+
+struct sums {
+	int64_t v[NSRC][5];
+};
+
+static int add(struct ctx *c, const struct daily_row *r, void *arg)
+{
+	(void)c;
+	struct sums *s = arg;
+	for (int i = 0; i < NSRC; i++)
+		if (!strcmp(r->source, sources[i])) {
+			s->v[i][0] += r->n;
+			s->v[i][1] += r->pos;
+			s->v[i][2] += r->neg;
+			s->v[i][3] += r->net;
+			s->v[i][4] += r->spendable;
+		}
+	return RC_OK;
+}
+
+static struct sums read_sums(struct testdb *t, const char *like, int64_t from, int64_t to)
+{
+	struct sums s;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(daily_points(&t->c, like, from, to, add, &s), RC_OK);
+	return s;
+}
+
+static uint32_t rnd_state = 12345;
+static uint32_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+static int64_t seq_no;
+static void entry(struct testdb *t, int64_t village, int64_t household, int64_t at)
+{
+	const char *src = sources[rnd() % NSRC];
+	int64_t pts = (int64_t)(rnd() % 20) + 1;
+	int64_t honour = !strcmp(src, "deduction") || (!strcmp(src, "correction") && rnd() % 2) ? -pts
+			 : !strcmp(src, "redemption") || !strcmp(src, "return")             ? 0
+											    : pts;
+	int64_t spendable = !strcmp(src, "redemption") ? -pts : !strcmp(src, "return") ? pts : honour;
+	seq_no++;
+	assert_int_equal(db_run(t->db,
+				"INSERT INTO ledger (village_id, seq, household_id, source, category, spendable, honour, at, "
+				"prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '')",
+				"iiittiii", village, seq_no, household, src, categories[rnd() % 3], spendable, honour, at),
+			 DB_OK);
+}
+
+static void compare(struct testdb *t, const char *like, const struct sums *want, int64_t from, int64_t to)
+{
+	struct sums got = read_sums(t, like, from, to);
+	assert_memory_equal(&got, want, sizeof(got));
+}
+
+static void stored_equals_live(void **state)
+{
+	(void)state;
+	struct testdb t;
+	int64_t day0 = time_days_from_civil(2026, 3, 1);
+	testdb_open(&t, "daily", time_cn_midnight(day0 + 30) + 10 * 3600);
+	int64_t county = testdb_unit(&t, 0, "county", "C1", "青川县");
+	int64_t town = testdb_unit(&t, county, "town", "T1", "河口镇");
+	int64_t va = testdb_unit(&t, town, "village", "VA", "青山村");
+	int64_t vb = testdb_unit(&t, town, "village", "VB", "柳溪村");
+	int64_t ha = testdb_household(&t, va, 0, "001"), hb = testdb_household(&t, vb, 0, "001");
+	for (int i = 0; i < 600; i++) {
+		int64_t at = time_cn_midnight(day0) + (int64_t)(rnd() % (31 * 86400));
+		bool a = rnd() % 3;
+		entry(&t, a ? va : vb, a ? ha : hb, at);
+	}
+	/* the county's and one village's paths */
+	char likes[2][64];
+	int64_t ids[2] = {county, va};
+	for (int k = 0; k < 2; k++) {
+		struct db_stmt *st = db_query(t.db, "SELECT path FROM org_units WHERE id = ?", "i", ids[k]);
+		assert_non_null(st);
+		assert_int_equal(db_step(st), DB_ROW);
+		snprintf(likes[k], sizeof(likes[k]), "%s%%", db_col_text(st, 0));
+		db_finalize(st);
+	}
+
+	/* ranges: whole days, partial days, a single hour, the whole month and beyond */
+	int64_t ranges[40][2];
+	int nr = 0;
+	ranges[nr][0] = time_cn_midnight(day0 - 3), ranges[nr++][1] = time_cn_midnight(day0 + 35);
+	ranges[nr][0] = time_cn_midnight(day0 + 5), ranges[nr++][1] = time_cn_midnight(day0 + 12);
+	ranges[nr][0] = time_cn_midnight(day0 + 5) + 3600, ranges[nr++][1] = time_cn_midnight(day0 + 12) - 7200;
+	ranges[nr][0] = time_cn_midnight(day0 + 29) + 3600, ranges[nr++][1] = time_cn_midnight(day0 + 29) + 7200;
+	while (nr < 40) {
+		int64_t a = time_cn_midnight(day0) + (int64_t)(rnd() % (32 * 86400)) - 86400;
+		int64_t b = a + (int64_t)(rnd() % (10 * 86400)) + 1;
+		if (rnd() % 2) {
+			a -= (a + 8 * 3600) % 86400;   /* some on midnight */
+			b -= (b + 8 * 3600) % 86400;
+			if (b <= a)
+				b = a + 86400;
+		}
+		ranges[nr][0] = a, ranges[nr++][1] = b;
+	}
+	static struct sums live[2][40];
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < nr; i++)
+			live[k][i] = read_sums(&t, likes[k], ranges[i][0], ranges[i][1]);
+
+	/* the job stores the 30 days before today; again, nothing */
+	int64_t days = 0;
+	assert_int_equal(daily_fill(&t.c, &days), RC_OK);
+	assert_int_equal(days, 30);
+	assert_int_equal(daily_fill(&t.c, &days), RC_OK);
+	assert_int_equal(days, 0);
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < nr; i++)
+			compare(&t, likes[k], &live[k][i], ranges[i][0], ranges[i][1]);
+	struct daily_report rep;
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.days, 30);
+	assert_int_equal(rep.differences, 0);
+
+	/* a late entry on a stored day: the day is unmarked and read from the ledger */
+	int64_t late_day = day0 + 7;
+	int64_t marked = -1;
+	entry(&t, va, ha, time_cn_midnight(late_day) + 12 * 3600);
+	assert_int_equal(db_get_int(t.db, &marked, "SELECT count(*) FROM dash_days WHERE day = ?", "i", late_day), DB_OK);
+	assert_int_equal(marked, 0);
+	struct sums before = read_sums(&t, likes[0], ranges[0][0], ranges[0][1]);
+	assert_memory_not_equal(&before, &live[0][0], sizeof(before));
+	assert_int_equal(daily_fill(&t.c, &days), RC_OK);
+	assert_int_equal(days, 1);
+	compare(&t, likes[0], &before, ranges[0][0], ranges[0][1]);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.differences, 0);
+
+	/* a stored figure changed behind the ledger's back: verify names it */
+	assert_int_equal(db_run(t.db, "UPDATE dash_points_daily SET pos = pos + 1 WHERE day = ?", "i", day0 + 3), DB_OK);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_true(rep.differences > 0);
+	assert_int_equal(rep.day, day0 + 3);
+	/* and a rebuild puts it right */
+	assert_int_equal(daily_rebuild(&t.c, &days), RC_OK);
+	assert_int_equal(days, 30);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.differences, 0);
+	compare(&t, likes[0], &before, ranges[0][0], ranges[0][1]);
+	testdb_close(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stored_equals_live),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
