@@ -121,3 +121,12 @@ test('a value is named as its record means it: a pending event is 待受理, a p
     for (const vals of Object.values(fields)) for (const [k, v] of Object.entries(vals)) assert.match(v, CJK, `${type} ${k} → ${v}`);
   }
 });
+
+test('a moment written as Unix seconds is shown as a Beijing time, other numbers as they are', () => {
+  const L = labels();
+  const row = (before, after) => JSON.parse(JSON.stringify(L.auditChanges(before, after).map((c) => [c.key, c.before, c.after])));
+  assert.deepEqual(row({}, { starts_at: 1796000400, points: 1796000400 }), [['starts_at', null, '2026-11-30 09:00'], ['points', null, '1796000400']]);
+  assert.deepEqual(row({ expires_at: 1796000400 }, { expires_at: 1796004000 }), [['expires_at', '2026-11-30 09:00', '2026-11-30 10:00']]);
+  // a count in a field named so, and a text, are not times
+  assert.deepEqual(row({}, { ends_at: 5 }), [['ends_at', null, '5']]);
+});

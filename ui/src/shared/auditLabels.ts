@@ -603,10 +603,17 @@ export interface AuditChange {
   after: string | null;
 }
 
+// a moment the server writes as Unix seconds (starts_at, expires_at…), as the console
+// shows times: Beijing time, to the minute
+const isMoment = (key: string | undefined, v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v > 100000000 && key !== undefined && /(^at|_at|_due)$/.test(key);
+const moment = (v: number) => new Date((v + 8 * 3600) * 1000).toISOString().slice(0, 16).replace('T', ' ');
+
 // a value as shown, named by its field's values first (key: the field it is the value of)
 const show = (v: unknown, key?: string, type?: string): string => {
   if (v === null || v === undefined) return '（空）';
   if (typeof v === 'boolean') return v ? '是' : '否';
+  if (isMoment(key, v)) return moment(v);
   if (typeof v === 'string') return v === '' ? '（空）' : auditValueLabel(key, v, type);
   if (Array.isArray(v)) return v.map((x) => show(x, key, type)).join('、') || '（空）';
   if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${auditFieldLabel(k)}：${show(x, k, type)}`).join('；');
