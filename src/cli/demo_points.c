@@ -6,6 +6,7 @@
 #include "cli/demo_actor.h"
 #include "cli/demo_picture.h"
 #include "domain/kernel/files.h"
+#include "domain/points/activities.h"
 #include "domain/points/claims.h"
 #include "domain/points/publicity.h"
 #include "domain/points/rankings.h"
@@ -817,6 +818,43 @@ static int other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day
 
 /* ---- the whole ---- */
 
+/* The activities the village has coming: set up by the cadre two days ago, with
+ * villagers (the demo villager among them) signed up, so that 活动签到 and 村里活动
+ * show what is on rather than an empty list. */
+static const struct {
+	const char *title, *place, *rule;
+	int in_days, hour, minute, hours, capacity, signups;
+} coming[] = {
+	{"冬季村庄环境大扫除", "村委会广场集合", "参加志愿劳动", 3, 8, 30, 3, 60, 18},
+	{"新年文艺汇演排练", "村文化礼堂", "参加村文体活动", 8, 19, 0, 2, 40, 11},
+	{"冬季森林防火宣讲", "后山路口防火点", "参加理论宣讲活动", 12, 9, 0, 2, 30, 6},
+};
+
+static int coming_activities(struct ctx *c, struct village1 *v, int64_t today)
+{
+	int rc = RC_OK;
+	for (size_t i = 0; !rc && i < sizeof(coming) / sizeof(coming[0]); i++) {
+		const struct rule_ref *k = rule_named(v->rules, v->nrules, coming[i].rule);
+		if (!k || k->points <= 0)
+			continue;
+		int64_t start = demo_at(today + coming[i].in_days, coming[i].hour, coming[i].minute);
+		struct activity_input in = {.village_id = v->id, .rule_id = k->id, .title = coming[i].title,
+					    .place = coming[i].place, .starts_at = start,
+					    .ends_at = start + coming[i].hours * 3600LL, .capacity = coming[i].capacity};
+		int64_t id = 0;
+		struct ctx x = demo_as(c, &v->cadre, demo_at(today - 2, 9, (int)i * 7));
+		if ((rc = demo_up(c, &x, activities_create(&x, &in, &id))))
+			break;
+		/* the demo villager comes to the first two; other villagers sign up over the day
+		 * (one whose sign-up the domain refuses simply is not on the list) */
+		for (int j = i < 2 ? 0 : 1; j < v->nvillagers && j <= coming[i].signups; j++) {
+			struct ctx y = demo_as(c, &v->villagers[j], demo_at(today - 1, 8 + j % 12, (j * 13) % 60));
+			(void)activities_signup(&y, id, 0);
+		}
+	}
+	return rc;
+}
+
 int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 {
 	if (!c->system)
@@ -880,6 +918,9 @@ int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 		for (int i = 1; !rc && i < n; i++)
 			rc = other_day(c, &others[i], &r, day, d0, today, batch);
 	}
+
+	if (!rc)
+		rc = coming_activities(c, v, today);
 
 	/* yesterday's stocktake: eggs past their date written off */
 	for (int i = 0; !rc && v && i < v->ngoods; i++) {

@@ -13,7 +13,7 @@ static const char *type_label(enum jtype t)
 	switch (t) {
 	case J_STRING: return "文本";
 	case J_INT: return "整数";
-	case J_BOOL: return "true 或 false";
+	case J_BOOL: return "是或否";
 	case J_NUMBER: return "数字";
 	case J_OBJECT: return "对象";
 	}
@@ -47,7 +47,7 @@ int req_check_body(struct req *r, const struct jfield *spec)
 			  (f->type == J_NUMBER && json_is_number(v)) ||
 			  (f->type == J_OBJECT && json_is_object(v));
 		if (!ok) {
-			ctx_field(c, f->name, "应为%s", type_label(f->type));
+			ctx_field(c, f->name, "%s应为%s", req_field_label(f->name), type_label(f->type));
 			continue;
 		}
 		if (f->type == J_STRING) {
@@ -62,11 +62,13 @@ int req_check_body(struct req *r, const struct jfield *spec)
 		} else if (f->type == J_INT) {
 			json_int_t i = json_integer_value(v);
 			if (i < f->min || i > f->max)
-				ctx_field(c, f->name, "应在 %lld 到 %lld 之间", (long long)f->min, (long long)f->max);
+				ctx_field(c, f->name, "%s应在 %lld 到 %lld 之间", req_field_label(f->name), (long long)f->min,
+					  (long long)f->max);
 		} else if (f->type == J_NUMBER) {
 			double d = json_number_value(v);
 			if (d < (double)f->min || d > (double)f->max)
-				ctx_field(c, f->name, "应在 %lld 到 %lld 之间", (long long)f->min, (long long)f->max);
+				ctx_field(c, f->name, "%s应在 %lld 到 %lld 之间", req_field_label(f->name), (long long)f->min,
+					  (long long)f->max);
 		}
 	}
 	return ctx_check_fields(c);
@@ -124,7 +126,8 @@ int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int
 		return RC_OK;
 	}
 	if (num_parse_i64(s, min, max, out))
-		return ctx_field(&r->ctx, name, "应为 %lld 到 %lld 之间的整数", (long long)min, (long long)max);
+		return ctx_field(&r->ctx, name, "%s应为 %lld 到 %lld 之间的整数", req_field_label(name), (long long)min,
+				 (long long)max);
 	return RC_OK;
 }
 

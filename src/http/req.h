@@ -57,6 +57,9 @@ void req_idem(struct req *r, struct idem *out, bool required);
 /* Checks body against spec: every field error at once (missing, unknown, wrong type,
  * out of range). Returns RC_OK or RC_INVALID. */
 int req_check_body(struct req *r, const struct jfield *spec);
+/* The Chinese name of a body field or query parameter checked by name ("household_id" →
+ * 农户), for the errors that name their field; "" when it has none (src/http/field_names.c). */
+const char *req_field_label(const char *name);
 /* Getters for checked bodies: NULL/absent gives the default. */
 const char *req_str(struct req *r, const char *name);
 int64_t req_int(struct req *r, const char *name, int64_t def);

@@ -100,3 +100,33 @@ test("a value is named by its field first: an emergency's fire is 火灾, a map 
   assert.equal(L.auditValueLabel('emergency_type', 'accident'), '事故');
   assert.equal(L.auditValueLabel('unknown_field', 'fire'), L.auditValues.fire);
 });
+
+test('a value is named as its record means it: a pending event is 待受理, a pending claim 待审核, a pending account 待激活', () => {
+  const L = labels();
+  const row = (type, before, after) => JSON.parse(JSON.stringify(L.auditChanges(before, after, type).map((c) => [c.label, c.before, c.after])));
+  assert.deepEqual(row('event', {}, { state: 'pending' }), [['状态', null, '待受理']]);
+  assert.deepEqual(row('event', { state: 'pending' }, { state: 'accepted' }), [['状态', '待受理', '已受理']]);
+  assert.deepEqual(row('claim', { status: 'pending' }, { status: 'approved' }), [['状态', '待审核', L.auditValues.approved]]);
+  assert.deepEqual(row('finance_entry', { status: 'pending' }, { status: 'rejected' }), [['状态', '待审核', '已退回']]);
+  assert.deepEqual(row('user', {}, { status: 'pending' }), [['状态', null, '待激活']]);
+  // the type's names are for its own field only: an event's status and a claim's state
+  // fall back to the shared names, as does a record without names of its own
+  assert.deepEqual(row('event', {}, { status: 'pending' }), [['状态', null, L.auditValues.pending]]);
+  assert.deepEqual(row('notice', {}, { status: 'pending' }), [['状态', null, L.auditValues.pending]]);
+  assert.equal(L.auditValueLabel('state', 'pending', 'event'), '待受理');
+  assert.equal(L.auditValueLabel('state', 'pending'), L.auditValues.pending);
+  // every type named is a type the log knows, every name Chinese
+  for (const [type, fields] of Object.entries(L.auditTypeValues)) {
+    assert.ok(L.auditTypes[type], `${type} is not an audit object type`);
+    for (const vals of Object.values(fields)) for (const [k, v] of Object.entries(vals)) assert.match(v, CJK, `${type} ${k} → ${v}`);
+  }
+});
+
+test('a moment written as Unix seconds is shown as a Beijing time, other numbers as they are', () => {
+  const L = labels();
+  const row = (before, after) => JSON.parse(JSON.stringify(L.auditChanges(before, after).map((c) => [c.key, c.before, c.after])));
+  assert.deepEqual(row({}, { starts_at: 1796000400, points: 1796000400 }), [['starts_at', null, '2026-11-30 09:00'], ['points', null, '1796000400']]);
+  assert.deepEqual(row({ expires_at: 1796000400 }, { expires_at: 1796004000 }), [['expires_at', '2026-11-30 09:00', '2026-11-30 10:00']]);
+  // a count in a field named so, and a text, are not times
+  assert.deepEqual(row({}, { ends_at: 5 }), [['ends_at', null, '5']]);
+});

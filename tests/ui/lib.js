@@ -379,6 +379,6 @@ function qrVideo(svg, file, { scale = 8, frames = 8, width = 640, height = 480, 
 }
 
 module.exports = {
-  qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, startServer, launch, newContext, newPage,
+  qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, Server, startServer, launch, newContext, newPage,
   assertNoProblems, expectCount, quiet, settle, shot, axe, makePng, villagerLogin, adminLogin,
 };

@@ -72,7 +72,7 @@ static const char *get_str(struct req *r, json_t *o, const char *prefix, const c
 	if (!json_is_string(v)) {
 		char f[48];
 		field_name(f, sizeof(f), prefix, name);
-		ctx_field(&r->ctx, f, "应为文本");
+		ctx_field(&r->ctx, f, "%s应为文本", req_field_label(name));
 		*bad = true;
 		return NULL;
 	}
@@ -87,7 +87,7 @@ static int get_int(struct req *r, json_t *o, const char *prefix, const char *nam
 	if (!json_is_integer(v) || json_integer_value(v) < -1000000 || json_integer_value(v) > 1000000) {
 		char f[48];
 		field_name(f, sizeof(f), prefix, name);
-		ctx_field(&r->ctx, f, "应为整数");
+		ctx_field(&r->ctx, f, "%s应为整数", req_field_label(name));
 		return def;
 	}
 	return (int)json_integer_value(v);
@@ -198,7 +198,7 @@ static void item_from_json(struct req *r, json_t *o, const char *prefix, struct 
 		if (d && !json_is_boolean(d)) {
 			char df[48];
 			field_name(df, sizeof(df), sp, "disclose");
-			ctx_field(&r->ctx, df, "应为 true 或 false");
+			ctx_field(&r->ctx, df, "%s应为是或否", req_field_label("disclose"));
 		}
 		st->disclose = d && json_is_true(d);
 		st->nattachments = get_lines(r, e, sp, "attachments", st->attachments);

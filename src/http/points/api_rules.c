@@ -156,10 +156,10 @@ static void check_value(struct req *r, const char *field, const struct jfield *f
 	bool ok = (f->type == J_STRING && json_is_string(v)) || (f->type == J_INT && json_is_integer(v)) ||
 		  (f->type == J_BOOL && json_is_boolean(v)) || (f->type == J_NUMBER && json_is_number(v));
 	if (!ok) {
-		ctx_field(c, field, "应为%s", f->type == J_STRING ? "文本"
-					      : f->type == J_INT  ? "整数"
-					      : f->type == J_BOOL ? "true 或 false"
-								  : "数字");
+		ctx_field(c, field, "%s应为%s", req_field_label(f->name), f->type == J_STRING ? "文本"
+									 : f->type == J_INT  ? "整数"
+									 : f->type == J_BOOL ? "是或否"
+											     : "数字");
 		return;
 	}
 	if (f->type == J_STRING) {
@@ -174,7 +174,8 @@ static void check_value(struct req *r, const char *field, const struct jfield *f
 	} else if (f->type == J_INT) {
 		json_int_t i = json_integer_value(v);
 		if (i < f->min || i > f->max)
-			ctx_field(c, field, "应在 %lld 到 %lld 之间", (long long)f->min, (long long)f->max);
+			ctx_field(c, field, "%s应在 %lld 到 %lld 之间", req_field_label(f->name), (long long)f->min,
+				  (long long)f->max);
 	}
 }
 

@@ -50,7 +50,7 @@ static void take_items(struct req *r, struct counter_item **items, int *n)
 					ctx_field(&r->ctx, f, "未知字段 %.40s", k);
 				} else if (!json_is_integer(x) && !json_is_null(x)) {
 					snprintf(f, sizeof(f), "items[%zu].%s", i, k);
-					ctx_field(&r->ctx, f, "应为整数");
+					ctx_field(&r->ctx, f, "%s应为整数", req_field_label(k));
 				}
 			}
 			json_t *g = json_object_get(v, "goods_id"), *q = json_object_get(v, "quantity");

@@ -574,7 +574,22 @@ export const auditFieldValues: Record<string, Record<string, string>> = {
   referred_to: { other: '其他去向' },
 };
 
-export const auditValueLabel = (key: string | undefined, v: string) =>
+// the names of a value in one kind of record, where the shared name would mislead: a
+// pending event waits to be accepted (待受理), a pending claim or finance entry waits
+// for its review (待审核), a pending account for its activation (待激活); they come
+// before auditFieldValues and auditValues
+export const auditTypeValues: Record<string, Record<string, Record<string, string>>> = {
+  event: { state: { pending: '待受理' } },
+  claim: { status: { pending: '待审核' } },
+  finance_entry: { status: { pending: '待审核', approved: '已审核', rejected: '已退回' } },
+  ledger_correction: { status: { pending: '待审批' } },
+  user: { status: { pending: '待激活' } },
+  broadcast: { audio_state: { pending: '语音生成中' } },
+};
+
+// type: the audit object type the value belongs to (its record), when known
+export const auditValueLabel = (key: string | undefined, v: string, type?: string) =>
+  (type !== undefined && key !== undefined && auditTypeValues[type]?.[key]?.[v]) ||
   (key !== undefined && auditFieldValues[key]?.[v]) || auditValues[v] || v;
 
 export const auditTypeLabel = (t: string) => auditTypes[t] || t;
@@ -588,13 +603,20 @@ export interface AuditChange {
   after: string | null;
 }
 
+// a moment the server writes as Unix seconds (starts_at, expires_at…), as the console
+// shows times: Beijing time, to the minute
+const isMoment = (key: string | undefined, v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v > 100000000 && key !== undefined && /(^at|_at|_due)$/.test(key);
+const moment = (v: number) => new Date((v + 8 * 3600) * 1000).toISOString().slice(0, 16).replace('T', ' ');
+
 // a value as shown, named by its field's values first (key: the field it is the value of)
-const show = (v: unknown, key?: string): string => {
+const show = (v: unknown, key?: string, type?: string): string => {
   if (v === null || v === undefined) return '（空）';
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (typeof v === 'string') return v === '' ? '（空）' : auditValueLabel(key, v);
-  if (Array.isArray(v)) return v.map((x) => show(x, key)).join('、') || '（空）';
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${auditFieldLabel(k)}：${show(x, k)}`).join('；');
+  if (isMoment(key, v)) return moment(v);
+  if (typeof v === 'string') return v === '' ? '（空）' : auditValueLabel(key, v, type);
+  if (Array.isArray(v)) return v.map((x) => show(x, key, type)).join('、') || '（空）';
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${auditFieldLabel(k)}：${show(x, k, type)}`).join('；');
   return String(v);
 };
 
@@ -610,12 +632,13 @@ const asObject = (v: unknown): Record<string, unknown> => {
 };
 
 // The fields a change touched: those whose value differs between the snapshots (a
-// field only in one of them counts), in the order the snapshots list them.
-export function auditChanges(before: unknown, after: unknown): AuditChange[] {
+// field only in one of them counts), in the order the snapshots list them; type: the
+// entry's object type, which names some values its own way (auditTypeValues).
+export function auditChanges(before: unknown, after: unknown, type?: string): AuditChange[] {
   const b = asObject(before);
   const a = asObject(after);
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
   return keys
     .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => ({ key: k, label: auditFieldLabel(k), before: k in b ? show(b[k], k) : null, after: k in a ? show(a[k], k) : null }));
+    .map((k) => ({ key: k, label: auditFieldLabel(k), before: k in b ? show(b[k], k, type) : null, after: k in a ? show(a[k], k, type) : null }));
 }
