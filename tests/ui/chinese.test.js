@@ -3,10 +3,8 @@
 // click-to-reveal for the roles allowed (each reveal audited); the ledger chain head
 // behind a collapsed 防篡改校验; the village's public page without login at 360×740 and
 // its A4 poster with the QR code, offered to the cadre from 公示 instead of an API
-// address; and a walk through every menu route of every console login at 1366×768 and
-// the villager's pages at 360×740 that fails on any Latin word of three or more letters
-// visible in the Chinese locale (codes with digits aside, a short list of allowed
-// tokens).
+// address. No Latin word on any page: checked on the walk through every page of every
+// login (layout.test.js for the console, walk.test.js for the villager app).
 'use strict';
 
 const { test, before, after } = require('node:test');
@@ -29,50 +27,12 @@ after(async () => {
   if (s) await s.close();
 });
 
-// Words of three or more Latin letters that may show: file formats, product names, and
-// English offered by its own name in the language picker.
-const ALLOWED = new Set(['PDF', 'XLSX', 'Excel', 'CSV', 'SVG', 'PNG', 'JPG', 'JPEG', 'WebP', 'GPS', 'APP', 'WiFi', 'PWA', 'USB', 'English']);
-
-// The Latin words visible on the page: its text and the placeholders of empty inputs.
-// A token runs over letters, digits and the punctuation of codes and addresses
-// (DEMO-V1, http://host/mq/3); one with a digit in it is a code, not a word, and so is
-// the text of an element marked translate="no".
-async function latinWords(page) {
-  const words = await page.evaluate(() => {
-    // codes the page marks as such (translate="no": a unit's code 代码) are left out
-    const hidden = [...document.querySelectorAll('[translate=no]')].filter((el) => el !== document.documentElement);
-    const saved = hidden.map((el) => [el, el.style.visibility]);
-    for (const el of hidden) el.style.visibility = 'hidden';
-    const texts = [document.body.innerText];
-    for (const [el, v] of saved) el.style.visibility = v;
-    for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
-      const r = el.getBoundingClientRect();
-      if (!el.value && r.width > 0 && r.height > 0) texts.push(el.getAttribute('placeholder'));
-    }
-    const out = new Set();
-    for (const raw of texts.join('\n').split(/[^A-Za-z0-9_\-./:]+/)) {
-      const tok = raw.replace(/^[-./:]+|[-./:]+$/g, '');
-      if (/\d/.test(tok)) continue;
-      for (const w of tok.split(/[-./:_]+/)) if (/^[A-Za-z]{3,}$/.test(w)) out.add(w);
-    }
-    return [...out];
-  });
-  return words.filter((w) => !ALLOWED.has(w));
-}
-
-// The page at rest: requests done, no loading mask or spinner left.
-async function ready(page) {
-  await L.quiet(page);
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask:not([style*="display: none"]), .van-loading:not(.van-button__loading)'), null, { timeout: 30000 }).catch(() => {});
-  await L.settle(page);
-}
-
 test('the audit log speaks Chinese: object types, actions, the changed fields by name', async () => {
   const ctx = await L.newContext(browser, 'desktop', s.url);
   const page = await L.newPage(ctx);
   await L.adminLogin(page, L.PHONES.inspector);
   await page.goto('/admin/audit');
-  await ready(page);
+  await L.ready(page);
   const table = page.locator('[data-test=audit-table]');
   await table.locator('.el-table__row').first().waitFor();
   const rows = await table.locator('.el-table__body-wrapper .el-table__row').allInnerTexts();
@@ -85,7 +45,7 @@ test('the audit log speaks Chinese: object types, actions, the changed fields by
   const heads = await changes.locator('tbody td:first-child').allInnerTexts();
   assert.ok(heads.length >= 1);
   for (const h of heads) assert.match(h, /^[\u4e00-\u9fff（）]+$/, `a field name in Chinese: ${h}`);
-  assert.deepEqual(await latinWords(page), []);
+  assert.deepEqual(await L.latinWords(page), []);
   await L.shot(page, 'chinese-audit-log');
   L.assertNoProblems(ctx);
   await ctx.close();
@@ -96,7 +56,7 @@ test('农户详情: ID numbers masked; the cadre reveals one (audited), the grid
   const page = await L.newPage(ctx);
   await L.adminLogin(page, L.PHONES.cadre);
   await page.goto('/admin/households/2');
-  await ready(page);
+  await L.ready(page);
   const ids = page.locator('[data-test=members-table] [data-test=idcard]');
   await ids.first().waitFor();
   for (const text of await ids.allInnerTexts()) assert.match(text, /^\d{4}\*{13}[\dX]$/, `masked: ${text}`);
@@ -120,7 +80,7 @@ test('农户详情: ID numbers masked; the cadre reveals one (audited), the grid
   await L.adminLogin(gpage, L.PHONES.grid_worker);
   const mine = (await s.must('GET', '/api/v1/households?limit=1', { token: await s.as('grid_worker') })).items[0];
   await gpage.goto(`/admin/households/${mine.id}`);
-  await ready(gpage);
+  await L.ready(gpage);
   await gpage.locator('[data-test=members-table] [data-test=idcard]').first().waitFor();
   await L.expectCount(gpage.locator('[data-test=reveal-idcard]'), 0, 'no reveal for the grid worker');
   await gctx.close();
@@ -131,7 +91,7 @@ test('the cadre is offered the public page as a QR code and a poster; the chain 
   const page = await L.newPage(ctx);
   await L.adminLogin(page, L.PHONES.cadre);
   await page.goto('/admin/publicity');
-  await ready(page);
+  await L.ready(page);
   const card = page.locator('[data-test=public-page]');
   await card.waitFor();
   assert.doesNotMatch(await page.locator('main, .el-main').first().innerText(), /\/api\/v1/, 'no API address shown');
@@ -161,7 +121,7 @@ test('the village public page without login at 360×740, and its A4 poster', asy
   const ctx = await L.newContext(browser, 'phone', s.url);
   const page = await L.newPage(ctx);
   await page.goto(`/v/${village}`);
-  await ready(page);
+  await L.ready(page);
   await page.locator('[data-test=village-page] h1', { hasText: '青山村' }).waitFor();
   for (const part of ['portal-publicity', 'portal-ranking', 'portal-rules', 'portal-notices']) await page.locator(`[data-test=${part}]`).waitFor();
   await L.expectCount(page.locator('[data-test=portal-publicity-item]'), 2, 'the two awards in 公示');
@@ -179,7 +139,7 @@ test('the village public page without login at 360×740, and its A4 poster', asy
     assert.equal(await page.locator(`[data-test=link-${k}]`).getAttribute('href'), href, k);
   // no horizontal overflow, nothing Latin, the chain head collapsed
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal overflow');
-  assert.deepEqual(await latinWords(page), []);
+  assert.deepEqual(await L.latinWords(page), []);
   const chain = page.locator('[data-test=chain-check]');
   if (await chain.count()) assert.equal(await chain.first().evaluate((d) => d.open), false);
   await L.shot(page, 'chinese-village-page');
@@ -190,7 +150,7 @@ test('the village public page without login at 360×740, and its A4 poster', asy
   await page.waitForURL(`**/ql/${village}`);
 
   await page.goto(`/v/${village}/poster`);
-  await ready(page);
+  await L.ready(page);
   await page.locator('[data-test=poster] h1', { hasText: '青山村' }).waitFor();
   await page.waitForFunction(() => { const i = document.querySelector('[data-test=poster-qr]'); return i && i.complete && i.naturalWidth > 0; });
   assert.match(await page.locator('[data-test=poster]').innerText(), new RegExp(`/v/${village}`));
@@ -199,36 +159,4 @@ test('the village public page without login at 360×740, and its A4 poster', asy
   assert.equal(await page.locator('[data-test=poster-print]').isVisible(), false, 'the buttons are not printed');
   L.assertNoProblems(ctx);
   await ctx.close();
-});
-
-test('no Latin word on any menu route of any console login at 1366×768, nor on the villager\'s pages at 360×740', async () => {
-  const found = [];
-  const logins = { ...L.PHONES, grid_worker_grid: '13900000009', accountant: '13900000021' };
-  for (const [role, phone] of Object.entries(logins)) {
-    const ctx = await L.newContext(browser, 'desktop', s.url);
-    const page = await L.newPage(ctx);
-    await L.adminLogin(page, phone);
-    await ready(page);
-    const routes = await page.locator('.layout__aside a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    assert.ok(routes.length >= 2, `${role}: ${routes.length} menu entries`);
-    for (const r of routes) {
-      await page.goto(r);
-      await ready(page);
-      const words = await latinWords(page);
-      if (words.length) found.push(`${role} ${r}: ${words.join(' ')}`);
-    }
-    await ctx.close();
-  }
-  const ctx = await L.newContext(browser, 'phone', s.url);
-  const page = await L.newPage(ctx);
-  await L.villagerLogin(page, s.villager.phone, s.villager.password);
-  for (const r of ['/', '/earn', '/shop', '/publicity', '/me', '/ledger', '/rankings', '/notices', '/claims', '/activities', '/orders',
-    '/open', '/open/finance', '/report', '/my-events', '/my-disputes', '/lists', '/my-requests', '/broadcasts', '/talks', '/evaluations']) {
-    await page.goto(r);
-    await ready(page);
-    const words = await latinWords(page);
-    if (words.length) found.push(`villager ${r}: ${words.join(' ')}`);
-  }
-  await ctx.close();
-  assert.deepEqual(found, [], 'Latin words visible in the Chinese locale');
 });

@@ -1,5 +1,6 @@
 // The console's layout for every demo login: every route its menu shows, at the
-// desktop (1366×768) and on a phone (360×740), without horizontal overflow; on a phone
+// desktop (1366×768) and on a phone (360×740), pictured, without horizontal overflow,
+// without a refused request, in Chinese; on a phone
 // the menu is a drawer behind a button and forms are one column; the field pages
 // (代为申报, 活动签到, 农户详情, 收银台) fit a phone; tables are at 14 px and links in
 // the theme colour. Screenshots of the phone pages go to tests/ui/screenshots/.
@@ -62,8 +63,7 @@ async function overflow(page) {
 async function visit(page, path) {
   await page.goto(`/admin${path}`);
   await page.locator('.layout__main').waitFor();
-  await L.quiet(page);
-  await L.settle(page);
+  await L.ready(page);
 }
 
 async function menuRoutes(page) {
@@ -71,29 +71,42 @@ async function menuRoutes(page) {
   return [...new Set(hrefs.map((h) => h.replace(/^\/admin/, '') || '/'))];
 }
 
+// The walk through every page of every console login, as its users meet it: each page
+// pictured (tests/ui/screenshots/layout-<size>-<login>-<route>.png, to be looked at),
+// none wider than the window, none asking the API for something its login may not have
+// (403), and at the desktop none showing a Latin word in the Chinese locale.
 for (const [kind, size] of [['desktop', '1366×768'], ['phone', '360×740']]) {
-  test(`no console page overflows at ${size}, for any demo login`, async () => {
+  test(`every console page of every demo login at ${size}: pictured, no overflow, no request refused${kind === 'desktop' ? ', no Latin word' : ''}`, async () => {
     const problems = [];
+    const refused = [];
+    const latin = [];
     let pages = 0;
     for (const [role, phone] of Object.entries(LOGINS)) {
       const ctx = await L.newContext(browser, kind, s.url);
       const page = await L.newPage(ctx);
+      const got = L.refusals(page);
       await L.adminLogin(page, phone);
       await page.locator('.layout__main').waitFor();
       const routes = await menuRoutes(page);
       assert.ok(routes.length >= 1, `${role}: a menu`);
       for (const r of routes) {
+        got.length = 0;
         await visit(page, r);
+        await L.shot(page, `layout-${kind}-${role}${r === '/' ? '-home' : r.replace(/\//g, '-')}`);
         const o = await overflow(page);
         pages++;
-        if (o.over > 0) {
-          problems.push(`${role} ${r}: ${o.over}px ${o.out.join(', ')}`);
-          await L.shot(page, `layout-overflow-${kind}-${role}${r.replace(/\//g, '-')}`);
+        if (o.over > 0) problems.push(`${role} ${r}: ${o.over}px ${o.out.join(', ')}`);
+        for (const u of got) refused.push(`${role} ${r}: ${u}`);
+        if (kind === 'desktop') {
+          const words = await L.latinWords(page);
+          if (words.length) latin.push(`${role} ${r}: ${words.join(' ')}`);
         }
       }
       await ctx.close();
     }
     assert.deepEqual(problems, [], `pages wider than the window at ${size}`);
+    assert.deepEqual(refused, [], `requests refused at ${size}`);
+    assert.deepEqual(latin, [], 'Latin words visible in the Chinese locale');
     assert.ok(pages > 60, `${pages} pages visited`);
   });
 }

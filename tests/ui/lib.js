@@ -378,7 +378,56 @@ function qrVideo(svg, file, { scale = 8, frames = 8, width = 640, height = 480, 
   fs.writeFileSync(file, Buffer.concat(out));
 }
 
+// Words of three or more Latin letters that may show: file formats, product names, and
+// English offered by its own name in the language picker.
+const ALLOWED_LATIN = new Set(['PDF', 'XLSX', 'Excel', 'CSV', 'SVG', 'PNG', 'JPG', 'JPEG', 'WebP', 'GPS', 'APP', 'WiFi', 'PWA', 'USB', 'English']);
+
+// The Latin words visible on the page: its text and the placeholders of empty inputs.
+// A token runs over letters, digits and the punctuation of codes and addresses
+// (DEMO-V1, http://host/mq/3); one with a digit in it is a code, not a word, and so is
+// the text of an element marked translate="no".
+async function latinWords(page) {
+  const words = await page.evaluate(() => {
+    // codes the page marks as such (translate="no": a unit's code 代码) are left out
+    const hidden = [...document.querySelectorAll('[translate=no]')].filter((el) => el !== document.documentElement);
+    const saved = hidden.map((el) => [el, el.style.visibility]);
+    for (const el of hidden) el.style.visibility = 'hidden';
+    const texts = [document.body.innerText];
+    for (const [el, v] of saved) el.style.visibility = v;
+    for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+      const r = el.getBoundingClientRect();
+      if (!el.value && r.width > 0 && r.height > 0) texts.push(el.getAttribute('placeholder'));
+    }
+    const out = new Set();
+    for (const raw of texts.join('\n').split(/[^A-Za-z0-9_\-./:]+/)) {
+      const tok = raw.replace(/^[-./:]+|[-./:]+$/g, '');
+      if (/\d/.test(tok)) continue;
+      for (const w of tok.split(/[-./:_]+/)) if (/^[A-Za-z]{3,}$/.test(w)) out.add(w);
+    }
+    return [...out];
+  });
+  return words.filter((w) => !ALLOWED_LATIN.has(w));
+}
+
+// The page at rest: requests done, no loading mask or spinner left, animations over.
+async function ready(page) {
+  await quiet(page);
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask:not([style*="display: none"]), .van-loading:not(.van-button__loading)'), null, { timeout: 30000 }).catch(() => {});
+  await settle(page);
+}
+
+// The API requests of the page refused with 403, collected as they come (the list is
+// emptied by the caller between pages).
+function refusals(page) {
+  const list = [];
+  page.on('response', (r) => {
+    if (r.status() === 403 && r.url().includes('/api/')) list.push(new URL(r.url()).pathname);
+  });
+  return list;
+}
+
 module.exports = {
   qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, Server, startServer, launch, newContext, newPage,
-  assertNoProblems, expectCount, quiet, settle, shot, axe, makePng, villagerLogin, adminLogin,
+  assertNoProblems, expectCount, quiet, settle, ready, shot, axe, makePng, villagerLogin, adminLogin,
+  latinWords, refusals,
 };
