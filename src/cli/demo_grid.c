@@ -500,14 +500,14 @@ static int add_road(struct ctx *sys, int64_t village_id, const char *name, const
 }
 
 /* 青山村's roads, drawn by its cadre: the county road through the village from west to
- * east (across the three grids), the village road linking its groups' houses, a farm
- * track down to the fields in the south and the path up to the gully in the hills. */
+ * east (across the three grids), a village road from it up to each group's houses, a
+ * farm track down to the fields in the south and the path up to the gully in the hills. */
 static int map_roads(struct ctx *c, int64_t village_id, const struct actor *cadre)
 {
 	double groups[8][2];
 	int ng = 0;
-	struct db_stmt *st = db_query(c->db, "SELECT CAST(avg(lat_e6) AS BIGINT), CAST(avg(lng_e6) AS BIGINT) FROM households WHERE village_id = ? AND "
-					     "lat_e6 IS NOT NULL GROUP BY group_id ORDER BY avg(lng_e6)",
+	struct db_stmt *st = db_query(c->db, "SELECT CAST(avg(lat_e6) AS BIGINT), CAST(avg(lng_e6) AS BIGINT) FROM households "
+					     "WHERE village_id = ? AND lat_e6 IS NOT NULL GROUP BY group_id ORDER BY 2",
 				      "i", village_id);
 	while (st && ng < 8 && db_step(st) == DB_ROW) {
 		groups[ng][0] = (double)db_col_int(st, 0) / 1e6;
@@ -519,13 +519,24 @@ static int map_roads(struct ctx *c, int64_t village_id, const struct actor *cadr
 	double s = 90, n = -90, w = 180, e = -180;
 	for (int i = 0; i < ng; i++)
 		s = fmin(s, groups[i][0]), n = fmax(n, groups[i][0]), w = fmin(w, groups[i][1]), e = fmax(e, groups[i][1]);
-	double mid = (s + n) / 2, span = e - w + 0.012;
+	double mid = (s + n) / 2, span = e - w + 0.012, west = w - 0.006;
+	/* gentle bends along the valley */
+#define VALLEY(lng) (mid - 0.0009 + 0.0007 * sin(((lng) - west) / span * 6 * 1.1))
 	double county[7][2];
-	for (int i = 0; i < 7; i++)   /* gentle bends along the valley */
-		county[i][0] = mid - 0.0009 + 0.0007 * sin(i * 1.1), county[i][1] = w - 0.006 + span * i / 6;
-	double link[10][2];
-	for (int i = 0; i < ng; i++)
-		link[i][0] = groups[i][0], link[i][1] = groups[i][1];
+	for (int i = 0; i < 7; i++)
+		county[i][1] = west + span * i / 6, county[i][0] = VALLEY(county[i][1]);
+	struct ctx x = demo_as(c, cadre, c->now - 55 * 86400);
+	int rc = add_road(&x, village_id, "县道 X012（青山段）", "main", county, 7);
+	static const char *const names[] = {"一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组"};
+	for (int i = 0; !rc && i < ng; i++) {
+		/* from the county road, bending once on the way up (or down) to the houses */
+		double lng0 = groups[i][1] - 0.0004, lat0 = VALLEY(lng0);
+		double spur[3][2] = {{lat0, lng0}, {(lat0 + groups[i][0]) / 2, lng0 + 0.0003}, {groups[i][0], groups[i][1]}};
+		char name[32];
+		snprintf(name, sizeof(name), "%s进组路", names[i]);
+		rc = add_road(&x, village_id, name, "village", spur, 3);
+	}
+#undef VALLEY
 	int south = 0, north = 0;
 	for (int i = 0; i < ng; i++) {
 		south = groups[i][0] < groups[south][0] ? i : south;
@@ -539,10 +550,6 @@ static int map_roads(struct ctx *c, int64_t village_id, const struct actor *cadr
 			     {groups[north][0] + 0.0019, groups[north][1] - 0.0011},
 			     {groups[north][0] + 0.0027, groups[north][1] - 0.0009},
 			     {groups[north][0] + 0.0041, groups[north][1] - 0.0020}};
-	struct ctx x = demo_as(c, cadre, c->now - 55 * 86400);
-	int rc = add_road(&x, village_id, "县道 X012（青山段）", "main", county, 7);
-	if (!rc)
-		rc = add_road(&x, village_id, "青山村组连接路", "village", link, ng);
 	if (!rc)
 		rc = add_road(&x, village_id, "南坡机耕路", "farm", farm, 4);
 	if (!rc)

@@ -72,6 +72,8 @@ export interface Settings {
   min_metres: number;
   min_inside_pct: number;
   retention_days: number;
+  tile_url?: string;           // the county's tile server ('' for none)
+  tile_attribution?: string;
   visit_rules?: { tag_id: number; days: number }[];
 }
 export interface ComplianceRow {
