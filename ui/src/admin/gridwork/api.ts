@@ -41,6 +41,7 @@ export interface Patrol {
   id: number;
   grid_id: number;
   grid_name: string;
+  village_id: number;
   village_name: string;
   user_id: number;
   user_name: string;
