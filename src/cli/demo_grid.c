@@ -483,6 +483,116 @@ static int map_places(struct ctx *c, int64_t village_id)
 	return RC_OK;
 }
 
+/* ---- roads on the map ---- */
+
+static int add_road(struct ctx *sys, int64_t village_id, const char *name, const char *kind, const double (*pts)[2],
+		    int n)
+{
+	json_t *coords = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(coords, json_pack("[f,f]", round(pts[i][1] * 1e6) / 1e6, round(pts[i][0] * 1e6) / 1e6));
+	json_t *g = json_pack("{s:s, s:o}", "type", "LineString", "coordinates", coords);
+	struct grid_road_input in = {.village_id = village_id, .name = name, .kind = kind, .geometry = g};
+	int64_t id;
+	int rc = g ? grid_road_create(sys, &in, &id) : ctx_fail(sys, RC_INTERNAL, "内存不足");
+	json_decref(g);
+	return rc;
+}
+
+/* 青山村's roads, drawn by its cadre: the county road through the village from west to
+ * east (across the three grids), a village road from it up to each group's houses, a
+ * farm track down to the fields in the south and the path up to the gully in the hills. */
+static int map_roads(struct ctx *c, int64_t village_id, const struct actor *cadre)
+{
+	double groups[8][2];
+	int ng = 0;
+	struct db_stmt *st = db_query(c->db, "SELECT CAST(avg(lat_e6) AS BIGINT), CAST(avg(lng_e6) AS BIGINT) FROM households "
+					     "WHERE village_id = ? AND lat_e6 IS NOT NULL GROUP BY group_id ORDER BY 2",
+				      "i", village_id);
+	while (st && ng < 8 && db_step(st) == DB_ROW) {
+		groups[ng][0] = (double)db_col_int(st, 0) / 1e6;
+		groups[ng++][1] = (double)db_col_int(st, 1) / 1e6;
+	}
+	db_finalize(st);
+	if (ng < 2)
+		return RC_OK;
+	double s = 90, n = -90, w = 180, e = -180;
+	for (int i = 0; i < ng; i++)
+		s = fmin(s, groups[i][0]), n = fmax(n, groups[i][0]), w = fmin(w, groups[i][1]), e = fmax(e, groups[i][1]);
+	double mid = (s + n) / 2, span = e - w + 0.012, west = w - 0.006;
+	/* gentle bends along the valley */
+#define VALLEY(lng) (mid - 0.0009 + 0.0007 * sin(((lng) - west) / span * 6 * 1.1))
+	double county[7][2];
+	for (int i = 0; i < 7; i++)
+		county[i][1] = west + span * i / 6, county[i][0] = VALLEY(county[i][1]);
+	struct ctx x = demo_as(c, cadre, c->now - 55 * 86400);
+	int rc = add_road(&x, village_id, "县道 X012（青山段）", "main", county, 7);
+	static const char *const names[] = {"一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组"};
+	for (int i = 0; !rc && i < ng; i++) {
+		/* from the county road, bending once on the way up (or down) to the houses */
+		double lng0 = groups[i][1] - 0.0004, lat0 = VALLEY(lng0);
+		double spur[3][2] = {{lat0, lng0}, {(lat0 + groups[i][0]) / 2, lng0 + 0.0003}, {groups[i][0], groups[i][1]}};
+		char name[32];
+		snprintf(name, sizeof(name), "%s进组路", names[i]);
+		rc = add_road(&x, village_id, name, "village", spur, 3);
+	}
+#undef VALLEY
+	int south = 0, north = 0;
+	for (int i = 0; i < ng; i++) {
+		south = groups[i][0] < groups[south][0] ? i : south;
+		north = groups[i][0] > groups[north][0] ? i : north;
+	}
+	double farm[4][2] = {{groups[south][0] - 0.0008, groups[south][1] + 0.0002},
+			     {groups[south][0] - 0.0030, groups[south][1] + 0.0012},
+			     {groups[south][0] - 0.0052, groups[south][1] + 0.0006},
+			     {groups[south][0] - 0.0068, groups[south][1] + 0.0021}};
+	double hill[4][2] = {{groups[north][0] + 0.0006, groups[north][1] - 0.0003},
+			     {groups[north][0] + 0.0019, groups[north][1] - 0.0011},
+			     {groups[north][0] + 0.0027, groups[north][1] - 0.0009},
+			     {groups[north][0] + 0.0041, groups[north][1] - 0.0020}};
+	if (!rc)
+		rc = add_road(&x, village_id, "南坡机耕路", "farm", farm, 4);
+	if (!rc)
+		rc = add_road(&x, village_id, "后山沟巡山小路", "path", hill, 4);
+	if (rc)
+		c->err = x.err;
+	return rc;
+}
+
+/* Patrol findings reported as events go on: the older accepted ones were handled by
+ * the village itself, and most of those finished, so the worker's phone shows them in
+ * every state (the newest still pending). */
+static int finding_events_progress(struct ctx *c, int64_t village_id, const struct actor *cadre)
+{
+	int64_t evs[64], at_ev[64];
+	int nev = 0;
+	struct db_stmt *st = db_query(c->db, "SELECT e.id, e.created_at FROM events e JOIN patrol_findings f ON f.event_id = e.id "
+					     "WHERE e.state = 'accepted' AND e.village_id = ? AND e.created_at < ? ORDER BY e.id",
+				      "ii", village_id, c->now - 6 * 86400);
+	while (st && nev < 64 && db_step(st) == DB_ROW) {
+		evs[nev] = db_col_int(st, 0);
+		at_ev[nev++] = db_col_int(st, 1);
+	}
+	db_finalize(st);
+	for (int i = 0; i < nev; i++) {
+		if (i % 4 == 3)
+			continue;   /* some wait for a department still */
+		struct ctx x = demo_as(c, cadre, at_ev[i] + 5 * 3600);
+		struct event_move mv = {.action = "handle_locally"};
+		int rc = events_move(&x, evs[i], &mv);
+		if (!rc && i % 4 != 2) {
+			x = demo_as(c, cadre, at_ev[i] + 2 * 86400);
+			mv = (struct event_move){.action = "finish", .outcome = "resolved", .note = "已到现场处理完毕"};
+			rc = events_move(&x, evs[i], &mv);
+		}
+		if (rc) {
+			c->err = x.err;
+			return rc;
+		}
+	}
+	return RC_OK;
+}
+
 int grid_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages)
 {
 	/* thousands of small transactions: on SQLite (WAL) each need not wait for the disk
@@ -546,6 +656,10 @@ static int seed(struct ctx *c, int64_t county_id, const int64_t *villages, int n
 	if ((rc = visit_months(c, &r, villages[0], &liu, &zhao, grids[0])))
 		return rc;
 	if ((rc = allowance_months(c, county_id, villages[0])))
+		return rc;
+	if ((rc = finding_events_progress(c, villages[0], &cadre)))
+		return rc;
+	if ((rc = map_roads(c, villages[0], &cadre)))
 		return rc;
 	return map_places(c, villages[0]);
 }

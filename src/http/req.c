@@ -269,6 +269,14 @@ void req_security_headers(struct _u_response *resp)
 	u_map_put(resp->map_header, "Content-Security-Policy", REQ_CSP);
 }
 
+void req_csp_images(struct _u_response *resp, const char *origins)
+{
+	char csp[2048];
+	int n = snprintf(csp, sizeof(csp), "default-src 'self'; " REQ_CSP_IMG " %s; " REQ_CSP_REST, origins);
+	if (n > 0 && (size_t)n < sizeof(csp))
+		u_map_put(resp->map_header, "Content-Security-Policy", csp);
+}
+
 json_t *json_time(int64_t t)
 {
 	char s[26];

@@ -16,9 +16,11 @@
 #define REQ_UPLOAD_MAX (16 << 20)     /* file uploads (imports) */
 #define REQ_PAGE_MAX 200
 /* the Content-Security-Policy of every reply */
-#define REQ_CSP                                                                              \
-	"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "   \
-	"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+#define REQ_CSP_IMG "img-src 'self' data: blob:"
+#define REQ_CSP_REST                                                                                \
+	"media-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; " \
+	"base-uri 'self'; form-action 'self'"
+#define REQ_CSP "default-src 'self'; " REQ_CSP_IMG "; " REQ_CSP_REST
 #define REQ_PAGE_DEFAULT 50
 
 enum jtype { J_STRING, J_INT, J_BOOL, J_NUMBER, J_OBJECT };
@@ -101,6 +103,9 @@ int req_status_for(enum result code);
 const char *req_code_for(enum result code);
 /* Sets the standard security headers on a response. */
 void req_security_headers(struct _u_response *resp);
+/* Replaces the policy of a page with one whose images may also come from origins (the
+ * counties' map tile servers, space-separated, already checked). */
+void req_csp_images(struct _u_response *resp, const char *origins);
 
 /* Times and helpers for JSON replies. */
 /* The public address of this server: CUNZHI_PUBLIC_URL when set (e.g. behind a proxy),

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "domain/grid/grid.h"
 #include "domain/jobs.h"
 #include "domain/register/account.h"
 #include "http/events/open311.h"
@@ -325,6 +326,18 @@ done:
 	return U_CALLBACK_COMPLETE;
 }
 
+/* A page (not one of its assets) may show map tiles from the tile servers the
+ * counties named: its policy lets images come from them too. */
+static void page_images(const struct _u_request *u, struct _u_response *resp)
+{
+	if (!strncmp(u->url_path, "/assets/", 8))
+		return;
+	struct ctx c = {.db = thread_db(), .now = server_now()};
+	char origins[1024];
+	if (c.db && grid_tile_origins(&c, origins, sizeof(origins)) == RC_OK && origins[0])
+		req_csp_images(resp, origins);
+}
+
 /* Everything no route matched: unknown API paths get the JSON envelope, the rest is
  * the web UI. */
 static int fallback(const struct _u_request *u, struct _u_response *resp, void *data)
@@ -346,6 +359,7 @@ static int fallback(const struct _u_request *u, struct _u_response *resp, void *
 		o311_not_found(resp, u->url_path);
 		status = 404;
 	} else {
+		page_images(u, resp);
 		status = static_serve(cfg->ui_dir, u, resp);
 	}
 	log_access(rid, u->http_verb, u->url_path, status, 0, "", 0);

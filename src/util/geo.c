@@ -81,6 +81,29 @@ int geo_check(const json_t *g, char *err, size_t errlen)
 	return 0;
 }
 
+int geo_check_line(const json_t *g, size_t max_positions, char *err, size_t errlen)
+{
+	const char *type = json_string_value(json_object_get(g, "type"));
+	const json_t *coords = json_object_get(g, "coordinates");
+	if (!json_is_object(g) || !type || strcmp(type, "LineString")) {
+		snprintf(err, errlen, "线路应为 GeoJSON 的 LineString");
+		return -1;
+	}
+	size_t n = json_is_array(coords) ? json_array_size(coords) : 0;
+	if (n < 2 || n > max_positions) {
+		snprintf(err, errlen, "线路应有 2 到 %zu 个点", max_positions);
+		return -1;
+	}
+	for (size_t k = 0; k < n; k++) {
+		double lng = 0, lat = 0;
+		if (!position(json_array_get(coords, k), &lng, &lat)) {
+			snprintf(err, errlen, "线路的第 %zu 个点应为 [经度, 纬度]，经度 -180~180、纬度 -90~90", k + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Even-odd crossing count of a horizontal ray from (x, y) over one ring. */
 static bool ring_crosses(const json_t *ring, double x, double y)
 {

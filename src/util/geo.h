@@ -15,6 +15,10 @@
  * Chinese naming what is wrong. */
 int geo_check(const json_t *g, char *err, size_t errlen);
 
+/* 0 when g is a LineString of 2 to max_positions positions within longitude/latitude
+ * bounds (a road on the map); else -1 with a message in Chinese. */
+int geo_check_line(const json_t *g, size_t max_positions, char *err, size_t errlen);
+
 /* The number of positions of a checked geometry, over all its rings. */
 size_t geo_positions(const json_t *g);
 

@@ -406,6 +406,11 @@ const EXPECT = {
   'GET /api/v1/villages/:id/places':                   'U N N N F a F N F a a a F a a a',
   'POST /api/v1/places':                               'U N N N F F F N F F F F F F a a',
   'DELETE /api/v1/places/:id':                         'U N N N F F F N F F F F F F a x',
+  'GET /api/v1/villages/:id/roads':                    'U N N N F a F N F a a a F a a a',
+  'POST /api/v1/roads':                                'U N N N F F F N F F F F F F a a',
+  'PATCH /api/v1/roads/:id':                           'U N N N F F F N F F F F F F a a',
+  'DELETE /api/v1/roads/:id':                          'U N N N F F F N F F F F F F a x',
+  'GET /api/v1/patrol-findings/events':                'U a a a a a a a a a a a a a a a',
   'GET /api/v1/evaluations/campaigns':                'U N N N a a a N a a a a a a a a',
   'POST /api/v1/evaluations/campaigns':               'U N N N F F F N F F F F F a a a',
   'GET /api/v1/evaluations/campaigns/:id':            'U N N N a a a N a a a a a a a a',
@@ -621,6 +626,7 @@ before(async () => {
   O.allowMonth = allow.items[0].month;
   O.displayToken = (await must(await s.api('POST', '/api/v1/display-tokens', { token: T.county_admin, body: { unit_id: O.village, name: '矩阵大屏' } }), 201)).id;
   O.place = (await must(await s.api('POST', '/api/v1/places', { token: T.cadre, body: { village_id: O.village, kind: 'flood', name: '矩阵灾害点', lat: 29.15, lng: 103.88 } }), 201)).id;
+  O.road = (await must(await s.api('POST', '/api/v1/roads', { token: T.cadre, body: { village_id: O.village, name: '矩阵道路', kind: 'village', geometry: { type: 'LineString', coordinates: [[103.88, 29.15], [103.881, 29.151]] } } }), 201)).id;
   // party building: the demo's branch of the village, a member, a meeting, a commitment, the waiting question
   O.partyBranch = (await must(await s.api('GET', `/api/v1/party/branches?unit=${O.village}`, { token: T.cadre }), 200)).items[0].id;
   O.partyMember = (await must(await s.api('GET', `/api/v1/party/members?unit=${O.village}&limit=5`, { token: T.cadre }), 200)).items[3].id;
@@ -651,7 +657,7 @@ function call(r) {
     entries: 'finEntry', statements: 'finStatement',
     broadcasts: 'broadcast', speakers: 'speaker', talks: 'talk',
     tags: 'tag', patrols: 'patrol', 'patrol-findings': 'finding', visits: 'visit',
-    allowances: 'allowance', places: 'place',
+    allowances: 'allowance', places: 'place', roads: 'road',
     campaigns: 'evalCampaign', nominations: 'evalNomination', scores: 'evalScore', objections: 'evalObjection',
     evaluations: 'evalCampaign', 'display-tokens': 'displayToken',
     disputes: 'dispute', emergencies: 'emergency',
@@ -860,6 +866,8 @@ const BODY = {
   'PUT /api/v1/allowance-rule': () => ({ base_fen: 60000, patrol_day_fen: 1000, missed_day_fen: 2000, visit_fen: 500, late_visit_fen: 1000, event_fen: 1000, max_fen: 150000 }),
   'POST /api/v1/allowances/compute': () => ({ unit_id: O.town, month: O.allowMonth }),
   'POST /api/v1/places': () => ({ village_id: O.village, kind: 'fire', name: `矩阵防火点${uniq()}`, lat: 29.15, lng: 103.88 }),
+  'POST /api/v1/roads': () => ({ village_id: O.village, name: `矩阵道路${uniq()}`, kind: 'path', geometry: { type: 'LineString', coordinates: [[103.88, 29.15], [103.882, 29.152]] } }),
+  'PATCH /api/v1/roads/:id': () => ({ name: `矩阵道路${uniq()}` }),
   'PUT /api/v1/grid-settings': () => ({ patrols_per_day: 3, min_minutes: 20, min_metres: 1000, min_inside_pct: 80, retention_days: 90 }),
   'POST /api/v1/patrols': () => ({ grid_id: O.grid }),
   'POST /api/v1/patrols/:id/points': () => ({ points: [{ seq: ++seq, at: O.now + 1, lat: 29.15, lng: 103.88 }] }),

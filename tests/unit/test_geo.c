@@ -115,6 +115,31 @@ static void test_geo_contains(void **state)
 	json_decref(point);
 }
 
+static int check_line(const char *text, size_t max)
+{
+	char err[200] = "";
+	json_t *g = parse(text);
+	int rc = geo_check_line(g, max, err, sizeof(err));
+	json_decref(g);
+	if (rc)
+		assert_true(strlen(err) > 0);
+	return rc;
+}
+
+static void test_geo_check_line(void **state)
+{
+	(void)state;
+	assert_int_equal(check_line("{\"type\":\"LineString\",\"coordinates\":[[104,30],[104.1,30.1]]}", 10), 0);
+	assert_int_equal(check_line("{\"type\":\"LineString\",\"coordinates\":[[104,30,5],[104.1,30.1],[104.2,30]]}", 3), 0);
+	/* one point, too many points, a point out of bounds, not a line */
+	assert_int_equal(check_line("{\"type\":\"LineString\",\"coordinates\":[[104,30]]}", 10), -1);
+	assert_int_equal(check_line("{\"type\":\"LineString\",\"coordinates\":[[104,30],[104.1,30.1],[104.2,30]]}", 2), -1);
+	assert_int_equal(check_line("{\"type\":\"LineString\",\"coordinates\":[[104,30],[190,30]]}", 10), -1);
+	assert_int_equal(check_line("{\"type\":\"LineString\",\"coordinates\":[[104,30],\"x\"]}", 10), -1);
+	assert_int_equal(check_line("{\"type\":\"Polygon\",\"coordinates\":[" SQUARE "]}", 10), -1);
+	assert_int_equal(check_line("{\"type\":\"LineString\"}", 10), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_geo_check_rejects),
 		cmocka_unit_test(test_geo_check_limits),
 		cmocka_unit_test(test_geo_contains),
+		cmocka_unit_test(test_geo_check_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,8 @@
 #include "domain/kernel/ctx.h"
 #include "domain/kernel/idem.h"
 
+#include <jansson.h>
+
 #define GRID_TAG_NAME_MAX 12        /* characters */
 #define GRID_TAG_ICON_MAX 2
 #define GRID_TAGS_MAX 64            /* tags per county */
@@ -57,6 +59,9 @@ struct grid_settings {
 	int64_t county_id;
 	int patrols_per_day, min_minutes, min_metres, min_inside_pct, retention_days;
 	int64_t updated_at;
+	/* the county's tile server for its maps: a URL template with {z} {x} {y}, "" for none
+	 * (the default); its attribution. NULL on a change = unchanged. */
+	const char *tile_url, *tile_attribution;
 };
 /* True when a finished patrol's track meets the target: long enough in time and
  * distance, and at least min_inside_pct of its points inside the grid. */
@@ -180,6 +185,10 @@ enum result grid_settings_get(struct ctx *c, int64_t county_id, struct grid_sett
 /* Replaces the settings; rules (when not NULL) replace every visit frequency. */
 enum result grid_settings_put(struct ctx *c, int64_t county_id, const struct grid_settings *in,
 			      const struct grid_visit_rule *rules, int nrules, bool set_rules);
+/* The origins ("https://host:port", a {s}. subdomain as "*.") of every county's tile
+ * server, space-separated, for the pages' Content-Security-Policy; "" for none. No
+ * access check: the origins are not secret (every map of the county loads from them). */
+enum result grid_tile_origins(struct ctx *c, char *out, size_t n);
 /* The settings in force for a unit's county, without access checks. */
 enum result grid_settings_for_unit(struct ctx *c, const char *unit_path, struct grid_settings *out);
 
@@ -238,6 +247,15 @@ struct grid_finding_input {
 enum result grid_finding_add(struct ctx *c, int64_t patrol_id, const struct grid_finding_input *in, int64_t *id);
 /* Reports a finding as an event (民情, channel "grid") in the patrol's village. */
 enum result grid_finding_to_event(struct ctx *c, int64_t finding_id, int64_t category_id, int64_t *event_id);
+/* The findings of the actor's own patrols that became events, newest first (up to
+ * limit), each with its event as events_get gives it (skipped when the actor can no
+ * longer see it). */
+struct event;
+struct grid_finding_event {
+	struct grid_finding finding;
+	const struct event *event;
+};
+enum result grid_finding_events_mine(struct ctx *c, int limit, struct grid_finding_event **out, int *n);
 enum result grid_finding_photo(struct ctx *c, int64_t finding_id, int n, char mime[16], const void **data,
 			       size_t *len);
 
@@ -385,5 +403,30 @@ enum result grid_places(struct ctx *c, int64_t village_id, struct grid_place **o
 /* kind: flood | fire | house | camera; video_url only for a camera (http or https). */
 enum result grid_place_create(struct ctx *c, const struct grid_place *in, int64_t *id);
 enum result grid_place_remove(struct ctx *c, int64_t id);
+
+/* ---- roads on the map (roads.c) ----
+ * A village's roads, drawn under its households: read by whoever reads the village's
+ * map (as places); added, changed and removed with P_ORG_WRITE on the village (its
+ * cadres, who draw the grid boundaries). The geometry is a GeoJSON LineString. */
+
+#define GRID_ROAD_NAME_MAX 40
+#define GRID_TILE_ATTRIBUTION_MAX 100
+#define GRID_ROAD_POINTS_MAX 1000
+#define GRID_ROADS_MAX 500           /* active roads per village */
+
+struct grid_road {
+	int64_t id, village_id, created_at, updated_at;
+	const char *name, *kind;     /* kind: main | village | farm | path */
+	const char *geometry;        /* GeoJSON text */
+};
+struct grid_road_input {
+	int64_t village_id;          /* create only */
+	const char *name, *kind;     /* NULL = unchanged (update) */
+	const json_t *geometry;      /* NULL = unchanged (update) */
+};
+enum result grid_roads(struct ctx *c, int64_t village_id, struct grid_road **out, int *n);
+enum result grid_road_create(struct ctx *c, const struct grid_road_input *in, int64_t *id);
+enum result grid_road_update(struct ctx *c, int64_t id, const struct grid_road_input *in);
+enum result grid_road_remove(struct ctx *c, int64_t id);
 
 #endif

@@ -31,4 +31,11 @@ struct gr_grid {
 };
 enum result gr_load_grid(struct ctx *c, int64_t grid_id, struct gr_grid *out);
 
+/* Who reads a village's map (its places and roads). */
+#define GR_MAP_READERS (P_REGISTER_READ | P_GRID_WORK | P_GRID_SUPERVISE)
+/* The village of a map's places or roads for an actor holding perms on it (for
+ * GR_MAP_READERS a grant on one of its grids will do): 404 outside every grant, 403
+ * when seen but not allowed ("无权<what>…的地图标注"). */
+enum result gr_map_village(struct ctx *c, int64_t village_id, struct org_unit *v, perm_t perms, const char *what);
+
 #endif

@@ -600,6 +600,57 @@ enum result grid_finding_to_event(struct ctx *c, int64_t finding_id, int64_t cat
 	return ctx_end(c, rc);
 }
 
+enum result grid_finding_events_mine(struct ctx *c, int limit, struct grid_finding_event **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!c->actor)
+		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
+	struct db_stmt *st = db_query(c->db, "SELECT f.id, f.patrol_id, f.category, f.note, f.event_id, f.created_at "
+					     "FROM patrol_findings f JOIN patrols p ON p.id = f.patrol_id "
+					     "WHERE p.user_id = ? AND f.event_id IS NOT NULL "
+					     "ORDER BY f.created_at DESC, f.id DESC LIMIT ?",
+				      "ii", c->actor->user_id, (int64_t)limit);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取发现");
+	struct grid_finding *rows = NULL;
+	int cap = 0, rows_n = 0, rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (!(rows = arena_grow(c->arena, rows, &cap, rows_n, sizeof(*rows)))) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		}
+		struct grid_finding *f = &rows[rows_n++];
+		memset(f, 0, sizeof(*f));
+		f->id = db_col_int(st, 0);
+		f->patrol_id = db_col_int(st, 1);
+		f->category = arena_strdup(c->arena, db_col_text(st, 2));
+		f->note = arena_strdup(c->arena, db_col_text(st, 3));
+		f->event_id = db_col_int(st, 4);
+		f->created_at = db_col_int(st, 5);
+	}
+	db_finalize(st);
+	if (rc != DB_DONE)
+		return ctx_db_fail(c, rc, "读取发现");
+	if (rows_n && !(*out = arena_alloc(c->arena, sizeof(**out) * (size_t)rows_n)))
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	for (int i = 0; i < rows_n; i++) {
+		struct event *e = arena_alloc(c->arena, sizeof(*e));
+		if (!e)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		rc = events_get(c, rows[i].event_id, e);
+		if (rc == RC_NOT_FOUND || rc == RC_FORBIDDEN) {
+			ctx_clear(c);
+			continue;
+		}
+		if (rc)
+			return rc;
+		(*out)[*n].finding = rows[i];
+		(*out)[(*n)++].event = e;
+	}
+	return RC_OK;
+}
+
 enum result grid_finding_photo(struct ctx *c, int64_t finding_id, int n, char mime[16], const void **data, size_t *len)
 {
 	struct grid_patrol p;

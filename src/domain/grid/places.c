@@ -3,8 +3,6 @@
  * whose address on the external video platform only some roles see. */
 #include "domain/grid/internal.h"
 
-#define PLACE_READERS (P_REGISTER_READ | P_GRID_WORK | P_GRID_SUPERVISE)
-
 static const char *const kinds[] = {"flood", "fire", "house", "camera"};
 
 /* True when the actor holds one of the roles that see the video platform's address. */
@@ -28,7 +26,7 @@ static bool camera_allowed(const struct ctx *c)
 	return false;
 }
 
-static enum result village_for(struct ctx *c, int64_t village_id, struct org_unit *v, perm_t perms, const char *what)
+enum result gr_map_village(struct ctx *c, int64_t village_id, struct org_unit *v, perm_t perms, const char *what)
 {
 	int rc = village_id ? org_find(c, village_id, v) : RC_NOT_FOUND;
 	if (rc == RC_NOT_FOUND || (rc == RC_OK && (strcmp(v->kind, "village") || !access_touches(c, v->path)))) {
@@ -42,7 +40,7 @@ static enum result village_for(struct ctx *c, int64_t village_id, struct org_uni
 		const char *paths[8];
 		int np = access_scopes(c, perms, paths, 8);
 		bool inside = false;
-		for (int i = 0; perms == PLACE_READERS && i < np; i++)
+		for (int i = 0; perms == GR_MAP_READERS && i < np; i++)
 			inside = inside || !strncmp(paths[i], v->path, strlen(v->path));
 		if (!inside)
 			return ctx_fail(c, access_refusal(c, v->path), "无权%s%s的地图标注", what, v->name);
@@ -55,7 +53,7 @@ enum result grid_places(struct ctx *c, int64_t village_id, struct grid_place **o
 	*out = NULL;
 	*n = 0;
 	struct org_unit v;
-	int rc = village_for(c, village_id, &v, PLACE_READERS, "查看");
+	int rc = gr_map_village(c, village_id, &v, GR_MAP_READERS, "查看");
 	if (rc)
 		return rc;
 	bool video = camera_allowed(c);
@@ -89,7 +87,7 @@ enum result grid_places(struct ctx *c, int64_t village_id, struct grid_place **o
 enum result grid_place_create(struct ctx *c, const struct grid_place *in, int64_t *id)
 {
 	struct org_unit v;
-	int rc = village_for(c, in->village_id, &v, P_ORG_WRITE, "修改");
+	int rc = gr_map_village(c, in->village_id, &v, P_ORG_WRITE, "修改");
 	if (rc)
 		return rc;
 	bool kind_ok = false;
@@ -142,7 +140,7 @@ enum result grid_place_remove(struct ctx *c, int64_t id)
 	if (db_get_int(c->db, &village, "SELECT village_id FROM map_places WHERE id = ?", "i", id) != DB_OK || !village)
 		return ctx_fail(c, RC_NOT_FOUND, "地图标注不存在");
 	struct org_unit v;
-	int rc = village_for(c, village, &v, P_ORG_WRITE, "修改");
+	int rc = gr_map_village(c, village, &v, P_ORG_WRITE, "修改");
 	if (rc)
 		return rc;
 	if (db_get_int(c->db, &active, "SELECT active FROM map_places WHERE id = ?", "i", id) != DB_OK)

@@ -309,9 +309,11 @@ int api_village_tagged(struct req *r)
 
 static json_t *settings_json(const struct grid_settings *s)
 {
-	return json_pack("{s:I, s:i, s:i, s:i, s:i, s:i}", "county_id", (json_int_t)s->county_id, "patrols_per_day",
-			 s->patrols_per_day, "min_minutes", s->min_minutes, "min_metres", s->min_metres,
-			 "min_inside_pct", s->min_inside_pct, "retention_days", s->retention_days);
+	return json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:s, s:s}", "county_id", (json_int_t)s->county_id,
+			 "patrols_per_day", s->patrols_per_day, "min_minutes", s->min_minutes, "min_metres",
+			 s->min_metres, "min_inside_pct", s->min_inside_pct, "retention_days", s->retention_days,
+			 "tile_url", s->tile_url ? s->tile_url : "", "tile_attribution",
+			 s->tile_attribution ? s->tile_attribution : "");
 }
 
 static int settings_reply(struct req *r, int64_t county)
@@ -347,6 +349,8 @@ int api_grid_settings_put(struct req *r)
 		{"min_metres", J_INT, true, 0, 50000},
 		{"min_inside_pct", J_INT, true, 0, 100},
 		{"retention_days", J_INT, true, 2, 3650},
+		{"tile_url", J_STRING, false, 0, 2000},
+		{"tile_attribution", J_STRING, false, 0, 1000},
 		{0},
 	};
 	json_t *rules = take_field(r, "visit_rules");
@@ -375,7 +379,8 @@ int api_grid_settings_put(struct req *r)
 	struct grid_settings s = {
 		.patrols_per_day = (int)req_int(r, "patrols_per_day", 0), .min_minutes = (int)req_int(r, "min_minutes", 0),
 		.min_metres = (int)req_int(r, "min_metres", 0), .min_inside_pct = (int)req_int(r, "min_inside_pct", 0),
-		.retention_days = (int)req_int(r, "retention_days", 0),
+		.retention_days = (int)req_int(r, "retention_days", 0), .tile_url = req_str(r, "tile_url"),
+		.tile_attribution = req_str(r, "tile_attribution"),
 	};
 	int64_t county = req_int(r, "county_id", 0);
 	int rc = grid_settings_put(&r->ctx, county, &s, list, n, set_rules);

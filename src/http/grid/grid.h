@@ -48,5 +48,10 @@ int api_allowances_export(struct req *r);
 int api_village_places(struct req *r);
 int api_place_create(struct req *r);
 int api_place_delete(struct req *r);
+int api_village_roads(struct req *r);
+int api_road_create(struct req *r);
+int api_road_update(struct req *r);
+int api_road_delete(struct req *r);
+int api_finding_events_mine(struct req *r);
 
 #endif

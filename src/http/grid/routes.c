@@ -39,5 +39,10 @@ const struct route grid_routes[] = {
 	{"GET", "/api/v1/villages/:id/places", api_village_places, 0},
 	{"POST", "/api/v1/places", api_place_create, RF_JSON},
 	{"DELETE", "/api/v1/places/:id", api_place_delete, 0},
+	{"GET", "/api/v1/villages/:id/roads", api_village_roads, 0},
+	{"POST", "/api/v1/roads", api_road_create, RF_JSON},
+	{"PATCH", "/api/v1/roads/:id", api_road_update, RF_JSON},
+	{"DELETE", "/api/v1/roads/:id", api_road_delete, 0},
+	{"GET", "/api/v1/patrol-findings/events", api_finding_events_mine, 0},
 };
 const size_t grid_routes_n = ARRAY_SIZE(grid_routes);

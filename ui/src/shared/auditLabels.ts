@@ -72,6 +72,7 @@ export const auditTypes: Record<string, string> = {
   allowance: '网格员津贴',
   allowance_rule: '津贴规则',
   map_place: '地图标注点',
+  map_road: '地图道路',
   // disputes and emergencies
   dispute: '矛盾纠纷',
   dispute_settings: '纠纷回访设置',
@@ -394,6 +395,8 @@ export const auditFields: Record<string, string> = {
   total_fen: '合计（分）',
   visit_fen: '每次按时走访（分）',
   workers: '网格员人数',
+  // the map: the county's tile server, a village's roads
+  tile_url: '地图瓦片地址', tile_attribution: '地图来源说明', road_kind: '道路类型', line_points: '线路点数',
   warn_count: '预警件数',
   warn_days: '预警天数',
   // events: a voice note and a video clip (their file hashes), the length of a recording
@@ -538,6 +541,7 @@ export const auditValues: Record<string, string> = {
   computed: '已核算',
   fire: '森林防火点',
   flood: '山洪灾害点',
+  main: '主干道', farm: '机耕路', path: '小路',
   house: '危房',
   // events: the kinds of event_media
   voice: '语音', video: '视频',
@@ -570,6 +574,7 @@ export const auditValues: Record<string, string> = {
 export const auditFieldValues: Record<string, Record<string, string>> = {
   emergency_type: { fire: '火灾', flood: '汛情', missing: '人员走失', accident: '事故', other: '其他突发事件' },
   kind: { fire: '森林防火点', flood: '山洪灾害点', camera: '监控点位', house: '危房' },
+  road_kind: { main: '主干道', village: '村道', farm: '机耕路', path: '小路' },
   dispute_type: { other: '其他纠纷' },
   referred_to: { other: '其他去向' },
 };

@@ -41,6 +41,7 @@ export interface Patrol {
   id: number;
   grid_id: number;
   grid_name: string;
+  village_id: number;
   village_name: string;
   user_id: number;
   user_name: string;
@@ -72,6 +73,8 @@ export interface Settings {
   min_metres: number;
   min_inside_pct: number;
   retention_days: number;
+  tile_url?: string;           // the county's tile server ('' for none)
+  tile_attribution?: string;
   visit_rules?: { tag_id: number; days: number }[];
 }
 export interface ComplianceRow {

@@ -56,3 +56,12 @@ export interface AllowanceMonth {
 export interface Place { id: number; kind: 'flood' | 'fire' | 'house' | 'camera'; name: string; note: string; lat: number; lng: number; video_url: string | null }
 export const myAllowances = () => api.get<{ items: AllowanceMonth[] }>('/api/v1/allowances/mine');
 export const villagePlaces = (villageId: number) => api.get<{ items: Place[] }>(`/api/v1/villages/${villageId}/places`);
+
+// the village's roads for the map, and the events the worker's patrol findings raised
+export type { MapRoad } from '@/shared/map/roads';
+export const villageRoads = (villageId: number) => api.get<{ items: import('@/shared/map/roads').MapRoad[] }>(`/api/v1/villages/${villageId}/roads`);
+export interface FindingEvent {
+  finding_id: number; patrol_id: number; category: string; note: string; created_at: string;
+  event: { id: number; state: string; overdue: boolean; category_name: string; deadline: string | null; finished_at: string | null };
+}
+export const findingEvents = () => api.get<{ items: FindingEvent[] }>('/api/v1/patrol-findings/events', { limit: 30 });
