@@ -128,6 +128,14 @@ int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int
 	return RC_OK;
 }
 
+int req_query_flag(struct req *r, const char *name, bool *out)
+{
+	int64_t v = 0;
+	int rc = req_query_int(r, name, 0, 1, 0, &v);
+	*out = v == 1;
+	return rc;
+}
+
 int req_page(struct req *r, int *limit, int *offset)
 {
 	int64_t l, o;

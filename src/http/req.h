@@ -69,6 +69,8 @@ int req_path_id(struct req *r, const char *name, int64_t *id);
 /* A query parameter as an integer within bounds (def when absent); RC_INVALID when bad. */
 int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
 const char *req_query(struct req *r, const char *name);
+/* A 0/1 query flag (false when absent); the same field error as req_query_int when bad. */
+int req_query_flag(struct req *r, const char *name, bool *out);
 /* A from/to query parameter: "YYYY-MM-DD" (Asia/Shanghai; with end, the next midnight, so
  * a "to" date is inclusive) or an ISO instant; *out 0 when absent. A field error else. */
 int req_query_time(struct req *r, const char *name, bool end, int64_t *out);

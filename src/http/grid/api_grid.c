@@ -819,17 +819,18 @@ int api_visit_create(struct req *r)
 
 int api_visits_due(struct req *r)
 {
-	int64_t unit = 0, within = 7, overdue = 0;
+	int64_t unit = 0, within = 7;
+	bool overdue;
 	req_query_int(r, "unit_id", 1, ID_MAX, 0, &unit);
 	req_query_int(r, "within_days", 0, 366, 7, &within);
-	req_query_int(r, "overdue", 0, 1, 0, &overdue);
+	req_query_flag(r, "overdue", &overdue);
 	if (!unit)
 		ctx_field(&r->ctx, "unit_id", "请指定单位");
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	struct grid_visit_due *list;
 	int n;
-	int rc = grid_visits_due(&r->ctx, unit, within * 86400, overdue != 0, &list, &n);
+	int rc = grid_visits_due(&r->ctx, unit, within * 86400, overdue, &list, &n);
 	if (rc)
 		return rc;
 	json_t *items = json_array();

@@ -183,13 +183,14 @@ static json_t *window_json(struct req *r, const struct shop_window *w)
 
 int api_shop_windows_list(struct req *r)
 {
-	int64_t id, all;
+	int64_t id;
+	bool all;
 	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = req_query_int(r, "all", 0, 1, 0, &all)))
+	if (rc || (rc = req_query_flag(r, "all", &all)))
 		return rc;
 	struct shop_window *w;
 	int n;
-	if ((rc = shop_windows_list(&r->ctx, id, all != 0, &w, &n)))
+	if ((rc = shop_windows_list(&r->ctx, id, all, &w, &n)))
 		return rc;
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
@@ -304,13 +305,14 @@ static void goods_body(struct req *r, struct goods_input *in)
 
 int api_shop_goods_list(struct req *r)
 {
-	int64_t id, active;
+	int64_t id;
+	bool active;
 	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = req_query_int(r, "active", 0, 1, 0, &active)))
+	if (rc || (rc = req_query_flag(r, "active", &active)))
 		return rc;
 	struct goods_info *items;
 	int n;
-	if ((rc = goods_list(&r->ctx, id, active != 0, &items, &n)))
+	if ((rc = goods_list(&r->ctx, id, active, &items, &n)))
 		return rc;
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
