@@ -1311,7 +1311,7 @@ int events_media_file(struct ctx *c, int64_t id, int64_t media_id, struct file_i
 	return files_info(c, hash, out);
 }
 
-int events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len)
+enum result events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len)
 {
 	struct event e;
 	int rc = load(c, id, &e, false);

@@ -286,17 +286,7 @@ int api_event_get(struct req *r)
 
 int api_event_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, EVENT_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = events_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, EVENT_PHOTOS_MAX, events_photo);
 }
 
 int api_event_action(struct req *r)

@@ -610,17 +610,7 @@ int api_finding_event(struct req *r)
 
 int api_finding_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, GRID_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = grid_finding_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, GRID_PHOTOS_MAX, grid_finding_photo);
 }
 
 int api_patrol_compliance(struct req *r)
@@ -850,15 +840,5 @@ int api_visits_due(struct req *r)
 
 int api_visit_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, GRID_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = grid_visit_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, GRID_PHOTOS_MAX, grid_visit_photo);
 }

@@ -115,17 +115,7 @@ int api_file_upload(struct req *r)
 
 int api_claim_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, CLAIM_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = claims_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, CLAIM_PHOTOS_MAX, claims_photo);
 }
 
 int api_claims_create(struct req *r)
