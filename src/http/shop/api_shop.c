@@ -1,6 +1,7 @@
 /* The points shop over HTTP: shops and their opening windows, goods with photos,
  * stock-in and adjustments, the stock ledger, the low-stock list and the redemption
  * reports, with their XLSX exports (domain/shop.h). Money is in 分, times ISO 8601. */
+#include "domain/finance/finance.h"
 #include "domain/kernel/xlsx.h"
 #include "domain/shop/shop.h"
 #include "http/shop/shop.h"
@@ -423,7 +424,8 @@ int api_goods_stock_in(struct req *r)
 	req_check_body(r, spec);
 	struct stock_in_input in = {.supplier = req_str(r, "supplier"), .quantity = (int)req_int(r, "quantity", 0),
 				    .unit_cost = req_int(r, "unit_cost", STOCK_COST_UNSET),
-				    .funding = req_str(r, "funding"), .photo_hash = req_str(r, "photo_hash")};
+				    .funding = req_str(r, "funding"), .photo_hash = req_str(r, "photo_hash"),
+				    .then = finance_shop_stock_in};
 	int64_t move;
 	if ((rc = stock_in(&r->ctx, id, &in, &move)))
 		return rc;
