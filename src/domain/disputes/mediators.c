@@ -67,16 +67,26 @@ int dp_load_for_change(struct ctx *c, int64_t id, struct dispute *d)
 	return RC_OK;
 }
 
-int disputes_mediator_add(struct ctx *c, int64_t id, int64_t user_id)
+/* Opens the transaction and loads dispute id for a change of its mediators, which the
+ * actor must manage (refused says what). Ends the transaction when it fails. */
+static int begin_mediators(struct ctx *c, int64_t id, struct dispute *d, const char *refused)
 {
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
-	struct dispute d;
-	if ((rc = dp_load_for_change(c, id, &d)))
+	if ((rc = dp_load_for_change(c, id, d)))
 		return ctx_end(c, rc);
-	if (!dp_manages(c, &d.ev))
-		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "无权指定调解员"));
+	if (!dp_manages(c, &d->ev))
+		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "%s", refused));
+	return RC_OK;
+}
+
+int disputes_mediator_add(struct ctx *c, int64_t id, int64_t user_id)
+{
+	struct dispute d;
+	int rc = begin_mediators(c, id, &d, "无权指定调解员");
+	if (rc)
+		return rc;
 	if (!strcmp(d.ev.state, "rejected") || !strcmp(d.ev.state, "visited") ||
 	    (d.outcome[0] && !strcmp(d.ev.state, "finished")))
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "纠纷已办结，不能再指定调解员"));
@@ -117,14 +127,10 @@ bool is_mediator_user(struct ctx *c, int64_t id, int64_t user_id)
 
 int disputes_mediator_remove(struct ctx *c, int64_t id, int64_t user_id)
 {
-	int rc = ctx_begin(c);
+	struct dispute d;
+	int rc = begin_mediators(c, id, &d, "无权撤换调解员");
 	if (rc)
 		return rc;
-	struct dispute d;
-	if ((rc = dp_load_for_change(c, id, &d)))
-		return ctx_end(c, rc);
-	if (!dp_manages(c, &d.ev))
-		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "无权撤换调解员"));
 	const char *name = NULL;
 	struct db_stmt *st = db_query(c->db, "SELECT u.name FROM dispute_mediators m JOIN users u ON u.id = m.user_id "
 					     "WHERE m.event_id = ? AND m.user_id = ?", "ii", id, user_id);

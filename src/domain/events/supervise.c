@@ -21,17 +21,28 @@ static int64_t supervising_unit(const struct ctx *c, const char *village_path, i
 	return best;
 }
 
-int events_supervise(struct ctx *c, int64_t id, const char *note, int64_t *sid)
+/* Checks the text (field, labelled label), opens the transaction and loads event id.
+ * Ends the transaction when it fails. */
+static int begin_with_text(struct ctx *c, int64_t id, const char *field, const char *text, const char *label,
+			   struct event *e)
 {
-	ctx_check_text(c, "note", note, EVENT_NOTE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "督办意见");
+	ctx_check_text(c, field, text, EVENT_NOTE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, label);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
-	struct event e;
-	if ((rc = ev_load(c, id, &e, false)))
+	if ((rc = ev_load(c, id, e, false)))
 		return ctx_end(c, rc);
+	return RC_OK;
+}
+
+int events_supervise(struct ctx *c, int64_t id, const char *note, int64_t *sid)
+{
+	struct event e;
+	int rc = begin_with_text(c, id, "note", note, "督办意见", &e);
+	if (rc)
+		return rc;
 	if (!(ev_role_allows(c, &e) & EA_SUPERVISE))
 		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "只有乡镇和区县可以督办"));
 	if (!(ev_state_allows(&e) & EA_SUPERVISE))
@@ -50,15 +61,10 @@ int events_supervise(struct ctx *c, int64_t id, const char *note, int64_t *sid)
 
 int events_answer(struct ctx *c, int64_t id, int64_t sid, const char *answer)
 {
-	ctx_check_text(c, "answer", answer, EVENT_NOTE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "答复");
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	int rc = ctx_begin(c);
+	struct event e;
+	int rc = begin_with_text(c, id, "answer", answer, "答复", &e);
 	if (rc)
 		return rc;
-	struct event e;
-	if ((rc = ev_load(c, id, &e, false)))
-		return ctx_end(c, rc);
 	int64_t answered = -1;
 	if (db_get_int(c->db, &answered, "SELECT COALESCE(answered_at, 0) FROM event_supervisions WHERE id = ? AND event_id = ?",
 		       "ii", sid, id) != DB_OK)
