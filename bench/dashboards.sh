@@ -22,13 +22,9 @@
 # dir/bench-dashboards-results.md).
 set -euo pipefail
 
-if [ $# -lt 1 ]; then
-  echo "usage: bash bench/dashboards.sh BIN" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-BUILD=$(dirname "$BIN")
+. "$here/lib.sh"
+bench_start dashboards "wrk cc pkg-config objects" "$@"
 DUR=${BENCH_SECONDS:-8}
 NEVENTS=${BENCH_EVENTS:-200000}
 NDAYS=${BENCH_EVENT_DAYS:-730}
@@ -39,42 +35,11 @@ CONNS=32
 ACONNS=${BENCH_API_CONNS:-4}
 OUT=${BENCH_DASH_OUT:-$(dirname "$BIN")/bench-dashboards-results.md}
 
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=("wrk (apt-get install wrk)")
-command -v cc >/dev/null 2>&1 || missing+=("cc (apt-get install build-essential)")
-command -v pkg-config >/dev/null 2>&1 || missing+=("pkg-config (apt-get install pkg-config)")
-[ -x "$BIN" ] || missing+=("$BIN (run make first)")
-[ -f "$BUILD/migrations.o" ] || missing+=("$BUILD/migrations.o and the objects beside it (run make first)")
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'bench: missing: %s\n' "${missing[@]}" >&2
-  exit 1
-fi
-unset CUNZHI_DB CUNZHI_DATA
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
-
-. "$here/lib.sh"
-bench_scratch bench-dashboards
-log() { printf 'bench dashboards: %s\n' "$*" >&2; }
-
 # ---- the generators, linked as the Makefile links ----
-PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0 libjpeg libpng libwebp"
-extra=()
-[ ! -f "$BUILD/holidays.o" ] || extra+=("$BUILD/holidays.o")
-for g in gen_events; do
-  # shellcheck disable=SC2086
-  if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
-      $(pkg-config --cflags $PKGS) -o "$WORK/$g" "$here/$g.c" \
-      $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" "${extra[@]}" \
-      $(pkg-config --libs $PKGS) -lpthread -lm 2>"$WORK/cc.log"; then
-    cat "$WORK/cc.log" >&2
-    log "cannot compile bench/$g.c against $BUILD (run make first)"
-    exit 1
-  fi
-done
+bench_cc_gen gen_events
 
 # ---- a fresh demo county with two years of events and a year of points ----
-log "creating the demo county in $DATA"
-"$BIN" demo --scale county --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
+bench_demo county
 log "generating $NEVENTS events over $NDAYS days"
 "$WORK/gen_events" "$DATA" "$NEVENTS" "$NDAYS" >"$WORK/gen.txt" 2>"$WORK/gen.log" || { cat "$WORK/gen.log" >&2; exit 1; }
 COUNTY=$(awk -F= '$1 == "county" {print $2}' "$WORK/gen.txt")
@@ -159,12 +124,9 @@ tweeks1_p50=$P50 tweeks1_p99=$P99
 wrk_run cweeks1 "$D1" -t1 -c1 "${auth[@]}" "$base/api/v1/dashboards/$COUNTY/series?by=week"
 cweeks1_p50=$P50 cweeks1_p99=$P99
 
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
-SERVER_PID=
+bench_stop
 
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+bench_machine
 {
   echo "### Dashboards: $(date -u '+%Y-%m-%d %H:%M UTC') — commit $commit"
   echo

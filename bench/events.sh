@@ -26,13 +26,9 @@
 # dir/bench-events-results.md).
 set -euo pipefail
 
-if [ $# -lt 1 ]; then
-  echo "usage: bash bench/events.sh BIN" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-BUILD=$(dirname "$BIN")
+. "$here/lib.sh"
+bench_start events "wrk cc pkg-config objects" "$@"
 DUR=${BENCH_SECONDS:-8}
 WDUR=${BENCH_WRITE_SECONDS:-8}
 NEVENTS=${BENCH_EVENTS:-200000}
@@ -41,47 +37,12 @@ THREADS=2
 CONNS=32
 OUT=${BENCH_EVENTS_OUT:-$(dirname "$BIN")/bench-events-results.md}
 
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=("wrk (apt-get install wrk)")
-command -v cc >/dev/null 2>&1 || missing+=("cc (apt-get install build-essential)")
-command -v pkg-config >/dev/null 2>&1 || missing+=("pkg-config (apt-get install pkg-config)")
-[ -x "$BIN" ] || missing+=("$BIN (run make first)")
-[ -f "$BUILD/migrations.o" ] || missing+=("$BUILD/migrations.o and the objects beside it (run make first)")
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'bench: missing: %s\n' "${missing[@]}" >&2
-  exit 1
-fi
-unset CUNZHI_DB CUNZHI_DATA
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
-
-. "$here/lib.sh"
-bench_scratch bench-events
-log() { printf 'bench events: %s\n' "$*" >&2; }
-
 # ---- the programs: the SQLite baseline, the generator (linked as the Makefile links) ----
-sqlite_flags=$(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
-# shellcheck disable=SC2086
-if ! cc -O2 -o "$WORK/sqlite_baseline" "$here/sqlite_baseline.c" $sqlite_flags 2>"$WORK/cc.log"; then
-  cat "$WORK/cc.log" >&2
-  log "cannot compile bench/sqlite_baseline.c (apt-get install libsqlite3-dev)"
-  exit 1
-fi
-PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0"
-extra=()
-[ ! -f "$BUILD/holidays.o" ] || extra+=("$BUILD/holidays.o")
-# shellcheck disable=SC2086
-if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
-    $(pkg-config --cflags $PKGS) -o "$WORK/gen_events" "$here/gen_events.c" \
-    $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" "${extra[@]}" \
-    $(pkg-config --libs $PKGS) -lpthread -lm 2>"$WORK/cc.log"; then
-  cat "$WORK/cc.log" >&2
-  log "cannot compile bench/gen_events.c against $BUILD (run make first)"
-  exit 1
-fi
+bench_cc_baseline
+bench_cc_gen gen_events
 
 # ---- a fresh demo county with two years of events, and a 2 KB static page ----
-log "creating the demo county in $DATA"
-"$BIN" demo --scale county --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
+bench_demo county
 log "generating $NEVENTS events over $NDAYS days"
 "$WORK/gen_events" "$DATA" "$NEVENTS" "$NDAYS" >"$WORK/gen.txt" 2>"$WORK/gen.log" || { cat "$WORK/gen.log" >&2; exit 1; }
 gen() { awk -F= -v k="$1" '$1 == k {print $2}' "$WORK/gen.txt"; }
@@ -89,7 +50,7 @@ COUNTY=$(gen county) GEN_SECONDS=$(gen seconds) GEN_TOTAL=$(gen events) GEN_STEP
 GEN_SUPS=$(gen supervisions) GEN_OVERDUE=$(gen overdue_now)
 states=$(grep '^state_' "$WORK/gen.txt" | sed 's/^state_//; s/=/ /' | tr '\n' ',' | sed 's/,$//; s/,/, /g')
 log "generated in ${GEN_SECONDS} s: $GEN_TOTAL events ($states), $GEN_STEPS steps, $GEN_SUPS 督办, $GEN_OVERDUE overdue now"
-verify_out=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$verify_out" >&2; log "cunzhi verify failed after generation"; exit 1; }
+bench_verify verify_out "after generation"
 db_mb=$(du -m "$DATA/cunzhi.db" | cut -f1)
 
 bench_serve
@@ -184,19 +145,15 @@ if [ "$made" -lt "$intake_n" ] || [ "$made" -gt $((intake_n + 1)) ]; then
   exit 1
 fi
 
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
-SERVER_PID=
-verify_after=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$verify_after" >&2; log "cunzhi verify failed after the run"; exit 1; }
+bench_stop
+bench_verify verify_after "after the run"
 
 log "raw SQLite single-row transactions, ${WDUR} s"
 baseline=$("$WORK/sqlite_baseline" "$DATA/baseline.db" "$WDUR")
 sqlite_tps=$(printf '%s\n' "$baseline" | awk '{for (i = 2; i <= NF; i++) if ($i == "tx/s") print $(i-1)}')
 sqlite_version=$(printf '%s\n' "$baseline" | awk '{sub(/:$/, "", $2); print $2}')
 
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-fs=$(findmnt -n -o FSTYPE -T "$DATA" 2>/dev/null || stat -f -c %T "$DATA" 2>/dev/null || echo "?")
-commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+bench_machine
 {
   echo "### Events: $(date -u '+%Y-%m-%d %H:%M UTC') — commit $commit"
   echo

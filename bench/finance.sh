@@ -20,28 +20,16 @@
 # BENCH_FINANCE_OUT (results file; default BIN's dir/bench-finance-results.md).
 set -euo pipefail
 
-if [ $# -lt 1 ]; then
-  echo "usage: bash bench/finance.sh BIN" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$here/lib.sh"
+bench_start finance "wrk" "$@"
 DUR=${BENCH_SECONDS:-8}
 PER_MONTH=${BENCH_FIN_PER_MONTH:-100}
 THREADS=2
 CONNS=32
 OUT=${BENCH_FINANCE_OUT:-$(dirname "$BIN")/bench-finance-results.md}
-command -v wrk >/dev/null 2>&1 || { echo "bench: missing wrk (apt-get install wrk)" >&2; exit 1; }
-[ -x "$BIN" ] || { echo "bench: $BIN missing (run make first)" >&2; exit 1; }
-unset CUNZHI_DB CUNZHI_DATA
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 
-. "$here/lib.sh"
-bench_scratch bench-finance
-log() { printf 'bench finance: %s\n' "$*" >&2; }
-
-log "creating the demo village in $DATA"
-"$BIN" demo --scale village --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
+bench_demo village
 bench_serve
 
 # ---- a new village with its accountant and cadre ----
@@ -144,13 +132,10 @@ log "the year's statements as XLSX, ${DUR} s"
 wrk_run xlsx "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$XLSX_PATH"
 xlsx_rps=$RPS xlsx_p99=$P99
 
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
-SERVER_PID=
-verify_after=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$verify_after" >&2; log "cunzhi verify failed after the run"; exit 1; }
+bench_stop
+bench_verify verify_after "after the run"
 
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+bench_machine
 {
   echo "### Finance: $(date -u '+%Y-%m-%d %H:%M UTC') — commit $commit"
   echo

@@ -24,38 +24,19 @@
 # BENCH_DIR, BENCH_KEEP=1, BENCH_GRID_OUT (results; default BIN's dir/bench-grid-results.md).
 set -euo pipefail
 
-if [ $# -lt 1 ]; then
-  echo "usage: bash bench/grid.sh BIN" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$here/lib.sh"
+bench_start grid "wrk cc sqlite3" "$@"
 DUR=${BENCH_SECONDS:-8}
 NTOK=${BENCH_GRID_TOKENS:-200}
 BATCH=${BENCH_GRID_BATCH:-4}
 THREADS=2
 CONNS=32
 OUT=${BENCH_GRID_OUT:-$(dirname "$BIN")/bench-grid-results.md}
-command -v wrk >/dev/null 2>&1 || { echo "bench: missing wrk (apt-get install wrk)" >&2; exit 1; }
-command -v sqlite3 >/dev/null 2>&1 || { echo "bench: missing sqlite3 (apt-get install sqlite3)" >&2; exit 1; }
-[ -x "$BIN" ] || { echo "bench: $BIN missing (run make first)" >&2; exit 1; }
-unset CUNZHI_DB CUNZHI_DATA
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 
-. "$here/lib.sh"
-bench_scratch bench-grid
-log() { printf 'bench grid: %s\n' "$*" >&2; }
+bench_cc_baseline
 
-sqlite_flags=$(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
-# shellcheck disable=SC2086
-if ! cc -O2 -o "$WORK/sqlite_baseline" "$here/sqlite_baseline.c" $sqlite_flags 2>"$WORK/cc.log"; then
-  cat "$WORK/cc.log" >&2
-  log "cannot compile bench/sqlite_baseline.c (apt-get install libsqlite3-dev)"
-  exit 1
-fi
-
-log "creating the demo village in $DATA"
-"$BIN" demo --scale village --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
+bench_demo village
 bench_serve
 
 # ---- the village, its town and grids ----
@@ -176,16 +157,13 @@ log "the village household map, ${DUR} s"
 wrk_run map "$DUR" -t"$THREADS" -c"$CONNS" -H "Authorization: Bearer $CADRE" "$base$MAP_PATH"
 map_rps=$RPS map_p99=$P99
 
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
-SERVER_PID=
-verify_after=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$verify_after" >&2; log "cunzhi verify failed after the run"; exit 1; }
+bench_stop
+bench_verify verify_after "after the run"
 log "raw SQLite durable transactions, ${DUR} s"
 baseline=$("$WORK/sqlite_baseline" "$DATA/baseline.db" "$DUR")
 base_rate=$(printf '%s' "$baseline" | awk '{print $(NF-1)}')
 
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+bench_machine
 {
   echo "### Grid work: $(date -u '+%Y-%m-%d %H:%M UTC') — commit $commit"
   echo

@@ -1,22 +1,65 @@
-# Shared by the benchmark scripts (run.sh, events.sh, lists.sh, finance.sh), sourced once
-# they set BIN and here, each defining its log(): bench_scratch makes the scratch
-# directory; bench_serve writes the static baseline page (its size in static_bytes),
-# starts the server on a free port (PORT, SERVER_PID; BENCH_PORT picks one) and waits
-# for /healthz; http is a minimal client on bash's /dev/tcp; login, wrk_run (with
-# drain), ratio and rate are the measuring tools every script uses.
+# Shared by the benchmark scripts (run.sh, events.sh, lists.sh, finance.sh, grid.sh,
+# party.sh, dashboards.sh, sse.sh), sourced first: bench_start checks the arguments and
+# the tools, defines log() and makes the scratch directory; bench_demo makes the demo;
+# bench_cc_baseline and bench_cc_gen compile the SQLite baseline and a data generator;
+# bench_serve writes the static baseline page (its size in static_bytes), starts the
+# server on a free port (PORT, SERVER_PID; BENCH_PORT picks one) and waits for
+# /healthz; http is a minimal client on bash's /dev/tcp; login, wrk_run (with drain),
+# ratio and rate are the measuring tools every script uses; bench_stop stops the server
+# and bench_verify runs `cunzhi verify`; bench_machine names the machine for the report.
+
+# bench_start NAME "NEEDS" "$@": the script's one argument, the server binary, into BIN
+# (its directory BUILD); fails listing what is missing of NEEDS (wrk cc pkg-config
+# sqlite3 curl node, and objects: the build's object files beside BIN); log() prefixes
+# "bench NAME:"; LOAD0 is the load average before the run; then bench_scratch.
+bench_start() {
+  local name=$1 needs=$2 n missing=()
+  shift 2
+  BENCH_NAME=$name
+  if [ $# -lt 1 ]; then
+    echo "usage: bash bench/$name.sh BIN" >&2
+    exit 2
+  fi
+  BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+  BUILD=$(dirname "$BIN")
+  for n in $needs; do
+    case $n in
+      cc) command -v cc >/dev/null 2>&1 || missing+=("cc (apt-get install build-essential)") ;;
+      objects) [ -f "$BUILD/migrations.o" ] || missing+=("$BUILD/migrations.o and the objects beside it (run make first)") ;;
+      *) command -v "$n" >/dev/null 2>&1 || missing+=("$n (apt-get install $n)") ;;
+    esac
+  done
+  [ -x "$BIN" ] || missing+=("$BIN (run make first)")
+  if [ ${#missing[@]} -gt 0 ]; then
+    printf 'bench: missing: %s\n' "${missing[@]}" >&2
+    echo "bench: scripts/deps.sh installs the packages" >&2
+    exit 1
+  fi
+  unset CUNZHI_DB CUNZHI_DATA
+  LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
+  if [ "$name" = run ]; then
+    log() { printf 'bench: %s\n' "$*" >&2; }
+    bench_scratch bench
+  else
+    log() { printf 'bench %s: %s\n' "$BENCH_NAME" "$*" >&2; }
+    bench_scratch "bench-$name"
+  fi
+}
 
 # bench_scratch NAME: a scratch directory WORK (data in DATA) beside BIN or in
 # BENCH_DIR; on exit the server is stopped and the directory removed (kept when the run
-# failed or BENCH_KEEP=1).
+# failed or BENCH_KEEP=1). Processes the script adds to BENCH_PIDS are stopped too.
 bench_scratch() {
   WORK=$(mktemp -d "${BENCH_DIR:-$(dirname "$BIN")}/$1.XXXXXX")
   DATA=$WORK/data
   SERVER_PID=
+  BENCH_PIDS=()
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
 }
 bench_cleanup() {
-  local rc=$?
+  local rc=$? p
+  for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
@@ -27,6 +70,63 @@ bench_cleanup() {
     rm -rf "$WORK"
   fi
   exit $rc
+}
+
+# bench_demo SCALE: a fresh demo (village or county) in DATA.
+bench_demo() {
+  log "creating the demo $1 in $DATA"
+  "$BIN" demo --scale "$1" --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
+}
+
+# bench_cc_baseline: bench/sqlite_baseline.c as $WORK/sqlite_baseline (sqlite_flags: how
+# to link SQLite).
+bench_cc_baseline() {
+  sqlite_flags=$(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
+  # shellcheck disable=SC2086
+  if ! cc -O2 -o "$WORK/sqlite_baseline" "$here/sqlite_baseline.c" $sqlite_flags 2>"$WORK/cc.log"; then
+    cat "$WORK/cc.log" >&2
+    log "cannot compile bench/sqlite_baseline.c (apt-get install libsqlite3-dev)"
+    exit 1
+  fi
+}
+
+# bench_cc_gen NAME: bench/NAME.c as $WORK/NAME, linked with the server's own util, db
+# and domain objects in BUILD (as the Makefile links them).
+bench_cc_gen() {
+  local pkgs="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0 libjpeg libpng libwebp"
+  local extra=()
+  [ ! -f "$BUILD/holidays.o" ] || extra+=("$BUILD/holidays.o")
+  # shellcheck disable=SC2046,SC2086
+  if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
+      $(pkg-config --cflags $pkgs) -o "$WORK/$1" "$here/$1.c" \
+      $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" "${extra[@]}" \
+      $(pkg-config --libs $pkgs) -lpthread -lm 2>"$WORK/cc.log"; then
+    cat "$WORK/cc.log" >&2
+    log "cannot compile bench/$1.c against $BUILD (run make first)"
+    exit 1
+  fi
+}
+
+# bench_stop: stops the server (its requests answered) before the checks of the data.
+bench_stop() {
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || true
+  SERVER_PID=
+}
+
+# bench_verify VAR WHEN: `cunzhi verify` on DATA, its report into VAR; fails the run
+# when it fails ("cunzhi verify failed WHEN").
+bench_verify() {
+  local out
+  out=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$out" >&2; log "cunzhi verify failed $2"; exit 1; }
+  printf -v "$1" '%s' "$out"
+}
+
+# bench_machine: cpu, fs (of DATA) and commit for the report's first lines.
+bench_machine() {
+  cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+  fs=$(findmnt -n -o FSTYPE -T "$DATA" 2>/dev/null || stat -f -c %T "$DATA" 2>/dev/null || echo "?")
+  commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
 }
 
 bench_serve() {

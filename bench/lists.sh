@@ -28,13 +28,9 @@
 # BIN's dir/bench-lists-results.md).
 set -euo pipefail
 
-if [ $# -lt 1 ]; then
-  echo "usage: bash bench/lists.sh BIN" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-BUILD=$(dirname "$BIN")
+. "$here/lib.sh"
+bench_start lists "wrk cc pkg-config objects" "$@"
 DUR=${BENCH_SECONDS:-8}
 WDUR=${BENCH_WRITE_SECONDS:-8}
 NRECORDS=${BENCH_LIST_RECORDS:-100000}
@@ -43,31 +39,8 @@ THREADS=2
 CONNS=32
 OUT=${BENCH_LISTS_OUT:-$(dirname "$BIN")/bench-lists-results.md}
 
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=("wrk (apt-get install wrk)")
-command -v cc >/dev/null 2>&1 || missing+=("cc (apt-get install build-essential)")
-command -v pkg-config >/dev/null 2>&1 || missing+=("pkg-config (apt-get install pkg-config)")
-[ -x "$BIN" ] || missing+=("$BIN (run make first)")
-[ -f "$BUILD/migrations.o" ] || missing+=("$BUILD/migrations.o and the objects beside it (run make first)")
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'bench: missing: %s\n' "${missing[@]}" >&2
-  exit 1
-fi
-unset CUNZHI_DB CUNZHI_DATA
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
-
-. "$here/lib.sh"
-bench_scratch bench-lists
-log() { printf 'bench lists: %s\n' "$*" >&2; }
-
 # ---- the programs: the SQLite baseline, the generator (util objects only) ----
-sqlite_flags=$(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
-# shellcheck disable=SC2086
-if ! cc -O2 -o "$WORK/sqlite_baseline" "$here/sqlite_baseline.c" $sqlite_flags 2>"$WORK/cc.log"; then
-  cat "$WORK/cc.log" >&2
-  log "cannot compile bench/sqlite_baseline.c (apt-get install libsqlite3-dev)"
-  exit 1
-fi
+bench_cc_baseline
 # shellcheck disable=SC2086
 if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
     -o "$WORK/gen_lists" "$here/gen_lists.c" "$BUILD/src/util/num.o" "$BUILD/src/util/timeutil.o" \
@@ -78,15 +51,14 @@ if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/
 fi
 
 # ---- a fresh demo county with two years of records, and a 2 KB static page ----
-log "creating the demo county in $DATA"
-"$BIN" demo --scale county --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
+bench_demo county
 log "generating $NRECORDS records over $NDAYS days"
 "$WORK/gen_lists" "$DATA" "$NRECORDS" "$NDAYS" >"$WORK/gen.txt" 2>"$WORK/gen.log" || { cat "$WORK/gen.log" >&2; exit 1; }
 gen() { awk -F= -v k="$1" '$1 == k {print $2}' "$WORK/gen.txt"; }
 COUNTY=$(gen county) VILLAGE=$(gen village) GEN_SECONDS=$(gen seconds) GEN_TOTAL=$(gen records)
 GEN_STEPS=$(gen steps) GEN_OPEN=$(gen open) GEN_CLOSED=$(gen closed) GEN_OVERDUE=$(gen overdue_now) GEN_LATE=$(gen late_steps)
 log "generated in ${GEN_SECONDS} s: $GEN_TOTAL records ($GEN_OPEN open, $GEN_CLOSED closed), $GEN_STEPS steps, $GEN_OVERDUE overdue now"
-verify_out=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$verify_out" >&2; log "cunzhi verify failed after generation"; exit 1; }
+bench_verify verify_out "after generation"
 db_mb=$(du -m "$DATA/cunzhi.db" | cut -f1)
 
 bench_serve
@@ -202,24 +174,20 @@ wrk_run advance "$WDUR" -t1 -c1 -s "$WORK/advance.lua" "$base/" -- "$CADRE_TOKEN
 advance_rps=$RPS advance_p99=$P99
 advance_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-advance.txt")
 
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
-SERVER_PID=
+bench_stop
 done_steps=$(sqlite3 "$DATA/cunzhi.db" "SELECT count(*) FROM list_execution_steps WHERE execution_id BETWEEN $first_id AND $last_id AND done_at IS NOT NULL" 2>/dev/null || echo "?")
 if [ "$done_steps" != "?" ] && { [ "$done_steps" -lt "$advance_n" ] || [ "$done_steps" -gt $((advance_n + 1)) ]; }; then
   log "$done_steps steps done for $advance_n requests"
   exit 1
 fi
-verify_after=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$verify_after" >&2; log "cunzhi verify failed after the run"; exit 1; }
+bench_verify verify_after "after the run"
 
 log "raw SQLite single-row transactions, ${WDUR} s"
 baseline=$("$WORK/sqlite_baseline" "$DATA/baseline.db" "$WDUR")
 sqlite_tps=$(printf '%s\n' "$baseline" | awk '{for (i = 2; i <= NF; i++) if ($i == "tx/s") print $(i-1)}')
 sqlite_version=$(printf '%s\n' "$baseline" | awk '{sub(/:$/, "", $2); print $2}')
 
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-fs=$(findmnt -n -o FSTYPE -T "$DATA" 2>/dev/null || stat -f -c %T "$DATA" 2>/dev/null || echo "?")
-commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+bench_machine
 {
   echo "### Lists: $(date -u '+%Y-%m-%d %H:%M UTC') — commit $commit"
   echo

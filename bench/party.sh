@@ -17,29 +17,16 @@
 # BENCH_PARTY_OUT (results file; default BIN's dir/bench-party-results.md).
 set -euo pipefail
 
-if [ $# -lt 1 ]; then
-  echo "usage: bash bench/party.sh BIN" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$here/lib.sh"
+bench_start party "wrk sqlite3" "$@"
 DUR=${BENCH_SECONDS:-8}
 MEMBERS=${BENCH_PARTY_MEMBERS:-15000}
 THREADS=2
 CONNS=32
 OUT=${BENCH_PARTY_OUT:-$(dirname "$BIN")/bench-party-results.md}
-command -v wrk >/dev/null 2>&1 || { echo "bench: missing wrk (apt-get install wrk)" >&2; exit 1; }
-command -v sqlite3 >/dev/null 2>&1 || { echo "bench: missing sqlite3 (apt-get install sqlite3)" >&2; exit 1; }
-[ -x "$BIN" ] || { echo "bench: $BIN missing (run make first)" >&2; exit 1; }
-unset CUNZHI_DB CUNZHI_DATA
-LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 
-. "$here/lib.sh"
-bench_scratch bench-party
-log() { printf 'bench party: %s\n' "$*" >&2; }
-
-log "creating the demo county in $DATA"
-"$BIN" demo --scale county --data "$DATA" >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; exit 1; }
+bench_demo county
 log "generating $MEMBERS members and two years of meetings"
 start=$(date +%s)
 {
@@ -81,13 +68,10 @@ log "the county's member statistics, ${DUR} s"
 wrk_run stats "$DUR" -t"$THREADS" -c"$CONNS" "${auth[@]}" "$base$STATS_PATH"
 stats_rps=$RPS stats_p99=$P99
 
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
-SERVER_PID=
-verify_after=$("$BIN" verify --data "$DATA" 2>&1) || { printf '%s\n' "$verify_after" >&2; log "cunzhi verify failed after the run"; exit 1; }
+bench_stop
+bench_verify verify_after "after the run"
 
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+bench_machine
 {
   echo "### Party building: $(date -u '+%Y-%m-%d %H:%M UTC') — commit $commit"
   echo

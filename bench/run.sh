@@ -57,13 +57,9 @@
 # BIN's dir/bench-results.md).
 set -euo pipefail
 
-if [ $# -lt 1 ]; then
-  echo "usage: bash bench/run.sh BIN" >&2
-  exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-BUILD=$(dirname "$BIN")
+. "$here/lib.sh"
+bench_start run "wrk cc pkg-config objects" "$@"
 DUR=${BENCH_SECONDS:-8}
 WDUR=${BENCH_WRITE_SECONDS:-8}
 ENTRIES=${BENCH_ENTRIES:-50000}
@@ -72,56 +68,14 @@ THREADS=2
 CONNS=32
 OUT=${BENCH_OUT:-$(dirname "$BIN")/bench-results.md}
 
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=("wrk (apt-get install wrk)")
-command -v cc >/dev/null 2>&1 || missing+=("cc (apt-get install build-essential)")
-command -v pkg-config >/dev/null 2>&1 || missing+=("pkg-config (apt-get install pkg-config)")
-[ -x "$BIN" ] || missing+=("$BIN (run make first)")
-[ -f "$BUILD/migrations.o" ] || missing+=("$BUILD/migrations.o and the objects beside it (run make first)")
-if [ ${#missing[@]} -gt 0 ]; then
-  printf 'bench: missing: %s\n' "${missing[@]}" >&2
-  echo "bench: scripts/deps.sh installs the packages" >&2
-  exit 1
-fi
-
-# The server must use its own SQLite database in the scratch directory.
-unset CUNZHI_DB CUNZHI_DATA
-
-. "$here/lib.sh"
-bench_scratch bench
-
-log() { printf 'bench: %s\n' "$*" >&2; }
-
 # ---- the SQLite baseline program ----
-sqlite_flags=$(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
-# shellcheck disable=SC2086
-if ! cc -O2 -o "$WORK/sqlite_baseline" "$here/sqlite_baseline.c" $sqlite_flags 2>"$WORK/cc.log"; then
-  cat "$WORK/cc.log" >&2
-  log "cannot compile bench/sqlite_baseline.c (apt-get install libsqlite3-dev)"
-  exit 1
-fi
+bench_cc_baseline
 
 # ---- the data generator, linked against the project's objects (as the Makefile does) ----
-PKGS="libmicrohttpd libulfius jansson sqlite3 libpq libsodium libqrencode xlsxwriter libzip expat zlib libxml-2.0"
-# the holiday calendar's seed (domain/kernel/calendar.o needs it)
-extra=()
-[ ! -f "$BUILD/holidays.o" ] || extra+=("$BUILD/holidays.o")
-# shellcheck disable=SC2086
-if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
-    $(pkg-config --cflags $PKGS) -o "$WORK/gen_points" "$here/gen_points.c" \
-    $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" "${extra[@]}" \
-    $(pkg-config --libs $PKGS) -lpthread -lm 2>"$WORK/cc.log"; then
-  cat "$WORK/cc.log" >&2
-  log "cannot compile bench/gen_points.c against $BUILD (run make first)"
-  exit 1
-fi
+bench_cc_gen gen_points
 
 # ---- a fresh demo county and a 2 KB static page ----
-log "creating the demo county in $DATA"
-"$BIN" demo --scale county --data "$DATA" >"$WORK/demo.log" 2>&1 || {
-  cat "$WORK/demo.log" >&2
-  exit 1
-}
+bench_demo county
 log "generating a year of points in the first village ($ENTRIES records, $PENDING pending claims)"
 "$WORK/gen_points" "$DATA" "$ENTRIES" "$PENDING" "$WORK/cards.txt" >"$WORK/gen.txt" 2>"$WORK/gen.log" || {
   cat "$WORK/gen.log" >&2
@@ -134,20 +88,13 @@ BUSY=$(gen busy_household) BUSY_ENTRIES=$(gen busy_entries)
 PENDING_FIRST=$(gen pending_first) PENDING_LAST=$(gen pending_last)
 log "generated in ${GEN_SECONDS} s: $GEN_CREDITED entries credited, $GEN_OPEN in 公示, household $BUSY has $BUSY_ENTRIES"
 log "$CARDS household cards, $CARD_POINTS spendable points between them"
-verify_out=$("$BIN" verify --data "$DATA" 2>&1) || {
-  printf '%s\n' "$verify_out" >&2
-  log "cunzhi verify failed after generation"
-  exit 1
-}
+bench_verify verify_out "after generation"
 log "verify: $(printf '%s' "$verify_out" | tr '\n' ';')"
 
 bench_serve
 
 # ---- log in as the village cadre, find the village and a large household ----
-http POST /api/v1/session '{"phone":"13900000003","password":"Cunzhi2026!"}'
-[ "$HTTP_STATUS" = 201 ] || { log "login failed ($HTTP_STATUS): $HTTP_BODY"; exit 1; }
-TOKEN=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
-[ -n "$TOKEN" ] || { log "no token in $HTTP_BODY"; exit 1; }
+login 13900000003
 http GET /api/v1/session
 VILLAGE=$(printf '%s' "$HTTP_BODY" | grep -o '"unit_id":[0-9]*' | head -1 | cut -d: -f2)
 [ -n "$VILLAGE" ] || { log "no village in $HTTP_BODY"; exit 1; }
@@ -336,15 +283,9 @@ fi
 TOKEN=$CADRE_TOKEN
 
 # Stop the server before the baseline, so the disk is the baseline's alone.
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || true
-SERVER_PID=
+bench_stop
 
-verify_after=$("$BIN" verify --data "$DATA" 2>&1) || {
-  printf '%s\n' "$verify_after" >&2
-  log "cunzhi verify failed after the run"
-  exit 1
-}
+bench_verify verify_after "after the run"
 
 log "raw SQLite single-row transactions, ${WDUR} s"
 baseline=$("$WORK/sqlite_baseline" "$DATA/baseline.db" "$WDUR")
@@ -362,9 +303,7 @@ r_ledger=$(ratio "$ledger_rps" "$static_rps")
 r_approve=$(ratio "$approve_rps" "$sqlite_tps")
 r_redeem=$(ratio "$redeem_rps" "$sqlite_tps")
 
-cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-fs=$(findmnt -n -o FSTYPE -T "$DATA" 2>/dev/null || stat -f -c %T "$DATA" 2>/dev/null || echo "?")
-commit=$(cd "$here/.." && git rev-parse --short HEAD 2>/dev/null || echo "?")
+bench_machine
 {
   echo "### $(date '+%Y-%m-%d %H:%M %Z') — commit $commit"
   echo

@@ -9,49 +9,37 @@
 # broadcast must reach every open stream. Results in BENCH_SSE_OUT (default BIN's
 # dir/bench-sse-results.md).
 set -euo pipefail
-[ $# -ge 1 ] || { echo "usage: bash bench/sse.sh BIN" >&2; exit 2; }
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$here/lib.sh"
+bench_start sse "wrk curl node" "$@"
 DUR=${BENCH_SECONDS:-8}
 N=${BENCH_STREAMS:-5000}
-PORT=${BENCH_PORT:-18491}
 OUT=${BENCH_SSE_OUT:-$(dirname "$BIN")/bench-sse-results.md}
-command -v wrk >/dev/null || { echo "wrk missing (apt-get install wrk)" >&2; exit 2; }
 ulimit -n 20000 2>/dev/null || true
 
-dir=$(mktemp -d /tmp/cunzhi-bench-sse-XXXXXX)
-chmod 700 "$dir"
-pid=""; hold=""
-cleanup() {
-  [ -n "$hold" ] && kill "$hold" 2>/dev/null || true
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-
-"$BIN" demo --scale village --data "$dir" >/dev/null
-"$BIN" serve --data "$dir" --listen "127.0.0.1:$PORT" >"$dir/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-login() { curl -sf -H 'content-type: application/json' -d "{\"phone\":\"$1\",\"password\":\"Cunzhi2026!\"}" "http://127.0.0.1:$PORT/api/v1/session" | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/'; }
-cadre=$(login 13900000003)
-villager=$(login 15620260101)
-rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
+bench_demo village
+bench_serve
+login 13900000003
+cadre=$TOKEN
+login 15620260101
+villager=$TOKEN
+TOKEN=
+rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 measure() {
-  wrk -t2 -c32 -d"${DUR}s" --latency -H "Authorization: Bearer $cadre" "http://127.0.0.1:$PORT/api/v1/households/1" >"$dir/wrk.txt"
-  rps=$(awk '/Requests\/sec/ {print $2}' "$dir/wrk.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk.txt")
-  ! grep -q "Non-2xx\|Socket errors" "$dir/wrk.txt" || { cat "$dir/wrk.txt" >&2; exit 1; }
+  wrk -t2 -c32 -d"${DUR}s" --latency -H "Authorization: Bearer $cadre" "http://127.0.0.1:$PORT/api/v1/households/1" >"$WORK/wrk.txt"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
+  ! grep -q "Non-2xx\|Socket errors" "$WORK/wrk.txt" || { cat "$WORK/wrk.txt" >&2; exit 1; }
 }
 measure; rps0=$rps; p990=$p99
 rss0=$(rss)
-mkfifo "$dir/in"
-node "$here/sse_hold.js" "$PORT" "$villager" "$N" <"$dir/in" >"$dir/hold.txt" 2>&1 &
-hold=$!
-exec 3>"$dir/in"
-for _ in $(seq 1 600); do grep -q '^open' "$dir/hold.txt" && break; sleep 0.2; done
-opened=$(awk '/^open/ {print $2}' "$dir/hold.txt")
-[ "$opened" = "$N" ] || { echo "only ${opened:-0} of $N streams opened" >&2; cat "$dir/hold.txt" >&2; exit 1; }
+mkfifo "$WORK/in"
+node "$here/sse_hold.js" "$PORT" "$villager" "$N" <"$WORK/in" >"$WORK/hold.txt" 2>&1 &
+BENCH_PIDS+=($!)
+exec 3>"$WORK/in"
+for _ in $(seq 1 600); do grep -q '^open' "$WORK/hold.txt" && break; sleep 0.2; done
+opened=$(awk '/^open/ {print $2}' "$WORK/hold.txt")
+[ "$opened" = "$N" ] || { echo "only ${opened:-0} of $N streams opened" >&2; cat "$WORK/hold.txt" >&2; exit 1; }
 sleep 1
 rss1=$(rss)
 measure; rps1=$rps; p991=$p99
@@ -60,7 +48,7 @@ curl -sf -H "Authorization: Bearer $cadre" -H 'content-type: application/json' \
 got=0
 for _ in $(seq 1 100); do
   echo count >&3; sleep 0.3
-  got=$(awk '/^received/ {v=$2} END {print v+0}' "$dir/hold.txt")
+  got=$(awk '/^received/ {v=$2} END {print v+0}' "$WORK/hold.txt")
   [ "$got" = "$N" ] && break
 done
 [ "$got" = "$N" ] || { echo "the broadcast reached $got of $N streams" >&2; exit 1; }

@@ -10,6 +10,7 @@
 #include "cli/demo_transparency.h"
 #include "cli/demo_voice.h"
 #include "domain/events/events.h"
+#include "domain/finance/finance.h"
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
 #include "domain/notices/notices.h"
@@ -196,7 +197,8 @@ int shop_seed_demo(struct ctx *c, int64_t village_id, int64_t clerk_user_id)
 		rc = goods_create(c, shop_id, &gi, &goods_id);
 		for (size_t k = 0; !rc && k < ARRAY_SIZE(d->ins) && d->ins[k].qty; k++) {
 			struct stock_in_input in = {.supplier = d->ins[k].supplier, .quantity = d->ins[k].qty,
-						    .unit_cost = d->ins[k].cost, .funding = d->ins[k].funding};
+						    .unit_cost = d->ins[k].cost, .funding = d->ins[k].funding,
+						    .then = finance_shop_stock_in};
 			rc = stock_in(c, goods_id, &in, &move);
 		}
 	}

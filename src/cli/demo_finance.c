@@ -86,9 +86,9 @@ static int enter_approve(struct ctx *c, const struct actor *enterer, const struc
 	return rc;
 }
 
-/* The month's stock-ins of the village shop paid from 集体经济: brought in by the
- * accountant's reading of the month's entries before the statement, approved by the
- * cadre. */
+/* The month's stock-ins of the village shop paid from 集体经济 (entered with the
+ * stock-in): found by the accountant among the month's pending entries before the
+ * statement, approved by the cadre. */
 static int approve_shop_ins(struct ctx *c, int64_t village, const struct actor *acc, const struct actor *cadre,
 			    const char *month, int64_t day)
 {

@@ -5,6 +5,7 @@
 #include "util/accept.h"
 #include "util/buf.h"
 #include "util/num.h"
+#include "util/range.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
@@ -129,6 +130,14 @@ int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int
 		return ctx_field(&r->ctx, name, "%s应为 %lld 到 %lld 之间的整数", req_field_label(name), (long long)min,
 				 (long long)max);
 	return RC_OK;
+}
+
+int req_query_flag(struct req *r, const char *name, bool *out)
+{
+	int64_t v = 0;
+	int rc = req_query_int(r, name, 0, 1, 0, &v);
+	*out = v == 1;
+	return rc;
 }
 
 int req_page(struct req *r, int *limit, int *offset)
@@ -258,6 +267,54 @@ int req_path_photo(struct req *r, int max, int64_t *id, int *n)
 	if (!ns || num_parse_i64(ns, 1, max, &v))
 		return ctx_fail(&r->ctx, RC_NOT_FOUND, "照片不存在");
 	*n = (int)v;
+	return RC_OK;
+}
+
+int req_reply_photo(struct req *r, int max, req_photo_loader load)
+{
+	int64_t id;
+	int n;
+	char mime[16];
+	const void *data;
+	size_t len;
+	int rc = req_path_photo(r, max, &id, &n);
+	if (!rc)
+		rc = load(&r->ctx, id, n, mime, &data, &len);
+	if (!rc)
+		req_reply_image(r, mime, data, len);
+	return rc;
+}
+
+int req_reply_media(struct req *r, const struct file_info *f)
+{
+	int64_t first = 0, last = f->size - 1;
+	enum range_result range = range_parse(u_map_get_case(r->u->map_header, "Range"), f->size, &first, &last);
+	if (range == RANGE_UNSATISFIABLE) {
+		char cr[48];
+		snprintf(cr, sizeof(cr), "bytes */%lld", (long long)f->size);
+		static const char msg[] = "{\"error\":{\"code\":\"range_not_satisfiable\","
+					  "\"message\":\"请求的范围超出文件大小\",\"fields\":{}}}";
+		req_reply_bytes(r, 416, "application/json", NULL, msg, sizeof(msg) - 1);
+		u_map_put(r->resp->map_header, "Content-Range", cr);
+		u_map_put(r->resp->map_header, "Accept-Ranges", "bytes");
+		return RC_OK;
+	}
+	const void *data = NULL;
+	int64_t count = range == RANGE_OK ? last - first + 1 : f->size;
+	int rc = files_read_range(&r->ctx, f->hash, range == RANGE_OK ? first : 0, count, &data);
+	if (rc)
+		return rc;
+	req_reply_bytes(r, range == RANGE_OK ? 206 : 200, f->mime, NULL, data, (size_t)count);
+	u_map_put(r->resp->map_header, "Accept-Ranges", "bytes");
+	u_map_put(r->resp->map_header, "X-Content-Type-Options", "nosniff");
+	u_map_put(r->resp->map_header, "Content-Disposition", "inline");
+	/* the bytes of a hash never change (content-addressed): a player may keep them */
+	u_map_put(r->resp->map_header, "Cache-Control", "private, max-age=86400");
+	if (range == RANGE_OK) {
+		char cr[80];
+		snprintf(cr, sizeof(cr), "bytes %lld-%lld/%lld", (long long)first, (long long)last, (long long)f->size);
+		u_map_put(r->resp->map_header, "Content-Range", cr);
+	}
 	return RC_OK;
 }
 

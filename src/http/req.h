@@ -74,6 +74,8 @@ int req_path_id(struct req *r, const char *name, int64_t *id);
 /* A query parameter as an integer within bounds (def when absent); RC_INVALID when bad. */
 int req_query_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
 const char *req_query(struct req *r, const char *name);
+/* A 0/1 query flag (false when absent); the same field error as req_query_int when bad. */
+int req_query_flag(struct req *r, const char *name, bool *out);
 /* A from/to query parameter: "YYYY-MM-DD" (Asia/Shanghai; with end, the next midnight, so
  * a "to" date is inclusive) or an ISO instant; *out 0 when absent. A field error else. */
 int req_query_time(struct req *r, const char *name, bool end, int64_t *out);
@@ -94,6 +96,19 @@ void req_reply_bytes(struct req *r, int status, const char *type, const char *fi
 void req_reply_image(struct req *r, const char *mime, const void *data, size_t len);
 /* The path's ":id" and photo number ":n" (1..max); a number out of range is 404. */
 int req_path_photo(struct req *r, int max, int64_t *id, int *n);
+/* A record's photo getter: loads record id under the caller's grants and reads its
+ * photo n (from 1), or fails (404 for a photo it does not have). */
+typedef enum result (*req_photo_loader)(struct ctx *c, int64_t id, int n, char mime[16], const void **data,
+					size_t *len);
+/* The photo handler's whole path: ":id" and ":n" (1..max) from the path, the record's
+ * photo through load, sent as req_reply_image (?size=thumb honoured). */
+int req_reply_photo(struct req *r, int max, req_photo_loader load);
+/* Sends a stored audio or video file whole, or the one byte range the request asks for
+ * (RFC 9110 §14, so that a phone's player can seek): "Accept-Ranges: bytes" always; one
+ * range gives 206 with Content-Range; a range past the end 416 with "Content-Range:
+ * bytes * / size"; no range (or one to ignore) the whole file. */
+struct file_info;
+int req_reply_media(struct req *r, const struct file_info *f);
 /* Sends an XLSX export as a download (Chinese file name with an ASCII fallback), or
  * passes on rc when the export failed; frees f->data either way. */
 struct export_file;

@@ -275,6 +275,30 @@ test('the shop’s stock-in paid from 集体经济 appears once as an expense', 
   assert.equal(new Set(es.map((e) => e.shop_move_id)).size, 2);
 });
 
+test('reading the accounts writes nothing: the stock-in paid from 集体经济 is entered with the stock-in itself', async () => {
+  const shop = must(await s.api('GET', `/api/v1/shops?village_id=${B.village}`, { token: B.cadre }), 200).items.find((x) => x.name === '石桥村积分超市');
+  assert.ok(shop, 'the village shop of the test above');
+  const g = must(await s.api('POST', `/api/v1/shops/${shop.id}/goods`, { token: B.cadre, body: { name: '食用油', unit: '桶', price_points: 120, category: '粮油' } }), 201);
+  const audit = async () => must(await s.api('GET', `/api/v1/audit?unit_id=${B.village}&limit=1`, { token: B.cadre }), 200).total;
+  const a0 = await audit();
+  const move = must(await s.api('POST', `/api/v1/goods/${g.id}/stock-in`, { token: B.cadre, body: { supplier: '县粮油公司', quantity: 5, unit_cost: 5990, funding: '集体经济' } }), 201).move_id;
+  const a1 = await audit();
+  assert.equal(a1, a0 + 2, 'the stock-in and its expense entry, in one change');
+  // every read of the accounts, by everyone who may read or enter them: nothing written
+  for (const token of [B.accountant, B.cadre, B.cadre2]) {
+    const es = must(await s.api('GET', `/api/v1/finance/entries?village_id=${B.village}&month=${M0}`, { token }), 200).items;
+    assert.equal(es.filter((e) => e.shop_move_id === move).length, 1);
+    await month(token, M0);
+    must(await s.api('GET', `/api/v1/finance/statements?village_id=${B.village}`, { token }), 200);
+  }
+  assert.equal(await audit(), a1, 'no audit entry from a read');
+  const es = must(await s.api('GET', `/api/v1/finance/entries?village_id=${B.village}&month=${M0}&status=pending`, { token: B.accountant }), 200);
+  const e = es.items.find((x) => x.shop_move_id === move);
+  assert.equal(e.amount, 5 * 5990);
+  assert.equal(e.entered_by_name, '周主任');
+  await approve(B.cadre2, e.id);
+});
+
 test('who may do what: 404 outside scope, 403 visible but not allowed', async () => {
   const e = await enter(B.accountant, expense({ occurred_on: today, amount: 500 }));
   const paths = [

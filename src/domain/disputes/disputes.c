@@ -1,10 +1,10 @@
 /* Disputes 矛盾纠纷: parties, mediators, mediation sessions, the outcome and the
- * follow-up visit, on top of an event of kind 'dispute' (see disputes.h). */
+ * follow-up visit, on top of an event of kind 'dispute' (see disputes.h). One file per
+ * job: this one holds the names, the helpers the others share, creation and reading;
+ * stats.c the statistics, followups.c the follow-up job, mediators.c the mediators,
+ * sessions.c the sessions, outcome and follow-up, settings.c the county's settings,
+ * mine.c the party's own view; what they share in internal.h. */
 #include "domain/disputes/internal.h"
-#include "domain/kernel/files.h"
-#include "util/buf.h"
-#include "util/num.h"
-#include "util/timeutil.h"
 #include "util/utf8.h"
 
 static const char *const types[][2] = {
@@ -159,7 +159,7 @@ static void read_dispute(struct ctx *c, struct db_stmt *st, int o, struct disput
 			      d->followup_due < c->now;
 }
 
-static int load_row(struct ctx *c, int64_t id, struct dispute *d)
+int dp_load_row(struct ctx *c, int64_t id, struct dispute *d)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " DP_COLS DP_FROM "WHERE dd.event_id = ?", "i", id);
 	int rc = st ? db_step(st) : DB_ERROR;
@@ -171,7 +171,7 @@ static int load_row(struct ctx *c, int64_t id, struct dispute *d)
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取纠纷");
 }
 
-static bool is_mediator(struct ctx *c, int64_t id)
+bool dp_is_mediator(struct ctx *c, int64_t id)
 {
 	if (!c->actor)
 		return false;
@@ -182,16 +182,16 @@ static bool is_mediator(struct ctx *c, int64_t id)
 }
 
 /* Manages: takes events in for the village, or handles it in its department. */
-static bool manages(const struct ctx *c, const struct event *e)
+bool dp_manages(const struct ctx *c, const struct event *e)
 {
 	return c->system || access_can(c, P_EVENT_INTAKE, e->village_path) ||
 	       (e->department_id && e->department_path[0] && access_can(c, P_EVENT_HANDLE, e->department_path));
 }
 
-static void fill_can(struct ctx *c, struct dispute *d)
+void dp_fill_can(struct ctx *c, struct dispute *d)
 {
-	bool manager = manages(c, &d->ev);
-	bool mediator = is_mediator(c, d->ev.id);
+	bool manager = dp_manages(c, &d->ev);
+	bool mediator = dp_is_mediator(c, d->ev.id);
 	bool open = !strcmp(d->ev.state, "handling");
 	d->can_manage = manager && strcmp(d->ev.state, "rejected");
 	d->can_mediate = (manager || mediator) && open && !d->outcome[0];
@@ -199,7 +199,7 @@ static void fill_can(struct ctx *c, struct dispute *d)
 			  d->followup_due <= c->now;
 }
 
-static int read_parties(struct ctx *c, struct dispute *d, bool full, bool party_view, int64_t own_household)
+int dp_read_parties(struct ctx *c, struct dispute *d, bool full, bool party_view, int64_t own_household)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT id, role, name, phone, COALESCE(household_id, 0) FROM dispute_parties "
 					     "WHERE event_id = ? ORDER BY ord", "i", d->ev.id);
@@ -234,7 +234,7 @@ static int read_parties(struct ctx *c, struct dispute *d, bool full, bool party_
 	return RC_OK;
 }
 
-static int read_more(struct ctx *c, struct dispute *d, bool notes)
+int dp_read_more(struct ctx *c, struct dispute *d, bool notes)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT m.user_id, u.name, m.assigned_at, COALESCE(b.name, '') FROM "
 					     "dispute_mediators m JOIN users u ON u.id = m.user_id LEFT JOIN users b ON "
@@ -280,7 +280,7 @@ static int read_more(struct ctx *c, struct dispute *d, bool notes)
 }
 
 /* The event as the actor may see it, and that it is a dispute (RC_NOT_FOUND if not). */
-static int load_event(struct ctx *c, int64_t id, struct dispute *d, bool timeline)
+int dp_load_event(struct ctx *c, int64_t id, struct dispute *d, bool timeline)
 {
 	memset(d, 0, sizeof(*d));
 	int rc = events_get(c, id, &d->ev);
@@ -294,7 +294,7 @@ static int load_event(struct ctx *c, int64_t id, struct dispute *d, bool timelin
 		d->ev.nsteps = 0;
 		d->ev.nsupervisions = 0;
 	}
-	return load_row(c, id, d);
+	return dp_load_row(c, id, d);
 }
 
 /* Staff who see events in a village, handle them in a department, or mediate. */
@@ -309,7 +309,7 @@ static bool staff_any(const struct ctx *c)
 
 int disputes_get(struct ctx *c, int64_t id, struct dispute *out)
 {
-	int rc = load_event(c, id, out, true);
+	int rc = dp_load_event(c, id, out, true);
 	if (rc)
 		return rc;
 	/* a villager who reported it reads it as a party (disputes_mine_get) */
@@ -317,11 +317,11 @@ int disputes_get(struct ctx *c, int64_t id, struct dispute *out)
 		return ctx_fail(c, RC_NOT_FOUND, "纠纷不存在");
 	/* personal data of the parties in full for those who may read it: the village's
 	 * cadres (P_PII_READ), the department's handler, the mediators and managers */
-	bool full = c->system || access_can(c, P_PII_READ, out->ev.village_path) || manages(c, &out->ev) ||
-		    is_mediator(c, id);
-	if ((rc = read_parties(c, out, full, false, 0)) || (rc = read_more(c, out, true)))
+	bool full = c->system || access_can(c, P_PII_READ, out->ev.village_path) || dp_manages(c, &out->ev) ||
+		    dp_is_mediator(c, id);
+	if ((rc = dp_read_parties(c, out, full, false, 0)) || (rc = dp_read_more(c, out, true)))
 		return rc;
-	fill_can(c, out);
+	dp_fill_can(c, out);
 	return RC_OK;
 }
 
@@ -329,7 +329,7 @@ int disputes_photo(struct ctx *c, int64_t id, int64_t session_id, int n, char mi
 		   size_t *len)
 {
 	struct dispute d;
-	int rc = load_event(c, id, &d, false);
+	int rc = dp_load_event(c, id, &d, false);
 	if (rc)
 		return rc;
 	if (!staff_any(c))
@@ -357,7 +357,7 @@ int disputes_photo(struct ctx *c, int64_t id, int64_t session_id, int n, char mi
 }
 
 /* The list's WHERE over events e (joined with v, the village) and disputes dd. */
-static int list_where(struct ctx *c, const struct dispute_query *q, struct buf *w, struct db_args *a)
+int dp_list_where(struct ctx *c, const struct dispute_query *q, struct buf *w, struct db_args *a)
 {
 	if (!staff_any(c))
 		return ctx_fail(c, RC_FORBIDDEN, "村民请在「我的纠纷」中查看");
@@ -417,9 +417,6 @@ static int list_where(struct ctx *c, const struct dispute_query *q, struct buf *
 	return w->failed ? ctx_fail(c, RC_INTERNAL, "查询过长") : RC_OK;
 }
 
-#define LIST_FROM "FROM events e JOIN disputes dd ON dd.event_id = e.id JOIN org_units v ON v.id = e.village_id " \
-		  "LEFT JOIN users ob ON ob.id = dd.outcome_by LEFT JOIN users fb ON fb.id = dd.followup_by "
-
 int disputes_list(struct ctx *c, const struct dispute_query *q, struct dispute **out, int *n, int64_t *total)
 {
 	*out = NULL;
@@ -428,7 +425,7 @@ int disputes_list(struct ctx *c, const struct dispute_query *q, struct dispute *
 	struct db_args a = {0};
 	struct buf w;
 	buf_init(&w, 32768);
-	int rc = list_where(c, q, &w, &a);
+	int rc = dp_list_where(c, q, &w, &a);
 	if (rc) {
 		buf_release(&w);
 		return rc;
@@ -472,7 +469,7 @@ int disputes_list(struct ctx *c, const struct dispute_query *q, struct dispute *
 			return rc;
 		list[i].ev.nsteps = 0;
 		list[i].ev.nsupervisions = 0;
-		fill_can(c, &list[i]);
+		dp_fill_can(c, &list[i]);
 	}
 	*out = list;
 	return RC_OK;
@@ -480,721 +477,3 @@ int disputes_list(struct ctx *c, const struct dispute_query *q, struct dispute *
 
 /* The counts of disputes_stats, each a 0/1 of one dispute (summed per village in SQL,
  * per month in C); the first two take the time "now" (due, overdue). */
-static const char *const stat_cols[] = {
-	"CASE WHEN dd.outcome IS NULL THEN 1 ELSE 0 END",
-	"CASE WHEN dd.outcome = 'mediated' THEN 1 ELSE 0 END",
-	"CASE WHEN dd.outcome = 'failed' THEN 1 ELSE 0 END",
-	"CASE WHEN dd.recurring > 0 THEN 1 ELSE 0 END",
-	"CASE WHEN dd.outcome = 'mediated' AND dd.followup_at IS NULL AND dd.followup_due <= ? THEN 1 ELSE 0 END",
-	"CASE WHEN dd.outcome = 'mediated' AND dd.followup_at IS NULL AND dd.followup_due < ? THEN 1 ELSE 0 END",
-	"CASE WHEN dd.outcome = 'mediated' AND dd.followup_result = 'kept' THEN 1 ELSE 0 END",
-};
-
-static void stats_add(struct dispute_stats_row *r, struct dispute_stats_row *total, struct db_stmt *st, int col0,
-		      int64_t received)
-{
-	int64_t *f[] = {&r->mediating, &r->mediated, &r->referred, &r->recurring, &r->followups_due,
-			&r->followups_overdue, &r->kept};
-	int64_t *t[] = {&total->mediating, &total->mediated, &total->referred, &total->recurring,
-			&total->followups_due, &total->followups_overdue, &total->kept};
-	r->received += received;
-	total->received += received;
-	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
-		int64_t v = db_col_int(st, col0 + (int)i);
-		*f[i] += v;
-		*t[i] += v;
-	}
-}
-
-/* by_month: rows are the nmonths months (given, zeros) keyed as events_stats_bucket's;
- * otherwise one row per village found. */
-static int stats_run(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, bool by_month,
-		     struct dispute_stats_row **rows, int *n, struct dispute_stats_row *total)
-{
-	struct dispute_query q = {.unit_id = unit_id, .from = from, .to = to};
-	struct db_args a = {0};
-	db_args_int(&a, c->now);
-	db_args_int(&a, c->now);
-	struct buf w, sql;
-	buf_init(&w, 32768);
-	int rc = list_where(c, &q, &w, &a);
-	if (rc) {
-		buf_release(&w);
-		return rc;
-	}
-	buf_init(&sql, 65536);
-	buf_adds(&sql, by_month ? "SELECT e.created_at, '', 1" : "SELECT v.id, v.name, count(*)");
-	for (size_t i = 0; i < ARRAY_SIZE(stat_cols); i++)
-		buf_addf(&sql, by_month ? ", %s" : ", SUM(%s)", stat_cols[i]);
-	buf_addf(&sql, " " LIST_FROM "%s %s", w.ptr,
-		 by_month ? "ORDER BY e.created_at" : "GROUP BY v.id, v.name ORDER BY v.name");
-	buf_release(&w);
-	if (sql.failed) {
-		buf_release(&sql);
-		return ctx_fail(c, RC_INTERNAL, "查询过长");
-	}
-	struct db_stmt *st = db_query_args(c->db, sql.ptr, &a);
-	buf_release(&sql);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "统计纠纷");
-	int cap = 0, dbrc;
-	while ((dbrc = db_step(st)) == DB_ROW) {
-		struct dispute_stats_row *r = NULL;
-		if (by_month) {
-			int64_t k = events_stats_bucket(EVENTS_SERIES_MONTH, db_col_int(st, 0));
-			for (int i = 0; i < *n && !r; i++)
-				if ((*rows)[i].unit_id == k)
-					r = &(*rows)[i];
-			if (!r)
-				continue;   /* outside the months (cannot happen: from/to are theirs) */
-		} else {
-			struct dispute_stats_row *grown = arena_grow(c->arena, *rows, &cap, *n, sizeof(**rows));
-			if (!grown) {
-				db_finalize(st);
-				return ctx_fail(c, RC_INTERNAL, "内存不足");
-			}
-			*rows = grown;
-			r = &(*rows)[(*n)++];
-			memset(r, 0, sizeof(*r));
-			r->unit_id = db_col_int(st, 0);
-			r->unit_name = dp_dup(c, db_col_text(st, 1));
-		}
-		stats_add(r, total, st, 3, db_col_int(st, 2));
-	}
-	db_finalize(st);
-	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计纠纷");
-}
-
-int disputes_stats(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct dispute_stats_row **rows,
-		   int *n, struct dispute_stats_row *total)
-{
-	*rows = NULL;
-	*n = 0;
-	memset(total, 0, sizeof(*total));
-	total->unit_name = "合计";
-	if (from && to && to <= from)
-		return ctx_field(c, "to", "结束时间应晚于开始时间");
-	return stats_run(c, unit_id, from, to, false, rows, n, total);
-}
-
-int disputes_stats_months(struct ctx *c, int64_t unit_id, struct dispute_stats_row **rows, int *n,
-			  struct dispute_stats_row *total)
-{
-	*n = 0;
-	memset(total, 0, sizeof(*total));
-	total->unit_name = "合计";
-	*rows = arena_alloc(c->arena, sizeof(**rows) * DISPUTE_SERIES_MONTHS);
-	if (!*rows)
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	int64_t now = events_stats_bucket(EVENTS_SERIES_MONTH, c->now);
-	for (int i = 0; i < DISPUTE_SERIES_MONTHS; i++) {
-		struct dispute_stats_row *r = &(*rows)[i];
-		memset(r, 0, sizeof(*r));
-		r->unit_id = events_stats_month_add(now, i - (DISPUTE_SERIES_MONTHS - 1));
-		r->unit_name = events_stats_bucket_name(c, EVENTS_SERIES_MONTH, r->unit_id);
-	}
-	*n = DISPUTE_SERIES_MONTHS;
-	int64_t from = events_stats_month_start((*rows)[0].unit_id);
-	int64_t to = events_stats_month_start(events_stats_month_add(now, 1));
-	int rc = stats_run(c, unit_id, from, to, true, rows, n, total);
-	if (rc)
-		*n = 0;
-	return rc;
-}
-
-/* ---- the follow-up falling due ---- */
-
-struct due_dispute {
-	int64_t id, village_id, due;
-};
-
-/* One dispute whose follow-up fell due: stamped (once: a second run finds it stamped),
- * with a step naming its mediators on the event's timeline and an audit record. */
-static int notify_followup(struct ctx *c, const struct due_dispute *d, int64_t *count)
-{
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
-	int64_t got;
-	int dbrc = db_get_int(c->db, &got, "UPDATE disputes SET followup_notified_at = ? WHERE event_id = ? AND "
-				       "followup_notified_at IS NULL AND followup_at IS NULL AND outcome = 'mediated' "
-				       "RETURNING event_id", "ii", c->now, d->id);
-	if (dbrc == DB_DONE)
-		return ctx_end(c, RC_OK);   /* done by another run, or visited meanwhile */
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "回访提醒"));
-	struct buf names;
-	buf_init(&names, 4096);
-	struct db_stmt *st = db_query(c->db, "SELECT u.name FROM dispute_mediators m JOIN users u ON u.id = m.user_id "
-					     "WHERE m.event_id = ? ORDER BY m.assigned_at, u.id", "i", d->id);
-	int n = 0;
-	while (st && db_step(st) == DB_ROW)
-		buf_addf(&names, "%s%s", n++ ? "、" : "", db_col_text(st, 0));
-	db_finalize(st);
-	if (!st || names.failed) {
-		buf_release(&names);
-		return ctx_end(c, ctx_fail(c, RC_INTERNAL, "读取调解员"));
-	}
-	char day[11];
-	time_format_date(d->due, day);
-	const char *who = dp_dup(c, names.ptr);
-	buf_release(&names);
-	const char *note = n ? arena_printf(c->arena, "回访已到期（%s），请调解员%s回访，查看协议是否履行", day, who)
-			     : arena_printf(c->arena, "回访已到期（%s），尚未指定调解员，请指定调解员回访", day);
-	rc = events_step_tx(c, d->id, "followup_due", note);
-	if (!rc)
-		rc = dp_audit(c, d->village_id, "dispute", d->id, "followup_notice", "mediators", who, "followup_due", d->due);
-	if (!rc)
-		(*count)++;
-	return ctx_end(c, rc);
-}
-
-int disputes_followups_due(struct ctx *c, int64_t *notified)
-{
-	*notified = 0;
-	enum { BATCH = 200 };
-	struct due_dispute rows[BATCH];
-	for (;;) {
-		struct db_stmt *st = db_query(c->db, "SELECT dd.event_id, e.village_id, dd.followup_due FROM disputes dd "
-						     "JOIN events e ON e.id = dd.event_id WHERE dd.outcome = 'mediated' AND "
-						     "dd.followup_at IS NULL AND dd.followup_notified_at IS NULL AND "
-						     "dd.followup_due <= ? ORDER BY dd.event_id LIMIT 200", "i", c->now);
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "读取到期回访");
-		int n = 0, dbrc = DB_DONE;
-		while (n < BATCH && (dbrc = db_step(st)) == DB_ROW) {
-			rows[n].id = db_col_int(st, 0);
-			rows[n].village_id = db_col_int(st, 1);
-			rows[n].due = db_col_int(st, 2);
-			n++;
-		}
-		db_finalize(st);
-		if (n < BATCH && dbrc != DB_DONE)
-			return ctx_db_fail(c, dbrc, "读取到期回访");
-		for (int i = 0; i < n; i++) {
-			int rc = notify_followup(c, &rows[i], notified);
-			if (rc)
-				return rc;
-		}
-		if (n < BATCH)
-			return RC_OK;
-	}
-}
-
-/* ---- mediators ---- */
-
-/* The roles that may mediate, as a SQL list "('a', 'b')" (role names are fixed words). */
-static const char *mediator_roles(struct ctx *c)
-{
-	struct buf b;
-	buf_init(&b, 1024);
-	buf_adds(&b, "(");
-	int k = 0;
-	for (const struct role_def *r = access_roles(); r->name; r++)
-		if (r->perms & P_DISPUTE_MEDIATE)
-			buf_addf(&b, "%s'%s'", k++ ? ", " : "", r->name);
-	buf_adds(&b, ")");
-	const char *out = b.failed ? "('')" : arena_strdup(c->arena, b.ptr);
-	buf_release(&b);
-	return out;
-}
-
-/* Accounts that may mediate the event: a mediating role granted on a unit whose path
- * covers the village, lies inside it, or is the event's department. */
-#define CANDIDATES_SQL                                                                            \
-	"FROM role_grants g JOIN users u ON u.id = g.user_id JOIN org_units o ON o.id = g.unit_id "  \
-	"WHERE u.status = 'active' AND g.role IN %s AND (substr(?, 1, length(o.path)) = o.path OR "  \
-	"o.path LIKE ? OR o.id = ?)"
-
-int disputes_mediator_candidates(struct ctx *c, int64_t id, struct dispute_mediator **out, int *n)
-{
-	*out = NULL;
-	*n = 0;
-	struct dispute d;
-	int rc = load_event(c, id, &d, false);
-	if (rc)
-		return rc;
-	if (!manages(c, &d.ev))
-		return ctx_fail(c, RC_FORBIDDEN, "无权指定调解员");
-	char *sql = arena_printf(c->arena, "SELECT DISTINCT u.id, u.name " CANDIDATES_SQL " ORDER BY u.name, u.id LIMIT 200",
-				 mediator_roles(c));
-	struct db_stmt *st = db_query(c->db, sql, "tti", d.ev.village_path,
-				      arena_printf(c->arena, "%s%%", d.ev.village_path), d.ev.department_id);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取调解员");
-	int cap = 0;
-	while (db_step(st) == DB_ROW) {
-		struct dispute_mediator *grown = arena_grow(c->arena, *out, &cap, *n, sizeof(**out));
-		if (!grown)
-			break;
-		*out = grown;
-		struct dispute_mediator *m = &(*out)[(*n)++];
-		memset(m, 0, sizeof(*m));
-		m->user_id = db_col_int(st, 0);
-		m->name = dp_dup(c, db_col_text(st, 1));
-	}
-	db_finalize(st);
-	return RC_OK;
-}
-
-static int load_for_change(struct ctx *c, int64_t id, struct dispute *d)
-{
-	int rc = load_event(c, id, d, false);
-	if (rc)
-		return rc;
-	fill_can(c, d);
-	return RC_OK;
-}
-
-int disputes_mediator_add(struct ctx *c, int64_t id, int64_t user_id)
-{
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
-	struct dispute d;
-	if ((rc = load_for_change(c, id, &d)))
-		return ctx_end(c, rc);
-	if (!manages(c, &d.ev))
-		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "无权指定调解员"));
-	if (!strcmp(d.ev.state, "rejected") || !strcmp(d.ev.state, "visited") ||
-	    (d.outcome[0] && !strcmp(d.ev.state, "finished")))
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "纠纷已办结，不能再指定调解员"));
-	char *sql = arena_printf(c->arena, "SELECT u.name " CANDIDATES_SQL " AND u.id = ? LIMIT 1", mediator_roles(c));
-	struct db_stmt *st = db_query(c->db, sql, "ttii", d.ev.village_path,
-				      arena_printf(c->arena, "%s%%", d.ev.village_path), d.ev.department_id, user_id);
-	int dbrc = st ? db_step(st) : DB_ERROR;
-	const char *name = dbrc == DB_ROW ? dp_dup(c, db_col_text(st, 0)) : NULL;
-	db_finalize(st);
-	if (dbrc != DB_ROW && dbrc != DB_DONE)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "读取调解员"));
-	if (!name)
-		return ctx_end(c, ctx_field(c, "user_id", "该账号不能调解这起纠纷（应为本村、本镇或承办部门的调解人员）"));
-	int64_t have = 0;
-	db_get_int(c->db, &have, "SELECT count(*) FROM dispute_mediators WHERE event_id = ?", "i", id);
-	if (have >= DISPUTE_MEDIATORS_MAX)
-		return ctx_end(c, ctx_field(c, "user_id", "调解员最多 %d 人", DISPUTE_MEDIATORS_MAX));
-	if (is_mediator_user(c, id, user_id))
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "%s已是调解员", name));
-	dbrc = db_run(c->db, "INSERT INTO dispute_mediators (event_id, user_id, assigned_by, assigned_at) VALUES "
-			     "(?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-		      "iiii", id, user_id, c->actor ? c->actor->user_id : 0, c->now);
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "指定调解员"));
-	rc = events_step_tx(c, id, "mediator_add", arena_printf(c->arena, "指定调解员：%s", name));
-	if (!rc)
-		rc = dp_audit(c, d.ev.village_id, "dispute", id, "mediator_add", "name", name, "user_id", user_id);
-	return ctx_end(c, rc);
-}
-
-bool is_mediator_user(struct ctx *c, int64_t id, int64_t user_id)
-{
-	int64_t n = 0;
-	db_get_int(c->db, &n, "SELECT count(*) FROM dispute_mediators WHERE event_id = ? AND user_id = ?", "ii", id,
-		   user_id);
-	return n > 0;
-}
-
-int disputes_mediator_remove(struct ctx *c, int64_t id, int64_t user_id)
-{
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
-	struct dispute d;
-	if ((rc = load_for_change(c, id, &d)))
-		return ctx_end(c, rc);
-	if (!manages(c, &d.ev))
-		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "无权撤换调解员"));
-	const char *name = NULL;
-	struct db_stmt *st = db_query(c->db, "SELECT u.name FROM dispute_mediators m JOIN users u ON u.id = m.user_id "
-					     "WHERE m.event_id = ? AND m.user_id = ?", "ii", id, user_id);
-	if (st && db_step(st) == DB_ROW)
-		name = dp_dup(c, db_col_text(st, 0));
-	db_finalize(st);
-	if (!name)
-		return ctx_end(c, ctx_field(c, "user_id", "该账号不是这起纠纷的调解员"));
-	int dbrc = db_run(c->db, "DELETE FROM dispute_mediators WHERE event_id = ? AND user_id = ?", "ii", id, user_id);
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "撤换调解员"));
-	rc = events_step_tx(c, id, "mediator_remove", arena_printf(c->arena, "撤换调解员：%s", name));
-	if (!rc)
-		rc = dp_audit(c, d.ev.village_id, "dispute", id, "mediator_remove", "name", name, "user_id", user_id);
-	return ctx_end(c, rc);
-}
-
-/* ---- sessions, outcome, follow-up ---- */
-
-/* Before the content is checked: the dispute exists for the actor (404) and the actor
- * may mediate it (403), so that a refusal by scope or role never depends on the body. */
-static int may_mediate(struct ctx *c, int64_t id)
-{
-	struct dispute d;
-	int rc = load_event(c, id, &d, false);
-	if (rc)
-		return rc;
-	if (!manages(c, &d.ev) && !is_mediator(c, id))
-		return ctx_fail(c, RC_FORBIDDEN, "只有指定的调解员或受理、承办人员可以调解或回访");
-	return RC_OK;
-}
-
-/* The refusal for a mediator's step: 403 (the actor sees it) with the reason. */
-static int mediate_check(struct ctx *c, struct dispute *d)
-{
-	if (!manages(c, &d->ev) && !is_mediator(c, d->ev.id))
-		return ctx_fail(c, RC_FORBIDDEN, "只有指定的调解员或受理、承办人员可以调解");
-	if (strcmp(d->ev.state, "handling") || d->outcome[0])
-		return ctx_fail(c, RC_CONFLICT, "纠纷应在「办理中」且尚无调解结果时记录调解");
-	return RC_OK;
-}
-
-static int photo_check(struct ctx *c, const char *field, const char *hash, int i)
-{
-	struct file_info f;
-	bool ok = files_hash_valid(hash) && files_info(c, hash, &f) == RC_OK && !strncmp(f.mime, "image/", 6) &&
-		  (c->system || (c->actor && f.uploaded_by == c->actor->user_id));
-	if (!ok) {
-		ctx_clear(c);
-		return ctx_field(c, field, "第 %d 张照片不存在或不是你上传的，请重新上传", i + 1);
-	}
-	return RC_OK;
-}
-
-int disputes_session_add(struct ctx *c, int64_t id, const struct dispute_session_input *in, int64_t *sid)
-{
-	int prc = may_mediate(c, id);
-	if (prc)
-		return prc;
-	ctx_check_text(c, "place", in->place, DISPUTE_PLACE_MAX, CTX_TEXT_REQUIRED, "调解地点");
-	ctx_check_text(c, "notes", in->notes, DISPUTE_TEXT_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "调解情况");
-	if (in->held_at == 0)
-		ctx_field(c, "held_at", "请填写调解时间");
-	else if (in->held_at < 0)
-		;   /* reported by the caller */
-	else if (in->held_at > c->now + 600)
-		ctx_field(c, "held_at", "调解时间不能晚于现在");
-	if (in->nphotos < 0 || in->nphotos > DISPUTE_PHOTOS_MAX)
-		ctx_field(c, "photos", "最多 %d 张照片", DISPUTE_PHOTOS_MAX);
-	for (int i = 0; i < in->nphotos && i < DISPUTE_PHOTOS_MAX; i++)
-		if (photo_check(c, "photos", in->photos[i], i))
-			break;
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
-	struct dispute d;
-	if ((rc = load_for_change(c, id, &d)) || (rc = mediate_check(c, &d)))
-		return ctx_end(c, rc);
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "dispute_session", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay)
-		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, sid) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
-	if (in->held_at < d.ev.created_at - 86400 * 30) {
-		return ctx_end(c, ctx_field(c, "held_at", "调解时间不能早于纠纷登记"));
-	}
-	int dbrc = db_get_int(c->db, sid, "INSERT INTO dispute_sessions (event_id, held_at, place, notes, created_by, "
-					  "created_at) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
-			      "iittii", id, in->held_at, in->place, in->notes, c->actor ? c->actor->user_id : 0, c->now);
-	for (int i = 0; dbrc == DB_OK && i < in->nphotos; i++)
-		dbrc = db_run(c->db, "INSERT INTO dispute_session_photos (session_id, ord, file_hash) VALUES (?, ?, ?)", "iit",
-			      *sid, (int64_t)(i + 1), in->photos[i]);
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "保存调解记录"));
-	rc = events_step_tx(c, id, "mediation", arena_printf(c->arena, "调解（%s）", in->place));
-	if (!rc)
-		rc = dp_audit(c, d.ev.village_id, "dispute", id, "session", "place", in->place, "session_id", *sid);
-	if (!rc) {
-		char t[24];
-		snprintf(t, sizeof(t), "%lld", (long long)*sid);
-		rc = idem_store(c, "dispute_session", in->idem, t);
-	}
-	return ctx_end(c, rc);
-}
-
-int dp_followup_days(struct ctx *c, int64_t county_id, int *days)
-{
-	int64_t d = 0;
-	int dbrc = db_get_int(c->db, &d, "SELECT followup_days FROM dispute_settings WHERE county_id = ?", "i", county_id);
-	if (dbrc == DB_DONE) {
-		*days = DISPUTE_FOLLOWUP_DEFAULT;
-		return RC_OK;
-	}
-	if (dbrc != DB_OK)
-		return ctx_db_fail(c, dbrc, "读取回访间隔");
-	*days = (int)d;
-	return RC_OK;
-}
-
-int disputes_outcome(struct ctx *c, int64_t id, const struct dispute_outcome_input *in)
-{
-	int prc = may_mediate(c, id);
-	if (prc)
-		return prc;
-	bool mediated = in->outcome && !strcmp(in->outcome, "mediated");
-	bool failed = in->outcome && !strcmp(in->outcome, "failed");
-	if (!mediated && !failed)
-		ctx_field(c, "outcome", "调解结果应为 mediated（调解成功）或 failed（调解不成）");
-	ctx_check_text(c, "agreement", in->agreement, DISPUTE_TEXT_MAX, CTX_TEXT_MULTILINE, "协议内容");
-	ctx_check_text(c, "note", in->note, EVENT_NOTE_MAX, CTX_TEXT_MULTILINE, "说明");
-	if (mediated && (!in->agreement || !in->agreement[0]) && (!in->agreement_photo || !in->agreement_photo[0]))
-		ctx_field(c, "agreement", "调解成功应填写协议内容或上传协议照片");
-	if (mediated && in->agreement_photo && in->agreement_photo[0])
-		photo_check(c, "agreement_photo", in->agreement_photo, 0);
-	if (failed && !label_of(referrals, ARRAY_SIZE(referrals), in->referred_to)[0])
-		ctx_field(c, "referred_to", "调解不成应选择移交去向：judicial（司法所）、court（法院）、petition（信访部门）或 other");
-	if (failed && in->referred_to && !strcmp(in->referred_to, "other") && (!in->note || !in->note[0]))
-		ctx_field(c, "note", "移交其他去向时请说明");
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
-	struct dispute d;
-	if ((rc = load_for_change(c, id, &d)) || (rc = mediate_check(c, &d)))
-		return ctx_end(c, rc);
-	int days = 0;
-	if ((rc = dp_followup_days(c, dp_root(d.ev.village_path), &days)))
-		return ctx_end(c, rc);
-	int64_t due = mediated ? c->now + (int64_t)days * 86400 : 0;
-	const char *step_note;
-	if (mediated)
-		step_note = "调解成功，达成协议";
-	else
-		step_note = arena_printf(c->arena, "调解不成，移交%s%s%s", disputes_referral_label(in->referred_to),
-					 in->note && in->note[0] ? "：" : "", in->note ? in->note : "");
-	int dbrc = db_run(c->db, "UPDATE disputes SET outcome = ?, agreement = ?, agreement_photo = NULLIF(?, ''), "
-				 "referred_to = NULLIF(?, ''), referred_note = ?, outcome_at = ?, outcome_by = "
-				 "NULLIF(CAST(? AS BIGINT), 0), followup_due = NULLIF(CAST(? AS BIGINT), 0), followup_at = NULL, "
-				 "followup_by = NULL, followup_result = NULL, followup_note = '', followup_notified_at = NULL, "
-				 "updated_at = ? WHERE event_id = ?",
-			  "tttttiiiii", in->outcome, mediated && in->agreement ? in->agreement : "",
-			  mediated && in->agreement_photo ? in->agreement_photo : "", failed ? in->referred_to : "",
-			  failed && in->note ? in->note : "", c->now, c->actor ? c->actor->user_id : 0, due, c->now, id);
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "保存调解结果"));
-	struct event_move m = {.action = "finish", .outcome = mediated ? "resolved" : "unresolvable", .note = step_note};
-	if ((rc = events_move_tx(c, id, &m, true)))
-		return ctx_end(c, rc);
-	rc = dp_audit(c, d.ev.village_id, "dispute", id, "outcome", "outcome", in->outcome, "followup_due", due);
-	return ctx_end(c, rc);
-}
-
-int disputes_followup(struct ctx *c, int64_t id, const char *result, const char *note)
-{
-	int prc = may_mediate(c, id);
-	if (prc)
-		return prc;
-	bool kept = result && !strcmp(result, "kept");
-	bool broken = result && !strcmp(result, "broken");
-	if (!kept && !broken)
-		ctx_field(c, "result", "回访结果应为 kept（协议已履行）或 broken（协议未履行）");
-	ctx_check_text(c, "note", note, EVENT_NOTE_MAX, (broken ? CTX_TEXT_REQUIRED : 0) | CTX_TEXT_MULTILINE,
-		       "回访情况");
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
-	struct dispute d;
-	if ((rc = load_for_change(c, id, &d)))
-		return ctx_end(c, rc);
-	if (!manages(c, &d.ev) && !is_mediator(c, id))
-		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "只有调解员或受理、承办人员可以回访"));
-	if (strcmp(d.outcome, "mediated") || d.followup_at)
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "只有调解成功且尚未回访的纠纷可以回访"));
-	if (d.followup_due > c->now)
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "还未到回访时间"));
-	int dbrc;
-	if (kept)
-		dbrc = db_run(c->db, "UPDATE disputes SET followup_at = ?, followup_by = NULLIF(CAST(? AS BIGINT), 0), "
-				     "followup_result = 'kept', followup_note = ?, updated_at = ? WHERE event_id = ?",
-			      "iitii", c->now, c->actor ? c->actor->user_id : 0, note ? note : "", c->now, id);
-	else
-		/* broken: the dispute is open again, counted as recurring; the outcome of the
-		 * first mediation stays in the timeline and the audit chain */
-		dbrc = db_run(c->db, "UPDATE disputes SET outcome = NULL, agreement = '', agreement_photo = NULL, "
-				     "referred_to = NULL, referred_note = '', outcome_at = NULL, outcome_by = NULL, "
-				     "followup_due = NULL, followup_at = NULL, followup_by = NULL, followup_result = NULL, "
-				     "followup_note = '', recurring = recurring + 1, updated_at = ? WHERE event_id = ?",
-			      "ii", c->now, id);
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "保存回访"));
-	if (kept) {
-		rc = events_step_tx(c, id, "followup",
-				    arena_printf(c->arena, "回访：协议已履行%s%s", note && note[0] ? "。" : "", note ? note : ""));
-	} else {
-		rc = events_step_tx(c, id, "followup", arena_printf(c->arena, "回访：协议未履行。%s", note));
-		struct event_move m = {.action = "reopen", .note = "协议未履行，重新调解"};
-		if (!rc)
-			rc = events_move_tx(c, id, &m, true);
-	}
-	if (!rc)
-		rc = dp_audit(c, d.ev.village_id, "dispute", id, "followup", "result", result, NULL, 0);
-	return ctx_end(c, rc);
-}
-
-/* ---- settings ---- */
-
-static int county_of_actor(struct ctx *c, int64_t county_id, int64_t *out)
-{
-	if (county_id) {
-		struct org_unit u;
-		int rc = org_get(c, county_id, &u);
-		if (rc == RC_NOT_FOUND || (!rc && strcmp(u.kind, "county"))) {
-			ctx_clear(c);
-			return ctx_field(c, "county_id", "区县不存在");
-		}
-		if (rc)
-			return rc;
-		if (!c->system && !access_touches(c, u.path))
-			return ctx_fail(c, RC_NOT_FOUND, "区县不存在");
-		*out = u.id;
-		return RC_OK;
-	}
-	if (!c->actor || !c->actor->ngrants)
-		return ctx_fail(c, RC_NOT_FOUND, "区县不存在");
-	*out = dp_root(c->actor->grants[0].path);
-	return RC_OK;
-}
-
-int disputes_settings_get(struct ctx *c, int64_t county_id, int64_t *county_out, int *followup_days)
-{
-	int rc = county_of_actor(c, county_id, county_out);
-	return rc ? rc : dp_followup_days(c, *county_out, followup_days);
-}
-
-int disputes_settings_set(struct ctx *c, int64_t county_id, int followup_days)
-{
-	int64_t county = 0;
-	int rc = county_of_actor(c, county_id, &county);
-	if (rc)
-		return rc;
-	if (followup_days < 1 || followup_days > 365)
-		return ctx_field(c, "followup_days", "回访间隔应为 1 到 365 天");
-	struct org_unit u;
-	if ((rc = org_get(c, county, &u)))
-		return rc;
-	if (!access_can(c, P_EVENT_ADMIN, u.path))
-		return ctx_fail(c, access_refusal(c, u.path), "只有区县管理员可以设置回访间隔");
-	if ((rc = ctx_begin(c)))
-		return rc;
-	int old = 0;
-	if ((rc = dp_followup_days(c, county, &old)))
-		return ctx_end(c, rc);
-	int dbrc = db_run(c->db, "DELETE FROM dispute_settings WHERE county_id = ?", "i", county);
-	if (dbrc == DB_OK)
-		dbrc = db_run(c->db, "INSERT INTO dispute_settings (county_id, followup_days, updated_by, updated_at) VALUES "
-				     "(?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-			      "iiii", county, (int64_t)followup_days, c->actor ? c->actor->user_id : 0, c->now);
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "保存回访间隔"));
-	struct buf before, after;
-	audit_snap_begin(&before);
-	audit_snap_int(&before, "followup_days", old);
-	audit_snap_end(&before);
-	audit_snap_begin(&after);
-	audit_snap_int(&after, "followup_days", followup_days);
-	audit_snap_end(&after);
-	rc = audit_record(c, county, "dispute_settings", county, "update", before.ptr, after.ptr);
-	buf_release(&before);
-	buf_release(&after);
-	return ctx_end(c, rc);
-}
-
-/* ---- the party's view ---- */
-
-static int64_t own_household(const struct ctx *c)
-{
-	return c->actor ? c->actor->household_id : 0;
-}
-
-int disputes_mine_list(struct ctx *c, struct dispute **out, int *n)
-{
-	*out = NULL;
-	*n = 0;
-	if (!c->actor)
-		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
-	struct db_stmt *st = db_query(c->db, "SELECT e.id FROM events e WHERE e.kind = 'dispute' AND (e.reporter_id = ? OR "
-					     "EXISTS (SELECT 1 FROM dispute_parties p WHERE p.event_id = e.id AND "
-					     "p.household_id = ?)) ORDER BY e.created_at DESC, e.id DESC LIMIT 50",
-				      "ii", c->actor->user_id, own_household(c) ? own_household(c) : -1);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取纠纷");
-	int64_t ids[50];
-	int k = 0;
-	while (k < 50 && db_step(st) == DB_ROW)
-		ids[k++] = db_col_int(st, 0);
-	db_finalize(st);
-	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(k ? k : 1));
-	if (!*out)
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	for (int i = 0; i < k; i++) {
-		int rc = disputes_mine_get(c, ids[i], &(*out)[i]);
-		if (rc)
-			return rc;
-		(*out)[i].ev.nsteps = 0;
-		(*n)++;
-	}
-	return RC_OK;
-}
-
-int disputes_mine_get(struct ctx *c, int64_t id, struct dispute *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (!c->actor)
-		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
-	int64_t reporter = 0, party = 0;
-	struct db_stmt *st = db_query(c->db, "SELECT COALESCE(e.reporter_id, 0), (SELECT count(*) FROM dispute_parties p "
-					     "WHERE p.event_id = e.id AND p.household_id = ?) FROM events e WHERE e.id = ? "
-					     "AND e.kind = 'dispute'",
-				      "ii", own_household(c) ? own_household(c) : -1, id);
-	int dbrc = st ? db_step(st) : DB_ERROR;
-	if (dbrc == DB_ROW) {
-		reporter = db_col_int(st, 0);
-		party = db_col_int(st, 1);
-	}
-	db_finalize(st);
-	if (dbrc != DB_ROW && dbrc != DB_DONE)
-		return ctx_db_fail(c, dbrc, "读取纠纷");
-	bool self_reported = reporter && reporter == c->actor->user_id;
-	if (dbrc == DB_DONE || (!self_reported && !party))
-		return ctx_fail(c, RC_NOT_FOUND, "纠纷不存在");
-	/* the event read as the system (the party need not be its reporter), then trimmed
-	 * to what a party may see */
-	struct ctx sys = *c;
-	sys.system = true;
-	sys.actor = NULL;
-	int rc = events_get(&sys, id, &out->ev);
-	if (rc) {
-		c->err = sys.err;
-		return rc;
-	}
-	if ((rc = load_row(c, id, out)))
-		return rc;
-	if (!self_reported) {
-		out->ev.description = "";
-		out->ev.reporter_name = "";
-		out->ev.reporter_phone = "";
-	} else if (out->ev.anonymous) {
-		out->ev.reporter_name = c->actor->name;
-	}
-	out->ev.address = "";
-	out->ev.nphotos = 0;
-	out->ev.nsupervisions = 0;
-	out->ev.can = 0;
-	/* the agreement's text stays with the mediators (it names the parties) */
-	out->agreement = "";
-	out->agreement_photo = "";
-	out->followup_note = "";
-	out->referred_note = "";
-	/* steps: staff names are shown (as to any reporter); the notes of progress and of
-	 * the follow-up may speak of the other parties, so they are left out */
-	for (int i = 0; i < out->ev.nsteps; i++)
-		if (!strcmp(out->ev.steps[i].action, "note") || !strcmp(out->ev.steps[i].action, "followup") ||
-		    !strcmp(out->ev.steps[i].action, "create"))
-			out->ev.steps[i].note = "";
-	if ((rc = read_parties(c, out, false, true, own_household(c))) ||
-	    (rc = read_more(c, out, false)))
-		return rc;
-	return RC_OK;
-}

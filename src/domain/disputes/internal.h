@@ -17,6 +17,22 @@ int dp_audit(struct ctx *c, int64_t village_id, const char *type, int64_t id, co
 int dp_followup_days(struct ctx *c, int64_t county_id, int *days);
 bool is_mediator_user(struct ctx *c, int64_t id, int64_t user_id);
 
+/* ---- shared by the files of the disputes' jobs (disputes, stats, followups,
+ * mediators, sessions, settings, mine) ---- */
+
+#define LIST_FROM "FROM events e JOIN disputes dd ON dd.event_id = e.id JOIN org_units v ON v.id = e.village_id " \
+		  "LEFT JOIN users ob ON ob.id = dd.outcome_by LEFT JOIN users fb ON fb.id = dd.followup_by "
+
+int dp_load_row(struct ctx *c, int64_t id, struct dispute *d);
+bool dp_is_mediator(struct ctx *c, int64_t id);
+bool dp_manages(const struct ctx *c, const struct event *e);
+void dp_fill_can(struct ctx *c, struct dispute *d);
+int dp_read_parties(struct ctx *c, struct dispute *d, bool full, bool party_view, int64_t own_household);
+int dp_read_more(struct ctx *c, struct dispute *d, bool notes);
+int dp_load_event(struct ctx *c, int64_t id, struct dispute *d, bool timeline);
+int dp_list_where(struct ctx *c, const struct dispute_query *q, struct buf *w, struct db_args *a);
+int dp_load_for_change(struct ctx *c, int64_t id, struct dispute *d);
+
 /* The first id of a unit path: the county. */
 static inline int64_t dp_root(const char *path)
 {

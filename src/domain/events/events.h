@@ -230,7 +230,7 @@ const char *events_action_name(unsigned bit);
 
 int events_get(struct ctx *c, int64_t id, struct event *out);
 /* Photo n (from 1) of an event the actor may see, read into request memory. */
-int events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
+enum result events_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
 /* The stored file of recording or clip media_id of an event the actor may see (the same
  * 404/403 as the event itself); the bytes are read with files_read_range. */
 int events_media_file(struct ctx *c, int64_t id, int64_t media_id, struct file_info *out);

@@ -56,6 +56,32 @@ int ev_media_read(struct ctx *c, struct event *e);
 /* the file of media_id on event_id; RC_NOT_FOUND when it is not that event's */
 int ev_media_hash(struct ctx *c, int64_t event_id, int64_t media_id, char hash[FILES_HASH_LEN + 1]);
 
+/* ---- shared by the files of events.c's jobs (scope, events, create, moves, supervise,
+ * deadlines) ---- */
+
+#define EA_REOPEN (1u << 13)   /* trusted callers only (events_move_tx) */
+
+bool ev_can_dept(const struct ctx *c, const char *dept_path);
+/* the outcome and rating names */
+#define EV_OUTCOMES 5
+#define EV_RATINGS 3
+extern const char *const ev_outcomes[EV_OUTCOMES];
+extern const char *const ev_ratings[EV_RATINGS];
+unsigned ev_action_bit(const char *name);
+bool ev_in_list(const char *s, const char *const *list, size_t n);
+const char *ev_dup(struct ctx *c, const char *s);
+unsigned ev_role_allows(const struct ctx *c, const struct event *e);
+unsigned ev_state_allows(const struct event *e);
+int ev_load(struct ctx *c, int64_t id, struct event *e, bool show);
+const char *ev_actor_name(const struct ctx *c);
+int ev_add_step(struct ctx *c, int64_t event_id, const char *action, const char *from, const char *to,
+		int64_t department_id, const char *note);
+int ev_audit_move(struct ctx *c, const struct event *e, const char *action, const char *to,
+		  int64_t department_id, const char *extra_key, const char *extra);
+int ev_check_department(struct ctx *c, const struct event *e, int64_t dept_id, struct org_unit *d);
+int ev_set_window(struct ctx *c, int64_t id, int64_t start, int64_t due);
+int ev_finish_days_of(struct ctx *c, int64_t category_id, int *days);
+
 static inline int64_t ev_actor_id(const struct ctx *c)
 {
 	return c->actor ? c->actor->user_id : 0;

@@ -261,11 +261,6 @@ enum result finance_entries(struct ctx *c, const struct fin_query *q, struct fin
 		ctx_field(c, "month", "月份格式应为 2026-10");
 	if ((rc = ctx_check_fields(c)))
 		return rc;
-	if (access_can(c, P_FINANCE_ENTER, v.path)) {
-		int added;
-		if ((rc = finance_sync_shop(c, v.id, &added)))
-			return rc;
-	}
 	char frozen[8];
 	if ((rc = fin_frozen_month(c, v.id, frozen)))
 		return rc;
@@ -724,6 +719,59 @@ enum result finance_entry_withdraw(struct ctx *c, int64_t id, const char *reason
 
 /* ---- the shop's stock-ins ---- */
 
+/* Inside a transaction holding the village's lock: the stock-in x as a pending expense
+ * entry of the village, audited (nothing for a stock-in at no cost). RC_CONFLICT when it
+ * is entered already (the movement is unique among entries). */
+static enum result enter_stock_in(struct ctx *c, int64_t village_id, const struct shop_collective_in *x, bool *added)
+{
+	*added = false;
+	int64_t amount = x->quantity * x->unit_cost;
+	if (amount <= 0)
+		return RC_OK;   /* a donation in kind at no cost moves no money */
+	char date[11], summary[FIN_SUMMARY_MAX * 4 + 1], counterpart[FIN_COUNTERPART_MAX * 4 + 1];
+	time_format_date(x->at, date);
+	char s[512];
+	snprintf(s, sizeof(s), "积分超市「%s」入库：%s %lld%s（集体经济出资）", x->shop_name, x->goods_name,
+		 (long long)x->quantity, x->unit);
+	utf8_prefix(summary, sizeof(summary), s, FIN_SUMMARY_MAX);
+	utf8_prefix(counterpart, sizeof(counterpart), x->supplier[0] ? x->supplier : "供货商", FIN_COUNTERPART_MAX);
+	int64_t by = x->actor_id ? x->actor_id : c->actor ? c->actor->user_id : 0;
+	int64_t id;
+	int dbrc = db_get_int(c->db, &id,
+			      "INSERT INTO finance_entries (village_id, kind, category, amount, occurred_on, "
+			      "counterpart, summary, vouchers, shop_move_id, entered_by, entered_at, updated_at) "
+			      "VALUES (?, 'expense', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      "itittttiiii", village_id, FIN_SHOP_CATEGORY, amount, date, counterpart, summary,
+			      x->photo_hash, x->move_id, by, c->now, c->now);
+	if (dbrc != DB_OK)
+		return ctx_db_fail(c, dbrc, "记录超市入库账目");
+	struct buf after;
+	snap_entry(&after, "pending", "expense", FIN_SHOP_CATEGORY, amount, date, counterpart, summary, x->photo_hash);
+	audit_snap_int(&after, "shop_move_id", x->move_id);
+	int rc = audit_entry(c, village_id, id, "enter_from_shop", NULL, &after);
+	*added = !rc;
+	return rc;
+}
+
+int finance_shop_stock_in(struct ctx *c, int64_t move_id, void *arg)
+{
+	(void)arg;
+	struct shop_collective_in x;
+	int64_t unit_id;
+	bool found, added;
+	int rc = shop_collective_stock_in(c, move_id, &unit_id, &x, &found);
+	if (rc || !found)
+		return rc;
+	struct org_unit u;
+	if ((rc = org_get(c, unit_id, &u)))
+		return rc;
+	if (strcmp(u.kind, "village"))
+		return RC_OK;   /* the accounts are a village's: a town's shop books none */
+	if ((rc = fin_lock_village(c, unit_id)))
+		return rc;
+	return enter_stock_in(c, unit_id, &x, &added);
+}
+
 enum result finance_sync_shop(struct ctx *c, int64_t village_id, int *added)
 {
 	*added = 0;
@@ -744,49 +792,23 @@ enum result finance_sync_shop(struct ctx *c, int64_t village_id, int *added)
 	if ((rc = fin_lock_village(c, village_id)))
 		return ctx_end(c, rc);
 	for (int i = 0; i < n && !rc; i++) {
-		const struct shop_collective_in *x = &ins[i];
 		int64_t have = 0;
 		if (db_get_int(c->db, &have, "SELECT count(*) FROM finance_entries WHERE shop_move_id = ?", "i",
-			       x->move_id) != DB_OK) {
+			       ins[i].move_id) != DB_OK) {
 			rc = ctx_db_fail(c, DB_ERROR, "读取账目");
 			break;
 		}
 		if (have)
 			continue;
-		char date[11], summary[FIN_SUMMARY_MAX * 4 + 1], counterpart[FIN_COUNTERPART_MAX * 4 + 1];
-		time_format_date(x->at, date);
-		char s[512];
-		snprintf(s, sizeof(s), "积分超市「%s」入库：%s %lld%s（集体经济出资）", x->shop_name, x->goods_name,
-			 (long long)x->quantity, x->unit);
-		utf8_prefix(summary, sizeof(summary), s, FIN_SUMMARY_MAX);
-		utf8_prefix(counterpart, sizeof(counterpart), x->supplier[0] ? x->supplier : "供货商", FIN_COUNTERPART_MAX);
-		int64_t by = x->actor_id ? x->actor_id : c->actor ? c->actor->user_id : 0;
-		int64_t amount = x->quantity * x->unit_cost;
-		if (amount <= 0)
-			continue;   /* a donation in kind at no cost moves no money */
-		int64_t id;
-		int dbrc = db_get_int(c->db, &id,
-				      "INSERT INTO finance_entries (village_id, kind, category, amount, occurred_on, "
-				      "counterpart, summary, vouchers, shop_move_id, entered_by, entered_at, updated_at) "
-				      "VALUES (?, 'expense', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				      "itittttiiii", village_id, FIN_SHOP_CATEGORY, amount, date, counterpart, summary,
-				      x->photo_hash, x->move_id, by, c->now, c->now);
-		if (dbrc == DB_CONSTRAINT) {
+		bool one;
+		rc = enter_stock_in(c, village_id, &ins[i], &one);
+		if (rc == RC_CONFLICT) {
 			/* another request brought it in at the same moment: it is there once */
 			ctx_end(c, RC_CONFLICT);
 			ctx_reset(c);
 			return RC_OK;
 		}
-		if (dbrc != DB_OK) {
-			rc = ctx_db_fail(c, dbrc, "记录超市入库账目");
-			break;
-		}
-		struct buf after;
-		snap_entry(&after, "pending", "expense", FIN_SHOP_CATEGORY, amount, date, counterpart, summary, x->photo_hash);
-		audit_snap_int(&after, "shop_move_id", x->move_id);
-		rc = audit_entry(c, village_id, id, "enter_from_shop", NULL, &after);
-		if (!rc)
-			++*added;
+		*added += one;
 	}
 	return ctx_end(c, rc);
 }

@@ -28,11 +28,12 @@
  * negative. Months are published in order, once ended, with no entry left unapproved.
  *
  * The points shop: each stock-in movement of a village's shop paid from 集体经济 becomes
- * one expense entry (经营支出, amount quantity × unit cost) the first time the village's
- * entries are read or a statement is published (finance_sync_shop), dated the day of
- * the stock-in and entered by whoever recorded it; the movement's id is unique among
- * entries, so it is never counted twice, and a month cannot be published while one of
- * its stock-ins is not approved, so none is lost. Such entries are approved like the
+ * one pending expense entry (经营支出, amount quantity × unit cost) in the stock-in's own
+ * transaction (finance_shop_stock_in, the stock-in's then), dated the day of the
+ * stock-in and entered by whoever recorded it; publishing a statement first brings in
+ * any stock-in without its entry (finance_sync_shop); reads never write. The movement's
+ * id is unique among entries, so it is never counted twice, and a month cannot be
+ * published while one of its stock-ins is not approved, so none is lost. Such entries are approved like the
  * others and are never edited or withdrawn (their money left with the stock-in).
  *
  * Every change is audited on the village's chain. */
@@ -153,12 +154,15 @@ struct fin_query {
 	const char *kind;            /* income, expense or NULL */
 	int limit, offset;
 };
-/* The entries of a village, latest date first; first brings in the shop's stock-ins
- * when the actor may enter (finance_sync_shop). */
+/* The entries of a village, latest date first. */
 enum result finance_entries(struct ctx *c, const struct fin_query *q, struct fin_entry **out, int *n, int64_t *total);
 /* Inside no transaction: records the village shops' stock-ins paid from 集体经济 not yet
  * entered (dated up to c->now) as pending expense entries; *added how many. */
 enum result finance_sync_shop(struct ctx *c, int64_t village_id, int *added);
+/* The shop's stock-in hook (struct stock_in_input's then), inside the stock-in's
+ * transaction: a stock-in paid from 集体经济 at a village's shop becomes that village's
+ * pending expense entry, audited; any other stock-in books nothing. */
+int finance_shop_stock_in(struct ctx *c, int64_t move_id, void *arg);
 
 /* ---- statements ---- */
 

@@ -294,11 +294,6 @@ enum result finance_statement_get(struct ctx *c, int64_t village_id, const char 
 		return read_lines(c, out);
 	if (!staff)
 		return ctx_fail(c, RC_NOT_FOUND, "%s %s 的财务报表尚未公开", v.name, month);
-	if (access_can(c, P_FINANCE_ENTER, v.path)) {
-		int added;
-		if ((rc = finance_sync_shop(c, v.id, &added)))
-			return rc;
-	}
 	out->village_id = v.id;
 	str_copy(out->village_name, sizeof(out->village_name), v.name);
 	str_copy(out->month, sizeof(out->month), month);

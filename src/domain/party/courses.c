@@ -215,7 +215,7 @@ int party_course_media(struct ctx *c, int64_t id, struct file_info *out)
 	return files_info(c, h, out);
 }
 
-int party_course_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len)
+enum result party_course_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len)
 {
 	struct party_row k;
 	bool publisher;

@@ -266,7 +266,7 @@ int party_course_update(struct ctx *c, int64_t id, const struct party_course_inp
  * whoever may see the course; RC_NOT_FOUND when it has none. */
 int party_course_media(struct ctx *c, int64_t id, struct file_info *out);
 /* Photo n (from 1) of a course for whoever may see it. */
-int party_course_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
+enum result party_course_photo(struct ctx *c, int64_t id, int n, char mime[16], const void **data, size_t *len);
 /* Opens a study session of the course for the actor (a member, or a villager for the
  * villagers' courses). */
 int party_study_start(struct ctx *c, int64_t course_id, struct party_row *out);

@@ -1089,7 +1089,48 @@ enum result stock_in(struct ctx *c, int64_t goods_id, const struct stock_in_inpu
 	rc = stock_apply(c, &m, move_id);
 	if (!rc)
 		rc = audit_move(c, &s, &g, *move_id, "stock_in", &m);
+	if (!rc && in->then)
+		rc = in->then(c, *move_id, in->then_arg);
 	return ctx_end(c, rc);
+}
+
+#define COLLECTIVE_COLS                                                                                           \
+	"m.id, m.shop_id, COALESCE(m.actor_id, 0), m.at, m.quantity, m.unit_cost, s.name, g.name, g.unit, "      \
+	"m.supplier, COALESCE(m.photo_hash, ''), s.unit_id "                                                       \
+	"FROM stock_moves m JOIN shops s ON s.id = m.shop_id JOIN goods g ON g.id = m.goods_id "                  \
+	"WHERE m.kind = 'in' AND m.funding = '集体经济' "
+
+static void read_collective(struct ctx *c, struct db_stmt *st, struct shop_collective_in *x)
+{
+	x->move_id = db_col_int(st, 0);
+	x->shop_id = db_col_int(st, 1);
+	x->actor_id = db_col_int(st, 2);
+	x->at = db_col_int(st, 3);
+	x->quantity = db_col_int(st, 4);
+	x->unit_cost = db_col_int(st, 5);
+	x->shop_name = arena_strdup(c->arena, db_col_text(st, 6));
+	x->goods_name = arena_strdup(c->arena, db_col_text(st, 7));
+	x->unit = arena_strdup(c->arena, db_col_text(st, 8));
+	x->supplier = arena_strdup(c->arena, db_col_text(st, 9));
+	x->photo_hash = arena_strdup(c->arena, db_col_text(st, 10));
+}
+
+enum result shop_collective_stock_in(struct ctx *c, int64_t move_id, int64_t *unit_id, struct shop_collective_in *out,
+				     bool *found)
+{
+	*found = false;
+	*unit_id = 0;
+	memset(out, 0, sizeof(*out));
+	struct db_stmt *st = db_query(c->db, "SELECT " COLLECTIVE_COLS "AND m.id = ?", "i", move_id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取入库记录");
+	if (db_step(st) == DB_ROW) {
+		read_collective(c, st, out);
+		*unit_id = db_col_int(st, 11);
+		*found = true;
+	}
+	db_finalize(st);
+	return RC_OK;
 }
 
 enum result shop_collective_stock_ins(struct ctx *c, int64_t village_id, int64_t until,
@@ -1107,28 +1148,13 @@ enum result shop_collective_stock_ins(struct ctx *c, int64_t village_id, int64_t
 	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)count);
 	if (!*out)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	struct db_stmt *st = db_query(c->db, "SELECT m.id, m.shop_id, COALESCE(m.actor_id, 0), m.at, m.quantity, "
-					     "m.unit_cost, s.name, g.name, g.unit, m.supplier, COALESCE(m.photo_hash, '') "
-					     "FROM stock_moves m JOIN shops s ON s.id = m.shop_id JOIN goods g ON g.id = m.goods_id "
-					     "WHERE s.unit_id = ? AND m.kind = 'in' AND m.funding = '集体经济' AND m.at <= ? "
-					     "ORDER BY m.at, m.id",
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT " COLLECTIVE_COLS "AND s.unit_id = ? AND m.at <= ? ORDER BY m.at, m.id",
 				      "ii", village_id, until);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取入库记录");
-	while (*n < count && db_step(st) == DB_ROW) {
-		struct shop_collective_in *x = &(*out)[(*n)++];
-		x->move_id = db_col_int(st, 0);
-		x->shop_id = db_col_int(st, 1);
-		x->actor_id = db_col_int(st, 2);
-		x->at = db_col_int(st, 3);
-		x->quantity = db_col_int(st, 4);
-		x->unit_cost = db_col_int(st, 5);
-		x->shop_name = arena_strdup(c->arena, db_col_text(st, 6));
-		x->goods_name = arena_strdup(c->arena, db_col_text(st, 7));
-		x->unit = arena_strdup(c->arena, db_col_text(st, 8));
-		x->supplier = arena_strdup(c->arena, db_col_text(st, 9));
-		x->photo_hash = arena_strdup(c->arena, db_col_text(st, 10));
-	}
+	while (*n < count && db_step(st) == DB_ROW)
+		read_collective(c, st, &(*out)[(*n)++]);
 	db_finalize(st);
 	return RC_OK;
 }

@@ -224,6 +224,11 @@ struct stock_in_input {
 	int64_t unit_cost;           /* 分, 0..STOCK_COST_MAX, or STOCK_COST_UNSET (an error) */
 	const char *funding;         /* one of stock_fundings */
 	const char *photo_hash;      /* the purchase receipt, uploaded by the actor; optional */
+	/* Run inside the stock-in's transaction after the movement is written: a feature
+	 * that books the stock-in (finance: finance_shop_stock_in) adds its own rows, so the
+	 * movement and they are one change. Non-zero rolls everything back. */
+	int (*then)(struct ctx *c, int64_t move_id, void *arg);
+	void *then_arg;
 };
 
 /* Stock-in 入库 (P_SHOP_ADMIN): a movement "in" in one transaction, audited. */
@@ -237,6 +242,10 @@ struct shop_collective_in {
 };
 enum result shop_collective_stock_ins(struct ctx *c, int64_t village_id, int64_t until,
 				      struct shop_collective_in **out, int *n);
+/* The one movement move_id when it is a stock-in paid from 集体经济 (*found), with the
+ * unit of its shop; no access check. */
+enum result shop_collective_stock_in(struct ctx *c, int64_t move_id, int64_t *unit_id, struct shop_collective_in *out,
+				     bool *found);
 
 struct stock_adjust_input {
 	const char *kind;            /* loss 损耗, damage 损坏 (quantity 1.. taken out), count 盘点

@@ -174,12 +174,11 @@ static int dispute_reply(struct req *r, int64_t id)
 int api_disputes_list(struct req *r)
 {
 	struct dispute_query q = {0};
-	int64_t recurring = 0, overdue = 0, due = 0, mine = 0;
 	req_query_int(r, "unit_id", 1, ID_MAX, 0, &q.unit_id);
-	req_query_int(r, "recurring", 0, 1, 0, &recurring);
-	req_query_int(r, "followup_overdue", 0, 1, 0, &overdue);
-	req_query_int(r, "followup_due", 0, 1, 0, &due);
-	req_query_int(r, "mine", 0, 1, 0, &mine);
+	req_query_flag(r, "recurring", &q.recurring);
+	req_query_flag(r, "followup_overdue", &q.followup_overdue);
+	req_query_flag(r, "followup_due", &q.followup_due);
+	req_query_flag(r, "mine", &q.mine);
 	req_query_time(r, "from", false, &q.from);
 	req_query_time(r, "to", true, &q.to);
 	int rc = req_page(r, &q.limit, &q.offset);
@@ -187,10 +186,6 @@ int api_disputes_list(struct req *r)
 		return rc ? rc : RC_INVALID;
 	q.stage = req_query(r, "stage");
 	q.dispute_type = req_query(r, "dispute_type");
-	q.recurring = recurring;
-	q.followup_overdue = overdue;
-	q.followup_due = due;
-	q.mine = mine;
 	struct dispute *list;
 	int n;
 	int64_t total;

@@ -54,8 +54,8 @@ static void add_alert(struct buf *out, const struct emergency *e)
 
 int api_emergencies_list(struct req *r)
 {
-	int64_t all = 0;
-	int rc = req_query_int(r, "all", 0, 1, 0, &all);
+	bool all;
+	int rc = req_query_flag(r, "all", &all);
 	if (rc)
 		return rc;
 	struct emergency *list;

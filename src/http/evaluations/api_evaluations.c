@@ -387,18 +387,7 @@ int api_eval_score(struct req *r)
 
 int api_eval_score_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	int rc = req_path_photo(r, EVAL_PHOTOS_MAX, &id, &n);
-	if (rc)
-		return rc;
-	char mime[16];
-	const void *data;
-	size_t len;
-	if ((rc = eval_score_photo(&r->ctx, id, n, mime, &data, &len)))
-		return rc;
-	req_reply_image(r, mime, data, len);
-	return RC_OK;
+	return req_reply_photo(r, EVAL_PHOTOS_MAX, eval_score_photo);
 }
 
 int api_eval_object(struct req *r)

@@ -141,16 +141,15 @@ static int event_reply(struct req *r, int64_t id)
 int api_events_list(struct req *r)
 {
 	struct event_query q = {0};
-	int64_t overdue = 0, mine = 0, on_time = 0, rated = 0, satisfied = 0;
 	req_query_int(r, "unit_id", 1, ID_MAX, 0, &q.unit_id);
-	req_query_int(r, "on_time", 0, 1, 0, &on_time);
-	req_query_int(r, "rated", 0, 1, 0, &rated);
-	req_query_int(r, "satisfied", 0, 1, 0, &satisfied);
+	req_query_flag(r, "on_time", &q.on_time);
+	req_query_flag(r, "rated", &q.rated);
+	req_query_flag(r, "satisfied", &q.satisfied);
 	req_query_int(r, "department_id", 1, ID_MAX, 0, &q.department_id);
 	req_query_int(r, "category_id", 1, ID_MAX, 0, &q.category_id);
 	req_query_int(r, "channel_id", 1, ID_MAX, 0, &q.channel_id);
-	req_query_int(r, "overdue", 0, 1, 0, &overdue);
-	req_query_int(r, "mine", 0, 1, 0, &mine);
+	req_query_flag(r, "overdue", &q.overdue);
+	req_query_flag(r, "mine", &q.mine);
 	req_query_time(r, "from", false, &q.from);
 	req_query_time(r, "to", true, &q.to);
 	int rc = req_page(r, &q.limit, &q.offset);
@@ -160,11 +159,6 @@ int api_events_list(struct req *r)
 	q.outcome = req_query(r, "outcome");
 	q.rating = req_query(r, "rating");
 	q.kind = req_query(r, "kind");
-	q.overdue = overdue;
-	q.mine = mine;
-	q.on_time = on_time;
-	q.rated = rated;
-	q.satisfied = satisfied;
 	struct event *list;
 	int n;
 	int64_t total;
@@ -292,17 +286,7 @@ int api_event_get(struct req *r)
 
 int api_event_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, EVENT_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = events_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, EVENT_PHOTOS_MAX, events_photo);
 }
 
 int api_event_action(struct req *r)
@@ -436,9 +420,10 @@ static json_t *category_json(const struct event_category *k)
 
 int api_event_categories(struct req *r)
 {
-	int64_t county, all;
+	int64_t county;
+	bool all;
 	req_query_int(r, "county_id", 1, ID_MAX, 0, &county);
-	req_query_int(r, "all", 0, 1, 0, &all);
+	req_query_flag(r, "all", &all);
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	struct event_category *list;

@@ -1,46 +1,8 @@
 /* A recording or clip of an event, served to those who may read the event, with range
- * requests (RFC 9110 §14) so that a phone's player can seek in a video: "Accept-Ranges:
- * bytes" always; one range gives 206 with Content-Range; a range past the end gives 416
- * with "Content-Range: bytes * / size"; no range (or one to ignore) gives the whole. */
+ * requests so that a phone's player can seek in a video (req_reply_media). */
 #include "domain/events/events.h"
 #include "http/events/events.h"
 #include "util/num.h"
-#include "util/range.h"
-
-/* The file's bytes, whole or the one range asked for (206), for a player to seek. */
-static int serve(struct req *r, const struct file_info *fi)
-{
-	struct file_info f = *fi;
-	int rc;
-	int64_t first = 0, last = f.size - 1;
-	enum range_result range = range_parse(u_map_get_case(r->u->map_header, "Range"), f.size, &first, &last);
-	if (range == RANGE_UNSATISFIABLE) {
-		char cr[48];
-		snprintf(cr, sizeof(cr), "bytes */%lld", (long long)f.size);
-		static const char msg[] = "{\"error\":{\"code\":\"range_not_satisfiable\","
-					  "\"message\":\"请求的范围超出文件大小\",\"fields\":{}}}";
-		req_reply_bytes(r, 416, "application/json", NULL, msg, sizeof(msg) - 1);
-		u_map_put(r->resp->map_header, "Content-Range", cr);
-		u_map_put(r->resp->map_header, "Accept-Ranges", "bytes");
-		return RC_OK;
-	}
-	const void *data = NULL;
-	int64_t count = range == RANGE_OK ? last - first + 1 : f.size;
-	if ((rc = files_read_range(&r->ctx, f.hash, range == RANGE_OK ? first : 0, count, &data)))
-		return rc;
-	req_reply_bytes(r, range == RANGE_OK ? 206 : 200, f.mime, NULL, data, (size_t)count);
-	u_map_put(r->resp->map_header, "Accept-Ranges", "bytes");
-	u_map_put(r->resp->map_header, "X-Content-Type-Options", "nosniff");
-	u_map_put(r->resp->map_header, "Content-Disposition", "inline");
-	/* the bytes of an id never change (content-addressed): a player may keep them */
-	u_map_put(r->resp->map_header, "Cache-Control", "private, max-age=86400");
-	if (range == RANGE_OK) {
-		char cr[80];
-		snprintf(cr, sizeof(cr), "bytes %lld-%lld/%lld", (long long)first, (long long)last, (long long)f.size);
-		u_map_put(r->resp->map_header, "Content-Range", cr);
-	}
-	return RC_OK;
-}
 
 static int media_id(struct req *r, int64_t *mid)
 {
@@ -59,7 +21,7 @@ int api_event_media(struct req *r)
 	struct file_info f;
 	if ((rc = events_media_file(&r->ctx, id, mid, &f)))
 		return rc;
-	return serve(r, &f);
+	return req_reply_media(r, &f);
 }
 
 int api_public_event_media(struct req *r)
@@ -71,5 +33,5 @@ int api_public_event_media(struct req *r)
 	struct file_info f;
 	if ((rc = events_public_media(&r->ctx, village, u_map_get(r->u->map_url, "code"), mid, &f)))
 		return rc;
-	return serve(r, &f);
+	return req_reply_media(r, &f);
 }

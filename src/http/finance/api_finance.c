@@ -263,18 +263,7 @@ int api_finance_entry_withdraw(struct req *r) { return decide(r, 2); }
 
 int api_finance_voucher(struct req *r)
 {
-	int64_t id;
-	int n;
-	int rc = req_path_photo(r, FIN_VOUCHERS_MAX, &id, &n);
-	if (rc)
-		return rc;
-	char mime[16];
-	const void *data;
-	size_t len;
-	if ((rc = finance_voucher(&r->ctx, id, n, mime, &data, &len)))
-		return rc;
-	req_reply_image(r, mime, data, len);
-	return RC_OK;
+	return req_reply_photo(r, FIN_VOUCHERS_MAX, finance_voucher);
 }
 
 int api_finance_statements_list(struct req *r)

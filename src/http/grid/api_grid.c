@@ -615,17 +615,7 @@ int api_finding_event(struct req *r)
 
 int api_finding_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, GRID_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = grid_finding_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, GRID_PHOTOS_MAX, grid_finding_photo);
 }
 
 int api_patrol_compliance(struct req *r)
@@ -824,17 +814,18 @@ int api_visit_create(struct req *r)
 
 int api_visits_due(struct req *r)
 {
-	int64_t unit = 0, within = 7, overdue = 0;
+	int64_t unit = 0, within = 7;
+	bool overdue;
 	req_query_int(r, "unit_id", 1, ID_MAX, 0, &unit);
 	req_query_int(r, "within_days", 0, 366, 7, &within);
-	req_query_int(r, "overdue", 0, 1, 0, &overdue);
+	req_query_flag(r, "overdue", &overdue);
 	if (!unit)
 		ctx_field(&r->ctx, "unit_id", "请指定单位");
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	struct grid_visit_due *list;
 	int n;
-	int rc = grid_visits_due(&r->ctx, unit, within * 86400, overdue != 0, &list, &n);
+	int rc = grid_visits_due(&r->ctx, unit, within * 86400, overdue, &list, &n);
 	if (rc)
 		return rc;
 	json_t *items = json_array();
@@ -854,15 +845,5 @@ int api_visits_due(struct req *r)
 
 int api_visit_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, GRID_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = grid_visit_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, GRID_PHOTOS_MAX, grid_visit_photo);
 }

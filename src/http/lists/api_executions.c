@@ -125,24 +125,21 @@ static int list_reply(struct req *r, struct list_query *q)
 int api_executions_list(struct req *r)
 {
 	struct list_query q = {0};
-	int64_t mine = 0, on_time = 0;
 	req_query_int(r, "village", 1, ID_MAX, 0, &q.unit_id);
 	if (!q.unit_id)
 		req_query_int(r, "unit", 1, ID_MAX, 0, &q.unit_id);
 	if (!q.unit_id)
 		req_query_int(r, "unit_id", 1, ID_MAX, 0, &q.unit_id);
-	req_query_int(r, "on_time", 0, 1, 0, &on_time);
+	req_query_flag(r, "on_time", &q.on_time);
 	req_query_time(r, "from", false, &q.from);
 	req_query_time(r, "to", true, &q.to);
 	req_query_int(r, "item", 1, ID_MAX, 0, &q.item_id);
-	req_query_int(r, "mine", 0, 1, 0, &mine);
+	req_query_flag(r, "mine", &q.mine);
 	int rc = req_page(r, &q.limit, &q.offset);
 	if (rc || ctx_check_fields(&r->ctx))
 		return rc ? rc : RC_INVALID;
 	q.kind = req_query(r, "kind");
 	q.state = req_query(r, "state");
-	q.mine = mine != 0;
-	q.on_time = on_time != 0;
 	return list_reply(r, &q);
 }
 

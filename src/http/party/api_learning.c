@@ -84,17 +84,7 @@ int api_party_course_update(struct req *r)
 
 int api_party_course_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, PARTY_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = party_course_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, PARTY_PHOTOS_MAX, party_course_photo);
 }
 
 int api_party_study_start(struct req *r)

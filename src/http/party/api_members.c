@@ -141,15 +141,16 @@ int api_party_stats(struct req *r)
 
 int api_party_member_import(struct req *r)
 {
-	int64_t branch = 0, dry = 0;
+	int64_t branch = 0;
+	bool dry;
 	req_query_int(r, "branch", 1, ID_MAX, 0, &branch);
-	req_query_int(r, "dry_run", 0, 1, 0, &dry);
+	req_query_flag(r, "dry_run", &dry);
 	if (!branch)
 		ctx_field(&r->ctx, "branch", "请选择党支部");
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	struct party_import_result res;
-	int rc = party_member_import(&r->ctx, branch, r->u->binary_body, r->u->binary_body_length, dry != 0, &res);
+	int rc = party_member_import(&r->ctx, branch, r->u->binary_body, r->u->binary_body_length, dry, &res);
 	if (rc == RC_INVALID && res.nerrors > 0) {
 		/* 400 with the standard envelope and every row's errors */
 		json_t *rows = json_array();

@@ -115,17 +115,7 @@ int api_file_upload(struct req *r)
 
 int api_claim_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = req_path_photo(r, CLAIM_PHOTOS_MAX, &id, &n);
-	if (!rc)
-		rc = claims_photo(&r->ctx, id, n, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	return req_reply_photo(r, CLAIM_PHOTOS_MAX, claims_photo);
 }
 
 int api_claims_create(struct req *r)
@@ -179,17 +169,18 @@ int api_claims_create(struct req *r)
 
 int api_claims_list(struct req *r)
 {
-	int64_t village, household, mine, queue;
+	int64_t village, household;
+	bool mine, queue;
 	int limit, offset;
 	req_query_int(r, "village_id", 1, ID_MAX, 0, &village);
 	req_query_int(r, "household_id", 1, ID_MAX, 0, &household);
-	req_query_int(r, "mine", 0, 1, 0, &mine);
-	req_query_int(r, "queue", 0, 1, 0, &queue);
+	req_query_flag(r, "mine", &mine);
+	req_query_flag(r, "queue", &queue);
 	int rc = req_page(r, &limit, &offset);
 	if (rc)
 		return rc;
 	struct claim_query q = {.village_id = village, .household_id = household, .status = req_query(r, "status"),
-				.mine = mine != 0, .queue = queue != 0, .limit = limit, .offset = offset};
+				.mine = mine, .queue = queue, .limit = limit, .offset = offset};
 	struct claim *items;
 	int n;
 	int64_t total;

@@ -47,10 +47,11 @@ int api_objection_create(struct req *r)
 
 int api_objections_list(struct req *r)
 {
-	int64_t village, mine;
+	int64_t village;
+	bool mine;
 	int limit, offset;
 	req_query_int(r, "village_id", 1, INT64_MAX / 2, 0, &village);
-	req_query_int(r, "mine", 0, 1, 0, &mine);
+	req_query_flag(r, "mine", &mine);
 	if (!village && !mine)
 		ctx_field(&r->ctx, "village_id", "必填（或用 mine=1 查看自己的异议）");
 	int rc = req_page(r, &limit, &offset);
@@ -59,7 +60,7 @@ int api_objections_list(struct req *r)
 	struct objection *o;
 	int n;
 	int64_t total;
-	if ((rc = publicity_objections(&r->ctx, village, mine != 0, limit, offset, &o, &n, &total)))
+	if ((rc = publicity_objections(&r->ctx, village, mine, limit, offset, &o, &n, &total)))
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)

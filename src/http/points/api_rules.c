@@ -86,15 +86,16 @@ int api_rule_categories(struct req *r)
 
 int api_unit_rules_list(struct req *r)
 {
-	int64_t id, retired;
+	int64_t id;
+	bool retired;
 	int limit, offset;
 	int rc = req_path_id(r, "id", &id);
 	if (rc)
 		return rc;
-	req_query_int(r, "include_retired", 0, 1, 0, &retired);
+	req_query_flag(r, "include_retired", &retired);
 	if ((rc = req_page(r, &limit, &offset)))
 		return rc;
-	struct rule_query q = {.unit_id = id, .include_retired = retired == 1, .limit = limit,
+	struct rule_query q = {.unit_id = id, .include_retired = retired, .limit = limit,
 			       .offset = offset};
 	struct point_rule *rules;
 	int n;

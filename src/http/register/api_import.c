@@ -21,9 +21,10 @@ static void reply_row_errors(struct req *r, const struct roster_result *res)
 
 int api_import_households(struct req *r)
 {
-	int64_t village, dry;
+	int64_t village;
+	bool dry;
 	req_query_int(r, "village_id", 1, INT64_MAX / 2, 0, &village);
-	req_query_int(r, "dry_run", 0, 1, 0, &dry);
+	req_query_flag(r, "dry_run", &dry);
 	if (!village)
 		ctx_field(&r->ctx, "village_id", "必填");
 	if (ctx_check_fields(&r->ctx))
@@ -43,7 +44,7 @@ int api_import_households(struct req *r)
 	if (rc)
 		return rc;
 	r->out = json_pack("{s:b, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "imported", !dry, "dry_run",
-			   dry != 0, "rows", res.rows, "households_created", res.households_created,
+			   dry, "rows", res.rows, "households_created", res.households_created,
 			   "households_updated", res.households_updated, "residents_created",
 			   res.residents_created, "residents_updated", res.residents_updated, "unchanged",
 			   res.unchanged, "tags_set", res.tags_set, "resident_tags_set", res.resident_tags_set);

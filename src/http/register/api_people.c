@@ -41,10 +41,11 @@ static json_t *resident_json(const struct resident *p)
 
 int api_households_list(struct req *r)
 {
-	int64_t unit, registered = 0;
+	int64_t unit;
+	bool registered;
 	int limit, offset;
 	req_query_int(r, "unit_id", 1, INT64_MAX / 2, 0, &unit);
-	req_query_int(r, "registered", 0, 1, 0, &registered);
+	req_query_flag(r, "registered", &registered);
 	int rc = req_page(r, &limit, &offset);
 	if (rc)
 		return rc;
@@ -69,7 +70,7 @@ int api_households_list(struct req *r)
 				return RC_OK;
 		}
 	}
-	struct household_query hq = {.unit_id = unit, .q = q, .registered = registered != 0, .limit = limit, .offset = offset};
+	struct household_query hq = {.unit_id = unit, .q = q, .registered = registered, .limit = limit, .offset = offset};
 	struct household *hs;
 	int n;
 	int64_t total;

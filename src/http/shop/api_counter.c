@@ -407,14 +407,15 @@ int api_preorder_create(struct req *r)
 
 int api_preorders_list(struct req *r)
 {
-	int64_t mine, shop;
+	int64_t shop;
+	bool mine;
 	int limit, offset, n;
-	req_query_int(r, "mine", 0, 1, 0, &mine);
+	req_query_flag(r, "mine", &mine);
 	req_query_int(r, "shop_id", 1, ID_MAX, 0, &shop);
 	int rc = req_page(r, &limit, &offset);
 	if (rc)
 		return rc;
-	struct preorder_query q = {.mine = mine != 0, .shop_id = shop, .status = req_query(r, "status"),
+	struct preorder_query q = {.mine = mine, .shop_id = shop, .status = req_query(r, "status"),
 				   .limit = limit, .offset = offset};
 	struct preorder *ps;
 	int64_t total;

@@ -1,6 +1,7 @@
 /* The points shop over HTTP: shops and their opening windows, goods with photos,
  * stock-in and adjustments, the stock ledger, the low-stock list and the redemption
  * reports, with their XLSX exports (domain/shop.h). Money is in 分, times ISO 8601. */
+#include "domain/finance/finance.h"
 #include "domain/kernel/xlsx.h"
 #include "domain/shop/shop.h"
 #include "http/shop/shop.h"
@@ -183,13 +184,14 @@ static json_t *window_json(struct req *r, const struct shop_window *w)
 
 int api_shop_windows_list(struct req *r)
 {
-	int64_t id, all;
+	int64_t id;
+	bool all;
 	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = req_query_int(r, "all", 0, 1, 0, &all)))
+	if (rc || (rc = req_query_flag(r, "all", &all)))
 		return rc;
 	struct shop_window *w;
 	int n;
-	if ((rc = shop_windows_list(&r->ctx, id, all != 0, &w, &n)))
+	if ((rc = shop_windows_list(&r->ctx, id, all, &w, &n)))
 		return rc;
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
@@ -304,13 +306,14 @@ static void goods_body(struct req *r, struct goods_input *in)
 
 int api_shop_goods_list(struct req *r)
 {
-	int64_t id, active;
+	int64_t id;
+	bool active;
 	int rc = req_path_id(r, "id", &id);
-	if (rc || (rc = req_query_int(r, "active", 0, 1, 0, &active)))
+	if (rc || (rc = req_query_flag(r, "active", &active)))
 		return rc;
 	struct goods_info *items;
 	int n;
-	if ((rc = goods_list(&r->ctx, id, active != 0, &items, &n)))
+	if ((rc = goods_list(&r->ctx, id, active, &items, &n)))
 		return rc;
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
@@ -421,7 +424,8 @@ int api_goods_stock_in(struct req *r)
 	req_check_body(r, spec);
 	struct stock_in_input in = {.supplier = req_str(r, "supplier"), .quantity = (int)req_int(r, "quantity", 0),
 				    .unit_cost = req_int(r, "unit_cost", STOCK_COST_UNSET),
-				    .funding = req_str(r, "funding"), .photo_hash = req_str(r, "photo_hash")};
+				    .funding = req_str(r, "funding"), .photo_hash = req_str(r, "photo_hash"),
+				    .then = finance_shop_stock_in};
 	int64_t move;
 	if ((rc = stock_in(&r->ctx, id, &in, &move)))
 		return rc;
