@@ -138,15 +138,24 @@ async function sendOne(it: OutboxItem): Promise<boolean> {
 }
 
 let running: Promise<void> | null = null;
+let again = false;
 
-// Sends what waits, oldest first; stops at the first that finds no signal.
+// Sends what waits, oldest first; stops at the first that finds no signal. Asked while a
+// pass runs (the signal came back during a pass that found none), it runs once more.
 export function flush(): Promise<void> {
   if (!owner) return Promise.resolve();
-  running ||= (async () => {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
     try {
-      await refresh();
-      const waiting = outbox.value.filter((it) => it.state === 'pending' || it.state === 'sending').reverse();
-      for (const it of waiting) if (!(await sendOne(it))) break;
+      do {
+        again = false;
+        await refresh();
+        const waiting = outbox.value.filter((it) => it.state === 'pending' || it.state === 'sending').reverse();
+        for (const it of waiting) if (!(await sendOne(it))) break;
+      } while (again);
     } finally {
       running = null;
     }
