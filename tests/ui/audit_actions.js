@@ -109,9 +109,12 @@ function collect() {
               if (lits.length) return { lits };
               const id = expr.match(/^(\w+)$/);
               if (id && f.params.includes(id[1])) return { param: f.params.indexOf(id[1]) };
-              // a member named action checked against the file's table of action names
+              // a member named action checked against the table of action names of the
+              // file, or of its feature's folder
               if (/^\w+->action$/.test(expr)) {
-                const table = text.match(/\baction_names\[\]\s*=\s*\{([^}]*)\}/);
+                const re = /\baction_names\[\]\s*=\s*\{([^}]*)\}/;
+                const table = text.match(re) || files.filter((o) => path.dirname(o.file) === path.dirname(file))
+                  .map((o) => o.text.match(re)).find(Boolean);
                 if (table) return { lits: literals(table[1]) };
               }
               if (id) {
