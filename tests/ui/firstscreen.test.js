@@ -35,28 +35,6 @@ after(async () => {
   if (s) await s.close();
 });
 
-// Visible elements one can tap that are smaller than min in either direction.
-async function smallTargets(page, min) {
-  return page.evaluate((min) => {
-    const sel = 'a[href], button, [role=button], [role=radio], [role=switch], [role=tab], [role=checkbox], '
-      + 'select, .van-cell--clickable, .van-tabbar-item, .van-stepper__minus, .van-stepper__plus, .van-field, '
-      + 'input:not([type=hidden]):not(.van-field__control):not([type=file])';
-    const out = [];
-    for (const el of document.querySelectorAll(sel)) {
-      if (el.closest('[aria-hidden=true]') || el.closest('.van-field') && !el.classList.contains('van-field')) continue;
-      const r = el.getBoundingClientRect();
-      const cs = getComputedStyle(el);
-      if (!r.width || !r.height || cs.visibility === 'hidden' || cs.pointerEvents === 'none') continue;
-      if (r.bottom < 0 || r.right < 0) continue;
-      if (r.width < min - 0.5 || r.height < min - 0.5) {
-        const name = (el.getAttribute('aria-label') || el.textContent || el.className || el.tagName).trim().slice(0, 20);
-        out.push(`${el.tagName.toLowerCase()} "${name}" ${Math.round(r.width)}×${Math.round(r.height)}`);
-      }
-    }
-    return out;
-  }, min);
-}
-
 // Visible text drawn smaller than min px (the charts' SVG labels are checked apart).
 async function smallText(page, min) {
   return page.evaluate((min) => {
@@ -111,7 +89,7 @@ test('the first screen: points, quick entries, notices; 出示户码 full screen
   await L.shot(page, 'first-login-password-shown');
   await toggle.click();
   assert.equal(await pw.getAttribute('type'), 'password');
-  assert.deepEqual(await smallTargets(page, 44), [], 'the login page');
+  assert.deepEqual(await L.smallTargets(page, 44), [], 'the login page');
   await page.click('button[type=submit]');
   await page.waitForURL((u) => u.pathname === '/');
 
@@ -136,7 +114,7 @@ test('the first screen: points, quick entries, notices; 出示户码 full screen
   await page.locator('[data-test=elderly-offer]').waitFor();
   await L.shot(page, 'first-home');
   await L.shot(page, 'first-home-full', { fullPage: true });
-  assert.deepEqual(await smallTargets(page, 44), [], 'the home page: nothing tappable under 44 px');
+  assert.deepEqual(await L.smallTargets(page, 44), [], 'the home page: nothing tappable under 44 px');
 
   // 出示户码: the code full screen, refreshed on 刷新户码, closed again
   await page.locator('[data-test=show-code]').click();
@@ -149,7 +127,7 @@ test('the first screen: points, quick entries, notices; 出示户码 full screen
   const code = await img.boundingBox();
   assert.ok(code.width >= 280 && code.height >= 280, `a large code: ${code.width}×${code.height}`);
   assert.ok(code.y >= 0 && code.y + code.height <= 740, 'the code is on the screen');
-  assert.deepEqual(await smallTargets(page, 44), [], 'the code screen');
+  assert.deepEqual(await L.smallTargets(page, 44), [], 'the code screen');
   await L.shot(page, 'first-code-full');
   const src = await img.getAttribute('src');
   const fresh = page.waitForResponse((r) => /\/households\/\d+\/code\.svg/.test(r.url()));
@@ -165,7 +143,7 @@ test('the first screen: points, quick entries, notices; 出示户码 full screen
     await page.locator(ready).first().waitFor();
     await L.quiet(page);
     await L.settle(page);
-    assert.deepEqual(await smallTargets(page, 44), [], `${path}: nothing tappable under 44 px`);
+    assert.deepEqual(await L.smallTargets(page, 44), [], `${path}: nothing tappable under 44 px`);
   }
   L.assertNoProblems(ctx);
   await ctx.close();
@@ -250,7 +228,7 @@ test('the elderly mode: offered once on the home page; text ≥ 18 px, targets �
   await L.shot(page, 'first-home-elderly');
   await L.shot(page, 'first-home-elderly-full', { fullPage: true });
   assert.deepEqual(await smallText(page, 18), [], 'home: every text at least 18 px');
-  assert.deepEqual(await smallTargets(page, 48), [], 'home: every target at least 48×48 px');
+  assert.deepEqual(await L.smallTargets(page, 48), [], 'home: every target at least 48×48 px');
   // notice titles wrap, up to two lines
   const titles = await page.locator('[data-test=home-notice] .notice-row__title').evaluateAll((ts) => ts.map((t) => {
     const cs = getComputedStyle(t);
@@ -267,7 +245,7 @@ test('the elderly mode: offered once on the home page; text ≥ 18 px, targets �
   await page.locator('[data-test=household-code]').waitFor();
   await L.settle(page);
   assert.deepEqual(await smallText(page, 18), [], 'the code screen: text at least 18 px');
-  assert.deepEqual(await smallTargets(page, 48), [], 'the code screen: targets at least 48 px');
+  assert.deepEqual(await L.smallTargets(page, 48), [], 'the code screen: targets at least 48 px');
   await L.shot(page, 'first-code-full-elderly');
   await page.locator('[data-test=close-code]').click();
 
@@ -278,7 +256,7 @@ test('the elderly mode: offered once on the home page; text ≥ 18 px, targets �
     await L.settle(page);
     assert.deepEqual(await smallText(page, 18), [], `${path}: every text at least 18 px`);
     assert.deepEqual(await smallSvgText(page, 18), [], `${path}: chart labels`);
-    assert.deepEqual(await smallTargets(page, 48), [], `${path}: every target at least 48×48 px`);
+    assert.deepEqual(await L.smallTargets(page, 48), [], `${path}: every target at least 48×48 px`);
     await L.shot(page, `first-elderly${path.replace('/', '-')}`, { fullPage: true });
   }
 

@@ -435,8 +435,30 @@ function refusals(page) {
   return list;
 }
 
+// Visible elements one can tap that are smaller than min in either direction.
+async function smallTargets(page, min) {
+  return page.evaluate((min) => {
+    const sel = 'a[href], button, [role=button], [role=radio], [role=switch], [role=tab], [role=checkbox], '
+      + 'select, .van-cell--clickable, .van-tabbar-item, .van-stepper__minus, .van-stepper__plus, .van-field, '
+      + 'input:not([type=hidden]):not(.van-field__control):not([type=file])';
+    const out = [];
+    for (const el of document.querySelectorAll(sel)) {
+      if (el.closest('[aria-hidden=true]') || el.closest('.van-field') && !el.classList.contains('van-field')) continue;
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      if (!r.width || !r.height || cs.visibility === 'hidden' || cs.pointerEvents === 'none') continue;
+      if (r.bottom < 0 || r.right < 0) continue;
+      if (r.width < min - 0.5 || r.height < min - 0.5) {
+        const name = (el.getAttribute('aria-label') || el.textContent || el.className || el.tagName).trim().slice(0, 20);
+        out.push(`${el.tagName.toLowerCase()} "${name}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+      }
+    }
+    return out;
+  }, min);
+}
+
 module.exports = {
   qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, Server, startServer, launch, newContext, newPage,
   assertNoProblems, expectCount, quiet, settle, ready, shot, axe, makePng, villagerLogin, adminLogin,
-  latinWords, refusals,
+  latinWords, refusals, smallTargets,
 };

@@ -75,28 +75,6 @@ async function noteEmpty(page, label) {
 }
 after(() => fs.writeFileSync(path.join(__dirname, 'screenshots', 'walk-empty.txt'), empties.join('\n') + '\n'));
 
-// Visible elements one can tap smaller than min in either direction.
-async function smallTargets(page, min) {
-  return page.evaluate((min) => {
-    const sel = 'a[href], button, [role=button], [role=radio], [role=switch], [role=tab], [role=checkbox], '
-      + 'select, .van-cell--clickable, .van-tabbar-item, .van-stepper__minus, .van-stepper__plus, .van-field, '
-      + 'input:not([type=hidden]):not(.van-field__control):not([type=file])';
-    const out = [];
-    for (const el of document.querySelectorAll(sel)) {
-      if (el.closest('[aria-hidden=true]') || el.closest('.van-field') && !el.classList.contains('van-field')) continue;
-      const r = el.getBoundingClientRect();
-      const cs = getComputedStyle(el);
-      if (!r.width || !r.height || cs.visibility === 'hidden' || cs.pointerEvents === 'none') continue;
-      if (r.bottom < 0 || r.right < 0) continue;
-      if (r.width < min - 0.5 || r.height < min - 0.5) {
-        const label = (el.getAttribute('aria-label') || el.textContent || el.className || el.tagName).trim().slice(0, 20);
-        out.push(`${el.tagName.toLowerCase()} "${label}" ${Math.round(r.width)}×${Math.round(r.height)}`);
-      }
-    }
-    return out;
-  }, min);
-}
-
 // Visible text drawn smaller than min px.
 async function smallText(page, min) {
   return page.evaluate((min) => {
@@ -144,7 +122,7 @@ for (const [kind, mode] of [['phone', 'normal'], ['phone', 'elderly'], ['desktop
       const over = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
       if (over > 0) small.push(`${p}: ${over} px wider than the screen`);
       if (kind === 'phone') {
-        const targets = await smallTargets(page, mode === 'elderly' ? 48 : 44);
+        const targets = await L.smallTargets(page, mode === 'elderly' ? 48 : 44);
         const text = mode === 'elderly' ? await smallText(page, 18) : [];
         for (const x of [...targets, ...text]) small.push(`${p}: ${x}`);
       }
