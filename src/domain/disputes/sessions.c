@@ -18,11 +18,25 @@ static int may_mediate(struct ctx *c, int64_t id)
 	return RC_OK;
 }
 
-/* The refusal for a mediator's step: 403 (the actor sees it) with the reason. */
+/* The transaction of a mediator's step: begun, the dispute loaded for change and the
+ * actor checked again inside it (403 with the reason). On a refusal the transaction is
+ * ended and the refusal returned; on RC_OK the caller ends it. */
+static int begin_step(struct ctx *c, int64_t id, struct dispute *d)
+{
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	if ((rc = dp_load_for_change(c, id, d)))
+		return ctx_end(c, rc);
+	if (!dp_manages(c, &d->ev) && !dp_is_mediator(c, id))
+		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "只有指定的调解员或受理、承办人员可以调解或回访"));
+	return RC_OK;
+}
+
+/* A session or an outcome is recorded while the dispute is being handled and not yet
+ * mediated. */
 static int mediate_check(struct ctx *c, struct dispute *d)
 {
-	if (!dp_manages(c, &d->ev) && !dp_is_mediator(c, d->ev.id))
-		return ctx_fail(c, RC_FORBIDDEN, "只有指定的调解员或受理、承办人员可以调解");
 	if (strcmp(d->ev.state, "handling") || d->outcome[0])
 		return ctx_fail(c, RC_CONFLICT, "纠纷应在「办理中」且尚无调解结果时记录调解");
 	return RC_OK;
@@ -60,11 +74,11 @@ int disputes_session_add(struct ctx *c, int64_t id, const struct dispute_session
 			break;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	int rc = ctx_begin(c);
+	struct dispute d;
+	int rc = begin_step(c, id, &d);
 	if (rc)
 		return rc;
-	struct dispute d;
-	if ((rc = dp_load_for_change(c, id, &d)) || (rc = mediate_check(c, &d)))
+	if ((rc = mediate_check(c, &d)))
 		return ctx_end(c, rc);
 	const char *replay = NULL;
 	if ((rc = idem_begin(c, "dispute_session", in->idem, &replay)))
@@ -128,11 +142,11 @@ int disputes_outcome(struct ctx *c, int64_t id, const struct dispute_outcome_inp
 		ctx_field(c, "note", "移交其他去向时请说明");
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	int rc = ctx_begin(c);
+	struct dispute d;
+	int rc = begin_step(c, id, &d);
 	if (rc)
 		return rc;
-	struct dispute d;
-	if ((rc = dp_load_for_change(c, id, &d)) || (rc = mediate_check(c, &d)))
+	if ((rc = mediate_check(c, &d)))
 		return ctx_end(c, rc);
 	int days = 0;
 	if ((rc = dp_followup_days(c, dp_root(d.ev.village_path), &days)))
@@ -174,14 +188,10 @@ int disputes_followup(struct ctx *c, int64_t id, const char *result, const char 
 		       "回访情况");
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	int rc = ctx_begin(c);
+	struct dispute d;
+	int rc = begin_step(c, id, &d);
 	if (rc)
 		return rc;
-	struct dispute d;
-	if ((rc = dp_load_for_change(c, id, &d)))
-		return ctx_end(c, rc);
-	if (!dp_manages(c, &d.ev) && !dp_is_mediator(c, id))
-		return ctx_end(c, ctx_fail(c, RC_FORBIDDEN, "只有调解员或受理、承办人员可以回访"));
 	if (strcmp(d.outcome, "mediated") || d.followup_at)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "只有调解成功且尚未回访的纠纷可以回访"));
 	if (d.followup_due > c->now)

@@ -1,13 +1,13 @@
 /* Branches 党支部 with their party groups, members with their status history, the
  * member's own record, and the statistics per branch, town and county. */
 #include "domain/grid/grid.h"
+#include "domain/kernel/xlsx.h"
 #include "domain/party/internal.h"
 #include "util/num.h"
 #include "util/table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define READERS (P_PARTY_ADMIN | P_PARTY_READ)
@@ -756,19 +756,11 @@ int party_member_template(struct ctx *c, char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	snprintf(path, sizeof(path), "%s/cunzhi-party-XXXXXX", dir && dir[0] ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return ctx_fail(c, RC_INTERNAL, "生成模板失败：无法建立临时文件");
-	close(fd);
-	int rc = RC_OK;
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb) {
-		unlink(path);
-		return ctx_fail(c, RC_INTERNAL, "生成模板失败");
-	}
+	struct xlsx x;
+	int rc = xlsx_open(c, &x, false);
+	if (rc)
+		return rc;
+	lxw_workbook *wb = x.wb;
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "党员名册");
 	lxw_format *head = workbook_add_format(wb);
 	format_set_bold(head);
@@ -795,14 +787,10 @@ int party_member_template(struct ctx *c, char **data, size_t *len)
 	worksheet_set_column(help, 0, 0, 80, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(notes); i++)
 		worksheet_write_string(help, (lxw_row_t)i, 0, notes[i], NULL);
-	struct buf b;
-	buf_init(&b, 4u << 20);
-	if (workbook_close(wb) != LXW_NO_ERROR || buf_add_file(&b, path))
-		rc = ctx_fail(c, RC_INTERNAL, "生成模板失败");
-	else
-		*data = buf_detach(&b, len);
-	if (rc)
-		buf_release(&b);
-	unlink(path);
-	return rc;
+	struct export_file f = {0};
+	if ((rc = xlsx_finish(c, &x, &f)))
+		return rc;
+	*data = f.data;
+	*len = f.len;
+	return RC_OK;
 }

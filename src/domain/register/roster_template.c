@@ -1,8 +1,8 @@
 /* The roster's template to fill in, as CSV or XLSX, with two made-up example
  * households. */
-#include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "domain/kernel/xlsx.h"
 #include "domain/register/roster_internal.h"
 #include "util/buf.h"
 
@@ -70,18 +70,6 @@ static int template_csv(struct ctx *c, char **data, size_t *len)
 	}
 	*data = buf_detach(&b, len);
 	return RC_OK;
-}
-
-static int read_file(const char *path, char **data, size_t *len)
-{
-	struct buf b;
-	buf_init(&b, 16u << 20);
-	if (buf_add_file(&b, path)) {
-		buf_release(&b);
-		return -1;
-	}
-	*data = buf_detach(&b, len);
-	return 0;
 }
 
 static void fill_workbook(lxw_workbook *wb)
@@ -164,25 +152,17 @@ static void fill_workbook(lxw_workbook *wb)
 
 static int template_xlsx(struct ctx *c, char **data, size_t *len)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	snprintf(path, sizeof(path), "%s/cunzhi-template-XXXXXX", dir && dir[0] ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return ctx_fail(c, RC_INTERNAL, "生成模板失败：无法建立临时文件");
-	close(fd);
-	int rc = RC_OK;
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb) {
-		rc = ctx_fail(c, RC_INTERNAL, "生成模板失败");
-		goto cleanup;
-	}
-	fill_workbook(wb);
-	if (workbook_close(wb) != LXW_NO_ERROR || read_file(path, data, len))
-		rc = ctx_fail(c, RC_INTERNAL, "生成模板失败");
-cleanup:
-	unlink(path);
-	return rc;
+	struct xlsx x;
+	int rc = xlsx_open(c, &x, false);
+	if (rc)
+		return rc;
+	fill_workbook(x.wb);
+	struct export_file f = {0};
+	if ((rc = xlsx_finish(c, &x, &f)))
+		return rc;
+	*data = f.data;
+	*len = f.len;
+	return RC_OK;
 }
 
 enum result roster_template(struct ctx *c, const char *format, char **data, size_t *len)
