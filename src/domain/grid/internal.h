@@ -30,6 +30,13 @@ struct gr_grid {
 	const char *boundary;
 };
 enum result gr_load_grid(struct ctx *c, int64_t grid_id, struct gr_grid *out);
+/* A county the actor's scope touches (*county_id 0: the actor's own); 404 otherwise. */
+enum result gr_readable_county(struct ctx *c, int64_t *county_id, struct org_unit *u);
+/* The county for a change by its administrator: 404 outside the scope, 403 without the
+ * right ("无权修改<county>的<what>"). */
+enum result gr_county_admin(struct ctx *c, int64_t county_id, struct org_unit *u, const char *what);
+/* Every tag of the county (shipped and its own), visible or not. */
+enum result gr_county_tags(struct ctx *c, int64_t county_id, struct grid_tag **out, int *n);
 
 /* Who reads a village's map (its places and roads). */
 #define GR_MAP_READERS (P_REGISTER_READ | P_GRID_WORK | P_GRID_SUPERVISE)
