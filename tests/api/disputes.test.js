@@ -106,7 +106,7 @@ test('intake: parties are checked with every field error at once, in Chinese; a 
   assert.equal(missing.status, 400);
   assert.ok(missing.json.error.fields.parties);
   // a cadre of another village cannot enter one for 青山村; a clerk cannot enter one at all
-  assert.equal((await s.api('POST', '/api/v1/disputes', { token: T.cadreB, body: { village_id: U.A, category_id: category, dispute_type: 'family', description: 'x', parties: [{ role: 'applicant', name: '甲' }, { role: 'respondent', name: '乙' }] } })).status, 400);
+  assert.equal((await s.api('POST', '/api/v1/disputes', { token: T.cadreB, body: { village_id: U.A, category_id: category, dispute_type: 'family', description: 'x', parties: [{ role: 'applicant', name: '甲' }, { role: 'respondent', name: '乙' }] } })).status, 404);
   const key = `dispute-retry-${Date.now()}`;
   const a = await newDispute(T.cadre, { idempotency_key: key });
   const b = await newDispute(T.cadre, { idempotency_key: key });

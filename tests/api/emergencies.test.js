@@ -104,7 +104,7 @@ test('intake: every field error at once; the demo holds a closed 汛情 with its
   assert.equal(r.status, 400);
   assert.match(r.json.error.fields.emergency_type, /应急类型/);
   assert.ok(r.json.error.fields.description);
-  assert.equal((await s.api('POST', '/api/v1/emergencies', { token: T.cadreB, body: { village_id: U.A, emergency_type: 'fire', description: 'x' } })).status, 400);
+  assert.equal((await s.api('POST', '/api/v1/emergencies', { token: T.cadreB, body: { village_id: U.A, emergency_type: 'fire', description: 'x' } })).status, 404);
   assert.equal((await s.api('POST', '/api/v1/emergencies', { body: { village_id: U.A, emergency_type: 'fire', description: 'x' } })).status, 401);
   const all = await get(T.county, '/api/v1/emergencies?all=1');
   const flood = all.items.find((e) => e.emergency_type === 'flood');

@@ -139,9 +139,11 @@ int ev_create(struct ctx *c, const struct event_input *in, bool public, const ch
 		channel = call ? "hotline" : ev_can_village(c, P_EVENT_INTAKE, v.path) ? "cadre" : staff ? "grid" : "app";
 	bool public_form = !strcmp(channel, "public_form");
 	if (!c->system && !public && !villager && !staff) {
-		if (ev_can_village(c, EV_READ_PERMS, v.path))
+		/* the house rule: a village outside every grant is not revealed (404); one the
+		 * caller sees through some grant is refused (403) */
+		if (ev_can_village(c, EV_READ_PERMS, v.path) || access_touches(c, v.path))
 			return ctx_fail(c, RC_FORBIDDEN, "无权为%s登记民情事件", v.name);
-		return ctx_field(c, "village_id", "只能反映本村的事");
+		return ctx_fail(c, RC_NOT_FOUND, "村不存在");
 	}
 	if (public_form && !public && !c->system)
 		return ctx_field(c, "channel", "民情码渠道只用于扫码表单");
