@@ -417,7 +417,17 @@ int api_test_clock(struct req *r)
  * limit, or a chunked body that grows past it, is counted and dropped as it arrives,
  * then answered 413 (a client still sending when the connection closed would see a
  * reset, not the answer); a declared length over GATE_DRAIN_MAX is answered at once.
- * Nothing over the limit is ever buffered. */
+ * Nothing over the limit is ever buffered.
+ *
+ * Each request also has a deadline, counted from its first line (gate_begin) to the
+ * last byte of its body: cfg->request_deadline seconds, cfg->upload_deadline on the
+ * upload routes with a session. A client that trickles its headers or its body (a byte
+ * every few seconds restarts libmicrohttpd's idle timeout each time) is checked on each
+ * call as its data arrives: once past the deadline, the request is answered 408 when
+ * libmicrohttpd can still queue an answer (the headers have just come in), otherwise
+ * the connection is closed; either way ulfius's buffers for it are freed (gate_end) and
+ * the access log says why. Once the body is in, the deadline no longer applies (a
+ * handler may run, an event stream may stay open). */
 
 #define GATE_DRAIN_MAX (64u << 20)
 
@@ -426,6 +436,9 @@ struct gate {
 	size_t limit;     /* 0 until the headers are in */
 	size_t seen;
 	bool over;
+	bool body_done;   /* the whole body is in: the deadline is met */
+	int deadline;     /* seconds from start */
+	struct timespec start;
 };
 
 static MHD_AccessHandlerCallback inner_handler;
@@ -480,12 +493,67 @@ static bool has_session(struct MHD_Connection *con)
 	return ok;
 }
 
-static size_t body_limit(struct MHD_Connection *con, const char *method, const char *url)
+/* The request's body limit and its deadline in seconds: the upload ones on the upload
+ * routes with a live session, the ordinary ones everywhere else. */
+static size_t body_limit(struct MHD_Connection *con, const char *method, const char *url, int *deadline)
 {
 	const struct route *rt = route_find(method, url);
-	if (rt && (rt->flags & RF_UPLOAD) && has_session(con))
+	if (rt && (rt->flags & RF_UPLOAD) && has_session(con)) {
+		*deadline = cfg->upload_deadline > 0 ? cfg->upload_deadline : SERVER_UPLOAD_DEADLINE;
 		return REQ_UPLOAD_MAX;
+	}
+	*deadline = cfg->request_deadline > 0 ? cfg->request_deadline : SERVER_REQUEST_DEADLINE;
 	return REQ_JSON_MAX;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* The peer's address for the access log of a request refused in the gate. */
+static void peer_text(struct MHD_Connection *con, char *out, size_t n)
+{
+	out[0] = 0;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		client_key(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, n);
+	else if (sa && sa->sa_family == AF_INET6)
+		client_key(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, n);
+}
+
+/* A request past its deadline: answered 408 when an answer can still be queued, else
+ * its connection is closed (MHD_NO). */
+static enum MHD_Result refuse_too_slow(struct MHD_Connection *con, const struct gate *g, const char *method,
+				       const char *url, bool headers)
+{
+	static const char body[] = "{\"error\":{\"code\":\"too_slow\",\"message\":\"请求发送太慢，已超时，请重试\",\"fields\":{}}}";
+	char rid[CRYPTO_TOKEN_HEX], remote[INET6_ADDRSTRLEN + 4];
+	crypto_random_token(rid);
+	rid[16] = 0;
+	peer_text(con, remote, sizeof(remote));
+	enum MHD_Result rc = MHD_NO;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+	if (resp) {
+		MHD_add_response_header(resp, "Content-Type", "application/json");
+		MHD_add_response_header(resp, "Connection", "close");
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+		MHD_add_response_header(resp, "X-Request-Id", rid);
+		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+		MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+		MHD_add_response_header(resp, "Content-Security-Policy", REQ_CSP);
+		rc = MHD_queue_response(con, 408, resp);
+		MHD_destroy_response(resp);
+	}
+	char reason[64];
+	snprintf(reason, sizeof(reason), "deadline %d s passed before the %s in", g->deadline,
+		 headers ? "headers were" : "body was");
+	log_refused(rid, method, url, rc == MHD_YES ? 408 : 0, ms_since(&g->start), remote, 0, reason);
+	return rc;
 }
 
 static enum MHD_Result refuse_too_large(struct MHD_Connection *con, size_t limit)
@@ -519,8 +587,12 @@ static enum MHD_Result gate(void *cls, struct MHD_Connection *con, const char *u
 	struct gate *g = *con_cls;
 	if (!g)
 		return MHD_NO;
-	if (!g->limit) {
-		g->limit = body_limit(con, method, url);
+	bool first = !g->limit; /* the headers are in, no byte of the body yet */
+	if (first)
+		g->limit = body_limit(con, method, url, &g->deadline);
+	if (!g->body_done && ms_since(&g->start) > g->deadline * 1e3)
+		return refuse_too_slow(con, g, method, url, first);
+	if (first) {
 		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
 		if (cl) {
 			char *end;
@@ -542,6 +614,8 @@ static enum MHD_Result gate(void *cls, struct MHD_Connection *con, const char *u
 		}
 	} else if (g->over) {
 		return refuse_too_large(con, g->limit);
+	} else if (!first) {
+		g->body_done = true;
 	}
 	/* an event stream's handler (http/sse.h) needs the connection to suspend it */
 	sse_set_connection(con);
@@ -555,8 +629,10 @@ static void *gate_begin(void *cls, const char *uri, struct MHD_Connection *con)
 {
 	(void)con;
 	struct gate *g = calloc(1, sizeof(*g));
-	if (g)
+	if (g) {
+		clock_gettime(CLOCK_MONOTONIC, &g->start);
 		g->inner = ulfius_uri_logger(cls, uri);
+	}
 	return g;
 }
 
