@@ -10,8 +10,9 @@
 #define SERVER_PER_CLIENT_CONNECTIONS 64
 #define SERVER_CONNECTIONS 8000    /* open connections in all, event streams included */
 #define SERVER_TRUSTED_MAX 8
-/* Seconds from a request's first line to the last byte of its body (--request-deadline,
- * --upload-deadline): past it the request is answered 408 or its connection closed. */
+/* Seconds from a request's first byte to the last byte of its body (--request-deadline;
+ * --upload-deadline for the body on upload routes with a session): past it the request
+ * is answered 408 or its connection closed. */
 #define SERVER_REQUEST_DEADLINE 30
 #define SERVER_UPLOAD_DEADLINE 600
 #define SERVER_DEADLINE_MAX 86400
