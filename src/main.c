@@ -41,6 +41,7 @@ struct opts {
 	int threads;
 	const char *trusted[SERVER_TRUSTED_MAX];
 	int ntrusted;
+	int request_deadline, upload_deadline;
 	bool test_clock;
 	int64_t clock_offset;
 	char db_buf[1024];
@@ -280,6 +281,8 @@ static int cmd_serve(struct opts *o, int argc, char **argv)
 		.test_clock = o->test_clock,
 		.clock_offset = o->clock_offset,
 		.ntrusted = o->ntrusted,
+		.request_deadline = o->request_deadline,
+		.upload_deadline = o->upload_deadline,
 	};
 	for (int i = 0; i < o->ntrusted; i++)
 		cfg.trusted[i] = o->trusted[i];
@@ -606,7 +609,8 @@ static int cmd_heads(struct opts *o, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"serve", cmd_serve, "serve [--listen ADDR:PORT] [--data DIR] [--db URL] [--ui DIR] [--threads N] [--trusted-proxy ADDR]…",
+	{"serve", cmd_serve, "serve [--listen ADDR:PORT] [--data DIR] [--db URL] [--ui DIR] [--threads N] [--trusted-proxy ADDR]…\n"
+		  "              [--request-deadline S] [--upload-deadline S]",
 	 "Start the HTTP server (creates the data directory, key file and schema if missing)."},
 	{"init", cmd_init, "init [--data DIR] [--db URL]",
 	 "Create the data directory and key file, and apply database migrations."},
@@ -668,6 +672,7 @@ int main(int argc, char **argv)
 		{"role", required_argument, 0, 'r'},   {"unit", required_argument, 0, 'U'},
 		{"test-clock", no_argument, 0, 'T'},   {"clock-offset", required_argument, 0, 'C'},
 		{"trusted-proxy", required_argument, 0, 'P'},
+		{"request-deadline", required_argument, 0, 'R'}, {"upload-deadline", required_argument, 0, 'L'},
 		{"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
 	};
 	int ch;
@@ -704,6 +709,15 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.threads = (int)v;
+			break;
+		case 'R':
+		case 'L':
+			if (num_parse_i64(optarg, 1, SERVER_DEADLINE_MAX, &v)) {
+				fprintf(stderr, "cunzhi: --%s-deadline is seconds, 1 to %d\n", ch == 'R' ? "request" : "upload",
+					SERVER_DEADLINE_MAX);
+				return EXIT_USAGE;
+			}
+			*(ch == 'R' ? &o.request_deadline : &o.upload_deadline) = (int)v;
 			break;
 		case 'C':
 			if (num_parse_i64(optarg, -100LL * 365 * 86400, 100LL * 365 * 86400, &o.clock_offset)) {

@@ -10,6 +10,12 @@
 #define SERVER_PER_CLIENT_CONNECTIONS 64
 #define SERVER_CONNECTIONS 8000    /* open connections in all, event streams included */
 #define SERVER_TRUSTED_MAX 8
+/* Seconds from a request's first byte to the last byte of its body (--request-deadline;
+ * --upload-deadline for the body on upload routes with a session): past it the request
+ * is answered 408 or its connection closed. */
+#define SERVER_REQUEST_DEADLINE 30
+#define SERVER_UPLOAD_DEADLINE 600
+#define SERVER_DEADLINE_MAX 86400
 
 struct server_config {
 	const char *address;   /* listen address, "127.0.0.1" */
@@ -24,6 +30,8 @@ struct server_config {
 	/* --trusted-proxy: peers whose X-Forwarded-For names the client */
 	const char *trusted[SERVER_TRUSTED_MAX];
 	int ntrusted;
+	int request_deadline;  /* seconds, SERVER_REQUEST_DEADLINE when 0 */
+	int upload_deadline;   /* upload routes with a session; SERVER_UPLOAD_DEADLINE when 0 */
 };
 
 /* Runs until SIGTERM or SIGINT; returns 0 after a clean shutdown. */

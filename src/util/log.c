@@ -59,6 +59,12 @@ void log_msg(enum log_level level, const char *msg, ...)
 void log_access(const char *request_id, const char *method, const char *path, int status,
 		double ms, const char *remote, int64_t user_id)
 {
+	log_refused(request_id, method, path, status, ms, remote, user_id, NULL);
+}
+
+void log_refused(const char *request_id, const char *method, const char *path, int status, double ms,
+		 const char *remote, int64_t user_id, const char *reason)
+{
 	if (LOG_INFO < min_level)
 		return;
 	struct buf b;
@@ -71,6 +77,11 @@ void log_access(const char *request_id, const char *method, const char *path, in
 	buf_add_json_string(&b, path);
 	buf_addf(&b, ",\"status\":%d,\"ms\":%.2f,\"remote\":", status, ms);
 	buf_add_json_string(&b, remote ? remote : "");
-	buf_addf(&b, ",\"user\":%lld}", (long long)user_id);
+	buf_addf(&b, ",\"user\":%lld", (long long)user_id);
+	if (reason) {
+		buf_adds(&b, ",\"reason\":");
+		buf_add_json_string(&b, reason);
+	}
+	buf_addc(&b, '}');
 	emit(&b);
 }

@@ -12,5 +12,9 @@ void log_msg(enum log_level level, const char *msg, ...);
 /* Access log line for one HTTP request. */
 void log_access(const char *request_id, const char *method, const char *path, int status,
 		double ms, const char *remote, int64_t user_id);
+/* The same line for a request the server refused before any route saw it, with the
+ * reason ("body_too_large", "deadline"). */
+void log_refused(const char *request_id, const char *method, const char *path, int status, double ms,
+		 const char *remote, int64_t user_id, const char *reason);
 
 #endif

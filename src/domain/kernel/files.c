@@ -177,7 +177,8 @@ static int read_row(struct ctx *c, const char *hash, struct file_info *out)
 	struct db_stmt *st = db_query(c->db, "SELECT hash, mime, size, CASE WHEN ? <> 0 AND EXISTS (SELECT 1 FROM "
 					     "file_owners o WHERE o.hash = files.hash AND o.user_id = ?) THEN ? "
 					     "ELSE COALESCE(uploaded_by, 0) END, created_at, "
-					     "COALESCE(duration_ms, -1) FROM files WHERE hash = ?", "iiit", me, me, me, hash);
+					     "COALESCE(duration_ms, -1), kept_at IS NOT NULL FROM files WHERE hash = ?", "iiit", me,
+				      me, me, hash);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取文件");
 	int rc = db_step(st);
@@ -189,6 +190,7 @@ static int read_row(struct ctx *c, const char *hash, struct file_info *out)
 		out->uploaded_by = db_col_int(st, 3);
 		out->created_at = db_col_int(st, 4);
 		out->duration_ms = db_col_int(st, 5);
+		out->kept = db_col_int(st, 6) != 0;
 	}
 	db_finalize(st);
 	if (rc == DB_DONE)
@@ -200,6 +202,13 @@ enum result files_info(struct ctx *c, const char *hash, struct file_info *out)
 {
 	if (!files_hash_valid(hash))
 		return ctx_fail(c, RC_NOT_FOUND, "文件不存在");
+	int rc = read_row(c, hash, out);
+	if (rc || out->kept)
+		return rc;
+	/* a record is about to refer to it: kept from now on (see files.h); read again, as
+	 * the removal may have taken it meanwhile */
+	if (db_run(c->db, "UPDATE files SET kept_at = ? WHERE hash = ? AND kept_at IS NULL", "it", c->now, hash) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "读取文件");
 	return read_row(c, hash, out);
 }
 
@@ -727,6 +736,19 @@ static enum result sweep_locked(struct ctx *c, int64_t *removed)
 			if (db_run(c->db, "UPDATE files SET kept_at = ? WHERE hash = ?", "it", c->now, v[i].hash) != DB_OK)
 				rc = ctx_db_fail(c, DB_ERROR, "清理文件");
 			continue;
+		}
+		/* checked again under the row's lock: a module may have marked it kept since
+		 * the candidates were chosen (files_info), or be about to commit the mark */
+		struct db_stmt *lk = db_query(c->db, db_engine(c->db) == DB_POSTGRES ?
+			"SELECT hash FROM files WHERE hash = ? AND kept_at IS NULL FOR UPDATE" :
+			"SELECT hash FROM files WHERE hash = ? AND kept_at IS NULL", "t", v[i].hash);
+		int step = lk ? db_step(lk) : DB_ERROR;
+		db_finalize(lk);
+		if (step == DB_DONE)
+			continue;
+		if (step != DB_ROW) {
+			rc = ctx_db_fail(c, step, "清理文件");
+			break;
 		}
 		struct file_info f;
 		int64_t unit = 0;

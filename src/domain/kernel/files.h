@@ -45,6 +45,7 @@ struct file_info {
 	int64_t uploaded_by;      /* the actor when they uploaded these bytes too (every uploader
 				     of the same bytes owns them), else the first uploader; 0 when unknown */
 	int64_t created_at;
+	bool kept;                /* marked kept: the removal below never takes it */
 };
 
 /* The MIME type of an image judged by its first bytes (JPEG FF D8 FF, PNG 89 50 4E 47
@@ -92,7 +93,14 @@ enum result files_store_anonymous(struct ctx *c, int64_t chain_unit, const void 
  * False when data is not a photo or cannot be decoded (the caller serves the photo). */
 bool files_thumb(struct ctx *c, const void *data, size_t len, const void **thumb, size_t *thumb_len);
 
-/* The row of a stored file, no access check; RC_NOT_FOUND when unknown. */
+/* The row of a stored file, no access check; RC_NOT_FOUND when unknown. Every module
+ * checks a file with it before a record refers to it (and when it serves a record's
+ * file), so it also marks the file kept, once: the removal of unattached files, which
+ * locks and checks the mark again just before it deletes, can then not remove a file
+ * between an attach's check and its commit, whether the check ran inside the attach's
+ * transaction (the mark commits or rolls back with it; on PostgreSQL the removal
+ * waits for it) or before it (the mark is committed at once). A file checked before
+ * a transaction by an attach that was then refused stays kept. */
 enum result files_info(struct ctx *c, const char *hash, struct file_info *out);
 
 /* Reads a stored file into request memory (c->arena), no access check: the caller
