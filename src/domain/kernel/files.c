@@ -700,23 +700,26 @@ static void unlink_bytes(struct ctx *c, const char *hash)
 		log_msg(LOG_WARN, "file sweep: cannot remove", "path", path, "error", strerror(errno), NULL);
 }
 
-static enum result sweep_locked(struct ctx *c, int64_t *removed)
+/* The candidates and the search for references are reads outside any transaction (on
+ * a large database the search reads for minutes, and a write transaction around it
+ * would stop every other write); only the removal is a transaction, short, under the
+ * in-process lock that uploads take for reading, and it checks each file again: still
+ * not kept (an attach since the search marked it, files_info) and not uploaded again. */
+static enum result sweep(struct ctx *c, int64_t *removed)
 {
 	int64_t before = c->now - FILES_SWEEP_GRACE;
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
+	int rc;
 	struct sweep_cand *v = arena_alloc(c->arena, FILES_SWEEP_MAX * sizeof(*v));
 	int n = 0;
 	if (!v)
-		return ctx_end(c, ctx_fail(c, RC_INTERNAL, "内存不足"));
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	/* uploaded before the grace, and not uploaded again since by anyone */
 	struct db_stmt *st = db_query(c->db, "SELECT hash FROM files WHERE kept_at IS NULL AND created_at < ? AND "
 					     "NOT EXISTS (SELECT 1 FROM file_owners o WHERE o.hash = files.hash AND "
 					     "o.created_at >= ?) ORDER BY created_at, hash LIMIT ?", "iii", before, before,
 				      (int64_t)FILES_SWEEP_MAX);
 	if (!st)
-		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "清理文件"));
+		return ctx_db_fail(c, DB_ERROR, "清理文件");
 	while ((rc = db_step(st)) == DB_ROW && n < FILES_SWEEP_MAX)
 		if (files_hash_valid(db_col_text(st, 0))) {
 			str_copy(v[n].hash, sizeof(v[n].hash), db_col_text(st, 0));
@@ -725,11 +728,17 @@ static enum result sweep_locked(struct ctx *c, int64_t *removed)
 		}
 	db_finalize(st);
 	if (rc != DB_DONE && rc != DB_ROW)
-		return ctx_end(c, ctx_db_fail(c, rc, "清理文件"));
+		return ctx_db_fail(c, rc, "清理文件");
 	if (!n)
-		return ctx_end(c, RC_OK);
+		return RC_OK;
 	qsort(v, (size_t)n, sizeof(*v), cand_cmp);
-	rc = scan_references(c, v, n);
+	if ((rc = scan_references(c, v, n)))
+		return rc;
+	pthread_rwlock_wrlock(&sweep_lock);
+	if ((rc = ctx_begin(c))) {
+		pthread_rwlock_unlock(&sweep_lock);
+		return rc;
+	}
 	int64_t gone = 0;
 	for (int i = 0; !rc && i < n; i++) {
 		if (v[i].seen) {
@@ -740,8 +749,10 @@ static enum result sweep_locked(struct ctx *c, int64_t *removed)
 		/* checked again under the row's lock: a module may have marked it kept since
 		 * the candidates were chosen (files_info), or be about to commit the mark */
 		struct db_stmt *lk = db_query(c->db, db_engine(c->db) == DB_POSTGRES ?
-			"SELECT hash FROM files WHERE hash = ? AND kept_at IS NULL FOR UPDATE" :
-			"SELECT hash FROM files WHERE hash = ? AND kept_at IS NULL", "t", v[i].hash);
+			"SELECT hash FROM files WHERE hash = ? AND kept_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+			"file_owners o WHERE o.hash = files.hash AND o.created_at >= ?) FOR UPDATE" :
+			"SELECT hash FROM files WHERE hash = ? AND kept_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+			"file_owners o WHERE o.hash = files.hash AND o.created_at >= ?)", "ti", v[i].hash, before);
 		int step = lk ? db_step(lk) : DB_ERROR;
 		db_finalize(lk);
 		if (step == DB_DONE)
@@ -776,15 +787,16 @@ static enum result sweep_locked(struct ctx *c, int64_t *removed)
 		v[i].removed = !rc;
 		gone++;
 	}
-	if ((rc = ctx_end(c, rc)))
-		return rc;
-	/* the rows are gone for good: now the bytes (an upload of the same bytes waits for
-	 * the lock and writes them again) */
-	for (int i = 0; i < n; i++)
-		if (v[i].removed)
-			unlink_bytes(c, v[i].hash);
-	*removed = gone;
-	return RC_OK;
+	if (!(rc = ctx_end(c, rc))) {
+		/* the rows are gone for good: now the bytes (an upload of the same bytes waits
+		 * for the lock and writes them again) */
+		for (int i = 0; i < n; i++)
+			if (v[i].removed)
+				unlink_bytes(c, v[i].hash);
+		*removed = gone;
+	}
+	pthread_rwlock_unlock(&sweep_lock);
+	return rc;
 }
 
 static _Atomic int64_t last_sweep = INT64_MIN;
@@ -796,8 +808,5 @@ enum result files_sweep_due(struct ctx *c, int64_t *removed)
 	if (last != INT64_MIN && c->now - last < FILES_SWEEP_EVERY && c->now >= last)
 		return RC_OK;
 	atomic_store(&last_sweep, c->now);
-	pthread_rwlock_wrlock(&sweep_lock);
-	int rc = sweep_locked(c, removed);
-	pthread_rwlock_unlock(&sweep_lock);
-	return rc;
+	return sweep(c, removed);
 }

@@ -31,7 +31,8 @@
  * (and not uploaded again since) whose hash appears in no text column of any table (the
  * audit log's own entries about files aside) is removed with its bytes; one found
  * referred to is marked kept and not looked at again. At most FILES_SWEEP_MAX files a
- * run, a run at most every FILES_SWEEP_EVERY seconds (it reads every text column). */
+ * run, a run at most every FILES_SWEEP_EVERY seconds (it reads every text column, outside
+ * any transaction: writes go on meanwhile; the removal itself is a short transaction). */
 #define FILES_SWEEP_GRACE (24 * 3600)
 #define FILES_SWEEP_EVERY 3600
 #define FILES_SWEEP_MAX 1000
