@@ -245,3 +245,28 @@ enum db_rc db_ping(struct db *db)
 	int64_t one = 0;
 	return db_get_int(db, &one, "SELECT 1", "");
 }
+
+enum db_rc db_lock_try(struct db *db, int64_t key, bool *got)
+{
+	*got = true;
+	if (db->engine != DB_POSTGRES)
+		return DB_OK;
+	int64_t v = 0;
+	enum db_rc rc = db_get_int(db, &v, "SELECT pg_try_advisory_lock(?)", "i", key);
+	*got = rc == DB_OK && v;
+	return rc;
+}
+
+enum db_rc db_lock(struct db *db, int64_t key)
+{
+	if (db->engine != DB_POSTGRES)
+		return DB_OK;
+	return db_run(db, "SELECT pg_advisory_lock(?)", "i", key);
+}
+
+enum db_rc db_unlock(struct db *db, int64_t key)
+{
+	if (db->engine != DB_POSTGRES)
+		return DB_OK;
+	return db_run(db, "SELECT pg_advisory_unlock(?)", "i", key);
+}

@@ -56,6 +56,14 @@ enum db_rc db_commit(struct db *db);
 enum db_rc db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 
+/* A lock shared by every server on one database, held by this connection until
+ * db_unlock or its close (PostgreSQL's session advisory locks; on SQLite, where one
+ * file has one writer at a time, it is always granted at once). db_lock_try sets *got
+ * and never waits; db_lock waits for it. */
+enum db_rc db_lock_try(struct db *db, int64_t key, bool *got);
+enum db_rc db_lock(struct db *db, int64_t key);
+enum db_rc db_unlock(struct db *db, int64_t key);
+
 /* Conveniences. types is a string of bind kinds, one per argument: 'i' int64_t,
  * 't' const char * (NULL binds NULL), 'n' no argument, binds NULL. */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
