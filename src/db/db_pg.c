@@ -1,6 +1,7 @@
 /* PostgreSQL backend over libpq: '?' placeholders become $1…$n, parameters are sent
  * as text, results are read as text. */
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include "db/db_impl.h"
 #include "util/buf.h"
@@ -174,6 +175,39 @@ static void pg_finalize(struct db_stmt *st)
 	free(p->sql);
 	free(p);
 	free(st);
+}
+
+/* Notifications that came in during queries are queued by libpq: handled first, then
+ * the socket is watched for more. */
+int db_pg_wait_notify(struct db *db, int ms, void (*fn)(const char *payload, void *arg), void *arg)
+{
+	PGconn *c = db->handle;
+	for (int round = 0; round < 2; round++) {
+		PGnotify *n;
+		int seen = 0;
+		while ((n = PQnotifies(c))) {
+			fn(n->extra, arg);
+			PQfreemem(n);
+			seen++;
+		}
+		if (seen || round)
+			break;
+		struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+		if (p.fd < 0)
+			break;
+		int r = poll(&p, 1, ms);
+		if (r < 0)
+			return DB_OK; /* a signal: the caller looks again */
+		if (r == 0)
+			return DB_OK;
+		if (!PQconsumeInput(c))
+			break;
+	}
+	if (PQstatus(c) != CONNECTION_OK) {
+		snprintf(db->err, sizeof(db->err), "%s", PQerrorMessage(c));
+		return DB_ERROR;
+	}
+	return DB_OK;
 }
 
 static void pg_close(struct db *db) { PQfinish(db->handle); }

@@ -15,6 +15,7 @@
 #include "http/events/open311.h"
 #include "http/kernel/kernel.h"
 #include "http/server.h"
+#include "http/push.h"
 #include "http/sse.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -686,6 +687,7 @@ int server_run(struct server_config *config)
 		return 1;
 	}
 	sse_start();
+	push_start(cfg);
 	pthread_t sched;
 	pthread_create(&sched, NULL, scheduler, NULL);
 	char port[12];
@@ -699,6 +701,7 @@ int server_run(struct server_config *config)
 	MHD_quiesce_daemon(inst.mhd_daemon);
 	server_wake_jobs();
 	/* end the open event streams: libmicrohttpd must not stop with suspended ones */
+	push_stop();
 	sse_stop(5000);
 	/* Requests already accepted may not have reached a handler yet (their worker was
 	 * busy): wait until nothing has run for half a second, at most 30 s in all. */

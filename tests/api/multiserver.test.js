@@ -180,3 +180,71 @@ test('redemptions for one household split across both servers never overdraw; on
   assert.equal(await lookup(b), left - 1);
   assert.equal(must(await a.api('GET', `/api/v1/goods/${cheap.id}`, { token: await a.as('clerk') }), 200).stock, 9);
 });
+
+// An EventSource-like client on one server: the parsed events and comments of one stream.
+function openStream(srv, p, token) {
+  return new Promise((resolve, reject) => {
+    const headers = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
+    const req = http.get({ host: '127.0.0.1', port: srv.port, path: p, headers, agent: false }, (res) => {
+      const st = { status: res.statusCode, events: [], comments: [] };
+      let pending = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        pending += d;
+        let i;
+        while ((i = pending.indexOf('\n\n')) >= 0) {
+          const frame = pending.slice(0, i);
+          pending = pending.slice(i + 2);
+          const ev = { data: '' };
+          for (const line of frame.split('\n')) {
+            if (line.startsWith(':')) st.comments.push(line.slice(1).trim());
+            else if (line.startsWith('id: ')) ev.id = Number(line.slice(4));
+            else if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('data: ')) ev.data += line.slice(6);
+          }
+          if (ev.event) st.events.push({ ...ev, json: JSON.parse(ev.data) });
+        }
+      });
+      res.on('error', () => {});
+      st.close = () => { req.destroy(); };
+      resolve(st);
+    });
+    req.on('error', reject);
+  });
+}
+
+test('a broadcast made on one server reaches the pages open on both', { skip }, async () => {
+  const onA = await openStream(a, '/api/v1/broadcasts/stream', await a.as('villager'));
+  const onB = await openStream(b, '/api/v1/broadcasts/stream', await b.as('villager'));
+  assert.equal(onA.status, 200);
+  assert.equal(onB.status, 200);
+  await until(() => onA.comments.includes('connected') && onB.comments.includes('connected'), 'the streams to open');
+  const fromA = must(await a.api('POST', '/api/v1/broadcasts', { token: await a.as('cadre'), body: { unit_id: village, body: '两台服务器：今晚停水。' } }), 201);
+  const fromB = must(await b.api('POST', '/api/v1/broadcasts', { token: await b.as('cadre'), body: { unit_id: village, body: '两台服务器：明早恢复供水。' } }), 201);
+  for (const [st, name] of [[onA, 'A'], [onB, 'B']]) {
+    for (const sent of [fromA, fromB]) {
+      const ev = await until(() => st.events.find((e) => e.event === 'broadcast' && e.id === sent.id), `broadcast ${sent.id} on the stream of ${name}`);
+      assert.equal(ev.json.body, sent.body);
+    }
+  }
+  // each reached each page once: the server that made it does not push it again
+  await sleep(300);
+  for (const st of [onA, onB])
+    for (const sent of [fromA, fromB]) assert.equal(st.events.filter((e) => e.id === sent.id).length, 1);
+  onA.close();
+  onB.close();
+});
+
+test("an emergency reported on one server alerts the duty officer's page on the other; the acknowledgement crosses back", { skip }, async () => {
+  const town = await openStream(b, '/api/v1/emergency-alerts/stream', await b.as('town_official'));
+  assert.equal(town.status, 200);
+  await until(() => town.comments.includes('connected'), 'the stream to open');
+  const e = must(await a.api('POST', '/api/v1/emergencies', {
+    token: await a.as('grid_worker'), body: { village_id: village, emergency_type: 'fire', description: '两台服务器：柴房起火' },
+  }), 201);
+  const ev = await until(() => town.events.find((x) => x.event === 'emergency' && x.json.id === e.id), 'the alert on the other server');
+  assert.equal(ev.json.emergency_type_label, '火灾');
+  must(await a.api('POST', `/api/v1/emergencies/${e.id}/ack`, { token: await a.as('town_official'), body: {} }), 200);
+  await until(() => town.events.find((x) => x.event === 'ack' && x.json.id === e.id), 'the acknowledgement on the other server');
+  town.close();
+});
