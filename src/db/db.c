@@ -1,4 +1,9 @@
 /* Engine dispatch and the convenience helpers of the database port. */
+#include <pthread.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "db/db_impl.h"
 
 enum db_rc db_open(const char *url, struct db **out, char *err, size_t errlen)
@@ -244,4 +249,103 @@ enum db_rc db_ping(struct db *db)
 {
 	int64_t one = 0;
 	return db_get_int(db, &one, "SELECT 1", "");
+}
+
+enum db_rc db_lock_try(struct db *db, int64_t key, bool *got)
+{
+	*got = true;
+	if (db->engine != DB_POSTGRES)
+		return DB_OK;
+	int64_t v = 0;
+	enum db_rc rc = db_get_int(db, &v, "SELECT pg_try_advisory_lock(?)", "i", key);
+	*got = rc == DB_OK && v;
+	return rc;
+}
+
+enum db_rc db_lock(struct db *db, int64_t key)
+{
+	if (db->engine != DB_POSTGRES)
+		return DB_OK;
+	return db_run(db, "SELECT pg_advisory_lock(?)", "i", key);
+}
+
+enum db_rc db_unlock(struct db *db, int64_t key)
+{
+	if (db->engine != DB_POSTGRES)
+		return DB_OK;
+	return db_run(db, "SELECT pg_advisory_unlock(?)", "i", key);
+}
+
+/* The process's mark on the messages it sends: random, so that servers on different
+ * machines with the same pid differ. */
+static char origin[17];
+static pthread_once_t origin_once = PTHREAD_ONCE_INIT;
+
+static void make_origin(void)
+{
+	uint64_t r = 0;
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		r = ((uint64_t)getpid() << 32) ^ (uint64_t)t.tv_nsec ^ (uint64_t)t.tv_sec;
+	}
+	snprintf(origin, sizeof(origin), "%016llx", (unsigned long long)r);
+}
+
+enum db_rc db_notify(struct db *db, const char *channel, const char *payload)
+{
+	if (db->engine != DB_POSTGRES)
+		return DB_OK;
+	pthread_once(&origin_once, make_origin);
+	char text[DB_NOTIFY_MAX + sizeof(origin) + 1];
+	int n = snprintf(text, sizeof(text), "%s %s", origin, payload);
+	if (n < 0 || (size_t)n >= sizeof(text)) {
+		snprintf(db->err, sizeof(db->err), "notification too long");
+		return DB_ERROR;
+	}
+	return db_run(db, "SELECT pg_notify(?, ?)", "tt", channel, text);
+}
+
+enum db_rc db_listen(struct db *db, const char *channel)
+{
+	if (db->engine != DB_POSTGRES)
+		return DB_OK;
+	/* a channel is an identifier: letters, digits and '_' only */
+	char sql[96];
+	size_t i = 0;
+	for (; channel[i]; i++)
+		if (!((channel[i] >= 'a' && channel[i] <= 'z') || (channel[i] >= '0' && channel[i] <= '9') ||
+		      channel[i] == '_') || i > 60) {
+			snprintf(db->err, sizeof(db->err), "bad channel name");
+			return DB_ERROR;
+		}
+	snprintf(sql, sizeof(sql), "LISTEN %s", channel);
+	return db_exec(db, sql);
+}
+
+struct own_filter {
+	void (*fn)(const char *payload, void *arg);
+	void *arg;
+};
+
+static void skip_own(const char *payload, void *arg)
+{
+	struct own_filter *f = arg;
+	size_t k = sizeof(origin) - 1;
+	if (strlen(payload) <= k || payload[k] != ' ')
+		return;
+	if (!strncmp(payload, origin, k))
+		return;
+	f->fn(payload + k + 1, f->arg);
+}
+
+enum db_rc db_wait_notify(struct db *db, int ms, void (*fn)(const char *payload, void *arg), void *arg)
+{
+	if (db->engine != DB_POSTGRES) {
+		usleep((useconds_t)ms * 1000);
+		return DB_OK;
+	}
+	pthread_once(&origin_once, make_origin);
+	struct own_filter f = {fn, arg};
+	return db_pg_wait_notify(db, ms, skip_own, &f);
 }

@@ -56,6 +56,26 @@ enum db_rc db_commit(struct db *db);
 enum db_rc db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 
+/* A lock shared by every server on one database, held by this connection until
+ * db_unlock or its close (PostgreSQL's session advisory locks; on SQLite, where one
+ * file has one writer at a time, it is always granted at once). db_lock_try sets *got
+ * and never waits; db_lock waits for it. */
+enum db_rc db_lock_try(struct db *db, int64_t key, bool *got);
+enum db_rc db_lock(struct db *db, int64_t key);
+enum db_rc db_unlock(struct db *db, int64_t key);
+
+/* Messages between the servers on one database (PostgreSQL's LISTEN/NOTIFY; on SQLite,
+ * one server per file, nothing is sent). db_notify sends payload (at most
+ * DB_NOTIFY_MAX bytes) on channel from inside the caller's transaction: it is delivered
+ * when the transaction commits, never when it rolls back. A listening connection
+ * (db_listen) gets the messages of every other process; db_wait_notify waits up to ms
+ * for them and calls fn with each payload, the process's own messages left out. It
+ * returns DB_ERROR when the connection is lost (the caller opens a new one). */
+#define DB_NOTIFY_MAX 512
+enum db_rc db_notify(struct db *db, const char *channel, const char *payload);
+enum db_rc db_listen(struct db *db, const char *channel);
+enum db_rc db_wait_notify(struct db *db, int ms, void (*fn)(const char *payload, void *arg), void *arg);
+
 /* Conveniences. types is a string of bind kinds, one per argument: 'i' int64_t,
  * 't' const char * (NULL binds NULL), 'n' no argument, binds NULL. */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);

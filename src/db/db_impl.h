@@ -43,5 +43,7 @@ extern const struct db_ops db_pg_ops;
 
 int db_sqlite_open(const char *path, struct db *db);
 int db_pg_open(const char *conninfo, struct db *db);
+/* Waits up to ms for notifications and calls fn(payload, arg) for each (db_wait_notify). */
+int db_pg_wait_notify(struct db *db, int ms, void (*fn)(const char *payload, void *arg), void *arg);
 
 #endif

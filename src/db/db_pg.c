@@ -1,10 +1,27 @@
 /* PostgreSQL backend over libpq: '?' placeholders become $1…$n, parameters are sent
- * as text, results are read as text. */
+ * as text, results are read as text.
+ *
+ * Statements kept per connection, as the SQLite backend keeps them: a request runs the
+ * same few dozen statements again and again, and parsing, analysing and rewriting each
+ * every time is work the server repeats for nothing. A statement is found by its SQL
+ * text in a direct-mapped table of CACHE_SLOTS; the first run of a slot's text prepares
+ * it on the server under the slot's name (PQprepare, "cz_<slot>"), later runs only
+ * execute it (PQexecPrepared). A slot taken by another text deallocates the old one
+ * first. A statement asked for while its kept copy is in use (a query nested in a loop
+ * over the same query) and long texts (queries built with a varying list of scopes) run
+ * unnamed, with PQexecParams, as before. Prepared statements outlive transactions, a
+ * rolled-back one included, and end with the connection. */
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include "db/db_impl.h"
 #include "util/buf.h"
 #include "util/num.h"
+
+#define CACHE_SLOTS 256
+#define CACHE_SQL_MAX 4096
+
+struct kept;
 
 struct pg_stmt {
 	char *sql;
@@ -13,7 +30,28 @@ struct pg_stmt {
 	PGresult *res;
 	int row, nrows;
 	bool ran;
+	struct kept *kept;    /* the slot it is kept in, or NULL */
 };
+
+struct kept {
+	char *text;           /* the SQL as asked for ('?' placeholders), the cache's key */
+	uint64_t hash;
+	bool prepared;        /* prepared on the server under name */
+	bool in_use;
+	char name[16];
+	struct pg_stmt p;
+	struct db_stmt st;
+};
+
+static uint64_t sql_hash(const char *s, size_t *len)
+{
+	uint64_t h = 1469598103934665603ull;
+	const char *q = s;
+	for (; *q; q++)
+		h = (h ^ (unsigned char)*q) * 1099511628211ull;
+	*len = (size_t)(q - s);
+	return h;
+}
 
 static int pg_fail(struct db *db, PGresult *res)
 {
@@ -46,35 +84,111 @@ static int pg_exec(struct db *db, const char *sql)
 	return rc;
 }
 
-static struct db_stmt *pg_prepare(struct db *db, const char *sql)
+/* '?' → $n into p->sql; false when there are too many parameters or no memory. */
+static bool translate(struct pg_stmt *p, const char *sql)
 {
-	struct db_stmt *st = calloc(1, sizeof(*st));
-	struct pg_stmt *p = calloc(1, sizeof(*p));
 	struct buf b;
 	buf_init(&b, 1 << 20);
 	bool in_str = false;
-	for (const char *s = sql; *s; s++) {
-		if (*s == '\'')
+	p->nparams = 0;
+	for (const char *q = sql; *q; q++) {
+		if (*q == '\'')
 			in_str = !in_str;
-		if (*s == '?' && !in_str) {
+		if (*q == '?' && !in_str) {
 			if (p->nparams >= DB_MAX_PARAMS)
 				b.failed = true;
 			buf_addf(&b, "$%d", ++p->nparams);
 		} else {
-			buf_addc(&b, *s);
+			buf_addc(&b, *q);
 		}
 	}
-	if (!st || !p || b.failed) {
-		snprintf(db->err, sizeof(db->err), "cannot prepare: %.200s", sql);
+	if (b.failed) {
 		buf_release(&b);
+		return false;
+	}
+	p->sql = buf_detach(&b, NULL);
+	return p->sql != NULL;
+}
+
+static struct db_stmt *fresh(struct db *db, const char *sql)
+{
+	struct db_stmt *st = calloc(1, sizeof(*st));
+	struct pg_stmt *p = calloc(1, sizeof(*p));
+	if (!st || !p || !translate(p, sql)) {
+		snprintf(db->err, sizeof(db->err), "cannot prepare: %.200s", sql);
 		free(st);
 		free(p);
 		return NULL;
 	}
-	p->sql = buf_detach(&b, NULL);
 	st->db = db;
 	st->handle = p;
 	return st;
+}
+
+static void pg_clear(struct pg_stmt *p)
+{
+	PQclear(p->res);
+	p->res = NULL;
+	p->ran = false;
+	for (int i = 0; i < p->nparams; i++) {
+		free(p->params[i]);
+		p->params[i] = NULL;
+	}
+}
+
+/* Forgets a slot's statement, on the server too when it was prepared there. */
+static void evict(struct db *db, struct kept *k)
+{
+	if (k->prepared && PQstatus(db->handle) == CONNECTION_OK) {
+		char sql[40];
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", k->name);
+		PQclear(PQexec(db->handle, sql));
+	}
+	pg_clear(&k->p);
+	free(k->p.sql);
+	free(k->text);
+	k->p.sql = k->text = NULL;
+	k->prepared = false;
+}
+
+static struct db_stmt *pg_prepare(struct db *db, const char *sql)
+{
+	size_t len;
+	uint64_t hash = sql_hash(sql, &len);
+	if (len > CACHE_SQL_MAX)
+		return fresh(db, sql);
+	if (!db->stmt_cache && !(db->stmt_cache = calloc(CACHE_SLOTS, sizeof(struct kept))))
+		return fresh(db, sql);
+	int i = (int)(hash % CACHE_SLOTS);
+	struct kept *k = (struct kept *)db->stmt_cache + i;
+	if (k->in_use)
+		return fresh(db, sql);
+	if (k->text && k->hash == hash && !strcmp(k->text, sql)) {
+		k->in_use = true;
+		return &k->st;
+	}
+	/* a DEALLOCATE inside an aborted transaction fails: the slot is left as it is */
+	if (k->prepared && PQtransactionStatus(db->handle) == PQTRANS_INERROR)
+		return fresh(db, sql);
+	char *copy = malloc(len + 1);
+	struct pg_stmt p = {0};
+	if (!copy || !translate(&p, sql)) {
+		free(copy);
+		return fresh(db, sql);
+	}
+	memcpy(copy, sql, len + 1);
+	if (k->text)
+		evict(db, k);
+	k->text = copy;
+	k->hash = hash;
+	k->p = p;
+	k->p.kept = k;
+	k->in_use = true;
+	snprintf(k->name, sizeof(k->name), "cz_%d", i);
+	k->st.db = db;
+	k->st.handle = &k->p;
+	k->st.slot = i + 1;
+	return &k->st;
 }
 
 static int pg_set(struct db_stmt *st, int i, char *v)
@@ -109,8 +223,22 @@ static int pg_step(struct db_stmt *st)
 	struct pg_stmt *p = st->handle;
 	if (!p->ran) {
 		p->ran = true;
-		p->res = PQexecParams(st->db->handle, p->sql, p->nparams, NULL,
-				      (const char *const *)p->params, NULL, NULL, 0);
+		struct kept *k = p->kept;
+		if (k && !k->prepared) {
+			PGresult *r = PQprepare(st->db->handle, k->name, p->sql, p->nparams, NULL);
+			k->prepared = PQresultStatus(r) == PGRES_COMMAND_OK;
+			if (!k->prepared) {
+				p->res = r;
+				return pg_fail(st->db, r);
+			}
+			PQclear(r);
+		}
+		if (k)
+			p->res = PQexecPrepared(st->db->handle, k->name, p->nparams, (const char *const *)p->params,
+						NULL, NULL, 0);
+		else
+			p->res = PQexecParams(st->db->handle, p->sql, p->nparams, NULL,
+					      (const char *const *)p->params, NULL, NULL, 0);
 		ExecStatusType s = PQresultStatus(p->res);
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
 			return pg_fail(st->db, p->res);
@@ -128,14 +256,7 @@ static int pg_step(struct db_stmt *st)
 
 static int pg_reset(struct db_stmt *st)
 {
-	struct pg_stmt *p = st->handle;
-	PQclear(p->res);
-	p->res = NULL;
-	p->ran = false;
-	for (int i = 0; i < p->nparams; i++) {
-		free(p->params[i]);
-		p->params[i] = NULL;
-	}
+	pg_clear(st->handle);
 	return DB_OK;
 }
 
@@ -170,13 +291,61 @@ static int64_t pg_col_int(struct db_stmt *st, int c)
 static void pg_finalize(struct db_stmt *st)
 {
 	struct pg_stmt *p = st->handle;
-	pg_reset(st);
+	pg_clear(p);
+	if (p->kept) {
+		p->kept->in_use = false;
+		return;
+	}
 	free(p->sql);
 	free(p);
 	free(st);
 }
 
-static void pg_close(struct db *db) { PQfinish(db->handle); }
+/* Notifications that came in during queries are queued by libpq: handled first, then
+ * the socket is watched for more. */
+int db_pg_wait_notify(struct db *db, int ms, void (*fn)(const char *payload, void *arg), void *arg)
+{
+	PGconn *c = db->handle;
+	for (int round = 0; round < 2; round++) {
+		PGnotify *n;
+		int seen = 0;
+		while ((n = PQnotifies(c))) {
+			fn(n->extra, arg);
+			PQfreemem(n);
+			seen++;
+		}
+		if (seen || round)
+			break;
+		struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+		if (p.fd < 0)
+			break;
+		int r = poll(&p, 1, ms);
+		if (r < 0)
+			return DB_OK; /* a signal: the caller looks again */
+		if (r == 0)
+			return DB_OK;
+		if (!PQconsumeInput(c))
+			break;
+	}
+	if (PQstatus(c) != CONNECTION_OK) {
+		snprintf(db->err, sizeof(db->err), "%s", PQerrorMessage(c));
+		return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+static void pg_close(struct db *db)
+{
+	struct kept *kept = db->stmt_cache;
+	for (int i = 0; kept && i < CACHE_SLOTS; i++) {
+		pg_clear(&kept[i].p);
+		free(kept[i].p.sql);
+		free(kept[i].text);
+	}
+	free(kept);
+	db->stmt_cache = NULL;
+	PQfinish(db->handle);
+}
 
 const struct db_ops db_pg_ops = {
 	.exec = pg_exec,

@@ -1,4 +1,7 @@
-/* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. */
+/* Scheduled jobs. Each job is idempotent: running it twice changes nothing more. Several
+ * servers on one PostgreSQL run their passes one at a time: a pass holds an advisory
+ * lock (JOBS_LOCK) on its connection from start to end, so no two passes of the jobs
+ * interleave, and a pass sees everything the one before it did. */
 #include "domain/dashboards/daily.h"
 #include "domain/disputes/disputes.h"
 #include "domain/events/events.h"
@@ -24,9 +27,10 @@ static int count_then(struct ctx *c, int64_t *n, const char *count_sql, const ch
 	return RC_OK;
 }
 
-enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
+#define JOBS_LOCK 7453002 /* beside migrate.c's 7453001 */
+
+static enum result run_pass(struct ctx *c, struct jobs_report *out)
 {
-	memset(out, 0, sizeof(*out));
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
@@ -70,8 +74,43 @@ enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
 	return chain_checkpoint(c, &out->heads_recorded);
 }
 
+/* A job that failed inside its transaction leaves it to be rolled back here, so the
+ * unlock below is not refused by an aborted transaction (a session lock left held would
+ * stop every other server's passes). */
+static void release(struct ctx *c)
+{
+	if (db_in_tx(c->db))
+		db_rollback(c->db);
+}
+
+/* A pass asked for (`cunzhi tick`, the test clock) waits for another server's pass to end,
+ * then runs: the caller counts on the jobs having run at its time when it returns. */
+enum result jobs_run_report(struct ctx *c, struct jobs_report *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (db_lock(c->db, JOBS_LOCK) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "定时任务");
+	enum result rc = run_pass(c, out);
+	release(c);
+	if (db_unlock(c->db, JOBS_LOCK) != DB_OK && !rc)
+		rc = ctx_db_fail(c, DB_ERROR, "定时任务");
+	return rc;
+}
+
+/* The scheduler's pass every half minute: skipped while another server (or a pass asked
+ * for) runs one; the next comes soon enough. */
 enum result jobs_run(struct ctx *c)
 {
 	struct jobs_report r;
-	return jobs_run_report(c, &r);
+	memset(&r, 0, sizeof(r));
+	bool got;
+	if (db_lock_try(c->db, JOBS_LOCK, &got) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "定时任务");
+	if (!got)
+		return RC_OK;
+	enum result rc = run_pass(c, &r);
+	release(c);
+	if (db_unlock(c->db, JOBS_LOCK) != DB_OK && !rc)
+		rc = ctx_db_fail(c, DB_ERROR, "定时任务");
+	return rc;
 }

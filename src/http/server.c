@@ -16,6 +16,7 @@
 #include "http/events/open311.h"
 #include "http/kernel/kernel.h"
 #include "http/server.h"
+#include "http/push.h"
 #include "http/sse.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -874,6 +875,7 @@ int server_run(struct server_config *config)
 		return 1;
 	}
 	sse_start();
+	push_start(cfg);
 	pthread_t sched, sweeper;
 	pthread_create(&sched, NULL, scheduler, NULL);
 	pthread_create(&sweeper, NULL, watch_sweeper, NULL);
@@ -889,6 +891,7 @@ int server_run(struct server_config *config)
 	server_wake_jobs();
 	pthread_join(sweeper, NULL);
 	/* end the open event streams: libmicrohttpd must not stop with suspended ones */
+	push_stop();
 	sse_stop(5000);
 	/* Requests already accepted may not have reached a handler yet (their worker was
 	 * busy): wait until nothing has run for half a second, at most 30 s in all. */

@@ -2,6 +2,7 @@
  * the duty officers with their acknowledgements, the board, and the 大喇叭 broadcast
  * (see disputes.h). */
 #include "domain/disputes/internal.h"
+#include "domain/kernel/push.h"
 #include "util/buf.h"
 #include "util/num.h"
 #include "util/utf8.h"
@@ -95,6 +96,8 @@ static int create_rows(struct ctx *c, int64_t id, void *arg)
 	if ((rc = events_step_tx(c, id, "alert",
 				 arena_printf(c->arena, "%s：已向 %d 名值班人员发出警报", emergencies_type_label(ca->type),
 					      ca->nalerted))))
+		return rc;
+	if (ca->nalerted && (rc = push_alert(c, id))) /* the duty officers' pages on the other servers */
 		return rc;
 	return dp_audit(c, village, "emergency", id, "create", "emergency_type", ca->type, "alerted", ca->nalerted);
 }
@@ -298,6 +301,8 @@ int emergencies_ack(struct ctx *c, int64_t id)
 	rc = events_step_tx(c, id, "ack", "确认接警");
 	if (!rc)
 		rc = dp_audit(c, e.ev.village_id, "emergency", id, "ack", NULL, NULL, "user_id", c->actor->user_id);
+	if (!rc)
+		rc = push_ack(c, c->actor->user_id, id);
 	return ctx_end(c, rc);
 }
 

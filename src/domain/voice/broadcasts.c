@@ -9,6 +9,7 @@
 
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
+#include "domain/kernel/push.h"
 #include "domain/kernel/scope.h"
 #include "domain/notices/notices.h"
 #include "domain/voice/internal.h"
@@ -178,6 +179,8 @@ enum result voice_broadcast(struct ctx *c, int64_t unit_id, const char *body, co
 					  : audit_record(c, org_chain_unit(&u), "broadcast", id, "broadcast", "{}",
 							 after.ptr);
 			buf_release(&after);
+			if (!rc)
+				rc = push_broadcast(c, id); /* the streams open on the other servers */
 		}
 	} else if (dbrc != DB_OK) {
 		rc = ctx_db_fail(c, dbrc, "读取广播");

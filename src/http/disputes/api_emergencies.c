@@ -80,6 +80,33 @@ static int emergency_reply(struct req *r, int64_t id)
 	return r->out ? RC_OK : ctx_fail(&r->ctx, RC_INTERNAL, "内存不足");
 }
 
+void api_emergency_publish_alert(const struct ctx *c, int64_t id)
+{
+	struct emergency e;
+	struct ctx sys = *c;
+	sys.system = true;
+	sys.actor = NULL;
+	if (emergencies_get(&sys, id, &e) != RC_OK)
+		return;
+	struct buf ev;
+	buf_init(&ev, 16384);
+	add_alert(&ev, &e);
+	for (int i = 0; !ev.failed && i < e.nalerts; i++) {
+		char topic[32];
+		snprintf(topic, sizeof(topic), "a%lld#", (long long)e.alerts[i].user_id);
+		sse_publish(topic, ev.ptr, ev.len);
+	}
+	buf_release(&ev);
+}
+
+void api_emergency_publish_ack(int64_t user_id, int64_t id)
+{
+	char topic[32], text[96];
+	snprintf(topic, sizeof(topic), "a%lld#", (long long)user_id);
+	int len = snprintf(text, sizeof(text), "event: ack\ndata: {\"id\":%lld}\n\n", (long long)id);
+	sse_publish(topic, text, (size_t)len);
+}
+
 int api_emergencies_create(struct req *r)
 {
 	static const struct jfield spec[] = {
@@ -116,21 +143,8 @@ int api_emergencies_create(struct req *r)
 	if (rc)
 		return rc;
 	/* at once to every duty officer's open console page */
-	struct emergency e;
-	struct ctx sys = r->ctx;
-	sys.system = true;
-	sys.actor = NULL;
-	if (nalerted && emergencies_get(&sys, id, &e) == RC_OK) {
-		struct buf ev;
-		buf_init(&ev, 16384);
-		add_alert(&ev, &e);
-		for (int i = 0; !ev.failed && i < nalerted; i++) {
-			char topic[32];
-			snprintf(topic, sizeof(topic), "a%lld#", (long long)alerted[i]);
-			sse_publish(topic, ev.ptr, ev.len);
-		}
-		buf_release(&ev);
-	}
+	if (nalerted)
+		api_emergency_publish_alert(&r->ctx, id);
 	r->status = 201;
 	return emergency_reply(r, id);
 }
@@ -154,10 +168,7 @@ int api_emergency_ack(struct req *r)
 	if ((rc = emergencies_ack(&r->ctx, id)))
 		return rc;
 	/* the other pages of the same officer drop the banner */
-	char topic[32], text[96];
-	snprintf(topic, sizeof(topic), "a%lld#", (long long)r->ctx.actor->user_id);
-	int len = snprintf(text, sizeof(text), "event: ack\ndata: {\"id\":%lld}\n\n", (long long)id);
-	sse_publish(topic, text, (size_t)len);
+	api_emergency_publish_ack(r->ctx.actor->user_id, id);
 	return emergency_reply(r, id);
 }
 

@@ -40,5 +40,10 @@ int api_emergency_ack(struct req *r);
 int api_emergency_broadcast(struct req *r);
 int api_emergency_alerts(struct req *r);
 int api_emergency_stream(struct req *r);
+/* The live pushes to the duty officers' pages open on this server (also called by the
+ * listener for a change made on another server, http/push.h): a new emergency's alert to
+ * each officer it alerted; an officer's acknowledgement to that officer's other pages. */
+void api_emergency_publish_alert(const struct ctx *c, int64_t id);
+void api_emergency_publish_ack(int64_t user_id, int64_t id);
 
 #endif
