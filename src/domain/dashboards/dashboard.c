@@ -363,7 +363,7 @@ static bool any_section(const struct ctx *c, const char *path)
  * child; each child's figures are those its own dashboard shows (tests/api/dashboards.
  * test.js compares them). A section the reader may not read on the unit itself is
  * filled child by child. */
-#define DASH_GROUPED ((1u << DASH_EVENTS) | (1u << DASH_REGISTER))
+#define DASH_GROUPED ((1u << DASH_EVENTS) | (1u << DASH_REGISTER) | (1u << DASH_GRID))
 
 static struct dash_unit *child_of(struct dashboard *d, int64_t id)
 {
@@ -443,6 +443,22 @@ static int register_grouped(struct ctx *c, struct dashboard *d, const char *chil
 	return RC_OK;
 }
 
+static int grid_grouped(struct ctx *c, struct dashboard *d, const char *child_kind)
+{
+	struct grid_unit_figures *g;
+	int n;
+	TRY(grid_unit_figures(c, d->unit.id, child_kind, d->grid_from, d->grid_to, &g, &n));
+	for (int i = 0; i < n; i++) {
+		struct dash_unit *x = i == 0 ? &d->unit : child_of(d, g[i].unit_id);
+		if (!x || !x->present[DASH_GRID])
+			continue;
+		x->v[DASH_GRID][0] = g[i].worker_days;
+		x->v[DASH_GRID][1] = g[i].compliant_days;
+		x->v[DASH_GRID][2] = g[i].visits_overdue;
+	}
+	return RC_OK;
+}
+
 static int grouped_sections(struct ctx *c, struct dashboard *d, const char *child_kind, unsigned grouped)
 {
 	for (int s = 0; s < DASH_NSECTIONS; s++) {
@@ -453,6 +469,8 @@ static int grouped_sections(struct ctx *c, struct dashboard *d, const char *chil
 				TRY(events_grouped(c, d, child_kind));
 			else if (s == DASH_REGISTER)
 				TRY(register_grouped(c, d, child_kind));
+			else if (s == DASH_GRID)
+				TRY(grid_grouped(c, d, child_kind));
 			continue;
 		}
 		/* not readable on the unit itself: each child that shows it, by its own call */
