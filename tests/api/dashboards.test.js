@@ -515,6 +515,16 @@ test('display tokens: the county admin issues one for a town; the screen reads w
   assert.ok(Array.isArray(screen.shapes));
   assert.ok(screen.shapes.length > 0, 'the demo village has grids with boundaries');
   assert.ok(screen.shapes.every((x) => x.village_id === U.A || x.village_id === U.B));
+  // the county's tile server comes with the screen's data (the screen has no login to
+  // ask the grid settings with): none by default, then the one the county names
+  assert.deepEqual(screen.tiles, { url: '', attribution: '' });
+  const gs = await get(T.county, '/api/v1/grid-settings');
+  const tiles = { url: 'https://tiles.example.cn/{z}/{x}/{y}.png', attribution: '© 县自然资源局' };
+  const body = { patrols_per_day: gs.patrols_per_day, min_minutes: gs.min_minutes, min_metres: gs.min_metres,
+    min_inside_pct: gs.min_inside_pct, retention_days: gs.retention_days, tile_url: tiles.url, tile_attribution: tiles.attribution };
+  must(await s.api('PUT', '/api/v1/grid-settings', { token: T.county, body }), 200);
+  assert.deepEqual(must(await s.api('GET', `/api/v1/display/${made.token}?period=${p}`), 200).tiles, tiles);
+  must(await s.api('PUT', '/api/v1/grid-settings', { token: T.county, body: { ...body, tile_url: '', tile_attribution: '' } }), 200);
 
   // read-only: the token is no session anywhere else, so nothing can be written with it
   for (const [m, path, body] of [['POST', '/api/v1/events', { village_id: U.A, category_id: Object.values(K)[0], description: '大屏' }],

@@ -744,6 +744,70 @@ static int points_buckets(struct ctx *c, const char *path, const int64_t *bounds
 	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计参与户数");
 }
 
+/* The events figures of a series by bucket (month or week of the day received):
+ * received, closed, resolved and on time, from the daily aggregates for the days stored
+ * and from events_stats for the stretches between them (today, days a change unmarked),
+ * so each bucket equals events_stats over it. */
+struct ev_acc {
+	int series;                  /* EVENTS_SERIES_WEEK or _MONTH */
+	int n;
+	const int64_t *keys;         /* the buckets' keys, as events_stats_bucket gives them */
+	int64_t **dst;               /* their four figures */
+};
+
+static void ev_add(struct ev_acc *a, int64_t key, const int64_t v[4])
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->keys[i] == key)
+			for (int k = 0; k < DASH_SERIES_EVENTS; k++)
+				a->dst[i][k] += v[k];
+}
+
+static int ev_stored(struct ctx *c, int64_t day, const int64_t v[6], void *arg)
+{
+	(void)c;
+	struct ev_acc *a = arg;
+	ev_add(a, events_stats_bucket(a->series, time_cn_midnight(day)), v);
+	return RC_OK;
+}
+
+static int ev_live(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct ev_acc *a)
+{
+	if (from >= to)
+		return RC_OK;
+	struct event_stats_row *rows, total;
+	int n;
+	struct event_stats_query q = {.unit_id = unit_id, .from = from, .to = to,
+				      .group_by = a->series == EVENTS_SERIES_WEEK ? "week" : "month"};
+	TRY(events_stats(c, &q, &rows, &n, &total));
+	for (int r = 0; r < n; r++) {
+		int64_t v[4] = {rows[r].received, rows[r].closed, rows[r].resolved, rows[r].on_time};
+		ev_add(a, rows[r].key, v);
+	}
+	return RC_OK;
+}
+
+/* over the days received [from, to) (midnights, Asia/Shanghai) */
+static int events_buckets(struct ctx *c, const struct org_unit *u, int64_t from, int64_t to, struct ev_acc *a)
+{
+	int64_t d0 = time_cn_days(from), d1 = time_cn_days(to);
+	if (d1 <= d0 || d1 - d0 > 800)
+		return ev_live(c, u->id, from, to, a);
+	bool *stored = arena_alloc(c->arena, (size_t)(d1 - d0));
+	const char *like = arena_printf(c->arena, "%s%%", u->path);
+	if (!stored || !like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	TRY(daily_events(c, like, d0, d1, stored, ev_stored, a));
+	int64_t cur = from;
+	for (int64_t d = d0; d < d1; d++) {
+		if (!stored[d - d0])
+			continue;
+		TRY(ev_live(c, u->id, cur, time_cn_midnight(d), a));
+		cur = time_cn_midnight(d + 1);
+	}
+	return ev_live(c, u->id, cur, to, a);
+}
+
 static int month_start(int y, int m, int64_t *t)
 {
 	while (m < 1) {
@@ -808,21 +872,14 @@ enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period,
 	}
 	out->events = access_can(c, EVENT_READERS, u.path);
 	if (out->events) {
-		struct event_stats_row *rows, total;
-		int n;
-		struct event_stats_query q = {.unit_id = u.id, .from = ty0, .to = t1, .group_by = "month"};
-		TRY(events_stats(c, &q, &rows, &n, &total));
-		for (int r = 0; r < n; r++)
-			for (int y = 0; y < 2; y++)
-				for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
-					if (rows[r].key != keys[i] - y * 100)
-						continue;
-					int64_t *v = out->ev[y][i];
-					v[0] = rows[r].received;
-					v[1] = rows[r].closed;
-					v[2] = rows[r].resolved;
-					v[3] = rows[r].on_time;
-				}
+		int64_t bkeys[2 * DASH_SERIES_MONTHS], *dst[2 * DASH_SERIES_MONTHS];
+		for (int y = 0; y < 2; y++)
+			for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+				bkeys[y * DASH_SERIES_MONTHS + i] = keys[i] - y * 100;
+				dst[y * DASH_SERIES_MONTHS + i] = out->ev[y][i];
+			}
+		struct ev_acc a = {EVENTS_SERIES_MONTH, 2 * DASH_SERIES_MONTHS, bkeys, dst};
+		TRY(events_buckets(c, &u, ty0, t1, &a));
 	}
 	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
 	if (out->points) {
@@ -860,22 +917,15 @@ enum result dashboard_series_weeks(struct ctx *c, int64_t unit_id, const char *p
 		time_format_date(time_cn_midnight(first + 7 * i), out->weeks[i]);
 	out->events = access_can(c, EVENT_READERS, u.path);
 	if (out->events) {
-		struct event_stats_row *rows, total;
-		int n;
 		int64_t from = time_cn_midnight(first - 7 * DASH_SERIES_WEEKS), to = time_cn_midnight(monday + 7);
-		struct event_stats_query q = {.unit_id = u.id, .from = from, .to = to, .group_by = "week"};
-		TRY(events_stats(c, &q, &rows, &n, &total));
-		for (int r = 0; r < n; r++)
-			for (int y = 0; y < 2; y++) {
-				int64_t i = (rows[r].key - (first - 7 * DASH_SERIES_WEEKS * y)) / 7;
-				if (rows[r].key < first - 7 * DASH_SERIES_WEEKS * y || i >= DASH_SERIES_WEEKS)
-					continue;
-				int64_t *v = out->ev[y][i];
-				v[0] = rows[r].received;
-				v[1] = rows[r].closed;
-				v[2] = rows[r].resolved;
-				v[3] = rows[r].on_time;
+		int64_t bkeys[2 * DASH_SERIES_WEEKS], *dst[2 * DASH_SERIES_WEEKS];
+		for (int y = 0; y < 2; y++)
+			for (int i = 0; i < DASH_SERIES_WEEKS; i++) {
+				bkeys[y * DASH_SERIES_WEEKS + i] = first - 7 * DASH_SERIES_WEEKS * y + 7 * i;
+				dst[y * DASH_SERIES_WEEKS + i] = out->ev[y][i];
 			}
+		struct ev_acc a = {EVENTS_SERIES_WEEK, 2 * DASH_SERIES_WEEKS, bkeys, dst};
+		TRY(events_buckets(c, &u, from, to, &a));
 	}
 	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
 	if (out->points) {

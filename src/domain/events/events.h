@@ -320,6 +320,13 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 int events_children_stats(struct ctx *c, int64_t unit_id, const char *child_kind, int64_t from, int64_t to,
 			  struct event_stats_row **rows, int *n, struct event_stats_row *total);
 
+/* The dashboards' daily aggregates of the events (migration 037): a query giving, for
+ * the events received in [?, ?) (two bound times), a row per village and day received
+ * (Asia/Shanghai days since 1970) with the counts events_stats gives over them:
+ * village_id, day, received, closed, resolved, on_time, rated, satisfied. Every event
+ * counts (no reader's scope: the caller checks the unit). */
+const char *events_daily_sql(void);
+
 /* The periods of the statistics' time series (Asia/Shanghai), shared with the
  * statistics of other event kinds (disputes): the key of an instant's period (a week:
  * its Monday as days since epoch; a month: year*100 + month), the period's name

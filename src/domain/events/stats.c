@@ -383,3 +383,15 @@ int events_children_stats(struct ctx *c, int64_t unit_id, const char *child_kind
 	*rows = list;
 	return RC_OK;
 }
+
+#define EV_DAY "((e.created_at + 28800) / 86400)"
+const char *events_daily_sql(void)
+{
+	return "SELECT e.village_id AS village_id, " EV_DAY " AS day, count(*) AS received, "
+	       "sum(CASE WHEN " CLOSED " THEN 1 ELSE 0 END) AS closed, "
+	       "sum(CASE WHEN " CLOSED " AND e.outcome = 'resolved' THEN 1 ELSE 0 END) AS resolved, "
+	       "sum(CASE WHEN " CLOSED " AND e.finished_at <= e.finish_due THEN 1 ELSE 0 END) AS on_time, "
+	       "sum(CASE WHEN e.state = 'visited' AND e.rating IS NOT NULL THEN 1 ELSE 0 END) AS rated, "
+	       "sum(CASE WHEN e.state = 'visited' AND e.rating IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS satisfied "
+	       ST_FROM "WHERE e.created_at >= ? AND e.created_at < ? GROUP BY e.village_id, " EV_DAY;
+}
