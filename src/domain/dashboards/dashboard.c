@@ -363,7 +363,9 @@ static bool any_section(const struct ctx *c, const char *path)
  * child; each child's figures are those its own dashboard shows (tests/api/dashboards.
  * test.js compares them). A section the reader may not read on the unit itself is
  * filled child by child. */
-#define DASH_GROUPED ((1u << DASH_EVENTS) | (1u << DASH_REGISTER) | (1u << DASH_GRID))
+#define DASH_GROUPED                                                                                       \
+	((1u << DASH_EVENTS) | (1u << DASH_REGISTER) | (1u << DASH_GRID) | (1u << DASH_SHOP) | (1u << DASH_DISCLOSURE) | \
+	 (1u << DASH_EVAL))
 
 static struct dash_unit *child_of(struct dashboard *d, int64_t id)
 {
@@ -459,6 +461,171 @@ static int grid_grouped(struct ctx *c, struct dashboard *d, const char *child_ki
 	return RC_OK;
 }
 
+/* The child a path lies in (NULL: none shown, or the unit itself). */
+static struct dash_unit *child_at(struct dashboard *d, const char *path)
+{
+	for (int i = 0; path && i < d->nchildren; i++)
+		if (!strncmp(path, d->children[i].path, strlen(d->children[i].path)))
+			return &d->children[i];
+	return NULL;
+}
+
+/* The paths of the villages under the unit, for placing a feature's per-village rows. */
+struct vpath {
+	int64_t id;
+	const char *path;
+};
+
+static int village_paths(struct ctx *c, const struct dash_unit *u, struct vpath **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *st = db_query(c->db, "SELECT id, path FROM org_units WHERE kind = 'village' AND path LIKE ?", "t",
+				      arena_printf(c->arena, "%s%%", u->path));
+	int cap = 0, dbrc = DB_ERROR;
+	while (st && (dbrc = db_step(st)) == DB_ROW) {
+		struct vpath *g = arena_grow(c->arena, *out, &cap, *n, sizeof(**out));
+		if (!g)
+			break;
+		*out = g;
+		g[*n].id = db_col_int(st, 0);
+		g[(*n)++].path = arena_strdup(c->arena, db_col_text(st, 1));
+	}
+	db_finalize(st);
+	if (dbrc == DB_ROW)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取村");
+}
+
+static const char *path_of(const struct vpath *v, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i].id == id)
+			return v[i].path;
+	return NULL;
+}
+
+/* The shops' sales and low stock of the unit (as shop_section) with each village's
+ * share and each shop's low stock placed in the child it lies in: the shops a child
+ * sees are among the unit's, so one report per shop serves all. */
+static int shop_grouped(struct ctx *c, struct dashboard *d)
+{
+	const struct ranking_period *p = &d->period;
+	const char *like = arena_printf(c->arena, "%s%%", d->unit.path);
+	struct vpath *vp;
+	int nv;
+	TRY(village_paths(c, &d->unit, &vp, &nv));
+	if (!like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT DISTINCT s.id, CASE WHEN o.path LIKE ? THEN 1 ELSE 0 END, o.path FROM shops s "
+				      "JOIN org_units o ON o.id = s.unit_id WHERE o.path LIKE ? OR s.id IN "
+				      "(SELECT sv.shop_id FROM shop_villages sv JOIN org_units v ON v.id = sv.village_id "
+				      "WHERE v.path LIKE ?) ORDER BY s.id",
+				      "ttt", like, like, like);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计超市");
+	int64_t ids[256];
+	bool inside[256];
+	const char *paths[256];
+	int n = 0, dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW && n < 256) {
+		ids[n] = db_col_int(st, 0);
+		inside[n] = db_col_int(st, 1) != 0;
+		paths[n++] = arena_strdup(c->arena, db_col_text(st, 2));
+	}
+	db_finalize(st);
+	if (dbrc != DB_DONE && dbrc != DB_ROW)
+		return ctx_db_fail(c, dbrc, "统计超市");
+	char from[11], to[11];
+	time_format_date(p->start, from);
+	time_format_date(p->end - 1, to);
+	for (int i = 0; i < n; i++) {
+		struct shop_sales s;
+		int rc = shop_sales_report(c, ids[i], from, to, &s);
+		if (rc == RC_NOT_FOUND || rc == RC_FORBIDDEN) {   /* a shop the reader may not audit */
+			ctx_reset(c);
+			continue;
+		}
+		if (rc)
+			return rc;
+		for (int k = 0; k < s.nvillages; k++) {
+			const char *vpath = path_of(vp, nv, s.villages[k].village_id);
+			if (!vpath)
+				continue;   /* a village outside the unit */
+			struct dash_unit *x[2] = {&d->unit, child_at(d, vpath)};
+			for (int j = 0; j < 2; j++) {
+				if (!x[j] || !x[j]->present[DASH_SHOP])
+					continue;
+				x[j]->v[DASH_SHOP][0] += s.villages[k].receipts;
+				x[j]->v[DASH_SHOP][1] += s.villages[k].points;
+				x[j]->v[DASH_SHOP][2] += s.villages[k].cost;
+			}
+		}
+		if (inside[i]) {
+			struct goods_info *g;
+			int ng;
+			if (!shop_low_stock(c, ids[i], &g, &ng)) {
+				struct dash_unit *x[2] = {&d->unit, child_at(d, paths[i])};
+				for (int j = 0; j < 2; j++)
+					if (x[j] && x[j]->present[DASH_SHOP])
+						x[j]->v[DASH_SHOP][3] += ng;
+			} else {
+				ctx_reset(c);
+			}
+		}
+	}
+	return RC_OK;
+}
+
+/* The disclosure board of the unit lists each village: a child's figures are the sum
+ * of its villages' rows (the schedule is the county's, the same for all). */
+static int disclosure_grouped(struct ctx *c, struct dashboard *d)
+{
+	struct disc_board b;
+	TRY(transparency_board(c, d->unit.id, &b));
+	struct vpath *vp;
+	int nv;
+	TRY(village_paths(c, &d->unit, &vp, &nv));
+	for (int i = 0; i < b.nvillages; i++) {
+		struct dash_unit *x[2] = {&d->unit, child_at(d, path_of(vp, nv, b.villages[i].village_id))};
+		for (int j = 0; j < 2; j++) {
+			if (!x[j] || !x[j]->present[DASH_DISCLOSURE])
+				continue;
+			x[j]->v[DASH_DISCLOSURE][0] += b.villages[i].late;
+			x[j]->v[DASH_DISCLOSURE][1] += b.villages[i].missing;
+			x[j]->v[DASH_DISCLOSURE][2] += b.villages[i].open_questions;
+		}
+	}
+	return RC_OK;
+}
+
+/* The running evaluations of the unit, each counted in the child its village lies in. */
+static int eval_grouped(struct ctx *c, struct dashboard *d)
+{
+	static const char *const running[] = {"nominating", "scoring", "publicity"};
+	for (size_t s = 0; s < ARRAY_SIZE(running); s++) {
+		for (int offset = 0;; offset += 500) {
+			struct eval_query q = {.status = running[s], .limit = 500, .offset = offset};
+			struct eval_campaign *e;
+			int n;
+			int64_t total;
+			TRY(eval_campaign_list(c, &q, &e, &n, &total));
+			for (int i = 0; i < n; i++) {
+				if (!e[i].village_path || strncmp(e[i].village_path, d->unit.path, strlen(d->unit.path)))
+					continue;
+				struct dash_unit *x[2] = {&d->unit, child_at(d, e[i].village_path)};
+				for (int j = 0; j < 2; j++)
+					if (x[j] && x[j]->present[DASH_EVAL])
+						x[j]->v[DASH_EVAL][0]++;
+			}
+			if (n < 500)
+				break;
+		}
+	}
+	return RC_OK;
+}
+
 static int grouped_sections(struct ctx *c, struct dashboard *d, const char *child_kind, unsigned grouped)
 {
 	for (int s = 0; s < DASH_NSECTIONS; s++) {
@@ -471,6 +638,12 @@ static int grouped_sections(struct ctx *c, struct dashboard *d, const char *chil
 				TRY(register_grouped(c, d, child_kind));
 			else if (s == DASH_GRID)
 				TRY(grid_grouped(c, d, child_kind));
+			else if (s == DASH_SHOP)
+				TRY(shop_grouped(c, d));
+			else if (s == DASH_DISCLOSURE)
+				TRY(disclosure_grouped(c, d));
+			else if (s == DASH_EVAL)
+				TRY(eval_grouped(c, d));
 			continue;
 		}
 		/* not readable on the unit itself: each child that shows it, by its own call */
