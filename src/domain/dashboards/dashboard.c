@@ -1,7 +1,8 @@
 /* The dashboard of one unit and of its children (see dashboard.h). Every figure comes
- * from the feature's own statistics function called for that unit, so the dashboard
- * and the feature's pages cannot disagree; only the active users (who signed in) are
- * counted here, as no feature owns them. */
+ * from the feature's own statistics (for the children, its grouped form), so the
+ * dashboard and the feature's pages cannot disagree (tests/api/dashboards.test.js
+ * compares each child's row with its own dashboard); only the active users (who signed
+ * in) are counted here, as no feature owns them. */
 #include "domain/dashboards/dashboard.h"
 #include "domain/dashboards/daily.h"
 #include "domain/dashboards/stats.h"
@@ -365,7 +366,7 @@ static bool any_section(const struct ctx *c, const char *path)
  * filled child by child. */
 #define DASH_GROUPED                                                                                       \
 	((1u << DASH_EVENTS) | (1u << DASH_REGISTER) | (1u << DASH_GRID) | (1u << DASH_SHOP) | (1u << DASH_DISCLOSURE) | \
-	 (1u << DASH_EVAL))
+	 (1u << DASH_EVAL) | (1u << DASH_LISTS))
 
 static struct dash_unit *child_of(struct dashboard *d, int64_t id)
 {
@@ -626,6 +627,33 @@ static int eval_grouped(struct ctx *c, struct dashboard *d)
 	return RC_OK;
 }
 
+/* The list records of every village under the unit in one query, each village's row
+ * added to the unit and to the child it lies in. */
+static int lists_grouped(struct ctx *c, struct dashboard *d)
+{
+	struct list_stats_row *rows;
+	int n;
+	TRY(lists_village_figures(c, d->unit.id, d->period.start, d->period.end, &rows, &n));
+	struct vpath *vp;
+	int nv;
+	TRY(village_paths(c, &d->unit, &vp, &nv));
+	for (int i = 0; i < n; i++) {
+		const char *path = path_of(vp, nv, rows[i].key);
+		if (!path)
+			continue;
+		struct dash_unit *x[2] = {&d->unit, child_at(d, path)};
+		for (int j = 0; j < 2; j++) {
+			if (!x[j] || !x[j]->present[DASH_LISTS])
+				continue;
+			x[j]->v[DASH_LISTS][0] += rows[i].n;
+			x[j]->v[DASH_LISTS][1] += rows[i].closed;
+			x[j]->v[DASH_LISTS][2] += rows[i].on_time;
+			x[j]->v[DASH_LISTS][3] += rows[i].overdue_now;
+		}
+	}
+	return RC_OK;
+}
+
 static int grouped_sections(struct ctx *c, struct dashboard *d, const char *child_kind, unsigned grouped)
 {
 	for (int s = 0; s < DASH_NSECTIONS; s++) {
@@ -644,6 +672,8 @@ static int grouped_sections(struct ctx *c, struct dashboard *d, const char *chil
 				TRY(disclosure_grouped(c, d));
 			else if (s == DASH_EVAL)
 				TRY(eval_grouped(c, d));
+			else if (s == DASH_LISTS)
+				TRY(lists_grouped(c, d));
 			continue;
 		}
 		/* not readable on the unit itself: each child that shows it, by its own call */
