@@ -249,16 +249,20 @@ static int64_t party_int(const struct party_row *r, const char *name)
 	return 0;
 }
 
-static int party_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+/* the year of the period, no later than this one */
+static int party_year(const struct ctx *c, const struct ranking_period *p)
 {
 	int year = 0, cy, cm, cd;
 	time_civil_from_days(time_cn_days(c->now), &cy, &cm, &cd);
 	for (const char *s = p->text; *s >= '0' && *s <= '9' && s < p->text + 4; s++)
 		year = year * 10 + (*s - '0');
-	if (year > cy)
-		year = cy;
+	return year > cy ? cy : year;
+}
+
+static int party_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+{
 	struct party_row r;
-	TRY(party_compliance(c, u->id, year, &r));
+	TRY(party_compliance(c, u->id, party_year(c, p), &r));
 	v[0] = party_int(&r, "required");
 	v[1] = party_int(&r, "on_time");
 	v[2] = party_int(&r, "late");
@@ -366,7 +370,7 @@ static bool any_section(const struct ctx *c, const char *path)
  * filled child by child. */
 #define DASH_GROUPED                                                                                       \
 	((1u << DASH_EVENTS) | (1u << DASH_REGISTER) | (1u << DASH_GRID) | (1u << DASH_SHOP) | (1u << DASH_DISCLOSURE) | \
-	 (1u << DASH_EVAL) | (1u << DASH_LISTS))
+	 (1u << DASH_EVAL) | (1u << DASH_LISTS) | (1u << DASH_PARTY))
 
 static struct dash_unit *child_of(struct dashboard *d, int64_t id)
 {
@@ -654,6 +658,38 @@ static int lists_grouped(struct ctx *c, struct dashboard *d)
 	return RC_OK;
 }
 
+/* The party compliance of the unit lists each branch with its village: a child's
+ * figures are the sum of its branches' (the frequencies are the county's). */
+static int party_grouped(struct ctx *c, struct dashboard *d)
+{
+	struct party_row r;
+	TRY(party_compliance(c, d->unit.id, party_year(c, &d->period), &r));
+	int64_t *pv = d->unit.v[DASH_PARTY];
+	pv[0] = party_int(&r, "required");
+	pv[1] = party_int(&r, "on_time");
+	pv[2] = party_int(&r, "late");
+	pv[3] = party_int(&r, "missing");
+	const struct party_rows *br = NULL;
+	for (int i = 0; i < r.nsubs; i++)
+		if (r.subs[i].name && !strcmp(r.subs[i].name, "branches"))
+			br = r.subs[i].rows;
+	if (!br || !d->nchildren)
+		return RC_OK;
+	struct vpath *vp;
+	int nv;
+	TRY(village_paths(c, &d->unit, &vp, &nv));
+	for (int i = 0; i < br->n; i++) {
+		struct dash_unit *x = child_at(d, path_of(vp, nv, party_int(&br->row[i], "village_id")));
+		if (!x || !x->present[DASH_PARTY])
+			continue;
+		x->v[DASH_PARTY][0] += party_int(&br->row[i], "required");
+		x->v[DASH_PARTY][1] += party_int(&br->row[i], "on_time");
+		x->v[DASH_PARTY][2] += party_int(&br->row[i], "late");
+		x->v[DASH_PARTY][3] += party_int(&br->row[i], "missing");
+	}
+	return RC_OK;
+}
+
 static int grouped_sections(struct ctx *c, struct dashboard *d, const char *child_kind, unsigned grouped)
 {
 	for (int s = 0; s < DASH_NSECTIONS; s++) {
@@ -674,6 +710,8 @@ static int grouped_sections(struct ctx *c, struct dashboard *d, const char *chil
 				TRY(eval_grouped(c, d));
 			else if (s == DASH_LISTS)
 				TRY(lists_grouped(c, d));
+			else if (s == DASH_PARTY)
+				TRY(party_grouped(c, d));
 			continue;
 		}
 		/* not readable on the unit itself: each child that shows it, by its own call */
