@@ -15,7 +15,7 @@
 #   aggregates). Then each alone on one connection (BENCH_SECONDS / 2): the latency of
 #   one request without queueing (goal: under 100 ms).
 # Before the server starts, `cunzhi dash-daily` stores the daily aggregates of the
-# ledger (timed), as the scheduler would on its first run.
+# ledger and of the events (timed), as the scheduler would on its first run.
 #
 # Environment: BENCH_SECONDS, BENCH_EVENTS, BENCH_EVENT_DAYS (730), BENCH_API_CONNS (4),
 # BENCH_PORT, BENCH_DIR, BENCH_KEEP=1, BENCH_DASH_OUT (results file; default BIN's

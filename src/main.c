@@ -449,6 +449,16 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 		} else {
 			printf("dashboards: ok, %lld days of daily points figures equal the ledger\n", (long long)dr.days);
 		}
+		if (!drc && dr.event_differences) {
+			char day[11];
+			time_format_date(time_cn_midnight(dr.event_day), day);
+			printf("dashboards: BROKEN: %lld daily events figures differ from the events, the first in village "
+			       "%lld on %s (cunzhi dash-daily rebuild recomputes them)\n",
+			       (long long)dr.event_differences, (long long)dr.event_village_id, day);
+			rc = EXIT_VERIFY;
+		} else if (!drc) {
+			printf("dashboards: ok, %lld days of daily events figures equal the events\n", (long long)dr.event_days);
+		}
 		struct fin_verify_report fr;
 		int frc = report(&c, finance_verify(&c, &fr));
 		if (frc) {

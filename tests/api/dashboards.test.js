@@ -90,6 +90,17 @@ function checkSums(d, label) {
   }
 }
 
+// each child's row (filled by one grouped query per section for all children) equals
+// the child's own dashboard, section by section and figure by figure
+async function checkChildren(token, d, p, label) {
+  for (const c of d.children) {
+    const own = await get(token, `/api/v1/dashboards/${c.id}?period=${p}`);
+    assert.deepEqual(Object.keys(c.sections).sort(), Object.keys(own.unit.sections).sort(), `${label}: sections of child ${c.id}`);
+    for (const [name, sec] of Object.entries(c.sections))
+      assert.deepEqual(sec.figures, own.unit.sections[name].figures, `${label}: ${name} of child ${c.id} = its own dashboard`);
+  }
+}
+
 // the figures equal what the features' own endpoints return for the same unit
 async function checkAgainstModules(token, unitId, p) {
   const d = await get(token, `/api/v1/dashboards/${unitId}?period=${p}`);
@@ -201,10 +212,14 @@ test('property: after random events, figures add up level by level and equal the
     const town = await checkAgainstModules(T.county, U.town, p);
     assert.deepEqual(town.children.map((c) => c.id).sort((a, b) => a - b), [U.A, U.B].sort((a, b) => a - b));
     checkSums(town, `town (seed ${seed})`);
+    await checkChildren(T.county, county, p, `county (seed ${seed})`);
+    await checkChildren(T.county, town, p, `town (seed ${seed})`);
     for (const v of [U.A, U.B, U.C]) await checkAgainstModules(T.county, v, p);
     for (const u of [U.county, U.town, U.A]) await checkAgainstModules(T.partyOrg, u, p);
     // a town's figures are the same to the county and to the town's official
     const mine = await get(T.town, `/api/v1/dashboards/${U.town}?period=${p}`);
+    await checkChildren(T.town, mine, p, `town official (seed ${seed})`);
+    await checkChildren(T.partyOrg, await get(T.partyOrg, `/api/v1/dashboards/${U.county}?period=${p}`), p, `party (seed ${seed})`);
     assert.deepEqual(mine.unit.sections.events.figures, town.unit.sections.events.figures);
     // the inspector (read-only on the county) sees the same events
     const insp = await get(T.inspector, `/api/v1/dashboards/${U.county}?period=${p}`);
@@ -500,6 +515,16 @@ test('display tokens: the county admin issues one for a town; the screen reads w
   assert.ok(Array.isArray(screen.shapes));
   assert.ok(screen.shapes.length > 0, 'the demo village has grids with boundaries');
   assert.ok(screen.shapes.every((x) => x.village_id === U.A || x.village_id === U.B));
+  // the county's tile server comes with the screen's data (the screen has no login to
+  // ask the grid settings with): none by default, then the one the county names
+  assert.deepEqual(screen.tiles, { url: '', attribution: '' });
+  const gs = await get(T.county, '/api/v1/grid-settings');
+  const tiles = { url: 'https://tiles.example.cn/{z}/{x}/{y}.png', attribution: '© 县自然资源局' };
+  const body = { patrols_per_day: gs.patrols_per_day, min_minutes: gs.min_minutes, min_metres: gs.min_metres,
+    min_inside_pct: gs.min_inside_pct, retention_days: gs.retention_days, tile_url: tiles.url, tile_attribution: tiles.attribution };
+  must(await s.api('PUT', '/api/v1/grid-settings', { token: T.county, body }), 200);
+  assert.deepEqual(must(await s.api('GET', `/api/v1/display/${made.token}?period=${p}`), 200).tiles, tiles);
+  must(await s.api('PUT', '/api/v1/grid-settings', { token: T.county, body: { ...body, tile_url: '', tile_attribution: '' } }), 200);
 
   // read-only: the token is no session anywhere else, so nothing can be written with it
   for (const [m, path, body] of [['POST', '/api/v1/events', { village_id: U.A, category_id: Object.values(K)[0], description: '大屏' }],

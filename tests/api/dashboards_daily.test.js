@@ -6,7 +6,9 @@
 // for the demo, after awards, deductions and a correction moved through the test clock
 // (credited after 公示, the days closed and stored by the scheduler's job), after a
 // restart and after `cunzhi dash-daily rebuild`; `cunzhi verify` recomputes every stored
-// day and finds no difference, and running the job again stores nothing twice.
+// day and finds no difference, and running the job again stores nothing twice. The
+// events' figures of the series (migration 037) likewise, against the events statistics
+// grouped by month and week, after random reports, moves and ratings through the clock.
 'use strict';
 
 const { test, before, after } = require('node:test');
@@ -143,11 +145,46 @@ async function check(label) {
   return { seen, now };
 }
 
+// the events figures of the town's series (read from dash_events_daily for the days
+// stored, migration 037) against the events statistics grouped by month and by week,
+// which read the events themselves; returns the events received in the months looked at
+async function checkEvents(label) {
+  const m = await get(T.county, `/api/v1/dashboards/${U.town}/series`);
+  const [y0, m0] = m.months[0].split('-').map(Number);
+  const byMonth = await get(T.county, `/api/v1/event-stats?unit_id=${U.town}&group_by=month&from=${y0 - 1}-${String(m0).padStart(2, '0')}-01`);
+  const month = new Map(byMonth.groups.map((g) => [g.key, g]));
+  let seen = 0;
+  for (let i = 0; i < 12; i++) {
+    const [y, mo] = m.months[i].split('-').map(Number);
+    for (const [key, yy] of [['months', y], ['last_year', y - 1]]) {
+      const g = month.get(yy * 100 + mo) || {};
+      for (const name of ['received', 'closed', 'resolved', 'on_time'])
+        assert.equal(m.series[`events.${name}`][key][i], g[name] || 0, `${label}: events.${name} of ${yy}-${mo} (${key})`);
+      seen += g.received || 0;
+    }
+  }
+  const w = await get(T.county, `/api/v1/dashboards/${U.town}/series?by=week`);
+  const first = new Date((dayOf(w.weeks[0]) - 364) * DAY * 1000).toISOString().slice(0, 10);
+  const byWeek = await get(T.county, `/api/v1/event-stats?unit_id=${U.town}&group_by=week&from=${first}`);
+  const week = new Map(byWeek.groups.map((g) => [g.key, g]));
+  for (let i = 0; i < 52; i++) {
+    const mon = dayOf(w.weeks[i]);
+    for (const [key, d0] of [['months', mon], ['last_year', mon - 364]]) {
+      const g = week.get(d0) || {};
+      for (const name of ['received', 'closed', 'resolved', 'on_time'])
+        assert.equal(w.series[`events.${name}`][key][i], g[name] || 0, `${label}: events.${name} of the week of ${w.weeks[i]} (${key})`);
+    }
+  }
+  return seen;
+}
+
 function verifyOk(label) {
   const r = s.cli(['verify']);
   assert.equal(r.code, 0, `${label}: verify\n${r.stdout}${r.stderr}`);
   const m = /dashboards: ok, (\d+) days/.exec(r.stdout);
   assert.ok(m, `${label}: verify names the daily figures\n${r.stdout}`);
+  const ev = /dashboards: ok, (\d+) days of daily events figures/.exec(r.stdout);
+  assert.ok(ev && Number(ev[1]) > 0, `${label}: verify compares the stored days of the events\n${r.stdout}`);
   return Number(m[1]);
 }
 
@@ -185,6 +222,41 @@ test('the aggregate-backed figures equal the figures recomputed from the ledger:
   const stored2 = verifyOk('changes');
   assert.ok(stored2 > stored, `the days the clock passed are stored (${stored} → ${stored2})`);
 
+  // events: random reports, moves and ratings over days through the clock; each change
+  // unmarks the day the event was received, read from the events until stored again
+  const seed = Number(process.env.DASH_SEED || Date.now() % 100000);
+  let x = seed;
+  const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  T.villager = await s.as('villager');
+  const cats = (await get(T.cadre, '/api/v1/event-categories')).items.filter((k) => !k.photo_required && k.active !== false);
+  assert.ok(await checkEvents(`events (seed ${seed}), demo`) > 0, 'the demo has events in the months looked at');
+  const made = [];
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < 4; i++) {
+      const e = must(await s.api('POST', '/api/v1/events', { token: T.villager, body: { village_id: U.A, category_id: cats[Math.floor(rand() * cats.length)].id, description: `汇总测试事件 ${seed}-${round}-${i}` } }), 201);
+      made.push(e.id);
+    }
+    // move some of the events made on earlier days (their days are stored by now)
+    for (const id of made.slice(0, -4)) {
+      const r = rand();
+      const act = (token, a, body = {}) => s.api('POST', `/api/v1/events/${id}/actions/${a}`, { token, body });
+      if (r < 0.3) {
+        if ((await act(T.cadre, 'accept')).status === 200 && (await act(T.cadre, 'handle_locally')).status === 200)
+          await act(T.cadre, 'finish', { outcome: rand() < 0.6 ? 'resolved' : 'explained', note: '已处理' });
+      } else if (r < 0.5) {
+        await act(T.villager, 'visit', { rating: rand() < 0.7 ? 'satisfied' : 'basic' });
+      } else if (r < 0.6) {
+        await act(T.cadre, 'reject', { note: '不属于受理范围' });
+      }
+    }
+    await checkEvents(`events (seed ${seed}), round ${round}, today`);
+    await advance(Math.floor(rand() * 3 + 1) * DAY + 301);
+    T.villager = await s.as('villager');
+    await checkEvents(`events (seed ${seed}), round ${round}, the days after`);
+  }
+  const stored3 = verifyOk(`events (seed ${seed})`);
+  assert.ok(stored3 > stored2, `the days the clock passed are stored (${stored2} → ${stored3})`);
+
   // the job again, from the command line: nothing more to store
   const again = s.cli(['dash-daily']);
   assert.equal(again.code, 0, again.stderr);
@@ -210,11 +282,12 @@ test('the aggregate-backed figures equal the figures recomputed from the ledger:
   await s.stop();
   const rb = s.cli(['dash-daily', 'rebuild', `--clock-offset=${moved}`]);
   assert.equal(rb.code, 0, rb.stderr);
-  assert.equal(Number(/(\d+) days stored/.exec(rb.stdout)[1]), stored2, 'a rebuild stores the same days');
+  assert.equal(Number(/(\d+) days stored/.exec(rb.stdout)[1]), stored3, 'a rebuild stores the same days');
   await s.start();
   moved = 0;
   await advance(back);
   assert.equal(await snap(), want, 'the same after a rebuild');
   await check('after the rebuild');
-  assert.equal(verifyOk('rebuild'), stored2);
+  await checkEvents('after the rebuild');
+  assert.equal(verifyOk('rebuild'), stored3);
 });

@@ -261,6 +261,9 @@ test('大屏: the county admin issues a link for the town; it opens at 1920×108
   wall.on('page', (p) => { p.on('pageerror', (e) => wall.problems.push(e.message)); });
   const screen = await L.newPage(wall);
   await screen.clock.install();   // the minute's refresh is stepped, not waited for
+  // the screen has no login: the tile server comes with its own data, not from the settings
+  const asked = [];
+  screen.on('request', (q) => { const u = new URL(q.url()); if (u.pathname.startsWith('/api/')) asked.push(u.pathname); });
   await screen.goto(new URL(link).pathname);
   await screen.locator('[data-test=screen-events-received]').waitFor();
   await screen.locator('h1', { hasText: '河口镇' }).waitFor();
@@ -270,6 +273,8 @@ test('大屏: the county admin issues a link for the town; it opens at 1920×108
   const fits = await screen.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1 && document.documentElement.scrollWidth <= window.innerWidth + 1);
   assert.ok(fits, 'the screen fits 1920×1080 without scrolling');
   await L.shot(screen, 'dash-screen-1920');
+  assert.ok(asked.some((x) => x.startsWith('/api/v1/display/')), `the screen asked its data: ${asked.join(', ')}`);
+  assert.ok(!asked.some((x) => x.startsWith('/api/v1/grid-settings')), `the screen needs no settings read with a login: ${asked.join(', ')}`);
   await L.axe(screen, 'the 大屏');
   // a new event in the town: the screen shows it after its next minute's reload
   const before = Number((await screen.locator('[data-test=screen-events-received] .screen__value').innerText()).trim());

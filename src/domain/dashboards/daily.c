@@ -1,5 +1,6 @@
 /* Daily aggregates of the points ledger (see daily.h). */
 #include "domain/dashboards/daily.h"
+#include "domain/events/events.h"
 #include "util/timeutil.h"
 
 /* a day of an entry: (at + 8 h) / 1 day, as time_cn_days for times after 1970 */
@@ -99,49 +100,78 @@ enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t 
 	return live(c, like, cur, to, fn, arg);
 }
 
-/* Stores the days [a, b): their rows from the ledger and their marks, in one
+/* The two kinds of daily aggregates: their tables, the first time of their records,
+ * and the query that stores the days between two times. */
+struct agg {
+	const char *rows, *marks;      /* the aggregates' table and the days stored */
+	const char *first;             /* the first time of the records, -1 for none */
+	const char *insert;            /* stores the rows of [?, ?) (times) */
+	const char *what;              /* for the messages */
+};
+
+#define POINTS_INSERT                                                                                \
+	"INSERT INTO dash_points_daily (village_id, day, category, source, n, pos, neg, net, spendable) "    \
+	"SELECT l.village_id, " DAY_OF("l.at") ", l.category, l.source, " SUMS " FROM ledger l "          \
+	"WHERE l.at >= ? AND l.at < ? GROUP BY l.village_id, " DAY_OF("l.at") ", l.category, l.source "   \
+	/* another server's job storing the same days at once: its rows are the same */              \
+	"ON CONFLICT (village_id, day, category, source) DO NOTHING"
+
+static int agg_of(struct ctx *c, bool events, struct agg *a)
+{
+	if (!events) {
+		*a = (struct agg){"dash_points_daily", "dash_days", "SELECT COALESCE(min(at), -1) FROM ledger",
+				  POINTS_INSERT, "汇总每日积分"};
+		return RC_OK;
+	}
+	const char *ins = arena_printf(c->arena,
+				       "INSERT INTO dash_events_daily (village_id, day, received, closed, resolved, on_time, "
+				       "rated, satisfied) %s ON CONFLICT (village_id, day) DO NOTHING",
+				       events_daily_sql());
+	if (!ins)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	*a = (struct agg){"dash_events_daily", "dash_event_days", "SELECT COALESCE(min(created_at), -1) FROM events", ins,
+			  "汇总每日民情事件"};
+	return RC_OK;
+}
+
+/* Stores the days [a, b): their rows from the records and their marks, in one
  * transaction. */
-static int store(struct ctx *c, int64_t a, int64_t b)
+static int store(struct ctx *c, const struct agg *g, int64_t a, int64_t b)
 {
 	int rc = ctx_begin(c);
 	if (rc)
 		return rc;
-	if (db_run(c->db, "DELETE FROM dash_points_daily WHERE day >= ? AND day < ?", "ii", a, b) != DB_OK ||
-	    db_run(c->db,
-		   "INSERT INTO dash_points_daily (village_id, day, category, source, n, pos, neg, net, spendable) "
-		   "SELECT l.village_id, " DAY_OF("l.at") ", l.category, l.source, " SUMS " FROM ledger l "
-		   "WHERE l.at >= ? AND l.at < ? GROUP BY l.village_id, " DAY_OF("l.at") ", l.category, l.source "
-		   /* another server's job storing the same days at once: its rows are the same */
-		   "ON CONFLICT (village_id, day, category, source) DO NOTHING",
-		   "ii", time_cn_midnight(a), time_cn_midnight(b)) != DB_OK)
-		rc = ctx_db_fail(c, DB_ERROR, "汇总每日积分");
+	if (db_run(c->db, arena_printf(c->arena, "DELETE FROM %s WHERE day >= ? AND day < ?", g->rows), "ii", a, b) !=
+		    DB_OK ||
+	    db_run(c->db, g->insert, "ii", time_cn_midnight(a), time_cn_midnight(b)) != DB_OK)
+		rc = ctx_db_fail(c, DB_ERROR, g->what);
+	const char *mark = arena_printf(c->arena, "INSERT INTO %s (day) VALUES (?) ON CONFLICT (day) DO NOTHING", g->marks);
 	for (int64_t d = a; !rc && d < b; d++)
-		if (db_run(c->db, "INSERT INTO dash_days (day) VALUES (?) ON CONFLICT (day) DO NOTHING", "i", d) != DB_OK)
-			rc = ctx_db_fail(c, DB_ERROR, "汇总每日积分");
+		if (db_run(c->db, mark, "i", d) != DB_OK)
+			rc = ctx_db_fail(c, DB_ERROR, g->what);
 	return ctx_end(c, rc);
 }
 
-enum result daily_fill(struct ctx *c, int64_t *days)
+static int fill(struct ctx *c, const struct agg *g, int64_t *days)
 {
-	*days = 0;
 	int64_t today = time_cn_days(c->now), first = 0;
-	/* from the first stored day, or (nothing stored yet) the ledger's first day */
-	int dbrc = db_get_int(c->db, &first, "SELECT COALESCE(min(day), 0) FROM dash_days", "");
+	/* from the first stored day, or (nothing stored yet) the records' first day */
+	int dbrc = db_get_int(c->db, &first, arena_printf(c->arena, "SELECT COALESCE(min(day), 0) FROM %s", g->marks), "");
 	if (dbrc == DB_OK && first == 0) {
 		int64_t at = 0;
-		dbrc = db_get_int(c->db, &at, "SELECT COALESCE(min(at), -1) FROM ledger", "");
+		dbrc = db_get_int(c->db, &at, g->first, "");
 		if (dbrc == DB_OK && at < 0)
-			return RC_OK;   /* no ledger yet */
+			return RC_OK;   /* no records yet */
 		first = time_cn_days(at);
 	}
 	if (dbrc != DB_OK && dbrc != DB_DONE)
-		return ctx_db_fail(c, dbrc, "汇总每日积分");
+		return ctx_db_fail(c, dbrc, g->what);
 	if (first <= 0 || first >= today)
 		return RC_OK;
 	int64_t stored = 0;
-	if (db_get_int(c->db, &stored, "SELECT count(*) FROM dash_days WHERE day >= ? AND day < ?", "ii", first,
-		       today) != DB_OK)
-		return ctx_db_fail(c, DB_ERROR, "汇总每日积分");
+	const char *in_range = arena_printf(c->arena, "SELECT %s FROM %s WHERE day >= ? AND day < ?", "count(*)", g->marks);
+	if (db_get_int(c->db, &stored, in_range, "ii", first, today) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, g->what);
 	if (stored == today - first)
 		return RC_OK;   /* the usual case: nothing to do */
 	/* the stretches of days not stored, a chunk at a time */
@@ -150,9 +180,10 @@ enum result daily_fill(struct ctx *c, int64_t *days)
 	if (!have)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	memset(have, 0, (size_t)n);
-	struct db_stmt *st = db_query(c->db, "SELECT day FROM dash_days WHERE day >= ? AND day < ?", "ii", first, today);
+	struct db_stmt *st = db_query(c->db, arena_printf(c->arena, "SELECT day FROM %s WHERE day >= ? AND day < ?", g->marks),
+				      "ii", first, today);
 	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "汇总每日积分");
+		return ctx_db_fail(c, DB_ERROR, g->what);
 	while ((dbrc = db_step(st)) == DB_ROW) {
 		int64_t d = db_col_int(st, 0);
 		if (d >= first && d < today)
@@ -160,7 +191,7 @@ enum result daily_fill(struct ctx *c, int64_t *days)
 	}
 	db_finalize(st);
 	if (dbrc != DB_DONE)
-		return ctx_db_fail(c, dbrc, "汇总每日积分");
+		return ctx_db_fail(c, dbrc, g->what);
 	for (int64_t d = first; d < today;) {
 		if (have[d - first]) {
 			d++;
@@ -169,11 +200,28 @@ enum result daily_fill(struct ctx *c, int64_t *days)
 		int64_t e = d;
 		while (e < today && !have[e - first] && e - d < DAILY_FILL_CHUNK)
 			e++;
-		int rc = store(c, d, e);
+		int rc = store(c, g, d, e);
 		if (rc)
 			return rc;
 		*days += e - d;
 		d = e;
+	}
+	return RC_OK;
+}
+
+enum result daily_fill(struct ctx *c, int64_t *days)
+{
+	*days = 0;
+	struct agg g;
+	for (int k = 0; k < 2; k++) {
+		int64_t n = 0;
+		int rc = agg_of(c, k == 1, &g);
+		if (!rc)
+			rc = fill(c, &g, &n);
+		if (rc)
+			return rc;
+		if (k == 0)
+			*days = n;   /* the days of points stored (the events' alongside) */
 	}
 	return RC_OK;
 }
@@ -184,7 +232,9 @@ enum result daily_rebuild(struct ctx *c, int64_t *days)
 	if (rc)
 		return rc;
 	if (db_run(c->db, "DELETE FROM dash_days", "") != DB_OK ||
-	    db_run(c->db, "DELETE FROM dash_points_daily", "") != DB_OK)
+	    db_run(c->db, "DELETE FROM dash_points_daily", "") != DB_OK ||
+	    db_run(c->db, "DELETE FROM dash_event_days", "") != DB_OK ||
+	    db_run(c->db, "DELETE FROM dash_events_daily", "") != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "清除每日积分汇总");
 	if ((rc = ctx_end(c, rc)))
 		return rc;
@@ -199,6 +249,43 @@ enum result daily_rebuild(struct ctx *c, int64_t *days)
 	"SELECT l.village_id, " DAY_OF("l.at") " AS day, l.category, l.source, " SUMS " FROM ledger l "     \
 	"WHERE " DAY_OF("l.at") " IN (SELECT day FROM dash_days) "                                   \
 	"GROUP BY l.village_id, " DAY_OF("l.at") ", l.category, l.source"
+
+/* The stored days of the events, recomputed from the events received between the
+ * first and the last of them. */
+static int verify_events(struct ctx *c, struct daily_report *out)
+{
+	int64_t d0 = 0, d1 = 0;
+	if (db_get_int(c->db, &out->event_days, "SELECT count(*) FROM dash_event_days", "") != DB_OK ||
+	    db_get_int(c->db, &d0, "SELECT COALESCE(min(day), 0) FROM dash_event_days", "") != DB_OK ||
+	    db_get_int(c->db, &d1, "SELECT COALESCE(max(day), 0) FROM dash_event_days", "") != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "核对每日民情事件汇总");
+	if (!out->event_days)
+		return RC_OK;
+	const char *stored = "SELECT a.village_id, a.day, a.received, a.closed, a.resolved, a.on_time, a.rated, "
+			     "a.satisfied FROM dash_events_daily a WHERE a.day IN (SELECT day FROM dash_event_days)";
+	const char *recomputed = arena_printf(c->arena,
+					      "SELECT x.village_id, x.day, x.received, x.closed, x.resolved, x.on_time, "
+					      "x.rated, x.satisfied FROM (%s) x WHERE x.day IN (SELECT day FROM dash_event_days)",
+					      events_daily_sql());
+	for (int k = 0; k < 2 && recomputed; k++) {
+		const char *sql = arena_printf(c->arena, "SELECT y.village_id, y.day FROM (%s EXCEPT %s) y",
+					       k ? recomputed : stored, k ? stored : recomputed);
+		struct db_stmt *st = sql ? db_query(c->db, sql, "ii", time_cn_midnight(d0), time_cn_midnight(d1 + 1)) : NULL;
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "核对每日民情事件汇总");
+		int dbrc;
+		while ((dbrc = db_step(st)) == DB_ROW) {
+			if (!out->event_differences++) {
+				out->event_village_id = db_col_int(st, 0);
+				out->event_day = db_col_int(st, 1);
+			}
+		}
+		db_finalize(st);
+		if (dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "核对每日民情事件汇总");
+	}
+	return recomputed ? RC_OK : ctx_fail(c, RC_INTERNAL, "内存不足");
+}
 
 enum result daily_verify(struct ctx *c, struct daily_report *out)
 {
@@ -224,5 +311,49 @@ enum result daily_verify(struct ctx *c, struct daily_report *out)
 		if (dbrc != DB_DONE)
 			return ctx_db_fail(c, dbrc, "核对每日积分汇总");
 	}
-	return RC_OK;
+	return verify_events(c, out);
+}
+
+enum result daily_events(struct ctx *c, const char *like, int64_t d0, int64_t d1, bool *stored, daily_events_fn fn,
+			 void *arg)
+{
+	memset(stored, 0, (size_t)(d1 > d0 ? d1 - d0 : 0));
+	if (d1 <= d0)
+		return RC_OK;
+	struct db_stmt *st = db_query(c->db, "SELECT day FROM dash_event_days WHERE day >= ? AND day < ?", "ii", d0, d1);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
+	int dbrc, nstored = 0;
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		int64_t d = db_col_int(st, 0);
+		if (d >= d0 && d < d1) {
+			stored[d - d0] = true;
+			nstored++;
+		}
+	}
+	db_finalize(st);
+	if (dbrc != DB_DONE)
+		return ctx_db_fail(c, dbrc, "统计民情事件");
+	if (!nstored)
+		return RC_OK;
+	st = db_query(c->db,
+		      "SELECT a.day, SUM(a.received), SUM(a.closed), SUM(a.resolved), SUM(a.on_time), SUM(a.rated), "
+		      "SUM(a.satisfied) FROM dash_events_daily a JOIN dash_event_days m ON m.day = a.day "
+		      "WHERE a.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) AND a.day >= ? AND a.day < ? "
+		      "GROUP BY a.day",
+		      "tii", like, d0, d1);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		int64_t v[6];
+		for (int i = 0; i < 6; i++)
+			v[i] = db_col_int(st, 1 + i);
+		int rc = fn(c, db_col_int(st, 0), v, arg);
+		if (rc) {
+			db_finalize(st);
+			return rc;
+		}
+	}
+	db_finalize(st);
+	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计民情事件");
 }

@@ -21,10 +21,11 @@ typedef int (*daily_fn)(struct ctx *c, const struct daily_row *r, void *arg);
 enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t to, daily_fn fn, void *arg);
 
 /* The job: stores every day before today (by the context's clock) that is not stored,
- * from the first day of the ledger; *days = the days stored now. Idempotent. */
+ * from the first day of the ledger, and the same for the events (from their first day
+ * received); *days = the days of points stored now. Idempotent. */
 enum result daily_fill(struct ctx *c, int64_t *days);
 
-/* Clears the aggregates and stores every day before today again. */
+/* Clears the aggregates (points and events) and stores every day before today again. */
 enum result daily_rebuild(struct ctx *c, int64_t *days);
 
 /* Recomputes every stored day from the ledger and compares. */
@@ -32,7 +33,18 @@ struct daily_report {
 	int64_t days;            /* days stored */
 	int64_t differences;     /* rows that differ (stored but not recomputed, or the reverse) */
 	int64_t village_id, day; /* the first difference */
+	/* the same for the events (migration 037) */
+	int64_t event_days, event_differences, event_village_id, event_day;
 };
 enum result daily_verify(struct ctx *c, struct daily_report *out);
+
+/* The daily aggregates of the events (migration 037), by day received: marks in
+ * stored[d - d0] the days of [d0, d1) that are stored, and calls fn for each stored day
+ * that has events in the villages whose path is LIKE like, with their sums received,
+ * closed, resolved, on_time, rated, satisfied (as events_stats counts them). The other
+ * days are the caller's to read from the events. No access check. */
+typedef int (*daily_events_fn)(struct ctx *c, int64_t day, const int64_t v[6], void *arg);
+enum result daily_events(struct ctx *c, const char *like, int64_t d0, int64_t d1, bool *stored, daily_events_fn fn,
+			 void *arg);
 
 #endif

@@ -1,7 +1,8 @@
 /* The dashboard of one unit and of its children (see dashboard.h). Every figure comes
- * from the feature's own statistics function called for that unit, so the dashboard
- * and the feature's pages cannot disagree; only the active users (who signed in) are
- * counted here, as no feature owns them. */
+ * from the feature's own statistics (for the children, its grouped form), so the
+ * dashboard and the feature's pages cannot disagree (tests/api/dashboards.test.js
+ * compares each child's row with its own dashboard); only the active users (who signed
+ * in) are counted here, as no feature owns them. */
 #include "domain/dashboards/dashboard.h"
 #include "domain/dashboards/daily.h"
 #include "domain/dashboards/stats.h"
@@ -248,16 +249,20 @@ static int64_t party_int(const struct party_row *r, const char *name)
 	return 0;
 }
 
-static int party_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+/* the year of the period, no later than this one */
+static int party_year(const struct ctx *c, const struct ranking_period *p)
 {
 	int year = 0, cy, cm, cd;
 	time_civil_from_days(time_cn_days(c->now), &cy, &cm, &cd);
 	for (const char *s = p->text; *s >= '0' && *s <= '9' && s < p->text + 4; s++)
 		year = year * 10 + (*s - '0');
-	if (year > cy)
-		year = cy;
+	return year > cy ? cy : year;
+}
+
+static int party_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
+{
 	struct party_row r;
-	TRY(party_compliance(c, u->id, year, &r));
+	TRY(party_compliance(c, u->id, party_year(c, p), &r));
 	v[0] = party_int(&r, "required");
 	v[1] = party_int(&r, "on_time");
 	v[2] = party_int(&r, "late");
@@ -302,28 +307,40 @@ static void grid_days(const struct ctx *c, const struct ranking_period *p, char 
 	time_format_date(time_cn_midnight(d1), to);
 }
 
-static int fill(struct ctx *c, struct dashboard *d, struct dash_unit *u)
+/* Which sections the reader may see on the unit (a grid or group shows only its
+ * households and patrols). */
+static void set_present(const struct ctx *c, struct dash_unit *u)
 {
 	bool grid_level = is_grid_level(u);
-	for (int s = 0; s < DASH_NSECTIONS; s++) {
+	for (int s = 0; s < DASH_NSECTIONS; s++)
 		u->present[s] = access_can(c, section_perms[s], u->path) &&
 				(!grid_level || s == DASH_REGISTER || s == DASH_GRID);
-		if (!u->present[s])
-			continue;
-		int64_t *v = u->v[s];
-		switch (s) {
-		case DASH_REGISTER: TRY(register_section(c, u, v)); break;
-		case DASH_POINTS: TRY(points_section(c, u, &d->period, v)); break;
-		case DASH_SHOP: TRY(shop_section(c, u, &d->period, v)); break;
-		case DASH_EVENTS: TRY(events_section(c, u, &d->period, v)); break;
-		case DASH_GRID: TRY(grid_section(c, u, d->grid_from, d->grid_to, v)); break;
-		case DASH_LISTS: TRY(lists_section(c, u, &d->period, v)); break;
-		case DASH_DISCLOSURE: TRY(disclosure_section(c, u, v)); break;
-		case DASH_PARTY: TRY(party_section(c, u, &d->period, v)); break;
-		case DASH_EVAL: TRY(eval_section(c, u, v)); break;
-		default: break;
-		}
+}
+
+static int fill_section(struct ctx *c, struct dashboard *d, struct dash_unit *u, int s)
+{
+	int64_t *v = u->v[s];
+	switch (s) {
+	case DASH_REGISTER: return register_section(c, u, v);
+	case DASH_POINTS: return points_section(c, u, &d->period, v);
+	case DASH_SHOP: return shop_section(c, u, &d->period, v);
+	case DASH_EVENTS: return events_section(c, u, &d->period, v);
+	case DASH_GRID: return grid_section(c, u, d->grid_from, d->grid_to, v);
+	case DASH_LISTS: return lists_section(c, u, &d->period, v);
+	case DASH_DISCLOSURE: return disclosure_section(c, u, v);
+	case DASH_PARTY: return party_section(c, u, &d->period, v);
+	case DASH_EVAL: return eval_section(c, u, v);
+	default: return RC_OK;
 	}
+}
+
+/* The unit's own figures, but for the sections in `grouped` (filled with its children's). */
+static int fill(struct ctx *c, struct dashboard *d, struct dash_unit *u, unsigned grouped)
+{
+	set_present(c, u);
+	for (int s = 0; s < DASH_NSECTIONS; s++)
+		if (u->present[s] && !(grouped & (1u << s)))
+			TRY(fill_section(c, d, u, s));
 	return RC_OK;
 }
 
@@ -343,6 +360,366 @@ static bool any_section(const struct ctx *c, const char *path)
 		if (access_can(c, section_perms[s], path))
 			return true;
 	return false;
+}
+
+/* ---- the children's figures, one query per section for all of them ----
+ * The sections below are filled for a county's towns or a town's villages (and for the
+ * unit itself, the sum over them) from one grouped query each, instead of one call per
+ * child; each child's figures are those its own dashboard shows (tests/api/dashboards.
+ * test.js compares them). A section the reader may not read on the unit itself is
+ * filled child by child. */
+#define DASH_GROUPED                                                                                       \
+	((1u << DASH_EVENTS) | (1u << DASH_REGISTER) | (1u << DASH_GRID) | (1u << DASH_SHOP) | (1u << DASH_DISCLOSURE) | \
+	 (1u << DASH_EVAL) | (1u << DASH_LISTS) | (1u << DASH_PARTY))
+
+static struct dash_unit *child_of(struct dashboard *d, int64_t id)
+{
+	for (int i = 0; i < d->nchildren; i++)
+		if (d->children[i].id == id)
+			return &d->children[i];
+	return NULL;
+}
+
+static int events_grouped(struct ctx *c, struct dashboard *d, const char *child_kind)
+{
+	struct event_stats_row *rows, t;
+	int n;
+	TRY(events_children_stats(c, d->unit.id, child_kind, d->period.start, d->period.end, &rows, &n, &t));
+	for (int r = 0; r <= n; r++) {
+		const struct event_stats_row *e = r < n ? &rows[r] : &t;
+		struct dash_unit *x = r < n ? child_of(d, e->key) : &d->unit;
+		if (!x || !x->present[DASH_EVENTS])
+			continue;
+		int64_t *v = x->v[DASH_EVENTS];
+		v[0] = e->received;
+		v[1] = e->closed;
+		v[2] = e->resolved;
+		v[3] = e->on_time;
+		v[4] = e->rated;
+		v[5] = e->satisfied;
+		v[6] = e->overdue_now;
+	}
+	return RC_OK;
+}
+
+/* The registered share from the unit's statistics, which count every town and village
+ * below it; the active users counted by child in one query each (day, month). */
+static int register_grouped(struct ctx *c, struct dashboard *d, const char *child_kind)
+{
+	struct stats_register s;
+	TRY(stats_register(c, d->unit.id, &s));
+	int64_t *pv = d->unit.v[DASH_REGISTER];
+	pv[0] = s.households;
+	pv[1] = s.registered;
+	pv[2] = s.accounts;
+	for (int i = 0; i < s.nunits; i++) {
+		struct dash_unit *x = child_of(d, s.units[i].id);
+		if (!x || !x->present[DASH_REGISTER] || strcmp(x->kind, child_kind))
+			continue;
+		x->v[DASH_REGISTER][0] = s.units[i].households;
+		x->v[DASH_REGISTER][1] = s.units[i].registered;
+		x->v[DASH_REGISTER][2] = s.units[i].accounts;
+	}
+	const char *key = !strcmp(child_kind, "village") ? "h.village_id" : "v.parent_id";
+	const char *sql = arena_printf(c->arena,
+				       "SELECT %s, count(DISTINCT u.id) FROM users u JOIN residents r ON r.id = u.resident_id "
+				       "JOIN households h ON h.id = r.household_id JOIN org_units v ON v.id = h.village_id "
+				       "WHERE u.status = 'active' AND v.path LIKE ? AND v.kind = 'village' AND "
+				       "EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND s.created_at >= ?) GROUP BY %s",
+				       key, key);
+	const char *like = arena_printf(c->arena, "%s%%", d->unit.path);
+	if (!sql || !like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	for (int k = 0; k < 2; k++) {
+		int64_t since = c->now - (k == 0 ? 86400 : 30 * 86400);
+		struct db_stmt *st = db_query(c->db, sql, "ti", like, since);
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "统计活跃用户");
+		int dbrc;
+		while ((dbrc = db_step(st)) == DB_ROW) {
+			int64_t cnt = db_col_int(st, 1);
+			pv[3 + k] += cnt;   /* a user belongs to one household, so to one child */
+			struct dash_unit *x = child_of(d, db_col_int(st, 0));
+			if (x && x->present[DASH_REGISTER])
+				x->v[DASH_REGISTER][3 + k] = cnt;
+		}
+		db_finalize(st);
+		if (dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "统计活跃用户");
+	}
+	return RC_OK;
+}
+
+static int grid_grouped(struct ctx *c, struct dashboard *d, const char *child_kind)
+{
+	struct grid_unit_figures *g;
+	int n;
+	TRY(grid_unit_figures(c, d->unit.id, child_kind, d->grid_from, d->grid_to, &g, &n));
+	for (int i = 0; i < n; i++) {
+		struct dash_unit *x = i == 0 ? &d->unit : child_of(d, g[i].unit_id);
+		if (!x || !x->present[DASH_GRID])
+			continue;
+		x->v[DASH_GRID][0] = g[i].worker_days;
+		x->v[DASH_GRID][1] = g[i].compliant_days;
+		x->v[DASH_GRID][2] = g[i].visits_overdue;
+	}
+	return RC_OK;
+}
+
+/* The child a path lies in (NULL: none shown, or the unit itself). */
+static struct dash_unit *child_at(struct dashboard *d, const char *path)
+{
+	for (int i = 0; path && i < d->nchildren; i++)
+		if (!strncmp(path, d->children[i].path, strlen(d->children[i].path)))
+			return &d->children[i];
+	return NULL;
+}
+
+/* The paths of the villages under the unit, for placing a feature's per-village rows. */
+struct vpath {
+	int64_t id;
+	const char *path;
+};
+
+static int village_paths(struct ctx *c, const struct dash_unit *u, struct vpath **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *st = db_query(c->db, "SELECT id, path FROM org_units WHERE kind = 'village' AND path LIKE ?", "t",
+				      arena_printf(c->arena, "%s%%", u->path));
+	int cap = 0, dbrc = DB_ERROR;
+	while (st && (dbrc = db_step(st)) == DB_ROW) {
+		struct vpath *g = arena_grow(c->arena, *out, &cap, *n, sizeof(**out));
+		if (!g)
+			break;
+		*out = g;
+		g[*n].id = db_col_int(st, 0);
+		g[(*n)++].path = arena_strdup(c->arena, db_col_text(st, 1));
+	}
+	db_finalize(st);
+	if (dbrc == DB_ROW)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取村");
+}
+
+static const char *path_of(const struct vpath *v, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i].id == id)
+			return v[i].path;
+	return NULL;
+}
+
+/* The shops' sales and low stock of the unit (as shop_section) with each village's
+ * share and each shop's low stock placed in the child it lies in: the shops a child
+ * sees are among the unit's, so one report per shop serves all. */
+static int shop_grouped(struct ctx *c, struct dashboard *d)
+{
+	const struct ranking_period *p = &d->period;
+	const char *like = arena_printf(c->arena, "%s%%", d->unit.path);
+	struct vpath *vp;
+	int nv;
+	TRY(village_paths(c, &d->unit, &vp, &nv));
+	if (!like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT DISTINCT s.id, CASE WHEN o.path LIKE ? THEN 1 ELSE 0 END, o.path FROM shops s "
+				      "JOIN org_units o ON o.id = s.unit_id WHERE o.path LIKE ? OR s.id IN "
+				      "(SELECT sv.shop_id FROM shop_villages sv JOIN org_units v ON v.id = sv.village_id "
+				      "WHERE v.path LIKE ?) ORDER BY s.id",
+				      "ttt", like, like, like);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计超市");
+	int64_t ids[256];
+	bool inside[256];
+	const char *paths[256];
+	int n = 0, dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW && n < 256) {
+		ids[n] = db_col_int(st, 0);
+		inside[n] = db_col_int(st, 1) != 0;
+		paths[n++] = arena_strdup(c->arena, db_col_text(st, 2));
+	}
+	db_finalize(st);
+	if (dbrc != DB_DONE && dbrc != DB_ROW)
+		return ctx_db_fail(c, dbrc, "统计超市");
+	char from[11], to[11];
+	time_format_date(p->start, from);
+	time_format_date(p->end - 1, to);
+	for (int i = 0; i < n; i++) {
+		struct shop_sales s;
+		int rc = shop_sales_report(c, ids[i], from, to, &s);
+		if (rc == RC_NOT_FOUND || rc == RC_FORBIDDEN) {   /* a shop the reader may not audit */
+			ctx_reset(c);
+			continue;
+		}
+		if (rc)
+			return rc;
+		for (int k = 0; k < s.nvillages; k++) {
+			const char *vpath = path_of(vp, nv, s.villages[k].village_id);
+			if (!vpath)
+				continue;   /* a village outside the unit */
+			struct dash_unit *x[2] = {&d->unit, child_at(d, vpath)};
+			for (int j = 0; j < 2; j++) {
+				if (!x[j] || !x[j]->present[DASH_SHOP])
+					continue;
+				x[j]->v[DASH_SHOP][0] += s.villages[k].receipts;
+				x[j]->v[DASH_SHOP][1] += s.villages[k].points;
+				x[j]->v[DASH_SHOP][2] += s.villages[k].cost;
+			}
+		}
+		if (inside[i]) {
+			struct goods_info *g;
+			int ng;
+			if (!shop_low_stock(c, ids[i], &g, &ng)) {
+				struct dash_unit *x[2] = {&d->unit, child_at(d, paths[i])};
+				for (int j = 0; j < 2; j++)
+					if (x[j] && x[j]->present[DASH_SHOP])
+						x[j]->v[DASH_SHOP][3] += ng;
+			} else {
+				ctx_reset(c);
+			}
+		}
+	}
+	return RC_OK;
+}
+
+/* The disclosure board of the unit lists each village: a child's figures are the sum
+ * of its villages' rows (the schedule is the county's, the same for all). */
+static int disclosure_grouped(struct ctx *c, struct dashboard *d)
+{
+	struct disc_board b;
+	TRY(transparency_board(c, d->unit.id, &b));
+	struct vpath *vp;
+	int nv;
+	TRY(village_paths(c, &d->unit, &vp, &nv));
+	for (int i = 0; i < b.nvillages; i++) {
+		struct dash_unit *x[2] = {&d->unit, child_at(d, path_of(vp, nv, b.villages[i].village_id))};
+		for (int j = 0; j < 2; j++) {
+			if (!x[j] || !x[j]->present[DASH_DISCLOSURE])
+				continue;
+			x[j]->v[DASH_DISCLOSURE][0] += b.villages[i].late;
+			x[j]->v[DASH_DISCLOSURE][1] += b.villages[i].missing;
+			x[j]->v[DASH_DISCLOSURE][2] += b.villages[i].open_questions;
+		}
+	}
+	return RC_OK;
+}
+
+/* The running evaluations of the unit, each counted in the child its village lies in. */
+static int eval_grouped(struct ctx *c, struct dashboard *d)
+{
+	static const char *const running[] = {"nominating", "scoring", "publicity"};
+	for (size_t s = 0; s < ARRAY_SIZE(running); s++) {
+		for (int offset = 0;; offset += 500) {
+			struct eval_query q = {.status = running[s], .limit = 500, .offset = offset};
+			struct eval_campaign *e;
+			int n;
+			int64_t total;
+			TRY(eval_campaign_list(c, &q, &e, &n, &total));
+			for (int i = 0; i < n; i++) {
+				if (!e[i].village_path || strncmp(e[i].village_path, d->unit.path, strlen(d->unit.path)))
+					continue;
+				struct dash_unit *x[2] = {&d->unit, child_at(d, e[i].village_path)};
+				for (int j = 0; j < 2; j++)
+					if (x[j] && x[j]->present[DASH_EVAL])
+						x[j]->v[DASH_EVAL][0]++;
+			}
+			if (n < 500)
+				break;
+		}
+	}
+	return RC_OK;
+}
+
+/* The list records of every village under the unit in one query, each village's row
+ * added to the unit and to the child it lies in. */
+static int lists_grouped(struct ctx *c, struct dashboard *d)
+{
+	struct list_stats_row *rows;
+	int n;
+	TRY(lists_village_figures(c, d->unit.id, d->period.start, d->period.end, &rows, &n));
+	struct vpath *vp;
+	int nv;
+	TRY(village_paths(c, &d->unit, &vp, &nv));
+	for (int i = 0; i < n; i++) {
+		const char *path = path_of(vp, nv, rows[i].key);
+		if (!path)
+			continue;
+		struct dash_unit *x[2] = {&d->unit, child_at(d, path)};
+		for (int j = 0; j < 2; j++) {
+			if (!x[j] || !x[j]->present[DASH_LISTS])
+				continue;
+			x[j]->v[DASH_LISTS][0] += rows[i].n;
+			x[j]->v[DASH_LISTS][1] += rows[i].closed;
+			x[j]->v[DASH_LISTS][2] += rows[i].on_time;
+			x[j]->v[DASH_LISTS][3] += rows[i].overdue_now;
+		}
+	}
+	return RC_OK;
+}
+
+/* The party compliance of the unit lists each branch with its village: a child's
+ * figures are the sum of its branches' (the frequencies are the county's). */
+static int party_grouped(struct ctx *c, struct dashboard *d)
+{
+	struct party_row r;
+	TRY(party_compliance(c, d->unit.id, party_year(c, &d->period), &r));
+	int64_t *pv = d->unit.v[DASH_PARTY];
+	pv[0] = party_int(&r, "required");
+	pv[1] = party_int(&r, "on_time");
+	pv[2] = party_int(&r, "late");
+	pv[3] = party_int(&r, "missing");
+	const struct party_rows *br = NULL;
+	for (int i = 0; i < r.nsubs; i++)
+		if (r.subs[i].name && !strcmp(r.subs[i].name, "branches"))
+			br = r.subs[i].rows;
+	if (!br || !d->nchildren)
+		return RC_OK;
+	struct vpath *vp;
+	int nv;
+	TRY(village_paths(c, &d->unit, &vp, &nv));
+	for (int i = 0; i < br->n; i++) {
+		struct dash_unit *x = child_at(d, path_of(vp, nv, party_int(&br->row[i], "village_id")));
+		if (!x || !x->present[DASH_PARTY])
+			continue;
+		x->v[DASH_PARTY][0] += party_int(&br->row[i], "required");
+		x->v[DASH_PARTY][1] += party_int(&br->row[i], "on_time");
+		x->v[DASH_PARTY][2] += party_int(&br->row[i], "late");
+		x->v[DASH_PARTY][3] += party_int(&br->row[i], "missing");
+	}
+	return RC_OK;
+}
+
+static int grouped_sections(struct ctx *c, struct dashboard *d, const char *child_kind, unsigned grouped)
+{
+	for (int s = 0; s < DASH_NSECTIONS; s++) {
+		if (!(grouped & (1u << s)))
+			continue;
+		if (d->unit.present[s]) {
+			if (s == DASH_EVENTS)
+				TRY(events_grouped(c, d, child_kind));
+			else if (s == DASH_REGISTER)
+				TRY(register_grouped(c, d, child_kind));
+			else if (s == DASH_GRID)
+				TRY(grid_grouped(c, d, child_kind));
+			else if (s == DASH_SHOP)
+				TRY(shop_grouped(c, d));
+			else if (s == DASH_DISCLOSURE)
+				TRY(disclosure_grouped(c, d));
+			else if (s == DASH_EVAL)
+				TRY(eval_grouped(c, d));
+			else if (s == DASH_LISTS)
+				TRY(lists_grouped(c, d));
+			else if (s == DASH_PARTY)
+				TRY(party_grouped(c, d));
+			continue;
+		}
+		/* not readable on the unit itself: each child that shows it, by its own call */
+		for (int i = 0; i < d->nchildren; i++)
+			if (d->children[i].present[s])
+				TRY(fill_section(c, d, &d->children[i], s));
+	}
+	return RC_OK;
 }
 
 enum result dashboard_get(struct ctx *c, int64_t unit_id, const char *period, struct dashboard *out)
@@ -374,7 +751,8 @@ enum result dashboard_get(struct ctx *c, int64_t unit_id, const char *period, st
 		return ctx_fail(c, access_refusal(c, u.path), "无权查看%s的看板", u.name);
 	grid_days(c, &out->period, out->grid_from, out->grid_to);
 	TRY(set_unit(c, &out->unit, &u));
-	TRY(fill(c, out, &out->unit));
+	unsigned grouped = !strcmp(u.kind, "county") || !strcmp(u.kind, "town") ? DASH_GROUPED : 0;
+	TRY(fill(c, out, &out->unit, grouped));
 
 	/* the children: the towns of a county, the villages of a town */
 	const char *child_kind = !strcmp(u.kind, "county") ? "town" : !strcmp(u.kind, "town") ? "village" : NULL;
@@ -402,9 +780,9 @@ enum result dashboard_get(struct ctx *c, int64_t unit_id, const char *period, st
 			continue;
 		struct dash_unit *x = &out->children[out->nchildren++];
 		TRY(set_unit(c, x, &cu));
-		TRY(fill(c, out, x));
+		TRY(fill(c, out, x, grouped));
 	}
-	return RC_OK;
+	return grouped_sections(c, out, child_kind, grouped);
 }
 
 enum result dashboard_xlsx(struct ctx *c, int64_t unit_id, const char *period, struct export_file *out)
@@ -607,6 +985,70 @@ static int points_buckets(struct ctx *c, const char *path, const int64_t *bounds
 	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计参与户数");
 }
 
+/* The events figures of a series by bucket (month or week of the day received):
+ * received, closed, resolved and on time, from the daily aggregates for the days stored
+ * and from events_stats for the stretches between them (today, days a change unmarked),
+ * so each bucket equals events_stats over it. */
+struct ev_acc {
+	int series;                  /* EVENTS_SERIES_WEEK or _MONTH */
+	int n;
+	const int64_t *keys;         /* the buckets' keys, as events_stats_bucket gives them */
+	int64_t **dst;               /* their four figures */
+};
+
+static void ev_add(struct ev_acc *a, int64_t key, const int64_t v[4])
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->keys[i] == key)
+			for (int k = 0; k < DASH_SERIES_EVENTS; k++)
+				a->dst[i][k] += v[k];
+}
+
+static int ev_stored(struct ctx *c, int64_t day, const int64_t v[6], void *arg)
+{
+	(void)c;
+	struct ev_acc *a = arg;
+	ev_add(a, events_stats_bucket(a->series, time_cn_midnight(day)), v);
+	return RC_OK;
+}
+
+static int ev_live(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct ev_acc *a)
+{
+	if (from >= to)
+		return RC_OK;
+	struct event_stats_row *rows, total;
+	int n;
+	struct event_stats_query q = {.unit_id = unit_id, .from = from, .to = to,
+				      .group_by = a->series == EVENTS_SERIES_WEEK ? "week" : "month"};
+	TRY(events_stats(c, &q, &rows, &n, &total));
+	for (int r = 0; r < n; r++) {
+		int64_t v[4] = {rows[r].received, rows[r].closed, rows[r].resolved, rows[r].on_time};
+		ev_add(a, rows[r].key, v);
+	}
+	return RC_OK;
+}
+
+/* over the days received [from, to) (midnights, Asia/Shanghai) */
+static int events_buckets(struct ctx *c, const struct org_unit *u, int64_t from, int64_t to, struct ev_acc *a)
+{
+	int64_t d0 = time_cn_days(from), d1 = time_cn_days(to);
+	if (d1 <= d0 || d1 - d0 > 800)
+		return ev_live(c, u->id, from, to, a);
+	bool *stored = arena_alloc(c->arena, (size_t)(d1 - d0));
+	const char *like = arena_printf(c->arena, "%s%%", u->path);
+	if (!stored || !like)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	TRY(daily_events(c, like, d0, d1, stored, ev_stored, a));
+	int64_t cur = from;
+	for (int64_t d = d0; d < d1; d++) {
+		if (!stored[d - d0])
+			continue;
+		TRY(ev_live(c, u->id, cur, time_cn_midnight(d), a));
+		cur = time_cn_midnight(d + 1);
+	}
+	return ev_live(c, u->id, cur, to, a);
+}
+
 static int month_start(int y, int m, int64_t *t)
 {
 	while (m < 1) {
@@ -671,21 +1113,14 @@ enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period,
 	}
 	out->events = access_can(c, EVENT_READERS, u.path);
 	if (out->events) {
-		struct event_stats_row *rows, total;
-		int n;
-		struct event_stats_query q = {.unit_id = u.id, .from = ty0, .to = t1, .group_by = "month"};
-		TRY(events_stats(c, &q, &rows, &n, &total));
-		for (int r = 0; r < n; r++)
-			for (int y = 0; y < 2; y++)
-				for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
-					if (rows[r].key != keys[i] - y * 100)
-						continue;
-					int64_t *v = out->ev[y][i];
-					v[0] = rows[r].received;
-					v[1] = rows[r].closed;
-					v[2] = rows[r].resolved;
-					v[3] = rows[r].on_time;
-				}
+		int64_t bkeys[2 * DASH_SERIES_MONTHS], *dst[2 * DASH_SERIES_MONTHS];
+		for (int y = 0; y < 2; y++)
+			for (int i = 0; i < DASH_SERIES_MONTHS; i++) {
+				bkeys[y * DASH_SERIES_MONTHS + i] = keys[i] - y * 100;
+				dst[y * DASH_SERIES_MONTHS + i] = out->ev[y][i];
+			}
+		struct ev_acc a = {EVENTS_SERIES_MONTH, 2 * DASH_SERIES_MONTHS, bkeys, dst};
+		TRY(events_buckets(c, &u, ty0, t1, &a));
 	}
 	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
 	if (out->points) {
@@ -723,22 +1158,15 @@ enum result dashboard_series_weeks(struct ctx *c, int64_t unit_id, const char *p
 		time_format_date(time_cn_midnight(first + 7 * i), out->weeks[i]);
 	out->events = access_can(c, EVENT_READERS, u.path);
 	if (out->events) {
-		struct event_stats_row *rows, total;
-		int n;
 		int64_t from = time_cn_midnight(first - 7 * DASH_SERIES_WEEKS), to = time_cn_midnight(monday + 7);
-		struct event_stats_query q = {.unit_id = u.id, .from = from, .to = to, .group_by = "week"};
-		TRY(events_stats(c, &q, &rows, &n, &total));
-		for (int r = 0; r < n; r++)
-			for (int y = 0; y < 2; y++) {
-				int64_t i = (rows[r].key - (first - 7 * DASH_SERIES_WEEKS * y)) / 7;
-				if (rows[r].key < first - 7 * DASH_SERIES_WEEKS * y || i >= DASH_SERIES_WEEKS)
-					continue;
-				int64_t *v = out->ev[y][i];
-				v[0] = rows[r].received;
-				v[1] = rows[r].closed;
-				v[2] = rows[r].resolved;
-				v[3] = rows[r].on_time;
+		int64_t bkeys[2 * DASH_SERIES_WEEKS], *dst[2 * DASH_SERIES_WEEKS];
+		for (int y = 0; y < 2; y++)
+			for (int i = 0; i < DASH_SERIES_WEEKS; i++) {
+				bkeys[y * DASH_SERIES_WEEKS + i] = first - 7 * DASH_SERIES_WEEKS * y + 7 * i;
+				dst[y * DASH_SERIES_WEEKS + i] = out->ev[y][i];
 			}
+		struct ev_acc a = {EVENTS_SERIES_WEEK, 2 * DASH_SERIES_WEEKS, bkeys, dst};
+		TRY(events_buckets(c, &u, from, to, &a));
 	}
 	out->points = access_can(c, section_perms[DASH_POINTS], u.path);
 	if (out->points) {

@@ -1,5 +1,6 @@
 /* Display tokens for the command-centre screen (see display.h). */
 #include "domain/dashboards/display.h"
+#include "domain/grid/grid.h"
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
@@ -205,5 +206,21 @@ enum result display_shapes(struct ctx *c, int64_t unit_id, struct display_shape 
 		x->town_id = db_col_int(st, 4);
 	}
 	db_finalize(st);
+	return RC_OK;
+}
+
+enum result display_tiles(struct ctx *c, int64_t unit_id, const char **url, const char **attribution)
+{
+	*url = "";
+	*attribution = "";
+	struct org_unit u;
+	int rc = org_get(c, unit_id, &u);
+	if (rc)
+		return rc;
+	struct grid_settings gs;
+	if ((rc = grid_settings_for_unit(c, u.path, &gs)))
+		return rc;
+	*url = gs.tile_url ? gs.tile_url : "";
+	*attribution = gs.tile_attribution ? gs.tile_attribution : "";
 	return RC_OK;
 }

@@ -36,4 +36,9 @@ struct display_shape {
 };
 enum result display_shapes(struct ctx *c, int64_t unit_id, struct display_shape **out, int *n);
 
+/* The tile server the unit's county named in its grid settings, for the screen's map
+ * (url "" = none, the map drawn from the boundaries alone), so that the screen, which
+ * has no login, need not ask the settings' own endpoint. */
+enum result display_tiles(struct ctx *c, int64_t unit_id, const char **url, const char **attribution);
+
 #endif

@@ -311,6 +311,22 @@ struct event_stats_query {
 int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_stats_row **rows, int *n,
 		 struct event_stats_row *total);
 
+/* The dashboard's figures of every child of a unit, in one query grouped by child: the
+ * villages of a town or the towns of a county (child_kind "village" or "town"). Over
+ * the events received in [from, to) the counts events_stats gives (received, closed,
+ * resolved, on_time, rated, satisfied); over every event whenever received, overdue_now
+ * as events_list's overdue filter counts it (open and past its deadline now). Only the
+ * children with events appear; total sums every row (the unit's own figures). */
+int events_children_stats(struct ctx *c, int64_t unit_id, const char *child_kind, int64_t from, int64_t to,
+			  struct event_stats_row **rows, int *n, struct event_stats_row *total);
+
+/* The dashboards' daily aggregates of the events (migration 037): a query giving, for
+ * the events received in [?, ?) (two bound times), a row per village and day received
+ * (Asia/Shanghai days since 1970) with the counts events_stats gives over them:
+ * village_id, day, received, closed, resolved, on_time, rated, satisfied. Every event
+ * counts (no reader's scope: the caller checks the unit). */
+const char *events_daily_sql(void);
+
 /* The periods of the statistics' time series (Asia/Shanghai), shared with the
  * statistics of other event kinds (disputes): the key of an instant's period (a week:
  * its Monday as days since epoch; a month: year*100 + month), the period's name

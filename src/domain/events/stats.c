@@ -293,3 +293,105 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 		*n = 0;   /* the total alone */
 	return RC_OK;
 }
+
+int events_children_stats(struct ctx *c, int64_t unit_id, const char *child_kind, int64_t from, int64_t to,
+			  struct event_stats_row **rows, int *n, struct event_stats_row *total)
+{
+	*rows = NULL;
+	*n = 0;
+	memset(total, 0, sizeof(*total));
+	total->name = "合计";
+	total->median_close = -1;
+	const char *key = !strcmp(child_kind, "village") ? "e.village_id" : !strcmp(child_kind, "town") ? "COALESCE(v.parent_id, 0)" : NULL;
+	if (!key)
+		return ctx_field(c, "group_by", "下级单位应为 village 或 town");
+	/* the period, five times over, and the clock for overdue now, before the WHERE */
+	struct db_args a = {0};
+	for (int i = 0; i < 6; i++) {
+		db_args_int(&a, from);
+		db_args_int(&a, to);
+	}
+	db_args_int(&a, c->now);
+	struct buf w;
+	buf_init(&w, 32768);
+	buf_adds(&w, "WHERE ");
+	buf_adds(&w, ev_visible_sql(c, &a));
+	int frc = ev_filter(c, unit_id, 0, 0, 0, true, &w, &a);
+	if (frc) {
+		buf_release(&w);
+		return frc;
+	}
+	/* the events of the period, or open and overdue now (the index on state, due_at) */
+	buf_adds(&w, " AND ((e.created_at >= ? AND e.created_at < ?) OR (" OPEN " AND e.due_at < ?))");
+	db_args_int(&a, from);
+	db_args_int(&a, to);
+	db_args_int(&a, c->now);
+	if (w.failed) {
+		buf_release(&w);
+		return ctx_fail(c, RC_INTERNAL, "查询过长");
+	}
+#define IN_PERIOD "e.created_at >= ? AND e.created_at < ?"
+	char *sql = arena_printf(c->arena,
+		"SELECT %s, sum(CASE WHEN " IN_PERIOD " THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN " IN_PERIOD " AND " CLOSED " THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN " IN_PERIOD " AND " CLOSED " AND e.outcome = 'resolved' THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN " IN_PERIOD " AND " CLOSED " AND e.finished_at <= e.finish_due THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN " IN_PERIOD " AND e.state = 'visited' AND e.rating IS NOT NULL THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN " IN_PERIOD " AND e.state = 'visited' AND e.rating IN ('satisfied', 'basic') THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN " OPEN " AND e.due_at < ? THEN 1 ELSE 0 END) "
+		ST_FROM "%s GROUP BY %s ORDER BY %s",
+		key, w.ptr, key, key);
+#undef IN_PERIOD
+	buf_release(&w);
+	if (!sql)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = db_query_args(c->db, sql, &a);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
+	int cap = 0, rc;
+	struct event_stats_row *list = NULL;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct event_stats_row *grown = arena_grow(c->arena, list, &cap, *n, sizeof(*list));
+		if (!grown) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		}
+		list = grown;
+		struct event_stats_row *r = &list[(*n)++];
+		memset(r, 0, sizeof(*r));
+		r->key = db_col_int(st, 0);
+		r->name = "";
+		r->received = db_col_int(st, 1);
+		r->closed = db_col_int(st, 2);
+		r->resolved = db_col_int(st, 3);
+		r->on_time = db_col_int(st, 4);
+		r->rated = db_col_int(st, 5);
+		r->satisfied = db_col_int(st, 6);
+		r->overdue_now = db_col_int(st, 7);
+		r->median_close = -1;
+		total->received += r->received;
+		total->closed += r->closed;
+		total->resolved += r->resolved;
+		total->on_time += r->on_time;
+		total->rated += r->rated;
+		total->satisfied += r->satisfied;
+		total->overdue_now += r->overdue_now;
+	}
+	db_finalize(st);
+	if (rc != DB_DONE)
+		return ctx_db_fail(c, rc, "统计民情事件");
+	*rows = list;
+	return RC_OK;
+}
+
+#define EV_DAY "((e.created_at + 28800) / 86400)"
+const char *events_daily_sql(void)
+{
+	return "SELECT e.village_id AS village_id, " EV_DAY " AS day, count(*) AS received, "
+	       "sum(CASE WHEN " CLOSED " THEN 1 ELSE 0 END) AS closed, "
+	       "sum(CASE WHEN " CLOSED " AND e.outcome = 'resolved' THEN 1 ELSE 0 END) AS resolved, "
+	       "sum(CASE WHEN " CLOSED " AND e.finished_at <= e.finish_due THEN 1 ELSE 0 END) AS on_time, "
+	       "sum(CASE WHEN e.state = 'visited' AND e.rating IS NOT NULL THEN 1 ELSE 0 END) AS rated, "
+	       "sum(CASE WHEN e.state = 'visited' AND e.rating IN ('satisfied', 'basic') THEN 1 ELSE 0 END) AS satisfied "
+	       ST_FROM "WHERE e.created_at >= ? AND e.created_at < ? GROUP BY e.village_id, " EV_DAY;
+}

@@ -330,11 +330,28 @@ struct grid_visit_due {
 	int64_t last_visit;          /* 0 = never */
 	int64_t due_at;
 	bool overdue;
+	int64_t village_id;
 };
 /* The households under the unit that are due within `within` seconds (or overdue), by
  * due date. Workers see their grids', supervisors their scope's. */
 enum result grid_visits_due(struct ctx *c, int64_t unit_id, int64_t within, bool overdue_only,
 			    struct grid_visit_due **out, int *n);
+
+/* ---- the dashboard's patrol figures (dash.c) ---- */
+
+struct grid_unit_figures {
+	int64_t unit_id;
+	int64_t worker_days;      /* what grid_compliance lists for the unit over the days */
+	int64_t compliant_days;   /* of them, compliant */
+	int64_t visits_overdue;   /* what grid_visits_due lists as overdue now */
+};
+/* The figures of the unit and of each child of kind child_kind ("town" of a county,
+ * "village" of a town), [0] the unit, in a few queries grouped by unit instead of the
+ * calls per unit; each equals what grid_compliance(from, to) and grid_visits_due
+ * (overdue only) give for that unit to a reader with P_GRID_SUPERVISE on the unit
+ * (which it needs). from = "" leaves the patrol days out (0). */
+enum result grid_unit_figures(struct ctx *c, int64_t unit_id, const char *child_kind, const char *from, const char *to,
+			      struct grid_unit_figures **out, int *n);
 
 /* ---- the grid workers' allowance 网格员津贴 (allowance.c) ----
  * The county sets the monthly rule (P_ORG_WRITE on the county, as the settings); the

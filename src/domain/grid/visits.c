@@ -232,7 +232,7 @@ enum result grid_visits_due(struct ctx *c, int64_t unit_id, int64_t within, bool
 	buf_init(&sql, 16384);
 	buf_adds(&sql, "SELECT h.id, COALESCE(h.grid_id, 0), h.number, " PEOPLE_HEAD_NAME("h.id") ", t.name, t.sensitive, "
 		       "t.roles, r.days, ht.set_at, "
-		       "COALESCE((SELECT max(v.visited_at) FROM visits v WHERE v.household_id = h.id), 0) "
+		       "COALESCE((SELECT max(v.visited_at) FROM visits v WHERE v.household_id = h.id), 0), h.village_id "
 		       "FROM household_tags ht JOIN households h ON h.id = ht.household_id "
 		       "JOIN tags t ON t.id = ht.tag_id JOIN visit_rules r ON r.tag_id = t.id AND r.county_id = ? "
 		       "WHERE t.active = 1 AND ");
@@ -282,6 +282,7 @@ enum result grid_visits_due(struct ctx *c, int64_t unit_id, int64_t within, bool
 		cur->days = days;
 		cur->last_visit = last;
 		cur->due_at = due;
+		cur->village_id = db_col_int(st, 10);
 	}
 	db_finalize(st);
 	if (rc != DB_DONE)

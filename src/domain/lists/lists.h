@@ -215,6 +215,13 @@ int lists_stats(struct ctx *c, const struct list_stats_query *q, struct list_sta
 /* The same as an XLSX workbook (by village, by item, and the overdue records). */
 int lists_stats_xlsx(struct ctx *c, const struct list_stats_query *q, struct export_file *out);
 
+/* The dashboard's figures of every village under a unit in one query grouped by
+ * village: of the records started in [from, to) those lists_stats counts (n, closed,
+ * on_time), and overdue_now as the overdue board (lists_executions with board) counts
+ * it, whenever started. key = the village. Needs P_LIST_READ on the unit. */
+int lists_village_figures(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct list_stats_row **rows,
+			  int *n);
+
 /* ---- public pages ---- */
 
 /* Closed records of the village whose outcome is public, newest first, with only the

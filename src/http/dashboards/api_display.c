@@ -87,7 +87,13 @@ int api_display_get(struct req *r)
 							"grid_id", (json_int_t)sh[i].grid_id, "village_name",
 							sh[i].village_name, "geometry", g));
 	}
-	r->out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "name", t.name, "dashboard", dashboard_json(&d), "series",
-			   dashboard_series_json(r, s), "shapes", shapes, "now", json_time(r->ctx.now));
+	const char *tile_url, *tile_attribution;
+	if ((rc = display_tiles(&r->ctx, t.unit_id, &tile_url, &tile_attribution))) {
+		json_decref(shapes);
+		return rc;
+	}
+	r->out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:{s:s, s:s}}", "name", t.name, "dashboard", dashboard_json(&d),
+			   "series", dashboard_series_json(r, s), "shapes", shapes, "now", json_time(r->ctx.now), "tiles",
+			   "url", tile_url, "attribution", tile_attribution);
 	return RC_OK;
 }

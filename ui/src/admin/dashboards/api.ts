@@ -34,7 +34,7 @@ export const getSeries = (unitId: number, period: string, by: SeriesBy = 'month'
 
 export interface DisplayToken { id: number; unit_id: number; unit_name: string; unit_kind: string; name: string; created_by_name: string; created_at: string; revoked_at: string | null }
 export interface Shape { village_id: number; town_id: number; grid_id: number; village_name: string; geometry: GeoJSON.Geometry }
-export interface Display { name: string; now: string; dashboard: Dashboard; series: DashSeries; shapes: Shape[] }
+export interface Display { name: string; now: string; dashboard: Dashboard; series: DashSeries; shapes: Shape[]; tiles: { url: string; attribution: string } }
 
 export const listDisplayTokens = () => api.get<{ items: DisplayToken[] }>('/api/v1/display-tokens');
 export const createDisplayToken = (unitId: number, name: string) =>

@@ -28,6 +28,13 @@ function esc(s: string): string {
 export async function addTiles(map: L.Map, alive: () => boolean): Promise<void> {
   const s = await tileServer();
   if (!s || !alive()) return;
+  addTileLayer(map, s);
+}
+
+// The same with a tile server already known (the 大屏's data carries its county's, as
+// the screen has no login to read the settings with); nothing for none.
+export function addTileLayer(map: L.Map, s: TileServer | null | undefined): void {
+  if (!s || !s.url) return;
   L.tileLayer(s.url, { maxZoom: 20, maxNativeZoom: 18, subdomains: 'abc', attribution: esc(s.attribution), className: 'county-tiles' }).addTo(map);
   if (s.attribution) L.control.attribution({ prefix: false }).addAttribution(esc(s.attribution)).addTo(map);
 }
