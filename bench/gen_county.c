@@ -230,7 +230,7 @@ static void add_household(struct village *v, struct chain *audit_chain, int n)
 	static const int sizes[] = {1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 6};
 	int members = sizes[rnd((int)ARRAY_SIZE(sizes))];
 	const char *surname = surnames[rnd((int)ARRAY_SIZE(surnames))];
-	static const char *const rel[] = {"户主", "配偶", "子", "女", "父母", "孙子女"};
+	static const char *const rel[] = {"户主", "配偶", "子", "女", "儿媳", "孙子", "孙女", "父亲", "母亲"};
 	for (int m = 0; m < members; m++) {
 		int64_t seq = ++idcard_seq;
 		int year = m == 0 ? 1950 + rnd(40) : 1940 + rnd(80);
@@ -248,7 +248,7 @@ static void add_household(struct village *v, struct chain *audit_chain, int n)
 			v->hh[v->nhh] = h;
 			v->res[v->nhh] = r;
 		}
-		const char *relation = m == 0 ? "户主" : rel[1 + rnd(5)];
+		const char *relation = m == 0 ? "户主" : rel[1 + rnd(8)];
 		db_bind_int(st_res, 1, r);
 		db_bind_int(st_res, 2, h);
 		db_bind_text(st_res, 3, name);
