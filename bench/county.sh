@@ -86,6 +86,17 @@ for size in $SIZES; do
   bench_serve
   base="http://127.0.0.1:$PORT"
   YEAR=$(TZ=Asia/Shanghai date +%Y)
+  # the first start after the bulk load: the scheduler's first pass can hold the write
+  # lock longer than a login waits for it (10 s): retry, and report how long it took
+  t=$(now)
+  for _ in $(seq 1 30); do
+    TOKEN=
+    http POST /api/v1/session '{"phone":"13900000002","password":"Cunzhi2026!"}'
+    [ "$HTTP_STATUS" != 201 ] || break
+    log "login while the server starts: $HTTP_STATUS, again"
+    sleep 2
+  done
+  first_login_s=$(since "$t")
   login 13900000002
   TOWN_TOKEN=$TOKEN
   # cold: each village's first ranking, one after another, before anything is kept
@@ -190,7 +201,7 @@ LUA
   rm -f "$WORK/backup.db" "$WORK/backup.db.heads"
 
   rows+=("| $(gv households) | $(gv residents) | $(gv ledger_entries) | $(gv audit_entries) | $((db_bytes / 1048576)) | $gen_s | $verify_s | $(rate "$static_rps") / $static_p99 | $(rate "$hh_rps") ($(ratio "$hh_rps" "$static_rps")) / $hh_p99 / $hh1_p99 | $(rate "$ledger_rps") ($(ratio "$ledger_rps" "$static_rps")) / $ledger_p99 / $ledger1_p99 | $(rate "$rank_rps") ($(ratio "$rank_rps" "$static_rps")) / $rank_p99 / $rank1_p99 | $(rate "$town_rps") ($(ratio "$town_rps" "$static_rps")) / $town_p99 / $town1_p99 | $town_cold_ms ($(printf '%.0f' "$cold_max")) | $((hwm_kb / 1024)) / $((rss_kb / 1024)) | $backup_s (${writes_during:-?}/s) |")
-  detail="village $VILLAGE: $village_hh households, $village_entries ledger entries, ranking $rank_bytes bytes; busiest household $BUSY: $BUSY_N entries; town $TOWN: $ntown villages"
+  detail="village $VILLAGE: $village_hh households, $village_entries ledger entries, ranking $rank_bytes bytes; busiest household $BUSY: $BUSY_N entries; town $TOWN: $ntown villages; first login after the start took $first_login_s s"
   rows+=("<!-- $detail -->")
   log "$detail"
   log "row: ${rows[-2]}"
