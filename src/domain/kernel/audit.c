@@ -39,7 +39,7 @@ void audit_snap_end(struct buf *b)
 	buf_addc(b, '}');
 }
 
-static void entry_hash(int64_t unit, int64_t seq, int64_t actor, int64_t at, const char *type,
+void audit_entry_hash(int64_t unit, int64_t seq, int64_t actor, int64_t at, const char *type,
 		       int64_t object_id, const char *action, const char *before, const char *after,
 		       const char *prev, char out[CRYPTO_HASH_HEX])
 {
@@ -77,7 +77,7 @@ enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type
 	db_finalize(st);
 
 	int64_t actor = c->actor ? c->actor->user_id : 0;
-	entry_hash(unit_id, seq, actor, c->now, object_type, object_id, action, before, after, prev,
+	audit_entry_hash(unit_id, seq, actor, c->now, object_type, object_id, action, before, after, prev,
 		   hash);
 	char mac[CRYPTO_HASH_HEX];
 	chain_head_mac(c, "audit", unit_id, seq, hash, mac);
@@ -118,7 +118,7 @@ static enum result verify_in(struct ctx *c, const struct chain_units *only, stru
 		if (r->broken)
 			continue;
 		char hash[CRYPTO_HASH_HEX];
-		entry_hash(u, seq, db_col_int(st, 2), db_col_int(st, 3), db_col_text(st, 4),
+		audit_entry_hash(u, seq, db_col_int(st, 2), db_col_int(st, 3), db_col_text(st, 4),
 			   db_col_int(st, 5), db_col_text(st, 6), db_col_text(st, 7), db_col_text(st, 8),
 			   prev, hash);
 		const char *why = NULL;
@@ -289,7 +289,7 @@ enum result audit_rehash(struct ctx *c)
 			struct row *w = &rows[n++];
 			w->id = db_col_int(st, 0);
 			str_copy(w->prev, sizeof(w->prev), prev);
-			entry_hash(units[u], db_col_int(st, 1), db_col_int(st, 2), db_col_int(st, 3),
+			audit_entry_hash(units[u], db_col_int(st, 1), db_col_int(st, 2), db_col_int(st, 3),
 				   db_col_text(st, 4), db_col_int(st, 5), db_col_text(st, 6), db_col_text(st, 7),
 				   db_col_text(st, 8), prev, w->hash);
 			str_copy(prev, sizeof(prev), w->hash);

@@ -10,7 +10,7 @@
 
 #define GENESIS AUDIT_GENESIS
 
-static void entry_hash(int64_t village, int64_t seq, const struct ledger_input *in, int64_t actor,
+void ledger_entry_hash(int64_t village, int64_t seq, const struct ledger_input *in, int64_t actor,
 		       int64_t at, const char *prev, char out[CRYPTO_HASH_HEX])
 {
 	struct buf b;
@@ -121,7 +121,7 @@ enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t 
 	str_copy(prev, sizeof(prev), db_col_text(st, 1));
 	db_finalize(st);
 	int64_t actor = c->actor ? c->actor->user_id : 0;
-	entry_hash(in->village_id, seq, in, actor, c->now, prev, hash);
+	ledger_entry_hash(in->village_id, seq, in, actor, c->now, prev, hash);
 	char mac[CRYPTO_HASH_HEX];
 	chain_head_mac(c, "ledger", in->village_id, seq, hash, mac);
 	rc = db_run(c->db, "UPDATE ledger_heads SET hash = ?, mac = ? WHERE village_id = ?", "tti", hash, mac,
@@ -675,7 +675,7 @@ enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 		if (r->broken)
 			continue;
 		char hash[CRYPTO_HASH_HEX];
-		entry_hash(in.village_id, seq, &in, db_col_int(st, 13), db_col_int(st, 14), prev, hash);
+		ledger_entry_hash(in.village_id, seq, &in, db_col_int(st, 13), db_col_int(st, 14), prev, hash);
 		const char *why = seq != expect ? "序号不连续（有记录被删除或插入）"
 				  : strcmp(db_col_text(st, 15), prev) ? "前一条的哈希不符（前一条被改动）"
 				  : strcmp(db_col_text(st, 16), hash) ? "本条内容与哈希不符（本条被改动）"

@@ -30,6 +30,12 @@ struct ledger_draft {
  * in.rule_name and in.category point into d. The other fields are left as they are. */
 void ledger_draft_read(struct ledger_draft *d, struct db_stmt *st);
 
+/* The hash of entry seq of a village's chain from its content, actor, time and the
+ * previous entry's hash, as ledger_append writes it and ledger_verify recomputes it
+ * (also for bulk loads: bench/gen_county.c). */
+void ledger_entry_hash(int64_t village, int64_t seq, const struct ledger_input *in, int64_t actor,
+		       int64_t at, const char *prev, char out[CRYPTO_HASH_HEX]);
+
 /* Appends one entry inside the caller's transaction and updates the household's
  * balances. A second credit of the same claim fails with RC_CONFLICT. A change that
  * would make the spendable balance negative fails with RC_CONFLICT (积分不足). */
