@@ -1104,6 +1104,8 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* disputes 矛盾纠纷 with mediation and a 汛情 emergency */
 		if (!rc)
 			rc = disputes_seed_demo(c, county_id, vids, nvillages);
+		if (!rc)
+			rc = voice_demo_speak(c);
 	}
 
 cleanup:
