@@ -891,6 +891,27 @@ static int other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day
 	return rc;
 }
 
+/* 李琳 reserved one of the shop's goods in the app yesterday evening, to collect at the
+ * counter (her 我的预订 shows it waiting); the first good in stock she can pay for. */
+static int villager_preorder(struct ctx *c, struct village1 *v, int64_t today)
+{
+	for (int i = 0; i < v->ngoods; i++) {
+		const struct goods_ref *g = &v->goods[i];
+		if (g->keep_low || stock_of(c, g->id) < 5)
+			continue;
+		struct counter_item it = {g->id, 1};
+		struct preorder_input in = {.shop_id = v->shop, .items = &it, .nitems = 1};
+		struct ctx x = demo_as(c, &v->villagers[0], demo_at(today - 1, 20, 15));
+		int64_t id;
+		int rc = counter_preorder_create(&x, &in, &id);
+		if (rc == RC_OK)
+			return RC_OK;
+		if (rc != RC_CONFLICT && rc != RC_INVALID)
+			return demo_up(c, &x, rc);
+	}
+	return RC_OK;
+}
+
 /* ---- the whole ---- */
 
 /* The activities the village has coming: set up by the cadre two days ago, with
@@ -998,6 +1019,8 @@ int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 
 	if (!rc)
 		rc = coming_activities(c, v, today);
+	if (!rc && v->shop)
+		rc = villager_preorder(c, v, today);
 
 	/* yesterday's stocktake: eggs past their date written off */
 	for (int i = 0; !rc && v && i < v->ngoods; i++) {
