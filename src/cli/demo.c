@@ -17,6 +17,7 @@
 #include "domain/points/rules.h"
 #include "domain/register/grids.h"
 #include "domain/shop/shop.h"
+#include "util/crypto.h"
 #include "util/timeutil.h"
 
 /* ---- seed data: the rule catalog, the shop's goods, notices ---- */
@@ -957,6 +958,7 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 
 	demo_bulk_load(c, true);
+	crypto_password_reuse(true); /* every demo account has the published demo password */
 	int rc = make_unit(c, out, 0, "county", "DEMO", "青川县", &county_id);
 	for (int t = 0; !rc && t < ntowns; t++) {
 		char code[ORG_CODE_MAX + 1];
@@ -1104,9 +1106,12 @@ int demo_create(struct ctx *c, enum demo_scale scale, struct demo_logins *out)
 		/* disputes 矛盾纠纷 with mediation and a 汛情 emergency */
 		if (!rc)
 			rc = disputes_seed_demo(c, county_id, vids, nvillages);
+		if (!rc)
+			rc = voice_demo_speak(c);
 	}
 
 cleanup:
+	crypto_password_reuse(false);
 	demo_bulk_load(c, false);
 	free(g.seq);
 	return rc;

@@ -13,12 +13,14 @@ static int64_t ago(const struct ctx *c, int days, int hour, int minute)
 }
 
 struct cast {
-	struct actor cadre, grid, town, county;
-	bool has_grid, has_town;
+	struct actor cadre, grid, town, county, handler;
+	bool has_grid, has_town, has_handler;
+	int64_t department;      /* the handler's (县住建局) */
 	int64_t category;        /* 矛盾纠纷 */
 };
 
-enum fate { D_PENDING, D_MEDIATING, D_REFERRED, D_FOLLOWUP_DUE, D_KEPT, D_BROKEN_AGAIN };
+/* D_DEPT_*: dispatched by the town to the handler's department, which mediates */
+enum fate { D_PENDING, D_MEDIATING, D_REFERRED, D_FOLLOWUP_DUE, D_KEPT, D_BROKEN_AGAIN, D_DEPT_MEDIATING, D_DEPT_KEPT };
 
 struct dspec {
 	int village;             /* index */
@@ -55,6 +57,14 @@ static const struct dspec specs[] = {
 	 "双方协商，钱家同意修剪越界枝条", "钱家每年冬季修剪越过界线的果树枝条，孙家不再要求砍树。", NULL},
 	{2, 20, "contract", "土地流转租金拖欠半年，承包户要求解除合同", "吴秀兰", "某合作社", false, D_MEDIATING,
 	 "村委会", "合作社负责人承认拖欠，提出分期支付方案，承包户考虑中", NULL, NULL},
+	/* building matters, mediated by the county's 住建局 */
+	{0, 64, "neighbour", "邻居新房打地基用挖机作业，震裂了隔壁老房的山墙，双方对赔偿数额争执不下",
+	 "何永康", "罗建平", false, D_DEPT_KEPT, "三组何家院坝",
+	 "住建局技术人员现场查看裂缝，认定为施工震动所致，按修复费用核算赔偿",
+	 "罗家一次性赔偿何家修墙费用三千二百元，十日内付清；施工期间由罗家负责加固何家山墙。", NULL},
+	{0, 9, "contract", "村民请施工队翻修房屋，完工后屋顶漏水，双方对返修和尾款支付发生争执",
+	 "马秀英", "某建筑施工队", false, D_DEPT_MEDIATING, "四组马家",
+	 "住建局工作人员到场查看屋面，施工队同意先返修，尾款待返修验收后再议", NULL, NULL},
 };
 
 static int as(struct ctx *c, const struct actor *a, int64_t t, struct ctx *x)
@@ -109,6 +119,38 @@ static int job_at(struct ctx *c, int64_t t)
 	return demo_up(c, &x, disputes_followups_due(&x, &n));
 }
 
+/* A dispute the village takes in and the town dispatches to the department, whose
+ * handler takes it, mediates and (D_DEPT_KEPT) settles it, with the follow-up kept. */
+static int dept_dispute(struct ctx *c, const struct cast *k, const struct actor *cadre, int64_t id, int64_t t0,
+			const struct dspec *s)
+{
+	int64_t t = t0 + 2 * 3600;
+	struct ctx x;
+	as(c, &k->town, t + 3600, &x);
+	struct event_move m = {.action = "dispatch", .department_id = k->department, .note = "涉及房屋建设质量，请住建局协助调解"};
+	int rc = move(c, cadre, t, id, "accept", NULL);
+	if (!rc)
+		rc = demo_up(c, &x, events_move(&x, id, &m));
+	if (!rc)
+		rc = move(c, &k->handler, t + 5 * 3600, id, "take", NULL);
+	if (!rc) {
+		as(c, &k->handler, t + 5 * 3600 + 300, &x);
+		rc = demo_up(c, &x, disputes_mediator_add(&x, id, k->handler.user_id));
+	}
+	if (!rc)
+		rc = session(c, &k->handler, t0 + 2 * 86400 + 4 * 3600, id, s->place, s->notes);
+	if (rc || s->fate == D_DEPT_MEDIATING)
+		return rc;
+	int64_t decided = t0 + 6 * 86400;
+	if ((rc = session(c, &k->handler, decided - 3600, id, s->place, "双方再次到场，核对修复费用清单，确认调解意见")) ||
+	    (rc = outcome(c, &k->handler, decided, id, s)))
+		return rc;
+	int64_t due = decided + 30 * 86400;
+	if ((rc = job_at(c, due + 600)))
+		return rc;
+	return followup(c, &k->handler, due + 86400, id, "kept", "回访两家，赔偿款已付清，山墙已修好，双方无异议");
+}
+
 static int one_dispute(struct ctx *c, const struct cast *k, const struct actor *cadre, const struct actor *villager,
 		       int64_t village_id, const struct dspec *s)
 {
@@ -134,6 +176,8 @@ static int one_dispute(struct ctx *c, const struct cast *k, const struct actor *
 	if (rc || s->fate == D_PENDING)
 		return rc;
 	int64_t t = t0 + 2 * 3600;
+	if (s->fate == D_DEPT_MEDIATING || s->fate == D_DEPT_KEPT)
+		return dept_dispute(c, k, cadre, id, t0, s);
 	if ((rc = move(c, cadre, t, id, "accept", NULL)) || (rc = move(c, cadre, t + 600, id, "handle_locally", NULL)))
 		return rc;
 	/* the grid worker mediates with the cadre in the first village */
@@ -234,6 +278,10 @@ int disputes_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages
 	k.has_grid = demo_actor_phone(c, "13900000005", &k.grid) == RC_OK;
 	k.has_town = demo_actor_phone(c, "13900000002", &k.town) == RC_OK;
 	ctx_reset(c);
+	k.has_handler = demo_actor_phone(c, "13900000007", &k.handler) == RC_OK &&
+			db_get_int(c->db, &k.department, "SELECT unit_id FROM role_grants WHERE role = 'handler' AND "
+							 "user_id = ? ORDER BY id LIMIT 1", "i", k.handler.user_id) == DB_OK;
+	ctx_reset(c);
 	struct actor villager;
 	bool has_villager = demo_actor_phone(c, "15620260101", &villager) == RC_OK && villager.household_id;
 	ctx_reset(c);
@@ -251,6 +299,8 @@ int disputes_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages
 	for (size_t i = 0; i < ARRAY_SIZE(specs); i++) {
 		const struct dspec *s = &specs[i];
 		if (s->village >= nvillages)
+			continue;
+		if ((s->fate == D_DEPT_MEDIATING || s->fate == D_DEPT_KEPT) && !(k.has_handler && k.has_town))
 			continue;
 		struct actor other;
 		const struct actor *cadre = &k.cadre;

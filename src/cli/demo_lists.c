@@ -7,6 +7,7 @@
  * record is walked through the real steps by the staff who hold the steps' roles, at
  * plausible times. Deterministic: a seeded generator. */
 #include "cli/demo.h"
+#include "cli/demo_actor.h"
 #include "domain/kernel/access.h"
 #include "domain/lists/lists.h"
 #include "util/timeutil.h"
@@ -428,6 +429,43 @@ static void date_of(int64_t t, char out[11])
 	time_format_date(t, out);
 }
 
+/* 赵磊, the grid worker of 东片网格, takes requests in his grid's yards: one at the
+ * town now, one accepted at the village's service station, one just taken in (a
+ * generator of their own, so the rest of the demo is as before). */
+static int grid_requests(struct ctx *c, const struct cast *k)
+{
+	struct actor zl;
+	int64_t grid = 0;
+	if (demo_actor_phone(c, "13900000009", &zl) != RC_OK ||
+	    db_get_int(c->db, &grid, "SELECT unit_id FROM role_grants WHERE user_id = ? AND role = 'grid_worker' "
+				     "ORDER BY id LIMIT 1", "i", zl.user_id) != DB_OK) {
+		ctx_reset(c);
+		return RC_OK;   /* a demo without him */
+	}
+	int64_t village = 0, hh[3] = {0};
+	if (db_get_int(c->db, &village, "SELECT parent_id FROM org_units WHERE id = ?", "i", grid) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "读取网格");
+	for (int i = 0; i < 3; i++)
+		if (db_get_int(c->db, &hh[i], "SELECT id FROM households WHERE grid_id = ? ORDER BY id LIMIT 1 OFFSET ?",
+			       "ii", grid, (int64_t)(7 + 13 * i)) != DB_OK)
+			return ctx_db_fail(c, DB_ERROR, "读取住户");
+	struct drng r = {.s = 0x7a68616f6c656931ULL};
+	struct story s[] = {
+		{.item_id = item_by_code(c, village, "FW-06"), .household_id = hh[0], .title = "代办残疾证申办",
+		 .note = "户主儿子下肢残疾，行动不便，网格员上门收取材料", .starter = &zl, .t0 = days_ago(c, 8, 10), .upto = 3},
+		{.item_id = item_by_code(c, village, "FW-03"), .household_id = hh[1], .title = "代办养老保险参保缴费",
+		 .note = "老两口不会用手机缴费，网格员入户代办", .starter = &zl, .t0 = days_ago(c, 3, 15), .upto = 1},
+		{.item_id = item_by_code(c, village, "FW-17"), .household_id = hh[2], .title = "代办老年人优待证",
+		 .starter = &zl, .t0 = days_ago(c, 1, 9), .upto = 0},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(s); i++) {
+		int rc = run_story(c, k, &r, &s[i]);
+		if (rc)
+			return rc;
+	}
+	return RC_OK;
+}
+
 int lists_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages)
 {
 	/* templates, made by the county admin 150 days ago */
@@ -584,6 +622,8 @@ int lists_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, i
 			if ((rc = run_story(c, &k, &r, &s)))
 				return rc;
 		}
+		if ((rc = grid_requests(c, &k)))
+			return rc;
 	}
 	return RC_OK;
 }

@@ -790,7 +790,79 @@ struct other {
 	int nrules;
 	int64_t *hh;
 	int nhh;
+	int64_t *act_resident;   /* households activating: the resident with the phone, */
+	int *act_day;            /* and the day */
+	int nact;
 };
+
+/* The households of another village that activate an account over the months: in each
+ * group a share between 5 and 15 % (5–13 % rounded up; the village's own, from a
+ * generator of its own, so the rest of the demo is as before), evenly spread over the
+ * group's households, each on a day of the history. */
+static int other_activations(struct ctx *c, struct other *o, int64_t d0)
+{
+	struct prng r = {0x61637469766174ULL ^ (uint64_t)o->id * 0x9e3779b97f4a7c15ULL};
+	o->act_resident = calloc(MAX_HH, sizeof(*o->act_resident));
+	o->act_day = calloc(MAX_HH, sizeof(*o->act_day));
+	if (!o->act_resident || !o->act_day)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	struct db_stmt *st = db_query(
+		c->db,
+		"SELECT COALESCE(h.group_id, 0), (SELECT min(x.id) FROM residents x WHERE x.household_id = h.id AND "
+		"x.phone IS NOT NULL AND x.phone <> '' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.resident_id = x.id)) "
+		"FROM households h WHERE h.village_id = ? ORDER BY COALESCE(h.group_id, 0), h.id",
+		"i", o->id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取住户");
+	int64_t group = -1;
+	int share = 0, k = 0, owed = 0;
+	while (o->nact < MAX_HH && db_step(st) == DB_ROW) {
+		int64_t g = db_col_int(st, 0), resident = db_col_int(st, 1);
+		if (g != group) {
+			group = g;
+			share = pr(&r, 5, 13);
+			k = owed = 0;
+		}
+		/* share% of the group's households, rounded up (the first one in): one without
+		 * a phone passes its turn to the next household with one */
+		if ((k++ * share) % 100 < share)
+			owed++;
+		if (!resident || !owed)
+			continue;
+		owed--;
+		o->act_resident[o->nact] = resident;
+		o->act_day[o->nact++] = (int)(d0 + pr(&r, 1, HISTORY_DAYS - 5));
+	}
+	db_finalize(st);
+	return RC_OK;
+}
+
+/* A villager of another village activates: the cadre hands out the code in the
+ * morning, the villager activates on the phone in the evening. */
+static int activate_other(struct ctx *c, const struct other *o, int64_t resident, int64_t day)
+{
+	char code[ACCOUNT_CODE_LEN + 1];
+	int64_t expires, uid;
+	struct ctx x = demo_as(c, &o->cadre, demo_at(day, 8, 40));
+	int rc = account_issue_activation(&x, resident, code, &expires, &uid);
+	if (rc == RC_CONFLICT)
+		return RC_OK;
+	if (rc)
+		return demo_up(c, &x, rc);
+	char phone[24] = "";
+	struct db_stmt *st = db_query(c->db, "SELECT phone FROM residents WHERE id = ?", "i", resident);
+	if (st && db_step(st) == DB_ROW)
+		str_copy(phone, sizeof(phone), db_col_text(st, 0));
+	db_finalize(st);
+	struct session s;
+	x = demo_as(c, NULL, demo_at(day, 20, 10));
+	x.system = false;
+	x.remote = "10.0.0.2";
+	if ((rc = account_activate(&x, phone, code, DEMO_PASSWORD, &s)))
+		return demo_up(c, &x, rc);
+	account_logout(&x, s.token);
+	return RC_OK;
+}
 
 static int other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day, int64_t d0, int64_t today,
 		     int64_t *batch)
@@ -798,7 +870,10 @@ static int other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day
 	int y, m, dom;
 	time_civil_from_days(day, &y, &m, &dom);
 	int rc = RC_OK;
-	if (day == d0 + 12 + (o->id % 5)) {
+	for (int i = 0; !rc && i < o->nact; i++)
+		if (o->act_day[i] == day)
+			rc = activate_other(c, o, o->act_resident[i], day);
+	if (!rc && day == d0 + 12 + (o->id % 5)) {
 		int n = some_households(r, o->hh, o->nhh, 20, batch, 0);
 		rc = award(c, &o->cadre, rule_named(o->rules, o->nrules, "按时缴纳医保和养老保险"), batch, n, day,
 			   demo_at(day, 15, 0), "据镇社保所名单，本户已按时缴纳城乡居民医保和养老保险");
@@ -814,6 +889,27 @@ static int other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day
 	if (!rc && dom == 3 && day > d0 + 20)
 		rc = publish_month(c, &o->cadre, o->id, day, demo_at(day, 10, 0));
 	return rc;
+}
+
+/* 李琳 reserved one of the shop's goods in the app yesterday evening, to collect at the
+ * counter (her 我的预订 shows it waiting); the first good in stock she can pay for. */
+static int villager_preorder(struct ctx *c, struct village1 *v, int64_t today)
+{
+	for (int i = 0; i < v->ngoods; i++) {
+		const struct goods_ref *g = &v->goods[i];
+		if (g->keep_low || stock_of(c, g->id) < 5)
+			continue;
+		struct counter_item it = {g->id, 1};
+		struct preorder_input in = {.shop_id = v->shop, .items = &it, .nitems = 1};
+		struct ctx x = demo_as(c, &v->villagers[0], demo_at(today - 1, 20, 15));
+		int64_t id;
+		int rc = counter_preorder_create(&x, &in, &id);
+		if (rc == RC_OK)
+			return RC_OK;
+		if (rc != RC_CONFLICT && rc != RC_INVALID)
+			return demo_up(c, &x, rc);
+	}
+	return RC_OK;
 }
 
 /* ---- the whole ---- */
@@ -903,6 +999,8 @@ int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 			rc = load_rules(c, o->id, o->rules, &o->nrules);
 		if (!rc)
 			rc = households_of(c, o->id, o->hh, MAX_HH, &o->nhh);
+		if (!rc)
+			rc = other_activations(c, o, d0);
 	}
 
 	/* day by day up to yesterday evening; today only the night's crediting job */
@@ -921,6 +1019,8 @@ int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 
 	if (!rc)
 		rc = coming_activities(c, v, today);
+	if (!rc && v->shop)
+		rc = villager_preorder(c, v, today);
 
 	/* yesterday's stocktake: eggs past their date written off */
 	for (int i = 0; !rc && v && i < v->ngoods; i++) {
@@ -940,8 +1040,11 @@ int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 		free(v->hh);
 		free(v->pending);
 	}
-	for (int i = 0; others && i < n; i++)
+	for (int i = 0; others && i < n; i++) {
 		free(others[i].hh);
+		free(others[i].act_resident);
+		free(others[i].act_day);
+	}
 	free(v);
 	free(others);
 	free(all);

@@ -1,5 +1,9 @@
 /* Demo data of the 大喇叭 broadcasts, the loudspeakers and 村民说事, through the real
  * domain calls, as the person who would act, at plausible times before now. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli/demo_voice.h"
 #include "domain/register/account.h"
 #include "domain/voice/voice.h"
@@ -141,6 +145,40 @@ static int talks_demo(struct ctx *c, int64_t village_id, int64_t cadre_id)
 	/* the newest: open */
 	return voice_seed_talk(c, n2, ago(c, 2, 20, 30), "question", "医保在手机上怎么交",
 			       "家里老人不会用手机交医保，村里能不能代办？要带什么材料？", &t);
+}
+
+/* espeak-ng on the PATH: the audio job can speak the broadcasts. */
+static bool espeak_present(void)
+{
+	const char *path = getenv("PATH");
+	while (path && *path) {
+		const char *end = strchr(path, ':');
+		size_t len = end ? (size_t)(end - path) : strlen(path);
+		char file[600];
+		if (len && len < 512 && snprintf(file, sizeof(file), "%.*s/espeak-ng", (int)len, path) < (int)sizeof(file) &&
+		    access(file, X_OK) == 0)
+			return true;
+		path = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+int voice_demo_speak(struct ctx *c)
+{
+	if (!espeak_present())
+		return RC_OK;
+	for (int round = 0; round < 100; round++) {
+		int64_t waiting = 0;
+		if (db_get_int(c->db, &waiting, "SELECT count(*) FROM broadcasts WHERE audio_state = 'pending'", "") != DB_OK)
+			return ctx_db_fail(c, DB_ERROR, "读取广播");
+		if (!waiting)
+			return RC_OK;
+		int made = 0;
+		int rc = voice_audio_job(c, &made);
+		if (rc)
+			return rc;
+	}
+	return RC_OK;
 }
 
 int voice_seed_demo(struct ctx *c, int64_t town_id, const int64_t *villages, int n)

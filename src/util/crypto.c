@@ -35,10 +35,31 @@ int crypto_keys_load(const char *path, struct keys *k)
 	return r == (ssize_t)sizeof(*k) ? 0 : -1;
 }
 
+/* crypto_password_reuse: the last password hashed and its hash */
+static bool reuse_on;
+static char reuse_pw[64], reuse_hash[CRYPTO_PWHASH_MAX];
+
+void crypto_password_reuse(bool on)
+{
+	reuse_on = on;
+	sodium_memzero(reuse_pw, sizeof(reuse_pw));
+	sodium_memzero(reuse_hash, sizeof(reuse_hash));
+}
+
 int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_MAX])
 {
-	return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				 crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	size_t len = strlen(password);
+	if (reuse_on && reuse_hash[0] && len < sizeof(reuse_pw) && !strcmp(password, reuse_pw)) {
+		memcpy(out, reuse_hash, CRYPTO_PWHASH_MAX);
+		return 0;
+	}
+	int rc = crypto_pwhash_str(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	if (!rc && reuse_on && len < sizeof(reuse_pw)) {
+		memcpy(reuse_pw, password, len + 1);
+		memcpy(reuse_hash, out, CRYPTO_PWHASH_MAX);
+	}
+	return rc;
 }
 
 bool crypto_password_verify(const char *hash, const char *password)

@@ -23,6 +23,11 @@ int crypto_keys_create(const char *path);
 int crypto_keys_load(const char *path, struct keys *k);
 
 int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_MAX]);
+/* On: a password hashed again gets the hash it got last time (same salt) instead of a
+ * new one. Only for the demo, which gives its thousands of accounts the one published
+ * demo password (argon2id takes half a second a hash on a small machine); never on in
+ * the server. Off forgets the kept password. */
+void crypto_password_reuse(bool on);
 bool crypto_password_verify(const char *hash, const char *password);
 /* A random token as 64 hex characters. */
 void crypto_random_token(char out[CRYPTO_TOKEN_HEX]);

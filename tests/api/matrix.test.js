@@ -102,7 +102,7 @@ const EXPECT = {
   'GET /api/v1/public/villages/:id/publicity':         'a a a a a a a a a a a a a a a a',
   'GET /api/v1/public/villages/:id':                   'a a a a a a a a a a a a a a a a',
   'GET /api/v1/public/villages/:id/qr.svg':            'a a a a a a a a a a a a a a a a',
-  'POST /api/v1/publicity/:id/objections':             'U N N N x F x N F F F F F F F F',
+  'POST /api/v1/publicity/:id/objections':             'U N N N x F F N F F F F F F F F',
   'GET /api/v1/objections':                            'U N N N F F F N F a F a F a a a',
   'GET /api/v1/villages/:id/points-settings':          'U N N N a a a N a a a a a a a a',
   'PUT /api/v1/villages/:id/points-settings':          'U x x x x x x x x x x x x x x x',
@@ -583,9 +583,10 @@ before(async () => {
   const sts = await must(await s.api('GET', `/api/v1/finance/statements?village_id=${O.village}`, { token: T.cadre }), 200);
   O.finStatement = sts.items.length ? sts.items[0].id : 999999;
   O.finMonth = sts.items.length ? sts.items[0].month : '2026-01';
-  // disputes: a demo dispute in mediation (the demo villager's is another); an open emergency
+  // disputes: a demo dispute in mediation in the village (the demo villager's is another;
+  // those the town sent to the handler's department are not it); an open emergency
   O.disputeCategory = (await must(await s.api('GET', '/api/v1/event-categories', { token: T.cadre }), 200)).items.find((k) => k.name === '矛盾纠纷').id;
-  O.dispute = (await must(await s.api('GET', `/api/v1/disputes?unit_id=${O.village}&stage=mediating&limit=50`, { token: T.cadre }), 200)).items.find((d) => d.event.state === 'handling').id;
+  O.dispute = (await must(await s.api('GET', `/api/v1/disputes?unit_id=${O.village}&stage=mediating&limit=50`, { token: T.cadre }), 200)).items.find((d) => d.event.state === 'handling' && d.event.village_handled).id;
   O.myDispute = (await must(await s.api('GET', '/api/v1/my/disputes', { token: T.villager }), 200)).items[0].id;
   O.emergency = (await must(await s.api('POST', '/api/v1/emergencies', { token: T.grid_worker, body: { village_id: O.village, emergency_type: 'fire', description: '矩阵火情' } }), 201)).id;
   // the voice: a broadcast with its audio made, a loudspeaker to revoke

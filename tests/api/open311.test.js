@@ -365,6 +365,16 @@ test('POST runs the intake\'s checks: every field error as one entry, in Chinese
   assertError(r, 400, /service_code/);
 });
 
+test('a photo link is not fetched, and the reply says so without pointing to a page that cannot take photos', async () => {
+  const r = await post(filing({ description: '路灯不亮了（附照片链接）', media_url: 'http://example.com/lamp.jpg' }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json[0].service_notice, '已登记，等待受理；本系统不下载照片链接，登记的事件不含照片');
+  const ev = must(await s.api('GET', `/api/v1/events/${r.json[0].service_request_id}`, { token: T.county }), 200);
+  assert.deepEqual(ev.photos, []);
+  const plain = await post(filing({ description: '路灯不亮了' }));
+  assert.equal(plain.json[0].service_notice, '已登记，等待受理');
+});
+
 test('POST takes only a well-formed urlencoded body', async () => {
   let r = await o311('POST', 'requests.json', { raw: JSON.stringify(filing()), headers: { 'content-type': 'application/json' } });
   assertError(r, 415, /x-www-form-urlencoded/);

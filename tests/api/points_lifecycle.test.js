@@ -205,6 +205,7 @@ test('claim → approve → 公示 → objection → approve again → credited 
   assert.ok(!page.items.some((i) => i.name === member.name));
   assert.ok(!JSON.stringify(page).includes(member.name), 'the full name is not on the public page');
   assert.equal(item.household_number, numbers.get(me.household_id));
+  assert.equal(item.household_id, me.household_id);
   assert.equal(item.source, 'claim');
   assert.equal(item.rule_name, '参加志愿劳动');
   assert.equal(item.points, 5);
@@ -223,6 +224,11 @@ test('claim → approve → 公示 → objection → approve again → credited 
   assert.equal(foreign.status, 404, foreign.text); // outside every grant: as if it did not exist
   const staff = await s.api('POST', `/api/v1/publicity/${p1.id}/objections`, { token: cadre, body: { reason: '不是事实' } });
   assert.equal(staff.status, 403, staff.text);
+  // the household does not object to its own record: refused in Chinese, nothing changed
+  const ownObj = await s.api('POST', `/api/v1/publicity/${p1.id}/objections`, { token: villager, body: { reason: '我自己不同意' } });
+  assert.equal(ownObj.status, 403, ownObj.text);
+  assert.match(ownObj.json.error.message, /本户/);
+  assert.ok((await publicPage()).items.some((i) => i.id === p1.id), 'still in 公示');
   const noReason = await s.api('POST', `/api/v1/publicity/${p1.id}/objections`, { token: neighbour, body: { reason: '' } });
   assert.equal(noReason.status, 400, noReason.text);
   const unknown = await s.api('POST', '/api/v1/publicity/999999/objections', { token: neighbour, body: { reason: '不是事实' } });

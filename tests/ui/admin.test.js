@@ -174,6 +174,8 @@ test('the county administrator: overview of the county, users and roles', async 
   await L.shot(page, 'admin-overview-county');
   // the audit chains verify
   await page.goto('/admin/audit');
+  // the button names the scope it checks
+  assert.equal((await page.locator('[data-test=audit-verify]').innerText()).trim(), '校验青川县的哈希链');
   await page.locator('[data-test=audit-verify]').click();
   await page.locator('[data-test=verify-ok]').waitFor();
   await L.shot(page, 'admin-audit-verified');

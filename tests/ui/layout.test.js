@@ -66,6 +66,22 @@ async function visit(page, path) {
   await L.ready(page);
 }
 
+// The table columns fixed to an edge (Element Plus's sticky 操作 column) on the page: on
+// a phone such a column lies over the others, so none may stay fixed there.
+async function stuckColumns(page) {
+  return page.locator('.layout__main .el-table td, .layout__main .el-table th').evaluateAll((cells) => [...new Set(cells
+    .filter((c) => c.getBoundingClientRect().width > 0 && getComputedStyle(c).position === 'sticky')
+    .map((c) => c.closest('.el-table').querySelector('th')?.textContent.trim().slice(0, 12) || 'a table'))]);
+}
+
+// The detail pages reached from a list, walked with the list's login: the first link of
+// the list to a detail (a household's 农户详情, an event, a list's execution record).
+const DETAILS = [
+  ['/households', 'a[href^="/admin/households/"]'],
+  ['/events/intake', 'a[data-event]'],
+  ['/lists/executions', 'a[href^="/admin/lists/executions/"]'],
+];
+
 async function menuRoutes(page) {
   const hrefs = await page.locator('.menu a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   return [...new Set(hrefs.map((h) => h.replace(/^\/admin/, '') || '/'))];
@@ -73,13 +89,16 @@ async function menuRoutes(page) {
 
 // The walk through every page of every console login, as its users meet it: each page
 // pictured (tests/ui/screenshots/layout-<size>-<login>-<route>.png, to be looked at),
-// none wider than the window, none asking the API for something its login may not have
-// (403), and at the desktop none showing a Latin word in the Chinese locale.
+// with the first detail page of the lists (DETAILS), none wider than the window, none
+// with a table column fixed over the others on a phone, none asking the API for
+// something its login may not have (403), and at the desktop none showing a Latin word
+// in the Chinese locale.
 for (const [kind, size] of [['desktop', '1366×768'], ['phone', '360×740']]) {
   test(`every console page of every demo login at ${size}: pictured, no overflow, no request refused${kind === 'desktop' ? ', no Latin word' : ''}`, async () => {
     const problems = [];
     const refused = [];
     const latin = [];
+    const seenDetail = new Set();
     let pages = 0;
     for (const [role, phone] of Object.entries(LOGINS)) {
       const ctx = await L.newContext(browser, kind, s.url);
@@ -89,13 +108,25 @@ for (const [kind, size] of [['desktop', '1366×768'], ['phone', '360×740']]) {
       await page.locator('.layout__main').waitFor();
       const routes = await menuRoutes(page);
       assert.ok(routes.length >= 1, `${role}: a menu`);
-      for (const r of routes) {
+      const details = [];
+      for (let i = 0; i < routes.length + details.length; i++) {
+        const r = i < routes.length ? routes[i] : details[i - routes.length];
         got.length = 0;
         await visit(page, r);
         await L.shot(page, `layout-${kind}-${role}${r === '/' ? '-home' : r.replace(/\//g, '-')}`);
+        // a list's first detail, once for the walk (the first login whose menu has the list)
+        for (const [list, sel] of DETAILS) {
+          if (r !== list || seenDetail.has(`${kind} ${list}`)) continue;
+          const href = await page.locator(`.layout__main ${sel}`).first().getAttribute('href', { timeout: 5000 }).catch(() => null);
+          if (href) {
+            seenDetail.add(`${kind} ${list}`);
+            details.push(href.replace(/^\/admin/, ''));
+          }
+        }
         const o = await overflow(page);
         pages++;
         if (o.over > 0) problems.push(`${role} ${r}: ${o.over}px ${o.out.join(', ')}`);
+        if (kind === 'phone') for (const t of await stuckColumns(page)) problems.push(`${role} ${r}: the fixed column of "${t}" lies over the others`);
         for (const u of got) refused.push(`${role} ${r}: ${u}`);
         if (kind === 'desktop') {
           const words = await L.latinWords(page);
@@ -108,6 +139,7 @@ for (const [kind, size] of [['desktop', '1366×768'], ['phone', '360×740']]) {
     assert.deepEqual(refused, [], `requests refused at ${size}`);
     assert.deepEqual(latin, [], 'Latin words visible in the Chinese locale');
     assert.ok(pages > 60, `${pages} pages visited`);
+    assert.deepEqual([...seenDetail].sort(), DETAILS.map(([list]) => `${kind} ${list}`).sort(), 'a detail page of each list walked');
   });
 }
 

@@ -270,6 +270,9 @@ enum result publicity_object(struct ctx *c, int64_t publicity_id, const char *re
 			return ctx_fail(c, RC_NOT_FOUND, "公示记录不存在");
 		return ctx_fail(c, RC_FORBIDDEN, "只有本村村民可以对公示提出异议");
 	}
+	/* an objection is the neighbours' check on a household's points: not the household's own */
+	if (it.household_id == c->actor->household_id)
+		return ctx_fail(c, RC_FORBIDDEN, "这是本户的记录，不能对本户的公示提出异议");
 	if (strcmp(it.status, "open") || it.ends_at <= c->now)
 		return ctx_fail(c, RC_CONFLICT, "公示期已结束或已有异议在处理，不能再提出异议");
 	int rc = ctx_begin(c);

@@ -357,7 +357,9 @@ static int requests_post(struct req *r, enum o311_format f)
 	if (rc)
 		return o311_fail(r, f, rc);
 	const char *media = form_get(&fm, "media_url");
-	const char *notice = media && media[0] ? "已登记；media_url 不会被下载，请在民情码页面补充照片" : "已登记，等待受理";
+	/* the link is not fetched (no request leaves the server on a stranger's word) and no
+	 * page lets a reporter without an account add a photo later: the reply says just that */
+	const char *notice = media && media[0] ? "已登记，等待受理；本系统不下载照片链接，登记的事件不含照片" : "已登记，等待受理";
 	json_t *doc = json_array();
 	json_array_append_new(doc, json_pack("{s:o, s:s, s:s, s:n}", "service_request_id", id_string(id), "token", token,
 					     "service_notice", notice, "account_id"));

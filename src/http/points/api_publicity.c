@@ -18,8 +18,9 @@ int api_public_publicity(struct req *r)
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack(
-			"{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:I}", "id", (json_int_t)items[i].id,
-			"name", items[i].masked_name, "household_number", items[i].household_number, "source",
+			"{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:I}", "id", (json_int_t)items[i].id,
+			"name", items[i].masked_name, "household_id", (json_int_t)items[i].household_id,
+			"household_number", items[i].household_number, "source",
 			items[i].source, "rule_name", items[i].rule_name, "category", items[i].category, "points",
 			(json_int_t)items[i].points, "occurred_on", items[i].occurred_on, "description",
 			items[i].description, "starts_at", json_time(items[i].starts_at), "ends_at",

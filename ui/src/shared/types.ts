@@ -284,6 +284,7 @@ export interface Balances {
 export interface PublicityItem {
   id: number;
   name: string;
+  household_id: number;
   household_number: string;
   source: string;
   rule_name: string;

@@ -821,7 +821,7 @@ export default {
   },
   audit: {
     verifyTitle: 'Audit chain check',
-    verify: 'Check all hash chains',
+    verify: 'Check the hash chains of {unit}',
     verifyOk: 'All good: {chains} chains, {entries} entries, nothing altered.',
     verifyBroken: 'Problem found: {unit}, entry {seq}: {reason}',
     objectType: 'Object type',

@@ -10,7 +10,7 @@ export default {
       create: 'Reported', accept: 'Accept', reject: 'Refuse', dispatch: 'Dispatch', handle_locally: 'Handle in the village',
       take: 'Take on', give_back: 'Return', transfer: 'Transfer', finish: 'Finish', visit: 'Rating', reopen: 'Unsatisfied, reopened',
       note: 'Progress note', supervise: 'Supervision', answer: 'Answer supervision', warn: 'Deadline near', overdue: 'Overdue',
-      escalate: 'Escalated',
+      escalate: 'Escalated', escalate_town: 'Escalated to the town', escalate_county: 'Escalated to the county',
     },
     outcome: {
       resolved: 'Resolved', explained: 'Explained', unresolvable: 'Cannot be fixed', duplicate: 'Duplicate',

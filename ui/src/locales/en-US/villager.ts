@@ -154,6 +154,7 @@ export default {
     empty: 'No points are on public notice now',
     until: 'Until {date}',
     object: 'Object',
+    own: 'Your household',
     objectTitle: 'Raise an objection',
     reasonPlaceholder: 'Say why, e.g. they did not take part that day',
     reasonRequired: 'Please give a reason',

@@ -820,7 +820,7 @@ export default {
   },
   audit: {
     verifyTitle: '审计链校验',
-    verify: '校验全部哈希链',
+    verify: '校验{unit}的哈希链',
     verifyOk: '校验通过：{chains} 条链，共 {entries} 条记录，没有被篡改。',
     verifyBroken: '发现问题：{unit} 第 {seq} 条，{reason}',
     objectType: '对象类型',

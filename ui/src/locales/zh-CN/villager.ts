@@ -154,6 +154,7 @@ export default {
     empty: '现在没有公示中的积分',
     until: '公示至 {date}',
     object: '我有异议',
+    own: '本户记录',
     objectTitle: '提出异议',
     reasonPlaceholder: '请写明异议的理由，例如：当天没有参加',
     reasonRequired: '请填写异议理由',
