@@ -179,9 +179,7 @@ enum result display_shapes(struct ctx *c, int64_t unit_id, struct display_shape 
 	*out = NULL;
 	*n = 0;
 	struct org_unit u;
-	int rc = org_find(c, unit_id, &u);
-	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
-		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+	int rc = org_read(c, unit_id, &u);
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_READ, u.path))

@@ -141,9 +141,7 @@ enum result grid_unit_figures(struct ctx *c, int64_t unit_id, const char *child_
 	*out = NULL;
 	*n = 0;
 	struct org_unit u;
-	int rc = org_find(c, unit_id, &u);
-	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
-		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+	int rc = org_read(c, unit_id, &u);
 	if (rc)
 		return rc;
 	if (!access_can(c, P_GRID_SUPERVISE, u.path))

@@ -114,9 +114,7 @@ enum result grid_visits(struct ctx *c, const struct grid_visit_query *q, struct 
 	buf_adds(&w, "WHERE 1=1");
 	if (q->unit_id) {
 		struct org_unit u;
-		int rc = org_find(c, q->unit_id, &u);
-		if (rc == RC_NOT_FOUND || (rc == RC_OK && !access_touches(c, u.path)))
-			rc = ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+		int rc = org_read(c, q->unit_id, &u);
 		if (rc) {
 			buf_release(&w);
 			return rc;
@@ -220,9 +218,7 @@ enum result grid_visits_due(struct ctx *c, int64_t unit_id, int64_t within, bool
 	*n = 0;
 	*out = NULL;
 	struct org_unit u;
-	int rc = org_find(c, unit_id, &u);
-	if (rc == RC_NOT_FOUND || (rc == RC_OK && !access_touches(c, u.path)))
-		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+	int rc = org_read(c, unit_id, &u);
 	if (rc)
 		return rc;
 	int64_t county = gr_path_root(u.path);

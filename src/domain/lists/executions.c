@@ -275,9 +275,7 @@ int lists_executions(struct ctx *c, const struct list_query *q, struct list_exec
 		return RC_INVALID;
 	struct org_unit u = {0};
 	if (q->unit_id) {
-		int rc = org_find(c, q->unit_id, &u);
-		if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
-			return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+		int rc = org_read(c, q->unit_id, &u);
 		if (rc)
 			return rc;
 		if (q->board && !access_can(c, P_LIST_READ, u.path))
@@ -831,9 +829,7 @@ int lists_village_figures(struct ctx *c, int64_t unit_id, int64_t from, int64_t 
 	if (!c->actor && !c->system)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	struct org_unit u;
-	int rc = org_find(c, unit_id, &u);
-	if (rc == RC_NOT_FOUND || (!rc && !access_touches(c, u.path)))
-		return ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+	int rc = org_read(c, unit_id, &u);
 	if (rc)
 		return rc;
 	if (!access_can(c, P_LIST_READ, u.path))
