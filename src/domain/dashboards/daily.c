@@ -49,6 +49,30 @@ static int live(struct ctx *c, const char *like, int64_t from, int64_t to, daily
 		    fn, arg);
 }
 
+/* Marks in stored[d - d0] the days of [d0, d1) whose figures are stored (the points'
+ * dash_days, or the events' dash_event_days), and counts them. */
+static enum result stored_days(struct ctx *c, bool events, int64_t d0, int64_t d1, bool *stored, int *nstored)
+{
+	memset(stored, 0, (size_t)(d1 - d0));
+	*nstored = 0;
+	const char *what = events ? "统计民情事件" : "统计积分";
+	struct db_stmt *st = db_query(c->db, events ? "SELECT day FROM dash_event_days WHERE day >= ? AND day < ?" :
+						      "SELECT day FROM dash_days WHERE day >= ? AND day < ?",
+				      "ii", d0, d1);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, what);
+	int dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		int64_t d = db_col_int(st, 0);
+		if (d >= d0 && d < d1) {
+			stored[d - d0] = true;
+			(*nstored)++;
+		}
+	}
+	db_finalize(st);
+	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, what);
+}
+
 enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t to, daily_fn fn, void *arg)
 {
 	/* the whole days inside [from, to) */
@@ -60,22 +84,10 @@ enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t 
 	bool *stored = arena_alloc(c->arena, (size_t)(d1 - d0));
 	if (!stored)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	memset(stored, 0, (size_t)(d1 - d0));
-	struct db_stmt *st = db_query(c->db, "SELECT day FROM dash_days WHERE day >= ? AND day < ?", "ii", d0, d1);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "统计积分");
-	int dbrc, nstored = 0;
-	while ((dbrc = db_step(st)) == DB_ROW) {
-		int64_t d = db_col_int(st, 0);
-		if (d >= d0 && d < d1) {
-			stored[d - d0] = true;
-			nstored++;
-		}
-	}
-	db_finalize(st);
-	if (dbrc != DB_DONE)
-		return ctx_db_fail(c, dbrc, "统计积分");
-	int rc;
+	int nstored;
+	int rc = stored_days(c, false, d0, d1, stored, &nstored);
+	if (rc)
+		return rc;
 	if (nstored) {
 		rc = rows(c,
 			  db_query(c->db,
@@ -320,23 +332,11 @@ enum result daily_events(struct ctx *c, const char *like, int64_t d0, int64_t d1
 	memset(stored, 0, (size_t)(d1 > d0 ? d1 - d0 : 0));
 	if (d1 <= d0)
 		return RC_OK;
-	struct db_stmt *st = db_query(c->db, "SELECT day FROM dash_event_days WHERE day >= ? AND day < ?", "ii", d0, d1);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
-	int dbrc, nstored = 0;
-	while ((dbrc = db_step(st)) == DB_ROW) {
-		int64_t d = db_col_int(st, 0);
-		if (d >= d0 && d < d1) {
-			stored[d - d0] = true;
-			nstored++;
-		}
-	}
-	db_finalize(st);
-	if (dbrc != DB_DONE)
-		return ctx_db_fail(c, dbrc, "统计民情事件");
-	if (!nstored)
-		return RC_OK;
-	st = db_query(c->db,
+	int nstored;
+	int rc = stored_days(c, true, d0, d1, stored, &nstored);
+	if (rc || !nstored)
+		return rc;
+	struct db_stmt *st = db_query(c->db,
 		      "SELECT a.day, SUM(a.received), SUM(a.closed), SUM(a.resolved), SUM(a.on_time), SUM(a.rated), "
 		      "SUM(a.satisfied) FROM dash_events_daily a JOIN dash_event_days m ON m.day = a.day "
 		      "WHERE a.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) AND a.day >= ? AND a.day < ? "
@@ -344,12 +344,12 @@ enum result daily_events(struct ctx *c, const char *like, int64_t d0, int64_t d1
 		      "tii", like, d0, d1);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
+	int dbrc;
 	while ((dbrc = db_step(st)) == DB_ROW) {
 		int64_t v[6];
 		for (int i = 0; i < 6; i++)
 			v[i] = db_col_int(st, 1 + i);
-		int rc = fn(c, db_col_int(st, 0), v, arg);
-		if (rc) {
+		if ((rc = fn(c, db_col_int(st, 0), v, arg))) {
 			db_finalize(st);
 			return rc;
 		}
