@@ -32,6 +32,40 @@ enum result grid_household_locate(struct ctx *c, int64_t household_id, int64_t l
 	return ctx_end(c, people_apply_household(c, h.village_id, household_id, &old, &in, &changed));
 }
 
+/* Adds to the households hh[0..n) (by id) the visible active tags of the rows (household
+ * id, tag id) st gives in household order: to their own tags, or to the tags their
+ * residents carry. Finalizes st. */
+static enum result match_tags(struct ctx *c, struct db_stmt *st, struct grid_map_household *hh, int n,
+			      const struct grid_tag *all, int nall, bool residents)
+{
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取标签");
+	int at = 0, rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t hid = db_col_int(st, 0), tid = db_col_int(st, 1);
+		while (at < n && hh[at].id < hid)
+			at++;
+		if (at >= n || hh[at].id != hid)
+			continue;
+		bool visible = false;
+		for (int k = 0; k < nall; k++)
+			if (all[k].id == tid)
+				visible = all[k].active && gr_tag_visible(c, all[k].sensitive, all[k].roles);
+		if (!visible)
+			continue;
+		int64_t **ids = residents ? &hh[at].resident_tag_ids : &hh[at].tag_ids;
+		int *cnt = residents ? &hh[at].nresident_tags : &hh[at].ntags;
+		int tcap = *cnt;
+		if (!(*ids = arena_grow(c->arena, *ids, &tcap, *cnt, sizeof(**ids)))) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		}
+		(*ids)[(*cnt)++] = tid;
+	}
+	db_finalize(st);
+	return rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "读取标签");
+}
+
 enum result grid_village_households(struct ctx *c, int64_t village_id, struct grid_map_household **out, int *n)
 {
 	*n = 0;
@@ -82,65 +116,16 @@ enum result grid_village_households(struct ctx *c, int64_t village_id, struct gr
 	db_finalize(st);
 	if (rc != DB_DONE)
 		return ctx_db_fail(c, rc, "读取住户");
-	/* the tags of the village's households, matched to the rows above (both by id) */
-	st = db_query(c->db, "SELECT ht.household_id, ht.tag_id FROM household_tags ht WHERE ht.household_id IN "
-			     "(SELECT h.id FROM households h WHERE h.village_id = ?) ORDER BY ht.household_id, ht.tag_id",
-		      "i", village_id);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取标签");
-	int at = 0;
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t hid = db_col_int(st, 0), tid = db_col_int(st, 1);
-		while (at < *n && (*out)[at].id < hid)
-			at++;
-		if (at >= *n || (*out)[at].id != hid)
-			continue;
-		bool visible = false;
-		for (int k = 0; k < nall; k++)
-			if (all[k].id == tid)
-				visible = all[k].active && gr_tag_visible(c, all[k].sensitive, all[k].roles);
-		if (!visible)
-			continue;
-		struct grid_map_household *m = &(*out)[at];
-		int tcap = m->ntags;
-		if (!(m->tag_ids = arena_grow(c->arena, m->tag_ids, &tcap, m->ntags, sizeof(*m->tag_ids)))) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		}
-		m->tag_ids[m->ntags++] = tid;
-	}
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return ctx_db_fail(c, rc, "读取标签");
-	/* the tags its residents carry, for the filter "a household with a person who …" */
-	st = db_query(c->db, "SELECT DISTINCT r.household_id, rt.tag_id FROM resident_tags rt "
-			     "JOIN residents r ON r.id = rt.resident_id WHERE r.household_id IN "
-			     "(SELECT h.id FROM households h WHERE h.village_id = ?) ORDER BY r.household_id, rt.tag_id",
-		      "i", village_id);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取标签");
-	at = 0;
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t hid = db_col_int(st, 0), tid = db_col_int(st, 1);
-		while (at < *n && (*out)[at].id < hid)
-			at++;
-		if (at >= *n || (*out)[at].id != hid)
-			continue;
-		bool visible = false;
-		for (int k = 0; k < nall; k++)
-			if (all[k].id == tid)
-				visible = all[k].active && gr_tag_visible(c, all[k].sensitive, all[k].roles);
-		if (!visible)
-			continue;
-		struct grid_map_household *m = &(*out)[at];
-		int tcap = m->nresident_tags;
-		if (!(m->resident_tag_ids = arena_grow(c->arena, m->resident_tag_ids, &tcap, m->nresident_tags,
-						       sizeof(*m->resident_tag_ids)))) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		}
-		m->resident_tag_ids[m->nresident_tags++] = tid;
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "读取标签");
+	/* the tags of the village's households, and the tags their residents carry (for
+	 * the filter "a household with a person who …"), matched to the rows above */
+	if ((rc = match_tags(c, db_query(c->db, "SELECT ht.household_id, ht.tag_id FROM household_tags ht WHERE "
+						  "ht.household_id IN (SELECT h.id FROM households h WHERE h.village_id = ?) "
+						  "ORDER BY ht.household_id, ht.tag_id", "i", village_id),
+			     *out, *n, all, nall, false)))
+		return rc;
+	return match_tags(c, db_query(c->db, "SELECT DISTINCT r.household_id, rt.tag_id FROM resident_tags rt "
+					     "JOIN residents r ON r.id = rt.resident_id WHERE r.household_id IN "
+					     "(SELECT h.id FROM households h WHERE h.village_id = ?) "
+					     "ORDER BY r.household_id, rt.tag_id", "i", village_id),
+			  *out, *n, all, nall, true);
 }
