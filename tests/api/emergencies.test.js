@@ -8,8 +8,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const http = require('node:http');
-const { startServer, PHONES } = require('./lib');
+const { startServer, PHONES, openStream } = require('./lib');
 
 let s;
 const T = {};
@@ -33,37 +32,6 @@ async function until(fn, what, ceiling = 30000) {
   }
 }
 
-// An EventSource-like client: the parsed events and comments of one open stream.
-function openStream(p, { token } = {}) {
-  return new Promise((resolve, reject) => {
-    const headers = { accept: 'text/event-stream' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const req = http.get({ host: '127.0.0.1', port: s.port, path: p, headers, agent: false }, (res) => {
-      const st = { status: res.statusCode, events: [], comments: [] };
-      let pending = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => {
-        pending += d;
-        let i;
-        while ((i = pending.indexOf('\n\n')) >= 0) {
-          const frame = pending.slice(0, i);
-          pending = pending.slice(i + 2);
-          const ev = { data: '' };
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) st.comments.push(line.slice(1).trim());
-            else if (line.startsWith('event: ')) ev.event = line.slice(7);
-            else if (line.startsWith('data: ')) ev.data += line.slice(6);
-          }
-          if (ev.event) st.events.push({ ...ev, json: JSON.parse(ev.data) });
-        }
-      });
-      res.on('error', () => {});
-      st.close = () => { req.destroy(); };
-      resolve(st);
-    });
-    req.on('error', reject);
-  });
-}
 
 async function user(key, phone, name, role, unit) {
   const u = must(await s.api('POST', '/api/v1/users', { token: T.county, body: { phone, name, password: 'Emerg-pass-2026' } }), 201);
@@ -119,9 +87,9 @@ test('intake: every field error at once; the demo holds a closed 汛情 with its
 });
 
 test("an emergency skips the queue and alerts the town official's open page, not another town's", async () => {
-  const town = await openStream('/api/v1/emergency-alerts/stream', { token: T.town });
-  const town2 = await openStream('/api/v1/emergency-alerts/stream', { token: T.town2 });
-  const cadreB = await openStream('/api/v1/emergency-alerts/stream', { token: T.cadreB });
+  const town = await openStream(s.port, '/api/v1/emergency-alerts/stream', { token: T.town });
+  const town2 = await openStream(s.port, '/api/v1/emergency-alerts/stream', { token: T.town2 });
+  const cadreB = await openStream(s.port, '/api/v1/emergency-alerts/stream', { token: T.cadreB });
   assert.equal(town.status, 200);
   await until(() => town.comments.includes('connected') && town2.comments.includes('connected') && cadreB.comments.includes('connected'), 'the streams to open');
   const e = await report(T.grid_worker);
@@ -143,16 +111,16 @@ test("an emergency skips the queue and alerts the town official's open page, not
   town2.close();
   cadreB.close();
   // a page opened later gets the alerts not yet acknowledged at once
-  const late = await openStream('/api/v1/emergency-alerts/stream', { token: T.county });
+  const late = await openStream(s.port, '/api/v1/emergency-alerts/stream', { token: T.county });
   await until(() => late.events.find((x) => x.json.id === e.id), 'the backlog on a new stream');
   late.close();
   assert.ok((await get(T.county, '/api/v1/emergency-alerts')).items.some((x) => x.id === e.id));
   // who may not listen
-  assert.equal((await openStream('/api/v1/emergency-alerts/stream', {})).status, 401);
-  const v = await openStream('/api/v1/emergency-alerts/stream', { token: T.villager });
+  assert.equal((await openStream(s.port, '/api/v1/emergency-alerts/stream', {})).status, 401);
+  const v = await openStream(s.port, '/api/v1/emergency-alerts/stream', { token: T.villager });
   assert.equal(v.status, 403);
   v.close();
-  const g = await openStream('/api/v1/emergency-alerts/stream', { token: T.grid_worker });
+  const g = await openStream(s.port, '/api/v1/emergency-alerts/stream', { token: T.grid_worker });
   assert.equal(g.status, 403);
   g.close();
 });
@@ -197,7 +165,7 @@ test('the board: open emergencies in scope with who acknowledged; closed ones le
 
 test('the 大喇叭 broadcast from the emergency reaches the villagers in one action', async () => {
   const e = await report(T.grid_worker, { emergency_type: 'flood', description: '河水上涨，漫过便桥' });
-  const listen = await openStream('/api/v1/broadcasts/stream', { token: T.villager });
+  const listen = await openStream(s.port, '/api/v1/broadcasts/stream', { token: T.villager });
   await until(() => listen.comments.includes('connected'), 'the villager stream');
   assert.equal((await s.api('POST', `/api/v1/emergencies/${e.id}/broadcast`, { token: T.inspector, body: {} })).status, 403);
   assert.equal((await s.api('POST', `/api/v1/emergencies/${e.id}/broadcast`, { token: T.grid_worker, body: {} })).status, 403);

@@ -6,6 +6,7 @@
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -480,11 +481,51 @@ function exifGps() {
 // A valid lossy 8×8 WebP.
 const WEBP_SAMPLE = Buffer.from('UklGRoYAAABXRUJQVlA4IHoAAAAwAgCdASoIAAgAAUAmJbACdAaYu/QjEaZ7wADOPrXzmkD56RP/biLG/ofqr/ofz/mUtksve133uud4f+DSYmlIr9NZPFp7fwWg0ldwtL5sF/x/0bJ4x9Fs1JfPo1e/gAgEF+P+3/3+q7+q4HWN+gCp/BtNmX8ztre4AA==', 'base64');
 
+// An EventSource-like client on a server's port: the parsed events (id, event, data and
+// its JSON) and comments of one open stream; close() drops the connection, leave() ends
+// the client's side as a page that navigated away does, ended tells the stream is over.
+function openStream(port, p, { token, lastEventId, localAddress } = {}) {
+  return new Promise((resolve, reject) => {
+    const headers = { accept: 'text/event-stream' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (lastEventId) headers['last-event-id'] = String(lastEventId);
+    const req = http.get({ host: '127.0.0.1', port, path: p, headers, localAddress, agent: false }, (res) => {
+      const st = { res, status: res.statusCode, headers: res.headers, events: [], comments: [], ended: false, text: '' };
+      let pending = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        st.text += d.length < 4096 ? d : '';
+        pending += d;
+        let i;
+        while ((i = pending.indexOf('\n\n')) >= 0) {
+          const frame = pending.slice(0, i);
+          pending = pending.slice(i + 2);
+          const ev = { data: '' };
+          for (const line of frame.split('\n')) {
+            if (line.startsWith(':')) st.comments.push(line.slice(1).trim());
+            else if (line.startsWith('id: ')) ev.id = Number(line.slice(4));
+            else if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('data: ')) ev.data += line.slice(6);
+          }
+          if (ev.event) st.events.push({ ...ev, json: JSON.parse(ev.data) });
+        }
+      });
+      res.on('end', () => { st.ended = true; });
+      res.on('error', () => { st.ended = true; });
+      st.close = () => { req.destroy(); };
+      st.leave = () => { res.socket.end(); };
+      res.socket.on('close', () => { st.ended = true; });
+      resolve(st);
+    });
+    req.on('error', reject);
+  });
+}
+
 module.exports = {
   pngPixel,
   jpegImage,
   exifGps,
   WEBP_SAMPLE,
   BIN, PASSWORD, PHONES, sleep, startServer, Server, runCli, freshPgDb, makeIdcard, badCheckDigit,
-  maskIdcard, idCheckChar, rawRequest, psqlBin, demoCopy,
+  maskIdcard, idCheckChar, rawRequest, psqlBin, demoCopy, openStream,
 };

@@ -14,9 +14,8 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const http = require('node:http');
 const { execFileSync } = require('node:child_process');
-const { startServer, Server, psqlBin, sleep } = require('./lib');
+const { startServer, Server, psqlBin, sleep, openStream } = require('./lib');
 
 const PG = Boolean(process.env.CUNZHI_PG);
 const skip = PG ? false : 'two servers share a database only on PostgreSQL';
@@ -181,41 +180,10 @@ test('redemptions for one household split across both servers never overdraw; on
   assert.equal(must(await a.api('GET', `/api/v1/goods/${cheap.id}`, { token: await a.as('clerk') }), 200).stock, 9);
 });
 
-// An EventSource-like client on one server: the parsed events and comments of one stream.
-function openStream(srv, p, token) {
-  return new Promise((resolve, reject) => {
-    const headers = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
-    const req = http.get({ host: '127.0.0.1', port: srv.port, path: p, headers, agent: false }, (res) => {
-      const st = { status: res.statusCode, events: [], comments: [] };
-      let pending = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => {
-        pending += d;
-        let i;
-        while ((i = pending.indexOf('\n\n')) >= 0) {
-          const frame = pending.slice(0, i);
-          pending = pending.slice(i + 2);
-          const ev = { data: '' };
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) st.comments.push(line.slice(1).trim());
-            else if (line.startsWith('id: ')) ev.id = Number(line.slice(4));
-            else if (line.startsWith('event: ')) ev.event = line.slice(7);
-            else if (line.startsWith('data: ')) ev.data += line.slice(6);
-          }
-          if (ev.event) st.events.push({ ...ev, json: JSON.parse(ev.data) });
-        }
-      });
-      res.on('error', () => {});
-      st.close = () => { req.destroy(); };
-      resolve(st);
-    });
-    req.on('error', reject);
-  });
-}
 
 test('a broadcast made on one server reaches the pages open on both', { skip }, async () => {
-  const onA = await openStream(a, '/api/v1/broadcasts/stream', await a.as('villager'));
-  const onB = await openStream(b, '/api/v1/broadcasts/stream', await b.as('villager'));
+  const onA = await openStream(a.port, '/api/v1/broadcasts/stream', { token: await a.as('villager') });
+  const onB = await openStream(b.port, '/api/v1/broadcasts/stream', { token: await b.as('villager') });
   assert.equal(onA.status, 200);
   assert.equal(onB.status, 200);
   await until(() => onA.comments.includes('connected') && onB.comments.includes('connected'), 'the streams to open');
@@ -236,7 +204,7 @@ test('a broadcast made on one server reaches the pages open on both', { skip }, 
 });
 
 test("an emergency reported on one server alerts the duty officer's page on the other; the acknowledgement crosses back", { skip }, async () => {
-  const town = await openStream(b, '/api/v1/emergency-alerts/stream', await b.as('town_official'));
+  const town = await openStream(b.port, '/api/v1/emergency-alerts/stream', { token: await b.as('town_official') });
   assert.equal(town.status, 200);
   await until(() => town.comments.includes('connected'), 'the stream to open');
   const e = must(await a.api('POST', '/api/v1/emergencies', {

@@ -9,8 +9,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const http = require('node:http');
-const { startServer, sleep } = require('./lib');
+const { startServer, sleep, openStream } = require('./lib');
 
 let s;
 const T = {};
@@ -35,44 +34,6 @@ async function until(fn, what, ceiling = 60000) {
   }
 }
 
-// An EventSource-like client: the parsed events and comments of one open stream.
-function openStream(p, { token, lastEventId, localAddress } = {}) {
-  return new Promise((resolve, reject) => {
-    const headers = { accept: 'text/event-stream' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (lastEventId) headers['last-event-id'] = String(lastEventId);
-    const req = http.get({ host: '127.0.0.1', port: s.port, path: p, headers, localAddress, agent: false }, (res) => {
-      const st = { res, status: res.statusCode, headers: res.headers, events: [], comments: [], ended: false, text: '' };
-      let pending = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => {
-        st.text += d.length < 4096 ? d : '';
-        pending += d;
-        let i;
-        while ((i = pending.indexOf('\n\n')) >= 0) {
-          const frame = pending.slice(0, i);
-          pending = pending.slice(i + 2);
-          const ev = { data: '' };
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) st.comments.push(line.slice(1).trim());
-            else if (line.startsWith('id: ')) ev.id = Number(line.slice(4));
-            else if (line.startsWith('event: ')) ev.event = line.slice(7);
-            else if (line.startsWith('data: ')) ev.data += line.slice(6);
-          }
-          if (ev.event) st.events.push({ ...ev, json: JSON.parse(ev.data) });
-        }
-      });
-      res.on('end', () => { st.ended = true; });
-      res.on('error', () => { st.ended = true; });
-      st.close = () => { req.destroy(); };
-      // a page that navigated away: the client stops sending (FIN) and waits for the end
-      st.leave = () => { res.socket.end(); };
-      res.socket.on('close', () => { st.ended = true; });
-      resolve(st);
-    });
-    req.on('error', reject);
-  });
-}
 
 before(async () => {
   s = await startServer();
@@ -86,7 +47,7 @@ before(async () => {
 after(async () => { if (s) await s.close(); });
 
 test('a broadcast reaches an open villager page live, is kept in the history and counts as a notice', async () => {
-  const stream = await openStream('/api/v1/broadcasts/stream', { token: T.villager });
+  const stream = await openStream(s.port, '/api/v1/broadcasts/stream', { token: T.villager });
   assert.equal(stream.status, 200);
   assert.match(stream.headers['content-type'], /^text\/event-stream/);
   await until(() => stream.comments.includes('connected'), 'the stream to open');
@@ -152,12 +113,12 @@ test('bad input, permissions and scope; a retried broadcast with the same key is
 test('a reconnecting stream resumes from the history with Last-Event-ID', async () => {
   const first = await post(T.cadre, '/api/v1/broadcasts', { unit_id: VILLAGE, body: '疫苗接种：周六上午在村卫生室。' }, 201);
   const second = await post(T.cadre, '/api/v1/broadcasts', { unit_id: VILLAGE, body: '疫苗接种请带上身份证和医保卡。' }, 201);
-  const st = await openStream('/api/v1/broadcasts/stream', { token: T.villager, lastEventId: first.id });
+  const st = await openStream(s.port, '/api/v1/broadcasts/stream', { token: T.villager, lastEventId: first.id });
   const ev = await until(() => st.events.find((e) => e.id === second.id), 'the missed broadcast');
   assert.equal(ev.json.body, '疫苗接种请带上身份证和医保卡。');
   assert.ok(!st.events.some((e) => e.id <= first.id));
   st.close();
-  const anon = await openStream('/api/v1/broadcasts/stream', {});
+  const anon = await openStream(s.port, '/api/v1/broadcasts/stream', {});
   assert.equal(anon.status, 401);
   anon.close();
 });
@@ -218,8 +179,8 @@ test('a loudspeaker: registered with a token shown once, receives, plays the aud
   assert.equal(row.last_seen_at, null);
 
   // the simulated device: its stream with the Bearer token
-  assert.equal((await openStream('/api/v1/speakers/stream', { token: 'f'.repeat(64) })).status, 401);
-  const dev = await openStream('/api/v1/speakers/stream', { token: sp.token });
+  assert.equal((await openStream(s.port, '/api/v1/speakers/stream', { token: 'f'.repeat(64) })).status, 401);
+  const dev = await openStream(s.port, '/api/v1/speakers/stream', { token: sp.token });
   assert.equal(dev.status, 200);
   const b = await post(T.cadre, '/api/v1/broadcasts', { unit_id: VILLAGE, body: '村民大会今晚七点在村委会召开。' }, 201);
   const ev = await until(() => dev.events.find((e) => e.id === b.id), 'the broadcast at the loudspeaker');
@@ -238,7 +199,7 @@ test('a loudspeaker: registered with a token shown once, receives, plays the aud
 
   // what it did not play comes again on reconnect; what it acknowledged does not
   const b2 = await post(T.cadre, '/api/v1/broadcasts', { unit_id: VILLAGE, body: '明早八点集中清扫村道。' }, 201);
-  const again = await openStream('/api/v1/speakers/stream', { token: sp.token });
+  const again = await openStream(s.port, '/api/v1/speakers/stream', { token: sp.token });
   await until(() => again.events.find((e) => e.id === b2.id), 'the queued broadcast');
   assert.ok(!again.events.some((e) => e.id === b.id));
   again.close();
@@ -246,7 +207,7 @@ test('a loudspeaker: registered with a token shown once, receives, plays the aud
   assert.equal((await s.api('POST', `/api/v1/speakers/${sp.id}/revoke`, { token: T.villager })).status, 403);
   await post(T.cadre, `/api/v1/speakers/${sp.id}/revoke`, undefined, 200);
   assert.equal((await s.api('POST', `/api/v1/speakers/${sp.id}/revoke`, { token: T.cadre })).status, 409);
-  assert.equal((await openStream('/api/v1/speakers/stream', { token: sp.token })).status, 401);
+  assert.equal((await openStream(s.port, '/api/v1/speakers/stream', { token: sp.token })).status, 401);
 });
 
 test('streams whose page went away are ended by the server, so a client never runs out of connections', async () => {
@@ -254,7 +215,7 @@ test('streams whose page went away are ended by the server, so a client never ru
   // before the next opens: the server notices each client's close and frees the slot
   const from = { token: T.villager, localAddress: '127.0.0.77' };
   for (let i = 0; i < 100; i++) {
-    const st = await openStream('/api/v1/broadcasts/stream', from);
+    const st = await openStream(s.port, '/api/v1/broadcasts/stream', from);
     assert.equal(st.status, 200, `stream ${i}`);
     await until(() => st.comments.includes('connected'), `stream ${i} to open`);
     st.leave();
@@ -268,7 +229,7 @@ test('a thousand idle streams hold no worker: the API still answers and a broadc
   const streams = [];
   // at most 64 connections per client address: spread over loopback addresses
   for (let i = 0; i < N; i++) {
-    streams.push(await openStream('/api/v1/broadcasts/stream', { token: T.villager, localAddress: `127.0.${1 + Math.floor(i / 50)}.${2 + (i % 50)}` }));
+    streams.push(await openStream(s.port, '/api/v1/broadcasts/stream', { token: T.villager, localAddress: `127.0.${1 + Math.floor(i / 50)}.${2 + (i % 50)}` }));
   }
   assert.equal(streams.filter((x) => x.status === 200).length, N);
   // the API answers while they are open (more requests than the server has threads)
@@ -395,9 +356,9 @@ test('村民说事 rate limit: a clear 429 with Retry-After, and writing again a
 
 test('SIGTERM stops the server cleanly with streams open: they end, the exit is clean', async () => {
   const open = [];
-  for (let i = 0; i < 20; i++) open.push(await openStream('/api/v1/broadcasts/stream', { token: T.villager }));
+  for (let i = 0; i < 20; i++) open.push(await openStream(s.port, '/api/v1/broadcasts/stream', { token: T.villager }));
   const dev = await post(T.cadre, '/api/v1/speakers', { village_id: VILLAGE, name: '停机测试音箱' }, 201);
-  open.push(await openStream('/api/v1/speakers/stream', { token: dev.token }));
+  open.push(await openStream(s.port, '/api/v1/speakers/stream', { token: dev.token }));
   assert.ok(open.every((x) => x.status === 200));
   const exit = await s.stop();
   assert.deepEqual(exit, { code: 0, signal: null });
