@@ -48,23 +48,9 @@
 #define MAX_RULES 200
 #define CADRE_PHONE "13900000003"
 
-static uint64_t rng_state = 0x636f756e7479ULL;   /* "county" */
+#define GEN_SEED 0x636f756e7479ULL   /* "county" */
+#include "gen.h"
 
-static uint64_t rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-static int rnd(int n) { return (int)(rng() % (uint64_t)n); }
-
-static double mono(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static struct db *db;
 static struct ctx C;

@@ -44,24 +44,10 @@
 #define COUNTY_AFTER 3      /* EVENT_COUNTY_AFTER in domain/events/events.h */
 #define TX_DAYS 20
 
-static uint64_t rng_state = 0x6d696e7169716eULL;
+#define GEN_SEED 0x6d696e7169716eULL
+#include "gen.h"
 
-static uint64_t rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-static int rnd(int n) { return (int)(rng() % (uint64_t)n); }
 static double unif(void) { return (double)(rng() >> 11) / 9007199254740992.0; }
-
-static double mono(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static sqlite3 *db;
 static struct keys keys;

@@ -29,23 +29,9 @@
 #define MAXI 128
 #define MAXS 12
 
-static uint64_t rng_state = 0x71696e67646e6121ULL;
+#define GEN_SEED 0x71696e67646e6121ULL
+#include "gen.h"
 
-static uint64_t rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-static int rnd(int n) { return (int)(rng() % (uint64_t)n); }
-
-static double mono(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static sqlite3 *db;
 

@@ -45,24 +45,9 @@
 #define CLERK_PHONE "13900000004"
 #define BENCH_PIN "2468"
 
-static uint64_t rng_state = 0x63756e7a6869ULL;   /* "cunzhi" */
+#define GEN_SEED 0x63756e7a6869ULL   /* "cunzhi" */
+#include "gen.h"
 
-static uint64_t rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static int rnd(int n) { return (int)(rng() % (uint64_t)n); }
-
-static double mono(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static int fail(struct ctx *c, const char *what)
 {

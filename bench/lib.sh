@@ -99,7 +99,8 @@ bench_cc_gen() {
   # shellcheck disable=SC2046,SC2086
   if ! cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$here/../src" -I"$BUILD" \
       $(pkg-config --cflags $pkgs) -o "$WORK/$1" "$here/$1.c" \
-      $(find "$BUILD"/src/util "$BUILD"/src/db "$BUILD"/src/domain -name '*.o') "$BUILD/migrations.o" "${extra[@]}" \
+      $(cd "$here/.." && find src/util src/db src/domain -name '*.c' | sed "s|^|$BUILD/|; s|\.c\$|.o|") \
+      "$BUILD/migrations.o" "${extra[@]}" \
       $(pkg-config --libs $pkgs) -lpthread -lm 2>"$WORK/cc.log"; then
     cat "$WORK/cc.log" >&2
     log "cannot compile bench/$1.c against $BUILD (run make first)"
