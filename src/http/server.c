@@ -551,6 +551,20 @@ static void peer_text(struct MHD_Connection *con, char *out, size_t n)
 		client_key(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, n);
 }
 
+/* The headers of a refusal the gate sends itself (before any handler): JSON, the
+ * connection closed, the request id and the house security headers. */
+static void refusal_headers(struct MHD_Response *resp, const char *rid)
+{
+	MHD_add_response_header(resp, "Content-Type", "application/json");
+	MHD_add_response_header(resp, "Connection", "close");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Request-Id", rid);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Content-Security-Policy", REQ_CSP);
+}
+
 /* A request past its deadline: answered 408 when an answer can still be queued, else
  * its connection is closed (MHD_NO). */
 static enum MHD_Result refuse_too_slow(struct MHD_Connection *con, const struct gate *g, const char *method,
@@ -564,14 +578,7 @@ static enum MHD_Result refuse_too_slow(struct MHD_Connection *con, const struct 
 	enum MHD_Result rc = MHD_NO;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
 	if (resp) {
-		MHD_add_response_header(resp, "Content-Type", "application/json");
-		MHD_add_response_header(resp, "Connection", "close");
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-		MHD_add_response_header(resp, "X-Request-Id", rid);
-		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-		MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-		MHD_add_response_header(resp, "Content-Security-Policy", REQ_CSP);
+		refusal_headers(resp, rid);
 		rc = MHD_queue_response(con, 408, resp);
 		MHD_destroy_response(resp);
 	}
@@ -593,14 +600,7 @@ static enum MHD_Result refuse_too_large(struct MHD_Connection *con, size_t limit
 		return MHD_NO;
 	char rid[CRYPTO_TOKEN_HEX];
 	crypto_random_token(rid);
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	MHD_add_response_header(resp, "Connection", "close");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "X-Request-Id", rid);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "Content-Security-Policy", REQ_CSP);
+	refusal_headers(resp, rid);
 	enum MHD_Result rc = MHD_queue_response(con, 413, resp);
 	MHD_destroy_response(resp);
 	log_access(rid, "", "(body too large)", 413, 0, "", 0);
