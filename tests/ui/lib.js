@@ -444,6 +444,8 @@ async function smallTargets(page, min) {
     const out = [];
     for (const el of document.querySelectorAll(sel)) {
       if (el.closest('[aria-hidden=true]') || el.closest('.van-field') && !el.classList.contains('van-field')) continue;
+      // a map's pins are found by their place, on a map that zooms, not by their size
+      if (el.classList.contains('leaflet-marker-icon')) continue;
       const r = el.getBoundingClientRect();
       const cs = getComputedStyle(el);
       if (!r.width || !r.height || cs.visibility === 'hidden' || cs.pointerEvents === 'none') continue;
