@@ -136,7 +136,9 @@ export async function startQrCamera(video: HTMLVideoElement, onCode: (text: stri
   return camera;
 }
 
-/** Reads a code from a photo (drawn at most 1600 px); null when it holds none. Throws when the file is not an image. */
+/** Reads a code from a photo (drawn at most 1600 px, and once more at half that size when
+ * the first reading finds nothing: the finder patterns are looked for at other pixel
+ * positions); null when it holds none. Throws when the file is not an image. */
 export async function readQrPhoto(file: Blob): Promise<string | null> {
   const decode = await loadDecoder();
   const url = URL.createObjectURL(file);
@@ -145,15 +147,18 @@ export async function readQrPhoto(file: Blob): Promise<string | null> {
     img.src = url;
     await img.decode();
     const scale = Math.min(1, 1600 / Math.max(img.naturalWidth, img.naturalHeight));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
-    canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
-    const g = canvas.getContext('2d');
-    if (!g) throw new Error('canvas');
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, canvas.width, canvas.height);
-    g.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return decode(canvas);
+    const drawn = (s: number) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.max(1, Math.round(img.naturalWidth * s));
+      canvas.height = Math.max(1, Math.round(img.naturalHeight * s));
+      const g = canvas.getContext('2d');
+      if (!g) throw new Error('canvas');
+      g.fillStyle = '#fff';
+      g.fillRect(0, 0, canvas.width, canvas.height);
+      g.drawImage(img, 0, 0, canvas.width, canvas.height);
+      return canvas;
+    };
+    return decode(drawn(scale)) ?? (Math.min(img.naturalWidth, img.naturalHeight) * scale >= 240 ? decode(drawn(scale / 2)) : null);
   } finally {
     URL.revokeObjectURL(url);
   }
