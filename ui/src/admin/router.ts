@@ -6,6 +6,7 @@ import { initScope, scope } from './scope';
 declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean;
+    sessionless?: boolean; // never asks who is logged in (the 大屏 opened with a display token)
     title?: string;
     village?: boolean;   // works on the scope's village
   }
@@ -77,7 +78,7 @@ export const router = createRouter({
     { path: '/party/learning', name: 'party-learning', component: () => import('./party/LearningView.vue'), meta: { title: 'pty.learn.nav' } },
     { path: '/party/study', name: 'party-study', component: () => import('./party/StudyView.vue'), meta: { title: 'pty.learn.records' } },
     { path: '/evaluations', name: 'evaluations', component: () => import('./evaluations/EvaluationsView.vue'), meta: { title: 'evl.nav.campaigns', village: true } },
-    { path: '/screen/:token', name: 'screen', component: () => import('./dashboards/ScreenView.vue'), meta: { public: true, title: 'dash.screen.title' } },
+    { path: '/screen/:token', name: 'screen', component: () => import('./dashboards/ScreenView.vue'), meta: { public: true, sessionless: true, title: 'dash.screen.title' } },
     { path: '/dashboard/:unitId(\\d+)/report', name: 'dashboard-report', component: () => import('./dashboards/ReportView.vue'), meta: { title: 'dash.report.nav' } },
     { path: '/dashboard/:unitId(\\d+)?', name: 'dashboard', component: () => import('./dashboards/DashboardView.vue'), meta: { title: 'dash.nav' } },
     { path: '/audit', name: 'audit', component: () => import('./org/AuditView.vue'), meta: { title: 'nav.audit' } },
@@ -99,6 +100,7 @@ export function landing(): string {
 }
 
 router.beforeEach(async (to) => {
+  if (to.meta.sessionless) return true;
   if (!session.loaded) {
     try {
       await loadSession();
