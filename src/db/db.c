@@ -319,6 +319,11 @@ enum db_rc db_listen(struct db *db, const char *channel)
 			snprintf(db->err, sizeof(db->err), "bad channel name");
 			return DB_ERROR;
 		}
+	/* named after its channel, so pg_stat_activity shows which connection listens */
+	snprintf(sql, sizeof(sql), "SET application_name = 'listen:%s'", channel);
+	enum db_rc rc = db_exec(db, sql);
+	if (rc != DB_OK)
+		return rc;
 	snprintf(sql, sizeof(sql), "LISTEN %s", channel);
 	return db_exec(db, sql);
 }

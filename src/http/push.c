@@ -8,6 +8,7 @@
 #include "domain/voice/voice.h"
 #include "http/disputes/disputes.h"
 #include "http/push.h"
+#include "http/sse.h"
 #include "http/voice/voice.h"
 #include "util/arena.h"
 #include "util/log.h"
@@ -82,11 +83,21 @@ static void *listen_loop(void *arg)
 				sleep(1);
 				continue;
 			}
+			/* What the other servers sent while nobody here listened (since the start,
+			 * or while the connection was lost) is not sent again: the open streams are
+			 * ended, and each client's reconnection is sent what it missed. */
+			int n = sse_close_all();
+			if (n) {
+				char count[24];
+				snprintf(count, sizeof(count), "%d", n);
+				log_msg(LOG_INFO, "push listener listening again: open streams asked to reconnect", "streams", count, NULL);
+			}
 		}
 		if (db_wait_notify(db, 250, deliver, db) != DB_OK) {
 			log_msg(LOG_WARN, "push listener lost its connection", "error", db_errmsg(db), NULL);
 			db_close(db);
 			db = NULL;
+			sleep(1); /* a database that is restarting is not asked again at once */
 		}
 	}
 	if (db)

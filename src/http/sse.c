@@ -152,6 +152,18 @@ void sse_publish(const char *prefix, const char *text, size_t len)
 	pthread_mutex_unlock(&lock);
 }
 
+int sse_close_all(void)
+{
+	pthread_mutex_lock(&lock);
+	int n = 0;
+	for (struct sse_stream *s = streams; s; s = s->next, n++) {
+		s->closing = true;
+		resume(s);
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
 int sse_count(void)
 {
 	pthread_mutex_lock(&lock);

@@ -26,6 +26,10 @@ void sse_set_connection(struct MHD_Connection *con);
 int sse_open(struct req *r, const char *topic, const char *first, size_t len);
 /* Queues text (complete events) on every open stream whose topic starts with prefix. */
 void sse_publish(const char *prefix, const char *text, size_t len);
+/* Ends every open stream (each client reconnects after the retry hint and is sent what
+ * it missed: the broadcasts after its Last-Event-ID, the alerts not acknowledged, the
+ * loudspeaker's queue). Returns how many were open. */
+int sse_close_all(void);
 /* Open streams. */
 int sse_count(void);
 /* Starts the keep-alive timer. */

@@ -203,6 +203,38 @@ test('a broadcast made on one server reaches the pages open on both', { skip }, 
   onB.close();
 });
 
+test('a broadcast sent while the other server was not listening still reaches its pages: they are asked to reconnect and are sent it', { skip }, async () => {
+  const token = await b.as('villager');
+  const cadre = await a.as('cadre');
+  let onB = await openStream(b.port, '/api/v1/broadcasts/stream', { token });
+  await until(() => onB.comments.includes('connected'), 'the stream on B to open');
+  const first = must(await a.api('POST', '/api/v1/broadcasts', { token: cadre, body: { unit_id: village, body: '断线测试：第一条。' } }), 201);
+  await until(() => onB.events.find((e) => e.id === first.id), 'the first broadcast on B');
+  // the servers' listening connections are cut; the next broadcast is sent at once,
+  // before they listen again, so its message reaches no listener
+  const cut = sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'listen:cunzhi_push'");
+  assert.equal(cut, '2', 'both listening connections cut');
+  const second = must(await a.api('POST', '/api/v1/broadcasts', { token: cadre, body: { unit_id: village, body: '断线测试：第二条。' } }), 201);
+  // the page on B gets it live, or (as a browser's EventSource does) reconnects with
+  // the last id it saw when its stream ends and gets it then
+  let reconnected = false;
+  await until(async () => {
+    if (onB.events.find((e) => e.id === second.id)) return true;
+    if (onB.ended) {
+      const last = onB.events.filter((e) => e.event === 'broadcast').pop().id;
+      onB = await openStream(b.port, '/api/v1/broadcasts/stream', { token, lastEventId: last });
+      reconnected = true;
+    }
+    return false;
+  }, 'the second broadcast on the page of B');
+  assert.equal(onB.events.find((e) => e.id === second.id).json.body, '断线测试：第二条。');
+  // B listens again, and a broadcast after that arrives live on the stream it has now
+  await until(() => sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'listen:cunzhi_push'") === '2', 'both servers listening again');
+  const third = must(await a.api('POST', '/api/v1/broadcasts', { token: cadre, body: { unit_id: village, body: '断线测试：第三条。' } }), 201);
+  await until(() => onB.events.find((e) => e.id === third.id), `the third broadcast on B (after ${reconnected ? 'reconnecting' : 'no reconnection'})`);
+  onB.close();
+});
+
 test("an emergency reported on one server alerts the duty officer's page on the other; the acknowledgement crosses back", { skip }, async () => {
   const town = await openStream(b.port, '/api/v1/emergency-alerts/stream', { token: await b.as('town_official') });
   assert.equal(town.status, 200);
