@@ -306,6 +306,29 @@ enum db_rc db_notify(struct db *db, const char *channel, const char *payload)
 	return db_run(db, "SELECT pg_notify(?, ?)", "tt", channel, text);
 }
 
+struct db_kept_key *db_kept_slot(struct db *db, size_t elem, const char *sql, size_t *len, uint64_t *hash,
+				 int *index, bool *hit)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	const char *p = sql;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	*len = (size_t)(p - sql);
+	*hash = h;
+	if (*len > DB_KEPT_SQL_MAX)
+		return NULL;
+	if (!db->stmt_cache && !(db->stmt_cache = calloc(DB_KEPT_SLOTS, elem)))
+		return NULL;
+	*index = (int)(h % DB_KEPT_SLOTS);
+	struct db_kept_key *k = (struct db_kept_key *)((char *)db->stmt_cache + (size_t)*index * elem);
+	if (k->in_use)
+		return NULL;
+	*hit = k->text && k->hash == h && !strcmp(k->text, sql);
+	if (*hit)
+		k->in_use = true;
+	return k;
+}
+
 enum db_rc db_listen(struct db *db, const char *channel)
 {
 	if (db->engine != DB_POSTGRES)

@@ -38,6 +38,25 @@ struct db_stmt {
 	int slot;           /* 1 + its place in db->stmt_cache when kept there, else 0 */
 };
 
+/* Both engines keep prepared statements per connection for reuse, found by their SQL
+ * text in a direct-mapped table of DB_KEPT_SLOTS slots (db->stmt_cache); texts longer
+ * than DB_KEPT_SQL_MAX (queries built with a varying list of scopes) are not kept, they
+ * would only churn the table. Each engine's slot begins with this key. */
+#define DB_KEPT_SLOTS 256
+#define DB_KEPT_SQL_MAX 4096
+struct db_kept_key {
+	char *text;         /* the SQL as asked for, or NULL while the slot is empty */
+	uint64_t hash;
+	bool in_use;        /* handed out and not yet finalized */
+};
+/* The slot for sql in db's table (slots of elem bytes), the table made on first use.
+ * NULL when sql is not to be kept: too long, no memory, or the slot's statement in use
+ * (a query nested in a loop over another of the same slot). Otherwise *hit says whether
+ * the slot holds sql already (it is then marked in use); *len, *hash are sql's length
+ * and hash, *index the slot's place. */
+struct db_kept_key *db_kept_slot(struct db *db, size_t elem, const char *sql, size_t *len, uint64_t *hash,
+				 int *index, bool *hit);
+
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 

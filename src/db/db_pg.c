@@ -4,7 +4,7 @@
  * Statements kept per connection, as the SQLite backend keeps them: a request runs the
  * same few dozen statements again and again, and parsing, analysing and rewriting each
  * every time is work the server repeats for nothing. A statement is found by its SQL
- * text in a direct-mapped table of CACHE_SLOTS; the first run of a slot's text prepares
+ * text in the table of db_kept_slot (db_impl.h); the first run of a slot's text prepares
  * it on the server under the slot's name (PQprepare, "cz_<slot>"), later runs only
  * execute it (PQexecPrepared). A slot taken by another text deallocates the old one
  * first. A statement asked for while its kept copy is in use (a query nested in a loop
@@ -17,9 +17,6 @@
 #include "db/db_impl.h"
 #include "util/buf.h"
 #include "util/num.h"
-
-#define CACHE_SLOTS 256
-#define CACHE_SQL_MAX 4096
 
 struct kept;
 
@@ -34,24 +31,12 @@ struct pg_stmt {
 };
 
 struct kept {
-	char *text;           /* the SQL as asked for ('?' placeholders), the cache's key */
-	uint64_t hash;
+	struct db_kept_key key; /* first: db_kept_slot reads it; the SQL with '?' placeholders */
 	bool prepared;        /* prepared on the server under name */
-	bool in_use;
 	char name[16];
 	struct pg_stmt p;
 	struct db_stmt st;
 };
-
-static uint64_t sql_hash(const char *s, size_t *len)
-{
-	uint64_t h = 1469598103934665603ull;
-	const char *q = s;
-	for (; *q; q++)
-		h = (h ^ (unsigned char)*q) * 1099511628211ull;
-	*len = (size_t)(q - s);
-	return h;
-}
 
 static int pg_fail(struct db *db, PGresult *res)
 {
@@ -146,27 +131,22 @@ static void evict(struct db *db, struct kept *k)
 	}
 	pg_clear(&k->p);
 	free(k->p.sql);
-	free(k->text);
-	k->p.sql = k->text = NULL;
+	free(k->key.text);
+	k->p.sql = k->key.text = NULL;
 	k->prepared = false;
 }
 
 static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 {
 	size_t len;
-	uint64_t hash = sql_hash(sql, &len);
-	if (len > CACHE_SQL_MAX)
+	uint64_t hash;
+	int i;
+	bool hit;
+	struct kept *k = (struct kept *)db_kept_slot(db, sizeof(struct kept), sql, &len, &hash, &i, &hit);
+	if (!k)
 		return fresh(db, sql);
-	if (!db->stmt_cache && !(db->stmt_cache = calloc(CACHE_SLOTS, sizeof(struct kept))))
-		return fresh(db, sql);
-	int i = (int)(hash % CACHE_SLOTS);
-	struct kept *k = (struct kept *)db->stmt_cache + i;
-	if (k->in_use)
-		return fresh(db, sql);
-	if (k->text && k->hash == hash && !strcmp(k->text, sql)) {
-		k->in_use = true;
+	if (hit)
 		return &k->st;
-	}
 	/* a DEALLOCATE inside an aborted transaction fails: the slot is left as it is */
 	if (k->prepared && PQtransactionStatus(db->handle) == PQTRANS_INERROR)
 		return fresh(db, sql);
@@ -177,13 +157,13 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 		return fresh(db, sql);
 	}
 	memcpy(copy, sql, len + 1);
-	if (k->text)
+	if (k->key.text)
 		evict(db, k);
-	k->text = copy;
-	k->hash = hash;
+	k->key.text = copy;
+	k->key.hash = hash;
 	k->p = p;
 	k->p.kept = k;
-	k->in_use = true;
+	k->key.in_use = true;
 	snprintf(k->name, sizeof(k->name), "cz_%d", i);
 	k->st.db = db;
 	k->st.handle = &k->p;
@@ -293,7 +273,7 @@ static void pg_finalize(struct db_stmt *st)
 	struct pg_stmt *p = st->handle;
 	pg_clear(p);
 	if (p->kept) {
-		p->kept->in_use = false;
+		p->kept->key.in_use = false;
 		return;
 	}
 	free(p->sql);
@@ -337,10 +317,10 @@ int db_pg_wait_notify(struct db *db, int ms, void (*fn)(const char *payload, voi
 static void pg_close(struct db *db)
 {
 	struct kept *kept = db->stmt_cache;
-	for (int i = 0; kept && i < CACHE_SLOTS; i++) {
+	for (int i = 0; kept && i < DB_KEPT_SLOTS; i++) {
 		pg_clear(&kept[i].p);
 		free(kept[i].p.sql);
-		free(kept[i].text);
+		free(kept[i].key.text);
 	}
 	free(kept);
 	db->stmt_cache = NULL;

@@ -52,30 +52,14 @@ static int lite_exec(struct db *db, const char *sql)
 /* Prepared statements kept per connection (one connection per worker thread): a request
  * runs the same few dozen statements again and again, and parsing and planning them
  * each time was a tenth of a durable write's CPU and more of a short read's. A statement
- * is found by its SQL text in a direct-mapped table; finalizing a kept one resets it and
- * clears its bindings instead. A statement asked for while its kept copy is in use (a
- * query nested in a loop over the same query) is prepared afresh, as are long texts
- * (queries built with a varying list of scopes, which would only churn the table). */
-#define CACHE_SLOTS 256
-#define CACHE_SQL_MAX 4096
-
+ * is found by its SQL text in the table of db_kept_slot (db_impl.h); finalizing a kept
+ * one resets it and clears its bindings instead. A statement that is not to be kept (its
+ * slot's statement in use, a long text) is prepared afresh and finalized. */
 struct kept {
-	char *sql;
-	uint64_t hash;
+	struct db_kept_key key; /* first: db_kept_slot reads it */
 	sqlite3_stmt *h;
-	bool in_use;
 	struct db_stmt st;
 };
-
-static uint64_t sql_hash(const char *s, size_t *len)
-{
-	uint64_t h = 1469598103934665603ull;
-	const char *p = s;
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	*len = (size_t)(p - s);
-	return h;
-}
 
 static struct db_stmt *fresh(struct db *db, const char *sql)
 {
@@ -97,19 +81,14 @@ static struct db_stmt *fresh(struct db *db, const char *sql)
 static struct db_stmt *lite_prepare(struct db *db, const char *sql)
 {
 	size_t len;
-	uint64_t hash = sql_hash(sql, &len);
-	if (len > CACHE_SQL_MAX)
+	uint64_t hash;
+	int i;
+	bool hit;
+	struct kept *k = (struct kept *)db_kept_slot(db, sizeof(struct kept), sql, &len, &hash, &i, &hit);
+	if (!k)
 		return fresh(db, sql);
-	if (!db->stmt_cache && !(db->stmt_cache = calloc(CACHE_SLOTS, sizeof(struct kept))))
-		return fresh(db, sql);
-	int i = (int)(hash % CACHE_SLOTS);
-	struct kept *k = (struct kept *)db->stmt_cache + i;
-	if (k->in_use)
-		return fresh(db, sql);
-	if (k->h && k->hash == hash && !strcmp(k->sql, sql)) {
-		k->in_use = true;
+	if (hit)
 		return &k->st;
-	}
 	sqlite3_stmt *h;
 	if (sqlite3_prepare_v2(db->handle, sql, -1, &h, NULL) != SQLITE_OK) {
 		snprintf(db->err, sizeof(db->err), "%s in: %.200s", sqlite3_errmsg(db->handle), sql);
@@ -123,11 +102,9 @@ static struct db_stmt *lite_prepare(struct db *db, const char *sql)
 	memcpy(copy, sql, len + 1);
 	if (k->h)
 		sqlite3_finalize(k->h);
-	free(k->sql);
-	k->sql = copy;
-	k->hash = hash;
+	free(k->key.text);
+	k->key = (struct db_kept_key){.text = copy, .hash = hash, .in_use = true};
 	k->h = h;
-	k->in_use = true;
 	k->st.db = db;
 	k->st.handle = h;
 	k->st.slot = i + 1;
@@ -180,7 +157,7 @@ static void lite_finalize(struct db_stmt *st)
 		struct kept *k = (struct kept *)st->db->stmt_cache + (st->slot - 1);
 		sqlite3_reset(k->h);
 		sqlite3_clear_bindings(k->h);
-		k->in_use = false;
+		k->key.in_use = false;
 		return;
 	}
 	sqlite3_finalize(st->handle);
@@ -190,10 +167,10 @@ static void lite_finalize(struct db_stmt *st)
 static void lite_close(struct db *db)
 {
 	struct kept *kept = db->stmt_cache;
-	for (int i = 0; kept && i < CACHE_SLOTS; i++) {
+	for (int i = 0; kept && i < DB_KEPT_SLOTS; i++) {
 		if (kept[i].h)
 			sqlite3_finalize(kept[i].h);
-		free(kept[i].sql);
+		free(kept[i].key.text);
 	}
 	free(kept);
 	db->stmt_cache = NULL;
