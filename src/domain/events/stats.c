@@ -72,6 +72,55 @@ int64_t events_stats_month_add(int64_t key, int months)
 }
 
 /* By week or month: every event of the filter read once, counted in C. */
+/* Adds a row's counts to the total. */
+static void add_to_total(struct event_stats_row *total, const struct event_stats_row *r)
+{
+	total->received += r->received;
+	total->accepted += r->accepted;
+	total->closed += r->closed;
+	total->resolved += r->resolved;
+	total->on_time += r->on_time;
+	total->rated += r->rated;
+	total->satisfied += r->satisfied;
+	total->overdue_now += r->overdue_now;
+}
+
+/* Reads the rows of a grouped count (key, name, received, accepted, closed, resolved,
+ * on time, rated, satisfied, overdue now) into the arena, adding each to the total. */
+static int read_grouped(struct ctx *c, struct db_stmt *st, struct event_stats_row **rows, int *n,
+			struct event_stats_row *total)
+{
+	int cap = 0, rc;
+	struct event_stats_row *list = NULL;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct event_stats_row *grown = arena_grow(c->arena, list, &cap, *n, sizeof(*list));
+		if (!grown) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		}
+		list = grown;
+		struct event_stats_row *r = &list[(*n)++];
+		memset(r, 0, sizeof(*r));
+		r->key = db_col_int(st, 0);
+		r->name = arena_strdup(c->arena, db_col_text(st, 1));
+		r->received = db_col_int(st, 2);
+		r->accepted = db_col_int(st, 3);
+		r->closed = db_col_int(st, 4);
+		r->resolved = db_col_int(st, 5);
+		r->on_time = db_col_int(st, 6);
+		r->rated = db_col_int(st, 7);
+		r->satisfied = db_col_int(st, 8);
+		r->overdue_now = db_col_int(st, 9);
+		r->median_close = -1;
+		add_to_total(total, r);
+	}
+	db_finalize(st);
+	if (rc != DB_DONE)
+		return ctx_db_fail(c, rc, "统计民情事件");
+	*rows = list;
+	return RC_OK;
+}
+
 static int time_series(struct ctx *c, int series, const char *where, const struct db_args *a,
 		       struct event_stats_row **rows, int *n, struct event_stats_row *total)
 {
@@ -127,17 +176,8 @@ static int time_series(struct ctx *c, int series, const char *where, const struc
 	db_finalize(st);
 	if (rc != DB_DONE)
 		return rc == DB_ROW ? ctx_fail(c, RC_INTERNAL, "内存不足") : ctx_db_fail(c, rc, "统计民情事件");
-	for (int i = 0; i < *n; i++) {
-		struct event_stats_row *r = &list[i];
-		total->received += r->received;
-		total->accepted += r->accepted;
-		total->closed += r->closed;
-		total->resolved += r->resolved;
-		total->on_time += r->on_time;
-		total->rated += r->rated;
-		total->satisfied += r->satisfied;
-		total->overdue_now += r->overdue_now;
-	}
+	for (int i = 0; i < *n; i++)
+		add_to_total(total, &list[i]);
 	/* the durations come in bucket order (events by receipt): medians per run */
 	int64_t *copy = arena_alloc(c->arena, sizeof(int64_t) * (size_t)(nd + 1));
 	if (!copy)
@@ -223,40 +263,10 @@ int events_stats(struct ctx *c, const struct event_stats_query *q, struct event_
 	struct db_stmt *st = db_query_args(c->db, sql, &a);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
-	int cap = 0, rc;
-	struct event_stats_row *list = NULL;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct event_stats_row *grown = arena_grow(c->arena, list, &cap, *n, sizeof(*list));
-		if (!grown) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		}
-		list = grown;
-		struct event_stats_row *r = &list[(*n)++];
-		r->key = db_col_int(st, 0);
-		r->name = arena_strdup(c->arena, db_col_text(st, 1));
-		r->received = db_col_int(st, 2);
-		r->accepted = db_col_int(st, 3);
-		r->closed = db_col_int(st, 4);
-		r->resolved = db_col_int(st, 5);
-		r->on_time = db_col_int(st, 6);
-		r->rated = db_col_int(st, 7);
-		r->satisfied = db_col_int(st, 8);
-		r->overdue_now = db_col_int(st, 9);
-		r->median_close = -1;
-		total->received += r->received;
-		total->accepted += r->accepted;
-		total->closed += r->closed;
-		total->resolved += r->resolved;
-		total->on_time += r->on_time;
-		total->rated += r->rated;
-		total->satisfied += r->satisfied;
-		total->overdue_now += r->overdue_now;
-	}
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return ctx_db_fail(c, rc, "统计民情事件");
-	*rows = list;
+	int rc = read_grouped(c, st, rows, n, total);
+	if (rc)
+		return rc;
+	struct event_stats_row *list = *rows;
 	/* medians: one pass over the durations, ordered by group (the first argument, the
 	 * clock, is not used by this query: bound as a harmless extra comparison) */
 	struct db_args da = a;
@@ -332,7 +342,7 @@ int events_children_stats(struct ctx *c, int64_t unit_id, const char *child_kind
 	}
 #define IN_PERIOD "e.created_at >= ? AND e.created_at < ?"
 	char *sql = arena_printf(c->arena,
-		"SELECT %s, sum(CASE WHEN " IN_PERIOD " THEN 1 ELSE 0 END), "
+		"SELECT %s, '', sum(CASE WHEN " IN_PERIOD " THEN 1 ELSE 0 END), 0, "
 		"sum(CASE WHEN " IN_PERIOD " AND " CLOSED " THEN 1 ELSE 0 END), "
 		"sum(CASE WHEN " IN_PERIOD " AND " CLOSED " AND e.outcome = 'resolved' THEN 1 ELSE 0 END), "
 		"sum(CASE WHEN " IN_PERIOD " AND " CLOSED " AND e.finished_at <= e.finish_due THEN 1 ELSE 0 END), "
@@ -348,40 +358,7 @@ int events_children_stats(struct ctx *c, int64_t unit_id, const char *child_kind
 	struct db_stmt *st = db_query_args(c->db, sql, &a);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
-	int cap = 0, rc;
-	struct event_stats_row *list = NULL;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct event_stats_row *grown = arena_grow(c->arena, list, &cap, *n, sizeof(*list));
-		if (!grown) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		}
-		list = grown;
-		struct event_stats_row *r = &list[(*n)++];
-		memset(r, 0, sizeof(*r));
-		r->key = db_col_int(st, 0);
-		r->name = "";
-		r->received = db_col_int(st, 1);
-		r->closed = db_col_int(st, 2);
-		r->resolved = db_col_int(st, 3);
-		r->on_time = db_col_int(st, 4);
-		r->rated = db_col_int(st, 5);
-		r->satisfied = db_col_int(st, 6);
-		r->overdue_now = db_col_int(st, 7);
-		r->median_close = -1;
-		total->received += r->received;
-		total->closed += r->closed;
-		total->resolved += r->resolved;
-		total->on_time += r->on_time;
-		total->rated += r->rated;
-		total->satisfied += r->satisfied;
-		total->overdue_now += r->overdue_now;
-	}
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return ctx_db_fail(c, rc, "统计民情事件");
-	*rows = list;
-	return RC_OK;
+	return read_grouped(c, st, rows, n, total);
 }
 
 #define EV_DAY "((e.created_at + 28800) / 86400)"
