@@ -308,7 +308,8 @@ test('drill-down: every link of the county dashboard for a town leads to the lis
     }
   }
   for (const k of ['register.households', 'register.registered', 'events.received', 'events.closed', 'events.resolved',
-    'events.on_time', 'events.rated', 'events.satisfied', 'events.overdue_now', 'grid.visits_overdue', 'lists.started',
+    'events.on_time', 'events.rated', 'events.satisfied', 'events.overdue_now', 'grid.visits_overdue', 'grid.worker_days',
+    'grid.compliant_days', 'lists.started',
     'lists.closed', 'lists.on_time', 'lists.overdue_now', 'disclosure.open_questions', 'evaluations.in_progress']) {
     assert.ok(seen.has(k), `${k} links to its records`);
   }
