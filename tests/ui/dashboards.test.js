@@ -113,6 +113,15 @@ test('the low-stock and patrol worker-days figures open their page on the unit a
   await L.quiet(page);
   await L.shot(page, 'dash-low-stock-village');
   await L.axe(page, 'low stock of a village');
+  // and the county's: every shop located in the county
+  await page.goto('/admin/dashboard');
+  await page.locator('h1', { hasText: '青川县看板' }).waitFor();
+  const countyLow = await tileValue(page, 'shop-low_stock');
+  assert.ok(Number(countyLow) >= Number(low), `the county counts the village's (${countyLow} ≥ ${low})`);
+  await page.locator('[data-test=fig-shop-low_stock]').click();
+  await page.waitForURL(/\/admin\/shop\/goods\?.*unit_id=1(&|$)/);
+  await page.locator('[data-test=unit-low-count]', { hasText: `：${countyLow} 件` }).waitFor();
+  assert.equal(await page.locator('[data-test=unit-low-table] tbody tr').count(), Number(countyLow));
 
   // the patrols: the worker-days and those on target, of the village and of the county
   for (const [path, title] of [['/admin/dashboard/3', '青山村看板'], ['/admin/dashboard', '青川县看板']]) {

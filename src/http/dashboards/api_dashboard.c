@@ -62,7 +62,7 @@ static const struct link_def links[] = {
 	{DASH_POINTS, "spent", "ledger", "source=redemption", true, true, NULL, false, false},
 	{DASH_POINTS, "households", "households", NULL, false, false, "/api/v1/households", false, false},
 	{DASH_POINTS, NULL, "ledger", NULL, true, true, NULL, false, false},
-	{DASH_SHOP, "low_stock", "shop-goods", "low=1", false, true, NULL, false, false},
+	{DASH_SHOP, "low_stock", "shop-goods", "low=1", false, false, NULL, false, false},
 	{DASH_SHOP, NULL, "shop-reports", NULL, true, true, NULL, false, false},
 	{DASH_EVENTS, "received", "events-board", "state=all", true, false, "/api/v1/events", false, false},
 	{DASH_EVENTS, "closed", "events-board", "state=closed", true, false, "/api/v1/events", false, false},
