@@ -292,6 +292,17 @@ test('drill-down: every link of the county dashboard for a town leads to the lis
       for (const [fig, link] of Object.entries(body.links || {})) {
         // every link names the town itself, never the reader's whole area
         assert.equal(Number(link.query.unit_id), U.town, `${sec}.${fig}: ${JSON.stringify(link)}`);
+        if (sec === 'shop' && fig === 'low_stock') {
+          // the page lists the low-stock goods of the shops located in the town
+          let low = 0;
+          for (const shop of (await get(T.county, `/api/v1/shops?unit_id=${U.town}`)).items) {
+            const r = await s.api('GET', `/api/v1/shops/${shop.id}/low-stock`, { token: T.county });
+            if (r.status === 200) low += r.json.items.length;
+          }
+          assert.equal(low, body.figures.low_stock, `${per} shop.low_stock = the low-stock goods of the town's shops`);
+          await get(T.town, `/api/v1/shops?unit_id=${U.town2}`, 404);
+          seen.add('shop.low_stock');
+        }
         if (!link.records) continue;
         assert.match(link.records, new RegExp(`[?&]unit_id=${U.town}(&|$)`), link.records);
         const n = await recordsCount(T.county, link.records);
@@ -308,7 +319,9 @@ test('drill-down: every link of the county dashboard for a town leads to the lis
     }
   }
   for (const k of ['register.households', 'register.registered', 'events.received', 'events.closed', 'events.resolved',
-    'events.on_time', 'events.rated', 'events.satisfied', 'events.overdue_now', 'grid.visits_overdue', 'lists.started',
+    'events.on_time', 'events.rated', 'events.satisfied', 'events.overdue_now', 'grid.visits_overdue', 'grid.worker_days',
+    'shop.low_stock',
+    'grid.compliant_days', 'lists.started',
     'lists.closed', 'lists.on_time', 'lists.overdue_now', 'disclosure.open_questions', 'evaluations.in_progress']) {
     assert.ok(seen.has(k), `${k} links to its records`);
   }

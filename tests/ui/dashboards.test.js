@@ -87,6 +87,67 @@ test('county → town → village dashboards, a figure down to its records', asy
   await ctx.close();
 });
 
+// the number a figure's tile shows
+const tileValue = async (page, key) => (await page.locator(`[data-test=fig-${key}] .tile__value`).innerText()).trim();
+
+test('the low-stock and patrol worker-days figures open their page on the unit and days, showing exactly the records counted', async () => {
+  // the village shop's clerk counts the soap down to one: low on stock
+  const clerk = await s.as('clerk');
+  const soap = (await s.must('GET', '/api/v1/shops/1/goods', { token: clerk })).items.find((g) => g.name === '肥皂');
+  await s.must('POST', `/api/v1/goods/${soap.id}/adjustments`, { token: clerk, body: { kind: 'count', quantity: -(soap.stock - 1), reason: '盘点少了' } }, 201);
+  const ctx = await L.newContext(browser, 'desktop', s.url);
+  const page = await L.newPage(ctx);
+  await L.adminLogin(page, '13900000001');
+  // the village 青山村: the low-stock goods of its shops
+  await page.goto('/admin/dashboard/3');
+  await page.locator('h1', { hasText: '青山村看板' }).waitFor();
+  const low = await tileValue(page, 'shop-low_stock');
+  assert.match(low, /^\d+$/);
+  assert.ok(Number(low) >= 1, `the soap is low on stock (${low})`);
+  await page.locator('[data-test=fig-shop-low_stock]').click();
+  await page.waitForURL(/\/admin\/shop\/goods\?.*unit_id=3/);
+  await page.locator('[data-test=unit-low-count]', { hasText: `：${low} 件` }).waitFor();
+  await page.locator('[data-test=unit-filter-unit]', { hasText: '青山村' }).waitFor();
+  assert.equal(await page.locator('[data-test=unit-low-table] tbody tr').count(), Number(low), 'one row per low-stock good counted');
+  await page.locator('[data-test=unit-low-table] tbody tr', { hasText: '肥皂' }).waitFor();
+  await L.quiet(page);
+  await L.shot(page, 'dash-low-stock-village');
+  await L.axe(page, 'low stock of a village');
+  // and the county's: every shop located in the county
+  await page.goto('/admin/dashboard');
+  await page.locator('h1', { hasText: '青川县看板' }).waitFor();
+  const countyLow = await tileValue(page, 'shop-low_stock');
+  assert.ok(Number(countyLow) >= Number(low), `the county counts the village's (${countyLow} ≥ ${low})`);
+  await page.locator('[data-test=fig-shop-low_stock]').click();
+  await page.waitForURL(/\/admin\/shop\/goods\?.*unit_id=1(&|$)/);
+  await page.locator('[data-test=unit-low-count]', { hasText: `：${countyLow} 件` }).waitFor();
+  assert.equal(await page.locator('[data-test=unit-low-table] tbody tr').count(), Number(countyLow));
+
+  // the patrols: the worker-days and those on target, of the village and of the county
+  for (const [path, title] of [['/admin/dashboard/3', '青山村看板'], ['/admin/dashboard', '青川县看板']]) {
+    for (const [fig, words] of [['worker_days', '应巡'], ['compliant_days', '达标']]) {
+      await page.goto(path);
+      await page.locator('h1', { hasText: title }).waitFor();
+      const n = await tileValue(page, `grid-${fig}`);
+      assert.match(n, /^\d+$/);
+      await page.locator(`[data-test=fig-grid-${fig}]`).click();
+      await page.waitForURL(/\/admin\/grid-patrols\?.*from=\d{4}-\d\d-\d\d.*to=\d{4}-\d\d-\d\d/);
+      await page.locator('[data-test=compliance-count]', { hasText: `${words} ${n} 人天` }).waitFor();
+      await page.locator('[data-test=compliance] .el-table__body-wrapper').waitFor();
+      assert.equal(await page.locator('[data-test=compliance] .el-table__body-wrapper tbody tr').count(), Number(n),
+        `${title} ${fig}: one row per worker and day counted`);
+      if (fig === 'worker_days' && title === '青川县看板') {
+        assert.ok(Number(n) > 0, 'the demo county has patrol worker-days this month');
+        await L.quiet(page);
+        await L.shot(page, 'dash-worker-days-county');
+        await L.axe(page, 'worker-days of the county');
+      }
+    }
+  }
+  L.assertNoProblems(ctx);
+  await ctx.close();
+});
+
 test('the series by week or by month: the 周/月 switch redraws the charts over 52 weeks', async () => {
   const ctx = await L.newContext(browser, 'desktop', s.url);
   const page = await L.newPage(ctx);

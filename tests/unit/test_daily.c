@@ -18,30 +18,52 @@ static const char *const sources[] = {"claim", "award", "deduction", "activity",
 static const char *const categories[] = {"人居环境", "平安建设", "移风易俗"};
 #define NSRC 7
 
+/* the sums by source, read by day (v) and by village (w, one per village of the test) */
 struct sums {
 	int64_t v[NSRC][5];
+	int64_t w[2][NSRC][5];
+};
+static int64_t villages[2];
+
+struct acc {
+	struct sums *s;
+	bool by_village;
 };
 
 static int add(struct ctx *c, const struct daily_row *r, void *arg)
 {
 	(void)c;
-	struct sums *s = arg;
+	struct acc *a = arg;
+	int64_t(*v)[5] = a->s->v;
+	if (a->by_village) {
+		assert_int_equal(r->day, 0);
+		assert_true(r->village_id == villages[0] || r->village_id == villages[1]);
+		v = a->s->w[r->village_id == villages[0] ? 0 : 1];
+	} else {
+		assert_int_equal(r->village_id, 0);
+	}
 	for (int i = 0; i < NSRC; i++)
 		if (!strcmp(r->source, sources[i])) {
-			s->v[i][0] += r->n;
-			s->v[i][1] += r->pos;
-			s->v[i][2] += r->neg;
-			s->v[i][3] += r->net;
-			s->v[i][4] += r->spendable;
+			v[i][0] += r->n;
+			v[i][1] += r->pos;
+			v[i][2] += r->neg;
+			v[i][3] += r->net;
+			v[i][4] += r->spendable;
 		}
 	return RC_OK;
 }
 
+/* the sums of [from, to) both ways; the villages' add up to the days' */
 static struct sums read_sums(struct testdb *t, const char *like, int64_t from, int64_t to)
 {
 	struct sums s;
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(daily_points(&t->c, like, from, to, add, &s), RC_OK);
+	struct acc by_day = {&s, false}, by_village = {&s, true};
+	assert_int_equal(daily_points(&t->c, like, from, to, false, add, &by_day), RC_OK);
+	assert_int_equal(daily_points(&t->c, like, from, to, true, add, &by_village), RC_OK);
+	for (int i = 0; i < NSRC; i++)
+		for (int f = 0; f < 5; f++)
+			assert_int_equal(s.w[0][i][f] + s.w[1][i][f], s.v[i][f]);
 	return s;
 }
 
@@ -88,6 +110,8 @@ static void stored_equals_live(void **state)
 	int64_t va = testdb_unit(&t, town, "village", "VA", "青山村");
 	int64_t vb = testdb_unit(&t, town, "village", "VB", "柳溪村");
 	int64_t ha = testdb_household(&t, va, 0, "001"), hb = testdb_household(&t, vb, 0, "001");
+	villages[0] = va;
+	villages[1] = vb;
 	for (int i = 0; i < 600; i++) {
 		int64_t at = time_cn_midnight(day0) + (int64_t)(rnd() % (31 * 86400));
 		bool a = rnd() % 3;

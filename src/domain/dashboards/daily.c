@@ -22,9 +22,9 @@ static int rows(struct ctx *c, struct db_stmt *st, daily_fn fn, void *arg)
 	int dbrc;
 	while ((dbrc = db_step(st)) == DB_ROW) {
 		struct daily_row r = {
-			.day = db_col_int(st, 0), .category = db_col_text(st, 1), .source = db_col_text(st, 2),
-			.n = db_col_int(st, 3), .pos = db_col_int(st, 4), .neg = db_col_int(st, 5),
-			.net = db_col_int(st, 6), .spendable = db_col_int(st, 7),
+			.day = db_col_int(st, 0), .village_id = db_col_int(st, 1), .category = db_col_text(st, 2),
+			.source = db_col_text(st, 3), .n = db_col_int(st, 4), .pos = db_col_int(st, 5),
+			.neg = db_col_int(st, 6), .net = db_col_int(st, 7), .spendable = db_col_int(st, 8),
 		};
 		int rc = fn(c, &r, arg);
 		if (rc) {
@@ -36,17 +36,25 @@ static int rows(struct ctx *c, struct db_stmt *st, daily_fn fn, void *arg)
 	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计积分");
 }
 
-static int live(struct ctx *c, const char *like, int64_t from, int64_t to, daily_fn fn, void *arg)
+/* the key of a row: the day (and no village), or the village (and no day) */
+static const char *const KEYS[2][2] = {
+	{DAY_OF("l.at") ", 0", DAY_OF("l.at")},
+	{"0, l.village_id", "l.village_id"},
+};
+
+static int live(struct ctx *c, const char *like, int64_t from, int64_t to, bool by_village, daily_fn fn, void *arg)
 {
 	if (from >= to)
 		return RC_OK;
-	return rows(c,
-		    db_query(c->db,
-			     "SELECT " DAY_OF("l.at") ", l.category, l.source, " SUMS " FROM ledger l "
-			     "WHERE l.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) "
-			     "AND l.at >= ? AND l.at < ? GROUP BY " DAY_OF("l.at") ", l.category, l.source",
-			     "tii", like, from, to),
-		    fn, arg);
+	const char *const *k = KEYS[by_village];
+	const char *sql = arena_printf(c->arena,
+				       "SELECT %s, l.category, l.source, " SUMS " FROM ledger l "
+				       "WHERE l.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) "
+				       "AND l.at >= ? AND l.at < ? GROUP BY %s, l.category, l.source",
+				       k[0], k[1]);
+	if (!sql)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	return rows(c, db_query(c->db, sql, "tii", like, from, to), fn, arg);
 }
 
 /* Marks in stored[d - d0] the days of [d0, d1) whose figures are stored (the points'
@@ -73,14 +81,15 @@ static enum result stored_days(struct ctx *c, bool events, int64_t d0, int64_t d
 	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, what);
 }
 
-enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t to, daily_fn fn, void *arg)
+enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t to, bool by_village, daily_fn fn,
+			 void *arg)
 {
 	/* the whole days inside [from, to) */
 	int64_t d0 = time_cn_days(from), d1 = time_cn_days(to);
 	if (time_cn_midnight(d0) < from)
 		d0++;
 	if (d1 <= d0 || d1 - d0 > DAILY_SPAN_MAX || from < 0)
-		return live(c, like, from, to, fn, arg);
+		return live(c, like, from, to, by_village, fn, arg);
 	bool *stored = arena_alloc(c->arena, (size_t)(d1 - d0));
 	if (!stored)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
@@ -89,15 +98,15 @@ enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t 
 	if (rc)
 		return rc;
 	if (nstored) {
-		rc = rows(c,
-			  db_query(c->db,
-				   "SELECT a.day, a.category, a.source, SUM(a.n), SUM(a.pos), SUM(a.neg), SUM(a.net), "
-				   "SUM(a.spendable) FROM dash_points_daily a JOIN dash_days m ON m.day = a.day "
-				   "WHERE a.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) "
-				   "AND a.day >= ? AND a.day < ? GROUP BY a.day, a.category, a.source",
-				   "tii", like, d0, d1),
-			  fn, arg);
-		if (rc)
+		const char *sql = arena_printf(c->arena,
+					       "SELECT %s, a.category, a.source, SUM(a.n), SUM(a.pos), SUM(a.neg), SUM(a.net), "
+					       "SUM(a.spendable) FROM dash_points_daily a JOIN dash_days m ON m.day = a.day "
+					       "WHERE a.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) "
+					       "AND a.day >= ? AND a.day < ? GROUP BY %s, a.category, a.source",
+					       by_village ? "0, a.village_id" : "a.day, 0", by_village ? "a.village_id" : "a.day");
+		if (!sql)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		if ((rc = rows(c, db_query(c->db, sql, "tii", like, d0, d1), fn, arg)))
 			return rc;
 	}
 	/* the rest from the ledger: the stretches between stored days */
@@ -105,11 +114,11 @@ enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t 
 	for (int64_t d = d0; d < d1; d++) {
 		if (!stored[d - d0])
 			continue;
-		if ((rc = live(c, like, cur, time_cn_midnight(d), fn, arg)))
+		if ((rc = live(c, like, cur, time_cn_midnight(d), by_village, fn, arg)))
 			return rc;
 		cur = time_cn_midnight(d + 1);
 	}
-	return live(c, like, cur, to, fn, arg);
+	return live(c, like, cur, to, by_village, fn, arg);
 }
 
 /* The two kinds of daily aggregates: their tables, the first time of their records,

@@ -9,16 +9,20 @@
 #include "domain/kernel/ctx.h"
 
 struct daily_row {
-	int64_t day;                 /* Asia/Shanghai days since 1970-01-01 (time_cn_days) */
+	int64_t day;                 /* Asia/Shanghai days since 1970-01-01 (time_cn_days); 0 by village */
+	int64_t village_id;          /* by village; 0 by day */
 	const char *category, *source;
 	int64_t n, pos, neg, net, spendable;
 };
 typedef int (*daily_fn)(struct ctx *c, const struct daily_row *r, void *arg);
 
 /* Calls fn for every (day, category, source) of the ledger entries written in [from, to)
- * by the villages whose path is LIKE like, summed over those villages. No access check:
- * the caller has checked the unit. */
-enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t to, daily_fn fn, void *arg);
+ * by the villages whose path is LIKE like, summed over those villages; by_village: for
+ * every (village, category, source) instead, summed over the days (a key may come more
+ * than once: the caller adds them up). No access check: the caller has checked the
+ * unit. */
+enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t to, bool by_village, daily_fn fn,
+			 void *arg);
 
 /* The job: stores every day before today (by the context's clock) that is not stored,
  * from the first day of the ledger, and the same for the events (from their first day

@@ -95,16 +95,22 @@ static int register_section(struct ctx *c, const struct dash_unit *u, int64_t *v
 	return RC_OK;
 }
 
+static void points_figures(int64_t *v, int64_t issued, int64_t credited_points, int64_t deducted, int64_t spent,
+			   int64_t households, int64_t participating)
+{
+	v[0] = issued;
+	v[1] = credited_points;
+	v[2] = deducted;
+	v[3] = spent;
+	v[4] = households;
+	v[5] = participating;
+}
+
 static int points_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
 {
 	struct stats_points s;
 	TRY(stats_points(c, u->id, p->text, &s));
-	v[0] = s.issued;
-	v[1] = s.credited_points;
-	v[2] = s.deducted;
-	v[3] = s.spent;
-	v[4] = s.households;
-	v[5] = s.participating;
+	points_figures(v, s.issued, s.credited_points, s.deducted, s.spent, s.households, s.participating);
 	return RC_OK;
 }
 
@@ -359,8 +365,8 @@ bool dash_any_section(const struct ctx *c, const char *path)
  * test.js compares them). A section the reader may not read on the unit itself is
  * filled child by child. */
 #define DASH_GROUPED                                                                                       \
-	((1u << DASH_EVENTS) | (1u << DASH_REGISTER) | (1u << DASH_GRID) | (1u << DASH_SHOP) | (1u << DASH_DISCLOSURE) | \
-	 (1u << DASH_EVAL) | (1u << DASH_LISTS) | (1u << DASH_PARTY))
+	((1u << DASH_EVENTS) | (1u << DASH_REGISTER) | (1u << DASH_POINTS) | (1u << DASH_GRID) | (1u << DASH_SHOP) | \
+	 (1u << DASH_DISCLOSURE) | (1u << DASH_EVAL) | (1u << DASH_LISTS) | (1u << DASH_PARTY))
 
 static struct dash_unit *child_of(struct dashboard *d, int64_t id)
 {
@@ -388,6 +394,25 @@ static int events_grouped(struct ctx *c, struct dashboard *d, const char *child_
 		v[4] = e->rated;
 		v[5] = e->satisfied;
 		v[6] = e->overdue_now;
+	}
+	return RC_OK;
+}
+
+/* The points statistics of the unit, which sum every town and village below it from the
+ * daily aggregates grouped by village and count the households taking part by village. */
+static int points_grouped(struct ctx *c, struct dashboard *d, const char *child_kind)
+{
+	struct stats_points s;
+	TRY(stats_points(c, d->unit.id, d->period.text, &s));
+	points_figures(d->unit.v[DASH_POINTS], s.issued, s.credited_points, s.deducted, s.spent, s.households,
+		       s.participating);
+	for (int i = 0; i < s.nunits; i++) {
+		const struct stats_points_unit *k = &s.units[i];
+		struct dash_unit *x = child_of(d, k->id);
+		if (!x || !x->present[DASH_POINTS] || strcmp(x->kind, child_kind))
+			continue;
+		points_figures(x->v[DASH_POINTS], k->issued, k->credited_points, k->deducted, k->spent, k->households,
+			       k->participating);
 	}
 	return RC_OK;
 }
@@ -690,6 +715,8 @@ static int grouped_sections(struct ctx *c, struct dashboard *d, const char *chil
 				TRY(events_grouped(c, d, child_kind));
 			else if (s == DASH_REGISTER)
 				TRY(register_grouped(c, d, child_kind));
+			else if (s == DASH_POINTS)
+				TRY(points_grouped(c, d, child_kind));
 			else if (s == DASH_GRID)
 				TRY(grid_grouped(c, d, child_kind));
 			else if (s == DASH_SHOP)

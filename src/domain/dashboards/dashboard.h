@@ -4,12 +4,11 @@
  * party_compliance, eval_campaign_list, shop_sales_report, stats_points,
  * stats_register), so that a figure always equals what the feature's own pages show.
  * The same figures for each child unit (the towns of a county, the villages of a town)
- * make the drill-down: the events, register, patrols, shop, lists, disclosure, party
- * and evaluations sections of all children come from one grouped query or one feature call for the
- * unit (events_children_stats, stats_register's rows, grid_unit_figures, the shops'
- * reports, transparency_board, eval_campaign_list, lists_village_figures,
- * party_compliance's branches), each row placed in its child; the points section still
- * calls the points statistics once per child. A section is
+ * make the drill-down: every section of all children comes from one grouped query or
+ * one feature call for the unit (events_children_stats, stats_register's and
+ * stats_points' rows, grid_unit_figures, the shops' reports, transparency_board,
+ * eval_campaign_list, lists_village_figures, party_compliance's branches), each row
+ * placed in its child. A section is
  * left out when the reader may not read that feature on the unit. The monthly and
  * weekly series read the daily aggregates of the points (migration 035) and of the
  * events (037) for the days stored. */

@@ -47,7 +47,7 @@ static int points_buckets(struct ctx *c, const char *path, const int64_t *bounds
 	if (!like)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	struct pt_acc a = {bounds, nb, pt};
-	TRY(daily_points(c, like, time_cn_midnight(bounds[0]), time_cn_midnight(bounds[nb]), pt_add, &a));
+	TRY(daily_points(c, like, time_cn_midnight(bounds[0]), time_cn_midnight(bounds[nb]), false, pt_add, &a));
 	int64_t len = bounds[1] - bounds[0];
 	bool even = true;
 	for (int i = 0; i < nb; i++)

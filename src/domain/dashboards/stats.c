@@ -57,12 +57,36 @@ static int category_cmp(const void *pa, const void *pb)
 	return strcmp(a->category, b->category);
 }
 
-/* one day's sums of a category and source (daily.h), added to the statistics */
-static int add_day(struct ctx *c, const struct daily_row *r, void *arg)
+static struct stats_points_unit *find_unit(struct stats_points *out, int64_t id)
+{
+	for (int i = 0; id && i < out->nunits; i++)
+		if (out->units[i].id == id)
+			return &out->units[i];
+	return NULL;
+}
+
+/* The village's unit and its town's (either NULL: the unit itself is the village or
+ * the town). */
+static void village_units(struct stats_points *out, int64_t village_id, struct stats_points_unit *hit[2])
+{
+	hit[0] = find_unit(out, village_id);
+	hit[1] = hit[0] ? find_unit(out, hit[0]->parent_id) : NULL;
+	if (hit[1] == hit[0])
+		hit[1] = NULL;
+}
+
+/* one village's sums of a category and source over the period (daily.h), added to the
+ * statistics, to the village and to its town */
+static int add_sums(struct ctx *c, const struct daily_row *r, void *arg)
 {
 	struct stats_points *out = arg;
+	struct stats_points_unit *hit[2];
+	village_units(out, r->village_id, hit);
 	if (!strcmp(r->source, "redemption") || !strcmp(r->source, "return")) {
 		out->spent -= r->spendable;
+		for (int i = 0; i < 2; i++)
+			if (hit[i])
+				hit[i]->spent -= r->spendable;
 		return RC_OK;
 	}
 	if (!strcmp(r->source, "correction")) {
@@ -85,26 +109,14 @@ static int add_day(struct ctx *c, const struct daily_row *r, void *arg)
 	out->deducted += deducted;
 	out->credited += r->n;
 	out->credited_points += r->net;
+	for (int i = 0; i < 2; i++) {
+		if (!hit[i])
+			continue;
+		hit[i]->issued += issued;
+		hit[i]->deducted += deducted;
+		hit[i]->credited_points += r->net;
+	}
 	return RC_OK;
-}
-
-/* The sums by category and source: the days stored in the daily aggregates from there,
- * the others from the ledger. */
-static int sums(struct ctx *c, const char *like, struct stats_points *out)
-{
-	int rc = daily_points(c, like, out->period.start, out->period.end, add_day, out);
-	if (rc)
-		return rc;
-	qsort(out->categories, (size_t)out->ncategories, sizeof(*out->categories), category_cmp);
-	return RC_OK;
-}
-
-static struct stats_points_unit *find_unit(struct stats_points *out, int64_t id)
-{
-	for (int i = 0; i < out->nunits; i++)
-		if (out->units[i].id == id)
-			return &out->units[i];
-	return NULL;
 }
 
 /* Adds a village's counts to the village, its town and the whole unit. */
@@ -112,28 +124,26 @@ static void add_village(struct stats_points *out, int64_t village_id, int64_t ho
 {
 	out->households += households;
 	out->participating += participating;
-	struct stats_points_unit *v = find_unit(out, village_id);
-	if (!v)
-		return;
-	v->households += households;
-	v->participating += participating;
-	struct stats_points_unit *t = find_unit(out, v->parent_id);
-	if (t && t != v) {
-		t->households += households;
-		t->participating += participating;
+	struct stats_points_unit *hit[2];
+	village_units(out, village_id, hit);
+	for (int i = 0; i < 2; i++) {
+		if (!hit[i])
+			continue;
+		hit[i]->households += households;
+		hit[i]->participating += participating;
 	}
 }
 
-static int participation(struct ctx *c, const struct org_unit *u, const char *like, struct stats_points *out)
+/* The towns and villages below the unit, in tree order. */
+static int below(struct ctx *c, const struct org_unit *u, const char *like, struct stats_points *out)
 {
-	/* the towns and villages below the unit */
 	int64_t n = 0;
 	if (db_get_int(c->db, &n,
 		       "SELECT count(*) FROM org_units WHERE path LIKE ? AND kind IN ('town', 'village') AND id <> ?",
 		       "ti", like, u->id) != DB_OK)
-		return ctx_db_fail(c, DB_ERROR, "统计参与率");
+		return ctx_db_fail(c, DB_ERROR, "统计积分");
 	if (n > STATS_UNITS_MAX)
-		return ctx_fail(c, RC_INTERNAL, "统计参与率：单位过多");
+		return ctx_fail(c, RC_INTERNAL, "统计积分：单位过多");
 	out->units = arena_alloc(c->arena, sizeof(*out->units) * (size_t)(n + 1));
 	if (!out->units)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
@@ -142,8 +152,8 @@ static int participation(struct ctx *c, const struct org_unit *u, const char *li
 				      "WHERE o.path LIKE ? AND o.kind IN ('town', 'village') AND o.id <> ? ORDER BY " TREE_ORDER,
 				      "ti", like, u->id);
 	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "统计参与率");
-	int dbrc;
+		return ctx_db_fail(c, DB_ERROR, "统计积分");
+	int dbrc = DB_DONE;
 	while (out->nunits < n && (dbrc = db_step(st)) == DB_ROW) {
 		struct stats_points_unit *x = &out->units[out->nunits++];
 		x->id = db_col_int(st, 0);
@@ -156,10 +166,15 @@ static int participation(struct ctx *c, const struct org_unit *u, const char *li
 		}
 	}
 	db_finalize(st);
+	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计积分");
+}
 
-	/* households per village, then the households that took part */
+/* The households of every village of the unit, and those that took part in the period,
+ * in one grouped query each. */
+static int participation(struct ctx *c, const char *like, struct stats_points *out)
+{
 	for (int pass = 0; pass < 2; pass++) {
-		st = pass == 0
+		struct db_stmt *st = pass == 0
 			? db_query(c->db,
 				   "SELECT h.village_id, count(*) FROM households h WHERE h.village_id IN "
 				   "(SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village') "
@@ -173,6 +188,7 @@ static int participation(struct ctx *c, const struct org_unit *u, const char *li
 				   "tii", like, out->period.start, out->period.end);
 		if (!st)
 			return ctx_db_fail(c, DB_ERROR, "统计参与率");
+		int dbrc;
 		while ((dbrc = db_step(st)) == DB_ROW) {
 			int64_t vid = db_col_int(st, 0), count = db_col_int(st, 1);
 			add_village(out, vid, pass == 0 ? count : 0, pass == 1 ? count : 0);
@@ -184,8 +200,6 @@ static int participation(struct ctx *c, const struct org_unit *u, const char *li
 	return RC_OK;
 }
 
-static enum result points_of(struct ctx *c, int64_t unit_id, struct stats_points *out);
-
 enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -194,29 +208,6 @@ enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, str
 	rankings_check_period(c, period, &out->period);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	return points_of(c, unit_id, out);
-}
-
-enum result stats_points_between(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct stats_points *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (unit_id <= 0)
-		ctx_field(c, "unit_id", "必填：村、乡镇或区县的编号");
-	if (to <= from)
-		ctx_field(c, "to", "结束时间应晚于开始时间");
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	out->period.start = from;
-	out->period.end = to;
-	char a[11], b[11];
-	time_format_date(from, a);
-	time_format_date(to - 1, b);
-	snprintf(out->period.label, sizeof(out->period.label), "%s至%s", a, b);
-	return points_of(c, unit_id, out);
-}
-
-static enum result points_of(struct ctx *c, int64_t unit_id, struct stats_points *out)
-{
 	struct org_unit u;
 	int rc = org_find(c, unit_id, &u);
 	if (rc == RC_NOT_FOUND)
@@ -234,9 +225,12 @@ static enum result points_of(struct ctx *c, int64_t unit_id, struct stats_points
 	const char *like = arena_printf(c->arena, "%s%%", u.path);
 	if (!out->unit_kind || !out->unit_name || !out->categories || !like)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if ((rc = sums(c, like, out)))
+	if ((rc = below(c, &u, like, out)) ||
+	    (rc = daily_points(c, like, out->period.start, out->period.end, true, add_sums, out)) ||
+	    (rc = participation(c, like, out)))
 		return rc;
-	return participation(c, &u, like, out);
+	qsort(out->categories, (size_t)out->ncategories, sizeof(*out->categories), category_cmp);
+	return RC_OK;
 }
 
 /* ---- the register: registered share ---- */

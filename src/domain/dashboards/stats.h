@@ -21,6 +21,7 @@ struct stats_points_category {
 struct stats_points_unit {
 	int64_t id, parent_id;
 	const char *kind, *name;
+	int64_t issued, deducted, credited_points, spent;   /* as the unit's own statistics */
 	int64_t households;      /* registered households */
 	int64_t participating;   /* of them, with a credited claim, award or activity entry */
 };
@@ -44,9 +45,6 @@ struct stats_points {
  * "2026"; Asia/Shanghai), by the time entries were written to the ledger. Needs
  * P_REGISTER_READ on the unit. */
 enum result stats_points(struct ctx *c, int64_t unit_id, const char *period, struct stats_points *out);
-/* The same over [from, to) (a week of the weekly series); period.text is empty and
- * period.label names the days. */
-enum result stats_points_between(struct ctx *c, int64_t unit_id, int64_t from, int64_t to, struct stats_points *out);
 
 /* ---- the register: registered share 入住率 ---- */
 

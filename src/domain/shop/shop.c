@@ -482,10 +482,40 @@ enum result shop_read(struct ctx *c, int64_t id, struct shop_info *out)
 	return shop_fill(c, &s, staff, out);
 }
 
-enum result shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n)
+static enum result list_of(struct ctx *c, struct db_stmt *st, struct shop_info **out, int *n);
+
+/* The shops located in the unit or below it, as ids (a unit outside every grant: 404). */
+static struct db_stmt *shops_in_unit(struct ctx *c, int64_t unit_id, int *rc)
+{
+	struct org_unit u;
+	*rc = org_find(c, unit_id, &u);
+	if (*rc == RC_NOT_FOUND || (!*rc && !access_touches(c, u.path))) {
+		*rc = ctx_fail(c, RC_NOT_FOUND, "单位不存在");
+		return NULL;
+	}
+	if (*rc)
+		return NULL;
+	const char *like = arena_printf(c->arena, "%s%%", u.path);
+	if (!like) {
+		*rc = ctx_fail(c, RC_INTERNAL, "内存不足");
+		return NULL;
+	}
+	return db_query(c->db,
+			"SELECT s.id FROM shops s JOIN org_units u ON u.id = s.unit_id WHERE u.path LIKE ? ORDER BY s.id",
+			"t", like);
+}
+
+enum result shop_list(struct ctx *c, int64_t village_id, int64_t unit_id, struct shop_info **out, int *n)
 {
 	*n = 0;
 	*out = NULL;
+	if (unit_id) {
+		int rc = RC_OK;
+		struct db_stmt *st = shops_in_unit(c, unit_id, &rc);
+		if (rc)
+			return rc;
+		return st ? list_of(c, st, out, n) : ctx_db_fail(c, DB_ERROR, "读取积分超市");
+	}
 	int64_t own = villager_village(c);
 	struct buf sql;
 	struct db_args args = {0};
@@ -525,8 +555,14 @@ enum result shop_list(struct ctx *c, int64_t village_id, struct shop_info **out,
 	buf_release(&sql);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取积分超市");
+	return list_of(c, st, out, n);
+}
+
+/* The shops of the ids st returns that the actor may read. */
+static enum result list_of(struct ctx *c, struct db_stmt *st, struct shop_info **out, int *n)
+{
 	int64_t *ids = arena_alloc(c->arena, sizeof(*ids) * SHOP_LIST_MAX);
-	int nids = 0, dbrc;
+	int nids = 0, dbrc, rc;
 	while (ids && nids < SHOP_LIST_MAX && (dbrc = db_step(st)) == DB_ROW)
 		ids[nids++] = db_col_int(st, 0);
 	db_finalize(st);

@@ -140,8 +140,11 @@ enum result shop_update(struct ctx *c, int64_t id, const struct shop_patch *p);
 /* One shop with the read check (RC_NOT_FOUND for those who may not read it). */
 enum result shop_read(struct ctx *c, int64_t id, struct shop_info *out);
 /* With village_id: the shops serving that village (its villagers and readers in scope).
- * Without: the villager's own village, or every shop the actor may read as staff. */
-enum result shop_list(struct ctx *c, int64_t village_id, struct shop_info **out, int *n);
+ * With unit_id (instead): the shops located in that unit or below it that the actor may
+ * read (the shops whose low stock a dashboard counts); a unit outside every grant is
+ * RC_NOT_FOUND. Without either: the villager's own village, or every shop the actor may
+ * read as staff. */
+enum result shop_list(struct ctx *c, int64_t village_id, int64_t unit_id, struct shop_info **out, int *n);
 
 /* ---- opening windows (window_mode "scheduled") ---- */
 

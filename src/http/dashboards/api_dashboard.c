@@ -50,39 +50,44 @@ struct link_def {
 	bool village_only;         /* the page works on one village */
 	const char *records;       /* the list endpoint counting the figure, or NULL */
 	bool year;                 /* year: the period's year (a page by year) */
+	bool grid_days;            /* from/to: the days patrol compliance covers */
 };
 static const struct link_def links[] = {
-	{DASH_REGISTER, "households", "households", NULL, false, false, "/api/v1/households", false},
-	{DASH_REGISTER, "registered", "households", "registered=1", false, false, "/api/v1/households", false},
-	{DASH_REGISTER, NULL, "households", NULL, false, false, NULL, false},
+	{DASH_REGISTER, "households", "households", NULL, false, false, "/api/v1/households", false, false},
+	{DASH_REGISTER, "registered", "households", "registered=1", false, false, "/api/v1/households", false, false},
+	{DASH_REGISTER, NULL, "households", NULL, false, false, NULL, false, false},
 	/* the village's ledger of the period: the entries the sums are taken over (the
 	 * deductions' and the redemptions' own kind for theirs) */
-	{DASH_POINTS, "deducted", "ledger", "source=deduction", true, true, NULL, false},
-	{DASH_POINTS, "spent", "ledger", "source=redemption", true, true, NULL, false},
-	{DASH_POINTS, "households", "households", NULL, false, false, "/api/v1/households", false},
-	{DASH_POINTS, NULL, "ledger", NULL, true, true, NULL, false},
-	{DASH_SHOP, "low_stock", "shop-goods", "low=1", false, true, NULL, false},
-	{DASH_SHOP, NULL, "shop-reports", NULL, true, true, NULL, false},
-	{DASH_EVENTS, "received", "events-board", "state=all", true, false, "/api/v1/events", false},
-	{DASH_EVENTS, "closed", "events-board", "state=closed", true, false, "/api/v1/events", false},
-	{DASH_EVENTS, "resolved", "events-board", "state=all&outcome=resolved", true, false, "/api/v1/events", false},
-	{DASH_EVENTS, "on_time", "events-board", "state=all&on_time=1", true, false, "/api/v1/events", false},
-	{DASH_EVENTS, "rated", "events-board", "state=all&rated=1", true, false, "/api/v1/events", false},
-	{DASH_EVENTS, "satisfied", "events-board", "state=all&satisfied=1", true, false, "/api/v1/events", false},
-	{DASH_EVENTS, "overdue_now", "events-board", "state=open&overdue=1", false, false, "/api/v1/events", false},
-	{DASH_EVENTS, NULL, "events-stats", NULL, true, false, NULL, false},
-	{DASH_GRID, "visits_overdue", "grid-patrols", "overdue=1", false, false, "/api/v1/visits/due", false},
-	{DASH_GRID, NULL, "grid-patrols", NULL, false, false, NULL, false},
-	{DASH_LISTS, "started", "list-executions", NULL, true, false, "/api/v1/executions", false},
-	{DASH_LISTS, "closed", "list-executions", "state=closed", true, false, "/api/v1/executions", false},
-	{DASH_LISTS, "on_time", "list-executions", "on_time=1", true, false, "/api/v1/executions", false},
-	{DASH_LISTS, "overdue_now", "list-board", NULL, false, false, "/api/v1/list-board", false},
-	{DASH_LISTS, NULL, "list-stats", NULL, true, false, NULL, false},
+	{DASH_POINTS, "deducted", "ledger", "source=deduction", true, true, NULL, false, false},
+	{DASH_POINTS, "spent", "ledger", "source=redemption", true, true, NULL, false, false},
+	{DASH_POINTS, "households", "households", NULL, false, false, "/api/v1/households", false, false},
+	{DASH_POINTS, NULL, "ledger", NULL, true, true, NULL, false, false},
+	{DASH_SHOP, "low_stock", "shop-goods", "low=1", false, false, NULL, false, false},
+	{DASH_SHOP, NULL, "shop-reports", NULL, true, true, NULL, false, false},
+	{DASH_EVENTS, "received", "events-board", "state=all", true, false, "/api/v1/events", false, false},
+	{DASH_EVENTS, "closed", "events-board", "state=closed", true, false, "/api/v1/events", false, false},
+	{DASH_EVENTS, "resolved", "events-board", "state=all&outcome=resolved", true, false, "/api/v1/events", false, false},
+	{DASH_EVENTS, "on_time", "events-board", "state=all&on_time=1", true, false, "/api/v1/events", false, false},
+	{DASH_EVENTS, "rated", "events-board", "state=all&rated=1", true, false, "/api/v1/events", false, false},
+	{DASH_EVENTS, "satisfied", "events-board", "state=all&satisfied=1", true, false, "/api/v1/events", false, false},
+	{DASH_EVENTS, "overdue_now", "events-board", "state=open&overdue=1", false, false, "/api/v1/events", false, false},
+	{DASH_EVENTS, NULL, "events-stats", NULL, true, false, NULL, false, false},
+	{DASH_GRID, "visits_overdue", "grid-patrols", "overdue=1", false, false, "/api/v1/visits/due", false, false},
+	/* each worker and day of the days covered, or those that met the target */
+	{DASH_GRID, "worker_days", "grid-patrols", NULL, false, false, "/api/v1/patrol-compliance", false, true},
+	{DASH_GRID, "compliant_days", "grid-patrols", "compliant=1", false, false, "/api/v1/patrol-compliance", false,
+	 true},
+	{DASH_GRID, NULL, "grid-patrols", NULL, false, false, NULL, false, false},
+	{DASH_LISTS, "started", "list-executions", NULL, true, false, "/api/v1/executions", false, false},
+	{DASH_LISTS, "closed", "list-executions", "state=closed", true, false, "/api/v1/executions", false, false},
+	{DASH_LISTS, "on_time", "list-executions", "on_time=1", true, false, "/api/v1/executions", false, false},
+	{DASH_LISTS, "overdue_now", "list-board", NULL, false, false, "/api/v1/list-board", false, false},
+	{DASH_LISTS, NULL, "list-stats", NULL, true, false, NULL, false, false},
 	{DASH_DISCLOSURE, "open_questions", "disclosure-board", "status=open", false, false,
-	 "/api/v1/disclosure-questions", false},
-	{DASH_DISCLOSURE, NULL, "disclosure-board", NULL, false, false, NULL, false},
-	{DASH_PARTY, NULL, "party-compliance", NULL, false, false, NULL, true},
-	{DASH_EVAL, NULL, "evaluations", "status=running", false, false, "/api/v1/evaluations/campaigns", false},
+	 "/api/v1/disclosure-questions", false, false},
+	{DASH_DISCLOSURE, NULL, "disclosure-board", NULL, false, false, NULL, false, false},
+	{DASH_PARTY, NULL, "party-compliance", NULL, false, false, NULL, true, false},
+	{DASH_EVAL, NULL, "evaluations", "status=running", false, false, "/api/v1/evaluations/campaigns", false, false},
 };
 
 /* The link of a figure (fig) or the section's own (fig NULL: the row without a figure);
@@ -100,6 +105,12 @@ static json_t *link_of(const struct dashboard *d, const struct dash_unit *u, int
 		if (l->period) {
 			time_format_date(d->period.start, from);
 			time_format_date(d->period.end - 1, to);
+		} else if (l->grid_days) {
+			snprintf(from, sizeof(from), "%s", d->grid_from);
+			snprintf(to, sizeof(to), "%s", d->grid_to);
+		}
+		bool days = from[0] != 0;   /* none for patrols of a period not begun */
+		if (days) {
 			json_object_set_new(q, "from", json_string(from));
 			json_object_set_new(q, "to", json_string(to));
 		}
@@ -107,7 +118,7 @@ static json_t *link_of(const struct dashboard *d, const struct dash_unit *u, int
 			json_object_set_new(q, "year", json_stringn(d->period.text, 4));
 		/* the extra fields, into the query object and the records' query */
 		int len = snprintf(query, sizeof(query), "unit_id=%lld", (long long)u->id);
-		if (l->period)
+		if (days)
 			len += snprintf(query + len, sizeof(query) - (size_t)len, "&from=%s&to=%s", from, to);
 		if (l->extra) {
 			snprintf(query + len, sizeof(query) - (size_t)len, "&%s", l->extra);
@@ -129,7 +140,7 @@ static json_t *link_of(const struct dashboard *d, const struct dash_unit *u, int
 			}
 		}
 		json_t *o = json_pack("{s:s, s:o}", "route", l->route, "query", q);
-		if (l->records) {
+		if (l->records && (days || !l->grid_days)) {
 			char path[320];
 			snprintf(path, sizeof(path), "%s?%s", l->records, query);
 			json_object_set_new(o, "records", json_string(path));

@@ -631,6 +631,8 @@ int api_patrol_compliance(struct req *r)
 		to = today;
 	if (!from || !from[0])
 		from = to;
+	bool compliant = false;   /* only the workers and days that met the target */
+	req_query_flag(r, "compliant", &compliant);
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
 	struct grid_compliance *rows;
@@ -640,7 +642,9 @@ int api_patrol_compliance(struct req *r)
 	if (rc)
 		return rc;
 	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (compliant && !rows[i].compliant)
+			continue;
 		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:i, s:i, s:I, s:I, s:o, s:b}", "user_id",
 						       (json_int_t)rows[i].user_id, "user_name", rows[i].user_name,
 						       "unit_name", rows[i].unit_name, "day", rows[i].day, "patrols",
@@ -649,6 +653,7 @@ int api_patrol_compliance(struct req *r)
 						       "inside_pct", rows[i].inside_pct >= 0 ? json_integer(rows[i].inside_pct)
 											  : json_null(),
 						       "compliant", rows[i].compliant));
+	}
 	r->out = json_pack("{s:o, s:o}", "items", items, "target", settings_json(&s));
 	return RC_OK;
 }

@@ -122,13 +122,13 @@ int api_shops_create(struct req *r)
 
 int api_shops_list(struct req *r)
 {
-	int64_t village;
+	int64_t village, unit;
 	int rc = req_query_int(r, "village_id", 1, ID_MAX, 0, &village);
-	if (rc)
+	if (rc || (rc = req_query_int(r, "unit_id", 1, ID_MAX, 0, &unit)))
 		return rc;
 	struct shop_info *items;
 	int n;
-	if ((rc = shop_list(&r->ctx, village, &items, &n)))
+	if ((rc = shop_list(&r->ctx, village, unit, &items, &n)))
 		return rc;
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)

@@ -7,7 +7,7 @@ import { getUnit } from './org/api';
 
 // the fields a dashboard's figure adds besides the unit (removed together)
 export const DASH_KEYS = ['fig', 'period', 'from', 'to', 'state', 'outcome', 'on_time', 'rated', 'satisfied', 'overdue',
-  'registered', 'status', 'low'];
+  'registered', 'status', 'low', 'compliant'];
 
 export function useUnitFilter() {
   const route = useRoute();

@@ -703,6 +703,8 @@ export default {
     adjust: 'Adjust',
     filter: 'Filter goods',
     lowOnly: 'Low stock ({n})',
+    unitLow: 'Low-stock goods of the shops of {name}: {n}',
+    shop: 'Shop',
     inactiveOnly: 'Off sale',
   },
   stockIn: {

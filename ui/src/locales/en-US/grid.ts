@@ -83,6 +83,8 @@ export default {
       none: 'No grid workers for this day',
       list: "{name}'s patrols on {day}",
       pickWorker: "Click a row to see the worker's tracks of the day",
+      daysCount: '{from} to {to}: {n} worker-days due',
+      daysCompliant: '{from} to {to}: {n} worker-days on target',
       noPatrols: 'No patrols that day',
       open: 'In progress',
       track: 'Track',

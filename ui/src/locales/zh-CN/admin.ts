@@ -702,6 +702,8 @@ export default {
     adjust: '调整',
     filter: '筛选商品',
     lowOnly: '低库存（{n}）',
+    unitLow: '{name}各超市的低库存商品：{n} 件',
+    shop: '超市',
     inactiveOnly: '已下架',
   },
   stockIn: {

@@ -84,6 +84,8 @@ export default {
       none: '当日没有网格员记录',
       list: '{name} {day} 的巡查',
       pickWorker: '点击一行查看该网格员当天的巡查轨迹',
+      daysCount: '{from} 至 {to}：应巡 {n} 人天',
+      daysCompliant: '{from} 至 {to}：达标 {n} 人天',
       noPatrols: '当天没有巡查',
       open: '进行中',
       track: '巡查轨迹',
