@@ -198,7 +198,7 @@ test('who may read a live ranking, and bad input', async () => {
   const none = await get('/api/v1/rankings', T.cadre);
   assert.equal(none.status, 400);
   assert.ok(none.json.error.fields.unit_id && none.json.error.fields.period);
-  const town = await get(`/api/v1/rankings?unit_id=${B.town}&period=${P.month}`, T.county_admin);
+  const town = await get(`/api/v1/rankings?unit_id=${A.county}&period=${P.month}`, T.county_admin);
   assert.equal(town.status, 400, town.text);
   assert.ok(town.json.error.fields.unit_id);
   const missing = await get(`/api/v1/rankings?unit_id=999999&period=${P.month}`, T.cadre);
