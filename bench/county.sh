@@ -6,7 +6,8 @@
 # in 2 towns, 10,000 households), bench/gen_county.c grows the county to the households
 # and writes the records over three years (claims, 公示, ledger, audit, as the domain
 # layer leaves them); `cunzhi dash-daily rebuild` and `cunzhi heads` store the derived
-# figures; then, timed: `cunzhi verify` of the whole database; and against the server,
+# figures; then, timed: `cunzhi verify` of the whole database (with its default workers,
+# then --jobs 1 and --jobs 2, each report equal to the first); and against the server,
 # wrk (2 threads, 32 connections, COUNTY_SECONDS each; the cadre 13900000003 of 青山村,
 # the town official 13900000002 of its town 河口镇):
 #   static    GET /index.html (2 KB), the ceiling the reads are divided by
@@ -71,6 +72,15 @@ for size in $SIZES; do
   bench_verify verify_out "after generation ($HH)"
   verify_s=$(since "$t")
   log "verify in $verify_s s: $(printf '%s' "$verify_out" | tr '\n' ';')"
+  # the same with one worker and with two (the default above: one per online CPU); the
+  # report must not depend on them
+  for j in 1 2; do
+    t=$(now)
+    out=$("$BIN" verify --data "$DATA" --jobs "$j" 2>&1) || { printf '%s\n' "$out" >&2; log "verify --jobs $j failed"; exit 1; }
+    printf -v "verify_j${j}_s" '%s' "$(since "$t")"
+    [ "$out" = "$verify_out" ] || { log "verify --jobs $j reported otherwise: $out"; exit 1; }
+  done
+  log "verify --jobs 1 in $verify_j1_s s, --jobs 2 in $verify_j2_s s"
 
   # the measured objects, read before the server starts
   q() { sqlite3 -readonly "$DATA/cunzhi.db" "$1"; }
@@ -215,7 +225,7 @@ LUA
   log "backup in $backup_s s while PATCHes ran at ${writes_during:-?}/s; copy: $backup_check"
   rm -f "$WORK/backup.db" "$WORK/backup.db.heads"
 
-  rows+=("| $(gv households) | $(gv residents) | $(gv ledger_entries) | $(gv audit_entries) | $((db_bytes / 1048576)) | $gen_s | $verify_s | $(rate "$static_rps") / $static_p99 | $(rate "$hh_rps") ($(ratio "$hh_rps" "$static_rps")) / $hh_p99 / $hh1_p99 | $(rate "$ledger_rps") ($(ratio "$ledger_rps" "$static_rps")) / $ledger_p99 / $ledger1_p99 | $(rate "$rank_rps") ($(ratio "$rank_rps" "$static_rps")) / $rank_p99 / $rank1_p99 | $(rate "$town_rps") ($(ratio "$town_rps" "$static_rps")) / $town_p99 / $town1_p99 | $town_cold_ms ($(printf '%.0f' "$cold_max")) | $(rate "$townone_rps") ($(ratio "$townone_rps" "$static_rps")) / $townone_p99 / $townone1_p99 | $town_one_cold_ms | $((hwm_kb / 1024)) / $((rss_kb / 1024)) | $backup_s (${writes_during:-?}/s) |")
+  rows+=("| $(gv households) | $(gv residents) | $(gv ledger_entries) | $(gv audit_entries) | $((db_bytes / 1048576)) | $gen_s | $verify_s ($verify_j1_s / $verify_j2_s) | $(rate "$static_rps") / $static_p99 | $(rate "$hh_rps") ($(ratio "$hh_rps" "$static_rps")) / $hh_p99 / $hh1_p99 | $(rate "$ledger_rps") ($(ratio "$ledger_rps" "$static_rps")) / $ledger_p99 / $ledger1_p99 | $(rate "$rank_rps") ($(ratio "$rank_rps" "$static_rps")) / $rank_p99 / $rank1_p99 | $(rate "$town_rps") ($(ratio "$town_rps" "$static_rps")) / $town_p99 / $town1_p99 | $town_cold_ms ($(printf '%.0f' "$cold_max")) | $(rate "$townone_rps") ($(ratio "$townone_rps" "$static_rps")) / $townone_p99 / $townone1_p99 | $town_one_cold_ms | $((hwm_kb / 1024)) / $((rss_kb / 1024)) | $backup_s (${writes_during:-?}/s) |")
   detail="village $VILLAGE: $village_hh households, $village_entries ledger entries, ranking $rank_bytes bytes; busiest household $BUSY: $BUSY_N entries; town $TOWN: $ntown villages, its ranking $town_one_bytes bytes; first login after the start took $first_login_s s"
   rows+=("<!-- $detail -->")
   log "$detail"
@@ -267,7 +277,7 @@ bench_machine
   printf '### %s — county scale (issue 17), commit %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$commit"
   printf 'Machine: %s, %s CPUs, load average %s before the run, %s at the end; data on %s.\n\n' \
     "$cpu" "$(nproc)" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$fs"
-  printf '| households | residents | ledger entries | audit entries | DB MB | generate s | verify s | static /s / p99 ms | household /s (ratio) / p99 ms 32c / 1c | ledger page /s (ratio) / p99 ms 32c / 1c | village ranking /s (ratio) / p99 ms 32c / 1c | town rankings /s (ratio) / p99 ms 32c / 1c | town cold ms (slowest) | town ranking, one request /s (ratio) / p99 ms 32c / 1c | town ranking cold ms | server MB VmHWM / VmRSS | backup s (PATCH/s meanwhile) |\n'
+  printf '| households | residents | ledger entries | audit entries | DB MB | generate s | verify s, default jobs ($(nproc) CPUs) (--jobs 1 / --jobs 2) | static /s / p99 ms | household /s (ratio) / p99 ms 32c / 1c | ledger page /s (ratio) / p99 ms 32c / 1c | village ranking /s (ratio) / p99 ms 32c / 1c | town rankings /s (ratio) / p99 ms 32c / 1c | town cold ms (slowest) | town ranking, one request /s (ratio) / p99 ms 32c / 1c | town ranking cold ms | server MB VmHWM / VmRSS | backup s (PATCH/s meanwhile) |\n'
   printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
   printf '%s\n' "${rows[@]}"
   printf '\nRoster import: %s\n' "$import_row"
