@@ -250,9 +250,18 @@ static const char *village_name_of(const struct town_villages *tv, int64_t id)
 	return "";
 }
 
-/* The households of a village (group, grid) or of a town's villages, as SQL conditions
- * on households h (and ledger l for the black list) with their parameters. */
+/* The two lists' queries, completed by the conditions that pick the households of a
+ * village (group, grid) or of a town's villages: every household with its points in the
+ * period (the stored total of the ranking's sources, kept by ledger_append with each
+ * entry); the households with deductions in the period that were not reversed. */
 #define TOWN_VILLAGES_SQL "(SELECT v.id FROM org_units v WHERE v.parent_id = ? AND v.kind = 'village')"
+#define ROWS_SELECT "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", COALESCE(t.honour, 0), h.village_id " \
+	"FROM households h LEFT JOIN ledger_totals t ON t.household_id = h.id AND t.period = ? WHERE "
+#define BLACK_SELECT "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", count(*), SUM(l.honour), h.village_id " \
+	"FROM ledger l JOIN households h ON h.id = l.household_id " \
+	"WHERE l.at >= ? AND l.at < ? AND l.source = 'deduction' AND "
+#define CORRECTED "x.source = 'correction' AND x.ref_id IS NOT NULL"
+#define BLACK_GROUP " GROUP BY h.id, h.number, h.village_id"
 
 static int compute(struct ctx *c, const struct org_unit *unit, const struct org_unit *village,
 		   const struct ranking_period *p, struct ranking *out)
@@ -288,20 +297,10 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 	if (!out->unit_name || !out->unit_kind)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 
-	/* every household of the unit with its points in the period: the stored total of the
-	 * ranking's sources, kept by ledger_append with each entry */
+	/* every household of the unit with its points in the period */
 	struct db_stmt *st = town
-		? db_query(c->db,
-			   "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", "
-			   "COALESCE(t.honour, 0), h.village_id FROM households h "
-			   "LEFT JOIN ledger_totals t ON t.household_id = h.id AND t.period = ? "
-			   "WHERE h.village_id IN " TOWN_VILLAGES_SQL,
-			   "ti", p->text, unit->id)
-		: db_query(c->db,
-			   "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", "
-			   "COALESCE(t.honour, 0), h.village_id FROM households h "
-			   "LEFT JOIN ledger_totals t ON t.household_id = h.id AND t.period = ? "
-			   "WHERE h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
+		? db_query(c->db, ROWS_SELECT "h.village_id IN " TOWN_VILLAGES_SQL, "ti", p->text, unit->id)
+		: db_query(c->db, ROWS_SELECT "h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
 			   "AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?)",
 			   "tiiiii", p->text, village->id, group, group, grid, grid);
 	if (!st)
@@ -330,25 +329,13 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 
 	/* the black list: deductions in the period that were not reversed */
 	st = town
-		? db_query(c->db,
-			   "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", count(*), SUM(l.honour), h.village_id "
-			   "FROM ledger l JOIN households h ON h.id = l.household_id "
-			   "WHERE l.village_id IN " TOWN_VILLAGES_SQL " AND l.at >= ? AND l.at < ? "
-			   "AND l.source = 'deduction' "
-			   "AND l.id NOT IN (SELECT x.ref_id FROM ledger x WHERE x.village_id IN " TOWN_VILLAGES_SQL " "
-			   "AND x.source = 'correction' AND x.ref_id IS NOT NULL) "
-			   "GROUP BY h.id, h.number, h.village_id",
-			   "iiii", unit->id, p->start, p->end, unit->id)
-		: db_query(c->db,
-			   "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", count(*), SUM(l.honour), h.village_id "
-			   "FROM ledger l JOIN households h ON h.id = l.household_id "
-			   "WHERE l.village_id = ? AND l.at >= ? AND l.at < ? AND l.source = 'deduction' "
-			   "AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
-			   "AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?) "
-			   "AND l.id NOT IN (SELECT x.ref_id FROM ledger x WHERE x.village_id = ? "
-			   "AND x.source = 'correction' AND x.ref_id IS NOT NULL) "
-			   "GROUP BY h.id, h.number, h.village_id",
-			   "iiiiiiii", village->id, p->start, p->end, group, group, grid, grid, village->id);
+		? db_query(c->db, BLACK_SELECT "l.village_id IN " TOWN_VILLAGES_SQL " AND l.id NOT IN (SELECT x.ref_id "
+			   "FROM ledger x WHERE x.village_id IN " TOWN_VILLAGES_SQL " AND " CORRECTED ")" BLACK_GROUP,
+			   "iiii", p->start, p->end, unit->id, unit->id)
+		: db_query(c->db, BLACK_SELECT "l.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
+			   "AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?) AND l.id NOT IN (SELECT x.ref_id "
+			   "FROM ledger x WHERE x.village_id = ? AND " CORRECTED ")" BLACK_GROUP,
+			   "iiiiiiii", p->start, p->end, village->id, group, group, grid, grid, village->id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计黑榜");
 	cap = 0;
