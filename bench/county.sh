@@ -277,7 +277,7 @@ bench_machine
   printf '### %s — county scale (issue 17), commit %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$commit"
   printf 'Machine: %s, %s CPUs, load average %s before the run, %s at the end; data on %s.\n\n' \
     "$cpu" "$(nproc)" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$fs"
-  printf '| households | residents | ledger entries | audit entries | DB MB | generate s | verify s, default jobs ($(nproc) CPUs) (--jobs 1 / --jobs 2) | static /s / p99 ms | household /s (ratio) / p99 ms 32c / 1c | ledger page /s (ratio) / p99 ms 32c / 1c | village ranking /s (ratio) / p99 ms 32c / 1c | town rankings /s (ratio) / p99 ms 32c / 1c | town cold ms (slowest) | town ranking, one request /s (ratio) / p99 ms 32c / 1c | town ranking cold ms | server MB VmHWM / VmRSS | backup s (PATCH/s meanwhile) |\n'
+  printf '| households | residents | ledger entries | audit entries | DB MB | generate s | verify s, default jobs (%s CPUs) (--jobs 1 / --jobs 2) | static /s / p99 ms | household /s (ratio) / p99 ms 32c / 1c | ledger page /s (ratio) / p99 ms 32c / 1c | village ranking /s (ratio) / p99 ms 32c / 1c | town rankings /s (ratio) / p99 ms 32c / 1c | town cold ms (slowest) | town ranking, one request /s (ratio) / p99 ms 32c / 1c | town ranking cold ms | server MB VmHWM / VmRSS | backup s (PATCH/s meanwhile) |\n' "$(nproc)"
   printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
   printf '%s\n' "${rows[@]}"
   printf '\nRoster import: %s\n' "$import_row"
