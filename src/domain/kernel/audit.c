@@ -93,29 +93,11 @@ enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
 }
 
+static const struct chain_tables audit_tables = {"audit", "audit_log", "audit_heads", "unit_id", "审计"};
+
 enum result audit_verify_units(struct ctx *c, int64_t **ids, int *n)
 {
-	*ids = NULL;
-	*n = 0;
-	int cap = 0;
-	/* one index probe per unit (the next id above the last), not a scan of the entries */
-	for (int64_t last = INT64_MIN;;) {
-		struct db_stmt *st = db_query(c->db, "SELECT min(unit_id) FROM audit_log WHERE unit_id > ?", "i", last);
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "审计校验");
-		int rc = db_step(st);
-		bool more = rc == DB_ROW && !db_col_null(st, 0);
-		if (more)
-			last = db_col_int(st, 0);
-		db_finalize(st);
-		if (rc != DB_ROW)
-			return ctx_db_fail(c, rc, "审计校验");
-		if (!more)
-			return RC_OK;
-		if (!(*ids = arena_grow(c->arena, *ids, &cap, *n, sizeof(**ids))))
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		(*ids)[(*n)++] = last;
-	}
+	return chain_units_list(c, &audit_tables, ids, n);
 }
 
 enum result audit_verify_chain(struct ctx *c, int64_t unit, struct audit_report *r)
@@ -162,9 +144,8 @@ enum result audit_verify_chain(struct ctx *c, int64_t unit, struct audit_report 
 enum result audit_verify_heads(struct ctx *c, const struct chain_units *only, struct audit_report *r)
 {
 	memset(r, 0, sizeof(*r));
-	static const struct chain_tables tables = {"audit", "audit_log", "audit_heads", "unit_id", "审计"};
 	struct chain_break b;
-	int rc = chain_check_heads_in(c, &tables, only, &b);
+	int rc = chain_check_heads_in(c, &audit_tables, only, &b);
 	if (rc == RC_OK && b.broken) {
 		r->broken = true;
 		r->unit_id = b.unit;

@@ -655,29 +655,11 @@ static int verify_totals(struct ctx *c, int64_t village_id, struct ledger_report
 	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "台账校验");
 }
 
+static const struct chain_tables ledger_tables = {"ledger", "ledger", "ledger_heads", "village_id", "台账"};
+
 enum result ledger_verify_villages(struct ctx *c, int64_t **ids, int *n)
 {
-	*ids = NULL;
-	*n = 0;
-	int cap = 0;
-	/* one index probe per village (the next id above the last), not a scan of the entries */
-	for (int64_t last = 0;;) {
-		struct db_stmt *st = db_query(c->db, "SELECT min(village_id) FROM ledger WHERE village_id > ?", "i", last);
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "台账校验");
-		int rc = db_step(st);
-		bool more = rc == DB_ROW && !db_col_null(st, 0);
-		if (more)
-			last = db_col_int(st, 0);
-		db_finalize(st);
-		if (rc != DB_ROW)
-			return ctx_db_fail(c, rc, "台账校验");
-		if (!more)
-			return RC_OK;
-		if (!(*ids = arena_grow(c->arena, *ids, &cap, *n, sizeof(**ids))))
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		(*ids)[(*n)++] = last;
-	}
+	return chain_units_list(c, &ledger_tables, ids, n);
 }
 
 enum result ledger_verify_chain(struct ctx *c, int64_t village_id, struct ledger_report *r)
@@ -730,9 +712,8 @@ enum result ledger_verify_chain(struct ctx *c, int64_t village_id, struct ledger
 enum result ledger_verify_heads(struct ctx *c, struct ledger_report *r)
 {
 	memset(r, 0, sizeof(*r));
-	static const struct chain_tables tables = {"ledger", "ledger", "ledger_heads", "village_id", "台账"};
 	struct chain_break b;
-	int rc = chain_check_heads(c, &tables, &b);
+	int rc = chain_check_heads(c, &ledger_tables, &b);
 	if (rc == RC_OK && b.broken) {
 		r->broken = true;
 		r->stage = LEDGER_VERIFY_HEADS;
