@@ -6,17 +6,20 @@
 # in 2 towns, 10,000 households), bench/gen_county.c grows the county to the households
 # and writes the records over three years (claims, 公示, ledger, audit, as the domain
 # layer leaves them); `cunzhi dash-daily rebuild` and `cunzhi heads` store the derived
-# figures; then, timed: `cunzhi verify` of the whole database; and against the server,
+# figures; then, timed: `cunzhi verify` of the whole database (with its default workers,
+# then --jobs 1 and --jobs 2, each report equal to the first); and against the server,
 # wrk (2 threads, 32 connections, COUNTY_SECONDS each; the cadre 13900000003 of 青山村,
 # the town official 13900000002 of its town 河口镇):
 #   static    GET /index.html (2 KB), the ceiling the reads are divided by
 #   household GET /api/v1/households/ID, the largest household of 青山村
 #   ledger    GET /api/v1/households/ID/ledger?limit=50, its busiest household
 #   village   GET /api/v1/rankings?unit_id=青山村&period=YEAR
-#   town      the rankings of every village of 河口镇 in turn (there is no single
-#             ranking of a town: a town official reads each village's), and before any
-#             other request, each village's first ranking (computed, not yet kept in
-#             the reply cache) one after another: "cold"
+#   town      the rankings of every village of 河口镇 in turn (as a town official read
+#             them before the town had a ranking of its own), and before any other
+#             request, each village's first ranking (computed, not yet kept in the
+#             reply cache) one after another: "cold"
+#   town one  GET /api/v1/rankings?unit_id=河口镇&period=YEAR, the town's ranking as one
+#             request (every household of its villages), its first request "cold"
 # then the server's VmHWM and VmRSS (/proc), and `cunzhi backup` timed while one
 # connection PATCHes a household in a loop (the write rate during the backup is
 # reported, and the copy checked with PRAGMA quick_check on the sizes below 1 GB).
@@ -69,6 +72,15 @@ for size in $SIZES; do
   bench_verify verify_out "after generation ($HH)"
   verify_s=$(since "$t")
   log "verify in $verify_s s: $(printf '%s' "$verify_out" | tr '\n' ';')"
+  # the same with one worker and with two (the default above: one per online CPU); the
+  # report must not depend on them
+  for j in 1 2; do
+    t=$(now)
+    out=$("$BIN" verify --data "$DATA" --jobs "$j" 2>&1) || { printf '%s\n' "$out" >&2; log "verify --jobs $j failed"; exit 1; }
+    printf -v "verify_j${j}_s" '%s' "$(since "$t")"
+    [ "$out" = "$verify_out" ] || { log "verify --jobs $j reported otherwise: $out"; exit 1; }
+  done
+  log "verify --jobs 1 in $verify_j1_s s, --jobs 2 in $verify_j2_s s"
 
   # the measured objects, read before the server starts
   q() { sqlite3 -readonly "$DATA/cunzhi.db" "$1"; }
@@ -99,6 +111,14 @@ for size in $SIZES; do
   first_login_s=$(since "$t")
   login 13900000002
   TOWN_TOKEN=$TOKEN
+  TOWN_RANK_PATH="/api/v1/rankings?unit_id=$TOWN&period=$YEAR"
+  # cold: the town's ranking as one request, before anything is kept
+  ms=$(curl -s -o "$WORK/town-ranking.json" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $TOWN_TOKEN" \
+    "$base$TOWN_RANK_PATH")
+  [ "${ms%% *}" = 200 ] || { log "ranking of town $TOWN: ${ms%% *}"; exit 1; }
+  town_one_cold_ms=$(awk -v b="${ms#* }" 'BEGIN { printf "%.0f", b * 1000 }')
+  town_one_bytes=$(LC_ALL=C wc -c <"$WORK/town-ranking.json")
+  log "town $TOWN: its ranking as one request, first asked in $town_one_cold_ms ms ($town_one_bytes bytes)"
   # cold: each village's first ranking, one after another, before anything is kept
   t=$(now)
   cold_max=0
@@ -152,6 +172,9 @@ LUA
   log "town: the rankings of its $ntown villages in turn, $DUR s"
   wrk_run town "$DUR" -t"$THREADS" -c"$CONNS" -s "$WORK/town.lua" "$base" -- "$TOWN_TOKEN" "${town_paths[@]}"
   town_rps=$RPS town_p99=$P99
+  log "town: its ranking as one request, $DUR s"
+  wrk_run townone "$DUR" -t"$THREADS" -c"$CONNS" -H "Authorization: Bearer $TOWN_TOKEN" "$base$TOWN_RANK_PATH"
+  townone_rps=$RPS townone_p99=$P99
   # the same reads from one connection: the p99 of the request itself, without the
   # queue of 32 connections on 2 CPUs
   wrk_run household1 "$DUR" -t1 -c1 "${auth[@]}" "$base$HH_PATH"
@@ -162,7 +185,9 @@ LUA
   rank1_p99=$P99
   wrk_run town1 "$DUR" -t1 -c1 -s "$WORK/town.lua" "$base" -- "$TOWN_TOKEN" "${town_paths[@]}"
   town1_p99=$P99
-  log "p99 from one connection: household $hh1_p99 ms, ledger page $ledger1_p99 ms, village ranking $rank1_p99 ms, town rankings $town1_p99 ms"
+  wrk_run townone1 "$DUR" -t1 -c1 -H "Authorization: Bearer $TOWN_TOKEN" "$base$TOWN_RANK_PATH"
+  townone1_p99=$P99
+  log "p99 from one connection: household $hh1_p99 ms, ledger page $ledger1_p99 ms, village ranking $rank1_p99 ms, town rankings $town1_p99 ms, town ranking $townone1_p99 ms"
   hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
   rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
   log "server memory: VmHWM $((hwm_kb / 1024)) MB, VmRSS $((rss_kb / 1024)) MB"
@@ -200,8 +225,8 @@ LUA
   log "backup in $backup_s s while PATCHes ran at ${writes_during:-?}/s; copy: $backup_check"
   rm -f "$WORK/backup.db" "$WORK/backup.db.heads"
 
-  rows+=("| $(gv households) | $(gv residents) | $(gv ledger_entries) | $(gv audit_entries) | $((db_bytes / 1048576)) | $gen_s | $verify_s | $(rate "$static_rps") / $static_p99 | $(rate "$hh_rps") ($(ratio "$hh_rps" "$static_rps")) / $hh_p99 / $hh1_p99 | $(rate "$ledger_rps") ($(ratio "$ledger_rps" "$static_rps")) / $ledger_p99 / $ledger1_p99 | $(rate "$rank_rps") ($(ratio "$rank_rps" "$static_rps")) / $rank_p99 / $rank1_p99 | $(rate "$town_rps") ($(ratio "$town_rps" "$static_rps")) / $town_p99 / $town1_p99 | $town_cold_ms ($(printf '%.0f' "$cold_max")) | $((hwm_kb / 1024)) / $((rss_kb / 1024)) | $backup_s (${writes_during:-?}/s) |")
-  detail="village $VILLAGE: $village_hh households, $village_entries ledger entries, ranking $rank_bytes bytes; busiest household $BUSY: $BUSY_N entries; town $TOWN: $ntown villages; first login after the start took $first_login_s s"
+  rows+=("| $(gv households) | $(gv residents) | $(gv ledger_entries) | $(gv audit_entries) | $((db_bytes / 1048576)) | $gen_s | $verify_s ($verify_j1_s / $verify_j2_s) | $(rate "$static_rps") / $static_p99 | $(rate "$hh_rps") ($(ratio "$hh_rps" "$static_rps")) / $hh_p99 / $hh1_p99 | $(rate "$ledger_rps") ($(ratio "$ledger_rps" "$static_rps")) / $ledger_p99 / $ledger1_p99 | $(rate "$rank_rps") ($(ratio "$rank_rps" "$static_rps")) / $rank_p99 / $rank1_p99 | $(rate "$town_rps") ($(ratio "$town_rps" "$static_rps")) / $town_p99 / $town1_p99 | $town_cold_ms ($(printf '%.0f' "$cold_max")) | $(rate "$townone_rps") ($(ratio "$townone_rps" "$static_rps")) / $townone_p99 / $townone1_p99 | $town_one_cold_ms | $((hwm_kb / 1024)) / $((rss_kb / 1024)) | $backup_s (${writes_during:-?}/s) |")
+  detail="village $VILLAGE: $village_hh households, $village_entries ledger entries, ranking $rank_bytes bytes; busiest household $BUSY: $BUSY_N entries; town $TOWN: $ntown villages, its ranking $town_one_bytes bytes; first login after the start took $first_login_s s"
   rows+=("<!-- $detail -->")
   log "$detail"
   log "row: ${rows[-2]}"
@@ -252,8 +277,8 @@ bench_machine
   printf '### %s — county scale (issue 17), commit %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$commit"
   printf 'Machine: %s, %s CPUs, load average %s before the run, %s at the end; data on %s.\n\n' \
     "$cpu" "$(nproc)" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$fs"
-  printf '| households | residents | ledger entries | audit entries | DB MB | generate s | verify s | static /s / p99 ms | household /s (ratio) / p99 ms 32c / 1c | ledger page /s (ratio) / p99 ms 32c / 1c | village ranking /s (ratio) / p99 ms 32c / 1c | town rankings /s (ratio) / p99 ms 32c / 1c | town cold ms (slowest) | server MB VmHWM / VmRSS | backup s (PATCH/s meanwhile) |\n'
-  printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  printf '| households | residents | ledger entries | audit entries | DB MB | generate s | verify s, default jobs (%s CPUs) (--jobs 1 / --jobs 2) | static /s / p99 ms | household /s (ratio) / p99 ms 32c / 1c | ledger page /s (ratio) / p99 ms 32c / 1c | village ranking /s (ratio) / p99 ms 32c / 1c | town rankings /s (ratio) / p99 ms 32c / 1c | town cold ms (slowest) | town ranking, one request /s (ratio) / p99 ms 32c / 1c | town ranking cold ms | server MB VmHWM / VmRSS | backup s (PATCH/s meanwhile) |\n' "$(nproc)"
+  printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
   printf '%s\n' "${rows[@]}"
   printf '\nRoster import: %s\n' "$import_row"
 } | tee "$OUT"

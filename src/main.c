@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/demo.h"
+#include "cli/verify.h"
 #include "db/migrate.h"
 #include "domain/kernel/calendar.h"
 #include "domain/finance/finance.h"
@@ -39,6 +40,7 @@ struct opts {
 	const char *village;
 	const char *phone, *name, *password, *role, *unit;
 	int threads;
+	int jobs;               /* verify: worker threads */
 	const char *trusted[SERVER_TRUSTED_MAX];
 	int ntrusted;
 	int request_deadline, upload_deadline;
@@ -392,6 +394,28 @@ static int cmd_user(struct opts *o, int argc, char **argv)
 	return rc;
 }
 
+/* A worker's connection for verify_run: the database as configured, no migration
+ * (the main connection applied them). */
+static int open_worker_db(void *arg, struct db **db)
+{
+	struct opts *o = arg;
+	char err[512];
+	if (db_open(o->db, db, err, sizeof(err)) != DB_OK) {
+		fprintf(stderr, "cunzhi: cannot open database: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* A part's failure, as report() prints one. */
+static int part_failed(const struct verify_part *p)
+{
+	if (!p->rc)
+		return 0;
+	fprintf(stderr, "cunzhi: %s\n", p->message);
+	return 1;
+}
+
 static int cmd_verify(struct opts *o, int argc, char **argv)
 {
 	struct db *db;
@@ -399,77 +423,83 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 	struct ctx c;
 	if (setup(o, &db, &k, &c, false))
 		return 1;
-	struct audit_report rep;
-	int rc = report(&c, audit_verify(&c, &rep));
+	/* default: a worker per online CPU */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = o->jobs ? o->jobs : cpus < 1 ? 1 : cpus > VERIFY_JOBS_MAX ? VERIFY_JOBS_MAX : (int)cpus;
+	struct verify_results *v = arena_alloc(c.arena, sizeof(*v));
+	int rc = !v ? 1 : verify_run(&c, jobs, open_worker_db, o, v);
+	if (!rc)
+		rc = part_failed(&v->audit);
 	if (!rc) {
-		if (rep.broken) {
+		const struct audit_report *rep = &v->audit_report;
+		if (rep->broken) {
 			struct org_unit u;
 			printf("audit: BROKEN in chain of unit %lld (%s) at entry %lld: %s\n",
-			       (long long)rep.unit_id, org_get(&c, rep.unit_id, &u) ? "?" : u.name,
-			       (long long)rep.seq, rep.reason);
+			       (long long)rep->unit_id, org_get(&c, rep->unit_id, &u) ? "?" : u.name,
+			       (long long)rep->seq, rep->reason);
 			rc = EXIT_VERIFY;
 		} else {
-			printf("audit: ok, %lld chains, %lld entries\n", (long long)rep.chains, (long long)rep.entries);
+			printf("audit: ok, %lld chains, %lld entries\n", (long long)rep->chains, (long long)rep->entries);
 		}
-		struct ledger_report lr;
-		int lrc = report(&c, ledger_verify(&c, &lr));
+		const struct ledger_report *lr = &v->ledger_report;
+		int lrc = part_failed(&v->ledger);
 		if (lrc) {
 			rc = lrc;
-		} else if (lr.broken) {
+		} else if (lr->broken) {
 			printf("ledger: BROKEN in village %lld at entry %lld (household %lld): %s\n",
-			       (long long)lr.village_id, (long long)lr.seq, (long long)lr.household_id, lr.reason);
+			       (long long)lr->village_id, (long long)lr->seq, (long long)lr->household_id, lr->reason);
 			rc = EXIT_VERIFY;
 		} else {
 			printf("ledger: ok, %lld chains, %lld entries, %lld households' balances match\n",
-			       (long long)lr.chains, (long long)lr.entries, (long long)lr.households);
+			       (long long)lr->chains, (long long)lr->entries, (long long)lr->households);
 		}
-		struct shop_report sr;
-		int src = report(&c, shop_verify(&c, &sr));
+		const struct shop_report *sr = &v->shop_report;
+		int src = part_failed(&v->shop);
 		if (src) {
 			rc = src;
-		} else if (sr.broken) {
-			printf("shop: BROKEN at goods %lld (shop %lld, movement %lld): %s\n", (long long)sr.goods_id,
-			       (long long)sr.shop_id, (long long)sr.move_id, sr.reason);
+		} else if (sr->broken) {
+			printf("shop: BROKEN at goods %lld (shop %lld, movement %lld): %s\n", (long long)sr->goods_id,
+			       (long long)sr->shop_id, (long long)sr->move_id, sr->reason);
 			rc = EXIT_VERIFY;
 		} else {
-			printf("shop: ok, %lld goods, %lld stock movements add up\n", (long long)sr.goods,
-			       (long long)sr.moves);
+			printf("shop: ok, %lld goods, %lld stock movements add up\n", (long long)sr->goods,
+			       (long long)sr->moves);
 		}
-		struct daily_report dr;
-		int drc = report(&c, daily_verify(&c, &dr));
+		const struct daily_report *dr = &v->daily_report;
+		int drc = part_failed(&v->daily);
 		if (drc) {
 			rc = drc;
-		} else if (dr.differences) {
+		} else if (dr->differences) {
 			char day[11];
-			time_format_date(time_cn_midnight(dr.day), day);
+			time_format_date(time_cn_midnight(dr->day), day);
 			printf("dashboards: BROKEN: %lld daily points figures differ from the ledger, the first in village "
 			       "%lld on %s (cunzhi dash-daily rebuild recomputes them)\n",
-			       (long long)dr.differences, (long long)dr.village_id, day);
+			       (long long)dr->differences, (long long)dr->village_id, day);
 			rc = EXIT_VERIFY;
 		} else {
-			printf("dashboards: ok, %lld days of daily points figures equal the ledger\n", (long long)dr.days);
+			printf("dashboards: ok, %lld days of daily points figures equal the ledger\n", (long long)dr->days);
 		}
-		if (!drc && dr.event_differences) {
+		if (!drc && dr->event_differences) {
 			char day[11];
-			time_format_date(time_cn_midnight(dr.event_day), day);
+			time_format_date(time_cn_midnight(dr->event_day), day);
 			printf("dashboards: BROKEN: %lld daily events figures differ from the events, the first in village "
 			       "%lld on %s (cunzhi dash-daily rebuild recomputes them)\n",
-			       (long long)dr.event_differences, (long long)dr.event_village_id, day);
+			       (long long)dr->event_differences, (long long)dr->event_village_id, day);
 			rc = EXIT_VERIFY;
 		} else if (!drc) {
-			printf("dashboards: ok, %lld days of daily events figures equal the events\n", (long long)dr.event_days);
+			printf("dashboards: ok, %lld days of daily events figures equal the events\n", (long long)dr->event_days);
 		}
-		struct fin_verify_report fr;
-		int frc = report(&c, finance_verify(&c, &fr));
+		const struct fin_verify_report *fr = &v->finance_report;
+		int frc = part_failed(&v->finance);
 		if (frc) {
 			rc = frc;
-		} else if (fr.broken) {
-			printf("finance: BROKEN in village %lld, month %s: %s\n", (long long)fr.village_id, fr.month,
-			       fr.reason);
+		} else if (fr->broken) {
+			printf("finance: BROKEN in village %lld, month %s: %s\n", (long long)fr->village_id, fr->month,
+			       fr->reason);
 			rc = EXIT_VERIFY;
 		} else {
 			printf("finance: ok, %lld published statements of %lld entries add up\n",
-			       (long long)fr.statements, (long long)fr.entries);
+			       (long long)fr->statements, (long long)fr->entries);
 		}
 	}
 	teardown(db, &c);
@@ -631,8 +661,10 @@ static const struct command commands[] = {
 	{"user", cmd_user, "user add --phone P --name N [--password P | env CUNZHI_PASSWORD]\n"
 			   "       cunzhi user grant|revoke --phone P --role ROLE --unit CODE",
 	 "Create accounts and grant or revoke roles on org units."},
-	{"verify", cmd_verify, "verify [--data DIR] [--db URL]",
-	 "Check every audit and ledger hash chain, every balance and every good's stock; exit 3 and name the first problem."},
+	{"verify", cmd_verify, "verify [--data DIR] [--db URL] [--jobs N]",
+	 "Check every audit and ledger hash chain, every balance and every good's stock; exit 3 and name the first problem.\n"
+	 "The chains and villages are checked by N workers side by side, each on its own database connection\n"
+	 "(default: one per online CPU); the report is the same for any N."},
 	{"backup", cmd_backup, "backup FILE [--data DIR]",
 	 "Write a consistent copy of the SQLite database while the server runs."},
 	{"heads", cmd_heads, "heads [--data DIR] [--db URL]",
@@ -683,6 +715,7 @@ int main(int argc, char **argv)
 		{"test-clock", no_argument, 0, 'T'},   {"clock-offset", required_argument, 0, 'C'},
 		{"trusted-proxy", required_argument, 0, 'P'},
 		{"request-deadline", required_argument, 0, 'R'}, {"upload-deadline", required_argument, 0, 'L'},
+		{"jobs", required_argument, 0, 'j'},
 		{"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
 	};
 	int ch;
@@ -719,6 +752,13 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.threads = (int)v;
+			break;
+		case 'j':
+			if (num_parse_i64(optarg, 1, VERIFY_JOBS_MAX, &v)) {
+				fprintf(stderr, "cunzhi: --jobs is 1 to %d\n", VERIFY_JOBS_MAX);
+				return EXIT_USAGE;
+			}
+			o.jobs = (int)v;
 			break;
 		case 'R':
 		case 'L':

@@ -134,7 +134,10 @@ function dbArgs(db) {
 }
 
 // Runs a cunzhi command to completion: {code, stdout, stderr}.
+// CUNZHI_VERIFY_JOBS=N runs every `cunzhi verify` of the tests with N workers (--jobs N),
+// so the suite checks that the report does not depend on them.
 function runCli(args, opts = {}) {
+  if (args[0] === 'verify' && process.env.CUNZHI_VERIFY_JOBS) args = [...args, '--jobs', process.env.CUNZHI_VERIFY_JOBS];
   const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: opts.timeout || 120000, env: process.env });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -551,4 +551,10 @@ test('cunzhi verify detects a ledger row changed in the database (exit 3)', asyn
   assert.equal(v.code, 3, v.stdout + v.stderr);
   assert.match(v.stdout, /audit: ok/);
   assert.match(v.stdout, /ledger: BROKEN in village \d+ at entry 1\b/);
+  // the same report from one worker and from four, naming the village and entry
+  for (const jobs of ['1', '4']) {
+    const w = s.cli(['verify', '--jobs', jobs]);
+    assert.equal(w.code, 3, w.stdout + w.stderr);
+    assert.equal(w.stdout, v.stdout, `--jobs ${jobs}`);
+  }
 });

@@ -198,7 +198,7 @@ test('who may read a live ranking, and bad input', async () => {
   const none = await get('/api/v1/rankings', T.cadre);
   assert.equal(none.status, 400);
   assert.ok(none.json.error.fields.unit_id && none.json.error.fields.period);
-  const town = await get(`/api/v1/rankings?unit_id=${B.town}&period=${P.month}`, T.county_admin);
+  const town = await get(`/api/v1/rankings?unit_id=${A.county}&period=${P.month}`, T.county_admin);
   assert.equal(town.status, 400, town.text);
   assert.ok(town.json.error.fields.unit_id);
   const missing = await get(`/api/v1/rankings?unit_id=999999&period=${P.month}`, T.cadre);
@@ -529,7 +529,9 @@ test('cunzhi verify recomputes the stored totals and finds one changed behind th
   const sql = `UPDATE ledger_totals SET honour = honour + 1 WHERE household_id = ${A.hh[0].id} AND period = '${P.month}'`;
   if (s.db) execFileSync(psqlBin(), ['-q', '-v', 'ON_ERROR_STOP=1', s.db, '-c', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
   else execFileSync('sqlite3', [path.join(s.data, 'cunzhi.db'), sql], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const v = s.cli(['verify']);
-  assert.equal(v.code, 3, v.stdout + v.stderr);
-  assert.match(v.stdout, new RegExp(`ledger: BROKEN .*household ${A.hh[0].id}\\).*${P.month} 的积分合计与台账不符`));
+  for (const jobs of ['1', '4']) {
+    const v = s.cli(['verify', '--jobs', jobs]);
+    assert.equal(v.code, 3, v.stdout + v.stderr);
+    assert.match(v.stdout, new RegExp(`ledger: BROKEN in village ${A.village} .*household ${A.hh[0].id}\\).*${P.month} 的积分合计与台账不符`), `--jobs ${jobs}`);
+  }
 });

@@ -165,6 +165,31 @@ test('the console pages of a village cadre', async () => {
   await desk.close();
 });
 
+test("a town official ranks the whole town: every village's households, each naming its village (laptop and phone)", async () => {
+  for (const kind of ['desktop', 'phone']) {
+    const ctx = await L.newContext(browser, kind, s.url);
+    const page = await L.newPage(ctx);
+    await L.adminLogin(page, L.PHONES.town_official);
+    await page.goto('/admin/rankings');
+    await page.locator('.el-table__row').first().waitFor();
+    await page.getByRole('combobox', { name: '范围' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
+    await pickOption(page, '河口镇（全镇）');
+    await page.locator('.el-table th', { hasText: '所属村' }).waitFor();
+    await page.getByText('河口镇 ·').first().waitFor();
+    await page.getByText('全镇排行榜按村汇总各户积分').waitFor();
+    await L.expectCount(page.getByRole('button', { name: '发布' }), 0, 'a town ranking is not published');
+    await page.getByRole('radio', { name: '全部排名' }).locator('xpath=..').click();
+    await page.locator('.el-table__row', { hasText: '青山村' }).first().waitFor();
+    await L.quiet(page);
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(over <= 1, `${kind}: the page is ${over}px wider than the screen`);
+    await L.shot(page, `admin-rankings-town-${kind}`);
+    await L.axe(page, `town ranking (${kind})`);
+    L.assertNoProblems(ctx);
+    await ctx.close();
+  }
+});
+
 test('the county administrator: overview of the county, users and roles', async () => {
   const desk = await L.newContext(browser, 'desktop', s.url);
   const page = await L.newPage(desk);

@@ -207,9 +207,20 @@ static void live_ranking(void **state)
 	assert_int_equal(rankings_live(&f->t.c, f->village, "2026", &r), RC_OK);
 	assert_int_equal(r.rows[0].points, 100);
 	assert_string_equal(r.rows[0].household_number, "7");
+	/* a town ranks the households of all its villages, each naming its village */
+	reset(f);
+	struct ranking v;
+	assert_int_equal(rankings_live(&f->t.c, f->village, "2026-Q4", &v), RC_OK);
+	assert_int_equal(rankings_live(&f->t.c, f->town, "2026-Q4", &r), RC_OK);
+	assert_string_equal(r.unit_kind, "town");
+	assert_null(r.village_name);
+	assert_true(r.nrows > v.nrows);
+	assert_int_equal(r.rows[0].points, v.rows[0].points);
+	for (int i = 0; i < r.nrows; i++)
+		assert_true(!strcmp(r.rows[i].village_name, "青山村") || !strcmp(r.rows[i].village_name, "柳溪村"));
 	/* bad input names the field */
 	reset(f);
-	assert_int_equal(rankings_live(&f->t.c, f->town, "2026-11", &r), RC_INVALID);
+	assert_int_equal(rankings_live(&f->t.c, f->county, "2026-11", &r), RC_INVALID);
 	assert_string_equal(f->t.c.err.fields[0].field, "unit_id");
 	reset(f);
 	assert_int_equal(rankings_live(&f->t.c, 0, "2026-13", &r), RC_INVALID);

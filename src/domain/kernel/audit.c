@@ -93,32 +93,32 @@ enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
 }
 
-static enum result verify_in(struct ctx *c, const struct chain_units *only, struct audit_report *r)
+static const struct chain_tables audit_tables = {"audit", "audit_log", "audit_heads", "unit_id", "审计"};
+
+enum result audit_verify_units(struct ctx *c, int64_t **ids, int *n)
+{
+	return chain_units_list(c, &audit_tables, ids, n);
+}
+
+enum result audit_verify_chain(struct ctx *c, int64_t unit, struct audit_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct db_stmt *st = db_query(c->db,
 		"SELECT unit_id, seq, actor_id, at, object_type, object_id, action, before_data, "
-		"after_data, prev_hash, hash FROM audit_log ORDER BY unit_id, seq", "");
+		"after_data, prev_hash, hash FROM audit_log WHERE unit_id = ? ORDER BY seq", "i", unit);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "审计校验");
-	int64_t unit = -1, expect_seq = 0;
+	int64_t expect_seq = 1;
 	char prev[CRYPTO_HASH_HEX] = AUDIT_GENESIS;
 	int rc;
+	r->chains = 1;
 	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t u = db_col_int(st, 0), seq = db_col_int(st, 1);
-		if (!chain_units_has(only, u))
-			continue;
-		if (u != unit) {
-			unit = u;
-			expect_seq = 1;
-			str_copy(prev, sizeof(prev), AUDIT_GENESIS);
-			r->chains++;
-		}
+		int64_t seq = db_col_int(st, 1);
 		r->entries++;
 		if (r->broken)
 			continue;
 		char hash[CRYPTO_HASH_HEX];
-		audit_entry_hash(u, seq, db_col_int(st, 2), db_col_int(st, 3), db_col_text(st, 4),
+		audit_entry_hash(unit, seq, db_col_int(st, 2), db_col_int(st, 3), db_col_text(st, 4),
 			   db_col_int(st, 5), db_col_text(st, 6), db_col_text(st, 7), db_col_text(st, 8),
 			   prev, hash);
 		const char *why = NULL;
@@ -130,7 +130,7 @@ static enum result verify_in(struct ctx *c, const struct chain_units *only, stru
 			why = "本条内容与哈希不符（本条被改动）";
 		if (why) {
 			r->broken = true;
-			r->unit_id = u;
+			r->unit_id = unit;
 			r->seq = seq;
 			str_copy(r->reason, sizeof(r->reason), why);
 		}
@@ -138,21 +138,54 @@ static enum result verify_in(struct ctx *c, const struct chain_units *only, stru
 		expect_seq = seq + 1;
 	}
 	db_finalize(st);
-	if (rc != DB_DONE)
-		return ctx_db_fail(c, rc, "审计校验");
-	if (r->broken)
-		return RC_OK;
-	static const struct chain_tables tables = {"audit", "audit_log", "audit_heads", "unit_id", "审计"};
+	return rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "审计校验");
+}
+
+enum result audit_verify_heads(struct ctx *c, const struct chain_units *only, struct audit_report *r)
+{
+	memset(r, 0, sizeof(*r));
 	struct chain_break b;
-	if ((rc = chain_check_heads_in(c, &tables, only, &b)))
-		return rc;
-	if (b.broken) {
+	int rc = chain_check_heads_in(c, &audit_tables, only, &b);
+	if (rc == RC_OK && b.broken) {
 		r->broken = true;
 		r->unit_id = b.unit;
 		r->seq = b.seq;
 		str_copy(r->reason, sizeof(r->reason), b.reason);
 	}
-	return RC_OK;
+	return rc;
+}
+
+void audit_report_add(struct audit_report *into, const struct audit_report *from)
+{
+	into->chains += from->chains;
+	into->entries += from->entries;
+	if (into->broken || !from->broken)
+		return;
+	into->broken = true;
+	into->unit_id = from->unit_id;
+	into->seq = from->seq;
+	str_copy(into->reason, sizeof(into->reason), from->reason);
+}
+
+static enum result verify_in(struct ctx *c, const struct chain_units *only, struct audit_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	int64_t *ids;
+	int n;
+	int rc = audit_verify_units(c, &ids, &n);
+	for (int i = 0; !rc && i < n; i++) {
+		if (!chain_units_has(only, ids[i]))
+			continue;
+		struct audit_report one;
+		if (!(rc = audit_verify_chain(c, ids[i], &one)))
+			audit_report_add(r, &one);
+	}
+	if (rc || r->broken)
+		return rc;
+	struct audit_report heads;
+	if (!(rc = audit_verify_heads(c, only, &heads)))
+		audit_report_add(r, &heads);
+	return rc;
 }
 
 enum result audit_verify(struct ctx *c, struct audit_report *r)

@@ -40,6 +40,18 @@ struct audit_report {
  * the database (chain.h) agrees. RC_OK with report->broken telling the outcome. */
 enum result audit_verify(struct ctx *c, struct audit_report *report);
 
+/* The parts of audit_verify, for running them side by side on several connections
+ * (cli/verify.c): the units with a chain, ascending (arena memory); one unit's chain
+ * link by link (chains 1 and its entries); the heads of the chains of the units in only
+ * (NULL: every one). audit_report_add adds from's counts to into and takes from's
+ * problem when into has none: adding the chains in ascending order, then the heads,
+ * reports the same first problem as audit_verify. */
+struct chain_units;
+enum result audit_verify_units(struct ctx *c, int64_t **ids, int *n);
+enum result audit_verify_chain(struct ctx *c, int64_t unit, struct audit_report *r);
+enum result audit_verify_heads(struct ctx *c, const struct chain_units *only, struct audit_report *r);
+void audit_report_add(struct audit_report *into, const struct audit_report *from);
+
 /* audit_verify for the actor (GET /audit/verify): the chains of the units under their
  * P_AUDIT_VERIFY grants (RC_FORBIDDEN without one), every chain for a grant covering
  * every unit. One at a time in the process: while one runs, RC_TOO_MANY. */

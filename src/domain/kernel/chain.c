@@ -419,6 +419,33 @@ static void broke(struct chain_break *b, int64_t unit, int64_t seq, const char *
 	str_copy(b->reason, sizeof(b->reason), reason);
 }
 
+enum result chain_units_list(struct ctx *c, const struct chain_tables *t, int64_t **ids, int *n)
+{
+	*ids = NULL;
+	*n = 0;
+	int cap = 0;
+	char *sql = arena_printf(c->arena, "SELECT min(%s) FROM %s WHERE %s > ?", t->unit_col, t->entries, t->unit_col);
+	if (!sql)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	for (int64_t last = INT64_MIN;;) {
+		struct db_stmt *st = db_query(c->db, sql, "i", last);
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "链校验");
+		int rc = db_step(st);
+		bool more = rc == DB_ROW && !db_col_null(st, 0);
+		if (more)
+			last = db_col_int(st, 0);
+		db_finalize(st);
+		if (rc != DB_ROW)
+			return ctx_db_fail(c, rc, "链校验");
+		if (!more)
+			return RC_OK;
+		if (!(*ids = arena_grow(c->arena, *ids, &cap, *n, sizeof(**ids))))
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		(*ids)[(*n)++] = last;
+	}
+}
+
 enum result chain_check_heads(struct ctx *c, const struct chain_tables *t, struct chain_break *b)
 {
 	return chain_check_heads_in(c, t, NULL, b);

@@ -81,6 +81,10 @@ struct chain_break {
  * the database agrees with the entries it names. RC_OK with out->broken telling. */
 enum result chain_check_heads(struct ctx *c, const struct chain_tables *t, struct chain_break *out);
 
+/* The units with a chain of this kind, ascending (arena memory): one index probe per
+ * unit (the next id above the last), not a scan of the entries. */
+enum result chain_units_list(struct ctx *c, const struct chain_tables *t, int64_t **ids, int *n);
+
 /* The units a verification is limited to: ids sorted ascending. NULL: every unit. */
 struct chain_units {
 	const int64_t *ids;

@@ -13,5 +13,9 @@
  * an equal number means neither moved). -1 when the village has no row or the read
  * failed: the caller then builds its reply without a cache (ctx->err is left alone). */
 int64_t replygen_get(struct ctx *c, int64_t village_id);
+/* The same for a town: the sum of the rows of every village of the town and the
+ * county-wide one, which moves whenever any of them does (a village moved in or out of
+ * the town moves the county-wide row). -1 when a village has no row or the read failed. */
+int64_t replygen_get_town(struct ctx *c, int64_t town_id);
 
 #endif

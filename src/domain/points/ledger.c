@@ -599,42 +599,53 @@ static const char *const pg_periods[3] = {
 	"to_char(" PG_CN ", 'YYYY')",
 };
 
-/* Recomputes every household's period totals from its entries and compares them with
- * ledger_totals both ways (a row missing on either side is a difference too). */
-static int verify_totals(struct ctx *c, struct ledger_report *r)
+/* Recomputes the period totals of the households (of one village, or every one when
+ * village_id is 0) from their entries and compares them with ledger_totals both ways (a
+ * row missing on either side is a difference too). */
+static int verify_totals(struct ctx *c, int64_t village_id, struct ledger_report *r)
 {
 	const char *const *per = db_engine(c->db) == DB_POSTGRES ? pg_periods : sqlite_periods;
 	static const char *const kinds[3] = {"month", "quarter", "year"};
+	/* the households of the village: a condition on a household id column */
+	const char *in_village = village_id ? " IN (SELECT h.id FROM households h WHERE h.village_id = ?)"
+					    : " IS NOT NULL";
+	struct db_args args = {0};
 	struct buf sql;
 	buf_init(&sql, 1u << 16);
 	buf_adds(&sql, "WITH computed AS (");
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		buf_addf(&sql,
 			 "%sSELECT l.household_id AS household_id, %s AS period, '%s' AS period_kind, "
 			 "SUM(CASE WHEN l.source IN ('claim', 'award', 'deduction', 'activity', 'correction') "
 			 "THEN l.honour ELSE 0 END) AS honour, SUM(l.spendable) AS spendable, count(*) AS entries "
-			 "FROM ledger l GROUP BY l.household_id, %s",
-			 i ? " UNION ALL " : "", per[i], kinds[i], per[i]);
-	buf_adds(&sql, "), stored AS (SELECT household_id, period, period_kind, honour, spendable, entries "
-		       "FROM ledger_totals) "
+			 "FROM ledger l WHERE l.household_id%s GROUP BY l.household_id, %s",
+			 i ? " UNION ALL " : "", per[i], kinds[i], in_village, per[i]);
+		if (village_id)
+			db_args_int(&args, village_id);
+	}
+	buf_addf(&sql, "), stored AS (SELECT household_id, period, period_kind, honour, spendable, entries "
+		       "FROM ledger_totals t WHERE t.household_id%s) "
 		       "SELECT d.household_id, d.period, d.side, "
 		       "COALESCE((SELECT h.village_id FROM households h WHERE h.id = d.household_id), 0) FROM ("
 		       "SELECT x.household_id, x.period, 1 AS side FROM "
 		       "(SELECT * FROM computed EXCEPT SELECT * FROM stored) x UNION ALL "
 		       "SELECT y.household_id, y.period, 2 AS side FROM "
 		       "(SELECT * FROM stored EXCEPT SELECT * FROM computed) y) d "
-		       "ORDER BY d.household_id, d.period, d.side LIMIT 1");
-	if (sql.failed) {
+		       "ORDER BY d.household_id, d.period, d.side LIMIT 1", in_village);
+	if (village_id)
+		db_args_int(&args, village_id);
+	if (sql.failed || args.failed) {
 		buf_release(&sql);
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	}
-	struct db_stmt *st = db_query(c->db, sql.ptr, "");
+	struct db_stmt *st = db_query_args(c->db, sql.ptr, &args);
 	buf_release(&sql);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "台账校验");
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		r->broken = true;
+		r->stage = LEDGER_VERIFY_TOTALS;
 		r->household_id = db_col_int(st, 0);
 		r->village_id = db_col_int(st, 3);
 		snprintf(r->reason, sizeof(r->reason), "%s 的积分合计与台账不符（合计表%s）", db_col_text(st, 1),
@@ -644,18 +655,27 @@ static int verify_totals(struct ctx *c, struct ledger_report *r)
 	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "台账校验");
 }
 
-enum result ledger_verify(struct ctx *c, struct ledger_report *r)
+static const struct chain_tables ledger_tables = {"ledger", "ledger", "ledger_heads", "village_id", "台账"};
+
+enum result ledger_verify_villages(struct ctx *c, int64_t **ids, int *n)
+{
+	return chain_units_list(c, &ledger_tables, ids, n);
+}
+
+enum result ledger_verify_chain(struct ctx *c, int64_t village_id, struct ledger_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	struct db_stmt *st = db_query(c->db,
 		"SELECT village_id, seq, household_id, COALESCE(resident_id, 0), source, COALESCE(claim_id, 0), "
 		"COALESCE(ref_id, 0), COALESCE(rule_id, 0), rule_name, category, spendable, honour, note, "
-		"COALESCE(actor_id, 0), at, prev_hash, hash FROM ledger ORDER BY village_id, seq", "");
+		"COALESCE(actor_id, 0), at, prev_hash, hash FROM ledger WHERE village_id = ? ORDER BY seq",
+		"i", village_id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "台账校验");
-	int64_t village = -1, expect = 0;
+	int64_t expect = 1;
 	char prev[CRYPTO_HASH_HEX] = GENESIS;
 	int rc;
+	r->chains = 1;
 	while ((rc = db_step(st)) == DB_ROW) {
 		struct ledger_input in = {
 			.village_id = db_col_int(st, 0), .household_id = db_col_int(st, 2),
@@ -665,12 +685,6 @@ enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 			.spendable = db_col_int(st, 10), .honour = db_col_int(st, 11), .note = db_col_text(st, 12),
 		};
 		int64_t seq = db_col_int(st, 1);
-		if (in.village_id != village) {
-			village = in.village_id;
-			expect = 1;
-			str_copy(prev, sizeof(prev), GENESIS);
-			r->chains++;
-		}
 		r->entries++;
 		if (r->broken)
 			continue;
@@ -682,7 +696,8 @@ enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 								      : NULL;
 		if (why) {
 			r->broken = true;
-			r->village_id = village;
+			r->stage = LEDGER_VERIFY_LINKS;
+			r->village_id = village_id;
 			r->seq = seq;
 			r->household_id = in.household_id;
 			str_copy(r->reason, sizeof(r->reason), why);
@@ -691,34 +706,48 @@ enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 		expect = seq + 1;
 	}
 	db_finalize(st);
-	if (rc != DB_DONE)
-		return ctx_db_fail(c, rc, "台账校验");
-	if (r->broken)
-		return RC_OK;
-	static const struct chain_tables tables = {"ledger", "ledger", "ledger_heads", "village_id", "台账"};
+	return rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "台账校验");
+}
+
+enum result ledger_verify_heads(struct ctx *c, struct ledger_report *r)
+{
+	memset(r, 0, sizeof(*r));
 	struct chain_break b;
-	if ((rc = chain_check_heads(c, &tables, &b)))
-		return rc;
-	if (b.broken) {
+	int rc = chain_check_heads(c, &ledger_tables, &b);
+	if (rc == RC_OK && b.broken) {
 		r->broken = true;
+		r->stage = LEDGER_VERIFY_HEADS;
 		r->village_id = b.unit;
 		r->seq = b.seq;
 		str_copy(r->reason, sizeof(r->reason), b.reason);
-		return RC_OK;
 	}
+	return rc;
+}
+
+enum result ledger_verify_sums(struct ctx *c, int64_t village_id, struct ledger_report *r)
+{
+	memset(r, 0, sizeof(*r));
 	/* every household's balances equal the sums of its entries */
-	st = db_query(c->db,
+	const char *in_village = village_id ? " IN (SELECT h.id FROM households h WHERE h.village_id = ?)"
+					    : " IS NOT NULL";
+	char *sql = arena_printf(c->arena,
 		"SELECT x.household_id, COALESCE(b.spendable, 0), COALESCE(b.honour, 0), x.s, x.h FROM "
-		"(SELECT household_id, SUM(spendable) AS s, SUM(honour) AS h FROM ledger GROUP BY household_id) x "
+		"(SELECT household_id, SUM(spendable) AS s, SUM(honour) AS h FROM ledger "
+		"WHERE household_id%s GROUP BY household_id) x "
 		"LEFT JOIN balances b ON b.household_id = x.household_id "
 		"UNION ALL SELECT b.household_id, b.spendable, b.honour, 0, 0 FROM balances b "
-		"WHERE NOT EXISTS (SELECT 1 FROM ledger l WHERE l.household_id = b.household_id)", "");
+		"WHERE b.household_id%s AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.household_id = b.household_id)",
+		in_village, in_village);
+	struct db_stmt *st = !sql ? NULL : village_id ? db_query(c->db, sql, "ii", village_id, village_id)
+						   : db_query(c->db, sql, "");
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "台账校验");
-	while (db_step(st) == DB_ROW) {
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
 		r->households++;
 		if (!r->broken && (db_col_int(st, 1) != db_col_int(st, 3) || db_col_int(st, 2) != db_col_int(st, 4))) {
 			r->broken = true;
+			r->stage = LEDGER_VERIFY_BALANCES;
 			r->household_id = db_col_int(st, 0);
 			snprintf(r->reason, sizeof(r->reason),
 				 "余额与台账合计不符：可兑换 %lld≠%lld，累计 %lld≠%lld",
@@ -727,7 +756,63 @@ enum result ledger_verify(struct ctx *c, struct ledger_report *r)
 		}
 	}
 	db_finalize(st);
+	if (rc != DB_DONE)
+		return ctx_db_fail(c, rc, "台账校验");
 	if (r->broken)
 		return RC_OK;
-	return verify_totals(c, r);
+	return verify_totals(c, village_id, r);
+}
+
+bool ledger_report_first(const struct ledger_report *a, const struct ledger_report *b)
+{
+	if (!b->broken)
+		return a->broken;
+	if (!a->broken)
+		return false;
+	if (a->stage != b->stage)
+		return a->stage < b->stage;
+	/* links and heads: the lower village; balances: the one found first (the caller's
+	 * order); totals: the lower household */
+	return a->stage == LEDGER_VERIFY_TOTALS ? a->household_id < b->household_id
+	       : a->stage == LEDGER_VERIFY_BALANCES ? false : a->village_id < b->village_id;
+}
+
+enum result ledger_verify(struct ctx *c, struct ledger_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	int64_t *ids;
+	int n;
+	int rc = ledger_verify_villages(c, &ids, &n);
+	for (int i = 0; !rc && i < n; i++) {
+		struct ledger_report one;
+		if ((rc = ledger_verify_chain(c, ids[i], &one)))
+			break;
+		r->chains++;
+		r->entries += one.entries;
+		if (ledger_report_first(&one, r))
+			ledger_report_take(r, &one);
+	}
+	if (rc || r->broken)
+		return rc;
+	struct ledger_report part;
+	if ((rc = ledger_verify_heads(c, &part)) || part.broken) {
+		ledger_report_take(r, &part);
+		return rc;
+	}
+	rc = ledger_verify_sums(c, 0, &part);
+	r->households = part.households;
+	ledger_report_take(r, &part);
+	return rc;
+}
+
+void ledger_report_take(struct ledger_report *into, const struct ledger_report *from)
+{
+	if (!from->broken)
+		return;
+	into->broken = true;
+	into->stage = from->stage;
+	into->village_id = from->village_id;
+	into->seq = from->seq;
+	into->household_id = from->household_id;
+	str_copy(into->reason, sizeof(into->reason), from->reason);
 }

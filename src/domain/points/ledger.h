@@ -107,9 +107,18 @@ enum result ledger_head(struct ctx *c, int64_t village_id, int64_t *count, char 
  * spendable balance to 0 (honour unchanged). Idempotent. */
 enum result ledger_reset_due(struct ctx *c, int64_t *entries);
 
+/* What ledger_verify checks, in the order a problem is reported. */
+enum ledger_verify_stage {
+	LEDGER_VERIFY_LINKS = 1,   /* a village's chain, link by link */
+	LEDGER_VERIFY_HEADS,       /* the chain heads (chain.h) */
+	LEDGER_VERIFY_BALANCES,    /* a household's balances against its entries */
+	LEDGER_VERIFY_TOTALS,      /* a household's stored period totals against its entries */
+};
+
 struct ledger_report {
 	int64_t chains, entries, households;
 	bool broken;
+	enum ledger_verify_stage stage;          /* of the first problem */
 	int64_t village_id, seq, household_id;   /* first problem */
 	char reason[160];
 };
@@ -118,5 +127,20 @@ struct ledger_report {
  * month, quarter and year totals (ledger_totals, kept by ledger_append), against the
  * sums of its entries. */
 enum result ledger_verify(struct ctx *c, struct ledger_report *r);
+
+/* The parts of ledger_verify, for running them side by side on several connections
+ * (cli/verify.c); together they check the same and report the same first problem:
+ *   - the villages with a chain, ascending (arena memory);
+ *   - one village's chain link by link (chains 1 and its entries);
+ *   - the chain heads;
+ *   - the balances and stored totals of the households of one village (0: every one).
+ * ledger_report_first tells whether a is reported before b; ledger_report_take copies
+ * the problem of from (if any) into into. */
+enum result ledger_verify_villages(struct ctx *c, int64_t **ids, int *n);
+enum result ledger_verify_chain(struct ctx *c, int64_t village_id, struct ledger_report *r);
+enum result ledger_verify_heads(struct ctx *c, struct ledger_report *r);
+enum result ledger_verify_sums(struct ctx *c, int64_t village_id, struct ledger_report *r);
+bool ledger_report_first(const struct ledger_report *a, const struct ledger_report *b);
+void ledger_report_take(struct ledger_report *into, const struct ledger_report *from);
 
 #endif

@@ -86,31 +86,14 @@ enum result rankings_check_period(struct ctx *c, const char *text, struct rankin
 
 /* ---------------------------------------------------------------- units and scope */
 
-/* True when a grant of the actor lies inside the unit or the unit inside the grant. */
-static bool scope_touches(const struct ctx *c, const char *path)
-{
-	if (c->system)
-		return true;
-	if (!c->actor)
-		return false;
-	size_t pl = strlen(path);
-	for (int i = 0; i < c->actor->ngrants; i++) {
-		const char *g = c->actor->grants[i].path;
-		size_t gl = strlen(g);
-		if (gl && !strncmp(g, path, gl < pl ? gl : pl))
-			return true;
-	}
-	return false;
-}
-
 /* Checks the unit and period a ranking is asked for (every field error at once), then
- * loads the unit (a village, group or grid) and its village. Field errors name unit_id and
- * period. */
+ * loads the unit (a village, group, grid or town) and its village (for a town: the town
+ * again). Field errors name unit_id and period. */
 static int load_request(struct ctx *c, int64_t unit_id, const char *period, struct ranking_period *p,
 			struct org_unit *unit, struct org_unit *village)
 {
 	if (unit_id <= 0)
-		ctx_field(c, "unit_id", "必填：村或村民小组的编号");
+		ctx_field(c, "unit_id", "必填：乡镇、村或村民小组的编号");
 	rankings_check_period(c, period, p);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
@@ -119,13 +102,28 @@ static int load_request(struct ctx *c, int64_t unit_id, const char *period, stru
 		return ctx_field(c, "unit_id", "单位不存在");
 	if (rc)
 		return rc;
-	if (!strcmp(unit->kind, "village")) {
+	if (!strcmp(unit->kind, "village") || !strcmp(unit->kind, "town")) {
 		*village = *unit;
 		return RC_OK;
 	}
 	if (!org_in_village(unit))
-		return ctx_field(c, "unit_id", "排行榜按村、村民小组或网格统计，请选择村、村民小组或网格");
+		return ctx_field(c, "unit_id", "排行榜按乡镇、村、村民小组或网格统计，请选择乡镇、村、村民小组或网格");
 	return org_get(c, unit->parent_id, village);
+}
+
+/* Who may read a live ranking: a village's (or its group's, grid's) anyone whose scope
+ * touches the village; a town's those whose grants cover the town (rankings.h). */
+static int check_reader(struct ctx *c, const struct org_unit *village)
+{
+	if (!strcmp(village->kind, "town")) {
+		if (!access_can(c, P_REGISTER_READ, village->path))
+			return ctx_fail(c, access_refusal(c, village->path), "无权查看%s的全镇排行榜：需要本乡镇或上级的权限",
+					village->name);
+		return RC_OK;
+	}
+	if (!access_touches(c, village->path))
+		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的排行榜", village->name);
+	return RC_OK;
 }
 
 /* ---------------------------------------------------------------- computing */
@@ -213,13 +211,66 @@ static void assign_ranks(struct ranking *r)
 	}
 }
 
+/* A town's villages (id and name), for naming each row's village. */
+struct town_villages {
+	int64_t *id;
+	const char **name;
+	int n;
+};
+
+#define TOWN_VILLAGES_MAX 1000
+
+static int load_town_villages(struct ctx *c, int64_t town_id, struct town_villages *tv)
+{
+	memset(tv, 0, sizeof(*tv));
+	struct db_stmt *st = db_query(c->db, "SELECT id, name FROM org_units WHERE parent_id = ? AND kind = 'village'",
+				      "i", town_id);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "读取乡镇的村");
+	int cap = 0, ncap = 0, dbrc;
+	while ((dbrc = db_step(st)) == DB_ROW) {
+		if (tv->n >= TOWN_VILLAGES_MAX ||
+		    !(tv->id = arena_grow(c->arena, tv->id, &cap, tv->n, sizeof(*tv->id))) ||
+		    !(tv->name = arena_grow(c->arena, tv->name, &ncap, tv->n, sizeof(*tv->name))) ||
+		    !(tv->name[tv->n] = arena_strdup(c->arena, db_col_text(st, 1)))) {
+			db_finalize(st);
+			return ctx_fail(c, RC_INTERNAL, "读取乡镇的村：村数过多或内存不足");
+		}
+		tv->id[tv->n++] = db_col_int(st, 0);
+	}
+	db_finalize(st);
+	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "读取乡镇的村");
+}
+
+static const char *village_name_of(const struct town_villages *tv, int64_t id)
+{
+	for (int i = 0; i < tv->n; i++)
+		if (tv->id[i] == id)
+			return tv->name[i];
+	return "";
+}
+
+/* The two lists' queries, completed by the conditions that pick the households of a
+ * village (group, grid) or of a town's villages: every household with its points in the
+ * period (the stored total of the ranking's sources, kept by ledger_append with each
+ * entry); the households with deductions in the period that were not reversed. */
+#define TOWN_VILLAGES_SQL "(SELECT v.id FROM org_units v WHERE v.parent_id = ? AND v.kind = 'village')"
+#define ROWS_SELECT "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", COALESCE(t.honour, 0), h.village_id " \
+	"FROM households h LEFT JOIN ledger_totals t ON t.household_id = h.id AND t.period = ? WHERE "
+#define BLACK_SELECT "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", count(*), SUM(l.honour), h.village_id " \
+	"FROM ledger l JOIN households h ON h.id = l.household_id " \
+	"WHERE l.at >= ? AND l.at < ? AND l.source = 'deduction' AND "
+#define CORRECTED "x.source = 'correction' AND x.ref_id IS NOT NULL"
+#define BLACK_GROUP " GROUP BY h.id, h.number, h.village_id"
+
 static int compute(struct ctx *c, const struct org_unit *unit, const struct org_unit *village,
 		   const struct ranking_period *p, struct ranking *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->village_id = village->id;
+	bool town = !strcmp(unit->kind, "town");
+	out->village_id = town ? 0 : village->id;
 	out->unit_id = unit->id;
-	out->village_name = arena_strdup(c->arena, village->name);
+	out->village_name = town ? NULL : arena_strdup(c->arena, village->name);
 	out->unit_name = arena_strdup(c->arena, unit->name);
 	out->unit_kind = arena_strdup(c->arena, unit->kind);
 	out->period = *p;
@@ -227,26 +278,31 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 	int64_t group = strcmp(unit->kind, "group") ? 0 : unit->id;
 	int64_t grid = strcmp(unit->kind, "grid") ? 0 : unit->id;
 
-	struct village_settings vs;
-	int rc = publicity_settings_get(c, village->id, &vs);
-	if (rc)
-		return rc;
-	out->red_list_size = vs.red_list_size > 0 ? vs.red_list_size : 10;
-	if ((rc = ledger_head(c, village->id, &out->ledger_count, out->ledger_hash)))
-		return rc;
-	if (!out->village_name || !out->unit_name || !out->unit_kind)
+	int rc;
+	struct town_villages tv = {0};
+	if (town) {
+		out->red_list_size = TOWN_RED_LIST_SIZE;
+		if ((rc = load_town_villages(c, unit->id, &tv)))
+			return rc;
+	} else {
+		struct village_settings vs;
+		if ((rc = publicity_settings_get(c, village->id, &vs)))
+			return rc;
+		out->red_list_size = vs.red_list_size > 0 ? vs.red_list_size : 10;
+		if ((rc = ledger_head(c, village->id, &out->ledger_count, out->ledger_hash)))
+			return rc;
+		if (!out->village_name)
+			return ctx_fail(c, RC_INTERNAL, "内存不足");
+	}
+	if (!out->unit_name || !out->unit_kind)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 
-	/* every household of the unit with its points in the period: the stored total of the
-	 * ranking's sources, kept by ledger_append with each entry */
-	struct db_stmt *st = db_query(
-		c->db,
-		"SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", "
-		"COALESCE(t.honour, 0) FROM households h "
-		"LEFT JOIN ledger_totals t ON t.household_id = h.id AND t.period = ? "
-		"WHERE h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
-		"AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?)",
-		"tiiiii", p->text, village->id, group, group, grid, grid);
+	/* every household of the unit with its points in the period */
+	struct db_stmt *st = town
+		? db_query(c->db, ROWS_SELECT "h.village_id IN " TOWN_VILLAGES_SQL, "ti", p->text, unit->id)
+		: db_query(c->db, ROWS_SELECT "h.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
+			   "AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?)",
+			   "tiiiii", p->text, village->id, group, group, grid, grid);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计排行榜");
 	int cap = 0, dbrc;
@@ -257,6 +313,10 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 		}
 		struct ranking_row *w = &out->rows[out->nrows++];
 		w->points = db_col_int(st, 3);
+		if (town) {
+			w->village_id = db_col_int(st, 4);
+			w->village_name = village_name_of(&tv, w->village_id);
+		}
 		if (!read_household(c, st, &w->household_id, &w->household_number, &w->name)) {
 			db_finalize(st);
 			return ctx_fail(c, RC_INTERNAL, "内存不足");
@@ -268,16 +328,14 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 	assign_ranks(out);
 
 	/* the black list: deductions in the period that were not reversed */
-	st = db_query(c->db,
-		      "SELECT h.id, h.number, " PEOPLE_HEAD_NAME("h.id") ", count(*), SUM(l.honour) "
-		      "FROM ledger l JOIN households h ON h.id = l.household_id "
-		      "WHERE l.village_id = ? AND l.at >= ? AND l.at < ? AND l.source = 'deduction' "
-		      "AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
-		      "AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?) "
-		      "AND l.id NOT IN (SELECT x.ref_id FROM ledger x WHERE x.village_id = ? "
-		      "AND x.source = 'correction' AND x.ref_id IS NOT NULL) "
-		      "GROUP BY h.id, h.number",
-		      "iiiiiiii", village->id, p->start, p->end, group, group, grid, grid, village->id);
+	st = town
+		? db_query(c->db, BLACK_SELECT "l.village_id IN " TOWN_VILLAGES_SQL " AND l.id NOT IN (SELECT x.ref_id "
+			   "FROM ledger x WHERE x.village_id IN " TOWN_VILLAGES_SQL " AND " CORRECTED ")" BLACK_GROUP,
+			   "iiii", p->start, p->end, unit->id, unit->id)
+		: db_query(c->db, BLACK_SELECT "l.village_id = ? AND (CAST(? AS BIGINT) = 0 OR h.group_id = ?) "
+			   "AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?) AND l.id NOT IN (SELECT x.ref_id "
+			   "FROM ledger x WHERE x.village_id = ? AND " CORRECTED ")" BLACK_GROUP,
+			   "iiiiiiii", p->start, p->end, village->id, group, group, grid, grid, village->id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计黑榜");
 	cap = 0;
@@ -289,6 +347,10 @@ static int compute(struct ctx *c, const struct org_unit *unit, const struct org_
 		struct black_row *b = &out->black[out->nblack++];
 		b->deductions = db_col_int(st, 3);
 		b->points = db_col_int(st, 4);
+		if (town) {
+			b->village_id = db_col_int(st, 5);
+			b->village_name = village_name_of(&tv, b->village_id);
+		}
 		if (!read_household(c, st, &b->household_id, &b->household_number, &b->name)) {
 			db_finalize(st);
 			return ctx_fail(c, RC_INTERNAL, "内存不足");
@@ -326,27 +388,27 @@ enum result rankings_live(struct ctx *c, int64_t unit_id, const char *period, st
 	struct ranking_period p;
 	struct org_unit unit, village;
 	int rc = load_request(c, unit_id, period, &p, &unit, &village);
-	if (rc)
+	if (rc || (rc = check_reader(c, &village)))
 		return rc;
-	if (!scope_touches(c, village.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的排行榜", village.name);
 	if ((rc = compute(c, &unit, &village, &p, out)))
 		return rc;
+	if (!strcmp(unit.kind, "town"))
+		return RC_OK;
 	int64_t at;
 	return published_id(c, unit_id, p.text, &out->published_id, &at);
 }
 
-enum result rankings_live_village(struct ctx *c, int64_t unit_id, const char *period, int64_t *village_id)
+enum result rankings_live_village(struct ctx *c, int64_t unit_id, const char *period, int64_t *village_id,
+				  int64_t *town_id)
 {
 	struct ranking_period p;
 	struct org_unit unit, village;
 	*village_id = 0;
+	*town_id = 0;
 	int rc = load_request(c, unit_id, period, &p, &unit, &village);
-	if (rc)
+	if (rc || (rc = check_reader(c, &village)))
 		return rc;
-	if (!scope_touches(c, village.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s的排行榜", village.name);
-	*village_id = village.id;
+	*(strcmp(village.kind, "town") ? village_id : town_id) = village.id;
 	return RC_OK;
 }
 
@@ -683,6 +745,8 @@ enum result rankings_publish(struct ctx *c, int64_t unit_id, const char *period,
 	int rc = load_request(c, unit_id, period, &p, &unit, &village);
 	if (rc)
 		return rc;
+	if (!strcmp(unit.kind, "town"))
+		return ctx_field(c, "unit_id", "全镇排行榜不发布，请按村、村民小组或网格发布");
 	if (!access_can(c, P_POINTS_ADMIN, village.path))
 		return ctx_fail(c, access_refusal(c, village.path), "无权发布%s的排行榜：需要本村村两委的权限", village.name);
 	if (p.end > c->now)

@@ -36,6 +36,8 @@ struct ranking_row {
 	const char *household_number;
 	const char *name;         /* the head of household's name, masked */
 	int64_t points;           /* honour earned in the period */
+	int64_t village_id;       /* a town's ranking: the household's village (else 0, NULL) */
+	const char *village_name;
 };
 
 struct black_row {
@@ -44,12 +46,14 @@ struct black_row {
 	const char *name;
 	int64_t deductions;       /* number of deduction entries */
 	int64_t points;           /* their sum (negative) */
+	int64_t village_id;       /* as in ranking_row */
+	const char *village_name;
 };
 
 struct ranking {
 	int64_t id;               /* the published snapshot, 0 for a live ranking */
-	int64_t village_id, unit_id;
-	const char *village_name, *unit_name, *unit_kind;   /* unit kind: village or group */
+	int64_t village_id, unit_id;    /* a town's ranking: village_id 0, village_name NULL */
+	const char *village_name, *unit_name, *unit_kind;   /* unit kind: village, group, grid or town */
 	struct ranking_period period;
 	int red_list_size;
 	struct ranking_row *rows; /* every household of the unit, best first */
@@ -59,7 +63,7 @@ struct ranking {
 	int nblack;
 	int64_t computed_at;      /* live: now; published: the publication time */
 	int64_t published_at, published_by;   /* 0 for a live ranking */
-	int64_t ledger_count;     /* the village's ledger chain head when computed */
+	int64_t ledger_count;     /* the village's ledger chain head when computed (a town's: 0, "") */
 	char ledger_hash[65];
 	int64_t published_id;     /* live: the snapshot of this unit and period, if any */
 };
@@ -76,8 +80,20 @@ struct ranking {
  * does not count. */
 enum result rankings_live(struct ctx *c, int64_t unit_id, const char *period, struct ranking *out);
 /* The checks of rankings_live alone (the same errors) and the unit's village, for a
- * reply kept from an earlier request (http/reply_cache.h). */
-enum result rankings_live_village(struct ctx *c, int64_t unit_id, const char *period, int64_t *village_id);
+ * reply kept from an earlier request (http/reply_cache.h); for a town, *village_id is 0
+ * and *town_id the town (else 0). */
+enum result rankings_live_village(struct ctx *c, int64_t unit_id, const char *period, int64_t *village_id,
+				  int64_t *town_id);
+
+/* A town's ranking (rankings_live with a town's unit_id): every household of every
+ * village of the town, ranked by the same points and rule as a village's, each row
+ * naming its village; the red list is the town's top TOWN_RED_LIST_SIZE, the black list
+ * the households of the town with deductions in the period. Read from the stored period
+ * totals, as a village's. Those whose grants cover the town with P_REGISTER_READ may
+ * read it (town officials of the town, county roles); a cadre of one of its villages
+ * gets RC_FORBIDDEN, a caller outside every grant RC_NOT_FOUND. Not published: snapshots
+ * stay per village. */
+#define TOWN_RED_LIST_SIZE 20
 
 /* Publishes (freezes) the ranking of a unit and period: cadres of the village
  * (P_POINTS_ADMIN). Only once the period has ended; one per unit and period

@@ -10,11 +10,22 @@
 #include "http/reply_cache.h"
 
 
+/* A town's rows name their village. */
+static json_t *with_village(json_t *o, int64_t village_id, const char *village_name)
+{
+	if (village_name) {
+		json_object_set_new(o, "village_id", json_integer(village_id));
+		json_object_set_new(o, "village_name", json_string(village_name));
+	}
+	return o;
+}
+
 static json_t *row_json(const struct ranking_row *w)
 {
-	return json_pack("{s:i, s:I, s:s, s:s, s:I}", "rank", w->rank, "household_id",
-			 (json_int_t)w->household_id, "household_number", w->household_number, "name", w->name,
-			 "points", (json_int_t)w->points);
+	return with_village(json_pack("{s:i, s:I, s:s, s:s, s:I}", "rank", w->rank, "household_id",
+				      (json_int_t)w->household_id, "household_number", w->household_number, "name",
+				      w->name, "points", (json_int_t)w->points),
+			    w->village_id, w->village_name);
 }
 
 static json_t *ranking_json(const struct ranking *k)
@@ -27,19 +38,24 @@ static json_t *ranking_json(const struct ranking *k)
 	}
 	for (int i = 0; i < k->nblack; i++) {
 		const struct black_row *b = &k->black[i];
-		json_array_append_new(black, json_pack("{s:I, s:s, s:s, s:I, s:I}", "household_id",
-						       (json_int_t)b->household_id, "household_number",
-						       b->household_number, "name", b->name, "deductions",
-						       (json_int_t)b->deductions, "points", (json_int_t)b->points));
+		json_array_append_new(black, with_village(json_pack("{s:I, s:s, s:s, s:I, s:I}", "household_id",
+								    (json_int_t)b->household_id, "household_number",
+								    b->household_number, "name", b->name, "deductions",
+								    (json_int_t)b->deductions, "points", (json_int_t)b->points),
+							  b->village_id, b->village_name));
 	}
-	json_t *o = json_pack("{s:o, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:I, s:s, s:o, s:o}",
+	/* a town's ranking has no one village nor ledger chain: those are null */
+	bool town = !k->village_name;
+	json_t *o = json_pack("{s:o, s:o, s:o, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o}",
 			      "id", k->id ? json_integer(k->id) : json_null(), "village_id",
-			      (json_int_t)k->village_id, "village_name", k->village_name, "unit_id",
+			      town ? json_null() : json_integer(k->village_id), "village_name",
+			      town ? json_null() : json_string(k->village_name), "unit_id",
 			      (json_int_t)k->unit_id, "unit_name", k->unit_name, "unit_kind", k->unit_kind,
 			      "period", k->period.text, "period_label", k->period.label, "period_start",
 			      json_time(k->period.start), "period_end", json_time(k->period.end), "red_list_size",
 			      k->red_list_size, "households", k->nrows, "ledger_count",
-			      (json_int_t)k->ledger_count, "ledger_hash", k->ledger_hash, "computed_at",
+			      town ? json_null() : json_integer(k->ledger_count), "ledger_hash",
+			      town ? json_null() : json_string(k->ledger_hash), "computed_at",
 			      json_time(k->computed_at), "published_at", json_time(k->published_at));
 	json_object_set_new(o, "published_id", k->published_id ? json_integer(k->published_id) : json_null());
 	json_object_set_new(o, "rows", rows);
@@ -56,12 +72,13 @@ int api_rankings_live(struct req *r)
 	 * so the caller's household is the visibility class (0 for staff without one);
 	 * computed_at is when the kept reply was computed */
 	const char *period = req_query(r, "period");
-	int64_t village;
-	int rc = rankings_live_village(&r->ctx, unit, period, &village);
+	int64_t village, town;
+	int rc = rankings_live_village(&r->ctx, unit, period, &village, &town);
 	if (rc)
 		return rc;
 	char key[REPLY_KEY_MAX];
-	int64_t gen = replygen_get(&r->ctx, village);
+	/* a town's reply is kept while none of its villages (nor the county-wide row) moved */
+	int64_t gen = town ? replygen_get_town(&r->ctx, town) : replygen_get(&r->ctx, village);
 	bool keyed = reply_cache_key(key, "ranking|%lld|%s|mine=%lld", (long long)unit, period,
 				     (long long)(r->ctx.actor ? r->ctx.actor->household_id : 0));
 	if (keyed && reply_cache_serve(r, key, gen))

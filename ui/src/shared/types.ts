@@ -324,6 +324,8 @@ export interface RankingRow {
   household_number: string;
   name: string;
   points: number;
+  village_id?: number;     // a town's ranking: the household's village
+  village_name?: string;
 }
 
 export interface BlackRow {
@@ -332,12 +334,14 @@ export interface BlackRow {
   name: string;
   deductions: number;
   points: number;
+  village_id?: number;
+  village_name?: string;
 }
 
 export interface Ranking {
   id: number | null;
-  village_id: number;
-  village_name: string;
+  village_id: number | null;    // null for a town's ranking
+  village_name: string | null;
   unit_id: number;
   unit_name: string;
   unit_kind: string;
@@ -347,8 +351,8 @@ export interface Ranking {
   period_end: string;
   red_list_size: number;
   households: number;
-  ledger_count: number;
-  ledger_hash: string;
+  ledger_count: number | null;  // null for a town's ranking
+  ledger_hash: string | null;
   computed_at: string;
   published_at: string | null;
   published_id: number | null;

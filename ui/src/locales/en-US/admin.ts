@@ -526,6 +526,9 @@ export default {
     publishedList: 'Published boards',
     publishedAt: 'Published',
     export: 'Export to Excel',
+    wholeTown: '{name} (whole town)',
+    village: 'Village',
+    townNote: 'A town ranking merges its villages\' households and is not published; choose a village to publish.',
   },
   ledger: {
     kind: 'Kind',

@@ -525,6 +525,9 @@ export default {
     publishedList: '已发布的榜单',
     publishedAt: '发布时间',
     export: '导出 Excel',
+    wholeTown: '{name}（全镇）',
+    village: '所属村',
+    townNote: '全镇排行榜按村汇总各户积分，不单独发布；发布请选择村。',
   },
   ledger: {
     kind: '类型',
