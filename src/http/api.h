@@ -16,7 +16,6 @@ enum route_flags {
 	RF_IMPORT = 1 << 4,   /* with RF_UPLOAD: a whole roster, up to REQ_IMPORT_MAX */
 };
 
-
 struct route {
 	const char *method;
 	const char *path;     /* ulfius pattern: /api/v1/households/:id */
