@@ -144,7 +144,7 @@ test('an upload over 16 MiB gives 413, except the roster import, which takes a c
     'Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n'];
   for (let i = 0; i < 65; i++) parts.push(`100000\r\n${chunk.toString('latin1')}\r\n`);
   parts.push('0\r\n\r\n');
-  const chunked = await rawRequest(s.port, parts.join(''));
+  const chunked = await rawRequest(s.port, parts.join(''), { timeout: 60000 });
   assert.equal(chunked.status, 413);
   assert.equal(JSON.parse(chunked.body).error.message, '请求体过大，最多 64 MB');
 });
