@@ -25,8 +25,9 @@
 # reported, and the copy checked with PRAGMA quick_check on the sizes below 1 GB).
 # Last (COUNTY_IMPORT, default 500000; 0 skips it), on the full size: a roster of that
 # many residents (bench/gen_roster.py) imported into 青山村 by its cadre
-# (POST /api/v1/imports/households), timed, as XLSX files of at most TABLE_MAX_ROWS - 1
-# data rows each (the reader's limit per file, src/util/table.h), one after another.
+# (POST /api/v1/imports/households), timed, as one XLSX file (split into files of at
+# most TABLE_MAX_ROWS - 1 data rows, one after another, only above the reader's limit
+# per file, src/util/table.h), with the server's VmHWM afterwards.
 #
 # Everything runs under nice. Environment: COUNTY_SIZES (default
 # "10000:670000 40000:2670000 150000:10000000"), COUNTY_SECONDS (8), COUNTY_IMPORT,
@@ -238,9 +239,10 @@ done
 
 import_row="not run"
 if [ "$IMPORT" -gt 0 ]; then
-  # a file holds at most TABLE_MAX_ROWS rows, the header included (src/util/table.h)
+  # a file holds at most TABLE_MAX_ROWS rows, the header included (src/util/table.h),
+  # and the import route takes at most REQ_IMPORT_MAX bytes (src/http/req.h)
   maxrows=$(($(awk '/define TABLE_MAX_ROWS/ {print $3}' "$here/../src/util/table.h") - 1))
-  upload_max=$(awk '/define REQ_UPLOAD_MAX/ {gsub(/[()]/, ""); print $3 * 2 ^ $5}' "$here/../src/http/req.h")
+  upload_max=$(awk '/define REQ_IMPORT_MAX/ {gsub(/[()]/, ""); print $3 * 2 ^ $5}' "$here/../src/http/req.h")
   DATA=$LAST_DATA
   mapfile -t files < <(python3 "$here/gen_roster.py" "$WORK/roster" "$IMPORT" "$maxrows")
   bench_serve

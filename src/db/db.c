@@ -50,6 +50,16 @@ void db_close(struct db *db)
 enum db_engine db_engine(const struct db *db) { return db->engine; }
 const char *db_errmsg(const struct db *db) { return db->err; }
 enum db_rc db_exec(struct db *db, const char *sql) { return db->ops->exec(db, sql); }
+
+enum db_rc db_bulk_cache(struct db *db, bool on)
+{
+	if (db->engine != DB_SQLITE)
+		return DB_OK;
+	char sql[64];
+	/* negative: KiB; -2000 is SQLite's default */
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", on ? -DB_BULK_CACHE_MB * 1024 : -2000);
+	return db_exec(db, sql);
+}
 struct db_stmt *db_prepare(struct db *db, const char *sql) { return db->ops->prepare(db, sql); }
 enum db_rc db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->db->ops->bind_int(st, i, v); }
 enum db_rc db_bind_text(struct db_stmt *st, int i, const char *s) { return st->db->ops->bind_text(st, i, s); }

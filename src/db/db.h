@@ -56,6 +56,14 @@ enum db_rc db_commit(struct db *db);
 enum db_rc db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 
+/* Around one large write transaction (a roster import of a county's size): on SQLite
+ * the connection keeps up to DB_BULK_CACHE_MB of pages instead of its default 2 MB, so
+ * the transaction's index pages are not spilled to the WAL and read back over and over;
+ * off returns to the default and frees them. Nothing on PostgreSQL (its cache is the
+ * server's). */
+#define DB_BULK_CACHE_MB 64
+enum db_rc db_bulk_cache(struct db *db, bool on);
+
 /* A lock shared by every server on one database, held by this connection until
  * db_unlock or its close (PostgreSQL's session advisory locks; on SQLite, where one
  * file has one writer at a time, it is always granted at once). db_lock_try sets *got

@@ -13,6 +13,7 @@ enum route_flags {
 	RF_JSON = 1 << 1,     /* takes a JSON object body (up to REQ_JSON_MAX) */
 	RF_UPLOAD = 1 << 2,   /* takes raw bytes (up to REQ_UPLOAD_MAX) */
 	RF_TEST = 1 << 3,     /* exists only when the server runs with --test-clock */
+	RF_IMPORT = 1 << 4,   /* with RF_UPLOAD: a whole roster, up to REQ_IMPORT_MAX */
 };
 
 struct route {
@@ -31,5 +32,9 @@ struct route_table {
 /* Every feature's table, ending with {NULL, NULL}. No two routes of the tables match the
  * same method and path, so the order of the tables does not matter. */
 extern const struct route_table route_tables[];
+
+/* The largest body the route takes: REQ_IMPORT_MAX (RF_IMPORT), REQ_UPLOAD_MAX
+ * (RF_UPLOAD) or REQ_JSON_MAX. */
+size_t route_body_max(const struct route *rt);
 
 #endif

@@ -13,7 +13,8 @@
 #include "domain/kernel/idem.h"
 
 #define REQ_JSON_MAX (1 << 20)        /* JSON bodies */
-#define REQ_UPLOAD_MAX (16 << 20)     /* file uploads (imports) */
+#define REQ_UPLOAD_MAX (16 << 20)     /* file uploads: photos, media, the party roster */
+#define REQ_IMPORT_MAX (64 << 20)     /* a county's roster in one file (routes with RF_IMPORT) */
 #define REQ_PAGE_MAX 200
 /* the Content-Security-Policy of every reply */
 #define REQ_CSP_IMG "img-src 'self' data: blob:"

@@ -35,3 +35,10 @@ const struct route_table route_tables[] = {
 	{disputes_routes, &disputes_routes_n},
 	{NULL, NULL},
 };
+
+size_t route_body_max(const struct route *rt)
+{
+	if (rt->flags & RF_UPLOAD)
+		return (rt->flags & RF_IMPORT) ? REQ_IMPORT_MAX : REQ_UPLOAD_MAX;
+	return REQ_JSON_MAX;
+}

@@ -194,6 +194,15 @@ static bool same_origin(const struct req *r, const char *origin, bool proxied)
 	return !strcasecmp(sep + 3, host);
 }
 
+/* The refusal of a body over limit, in MB when it is whole megabytes. */
+static void too_large_text(size_t limit, char *out, size_t n)
+{
+	if (limit % (1u << 20) == 0)
+		snprintf(out, n, "请求体过大，最多 %zu MB", limit >> 20);
+	else
+		snprintf(out, n, "请求体过大，最多 %zu KB", limit / 1024);
+}
+
 /* Checks the body's presence, size and form before the handler sees it, and that a
  * change of state sent by a browser with the session cookie comes from this site's own
  * pages (the Origin a browser sends; requests with a Bearer token or an Open311 key
@@ -214,7 +223,7 @@ static int check_body(struct req *r, const struct route *rt, bool proxied)
 	}
 	const char *cl = u_map_get_case(u->map_header, "Content-Length");
 	const char *te = u_map_get_case(u->map_header, "Transfer-Encoding");
-	size_t max = (rt->flags & RF_UPLOAD) ? REQ_UPLOAD_MAX : REQ_JSON_MAX;
+	size_t max = route_body_max(rt);
 	bool wants = rt->flags & (RF_JSON | RF_UPLOAD);
 	if (wants && has_body_method && !cl && !(te && strcasestr(te, "chunked"))) {
 		send_error(r, 411, "length_required", "请求需要 Content-Length");
@@ -222,7 +231,7 @@ static int check_body(struct req *r, const struct route *rt, bool proxied)
 	}
 	if ((cl && strtoull(cl, NULL, 10) > max) || u->binary_body_length > max) {
 		char msg[96];
-		snprintf(msg, sizeof(msg), "请求体过大，最多 %zu KB", max / 1024);
+		too_large_text(max, msg, sizeof(msg));
 		send_error(r, 413, "too_large", msg);
 		return 413;
 	}
@@ -414,8 +423,9 @@ int api_test_clock(struct req *r)
  * of MHD_start_daemon below takes precedence over libmicrohttpd's for the ulfius library
  * (an executable's symbols come first in the dynamic linker's search) and puts gate() in
  * front of ulfius's handler. gate() gives each request its limit from the route table
- * once the headers are in: REQ_UPLOAD_MAX on upload routes with a valid session,
- * REQ_JSON_MAX everywhere else, unknown paths included. A declared length over the
+ * once the headers are in: route_body_max (REQ_IMPORT_MAX on the roster import,
+ * REQ_UPLOAD_MAX on the other upload routes) with a valid session, REQ_JSON_MAX
+ * everywhere else, unknown paths included. A declared length over the
  * limit, or a chunked body that grows past it, is counted and dropped as it arrives,
  * then answered 413 (a client still sending when the connection closed would see a
  * reset, not the answer); a declared length over GATE_DRAIN_MAX is answered at once.
@@ -526,7 +536,7 @@ static size_t body_limit(struct MHD_Connection *con, const char *method, const c
 	const struct route *rt = route_find(method, url);
 	if (rt && (rt->flags & RF_UPLOAD) && has_session(con)) {
 		*deadline = cfg->upload_deadline > 0 ? cfg->upload_deadline : SERVER_UPLOAD_DEADLINE;
-		return REQ_UPLOAD_MAX;
+		return route_body_max(rt);
 	}
 	*deadline = cfg->request_deadline > 0 ? cfg->request_deadline : SERVER_REQUEST_DEADLINE;
 	return REQ_JSON_MAX;
@@ -591,10 +601,10 @@ static enum MHD_Result refuse_too_slow(struct MHD_Connection *con, const struct 
 
 static enum MHD_Result refuse_too_large(struct MHD_Connection *con, size_t limit)
 {
-	char body[200];
-	int n = snprintf(body, sizeof(body),
-			 "{\"error\":{\"code\":\"too_large\",\"message\":\"请求体过大，最多 %zu KB\",\"fields\":{}}}",
-			 limit / 1024);
+	char body[200], msg[96];
+	too_large_text(limit, msg, sizeof(msg));
+	int n = snprintf(body, sizeof(body), "{\"error\":{\"code\":\"too_large\",\"message\":\"%s\",\"fields\":{}}}",
+			 msg);
 	struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return MHD_NO;
@@ -834,7 +844,7 @@ int server_run(struct server_config *config)
 		fprintf(stderr, "cunzhi: cannot initialise the HTTP server\n");
 		return 1;
 	}
-	inst.max_post_body_size = REQ_UPLOAD_MAX + 1;
+	inst.max_post_body_size = REQ_IMPORT_MAX + 1; /* the largest of route_body_max */
 	for (const struct route_table *t = route_tables; t->routes; t++)
 		for (size_t i = 0; i < *t->n; i++) {
 			const struct route *rt = &t->routes[i];

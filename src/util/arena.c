@@ -35,15 +35,17 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* size bytes at the next multiple of align (a power of two, at most 16), not zeroed */
+static void *bump(struct arena *a, size_t size, size_t align)
 {
 	/* refuse before rounding up, so huge sizes cannot wrap around to small ones */
 	if (size > a->max || size > SIZE_MAX - sizeof(struct chunk) - 16)
 		return NULL;
-	size = (size + 15) & ~(size_t)15;
-	if (size == 0)
-		size = 16;
 	struct chunk *c = a->head;
+	if (c && align > 1)
+		c->used = (c->used + align - 1) & ~(align - 1);
+	if (c && c->used > c->size)
+		c->used = c->size;
 	if (!c || c->size - c->used < size) {
 		size_t csize = size > 8192 ? size : 8192;
 		if (csize > a->max - a->total)
@@ -59,8 +61,37 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	void *p = c->data + c->used;
 	c->used += size;
-	memset(p, 0, size);
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	if (size > a->max || size > SIZE_MAX - sizeof(struct chunk) - 16)
+		return NULL;
+	size = (size + 15) & ~(size_t)15;
+	if (size == 0)
+		size = 16;
+	void *p = bump(a, size, 16);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+char *arena_text(struct arena *a, const char *s, size_t n)
+{
+	if (n == SIZE_MAX)
+		return NULL;
+	char *p = bump(a, n + 1, 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+size_t arena_used(const struct arena *a)
+{
+	return a->total;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)

@@ -16,6 +16,11 @@ void *arena_alloc(struct arena *a, size_t size);   /* zeroed, 16-byte aligned */
 void *arena_grow(struct arena *a, void *arr, int *cap, int n, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* A copy of n bytes of s with a NUL, packed after the previous one without the 16-byte
+ * alignment: for many short texts kept together (a table's cells). */
+char *arena_text(struct arena *a, const char *s, size_t n);
+/* Bytes taken from the system so far (whole chunks). */
+size_t arena_used(const struct arena *a);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,11 +1,13 @@
 /* Reading rosters from CSV (RFC 4180) into a struct table, and choosing between CSV and
  * XLSX (table_xlsx.c) by content, with limits on rows, columns, cell size and total
- * text; the building blocks both readers share. */
+ * text; the building blocks both readers share. The cells go into the table's one
+ * arena as they are read, packed (table.h). */
 #include "util/common.h"
 
 #include <limits.h>
 #include <stdarg.h>
 
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/table.h"
 #include "util/table_build.h"
@@ -26,21 +28,9 @@ int table_fail(struct builder *b, const char *fmt, ...)
 
 void table_row_clear(struct row_acc *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->cells[i]);
+	for (size_t i = 0; i < r->n; i++)
 		r->cells[i] = NULL;
-	}
 	r->n = 0;
-}
-
-static char *dup_n(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = 0;
-	}
-	return p;
 }
 
 /* Trims ASCII white space, U+00A0 and U+3000 (the ideographic space) from both ends. */
@@ -92,6 +82,14 @@ void table_col_name(size_t col, char out[8])
 	out[n] = 0;
 }
 
+/* The store is full (TABLE_MAX_TOTAL) or memory ran out. */
+static int fail_full(struct builder *b)
+{
+	if (arena_used(b->t->store) + 65536 < TABLE_MAX_TOTAL)
+		return table_fail(b, "内存不足，无法读取表格");
+	return table_fail(b, "表格内容过多（最多 %zu MB），请拆分成几个文件分别导入", TABLE_MAX_TOTAL >> 20);
+}
+
 /* Checks one cell's text and stores it at column col of the row. Empty text past the
  * column limit is dropped (spreadsheets often carry empty columns far to the right). */
 int table_put_cell(struct builder *b, struct row_acc *r, int line, size_t col, const char *s,
@@ -100,10 +98,8 @@ int table_put_cell(struct builder *b, struct row_acc *r, int line, size_t col, c
 	char cname[8];
 	table_trim(&s, &len);
 	if (len == 0) {
-		if (col < TABLE_MAX_COLS && col < r->n) {
-			free(r->cells[col]);
+		if (col < TABLE_MAX_COLS && col < r->n)
 			r->cells[col] = NULL;
-		}
 		return 0;
 	}
 	table_col_name(col, cname);
@@ -118,15 +114,11 @@ int table_put_cell(struct builder *b, struct row_acc *r, int line, size_t col, c
 			    "第 %d 行含有无效的文字编码：文件不是 UTF-8 编码，"
 			    "请用 Excel 另存为“CSV UTF-8”格式后再导入",
 			    line);
-	if (b->total + len + 1 + sizeof(char *) > TABLE_MAX_TOTAL)
-		return table_fail(b, "表格内容过多，请拆分成几个文件分别导入");
-	char *p = dup_n(s, len);
+	char *p = arena_text(b->t->store, s, len);
 	if (!p)
-		return table_fail(b, "内存不足，无法读取表格");
-	b->total += len + 1 + sizeof(char *);
+		return fail_full(b);
 	while (r->n <= col)
 		r->cells[r->n++] = NULL;
-	free(r->cells[col]);
 	r->cells[col] = p;
 	return 0;
 }
@@ -160,21 +152,13 @@ int table_emit_row(struct builder *b, struct row_acc *r, int line)
 		t->rows = rows;
 		b->cap = cap;
 	}
-	char **cells = calloc(n, sizeof(*cells));
+	char **cells = arena_alloc(t->store, n * sizeof(*cells));
 	if (!cells) {
 		table_row_clear(r);
-		return table_fail(b, "内存不足，无法读取表格");
+		return fail_full(b);
 	}
-	for (size_t i = 0; i < n; i++) {
-		cells[i] = r->cells[i] ? r->cells[i] : calloc(1, 1);
-		r->cells[i] = NULL;
-		if (!cells[i]) {
-			struct table_row tmp = {.line = line, .ncells = n, .cells = cells};
-			t->rows[t->nrows++] = tmp; /* released with the table */
-			table_row_clear(r);
-			return table_fail(b, "内存不足，无法读取表格");
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		cells[i] = r->cells[i] ? r->cells[i] : b->empty;
 	table_row_clear(r);
 	struct table_row *row = &t->rows[t->nrows++];
 	row->line = line;
@@ -187,17 +171,14 @@ void table_release(struct table *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->nrows; i++) {
-		for (size_t j = 0; j < t->rows[i].ncells; j++)
-			free(t->rows[i].cells[j]);
-		free(t->rows[i].cells);
-	}
+	arena_free(t->store);
 	free(t->rows);
+	t->store = NULL;
 	t->rows = NULL;
 	t->nrows = 0;
 }
 
-void table_builder_init(struct builder *b, struct table *out, char *err, size_t errlen)
+int table_builder_init(struct builder *b, struct table *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	memset(b, 0, sizeof(*b));
@@ -206,6 +187,9 @@ void table_builder_init(struct builder *b, struct table *out, char *err, size_t 
 	b->errlen = errlen;
 	if (err && errlen)
 		err[0] = 0;
+	out->store = arena_new(TABLE_MAX_TOTAL);
+	b->empty = out->store ? arena_text(out->store, "", 0) : NULL;
+	return b->empty ? 0 : table_fail(b, "内存不足，无法读取表格");
 }
 
 /* ---------------------------------------------------------------- CSV */
@@ -219,8 +203,9 @@ int table_read_csv(const char *data, size_t len, struct table *out, char *err, s
 	size_t i = 0;
 	int line = 1;
 
-	table_builder_init(&b, out, err, errlen);
 	buf_init(&field, 4 * TABLE_MAX_CELL);
+	if (table_builder_init(&b, out, err, errlen))
+		goto cleanup;
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	else if (len >= 2 && (memcmp(data, "\xFF\xFE", 2) == 0 || memcmp(data, "\xFE\xFF", 2) == 0)) {

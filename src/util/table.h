@@ -7,19 +7,25 @@
 
 #include "util/common.h"
 
-#define TABLE_MAX_ROWS 100000
+/* A county's roster (150,000 households, about 500,000 residents) fits one file. */
+#define TABLE_MAX_ROWS 1000000
 #define TABLE_MAX_COLS 64
 #define TABLE_MAX_CELL 4096   /* bytes */
+
+struct arena;
 
 struct table_row {
 	int line;          /* row number in the file, 1-based */
 	size_t ncells;
-	char **cells;
+	char **cells;      /* an empty cell is "" */
 };
 
+/* Compact: the cells' text and each row's cell pointers are packed in one arena per
+ * table (no allocation per cell), freed at once by table_release. */
 struct table {
 	size_t nrows;
 	struct table_row *rows;
+	struct arena *store;
 };
 
 /* Each returns 0, or -1 with a Chinese message for the user in err. Empty rows (all

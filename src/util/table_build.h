@@ -7,10 +7,12 @@
 #include "util/common.h"
 #include "util/table.h"
 
-/* Whole table text, counting each cell's bytes plus a small overhead. */
-#define TABLE_MAX_TOTAL ((size_t)64 << 20)
+/* The table's store (its cells' text and their pointers, table.h): a million rows of
+ * the roster's 13 columns fit. */
+#define TABLE_MAX_TOTAL ((size_t)256 << 20)
 
-/* One row being assembled; cells[i] is NULL while empty. */
+/* One row being assembled; cells[i] is NULL while empty. The text is in the table's
+ * store already (a cell written twice leaves its first text there, counted). */
 struct row_acc {
 	char *cells[TABLE_MAX_COLS];
 	size_t n; /* one past the highest column written */
@@ -19,12 +21,13 @@ struct row_acc {
 struct builder {
 	struct table *t;
 	size_t cap;   /* allocated rows */
-	size_t total; /* bytes held, for TABLE_MAX_TOTAL */
+	char *empty;  /* the one "" every empty cell points to */
 	char *err;
 	size_t errlen;
 };
 
-void table_builder_init(struct builder *b, struct table *out, char *err, size_t errlen);
+/* 0, or -1 with the message set when the store cannot be made. */
+int table_builder_init(struct builder *b, struct table *out, char *err, size_t errlen);
 /* Writes the message for the user into the builder's err; returns -1. */
 int table_fail(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void table_row_clear(struct row_acc *r);

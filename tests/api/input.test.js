@@ -123,10 +123,30 @@ test('a JSON body over 1 MiB gives 413 too_large', async () => {
   assert.ok(ok.json.error.fields.password);
 });
 
-test('an upload over 16 MiB gives 413', async () => {
+test('an upload over 16 MiB gives 413, except the roster import, which takes a county in one file (64 MiB)', async () => {
   const raw = Buffer.alloc(16 * 1024 * 1024 + 10, 0x41);
-  const r = await s.api('POST', '/api/v1/imports/households?village_id=3', { token: admin, raw, headers: { 'content-type': 'text/csv' } });
+  for (const p of ['/api/v1/files', '/api/v1/party/member-import']) {
+    const r = await s.api('POST', p, { token: admin, raw, headers: { 'content-type': 'application/octet-stream' } });
+    assertEnvelope(r, 413, 'too_large');
+    assert.equal(r.json.error.message, '请求体过大，最多 16 MB', p);
+  }
+  // the import route reads 16 MiB: refused for its content (one cell of 16 MiB), not its size
+  const csv = await s.api('POST', '/api/v1/imports/households?village_id=3', { token: admin, raw, headers: { 'content-type': 'text/csv' } });
+  assertEnvelope(csv, 400, 'invalid');
+  assert.match(csv.json.error.message, /过长/);
+  // over its own limit: 413, whether the length is declared or the body is chunked
+  const over = Buffer.alloc(64 * 1024 * 1024 + 10, 0x41);
+  const r = await s.api('POST', '/api/v1/imports/households?village_id=3', { token: admin, raw: over, headers: { 'content-type': 'text/csv' } });
   assertEnvelope(r, 413, 'too_large');
+  assert.equal(r.json.error.message, '请求体过大，最多 64 MB');
+  const chunk = Buffer.alloc(1 << 20, 0x41);
+  const parts = [`POST /api/v1/imports/households?village_id=3 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${admin}\r\n` +
+    'Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n'];
+  for (let i = 0; i < 65; i++) parts.push(`100000\r\n${chunk.toString('latin1')}\r\n`);
+  parts.push('0\r\n\r\n');
+  const chunked = await rawRequest(s.port, parts.join(''), { timeout: 60000 });
+  assert.equal(chunked.status, 413);
+  assert.equal(JSON.parse(chunked.body).error.message, '请求体过大，最多 64 MB');
 });
 
 test('a body without Content-Length (and not chunked) gives 411', async () => {

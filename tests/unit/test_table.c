@@ -10,6 +10,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include "util/arena.h"
 #include "util/table.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -328,7 +329,7 @@ static void test_csv_limits(void **state)
 	assert_int_equal(t.rows[TABLE_MAX_ROWS - 1].line, TABLE_MAX_ROWS);
 	table_release(&t);
 	assert_int_equal(table_read_csv(rows, rl, &t, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "100000"));
+	assert_non_null(strstr(err, "1000000"));
 	assert_int_equal(t.nrows, 0);
 	free(rows);
 }
@@ -685,7 +686,7 @@ static void test_xlsx_errors(void **state)
 
 static void test_xlsx_zip_bomb(void **state)
 {
-	/* a shared-strings part that inflates past the per-part cap */
+	/* a shared-strings part whose text inflates past what is held of it (64 MB) */
 	size_t big = ((size_t)65 << 20);
 	char *sst = malloc(big + 32);
 	assert_non_null(sst);
@@ -697,6 +698,80 @@ static void test_xlsx_zip_bomb(void **state)
 	assert_non_null(strstr(err, "过大"));
 	assert_int_equal(t.nrows, 0);
 	free(sst);
+}
+
+/* ---------------------------------------------------------------- county size */
+
+/* A county's roster in one file: 300,000 rows of the benchmark's 7 columns. The store
+ * holds the text and one pointer per cell, nothing per cell besides (no allocation of
+ * its own), and every empty cell is the one "". */
+static void test_compact_store(void **state)
+{
+	const size_t nrows = 300000;
+	size_t cap = nrows * 120 + 64, len = 0, text = 0;
+	char *data = malloc(cap);
+	assert_non_null(data);
+	len += (size_t)snprintf(data + len, cap - len, "户号,住址,姓名,性别,出生日期,身份证号,与户主关系\n");
+	for (size_t i = 0; i < nrows; i++) {
+		/* the address left empty on every other row */
+		int n = snprintf(data + len, cap - len, "QS%06zu,%s,王%zu,男,1980-05-01,70%016zu,户主\n", i / 3,
+				 i % 2 ? "" : "青山村一组", i, i);
+		assert_true(n > 0 && (size_t)n < cap - len);
+		len += (size_t)n;
+	}
+	struct table t;
+	assert_int_equal(table_read_csv(data, len, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.nrows, nrows + 1);
+	const char *empty = t.rows[2].cells[1];
+	assert_string_equal(empty, "");
+	for (size_t i = 0; i < t.nrows; i++) {
+		assert_int_equal(t.rows[i].ncells, 7);
+		for (size_t j = 0; j < 7; j++) {
+			const char *c = t.rows[i].cells[j];
+			if (!c[0])
+				assert_ptr_equal(c, empty);
+			text += strlen(c) + 1;
+		}
+	}
+	assert_string_equal(cell(&t, nrows, 0), "QS099999");
+	assert_string_equal(cell(&t, nrows, 2), "王299999");
+	assert_string_equal(cell(&t, nrows, 5), "700000000000299999");
+	assert_int_equal(t.rows[nrows].line, (int)nrows + 1);
+	/* the text packed, the 7 pointers of a row rounded to 64 bytes, and the chunks'
+	 * unused ends: within 5 % of that */
+	size_t need = text + t.nrows * 64;
+	assert_true(arena_used(t.store) >= need - text / 2);
+	assert_true(arena_used(t.store) <= need + need / 20);
+	table_release(&t);
+	assert_null(t.store);
+	assert_int_equal(t.nrows, 0);
+	free(data);
+}
+
+/* An XLSX sheet of more XML than the old 64 MB part limit is read as a stream. */
+static void test_xlsx_large_sheet(void **state)
+{
+	const size_t nrows = 160000;
+	size_t cap = strlen(SHEET_HEAD SHEET_TAIL) + nrows * 480 + 1, len = 0;
+	char *sheet = malloc(cap);
+	assert_non_null(sheet);
+	len += (size_t)snprintf(sheet, cap, "%s", SHEET_HEAD);
+	for (size_t r = 1; r <= nrows; r++) {
+		len += (size_t)snprintf(sheet + len, cap - len, "<row r=\"%zu\">", r);
+		for (char c = 'A'; c <= 'G'; c++)
+			len += (size_t)snprintf(sheet + len, cap - len,
+						"<c r=\"%c%zu\" t=\"inlineStr\"><is><t>村民%c%zu</t></is></c>", c, r, c, r);
+		len += (size_t)snprintf(sheet + len, cap - len, "</row>");
+		assert_true(len < cap);
+	}
+	len += (size_t)snprintf(sheet + len, cap - len, "%s", SHEET_TAIL);
+	assert_true(len > ((size_t)64 << 20));
+	struct table t;
+	assert_int_equal(xlsx_parts(sheet, NULL, &t), 0);
+	assert_int_equal(t.nrows, nrows);
+	assert_string_equal(cell(&t, nrows - 1, 6), "村民G160000");
+	table_release(&t);
+	free(sheet);
 }
 
 int main(void)
@@ -720,6 +795,8 @@ int main(void)
 		cmocka_unit_test(test_xlsx_workbook_rels),
 		cmocka_unit_test(test_xlsx_errors),
 		cmocka_unit_test(test_xlsx_zip_bomb),
+		cmocka_unit_test(test_compact_store),
+		cmocka_unit_test(test_xlsx_large_sheet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,41 +56,97 @@ void audit_entry_hash(int64_t unit, int64_t seq, int64_t actor, int64_t at, cons
 	buf_release(&b);
 }
 
-enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
-		 const char *action, const char *before, const char *after)
+static enum result insert_entry(struct ctx *c, int64_t unit_id, int64_t seq, const char *object_type,
+				int64_t object_id, const char *action, const char *before, const char *after,
+				const char *prev, char hash[CRYPTO_HASH_HEX])
+{
+	int64_t actor = c->actor ? c->actor->user_id : 0;
+	audit_entry_hash(unit_id, seq, actor, c->now, object_type, object_id, action, before, after, prev, hash);
+	int rc = db_run(c->db,
+			"INSERT INTO audit_log (unit_id, seq, actor_id, at, object_type, object_id, "
+			"action, before_data, after_data, prev_hash, hash) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"iiiitittttt", unit_id, seq, actor, c->now, object_type, object_id, action, before, after,
+			prev, hash);
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
+}
+
+static enum result write_head(struct ctx *c, int64_t unit_id, int64_t seq, const char *hash)
+{
+	char mac[CRYPTO_HASH_HEX];
+	chain_head_mac(c, "audit", unit_id, seq, hash, mac);
+	int rc = db_run(c->db, "UPDATE audit_heads SET seq = ?, hash = ?, mac = ? WHERE unit_id = ?", "itti", seq,
+			hash, mac, unit_id);
+	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
+}
+
+/* The unit's head, created when missing; the UPDATE takes its row lock on PostgreSQL,
+ * so concurrent changes of one village queue here. With advance, the sequence number
+ * taken for a new entry. */
+static enum result take_head(struct ctx *c, int64_t unit_id, bool advance, int64_t *seq,
+			     char hash[CRYPTO_HASH_HEX])
 {
 	int rc = db_run(c->db, "INSERT INTO audit_heads (unit_id, seq, hash) VALUES (?, 0, ?) "
 			       "ON CONFLICT (unit_id) DO NOTHING", "it", unit_id, AUDIT_GENESIS);
 	if (rc != DB_OK)
 		return ctx_db_fail(c, rc, "审计日志");
-	/* The UPDATE takes the head's row lock on PostgreSQL (SQLite holds the write lock
-	 * already), so concurrent changes of one village queue here. */
-	struct db_stmt *st = db_query(c->db, "UPDATE audit_heads SET seq = seq + 1 WHERE unit_id = ? "
-					     "RETURNING seq, hash", "i", unit_id);
+	struct db_stmt *st = db_query(c->db, advance ? "UPDATE audit_heads SET seq = seq + 1 WHERE unit_id = ? "
+						       "RETURNING seq, hash"
+						     : "UPDATE audit_heads SET seq = seq WHERE unit_id = ? "
+						       "RETURNING seq, hash", "i", unit_id);
 	if (!st || (rc = db_step(st)) != DB_ROW) {
 		db_finalize(st);
 		return ctx_db_fail(c, st ? rc : DB_ERROR, "审计日志");
 	}
-	int64_t seq = db_col_int(st, 0);
-	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
-	str_copy(prev, sizeof(prev), db_col_text(st, 1));
+	*seq = db_col_int(st, 0);
+	str_copy(hash, CRYPTO_HASH_HEX, db_col_text(st, 1));
 	db_finalize(st);
+	return RC_OK;
+}
 
-	int64_t actor = c->actor ? c->actor->user_id : 0;
-	audit_entry_hash(unit_id, seq, actor, c->now, object_type, object_id, action, before, after, prev,
-		   hash);
-	char mac[CRYPTO_HASH_HEX];
-	chain_head_mac(c, "audit", unit_id, seq, hash, mac);
-	rc = db_run(c->db, "UPDATE audit_heads SET hash = ?, mac = ? WHERE unit_id = ?", "tti", hash, mac,
-		    unit_id);
-	if (rc == DB_OK)
-		rc = db_run(c->db,
-			    "INSERT INTO audit_log (unit_id, seq, actor_id, at, object_type, object_id, "
-			    "action, before_data, after_data, prev_hash, hash) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    "iiiitittttt", unit_id, seq, actor, c->now, object_type, object_id, action,
-			    before, after, prev, hash);
-	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "审计日志");
+enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
+		 const char *action, const char *before, const char *after)
+{
+	struct audit_batch *b = c->audit_batch;
+	if (b && b->unit_id == unit_id) {
+		char hash[CRYPTO_HASH_HEX];
+		int rc = insert_entry(c, unit_id, b->seq + 1, object_type, object_id, action, before, after, b->hash,
+				      hash);
+		if (rc == RC_OK) {
+			b->seq++;
+			memcpy(b->hash, hash, sizeof(hash));
+		}
+		return rc;
+	}
+	int64_t seq;
+	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
+	enum result rc = take_head(c, unit_id, true, &seq, prev);
+	if (rc == RC_OK)
+		rc = insert_entry(c, unit_id, seq, object_type, object_id, action, before, after, prev, hash);
+	if (rc == RC_OK)
+		rc = write_head(c, unit_id, seq, hash);
+	return rc;
+}
+
+enum result audit_batch_begin(struct ctx *c, struct audit_batch *b, int64_t unit_id)
+{
+	memset(b, 0, sizeof(*b));
+	b->unit_id = unit_id;
+	int rc = take_head(c, unit_id, false, &b->seq, b->hash);
+	if (rc == RC_OK) {
+		b->first_seq = b->seq;
+		c->audit_batch = b;
+	}
+	return rc;
+}
+
+enum result audit_batch_end(struct ctx *c, struct audit_batch *b, int rc)
+{
+	if (c->audit_batch == b)
+		c->audit_batch = NULL;
+	if (rc != RC_OK || b->seq == b->first_seq)
+		return rc;
+	return write_head(c, b->unit_id, b->seq, b->hash);
 }
 
 static const struct chain_tables audit_tables = {"audit", "audit_log", "audit_heads", "unit_id", "审计"};

@@ -22,6 +22,22 @@ void audit_snap_end(struct buf *b);
 enum result audit_record(struct ctx *c, int64_t unit_id, const char *object_type, int64_t object_id,
 		 const char *action, const char *before, const char *after);
 
+/* Many entries on one unit's chain in one transaction (a roster import of a county's
+ * size): audit_batch_begin reads and locks the unit's head once (the UPDATE takes its
+ * row lock on PostgreSQL; SQLite holds the write lock already); while the batch is open,
+ * audit_record for that unit appends with one INSERT each and keeps the head in memory;
+ * audit_batch_end writes the head and its MAC once. The entries and their hashes are
+ * those audit_record writes one at a time. On failure the transaction is rolled back
+ * and audit_batch_end is called all the same (it then writes nothing). */
+struct audit_batch {
+	int64_t unit_id;
+	int64_t seq, first_seq;
+	char hash[CRYPTO_HASH_HEX];
+};
+
+enum result audit_batch_begin(struct ctx *c, struct audit_batch *b, int64_t unit_id);
+enum result audit_batch_end(struct ctx *c, struct audit_batch *b, int rc);
+
 /* The hash of one entry from its content and the previous entry's hash, as audit_record
  * writes it and audit_verify recomputes it (also for bulk loads: bench/gen_county.c). */
 void audit_entry_hash(int64_t unit, int64_t seq, int64_t actor, int64_t at, const char *type,

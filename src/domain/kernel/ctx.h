@@ -58,6 +58,8 @@ struct actor {
 	struct grant grants[CTX_MAX_GRANTS];
 };
 
+struct audit_batch;
+
 struct ctx {
 	struct db *db;
 	struct arena *arena;
@@ -67,6 +69,7 @@ struct ctx {
 	const char *remote;         /* client address, for throttling */
 	const char *data_dir;       /* where uploaded files live (DATA/files/…) */
 	bool system;                /* command-line maintenance: no actor, all allowed */
+	struct audit_batch *audit_batch; /* open run of one unit's audit entries (audit.h) */
 	struct err err;
 };
 

@@ -234,6 +234,7 @@ static void run_release(struct run *r)
 	free(r->rows);
 	free(r->hhs);
 	free(r->matched);
+	free(r->olds);
 	free(r->groups.items);
 	free(r->grids.items);
 	map_release(&r->hh_map);
@@ -315,8 +316,13 @@ static int roster_run(struct ctx *c, int64_t village_id, const char *data, size_
 	/* the lookups and the writes share one transaction; a dry run, or a file that
 	 * already failed, only looks */
 	bool tx = !dry_run && out->errors_total == 0;
-	if (tx && (rc = ctx_begin(c)) != RC_OK)
-		goto done;
+	if (tx) {
+		db_bulk_cache(c->db, true);   /* only faster: the import runs without it too */
+		if ((rc = ctx_begin(c)) != RC_OK) {
+			db_bulk_cache(c->db, false);
+			goto done;
+		}
+	}
 	rc = ros_lookup(&r);
 	if (rc == RC_OK && out->errors_total == 0) {
 		ros_plan(&r);
@@ -325,8 +331,10 @@ static int roster_run(struct ctx *c, int64_t village_id, const char *data, size_
 		else
 			rc = ros_plan_tags(&r);
 	}
-	if (tx)
+	if (tx) {
 		rc = ctx_end(c, rc != RC_OK ? rc : out->errors_total ? RC_INVALID : RC_OK);
+		db_bulk_cache(c->db, false);
+	}
 	if (rc != RC_OK && rc != RC_INVALID)
 		goto done;
 finish:

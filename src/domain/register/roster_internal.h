@@ -41,6 +41,13 @@ struct hh {
 
 enum action { A_NONE, A_CREATE, A_UPDATE, A_UNCHANGED };
 
+/* What is registered of a resident a row matches (kept apart: a county's roster has
+ * 500,000 rows, most of them new). */
+struct rrow_old {
+	struct resident_input in;
+	char mask[IDCARD_LEN + 1];
+};
+
 struct rrow {
 	int line;
 	int hh;
@@ -51,8 +58,7 @@ struct rrow {
 	char hash[CRYPTO_HASH_HEX];
 	/* found in the database */
 	int64_t id;
-	struct resident_input old;
-	char mask[IDCARD_LEN + 1];
+	struct rrow_old *old;     /* in run.olds; NULL for a new resident */
 	enum action action;
 };
 
@@ -101,6 +107,8 @@ struct run {
 	bool *tag_person;         /* and whether each is about a person (个人标签) */
 	int ntag_names;
 	bool tags_loaded;
+	struct rrow_old *olds;    /* one a row at most, used as they are found */
+	int nolds;
 	int64_t *matched;         /* sorted ids of residents matched by a row */
 	int nmatched;
 	struct id_index *hh_ids;  /* existing households by id, sorted */

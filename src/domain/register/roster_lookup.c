@@ -109,16 +109,18 @@ static int found_resident(struct run *r, struct db_stmt *st)
 			      "此人已登记在%s，不能在两个村登记；请先在原村迁出", db_col_text(st, 4));
 		return RC_OK;
 	}
+	struct rrow_old *old = &r->olds[r->nolds++];
+	row->old = old;
 	row->id = db_col_int(st, 1);
 	r->matched[r->nmatched++] = row->id;
-	row->old.household_id = db_col_int(st, 2);
-	row->old.name = keep_text(r, db_col_text(st, 5));
-	row->old.gender = (int)db_col_int(st, 6);
-	row->old.birth_date = keep_text(r, db_col_text(st, 7));
-	row->old.phone = keep_text(r, db_col_text(st, 8));
-	row->old.relation = keep_text(r, db_col_text(st, 9));
-	row->old.party_member = (int)db_col_int(st, 10);
-	str_copy(row->mask, sizeof(row->mask), db_col_text(st, 11));
+	old->in.household_id = db_col_int(st, 2);
+	old->in.name = keep_text(r, db_col_text(st, 5));
+	old->in.gender = (int)db_col_int(st, 6);
+	old->in.birth_date = keep_text(r, db_col_text(st, 7));
+	old->in.phone = keep_text(r, db_col_text(st, 8));
+	old->in.relation = keep_text(r, db_col_text(st, 9));
+	old->in.party_member = (int)db_col_int(st, 10);
+	str_copy(old->mask, sizeof(old->mask), db_col_text(st, 11));
 	row->action = A_UPDATE;   /* or unchanged: decided by plan() */
 	return RC_OK;
 }
@@ -160,12 +162,14 @@ int ros_lookup(struct run *r)
 					  " ORDER BY household_id, id");
 	k.text = calloc((size_t)r->nrows + 1, sizeof(*k.text));
 	r->matched = calloc((size_t)r->nrows + 1, sizeof(*r->matched));
+	/* calloc'd: only the pages of residents found take memory */
+	r->olds = calloc((size_t)r->nrows + 1, sizeof(*r->olds));
 	r->hh_ids = calloc((size_t)r->nhhs + 1, sizeof(*r->hh_ids));
 	if (!hst || !rst || !head) {
 		rc = ctx_db_fail(c, DB_ERROR, "查找已登记的户籍");
 		goto cleanup;
 	}
-	if (!k.text || !r->matched || !r->hh_ids || ros_map_init(&r->hash_map, (size_t)r->nrows)) {
+	if (!k.text || !r->matched || !r->olds || !r->hh_ids || ros_map_init(&r->hash_map, (size_t)r->nrows)) {
 		rc = ctx_fail(c, RC_INTERNAL, "内存不足");
 		goto cleanup;
 	}
@@ -299,7 +303,7 @@ void ros_plan(struct run *r)
 			out->residents_created++;
 		} else if (row->action == A_UPDATE) {
 			const struct hh *h = &r->hhs[row->hh];
-			const struct resident_input *o = &row->old;
+			const struct resident_input *o = &row->old->in;
 			bool same = h->exists && h->id == o->household_id && !strcmp(row->name, o->name) &&
 				    !strcmp(row->relation, o->relation) &&
 				    (r->colidx[C_PARTY] < 0 || row->party == o->party_member) &&

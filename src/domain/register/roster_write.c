@@ -1,4 +1,5 @@
-/* The roster import's fourth pass: everything written in one transaction. */
+/* The roster import's fourth pass: everything written in one transaction, the village's
+ * audit entries as one batch (audit.h). */
 #include "domain/grid/grid.h"
 #include "domain/kernel/audit.h"
 #include "domain/register/roster_internal.h"
@@ -10,6 +11,10 @@ int ros_write_all(struct run *r)
 	struct ctx *c = r->c;
 	int rc = RC_OK;
 	bool changed;
+	/* the village's audit chain taken once for the whole file */
+	struct audit_batch batch;
+	if ((rc = audit_batch_begin(c, &batch, r->village.id)))
+		return rc;
 	for (int i = 0; i < r->nhhs && rc == RC_OK; i++) {
 		struct hh *h = &r->hhs[i];
 		if (!h->write)
@@ -69,10 +74,10 @@ int ros_write_all(struct run *r)
 			rc = people_insert_resident(c, r->village.id, &in, row->idcard, &row->id);
 		} else {
 			if (!row->phone[0])
-				in.phone = row->old.phone;
+				in.phone = row->old->in.phone;
 			if (r->colidx[C_PARTY] < 0)
-				in.party_member = row->old.party_member;
-			rc = people_apply_resident(c, r->village.id, row->id, &row->old, row->mask, &in,
+				in.party_member = row->old->in.party_member;
+			rc = people_apply_resident(c, r->village.id, row->id, &row->old->in, row->old->mask, &in,
 						   &changed);
 		}
 	}
@@ -81,11 +86,13 @@ int ros_write_all(struct run *r)
 		const struct rrow *row = &r->rows[i];
 		const char *names[PTAGS_MAX];
 		int n = ros_ptag_names(r, row, names), added = 0;
-		if (n < 0)
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
+		if (n < 0) {
+			rc = ctx_fail(c, RC_INTERNAL, "内存不足");
+			break;
+		}
 		if (n && (rc = grid_resident_tags_add(c, r->village.path, r->village.id, r->hhs[row->hh].id, row->id, names, n,
 						      &added)) == RC_OK)
 			r->out->resident_tags_set += added;
 	}
-	return rc;
+	return audit_batch_end(c, &batch, rc);
 }

@@ -21,7 +21,7 @@ const struct route register_routes[] = {
 	{"GET", "/api/v1/residents/:id/idcard", api_resident_idcard, 0},
 	{"PATCH", "/api/v1/residents/:id", api_resident_update, RF_JSON},
 	{"POST", "/api/v1/residents/:id/activation", api_resident_activation, RF_JSON},
-	{"POST", "/api/v1/imports/households", api_import_households, RF_UPLOAD},
+	{"POST", "/api/v1/imports/households", api_import_households, RF_UPLOAD | RF_IMPORT},
 	{"GET", "/api/v1/imports/households/template", api_import_template, 0},
 	{"GET", "/api/v1/users", api_users_list, 0},
 	{"POST", "/api/v1/users", api_user_create, RF_JSON},
