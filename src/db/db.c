@@ -344,7 +344,7 @@ enum db_rc db_listen(struct db *db, const char *channel)
 	if (db->engine != DB_POSTGRES)
 		return DB_OK;
 	/* a channel is an identifier: letters, digits and '_' only */
-	char sql[96];
+	char sql[160];
 	size_t i = 0;
 	for (; channel[i]; i++)
 		if (!((channel[i] >= 'a' && channel[i] <= 'z') || (channel[i] >= '0' && channel[i] <= '9') ||
@@ -352,8 +352,8 @@ enum db_rc db_listen(struct db *db, const char *channel)
 			snprintf(db->err, sizeof(db->err), "bad channel name");
 			return DB_ERROR;
 		}
-	/* named after its channel, so pg_stat_activity shows which connection listens */
-	snprintf(sql, sizeof(sql), "SET application_name = 'listen:%s'", channel);
+	/* named after its process and channel, so pg_stat_activity shows which listens */
+	snprintf(sql, sizeof(sql), "SET application_name = 'cunzhi %ld listen:%s'", (long)getpid(), channel);
 	enum db_rc rc = db_exec(db, sql);
 	if (rc != DB_OK)
 		return rc;

@@ -13,6 +13,7 @@
  * rolled-back one included, and end with the connection. */
 #include <libpq-fe.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include "db/db_impl.h"
 #include "util/buf.h"
@@ -51,7 +52,13 @@ static int pg_fail(struct db *db, PGresult *res)
 
 int db_pg_open(const char *conninfo, struct db *db)
 {
-	PGconn *c = PQconnectdb(conninfo);
+	/* each connection names its process (unless the connection string names itself),
+	 * so pg_stat_activity tells which server a session belongs to */
+	char name[40];
+	snprintf(name, sizeof(name), "cunzhi %ld", (long)getpid());
+	const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+	const char *const values[] = {conninfo, name, NULL};
+	PGconn *c = PQconnectdbParams(keys, values, 1);
 	db->handle = c;
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		snprintf(db->err, sizeof(db->err), "%s", c ? PQerrorMessage(c) : "cannot connect");

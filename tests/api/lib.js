@@ -217,8 +217,19 @@ class Server {
   async kill9() {
     if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
     this.killed = true;
+    const pid = this.proc.pid;
     this.proc.kill('SIGKILL');
-    return this.exited;
+    const exit = await this.exited;
+    // PostgreSQL finishes a statement its client died in (a COMMIT commits): the kill is
+    // over when the killed process's sessions are gone
+    if (this.db) {
+      for (;;) {
+        const left = execFileSync(psqlBin(), ['-qAt', this.db, '-c', `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cunzhi ${pid}' OR application_name LIKE 'cunzhi ${pid} %'`], { encoding: 'utf8' }).trim();
+        if (left === '0') break;
+        await sleep(50);
+      }
+    }
+    return exit;
   }
 
   async restart() {

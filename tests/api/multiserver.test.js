@@ -212,7 +212,7 @@ test('a broadcast sent while the other server was not listening still reaches it
   await until(() => onB.events.find((e) => e.id === first.id), 'the first broadcast on B');
   // the servers' listening connections are cut; the next broadcast is sent at once,
   // before they listen again, so its message reaches no listener
-  const cut = sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'listen:cunzhi_push'");
+  const cut = sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '% listen:cunzhi_push'");
   assert.equal(cut, '2', 'both listening connections cut');
   const second = must(await a.api('POST', '/api/v1/broadcasts', { token: cadre, body: { unit_id: village, body: '断线测试：第二条。' } }), 201);
   // the page on B gets it live, or (as a browser's EventSource does) reconnects with
@@ -229,7 +229,7 @@ test('a broadcast sent while the other server was not listening still reaches it
   }, 'the second broadcast on the page of B');
   assert.equal(onB.events.find((e) => e.id === second.id).json.body, '断线测试：第二条。');
   // B listens again, and a broadcast after that arrives live on the stream it has now
-  await until(() => sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'listen:cunzhi_push'") === '2', 'both servers listening again');
+  await until(() => sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '% listen:cunzhi_push'") === '2', 'both servers listening again');
   const third = must(await a.api('POST', '/api/v1/broadcasts', { token: cadre, body: { unit_id: village, body: '断线测试：第三条。' } }), 201);
   await until(() => onB.events.find((e) => e.id === third.id), `the third broadcast on B (after ${reconnected ? 'reconnecting' : 'no reconnection'})`);
   onB.close();
