@@ -144,7 +144,6 @@ async function smallText(page, min) {
 // no inline card, no overflow, targets and text sizes (phone), and for a primary page
 // not an empty state.
 async function checkPage(page, got, kind, mode, p, shotName, problems, { sizes = true } = {}) {
-  await L.quiet(page);
   await L.ready(page);
   await L.shot(page, shotName);
   await noteEmpty(page, kind, mode, `villager ${kind} ${mode} ${p}`);
