@@ -26,13 +26,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_LIB := tests/unit/testdb.c
 
 # Test files each start their own server on their own port and data directory. Browser
-# test files run one at a time (chromium is heavy); API test files mostly
+# test files run UI_JOBS at a time (chromium is heavy: one a core); API test files mostly
 # wait on fsync and run API_JOBS at a time. Node 18 lacks the flag and runs files one by
 # one. The builds of `make check` use JOBS compilers.
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 API_JOBS ?= 3
+UI_JOBS  ?= 2
 HAS_CONCURRENCY := $(shell node --test-concurrency=1 -e 0 >/dev/null 2>&1 && echo yes)
-NODE_TEST = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=1)
+NODE_TEST = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(UI_JOBS))
 NODE_TEST_API = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(API_JOBS))
 
 PORT     ?= 8080
