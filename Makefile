@@ -25,18 +25,21 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # linked into every unit test: the database fixture
 UNIT_LIB := tests/unit/testdb.c
 
-# Browser tests run one file at a time (chromium is heavy and the camera tests are
-# timing-sensitive); API test files, each with its own server and database, mostly wait
-# on fsync and run API_JOBS at a time. Node 18 lacks the flag and runs files one by one.
+# Test files each start their own server on their own port and data directory. Browser
+# test files run UI_JOBS at a time (chromium is heavy: one a core); API test files mostly
+# wait on fsync and run API_JOBS at a time. Node 18 lacks the flag and runs files one by
+# one. The builds of `make check` use JOBS compilers.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 API_JOBS ?= 3
+UI_JOBS  ?= 2
 HAS_CONCURRENCY := $(shell node --test-concurrency=1 -e 0 >/dev/null 2>&1 && echo yes)
-NODE_TEST = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=1)
+NODE_TEST = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(UI_JOBS))
 NODE_TEST_API = node --test $(if $(HAS_CONCURRENCY),--test-concurrency=$(API_JOBS))
 
 PORT     ?= 8080
 DATA     ?= data
 
-.PHONY: all run check layers test unit openapi api api-pg bench deps clean ui ui-test fuzz
+.PHONY: all run check layers test unit openapi api api-pg bench deps clean ui ui-test fuzz binaries fuzz-binaries
 all: $(BUILD)/cunzhi ui
 
 $(BUILD)/cunzhi: $(OBJ) $(BUILD)/src/main.o
@@ -89,6 +92,9 @@ deps:
 layers:
 	bash scripts/check-layers.sh
 
+# the server and the unit tests, built (`make check` builds them JOBS at a time first)
+binaries: $(BUILD)/cunzhi $(UNIT_BIN)
+
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
@@ -110,18 +116,21 @@ ui-test: $(BUILD)/cunzhi ui
 test: unit openapi api api-pg ui-test
 
 # Everything, from a fresh machine: dependencies, the layer check, build, tests on both engines,
-# then the same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# then the same suite under AddressSanitizer and UndefinedBehaviorSanitizer. What is
+# compiled is compiled on every core first; the suites then run one after another.
 check:
 	bash scripts/deps.sh
 	$(MAKE) layers
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all binaries
 	$(MAKE) test
+	$(MAKE) -j$(JOBS) SAN=1 binaries
 	$(MAKE) SAN=1 unit api
+	$(MAKE) -j$(JOBS) fuzz-binaries
 	$(MAKE) fuzz
 
 # Fuzzers (fuzz/fuzz_*.c): libFuzzer targets built by clang with ASan and UBSan over the
-# parsers of util/ they name; each runs FUZZ_SECONDS from its seed corpus in fuzz/corpus/.
-# A longer run: docs/fuzzing.md.
+# parsers of util/ they name; each runs FUZZ_SECONDS from its seed corpus in fuzz/corpus/,
+# FUZZ_JOBS of them at a time (each is one process on one core). A longer run: docs/fuzzing.md.
 FUZZ_SECONDS ?= 20
 FUZZ_CC      ?= clang
 FUZZ_SRC     := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -149,13 +158,18 @@ build-fuzz/obj/%.o: $(BUILD)/%.c
 $(FUZZ_WHOLE): build-fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	@echo "  FUZZLD  $@"
 	@$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+FUZZ_JOBS    ?= $(JOBS)
+fuzz-binaries: $(FUZZ_BIN)
 # A finding fails the run (its log is printed whole); a clean run prints its last lines.
+FUZZ_RUN     := $(FUZZ_BIN:build-fuzz/fuzz_%=fuzz-run-%)
+.PHONY: $(FUZZ_RUN)
+$(FUZZ_RUN): fuzz-run-%: build-fuzz/fuzz_%
+	@mkdir -p build-fuzz/corpus/$*; echo "== fuzz $* ($(FUZZ_SECONDS) s)"; \
+	  if $< -max_total_time=$(FUZZ_SECONDS) -max_len=70000 -timeout=10 -rss_limit_mb=1024 -print_final_stats=0 \
+	       -artifact_prefix=build-fuzz/ build-fuzz/corpus/$* fuzz/corpus/$* > build-fuzz/$*.log 2>&1; \
+	  then tail -n 2 build-fuzz/$*.log; else cat build-fuzz/$*.log; exit 1; fi
 fuzz: $(FUZZ_BIN)
-	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); n=$${n#fuzz_}; \
-	  mkdir -p build-fuzz/corpus/$$n; echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
-	  if $$f -max_total_time=$(FUZZ_SECONDS) -max_len=70000 -timeout=10 -rss_limit_mb=1024 -print_final_stats=0 \
-	       -artifact_prefix=build-fuzz/ build-fuzz/corpus/$$n fuzz/corpus/$$n > build-fuzz/$$n.log 2>&1; \
-	  then tail -n 2 build-fuzz/$$n.log; else cat build-fuzz/$$n.log; exit 1; fi; done
+	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) --output-sync=target $(FUZZ_RUN)
 
 bench: $(BUILD)/cunzhi
 	bash bench/run.sh $(BUILD)/cunzhi

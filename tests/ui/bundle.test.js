@@ -35,18 +35,21 @@ async function firstView(path, login) {
   }
   const page = await L.newPage(ctx);
   const got = [];
-  page.on('response', async (r) => {
+  const reads = [];
+  const read = async (r) => {
     const u = new URL(r.url());
     if (u.origin !== s.url || u.pathname.startsWith('/api/') || r.status() !== 200) return;
     try {
       const body = await r.body();
       got.push({ path: u.pathname, type: r.request().resourceType(), bytes: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length });
     } catch { /* a body that went away: counted by the manifest measure anyway */ }
-  });
+  };
+  page.on('response', (r) => reads.push(read(r)));
   await page.goto(path);
   await L.quiet(page);
   await page.evaluate(() => document.fonts && document.fonts.ready);
-  await L.sleep(300);
+  // every response reported by now (the fonts' too) is read to its end
+  await Promise.all(reads);
   L.assertNoProblems(ctx);
   await ctx.close();
   return { requests: got.length, gzip: got.reduce((a, x) => a + x.gzip, 0), bytes: got.reduce((a, x) => a + x.bytes, 0), files: got };

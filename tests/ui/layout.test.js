@@ -6,7 +6,7 @@
 // the theme colour. Screenshots of the phone pages go to tests/ui/screenshots/.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const L = require('./lib');
 
@@ -92,56 +92,59 @@ async function menuRoutes(page) {
 // with the first detail page of the lists (DETAILS), none wider than the window, none
 // with a table column fixed over the others on a phone, none asking the API for
 // something its login may not have (403), and at the desktop none showing a Latin word
-// in the Chinese locale.
-for (const [kind, size] of [['desktop', '1366×768'], ['phone', '360×740']]) {
-  test(`every console page of every demo login at ${size}: pictured, no overflow, no request refused${kind === 'desktop' ? ', no Latin word' : ''}`, async () => {
-    const problems = [];
-    const refused = [];
-    const latin = [];
-    const seenDetail = new Set();
-    let pages = 0;
-    for (const [role, phone] of Object.entries(LOGINS)) {
-      const ctx = await L.newContext(browser, kind, s.url);
-      const page = await L.newPage(ctx);
-      const got = L.refusals(page);
-      await L.adminLogin(page, phone);
-      await page.locator('.layout__main').waitFor();
-      const routes = await menuRoutes(page);
-      assert.ok(routes.length >= 1, `${role}: a menu`);
-      const details = [];
-      for (let i = 0; i < routes.length + details.length; i++) {
-        const r = i < routes.length ? routes[i] : details[i - routes.length];
-        got.length = 0;
-        await visit(page, r);
-        await L.shot(page, `layout-${kind}-${role}${r === '/' ? '-home' : r.replace(/\//g, '-')}`);
-        // a list's first detail, once for the walk (the first login whose menu has the list)
-        for (const [list, sel] of DETAILS) {
-          if (r !== list || seenDetail.has(`${kind} ${list}`)) continue;
-          const href = await page.locator(`.layout__main ${sel}`).first().getAttribute('href', { timeout: 5000 }).catch(() => null);
-          if (href) {
-            seenDetail.add(`${kind} ${list}`);
-            details.push(href.replace(/^\/admin/, ''));
+// in the Chinese locale. The two sizes are walked side by side (each login in its own
+// browser context), which halves the suite's longest wait.
+describe('the walk at both sizes', { concurrency: 2 }, () => {
+  for (const [kind, size] of [['desktop', '1366×768'], ['phone', '360×740']]) {
+    test(`every console page of every demo login at ${size}: pictured, no overflow, no request refused${kind === 'desktop' ? ', no Latin word' : ''}`, async () => {
+      const problems = [];
+      const refused = [];
+      const latin = [];
+      const seenDetail = new Set();
+      let pages = 0;
+      for (const [role, phone] of Object.entries(LOGINS)) {
+        const ctx = await L.newContext(browser, kind, s.url);
+        const page = await L.newPage(ctx);
+        const got = L.refusals(page);
+        await L.adminLogin(page, phone);
+        await page.locator('.layout__main').waitFor();
+        const routes = await menuRoutes(page);
+        assert.ok(routes.length >= 1, `${role}: a menu`);
+        const details = [];
+        for (let i = 0; i < routes.length + details.length; i++) {
+          const r = i < routes.length ? routes[i] : details[i - routes.length];
+          got.length = 0;
+          await visit(page, r);
+          await L.shot(page, `layout-${kind}-${role}${r === '/' ? '-home' : r.replace(/\//g, '-')}`);
+          // a list's first detail, once for the walk (the first login whose menu has the list)
+          for (const [list, sel] of DETAILS) {
+            if (r !== list || seenDetail.has(`${kind} ${list}`)) continue;
+            const href = await page.locator(`.layout__main ${sel}`).first().getAttribute('href', { timeout: 5000 }).catch(() => null);
+            if (href) {
+              seenDetail.add(`${kind} ${list}`);
+              details.push(href.replace(/^\/admin/, ''));
+            }
+          }
+          const o = await overflow(page);
+          pages++;
+          if (o.over > 0) problems.push(`${role} ${r}: ${o.over}px ${o.out.join(', ')}`);
+          if (kind === 'phone') for (const t of await stuckColumns(page)) problems.push(`${role} ${r}: the fixed column of "${t}" lies over the others`);
+          for (const u of got) refused.push(`${role} ${r}: ${u}`);
+          if (kind === 'desktop') {
+            const words = await L.latinWords(page);
+            if (words.length) latin.push(`${role} ${r}: ${words.join(' ')}`);
           }
         }
-        const o = await overflow(page);
-        pages++;
-        if (o.over > 0) problems.push(`${role} ${r}: ${o.over}px ${o.out.join(', ')}`);
-        if (kind === 'phone') for (const t of await stuckColumns(page)) problems.push(`${role} ${r}: the fixed column of "${t}" lies over the others`);
-        for (const u of got) refused.push(`${role} ${r}: ${u}`);
-        if (kind === 'desktop') {
-          const words = await L.latinWords(page);
-          if (words.length) latin.push(`${role} ${r}: ${words.join(' ')}`);
-        }
+        await ctx.close();
       }
-      await ctx.close();
-    }
-    assert.deepEqual(problems, [], `pages wider than the window at ${size}`);
-    assert.deepEqual(refused, [], `requests refused at ${size}`);
-    assert.deepEqual(latin, [], 'Latin words visible in the Chinese locale');
-    assert.ok(pages > 60, `${pages} pages visited`);
-    assert.deepEqual([...seenDetail].sort(), DETAILS.map(([list]) => `${kind} ${list}`).sort(), 'a detail page of each list walked');
-  });
-}
+      assert.deepEqual(problems, [], `pages wider than the window at ${size}`);
+      assert.deepEqual(refused, [], `requests refused at ${size}`);
+      assert.deepEqual(latin, [], 'Latin words visible in the Chinese locale');
+      assert.ok(pages > 60, `${pages} pages visited`);
+      assert.deepEqual([...seenDetail].sort(), DETAILS.map(([list]) => `${kind} ${list}`).sort(), 'a detail page of each list walked');
+    });
+  }
+});
 
 test('on a phone the menu is a drawer behind a button, and it closes on the way to a page', async () => {
   const ctx = await L.newContext(browser, 'phone', s.url);

@@ -260,9 +260,12 @@ async function settle(page) {
   });
 }
 
+// The page pictured at rest: settled, its images in (those loaded lazily aside, which
+// may never be asked for), and a frame painted since.
 async function shot(page, name, { fullPage = false } = {}) {
   await settle(page);
-  await sleep(150);
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete || i.loading === 'lazy'), null, { timeout: 30000 }).catch(() => {});
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 

@@ -8,7 +8,7 @@
 // console's pages of every login are walked the same way in layout.test.js.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -109,14 +109,16 @@ const name = (p) => (p === '/' ? '-home' : p.replace(/\//g, '-'));
 
 // The empty states a page shows (an empty table, 暂无数据), listed in
 // screenshots/walk-empty.txt beside the pictures to be looked at: an empty queue may be
-// right, an empty primary page is not.
+// right, an empty primary page is not. One list a walk (they run side by side), written
+// in the order of the walks.
 const EMPTY = '.el-table__empty-text, .el-empty__description, .van-empty__description';
-const empties = [];
-async function noteEmpty(page, label) {
+const WALKS = [['phone', 'normal'], ['phone', 'elderly'], ['desktop', 'normal']];
+const empties = new Map(WALKS.map(([kind, mode]) => [`${kind} ${mode}`, []]));
+async function noteEmpty(page, kind, mode, label) {
   const texts = await page.locator(EMPTY).evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height > 0).map((e) => e.textContent.trim()));
-  if (texts.length) empties.push(`${label}: ${texts.join(' | ')}`);
+  if (texts.length) empties.get(`${kind} ${mode}`).push(`${label}: ${texts.join(' | ')}`);
 }
-after(() => fs.writeFileSync(path.join(__dirname, 'screenshots', 'walk-empty.txt'), empties.join('\n') + '\n'));
+after(() => fs.writeFileSync(path.join(__dirname, 'screenshots', 'walk-empty.txt'), [...empties.values()].flat().join('\n') + '\n'));
 
 // Visible text drawn smaller than min px.
 async function smallText(page, min) {
@@ -142,10 +144,9 @@ async function smallText(page, min) {
 // no inline card, no overflow, targets and text sizes (phone), and for a primary page
 // not an empty state.
 async function checkPage(page, got, kind, mode, p, shotName, problems, { sizes = true } = {}) {
-  await L.quiet(page);
   await L.ready(page);
   await L.shot(page, shotName);
-  await noteEmpty(page, `villager ${kind} ${mode} ${p}`);
+  await noteEmpty(page, kind, mode, `villager ${kind} ${mode} ${p}`);
   for (const u of got) problems.refused.push(`${p}: ${u}`);
   got.length = 0;
   if (kind === 'phone' && mode === 'normal')
@@ -163,67 +164,70 @@ async function checkPage(page, got, kind, mode, p, shotName, problems, { sizes =
   if (PRIMARY.includes(p)) for (const e of await emptyOnly(page)) problems.empty.push(`${p}: ${e}`);
 }
 
-for (const [kind, mode] of [['phone', 'normal'], ['phone', 'elderly'], ['desktop', 'normal']]) {
-  test(`the villager's pages at ${kind === 'phone' ? '360×740' : '1366×768'} in ${mode} mode, with their details and sheets, and the grid worker's 网格 tab, pictured; no request refused; sizes; no empty primary page`, async () => {
-    const ctx = await L.newContext(browser, kind, s.url);
-    await ctx.addInitScript((on) => {
-      localStorage.setItem('cz.elderly', on ? '1' : '0');
-      localStorage.setItem('cz.elderly.offered', '1');
-    }, mode === 'elderly');
-    const page = await L.newPage(ctx);
-    const got = L.refusals(page);
-    await L.villagerLogin(page, s.villager.phone, s.villager.password);
-    const problems = { refused: [], small: [], empty: [] };
-    const details = [];
-    for (const [p, ready] of VILLAGER) {
-      got.length = 0;
-      await page.goto(p);
-      await page.locator(ready).first().waitFor();
-      await checkPage(page, got, kind, mode, p, `walk-villager-${kind}-${mode}${name(p)}`, problems);
-      for (const [list, sel] of DETAILS) {
-        if (list !== p) continue;
-        const href = await page.locator(sel).first().getAttribute('href', { timeout: 5000 }).catch(() => null);
-        if (href) details.push(href);
-        else problems.empty.push(`${p}: no detail to open (${sel})`);
+// The three walks go side by side, each in its own browser contexts.
+describe('the villager walks', { concurrency: WALKS.length }, () => {
+  for (const [kind, mode] of WALKS) {
+    test(`the villager's pages at ${kind === 'phone' ? '360×740' : '1366×768'} in ${mode} mode, with their details and sheets, and the grid worker's 网格 tab, pictured; no request refused; sizes; no empty primary page`, async () => {
+      const ctx = await L.newContext(browser, kind, s.url);
+      await ctx.addInitScript((on) => {
+        localStorage.setItem('cz.elderly', on ? '1' : '0');
+        localStorage.setItem('cz.elderly.offered', '1');
+      }, mode === 'elderly');
+      const page = await L.newPage(ctx);
+      const got = L.refusals(page);
+      await L.villagerLogin(page, s.villager.phone, s.villager.password);
+      const problems = { refused: [], small: [], empty: [] };
+      const details = [];
+      for (const [p, ready] of VILLAGER) {
+        got.length = 0;
+        await page.goto(p);
+        await page.locator(ready).first().waitFor();
+        await checkPage(page, got, kind, mode, p, `walk-villager-${kind}-${mode}${name(p)}`, problems);
+        for (const [list, sel] of DETAILS) {
+          if (list !== p) continue;
+          const href = await page.locator(sel).first().getAttribute('href', { timeout: 5000 }).catch(() => null);
+          if (href) details.push(href);
+          else problems.empty.push(`${p}: no detail to open (${sel})`);
+        }
       }
-    }
-    // the detail pages
-    for (const d of details) {
-      got.length = 0;
-      await page.goto(d);
-      await page.locator('#app .van-nav-bar, #app .page').first().waitFor();
-      await checkPage(page, got, kind, mode, d, `walk-villager-${kind}-${mode}-detail${name(d.replace(/\/\d+/g, ''))}`, problems);
-    }
-    // the pop-up sheets, open
-    for (const [p, opener, sheet] of SHEETS) {
-      got.length = 0;
-      await page.goto(p);
-      await page.locator(opener).first().click();
-      await page.locator('.van-popup').filter({ visible: true }).first().waitFor();
-      await checkPage(page, got, kind, mode, `${p} (${sheet})`, `walk-villager-${kind}-${mode}-sheet-${sheet}`, problems);
-    }
-    await ctx.close();
+      // the detail pages
+      for (const d of details) {
+        got.length = 0;
+        await page.goto(d);
+        await page.locator('#app .van-nav-bar, #app .page').first().waitFor();
+        await checkPage(page, got, kind, mode, d, `walk-villager-${kind}-${mode}-detail${name(d.replace(/\/\d+/g, ''))}`, problems);
+      }
+      // the pop-up sheets, open
+      for (const [p, opener, sheet] of SHEETS) {
+        got.length = 0;
+        await page.goto(p);
+        await page.locator(opener).first().click();
+        await page.locator('.van-popup').filter({ visible: true }).first().waitFor();
+        await checkPage(page, got, kind, mode, `${p} (${sheet})`, `walk-villager-${kind}-${mode}-sheet-${sheet}`, problems);
+      }
+      await ctx.close();
 
-    // the grid worker's 网格 tab, in the same app
-    const gctx = await L.newContext(browser, kind, s.url);
-    await gctx.addInitScript((on) => {
-      localStorage.setItem('cz.elderly', on ? '1' : '0');
-      localStorage.setItem('cz.elderly.offered', '1');
-    }, mode === 'elderly');
-    const gpage = await L.newPage(gctx);
-    const ggot = L.refusals(gpage);
-    await L.villagerLogin(gpage, L.PHONES.grid_worker);
-    await gpage.goto('/grid');
-    await gpage.locator('.grid-phone').first().waitFor();
-    await checkPage(gpage, ggot, kind, mode, '/grid', `walk-grid-${kind}-${mode}-grid`, problems);
-    await gctx.close();
+      // the grid worker's 网格 tab, in the same app
+      const gctx = await L.newContext(browser, kind, s.url);
+      await gctx.addInitScript((on) => {
+        localStorage.setItem('cz.elderly', on ? '1' : '0');
+        localStorage.setItem('cz.elderly.offered', '1');
+      }, mode === 'elderly');
+      const gpage = await L.newPage(gctx);
+      const ggot = L.refusals(gpage);
+      await L.villagerLogin(gpage, L.PHONES.grid_worker);
+      await gpage.goto('/grid');
+      await gpage.locator('.grid-phone').first().waitFor();
+      await checkPage(gpage, ggot, kind, mode, '/grid', `walk-grid-${kind}-${mode}-grid`, problems);
+      await gctx.close();
 
-    assert.deepEqual(problems.refused, [], 'requests refused');
-    assert.deepEqual(problems.small, [], `${mode} mode: targets under ${mode === 'elderly' ? 48 : 44} px${mode === 'elderly' ? ', text under 18 px' : ''}`);
-    assert.deepEqual(problems.empty, [], 'primary pages showing only an empty state');
-    assert.ok(details.length >= DETAILS.length - 1, `${details.length} detail pages walked`);
-  });
-}
+      assert.deepEqual(problems.refused, [], 'requests refused');
+      assert.deepEqual(problems.small, [], `${mode} mode: targets under ${mode === 'elderly' ? 48 : 44} px${mode === 'elderly' ? ', text under 18 px' : ''}`);
+      assert.deepEqual(problems.empty, [], 'primary pages showing only an empty state');
+      assert.ok(details.length >= DETAILS.length - 1, `${details.length} detail pages walked`);
+    });
+  }
+});
 
 // The console on the same county demo: each login's landing page and the lists its work
 // is about show content, not only an empty state (an empty table, 暂无数据). Pictured as
