@@ -87,11 +87,17 @@ async function demoTemplate() {
     if (fs.existsSync(ready)) return { ...JSON.parse(fs.readFileSync(ready, 'utf8')), data: path.join(dir, 'data') };
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      // another test file is building it; a lock left by a killed run is taken over
-      const age = Date.now() - fs.statSync(lock).mtimeMs;
-      if (age > 20 * 60 * 1000) fs.rmSync(lock, { recursive: true, force: true });
+      // another test file is building it; the lock of a process that is gone (a run
+      // stopped while it built) is taken over
+      let holder = 0;
+      try { holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')); } catch { /* being made */ }
+      let alive = true;
+      if (holder) try { process.kill(holder, 0); } catch (k) { alive = k.code === 'EPERM'; }
+      const age = Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (!alive || age > 20 * 60 * 1000) fs.rmSync(lock, { recursive: true, force: true });
       else await sleep(250);
       continue;
     }
