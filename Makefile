@@ -99,7 +99,7 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 api: $(BUILD)/cunzhi
-	CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) $(NODE_TEST_API) tests/api/
+	CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) $(if $(SAN),CUNZHI_SAN=1) $(NODE_TEST_API) tests/api/
 
 api-pg: $(BUILD)/cunzhi
 	bash scripts/with-postgres.sh env CUNZHI_BIN=$(abspath $(BUILD)/cunzhi) $(NODE_TEST_API) tests/api/

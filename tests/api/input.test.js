@@ -134,7 +134,11 @@ test('an upload over 16 MiB gives 413, except the roster import, which takes a c
   const csv = await s.api('POST', '/api/v1/imports/households?village_id=3', { token: admin, raw, headers: { 'content-type': 'text/csv' } });
   assertEnvelope(csv, 400, 'invalid');
   assert.match(csv.json.error.message, /过长/);
-  // over its own limit: 413, whether the length is declared or the body is chunked
+  // over its own limit: 413, whether the length is declared or the body is chunked.
+  // Not under the sanitizers: the framework grows a body by each piece that arrives, and
+  // AddressSanitizer's realloc copies, so 64 MB in pieces of tens of KB takes minutes
+  // there (the suites on both engines without them run it)
+  if (process.env.CUNZHI_SAN) return;
   const over = Buffer.alloc(64 * 1024 * 1024 + 10, 0x41);
   const r = await s.api('POST', '/api/v1/imports/households?village_id=3', { token: admin, raw: over, headers: { 'content-type': 'text/csv' } });
   assertEnvelope(r, 413, 'too_large');
@@ -144,7 +148,7 @@ test('an upload over 16 MiB gives 413, except the roster import, which takes a c
     'Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n'];
   for (let i = 0; i < 65; i++) parts.push(`100000\r\n${chunk.toString('latin1')}\r\n`);
   parts.push('0\r\n\r\n');
-  const chunked = await rawRequest(s.port, parts.join(''), { timeout: 60000 });
+  const chunked = await rawRequest(s.port, parts.join(''), { timeout: 120000 });
   assert.equal(chunked.status, 413);
   assert.equal(JSON.parse(chunked.body).error.message, '请求体过大，最多 64 MB');
 });
