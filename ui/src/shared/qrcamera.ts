@@ -107,11 +107,17 @@ export async function startQrCamera(video: HTMLVideoElement, onCode: (text: stri
         play();
         return;
       }
-      if (canvas.width !== w || canvas.height !== h) {
-        canvas.width = w;
-        canvas.height = h;
+      // every other frame at half size when that is still large enough to read: a code
+      // that the reader misses at one size (its finder patterns fall between pixels) is
+      // read at the other, even from a camera held still
+      const half = camera.frames % 2 === 1 && Math.min(w, h) >= 480;
+      const cw = half ? Math.round(w / 2) : w;
+      const ch = half ? Math.round(h / 2) : h;
+      if (canvas.width !== cw || canvas.height !== ch) {
+        canvas.width = cw;
+        canvas.height = ch;
       }
-      g.drawImage(video, 0, 0, w, h);
+      g.drawImage(video, 0, 0, cw, ch);
       camera.frames++;
       const text = decode(canvas);
       if (text && !stopped) {
