@@ -193,8 +193,7 @@ enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period,
 	/* the last month of the period, and the eleven before it */
 	struct civil last;
 	time_to_cn(p.end - 1, &last);
-	int64_t t0, t1, ty0;
-	month_start(last.year, last.month - (DASH_SERIES_MONTHS - 1), &t0);
+	int64_t t1, ty0;
 	month_start(last.year, last.month + 1, &t1);
 	month_start(last.year - 1, last.month - (DASH_SERIES_MONTHS - 1), &ty0);
 	int keys[DASH_SERIES_MONTHS];
@@ -229,7 +228,6 @@ enum result dashboard_series(struct ctx *c, int64_t unit_id, const char *period,
 			for (int i = 0; i < DASH_SERIES_MONTHS; i++)
 				memcpy(out->pt[y][i], pt[(1 - y) * DASH_SERIES_MONTHS + i], sizeof(out->pt[y][i]));
 	}
-	(void)t0;
 	return RC_OK;
 }
 
