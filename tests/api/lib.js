@@ -541,11 +541,36 @@ function openStream(port, p, { token, lastEventId, localAddress } = {}) {
   });
 }
 
+// Every entry of a village's ledger, read page by page over the API.
+async function villageLedger(server, villageId, token) {
+  const all = [];
+  for (;;) {
+    const r = await server.api('GET', `/api/v1/villages/${villageId}/ledger?limit=200&offset=${all.length}`, { token });
+    if (r.status !== 200) throw new Error(`ledger of village ${villageId}: ${r.status} ${r.text}`);
+    all.push(...r.json.items);
+    if (all.length >= r.json.total || !r.json.items.length) return all;
+  }
+}
+
+// The honour points of each household in a period (a month, quarter or year), summed
+// from ledger entries (their time written in China time): the sources a ranking counts.
+function honourSums(entries, period) {
+  const earn = new Set(['claim', 'award', 'deduction', 'activity', 'correction']);
+  const sums = new Map();
+  for (const e of entries) {
+    const m = Number(e.at.slice(5, 7));
+    const keys = [e.at.slice(0, 7), `${e.at.slice(0, 4)}-Q${Math.floor((m - 1) / 3) + 1}`, e.at.slice(0, 4)];
+    if (!keys.includes(period) || !earn.has(e.source)) continue;
+    sums.set(e.household_id, (sums.get(e.household_id) || 0) + e.honour);
+  }
+  return sums;
+}
+
 module.exports = {
   pngPixel,
   jpegImage,
   exifGps,
   WEBP_SAMPLE,
   BIN, PASSWORD, PHONES, sleep, startServer, Server, runCli, freshPgDb, makeIdcard, badCheckDigit,
-  maskIdcard, idCheckChar, rawRequest, psqlBin, demoCopy, openStream,
+  maskIdcard, idCheckChar, rawRequest, psqlBin, demoCopy, openStream, villageLedger, honourSums,
 };

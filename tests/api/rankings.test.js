@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const { readXlsx } = require('./xlsx');
 const path = require('node:path');
-const { startServer, makeIdcard, rawRequest, psqlBin } = require('./lib');
+const { startServer, makeIdcard, rawRequest, psqlBin, villageLedger, honourSums } = require('./lib');
 
 let s;
 const T = {};   // tokens
@@ -471,35 +471,10 @@ test("the caller's own place alone: rank and points without the other households
   assert.ok(none.json.error.fields.unit_id && none.json.error.fields.period);
 });
 
-// Every entry of a village's ledger, read page by page over the API.
-async function villageLedger(villageId, token) {
-  const all = [];
-  for (;;) {
-    const page = await must(await get(`/api/v1/villages/${villageId}/ledger?limit=200&offset=${all.length}`, token), 200);
-    all.push(...page.items);
-    if (all.length >= page.total || !page.items.length) return all;
-  }
-}
-
-// The points of each household in a period, summed here from the ledger entries (their
-// time is written in China time): the honour of the sources a ranking counts.
-function sumsFromLedger(entries, period) {
-  const earn = new Set(['claim', 'award', 'deduction', 'activity', 'correction']);
-  const sums = new Map();
-  for (const e of entries) {
-    const month = e.at.slice(0, 7);
-    const m = Number(e.at.slice(5, 7));
-    const keys = [month, `${e.at.slice(0, 4)}-Q${Math.floor((m - 1) / 3) + 1}`, e.at.slice(0, 4)];
-    if (!keys.includes(period) || !earn.has(e.source)) continue;
-    sums.set(e.household_id, (sums.get(e.household_id) || 0) + e.honour);
-  }
-  return sums;
-}
-
 test('the live ranking equals the sums of the ledger for every month, quarter and year it holds', async () => {
   // the demo's history and this file's awards, deductions and corrections (sales and
   // returns at the counter: tests/api/counter.test.js)
-  const entries = await villageLedger(A.village, T.cadre);
+  const entries = await villageLedger(s, A.village, T.cadre);
   const sources = new Set(entries.map((e) => e.source));
   for (const s0 of ['award', 'deduction', 'correction'])
     assert.ok(sources.has(s0), `the village's ledger has no ${s0} entry`);
@@ -511,7 +486,7 @@ test('the live ranking equals the sums of the ledger for every month, quarter an
   assert.ok(periods.size >= 5, [...periods].join(' '));
   for (const period of periods) {
     const live = await must(await get(`/api/v1/rankings?unit_id=${A.village}&period=${period}`, T.cadre), 200);
-    const sums = sumsFromLedger(entries, period);
+    const sums = honourSums(entries, period);
     assert.equal(live.rows.length, A.households);
     for (const row of live.rows)
       assert.equal(row.points, sums.get(row.household_id) || 0, `${period}: household ${row.household_id}`);

@@ -10,7 +10,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, makeIdcard } = require('./lib');
+const { startServer, makeIdcard, villageLedger, honourSums } = require('./lib');
 
 let s;
 const T = {};   // tokens
@@ -60,28 +60,6 @@ async function village(parent, code, name, numbers) {
 const ranking = async (unit, period, token = T.town_official) =>
   must(await get(`/api/v1/rankings?unit_id=${unit}&period=${period}`, token), 200);
 
-async function villageLedger(villageId, token) {
-  const all = [];
-  for (;;) {
-    const page = await must(await get(`/api/v1/villages/${villageId}/ledger?limit=200&offset=${all.length}`, token), 200);
-    all.push(...page.items);
-    if (all.length >= page.total || !page.items.length) return all;
-  }
-}
-
-// The honour points of each household in a period, summed from ledger entries.
-function sumsFromLedger(entries, period) {
-  const earn = new Set(['claim', 'award', 'deduction', 'activity', 'correction']);
-  const sums = new Map();
-  for (const e of entries) {
-    const m = Number(e.at.slice(5, 7));
-    const keys = [e.at.slice(0, 7), `${e.at.slice(0, 4)}-Q${Math.floor((m - 1) / 3) + 1}`, e.at.slice(0, 4)];
-    if (!keys.includes(period) || !earn.has(e.source)) continue;
-    sums.set(e.household_id, (sums.get(e.household_id) || 0) + e.honour);
-  }
-  return sums;
-}
-
 // Checks the town's ranking against its villages' rankings and their ledgers: the same
 // households with the same points, ranked over the whole town, each row naming its
 // village; the black list is the union of the villages'.
@@ -92,7 +70,7 @@ async function checkMerge(period) {
   const black = [];
   for (const [id, name, token] of villages) {
     const v = await ranking(id, period, token);
-    const sums = sumsFromLedger(await villageLedger(id, token), period);
+    const sums = honourSums(await villageLedger(s, id, token), period);
     for (const row of v.rows) {
       assert.equal(row.points, sums.get(row.household_id) || 0, `${period}: household ${row.household_id}`);
       merged.set(row.household_id, { ...row, village_id: id, village_name: name });
