@@ -32,7 +32,13 @@
 # Everything runs under nice. Environment: COUNTY_SIZES (default
 # "10000:670000 40000:2670000 150000:10000000"), COUNTY_SECONDS (8), COUNTY_IMPORT,
 # BENCH_DIR (scratch directory, default beside BIN), BENCH_KEEP=1, COUNTY_OUT (results,
-# default BIN's dir/bench-county-results.md). Not part of `make check` or `make bench`.
+# default BIN's dir/bench-county-results.md), COUNTY_DATA (a data directory this script
+# generated and kept before, e.g. BENCH_KEEP=1's c150000: measured again as it is, in
+# place, without generating or verifying; its row's generate and verify columns read
+# "kept"), COUNTY_VILLAGE (with COUNTY_DATA: the village whose pages and ranking are read,
+# and its town's, instead of 青山村 and 河口镇, all as the county admin 13900000001 — for
+# a kept county whose 青山村 took the roster import), COUNTY_BACKUP=0 (skips the
+# backup). Not part of `make check` or `make bench`.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -46,47 +52,70 @@ THREADS=2
 CONNS=32
 renice -n 10 $$ >/dev/null 2>&1 || true
 
-bench_cc_gen gen_county
-DEMO=$WORK/demo
-DATA=$DEMO bench_demo county
+KEPT=${COUNTY_DATA:-}
+if [ -n "$KEPT" ]; then
+  [ -f "$KEPT/cunzhi.db" ] || { log "COUNTY_DATA=$KEPT: no cunzhi.db there"; exit 1; }
+  KEPT=$(cd "$KEPT" && pwd)
+  SIZES=kept
+else
+  bench_cc_gen gen_county
+  DEMO=$WORK/demo
+  DATA=$DEMO bench_demo county
+fi
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 ms_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
 
 rows=()
 for size in $SIZES; do
-  HH=${size%%:*} ENTRIES=${size##*:}
-  DATA=$WORK/c$HH
-  rm -rf "$DATA"
-  cp -a "$DEMO" "$DATA"
-  log "size $HH households, $ENTRIES records: generating"
-  t=$(now)
-  "$WORK/gen_county" "$DATA" --households "$HH" --entries "$ENTRIES" >"$WORK/gen-$HH.txt" 2>"$WORK/gen-$HH.log" ||
-    { cat "$WORK/gen-$HH.log" >&2; exit 1; }
-  gen_s=$(since "$t")
-  gv() { awk -F= -v k="$1" '$1 == k {print $2}' "$WORK/gen-$HH.txt"; }
-  "$BIN" dash-daily rebuild --data "$DATA" >"$WORK/dash-$HH.log" 2>&1 || { cat "$WORK/dash-$HH.log" >&2; exit 1; }
-  "$BIN" heads --data "$DATA" >/dev/null 2>"$WORK/heads-$HH.log" || { cat "$WORK/heads-$HH.log" >&2; exit 1; }
-  db_bytes=$(stat -c %s "$DATA/cunzhi.db")
-  log "generated in $gen_s s: $(gv households) households, $(gv residents) residents, $(gv ledger_entries) ledger entries, $(gv audit_entries) audit entries, $((db_bytes / 1048576)) MB"
-  t=$(now)
-  bench_verify verify_out "after generation ($HH)"
-  verify_s=$(since "$t")
-  log "verify in $verify_s s: $(printf '%s' "$verify_out" | tr '\n' ';')"
-  # the same with one worker and with two (the default above: one per online CPU); the
-  # report must not depend on them
-  for j in 1 2; do
+  if [ -n "$KEPT" ]; then
+    DATA=$KEPT HH=kept
+    # the counts the generator would have printed, read from the data
+    sqlite3 -readonly "$DATA/cunzhi.db" "SELECT 'households=' || (SELECT count(*) FROM households);
+      SELECT 'residents=' || (SELECT count(*) FROM residents); SELECT 'ledger_entries=' || (SELECT count(*) FROM ledger);
+      SELECT 'audit_entries=' || (SELECT count(*) FROM audit_log)" >"$WORK/gen-$HH.txt"
+    gv() { awk -F= -v k="$1" '$1 == k {print $2}' "$WORK/gen-$HH.txt"; }
+    db_bytes=$(stat -c %s "$DATA/cunzhi.db")
+    gen_s=kept verify_s=kept verify_j1_s=- verify_j2_s=-
+    log "kept data $DATA: $(gv households) households, $(gv residents) residents, $(gv ledger_entries) ledger entries, $(gv audit_entries) audit entries, $((db_bytes / 1048576)) MB"
+  else
+    HH=${size%%:*} ENTRIES=${size##*:}
+    DATA=$WORK/c$HH
+    rm -rf "$DATA"
+    cp -a "$DEMO" "$DATA"
+    log "size $HH households, $ENTRIES records: generating"
     t=$(now)
-    out=$("$BIN" verify --data "$DATA" --jobs "$j" 2>&1) || { printf '%s\n' "$out" >&2; log "verify --jobs $j failed"; exit 1; }
-    printf -v "verify_j${j}_s" '%s' "$(since "$t")"
-    [ "$out" = "$verify_out" ] || { log "verify --jobs $j reported otherwise: $out"; exit 1; }
-  done
-  log "verify --jobs 1 in $verify_j1_s s, --jobs 2 in $verify_j2_s s"
+    "$WORK/gen_county" "$DATA" --households "$HH" --entries "$ENTRIES" >"$WORK/gen-$HH.txt" 2>"$WORK/gen-$HH.log" ||
+      { cat "$WORK/gen-$HH.log" >&2; exit 1; }
+    gen_s=$(since "$t")
+    gv() { awk -F= -v k="$1" '$1 == k {print $2}' "$WORK/gen-$HH.txt"; }
+    "$BIN" dash-daily rebuild --data "$DATA" >"$WORK/dash-$HH.log" 2>&1 || { cat "$WORK/dash-$HH.log" >&2; exit 1; }
+    "$BIN" heads --data "$DATA" >/dev/null 2>"$WORK/heads-$HH.log" || { cat "$WORK/heads-$HH.log" >&2; exit 1; }
+    db_bytes=$(stat -c %s "$DATA/cunzhi.db")
+    log "generated in $gen_s s: $(gv households) households, $(gv residents) residents, $(gv ledger_entries) ledger entries, $(gv audit_entries) audit entries, $((db_bytes / 1048576)) MB"
+    t=$(now)
+    bench_verify verify_out "after generation ($HH)"
+    verify_s=$(since "$t")
+    log "verify in $verify_s s: $(printf '%s' "$verify_out" | tr '\n' ';')"
+    # the same with one worker and with two (the default above: one per online CPU); the
+    # report must not depend on them
+    for j in 1 2; do
+      t=$(now)
+      out=$("$BIN" verify --data "$DATA" --jobs "$j" 2>&1) || { printf '%s\n' "$out" >&2; log "verify --jobs $j failed"; exit 1; }
+      printf -v "verify_j${j}_s" '%s' "$(since "$t")"
+      [ "$out" = "$verify_out" ] || { log "verify --jobs $j reported otherwise: $out"; exit 1; }
+    done
+    log "verify --jobs 1 in $verify_j1_s s, --jobs 2 in $verify_j2_s s"
+  fi
 
   # the measured objects, read before the server starts
   q() { sqlite3 -readonly "$DATA/cunzhi.db" "$1"; }
+  READER=13900000003 TOWN_READER=13900000002
   VILLAGE=$(q "SELECT g.unit_id FROM role_grants g JOIN users u ON u.id = g.user_id JOIN org_units o ON o.id = g.unit_id
                WHERE u.phone = '13900000003' AND g.role = 'cadre' AND o.kind = 'village' ORDER BY g.unit_id LIMIT 1")
+  if [ -n "$KEPT" ] && [ -n "${COUNTY_VILLAGE:-}" ]; then
+    VILLAGE=$COUNTY_VILLAGE READER=13900000001 TOWN_READER=13900000001
+  fi
   TOWN=$(q "SELECT parent_id FROM org_units WHERE id = $VILLAGE")
   TOWN_VILLAGES=$(q "SELECT id FROM org_units WHERE parent_id = $TOWN AND kind = 'village' ORDER BY id" | tr '\n' ' ')
   read -r BUSY BUSY_N < <(q "SELECT household_id, count(*) FROM ledger WHERE village_id = $VILLAGE GROUP BY household_id
@@ -104,13 +133,13 @@ for size in $SIZES; do
   t=$(now)
   for _ in $(seq 1 30); do
     TOKEN=
-    http POST /api/v1/session '{"phone":"13900000002","password":"Cunzhi2026!"}'
+    http POST /api/v1/session '{"phone":"'"$TOWN_READER"'","password":"Cunzhi2026!"}'
     [ "$HTTP_STATUS" != 201 ] || break
     log "login while the server starts: $HTTP_STATUS, again"
     sleep 2
   done
   first_login_s=$(since "$t")
-  login 13900000002
+  login "$TOWN_READER"
   TOWN_TOKEN=$TOKEN
   TOWN_RANK_PATH="/api/v1/rankings?unit_id=$TOWN&period=$YEAR"
   # cold: the town's ranking as one request, before anything is kept
@@ -132,7 +161,7 @@ for size in $SIZES; do
   town_cold_ms=$(ms_since "$t")
   ntown=$(wc -w <<<"$TOWN_VILLAGES")
   log "town $TOWN: $ntown villages' rankings first asked in $town_cold_ms ms (slowest $(printf '%.0f' "$cold_max") ms)"
-  login 13900000003
+  login "$READER"
   auth=(-H "Authorization: Bearer $TOKEN")
   HH_PATH=/api/v1/households/$HOUSEHOLD
   LEDGER_PATH="/api/v1/households/$BUSY/ledger?limit=50"
@@ -193,8 +222,10 @@ LUA
   rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
   log "server memory: VmHWM $((hwm_kb / 1024)) MB, VmRSS $((rss_kb / 1024)) MB"
 
-  # the backup while one connection writes
-  cat >"$WORK/patch.lua" <<'LUA'
+  backup_s="not run" writes_during=-
+  if [ "${COUNTY_BACKUP:-1}" != 0 ]; then
+    # the backup while one connection writes
+    cat >"$WORK/patch.lua" <<'LUA'
 local token
 local n = 0
 function init(args) token = args[1] end
@@ -204,27 +235,28 @@ function request()
     ["Content-Type"] = "application/json"}, string.format('{"address":"青山村备份路 %d 号"}', n % 2 + 1))
 end
 LUA
-  wrk --latency --timeout 30s -d600s -t1 -c1 -s "$WORK/patch.lua" "$base$HH_PATH" -- "$TOKEN" >"$WORK/wrk-backup-writes-$HH.txt" 2>&1 &
-  WRK_PID=$!
-  BENCH_PIDS+=("$WRK_PID")
-  sleep 1
-  rm -f "$WORK/backup.db" "$WORK/backup.db.heads"
-  t=$(now)
-  "$BIN" backup "$WORK/backup.db" --data "$DATA" >"$WORK/backup-$HH.log" 2>&1 || { cat "$WORK/backup-$HH.log" >&2; exit 1; }
-  backup_s=$(since "$t")
-  kill -INT "$WRK_PID" 2>/dev/null || true
-  wait "$WRK_PID" 2>/dev/null || true
-  drain
-  writes_during=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-backup-writes-$HH.txt")
-  bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$WORK/wrk-backup-writes-$HH.txt")
-  [ -z "$bad" ] || [ "$bad" = 0 ] || { cat "$WORK/wrk-backup-writes-$HH.txt" >&2; log "writes during the backup failed"; exit 1; }
-  backup_check="not checked (over 1 GB)"
-  if [ "$db_bytes" -lt 1073741824 ]; then
-    backup_check=$(sqlite3 "$WORK/backup.db" "PRAGMA quick_check")
-    [ "$backup_check" = ok ] || { log "backup copy: $backup_check"; exit 1; }
+    wrk --latency --timeout 30s -d600s -t1 -c1 -s "$WORK/patch.lua" "$base$HH_PATH" -- "$TOKEN" >"$WORK/wrk-backup-writes-$HH.txt" 2>&1 &
+    WRK_PID=$!
+    BENCH_PIDS+=("$WRK_PID")
+    sleep 1
+    rm -f "$WORK/backup.db" "$WORK/backup.db.heads"
+    t=$(now)
+    "$BIN" backup "$WORK/backup.db" --data "$DATA" >"$WORK/backup-$HH.log" 2>&1 || { cat "$WORK/backup-$HH.log" >&2; exit 1; }
+    backup_s=$(since "$t")
+    kill -INT "$WRK_PID" 2>/dev/null || true
+    wait "$WRK_PID" 2>/dev/null || true
+    drain
+    writes_during=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-backup-writes-$HH.txt")
+    bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$WORK/wrk-backup-writes-$HH.txt")
+    [ -z "$bad" ] || [ "$bad" = 0 ] || { cat "$WORK/wrk-backup-writes-$HH.txt" >&2; log "writes during the backup failed"; exit 1; }
+    backup_check="not checked (over 1 GB)"
+    if [ "$db_bytes" -lt 1073741824 ]; then
+      backup_check=$(sqlite3 "$WORK/backup.db" "PRAGMA quick_check")
+      [ "$backup_check" = ok ] || { log "backup copy: $backup_check"; exit 1; }
+    fi
+    log "backup in $backup_s s while PATCHes ran at ${writes_during:-?}/s; copy: $backup_check"
+    rm -f "$WORK/backup.db" "$WORK/backup.db.heads"
   fi
-  log "backup in $backup_s s while PATCHes ran at ${writes_during:-?}/s; copy: $backup_check"
-  rm -f "$WORK/backup.db" "$WORK/backup.db.heads"
 
   rows+=("| $(gv households) | $(gv residents) | $(gv ledger_entries) | $(gv audit_entries) | $((db_bytes / 1048576)) | $gen_s | $verify_s ($verify_j1_s / $verify_j2_s) | $(rate "$static_rps") / $static_p99 | $(rate "$hh_rps") ($(ratio "$hh_rps" "$static_rps")) / $hh_p99 / $hh1_p99 | $(rate "$ledger_rps") ($(ratio "$ledger_rps" "$static_rps")) / $ledger_p99 / $ledger1_p99 | $(rate "$rank_rps") ($(ratio "$rank_rps" "$static_rps")) / $rank_p99 / $rank1_p99 | $(rate "$town_rps") ($(ratio "$town_rps" "$static_rps")) / $town_p99 / $town1_p99 | $town_cold_ms ($(printf '%.0f' "$cold_max")) | $(rate "$townone_rps") ($(ratio "$townone_rps" "$static_rps")) / $townone_p99 / $townone1_p99 | $town_one_cold_ms | $((hwm_kb / 1024)) / $((rss_kb / 1024)) | $backup_s (${writes_during:-?}/s) |")
   detail="village $VILLAGE: $village_hh households, $village_entries ledger entries, ranking $rank_bytes bytes; busiest household $BUSY: $BUSY_N entries; town $TOWN: $ntown villages, its ranking $town_one_bytes bytes; first login after the start took $first_login_s s"
@@ -234,7 +266,7 @@ LUA
   bench_stop
   LAST_DATA=$DATA
   # keep only the last (largest) size's data, for the import
-  [ "$size" = "${SIZES##* }" ] || rm -rf "$DATA"
+  [ "$size" = "${SIZES##* }" ] || [ -n "$KEPT" ] || rm -rf "$DATA"
 done
 
 import_row="not run"

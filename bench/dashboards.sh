@@ -19,7 +19,9 @@
 #
 # Environment: BENCH_SECONDS, BENCH_EVENTS, BENCH_EVENT_DAYS (730), BENCH_API_CONNS (4),
 # BENCH_PORT, BENCH_DIR, BENCH_KEEP=1, BENCH_DASH_OUT (results file; default BIN's
-# dir/bench-dashboards-results.md).
+# dir/bench-dashboards-results.md), BENCH_DASH_DATA (a data directory to measure in
+# place instead of a fresh demo county, e.g. the 150,000-household county bench/county.sh
+# keeps with BENCH_KEEP=1: the events are generated into it, BENCH_EVENTS=0 adds none).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,10 +41,21 @@ OUT=${BENCH_DASH_OUT:-$(dirname "$BIN")/bench-dashboards-results.md}
 bench_cc_gen gen_events
 
 # ---- a fresh demo county with two years of events and a year of points ----
-bench_demo county
-log "generating $NEVENTS events over $NDAYS days"
-"$WORK/gen_events" "$DATA" "$NEVENTS" "$NDAYS" >"$WORK/gen.txt" 2>"$WORK/gen.log" || { cat "$WORK/gen.log" >&2; exit 1; }
-COUNTY=$(awk -F= '$1 == "county" {print $2}' "$WORK/gen.txt")
+if [ -n "${BENCH_DASH_DATA:-}" ]; then
+  [ -f "$BENCH_DASH_DATA/cunzhi.db" ] || { log "BENCH_DASH_DATA=$BENCH_DASH_DATA: no cunzhi.db there"; exit 1; }
+  DATA=$(cd "$BENCH_DASH_DATA" && pwd)
+  log "measuring $DATA in place"
+else
+  bench_demo county
+fi
+if [ "$NEVENTS" -gt 0 ]; then
+  log "generating $NEVENTS events over $NDAYS days"
+  "$WORK/gen_events" "$DATA" "$NEVENTS" "$NDAYS" >"$WORK/gen.txt" 2>"$WORK/gen.log" || { cat "$WORK/gen.log" >&2; exit 1; }
+  COUNTY=$(awk -F= '$1 == "county" {print $2}' "$WORK/gen.txt")
+else
+  COUNTY=$(sqlite3 -readonly "$DATA/cunzhi.db" "SELECT id FROM org_units WHERE kind = 'county' ORDER BY id LIMIT 1")
+fi
+events_n=$(sqlite3 -readonly "$DATA/cunzhi.db" 'SELECT count(*) FROM events' 2>/dev/null || echo "?")
 db_mb=$(du -m "$DATA/cunzhi.db" | cut -f1)
 ledger_n=$(sqlite3 "$DATA/cunzhi.db" 'SELECT count(*) FROM ledger' 2>/dev/null || echo "?")
 households_n=$(sqlite3 "$DATA/cunzhi.db" 'SELECT count(*) FROM households' 2>/dev/null || echo "?")
@@ -131,7 +144,7 @@ bench_machine
   echo "### Dashboards: $(date -u '+%Y-%m-%d %H:%M UTC') — commit $commit"
   echo
   echo "Machine: ${cpu:-unknown CPU}, $(nproc) CPUs; load average before the run: $LOAD0."
-  echo "Demo county $COUNTY ($households_n households, $ledger_n ledger entries) with $NEVENTS generated events over $NDAYS days; database ${db_mb} MB."
+  echo "$([ -n "${BENCH_DASH_DATA:-}" ] && echo "Kept" || echo "Demo") county $COUNTY ($households_n households, $ledger_n ledger entries, $events_n events, $NEVENTS of them generated over $NDAYS days by this run); database ${db_mb} MB."
   echo "Daily aggregates stored before the run: $daily_days days in $daily_s s (cunzhi dash-daily)."
   echo "Replies: county dashboard $county_bytes B, town $town_bytes B, 大屏 data $display_bytes B."
   echo

@@ -38,7 +38,7 @@
 #include "util/timeutil.h"
 #include "util/workdays.h"
 
-#define MAXV 64
+#define MAXV 512 /* villages: the demo county has 18, the county of bench/county.sh 273 */
 #define MAXC 32
 #define MAXD 16
 #define COUNTY_AFTER 3      /* EVENT_COUNTY_AFTER in domain/events/events.h */
@@ -607,7 +607,10 @@ done:;
 		sqlite3_bind_null(st, i++);
 		sqlite3_bind_null(st, i++);
 	}
-	bind_opt(st, i++, rnd(100) < 30 ? v->hh_first + rnd((int)(v->hh_last - v->hh_first + 1)) : 0);
+	/* a household of the village, when its ids are one run (a village that took a roster
+	 * import after other villages were made has ids among theirs: none named then) */
+	bool contiguous = v->hh_last - v->hh_first + 1 == v->households;
+	bind_opt(st, i++, contiguous && rnd(100) < 30 ? v->hh_first + rnd((int)(v->hh_last - v->hh_first + 1)) : 0);
 	snprintf(addr, sizeof(addr), "%s", rnd(2) ? groups_addr[rnd(8)] : "");
 	sqlite3_bind_text(st, i++, addr, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, i++, sname, -1, SQLITE_TRANSIENT);

@@ -51,7 +51,7 @@
 # with; links bench/gen_points.c against the project's objects beside BIN (the
 # Makefile's build directory); installs nothing.
 # Environment: BENCH_SECONDS, BENCH_WRITE_SECONDS, BENCH_ENTRIES (50000 records),
-# BENCH_PENDING (12000 pending claims: enough for BENCH_WRITE_SECONDS of approvals;
+# BENCH_PENDING (30000 pending claims: enough for BENCH_WRITE_SECONDS of approvals;
 # the redemptions are bounded by the cards' spendable points, about 27,000 of a 10-point
 # good with the default records; either run fails with a 4xx when it runs out),
 # BENCH_PORT, BENCH_DIR (where the scratch data directory goes; default beside BIN,
@@ -65,7 +65,7 @@ bench_start run "wrk cc pkg-config objects" "$@"
 DUR=${BENCH_SECONDS:-8}
 WDUR=${BENCH_WRITE_SECONDS:-8}
 ENTRIES=${BENCH_ENTRIES:-50000}
-PENDING=${BENCH_PENDING:-12000}
+PENDING=${BENCH_PENDING:-30000}
 THREADS=2
 CONNS=32
 OUT=${BENCH_OUT:-$(dirname "$BIN")/bench-results.md}

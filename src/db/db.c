@@ -329,14 +329,28 @@ struct db_kept_key *db_kept_slot(struct db *db, size_t elem, const char *sql, si
 		return NULL;
 	if (!db->stmt_cache && !(db->stmt_cache = calloc(DB_KEPT_SLOTS, elem)))
 		return NULL;
-	*index = (int)(h % DB_KEPT_SLOTS);
-	struct db_kept_key *k = (struct db_kept_key *)((char *)db->stmt_cache + (size_t)*index * elem);
-	if (k->in_use)
-		return NULL;
-	*hit = k->text && k->hash == h && !strcmp(k->text, sql);
-	if (*hit)
-		k->in_use = true;
-	return k;
+	int set = (int)(h % (DB_KEPT_SLOTS / DB_KEPT_WAYS)) * DB_KEPT_WAYS;
+	struct db_kept_key *victim = NULL;
+	for (int w = 0; w < DB_KEPT_WAYS; w++) {
+		struct db_kept_key *k = (struct db_kept_key *)((char *)db->stmt_cache + (size_t)(set + w) * elem);
+		if (k->text && k->hash == h && !strcmp(k->text, sql)) {
+			if (k->in_use)
+				return NULL;
+			*hit = true;
+			*index = set + w;
+			k->in_use = true;
+			k->used = ++db->kept_clock;
+			return k;
+		}
+		if (!k->in_use && (!victim || (victim->text && (!k->text || k->used < victim->used)))) {
+			victim = k;
+			*index = set + w;
+		}
+	}
+	*hit = false;
+	if (victim)
+		victim->used = ++db->kept_clock;
+	return victim;
 }
 
 enum db_rc db_listen(struct db *db, const char *channel)

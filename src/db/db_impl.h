@@ -28,6 +28,7 @@ struct db {
 	const struct db_ops *ops;
 	void *handle;
 	void *stmt_cache;   /* the backend's prepared statements kept for reuse, or NULL */
+	uint64_t kept_clock; /* counts the statements handed out of stmt_cache, for its LRU */
 	int tx;
 	char err[512];
 };
@@ -39,21 +40,28 @@ struct db_stmt {
 };
 
 /* Both engines keep prepared statements per connection for reuse, found by their SQL
- * text in a direct-mapped table of DB_KEPT_SLOTS slots (db->stmt_cache); texts longer
- * than DB_KEPT_SQL_MAX (queries built with a varying list of scopes) are not kept, they
- * would only churn the table. Each engine's slot begins with this key. */
+ * text in a table of DB_KEPT_SLOTS slots (db->stmt_cache) in sets of DB_KEPT_WAYS: a
+ * text's hash picks its set, and a text new to a full set takes the place of the set's
+ * least recently used statement. (Direct-mapped, one slot per hash, two statements of
+ * one request that shared a slot were prepared afresh each time: a counter redemption
+ * prepared four of its statements on every request.) Texts longer than DB_KEPT_SQL_MAX
+ * (queries built with a varying list of scopes) are not kept, they would only churn the
+ * table. Each engine's slot begins with this key. */
 #define DB_KEPT_SLOTS 256
+#define DB_KEPT_WAYS 4
 #define DB_KEPT_SQL_MAX 4096
 struct db_kept_key {
 	char *text;         /* the SQL as asked for, or NULL while the slot is empty */
 	uint64_t hash;
+	uint64_t used;      /* db->kept_clock when last handed out */
 	bool in_use;        /* handed out and not yet finalized */
 };
 /* The slot for sql in db's table (slots of elem bytes), the table made on first use.
- * NULL when sql is not to be kept: too long, no memory, or the slot's statement in use
- * (a query nested in a loop over another of the same slot). Otherwise *hit says whether
- * the slot holds sql already (it is then marked in use); *len, *hash are sql's length
- * and hash, *index the slot's place. */
+ * NULL when sql is not to be kept: too long, no memory, sql's own statement in use (a
+ * query nested in a loop over the same query) or every slot of its set in use. Otherwise
+ * *hit says whether the slot holds sql already, else it is the slot to replace (empty or
+ * the set's least recently used); either way it is marked used now. *len, *hash are sql's
+ * length and hash, *index the slot's place. */
 struct db_kept_key *db_kept_slot(struct db *db, size_t elem, const char *sql, size_t *len, uint64_t *hash,
 				 int *index, bool *hit);
 

@@ -109,7 +109,9 @@ static struct db_stmt *lite_prepare(struct db *db, const char *sql)
 	if (k->h)
 		sqlite3_finalize(k->h);
 	free(k->key.text);
-	k->key = (struct db_kept_key){.text = copy, .hash = hash, .in_use = true};
+	k->key.text = copy;
+	k->key.hash = hash;
+	k->key.in_use = true;
 	k->h = h;
 	k->st.db = db;
 	k->st.handle = h;
