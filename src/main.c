@@ -489,6 +489,18 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 		} else if (!drc) {
 			printf("dashboards: ok, %lld days of daily events figures equal the events\n", (long long)dr->event_days);
 		}
+		const struct participation_report *pr = &dr->participation;
+		if (!drc && pr->differences) {
+			char day[11];
+			time_format_date(time_cn_midnight(pr->start_day), day);
+			printf("dashboards: BROKEN: %lld participation figures differ from the ledger, the first in village "
+			       "%lld, the %s from %s (cunzhi dash-daily rebuild recomputes them)\n",
+			       (long long)pr->differences, (long long)pr->village_id, pr->week ? "week" : "month", day);
+			rc = EXIT_VERIFY;
+		} else if (!drc) {
+			printf("dashboards: ok, %lld months and weeks of participation equal the ledger\n",
+			       (long long)pr->periods);
+		}
 		const struct fin_verify_report *fr = &v->finance_report;
 		int frc = part_failed(&v->finance);
 		if (frc) {

@@ -3,7 +3,10 @@
  * days and after; a ledger entry written on a stored day unmarks that day, which is
  * then read from the ledger until the job stores it again; the job stores nothing twice;
  * verify finds a stored figure that differs from the ledger. Ledger rows are written
- * directly (the hash chain is not what is tested here). */
+ * directly (the hash chain is not what is tested here). The same for the households
+ * that took part by month and by week (participation.h): a stored period's count equals
+ * the distinct earning households recomputed here, a late entry unmarks its week and
+ * month, verify finds a changed count. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -193,10 +196,117 @@ static void stored_equals_live(void **state)
 	testdb_close(&t);
 }
 
+/* distinct households with an earning entry in [d0, d1) (days), in the villages of like */
+static int64_t took_part(struct testdb *t, const char *like, int64_t d0, int64_t d1)
+{
+	int64_t n = -1;
+	assert_int_equal(db_get_int(t->db, &n,
+				    "SELECT count(*) FROM (SELECT DISTINCT l.village_id, l.household_id FROM ledger l "
+				    "JOIN org_units o ON o.id = l.village_id WHERE o.path LIKE ? AND l.at >= ? AND l.at < ? "
+				    "AND l.source IN ('claim', 'award', 'activity')) x",
+				    "tii", like, time_cn_midnight(d0), time_cn_midnight(d1)),
+			 DB_OK);
+	return n;
+}
+
+static void participation_periods(void **state)
+{
+	(void)state;
+	struct testdb t;
+	/* Sunday 2026-05-17 10:00: March and April over, and the weeks up to 05-11 */
+	int64_t day0 = time_days_from_civil(2026, 3, 2);   /* a Monday */
+	int64_t today = time_days_from_civil(2026, 5, 17);
+	testdb_open(&t, "participation", time_cn_midnight(today) + 10 * 3600);
+	int64_t county = testdb_unit(&t, 0, "county", "C1", "青川县");
+	int64_t town = testdb_unit(&t, county, "town", "T1", "河口镇");
+	int64_t va = testdb_unit(&t, town, "village", "VA", "青山村");
+	int64_t vb = testdb_unit(&t, town, "village", "VB", "柳溪村");
+	int64_t hh[2][12];
+	for (int i = 0; i < 12; i++) {
+		char no[8];
+		snprintf(no, sizeof(no), "%03d", i + 1);
+		hh[0][i] = testdb_household(&t, va, 0, no);
+		hh[1][i] = testdb_household(&t, vb, 0, no);
+	}
+	for (int i = 0; i < 900; i++) {
+		int v = (int)(rnd() % 2);
+		entry(&t, v ? vb : va, hh[v][rnd() % 12], time_cn_midnight(day0) + (int64_t)(rnd() % ((today - day0 + 1) * 86400)));
+	}
+	char like[64];
+	struct db_stmt *st = db_query(t.db, "SELECT path || '%' FROM org_units WHERE id = ?", "i", county);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	snprintf(like, sizeof(like), "%s", db_col_text(st, 0));
+	db_finalize(st);
+	/* buckets: the 11 weeks from day0 (the last is this week), and March to May */
+	int64_t weeks[12], months[4] = {time_days_from_civil(2026, 3, 1), time_days_from_civil(2026, 4, 1),
+					 time_days_from_civil(2026, 5, 1), time_days_from_civil(2026, 6, 1)};
+	for (int i = 0; i < 12; i++)
+		weeks[i] = day0 + 7 * i;
+	bool done[11];
+	int64_t got[11];
+	assert_int_equal(participation_stored(&t.c, like, weeks, 11, done, got), RC_OK);
+	for (int i = 0; i < 11; i++)
+		assert_false(done[i]);
+
+	int64_t days = 0;
+	assert_int_equal(daily_fill(&t.c, &days), RC_OK);
+	assert_int_equal(participation_stored(&t.c, like, weeks, 11, done, got), RC_OK);
+	for (int i = 0; i < 11; i++) {
+		assert_int_equal(done[i], i < 10);   /* this week is not over */
+		if (done[i])
+			assert_int_equal(got[i], took_part(&t, like, weeks[i], weeks[i + 1]));
+	}
+	assert_int_equal(participation_stored(&t.c, like, months, 3, done, got), RC_OK);
+	assert_true(done[0] && done[1] && !done[2]);
+	assert_int_equal(got[0], took_part(&t, like, months[0], months[1]));
+	assert_int_equal(got[1], took_part(&t, like, months[1], months[2]));
+	struct daily_report rep;
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.participation.periods, 2 + 10);
+	assert_int_equal(rep.participation.differences, 0);
+
+	/* a late earning entry of a new household in the week of 04-06: it and April unmarked */
+	int64_t late = time_days_from_civil(2026, 4, 8);
+	int64_t fresh = testdb_household(&t, va, 0, "099");
+	seq_no++;
+	assert_int_equal(db_run(t.db,
+				"INSERT INTO ledger (village_id, seq, household_id, source, category, spendable, honour, at, "
+				"prev_hash, hash) VALUES (?, ?, ?, 'award', '人居环境', 5, 5, ?, '', '')",
+				"iiii", va, seq_no, fresh, time_cn_midnight(late) + 3600),
+			 DB_OK);
+	assert_int_equal(participation_stored(&t.c, like, months, 3, done, got), RC_OK);
+	assert_true(done[0] && !done[1]);
+	assert_int_equal(participation_stored(&t.c, like, weeks, 11, done, got), RC_OK);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(done[i], weeks[i] != late - 2);   /* 04-06 is that week's Monday */
+	assert_int_equal(daily_fill(&t.c, &days), RC_OK);
+	assert_int_equal(participation_stored(&t.c, like, months, 3, done, got), RC_OK);
+	assert_true(done[1]);
+	assert_int_equal(got[1], took_part(&t, like, months[1], months[2]));
+
+	/* a stored count changed behind the ledger's back: verify names it, rebuild mends */
+	assert_int_equal(db_run(t.db, "UPDATE dash_participation SET households = households + 1 "
+				      "WHERE kind = 'week' AND start_day = ? AND village_id = ?",
+				"ii", weeks[3], vb),
+			 DB_OK);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.participation.differences, 1);
+	assert_int_equal(rep.participation.village_id, vb);
+	assert_int_equal(rep.participation.start_day, weeks[3]);
+	assert_true(rep.participation.week);
+	assert_int_equal(daily_rebuild(&t.c, &days), RC_OK);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.participation.differences, 0);
+	assert_int_equal(rep.participation.periods, 2 + 10);
+	testdb_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stored_equals_live),
+		cmocka_unit_test(participation_periods),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,7 +244,8 @@ enum result daily_fill(struct ctx *c, int64_t *days)
 		if (k == 0)
 			*days = n;   /* the days of points stored (the events' alongside) */
 	}
-	return RC_OK;
+	int64_t periods;
+	return participation_fill(c, &periods);
 }
 
 enum result daily_rebuild(struct ctx *c, int64_t *days)
@@ -257,6 +258,8 @@ enum result daily_rebuild(struct ctx *c, int64_t *days)
 	    db_run(c->db, "DELETE FROM dash_event_days", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_events_daily", "") != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "清除每日积分汇总");
+	if (!rc)
+		rc = participation_clear(c);
 	if ((rc = ctx_end(c, rc)))
 		return rc;
 	return daily_fill(c, days);
@@ -332,7 +335,10 @@ enum result daily_verify(struct ctx *c, struct daily_report *out)
 		if (dbrc != DB_DONE)
 			return ctx_db_fail(c, dbrc, "核对每日积分汇总");
 	}
-	return verify_events(c, out);
+	int rc = verify_events(c, out);
+	if (rc)
+		return rc;
+	return participation_verify(c, &out->participation);
 }
 
 enum result daily_events(struct ctx *c, const char *like, int64_t d0, int64_t d1, bool *stored, daily_events_fn fn,

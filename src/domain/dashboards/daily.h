@@ -6,6 +6,7 @@
 #ifndef DOMAIN_DAILY_H
 #define DOMAIN_DAILY_H
 
+#include "domain/dashboards/participation.h"
 #include "domain/kernel/ctx.h"
 
 struct daily_row {
@@ -26,10 +27,11 @@ enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t 
 
 /* The job: stores every day before today (by the context's clock) that is not stored,
  * from the first day of the ledger, and the same for the events (from their first day
- * received); *days = the days of points stored now. Idempotent. */
+ * received) and the months and weeks of participation (participation_fill); *days = the
+ * days of points stored now. Idempotent. */
 enum result daily_fill(struct ctx *c, int64_t *days);
 
-/* Clears the aggregates (points and events) and stores every day before today again. */
+/* Clears the aggregates (points, events, participation) and stores them again. */
 enum result daily_rebuild(struct ctx *c, int64_t *days);
 
 /* Recomputes every stored day from the ledger and compares. */
@@ -39,6 +41,7 @@ struct daily_report {
 	int64_t village_id, day; /* the first difference */
 	/* the same for the events (migration 037) */
 	int64_t event_days, event_differences, event_village_id, event_day;
+	struct participation_report participation; /* migration 039 */
 };
 enum result daily_verify(struct ctx *c, struct daily_report *out);
 

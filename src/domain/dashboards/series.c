@@ -3,6 +3,7 @@
  * aggregates, the days not yet stored from the records. */
 #include "domain/dashboards/internal.h"
 #include "domain/dashboards/daily.h"
+#include "domain/dashboards/participation.h"
 #include "domain/dashboards/stats.h"
 #include "domain/events/events.h"
 #include "domain/kernel/org.h"
@@ -12,8 +13,9 @@
 /* The points figures of a series, by bucket: buckets are the days [bounds[i],
  * bounds[i + 1]) (Asia/Shanghai days), nb of them. Points issued and spent are summed
  * from the daily aggregates (the same sums as stats_points); participating households
- * are counted per village and bucket from the ledger, in one query when the buckets are
- * of one length (weeks), else one per bucket. */
+ * from the stored months and weeks (participation.h), the buckets not stored counted per
+ * village and bucket from the ledger, in one query when the buckets are of one length
+ * (weeks), else one per bucket. */
 struct pt_acc {
 	const int64_t *bounds;
 	int nb;
@@ -48,19 +50,34 @@ static int points_buckets(struct ctx *c, const char *path, const int64_t *bounds
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	struct pt_acc a = {bounds, nb, pt};
 	TRY(daily_points(c, like, time_cn_midnight(bounds[0]), time_cn_midnight(bounds[nb]), false, pt_add, &a));
+	/* participating households: the stored months or weeks, the rest from the ledger */
+	bool *done = arena_alloc(c->arena, sizeof(*done) * (size_t)nb);
+	int64_t *stored = arena_alloc(c->arena, sizeof(*stored) * (size_t)nb);
+	if (!done || !stored)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	TRY(participation_stored(c, like, bounds, nb, done, stored));
+	int first = 0;   /* the first bucket not stored: usually only the last ones are not */
+	for (int i = 0; i < nb; i++)
+		if (done[i])
+			pt[i][2] = stored[i];
+	while (first < nb && done[first])
+		first++;
+	if (first == nb)
+		return RC_OK;
 	int64_t len = bounds[1] - bounds[0];
 	bool even = true;
 	for (int i = 0; i < nb; i++)
 		even = even && bounds[i + 1] - bounds[i] == len;
 	if (!even) {
-		for (int i = 0; i < nb; i++)
-			if (db_get_int(c->db, &pt[i][2],
-				       "SELECT count(*) FROM (SELECT DISTINCT l.village_id, l.household_id " EARNING_IN_UNIT ") x",
-				       "tii", like, time_cn_midnight(bounds[i]), time_cn_midnight(bounds[i + 1])) != DB_OK)
+		for (int i = first; i < nb; i++)
+			if (!done[i] && db_get_int(c->db, &pt[i][2],
+						   "SELECT count(*) FROM (SELECT DISTINCT l.village_id, l.household_id "
+						   EARNING_IN_UNIT ") x",
+						   "tii", like, time_cn_midnight(bounds[i]), time_cn_midnight(bounds[i + 1])) != DB_OK)
 				return ctx_db_fail(c, DB_ERROR, "统计参与户数");
 		return RC_OK;
 	}
-	int64_t from = time_cn_midnight(bounds[0]);
+	int64_t from = time_cn_midnight(bounds[first]);
 	struct db_stmt *st = db_query(c->db,
 				      "SELECT x.b, count(*) FROM (SELECT DISTINCT (l.at - ?) / ? AS b, l.village_id, "
 				      "l.household_id " EARNING_IN_UNIT ") x GROUP BY x.b",
@@ -69,8 +86,8 @@ static int points_buckets(struct ctx *c, const char *path, const int64_t *bounds
 		return ctx_db_fail(c, DB_ERROR, "统计参与户数");
 	int dbrc;
 	while ((dbrc = db_step(st)) == DB_ROW) {
-		int64_t b = db_col_int(st, 0);
-		if (b >= 0 && b < nb)
+		int64_t b = first + db_col_int(st, 0);
+		if (b >= first && b < nb && !done[b])
 			pt[b][2] = db_col_int(st, 1);
 	}
 	db_finalize(st);
