@@ -479,6 +479,14 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 		} else {
 			printf("dashboards: ok, %lld days of daily points figures equal the ledger\n", (long long)dr->days);
 		}
+		if (!drc && dr->unit_differences) {
+			char day[11];
+			time_format_date(time_cn_midnight(dr->unit_day), day);
+			printf("dashboards: BROKEN: %lld daily points figures of towns and counties differ from their villages', "
+			       "the first of unit %lld on %s (cunzhi dash-daily rebuild recomputes them)\n",
+			       (long long)dr->unit_differences, (long long)dr->unit_id, day);
+			rc = EXIT_VERIFY;
+		}
 		if (!drc && dr->event_differences) {
 			char day[11];
 			time_format_date(time_cn_midnight(dr->event_day), day);

@@ -97,7 +97,22 @@ enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t 
 	int rc = stored_days(c, false, d0, d1, stored, &nstored);
 	if (rc)
 		return rc;
-	if (nstored) {
+	/* a town's or county's own rows, by day: not every village's */
+	int64_t unit = 0;
+	if (nstored && !by_village &&
+	    db_get_int(c->db, &unit, "SELECT COALESCE(max(id), 0) FROM org_units WHERE path || '%' = ? AND kind IN ('town', 'county')",
+		       "t", like) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "统计积分");
+	if (unit) {
+		if ((rc = rows(c,
+			       db_query(c->db,
+					"SELECT a.day, 0, a.category, a.source, a.n, a.pos, a.neg, a.net, a.spendable "
+					"FROM dash_points_units a JOIN dash_days m ON m.day = a.day "
+					"WHERE a.unit_id = ? AND a.day >= ? AND a.day < ?",
+					"iii", unit, d0, d1),
+			       fn, arg)))
+			return rc;
+	} else if (nstored) {
 		const char *sql = arena_printf(c->arena,
 					       "SELECT %s, a.category, a.source, SUM(a.n), SUM(a.pos), SUM(a.neg), SUM(a.net), "
 					       "SUM(a.spendable) FROM dash_points_daily a JOIN dash_days m ON m.day = a.day "
@@ -128,6 +143,7 @@ struct agg {
 	const char *first;             /* the first time of the records, -1 for none */
 	const char *insert;            /* stores the rows of [?, ?) (times) */
 	const char *what;              /* for the messages */
+	const char *units;             /* the towns' and counties' rows of days [?, ?), or NULL */
 };
 
 #define POINTS_INSERT                                                                                \
@@ -137,11 +153,22 @@ struct agg {
 	/* another server's job storing the same days at once: its rows are the same */              \
 	"ON CONFLICT (village_id, day, category, source) DO NOTHING"
 
+/* the village rows of the stored days [?, ?) summed for every town and county above */
+#define UNITS_SUMMED                                                                                 \
+	"SELECT p.id AS unit_id, a.day AS day, a.category AS category, a.source AS source, "          \
+	"SUM(a.n) AS n, SUM(a.pos) AS pos, SUM(a.neg) AS neg, SUM(a.net) AS net, "                    \
+	"SUM(a.spendable) AS spendable FROM dash_points_daily a JOIN org_units v ON v.id = a.village_id "          \
+	"JOIN org_units p ON p.kind IN ('town', 'county') AND v.path LIKE p.path || '%' "            \
+	"WHERE a.day >= ? AND a.day < ? GROUP BY p.id, a.day, a.category, a.source"
+#define UNITS_INSERT                                                                                 \
+	"INSERT INTO dash_points_units (unit_id, day, category, source, n, pos, neg, net, spendable) "    \
+	UNITS_SUMMED " ON CONFLICT (unit_id, day, category, source) DO NOTHING"
+
 static int agg_of(struct ctx *c, bool events, struct agg *a)
 {
 	if (!events) {
 		*a = (struct agg){"dash_points_daily", "dash_days", "SELECT COALESCE(min(at), -1) FROM ledger",
-				  POINTS_INSERT, "汇总每日积分"};
+				  POINTS_INSERT, "汇总每日积分", UNITS_INSERT};
 		return RC_OK;
 	}
 	const char *ins = arena_printf(c->arena,
@@ -151,7 +178,7 @@ static int agg_of(struct ctx *c, bool events, struct agg *a)
 	if (!ins)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	*a = (struct agg){"dash_events_daily", "dash_event_days", "SELECT COALESCE(min(created_at), -1) FROM events", ins,
-			  "汇总每日民情事件"};
+			  "汇总每日民情事件", NULL};
 	return RC_OK;
 }
 
@@ -164,7 +191,9 @@ static int store(struct ctx *c, const struct agg *g, int64_t a, int64_t b)
 		return rc;
 	if (db_run(c->db, arena_printf(c->arena, "DELETE FROM %s WHERE day >= ? AND day < ?", g->rows), "ii", a, b) !=
 		    DB_OK ||
-	    db_run(c->db, g->insert, "ii", time_cn_midnight(a), time_cn_midnight(b)) != DB_OK)
+	    db_run(c->db, g->insert, "ii", time_cn_midnight(a), time_cn_midnight(b)) != DB_OK ||
+	    (g->units && (db_run(c->db, "DELETE FROM dash_points_units WHERE day >= ? AND day < ?", "ii", a, b) != DB_OK ||
+			  db_run(c->db, g->units, "ii", a, b) != DB_OK)))
 		rc = ctx_db_fail(c, DB_ERROR, g->what);
 	const char *mark = arena_printf(c->arena, "INSERT INTO %s (day) VALUES (?) ON CONFLICT (day) DO NOTHING", g->marks);
 	for (int64_t d = a; !rc && d < b; d++)
@@ -255,6 +284,7 @@ enum result daily_rebuild(struct ctx *c, int64_t *days)
 		return rc;
 	if (db_run(c->db, "DELETE FROM dash_days", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_points_daily", "") != DB_OK ||
+	    db_run(c->db, "DELETE FROM dash_points_units", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_event_days", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_events_daily", "") != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "清除每日积分汇总");
@@ -329,6 +359,30 @@ enum result daily_verify(struct ctx *c, struct daily_report *out)
 			if (!out->differences++) {
 				out->village_id = db_col_int(st, 0);
 				out->day = db_col_int(st, 1);
+			}
+		}
+		db_finalize(st);
+		if (dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "核对每日积分汇总");
+	}
+	/* the towns' and counties' rows against the village rows they sum */
+	static const char *const units[2] = {
+		"(SELECT unit_id, day, category, source, n, pos, neg, net, spendable FROM dash_points_units "
+		"WHERE day IN (SELECT day FROM dash_days) EXCEPT SELECT x.* FROM (" UNITS_SUMMED ") x "
+		"WHERE x.day IN (SELECT day FROM dash_days))",
+		"(SELECT x.* FROM (" UNITS_SUMMED ") x WHERE x.day IN (SELECT day FROM dash_days) EXCEPT "
+		"SELECT unit_id, day, category, source, n, pos, neg, net, spendable FROM dash_points_units "
+		"WHERE day IN (SELECT day FROM dash_days))"};
+	for (int k = 0; k < 2; k++) {
+		const char *sql = arena_printf(c->arena, "SELECT y.unit_id, y.day FROM %s y", units[k]);
+		struct db_stmt *st = sql ? db_query(c->db, sql, "ii", INT64_MIN, INT64_MAX) : NULL;
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "核对每日积分汇总");
+		int dbrc;
+		while ((dbrc = db_step(st)) == DB_ROW) {
+			if (!out->unit_differences++) {
+				out->unit_id = db_col_int(st, 0);
+				out->unit_day = db_col_int(st, 1);
 			}
 		}
 		db_finalize(st);

@@ -333,6 +333,10 @@ enum result stats_register(struct ctx *c, int64_t unit_id, struct stats_register
 	const char *scope = !strcmp(u.kind, "grid") ? "h.grid_id = ?"
 			  : group ? "h.group_id = ?"
 				  : "h.village_id IN (SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village')";
+	/* the registered residents: a town's or county's found from the users (SQLite keeps
+	 * the CROSS JOIN's order: from the households it read every resident of the county,
+	 * 160 ms at a million), a village's or group's from its households */
+	bool wide = !strcmp(u.kind, "town") || !strcmp(u.kind, "county");
 	for (int pass = 0; pass < 2; pass++) {
 		const char *sql =
 			pass == 0
@@ -342,9 +346,10 @@ enum result stats_register(struct ctx *c, int64_t unit_id, struct stats_register
 					       scope)
 				: arena_printf(c->arena,
 					       "SELECT h.village_id, COALESCE(h.group_id, 0), count(DISTINCT h.id), count(*) "
-					       "FROM households h JOIN residents r ON r.household_id = h.id "
-					       "JOIN users u ON u.resident_id = r.id WHERE u.status = 'active' AND %s "
-					       "GROUP BY h.village_id, h.group_id",
+					       "FROM %s WHERE r.household_id = h.id AND u.resident_id = r.id "
+					       "AND u.status = 'active' AND %s GROUP BY h.village_id, h.group_id",
+					       wide ? "users u CROSS JOIN residents r CROSS JOIN households h"
+						    : "households h CROSS JOIN residents r CROSS JOIN users u",
 					       scope);
 		if (!sql)
 			return ctx_fail(c, RC_INTERNAL, "内存不足");
