@@ -482,7 +482,7 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 		if (!drc && dr->unit_differences) {
 			char day[11];
 			time_format_date(time_cn_midnight(dr->unit_day), day);
-			printf("dashboards: BROKEN: %lld daily points figures of towns and counties differ from their villages', "
+			printf("dashboards: BROKEN: %lld daily figures of towns and counties differ from their villages', "
 			       "the first of unit %lld on %s (cunzhi dash-daily rebuild recomputes them)\n",
 			       (long long)dr->unit_differences, (long long)dr->unit_id, day);
 			rc = EXIT_VERIFY;

@@ -192,7 +192,17 @@ static void stored_equals_live(void **state)
 	assert_int_equal(days, 30);
 	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
 	assert_int_equal(rep.differences, 0);
+	assert_int_equal(rep.unit_differences, 0);
 	compare(&t, likes[0], &before, ranges[0][0], ranges[0][1]);
+	/* a town's or county's own rows (read for the county's sums above) changed: named */
+	assert_int_equal(db_run(t.db, "UPDATE dash_points_units SET n = n + 1 WHERE day = ? AND unit_id = ?", "ii",
+				day0 + 4, town),
+			 DB_OK);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.differences, 0);
+	assert_true(rep.unit_differences > 0);
+	assert_int_equal(rep.unit_id, town);
+	assert_int_equal(rep.unit_day, day0 + 4);
 	testdb_close(&t);
 }
 

@@ -81,6 +81,18 @@ static enum result stored_days(struct ctx *c, bool events, int64_t d0, int64_t d
 	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, what);
 }
 
+/* The town or county whose path LIKE like is (it has rows of its own: dash_*_units), or
+ * 0 for a village, a group, a grid. */
+static int unit_of(struct ctx *c, const char *like, int64_t *unit)
+{
+	*unit = 0;
+	if (db_get_int(c->db, unit,
+		       "SELECT COALESCE(max(id), 0) FROM org_units WHERE path || '%' = ? AND kind IN ('town', 'county')", "t",
+		       like) != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "统计");
+	return RC_OK;
+}
+
 enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t to, bool by_village, daily_fn fn,
 			 void *arg)
 {
@@ -99,10 +111,8 @@ enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t 
 		return rc;
 	/* a town's or county's own rows, by day: not every village's */
 	int64_t unit = 0;
-	if (nstored && !by_village &&
-	    db_get_int(c->db, &unit, "SELECT COALESCE(max(id), 0) FROM org_units WHERE path || '%' = ? AND kind IN ('town', 'county')",
-		       "t", like) != DB_OK)
-		return ctx_db_fail(c, DB_ERROR, "统计积分");
+	if (nstored && !by_village && (rc = unit_of(c, like, &unit)))
+		return rc;
 	if (unit) {
 		if ((rc = rows(c,
 			       db_query(c->db,
@@ -143,7 +153,9 @@ struct agg {
 	const char *first;             /* the first time of the records, -1 for none */
 	const char *insert;            /* stores the rows of [?, ?) (times) */
 	const char *what;              /* for the messages */
-	const char *units;             /* the towns' and counties' rows of days [?, ?), or NULL */
+	const char *units;             /* the towns' and counties' rows (dash_*_units) */
+	const char *units_summed;      /* their rows of days [?, ?) from the villages' */
+	const char *units_cols;        /* their columns */
 };
 
 #define POINTS_INSERT                                                                                \
@@ -154,21 +166,25 @@ struct agg {
 	"ON CONFLICT (village_id, day, category, source) DO NOTHING"
 
 /* the village rows of the stored days [?, ?) summed for every town and county above */
-#define UNITS_SUMMED                                                                                 \
-	"SELECT p.id AS unit_id, a.day AS day, a.category AS category, a.source AS source, "          \
-	"SUM(a.n) AS n, SUM(a.pos) AS pos, SUM(a.neg) AS neg, SUM(a.net) AS net, "                    \
-	"SUM(a.spendable) AS spendable FROM dash_points_daily a JOIN org_units v ON v.id = a.village_id "          \
-	"JOIN org_units p ON p.kind IN ('town', 'county') AND v.path LIKE p.path || '%' "            \
-	"WHERE a.day >= ? AND a.day < ? GROUP BY p.id, a.day, a.category, a.source"
-#define UNITS_INSERT                                                                                 \
-	"INSERT INTO dash_points_units (unit_id, day, category, source, n, pos, neg, net, spendable) "    \
-	UNITS_SUMMED " ON CONFLICT (unit_id, day, category, source) DO NOTHING"
+#define UNITS_OF(table, sums, by)                                                                    \
+	"SELECT p.id AS unit_id, a.day AS day, " sums " FROM " table " a "                              \
+	"JOIN org_units v ON v.id = a.village_id "                                                     \
+	"JOIN org_units p ON p.kind IN ('town', 'county') AND v.path LIKE p.path || '%' "             \
+	"WHERE a.day >= ? AND a.day < ? GROUP BY p.id, a.day" by
+#define POINTS_UNITS                                                                                 \
+	UNITS_OF("dash_points_daily", "a.category AS category, a.source AS source, SUM(a.n) AS n, SUM(a.pos) AS pos, "     \
+		 "SUM(a.neg) AS neg, SUM(a.net) AS net, SUM(a.spendable) AS spendable",               \
+		 ", a.category, a.source")
+#define EVENTS_UNITS                                                                                 \
+	UNITS_OF("dash_events_daily", "SUM(a.received) AS received, SUM(a.closed) AS closed, SUM(a.resolved) AS resolved, " \
+		 "SUM(a.on_time) AS on_time, SUM(a.rated) AS rated, SUM(a.satisfied) AS satisfied", "")
 
 static int agg_of(struct ctx *c, bool events, struct agg *a)
 {
 	if (!events) {
 		*a = (struct agg){"dash_points_daily", "dash_days", "SELECT COALESCE(min(at), -1) FROM ledger",
-				  POINTS_INSERT, "汇总每日积分", UNITS_INSERT};
+				  POINTS_INSERT, "汇总每日积分", "dash_points_units", POINTS_UNITS,
+				  "unit_id, day, category, source, n, pos, neg, net, spendable"};
 		return RC_OK;
 	}
 	const char *ins = arena_printf(c->arena,
@@ -178,7 +194,8 @@ static int agg_of(struct ctx *c, bool events, struct agg *a)
 	if (!ins)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	*a = (struct agg){"dash_events_daily", "dash_event_days", "SELECT COALESCE(min(created_at), -1) FROM events", ins,
-			  "汇总每日民情事件", NULL};
+			  "汇总每日民情事件",
+			  "dash_events_units", EVENTS_UNITS, "unit_id, day, received, closed, resolved, on_time, rated, satisfied"};
 	return RC_OK;
 }
 
@@ -192,8 +209,12 @@ static int store(struct ctx *c, const struct agg *g, int64_t a, int64_t b)
 	if (db_run(c->db, arena_printf(c->arena, "DELETE FROM %s WHERE day >= ? AND day < ?", g->rows), "ii", a, b) !=
 		    DB_OK ||
 	    db_run(c->db, g->insert, "ii", time_cn_midnight(a), time_cn_midnight(b)) != DB_OK ||
-	    (g->units && (db_run(c->db, "DELETE FROM dash_points_units WHERE day >= ? AND day < ?", "ii", a, b) != DB_OK ||
-			  db_run(c->db, g->units, "ii", a, b) != DB_OK)))
+	    db_run(c->db, arena_printf(c->arena, "DELETE FROM %s WHERE day >= ? AND day < ?", g->units), "ii", a, b) !=
+		    DB_OK ||
+	    db_run(c->db,
+		   arena_printf(c->arena, "INSERT INTO %s (%s) SELECT x.* FROM (%s) x WHERE true ON CONFLICT DO NOTHING",
+				g->units, g->units_cols, g->units_summed),
+		   "ii", a, b) != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, g->what);
 	const char *mark = arena_printf(c->arena, "INSERT INTO %s (day) VALUES (?) ON CONFLICT (day) DO NOTHING", g->marks);
 	for (int64_t d = a; !rc && d < b; d++)
@@ -285,6 +306,7 @@ enum result daily_rebuild(struct ctx *c, int64_t *days)
 	if (db_run(c->db, "DELETE FROM dash_days", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_points_daily", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_points_units", "") != DB_OK ||
+	    db_run(c->db, "DELETE FROM dash_events_units", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_event_days", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_events_daily", "") != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "清除每日积分汇总");
@@ -341,6 +363,37 @@ static int verify_events(struct ctx *c, struct daily_report *out)
 	return recomputed ? RC_OK : ctx_fail(c, RC_INTERNAL, "内存不足");
 }
 
+/* The towns' and counties' rows of the stored days against the village rows they sum. */
+static int verify_units(struct ctx *c, bool events, struct daily_report *out)
+{
+	struct agg g;
+	int rc = agg_of(c, events, &g);
+	if (rc)
+		return rc;
+	const char *stored = arena_printf(c->arena, "SELECT %s FROM %s WHERE day IN (SELECT day FROM %s)", g.units_cols,
+					  g.units, g.marks);
+	const char *summed = arena_printf(c->arena, "SELECT x.* FROM (%s) x WHERE x.day IN (SELECT day FROM %s)",
+					  g.units_summed, g.marks);
+	for (int k = 0; k < 2 && stored && summed; k++) {
+		const char *sql = arena_printf(c->arena, "SELECT y.unit_id, y.day FROM (%s EXCEPT %s) y", k ? summed : stored,
+					       k ? stored : summed);
+		struct db_stmt *st = sql ? db_query(c->db, sql, "ii", INT64_MIN, INT64_MAX) : NULL;
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "核对每日汇总");
+		int dbrc;
+		while ((dbrc = db_step(st)) == DB_ROW) {
+			if (!out->unit_differences++) {
+				out->unit_id = db_col_int(st, 0);
+				out->unit_day = db_col_int(st, 1);
+			}
+		}
+		db_finalize(st);
+		if (dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "核对每日汇总");
+	}
+	return stored && summed ? RC_OK : ctx_fail(c, RC_INTERNAL, "内存不足");
+}
+
 enum result daily_verify(struct ctx *c, struct daily_report *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -365,29 +418,10 @@ enum result daily_verify(struct ctx *c, struct daily_report *out)
 		if (dbrc != DB_DONE)
 			return ctx_db_fail(c, dbrc, "核对每日积分汇总");
 	}
-	/* the towns' and counties' rows against the village rows they sum */
-	static const char *const units[2] = {
-		"(SELECT unit_id, day, category, source, n, pos, neg, net, spendable FROM dash_points_units "
-		"WHERE day IN (SELECT day FROM dash_days) EXCEPT SELECT x.* FROM (" UNITS_SUMMED ") x "
-		"WHERE x.day IN (SELECT day FROM dash_days))",
-		"(SELECT x.* FROM (" UNITS_SUMMED ") x WHERE x.day IN (SELECT day FROM dash_days) EXCEPT "
-		"SELECT unit_id, day, category, source, n, pos, neg, net, spendable FROM dash_points_units "
-		"WHERE day IN (SELECT day FROM dash_days))"};
 	for (int k = 0; k < 2; k++) {
-		const char *sql = arena_printf(c->arena, "SELECT y.unit_id, y.day FROM %s y", units[k]);
-		struct db_stmt *st = sql ? db_query(c->db, sql, "ii", INT64_MIN, INT64_MAX) : NULL;
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "核对每日积分汇总");
-		int dbrc;
-		while ((dbrc = db_step(st)) == DB_ROW) {
-			if (!out->unit_differences++) {
-				out->unit_id = db_col_int(st, 0);
-				out->unit_day = db_col_int(st, 1);
-			}
-		}
-		db_finalize(st);
-		if (dbrc != DB_DONE)
-			return ctx_db_fail(c, dbrc, "核对每日积分汇总");
+		int rc = verify_units(c, k == 1, out);
+		if (rc)
+			return rc;
 	}
 	int rc = verify_events(c, out);
 	if (rc)
@@ -405,12 +439,21 @@ enum result daily_events(struct ctx *c, const char *like, int64_t d0, int64_t d1
 	int rc = stored_days(c, true, d0, d1, stored, &nstored);
 	if (rc || !nstored)
 		return rc;
-	struct db_stmt *st = db_query(c->db,
-		      "SELECT a.day, SUM(a.received), SUM(a.closed), SUM(a.resolved), SUM(a.on_time), SUM(a.rated), "
-		      "SUM(a.satisfied) FROM dash_events_daily a JOIN dash_event_days m ON m.day = a.day "
-		      "WHERE a.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) AND a.day >= ? AND a.day < ? "
-		      "GROUP BY a.day",
-		      "tii", like, d0, d1);
+	int64_t unit = 0;   /* a town's or county's own rows, not every village's */
+	if ((rc = unit_of(c, like, &unit)))
+		return rc;
+	struct db_stmt *st =
+		unit ? db_query(c->db,
+				"SELECT a.day, a.received, a.closed, a.resolved, a.on_time, a.rated, a.satisfied "
+				"FROM dash_events_units a JOIN dash_event_days m ON m.day = a.day "
+				"WHERE a.unit_id = ? AND a.day >= ? AND a.day < ?",
+				"iii", unit, d0, d1)
+		     : db_query(c->db,
+				"SELECT a.day, SUM(a.received), SUM(a.closed), SUM(a.resolved), SUM(a.on_time), SUM(a.rated), "
+				"SUM(a.satisfied) FROM dash_events_daily a JOIN dash_event_days m ON m.day = a.day "
+				"WHERE a.village_id IN (SELECT id FROM org_units WHERE path LIKE ?) AND a.day >= ? AND a.day < ? "
+				"GROUP BY a.day",
+				"tii", like, d0, d1);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "统计民情事件");
 	int dbrc;

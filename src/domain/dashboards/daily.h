@@ -39,7 +39,8 @@ struct daily_report {
 	int64_t days;            /* days stored */
 	int64_t differences;     /* rows that differ (stored but not recomputed, or the reverse) */
 	int64_t village_id, day; /* the first difference */
-	/* the towns' and counties' rows (migration 040) against the village rows */
+	/* the towns' and counties' rows (points and events, migrations 040, 041) against the
+	 * village rows they sum */
 	int64_t unit_differences, unit_id, unit_day;
 	/* the same for the events (migration 037) */
 	int64_t event_days, event_differences, event_village_id, event_day;
