@@ -487,6 +487,12 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 			       (long long)dr->unit_differences, (long long)dr->unit_id, day);
 			rc = EXIT_VERIFY;
 		}
+		if (!drc && dr->count_differences) {
+			printf("dashboards: BROKEN: %lld households counts by village and group differ from the households, the "
+			       "first in village %lld (cunzhi dash-daily rebuild recounts them)\n",
+			       (long long)dr->count_differences, (long long)dr->count_village_id);
+			rc = EXIT_VERIFY;
+		}
 		if (!drc && dr->event_differences) {
 			char day[11];
 			time_format_date(time_cn_midnight(dr->event_day), day);

@@ -451,7 +451,10 @@ int api_test_clock(struct req *r)
  * (MHD_CONNECTION_NOTIFY_CLOSED, which takes the lock) before it closes the socket,
  * so the descriptor shut down is always still this connection's. */
 
-#define GATE_DRAIN_MAX (64u << 20)
+/* Twice the largest route limit: a body just over a route's limit is read and dropped,
+ * so its client, still sending, gets the 413 (answered at once, the roster import's
+ * 64 MiB + 10 bytes ended in a reset now and then, the connection closed under it) */
+#define GATE_DRAIN_MAX (2 * (size_t)REQ_IMPORT_MAX)
 
 struct gate {
 	void *inner;      /* ulfius's per-request state */

@@ -312,11 +312,61 @@ static void participation_periods(void **state)
 	testdb_close(&t);
 }
 
+/* the households counted by village and group as they are written, moved, removed */
+static void household_counts_kept(void **state)
+{
+	(void)state;
+	struct testdb t;
+	testdb_open(&t, "hhcounts", time_cn_midnight(time_days_from_civil(2026, 5, 17)));
+	int64_t county = testdb_unit(&t, 0, "county", "C1", "青川县");
+	int64_t town = testdb_unit(&t, county, "town", "T1", "河口镇");
+	int64_t va = testdb_unit(&t, town, "village", "VA", "青山村");
+	int64_t vb = testdb_unit(&t, town, "village", "VB", "柳溪村");
+	int64_t ga = testdb_unit(&t, va, "group", "G1", "第一组");
+	int64_t h[6];
+	for (int i = 0; i < 6; i++) {
+		char no[8];
+		snprintf(no, sizeof(no), "%03d", i + 1);
+		h[i] = testdb_household(&t, i < 4 ? va : vb, i < 2 ? ga : 0, no);
+	}
+	struct daily_report rep;
+	int64_t n = -1;
+	const char *count = "SELECT COALESCE(SUM(households), 0) FROM household_counts WHERE village_id = ? AND group_id = ?";
+	assert_int_equal(db_get_int(t.db, &n, count, "ii", va, ga), DB_OK);
+	assert_int_equal(n, 2);
+	/* moved out of the group, moved to the other village, removed */
+	assert_int_equal(db_run(t.db, "UPDATE households SET group_id = NULL WHERE id = ?", "i", h[0]), DB_OK);
+	assert_int_equal(db_run(t.db, "UPDATE households SET village_id = ?, number = '099' WHERE id = ?", "ii", vb, h[2]),
+			 DB_OK);
+	assert_int_equal(db_run(t.db, "UPDATE households SET address = '新地址' WHERE id = ?", "i", h[3]), DB_OK);
+	assert_int_equal(db_run(t.db, "DELETE FROM households WHERE id = ?", "i", h[5]), DB_OK);
+	assert_int_equal(db_get_int(t.db, &n, count, "ii", va, ga), DB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_get_int(t.db, &n, count, "ii", va, (int64_t)0), DB_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(db_get_int(t.db, &n, count, "ii", vb, (int64_t)0), DB_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.count_differences, 0);
+	/* a count changed behind the households' back: named, and a rebuild recounts */
+	assert_int_equal(db_run(t.db, "UPDATE household_counts SET households = households + 1 WHERE village_id = ?", "i", vb),
+			 DB_OK);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.count_differences, 2);
+	assert_int_equal(rep.count_village_id, vb);
+	int64_t days;
+	assert_int_equal(daily_rebuild(&t.c, &days), RC_OK);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.count_differences, 0);
+	testdb_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stored_equals_live),
 		cmocka_unit_test(participation_periods),
+		cmocka_unit_test(household_counts_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,6 +165,11 @@ struct agg {
 	/* another server's job storing the same days at once: its rows are the same */              \
 	"ON CONFLICT (village_id, day, category, source) DO NOTHING"
 
+/* the households of every village and group, counted (household_counts, migration 042) */
+#define COUNTED_HOUSEHOLDS                                                                           \
+	"SELECT village_id, COALESCE(group_id, 0) AS group_id, count(*) AS households FROM households "   \
+	"GROUP BY village_id, COALESCE(group_id, 0)"
+
 /* the village rows of the stored days [?, ?) summed for every town and county above */
 #define UNITS_OF(table, sums, by)                                                                    \
 	"SELECT p.id AS unit_id, a.day AS day, " sums " FROM " table " a "                              \
@@ -307,6 +312,9 @@ enum result daily_rebuild(struct ctx *c, int64_t *days)
 	    db_run(c->db, "DELETE FROM dash_points_daily", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_points_units", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_events_units", "") != DB_OK ||
+	    db_run(c->db, "DELETE FROM household_counts", "") != DB_OK ||
+	    db_run(c->db, "INSERT INTO household_counts (village_id, group_id, households) " COUNTED_HOUSEHOLDS, "") !=
+		    DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_event_days", "") != DB_OK ||
 	    db_run(c->db, "DELETE FROM dash_events_daily", "") != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "清除每日积分汇总");
@@ -361,6 +369,29 @@ static int verify_events(struct ctx *c, struct daily_report *out)
 			return ctx_db_fail(c, dbrc, "核对每日民情事件汇总");
 	}
 	return recomputed ? RC_OK : ctx_fail(c, RC_INTERNAL, "内存不足");
+}
+
+/* The households kept counted by village and group (migration 042) against a count. */
+static int verify_counts(struct ctx *c, struct daily_report *out)
+{
+	static const char *const sql[2] = {
+		"SELECT x.village_id, x.group_id FROM (SELECT village_id, group_id, households FROM household_counts "
+		"WHERE households <> 0 EXCEPT " COUNTED_HOUSEHOLDS ") x",
+		"SELECT x.village_id, x.group_id FROM (" COUNTED_HOUSEHOLDS " EXCEPT SELECT village_id, group_id, "
+		"households FROM household_counts WHERE households <> 0) x"};
+	for (int k = 0; k < 2; k++) {
+		struct db_stmt *st = db_query(c->db, sql[k], "");
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, "核对户数");
+		int dbrc;
+		while ((dbrc = db_step(st)) == DB_ROW)
+			if (!out->count_differences++)
+				out->count_village_id = db_col_int(st, 0);
+		db_finalize(st);
+		if (dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, "核对户数");
+	}
+	return RC_OK;
 }
 
 /* The towns' and counties' rows of the stored days against the village rows they sum. */
@@ -423,7 +454,10 @@ enum result daily_verify(struct ctx *c, struct daily_report *out)
 		if (rc)
 			return rc;
 	}
-	int rc = verify_events(c, out);
+	int rc = verify_counts(c, out);
+	if (rc)
+		return rc;
+	rc = verify_events(c, out);
 	if (rc)
 		return rc;
 	return participation_verify(c, &out->participation);

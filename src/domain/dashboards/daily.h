@@ -31,7 +31,8 @@ enum result daily_points(struct ctx *c, const char *like, int64_t from, int64_t 
  * days of points stored now. Idempotent. */
 enum result daily_fill(struct ctx *c, int64_t *days);
 
-/* Clears the aggregates (points, events, participation) and stores them again. */
+/* Clears the aggregates (points, events, participation) and stores them again, and
+ * counts the households by village and group again. */
 enum result daily_rebuild(struct ctx *c, int64_t *days);
 
 /* Recomputes every stored day from the ledger and compares. */
@@ -42,6 +43,8 @@ struct daily_report {
 	/* the towns' and counties' rows (points and events, migrations 040, 041) against the
 	 * village rows they sum */
 	int64_t unit_differences, unit_id, unit_day;
+	/* the households counted by village and group (migration 042) against a count */
+	int64_t count_differences, count_village_id;
 	/* the same for the events (migration 037) */
 	int64_t event_days, event_differences, event_village_id, event_day;
 	struct participation_report participation; /* migration 039 */

@@ -176,9 +176,9 @@ static int participation(struct ctx *c, const char *like, struct stats_points *o
 	for (int pass = 0; pass < 2; pass++) {
 		struct db_stmt *st = pass == 0
 			? db_query(c->db,
-				   "SELECT h.village_id, count(*) FROM households h WHERE h.village_id IN "
+				   "SELECT c.village_id, SUM(c.households) FROM household_counts c WHERE c.village_id IN "
 				   "(SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village') "
-				   "GROUP BY h.village_id",
+				   "GROUP BY c.village_id",
 				   "t", like)
 			: db_query(c->db,
 				   "SELECT l.village_id, count(DISTINCT l.household_id) FROM ledger l "
@@ -339,7 +339,12 @@ enum result stats_register(struct ctx *c, int64_t unit_id, struct stats_register
 	bool wide = !strcmp(u.kind, "town") || !strcmp(u.kind, "county");
 	for (int pass = 0; pass < 2; pass++) {
 		const char *sql =
-			pass == 0
+			pass == 0 && !group
+				/* a village's, town's or county's from the counts kept (migration 042) */
+				? "SELECT c.village_id, c.group_id, c.households, 0 FROM household_counts c "
+				  "WHERE c.households <> 0 AND c.village_id IN "
+				  "(SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village')"
+			: pass == 0
 				? arena_printf(c->arena,
 					       "SELECT h.village_id, COALESCE(h.group_id, 0), count(*), 0 FROM households h "
 					       "WHERE %s GROUP BY h.village_id, h.group_id",
