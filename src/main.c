@@ -509,11 +509,13 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 			time_format_date(time_cn_midnight(pr->start_day), day);
 			printf("dashboards: BROKEN: %lld participation figures differ from the ledger, the first in village "
 			       "%lld, the %s from %s (cunzhi dash-daily rebuild recomputes them)\n",
-			       (long long)pr->differences, (long long)pr->village_id, pr->week ? "week" : "month", day);
+			       (long long)pr->differences, (long long)pr->village_id,
+			       pr->kept ? "households kept for the month" : pr->week ? "week" : "month", day);
 			rc = EXIT_VERIFY;
 		} else if (!drc) {
-			printf("dashboards: ok, %lld months and weeks of participation equal the ledger\n",
-			       (long long)pr->periods);
+			printf("dashboards: ok, %lld months and weeks of participation and %lld months of households "
+			       "taking part equal the ledger\n",
+			       (long long)pr->periods, (long long)pr->months);
 		}
 		const struct fin_verify_report *fr = &v->finance_report;
 		int frc = part_failed(&v->finance);

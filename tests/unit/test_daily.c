@@ -219,6 +219,14 @@ static int64_t took_part(struct testdb *t, const char *like, int64_t d0, int64_t
 	return n;
 }
 
+static int sum_kept(struct ctx *c, int64_t village_id, int64_t households, void *arg)
+{
+	(void)c;
+	(void)village_id;
+	*(int64_t *)arg += households;
+	return RC_OK;
+}
+
 static void participation_periods(void **state)
 {
 	(void)state;
@@ -294,6 +302,34 @@ static void participation_periods(void **state)
 	assert_int_equal(participation_stored(&t.c, like, months, 3, done, got), RC_OK);
 	assert_true(done[1]);
 	assert_int_equal(got[1], took_part(&t, like, months[1], months[2]));
+
+	/* the households kept for this month as the ledger is written; March's dropped by the
+	 * job (its count is stored), April's and May's kept */
+	bool have = false;
+	int64_t kept = 0;
+	assert_int_equal(participation_month(&t.c, like, months[2], &have, sum_kept, &kept), RC_OK);
+	assert_true(have);
+	assert_int_equal(kept, took_part(&t, like, months[2], months[3]));
+	kept = 0;
+	assert_int_equal(participation_month(&t.c, like, months[1], &have, sum_kept, &kept), RC_OK);
+	assert_true(have);
+	assert_int_equal(kept, took_part(&t, like, months[1], months[2]));
+	assert_int_equal(participation_month(&t.c, like, months[0], &have, sum_kept, &kept), RC_OK);
+	assert_false(have);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.participation.months, 2);
+	assert_int_equal(rep.participation.differences, 0);
+	/* the late entry's household taken out of April's: named, and rebuilt */
+	assert_int_equal(db_run(t.db, "DELETE FROM dash_month_participants WHERE month_start = ? AND household_id = ?", "ii",
+				months[1], fresh),
+			 DB_OK);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.participation.differences, 1);
+	assert_true(rep.participation.kept);
+	assert_int_equal(rep.participation.start_day, months[1]);
+	assert_int_equal(daily_rebuild(&t.c, &days), RC_OK);
+	assert_int_equal(daily_verify(&t.c, &rep), RC_OK);
+	assert_int_equal(rep.participation.differences, 0);
 
 	/* a stored count changed behind the ledger's back: verify names it, rebuild mends */
 	assert_int_equal(db_run(t.db, "UPDATE dash_participation SET households = households + 1 "

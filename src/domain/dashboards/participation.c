@@ -1,7 +1,9 @@
 /* The households that took part, per village and month or week (see participation.h). */
 #include "domain/dashboards/participation.h"
+#include "domain/dashboards/internal.h"
 #include "util/timeutil.h"
 #include "util/workdays.h"
+
 
 static const char *const KINDS[2] = {"month", "week"};
 
@@ -75,6 +77,59 @@ enum result participation_stored(struct ctx *c, const char *like, const int64_t 
 	return RC_OK;
 }
 
+/* the first month whose kept households are complete */
+static int months_since(struct ctx *c, int64_t *since)
+{
+	if (db_get_int(c->db, since, "SELECT COALESCE(max(month_start), 0) FROM dash_month_participants_since", "") !=
+	    DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "统计参与户数");
+	return RC_OK;
+}
+
+enum result participation_month(struct ctx *c, const char *like, int64_t month, bool *have, participation_fn fn,
+				 void *arg)
+{
+	int64_t since;
+	*have = false;
+	TRY(months_since(c, &since));
+	if (month < since)
+		return RC_OK;
+	*have = true;
+	struct db_stmt *st = db_query(c->db,
+				      "SELECT p.village_id, count(*) FROM dash_month_participants p WHERE p.month_start = ? "
+				      "AND p.village_id IN (SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village') "
+				      "GROUP BY p.village_id",
+				      "it", month, like);
+	if (!st)
+		return ctx_db_fail(c, DB_ERROR, "统计参与户数");
+	int dbrc, rc = RC_OK;
+	while (!rc && (dbrc = db_step(st)) == DB_ROW)
+		rc = fn(c, db_col_int(st, 0), db_col_int(st, 1), arg);
+	db_finalize(st);
+	if (rc)
+		return rc;
+	return dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计参与户数");
+}
+
+/* Drops the kept households of the months before the last one (by the clock). */
+static int prune_months(struct ctx *c)
+{
+	int64_t since, next;
+	TRY(months_since(c, &since));
+	int64_t month = period_of(0, time_cn_days(c->now), &next);
+	int64_t keep = period_of(0, month - 1, &next);   /* the month before */
+	if (since >= keep)
+		return RC_OK;
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	if (db_run(c->db, "DELETE FROM dash_month_participants WHERE month_start < ?", "i", keep) != DB_OK ||
+	    db_run(c->db, "UPDATE dash_month_participants_since SET month_start = ? WHERE month_start < ?", "ii", keep,
+		   keep) != DB_OK)
+		rc = ctx_db_fail(c, DB_ERROR, "汇总参与户数");
+	return ctx_end(c, rc);
+}
+
 /* Stores one period from the ledger, with its mark, in one transaction. */
 static int store(struct ctx *c, int kind, int64_t start, int64_t next)
 {
@@ -129,24 +184,44 @@ enum result participation_fill(struct ctx *c, int64_t *periods)
 			(*periods)++;
 		}
 	}
-	return RC_OK;
+	return prune_months(c);
 }
 
 enum result participation_clear(struct ctx *c)
 {
+	int64_t since, next;
+	TRY(months_since(c, &since));
 	if (db_run(c->db, "DELETE FROM dash_participation_periods", "") != DB_OK ||
-	    db_run(c->db, "DELETE FROM dash_participation", "") != DB_OK)
+	    db_run(c->db, "DELETE FROM dash_participation", "") != DB_OK ||
+	    db_run(c->db, "DELETE FROM dash_month_participants WHERE month_start >= ?", "i", since) != DB_OK)
 		return ctx_db_fail(c, DB_ERROR, "清除参与户数汇总");
+	/* the kept households of the complete months, again from the ledger */
+	int64_t now = period_of(0, time_cn_days(c->now), &next);
+	for (int64_t m = since > 0 ? since : now; m <= now; m = next) {
+		period_of(0, m, &next);
+		if (db_run(c->db,
+			   "INSERT INTO dash_month_participants (month_start, village_id, household_id) "
+			   "SELECT DISTINCT CAST(? AS BIGINT), l.village_id, l.household_id FROM ledger l "
+			   "WHERE l.village_id IN (SELECT id FROM org_units WHERE kind = 'village') "
+			   "AND l.source IN ('claim', 'award', 'activity') AND l.at >= ? AND l.at < ? ON CONFLICT DO NOTHING",
+			   "iii", m, time_cn_midnight(m), time_cn_midnight(next)) != DB_OK)
+			return ctx_db_fail(c, DB_ERROR, "清除参与户数汇总");
+	}
 	return RC_OK;
 }
 
-/* Compares one stored period with the ledger, village by village (both in village
- * order). */
+/* Compares one stored period (kind 0 month, 1 week) or one month's kept households
+ * (kind 2) with the ledger, village by village (both in village order). */
 static int verify_period(struct ctx *c, int kind, int64_t start, struct participation_report *out)
 {
 	int64_t next;
-	period_of(kind, start, &next);
-	struct db_stmt *a = db_query(c->db,
+	period_of(kind == 1, start, &next);
+	struct db_stmt *a =
+		kind == 2 ? db_query(c->db,
+				     "SELECT village_id, count(*) FROM dash_month_participants WHERE month_start = ? "
+				     "GROUP BY village_id ORDER BY village_id",
+				     "i", start)
+			  : db_query(c->db,
 				     "SELECT village_id, households FROM dash_participation WHERE kind = ? AND start_day = ? "
 				     "ORDER BY village_id",
 				     "ti", KINDS[kind], start);
@@ -166,6 +241,7 @@ static int verify_period(struct ctx *c, int kind, int64_t start, struct particip
 			out->village_id = v;
 			out->start_day = start;
 			out->week = kind == 1;
+			out->kept = kind == 2;
 		}
 		if (va <= vb)
 			ra = db_step(a);
@@ -206,6 +282,20 @@ enum result participation_verify(struct ctx *c, struct participation_report *out
 		int rc = verify_period(c, p[i].kind, p[i].start, out);
 		if (rc)
 			return rc;
+	}
+	/* the complete months of kept households, to the last one that has any */
+	int64_t since, first = 0, last = -1, next;
+	TRY(months_since(c, &since));
+	if (db_get_int(c->db, &first, "SELECT COALESCE(min(month_start), 0) FROM dash_month_participants WHERE month_start >= ?",
+		       "i", since) != DB_OK ||
+	    db_get_int(c->db, &last, "SELECT COALESCE(max(month_start), -1) FROM dash_month_participants", "") != DB_OK)
+		return ctx_db_fail(c, DB_ERROR, "核对参与户数汇总");
+	for (int64_t m = since > 0 ? since : first; m <= last; m = next) {
+		period_of(0, m, &next);
+		int rc = verify_period(c, 2, m, out);
+		if (rc)
+			return rc;
+		out->months++;
 	}
 	return RC_OK;
 }

@@ -15,12 +15,23 @@
 enum result participation_stored(struct ctx *c, const char *like, const int64_t *bounds, int nb, bool *done,
 				 int64_t *households);
 
+/* The households that took part in the month beginning on day month (time_cn_days) so
+ * far, from the rows kept as the ledger is written (migration 043): fn(village_id,
+ * households) for each village whose path is LIKE like and has any. *have = false (and no
+ * call) when that month's rows are not complete (before the first complete month). No
+ * access check. */
+typedef int (*participation_fn)(struct ctx *c, int64_t village_id, int64_t households, void *arg);
+enum result participation_month(struct ctx *c, const char *like, int64_t month, bool *have, participation_fn fn,
+				 void *arg);
+
 /* The job: stores every month and week that is over (by the context's clock) and not
  * stored, from the ledger's first entry, one period per transaction; *periods = the
- * periods stored now. Idempotent. */
+ * periods stored now; and drops the kept households of the months before the last one
+ * (their counts stored). Idempotent. */
 enum result participation_fill(struct ctx *c, int64_t *periods);
 
-/* Removes every stored period (inside the caller's transaction). */
+/* Removes every stored period, and counts the kept households of the complete months
+ * (to the clock's) again from the ledger (inside the caller's transaction). */
 enum result participation_clear(struct ctx *c);
 
 /* Recomputes every stored period from the ledger and compares. */
@@ -30,6 +41,8 @@ struct participation_report {
 	int64_t village_id;      /* the first difference: village, period */
 	int64_t start_day;
 	bool week;
+	bool kept;               /* the difference is in a month's kept households */
+	int64_t months;          /* complete months of kept households (migration 043) */
 };
 enum result participation_verify(struct ctx *c, struct participation_report *out);
 

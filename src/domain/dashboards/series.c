@@ -42,6 +42,14 @@ static int pt_add(struct ctx *c, const struct daily_row *r, void *arg)
 	"FROM ledger l WHERE l.village_id IN (SELECT id FROM org_units WHERE path LIKE ? AND kind = 'village') "      \
 	"AND l.at >= ? AND l.at < ? AND l.source IN ('claim', 'award', 'activity')"
 
+static int sum_taking_part(struct ctx *c, int64_t village_id, int64_t households, void *arg)
+{
+	(void)c;
+	(void)village_id;
+	*(int64_t *)arg += households;
+	return RC_OK;
+}
+
 static int points_buckets(struct ctx *c, const char *path, const int64_t *bounds, int nb,
 			  int64_t (*pt)[DASH_SERIES_POINTS])
 {
@@ -69,6 +77,13 @@ static int points_buckets(struct ctx *c, const char *path, const int64_t *bounds
 	for (int i = 0; i < nb; i++)
 		even = even && bounds[i + 1] - bounds[i] == len;
 	if (!even) {
+		/* months: the households kept for the month as the ledger is written, when they are */
+		for (int i = first; i < nb; i++) {
+			bool have = false;
+			if (!done[i])
+				TRY(participation_month(c, like, bounds[i], &have, sum_taking_part, &pt[i][2]));
+			done[i] = done[i] || have;
+		}
 		for (int i = first; i < nb; i++)
 			if (!done[i] && db_get_int(c->db, &pt[i][2],
 						   "SELECT count(*) FROM (SELECT DISTINCT l.village_id, l.household_id "

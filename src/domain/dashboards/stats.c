@@ -169,11 +169,29 @@ static int below(struct ctx *c, const struct org_unit *u, const char *like, stru
 	return dbrc == DB_ROW || dbrc == DB_DONE ? RC_OK : ctx_db_fail(c, dbrc, "统计积分");
 }
 
+static int add_taking_part(struct ctx *c, int64_t village_id, int64_t households, void *arg)
+{
+	(void)c;
+	add_village(arg, village_id, 0, households);
+	return RC_OK;
+}
+
 /* The households of every village of the unit, and those that took part in the period,
- * in one grouped query each. */
+ * in one grouped query each; for a calendar month from the households kept for it as
+ * the ledger is written (participation.h), when they are. */
 static int participation(struct ctx *c, const char *like, struct stats_points *out)
 {
-	for (int pass = 0; pass < 2; pass++) {
+	int64_t month = time_cn_days(out->period.start), next;
+	int y, m, d;
+	time_civil_from_days(month, &y, &m, &d);
+	next = m == 12 ? time_days_from_civil(y + 1, 1, 1) : time_days_from_civil(y, m + 1, 1);
+	bool kept = false;
+	if (d == 1 && out->period.start == time_cn_midnight(month) && out->period.end == time_cn_midnight(next)) {
+		int rc = participation_month(c, like, month, &kept, add_taking_part, out);
+		if (rc)
+			return rc;
+	}
+	for (int pass = 0; pass < (kept ? 1 : 2); pass++) {
 		struct db_stmt *st = pass == 0
 			? db_query(c->db,
 				   "SELECT c.village_id, SUM(c.households) FROM household_counts c WHERE c.village_id IN "
