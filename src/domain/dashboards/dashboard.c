@@ -148,10 +148,10 @@ static int shop_section(struct ctx *c, const struct dash_unit *u, const struct r
 		int rc = shop_sales_report(c, ids[i], from, to, &s);
 		if (rc == RC_NOT_FOUND || rc == RC_FORBIDDEN) {   /* a shop the reader may not audit */
 			ctx_reset(c);
-			continue;
-		}
-		if (rc)
+			s.nvillages = 0;   /* its low stock is still counted, as the goods page lists it */
+		} else if (rc) {
 			return rc;
+		}
 		for (int k = 0; k < s.nvillages; k++) {
 			struct org_unit vu;
 			if (org_find(c, s.villages[k].village_id, &vu))
@@ -565,10 +565,10 @@ static int shop_grouped(struct ctx *c, struct dashboard *d)
 		int rc = shop_sales_report(c, ids[i], from, to, &s);
 		if (rc == RC_NOT_FOUND || rc == RC_FORBIDDEN) {   /* a shop the reader may not audit */
 			ctx_reset(c);
-			continue;
-		}
-		if (rc)
+			s.nvillages = 0;   /* its low stock is still counted, as the goods page lists it */
+		} else if (rc) {
 			return rc;
+		}
 		for (int k = 0; k < s.nvillages; k++) {
 			const char *vpath = path_of(vp, nv, s.villages[k].village_id);
 			if (!vpath)
