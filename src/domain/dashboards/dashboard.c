@@ -114,66 +114,6 @@ static int points_section(struct ctx *c, const struct dash_unit *u, const struct
 	return RC_OK;
 }
 
-/* The shops' redemptions of the period by the villages of the unit (a town's shop
- * serves several villages: each village's share is counted where it lives), and the
- * goods low in stock of the shops in the unit. */
-static int shop_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
-{
-	const char *like = arena_printf(c->arena, "%s%%", u->path);
-	if (!like)
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	struct db_stmt *st = db_query(c->db,
-				      "SELECT DISTINCT s.id, CASE WHEN o.path LIKE ? THEN 1 ELSE 0 END FROM shops s "
-				      "JOIN org_units o ON o.id = s.unit_id WHERE o.path LIKE ? OR s.id IN "
-				      "(SELECT sv.shop_id FROM shop_villages sv JOIN org_units v ON v.id = sv.village_id "
-				      "WHERE v.path LIKE ?) ORDER BY s.id",
-				      "ttt", like, like, like);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "统计超市");
-	int64_t ids[256];
-	bool inside[256];
-	int n = 0, dbrc;
-	while ((dbrc = db_step(st)) == DB_ROW && n < 256) {
-		ids[n] = db_col_int(st, 0);
-		inside[n++] = db_col_int(st, 1) != 0;
-	}
-	db_finalize(st);
-	if (dbrc != DB_DONE && dbrc != DB_ROW)
-		return ctx_db_fail(c, dbrc, "统计超市");
-	char from[11], to[11];
-	time_format_date(p->start, from);
-	time_format_date(p->end - 1, to);
-	for (int i = 0; i < n; i++) {
-		struct shop_sales s;
-		int rc = shop_sales_report(c, ids[i], from, to, &s);
-		if (rc == RC_NOT_FOUND || rc == RC_FORBIDDEN) {   /* a shop the reader may not audit */
-			ctx_reset(c);
-			s.nvillages = 0;   /* its low stock is still counted, as the goods page lists it */
-		} else if (rc) {
-			return rc;
-		}
-		for (int k = 0; k < s.nvillages; k++) {
-			struct org_unit vu;
-			if (org_find(c, s.villages[k].village_id, &vu))
-				continue;
-			if (strncmp(vu.path, u->path, strlen(u->path)))
-				continue;
-			v[0] += s.villages[k].receipts;
-			v[1] += s.villages[k].points;
-			v[2] += s.villages[k].cost;
-		}
-		if (inside[i]) {
-			struct goods_info *g;
-			int ng;
-			if (!shop_low_stock(c, ids[i], &g, &ng))
-				v[3] += ng;
-			else
-				ctx_reset(c);
-		}
-	}
-	return RC_OK;
-}
-
 static int events_section(struct ctx *c, const struct dash_unit *u, const struct ranking_period *p, int64_t *v)
 {
 	struct event_stats_row *rows, t;
@@ -313,13 +253,16 @@ static void set_present(const struct ctx *c, struct dash_unit *u)
 				(!grid_level || s == DASH_REGISTER || s == DASH_GRID);
 }
 
+static int shop_figures(struct ctx *c, const struct ranking_period *p, struct dash_unit *u,
+			struct dash_unit *children, int nchildren);
+
 static int fill_section(struct ctx *c, struct dashboard *d, struct dash_unit *u, int s)
 {
 	int64_t *v = u->v[s];
 	switch (s) {
 	case DASH_REGISTER: return register_section(c, u, v);
 	case DASH_POINTS: return points_section(c, u, &d->period, v);
-	case DASH_SHOP: return shop_section(c, u, &d->period, v);
+	case DASH_SHOP: return shop_figures(c, &d->period, u, NULL, 0);
 	case DASH_EVENTS: return events_section(c, u, &d->period, v);
 	case DASH_GRID: return grid_section(c, u, d->grid_from, d->grid_to, v);
 	case DASH_LISTS: return lists_section(c, u, &d->period, v);
@@ -482,12 +425,17 @@ static int grid_grouped(struct ctx *c, struct dashboard *d, const char *child_ki
 }
 
 /* The child a path lies in (NULL: none shown, or the unit itself). */
+static struct dash_unit *child_in(struct dash_unit *children, int n, const char *path)
+{
+	for (int i = 0; path && i < n; i++)
+		if (!strncmp(path, children[i].path, strlen(children[i].path)))
+			return &children[i];
+	return NULL;
+}
+
 static struct dash_unit *child_at(struct dashboard *d, const char *path)
 {
-	for (int i = 0; path && i < d->nchildren; i++)
-		if (!strncmp(path, d->children[i].path, strlen(d->children[i].path)))
-			return &d->children[i];
-	return NULL;
+	return child_in(d->children, d->nchildren, path);
 }
 
 /* The paths of the villages under the unit, for placing a feature's per-village rows. */
@@ -525,16 +473,17 @@ static const char *path_of(const struct vpath *v, int n, int64_t id)
 	return NULL;
 }
 
-/* The shops' sales and low stock of the unit (as shop_section) with each village's
- * share and each shop's low stock placed in the child it lies in: the shops a child
- * sees are among the unit's, so one report per shop serves all. */
-static int shop_grouped(struct ctx *c, struct dashboard *d)
+/* The shops of the unit or serving a village below it: the sales of the period (a shop
+ * may serve several villages: each village's share is counted where it lives) and the
+ * goods low in stock of the shops in the unit, each added to the unit and to the child
+ * it lies in (children: none for a unit alone). One report per shop serves all. */
+static int shop_figures(struct ctx *c, const struct ranking_period *p, struct dash_unit *u,
+			struct dash_unit *children, int nchildren)
 {
-	const struct ranking_period *p = &d->period;
-	const char *like = arena_printf(c->arena, "%s%%", d->unit.path);
+	const char *like = arena_printf(c->arena, "%s%%", u->path);
 	struct vpath *vp;
 	int nv;
-	TRY(village_paths(c, &d->unit, &vp, &nv));
+	TRY(village_paths(c, u, &vp, &nv));
 	if (!like)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	struct db_stmt *st = db_query(c->db,
@@ -573,7 +522,7 @@ static int shop_grouped(struct ctx *c, struct dashboard *d)
 			const char *vpath = path_of(vp, nv, s.villages[k].village_id);
 			if (!vpath)
 				continue;   /* a village outside the unit */
-			struct dash_unit *x[2] = {&d->unit, child_at(d, vpath)};
+			struct dash_unit *x[2] = {u, child_in(children, nchildren, vpath)};
 			for (int j = 0; j < 2; j++) {
 				if (!x[j] || !x[j]->present[DASH_SHOP])
 					continue;
@@ -586,7 +535,7 @@ static int shop_grouped(struct ctx *c, struct dashboard *d)
 			struct goods_info *g;
 			int ng;
 			if (!shop_low_stock(c, ids[i], &g, &ng)) {
-				struct dash_unit *x[2] = {&d->unit, child_at(d, paths[i])};
+				struct dash_unit *x[2] = {u, child_in(children, nchildren, paths[i])};
 				for (int j = 0; j < 2; j++)
 					if (x[j] && x[j]->present[DASH_SHOP])
 						x[j]->v[DASH_SHOP][3] += ng;
@@ -720,7 +669,7 @@ static int grouped_sections(struct ctx *c, struct dashboard *d, const char *chil
 			else if (s == DASH_GRID)
 				TRY(grid_grouped(c, d, child_kind));
 			else if (s == DASH_SHOP)
-				TRY(shop_grouped(c, d));
+				TRY(shop_figures(c, &d->period, &d->unit, d->children, d->nchildren));
 			else if (s == DASH_DISCLOSURE)
 				TRY(disclosure_grouped(c, d));
 			else if (s == DASH_EVAL)
