@@ -1,6 +1,8 @@
 /* Rankings and 红黑榜 (see rankings.h): the live ranking computed from the ledger, the
- * published snapshot (JSON text in rankings.data, written and read back here without a
- * JSON library) and the printable poster. */
+ * published snapshot (JSON text in rankings.data, written here, read back with jansson)
+ * and the printable poster. */
+#include <jansson.h>
+
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/org.h"
@@ -447,290 +449,69 @@ static void snapshot_json(const struct ranking *r, struct buf *b)
 	buf_adds(b, "]}");
 }
 
-/* A reader for the snapshot's JSON: objects, arrays, strings, integers, literals. */
-struct jr {
-	const char *p;
-	struct arena *a;
-	bool bad;
-};
-
-static void jr_ws(struct jr *j)
+/* The snapshot read back (jansson): every field checked, the texts copied to the arena. */
+static const char *snap_str(struct ctx *c, const json_t *o, const char *key, bool *bad)
 {
-	while (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t')
-		j->p++;
+	const char *v = json_string_value(json_object_get(o, key));
+	const char *copy = v ? arena_strdup(c->arena, v) : NULL;
+	if (!copy)
+		*bad = true;
+	return copy;
 }
 
-static bool jr_eat(struct jr *j, char ch)
+static int64_t snap_int(const json_t *o, const char *key, bool *bad)
 {
-	jr_ws(j);
-	if (*j->p != ch)
-		return false;
-	j->p++;
-	return true;
-}
-
-static int hex4(const char *s)
-{
-	int v = 0;
-	for (int i = 0; i < 4; i++) {
-		char ch = s[i];
-		int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-			: ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-		if (d < 0)
-			return -1;
-		v = v * 16 + d;
+	const json_t *v = json_object_get(o, key);
+	if (!json_is_integer(v)) {
+		*bad = true;
+		return 0;
 	}
-	return v;
-}
-
-static void put_utf8(struct buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		buf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_addc(b, (char)(0xC0 | (cp >> 6)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (char)(0xE0 | (cp >> 12)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_addc(b, (char)(0xF0 | (cp >> 18)));
-		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
-static const char *jr_str(struct jr *j)
-{
-	if (j->bad || !jr_eat(j, '"')) {
-		j->bad = true;
-		return "";
-	}
-	struct buf b;
-	buf_init(&b, SNAPSHOT_MAX);
-	while (*j->p && *j->p != '"') {
-		if (*j->p != '\\') {
-			buf_addc(&b, *j->p++);
-			continue;
-		}
-		char e = j->p[1];
-		j->p += 2;
-		switch (e) {
-		case '"': buf_addc(&b, '"'); break;
-		case '\\': buf_addc(&b, '\\'); break;
-		case '/': buf_addc(&b, '/'); break;
-		case 'b': buf_addc(&b, '\b'); break;
-		case 'f': buf_addc(&b, '\f'); break;
-		case 'n': buf_addc(&b, '\n'); break;
-		case 'r': buf_addc(&b, '\r'); break;
-		case 't': buf_addc(&b, '\t'); break;
-		case 'u': {
-			int cp = hex4(j->p);
-			if (cp < 0) {
-				j->bad = true;
-				break;
-			}
-			j->p += 4;
-			if (cp >= 0xD800 && cp < 0xDC00 && j->p[0] == '\\' && j->p[1] == 'u') {
-				int lo = hex4(j->p + 2);
-				if (lo >= 0xDC00 && lo < 0xE000) {
-					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-					j->p += 6;
-				}
-			}
-			put_utf8(&b, (unsigned)cp);
-			break;
-		}
-		default:
-			j->bad = true;
-		}
-		if (j->bad)
-			break;
-	}
-	if (*j->p != '"' || b.failed)
-		j->bad = true;
-	else
-		j->p++;
-	const char *s = j->bad ? "" : arena_strdup(j->a, b.ptr ? b.ptr : "");
-	buf_release(&b);
-	if (!s)
-		j->bad = true;
-	return s ? s : "";
-}
-
-static int64_t jr_int(struct jr *j)
-{
-	jr_ws(j);
-	const char *s = j->p;
-	if (*j->p == '-')
-		j->p++;
-	while (*j->p >= '0' && *j->p <= '9')
-		j->p++;
-	int64_t v = 0;
-	if (j->bad || num_parse_i64n(s, (size_t)(j->p - s), INT64_MIN, INT64_MAX, &v))
-		j->bad = true;
-	return v;
-}
-
-/* Skips one value of any kind. */
-static void jr_skip(struct jr *j, int depth)
-{
-	jr_ws(j);
-	if (depth > 32)
-		j->bad = true;
-	if (j->bad)
-		return;
-	char ch = *j->p;
-	if (ch == '"') {
-		jr_str(j);
-	} else if (ch == '{' || ch == '[') {
-		char close = ch == '{' ? '}' : ']';
-		j->p++;
-		if (jr_eat(j, close))
-			return;
-		do {
-			if (ch == '{') {
-				jr_str(j);
-				if (!jr_eat(j, ':'))
-					j->bad = true;
-			}
-			jr_skip(j, depth + 1);
-		} while (!j->bad && jr_eat(j, ','));
-		if (!jr_eat(j, close))
-			j->bad = true;
-	} else if (!strncmp(j->p, "true", 4) || !strncmp(j->p, "null", 4)) {
-		j->p += 4;
-	} else if (!strncmp(j->p, "false", 5)) {
-		j->p += 5;
-	} else {
-		jr_int(j);
-	}
-}
-
-/* Opens an object or array: true when a member follows. */
-static bool jr_open(struct jr *j, char open, char close)
-{
-	if (j->bad || !jr_eat(j, open)) {
-		j->bad = true;
-		return false;
-	}
-	return !jr_eat(j, close);
-}
-
-/* After a member: true when another follows. */
-static bool jr_next(struct jr *j, char close)
-{
-	if (j->bad)
-		return false;
-	if (jr_eat(j, ','))
-		return true;
-	if (!jr_eat(j, close))
-		j->bad = true;
-	return false;
-}
-
-static const char *jr_key(struct jr *j)
-{
-	const char *k = jr_str(j);
-	if (!jr_eat(j, ':'))
-		j->bad = true;
-	return k;
-}
-
-static void read_row(struct jr *j, struct ranking_row *w)
-{
-	if (jr_open(j, '{', '}'))
-		do {
-			const char *k = jr_key(j);
-			if (!strcmp(k, "rank"))
-				w->rank = (int)jr_int(j);
-			else if (!strcmp(k, "household_id"))
-				w->household_id = jr_int(j);
-			else if (!strcmp(k, "number"))
-				w->household_number = jr_str(j);
-			else if (!strcmp(k, "name"))
-				w->name = jr_str(j);
-			else if (!strcmp(k, "points"))
-				w->points = jr_int(j);
-			else
-				jr_skip(j, 1);
-		} while (jr_next(j, '}'));
-}
-
-static void read_black(struct jr *j, struct black_row *w)
-{
-	if (jr_open(j, '{', '}'))
-		do {
-			const char *k = jr_key(j);
-			if (!strcmp(k, "household_id"))
-				w->household_id = jr_int(j);
-			else if (!strcmp(k, "number"))
-				w->household_number = jr_str(j);
-			else if (!strcmp(k, "name"))
-				w->name = jr_str(j);
-			else if (!strcmp(k, "deductions"))
-				w->deductions = jr_int(j);
-			else if (!strcmp(k, "points"))
-				w->points = jr_int(j);
-			else
-				jr_skip(j, 1);
-		} while (jr_next(j, '}'));
+	return (int64_t)json_integer_value(v);
 }
 
 static int snapshot_read(struct ctx *c, const char *text, struct ranking *r)
 {
-	struct jr j = {.p = text, .a = c->arena};
-	int cap = 0, bcap = 0;
-	if (jr_open(&j, '{', '}'))
-		do {
-			const char *k = jr_key(&j);
-			if (!strcmp(k, "village_name")) {
-				r->village_name = jr_str(&j);
-			} else if (!strcmp(k, "unit_name")) {
-				r->unit_name = jr_str(&j);
-			} else if (!strcmp(k, "unit_kind")) {
-				r->unit_kind = jr_str(&j);
-			} else if (!strcmp(k, "nred")) {
-				r->nred = (int)jr_int(&j);
-			} else if (!strcmp(k, "ledger_count")) {
-				r->ledger_count = jr_int(&j);
-			} else if (!strcmp(k, "ledger_hash")) {
-				str_copy(r->ledger_hash, sizeof(r->ledger_hash), jr_str(&j));
-			} else if (!strcmp(k, "rows")) {
-				if (jr_open(&j, '[', ']'))
-					do {
-						r->rows = arena_grow(c->arena, r->rows, &cap, r->nrows, sizeof(*r->rows));
-						if (!r->rows || r->nrows >= ROWS_MAX) {
-							j.bad = true;
-							break;
-						}
-						read_row(&j, &r->rows[r->nrows++]);
-					} while (jr_next(&j, ']'));
-			} else if (!strcmp(k, "black")) {
-				if (jr_open(&j, '[', ']'))
-					do {
-						r->black = arena_grow(c->arena, r->black, &bcap, r->nblack, sizeof(*r->black));
-						if (!r->black || r->nblack >= ROWS_MAX) {
-							j.bad = true;
-							break;
-						}
-						read_black(&j, &r->black[r->nblack++]);
-					} while (jr_next(&j, ']'));
-			} else {
-				jr_skip(&j, 1);
-			}
-		} while (jr_next(&j, '}'));
-	if (r->nred < 0 || r->nred > r->nrows)
-		j.bad = true;
-	for (int i = 0; !j.bad && i < r->nrows; i++)
-		if (!r->rows[i].household_number || !r->rows[i].name)
-			j.bad = true;
-	for (int i = 0; !j.bad && i < r->nblack; i++)
-		if (!r->black[i].household_number || !r->black[i].name)
-			j.bad = true;
-	if (j.bad || !r->village_name || !r->unit_name || !r->unit_kind)
+	json_error_t err;
+	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	const json_t *rows = json_object_get(o, "rows"), *black = json_object_get(o, "black");
+	bool bad = !json_is_object(o) || !json_is_array(rows) || !json_is_array(black) ||
+		   json_array_size(rows) > ROWS_MAX || json_array_size(black) > ROWS_MAX;
+	if (!bad) {
+		r->village_name = snap_str(c, o, "village_name", &bad);
+		r->unit_name = snap_str(c, o, "unit_name", &bad);
+		r->unit_kind = snap_str(c, o, "unit_kind", &bad);
+		r->nred = (int)snap_int(o, "nred", &bad);
+		r->ledger_count = snap_int(o, "ledger_count", &bad);
+		const char *hash = json_string_value(json_object_get(o, "ledger_hash"));
+		str_copy(r->ledger_hash, sizeof(r->ledger_hash), hash ? hash : "");
+		r->nrows = (int)json_array_size(rows);
+		r->nblack = (int)json_array_size(black);
+		r->rows = arena_alloc(c->arena, sizeof(*r->rows) * (size_t)(r->nrows + 1));
+		r->black = arena_alloc(c->arena, sizeof(*r->black) * (size_t)(r->nblack + 1));
+		bad = bad || !r->rows || !r->black;
+	}
+	for (int i = 0; !bad && i < r->nrows; i++) {
+		const json_t *x = json_array_get(rows, (size_t)i);
+		struct ranking_row *w = &r->rows[i];
+		memset(w, 0, sizeof(*w));
+		w->rank = (int)snap_int(x, "rank", &bad);
+		w->household_id = snap_int(x, "household_id", &bad);
+		w->household_number = snap_str(c, x, "number", &bad);
+		w->name = snap_str(c, x, "name", &bad);
+		w->points = snap_int(x, "points", &bad);
+	}
+	for (int i = 0; !bad && i < r->nblack; i++) {
+		const json_t *x = json_array_get(black, (size_t)i);
+		struct black_row *w = &r->black[i];
+		memset(w, 0, sizeof(*w));
+		w->household_id = snap_int(x, "household_id", &bad);
+		w->household_number = snap_str(c, x, "number", &bad);
+		w->name = snap_str(c, x, "name", &bad);
+		w->deductions = snap_int(x, "deductions", &bad);
+		w->points = snap_int(x, "points", &bad);
+	}
+	json_decref(o);
+	if (bad || r->nred < 0 || r->nred > r->nrows)
 		return ctx_fail(c, RC_INTERNAL, "已发布的排行榜数据损坏");
 	return RC_OK;
 }
