@@ -183,6 +183,10 @@ test("a town official ranks the whole town: every village's households, each nam
     await L.quiet(page);
     const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(over <= 1, `${kind}: the page is ${over}px wider than the screen`);
+    // the points column on screen without scrolling the table sideways
+    const th = await page.locator('.el-table th', { hasText: '积分' }).first().boundingBox();
+    const width = page.viewportSize().width;
+    assert.ok(th && th.x + th.width <= width + 1, `${kind}: 积分 ends at ${th && th.x + th.width}px, the screen at ${width}px`);
     await L.shot(page, `admin-rankings-town-${kind}`);
     await L.axe(page, `town ranking (${kind})`);
     L.assertNoProblems(ctx);
