@@ -22,18 +22,6 @@ after(async () => {
   if (s) await s.close();
 });
 
-// Picks an option once the dropdown has finished opening (a click on an option still
-// sliding in can miss it and leave the list open over the dialog), and waits for a
-// single choice's list to close (a multiple choice's stays open).
-async function pickOption(page, text) {
-  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
-  await opt.waitFor();
-  await L.settle(page);
-  const multiple = (await page.locator('.el-select-dropdown.is-multiple:visible').count()) > 0;
-  await opt.click();
-  if (!multiple) await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' });
-}
-
 test('a deduction asks for confirmation before it is sent', async () => {
   const desk = await L.newContext(browser, 'desktop', s.url);
   const page = await L.newPage(desk);
@@ -43,11 +31,11 @@ test('a deduction asks for confirmation before it is sent', async () => {
 
   await page.locator('[data-test=award-rule]').click();
   await page.keyboard.type('焚烧秸秆');
-  await pickOption(page, '焚烧秸秆');
+  await L.pickOption(page, '焚烧秸秆');
   await page.getByText('这是扣分事项').waitFor();
   await page.locator('[data-test=award-households]').click();
   await page.keyboard.type('0003');
-  await pickOption(page, '0003');
+  await L.pickOption(page, '0003');
   await page.keyboard.press('Escape');
   await page.locator('textarea[data-test=award-note]').fill('11 月 20 日在田边焚烧秸秆，经网格员拍照核实');
   await L.shot(page, 'admin-deduction-form');
@@ -158,7 +146,7 @@ test('the console pages of a village cadre', async () => {
   await page.goto('/admin/rankings');
   const month = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
   await page.getByRole('combobox', { name: '时段' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
-  await pickOption(page, month);
+  await L.pickOption(page, month);
   await page.locator('.el-table__row').first().waitFor();
   await L.shot(page, 'admin-rankings-live');
   L.assertNoProblems(desk);
@@ -173,7 +161,7 @@ test("a town official ranks the whole town: every village's households, each nam
     await page.goto('/admin/rankings');
     await page.locator('.el-table__row').first().waitFor();
     await page.getByRole('combobox', { name: '范围' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
-    await pickOption(page, '河口镇（全镇）');
+    await L.pickOption(page, '河口镇（全镇）');
     await page.locator('.el-table th', { hasText: '所属村' }).waitFor();
     await page.getByText('河口镇 ·').first().waitFor();
     await page.getByText('全镇排行榜按村汇总各户积分').waitFor();
@@ -218,7 +206,7 @@ test('the county administrator: overview of the county, users and roles', async 
   await row.getByRole('button', { name: '授权' }).click();
   const dlg = page.getByRole('dialog', { name: /授予角色/ });
   await dlg.getByRole('combobox', { name: '角色' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
-  await pickOption(page, '纪检监督');
+  await L.pickOption(page, '纪检监督');
   await dlg.getByRole('button', { name: '授权' }).click();
   await page.getByText('已授权').waitFor();
   const tag = row.locator('.el-tag', { hasText: '纪检监督 · 青川县' });

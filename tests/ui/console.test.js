@@ -51,12 +51,6 @@ after(async () => {
   if (s) await s.close();
 });
 
-async function pickOption(page, text) {
-  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
-  await opt.waitFor();
-  await opt.click();
-}
-
 test('the overview shows the registered share: a gauge, bars per group, the exact figures', async () => {
   const desk = await L.newContext(browser, 'desktop', s.url);
   const page = await L.newPage(desk);

@@ -28,12 +28,6 @@ after(async () => {
   if (s) await s.close();
 });
 
-async function pickOption(page, text) {
-  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
-  await opt.waitFor();
-  await opt.click();
-}
-
 // Clicks the map at fractions of its width and height and waits until the page counts
 // the corner (`n` corners so far).
 async function clickMap(page, fx, fy, n) {
@@ -196,7 +190,7 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   const select = page.locator('[data-test=household-grid]');
   await select.waitFor();
   await select.click();
-  await pickOption(page, '村口网格');
+  await L.pickOption(page, '村口网格');
   await page.getByText('已归入村口网格').waitFor();
   let hh = await s.must('GET', `/api/v1/households/${outside.id}`, { token: cadre });
   assert.equal(hh.grid_id, grid.id);
@@ -206,13 +200,13 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   await L.axe(page, 'household with its grid');
   // and out again
   await select.click();
-  await pickOption(page, '不属于任何网格');
+  await L.pickOption(page, '不属于任何网格');
   await page.getByText('已移出网格').waitFor();
   hh = await s.must('GET', `/api/v1/households/${outside.id}`, { token: cadre });
   assert.equal(hh.grid_id, null);
   assert.equal(hh.grid_name, null);
   await select.click();
-  await pickOption(page, '村口网格');
+  await L.pickOption(page, '村口网格');
   // the first 已归入 message may still be showing: wait for the server to agree instead
   for (const end = Date.now() + 60000; Date.now() < end && (await s.must('GET', `/api/v1/households/${outside.id}`, { token: cadre })).grid_id !== grid.id;)
     await L.sleep(100);
@@ -236,7 +230,7 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   await user.getByRole('button', { name: '授权' }).click();
   const gd = apage.getByRole('dialog', { name: /授予角色/ });
   await gd.getByRole('combobox', { name: '角色' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
-  await pickOption(apage, '网格员');
+  await L.pickOption(apage, '网格员');
   // the choice is made when the select shows it; a dropdown a slow page left open is
   // closed by a click on the dialog's title, as a person would
   await gd.locator('.el-select__selected-item', { hasText: '网格员' }).first().waitFor();
@@ -272,7 +266,7 @@ test('a cadre draws a grid, puts households into it and sets a household\'s grid
   // the grid is a ranking unit
   await page2.goto('/admin/rankings');
   await page2.getByRole('combobox', { name: '范围' }).locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click();
-  await pickOption(page2, '村口网格（网格）');
+  await L.pickOption(page2, '村口网格（网格）');
   await page2.getByText(new RegExp(`村口网格 · .* · 共 ${expected + 1} 户`)).waitFor();
   L.assertNoProblems(desk2);
   await desk2.close();

@@ -260,6 +260,18 @@ async function settle(page) {
   });
 }
 
+// Picks the option of the open Element Plus select that shows text: once the dropdown
+// has finished opening (a click during its transition can be lost on a busy machine),
+// and for a single select until the dropdown has closed on the choice.
+async function pickOption(page, text) {
+  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
+  await opt.waitFor();
+  await settle(page);
+  const multiple = (await page.locator('.el-select-dropdown.is-multiple:visible').count()) > 0;
+  await opt.click();
+  if (!multiple) await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' });
+}
+
 // The page pictured at rest: settled, its images in (those loaded lazily aside, which
 // may never be asked for), and a frame painted since.
 async function shot(page, name, { fullPage = false } = {}) {
@@ -464,6 +476,6 @@ async function smallTargets(page, min) {
 
 module.exports = {
   qrVideo, ROOT, BIN, UI_DIST, PASSWORD, PHONES, PHONE, DESKTOP, sleep, Server, startServer, launch, newContext, newPage,
-  assertNoProblems, expectCount, quiet, settle, ready, shot, axe, makePng, villagerLogin, adminLogin,
+  assertNoProblems, expectCount, quiet, settle, ready, shot, axe, makePng, villagerLogin, adminLogin, pickOption,
   latinWords, refusals, smallTargets,
 };

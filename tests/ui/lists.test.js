@@ -341,13 +341,6 @@ test('the county templates, a new version adopted by the cadre, the board, the s
   await cd.close();
 });
 
-const visibleOptions = (page) => page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
-async function pickOption(page, text) {
-  const opt = visibleOptions(page).filter({ hasText: text }).first();
-  await opt.waitFor();
-  await opt.click();
-}
-
 test('代办 by a grid worker, the negative list refused with its reason, a 四议两公开 decision with its votes', async () => {
   const cadre = await s.as('cadre');
   const lists = await s.must('GET', '/api/v1/lists?village=3', { token: cadre });
@@ -373,14 +366,14 @@ test('代办 by a grid worker, the negative list refused with its reason, a 四�
   const dlg = page.locator('[data-test=start-dialog]');
   await dlg.waitFor();
   await page.locator('#start-item').click();
-  await pickOption(page, service.name);
+  await L.pickOption(page, service.name);
   // the title starts as the item's name
   await page.waitForFunction((name) => document.querySelector('input[data-test=start-title]')?.value === name, service.name);
   await page.locator('#start-household').click();
   const answered = page.waitForResponse((r) => r.url().includes('/api/v1/households?') && r.url().includes('q='));
   await page.keyboard.type(hh.head_name);
   await answered;
-  await pickOption(page, `${hh.number} ${hh.head_name}`);
+  await L.pickOption(page, `${hh.number} ${hh.head_name}`);
   await dlg.locator('[data-test=start-photos]').setInputFiles({ name: 'income.png', mimeType: 'image/png', buffer: L.makePng(200, 150, [160, 120, 20]) });
   await dlg.locator('.up__photo--done').waitFor();
   await L.shot(page, 'lists-console-proxy-start');
@@ -409,7 +402,7 @@ test('代办 by a grid worker, the negative list refused with its reason, a 四�
   const cdlg = cp.locator('[data-test=start-dialog]');
   await cdlg.waitFor();
   await cp.locator('#start-item').click();
-  await pickOption(cp, negative.name);
+  await L.pickOption(cp, negative.name);
   await cdlg.getByText('这是负面清单事项').waitFor();
   await cdlg.locator('[data-test=start-submit]').click();
   await cdlg.locator('[data-test=start-error]').filter({ hasText: '负面清单' }).waitFor();

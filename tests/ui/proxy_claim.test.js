@@ -30,12 +30,6 @@ after(async () => {
 
 const visibleOptions = (page) => page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
 
-async function pickOption(page, text) {
-  const opt = visibleOptions(page).filter({ hasText: text }).first();
-  await opt.waitFor();
-  await opt.click();
-}
-
 // Types into a remote household search and waits for the answer.
 async function searchHousehold(page, text) {
   const box = page.locator('#proxy-household');
@@ -72,7 +66,7 @@ test('a grid worker claims for a household with a photo; the assessor reviews it
 
   // the household by its head's name
   await searchHousehold(page, hh.head_name);
-  await pickOption(page, `${hh.number} ${hh.head_name}`);
+  await L.pickOption(page, `${hh.number} ${hh.head_name}`);
   await page.locator('[data-test=proxy-household-info]').getByText(hh.address, { exact: false }).waitFor();
   const members = page.locator('[data-test=proxy-members]');
   await members.waitFor();
@@ -215,7 +209,7 @@ test('a grid worker on one grid finds only the households of that grid', async (
 
   // inside the grid: found, and the form works at tablet width
   await searchHousehold(page, inside.number);
-  await pickOption(page, `${inside.number} ${inside.head_name}`);
+  await L.pickOption(page, `${inside.number} ${inside.head_name}`);
   await page.locator('[data-test=proxy-members] .el-radio').first().waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling on a tablet (${overflow} px)`);

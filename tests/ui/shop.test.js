@@ -51,12 +51,6 @@ after(async () => {
   if (s) await s.close();
 });
 
-async function pickOption(page, text) {
-  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
-  await opt.waitFor();
-  await opt.click();
-}
-
 async function balance() {
   const token = await s.as('villager');
   return (await s.must('GET', '/api/v1/households/1/ledger?limit=1', { token })).balances.spendable;
@@ -97,7 +91,7 @@ test('the clerk sets the shop up: settings, a new good with a photo, stock-in in
 
   await cp.fill('#g-name', '手工香皂');
   await cp.locator('[data-test=goods-category]').click();
-  await pickOption(cp, '日化');
+  await L.pickOption(cp, '日化');
   await cp.fill('#g-unit', '块');
   await cp.fill('#g-price', '15');
   await cp.locator('#g-price').blur();
@@ -128,7 +122,7 @@ test('the clerk sets the shop up: settings, a new good with a photo, stock-in in
   await cp.fill('#si-cost', '3.5');
   await si.locator('[data-test=si-amount]', { hasText: '35.00' }).waitFor();
   await cp.locator('[data-test=si-funding]').click();
-  await pickOption(cp, '捐赠');
+  await L.pickOption(cp, '捐赠');
   await L.shot(cp, 'admin-stock-in');
   await L.axe(cp, 'stock-in form');
   await cp.locator('[data-test=si-save]').click();

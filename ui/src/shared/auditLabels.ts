@@ -534,6 +534,7 @@ export const auditValues: Record<string, string> = {
   village: '村',
   villager: '村民',
   visited: '已回访',
+  week: '每周',
   withdrawn: '已撤回',
   workday: '工作日',
   year: '每年',
