@@ -261,15 +261,28 @@ async function settle(page) {
 }
 
 // Picks the option of the open Element Plus select that shows text: once the dropdown
-// has finished opening (a click during its transition can be lost on a busy machine),
-// and for a single select until the dropdown has closed on the choice.
+// has finished opening and its options are at rest (a click during a transition, or
+// on a list a remote search is still replacing, can be lost on a busy machine), until
+// the choice is taken — a single select's dropdown closed, a multiple select's option
+// marked selected — clicking again (at most three times) when it was not.
 async function pickOption(page, text) {
   const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
-  await opt.waitFor();
-  await settle(page);
   const multiple = (await page.locator('.el-select-dropdown.is-multiple:visible').count()) > 0;
-  await opt.click();
-  if (!multiple) await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' });
+  const taken = multiple
+    ? page.locator('.el-select-dropdown__item.is-selected:visible', { hasText: text }).first()
+    : page.locator('.el-select-dropdown:visible');
+  for (let attempt = 1; ; attempt++) {
+    await opt.waitFor();
+    await settle(page);
+    await opt.click();
+    try {
+      await taken.waitFor({ state: multiple ? 'visible' : 'hidden', timeout: attempt < 3 ? 5000 : 60000 });
+      return;
+    } catch (e) {
+      if ((await taken.isVisible()) === multiple) return;   /* taken after all: not clicked again */
+      if (attempt >= 3 || !(await opt.isVisible())) throw e;
+    }
+  }
 }
 
 // The page pictured at rest: settled, its images in (those loaded lazily aside, which
