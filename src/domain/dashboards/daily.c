@@ -334,6 +334,31 @@ enum result daily_rebuild(struct ctx *c, int64_t *days)
 	"WHERE " DAY_OF("l.at") " IN (SELECT day FROM dash_days) "                                   \
 	"GROUP BY l.village_id, " DAY_OF("l.at") ", l.category, l.source"
 
+/* Compares two queries of the same columns both ways (rows of a not in b, then of b not
+ * in a), each bound the times from and to when times is true: *n counts the rows that
+ * differ, first[0..1] the first one's first two columns. */
+static int differences(struct ctx *c, const char *a, const char *b, bool times, int64_t from, int64_t to, int64_t *n,
+		       int64_t first[2], const char *what)
+{
+	for (int k = 0; k < 2; k++) {
+		const char *sql = arena_printf(c->arena, "SELECT y.* FROM (%s EXCEPT %s) y", k ? b : a, k ? a : b);
+		struct db_stmt *st = sql ? db_query(c->db, sql, times ? "ii" : "", from, to) : NULL;
+		if (!st)
+			return ctx_db_fail(c, DB_ERROR, what);
+		int dbrc;
+		while ((dbrc = db_step(st)) == DB_ROW) {
+			if (!(*n)++) {
+				first[0] = db_col_int(st, 0);
+				first[1] = db_col_int(st, 1);
+			}
+		}
+		db_finalize(st);
+		if (dbrc != DB_DONE)
+			return ctx_db_fail(c, dbrc, what);
+	}
+	return RC_OK;
+}
+
 /* The stored days of the events, recomputed from the events received between the
  * first and the last of them. */
 static int verify_events(struct ctx *c, struct daily_report *out)
@@ -351,47 +376,24 @@ static int verify_events(struct ctx *c, struct daily_report *out)
 					      "SELECT x.village_id, x.day, x.received, x.closed, x.resolved, x.on_time, "
 					      "x.rated, x.satisfied FROM (%s) x WHERE x.day IN (SELECT day FROM dash_event_days)",
 					      events_daily_sql());
-	for (int k = 0; k < 2 && recomputed; k++) {
-		const char *sql = arena_printf(c->arena, "SELECT y.village_id, y.day FROM (%s EXCEPT %s) y",
-					       k ? recomputed : stored, k ? stored : recomputed);
-		struct db_stmt *st = sql ? db_query(c->db, sql, "ii", time_cn_midnight(d0), time_cn_midnight(d1 + 1)) : NULL;
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "核对每日民情事件汇总");
-		int dbrc;
-		while ((dbrc = db_step(st)) == DB_ROW) {
-			if (!out->event_differences++) {
-				out->event_village_id = db_col_int(st, 0);
-				out->event_day = db_col_int(st, 1);
-			}
-		}
-		db_finalize(st);
-		if (dbrc != DB_DONE)
-			return ctx_db_fail(c, dbrc, "核对每日民情事件汇总");
-	}
-	return recomputed ? RC_OK : ctx_fail(c, RC_INTERNAL, "内存不足");
+	if (!recomputed)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	int64_t first[2] = {0, 0};
+	int rc = differences(c, stored, recomputed, true, time_cn_midnight(d0), time_cn_midnight(d1 + 1),
+			     &out->event_differences, first, "核对每日民情事件汇总");
+	out->event_village_id = first[0];
+	out->event_day = first[1];
+	return rc;
 }
 
 /* The households kept counted by village and group (migration 042) against a count. */
 static int verify_counts(struct ctx *c, struct daily_report *out)
 {
-	static const char *const sql[2] = {
-		"SELECT x.village_id, x.group_id FROM (SELECT village_id, group_id, households FROM household_counts "
-		"WHERE households <> 0 EXCEPT " COUNTED_HOUSEHOLDS ") x",
-		"SELECT x.village_id, x.group_id FROM (" COUNTED_HOUSEHOLDS " EXCEPT SELECT village_id, group_id, "
-		"households FROM household_counts WHERE households <> 0) x"};
-	for (int k = 0; k < 2; k++) {
-		struct db_stmt *st = db_query(c->db, sql[k], "");
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "核对户数");
-		int dbrc;
-		while ((dbrc = db_step(st)) == DB_ROW)
-			if (!out->count_differences++)
-				out->count_village_id = db_col_int(st, 0);
-		db_finalize(st);
-		if (dbrc != DB_DONE)
-			return ctx_db_fail(c, dbrc, "核对户数");
-	}
-	return RC_OK;
+	int64_t first[2] = {0, 0};
+	int rc = differences(c, "SELECT village_id, group_id, households FROM household_counts WHERE households <> 0",
+			     COUNTED_HOUSEHOLDS, false, 0, 0, &out->count_differences, first, "核对户数");
+	out->count_village_id = first[0];
+	return rc;
 }
 
 /* The towns' and counties' rows of the stored days against the village rows they sum. */
@@ -405,24 +407,17 @@ static int verify_units(struct ctx *c, bool events, struct daily_report *out)
 					  g.units, g.marks);
 	const char *summed = arena_printf(c->arena, "SELECT x.* FROM (%s) x WHERE x.day IN (SELECT day FROM %s)",
 					  g.units_summed, g.marks);
-	for (int k = 0; k < 2 && stored && summed; k++) {
-		const char *sql = arena_printf(c->arena, "SELECT y.unit_id, y.day FROM (%s EXCEPT %s) y", k ? summed : stored,
-					       k ? stored : summed);
-		struct db_stmt *st = sql ? db_query(c->db, sql, "ii", INT64_MIN, INT64_MAX) : NULL;
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "核对每日汇总");
-		int dbrc;
-		while ((dbrc = db_step(st)) == DB_ROW) {
-			if (!out->unit_differences++) {
-				out->unit_id = db_col_int(st, 0);
-				out->unit_day = db_col_int(st, 1);
-			}
-		}
-		db_finalize(st);
-		if (dbrc != DB_DONE)
-			return ctx_db_fail(c, dbrc, "核对每日汇总");
+	if (!stored || !summed)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	/* a second table's first difference is kept only when the first had none */
+	int64_t first[2] = {out->unit_id, out->unit_day};
+	bool had = out->unit_differences > 0;
+	rc = differences(c, stored, summed, true, INT64_MIN, INT64_MAX, &out->unit_differences, first, "核对每日汇总");
+	if (!had) {
+		out->unit_id = first[0];
+		out->unit_day = first[1];
 	}
-	return stored && summed ? RC_OK : ctx_fail(c, RC_INTERNAL, "内存不足");
+	return rc;
 }
 
 enum result daily_verify(struct ctx *c, struct daily_report *out)
@@ -430,31 +425,16 @@ enum result daily_verify(struct ctx *c, struct daily_report *out)
 	memset(out, 0, sizeof(*out));
 	if (db_get_int(c->db, &out->days, "SELECT count(*) FROM dash_days", "") != DB_OK)
 		return ctx_db_fail(c, DB_ERROR, "核对每日积分汇总");
-	static const char *const diff[2] = {"(" STORED " EXCEPT " RECOMPUTED ")", "(" RECOMPUTED " EXCEPT " STORED ")"};
-	for (int k = 0; k < 2; k++) {
-		const char *sql = arena_printf(c->arena, "SELECT x.village_id, x.day FROM %s x", diff[k]);
-		if (!sql)
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		struct db_stmt *st = db_query(c->db, sql, "");
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "核对每日积分汇总");
-		int dbrc;
-		while ((dbrc = db_step(st)) == DB_ROW) {
-			if (!out->differences++) {
-				out->village_id = db_col_int(st, 0);
-				out->day = db_col_int(st, 1);
-			}
-		}
-		db_finalize(st);
-		if (dbrc != DB_DONE)
-			return ctx_db_fail(c, dbrc, "核对每日积分汇总");
-	}
-	for (int k = 0; k < 2; k++) {
-		int rc = verify_units(c, k == 1, out);
-		if (rc)
+	int64_t first[2] = {0, 0};
+	int rc = differences(c, STORED, RECOMPUTED, false, 0, 0, &out->differences, first, "核对每日积分汇总");
+	out->village_id = first[0];
+	out->day = first[1];
+	if (rc)
+		return rc;
+	for (int k = 0; k < 2; k++)
+		if ((rc = verify_units(c, k == 1, out)))
 			return rc;
-	}
-	int rc = verify_counts(c, out);
+	rc = verify_counts(c, out);
 	if (rc)
 		return rc;
 	rc = verify_events(c, out);
