@@ -813,13 +813,20 @@ enum result people_apply_household(struct ctx *c, int64_t village_id, int64_t id
 	int rc = RC_OK;
 	if (!strcmp(before.ptr ? before.ptr : "", after.ptr ? after.ptr : ""))
 		goto cleanup;
-	int dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), "
-				 "grid_id = NULLIF(CAST(? AS BIGINT), 0), number = ?, "
-				 "address = ?, lat_e6 = NULLIF(CAST(? AS BIGINT), 0), "
-				 "lng_e6 = NULLIF(CAST(? AS BIGINT), 0), updated_at = ? WHERE id = ?",
-			  "iittiiii", in->group_id, in->grid_id, in->number, in->address ? in->address : "",
-			  in->has_coords ? in->lat_e6 : 0, in->has_coords ? in->lng_e6 : 0, c->now, id);
+	/* the indexed columns (group, grid, number) are set only when they change: an
+	 * assigned column rewrites its index entries even to the same value, four index
+	 * pages more for each change of an address or a position */
 	bool moved = in->group_id != old->group_id || in->grid_id != old->grid_id;
+	int dbrc = DB_OK;
+	if (moved || strcmp(in->number, old->number))
+		dbrc = db_run(c->db, "UPDATE households SET group_id = NULLIF(CAST(? AS BIGINT), 0), "
+				     "grid_id = NULLIF(CAST(? AS BIGINT), 0), number = ? WHERE id = ?",
+			      "iiti", in->group_id, in->grid_id, in->number, id);
+	if (dbrc == DB_OK)
+		dbrc = db_run(c->db, "UPDATE households SET address = ?, lat_e6 = NULLIF(CAST(? AS BIGINT), 0), "
+				     "lng_e6 = NULLIF(CAST(? AS BIGINT), 0), updated_at = ? WHERE id = ?",
+			      "tiiii", in->address ? in->address : "", in->has_coords ? in->lat_e6 : 0,
+			      in->has_coords ? in->lng_e6 : 0, c->now, id);
 	if (dbrc == DB_CONSTRAINT)
 		rc = ctx_field(c, "number", "本村已有户号 %s", in->number);
 	else if (dbrc != DB_OK)
