@@ -150,6 +150,17 @@ static int load_household(struct ctx *c, int64_t id, struct household *h, struct
 	return rc == DB_ROW ? RC_OK : ctx_db_fail(c, rc, "读取户");
 }
 
+/* the household loaded for one of its readers (outside every grant: not found) */
+static enum result load_readable(struct ctx *c, int64_t id, struct household *h, struct hh_place *pl)
+{
+	int rc = load_household(c, id, h, pl);
+	if (rc)
+		return rc;
+	if (!access_can_read_household(c, HH_PATHS(*pl), id))
+		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	return RC_OK;
+}
+
 enum result people_household_place(struct ctx *c, int64_t id, struct hh_place *out)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT h.village_id, v.path, COALESCE(g.path, ''), "
@@ -173,12 +184,7 @@ enum result people_household_place(struct ctx *c, int64_t id, struct hh_place *o
 enum result people_household_get(struct ctx *c, int64_t id, struct household *out)
 {
 	struct hh_place pl;
-	int rc = load_household(c, id, out, &pl);
-	if (rc)
-		return rc;
-	if (!access_can_read_household(c, HH_PATHS(pl), id))
-		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
-	return RC_OK;
+	return load_readable(c, id, out, &pl);
 }
 
 enum result people_household_reader(struct ctx *c, int64_t id, int64_t *village_id, bool *pii)
@@ -346,24 +352,19 @@ static void read_resident(struct ctx *c, struct db_stmt *st, struct resident *r)
 	r->age = time_parse_date(r->birth_date, &days) == 0 ? time_age(days, c->now) : 0;
 }
 
-enum result people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n)
+/* the residents of a loaded household, head first: the number is masked for every
+ * reader (people_resident_idcard reveals one, audited); the birth date only for readers
+ * with the PII permission */
+static enum result read_members(struct ctx *c, const struct household *h, const struct hh_place *pl,
+				struct resident **out, int *n)
 {
-	struct household h;
-	struct hh_place pl;
-	int rc = load_household(c, household_id, &h, &pl);
-	if (rc)
-		return rc;
-	if (!access_can_read_household(c, HH_PATHS(pl), household_id))
-		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
-	/* the number is masked for every reader (people_resident_idcard reveals one, audited);
-	 * the birth date only for readers with the PII permission */
-	bool full = access_can(c, P_PII_READ, pl.village);
+	bool full = access_can(c, P_PII_READ, pl->village);
 	struct db_stmt *st = db_query(c->db, "SELECT " RES_COLS RES_FROM "WHERE r.household_id = ? "
 					     "ORDER BY CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, r.birth_date, r.id",
-				      "i", household_id);
+				      "i", h->id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取成员");
-	int cap = (int)(h.residents > 0 ? h.residents : 1) + 8;
+	int cap = (int)(h->residents > 0 ? h->residents : 1) + 8;
 	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)cap);
 	*n = 0;
 	while (*out && *n < cap && db_step(st) == DB_ROW) {
@@ -377,29 +378,23 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 	return RC_OK;
 }
 
-enum result people_household_grid_workers(struct ctx *c, int64_t household_id, struct grid_contact **out,
-					  int *n)
+/* the grid workers of a loaded household: the most specific unit with a worker wins,
+ * grid (0), group (1), village (2) */
+static enum result read_grid_workers(struct ctx *c, const struct household *h, struct grid_contact **out,
+				     int *n)
 {
-	struct household h;
-	struct hh_place pl;
 	*out = NULL;
 	*n = 0;
-	int rc = load_household(c, household_id, &h, &pl);
-	if (rc)
-		return rc;
-	if (!access_can_read_household(c, HH_PATHS(pl), household_id))
-		return ctx_fail(c, RC_NOT_FOUND, "户不存在");
-	/* the most specific unit with a worker wins: grid (0), group (1), village (2) */
 	struct db_stmt *st = db_query(c->db,
 				      "SELECT u.id, u.name, u.phone, rg.role, "
 				      "CASE rg.unit_id WHEN ? THEN 0 WHEN ? THEN 1 ELSE 2 END AS level "
 				      "FROM role_grants rg JOIN users u ON u.id = rg.user_id "
 				      "WHERE rg.role IN ('grid_worker', 'grid_leader') AND u.status = 'active' "
 				      "AND rg.unit_id IN (?, ?, ?) ORDER BY level, rg.role, u.name, u.id",
-				      "iiiii", h.grid_id, h.group_id, h.grid_id, h.group_id, h.village_id);
+				      "iiiii", h->grid_id, h->group_id, h->grid_id, h->group_id, h->village_id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取网格员");
-	int cap = 0, level = -1;
+	int rc, cap = 0, level = -1;
 	while ((rc = db_step(st)) == DB_ROW) {
 		int lv = (int)db_col_int(st, 4);
 		if (level >= 0 && lv != level)
@@ -419,6 +414,26 @@ enum result people_household_grid_workers(struct ctx *c, int64_t household_id, s
 	}
 	db_finalize(st);
 	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "读取网格员");
+}
+
+enum result people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n)
+{
+	struct household h;
+	struct hh_place pl;
+	enum result rc = load_readable(c, household_id, &h, &pl);
+	return rc ? rc : read_members(c, &h, &pl, out, n);
+}
+
+enum result people_household_page(struct ctx *c, int64_t id, struct household_page *out)
+{
+	struct hh_place pl;
+	memset(out, 0, sizeof(*out));
+	enum result rc = load_readable(c, id, &out->h, &pl);
+	if (!rc)
+		rc = read_members(c, &out->h, &pl, &out->members, &out->nmembers);
+	if (!rc)
+		rc = read_grid_workers(c, &out->h, &out->workers, &out->nworkers);
+	return rc;
 }
 
 static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct household *h,

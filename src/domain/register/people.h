@@ -115,13 +115,21 @@ enum result people_household_list_village(struct ctx *c, int64_t unit_id, int64_
 enum result people_household_residents(struct ctx *c, int64_t household_id, struct resident **out, int *n);
 /* Who looks after a household in the field: the active users granted grid_worker or
  * grid_leader on its grid, or when there is none on its group, or else on its village,
- * with their phones (for the household to call them). Readers of the household only. */
+ * with their phones (for the household to call them). */
 struct grid_contact {
 	int64_t user_id;
 	const char *name, *phone, *role;
 };
-enum result people_household_grid_workers(struct ctx *c, int64_t household_id, struct grid_contact **out,
-					  int *n);
+/* The household's page, read once for readers of the household: the household, its
+ * residents (as people_household_residents) and its grid workers. */
+struct household_page {
+	struct household h;
+	struct resident *members;
+	int nmembers;
+	struct grid_contact *workers;
+	int nworkers;
+};
+enum result people_household_page(struct ctx *c, int64_t id, struct household_page *out);
 enum result people_household_create(struct ctx *c, const struct household_input *in, int64_t *id);
 /* Changes number, address, coordinates and group (moving it between groups of its village). */
 enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in);

@@ -87,30 +87,22 @@ int api_households_list(struct req *r)
 
 static int household_reply(struct req *r, int64_t id)
 {
-	struct household h;
-	struct resident *res;
-	int n;
-	int rc = people_household_get(&r->ctx, id, &h);
-	if (!rc)
-		rc = people_household_residents(&r->ctx, id, &res, &n);
+	struct household_page p;
+	int rc = people_household_page(&r->ctx, id, &p);
 	if (rc)
 		return rc;
-	json_t *o = household_json(&h);
+	json_t *o = household_json(&p.h);
 	json_t *arr = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(arr, resident_json(&res[i]));
+	for (int i = 0; i < p.nmembers; i++)
+		json_array_append_new(arr, resident_json(&p.members[i]));
 	json_object_set_new(o, "members", arr);
-	struct grid_contact *gw;
-	if ((rc = people_household_grid_workers(&r->ctx, id, &gw, &n))) {
-		json_decref(o);
-		return rc;
-	}
 	arr = json_array();
-	for (int i = 0; i < n; i++) {
-		const struct role_def *d = access_role(gw[i].role);
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}", "user_id", (json_int_t)gw[i].user_id,
-						     "name", gw[i].name, "phone", gw[i].phone, "role", gw[i].role,
-						     "role_label", d ? d->label : gw[i].role));
+	for (int i = 0; i < p.nworkers; i++) {
+		const struct grid_contact *g = &p.workers[i];
+		const struct role_def *d = access_role(g->role);
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}", "user_id", (json_int_t)g->user_id,
+						     "name", g->name, "phone", g->phone, "role", g->role,
+						     "role_label", d ? d->label : g->role));
 	}
 	json_object_set_new(o, "grid_workers", arr);
 	r->out = o;
