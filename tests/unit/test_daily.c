@@ -302,6 +302,15 @@ static void participation_periods(void **state)
 	assert_int_equal(participation_stored(&t.c, like, months, 3, done, got), RC_OK);
 	assert_true(done[1]);
 	assert_int_equal(got[1], took_part(&t, like, months[1], months[2]));
+	/* an entry on the first day of May unmarks May alone, not April (30 days) before it */
+	seq_no++;
+	assert_int_equal(db_run(t.db,
+				"INSERT INTO ledger (village_id, seq, household_id, source, category, spendable, honour, at, "
+				"prev_hash, hash) VALUES (?, ?, ?, 'award', '人居环境', 5, 5, ?, '', '')",
+				"iiii", va, seq_no, hh[0][0], time_cn_midnight(months[2]) + 3600),
+			 DB_OK);
+	assert_int_equal(participation_stored(&t.c, like, months, 3, done, got), RC_OK);
+	assert_true(done[0] && done[1] && !done[2]);
 
 	/* the households kept for this month as the ledger is written; March's dropped by the
 	 * job (its count is stored), April's and May's kept */
