@@ -28,6 +28,61 @@ before(async () => {
   };
 });
 
+// The first of the elements `locator` matches that is on top at its middle, inside the
+// view (not one the map has panned out of its frame, nor one under a place's icon, the
+// worker's own or the page's loading mask): the one a tap reaches. Null when none is.
+async function onTop(locator) {
+  const i = await locator.evaluateAll((els) => els.findIndex((e) => {
+    const r = e.getBoundingClientRect();
+    return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+  }));
+  return i < 0 ? null : locator.nth(i);
+}
+
+// The work map inside `scope` (a page, or the part of it holding the map) at rest, and a
+// household's icon and a gathering there to tap (null for none), once one of them is.
+// The map's data-zoom is its zoom once a move has ended, and is removed while it moves.
+async function lookAtMap(scope) {
+  const map = scope.locator('[data-test=work-map][data-zoom]');
+  for (const end = Date.now() + 30000; ;) {
+    await map.waitFor();
+    const house = await onTop(map.locator('.work-map__house'));
+    const cluster = await onTop(map.locator('.work-map__cluster'));
+    if (house || cluster || Date.now() > end) return { map, house, cluster };
+    await L.sleep(50);
+  }
+}
+
+// Taps a gathering of households on the map at rest (a tap during a zoom would be lost:
+// Leaflet ignores a new zoom while it animates one), and waits until the map has come to
+// rest at another zoom, or a household's icon shows where none did. A tap that zoomed
+// nothing (lost after all) ends at the deadline, and the caller may tap again. Returns
+// the zooms before and after.
+async function tapCluster(scope) {
+  const { map, cluster } = await lookAtMap(scope);
+  const houses = map.locator('.work-map__house');
+  const before = Number(await map.getAttribute('data-zoom'));
+  const had = await houses.count();
+  await (cluster || map.locator('.work-map__cluster').first()).click();
+  const zoom = async () => {
+    const z = await scope.locator('[data-test=work-map]').getAttribute('data-zoom');
+    return z === null ? null : Number(z);
+  };
+  const done = async () => (!had && (await houses.count()) > 0) || ![null, before].includes(await zoom());
+  for (const end = Date.now() + 30000; !(await done()) && Date.now() < end;) await L.sleep(50);
+  return { before, after: await zoom() };
+}
+
+// Zooms in by taps on gatherings (at most `taps`) until a household's own icon is there
+// to tap, and returns it.
+async function houseToTap(scope, taps = 8) {
+  for (let i = 0; ; i++) {
+    const { map, house, cluster } = await lookAtMap(scope);
+    if (house || !cluster || i >= taps) return house || map.locator('.work-map__house').first();
+    await tapCluster(scope);
+  }
+}
+
 after(async () => {
   if (browser) await browser.close();
   if (s) await s.close();
@@ -140,11 +195,7 @@ test('the village map: households as tag icons, filtered by tag; the card with t
   for (const end = Date.now() + 30000; (await count.textContent()) === all && Date.now() < end;) await L.sleep(100);
   assert.notEqual(await count.textContent(), all, 'the filter narrows the map');
   // zoomed in, a household's icon opens its card
-  const house = d.locator('[data-test=work-map] .work-map__house').first();
-  for (let i = 0; i < 6 && !(await house.count()); i++) {
-    await d.locator('[data-test=work-map] .work-map__cluster').first().click();
-    await L.sleep(400);
-  }
+  const house = await houseToTap(d, 6);
   await house.click();
   const card = d.locator('[data-test=household-card]');
   await card.locator('.tag', { hasText: '独居老人' }).first().waitFor();
@@ -178,13 +229,11 @@ test("the phone's 网格 tab has the grid's map: boundary, households as tag ico
   await m.locator('.work-map__me').waitFor();
   await m.locator('[data-test=place-legend]').waitFor();
   await L.shot(p, 'grid-phone-map');
-  // zoomed in by taps on the gatherings, a household's icon
-  const house = m.locator('.work-map__house');
-  for (let i = 0; i < 8 && !(await house.count()); i++) {
-    await m.locator('.work-map__cluster').first().click();
-    await L.sleep(400);
-  }
-  const title = await house.first().getAttribute('title');
+  // a tap on a gathering zooms in to it; by more taps, a household's icon
+  const { before: z0, after: z1 } = await tapCluster(m);
+  assert.ok(z1 > z0, `a tap on a gathering zooms in (${z0} → ${z1})`);
+  const house = await houseToTap(m);
+  const title = await house.getAttribute('title');
   const hh = located.find((h) => `户号 ${h.number}` === title);
   assert.ok(hh, title);
   // a person of that household carries a tag about a person
@@ -192,7 +241,7 @@ test("the phone's 网格 tab has the grid's map: boundary, households as tag ico
   const vet = tags.find((t) => t.name === '退役军人');
   await s.must('PUT', `/api/v1/residents/${before.residents[0].id}/tags`, { token: zhao, body: { tag_ids: [vet.id] } });
   // a tap opens its card: the household's tags and its people's
-  await house.first().click();
+  await house.click();
   const card = p.locator('[data-test=phone-card]');
   await card.waitFor();
   await card.locator('h3', { hasText: hh.number }).waitFor();
@@ -221,11 +270,7 @@ test("the console's card: tags on a person, and the map finds the household by t
   await d.getByRole('link', { name: '村庄地图' }).click();
   await d.waitForURL(/grid-map/);
   await d.locator('[data-test=work-map] .leaflet-marker-icon').first().waitFor();
-  const house = d.locator('[data-test=work-map] .work-map__house').first();
-  for (let i = 0; i < 8 && !(await house.count()); i++) {
-    await d.locator('[data-test=work-map] .work-map__cluster').first().click();
-    await L.sleep(400);
-  }
+  const house = await houseToTap(d);
   await house.click();
   const card = d.locator('[data-test=household-card]');
   const people = card.locator('[data-test=card-residents] > li');
