@@ -26,10 +26,9 @@ after(async () => {
   if (s) await s.close();
 });
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function until(fn, ms) {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
+  for (const end = Date.now() + ms; Date.now() < end; await L.sleep(50)) {
     if (await fn()) return true;
   }
   return fn();
