@@ -80,6 +80,10 @@ int rules_seed_demo(struct ctx *c, int64_t county_id);
  * their stock-ins (mixed funding), done by the clerk. Needs a system context. */
 int shop_seed_demo(struct ctx *c, int64_t village_id, int64_t clerk_user_id);
 
+/* The demo notices 通知 of a village, some of them revised since, by author_id as in
+ * notices_seed (0: the village's cadre). */
+int notices_seed_demo(struct ctx *c, int64_t village_id, int64_t author_id);
+
 /* Demo data of lists 清单制 (demo_lists.c): the county's templates, every village's
  * adopted lists and months of execution records, most in the first village. */
 int lists_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages);

@@ -1,7 +1,8 @@
 /* Demo data of the points system 积分制: six months of claims, reviews, 公示,
  * objections, awards and deductions, monthly 红黑榜 and the shop counter, made day by
- * day through the domain functions as the people who did it (demo_points.h). */
-#include "cli/demo_points.h"
+ * day through the domain functions as the people who did it (demo_points.h). The shop's
+ * steps are in demo_points_shop.c, the other villages' in demo_points_others.c. */
+#include "cli/demo_points_internal.h"
 #include "cli/demo.h"
 #include "cli/demo_actor.h"
 #include "cli/demo_picture.h"
@@ -16,150 +17,7 @@
 #include "util/buf.h"
 #include "util/timeutil.h"
 
-
-#define HISTORY_DAYS 182
-#define MAX_HH 1200
-#define MAX_VILLAGERS 160
-#define MAX_RULES 64
-#define MAX_PENDING 4096
-#define MAX_SALES 256
-
-/* ---- a seeded generator ---- */
-
-struct prng {
-	uint64_t s;
-};
-
-static uint64_t pr_next(struct prng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static int pr(struct prng *r, int lo, int hi)
-{
-	return hi <= lo ? lo : lo + (int)(pr_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-static bool pc(struct prng *r, int percent)
-{
-	return pr(r, 0, 99) < percent;
-}
-
-/* A good's photo: its colour on a light background, the shape of the thing. */
-static void goods_picture(struct demo_picture *p, int i, const char *name, const char *category)
-{
-	static const uint32_t colours[] = {0xd9a21b, 0xf2f2e6, 0x2f7fd8, 0x5a3418, 0xffffff, 0xe04b5a,
-					   0x3cb0a0, 0xe8c15a, 0x37b24d, 0xf0d8a8, 0x8a5cd0, 0x2b2b3b};
-	static const uint32_t backs[] = {0xfdf3e1, 0xeef3e8, 0xe6f0fb, 0xf6ece4, 0xe9eef2, 0xfbe9ec,
-					 0xe5f5f2, 0xfbf5e3, 0xe8f6ea, 0xf7f0e6, 0xf0e9fa, 0xeceef1};
-	uint32_t col = colours[i % 12], back = backs[i % 12];
-	p->w = p->h = 200;
-	demo_fill(p, 0, 0, 200, 200, back);
-	demo_fill(p, 0, 170, 200, 200, 0xd8d2c8);   /* the shelf */
-	if (strstr(name, "毛巾")) {
-		for (int k = 0; k < 3; k++)            /* folded towels */
-			demo_fill(p, 40 + k * 6, 130 - k * 35, 160 - k * 6, 165 - k * 35, k % 2 ? 0xffffff : col);
-	} else if (strstr(name, "肥皂")) {
-		demo_ellipse(p, 100, 140, 60, 28, col);     /* a bar of soap */
-		demo_ellipse(p, 100, 134, 50, 20, 0xfff6d8);
-	} else if (strstr(name, "牙膏")) {
-		demo_fill(p, 30, 120, 150, 160, col);       /* a tube */
-		demo_fill(p, 150, 130, 170, 150, 0x3060c0);
-		demo_fill(p, 40, 132, 120, 148, 0x3060c0);
-	} else if (strstr(name, "盐") || strstr(name, "大米")) {
-		demo_fill(p, 60, 45, 140, 170, col);        /* a bag */
-		demo_fill(p, 60, 40, 140, 50, 0xbbbbbb);
-		demo_fill(p, 70, 95, 130, 125, 0x2060a0);
-	} else if (strstr(name, "伞")) {
-		for (int y = 50; y < 110; y++)         /* an umbrella */
-			for (int x = 40; x < 160; x++) {
-				double dx = (x - 100) / 60.0, dy = (y - 110) / 60.0;
-				if (dx * dx + dy * dy <= 1.0)
-					demo_fill(p, x, y, x + 1, y + 1, col);
-			}
-		demo_fill(p, 97, 110, 103, 160, 0x555555);
-		demo_fill(p, 85, 155, 103, 161, 0x555555);
-	} else if (strstr(name, "杯")) {
-		demo_fill(p, 75, 55, 125, 165, col);        /* a flask */
-		demo_fill(p, 72, 40, 128, 58, 0x444444);
-	} else if (!strcmp(category, "粮油")) {
-		demo_fill(p, 55, 40, 145, 170, col);        /* a can of oil */
-		demo_fill(p, 85, 25, 115, 40, 0x444444);
-		demo_fill(p, 55, 95, 145, 115, 0xc0392b);
-	} else if (!strcmp(category, "日化")) {
-		demo_fill(p, 70, 60, 130, 170, col);        /* a bottle */
-		demo_fill(p, 88, 30, 112, 60, col);
-		demo_fill(p, 84, 22, 116, 32, 0x333333);
-		demo_fill(p, 74, 100, 126, 130, 0xffffff);
-		demo_fill(p, 80 + i % 5 * 6, 108, 96 + i % 5 * 6, 122, col);
-	} else if (!strcmp(category, "调味")) {
-		demo_fill(p, 80, 50, 120, 170, col);        /* a slim bottle */
-		demo_fill(p, 90, 30, 110, 50, 0x8b0000);
-		demo_fill(p, 80, 100, 120, 125, 0xf5d76e);
-	} else if (!strcmp(category, "生鲜")) {
-		demo_fill(p, 30, 120, 170, 170, 0xc9a46a);  /* a tray of eggs */
-		for (int k = 0; k < 3; k++)
-			demo_ellipse(p, 55 + k * 45, 112, 18, 24, col);
-	} else {
-		demo_ellipse(p, 100, 105, 55, 55, col);
-	}
-}
-
-/* ---- the cast and the village ---- */
-
-struct rule_ref {
-	int64_t id;
-	char name[RULE_NAME_MAX * 4 + 1];
-	int points;
-	bool photo;
-	char by[8];
-};
-
-struct hh {
-	int64_t id, group_id, head, phone_resident;
-	int activate_day;          /* day of activation, 0 = never */
-	int villager;              /* index into villagers + 1, 0 = none */
-	char card_no[CARD_NO_LEN + 1], pin[8];
-};
-
-struct pend {
-	int64_t claim, household;
-	int64_t day;
-};
-
-struct sale {
-	int64_t receipt, goods;
-	int64_t day;
-};
-
-struct goods_ref {
-	int64_t id;
-	char name[GOODS_NAME_MAX * 4 + 1];
-	int price, low, first_qty;
-	bool keep_low;             /* never restocked: ends below its threshold */
-};
-
-struct village1 {
-	int64_t id, shop;
-	struct actor cadre, assessor, grid, grid2, clerk;
-	struct actor *villagers;   /* [0] is the demo villager */
-	int nvillagers;
-	struct hh *hh;
-	int nhh;
-	struct rule_ref rules[MAX_RULES];
-	int nrules;
-	struct pend *pending;
-	int npending;
-	struct sale sales[MAX_SALES];
-	int nsales, returns;
-	struct goods_ref goods[24];
-	int ngoods;
-	int64_t objection_claim[3];
-	uint64_t photos;
-};
+/* ---- the rules and the texts of claims ---- */
 
 static const char *const reject_reasons[] = {
 	"照片看不出是本人参加，请补充现场照片后重新申报",
@@ -197,7 +55,7 @@ static int load_rules(struct ctx *c, int64_t village, struct rule_ref *out, int 
 	return *n ? RC_OK : ctx_fail(c, RC_INTERNAL, "演示数据：村里没有积分事项");
 }
 
-static const struct rule_ref *rule_named(const struct rule_ref *rules, int n, const char *name)
+const struct rule_ref *dp_rule_named(const struct rule_ref *rules, int n, const char *name)
 {
 	for (int i = 0; i < n; i++)
 		if (!strcmp(rules[i].name, name))
@@ -302,8 +160,8 @@ static int review_due(struct ctx *c, struct village1 *v, struct prng *r, int64_t
 
 /* ---- awards and deductions ---- */
 
-static int award(struct ctx *c, const struct actor *cadre, const struct rule_ref *k, const int64_t *hh, int n,
-		 int64_t day, int64_t t, const char *note)
+int dp_award(struct ctx *c, const struct actor *cadre, const struct rule_ref *k, const int64_t *hh, int n,
+	     int64_t day, int64_t t, const char *note)
 {
 	if (!k || n <= 0)
 		return RC_OK;
@@ -320,7 +178,7 @@ static int award(struct ctx *c, const struct actor *cadre, const struct rule_ref
 }
 
 /* A share of the households (every one from `every`), in a batch of at most 500. */
-static int some_households(struct prng *r, const int64_t *all, int n, int percent, int64_t *out, int64_t must)
+int dp_some_households(struct prng *r, const int64_t *all, int n, int percent, int64_t *out, int64_t must)
 {
 	int k = 0;
 	if (must)
@@ -344,16 +202,16 @@ static const struct {
 	{"乱搭乱建", "在房后空地乱堆乱放建材、搭建杂物棚，影响邻居通行"},
 };
 
-static int deduct(struct ctx *c, const struct actor *cadre, const struct rule_ref *rules, int nrules, int which,
-		  int64_t household, int64_t day, int64_t t)
+int dp_deduct(struct ctx *c, const struct actor *cadre, const struct rule_ref *rules, int nrules, int which,
+	      int64_t household, int64_t day, int64_t t)
 {
-	const struct rule_ref *k = rule_named(rules, nrules, deductions[which % ARRAY_SIZE(deductions)].rule);
-	return award(c, cadre, k, &household, 1, day, t, deductions[which % ARRAY_SIZE(deductions)].note);
+	const struct rule_ref *k = dp_rule_named(rules, nrules, deductions[which % ARRAY_SIZE(deductions)].rule);
+	return dp_award(c, cadre, k, &household, 1, day, t, deductions[which % ARRAY_SIZE(deductions)].note);
 }
 
 /* ---- the red and black list of last month ---- */
 
-static int publish_month(struct ctx *c, const struct actor *cadre, int64_t unit, int64_t day, int64_t t)
+int dp_publish_month(struct ctx *c, const struct actor *cadre, int64_t unit, int64_t day, int64_t t)
 {
 	int y, m, d;
 	time_civil_from_days(day, &y, &m, &d);
@@ -407,7 +265,7 @@ static int load_households(struct ctx *c, struct village1 *v, struct prng *r, in
 	return RC_OK;
 }
 
-static int activate(struct ctx *c, struct village1 *v, struct hh *h, int64_t day)
+int dp_activate(struct ctx *c, struct village1 *v, struct hh *h, int64_t day)
 {
 	if (v->nvillagers >= MAX_VILLAGERS)
 		return RC_OK;
@@ -435,178 +293,6 @@ static int activate(struct ctx *c, struct village1 *v, struct hh *h, int64_t day
 	if ((rc = demo_actor_load(c, uid, a)))
 		return rc;
 	h->villager = ++v->nvillagers;
-	return RC_OK;
-}
-
-/* ---- the shop ---- */
-
-static int load_goods(struct ctx *c, struct village1 *v)
-{
-	if (db_get_int(c->db, &v->shop, "SELECT s.id FROM shops s JOIN shop_villages sv ON sv.shop_id = s.id "
-					 "WHERE sv.village_id = ? ORDER BY s.id LIMIT 1", "i", v->id) != DB_OK)
-		return RC_OK;   /* no shop: no counter */
-	struct db_stmt *st = db_query(c->db, "SELECT id, name, price_points, low_stock, stock, category FROM goods "
-					     "WHERE shop_id = ? ORDER BY id", "i", v->shop);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取商品");
-	while (v->ngoods < (int)ARRAY_SIZE(v->goods) && db_step(st) == DB_ROW) {
-		struct goods_ref *g = &v->goods[v->ngoods++];
-		g->id = db_col_int(st, 0);
-		str_copy(g->name, sizeof(g->name), db_col_text(st, 1));
-		g->price = (int)db_col_int(st, 2);
-		g->low = (int)db_col_int(st, 3);
-		g->first_qty = (int)db_col_int(st, 4);
-		g->keep_low = !strcmp(g->name, "洗洁精") || !strcmp(g->name, "鸡蛋 一盒");
-	}
-	db_finalize(st);
-	return RC_OK;
-}
-
-/* The clerk photographs every good on the shelf. */
-static int photograph_goods(struct ctx *c, struct village1 *v, int64_t t)
-{
-	struct demo_picture *p = malloc(sizeof(*p));
-	if (!p)
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	int rc = RC_OK;
-	for (int i = 0; !rc && i < v->ngoods; i++) {
-		struct ctx x = demo_as(c, &v->clerk, t + i * 120);
-		struct goods_info gi;
-		if ((rc = demo_up(c, &x, goods_read(&x, v->goods[i].id, &gi))))
-			break;
-		goods_picture(p, i, gi.g.name, gi.g.category);
-		char hash[FILES_HASH_LEN + 1];
-		if ((rc = demo_up(c, &x, demo_picture_store(&x, p, hash))))
-			break;
-		struct goods_input in = {.photo_hash = hash};
-		rc = demo_up(c, &x, goods_update(&x, v->goods[i].id, GF_PHOTO, &in));
-	}
-	free(p);
-	return rc;
-}
-
-static int64_t stock_of(struct ctx *c, int64_t goods)
-{
-	int64_t n = 0;
-	db_get_int(c->db, &n, "SELECT stock FROM goods WHERE id = ?", "i", goods);
-	return n;
-}
-
-static int restock(struct ctx *c, struct village1 *v, int64_t t)
-{
-	for (int i = 0; i < v->ngoods; i++) {
-		struct goods_ref *g = &v->goods[i];
-		if (g->keep_low || stock_of(c, g->id) > g->low * 2)
-			continue;
-		struct stock_in_input in = {.supplier = strstr(g->name, "鸡蛋") ? "村养殖合作社" : "青川县日用百货公司",
-					    .quantity = g->first_qty > 10 ? g->first_qty : 10,
-					    .unit_cost = 100 + g->price * 20, .funding = "财政"};
-		int64_t move;
-		struct ctx x = demo_as(c, &v->clerk, t + i * 60);
-		int rc = stock_in(&x, g->id, &in, &move);
-		if (rc)
-			return demo_up(c, &x, rc);
-	}
-	return RC_OK;
-}
-
-static int64_t spendable(struct ctx *c, int64_t household)
-{
-	int64_t n = 0;
-	db_get_int(c->db, &n, "SELECT spendable FROM balances WHERE household_id = ?", "i", household);
-	return n;
-}
-
-/* A household with points to spend, at random. */
-static struct hh *well_off(struct ctx *c, struct village1 *v, struct prng *r, int64_t min)
-{
-	int64_t n = 0, id = 0;
-	if (db_get_int(c->db, &n, "SELECT count(*) FROM balances b JOIN households h ON h.id = b.household_id "
-				  "WHERE h.village_id = ? AND b.spendable >= ?", "ii", v->id, min) != DB_OK || n == 0)
-		return NULL;
-	if (db_get_int(c->db, &id, "SELECT b.household_id FROM balances b JOIN households h ON h.id = b.household_id "
-				   "WHERE h.village_id = ? AND b.spendable >= ? ORDER BY b.household_id LIMIT 1 OFFSET ?",
-		       "iii", v->id, min, (int64_t)pr(r, 0, (int)n - 1)) != DB_OK)
-		return NULL;
-	for (int i = 0; i < v->nhh; i++)
-		if (v->hh[i].id == id)
-			return &v->hh[i];
-	return NULL;
-}
-
-/* One redemption at the counter: the household's card (issued by the cadre the first
- * time), the goods it can afford, the keep-low goods first. */
-static int redeem(struct ctx *c, struct village1 *v, struct prng *r, struct hh *h, int64_t day, int64_t t)
-{
-	int64_t have = spendable(c, h->id);
-	if (have < 20)
-		return RC_OK;
-	if (!h->card_no[0]) {
-		snprintf(h->pin, sizeof(h->pin), "%04d", (int)(h->id * 7919 % 9000 + 1000));
-		struct card card;
-		struct ctx x = demo_as(c, &v->cadre, t - 600);
-		int rc = counter_card_issue(&x, h->id, h->pin, &card);
-		if (rc)
-			return demo_up(c, &x, rc);
-		str_copy(h->card_no, sizeof(h->card_no), card.card_no);
-	}
-	struct counter_item items[4];
-	int n = 0;
-	int64_t left = have;
-	int start = pr(r, 0, v->ngoods - 1);
-	for (int pass = 0; pass < 2 && n < 3; pass++)
-		for (int k = 0; k < v->ngoods && n < 3; k++) {
-			const struct goods_ref *g = &v->goods[(start + k) % v->ngoods];
-			if (g->keep_low != (pass == 0) || g->price > left || stock_of(c, g->id) <= (g->keep_low ? 3 : 0))
-				continue;
-			if (pass == 1 && !pc(r, 35))
-				continue;
-			int64_t q = g->keep_low && g->price * 2 <= left && pc(r, 70) ? 2 : 1;
-			items[n++] = (struct counter_item){g->id, q};
-			left -= g->price * q;
-		}
-	if (!n)
-		return RC_OK;
-	char key[40];
-	snprintf(key, sizeof(key), "demo-%lld-%lld", (long long)h->id, (long long)t);
-	struct redeem_input in = {.shop_id = v->shop, .code = h->card_no, .pin = h->pin, .items = items, .nitems = n,
-				  .idempotency_key = key};
-	int64_t receipt;
-	bool replayed;
-	struct ctx x = demo_as(c, &v->clerk, t);
-	x.remote = "10.0.0.2";
-	int rc = counter_redeem(&x, &in, &receipt, &replayed);
-	if (rc == RC_INVALID || rc == RC_CONFLICT)
-		return RC_OK;   /* over a limit, or sold out in between */
-	if (rc)
-		return demo_up(c, &x, rc);
-	if (v->nsales < MAX_SALES)
-		v->sales[v->nsales++] = (struct sale){receipt, items[n - 1].goods_id, day};
-	return RC_OK;
-}
-
-static int give_back(struct ctx *c, struct village1 *v, int64_t t, const char *reason)
-{
-	for (int i = v->nsales - 1; i >= 0; i--) {
-		struct sale *s = &v->sales[i];
-		if (!s->receipt || s->day < time_cn_days(t) - 6)
-			continue;
-		struct counter_item it = {s->goods, 1};
-		char key[40];
-		snprintf(key, sizeof(key), "demo-return-%lld", (long long)s->receipt);
-		struct return_input in = {.receipt_id = s->receipt, .items = &it, .nitems = 1, .reason = reason,
-					  .idempotency_key = key};
-		int64_t receipt;
-		bool replayed;
-		struct ctx x = demo_as(c, &v->clerk, t);
-		int rc = counter_return(&x, &in, &receipt, &replayed);
-		s->receipt = 0;
-		if (rc == RC_INVALID || rc == RC_CONFLICT)
-			continue;
-		if (!rc)
-			v->returns++;
-		return demo_up(c, &x, rc);
-	}
 	return RC_OK;
 }
 
@@ -675,18 +361,18 @@ static int village_day(struct ctx *c, struct village1 *v, struct prng *r, int64_
 		return rc;
 	/* the counter: Tuesday, Friday and Sunday mornings */
 	if (v->shop && counter_day(day)) {
-		if (dom <= 3 && (rc = restock(c, v, demo_at(day, 8, 40))))
+		if (dom <= 3 && (rc = dp_restock(c, v, demo_at(day, 8, 40))))
 			return rc;
 		int sales = pr(r, 0, 2) + (pc(r, 30) ? 1 : 0);
 		for (int k = 0; !rc && k < sales; k++) {
-			struct hh *h = k == 0 && (day - d0) % 35 == 12 ? own : well_off(c, v, r, k == 1 ? 120 : 25);
+			struct hh *h = k == 0 && (day - d0) % 35 == 12 ? own : dp_well_off(c, v, r, k == 1 ? 120 : 25);
 			if (!h && k == 1)
-				h = well_off(c, v, r, 25);
+				h = dp_well_off(c, v, r, 25);
 			if (h)
-				rc = redeem(c, v, r, h, day, demo_at(day, 9, 35 + k * 12));
+				rc = dp_redeem(c, v, r, h, day, demo_at(day, 9, 35 + k * 12));
 		}
 		if (!rc && ((v->nsales >= 10 && v->returns == 0) || (v->nsales >= 30 && v->returns == 1)))
-			rc = give_back(c, v, demo_at(day, 11, 10), v->returns ? "买重了，家里还有，没拆封" : "拿回家发现瓶子漏了");
+			rc = dp_give_back(c, v, demo_at(day, 11, 10), v->returns ? "买重了，家里还有，没拆封" : "拿回家发现瓶子漏了");
 		if (rc)
 			return rc;
 	}
@@ -695,25 +381,25 @@ static int village_day(struct ctx *c, struct village1 *v, struct prng *r, int64_
 		const char *rule = day == d0 + 10 ? "按时缴纳医保和养老保险" : dom % 2 ? "参加村民大会" : "参加村民大会";
 		const char *note = day == d0 + 10 ? "据镇社保所名单，本户已按时缴纳城乡居民医保和养老保险"
 						  : "参加本月村民大会，会议签到表存档";
-		int n = some_households(r, all, nall, day == d0 + 10 ? 60 : 18, batch, lin);
-		rc = award(c, &v->cadre, rule_named(v->rules, v->nrules, rule), batch, n, day, demo_at(day, 11, 45), note);
+		int n = dp_some_households(r, all, nall, day == d0 + 10 ? 60 : 18, batch, lin);
+		rc = dp_award(c, &v->cadre, dp_rule_named(v->rules, v->nrules, rule), batch, n, day, demo_at(day, 11, 45), note);
 		if (!rc && dom == 15) {
-			n = some_households(r, all, nall, 6, batch, 0);
-			rc = award(c, &v->cadre, rule_named(v->rules, v->nrules, "孝老爱亲"), batch, n, day,
-				   demo_at(day, 11, 50), "经网格员走访核实，常年照顾年迈父母，邻里称道");
+			n = dp_some_households(r, all, nall, 6, batch, 0);
+			rc = dp_award(c, &v->cadre, dp_rule_named(v->rules, v->nrules, "孝老爱亲"), batch, n, day,
+				      demo_at(day, 11, 50), "经网格员走访核实，常年照顾年迈父母，邻里称道");
 		}
 		if (rc)
 			return rc;
 	}
 	if ((day - d0) % 17 == 8 && day < today - 3)
-		rc = deduct(c, &v->cadre, v->rules, v->nrules, (int)((day - d0) / 17),
-			    all[pr(r, 0, nall - 1)], day, demo_at(day, 11, 55));
+		rc = dp_deduct(c, &v->cadre, v->rules, v->nrules, (int)((day - d0) / 17),
+			       all[pr(r, 0, nall - 1)], day, demo_at(day, 11, 55));
 	if (!rc && day == today - 40)
-		rc = award(c, &v->cadre, rule_named(v->rules, v->nrules, "散养畜禽污染环境"), &lin, 1, day,
-			   demo_at(day, 11, 58), "鸡鸭散养到村道上，经网格员提醒后已圈养");
+		rc = dp_award(c, &v->cadre, dp_rule_named(v->rules, v->nrules, "散养畜禽污染环境"), &lin, 1, day,
+			      demo_at(day, 11, 58), "鸡鸭散养到村道上，经网格员提醒后已圈养");
 	/* 10:30 on the 2nd: last month's 红黑榜 */
 	if (!rc && dom == 2 && day > d0 + 20)
-		rc = publish_month(c, &v->cadre, v->id, day, demo_at(day, 10, 30));
+		rc = dp_publish_month(c, &v->cadre, v->id, day, demo_at(day, 10, 30));
 	if (rc)
 		return rc;
 	/* from noon: claims from the phone and by the grid workers */
@@ -737,7 +423,7 @@ static int village_day(struct ctx *c, struct village1 *v, struct prng *r, int64_
 	/* evening: activations, objections */
 	for (int i = 0; !rc && i < v->nhh; i++)
 		if (v->hh[i].activate_day == day)
-			rc = activate(c, v, &v->hh[i], day);
+			rc = dp_activate(c, v, &v->hh[i], day);
 	if (!rc && (day == today - 30 || day == today - 3 || day == today - 1)) {
 		int slot = day == today - 30 ? 0 : day == today - 3 ? 1 : 2;
 		static const char *const why[] = {
@@ -748,168 +434,6 @@ static int village_day(struct ctx *c, struct village1 *v, struct prng *r, int64_
 		rc = object(c, v, 1 + slot, why[slot], demo_at(day, 20, 30), &v->objection_claim[slot]);
 	}
 	return rc;
-}
-
-/* ---- the other villages: a cadre who awards and deducts ---- */
-
-static const char *const cadre_names[] = {"王德明", "刘建华", "张永福", "陈志强", "杨春林", "赵国平",
-					  "黄俊", "周海涛", "吴秀云", "徐建平", "孙红梅", "马卫东",
-					  "朱德胜", "胡玉兰", "郭春生", "何志明", "高丽萍", "林永刚"};
-
-static int other_cadre(struct ctx *c, int64_t village, int i, struct actor *a)
-{
-	int64_t uid = demo_user_with(c, "cadre", village);
-	if (!uid) {
-		char phone[24];
-		snprintf(phone, sizeof(phone), "139000010%02d", i + 1);
-		int rc = account_user_add(c, phone, cadre_names[i % ARRAY_SIZE(cadre_names)], DEMO_PASSWORD, &uid);
-		if (!rc)
-			rc = account_grant(c, uid, "cadre", village);
-		if (rc)
-			return rc;
-	}
-	return demo_actor_load(c, uid, a);
-}
-
-static int households_of(struct ctx *c, int64_t village, int64_t *out, int max, int *n)
-{
-	*n = 0;
-	struct db_stmt *st = db_query(c->db, "SELECT id FROM households WHERE village_id = ? ORDER BY id", "i", village);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取住户");
-	while (*n < max && db_step(st) == DB_ROW)
-		out[(*n)++] = db_col_int(st, 0);
-	db_finalize(st);
-	return RC_OK;
-}
-
-struct other {
-	int64_t id;
-	struct actor cadre;
-	struct rule_ref rules[MAX_RULES];
-	int nrules;
-	int64_t *hh;
-	int nhh;
-	int64_t *act_resident;   /* households activating: the resident with the phone, */
-	int *act_day;            /* and the day */
-	int nact;
-};
-
-/* The households of another village that activate an account over the months: in each
- * group a share between 5 and 15 % (5–13 % rounded up; the village's own, from a
- * generator of its own, so the rest of the demo is as before), evenly spread over the
- * group's households, each on a day of the history. */
-static int other_activations(struct ctx *c, struct other *o, int64_t d0)
-{
-	struct prng r = {0x61637469766174ULL ^ (uint64_t)o->id * 0x9e3779b97f4a7c15ULL};
-	o->act_resident = calloc(MAX_HH, sizeof(*o->act_resident));
-	o->act_day = calloc(MAX_HH, sizeof(*o->act_day));
-	if (!o->act_resident || !o->act_day)
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	struct db_stmt *st = db_query(
-		c->db,
-		"SELECT COALESCE(h.group_id, 0), (SELECT min(x.id) FROM residents x WHERE x.household_id = h.id AND "
-		"x.phone IS NOT NULL AND x.phone <> '' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.resident_id = x.id)) "
-		"FROM households h WHERE h.village_id = ? ORDER BY COALESCE(h.group_id, 0), h.id",
-		"i", o->id);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取住户");
-	int64_t group = -1;
-	int share = 0, k = 0, owed = 0;
-	while (o->nact < MAX_HH && db_step(st) == DB_ROW) {
-		int64_t g = db_col_int(st, 0), resident = db_col_int(st, 1);
-		if (g != group) {
-			group = g;
-			share = pr(&r, 5, 13);
-			k = owed = 0;
-		}
-		/* share% of the group's households, rounded up (the first one in): one without
-		 * a phone passes its turn to the next household with one */
-		if ((k++ * share) % 100 < share)
-			owed++;
-		if (!resident || !owed)
-			continue;
-		owed--;
-		o->act_resident[o->nact] = resident;
-		o->act_day[o->nact++] = (int)(d0 + pr(&r, 1, HISTORY_DAYS - 5));
-	}
-	db_finalize(st);
-	return RC_OK;
-}
-
-/* A villager of another village activates: the cadre hands out the code in the
- * morning, the villager activates on the phone in the evening. */
-static int activate_other(struct ctx *c, const struct other *o, int64_t resident, int64_t day)
-{
-	char code[ACCOUNT_CODE_LEN + 1];
-	int64_t expires, uid;
-	struct ctx x = demo_as(c, &o->cadre, demo_at(day, 8, 40));
-	int rc = account_issue_activation(&x, resident, code, &expires, &uid);
-	if (rc == RC_CONFLICT)
-		return RC_OK;
-	if (rc)
-		return demo_up(c, &x, rc);
-	char phone[24] = "";
-	struct db_stmt *st = db_query(c->db, "SELECT phone FROM residents WHERE id = ?", "i", resident);
-	if (st && db_step(st) == DB_ROW)
-		str_copy(phone, sizeof(phone), db_col_text(st, 0));
-	db_finalize(st);
-	struct session s;
-	x = demo_as(c, NULL, demo_at(day, 20, 10));
-	x.system = false;
-	x.remote = "10.0.0.2";
-	if ((rc = account_activate(&x, phone, code, DEMO_PASSWORD, &s)))
-		return demo_up(c, &x, rc);
-	account_logout(&x, s.token);
-	return RC_OK;
-}
-
-static int other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day, int64_t d0, int64_t today,
-		     int64_t *batch)
-{
-	int y, m, dom;
-	time_civil_from_days(day, &y, &m, &dom);
-	int rc = RC_OK;
-	for (int i = 0; !rc && i < o->nact; i++)
-		if (o->act_day[i] == day)
-			rc = activate_other(c, o, o->act_resident[i], day);
-	if (!rc && day == d0 + 12 + (o->id % 5)) {
-		int n = some_households(r, o->hh, o->nhh, 20, batch, 0);
-		rc = award(c, &o->cadre, rule_named(o->rules, o->nrules, "按时缴纳医保和养老保险"), batch, n, day,
-			   demo_at(day, 15, 0), "据镇社保所名单，本户已按时缴纳城乡居民医保和养老保险");
-	}
-	if (!rc && ((dom == 18 && m % 2) || (dom == 1 && m % 3 == 0))) {
-		int n = some_households(r, o->hh, o->nhh, dom == 18 ? 6 : 4, batch, 0);
-		rc = award(c, &o->cadre, rule_named(o->rules, o->nrules, dom == 18 ? "参加村民大会" : "参加志愿劳动"), batch, n,
-			   day, demo_at(day, 15, 10), dom == 18 ? "参加本月村民大会，会议签到表存档" : "参加村里组织的清扫村道义务劳动");
-	}
-	if (!rc && (day - d0 + o->id) % 45 == 0 && day < today - 3)
-		rc = deduct(c, &o->cadre, o->rules, o->nrules, (int)(o->id + day), o->hh[pr(r, 0, o->nhh - 1)], day,
-			    demo_at(day, 15, 20));
-	if (!rc && dom == 3 && day > d0 + 20)
-		rc = publish_month(c, &o->cadre, o->id, day, demo_at(day, 10, 0));
-	return rc;
-}
-
-/* 李琳 reserved one of the shop's goods in the app yesterday evening, to collect at the
- * counter (her 我的预订 shows it waiting); the first good in stock she can pay for. */
-static int villager_preorder(struct ctx *c, struct village1 *v, int64_t today)
-{
-	for (int i = 0; i < v->ngoods; i++) {
-		const struct goods_ref *g = &v->goods[i];
-		if (g->keep_low || stock_of(c, g->id) < 5)
-			continue;
-		struct counter_item it = {g->id, 1};
-		struct preorder_input in = {.shop_id = v->shop, .items = &it, .nitems = 1};
-		struct ctx x = demo_as(c, &v->villagers[0], demo_at(today - 1, 20, 15));
-		int64_t id;
-		int rc = counter_preorder_create(&x, &in, &id);
-		if (rc == RC_OK)
-			return RC_OK;
-		if (rc != RC_CONFLICT && rc != RC_INVALID)
-			return demo_up(c, &x, rc);
-	}
-	return RC_OK;
 }
 
 /* ---- the whole ---- */
@@ -930,7 +454,7 @@ static int coming_activities(struct ctx *c, struct village1 *v, int64_t today)
 {
 	int rc = RC_OK;
 	for (size_t i = 0; !rc && i < sizeof(coming) / sizeof(coming[0]); i++) {
-		const struct rule_ref *k = rule_named(v->rules, v->nrules, coming[i].rule);
+		const struct rule_ref *k = dp_rule_named(v->rules, v->nrules, coming[i].rule);
 		if (!k || k->points <= 0)
 			continue;
 		int64_t start = demo_at(today + coming[i].in_days, coming[i].hour, coming[i].minute);
@@ -986,21 +510,21 @@ int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 	if (!rc) {
 		for (int i = 0; i < v->nhh; i++)
 			all[nall++] = v->hh[i].id;
-		rc = load_goods(c, v);
+		rc = dp_load_goods(c, v);
 	}
 	if (!rc && v->shop)
-		rc = photograph_goods(c, v, demo_at(d0, 9, 0));
+		rc = dp_photograph_goods(c, v, demo_at(d0, 9, 0));
 	for (int i = 1; !rc && i < n; i++) {
 		struct other *o = &others[i];
 		o->id = villages[i];
 		o->hh = calloc(MAX_HH, sizeof(*o->hh));
-		rc = o->hh ? other_cadre(c, o->id, i, &o->cadre) : (int)ctx_fail(c, RC_INTERNAL, "内存不足");
+		rc = o->hh ? dp_other_cadre(c, o->id, i, &o->cadre) : (int)ctx_fail(c, RC_INTERNAL, "内存不足");
 		if (!rc)
 			rc = load_rules(c, o->id, o->rules, &o->nrules);
 		if (!rc)
-			rc = households_of(c, o->id, o->hh, MAX_HH, &o->nhh);
+			rc = dp_households_of(c, o->id, o->hh, MAX_HH, &o->nhh);
 		if (!rc)
-			rc = other_activations(c, o, d0);
+			rc = dp_other_activations(c, o, d0);
 	}
 
 	/* day by day up to yesterday evening; today only the night's crediting job */
@@ -1014,18 +538,18 @@ int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 			break;
 		rc = village_day(c, v, &r, day, d0, today, all, nall, batch);
 		for (int i = 1; !rc && i < n; i++)
-			rc = other_day(c, &others[i], &r, day, d0, today, batch);
+			rc = dp_other_day(c, &others[i], &r, day, d0, today, batch);
 	}
 
 	if (!rc)
 		rc = coming_activities(c, v, today);
 	if (!rc && v->shop)
-		rc = villager_preorder(c, v, today);
+		rc = dp_villager_preorder(c, v, today);
 
 	/* yesterday's stocktake: eggs past their date written off */
 	for (int i = 0; !rc && v && i < v->ngoods; i++) {
 		struct goods_ref *g = &v->goods[i];
-		int64_t left = stock_of(c, g->id);
+		int64_t left = dp_stock_of(c, g->id);
 		if (!g->keep_low || left <= g->low)
 			continue;
 		struct stock_adjust_input in = {.kind = "loss", .quantity = (int)(left - g->low + 1),

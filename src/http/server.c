@@ -1,4 +1,5 @@
-/* Server setup, the request trampoline shared by every route, and shutdown. */
+/* Server setup, the request trampoline shared by every route, the job scheduler, and
+ * shutdown. The body limits and deadlines in front of the trampoline are in gate.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -15,16 +16,15 @@
 #include "domain/register/account.h"
 #include "http/events/open311.h"
 #include "http/kernel/kernel.h"
-#include "http/server.h"
+#include "http/server_internal.h"
 #include "http/push.h"
 #include "http/sse.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/utf8.h"
 
-#define SESSION_COOKIE "cz_session"
-
-static struct server_config *cfg;
+struct server_config *server_cfg;
+volatile sig_atomic_t server_stopping;
 static atomic_int in_flight;
 static _Atomic int64_t clock_offset;
 static pthread_key_t db_key;
@@ -32,13 +32,13 @@ static pthread_key_t db_key;
 static void close_db(void *p) { db_close(p); }
 
 /* The calling worker thread's connection, opened on first use. */
-static struct db *thread_db(void)
+struct db *server_thread_db(void)
 {
 	struct db *db = pthread_getspecific(db_key);
 	if (db)
 		return db;
 	char err[512];
-	if (db_open(cfg->db_url, &db, err, sizeof(err)) != DB_OK) {
+	if (db_open(server_cfg->db_url, &db, err, sizeof(err)) != DB_OK) {
 		log_msg(LOG_ERROR, "cannot open database", "error", err, NULL);
 		return NULL;
 	}
@@ -46,7 +46,7 @@ static struct db *thread_db(void)
 	return db;
 }
 
-static int64_t server_now(void)
+int64_t server_now(void)
 {
 	return time_now() + atomic_load(&clock_offset);
 }
@@ -54,7 +54,7 @@ static int64_t server_now(void)
 /* An address's text for the throttles: IPv4 as is, IPv6 grouped by its /64 (one
  * household's or phone's network hands out many addresses inside it). Returns false
  * when text is not an address. */
-static bool client_key(int family, const void *addr, char *out, size_t n)
+bool server_client_key(int family, const void *addr, char *out, size_t n)
 {
 	if (family == AF_INET6) {
 		const unsigned char *b = addr;
@@ -94,10 +94,10 @@ static bool parse_addr(const char *text, size_t len, int *family, unsigned char 
 
 static bool is_trusted(int family, const unsigned char *addr)
 {
-	for (int i = 0; i < cfg->ntrusted; i++) {
+	for (int i = 0; i < server_cfg->ntrusted; i++) {
 		unsigned char t[16];
 		int tf;
-		if (parse_addr(cfg->trusted[i], strlen(cfg->trusted[i]), &tf, t) && tf == family &&
+		if (parse_addr(server_cfg->trusted[i], strlen(server_cfg->trusted[i]), &tf, t) && tf == family &&
 		    !memcmp(t, addr, family == AF_INET ? 4 : 16))
 			return true;
 	}
@@ -146,7 +146,7 @@ static bool remote_text(const struct _u_request *u, char *out, size_t n)
 			break;
 		end = start > xff ? start - 1 : xff;
 	}
-	if (!client_key(family, peer, out, n))
+	if (!server_client_key(family, peer, out, n))
 		out[0] = 0;
 	return proxied;
 }
@@ -195,7 +195,7 @@ static bool same_origin(const struct req *r, const char *origin, bool proxied)
 }
 
 /* The refusal of a body over limit, in MB when it is whole megabytes. */
-static void too_large_text(size_t limit, char *out, size_t n)
+void server_too_large_text(size_t limit, char *out, size_t n)
 {
 	if (limit % (1u << 20) == 0)
 		snprintf(out, n, "请求体过大，最多 %zu MB", limit >> 20);
@@ -231,7 +231,7 @@ static int check_body(struct req *r, const struct route *rt, bool proxied)
 	}
 	if ((cl && strtoull(cl, NULL, 10) > max) || u->binary_body_length > max) {
 		char msg[96];
-		too_large_text(max, msg, sizeof(msg));
+		server_too_large_text(max, msg, sizeof(msg));
 		send_error(r, 413, "too_large", msg);
 		return 413;
 	}
@@ -275,19 +275,19 @@ static int trampoline(const struct _u_request *u, struct _u_response *resp, void
 	/* the session cookie is Secure unless the browser talks plain HTTP to this machine
 	 * itself; behind a trusted TLS proxy on this machine it is Secure again */
 	const char *proto = proxied ? u_map_get_case(u->map_header, "X-Forwarded-Proto") : NULL;
-	r.secure = !loopback(cfg->address) || (proto && !strcasecmp(proto, "https"));
+	r.secure = !loopback(server_cfg->address) || (proto && !strcasecmp(proto, "https"));
 	req_security_headers(resp);
 	u_map_put(resp->map_header, "X-Request-Id", r.request_id);
 	u_map_put(resp->map_header, "Cache-Control", "no-store");
 
-	r.ctx.keys = cfg->keys;
-	r.ctx.data_dir = cfg->data_dir;
+	r.ctx.keys = server_cfg->keys;
+	r.ctx.data_dir = server_cfg->data_dir;
 	r.ctx.now = server_now();
 	r.ctx.remote = r.remote;
 	int status = check_body(&r, rt, proxied);
 	if (status)
 		goto done;
-	r.ctx.db = thread_db();
+	r.ctx.db = server_thread_db();
 	r.ctx.arena = arena_new(64u << 20);
 	if (!r.ctx.db || !r.ctx.arena) {
 		send_error(&r, 503, "unavailable", "服务暂不可用，请稍后重试");
@@ -343,7 +343,7 @@ static void page_images(const struct _u_request *u, struct _u_response *resp)
 {
 	if (!strncmp(u->url_path, "/assets/", 8))
 		return;
-	struct ctx c = {.db = thread_db(), .now = server_now()};
+	struct ctx c = {.db = server_thread_db(), .now = server_now()};
 	char origins[1024];
 	if (c.db && grid_tile_origins(&c, origins, sizeof(origins)) == RC_OK && origins[0])
 		req_csp_images(resp, origins);
@@ -371,7 +371,7 @@ static int fallback(const struct _u_request *u, struct _u_response *resp, void *
 		status = 404;
 	} else {
 		page_images(u, resp);
-		status = static_serve(cfg->ui_dir, u, resp);
+		status = static_serve(server_cfg->ui_dir, u, resp);
 	}
 	log_access(rid, u->http_verb, u->url_path, status, 0, "", 0);
 	atomic_fetch_sub(&in_flight, 1);
@@ -393,7 +393,7 @@ int api_test_clock(struct req *r)
 		{"advance", J_INT, true, 0, 400LL * 86400},
 		{0},
 	};
-	if (!cfg->test_clock)
+	if (!server_cfg->test_clock)
 		return ctx_fail(&r->ctx, RC_NOT_FOUND, "没有这个接口");
 	if (req_check_body(r, spec))
 		return RC_INVALID;
@@ -415,375 +415,6 @@ int api_test_clock(struct req *r)
 	return RC_OK;
 }
 
-/* ---- body limits while the body streams ----
- *
- * ulfius reads a request's whole body into memory (up to its one instance-wide
- * max_post_body_size) before the route's callback runs, and its libmicrohttpd request
- * handler is not public. So the server starts libmicrohttpd for ulfius: the definition
- * of MHD_start_daemon below takes precedence over libmicrohttpd's for the ulfius library
- * (an executable's symbols come first in the dynamic linker's search) and puts gate() in
- * front of ulfius's handler. gate() gives each request its limit from the route table
- * once the headers are in: route_body_max (REQ_IMPORT_MAX on the roster import,
- * REQ_UPLOAD_MAX on the other upload routes) with a valid session, REQ_JSON_MAX
- * everywhere else, unknown paths included. A declared length over the
- * limit, or a chunked body that grows past it, is counted and dropped as it arrives,
- * then answered 413 (a client still sending when the connection closed would see a
- * reset, not the answer); a declared length over GATE_DRAIN_MAX is answered at once.
- * Nothing over the limit is ever buffered.
- *
- * Each request also has a deadline, counted from its first line (gate_begin) to the
- * last byte of its body: cfg->request_deadline seconds, cfg->upload_deadline on the
- * upload routes with a session. A client that trickles its headers or its body (a byte
- * every few seconds restarts libmicrohttpd's idle timeout each time) is checked on each
- * call as its data arrives: once past the deadline, the request is answered 408 when
- * libmicrohttpd can still queue an answer (the headers have just come in), otherwise
- * the connection is closed; either way ulfius's buffers for it are freed (gate_end) and
- * the access log says why. Once the body is in, the deadline no longer applies (a
- * handler may run, an event stream may stay open).
- *
- * Until its headers are complete a request never reaches gate(): a connection whose
- * headers trickle in is watched from outside instead. Every connection is registered
- * while it is open (watch_notify); from its opening, and from each new request's first
- * line, until its headers are in, watch_sweeper() looks at it every quarter second and,
- * past the ordinary deadline, shuts its socket down: libmicrohttpd's worker then sees
- * the connection end and closes and frees it as usual. The registry's lock is held
- * while a socket is shut down, and libmicrohttpd tells of a closed connection
- * (MHD_CONNECTION_NOTIFY_CLOSED, which takes the lock) before it closes the socket,
- * so the descriptor shut down is always still this connection's. */
-
-/* Twice the largest route limit: a body just over a route's limit is read and dropped,
- * so its client, still sending, gets the 413 (answered at once, the roster import's
- * 64 MiB + 10 bytes ended in a reset now and then, the connection closed under it) */
-#define GATE_DRAIN_MAX (2 * (size_t)REQ_IMPORT_MAX)
-
-struct gate {
-	void *inner;      /* ulfius's per-request state */
-	size_t limit;     /* 0 until the headers are in */
-	size_t seen;
-	bool over;
-	bool body_done;   /* the whole body is in: the deadline is met */
-	int deadline;     /* seconds from start */
-	struct timespec start;
-};
-
-/* One open connection, in the registry while libmicrohttpd holds it. */
-struct watch {
-	struct watch *prev, *next;
-	int fd;
-	bool headers;     /* waiting for a request's headers: the sweeper's to enforce */
-	bool cut;         /* shut down by the sweeper */
-	struct timespec start;
-	char remote[INET6_ADDRSTRLEN + 4];
-	char url[128];
-};
-
-static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct watch *watch_head;
-
-static MHD_AccessHandlerCallback inner_handler;
-static void *inner_cls;
-
-static bool path_matches(const char *pattern, const char *url)
-{
-	while (*pattern && *url) {
-		if (*pattern != '/' || *url != '/')
-			return false;
-		pattern++, url++;
-		const char *pe = strchr(pattern, '/'), *ue = strchr(url, '/');
-		size_t pl = pe ? (size_t)(pe - pattern) : strlen(pattern);
-		size_t ul = ue ? (size_t)(ue - url) : strlen(url);
-		if (!(pattern[0] == ':' && ul > 0) && (pl != ul || strncmp(pattern, url, pl)))
-			return false;
-		pattern += pl, url += ul;
-	}
-	while (*url == '/')
-		url++;
-	return !*pattern && !*url;
-}
-
-static const struct route *route_find(const char *method, const char *url)
-{
-	for (const struct route_table *t = route_tables; t->routes; t++)
-		for (size_t i = 0; i < *t->n; i++)
-			if (!strcmp(t->routes[i].method, method) && path_matches(t->routes[i].path, url))
-				return &t->routes[i];
-	return NULL;
-}
-
-/* True when the request carries the token of a live session. */
-static bool has_session(struct MHD_Connection *con)
-{
-	const char *tok = NULL;
-	const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization");
-	if (auth && !strncasecmp(auth, "Bearer ", 7))
-		tok = auth + 7;
-	if (!tok)
-		tok = MHD_lookup_connection_value(con, MHD_COOKIE_KIND, SESSION_COOKIE);
-	if (!tok || !tok[0])
-		return false;
-	struct ctx c = {.keys = cfg->keys, .data_dir = cfg->data_dir, .now = server_now()};
-	c.db = thread_db();
-	c.arena = arena_new(1u << 20);
-	struct actor a;
-	bool ok = c.db && c.arena && account_authenticate(&c, tok, &a) == RC_OK;
-	if (c.db && db_in_tx(c.db))
-		db_rollback(c.db);
-	arena_free(c.arena);
-	return ok;
-}
-
-/* The request's body limit and its deadline in seconds: the upload ones on the upload
- * routes with a live session, the ordinary ones everywhere else. */
-static size_t body_limit(struct MHD_Connection *con, const char *method, const char *url, int *deadline)
-{
-	const struct route *rt = route_find(method, url);
-	if (rt && (rt->flags & RF_UPLOAD) && has_session(con)) {
-		*deadline = cfg->upload_deadline > 0 ? cfg->upload_deadline : SERVER_UPLOAD_DEADLINE;
-		return route_body_max(rt);
-	}
-	*deadline = cfg->request_deadline > 0 ? cfg->request_deadline : SERVER_REQUEST_DEADLINE;
-	return REQ_JSON_MAX;
-}
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-/* The peer's address for the access log of a request refused in the gate. */
-static void peer_text(struct MHD_Connection *con, char *out, size_t n)
-{
-	out[0] = 0;
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	if (sa && sa->sa_family == AF_INET)
-		client_key(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, n);
-	else if (sa && sa->sa_family == AF_INET6)
-		client_key(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, n);
-}
-
-/* The headers of a refusal the gate sends itself (before any handler): JSON, the
- * connection closed, the request id and the house security headers. */
-static void refusal_headers(struct MHD_Response *resp, const char *rid)
-{
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	MHD_add_response_header(resp, "Connection", "close");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "X-Request-Id", rid);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "Content-Security-Policy", REQ_CSP);
-}
-
-/* A request past its deadline: answered 408 when an answer can still be queued, else
- * its connection is closed (MHD_NO). */
-static enum MHD_Result refuse_too_slow(struct MHD_Connection *con, const struct gate *g, const char *method,
-				       const char *url, bool headers)
-{
-	static const char body[] = "{\"error\":{\"code\":\"too_slow\",\"message\":\"请求发送太慢，已超时，请重试\",\"fields\":{}}}";
-	char rid[CRYPTO_TOKEN_HEX], remote[INET6_ADDRSTRLEN + 4];
-	crypto_random_token(rid);
-	rid[16] = 0;
-	peer_text(con, remote, sizeof(remote));
-	enum MHD_Result rc = MHD_NO;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
-	if (resp) {
-		refusal_headers(resp, rid);
-		rc = MHD_queue_response(con, 408, resp);
-		MHD_destroy_response(resp);
-	}
-	char reason[64];
-	snprintf(reason, sizeof(reason), "deadline %d s passed before the %s in", g->deadline,
-		 headers ? "headers were" : "body was");
-	log_refused(rid, method, url, rc == MHD_YES ? 408 : 0, ms_since(&g->start), remote, 0, reason);
-	return rc;
-}
-
-static enum MHD_Result refuse_too_large(struct MHD_Connection *con, size_t limit)
-{
-	char body[200], msg[96];
-	too_large_text(limit, msg, sizeof(msg));
-	int n = snprintf(body, sizeof(body), "{\"error\":{\"code\":\"too_large\",\"message\":\"%s\",\"fields\":{}}}",
-			 msg);
-	struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
-	if (!resp)
-		return MHD_NO;
-	char rid[CRYPTO_TOKEN_HEX];
-	crypto_random_token(rid);
-	refusal_headers(resp, rid);
-	enum MHD_Result rc = MHD_queue_response(con, 413, resp);
-	MHD_destroy_response(resp);
-	log_access(rid, "", "(body too large)", 413, 0, "", 0);
-	return rc;
-}
-
-static struct watch *watch_of(struct MHD_Connection *con)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	return ci ? ci->socket_context : NULL;
-}
-
-/* Whether the connection's current request is waiting for its headers (from the
- * connection's opening or the request's first line, url its path) or past them. */
-static void watch_headers(struct MHD_Connection *con, bool waiting, const char *url)
-{
-	struct watch *w = watch_of(con);
-	if (!w)
-		return;
-	pthread_mutex_lock(&watch_lock);
-	if (waiting) {
-		/* a new connection's first request counts from the connection's opening */
-		if (!w->headers)
-			clock_gettime(CLOCK_MONOTONIC, &w->start);
-		str_copy(w->url, sizeof(w->url), url ? url : "");
-	}
-	w->headers = waiting;
-	pthread_mutex_unlock(&watch_lock);
-}
-
-static void watch_notify(void *cls, struct MHD_Connection *con, void **socket_context,
-			 enum MHD_ConnectionNotificationCode toe)
-{
-	struct watch *w = *socket_context;
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
-		if (w || !ci || !(w = calloc(1, sizeof(*w))))
-			return;
-		w->fd = ci->connect_fd;
-		w->headers = true;
-		clock_gettime(CLOCK_MONOTONIC, &w->start);
-		peer_text(con, w->remote, sizeof(w->remote));
-		pthread_mutex_lock(&watch_lock);
-		w->next = watch_head;
-		if (watch_head)
-			watch_head->prev = w;
-		watch_head = w;
-		pthread_mutex_unlock(&watch_lock);
-		*socket_context = w;
-	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && w) {
-		pthread_mutex_lock(&watch_lock);
-		if (w->prev)
-			w->prev->next = w->next;
-		else
-			watch_head = w->next;
-		if (w->next)
-			w->next->prev = w->prev;
-		pthread_mutex_unlock(&watch_lock);
-		free(w);
-		*socket_context = NULL;
-	}
-}
-
-static volatile sig_atomic_t stopping;
-
-/* Shuts down the sockets of connections whose headers are not in by the deadline. */
-static void *watch_sweeper(void *arg)
-{
-	(void)arg;
-	int deadline = cfg->request_deadline > 0 ? cfg->request_deadline : SERVER_REQUEST_DEADLINE;
-	while (!stopping) {
-		struct timespec pause = {0, 250 * 1000 * 1000};
-		nanosleep(&pause, NULL);
-		pthread_mutex_lock(&watch_lock);
-		for (struct watch *w = watch_head; w; w = w->next) {
-			if (!w->headers || w->cut || ms_since(&w->start) <= deadline * 1e3)
-				continue;
-			w->cut = true;
-			shutdown(w->fd, SHUT_RDWR);
-			char rid[CRYPTO_TOKEN_HEX], reason[64];
-			crypto_random_token(rid);
-			rid[16] = 0;
-			snprintf(reason, sizeof(reason), "deadline %d s passed before the headers were in", deadline);
-			log_refused(rid, "", w->url, 0, ms_since(&w->start), w->remote, 0, reason);
-		}
-		pthread_mutex_unlock(&watch_lock);
-	}
-	return NULL;
-}
-
-static enum MHD_Result gate(void *cls, struct MHD_Connection *con, const char *url, const char *method,
-			    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
-{
-	struct gate *g = *con_cls;
-	if (!g)
-		return MHD_NO;
-	bool first = !g->limit; /* the headers are in, no byte of the body yet */
-	if (first) {
-		watch_headers(con, false, NULL);
-		g->limit = body_limit(con, method, url, &g->deadline);
-	}
-	if (!g->body_done && ms_since(&g->start) > g->deadline * 1e3)
-		return refuse_too_slow(con, g, method, url, first);
-	if (first) {
-		const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
-		if (cl) {
-			char *end;
-			errno = 0;
-			unsigned long long v = strtoull(cl, &end, 10);
-			if (errno || end == cl || v > GATE_DRAIN_MAX)
-				return refuse_too_large(con, g->limit);
-			g->over = v > g->limit;
-		}
-		if (g->over)
-			return MHD_YES; /* read the body, then answer */
-	}
-	if (*upload_data_size) {
-		g->seen += *upload_data_size;
-		if (g->over || g->seen > g->limit) {
-			g->over = true;
-			*upload_data_size = 0; /* counted and dropped */
-			return MHD_YES;
-		}
-	} else if (g->over) {
-		return refuse_too_large(con, g->limit);
-	} else if (!first) {
-		g->body_done = true;
-	}
-	/* an event stream's handler (http/sse.h) needs the connection to suspend it */
-	sse_set_connection(con);
-	enum MHD_Result res = inner_handler(inner_cls, con, url, method, version, upload_data, upload_data_size,
-					    &g->inner);
-	sse_set_connection(NULL);
-	return res;
-}
-
-static void *gate_begin(void *cls, const char *uri, struct MHD_Connection *con)
-{
-	struct gate *g = calloc(1, sizeof(*g));
-	watch_headers(con, true, uri);
-	if (g) {
-		clock_gettime(CLOCK_MONOTONIC, &g->start);
-		g->inner = ulfius_uri_logger(cls, uri);
-	}
-	return g;
-}
-
-static void gate_end(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe)
-{
-	struct gate *g = *con_cls;
-	watch_headers(con, false, NULL); /* kept alive, idle until the next request's first line */
-	if (!g)
-		return;
-	mhd_request_completed(cls, con, &g->inner, toe);
-	free(g);
-	*con_cls = NULL;
-}
-
-struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
-				    void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...)
-{
-	va_list ap;
-	va_start(ap, dh_cls);
-	inner_handler = dh;
-	inner_cls = dh_cls;
-	struct MHD_Daemon *d = MHD_start_daemon_va(flags, port, apc, apc_cls, gate, NULL, ap);
-	va_end(ap);
-	return d;
-}
-
 static pthread_mutex_t sched_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t sched_wake = PTHREAD_COND_INITIALIZER;
 static bool sched_woken;
@@ -801,19 +432,19 @@ static void *scheduler(void *arg)
 	(void)arg;
 	struct db *db = NULL;
 	char err[512];
-	while (!stopping) {
-		if (!db && db_open(cfg->db_url, &db, err, sizeof(err)) != DB_OK)
+	while (!server_stopping) {
+		if (!db && db_open(server_cfg->db_url, &db, err, sizeof(err)) != DB_OK)
 			db = NULL;
 		if (db) {
-			struct ctx c = {.db = db, .keys = cfg->keys, .now = server_now(), .system = true,
-					.data_dir = cfg->data_dir};
+			struct ctx c = {.db = db, .keys = server_cfg->keys, .now = server_now(), .system = true,
+					.data_dir = server_cfg->data_dir};
 			c.arena = arena_new(16u << 20);
 			jobs_run(&c);
 			arena_free(c.arena);
 		}
 		/* every half minute, or at once when a request asks (server_wake_jobs) */
 		pthread_mutex_lock(&sched_lock);
-		for (int i = 0; i < 30 && !stopping && !sched_woken; i++) {
+		for (int i = 0; i < 30 && !server_stopping && !sched_woken; i++) {
 			struct timespec t;
 			clock_gettime(CLOCK_REALTIME, &t);
 			t.tv_sec += 1;
@@ -828,8 +459,8 @@ static void *scheduler(void *arg)
 
 int server_run(struct server_config *config)
 {
-	cfg = config;
-	if (cfg->test_clock && !loopback(cfg->address)) {
+	server_cfg = config;
+	if (server_cfg->test_clock && !loopback(server_cfg->address)) {
 		fprintf(stderr, "cunzhi: --test-clock moves the server's clock and is for tests: only with a loopback "
 				"--listen address (127.0.0.1)\n");
 		return 2;
@@ -837,13 +468,13 @@ int server_run(struct server_config *config)
 	atomic_store(&clock_offset, config->clock_offset);
 	pthread_key_create(&db_key, close_db);
 
-	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
-	if (inet_pton(AF_INET, cfg->address, &addr.sin_addr) != 1) {
-		fprintf(stderr, "cunzhi: bad listen address %s\n", cfg->address);
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_cfg->port)};
+	if (inet_pton(AF_INET, server_cfg->address, &addr.sin_addr) != 1) {
+		fprintf(stderr, "cunzhi: bad listen address %s\n", server_cfg->address);
 		return 2;
 	}
 	struct _u_instance inst;
-	if (ulfius_init_instance(&inst, (unsigned)cfg->port, &addr, NULL) != U_OK) {
+	if (ulfius_init_instance(&inst, (unsigned)server_cfg->port, &addr, NULL) != U_OK) {
 		fprintf(stderr, "cunzhi: cannot initialise the HTTP server\n");
 		return 1;
 	}
@@ -851,7 +482,7 @@ int server_run(struct server_config *config)
 	for (const struct route_table *t = route_tables; t->routes; t++)
 		for (size_t i = 0; i < *t->n; i++) {
 			const struct route *rt = &t->routes[i];
-			if ((rt->flags & RF_TEST) && !cfg->test_clock)
+			if ((rt->flags & RF_TEST) && !server_cfg->test_clock)
 				continue;
 			ulfius_add_endpoint_by_val(&inst, rt->method, NULL, rt->path, 0, trampoline, (void *)rt);
 		}
@@ -868,38 +499,38 @@ int server_run(struct server_config *config)
 	struct MHD_OptionItem ops[] = {
 		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)gate_end, NULL},
 		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)gate_begin, NULL},
-		{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)watch_notify, NULL},
+		{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)gate_watch_notify, NULL},
 		{MHD_OPTION_SOCK_ADDR, 0, &addr},
-		{MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL},
+		{MHD_OPTION_THREAD_POOL_SIZE, server_cfg->threads, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
 		/* open event streams (http/sse.h) hold a connection each, not a thread */
 		{MHD_OPTION_CONNECTION_LIMIT, SERVER_CONNECTIONS, NULL},
 		/* behind a trusted proxy every connection comes from the proxy: the proxy caps */
-		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->ntrusted ? 0 : SERVER_PER_CLIENT_CONNECTIONS, NULL},
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, server_cfg->ntrusted ? 0 : SERVER_PER_CLIENT_CONNECTIONS, NULL},
 		{MHD_OPTION_END, 0, NULL},
 	};
 	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 								    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
 								    MHD_USE_ERROR_LOG,
 						    ops) != U_OK) {
-		fprintf(stderr, "cunzhi: cannot listen on %s:%d (in use?)\n", cfg->address, cfg->port);
+		fprintf(stderr, "cunzhi: cannot listen on %s:%d (in use?)\n", server_cfg->address, server_cfg->port);
 		ulfius_clean_instance(&inst);
 		return 1;
 	}
 	sse_start();
-	push_start(cfg);
+	push_start(server_cfg);
 	pthread_t sched, sweeper;
 	pthread_create(&sched, NULL, scheduler, NULL);
-	pthread_create(&sweeper, NULL, watch_sweeper, NULL);
+	pthread_create(&sweeper, NULL, gate_watch_sweeper, NULL);
 	char port[12];
-	snprintf(port, sizeof(port), "%d", cfg->port);
-	log_msg(LOG_INFO, "listening", "address", cfg->address, "port", port, NULL);
+	snprintf(port, sizeof(port), "%d", server_cfg->port);
+	log_msg(LOG_INFO, "listening", "address", server_cfg->address, "port", port, NULL);
 
 	int sig;
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "stopping: finishing requests in flight", NULL);
-	stopping = 1;
+	server_stopping = 1;
 	MHD_quiesce_daemon(inst.mhd_daemon);
 	server_wake_jobs();
 	pthread_join(sweeper, NULL);

@@ -1,5 +1,5 @@
-/* Shared inside the grid module only: scope helpers and the visibility of tags. Other
- * modules include grid.h. */
+/* Shared inside the grid module only: scope helpers, the visibility of tags and the
+ * patrols' loading (patrols.c, findings.c, positions.c). Other modules include grid.h. */
 #ifndef DOMAIN_GRID_INTERNAL_H
 #define DOMAIN_GRID_INTERNAL_H
 
@@ -44,5 +44,18 @@ enum result gr_county_tags(struct ctx *c, int64_t county_id, struct grid_tag **o
  * GR_MAP_READERS a grant on one of its grids will do): 404 outside every grant, 403
  * when seen but not allowed ("无权<what>…的地图标注"). */
 enum result gr_map_village(struct ctx *c, int64_t village_id, struct org_unit *v, perm_t perms, const char *what);
+
+/* ---- patrols (patrols.c, findings.c, positions.c) ---- */
+
+/* Whether the actor is that user. */
+bool gr_own(const struct ctx *c, int64_t user_id);
+/* A patrol the actor may read: their own, or P_GRID_SUPERVISE on its grid. */
+enum result gr_load_patrol(struct ctx *c, int64_t id, struct grid_patrol *p, char *grid_path, size_t len);
+/* The worker's own patrol, for a change. */
+enum result gr_own_patrol(struct ctx *c, int64_t id, struct grid_patrol *p, char *path, size_t len);
+/* The patrol's findings with their photos (findings.c). */
+enum result gr_load_findings(struct ctx *c, struct grid_patrol *p);
+/* A unit the actor may ask about: 404 outside every grant. */
+enum result gr_query_unit(struct ctx *c, int64_t unit_id, struct org_unit *u);
 
 #endif

@@ -1,17 +1,14 @@
 /* Patrols 巡查 (see grid.h): a worker's walk through their grid with its track and
  * findings, the track measured by the server (length, duration, share inside the grid
- * polygon) and each worker's compliance per day against the county's target. */
+ * polygon) and each worker's compliance per day against the county's target. The
+ * findings are in findings.c, the workers' positions in positions.c. */
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 
-#include "domain/events/events.h"
 #include "domain/grid/internal.h"
 #include "util/geo.h"
 #include "util/num.h"
-
-#define GR_STR_(x) #x
-#define GR_STR(x) GR_STR_(x)
 
 /* ---- geometry ---- */
 
@@ -87,13 +84,13 @@ static const char *read_patrol(struct ctx *c, struct db_stmt *st, struct grid_pa
 	return arena_strdup(c->arena, db_col_text(st, 15));
 }
 
-static bool own(const struct ctx *c, int64_t user_id)
+bool gr_own(const struct ctx *c, int64_t user_id)
 {
 	return c->actor && c->actor->user_id == user_id;
 }
 
 /* A patrol the actor may read: their own, or P_GRID_SUPERVISE on its grid. */
-static enum result load_patrol(struct ctx *c, int64_t id, struct grid_patrol *p, char *grid_path, size_t len)
+enum result gr_load_patrol(struct ctx *c, int64_t id, struct grid_patrol *p, char *grid_path, size_t len)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " PATROL_COLS PATROL_FROM "WHERE p.id = ?", "i", id);
 	if (!st)
@@ -106,18 +103,18 @@ static enum result load_patrol(struct ctx *c, int64_t id, struct grid_patrol *p,
 	if (rc != DB_ROW)
 		return ctx_db_fail(c, rc, "读取巡查");
 	str_copy(grid_path, len, path);
-	if (own(c, p->user_id) || access_can(c, P_GRID_SUPERVISE, path))
+	if (gr_own(c, p->user_id) || access_can(c, P_GRID_SUPERVISE, path))
 		return RC_OK;
 	return ctx_fail(c, access_refusal(c, path), "无权查看这次巡查");
 }
 
 /* The worker's own patrol, for a change. */
-static enum result own_patrol(struct ctx *c, int64_t id, struct grid_patrol *p, char *path, size_t len)
+enum result gr_own_patrol(struct ctx *c, int64_t id, struct grid_patrol *p, char *path, size_t len)
 {
-	int rc = load_patrol(c, id, p, path, len);
+	int rc = gr_load_patrol(c, id, p, path, len);
 	if (rc)
 		return rc;
-	if (!own(c, p->user_id))
+	if (!gr_own(c, p->user_id))
 		return ctx_fail(c, RC_FORBIDDEN, "只有巡查的网格员本人可以记录");
 	return RC_OK;
 }
@@ -236,7 +233,7 @@ enum result grid_patrol_points(struct ctx *c, int64_t id, const struct track_poi
 	*added = 0;
 	struct grid_patrol p;
 	char path[ORG_PATH_MAX];
-	int rc = own_patrol(c, id, &p, path, sizeof(path));
+	int rc = gr_own_patrol(c, id, &p, path, sizeof(path));
 	if (rc)
 		return rc;
 	if (n < 1 || n > GRID_BATCH_MAX)
@@ -288,7 +285,7 @@ enum result grid_patrol_end(struct ctx *c, int64_t id)
 {
 	struct grid_patrol p;
 	char path[ORG_PATH_MAX];
-	int rc = own_patrol(c, id, &p, path, sizeof(path));
+	int rc = gr_own_patrol(c, id, &p, path, sizeof(path));
 	if (rc)
 		return rc;
 	if (p.ended_at)
@@ -315,51 +312,10 @@ enum result grid_patrol_end(struct ctx *c, int64_t id)
 	return ctx_end(c, rc);
 }
 
-static enum result load_findings(struct ctx *c, struct grid_patrol *p)
-{
-	struct db_stmt *st = db_query(c->db, "SELECT id, category, note, lat_e6 IS NOT NULL, COALESCE(lat_e6, 0), "
-					     "COALESCE(lng_e6, 0), COALESCE(event_id, 0), created_at FROM patrol_findings "
-					     "WHERE patrol_id = ? ORDER BY id",
-				      "i", p->id);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取发现");
-	int cap = 0, rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!(p->findings = arena_grow(c->arena, p->findings, &cap, p->nfindings, sizeof(*p->findings)))) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		}
-		struct grid_finding *f = &p->findings[p->nfindings++];
-		memset(f, 0, sizeof(*f));
-		f->id = db_col_int(st, 0);
-		f->patrol_id = p->id;
-		f->category = arena_strdup(c->arena, db_col_text(st, 1));
-		f->note = arena_strdup(c->arena, db_col_text(st, 2));
-		f->has_location = db_col_int(st, 3) != 0;
-		f->lat_e6 = db_col_int(st, 4);
-		f->lng_e6 = db_col_int(st, 5);
-		f->event_id = db_col_int(st, 6);
-		f->created_at = db_col_int(st, 7);
-	}
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return ctx_db_fail(c, rc, "读取发现");
-	for (int i = 0; i < p->nfindings; i++) {
-		struct grid_finding *f = &p->findings[i];
-		st = db_query(c->db, "SELECT file_hash FROM patrol_finding_photos WHERE finding_id = ? ORDER BY ord", "i", f->id);
-		while (st && f->nphotos < GRID_PHOTOS_MAX && db_step(st) == DB_ROW)
-			f->photos[f->nphotos++] = arena_strdup(c->arena, db_col_text(st, 0));
-		db_finalize(st);
-		if (!st)
-			return ctx_db_fail(c, DB_ERROR, "读取照片");
-	}
-	return RC_OK;
-}
-
 enum result grid_patrol_get(struct ctx *c, int64_t id, struct grid_patrol *out)
 {
 	char path[ORG_PATH_MAX];
-	int rc = load_patrol(c, id, out, path, sizeof(path));
+	int rc = gr_load_patrol(c, id, out, path, sizeof(path));
 	if (rc)
 		return rc;
 	struct gr_grid g;
@@ -384,11 +340,11 @@ enum result grid_patrol_get(struct ctx *c, int64_t id, struct grid_patrol *out)
 		return ctx_db_fail(c, rc, "读取轨迹");
 	struct track_stats t;
 	grid_track_measure(out->track, out->ntrack, &t);   /* sorts the track by time */
-	return load_findings(c, out);
+	return gr_load_findings(c, out);
 }
 
 /* A unit the actor may ask about: 404 outside every grant. */
-static enum result query_unit(struct ctx *c, int64_t unit_id, struct org_unit *u)
+enum result gr_query_unit(struct ctx *c, int64_t unit_id, struct org_unit *u)
 {
 	int rc = org_find(c, unit_id, u);
 	if (rc == RC_NOT_FOUND || (rc == RC_OK && !access_touches(c, u->path)))
@@ -408,7 +364,7 @@ enum result grid_patrols(struct ctx *c, const struct grid_patrol_query *q, struc
 	buf_adds(&w, "WHERE 1=1");
 	if (q->unit_id) {
 		struct org_unit u;
-		int rc = query_unit(c, q->unit_id, &u);
+		int rc = gr_query_unit(c, q->unit_id, &u);
 		if (rc) {
 			buf_release(&w);
 			return rc;
@@ -464,209 +420,6 @@ enum result grid_patrols(struct ctx *c, const struct grid_patrol_query *q, struc
 	return rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "读取巡查");
 }
 
-/* ---- findings ---- */
-
-enum result grid_finding_add(struct ctx *c, int64_t patrol_id, const struct grid_finding_input *in, int64_t *id)
-{
-	struct grid_patrol p;
-	char path[ORG_PATH_MAX];
-	int rc = own_patrol(c, patrol_id, &p, path, sizeof(path));
-	if (rc)
-		return rc;
-	ctx_check_text(c, "category", in->category, GRID_CATEGORY_MAX, CTX_TEXT_REQUIRED, "类别");
-	ctx_check_text(c, "note", in->note, GRID_NOTE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "情况说明");
-	if (in->has_location)
-		gr_check_position(c, "lat", in->lat_e6, in->lng_e6);
-	gr_check_photos(c, in->photos, in->nphotos);
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	if (p.ended_at && c->now > p.ended_at + GRID_LATE_MAX)
-		return ctx_fail(c, RC_CONFLICT, "巡查已结束，不能再添加发现");
-	/* an event first (its own transaction, retried by the same key), then the finding */
-	int64_t event_id = 0;
-	if (in->event_category_id > 0) {
-		struct event_input ev = {
-			.village_id = p.village_id, .category_id = in->event_category_id, .channel = "grid",
-			.description = in->note, .nphotos = in->nphotos, .has_location = in->has_location,
-			.lat_e6 = in->lat_e6, .lng_e6 = in->lng_e6, .idem = in->idem,
-		};
-		for (int i = 0; i < in->nphotos; i++)
-			ev.photos[i] = in->photos[i];
-		if ((rc = events_create(c, &ev, &event_id)))
-			return rc;
-	}
-	if ((rc = ctx_begin(c)))
-		return rc;
-	const char *replay = NULL;
-	if ((rc = idem_begin(c, "finding", in->idem, &replay)))
-		return ctx_end(c, rc);
-	if (replay)
-		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, id) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
-	struct db_args a = {0};
-	db_args_int(&a, patrol_id);
-	db_args_text(&a, in->category);
-	db_args_text(&a, in->note);
-	if (in->has_location) {
-		db_args_int(&a, in->lat_e6);
-		db_args_int(&a, in->lng_e6);
-	} else {
-		db_args_null(&a);
-		db_args_null(&a);
-	}
-	if (event_id)
-		db_args_int(&a, event_id);
-	else
-		db_args_null(&a);
-	db_args_int(&a, c->now);
-	if (db_get_int_args(c->db, id, "INSERT INTO patrol_findings (patrol_id, category, note, lat_e6, lng_e6, event_id, "
-				       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", &a) != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "保存发现"));
-	for (int i = 0; !rc && i < in->nphotos; i++)
-		if (db_run(c->db, "INSERT INTO patrol_finding_photos (finding_id, ord, file_hash) VALUES (?, ?, ?)", "iit",
-			   *id, (int64_t)(i + 1), in->photos[i]) != DB_OK)
-			rc = ctx_db_fail(c, DB_ERROR, "保存照片");
-	if (!rc) {
-		struct buf after;
-		audit_snap_begin(&after);
-		audit_snap_int(&after, "patrol_id", patrol_id);
-		audit_snap_str(&after, "category", in->category);
-		audit_snap_int(&after, "photos", in->nphotos);
-		audit_snap_int(&after, "event_id", event_id);
-		audit_snap_end(&after);
-		rc = audit_record(c, p.village_id, "patrol_finding", *id, "create", "{}", after.ptr);
-		buf_release(&after);
-	}
-	if (!rc) {
-		char idtext[24];
-		snprintf(idtext, sizeof(idtext), "%lld", (long long)*id);
-		rc = idem_store(c, "finding", in->idem, idtext);
-	}
-	return ctx_end(c, rc);
-}
-
-/* The finding and its patrol, readable by the actor. */
-static enum result load_finding(struct ctx *c, int64_t finding_id, struct grid_patrol *p, struct grid_finding **f)
-{
-	int64_t patrol_id = 0;
-	int dbrc = db_get_int(c->db, &patrol_id, "SELECT patrol_id FROM patrol_findings WHERE id = ?", "i", finding_id);
-	if (dbrc == DB_DONE)
-		return ctx_fail(c, RC_NOT_FOUND, "发现不存在");
-	if (dbrc != DB_OK)
-		return ctx_db_fail(c, dbrc, "读取发现");
-	char path[ORG_PATH_MAX];
-	int rc = load_patrol(c, patrol_id, p, path, sizeof(path));
-	if (!rc)
-		rc = load_findings(c, p);
-	if (rc)
-		return rc;
-	for (int i = 0; i < p->nfindings; i++)
-		if (p->findings[i].id == finding_id)
-			*f = &p->findings[i];
-	return RC_OK;
-}
-
-enum result grid_finding_to_event(struct ctx *c, int64_t finding_id, int64_t category_id, int64_t *event_id)
-{
-	struct grid_patrol p;
-	struct grid_finding *f = NULL;
-	int rc = load_finding(c, finding_id, &p, &f);
-	if (rc)
-		return rc;
-	if (!own(c, p.user_id))
-		return ctx_fail(c, RC_FORBIDDEN, "只有巡查的网格员本人可以上报");
-	if (f->event_id)
-		return ctx_fail(c, RC_CONFLICT, "已上报为民情事件（%lld）", (long long)f->event_id);
-	struct event_input ev = {
-		.village_id = p.village_id, .category_id = category_id, .channel = "grid", .description = f->note,
-		.nphotos = f->nphotos, .has_location = f->has_location, .lat_e6 = f->lat_e6, .lng_e6 = f->lng_e6,
-	};
-	for (int i = 0; i < f->nphotos; i++)
-		ev.photos[i] = f->photos[i];
-	if ((rc = events_create(c, &ev, event_id)))
-		return rc;
-	if ((rc = ctx_begin(c)))
-		return rc;
-	if (db_run(c->db, "UPDATE patrol_findings SET event_id = ? WHERE id = ? AND event_id IS NULL", "ii", *event_id,
-		   finding_id) != DB_OK)
-		rc = ctx_db_fail(c, DB_ERROR, "保存发现");
-	if (!rc) {
-		struct buf after;
-		audit_snap_begin(&after);
-		audit_snap_int(&after, "event_id", *event_id);
-		audit_snap_end(&after);
-		rc = audit_record(c, p.village_id, "patrol_finding", finding_id, "report", "{}", after.ptr);
-		buf_release(&after);
-	}
-	return ctx_end(c, rc);
-}
-
-enum result grid_finding_events_mine(struct ctx *c, int limit, struct grid_finding_event **out, int *n)
-{
-	*out = NULL;
-	*n = 0;
-	if (!c->actor)
-		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
-	struct db_stmt *st = db_query(c->db, "SELECT f.id, f.patrol_id, f.category, f.note, f.event_id, f.created_at "
-					     "FROM patrol_findings f JOIN patrols p ON p.id = f.patrol_id "
-					     "WHERE p.user_id = ? AND f.event_id IS NOT NULL "
-					     "ORDER BY f.created_at DESC, f.id DESC LIMIT ?",
-				      "ii", c->actor->user_id, (int64_t)limit);
-	if (!st)
-		return ctx_db_fail(c, DB_ERROR, "读取发现");
-	struct grid_finding *rows = NULL;
-	int cap = 0, rows_n = 0, rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (!(rows = arena_grow(c->arena, rows, &cap, rows_n, sizeof(*rows)))) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		}
-		struct grid_finding *f = &rows[rows_n++];
-		memset(f, 0, sizeof(*f));
-		f->id = db_col_int(st, 0);
-		f->patrol_id = db_col_int(st, 1);
-		f->category = arena_strdup(c->arena, db_col_text(st, 2));
-		f->note = arena_strdup(c->arena, db_col_text(st, 3));
-		f->event_id = db_col_int(st, 4);
-		f->created_at = db_col_int(st, 5);
-	}
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return ctx_db_fail(c, rc, "读取发现");
-	if (rows_n && !(*out = arena_alloc(c->arena, sizeof(**out) * (size_t)rows_n)))
-		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	for (int i = 0; i < rows_n; i++) {
-		struct event *e = arena_alloc(c->arena, sizeof(*e));
-		if (!e)
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		rc = events_get(c, rows[i].event_id, e);
-		if (rc == RC_NOT_FOUND || rc == RC_FORBIDDEN) {
-			ctx_clear(c);
-			continue;
-		}
-		if (rc)
-			return rc;
-		(*out)[*n].finding = rows[i];
-		(*out)[(*n)++].event = e;
-	}
-	return RC_OK;
-}
-
-enum result grid_finding_photo(struct ctx *c, int64_t finding_id, int n, char mime[16], const void **data, size_t *len)
-{
-	struct grid_patrol p;
-	struct grid_finding *f = NULL;
-	int rc = load_finding(c, finding_id, &p, &f);
-	if (rc)
-		return rc;
-	if (!f || n < 1 || n > f->nphotos)
-		return ctx_fail(c, RC_NOT_FOUND, "照片不存在");
-	struct file_info fi;
-	if ((rc = files_read(c, f->photos[n - 1], &fi, data, len)))
-		return rc;
-	str_copy(mime, 16, fi.mime);
-	return RC_OK;
-}
-
 /* ---- compliance ---- */
 
 struct worker {
@@ -680,7 +433,7 @@ enum result grid_compliance(struct ctx *c, int64_t unit_id, const char *from, co
 	*n = 0;
 	*out = NULL;
 	struct org_unit u;
-	int rc = query_unit(c, unit_id, &u);
+	int rc = gr_query_unit(c, unit_id, &u);
 	if (rc)
 		return rc;
 	bool all = access_can(c, P_GRID_SUPERVISE, u.path);
@@ -755,168 +508,4 @@ enum result grid_compliance(struct ctx *c, int64_t unit_id, const char *from, co
 		}
 	}
 	return RC_OK;
-}
-
-/* ---- positions ---- */
-
-enum result grid_positions_add(struct ctx *c, const struct grid_position *pts, int n, int *added)
-{
-	*added = 0;
-	const char *paths[1];
-	if (!c->actor || !access_scopes(c, P_GRID_WORK, paths, 1))
-		return ctx_fail(c, RC_FORBIDDEN, "只有网格员上报位置");
-	int64_t unit_id = 0;
-	for (int i = 0; i < c->actor->ngrants && !unit_id; i++) {
-		const struct role_def *r = access_role(c->actor->grants[i].role);
-		if (r && (r->perms & P_GRID_WORK))
-			unit_id = c->actor->grants[i].unit_id;
-	}
-	if (n < 1 || n > GRID_BATCH_MAX)
-		return ctx_field(c, "points", "每批 1 到 %d 个位置", GRID_BATCH_MAX);
-	for (int i = 0; i < n && c->err.nfields < 5; i++) {
-		char f[24];
-		snprintf(f, sizeof(f), "points[%d]", i);
-		if (pts[i].at > c->now + 60 || pts[i].at < c->now - 7 * 86400)
-			ctx_field(c, f, "时间应在最近 7 天之内");
-		else
-			gr_check_position(c, f, pts[i].lat_e6, pts[i].lng_e6);
-	}
-	if (ctx_check_fields(c))
-		return RC_INVALID;
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
-	for (int i = 0; !rc && i < n; i++) {
-		int64_t dup = 0;
-		if (db_get_int(c->db, &dup, "SELECT count(*) FROM positions WHERE user_id = ? AND at = ?", "ii",
-			       c->actor->user_id, pts[i].at) != DB_OK)
-			rc = ctx_db_fail(c, DB_ERROR, "读取位置");
-		else if (!dup && db_run(c->db, "INSERT INTO positions (user_id, unit_id, at, lat_e6, lng_e6, accuracy_m) "
-					       "VALUES (?, ?, ?, ?, ?, ?)",
-					"iiiiii", c->actor->user_id, unit_id, pts[i].at, pts[i].lat_e6, pts[i].lng_e6,
-					(int64_t)pts[i].accuracy_m) != DB_OK)
-			rc = ctx_db_fail(c, DB_ERROR, "保存位置");
-		else if (!dup)
-			(*added)++;
-	}
-	/* the worker's last position, for the live map: batches may arrive late and out of
-	 * order, so only a newer position replaces it (the batch's newest is enough) */
-	const struct grid_position *newest = &pts[0];
-	for (int k = 1; k < n; k++)
-		if (pts[k].at > newest->at)
-			newest = &pts[k];
-	if (!rc && db_run(c->db, "INSERT INTO positions_last (user_id, unit_id, at, lat_e6, lng_e6, accuracy_m) "
-				  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET unit_id = excluded.unit_id, "
-				  "at = excluded.at, lat_e6 = excluded.lat_e6, lng_e6 = excluded.lng_e6, "
-				  "accuracy_m = excluded.accuracy_m WHERE excluded.at > positions_last.at",
-			   "iiiiii", c->actor->user_id, unit_id, newest->at, newest->lat_e6, newest->lng_e6,
-			   (int64_t)newest->accuracy_m) != DB_OK)
-		rc = ctx_db_fail(c, DB_ERROR, "保存位置");
-	return ctx_end(c, rc);
-}
-
-static enum result read_positions(struct ctx *c, struct db_stmt *st, struct grid_position **out, int *n)
-{
-	int cap = 0, rc;
-	while (st && (rc = db_step(st)) == DB_ROW) {
-		if (!(*out = arena_grow(c->arena, *out, &cap, *n, sizeof(**out)))) {
-			db_finalize(st);
-			return ctx_fail(c, RC_INTERNAL, "内存不足");
-		}
-		struct grid_position *p = &(*out)[(*n)++];
-		p->user_id = db_col_int(st, 0);
-		p->at = db_col_int(st, 1);
-		p->lat_e6 = db_col_int(st, 2);
-		p->lng_e6 = db_col_int(st, 3);
-		p->accuracy_m = (int)db_col_int(st, 4);
-		p->user_name = arena_strdup(c->arena, db_col_text(st, 5));
-		p->unit_name = arena_strdup(c->arena, db_col_text(st, 6));
-	}
-	db_finalize(st);
-	return st && rc == DB_DONE ? RC_OK : ctx_db_fail(c, DB_ERROR, "读取位置");
-}
-
-enum result grid_positions_last(struct ctx *c, int64_t unit_id, struct grid_position **out, int *n)
-{
-	*n = 0;
-	*out = NULL;
-	struct org_unit u;
-	int rc = query_unit(c, unit_id, &u);
-	if (rc)
-		return rc;
-	if (!access_can(c, P_GRID_SUPERVISE, u.path))
-		return ctx_fail(c, RC_FORBIDDEN, "无权查看%s网格员的位置", u.name);
-	struct db_stmt *st = db_query(c->db, "SELECT p.user_id, p.at, p.lat_e6, p.lng_e6, p.accuracy_m, us.name, ou.name "
-					     "FROM positions_last p JOIN users us ON us.id = p.user_id "
-					     "JOIN org_units ou ON ou.id = p.unit_id "
-					     "WHERE ou.path LIKE ? ORDER BY us.name, p.user_id",
-				      "t", arena_printf(c->arena, "%s%%", u.path));
-	return read_positions(c, st, out, n);
-}
-
-enum result grid_positions_mine(struct ctx *c, int limit, struct grid_position **out, int *n, int64_t *total)
-{
-	*n = 0;
-	*out = NULL;
-	int64_t me = c->actor ? c->actor->user_id : 0;
-	if (db_get_int(c->db, total, "SELECT count(*) FROM positions WHERE user_id = ?", "i", me) != DB_OK)
-		return ctx_db_fail(c, DB_ERROR, "读取位置");
-	struct db_stmt *st = db_query(c->db, "SELECT p.user_id, p.at, p.lat_e6, p.lng_e6, p.accuracy_m, us.name, ou.name "
-					     "FROM positions p JOIN users us ON us.id = p.user_id "
-					     "JOIN org_units ou ON ou.id = p.unit_id WHERE p.user_id = ? "
-					     "ORDER BY p.at DESC LIMIT ?",
-				      "ii", me, (int64_t)limit);
-	return read_positions(c, st, out, n);
-}
-
-enum result grid_positions_expire(struct ctx *c, int64_t *thinned, int64_t *deleted)
-{
-	*thinned = *deleted = 0;
-	/* thinning: of the positions between one and GRID_THIN_WINDOW days old (older ones
-	 * were thinned by earlier runs), the first of each user's ten minutes stays */
-	int64_t cut = c->now - GRID_THIN_AFTER, from = c->now - GRID_THIN_WINDOW * 86400;
-	int rc = ctx_begin(c);
-	if (rc)
-		return rc;
-	int64_t before = 0, after = 0;
-	if (db_get_int(c->db, &before, "SELECT count(*) FROM positions WHERE at < ? AND at >= ?", "ii", cut, from) != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "整理位置"));
-	if (before && db_run(c->db, "DELETE FROM positions WHERE at < ? AND at >= ? AND id NOT IN "
-				    "(SELECT min(id) FROM positions WHERE at < ? AND at >= ? GROUP BY user_id, at / " GR_STR(GRID_THIN_STEP) ")",
-			     "iiii", cut, from, cut, from) != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "整理位置"));
-	if (before && db_get_int(c->db, &after, "SELECT count(*) FROM positions WHERE at < ? AND at >= ?", "ii", cut, from) != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "整理位置"));
-	*thinned = before - after;
-	/* retention: each county's own, over the units under it */
-	struct db_stmt *st = db_query(c->db, "SELECT path FROM org_units WHERE kind = 'county' ORDER BY id", "");
-	char (*counties)[ORG_PATH_MAX] = NULL;
-	int nc = 0, cap = 0;
-	while (st && db_step(st) == DB_ROW) {
-		if (!(counties = arena_grow(c->arena, counties, &cap, nc, sizeof(*counties))))
-			break;
-		str_copy(counties[nc++], ORG_PATH_MAX, db_col_text(st, 0));
-	}
-	db_finalize(st);
-	if (!st)
-		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "清理位置"));
-	for (int i = 0; !rc && i < nc; i++) {
-		struct grid_settings s;
-		if ((rc = grid_settings_for_unit(c, counties[i], &s)))
-			break;
-		int64_t old = c->now - (int64_t)s.retention_days * 86400, k = 0;
-		const char *like = arena_printf(c->arena, "%s%%", counties[i]);
-		if (db_get_int(c->db, &k, "SELECT count(*) FROM positions WHERE at < ? AND unit_id IN "
-					  "(SELECT id FROM org_units WHERE path LIKE ?)",
-			       "it", old, like) != DB_OK ||
-		    (k && db_run(c->db, "DELETE FROM positions WHERE at < ? AND unit_id IN "
-					"(SELECT id FROM org_units WHERE path LIKE ?)",
-				 "it", old, like) != DB_OK) ||
-		    db_run(c->db, "DELETE FROM positions_last WHERE at < ? AND unit_id IN "
-				  "(SELECT id FROM org_units WHERE path LIKE ?)",
-			   "it", old, like) != DB_OK)
-			rc = ctx_db_fail(c, DB_ERROR, "清理位置");
-		*deleted += k;
-	}
-	return ctx_end(c, rc);
 }

@@ -1,6 +1,7 @@
 /* The points shop (积分超市): shops and the villages they serve, opening windows, goods,
- * and every change of stock (stock_apply, stock-in, adjustments). The stock ledger,
- * reports, exports and the invariant check are in shop_report.c. */
+ * and every change of stock (stock_apply, stock-in, adjustments). The stock ledger and
+ * reports are in shop_report.c, their exports in shop_export.c, the valuation they share
+ * and the invariant check in shop_books.c. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/files.h"

@@ -1,6 +1,7 @@
 /* The points shop 积分超市, this folder's main header. The shop owns shops, goods,
- * windows and the stock ledger (shop.c), its reports and XLSX (shop_report.c) and the
- * counter: cards, redemption, returns, pre-orders and receipts (counter.h). It calls
+ * windows and the stock ledger (shop.c), its reports (shop_report.c), their XLSX
+ * (shop_export.c), the valuation they share (shop_books.c) and the counter: cards,
+ * redemption, returns, pre-orders and receipts (counter.h). It calls
  * the kernel and the public headers of the register (households, the household code)
  * and of points (balances, spending to the ledger).
  *
