@@ -17,9 +17,10 @@
  * runs of a prepared statement PostgreSQL may switch to a generic plan, planned without
  * the parameters' values, and a generic plan cannot know how much a prefix selects. It
  * guesses one unit in two hundred where a town or the county has hundreds, and joins the
- * big tables as if one unit's rows came out: the county's audit log page went from
- * 0.6 s to over a minute on its sixth request. Unnamed, such a statement is planned
- * for its values every time (bench/README.md, "Generic and custom plans"). */
+ * big tables as if one unit's rows came out: the county's audit log page went from about
+ * a second to over a minute on its sixth request. Unnamed, such a statement is planned
+ * for its values every time (bench/README.md, "Generic and custom plans"). Forcing
+ * custom plans for every statement of the connection would halve the short pages. */
 #include <ctype.h>
 #include <libpq-fe.h>
 #include <poll.h>
