@@ -65,6 +65,10 @@ struct db_kept_key {
 struct db_kept_key *db_kept_slot(struct db *db, size_t elem, const char *sql, size_t *len, uint64_t *hash,
 				 int *index, bool *hit);
 
+/* Whether sql matches a parameter as a LIKE pattern ("path LIKE ?", "LIKE ? ESCAPE"), '?'
+ * inside string literals aside: PostgreSQL runs such statements unnamed (db_pg.c). */
+bool db_like_param(const char *sql);
+
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 

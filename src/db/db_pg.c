@@ -10,9 +10,21 @@
  * first. A statement asked for while its kept copy is in use (a query nested in a loop
  * over the same query) and long texts (queries built with a varying list of scopes) run
  * unnamed, with PQexecParams, as before. Prepared statements outlive transactions, a
- * rolled-back one included, and end with the connection. */
+ * rolled-back one included, and end with the connection.
+ *
+ * Statements that match a parameter as a LIKE pattern (the unit-scoped reads: path
+ * LIKE '/1/2/%', domain/kernel/scope.h) are not kept either (db_like_param): after five
+ * runs of a prepared statement PostgreSQL may switch to a generic plan, planned without
+ * the parameters' values, and a generic plan cannot know how much a prefix selects. It
+ * guesses one unit in two hundred where a town or the county has hundreds, and joins the
+ * big tables as if one unit's rows came out: the county's audit log page went from about
+ * a second to over a minute on its sixth request. Unnamed, such a statement is planned
+ * for its values every time (bench/README.md, "Generic and custom plans"). Forcing
+ * custom plans for every statement of the connection would halve the short pages. */
+#include <ctype.h>
 #include <libpq-fe.h>
 #include <poll.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "db/db_impl.h"
@@ -143,12 +155,32 @@ static void evict(struct db *db, struct kept *k)
 	k->prepared = false;
 }
 
+bool db_like_param(const char *sql)
+{
+	bool in_str = false;
+	for (const char *q = sql; *q; q++) {
+		if (*q == '\'')
+			in_str = !in_str;
+		if (*q != '?' || in_str)
+			continue;
+		const char *e = q;
+		while (e > sql && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t'))
+			e--;
+		if (e - sql >= 4 && !strncasecmp(e - 4, "LIKE", 4) &&
+		    (e - sql == 4 || !(isalnum((unsigned char)e[-5]) || e[-5] == '_')))
+			return true;
+	}
+	return false;
+}
+
 static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 {
 	size_t len;
 	uint64_t hash;
 	int i;
 	bool hit;
+	if (db_like_param(sql))
+		return fresh(db, sql);
 	struct kept *k = (struct kept *)db_kept_slot(db, sizeof(struct kept), sql, &len, &hash, &i, &hit);
 	if (!k)
 		return fresh(db, sql);

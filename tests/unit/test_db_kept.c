@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "db/db_impl.h"
+#include "domain/kernel/scope.h"
 #include "testdb.h"
 
 #define SETS (DB_KEPT_SLOTS / DB_KEPT_WAYS)
@@ -123,12 +124,33 @@ static void more_texts_than_slots(void **state)
 	testdb_close(&t);
 }
 
+/* statements matching a parameter as a LIKE pattern run unnamed on PostgreSQL, planned
+ * for the pattern every time (db_pg.c): the unit scopes of scope.h, the audit log's,
+ * the searches' with ESCAPE; not a parameter tested against a column's pattern, a
+ * literal pattern, or a '?' inside a string */
+static void like_parameters(void **state)
+{
+	(void)state;
+	assert_true(db_like_param("SELECT 1 FROM org_units u WHERE " SCOPE_UNIT("u")));
+	assert_true(db_like_param("SELECT count(*) FROM households h WHERE " SCOPE_HOUSEHOLD));
+	assert_true(db_like_param("SELECT 1 FROM audit_log a JOIN org_units o ON o.id = a.unit_id WHERE o.path LIKE ? "
+				  "AND (CAST(? AS TEXT) = '' OR a.object_type = ?)"));
+	assert_true(db_like_param("SELECT 1 FROM households h WHERE h.number like\n\t? ESCAPE '\\'"));
+	assert_false(db_like_param("SELECT b.id FROM broadcasts b JOIN org_units u ON u.id = b.unit_id "
+				   "WHERE ? LIKE u.path || '%'"));
+	assert_false(db_like_param("SELECT id FROM files WHERE mime LIKE 'image/%' AND id = ?"));
+	assert_false(db_like_param("SELECT id FROM notes WHERE body = 'LIKE ?' AND id = ?"));
+	assert_false(db_like_param("SELECT id FROM t WHERE unlike ? = 1"));
+	assert_false(db_like_param("SELECT id FROM org_units WHERE path = ?"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(set_keeps_its_ways),
 		cmocka_unit_test(nested_same_query),
 		cmocka_unit_test(more_texts_than_slots),
+		cmocka_unit_test(like_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
