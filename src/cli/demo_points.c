@@ -64,10 +64,10 @@ const struct rule_ref *dp_rule_named(const struct rule_ref *rules, int n, const 
 }
 
 /* A rule a villager ("self") or a grid worker ("grid") may claim, at random. */
-static const struct rule_ref *pick_rule(struct prng *r, const struct rule_ref *rules, int n, const char *by)
+static const struct rule_ref *pick_rule(struct rng *r, const struct rule_ref *rules, int n, const char *by)
 {
 	for (int tries = 0; tries < 200; tries++) {
-		const struct rule_ref *k = &rules[pr(r, 0, n - 1)];
+		const struct rule_ref *k = &rules[rng_range(r, 0, n - 1)];
 		if (k->points <= 0)
 			continue;
 		if (!strcmp(k->by, "self") || (!strcmp(by, "grid") && !strcmp(k->by, "grid")))
@@ -85,19 +85,19 @@ static void date_of(int64_t day, char out[11])
 
 /* ---- one claim, its review ---- */
 
-static int claim(struct ctx *c, struct village1 *v, struct prng *r, const struct actor *who, const struct hh *h,
+static int claim(struct ctx *c, struct village1 *v, struct rng *r, const struct actor *who, const struct hh *h,
 		 int64_t day, int64_t t, const char *by)
 {
 	struct ctx x = demo_as(c, who, t);
 	const struct rule_ref *k = pick_rule(r, v->rules, v->nrules, by);
 	char date[11];
-	date_of(day - pr(r, 0, 2), date);
+	date_of(day - rng_range(r, 0, 2), date);
 	struct claim_input in = {
 		.household_id = strcmp(by, "self") ? h->id : 0,
 		.resident_id = strcmp(by, "self") ? h->head : who->resident_id,
 		.rule_id = k->id,
 		.occurred_on = date,
-		.description = descriptions[pr(r, 0, (int)ARRAY_SIZE(descriptions) - 1)],
+		.description = descriptions[rng_range(r, 0, (int)ARRAY_SIZE(descriptions) - 1)],
 	};
 	char hash[FILES_HASH_LEN + 1];
 	if (k->photo) {
@@ -138,7 +138,7 @@ static int review(struct ctx *c, struct village1 *v, int64_t id, bool approve, c
 	return demo_up(c, &x, rc);
 }
 
-static int review_due(struct ctx *c, struct village1 *v, struct prng *r, int64_t day)
+static int review_due(struct ctx *c, struct village1 *v, struct rng *r, int64_t day)
 {
 	int64_t t = demo_at(day, 9, 0);
 	int keep = 0;
@@ -148,8 +148,8 @@ static int review_due(struct ctx *c, struct village1 *v, struct prng *r, int64_t
 			v->pending[keep++] = *p;
 			continue;
 		}
-		bool approve = pc(r, 87);
-		const char *reason = approve ? "" : reject_reasons[pr(r, 0, (int)ARRAY_SIZE(reject_reasons) - 1)];
+		bool approve = rng_chance(r, 87);
+		const char *reason = approve ? "" : reject_reasons[rng_range(r, 0, (int)ARRAY_SIZE(reject_reasons) - 1)];
 		int rc = review(c, v, p->claim, approve, reason, t += 90);
 		if (rc)
 			return rc;
@@ -178,13 +178,13 @@ int dp_award(struct ctx *c, const struct actor *cadre, const struct rule_ref *k,
 }
 
 /* A share of the households (every one from `every`), in a batch of at most 500. */
-int dp_some_households(struct prng *r, const int64_t *all, int n, int percent, int64_t *out, int64_t must)
+int dp_some_households(struct rng *r, const int64_t *all, int n, int percent, int64_t *out, int64_t must)
 {
 	int k = 0;
 	if (must)
 		out[k++] = must;
 	for (int i = 0; i < n && k < AWARD_BATCH_MAX; i++)
-		if (all[i] != must && pc(r, percent))
+		if (all[i] != must && rng_chance(r, percent))
 			out[k++] = all[i];
 	return k;
 }
@@ -227,7 +227,7 @@ int dp_publish_month(struct ctx *c, const struct actor *cadre, int64_t unit, int
 
 /* ---- the first village's cast ---- */
 
-static int load_households(struct ctx *c, struct village1 *v, struct prng *r, int64_t d0)
+static int load_households(struct ctx *c, struct village1 *v, struct rng *r, int64_t d0)
 {
 	struct db_stmt *st = db_query(
 		c->db,
@@ -258,10 +258,39 @@ static int load_households(struct ctx *c, struct village1 *v, struct prng *r, in
 			g++;
 		groups[g] = h->group_id;
 		if (seen[g]++ % 10 == 4 && h->phone_resident && h->id != v->villagers[0].household_id)
-			h->activate_day = (int)(d0 + pr(r, 1, HISTORY_DAYS - 20));
+			h->activate_day = (int)(d0 + rng_range(r, 1, HISTORY_DAYS - 20));
 		if (h->id == v->villagers[0].household_id)
 			h->villager = 1;
 	}
+	return RC_OK;
+}
+
+int dp_activation(struct ctx *c, const struct actor *cadre, int64_t resident, int64_t handed_at,
+		  int64_t activated_at, const char *remote, int64_t *uid)
+{
+	char code[ACCOUNT_CODE_LEN + 1];
+	int64_t expires;
+	*uid = 0;
+	struct ctx x = demo_as(c, cadre, handed_at);
+	int rc = account_issue_activation(&x, resident, code, &expires, uid);
+	if (rc == RC_CONFLICT) {
+		*uid = 0;
+		return RC_OK;
+	}
+	if (rc)
+		return demo_up(c, &x, rc);
+	char phone[24] = "";
+	struct db_stmt *st = db_query(c->db, "SELECT phone FROM residents WHERE id = ?", "i", resident);
+	if (st && db_step(st) == DB_ROW)
+		str_copy(phone, sizeof(phone), db_col_text(st, 0));
+	db_finalize(st);
+	struct session s;
+	x = demo_as(c, NULL, activated_at);
+	x.system = false;
+	x.remote = remote;
+	if ((rc = account_activate(&x, phone, code, DEMO_PASSWORD, &s)))
+		return demo_up(c, &x, rc);
+	account_logout(&x, s.token);   /* the phone keeps nothing from the demo */
 	return RC_OK;
 }
 
@@ -269,26 +298,11 @@ int dp_activate(struct ctx *c, struct village1 *v, struct hh *h, int64_t day)
 {
 	if (v->nvillagers >= MAX_VILLAGERS)
 		return RC_OK;
-	char code[ACCOUNT_CODE_LEN + 1];
-	int64_t expires, uid;
-	struct ctx x = demo_as(c, &v->cadre, demo_at(day, 8, 30));
-	int rc = account_issue_activation(&x, h->phone_resident, code, &expires, &uid);
-	if (rc == RC_CONFLICT)
-		return RC_OK;
-	if (rc)
-		return demo_up(c, &x, rc);
-	char phone[24] = "";
-	struct db_stmt *st = db_query(c->db, "SELECT phone FROM residents WHERE id = ?", "i", h->phone_resident);
-	if (st && db_step(st) == DB_ROW)
-		str_copy(phone, sizeof(phone), db_col_text(st, 0));
-	db_finalize(st);
-	struct session s;
-	x = demo_as(c, NULL, demo_at(day, 19, 40));
-	x.system = false;
-	x.remote = "10.0.0.1";
-	if ((rc = account_activate(&x, phone, code, DEMO_PASSWORD, &s)))
-		return demo_up(c, &x, rc);
-	account_logout(&x, s.token);   /* the phone keeps nothing from the demo */
+	int64_t uid;
+	int rc = dp_activation(c, &v->cadre, h->phone_resident, demo_at(day, 8, 30), demo_at(day, 19, 40),
+			       "10.0.0.1", &uid);
+	if (rc || !uid)
+		return rc;
 	struct actor *a = &v->villagers[v->nvillagers];
 	if ((rc = demo_actor_load(c, uid, a)))
 		return rc;
@@ -331,7 +345,7 @@ static bool counter_day(int64_t day)
 	return wd == 2 || wd == 5 || wd == 0;
 }
 
-static int village_day(struct ctx *c, struct village1 *v, struct prng *r, int64_t day, int64_t d0, int64_t today,
+static int village_day(struct ctx *c, struct village1 *v, struct rng *r, int64_t day, int64_t d0, int64_t today,
 		       int64_t *all, int nall, int64_t *batch)
 {
 	int rc = RC_OK;
@@ -363,7 +377,7 @@ static int village_day(struct ctx *c, struct village1 *v, struct prng *r, int64_
 	if (v->shop && counter_day(day)) {
 		if (dom <= 3 && (rc = dp_restock(c, v, demo_at(day, 8, 40))))
 			return rc;
-		int sales = pr(r, 0, 2) + (pc(r, 30) ? 1 : 0);
+		int sales = rng_range(r, 0, 2) + (rng_chance(r, 30) ? 1 : 0);
 		for (int k = 0; !rc && k < sales; k++) {
 			struct hh *h = k == 0 && (day - d0) % 35 == 12 ? own : dp_well_off(c, v, r, k == 1 ? 120 : 25);
 			if (!h && k == 1)
@@ -393,7 +407,7 @@ static int village_day(struct ctx *c, struct village1 *v, struct prng *r, int64_
 	}
 	if ((day - d0) % 17 == 8 && day < today - 3)
 		rc = dp_deduct(c, &v->cadre, v->rules, v->nrules, (int)((day - d0) / 17),
-			       all[pr(r, 0, nall - 1)], day, demo_at(day, 11, 55));
+			       all[rng_range(r, 0, nall - 1)], day, demo_at(day, 11, 55));
 	if (!rc && day == today - 40)
 		rc = dp_award(c, &v->cadre, dp_rule_named(v->rules, v->nrules, "散养畜禽污染环境"), &lin, 1, day,
 			      demo_at(day, 11, 58), "鸡鸭散养到村道上，经网格员提醒后已圈养");
@@ -411,14 +425,14 @@ static int village_day(struct ctx *c, struct village1 *v, struct prng *r, int64_
 		int chance = h->villager == 1 ? 16 : 6;
 		if (h->villager == 1 && day >= today - 9 && day <= today - 8)
 			chance = 100;   /* credited this month */
-		if (pc(r, chance))
-			rc = claim(c, v, r, &v->villagers[h->villager - 1], h, day, t += pr(r, 5, 40) * 60, "self");
+		if (rng_chance(r, chance))
+			rc = claim(c, v, r, &v->villagers[h->villager - 1], h, day, t += rng_range(r, 5, 40) * 60, "self");
 	}
-	int by_grid = pr(r, 1, 4);
+	int by_grid = rng_range(r, 1, 4);
 	for (int k = 0; !rc && k < by_grid; k++) {
-		struct hh *h = &v->hh[pr(r, 0, v->nhh - 1)];
-		bool east = pc(r, 40);
-		rc = claim(c, v, r, east ? &v->grid2 : &v->grid, h, day, t += pr(r, 10, 50) * 60, "grid");
+		struct hh *h = &v->hh[rng_range(r, 0, v->nhh - 1)];
+		bool east = rng_chance(r, 40);
+		rc = claim(c, v, r, east ? &v->grid2 : &v->grid, h, day, t += rng_range(r, 10, 50) * 60, "grid");
 	}
 	/* evening: activations, objections */
 	for (int i = 0; !rc && i < v->nhh; i++)
@@ -481,7 +495,7 @@ int points_seed_demo(struct ctx *c, const int64_t *villages, int n)
 		return ctx_fail(c, RC_FORBIDDEN, "演示数据只能从命令行生成");
 	if (n < 1)
 		return RC_OK;
-	struct prng r = {0x706f696e74733236ULL};
+	struct rng r = {0x706f696e74733236ULL};
 	int64_t today = time_cn_days(c->now), d0 = today - HISTORY_DAYS;
 	struct village1 *v = calloc(1, sizeof(*v));
 	struct other *others = calloc((size_t)n, sizeof(*others));

@@ -1,11 +1,12 @@
 /* Shared inside the points demo only (demo_points.c, demo_points_shop.c,
- * demo_points_others.c): its seeded generator, the first village's cast and state, and
+ * demo_points_others.c): the first village's cast and state, and
  * the steps each file provides. Other files include demo_points.h. */
 #ifndef CLI_DEMO_POINTS_INTERNAL_H
 #define CLI_DEMO_POINTS_INTERNAL_H
 
 #include "cli/demo_actor.h"
 #include "cli/demo_points.h"
+#include "cli/demo_rng.h"
 #include "domain/points/rules.h"
 #include "domain/shop/counter.h"
 #include "domain/shop/shop.h"
@@ -16,30 +17,6 @@
 #define MAX_RULES 64
 #define MAX_PENDING 4096
 #define MAX_SALES 256
-
-/* ---- a seeded generator ---- */
-
-struct prng {
-	uint64_t s;
-};
-
-static inline uint64_t pr_next(struct prng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static inline int pr(struct prng *r, int lo, int hi)
-{
-	return hi <= lo ? lo : lo + (int)(pr_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-static inline bool pc(struct prng *r, int percent)
-{
-	return pr(r, 0, 99) < percent;
-}
 
 /* ---- the cast and the village ---- */
 
@@ -100,11 +77,16 @@ const struct rule_ref *dp_rule_named(const struct rule_ref *rules, int n, const 
 int dp_award(struct ctx *c, const struct actor *cadre, const struct rule_ref *k, const int64_t *hh, int n,
 	     int64_t day, int64_t t, const char *note);
 /* A share of the households (every one from `every`), in a batch of at most 500. */
-int dp_some_households(struct prng *r, const int64_t *all, int n, int percent, int64_t *out, int64_t must);
+int dp_some_households(struct rng *r, const int64_t *all, int n, int percent, int64_t *out, int64_t must);
 int dp_deduct(struct ctx *c, const struct actor *cadre, const struct rule_ref *rules, int nrules, int which,
 	      int64_t household, int64_t day, int64_t t);
 /* The red and black list of last month. */
 int dp_publish_month(struct ctx *c, const struct actor *cadre, int64_t unit, int64_t day, int64_t t);
+/* The cadre hands a resident the activation code at handed_at, the villager activates
+ * on the phone at activated_at from remote and logs out; *uid is the account, 0 when
+ * the resident had one already. */
+int dp_activation(struct ctx *c, const struct actor *cadre, int64_t resident, int64_t handed_at,
+		  int64_t activated_at, const char *remote, int64_t *uid);
 int dp_activate(struct ctx *c, struct village1 *v, struct hh *h, int64_t day);
 
 /* ---- the shop (demo_points_shop.c) ---- */
@@ -115,10 +97,10 @@ int dp_photograph_goods(struct ctx *c, struct village1 *v, int64_t t);
 int64_t dp_stock_of(struct ctx *c, int64_t goods);
 int dp_restock(struct ctx *c, struct village1 *v, int64_t t);
 /* A household with points to spend, at random. */
-struct hh *dp_well_off(struct ctx *c, struct village1 *v, struct prng *r, int64_t min);
+struct hh *dp_well_off(struct ctx *c, struct village1 *v, struct rng *r, int64_t min);
 /* One redemption at the counter: the household's card (issued by the cadre the first
  * time), the goods it can afford, the keep-low goods first. */
-int dp_redeem(struct ctx *c, struct village1 *v, struct prng *r, struct hh *h, int64_t day, int64_t t);
+int dp_redeem(struct ctx *c, struct village1 *v, struct rng *r, struct hh *h, int64_t day, int64_t t);
 int dp_give_back(struct ctx *c, struct village1 *v, int64_t t, const char *reason);
 /* 李琳 reserved one of the shop's goods in the app yesterday evening, to collect at the
  * counter (her 我的预订 shows it waiting); the first good in stock she can pay for. */
@@ -142,7 +124,7 @@ int dp_other_cadre(struct ctx *c, int64_t village, int i, struct actor *a);
 int dp_households_of(struct ctx *c, int64_t village, int64_t *out, int max, int *n);
 /* The households of another village that activate an account over the months. */
 int dp_other_activations(struct ctx *c, struct other *o, int64_t d0);
-int dp_other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day, int64_t d0, int64_t today,
+int dp_other_day(struct ctx *c, struct other *o, struct rng *r, int64_t day, int64_t d0, int64_t today,
 		 int64_t *batch);
 
 #endif

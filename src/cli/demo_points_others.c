@@ -44,7 +44,7 @@ int dp_households_of(struct ctx *c, int64_t village, int64_t *out, int max, int 
  * group's households, each on a day of the history. */
 int dp_other_activations(struct ctx *c, struct other *o, int64_t d0)
 {
-	struct prng r = {0x61637469766174ULL ^ (uint64_t)o->id * 0x9e3779b97f4a7c15ULL};
+	struct rng r = {0x61637469766174ULL ^ (uint64_t)o->id * 0x9e3779b97f4a7c15ULL};
 	o->act_resident = calloc(MAX_HH, sizeof(*o->act_resident));
 	o->act_day = calloc(MAX_HH, sizeof(*o->act_day));
 	if (!o->act_resident || !o->act_day)
@@ -63,7 +63,7 @@ int dp_other_activations(struct ctx *c, struct other *o, int64_t d0)
 		int64_t g = db_col_int(st, 0), resident = db_col_int(st, 1);
 		if (g != group) {
 			group = g;
-			share = pr(&r, 5, 13);
+			share = rng_range(&r, 5, 13);
 			k = owed = 0;
 		}
 		/* share% of the group's households, rounded up (the first one in): one without
@@ -74,48 +74,24 @@ int dp_other_activations(struct ctx *c, struct other *o, int64_t d0)
 			continue;
 		owed--;
 		o->act_resident[o->nact] = resident;
-		o->act_day[o->nact++] = (int)(d0 + pr(&r, 1, HISTORY_DAYS - 5));
+		o->act_day[o->nact++] = (int)(d0 + rng_range(&r, 1, HISTORY_DAYS - 5));
 	}
 	db_finalize(st);
 	return RC_OK;
 }
 
-/* A villager of another village activates: the cadre hands out the code in the
- * morning, the villager activates on the phone in the evening. */
-static int activate_other(struct ctx *c, const struct other *o, int64_t resident, int64_t day)
-{
-	char code[ACCOUNT_CODE_LEN + 1];
-	int64_t expires, uid;
-	struct ctx x = demo_as(c, &o->cadre, demo_at(day, 8, 40));
-	int rc = account_issue_activation(&x, resident, code, &expires, &uid);
-	if (rc == RC_CONFLICT)
-		return RC_OK;
-	if (rc)
-		return demo_up(c, &x, rc);
-	char phone[24] = "";
-	struct db_stmt *st = db_query(c->db, "SELECT phone FROM residents WHERE id = ?", "i", resident);
-	if (st && db_step(st) == DB_ROW)
-		str_copy(phone, sizeof(phone), db_col_text(st, 0));
-	db_finalize(st);
-	struct session s;
-	x = demo_as(c, NULL, demo_at(day, 20, 10));
-	x.system = false;
-	x.remote = "10.0.0.2";
-	if ((rc = account_activate(&x, phone, code, DEMO_PASSWORD, &s)))
-		return demo_up(c, &x, rc);
-	account_logout(&x, s.token);
-	return RC_OK;
-}
-
-int dp_other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day, int64_t d0, int64_t today,
+int dp_other_day(struct ctx *c, struct other *o, struct rng *r, int64_t day, int64_t d0, int64_t today,
 		 int64_t *batch)
 {
 	int y, m, dom;
 	time_civil_from_days(day, &y, &m, &dom);
 	int rc = RC_OK;
+	int64_t uid;
+	/* a villager activates: the code handed out in the morning, the phone in the evening */
 	for (int i = 0; !rc && i < o->nact; i++)
 		if (o->act_day[i] == day)
-			rc = activate_other(c, o, o->act_resident[i], day);
+			rc = dp_activation(c, &o->cadre, o->act_resident[i], demo_at(day, 8, 40), demo_at(day, 20, 10),
+					   "10.0.0.2", &uid);
 	if (!rc && day == d0 + 12 + (o->id % 5)) {
 		int n = dp_some_households(r, o->hh, o->nhh, 20, batch, 0);
 		rc = dp_award(c, &o->cadre, dp_rule_named(o->rules, o->nrules, "按时缴纳医保和养老保险"), batch, n, day,
@@ -127,7 +103,7 @@ int dp_other_day(struct ctx *c, struct other *o, struct prng *r, int64_t day, in
 			      day, demo_at(day, 15, 10), dom == 18 ? "参加本月村民大会，会议签到表存档" : "参加村里组织的清扫村道义务劳动");
 	}
 	if (!rc && (day - d0 + o->id) % 45 == 0 && day < today - 3)
-		rc = dp_deduct(c, &o->cadre, o->rules, o->nrules, (int)(o->id + day), o->hh[pr(r, 0, o->nhh - 1)], day,
+		rc = dp_deduct(c, &o->cadre, o->rules, o->nrules, (int)(o->id + day), o->hh[rng_range(r, 0, o->nhh - 1)], day,
 			       demo_at(day, 15, 20));
 	if (!rc && dom == 3 && day > d0 + 20)
 		rc = dp_publish_month(c, &o->cadre, o->id, day, demo_at(day, 10, 0));

@@ -146,7 +146,7 @@ static int64_t spendable(struct ctx *c, int64_t household)
 }
 
 /* A household with points to spend, at random. */
-struct hh *dp_well_off(struct ctx *c, struct village1 *v, struct prng *r, int64_t min)
+struct hh *dp_well_off(struct ctx *c, struct village1 *v, struct rng *r, int64_t min)
 {
 	int64_t n = 0, id = 0;
 	if (db_get_int(c->db, &n, "SELECT count(*) FROM balances b JOIN households h ON h.id = b.household_id "
@@ -154,7 +154,7 @@ struct hh *dp_well_off(struct ctx *c, struct village1 *v, struct prng *r, int64_
 		return NULL;
 	if (db_get_int(c->db, &id, "SELECT b.household_id FROM balances b JOIN households h ON h.id = b.household_id "
 				   "WHERE h.village_id = ? AND b.spendable >= ? ORDER BY b.household_id LIMIT 1 OFFSET ?",
-		       "iii", v->id, min, (int64_t)pr(r, 0, (int)n - 1)) != DB_OK)
+		       "iii", v->id, min, (int64_t)rng_range(r, 0, (int)n - 1)) != DB_OK)
 		return NULL;
 	for (int i = 0; i < v->nhh; i++)
 		if (v->hh[i].id == id)
@@ -164,7 +164,7 @@ struct hh *dp_well_off(struct ctx *c, struct village1 *v, struct prng *r, int64_
 
 /* One redemption at the counter: the household's card (issued by the cadre the first
  * time), the goods it can afford, the keep-low goods first. */
-int dp_redeem(struct ctx *c, struct village1 *v, struct prng *r, struct hh *h, int64_t day, int64_t t)
+int dp_redeem(struct ctx *c, struct village1 *v, struct rng *r, struct hh *h, int64_t day, int64_t t)
 {
 	int64_t have = spendable(c, h->id);
 	if (have < 20)
@@ -181,15 +181,15 @@ int dp_redeem(struct ctx *c, struct village1 *v, struct prng *r, struct hh *h, i
 	struct counter_item items[4];
 	int n = 0;
 	int64_t left = have;
-	int start = pr(r, 0, v->ngoods - 1);
+	int start = rng_range(r, 0, v->ngoods - 1);
 	for (int pass = 0; pass < 2 && n < 3; pass++)
 		for (int k = 0; k < v->ngoods && n < 3; k++) {
 			const struct goods_ref *g = &v->goods[(start + k) % v->ngoods];
 			if (g->keep_low != (pass == 0) || g->price > left || dp_stock_of(c, g->id) <= (g->keep_low ? 3 : 0))
 				continue;
-			if (pass == 1 && !pc(r, 35))
+			if (pass == 1 && !rng_chance(r, 35))
 				continue;
-			int64_t q = g->keep_low && g->price * 2 <= left && pc(r, 70) ? 2 : 1;
+			int64_t q = g->keep_low && g->price * 2 <= left && rng_chance(r, 70) ? 2 : 1;
 			items[n++] = (struct counter_item){g->id, q};
 			left -= g->price * q;
 		}

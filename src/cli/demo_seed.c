@@ -1,6 +1,6 @@
 /* The demo's seed data: the points rule catalog a county template and every village
- * adopt, the first village's shop with its goods and stock-ins, and the notices every
- * village gets (see demo.h). */
+ * adopt, the first village's shop with its goods and stock-ins, and the notices of
+ * every village (see demo.h). */
 #include "cli/demo.h"
 #include "domain/finance/finance.h"
 #include "domain/notices/notices.h"
