@@ -73,6 +73,24 @@ extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 
 int db_sqlite_open(const char *path, struct db *db);
+
+/* The tables SQLite statements wrote while watched (inserted, updated or deleted rows,
+ * created, dropped or altered the table), sqlite_* tables aside; full when more than
+ * DB_WRITTEN_MAX tables were, or one had a longer name, and then unknown. */
+#define DB_WRITTEN_MAX 64
+#define DB_WRITTEN_NAME 64
+struct db_written {
+	char names[DB_WRITTEN_MAX][DB_WRITTEN_NAME];
+	int n;
+	bool full;
+};
+/* Notes into w the tables every statement prepared on db from now writes; NULL stops. */
+void db_sqlite_watch_writes(struct db *db, struct db_written *w);
+/* Whether some row of a table in w, or of a table with a foreign key to one of them,
+ * refers to a missing parent (PRAGMA foreign_key_check of those tables alone): the
+ * references a run of statements may have broken. Every table is checked when w is
+ * full. DB_OK and *dangling, or the error. */
+int db_sqlite_dangling(struct db *db, const struct db_written *w, bool *dangling);
 int db_pg_open(const char *conninfo, struct db *db);
 /* Waits up to ms for notifications and calls fn(payload, arg) for each (db_wait_notify). */
 int db_pg_wait_notify(struct db *db, int ms, void (*fn)(const char *payload, void *arg), void *arg);

@@ -1,5 +1,7 @@
 /* SQLite backend: WAL, synchronous=FULL, foreign keys, busy timeout. */
 #include <sqlite3.h>
+#include <string.h>
+#include <strings.h>
 
 #include "db/db_impl.h"
 
@@ -39,6 +41,75 @@ int db_sqlite_open(const char *path, struct db *db)
 	sqlite3_busy_timeout(h, DB_SQLITE_BUSY_MS);
 	return db_sqlite_ops.exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				      "PRAGMA foreign_keys=ON;");
+}
+
+static void note_written(struct db_written *w, const char *table)
+{
+	if (!table || !strncmp(table, "sqlite_", 7) || w->full)
+		return;
+	for (int i = 0; i < w->n; i++)
+		if (!strcasecmp(w->names[i], table))
+			return;
+	size_t len = strlen(table);
+	if (w->n == DB_WRITTEN_MAX || len >= DB_WRITTEN_NAME) {
+		w->full = true;
+		return;
+	}
+	memcpy(w->names[w->n++], table, len + 1);
+}
+
+static int authorize(void *arg, int action, const char *a, const char *b, const char *dbname, const char *trigger)
+{
+	(void)dbname;
+	(void)trigger;
+	struct db_written *w = arg;
+	switch (action) {
+	case SQLITE_INSERT:
+	case SQLITE_UPDATE:
+	case SQLITE_DELETE:
+	case SQLITE_CREATE_TABLE:
+	case SQLITE_DROP_TABLE:
+		note_written(w, a);
+		break;
+	case SQLITE_ALTER_TABLE:   /* a: the schema, b: the table */
+		note_written(w, b);
+		break;
+	default:
+		break;
+	}
+	return SQLITE_OK;
+}
+
+void db_sqlite_watch_writes(struct db *db, struct db_written *w)
+{
+	sqlite3_set_authorizer(db->handle, w ? authorize : NULL, w);
+}
+
+int db_sqlite_dangling(struct db *db, const struct db_written *w, bool *dangling)
+{
+	*dangling = false;
+	if (w->full) {
+		struct db_stmt *st = db_query(db, "PRAGMA foreign_key_check", "");
+		if (!st)
+			return DB_ERROR;
+		int rc = db_step(st);
+		db_finalize(st);
+		*dangling = rc == DB_ROW;
+		return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+	}
+	for (int i = 0; i < w->n && !*dangling; i++) {
+		/* the table itself (if it is still there) and every table referring to it */
+		int64_t found = 0;
+		int rc = db_get_int(db, &found,
+				    "SELECT EXISTS (SELECT 1 FROM sqlite_schema m, pragma_foreign_key_check(m.name) "
+				    "WHERE m.type = 'table' AND (m.name = ?1 COLLATE NOCASE OR EXISTS (SELECT 1 FROM "
+				    "pragma_foreign_key_list(m.name) f WHERE f.\"table\" = ?1 COLLATE NOCASE)))",
+				    "t", w->names[i]);
+		if (rc != DB_OK)
+			return rc;
+		*dangling = found != 0;
+	}
+	return DB_OK;
 }
 
 static int lite_exec(struct db *db, const char *sql)

@@ -2,8 +2,6 @@
 -- first day was among the 31 days up to the entry's day, so on the first days of a month
 -- after a short one each new entry unmarked the month just stored, and the scheduler
 -- counted that whole month again after every entry). Its week as before.
---
--- @references-kept
 -- @sqlite
 DROP TRIGGER dash_participation_ledger_ins;
 DROP TRIGGER dash_participation_ledger_upd;
