@@ -94,6 +94,45 @@ test('a claim with a photo made offline is kept with its photo and sent once', a
   L.assertNoProblems(ctx);
 });
 
+test('a report whose answer never comes (the signal lost mid-request) is given up after a minute and sent again, once', async () => {
+  // a context of its own, its clock faked from the start and flowing, to jump a minute
+  const c = await L.newContext(browser, 'phone', s.url);
+  await c.clock.install();
+  const p = await L.newPage(c);
+  await L.villagerLogin(p, s.villager.phone, s.villager.password);
+  const text = `断网反映：村口路灯不亮 ${Date.now() % 100000}`;
+  await p.goto('/report');
+  await p.locator('[data-test=categories] [role=radio]').first().waitFor();
+  await L.quiet(p);
+  await c.setOffline(true);
+  await p.locator('[data-test=categories] [role=radio]').first().click();
+  await p.fill('textarea[name=description]', text);
+  await p.getByRole('button', { name: '提交反映' }).click();
+  const item = p.locator('[data-test=outbox-item]', { hasText: text.slice(0, 10) });
+  await item.locator('[data-test=outbox-state]', { hasText: '待发送' }).waitFor();
+
+  // the first send reaches the server, its answer is never delivered; later ones go through
+  let held = null;
+  let posts = 0;
+  await p.route('**/api/v1/events', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    posts++;
+    if (held) return route.continue();
+    held = route;
+    await route.fetch();
+  });
+  await c.setOffline(false);
+  await item.locator('[data-test=outbox-state]', { hasText: '发送中' }).waitFor();
+  while ((await mine('/api/v1/events?mine=1&limit=100', text)).length !== 1) await L.sleep(100);   // it reached the server
+  await L.shot(p, 'outbox-event-sending');
+  assert.equal(posts, 1);
+  await c.clock.fastForward('01:01');
+  await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor();
+  assert.equal(posts, 2, 'sent again after the wait');
+  assert.equal((await mine('/api/v1/events?mine=1&limit=100', text)).length, 1, 'still exactly one report on the server');
+  await c.close();
+});
+
 test('installs as a web app; a second visit opens from the phone without signal', async () => {
   const m = await (await fetch(`${s.url}/manifest.webmanifest`)).json();
   assert.equal(m.name, '村治');

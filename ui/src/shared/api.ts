@@ -74,6 +74,9 @@ interface Options {
   raw?: Blob | ArrayBuffer; // sent as is (uploads)
   contentType?: string;
   signal?: AbortSignal;
+  // the longest wait for the server's answer (its status and headers); past it the
+  // request is abandoned and fails as one that got no answer (status 0)
+  timeoutMs?: number;
 }
 
 async function request<T>(method: string, path: string, opts: Options = {}): Promise<T> {
@@ -86,14 +89,25 @@ async function request<T>(method: string, path: string, opts: Options = {}): Pro
     body = JSON.stringify(opts.body);
     headers['content-type'] = 'application/json';
   }
+  let signal = opts.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  if (opts.timeoutMs) {
+    const ctl = new AbortController();
+    opts.signal?.addEventListener('abort', () => ctl.abort(), { once: true });
+    timer = setTimeout(() => { timedOut = true; ctl.abort(); }, opts.timeoutMs);
+    signal = ctl.signal;
+  }
   let res: Response;
   try {
     res = await fetch(withQuery(path, opts.query), {
-      method, headers, body, credentials: 'same-origin', signal: opts.signal,
+      method, headers, body, credentials: 'same-origin', signal,
     });
   } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
+    if ((e as Error).name === 'AbortError' && !timedOut) throw e;
     throw new ApiError(0, 'network', networkMessage);
+  } finally {
+    clearTimeout(timer);
   }
   const type = res.headers.get('content-type') || '';
   let json: unknown;
@@ -114,12 +128,13 @@ async function request<T>(method: string, path: string, opts: Options = {}): Pro
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, { body: body ?? {}, query }),
+  post: <T>(path: string, body?: unknown, query?: Query, timeoutMs?: number) =>
+    request<T>('POST', path, { body: body ?? {}, query, timeoutMs }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body: body ?? {} }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body: body ?? {} }),
   del: <T>(path: string, body?: unknown) => request<T>('DELETE', path, { body }),
-  upload: <T>(path: string, data: Blob | ArrayBuffer, contentType?: string, query?: Query) =>
-    request<T>('POST', path, { raw: data, contentType, query }),
+  upload: <T>(path: string, data: Blob | ArrayBuffer, contentType?: string, query?: Query, timeoutMs?: number) =>
+    request<T>('POST', path, { raw: data, contentType, query, timeoutMs }),
 };
 
 // The field errors of an error, or {} for anything else.

@@ -5,6 +5,9 @@
 // page sends it: when the phone says it is back online, when the app opens, and every
 // half minute while something waits. Each item shows its state: 待发送, 发送中,
 // 已发送, or 发送失败 with the server's reason (a definite refusal is not retried).
+// A request the server does not answer within a minute (plus the time a file takes on a
+// weak signal) counts as one without signal, so that a signal lost mid-request leaves
+// the item waiting for the next try rather than 发送中 for ever.
 import { shallowRef } from 'vue';
 import { api, ApiError, errorMessage } from '@/shared/api';
 import { mayRetry } from '@/shared/idem';
@@ -32,6 +35,11 @@ export interface OutboxItem {
 const DB = 'cunzhi-outbox';
 const STORE = 'items';
 const KEEP_SENT_MS = 3 * 86400e3;   // a sent item stays listed for three days
+const ANSWER_MS = 60e3;              // the wait for an answer to a request
+const BYTES_PER_MS = 4;              // and for a file, 1 s per 4 KB more (a weak 2G signal)
+
+const uploadFile = (b: Blob) => api.upload<{ hash: string }>('/api/v1/files', b, b.type || 'application/octet-stream',
+  undefined, ANSWER_MS + b.size / BYTES_PER_MS);
 
 // shallow: the items stay plain objects, as IndexedDB stores them (a reactive proxy
 // cannot be cloned into it)
@@ -107,16 +115,14 @@ async function sendOne(it: OutboxItem): Promise<boolean> {
   await refresh();
   try {
     const hashes: string[] = [];
-    for (const p of it.photos) {
-      hashes.push((await api.upload<{ hash: string }>('/api/v1/files', p, p.type || 'application/octet-stream')).hash);
-    }
+    for (const p of it.photos) hashes.push((await uploadFile(p)).hash);
     const media: Record<string, unknown> = {};
     if (it.voice) {
-      const v = it.voice;
-      media.voice = (await api.upload<{ hash: string }>('/api/v1/files', v.blob, v.blob.type || 'application/octet-stream')).hash;
-      if (v.ms > 0) media.voice_ms = Math.round(v.ms);
+      media.voice = (await uploadFile(it.voice.blob)).hash;
+      if (it.voice.ms > 0) media.voice_ms = Math.round(it.voice.ms);
     }
-    const made = await api.post<{ id?: number }>(it.path, { ...it.body, ...media, idempotency_key: it.key, photos: hashes });
+    const made = await api.post<{ id?: number }>(it.path, { ...it.body, ...media, idempotency_key: it.key, photos: hashes },
+      undefined, ANSWER_MS);
     it.state = 'sent';
     it.sentAt = Date.now();
     it.resultId = made?.id;
