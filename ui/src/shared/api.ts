@@ -79,6 +79,11 @@ interface Options {
   timeoutMs?: number;
 }
 
+// The wait for the answer to work a page sends in the background (the outbox, a patrol's
+// track): past it the request counts as sent without signal and is tried again later,
+// rather than holding back everything after it.
+export const BACKGROUND_ANSWER_MS = 60e3;
+
 async function request<T>(method: string, path: string, opts: Options = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: BodyInit | undefined;

@@ -1,6 +1,6 @@
 // The grid worker's phone: their grids' households with tags, today's patrol with its
 // track sent in batches, findings with photos, positions while on duty, visits due.
-import { api, type Page } from '@/shared/api';
+import { api, BACKGROUND_ANSWER_MS, type Page } from '@/shared/api';
 import type { Boundary, Grid } from '@/shared/types';
 
 export interface Tag { id: number; name: string; icon: string; color: string; sensitive: boolean; active: boolean; person: boolean }
@@ -32,7 +32,8 @@ export const taggedHouseholds = (villageId: number) => api.get<{ households: Tag
 export const myPatrols = (day: string) => api.get<Page<Patrol>>('/api/v1/patrols', { day, limit: 20 });
 export const patrol = (id: number) => api.get<Patrol>(`/api/v1/patrols/${id}`);
 export const startPatrol = (gridId: number | undefined, key: string) => api.post<Patrol>('/api/v1/patrols', { grid_id: gridId, idempotency_key: key });
-export const sendPoints = (id: number, points: TrackPoint[]) => api.post<{ added: number; stats: TrackStats; qualified: boolean }>(`/api/v1/patrols/${id}/points`, { points });
+export const sendPoints = (id: number, points: TrackPoint[]) =>
+  api.post<{ added: number; stats: TrackStats; qualified: boolean }>(`/api/v1/patrols/${id}/points`, { points }, undefined, BACKGROUND_ANSWER_MS);
 export const endPatrol = (id: number) => api.post<Patrol>(`/api/v1/patrols/${id}/end`, {});
 export const addFinding = (id: number, body: { category: string; note: string; lat?: number; lng?: number; photos: string[]; event_category_id?: number; idempotency_key: string }) =>
   api.post<{ id: number; event_id: number | null }>(`/api/v1/patrols/${id}/findings`, body);

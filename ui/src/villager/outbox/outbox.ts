@@ -9,7 +9,7 @@
 // weak signal) counts as one without signal, so that a signal lost mid-request leaves
 // the item waiting for the next try rather than 发送中 for ever.
 import { shallowRef } from 'vue';
-import { api, ApiError, errorMessage } from '@/shared/api';
+import { api, ApiError, BACKGROUND_ANSWER_MS, errorMessage } from '@/shared/api';
 import { mayRetry } from '@/shared/idem';
 import { shrink } from '@/shared/photos';
 
@@ -35,11 +35,10 @@ export interface OutboxItem {
 const DB = 'cunzhi-outbox';
 const STORE = 'items';
 const KEEP_SENT_MS = 3 * 86400e3;   // a sent item stays listed for three days
-const ANSWER_MS = 60e3;              // the wait for an answer to a request
-const BYTES_PER_MS = 4;              // and for a file, 1 s per 4 KB more (a weak 2G signal)
+const BYTES_PER_MS = 4;              // a file's wait for an answer: 1 s more per 4 KB (a weak 2G signal)
 
 const uploadFile = (b: Blob) => api.upload<{ hash: string }>('/api/v1/files', b, b.type || 'application/octet-stream',
-  undefined, ANSWER_MS + b.size / BYTES_PER_MS);
+  undefined, BACKGROUND_ANSWER_MS + b.size / BYTES_PER_MS);
 
 // shallow: the items stay plain objects, as IndexedDB stores them (a reactive proxy
 // cannot be cloned into it)
@@ -122,7 +121,7 @@ async function sendOne(it: OutboxItem): Promise<boolean> {
       if (it.voice.ms > 0) media.voice_ms = Math.round(it.voice.ms);
     }
     const made = await api.post<{ id?: number }>(it.path, { ...it.body, ...media, idempotency_key: it.key, photos: hashes },
-      undefined, ANSWER_MS);
+      undefined, BACKGROUND_ANSWER_MS);
     it.state = 'sent';
     it.sentAt = Date.now();
     it.resultId = made?.id;
