@@ -13,13 +13,15 @@
  * rolled-back one included, and end with the connection.
  *
  * Statements that match a parameter as a LIKE pattern (the unit-scoped reads: path
- * LIKE '/1/2/%', domain/kernel/scope.h) are not kept either (db_like_param): after five
- * runs of a prepared statement PostgreSQL may switch to a generic plan, planned without
- * the parameters' values, and a generic plan cannot know how much a prefix selects. It
- * guesses one unit in two hundred where a town or the county has hundreds, and joins the
- * big tables as if one unit's rows came out: the county's audit log page went from about
- * a second to over a minute on its sixth request. Unnamed, such a statement is planned
- * for its values every time (bench/README.md, "Generic and custom plans"). Forcing
+ * LIKE '/1/2/%', domain/kernel/scope.h) are kept too, their text translated once, but
+ * never prepared on the server: they run unnamed (db_like_param, asked when a text is
+ * first kept). After five runs of a prepared statement PostgreSQL may switch to a
+ * generic plan, planned without the parameters' values, and a generic plan cannot know
+ * how much a prefix selects. It guesses one unit in two hundred where a town or the
+ * county has hundreds, and joins the big tables as if one unit's rows came out: the
+ * county's audit log page went from about a second to over a minute on its sixth
+ * request. Unnamed, such a statement is planned for its values every time
+ * (bench/README.md, "Generic and custom plans"). Forcing
  * custom plans for every statement of the connection would halve the short pages. */
 #include <ctype.h>
 #include <libpq-fe.h>
@@ -45,6 +47,7 @@ struct pg_stmt {
 
 struct kept {
 	struct db_kept_key key; /* first: db_kept_slot reads it; the SQL with '?' placeholders */
+	bool unnamed;         /* a LIKE parameter (db_like_param): kept here, run unnamed */
 	bool prepared;        /* prepared on the server under name */
 	char name[16];
 	struct pg_stmt p;
@@ -179,8 +182,6 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 	uint64_t hash;
 	int i;
 	bool hit;
-	if (db_like_param(sql))
-		return fresh(db, sql);
 	struct kept *k = (struct kept *)db_kept_slot(db, sizeof(struct kept), sql, &len, &hash, &i, &hit);
 	if (!k)
 		return fresh(db, sql);
@@ -200,6 +201,7 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql)
 		evict(db, k);
 	k->key.text = copy;
 	k->key.hash = hash;
+	k->unnamed = db_like_param(sql);
 	k->p = p;
 	k->p.kept = k;
 	k->key.in_use = true;
@@ -243,6 +245,8 @@ static int pg_step(struct db_stmt *st)
 	if (!p->ran) {
 		p->ran = true;
 		struct kept *k = p->kept;
+		if (k && k->unnamed)
+			k = NULL;
 		if (k && !k->prepared) {
 			PGresult *r = PQprepare(st->db->handle, k->name, p->sql, p->nparams, NULL);
 			k->prepared = PQresultStatus(r) == PGRES_COMMAND_OK;
