@@ -17,6 +17,14 @@ bool str_copy(char *dst, size_t n, const char *src)
 	return true;
 }
 
+bool str_in(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (!strcmp(*list, s))
+			return true;
+	return false;
+}
+
 void buf_init(struct buf *b, size_t max)
 {
 	memset(b, 0, sizeof(*b));

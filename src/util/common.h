@@ -16,4 +16,7 @@
 /* Copies src into dst (size n), always terminating; returns false if src was cut. */
 bool str_copy(char *dst, size_t n, const char *src);
 
+/* Whether s is one of list's strings (the list ends with NULL); false for a NULL s. */
+bool str_in(const char *s, const char *const *list);
+
 #endif

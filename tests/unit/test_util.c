@@ -605,6 +605,18 @@ static void test_str_copy(void **state)
 	assert_false(str_copy(out, 0, "a"));
 }
 
+static void test_str_in(void **state)
+{
+	static const char *const kinds[] = {"loss", "damage", NULL};
+	static const char *const none[] = {NULL};
+	assert_true(str_in("loss", kinds));
+	assert_true(str_in("damage", kinds));
+	assert_false(str_in("los", kinds));
+	assert_false(str_in("", kinds));
+	assert_false(str_in(NULL, kinds));
+	assert_false(str_in("loss", none));
+}
+
 /* ---------------------------------------------------------------- arena */
 
 static void test_arena(void **state)
@@ -704,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_buf_file),
 		cmocka_unit_test(test_buf_json),
 		cmocka_unit_test(test_str_copy),
+		cmocka_unit_test(test_str_in),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_arena_grow),
 	};

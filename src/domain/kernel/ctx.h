@@ -73,6 +73,12 @@ struct ctx {
 	struct err err;
 };
 
+/* The acting user's id, 0 for anonymous requests and the command line. */
+static inline int64_t ctx_actor_id(const struct ctx *c)
+{
+	return c->actor ? c->actor->user_id : 0;
+}
+
 /* Sets the result and message; returns the code so callers can `return ctx_fail(…)`. */
 enum result ctx_fail(struct ctx *c, enum result code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -183,14 +183,6 @@ int party_member_get(struct ctx *c, int64_t id, struct party_row *out)
 	return rc;
 }
 
-static bool in_list(const char *v, const char *const *list)
-{
-	for (int i = 0; v && list[i]; i++)
-		if (!strcmp(v, list[i]))
-			return true;
-	return false;
-}
-
 static void check_member(struct ctx *c, const struct party_member_input *in, bool create)
 {
 	int64_t d1, d2, d3;
@@ -202,7 +194,7 @@ static void check_member(struct ctx *c, const struct party_member_input *in, boo
 	if ((create || in->gender) && (!in->gender || (strcmp(in->gender, "m") && strcmp(in->gender, "f"))))
 		ctx_field(c, "gender", "性别应为 m（男）或 f（女）");
 	bool bd = (create || in->birth_date) && pt_check_date(c, "birth_date", in->birth_date, true, "出生日期", &d1);
-	if ((create || in->education) && !in_list(in->education, EDUCATIONS))
+	if ((create || in->education) && !str_in(in->education, EDUCATIONS))
 		ctx_field(c, "education", "学历应为 小学及以下、初中、高中/中专、大专、本科 或 研究生");
 	if ((create || in->kind) && (!in->kind || (strcmp(in->kind, "full") && strcmp(in->kind, "probationary"))))
 		ctx_field(c, "kind", "类别应为 full（正式党员）或 probationary（预备党员）");

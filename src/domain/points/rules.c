@@ -57,14 +57,6 @@ const char *rules_period_label(const char *period)
 	return "";
 }
 
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; s && list && *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
-
 static bool empty(const char *s)
 {
 	return !s || !s[0];
@@ -331,7 +323,7 @@ static void check_rule(struct ctx *c, const char *prefix, const struct rule_inpu
 {
 	if (has_field(c, prefix))
 		return;
-	bool cat_ok = in_list(rules_categories, r->category);
+	bool cat_ok = str_in(r->category, rules_categories);
 	if (empty(r->category))
 		ctx_field(c, fname(c, prefix, "category"), "必填");
 	else if (!cat_ok)
@@ -477,7 +469,7 @@ static void check_version_input(struct ctx *c, const struct org_unit *u,
 	const char *const *types = rules_meeting_types(u->kind);
 	if (empty(in->meeting_type))
 		ctx_field(c, "meeting_type", "必填");
-	else if (!in_list(types, in->meeting_type)) {
+	else if (!str_in(in->meeting_type, types)) {
 		struct buf b;
 		buf_init(&b, 512);
 		for (const char *const *t = types; t && *t; t++)

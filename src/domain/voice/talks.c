@@ -10,14 +10,6 @@
 
 static const char *const CATEGORIES[] = {"suggestion", "question", "praise", "council", NULL};
 
-static bool one_of(const char *v, const char *const *set)
-{
-	for (int i = 0; v && set[i]; i++)
-		if (!strcmp(v, set[i]))
-			return true;
-	return false;
-}
-
 #define T_COLS                                                                                         \
 	"t.id, t.village_id, v.name, v.path, t.author_id, us.name, t.category, t.title, t.body, t.status, "   \
 	"t.created_at, t.last_post_at, COALESCE(t.resolved_at, 0), COALESCE(t.event_id, 0), "                 \
@@ -168,7 +160,7 @@ static int insert_talk(struct ctx *c, int64_t village_id, int64_t author, int64_
 
 enum result voice_talk_open(struct ctx *c, const struct talk_input *in, int64_t *id)
 {
-	if (!in->category || !one_of(in->category, CATEGORIES))
+	if (!in->category || !str_in(in->category, CATEGORIES))
 		ctx_field(c, "category", "请选择类别：建议、问题、表扬或议事");
 	ctx_check_text(c, "title", in->title, TALK_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
 	ctx_check_text(c, "body", in->body, TALK_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "内容");
@@ -218,7 +210,7 @@ enum result voice_talk_open_for(struct ctx *c, int64_t author_id, const struct t
 	if (!c->system && !access_can(c, P_TALK_MODERATE, path))
 		return access_refusal(c, path) == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "村不存在")
 							       : ctx_fail(c, RC_FORBIDDEN, "只有村干部可以发起代村民的说事");
-	if (!in->category || !one_of(in->category, CATEGORIES))
+	if (!in->category || !str_in(in->category, CATEGORIES))
 		ctx_field(c, "category", "请选择类别：建议、问题、表扬或议事");
 	ctx_check_text(c, "title", in->title, TALK_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
 	ctx_check_text(c, "body", in->body, TALK_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "内容");
@@ -444,10 +436,10 @@ enum result voice_talks_list(struct ctx *c, const struct talk_query *q, struct t
 	if (!r.villager && !r.read && !c->system)
 		return access_refusal(c, v.path) == RC_NOT_FOUND ? ctx_fail(c, RC_NOT_FOUND, "单位不存在")
 								 : ctx_fail(c, RC_FORBIDDEN, "无权查看%s的说事", v.name);
-	if (q->category && !one_of(q->category, CATEGORIES))
+	if (q->category && !str_in(q->category, CATEGORIES))
 		return ctx_field(c, "category", "类别无效");
 	static const char *const STATUSES[] = {"open", "answered", "resolved", "hidden", "all", NULL};
-	if (q->status && !one_of(q->status, STATUSES))
+	if (q->status && !str_in(q->status, STATUSES))
 		return ctx_field(c, "status", "状态无效");
 	struct buf where;
 	buf_init(&where, 4096);
