@@ -53,7 +53,7 @@ enum result display_token_create(struct ctx *c, int64_t unit_id, const char *nam
 	int dbrc = db_get_int(c->db, id,
 			      "INSERT INTO display_tokens (unit_id, name, token_hash, created_by, created_at) "
 			      "VALUES (?, ?, ?, ?, ?) RETURNING id",
-			      "ittii", u.id, name, hash, c->actor ? c->actor->user_id : 0, c->now);
+			      "ittii", u.id, name, hash, ctx_actor_id(c), c->now);
 	rc = dbrc != DB_OK ? ctx_db_fail(c, dbrc, "发放大屏令牌") : audit_token(c, &u, *id, "issue", name);
 	rc = ctx_end(c, rc);
 	if (rc)
@@ -144,7 +144,7 @@ enum result display_token_revoke(struct ctx *c, int64_t id)
 	int dbrc = db_get_int(c->db, &changed,
 			      "UPDATE display_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL "
 			      "RETURNING id",
-			      "iii", c->now, c->actor ? c->actor->user_id : 0, id);
+			      "iii", c->now, ctx_actor_id(c), id);
 	rc = dbrc != DB_OK ? ctx_db_fail(c, dbrc, "收回大屏令牌") : audit_token(c, &u, id, "revoke", t.name);
 	return ctx_end(c, rc);
 }

@@ -412,7 +412,7 @@ int dp_list_where(struct ctx *c, const struct dispute_query *q, struct buf *w, s
 	}
 	if (q->mine) {
 		buf_adds(w, " AND EXISTS (SELECT 1 FROM dispute_mediators m WHERE m.event_id = e.id AND m.user_id = ?)");
-		db_args_int(a, c->actor ? c->actor->user_id : 0);
+		db_args_int(a, ctx_actor_id(c));
 	}
 	return w->failed ? ctx_fail(c, RC_INTERNAL, "查询过长") : RC_OK;
 }

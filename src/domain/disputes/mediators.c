@@ -108,7 +108,7 @@ int disputes_mediator_add(struct ctx *c, int64_t id, int64_t user_id)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "%s已是调解员", name));
 	dbrc = db_run(c->db, "INSERT INTO dispute_mediators (event_id, user_id, assigned_by, assigned_at) VALUES "
 			     "(?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-		      "iiii", id, user_id, c->actor ? c->actor->user_id : 0, c->now);
+		      "iiii", id, user_id, ctx_actor_id(c), c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "指定调解员"));
 	rc = events_step_tx(c, id, "mediator_add", arena_printf(c->arena, "指定调解员：%s", name));

@@ -90,7 +90,7 @@ int disputes_session_add(struct ctx *c, int64_t id, const struct dispute_session
 	}
 	int dbrc = db_get_int(c->db, sid, "INSERT INTO dispute_sessions (event_id, held_at, place, notes, created_by, "
 					  "created_at) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
-			      "iittii", id, in->held_at, in->place, in->notes, c->actor ? c->actor->user_id : 0, c->now);
+			      "iittii", id, in->held_at, in->place, in->notes, ctx_actor_id(c), c->now);
 	for (int i = 0; dbrc == DB_OK && i < in->nphotos; i++)
 		dbrc = db_run(c->db, "INSERT INTO dispute_session_photos (session_id, ord, file_hash) VALUES (?, ?, ?)", "iit",
 			      *sid, (int64_t)(i + 1), in->photos[i]);
@@ -165,7 +165,7 @@ int disputes_outcome(struct ctx *c, int64_t id, const struct dispute_outcome_inp
 				 "updated_at = ? WHERE event_id = ?",
 			  "tttttiiiii", in->outcome, mediated && in->agreement ? in->agreement : "",
 			  mediated && in->agreement_photo ? in->agreement_photo : "", failed ? in->referred_to : "",
-			  failed && in->note ? in->note : "", c->now, c->actor ? c->actor->user_id : 0, due, c->now, id);
+			  failed && in->note ? in->note : "", c->now, ctx_actor_id(c), due, c->now, id);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存调解结果"));
 	struct event_move m = {.action = "finish", .outcome = mediated ? "resolved" : "unresolvable", .note = step_note};
@@ -200,7 +200,7 @@ int disputes_followup(struct ctx *c, int64_t id, const char *result, const char 
 	if (kept)
 		dbrc = db_run(c->db, "UPDATE disputes SET followup_at = ?, followup_by = NULLIF(CAST(? AS BIGINT), 0), "
 				     "followup_result = 'kept', followup_note = ?, updated_at = ? WHERE event_id = ?",
-			      "iitii", c->now, c->actor ? c->actor->user_id : 0, note ? note : "", c->now, id);
+			      "iitii", c->now, ctx_actor_id(c), note ? note : "", c->now, id);
 	else
 		/* broken: the dispute is open again, counted as recurring; the outcome of the
 		 * first mediation stays in the timeline and the audit chain */

@@ -54,7 +54,7 @@ int disputes_settings_set(struct ctx *c, int64_t county_id, int followup_days)
 	if (dbrc == DB_OK)
 		dbrc = db_run(c->db, "INSERT INTO dispute_settings (county_id, followup_days, updated_by, updated_at) VALUES "
 				     "(?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-			      "iiii", county, (int64_t)followup_days, c->actor ? c->actor->user_id : 0, c->now);
+			      "iiii", county, (int64_t)followup_days, ctx_actor_id(c), c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存回访间隔"));
 	struct buf before, after;

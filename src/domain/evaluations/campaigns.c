@@ -136,7 +136,7 @@ enum result eval_campaign_create(struct ctx *c, const struct eval_campaign_input
 					 "VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?) RETURNING id",
 			      "itttt" "iiti" "iii", v.id, in->kind, in->title, in->period_from, in->period_to,
 			      (int64_t)in->points, (int64_t)in->winners, in->tag_name ? in->tag_name : "",
-			      (int64_t)in->publicity_days, c->actor ? c->actor->user_id : 0, c->now, c->now);
+			      (int64_t)in->publicity_days, ctx_actor_id(c), c->now, c->now);
 	for (int i = 0; dbrc == DB_OK && i < in->ncriteria; i++)
 		dbrc = db_run(c->db, "INSERT INTO eval_criteria (campaign_id, ord, name, weight, min_score, max_score) "
 				     "VALUES (?, ?, ?, ?, ?, ?)", "iitiii", *id, (int64_t)i + 1, in->criteria[i].name,

@@ -283,7 +283,7 @@ int evl_load_nominations(struct ctx *c, struct eval_campaign *e, bool with_score
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取提名");
 	bool reader = c->system || access_can(c, READERS, e->village_path);
-	int64_t me = c->actor ? c->actor->user_id : 0;
+	int64_t me = ctx_actor_id(c);
 	st = db_query(c->db, "SELECT s.id, s.nomination_id, s.member_id, u.name, s.total_x100, s.items, s.photos, s.note, "
 			     "s.updated_at FROM eval_scores s JOIN eval_nominations n ON n.id = s.nomination_id "
 			     "JOIN users u ON u.id = s.member_id WHERE n.campaign_id = ? ORDER BY s.nomination_id, s.id",
@@ -499,7 +499,7 @@ enum result eval_campaign_list(struct ctx *c, const struct eval_query *q, struct
 		}
 	}
 	buf_adds(&where, " OR (c.status <> 'draft' AND (c.id IN (SELECT campaign_id FROM eval_panel WHERE user_id = ?)");
-	db_args_int(&a, c->actor ? c->actor->user_id : 0);
+	db_args_int(&a, ctx_actor_id(c));
 	if (nv) {
 		buf_adds(&where, " OR ");
 		scope_where_paths(c, vpaths, nv, SCOPE_UNIT("v"), &where, &a);
@@ -521,7 +521,7 @@ enum result eval_campaign_list(struct ctx *c, const struct eval_query *q, struct
 	}
 	if (q->panel) {
 		buf_adds(&where, " AND c.id IN (SELECT campaign_id FROM eval_panel WHERE user_id = ?)");
-		db_args_int(&a, c->actor ? c->actor->user_id : 0);
+		db_args_int(&a, ctx_actor_id(c));
 	}
 	char *count_sql = arena_printf(c->arena, "SELECT count(*) " C_FROM "%s", where.ptr ? where.ptr : "");
 	char *page_sql = arena_printf(c->arena, "SELECT " C_COLS C_FROM "%s ORDER BY c.created_at DESC, c.id DESC "

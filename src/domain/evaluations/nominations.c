@@ -64,7 +64,7 @@ enum result eval_nominate(struct ctx *c, int64_t campaign_id, const struct eval_
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "该户已被提名"));
 	int dbrc = db_get_int(c->db, id, "INSERT INTO eval_nominations (campaign_id, household_id, how, note, nominated_by, "
 					 "created_at) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
-			      "iitti" "i", e.id, hh, how, in->note ? in->note : "", c->actor ? c->actor->user_id : 0, c->now);
+			      "iitti" "i", e.id, hh, how, in->note ? in->note : "", ctx_actor_id(c), c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存提名"));
 	struct buf after;

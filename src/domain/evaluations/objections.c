@@ -82,7 +82,7 @@ enum result eval_objection_decide(struct ctx *c, int64_t objection_id, bool upho
 	const char *decided = uphold ? "upheld" : "dismissed";
 	int dbrc = db_run(c->db, "UPDATE eval_objections SET status = ?, decision = ?, decided_by = NULLIF(CAST(? AS BIGINT), 0), "
 				 "decided_at = ? WHERE id = ? AND status = 'open'", "ttiii", decided, reason,
-			  c->actor ? c->actor->user_id : 0, c->now, objection_id);
+			  ctx_actor_id(c), c->now, objection_id);
 	if (dbrc == DB_OK && uphold)
 		/* back to scoring: the ranking is computed again when the panel has corrected it */
 		dbrc = db_run(c->db, "UPDATE eval_nominations SET final_x100 = NULL, nscores = NULL, rank_no = NULL, winner = 0 "

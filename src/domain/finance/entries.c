@@ -529,7 +529,7 @@ enum result finance_entry_create(struct ctx *c, const struct fin_entry_input *in
 	else
 		db_args_null(&a);
 	db_args_text(&a, correction ? in->reason : "");
-	db_args_int(&a, c->actor ? c->actor->user_id : 0);
+	db_args_int(&a, ctx_actor_id(c));
 	db_args_int(&a, c->now);
 	db_args_int(&a, c->now);
 	int dbrc = db_get_int_args(c->db, id,
@@ -656,7 +656,7 @@ static int decide(struct ctx *c, int64_t id, bool approve, const char *reason)
 	}
 	if ((rc = ctx_begin(c)))
 		return rc;
-	int64_t actor = c->actor ? c->actor->user_id : 0;
+	int64_t actor = ctx_actor_id(c);
 	int dbrc = approve ? db_run(c->db,
 				    "UPDATE finance_entries SET status = 'approved', approved_by = ?, approved_at = ?, "
 				    "updated_at = ? WHERE id = ? AND status = 'pending'",
@@ -705,7 +705,7 @@ enum result finance_entry_withdraw(struct ctx *c, int64_t id, const char *reason
 	int dbrc = db_run(c->db,
 			  "UPDATE finance_entries SET status = 'withdrawn', withdrawn_by = ?, withdrawn_at = ?, "
 			  "withdraw_reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'rejected')",
-			  "iitii", c->actor ? c->actor->user_id : 0, c->now, reason, c->now, id);
+			  "iitii", ctx_actor_id(c), c->now, reason, c->now, id);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "撤回账目"));
 	struct buf before, after;
@@ -735,7 +735,7 @@ static enum result enter_stock_in(struct ctx *c, int64_t village_id, const struc
 		 (long long)x->quantity, x->unit);
 	utf8_prefix(summary, sizeof(summary), s, FIN_SUMMARY_MAX);
 	utf8_prefix(counterpart, sizeof(counterpart), x->supplier[0] ? x->supplier : "供货商", FIN_COUNTERPART_MAX);
-	int64_t by = x->actor_id ? x->actor_id : c->actor ? c->actor->user_id : 0;
+	int64_t by = x->actor_id ? x->actor_id : ctx_actor_id(c);
 	int64_t id;
 	int dbrc = db_get_int(c->db, &id,
 			      "INSERT INTO finance_entries (village_id, kind, category, amount, occurred_on, "

@@ -422,7 +422,7 @@ enum result finance_statement_publish(struct ctx *c, int64_t village_id, const c
 			      "INSERT INTO finance_statements (village_id, month, opening, income, expense, closing, entries, "
 			      "published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			      "itiiiiiii", v.id, month, s.t.opening, s.t.income, s.t.expense, s.t.closing,
-			      (int64_t)s.t.entries, c->actor ? c->actor->user_id : 0, c->now);
+			      (int64_t)s.t.entries, ctx_actor_id(c), c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "公开财务报表"));
 	for (int i = 0; i < s.t.nlines && !rc; i++) {

@@ -184,7 +184,7 @@ enum result grid_allowance_rule_put(struct ctx *c, int64_t county_id, const stru
 					     "visit_fen, late_visit_fen, event_fen, max_fen, updated_by, updated_at) "
 					     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
 				      "iiiiiiiiii", u.id, in->base_fen, in->patrol_day_fen, in->missed_day_fen, in->visit_fen,
-				      in->late_visit_fen, in->event_fen, in->max_fen, c->actor ? c->actor->user_id : 0, c->now);
+				      in->late_visit_fen, in->event_fen, in->max_fen, ctx_actor_id(c), c->now);
 		rc = dbrc == DB_OK ? audit_record(c, u.id, "allowance_rule", u.id, old.set ? "update" : "create",
 						  before.ptr, after.ptr)
 				   : ctx_db_fail(c, dbrc, "保存津贴规则");
@@ -489,7 +489,7 @@ enum result grid_allowance_approve(struct ctx *c, int64_t id)
 		return rc;
 	int dbrc = db_run(c->db, "UPDATE allowances SET status = 'approved', approved_by = NULLIF(CAST(? AS BIGINT), 0), "
 				 "approved_at = ? WHERE id = ? AND status = 'computed'",
-			  "iii", c->actor ? c->actor->user_id : 0, c->now, id);
+			  "iii", ctx_actor_id(c), c->now, id);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "审核津贴"));
 	struct buf before, after;
@@ -511,7 +511,7 @@ enum result grid_allowance_approve(struct ctx *c, int64_t id)
 enum result grid_allowances_mine(struct ctx *c, struct grid_allowance **out, int *n)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT " ALLOWANCE_COLS "WHERE a.user_id = ? ORDER BY a.month DESC, a.id LIMIT 36",
-				      "i", c->actor ? c->actor->user_id : 0);
+				      "i", ctx_actor_id(c));
 	return read_allowances(c, st, out, n);
 }
 

@@ -382,7 +382,7 @@ enum result grid_patrols(struct ctx *c, const struct grid_patrol_query *q, struc
 	}
 	/* the actor's own, or those under their supervision */
 	buf_adds(&w, " AND (p.user_id = ?");
-	db_args_int(&a, c->actor ? c->actor->user_id : 0);
+	db_args_int(&a, ctx_actor_id(c));
 	struct buf sc;
 	buf_init(&sc, 4096);
 	if (scope_where(c, P_GRID_SUPERVISE, SCOPE_UNIT("gu"), &sc, &a)) {
@@ -462,7 +462,7 @@ enum result grid_compliance(struct ctx *c, int64_t unit_id, const char *from, co
 						    "GROUP BY u.id, u.name ORDER BY u.name, u.id",
 					    "tt", arena_printf(c->arena, "%s%%", u.path), u.path)
 				 : db_query(c->db, "SELECT u.id, u.name, '' FROM users u WHERE u.id = ?", "i",
-					    c->actor ? c->actor->user_id : 0);
+					    ctx_actor_id(c));
 	while (st && (rc = db_step(st)) == DB_ROW) {
 		if (!(ws = arena_grow(c->arena, ws, &cap, nw, sizeof(*ws))))
 			break;

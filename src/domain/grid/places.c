@@ -120,7 +120,7 @@ enum result grid_place_create(struct ctx *c, const struct grid_place *in, int64_
 				  "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) "
 				  "RETURNING id",
 		       "itttiitii", v.id, in->kind, in->name, in->note ? in->note : "", in->lat_e6, in->lng_e6, url,
-		       c->actor ? c->actor->user_id : 0, c->now) != DB_OK)
+		       ctx_actor_id(c), c->now) != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, DB_ERROR, "保存地图标注"));
 	struct buf after;
 	audit_snap_begin(&after);

@@ -105,7 +105,7 @@ enum result grid_positions_mine(struct ctx *c, int limit, struct grid_position *
 {
 	*n = 0;
 	*out = NULL;
-	int64_t me = c->actor ? c->actor->user_id : 0;
+	int64_t me = ctx_actor_id(c);
 	if (db_get_int(c->db, total, "SELECT count(*) FROM positions WHERE user_id = ?", "i", me) != DB_OK)
 		return ctx_db_fail(c, DB_ERROR, "读取位置");
 	struct db_stmt *st = db_query(c->db, "SELECT p.user_id, p.at, p.lat_e6, p.lng_e6, p.accuracy_m, us.name, ou.name "

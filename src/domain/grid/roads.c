@@ -107,7 +107,7 @@ enum result grid_road_create(struct ctx *c, const struct grid_road_input *in, in
 	}
 	if (db_get_int(c->db, id, "INSERT INTO map_roads (village_id, name, kind, geometry, created_by, created_at, "
 				  "updated_at) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?) RETURNING id",
-		       "itttiii", v.id, in->name, in->kind, geometry, c->actor ? c->actor->user_id : 0, c->now,
+		       "itttiii", v.id, in->name, in->kind, geometry, ctx_actor_id(c), c->now,
 		       c->now) != DB_OK)
 		rc = ctx_db_fail(c, DB_ERROR, "保存道路");
 	if (!rc) {

@@ -207,7 +207,7 @@ enum result grid_settings_put(struct ctx *c, int64_t county_id, const struct gri
 					     "tile_attribution) VALUES (?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?)",
 				      "iiiiiiiitt", county_id, (int64_t)in->patrols_per_day, (int64_t)in->min_minutes,
 				      (int64_t)in->min_metres, (int64_t)in->min_inside_pct, (int64_t)in->retention_days,
-				      c->actor ? c->actor->user_id : 0, c->now, in->tile_url, in->tile_attribution);
+				      ctx_actor_id(c), c->now, in->tile_url, in->tile_attribution);
 		if (dbrc == DB_OK && set_rules)
 			dbrc = db_run(c->db, "DELETE FROM visit_rules WHERE county_id = ?", "i", county_id);
 		for (int i = 0; dbrc == DB_OK && set_rules && i < nrules; i++)

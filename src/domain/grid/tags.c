@@ -452,7 +452,7 @@ static enum result tags_set(struct ctx *c, const struct tag_owner *ow, int64_t o
 	audit_snap_begin(&before);
 	audit_snap_begin(&after);
 	int changes = 0;
-	int64_t actor_id = c->actor ? c->actor->user_id : 0;
+	int64_t actor_id = ctx_actor_id(c);
 	for (int k = 0; !rc && k < nall; k++) {
 		const struct grid_tag *t = &all[k];
 		if (!gr_tag_visible(c, t->sensitive, t->roles))
@@ -547,7 +547,7 @@ static int tag_mark(struct ctx *c, int64_t household_id, const char *tag_name, b
 	if (has == on)
 		return RC_OK;
 	int dbrc;
-	int64_t actor_id = c->actor ? c->actor->user_id : 0;
+	int64_t actor_id = ctx_actor_id(c);
 	dbrc = on ? db_run(c->db, "INSERT INTO household_tags (household_id, tag_id, set_by, set_at) "
 				  "VALUES (?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)", "iiii", household_id, tag_id, actor_id, c->now)
 		  : db_run(c->db, "DELETE FROM household_tags WHERE household_id = ? AND tag_id = ?", "ii", household_id,
@@ -637,7 +637,7 @@ enum result grid_resident_tags_add(struct ctx *c, const char *village_path, int6
 	int rc = resident_tags_plan(c, village_path, resident_id, names, n, ids, got, &nids);
 	if (rc || !nids)
 		return rc;
-	int64_t actor_id = c->actor ? c->actor->user_id : 0;
+	int64_t actor_id = ctx_actor_id(c);
 	for (int i = 0; i < nids; i++) {
 		int dbrc = db_run(c->db, resident_owner.insert, "iiii", resident_id, ids[i], actor_id, c->now);
 		if (dbrc == DB_OK)

@@ -89,7 +89,7 @@ enum result grid_visit_add(struct ctx *c, const struct grid_visit_input *in, int
 static bool visit_scope(struct ctx *c, struct buf *w, struct db_args *a)
 {
 	buf_adds(w, " AND (v.user_id = ?");
-	db_args_int(a, c->actor ? c->actor->user_id : 0);
+	db_args_int(a, ctx_actor_id(c));
 	struct buf sc;
 	buf_init(&sc, 4096);
 	int ns = scope_where(c, P_GRID_WORK | P_GRID_SUPERVISE, SCOPE_HOUSEHOLD, &sc, a);

@@ -60,7 +60,7 @@ static enum result insert_entry(struct ctx *c, int64_t unit_id, int64_t seq, con
 				int64_t object_id, const char *action, const char *before, const char *after,
 				const char *prev, char hash[CRYPTO_HASH_HEX])
 {
-	int64_t actor = c->actor ? c->actor->user_id : 0;
+	int64_t actor = ctx_actor_id(c);
 	audit_entry_hash(unit_id, seq, actor, c->now, object_type, object_id, action, before, after, prev, hash);
 	int rc = db_run(c->db,
 			"INSERT INTO audit_log (unit_id, seq, actor_id, at, object_type, object_id, "

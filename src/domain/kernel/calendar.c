@@ -149,7 +149,7 @@ int calendar_set(struct ctx *c, const char *day, const char *kind, const char *n
 				 "VALUES (?, ?, ?, 'admin', NULLIF(CAST(? AS BIGINT), 0), ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, "
 				 "name = excluded.name, source = 'admin', updated_by = excluded.updated_by, "
 				 "updated_at = excluded.updated_at",
-			  "tttii", day, kind, name ? name : "", c->actor ? c->actor->user_id : 0, c->now);
+			  "tttii", day, kind, name ? name : "", ctx_actor_id(c), c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存节假日"));
 	struct buf after;

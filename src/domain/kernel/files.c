@@ -173,7 +173,7 @@ static int read_row(struct ctx *c, const char *hash, struct file_info *out)
 {
 	/* uploaded_by: the actor when they uploaded these bytes too (file_owners), else the
 	 * first uploader */
-	int64_t me = c->actor ? c->actor->user_id : 0;
+	int64_t me = ctx_actor_id(c);
 	struct db_stmt *st = db_query(c->db, "SELECT hash, mime, size, CASE WHEN ? <> 0 AND EXISTS (SELECT 1 FROM "
 					     "file_owners o WHERE o.hash = files.hash AND o.user_id = ?) THEN ? "
 					     "ELSE COALESCE(uploaded_by, 0) END, created_at, "

@@ -25,7 +25,7 @@ enum result idem_begin(struct ctx *c, const char *scope, const struct idem *k, c
 	*replay = NULL;
 	if (!has_key(k))
 		return RC_OK;
-	int64_t actor = c->actor ? c->actor->user_id : 0;
+	int64_t actor = ctx_actor_id(c);
 	int64_t one;
 	/* on PostgreSQL a concurrent request with the same key waits here for the first
 	 * one's transaction, then finds its row */
@@ -59,7 +59,7 @@ enum result idem_store(struct ctx *c, const char *scope, const struct idem *k, c
 	if (!has_key(k))
 		return RC_OK;
 	int rc = db_run(c->db, "UPDATE idempotency_keys SET result = ? WHERE actor_id = ? AND scope = ? AND key = ?",
-			"titt", result, c->actor ? c->actor->user_id : 0, scope, k->key);
+			"titt", result, ctx_actor_id(c), scope, k->key);
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "幂等键");
 }
 

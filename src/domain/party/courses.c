@@ -32,7 +32,7 @@ int party_courses(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 	buf_adds(&sql, "FROM party_courses k JOIN org_units u ON u.id = k.unit_id LEFT JOIN (SELECT course_id, "
 		       "sum(seconds) AS secs FROM party_study_sessions WHERE user_id = ? GROUP BY course_id) my ON "
 		       "my.course_id = k.id WHERE 1=1");
-	db_args_int(&a, c->actor ? c->actor->user_id : 0);
+	db_args_int(&a, ctx_actor_id(c));
 	/* the bound arguments point into u and l: they live until the query has run */
 	struct learner l;
 	struct org_unit u;
@@ -164,7 +164,7 @@ int party_course_create(struct ctx *c, const struct party_course_input *in, int6
 					 "?, ?, ?, ?, COALESCE(?, 'published'), NULLIF(?, 0), ?, ?) RETURNING id",
 			      "itttttti" "tiii", u.id, in->audience, in->title, in->body, ph, in->media ? in->media : "",
 			      in->media_url ? in->media_url : "", (int64_t)in->minutes, in->status,
-			      c->actor ? c->actor->user_id : 0, c->now, c->now);
+			      ctx_actor_id(c), c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存课程"));
 	if ((rc = pt_store_created(c, "party_course", in->idem, *id)))

@@ -229,7 +229,7 @@ int party_study_record(struct ctx *c, int64_t member_id, struct party_row *out)
 		if (!l.member) {
 			pr_text(c, out, "name", c->actor ? c->actor->name : "");
 			pr_bool(out, "member", false);
-			return record_lists(c, "user_id", c->actor ? c->actor->user_id : 0, out);
+			return record_lists(c, "user_id", ctx_actor_id(c), out);
 		}
 		member_id = l.member_id;
 	}

@@ -396,7 +396,7 @@ int party_meeting_create(struct ctx *c, const struct party_meeting_input *in, in
 			      "iiitttti" "tiitttiii", in->branch_id, vid, in->group_id > 0 ? in->group_id : 0, in->kind,
 			      period, in->topic, in->place ? in->place : "", (int64_t)(in->remote == 1),
 			      in->join_url ? in->join_url : "", in->starts_at, in->ends_at, in->minutes ? in->minutes : "",
-			      mphotos, photos, c->actor ? c->actor->user_id : 0, c->now, c->now);
+			      mphotos, photos, ctx_actor_id(c), c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存会议"));
 	if ((rc = pt_store_created(c, "party_meeting", in->idem, *id)))
@@ -521,13 +521,13 @@ int party_attendance_put(struct ctx *c, int64_t meeting_id, int n, const struct 
 		if (dbrc == DB_OK && left)
 			dbrc = db_run(c->db, "UPDATE party_attendance SET status = ?, reason = ?, recorded_by = ?, "
 					     "recorded_at = ? WHERE meeting_id = ? AND member_id = ?", "ttiiii", in[i].status,
-				      in[i].reason ? in[i].reason : "", c->actor ? c->actor->user_id : 0, c->now, meeting_id,
+				      in[i].reason ? in[i].reason : "", ctx_actor_id(c), c->now, meeting_id,
 				      in[i].member_id);
 		else if (dbrc == DB_OK)
 			dbrc = db_run(c->db, "INSERT INTO party_attendance (meeting_id, member_id, status, reason, recorded_by, "
 					     "recorded_at) VALUES (?, ?, ?, ?, NULLIF(?, 0), ?)", "iittii", meeting_id,
 				      in[i].member_id, in[i].status, in[i].reason ? in[i].reason : "",
-				      c->actor ? c->actor->user_id : 0, c->now);
+				      ctx_actor_id(c), c->now);
 		rc = dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存出勤");
 	}
 	/* one entry for the whole record: every member's status in it */
@@ -572,7 +572,7 @@ int party_checkin(struct ctx *c, int64_t meeting_id, struct party_row *out)
 		if (dbrc == DB_OK)
 			dbrc = db_run(c->db, "INSERT INTO party_attendance (meeting_id, member_id, status, reason, checked_in_at, "
 					     "recorded_by, recorded_at) VALUES (?, ?, ?, '', ?, NULLIF(?, 0), ?)", "iitiii",
-				      meeting_id, me, status, c->now, c->actor ? c->actor->user_id : 0, c->now);
+				      meeting_id, me, status, c->now, ctx_actor_id(c), c->now);
 		rc = dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "签到");
 		if (!rc)
 			rc = pt_audit(c, pr_get_int(&m, "village_id"), "party_attendance", meeting_id, "check_in", "status",

@@ -259,7 +259,7 @@ static int add_history(struct ctx *c, int64_t member_id, const char *action, con
 {
 	int dbrc = db_run(c->db, "INSERT INTO party_member_history (member_id, action, day, note, created_by, created_at) "
 				 "VALUES (?, ?, ?, ?, NULLIF(?, 0), ?)", "ittti" "i", member_id, action, day, note ? note : "",
-			  c->actor ? c->actor->user_id : 0, c->now);
+			  ctx_actor_id(c), c->now);
 	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存党员记录");
 }
 

@@ -24,7 +24,7 @@ int party_quizzes(struct ctx *c, int64_t unit_id, int limit, int offset, struct 
 	buf_adds(&sql, "FROM party_quizzes q JOIN org_units u ON u.id = q.unit_id LEFT JOIN (SELECT quiz_id, count(*) "
 		       "AS n, max(score) AS best FROM party_quiz_attempts WHERE user_id = ? GROUP BY quiz_id) my ON "
 		       "my.quiz_id = q.id WHERE 1=1");
-	db_args_int(&a, c->actor ? c->actor->user_id : 0);
+	db_args_int(&a, ctx_actor_id(c));
 	/* the bound arguments point into u and l: they live until the query has run */
 	struct learner l;
 	struct org_unit u;
@@ -137,7 +137,7 @@ int party_quiz_get(struct ctx *c, int64_t id, struct party_row *out)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	rc = pr_fetch(c, db_query(c->db, "SELECT id, score, passed, points, created_at FROM party_quiz_attempts WHERE "
 					 "quiz_id = ? AND user_id = ? ORDER BY id DESC LIMIT 20",
-				  "ii", id, c->actor ? c->actor->user_id : 0),
+				  "ii", id, ctx_actor_id(c)),
 		      "i:id i:score b:passed i:points T:created_at", mine, 20);
 	pr_sub(out, "my_attempts", mine);
 	return rc;
@@ -246,7 +246,7 @@ int party_quiz_create(struct ctx *c, const struct party_quiz_input *in, int64_t 
 					 "COALESCE(?, 'published'), NULLIF(?, 0), ?, ?) RETURNING id",
 			      "ittti" "ttiii", u.id, in->audience, in->title, in->intro ? in->intro : "",
 			      (int64_t)in->pass_score, in->rule_name ? in->rule_name : "", in->status,
-			      c->actor ? c->actor->user_id : 0, c->now, c->now);
+			      ctx_actor_id(c), c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存答题"));
 	if ((rc = insert_questions(c, *id, in->nquestions, in->questions)))

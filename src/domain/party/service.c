@@ -151,7 +151,7 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 					 "target_date, photos, video, progress, created_by, created_at, updated_at) VALUES (?, "
 					 "?, ?, ?, ?, ?, ?, ?, 0, NULLIF(?, 0), ?, ?) RETURNING id", "iitttttt" "iii", v.id,
 			      (int64_t)in->year, in->pledger, in->title, in->body ? in->body : "", in->target_date, ph,
-			      in->video ? in->video : "", c->actor ? c->actor->user_id : 0, c->now, c->now);
+			      in->video ? in->video : "", ctx_actor_id(c), c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存承诺"));
 	if ((rc = pt_store_created(c, "party_commitment", in->idem, *id)))
@@ -291,7 +291,7 @@ int party_commitment_note(struct ctx *c, int64_t id, const char *kind, const cha
 				"created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?) RETURNING id"
 			      : "INSERT INTO party_commitment_notes (commitment_id, kind, body, progress, photos, author, "
 				"created_by, created_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, NULLIF(?, 0), ?) RETURNING id",
-			      "ittittii", id, kind, body, pct, ph, pt_actor_name(c), c->actor ? c->actor->user_id : 0,
+			      "ittittii", id, kind, body, pct, ph, pt_actor_name(c), ctx_actor_id(c),
 			      c->now);
 	if (dbrc == DB_OK && progress_note)
 		dbrc = db_run(c->db, "UPDATE party_commitments SET progress = ?, done_at = NULLIF(?, 0), updated_at = ? "
@@ -353,7 +353,7 @@ int party_diary_create(struct ctx *c, const struct party_diary_input *in, int64_
 	int dbrc = db_get_int(c->db, id, "INSERT INTO party_diary (village_id, day, body, beneficiary, photos, author, "
 					 "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?) RETURNING id",
 			      "itttttii", v.id, in->day, in->body, in->beneficiary ? in->beneficiary : "", ph,
-			      pt_actor_name(c), c->actor ? c->actor->user_id : 0, c->now);
+			      pt_actor_name(c), ctx_actor_id(c), c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存服务日记"));
 	if ((rc = pt_store_created(c, "party_diary", in->idem, *id)))
@@ -541,7 +541,7 @@ int party_question_answer(struct ctx *c, int64_t id, const char *answer)
 	int64_t got;
 	int dbrc = db_get_int(c->db, &got, "UPDATE party_questions SET answer = ?, answered_by = NULLIF(?, 0), answerer = ?, "
 					   "answered_at = ? WHERE id = ? AND answered_at IS NULL RETURNING id", "titii", answer,
-			      c->actor ? c->actor->user_id : 0, pt_actor_name(c), c->now, id);
+			      ctx_actor_id(c), pt_actor_name(c), c->now, id);
 	if (dbrc == DB_DONE)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "问题已答复"));
 	if (dbrc != DB_OK)
@@ -569,7 +569,7 @@ static int q_link_then(struct ctx *c, int64_t made, void *arg)
 				      "converter = ? WHERE id = ? AND event_id IS NULL AND talk_id IS NULL RETURNING id"
 				    : "UPDATE party_questions SET talk_id = ?, converted_at = ?, converted_by = NULLIF(?, 0), "
 				      "converter = ? WHERE id = ? AND event_id IS NULL AND talk_id IS NULL RETURNING id",
-			      "iiiti", made, c->now, c->actor ? c->actor->user_id : 0, pt_actor_name(c), l->question_id);
+			      "iiiti", made, c->now, ctx_actor_id(c), pt_actor_name(c), l->question_id);
 	if (dbrc == DB_DONE)
 		return ctx_fail(c, RC_CONFLICT, "问题已转办");
 	if (dbrc != DB_OK)

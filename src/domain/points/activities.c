@@ -250,7 +250,7 @@ enum result activities_create(struct ctx *c, const struct activity_input *in, in
 		return RC_INVALID;
 
 	const char *place = in->place ? in->place : "";
-	int64_t actor = c->actor ? c->actor->user_id : 0;
+	int64_t actor = ctx_actor_id(c);
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int dbrc = db_get_int(c->db, id,

@@ -502,7 +502,7 @@ enum result claims_list(struct ctx *c, const struct claim_query *q, struct claim
 		if (!ok)
 			return ctx_field(c, "status", "状态应为 pending、approved、rejected、credited 或 cancelled");
 	}
-	int64_t me = c->actor ? c->actor->user_id : 0;
+	int64_t me = ctx_actor_id(c);
 	int64_t own = c->actor && access_has_role(c, "villager") ? c->actor->household_id : 0;
 	const char *paths[CTX_MAX_GRANTS];
 	int npaths;
@@ -626,7 +626,7 @@ enum result claims_review(struct ctx *c, int64_t id, bool approve, const char *r
 		return ctx_end(c, rc);
 
 	const char *status = approve ? "approved" : "rejected";
-	int64_t reviewer = c->actor ? c->actor->user_id : 0;
+	int64_t reviewer = ctx_actor_id(c);
 	int64_t got;
 	int dbrc = db_get_int(c->db, &got, "UPDATE claims SET status = ?, reviewer_id = NULLIF(CAST(? AS BIGINT), 0), "
 					   "review_reason = ?, reviewed_at = ?, updated_at = ? "

@@ -120,7 +120,7 @@ enum result ledger_append(struct ctx *c, const struct ledger_input *in, int64_t 
 	char prev[CRYPTO_HASH_HEX], hash[CRYPTO_HASH_HEX];
 	str_copy(prev, sizeof(prev), db_col_text(st, 1));
 	db_finalize(st);
-	int64_t actor = c->actor ? c->actor->user_id : 0;
+	int64_t actor = ctx_actor_id(c);
 	ledger_entry_hash(in->village_id, seq, in, actor, c->now, prev, hash);
 	char mac[CRYPTO_HASH_HEX];
 	chain_head_mac(c, "ledger", in->village_id, seq, hash, mac);
@@ -349,7 +349,7 @@ enum result ledger_correct(struct ctx *c, int64_t entry_id, const char *reason, 
 	int dbrc = db_get_int(c->db, &out->request_id,
 			      "INSERT INTO ledger_correction_requests (village_id, entry_id, reason, requested_by, "
 			      "requested_at, status) VALUES (?, ?, ?, ?, ?, 'pending') RETURNING id",
-			      "iitii", in->village_id, entry_id, reason, c->actor ? c->actor->user_id : 0, c->now);
+			      "iitii", in->village_id, entry_id, reason, ctx_actor_id(c), c->now);
 	if (dbrc == DB_CONSTRAINT)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "这条记录已有一项更正在等待复核"));
 	if (dbrc != DB_OK)
@@ -404,7 +404,7 @@ enum result ledger_correction_decide(struct ctx *c, int64_t request_id, bool app
 	int64_t one;
 	int dbrc = db_get_int(c->db, &one, "UPDATE ledger_correction_requests SET status = ?, decided_by = ?, "
 					   "decided_at = ?, decision = ? WHERE id = ? AND status = 'pending' RETURNING id",
-			      "tiiti", approve ? "approved" : "rejected", c->actor ? c->actor->user_id : 0, c->now,
+			      "tiiti", approve ? "approved" : "rejected", ctx_actor_id(c), c->now,
 			      reason ? reason : "", request_id);
 	if (dbrc == DB_DONE)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "这项更正已经复核过"));

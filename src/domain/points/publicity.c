@@ -317,7 +317,7 @@ enum result publicity_decide_objections(struct ctx *c, int64_t claim_id, bool ap
 	int rc = db_run(c->db, "UPDATE objections SET status = ?, decision_reason = ?, decided_by = ?, "
 			       "decided_at = ? WHERE claim_id = ? AND status = 'open'",
 			"ttiii", approved ? "dismissed" : "upheld", reason ? reason : "",
-			c->actor ? c->actor->user_id : (int64_t)0, c->now, claim_id);
+			ctx_actor_id(c), c->now, claim_id);
 	return rc == DB_OK ? RC_OK : ctx_db_fail(c, rc, "处理异议");
 }
 

@@ -562,7 +562,7 @@ enum result rankings_publish(struct ctx *c, int64_t unit_id, const char *period,
 			      "red_list_size, data, published_by, published_at) "
 			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			      "iitiiitii", village.id, unit.id, p.text, p.start, p.end, (int64_t)r.red_list_size,
-			      data.ptr, c->actor ? c->actor->user_id : (int64_t)0, c->now);
+			      data.ptr, ctx_actor_id(c), c->now);
 	buf_release(&data);
 	if (dbrc == DB_CONSTRAINT)
 		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "%s %s的红黑榜已经发布，不能重复发布",

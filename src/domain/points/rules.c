@@ -625,7 +625,7 @@ enum result rules_version_create(struct ctx *c, const struct rule_version_input 
 						  "rule_versions WHERE unit_id = ?", "i", u.id);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "读取清单版本"));
-	int64_t actor = c->actor ? c->actor->user_id : 0;
+	int64_t actor = ctx_actor_id(c);
 	dbrc = db_get_int(c->db, version_id,
 			  "INSERT INTO rule_versions (unit_id, version_no, meeting_type, meeting_date, note, "
 			  "created_by, created_at) VALUES (?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) "

@@ -156,7 +156,7 @@ static int resolve_card(struct ctx *c, const char *no, const char *pin, struct r
 	if (wait)
 		return locked_fail(c, wait);
 	/* and the operator's own budget: one PIN tried over many cards is stopped too */
-	char *op = arena_printf(c->arena, "pin-operator:%lld", (long long)(c->actor ? c->actor->user_id : 0));
+	char *op = arena_printf(c->arena, "pin-operator:%lld", (long long)ctx_actor_id(c));
 	if ((wait = card_locked_for(c, op))) {
 		c->err.retry_after = wait;
 		return ctx_fail(c, RC_TOO_MANY, "你输错户卡密码的次数过多，请 %lld 分钟后再试",

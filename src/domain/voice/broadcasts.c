@@ -165,7 +165,7 @@ enum result voice_broadcast(struct ctx *c, int64_t unit_id, const char *body, co
 		dbrc = db_get_int(c->db, &id,
 				  "INSERT INTO broadcasts (unit_id, notice_id, body, created_by, created_at) "
 				  "VALUES (?, ?, ?, ?, ?) RETURNING id",
-				  "iitii", unit_id, notice_id, body, c->actor ? c->actor->user_id : 0, c->now);
+				  "iitii", unit_id, notice_id, body, ctx_actor_id(c), c->now);
 		if (dbrc != DB_OK) {
 			rc = ctx_db_fail(c, dbrc, "记录广播");
 		} else {

@@ -103,7 +103,7 @@ enum result voice_speaker_register(struct ctx *c, int64_t village_id, const char
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int64_t id = 0;
-	rc = insert(c, &v, name, c->actor ? c->actor->user_id : 0, 0, token, &id);
+	rc = insert(c, &v, name, ctx_actor_id(c), 0, token, &id);
 	if ((rc = ctx_end(c, rc)))
 		return rc;
 	return load(c, "s.id = ?", id, NULL, out) ? ctx_fail(c, RC_INTERNAL, "读取音箱失败") : RC_OK;

@@ -294,7 +294,7 @@ enum result voice_talk_resolve(struct ctx *c, int64_t id)
 	if ((rc = ctx_begin(c)))
 		return rc;
 	int dbrc = db_run(c->db, "UPDATE talks SET status = 'resolved', resolved_at = ?, resolved_by = ? WHERE id = ?",
-			  "iii", c->now, c->actor ? c->actor->user_id : 0, id);
+			  "iii", c->now, ctx_actor_id(c), id);
 	rc = dbrc != DB_OK ? ctx_db_fail(c, dbrc, "办结说事") : audit(c, t.village_id, id, "resolve", NULL, NULL, NULL, 0);
 	return ctx_end(c, rc);
 }
@@ -322,7 +322,7 @@ enum result voice_talk_hide(struct ctx *c, int64_t id, int64_t post_id, const ch
 		return ctx_fail(c, RC_CONFLICT, "已经隐藏");
 	if ((rc = ctx_begin(c)))
 		return rc;
-	int64_t by = c->actor ? c->actor->user_id : 0;
+	int64_t by = ctx_actor_id(c);
 	int dbrc = post_id ? db_run(c->db, "UPDATE talk_posts SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?",
 				    "iiti", c->now, by, reason, post_id)
 			   : db_run(c->db, "UPDATE talks SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?",
@@ -379,7 +379,7 @@ enum result voice_talk_council(struct ctx *c, int64_t id, const char *outcome)
 	int dbrc = db_run(c->db,
 			  "UPDATE talks SET council_outcome = ?, council_at = ?, status = 'resolved', "
 			  "resolved_at = COALESCE(resolved_at, ?), resolved_by = COALESCE(resolved_by, ?) WHERE id = ?",
-			  "tiiii", outcome, c->now, c->now, c->actor ? c->actor->user_id : 0, id);
+			  "tiiii", outcome, c->now, c->now, ctx_actor_id(c), id);
 	rc = dbrc != DB_OK ? ctx_db_fail(c, dbrc, "记录议事") : audit(c, t.village_id, id, "council", "outcome", outcome, NULL, 0);
 	return ctx_end(c, rc);
 }
