@@ -12,24 +12,50 @@ enum result audit_list(struct ctx *c, const struct audit_query *q, struct audit_
 		return rc;
 	if (!access_can(c, P_AUDIT_READ, u.path))
 		return ctx_fail(c, access_refusal(c, u.path), "无权查看该单位的审计日志");
-	const char *where =
-		"FROM audit_log a JOIN org_units o ON o.id = a.unit_id LEFT JOIN users us ON us.id = a.actor_id "
-		"WHERE o.path LIKE ? AND (CAST(? AS TEXT) = '' OR a.object_type = ?) "
-		"AND (CAST(? AS BIGINT) = 0 OR a.object_id = ?) "
-		"AND (CAST(? AS BIGINT) = 0 OR a.at >= ?) AND (CAST(? AS BIGINT) = 0 OR a.at < ?)";
-	char *like = arena_printf(c->arena, "%s%%", u.path);
-	const char *type = q->object_type ? q->object_type : "";
-	char *sql = arena_printf(c->arena, "SELECT count(*) %s", where);
-	if (db_get_int(c->db, total, sql, "tttiiiiii", like, type, type, q->object_id, q->object_id,
-		       q->from, q->from, q->to, q->to) != DB_OK)
+	/* only the filters asked for: "? = '' OR a.object_type = ?" would keep every index
+	 * out of the query */
+	struct db_args a = {0};
+	db_args_text(&a, arena_printf(c->arena, "%s%%", u.path));
+	const char *where = "FROM audit_log a JOIN org_units o ON o.id = a.unit_id WHERE o.path LIKE ?";
+	bool filtered = false;
+	if (q->object_type && q->object_type[0]) {
+		where = arena_printf(c->arena, "%s AND a.object_type = ?", where);
+		db_args_text(&a, q->object_type);
+		filtered = true;
+	}
+	if (q->object_id) {
+		where = arena_printf(c->arena, "%s AND a.object_id = ?", where);
+		db_args_int(&a, q->object_id);
+		filtered = true;
+	}
+	if (q->from) {
+		where = arena_printf(c->arena, "%s AND a.at >= ?", where);
+		db_args_int(&a, q->from);
+		filtered = true;
+	}
+	if (q->to) {
+		where = arena_printf(c->arena, "%s AND a.at < ?", where);
+		db_args_int(&a, q->to);
+		filtered = true;
+	}
+	if (!where)
+		return ctx_fail(c, RC_INTERNAL, "内存不足");
+	/* Unfiltered, the count is the length of the subtree's chains: a unit's head holds
+	 * the sequence number of its last entry, and a chain has no gaps (cunzhi verify
+	 * checks it); counting the entries themselves reads all of them, 22 million for a
+	 * county after three years. */
+	int dbrc = filtered ? db_get_int_args(c->db, total, arena_printf(c->arena, "SELECT count(*) %s", where), &a)
+			    : db_get_int(c->db, total, "SELECT COALESCE(SUM(h.seq), 0) FROM audit_heads h JOIN "
+						       "org_units o ON o.id = h.unit_id WHERE o.path LIKE ?",
+					 "t", a.t[0]);
+	if (dbrc != DB_OK)
 		return ctx_db_fail(c, DB_ERROR, "审计日志");
-	sql = arena_printf(c->arena,
+	db_args_int(&a, q->limit);
+	db_args_int(&a, q->offset);
+	struct db_stmt *st = db_query_args(c->db, arena_printf(c->arena,
 		"SELECT a.id, a.unit_id, a.seq, a.actor_id, a.at, a.object_id, o.name, "
-		"COALESCE(us.name, '系统'), a.object_type, a.action, a.before_data, a.after_data, a.hash "
-		"%s ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?", where);
-	struct db_stmt *st = db_query(c->db, sql, "tttiiiiiiii", like, type, type, q->object_id,
-				      q->object_id, q->from, q->from, q->to, q->to,
-				      (int64_t)q->limit, (int64_t)q->offset);
+		"COALESCE((SELECT us.name FROM users us WHERE us.id = a.actor_id), '系统'), a.object_type, a.action, "
+		"a.before_data, a.after_data, a.hash %s ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?", where), &a);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "审计日志");
 	*out = arena_alloc(c->arena, sizeof(**out) * (size_t)(q->limit ? q->limit : 1));
