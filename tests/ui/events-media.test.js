@@ -339,7 +339,9 @@ test('a report with a voice recording made offline is kept on the phone and sent
   const uploads = [];
   vp.on('request', (r) => { if (/\/api\/v1\/(files|events)$/.test(r.url()) && r.method() === 'POST') uploads.push(new URL(r.url()).pathname); });
   await phone.setOffline(false);
-  await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor().catch(async (e) => {
+  // a send caught by the signal's return without an answer is given up after a minute
+  // and made again (outbox.test.js): the ceiling is above that
+  await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor({ timeout: 150000 }).catch(async (e) => {
     throw new Error(`${e.message}\nthe item shows: ${await item.textContent()}`);
   });
   assert.deepEqual(uploads.slice(0, 2), ['/api/v1/files', '/api/v1/events'], 'the recording is uploaded before the report');
