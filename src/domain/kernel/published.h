@@ -1,0 +1,51 @@
+/* Published documents that are revised with a version number (every version kept) and
+ * withdrawn with a reason: notices 通知, disclosures 三务公开 and the chronicle 大事记.
+ * The steps they share, led by a small descriptor of the document: its tables, the
+ * words of its messages and its versioned fields. Who may see and change a document,
+ * which fields are versioned and when a revision changes nothing stay with each
+ * feature. All of it runs in the caller's transaction. */
+#ifndef DOMAIN_PUBLISHED_H
+#define DOMAIN_PUBLISHED_H
+
+#include "db/db.h"
+#include "domain/kernel/ctx.h"
+#include "util/buf.h"
+
+struct pub_doc {
+	const char *table;         /* "chronicle_entries" */
+	const char *versions;      /* its versions: "chronicle_versions" */
+	const char *version_key;   /* the column of versions naming the document: "entry_id" */
+	const char *const *fields; /* the versioned columns, NULL-ended, in the order bind binds */
+	const char *audit_type;    /* the object type of the audit entries: "chronicle" */
+	const char *noun;          /* in messages: "大事记" */
+	const char *this_one;      /* "只有<unit>的干部可以修订<this_one>": "大事记", "这条通知" */
+	/* Binds the values of fields, in order. */
+	void (*bind)(struct db_args *a, const void *values);
+	/* Begins the audit snapshot of a version: audit_snap_begin, version_no, the fields. */
+	void (*snap)(struct buf *b, int version_no, const void *values);
+};
+
+/* Whether the actor may change (what: "修订", "撤回") a document of unit_name: 404
+ * "<noun>不存在" when they may not see it (visible false), 403 when they see it but may
+ * not manage it, 409 when it was withdrawn. */
+enum result pub_may_change(struct ctx *c, const struct pub_doc *d, bool can_manage, bool visible, bool withdrawn,
+			   const char *unit_name, const char *what);
+
+/* Stores version version_no of document id: its values and reason ("" for NULL), by
+ * author at a time. */
+enum result pub_add_version(struct ctx *c, const struct pub_doc *d, int64_t id, int version_no, const void *values,
+			    const char *reason, int64_t author, int64_t at);
+
+/* Writes a revision of document id from version version_no: the values after as the
+ * next version (409 when it was revised or withdrawn meanwhile), with its version row,
+ * and the audit entry "revise" on unit's chain: the snapshots of before and after (the
+ * reason in after). */
+enum result pub_revise(struct ctx *c, const struct pub_doc *d, int64_t id, int64_t unit, int version_no,
+		       const void *before, const void *after, const char *reason, int64_t author, int64_t at);
+
+/* Withdraws document id (version version_no, title) with a reason by the actor (409
+ * when it was withdrawn meanwhile), and the audit entry "withdraw" on unit's chain. */
+enum result pub_withdraw(struct ctx *c, const struct pub_doc *d, int64_t id, int64_t unit, int version_no,
+			 const char *title, const char *reason);
+
+#endif
