@@ -148,23 +148,9 @@ int api_chronicle_withdraw(struct req *r)
 	return rc ? rc : entry_reply(r, id);
 }
 
-static int photo_reply(struct req *r, int64_t id, int n, int64_t public_village)
-{
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = chronicle_photo(&r->ctx, id, n, public_village, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
-}
-
 int api_chronicle_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	int rc = req_path_photo(r, DISC_FILES_MAX, &id, &n);
-	return rc ? rc : photo_reply(r, id, n, 0);
+	return transparency_reply_file(r, false, chronicle_photo);
 }
 
 int api_public_chronicle(struct req *r)
@@ -176,10 +162,5 @@ int api_public_chronicle(struct req *r)
 
 int api_public_chronicle_photo(struct req *r)
 {
-	int64_t village, item;
-	int n;
-	int rc = req_path_id(r, "item", &item);
-	if (!rc)
-		rc = req_path_photo(r, DISC_FILES_MAX, &village, &n);
-	return rc ? rc : photo_reply(r, item, n, village);
+	return transparency_reply_file(r, true, chronicle_photo);
 }

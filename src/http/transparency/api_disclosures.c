@@ -211,23 +211,9 @@ int api_disclosure_withdraw(struct req *r)
 	return rc ? rc : item_reply(r, id, 0);
 }
 
-static int file_reply(struct req *r, int64_t id, int n, int64_t public_village)
-{
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = transparency_file(&r->ctx, id, n, public_village, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
-}
-
 int api_disclosure_file(struct req *r)
 {
-	int64_t id;
-	int n;
-	int rc = req_path_photo(r, DISC_FILES_MAX, &id, &n);
-	return rc ? rc : file_reply(r, id, n, 0);
+	return transparency_reply_file(r, false, transparency_file);
 }
 
 int api_disclosure_ask(struct req *r)
@@ -434,10 +420,5 @@ int api_public_disclosure_get(struct req *r)
 
 int api_public_disclosure_file(struct req *r)
 {
-	int64_t village, item;
-	int n;
-	int rc = public_ids(r, &village, &item);
-	if (!rc)
-		rc = req_path_photo(r, DISC_FILES_MAX, &village, &n);
-	return rc ? rc : file_reply(r, item, n, village);
+	return transparency_reply_file(r, true, transparency_file);
 }
