@@ -13,11 +13,6 @@ enum result pub_may_change(struct ctx *c, const struct pub_doc *d, bool can_mana
 	return RC_OK;
 }
 
-static int64_t actor_id(const struct ctx *c)
-{
-	return c->actor ? c->actor->user_id : 0;
-}
-
 /* A database failure, named verb, the document's noun and tail: "保存大事记版本". */
 static int db_failed(struct ctx *c, const struct pub_doc *d, int dbrc, const char *verb, const char *tail)
 {
@@ -112,7 +107,7 @@ enum result pub_withdraw(struct ctx *c, const struct pub_doc *d, int64_t id, int
 	if (!sql)
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	int64_t got;
-	int dbrc = db_get_int(c->db, &got, sql, "iitii", c->now, actor_id(c), reason, c->now, id);
+	int dbrc = db_get_int(c->db, &got, sql, "iitii", c->now, ctx_actor_id(c), reason, c->now, id);
 	if (dbrc == DB_DONE)
 		return ctx_fail(c, RC_CONFLICT, "%s已撤回", d->noun);
 	if (dbrc != DB_OK)

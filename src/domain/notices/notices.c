@@ -257,15 +257,10 @@ static void read_notice(struct ctx *c, struct db_stmt *st, struct notice *n, con
 	n->villager = villager_path && villager_path[0] && covers(n->unit_path, villager_path);
 }
 
-static int64_t actor_id(const struct ctx *c)
-{
-	return c->actor ? c->actor->user_id : 0;
-}
-
 /* Loads a notice without access checks. */
 static int load_notice(struct ctx *c, int64_t id, struct notice *n, const char *villager_path)
 {
-	struct db_stmt *st = db_query(c->db, "SELECT " N_COLS N_FROM "WHERE n.id = ?", "ii", actor_id(c), id);
+	struct db_stmt *st = db_query(c->db, "SELECT " N_COLS N_FROM "WHERE n.id = ?", "ii", ctx_actor_id(c), id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取通知");
 	int rc = db_step(st);
@@ -418,7 +413,7 @@ enum result notices_list(struct ctx *c, const struct notice_query *q, struct not
 		return ctx_db_fail(c, dbrc, "读取通知");
 
 	struct db_args page_args = {0};
-	db_args_int(&page_args, actor_id(c));
+	db_args_int(&page_args, ctx_actor_id(c));
 	db_args_add(&page_args, &where_args);
 	db_args_int(&page_args, q->limit);
 	db_args_int(&page_args, q->offset);
@@ -458,7 +453,7 @@ enum result notices_list(struct ctx *c, const struct notice_query *q, struct not
 		for (int i = 0; i < 4; i++)
 			db_args_int(&ua, ids[i]);
 		db_args_int(&ua, c->now);
-		db_args_int(&ua, actor_id(c));
+		db_args_int(&ua, ctx_actor_id(c));
 		dbrc = db_get_int_args(c->db, unread, "SELECT count(*) FROM notices n WHERE n.unit_id IN (?, ?, ?, ?) "
 					     "AND n.withdrawn_at IS NULL AND (n.ends_at IS NULL OR n.ends_at > ?) "
 					     "AND NOT EXISTS (SELECT 1 FROM notice_reads r WHERE r.notice_id = n.id "

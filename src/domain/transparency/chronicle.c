@@ -272,11 +272,6 @@ static const struct pub_doc doc = {
 	.snap = snap,
 };
 
-static int64_t actor_id(const struct ctx *c)
-{
-	return c->actor ? c->actor->user_id : 0;
-}
-
 enum result chronicle_add(struct ctx *c, const struct chronicle_input *in, int64_t *id)
 {
 	*id = 0;
@@ -308,11 +303,11 @@ enum result chronicle_add(struct ctx *c, const struct chronicle_input *in, int64
 	int dbrc = db_get_int(c->db, id, "INSERT INTO chronicle_entries (village_id, version_no, happened_on, title, body, "
 					 "photos, created_by, created_at, updated_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?) "
 					 "RETURNING id", "itttti" "ii", v.id, in->happened_on, in->title, in->body, photos,
-			      actor_id(c), c->now, c->now);
+			      ctx_actor_id(c), c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存大事记"));
 	struct version first = {in->happened_on, in->title, in->body, photos};
-	if ((rc = pub_add_version(c, &doc, *id, 1, &first, "", actor_id(c), c->now)))
+	if ((rc = pub_add_version(c, &doc, *id, 1, &first, "", ctx_actor_id(c), c->now)))
 		return ctx_end(c, rc);
 	struct buf after;
 	snap(&after, 1, &first);
@@ -359,7 +354,7 @@ enum result chronicle_revise(struct ctx *c, int64_t id, const struct chronicle_i
 		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
 	if ((rc = ctx_begin(c)))
 		return rc;
-	return ctx_end(c, pub_revise(c, &doc, id, e.village_id, e.version_no, &before, &after, in->reason, actor_id(c),
+	return ctx_end(c, pub_revise(c, &doc, id, e.village_id, e.version_no, &before, &after, in->reason, ctx_actor_id(c),
 				     c->now));
 }
 

@@ -361,11 +361,6 @@ static const struct pub_doc doc = {
 	.snap = snap_item,
 };
 
-static int64_t actor_id(const struct ctx *c)
-{
-	return c->actor ? c->actor->user_id : 0;
-}
-
 /* Checks the text fields present (all of them on publish). */
 static void check_text(struct ctx *c, const struct disc_input *in, bool create)
 {
@@ -465,7 +460,7 @@ enum result transparency_publish(struct ctx *c, const struct disc_input *in, int
 		db_args_int(&a, in->statement_id);
 	else
 		db_args_null(&a);
-	db_args_int(&a, actor_id(c));
+	db_args_int(&a, ctx_actor_id(c));
 	db_args_int(&a, c->now);
 	db_args_int(&a, c->now);
 	int dbrc = db_get_int_args(c->db, id, "INSERT INTO disclosures (village_id, kind, category, period, major, "
@@ -475,7 +470,7 @@ enum result transparency_publish(struct ctx *c, const struct disc_input *in, int
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "发布公开事项"));
 	struct version first = {in->category, in->title, in->body, files};
-	if ((rc = pub_add_version(c, &doc, *id, 1, &first, "", actor_id(c), c->now)))
+	if ((rc = pub_add_version(c, &doc, *id, 1, &first, "", ctx_actor_id(c), c->now)))
 		return ctx_end(c, rc);
 	struct buf after;
 	snap_item(&after, 1, &first);
@@ -540,7 +535,7 @@ enum result transparency_revise(struct ctx *c, int64_t id, const struct disc_inp
 		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
 	if ((rc = ctx_begin(c)))
 		return rc;
-	return ctx_end(c, pub_revise(c, &doc, id, d.village_id, d.version_no, &before, &after, in->reason, actor_id(c),
+	return ctx_end(c, pub_revise(c, &doc, id, d.village_id, d.version_no, &before, &after, in->reason, ctx_actor_id(c),
 				     c->now));
 }
 
