@@ -679,11 +679,6 @@ static int load_for_change(struct ctx *c, int64_t id, struct notice *n, const ch
 	return pub_may_change(c, &doc, n->can_manage, visible, n->withdrawn_at, n->unit_name, what);
 }
 
-static struct version version_of(const struct notice *n)
-{
-	return (struct version){n->title, n->body, n->importance, n->ends_at};
-}
-
 /* The unit whose audit chain holds the notice's entries. */
 static int64_t chain_unit(const struct notice *n)
 {
@@ -703,7 +698,7 @@ enum result notices_revise(struct ctx *c, int64_t id, const struct notice_input 
 		return rc;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	struct version before = version_of(&n);
+	struct version before = {n.title, n.body, n.importance, n.ends_at};
 	struct version after = {
 		.title = in->title ? in->title : n.title,
 		.body = in->body ? in->body : n.body,
