@@ -13,6 +13,45 @@ enum result pub_may_change(struct ctx *c, const struct pub_doc *d, bool can_mana
 	return RC_OK;
 }
 
+static void bind_values(const struct pub_doc *d, struct db_args *a, const void *values)
+{
+	if (d->bind) {
+		d->bind(a, values);
+		return;
+	}
+	const char *const *texts = values;
+	for (int i = 0; d->fields[i]; i++)
+		db_args_text(a, texts[i]);
+}
+
+void pub_snap(const struct pub_doc *d, struct buf *b, int version_no, const void *values)
+{
+	if (d->snap) {
+		d->snap(b, version_no, values);
+		return;
+	}
+	const char *const *texts = values;
+	audit_snap_begin(b);
+	audit_snap_int(b, "version_no", version_no);
+	for (int i = 0; d->fields[i]; i++)
+		audit_snap_str(b, d->fields[i], texts[i]);
+}
+
+void pub_keep_texts(const struct pub_doc *d, const char **after, const char *const *before)
+{
+	for (int i = 0; d->fields[i]; i++)
+		if (!after[i])
+			after[i] = before[i];
+}
+
+bool pub_same_texts(const struct pub_doc *d, const char *const *a, const char *const *b)
+{
+	for (int i = 0; d->fields[i]; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
 /* A database failure, named verb, the document's noun and tail: "保存大事记版本". */
 static int db_failed(struct ctx *c, const struct pub_doc *d, int dbrc, const char *verb, const char *tail)
 {
@@ -37,7 +76,7 @@ enum result pub_add_version(struct ctx *c, const struct pub_doc *d, int64_t id, 
 	struct db_args a = {0};
 	db_args_int(&a, id);
 	db_args_int(&a, version_no);
-	d->bind(&a, values);
+	bind_values(d, &a, values);
 	db_args_text(&a, reason ? reason : "");
 	db_args_int(&a, author);
 	db_args_int(&a, at);
@@ -75,7 +114,7 @@ enum result pub_revise(struct ctx *c, const struct pub_doc *d, int64_t id, int64
 		buf_addf(&sql, ", %s = ?", *f);
 	buf_adds(&sql, ", updated_at = ? WHERE id = ? AND version_no = ? AND withdrawn_at IS NULL RETURNING version_no");
 	struct db_args a = {0};
-	d->bind(&a, after);
+	bind_values(d, &a, after);
 	db_args_int(&a, at);
 	db_args_int(&a, id);
 	db_args_int(&a, version_no);
@@ -93,8 +132,8 @@ enum result pub_revise(struct ctx *c, const struct pub_doc *d, int64_t id, int64
 	if (rc)
 		return rc;
 	struct buf old, now;
-	d->snap(&old, version_no, before);
-	d->snap(&now, (int)version, after);
+	pub_snap(d, &old, version_no, before);
+	pub_snap(d, &now, (int)version, after);
 	audit_snap_str(&now, "reason", reason);
 	return record(c, d, unit, id, "revise", &old, &now);
 }

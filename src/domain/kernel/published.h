@@ -15,15 +15,24 @@ struct pub_doc {
 	const char *table;         /* "chronicle_entries" */
 	const char *versions;      /* its versions: "chronicle_versions" */
 	const char *version_key;   /* the column of versions naming the document: "entry_id" */
-	const char *const *fields; /* the versioned columns, NULL-ended, in the order bind binds */
+	const char *const *fields; /* the versioned columns, NULL-ended */
 	const char *audit_type;    /* the object type of the audit entries: "chronicle" */
 	const char *noun;          /* in messages: "大事记" */
 	const char *this_one;      /* "只有<unit>的干部可以修订<this_one>": "大事记", "这条通知" */
-	/* Binds the values of fields, in order. */
+	/* A version's values: with bind and snap NULL, texts (const char *[]) in the order of
+	 * fields, snapshot as version_no then each field under its column's name. Else bind
+	 * binds them in the order of fields and snap begins their audit snapshot
+	 * (audit_snap_begin, version_no, the fields). */
 	void (*bind)(struct db_args *a, const void *values);
-	/* Begins the audit snapshot of a version: audit_snap_begin, version_no, the fields. */
 	void (*snap)(struct buf *b, int version_no, const void *values);
 };
+
+/* Begins the audit snapshot of a version (the caller may add keys, then audit_snap_end). */
+void pub_snap(const struct pub_doc *d, struct buf *b, int version_no, const void *values);
+/* A revision of texts: each field of after not given (NULL) is as it is in before. */
+void pub_keep_texts(const struct pub_doc *d, const char **after, const char *const *before);
+/* Whether two versions of texts are the same. */
+bool pub_same_texts(const struct pub_doc *d, const char *const *a, const char *const *b);
 
 /* Whether the actor may change (what: "修订", "撤回") a document of unit_name: 404
  * "<noun>不存在" when they may not see it (visible false), 403 when they see it but may

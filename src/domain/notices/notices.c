@@ -594,15 +594,8 @@ static void snap_version(struct buf *b, int version_no, const void *values)
 static const char *const version_fields[] = {"title", "body", "importance", "ends_at", NULL};
 
 static const struct pub_doc doc = {
-	.table = "notices",
-	.versions = "notice_versions",
-	.version_key = "notice_id",
-	.fields = version_fields,
-	.audit_type = "notice",
-	.noun = "通知",
-	.this_one = "这条通知",
-	.bind = bind_version,
-	.snap = snap_version,
+	.table = "notices", .versions = "notice_versions", .version_key = "notice_id", .fields = version_fields,
+	.audit_type = "notice", .noun = "通知", .this_one = "这条通知", .bind = bind_version, .snap = snap_version,
 };
 
 /* Inserts a notice with its first version and the audit entry, in the caller's

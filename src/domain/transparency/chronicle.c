@@ -233,43 +233,14 @@ static void check_input(struct ctx *c, const struct chronicle_input *in, bool cr
 	tr_check_files(c, "photos", in->photos, in->nphotos, true, "照片");
 }
 
-/* What a version holds (photos: "h1,h2"). */
-struct version {
-	const char *day, *title, *body, *photos;
-};
-
-static void bind_version(struct db_args *a, const void *values)
-{
-	const struct version *v = values;
-	db_args_text(a, v->day);
-	db_args_text(a, v->title);
-	db_args_text(a, v->body);
-	db_args_text(a, v->photos);
-}
-
-static void snap(struct buf *b, int version_no, const void *values)
-{
-	const struct version *v = values;
-	audit_snap_begin(b);
-	audit_snap_int(b, "version_no", version_no);
-	audit_snap_str(b, "happened_on", v->day);
-	audit_snap_str(b, "title", v->title);
-	audit_snap_str(b, "photos", v->photos);
-	audit_snap_str(b, "body", v->body);
-}
-
-static const char *const version_fields[] = {"happened_on", "title", "body", "photos", NULL};
+/* A version: texts in the order of version_fields (photos "h1,h2"), which is also
+ * that of its audit snapshot. */
+enum { V_DAY, V_TITLE, V_PHOTOS, V_BODY, V_N };
+static const char *const version_fields[] = {"happened_on", "title", "photos", "body", NULL};
 
 static const struct pub_doc doc = {
-	.table = "chronicle_entries",
-	.versions = "chronicle_versions",
-	.version_key = "entry_id",
-	.fields = version_fields,
-	.audit_type = "chronicle",
-	.noun = "大事记",
-	.this_one = "大事记",
-	.bind = bind_version,
-	.snap = snap,
+	.table = "chronicle_entries", .versions = "chronicle_versions", .version_key = "entry_id",
+	.fields = version_fields, .audit_type = "chronicle", .noun = "大事记", .this_one = "大事记",
 };
 
 enum result chronicle_add(struct ctx *c, const struct chronicle_input *in, int64_t *id)
@@ -306,11 +277,11 @@ enum result chronicle_add(struct ctx *c, const struct chronicle_input *in, int64
 			      ctx_actor_id(c), c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存大事记"));
-	struct version first = {in->happened_on, in->title, in->body, photos};
-	if ((rc = pub_add_version(c, &doc, *id, 1, &first, "", ctx_actor_id(c), c->now)))
+	const char *first[V_N] = {in->happened_on, in->title, photos, in->body};
+	if ((rc = pub_add_version(c, &doc, *id, 1, first, "", ctx_actor_id(c), c->now)))
 		return ctx_end(c, rc);
 	struct buf after;
-	snap(&after, 1, &first);
+	pub_snap(&doc, &after, 1, first);
 	audit_snap_end(&after);
 	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
 			  : audit_record(c, v.id, "chronicle", *id, "add", "{}", after.ptr);
@@ -340,21 +311,17 @@ enum result chronicle_revise(struct ctx *c, int64_t id, const struct chronicle_i
 	const char *old[DISC_FILES_MAX];
 	for (int i = 0; i < e.nphotos; i++)
 		old[i] = e.photos[i];
-	struct version before = {e.happened_on, e.title, e.body, tr_join(c, old, e.nphotos)};
-	struct version after = {
-		.day = in->happened_on ? in->happened_on : e.happened_on,
-		.title = in->title ? in->title : e.title,
-		.body = in->body ? in->body : e.body,
-		.photos = in->nphotos >= 0 ? tr_join(c, in->photos, in->nphotos) : before.photos,
-	};
-	if (!after.photos || !before.photos)
+	const char *before[V_N] = {e.happened_on, e.title, tr_join(c, old, e.nphotos), e.body};
+	char *photos = in->nphotos >= 0 ? tr_join(c, in->photos, in->nphotos) : NULL;
+	if (!before[V_PHOTOS] || (in->nphotos >= 0 && !photos))
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if (!strcmp(after.day, before.day) && !strcmp(after.title, before.title) && !strcmp(after.body, before.body) &&
-	    !strcmp(after.photos, before.photos))
+	const char *after[V_N] = {in->happened_on, in->title, photos, in->body};
+	pub_keep_texts(&doc, after, before);
+	if (pub_same_texts(&doc, before, after))
 		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
 	if ((rc = ctx_begin(c)))
 		return rc;
-	return ctx_end(c, pub_revise(c, &doc, id, e.village_id, e.version_no, &before, &after, in->reason, ctx_actor_id(c),
+	return ctx_end(c, pub_revise(c, &doc, id, e.village_id, e.version_no, before, after, in->reason, ctx_actor_id(c),
 				     c->now));
 }
 

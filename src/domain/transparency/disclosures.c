@@ -322,43 +322,14 @@ enum result transparency_list(struct ctx *c, const struct disc_query *q, struct 
 
 /* ---- writing ---- */
 
-/* What a version holds (files: "h1,h2"). */
-struct version {
-	const char *category, *title, *body, *files;
-};
-
-static void bind_version(struct db_args *a, const void *values)
-{
-	const struct version *v = values;
-	db_args_text(a, v->category);
-	db_args_text(a, v->title);
-	db_args_text(a, v->body);
-	db_args_text(a, v->files);
-}
-
-static void snap_item(struct buf *b, int version_no, const void *values)
-{
-	const struct version *v = values;
-	audit_snap_begin(b);
-	audit_snap_int(b, "version_no", version_no);
-	audit_snap_str(b, "category", v->category);
-	audit_snap_str(b, "title", v->title);
-	audit_snap_str(b, "attachments", v->files);
-	audit_snap_str(b, "body", v->body);
-}
-
-static const char *const version_fields[] = {"category", "title", "body", "attachments", NULL};
+/* A version: texts in the order of version_fields (attachments "h1,h2"), which is
+ * also that of its audit snapshot. */
+enum { V_CATEGORY, V_TITLE, V_FILES, V_BODY, V_N };
+static const char *const version_fields[] = {"category", "title", "attachments", "body", NULL};
 
 static const struct pub_doc doc = {
-	.table = "disclosures",
-	.versions = "disclosure_versions",
-	.version_key = "disclosure_id",
-	.fields = version_fields,
-	.audit_type = "disclosure",
-	.noun = "公开事项",
-	.this_one = "公开事项",
-	.bind = bind_version,
-	.snap = snap_item,
+	.table = "disclosures", .versions = "disclosure_versions", .version_key = "disclosure_id",
+	.fields = version_fields, .audit_type = "disclosure", .noun = "公开事项", .this_one = "公开事项",
 };
 
 /* Checks the text fields present (all of them on publish). */
@@ -469,11 +440,11 @@ enum result transparency_publish(struct ctx *c, const struct disc_input *in, int
 					      "RETURNING id", &a);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "发布公开事项"));
-	struct version first = {in->category, in->title, in->body, files};
-	if ((rc = pub_add_version(c, &doc, *id, 1, &first, "", ctx_actor_id(c), c->now)))
+	const char *first[V_N] = {in->category, in->title, files, in->body};
+	if ((rc = pub_add_version(c, &doc, *id, 1, first, "", ctx_actor_id(c), c->now)))
 		return ctx_end(c, rc);
 	struct buf after;
-	snap_item(&after, 1, &first);
+	pub_snap(&doc, &after, 1, first);
 	audit_snap_str(&after, "kind", in->kind);
 	audit_snap_str(&after, "period", in->period);
 	audit_snap_end(&after);
@@ -521,21 +492,17 @@ enum result transparency_revise(struct ctx *c, int64_t id, const struct disc_inp
 		return RC_INVALID;
 	const char *old_files[DISC_FILES_MAX];
 	int nold = current_files(&d, old_files);
-	struct version before = {d.category, d.title, d.body, tr_join(c, old_files, nold)};
-	struct version after = {
-		.category = in->category ? in->category : d.category,
-		.title = in->title ? in->title : d.title,
-		.body = in->body ? in->body : d.body,
-		.files = in->nfiles >= 0 ? tr_join(c, in->files, in->nfiles) : before.files,
-	};
-	if (!after.files || !before.files)
+	const char *before[V_N] = {d.category, d.title, tr_join(c, old_files, nold), d.body};
+	char *files = in->nfiles >= 0 ? tr_join(c, in->files, in->nfiles) : NULL;
+	if (!before[V_FILES] || (in->nfiles >= 0 && !files))
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if (!strcmp(after.category, before.category) && !strcmp(after.title, before.title) &&
-	    !strcmp(after.body, before.body) && !strcmp(after.files, before.files))
+	const char *after[V_N] = {in->category, in->title, files, in->body};
+	pub_keep_texts(&doc, after, before);
+	if (pub_same_texts(&doc, before, after))
 		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
 	if ((rc = ctx_begin(c)))
 		return rc;
-	return ctx_end(c, pub_revise(c, &doc, id, d.village_id, d.version_no, &before, &after, in->reason, ctx_actor_id(c),
+	return ctx_end(c, pub_revise(c, &doc, id, d.village_id, d.version_no, before, after, in->reason, ctx_actor_id(c),
 				     c->now));
 }
 
