@@ -37,21 +37,6 @@ void pub_snap(const struct pub_doc *d, struct buf *b, int version_no, const void
 		audit_snap_str(b, d->fields[i], texts[i]);
 }
 
-void pub_keep_texts(const struct pub_doc *d, const char **after, const char *const *before)
-{
-	for (int i = 0; d->fields[i]; i++)
-		if (!after[i])
-			after[i] = before[i];
-}
-
-bool pub_same_texts(const struct pub_doc *d, const char *const *a, const char *const *b)
-{
-	for (int i = 0; d->fields[i]; i++)
-		if (strcmp(a[i], b[i]))
-			return false;
-	return true;
-}
-
 /* A database failure, named verb, the document's noun and tail: "保存大事记版本". */
 static int db_failed(struct ctx *c, const struct pub_doc *d, int dbrc, const char *verb, const char *tail)
 {
@@ -138,8 +123,26 @@ enum result pub_revise(struct ctx *c, const struct pub_doc *d, int64_t id, int64
 	return record(c, d, unit, id, "revise", &old, &now);
 }
 
-enum result pub_withdraw(struct ctx *c, const struct pub_doc *d, int64_t id, int64_t unit, int version_no,
-			 const char *title, const char *reason)
+enum result pub_revise_texts(struct ctx *c, const struct pub_doc *d, int64_t id, int64_t unit, int version_no,
+			     const char *const *before, const char **after, const char *reason)
+{
+	bool same = true;
+	for (int i = 0; d->fields[i]; i++) {
+		if (!after[i])
+			after[i] = before[i];
+		same = same && !strcmp(after[i], before[i]);
+	}
+	if (same)
+		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	return ctx_end(c, pub_revise(c, d, id, unit, version_no, before, after, reason, ctx_actor_id(c), c->now));
+}
+
+/* pub_withdraw in the transaction begun. */
+static int withdraw(struct ctx *c, const struct pub_doc *d, int64_t id, int64_t unit, int version_no,
+		    const char *title, const char *reason)
 {
 	char *sql = arena_printf(c->arena, "UPDATE %s SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ?, "
 					   "updated_at = ? WHERE id = ? AND withdrawn_at IS NULL RETURNING id", d->table);
@@ -157,4 +160,13 @@ enum result pub_withdraw(struct ctx *c, const struct pub_doc *d, int64_t id, int
 	audit_snap_str(&after, "title", title);
 	audit_snap_str(&after, "reason", reason);
 	return record(c, d, unit, id, "withdraw", NULL, &after);
+}
+
+enum result pub_withdraw(struct ctx *c, const struct pub_doc *d, int64_t id, int64_t unit, int version_no,
+			 const char *title, const char *reason)
+{
+	int rc = ctx_begin(c);
+	if (rc)
+		return rc;
+	return ctx_end(c, withdraw(c, d, id, unit, version_no, title, reason));
 }

@@ -716,9 +716,7 @@ enum result notices_withdraw(struct ctx *c, int64_t id, const char *reason)
 		return rc;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
-		return rc;
-	return ctx_end(c, pub_withdraw(c, &doc, id, chain_unit(&n), n.version_no, n.title, reason));
+	return pub_withdraw(c, &doc, id, chain_unit(&n), n.version_no, n.title, reason);
 }
 
 enum result notices_read(struct ctx *c, int64_t id, bool *first, int64_t *read_at)

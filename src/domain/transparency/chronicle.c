@@ -316,13 +316,7 @@ enum result chronicle_revise(struct ctx *c, int64_t id, const struct chronicle_i
 	if (!before[V_PHOTOS] || (in->nphotos >= 0 && !photos))
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	const char *after[V_N] = {in->happened_on, in->title, photos, in->body};
-	pub_keep_texts(&doc, after, before);
-	if (pub_same_texts(&doc, before, after))
-		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
-	if ((rc = ctx_begin(c)))
-		return rc;
-	return ctx_end(c, pub_revise(c, &doc, id, e.village_id, e.version_no, before, after, in->reason, ctx_actor_id(c),
-				     c->now));
+	return pub_revise_texts(c, &doc, id, e.village_id, e.version_no, before, after, in->reason);
 }
 
 enum result chronicle_withdraw(struct ctx *c, int64_t id, const char *reason)
@@ -334,7 +328,5 @@ enum result chronicle_withdraw(struct ctx *c, int64_t id, const char *reason)
 		return rc;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
-		return rc;
-	return ctx_end(c, pub_withdraw(c, &doc, id, e.village_id, e.version_no, e.title, reason));
+	return pub_withdraw(c, &doc, id, e.village_id, e.version_no, e.title, reason);
 }

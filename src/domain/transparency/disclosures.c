@@ -497,13 +497,7 @@ enum result transparency_revise(struct ctx *c, int64_t id, const struct disc_inp
 	if (!before[V_FILES] || (in->nfiles >= 0 && !files))
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	const char *after[V_N] = {in->category, in->title, files, in->body};
-	pub_keep_texts(&doc, after, before);
-	if (pub_same_texts(&doc, before, after))
-		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
-	if ((rc = ctx_begin(c)))
-		return rc;
-	return ctx_end(c, pub_revise(c, &doc, id, d.village_id, d.version_no, before, after, in->reason, ctx_actor_id(c),
-				     c->now));
+	return pub_revise_texts(c, &doc, id, d.village_id, d.version_no, before, after, in->reason);
 }
 
 enum result transparency_withdraw(struct ctx *c, int64_t id, const char *reason)
@@ -515,7 +509,5 @@ enum result transparency_withdraw(struct ctx *c, int64_t id, const char *reason)
 		return rc;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
-		return rc;
-	return ctx_end(c, pub_withdraw(c, &doc, id, d.village_id, d.version_no, d.title, reason));
+	return pub_withdraw(c, &doc, id, d.village_id, d.version_no, d.title, reason);
 }
