@@ -285,6 +285,48 @@ int req_reply_photo(struct req *r, int max, req_photo_loader load)
 	return rc;
 }
 
+json_t *req_take_hashes(struct req *r, const char *name, const char **out, int max, int *n, const char *not_array,
+			const char *unit, const char *what)
+{
+	*n = -1;
+	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
+	if (!v)
+		return NULL;
+	json_incref(v);
+	json_object_del(r->body, name);
+	if (!json_is_array(v)) {
+		ctx_field(&r->ctx, name, "%s", not_array);
+	} else if (json_array_size(v) > (size_t)max) {
+		ctx_field(&r->ctx, name, "最多 %d %s%s", max, unit, what);
+	} else {
+		*n = 0;
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			if (!json_is_string(x)) {
+				ctx_field(&r->ctx, name, "第 %zu %s%s应为上传时返回的 hash 文本", i + 1, unit, what);
+				*n = -1;
+				break;
+			}
+			out[(*n)++] = json_string_value(x);
+		}
+	}
+	return v;
+}
+
+int req_withdraw(struct req *r, int64_t reason_max, req_withdrawer withdraw, int64_t *id)
+{
+	const struct jfield spec[] = {
+		{"reason", J_STRING, false, 0, reason_max},
+		{0},
+	};
+	int rc = req_path_id(r, "id", id);
+	if (rc)
+		return rc;
+	req_check_body(r, spec);
+	return withdraw(&r->ctx, *id, req_str(r, "reason"));
+}
+
 int req_reply_media(struct req *r, const struct file_info *f)
 {
 	int64_t first = 0, last = f->size - 1;

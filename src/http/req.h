@@ -104,6 +104,19 @@ typedef enum result (*req_photo_loader)(struct ctx *c, int64_t id, int n, char m
 /* The photo handler's whole path: ":id" and ":n" (1..max) from the path, the record's
  * photo through load, sent as req_reply_image (?size=thumb honoured). */
 int req_reply_photo(struct req *r, int max, req_photo_loader load);
+/* Takes an array of uploaded files' hashes out of the body (so that req_check_body does
+ * not see it): out gets them (at most max), *n their number, or -1 when absent or wrong
+ * with the error on name: not_array, "最多 <max> <unit><what>", "第 i <unit><what>应为
+ * 上传时返回的 hash 文本" (unit "张", what "照片"). Returns the value taken out, to
+ * json_decref once out is no longer read. */
+json_t *req_take_hashes(struct req *r, const char *name, const char **out, int max, int *n, const char *not_array,
+			const char *unit, const char *what);
+/* A published document's withdrawal (notices, disclosures, the chronicle): withdraws
+ * record id with the reason, or fails. */
+typedef enum result (*req_withdrawer)(struct ctx *c, int64_t id, const char *reason);
+/* The withdraw handler but its reply: ":id" from the path (in *id), the body
+ * {"reason"} (text of at most reason_max characters), then withdraw. */
+int req_withdraw(struct req *r, int64_t reason_max, req_withdrawer withdraw, int64_t *id);
 /* Sends a stored audio or video file whole, or the one byte range the request asks for
  * (RFC 9110 §14, so that a phone's player can seek): "Accept-Ranges: bytes" always; one
  * range gives 206 with Content-Range; a range past the end 416 with "Content-Range:

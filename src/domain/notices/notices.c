@@ -1,6 +1,7 @@
 /* Notices: publishing, revisions and withdrawal, read receipts and the awareness rate. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
+#include "domain/kernel/published.h"
 #include "domain/notices/notices.h"
 #include "domain/register/register.h"
 #include "util/num.h"
@@ -256,15 +257,10 @@ static void read_notice(struct ctx *c, struct db_stmt *st, struct notice *n, con
 	n->villager = villager_path && villager_path[0] && covers(n->unit_path, villager_path);
 }
 
-static int64_t actor_id(const struct ctx *c)
-{
-	return c->actor ? c->actor->user_id : 0;
-}
-
 /* Loads a notice without access checks. */
 static int load_notice(struct ctx *c, int64_t id, struct notice *n, const char *villager_path)
 {
-	struct db_stmt *st = db_query(c->db, "SELECT " N_COLS N_FROM "WHERE n.id = ?", "ii", actor_id(c), id);
+	struct db_stmt *st = db_query(c->db, "SELECT " N_COLS N_FROM "WHERE n.id = ?", "ii", ctx_actor_id(c), id);
 	if (!st)
 		return ctx_db_fail(c, DB_ERROR, "读取通知");
 	int rc = db_step(st);
@@ -417,7 +413,7 @@ enum result notices_list(struct ctx *c, const struct notice_query *q, struct not
 		return ctx_db_fail(c, dbrc, "读取通知");
 
 	struct db_args page_args = {0};
-	db_args_int(&page_args, actor_id(c));
+	db_args_int(&page_args, ctx_actor_id(c));
 	db_args_add(&page_args, &where_args);
 	db_args_int(&page_args, q->limit);
 	db_args_int(&page_args, q->offset);
@@ -457,7 +453,7 @@ enum result notices_list(struct ctx *c, const struct notice_query *q, struct not
 		for (int i = 0; i < 4; i++)
 			db_args_int(&ua, ids[i]);
 		db_args_int(&ua, c->now);
-		db_args_int(&ua, actor_id(c));
+		db_args_int(&ua, ctx_actor_id(c));
 		dbrc = db_get_int_args(c->db, unread, "SELECT count(*) FROM notices n WHERE n.unit_id IN (?, ?, ?, ?) "
 					     "AND n.withdrawn_at IS NULL AND (n.ends_at IS NULL OR n.ends_at > ?) "
 					     "AND NOT EXISTS (SELECT 1 FROM notice_reads r WHERE r.notice_id = n.id "
@@ -534,29 +530,16 @@ enum result notices_unread(struct ctx *c, int64_t id, int64_t measure_at, int li
 
 /* ---- writing ---- */
 
-static bool blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
-}
-
 /* Checks the fields present (all of them on publish); *ends_at is the first instant
  * after the last day, 0 for none. */
 static void check_input(struct ctx *c, const struct notice_input *in, bool create, int64_t *ends_at)
 {
 	*ends_at = 0;
-	if (create || in->title) {
-		ctx_check_text(c, "title", in->title, NOTICE_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
-		if (in->title && in->title[0] && blank(in->title))
-			ctx_field(c, "title", "标题不能为空");
-	}
-	if (create || in->body) {
-		ctx_check_text(c, "body", in->body, NOTICE_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "正文");
-		if (in->body && in->body[0] && blank(in->body))
-			ctx_field(c, "body", "正文不能为空");
-	}
+	if (create || in->title)
+		ctx_check_text(c, "title", in->title, NOTICE_TITLE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "标题");
+	if (create || in->body)
+		ctx_check_text(c, "body", in->body, NOTICE_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE,
+			       "正文");
 	if (in->importance && strcmp(in->importance, "normal") && strcmp(in->importance, "important"))
 		ctx_field(c, "importance", "重要程度应为 normal（一般）或 important（重要）");
 	if (in->ends_on && in->ends_on[0]) {
@@ -580,50 +563,49 @@ void notices_ends_on(int64_t ends_at, char out[11])
 		out[0] = 0;
 }
 
-static void snap_version(struct buf *b, int version_no, const char *title, const char *body,
-			 const char *importance, int64_t ends_at)
+/* What a version holds (ends_at 0: no end). */
+struct version {
+	const char *title, *body, *importance;
+	int64_t ends_at;
+};
+
+static void bind_version(struct db_args *a, const void *values)
 {
-	char ends[11];
-	notices_ends_on(ends_at, ends);
-	audit_snap_begin(b);
-	audit_snap_int(b, "version_no", version_no);
-	audit_snap_str(b, "title", title);
-	audit_snap_str(b, "importance", importance);
-	audit_snap_str(b, "ends_on", ends[0] ? ends : NULL);
-	audit_snap_str(b, "body", body);
+	const struct version *v = values;
+	db_args_text(a, v->title);
+	db_args_text(a, v->body);
+	db_args_text(a, v->importance);
+	qa_time(a, v->ends_at);
 }
 
-static int add_version(struct ctx *c, int64_t id, int version_no, const char *title, const char *body,
-		       const char *importance, int64_t ends_at, const char *reason, int64_t author, int64_t at)
+static void snap_version(struct buf *b, int version_no, const void *values)
 {
-	struct db_args a = {0};
-	db_args_int(&a, id);
-	db_args_int(&a, version_no);
-	db_args_text(&a, title);
-	db_args_text(&a, body);
-	db_args_text(&a, importance);
-	qa_time(&a, ends_at);
-	db_args_text(&a, reason ? reason : "");
-	db_args_int(&a, author);
-	db_args_int(&a, at);
-	int64_t vid;
-	int dbrc = db_get_int_args(c->db, &vid, "INSERT INTO notice_versions (notice_id, version_no, title, body, importance, "
-					"ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-					"RETURNING id", &a);
-	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存通知版本");
+	const struct version *v = values;
+	char ends[11];
+	notices_ends_on(v->ends_at, ends);
+	audit_snap_begin(b);
+	audit_snap_int(b, "version_no", version_no);
+	audit_snap_str(b, "title", v->title);
+	audit_snap_str(b, "importance", v->importance);
+	audit_snap_str(b, "ends_on", ends[0] ? ends : NULL);
+	audit_snap_str(b, "body", v->body);
 }
+
+static const char *const version_fields[] = {"title", "body", "importance", "ends_at", NULL};
+
+static const struct pub_doc doc = {
+	.table = "notices", .versions = "notice_versions", .version_key = "notice_id", .fields = version_fields,
+	.audit_type = "notice", .noun = "通知", .this_one = "这条通知", .bind = bind_version, .snap = snap_version,
+};
 
 /* Inserts a notice with its first version and the audit entry, in the caller's
  * transaction. */
-static int insert_notice(struct ctx *c, const struct org_unit *u, const char *title, const char *body,
-			 const char *importance, int64_t ends_at, int64_t author, int64_t at, int64_t *id)
+static int insert_notice(struct ctx *c, const struct org_unit *u, const struct version *v, int64_t author, int64_t at,
+			 int64_t *id)
 {
 	struct db_args a = {0};
 	db_args_int(&a, u->id);
-	db_args_text(&a, title);
-	db_args_text(&a, body);
-	db_args_text(&a, importance);
-	qa_time(&a, ends_at);
+	bind_version(&a, v);
 	db_args_int(&a, author);
 	db_args_int(&a, at);
 	db_args_int(&a, at);
@@ -632,11 +614,11 @@ static int insert_notice(struct ctx *c, const struct org_unit *u, const char *ti
 				     "RETURNING id", &a);
 	if (dbrc != DB_OK)
 		return ctx_db_fail(c, dbrc, "发布通知");
-	int rc = add_version(c, *id, 1, title, body, importance, ends_at, "", author, at);
+	int rc = pub_add_version(c, &doc, *id, 1, v, "", author, at);
 	if (rc)
 		return rc;
 	struct buf after;
-	snap_version(&after, 1, title, body, importance, ends_at);
+	snap_version(&after, 1, v);
 	audit_snap_int(&after, "unit_id", u->id);
 	audit_snap_end(&after);
 	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
@@ -667,8 +649,8 @@ enum result notices_publish(struct ctx *c, const struct notice_input *in, int64_
 		return ctx_end(c, rc);
 	if (replay)
 		return ctx_end(c, num_parse_i64(replay, 1, INT64_MAX, id) ? ctx_fail(c, RC_INTERNAL, "幂等键") : RC_OK);
-	rc = insert_notice(c, &u, in->title, in->body, in->importance ? in->importance : "normal", ends_at,
-			   c->actor->user_id, c->now, id);
+	struct version v = {in->title, in->body, in->importance ? in->importance : "normal", ends_at};
+	rc = insert_notice(c, &u, &v, c->actor->user_id, c->now, id);
 	if (!rc) {
 		char idtext[24];
 		snprintf(idtext, sizeof(idtext), "%lld", (long long)*id);
@@ -686,76 +668,16 @@ static int load_for_change(struct ctx *c, int64_t id, struct notice *n, const ch
 	int rc = load_notice(c, id, n, vpath);
 	if (rc)
 		return rc;
-	if (!n->can_manage)
-		return manager_of(c, n->unit_path) || n->villager
-			       ? ctx_fail(c, RC_FORBIDDEN, "只有%s的干部可以%s这条通知", n->unit_name, what)
-			       : ctx_fail(c, RC_NOT_FOUND, "通知不存在");
-	if (n->withdrawn_at)
-		return ctx_fail(c, RC_CONFLICT, "通知已撤回，不能再%s", what);
-	return RC_OK;
+	bool visible = n->villager || manager_of(c, n->unit_path);
+	return pub_may_change(c, &doc, n->can_manage, visible, n->withdrawn_at, n->unit_name, what);
 }
 
-/* What a revision of n would be: the fields given, else the current ones. */
-struct revision {
-	const char *title, *body, *importance, *reason;
-	int64_t ends_at;
-};
-
-static struct revision revision_of(const struct notice *n, const struct notice_input *in, int64_t ends_at)
+/* The unit whose audit chain holds the notice's entries. */
+static int64_t chain_unit(const struct notice *n)
 {
-	return (struct revision){
-		.title = in->title ? in->title : n->title,
-		.body = in->body ? in->body : n->body,
-		.importance = in->importance ? in->importance : n->importance,
-		.reason = in->reason ? in->reason : "",
-		.ends_at = in->ends_on ? ends_at : n->ends_at,
-	};
-}
-
-static bool unchanged(const struct notice *n, const struct revision *r)
-{
-	return !strcmp(r->title, n->title) && !strcmp(r->body, n->body) && !strcmp(r->importance, n->importance) &&
-	       r->ends_at == n->ends_at;
-}
-
-/* Writes the revision of n as a new version, by author at a time, in the caller's
- * transaction. */
-static int revise(struct ctx *c, const struct notice *n, const struct revision *r, int64_t author, int64_t at)
-{
-	struct db_args a = {0};
-	db_args_text(&a, r->title);
-	db_args_text(&a, r->body);
-	db_args_text(&a, r->importance);
-	qa_time(&a, r->ends_at);
-	db_args_int(&a, at);
-	db_args_int(&a, n->id);
-	db_args_int(&a, n->version_no);
-	int64_t version;
-	int dbrc = db_get_int_args(c->db, &version, "UPDATE notices SET version_no = version_no + 1, title = ?, body = ?, "
-					   "importance = ?, ends_at = ?, updated_at = ? WHERE id = ? AND version_no = ? "
-					   "AND withdrawn_at IS NULL RETURNING version_no", &a);
-	if (dbrc == DB_DONE)
-		return ctx_fail(c, RC_CONFLICT, "通知刚被修订或撤回，请刷新后再试");
-	if (dbrc != DB_OK)
-		return ctx_db_fail(c, dbrc, "修订通知");
-	int rc = add_version(c, n->id, (int)version, r->title, r->body, r->importance, r->ends_at, r->reason,
-			     author, at);
-	if (rc)
-		return rc;
-	struct buf before, after;
-	snap_version(&before, n->version_no, n->title, n->body, n->importance, n->ends_at);
-	audit_snap_end(&before);
-	snap_version(&after, (int)version, r->title, r->body, r->importance, r->ends_at);
-	audit_snap_str(&after, "reason", r->reason);
-	audit_snap_end(&after);
 	struct org_unit u = {.id = n->unit_id};
 	str_copy(u.kind, sizeof(u.kind), n->unit_kind);
-	rc = before.failed || after.failed
-		     ? ctx_fail(c, RC_INTERNAL, "内存不足")
-		     : audit_record(c, org_chain_unit(&u), "notice", n->id, "revise", before.ptr, after.ptr);
-	buf_release(&before);
-	buf_release(&after);
-	return rc;
+	return org_chain_unit(&u);
 }
 
 enum result notices_revise(struct ctx *c, int64_t id, const struct notice_input *in)
@@ -769,47 +691,32 @@ enum result notices_revise(struct ctx *c, int64_t id, const struct notice_input 
 		return rc;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	struct revision r = revision_of(&n, in, ends_at);
-	if (unchanged(&n, &r))
+	struct version before = {n.title, n.body, n.importance, n.ends_at};
+	struct version after = {
+		.title = in->title ? in->title : n.title,
+		.body = in->body ? in->body : n.body,
+		.importance = in->importance ? in->importance : n.importance,
+		.ends_at = in->ends_on ? ends_at : n.ends_at,
+	};
+	if (!strcmp(after.title, before.title) && !strcmp(after.body, before.body) &&
+	    !strcmp(after.importance, before.importance) && after.ends_at == before.ends_at)
 		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
 	if ((rc = ctx_begin(c)))
 		return rc;
-	return ctx_end(c, revise(c, &n, &r, c->actor ? c->actor->user_id : n.published_by, c->now));
+	return ctx_end(c, pub_revise(c, &doc, id, chain_unit(&n), n.version_no, &before, &after,
+				     in->reason ? in->reason : "", c->actor ? c->actor->user_id : n.published_by, c->now));
 }
 
 enum result notices_withdraw(struct ctx *c, int64_t id, const char *reason)
 {
-	ctx_check_text(c, "reason", reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED, "撤回理由");
-	if (reason && reason[0] && blank(reason))
-		ctx_field(c, "reason", "撤回理由不能为空");
+	ctx_check_text(c, "reason", reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "撤回理由");
 	struct notice n;
 	int rc = load_for_change(c, id, &n, "撤回");
 	if (rc)
 		return rc;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
-		return rc;
-	int64_t got;
-	int dbrc = db_get_int(c->db, &got, "UPDATE notices SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ?, "
-					   "updated_at = ? WHERE id = ? AND withdrawn_at IS NULL RETURNING id",
-			      "iitii", c->now, actor_id(c), reason, c->now, id);
-	if (dbrc == DB_DONE)
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "通知已撤回"));
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "撤回通知"));
-	struct buf after;
-	audit_snap_begin(&after);
-	audit_snap_int(&after, "version_no", n.version_no);
-	audit_snap_str(&after, "title", n.title);
-	audit_snap_str(&after, "reason", reason);
-	audit_snap_end(&after);
-	struct org_unit u = {.id = n.unit_id};
-	str_copy(u.kind, sizeof(u.kind), n.unit_kind);
-	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
-			  : audit_record(c, org_chain_unit(&u), "notice", id, "withdraw", "{}", after.ptr);
-	buf_release(&after);
-	return ctx_end(c, rc);
+	return pub_withdraw(c, &doc, id, chain_unit(&n), n.version_no, n.title, reason);
 }
 
 enum result notices_read(struct ctx *c, int64_t id, bool *first, int64_t *read_at)
@@ -887,17 +794,15 @@ enum result notices_seed(struct ctx *c, int64_t village_id, int64_t author_id, c
 		int64_t id = 0;
 		if (!body)
 			rc = ctx_fail(c, RC_INTERNAL, "内存不足");
+		struct version first = {d->title, body, d->importance, ends};
 		if (!rc)
-			rc = insert_notice(c, &v, d->title, body, d->importance, ends, author_id, at, &id);
+			rc = insert_notice(c, &v, &first, author_id, at, &id);
 		if (!rc && d->revise_reason) {
-			struct notice n = {.id = id, .unit_id = v.id, .version_no = 1, .title = d->title,
-					   .body = body, .importance = d->importance, .ends_at = ends};
-			str_copy(n.unit_kind, sizeof(n.unit_kind), v.kind);
-			struct revision r = {.title = d->title, .importance = d->importance, .ends_at = ends,
-					     .reason = d->revise_reason,
-					     .body = arena_printf(c->arena, "%s\n%s村民委员会", d->revised_body, v.name)};
-			if (r.body)
-				rc = revise(c, &n, &r, author_id, c->now - (int64_t)d->revised_days_ago * 86400);
+			struct version after = first;
+			after.body = arena_printf(c->arena, "%s\n%s村民委员会", d->revised_body, v.name);
+			if (after.body)
+				rc = pub_revise(c, &doc, id, org_chain_unit(&v), 1, &first, &after, d->revise_reason,
+						author_id, c->now - (int64_t)d->revised_days_ago * 86400);
 			else
 				rc = ctx_fail(c, RC_INTERNAL, "内存不足");
 		}

@@ -3,6 +3,7 @@
  * the public page. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
+#include "domain/kernel/published.h"
 #include "domain/kernel/scope.h"
 #include "domain/transparency/internal.h"
 #include "util/timeutil.h"
@@ -224,39 +225,23 @@ static void check_input(struct ctx *c, const struct chronicle_input *in, bool cr
 		else if (day < time_days_from_civil(1949, 10, 1))
 			ctx_field(c, "happened_on", "日期不能早于 1949-10-01");
 	}
-	if (create || in->title) {
-		ctx_check_text(c, "title", in->title, CHRONICLE_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
-		if (in->title && in->title[0] && tr_blank(in->title))
-			ctx_field(c, "title", "标题不能为空");
-	}
-	if (create || in->body) {
-		ctx_check_text(c, "body", in->body, CHRONICLE_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "内容");
-		if (in->body && in->body[0] && tr_blank(in->body))
-			ctx_field(c, "body", "内容不能为空");
-	}
+	if (create || in->title)
+		ctx_check_text(c, "title", in->title, CHRONICLE_TITLE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "标题");
+	if (create || in->body)
+		ctx_check_text(c, "body", in->body, CHRONICLE_BODY_MAX,
+			       CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE, "内容");
 	tr_check_files(c, "photos", in->photos, in->nphotos, true, "照片");
 }
 
-static void snap(struct buf *b, int version_no, const char *day, const char *title, const char *body,
-		 const char *photos)
-{
-	audit_snap_begin(b);
-	audit_snap_int(b, "version_no", version_no);
-	audit_snap_str(b, "happened_on", day);
-	audit_snap_str(b, "title", title);
-	audit_snap_str(b, "photos", photos);
-	audit_snap_str(b, "body", body);
-}
+/* A version: texts in the order of version_fields (photos "h1,h2"), which is also
+ * that of its audit snapshot. */
+enum { V_DAY, V_TITLE, V_PHOTOS, V_BODY, V_N };
+static const char *const version_fields[] = {"happened_on", "title", "photos", "body", NULL};
 
-static int add_version(struct ctx *c, int64_t id, int version_no, const char *day, const char *title,
-		       const char *body, const char *photos, const char *reason)
-{
-	int dbrc = db_run(c->db, "INSERT INTO chronicle_versions (entry_id, version_no, happened_on, title, body, photos, "
-				 "reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			  "iitttttii", id, (int64_t)version_no, day, title, body, photos, reason ? reason : "",
-			  c->actor ? c->actor->user_id : 0, c->now);
-	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存大事记版本");
-}
+static const struct pub_doc doc = {
+	.table = "chronicle_entries", .versions = "chronicle_versions", .version_key = "entry_id",
+	.fields = version_fields, .audit_type = "chronicle", .noun = "大事记", .this_one = "大事记",
+};
 
 enum result chronicle_add(struct ctx *c, const struct chronicle_input *in, int64_t *id)
 {
@@ -289,13 +274,14 @@ enum result chronicle_add(struct ctx *c, const struct chronicle_input *in, int64
 	int dbrc = db_get_int(c->db, id, "INSERT INTO chronicle_entries (village_id, version_no, happened_on, title, body, "
 					 "photos, created_by, created_at, updated_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?) "
 					 "RETURNING id", "itttti" "ii", v.id, in->happened_on, in->title, in->body, photos,
-			      c->actor ? c->actor->user_id : 0, c->now, c->now);
+			      ctx_actor_id(c), c->now, c->now);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "保存大事记"));
-	if ((rc = add_version(c, *id, 1, in->happened_on, in->title, in->body, photos, "")))
+	const char *first[V_N] = {in->happened_on, in->title, photos, in->body};
+	if ((rc = pub_add_version(c, &doc, *id, 1, first, "", ctx_actor_id(c), c->now)))
 		return ctx_end(c, rc);
 	struct buf after;
-	snap(&after, 1, in->happened_on, in->title, in->body, photos);
+	pub_snap(&doc, &after, 1, first);
 	audit_snap_end(&after);
 	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
 			  : audit_record(c, v.id, "chronicle", *id, "add", "{}", after.ptr);
@@ -308,22 +294,14 @@ static int load_for_change(struct ctx *c, int64_t id, struct chronicle_entry *e,
 	int rc = load_entry(c, id, e);
 	if (rc)
 		return rc;
-	if (!e->can_manage) {
-		if (!manager(c, e->village_path) && (e->withdrawn_at || !access_touches(c, e->village_path)))
-			return ctx_fail(c, RC_NOT_FOUND, "大事记不存在");
-		return ctx_fail(c, RC_FORBIDDEN, "只有%s的干部可以%s大事记", e->village_name, what);
-	}
-	if (e->withdrawn_at)
-		return ctx_fail(c, RC_CONFLICT, "大事记已撤回，不能再%s", what);
-	return RC_OK;
+	bool visible = manager(c, e->village_path) || (!e->withdrawn_at && access_touches(c, e->village_path));
+	return pub_may_change(c, &doc, e->can_manage, visible, e->withdrawn_at, e->village_name, what);
 }
 
 enum result chronicle_revise(struct ctx *c, int64_t id, const struct chronicle_input *in)
 {
 	check_input(c, in, false);
-	ctx_check_text(c, "reason", in->reason, CHRONICLE_REASON_MAX, CTX_TEXT_REQUIRED, "修订理由");
-	if (in->reason && in->reason[0] && tr_blank(in->reason))
-		ctx_field(c, "reason", "修订理由不能为空");
+	ctx_check_text(c, "reason", in->reason, CHRONICLE_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "修订理由");
 	struct chronicle_entry e;
 	int rc = load_for_change(c, id, &e, "修订");
 	if (rc)
@@ -333,71 +311,22 @@ enum result chronicle_revise(struct ctx *c, int64_t id, const struct chronicle_i
 	const char *old[DISC_FILES_MAX];
 	for (int i = 0; i < e.nphotos; i++)
 		old[i] = e.photos[i];
-	char *before_photos = tr_join(c, old, e.nphotos);
-	char *photos = in->nphotos >= 0 ? tr_join(c, in->photos, in->nphotos) : before_photos;
-	const char *day = in->happened_on ? in->happened_on : e.happened_on;
-	const char *title = in->title ? in->title : e.title;
-	const char *body = in->body ? in->body : e.body;
-	if (!photos || !before_photos)
+	const char *before[V_N] = {e.happened_on, e.title, tr_join(c, old, e.nphotos), e.body};
+	char *photos = in->nphotos >= 0 ? tr_join(c, in->photos, in->nphotos) : NULL;
+	if (!before[V_PHOTOS] || (in->nphotos >= 0 && !photos))
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if (!strcmp(day, e.happened_on) && !strcmp(title, e.title) && !strcmp(body, e.body) &&
-	    !strcmp(photos, before_photos))
-		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
-	if ((rc = ctx_begin(c)))
-		return rc;
-	int64_t version;
-	int dbrc = db_get_int(c->db, &version, "UPDATE chronicle_entries SET version_no = version_no + 1, happened_on = ?, "
-					       "title = ?, body = ?, photos = ?, updated_at = ? WHERE id = ? AND version_no = ? "
-					       "AND withdrawn_at IS NULL RETURNING version_no",
-			      "ttttiii", day, title, body, photos, c->now, id, (int64_t)e.version_no);
-	if (dbrc == DB_DONE)
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "大事记刚被修订或撤回，请刷新后再试"));
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "修订大事记"));
-	if ((rc = add_version(c, id, (int)version, day, title, body, photos, in->reason)))
-		return ctx_end(c, rc);
-	struct buf before, after;
-	snap(&before, e.version_no, e.happened_on, e.title, e.body, before_photos);
-	audit_snap_end(&before);
-	snap(&after, (int)version, day, title, body, photos);
-	audit_snap_str(&after, "reason", in->reason);
-	audit_snap_end(&after);
-	rc = before.failed || after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
-					   : audit_record(c, e.village_id, "chronicle", id, "revise", before.ptr, after.ptr);
-	buf_release(&before);
-	buf_release(&after);
-	return ctx_end(c, rc);
+	const char *after[V_N] = {in->happened_on, in->title, photos, in->body};
+	return pub_revise_texts(c, &doc, id, e.village_id, e.version_no, before, after, in->reason);
 }
 
 enum result chronicle_withdraw(struct ctx *c, int64_t id, const char *reason)
 {
-	ctx_check_text(c, "reason", reason, CHRONICLE_REASON_MAX, CTX_TEXT_REQUIRED, "撤回理由");
-	if (reason && reason[0] && tr_blank(reason))
-		ctx_field(c, "reason", "撤回理由不能为空");
+	ctx_check_text(c, "reason", reason, CHRONICLE_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "撤回理由");
 	struct chronicle_entry e;
 	int rc = load_for_change(c, id, &e, "撤回");
 	if (rc)
 		return rc;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
-		return rc;
-	int64_t got;
-	int dbrc = db_get_int(c->db, &got, "UPDATE chronicle_entries SET withdrawn_at = ?, withdrawn_by = ?, "
-					   "withdraw_reason = ?, updated_at = ? WHERE id = ? AND withdrawn_at IS NULL "
-					   "RETURNING id", "iitii", c->now, c->actor ? c->actor->user_id : 0, reason, c->now, id);
-	if (dbrc == DB_DONE)
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "大事记已撤回"));
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "撤回大事记"));
-	struct buf after;
-	audit_snap_begin(&after);
-	audit_snap_int(&after, "version_no", e.version_no);
-	audit_snap_str(&after, "title", e.title);
-	audit_snap_str(&after, "reason", reason);
-	audit_snap_end(&after);
-	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
-			  : audit_record(c, e.village_id, "chronicle", id, "withdraw", "{}", after.ptr);
-	buf_release(&after);
-	return ctx_end(c, rc);
+	return pub_withdraw(c, &doc, id, e.village_id, e.version_no, e.title, reason);
 }

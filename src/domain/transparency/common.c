@@ -1,5 +1,5 @@
 /* What the transparency feature's modules share (internal.h): units, the villager's
- * village, lists of stored files, blank text and status filters. */
+ * village, lists of stored files and status filters. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
 #include "domain/kernel/scope.h"
@@ -35,14 +35,6 @@ bool tr_villager_village(struct ctx *c, int64_t *village_id, char path[ORG_PATH_
 	}
 	db_finalize(st);
 	return found && path[0];
-}
-
-bool tr_blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
 }
 
 void tr_check_files(struct ctx *c, const char *field, const char *const *files, int n, bool images_only,

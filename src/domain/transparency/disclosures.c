@@ -3,6 +3,7 @@
  * county's schedule settings in settings.c, the helpers the feature shares in common.c. */
 #include "domain/kernel/access.h"
 #include "domain/kernel/audit.h"
+#include "domain/kernel/published.h"
 #include "domain/kernel/scope.h"
 #include "domain/transparency/internal.h"
 #include "util/num.h"
@@ -321,45 +322,26 @@ enum result transparency_list(struct ctx *c, const struct disc_query *q, struct 
 
 /* ---- writing ---- */
 
-static void snap_item(struct buf *b, int version_no, const char *category, const char *title, const char *body,
-		      const char *files)
-{
-	audit_snap_begin(b);
-	audit_snap_int(b, "version_no", version_no);
-	audit_snap_str(b, "category", category);
-	audit_snap_str(b, "title", title);
-	audit_snap_str(b, "attachments", files);
-	audit_snap_str(b, "body", body);
-}
+/* A version: texts in the order of version_fields (attachments "h1,h2"), which is
+ * also that of its audit snapshot. */
+enum { V_CATEGORY, V_TITLE, V_FILES, V_BODY, V_N };
+static const char *const version_fields[] = {"category", "title", "attachments", "body", NULL};
 
-static int add_version(struct ctx *c, int64_t id, int version_no, const char *category, const char *title,
-		       const char *body, const char *files, const char *reason)
-{
-	int dbrc = db_run(c->db, "INSERT INTO disclosure_versions (disclosure_id, version_no, category, title, body, "
-				 "attachments, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			  "iitttttii", id, (int64_t)version_no, category, title, body, files, reason ? reason : "",
-			  c->actor ? c->actor->user_id : 0, c->now);
-	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "保存公开事项版本");
-}
+static const struct pub_doc doc = {
+	.table = "disclosures", .versions = "disclosure_versions", .version_key = "disclosure_id",
+	.fields = version_fields, .audit_type = "disclosure", .noun = "公开事项", .this_one = "公开事项",
+};
 
 /* Checks the text fields present (all of them on publish). */
 static void check_text(struct ctx *c, const struct disc_input *in, bool create)
 {
-	if (create || in->category) {
-		ctx_check_text(c, "category", in->category, DISC_CATEGORY_MAX, CTX_TEXT_REQUIRED, "分类");
-		if (in->category && in->category[0] && tr_blank(in->category))
-			ctx_field(c, "category", "分类不能为空");
-	}
-	if (create || in->title) {
-		ctx_check_text(c, "title", in->title, DISC_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
-		if (in->title && in->title[0] && tr_blank(in->title))
-			ctx_field(c, "title", "标题不能为空");
-	}
-	if (create || in->body) {
-		ctx_check_text(c, "body", in->body, DISC_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "正文");
-		if (in->body && in->body[0] && tr_blank(in->body))
-			ctx_field(c, "body", "正文不能为空");
-	}
+	if (create || in->category)
+		ctx_check_text(c, "category", in->category, DISC_CATEGORY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "分类");
+	if (create || in->title)
+		ctx_check_text(c, "title", in->title, DISC_TITLE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "标题");
+	if (create || in->body)
+		ctx_check_text(c, "body", in->body, DISC_BODY_MAX,
+			       CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE, "正文");
 	tr_check_files(c, "files", in->files, in->nfiles, false, "附件");
 }
 
@@ -449,7 +431,7 @@ enum result transparency_publish(struct ctx *c, const struct disc_input *in, int
 		db_args_int(&a, in->statement_id);
 	else
 		db_args_null(&a);
-	db_args_int(&a, c->actor ? c->actor->user_id : 0);
+	db_args_int(&a, ctx_actor_id(c));
 	db_args_int(&a, c->now);
 	db_args_int(&a, c->now);
 	int dbrc = db_get_int_args(c->db, id, "INSERT INTO disclosures (village_id, kind, category, period, major, "
@@ -458,10 +440,11 @@ enum result transparency_publish(struct ctx *c, const struct disc_input *in, int
 					      "RETURNING id", &a);
 	if (dbrc != DB_OK)
 		return ctx_end(c, ctx_db_fail(c, dbrc, "发布公开事项"));
-	if ((rc = add_version(c, *id, 1, in->category, in->title, in->body, files, "")))
+	const char *first[V_N] = {in->category, in->title, files, in->body};
+	if ((rc = pub_add_version(c, &doc, *id, 1, first, "", ctx_actor_id(c), c->now)))
 		return ctx_end(c, rc);
 	struct buf after;
-	snap_item(&after, 1, in->category, in->title, in->body, files);
+	pub_snap(&doc, &after, 1, first);
 	audit_snap_str(&after, "kind", in->kind);
 	audit_snap_str(&after, "period", in->period);
 	audit_snap_end(&after);
@@ -486,14 +469,8 @@ static int load_for_change(struct ctx *c, int64_t id, struct disclosure *d, cons
 	int rc = tr_load_item(c, id, d, mine);
 	if (rc)
 		return rc;
-	if (!d->can_manage) {
-		if (!d->full_names && (d->withdrawn_at || !access_touches(c, d->village_path)))
-			return ctx_fail(c, RC_NOT_FOUND, "公开事项不存在");
-		return ctx_fail(c, RC_FORBIDDEN, "只有%s的干部可以%s公开事项", d->village_name, what);
-	}
-	if (d->withdrawn_at)
-		return ctx_fail(c, RC_CONFLICT, "公开事项已撤回，不能再%s", what);
-	return RC_OK;
+	bool visible = d->full_names || (!d->withdrawn_at && access_touches(c, d->village_path));
+	return pub_may_change(c, &doc, d->can_manage, visible, d->withdrawn_at, d->village_name, what);
 }
 
 static int current_files(struct disclosure *d, const char **out)
@@ -506,9 +483,7 @@ static int current_files(struct disclosure *d, const char **out)
 enum result transparency_revise(struct ctx *c, int64_t id, const struct disc_input *in)
 {
 	check_text(c, in, false);
-	ctx_check_text(c, "reason", in->reason, DISC_REASON_MAX, CTX_TEXT_REQUIRED, "修订理由");
-	if (in->reason && in->reason[0] && tr_blank(in->reason))
-		ctx_field(c, "reason", "修订理由不能为空");
+	ctx_check_text(c, "reason", in->reason, DISC_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "修订理由");
 	struct disclosure d;
 	int rc = load_for_change(c, id, &d, "修订");
 	if (rc)
@@ -517,73 +492,22 @@ enum result transparency_revise(struct ctx *c, int64_t id, const struct disc_inp
 		return RC_INVALID;
 	const char *old_files[DISC_FILES_MAX];
 	int nold = current_files(&d, old_files);
-	char *before_files = tr_join(c, old_files, nold);
-	char *files = in->nfiles >= 0 ? tr_join(c, in->files, in->nfiles) : before_files;
-	const char *category = in->category ? in->category : d.category;
-	const char *title = in->title ? in->title : d.title;
-	const char *body = in->body ? in->body : d.body;
-	if (!files || !before_files)
+	const char *before[V_N] = {d.category, d.title, tr_join(c, old_files, nold), d.body};
+	char *files = in->nfiles >= 0 ? tr_join(c, in->files, in->nfiles) : NULL;
+	if (!before[V_FILES] || (in->nfiles >= 0 && !files))
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
-	if (!strcmp(category, d.category) && !strcmp(title, d.title) && !strcmp(body, d.body) &&
-	    !strcmp(files, before_files))
-		return ctx_fail(c, RC_INVALID, "内容没有变化，不需要修订");
-	if ((rc = ctx_begin(c)))
-		return rc;
-	int64_t version;
-	int dbrc = db_get_int(c->db, &version, "UPDATE disclosures SET version_no = version_no + 1, category = ?, "
-					       "title = ?, body = ?, attachments = ?, updated_at = ? WHERE id = ? "
-					       "AND version_no = ? AND withdrawn_at IS NULL RETURNING version_no",
-			      "ttttiii", category, title, body, files, c->now, id, (int64_t)d.version_no);
-	if (dbrc == DB_DONE)
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "公开事项刚被修订或撤回，请刷新后再试"));
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "修订公开事项"));
-	if ((rc = add_version(c, id, (int)version, category, title, body, files, in->reason)))
-		return ctx_end(c, rc);
-	struct buf before, after;
-	snap_item(&before, d.version_no, d.category, d.title, d.body, before_files);
-	audit_snap_end(&before);
-	snap_item(&after, (int)version, category, title, body, files);
-	audit_snap_str(&after, "reason", in->reason);
-	audit_snap_end(&after);
-	rc = before.failed || after.failed
-		     ? ctx_fail(c, RC_INTERNAL, "内存不足")
-		     : audit_record(c, d.village_id, "disclosure", id, "revise", before.ptr, after.ptr);
-	buf_release(&before);
-	buf_release(&after);
-	return ctx_end(c, rc);
+	const char *after[V_N] = {in->category, in->title, files, in->body};
+	return pub_revise_texts(c, &doc, id, d.village_id, d.version_no, before, after, in->reason);
 }
 
 enum result transparency_withdraw(struct ctx *c, int64_t id, const char *reason)
 {
-	ctx_check_text(c, "reason", reason, DISC_REASON_MAX, CTX_TEXT_REQUIRED, "撤回理由");
-	if (reason && reason[0] && tr_blank(reason))
-		ctx_field(c, "reason", "撤回理由不能为空");
+	ctx_check_text(c, "reason", reason, DISC_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "撤回理由");
 	struct disclosure d;
 	int rc = load_for_change(c, id, &d, "撤回");
 	if (rc)
 		return rc;
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
-		return rc;
-	int64_t got;
-	int dbrc = db_get_int(c->db, &got, "UPDATE disclosures SET withdrawn_at = ?, withdrawn_by = ?, "
-					   "withdraw_reason = ?, updated_at = ? WHERE id = ? AND withdrawn_at IS NULL "
-					   "RETURNING id", "iitii", c->now, c->actor ? c->actor->user_id : 0, reason,
-			      c->now, id);
-	if (dbrc == DB_DONE)
-		return ctx_end(c, ctx_fail(c, RC_CONFLICT, "公开事项已撤回"));
-	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "撤回公开事项"));
-	struct buf after;
-	audit_snap_begin(&after);
-	audit_snap_int(&after, "version_no", d.version_no);
-	audit_snap_str(&after, "title", d.title);
-	audit_snap_str(&after, "reason", reason);
-	audit_snap_end(&after);
-	rc = after.failed ? ctx_fail(c, RC_INTERNAL, "内存不足")
-			  : audit_record(c, d.village_id, "disclosure", id, "withdraw", "{}", after.ptr);
-	buf_release(&after);
-	return ctx_end(c, rc);
+	return pub_withdraw(c, &doc, id, d.village_id, d.version_no, d.title, reason);
 }

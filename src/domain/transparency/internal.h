@@ -21,8 +21,6 @@ void tr_check_files(struct ctx *c, const char *field, const char *const *files, 
 /* "h1,h2" ↔ hashes. */
 char *tr_join(struct ctx *c, const char *const *files, int n);
 int tr_split(const char *s, char out[][FILES_HASH_LEN + 1], int max);
-/* True when text holds nothing but white space. */
-bool tr_blank(const char *s);
 /* "published" or "withdrawn", and the WHERE term of a status filter (NULL: bad). */
 const char *tr_status_where(const char *status, const char *alias_withdrawn);
 

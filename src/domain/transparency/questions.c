@@ -62,9 +62,8 @@ enum result transparency_ask(struct ctx *c, int64_t id, const char *question, co
 	*replayed = false;
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
-	ctx_check_text(c, "question", question, DISC_QUESTION_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "问题");
-	if (question && question[0] && tr_blank(question))
-		ctx_field(c, "question", "问题不能为空");
+	ctx_check_text(c, "question", question, DISC_QUESTION_MAX,
+		       CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE, "问题");
 	int64_t mine;
 	char vpath[ORG_PATH_MAX];
 	tr_villager_village(c, &mine, vpath);
@@ -111,9 +110,8 @@ enum result transparency_ask(struct ctx *c, int64_t id, const char *question, co
 
 enum result transparency_answer(struct ctx *c, int64_t qid, const char *answer)
 {
-	ctx_check_text(c, "answer", answer, DISC_ANSWER_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "答复");
-	if (answer && answer[0] && tr_blank(answer))
-		ctx_field(c, "answer", "答复不能为空");
+	ctx_check_text(c, "answer", answer, DISC_ANSWER_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE,
+		       "答复");
 	struct db_stmt *st = db_query(c->db, "SELECT v.id, v.name, v.path, q.answered_at IS NOT NULL, d.withdrawn_at IS NOT NULL "
 					     "FROM disclosure_questions q JOIN disclosures d ON d.id = q.disclosure_id "
 					     "JOIN org_units v ON v.id = q.village_id WHERE q.id = ?", "i", qid);

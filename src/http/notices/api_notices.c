@@ -169,18 +169,9 @@ int api_notice_revise(struct req *r)
 
 int api_notice_withdraw(struct req *r)
 {
-	static const struct jfield spec[] = {
-		{"reason", J_STRING, false, 0, NOTICE_REASON_MAX},
-		{0},
-	};
 	int64_t id;
-	int rc = req_path_id(r, "id", &id);
-	if (rc)
-		return rc;
-	req_check_body(r, spec);
-	if ((rc = notices_withdraw(&r->ctx, id, req_str(r, "reason"))))
-		return rc;
-	return notice_reply(r, id, 0);
+	int rc = req_withdraw(r, NOTICE_REASON_MAX, notices_withdraw, &id);
+	return rc ? rc : notice_reply(r, id, 0);
 }
 
 int api_notice_read(struct req *r)

@@ -75,33 +75,11 @@ int api_chronicle_list(struct req *r)
 	return list_reply(r, unit, 0);
 }
 
-/* Takes "photos" out of the body: an array of hashes; *n -1 when absent. */
+/* Takes "photos" out of the body: an array of hashes; nphotos -1 when absent. */
 static json_t *take_photos(struct req *r, struct chronicle_input *in)
 {
-	in->nphotos = -1;
-	json_t *v = r->body ? json_object_get(r->body, "photos") : NULL;
-	if (!v)
-		return NULL;
-	json_incref(v);
-	json_object_del(r->body, "photos");
-	if (!json_is_array(v)) {
-		ctx_field(&r->ctx, "photos", "应为照片编号（hash）的数组");
-	} else if (json_array_size(v) > DISC_FILES_MAX) {
-		ctx_field(&r->ctx, "photos", "最多 %d 张照片", DISC_FILES_MAX);
-	} else {
-		in->nphotos = 0;
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) {
-			if (!json_is_string(x)) {
-				ctx_field(&r->ctx, "photos", "第 %zu 张照片应为上传时返回的 hash 文本", i + 1);
-				in->nphotos = -1;
-				break;
-			}
-			in->photos[in->nphotos++] = json_string_value(x);
-		}
-	}
-	return v;
+	return req_take_hashes(r, "photos", in->photos, DISC_FILES_MAX, &in->nphotos, "应为照片编号（hash）的数组", "张",
+			       "照片");
 }
 
 int api_chronicle_create(struct req *r)
@@ -165,37 +143,14 @@ int api_chronicle_revise(struct req *r)
 
 int api_chronicle_withdraw(struct req *r)
 {
-	static const struct jfield spec[] = {
-		{"reason", J_STRING, false, 0, CHRONICLE_REASON_MAX},
-		{0},
-	};
 	int64_t id;
-	int rc = req_path_id(r, "id", &id);
-	if (rc)
-		return rc;
-	req_check_body(r, spec);
-	if ((rc = chronicle_withdraw(&r->ctx, id, req_str(r, "reason"))))
-		return rc;
-	return entry_reply(r, id);
-}
-
-static int photo_reply(struct req *r, int64_t id, int n, int64_t public_village)
-{
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = chronicle_photo(&r->ctx, id, n, public_village, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	int rc = req_withdraw(r, CHRONICLE_REASON_MAX, chronicle_withdraw, &id);
+	return rc ? rc : entry_reply(r, id);
 }
 
 int api_chronicle_photo(struct req *r)
 {
-	int64_t id;
-	int n;
-	int rc = req_path_photo(r, DISC_FILES_MAX, &id, &n);
-	return rc ? rc : photo_reply(r, id, n, 0);
+	return transparency_reply_file(r, false, chronicle_photo);
 }
 
 int api_public_chronicle(struct req *r)
@@ -207,10 +162,5 @@ int api_public_chronicle(struct req *r)
 
 int api_public_chronicle_photo(struct req *r)
 {
-	int64_t village, item;
-	int n;
-	int rc = req_path_id(r, "item", &item);
-	if (!rc)
-		rc = req_path_photo(r, DISC_FILES_MAX, &village, &n);
-	return rc ? rc : photo_reply(r, item, n, village);
+	return transparency_reply_file(r, true, chronicle_photo);
 }

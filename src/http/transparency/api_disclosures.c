@@ -131,30 +131,11 @@ int api_disclosures_list(struct req *r)
 	return list_reply(r, unit, 0);
 }
 
-/* Takes "files" out of the body: an array of hashes. */
-static void take_files(struct req *r, const char *name, const char **out, int *n, const char *what)
+/* Takes "files" out of the body: an array of hashes; nfiles -1 when absent. */
+static json_t *take_files(struct req *r, struct disc_input *in)
 {
-	*n = -1;
-	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
-	if (!v)
-		return;
-	if (!json_is_array(v)) {
-		ctx_field(&r->ctx, name, "应为上传后返回的编号（hash）的数组");
-	} else if (json_array_size(v) > DISC_FILES_MAX) {
-		ctx_field(&r->ctx, name, "最多 %d 个%s", DISC_FILES_MAX, what);
-	} else {
-		*n = 0;
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) {
-			if (!json_is_string(x)) {
-				ctx_field(&r->ctx, name, "第 %zu 个%s应为上传时返回的 hash 文本", i + 1, what);
-				*n = -1;
-				break;
-			}
-			out[(*n)++] = json_string_value(x);
-		}
-	}
+	return req_take_hashes(r, "files", in->files, DISC_FILES_MAX, &in->nfiles, "应为上传后返回的编号（hash）的数组",
+			       "个", "附件");
 }
 
 int api_disclosure_create(struct req *r)
@@ -171,12 +152,7 @@ int api_disclosure_create(struct req *r)
 	struct idem idem;
 	req_idem(r, &idem, false);
 	struct disc_input in = {.idem = &idem};
-	take_files(r, "files", in.files, &in.nfiles, "附件");
-	json_t *files = r->body ? json_object_get(r->body, "files") : NULL;
-	if (files) {
-		json_incref(files);
-		json_object_del(r->body, "files");
-	}
+	json_t *files = take_files(r, &in);
 	req_check_body(r, spec);
 	in.village_id = req_int(r, "village_id", 0);
 	in.kind = req_str(r, "kind");
@@ -217,12 +193,7 @@ int api_disclosure_revise(struct req *r)
 	if (rc)
 		return rc;
 	struct disc_input in = {0};
-	take_files(r, "files", in.files, &in.nfiles, "附件");
-	json_t *files = r->body ? json_object_get(r->body, "files") : NULL;
-	if (files) {
-		json_incref(files);
-		json_object_del(r->body, "files");
-	}
+	json_t *files = take_files(r, &in);
 	req_check_body(r, spec);
 	in.category = req_str(r, "category");
 	in.title = req_str(r, "title");
@@ -235,37 +206,14 @@ int api_disclosure_revise(struct req *r)
 
 int api_disclosure_withdraw(struct req *r)
 {
-	static const struct jfield spec[] = {
-		{"reason", J_STRING, false, 0, DISC_REASON_MAX},
-		{0},
-	};
 	int64_t id;
-	int rc = req_path_id(r, "id", &id);
-	if (rc)
-		return rc;
-	req_check_body(r, spec);
-	if ((rc = transparency_withdraw(&r->ctx, id, req_str(r, "reason"))))
-		return rc;
-	return item_reply(r, id, 0);
-}
-
-static int file_reply(struct req *r, int64_t id, int n, int64_t public_village)
-{
-	char mime[16];
-	const void *data;
-	size_t len;
-	int rc = transparency_file(&r->ctx, id, n, public_village, mime, &data, &len);
-	if (!rc)
-		req_reply_image(r, mime, data, len);
-	return rc;
+	int rc = req_withdraw(r, DISC_REASON_MAX, transparency_withdraw, &id);
+	return rc ? rc : item_reply(r, id, 0);
 }
 
 int api_disclosure_file(struct req *r)
 {
-	int64_t id;
-	int n;
-	int rc = req_path_photo(r, DISC_FILES_MAX, &id, &n);
-	return rc ? rc : file_reply(r, id, n, 0);
+	return transparency_reply_file(r, false, transparency_file);
 }
 
 int api_disclosure_ask(struct req *r)
@@ -472,10 +420,5 @@ int api_public_disclosure_get(struct req *r)
 
 int api_public_disclosure_file(struct req *r)
 {
-	int64_t village, item;
-	int n;
-	int rc = public_ids(r, &village, &item);
-	if (!rc)
-		rc = req_path_photo(r, DISC_FILES_MAX, &village, &n);
-	return rc ? rc : file_reply(r, item, n, village);
+	return transparency_reply_file(r, true, transparency_file);
 }
