@@ -144,3 +144,16 @@ void utf8_mask_name(const char *name, char *out, size_t outlen)
 	str_copy(out, outlen, b.ptr ? b.ptr : "");
 	buf_release(&b);
 }
+
+bool utf8_blank(const char *s)
+{
+	while (s && *s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		else if (!strncmp(s, "\xE3\x80\x80", 3))
+			s += 3;
+		else
+			return false;
+	}
+	return true;
+}

@@ -8,6 +8,9 @@
 bool utf8_valid(const char *s, size_t len);
 /* Number of code points in a valid, NUL-terminated string. */
 size_t utf8_count(const char *s);
+/* True when s is nothing but spaces (the full-width 　 of a Chinese input method too),
+ * tabs and line breaks: "", and NULL, too. */
+bool utf8_blank(const char *s);
 /* True when s has control characters other than tab/newline (or any when !multiline). */
 bool utf8_has_controls(const char *s, bool multiline);
 /* Copies the first n code points of s into the arena-free buffer dst of size cap. */

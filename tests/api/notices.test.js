@@ -323,6 +323,9 @@ test('a revision adds a version and keeps the old text; readers see it changed',
   let r = await s.api('PATCH', `/api/v1/notices/${id}`, { token: A.cadre, body: { title: '新标题' } });
   assert.equal(r.status, 400, r.text);
   assert.match(r.json.error.fields.reason, /修订理由/);
+  r = await s.api('PATCH', `/api/v1/notices/${id}`, { token: A.cadre, body: { title: '新标题', reason: ' 　 ' } });
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.json.error.fields.reason, /修订理由不能为空/);
   r = await s.api('PATCH', `/api/v1/notices/${id}`, { token: A.cadre, body: { title: '', reason: '改' } });
   assert.equal(r.status, 400, r.text);
   assert.ok(r.json.error.fields.title);

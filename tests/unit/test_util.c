@@ -85,6 +85,17 @@ static void test_utf8_count(void **state)
 	assert_int_equal(utf8_count("\xF0\x9F\x98\x80!"), 2);
 }
 
+static void test_utf8_blank(void **state)
+{
+	assert_true(utf8_blank(NULL));
+	assert_true(utf8_blank(""));
+	assert_true(utf8_blank(" \t\r\n"));
+	assert_true(utf8_blank("　 　"));      /* full-width spaces */
+	assert_false(utf8_blank("　改"));
+	assert_false(utf8_blank(" a "));
+	assert_false(utf8_blank("\xE3\x80"));  /* a cut full-width space is not one */
+}
+
 static void test_utf8_controls(void **state)
 {
 	assert_false(utf8_has_controls("普通文字 text", false));
@@ -699,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_utf8_invalid),
 		cmocka_unit_test(test_utf8_count),
+		cmocka_unit_test(test_utf8_blank),
 		cmocka_unit_test(test_utf8_controls),
 		cmocka_unit_test(test_utf8_prefix),
 		cmocka_unit_test(test_utf8_person_name),

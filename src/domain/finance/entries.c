@@ -345,22 +345,6 @@ static void check_vouchers(struct ctx *c, const struct fin_entry_input *in)
 	}
 }
 
-static bool blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
-}
-
-static void check_required_text(struct ctx *c, const char *field, const char *value, size_t max, const char *label)
-{
-	int before = c->err.nfields;
-	ctx_check_text(c, field, value, max, CTX_TEXT_REQUIRED, label);
-	if (c->err.nfields == before && blank(value))
-		ctx_field(c, field, "%s不能为空", label);
-}
-
 /* Checks the fields of an entry (create: all required; update: those given, merged
  * over the entry e). Fills the effective kind and category. */
 static void check_entry(struct ctx *c, const struct fin_entry_input *in, const struct fin_entry *old, bool correction)
@@ -408,9 +392,9 @@ static void check_entry(struct ctx *c, const struct fin_entry_input *in, const s
 			ctx_field(c, "occurred_on", "发生日期太早（最多十年前）");
 	}
 	if (in->counterpart || !old)
-		check_required_text(c, "counterpart", in->counterpart, FIN_COUNTERPART_MAX, "对方单位或个人");
+		ctx_check_text(c, "counterpart", in->counterpart, FIN_COUNTERPART_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "对方单位或个人");
 	if (in->summary || !old)
-		check_required_text(c, "summary", in->summary, FIN_SUMMARY_MAX, "摘要");
+		ctx_check_text(c, "summary", in->summary, FIN_SUMMARY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "摘要");
 	check_vouchers(c, in);
 }
 
@@ -481,7 +465,7 @@ enum result finance_entry_create(struct ctx *c, const struct fin_entry_input *in
 	bool correction = in->corrects_id != 0;
 	check_entry(c, in, NULL, correction);
 	if (correction)
-		check_required_text(c, "reason", in->reason, FIN_REASON_MAX, "更正理由");
+		ctx_check_text(c, "reason", in->reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "更正理由");
 	struct fin_entry orig;
 	if (correction && v.id) {
 		struct org_unit ov;
@@ -590,7 +574,7 @@ enum result finance_entry_update(struct ctx *c, int64_t id, const struct fin_ent
 		return rc;
 	check_entry(c, in, &e, e.corrects_id != 0);
 	if (in->reason && e.corrects_id)
-		check_required_text(c, "reason", in->reason, FIN_REASON_MAX, "更正理由");
+		ctx_check_text(c, "reason", in->reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "更正理由");
 	if ((rc = ctx_check_fields(c)))
 		return rc;
 	const char *kind = in->kind ? in->kind : e.kind;
@@ -650,7 +634,7 @@ static int decide(struct ctx *c, int64_t id, bool approve, const char *reason)
 	if (!approve && e.shop_move_id)
 		return ctx_fail(c, RC_CONFLICT, "积分超市入库生成的账目不能退回（钱已随入库支出）；如有差错，请审核后在以后月份录入更正账目");
 	if (!approve) {
-		check_required_text(c, "reason", reason, FIN_REASON_MAX, "退回理由");
+		ctx_check_text(c, "reason", reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "退回理由");
 		if ((rc = ctx_check_fields(c)))
 			return rc;
 	}
@@ -697,7 +681,7 @@ enum result finance_entry_withdraw(struct ctx *c, int64_t id, const char *reason
 		return rc;
 	if ((rc = check_open(c, &e, "撤回")))
 		return rc;
-	check_required_text(c, "reason", reason, FIN_REASON_MAX, "撤回理由");
+	ctx_check_text(c, "reason", reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "撤回理由");
 	if ((rc = ctx_check_fields(c)))
 		return rc;
 	if ((rc = ctx_begin(c)))

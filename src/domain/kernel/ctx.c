@@ -61,7 +61,7 @@ void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t 
 		ctx_field(c, field, "%s最多 %zu 个字", label, max);
 	} else if (utf8_has_controls(value, flags & CTX_TEXT_MULTILINE)) {
 		ctx_field(c, field, "%s不能含控制字符", label);
-	} else if ((flags & CTX_TEXT_NOT_BLANK) && value[strspn(value, " \t\n\r")] == 0) {
+	} else if ((flags & CTX_TEXT_NOT_BLANK) && utf8_blank(value)) {
 		ctx_field(c, field, "%s不能为空", label);
 	}
 }

@@ -114,7 +114,7 @@ enum {
 };
 /* Checks a text field and adds at most one field error, with label naming the field
  * in the message: "<label>不能为空" (only with CTX_TEXT_REQUIRED, or for nothing but
- * spaces, tabs and line breaks with CTX_TEXT_NOT_BLANK), "<label>最多 <max> 个字" when
+ * spaces, full-width ones too, tabs and line breaks with CTX_TEXT_NOT_BLANK), "<label>最多 <max> 个字" when
  * it has more than max characters (code points), "<label>不能含控制字符". */
 void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t max, int flags,
 		    const char *label);

@@ -684,7 +684,7 @@ enum result notices_revise(struct ctx *c, int64_t id, const struct notice_input 
 {
 	int64_t ends_at;
 	check_input(c, in, false, &ends_at);
-	ctx_check_text(c, "reason", in->reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED, "修订理由");
+	ctx_check_text(c, "reason", in->reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "修订理由");
 	struct notice n;
 	int rc = load_for_change(c, id, &n, "修订");
 	if (rc)

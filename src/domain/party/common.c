@@ -352,14 +352,6 @@ bool pt_check_date(struct ctx *c, const char *field, const char *value, bool req
 	return true;
 }
 
-bool pt_blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
-}
-
 int pt_audit(struct ctx *c, int64_t village_id, const char *type, int64_t id, const char *action, const char *k1,
 	     const char *v1, const char *k2, int64_t v2)
 {

@@ -104,13 +104,13 @@ static void course_fields(struct ctx *c, const struct party_course_input *in, bo
 {
 	if (create || in->title) {
 		ctx_check_text(c, "title", in->title, PARTY_TEXT_MAX / 2, CTX_TEXT_REQUIRED, "课程标题");
-		if (in->title && in->title[0] && pt_blank(in->title))
+		if (in->title && in->title[0] && utf8_blank(in->title))
 			ctx_field(c, "title", "课程标题不能为空");
 	}
 	if (create || in->body) {
 		ctx_check_text(c, "body", in->body, PARTY_COURSE_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE,
 			       "课程正文");
-		if (in->body && in->body[0] && pt_blank(in->body))
+		if (in->body && in->body[0] && utf8_blank(in->body))
 			ctx_field(c, "body", "课程正文不能为空");
 	}
 	if ((create || in->minutes) && (in->minutes < 1 || in->minutes > 180))

@@ -53,7 +53,6 @@ bool pt_nth_hash(const char *list, int n, char hash[FILES_HASH_LEN + 1]);
 /* Checks a 'YYYY-MM-DD' field; days out. */
 bool pt_check_date(struct ctx *c, const char *field, const char *value, bool required, const char *label,
 		   int64_t *days);
-bool pt_blank(const char *s);
 /* One page of rows: FROM/WHERE in sql (released here) with its arguments a; the total
  * into out->total, then cols ordered by order, limit from offset, read by spec. */
 int pt_page(struct ctx *c, struct buf *sql, struct db_args *a, const char *cols, const char *order, const char *spec,

@@ -2,6 +2,7 @@
  * minutes, photos and attendance, the members' check-in within the meeting's time, and
  * each branch's compliance per period (held on time, late, missing, still due). */
 #include "domain/party/internal.h"
+#include "util/utf8.h"
 #include "util/num.h"
 
 #define READERS (P_PARTY_ADMIN | P_PARTY_READ)
@@ -309,7 +310,7 @@ static void check_meeting(struct ctx *c, const struct party_meeting_input *in, b
 				     "lecture（党课）或 theme_day（主题党日）");
 	if (create || in->topic) {
 		ctx_check_text(c, "topic", in->topic, PARTY_TEXT_MAX / 2, CTX_TEXT_REQUIRED, "会议主题");
-		if (in->topic && in->topic[0] && pt_blank(in->topic))
+		if (in->topic && in->topic[0] && utf8_blank(in->topic))
 			ctx_field(c, "topic", "会议主题不能为空");
 	}
 	if (in->place)
@@ -358,7 +359,7 @@ int party_meeting_create(struct ctx *c, const struct party_meeting_input *in, in
 		ctx_field(c, "group_id", "党小组会请选择党小组");
 	if (in->remote == 1 && (!in->join_url || !in->join_url[0]))
 		ctx_field(c, "join_url", "远程会议请填写会议链接");
-	if (in->remote != 1 && (!in->place || pt_blank(in->place)))
+	if (in->remote != 1 && (!in->place || utf8_blank(in->place)))
 		ctx_field(c, "place", "请填写会议地点");
 	const char *f[NKINDS];
 	char period[16] = "";
@@ -500,7 +501,7 @@ int party_attendance_put(struct ctx *c, int64_t meeting_id, int n, const struct 
 		else if (!s || (strcmp(s, "present") && strcmp(s, "remote") && strcmp(s, "leave") && strcmp(s, "absent")))
 			ctx_field(c, "items", "第 %d 项的出勤应为 present（到会）、remote（远程）、leave（请假）或 absent（缺席）",
 				  i + 1);
-		else if (!strcmp(s, "leave") && (!in[i].reason || pt_blank(in[i].reason)))
+		else if (!strcmp(s, "leave") && (!in[i].reason || utf8_blank(in[i].reason)))
 			ctx_field(c, "items", "第 %d 项请假请填写原因", i + 1);
 		else if (in[i].reason)
 			ctx_check_text(c, "items", in[i].reason, PARTY_TEXT_MAX / 2, CTX_TEXT_OPTIONAL, "请假原因");

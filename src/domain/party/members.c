@@ -3,6 +3,7 @@
 #include "domain/grid/grid.h"
 #include "domain/kernel/xlsx.h"
 #include "domain/party/internal.h"
+#include "util/utf8.h"
 #include "util/num.h"
 #include "util/table.h"
 
@@ -188,7 +189,7 @@ static void check_member(struct ctx *c, const struct party_member_input *in, boo
 	int64_t d1, d2, d3;
 	if (create || in->name) {
 		ctx_check_text(c, "name", in->name, PARTY_NAME_MAX, CTX_TEXT_REQUIRED, "姓名");
-		if (in->name && in->name[0] && pt_blank(in->name))
+		if (in->name && in->name[0] && utf8_blank(in->name))
 			ctx_field(c, "name", "姓名不能为空");
 	}
 	if ((create || in->gender) && (!in->gender || (strcmp(in->gender, "m") && strcmp(in->gender, "f"))))
@@ -218,7 +219,7 @@ static void check_member(struct ctx *c, const struct party_member_input *in, boo
 	}
 	if (in->mobile_place)
 		ctx_check_text(c, "mobile_place", in->mobile_place, PARTY_TEXT_MAX / 4, CTX_TEXT_OPTIONAL, "流动去向");
-	if (in->mobile == 1 && (!in->mobile_place || pt_blank(in->mobile_place)) && create)
+	if (in->mobile == 1 && (!in->mobile_place || utf8_blank(in->mobile_place)) && create)
 		ctx_field(c, "mobile_place", "流动党员请填写外出去向");
 }
 

@@ -190,7 +190,7 @@ static void quiz_fields(struct ctx *c, const struct party_quiz_input *in, const 
 {
 	if (create || in->title) {
 		ctx_check_text(c, "title", in->title, PARTY_TEXT_MAX / 2, CTX_TEXT_REQUIRED, "答题标题");
-		if (in->title && in->title[0] && pt_blank(in->title))
+		if (in->title && in->title[0] && utf8_blank(in->title))
 			ctx_field(c, "title", "答题标题不能为空");
 	}
 	ctx_check_text(c, "intro", in->intro, PARTY_BODY_MAX / 2, CTX_TEXT_MULTILINE, "说明");

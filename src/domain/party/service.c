@@ -5,6 +5,7 @@
 #include "domain/events/events.h"
 #include "domain/kernel/calendar.h"
 #include "domain/party/internal.h"
+#include "util/utf8.h"
 #include "domain/voice/voice.h"
 #include "util/num.h"
 
@@ -130,7 +131,7 @@ int party_commitment_create(struct ctx *c, const struct party_commitment_input *
 		ctx_field(c, "year", "年份应在 %d 到 %d 之间", cy - 1, cy + 1);
 	ctx_check_text(c, "pledger", in->pledger, PARTY_NAME_MAX, CTX_TEXT_REQUIRED, "承诺人");
 	ctx_check_text(c, "title", in->title, PARTY_TEXT_MAX / 2, CTX_TEXT_REQUIRED, "承诺事项");
-	if (in->title && in->title[0] && pt_blank(in->title))
+	if (in->title && in->title[0] && utf8_blank(in->title))
 		ctx_field(c, "title", "承诺事项不能为空");
 	ctx_check_text(c, "body", in->body, PARTY_BODY_MAX, CTX_TEXT_MULTILINE, "具体内容");
 	int64_t d;
@@ -172,7 +173,7 @@ int party_commitment_update(struct ctx *c, int64_t id, const struct party_commit
 		ctx_check_text(c, "pledger", in->pledger, PARTY_NAME_MAX, CTX_TEXT_REQUIRED, "承诺人");
 	if (in->title) {
 		ctx_check_text(c, "title", in->title, PARTY_TEXT_MAX / 2, CTX_TEXT_REQUIRED, "承诺事项");
-		if (in->title[0] && pt_blank(in->title))
+		if (in->title[0] && utf8_blank(in->title))
 			ctx_field(c, "title", "承诺事项不能为空");
 	}
 	if (in->body)
@@ -262,7 +263,7 @@ int party_commitment_note(struct ctx *c, int64_t id, const char *kind, const cha
 		return ctx_fail(c, RC_FORBIDDEN, "只有村党组织书记和支委可以更新承诺进展");
 	ctx_check_text(c, "body", body, PARTY_BODY_MAX / 4, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE,
 		       progress_note ? "进展" : "评论");
-	if (body && body[0] && pt_blank(body))
+	if (body && body[0] && utf8_blank(body))
 		ctx_field(c, "body", "%s不能为空", progress_note ? "进展" : "评论");
 	if (progress_note && (progress < -1 || progress > 100))
 		ctx_field(c, "progress", "进度应在 0 到 100 之间");
@@ -338,7 +339,7 @@ int party_diary_create(struct ctx *c, const struct party_diary_input *in, int64_
 	if (pt_check_date(c, "day", in->day, true, "日期", &d) && d > time_cn_days(c->now))
 		ctx_field(c, "day", "日期不能晚于今天");
 	ctx_check_text(c, "body", in->body, PARTY_BODY_MAX / 2, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "服务内容");
-	if (in->body && in->body[0] && pt_blank(in->body))
+	if (in->body && in->body[0] && utf8_blank(in->body))
 		ctx_field(c, "body", "服务内容不能为空");
 	ctx_check_text(c, "beneficiary", in->beneficiary, PARTY_NAME_MAX * 2, CTX_TEXT_OPTIONAL, "服务对象");
 	pt_check_photos(c, "photos", in->photos, in->nphotos);
@@ -487,7 +488,7 @@ int party_question_create(struct ctx *c, const struct party_question_input *in, 
 	} else if (!pt_own_village(c, &v))
 		ctx_field(c, "village_id", "请选择村");
 	ctx_check_text(c, "body", in->body, PARTY_BODY_MAX / 4, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "问题");
-	if (in->body && in->body[0] && pt_blank(in->body))
+	if (in->body && in->body[0] && utf8_blank(in->body))
 		ctx_field(c, "body", "问题不能为空");
 	pt_check_photos(c, "photos", in->photos, in->nphotos);
 	if (ctx_check_fields(c))
@@ -530,7 +531,7 @@ int party_question_answer(struct ctx *c, int64_t id, const char *answer)
 			       : ctx_fail(c, RC_NOT_FOUND, "问题不存在");
 	}
 	ctx_check_text(c, "answer", answer, PARTY_BODY_MAX / 2, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "答复");
-	if (answer && answer[0] && pt_blank(answer))
+	if (answer && answer[0] && utf8_blank(answer))
 		ctx_field(c, "answer", "答复不能为空");
 	if (ctx_check_fields(c))
 		return RC_INVALID;
