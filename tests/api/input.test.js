@@ -297,6 +297,18 @@ test('households: coordinates, lengths and duplicates are checked', async () => 
   const long = await s.api('POST', '/api/v1/households', { token: admin, body: { village_id: 3, number: '1'.repeat(21), address: '路'.repeat(101) } });
   assertEnvelope(long, 400, 'invalid');
   assert.deepEqual(fieldsOf(long), ['address', 'number']);
+  // a required text of white space alone is empty, full-width spaces (a Chinese input method's) too
+  for (const number of ['   ', '\u3000\u3000', ' \u3000 ']) {
+    const blank = await s.api('POST', '/api/v1/households', { token: admin, body: { village_id: 3, number } });
+    assertEnvelope(blank, 400, 'invalid');
+    assert.equal(blank.json.error.fields.number, '户号不能为空', JSON.stringify(number));
+  }
+  const villager = await s.as('villager');
+  const cats = (await s.api('GET', '/api/v1/event-categories', { token: villager })).json;
+  const me = (await s.api('GET', '/api/v1/session', { token: villager })).json;
+  const report = await s.api('POST', '/api/v1/events', { token: villager, body: { village_id: me.grants[0].unit_id, category_id: (cats.items || cats)[0].id, description: '\u3000\n\u3000' } });
+  assertEnvelope(report, 400, 'invalid');
+  assert.match(report.json.error.fields.description || '', /不能为空/, report.text);
   const ctl = await s.api('POST', '/api/v1/households', { token: admin, body: { village_id: 3, number: 'C\u00071' } });
   assertEnvelope(ctl, 400, 'invalid');
   assert.ok(ctl.json.error.fields.number);

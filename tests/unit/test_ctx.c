@@ -32,9 +32,9 @@ static void check_text(void **state)
 	ctx_check_text(&c, "h", "第一行\n第二行", 20, CTX_TEXT_REQUIRED, "名称");
 	ctx_check_text(&c, "i", "a\x01", 20, CTX_TEXT_MULTILINE, "说明");
 	ctx_check_text(&c, "j", "toolong", 3, CTX_TEXT_OPTIONAL, "");
-	ctx_check_text(&c, "k", " \t\n", 20, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE, "正文");
-	ctx_check_text(&c, "l", "　 　", 20, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "理由");   /* full-width spaces */
-	ctx_check_text(&c, "m", "　改", 20, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "理由");
+	ctx_check_text(&c, "k", " \t\n", 20, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "正文");
+	ctx_check_text(&c, "l", "　 　", 20, CTX_TEXT_REQUIRED, "理由");   /* full-width spaces */
+	ctx_check_text(&c, "m", "　改", 20, CTX_TEXT_REQUIRED, "理由");
 	assert_int_equal(ctx_check_fields(&c), RC_INVALID);
 	assert_int_equal(c.err.code, RC_INVALID);
 	assert_int_equal(c.err.nfields, 8);

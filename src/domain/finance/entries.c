@@ -392,9 +392,9 @@ static void check_entry(struct ctx *c, const struct fin_entry_input *in, const s
 			ctx_field(c, "occurred_on", "发生日期太早（最多十年前）");
 	}
 	if (in->counterpart || !old)
-		ctx_check_text(c, "counterpart", in->counterpart, FIN_COUNTERPART_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "对方单位或个人");
+		ctx_check_text(c, "counterpart", in->counterpart, FIN_COUNTERPART_MAX, CTX_TEXT_REQUIRED, "对方单位或个人");
 	if (in->summary || !old)
-		ctx_check_text(c, "summary", in->summary, FIN_SUMMARY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "摘要");
+		ctx_check_text(c, "summary", in->summary, FIN_SUMMARY_MAX, CTX_TEXT_REQUIRED, "摘要");
 	check_vouchers(c, in);
 }
 
@@ -465,7 +465,7 @@ enum result finance_entry_create(struct ctx *c, const struct fin_entry_input *in
 	bool correction = in->corrects_id != 0;
 	check_entry(c, in, NULL, correction);
 	if (correction)
-		ctx_check_text(c, "reason", in->reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "更正理由");
+		ctx_check_text(c, "reason", in->reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED, "更正理由");
 	struct fin_entry orig;
 	if (correction && v.id) {
 		struct org_unit ov;
@@ -574,7 +574,7 @@ enum result finance_entry_update(struct ctx *c, int64_t id, const struct fin_ent
 		return rc;
 	check_entry(c, in, &e, e.corrects_id != 0);
 	if (in->reason && e.corrects_id)
-		ctx_check_text(c, "reason", in->reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "更正理由");
+		ctx_check_text(c, "reason", in->reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED, "更正理由");
 	if ((rc = ctx_check_fields(c)))
 		return rc;
 	const char *kind = in->kind ? in->kind : e.kind;
@@ -634,7 +634,7 @@ static int decide(struct ctx *c, int64_t id, bool approve, const char *reason)
 	if (!approve && e.shop_move_id)
 		return ctx_fail(c, RC_CONFLICT, "积分超市入库生成的账目不能退回（钱已随入库支出）；如有差错，请审核后在以后月份录入更正账目");
 	if (!approve) {
-		ctx_check_text(c, "reason", reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "退回理由");
+		ctx_check_text(c, "reason", reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED, "退回理由");
 		if ((rc = ctx_check_fields(c)))
 			return rc;
 	}
@@ -681,7 +681,7 @@ enum result finance_entry_withdraw(struct ctx *c, int64_t id, const char *reason
 		return rc;
 	if ((rc = check_open(c, &e, "撤回")))
 		return rc;
-	ctx_check_text(c, "reason", reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "撤回理由");
+	ctx_check_text(c, "reason", reason, FIN_REASON_MAX, CTX_TEXT_REQUIRED, "撤回理由");
 	if ((rc = ctx_check_fields(c)))
 		return rc;
 	if ((rc = ctx_begin(c)))

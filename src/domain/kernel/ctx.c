@@ -54,15 +54,13 @@ void ctx_reset(struct ctx *c)
 void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t max, int flags,
 		    const char *label)
 {
-	if (!value || !value[0]) {
+	if (!value || !value[0] || ((flags & CTX_TEXT_REQUIRED) && utf8_blank(value))) {
 		if (flags & CTX_TEXT_REQUIRED)
 			ctx_field(c, field, "%s不能为空", label);
 	} else if (utf8_count(value) > max) {
 		ctx_field(c, field, "%s最多 %zu 个字", label, max);
 	} else if (utf8_has_controls(value, flags & CTX_TEXT_MULTILINE)) {
 		ctx_field(c, field, "%s不能含控制字符", label);
-	} else if ((flags & CTX_TEXT_NOT_BLANK) && utf8_blank(value)) {
-		ctx_field(c, field, "%s不能为空", label);
 	}
 }
 

@@ -108,13 +108,12 @@ const char *ctx_mask_phone(struct ctx *c, const char *phone);
 /* Flags of ctx_check_text. */
 enum {
 	CTX_TEXT_OPTIONAL = 0,
-	CTX_TEXT_REQUIRED = 1 << 0,   /* NULL or "" is an error */
+	CTX_TEXT_REQUIRED = 1 << 0,   /* NULL, "" or white space alone is an error */
 	CTX_TEXT_MULTILINE = 1 << 1,  /* tabs and line breaks are allowed */
-	CTX_TEXT_NOT_BLANK = 1 << 2,  /* white space alone is "<label>不能为空" too */
 };
 /* Checks a text field and adds at most one field error, with label naming the field
- * in the message: "<label>不能为空" (only with CTX_TEXT_REQUIRED, or for nothing but
- * spaces, full-width ones too, tabs and line breaks with CTX_TEXT_NOT_BLANK), "<label>最多 <max> 个字" when
+ * in the message: "<label>不能为空" (only with CTX_TEXT_REQUIRED, for nothing, or nothing
+ * but spaces, full-width ones too, tabs and line breaks), "<label>最多 <max> 个字" when
  * it has more than max characters (code points), "<label>不能含控制字符". */
 void ctx_check_text(struct ctx *c, const char *field, const char *value, size_t max, int flags,
 		    const char *label);

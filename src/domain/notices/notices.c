@@ -536,9 +536,9 @@ static void check_input(struct ctx *c, const struct notice_input *in, bool creat
 {
 	*ends_at = 0;
 	if (create || in->title)
-		ctx_check_text(c, "title", in->title, NOTICE_TITLE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "标题");
+		ctx_check_text(c, "title", in->title, NOTICE_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
 	if (create || in->body)
-		ctx_check_text(c, "body", in->body, NOTICE_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE,
+		ctx_check_text(c, "body", in->body, NOTICE_BODY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE,
 			       "正文");
 	if (in->importance && strcmp(in->importance, "normal") && strcmp(in->importance, "important"))
 		ctx_field(c, "importance", "重要程度应为 normal（一般）或 important（重要）");
@@ -684,7 +684,7 @@ enum result notices_revise(struct ctx *c, int64_t id, const struct notice_input 
 {
 	int64_t ends_at;
 	check_input(c, in, false, &ends_at);
-	ctx_check_text(c, "reason", in->reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "修订理由");
+	ctx_check_text(c, "reason", in->reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED, "修订理由");
 	struct notice n;
 	int rc = load_for_change(c, id, &n, "修订");
 	if (rc)
@@ -709,7 +709,7 @@ enum result notices_revise(struct ctx *c, int64_t id, const struct notice_input 
 
 enum result notices_withdraw(struct ctx *c, int64_t id, const char *reason)
 {
-	ctx_check_text(c, "reason", reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "撤回理由");
+	ctx_check_text(c, "reason", reason, NOTICE_REASON_MAX, CTX_TEXT_REQUIRED, "撤回理由");
 	struct notice n;
 	int rc = load_for_change(c, id, &n, "撤回");
 	if (rc)

@@ -226,10 +226,10 @@ static void check_input(struct ctx *c, const struct chronicle_input *in, bool cr
 			ctx_field(c, "happened_on", "日期不能早于 1949-10-01");
 	}
 	if (create || in->title)
-		ctx_check_text(c, "title", in->title, CHRONICLE_TITLE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "标题");
+		ctx_check_text(c, "title", in->title, CHRONICLE_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
 	if (create || in->body)
 		ctx_check_text(c, "body", in->body, CHRONICLE_BODY_MAX,
-			       CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE, "内容");
+			       CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "内容");
 	tr_check_files(c, "photos", in->photos, in->nphotos, true, "照片");
 }
 
@@ -301,7 +301,7 @@ static int load_for_change(struct ctx *c, int64_t id, struct chronicle_entry *e,
 enum result chronicle_revise(struct ctx *c, int64_t id, const struct chronicle_input *in)
 {
 	check_input(c, in, false);
-	ctx_check_text(c, "reason", in->reason, CHRONICLE_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "修订理由");
+	ctx_check_text(c, "reason", in->reason, CHRONICLE_REASON_MAX, CTX_TEXT_REQUIRED, "修订理由");
 	struct chronicle_entry e;
 	int rc = load_for_change(c, id, &e, "修订");
 	if (rc)
@@ -321,7 +321,7 @@ enum result chronicle_revise(struct ctx *c, int64_t id, const struct chronicle_i
 
 enum result chronicle_withdraw(struct ctx *c, int64_t id, const char *reason)
 {
-	ctx_check_text(c, "reason", reason, CHRONICLE_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "撤回理由");
+	ctx_check_text(c, "reason", reason, CHRONICLE_REASON_MAX, CTX_TEXT_REQUIRED, "撤回理由");
 	struct chronicle_entry e;
 	int rc = load_for_change(c, id, &e, "撤回");
 	if (rc)

@@ -336,12 +336,12 @@ static const struct pub_doc doc = {
 static void check_text(struct ctx *c, const struct disc_input *in, bool create)
 {
 	if (create || in->category)
-		ctx_check_text(c, "category", in->category, DISC_CATEGORY_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "分类");
+		ctx_check_text(c, "category", in->category, DISC_CATEGORY_MAX, CTX_TEXT_REQUIRED, "分类");
 	if (create || in->title)
-		ctx_check_text(c, "title", in->title, DISC_TITLE_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "标题");
+		ctx_check_text(c, "title", in->title, DISC_TITLE_MAX, CTX_TEXT_REQUIRED, "标题");
 	if (create || in->body)
 		ctx_check_text(c, "body", in->body, DISC_BODY_MAX,
-			       CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE, "正文");
+			       CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "正文");
 	tr_check_files(c, "files", in->files, in->nfiles, false, "附件");
 }
 
@@ -483,7 +483,7 @@ static int current_files(struct disclosure *d, const char **out)
 enum result transparency_revise(struct ctx *c, int64_t id, const struct disc_input *in)
 {
 	check_text(c, in, false);
-	ctx_check_text(c, "reason", in->reason, DISC_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "修订理由");
+	ctx_check_text(c, "reason", in->reason, DISC_REASON_MAX, CTX_TEXT_REQUIRED, "修订理由");
 	struct disclosure d;
 	int rc = load_for_change(c, id, &d, "修订");
 	if (rc)
@@ -502,7 +502,7 @@ enum result transparency_revise(struct ctx *c, int64_t id, const struct disc_inp
 
 enum result transparency_withdraw(struct ctx *c, int64_t id, const char *reason)
 {
-	ctx_check_text(c, "reason", reason, DISC_REASON_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK, "撤回理由");
+	ctx_check_text(c, "reason", reason, DISC_REASON_MAX, CTX_TEXT_REQUIRED, "撤回理由");
 	struct disclosure d;
 	int rc = load_for_change(c, id, &d, "撤回");
 	if (rc)

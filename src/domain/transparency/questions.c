@@ -63,7 +63,7 @@ enum result transparency_ask(struct ctx *c, int64_t id, const char *question, co
 	if (!c->actor)
 		return ctx_fail(c, RC_UNAUTHENTICATED, "请先登录");
 	ctx_check_text(c, "question", question, DISC_QUESTION_MAX,
-		       CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE, "问题");
+		       CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE, "问题");
 	int64_t mine;
 	char vpath[ORG_PATH_MAX];
 	tr_villager_village(c, &mine, vpath);
@@ -110,7 +110,7 @@ enum result transparency_ask(struct ctx *c, int64_t id, const char *question, co
 
 enum result transparency_answer(struct ctx *c, int64_t qid, const char *answer)
 {
-	ctx_check_text(c, "answer", answer, DISC_ANSWER_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_NOT_BLANK | CTX_TEXT_MULTILINE,
+	ctx_check_text(c, "answer", answer, DISC_ANSWER_MAX, CTX_TEXT_REQUIRED | CTX_TEXT_MULTILINE,
 		       "答复");
 	struct db_stmt *st = db_query(c->db, "SELECT v.id, v.name, v.path, q.answered_at IS NOT NULL, d.withdrawn_at IS NOT NULL "
 					     "FROM disclosure_questions q JOIN disclosures d ON d.id = q.disclosure_id "
