@@ -285,15 +285,27 @@ int req_reply_photo(struct req *r, int max, req_photo_loader load)
 	return rc;
 }
 
-json_t *req_take_hashes(struct req *r, const char *name, const char **out, int max, int *n, const char *not_array,
-			const char *unit, const char *what)
+json_t *req_take(struct req *r, const char *name)
 {
-	*n = -1;
 	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
 	if (!v)
 		return NULL;
 	json_incref(v);
 	json_object_del(r->body, name);
+	if (json_is_null(v)) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+json_t *req_take_hashes(struct req *r, const char *name, const char **out, int max, int *n, const char *not_array,
+			const char *unit, const char *what)
+{
+	*n = -1;
+	json_t *v = req_take(r, name);
+	if (!v)
+		return NULL;
 	if (!json_is_array(v)) {
 		ctx_field(&r->ctx, name, "%s", not_array);
 	} else if (json_array_size(v) > (size_t)max) {

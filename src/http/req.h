@@ -104,8 +104,11 @@ typedef enum result (*req_photo_loader)(struct ctx *c, int64_t id, int n, char m
 /* The photo handler's whole path: ":id" and ":n" (1..max) from the path, the record's
  * photo through load, sent as req_reply_image (?size=thumb honoured). */
 int req_reply_photo(struct req *r, int max, req_photo_loader load);
+/* Takes field name out of the body, for a value req_check_body does not check (an array
+ * or an object): a new reference, NULL when absent or null. */
+json_t *req_take(struct req *r, const char *name);
 /* Takes an array of uploaded files' hashes out of the body (so that req_check_body does
- * not see it): out gets them (at most max), *n their number, or -1 when absent or wrong
+ * not see it): out gets them (at most max), *n their number, or -1 when absent (or null) or wrong
  * with the error on name: not_array, "最多 <max> <unit><what>", "第 i <unit><what>应为
  * 上传时返回的 hash 文本" (unit "张", what "照片"). Returns the value taken out, to
  * json_decref once out is no longer read. */

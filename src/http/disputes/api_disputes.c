@@ -366,32 +366,17 @@ int api_dispute_session_add(struct req *r)
 		return rc;
 	struct idem idem;
 	req_idem(r, &idem, false);
-	json_t *photos = r->body ? json_object_get(r->body, "photos") : NULL;
-	if (photos)
-		json_incref(photos);
-	if (r->body)
-		json_object_del(r->body, "photos");
+	struct dispute_session_input in = {.idem = &idem};
+	json_t *photos = req_take_hashes(r, "photos", in.photos, DISPUTE_PHOTOS_MAX, &in.nphotos,
+					 "照片应为上传后返回的编号（hash）的数组", "张", "照片");
+	in.nphotos = in.nphotos < 0 ? 0 : in.nphotos;
 	req_check_body(r, spec);
-	struct dispute_session_input in = {.idem = &idem, .place = req_str(r, "place"), .notes = req_str(r, "notes")};
+	in.place = req_str(r, "place");
+	in.notes = req_str(r, "notes");
 	const char *held = req_str(r, "held_at");
 	if (held && held[0] && time_parse_iso(held, &in.held_at)) {
 		ctx_field(&r->ctx, "held_at", "调解时间应为带时区的 ISO 时间");
 		in.held_at = -1;   /* reported */
-	}
-	if (photos && !json_is_array(photos)) {
-		ctx_field(&r->ctx, "photos", "照片应为上传后返回的编号（hash）的数组");
-	} else if (photos && json_array_size(photos) > DISPUTE_PHOTOS_MAX) {
-		ctx_field(&r->ctx, "photos", "最多 %d 张照片", DISPUTE_PHOTOS_MAX);
-	} else if (photos) {
-		size_t i;
-		json_t *v;
-		json_array_foreach(photos, i, v) {
-			if (!json_is_string(v)) {
-				ctx_field(&r->ctx, "photos", "第 %zu 张照片应为上传时返回的 hash 文本", i + 1);
-				break;
-			}
-			in.photos[in.nphotos++] = json_string_value(v);
-		}
 	}
 	/* field errors so far are reported together with the domain's checks */
 	int64_t sid;

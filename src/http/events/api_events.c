@@ -171,20 +171,6 @@ int api_events_list(struct req *r)
 	return RC_OK;
 }
 
-static json_t *take_field(struct req *r, const char *name)
-{
-	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
-	if (!v)
-		return NULL;
-	json_incref(v);
-	json_object_del(r->body, name);
-	if (json_is_null(v)) {
-		json_decref(v);
-		return NULL;
-	}
-	return v;
-}
-
 #define EVENT_BODY_FIELDS                                                          \
 	{"village_id", J_INT, true, 1, ID_MAX},                                    \
 	{"category_id", J_INT, true, 1, ID_MAX},                                   \
@@ -244,24 +230,10 @@ int api_events_create(struct req *r)
 	};
 	struct idem idem;
 	req_idem(r, &idem, false);   /* before the photos leave the body: they are part of the request */
-	json_t *photos = take_field(r, "photos");
-	req_check_body(r, spec);
 	struct event_input in = {.idem = &idem};
-	if (photos && !json_is_array(photos)) {
-		ctx_field(&r->ctx, "photos", "照片应为上传后返回的编号（hash）的数组");
-	} else if (photos && json_array_size(photos) > EVENT_PHOTOS_MAX) {
-		ctx_field(&r->ctx, "photos", "最多 %d 张照片", EVENT_PHOTOS_MAX);
-	} else if (photos) {
-		size_t i;
-		json_t *v;
-		json_array_foreach(photos, i, v) {
-			if (!json_is_string(v)) {
-				ctx_field(&r->ctx, "photos", "第 %zu 张照片应为上传时返回的 hash 文本", i + 1);
-				break;
-			}
-			in.photos[in.nphotos++] = json_string_value(v);
-		}
-	}
+	json_t *photos = req_take_hashes(r, "photos", in.photos, EVENT_PHOTOS_MAX, &in.nphotos, "照片应为上传后返回的编号（hash）的数组", "张", "照片");
+	in.nphotos = in.nphotos < 0 ? 0 : in.nphotos;
+	req_check_body(r, spec);
 	event_input_from_body(r, &in);
 	/* field errors so far are reported together with the domain's checks */
 	in.channel = req_str(r, "channel");

@@ -7,23 +7,19 @@
 
 #define ID_MAX (INT64_MAX / 2)
 
+/* A finding's or a visit's photos (file hashes), taken out before the body is checked:
+ * *n 0 when there are none. */
+static json_t *grid_take_photos(struct req *r, const char **out, int *n)
+{
+	json_t *v = req_take_hashes(r, "photos", out, GRID_PHOTOS_MAX, n, "照片应为上传后返回的编号（hash）的数组", "张",
+				    "照片");
+	*n = *n < 0 ? 0 : *n;
+	return v;
+}
+
 static json_t *opt_id(int64_t id)
 {
 	return id ? json_integer((json_int_t)id) : json_null();
-}
-
-static json_t *take_field(struct req *r, const char *name)
-{
-	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
-	if (!v)
-		return NULL;
-	json_incref(v);
-	json_object_del(r->body, name);
-	if (json_is_null(v)) {
-		json_decref(v);
-		return NULL;
-	}
-	return v;
 }
 
 static int64_t e6(double v)
@@ -46,31 +42,6 @@ static void body_location(struct req *r, bool *has, int64_t *lat, int64_t *lng)
 		*has = true;
 		*lat = e6(req_number(r, "lat", 0));
 		*lng = e6(req_number(r, "lng", 0));
-	}
-}
-
-/* The photos array of a body (file hashes), taken out before the body is checked. */
-static void body_photos(struct req *r, json_t *photos, const char **out, int *n)
-{
-	*n = 0;
-	if (!photos)
-		return;
-	if (!json_is_array(photos)) {
-		ctx_field(&r->ctx, "photos", "照片应为上传后返回的编号（hash）的数组");
-		return;
-	}
-	if (json_array_size(photos) > GRID_PHOTOS_MAX) {
-		ctx_field(&r->ctx, "photos", "最多 %d 张照片", GRID_PHOTOS_MAX);
-		return;
-	}
-	size_t i;
-	json_t *v;
-	json_array_foreach(photos, i, v) {
-		if (!json_is_string(v)) {
-			ctx_field(&r->ctx, "photos", "第 %zu 张照片应为上传时返回的 hash 文本", i + 1);
-			return;
-		}
-		out[(*n)++] = json_string_value(v);
 	}
 }
 
@@ -214,7 +185,7 @@ int api_household_tags_get(struct req *r)
 static int body_tag_ids(struct req *r, int64_t *list, int *n)
 {
 	*n = 0;
-	json_t *ids = take_field(r, "tag_ids");
+	json_t *ids = req_take(r, "tag_ids");
 	static const struct jfield spec[] = {{0}};
 	req_check_body(r, spec);
 	if (!ids || !json_is_array(ids))
@@ -353,7 +324,7 @@ int api_grid_settings_put(struct req *r)
 		{"tile_attribution", J_STRING, false, 0, 1000},
 		{0},
 	};
-	json_t *rules = take_field(r, "visit_rules");
+	json_t *rules = req_take(r, "visit_rules");
 	req_check_body(r, spec);
 	struct grid_visit_rule list[GRID_TAGS_MAX];
 	int n = 0;
@@ -503,7 +474,7 @@ int api_patrol_points(struct req *r)
 	int rc = req_path_id(r, "id", &id);
 	if (rc)
 		return rc;
-	json_t *pts = take_field(r, "points");
+	json_t *pts = req_take(r, "points");
 	static const struct jfield spec[] = {{0}};
 	req_check_body(r, spec);
 	struct track_point *list = NULL;
@@ -569,10 +540,9 @@ int api_patrol_finding(struct req *r)
 		return rc;
 	struct idem idem;
 	req_idem(r, &idem, false);
-	json_t *photos = take_field(r, "photos");
-	req_check_body(r, spec);
 	struct grid_finding_input in = {.idem = &idem};
-	body_photos(r, photos, in.photos, &in.nphotos);
+	json_t *photos = grid_take_photos(r, in.photos, &in.nphotos);
+	req_check_body(r, spec);
 	body_location(r, &in.has_location, &in.lat_e6, &in.lng_e6);
 	in.category = req_str(r, "category");
 	in.note = req_str(r, "note");
@@ -670,7 +640,7 @@ static json_t *position_json(const struct grid_position *p, int64_t now)
 
 int api_positions_add(struct req *r)
 {
-	json_t *pts = take_field(r, "points");
+	json_t *pts = req_take(r, "points");
 	static const struct jfield spec[] = {{0}};
 	req_check_body(r, spec);
 	struct grid_position *list = NULL;
@@ -792,10 +762,9 @@ int api_visit_create(struct req *r)
 	};
 	struct idem idem;
 	req_idem(r, &idem, false);
-	json_t *photos = take_field(r, "photos");
-	req_check_body(r, spec);
 	struct grid_visit_input in = {.idem = &idem};
-	body_photos(r, photos, in.photos, &in.nphotos);
+	json_t *photos = grid_take_photos(r, in.photos, &in.nphotos);
+	req_check_body(r, spec);
 	body_location(r, &in.has_location, &in.lat_e6, &in.lng_e6);
 	in.household_id = req_int(r, "household_id", 0);
 	in.notes = req_str(r, "notes");

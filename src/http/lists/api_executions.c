@@ -159,24 +159,11 @@ int api_list_board(struct req *r)
  * alive until the caller's json_decref. */
 static int take_photos(struct req *r, const char **out, int *n, json_t **held)
 {
-	*n = 0;
-	json_t *p = json_object_get(r->body, "photos");
-	*held = json_incref(p);
-	json_object_del(r->body, "photos");
-	if (!p || json_is_null(p))
-		return RC_OK;
-	if (!json_is_array(p))
-		return ctx_field(&r->ctx, "photos", "照片应为上传后返回的编号（hash）的数组");
-	if (json_array_size(p) > LIST_PHOTOS_MAX)
-		return ctx_field(&r->ctx, "photos", "最多 %d 张照片", LIST_PHOTOS_MAX);
-	size_t i;
-	json_t *v;
-	json_array_foreach(p, i, v) {
-		if (!json_is_string(v))
-			return ctx_field(&r->ctx, "photos", "第 %zu 张照片应为上传时返回的 hash 文本", i + 1);
-		out[(*n)++] = json_string_value(v);
-	}
-	return RC_OK;
+	*held = req_take_hashes(r, "photos", out, LIST_PHOTOS_MAX, n, "照片应为上传后返回的编号（hash）的数组", "张",
+				"照片");
+	bool wrong = *held && *n < 0;
+	*n = *n < 0 ? 0 : *n;
+	return wrong ? RC_INVALID : RC_OK;
 }
 
 int api_execution_create(struct req *r)

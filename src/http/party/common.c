@@ -102,30 +102,7 @@ int64_t pa_query_id(struct req *r, const char *name)
 /* Takes an array of photo hashes out of the body; *n -1 when absent. */
 json_t *pa_take_photos(struct req *r, const char *field, const char **out, int *n)
 {
-	*n = -1;
-	json_t *v = r->body ? json_object_get(r->body, field) : NULL;
-	if (!v)
-		return NULL;
-	json_incref(v);
-	json_object_del(r->body, field);
-	if (!json_is_array(v))
-		ctx_field(&r->ctx, field, "照片应为上传后返回的编号（hash）的数组");
-	else if (json_array_size(v) > PARTY_PHOTOS_MAX)
-		ctx_field(&r->ctx, field, "最多 %d 张照片", PARTY_PHOTOS_MAX);
-	else {
-		*n = 0;
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) {
-			if (!json_is_string(x)) {
-				ctx_field(&r->ctx, field, "第 %zu 张照片应为上传时返回的 hash 文本", i + 1);
-				*n = -1;
-				break;
-			}
-			out[(*n)++] = json_string_value(x);
-		}
-	}
-	return v;
+	return req_take_hashes(r, field, out, PARTY_PHOTOS_MAX, n, "照片应为上传后返回的编号（hash）的数组", "张", "照片");
 }
 
 /* An ISO time field: 0 when absent; a field error when malformed. */

@@ -86,22 +86,6 @@ static int claim_reply(struct req *r, int64_t id)
 	return RC_OK;
 }
 
-/* Takes an array field out of the body before the strict check, which knows no
- * arrays. Returns a new reference, or NULL when absent or null. */
-static json_t *take_field(struct req *r, const char *name)
-{
-	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
-	if (!v)
-		return NULL;
-	json_incref(v);
-	json_object_del(r->body, name);
-	if (json_is_null(v)) {
-		json_decref(v);
-		return NULL;
-	}
-	return v;
-}
-
 int api_file_upload(struct req *r)
 {
 	struct file_info fi;
@@ -130,24 +114,11 @@ int api_claims_create(struct req *r)
 	};
 	struct idem idem;
 	req_idem(r, &idem, false);   /* before the photos leave the body: they are part of the request */
-	json_t *photos = take_field(r, "photos");
-	req_check_body(r, spec); /* its errors are reported with the ones below */
 	struct claim_input in = {.idem = &idem};
-	if (photos && !json_is_array(photos)) {
-		ctx_field(&r->ctx, "photos", "应为照片编号（hash）的数组");
-	} else if (photos && json_array_size(photos) > CLAIM_PHOTOS_MAX) {
-		ctx_field(&r->ctx, "photos", "最多 %d 张照片", CLAIM_PHOTOS_MAX);
-	} else if (photos) {
-		size_t i;
-		json_t *v;
-		json_array_foreach(photos, i, v) {
-			if (!json_is_string(v)) {
-				ctx_field(&r->ctx, "photos", "第 %zu 张照片应为上传时返回的 hash 文本", i + 1);
-				break;
-			}
-			in.photos[in.nphotos++] = json_string_value(v);
-		}
-	}
+	json_t *photos = req_take_hashes(r, "photos", in.photos, CLAIM_PHOTOS_MAX, &in.nphotos, "应为照片编号（hash）的数组",
+					 "张", "照片");
+	in.nphotos = in.nphotos < 0 ? 0 : in.nphotos;
+	req_check_body(r, spec); /* its errors are reported with the ones above */
 	if (ctx_check_fields(&r->ctx)) {
 		json_decref(photos);
 		return RC_INVALID;
@@ -231,7 +202,7 @@ int api_awards_create(struct req *r)
 	};
 	struct idem idem;
 	req_idem(r, &idem, false);   /* before the households leave the body */
-	json_t *hs = take_field(r, "household_ids");
+	json_t *hs = req_take(r, "household_ids");
 	req_check_body(r, spec); /* its errors are reported with the ones below */
 	int64_t *ids = NULL;
 	int n = 0;
