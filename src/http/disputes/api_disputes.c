@@ -212,11 +212,7 @@ int api_disputes_create(struct req *r)
 	};
 	struct idem idem;
 	req_idem(r, &idem, false);
-	json_t *parties = r->body ? json_object_get(r->body, "parties") : NULL;
-	if (parties)
-		json_incref(parties);
-	if (r->body)
-		json_object_del(r->body, "parties");
+	json_t *parties = req_take(r, "parties");
 	req_check_body(r, spec);
 	struct dispute_input in = {0};
 	in.ev.idem = &idem;

@@ -4,20 +4,6 @@
 
 #define ID_MAX (INT64_MAX / 2)
 
-static json_t *take_field(struct req *r, const char *name)
-{
-	json_t *v = r->body ? json_object_get(r->body, name) : NULL;
-	if (!v)
-		return NULL;
-	json_incref(v);
-	json_object_del(r->body, name);
-	if (json_is_null(v)) {
-		json_decref(v);
-		return NULL;
-	}
-	return v;
-}
-
 /* An int from a body integer already checked (or not) for its range: out of int's
  * range becomes a value every range check refuses. */
 static int clamp_int(int64_t v)
@@ -227,7 +213,7 @@ int api_eval_campaign_create(struct req *r)
 	};
 	struct idem idem;
 	req_idem(r, &idem, false);
-	json_t *crit = take_field(r, "criteria"), *panel = take_field(r, "panel");
+	json_t *crit = req_take(r, "criteria"), *panel = req_take(r, "panel");
 	struct eval_campaign_input in = {.idem = &idem};
 	parse_criteria(r, crit, &in);
 	parse_panel(r, panel, &in);
@@ -333,7 +319,7 @@ int api_eval_score(struct req *r)
 		return rc;
 	struct idem idem;
 	req_idem(r, &idem, false);
-	json_t *items = take_field(r, "items"), *photos = take_field(r, "photos");
+	json_t *items = req_take(r, "items"), *photos = req_take(r, "photos");
 	struct eval_score_input in = {.idem = &idem};
 	if (!items) {
 		ctx_field(&r->ctx, "items", "请为每个评分项打分");

@@ -132,30 +132,8 @@ int api_finance_entries_list(struct req *r)
 /* Takes "vouchers" out of the body: an array of hashes; nvouchers -1 when absent. */
 static json_t *take_vouchers(struct req *r, struct fin_entry_input *in)
 {
-	in->nvouchers = -1;
-	json_t *v = r->body ? json_object_get(r->body, "vouchers") : NULL;
-	if (!v)
-		return NULL;
-	json_incref(v);
-	json_object_del(r->body, "vouchers");
-	if (!json_is_array(v)) {
-		ctx_field(&r->ctx, "vouchers", "应为凭证文件编号（hash）的数组");
-	} else if (json_array_size(v) > FIN_VOUCHERS_MAX) {
-		ctx_field(&r->ctx, "vouchers", "最多 %d 张凭证", FIN_VOUCHERS_MAX);
-	} else {
-		in->nvouchers = 0;
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) {
-			if (!json_is_string(x)) {
-				ctx_field(&r->ctx, "vouchers", "第 %zu 张凭证应为上传时返回的 hash 文本", i + 1);
-				in->nvouchers = -1;
-				break;
-			}
-			in->vouchers[in->nvouchers++] = json_string_value(x);
-		}
-	}
-	return v;
+	return req_take_hashes(r, "vouchers", in->vouchers, FIN_VOUCHERS_MAX, &in->nvouchers,
+			       "应为凭证文件编号（hash）的数组", "张", "凭证");
 }
 
 static void take_fields(struct req *r, struct fin_entry_input *in)

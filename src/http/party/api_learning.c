@@ -160,11 +160,9 @@ static int choice_mask(json_t *v)
 static json_t *take_questions(struct req *r, struct party_quiz_question_input *qs, int *n)
 {
 	*n = -1;
-	json_t *v = r->body ? json_object_get(r->body, "questions") : NULL;
+	json_t *v = req_take(r, "questions");
 	if (!v)
 		return NULL;
-	json_incref(v);
-	json_object_del(r->body, "questions");
 	if (!json_is_array(v) || json_array_size(v) > PARTY_QUIZ_QUESTIONS_MAX) {
 		ctx_field(&r->ctx, "questions", "题目应为最多 %d 道题的数组", PARTY_QUIZ_QUESTIONS_MAX);
 		return v;

@@ -19,13 +19,11 @@ static void take_items(struct req *r, struct counter_item **items, int *n)
 {
 	*items = NULL;
 	*n = 0;
-	json_t *arr = r->body ? json_object_get(r->body, "items") : NULL;
-	if (!arr || json_is_null(arr)) {
+	json_t *arr = req_take(r, "items");
+	if (!arr) {
 		ctx_field(&r->ctx, "items", "必填");
 		return;
 	}
-	json_incref(arr);
-	json_object_del(r->body, "items");
 	if (!json_is_array(arr)) {
 		ctx_field(&r->ctx, "items", "应为商品数组：[{\"goods_id\": 1, \"quantity\": 2}]");
 	} else if (json_array_size(arr) > COUNTER_ITEMS_MAX) {

@@ -355,10 +355,8 @@ int api_disclosure_settings_put(struct req *r)
 	};
 	int64_t *busy = arena_alloc(r->ctx.arena, sizeof(*busy) * BUSY_MAX);
 	int nbusy = -1;
-	json_t *v = r->body ? json_object_get(r->body, "busy_village_ids") : NULL;
+	json_t *v = req_take(r, "busy_village_ids");
 	if (v) {
-		json_incref(v);
-		json_object_del(r->body, "busy_village_ids");
 		if (!json_is_array(v) || json_array_size(v) > BUSY_MAX) {
 			ctx_field(&r->ctx, "busy_village_ids", "应为村编号的数组（最多 %d 个）", BUSY_MAX);
 		} else {
