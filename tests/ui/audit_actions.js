@@ -3,8 +3,8 @@
 // each call of audit_record and, through the parameters they pass on, of the
 // helpers that wrap it (pt_audit, audit_entry, …). An argument is a string literal (or
 // a choice between literals), a parameter of the enclosing function (its callers'
-// arguments at that position count), or a local variable (the literals assigned to
-// it count). What cannot be resolved is reported, so a new kind of call is noticed.
+// arguments at that position count), a local variable (the literals assigned to
+// it count), or a published document's descriptor (the types it is initialized with). What cannot be resolved is reported, so a new kind of call is noticed.
 'use strict';
 
 const fs = require('node:fs');
@@ -116,6 +116,12 @@ function collect() {
                 const table = text.match(re) || files.filter((o) => path.dirname(o.file) === path.dirname(file))
                   .map((o) => o.text.match(re)).find(Boolean);
                 if (table) return { lits: literals(table[1]) };
+              }
+              // a document descriptor's type (domain/kernel/published.h): the types its
+              // descriptors are initialized with
+              if (/^\w+->audit_type$/.test(expr)) {
+                const lits1 = files.flatMap((o) => [...o.text.matchAll(/\.audit_type\s*=\s*"([a-z][a-z0-9_]*)"/g)].map((x) => x[1]));
+                if (lits1.length) return { lits: lits1 };
               }
               if (id) {
                 const assigned = [...f.body.matchAll(new RegExp('\\b' + id[1] + '\\s*=\\s*([^;]+);', 'g'))].flatMap((x) => literals(x[1]));
