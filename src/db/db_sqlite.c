@@ -43,13 +43,12 @@ int db_sqlite_open(const char *path, struct db *db)
 				      "PRAGMA foreign_keys=ON;");
 }
 
+static bool written(const struct db_written *w, const char *table);
+
 static void note_written(struct db_written *w, const char *table)
 {
-	if (!table || !strncmp(table, "sqlite_", 7) || w->full)
+	if (!table || !strncmp(table, "sqlite_", 7) || w->full || written(w, table))
 		return;
-	for (int i = 0; i < w->n; i++)
-		if (!strcasecmp(w->names[i], table))
-			return;
 	size_t len = strlen(table);
 	if (w->n == DB_WRITTEN_MAX || len >= DB_WRITTEN_NAME) {
 		w->full = true;
@@ -85,31 +84,49 @@ void db_sqlite_watch_writes(struct db *db, struct db_written *w)
 	sqlite3_set_authorizer(db->handle, w ? authorize : NULL, w);
 }
 
+static bool written(const struct db_written *w, const char *table)
+{
+	for (int i = 0; i < w->n; i++)
+		if (!strcasecmp(w->names[i], table))
+			return true;
+	return false;
+}
+
 int db_sqlite_dangling(struct db *db, const struct db_written *w, bool *dangling)
 {
 	*dangling = false;
+	/* each table once: its name, then the parent of each of its references (NULL for a
+	 * table without any), in order of name */
+	struct db_stmt *st = db_query(db, w->full ? "PRAGMA foreign_key_check"
+						  : "SELECT m.name, f.\"table\" FROM sqlite_schema m LEFT JOIN "
+						    "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name",
+				      "");
+	if (!st)
+		return DB_ERROR;
 	if (w->full) {
-		struct db_stmt *st = db_query(db, "PRAGMA foreign_key_check", "");
-		if (!st)
-			return DB_ERROR;
 		int rc = db_step(st);
 		db_finalize(st);
 		*dangling = rc == DB_ROW;
 		return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 	}
-	for (int i = 0; i < w->n && !*dangling; i++) {
-		/* the table itself (if it is still there) and every table referring to it */
+	char last[DB_WRITTEN_NAME] = "";
+	int rc = DB_DONE;
+	while (!*dangling && (rc = db_step(st)) == DB_ROW) {
+		const char *table = db_col_text(st, 0);
+		if (!strcasecmp(table, last) || !(written(w, table) || written(w, db_col_text(st, 1))))
+			continue;
+		if (!str_copy(last, sizeof(last), table))
+			last[0] = '\0';   /* a longer name: checked again on its next row, harmlessly */
 		int64_t found = 0;
-		int rc = db_get_int(db, &found,
-				    "SELECT EXISTS (SELECT 1 FROM sqlite_schema m, pragma_foreign_key_check(m.name) "
-				    "WHERE m.type = 'table' AND (m.name = ?1 COLLATE NOCASE OR EXISTS (SELECT 1 FROM "
-				    "pragma_foreign_key_list(m.name) f WHERE f.\"table\" = ?1 COLLATE NOCASE)))",
-				    "t", w->names[i]);
-		if (rc != DB_OK)
-			return rc;
+		/* the check runs on a statement of its own while st is open */
+		if ((rc = db_get_int(db, &found, "SELECT EXISTS (SELECT 1 FROM pragma_foreign_key_check(?))", "t",
+				     table)) != DB_OK)
+			break;
 		*dangling = found != 0;
+		rc = DB_DONE;
 	}
-	return DB_OK;
+	db_finalize(st);
+	return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
 }
 
 static int lite_exec(struct db *db, const char *sql)
