@@ -47,20 +47,40 @@ void db_close(struct db *db)
 	free(db);
 }
 
+/* The connection a statement of db's runs on: the group's during a transaction of a
+ * grouped connection (db_group.c), else db. */
+static struct db *route(const struct db *db) { return db->via ? db->via : (struct db *)db; }
+
 enum db_engine db_engine(const struct db *db) { return db->engine; }
-const char *db_errmsg(const struct db *db) { return db->err; }
-enum db_rc db_exec(struct db *db, const char *sql) { return db->ops->exec(db, sql); }
+const char *db_errmsg(const struct db *db) { return route(db)->err; }
+enum db_rc db_exec(struct db *db, const char *sql) { db = route(db); return db->ops->exec(db, sql); }
 
 enum db_rc db_bulk_cache(struct db *db, bool on)
 {
 	if (db->engine != DB_SQLITE)
 		return DB_OK;
+	if (db->group) {   /* the group's connection gets it for this connection's transactions */
+		db->bulk = on;
+		return DB_OK;
+	}
+	return db_bulk_pragma(db, on);
+}
+
+enum db_rc db_bulk_pragma(struct db *db, bool on)
+{
 	char sql[64];
 	/* negative: KiB; -2000 is SQLite's default */
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", on ? -DB_BULK_CACHE_MB * 1024 : -2000);
 	return db_exec(db, sql);
 }
-struct db_stmt *db_prepare(struct db *db, const char *sql) { return db->ops->prepare(db, sql); }
+struct db_stmt *db_prepare(struct db *db, const char *sql)
+{
+	db = route(db);
+	struct db_stmt *st = db->ops->prepare(db, sql);
+	if (st)
+		db->open_stmts++;
+	return st;
+}
 enum db_rc db_bind_int(struct db_stmt *st, int i, int64_t v) { return st->db->ops->bind_int(st, i, v); }
 enum db_rc db_bind_text(struct db_stmt *st, int i, const char *s) { return st->db->ops->bind_text(st, i, s); }
 enum db_rc db_bind_null(struct db_stmt *st, int i) { return st->db->ops->bind_null(st, i); }
@@ -73,14 +93,18 @@ const char *db_col_text(struct db_stmt *st, int c) { return st->db->ops->col_tex
 
 void db_finalize(struct db_stmt *st)
 {
-	if (st)
+	if (st) {
+		st->db->open_stmts--;
 		st->db->ops->finalize(st);
+	}
 }
 
 enum db_rc db_begin(struct db *db)
 {
 	if (db->tx)
 		return DB_ERROR;
+	if (db->group)
+		return db_group_begin(db);
 	int rc = db->ops->exec(db, db->ops->begin_sql);
 	if (rc == DB_OK)
 		db->tx = 1;
@@ -89,6 +113,8 @@ enum db_rc db_begin(struct db *db)
 
 enum db_rc db_commit(struct db *db)
 {
+	if (db->group && db->tx)
+		return db_group_commit(db);
 	int rc = db->ops->exec(db, "COMMIT");
 	if (rc != DB_OK)
 		db->ops->exec(db, "ROLLBACK");
@@ -98,6 +124,8 @@ enum db_rc db_commit(struct db *db)
 
 enum db_rc db_rollback(struct db *db)
 {
+	if (db->group && db->tx)
+		return db_group_rollback(db);
 	db->tx = 0;
 	return db->ops->exec(db, "ROLLBACK");
 }

@@ -30,6 +30,10 @@ struct db {
 	void *stmt_cache;   /* the backend's prepared statements kept for reuse, or NULL */
 	uint64_t kept_clock; /* counts the statements handed out of stmt_cache, for its LRU */
 	int tx;
+	int open_stmts;     /* prepared and not yet finalized */
+	struct db_group *group; /* joined to one (db_group_join), or NULL */
+	struct db *via;     /* the group's connection while in a transaction, else NULL */
+	bool bulk;          /* db_bulk_cache on, for a grouped connection's transactions */
 	char err[512];
 };
 
@@ -68,6 +72,13 @@ struct db_kept_key *db_kept_slot(struct db *db, size_t elem, const char *sql, si
 /* Whether sql matches a parameter as a LIKE pattern ("path LIKE ?", "LIKE ? ESCAPE"), '?'
  * inside string literals aside: PostgreSQL runs such statements unnamed (db_pg.c). */
 bool db_like_param(const char *sql);
+
+/* PRAGMA cache_size for db_bulk_cache on db itself. */
+enum db_rc db_bulk_pragma(struct db *db, bool on);
+/* db_begin, db_commit and db_rollback of a grouped connection (db_group.c). */
+enum db_rc db_group_begin(struct db *db);
+enum db_rc db_group_commit(struct db *db);
+enum db_rc db_group_rollback(struct db *db);
 
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;

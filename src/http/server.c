@@ -28,8 +28,19 @@ volatile sig_atomic_t server_stopping;
 static atomic_int in_flight;
 static _Atomic int64_t clock_offset;
 static pthread_key_t db_key;
+/* the SQLite connections' group commit (db.h); NULL on PostgreSQL */
+static struct db_group *db_group;
 
 static void close_db(void *p) { db_close(p); }
+
+/* A connection for one of the server's threads, joined to the group. */
+static enum db_rc open_db(struct db **db, char *err, size_t n)
+{
+	enum db_rc rc = db_open(server_cfg->db_url, db, err, n);
+	if (rc == DB_OK)
+		db_group_join(*db, db_group);
+	return rc;
+}
 
 /* The calling worker thread's connection, opened on first use. */
 struct db *server_thread_db(void)
@@ -38,7 +49,7 @@ struct db *server_thread_db(void)
 	if (db)
 		return db;
 	char err[512];
-	if (db_open(server_cfg->db_url, &db, err, sizeof(err)) != DB_OK) {
+	if (open_db(&db, err, sizeof(err)) != DB_OK) {
 		log_msg(LOG_ERROR, "cannot open database", "error", err, NULL);
 		return NULL;
 	}
@@ -433,7 +444,7 @@ static void *scheduler(void *arg)
 	struct db *db = NULL;
 	char err[512];
 	while (!server_stopping) {
-		if (!db && db_open(server_cfg->db_url, &db, err, sizeof(err)) != DB_OK)
+		if (!db && open_db(&db, err, sizeof(err)) != DB_OK)
 			db = NULL;
 		if (db) {
 			struct ctx c = {.db = db, .keys = server_cfg->keys, .now = server_now(), .system = true,
@@ -466,6 +477,11 @@ int server_run(struct server_config *config)
 		return 2;
 	}
 	atomic_store(&clock_offset, config->clock_offset);
+	char err[512];
+	if (db_group_open(server_cfg->db_url, &db_group, err, sizeof(err)) != DB_OK) {
+		fprintf(stderr, "cunzhi: cannot open the database: %s\n", err);
+		return 1;
+	}
 	pthread_key_create(&db_key, close_db);
 
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_cfg->port)};
@@ -546,6 +562,15 @@ int server_run(struct server_config *config)
 	ulfius_stop_framework(&inst);
 	ulfius_clean_instance(&inst);
 	pthread_join(sched, NULL);
+	if (db_group) {
+		struct db_group_stats gs;
+		db_group_stats(db_group, &gs);
+		char b[24], w[24];
+		snprintf(b, sizeof(b), "%llu", (unsigned long long)gs.commits);
+		snprintf(w, sizeof(w), "%llu", (unsigned long long)gs.transactions);
+		log_msg(LOG_INFO, "group commit", "transactions", w, "commits", b, NULL);
+		db_group_close(db_group);
+	}
 	log_msg(LOG_INFO, "stopped", NULL);
 	return 0;
 }
