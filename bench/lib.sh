@@ -8,6 +8,16 @@
 # ratio and rate are the measuring tools every script uses; bench_stop stops the server
 # and bench_verify runs `cunzhi verify`; bench_machine names the machine for the report.
 
+# BENCH_SYNC_DELAY_MS=N makes the disk a slow one for the server and the SQLite
+# baseline alike: each fdatasync and fsync they call returns N ms late (strace's fault
+# injection, only those calls traced), as on a laptop's consumer disk or a busy shared
+# one; SYNC_WRAP is the command prefix that does it (empty without the variable).
+SYNC_WRAP=()
+if [ -n "${BENCH_SYNC_DELAY_MS:-}" ]; then
+  SYNC_WRAP=(strace -f --seccomp-bpf -e trace=fdatasync,fsync
+    -e "inject=fdatasync,fsync:delay_exit=$((BENCH_SYNC_DELAY_MS * 1000))" -o /dev/null)
+fi
+
 # bench_start NAME "NEEDS" "$@": the script's one argument, the server binary, into BIN
 # (its directory BUILD); fails listing what is missing of NEEDS (wrk cc pkg-config
 # sqlite3 curl node, and objects: the build's object files beside BIN); log() prefixes
@@ -111,7 +121,7 @@ bench_cc_gen() {
 # bench_stop: stops the server (its requests answered) before the checks of the data.
 bench_stop() {
   kill -TERM "$SERVER_PID"
-  wait "$SERVER_PID" || true
+  wait "$SERVER_WAIT_PID" || true
   SERVER_PID=
 }
 
@@ -153,8 +163,15 @@ bench_serve() {
   fi
   [ -n "$PORT" ] || { log "no free port found; set BENCH_PORT"; exit 1; }
 
-  "$BIN" serve --data "$DATA" --listen "127.0.0.1:$PORT" --ui "$DATA/ui" >"$WORK/server.log" 2>&1 &
-  SERVER_PID=$!
+  "${SYNC_WRAP[@]}" "$BIN" serve --data "$DATA" --listen "127.0.0.1:$PORT" --ui "$DATA/ui" >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$! SERVER_WAIT_PID=$!
+  if [ ${#SYNC_WRAP[@]} -gt 0 ]; then   # the server is strace's child: its own pid for /proc
+    for _ in $(seq 1 100); do
+      SERVER_PID=$(pgrep -P "$SERVER_WAIT_PID" | head -1) && [ -n "$SERVER_PID" ] && break
+      sleep 0.1
+    done
+    [ -n "$SERVER_PID" ] || { log "the server did not start under strace"; exit 1; }
+  fi
 
   # A minimal HTTP client on bash's /dev/tcp (no curl needed): http METHOD PATH [BODY]
   # sets HTTP_STATUS and HTTP_BODY.

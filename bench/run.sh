@@ -24,6 +24,9 @@
 #           each write's ceiling, the ratio a write costing nothing beyond one HTTP
 #           round trip (the static file on one connection, before and after the writes)
 #           and one raw commit would reach, and the ms a write spends beyond those two.
+#           Each write once more from BENCH_WRITE_CONNS (8) connections at once (2 wrk
+#           threads), where the server's group commit shares commits, against the same
+#           baselines, with the server's count of transactions and commits.
 #   counter one request after another on one connection for BENCH_WRITE_SECONDS, as the
 #           shop clerk (13900000004): POST /api/v1/counter/redeem of one unit of the
 #           shop's cheapest good without a per-household limit (after a stock-in of
@@ -53,24 +56,25 @@
 # Needs wrk (Debian package wrk), cc, pkg-config and the headers the project builds
 # with; links bench/gen_points.c against the project's objects beside BIN (the
 # Makefile's build directory); installs nothing.
-# Environment: BENCH_SECONDS, BENCH_WRITE_SECONDS, BENCH_ENTRIES (50000 records),
-# BENCH_PENDING (30000 pending claims: enough for BENCH_WRITE_SECONDS of approvals;
+# Environment: BENCH_SECONDS, BENCH_WRITE_SECONDS, BENCH_WRITE_CONNS, BENCH_ENTRIES (50000 records),
+# BENCH_PENDING (60000 pending claims: enough for BENCH_WRITE_SECONDS of approvals;
 # the redemptions are bounded by the cards' spendable points, about 27,000 of a 10-point
 # good with the default records; either run fails with a 4xx when it runs out),
-# BENCH_PORT, BENCH_DIR (where the scratch data directory goes; default beside BIN,
+# BENCH_SYNC_DELAY_MS (a slow disk: bench/lib.sh), BENCH_PORT, BENCH_DIR (where the scratch data directory goes; default beside BIN,
 # i.e. on the build disk), BENCH_KEEP=1 keeps it, BENCH_OUT (results file; default
 # BIN's dir/bench-results.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
-bench_start run "wrk cc pkg-config objects" "$@"
+bench_start run "wrk cc pkg-config objects${BENCH_SYNC_DELAY_MS:+ strace}" "$@"
 DUR=${BENCH_SECONDS:-8}
 WDUR=${BENCH_WRITE_SECONDS:-8}
 ENTRIES=${BENCH_ENTRIES:-50000}
-PENDING=${BENCH_PENDING:-30000}
+PENDING=${BENCH_PENDING:-60000}
 THREADS=2
 CONNS=32
+WCONNS=${BENCH_WRITE_CONNS:-8}
 OUT=${BENCH_OUT:-$(dirname "$BIN")/bench-results.md}
 
 # ---- the SQLite baseline program ----
@@ -82,7 +86,7 @@ bench_cc_baseline
 # by their mean. base_run N: the Nth baseline's transactions/s in BASE_N.
 base_run() {
   local out
-  out=$("$WORK/sqlite_baseline" "$DATA/baseline-$1.db" "$WDUR")
+  out=$("${SYNC_WRAP[@]}" "$WORK/sqlite_baseline" "$DATA/baseline-$1.db" "$WDUR")
   rm -f "$DATA/baseline-$1.db" "$DATA/baseline-$1.db-wal" "$DATA/baseline-$1.db-shm"
   printf -v "BASE_$1" '%s' "$(printf '%s\n' "$out" | awk '{for (i = 2; i <= NF; i++) if ($i == "tx/s") print $(i-1)}')"
   sqlite_version=$(printf '%s\n' "$out" | awk '{sub(/:$/, "", $2); print $2}')
@@ -142,6 +146,7 @@ http GET "$HH_PATH"
 hh_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
 http GET "$LIST_PATH"
 list_bytes=$(printf '%s' "$HTTP_BODY" | LC_ALL=C wc -c)
+LIST_IDS=$(printf '%s' "$HTTP_BODY" | grep -o '"id":[0-9]*,"village_id"' | grep -o '[0-9]*' | tr '\n' ' ')
 log "village $VILLAGE ($village_households households), household $HOUSEHOLD ($MEMBERS members), port $PORT"
 [ "$VILLAGE" = "$GEN_VILLAGE" ] || { log "the cadre's village $VILLAGE is not the generated one ($GEN_VILLAGE)"; exit 1; }
 YEAR=$(TZ=Asia/Shanghai date +%Y)
@@ -189,16 +194,29 @@ ledger_rps=$RPS ledger_p99=$P99
 
 # The durable write: one connection, one PATCH after another, alternating addresses
 # so every request changes the row (and appends to the audit chain).
+# (several connections: wrk's threads take turns over the households of the list page,
+# so that no two writes in flight are for one household and each changes its row)
 cat >"$WORK/patch.lua" <<'LUA'
 local token
 local n = 0
+local ids = {}
+local nthreads = 0
+function setup(thread)
+  nthreads = nthreads + 1
+  thread:set("me", nthreads)
+end
 function init(args)
   token = args[1]
+  local total = tonumber(args[2])
+  for i = 3, #args do
+    if (i - 3) % total == me - 1 then ids[#ids + 1] = args[i] end
+  end
 end
 function request()
+  local id = ids[n % #ids + 1]
+  local body = string.format('{"address":"青山村基准路 %d 号"}', math.floor(n / #ids) % 2 + 1)
   n = n + 1
-  local body = string.format('{"address":"青山村基准路 %d 号"}', n % 2 + 1)
-  return wrk.format("PATCH", nil, {
+  return wrk.format("PATCH", "/api/v1/households/" .. id, {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
   }, body)
@@ -213,10 +231,17 @@ static1a_rps=$RPS
 base_run 1
 log "household PATCH, 1 connection, ${WDUR} s"
 proc_snap; w0=$SNAP_W t0=$SNAP_T
-wrk_run write "$WDUR" -t1 -c1 -s "$WORK/patch.lua" "$base$HH_PATH" -- "$TOKEN"
+wrk_run write "$WDUR" -t1 -c1 -s "$WORK/patch.lua" "$base/" -- "$TOKEN" 1 "$HOUSEHOLD"
 write_rps=$RPS write_p99=$P99
 write_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-write.txt")
 per_write write "$write_n" "$w0" "$t0"
+log "household PATCH, $WCONNS connections, ${WDUR} s"
+proc_snap; w0=$SNAP_W t0=$SNAP_T
+# shellcheck disable=SC2086 # the ids are words
+wrk_run writec "$WDUR" -t"$THREADS" -c"$WCONNS" -s "$WORK/patch.lua" "$base/" -- "$TOKEN" "$THREADS" $LIST_IDS
+writec_rps=$RPS writec_p99=$P99
+writec_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-writec.txt")
+per_write writec "$writec_n" "$w0" "$t0"
 base_run 2
 http GET "$HH_PATH"
 grep -q '青山村基准路' <<<"$HTTP_BODY" || { log "the PATCH did not change the household"; exit 1; }
@@ -224,14 +249,21 @@ grep -q '青山村基准路' <<<"$HTTP_BODY" || { log "the PATCH did not change 
 # The durable approval: one connection, one review after another over the pending claims
 # (consecutive ids from the generator), each approved with a reason.
 cat >"$WORK/approve.lua" <<'LUA'
-local token, id, last
+local token, id, last, step
+local nthreads = 0
+function setup(thread)
+  nthreads = nthreads + 1
+  thread:set("me", nthreads)
+end
 function init(args)
   token = args[1]
-  id = tonumber(args[2]) - 1
+  -- thread k of N approves ids first + k - 1, first + k - 1 + N, ...
+  step = tonumber(args[4])
+  id = tonumber(args[2]) - 1 + me - 1 - step
   last = tonumber(args[3])
 end
 function request()
-  id = id + 1
+  id = id + step
   if id > last then
     -- out of pending claims: this 404 fails the run (raise BENCH_PENDING)
     return wrk.format("POST", "/api/v1/claims/0/review", {["Authorization"] = "Bearer " .. token,
@@ -245,10 +277,17 @@ end
 LUA
 log "claim approvals, 1 connection, ${WDUR} s"
 proc_snap; w0=$SNAP_W t0=$SNAP_T
-wrk_run approve "$WDUR" -t1 -c1 -s "$WORK/approve.lua" "$base/" -- "$TOKEN" "$PENDING_FIRST" "$PENDING_LAST"
+wrk_run approve "$WDUR" -t1 -c1 -s "$WORK/approve.lua" "$base/" -- "$TOKEN" "$PENDING_FIRST" "$PENDING_LAST" 1
 approve_rps=$RPS approve_p99=$P99
 approve_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-approve.txt")
 per_write approve "$approve_n" "$w0" "$t0"
+log "claim approvals, $WCONNS connections, ${WDUR} s"
+proc_snap; w0=$SNAP_W t0=$SNAP_T
+wrk_run approvec "$WDUR" -t"$THREADS" -c"$WCONNS" -s "$WORK/approve.lua" "$base/" -- "$TOKEN" \
+  "$((PENDING_FIRST + approve_n + 2))" "$PENDING_LAST" "$THREADS"
+approvec_rps=$RPS approvec_p99=$P99
+approvec_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-approvec.txt")
+per_write approvec "$approvec_n" "$w0" "$t0"
 base_run 3
 # (wrk builds one request before it starts, so the first id may be skipped: check the next)
 http GET "/api/v1/claims/$((PENDING_FIRST + 1))"
@@ -284,13 +323,22 @@ cat >"$WORK/redeem.lua" <<'LUA'
 local headers, shop, goods, price, pin, run
 local cards = {}
 local i, n = 0, 0
+local nthreads = 0
+function setup(thread)
+  nthreads = nthreads + 1
+  thread:set("me", nthreads)
+end
 function init(args)
   headers = {["Authorization"] = "Bearer " .. args[1], ["Content-Type"] = "application/json"}
-  shop, goods, price, pin, run = args[2], args[3], tonumber(args[4]), args[5], args[7]
-  -- "household_id spendable card_token" lines from the generator
+  shop, goods, price, pin, run = args[2], args[3], tonumber(args[4]), args[5], args[7] .. "-" .. me
+  -- "household_id spendable card_token" lines from the generator, in PARTS parts: thread
+  -- k of the run whose first part is FIRST takes part FIRST + k - 1 (lines of that
+  -- number modulo PARTS) and keeps their balances, so no card is spent by two
+  local total, first, line_no = tonumber(args[8]), tonumber(args[9]), 0
   for line in io.lines(args[6]) do
+    line_no = line_no + 1
     local spendable, code = line:match("^%d+ (%d+) (%S+)$")
-    if code and tonumber(spendable) >= price then
+    if code and tonumber(spendable) >= price and (line_no - 1) % total == first + me - 1 then
       cards[#cards + 1] = {code = code, left = tonumber(spendable)}
     end
   end
@@ -314,21 +362,28 @@ LUA
 log "counter redemptions, 1 connection, ${WDUR} s"
 proc_snap; w0=$SNAP_W t0=$SNAP_T
 wrk_run redeem "$WDUR" -t1 -c1 -s "$WORK/redeem.lua" "$base/" -- \
-  "$CLERK_TOKEN" "$SHOP" "$GOODS" "$PRICE" "$CARD_PIN" "$WORK/cards.txt" "$(date +%s)"
+  "$CLERK_TOKEN" "$SHOP" "$GOODS" "$PRICE" "$CARD_PIN" "$WORK/cards.txt" "$(date +%s)" $((THREADS + 1)) 0
 redeem_rps=$RPS redeem_p99=$P99
 redeem_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-redeem.txt")
 per_write redeem "$redeem_n" "$w0" "$t0"
+log "counter redemptions, $WCONNS connections, ${WDUR} s"
+proc_snap; w0=$SNAP_W t0=$SNAP_T
+wrk_run redeemc "$WDUR" -t"$THREADS" -c"$WCONNS" -s "$WORK/redeem.lua" "$base/" -- \
+  "$CLERK_TOKEN" "$SHOP" "$GOODS" "$PRICE" "$CARD_PIN" "$WORK/cards.txt" "$(date +%s)c" $((THREADS + 1)) 1
+redeemc_rps=$RPS redeemc_p99=$P99
+redeemc_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-redeemc.txt")
+per_write redeemc "$redeemc_n" "$w0" "$t0"
 base_run 4
 log "static file, 1 connection, ${DUR} s"
 wrk_run static1b "$DUR" -t1 -c1 "$base/index.html"
 static1b_rps=$RPS
 # every 2xx must have been a sale (not a replay): the stock went down by one a receipt
-# (plus at most the one request in flight when wrk stopped)
+# (plus at most the requests in flight when wrk stopped: one, then one a connection)
 http GET "/api/v1/goods/$GOODS"
 stock_after=$(printf '%s' "$HTTP_BODY" | sed -n 's/.*"stock":\([0-9]*\).*/\1/p')
 redeem_sold=$((stock_before - ${stock_after:-$stock_before}))
-if [ "$redeem_sold" -lt "$redeem_n" ] || [ "$redeem_sold" -gt $((redeem_n + 1)) ]; then
-  log "stock went from $stock_before to $stock_after for $redeem_n redemptions"
+if [ "$redeem_sold" -lt $((redeem_n + redeemc_n)) ] || [ "$redeem_sold" -gt $((redeem_n + redeemc_n + 1 + WCONNS)) ]; then
+  log "stock went from $stock_before to $stock_after for $((redeem_n + redeemc_n)) redemptions"
   exit 1
 fi
 TOKEN=$CADRE_TOKEN
@@ -337,6 +392,10 @@ TOKEN=$CADRE_TOKEN
 bench_stop
 
 bench_verify verify_after "after the run"
+# the group commit's count at the server's stop: transactions and the commits they took
+group_line=$(grep '"group commit"' "$WORK/server.log" | tail -1)
+group_tx=$(printf '%s' "$group_line" | sed -n 's/.*"transactions":"\([0-9]*\)".*/\1/p')
+group_commits=$(printf '%s' "$group_line" | sed -n 's/.*"commits":"\([0-9]*\)".*/\1/p')
 
 # each write against the mean of the baselines right before and right after it
 mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
@@ -360,6 +419,9 @@ r_rank_gz=$(ratio "$rank_gz_rps" "$static_rps")
 r_ledger=$(ratio "$ledger_rps" "$static_rps")
 r_approve=$(ratio "$approve_rps" "$base_approve")
 r_redeem=$(ratio "$redeem_rps" "$base_redeem")
+r_writec=$(ratio "$writec_rps" "$base_write")
+r_approvec=$(ratio "$approvec_rps" "$base_approve")
+r_redeemc=$(ratio "$redeemc_rps" "$base_redeem")
 
 bench_machine
 {
@@ -387,6 +449,7 @@ bench_machine
   echo "on the same disk measured right before and right after each write run (baselines: $(rate "$BASE_1"), $(rate "$BASE_2"),"
   echo "$(rate "$BASE_3"), $(rate "$BASE_4") tx/s); pages are 4 KiB written to the disk by the server per write (its"
   echo "/proc io write_bytes: WAL frames and checkpoints), CPU is the server's user + system time per write."
+  [ -z "${BENCH_SYNC_DELAY_MS:-}" ] || echo "**A slow disk:** every fdatasync and fsync of the server and of the baseline returned ${BENCH_SYNC_DELAY_MS} ms late (BENCH_SYNC_DELAY_MS, strace)."
   echo "The ceiling is the ratio a write costing nothing beyond an HTTP round trip and a commit would reach: the static"
   echo "file on one connection ($(rate "$static1a_rps") and $(rate "$static1b_rps") requests/s before and after the writes) plus the"
   echo "baseline's commit; app ms is what a write takes beyond those two:"
@@ -396,6 +459,17 @@ bench_machine
   printf '| PATCH /api/v1/households/ID (%s) | %s | %s | %s | **%s** | %s | %s | %s | %s |\n' "$write_n" "$(rate "$write_rps")" "$write_p99" "$(rate "$base_write")" "$r_write" "$(ceiling "$base_write")" "$(app_ms "$write_rps" "$base_write")" "$write_pages" "$write_cpu"
   printf '| approval POST /api/v1/claims/ID/review (%s approved) | %s | %s | %s | **%s** | %s | %s | %s | %s |\n' "$approve_n" "$(rate "$approve_rps")" "$approve_p99" "$(rate "$base_approve")" "$r_approve" "$(ceiling "$base_approve")" "$(app_ms "$approve_rps" "$base_approve")" "$approve_pages" "$approve_cpu"
   printf '| redemption POST /api/v1/counter/redeem, card + PIN, 1 × %s (%s points; %s receipts, stock %s → %s) | %s | %s | %s | **%s** | %s | %s | %s | %s |\n' "$goods_name" "$PRICE" "$redeem_n" "$stock_before" "$stock_after" "$(rate "$redeem_rps")" "$redeem_p99" "$(rate "$base_redeem")" "$r_redeem" "$(ceiling "$base_redeem")" "$(app_ms "$redeem_rps" "$base_redeem")" "$redeem_pages" "$redeem_cpu"
+  echo
+  echo "The same writes from $WCONNS connections at once ($THREADS wrk threads; PATCHes over the list page's households,"
+  echo "approvals over the next pending claims, redemptions over other cards), against the same baselines: the server's"
+  echo "group commit lets the transactions that arrive together share one commit. Over the whole run the server committed"
+  echo "${group_tx:-?} write transactions in ${group_commits:-?} commits."
+  echo
+  echo "| durable write, $WCONNS connections | writes/s | p99 ms | baseline tx/s (mean) | ratio | pages/write | CPU ms/write |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  printf '| PATCH /api/v1/households/ID (%s) | %s | %s | %s | **%s** | %s | %s |\n' "$writec_n" "$(rate "$writec_rps")" "$writec_p99" "$(rate "$base_write")" "$r_writec" "$writec_pages" "$writec_cpu"
+  printf '| approval POST /api/v1/claims/ID/review (%s approved) | %s | %s | %s | **%s** | %s | %s |\n' "$approvec_n" "$(rate "$approvec_rps")" "$approvec_p99" "$(rate "$base_approve")" "$r_approvec" "$approvec_pages" "$approvec_cpu"
+  printf '| redemption POST /api/v1/counter/redeem (%s receipts) | %s | %s | %s | **%s** | %s | %s |\n' "$redeemc_n" "$(rate "$redeemc_rps")" "$redeemc_p99" "$(rate "$base_redeem")" "$r_redeemc" "$redeemc_pages" "$redeemc_cpu"
 } | tee "$OUT"
 log "results written to $OUT"
 

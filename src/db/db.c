@@ -59,15 +59,7 @@ enum db_rc db_bulk_cache(struct db *db, bool on)
 {
 	if (db->engine != DB_SQLITE)
 		return DB_OK;
-	if (db->group) {   /* the group's connection gets it for this connection's transactions */
-		db->bulk = on;
-		return DB_OK;
-	}
-	return db_bulk_pragma(db, on);
-}
-
-enum db_rc db_bulk_pragma(struct db *db, bool on)
-{
+	db->bulk = on;   /* its transactions do not join a batch (db_group.c) */
 	char sql[64];
 	/* negative: KiB; -2000 is SQLite's default */
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d", on ? -DB_BULK_CACHE_MB * 1024 : -2000);

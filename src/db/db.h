@@ -58,20 +58,21 @@ bool db_in_tx(const struct db *db);
 
 /* Group commit (SQLite; the server's connections). Several durable commits at once cost
  * about one: the write transactions of the connections joined to a group run one after
- * another, each in a savepoint, inside one SQLite transaction on the group's own
- * connection, which commits (one fsync) when a transaction ends and no other is waiting
+ * another, each in a savepoint, inside one SQLite transaction on the connection of its
+ * first one, which commits (one fsync) when a transaction ends and no other is waiting
  * for its turn; the others that ended in it wait for that commit. So a write is visible
  * to other connections only once it is durable, and db_commit returns only then (so
- * does db_rollback: the transaction may have read the others' work). From one writer at
- * a time it is a commit per transaction, as without the group. A grouped connection's
- * statements inside a transaction run on the group's connection and must all be
+ * does db_rollback: the transaction may have read the others' work). One writer at a
+ * time commits on its own connection, as without the group. A grouped connection's
+ * statements inside a transaction may run on another's connection and must all be
  * finalized before db_commit or db_rollback (a leftover aborts the process: another
  * thread's transaction is using that connection next). Writers in one process no longer
- * wait for SQLite's lock with its sleeps, they queue. On PostgreSQL db_group_open gives
- * *out = NULL and joining NULL changes nothing (the server has its own group commit). */
+ * wait for SQLite's lock with its sleeps, they queue. A transaction begun after
+ * db_bulk_cache (a long one) commits the open batch first and does not join one.
+ * Joining a PostgreSQL connection changes nothing (the server has its own group commit). */
 struct db_group;
-enum db_rc db_group_open(const char *url, struct db_group **out, char *err, size_t errlen);
-void db_group_close(struct db_group *g);
+struct db_group *db_group_new(void);   /* NULL when out of memory */
+void db_group_free(struct db_group *g);
 void db_group_join(struct db *db, struct db_group *g);
 /* The commits so far, the transactions they held and the transactions waiting now for
  * their turn. */

@@ -1,17 +1,22 @@
-/* Group commit on SQLite (db.h, db_group_open).
+/* Group commit on SQLite (db.h, db_group_new).
  *
- * The write transactions of the joined connections run one after another on the
- * group's own connection W, each in a savepoint inside one SQLite transaction (the
- * batch). A transaction that ends while others wait for their turn leaves the commit to
- * them and waits; the one that ends with nobody waiting commits the batch: one fsync for
- * all of it. So a write is visible to other connections only once it is durable, and
- * db_commit (or db_rollback: its reads may have seen the batch) returns only then.
+ * The write transactions of the joined connections run one after another, each in a
+ * savepoint inside one SQLite transaction (the batch), on the connection of the batch's
+ * first transaction (its owner: a writer alone keeps using its own connection and its
+ * page cache, as without the group). A transaction that ends while others wait for their
+ * turn leaves the commit to them and waits; the one that ends with nobody waiting
+ * commits the batch: one fsync for all of it. So a write is visible to other connections
+ * only once it is durable, and db_commit (or db_rollback: its reads may have seen the
+ * batch) returns only then. The owner's thread is waiting meanwhile, so its connection
+ * is used by one thread at a time.
  *
- * state, under m: busy (W is someone's: a member's transaction or a commit), waiting
- * (members asking for their turn), open (the batch's BEGIN ran), members (those whose
- * transactions ended inside the open batch, waiting for its commit). */
+ * state, under m: busy (the owner's connection is someone's: a member's transaction or a
+ * commit), waiting (members asking for their turn), owner (the open batch's connection,
+ * NULL when none is open), members (those whose transactions ended inside the open
+ * batch, waiting for its commit). */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <time.h>
 
 #include "db/db_impl.h"
 #include "util/log.h"
@@ -23,50 +28,59 @@ struct db_member {
 };
 
 struct db_group {
-	struct db *w;
 	pthread_mutex_t m;
 	pthread_cond_t turn;
 	pthread_cond_t done;
-	bool busy, open;
+	pthread_cond_t arrive;    /* a transaction asks for its turn (monotonic clock) */
+	bool busy;
 	int waiting;
+	struct db *owner;
 	struct db_member *members;
 	char err[256];            /* why the last batch that failed did */
 	uint64_t batches, writes; /* committed batches and the transactions in them */
+	int size;                 /* transactions ended in the open batch */
+	int last_size;            /* transactions in the last batch */
+	int64_t commit_ns;        /* a commit's duration, smoothed */
 };
 
-enum db_rc db_group_open(const char *url, struct db_group **out, char *err, size_t errlen)
+/* The longest a transaction that would commit waits for another to arrive, when the last
+ * batch held more transactions than this one so far (the writers came together): half a
+ * commit's duration, so that on a disk whose sync takes milliseconds the writers of a
+ * busy moment share it, and on one that syncs in a tenth of a millisecond nobody waits
+ * longer than that. */
+#define GROUP_WAIT_MAX_NS 2000000
+
+static int64_t mono_ns(void)
 {
-	*out = NULL;
-	struct db *w;
-	enum db_rc rc = db_open(url, &w, err, errlen);
-	if (rc != DB_OK)
-		return rc;
-	if (w->engine != DB_SQLITE) {
-		db_close(w);
-		return DB_OK;
-	}
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+struct db_group *db_group_new(void)
+{
 	struct db_group *g = calloc(1, sizeof(*g));
-	if (!g) {
-		db_close(w);
-		str_copy(err, errlen, "out of memory");
-		return DB_ERROR;
-	}
-	g->w = w;
+	if (!g)
+		return NULL;
 	pthread_mutex_init(&g->m, NULL);
 	pthread_cond_init(&g->turn, NULL);
 	pthread_cond_init(&g->done, NULL);
-	*out = g;
-	return DB_OK;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->arrive, &ca);
+	pthread_condattr_destroy(&ca);
+	return g;
 }
 
-void db_group_close(struct db_group *g)
+void db_group_free(struct db_group *g)
 {
 	if (!g)
 		return;
-	db_close(g->w);
 	pthread_mutex_destroy(&g->m);
 	pthread_cond_destroy(&g->turn);
 	pthread_cond_destroy(&g->done);
+	pthread_cond_destroy(&g->arrive);
 	free(g);
 }
 
@@ -88,21 +102,21 @@ void db_group_stats(struct db_group *g, struct db_group_stats *out)
  * dropped around the commit itself, busy kept meanwhile so nobody else touches W. */
 static void commit_batch(struct db_group *g)
 {
-	int n = 0;
-	for (struct db_member *p = g->members; p; p = p->next)
-		n++;
+	int n = g->size;
+	struct db *w = g->owner;
 	pthread_mutex_unlock(&g->m);
 	enum db_rc rc;
-	if (sqlite3_get_autocommit(g->w->handle)) {
-		snprintf(g->w->err, sizeof(g->w->err), "the transaction was rolled back by the database");
+	int64_t t0 = mono_ns();
+	if (sqlite3_get_autocommit(w->handle)) {
+		snprintf(w->err, sizeof(w->err), "the transaction was rolled back by the database");
 		rc = DB_ERROR;
-	} else if ((rc = db_exec(g->w, "COMMIT")) != DB_OK) {
-		log_msg(LOG_ERROR, "group commit failed", "error", g->w->err, NULL);
-		db_exec(g->w, "ROLLBACK");
+	} else if ((rc = db_run(w, "COMMIT", "")) != DB_OK) {
+		log_msg(LOG_ERROR, "group commit failed", "error", w->err, NULL);
+		db_exec(w, "ROLLBACK");
 	}
 	pthread_mutex_lock(&g->m);
 	if (rc != DB_OK)
-		str_copy(g->err, sizeof(g->err), g->w->err);
+		str_copy(g->err, sizeof(g->err), w->err);
 	for (struct db_member *p = g->members; p; p = p->next) {
 		p->rc = rc;
 		p->done = true;
@@ -110,9 +124,13 @@ static void commit_batch(struct db_group *g)
 	if (rc == DB_OK) {
 		g->batches++;
 		g->writes += (uint64_t)n;
+		int64_t took = mono_ns() - t0;
+		g->commit_ns = g->commit_ns ? (g->commit_ns * 7 + took) / 8 : took;
 	}
+	g->last_size = n;
+	g->size = 0;
 	g->members = NULL;
-	g->open = false;
+	g->owner = NULL;
 	pthread_cond_broadcast(&g->done);
 }
 
@@ -121,36 +139,37 @@ static enum db_rc group_end(struct db *db, bool commit);
 enum db_rc db_group_begin(struct db *db)
 {
 	struct db_group *g = db->group;
-	struct db *w = g->w;
 	pthread_mutex_lock(&g->m);
 	g->waiting++;
+	pthread_cond_signal(&g->arrive);
 	while (g->busy)
 		pthread_cond_wait(&g->turn, &g->m);
 	g->waiting--;
 	g->busy = true;
 	/* a long transaction (a roster import) does not keep the batch's members waiting for
 	 * it; nor is a batch SQLite gave up on carried on */
-	if (g->open && (db->bulk || sqlite3_get_autocommit(w->handle)))
+	if (g->owner && (db->bulk || sqlite3_get_autocommit(g->owner->handle)))
 		commit_batch(g);
 	enum db_rc rc = DB_OK;
-	if (!g->open) {
+	if (!g->owner) {
 		pthread_mutex_unlock(&g->m);
-		rc = db_exec(w, w->ops->begin_sql);
+		rc = db_run(db, db->ops->begin_sql, "");
 		pthread_mutex_lock(&g->m);
-		g->open = rc == DB_OK;
+		if (rc == DB_OK)
+			g->owner = db;
 	}
 	if (rc != DB_OK) {
-		str_copy(db->err, sizeof(db->err), w->err);
 		g->busy = false;
 		pthread_cond_signal(&g->turn);
 		pthread_mutex_unlock(&g->m);
 		return rc;
 	}
+	struct db *w = g->owner;
 	pthread_mutex_unlock(&g->m);
-	db->via = w;
+	db->via = w == db ? NULL : w;
 	db->tx = 1;
-	if ((rc = db_exec(w, "SAVEPOINT member")) != DB_OK ||
-	    (db->bulk && (rc = db_bulk_pragma(w, true)) != DB_OK)) {
+	db->own_stmts = w->open_stmts;
+	if ((rc = db_run(w, "SAVEPOINT member", "")) != DB_OK) {
 		str_copy(db->err, sizeof(db->err), w->err);
 		group_end(db, false);
 		return rc;
@@ -161,21 +180,21 @@ enum db_rc db_group_begin(struct db *db)
 static enum db_rc group_end(struct db *db, bool commit)
 {
 	struct db_group *g = db->group;
-	struct db *w = g->w;
-	enum db_rc rc = commit ? db_exec(w, "RELEASE member") : DB_ERROR;
+	struct db *w = g->owner;   /* ours while busy */
+	enum db_rc rc = commit ? db_run(w, "RELEASE member", "") : DB_ERROR;
 	if (rc != DB_OK) {
 		if (commit)
 			str_copy(db->err, sizeof(db->err), w->err);
 		/* undone; fails harmlessly when SQLite rolled the whole batch back already */
-		enum db_rc undo = db_exec(w, "ROLLBACK TO member; RELEASE member");
+		enum db_rc undo = db_run(w, "ROLLBACK TO member", "");
+		if (undo == DB_OK)
+			undo = db_run(w, "RELEASE member", "");
 		if (!commit)
 			rc = undo;
 	}
-	if (db->bulk)
-		db_bulk_pragma(w, false);
-	if (w->open_stmts) {
-		/* a statement of this transaction still open would be stepped on W while
-		 * another thread's transaction runs there */
+	if (w->open_stmts != db->own_stmts) {
+		/* a statement of this transaction still open would be stepped on the owner's
+		 * connection while another thread's transaction runs there */
 		log_msg(LOG_ERROR, "a statement was left open after its transaction", NULL);
 		abort();
 	}
@@ -185,6 +204,15 @@ static enum db_rc group_end(struct db *db, bool commit)
 	pthread_mutex_lock(&g->m);
 	me.next = g->members;
 	g->members = &me;
+	g->size++;
+	if (g->waiting == 0 && !db->bulk && g->size < g->last_size) {
+		/* the last batch held more: its writers may come, wait a little for the next */
+		int64_t wait = g->commit_ns / 2 < GROUP_WAIT_MAX_NS ? g->commit_ns / 2 : GROUP_WAIT_MAX_NS;
+		int64_t until = mono_ns() + wait;
+		struct timespec ts = {.tv_sec = until / 1000000000, .tv_nsec = until % 1000000000};
+		while (g->waiting == 0 && pthread_cond_timedwait(&g->arrive, &g->m, &ts) == 0)
+			;
+	}
 	if (g->waiting > 0 && !db->bulk) {
 		/* the next transaction carries the batch on and commits it, or its successor */
 		g->busy = false;

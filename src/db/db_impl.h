@@ -32,8 +32,9 @@ struct db {
 	int tx;
 	int open_stmts;     /* prepared and not yet finalized */
 	struct db_group *group; /* joined to one (db_group_join), or NULL */
-	struct db *via;     /* the group's connection while in a transaction, else NULL */
-	bool bulk;          /* db_bulk_cache on, for a grouped connection's transactions */
+	struct db *via;     /* in a grouped transaction: the batch's connection when another's */
+	int own_stmts;      /* in a grouped transaction: the batch connection's open_stmts at its start */
+	bool bulk;          /* db_bulk_cache on: a grouped transaction does not join a batch */
 	char err[512];
 };
 
@@ -73,8 +74,6 @@ struct db_kept_key *db_kept_slot(struct db *db, size_t elem, const char *sql, si
  * inside string literals aside: PostgreSQL runs such statements unnamed (db_pg.c). */
 bool db_like_param(const char *sql);
 
-/* PRAGMA cache_size for db_bulk_cache on db itself. */
-enum db_rc db_bulk_pragma(struct db *db, bool on);
 /* db_begin, db_commit and db_rollback of a grouped connection (db_group.c). */
 enum db_rc db_group_begin(struct db *db);
 enum db_rc db_group_commit(struct db *db);

@@ -28,7 +28,7 @@ volatile sig_atomic_t server_stopping;
 static atomic_int in_flight;
 static _Atomic int64_t clock_offset;
 static pthread_key_t db_key;
-/* the SQLite connections' group commit (db.h); NULL on PostgreSQL */
+/* the server's connections' group commit (db.h; SQLite only) */
 static struct db_group *db_group;
 
 static void close_db(void *p) { db_close(p); }
@@ -477,9 +477,8 @@ int server_run(struct server_config *config)
 		return 2;
 	}
 	atomic_store(&clock_offset, config->clock_offset);
-	char err[512];
-	if (db_group_open(server_cfg->db_url, &db_group, err, sizeof(err)) != DB_OK) {
-		fprintf(stderr, "cunzhi: cannot open the database: %s\n", err);
+	if (!(db_group = db_group_new())) {
+		fprintf(stderr, "cunzhi: out of memory\n");
 		return 1;
 	}
 	pthread_key_create(&db_key, close_db);
@@ -562,14 +561,15 @@ int server_run(struct server_config *config)
 	ulfius_stop_framework(&inst);
 	ulfius_clean_instance(&inst);
 	pthread_join(sched, NULL);
-	if (db_group) {
+	{
 		struct db_group_stats gs;
 		db_group_stats(db_group, &gs);
 		char b[24], w[24];
 		snprintf(b, sizeof(b), "%llu", (unsigned long long)gs.commits);
 		snprintf(w, sizeof(w), "%llu", (unsigned long long)gs.transactions);
-		log_msg(LOG_INFO, "group commit", "transactions", w, "commits", b, NULL);
-		db_group_close(db_group);
+		if (gs.transactions)
+			log_msg(LOG_INFO, "group commit", "transactions", w, "commits", b, NULL);
+		db_group_free(db_group);
 	}
 	log_msg(LOG_INFO, "stopped", NULL);
 	return 0;

@@ -39,9 +39,7 @@ static int setup(void **state)
 	close(fd);
 	f->reader = open_db(f->path);
 	assert_int_equal(db_exec(f->reader, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)"), DB_OK);
-	char err[256];
-	assert_int_equal(db_group_open(f->path, &f->g, err, sizeof(err)), DB_OK);
-	assert_non_null(f->g);
+	assert_non_null(f->g = db_group_new());
 	f->a = open_db(f->path);
 	f->b = open_db(f->path);
 	db_group_join(f->a, f->g);
@@ -56,7 +54,7 @@ static int teardown(void **state)
 	db_close(f->a);
 	db_close(f->b);
 	db_close(f->reader);
-	db_group_close(f->g);
+	db_group_free(f->g);
 	char p[80];
 	unlink(f->path);
 	snprintf(p, sizeof(p), "%s-wal", f->path);
