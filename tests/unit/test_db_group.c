@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "testdb.h"
 
 struct fixture {
 	char path[64];
@@ -55,12 +56,7 @@ static int teardown(void **state)
 	db_close(f->b);
 	db_close(f->reader);
 	db_group_free(f->g);
-	char p[80];
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(f->path);
 	free(f);
 	return 0;
 }

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
+#include <limits.h>
 #include <unistd.h>
 
 #include "db/migrate.h"
@@ -34,16 +34,21 @@ void testdb_open(struct testdb *t, const char *name, int64_t now)
 	t->c.now = now;
 }
 
+void testdb_remove(const char *path)
+{
+	char side[PATH_MAX];
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
 void testdb_close(struct testdb *t)
 {
 	arena_free(t->c.arena);
 	db_close(t->db);
-	char side[80];
-	unlink(t->path);
-	snprintf(side, sizeof(side), "%s-wal", t->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", t->path);
-	unlink(side);
+	testdb_remove(t->path);
 }
 
 void testdb_reset(struct testdb *t)

@@ -19,6 +19,8 @@ struct testdb {
 void testdb_open(struct testdb *t, const char *name, int64_t now);
 /* Frees the arena, closes the database and removes its files (-wal and -shm too). */
 void testdb_close(struct testdb *t);
+/* Removes a SQLite file with its -wal and -shm. */
+void testdb_remove(const char *path);
 /* Clears the context's error before the next domain call. */
 void testdb_reset(struct testdb *t);
 
