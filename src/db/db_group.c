@@ -136,6 +136,16 @@ static void commit_batch(struct db_group *g)
 
 static enum db_rc group_end(struct db *db, bool commit);
 
+/* A statement of db's transaction still open would be stepped on w while another
+ * thread's transaction runs there. */
+static void group_check_stmts(const struct db *db, const struct db *w)
+{
+	if (w->open_stmts != db->own_stmts) {
+		log_msg(LOG_ERROR, "a statement was left open after its transaction", NULL);
+		abort();
+	}
+}
+
 enum db_rc db_group_begin(struct db *db)
 {
 	struct db_group *g = db->group;
@@ -169,7 +179,9 @@ enum db_rc db_group_begin(struct db *db)
 	db->via = w == db ? NULL : w;
 	db->tx = 1;
 	db->own_stmts = w->open_stmts;
-	if ((rc = db_run(w, "SAVEPOINT member", "")) != DB_OK) {
+	/* the batch's first transaction is alone in it: its rollback is the batch's, no
+	 * savepoint needed (a savepoint keeps the original of every page it changes) */
+	if (w != db && (rc = db_run(w, "SAVEPOINT member", "")) != DB_OK) {
 		str_copy(db->err, sizeof(db->err), w->err);
 		group_end(db, false);
 		return rc;
@@ -181,7 +193,19 @@ static enum db_rc group_end(struct db *db, bool commit)
 {
 	struct db_group *g = db->group;
 	struct db *w = g->owner;   /* ours while busy */
-	enum db_rc rc = commit ? db_run(w, "RELEASE member", "") : DB_ERROR;
+	if (w == db && !commit) {
+		/* the batch's first transaction, alone in it: the batch ends here */
+		enum db_rc rc = db_exec(w, "ROLLBACK");
+		group_check_stmts(db, w);
+		db->tx = 0;
+		pthread_mutex_lock(&g->m);
+		g->owner = NULL;
+		g->busy = false;
+		pthread_cond_signal(&g->turn);
+		pthread_mutex_unlock(&g->m);
+		return rc;
+	}
+	enum db_rc rc = commit ? (w == db ? DB_OK : db_run(w, "RELEASE member", "")) : DB_ERROR;
 	if (rc != DB_OK) {
 		if (commit)
 			str_copy(db->err, sizeof(db->err), w->err);
@@ -192,12 +216,7 @@ static enum db_rc group_end(struct db *db, bool commit)
 		if (!commit)
 			rc = undo;
 	}
-	if (w->open_stmts != db->own_stmts) {
-		/* a statement of this transaction still open would be stepped on the owner's
-		 * connection while another thread's transaction runs there */
-		log_msg(LOG_ERROR, "a statement was left open after its transaction", NULL);
-		abort();
-	}
+	group_check_stmts(db, w);
 	db->via = NULL;
 	db->tx = 0;
 	struct db_member me = {.rc = DB_OK};

@@ -1,4 +1,5 @@
 /* SQLite backend: WAL, synchronous=FULL, foreign keys, busy timeout. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <strings.h>
@@ -24,8 +25,16 @@ static int map_rc(struct db *db, int rc)
 	}
 }
 
+/* A savepoint keeps the original of every page changed inside it in a statement
+ * journal, which SQLite moves to a temporary file past 64 KiB by default: a counter
+ * redemption inside another's batch (db_group.c) changes about 30 pages, and wrote
+ * them to such a file each time. Up to 4 MiB stay in memory. */
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+static void configure(void) { sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20); }
+
 int db_sqlite_open(const char *path, struct db *db)
 {
+	pthread_once(&configured, configure);
 	sqlite3 *h = NULL;
 	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 					   SQLITE_OPEN_NOMUTEX, NULL);

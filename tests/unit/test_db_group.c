@@ -98,6 +98,7 @@ static void *end_tx(void *arg)
 struct second {
 	struct db *db;
 	const char *v;
+	bool rollback;
 	pthread_mutex_t m;
 	pthread_cond_t c;
 	bool inside, go;
@@ -115,20 +116,21 @@ static void *second_tx(void *arg)
 	while (!s->go)
 		pthread_cond_wait(&s->c, &s->m);
 	pthread_mutex_unlock(&s->m);
-	s->commit_rc = db_commit(s->db);
+	s->commit_rc = s->rollback ? db_rollback(s->db) : db_commit(s->db);
 	return NULL;
 }
 
 /* A inserts first_v and ends (commit or rollback) while B waits for its turn; B then
- * runs inside the same batch; returns after both have finished. Checks what the reader
- * sees while B is inside. */
+ * inserts second_v inside the same batch (or a new one, when A rolled back) and commits
+ * or rolls back; returns after both have finished. Checks what the reader sees while B
+ * is inside. */
 static void two_in_one(struct fixture *f, const char *first_v, bool first_commits, enum db_rc first_insert,
-		       enum db_rc *first_end)
+		       enum db_rc *first_end, const char *second_v, bool second_commits, enum db_rc second_insert)
 {
 	int64_t before = rows(f->reader, NULL);
 	assert_int_equal(db_begin(f->a), DB_OK);
 	assert_int_equal(db_run(f->a, "INSERT INTO t (v) VALUES (?)", "t", first_v), first_insert);
-	struct second s = {.db = f->b, .v = "b"};
+	struct second s = {.db = f->b, .v = second_v, .rollback = !second_commits};
 	pthread_mutex_init(&s.m, NULL);
 	pthread_cond_init(&s.c, NULL);
 	pthread_t tb, ta;
@@ -147,7 +149,7 @@ static void two_in_one(struct fixture *f, const char *first_v, bool first_commit
 	pthread_join(tb, NULL);
 	pthread_join(ta, NULL);
 	assert_int_equal(s.begin_rc, DB_OK);
-	assert_int_equal(s.insert_rc, DB_OK);
+	assert_int_equal(s.insert_rc, second_insert);
 	assert_int_equal(s.commit_rc, DB_OK);
 	*first_end = e.rc;
 	pthread_mutex_destroy(&s.m);
@@ -158,7 +160,7 @@ static void two_commits_in_one(void **state)
 {
 	struct fixture *f = *state;
 	enum db_rc end;
-	two_in_one(f, "a", true, DB_OK, &end);
+	two_in_one(f, "a", true, DB_OK, &end, "b", true, DB_OK);
 	assert_int_equal(end, DB_OK);
 	assert_int_equal(rows(f->reader, "a"), 1);
 	assert_int_equal(rows(f->reader, "b"), 1);
@@ -173,10 +175,20 @@ static void rollback_leaves_the_other(void **state)
 {
 	struct fixture *f = *state;
 	enum db_rc end;
-	two_in_one(f, "a", false, DB_OK, &end);
+	/* the first rolls back: the second runs in a batch of its own */
+	two_in_one(f, "a", false, DB_OK, &end, "b", true, DB_OK);
 	assert_int_equal(end, DB_OK);
 	assert_int_equal(rows(f->reader, "a"), 0);
 	assert_int_equal(rows(f->reader, "b"), 1);
+	/* the second rolls back inside the first's batch: its savepoint alone is undone */
+	two_in_one(f, "c", true, DB_OK, &end, "d", false, DB_OK);
+	assert_int_equal(end, DB_OK);
+	assert_int_equal(rows(f->reader, "c"), 1);
+	assert_int_equal(rows(f->reader, "d"), 0);
+	struct db_group_stats st;
+	db_group_stats(f->g, &st);
+	assert_int_equal(st.commits, 2);
+	assert_int_equal(st.transactions, 3);   /* b; c with d, rolled back */
 }
 
 static void failed_statement_leaves_the_other(void **state)
@@ -185,10 +197,16 @@ static void failed_statement_leaves_the_other(void **state)
 	assert_int_equal(db_run(f->reader, "INSERT INTO t (v) VALUES ('taken')", ""), DB_OK);
 	enum db_rc end;
 	/* A's insert breaks the unique rule; A rolls back as the domain does */
-	two_in_one(f, "taken", false, DB_CONSTRAINT, &end);
+	two_in_one(f, "taken", false, DB_CONSTRAINT, &end, "b", true, DB_OK);
 	assert_int_equal(rows(f->reader, "taken"), 1);
 	assert_int_equal(rows(f->reader, "b"), 1);
 	assert_int_equal(rows(f->reader, NULL), 2);
+	/* the same inside another's batch: B's insert fails, B rolls back, A's row stays */
+	two_in_one(f, "a", true, DB_OK, &end, "taken", false, DB_CONSTRAINT);
+	assert_int_equal(end, DB_OK);
+	assert_int_equal(rows(f->reader, "a"), 1);
+	assert_int_equal(rows(f->reader, "taken"), 1);
+	assert_int_equal(rows(f->reader, NULL), 3);
 }
 
 static void alone_commits_at_once(void **state)
