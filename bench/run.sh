@@ -25,7 +25,8 @@
 #           round trip (the static file on one connection, before and after the writes)
 #           and one raw commit would reach, and the ms a write spends beyond those two.
 #           Each write once more from BENCH_WRITE_CONNS (8) connections at once (2 wrk
-#           threads), where the server's group commit shares commits, against the same
+#           threads; the redemptions for half as long, the cards' points being finite),
+#           where the server's group commit shares commits, against the same
 #           baselines, with the server's count of transactions and commits.
 #   counter one request after another on one connection for BENCH_WRITE_SECONDS, as the
 #           shop clerk (13900000004): POST /api/v1/counter/redeem of one unit of the
@@ -331,14 +332,15 @@ end
 function init(args)
   headers = {["Authorization"] = "Bearer " .. args[1], ["Content-Type"] = "application/json"}
   shop, goods, price, pin, run = args[2], args[3], tonumber(args[4]), args[5], args[7] .. "-" .. me
-  -- "household_id spendable card_token" lines from the generator, in PARTS parts: thread
-  -- k of the run whose first part is FIRST takes part FIRST + k - 1 (lines of that
-  -- number modulo PARTS) and keeps their balances, so no card is spent by two
-  local total, first, line_no = tonumber(args[8]), tonumber(args[9]), 0
+  -- "household_id spendable card_token" lines from the generator, in PARTS parts (a
+  -- line's part: its number modulo PARTS): thread k of a run whose first part is FIRST,
+  -- EACH parts a thread, takes parts FIRST + (k - 1) * EACH to FIRST + k * EACH - 1 and
+  -- keeps their balances, so no card is spent by two
+  local total, first, each, line_no = tonumber(args[8]), tonumber(args[9]), tonumber(args[10]), 0
   for line in io.lines(args[6]) do
     line_no = line_no + 1
     local spendable, code = line:match("^%d+ (%d+) (%S+)$")
-    if code and tonumber(spendable) >= price and (line_no - 1) % total == first + me - 1 then
+    if code and tonumber(spendable) >= price and (line_no - 1) % total >= first + (me - 1) * each and (line_no - 1) % total < first + me * each then
       cards[#cards + 1] = {code = code, left = tonumber(spendable)}
     end
   end
@@ -362,14 +364,18 @@ LUA
 log "counter redemptions, 1 connection, ${WDUR} s"
 proc_snap; w0=$SNAP_W t0=$SNAP_T
 wrk_run redeem "$WDUR" -t1 -c1 -s "$WORK/redeem.lua" "$base/" -- \
-  "$CLERK_TOKEN" "$SHOP" "$GOODS" "$PRICE" "$CARD_PIN" "$WORK/cards.txt" "$(date +%s)" $((THREADS + 1)) 0
+  "$CLERK_TOKEN" "$SHOP" "$GOODS" "$PRICE" "$CARD_PIN" "$WORK/cards.txt" "$(date +%s)" 5 0 2
 redeem_rps=$RPS redeem_p99=$P99
 redeem_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-redeem.txt")
 per_write redeem "$redeem_n" "$w0" "$t0"
-log "counter redemptions, $WCONNS connections, ${WDUR} s"
+# the cards' points in five parts: two for the run above (8 s at up to 1,300/s), one
+# for each wrk thread of this one, which runs half as long (a thread's part lasts 5,000
+# redemptions, and wrk's threads do not go at one pace)
+RDUR=$(((WDUR + 1) / 2))
+log "counter redemptions, $WCONNS connections, ${RDUR} s"
 proc_snap; w0=$SNAP_W t0=$SNAP_T
-wrk_run redeemc "$WDUR" -t"$THREADS" -c"$WCONNS" -s "$WORK/redeem.lua" "$base/" -- \
-  "$CLERK_TOKEN" "$SHOP" "$GOODS" "$PRICE" "$CARD_PIN" "$WORK/cards.txt" "$(date +%s)c" $((THREADS + 1)) 1
+wrk_run redeemc "$RDUR" -t"$THREADS" -c"$WCONNS" -s "$WORK/redeem.lua" "$base/" -- \
+  "$CLERK_TOKEN" "$SHOP" "$GOODS" "$PRICE" "$CARD_PIN" "$WORK/cards.txt" "$(date +%s)c" 5 2 1
 redeemc_rps=$RPS redeemc_p99=$P99
 redeemc_n=$(awk '$2 == "requests" && $3 == "in" {print $1}' "$WORK/wrk-redeemc.txt")
 per_write redeemc "$redeemc_n" "$w0" "$t0"
@@ -461,7 +467,7 @@ bench_machine
   printf '| redemption POST /api/v1/counter/redeem, card + PIN, 1 × %s (%s points; %s receipts, stock %s → %s) | %s | %s | %s | **%s** | %s | %s | %s | %s |\n' "$goods_name" "$PRICE" "$redeem_n" "$stock_before" "$stock_after" "$(rate "$redeem_rps")" "$redeem_p99" "$(rate "$base_redeem")" "$r_redeem" "$(ceiling "$base_redeem")" "$(app_ms "$redeem_rps" "$base_redeem")" "$redeem_pages" "$redeem_cpu"
   echo
   echo "The same writes from $WCONNS connections at once ($THREADS wrk threads; PATCHes over the list page's households,"
-  echo "approvals over the next pending claims, redemptions over other cards), against the same baselines: the server's"
+  echo "approvals over the next pending claims, redemptions over other cards for ${RDUR} s), against the same baselines: the server's"
   echo "group commit lets the transactions that arrive together share one commit. Over the whole run the server committed"
   echo "${group_tx:-?} write transactions in ${group_commits:-?} commits."
   echo
