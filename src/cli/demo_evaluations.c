@@ -8,24 +8,13 @@
  * time it happened. The other villages get a 最美家庭 campaign taking nominations. */
 #include "cli/demo_evaluations.h"
 #include "cli/demo_actor.h"
+#include "cli/demo_rng.h"
 #include "domain/evaluations/evaluations.h"
 #include "util/timeutil.h"
 
-struct erng {
-	uint64_t s;
-};
-
-static int er_range(struct erng *r, int lo, int hi)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return lo + (int)(r->s % (uint64_t)(hi - lo + 1));
-}
-
 static const char *const LABELS[5] = {"村干部", "网格员", "网格员", "小组长", "村民代表"};
 
-static int beautiful_yards(struct ctx *c, struct erng *r, int64_t village, struct actor *panel[5],
+static int beautiful_yards(struct ctx *c, struct xrng *r, int64_t village, struct actor *panel[5],
 			   const int64_t *hhs, int nh, int64_t t0)
 {
 	struct eval_campaign_input in = {
@@ -68,13 +57,13 @@ static int beautiful_yards(struct ctx *c, struct erng *r, int64_t village, struc
 	}
 	/* the panel visits each household: a household's quality, each member's own eye */
 	for (int i = 0; !rc && i < nh && i < 16; i++) {
-		int base = 5 + er_range(r, 0, 4);
+		int base = 5 + xrng_range(r, 0, 4);
 		for (int m = 0; !rc && m < 5; m++) {
 			if (panel[m]->household_id == hhs[i])
 				continue;
 			struct eval_score_input si = {.nitems = 5, .note = m == 4 ? "入户看过" : ""};
 			for (int k = 0; k < 5; k++) {
-				int v = base + er_range(r, -1, 1) + (m == 3 ? -1 : 0);
+				int v = base + xrng_range(r, -1, 1) + (m == 3 ? -1 : 0);
 				si.items[k] = v < 0 ? 0 : v > 10 ? 10 : v;
 			}
 			x = demo_as(c, panel[m], t0 + 9 * 86400 + (int64_t)i * 7200 + m * 600);
@@ -102,7 +91,7 @@ static int beautiful_yards(struct ctx *c, struct erng *r, int64_t village, struc
 	return demo_up(c, &x, rc);
 }
 
-static int civilised_families(struct ctx *c, struct erng *r, int64_t village, struct actor *panel[5],
+static int civilised_families(struct ctx *c, struct xrng *r, int64_t village, struct actor *panel[5],
 			      const int64_t *hhs, int nh, int64_t t0)
 {
 	struct eval_campaign_input in = {
@@ -147,7 +136,7 @@ static int civilised_families(struct ctx *c, struct erng *r, int64_t village, st
 		for (int i = 0; !rc && i < upto; i++) {
 			struct eval_score_input si = {.nitems = 5};
 			for (int j = 0; j < 5; j++)
-				si.items[j] = 6 + er_range(r, 0, 4);
+				si.items[j] = 6 + xrng_range(r, 0, 4);
 			x = demo_as(c, panel[members[k]], t0 + 7 * 86400 + (int64_t)(k * n + i) * 1800);
 			int64_t sid;
 			rc = eval_score(&x, nids[i], &si, &sid, &rep);
@@ -171,7 +160,7 @@ int evaluations_seed_demo(struct ctx *c, const int64_t *villages, int n)
 {
 	if (n < 1)
 		return RC_OK;
-	struct erng r = {0x4576616c44656d6fULL};
+	struct xrng r = {0x4576616c44656d6fULL};
 	struct actor cadre, liu, zhao, zhang, lin;
 	int rc;
 	if ((rc = demo_actor_phone(c, "13900000003", &cadre)) || (rc = demo_actor_phone(c, "13900000005", &liu)) ||

@@ -3,28 +3,12 @@
  * village (青山村). Each event is walked through the real transitions by the staff who
  * would act on it, at plausible times, so the timeline, audit chain and statistics are
  * what the running system would have produced. Deterministic: a seeded generator. */
+#include "cli/demo_rng.h"
 #include "domain/register/register.h"
 #include "cli/demo.h"
 #include "domain/kernel/calendar.h"
 #include "domain/events/internal.h"
 #include "util/timeutil.h"
-
-struct drng {
-	uint64_t s;
-};
-
-static uint64_t drng_next(struct drng *r)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return r->s;
-}
-
-static int drng_range(struct drng *r, int lo, int hi)
-{
-	return lo + (int)(drng_next(r) % (uint64_t)(hi - lo + 1));
-}
 
 /* ---- the county's settings ---- */
 
@@ -177,18 +161,18 @@ static int act(struct ctx *c, const struct actor *a, int64_t t, int64_t id, cons
 enum fate { F_PENDING, F_REJECTED, F_ACCEPTED, F_DISPATCHED, F_HANDLING, F_RETURNED, F_FINISHED, F_VISITED,
 	    F_REOPENED };
 
-static int one_event(struct ctx *c, struct drng *r, const struct cast *k, int64_t village_id, int64_t cat_id,
+static int one_event(struct ctx *c, struct xrng *r, const struct cast *k, int64_t village_id, int64_t cat_id,
 		     const struct cat_spec *cs, int64_t dept_id, int64_t t0, enum fate fate)
 {
 	static const char *const channels[] = {"public_form", "grid", "hotline", "cadre", "app", "grid", "talk"};
 	static const char *const names[] = {"李秀英", "王建国", "张德明", "刘桂兰", "陈志强", "杨春梅", "赵大勇", "黄玉珍"};
-	const char *ch = channels[drng_range(r, 0, (int)ARRAY_SIZE(channels) - 1)];
+	const char *ch = channels[xrng_range(r, 0, (int)ARRAY_SIZE(channels) - 1)];
 	struct event_input in = {.village_id = village_id, .category_id = cat_id, .channel = ch,
-				 .description = cs->texts[drng_range(r, 0, 3)],
-				 .anonymous = drng_range(r, 0, 9) == 0};
+				 .description = cs->texts[xrng_range(r, 0, 3)],
+				 .anonymous = xrng_range(r, 0, 9) == 0};
 	char phone[16];
-	snprintf(phone, sizeof(phone), "1%d%09d", drng_range(r, 30, 89), drng_range(r, 0, 999999999));
-	in.reporter_name = names[drng_range(r, 0, (int)ARRAY_SIZE(names) - 1)];
+	snprintf(phone, sizeof(phone), "1%d%09d", xrng_range(r, 30, 89), xrng_range(r, 0, 999999999));
+	in.reporter_name = names[xrng_range(r, 0, (int)ARRAY_SIZE(names) - 1)];
 	in.reporter_phone = phone;
 	struct ctx x = *c;
 	x.now = t0;
@@ -202,8 +186,8 @@ static int one_event(struct ctx *c, struct drng *r, const struct cast *k, int64_
 	}
 	if (fate == F_PENDING)
 		return RC_OK;
-	int64_t t = t0 + drng_range(r, 1, cs->accept_hours - 1) * 3600 + drng_range(r, 0, 3599);
-	const struct actor *intake = drng_range(r, 0, 2) ? &k->cadre : &k->town;
+	int64_t t = t0 + xrng_range(r, 1, cs->accept_hours - 1) * 3600 + xrng_range(r, 0, 3599);
+	const struct actor *intake = xrng_range(r, 0, 2) ? &k->cadre : &k->town;
 	if (t >= c->now)
 		return RC_OK;
 	if (fate == F_REJECTED)
@@ -222,7 +206,7 @@ static int one_event(struct ctx *c, struct drng *r, const struct cast *k, int64_
 						  "ORDER BY id LIMIT 1", "i", dept_id) == DB_OK &&
 	    load_actor(c, huser, &dept_handler) == RC_OK)
 		handler = &dept_handler;
-	t += drng_range(r, 1, 6) * 3600;
+	t += xrng_range(r, 1, 6) * 3600;
 	if (local) {
 		if ((rc = act(c, &k->cadre, t, id, &(struct event_move){.action = "handle_locally", .note = "村里自行处理"})))
 			return rc;
@@ -231,7 +215,7 @@ static int one_event(struct ctx *c, struct drng *r, const struct cast *k, int64_
 			return rc;
 		if (fate == F_DISPATCHED)
 			return RC_OK;
-		t += drng_range(r, 1, 20) * 3600;
+		t += xrng_range(r, 1, 20) * 3600;
 		if (fate == F_RETURNED)
 			return act(c, handler, t, id, &(struct event_move){.action = "give_back",
 									    .note = "该问题涉及多个部门，请重新研判后派单"});
@@ -241,29 +225,29 @@ static int one_event(struct ctx *c, struct drng *r, const struct cast *k, int64_
 	if (fate == F_HANDLING)
 		return RC_OK;
 	const struct actor *doer = local ? &k->cadre : handler;
-	t += drng_range(r, 1, cs->finish_days + 3) * 86400 / 1 + drng_range(r, 0, 8) * 3600;
-	int pick = drng_range(r, 0, 19);
+	t += xrng_range(r, 1, cs->finish_days + 3) * 86400 / 1 + xrng_range(r, 0, 8) * 3600;
+	int pick = xrng_range(r, 0, 19);
 	int oi = pick < 14 ? 0 : pick < 17 ? 1 : pick < 19 ? 2 : 3;
 	if ((rc = act(c, doer, t, id, &(struct event_move){.action = "finish", .outcome = finish_notes[oi][0],
 							      .note = finish_notes[oi][1]})))
 		return rc;
 	if (fate == F_FINISHED)
 		return RC_OK;
-	t += drng_range(r, 1, 3) * 86400;
+	t += xrng_range(r, 1, 3) * 86400;
 	/* the reporter's account is not in the demo: the village or the hotline rates */
 	const struct actor *visitor = &k->cadre;
 	if (fate == F_REOPENED) {
 		if ((rc = act(c, visitor, t, id, &(struct event_move){.action = "visit", .rating = "unsatisfied",
 								       .note = "问题没有根本解决"})))
 			return rc;
-		t += drng_range(r, 1, 4) * 86400;
+		t += xrng_range(r, 1, 4) * 86400;
 		if ((rc = act(c, doer, t, id, &(struct event_move){.action = "finish", .outcome = "resolved",
 								      .note = "重新组织人员彻底整改，已解决"})))
 			return rc;
 		t += 86400;
 	}
 	/* a first 不满意 reopens the event: only a reopened one can end unsatisfied */
-	int rr = drng_range(r, 0, 19);
+	int rr = xrng_range(r, 0, 19);
 	const char *rating = rr < 14 ? "satisfied" : "basic";
 	if (fate == F_REOPENED && rr >= 12)
 		rating = "unsatisfied";
@@ -295,7 +279,7 @@ int events_seed_demo(struct ctx *c, int64_t county_id, const int64_t *towns, int
 		return rc;
 	if (ncats < NCATS)
 		return ctx_fail(c, RC_INTERNAL, "演示数据：类别不全");
-	struct drng r = {.s = 0x6d696e71696e6721ULL};
+	struct xrng r = {.s = 0x6d696e71696e6721ULL};
 	for (int v = 0; v < nvillages; v++) {
 		/* the village's cadre, or the town official acting for it */
 		int64_t cadre_user = 0;
@@ -317,12 +301,12 @@ int events_seed_demo(struct ctx *c, int64_t county_id, const int64_t *towns, int
 		int count = v == 0 ? 240 : 12;
 		for (int i = 0; i < count; i++) {
 			/* spread over 150 days before now, in office hours and the evening */
-			int days_ago = drng_range(&r, 0, 149);
-			int64_t t0 = time_cn_midnight(time_cn_days(c->now) - days_ago) + drng_range(&r, 7, 21) * 3600 +
-				     drng_range(&r, 0, 3599);
-			int ci = drng_range(&r, 0, NCATS - 1);
+			int days_ago = xrng_range(&r, 0, 149);
+			int64_t t0 = time_cn_midnight(time_cn_days(c->now) - days_ago) + xrng_range(&r, 7, 21) * 3600 +
+				     xrng_range(&r, 0, 3599);
+			int ci = xrng_range(&r, 0, NCATS - 1);
 			/* the fate: recent events are still on their way */
-			int roll = drng_range(&r, 0, 99);
+			int roll = xrng_range(&r, 0, 99);
 			enum fate f;
 			if (days_ago < 2)
 				f = roll < 50 ? F_PENDING : roll < 80 ? F_ACCEPTED : F_DISPATCHED;

@@ -10,32 +10,11 @@
 
 #include "cli/demo.h"
 #include "cli/demo_actor.h"
+#include "cli/demo_rng.h"
 #include "domain/events/events.h"
 #include "domain/grid/grid.h"
 #include "domain/register/grids.h"
 #include "util/timeutil.h"
-
-struct grng {
-	uint64_t s;
-};
-
-static uint64_t gr_next(struct grng *r)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return r->s;
-}
-
-static int gr_range(struct grng *r, int lo, int hi)
-{
-	return lo + (int)(gr_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-static double gr_unit(struct grng *r)
-{
-	return (double)(gr_next(r) % 1000000) / 1e6;
-}
 
 static int64_t tag_id(struct ctx *c, const char *name)
 {
@@ -57,7 +36,7 @@ static const struct share shares[] = {
 	{"志愿者", 50},
 };
 
-static int tag_village(struct ctx *c, struct grng *r, int64_t village_id, const struct actor *who, bool main)
+static int tag_village(struct ctx *c, struct xrng *r, int64_t village_id, const struct actor *who, bool main)
 {
 	int64_t ids[ARRAY_SIZE(shares)], party = tag_id(c, "党员户");
 	for (size_t k = 0; k < ARRAY_SIZE(shares); k++)
@@ -83,16 +62,16 @@ static int tag_village(struct ctx *c, struct grng *r, int64_t village_id, const 
 	for (int i = 0; !rc && i < n; i++) {
 		int64_t set[ARRAY_SIZE(shares) + 1];
 		int ns = 0;
-		if (pm[i] && (main || gr_range(r, 0, 2) == 0))
+		if (pm[i] && (main || xrng_range(r, 0, 2) == 0))
 			set[ns++] = party;
 		for (size_t k = 0; k < ARRAY_SIZE(shares); k++)
-			if (gr_range(r, 0, 999) < (main ? shares[k].permille : shares[k].permille / 3))
+			if (xrng_range(r, 0, 999) < (main ? shares[k].permille : shares[k].permille / 3))
 				set[ns++] = ids[k];
 		/* the demo villager's household (0001) is plainly a party household */
 		if (!ns)
 			continue;
 		/* set over the weeks before the patrols began */
-		struct ctx x = demo_as(c, who, c->now - (int64_t)gr_range(r, 100, 130) * 86400 - gr_range(r, 0, 30000));
+		struct ctx x = demo_as(c, who, c->now - (int64_t)xrng_range(r, 100, 130) * 86400 - xrng_range(r, 0, 30000));
 		rc = grid_household_tags_set(&x, hh[i], set, ns);
 		if (rc)
 			c->err = x.err;
@@ -112,7 +91,7 @@ static const struct person_rule person_rules[] = {
 	{"留守儿童", "留守儿童", true}, {"外出务工", "外出务工", false},
 };
 
-static int tag_people(struct ctx *c, struct grng *r, int64_t village_id, const struct actor *who)
+static int tag_people(struct ctx *c, struct xrng *r, int64_t village_id, const struct actor *who)
 {
 	int rc = RC_OK;
 	for (size_t k = 0; !rc && k < ARRAY_SIZE(person_rules); k++) {
@@ -144,9 +123,9 @@ static int tag_people(struct ctx *c, struct grng *r, int64_t village_id, const s
 			return ctx_db_fail(c, DB_ERROR, "读取村民");
 		/* 外出务工: a few of the people who work away, not every household's head */
 		for (int i = 0; !rc && i < n; i++) {
-			if (!pr->youngest && !strcmp(pr->person_tag, "外出务工") && gr_range(r, 0, 2))
+			if (!pr->youngest && !strcmp(pr->person_tag, "外出务工") && xrng_range(r, 0, 2))
 				continue;
-			struct ctx x = demo_as(c, who, c->now - (int64_t)gr_range(r, 90, 99) * 86400 - gr_range(r, 0, 30000));
+			struct ctx x = demo_as(c, who, c->now - (int64_t)xrng_range(r, 90, 99) * 86400 - xrng_range(r, 0, 30000));
 			int64_t hh;
 			/* what the person carries already stays */
 			int64_t set[8];
@@ -200,7 +179,7 @@ static const char *const notes[][3] = {
 
 /* One walked patrol: points every minute, a walk that turns at the grid's edge, or
  * strays out of it. */
-static int one_patrol(struct ctx *c, struct grng *r, const struct actor *w, int64_t grid_id, const struct box *b,
+static int one_patrol(struct ctx *c, struct xrng *r, const struct actor *w, int64_t grid_id, const struct box *b,
 		      int64_t t0, int minutes, bool stray, const int64_t *event_cats, int ncats)
 {
 	struct ctx x = demo_as(c, w, t0);
@@ -209,20 +188,20 @@ static int one_patrol(struct ctx *c, struct grng *r, const struct actor *w, int6
 	struct track_point pts[GRID_BATCH_MAX];
 	int n = 0;
 	double margin = 0.0004;
-	double lat = b->s + margin + gr_unit(r) * (b->n - b->s - 2 * margin);
-	double lng = b->w + margin + gr_unit(r) * (b->e - b->w - 2 * margin);
-	double heading = gr_unit(r) * 2 * M_PI;
+	double lat = b->s + margin + xrng_unit(r) * (b->n - b->s - 2 * margin);
+	double lng = b->w + margin + xrng_unit(r) * (b->e - b->w - 2 * margin);
+	double heading = xrng_unit(r) * 2 * M_PI;
 	double mlat = 1 / 111195.0, mlng = 1 / (111195.0 * cos(lat * M_PI / 180));
 	for (int i = 0; !rc && i <= minutes && n < GRID_BATCH_MAX; i++) {
-		pts[n++] = (struct track_point){.seq = i, .at = t0 + i * 60 + gr_range(r, 0, 5),
+		pts[n++] = (struct track_point){.seq = i, .at = t0 + i * 60 + xrng_range(r, 0, 5),
 						.lat_e6 = (int64_t)(lat * 1e6), .lng_e6 = (int64_t)(lng * 1e6)};
-		double step = 45 + gr_unit(r) * 25;   /* metres a minute, walking and stopping */
-		heading += (gr_unit(r) - 0.5) * 1.2;
+		double step = 45 + xrng_unit(r) * 25;   /* metres a minute, walking and stopping */
+		heading += (xrng_unit(r) - 0.5) * 1.2;
 		if (stray && i > minutes / 3)
-			heading = M_PI / 2 * (0.8 + 0.4 * gr_unit(r));   /* off to the east, out of the grid */
+			heading = M_PI / 2 * (0.8 + 0.4 * xrng_unit(r));   /* off to the east, out of the grid */
 		double nlat = lat + cos(heading) * step * mlat, nlng = lng + sin(heading) * step * mlng;
 		if (!stray && (nlat < b->s + margin || nlat > b->n - margin || nlng < b->w + margin || nlng > b->e - margin)) {
-			heading += M_PI * (0.8 + 0.4 * gr_unit(r));
+			heading += M_PI * (0.8 + 0.4 * xrng_unit(r));
 			nlat = lat + cos(heading) * step * mlat;
 			nlng = lng + sin(heading) * step * mlng;
 			if (nlat < b->s || nlat > b->n || nlng < b->w || nlng > b->e)
@@ -237,13 +216,13 @@ static int one_patrol(struct ctx *c, struct grng *r, const struct actor *w, int6
 		rc = grid_patrol_points(&x, id, pts, n, &added);
 	}
 	/* now and then something is found on the way; some go on as events */
-	if (!rc && gr_range(r, 0, 9) == 0) {
-		int k = gr_range(r, 0, (int)ARRAY_SIZE(categories) - 1);
-		const struct track_point *at = &pts[gr_range(r, 0, n - 1)];
+	if (!rc && xrng_range(r, 0, 9) == 0) {
+		int k = xrng_range(r, 0, (int)ARRAY_SIZE(categories) - 1);
+		const struct track_point *at = &pts[xrng_range(r, 0, n - 1)];
 		struct grid_finding_input f = {
-			.category = categories[k], .note = notes[k][gr_range(r, 0, 2)], .has_location = true,
+			.category = categories[k], .note = notes[k][xrng_range(r, 0, 2)], .has_location = true,
 			.lat_e6 = at->lat_e6, .lng_e6 = at->lng_e6,
-			.event_category_id = ncats && gr_range(r, 0, 9) < 4 ? event_cats[gr_range(r, 0, ncats - 1)] : 0,
+			.event_category_id = ncats && xrng_range(r, 0, 9) < 4 ? event_cats[xrng_range(r, 0, ncats - 1)] : 0,
 		};
 		int64_t fid;
 		x = demo_as(c, w, at->at);
@@ -258,7 +237,7 @@ static int one_patrol(struct ctx *c, struct grng *r, const struct actor *w, int6
 	return rc;
 }
 
-static int patrol_months(struct ctx *c, struct grng *r, const struct actor *w, const int64_t *grids, int ngrids,
+static int patrol_months(struct ctx *c, struct xrng *r, const struct actor *w, const int64_t *grids, int ngrids,
 			 const int64_t *event_cats, int ncats)
 {
 	struct box boxes[3];
@@ -269,28 +248,28 @@ static int patrol_months(struct ctx *c, struct grng *r, const struct actor *w, c
 	static const int starts[3] = {8 * 60, 13 * 60 + 30, 18 * 60};
 	for (int d = 91; !rc && d >= 1; d--) {
 		int g = (int)((today - d) % ngrids);
-		int roll = gr_range(r, 0, 99);
+		int roll = xrng_range(r, 0, 99);
 		int count = roll < 8 ? 2 : roll < 10 ? 1 : 3;   /* most days the full 一日三巡 */
 		for (int p = 0; !rc && p < count; p++) {
-			int64_t t0 = time_cn_midnight(today - d) + (int64_t)(starts[p] + gr_range(r, 0, 50)) * 60;
-			int kind = gr_range(r, 0, 99);
-			int minutes = kind < 4 ? gr_range(r, 9, 15) : gr_range(r, 24, 45);   /* a few cut short */
+			int64_t t0 = time_cn_midnight(today - d) + (int64_t)(starts[p] + xrng_range(r, 0, 50)) * 60;
+			int kind = xrng_range(r, 0, 99);
+			int minutes = kind < 4 ? xrng_range(r, 9, 15) : xrng_range(r, 24, 45);   /* a few cut short */
 			bool stray = kind >= 4 && kind < 7;
 			rc = one_patrol(c, r, w, grids[g], &boxes[g], t0, minutes, stray, event_cats, ncats);
 		}
 	}
 	/* today: the morning round is done when the morning is over */
-	int64_t t0 = time_cn_midnight(today) + 8 * 3600 + gr_range(r, 0, 1800);
+	int64_t t0 = time_cn_midnight(today) + 8 * 3600 + xrng_range(r, 0, 1800);
 	if (!rc && t0 + 50 * 60 < c->now)
-		rc = one_patrol(c, r, w, grids[0], &boxes[0], t0, gr_range(r, 25, 40), false, event_cats, 0);
+		rc = one_patrol(c, r, w, grids[0], &boxes[0], t0, xrng_range(r, 25, 40), false, event_cats, 0);
 	/* the last positions: a few minutes ago, somewhere in the grid */
 	struct grid_position pos[3];
 	for (int i = 0; i < 3; i++)
 		pos[i] = (struct grid_position){
-			.at = c->now - (3 - i) * 120 - gr_range(r, 0, 60),
-			.lat_e6 = (int64_t)((boxes[0].s + (0.3 + 0.4 * gr_unit(r)) * (boxes[0].n - boxes[0].s)) * 1e6),
-			.lng_e6 = (int64_t)((boxes[0].w + (0.3 + 0.4 * gr_unit(r)) * (boxes[0].e - boxes[0].w)) * 1e6),
-			.accuracy_m = gr_range(r, 5, 25)};
+			.at = c->now - (3 - i) * 120 - xrng_range(r, 0, 60),
+			.lat_e6 = (int64_t)((boxes[0].s + (0.3 + 0.4 * xrng_unit(r)) * (boxes[0].n - boxes[0].s)) * 1e6),
+			.lng_e6 = (int64_t)((boxes[0].w + (0.3 + 0.4 * xrng_unit(r)) * (boxes[0].e - boxes[0].w)) * 1e6),
+			.accuracy_m = xrng_range(r, 5, 25)};
 	int added;
 	struct ctx x = demo_as(c, w, c->now);
 	if (!rc && (rc = grid_positions_add(&x, pos, 3, &added)))
@@ -307,7 +286,7 @@ static const char *const visit_notes[] = {
 	"孩子作业有困难，已联系志愿者周末辅导", "临时救助申请材料已帮助准备齐全",
 };
 
-static int visit_months(struct ctx *c, struct grng *r, int64_t village_id, const struct actor *liu,
+static int visit_months(struct ctx *c, struct xrng *r, int64_t village_id, const struct actor *liu,
 			const struct actor *zhao, int64_t zhao_grid)
 {
 	struct db_stmt *st = db_query(c->db, "SELECT h.id, COALESCE(h.grid_id, 0), h.lat_e6, h.lng_e6, min(vr.days) "
@@ -345,18 +324,18 @@ static int visit_months(struct ctx *c, struct grng *r, int64_t village_id, const
 		 * three months ago, then recorded in order */
 		int64_t times[100];
 		int nt = 0;
-		for (int64_t t = stop - (int64_t)gr_range(r, 1, hh[i].days > 2 ? hh[i].days - 1 : 1) * 86400;
-		     t > c->now - 90 * 86400 && nt < 100; t -= hh[i].days * 86400 - gr_range(r, 0, 86400 / 2)) {
+		for (int64_t t = stop - (int64_t)xrng_range(r, 1, hh[i].days > 2 ? hh[i].days - 1 : 1) * 86400;
+		     t > c->now - 90 * 86400 && nt < 100; t -= hh[i].days * 86400 - xrng_range(r, 0, 86400 / 2)) {
 			/* during the day */
-			int64_t at = time_cn_midnight(time_cn_days(t)) + (int64_t)gr_range(r, 9 * 60, 17 * 60) * 60;
+			int64_t at = time_cn_midnight(time_cn_days(t)) + (int64_t)xrng_range(r, 9 * 60, 17 * 60) * 60;
 			times[nt++] = at < stop ? at : stop - 3600;
 		}
 		for (int k = nt - 1; !rc && k >= 0; k--) {
 			int64_t at = times[k];
 			struct grid_visit_input in = {
-				.household_id = hh[i].id, .notes = visit_notes[gr_range(r, 0, (int)ARRAY_SIZE(visit_notes) - 1)],
-				.has_location = true, .lat_e6 = hh[i].lat + gr_range(r, -150, 150),
-				.lng_e6 = hh[i].lng + gr_range(r, -150, 150),
+				.household_id = hh[i].id, .notes = visit_notes[xrng_range(r, 0, (int)ARRAY_SIZE(visit_notes) - 1)],
+				.has_location = true, .lat_e6 = hh[i].lat + xrng_range(r, -150, 150),
+				.lng_e6 = hh[i].lng + xrng_range(r, -150, 150),
 			};
 			int64_t id;
 			struct ctx x = demo_as(c, w, at);
@@ -608,7 +587,7 @@ int grid_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, in
 
 static int seed(struct ctx *c, int64_t county_id, const int64_t *villages, int nvillages)
 {
-	struct grng r = {0x4772696457726b31ULL};
+	struct xrng r = {0x4772696457726b31ULL};
 	/* the county's target and visit frequencies */
 	struct grid_visit_rule rules[] = {
 		{tag_id(c, "独居老人"), 7}, {tag_id(c, "特困户"), 14}, {tag_id(c, "五保户"), 14},

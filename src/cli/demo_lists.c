@@ -8,6 +8,7 @@
  * plausible times. Deterministic: a seeded generator. */
 #include "cli/demo.h"
 #include "cli/demo_actor.h"
+#include "cli/demo_rng.h"
 #include "domain/kernel/access.h"
 #include "domain/lists/lists.h"
 #include "util/timeutil.h"
@@ -270,28 +271,16 @@ static const struct actor *for_role(const struct cast *k, const char *role)
 	return NULL;
 }
 
-struct drng {
-	uint64_t s;
-};
-
-static int rnd(struct drng *r, int lo, int hi)
-{
-	r->s ^= r->s << 13;
-	r->s ^= r->s >> 7;
-	r->s ^= r->s << 17;
-	return lo + (int)(r->s % (uint64_t)(hi - lo + 1));
-}
-
-static const char *note_for(struct ctx *c, struct drng *r, const char *step)
+static const char *note_for(struct ctx *c, struct xrng *r, const char *step)
 {
 	if (strstr(step, "公示") || strstr(step, "公开"))
 		return "已在村务公开栏和村民微信群公开，公开期内无异议";
 	if (strstr(step, "评议"))
-		return arena_printf(c->arena, "民主评议小组 %d 人参加，一致同意", rnd(r, 7, 11));
+		return arena_printf(c->arena, "民主评议小组 %d 人参加，一致同意", xrng_range(r, 7, 11));
 	if (strstr(step, "入户") || strstr(step, "核实"))
 		return "已入户核实，家庭情况与申请一致";
 	if (strstr(step, "党员大会"))
-		return arena_printf(c->arena, "应到党员 %d 人，实到 %d 人，审议通过", 46, rnd(r, 36, 44));
+		return arena_printf(c->arena, "应到党员 %d 人，实到 %d 人，审议通过", 46, xrng_range(r, 36, 44));
 	if (strstr(step, "会议") || strstr(step, "商议") || strstr(step, "研究"))
 		return "会议研究同意，按程序推进";
 	if (strstr(step, "镇"))
@@ -322,7 +311,7 @@ struct story {
 	int votes_for, votes_against, votes_abstain;   /* at the 村民代表会议 step, when for > 0 */
 };
 
-static int run_story(struct ctx *c, const struct cast *k, struct drng *r, const struct story *s)
+static int run_story(struct ctx *c, const struct cast *k, struct xrng *r, const struct story *s)
 {
 	if (s->t0 >= c->now)
 		return RC_OK;
@@ -348,7 +337,7 @@ static int run_story(struct ctx *c, const struct cast *k, struct drng *r, const 
 			return RC_OK;
 		const struct list_exec_step *st = &e.steps[n - 1];
 		int64_t span = (int64_t)st->s.limit_days * 86400;
-		t += rnd(r, 2 * 3600, (int)(s->slow ? span * 2 : span)) ;
+		t += xrng_range(r, 2 * 3600, (int)(s->slow ? span * 2 : span)) ;
 		if (t >= c->now - 600)
 			return RC_OK;
 		struct list_advance adv = {.note = note_for(c, r, st->s.name)};
@@ -369,7 +358,7 @@ static int run_story(struct ctx *c, const struct cast *k, struct drng *r, const 
 	}
 	if (!s->close)
 		return RC_OK;
-	t += rnd(r, 3600, 86400);
+	t += xrng_range(r, 3600, 86400);
 	if (t >= c->now - 600)
 		return RC_OK;
 	x = as(c, k->has_cadre ? &k->cadre : NULL, t);
@@ -449,7 +438,7 @@ static int grid_requests(struct ctx *c, const struct cast *k)
 		if (db_get_int(c->db, &hh[i], "SELECT id FROM households WHERE grid_id = ? ORDER BY id LIMIT 1 OFFSET ?",
 			       "ii", grid, (int64_t)(7 + 13 * i)) != DB_OK)
 			return ctx_db_fail(c, DB_ERROR, "读取住户");
-	struct drng r = {.s = 0x7a68616f6c656931ULL};
+	struct xrng r = {.s = 0x7a68616f6c656931ULL};
 	struct story s[] = {
 		{.item_id = item_by_code(c, village, "FW-06"), .household_id = hh[0], .title = "代办残疾证申办",
 		 .note = "户主儿子下肢残疾，行动不便，网格员上门收取材料", .starter = &zl, .t0 = days_ago(c, 8, 10), .upto = 3},
@@ -489,7 +478,7 @@ int lists_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, i
 			return rc;
 		}
 	}
-	struct drng r = {.s = 0x71696e67646e616cULL};
+	struct xrng r = {.s = 0x71696e67646e616cULL};
 	for (int v = 0; v < nvillages; v++) {
 		struct cast k;
 		memset(&k, 0, sizeof(k));
@@ -516,13 +505,13 @@ int lists_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, i
 				return rc;
 			static const char *const codes[] = {"QL-04", "QL-08", "QL-09", "FW-01", "FW-03", "FW-07"};
 			for (int i = 0; i < 5; i++) {
-				const char *code = codes[rnd(&r, 0, (int)ARRAY_SIZE(codes) - 1)];
+				const char *code = codes[xrng_range(&r, 0, (int)ARRAY_SIZE(codes) - 1)];
 				bool service = code[0] == 'F';
-				int ago = rnd(&r, 3, 100);
+				int ago = xrng_range(&r, 3, 100);
 				struct story s = {.item_id = item_by_code(c, villages[v], code),
-						  .household_id = service ? household_no(c, villages[v], rnd(&r, 0, 40)) : 0,
+						  .household_id = service ? household_no(c, villages[v], xrng_range(&r, 0, 40)) : 0,
 						  .title = service ? "村民申请" : "村务办理", .starter = cadre,
-						  .t0 = days_ago(c, ago, rnd(&r, 8, 17)), .close = ago > 30, .slow = i == 4};
+						  .t0 = days_ago(c, ago, xrng_range(&r, 8, 17)), .close = ago > 30, .slow = i == 4};
 				if ((rc = run_story(c, &k, &r, &s)))
 					return rc;
 			}
@@ -560,13 +549,13 @@ int lists_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, i
 				return rc;
 		for (int i = 0; i < 30; i++) {
 			static const char *const codes[] = {"QL-08", "QL-09", "QL-15", "FW-01", "FW-03", "FW-04", "FW-09", "FW-19"};
-			const char *code = codes[rnd(&r, 0, (int)ARRAY_SIZE(codes) - 1)];
+			const char *code = codes[xrng_range(&r, 0, (int)ARRAY_SIZE(codes) - 1)];
 			bool service = code[0] == 'F';
 			struct story s = {.item_id = item_by_code(c, villages[0], code),
-					  .household_id = service ? household_no(c, villages[0], rnd(&r, 1, 200)) : 0,
+					  .household_id = service ? household_no(c, villages[0], xrng_range(&r, 1, 200)) : 0,
 					  .title = service ? "村民申请办理" : "村务办理",
 					  .starter = service && k.has_grid && i % 3 == 0 ? &k.grid : cadre,
-					  .t0 = days_ago(c, rnd(&r, 65, 145), rnd(&r, 8, 17)), .close = true, .slow = i % 5 == 0};
+					  .t0 = days_ago(c, xrng_range(&r, 65, 145), xrng_range(&r, 8, 17)), .close = true, .slow = i % 5 == 0};
 			if ((rc = run_story(c, &k, &r, &s)))
 				return rc;
 		}
@@ -605,13 +594,13 @@ int lists_seed_demo(struct ctx *c, int64_t county_id, const int64_t *villages, i
 				return rc;
 		for (int i = 0; i < 18; i++) {
 			static const char *const codes[] = {"QL-08", "FW-01", "FW-03", "FW-17", "FW-25", "FW-26"};
-			const char *code = codes[rnd(&r, 0, (int)ARRAY_SIZE(codes) - 1)];
+			const char *code = codes[xrng_range(&r, 0, (int)ARRAY_SIZE(codes) - 1)];
 			bool service = code[0] == 'F';
-			int ago = rnd(&r, 1, 55);
+			int ago = xrng_range(&r, 1, 55);
 			struct story s = {.item_id = item_by_code(c, villages[0], code),
-					  .household_id = service ? household_no(c, villages[0], rnd(&r, 1, 200)) : 0,
+					  .household_id = service ? household_no(c, villages[0], xrng_range(&r, 1, 200)) : 0,
 					  .title = service ? "村民申请办理" : "村务办理", .starter = cadre,
-					  .t0 = days_ago(c, ago, rnd(&r, 8, 17)), .close = ago > 7};
+					  .t0 = days_ago(c, ago, xrng_range(&r, 8, 17)), .close = ago > 7};
 			if ((rc = run_story(c, &k, &r, &s)))
 				return rc;
 		}

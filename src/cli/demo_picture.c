@@ -1,26 +1,10 @@
 /* Pictures for the demo's photos (claims, goods, the 大事记): drawn in memory and stored
  * as PNG through the files store, as an upload would be. */
-#include "cli/demo_picture.h"
-#include "util/buf.h"
 #include <zlib.h>
 
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static int range(struct rng *r, int lo, int hi)
-{
-	return hi <= lo ? lo : lo + (int)(next(r) % (uint64_t)(hi - lo + 1));
-}
-
+#include "cli/demo_picture.h"
+#include "cli/demo_rng.h"
+#include "util/buf.h"
 
 static void put32(unsigned char *p, uint32_t v)
 {
@@ -114,18 +98,18 @@ void demo_scene(struct demo_picture *p, uint64_t seed)
 {
 	struct rng r = {seed * 0x2545f4914f6cdd1dULL + 7};
 	p->w = 160, p->h = 120;
-	uint32_t sky = 0x9ccbe8 - (uint32_t)range(&r, 0, 0x20) * 0x010101;   /* no channel carries over */
+	uint32_t sky = 0x9ccbe8 - (uint32_t)rng_range(&r, 0, 0x20) * 0x010101;   /* no channel carries over */
 	demo_fill(p, 0, 0, 160, 70, sky);
-	demo_fill(p, 0, 70, 160, 120, 0x6f9e4a + (uint32_t)range(&r, 0, 0x18) * 0x000100);
+	demo_fill(p, 0, 70, 160, 120, 0x6f9e4a + (uint32_t)rng_range(&r, 0, 0x18) * 0x000100);
 	for (int k = 0; k < 3; k++) {   /* houses */
-		int x = range(&r, 0, 130), w = range(&r, 24, 40), h = range(&r, 20, 34);
+		int x = rng_range(&r, 0, 130), w = rng_range(&r, 24, 40), h = rng_range(&r, 20, 34);
 		demo_fill(p, x, 70 - h, x + w, 72, 0xe8e2d4);
 		demo_fill(p, x - 3, 66 - h, x + w + 3, 72 - h, 0x6b4f3a);
 	}
 	for (int k = 0; k < 4; k++) {   /* people */
-		int x = range(&r, 10, 150), y = range(&r, 78, 100);
+		int x = rng_range(&r, 10, 150), y = rng_range(&r, 78, 100);
 		demo_ellipse(p, x, y, 4, 4, 0xf1c27d);
-		demo_fill(p, x - 4, y + 4, x + 5, y + 18, (uint32_t)next(&r) & 0xffffff);
+		demo_fill(p, x - 4, y + 4, x + 5, y + 18, (uint32_t)rng_next(&r) & 0xffffff);
 	}
 }
 

@@ -31,4 +31,31 @@ static inline bool rng_chance(struct rng *r, int percent)
 	return rng_range(r, 0, 99) < percent;
 }
 
+/* xorshift64, the generator of the events', grid's, lists' and evaluations' demos, kept
+ * as it is: their stories were written against its sequence (a range of one value
+ * still draws a number). */
+struct xrng {
+	uint64_t s;
+};
+
+static inline uint64_t xrng_next(struct xrng *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return r->s;
+}
+
+/* Uniform in [lo, hi]. */
+static inline int xrng_range(struct xrng *r, int lo, int hi)
+{
+	return lo + (int)(xrng_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+/* Uniform in [0, 1), in steps of a millionth. */
+static inline double xrng_unit(struct xrng *r)
+{
+	return (double)(xrng_next(r) % 1000000) / 1e6;
+}
+
 #endif
