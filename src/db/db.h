@@ -71,7 +71,10 @@ bool db_in_tx(const struct db *db);
  * db_bulk_cache (a long one) commits the open batch first and does not join one.
  * Joining a PostgreSQL connection changes nothing (the server has its own group commit). */
 struct db_group;
-struct db_group *db_group_new(void);   /* NULL when out of memory */
+/* A transaction waits at most wait_ms for its turn, then db_begin gives DB_BUSY (as
+ * SQLite's lock timeout did). NULL when out of memory. */
+#define DB_GROUP_WAIT_MS 60000
+struct db_group *db_group_new(int wait_ms);
 void db_group_free(struct db_group *g);
 void db_group_join(struct db *db, struct db_group *g);
 /* The commits so far, the transactions they held and the transactions waiting now for

@@ -14,6 +14,7 @@
  * commit), waiting (members asking for their turn), owner (the open batch's connection,
  * NULL when none is open), members (those whose transactions ended inside the open
  * batch, waiting for its commit). */
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <time.h>
@@ -29,7 +30,7 @@ struct db_member {
 
 struct db_group {
 	pthread_mutex_t m;
-	pthread_cond_t turn;
+	pthread_cond_t turn;      /* the connection is free (monotonic clock) */
 	pthread_cond_t done;
 	pthread_cond_t arrive;    /* a transaction asks for its turn (monotonic clock) */
 	bool busy;
@@ -41,6 +42,7 @@ struct db_group {
 	int size;                 /* transactions ended in the open batch */
 	int last_size;            /* transactions in the last batch */
 	int64_t commit_ns;        /* a commit's duration, smoothed */
+	int64_t wait_ns;          /* the longest a transaction waits for its turn */
 };
 
 /* The longest a transaction that would commit waits for another to arrive, when the last
@@ -57,17 +59,23 @@ static int64_t mono_ns(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-struct db_group *db_group_new(void)
+static struct timespec mono_at(int64_t ns)
+{
+	return (struct timespec){.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
+}
+
+struct db_group *db_group_new(int wait_ms)
 {
 	struct db_group *g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
+	g->wait_ns = (int64_t)wait_ms * 1000000;
 	pthread_mutex_init(&g->m, NULL);
-	pthread_cond_init(&g->turn, NULL);
 	pthread_cond_init(&g->done, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->turn, &ca);
 	pthread_cond_init(&g->arrive, &ca);
 	pthread_condattr_destroy(&ca);
 	return g;
@@ -152,8 +160,17 @@ enum db_rc db_group_begin(struct db *db)
 	pthread_mutex_lock(&g->m);
 	g->waiting++;
 	pthread_cond_signal(&g->arrive);
+	struct timespec until = mono_at(mono_ns() + g->wait_ns);
 	while (g->busy)
-		pthread_cond_wait(&g->turn, &g->m);
+		if (pthread_cond_timedwait(&g->turn, &g->m, &until) == ETIMEDOUT && g->busy) {
+			/* another transaction has held the turn this long: busy, as SQLite's
+			 * lock timeout was */
+			g->waiting--;
+			pthread_mutex_unlock(&g->m);
+			snprintf(db->err, sizeof(db->err), "waited %lld ms for the other writers",
+				 (long long)(g->wait_ns / 1000000));
+			return DB_BUSY;
+		}
 	g->waiting--;
 	g->busy = true;
 	/* a long transaction (a roster import) does not keep the batch's members waiting for
@@ -227,8 +244,7 @@ static enum db_rc group_end(struct db *db, bool commit)
 	if (g->waiting == 0 && !db->bulk && g->size < g->last_size) {
 		/* the last batch held more: its writers may come, wait a little for the next */
 		int64_t wait = g->commit_ns / 2 < GROUP_WAIT_MAX_NS ? g->commit_ns / 2 : GROUP_WAIT_MAX_NS;
-		int64_t until = mono_ns() + wait;
-		struct timespec ts = {.tv_sec = until / 1000000000, .tv_nsec = until % 1000000000};
+		struct timespec ts = mono_at(mono_ns() + wait);
 		while (g->waiting == 0 && pthread_cond_timedwait(&g->arrive, &g->m, &ts) == 0)
 			;
 	}

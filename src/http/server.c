@@ -477,7 +477,7 @@ int server_run(struct server_config *config)
 		return 2;
 	}
 	atomic_store(&clock_offset, config->clock_offset);
-	if (!(db_group = db_group_new())) {
+	if (!(db_group = db_group_new(DB_GROUP_WAIT_MS))) {
 		fprintf(stderr, "cunzhi: out of memory\n");
 		return 1;
 	}

@@ -40,7 +40,7 @@ static int setup(void **state)
 	close(fd);
 	f->reader = open_db(f->path);
 	assert_int_equal(db_exec(f->reader, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)"), DB_OK);
-	assert_non_null(f->g = db_group_new());
+	assert_non_null(f->g = db_group_new(DB_GROUP_WAIT_MS));
 	f->a = open_db(f->path);
 	f->b = open_db(f->path);
 	db_group_join(f->a, f->g);
@@ -234,6 +234,34 @@ static void alone_commits_at_once(void **state)
 	assert_int_not_equal(db_commit(f->a), DB_OK);
 }
 
+/* A transaction that holds its turn past the group's limit makes the next begin give
+ * DB_BUSY (nothing else waits forever); once it ends, the next begins. */
+static void busy_after_the_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct db_group *g = db_group_new(50);
+	assert_non_null(g);
+	struct db *a = open_db(f->path), *b = open_db(f->path);
+	db_group_join(a, g);
+	db_group_join(b, g);
+	assert_int_equal(db_begin(a), DB_OK);
+	assert_int_equal(db_run(a, "INSERT INTO t (v) VALUES ('held')", ""), DB_OK);
+	assert_int_equal(db_begin(b), DB_BUSY);
+	assert_false(db_in_tx(b));
+	assert_non_null(strstr(db_errmsg(b), "waited"));
+	assert_int_equal(db_commit(a), DB_OK);
+	assert_int_equal(db_begin(b), DB_OK);
+	assert_int_equal(db_run(b, "INSERT INTO t (v) VALUES ('next')", ""), DB_OK);
+	assert_int_equal(db_commit(b), DB_OK);
+	assert_int_equal(rows(f->reader, NULL), 2);
+	struct db_group_stats st;
+	db_group_stats(g, &st);
+	assert_int_equal(st.waiting, 0);
+	db_close(a);
+	db_close(b);
+	db_group_free(g);
+}
+
 /* Many writers at once: every write lands, in fewer commits than writes. */
 #define WRITERS 6
 #define WRITES 200
@@ -301,6 +329,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rollback_leaves_the_other, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_statement_leaves_the_other, setup, teardown),
 		cmocka_unit_test_setup_teardown(alone_commits_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(busy_after_the_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(many_writers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
