@@ -50,7 +50,11 @@ const char *db_col_text(struct db_stmt *st, int col);       /* "" for NULL; vali
 void db_finalize(struct db_stmt *st);
 
 /* Write transactions. SQLite takes the write lock at begin (BEGIN IMMEDIATE), so
- * conflicting writers wait for the busy timeout instead of failing mid-way. */
+ * conflicting writers wait instead of failing mid-way: DB_WRITE_WAIT_MS for SQLite's
+ * lock, or for their turn in a group (below), then DB_BUSY. The longest transaction is
+ * a county's roster import (500,000 residents: its writes take about 20-40 s on a shared
+ * 2-CPU machine), which other writers wait out. */
+#define DB_WRITE_WAIT_MS 60000
 enum db_rc db_begin(struct db *db);
 enum db_rc db_commit(struct db *db);
 enum db_rc db_rollback(struct db *db);
@@ -58,8 +62,8 @@ bool db_in_tx(const struct db *db);
 
 /* Group commit (SQLite; the server's connections). Several durable commits at once cost
  * about one: the write transactions of the connections joined to a group run one after
- * another, each in a savepoint, inside one SQLite transaction on the connection of its
- * first one, which commits (one fsync) when a transaction ends and no other is waiting
+ * another inside one SQLite transaction on the connection of its first one (the others
+ * each in a savepoint), which commits (one fsync) when a transaction ends and no other is waiting
  * for its turn; the others that ended in it wait for that commit. So a write is visible
  * to other connections only once it is durable, and db_commit returns only then (so
  * does db_rollback: the transaction may have read the others' work). One writer at a
@@ -71,9 +75,8 @@ bool db_in_tx(const struct db *db);
  * db_bulk_cache (a long one) commits the open batch first and does not join one.
  * Joining a PostgreSQL connection changes nothing (the server has its own group commit). */
 struct db_group;
-/* A transaction waits at most wait_ms for its turn, then db_begin gives DB_BUSY (as
- * SQLite's lock timeout did). NULL when out of memory. */
-#define DB_GROUP_WAIT_MS 60000
+/* A transaction waits at most wait_ms for its turn, then db_begin gives DB_BUSY, as
+ * for SQLite's lock (DB_WRITE_WAIT_MS). NULL when out of memory. */
 struct db_group *db_group_new(int wait_ms);
 void db_group_free(struct db_group *g);
 void db_group_join(struct db *db, struct db_group *g);

@@ -1,9 +1,9 @@
 /* Group commit on SQLite (db.h, db_group_new).
  *
- * The write transactions of the joined connections run one after another, each in a
- * savepoint inside one SQLite transaction (the batch), on the connection of the batch's
- * first transaction (its owner: a writer alone keeps using its own connection and its
- * page cache, as without the group). A transaction that ends while others wait for their
+ * The write transactions of the joined connections run one after another inside one
+ * SQLite transaction (the batch), on the connection of the batch's first transaction
+ * (its owner: a writer alone keeps using its own connection and its page cache, as
+ * without the group), each of the others in a savepoint. A transaction that ends while others wait for their
  * turn leaves the commit to them and waits; the one that ends with nobody waiting
  * commits the batch: one fsync for all of it. So a write is visible to other connections
  * only once it is durable, and db_commit (or db_rollback: its reads may have seen the

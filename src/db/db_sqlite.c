@@ -6,7 +6,6 @@
 
 #include "db/db_impl.h"
 
-#define DB_SQLITE_BUSY_MS 60000
 
 static int map_rc(struct db *db, int rc)
 {
@@ -43,11 +42,9 @@ int db_sqlite_open(const char *path, struct db *db)
 		snprintf(db->err, sizeof(db->err), "%s: %s", path, h ? sqlite3_errmsg(h) : "cannot open");
 		return DB_ERROR;
 	}
-	/* One file has one writer at a time: a writer waits this long for the lock before
-	 * failing. The longest transaction is a county's roster import (500,000 residents:
-	 * its writes take about 20-40 s on a shared 2-CPU machine), which other writers wait
-	 * out instead of failing after 10 s. */
-	sqlite3_busy_timeout(h, DB_SQLITE_BUSY_MS);
+	/* one file has one writer at a time: a writer of another process waits this long
+	 * for the lock before failing (db.h) */
+	sqlite3_busy_timeout(h, DB_WRITE_WAIT_MS);
 	return db_sqlite_ops.exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				      "PRAGMA foreign_keys=ON;");
 }

@@ -477,10 +477,6 @@ int server_run(struct server_config *config)
 		return 2;
 	}
 	atomic_store(&clock_offset, config->clock_offset);
-	if (!(db_group = db_group_new(DB_GROUP_WAIT_MS))) {
-		fprintf(stderr, "cunzhi: out of memory\n");
-		return 1;
-	}
 	pthread_key_create(&db_key, close_db);
 
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_cfg->port)};
@@ -525,12 +521,18 @@ int server_run(struct server_config *config)
 		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, server_cfg->ntrusted ? 0 : SERVER_PER_CLIENT_CONNECTIONS, NULL},
 		{MHD_OPTION_END, 0, NULL},
 	};
+	if (!(db_group = db_group_new(DB_WRITE_WAIT_MS))) {
+		fprintf(stderr, "cunzhi: out of memory\n");
+		ulfius_clean_instance(&inst);
+		return 1;
+	}
 	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 								    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
 								    MHD_USE_ERROR_LOG,
 						    ops) != U_OK) {
 		fprintf(stderr, "cunzhi: cannot listen on %s:%d (in use?)\n", server_cfg->address, server_cfg->port);
 		ulfius_clean_instance(&inst);
+		db_group_free(db_group);
 		return 1;
 	}
 	sse_start();

@@ -40,7 +40,7 @@ static int setup(void **state)
 	close(fd);
 	f->reader = open_db(f->path);
 	assert_int_equal(db_exec(f->reader, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)"), DB_OK);
-	assert_non_null(f->g = db_group_new(DB_GROUP_WAIT_MS));
+	assert_non_null(f->g = db_group_new(DB_WRITE_WAIT_MS));
 	f->a = open_db(f->path);
 	f->b = open_db(f->path);
 	db_group_join(f->a, f->g);
