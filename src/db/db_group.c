@@ -107,7 +107,7 @@ void db_group_stats(struct db_group *g, struct db_group_stats *out)
 
 /* Commits the open batch (or finds it lost: SQLite rolls a whole transaction back on
  * some errors, a full disk among them) and tells its members; m held on entry and exit,
- * dropped around the commit itself, busy kept meanwhile so nobody else touches W. */
+ * dropped around the commit itself, busy kept meanwhile so nobody else touches the owner's connection. */
 static void commit_batch(struct db_group *g)
 {
 	int n = g->size;
@@ -143,6 +143,13 @@ static void commit_batch(struct db_group *g)
 }
 
 static enum db_rc group_end(struct db *db, bool commit);
+
+/* The connection is free: the next waiting transaction may take its turn (m held). */
+static void release_turn(struct db_group *g)
+{
+	g->busy = false;
+	pthread_cond_signal(&g->turn);
+}
 
 /* A statement of db's transaction still open would be stepped on w while another
  * thread's transaction runs there. */
@@ -186,8 +193,7 @@ enum db_rc db_group_begin(struct db *db)
 			g->owner = db;
 	}
 	if (rc != DB_OK) {
-		g->busy = false;
-		pthread_cond_signal(&g->turn);
+		release_turn(g);
 		pthread_mutex_unlock(&g->m);
 		return rc;
 	}
@@ -217,8 +223,7 @@ static enum db_rc group_end(struct db *db, bool commit)
 		db->tx = 0;
 		pthread_mutex_lock(&g->m);
 		g->owner = NULL;
-		g->busy = false;
-		pthread_cond_signal(&g->turn);
+		release_turn(g);
 		pthread_mutex_unlock(&g->m);
 		return rc;
 	}
@@ -250,14 +255,12 @@ static enum db_rc group_end(struct db *db, bool commit)
 	}
 	if (g->waiting > 0 && !db->bulk) {
 		/* the next transaction carries the batch on and commits it, or its successor */
-		g->busy = false;
-		pthread_cond_signal(&g->turn);
+		release_turn(g);
 		while (!me.done)
 			pthread_cond_wait(&g->done, &g->m);
 	} else {
 		commit_batch(g);
-		g->busy = false;
-		pthread_cond_signal(&g->turn);
+		release_turn(g);
 	}
 	if (rc == DB_OK && me.rc != DB_OK) {
 		str_copy(db->err, sizeof(db->err), g->err);

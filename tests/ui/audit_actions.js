@@ -4,7 +4,8 @@
 // helpers that wrap it (pt_audit, audit_entry, …). An argument is a string literal (or
 // a choice between literals), a parameter of the enclosing function (its callers'
 // arguments at that position count), a local variable (the literals assigned to
-// it count), or a published document's descriptor (the types it is initialized with). What cannot be resolved is reported, so a new kind of call is noticed.
+// it count), or a published document's descriptor (the types it is initialized
+// with). What cannot be resolved is reported, so a new kind of call is noticed.
 'use strict';
 
 const fs = require('node:fs');
