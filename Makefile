@@ -142,9 +142,9 @@ FUZZ_LIBS    := $(shell pkg-config --libs jansson libzip expat zlib libjpeg libp
 build-fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
-# Targets over the server's own code (the request checker, QR tokens, tracks) link every
+# Targets over the server's own code (the request checker, QR tokens, tracks, the router) link every
 # object of the server, built once with the same sanitizers under build-fuzz/obj/.
-FUZZ_WHOLE   := build-fuzz/fuzz_request build-fuzz/fuzz_tokens build-fuzz/fuzz_tracks build-fuzz/fuzz_challenge
+FUZZ_WHOLE   := build-fuzz/fuzz_request build-fuzz/fuzz_tokens build-fuzz/fuzz_tracks build-fuzz/fuzz_challenge build-fuzz/fuzz_router
 FUZZ_OBJ     := $(SRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/migrations.o build-fuzz/obj/holidays.o
 FUZZ_OBJ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
                 -Isrc -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -18,7 +18,7 @@ enum route_flags {
 
 struct route {
 	const char *method;
-	const char *path;     /* ulfius pattern: /api/v1/households/:id */
+	const char *path;     /* pattern (http/router.h): /api/v1/households/:id */
 	int (*handler)(struct req *r);
 	unsigned flags;
 };
@@ -29,8 +29,10 @@ struct route_table {
 	const size_t *n;
 };
 
-/* Every feature's table, ending with {NULL, NULL}. No two routes of the tables match the
- * same method and path, so the order of the tables does not matter. */
+/* Every feature's table, ending with {NULL, NULL}. A request goes to the first route of
+ * the tables that matches it (http/router.h); two routes match one request only when the
+ * first is the narrower (GET /api/v1/allowances/mine before /api/v1/allowances/:id),
+ * which tests/unit/test_router.c checks. */
 extern const struct route_table route_tables[];
 
 /* The largest body the route takes: REQ_IMPORT_MAX (RF_IMPORT), REQ_UPLOAD_MAX

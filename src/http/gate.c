@@ -11,6 +11,7 @@
 #include "domain/register/account.h"
 #include "http/api.h"
 #include "http/req.h"
+#include "http/router.h"
 #include "http/server_internal.h"
 #include "http/sse.h"
 #include "util/log.h"
@@ -83,33 +84,6 @@ static struct watch *watch_head;
 static MHD_AccessHandlerCallback inner_handler;
 static void *inner_cls;
 
-static bool path_matches(const char *pattern, const char *url)
-{
-	while (*pattern && *url) {
-		if (*pattern != '/' || *url != '/')
-			return false;
-		pattern++, url++;
-		const char *pe = strchr(pattern, '/'), *ue = strchr(url, '/');
-		size_t pl = pe ? (size_t)(pe - pattern) : strlen(pattern);
-		size_t ul = ue ? (size_t)(ue - url) : strlen(url);
-		if (!(pattern[0] == ':' && ul > 0) && (pl != ul || strncmp(pattern, url, pl)))
-			return false;
-		pattern += pl, url += ul;
-	}
-	while (*url == '/')
-		url++;
-	return !*pattern && !*url;
-}
-
-static const struct route *route_find(const char *method, const char *url)
-{
-	for (const struct route_table *t = route_tables; t->routes; t++)
-		for (size_t i = 0; i < *t->n; i++)
-			if (!strcmp(t->routes[i].method, method) && path_matches(t->routes[i].path, url))
-				return &t->routes[i];
-	return NULL;
-}
-
 /* True when the request carries the token of a live session. */
 static bool has_session(struct MHD_Connection *con)
 {
@@ -136,7 +110,7 @@ static bool has_session(struct MHD_Connection *con)
  * routes with a live session, the ordinary ones everywhere else. */
 static size_t body_limit(struct MHD_Connection *con, const char *method, const char *url, int *deadline)
 {
-	const struct route *rt = route_find(method, url);
+	const struct route *rt = router_match(method, url, NULL);
 	if (rt && (rt->flags & RF_UPLOAD) && has_session(con)) {
 		*deadline = server_cfg->upload_deadline > 0 ? server_cfg->upload_deadline : SERVER_UPLOAD_DEADLINE;
 		return route_body_max(rt);

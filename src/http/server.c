@@ -18,6 +18,7 @@
 #include "http/kernel/kernel.h"
 #include "http/server_internal.h"
 #include "http/push.h"
+#include "http/router.h"
 #include "http/sse.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -389,6 +390,25 @@ static int fallback(const struct _u_request *u, struct _u_response *resp, void *
 	return U_CALLBACK_COMPLETE;
 }
 
+/* The request's route and its path's parameters (with ulfius's query parameters in
+ * map_url: a path parameter takes the place of a query parameter of its name). */
+static int dispatch(const struct _u_request *u, struct _u_response *resp, void *data)
+{
+	struct route_params p;
+	const struct route *rt = router_match(u->http_verb, u->url_path, &p);
+	if (!rt)
+		return fallback(u, resp, data);
+	for (int i = 0; i < p.n; i++) {
+		char name[ROUTER_NAME_MAX + 1], *value = strndup(p.p[i].value, p.p[i].len);
+		memcpy(name, p.p[i].name, p.p[i].name_len);
+		name[p.p[i].name_len] = 0;
+		if (value)
+			u_map_put(u->map_url, name, value);
+		free(value);
+	}
+	return trampoline(u, resp, (void *)rt);
+}
+
 int api_health(struct req *r)
 {
 	if (db_ping(r->ctx.db) != DB_OK)
@@ -490,14 +510,13 @@ int server_run(struct server_config *config)
 		return 1;
 	}
 	inst.max_post_body_size = REQ_IMPORT_MAX + 1; /* the largest of route_body_max */
-	for (const struct route_table *t = route_tables; t->routes; t++)
-		for (size_t i = 0; i < *t->n; i++) {
-			const struct route *rt = &t->routes[i];
-			if ((rt->flags & RF_TEST) && !server_cfg->test_clock)
-				continue;
-			ulfius_add_endpoint_by_val(&inst, rt->method, NULL, rt->path, 0, trampoline, (void *)rt);
-		}
-	ulfius_set_default_endpoint(&inst, fallback, NULL);
+	/* every request comes to dispatch(), which finds its route (http/router.h): ulfius's
+	 * own matching splits every route's pattern again on every request */
+	if (!router_init(server_cfg->test_clock)) {
+		ulfius_clean_instance(&inst);
+		return 1;
+	}
+	ulfius_set_default_endpoint(&inst, dispatch, NULL);
 
 	/* Block the stop signals in every thread; the main thread waits for them. */
 	sigset_t set;
@@ -524,6 +543,7 @@ int server_run(struct server_config *config)
 	if (!(db_group = db_group_new(DB_WRITE_WAIT_MS))) {
 		fprintf(stderr, "cunzhi: out of memory\n");
 		ulfius_clean_instance(&inst);
+		router_free();
 		return 1;
 	}
 	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -532,6 +552,7 @@ int server_run(struct server_config *config)
 						    ops) != U_OK) {
 		fprintf(stderr, "cunzhi: cannot listen on %s:%d (in use?)\n", server_cfg->address, server_cfg->port);
 		ulfius_clean_instance(&inst);
+		router_free();
 		db_group_free(db_group);
 		return 1;
 	}
@@ -562,6 +583,7 @@ int server_run(struct server_config *config)
 	}
 	ulfius_stop_framework(&inst);
 	ulfius_clean_instance(&inst);
+	router_free();
 	pthread_join(sched, NULL);
 	{
 		struct db_group_stats gs;
