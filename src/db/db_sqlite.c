@@ -29,7 +29,13 @@ static int map_rc(struct db *db, int rc)
  * redemption inside another's batch (db_group.c) changes about 30 pages, and wrote
  * them to such a file each time. Up to 4 MiB stay in memory. */
 static pthread_once_t configured = PTHREAD_ONCE_INIT;
-static void configure(void) { sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20); }
+static void configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
+	/* no count of SQLite's memory: kept, every allocation of every connection took one
+	 * process-wide lock, which the server's threads queued on */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 int db_sqlite_open(const char *path, struct db *db)
 {
