@@ -9,7 +9,8 @@
 // and gives up for good when play() is interrupted or the first frame is late — on a
 // busy laptop that left the counter showing a sharp code it never read.
 
-type Decode = (canvas: HTMLCanvasElement) => string | null;
+// picture: the canvas holds a photo or a saved picture, not a camera frame
+type Decode = (canvas: HTMLCanvasElement, picture?: boolean) => string | null;
 
 let decoder: Promise<Decode> | null = null;
 
@@ -19,9 +20,13 @@ function loadDecoder(): Promise<Decode> {
       const reader = new zx.QRCodeReader();
       // TRY_HARDER scans every row: small codes (a phone held at arm's length) are found too
       const hints = new Map([[zx.DecodeHintType.TRY_HARDER, true]]);
-      const attempt = (bitmap: InstanceType<typeof zx.BinaryBitmap>) => {
+      // a code as the server draws it (a saved or forwarded picture of the check-in code):
+      // read square by square without looking for its finder patterns, which the
+      // reader misses on one crisp code in twenty at 6 to 8 pixels a module
+      const pure = new Map([[zx.DecodeHintType.PURE_BARCODE, true]]);
+      const attempt = (bitmap: InstanceType<typeof zx.BinaryBitmap>, how = hints) => {
         try {
-          return reader.decode(bitmap, hints).getText();
+          return reader.decode(bitmap, how).getText();
         } catch {
           return null; // no code (or a damaged one) this way
         } finally {
@@ -30,10 +35,11 @@ function loadDecoder(): Promise<Decode> {
       };
       // The local threshold first (uneven light); when a camera's noise and colour
       // sampling break small modules apart, the frame's global threshold still reads them.
-      return (canvas: HTMLCanvasElement) => {
+      return (canvas: HTMLCanvasElement, picture = false) => {
         const source = new browser.HTMLCanvasElementLuminanceSource(canvas);
         return attempt(new zx.BinaryBitmap(new zx.HybridBinarizer(source)))
-          ?? attempt(new zx.BinaryBitmap(new zx.GlobalHistogramBinarizer(source)));
+          ?? attempt(new zx.BinaryBitmap(new zx.GlobalHistogramBinarizer(source)))
+          ?? (picture ? attempt(new zx.BinaryBitmap(new zx.HybridBinarizer(source)), pure) : null);
       };
     });
     decoder.catch(() => { decoder = null; });
@@ -142,9 +148,12 @@ export async function startQrCamera(video: HTMLVideoElement, onCode: (text: stri
   return camera;
 }
 
-/** Reads a code from a photo (drawn at most 1600 px, and once more at half that size when
- * the first reading finds nothing: the finder patterns are looked for at other pixel
- * positions); null when it holds none. Throws when the file is not an image. */
+/** Reads a code from a photo or a saved picture (drawn at most 1600 px, then at half that
+ * size and half again while the smaller side keeps PHOTO_MIN_PX, until one reading
+ * finds it: the finder patterns are looked for at other pixel positions); null when it
+ * holds none. Throws when the file is not an image. */
+const PHOTO_MIN_PX = 120;
+
 export async function readQrPhoto(file: Blob): Promise<string | null> {
   const decode = await loadDecoder();
   const url = URL.createObjectURL(file);
@@ -164,7 +173,11 @@ export async function readQrPhoto(file: Blob): Promise<string | null> {
       g.drawImage(img, 0, 0, canvas.width, canvas.height);
       return canvas;
     };
-    return decode(drawn(scale)) ?? (Math.min(img.naturalWidth, img.naturalHeight) * scale >= 240 ? decode(drawn(scale / 2)) : null);
+    const side = Math.min(img.naturalWidth, img.naturalHeight);
+    for (let s = scale; ; s /= 2) {
+      const text = decode(drawn(s), true);
+      if (text || side * s / 2 < PHOTO_MIN_PX) return text;
+    }
   } finally {
     URL.revokeObjectURL(url);
   }
