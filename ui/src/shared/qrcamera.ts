@@ -148,12 +148,12 @@ export async function startQrCamera(video: HTMLVideoElement, onCode: (text: stri
   return camera;
 }
 
+const PHOTO_MIN_PX = 120;
+
 /** Reads a code from a photo or a saved picture (drawn at most 1600 px, then at half that
  * size and half again while the smaller side keeps PHOTO_MIN_PX, until one reading
  * finds it: the finder patterns are looked for at other pixel positions); null when it
  * holds none. Throws when the file is not an image. */
-const PHOTO_MIN_PX = 120;
-
 export async function readQrPhoto(file: Blob): Promise<string | null> {
   const decode = await loadDecoder();
   const url = URL.createObjectURL(file);
