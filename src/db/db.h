@@ -63,10 +63,10 @@ bool db_in_tx(const struct db *db);
 /* Group commit (SQLite; the server's connections). Several durable commits at once cost
  * about one: the write transactions of the connections joined to a group run one after
  * another inside one SQLite transaction on the connection of its first one (the others
- * each in a savepoint), which commits (one fsync) when a transaction ends and no other is waiting
- * for its turn; the others that ended in it wait for that commit. So a write is visible
- * to other connections only once it is durable, and db_commit returns only then (so
- * does db_rollback: the transaction may have read the others' work). One writer at a
+ * each in a savepoint), which commits (one fsync) when a transaction ends and no other
+ * is waiting for its turn; the others that ended in it wait for that commit. So a write
+ * is visible to other connections only once it is durable, and db_commit returns only
+ * then (so does db_rollback: the transaction may have read the others' work). One writer at a
  * time commits on its own connection, as without the group. A grouped connection's
  * statements inside a transaction may run on another's connection and must all be
  * finalized before db_commit or db_rollback (a leftover aborts the process: another

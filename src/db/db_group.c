@@ -3,9 +3,9 @@
  * The write transactions of the joined connections run one after another inside one
  * SQLite transaction (the batch), on the connection of the batch's first transaction
  * (its owner: a writer alone keeps using its own connection and its page cache, as
- * without the group), each of the others in a savepoint. A transaction that ends while others wait for their
- * turn leaves the commit to them and waits; the one that ends with nobody waiting
- * commits the batch: one fsync for all of it. So a write is visible to other connections
+ * without the group), each of the others in a savepoint. A transaction that ends while
+ * others wait for their turn leaves the commit to them and waits; the one that ends with
+ * nobody waiting commits the batch: one fsync for all of it. So a write is visible to other connections
  * only once it is durable, and db_commit (or db_rollback: its reads may have seen the
  * batch) returns only then. The owner's thread is waiting meanwhile, so its connection
  * is used by one thread at a time.
@@ -107,7 +107,8 @@ void db_group_stats(struct db_group *g, struct db_group_stats *out)
 
 /* Commits the open batch (or finds it lost: SQLite rolls a whole transaction back on
  * some errors, a full disk among them) and tells its members; m held on entry and exit,
- * dropped around the commit itself, busy kept meanwhile so nobody else touches the owner's connection. */
+ * dropped around the commit itself, busy kept meanwhile so nobody else touches the
+ * owner's connection. */
 static void commit_batch(struct db_group *g)
 {
 	int n = g->size;

@@ -6,7 +6,6 @@
 
 #include "db/db_impl.h"
 
-
 static int map_rc(struct db *db, int rc)
 {
 	if (rc == SQLITE_OK)
