@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -458,6 +459,50 @@ void server_wake_jobs(void)
 	pthread_mutex_unlock(&sched_lock);
 }
 
+/* Connections are accepted here, one at a time, and handed to libmicrohttpd, which gives
+ * each to a worker of its pool by the socket's number, so that connections opened
+ * together (a browser's six, a proxy's) go to different workers. Left to the workers, the
+ * first to wake accepted every connection waiting, and those then waited on each other:
+ * a worker runs one request at a time, so one request in a long export or in the write
+ * queue held up every other connection of its worker, and the writers that came together
+ * never met in one commit (db.h). */
+static int listen_fd = -1;
+
+static int listen_on(const struct sockaddr_in *addr)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int on = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+	    bind(fd, (const struct sockaddr *)addr, sizeof(*addr)) || listen(fd, SOMAXCONN)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void *acceptor(void *arg)
+{
+	struct MHD_Daemon *d = arg;
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t n = sizeof(peer);
+		int fd = accept4(listen_fd, (struct sockaddr *)&peer, &n, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			/* closes the socket when refused (the connection limits) */
+			MHD_add_connection(d, fd, (struct sockaddr *)&peer, n);
+			continue;
+		}
+		if (server_stopping)
+			return NULL;
+		if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN || errno == EPROTO)
+			continue;
+		/* out of descriptors or memory: the waiting connections wait a little longer */
+		log_msg(LOG_ERROR, "cannot accept a connection", "error", strerror(errno), NULL);
+		usleep(100 * 1000);
+	}
+}
+
 static void *scheduler(void *arg)
 {
 	(void)arg;
@@ -530,7 +575,6 @@ int server_run(struct server_config *config)
 		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)gate_end, NULL},
 		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)gate_begin, NULL},
 		{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)gate_watch_notify, NULL},
-		{MHD_OPTION_SOCK_ADDR, 0, &addr},
 		{MHD_OPTION_THREAD_POOL_SIZE, server_cfg->threads, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
@@ -546,16 +590,26 @@ int server_run(struct server_config *config)
 		router_free();
 		return 1;
 	}
-	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-								    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
-								    MHD_USE_ERROR_LOG,
-						    ops) != U_OK) {
+	if ((listen_fd = listen_on(&addr)) < 0) {
 		fprintf(stderr, "cunzhi: cannot listen on %s:%d (in use?)\n", server_cfg->address, server_cfg->port);
 		ulfius_clean_instance(&inst);
 		router_free();
 		db_group_free(db_group);
 		return 1;
 	}
+	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+								    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+								    MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG,
+						    ops) != U_OK) {
+		fprintf(stderr, "cunzhi: cannot start the HTTP server\n");
+		close(listen_fd);
+		ulfius_clean_instance(&inst);
+		router_free();
+		db_group_free(db_group);
+		return 1;
+	}
+	pthread_t accepting;
+	pthread_create(&accepting, NULL, acceptor, inst.mhd_daemon);
 	sse_start();
 	push_start(server_cfg);
 	pthread_t sched, sweeper;
@@ -569,7 +623,9 @@ int server_run(struct server_config *config)
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "stopping: finishing requests in flight", NULL);
 	server_stopping = 1;
-	MHD_quiesce_daemon(inst.mhd_daemon);
+	shutdown(listen_fd, SHUT_RDWR);   /* the acceptor's accept returns */
+	pthread_join(accepting, NULL);
+	close(listen_fd);
 	server_wake_jobs();
 	pthread_join(sweeper, NULL);
 	/* end the open event streams: libmicrohttpd must not stop with suspended ones */
