@@ -338,20 +338,24 @@ test('a report with a voice recording made offline is kept on the phone and sent
 
   const uploads = [];
   vp.on('request', (r) => { if (/\/api\/v1\/(files|events)$/.test(r.url()) && r.method() === 'POST') uploads.push(new URL(r.url()).pathname); });
-  // what the page asked of the server from here on, and how each ended: told when the
-  // item is not sent (this wait has failed now and then without a cause found)
+  // what the page asked of the server from here on, how each ended, and the page's
+  // errors: told when the item is not sent (this wait has failed now and then; once, the
+  // page asked nothing at all for the 150 s, online, the item 待发送)
   const asked = [];
   const t0 = Date.now();
   const note = (r, how) => { if (r.url().includes('/api/')) asked.push(`${Date.now() - t0} ms ${r.method()} ${new URL(r.url()).pathname} ${how}`); };
+  vp.on('request', (r) => note(r, 'asked'));
   vp.on('requestfinished', async (r) => note(r, String((await r.response())?.status())));
   vp.on('requestfailed', (r) => note(r, `failed: ${r.failure()?.errorText}`));
+  vp.on('pageerror', (err) => asked.push(`${Date.now() - t0} ms page error: ${err.message}`));
+  vp.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') asked.push(`${Date.now() - t0} ms console ${m.type()}: ${m.text()}`); });
   await phone.setOffline(false);
   // a send caught by the signal's return without an answer is given up after a minute
   // and made again (outbox.test.js): the ceiling is above that
   await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor({ timeout: 150000 }).catch(async (e) => {
     const online = await vp.evaluate(() => navigator.onLine).catch((err) => String(err));
     throw new Error(`${e.message}\nthe item shows: ${await item.textContent()}\nnavigator.onLine: ${online}\n` +
-      `the page's requests since the signal returned:\n${asked.join('\n') || '(none)'}\nthe server's last API requests:\n` +
+      `the page's requests and errors since the signal returned:\n${asked.join('\n') || '(none)'}\nthe server's last API requests:\n` +
       s.log.split('\n').filter((l) => l.includes('"path":"/api/')).slice(-20).join('\n'));
   });
   assert.deepEqual(uploads.slice(0, 2), ['/api/v1/files', '/api/v1/events'], 'the recording is uploaded before the report');
