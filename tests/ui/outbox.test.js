@@ -133,6 +133,38 @@ test('a report whose answer never comes (the signal lost mid-request) is given u
   await c.close();
 });
 
+test('a send stuck on the phone\'s storage (an open that is never answered) does not keep the outbox from sending later', async () => {
+  const c = await L.newContext(browser, 'phone', s.url);
+  await c.clock.install();
+  // each page's opens of the outbox's store are never answered until the page says so
+  await c.addInitScript(() => {
+    const real = indexedDB.open.bind(indexedDB);
+    window.czStoreStuck = true;
+    indexedDB.open = (name, version) => (window.czStoreStuck && name === 'cunzhi-outbox' ? {} : real(name, version));
+  });
+  const p = await L.newPage(c);
+  await L.villagerLogin(p, s.villager.phone, s.villager.password);
+  const text = `存储卡住：二组路口的垃圾桶满了 ${Date.now() % 100000}`;
+  await p.goto('/report');
+  await p.locator('[data-test=categories] [role=radio]').first().waitFor();
+  await L.quiet(p);
+  // the outbox's first pass, begun as the page opened, waits on the store for good; the
+  // store answers from now on
+  await p.evaluate(() => { window.czStoreStuck = false; });
+  await c.setOffline(true);
+  await p.locator('[data-test=categories] [role=radio]').first().click();
+  await p.fill('textarea[name=description]', text);
+  await p.getByRole('button', { name: '提交反映' }).click();
+  const item = p.locator('[data-test=outbox-item]', { hasText: text.slice(0, 10) });
+  await item.locator('[data-test=outbox-state]', { hasText: '待发送' }).waitFor();
+  await c.setOffline(false);
+  // past the store's wait and the next half-minute try
+  await c.clock.fastForward('00:31');
+  await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor();
+  assert.equal((await mine('/api/v1/events?mine=1&limit=100', text)).length, 1, 'exactly one report on the server');
+  await c.close();
+});
+
 test('installs as a web app; a second visit opens from the phone without signal', async () => {
   const m = await (await fetch(`${s.url}/manifest.webmanifest`)).json();
   assert.equal(m.name, '村治');

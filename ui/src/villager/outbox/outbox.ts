@@ -36,6 +36,7 @@ const DB = 'cunzhi-outbox';
 const STORE = 'items';
 const KEEP_SENT_MS = 3 * 86400e3;   // a sent item stays listed for three days
 const BYTES_PER_MS = 4;              // a file's wait for an answer: 1 s more per 4 KB (a weak 2G signal)
+const STORE_WAIT_MS = 10e3;          // the longest an operation on the phone's storage may take
 
 const uploadFile = (b: Blob) => api.upload<{ hash: string }>('/api/v1/files', b, b.type || 'application/octet-stream',
   undefined, BACKGROUND_ANSWER_MS + b.size / BYTES_PER_MS);
@@ -54,7 +55,7 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
-async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+async function run<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
   const db = await open();
   try {
     return await new Promise<T>((resolve, reject) => {
@@ -66,6 +67,21 @@ async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBReq
     });
   } finally {
     db.close();
+  }
+}
+
+// The phone's storage may leave an open unanswered for good: an operation not done in
+// STORE_WAIT_MS fails (and is done, harmlessly, if it ever is), so that a pass of
+// flush() waiting on it cannot hold up every pass after it.
+async function tx<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  let timer = 0;
+  const late = new Promise<never>((_, reject) => {
+    timer = window.setTimeout(() => reject(new Error('the phone\'s storage did not answer')), STORE_WAIT_MS);
+  });
+  try {
+    return await Promise.race([run(mode, fn), late]);
+  } finally {
+    window.clearTimeout(timer);
   }
 }
 
@@ -161,6 +177,8 @@ export function flush(): Promise<void> {
         const waiting = outbox.value.filter((it) => it.state === 'pending' || it.state === 'sending').reverse();
         for (const it of waiting) if (!(await sendOne(it))) break;
       } while (again);
+    } catch {
+      // the phone's storage failed (sendOne keeps the server's answers): the next pass tries again
     } finally {
       running = null;
     }
