@@ -177,8 +177,9 @@ export function flush(): Promise<void> {
         const waiting = outbox.value.filter((it) => it.state === 'pending' || it.state === 'sending').reverse();
         for (const it of waiting) if (!(await sendOne(it))) break;
       } while (again);
-    } catch {
+    } catch (e) {
       // the phone's storage failed (sendOne keeps the server's answers): the next pass tries again
+      console.warn('待发送: the phone\'s storage failed', e);
     } finally {
       running = null;
     }
