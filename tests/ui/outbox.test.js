@@ -35,18 +35,28 @@ async function mine(path, text) {
   return r.items.filter((x) => (x.description || '') === text);
 }
 
+// Opens the report form with the signal on, its categories loaded.
+async function openReport(page) {
+  await page.goto('/report');
+  await page.locator('[data-test=categories] [role=radio]').first().waitFor();
+  await L.quiet(page);
+}
+
+// Without signal: makes a report of text and waits until the list shows it 待发送; its item.
+async function reportOffline(context, page, text) {
+  await context.setOffline(true);
+  await page.locator('[data-test=categories] [role=radio]').first().click();
+  await page.fill('textarea[name=description]', text);
+  await page.getByRole('button', { name: '提交反映' }).click();
+  const item = page.locator('[data-test=outbox-item]', { hasText: text.slice(0, 10) });
+  await item.locator('[data-test=outbox-state]', { hasText: '待发送' }).waitFor();
+  return item;
+}
+
 test('a report made offline waits as 待发送 and is sent once when the signal returns', async () => {
   const text = `离线反映：四组水井边的护栏松了 ${Date.now() % 100000}`;
-  await vp.goto('/report');
-  await vp.locator('[data-test=categories] [role=radio]').first().waitFor();
-  await L.quiet(vp);
-
-  await ctx.setOffline(true);
-  await vp.locator('[data-test=categories] [role=radio]').first().click();
-  await vp.fill('textarea[name=description]', text);
-  await vp.getByRole('button', { name: '提交反映' }).click();
-  const item = vp.locator('[data-test=outbox-item]', { hasText: text.slice(0, 10) });
-  await item.locator('[data-test=outbox-state]', { hasText: '待发送' }).waitFor();
+  await openReport(vp);
+  const item = await reportOffline(ctx, vp, text);
   assert.equal(await vp.locator('textarea[name=description]').inputValue(), '', 'the form is cleared for the next one');
   await L.shot(vp, 'outbox-event-pending');
   assert.equal((await mine('/api/v1/events?mine=1&limit=100', text)).length, 0, 'nothing reached the server yet');
@@ -101,15 +111,8 @@ test('a report whose answer never comes (the signal lost mid-request) is given u
   const p = await L.newPage(c);
   await L.villagerLogin(p, s.villager.phone, s.villager.password);
   const text = `断网反映：村口路灯不亮 ${Date.now() % 100000}`;
-  await p.goto('/report');
-  await p.locator('[data-test=categories] [role=radio]').first().waitFor();
-  await L.quiet(p);
-  await c.setOffline(true);
-  await p.locator('[data-test=categories] [role=radio]').first().click();
-  await p.fill('textarea[name=description]', text);
-  await p.getByRole('button', { name: '提交反映' }).click();
-  const item = p.locator('[data-test=outbox-item]', { hasText: text.slice(0, 10) });
-  await item.locator('[data-test=outbox-state]', { hasText: '待发送' }).waitFor();
+  await openReport(p);
+  const item = await reportOffline(c, p, text);
 
   // the first send reaches the server, its answer is never delivered; later ones go through
   let held = null;
@@ -145,18 +148,11 @@ test('a send stuck on the phone\'s storage (an open that is never answered) does
   const p = await L.newPage(c);
   await L.villagerLogin(p, s.villager.phone, s.villager.password);
   const text = `存储卡住：二组路口的垃圾桶满了 ${Date.now() % 100000}`;
-  await p.goto('/report');
-  await p.locator('[data-test=categories] [role=radio]').first().waitFor();
-  await L.quiet(p);
+  await openReport(p);
   // the outbox's first pass, begun as the page opened, waits on the store for good; the
   // store answers from now on
   await p.evaluate(() => { window.czStoreStuck = false; });
-  await c.setOffline(true);
-  await p.locator('[data-test=categories] [role=radio]').first().click();
-  await p.fill('textarea[name=description]', text);
-  await p.getByRole('button', { name: '提交反映' }).click();
-  const item = p.locator('[data-test=outbox-item]', { hasText: text.slice(0, 10) });
-  await item.locator('[data-test=outbox-state]', { hasText: '待发送' }).waitFor();
+  const item = await reportOffline(c, p, text);
   await c.setOffline(false);
   // past the store's wait and the next half-minute try
   await c.clock.fastForward('00:31');
