@@ -301,10 +301,18 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 async function axe(page, label) {
   await settle(page);
   await page.evaluate(AXE);
+  // while axe looks, every transition and animation plays out at once: a toast that
+  // closes on its own meanwhile (after a few seconds) is not measured half faded
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Animation.enable');
+  await cdp.send('Animation.setPlaybackRate', { playbackRate: 1e6 });
   const res = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(0, 3).join(' ')) }));
+  }).finally(async () => {
+    await cdp.send('Animation.setPlaybackRate', { playbackRate: 1 });
+    await cdp.detach();
   });
   const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const other = res.filter((v) => !bad.includes(v));
