@@ -66,8 +66,8 @@ bool db_in_tx(const struct db *db);
  * each in a savepoint), which commits (one fsync) when a transaction ends and no other
  * is waiting for its turn; the others that ended in it wait for that commit. So a write
  * is visible to other connections only once it is durable, and db_commit returns only
- * then (so does db_rollback: the transaction may have read the others' work). One writer at a
- * time commits on its own connection, as without the group. A grouped connection's
+ * then (so does db_rollback: the transaction may have read the others' work). One
+ * writer at a time commits on its own connection, as without the group. A grouped connection's
  * statements inside a transaction may run on another's connection and must all be
  * finalized before db_commit or db_rollback (a leftover aborts the process: another
  * thread's transaction is using that connection next). Writers in one process no longer

@@ -5,10 +5,10 @@
  * (its owner: a writer alone keeps using its own connection and its page cache, as
  * without the group), each of the others in a savepoint. A transaction that ends while
  * others wait for their turn leaves the commit to them and waits; the one that ends with
- * nobody waiting commits the batch: one fsync for all of it. So a write is visible to other connections
- * only once it is durable, and db_commit (or db_rollback: its reads may have seen the
- * batch) returns only then. The owner's thread is waiting meanwhile, so its connection
- * is used by one thread at a time.
+ * nobody waiting commits the batch: one fsync for all of it. So a write is visible to
+ * other connections only once it is durable, and db_commit (or db_rollback: its reads may
+ * have seen the batch) returns only then. The owner's thread is waiting meanwhile, so
+ * its connection is used by one thread at a time.
  *
  * state, under m: busy (the owner's connection is someone's: a member's transaction or a
  * commit), waiting (members asking for their turn), owner (the open batch's connection,
