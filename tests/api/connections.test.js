@@ -6,9 +6,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { startServer, PHONES } = require('./lib');
+const { startServer, PHONES, holdWriteLock } = require('./lib');
 
 let s;
 before(async () => { s = await startServer(); });
@@ -41,19 +39,8 @@ test('a request waiting for the database does not hold up the connections opened
   // three rounds: connections opened together before went to one worker now and then,
   // not every time
   for (let round = 1; round <= 3; round++) {
-    // another process holds SQLite's write lock until its input closes
-    const holder = spawn('python3', ['-c', [
-      'import sqlite3, sys',
-      `c = sqlite3.connect(${JSON.stringify(path.join(s.data, 'cunzhi.db'))}, isolation_level=None)`,
-      "c.execute('BEGIN IMMEDIATE')",
-      "print('locked', flush=True)",
-      'sys.stdin.read()',
-      "c.execute('ROLLBACK')",
-    ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
-    await new Promise((resolve, reject) => {
-      holder.stdout.on('data', (d) => { if (String(d).includes('locked')) resolve(); });
-      holder.on('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
-    });
+    // another process holds SQLite's write lock until released
+    const lock = await holdWriteLock(s, { rollback: true });
 
     // eight connections opened at once, before any request, as many as the server's workers
     const conns = await Promise.all(Array.from({ length: 8 }, () => connection(s.port)));
@@ -77,11 +64,11 @@ test('a request waiting for the database does not hold up the connections opened
       ]);
       assert.equal(written, null, `the write waited for the lock while ${answered.length} were answered`);
       assert.deepEqual(answered.slice(0, health.length - 1), Array(health.length - 1).fill('HTTP/1.1 200 OK'));
-      holder.stdin.end();
+      await lock.release();
       assert.match(await write, /^HTTP\/1\.1 200/, 'the write is done once the lock is free');
       assert.deepEqual(await Promise.all(health), Array(health.length).fill('HTTP/1.1 200 OK'));
     } finally {
-      holder.stdin.end();
+      await lock.release().catch(() => {});
       for (const c of conns) c.end();
     }
   }

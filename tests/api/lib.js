@@ -566,6 +566,77 @@ function honourSums(entries, period) {
   return sums;
 }
 
+// Another process writes to the server's database and holds its transaction open until
+// release(), which commits it (rollback: true rolls it back); resolves once it holds its
+// locks. sql: statements with ? placeholders, params: one array of values for each. On
+// SQLite it takes the write lock first (BEGIN IMMEDIATE: the whole database); on
+// PostgreSQL its statements lock the rows they change.
+async function holdWriteLock(s, { sql = [], params = [], rollback = false } = {}) {
+  let holder;
+  if (s.db) {
+    const lines = ['\\set ON_ERROR_STOP 1', 'BEGIN;'];
+    sql.forEach((q, i) => {
+      let n = 0;
+      (params[i] || []).forEach((v, j) => lines.push(`\\set p${i}_${j} '${String(v).replace(/[\\']/g, '\\$&')}'`));
+      lines.push(q.replace(/\?/g, () => `:'p${i}_${n++}'`) + ';');
+    });
+    lines.push("\\echo locked");
+    holder = spawn(psqlBin(), ['-qAtX', s.db], { stdio: ['pipe', 'pipe', 'inherit'] });
+    holder.stdin.write(lines.join('\n') + '\n');
+    holder.release = () => holder.stdin.end(`${rollback ? 'ROLLBACK' : 'COMMIT'};\n\\echo released\n`);
+  } else {
+    holder = spawn('python3', ['-c', [
+      'import json, sqlite3, sys',
+      `c = sqlite3.connect(${JSON.stringify(path.join(s.data, 'cunzhi.db'))}, isolation_level=None)`,
+      "c.execute('BEGIN IMMEDIATE')",
+      `for q, p in zip(${JSON.stringify(sql)}, json.loads(${JSON.stringify(JSON.stringify(params))})):`,
+      '    c.execute(q, p)',
+      "print('locked', flush=True)",
+      'sys.stdin.read()',
+      `c.execute(${JSON.stringify(rollback ? 'ROLLBACK' : 'COMMIT')})`,
+      "print('released', flush=True)",
+    ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    holder.release = () => holder.stdin.end();
+  }
+  let out = '';
+  const exited = new Promise((resolve) => holder.on('exit', resolve));
+  await new Promise((resolve, reject) => {
+    holder.stdout.on('data', (d) => { out += d; if (out.includes('locked')) resolve(); });
+    exited.then((code) => reject(new Error(`the lock holder exited (${code})`)));
+  });
+  return {
+    async release() {
+      holder.release();
+      const code = await exited;
+      if (code !== 0 || !out.includes('released')) throw new Error(`the lock holder failed (${code})`);
+    },
+  };
+}
+
+// Resolves once one of the server's requests waits for a lock another process holds: on
+// PostgreSQL a session of the server waiting for a lock; on SQLite (Linux) a request
+// thread sleeping in clock_nanosleep, which it calls for nothing but SQLite's busy wait.
+async function waitForLockWait(s) {
+  const pid = s.proc.pid;
+  for (;;) {
+    if (s.db) {
+      const n = execFileSync(psqlBin(), ['-qAtX', s.db, '-c', 'SELECT count(*) FROM pg_stat_activity ' +
+        `WHERE wait_event_type = 'Lock' AND (application_name = 'cunzhi ${pid}' OR application_name LIKE 'cunzhi ${pid} %')`],
+      { encoding: 'utf8' }).trim();
+      if (n !== '0') return;
+    } else {
+      for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+        try {
+          const comm = fs.readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
+          const call = fs.readFileSync(`/proc/${pid}/task/${t}/syscall`, 'utf8').split(' ')[0];
+          if (comm === 'MHD-worker' && call === '230') return;
+        } catch { /* the thread ended meanwhile */ }
+      }
+    }
+    await sleep(10);
+  }
+}
+
 module.exports = {
   pngPixel,
   jpegImage,
@@ -573,4 +644,5 @@ module.exports = {
   WEBP_SAMPLE,
   BIN, PASSWORD, PHONES, sleep, startServer, Server, runCli, freshPgDb, makeIdcard, badCheckDigit,
   maskIdcard, idCheckChar, rawRequest, psqlBin, demoCopy, openStream, villageLedger, honourSums,
+  holdWriteLock, waitForLockWait,
 };

@@ -5,7 +5,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, makeIdcard, idCheckChar, maskIdcard } = require('./lib');
+const { startServer, makeIdcard, idCheckChar, maskIdcard, holdWriteLock, waitForLockWait } = require('./lib');
 
 let s;
 let cadre;
@@ -97,6 +97,8 @@ test('update a household', async () => {
   assert.equal(r.lat, 29.123456);
   assert.ok(Date.parse(r.updated_at) > Date.parse(hh.updated_at));
   assert.equal(r.created_at, hh.created_at);
+  // the reply is the household's page as a reader gets it afterwards
+  assert.deepEqual(r, await must(await s.api('GET', `/api/v1/households/${hh.id}`, { token: cadre }), 200));
   const audit = await auditOf('household', hh.id);
   assert.deepEqual(audit.map((e) => e.action), ['create', 'update']);
   assert.equal(audit[1].before.number, 'R1001');
@@ -122,6 +124,7 @@ test('move a household between groups', async () => {
   const r = await must(await s.api('PATCH', `/api/v1/households/${hh.id}`, { token: cadre, body: { group_id: groups[1].id } }), 200);
   assert.equal(r.group_id, groups[1].id);
   assert.equal(r.group_name, groups[1].name);
+  assert.deepEqual(r, await must(await s.api('GET', `/api/v1/households/${hh.id}`, { token: cadre }), 200));
   const audit = await auditOf('household', hh.id);
   const last = audit[audit.length - 1];
   assert.equal(last.action, 'move');
@@ -307,4 +310,50 @@ test('the audit log never holds an ID number in clear, and the chain verifies', 
   // a time filter
   const none = await must(await s.api('GET', `/api/v1/audit?unit_id=${V}&to=1`, { token: cadre }), 200);
   assert.equal(none.total, 0);
+});
+
+// A change that waits for the database (here another process's write lock) reads the
+// household once it has its turn: what was written meanwhile is kept, not overwritten
+// with what the household was when the request came.
+test('a change waiting for its turn keeps what was written meanwhile', async () => {
+  const before = await must(await s.api('GET', `/api/v1/households/${hh.id}`, { token: cadre }), 200);
+  const lock = await holdWriteLock(s, {
+    sql: ['UPDATE households SET address = ? WHERE id = ?'],
+    params: [['青山村第一组 90 号（同时改）', hh.id]],
+  });
+  let patched;
+  try {
+    patched = s.api('PATCH', `/api/v1/households/${hh.id}`, { token: cadre, body: { number: 'R1001B' } });
+    await waitForLockWait(s);
+  } finally {
+    await lock.release();
+  }
+  const r = await must(await patched, 200);
+  assert.equal(r.number, 'R1001B');
+  assert.equal(r.address, '青山村第一组 90 号（同时改）', 'the address written meanwhile stays');
+  const now = await must(await s.api('GET', `/api/v1/households/${hh.id}`, { token: cadre }), 200);
+  assert.equal(now.address, '青山村第一组 90 号（同时改）');
+  assert.equal(now.number, 'R1001B');
+  const audit = await auditOf('household', hh.id);
+  const last = audit[audit.length - 1];
+  assert.equal(last.before.address, '青山村第一组 90 号（同时改）', 'the audit\'s before is what the change changed');
+  assert.equal(last.before.number, before.number);
+  assert.equal(last.after.number, 'R1001B');
+
+  // so with a resident
+  const lock2 = await holdWriteLock(s, {
+    sql: ['UPDATE residents SET phone = ? WHERE id = ?'],
+    params: [['13855550000', spouse.id]],
+  });
+  try {
+    patched = s.api('PATCH', `/api/v1/residents/${spouse.id}`, { token: cadre, body: { relation: '其他' } });
+    await waitForLockWait(s);
+  } finally {
+    await lock2.release();
+  }
+  const res = await must(await patched, 200);
+  assert.equal(res.relation, '其他');
+  assert.equal(res.phone, '13855550000', 'the phone written meanwhile stays');
+  const resAudit = await auditOf('resident', spouse.id);
+  assert.equal(resAudit[resAudit.length - 1].before.phone, '13855550000');
 });

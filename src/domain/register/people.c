@@ -424,16 +424,19 @@ enum result people_household_residents(struct ctx *c, int64_t household_id, stru
 	return rc ? rc : read_members(c, &h, &pl, out, n);
 }
 
+/* the members and grid workers of a loaded household, for its page */
+static enum result page_of(struct ctx *c, const struct hh_place *pl, struct household_page *out)
+{
+	enum result rc = read_members(c, &out->h, pl, &out->members, &out->nmembers);
+	return rc ? rc : read_grid_workers(c, &out->h, &out->workers, &out->nworkers);
+}
+
 enum result people_household_page(struct ctx *c, int64_t id, struct household_page *out)
 {
 	struct hh_place pl;
 	memset(out, 0, sizeof(*out));
 	enum result rc = load_readable(c, id, &out->h, &pl);
-	if (!rc)
-		rc = read_members(c, &out->h, &pl, &out->members, &out->nmembers);
-	if (!rc)
-		rc = read_grid_workers(c, &out->h, &out->workers, &out->nworkers);
-	return rc;
+	return rc ? rc : page_of(c, &pl, out);
 }
 
 static int load_resident(struct ctx *c, int64_t id, struct resident *r, struct household *h,
@@ -620,39 +623,78 @@ enum result people_household_create(struct ctx *c, const struct household_input 
 	return ctx_end(c, people_insert_household(c, v.id, in, id));
 }
 
-enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in)
+/* On PostgreSQL a transaction holds the row it is about to change from before it reads
+ * it (FOR UPDATE, given as sql): another change of the row waits until this one ends
+ * and then reads what it wrote. SQLite's transaction holds the whole database already. */
+static enum result lock_for_change(struct ctx *c, const char *sql, int64_t id)
 {
-	struct household h;
-	struct hh_place pl;
-	int rc = load_household(c, id, &h, &pl);
+	if (db_engine(c->db) != DB_POSTGRES)
+		return RC_OK;
+	struct db_stmt *st = db_query(c->db, sql, "i", id);
+	int rc = st ? db_step(st) : DB_ERROR;
+	db_finalize(st);
+	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "锁定记录");
+}
+
+/* The change of people_household_update inside its transaction: the household read
+ * there, so that the fields the request leaves alone are written back as they are and
+ * not as they were before a change made meanwhile; out->h is the household as the
+ * change leaves it. */
+static enum result household_update_in(struct ctx *c, int64_t id, const struct household_input *in,
+				       struct household *h, struct hh_place *pl)
+{
+	int rc = lock_for_change(c, "SELECT id FROM households WHERE id = ? FOR UPDATE", id);
+	if (!rc)
+		rc = load_household(c, id, h, pl);
 	if (rc)
 		return rc;
-	if (!access_can(c, P_REGISTER_WRITE, pl.village))
-		return access_can_read_household(c, HH_PATHS(pl), id) ? ctx_fail(c, access_refusal(c, pl.village), "无权修改该户")
-							       : ctx_fail(c, RC_NOT_FOUND, "户不存在");
+	if (!access_can(c, P_REGISTER_WRITE, pl->village))
+		return access_can_read_household(c, HH_PATHS(*pl), id) ? ctx_fail(c, access_refusal(c, pl->village), "无权修改该户")
+								: ctx_fail(c, RC_NOT_FOUND, "户不存在");
 	struct household_input merged = {
-		.village_id = h.village_id,
-		.group_id = in->group_id >= 0 ? in->group_id : h.group_id,
-		.grid_id = in->grid_id >= 0 ? in->grid_id : h.grid_id,
-		.number = in->number ? in->number : h.number,
-		.address = in->address ? in->address : h.address,
-		.has_coords = in->clear_coords ? false : in->has_coords || h.has_coords,
-		.lat_e6 = in->has_coords ? in->lat_e6 : h.lat_e6,
-		.lng_e6 = in->has_coords ? in->lng_e6 : h.lng_e6,
+		.village_id = h->village_id,
+		.group_id = in->group_id >= 0 ? in->group_id : h->group_id,
+		.grid_id = in->grid_id >= 0 ? in->grid_id : h->grid_id,
+		.number = in->number ? in->number : h->number,
+		.address = in->address ? in->address : h->address,
+		.has_coords = in->clear_coords ? false : in->has_coords || h->has_coords,
+		.lat_e6 = in->has_coords ? in->lat_e6 : h->lat_e6,
+		.lng_e6 = in->has_coords ? in->lng_e6 : h->lng_e6,
 	};
 	people_check_household(c, &merged);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = check_division(c, "group_id", "group", h.village_id, merged.group_id)) ||
-	    (rc = check_division(c, "grid_id", "grid", h.village_id, merged.grid_id)))
+	if ((rc = check_division(c, "group_id", "group", h->village_id, merged.group_id)) ||
+	    (rc = check_division(c, "grid_id", "grid", h->village_id, merged.grid_id)))
 		return rc;
-	struct household_input old = {.group_id = h.group_id, .grid_id = h.grid_id, .number = h.number,
-				      .address = h.address, .has_coords = h.has_coords, .lat_e6 = h.lat_e6,
-				      .lng_e6 = h.lng_e6};
-	if ((rc = ctx_begin(c)))
-		return rc;
+	struct household_input old = {.group_id = h->group_id, .grid_id = h->grid_id, .number = h->number,
+				      .address = h->address, .has_coords = h->has_coords, .lat_e6 = h->lat_e6,
+				      .lng_e6 = h->lng_e6};
 	bool changed;
-	return ctx_end(c, people_apply_household(c, h.village_id, id, &old, &merged, &changed));
+	if ((rc = people_apply_household(c, h->village_id, id, &old, &merged, &changed)) || !changed)
+		return rc;
+	if (merged.group_id != h->group_id || merged.grid_id != h->grid_id)
+		return load_household(c, id, h, pl);   /* its new group's and grid's names */
+	struct household w = *h;   /* merged points into *h */
+	str_copy(w.number, sizeof(w.number), merged.number);
+	str_copy(w.address, sizeof(w.address), merged.address);
+	w.has_coords = merged.has_coords;
+	w.lat_e6 = merged.has_coords ? merged.lat_e6 : 0;
+	w.lng_e6 = merged.has_coords ? merged.lng_e6 : 0;
+	w.updated_at = c->now;
+	*h = w;
+	return RC_OK;
+}
+
+enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in,
+				    struct household_page *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct hh_place pl;
+	int rc = ctx_begin(c);
+	if (rc || (rc = ctx_end(c, household_update_in(c, id, in, &out->h, &pl))))
+		return rc;
+	return page_of(c, &pl, out);
 }
 
 static void resident_snap(struct buf *b, const struct resident_input *in, const char *mask)
@@ -737,12 +779,16 @@ enum result people_resident_create(struct ctx *c, const struct resident_input *i
 	return ctx_end(c, people_insert_resident(c, h.village_id, in, idcard, id));
 }
 
-enum result people_resident_update(struct ctx *c, int64_t id, const struct resident_input *in)
+/* The change of people_resident_update inside its transaction, the resident read there
+ * (people_household_update says why). */
+static enum result resident_update_in(struct ctx *c, int64_t id, const struct resident_input *in)
 {
 	struct resident r;
 	struct household h;
 	struct hh_place pl;
-	int rc = load_resident(c, id, &r, &h, &pl);
+	int rc = lock_for_change(c, "SELECT id FROM residents WHERE id = ? FOR UPDATE", id);
+	if (!rc)
+		rc = load_resident(c, id, &r, &h, &pl);
 	if (rc)
 		return rc;
 	if (!access_can(c, P_REGISTER_WRITE, pl.village))
@@ -789,8 +835,7 @@ enum result people_resident_update(struct ctx *c, int64_t id, const struct resid
 		return RC_OK;
 	}
 	char enc[256], hash[CRYPTO_HASH_HEX];
-	if ((rc = people_seal_idcard(c, idcard, enc, sizeof(enc), hash)) == RC_OK &&
-	    (rc = ctx_begin(c)) == RC_OK) {
+	if ((rc = people_seal_idcard(c, idcard, enc, sizeof(enc), hash)) == RC_OK) {
 		int dbrc = db_run(c->db, "UPDATE residents SET household_id = ?, name = ?, gender = ?, "
 					 "birth_date = ?, idcard_enc = ?, idcard_hash = ?, idcard_mask = ?, "
 					 "phone = ?, relation = ?, party_member = ?, updated_at = ? WHERE id = ?",
@@ -808,11 +853,16 @@ enum result people_resident_update(struct ctx *c, int64_t id, const struct resid
 		if (rc == RC_OK && target.village_id != h.village_id)
 			rc = audit_record(c, target.village_id, "resident", id, "move_in", before.ptr,
 					  after.ptr);
-		rc = ctx_end(c, rc);
 	}
 	buf_release(&before);
 	buf_release(&after);
 	return rc;
+}
+
+enum result people_resident_update(struct ctx *c, int64_t id, const struct resident_input *in)
+{
+	enum result rc = ctx_begin(c);
+	return rc ? rc : ctx_end(c, resident_update_in(c, id, in));
 }
 
 /* ---- changes inside the caller's transaction (the roster import) ---- */

@@ -131,8 +131,10 @@ struct household_page {
 };
 enum result people_household_page(struct ctx *c, int64_t id, struct household_page *out);
 enum result people_household_create(struct ctx *c, const struct household_input *in, int64_t *id);
-/* Changes number, address, coordinates and group (moving it between groups of its village). */
-enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in);
+/* Changes number, address, coordinates and group (moving it between groups of its village);
+ * out is the household's page after the change. */
+enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in,
+				    struct household_page *out);
 
 /* The resident with the ID-card number masked (the birth date only with P_PII_READ). */
 enum result people_resident_get(struct ctx *c, int64_t id, struct resident *out);

@@ -85,20 +85,16 @@ int api_households_list(struct req *r)
 	return RC_OK;
 }
 
-static int household_reply(struct req *r, int64_t id)
+static void page_reply(struct req *r, const struct household_page *p)
 {
-	struct household_page p;
-	int rc = people_household_page(&r->ctx, id, &p);
-	if (rc)
-		return rc;
-	json_t *o = household_json(&p.h);
+	json_t *o = household_json(&p->h);
 	json_t *arr = json_array();
-	for (int i = 0; i < p.nmembers; i++)
-		json_array_append_new(arr, resident_json(&p.members[i]));
+	for (int i = 0; i < p->nmembers; i++)
+		json_array_append_new(arr, resident_json(&p->members[i]));
 	json_object_set_new(o, "members", arr);
 	arr = json_array();
-	for (int i = 0; i < p.nworkers; i++) {
-		const struct grid_contact *g = &p.workers[i];
+	for (int i = 0; i < p->nworkers; i++) {
+		const struct grid_contact *g = &p->workers[i];
 		const struct role_def *d = access_role(g->role);
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}", "user_id", (json_int_t)g->user_id,
 						     "name", g->name, "phone", g->phone, "role", g->role,
@@ -106,7 +102,15 @@ static int household_reply(struct req *r, int64_t id)
 	}
 	json_object_set_new(o, "grid_workers", arr);
 	r->out = o;
-	return RC_OK;
+}
+
+static int household_reply(struct req *r, int64_t id)
+{
+	struct household_page p;
+	int rc = people_household_page(&r->ctx, id, &p);
+	if (!rc)
+		page_reply(r, &p);
+	return rc;
 }
 
 /* The household's page, kept per household, reading class and day: readers with the
@@ -194,9 +198,11 @@ int api_household_update(struct req *r)
 	household_input(r, &in);
 	if (ctx_check_fields(&r->ctx))
 		return RC_INVALID;
-	if ((rc = people_household_update(&r->ctx, id, &in)))
+	struct household_page p;
+	if ((rc = people_household_update(&r->ctx, id, &in, &p)))
 		return rc;
-	return household_reply(r, id);
+	page_reply(r, &p);
+	return RC_OK;
 }
 
 static const struct jfield resident_spec[] = {
