@@ -11,7 +11,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
-const { startServer, pngPixel } = require('./lib');
+const { startServer, pngPixel, holdWriteLock, waitForLockWait } = require('./lib');
 
 const DAY = 86400;
 let s;
@@ -563,4 +563,21 @@ test('the demo shop ledger still adds up, and verify passes', async () => {
   assertLedgerAddsUp(L);
   const r = s.cli(['verify']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
+});
+
+// A change of the goods that waits for its turn (another process's lock) reads them once
+// it has it: the price written meanwhile stays when the request changes only the name.
+test('a change of goods waiting for its turn keeps what was written meanwhile', async () => {
+  const g = await newGoods(shop.id, '晾衣夹', { unit: '包', price_points: 12 });
+  const lock = await holdWriteLock(s, { sql: ['UPDATE goods SET price_points = ? WHERE id = ?'], params: [[13, g.id]] });
+  let patched;
+  try {
+    patched = patch(`/api/v1/goods/${g.id}`, T.clerk, { name: '塑料晾衣夹' });
+    await waitForLockWait(s);
+  } finally {
+    await lock.release();
+  }
+  const r = await must(await patched, 200);
+  assert.equal(r.name, '塑料晾衣夹');
+  assert.equal(r.price_points, 13, 'the price written meanwhile stays');
 });

@@ -92,12 +92,7 @@ void fin_yuan(int64_t fen, char out[32])
 
 int fin_lock_village(struct ctx *c, int64_t village_id)
 {
-	if (db_engine(c->db) != DB_POSTGRES)
-		return RC_OK;
-	struct db_stmt *st = db_query(c->db, "SELECT id FROM org_units WHERE id = ? FOR UPDATE", "i", village_id);
-	int rc = st && db_step(st) == DB_ROW ? RC_OK : ctx_db_fail(c, DB_BUSY, "锁定村账目");
-	db_finalize(st);
-	return rc;
+	return ctx_lock_row(c, "SELECT id FROM org_units WHERE id = ? FOR UPDATE", village_id);
 }
 
 bool fin_month_valid(const char *s)

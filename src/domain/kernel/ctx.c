@@ -90,6 +90,16 @@ enum result ctx_end(struct ctx *c, int rc)
 	return dbrc == DB_OK ? RC_OK : ctx_db_fail(c, dbrc, "提交事务");
 }
 
+enum result ctx_lock_row(struct ctx *c, const char *sql, int64_t id)
+{
+	if (db_engine(c->db) != DB_POSTGRES)
+		return RC_OK;
+	struct db_stmt *st = db_query(c->db, sql, "i", id);
+	int rc = st ? db_step(st) : DB_ERROR;
+	db_finalize(st);
+	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "锁定记录");
+}
+
 /* ---- personal data ---- */
 
 enum result ctx_seal_pii(struct ctx *c, const char *plain, const char **out)

@@ -123,5 +123,10 @@ enum result ctx_db_fail(struct ctx *c, enum db_rc dbrc, const char *what);
 enum result ctx_begin(struct ctx *c);
 /* Commits when rc is RC_OK, else rolls back; returns the final result. */
 enum result ctx_end(struct ctx *c, int rc);
+/* Inside a transaction, before reading what it will change: on PostgreSQL takes the row
+ * lock of sql (a SELECT … FOR UPDATE of one ? id), so another change of the row waits
+ * until this transaction ends and then reads what it wrote; SQLite's write transaction
+ * holds the whole database already. A missing row is not an error here. */
+enum result ctx_lock_row(struct ctx *c, const char *sql, int64_t id);
 
 #endif

@@ -623,19 +623,6 @@ enum result people_household_create(struct ctx *c, const struct household_input 
 	return ctx_end(c, people_insert_household(c, v.id, in, id));
 }
 
-/* On PostgreSQL a transaction holds the row it is about to change from before it reads
- * it (FOR UPDATE, given as sql): another change of the row waits until this one ends
- * and then reads what it wrote. SQLite's transaction holds the whole database already. */
-static enum result lock_for_change(struct ctx *c, const char *sql, int64_t id)
-{
-	if (db_engine(c->db) != DB_POSTGRES)
-		return RC_OK;
-	struct db_stmt *st = db_query(c->db, sql, "i", id);
-	int rc = st ? db_step(st) : DB_ERROR;
-	db_finalize(st);
-	return rc == DB_ROW || rc == DB_DONE ? RC_OK : ctx_db_fail(c, rc, "锁定记录");
-}
-
 /* The change of people_household_update inside its transaction: the household read
  * there, so that the fields the request leaves alone are written back as they are and
  * not as they were before a change made meanwhile; out->h is the household as the
@@ -643,7 +630,7 @@ static enum result lock_for_change(struct ctx *c, const char *sql, int64_t id)
 static enum result household_update_in(struct ctx *c, int64_t id, const struct household_input *in,
 				       struct household *h, struct hh_place *pl)
 {
-	int rc = lock_for_change(c, "SELECT id FROM households WHERE id = ? FOR UPDATE", id);
+	int rc = ctx_lock_row(c, "SELECT id FROM households WHERE id = ? FOR UPDATE", id);
 	if (!rc)
 		rc = load_household(c, id, h, pl);
 	if (rc)
@@ -786,7 +773,7 @@ static enum result resident_update_in(struct ctx *c, int64_t id, const struct re
 	struct resident r;
 	struct household h;
 	struct hh_place pl;
-	int rc = lock_for_change(c, "SELECT id FROM residents WHERE id = ? FOR UPDATE", id);
+	int rc = ctx_lock_row(c, "SELECT id FROM residents WHERE id = ? FOR UPDATE", id);
 	if (!rc)
 		rc = load_resident(c, id, &r, &h, &pl);
 	if (rc)

@@ -209,11 +209,14 @@ enum result goods_create(struct ctx *c, int64_t shop_id, const struct goods_inpu
 	return ctx_end(c, rc);
 }
 
-enum result goods_update(struct ctx *c, int64_t id, unsigned mask, const struct goods_input *in)
+/* goods_update inside its transaction: the goods read there, so that the fields the
+ * request leaves alone are written back as they are, not as they were before a change
+ * made while it waited for its turn */
+static enum result update_in(struct ctx *c, int64_t id, unsigned mask, const struct goods_input *in)
 {
 	struct goods_info old;
-	int rc = load_goods(c, id, &old);
-	if (rc)
+	int rc = ctx_lock_row(c, "SELECT id FROM goods WHERE id = ? FOR UPDATE", id);
+	if (rc || (rc = load_goods(c, id, &old)))
 		return rc;
 	struct shop s;
 	if ((rc = shop_load_for_admin(c, old.g.shop_id, &s, "修改商品")) == RC_NOT_FOUND) {
@@ -225,8 +228,6 @@ enum result goods_update(struct ctx *c, int64_t id, unsigned mask, const struct 
 	struct goods v;
 	if ((rc = check_goods(c, s.id, &old.g, mask, in, &v)))
 		return rc;
-	if ((rc = ctx_begin(c)))
-		return rc;
 	/* stock is the counter's: it is not written here */
 	int dbrc = db_run(c->db,
 			  "UPDATE goods SET name = ?, category = ?, photo_hash = ?, price_points = ?, unit = ?, "
@@ -236,14 +237,20 @@ enum result goods_update(struct ctx *c, int64_t id, unsigned mask, const struct 
 			  v.limit_period[0] ? v.limit_period : NULL, (int64_t)v.low_stock, (int64_t)(v.active ? 1 : 0),
 			  c->now, id);
 	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "修改商品"));
+		return ctx_db_fail(c, dbrc, "修改商品");
 	struct buf before, after;
 	snap_goods(&before, &old.g);
 	snap_goods(&after, &v);
 	rc = audit_record(c, s.unit_id, "goods", id, "update", before.ptr, after.ptr);
 	buf_release(&before);
 	buf_release(&after);
-	return ctx_end(c, rc);
+	return rc;
+}
+
+enum result goods_update(struct ctx *c, int64_t id, unsigned mask, const struct goods_input *in)
+{
+	enum result rc = ctx_begin(c);
+	return rc ? rc : ctx_end(c, update_in(c, id, mask, in));
 }
 
 enum result goods_read(struct ctx *c, int64_t id, struct goods_info *out)
