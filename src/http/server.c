@@ -555,12 +555,11 @@ int server_run(struct server_config *config)
 		return 1;
 	}
 	inst.max_post_body_size = REQ_IMPORT_MAX + 1; /* the largest of route_body_max */
+	int rc = 1;
 	/* every request comes to dispatch(), which finds its route (http/router.h): ulfius's
 	 * own matching splits every route's pattern again on every request */
-	if (!router_init(server_cfg->test_clock)) {
-		ulfius_clean_instance(&inst);
-		return 1;
-	}
+	if (!router_init(server_cfg->test_clock))
+		goto out_instance;
 	ulfius_set_default_endpoint(&inst, dispatch, NULL);
 
 	/* Block the stop signals in every thread; the main thread waits for them. */
@@ -586,16 +585,11 @@ int server_run(struct server_config *config)
 	};
 	if (!(db_group = db_group_new(DB_WRITE_WAIT_MS))) {
 		fprintf(stderr, "cunzhi: out of memory\n");
-		ulfius_clean_instance(&inst);
-		router_free();
-		return 1;
+		goto out_router;
 	}
 	if ((listen_fd = listen_on(&addr)) < 0) {
 		fprintf(stderr, "cunzhi: cannot listen on %s:%d (in use?)\n", server_cfg->address, server_cfg->port);
-		ulfius_clean_instance(&inst);
-		router_free();
-		db_group_free(db_group);
-		return 1;
+		goto out_group;
 	}
 	if (ulfius_start_framework_with_mhd_options(&inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 								    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
@@ -603,10 +597,7 @@ int server_run(struct server_config *config)
 						    ops) != U_OK) {
 		fprintf(stderr, "cunzhi: cannot start the HTTP server\n");
 		close(listen_fd);
-		ulfius_clean_instance(&inst);
-		router_free();
-		db_group_free(db_group);
-		return 1;
+		goto out_group;
 	}
 	pthread_t accepting;
 	pthread_create(&accepting, NULL, acceptor, inst.mhd_daemon);
@@ -638,19 +629,21 @@ int server_run(struct server_config *config)
 		usleep(50 * 1000);
 	}
 	ulfius_stop_framework(&inst);
-	ulfius_clean_instance(&inst);
-	router_free();
 	pthread_join(sched, NULL);
-	{
-		struct db_group_stats gs;
-		db_group_stats(db_group, &gs);
-		char b[24], w[24];
-		snprintf(b, sizeof(b), "%llu", (unsigned long long)gs.commits);
-		snprintf(w, sizeof(w), "%llu", (unsigned long long)gs.transactions);
-		if (gs.transactions)
-			log_msg(LOG_INFO, "group commit", "transactions", w, "commits", b, NULL);
-		db_group_free(db_group);
-	}
+	struct db_group_stats gs;
+	db_group_stats(db_group, &gs);
+	char b[24], w[24];
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)gs.commits);
+	snprintf(w, sizeof(w), "%llu", (unsigned long long)gs.transactions);
+	if (gs.transactions)
+		log_msg(LOG_INFO, "group commit", "transactions", w, "commits", b, NULL);
 	log_msg(LOG_INFO, "stopped", NULL);
-	return 0;
+	rc = 0;
+out_group:
+	db_group_free(db_group);
+out_router:
+	router_free();
+out_instance:
+	ulfius_clean_instance(&inst);
+	return rc;
 }
