@@ -349,10 +349,16 @@ test('a report with a voice recording made offline is kept on the phone and sent
   vp.on('requestfailed', (r) => note(r, `failed: ${r.failure()?.errorText}`));
   vp.on('pageerror', (err) => asked.push(`${Date.now() - t0} ms page error: ${err.message}`));
   vp.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') asked.push(`${Date.now() - t0} ms console ${m.type()}: ${m.text()}`); });
+  // and the states the item showed, each as it changed
+  let shown = '';
+  const watching = setInterval(async () => {
+    const now = await item.locator('[data-test=outbox-state]').textContent({ timeout: 1000 }).catch(() => '(not found)');
+    if (now !== shown) asked.push(`${Date.now() - t0} ms the item shows ${shown = now}`);
+  }, 250);
   await phone.setOffline(false);
   // a send caught by the signal's return without an answer is given up after a minute
   // and made again (outbox.test.js): the ceiling is above that
-  await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor({ timeout: 150000 }).catch(async (e) => {
+  await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor({ timeout: 150000 }).finally(() => clearInterval(watching)).catch(async (e) => {
     const online = await vp.evaluate(() => navigator.onLine).catch((err) => String(err));
     throw new Error(`${e.message}\nthe item shows: ${await item.textContent()}\nnavigator.onLine: ${online}\n` +
       `the page's requests and errors since the signal returned:\n${asked.join('\n') || '(none)'}\nthe server's last API requests:\n` +
