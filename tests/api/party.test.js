@@ -7,7 +7,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, pngPixel } = require('./lib');
+const { startServer, pngPixel, holdWriteLock, waitForLockWait } = require('./lib');
 
 let s;
 const A = {};   // {village, branch, secretary, villager, vil2}
@@ -412,4 +412,24 @@ test('a household with an active member carries the 党员户 tag; it goes when 
   assert.ok(now.history.some((x) => x.tag_name === '党员户' && x.action === 'remove'));
   must(await post(`/api/v1/party/members/${m.id}/status`, A.secretary, { action: 'transfer_in', day: '2026-07-01' }), 200);
   assert.ok((await tags()).tags.some((t) => t.name === '党员户'), 'back with the member');
+});
+
+// A change of a member that waits for its turn (another process's lock) reads the
+// member once it has it: the phone written meanwhile stays.
+test('a change of a party member waiting for its turn keeps what was written meanwhile', async () => {
+  const body = { branch_id: B.branch, group_id: B.group, name: '吴春燕', gender: 'f', birth_date: '1990-05-06', education: '高中/中专', kind: 'full', join_date: '2015-07-01', idempotency_key: 'party-member-race' };
+  const m = must(await post('/api/v1/party/members', B.secretary, body), 201);
+  const lock = await holdWriteLock(s, { sql: ['UPDATE party_members SET phone = ? WHERE id = ?'], params: [['13911112222', m.id]] });
+  let patched;
+  try {
+    patched = s.api('PATCH', `/api/v1/party/members/${m.id}`, { token: B.secretary, body: { education: '大专' } });
+    await waitForLockWait(s);
+  } finally {
+    await lock.release();
+  }
+  const r = must(await patched, 200);
+  assert.equal(r.education, '大专');
+  const now = must(await get(`/api/v1/party/members/${m.id}`, B.secretary), 200);
+  assert.equal(now.education, '大专');
+  assert.equal(now.phone, '13911112222', 'the phone written meanwhile stays');
 });

@@ -565,9 +565,9 @@ test('the demo shop ledger still adds up, and verify passes', async () => {
   assert.equal(r.code, 0, r.stdout + r.stderr);
 });
 
-// A change of the goods that waits for its turn (another process's lock) reads them once
-// it has it: the price written meanwhile stays when the request changes only the name.
-test('a change of goods waiting for its turn keeps what was written meanwhile', async () => {
+// A change of goods (or of a shop's settings) that waits for its turn (another process's
+// lock) reads them once it has it: what was written meanwhile stays.
+test('a change of goods or of a shop waiting for its turn keeps what was written meanwhile', async () => {
   const g = await newGoods(shop.id, '晾衣夹', { unit: '包', price_points: 12 });
   const lock = await holdWriteLock(s, { sql: ['UPDATE goods SET price_points = ? WHERE id = ?'], params: [[13, g.id]] });
   let patched;
@@ -580,4 +580,18 @@ test('a change of goods waiting for its turn keeps what was written meanwhile', 
   const r = await must(await patched, 200);
   assert.equal(r.name, '塑料晾衣夹');
   assert.equal(r.price_points, 13, 'the price written meanwhile stays');
+
+  // so with the shop's settings
+  const before = await must(await get(`/api/v1/shops/${shop.id}`, T.clerk), 200);
+  const days = before.return_days === 9 ? 10 : 9;
+  const lock2 = await holdWriteLock(s, { sql: ['UPDATE shops SET return_days = ? WHERE id = ?'], params: [[days, shop.id]] });
+  try {
+    patched = patch(`/api/v1/shops/${shop.id}`, T.clerk, { preorder_hours: before.preorder_hours === 24 ? 36 : 24 });
+    await waitForLockWait(s);
+  } finally {
+    await lock2.release();
+  }
+  const sh = await must(await patched, 200);
+  assert.equal(sh.return_days, days, 'the return days written meanwhile stay');
+  assert.equal((await must(await get(`/api/v1/shops/${shop.id}`, T.clerk), 200)).return_days, days);
 });

@@ -341,12 +341,15 @@ int party_member_create(struct ctx *c, const struct party_member_input *in, int6
 	return ctx_end(c, RC_OK);
 }
 
-int party_member_update(struct ctx *c, int64_t id, const struct party_member_input *in)
+/* party_member_update inside its transaction: the member read there, so that the
+ * fields the request leaves alone are written back as they are, not as they were before
+ * a change made while it waited for its turn */
+static int update_in(struct ctx *c, int64_t id, const struct party_member_input *in)
 {
 	struct party_row m;
 	char path[ORG_PATH_MAX];
-	int rc = load_member(c, id, &m, path);
-	if (rc)
+	int rc = ctx_lock_row(c, "SELECT id FROM party_members WHERE id = ? FOR UPDATE", id);
+	if (rc || (rc = load_member(c, id, &m, path)))
 		return rc;
 	if (!access_can(c, P_PARTY_ADMIN, path))
 		return pt_refuse(c, path, "党员", "只有村党组织书记可以修改党员信息");
@@ -367,8 +370,6 @@ int party_member_update(struct ctx *c, int64_t id, const struct party_member_inp
 		check_group(c, pr_get_int(&m, "branch_id"), in->group_id);
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-	if ((rc = ctx_begin(c)))
-		return rc;
 #define PICK(f) (in->f ? in->f : pr_get_text(&m, #f))
 	int dbrc = db_run(c->db,
 			  "UPDATE party_members SET name = ?, gender = ?, birth_date = ?, education = ?, join_date = ?, "
@@ -383,16 +384,22 @@ int party_member_update(struct ctx *c, int64_t id, const struct party_member_inp
 			  in->resident_id >= 0 ? in->resident_id : pr_get_int(&m, "resident_id"), user_id, c->now, id);
 #undef PICK
 	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "修改党员"));
+		return ctx_db_fail(c, dbrc, "修改党员");
 	char day[11];
 	time_format_date(c->now, day);
 	if ((rc = add_history(c, id, "update", day, "修改信息")))
-		return ctx_end(c, rc);
+		return rc;
 	if (in->household_id >= 0 && in->household_id != pr_get_int(&m, "household_id") &&
 	    ((rc = sync_household_tag(c, pr_get_int(&m, "household_id"))) || (rc = sync_household_tag(c, in->household_id))))
-		return ctx_end(c, rc);
-	return ctx_end(c, pt_audit(c, pr_get_int(&m, "village_id"), "party_member", id, "update", "name",
-				   in->name ? in->name : pr_get_text(&m, "name"), NULL, 0));
+		return rc;
+	return pt_audit(c, pr_get_int(&m, "village_id"), "party_member", id, "update", "name",
+			in->name ? in->name : pr_get_text(&m, "name"), NULL, 0);
+}
+
+int party_member_update(struct ctx *c, int64_t id, const struct party_member_input *in)
+{
+	int rc = ctx_begin(c);
+	return rc ? rc : (int)ctx_end(c, update_in(c, id, in));
 }
 
 int party_member_status(struct ctx *c, int64_t id, const char *action, const char *day, const char *note)

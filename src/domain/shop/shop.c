@@ -348,11 +348,14 @@ enum result shop_create(struct ctx *c, const struct shop_input *in, int64_t *id)
 	return ctx_end(c, rc);
 }
 
-enum result shop_update(struct ctx *c, int64_t id, const struct shop_patch *p)
+/* shop_update inside its transaction: the shop read there, so that the settings the
+ * request leaves alone are written back as they are, not as they were before a change
+ * made while it waited for its turn */
+static enum result update_in(struct ctx *c, int64_t id, const struct shop_patch *p)
 {
 	struct shop old;
-	int rc = shop_load_for_admin(c, id, &old, "修改设置");
-	if (rc)
+	int rc = ctx_lock_row(c, "SELECT id FROM shops WHERE id = ? FOR UPDATE", id);
+	if (rc || (rc = shop_load_for_admin(c, id, &old, "修改设置")))
 		return rc;
 	struct shop s = old;
 	if (p->name) {
@@ -380,14 +383,11 @@ enum result shop_update(struct ctx *c, int64_t id, const struct shop_patch *p)
 	}
 	if (ctx_check_fields(c))
 		return RC_INVALID;
-
-	if ((rc = ctx_begin(c)))
-		return rc;
 	int dbrc = db_run(c->db, "UPDATE shops SET name = ?, window_mode = ?, return_days = ?, preorder_hours = ?, "
 				 "updated_at = ? WHERE id = ?",
 			  "ttiiii", s.name, s.window_mode, (int64_t)s.return_days, (int64_t)s.preorder_hours, c->now, id);
 	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "修改积分超市"));
+		return ctx_db_fail(c, dbrc, "修改积分超市");
 	struct buf before, after;
 	snap_shop(&before, &old);
 	snap_shop(&after, &s);
@@ -409,7 +409,13 @@ enum result shop_update(struct ctx *c, int64_t id, const struct shop_patch *p)
 		rc = audit_record(c, s.unit_id, "shop", id, "update", before.ptr, after.ptr);
 	buf_release(&before);
 	buf_release(&after);
-	return ctx_end(c, rc);
+	return rc;
+}
+
+enum result shop_update(struct ctx *c, int64_t id, const struct shop_patch *p)
+{
+	enum result rc = ctx_begin(c);
+	return rc ? rc : ctx_end(c, update_in(c, id, p));
 }
 
 /* Fills the reader's view of a loaded shop. */
