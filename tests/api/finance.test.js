@@ -12,7 +12,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { startServer, pngPixel, psqlBin } = require('./lib');
+const { startServer, pngPixel, psqlBin, holdWriteLock, waitForLockWait } = require('./lib');
 
 let s;
 const A = {};
@@ -388,6 +388,23 @@ test('every change is on the village’s audit chain', async () => {
   const r = must(await s.api('GET', `/api/v1/audit?unit_id=${B.village}&limit=200`, { token: B.cadre }), 200);
   const acts = new Set(r.items.filter((i) => i.object_type.startsWith('finance')).map((i) => i.action));
   for (const a of ['enter', 'correct', 'approve', 'reject', 'withdraw', 'enter_from_shop', 'publish', 'disclose']) assert.ok(acts.has(a), a);
+});
+
+// A correction of an entry that waits for its turn (another process's lock) reads the
+// entry once it has it: the summary written meanwhile stays when the amount is corrected.
+test('a change of an entry waiting for its turn keeps what was written meanwhile', async () => {
+  const e = await enter(B.accountant, expense({ occurred_on: today, summary: '扫帚和簸箕' }));
+  const lock = await holdWriteLock(s, { sql: ['UPDATE finance_entries SET summary = ? WHERE id = ?'], params: [['扫帚、簸箕和垃圾袋', e.id]] });
+  let patched;
+  try {
+    patched = s.api('PATCH', `/api/v1/finance/entries/${e.id}`, { token: B.accountant, body: { amount: 23456 } });
+    await waitForLockWait(s);
+  } finally {
+    await lock.release();
+  }
+  const r = must(await patched, 200);
+  assert.equal(r.amount, 23456);
+  assert.equal(r.summary, '扫帚、簸箕和垃圾袋', 'the summary written meanwhile stays');
 });
 
 test('cunzhi verify checks every published statement against its entries, and finds one changed under it (exit 3)', async () => {

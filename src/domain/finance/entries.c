@@ -558,12 +558,15 @@ static int check_open(struct ctx *c, const struct fin_entry *e, const char *what
 	return RC_OK;
 }
 
-enum result finance_entry_update(struct ctx *c, int64_t id, const struct fin_entry_input *in)
+/* finance_entry_update inside its transaction: the entry read there, so that the fields
+ * the request leaves alone are written back as they are, not as they were before a
+ * change made while it waited for its turn */
+static enum result update_in(struct ctx *c, int64_t id, const struct fin_entry_input *in)
 {
 	struct fin_entry e;
 	struct org_unit v;
-	int rc = load_for_change(c, id, P_FINANCE_ENTER, &e, &v, "修改");
-	if (rc)
+	int rc = ctx_lock_row(c, "SELECT id FROM finance_entries WHERE id = ? FOR UPDATE", id);
+	if (rc || (rc = load_for_change(c, id, P_FINANCE_ENTER, &e, &v, "修改")))
 		return rc;
 	if ((rc = check_open(c, &e, "修改")))
 		return rc;
@@ -592,24 +595,28 @@ enum result finance_entry_update(struct ctx *c, int64_t id, const struct fin_ent
 	    !strcmp(counterpart, e.counterpart) && !strcmp(summary, e.summary) && !strcmp(vouchers, old_v) &&
 	    !strcmp(reason, e.reason) && !strcmp(e.status, "pending"))
 		return ctx_fail(c, RC_INVALID, "没有修改任何内容");
-	if ((rc = ctx_begin(c)))
-		return rc;
 	char frozen[8];
 	if ((rc = fin_lock_village(c, v.id)) || (rc = fin_frozen_month(c, v.id, frozen)))
-		return ctx_end(c, rc);
+		return rc;
 	if (fin_date_frozen(date, frozen))
-		return ctx_end(c, refuse_frozen(c, date, frozen));
+		return refuse_frozen(c, date, frozen);
 	int dbrc = db_run(c->db,
 			  "UPDATE finance_entries SET kind = ?, category = ?, amount = ?, occurred_on = ?, counterpart = ?, "
 			  "summary = ?, vouchers = ?, reason = ?, status = 'pending', rejected_by = NULL, reject_reason = NULL, "
 			  "updated_at = ? WHERE id = ? AND status IN ('pending', 'rejected')",
 			  "ttitttttii", kind, category, amount, date, counterpart, summary, vouchers, reason, c->now, id);
 	if (dbrc != DB_OK)
-		return ctx_end(c, ctx_db_fail(c, dbrc, "修改账目"));
+		return ctx_db_fail(c, dbrc, "修改账目");
 	struct buf before, after;
 	snap_entry(&before, e.status, e.kind, e.category, e.amount, e.occurred_on, e.counterpart, e.summary, old_v);
 	snap_entry(&after, "pending", kind, category, amount, date, counterpart, summary, vouchers);
-	return ctx_end(c, audit_entry(c, v.id, id, "correct", &before, &after));
+	return audit_entry(c, v.id, id, "correct", &before, &after);
+}
+
+enum result finance_entry_update(struct ctx *c, int64_t id, const struct fin_entry_input *in)
+{
+	enum result rc = ctx_begin(c);
+	return rc ? rc : ctx_end(c, update_in(c, id, in));
 }
 
 static int decide(struct ctx *c, int64_t id, bool approve, const char *reason)
