@@ -302,6 +302,26 @@ test('a report with a voice recording made offline is kept on the phone and sent
   const phone = await L.newContext(browser, 'phone', s.url);
   await phone.grantPermissions(['microphone'], { origin: s.url });
   const vp = await L.newPage(phone);
+  // what the page did with the phone's storage and the signal, told when the item is not
+  // sent: each open of the outbox's store and how it ended, and the online and offline
+  // events
+  const traced = [];
+  const began = Date.now();
+  vp.on('console', (m) => { if (m.type() === 'debug' && m.text().startsWith('[trace] ')) traced.push(`${Date.now() - began} ms ${m.text().slice(8)}`); });
+  await vp.addInitScript(() => {
+    const log = (m) => console.debug(`[trace] ${m}`);
+    window.addEventListener('online', () => log('online'));
+    window.addEventListener('offline', () => log('offline'));
+    const open = IDBFactory.prototype.open;
+    let n = 0;
+    IDBFactory.prototype.open = function (...args) {
+      const id = ++n;
+      const req = open.apply(this, args);
+      log(`storage open ${id}`);
+      for (const ev of ['success', 'error', 'blocked']) req.addEventListener(ev, () => log(`storage open ${id} ${ev}`));
+      return req;
+    };
+  });
   await L.villagerLogin(vp, s.villager.phone);
   const token = await s.login(s.villager.phone, s.villager.password);
   const text = `离线录音：六组晒场边的电线垂得很低 ${Date.now() % 100000}`;
@@ -361,7 +381,9 @@ test('a report with a voice recording made offline is kept on the phone and sent
   await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor({ timeout: 150000 }).finally(() => clearInterval(watching)).catch(async (e) => {
     const online = await vp.evaluate(() => navigator.onLine).catch((err) => String(err));
     throw new Error(`${e.message}\nthe item shows: ${await item.textContent()}\nnavigator.onLine: ${online}\n` +
-      `the page's requests and errors since the signal returned:\n${asked.join('\n') || '(none)'}\nthe server's last API requests:\n` +
+      `the page's requests and errors since the signal returned:\n${asked.join('\n') || '(none)'}\n` +
+      `the page's storage and signal events since it opened (the signal returned at ${t0 - began} ms):\n${traced.join('\n') || '(none)'}\n` +
+      `the server's last API requests:\n` +
       s.log.split('\n').filter((l) => l.includes('"path":"/api/')).slice(-20).join('\n'));
   });
   assert.deepEqual(uploads.slice(0, 2), ['/api/v1/files', '/api/v1/events'], 'the recording is uploaded before the report');
