@@ -414,9 +414,9 @@ test('a household with an active member carries the 党员户 tag; it goes when 
   assert.ok((await tags()).tags.some((t) => t.name === '党员户'), 'back with the member');
 });
 
-// A change of a member that waits for its turn (another process's lock) reads the
-// member once it has it: the phone written meanwhile stays.
-test('a change of a party member waiting for its turn keeps what was written meanwhile', async () => {
+// A change of a member or of a meeting that waits for its turn (another process's lock)
+// reads the record once it has it: what was written meanwhile stays.
+test('a change of a party member or meeting waiting for its turn keeps what was written meanwhile', async () => {
   const body = { branch_id: B.branch, group_id: B.group, name: '吴春燕', gender: 'f', birth_date: '1990-05-06', education: '高中/中专', kind: 'full', join_date: '2015-07-01', idempotency_key: 'party-member-race' };
   const m = must(await post('/api/v1/party/members', B.secretary, body), 201);
   const lock = await holdWriteLock(s, { sql: ['UPDATE party_members SET phone = ? WHERE id = ?'], params: [['13911112222', m.id]] });
@@ -432,4 +432,17 @@ test('a change of a party member waiting for its turn keeps what was written mea
   const now = must(await get(`/api/v1/party/members/${m.id}`, B.secretary), 200);
   assert.equal(now.education, '大专');
   assert.equal(now.phone, '13911112222', 'the phone written meanwhile stays');
+
+  // so with a meeting: the minutes written meanwhile stay when the topic changes
+  const mt = must(await get(`/api/v1/party/meetings?unit=${A.village}&limit=1`, A.secretary), 200).items[0];
+  const lock2 = await holdWriteLock(s, { sql: ['UPDATE party_meetings SET minutes = ? WHERE id = ?'], params: [['会上传达了上级精神，讨论了村里道路硬化。', mt.id]] });
+  try {
+    patched = s.api('PATCH', `/api/v1/party/meetings/${mt.id}`, { token: A.secretary, body: { topic: '学习传达上级会议精神' } });
+    await waitForLockWait(s);
+  } finally {
+    await lock2.release();
+  }
+  const um = must(await patched, 200);
+  assert.equal(um.topic, '学习传达上级会议精神');
+  assert.equal(um.minutes, '会上传达了上级精神，讨论了村里道路硬化。', 'the minutes written meanwhile stay');
 });

@@ -421,12 +421,15 @@ int party_meeting_file(struct ctx *c, int64_t id, bool minutes, int n, struct fi
 	return files_info(c, hash, out);
 }
 
-int party_meeting_update(struct ctx *c, int64_t id, const struct party_meeting_input *in)
+/* party_meeting_update inside its transaction: the meeting read there, so that the
+ * fields the request leaves alone (the minutes among them) are written back as they are,
+ * not as they were before a change made while it waited for its turn */
+static int update_in(struct ctx *c, int64_t id, const struct party_meeting_input *in)
 {
 	struct party_row m;
 	char path[ORG_PATH_MAX];
-	int rc = load_meeting(c, id, &m, path);
-	if (rc)
+	int rc = ctx_lock_row(c, "SELECT id FROM party_meetings WHERE id = ? FOR UPDATE", id);
+	if (rc || (rc = load_meeting(c, id, &m, path)))
 		return rc;
 	int64_t me;
 	if (!access_can(c, P_PARTY_ADMIN, path))
@@ -463,10 +466,6 @@ int party_meeting_update(struct ctx *c, int64_t id, const struct party_meeting_i
 		buf_release(&after);
 		return ctx_fail(c, RC_INTERNAL, "内存不足");
 	}
-	if ((rc = ctx_begin(c))) {
-		buf_release(&after);
-		return rc;
-	}
 	int dbrc = db_run(c->db, "UPDATE party_meetings SET topic = ?, place = ?, remote = ?, join_url = ?, starts_at = ?, "
 				 "ends_at = ?, minutes = ?, minutes_photos = ?, photos = ?, updated_at = ? WHERE id = ?",
 			  "ttitiittti" "i", in->topic ? in->topic : pr_get_text(&m, "topic"),
@@ -475,7 +474,13 @@ int party_meeting_update(struct ctx *c, int64_t id, const struct party_meeting_i
 	rc = dbrc != DB_OK ? ctx_db_fail(c, dbrc, "修改会议")
 			   : audit_record(c, pr_get_int(&m, "village_id"), "party_meeting", id, "update", "{}", after.ptr);
 	buf_release(&after);
-	return ctx_end(c, rc);
+	return rc;
+}
+
+int party_meeting_update(struct ctx *c, int64_t id, const struct party_meeting_input *in)
+{
+	int rc = ctx_begin(c);
+	return rc ? rc : (int)ctx_end(c, update_in(c, id, in));
 }
 
 int party_attendance_put(struct ctx *c, int64_t meeting_id, int n, const struct party_attendance_input *in)
