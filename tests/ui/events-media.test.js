@@ -317,10 +317,21 @@ test('a report with a voice recording made offline is kept on the phone and sent
     IDBFactory.prototype.open = function (...args) {
       const id = ++n;
       const req = open.apply(this, args);
-      log(`storage open ${id}`);
+      log(`storage open ${id} (${args[0]})`);
       for (const ev of ['success', 'error', 'blocked']) req.addEventListener(ev, () => log(`storage open ${id} ${ev}`));
       return req;
     };
+    const transaction = IDBDatabase.prototype.transaction;
+    let m = 0;
+    IDBDatabase.prototype.transaction = function (...args) {
+      const id = ++m;
+      const t = transaction.apply(this, args);
+      log(`storage transaction ${id} ${args[1] || 'readonly'}`);
+      for (const ev of ['complete', 'error', 'abort']) t.addEventListener(ev, () => log(`storage transaction ${id} ${ev}`));
+      return t;
+    };
+    // the page's timers still run: a tick every 10 s
+    setInterval(() => log('tick'), 10000);
   });
   await L.villagerLogin(vp, s.villager.phone);
   const token = await s.login(s.villager.phone, s.villager.password);
