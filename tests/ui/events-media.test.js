@@ -391,7 +391,17 @@ test('a report with a voice recording made offline is kept on the phone and sent
   // and made again (outbox.test.js): the ceiling is above that
   await item.locator('[data-test=outbox-state]', { hasText: '已发送' }).waitFor({ timeout: 150000 }).finally(() => clearInterval(watching)).catch(async (e) => {
     const online = await vp.evaluate(() => navigator.onLine).catch((err) => String(err));
+    // whose the kept items are (the outbox sends only its account's)
+    const owners = await vp.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('cunzhi-outbox');
+      req.onerror = () => resolve(String(req.error));
+      req.onsuccess = () => {
+        const get = req.result.transaction('items').objectStore('items').getAll();
+        get.onsuccess = () => resolve(JSON.stringify(get.result.map((it) => ({ title: it.title, owner: it.owner, state: it.state }))));
+      };
+    })).catch((err) => String(err));
     throw new Error(`${e.message}\nthe item shows: ${await item.textContent()}\nnavigator.onLine: ${online}\n` +
+      `the kept items: ${owners}\n` +
       `the page's requests and errors since the signal returned:\n${asked.join('\n') || '(none)'}\n` +
       `the page's storage and signal events since it opened (the signal returned at ${t0 - began} ms):\n${traced.join('\n') || '(none)'}\n` +
       `the server's last API requests:\n` +

@@ -14,9 +14,13 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator && window.isSecureConte
   });
 }
 
-// The outbox belongs to the account logged in on this phone.
-watch(() => session.info?.user_id || 0, (id) => {
-  void import('./outbox/outbox').then((m) => m.startOutbox(id));
+// The outbox belongs to the account logged in on this phone. Its module loads on its own
+// time, and two loads asked one after the other (nobody logged in yet as the page opens,
+// then the account) may finish in either order: each start takes the account logged in
+// when it runs, so that a start for nobody finishing last cannot leave the outbox
+// without its account (its items then kept for nobody and never sent).
+watch(() => session.info?.user_id || 0, () => {
+  void import('./outbox/outbox').then((m) => m.startOutbox(session.info?.user_id || 0));
 }, { immediate: true });
 
 // A page kept by the worker may name the files of an earlier build that the server no
