@@ -12,7 +12,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { startServer, pngPixel, psqlBin, holdWriteLock, waitForLockWait } = require('./lib');
+const { startServer, pngPixel, psqlBin, behindWrite } = require('./lib');
 
 let s;
 const A = {};
@@ -394,15 +394,8 @@ test('every change is on the village’s audit chain', async () => {
 // entry once it has it: the summary written meanwhile stays when the amount is corrected.
 test('a change of an entry waiting for its turn keeps what was written meanwhile', async () => {
   const e = await enter(B.accountant, expense({ occurred_on: today, summary: '扫帚和簸箕' }));
-  const lock = await holdWriteLock(s, { sql: ['UPDATE finance_entries SET summary = ? WHERE id = ?'], params: [['扫帚、簸箕和垃圾袋', e.id]] });
-  let patched;
-  try {
-    patched = s.api('PATCH', `/api/v1/finance/entries/${e.id}`, { token: B.accountant, body: { amount: 23456 } });
-    await waitForLockWait(s);
-  } finally {
-    await lock.release();
-  }
-  const r = must(await patched, 200);
+  const r = must(await behindWrite(s, 'UPDATE finance_entries SET summary = ? WHERE id = ?', ['扫帚、簸箕和垃圾袋', e.id],
+    () => s.api('PATCH', `/api/v1/finance/entries/${e.id}`, { token: B.accountant, body: { amount: 23456 } })), 200);
   assert.equal(r.amount, 23456);
   assert.equal(r.summary, '扫帚、簸箕和垃圾袋', 'the summary written meanwhile stays');
 });

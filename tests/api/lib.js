@@ -637,6 +637,21 @@ async function waitForLockWait(s) {
   }
 }
 
+// Another process writes `sql` (with `params`, as holdWriteLock) and holds its locks;
+// send() makes a request that needs them; once the server waits for the lock, the other
+// process commits. Resolves with send()'s reply: a change that waited for its turn.
+async function behindWrite(s, sql, params, send) {
+  const lock = await holdWriteLock(s, { sql: [sql], params: [params] });
+  let reply;
+  try {
+    reply = send();
+    await waitForLockWait(s);
+  } finally {
+    await lock.release();
+  }
+  return reply;
+}
+
 module.exports = {
   pngPixel,
   jpegImage,
@@ -644,5 +659,5 @@ module.exports = {
   WEBP_SAMPLE,
   BIN, PASSWORD, PHONES, sleep, startServer, Server, runCli, freshPgDb, makeIdcard, badCheckDigit,
   maskIdcard, idCheckChar, rawRequest, psqlBin, demoCopy, openStream, villageLedger, honourSums,
-  holdWriteLock, waitForLockWait,
+  holdWriteLock, behindWrite,
 };

@@ -7,7 +7,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, pngPixel, holdWriteLock, waitForLockWait } = require('./lib');
+const { startServer, pngPixel, behindWrite } = require('./lib');
 
 let s;
 const A = {};   // {village, branch, secretary, villager, vil2}
@@ -419,15 +419,8 @@ test('a household with an active member carries the 党员户 tag; it goes when 
 test('a change of a party member or meeting waiting for its turn keeps what was written meanwhile', async () => {
   const body = { branch_id: B.branch, group_id: B.group, name: '吴春燕', gender: 'f', birth_date: '1990-05-06', education: '高中/中专', kind: 'full', join_date: '2015-07-01', idempotency_key: 'party-member-race' };
   const m = must(await post('/api/v1/party/members', B.secretary, body), 201);
-  const lock = await holdWriteLock(s, { sql: ['UPDATE party_members SET phone = ? WHERE id = ?'], params: [['13911112222', m.id]] });
-  let patched;
-  try {
-    patched = s.api('PATCH', `/api/v1/party/members/${m.id}`, { token: B.secretary, body: { education: '大专' } });
-    await waitForLockWait(s);
-  } finally {
-    await lock.release();
-  }
-  const r = must(await patched, 200);
+  const r = must(await behindWrite(s, 'UPDATE party_members SET phone = ? WHERE id = ?', ['13911112222', m.id],
+    () => s.api('PATCH', `/api/v1/party/members/${m.id}`, { token: B.secretary, body: { education: '大专' } })), 200);
   assert.equal(r.education, '大专');
   const now = must(await get(`/api/v1/party/members/${m.id}`, B.secretary), 200);
   assert.equal(now.education, '大专');
@@ -435,14 +428,8 @@ test('a change of a party member or meeting waiting for its turn keeps what was 
 
   // so with a meeting: the minutes written meanwhile stay when the topic changes
   const mt = must(await get(`/api/v1/party/meetings?unit=${A.village}&limit=1`, A.secretary), 200).items[0];
-  const lock2 = await holdWriteLock(s, { sql: ['UPDATE party_meetings SET minutes = ? WHERE id = ?'], params: [['会上传达了上级精神，讨论了村里道路硬化。', mt.id]] });
-  try {
-    patched = s.api('PATCH', `/api/v1/party/meetings/${mt.id}`, { token: A.secretary, body: { topic: '学习传达上级会议精神' } });
-    await waitForLockWait(s);
-  } finally {
-    await lock2.release();
-  }
-  const um = must(await patched, 200);
+  const um = must(await behindWrite(s, 'UPDATE party_meetings SET minutes = ? WHERE id = ?', ['会上传达了上级精神，讨论了村里道路硬化。', mt.id],
+    () => s.api('PATCH', `/api/v1/party/meetings/${mt.id}`, { token: A.secretary, body: { topic: '学习传达上级会议精神' } })), 200);
   assert.equal(um.topic, '学习传达上级会议精神');
   assert.equal(um.minutes, '会上传达了上级精神，讨论了村里道路硬化。', 'the minutes written meanwhile stay');
 });

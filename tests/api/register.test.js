@@ -5,7 +5,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, makeIdcard, idCheckChar, maskIdcard, holdWriteLock, waitForLockWait } = require('./lib');
+const { startServer, makeIdcard, idCheckChar, maskIdcard, behindWrite } = require('./lib');
 
 let s;
 let cadre;
@@ -317,18 +317,8 @@ test('the audit log never holds an ID number in clear, and the chain verifies', 
 // with what the household was when the request came.
 test('a change waiting for its turn keeps what was written meanwhile', async () => {
   const before = await must(await s.api('GET', `/api/v1/households/${hh.id}`, { token: cadre }), 200);
-  const lock = await holdWriteLock(s, {
-    sql: ['UPDATE households SET address = ? WHERE id = ?'],
-    params: [['青山村第一组 90 号（同时改）', hh.id]],
-  });
-  let patched;
-  try {
-    patched = s.api('PATCH', `/api/v1/households/${hh.id}`, { token: cadre, body: { number: 'R1001B' } });
-    await waitForLockWait(s);
-  } finally {
-    await lock.release();
-  }
-  const r = await must(await patched, 200);
+  const r = await must(await behindWrite(s, 'UPDATE households SET address = ? WHERE id = ?', ['青山村第一组 90 号（同时改）', hh.id],
+    () => s.api('PATCH', `/api/v1/households/${hh.id}`, { token: cadre, body: { number: 'R1001B' } })), 200);
   assert.equal(r.number, 'R1001B');
   assert.equal(r.address, '青山村第一组 90 号（同时改）', 'the address written meanwhile stays');
   const now = await must(await s.api('GET', `/api/v1/households/${hh.id}`, { token: cadre }), 200);
@@ -341,17 +331,8 @@ test('a change waiting for its turn keeps what was written meanwhile', async () 
   assert.equal(last.after.number, 'R1001B');
 
   // so with a resident
-  const lock2 = await holdWriteLock(s, {
-    sql: ['UPDATE residents SET phone = ? WHERE id = ?'],
-    params: [['13855550000', spouse.id]],
-  });
-  try {
-    patched = s.api('PATCH', `/api/v1/residents/${spouse.id}`, { token: cadre, body: { relation: '其他' } });
-    await waitForLockWait(s);
-  } finally {
-    await lock2.release();
-  }
-  const res = await must(await patched, 200);
+  const res = await must(await behindWrite(s, 'UPDATE residents SET phone = ? WHERE id = ?', ['13855550000', spouse.id],
+    () => s.api('PATCH', `/api/v1/residents/${spouse.id}`, { token: cadre, body: { relation: '其他' } })), 200);
   assert.equal(res.relation, '其他');
   assert.equal(res.phone, '13855550000', 'the phone written meanwhile stays');
   const resAudit = await auditOf('resident', spouse.id);

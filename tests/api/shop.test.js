@@ -11,7 +11,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
-const { startServer, pngPixel, holdWriteLock, waitForLockWait } = require('./lib');
+const { startServer, pngPixel, behindWrite } = require('./lib');
 
 const DAY = 86400;
 let s;
@@ -569,29 +569,16 @@ test('the demo shop ledger still adds up, and verify passes', async () => {
 // lock) reads them once it has it: what was written meanwhile stays.
 test('a change of goods or of a shop waiting for its turn keeps what was written meanwhile', async () => {
   const g = await newGoods(shop.id, '晾衣夹', { unit: '包', price_points: 12 });
-  const lock = await holdWriteLock(s, { sql: ['UPDATE goods SET price_points = ? WHERE id = ?'], params: [[13, g.id]] });
-  let patched;
-  try {
-    patched = patch(`/api/v1/goods/${g.id}`, T.clerk, { name: '塑料晾衣夹' });
-    await waitForLockWait(s);
-  } finally {
-    await lock.release();
-  }
-  const r = await must(await patched, 200);
+  const r = await must(await behindWrite(s, 'UPDATE goods SET price_points = ? WHERE id = ?', [13, g.id],
+    () => patch(`/api/v1/goods/${g.id}`, T.clerk, { name: '塑料晾衣夹' })), 200);
   assert.equal(r.name, '塑料晾衣夹');
   assert.equal(r.price_points, 13, 'the price written meanwhile stays');
 
   // so with the shop's settings
   const before = await must(await get(`/api/v1/shops/${shop.id}`, T.clerk), 200);
   const days = before.return_days === 9 ? 10 : 9;
-  const lock2 = await holdWriteLock(s, { sql: ['UPDATE shops SET return_days = ? WHERE id = ?'], params: [[days, shop.id]] });
-  try {
-    patched = patch(`/api/v1/shops/${shop.id}`, T.clerk, { preorder_hours: before.preorder_hours === 24 ? 36 : 24 });
-    await waitForLockWait(s);
-  } finally {
-    await lock2.release();
-  }
-  const sh = await must(await patched, 200);
+  const sh = await must(await behindWrite(s, 'UPDATE shops SET return_days = ? WHERE id = ?', [days, shop.id],
+    () => patch(`/api/v1/shops/${shop.id}`, T.clerk, { preorder_hours: before.preorder_hours === 24 ? 36 : 24 })), 200);
   assert.equal(sh.return_days, days, 'the return days written meanwhile stay');
   assert.equal((await must(await get(`/api/v1/shops/${shop.id}`, T.clerk), 200)).return_days, days);
 });
