@@ -625,8 +625,8 @@ enum result people_household_create(struct ctx *c, const struct household_input 
 
 /* The change of people_household_update inside its transaction: the household read
  * there, so that the fields the request leaves alone are written back as they are and
- * not as they were before a change made meanwhile; out->h is the household as the
- * change leaves it. */
+ * not as they were before a change made meanwhile; h is the household as the change
+ * leaves it. */
 static enum result household_update_in(struct ctx *c, int64_t id, const struct household_input *in,
 				       struct household *h, struct hh_place *pl)
 {
@@ -660,17 +660,7 @@ static enum result household_update_in(struct ctx *c, int64_t id, const struct h
 	bool changed;
 	if ((rc = people_apply_household(c, h->village_id, id, &old, &merged, &changed)) || !changed)
 		return rc;
-	if (merged.group_id != h->group_id || merged.grid_id != h->grid_id)
-		return load_household(c, id, h, pl);   /* its new group's and grid's names */
-	struct household w = *h;   /* merged points into *h */
-	str_copy(w.number, sizeof(w.number), merged.number);
-	str_copy(w.address, sizeof(w.address), merged.address);
-	w.has_coords = merged.has_coords;
-	w.lat_e6 = merged.has_coords ? merged.lat_e6 : 0;
-	w.lng_e6 = merged.has_coords ? merged.lng_e6 : 0;
-	w.updated_at = c->now;
-	*h = w;
-	return RC_OK;
+	return load_household(c, id, h, pl);   /* as written, with its group's and grid's names */
 }
 
 enum result people_household_update(struct ctx *c, int64_t id, const struct household_input *in,
